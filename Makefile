@@ -1,0 +1,167 @@
+# claw: guardrails for AI agents that run shell commands.
+# GNU make. Out-of-tree: everything built goes under $(BUILD) (default build/).
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+SHAREDIR  ?= $(PREFIX)/share
+MANDIR    ?= $(SHAREDIR)/man
+DESTDIR   ?=
+BUILD     ?= build
+ASAN_BUILD = build-asan
+FUZZ_BUILD = build-fuzz
+FUZZ_SECONDS ?= 60
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       = libcjson libcurl libseccomp libcrypto
+DEBS       = libcjson-dev libcurl4-openssl-dev libseccomp-dev libssl-dev pkg-config \
+             bats bats-support bats-assert scdoc python3
+BENCH_DEBS = bubblewrap hyperfine jq
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
+HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -MMD -MP -Ilib \
+             -DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"$(SHAREDIR)/claw"' \
+             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(SANITIZE),1)
+CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+HARDEN   = -fPIE
+LDFLAGS  = -fsanitize=address,undefined
+endif
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+CMD_SRC  = $(sort $(wildcard cmd/claw-*.c))
+PROBE_SRC = $(sort $(wildcard t/probes/*.c))
+FUZZ_SRC = $(sort $(wildcard t/fuzz/*.c))
+MAN_SRC  = $(sort $(wildcard man/*.scd))
+PRESETS  = $(sort $(wildcard share/claw/presets/*.json5))
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o
+CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
+PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
+MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
+
+.PHONY: all deps bench-deps check test demo man install uninstall fuzz bench clean lint format
+.DELETE_ON_ERROR:
+
+all: $(CMDS) $(PROBES)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The presets are embedded, so a new installation is secure with no file at all.
+$(BUILD)/gen/presets.c: $(PRESETS) share/claw/embed.sh
+	@mkdir -p $(@D)
+	sh share/claw/embed.sh $(PRESETS) > $@
+
+$(BUILD)/obj/gen/presets.o: $(BUILD)/gen/presets.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libclaw.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/claw-%: $(BUILD)/obj/cmd/claw-%.o $(BUILD)/libclaw.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $< $(BUILD)/libclaw.a $(LIBS) -o $@
+
+$(BUILD)/bin/claw: cmd/claw
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(VERSION)/g' cmd/claw > $@
+	chmod 755 $@
+
+# Probes are small programs the escape tests run inside the sandbox.
+# They are static where possible so they need nothing from the sandbox's /usr.
+$(BUILD)/t/probes/%: t/probes/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra $< -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@
+
+man: $(MANS)
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+			|| missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps DEBS="$(BENCH_DEBS)"
+
+test: all man
+	CLAW_BIN=$(abspath $(BUILD))/bin CLAW_PROBES=$(abspath $(BUILD))/t/probes \
+		bats $(BATS_FLAGS) t/
+
+check: deps
+	$(MAKE) all man
+	$(MAKE) test
+	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE=1 all
+	CLAW_BIN=$(abspath $(ASAN_BUILD))/bin CLAW_PROBES=$(abspath $(ASAN_BUILD))/t/probes \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		bats $(BATS_FLAGS) t/
+
+demo: deps
+	$(MAKE) all
+	CLAW_BIN=$(abspath $(BUILD))/bin sh t/demo.sh
+
+fuzz:
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		$(MAKE) --no-print-directory $(FUZZ_BUILD)/$$n || exit 1; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			$(FUZZ_BUILD)/corpus/$$n t/fuzz/corpus/$$n || exit 1; \
+	done
+
+$(FUZZ_BUILD)/%: t/fuzz/%.c $(LIB_SRC) $(BUILD)/gen/presets.c
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
+		-DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"$(SHAREDIR)/claw"' \
+		$< $(LIB_SRC) $(BUILD)/gen/presets.c $(LIBS) -o $@
+
+bench: bench-deps all
+	@for b in t/bench/*; do [ -x "$$b" ] || continue; \
+		echo "== $$b"; CLAW_BIN=$(abspath $(BUILD))/bin "$$b" || exit 1; done
+
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets
+	install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -m 644 $(PRESETS) $(DESTDIR)$(SHAREDIR)/claw/presets/
+
+uninstall:
+	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
+	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
+	rm -rf $(DESTDIR)$(SHAREDIR)/claw
+
+lint:
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr --suppress=missingIncludeSystem -Ilib lib cmd
+	@clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Ilib \
+		-DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"x"' 2>/dev/null | \
+		{ ! grep -E 'warning:|error:'; }
+
+format:
+	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(CMD_SRC) $(PROBE_SRC) $(FUZZ_SRC)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

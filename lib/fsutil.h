@@ -1,0 +1,33 @@
+/* fsutil.h: whole-file reads, atomic writes and advisory locks. */
+#ifndef CLAW_FSUTIL_H
+#define CLAW_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Reads a whole file (at most MAX bytes; 0 = 64 MiB). Returns 0, or -1 with
+ * errno kept (ENOENT: no such file) and claw_error() set.
+ */
+int read_file(const char *path, size_t max, char **data, size_t *len);
+
+/*
+ * Replaces PATH with DATA in one step: a temporary file in the same directory,
+ * written, fsync'd, given MODE, renamed over PATH, directory fsync'd. A failure
+ * leaves the old file as it was. Returns 0 or -1 (claw_error()).
+ */
+int atomic_write(const char *path, const void *data, size_t len, mode_t mode);
+
+/*
+ * Takes an advisory lock on PATH".lock" (created 0600), shared or exclusive,
+ * waiting for it. The lock file is separate because atomic_write replaces the
+ * file itself. Returns the fd to pass to unlock_file(), or -1 (claw_error()).
+ */
+int lock_file(const char *path, bool exclusive);
+void unlock_file(int fd);
+
+/* mkdir -p with MODE for the directories it creates. Returns 0 or -1 (claw_error()). */
+int mkdir_p(const char *path, mode_t mode);
+
+#endif

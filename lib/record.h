@@ -1,0 +1,84 @@
+/* record.h: the record stream every filter shares (JSON Lines in, JSON Lines out). */
+#ifndef CLAW_RECORD_H
+#define CLAW_RECORD_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+#define RECORD_MAX_DEFAULT (1024 * 1024) /* bytes per line, newline excluded */
+#define RECORD_MAX_MEMBERS 8		 /* members one stage may add to one record */
+
+struct record {
+	cJSON *root;	    /* the parsed record; valid only during handle() */
+	const char *raw;    /* the line as read, newline excluded */
+	size_t rawlen;
+	unsigned long line; /* 1-based input line number */
+	bool denied;	    /* the record carries "deny" (from an earlier stage or this one) */
+	/* Members this stage adds, in order; see record_add(). */
+	unsigned nadd;
+	struct {
+		const char *name;
+		size_t off, len; /* JSON text of the value inside the record's out buffer */
+	} add[RECORD_MAX_MEMBERS];
+	struct buf vals;
+};
+
+struct stage {
+	const char *name;    /* member the stage owns, e.g. "policy"; also "by" in its errors */
+	bool handle_denied;  /* also call handle() for records that carry "deny" */
+	/*
+	 * Decides one record: adds members with record_add*() and record_deny().
+	 * Returns 0, or -1 when the record is not valid for this stage (wrong member
+	 * type, ...): the loop then writes an error record with claw_error().
+	 * cJSON values created here live in a per-record arena: keep nothing.
+	 */
+	int (*handle)(struct record *rec, void *ctx);
+	/*
+	 * Called when the input goes idle (the next read would block) and at end of
+	 * input, before output is flushed: the place for batched work. May be NULL.
+	 */
+	void (*idle)(void *ctx);
+	void *ctx;
+};
+
+struct record_opts {
+	size_t max_record; /* 0 = RECORD_MAX_DEFAULT */
+	int in_fd, out_fd;
+};
+
+/*
+ * Reads records from opts->in_fd until end of input, calls stage->handle() for
+ * each valid one, writes each record with the stage's members to out_fd.
+ * A line that is not a valid record becomes an error record carrying "deny".
+ * Returns the filter's exit status: 0, or 1 when some lines were invalid.
+ */
+int record_loop(const struct stage *stage, const struct record_opts *opts);
+
+/*
+ * Adds member NAME to the record's output. A member of that name already in
+ * the input (forged by the caller, or stale) is removed: each stage owns its
+ * member. The value is copied.
+ */
+void record_add(struct record *rec, const char *name, const cJSON *value);
+void record_add_raw(struct record *rec, const char *name, const char *json, size_t len);
+void record_add_string(struct record *rec, const char *name, const char *s);
+/* Adds deny {by: <stage>, reason}. Nothing runs for a record that carries deny. */
+void record_deny(struct record *rec, const char *reason);
+/* The whole output line as it stands (without newline): for stages that hash it. */
+void record_render(const struct record *rec, struct buf *out);
+
+/* Typed member access. Each returns 0 when absent or of the right type, or -1
+ * (claw_fail: 'member "NAME" must be a string') when present with another type. */
+int rec_get_str(const cJSON *obj, const char *name, const char **out);
+int rec_get_obj(const cJSON *obj, const char *name, const cJSON **out);
+int rec_get_bool(const cJSON *obj, const char *name, int *out); /* -1/absent leaves *out */
+/* A string, or an integer given as a number (chat ids often are): into buf. */
+int rec_get_id(const cJSON *obj, const char *name, char *buf, size_t size, const char **out);
+
+/* The stage's name, for messages that the loop builds (set by record_loop). */
+extern const char *record_stage_name;
+
+#endif

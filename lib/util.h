@@ -1,0 +1,53 @@
+/* util.h: memory, growable buffers, JSON string output and the library's error convention. */
+#ifndef CLAW_UTIL_H
+#define CLAW_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Library functions never print and never exit. One that fails records a
+ * message with claw_fail() and returns -1 (or NULL); the command decides what
+ * to do with claw_error(). Messages are plain sentences without the program
+ * name: commands add it through err(3)/warnx(3).
+ */
+int claw_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *claw_error(void);
+
+/* Allocation that cannot fail: out of memory ends the program (status 125). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated when p != NULL. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+void buf_reserve(struct buf *b, size_t extra);
+void buf_put(struct buf *b, const void *data, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s as a JSON string literal, quotes included. */
+void buf_json_str(struct buf *b, const char *s);
+void buf_json_strn(struct buf *b, const char *s, size_t n);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+char *buf_steal(struct buf *b);
+
+bool str_has_prefix(const char *s, const char *prefix);
+bool str_has_suffix(const char *s, const char *suffix);
+/* ASCII lower-casing in place; returns s. */
+char *str_lower(char *s);
+/* Returns a copy of s without leading and trailing ASCII white space. */
+char *str_trim_dup(const char *s);
+
+#endif
