@@ -1,0 +1,1042 @@
+/*
+ * native.c: the native sandbox.
+ *
+ * One clone() creates every namespace at once; the child becomes the
+ * sandbox's init (pid 1), maps the user's own ids, assembles a fresh root
+ * from a handful of read-only binds, drops every privilege, installs
+ * Landlock and seccomp, then starts the command and waits for it. When init
+ * exits, the kernel kills whatever the command left behind.
+ *
+ * As in bubblewrap, every isolation step carries a comment naming the
+ * threat it answers (the numbers are the classes of peers.md).
+ */
+#include "native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "landlock.h"
+#include "sysfilter.h"
+#include "util.h"
+
+/* The new root is assembled on a tmpfs mounted here, in the sandbox's own mount namespace. */
+#define NEWROOT "/tmp"
+
+/* Host directories shown read-only: the programs and libraries a command needs. */
+static const char *const system_dirs[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+};
+
+/*
+ * /etc entries shown (never the whole of /etc: no shadow, no ssh host keys,
+ * no sudoers, no machine-id). passwd and group are written fresh instead,
+ * listing only the sandbox's own user, so host accounts are not revealed.
+ */
+static const char *const etc_allowed[] = {
+	"hosts",	 /* localhost resolution */
+	"nsswitch.conf", /* where libc looks names up */
+	"protocols",	 /* getprotobyname */
+	"services",	 /* getservbyname */
+	"ld.so.cache",	 /* the dynamic loader's library index (multiarch paths) */
+	"localtime",	 /* time zone (a symlink into /usr/share/zoneinfo) */
+	"ssl",		 /* CA bundle and OpenSSL defaults */
+	"alternatives",	 /* Debian's links for awk, editor, pager, ... */
+};
+
+/* Only with a network: the resolver configuration. Without one, DNS is a channel out (8). */
+static const char *const etc_network[] = { "resolv.conf", "gai.conf" };
+
+/* Device nodes shown from the host; no other device exists inside. */
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom" };
+
+#define MAX_TREES 64
+
+struct tree {
+	int fd;	   /* a detached copy of a host mount tree (open_tree) */
+	char *dst; /* where it goes inside */
+	bool is_dir;
+};
+
+/* What init builds, gathered before the host tree is covered. */
+struct build {
+	struct tree trees[MAX_TREES];
+	size_t ntrees;
+	int report; /* pipe to the launcher */
+	uid_t uid;
+	gid_t gid;
+	const struct sock_fprog *filter;
+};
+
+static int report_fd = -1;
+
+/* Tells the launcher why the sandbox could not start, and ends init. */
+static noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static noreturn void die(int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	msg[0] = 'E';
+	msg[1] = (char)code;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg + 2, sizeof(msg) - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	size_t len = 2 + ((size_t)n < sizeof(msg) - 2 ? (size_t)n : sizeof(msg) - 3);
+	if (write(report_fd, msg, len) < 0)
+		_exit(code);
+	_exit(code);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		die(125, "%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* User namespace: the user's own uid and gid are the only ids inside (2, 3). */
+static void map_ids(const struct build *b)
+{
+	char map[64];
+
+	/* Writing our own maps (and joining the helper's network) needs a dumpable
+	 * process; seal_init() takes that back before the command starts. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+	/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->uid, (unsigned)b->uid);
+	write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->gid, (unsigned)b->gid);
+	write_file("/proc/self/gid_map", map);
+	/* The launcher kept root as its saved id to clean up after us: not ours to keep. */
+	if (setresgid(b->gid, b->gid, b->gid) < 0 || setresuid(b->uid, b->uid, b->uid) < 0)
+		die(125, "cannot become uid %u: %s", (unsigned)b->uid, strerror(errno));
+}
+
+/* Init's memory holds the launcher's environment: not readable through /proc/1 (13, 14). */
+static void seal_init(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+}
+
+/* Die with the launcher (15): set after the last credential change, which clears it. */
+static void watch_launcher(const struct build *b)
+{
+	struct pollfd p = { .fd = b->report, .events = 0 };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die(125, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+	/* The launcher may have died before the line above: its end of the pipe is gone. */
+	if (poll(&p, 1, 0) > 0 && (p.revents & POLLERR))
+		_exit(125);
+}
+
+/* A detached copy of the host tree at SRC, read-only if asked, never setuid or devices. */
+static void capture_tree(struct build *b, const char *src, const char *dst, bool ro)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	struct stat st;
+
+	if (b->ntrees == MAX_TREES)
+		die(125, "too many mounts");
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (fd < 0)
+		die(125, "%s: %s%s", src, strerror(errno),
+		    errno == ENOSYS ? " (the kernel lacks open_tree, Linux 5.2)" : "");
+	if (ro)
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	if (strncmp(dst, "/dev/", 5) == 0)
+		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV; /* the node itself */
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+		    sizeof(attr)) < 0)
+		die(125, "%s: mount_setattr: %s%s", src, strerror(errno),
+		    errno == ENOSYS ? " (the kernel lacks mount_setattr, Linux 5.12)" : "");
+	if (fstat(fd, &st) < 0)
+		die(125, "%s: %s", src, strerror(errno));
+	b->trees[b->ntrees++] = (struct tree){ fd, xstrdup(dst), S_ISDIR(st.st_mode) };
+}
+
+static void mkdirs(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		die(125, "%s: path too long", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				die(125, "mkdir %s: %s", buf, strerror(errno));
+			*p = '/';
+		}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		die(125, "mkdir %s: %s", buf, strerror(errno));
+}
+
+static void new_path(char *out, size_t size, const char *inside)
+{
+	if (snprintf(out, size, NEWROOT "%s", inside) >= (int)size)
+		die(125, "%s: path too long", inside);
+}
+
+/* Attaches a captured tree at its place in the new root, creating the mount point. */
+static void attach_tree(const struct tree *t)
+{
+	char path[PATH_MAX];
+
+	new_path(path, sizeof(path), t->dst);
+	if (t->is_dir) {
+		mkdirs(path, 0755);
+	} else {
+		char *slash = strrchr(path, '/');
+		*slash = '\0';
+		mkdirs(path, 0755);
+		*slash = '/';
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+		if (fd < 0)
+			die(125, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	if (syscall(SYS_move_mount, t->fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die(125, "move_mount %s: %s", t->dst, strerror(errno));
+	close(t->fd);
+}
+
+static void make_symlink(const char *target, const char *inside)
+{
+	char path[PATH_MAX];
+
+	new_path(path, sizeof(path), inside);
+	if (symlink(target, path) < 0 && errno != EEXIST)
+		die(125, "symlink %s: %s", inside, strerror(errno));
+}
+
+/* Mirrors a host system directory: a symlink stays a symlink (merged /usr), a dir is bound. */
+static void capture_system_dir(struct build *b, const char *dir)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(dir, target, sizeof(target) - 1);
+	struct stat st;
+
+	if (n > 0) {
+		target[n] = '\0';
+		make_symlink(target, dir);
+	} else if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* Read-only system dirs: nothing inside can replace a binary or library (10). */
+		capture_tree(b, dir, dir, true);
+	}
+}
+
+static void copy_small_file(const char *src, const char *inside)
+{
+	char path[PATH_MAX], data[65536];
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+
+	if (in < 0)
+		return;
+	ssize_t n = read(in, data, sizeof(data));
+	close(in);
+	if (n < 0 || n == (ssize_t)sizeof(data))
+		return; /* not a small file: bind it instead */
+	new_path(path, sizeof(path), inside);
+	int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0 || write(out, data, (size_t)n) != n)
+		die(125, "%s: %s", path, strerror(errno));
+	close(out);
+}
+
+/* One /etc entry: symlinks recreated, small files copied, directories bound read-only. */
+static void expose_etc(struct build *b, const char *name)
+{
+	char src[PATH_MAX], target[PATH_MAX], inside[PATH_MAX];
+	struct stat st;
+
+	if (strchr(name, '/') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
+		return;
+	snprintf(src, sizeof(src), "/etc/%s", name);
+	snprintf(inside, sizeof(inside), "/etc/%s", name);
+	if (lstat(src, &st) < 0)
+		return;
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlink(src, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			make_symlink(target, inside);
+		}
+	} else if (S_ISREG(st.st_mode) && st.st_size < 65536) {
+		copy_small_file(src, inside);
+	} else if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) {
+		capture_tree(b, src, inside, true);
+	}
+}
+
+/*
+ * The name of ID in the host's passwd or group file (NAME:x:ID:...), read
+ * directly: loading NSS modules in init would cost more than the whole file.
+ */
+static void lookup_name(const char *file, unsigned id, char *out, size_t size)
+{
+	char data[65536];
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof(data) - 1);
+
+	snprintf(out, size, "user");
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	data[n] = '\0';
+	for (char *save = NULL, *line = strtok_r(data, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 && strtoul(c2 + 1, NULL, 10) == id && c2[1] != ':') {
+			*c1 = '\0';
+			snprintf(out, size, "%s", line);
+			return;
+		}
+	}
+}
+
+/* passwd and group naming only the sandbox's user: the host's accounts stay private. */
+static void write_identity(const struct build *b, const char *user, const char *group)
+{
+	char path[PATH_MAX], text[512];
+
+	new_path(path, sizeof(path), "/etc/passwd");
+	int n = snprintf(text, sizeof(text), "root:x:0:0:root:/root:/usr/sbin/nologin\n");
+	if (b->uid != 65534)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:%u::/workspace:/bin/sh\n",
+			      user, (unsigned)b->uid, (unsigned)b->gid);
+	n += snprintf(text + n, sizeof(text) - (size_t)n,
+		      "nobody:x:65534:65534:nobody:/workspace:/usr/sbin/nologin\n");
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, (size_t)n) != n)
+		die(125, "%s: %s", path, strerror(errno));
+	close(fd);
+	new_path(path, sizeof(path), "/etc/group");
+	n = snprintf(text, sizeof(text), "root:x:0:\n");
+	if (b->gid != 65534)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:\n", group,
+			      (unsigned)b->gid);
+	n += snprintf(text + n, sizeof(text) - (size_t)n, "nogroup:x:65534:\n");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, (size_t)n) != n)
+		die(125, "%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void mount_tmpfs(const char *inside, const char *opts)
+{
+	char path[PATH_MAX];
+
+	new_path(path, sizeof(path), inside);
+	mkdirs(path, 0755);
+	/* Fresh, private scratch space: nothing of the host's /tmp is seen or left (9, 10). */
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		die(125, "mount tmpfs on %s: %s", inside, strerror(errno));
+}
+
+/* A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12, 13). */
+static void build_dev(struct build *b, const char *shm_opts)
+{
+	char inside[64], path[PATH_MAX];
+
+	mount_tmpfs("/dev", shm_opts);
+	for (size_t i = 0; i < NELEM(dev_nodes); i++) {
+		snprintf(inside, sizeof(inside), "/dev/%s", dev_nodes[i]);
+		capture_tree(b, inside, inside, false);
+	}
+	make_symlink("/proc/self/fd", "/dev/fd");
+	make_symlink("/proc/self/fd/0", "/dev/stdin");
+	make_symlink("/proc/self/fd/1", "/dev/stdout");
+	make_symlink("/proc/self/fd/2", "/dev/stderr");
+	/* shm is a directory of /dev's tmpfs: Landlock lets writes land there and nowhere else. */
+	new_path(path, sizeof(path), "/dev/shm");
+	if (mkdir(path, 01777) < 0 || chmod(path, 01777) < 0)
+		die(125, "mkdir /dev/shm: %s", strerror(errno));
+}
+
+static void capture_binds(struct build *b, const struct native_spec *s)
+{
+	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
+	capture_tree(b, s->workspace, s->workdir, !s->workspace_rw);
+	if (s->agent_dir)
+		capture_tree(b, s->agent_dir, "/agent", !s->agent_rw);
+	for (size_t i = 0; i < s->nbinds; i++)
+		capture_tree(b, s->binds[i].src, s->binds[i].dst, s->binds[i].ro);
+}
+
+/*
+ * Persistence paths (.git, shell rc files) of a writable workspace, put back
+ * read-only over themselves so a command cannot plant hooks the host runs later (10).
+ */
+static void capture_protected(struct build *b, const struct native_spec *s, const char *host,
+			      const char *inside)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < s->nprotect; i++) {
+		snprintf(src, sizeof(src), "%s/%s", host, s->protect[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", inside, s->protect[i]);
+		/* A symlink is not followed: it resolves inside the sandbox, to nothing of the host. */
+		if (lstat(src, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+			capture_tree(b, src, dst, true);
+	}
+}
+
+static void bring_up_loopback(void)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		die(125, "loopback: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		die(125, "loopback: %s", strerror(errno));
+	close(fd);
+}
+
+/*
+ * The network namespace is the slowest one to create (about half a
+ * millisecond of sysctl registration here). A helper process creates it on
+ * the other CPU while init assembles the root, and init joins it after.
+ */
+struct net_helper {
+	pid_t pid;
+	int pidfd;
+	int ready; /* helper writes one byte once loopback is up */
+};
+
+static int net_helper_main(void *arg)
+{
+	int ready = *(int *)arg;
+	char ok = 'y';
+
+	/* Network namespace: loopback only, no route out, no host sockets (8). */
+	if (unshare(CLONE_NEWNET) < 0)
+		ok = 'n';
+	else
+		bring_up_loopback();
+	if (write(ready, &ok, 1) != 1)
+		_exit(1);
+	pause(); /* until init has joined the namespace and kills us */
+	_exit(0);
+}
+
+static void net_helper_start(struct net_helper *h)
+{
+	/* The helper shares init's memory (no copy to make) and runs on this stack. */
+	static _Alignas(16) char stack[64 * 1024];
+	static int ready;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die(125, "pipe: %s", strerror(errno));
+	ready = p[1];
+	h->pidfd = -1;
+	pid_t pid = clone(net_helper_main, stack + sizeof(stack), CLONE_VM | CLONE_PIDFD | SIGCHLD,
+			  &ready, &h->pidfd);
+	if (pid < 0)
+		die(125, "clone: %s", strerror(errno));
+	close(p[1]); /* the helper has its own descriptor table, with its copy */
+	h->pid = pid;
+	h->ready = p[0];
+}
+
+static void net_helper_join(struct net_helper *h)
+{
+	char ok = 0;
+
+	if (read(h->ready, &ok, 1) != 1 || ok != 'y')
+		die(125, "cannot create the network namespace (CONFIG_NET_NS)");
+	if (setns(h->pidfd, CLONE_NEWNET) < 0)
+		die(125, "setns(network): %s", strerror(errno));
+	kill(h->pid, SIGKILL);
+	waitpid(h->pid, NULL, 0);
+	close(h->ready);
+	close(h->pidfd);
+}
+
+static void switch_root(const struct native_spec *s)
+{
+	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back (11, 12). */
+	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		die(125, "pivot_root: %s", strerror(errno));
+	/* Read-only root: nothing can be written outside the writable mounts (7, 10). */
+	if (s->read_only_root &&
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		die(125, "remount / read-only: %s", strerror(errno));
+}
+
+static void build_root(struct build *b, const struct native_spec *s)
+{
+	char opts[64], user[64], group[64];
+
+	/* Private propagation: mounts made here never reach the host, and back (7). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die(125, "make / private: %s", strerror(errno));
+	lookup_name("/etc/passwd", (unsigned)b->uid, user, sizeof(user));
+	lookup_name("/etc/group", (unsigned)b->gid, group, sizeof(group));
+	capture_binds(b, s);
+	if (s->workspace_rw)
+		capture_protected(b, s, s->workspace, s->workdir);
+	if (s->agent_dir && s->agent_rw)
+		capture_protected(b, s, s->agent_dir, "/agent");
+	/* The new root: an empty tmpfs (13: no /sys, no host /run, no docker.sock, 9). */
+	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		die(125, "mount tmpfs: %s", strerror(errno));
+	for (size_t i = 0; i < NELEM(system_dirs); i++)
+		capture_system_dir(b, system_dirs[i]);
+	mkdirs(NEWROOT "/etc", 0755);
+	write_identity(b, user, group);
+	for (size_t i = 0; i < NELEM(etc_allowed); i++)
+		expose_etc(b, etc_allowed[i]);
+	for (size_t i = 0; s->network && i < NELEM(etc_network); i++)
+		expose_etc(b, etc_network[i]);
+	for (size_t i = 0; i < s->netc; i++)
+		expose_etc(b, s->etc[i]);
+	if (s->memory_max > 0)
+		snprintf(opts, sizeof(opts), "mode=0755,size=%lld", s->memory_max);
+	else
+		snprintf(opts, sizeof(opts), "mode=0755");
+	build_dev(b, opts);
+	/* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
+	mkdirs(NEWROOT "/proc", 0555);
+	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die(125, "mount proc: %s", strerror(errno));
+	if (s->memory_max > 0)
+		snprintf(opts, sizeof(opts), "mode=1777,size=%lld", s->memory_max);
+	else
+		snprintf(opts, sizeof(opts), "mode=1777");
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		mount_tmpfs(s->tmpfs[i], opts);
+	for (size_t i = 0; i < b->ntrees; i++)
+		attach_tree(&b->trees[i]);
+	switch_root(s);
+}
+
+/* Nested user namespaces refused a second time, by the kernel's own count (4, 7). */
+static void forbid_user_namespaces(void)
+{
+	int fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		die(125, "user.max_user_namespaces: %s", strerror(errno));
+	close(fd);
+}
+
+static void set_rlimit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+
+	if (setrlimit(resource, &rl) < 0)
+		die(125, "setrlimit(%d): %s", resource, strerror(errno));
+}
+
+static void apply_limits(const struct native_spec *s, bool cgroup_limits)
+{
+	/* No core files: a crash must not write memory (and secrets) into the workspace. */
+	set_rlimit(RLIMIT_CORE, 0, 0);
+	if (!cgroup_limits && s->pids_max > 0) /* fork bombs, without cgroups: per user namespace */
+		set_rlimit(RLIMIT_NPROC, (rlim_t)s->pids_max, (rlim_t)s->pids_max);
+	if (!cgroup_limits && s->memory_max > 0) /* memory hogs, without cgroups: address space */
+		set_rlimit(RLIMIT_AS, (rlim_t)s->memory_max, (rlim_t)s->memory_max);
+	for (size_t i = 0; i < s->nulimits; i++)
+		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard);
+}
+
+/* No capabilities left, none to regain (2, 7). */
+static void drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			die(125, "drop capability %d: %s", cap, strerror(errno));
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
+	    syscall(SYS_capset, &hdr, data) < 0)
+		die(125, "drop capabilities: %s", strerror(errno));
+}
+
+static void restrict_writes(const struct native_spec *s, const char *writable[], size_t n)
+{
+	if (s->landlock == LANDLOCK_OFF)
+		return;
+	int abi = landlock_restrict(writable, n);
+	if (abi < 0)
+		die(125, "landlock: %s", strerror(errno));
+	/* landlock "required" fails closed on a kernel without it. */
+	if (abi == 0 && s->landlock == LANDLOCK_REQUIRED)
+		die(125, "the kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, lsm=landlock); "
+			 "set sandbox.native.landlock to \"auto\" to run without it");
+}
+
+static size_t writable_paths(const struct native_spec *s, const char *out[], size_t max)
+{
+	size_t n = 0;
+
+	out[n++] = "/dev/null", out[n++] = "/dev/zero", out[n++] = "/dev/full";
+	out[n++] = "/dev/shm";
+	if (!s->read_only_root)
+		out[n++] = "/";
+	if (s->workspace_rw)
+		out[n++] = s->workdir;
+	if (s->agent_dir && s->agent_rw)
+		out[n++] = "/agent";
+	for (size_t i = 0; i < s->ntmpfs && n < max; i++)
+		out[n++] = s->tmpfs[i];
+	for (size_t i = 0; i < s->nbinds && n < max; i++)
+		if (!s->binds[i].ro)
+			out[n++] = s->binds[i].dst;
+	return n;
+}
+
+/* Privileges gone, then the kernel's own walls: no_new_privs, Landlock, seccomp last. */
+static void confine(const struct build *b, const struct native_spec *s)
+{
+	const char *writable[8 + 64 + 64];
+	size_t n = writable_paths(s, writable, NELEM(writable));
+
+	drop_capabilities();
+	/* no_new_privs: setuid binaries and file capabilities grant nothing (2). */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die(125, "no_new_privs: %s", strerror(errno));
+	restrict_writes(s, writable, n);
+	/* Seccomp last, so the steps above may still use what it forbids (1, 3-8). */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, b->filter) < 0)
+		die(125, "seccomp: %s", strerror(errno));
+}
+
+static const char *env_path(char *const *envp)
+{
+	for (char *const *e = envp; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			return *e + 5;
+	return "/usr/local/bin:/usr/bin:/bin";
+}
+
+int native_exec(char *const *argv, char *const *envp)
+{
+	char path[PATH_MAX];
+	const char *dirs = env_path(envp);
+	int saved = ENOENT;
+
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
+		return errno;
+	}
+	for (const char *p = dirs;; p++) {
+		const char *end = strchrnul(p, ':');
+		int len = (int)(end - p);
+		if (snprintf(path, sizeof(path), "%.*s/%s", len ? len : 1, len ? p : ".",
+			     argv[0]) < (int)sizeof(path)) {
+			execve(path, argv, envp);
+			if (errno != ENOENT && errno != ENOTDIR)
+				saved = errno;
+		}
+		if (*end == '\0')
+			break;
+		p = end;
+	}
+	return saved;
+}
+
+static noreturn void exec_command(char *const *argv, char *const *envp, const char *cwd)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (chdir(cwd) < 0)
+		die(126, "%s: %s", cwd, strerror(errno));
+	int e = native_exec(argv, envp);
+	die(e == ENOENT ? 127 : 126, "%s: %s", argv[0], e == ENOENT ? "not found" : strerror(e));
+}
+
+/* Init's one job after setup: wait for the command, reap orphans, report its status. */
+static noreturn void supervise(pid_t command)
+{
+	char msg[1 + sizeof(int)];
+	int status = 0;
+
+	for (;;) {
+		pid_t p = waitpid(-1, &status, 0);
+		if (p == command)
+			break;
+		if (p < 0 && errno != EINTR)
+			die(125, "waitpid: %s", strerror(errno));
+	}
+	msg[0] = 'S';
+	memcpy(msg + 1, &status, sizeof(status));
+	if (write(report_fd, msg, sizeof(msg)) < 0)
+		_exit(125);
+	/* Exiting kills everything left in the pid namespace: orphans do not survive (15). */
+	_exit(0);
+}
+
+static void setup_stdio(const int fds[3], int report)
+{
+	for (int i = 0; i < 3; i++)
+		if (fds[i] != i && dup2(fds[i], i) < 0)
+			die(125, "dup2: %s", strerror(errno));
+	/* Every other descriptor closed: nothing of the launcher leaks in (12, runc CVE-2024-21626).
+	 * The pipe to the launcher stays, close-on-exec. */
+	if ((report > 3 && syscall(SYS_close_range, 3, report - 1, 0) < 0) ||
+	    syscall(SYS_close_range, report + 1, ~0U, 0) < 0)
+		die(125, "close_range: %s", strerror(errno));
+}
+
+struct launch {
+	const struct native_spec *spec;
+	char *const *argv, *const *envp;
+	const char *cwd;
+	const int *fds;
+	struct build b;
+	bool cgroup_limits;
+};
+
+static noreturn void init_main(struct launch *l)
+{
+	const struct native_spec *s = l->spec;
+	struct net_helper net;
+
+	report_fd = l->b.report;
+	map_ids(&l->b);
+	watch_launcher(&l->b);
+	setup_stdio(l->fds, report_fd);
+	if (!s->network)
+		net_helper_start(&net);
+	/* A new session: no controlling terminal to push keystrokes into (1). */
+	if (setsid() < 0)
+		die(125, "setsid: %s", strerror(errno));
+	build_root(&l->b, s);
+	/* Its own host name (uts namespace): the host's is not revealed. */
+	if (sethostname("sandbox", 7) < 0)
+		die(125, "sethostname: %s", strerror(errno));
+	if (!s->network)
+		net_helper_join(&net);
+	seal_init();
+	forbid_user_namespaces();
+	apply_limits(s, l->cgroup_limits);
+	confine(&l->b, s);
+	pid_t pid = vfork();
+	if (pid < 0)
+		die(125, "fork: %s", strerror(errno));
+	if (pid == 0)
+		exec_command(l->argv, l->envp, l->cwd);
+	supervise(pid);
+}
+
+/* --- the launcher's side: cgroups, credentials, clone --- */
+
+struct cgroup_plan {
+	const char *controller; /* cgroup v1 hierarchy name */
+	const char *file;
+	char value[32];
+};
+
+static unsigned cgroup_serial;
+
+/* The launcher's own cgroup in a v1 hierarchy, so runs nest under whatever limits it has. */
+static char *own_cgroup(const char *controller)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[1024];
+	char *path = NULL;
+
+	if (f == NULL)
+		return NULL;
+	/* Lines read "ID:controller[,controller...]:path". */
+	while (path == NULL && fgets(line, sizeof(line), f)) {
+		char *list = strchr(line, ':'), *where = list ? strchr(list + 1, ':') : NULL;
+		if (where == NULL)
+			continue;
+		*where++ = '\0';
+		where[strcspn(where, "\n")] = '\0';
+		for (char *save = NULL, *t = strtok_r(list + 1, ",", &save); t && !path;
+		     t = strtok_r(NULL, ",", &save))
+			if (strcmp(t, controller) == 0)
+				path = xasprintf("/sys/fs/cgroup/%s%s", controller,
+						 strcmp(where, "/") == 0 ? "" : where);
+	}
+	fclose(f);
+	return path;
+}
+
+static int write_text(const char *dir, const char *file, const char *text)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, len);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static void cgroups_remove(struct native_child *c)
+{
+	for (size_t i = 0; i < c->ncgroups; i++) {
+		rmdir(c->cgroups[i]);
+		free(c->cgroups[i]);
+	}
+	c->ncgroups = 0;
+}
+
+/*
+ * Fork bombs and memory hogs (15): limits in a cgroup of their own under the
+ * launcher's, while the launcher is still root. Where that cannot be done
+ * (not root, no v1 controller), the rlimits of apply_limits() stand in.
+ */
+static bool cgroups_create(const struct native_spec *s, struct native_child *c)
+{
+	struct cgroup_plan plan[6];
+	size_t n = 0;
+
+	if (s->pids_max > 0) {
+		plan[n] = (struct cgroup_plan){ "pids", "pids.max", "" };
+		snprintf(plan[n++].value, 32, "%ld", s->pids_max);
+	}
+	if (s->memory_max > 0) {
+		plan[n] = (struct cgroup_plan){ "memory", "memory.limit_in_bytes", "" };
+		snprintf(plan[n++].value, 32, "%lld", s->memory_max);
+		plan[n] = (struct cgroup_plan){ "memory", "memory.memsw.limit_in_bytes", "" };
+		snprintf(plan[n++].value, 32, "%lld",
+			 s->memswap_max > 0 ? s->memswap_max : s->memory_max);
+	}
+	if (s->cpus > 0) {
+		plan[n] = (struct cgroup_plan){ "cpu", "cpu.cfs_quota_us", "" };
+		snprintf(plan[n++].value, 32, "%ld", (long)(s->cpus * 100000));
+	}
+	if (n == 0 || geteuid() != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char *base = NULL, *dir = NULL;
+		if (i == 0 || strcmp(plan[i].controller, plan[i - 1].controller) != 0) {
+			base = own_cgroup(plan[i].controller);
+			if (base == NULL)
+				goto fail;
+			dir = xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
+			free(base);
+			if (mkdir(dir, 0700) < 0) {
+				free(dir);
+				goto fail;
+			}
+			c->cgroups[c->ncgroups++] = dir;
+		}
+		dir = c->cgroups[c->ncgroups - 1];
+		/* memsw exists only with swap accounting: without it, memory alone is the limit. */
+		if (write_text(dir, plan[i].file, plan[i].value) < 0 &&
+		    strcmp(plan[i].file, "memory.memsw.limit_in_bytes") != 0)
+			goto fail;
+	}
+	cgroup_serial++;
+	return true;
+fail:
+	cgroups_remove(c);
+	return false;
+}
+
+/* The launcher steps into the run's cgroups for the clone, so init is born inside them. */
+static int cgroups_enter(struct native_child *c, bool enter)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	for (size_t i = 0; i < c->ncgroups; i++) {
+		char *dir = xstrdup(c->cgroups[i]);
+		if (!enter)
+			*strrchr(dir, '/') = '\0';
+		int rc = write_text(dir, "cgroup.procs", pid);
+		free(dir);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct saved_ids {
+	gid_t groups[NGROUPS_MAX];
+	int ngroups;
+	bool switched;
+};
+
+/* Never as host root (2): the user namespace is created by, and owned by, the user. */
+static int become_user(const struct native_spec *s, struct saved_ids *saved)
+{
+	saved->switched = false;
+	if (geteuid() != 0)
+		return 0;
+	saved->ngroups = getgroups(NGROUPS_MAX, saved->groups);
+	/* Saved ids stay root so the launcher can come back to clean up; init clears its own. */
+	if (saved->ngroups < 0 || setgroups(0, NULL) < 0 || setresgid(s->gid, s->gid, 0) < 0 ||
+	    setresuid(s->uid, s->uid, 0) < 0)
+		return claw_fail("cannot switch to uid %u: %s", (unsigned)s->uid, strerror(errno));
+	saved->switched = true;
+	return 0;
+}
+
+static void become_root_again(const struct saved_ids *saved)
+{
+	if (!saved->switched)
+		return;
+	if (setresuid(0, 0, 0) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setgroups((size_t)saved->ngroups, saved->groups) < 0)
+		abort(); /* cannot happen with root as the saved id; never go on half-switched */
+}
+
+static int clone_error(int e)
+{
+	if (e == EPERM || e == ENOSPC || e == EUSERS)
+		return claw_fail("cannot create the sandbox's user namespace (%s): user namespaces "
+				 "are disabled or exhausted; check sysctl user.max_user_namespaces, "
+				 "kernel.unprivileged_userns_clone and "
+				 "kernel.apparmor_restrict_unprivileged_userns",
+				 strerror(e));
+	if (e == EINVAL)
+		return claw_fail("cannot create the sandbox's namespaces (%s): the kernel lacks "
+				 "user, pid, mount, ipc, uts, network or cgroup namespaces "
+				 "(CONFIG_USER_NS, CONFIG_PID_NS, ...)",
+				 strerror(e));
+	return claw_fail("clone: %s", strerror(e));
+}
+
+int native_start(const struct native_spec *s, char *const *argv, char *const *envp,
+		 const char *cwd, const int fds[3], struct native_child *c)
+{
+	struct launch l = { .spec = s, .argv = argv, .envp = envp, .cwd = cwd, .fds = fds };
+	int rep[2], pidfd = -1;
+	struct saved_ids saved;
+
+	memset(c, 0, sizeof(*c));
+	c->pidfd = c->report_fd = -1;
+	if (s->uid == 0)
+		return claw_fail("refusing to run a sandboxed command as root");
+	if (pipe2(rep, O_CLOEXEC) < 0)
+		return claw_fail("pipe: %s", strerror(errno));
+	l.b.report = rep[1];
+	l.b.filter = seccomp_program(s->network);
+	l.b.uid = s->uid;
+	l.b.gid = s->gid;
+	l.cgroup_limits = cgroups_create(s, c);
+	if (l.cgroup_limits && cgroups_enter(c, true) < 0) {
+		cgroups_remove(c);
+		l.cgroup_limits = false;
+	}
+	c->cgroup_limits = l.cgroup_limits;
+	if (become_user(s, &saved) < 0)
+		goto fail;
+	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
+	 * the host's is configured (3, 7, 8, 13). */
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+			      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
+	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
+	if (pid == 0)
+		init_main(&l);
+	int e = errno;
+	become_root_again(&saved);
+	if (l.cgroup_limits)
+		cgroups_enter(c, false);
+	if (pid < 0) {
+		clone_error(e);
+		goto fail;
+	}
+	close(rep[1]);
+	c->pid = (pid_t)pid;
+	c->pidfd = pidfd;
+	c->report_fd = rep[0];
+	return 0;
+fail:
+	close(rep[0]), close(rep[1]);
+	cgroups_remove(c);
+	return -1;
+}
+
+int native_finish(struct native_child *c, int init_status, int *status, int *code)
+{
+	char msg[1100];
+	size_t len = 0;
+	ssize_t n;
+	int rc = 0;
+
+	while (len < sizeof(msg) - 1 &&
+	       ((n = read(c->report_fd, msg + len, sizeof(msg) - 1 - len)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	msg[len] = '\0';
+	*code = 0;
+	if (len >= 1 + sizeof(int) && msg[0] == 'S') {
+		memcpy(status, msg + 1, sizeof(int));
+	} else if (len >= 2 && msg[0] == 'E') {
+		*code = (unsigned char)msg[1];
+		rc = claw_fail("sandbox: %s", msg + 2);
+	} else {
+		/* Init itself died (killed at the timeout, or by the OOM killer): so did the rest. */
+		*status = init_status;
+	}
+	close(c->report_fd);
+	close(c->pidfd);
+	c->report_fd = c->pidfd = -1;
+	cgroups_remove(c);
+	return rc;
+}
+
+void native_kill(struct native_child *c)
+{
+	/* SIGKILL to init ends the pid namespace: the whole tree, however deep (15). */
+	if (syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) < 0)
+		kill(c->pid, SIGKILL);
+}
+
+int native_check_kernel(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/user", &st) < 0)
+		return claw_fail("the kernel has no user namespaces (CONFIG_USER_NS)");
+	if (stat("/proc/self/ns/cgroup", &st) < 0)
+		return claw_fail("the kernel has no cgroup namespaces (CONFIG_CGROUPS)");
+	return 0;
+}
