@@ -17,7 +17,7 @@ PKG_CONFIG ?= pkg-config
 PKGS       = libcjson libcurl libseccomp libcrypto
 DEBS       = libcjson-dev libcurl4-openssl-dev libseccomp-dev libssl-dev pkg-config \
              bats bats-support bats-assert scdoc python3 jq
-BENCH_DEBS = bubblewrap hyperfine jq time
+BENCH_DEBS = bubblewrap hyperfine jq time bc
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
@@ -137,7 +137,7 @@ fuzz:
 		$(MAKE) --no-print-directory $(FUZZ_BUILD)/$$n || exit 1; \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -close_fd_mask=2 \
 			$(FUZZ_BUILD)/corpus/$$n t/fuzz/corpus/$$n || exit 1; \
 	done
 

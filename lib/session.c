@@ -43,10 +43,46 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/*
+ * OpenClaw's sanitising, in its order: lower-case, each run of characters
+ * outside the allowed set becomes one "-", leading and trailing "-" go, then
+ * the result is cut to MAX (which may leave a "-" at the end). Returns the
+ * length written to OUT (at most MAX, NUL-terminated).
+ */
+static size_t sanitize(const char *s, size_t n, bool allow_dot, char *out, size_t max)
+{
+	size_t o = 0, start = 0, end;
+	struct buf tmp = { 0 };
+
+	buf_reserve(&tmp, n);
+	for (size_t i = 0; i < n;) {
+		char c = lower(s[i]);
+		if (is_id_char(c) || (allow_dot && c == '.')) {
+			buf_putc(&tmp, c);
+			i++;
+			continue;
+		}
+		while (i < n && !(is_id_char(lower(s[i])) || (allow_dot && s[i] == '.')))
+			i++;
+		buf_putc(&tmp, '-');
+	}
+	end = tmp.len;
+	while (start < end && tmp.p[start] == '-')
+		start++;
+	while (end > start && tmp.p[end - 1] == '-')
+		end--;
+	o = end - start > max ? max : end - start;
+	if (o > 0)
+		memcpy(out, tmp.p + start, o);
+	out[o] = '\0';
+	buf_free(&tmp);
+	return o;
+}
+
 static char *norm_id(const char *in, char out[SESSION_ID_MAX], const char *fallback)
 {
 	const char *s = in ? in : "";
-	size_t n, o = 0;
+	size_t n;
 	bool valid = true;
 
 	while (is_space(*s))
@@ -66,24 +102,7 @@ static char *norm_id(const char *in, char out[SESSION_ID_MAX], const char *fallb
 		out[n] = '\0';
 		return out;
 	}
-	/* Runs of other characters become one "-"; leading ones vanish. */
-	for (size_t i = 0; i < n && o < 64;) {
-		char c = lower(s[i]);
-		if (is_id_char(c)) {
-			if (!(c == '-' && o == 0))
-				out[o++] = c;
-			i++;
-			continue;
-		}
-		while (i < n && !is_id_char(lower(s[i])))
-			i++;
-		if (o > 0 && out[o - 1] != '-')
-			out[o++] = '-';
-	}
-	while (o > 0 && out[o - 1] == '-')
-		o--;
-	out[o] = '\0';
-	if (o == 0)
+	if (sanitize(s, n, false, out, 64) == 0)
 		strcpy(out, fallback);
 	return out;
 }
@@ -131,7 +150,7 @@ static void compute_slug(const char *key, char out[SESSION_SLUG_MAX])
 {
 	char hex[SHA256_HEX];
 	const char *s = key;
-	size_t n, o = 0;
+	size_t n, o;
 
 	while (is_space(*s))
 		s++;
@@ -143,22 +162,7 @@ static void compute_slug(const char *key, char out[SESSION_SLUG_MAX])
 		n = 7;
 	}
 	sha256_hex(s, n, hex);
-	for (size_t i = 0; i < n && o < 32;) {
-		char c = lower(s[i]);
-		if (is_id_char(c) || c == '.') {
-			if (!(c == '-' && o == 0))
-				out[o++] = c;
-			i++;
-			continue;
-		}
-		while (i < n && !(is_id_char(lower(s[i])) || s[i] == '.'))
-			i++;
-		if (o > 0 && out[o - 1] != '-')
-			out[o++] = '-';
-	}
-	while (o > 0 && out[o - 1] == '-')
-		o--;
-	if (o == 0) {
+	if ((o = sanitize(s, n, true, out, 32)) == 0) {
 		memcpy(out, "session", 7);
 		o = 7;
 	}

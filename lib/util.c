@@ -10,11 +10,14 @@ static _Thread_local char last_error[1024];
 
 int claw_fail(const char *fmt, ...)
 {
+	char msg[sizeof(last_error)];
 	va_list ap;
 
+	/* Through a copy: callers often wrap the last error in a new one. */
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, msg, sizeof(msg));
 	return -1;
 }
 
@@ -77,6 +80,7 @@ void buf_grow(struct buf *b, size_t extra)
 		cap *= 2;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
+	b->p[b->len] = '\0'; /* the promise: always a C string once allocated */
 }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
