@@ -16,8 +16,8 @@ CC        ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS       = libcjson libcurl libseccomp libcrypto
 DEBS       = libcjson-dev libcurl4-openssl-dev libseccomp-dev libssl-dev pkg-config \
-             bats bats-support bats-assert scdoc python3
-BENCH_DEBS = bubblewrap hyperfine jq
+             bats bats-support bats-assert scdoc python3 jq
+BENCH_DEBS = bubblewrap hyperfine jq time bc
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
@@ -53,18 +53,25 @@ MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
 all: $(CMDS) $(PROBES)
 
+# Quiet unless V=1.
+Q = $(if $(V),,@)
+E = $(if $(V),@:,@echo)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The presets are embedded, so a new installation is secure with no file at all.
 $(BUILD)/gen/presets.c: $(PRESETS) share/claw/embed.sh
 	@mkdir -p $(@D)
-	sh share/claw/embed.sh $(PRESETS) > $@
+	$(E) "  GEN     $@"
+	$(Q)sh share/claw/embed.sh $(PRESETS) > $@
 
 $(BUILD)/obj/gen/presets.o: $(BUILD)/gen/presets.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The sandbox's seccomp filter is compiled by libseccomp at build time, not per run.
 $(BUILD)/gen/sysfilter-gen: share/claw/sysfilter-gen.c lib/sysfilter.c lib/util.c lib/sysfilter.h
@@ -81,26 +88,31 @@ $(BUILD)/obj/gen/sysfilter-bpf.o: $(BUILD)/gen/sysfilter-bpf.c
 
 $(BUILD)/libclaw.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(E) "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/bin/claw-%: $(BUILD)/obj/cmd/claw-%.o $(BUILD)/libclaw.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) $< $(BUILD)/libclaw.a $(LIBS) -o $@
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) $< $(BUILD)/libclaw.a $(LIBS) -o $@
 
 $(BUILD)/bin/claw: cmd/claw
 	@mkdir -p $(@D)
-	sed 's/@VERSION@/$(VERSION)/g' cmd/claw > $@
-	chmod 755 $@
+	$(E) "  GEN     $@"
+	$(Q)sed 's/@VERSION@/$(VERSION)/g' cmd/claw > $@
+	$(Q)chmod 755 $@
 
 # Probes are small programs the escape tests run inside the sandbox.
 # They are static where possible so they need nothing from the sandbox's /usr.
 $(BUILD)/t/probes/%: t/probes/%.c
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra $< -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+	$(E) "  CC      $@"
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra $< -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
 
 $(BUILD)/man/%: man/%.scd
 	@mkdir -p $(@D)
-	scdoc < $< > $@
+	$(E) "  SCDOC   $<"
+	$(Q)scdoc < $< > $@
 
 man: $(MANS)
 
@@ -139,7 +151,7 @@ fuzz:
 		$(MAKE) --no-print-directory $(FUZZ_BUILD)/$$n || exit 1; \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -close_fd_mask=2 \
 			$(FUZZ_BUILD)/corpus/$$n t/fuzz/corpus/$$n || exit 1; \
 	done
 

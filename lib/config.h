@@ -10,11 +10,12 @@
 
 struct config {
 	char *state_dir; /* --state-dir, $OPENCLAW_STATE_DIR, or ~/.openclaw */
-	char *path;	 /* --config, $OPENCLAW_CONFIG_PATH, or <state>/openclaw.json */
-	bool exists;	 /* false: no file, the embedded default preset applies */
-	char *source;	 /* what the root came from: the path, or "preset:secure" */
-	cJSON *root;	 /* never NULL once loaded */
+	char *path;      /* --config, $OPENCLAW_CONFIG_PATH, or <state>/openclaw.json */
+	bool exists;     /* false: no file, the embedded default preset applies */
+	char *source;    /* what the root came from: the path, or "preset:secure" */
+	cJSON *root;     /* never NULL once loaded */
 	char *text;
+	size_t textlen;
 	struct json5_doc doc;
 };
 
@@ -42,10 +43,10 @@ const char *cfg_default_agent(const struct config *cfg);
  * the position is unknown). Returns -1, so checks read `return cfg_error(...)`.
  */
 int cfg_error(const struct config *cfg, const cJSON *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* The same text, as a warning on stderr. */
 void cfg_warn(const struct config *cfg, const cJSON *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * Typed reads that report wrong types as config errors. Each returns 0 and
@@ -56,7 +57,7 @@ int cfg_str(const struct config *cfg, const cJSON *node, const char *what, const
 int cfg_bool(const struct config *cfg, const cJSON *node, const char *what, bool *out);
 int cfg_num(const struct config *cfg, const cJSON *node, const char *what, double *out);
 int cfg_enum(const struct config *cfg, const cJSON *node, const char *what,
-	     const char *const *choices, const char **out);
+             const char *const *choices, const char **out);
 
 /* Paths of the files in the state dir. Returned strings are allocated. */
 char *state_path(const struct config *cfg, const char *name);

@@ -7,7 +7,7 @@
 
 struct json5_pos {
 	const cJSON *node;
-	unsigned line, col; /* 1-based, of the value (for a member: of its key) */
+	unsigned line, col; /* 1-based, where the value starts */
 };
 
 struct json5_doc {
@@ -20,7 +20,7 @@ struct json5_doc {
  * Parses JSON5 (comments, trailing commas, unquoted keys, single quotes,
  * hexadecimal numbers, leading/trailing decimal points, +, Infinity, NaN,
  * escaped line breaks). Duplicate keys are an error: a config must not mean
- * two things. Returns 0, or -1 with claw_error() set and *line/*col at the error.
+ * two things. Returns 0, or -1 with claw_error() set and the error position in *line and *col.
  */
 int json5_parse(const char *text, size_t len, struct json5_doc *doc, unsigned *line, unsigned *col);
 void json5_free(struct json5_doc *doc);

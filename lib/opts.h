@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 enum {
@@ -18,13 +19,16 @@ enum {
 /* getopt_long entries for the common options; put first in a command's table. */
 #define COMMON_LONGOPTS                                                                            \
 	{ "config", required_argument, NULL, OPT_CONFIG },                                         \
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },                           \
-		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, OPT_VERSION }
+	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },                               \
+	    { "help", no_argument, NULL, 'h' },                                                    \
+	{                                                                                          \
+		"version", no_argument, NULL, OPT_VERSION                                          \
+	}
 
 struct common_opts {
 	const char *config;    /* --config FILE */
 	const char *state_dir; /* --state-dir DIR */
-	bool json;	       /* --json, for commands that have it */
+	bool json;             /* --json, for commands that have it */
 	size_t max_record;     /* --max-record BYTES, for filters */
 };
 
@@ -36,9 +40,10 @@ extern const char *opts_usage;
 
 /*
  * Handles a common option returned by getopt_long: returns true when C was one.
- * --help and --version print and exit 0; '?' and ':' are usage errors (exit 2).
- * Use optstring "-:h" (or with the command's short options) so that options may
- * come before and after the subcommand and positional words arrive as 1.
+ * --help and --version print and exit 0; '?' (getopt has said what was wrong)
+ * exits 2. Use optstring "-h" (plus the command's short options) so that
+ * options may come before and after the subcommand and that positional words
+ * arrive in order as 1.
  */
 bool opts_common(int c, const char *arg, struct common_opts *co);
 

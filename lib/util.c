@@ -10,11 +10,14 @@ static _Thread_local char last_error[1024];
 
 int claw_fail(const char *fmt, ...)
 {
+	char msg[sizeof(last_error)];
 	va_list ap;
 
+	/* Through a copy: callers often wrap the last error in a new one. */
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, msg, sizeof(msg));
 	return -1;
 }
 
@@ -66,7 +69,7 @@ char *xasprintf(const char *fmt, ...)
 	return buf_steal(&b);
 }
 
-void buf_reserve(struct buf *b, size_t extra)
+void buf_grow(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 
@@ -77,27 +80,7 @@ void buf_reserve(struct buf *b, size_t extra)
 		cap *= 2;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
-}
-
-void buf_put(struct buf *b, const void *data, size_t n)
-{
-	buf_reserve(b, n);
-	if (n)
-		memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
-void buf_putc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
+	b->p[b->len] = '\0'; /* the promise: always a C string once allocated */
 }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
@@ -123,40 +106,49 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What each byte becomes inside a JSON string: 0 itself, 'u' a \u00XX escape,
+ * anything else a two-character escape. */
+static const char json_escape[256] = {
+	['\b'] = 'b',  ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r', ['"'] = '"',
+	['\\'] = '\\', [0x7f] = 'u', [0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u',
+	[0x04] = 'u',  [0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
+	[0x0f] = 'u',  [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u',
+	[0x15] = 'u',  [0x16] = 'u', [0x17] = 'u', [0x18] = 'u', [0x19] = 'u', [0x1a] = 'u',
+	[0x1b] = 'u',  [0x1c] = 'u', [0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u',
+};
+
 void buf_json_strn(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	buf_reserve(b, n + 2);
-	buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"':
-			buf_put(b, "\\\"", 2);
+	buf_reserve(b, 6 * n + 2); /* the worst case, so the loop writes directly */
+	char *o = b->p + b->len;
+	*o++ = '"';
+	for (size_t i = 0; i < n;) {
+		size_t run = i;
+		while (run < n && json_escape[(unsigned char)s[run]] == 0)
+			run++;
+		memcpy(o, s + i, run - i); /* most strings are one plain run */
+		o += run - i;
+		if (run == n)
 			break;
-		case '\\':
-			buf_put(b, "\\\\", 2);
-			break;
-		case '\n':
-			buf_put(b, "\\n", 2);
-			break;
-		case '\r':
-			buf_put(b, "\\r", 2);
-			break;
-		case '\t':
-			buf_put(b, "\\t", 2);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-				buf_put(b, esc, 6);
-			} else {
-				buf_putc(b, (char)c);
-			}
+		unsigned char c = (unsigned char)s[run];
+		char e = json_escape[c];
+		if (e == 'u') {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
+		} else {
+			o[0] = '\\';
+			o[1] = e;
+			o += 2;
 		}
+		i = run + 1;
 	}
-	buf_putc(b, '"');
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
 }
 
 void buf_json_str(struct buf *b, const char *s)
@@ -212,7 +204,7 @@ char *str_trim_dup(const char *s)
 		s++;
 	size_t n = strlen(s);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-			 s[n - 1] == '\r' || s[n - 1] == '\f' || s[n - 1] == '\v'))
+	                 s[n - 1] == '\r' || s[n - 1] == '\f' || s[n - 1] == '\v'))
 		n--;
 	return xstrndup(s, n);
 }

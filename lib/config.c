@@ -1,0 +1,268 @@
+/* config.c: finding and reading OpenClaw's config, and typed access with positions. */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "preset.h"
+#include "session.h"
+#include "util.h"
+
+#define CONFIG_MAX_BYTES (16UL * 1024 * 1024)
+
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+
+	if (home != NULL && home[0] != '\0')
+		return home;
+	struct passwd *pw = getpwuid(getuid());
+	return pw != NULL && pw->pw_dir != NULL ? pw->pw_dir : "/";
+}
+
+/* "~" and "~/x" as OpenClaw resolves them in its path settings. */
+static char *expand_home(const char *path)
+{
+	if (strcmp(path, "~") == 0)
+		return xstrdup(home_dir());
+	if (str_has_prefix(path, "~/"))
+		return xasprintf("%s/%s", home_dir(), path + 2);
+	return xstrdup(path);
+}
+
+static const char *nonempty_env(const char *name)
+{
+	const char *v = getenv(name);
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+static int parse(struct config *cfg)
+{
+	unsigned line = 0, col = 0;
+
+	if (json5_parse(cfg->text, cfg->textlen, &cfg->doc, &line, &col) < 0)
+		return claw_fail("%s:%u:%u: %s", cfg->source, line, col, claw_error());
+	cfg->root = cfg->doc.root;
+	if (!cJSON_IsObject(cfg->root))
+		return cfg_error(cfg, cfg->root, "the config must be an object ({ ... })");
+	return 0;
+}
+
+static int load_preset(struct config *cfg, const char *name)
+{
+	const struct preset *p = preset_find(name);
+
+	if (p == NULL)
+		return claw_fail("no built-in preset \"%s\"", name);
+	cfg->exists = false;
+	cfg->source = xasprintf("preset:%s", name);
+	cfg->text = xstrdup(p->text);
+	cfg->textlen = strlen(cfg->text);
+	return parse(cfg);
+}
+
+int config_load(struct config *cfg, const struct common_opts *co)
+{
+	const char *dir = co->state_dir ? co->state_dir : nonempty_env("OPENCLAW_STATE_DIR");
+	const char *path = co->config ? co->config : nonempty_env("OPENCLAW_CONFIG_PATH");
+	size_t len;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->state_dir = dir ? expand_home(dir) : xasprintf("%s/.openclaw", home_dir());
+	cfg->path = path ? expand_home(path) : xasprintf("%s/openclaw.json", cfg->state_dir);
+	if (read_file(cfg->path, CONFIG_MAX_BYTES, &cfg->text, &len) < 0) {
+		/* No file at all is a new installation, and a new installation is secure. */
+		if (errno == ENOENT && co->config == NULL)
+			return load_preset(cfg, CLAW_DEFAULT_PRESET);
+		if (errno == ENOENT)
+			return claw_fail("%s: no such config file", cfg->path);
+		return -1;
+	}
+	cfg->exists = true;
+	cfg->source = xstrdup(cfg->path);
+	cfg->textlen = len;
+	return parse(cfg);
+}
+
+int config_load_text(struct config *cfg, const char *source, const char *text)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->state_dir = xasprintf("%s/.openclaw", home_dir());
+	cfg->path = xstrdup(source);
+	cfg->source = xstrdup(source);
+	cfg->exists = true;
+	cfg->text = xstrdup(text);
+	cfg->textlen = strlen(text);
+	return parse(cfg);
+}
+
+void config_free(struct config *cfg)
+{
+	json5_free(&cfg->doc);
+	free(cfg->state_dir);
+	free(cfg->path);
+	free(cfg->source);
+	free(cfg->text);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+const cJSON *cfg_get(const cJSON *node, const char *dotted)
+{
+	const char *p = dotted;
+
+	while (node != NULL && *p != '\0') {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		char key[128];
+		if (n >= sizeof(key) || !cJSON_IsObject(node))
+			return NULL;
+		memcpy(key, p, n);
+		key[n] = '\0';
+		node = cJSON_GetObjectItemCaseSensitive(node, key);
+		p += n + (dot != NULL);
+	}
+	return node;
+}
+
+const cJSON *cfg_agent(const struct config *cfg, const char *agent)
+{
+	const cJSON *list = cfg_get(cfg->root, "agents.list");
+	const cJSON *entry;
+	char want[SESSION_ID_MAX], id[SESSION_ID_MAX];
+
+	if (!cJSON_IsArray(list))
+		return NULL;
+	norm_agent_id(agent, want);
+	cJSON_ArrayForEach(entry, list)
+	{
+		const cJSON *idn = cJSON_GetObjectItemCaseSensitive(entry, "id");
+		if (cJSON_IsString(idn) && strcmp(norm_agent_id(idn->valuestring, id), want) == 0)
+			return entry;
+	}
+	return NULL;
+}
+
+const cJSON *cfg_agent_get(const struct config *cfg, const char *agent, const char *dotted)
+{
+	const cJSON *v = agent ? cfg_get(cfg_agent(cfg, agent), dotted) : NULL;
+
+	return v != NULL ? v : cfg_get(cfg_get(cfg->root, "agents.defaults"), dotted);
+}
+
+const char *cfg_default_agent(const struct config *cfg)
+{
+	const cJSON *list = cfg_get(cfg->root, "agents.list");
+	const cJSON *entry, *first = NULL;
+
+	cJSON_ArrayForEach(entry, (cJSON_IsArray(list) ? list : NULL))
+	{
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(entry, "id");
+		if (!cJSON_IsString(id))
+			continue;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry, "default")))
+			return id->valuestring;
+		if (first == NULL)
+			first = id;
+	}
+	return first ? first->valuestring : "main";
+}
+
+static void where(const struct config *cfg, const cJSON *node, struct buf *b)
+{
+	unsigned line, col;
+
+	if (node != NULL && json5_pos_of(&cfg->doc, node, &line, &col))
+		buf_printf(b, "%s:%u:%u: ", cfg->source, line, col);
+	else
+		buf_printf(b, "%s: ", cfg->source);
+}
+
+int cfg_error(const struct config *cfg, const cJSON *node, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	where(cfg, node, &b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	claw_fail("%s", b.p);
+	buf_free(&b);
+	return -1;
+}
+
+void cfg_warn(const struct config *cfg, const cJSON *node, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	where(cfg, node, &b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: warning: %s\n", program_invocation_short_name, b.p);
+	buf_free(&b);
+}
+
+int cfg_str(const struct config *cfg, const cJSON *node, const char *what, const char **out)
+{
+	if (node == NULL || cJSON_IsNull(node))
+		return 0;
+	if (!cJSON_IsString(node))
+		return cfg_error(cfg, node, "%s must be a string", what);
+	*out = node->valuestring;
+	return 0;
+}
+
+int cfg_bool(const struct config *cfg, const cJSON *node, const char *what, bool *out)
+{
+	if (node == NULL || cJSON_IsNull(node))
+		return 0;
+	if (!cJSON_IsBool(node))
+		return cfg_error(cfg, node, "%s must be true or false", what);
+	*out = cJSON_IsTrue(node);
+	return 0;
+}
+
+int cfg_num(const struct config *cfg, const cJSON *node, const char *what, double *out)
+{
+	if (node == NULL || cJSON_IsNull(node))
+		return 0;
+	if (!cJSON_IsNumber(node))
+		return cfg_error(cfg, node, "%s must be a number", what);
+	*out = node->valuedouble;
+	return 0;
+}
+
+int cfg_enum(const struct config *cfg, const cJSON *node, const char *what,
+             const char *const *choices, const char **out)
+{
+	const char *s = NULL;
+	struct buf list = { 0 };
+
+	if (cfg_str(cfg, node, what, &s) < 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	for (const char *const *c = choices; *c != NULL; c++) {
+		if (strcmp(s, *c) == 0) {
+			*out = *c;
+			return 0;
+		}
+		buf_printf(&list, "%s%s", c == choices ? "" : ", ", *c);
+	}
+	cfg_error(cfg, node, "unknown %s \"%s\" (expected one of: %s)", what, s, list.p);
+	buf_free(&list);
+	return -1;
+}
+
+char *state_path(const struct config *cfg, const char *name)
+{
+	return xasprintf("%s/%s", cfg->state_dir, name);
+}

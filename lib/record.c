@@ -1,0 +1,751 @@
+/*
+ * record.c: the record loop every filter shares.
+ *
+ * Read JSON Lines, check each line strictly (UTF-8, JSON, an object, no
+ * duplicate members, no NUL hidden in a string), hand it to the stage, and
+ * write it out with the stage's members added. The input bytes are copied
+ * through as they came: a stage adds members, it never re-serialises what
+ * others wrote (numbers, spacing, member order all survive). Only when the
+ * input already carries a member the stage owns (a forged "approval", say) is
+ * that member cut out.
+ *
+ * Memory per record is bounded by the record: cJSON allocates from an arena
+ * that is reset after each line, and lines longer than the limit are skipped
+ * without being held.
+ */
+#include "record.h"
+
+#include <err.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *record_stage_name = "claw";
+
+/* ---- arena for cJSON ---- */
+
+#define ARENA_CHUNK (1024 * 1024)
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+static struct chunk *arena_head;
+
+static void *arena_alloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (arena_head == NULL || arena_head->size - arena_head->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		struct chunk *c = malloc(sizeof(*c) + size);
+		if (c == NULL)
+			return NULL;
+		c->next = arena_head;
+		c->size = size;
+		c->used = 0;
+		arena_head = c;
+	}
+	void *p = arena_head->data + arena_head->used;
+	arena_head->used += n;
+	return p;
+}
+
+static bool in_arena(const void *p)
+{
+	for (const struct chunk *c = arena_head; c != NULL; c = c->next)
+		if ((const unsigned char *)p >= c->data &&
+		    (const unsigned char *)p < c->data + c->size)
+			return true;
+	return false;
+}
+
+/* Arena memory goes at once in arena_reset(); anything else is a real free. */
+static void arena_free(void *p)
+{
+	if (p != NULL && !in_arena(p))
+		free(p);
+}
+
+/* Keeps one chunk, so a steady stream allocates nothing. */
+static void arena_reset(void)
+{
+	while (arena_head != NULL && arena_head->next != NULL) {
+		struct chunk *c = arena_head;
+		arena_head = c->next;
+		free(c);
+	}
+	if (arena_head != NULL)
+		arena_head->used = 0;
+}
+
+static void arena_on(void)
+{
+	cJSON_Hooks hooks = { arena_alloc, arena_free };
+	cJSON_InitHooks(&hooks);
+}
+
+static void arena_off(void)
+{
+	cJSON_InitHooks(NULL);
+	arena_reset();
+	free(arena_head);
+	arena_head = NULL;
+}
+
+static void *heap_alloc(size_t n)
+{
+	return malloc(n);
+}
+
+void record_arena_pause(void)
+{
+	cJSON_Hooks hooks = { heap_alloc, arena_free };
+	cJSON_InitHooks(&hooks);
+}
+
+void record_arena_resume(void)
+{
+	arena_on();
+}
+
+/* ---- validation ---- */
+
+static int utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : -1;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return -1;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
+			return -1; /* overlong, or a UTF-16 surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return -1;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+			return -1; /* overlong, or beyond U+10FFFF */
+		return 4;
+	}
+	return -1;
+}
+
+static int hex4(const unsigned char *s, size_t n, unsigned *v)
+{
+	*v = 0;
+	if (n < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		unsigned char c = s[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+		             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+		             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+		                                    : 16;
+		if (d > 15)
+			return -1;
+		*v = *v * 16 + d;
+	}
+	return 0;
+}
+
+/*
+ * Bytes at s that need no attention: ASCII from 0x20 up, other than '\\'.
+ * Eight at a time while it can, with the usual bit tricks on a 64-bit word.
+ */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t slash = w ^ (ones * '\\');
+		uint64_t below_space = (w - ones * 0x20) & ~w; /* a byte < 0x20 */
+		uint64_t is_slash = (slash - ones) & ~slash;   /* a byte == '\\' */
+		if ((below_space | is_slash | w) & highs)      /* or a byte >= 0x80 */
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned char c = s[i];
+		if (c < 0x20 || c >= 0x80 || c == '\\')
+			break;
+	}
+	return i;
+}
+
+/* Whether byte POS of a line lies inside a JSON string. Only asked about the
+ * rare control character, so a plain scan from the start is fine. */
+static bool inside_string(const unsigned char *s, size_t pos)
+{
+	bool in = false;
+
+	for (size_t i = 0; i < pos; i++) {
+		if (in && s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			in = !in;
+	}
+	return in;
+}
+
+/* A \u escape at s (s[0] == '\\', s[1] == 'u'): its length, or -1 for \u0000 and
+ * broken surrogates. */
+static int unicode_escape(const unsigned char *s, size_t n, size_t at)
+{
+	unsigned v, lo;
+
+	if (hex4(s + 2, n - 2, &v) < 0)
+		return claw_fail("bad \\u escape at byte %zu", at);
+	if (v == 0)
+		return claw_fail("\\u0000 inside a string at byte %zu", at);
+	if (v >= 0xdc00 && v <= 0xdfff)
+		return claw_fail("lone low surrogate at byte %zu", at);
+	if (v < 0xd800 || v > 0xdbff)
+		return 6;
+	if (n < 12 || s[6] != '\\' || s[7] != 'u' || hex4(s + 8, n - 8, &lo) < 0 || lo < 0xdc00 ||
+	    lo > 0xdfff)
+		return claw_fail("lone high surrogate at byte %zu", at);
+	return 12;
+}
+
+/*
+ * Checks what cJSON does not: valid UTF-8 throughout, no NUL byte, no raw
+ * control character inside a string, no \u0000 and no broken surrogate. A NUL
+ * would cut a C string short, so "ls\u0000; rm -rf ~" would mean one thing to
+ * claw and another to a later reader of the same record. Backslashes occur
+ * only inside strings in valid JSON (cJSON rejects the rest), and each one
+ * starts an escape, so escapes can be checked without tracking quotes.
+ */
+static int validate_bytes(const char *line, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)line;
+
+	for (size_t i = 0; i < len;) {
+		i += plain_run(s + i, len - i);
+		if (i >= len)
+			break;
+		unsigned char c = s[i];
+		if (c >= 0x80) {
+			int n = utf8_seq(s + i, len - i);
+			if (n < 0)
+				return claw_fail("invalid UTF-8 at byte %zu", i + 1);
+			i += (size_t)n;
+		} else if (c == '\\') {
+			int n = 2;
+			if (i + 1 < len && s[i + 1] == 'u' &&
+			    (n = unicode_escape(s + i, len - i, i + 1)) < 0)
+				return -1;
+			i += (size_t)n;
+		} else if (c == 0) {
+			return claw_fail("NUL byte at byte %zu", i + 1);
+		} else if ((c != '\t' && c != '\r') || inside_string(s, i)) {
+			return claw_fail("control character at byte %zu", i + 1);
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+/* Every object in the tree, checked for a member name given twice: cJSON would
+ * see the first, a JavaScript reader the last. */
+static int check_duplicates(const cJSON *node)
+{
+	for (const cJSON *c = node->child; c != NULL; c = c->next) {
+		if (cJSON_IsObject(node))
+			for (const cJSON *d = c->next; d != NULL; d = d->next)
+				if (c->string[0] == d->string[0] &&
+				    strcmp(c->string, d->string) == 0)
+					return claw_fail("duplicate member \"%s\"", c->string);
+		if (c->child != NULL && check_duplicates(c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- output ---- */
+
+struct out {
+	int fd;
+	struct buf b;
+};
+
+static void out_flush(struct out *o)
+{
+	size_t off = 0;
+
+	while (off < o->b.len) {
+		ssize_t n = write(o->fd, o->b.p + off, o->b.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err(2, "write");
+		off += (size_t)n;
+	}
+	buf_reset(&o->b);
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* End of the JSON value at p (already validated by cJSON). */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+	bool in_string = false;
+
+	for (; p < end; p++) {
+		char c = *p;
+		if (in_string) {
+			if (c == '\\')
+				p++;
+			else if (c == '"') {
+				in_string = false;
+				if (depth == 0)
+					return p + 1;
+			}
+			continue;
+		}
+		if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return p;
+			if (--depth == 0)
+				return p + 1;
+		} else if (depth == 0 &&
+		           (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+			return p;
+		}
+	}
+	return p;
+}
+
+static bool is_added(const struct record *rec, const char *name)
+{
+	for (unsigned i = 0; i < rec->nadd; i++)
+		if (strcmp(rec->add[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool needs_cut(const struct record *rec)
+{
+	for (const cJSON *c = rec->root->child; c != NULL; c = c->next)
+		if (is_added(rec, c->string))
+			return true;
+	return false;
+}
+
+static void put_added(const struct record *rec, struct buf *b, bool comma)
+{
+	for (unsigned i = 0; i < rec->nadd; i++) {
+		if (comma || i > 0)
+			buf_putc(b, ',');
+		buf_json_str(b, rec->add[i].name);
+		buf_putc(b, ':');
+		buf_put(b, rec->vals.p + rec->add[i].off, rec->add[i].len);
+	}
+}
+
+/* Slow path: rebuild the object from the members kept, in their own bytes.
+ * The scanner walks members in document order, as cJSON's children are. */
+static void render_cut(const struct record *rec, struct buf *b)
+{
+	const char *p = rec->raw, *end = rec->raw + rec->rawlen;
+	const cJSON *child = rec->root->child;
+	bool any = false;
+
+	p = skip_ws(p, end) + 1; /* '{' */
+	buf_putc(b, '{');
+	for (; child != NULL; child = child->next) {
+		p = skip_ws(p, end);
+		if (*p == ',')
+			p = skip_ws(p + 1, end);
+		const char *start = p;
+		p = skip_value(p, end);  /* the key */
+		p = skip_ws(p, end) + 1; /* ':' */
+		p = skip_value(skip_ws(p, end), end);
+		if (is_added(rec, child->string))
+			continue;
+		if (any)
+			buf_putc(b, ',');
+		buf_put(b, start, (size_t)(p - start));
+		any = true;
+	}
+	put_added(rec, b, any);
+	buf_putc(b, '}');
+}
+
+void record_render(const struct record *rec, struct buf *b)
+{
+	if (rec->nadd == 0) {
+		buf_put(b, rec->raw, rec->rawlen);
+		return;
+	}
+	if (needs_cut(rec)) {
+		render_cut(rec, b);
+		return;
+	}
+	/* Fast path: the line up to its closing brace, the new members, the brace. */
+	const char *close = rec->raw + rec->rawlen;
+	while (close > rec->raw && close[-1] != '}')
+		close--;
+	buf_put(b, rec->raw, (size_t)(close - 1 - rec->raw));
+	put_added(rec, b, rec->root->child != NULL);
+	buf_putc(b, '}');
+}
+
+/* ---- members ---- */
+
+static void add_member(struct record *rec, const char *name, const char *json, size_t len)
+{
+	for (unsigned i = 0; i < rec->nadd; i++) {
+		if (strcmp(rec->add[i].name, name) == 0) {
+			/* Replacing: the old text stays in vals, unreferenced. */
+			rec->add[i].off = rec->vals.len;
+			rec->add[i].len = len;
+			buf_put(&rec->vals, json, len);
+			return;
+		}
+	}
+	if (rec->nadd == RECORD_MAX_MEMBERS)
+		errx(2, "internal error: too many members added to one record");
+	rec->add[rec->nadd].name = name;
+	rec->add[rec->nadd].off = rec->vals.len;
+	rec->add[rec->nadd].len = len;
+	rec->nadd++;
+	buf_put(&rec->vals, json, len);
+}
+
+void record_add_raw(struct record *rec, const char *name, const char *json, size_t len)
+{
+	add_member(rec, name, json, len);
+}
+
+void record_add(struct record *rec, const char *name, const cJSON *value)
+{
+	char *text = cJSON_PrintUnformatted(value);
+
+	if (text == NULL)
+		errx(125, "out of memory");
+	add_member(rec, name, text, strlen(text));
+	cJSON_free(text);
+}
+
+void record_add_string(struct record *rec, const char *name, const char *s)
+{
+	struct buf b = { 0 };
+
+	buf_json_str(&b, s);
+	add_member(rec, name, b.p, b.len);
+	buf_free(&b);
+}
+
+void record_deny(struct record *rec, const char *reason)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "{\"by\":");
+	buf_json_str(&b, record_stage_name);
+	buf_puts(&b, ",\"reason\":");
+	buf_json_str(&b, reason);
+	buf_putc(&b, '}');
+	add_member(rec, "deny", b.p, b.len);
+	buf_free(&b);
+	rec->denied = true;
+}
+
+/* ---- typed access ---- */
+
+static int wrong_type(const char *name, const char *type)
+{
+	return claw_fail("member \"%s\" must be %s", name, type);
+}
+
+void rec_pick(const cJSON *obj, const char *const *names, const cJSON **out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	for (const cJSON *c = obj ? obj->child : NULL; c != NULL; c = c->next)
+		for (size_t i = 0; i < n; i++)
+			if (c->string[0] == names[i][0] && strcmp(c->string, names[i]) == 0) {
+				out[i] = c;
+				break;
+			}
+}
+
+int rec_str(const cJSON *v, const char *name, const char **out)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return wrong_type(name, "a string");
+	*out = v->valuestring;
+	return 0;
+}
+
+int rec_obj(const cJSON *v, const char *name, const cJSON **out)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsObject(v))
+		return wrong_type(name, "an object");
+	*out = v;
+	return 0;
+}
+
+int rec_bool(const cJSON *v, const char *name, int *out)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsBool(v))
+		return wrong_type(name, "true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+int rec_id(const cJSON *v, const char *name, char *buf, size_t size, const char **out)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsString(v)) {
+		*out = v->valuestring;
+		return 0;
+	}
+	/* Chat ids arrive as numbers from some APIs; only whole ones are ids. */
+	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble &&
+	    v->valuedouble < 9007199254740992.0 && v->valuedouble > -9007199254740992.0) {
+		snprintf(buf, size, "%lld", (long long)v->valuedouble);
+		*out = buf;
+		return 0;
+	}
+	return wrong_type(name, "a string or a whole number");
+}
+
+int rec_get_str(const cJSON *obj, const char *name, const char **out)
+{
+	return rec_str(cJSON_GetObjectItemCaseSensitive(obj, name), name, out);
+}
+
+int rec_get_obj(const cJSON *obj, const char *name, const cJSON **out)
+{
+	return rec_obj(cJSON_GetObjectItemCaseSensitive(obj, name), name, out);
+}
+
+int rec_get_bool(const cJSON *obj, const char *name, int *out)
+{
+	return rec_bool(cJSON_GetObjectItemCaseSensitive(obj, name), name, out);
+}
+
+int rec_get_id(const cJSON *obj, const char *name, char *buf, size_t size, const char **out)
+{
+	return rec_id(cJSON_GetObjectItemCaseSensitive(obj, name), name, buf, size, out);
+}
+
+/* ---- the loop ---- */
+
+struct loop {
+	const struct stage *stage;
+	struct out out;
+	struct record rec;
+	int status;
+};
+
+static void write_error(struct loop *l, unsigned long line, const char *id, const char *message)
+{
+	struct buf *b = &l->out.b;
+
+	warnx("line %lu: %s", line, message);
+	buf_puts(b, "{");
+	if (id != NULL) {
+		buf_puts(b, "\"id\":");
+		buf_json_str(b, id);
+		buf_putc(b, ',');
+	}
+	buf_puts(b, "\"error\":{\"by\":");
+	buf_json_str(b, record_stage_name);
+	buf_printf(b, ",\"line\":%lu,\"message\":", line);
+	buf_json_str(b, message);
+	buf_puts(b, "},\"deny\":{\"by\":");
+	buf_json_str(b, record_stage_name);
+	buf_puts(b, ",\"reason\":");
+	char *reason = xasprintf("invalid record: %s", message);
+	buf_json_str(b, reason);
+	free(reason);
+	buf_puts(b, "}}\n");
+	l->status = 1;
+}
+
+static void too_long(struct loop *l, unsigned long line, size_t max)
+{
+	char *msg = xasprintf("record is longer than %zu bytes", max);
+
+	write_error(l, line, NULL, msg);
+	free(msg);
+}
+
+static cJSON *parse_line(const char *line, size_t len)
+{
+	const char *end = NULL;
+
+	if (validate_bytes(line, len) < 0)
+		return NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (root == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t col = at && at >= line && at <= line + len ? (size_t)(at - line) + 1 : 1;
+		claw_fail("not valid JSON (at byte %zu)", col);
+		return NULL;
+	}
+	if (skip_ws(end, line + len) != line + len) {
+		claw_fail("text after the JSON value (at byte %zu)", (size_t)(end - line) + 1);
+		return NULL;
+	}
+	if (!cJSON_IsObject(root)) {
+		claw_fail("a record must be a JSON object");
+		return NULL;
+	}
+	if (check_duplicates(root) < 0)
+		return NULL;
+	return root;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	return skip_ws(s, s + n) == s + n;
+}
+
+static void one_line(struct loop *l, char *line, size_t len, unsigned long lineno)
+{
+	struct record *rec = &l->rec;
+	const char *id = NULL;
+
+	if (blank(line, len))
+		return;
+	cJSON *root = parse_line(line, len);
+	if (root == NULL) {
+		write_error(l, lineno, NULL, claw_error());
+		arena_reset();
+		return;
+	}
+	rec->root = root;
+	rec->raw = line;
+	rec->rawlen = len;
+	rec->line = lineno;
+	rec->nadd = 0;
+	buf_reset(&rec->vals);
+	rec->denied = cJSON_GetObjectItemCaseSensitive(root, "deny") != NULL;
+	if (rec->denied && !l->stage->handle_denied) {
+		/* Refused upstream: passed on exactly as it came. */
+		buf_put(&l->out.b, line, len);
+		buf_putc(&l->out.b, '\n');
+	} else if (l->stage->handle(rec, l->stage->ctx) < 0) {
+		const cJSON *idn = cJSON_GetObjectItemCaseSensitive(root, "id");
+		char *msg = xstrdup(claw_error());
+		if (cJSON_IsString(idn))
+			id = idn->valuestring;
+		write_error(l, lineno, id, msg);
+		free(msg);
+	} else {
+		record_render(rec, &l->out.b);
+		buf_putc(&l->out.b, '\n');
+	}
+	rec->root = NULL;
+	arena_reset();
+}
+
+static bool input_waiting(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	return poll(&p, 1, 0) > 0;
+}
+
+static void go_idle(struct loop *l)
+{
+	if (l->stage->idle != NULL)
+		l->stage->idle(l->stage->ctx);
+	out_flush(&l->out);
+}
+
+int record_loop(const struct stage *stage, const struct record_opts *opts)
+{
+	struct loop l = { .stage = stage, .out = { .fd = opts->out_fd } };
+	size_t max = opts->max_record ? opts->max_record : RECORD_MAX_DEFAULT;
+	size_t cap = 256 * 1024, len = 0;
+	char *in = xmalloc(cap + 1);
+	unsigned long lineno = 0;
+	bool skipping = false, eof = false;
+
+	record_stage_name = stage->name;
+	arena_on();
+	while (!eof) {
+		/* Flush before a read that would wait: a record typed by hand
+		 * comes out at once, a bulk stream still moves in large writes. */
+		if ((l.out.b.len > 0 || stage->idle != NULL) && !input_waiting(opts->in_fd))
+			go_idle(&l);
+		if (len == cap) {
+			cap *= 2;
+			in = xrealloc(in, cap + 1);
+		}
+		ssize_t n = read(opts->in_fd, in + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err(2, "read");
+		eof = n == 0;
+		len += (size_t)n;
+		size_t start = 0;
+		for (;;) {
+			char *nl = memchr(in + start, '\n', len - start);
+			if (nl == NULL && !(eof && start < len))
+				break;
+			size_t end = nl ? (size_t)(nl - in) : len;
+			in[end] = '\0';
+			if (skipping) {
+				skipping =
+				    false; /* the tail of an over-long line, already reported */
+			} else if (end - start > max) {
+				too_long(&l, ++lineno, max);
+			} else {
+				one_line(&l, in + start, end - start, ++lineno);
+			}
+			start = nl ? end + 1 : len;
+			if (l.out.b.len >= 128 * 1024)
+				out_flush(&l.out);
+		}
+		memmove(in, in + start, len - start);
+		len -= start;
+		if (len > max && !skipping) {
+			/* Too long already: report it now and drop it as it arrives,
+			 * so memory stays bounded whatever the line's length. */
+			too_long(&l, ++lineno, max);
+			skipping = true;
+		}
+		if (skipping)
+			len = 0;
+	}
+	go_idle(&l);
+	arena_off();
+	buf_free(&l.out.b);
+	buf_free(&l.rec.vals);
+	free(in);
+	return l.status;
+}

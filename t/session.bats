@@ -1,0 +1,427 @@
+#!/usr/bin/env bats
+# claw-session: session keys, main-session rule, scope keys and slugs, as OpenClaw computes them.
+
+load helper
+
+key() {
+	run claw-session key "$@"
+	assert_success
+}
+
+# ---- dmScope ----
+
+@test "dmScope main (OpenClaw's default): every DM is the agent's main session" {
+	write_config <<<'{ session: { dmScope: "main" } }'
+	key --channel telegram --chat direct --peer 12345
+	assert_output "agent:main:main"
+}
+
+@test "dmScope per-peer: one session per sender, across channels" {
+	write_config <<<'{ session: { dmScope: "per-peer" } }'
+	key --channel telegram --chat direct --peer 12345
+	assert_output "agent:main:direct:12345"
+	key --channel discord --chat direct --peer 12345
+	assert_output "agent:main:direct:12345"
+}
+
+@test "dmScope per-channel-peer: one session per sender and channel" {
+	write_config <<<'{ session: { dmScope: "per-channel-peer" } }'
+	key --channel Telegram --chat direct --peer 12345
+	assert_output "agent:main:telegram:direct:12345"
+}
+
+@test "dmScope per-account-channel-peer: the account is part of the key, normalised" {
+	write_config <<<'{ session: { dmScope: "per-account-channel-peer" } }'
+	key --channel whatsapp --account Work --chat direct --peer +15551234
+	assert_output "agent:main:whatsapp:work:direct:+15551234"
+	key --channel whatsapp --chat direct --peer +15551234
+	assert_output "agent:main:whatsapp:default:direct:+15551234"
+}
+
+@test "a DM without a peer falls back to the main key under every dmScope" {
+	for scope in main per-peer per-channel-peer per-account-channel-peer; do
+		write_config <<<"{ session: { dmScope: \"$scope\" } }"
+		key --channel telegram --chat direct
+		assert_output "agent:main:main"
+	done
+}
+
+@test "peer ids are trimmed and lower-cased" {
+	write_config <<<'{ session: { dmScope: "per-channel-peer" } }'
+	key --channel slack --chat direct --peer '  U0ABC  '
+	assert_output "agent:main:slack:direct:u0abc"
+}
+
+@test "no config at all: the secure preset isolates DMs per channel and peer" {
+	key --channel telegram --chat direct --peer 42
+	assert_output "agent:main:telegram:direct:42"
+}
+
+# ---- chat kinds ----
+
+@test "groups and channels get their own keys whatever the dmScope" {
+	write_config <<<'{ session: { dmScope: "main" } }'
+	key --channel discord --chat group --peer G-77
+	assert_output "agent:main:discord:group:g-77"
+	key --channel slack --chat channel --peer C123
+	assert_output "agent:main:slack:channel:c123"
+}
+
+@test "a group without an id is 'unknown', never the main session" {
+	key --channel discord --chat group
+	assert_output "agent:main:discord:group:unknown"
+}
+
+@test "'dm' is OpenClaw's alias of 'direct'" {
+	key --channel telegram --chat dm --peer 7
+	assert_output "agent:main:telegram:direct:7"
+}
+
+@test "an unknown chat kind is a usage error" {
+	run claw-session key --channel telegram --chat room --peer 7
+	assert_failure 2
+	assert_output --partial 'unknown chat kind "room"'
+}
+
+@test "groupScope main folds groups into the main session" {
+	write_config <<<'{ session: { groupScope: "main" } }'
+	key --channel discord --chat group --peer G-77
+	assert_output "agent:main:main"
+}
+
+# ---- threads, topics ----
+
+@test "a thread is a session of its own under its parent's key" {
+	key --channel discord --chat channel --peer C1 --thread T9
+	assert_output "agent:main:discord:channel:c1:thread:t9"
+}
+
+@test "a Telegram forum topic is its group's :topic:" {
+	key --channel telegram --chat group --peer -100123 --thread 42
+	assert_output "agent:main:telegram:group:-100123:topic:42"
+}
+
+@test "a thread in a DM that collapses to main still leaves the main session" {
+	write_config <<<'{ session: { dmScope: "main" } }'
+	key --channel slack --chat direct --peer U1 --thread 99
+	assert_output "agent:main:main:thread:99"
+	run claw-session key --json --channel slack --chat direct --peer U1 --thread 99
+	assert_equal "$(jqr .main)" "false"
+}
+
+# ---- identityLinks, mainKey, global ----
+
+@test "identityLinks map a sender to one canonical peer" {
+	write_config <<<'{ session: { dmScope: "per-peer", identityLinks: { alice: ["telegram:123", "Discord:ALICE#1"] } } }'
+	key --channel telegram --chat direct --peer 123
+	assert_output "agent:main:direct:alice"
+	key --channel discord --chat direct --peer 'alice#1'
+	assert_output "agent:main:direct:alice"
+	key --channel telegram --chat direct --peer 999
+	assert_output "agent:main:direct:999"
+}
+
+@test "identityLinks match a bare peer id too" {
+	write_config <<<'{ session: { dmScope: "per-channel-peer", identityLinks: { bob: ["555"] } } }'
+	key --channel signal --chat direct --peer 555
+	assert_output "agent:main:signal:direct:bob"
+}
+
+@test "under dmScope main identityLinks leave the key alone but name the policy key" {
+	write_config <<<'{ session: { dmScope: "main", identityLinks: { alice: ["telegram:123"] } } }'
+	run claw-session key --json --channel telegram --chat direct --peer 123
+	assert_success
+	assert_equal "$(jqr .key)" "agent:main:main"
+	assert_equal "$(jqr .policyKey)" "agent:main:telegram:default:direct:alice"
+}
+
+@test "session.mainKey renames the main session (lower-cased)" {
+	write_config <<<'{ session: { mainKey: "Home" } }'
+	key
+	assert_output "agent:main:home"
+}
+
+@test "session.scope global: the main session is 'global'" {
+	write_config <<<'{ session: { scope: "global" } }'
+	run claw-session key --json
+	assert_equal "$(jqr .key)" "global"
+	assert_equal "$(jqr .main)" "true"
+}
+
+# ---- agents and bindings ----
+
+@test "agent ids are normalised as OpenClaw does" {
+	key --agent ' Work '
+	assert_output "agent:work:main"
+	key --agent 'My Agent!'
+	assert_output "agent:my-agent:main"
+	key --agent '!!!'
+	assert_output "agent:main:main"
+}
+
+@test "the default agent: default:true, else the first listed, else main" {
+	write_config <<<'{ agents: { list: [ { id: "alpha" }, { id: "beta", default: true } ] } }'
+	key
+	assert_output "agent:beta:main"
+	write_config <<<'{ agents: { list: [ { id: "alpha" }, { id: "beta" } ] } }'
+	key
+	assert_output "agent:alpha:main"
+}
+
+@test "an agent that agents.list does not name is refused" {
+	write_config <<<'{ agents: { list: [ { id: "alpha" } ] } }'
+	run claw-session key --agent ghost
+	assert_failure 1
+	assert_output --partial 'agent "ghost" is not configured'
+	run bash -c 'echo "{\"agent\":\"ghost\"}" | claw-session'
+	assert_success
+	assert_equal "$(jqr .deny.reason)" 'agent "ghost" is not configured (agents.list)'
+	assert_equal "$(jqr .session)" "null"
+}
+
+bindings_config() {
+	write_config <<'EOF'
+{
+  agents: { list: [ { id: "main", default: true }, { id: "family" }, { id: "work" }, { id: "ops" }, { id: "guildbot" } ] },
+  session: { dmScope: "per-channel-peer" },
+  bindings: [
+    { agentId: "work", match: { channel: "slack", accountId: "*" } },
+    { agentId: "ops", match: { channel: "telegram", accountId: "ops" } },
+    { agentId: "family", match: { channel: "telegram", peer: { kind: "dm", id: "555" } } },
+    { agentId: "guildbot", match: { channel: "discord", guildId: "G1" } },
+    { agentId: "missing", match: { channel: "signal" } },
+  ],
+}
+EOF
+}
+
+@test "bindings: a peer binding wins over an account binding" {
+	bindings_config
+	key --channel telegram --chat direct --peer 555
+	assert_output "agent:family:telegram:direct:555"
+}
+
+@test "bindings: an account binding, and no accountId means the default account only" {
+	bindings_config
+	key --channel telegram --account ops --chat direct --peer 1
+	assert_output "agent:ops:telegram:direct:1"
+	key --channel telegram --account other --chat direct --peer 555
+	assert_output "agent:main:telegram:direct:555"
+}
+
+@test "bindings: accountId * matches the whole channel" {
+	bindings_config
+	key --channel slack --account anything --chat channel --peer C1
+	assert_output "agent:work:slack:channel:c1"
+}
+
+@test "bindings: a guild binding" {
+	bindings_config
+	key --channel discord --guild G1 --chat channel --peer C5
+	assert_output "agent:guildbot:discord:channel:c5"
+	key --channel discord --guild G2 --chat channel --peer C5
+	assert_output "agent:main:discord:channel:c5"
+}
+
+@test "bindings: a binding to an agent that does not exist falls back to the default agent" {
+	bindings_config
+	key --channel signal --chat direct --peer 9
+	assert_output "agent:main:signal:direct:9"
+}
+
+@test "bindings: an explicit agent in the record wins over bindings" {
+	bindings_config
+	key --agent work --channel telegram --chat direct --peer 555
+	assert_output "agent:work:telegram:direct:555"
+}
+
+# ---- sandboxed, main, scope keys, slugs ----
+
+@test "sandbox mode off: nothing is sandboxed" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "off" } } }, session: { dmScope: "per-peer" } }'
+	run claw-session key --json --channel telegram --chat direct --peer 1
+	assert_equal "$(jqr .sandboxed)" "false"
+	assert_equal "$(jqr .main)" "false"
+}
+
+@test "sandbox mode non-main: main runs on the host, others in a sandbox" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } } }, session: { dmScope: "per-peer" } }'
+	run claw-session key --json
+	assert_equal "$(jqr '[.main, .sandboxed] | @tsv')" "true	false"
+	run claw-session key --json --channel telegram --chat direct --peer 1
+	assert_equal "$(jqr '[.main, .sandboxed] | @tsv')" "false	true"
+}
+
+@test "sandbox mode all: the main session too" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all" } } } }'
+	run claw-session key --json
+	assert_equal "$(jqr '[.main, .sandboxed] | @tsv')" "true	true"
+}
+
+@test "agents.list[].sandbox overrides agents.defaults.sandbox" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "off" } }, list: [ { id: "main" }, { id: "pub", sandbox: { mode: "all" } } ] } }'
+	run claw-session key --json
+	assert_equal "$(jqr .sandboxed)" "false"
+	run claw-session key --json --agent pub
+	assert_equal "$(jqr '[.sandboxed, .mode] | @tsv')" "true	all"
+}
+
+@test "dmScope main: a stranger's DM is judged under its own key and sandboxed under non-main" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main", scope: "session" } } } }'
+	run claw-session key --json --channel telegram --chat direct --peer 12345
+	assert_equal "$(jqr .key)" "agent:main:main"
+	assert_equal "$(jqr .policyKey)" "agent:main:telegram:default:direct:12345"
+	assert_equal "$(jqr '[.main, .sandboxed] | @tsv')" "false	true"
+	assert_equal "$(jqr .scopeKey)" "agent:main:telegram:default:direct:12345"
+}
+
+@test "webchat is the local UI: its DM stays the main session" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } } } }'
+	run claw-session key --json --channel webchat --chat direct --peer me
+	assert_equal "$(jqr '[.key, .main, .sandboxed] | @tsv')" "agent:main:main	true	false"
+}
+
+@test "scope keys: session, agent, shared (and legacy perSession)" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "session" } } }, session: { dmScope: "per-peer" } }'
+	run claw-session key --json --channel telegram --chat direct --peer 1
+	assert_equal "$(jqr .scopeKey)" "agent:main:direct:1"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "agent" } } } }'
+	run claw-session key --json --agent Work
+	assert_equal "$(jqr '[.scopeKey, .slug] | @tsv')" "agent:work	agent-work-0944bd8d"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "shared" } } } }'
+	run claw-session key --json
+	assert_equal "$(jqr '[.scopeKey, .slug] | @tsv')" "shared	shared-a4d26868"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", perSession: false } } } }'
+	run claw-session key --json
+	assert_equal "$(jqr .scope)" "shared"
+}
+
+@test "slugs are OpenClaw's: sanitised, cut to 32, and 8 hex of sha256" {
+	local cases=(
+		"agent:main:main agent-main-main-6d9217fe"
+		"agent:main:telegram:direct:12345 agent-main-telegram-direct-12345-d139a0ca"
+		"agent:main:discord:group:g-77 agent-main-discord-group-g-77-0ead110b"
+		"agent:main:whatsapp:work:direct:+15551234 agent-main-whatsapp-work-direct--d9c6a514"
+		"agent:main:subagent:0b0e6f1c-2f61-4a4e-9a7b-3c8e0d1f2a3b agent-main-subagent-0b0e6f1c-2f6-1e4713ba"
+	)
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "session" } } } }'
+	for c in "${cases[@]}"; do
+		set -- $c
+		run claw-session key --json --session "$1"
+		assert_equal "$(jqr .slug)" "$2"
+	done
+}
+
+# ---- explicit session keys ----
+
+@test "explicit keys: cron, subagent and hook keys are non-main and keep their agent" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } }, list: [ { id: "main" }, { id: "ops" } ] } }'
+	run claw-session key --json --session agent:ops:cron:nightly
+	assert_equal "$(jqr '[.agent, .main, .sandboxed] | @tsv')" "ops	false	true"
+	run claw-session key --json --session agent:main:subagent:abc
+	assert_equal "$(jqr '[.agent, .main, .sandboxed] | @tsv')" "main	false	true"
+}
+
+@test "explicit keys: OpenClaw's main-key aliases all mean the main session" {
+	write_config <<<'{ session: { mainKey: "home" }, agents: { defaults: { sandbox: { mode: "non-main" } } } }'
+	for k in main home agent:main:home agent:main:main; do
+		run claw-session key --json --session "$k"
+		assert_equal "$(jqr '[.key, .main, .sandboxed] | @tsv')" "agent:main:home	true	false"
+	done
+}
+
+@test "explicit keys: a mis-cased alias is not the main session (fails towards the sandbox)" {
+	run claw-session key --json --session MAIN
+	assert_equal "$(jqr '[.main, .sandboxed] | @tsv')" "false	true"
+	run claw-session key --json --session AGENT:MAIN:MAIN
+	assert_equal "$(jqr '[.key, .main] | @tsv')" "agent:main:main	false"
+}
+
+@test "a record's sessionKey of another agent than its agent is refused" {
+	run bash -c 'echo "{\"agent\":\"main\",\"sessionKey\":\"agent:ops:cron:x\"}" | claw-session'
+	assert_success
+	assert_equal "$(jqr .deny.by)" "claw-session"
+	assert_output --partial 'belongs to agent \"ops\"'
+}
+
+@test "with an origin, a sessionKey cannot move a stranger into the main session" {
+	run bash -c 'echo "{\"origin\":{\"channel\":\"telegram\",\"chat\":\"direct\",\"peer\":\"666\"},\"sessionKey\":\"main\"}" | claw-session'
+	assert_success
+	assert_output --partial 'does not match the origin'
+	assert_equal "$(jqr .deny.by)" "claw-session"
+}
+
+@test "a sessionKey that agrees with the origin is accepted" {
+	run bash -c 'echo "{\"origin\":{\"channel\":\"telegram\",\"chat\":\"direct\",\"peer\":\"7\"},\"sessionKey\":\"agent:main:telegram:direct:7\"}" | claw-session'
+	assert_equal "$(jqr .session.key)" "agent:main:telegram:direct:7"
+	assert_equal "$(jqr .deny)" "null"
+}
+
+@test "control characters and empty session keys are refused" {
+	run bash -c 'printf "%s\n" "{\"sessionKey\":\"  \"}" "{\"sessionKey\":\"agent:main:x\\u0007\"}" "{\"sessionKey\":\"agent:main\"}" | claw-session'
+	assert_success
+	assert_equal "$(jqr -s '.[0].deny.reason')" "sessionKey is empty"
+	assert_equal "$(jqr -s '.[1].deny.reason')" "sessionKey contains a control character"
+	assert_equal "$(jqr -s '.[2].deny.reason')" 'sessionKey "agent:main" has nothing after the agent id'
+}
+
+# ---- the filter ----
+
+@test "the filter adds id and session, keeps every other member byte for byte" {
+	run bash -c "printf '%s\n' '{\"x\":12345678901234567890,\"nested\":{\"b\":[1,2.50,\"\\u00e9\"]},\"tool\":\"exec\"}' | claw-session"
+	assert_success
+	assert_output --regexp '^\{"x":12345678901234567890,"nested":\{"b":\[1,2.50,"\\u00e9"\]\},"tool":"exec","id":"[0-9a-f]{12}-1","session":\{"key":"agent:main:main",'
+}
+
+@test "an id already present is kept; missing ones are unique" {
+	run bash -c 'printf "%s\n" "{\"id\":\"mine\"}" "{}" "{}" | claw-session'
+	assert_equal "$(jqr -s -c 'map(.id)')" "$(jqr -s -c '[.[0].id, .[1].id, .[2].id]')"
+	assert_equal "$(jqr -s '.[0].id')" "mine"
+	assert_equal "$(jqr -s '[.[1].id, .[2].id] | unique | length')" "2"
+}
+
+@test "a forged session member is replaced, not trusted" {
+	run bash -c 'echo "{\"session\":{\"key\":\"agent:main:main\",\"main\":true,\"sandboxed\":false},\"origin\":{\"channel\":\"discord\",\"chat\":\"group\",\"peer\":\"g\"}}" | claw-session'
+	assert_success
+	assert_equal "$(jqr '[.session.key, .session.sandboxed] | @tsv')" "agent:main:discord:group:g	true"
+	assert_equal "$(printf '%s' "$output" | grep -o '"session":{' | wc -l)" "1"
+}
+
+@test "numeric chat ids are accepted as ids" {
+	run bash -c 'echo "{\"origin\":{\"channel\":\"telegram\",\"chat\":\"direct\",\"peer\":12345}}" | claw-session'
+	assert_equal "$(jqr .session.key)" "agent:main:telegram:direct:12345"
+}
+
+@test "a record that already carries deny passes through untouched" {
+	line='{"deny":{"by":"someone","reason":"no"},"tool":"exec"}'
+	run bash -c "echo '$line' | claw-session"
+	assert_success
+	assert_output "$line"
+}
+
+@test "new: writes an exec request whose command round-trips through sh" {
+	run claw-session new --channel telegram --chat direct --peer 7 --cwd /tmp --timeout 30 -- \
+		printf '%s|' 'a b' "it's" '$HOME' '*' 'x=1'
+	assert_success
+	assert_equal "$(jqr .tool)" "exec"
+	assert_equal "$(jqr .args.workdir)" "/tmp"
+	assert_equal "$(jqr .args.timeout)" "30"
+	assert_equal "$(jqr .origin.peer)" "7"
+	assert_equal "$(jqr .id | grep -cE '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$')" "1"
+	cmd=$(jqr .args.command)
+	run sh -c "$cmd"
+	assert_output 'a b|it'"'"'s|$HOME|*|x=1|'
+}
+
+@test "new: the request goes through claw-session" {
+	run bash -c 'claw-session new --agent main -- ls -l | claw-session'
+	assert_success
+	assert_equal "$(jqr .session.key)" "agent:main:main"
+	assert_equal "$(jqr .args.command)" "ls -l"
+}
+
+@test "new without a command is a usage error" {
+	run claw-session new --agent main
+	assert_failure 2
+	assert_output --partial "COMMAND is missing"
+}
