@@ -85,7 +85,8 @@ struct tree {
 struct build {
 	struct tree trees[MAX_TREES];
 	size_t ntrees;
-	int report; /* pipe to the launcher */
+	int report;	      /* pipe to the launcher */
+	bool user_trees_done; /* the launcher cloned the user's trees (as root) */
 	uid_t uid;
 	gid_t gid;
 	const struct sock_fprog *filter;
@@ -163,29 +164,46 @@ static void watch_launcher(const struct build *b)
 }
 
 /* A detached copy of the host tree at SRC, read-only if asked, never setuid or devices. */
-static void capture_tree(struct build *b, const char *src, const char *dst, bool ro)
+/*
+ * A detached copy of the host tree at SRC (open_tree), read-only if asked,
+ * never setuid or devices. Returns 0 or an errno, with *WHAT naming the step.
+ */
+static int clone_tree(const char *src, const char *dst, bool ro, struct tree *t, const char **what)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 	struct stat st;
 
-	if (b->ntrees == MAX_TREES)
-		die(125, "too many mounts");
+	*what = "open_tree (Linux 5.2)";
 	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
 			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (fd < 0)
-		die(125, "%s: %s%s", src, strerror(errno),
-		    errno == ENOSYS ? " (the kernel lacks open_tree, Linux 5.2)" : "");
+		return errno;
 	if (ro)
 		attr.attr_set |= MOUNT_ATTR_RDONLY;
 	if (strncmp(dst, "/dev/", 5) == 0)
 		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV; /* the node itself */
+	*what = "mount_setattr (Linux 5.12)";
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-		    sizeof(attr)) < 0)
-		die(125, "%s: mount_setattr: %s%s", src, strerror(errno),
-		    errno == ENOSYS ? " (the kernel lacks mount_setattr, Linux 5.12)" : "");
-	if (fstat(fd, &st) < 0)
-		die(125, "%s: %s", src, strerror(errno));
-	b->trees[b->ntrees++] = (struct tree){ fd, xstrdup(dst), S_ISDIR(st.st_mode) };
+		    sizeof(attr)) < 0 ||
+	    (*what = "fstat", fstat(fd, &st) < 0)) {
+		int e = errno;
+		close(fd);
+		return e;
+	}
+	*t = (struct tree){ fd, xstrdup(dst), S_ISDIR(st.st_mode) };
+	return 0;
+}
+
+static void capture_tree(struct build *b, const char *src, const char *dst, bool ro)
+{
+	const char *what;
+	int e;
+
+	if (b->ntrees == MAX_TREES)
+		die(125, "too many mounts");
+	if ((e = clone_tree(src, dst, ro, &b->trees[b->ntrees], &what)) != 0)
+		die(125, "%s: %s: %s", src, what, strerror(e));
+	b->ntrees++;
 }
 
 static void mkdirs(const char *path, mode_t mode)
@@ -388,33 +406,94 @@ static void build_dev(struct build *b, const char *shm_opts)
 		die(125, "mkdir /dev/shm: %s", strerror(errno));
 }
 
-static void capture_binds(struct build *b, const struct native_spec *s)
+/* The host trees that are the user's: workspace, agent workspace, binds, persistence paths. */
+struct plan_item {
+	const char *src;
+	char *dst;
+	bool ro;
+};
+
+static size_t plan_protected(const struct native_spec *s, const char *host, const char *inside,
+			     struct plan_item *out, size_t n, size_t max)
 {
+	struct stat st;
+
+	for (size_t i = 0; i < s->nprotect && n < max; i++) {
+		char *src = xasprintf("%s/%s", host, s->protect[i]);
+		/* A symlink is not followed: it resolves inside the sandbox, to nothing of the host. */
+		if (lstat(src, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+			out[n++] = (struct plan_item){ src, xasprintf("%s/%s", inside, s->protect[i]),
+						       true };
+		else
+			free(src);
+	}
+	return n;
+}
+
+static size_t plan_user_trees(const struct native_spec *s, struct plan_item *out, size_t max)
+{
+	size_t n = 0;
+
 	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
-	capture_tree(b, s->workspace, s->workdir, !s->workspace_rw);
+	out[n++] = (struct plan_item){ xstrdup(s->workspace), xstrdup(s->workdir), !s->workspace_rw };
 	if (s->agent_dir)
-		capture_tree(b, s->agent_dir, "/agent", !s->agent_rw);
-	for (size_t i = 0; i < s->nbinds; i++)
-		capture_tree(b, s->binds[i].src, s->binds[i].dst, s->binds[i].ro);
+		out[n++] = (struct plan_item){ xstrdup(s->agent_dir), xstrdup("/agent"), !s->agent_rw };
+	for (size_t i = 0; i < s->nbinds && n < max; i++)
+		out[n++] = (struct plan_item){ xstrdup(s->binds[i].src), xstrdup(s->binds[i].dst),
+					       s->binds[i].ro };
+	/* Persistence paths (.git, shell rc files) of a writable workspace, put back read-only
+	 * over themselves, so a command cannot plant hooks the host runs later (10). */
+	if (s->workspace_rw)
+		n = plan_protected(s, s->workspace, s->workdir, out, n, max);
+	if (s->agent_dir && s->agent_rw)
+		n = plan_protected(s, s->agent_dir, "/agent", out, n, max);
+	return n;
+}
+
+static void plan_free(struct plan_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)items[i].src);
+		free(items[i].dst);
+	}
 }
 
 /*
- * Persistence paths (.git, shell rc files) of a writable workspace, put back
- * read-only over themselves so a command cannot plant hooks the host runs later (10).
+ * As root, the launcher clones the user's trees itself, before it drops to the
+ * user: the trees may lie behind directories (a 0700 state dir) that the user
+ * cannot walk, and init moves the detached copies in. Returns 0 or -1 (claw_error).
  */
-static void capture_protected(struct build *b, const struct native_spec *s, const char *host,
-			      const char *inside)
+static int capture_user_trees_as_root(struct build *b, const struct native_spec *s)
 {
-	char src[PATH_MAX], dst[PATH_MAX];
-	struct stat st;
+	struct plan_item items[MAX_TREES / 2];
+	size_t n = plan_user_trees(s, items, NELEM(items));
+	int rc = 0;
 
-	for (size_t i = 0; i < s->nprotect; i++) {
-		snprintf(src, sizeof(src), "%s/%s", host, s->protect[i]);
-		snprintf(dst, sizeof(dst), "%s/%s", inside, s->protect[i]);
-		/* A symlink is not followed: it resolves inside the sandbox, to nothing of the host. */
-		if (lstat(src, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-			capture_tree(b, src, dst, true);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *what;
+		int e = clone_tree(items[i].src, items[i].dst, items[i].ro, &b->trees[b->ntrees],
+				   &what);
+		if (e != 0)
+			rc = claw_fail("%s: %s: %s", items[i].src, what, strerror(e));
+		else
+			b->ntrees++;
 	}
+	plan_free(items, n);
+	b->user_trees_done = rc == 0;
+	return rc;
+}
+
+/* Without root, init clones them in its own namespace, as the user. */
+static void capture_user_trees(struct build *b, const struct native_spec *s)
+{
+	struct plan_item items[MAX_TREES / 2];
+
+	if (b->user_trees_done)
+		return;
+	size_t n = plan_user_trees(s, items, NELEM(items));
+	for (size_t i = 0; i < n; i++)
+		capture_tree(b, items[i].src, items[i].dst, items[i].ro);
+	plan_free(items, n);
 }
 
 static void bring_up_loopback(void)
@@ -513,11 +592,7 @@ static void build_root(struct build *b, const struct native_spec *s)
 		die(125, "make / private: %s", strerror(errno));
 	lookup_name("/etc/passwd", (unsigned)b->uid, user, sizeof(user));
 	lookup_name("/etc/group", (unsigned)b->gid, group, sizeof(group));
-	capture_binds(b, s);
-	if (s->workspace_rw)
-		capture_protected(b, s, s->workspace, s->workdir);
-	if (s->agent_dir && s->agent_rw)
-		capture_protected(b, s, s->agent_dir, "/agent");
+	capture_user_trees(b, s);
 	/* The new root: an empty tmpfs (13: no /sys, no host /run, no docker.sock, 9). */
 	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		die(125, "mount tmpfs: %s", strerror(errno));
@@ -711,11 +786,15 @@ static noreturn void supervise(pid_t command)
 	_exit(0);
 }
 
-static void setup_stdio(const int fds[3], int report)
+static void setup_stdio(const int fds[3])
 {
 	for (int i = 0; i < 3; i++)
 		if (fds[i] != i && dup2(fds[i], i) < 0)
 			die(125, "dup2: %s", strerror(errno));
+}
+
+static void close_inherited(int report)
+{
 	/* Every other descriptor closed: nothing of the launcher leaks in (12, runc CVE-2024-21626).
 	 * The pipe to the launcher stays, close-on-exec. */
 	if ((report > 3 && syscall(SYS_close_range, 3, report - 1, 0) < 0) ||
@@ -740,7 +819,7 @@ static noreturn void init_main(struct launch *l)
 	report_fd = l->b.report;
 	map_ids(&l->b);
 	watch_launcher(&l->b);
-	setup_stdio(l->fds, report_fd);
+	setup_stdio(l->fds);
 	if (!s->network)
 		net_helper_start(&net);
 	/* A new session: no controlling terminal to push keystrokes into (1). */
@@ -752,6 +831,7 @@ static noreturn void init_main(struct launch *l)
 		die(125, "sethostname: %s", strerror(errno));
 	if (!s->network)
 		net_helper_join(&net);
+	close_inherited(report_fd);
 	seal_init();
 	forbid_user_namespaces();
 	apply_limits(s, l->cgroup_limits);
@@ -942,6 +1022,15 @@ static int clone_error(int e)
 	return claw_fail("clone: %s", strerror(e));
 }
 
+static void close_trees(struct build *b)
+{
+	for (size_t i = 0; i < b->ntrees; i++) {
+		close(b->trees[i].fd);
+		free(b->trees[i].dst);
+	}
+	b->ntrees = 0;
+}
+
 int native_start(const struct native_spec *s, char *const *argv, char *const *envp,
 		 const char *cwd, const int fds[3], struct native_child *c)
 {
@@ -965,6 +1054,8 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		l.cgroup_limits = false;
 	}
 	c->cgroup_limits = l.cgroup_limits;
+	if (geteuid() == 0 && capture_user_trees_as_root(&l.b, s) < 0)
+		goto fail;
 	if (become_user(s, &saved) < 0)
 		goto fail;
 	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
@@ -983,11 +1074,13 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		goto fail;
 	}
 	close(rep[1]);
+	close_trees(&l.b);
 	c->pid = (pid_t)pid;
 	c->pidfd = pidfd;
 	c->report_fd = rep[0];
 	return 0;
 fail:
+	close_trees(&l.b);
 	close(rep[0]), close(rep[1]);
 	cgroups_remove(c);
 	return -1;
