@@ -39,6 +39,7 @@ static const char usage[] =
     "       claw-sandbox list [--json]\n"
     "       claw-sandbox rm (--all | --session KEY | --agent A)\n"
     "       claw-sandbox prune [--json]\n"
+    "       claw-sandbox report < records\n"
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input, runs each\n"
     "exec record that carries no \"deny\" (in the native sandbox when its session is\n"
@@ -52,6 +53,8 @@ static const char usage[] =
     "  rm       remove sandbox workspaces\n"
     "  prune    remove workspaces idle longer than prune.idleHours or older than\n"
     "           prune.maxAgeDays\n"
+    "  report   replay the outcome of finished records: their output on stdout and\n"
+    "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -101,7 +104,7 @@ struct cli {
 
 static void parse_args(int argc, char **argv, struct cli *c)
 {
-	static const char *const subs[] = { "exec", "explain", "list", "rm", "prune" };
+	static const char *const subs[] = { "exec", "explain", "list", "rm", "prune", "report" };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
@@ -909,6 +912,80 @@ static int run_prune(struct cli *c, struct config *cfg)
 	return status;
 }
 
+/* ---- report: what claw exec shows of the pipeline's last record ---- */
+
+static void write_all(int fd, const char *s)
+{
+	for (size_t len = strlen(s); len > 0;) {
+		ssize_t n = write(fd, s, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n, len -= (size_t)n;
+	}
+}
+
+static int report_record(const cJSON *rec)
+{
+	const cJSON *deny = cJSON_GetObjectItemCaseSensitive(rec, "deny");
+	const cJSON *error = cJSON_GetObjectItemCaseSensitive(rec, "error");
+	const cJSON *result = cJSON_GetObjectItemCaseSensitive(rec, "result");
+
+	if (cJSON_IsObject(deny)) {
+		const cJSON *by = cJSON_GetObjectItemCaseSensitive(deny, "by");
+		const cJSON *why = cJSON_GetObjectItemCaseSensitive(deny, "reason");
+		warnx("denied by %s: %s", cJSON_IsString(by) ? by->valuestring : "claw",
+		      cJSON_IsString(why) ? why->valuestring : "no reason given");
+		return cJSON_IsObject(error) ? 125 : 126;
+	}
+	if (!cJSON_IsObject(result)) {
+		warnx("the pipeline gave no result");
+		return 125;
+	}
+	const cJSON *out = cJSON_GetObjectItemCaseSensitive(result, "stdout");
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(result, "stderr");
+	const cJSON *exit = cJSON_GetObjectItemCaseSensitive(result, "exit");
+	const cJSON *sig = cJSON_GetObjectItemCaseSensitive(result, "signal");
+	if (cJSON_IsString(out))
+		write_all(1, out->valuestring);
+	if (cJSON_IsString(err))
+		write_all(2, err->valuestring);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(result, "timedOut")))
+		return 124;
+	if (cJSON_IsString(sig)) {
+		for (int n = 1; n < 65; n++)
+			if (strcmp(run_signal_name(n), sig->valuestring) == 0)
+				return 128 + n;
+		return 128 + 9;
+	}
+	return cJSON_IsNumber(exit) ? (int)exit->valuedouble : 125;
+}
+
+static int run_report(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int status = 125, seen = 0;
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		cJSON *rec = cJSON_ParseWithLength(line, (size_t)n);
+		if (rec == NULL) {
+			warnx("report: a line is not JSON");
+			status = 125;
+		} else {
+			status = report_record(rec);
+			cJSON_Delete(rec);
+		}
+		seen++;
+	}
+	free(line);
+	if (seen == 0)
+		warnx("report: no record came out of the pipeline");
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -929,6 +1006,8 @@ int main(int argc, char **argv)
 		status = run_list(&c, &cfg);
 	else if (strcmp(c.sub, "rm") == 0)
 		status = run_rm(&c, &cfg);
+	else if (strcmp(c.sub, "report") == 0)
+		status = run_report();
 	else
 		status = run_prune(&c, &cfg);
 	config_free(&cfg);
