@@ -233,9 +233,12 @@ static void new_path(char *out, size_t size, const char *inside)
 static void attach_tree(const struct tree *t)
 {
 	char path[PATH_MAX];
+	struct stat st;
 
 	new_path(path, sizeof(path), t->dst);
-	if (t->is_dir) {
+	if (lstat(path, &st) == 0) {
+		/* The mount point is there already (a persistence path inside the workspace). */
+	} else if (t->is_dir) {
 		mkdirs(path, 0755);
 	} else {
 		char *slash = strrchr(path, '/');
