@@ -65,6 +65,25 @@ PY
 	wait "$listener" || true
 }
 
+@test "8 network: with the host's network, the host's abstract sockets stay out of reach (Landlock scope)" {
+	sandbox_config '' 'network: "bridge",'
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	python3 - "$BATS_TEST_TMPDIR/ready" <<'PY' &
+import signal, socket, sys
+ab = socket.socket(socket.AF_UNIX); ab.bind("\0claw-probe-abstract2"); ab.listen(1)
+open(sys.argv[1], "w").write("ready\n")
+signal.pause()
+PY
+	listener=$!
+	read -r _ < "$BATS_TEST_TMPDIR/ready"
+	run claw-sandbox exec -- python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("\0claw-probe-abstract2"); print("connected")'
+	kill "$listener"
+	wait "$listener" || true
+	assert_failure
+	refute_output --partial connected
+	assert_output --partial "Operation not permitted"
+}
+
 @test "8 network: the filter allows only AF_UNIX sockets without a network" {
 	sandbox_config
 	run claw-sandbox explain --seccomp
