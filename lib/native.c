@@ -40,53 +40,21 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "nsroot.h"
 #include "sysfilter.h"
 #include "util.h"
 
 /* The new root is assembled on a tmpfs mounted here, in the sandbox's own mount namespace. */
 #define NEWROOT "/tmp"
 
-/* Host directories shown read-only: the programs and libraries a command needs. */
-static const char *const system_dirs[] = {
-	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-};
-
-/*
- * /etc entries shown (never the whole of /etc: no shadow, no ssh host keys,
- * no sudoers, no machine-id). passwd and group are written fresh instead,
- * listing only the sandbox's own user, so host accounts are not revealed.
- */
-static const char *const etc_allowed[] = {
-	"hosts",	 /* localhost resolution */
-	"nsswitch.conf", /* where libc looks names up */
-	"protocols",	 /* getprotobyname */
-	"services",	 /* getservbyname */
-	"ld.so.cache",	 /* the dynamic loader's library index (multiarch paths) */
-	"localtime",	 /* time zone (a symlink into /usr/share/zoneinfo) */
-	"ssl",		 /* CA bundle and OpenSSL defaults */
-	"alternatives",	 /* Debian's links for awk, editor, pager, ... */
-};
-
-/* Only with a network: the resolver configuration. Without one, DNS is a channel out (8). */
-static const char *const etc_network[] = { "resolv.conf", "gai.conf" };
-
-/* Device nodes shown from the host; no other device exists inside. */
-static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom" };
-
-#define MAX_TREES 64
-
-struct tree {
-	int fd;	   /* a detached copy of a host mount tree (open_tree) */
-	char *dst; /* where it goes inside */
-	bool is_dir;
-};
-
-/* What init builds, gathered before the host tree is covered. */
+/* What init needs from the launcher, inherited through the clone. */
 struct build {
-	struct tree trees[MAX_TREES];
-	size_t ntrees;
-	int report;	      /* pipe to the launcher */
-	bool user_trees_done; /* the launcher cloned the user's trees (as root) */
+	struct nsroot_tree user[NSROOT_MAX_TREES]; /* the user's trees, cloned as root */
+	size_t nuser;
+	bool have_user; /* the launcher cloned them (it is root) */
+	bool parallel;	/* the launcher builds the root while init sets up its namespaces */
+	int report;	/* pipe to the launcher */
+	int channel;	/* socket from the launcher: the built root's mount fd */
 	uid_t uid;
 	gid_t gid;
 	const struct sock_fprog *filter;
@@ -164,341 +132,6 @@ static void watch_launcher(const struct build *b)
 }
 
 /* A detached copy of the host tree at SRC, read-only if asked, never setuid or devices. */
-/*
- * A detached copy of the host tree at SRC (open_tree), read-only if asked,
- * never setuid or devices. Returns 0 or an errno, with *WHAT naming the step.
- */
-static int clone_tree(const char *src, const char *dst, bool ro, struct tree *t, const char **what)
-{
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
-	struct stat st;
-
-	*what = "open_tree (Linux 5.2)";
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
-			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (fd < 0)
-		return errno;
-	if (ro)
-		attr.attr_set |= MOUNT_ATTR_RDONLY;
-	if (strncmp(dst, "/dev/", 5) == 0)
-		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV; /* the node itself */
-	*what = "mount_setattr (Linux 5.12)";
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-		    sizeof(attr)) < 0 ||
-	    (*what = "fstat", fstat(fd, &st) < 0)) {
-		int e = errno;
-		close(fd);
-		return e;
-	}
-	*t = (struct tree){ fd, xstrdup(dst), S_ISDIR(st.st_mode) };
-	return 0;
-}
-
-static void capture_tree(struct build *b, const char *src, const char *dst, bool ro)
-{
-	const char *what;
-	int e;
-
-	if (b->ntrees == MAX_TREES)
-		die(125, "too many mounts");
-	if ((e = clone_tree(src, dst, ro, &b->trees[b->ntrees], &what)) != 0)
-		die(125, "%s: %s: %s", src, what, strerror(e));
-	b->ntrees++;
-}
-
-static void mkdirs(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		die(125, "%s: path too long", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, mode) < 0 && errno != EEXIST)
-				die(125, "mkdir %s: %s", buf, strerror(errno));
-			*p = '/';
-		}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		die(125, "mkdir %s: %s", buf, strerror(errno));
-}
-
-static void new_path(char *out, size_t size, const char *inside)
-{
-	if (snprintf(out, size, NEWROOT "%s", inside) >= (int)size)
-		die(125, "%s: path too long", inside);
-}
-
-/* Attaches a captured tree at its place in the new root, creating the mount point. */
-static void attach_tree(const struct tree *t)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	new_path(path, sizeof(path), t->dst);
-	if (lstat(path, &st) == 0) {
-		/* The mount point is there already (a persistence path inside the workspace). */
-	} else if (t->is_dir) {
-		mkdirs(path, 0755);
-	} else {
-		char *slash = strrchr(path, '/');
-		*slash = '\0';
-		mkdirs(path, 0755);
-		*slash = '/';
-		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
-		if (fd < 0)
-			die(125, "%s: %s", path, strerror(errno));
-		close(fd);
-	}
-	if (syscall(SYS_move_mount, t->fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		die(125, "move_mount %s: %s", t->dst, strerror(errno));
-	close(t->fd);
-}
-
-static void make_symlink(const char *target, const char *inside)
-{
-	char path[PATH_MAX];
-
-	new_path(path, sizeof(path), inside);
-	if (symlink(target, path) < 0 && errno != EEXIST)
-		die(125, "symlink %s: %s", inside, strerror(errno));
-}
-
-/* Mirrors a host system directory: a symlink stays a symlink (merged /usr), a dir is bound. */
-static void capture_system_dir(struct build *b, const char *dir)
-{
-	char target[PATH_MAX];
-	ssize_t n = readlink(dir, target, sizeof(target) - 1);
-	struct stat st;
-
-	if (n > 0) {
-		target[n] = '\0';
-		make_symlink(target, dir);
-	} else if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-		/* Read-only system dirs: nothing inside can replace a binary or library (10). */
-		capture_tree(b, dir, dir, true);
-	}
-}
-
-static void copy_small_file(const char *src, const char *inside)
-{
-	char path[PATH_MAX], data[65536];
-	int in = open(src, O_RDONLY | O_CLOEXEC);
-
-	if (in < 0)
-		return;
-	ssize_t n = read(in, data, sizeof(data));
-	close(in);
-	if (n < 0 || n == (ssize_t)sizeof(data))
-		return; /* not a small file: bind it instead */
-	new_path(path, sizeof(path), inside);
-	int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0 || write(out, data, (size_t)n) != n)
-		die(125, "%s: %s", path, strerror(errno));
-	close(out);
-}
-
-/* One /etc entry: symlinks recreated, small files copied, directories bound read-only. */
-static void expose_etc(struct build *b, const char *name)
-{
-	char src[PATH_MAX], target[PATH_MAX], inside[PATH_MAX];
-	struct stat st;
-
-	if (strchr(name, '/') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
-		return;
-	snprintf(src, sizeof(src), "/etc/%s", name);
-	snprintf(inside, sizeof(inside), "/etc/%s", name);
-	if (lstat(src, &st) < 0)
-		return;
-	if (S_ISLNK(st.st_mode)) {
-		ssize_t n = readlink(src, target, sizeof(target) - 1);
-		if (n > 0) {
-			target[n] = '\0';
-			make_symlink(target, inside);
-		}
-	} else if (S_ISREG(st.st_mode) && st.st_size < 65536) {
-		copy_small_file(src, inside);
-	} else if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) {
-		capture_tree(b, src, inside, true);
-	}
-}
-
-/*
- * The name of ID in the host's passwd or group file (NAME:x:ID:...), read
- * directly: loading NSS modules in init would cost more than the whole file.
- */
-static void lookup_name(const char *file, unsigned id, char *out, size_t size)
-{
-	char data[65536];
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof(data) - 1);
-
-	snprintf(out, size, "user");
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return;
-	data[n] = '\0';
-	for (char *save = NULL, *line = strtok_r(data, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (c2 && strtoul(c2 + 1, NULL, 10) == id && c2[1] != ':') {
-			*c1 = '\0';
-			snprintf(out, size, "%s", line);
-			return;
-		}
-	}
-}
-
-/* passwd and group naming only the sandbox's user: the host's accounts stay private. */
-static void write_identity(const struct build *b, const char *user, const char *group)
-{
-	char path[PATH_MAX], text[512];
-
-	new_path(path, sizeof(path), "/etc/passwd");
-	int n = snprintf(text, sizeof(text), "root:x:0:0:root:/root:/usr/sbin/nologin\n");
-	if (b->uid != 65534)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:%u::/workspace:/bin/sh\n",
-			      user, (unsigned)b->uid, (unsigned)b->gid);
-	n += snprintf(text + n, sizeof(text) - (size_t)n,
-		      "nobody:x:65534:65534:nobody:/workspace:/usr/sbin/nologin\n");
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, text, (size_t)n) != n)
-		die(125, "%s: %s", path, strerror(errno));
-	close(fd);
-	new_path(path, sizeof(path), "/etc/group");
-	n = snprintf(text, sizeof(text), "root:x:0:\n");
-	if (b->gid != 65534)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:\n", group,
-			      (unsigned)b->gid);
-	n += snprintf(text + n, sizeof(text) - (size_t)n, "nogroup:x:65534:\n");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, text, (size_t)n) != n)
-		die(125, "%s: %s", path, strerror(errno));
-	close(fd);
-}
-
-static void mount_tmpfs(const char *inside, const char *opts)
-{
-	char path[PATH_MAX];
-
-	new_path(path, sizeof(path), inside);
-	mkdirs(path, 0755);
-	/* Fresh, private scratch space: nothing of the host's /tmp is seen or left (9, 10). */
-	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-		die(125, "mount tmpfs on %s: %s", inside, strerror(errno));
-}
-
-/* A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12, 13). */
-static void build_dev(struct build *b, const char *shm_opts)
-{
-	char inside[64], path[PATH_MAX];
-
-	mount_tmpfs("/dev", shm_opts);
-	for (size_t i = 0; i < NELEM(dev_nodes); i++) {
-		snprintf(inside, sizeof(inside), "/dev/%s", dev_nodes[i]);
-		capture_tree(b, inside, inside, false);
-	}
-	make_symlink("/proc/self/fd", "/dev/fd");
-	make_symlink("/proc/self/fd/0", "/dev/stdin");
-	make_symlink("/proc/self/fd/1", "/dev/stdout");
-	make_symlink("/proc/self/fd/2", "/dev/stderr");
-	/* shm is a directory of /dev's tmpfs: Landlock lets writes land there and nowhere else. */
-	new_path(path, sizeof(path), "/dev/shm");
-	if (mkdir(path, 01777) < 0 || chmod(path, 01777) < 0)
-		die(125, "mkdir /dev/shm: %s", strerror(errno));
-}
-
-/* The host trees that are the user's: workspace, agent workspace, binds, persistence paths. */
-struct plan_item {
-	const char *src;
-	char *dst;
-	bool ro;
-};
-
-static size_t plan_protected(const struct native_spec *s, const char *host, const char *inside,
-			     struct plan_item *out, size_t n, size_t max)
-{
-	struct stat st;
-
-	for (size_t i = 0; i < s->nprotect && n < max; i++) {
-		char *src = xasprintf("%s/%s", host, s->protect[i]);
-		/* A symlink is not followed: it resolves inside the sandbox, to nothing of the host. */
-		if (lstat(src, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-			out[n++] = (struct plan_item){ src, xasprintf("%s/%s", inside, s->protect[i]),
-						       true };
-		else
-			free(src);
-	}
-	return n;
-}
-
-static size_t plan_user_trees(const struct native_spec *s, struct plan_item *out, size_t max)
-{
-	size_t n = 0;
-
-	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
-	out[n++] = (struct plan_item){ xstrdup(s->workspace), xstrdup(s->workdir), !s->workspace_rw };
-	if (s->agent_dir)
-		out[n++] = (struct plan_item){ xstrdup(s->agent_dir), xstrdup("/agent"), !s->agent_rw };
-	for (size_t i = 0; i < s->nbinds && n < max; i++)
-		out[n++] = (struct plan_item){ xstrdup(s->binds[i].src), xstrdup(s->binds[i].dst),
-					       s->binds[i].ro };
-	/* Persistence paths (.git, shell rc files) of a writable workspace, put back read-only
-	 * over themselves, so a command cannot plant hooks the host runs later (10). */
-	if (s->workspace_rw)
-		n = plan_protected(s, s->workspace, s->workdir, out, n, max);
-	if (s->agent_dir && s->agent_rw)
-		n = plan_protected(s, s->agent_dir, "/agent", out, n, max);
-	return n;
-}
-
-static void plan_free(struct plan_item *items, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free((char *)items[i].src);
-		free(items[i].dst);
-	}
-}
-
-/*
- * As root, the launcher clones the user's trees itself, before it drops to the
- * user: the trees may lie behind directories (a 0700 state dir) that the user
- * cannot walk, and init moves the detached copies in. Returns 0 or -1 (claw_error).
- */
-static int capture_user_trees_as_root(struct build *b, const struct native_spec *s)
-{
-	struct plan_item items[MAX_TREES / 2];
-	size_t n = plan_user_trees(s, items, NELEM(items));
-	int rc = 0;
-
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *what;
-		int e = clone_tree(items[i].src, items[i].dst, items[i].ro, &b->trees[b->ntrees],
-				   &what);
-		if (e != 0)
-			rc = claw_fail("%s: %s: %s", items[i].src, what, strerror(e));
-		else
-			b->ntrees++;
-	}
-	plan_free(items, n);
-	b->user_trees_done = rc == 0;
-	return rc;
-}
-
-/* Without root, init clones them in its own namespace, as the user. */
-static void capture_user_trees(struct build *b, const struct native_spec *s)
-{
-	struct plan_item items[MAX_TREES / 2];
-
-	if (b->user_trees_done)
-		return;
-	size_t n = plan_user_trees(s, items, NELEM(items));
-	for (size_t i = 0; i < n; i++)
-		capture_tree(b, items[i].src, items[i].dst, items[i].ro);
-	plan_free(items, n);
-}
-
 static void bring_up_loopback(void)
 {
 	struct ifreq ifr = { 0 };
@@ -574,59 +207,54 @@ static void net_helper_join(struct net_helper *h)
 	close(h->pidfd);
 }
 
-static void switch_root(const struct native_spec *s)
+/* Takes the root the launcher built, or builds it here (without root, or on an older kernel). */
+static int receive_root(const struct build *b)
 {
-	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back (11, 12). */
-	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
-	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-		die(125, "pivot_root: %s", strerror(errno));
-	/* Read-only root: nothing can be written outside the writable mounts (7, 10). */
-	if (s->read_only_root &&
-	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
-		die(125, "remount / read-only: %s", strerror(errno));
+	char tag = 0;
+	int fd = -1;
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &tag, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			      .msg_controllen = sizeof(ctl) };
+
+	if (!b->parallel)
+		return -1;
+	if (recvmsg(b->channel, &msg, MSG_CMSG_CLOEXEC) != 1)
+		_exit(125); /* the launcher is gone */
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (tag == 'T' && c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
 }
 
 static void build_root(struct build *b, const struct native_spec *s)
 {
-	char opts[64], user[64], group[64];
-
 	/* Private propagation: mounts made here never reach the host, and back (7). */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die(125, "make / private: %s", strerror(errno));
-	lookup_name("/etc/passwd", (unsigned)b->uid, user, sizeof(user));
-	lookup_name("/etc/group", (unsigned)b->gid, group, sizeof(group));
-	capture_user_trees(b, s);
-	/* The new root: an empty tmpfs (13: no /sys, no host /run, no docker.sock, 9). */
-	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
-		die(125, "mount tmpfs: %s", strerror(errno));
-	for (size_t i = 0; i < NELEM(system_dirs); i++)
-		capture_system_dir(b, system_dirs[i]);
-	mkdirs(NEWROOT "/etc", 0755);
-	write_identity(b, user, group);
-	for (size_t i = 0; i < NELEM(etc_allowed); i++)
-		expose_etc(b, etc_allowed[i]);
-	for (size_t i = 0; s->network && i < NELEM(etc_network); i++)
-		expose_etc(b, etc_network[i]);
-	for (size_t i = 0; i < s->netc; i++)
-		expose_etc(b, s->etc[i]);
-	if (s->memory_max > 0)
-		snprintf(opts, sizeof(opts), "mode=0755,size=%lld", s->memory_max);
-	else
-		snprintf(opts, sizeof(opts), "mode=0755");
-	build_dev(b, opts);
+	int root = receive_root(b);
+	if (root >= 0) {
+		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			die(125, "mount the new root: %s", strerror(errno));
+	} else {
+		if (!b->have_user) {
+			int n = nsroot_user_trees(s, b->user, NELEM(b->user));
+			if (n < 0)
+				die(125, "%s", claw_error());
+			b->nuser = (size_t)n;
+		}
+		if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, false, NEWROOT, &root) < 0)
+			die(125, "%s", claw_error());
+	}
+	close(root);
+	close(b->channel);
 	/* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
-	mkdirs(NEWROOT "/proc", 0555);
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		die(125, "mount proc: %s", strerror(errno));
-	if (s->memory_max > 0)
-		snprintf(opts, sizeof(opts), "mode=1777,size=%lld", s->memory_max);
-	else
-		snprintf(opts, sizeof(opts), "mode=1777");
-	for (size_t i = 0; i < s->ntmpfs; i++)
-		mount_tmpfs(s->tmpfs[i], opts);
-	for (size_t i = 0; i < b->ntrees; i++)
-		attach_tree(&b->trees[i]);
-	switch_root(s);
+	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back (11, 12). */
+	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		die(125, "pivot_root: %s", strerror(errno));
 }
 
 /* Nested user namespaces refused a second time, by the kernel's own count (4, 7). */
@@ -1025,20 +653,41 @@ static int clone_error(int e)
 	return claw_fail("clone: %s", strerror(e));
 }
 
-static void close_trees(struct build *b)
+/*
+ * Builds the root as root (device nodes made, not bound) and hands its mount
+ * fd to init. A kernel that cannot mount into a detached tree (before Linux
+ * 6.15) answers EINVAL at the first mount: init then builds it itself. Any
+ * other failure is init's to report, so it ends up in the run's error.
+ */
+static void send_root(const struct native_spec *s, struct build *b, int sock)
 {
-	for (size_t i = 0; i < b->ntrees; i++) {
-		close(b->trees[i].fd);
-		free(b->trees[i].dst);
+	int root = -1;
+	char tag = 'B';
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &tag, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, true, NULL, &root) == 0) {
+		tag = 'T';
+		msg.msg_control = ctl;
+		msg.msg_controllen = sizeof(ctl);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &root, sizeof(int));
 	}
-	b->ntrees = 0;
+	/* If this fails, init sees the socket close and gives up: nothing runs. */
+	(void)sendmsg(sock, &msg, MSG_NOSIGNAL);
+	if (root >= 0)
+		close(root);
 }
 
 int native_start(const struct native_spec *s, char *const *argv, char *const *envp,
 		 const char *cwd, const int fds[3], struct native_child *c)
 {
 	struct launch l = { .spec = s, .argv = argv, .envp = envp, .cwd = cwd, .fds = fds };
-	int rep[2], pidfd = -1;
+	int rep[2], chan[2], pidfd = -1;
 	struct saved_ids saved;
 
 	memset(c, 0, sizeof(*c));
@@ -1047,7 +696,12 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		return claw_fail("refusing to run a sandboxed command as root");
 	if (pipe2(rep, O_CLOEXEC) < 0)
 		return claw_fail("pipe: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
+		close(rep[0]), close(rep[1]);
+		return claw_fail("socketpair: %s", strerror(errno));
+	}
 	l.b.report = rep[1];
+	l.b.channel = chan[1];
 	l.b.filter = seccomp_program(s->network);
 	l.b.uid = s->uid;
 	l.b.gid = s->gid;
@@ -1057,8 +711,13 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		l.cgroup_limits = false;
 	}
 	c->cgroup_limits = l.cgroup_limits;
-	if (geteuid() == 0 && capture_user_trees_as_root(&l.b, s) < 0)
-		goto fail;
+	if (geteuid() == 0) {
+		int n = nsroot_user_trees(s, l.b.user, NELEM(l.b.user));
+		if (n < 0)
+			goto fail;
+		l.b.nuser = (size_t)n;
+		l.b.have_user = l.b.parallel = true;
+	}
 	if (become_user(s, &saved) < 0)
 		goto fail;
 	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
@@ -1077,14 +736,19 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		goto fail;
 	}
 	close(rep[1]);
-	close_trees(&l.b);
+	close(chan[1]);
 	c->pid = (pid_t)pid;
 	c->pidfd = pidfd;
 	c->report_fd = rep[0];
+	/* While init sets up its namespaces on the other CPU, the root is built here. */
+	if (l.b.parallel)
+		send_root(s, &l.b, chan[0]);
+	nsroot_trees_close(l.b.user, l.b.nuser);
+	close(chan[0]);
 	return 0;
 fail:
-	close_trees(&l.b);
-	close(rep[0]), close(rep[1]);
+	nsroot_trees_close(l.b.user, l.b.nuser);
+	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]);
 	cgroups_remove(c);
 	return -1;
 }

@@ -6,6 +6,31 @@
 load helper
 load sandbox
 
+# start_listener NAME: a TCP listener on the host's 127.0.0.1 ($LISTENER_PORT) and an
+# abstract unix socket NAME, until the test ends. Waits on a pipe, not a clock.
+start_listener() {
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	exec {ready}<>"$BATS_TEST_TMPDIR/ready"
+	python3 - "$BATS_TEST_TMPDIR/ready" "$1" <<'PY' &
+import signal, socket, sys
+tcp = socket.socket(); tcp.bind(("127.0.0.1", 0)); tcp.listen(1)
+ab = socket.socket(socket.AF_UNIX); ab.bind("\0" + sys.argv[2]); ab.listen(1)
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % tcp.getsockname()[1])
+signal.pause()
+PY
+	LISTENER_PID=$!
+	read -r -t 60 -u "$ready" LISTENER_PORT
+	[ -n "$LISTENER_PORT" ]
+}
+
+teardown() {
+	if [ -n "${LISTENER_PID:-}" ]; then
+		kill "$LISTENER_PID" 2>/dev/null || true
+		wait "$LISTENER_PID" 2>/dev/null || true
+	fi
+}
+
 @test "1 terminal injection: TIOCSTI and TIOCLINUX refused, even with high bits, no controlling tty" {
 	sandbox_config
 	probe tiocsti
@@ -49,36 +74,16 @@ load sandbox
 
 @test "8 network: no route out, no host loopback, no netlink/packet/vsock, no host abstract socket" {
 	sandbox_config
-	mkfifo "$BATS_TEST_TMPDIR/ready"
-	python3 - "$BATS_TEST_TMPDIR/ready" <<'PY' &
-import socket, sys
-tcp = socket.socket(); tcp.bind(("127.0.0.1", 0)); tcp.listen(1)
-ab = socket.socket(socket.AF_UNIX); ab.bind("\0claw-probe-abstract"); ab.listen(1)
-with open(sys.argv[1], "w") as f:
-    f.write("%d\n" % tcp.getsockname()[1])
-import signal; signal.pause()
-PY
-	listener=$!
-	read -r port < "$BATS_TEST_TMPDIR/ready"
-	probe net "$port" claw-probe-abstract
-	kill "$listener"
-	wait "$listener" || true
+	name="claw-probe-$$-$RANDOM"
+	start_listener "$name"
+	probe net "$LISTENER_PORT" "$name"
 }
 
 @test "8 network: with the host's network, the host's abstract sockets stay out of reach (Landlock scope)" {
 	sandbox_config '' 'network: "bridge",'
-	mkfifo "$BATS_TEST_TMPDIR/ready"
-	python3 - "$BATS_TEST_TMPDIR/ready" <<'PY' &
-import signal, socket, sys
-ab = socket.socket(socket.AF_UNIX); ab.bind("\0claw-probe-abstract2"); ab.listen(1)
-open(sys.argv[1], "w").write("ready\n")
-signal.pause()
-PY
-	listener=$!
-	read -r _ < "$BATS_TEST_TMPDIR/ready"
-	run claw-sandbox exec -- python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("\0claw-probe-abstract2"); print("connected")'
-	kill "$listener"
-	wait "$listener" || true
+	name="claw-probe-$$-$RANDOM"
+	start_listener "$name"
+	run claw-sandbox exec -- python3 -c "import socket; s = socket.socket(socket.AF_UNIX); s.connect('\\0$name'); print('connected')"
 	assert_failure
 	refute_output --partial connected
 	assert_output --partial "Operation not permitted"
