@@ -34,7 +34,8 @@
 
 static const char usage[] =
     "usage: claw-sandbox [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"
-    "       claw-sandbox exec [--agent A] [--session KEY] [--timeout SECONDS] [--] COMMAND [ARG...]\n"
+    "       claw-sandbox exec [--agent A] [--session KEY] [--timeout SECONDS] [--] COMMAND "
+    "[ARG...]\n"
     "       claw-sandbox explain [--agent A] [--session KEY] [--json] [--seccomp]\n"
     "       claw-sandbox list [--json]\n"
     "       claw-sandbox rm (--all | --session KEY | --agent A)\n"
@@ -158,7 +159,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
 
 /* Variables the host run keeps from claw-sandbox's own environment: nothing else is inherited. */
 static const char *const host_inherited[] = {
-	"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TERM",
+	"PATH",   "HOME",     "USER",        "LOGNAME", "LANG",
+	"LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ",      "TERM",
 };
 
 static void env_base_sandbox(const struct sandbox_settings *s, struct envlist *e, bool term)
@@ -207,7 +209,8 @@ static int env_request(const cJSON *env, bool sandbox, struct envlist *e)
 		if (!cJSON_IsString(item))
 			return claw_fail("args.env.%s must be a string", item->string);
 		if (!envsan_valid_name(item->string))
-			return claw_fail("args.env: \"%s\" is not a valid variable name", item->string);
+			return claw_fail("args.env: \"%s\" is not a valid variable name",
+			                 item->string);
 		if ((why = envsan_override_blocked(item->string)) != NULL)
 			return claw_fail("args.env.%s may not be set: it %s", item->string, why);
 		if (sandbox && envsan_secret_name(item->string)) {
@@ -293,7 +296,7 @@ struct request {
 
 /* Where inside the sandbox a host workdir lands: inside the workspace, or the workdir. */
 static char *inside_workdir(const struct sandbox_settings *s, const struct sandbox_place *p,
-			    const char *workdir)
+                            const char *workdir)
 {
 	if (workdir == NULL)
 		return xstrdup(s->workdir);
@@ -310,7 +313,7 @@ static char *inside_workdir(const struct sandbox_settings *s, const struct sandb
 }
 
 static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox_settings *s,
-			       const struct sandbox_place *p, const char *workdir)
+                               const struct sandbox_place *p, const char *workdir)
 {
 	buf_reset(b);
 	buf_printf(b, "{\"where\":\"%s\",\"backend\":", sandbox ? "sandbox" : "host");
@@ -336,7 +339,7 @@ static void put_result_member(struct buf *b, const struct run_result *r)
 	else
 		buf_printf(b, "{\"exit\":%d,\"signal\":null", r->exit);
 	buf_printf(b, ",\"timedOut\":%s,\"ms\":%ld,\"stdout\":", r->timed_out ? "true" : "false",
-		   r->ms);
+	           r->ms);
 	buf_json_str(b, r->out ? r->out : "");
 	buf_puts(b, ",\"stderr\":");
 	buf_json_str(b, r->err ? r->err : "");
@@ -345,7 +348,7 @@ static void put_result_member(struct buf *b, const struct run_result *r)
 
 /* A sandboxed run: the scope's place, its user and workspace, then the native sandbox. */
 static int run_sandboxed(const struct request *q, struct envlist *env, struct run_result *r,
-			 struct filter *f, struct record *rec)
+                         struct filter *f, struct record *rec)
 {
 	const struct sandbox_settings *s = &q->agent->s;
 	struct sandbox_place p;
@@ -358,8 +361,8 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 	if (strcmp(s->backend, "native") != 0) {
 		free(binds);
 		return claw_fail("sandbox backend \"%s\" is not available in this claw build; set "
-				 "agents.defaults.sandbox.backend to \"native\"",
-				 s->backend);
+		                 "agents.defaults.sandbox.backend to \"native\"",
+		                 s->backend);
 	}
 	if (sandbox_place(s, q->scope_key, &p) < 0) {
 		free(binds);
@@ -370,11 +373,11 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 		sandbox_native_spec(s, &p, uid, gid, &ns, binds);
 		char *argv[] = { "/bin/sh", "-c", (char *)q->command, NULL };
 		struct run_spec rs = { .argv = argv,
-				       .envp = env_finish(env),
-				       .cwd = workdir,
-				       .timeout = q->timeout,
-				       .capture = true,
-				       .sandbox = &ns };
+			               .envp = env_finish(env),
+			               .cwd = workdir,
+			               .timeout = q->timeout,
+			               .capture = true,
+			               .sandbox = &ns };
 		rc = run_command(&rs, r);
 		if (rc == 0) {
 			put_sandbox_member(&f->member, true, s, &p, workdir);
@@ -388,15 +391,15 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 }
 
 static int run_on_host(const struct request *q, struct envlist *env, struct run_result *r,
-		       struct filter *f, struct record *rec)
+                       struct filter *f, struct record *rec)
 {
 	char *cwd = q->workdir ? xstrdup(q->workdir) : getcwd(NULL, 0);
 	char *argv[] = { "/bin/sh", "-c", (char *)q->command, NULL };
 	struct run_spec rs = { .argv = argv,
-			       .envp = env_finish(env),
-			       .cwd = cwd,
-			       .timeout = q->timeout,
-			       .capture = true };
+		               .envp = env_finish(env),
+		               .cwd = cwd,
+		               .timeout = q->timeout,
+		               .capture = true };
 	int rc = run_command(&rs, r);
 
 	if (rc == 0) {
@@ -420,16 +423,17 @@ static int read_request(struct filter *f, const cJSON *root, struct request *q, 
 	if (rec_get_str(args, "command", &q->command) < 0 || q->command == NULL ||
 	    q->command[0] == '\0')
 		return claw_fail("args.command must be a non-empty string");
-	if (rec_get_str(args, "workdir", &q->workdir) < 0 || rec_get_bool(args, "elevated", &el) < 0)
+	if (rec_get_str(args, "workdir", &q->workdir) < 0 ||
+	    rec_get_bool(args, "elevated", &el) < 0)
 		return -1;
 	q->env = cJSON_GetObjectItemCaseSensitive(args, "env");
 	timeout = cJSON_GetObjectItemCaseSensitive(args, "timeout");
 	q->timeout = cJSON_IsNumber(timeout) && timeout->valuedouble > 0 ? timeout->valuedouble
-									   : DEFAULT_TIMEOUT;
+	                                                                 : DEFAULT_TIMEOUT;
 	/* Fail closed: without claw-session's member there is no telling where it may run. */
 	if (rec_get_obj(root, "session", &session) < 0 || session == NULL)
 		return claw_fail("no \"session\" member: feed claw-sandbox through claw-session "
-				 "(claw run, claw exec)");
+		                 "(claw run, claw exec)");
 	if (rec_get_bool(session, "sandboxed", &sandboxed) < 0 ||
 	    rec_get_str(session, "scopeKey", &q->scope_key) < 0 ||
 	    rec_get_str(session, "agent", &agent) < 0 || q->scope_key == NULL)
@@ -556,17 +560,18 @@ static int run_exec(struct cli *c, struct config *cfg)
 	if (resolve_target(c, cfg, &t, 126) < 0)
 		errx(126, "%s", claw_error());
 	if (strcmp(t.s.backend, "native") != 0)
-		errx(125, "sandbox backend \"%s\" is not available in this claw build", t.s.backend);
+		errx(125, "sandbox backend \"%s\" is not available in this claw build",
+		     t.s.backend);
 	if (sandbox_user(&t.s, &uid, &gid) < 0 || sandbox_prepare(&t.s, &t.p, uid, gid) < 0)
 		errx(125, "%s", claw_error());
 	struct native_bind *binds = xcalloc(t.s.nbinds + 1, sizeof(*binds));
 	sandbox_native_spec(&t.s, &t.p, uid, gid, &ns, binds);
 	env_base_sandbox(&t.s, &env, true);
 	struct run_spec rs = { .argv = c->command,
-			       .envp = env_finish(&env),
-			       .cwd = t.s.workdir,
-			       .timeout = (double)c->timeout,
-			       .sandbox = &ns };
+		               .envp = env_finish(&env),
+		               .cwd = t.s.workdir,
+		               .timeout = (double)c->timeout,
+		               .sandbox = &ns };
 	int rc = run_command(&rs, &r);
 	if (rc < 0)
 		warnx("%s", claw_error());
@@ -590,16 +595,18 @@ static void explain_kernel(struct buf *b, bool json)
 
 	(void)probe;
 	if (json) {
-		buf_printf(b, ",\"kernel\":{\"userNamespaces\":%s,\"landlockAbi\":%d,\"seccomp\":true,"
-			   "\"root\":%s}",
-			   userns ? "true" : "false", abi, geteuid() == 0 ? "true" : "false");
+		buf_printf(b,
+		           ",\"kernel\":{\"userNamespaces\":%s,\"landlockAbi\":%d,\"seccomp\":true,"
+		           "\"root\":%s}",
+		           userns ? "true" : "false", abi, geteuid() == 0 ? "true" : "false");
 		return;
 	}
-	buf_printf(b, "\nkernel:\n  user namespaces   %s\n  landlock          %s (ABI %d)\n"
-		      "  limits            %s\n",
-		   userns ? "yes" : "no", abi > 0 ? "yes" : "no", abi,
-		   geteuid() == 0 ? "cgroups (v1 pids/memory/cpu) where the controllers are mounted"
-				  : "rlimits (not root: cgroups are not writable)");
+	buf_printf(b,
+	           "\nkernel:\n  user namespaces   %s\n  landlock          %s (ABI %d)\n"
+	           "  limits            %s\n",
+	           userns ? "yes" : "no", abi > 0 ? "yes" : "no", abi,
+	           geteuid() == 0 ? "cgroups (v1 pids/memory/cpu) where the controllers are mounted"
+	                          : "rlimits (not root: cgroups are not writable)");
 }
 
 static int run_explain(struct cli *c, struct config *cfg)
@@ -623,7 +630,8 @@ static int run_explain(struct cli *c, struct config *cfg)
 		buf_json_str(&b, t.si.agent);
 		buf_puts(&b, ",\"sessionKey\":");
 		buf_json_strn(&b, t.si.key.p, t.si.key.len);
-		buf_printf(&b, ",\"sandboxed\":%s,\"scopeKey\":", t.si.sandboxed ? "true" : "false");
+		buf_printf(&b,
+		           ",\"sandboxed\":%s,\"scopeKey\":", t.si.sandboxed ? "true" : "false");
 		buf_json_str(&b, t.p.scope_key);
 		buf_puts(&b, ",\"name\":");
 		buf_json_str(&b, t.p.name);
@@ -632,7 +640,7 @@ static int run_explain(struct cli *c, struct config *cfg)
 		buf_puts(&b, ",\"agentWorkspaceDir\":");
 		buf_json_str(&b, t.s.agent_workspace);
 		buf_printf(&b, ",\"user\":{\"uid\":%u,\"gid\":%u},\"settings\":[", (unsigned)uid,
-			   (unsigned)gid);
+		           (unsigned)gid);
 		for (size_t i = 0; i < t.s.nsrc; i++) {
 			buf_printf(&b, "%s{\"key\":", i ? "," : "");
 			buf_json_str(&b, t.s.src[i].key);
@@ -644,18 +652,20 @@ static int run_explain(struct cli *c, struct config *cfg)
 		explain_kernel(&b, true);
 		buf_puts(&b, "}\n");
 	} else {
-		buf_printf(&b, "agent:       %s\nsession:     %s (%s)\nscope key:   %s\nname:        %s\n"
-			       "workspace:   %s -> %s (%s)\n",
-			   t.si.agent, t.si.key.p, t.si.sandboxed ? "sandboxed" : "runs on the host",
-			   t.p.scope_key, t.p.name, t.p.workspace_dir, t.s.workdir,
-			   t.p.workspace_rw ? "rw" : "ro");
+		buf_printf(
+		    &b,
+		    "agent:       %s\nsession:     %s (%s)\nscope key:   %s\nname:        %s\n"
+		    "workspace:   %s -> %s (%s)\n",
+		    t.si.agent, t.si.key.p, t.si.sandboxed ? "sandboxed" : "runs on the host",
+		    t.p.scope_key, t.p.name, t.p.workspace_dir, t.s.workdir,
+		    t.p.workspace_rw ? "rw" : "ro");
 		if (t.p.agent_dir)
 			buf_printf(&b, "agent dir:   %s -> /agent (ro)\n", t.p.agent_dir);
 		buf_printf(&b, "runs as:     uid %u, gid %u\n\nsettings:\n", (unsigned)uid,
-			   (unsigned)gid);
+		           (unsigned)gid);
 		for (size_t i = 0; i < t.s.nsrc; i++)
 			buf_printf(&b, "  %-44s %-24s %s\n", t.s.src[i].key, t.s.src[i].value,
-				   t.s.src[i].from);
+			           t.s.src[i].from);
 		for (size_t i = 0; i < t.s.nwarnings; i++)
 			buf_printf(&b, "warning: %s\n", t.s.warnings[i]);
 		explain_kernel(&b, false);
@@ -766,7 +776,7 @@ static void put_entry_json(struct buf *b, const struct entry *e)
 	buf_puts(b, ",\"agent\":");
 	buf_json_str(b, e->agent);
 	buf_printf(b, ",\"createdAtMs\":%lld,\"lastUsedAtMs\":%lld,\"path\":", e->created_ms,
-		   e->used_ms);
+	           e->used_ms);
 	char *path = xasprintf("%s/%s", e->root, e->slug);
 	buf_json_str(b, path);
 	free(path);
@@ -802,13 +812,14 @@ static int run_list(struct cli *c, struct config *cfg)
 		}
 		buf_puts(&b, "]\n");
 	} else {
-		buf_printf(&b, "%-36s %-12s %-12s %s\n", "NAME", "CREATED", "LAST USED", "SCOPE KEY");
+		buf_printf(&b, "%-36s %-12s %-12s %s\n", "NAME", "CREATED", "LAST USED",
+		           "SCOPE KEY");
 		for (size_t i = 0; i < es.n; i++) {
 			char created[32], used[32];
 			format_age(created, sizeof(created), es.v[i].created_ms);
 			format_age(used, sizeof(used), es.v[i].used_ms);
 			buf_printf(&b, "%-36s %-12s %-12s %s\n", es.v[i].name, created, used,
-				   es.v[i].scope_key);
+			           es.v[i].scope_key);
 		}
 	}
 	fputs(b.p, stdout);
@@ -861,7 +872,7 @@ static int run_rm(struct cli *c, struct config *cfg)
 	for (size_t i = 0; i < es.n; i++) {
 		const struct entry *e = &es.v[i];
 		bool match = c->all || (c->session && strcmp(e->slug, want_slug) == 0) ||
-			     (!c->session && c->agent && strcmp(e->agent, agent) == 0);
+		             (!c->session && c->agent && strcmp(e->agent, agent) == 0);
 		if (!match)
 			continue;
 		if (remove_entry(e) < 0) {
@@ -888,17 +899,20 @@ static int run_prune(struct cli *c, struct config *cfg)
 		const struct entry *e = &es.v[i];
 		struct agent_settings *a = find_agent(&f, e->agent[0] ? e->agent : "main");
 		const struct sandbox_settings *s = a ? &a->s : &f.agents[0].s;
-		/* OpenClaw's rules: idle longer than idleHours, or older than maxAgeDays; 0 is off. */
-		bool idle = s->idle_hours > 0 && now - e->used_ms > (long long)(s->idle_hours * 3600e3);
+		/* OpenClaw's rules: idle longer than idleHours, or older than maxAgeDays; 0 is off.
+		 */
+		bool idle =
+		    s->idle_hours > 0 && now - e->used_ms > (long long)(s->idle_hours * 3600e3);
 		bool old = s->max_age_days > 0 && e->created_ms > 0 &&
-			   now - e->created_ms > (long long)(s->max_age_days * 86400e3);
+		           now - e->created_ms > (long long)(s->max_age_days * 86400e3);
 		if (!idle && !old)
 			continue;
 		if (remove_entry(e) < 0) {
 			warnx("%s", claw_error());
 			status = 1;
 		} else if (c->co.json) {
-			printf("{\"removed\":\"%s\",\"reason\":\"%s\"}\n", e->name, idle ? "idle" : "age");
+			printf("{\"removed\":\"%s\",\"reason\":\"%s\"}\n", e->name,
+			       idle ? "idle" : "age");
 		} else {
 			printf("removed %s (%s)\n", e->name, idle ? "idle" : "too old");
 		}

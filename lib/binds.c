@@ -17,31 +17,31 @@
 
 /* Host paths never exposed to a sandbox, at, under or above. */
 static const char *const blocked_host_paths[] = {
-	"/etc",				/* passwords, keys, system configuration */
-	"/private/etc",			/* the same on macOS */
-	"/proc",			/* other processes, kernel knobs */
-	"/sys",				/* devices and kernel knobs */
-	"/dev",				/* raw devices */
-	"/root",			/* the administrator's home */
-	"/boot",			/* kernels and boot loader */
-	"/run",				/* sockets of system daemons (docker, dbus, ssh agents) */
-	"/var/run",			/* the same, by its old name */
-	"/private/var/run",		/* the same on macOS */
-	"/var/run/docker.sock",		/* the Docker socket: root on the host */
+	"/etc",                         /* passwords, keys, system configuration */
+	"/private/etc",                 /* the same on macOS */
+	"/proc",                        /* other processes, kernel knobs */
+	"/sys",                         /* devices and kernel knobs */
+	"/dev",                         /* raw devices */
+	"/root",                        /* the administrator's home */
+	"/boot",                        /* kernels and boot loader */
+	"/run",                         /* sockets of system daemons (docker, dbus, ssh agents) */
+	"/var/run",                     /* the same, by its old name */
+	"/private/var/run",             /* the same on macOS */
+	"/var/run/docker.sock",         /* the Docker socket: root on the host */
 	"/private/var/run/docker.sock", /* the same on macOS */
-	"/run/docker.sock",		/* the same, by its new name */
+	"/run/docker.sock",             /* the same, by its new name */
 };
 
 /* Credential directories under each home. */
 static const char *const blocked_home_subpaths[] = {
-	".aws",	   /* cloud credentials */
+	".aws",    /* cloud credentials */
 	".cargo",  /* registry tokens */
 	".config", /* tokens of most CLI tools (gh, gcloud, ...) */
 	".docker", /* registry auth */
 	".gnupg",  /* private keys */
 	".netrc",  /* passwords for ftp/http/git */
-	".npm",	   /* registry tokens, cached packages */
-	".ssh",	   /* private keys, authorized_keys */
+	".npm",    /* registry tokens, cached packages */
+	".ssh",    /* private keys, authorized_keys */
 };
 
 /* Container paths the sandbox mounts itself; a bind there would shadow them. */
@@ -108,8 +108,8 @@ char *host_path_resolve(const char *normalized)
 	for (;;) {
 		if (realpath(head, real) != NULL) {
 			const char *rest = normalized + strlen(head);
-			char *joined = xasprintf("%s%s", strcmp(real, "/") == 0 && *rest ? "" : real,
-						 rest);
+			char *joined =
+			    xasprintf("%s%s", strcmp(real, "/") == 0 && *rest ? "" : real, rest);
 			free(head);
 			char *norm = host_path_normalize(joined);
 			free(joined);
@@ -137,7 +137,8 @@ static int parse_options(struct bind *b)
 	char *opts = xstrdup(b->options);
 	int rc = 0;
 
-	for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *o = strtok_r(opts, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save)) {
 		bool known = false;
 		if (strcmp(o, "ro") == 0 || strcmp(o, "readonly") == 0)
 			b->read_only = known = true;
@@ -146,8 +147,9 @@ static int parse_options(struct bind *b)
 		for (size_t i = 0; i < NELEM(ignored_options) && !known; i++)
 			known = strcmp(o, ignored_options[i]) == 0;
 		if (!known) {
-			rc = claw_fail("bind mount \"%s:%s:%s\": unknown option \"%s\" (use ro or rw)",
-				       b->host, b->container, b->options, o);
+			rc = claw_fail(
+			    "bind mount \"%s:%s:%s\": unknown option \"%s\" (use ro or rw)",
+			    b->host, b->container, b->options, o);
 			break;
 		}
 	}
@@ -183,7 +185,7 @@ enum reason { R_NONE, R_TARGETS, R_COVERS, R_NON_ABSOLUTE, R_OUTSIDE, R_RESERVED
 struct verdict {
 	enum reason kind;
 	const char *path; /* blocked, reserved or source path, as the message names it */
-	char *owned;	  /* storage for path when computed */
+	char *owned;      /* storage for path when computed */
 };
 
 struct blocked_list {
@@ -260,38 +262,42 @@ static struct verdict blocked_reason(const char *source, const struct blocked_li
 }
 
 static int bind_error(const char *bind, const struct verdict *v, const struct bind_policy *p,
-		      const char *target)
+                      const char *target)
 {
 	struct buf roots = { 0 };
 	int rc;
 
 	switch (v->kind) {
 	case R_NON_ABSOLUTE:
-		rc = claw_fail("Sandbox security: bind mount \"%s\" uses a non-absolute source path "
-			       "\"%s\". Only absolute POSIX paths are supported for sandbox binds.",
-			       bind, v->path);
+		rc =
+		    claw_fail("Sandbox security: bind mount \"%s\" uses a non-absolute source path "
+		              "\"%s\". Only absolute POSIX paths are supported for sandbox binds.",
+		              bind, v->path);
 		break;
 	case R_OUTSIDE:
 		for (size_t i = 0; i < p->nroots; i++)
 			buf_printf(&roots, "%s%s", i ? ", " : "", p->allowed_roots[i]);
-		rc = claw_fail("Sandbox security: bind mount \"%s\" source \"%s\" is outside allowed "
-			       "roots (%s). Use a dangerous override only when you fully trust this "
-			       "runtime.",
-			       bind, v->path, roots.p ? roots.p : "");
+		rc = claw_fail(
+		    "Sandbox security: bind mount \"%s\" source \"%s\" is outside allowed "
+		    "roots (%s). Use a dangerous override only when you fully trust this "
+		    "runtime.",
+		    bind, v->path, roots.p ? roots.p : "");
 		break;
 	case R_RESERVED:
-		rc = claw_fail("Sandbox security: bind mount \"%s\" targets reserved container path "
-			       "\"%s\" (resolved target: \"%s\"). This can shadow OpenClaw sandbox "
-			       "mounts. Use a dangerous override only when you fully trust this "
-			       "runtime.",
-			       bind, v->path, target);
+		rc =
+		    claw_fail("Sandbox security: bind mount \"%s\" targets reserved container path "
+		              "\"%s\" (resolved target: \"%s\"). This can shadow OpenClaw sandbox "
+		              "mounts. Use a dangerous override only when you fully trust this "
+		              "runtime.",
+		              bind, v->path, target);
 		break;
 	default:
-		rc = claw_fail("Sandbox security: bind mount \"%s\" %s blocked path \"%s\". Mounting "
-			       "system directories, credential paths, or Docker socket paths into "
-			       "sandbox containers is not allowed. Use project-specific paths instead "
-			       "(e.g. /home/user/myproject).",
-			       bind, v->kind == R_COVERS ? "covers" : "targets", v->path);
+		rc = claw_fail(
+		    "Sandbox security: bind mount \"%s\" %s blocked path \"%s\". Mounting "
+		    "system directories, credential paths, or Docker socket paths into "
+		    "sandbox containers is not allowed. Use project-specific paths instead "
+		    "(e.g. /home/user/myproject).",
+		    bind, v->kind == R_COVERS ? "covers" : "targets", v->path);
 	}
 	buf_free(&roots);
 	return rc;
@@ -431,17 +437,19 @@ int network_validate(const char *network, bool allow_join)
 	bool join = strncasecmp(t, "container:", 10) == 0;
 	free(t);
 	if (host)
-		return claw_fail("Sandbox security: network mode \"%s\" is blocked. Network \"host\" "
-				 "mode bypasses container network isolation. Use \"bridge\" or "
-				 "\"none\" instead.",
-				 network);
+		return claw_fail(
+		    "Sandbox security: network mode \"%s\" is blocked. Network \"host\" "
+		    "mode bypasses container network isolation. Use \"bridge\" or "
+		    "\"none\" instead.",
+		    network);
 	if (join && !allow_join)
-		return claw_fail("Sandbox security: network mode \"%s\" is blocked by default. "
-				 "Network \"container:*\" joins another container namespace and "
-				 "bypasses sandbox network isolation. Use a custom bridge network, or "
-				 "set dangerouslyAllowContainerNamespaceJoin=true only when you fully "
-				 "trust this runtime.",
-				 network);
+		return claw_fail(
+		    "Sandbox security: network mode \"%s\" is blocked by default. "
+		    "Network \"container:*\" joins another container namespace and "
+		    "bypasses sandbox network isolation. Use a custom bridge network, or "
+		    "set dangerouslyAllowContainerNamespaceJoin=true only when you fully "
+		    "trust this runtime.",
+		    network);
 	return 0;
 }
 
@@ -455,12 +463,13 @@ int profile_validate(const char *kind, const char *profile)
 	if (!unconfined)
 		return 0;
 	if (strcmp(kind, "seccomp") == 0)
-		return claw_fail("Sandbox security: seccomp profile \"%s\" is blocked. Disabling "
-				 "seccomp removes syscall filtering and weakens sandbox isolation. Use "
-				 "a custom seccomp profile file or omit this setting.",
-				 profile);
+		return claw_fail(
+		    "Sandbox security: seccomp profile \"%s\" is blocked. Disabling "
+		    "seccomp removes syscall filtering and weakens sandbox isolation. Use "
+		    "a custom seccomp profile file or omit this setting.",
+		    profile);
 	return claw_fail("Sandbox security: apparmor profile \"%s\" is blocked. Disabling AppArmor "
-			 "removes mandatory access controls and weakens sandbox isolation. Use a "
-			 "named AppArmor profile or omit this setting.",
-			 profile);
+	                 "removes mandatory access controls and weakens sandbox isolation. Use a "
+	                 "named AppArmor profile or omit this setting.",
+	                 profile);
 }

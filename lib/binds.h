@@ -7,10 +7,10 @@
 
 /* A bind as "host:container[:options]", split at the first two colons. */
 struct bind {
-	char *host;	 /* as written, trimmed */
+	char *host;      /* as written, trimmed */
 	char *container; /* "" when the spec has no colon */
-	char *options;	 /* "" when absent */
-	bool read_only;	 /* options name "ro" */
+	char *options;   /* "" when absent */
+	bool read_only;  /* options name "ro" */
 };
 
 /* Splits SPEC; returns 0, or -1 (claw_error) for options the native backend cannot honour. */
@@ -20,8 +20,8 @@ void bind_free(struct bind *b);
 struct bind_policy {
 	const char *const *allowed_roots; /* the workspace dirs; sources must lie inside one */
 	size_t nroots;
-	bool allow_external; /* dangerouslyAllowExternalBindSources */
-	bool allow_reserved; /* dangerouslyAllowReservedContainerTargets */
+	bool allow_external;    /* dangerouslyAllowExternalBindSources */
+	bool allow_reserved;    /* dangerouslyAllowReservedContainerTargets */
 	const char *extra_home; /* the home of the user the command runs as, or NULL */
 };
 

@@ -15,14 +15,14 @@
 #include "util.h"
 
 enum env_class {
-	ENV_LOADER,	/* loads code into an interpreter or runtime at start */
-	ENV_SHELL,	/* runs shell code or changes how the shell parses */
-	ENV_HOOK,	/* names a program that tools run for you (editor, pager, askpass) */
-	ENV_VCS,	/* points git/hg/svn at other repositories, hooks or commands */
-	ENV_BUILD,	/* swaps the compiler or linker a build runs */
-	ENV_TRUST,	/* disables TLS checks, adds CAs, or routes traffic through a proxy */
-	ENV_REGISTRY,	/* fetches packages from another index */
-	ENV_CONFIG,	/* reads tool configuration or credentials from elsewhere */
+	ENV_LOADER,     /* loads code into an interpreter or runtime at start */
+	ENV_SHELL,      /* runs shell code or changes how the shell parses */
+	ENV_HOOK,       /* names a program that tools run for you (editor, pager, askpass) */
+	ENV_VCS,        /* points git/hg/svn at other repositories, hooks or commands */
+	ENV_BUILD,      /* swaps the compiler or linker a build runs */
+	ENV_TRUST,      /* disables TLS checks, adds CAs, or routes traffic through a proxy */
+	ENV_REGISTRY,   /* fetches packages from another index */
+	ENV_CONFIG,     /* reads tool configuration or credentials from elsewhere */
 	ENV_CREDENTIAL, /* is itself a credential or a channel to one */
 };
 
@@ -324,12 +324,30 @@ static const struct {
  * whole names first, then suffixes. Case-insensitive.
  */
 static const char *const secret_names[] = {
-	"ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY",
-	"MINIMAX_API_KEY", "ELEVENLABS_API_KEY", "SYNTHETIC_API_KEY", "TELEGRAM_BOT_TOKEN",
-	"DISCORD_BOT_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "LINE_CHANNEL_SECRET",
-	"LINE_CHANNEL_ACCESS_TOKEN", "OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD",
-	"AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SESSION_TOKEN", "GH_TOKEN", "GITHUB_TOKEN",
-	"AZURE_API_KEY", "AZURE_OPENAI_API_KEY", "COHERE_API_KEY", "AI_GATEWAY_API_KEY",
+	"ANTHROPIC_API_KEY",
+	"OPENAI_API_KEY",
+	"GEMINI_API_KEY",
+	"OPENROUTER_API_KEY",
+	"MINIMAX_API_KEY",
+	"ELEVENLABS_API_KEY",
+	"SYNTHETIC_API_KEY",
+	"TELEGRAM_BOT_TOKEN",
+	"DISCORD_BOT_TOKEN",
+	"SLACK_BOT_TOKEN",
+	"SLACK_APP_TOKEN",
+	"LINE_CHANNEL_SECRET",
+	"LINE_CHANNEL_ACCESS_TOKEN",
+	"OPENCLAW_GATEWAY_TOKEN",
+	"OPENCLAW_GATEWAY_PASSWORD",
+	"AWS_SECRET_ACCESS_KEY",
+	"AWS_SECRET_KEY",
+	"AWS_SESSION_TOKEN",
+	"GH_TOKEN",
+	"GITHUB_TOKEN",
+	"AZURE_API_KEY",
+	"AZURE_OPENAI_API_KEY",
+	"COHERE_API_KEY",
+	"AI_GATEWAY_API_KEY",
 };
 static const char *const secret_suffixes[] = {
 	"_ADMIN_KEY", "API_KEY", "TOKEN", "PASSWORD", "PRIVATE_KEY", "SECRET",

@@ -43,7 +43,7 @@ static uint32_t ror(uint32_t x, unsigned n)
 static void compress(uint32_t h[8], const unsigned char p[64])
 {
 	uint32_t w[64], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6],
-			 hh = h[7];
+	                hh = h[7];
 
 	for (int i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
@@ -54,8 +54,8 @@ static void compress(uint32_t h[8], const unsigned char p[64])
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
 	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
-			      k[i] + w[i];
+		uint32_t t1 =
+		    hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
 		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
 		hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
 	}
@@ -65,7 +65,7 @@ static void compress(uint32_t h[8], const unsigned char p[64])
 static void begin(struct sha256_ctx *c)
 {
 	static const uint32_t init[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-					  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+		                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 	memcpy(c->h, init, sizeof(init));
 	c->bytes = 0;
 	c->used = 0;

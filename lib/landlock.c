@@ -20,38 +20,38 @@
 
 #ifndef __NR_landlock_create_ruleset
 #define __NR_landlock_create_ruleset 444
-#define __NR_landlock_add_rule	     445
+#define __NR_landlock_add_rule       445
 #define __NR_landlock_restrict_self  446
 #endif
 
 #define LL_CREATE_RULESET_VERSION (1U << 0)
-#define LL_RULE_PATH_BENEATH	  1
+#define LL_RULE_PATH_BENEATH      1
 
 /* File-system rights (uapi linux/landlock.h), with the ABI that introduced each. */
-#define LL_FS_EXECUTE	  (1ULL << 0)
+#define LL_FS_EXECUTE     (1ULL << 0)
 #define LL_FS_WRITE_FILE  (1ULL << 1)
-#define LL_FS_READ_FILE	  (1ULL << 2)
-#define LL_FS_READ_DIR	  (1ULL << 3)
+#define LL_FS_READ_FILE   (1ULL << 2)
+#define LL_FS_READ_DIR    (1ULL << 3)
 #define LL_FS_REMOVE_DIR  (1ULL << 4)
 #define LL_FS_REMOVE_FILE (1ULL << 5)
-#define LL_FS_MAKE_CHAR	  (1ULL << 6)
-#define LL_FS_MAKE_DIR	  (1ULL << 7)
-#define LL_FS_MAKE_REG	  (1ULL << 8)
-#define LL_FS_MAKE_SOCK	  (1ULL << 9)
-#define LL_FS_MAKE_FIFO	  (1ULL << 10)
+#define LL_FS_MAKE_CHAR   (1ULL << 6)
+#define LL_FS_MAKE_DIR    (1ULL << 7)
+#define LL_FS_MAKE_REG    (1ULL << 8)
+#define LL_FS_MAKE_SOCK   (1ULL << 9)
+#define LL_FS_MAKE_FIFO   (1ULL << 10)
 #define LL_FS_MAKE_BLOCK  (1ULL << 11)
-#define LL_FS_MAKE_SYM	  (1ULL << 12)
-#define LL_FS_REFER	  (1ULL << 13) /* ABI 2 */
-#define LL_FS_TRUNCATE	  (1ULL << 14) /* ABI 3 */
-#define LL_FS_IOCTL_DEV	  (1ULL << 15) /* ABI 5 */
+#define LL_FS_MAKE_SYM    (1ULL << 12)
+#define LL_FS_REFER       (1ULL << 13) /* ABI 2 */
+#define LL_FS_TRUNCATE    (1ULL << 14) /* ABI 3 */
+#define LL_FS_IOCTL_DEV   (1ULL << 15) /* ABI 5 */
 
 #define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
-#define LL_SCOPE_SIGNAL		      (1ULL << 1) /* ABI 6 */
+#define LL_SCOPE_SIGNAL               (1ULL << 1) /* ABI 6 */
 
 struct ll_ruleset_attr {
 	__u64 handled_access_fs;
 	__u64 handled_access_net; /* ABI 4 */
-	__u64 scoped;		  /* ABI 6 */
+	__u64 scoped;             /* ABI 6 */
 };
 
 struct ll_path_beneath_attr {
@@ -63,8 +63,8 @@ struct ll_path_beneath_attr {
 static __u64 write_rights(int abi)
 {
 	__u64 r = LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR |
-		  LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |
-		  LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM;
+	          LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |
+	          LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM;
 	if (abi >= 2)
 		r |= LL_FS_REFER; /* renames and links across directories */
 	if (abi >= 3)
@@ -115,7 +115,8 @@ int landlock_restrict(const char *const *writable, size_t n)
 	if (abi <= 0)
 		return 0;
 	struct ll_ruleset_attr attr = { .handled_access_fs = write_rights(abi) };
-	size_t size = abi >= 6 ? sizeof(attr) : offsetof(struct ll_ruleset_attr, handled_access_net);
+	size_t size =
+	    abi >= 6 ? sizeof(attr) : offsetof(struct ll_ruleset_attr, handled_access_net);
 	if (abi >= 6)
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
 	int ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, size, 0);

@@ -1,4 +1,5 @@
-/* landlock.h: write access limited to the sandbox's writable paths, by the kernel's Landlock LSM. */
+/* landlock.h: write access limited to the sandbox's writable paths, by the kernel's Landlock LSM.
+ */
 #ifndef CLAW_LANDLOCK_H
 #define CLAW_LANDLOCK_H
 

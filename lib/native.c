@@ -52,9 +52,9 @@ struct build {
 	struct nsroot_tree user[NSROOT_MAX_TREES]; /* the user's trees, cloned as root */
 	size_t nuser;
 	bool have_user; /* the launcher cloned them (it is root) */
-	bool parallel;	/* the launcher builds the root while init sets up its namespaces */
-	int report;	/* pipe to the launcher */
-	int channel;	/* socket from the launcher: the built root's mount fd */
+	bool parallel;  /* the launcher builds the root while init sets up its namespaces */
+	int report;     /* pipe to the launcher */
+	int channel;    /* socket from the launcher: the built root's mount fd */
 	uid_t uid;
 	gid_t gid;
 	const struct sock_fprog *filter;
@@ -185,7 +185,7 @@ static void net_helper_start(struct net_helper *h)
 	ready = p[1];
 	h->pidfd = -1;
 	pid_t pid = clone(net_helper_main, stack + sizeof(stack), CLONE_VM | CLONE_PIDFD | SIGCHLD,
-			  &ready, &h->pidfd);
+	                  &ready, &h->pidfd);
 	if (pid < 0)
 		die(125, "clone: %s", strerror(errno));
 	close(p[1]); /* the helper has its own descriptor table, with its copy */
@@ -214,8 +214,9 @@ static int receive_root(const struct build *b)
 	int fd = -1;
 	char ctl[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { &tag, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			      .msg_controllen = sizeof(ctl) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
+	};
 
 	if (!b->parallel)
 		return -1;
@@ -234,7 +235,8 @@ static void build_root(struct build *b, const struct native_spec *s)
 		die(125, "make / private: %s", strerror(errno));
 	int root = receive_root(b);
 	if (root >= 0) {
-		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) <
+		    0)
 			die(125, "mount the new root: %s", strerror(errno));
 	} else {
 		if (!b->have_user) {
@@ -311,7 +313,7 @@ static void restrict_writes(const struct native_spec *s, const char *writable[],
 	/* landlock "required" fails closed on a kernel without it. */
 	if (abi == 0 && s->landlock == LANDLOCK_REQUIRED)
 		die(125, "the kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, lsm=landlock); "
-			 "set sandbox.native.landlock to \"auto\" to run without it");
+		         "set sandbox.native.landlock to \"auto\" to run without it");
 }
 
 static size_t writable_paths(const struct native_spec *s, const char *out[], size_t max)
@@ -371,8 +373,8 @@ int native_exec(char *const *argv, char *const *envp)
 	for (const char *p = dirs;; p++) {
 		const char *end = strchrnul(p, ':');
 		int len = (int)(end - p);
-		if (snprintf(path, sizeof(path), "%.*s/%s", len ? len : 1, len ? p : ".",
-			     argv[0]) < (int)sizeof(path)) {
+		if (snprintf(path, sizeof(path), "%.*s/%s", len ? len : 1, len ? p : ".", argv[0]) <
+		    (int)sizeof(path)) {
 			execve(path, argv, envp);
 			if (errno != ENOENT && errno != ENOTDIR)
 				saved = errno;
@@ -426,8 +428,8 @@ static void setup_stdio(const int fds[3])
 
 static void close_inherited(int report)
 {
-	/* Every other descriptor closed: nothing of the launcher leaks in (12, runc CVE-2024-21626).
-	 * The pipe to the launcher stays, close-on-exec. */
+	/* Every other descriptor closed: nothing of the launcher leaks in (12, runc
+	 * CVE-2024-21626). The pipe to the launcher stays, close-on-exec. */
 	if ((report > 3 && syscall(SYS_close_range, 3, report - 1, 0) < 0) ||
 	    syscall(SYS_close_range, report + 1, ~0U, 0) < 0)
 		die(125, "close_range: %s", strerror(errno));
@@ -505,7 +507,7 @@ static char *own_cgroup(const char *controller)
 		     t = strtok_r(NULL, ",", &save))
 			if (strcmp(t, controller) == 0)
 				path = xasprintf("/sys/fs/cgroup/%s%s", controller,
-						 strcmp(where, "/") == 0 ? "" : where);
+				                 strcmp(where, "/") == 0 ? "" : where);
 	}
 	fclose(f);
 	return path;
@@ -554,7 +556,7 @@ static bool cgroups_create(const struct native_spec *s, struct native_child *c)
 		snprintf(plan[n++].value, 32, "%lld", s->memory_max);
 		plan[n] = (struct cgroup_plan){ "memory", "memory.memsw.limit_in_bytes", "" };
 		snprintf(plan[n++].value, 32, "%lld",
-			 s->memswap_max > 0 ? s->memswap_max : s->memory_max);
+		         s->memswap_max > 0 ? s->memswap_max : s->memory_max);
 	}
 	if (s->cpus > 0) {
 		plan[n] = (struct cgroup_plan){ "cpu", "cpu.cfs_quota_us", "" };
@@ -640,16 +642,17 @@ static void become_root_again(const struct saved_ids *saved)
 static int clone_error(int e)
 {
 	if (e == EPERM || e == ENOSPC || e == EUSERS)
-		return claw_fail("cannot create the sandbox's user namespace (%s): user namespaces "
-				 "are disabled or exhausted; check sysctl user.max_user_namespaces, "
-				 "kernel.unprivileged_userns_clone and "
-				 "kernel.apparmor_restrict_unprivileged_userns",
-				 strerror(e));
+		return claw_fail(
+		    "cannot create the sandbox's user namespace (%s): user namespaces "
+		    "are disabled or exhausted; check sysctl user.max_user_namespaces, "
+		    "kernel.unprivileged_userns_clone and "
+		    "kernel.apparmor_restrict_unprivileged_userns",
+		    strerror(e));
 	if (e == EINVAL)
 		return claw_fail("cannot create the sandbox's namespaces (%s): the kernel lacks "
-				 "user, pid, mount, ipc, uts, network or cgroup namespaces "
-				 "(CONFIG_USER_NS, CONFIG_PID_NS, ...)",
-				 strerror(e));
+		                 "user, pid, mount, ipc, uts, network or cgroup namespaces "
+		                 "(CONFIG_USER_NS, CONFIG_PID_NS, ...)",
+		                 strerror(e));
 	return claw_fail("clone: %s", strerror(e));
 }
 
@@ -683,8 +686,8 @@ static void send_root(const struct native_spec *s, struct build *b, int sock)
 		close(root);
 }
 
-int native_start(const struct native_spec *s, char *const *argv, char *const *envp,
-		 const char *cwd, const int fds[3], struct native_child *c)
+int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
+                 const int fds[3], struct native_child *c)
 {
 	struct launch l = { .spec = s, .argv = argv, .envp = envp, .cwd = cwd, .fds = fds };
 	int rep[2], chan[2], pidfd = -1;
@@ -723,7 +726,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
 	 * the host's is configured (3, 7, 8, 13). */
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-			      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
+	                      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
 	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
 	if (pid == 0)
 		init_main(&l);
@@ -762,7 +765,7 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 
 	while (len < sizeof(msg) - 1 &&
 	       ((n = read(c->report_fd, msg + len, sizeof(msg) - 1 - len)) > 0 ||
-		(n < 0 && errno == EINTR)))
+	        (n < 0 && errno == EINTR)))
 		if (n > 0)
 			len += (size_t)n;
 	msg[len] = '\0';
@@ -773,7 +776,8 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 		*code = (unsigned char)msg[1];
 		rc = claw_fail("sandbox: %s", msg + 2);
 	} else {
-		/* Init itself died (killed at the timeout, or by the OOM killer): so did the rest. */
+		/* Init itself died (killed at the timeout, or by the OOM killer): so did the rest.
+		 */
 		*status = init_status;
 	}
 	close(c->report_fd);

@@ -41,12 +41,12 @@ struct native_spec {
 	const char *const *protect; /* names under a writable workspace kept read-only */
 	size_t nprotect;
 	bool read_only_root; /* docker.readOnlyRoot */
-	bool network;	     /* the host's network; false: a fresh namespace with loopback */
+	bool network;        /* the host's network; false: a fresh namespace with loopback */
 	enum landlock_mode landlock;
-	long pids_max;		 /* 0: no limit */
-	long long memory_max;	 /* bytes; 0: no limit */
-	long long memswap_max;	 /* bytes of memory + swap; 0: as memory_max */
-	double cpus;		 /* CPU share; 0: no limit */
+	long pids_max;         /* 0: no limit */
+	long long memory_max;  /* bytes; 0: no limit */
+	long long memswap_max; /* bytes of memory + swap; 0: as memory_max */
+	double cpus;           /* CPU share; 0: no limit */
 	struct native_ulimit ulimits[NATIVE_MAX_ULIMITS];
 	size_t nulimits;
 };
@@ -67,8 +67,8 @@ struct native_child {
  * FDS[0..2] as its standard streams. Returns 0, or -1 with claw_error() when
  * nothing could be started (the kernel lacks a feature, a path is missing).
  */
-int native_start(const struct native_spec *s, char *const *argv, char *const *envp,
-		 const char *cwd, const int fds[3], struct native_child *c);
+int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
+                 const int fds[3], struct native_child *c);
 
 /*
  * After init exited with INIT_STATUS (from waitpid): the command's own wait

@@ -43,14 +43,14 @@ static const char *const system_dirs[] = {
  * the sandbox's user, so the host's accounts are not revealed.
  */
 static const char *const etc_allowed[] = {
-	"hosts",	 /* localhost resolution */
+	"hosts",         /* localhost resolution */
 	"nsswitch.conf", /* where libc looks names up */
-	"protocols",	 /* getprotobyname */
-	"services",	 /* getservbyname */
-	"ld.so.cache",	 /* the dynamic loader's library index (multiarch paths) */
-	"localtime",	 /* time zone (a symlink into /usr/share/zoneinfo) */
-	"ssl",		 /* CA bundle and OpenSSL defaults */
-	"alternatives",	 /* Debian's links for awk, editor, pager, ... */
+	"protocols",     /* getprotobyname */
+	"services",      /* getservbyname */
+	"ld.so.cache",   /* the dynamic loader's library index (multiarch paths) */
+	"localtime",     /* time zone (a symlink into /usr/share/zoneinfo) */
+	"ssl",           /* CA bundle and OpenSSL defaults */
+	"alternatives",  /* Debian's links for awk, editor, pager, ... */
 };
 
 /* Only with a network: the resolver configuration. Without one, DNS is a way out (8). */
@@ -61,7 +61,8 @@ static const struct {
 	const char *name;
 	unsigned major, minor;
 } dev_nodes[] = {
-	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 },
+	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 },
 };
 
 /* Names under a writable workspace the host runs on its own: kept read-only (10). */
@@ -74,7 +75,7 @@ int nsroot_capture(const char *src, const char *dst, bool ro, struct nsroot_tree
 	const char *what = "open_tree (Linux 5.2)";
 
 	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
-			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (fd < 0)
 		return claw_fail("%s: %s: %s", src, what, strerror(errno));
 	if (ro)
@@ -82,8 +83,8 @@ int nsroot_capture(const char *src, const char *dst, bool ro, struct nsroot_tree
 	if (strncmp(dst, "/dev/", 5) == 0)
 		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV; /* the node itself */
 	what = "mount_setattr (Linux 5.12)";
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-		    sizeof(attr)) < 0 ||
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
+	        0 ||
 	    (what = "fstat", fstat(fd, &st) < 0)) {
 		int e = errno;
 		close(fd);
@@ -105,7 +106,7 @@ void nsroot_trees_close(struct nsroot_tree *t, size_t n)
 }
 
 static int add_tree(struct nsroot_tree *out, size_t *n, size_t max, const char *src,
-		    const char *dst, bool ro)
+                    const char *dst, bool ro)
 {
 	if (*n == max)
 		return claw_fail("too many mounts");
@@ -115,9 +116,10 @@ static int add_tree(struct nsroot_tree *out, size_t *n, size_t max, const char *
 	return 0;
 }
 
-/* Persistence paths (.git, rc files) that exist in HOST, put back read-only over themselves (10). */
+/* Persistence paths (.git, rc files) that exist in HOST, put back read-only over themselves (10).
+ */
 static int add_protected(const struct native_spec *s, const char *host, const char *inside,
-			 struct nsroot_tree *out, size_t *n, size_t max)
+                         struct nsroot_tree *out, size_t *n, size_t max)
 {
 	char src[PATH_MAX], dst[PATH_MAX];
 	struct stat st;
@@ -145,7 +147,8 @@ int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size
 		if (add_tree(out, &n, max, s->binds[i].src, s->binds[i].dst, s->binds[i].ro) < 0)
 			goto fail;
 	if ((s->workspace_rw && add_protected(s, s->workspace, s->workdir, out, &n, max) < 0) ||
-	    (s->agent_dir && s->agent_rw && add_protected(s, s->agent_dir, "/agent", out, &n, max) < 0))
+	    (s->agent_dir && s->agent_rw &&
+	     add_protected(s, s->agent_dir, "/agent", out, &n, max) < 0))
 		goto fail;
 	return (int)n;
 fail:
@@ -229,7 +232,8 @@ static int new_tmpfs(const char *mode, long long size, unsigned long long attrs)
 	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
 
 	if (fs < 0)
-		return claw_fail("fsopen tmpfs: %s (the new mount API, Linux 5.2)", strerror(errno));
+		return claw_fail("fsopen tmpfs: %s (the new mount API, Linux 5.2)",
+		                 strerror(errno));
 	snprintf(sz, sizeof(sz), "%lld", size);
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", mode, 0) < 0 ||
 	    (size > 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", sz, 0) < 0) ||
@@ -245,7 +249,7 @@ static int new_tmpfs(const char *mode, long long size, unsigned long long attrs)
 }
 
 static int attach_tmpfs(int root, const char *inside, const char *mode, long long size,
-			unsigned long long attrs)
+                        unsigned long long attrs)
 {
 	int fd = new_tmpfs(mode, size, attrs);
 	if (fd < 0)
@@ -268,8 +272,8 @@ static int system_dir(int root, const char *dir)
 	if (n > 0) {
 		target[n] = '\0';
 		return symlinkat(target, root, rel(dir)) < 0 && errno != EEXIST
-			       ? claw_fail("symlink %s: %s", dir, strerror(errno))
-			       : 0;
+		           ? claw_fail("symlink %s: %s", dir, strerror(errno))
+		           : 0;
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
@@ -312,8 +316,8 @@ static int etc_entry(int root, const char *name)
 			return 0;
 		target[n] = '\0';
 		return symlinkat(target, root, rel(src)) < 0 && errno != EEXIST
-			       ? claw_fail("symlink %s: %s", src, strerror(errno))
-			       : 0;
+		           ? claw_fail("symlink %s: %s", src, strerror(errno))
+		           : 0;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size < (off_t)sizeof(data)) {
 		int fd = open(src, O_RDONLY | O_CLOEXEC);
@@ -366,15 +370,17 @@ static int identity(int root, uid_t uid, gid_t gid)
 	lookup_name("/etc/group", (unsigned)gid, group, sizeof(group));
 	n = snprintf(text, sizeof(text), "root:x:0:0:root:/root:/usr/sbin/nologin\n");
 	if (uid != 65534)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:%u::/workspace:/bin/sh\n",
-			      user, (unsigned)uid, (unsigned)gid);
+		n +=
+		    snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:%u::/workspace:/bin/sh\n",
+		             user, (unsigned)uid, (unsigned)gid);
 	n += snprintf(text + n, sizeof(text) - (size_t)n,
-		      "nobody:x:65534:65534:nobody:/workspace:/usr/sbin/nologin\n");
+	              "nobody:x:65534:65534:nobody:/workspace:/usr/sbin/nologin\n");
 	if (write_at(root, "/etc/passwd", text, (size_t)n, 0644) < 0)
 		return -1;
 	n = snprintf(text, sizeof(text), "root:x:0:\n");
 	if (gid != 65534)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:\n", group, (unsigned)gid);
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:\n", group,
+		              (unsigned)gid);
 	n += snprintf(text + n, sizeof(text) - (size_t)n, "nogroup:x:65534:\n");
 	return write_at(root, "/etc/group", text, (size_t)n, 0644);
 }
@@ -402,7 +408,7 @@ static int dev_node(int dev, size_t i, bool privileged)
 
 	if (privileged) {
 		if (mknodat(dev, dev_nodes[i].name, S_IFCHR | 0666,
-			    makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0 ||
+		            makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0 ||
 		    fchmodat(dev, dev_nodes[i].name, 0666, 0) < 0)
 			return claw_fail("mknod /dev/%s: %s", dev_nodes[i].name, strerror(errno));
 		return 0;
@@ -453,7 +459,7 @@ out:
 }
 
 static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
-		      struct nsroot_tree *user, size_t nuser, bool privileged)
+                      struct nsroot_tree *user, size_t nuser, bool privileged)
 {
 	for (size_t i = 0; i < NELEM(system_dirs); i++)
 		if (system_dir(root, system_dirs[i]) < 0)
@@ -463,7 +469,7 @@ static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gi
 		return -1;
 	for (size_t i = 0; i < s->ntmpfs; i++)
 		if (attach_tmpfs(root, s->tmpfs[i], "1777", s->memory_max,
-				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+		                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
 			return -1;
 	/* The user's trees last: a bind may land inside a tmpfs entry. */
 	for (size_t i = 0; i < nuser; i++)
@@ -479,7 +485,7 @@ static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gi
 }
 
 int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
-		 size_t nuser, bool privileged, const char *attach_at, int *rootfd)
+                 size_t nuser, bool privileged, const char *attach_at, int *rootfd)
 {
 	/* The new root: an empty tmpfs (13: no /sys, no host /run, no home, no docker.sock, 9). */
 	int root = new_tmpfs("0755", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);

@@ -39,6 +39,6 @@ void nsroot_trees_close(struct nsroot_tree *t, size_t n);
  * a detached tree).
  */
 int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
-		 size_t nuser, bool privileged, const char *attach_at, int *rootfd);
+                 size_t nuser, bool privileged, const char *attach_at, int *rootfd);
 
 #endif

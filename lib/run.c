@@ -70,14 +70,18 @@ static void capture_read(struct capture *c)
 /* Length of the valid UTF-8 sequence at P (at most N bytes), or 0. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
-	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-				     : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	size_t len = p[0] < 0x80             ? 1
+	             : (p[0] & 0xe0) == 0xc0 ? 2
+	             : (p[0] & 0xf0) == 0xe0 ? 3
+	             : (p[0] & 0xf8) == 0xf0 ? 4
+	                                     : 0;
 	if (len == 0 || len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
 		return 0;
 	for (size_t i = 1; i < len; i++)
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-	if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] > 0x9f) ||
+	if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||
+	    (len == 3 && p[0] == 0xed && p[1] > 0x9f) ||
 	    (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] > 0x8f))
 		return 0;
 	return len;
@@ -183,7 +187,7 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 		e = native_exec(s->argv, s->envp);
 		code = e == ENOENT ? 127 : 126;
 		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s", s->argv[0],
-			 e == ENOENT ? "not found" : strerror(e));
+		         e == ENOENT ? "not found" : strerror(e));
 	}
 	msg[0] = 'E';
 	msg[1] = (char)code;
@@ -193,7 +197,7 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 }
 
 static int host_start(const struct run_spec *s, const int fds[3], pid_t *pid, int *pidfd,
-		      int *report)
+                      int *report)
 {
 	int rep[2];
 

@@ -12,22 +12,22 @@
 
 struct run_spec {
 	char *const *argv;
-	char *const *envp;		   /* the whole environment: nothing is inherited */
-	const char *cwd;		   /* inside the sandbox, or on the host */
-	double timeout;			   /* seconds of wall clock; 0: none */
-	bool capture;			   /* collect stdout/stderr; else pass the terminal's through */
+	char *const *envp; /* the whole environment: nothing is inherited */
+	const char *cwd;   /* inside the sandbox, or on the host */
+	double timeout;    /* seconds of wall clock; 0: none */
+	bool capture;      /* collect stdout/stderr; else pass the terminal's through */
 	const struct native_spec *sandbox; /* NULL: run on the host */
 };
 
 struct run_result {
-	int exit;	/* exit status, or -1 when a signal ended it */
-	int signal;	/* the signal that ended it, or 0 */
-	bool timed_out; /* killed at the timeout (signal is SIGKILL) */
-	long ms;	/* wall clock, start to end */
-	char *out, *err; /* captured tails, valid UTF-8 (NULL without capture) */
-	bool truncated;	 /* some output was dropped from the head */
-	int interrupted; /* a signal (SIGINT, SIGTERM, SIGHUP) stopped the launcher's wait */
-	int failed;	 /* 0; or 125, 126, 127 when the command never ran (claw_error()) */
+	int exit;           /* exit status, or -1 when a signal ended it */
+	int signal;         /* the signal that ended it, or 0 */
+	bool timed_out;     /* killed at the timeout (signal is SIGKILL) */
+	long ms;            /* wall clock, start to end */
+	char *out, *err;    /* captured tails, valid UTF-8 (NULL without capture) */
+	bool truncated;     /* some output was dropped from the head */
+	int interrupted;    /* a signal (SIGINT, SIGTERM, SIGHUP) stopped the launcher's wait */
+	int failed;         /* 0; or 125, 126, 127 when the command never ran (claw_error()) */
 	bool cgroup_limits; /* pids/memory limits came from cgroups, not rlimits */
 	int landlock_abi;
 };

@@ -27,7 +27,8 @@ static const char *const default_tmpfs[] = { "/tmp", "/var/tmp", "/run" };
 
 /* Files of the agent workspace copied into a new sandbox workspace, never over one. */
 static const char *const bootstrap_files[] = {
-	"AGENTS.md", "SOUL.md", "TOOLS.md", "IDENTITY.md", "USER.md", "BOOTSTRAP.md", "HEARTBEAT.md",
+	"AGENTS.md", "SOUL.md",      "TOOLS.md",     "IDENTITY.md",
+	"USER.md",   "BOOTSTRAP.md", "HEARTBEAT.md",
 };
 
 /*
@@ -35,22 +36,22 @@ static const char *const bootstrap_files[] = {
  * read-only inside the sandbox so a command cannot plant code there (peers.md 10).
  */
 static const char *const persistence_names[] = {
-	".git",		  /* hooks and config run by the host's git (core.hooksPath, fsmonitor) */
-	".gitmodules",	  /* submodule URLs and update commands */
-	".bashrc",	  /* sourced by the host's interactive shells */
-	".bash_profile",  /* sourced by login shells */
-	".bash_login",	  /* the same */
-	".profile",	  /* the same, for sh */
-	".zshrc",	  /* zsh */
-	".zshenv",	  /* zsh, every shell */
-	".zprofile",	  /* zsh login */
-	".envrc",	  /* direnv runs it on cd */
-	".vscode",	  /* tasks and settings an editor runs */
-	".idea",	  /* the same for JetBrains */
-	".claude",	  /* another agent's settings and hooks (CVE-2026-25725's class) */
-	".codex",	  /* the same */
-	".openclaw",	  /* OpenClaw's own config and approvals */
-	"openclaw.json",  /* the same, at the top */
+	".git",          /* hooks and config run by the host's git (core.hooksPath, fsmonitor) */
+	".gitmodules",   /* submodule URLs and update commands */
+	".bashrc",       /* sourced by the host's interactive shells */
+	".bash_profile", /* sourced by login shells */
+	".bash_login",   /* the same */
+	".profile",      /* the same, for sh */
+	".zshrc",        /* zsh */
+	".zshenv",       /* zsh, every shell */
+	".zprofile",     /* zsh login */
+	".envrc",        /* direnv runs it on cd */
+	".vscode",       /* tasks and settings an editor runs */
+	".idea",         /* the same for JetBrains */
+	".claude",       /* another agent's settings and hooks (CVE-2026-25725's class) */
+	".codex",        /* the same */
+	".openclaw",     /* OpenClaw's own config and approvals */
+	"openclaw.json", /* the same, at the top */
 	"exec-approvals.json", /* the approval allow-list */
 };
 
@@ -58,14 +59,14 @@ static const struct {
 	const char *name;
 	int resource;
 } ulimit_names[] = {
-	{ "core", RLIMIT_CORE },       { "cpu", RLIMIT_CPU },
-	{ "data", RLIMIT_DATA },       { "fsize", RLIMIT_FSIZE },
-	{ "locks", RLIMIT_LOCKS },     { "memlock", RLIMIT_MEMLOCK },
+	{ "core", RLIMIT_CORE },         { "cpu", RLIMIT_CPU },
+	{ "data", RLIMIT_DATA },         { "fsize", RLIMIT_FSIZE },
+	{ "locks", RLIMIT_LOCKS },       { "memlock", RLIMIT_MEMLOCK },
 	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
-	{ "nofile", RLIMIT_NOFILE },   { "nproc", RLIMIT_NPROC },
-	{ "rss", RLIMIT_RSS },	       { "rtprio", RLIMIT_RTPRIO },
-	{ "rttime", RLIMIT_RTTIME },   { "sigpending", RLIMIT_SIGPENDING },
-	{ "stack", RLIMIT_STACK },     { "as", RLIMIT_AS },
+	{ "nofile", RLIMIT_NOFILE },     { "nproc", RLIMIT_NPROC },
+	{ "rss", RLIMIT_RSS },           { "rtprio", RLIMIT_RTPRIO },
+	{ "rttime", RLIMIT_RTTIME },     { "sigpending", RLIMIT_SIGPENDING },
+	{ "stack", RLIMIT_STACK },       { "as", RLIMIT_AS },
 };
 
 static const char *const modes[] = { "off", "non-main", "all", NULL };
@@ -77,7 +78,7 @@ static const char *const landlock_modes[] = { "auto", "required", "off", NULL };
 /* ---- where a key comes from ---- */
 
 struct lookup {
-	const cJSON *agent_sb;	  /* agents.list[i].sandbox, or NULL */
+	const cJSON *agent_sb;    /* agents.list[i].sandbox, or NULL */
 	const cJSON *defaults_sb; /* agents.defaults.sandbox, or NULL */
 	int agent_index;
 };
@@ -94,7 +95,7 @@ static void note(struct sandbox_settings *s, const char *key, const char *from, 
 
 /* agents.list[i].sandbox.KEY over agents.defaults.sandbox.KEY; NULL when neither has it. */
 static const cJSON *pick(struct sandbox_settings *s, const struct lookup *l, const char *key,
-			 bool agent_may_override)
+                         bool agent_may_override)
 {
 	const cJSON *v = agent_may_override ? cfg_get(l->agent_sb, key) : NULL;
 	char from[256];
@@ -110,8 +111,8 @@ static const cJSON *pick(struct sandbox_settings *s, const struct lookup *l, con
 	return v;
 }
 
-static int pick_str(struct sandbox_settings *s, const struct lookup *l, const char *key,
-		    bool agent, const char *dflt, const char **out)
+static int pick_str(struct sandbox_settings *s, const struct lookup *l, const char *key, bool agent,
+                    const char *dflt, const char **out)
 {
 	const cJSON *v = pick(s, l, key, agent);
 
@@ -120,7 +121,7 @@ static int pick_str(struct sandbox_settings *s, const struct lookup *l, const ch
 }
 
 static int pick_enum(struct sandbox_settings *s, const struct lookup *l, const char *key,
-		     bool agent, const char *const *choices, const char *dflt, const char **out)
+                     bool agent, const char *const *choices, const char *dflt, const char **out)
 {
 	const cJSON *v = pick(s, l, key, agent);
 
@@ -129,14 +130,14 @@ static int pick_enum(struct sandbox_settings *s, const struct lookup *l, const c
 }
 
 static int pick_bool(struct sandbox_settings *s, const struct lookup *l, const char *key,
-		     bool agent, bool dflt, bool *out)
+                     bool agent, bool dflt, bool *out)
 {
 	*out = dflt;
 	return cfg_bool(s->cfg, pick(s, l, key, agent), key, out);
 }
 
-static int pick_num(struct sandbox_settings *s, const struct lookup *l, const char *key,
-		    bool agent, double dflt, double *out)
+static int pick_num(struct sandbox_settings *s, const struct lookup *l, const char *key, bool agent,
+                    double dflt, double *out)
 {
 	*out = dflt;
 	return cfg_num(s->cfg, pick(s, l, key, agent), key, out);
@@ -156,8 +157,8 @@ static char *expand_path(const char *path)
 	return xstrdup(path);
 }
 
-static int string_list(struct sandbox_settings *s, const cJSON *arr, const char *what,
-		       char ***out, size_t *n)
+static int string_list(struct sandbox_settings *s, const cJSON *arr, const char *what, char ***out,
+                       size_t *n)
 {
 	const cJSON *item;
 
@@ -219,7 +220,8 @@ static int load_paths(struct sandbox_settings *s, const struct lookup *l)
 		return -1;
 	s->agent_workspace = ws ? expand_path(ws) : state_path(s->cfg, "workspace");
 	if (s->workspace_root[0] != '/' || s->agent_workspace[0] != '/')
-		return cfg_error(s->cfg, wsnode, "workspace and workspaceRoot must be absolute paths");
+		return cfg_error(s->cfg, wsnode,
+		                 "workspace and workspaceRoot must be absolute paths");
 	return 0;
 }
 
@@ -234,12 +236,30 @@ long long sandbox_parse_size(const char *text)
 	if (errno || end == text || v < 0)
 		return -1;
 	switch (*end) {
-	case 'b': case 'B': mult = 1; end++; break;
-	case 'k': case 'K': mult = 1LL << 10; end++; break;
-	case 'm': case 'M': mult = 1LL << 20; end++; break;
-	case 'g': case 'G': mult = 1LL << 30; end++; break;
-	case '\0': break;
-	default: return -1;
+	case 'b':
+	case 'B':
+		mult = 1;
+		end++;
+		break;
+	case 'k':
+	case 'K':
+		mult = 1LL << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1LL << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1LL << 30;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -1;
 	}
 	if (*end == 'b' || *end == 'B')
 		end++;
@@ -261,7 +281,7 @@ static int size_value(struct sandbox_settings *s, const cJSON *v, const char *wh
 }
 
 static int ulimit_value(struct sandbox_settings *s, const cJSON *v, const char *name,
-			struct native_ulimit *u)
+                        struct native_ulimit *u)
 {
 	if (cJSON_IsNumber(v) && v->valuedouble >= 0) {
 		u->soft = u->hard = (rlim_t)v->valuedouble;
@@ -269,7 +289,8 @@ static int ulimit_value(struct sandbox_settings *s, const cJSON *v, const char *
 		unsigned long long soft, hard;
 		int n = sscanf(v->valuestring, "%llu:%llu", &soft, &hard);
 		if (n < 1)
-			return cfg_error(s->cfg, v, "docker.ulimits.%s must be N or SOFT:HARD", name);
+			return cfg_error(s->cfg, v, "docker.ulimits.%s must be N or SOFT:HARD",
+			                 name);
 		u->soft = (rlim_t)soft;
 		u->hard = (rlim_t)(n == 2 ? hard : soft);
 	} else if (cJSON_IsObject(v)) {
@@ -280,8 +301,8 @@ static int ulimit_value(struct sandbox_settings *s, const cJSON *v, const char *
 		u->soft = (rlim_t)(cJSON_IsNumber(soft) ? soft->valuedouble : hard->valuedouble);
 		u->hard = (rlim_t)(cJSON_IsNumber(hard) ? hard->valuedouble : soft->valuedouble);
 	} else {
-		return cfg_error(s->cfg, v, "docker.ulimits.%s must be N, \"SOFT:HARD\" or {soft, hard}",
-				 name);
+		return cfg_error(
+		    s->cfg, v, "docker.ulimits.%s must be N, \"SOFT:HARD\" or {soft, hard}", name);
 	}
 	return 0;
 }
@@ -301,7 +322,7 @@ static int load_ulimits(struct sandbox_settings *s, const cJSON *obj)
 			i++;
 		if (i == NELEM(ulimit_names))
 			return cfg_error(s->cfg, item, "docker.ulimits: unknown limit \"%s\"",
-					 item->string);
+			                 item->string);
 		if (s->nulimits == NATIVE_MAX_ULIMITS)
 			return cfg_error(s->cfg, item, "docker.ulimits: too many limits");
 		struct native_ulimit *u = &s->ulimits[s->nulimits];
@@ -327,9 +348,10 @@ static int load_env(struct sandbox_settings *s, const struct lookup *l, bool age
 	const cJSON *layers[2] = { global, mine };
 	const cJSON *item;
 
-	note(s, "docker.env", mine ? "agents.list[].sandbox.docker.env over agents.defaults"
-			    : global ? "agents.defaults.sandbox.docker.env"
-				     : "default",
+	note(s, "docker.env",
+	     mine     ? "agents.list[].sandbox.docker.env over agents.defaults"
+	     : global ? "agents.defaults.sandbox.docker.env"
+	              : "default",
 	     mine ? mine : global);
 	if (global == NULL && mine == NULL) {
 		env_set(&s->env, "LANG", "C.UTF-8");
@@ -337,13 +359,14 @@ static int load_env(struct sandbox_settings *s, const struct lookup *l, bool age
 	}
 	for (int i = 0; i < 2; i++) {
 		if (layers[i] && !cJSON_IsObject(layers[i]))
-			return cfg_error(s->cfg, layers[i], "docker.env must be an object of strings");
+			return cfg_error(s->cfg, layers[i],
+			                 "docker.env must be an object of strings");
 		cJSON_ArrayForEach(item, layers[i])
 		{
 			const char *why = NULL;
 			if (!cJSON_IsString(item))
 				return cfg_error(s->cfg, item, "docker.env.%s must be a string",
-						 item->string);
+				                 item->string);
 			if (!envsan_valid_name(item->string))
 				why = "not a valid name";
 			else if (envsan_secret_name(item->string))
@@ -368,7 +391,8 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 	const cJSON *v;
 
 	if (pick_str(s, l, "docker.network", agent, "none", &s->network) < 0 ||
-	    pick_str(s, l, "docker.image", agent, "openclaw-sandbox:bookworm-slim", &s->image) < 0 ||
+	    pick_str(s, l, "docker.image", agent, "openclaw-sandbox:bookworm-slim", &s->image) <
+	        0 ||
 	    pick_str(s, l, "docker.containerPrefix", agent, "openclaw-sbx-", &s->prefix) < 0 ||
 	    pick_str(s, l, "docker.workdir", agent, "/workspace", &s->workdir) < 0 ||
 	    pick_str(s, l, "docker.user", agent, NULL, &s->user) < 0 ||
@@ -379,11 +403,11 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 	    pick_num(s, l, "docker.pidsLimit", agent, 0, &pids) < 0 ||
 	    pick_num(s, l, "docker.cpus", agent, 0, &cpus) < 0 ||
 	    pick_bool(s, l, "docker.dangerouslyAllowExternalBindSources", agent, false,
-		      &s->allow_external_binds) < 0 ||
+	              &s->allow_external_binds) < 0 ||
 	    pick_bool(s, l, "docker.dangerouslyAllowReservedContainerTargets", agent, false,
-		      &s->allow_reserved_targets) < 0 ||
+	              &s->allow_reserved_targets) < 0 ||
 	    pick_bool(s, l, "docker.dangerouslyAllowContainerNamespaceJoin", agent, false,
-		      &s->allow_container_join) < 0)
+	              &s->allow_container_join) < 0)
 		return -1;
 	s->pids_limit = pids > 0 ? (long)pids : 0;
 	s->cpus = cpus > 0 ? cpus : 0;
@@ -391,7 +415,7 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 		return cfg_error(s->cfg, NULL, "docker.workdir must be an absolute path");
 	if (size_value(s, pick(s, l, "docker.memory", agent), "docker.memory", &s->memory) < 0 ||
 	    size_value(s, pick(s, l, "docker.memorySwap", agent), "docker.memorySwap",
-		       &s->memory_swap) < 0 ||
+	               &s->memory_swap) < 0 ||
 	    load_ulimits(s, pick(s, l, "docker.ulimits", agent)) < 0 || load_env(s, l, agent) < 0)
 		return -1;
 	v = pick(s, l, "docker.tmpfs", agent);
@@ -412,15 +436,15 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 	/* Binds: the global list, then the agent's (not concatenated under scope shared). */
 	note(s, "docker.binds", "agents.defaults + agents.list[] (concatenated)", NULL);
 	if (string_list(s, cfg_get(l->defaults_sb, "docker.binds"), "docker.binds", &s->binds,
-			&s->nbinds) < 0 ||
+	                &s->nbinds) < 0 ||
 	    (agent && string_list(s, cfg_get(l->agent_sb, "docker.binds"), "docker.binds",
-				  &s->binds, &s->nbinds) < 0))
+	                          &s->binds, &s->nbinds) < 0))
 		return -1;
 	s->parsed_binds = xcalloc(s->nbinds + 1, sizeof(*s->parsed_binds));
 	for (size_t i = 0; i < s->nbinds; i++)
 		if (bind_parse(s->binds[i], &s->parsed_binds[i]) < 0)
 			return cfg_error(s->cfg, cfg_get(l->defaults_sb, "docker.binds"), "%s",
-					 claw_error());
+			                 claw_error());
 	/* OpenClaw's network and profile checks, with its messages. */
 	if (network_validate(s->network, s->allow_container_join) < 0 ||
 	    profile_validate("seccomp", s->seccomp_profile) < 0 ||
@@ -437,15 +461,15 @@ static int load_native(struct sandbox_settings *s, const struct lookup *l)
 	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0)
 		return -1;
 	s->landlock = strcmp(ll, "required") == 0 ? LANDLOCK_REQUIRED
-		      : strcmp(ll, "off") == 0	  ? LANDLOCK_OFF
-						  : LANDLOCK_AUTO;
+	              : strcmp(ll, "off") == 0    ? LANDLOCK_OFF
+	                                          : LANDLOCK_AUTO;
 	for (size_t i = 0; i < s->netc; i++)
 		if (strchr(s->etc[i], '/') || s->etc[i][0] == '.' || s->etc[i][0] == '\0' ||
 		    strcmp(s->etc[i], "shadow") == 0 || strcmp(s->etc[i], "gshadow") == 0 ||
 		    strcmp(s->etc[i], "sudoers") == 0)
 			return cfg_error(s->cfg, pick(s, l, "native.etc", true),
-					 "native.etc: \"%s\" is not an /etc entry claw will expose",
-					 s->etc[i]);
+			                 "native.etc: \"%s\" is not an /etc entry claw will expose",
+			                 s->etc[i]);
 	return 0;
 }
 
@@ -545,9 +569,9 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	/* Binds are judged against this scope's directories, as OpenClaw does at create. */
 	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
 	struct bind_policy bp = { .allowed_roots = roots,
-				  .nroots = 2,
-				  .allow_external = s->allow_external_binds,
-				  .allow_reserved = s->allow_reserved_targets };
+		                  .nroots = 2,
+		                  .allow_external = s->allow_external_binds,
+		                  .allow_reserved = s->allow_reserved_targets };
 	if (binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
 		sandbox_place_free(p);
 		return -1;
@@ -676,7 +700,7 @@ static int write_meta(const struct sandbox_settings *s, const struct sandbox_pla
 	buf_puts(&b, ",\"name\":");
 	buf_json_str(&b, p->name);
 	buf_printf(&b, ",\"createdAtMs\":%lld}\n",
-		   (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	           (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	int rc = atomic_write(path, b.p, b.len, 0600);
 	buf_free(&b);
 	free(path);
@@ -711,7 +735,7 @@ static int make_private_dir(const char *dir, uid_t uid, gid_t gid, bool *created
 }
 
 int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-		    gid_t gid)
+                    gid_t gid)
 {
 	bool created;
 
@@ -741,8 +765,8 @@ int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place
 	return 0;
 }
 
-void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p,
-			 uid_t uid, gid_t gid, struct native_spec *ns, struct native_bind *binds)
+void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
+                         gid_t gid, struct native_spec *ns, struct native_bind *binds)
 {
 	memset(ns, 0, sizeof(*ns));
 	ns->uid = uid;
@@ -753,8 +777,9 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->agent_dir = p->agent_dir;
 	ns->agent_rw = false;
 	for (size_t i = 0; i < s->nbinds; i++)
-		binds[i] = (struct native_bind){ s->parsed_binds[i].host, s->parsed_binds[i].container,
-						 s->parsed_binds[i].read_only };
+		binds[i] =
+		    (struct native_bind){ s->parsed_binds[i].host, s->parsed_binds[i].container,
+			                  s->parsed_binds[i].read_only };
 	ns->nbinds = s->nbinds;
 	ns->binds = binds;
 	ns->etc = (const char *const *)s->etc;

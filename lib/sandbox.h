@@ -17,16 +17,16 @@
 /* Every key a sandbox reads, with where its value came from (for explain). */
 struct sandbox_source {
 	const char *key; /* "docker.network" */
-	char *from;	 /* "agents.list[1].sandbox.docker.network", or "default" */
-	char *value;	 /* the effective value, as JSON */
+	char *from;      /* "agents.list[1].sandbox.docker.network", or "default" */
+	char *value;     /* the effective value, as JSON */
 };
 
 struct sandbox_settings {
 	const struct config *cfg;
 	char agent[SESSION_ID_MAX];
 	const char *mode, *scope, *access, *backend; /* off|non-main|all, ..., native|docker */
-	char *workspace_root;			     /* ~ expanded; default <state>/sandboxes */
-	char *agent_workspace;			     /* ~ expanded; default <state>/workspace */
+	char *workspace_root;                        /* ~ expanded; default <state>/sandboxes */
+	char *agent_workspace;                       /* ~ expanded; default <state>/workspace */
 	/* docker.*, as the native backend reads them */
 	const char *network, *image, *prefix, *workdir, *user;
 	const char *seccomp_profile, *apparmor_profile, *setup_command;
@@ -68,7 +68,7 @@ void sandbox_settings_free(struct sandbox_settings *s);
 struct sandbox_place {
 	char *scope_key;
 	char slug[SESSION_SLUG_MAX];
-	char *name;	     /* containerPrefix + slug, cut to 63 ("shared" for scope shared) */
+	char *name;          /* containerPrefix + slug, cut to 63 ("shared" for scope shared) */
 	char *sandbox_dir;   /* workspaceRoot/<slug>: the scope's own workspace */
 	char *workspace_dir; /* what is shown at workdir: the sandbox dir, or (rw) the agent's */
 	bool workspace_rw;
@@ -79,8 +79,7 @@ struct sandbox_place {
  * The place of SCOPE_KEY, and the validation of the configured binds against
  * it (OpenClaw's rules and messages). No file is touched. 0 or -1 (claw_error).
  */
-int sandbox_place(const struct sandbox_settings *s, const char *scope_key,
-		  struct sandbox_place *p);
+int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p);
 void sandbox_place_free(struct sandbox_place *p);
 
 /*
@@ -96,11 +95,11 @@ int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
  * its use for prune. 0 or -1 (claw_error).
  */
 int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-		    gid_t gid);
+                    gid_t gid);
 
 /* The native sandbox for P; BINDS has room for s->nbinds. Strings point into S and P. */
-void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p,
-			 uid_t uid, gid_t gid, struct native_spec *ns, struct native_bind *binds);
+void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
+                         gid_t gid, struct native_spec *ns, struct native_bind *binds);
 
 /* docker.network as the native backend understands it: true for the host's network. */
 bool sandbox_host_network(const struct sandbox_settings *s);

@@ -24,16 +24,16 @@
 #include "util.h"
 
 enum arg_test {
-	ANY,	      /* every call */
+	ANY,          /* every call */
 	A0_HAS_BIT,   /* argument 0 has bit VALUE set (clone flags) */
-	A0_NE,	      /* argument 0 differs from VALUE */
+	A0_NE,        /* argument 0 differs from VALUE */
 	A1_IOCTL_CMD, /* ioctl request VALUE, compared on the low 32 bits as the kernel does */
 };
 
 struct rule {
 	const char *name; /* system call, as libseccomp names it */
-	int nr;		  /* x86_64 number, for calls newer than libseccomp (0: none) */
-	int err;	  /* errno returned */
+	int nr;           /* x86_64 number, for calls newer than libseccomp (0: none) */
+	int err;          /* errno returned */
 	enum arg_test test;
 	unsigned long long value;
 	const char *why;
@@ -130,13 +130,13 @@ static int add_socket_rules(scmp_filter_ctx ctx, bool network)
 	int last_allowed = network ? AF_INET6 : AF_UNIX;
 
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), nr, 1,
-			       SCMP_A0(SCMP_CMP_EQ, AF_UNSPEC));
+	                       SCMP_A0(SCMP_CMP_EQ, AF_UNSPEC));
 	for (int family = AF_UNIX + 1; family < last_allowed; family++)
 		if (!(network && family == AF_INET))
 			rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), nr, 1,
-					       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
+			                       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), nr, 1,
-			       SCMP_A0(SCMP_CMP_GT, (scmp_datum_t)last_allowed));
+	                       SCMP_A0(SCMP_CMP_GT, (scmp_datum_t)last_allowed));
 	return rc;
 }
 
@@ -152,12 +152,12 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r)
 	switch (r->test) {
 	case A0_HAS_BIT:
 		return seccomp_rule_add(ctx, action, nr, 1,
-					SCMP_A0(SCMP_CMP_MASKED_EQ, r->value, r->value));
+		                        SCMP_A0(SCMP_CMP_MASKED_EQ, r->value, r->value));
 	case A0_NE:
 		return seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, r->value));
 	case A1_IOCTL_CMD:
 		return seccomp_rule_add(ctx, action, nr, 1,
-					SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, r->value));
+		                        SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, r->value));
 	case ANY:
 		break;
 	}

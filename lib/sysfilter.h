@@ -1,4 +1,5 @@
-/* sysfilter.h: the sandbox's system call filter (one table, every row with the threat it answers). */
+/* sysfilter.h: the sandbox's system call filter (one table, every row with the threat it answers).
+ */
 #ifndef CLAW_SYSFILTER_H
 #define CLAW_SYSFILTER_H
 

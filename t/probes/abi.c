@@ -30,7 +30,8 @@ static void run(void (*fn)(void), const char *what)
 		fn();
 	waitpid(pid, &status, 0);
 	if (WIFSIGNALED(status))
-		check(WTERMSIG(status) == SIGSYS, "%s: killed by signal %d", what, WTERMSIG(status));
+		check(WTERMSIG(status) == SIGSYS, "%s: killed by signal %d", what,
+		      WTERMSIG(status));
 	else
 		check(0, "%s: returned (exit %d)", what, WEXITSTATUS(status));
 }

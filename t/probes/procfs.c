@@ -27,7 +27,8 @@ int main(int argc, char **argv)
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] == '\0')
 				buf[i] = '\n';
-		check(argc < 2 || strstr(buf, argv[1]) == NULL, "the secret is not in /proc/1/environ");
+		check(argc < 2 || strstr(buf, argv[1]) == NULL,
+		      "the secret is not in /proc/1/environ");
 	} else {
 		check(1, "/proc/1/environ unreadable");
 	}

@@ -9,8 +9,12 @@
 int main(int argc, char **argv)
 {
 	static const char *const known[] = {
-		"/var/run/docker.sock", "/run/docker.sock", "/run/dbus/system_bus_socket",
-		"/var/run/dbus/system_bus_socket", "/run/user", "/run/systemd/private",
+		"/var/run/docker.sock",
+		"/run/docker.sock",
+		"/run/dbus/system_bus_socket",
+		"/var/run/dbus/system_bus_socket",
+		"/run/user",
+		"/run/systemd/private",
 	};
 	struct stat st;
 

@@ -39,7 +39,7 @@ int main(void)
 	refused(unshare(CLONE_NEWNS), EPERM, "unshare(CLONE_NEWNS)");
 	refused(syscall(SYS_setns, 0, 0), EPERM, "setns");
 	refused(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0), EPERM,
-		"clone(CLONE_NEWUSER)");
+	        "clone(CLONE_NEWUSER)");
 	struct clone_args ca = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
 	refused(syscall(SYS_clone3, &ca, sizeof(ca)), ENOSYS, "clone3");
 	return done();

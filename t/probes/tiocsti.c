@@ -16,7 +16,8 @@ int main(void)
 	for (int fd = 0; fd < 3; fd++) {
 		errno = 0;
 		refused(syscall(SYS_ioctl, fd, TIOCSTI, &c), EPERM, "TIOCSTI");
-		refused(syscall(SYS_ioctl, fd, TIOCSTI | high, &c), EPERM, "TIOCSTI, high bits set");
+		refused(syscall(SYS_ioctl, fd, TIOCSTI | high, &c), EPERM,
+		        "TIOCSTI, high bits set");
 		char sel[2] = { 6, 0 };
 		refused(syscall(SYS_ioctl, fd, TIOCLINUX, sel), EPERM, "TIOCLINUX");
 	}
