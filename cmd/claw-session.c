@@ -471,7 +471,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			c->cwd = optarg;
 			break;
 		case OPT_TIMEOUT:
-			c->timeout = opts_number("--timeout", optarg, 7 * 24 * 3600);
+			c->timeout = opts_number("--timeout", optarg, 7UL * 24 * 3600);
 			break;
 		default:
 			usage_error("unexpected option");

@@ -160,7 +160,9 @@ const char *cfg_default_agent(const struct config *cfg)
 	const cJSON *list = cfg_get(cfg->root, "agents.list");
 	const cJSON *entry, *first = NULL;
 
-	cJSON_ArrayForEach(entry, (cJSON_IsArray(list) ? list : NULL))
+	if (!cJSON_IsArray(list))
+		return "main";
+	cJSON_ArrayForEach(entry, list)
 	{
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(entry, "id");
 		if (!cJSON_IsString(id))
@@ -255,8 +257,9 @@ int cfg_enum(const struct config *cfg, const cJSON *node, const char *what,
 			*out = *c;
 			return 0;
 		}
-		buf_printf(&list, "%s%s", c == choices ? "" : ", ", *c);
 	}
+	for (const char *const *c = choices; *c != NULL; c++)
+		buf_printf(&list, "%s%s", c == choices ? "" : ", ", *c);
 	cfg_error(cfg, node, "unknown %s \"%s\" (expected one of: %s)", what, s, list.p);
 	buf_free(&list);
 	return -1;

@@ -103,7 +103,7 @@ static char *norm_id(const char *in, char out[SESSION_ID_MAX], const char *fallb
 		return out;
 	}
 	if (sanitize(s, n, false, out, 64) == 0)
-		strcpy(out, fallback);
+		snprintf(out, SESSION_ID_MAX, "%s", fallback);
 	return out;
 }
 
@@ -309,7 +309,9 @@ static int load_agents(struct session_settings *s)
 	/* Slot 0: the defaults, for agents that agents.list does not name. */
 	s->agents[0] = (struct agent_sandbox){ "", mode, scope };
 	s->nagents = 1;
-	cJSON_ArrayForEach(entry, (cJSON_IsArray(list) ? list : NULL))
+	if (!cJSON_IsArray(list))
+		return 0;
+	cJSON_ArrayForEach(entry, list)
 	{
 		const char *id = NULL;
 		struct agent_sandbox *a = &s->agents[s->nagents];
