@@ -91,12 +91,26 @@ struct cli {
 	int ncommand;
 };
 
+/*
+ * The session member depends only on a handful of request fields, and a
+ * stream repeats its sessions: remember recent members by those fields.
+ */
+#define MEMBER_CACHE 4096
+struct cached_member {
+	char *fields; /* the request fields, as built by cache_fields() */
+	size_t fields_len;
+	char *member; /* the session member's JSON */
+	size_t member_len;
+};
+
 struct filter {
 	struct session_settings settings;
 	struct session_info si;
 	char id_prefix[16];
 	unsigned long long seq;
 	struct buf member;
+	struct buf fields;
+	struct cached_member *cache;
 };
 
 /* OpenClaw calls a direct chat "dm" in places; both spellings mean the same. */
@@ -195,21 +209,97 @@ static void assign_id(struct filter *f, struct record *rec)
 	record_add_string(rec, "id", id);
 }
 
-static int check_explicit_matches(struct filter *f, const char *key)
+/* A record with both origin and sessionKey: the key must be the origin's. */
+static int check_explicit_matches(struct filter *f, const struct session_request *from_origin,
+                                  const char *key)
 {
-	struct session_request rq = { .session_key = key, .agent = f->si.agent };
-	struct session_info probe = { 0 };
+	struct session_info mine = { 0 }, theirs = { 0 };
 	int rc = 0;
 
-	if (session_resolve(&f->settings, &rq, &probe) < 0 || strcmp(probe.key.p, f->si.key.p) != 0)
+	if (session_resolve(&f->settings, from_origin, &mine) < 0) {
+		session_info_free(&mine);
+		return -1;
+	}
+	struct session_request rq = { .session_key = key, .agent = mine.agent };
+	if (session_resolve(&f->settings, &rq, &theirs) < 0 ||
+	    strcmp(theirs.key.p, mine.key.p) != 0)
 		rc = claw_fail("sessionKey \"%s\" does not match the origin's session \"%s\"", key,
-		               f->si.key.p);
-	session_info_free(&probe);
+		               mine.key.p);
+	session_info_free(&mine);
+	session_info_free(&theirs);
 	return rc;
 }
 
 enum { R_ID, R_AGENT, R_SESSION_KEY, R_ORIGIN };
 static const char *const record_names[] = { "id", "agent", "sessionKey", "origin" };
+
+static void put_field(struct buf *b, const char *s)
+{
+	/* A presence mark keeps an absent field apart from an empty one. */
+	buf_putc(b, s ? '+' : '-');
+	if (s)
+		buf_puts(b, s);
+	buf_putc(b, '\0');
+}
+
+static void cache_fields(const struct session_request *rq, struct buf *b)
+{
+	buf_reset(b);
+	buf_putc(b, rq->has_origin ? 'o' : 'n');
+	buf_putc(b, (char)('0' + rq->chat));
+	put_field(b, rq->agent);
+	put_field(b, rq->session_key);
+	put_field(b, rq->channel);
+	put_field(b, rq->account);
+	put_field(b, rq->peer);
+	put_field(b, rq->thread);
+	put_field(b, rq->guild);
+	put_field(b, rq->team);
+}
+
+static struct cached_member *cache_slot(struct filter *f)
+{
+	unsigned h = 2166136261u;
+
+	for (size_t i = 0; i < f->fields.len; i++)
+		h = (h ^ (unsigned char)f->fields.p[i]) * 16777619u;
+	return &f->cache[h % MEMBER_CACHE];
+}
+
+static bool cache_hit(const struct cached_member *c, const struct buf *fields)
+{
+	return c->fields != NULL && c->fields_len == fields->len &&
+	       memcmp(c->fields, fields->p, fields->len) == 0;
+}
+
+static void cache_store(struct cached_member *c, const struct buf *fields, const struct buf *member)
+{
+	free(c->fields);
+	free(c->member);
+	c->fields = xmalloc(fields->len);
+	memcpy(c->fields, fields->p, fields->len);
+	c->fields_len = fields->len;
+	c->member = xstrndup(member->p, member->len);
+	c->member_len = member->len;
+}
+
+/* The session member for RQ, from the cache or computed; -1 when the request
+ * cannot name a session (not cached: denials stay rare and explicit). */
+static int session_member(struct filter *f, const struct session_request *rq, const char **member,
+                          size_t *len)
+{
+	cache_fields(rq, &f->fields);
+	struct cached_member *c = cache_slot(f);
+	if (!cache_hit(c, &f->fields)) {
+		if (session_resolve(&f->settings, rq, &f->si) < 0)
+			return -1;
+		put_session_member(&f->si, &f->member);
+		cache_store(c, &f->fields, &f->member);
+	}
+	*member = c->member;
+	*len = c->member_len;
+	return 0;
+}
 
 static int handle(struct record *rec, void *ctx)
 {
@@ -231,13 +321,14 @@ static int handle(struct record *rec, void *ctx)
 	/* With an origin, the origin decides: a caller cannot talk its way into the
 	 * owner's main session by also sending sessionKey "main". */
 	rq.session_key = origin ? NULL : key;
-	if (session_resolve(&f->settings, &rq, &f->si) < 0 ||
-	    (origin != NULL && key != NULL && check_explicit_matches(f, key) < 0)) {
+	const char *member;
+	size_t len;
+	if (session_member(f, &rq, &member, &len) < 0 ||
+	    (origin != NULL && key != NULL && check_explicit_matches(f, &rq, key) < 0)) {
 		record_deny(rec, claw_error());
 		return 0;
 	}
-	put_session_member(&f->si, &f->member);
-	record_add_raw(rec, "session", f->member.p, f->member.len);
+	record_add_raw(rec, "session", member, len);
 	return 0;
 }
 
@@ -250,13 +341,20 @@ static int run_filter(struct cli *c, struct config *cfg)
 
 	if (session_settings_load(&f.settings, cfg) < 0)
 		errx(2, "%s", claw_error());
+	f.cache = xcalloc(MEMBER_CACHE, sizeof(*f.cache));
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		errx(2, "cannot get random bytes for record ids");
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(f.id_prefix + 2 * i, 3, "%02x", rnd[i]);
 	int status = record_loop(&stage, &ro);
+	for (size_t i = 0; i < MEMBER_CACHE; i++) {
+		free(f.cache[i].fields);
+		free(f.cache[i].member);
+	}
+	free(f.cache);
 	session_info_free(&f.si);
 	buf_free(&f.member);
+	buf_free(&f.fields);
 	session_settings_free(&f.settings);
 	return status;
 }
