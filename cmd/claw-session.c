@@ -55,6 +55,7 @@ enum {
 	OPT_TEAM,
 	OPT_SESSION,
 	OPT_SENDER,
+	OPT_PARENT,
 	OPT_OWNER,
 	OPT_CWD,
 	OPT_TIMEOUT,
@@ -74,6 +75,7 @@ static const struct option longopts[] = {
 	{ "team", required_argument, NULL, OPT_TEAM },
 	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "sender", required_argument, NULL, OPT_SENDER },
+	{ "parent", required_argument, NULL, OPT_PARENT },
 	{ "owner", no_argument, NULL, OPT_OWNER },
 	{ "cwd", required_argument, NULL, OPT_CWD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -154,8 +156,11 @@ static void put_session_member(const struct session_info *si, struct buf *b)
 
 /* ---- the filter ---- */
 
+#define MAX_ROLES 64
 struct origin_ids {
-	char peer[32], thread[32], account[32], guild[32], team[32], sender[32], group[32];
+	char peer[32], thread[32], account[32], guild[32], team[32], sender[32], group[32],
+	    parent[32];
+	const char *roles[MAX_ROLES];
 };
 
 enum {
@@ -168,15 +173,39 @@ enum {
 	O_GUILD,
 	O_TEAM,
 	O_OWNER,
-	O_GROUP
+	O_GROUP,
+	O_PARENT,
+	O_ROLES
 };
-static const char *const origin_names[] = { "channel", "account", "chat", "peer",  "thread",
-	                                    "sender",  "guild",   "team", "owner", "group" };
+static const char *const origin_names[] = { "channel", "account", "chat",   "peer",
+	                                    "thread",  "sender",  "guild",  "team",
+	                                    "owner",   "group",   "parent", "roles" };
+
+/* origin.roles: the sender's roles (Discord), an array of strings. */
+static int read_roles(const cJSON *roles, struct session_request *rq, struct origin_ids *ids)
+{
+	const cJSON *r;
+
+	if (roles == NULL || cJSON_IsNull(roles))
+		return 0;
+	if (!cJSON_IsArray(roles))
+		return claw_fail("member \"roles\" must be an array of strings");
+	cJSON_ArrayForEach(r, roles)
+	{
+		if (!cJSON_IsString(r))
+			return claw_fail("member \"roles\" must be an array of strings");
+		if (rq->nroles == MAX_ROLES)
+			return claw_fail("member \"roles\" has more than %d entries", MAX_ROLES);
+		ids->roles[rq->nroles++] = r->valuestring;
+	}
+	rq->roles = ids->roles;
+	return 0;
+}
 
 static int read_origin(const cJSON *origin, struct session_request *rq, struct origin_ids *ids)
 {
 	const cJSON *m[NELEM(origin_names)];
-	const char *chat = NULL, *sender = NULL;
+	const char *chat = NULL;
 	int owner = 0;
 
 	rq->has_origin = true;
@@ -186,7 +215,9 @@ static int read_origin(const cJSON *origin, struct session_request *rq, struct o
 	    rec_str(m[O_CHAT], "chat", &chat) < 0 ||
 	    rec_id(m[O_PEER], "peer", ids->peer, sizeof(ids->peer), &rq->peer) < 0 ||
 	    rec_id(m[O_THREAD], "thread", ids->thread, sizeof(ids->thread), &rq->thread) < 0 ||
-	    rec_id(m[O_SENDER], "sender", ids->sender, sizeof(ids->sender), &sender) < 0 ||
+	    rec_id(m[O_SENDER], "sender", ids->sender, sizeof(ids->sender), &rq->sender) < 0 ||
+	    rec_id(m[O_PARENT], "parent", ids->parent, sizeof(ids->parent), &rq->parent) < 0 ||
+	    read_roles(m[O_ROLES], rq, ids) < 0 ||
 	    rec_id(m[O_GUILD], "guild", ids->guild, sizeof(ids->guild), &rq->guild) < 0 ||
 	    rec_id(m[O_TEAM], "team", ids->team, sizeof(ids->team), &rq->team) < 0 ||
 	    rec_bool(m[O_OWNER], "owner", &owner) < 0)
@@ -255,6 +286,10 @@ static void cache_fields(const struct session_request *rq, struct buf *b)
 	put_field(b, rq->thread);
 	put_field(b, rq->guild);
 	put_field(b, rq->team);
+	put_field(b, rq->sender);
+	put_field(b, rq->parent);
+	for (size_t i = 0; i < rq->nroles; i++)
+		put_field(b, rq->roles[i]);
 }
 
 static struct cached_member *cache_slot(struct filter *f)
@@ -455,6 +490,7 @@ static void put_origin(const struct cli *c, struct buf *b)
 	put_opt_member(b, "peer", c->rq.peer, &first);
 	put_opt_member(b, "thread", c->rq.thread, &first);
 	put_opt_member(b, "sender", c->sender, &first);
+	put_opt_member(b, "parent", c->rq.parent, &first);
 	put_opt_member(b, "guild", c->rq.guild, &first);
 	put_opt_member(b, "team", c->rq.team, &first);
 	if (c->owner)
@@ -560,7 +596,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			c->rq.session_key = optarg;
 			break;
 		case OPT_SENDER:
-			c->sender = optarg;
+			c->sender = c->rq.sender = optarg;
+			break;
+		case OPT_PARENT:
+			c->rq.parent = optarg;
 			break;
 		case OPT_OWNER:
 			c->owner = true;
