@@ -41,6 +41,7 @@ PROBE_SRC = $(sort $(wildcard t/probes/*.c))
 FUZZ_SRC = $(sort $(wildcard t/fuzz/*.c))
 MAN_SRC  = $(sort $(wildcard man/*.scd))
 PRESETS  = $(sort $(wildcard share/claw/presets/*.json5))
+PRESET_APPROVALS = $(sort $(wildcard share/claw/presets/*.approvals.json))
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o \
            $(BUILD)/obj/gen/sysfilter-bpf.o
@@ -76,15 +77,18 @@ $(BUILD)/obj/gen/presets.o: $(BUILD)/gen/presets.c
 # The sandbox's seccomp filter is compiled by libseccomp at build time, not per run.
 $(BUILD)/gen/sysfilter-gen: share/claw/sysfilter-gen.c lib/sysfilter.c lib/util.c lib/sysfilter.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) share/claw/sysfilter-gen.c lib/sysfilter.c lib/util.c \
-		-o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) share/claw/sysfilter-gen.c lib/sysfilter.c \
+		lib/util.c -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
 
 $(BUILD)/gen/sysfilter-bpf.c: $(BUILD)/gen/sysfilter-gen
-	$(BUILD)/gen/sysfilter-gen > $@
+	$(E) "  GEN     $@"
+	$(Q)$(BUILD)/gen/sysfilter-gen > $@
 
 $(BUILD)/obj/gen/sysfilter-bpf.o: $(BUILD)/gen/sysfilter-bpf.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libclaw.a: $(LIB_OBJ)
 	@rm -f $@
@@ -99,7 +103,7 @@ $(BUILD)/bin/claw-%: $(BUILD)/obj/cmd/claw-%.o $(BUILD)/libclaw.a
 $(BUILD)/bin/claw: cmd/claw
 	@mkdir -p $(@D)
 	$(E) "  GEN     $@"
-	$(Q)sed 's/@VERSION@/$(VERSION)/g' cmd/claw > $@
+	$(Q)sed -e 's/@VERSION@/$(VERSION)/g' -e 's|@SHAREDIR@|$(SHAREDIR)/claw|g' cmd/claw > $@
 	$(Q)chmod 755 $@
 
 # Probes are small programs the escape tests run inside the sandbox.
@@ -170,7 +174,7 @@ install: all man
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets
 	install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
-	install -m 644 $(PRESETS) $(DESTDIR)$(SHAREDIR)/claw/presets/
+	install -m 644 $(PRESETS) $(PRESET_APPROVALS) $(DESTDIR)$(SHAREDIR)/claw/presets/
 
 uninstall:
 	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done

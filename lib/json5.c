@@ -186,7 +186,7 @@ static void put_utf8(struct buf *b, uint32_t cp)
 /* \uXXXX, with a surrogate pair when the first half asks for one. */
 static int unicode_escape(struct parser *ps, struct buf *b)
 {
-	uint32_t cp, lo;
+	uint32_t cp = 0, lo = 0;
 
 	if (read_hex(ps, 4, &cp) < 0)
 		return -1;
@@ -211,7 +211,7 @@ static int unicode_escape(struct parser *ps, struct buf *b)
 static int escape(struct parser *ps, struct buf *b)
 {
 	size_t n;
-	uint32_t cp;
+	uint32_t cp = 0;
 
 	if (ps->p >= ps->end)
 		return fail("unterminated string");

@@ -28,7 +28,7 @@ const char *record_stage_name = "claw";
 
 /* ---- arena for cJSON ---- */
 
-#define ARENA_CHUNK (1024 * 1024)
+#define ARENA_CHUNK ((size_t)1024 * 1024)
 
 struct chunk {
 	struct chunk *next;
@@ -689,7 +689,7 @@ int record_loop(const struct stage *stage, const struct record_opts *opts)
 {
 	struct loop l = { .stage = stage, .out = { .fd = opts->out_fd } };
 	size_t max = opts->max_record ? opts->max_record : RECORD_MAX_DEFAULT;
-	size_t cap = 256 * 1024, len = 0;
+	size_t cap = (size_t)256 * 1024, len = 0;
 	char *in = xmalloc(cap + 1);
 	unsigned long lineno = 0;
 	bool skipping = false, eof = false;
@@ -728,7 +728,7 @@ int record_loop(const struct stage *stage, const struct record_opts *opts)
 				one_line(&l, in + start, end - start, ++lineno);
 			}
 			start = nl ? end + 1 : len;
-			if (l.out.b.len >= 128 * 1024)
+			if (l.out.b.len >= (size_t)128 * 1024)
 				out_flush(&l.out);
 		}
 		memmove(in, in + start, len - start);

@@ -8,8 +8,8 @@
 
 #include "util.h"
 
-#define RECORD_MAX_DEFAULT (1024 * 1024) /* bytes per line, newline excluded */
-#define RECORD_MAX_MEMBERS 8             /* members one stage may add to one record */
+#define RECORD_MAX_DEFAULT ((size_t)1024 * 1024) /* bytes per line, newline excluded */
+#define RECORD_MAX_MEMBERS 8                     /* members one stage may add to one record */
 
 struct record {
 	cJSON *root;     /* the parsed record; valid only during handle() */
