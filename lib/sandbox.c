@@ -143,20 +143,6 @@ static int pick_num(struct sandbox_settings *s, const struct lookup *l, const ch
 	return cfg_num(s->cfg, pick(s, l, key, agent), key, out);
 }
 
-static char *expand_path(const char *path)
-{
-	const char *home = getenv("HOME");
-	if (home == NULL || home[0] == '\0') {
-		const struct passwd *pw = getpwuid(getuid());
-		home = pw ? pw->pw_dir : "/";
-	}
-	if (strcmp(path, "~") == 0)
-		return xstrdup(home);
-	if (str_has_prefix(path, "~/"))
-		return xasprintf("%s/%s", home, path + 2);
-	return xstrdup(path);
-}
-
 static int string_list(struct sandbox_settings *s, const cJSON *arr, const char *what, char ***out,
                        size_t *n)
 {
@@ -205,10 +191,9 @@ static int load_paths(struct sandbox_settings *s, const struct lookup *l)
 
 	if (pick_str(s, l, "workspaceRoot", true, NULL, &root) < 0)
 		return -1;
-	s->workspace_root = root ? expand_path(root) : state_path(s->cfg, "sandboxes");
-	/* The agent workspace: agents.list[].workspace, agents.defaults.workspace. */
-	const cJSON *agent = cfg_agent(s->cfg, s->agent);
-	wsnode = cfg_get(agent, "workspace");
+	s->workspace_root = root ? cfg_user_path(root) : state_path(s->cfg, "sandboxes");
+	/* The agent workspace, as OpenClaw resolves it (the default agent's is <state>/workspace). */
+	wsnode = cfg_get(cfg_agent(s->cfg, s->agent), "workspace");
 	if (wsnode)
 		snprintf(from, sizeof(from), "agents.list[%d].workspace", l->agent_index);
 	else if ((wsnode = cfg_get(s->cfg->root, "agents.defaults.workspace")) != NULL)
@@ -218,10 +203,9 @@ static int load_paths(struct sandbox_settings *s, const struct lookup *l)
 	note(s, "workspace", from, wsnode);
 	if (cfg_str(s->cfg, wsnode, "workspace", &ws) < 0)
 		return -1;
-	s->agent_workspace = ws ? expand_path(ws) : state_path(s->cfg, "workspace");
+	s->agent_workspace = cfg_agent_workspace(s->cfg, s->agent);
 	if (s->workspace_root[0] != '/' || s->agent_workspace[0] != '/')
-		return cfg_error(s->cfg, wsnode,
-		                 "workspace and workspaceRoot must be absolute paths");
+		return cfg_error(s->cfg, wsnode, "workspace and workspaceRoot must be absolute paths");
 	return 0;
 }
 

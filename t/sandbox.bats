@@ -222,8 +222,10 @@ EOF
 	mkdir -p "$AGENT_WS/x"
 	bind_refused "$AGENT_WS/x:/workspace/x" "Sandbox security: bind mount \"$AGENT_WS/x:/workspace/x\" targets reserved container path \"/workspace\" (resolved target: \"/workspace/x\"). This can shadow OpenClaw sandbox mounts. Use a dangerous override only when you fully trust this runtime."
 	mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
-	# scope "agent" (OpenClaw's default): the sandbox dir is the slug of agent:main.
-	bind_refused "$BATS_TEST_TMPDIR/elsewhere:/e" "Sandbox security: bind mount \"$BATS_TEST_TMPDIR/elsewhere:/e\" source \"$BATS_TEST_TMPDIR/elsewhere\" is outside allowed roots ($OPENCLAW_STATE_DIR/sandboxes/agent-main-f331f052, $AGENT_WS). Use a dangerous override only when you fully trust this runtime."
+	# The allowed roots: the scope's workspace and the agent's.
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all" } } } }'
+	ws=$(claw-sandbox explain --json | jq -r .workspaceDir)
+	bind_refused "$BATS_TEST_TMPDIR/elsewhere:/e" "Sandbox security: bind mount \"$BATS_TEST_TMPDIR/elsewhere:/e\" source \"$BATS_TEST_TMPDIR/elsewhere\" is outside allowed roots ($ws, $AGENT_WS). Use a dangerous override only when you fully trust this runtime."
 }
 
 @test "binds: a symlink is judged by where it leads, a missing leaf by its parent" {
@@ -268,14 +270,14 @@ EOF
 	run claw-sandbox explain --agent ops --json
 	assert_success
 	assert_equal "$(jqo .agent)" ops
-	assert_equal "$(jqo .scopeKey)" agent:ops
+	[[ "$(jqo .scopeKey)" == agent:ops:workspace:* ]]
 	assert_equal "$(jqo '.settings[] | select(.key == "workspaceAccess") | .from')" "agents.list[1].sandbox.workspaceAccess"
 	assert_equal "$(jqo '.settings[] | select(.key == "docker.memory") | .from')" "agents.defaults.sandbox.docker.memory"
 	assert_equal "$(jqo '.settings[] | select(.key == "docker.pidsLimit") | .value')" 50
 	assert_equal "$(jqo '.settings[] | select(.key == "docker.workdir") | .from')" default
 	run claw-sandbox explain --agent ops
 	assert_success
-	assert_output --partial "scope key:   agent:ops"
+	assert_output --partial "scope key:   agent:ops:workspace:"
 }
 
 @test "list, rm and prune work on the workspaces on disk" {
@@ -286,7 +288,7 @@ EOF
 	run claw-sandbox list --json
 	assert_success
 	assert_equal "$(jqo 'length')" 2
-	assert_equal "$(jqo '[.[].scopeKey] | sort | join(",")')" "agent:main:telegram:default:direct:alice,agent:main:telegram:default:direct:bob"
+	assert_equal "$(jqo '[.[].scopeKey | sub(":workspace:.*"; "")] | sort | join(",")')" "agent:main:telegram:default:direct:alice,agent:main:telegram:default:direct:bob"
 	run claw-sandbox rm --session agent:main:telegram:default:direct:alice
 	assert_success
 	assert_output "removed $alice"
