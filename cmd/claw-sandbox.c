@@ -135,7 +135,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			c->session = optarg;
 			break;
 		case OPT_TIMEOUT:
-			c->timeout = opts_number("--timeout", optarg, 7 * 24 * 3600);
+			c->timeout = opts_number("--timeout", optarg, 7UL * 24 * 3600);
 			break;
 		case OPT_ALL:
 			c->all = true;
@@ -457,7 +457,7 @@ static int handle(struct record *rec, void *ctx)
 	const char *tool = NULL;
 	struct request q;
 	struct envlist env = { 0 };
-	struct run_result r;
+	struct run_result r = { 0 };
 	bool elevated = false;
 	int rc;
 
@@ -465,7 +465,7 @@ static int handle(struct record *rec, void *ctx)
 		return -1;
 	if (tool == NULL || strcmp(tool, "exec") != 0)
 		return 0; /* other tools pass through */
-	if (read_request(f, rec->root, &q, &elevated) < 0)
+	if (read_request(f, rec->root, &q, &elevated) < 0 || q.agent == NULL)
 		return -1;
 	if (q.agent->error) {
 		record_deny(rec, q.agent->error);

@@ -25,6 +25,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,16 +387,45 @@ int native_exec(char *const *argv, char *const *envp)
 	return saved;
 }
 
-static noreturn void exec_command(char *const *argv, char *const *envp, const char *cwd)
+/*
+ * Starts the command as init's child (posix_spawn: a vfork-like clone, no
+ * copy of init's memory), searching the command's own PATH. 0 or an errno.
+ */
+static int spawn_command(char *const *argv, char *const *envp, const char *cwd, pid_t *pid)
 {
+	posix_spawnattr_t attr;
 	sigset_t none;
+	char path[PATH_MAX];
+	int saved = ENOENT, rc = ENOENT;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (chdir(cwd) < 0)
-		die(126, "%s: %s", cwd, strerror(errno));
-	int e = native_exec(argv, envp);
-	die(e == ENOENT ? 127 : 126, "%s: %s", argv[0], e == ENOENT ? "not found" : strerror(e));
+		return errno;
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	if (strchr(argv[0], '/')) {
+		saved = posix_spawn(pid, argv[0], NULL, &attr, argv, envp);
+		posix_spawnattr_destroy(&attr);
+		return saved;
+	}
+	for (const char *p = env_path(envp);; p++) {
+		const char *end = strchrnul(p, ':');
+		int len = (int)(end - p);
+		if (snprintf(path, sizeof(path), "%.*s/%s", len ? len : 1, len ? p : ".", argv[0]) <
+		    (int)sizeof(path)) {
+			rc = posix_spawn(pid, path, NULL, &attr, argv, envp);
+			if (rc == 0)
+				break;
+			if (rc != ENOENT && rc != ENOTDIR)
+				saved = rc;
+		}
+		if (*end == '\0')
+			break;
+		p = end;
+	}
+	posix_spawnattr_destroy(&attr);
+	return rc == 0 ? 0 : saved;
 }
 
 /* Init's one job after setup: wait for the command, reap orphans, report its status. */
@@ -469,11 +499,11 @@ static noreturn void init_main(struct launch *l)
 	forbid_user_namespaces();
 	apply_limits(s, l->cgroup_limits);
 	confine(&l->b, s);
-	pid_t pid = vfork();
-	if (pid < 0)
-		die(125, "fork: %s", strerror(errno));
-	if (pid == 0)
-		exec_command(l->argv, l->envp, l->cwd);
+	pid_t pid = -1;
+	int e = spawn_command(l->argv, l->envp, l->cwd, &pid);
+	if (e != 0)
+		die(e == ENOENT ? 127 : 126, "%s: %s", l->argv[0],
+		    e == ENOENT ? "not found" : strerror(e));
 	supervise(pid);
 }
 

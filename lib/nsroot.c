@@ -212,6 +212,8 @@ static int mountpoint_at(int root, const char *inside, bool is_dir)
 
 static int attach(int root, struct nsroot_tree *t)
 {
+	if (t->dst == NULL || t->fd < 0)
+		return claw_fail("no tree to mount");
 	if (mountpoint_at(root, t->dst, t->is_dir) < 0)
 		return -1;
 	if (syscall(SYS_move_mount, t->fd, "", root, rel(t->dst), MOVE_MOUNT_F_EMPTY_PATH) < 0) {
@@ -277,6 +279,7 @@ static int system_dir(int root, const char *dir)
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
+	t = (struct nsroot_tree){ -1, NULL, false };
 	/* Read-only: nothing inside can replace a program or a library (10). */
 	if (nsroot_capture(dir, dir, true, &t) < 0)
 		return -1;
@@ -328,7 +331,7 @@ static int etc_entry(int root, const char *name)
 	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return 0;
-	struct nsroot_tree t;
+	struct nsroot_tree t = { -1, NULL, false };
 	if (nsroot_capture(src, src, true, &t) < 0)
 		return -1;
 	int rc = attach(root, &t);
@@ -414,7 +417,7 @@ static int dev_node(int dev, size_t i, bool privileged)
 		return 0;
 	}
 	snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
-	struct nsroot_tree t;
+	struct nsroot_tree t = { -1, NULL, false };
 	if (nsroot_capture(host, host + 4, false, &t) < 0)
 		return -1;
 	int rc = attach(dev, &t);

@@ -192,7 +192,8 @@ static int load_paths(struct sandbox_settings *s, const struct lookup *l)
 	if (pick_str(s, l, "workspaceRoot", true, NULL, &root) < 0)
 		return -1;
 	s->workspace_root = root ? cfg_user_path(root) : state_path(s->cfg, "sandboxes");
-	/* The agent workspace, as OpenClaw resolves it (the default agent's is <state>/workspace). */
+	/* The agent workspace, as OpenClaw resolves it (the default agent's is <state>/workspace).
+	 */
 	wsnode = cfg_get(cfg_agent(s->cfg, s->agent), "workspace");
 	if (wsnode)
 		snprintf(from, sizeof(from), "agents.list[%d].workspace", l->agent_index);
@@ -205,7 +206,8 @@ static int load_paths(struct sandbox_settings *s, const struct lookup *l)
 		return -1;
 	s->agent_workspace = cfg_agent_workspace(s->cfg, s->agent);
 	if (s->workspace_root[0] != '/' || s->agent_workspace[0] != '/')
-		return cfg_error(s->cfg, wsnode, "workspace and workspaceRoot must be absolute paths");
+		return cfg_error(s->cfg, wsnode,
+		                 "workspace and workspaceRoot must be absolute paths");
 	return 0;
 }
 
@@ -599,7 +601,7 @@ static int parse_id(const char *text, bool group, unsigned *id)
 static int configured_user(const char *spec, uid_t *uid, gid_t *gid)
 {
 	char *copy = xstrdup(spec), *colon = strchr(copy, ':');
-	unsigned u, g;
+	unsigned u = 0, g = 0;
 	int rc = 0;
 
 	if (colon)
