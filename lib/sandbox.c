@@ -473,6 +473,85 @@ static void init_lookup(const struct config *cfg, const char *agent, struct look
 			l->agent_index = i;
 }
 
+static char *json_string(const char *v)
+{
+	struct buf b = { 0 };
+
+	if (v == NULL)
+		return xstrdup("null");
+	buf_json_str(&b, v);
+	return buf_steal(&b);
+}
+
+static char *json_list(char **v, size_t n)
+{
+	struct buf b = { 0 };
+
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		buf_json_str(&b, v[i]);
+	}
+	buf_putc(&b, ']');
+	return buf_steal(&b);
+}
+
+/* The value a key has in effect, as JSON, for the keys explain shows defaulted. */
+static char *effective(const struct sandbox_settings *s, const char *key)
+{
+	const struct {
+		const char *key;
+		const char *value;
+	} strings[] = {
+		{ "mode", s->mode },
+		{ "scope", s->scope },
+		{ "workspaceAccess", s->access },
+		{ "backend", s->backend },
+		{ "workspaceRoot", s->workspace_root },
+		{ "workspace", s->agent_workspace },
+		{ "docker.network", s->network },
+		{ "docker.image", s->image },
+		{ "docker.containerPrefix", s->prefix },
+		{ "docker.workdir", s->workdir },
+		{ "docker.readOnlyRoot", s->read_only_root ? "true" : "false" },
+	};
+
+	for (size_t i = 0; i < NELEM(strings); i++)
+		if (strcmp(key, strings[i].key) == 0)
+			return strcmp(key, "docker.readOnlyRoot") == 0
+			           ? xstrdup(strings[i].value)
+			           : json_string(strings[i].value);
+	if (strcmp(key, "docker.tmpfs") == 0)
+		return json_list(s->tmpfs, s->ntmpfs);
+	if (strcmp(key, "docker.env") == 0)
+		return json_list(s->env.envp, s->env.n);
+	if (strcmp(key, "native.landlock") == 0)
+		return json_string(s->landlock == LANDLOCK_REQUIRED ? "required"
+		                   : s->landlock == LANDLOCK_OFF    ? "off"
+		                                                    : "auto");
+	if (strcmp(key, "prune.idleHours") == 0)
+		return xasprintf("%g", s->idle_hours);
+	if (strcmp(key, "prune.maxAgeDays") == 0)
+		return xasprintf("%g", s->max_age_days);
+	if (str_has_prefix(key, "docker.dangerously"))
+		return xstrdup("false");
+	return NULL;
+}
+
+static void fill_effective(struct sandbox_settings *s)
+{
+	for (size_t i = 0; i < s->nsrc; i++) {
+		if (strcmp(s->src[i].from, "default") != 0)
+			continue;
+		char *v = effective(s, s->src[i].key);
+		if (v) {
+			cJSON_free(s->src[i].value);
+			s->src[i].value = v;
+		}
+	}
+}
+
 int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s)
 {
 	struct lookup l;
@@ -494,6 +573,7 @@ int sandbox_settings_load(const struct config *cfg, const char *agent, struct sa
 		return -1;
 	s->idle_hours = idle;
 	s->max_age_days = age;
+	fill_effective(s);
 	return 0;
 }
 
@@ -518,7 +598,7 @@ void sandbox_settings_free(struct sandbox_settings *s)
 	env_free(&s->env);
 	for (size_t i = 0; i < s->nsrc; i++) {
 		free(s->src[i].from);
-		cJSON_free(s->src[i].value);
+		cJSON_free(s->src[i].value); /* cJSON's free is free() unless hooks say otherwise */
 	}
 	memset(s, 0, sizeof(*s));
 }

@@ -44,5 +44,15 @@ int main(int argc, char **argv)
 		        "connect to the host's abstract socket");
 	}
 	refused(access("/etc/resolv.conf", F_OK), ENOENT, "a resolver configuration");
+	/* A network namespace of its own: the host's interfaces are not even visible. */
+	char line[256];
+	int others = 0;
+	FILE *f = fopen("/proc/net/dev", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strchr(line, ':') && strstr(line, "lo:") == NULL)
+			others++;
+	if (f)
+		fclose(f);
+	check(f != NULL && others == 0, "no interface but loopback (%d others)", others);
 	return done();
 }
