@@ -841,10 +841,14 @@ static int remove_entry(const struct entry *e)
 	char *meta = xasprintf("%s/%s.json", e->root, e->slug);
 	int rc = 0;
 
-	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
+	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, e->slug);
+	if (geteuid() == 0 && native_netns_remove(pin) < 0)
+		rc = -1;
+	else if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
 		rc = claw_fail("cannot remove %s: %s", dir, strerror(errno));
 	else if (unlink(meta) < 0 && errno != ENOENT)
 		rc = claw_fail("cannot remove %s: %s", meta, strerror(errno));
+	free(pin);
 	free(dir);
 	free(meta);
 	return rc;

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/nsfs.h>
 #include <linux/seccomp.h>
 #include <linux/sched.h>
 #include <net/if.h>
@@ -56,6 +57,7 @@ struct build {
 	bool parallel;  /* the launcher builds the root while init sets up its namespaces */
 	int report;     /* pipe to the launcher */
 	int channel;    /* socket from the launcher: the built root's mount fd */
+	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
 	uid_t uid;
 	gid_t gid;
 	const struct sock_fprog *filter;
@@ -483,7 +485,7 @@ static noreturn void init_main(struct launch *l)
 	map_ids(&l->b);
 	watch_launcher(&l->b);
 	setup_stdio(l->fds);
-	if (!s->network)
+	if (!s->network && !l->b.net_ready)
 		net_helper_start(&net);
 	/* A new session: no controlling terminal to push keystrokes into (1). */
 	if (setsid() < 0)
@@ -492,7 +494,7 @@ static noreturn void init_main(struct launch *l)
 	/* Its own host name (uts namespace): the host's is not revealed. */
 	if (sethostname("sandbox", 7) < 0)
 		die(125, "sethostname: %s", strerror(errno));
-	if (!s->network)
+	if (!s->network && !l->b.net_ready)
 		net_helper_join(&net);
 	close_inherited(report_fd);
 	seal_init();
@@ -716,6 +718,107 @@ static void send_root(const struct native_spec *s, struct build *b, int sock)
 		close(root);
 }
 
+/*
+ * The scope's network namespace, kept between runs (as root only).
+ *
+ * A fresh network namespace costs about half a millisecond to make and as
+ * much to tear down, mostly sysctl registration: the largest single cost of
+ * a run. As root, claw keeps one per scope, pinned by a bind mount under
+ * /run/claw/netns (like `ip netns`), owned by the host's user namespace so
+ * nothing inside can reconfigure it, loopback up. Runs of one scope may
+ * therefore reach each other over loopback while they overlap; they share
+ * the workspace anyway. Other scopes and the host stay out of reach (8).
+ */
+#define NETNS_DIR NATIVE_NETNS_DIR
+
+static int netns_open(const char *pin)
+{
+	int fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0 && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int netns_pin_child(void *arg)
+{
+	const int *p = arg;
+	char c;
+
+	close(p[1]); /* our copy of the write end: EOF comes when the launcher closes its own */
+	bring_up_loopback();
+	return read(p[0], &c, 1) < 0; /* until the launcher has pinned us */
+}
+
+/* Makes the kept namespace: a child in a new one, bind-mounted over PIN. */
+static int netns_create(const char *pin)
+{
+	static _Alignas(16) char stack[16 * 1024];
+	char ns[64];
+	int p[2], fd, rc = -1;
+
+	if (mkdir("/run/claw", 0700) < 0 && errno != EEXIST)
+		return -1;
+	if (mkdir(NETNS_DIR, 0700) < 0 && errno != EEXIST)
+		return -1;
+	if ((fd = open(pin, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400)) < 0)
+		return errno == EEXIST ? 0 : -1; /* another run made it meanwhile */
+	close(fd);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		goto out;
+	pid_t pid = clone(netns_pin_child, stack + sizeof(stack), CLONE_NEWNET | SIGCHLD, p);
+	if (pid > 0) {
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)pid);
+		rc = mount(ns, pin, NULL, MS_BIND, NULL);
+		close(p[1]);
+		p[1] = -1;
+		waitpid(pid, NULL, 0);
+	}
+	close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+out:
+	if (rc < 0)
+		unlink(pin);
+	return rc;
+}
+
+/* Enters the scope's kept network namespace; returns the launcher's own to come back to. */
+static int netns_enter(const char *pin)
+{
+	int fd = netns_open(pin), self;
+
+	if (fd < 0 && (netns_create(pin) < 0 || (fd = netns_open(pin)) < 0))
+		return -1;
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		if (self >= 0)
+			close(self);
+		self = -1;
+	}
+	close(fd);
+	return self;
+}
+
+static void netns_leave(int self)
+{
+	if (self >= 0 && setns(self, CLONE_NEWNET) < 0)
+		abort(); /* the launcher must not stay in a sandbox's network */
+	if (self >= 0)
+		close(self);
+}
+
+int native_netns_remove(const char *pin)
+{
+	if (umount2(pin, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+		return claw_fail("umount %s: %s", pin, strerror(errno));
+	if (unlink(pin) < 0 && errno != ENOENT)
+		return claw_fail("unlink %s: %s", pin, strerror(errno));
+	return 0;
+}
+
 int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
                  const int fds[3], struct native_child *c)
 {
@@ -751,8 +854,15 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		l.b.nuser = (size_t)n;
 		l.b.have_user = l.b.parallel = true;
 	}
-	if (become_user(s, &saved) < 0)
+	int own_net = -1;
+	if (!s->network && s->netns_pin && geteuid() == 0) {
+		own_net = netns_enter(s->netns_pin);
+		l.b.net_ready = own_net >= 0; /* else: a fresh one per run, by init's helper */
+	}
+	if (become_user(s, &saved) < 0) {
+		netns_leave(own_net);
 		goto fail;
+	}
 	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
 	 * the host's is configured (3, 7, 8, 13). */
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
@@ -762,6 +872,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		init_main(&l);
 	int e = errno;
 	become_root_again(&saved);
+	netns_leave(own_net);
 	if (l.cgroup_limits)
 		cgroups_enter(c, false);
 	if (pid < 0) {

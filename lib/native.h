@@ -7,6 +7,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+/* Where a root launcher keeps each scope's network namespace (see native.c). */
+#define NATIVE_NETNS_DIR "/run/claw/netns"
+
 enum landlock_mode { LANDLOCK_AUTO, LANDLOCK_REQUIRED, LANDLOCK_OFF };
 
 /* A host path shown inside the sandbox. */
@@ -40,8 +43,9 @@ struct native_spec {
 	size_t ntmpfs;
 	const char *const *protect; /* names under a writable workspace kept read-only */
 	size_t nprotect;
-	bool read_only_root; /* docker.readOnlyRoot */
-	bool network;        /* the host's network; false: a fresh namespace with loopback */
+	bool read_only_root;   /* docker.readOnlyRoot */
+	bool network;          /* the host's network; false: a fresh namespace with loopback */
+	const char *netns_pin; /* as root: where the scope's network namespace is kept, or NULL */
 	enum landlock_mode landlock;
 	long pids_max;         /* 0: no limit */
 	long long memory_max;  /* bytes; 0: no limit */
@@ -86,6 +90,12 @@ void native_kill(struct native_child *c);
  * on failure, with the errno that matters (ENOENT: found nowhere).
  */
 int native_exec(char *const *argv, char *const *envp);
+
+/*
+ * Removes a kept network namespace (claw-sandbox rm and prune). 0, or -1
+ * with claw_error(); a pin that is not there is not an error.
+ */
+int native_netns_remove(const char *pin);
 
 /* What this kernel can do, for explain and for errors: 0 or -1 with claw_error(). */
 int native_check_kernel(void);

@@ -623,6 +623,7 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	/* A shared sandbox gets a directory of its own too: the workspace root itself would show
 	 * every other scope's workspace to it. */
 	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, shared ? "shared" : p->slug);
+	p->netns_pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, shared ? "shared" : p->slug);
 	if (strcmp(s->access, "rw") == 0) {
 		p->workspace_dir = xstrdup(s->agent_workspace);
 		p->workspace_rw = true;
@@ -652,6 +653,7 @@ void sandbox_place_free(struct sandbox_place *p)
 	free(p->sandbox_dir);
 	free(p->workspace_dir);
 	free(p->agent_dir);
+	free(p->netns_pin);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -856,6 +858,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->nprotect = NELEM(persistence_names);
 	ns->read_only_root = s->read_only_root;
 	ns->network = sandbox_host_network(s);
+	ns->netns_pin = p->netns_pin;
 	ns->landlock = s->landlock;
 	ns->pids_max = s->pids_limit;
 	ns->memory_max = s->memory;

@@ -73,6 +73,7 @@ struct sandbox_place {
 	char *workspace_dir; /* what is shown at workdir: the sandbox dir, or (rw) the agent's */
 	bool workspace_rw;
 	char *agent_dir; /* what is shown at /agent (ro), or NULL */
+	char *netns_pin; /* where, as root, the scope's network namespace is kept */
 };
 
 /*

@@ -9,6 +9,12 @@ setup() {
 	mkdir -p "$AGENT_WS"
 }
 
+# As root, claw-sandbox keeps each scope's network namespace under /run/claw/netns;
+# a test removes what it made, so nothing of it stays on the host.
+teardown() {
+	claw-sandbox rm --all >/dev/null 2>&1 || true
+}
+
 # sandbox_config [SANDBOX-KEYS] [DOCKER-KEYS]: JSON5 members added to
 # agents.defaults.sandbox and to its docker object.
 sandbox_config() {

@@ -330,3 +330,24 @@ EOF
 	assert_equal "$(jq -r .result.stdout <<< "${lines[0]}")" one
 	assert_equal "$(jq -r .result.stdout <<< "${lines[1]}")" two
 }
+
+@test "network namespaces: one per scope, never the host's; as root kept between a scope's runs" {
+	sandbox_config
+	host=$(readlink /proc/self/ns/net)
+	run_request 'readlink /proc/self/ns/net' '' alice
+	a1=$(jqo .result.stdout)
+	run_request 'readlink /proc/self/ns/net' '' alice
+	a2=$(jqo .result.stdout)
+	run_request 'readlink /proc/self/ns/net' '' bob
+	b1=$(jqo .result.stdout)
+	[ -n "$a1" ] && [ "$a1" != "$host" ] && [ "$b1" != "$host" ] && [ "$a1" != "$b1" ]
+	if [ "$(id -u)" = 0 ]; then
+		assert_equal "$a2" "$a1"
+		[ "$(ls /run/claw/netns | wc -l)" -ge 2 ]
+		run claw-sandbox rm --all
+		assert_success
+		for slug in $(ls "$OPENCLAW_STATE_DIR/sandboxes"); do
+			[ ! -e "/run/claw/netns/$slug" ]
+		done
+	fi
+}
