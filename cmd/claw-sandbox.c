@@ -413,7 +413,7 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 /* Reads what the request and the earlier stages say. -1: the record is not valid here. */
 static int read_request(struct filter *f, const cJSON *root, struct request *q, bool *elevated)
 {
-	const cJSON *args, *session, *approval = NULL, *timeout;
+	const cJSON *args = NULL, *session = NULL, *approval = NULL, *timeout;
 	const char *agent = NULL, *via = NULL;
 	int sandboxed = 0, el = 0;
 
@@ -842,7 +842,7 @@ static int remove_entry(const struct entry *e)
 	int rc = 0;
 
 	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, e->slug);
-	if (geteuid() == 0 && native_netns_remove(pin) < 0)
+	if (geteuid() == 0 && (native_netns_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
 		rc = -1;
 	else if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
 		rc = claw_fail("cannot remove %s: %s", dir, strerror(errno));

@@ -563,15 +563,38 @@ static int write_text(const char *dir, const char *file, const char *text)
 static void cgroups_remove(struct native_child *c)
 {
 	for (size_t i = 0; i < c->ncgroups; i++) {
-		rmdir(c->cgroups[i]);
+		if (!c->cgroups_kept)
+			rmdir(c->cgroups[i]);
 		free(c->cgroups[i]);
 	}
 	c->ncgroups = 0;
 }
 
+static const char *const cgroup_controllers[] = { "pids", "memory", "cpu" };
+
+int native_cgroups_remove(const char *name)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < NELEM(cgroup_controllers); i++) {
+		char *base = own_cgroup(cgroup_controllers[i]);
+		if (base == NULL)
+			continue;
+		char *dir = xasprintf("%s/claw.%s", base, name);
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			rc = claw_fail("rmdir %s: %s", dir, strerror(errno));
+		free(dir);
+		free(base);
+	}
+	return rc;
+}
+
 /*
- * Fork bombs and memory hogs (15): limits in a cgroup of their own under the
- * launcher's, while the launcher is still root. Where that cannot be done
+ * Fork bombs and memory hogs (15): limits in a cgroup under the launcher's,
+ * while the launcher is still root. With a name (the scope's slug) the cgroup
+ * is the scope's and is kept between runs, as a container's limits cover all
+ * its execs (and a memory cgroup costs most of a millisecond to make and
+ * remove); without, each run gets one of its own. Where that cannot be done
  * (not root, no v1 controller), the rlimits of apply_limits() stand in.
  */
 static bool cgroups_create(const struct native_spec *s, struct native_child *c)
@@ -596,24 +619,30 @@ static bool cgroups_create(const struct native_spec *s, struct native_child *c)
 	}
 	if (n == 0 || geteuid() != 0)
 		return false;
+	c->cgroups_kept = s->cgroup_name != NULL;
 	for (size_t i = 0; i < n; i++) {
 		char *base = NULL, *dir = NULL;
 		if (i == 0 || strcmp(plan[i].controller, plan[i - 1].controller) != 0) {
 			base = own_cgroup(plan[i].controller);
 			if (base == NULL)
 				goto fail;
-			dir = xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
+			dir = s->cgroup_name
+				  ? xasprintf("%s/claw.%s", base, s->cgroup_name)
+				  : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
 			free(base);
-			if (mkdir(dir, 0700) < 0) {
+			if (mkdir(dir, 0700) < 0 && (errno != EEXIST || s->cgroup_name == NULL)) {
 				free(dir);
 				goto fail;
 			}
 			c->cgroups[c->ncgroups++] = dir;
 		}
 		dir = c->cgroups[c->ncgroups - 1];
-		/* memsw exists only with swap accounting: without it, memory alone is the limit. */
-		if (write_text(dir, plan[i].file, plan[i].value) < 0 &&
-		    strcmp(plan[i].file, "memory.memsw.limit_in_bytes") != 0)
+		/* memsw exists only with swap accounting: without it, memory alone is the limit.
+		 * A kept cgroup's memory limit may only rise above memsw after memsw does. */
+		bool memsw = strcmp(plan[i].file, "memory.memsw.limit_in_bytes") == 0;
+		if (write_text(dir, plan[i].file, plan[i].value) < 0 && !memsw &&
+		    !(i + 1 < n && write_text(dir, plan[i + 1].file, plan[i + 1].value) == 0 &&
+		      write_text(dir, plan[i].file, plan[i].value) == 0))
 			goto fail;
 	}
 	cgroup_serial++;

@@ -46,6 +46,7 @@ struct native_spec {
 	bool read_only_root;   /* docker.readOnlyRoot */
 	bool network;          /* the host's network; false: a fresh namespace with loopback */
 	const char *netns_pin; /* as root: where the scope's network namespace is kept, or NULL */
+	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
 	long pids_max;         /* 0: no limit */
 	long long memory_max;  /* bytes; 0: no limit */
@@ -63,6 +64,7 @@ struct native_child {
 	char *cgroups[4];
 	size_t ncgroups;
 	bool cgroup_limits; /* pids/memory enforced by cgroups (else rlimits) */
+	bool cgroups_kept;  /* the scope's: not removed after the run */
 	int landlock_abi;
 };
 
@@ -96,6 +98,9 @@ int native_exec(char *const *argv, char *const *envp);
  * with claw_error(); a pin that is not there is not an error.
  */
 int native_netns_remove(const char *pin);
+
+/* Removes a scope's kept cgroups (claw-sandbox rm and prune). 0 or -1 (claw_error). */
+int native_cgroups_remove(const char *name);
 
 /* What this kernel can do, for explain and for errors: 0 or -1 with claw_error(). */
 int native_check_kernel(void);

@@ -859,6 +859,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->read_only_root = s->read_only_root;
 	ns->network = sandbox_host_network(s);
 	ns->netns_pin = p->netns_pin;
+	ns->cgroup_name = p->slug;
 	ns->landlock = s->landlock;
 	ns->pids_max = s->pids_limit;
 	ns->memory_max = s->memory;
