@@ -627,8 +627,8 @@ static bool cgroups_create(const struct native_spec *s, struct native_child *c)
 			if (base == NULL)
 				goto fail;
 			dir = s->cgroup_name
-				  ? xasprintf("%s/claw.%s", base, s->cgroup_name)
-				  : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
+			          ? xasprintf("%s/claw.%s", base, s->cgroup_name)
+			          : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
 			free(base);
 			if (mkdir(dir, 0700) < 0 && (errno != EEXIST || s->cgroup_name == NULL)) {
 				free(dir);

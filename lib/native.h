@@ -43,9 +43,9 @@ struct native_spec {
 	size_t ntmpfs;
 	const char *const *protect; /* names under a writable workspace kept read-only */
 	size_t nprotect;
-	bool read_only_root;   /* docker.readOnlyRoot */
-	bool network;          /* the host's network; false: a fresh namespace with loopback */
-	const char *netns_pin; /* as root: where the scope's network namespace is kept, or NULL */
+	bool read_only_root;     /* docker.readOnlyRoot */
+	bool network;            /* the host's network; false: a fresh namespace with loopback */
+	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
 	long pids_max;         /* 0: no limit */
