@@ -43,7 +43,7 @@ static int fail(const char *msg)
 	return claw_fail("%s", msg);
 }
 
-static void note_pos(struct parser *ps, const cJSON *node, const char *at)
+static void note_pos(struct parser *ps, const cJSON *node, unsigned line, unsigned col)
 {
 	struct json5_doc *d = ps->doc;
 
@@ -51,7 +51,7 @@ static void note_pos(struct parser *ps, const cJSON *node, const char *at)
 		d->cap = d->cap ? d->cap * 2 : 64;
 		d->pos = xrealloc(d->pos, d->cap * sizeof(*d->pos));
 	}
-	d->pos[d->npos++] = (struct json5_pos){ node, ps->line, column(ps, at) };
+	d->pos[d->npos++] = (struct json5_pos){ node, line, col };
 }
 
 /* Length of a line terminator at p (LF, CR, CRLF, U+2028, U+2029), or 0. */
@@ -517,6 +517,8 @@ static cJSON *value(struct parser *ps)
 	if (skip_space(ps) < 0)
 		return NULL;
 	at = ps->p;
+	/* Where the value starts: a container ends lines later. */
+	unsigned line = ps->line, col = column(ps, at);
 	if (ps->p >= ps->end) {
 		fail("unexpected end of input, expected a value");
 		return NULL;
@@ -555,7 +557,7 @@ static cJSON *value(struct parser *ps)
 		}
 	}
 	if (node != NULL)
-		note_pos(ps, node, at);
+		note_pos(ps, node, line, col);
 	return node;
 }
 
