@@ -717,25 +717,57 @@ static const char *dm_scope(const struct ctx *c)
 	return s ? s : "main";
 }
 
+/* OpenClaw's display names of the common channels; others get their id capitalised. */
+static void channel_label(const char *channel, char *out, size_t size)
+{
+	static const struct {
+		const char *id, *label;
+	} labels[] = { { "telegram", "Telegram" },
+		       { "whatsapp", "WhatsApp" },
+		       { "discord", "Discord" },
+		       { "slack", "Slack" },
+		       { "signal", "Signal" },
+		       { "imessage", "iMessage" },
+		       { "msteams", "Microsoft Teams" },
+		       { "matrix", "Matrix" },
+		       { "googlechat", "Google Chat" },
+		       { "mattermost", "Mattermost" },
+		       { "irc", "IRC" },
+		       { "line", "LINE" } };
+
+	for (size_t i = 0; i < NELEM(labels); i++)
+		if (strcmp(labels[i].id, channel) == 0) {
+			snprintf(out, size, "%s", labels[i].label);
+			return;
+		}
+	snprintf(out, size, "%s", channel);
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
 static void check_channel_dm(struct ctx *c, const char *channel, const cJSON *s, const char *base,
                              void *arg)
 {
 	const char *key, *policy = dm_policy(s, &key);
 	const cJSON *allow = get(s, "allowFrom");
+	const char *acc = strstr(base, ".accounts.");
 	bool wildcard;
+	char label[64];
 	struct buf id = { 0 }, title = { 0 };
 
 	(void)arg;
 	if (cJSON_IsFalse(get(s, "enabled")))
 		return;
+	channel_label(channel, label, sizeof(label));
 	if (allow == NULL)
 		allow = get(s, "dm.allowFrom");
 	size_t n = list_distinct(allow, &wildcard);
 	if (policy == NULL)
 		policy = "pairing"; /* OpenClaw's default: strangers must pair first */
-	if (strcmp(policy, "open") == 0) {
+	bool open = strcmp(policy, "open") == 0;
+	if (open) {
 		buf_printf(&id, "channels.%s.dm.open", channel);
-		buf_printf(&title, "%s DMs are open", channel);
+		buf_printf(&title, "%s DMs are open", label);
 		addf(
 		    c, id.p, SEV_CRITICAL, title.p,
 		    "Use dmPolicy \"pairing\" or \"allowlist\"; keep \"open\" only for a bot meant "
@@ -747,30 +779,55 @@ static void check_channel_dm(struct ctx *c, const char *channel, const cJSON *s,
 			buf_reset(&id);
 			buf_reset(&title);
 			buf_printf(&id, "channels.%s.dm.open_invalid", channel);
-			buf_printf(&title, "%s DM config looks inconsistent", channel);
+			buf_printf(&title, "%s DM config looks inconsistent", label);
 			addf(c, id.p, SEV_WARN, title.p, NULL,
 			     "%s.%s=\"open\" but %s.allowFrom does not include \"*\".", base, key,
 			     base);
 		}
 	} else if (strcmp(policy, "disabled") == 0) {
 		buf_printf(&id, "channels.%s.dm.disabled", channel);
-		buf_printf(&title, "%s DMs are disabled", channel);
+		buf_printf(&title, "%s DMs are disabled", label);
 		addf(c, id.p, SEV_INFO, title.p, NULL,
 		     "%s.%s=\"disabled\": inbound DMs are ignored.", base, key);
 		goto done;
 	}
-	if (strcmp(dm_scope(c), "main") == 0 &&
-	    (strcmp(policy, "open") == 0 || wildcard || n > 1)) {
+	/* Several senders admitted, one session: OpenClaw's session-collision check. */
+	if (strcmp(dm_scope(c), "main") == 0 && (open || wildcard || n > 1)) {
+		bool symbolic = open || wildcard;
 		buf_reset(&id);
 		buf_reset(&title);
-		buf_printf(&id, "channels.%s.dm.scope_main_multiuser", channel);
-		buf_printf(&title, "%s DMs share the main session", channel);
-		addf(c, id.p, SEV_WARN, title.p,
-		     "Set session.dmScope=\"per-channel-peer\" (the secure preset does; "
-		     "claw-audit check --fix --preset secure).",
-		     "%s lets %s send DMs, and session.dmScope is \"main\": they all share one "
-		     "conversation, so one sender sees another's context and can steer it.",
-		     base, wildcard || strcmp(policy, "open") == 0 ? "anyone" : "several senders");
+		buf_printf(&id, "channels.dm.session_collision.%s-%s.1", channel,
+		           acc ? acc + strlen(".accounts.") : "default");
+		buf_puts(&title, symbolic ? "DM principals may share a session"
+		                          : "DM principals share a session");
+		if (symbolic)
+			addf(c, id.p, SEV_WARN, title.p,
+			     "Set session.dmScope=\"per-channel-peer\" (the secure preset; "
+			     "claw-audit check --fix --preset secure does it).",
+			     "%s admits anyone to DMs, and session.dmScope is \"main\": every "
+			     "sender "
+			     "lands in the same conversation of agent \"%s\", sees the others' "
+			     "context and can steer it.",
+			     base, cfg_default_agent(c->cfg));
+		else
+			addf(
+			    c, id.p, SEV_WARN, title.p,
+			    "Set session.dmScope=\"per-channel-peer\" (the secure preset; "
+			    "claw-audit check --fix --preset secure does it).",
+			    "%s admits %zu DM senders, and session.dmScope is \"main\": they share "
+			    "one conversation of agent \"%s\", so each sees the others' context "
+			    "and "
+			    "can steer it.",
+			    base, n, cfg_default_agent(c->cfg));
+	} else if (strcmp(policy, "pairing") == 0 && n == 0 && !wildcard && allow != NULL) {
+		buf_reset(&id);
+		buf_reset(&title);
+		buf_printf(&id, "channels.%s.dm.locked", channel);
+		buf_printf(&title, "%s DMs are locked", label);
+		addf(c, id.p, SEV_INFO, title.p, NULL,
+		     "%s.%s=\"pairing\" has no admitted senders: unknown senders are refused or "
+		     "get a pairing code.",
+		     base, key);
 	}
 done:
 	buf_free(&id);
@@ -826,6 +883,24 @@ static bool list_matches(const cJSON *list, const char *tool)
 	cJSON_ArrayForEach(e, list)
 	{
 		if (cJSON_IsString(e) && entry_matches(e->valuestring, tool))
+			return true;
+	}
+	return false;
+}
+
+/* Whether LIST names TOOL (both normalised: trimmed, lower-cased, aliases applied). */
+static bool list_has_name(const cJSON *list, const char *tool)
+{
+	const cJSON *e;
+	char want[128], have[128];
+
+	norm_tool(tool, want, sizeof(want));
+	cJSON_ArrayForEach(e, list)
+	{
+		if (!cJSON_IsString(e))
+			continue;
+		norm_tool(e->valuestring, have, sizeof(have));
+		if (strcmp(have, want) == 0)
 			return true;
 	}
 	return false;
@@ -1771,6 +1846,13 @@ static bool judge_one(const char *p, const char *state, struct bind_verdict *v)
 {
 	static const char *const homes_env[] = { "OPENCLAW_HOME", "HOME", "USERPROFILE" };
 
+	if (strcmp(p, "/") == 0) {
+		v->kind = "covers";
+		snprintf(v->blocked, sizeof(v->blocked), "/");
+		v->why = "the whole host file system";
+		return true;
+	}
+
 	for (size_t i = 0; i < NELEM(blocked_binds); i++)
 		if (judge_path(p, blocked_binds[i].path, blocked_binds[i].why, v))
 			return true;
@@ -2054,14 +2136,12 @@ static void check_dangerous_flags(struct ctx *c)
 		                                    "dangerouslyAllowExternalBindSources",
 		                                    "dangerouslyAllowContainerNamespaceJoin" };
 	struct strlist flags = { 0 };
-	struct buf d = { 0 }, p = { 0 };
+	struct buf p = { 0 };
 	const cJSON *a, *m;
 	int i = 0;
 
-	flag_if(&flags, c->root, "gateway.controlUi.allowInsecureAuth", true);
 	flag_if(&flags, c->root, "gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback",
 	        true);
-	flag_if(&flags, c->root, "gateway.controlUi.dangerouslyDisableDeviceAuth", true);
 	flag_if(&flags, c->root, "hooks.gmail.allowUnsafeExternalContent", true);
 	cJSON_ArrayForEach(m, get(c->root, "hooks.mappings"))
 	{
@@ -2073,6 +2153,15 @@ static void check_dangerous_flags(struct ctx *c)
 		i++;
 	}
 	flag_if(&flags, c->root, "tools.exec.applyPatch.workspaceOnly", false);
+	if (cJSON_GetArraySize(get(c->root, "security.audit.suppressions")) > 0) {
+		buf_reset(&p);
+		buf_printf(&p, "security.audit.suppressions configured (%d)",
+		           cJSON_GetArraySize(get(c->root, "security.audit.suppressions")));
+		strlist_add(&flags, p.p);
+	}
+	flag_if(&flags, c->root, "hooks.allowRequestSessionKey", true);
+	flag_if(&flags, c->root, "browser.ssrfPolicy.dangerouslyAllowPrivateNetwork", true);
+	flag_if(&flags, c->root, "tools.fs.workspaceOnly", false);
 	for (size_t k = 0; k < NELEM(docker_flags); k++) {
 		buf_reset(&p);
 		buf_printf(&p, "agents.defaults.sandbox.docker.%s", docker_flags[k]);
@@ -2088,15 +2177,13 @@ static void check_dangerous_flags(struct ctx *c)
 			strlist_add(&flags, p.p);
 		}
 	}
-	if (flags.n) {
-		buf_puts(&d, "These settings turn off a protection:");
-		lines(&d, &flags);
-		add(c, "config.insecure_or_dangerous_flags", SEV_WARN,
-		    "Insecure or dangerous config flags enabled", d.p,
-		    "Turn each flag off unless you are debugging, and only as long as you are.");
-	}
+	/* One finding per flag, as OpenClaw reports them. */
+	for (size_t k = 0; k < flags.n; k++)
+		addf(c, "config.insecure_or_dangerous_flags", SEV_WARN,
+		     "Insecure or dangerous config flag enabled",
+		     "Turn the flag off unless you are debugging, and only for as long as you are.",
+		     "Detected enabled flag: %s. It turns off a protection.", flags.v[k]);
 	strlist_free(&flags);
-	buf_free(&d);
 	buf_free(&p);
 }
 
@@ -2126,7 +2213,7 @@ static void check_summary(struct ctx *c)
 	const char *ask = sget(c->root, "tools.exec.ask");
 
 	each_section(c, policy_counts_fn, n);
-	buf_printf(&d, "groups: open=%d, allowlist=%d\ndirect messages: open=%d", n[0], n[1], n[2]);
+	buf_printf(&d, "groups: open=%d, allowlist=%d", n[0], n[1]);
 	buf_printf(&d, "\ntools.elevated: %s",
 	           cJSON_IsFalse(get(c->root, "tools.elevated.enabled")) ? "disabled" : "enabled");
 	buf_printf(&d, "\nhooks.webhooks: %s",
@@ -2212,7 +2299,7 @@ static bool weaker(const struct rule *r, const cJSON *have, const cJSON *want, c
 		const cJSON *e;
 		cJSON_ArrayForEach(e, want)
 		{
-			if (cJSON_IsString(e) && !list_matches(h, e->valuestring)) {
+			if (cJSON_IsString(e) && !list_has_name(h, e->valuestring)) {
 				weak = true;
 				cJSON_AddItemToArray(u, cJSON_CreateString(e->valuestring));
 			}
@@ -2510,6 +2597,10 @@ static void fix_permissions(struct ctx *c, struct fix_result *fx)
 				safe_chmod(fx, ap, agent_paths[k].mode, agent_paths[k].dir);
 			free(ap);
 		}
+		char *sessions = xasprintf("%s/agents/%s/sessions", state, id);
+		if (inspect(sessions).dir)
+			chmod_dir_files(fx, sessions, ".jsonl");
+		free(sessions);
 	}
 	strlist_free(&ids);
 }
@@ -2906,12 +2997,14 @@ static void paint(struct buf *b, const struct check_opts *o, const char *code, c
 
 static void render_fix(const struct fix_result *fx, const struct check_opts *o, struct buf *b)
 {
-	size_t shown = 0;
+	bool any = fx->errors.n > 0 || fx->changes.n > 0;
 
+	buf_printf(b, "Fix: claw-audit check --fix%s%s\n", o->preset ? " --preset " : "",
+	           o->preset ? o->preset : "");
 	for (size_t i = 0; i < fx->nactions; i++)
-		shown += fx->actions[i].ok || fx->actions[i].error;
-	if (fx->errors.n == 0 && fx->changes.n == 0 && shown == 0) {
-		buf_puts(b, "Fixes: no changes needed\n");
+		any |= fx->actions[i].ok || fx->actions[i].error;
+	if (!any) {
+		buf_puts(b, "Fixes: no changes applied\n");
 		return;
 	}
 	buf_putc(b, '\n');
@@ -2931,6 +3024,8 @@ static void render_fix(const struct fix_result *fx, const struct check_opts *o, 
 			buf_printf(b, "  chmod %03o %s\n", a->mode, a->path);
 		else if (a->error)
 			buf_printf(b, "  chmod %03o %s failed: %s\n", a->mode, a->path, a->error);
+		else if (strcmp(a->skipped, "missing") != 0)
+			buf_printf(b, "  skip chmod %03o %s (%s)\n", a->mode, a->path, a->skipped);
 	}
 	for (size_t i = 0; i < fx->errors.n; i++) {
 		buf_puts(b, "  error: ");
