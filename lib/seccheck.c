@@ -2474,6 +2474,7 @@ static void check_defaults(struct ctx *c)
 	}
 	gaps_free(&g);
 	config_free(&p);
+	buf_free(&d);
 }
 
 /* ---- --fix ---- */
