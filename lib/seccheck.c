@@ -662,6 +662,45 @@ static void open_inbound(struct ctx *c, struct strlist *out)
 	each_section(c, open_inbound_fn, out);
 }
 
+/* Every groupPolicy or dmPolicy "open" anywhere under channels, sorted: the
+ * list OpenClaw's exec checks use (it looks deeper than open_inbound). */
+static void open_policies_under(const cJSON *node, struct buf *path, struct strlist *out)
+{
+	const cJSON *m;
+	size_t len = path->len;
+
+	cJSON_ArrayForEach(m, node)
+	{
+		if (cJSON_IsString(m) && strcmp(m->valuestring, "open") == 0 &&
+		    (strcmp(m->string, "groupPolicy") == 0 || strcmp(m->string, "dmPolicy") == 0)) {
+			buf_printf(path, ".%s", m->string);
+			strlist_add(out, path->p);
+		} else if (cJSON_IsObject(m)) {
+			buf_printf(path, ".%s", m->string);
+			open_policies_under(m, path, out);
+		}
+		path->len = len;
+		path->p[len] = '\0';
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void open_policies(struct ctx *c, struct strlist *out)
+{
+	struct buf path = { 0 };
+
+	buf_puts(&path, "channels");
+	if (cJSON_IsObject(get(c->root, "channels")))
+		open_policies_under(get(c->root, "channels"), &path, out);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+	buf_free(&path);
+}
+
 static bool list_has_wildcard(const cJSON *list)
 {
 	const cJSON *e;
@@ -1320,7 +1359,7 @@ static void check_exec(struct ctx *c)
 			buf_printf(&enabled, "\n- %s: security=%s, host=%s", sc[i].id,
 			           sc[i].security, sc[i].host);
 	}
-	open_inbound(c, &open);
+	open_policies(c, &open);
 	if (full.len > 0) {
 		buf_reset(&d);
 		buf_printf(&d, "Every command runs without a check for: %s.", full.p);
