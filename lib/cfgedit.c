@@ -72,28 +72,6 @@ static size_t line_break(const char *t, size_t len, size_t i)
 	return 0;
 }
 
-/* The byte offset of LINE:COL (1-based, COL in code points). */
-static size_t offset_of(const char *t, size_t len, unsigned line, unsigned col)
-{
-	size_t i = 0;
-
-	for (unsigned l = 1; l < line && i < len;) {
-		size_t br = line_break(t, len, i);
-		if (br) {
-			i += br;
-			l++;
-		} else {
-			i++;
-		}
-	}
-	for (unsigned c = 1; c < col && i < len; c++) {
-		i++;
-		while (i < len && ((unsigned char)t[i] & 0xc0) == 0x80)
-			i++;
-	}
-	return i;
-}
-
 /* White space and comments from i on. */
 static size_t skip_blank(const char *t, size_t len, size_t i)
 {
@@ -252,11 +230,12 @@ static int quoted_style(const char *t, size_t len, size_t off)
 
 static size_t pos(const struct json5_doc *doc, const cJSON *node, const char *t, size_t len)
 {
-	unsigned line = 0, col = 0;
+	size_t off = len;
 
-	if (!json5_pos_of(doc, node, &line, &col))
+	(void)t;
+	if (!json5_offset_of(doc, node, &off) || off > len)
 		return len;
-	return offset_of(t, len, line, col);
+	return off;
 }
 
 static int insert_member(const char *t, size_t len, const struct json5_doc *doc, const cJSON *obj,
