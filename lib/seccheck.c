@@ -2830,6 +2830,78 @@ static void run_fix(struct ctx *c, struct fix_result *fx)
 			fx->ok = false;
 }
 
+/* ---- suppressions ---- */
+
+/* Whether NEEDLE (trimmed, any case) is in HAY; an empty needle is. */
+static bool includes_ci(const char *hay, const cJSON *needle)
+{
+	if (!cJSON_IsString(needle))
+		return true;
+	char *n = str_lower(str_trim_dup(needle->valuestring));
+	char *h = str_lower(xstrdup(hay));
+	bool hit = n[0] == '\0' || strstr(h, n) != NULL;
+	free(n);
+	free(h);
+	return hit;
+}
+
+static const cJSON *suppression_for(const cJSON *list, const struct finding *f)
+{
+	const cJSON *s;
+
+	cJSON_ArrayForEach(s, list)
+	{
+		const char *id = sget(s, "checkId");
+		if (id == NULL)
+			continue;
+		char *t = str_trim_dup(id);
+		bool same = t[0] != '\0' && strcmp(t, f->check_id) == 0;
+		free(t);
+		if (same && includes_ci(f->title, get(s, "titleIncludes")) &&
+		    includes_ci(f->detail, get(s, "detailIncludes")))
+			return s;
+	}
+	return NULL;
+}
+
+/* OpenClaw's security.audit.suppressions: accepted risks move to
+ * suppressedFindings, and an info finding says how many. */
+static void apply_suppressions(struct ctx *c)
+{
+	const cJSON *list = get(c->root, "security.audit.suppressions");
+	struct check_report *r = c->r;
+	size_t kept = 0;
+
+	if (cJSON_GetArraySize(list) == 0)
+		return;
+	r->nsuppressions = cJSON_GetArraySize(list);
+	r->sup = xcalloc(r->n, sizeof(*r->sup));
+	r->sup_reason = xcalloc(r->n, sizeof(*r->sup_reason));
+	for (size_t i = 0; i < r->n; i++) {
+		const cJSON *s = suppression_for(list, &r->f[i]);
+		if (s == NULL) {
+			r->f[kept++] = r->f[i];
+			continue;
+		}
+		const char *why = sget(s, "reason");
+		char *t = why ? str_trim_dup(why) : NULL;
+		if (t != NULL && t[0] == '\0') {
+			free(t);
+			t = NULL;
+		}
+		r->sup_reason[r->nsup] = t;
+		r->sup[r->nsup++] = r->f[i];
+	}
+	r->n = kept;
+	addf(c, "security.audit.suppressions.active", SEV_INFO,
+	     "Security audit suppressions configured",
+	     "Review suppressedFindings, and remove a suppression when the risk it accepted has "
+	     "changed.",
+	     "security.audit.suppressions has %d configured suppression(s); %zu finding(s) moved "
+	     "to suppressedFindings.",
+	     r->nsuppressions, r->nsup);
+}
+
 /* ---- running and rendering ---- */
 
 static long long now_ms(void)
@@ -2893,6 +2965,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 		check_preset(&c, o->preset);
 	else
 		check_defaults(&c);
+	apply_suppressions(&c);
 	ctx_free(&c);
 	return 0;
 }
@@ -2948,6 +3021,19 @@ static void summary_counts(const struct check_report *r, int n[3])
 		n[r->f[i].sev]++;
 }
 
+static cJSON *finding_json(const struct finding *x)
+{
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(f, "checkId", x->check_id);
+	cJSON_AddStringToObject(f, "severity", sev_names[x->sev]);
+	cJSON_AddStringToObject(f, "title", x->title);
+	cJSON_AddStringToObject(f, "detail", x->detail);
+	if (x->remediation)
+		cJSON_AddStringToObject(f, "remediation", x->remediation);
+	return f;
+}
+
 static cJSON *report_json(const struct check_report *r)
 {
 	cJSON *o = cJSON_CreateObject(), *s = cJSON_CreateObject(), *fs = cJSON_CreateArray();
@@ -2959,17 +3045,20 @@ static cJSON *report_json(const struct check_report *r)
 	cJSON_AddNumberToObject(s, "warn", n[SEV_WARN]);
 	cJSON_AddNumberToObject(s, "info", n[SEV_INFO]);
 	cJSON_AddItemToObject(o, "summary", s);
-	for (size_t i = 0; i < r->n; i++) {
-		cJSON *f = cJSON_CreateObject();
-		cJSON_AddStringToObject(f, "checkId", r->f[i].check_id);
-		cJSON_AddStringToObject(f, "severity", sev_names[r->f[i].sev]);
-		cJSON_AddStringToObject(f, "title", r->f[i].title);
-		cJSON_AddStringToObject(f, "detail", r->f[i].detail);
-		if (r->f[i].remediation)
-			cJSON_AddStringToObject(f, "remediation", r->f[i].remediation);
-		cJSON_AddItemToArray(fs, f);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		cJSON_AddItemToArray(fs, finding_json(&r->f[i]));
 	cJSON_AddItemToObject(o, "findings", fs);
+	if (r->nsup > 0) {
+		cJSON *sup = cJSON_CreateArray();
+		for (size_t i = 0; i < r->nsup; i++) {
+			cJSON *f = finding_json(&r->sup[i]), *why = cJSON_CreateObject();
+			if (r->sup_reason[i])
+				cJSON_AddStringToObject(why, "reason", r->sup_reason[i]);
+			cJSON_AddItemToObject(f, "suppression", why);
+			cJSON_AddItemToArray(sup, f);
+		}
+		cJSON_AddItemToObject(o, "suppressedFindings", sup);
+	}
 	return o;
 }
 
@@ -3103,6 +3192,8 @@ void check_render(const struct check_report *r, const struct check_opts *o, stru
 		           n[2], n[1], n[0]);
 	else
 		buf_printf(b, "Summary: %d critical · %d warn · %d info\n", n[2], n[1], n[0]);
+	if (r->nsuppressions > 0)
+		buf_printf(b, "Suppressed: %d configured\n", r->nsuppressions);
 	if (r->fix.ran)
 		render_fix(&r->fix, o, b);
 	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
@@ -3131,15 +3222,25 @@ void check_render(const struct check_report *r, const struct check_opts *o, stru
 	}
 }
 
+static void finding_free(struct finding *f)
+{
+	free(f->check_id);
+	free(f->title);
+	free(f->detail);
+	free(f->remediation);
+}
+
 void check_report_free(struct check_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->f[i].check_id);
-		free(r->f[i].title);
-		free(r->f[i].detail);
-		free(r->f[i].remediation);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		finding_free(&r->f[i]);
 	free(r->f);
+	for (size_t i = 0; i < r->nsup; i++) {
+		finding_free(&r->sup[i]);
+		free(r->sup_reason[i]);
+	}
+	free(r->sup);
+	free(r->sup_reason);
 	for (size_t i = 0; i < r->fix.nactions; i++) {
 		free(r->fix.actions[i].path);
 		free(r->fix.actions[i].error);

@@ -48,6 +48,11 @@ struct check_report {
 	long long ts; /* milliseconds since the epoch */
 	struct finding *f;
 	size_t n, cap;
+	/* Findings that security.audit.suppressions moved aside, and why. */
+	struct finding *sup;
+	char **sup_reason; /* NULL entries: no reason given */
+	size_t nsup;
+	int nsuppressions; /* suppressions configured */
 	struct fix_result fix;
 };
 

@@ -670,3 +670,23 @@ EOF
 	cmp "$CONFIG" "$BATS_TEST_TMPDIR/broken"
 	[ ! -e "$CONFIG.bak" ]
 }
+
+@test "security.audit.suppressions move accepted risks aside, as OpenClaw does" {
+	write_config <<<'{ logging: { redactSensitive: "off" }, tools: { exec: { security: "full" } },
+		security: { audit: { suppressions: [
+			{ checkId: "logging.redact_off", reason: "debugging this week" },
+			{ checkId: "tools.exec.security_full_configured", detailIncludes: "NOT THERE" } ] } } }'
+	check
+	expect logging.redact_off none
+	expect tools.exec.security_full_configured warn
+	expect security.audit.suppressions.active info
+	assert_equal "$(jq -c '.suppressedFindings | map([.checkId, .suppression.reason])' <<<"$json")" '[["logging.redact_off","debugging this week"]]'
+	assert_equal "$(jq '.summary.warn' <<<"$json")" "$(jq '[.findings[] | select(.severity == "warn")] | length' <<<"$json")"
+	run claw-audit check
+	assert_line --index 2 "Suppressed: 2 configured"
+	write_config <<<'{ logging: { redactSensitive: "off" }, security: { audit: { suppressions: [ { checkId: "logging.redact_off", titleIncludes: "redaction" } ] } } }'
+	run claw-audit check --fail-on warn
+	assert_failure 1 # the suppressions flag itself is a warning
+	assert_output --partial "security.audit.suppressions configured (1)"
+	refute_line --partial "logging.redact_off"
+}
