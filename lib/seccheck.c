@@ -1391,6 +1391,34 @@ static void check_exec(struct ctx *c)
 	free(sc);
 }
 
+/*
+ * OpenClaw's own audit counts an unset tools.exec.security as "deny"; at run
+ * time it is "full" on the host, unless exec-approvals.json sets a floor.
+ * With no floor and no sandbox for the main session, every host command runs
+ * unchecked: that deserves more than the info line of the defaults check.
+ */
+static void check_exec_default(struct ctx *c)
+{
+	const cJSON *exec = get(c->root, "tools.exec");
+	const char *floor = sget(c->approvals, "defaults.security");
+
+	if (!c->cfg->exists || sget(exec, "security") || sget(exec, "mode"))
+		return;
+	if (floor == NULL)
+		floor = sget(get(get(c->approvals, "agents"), "*"), "security");
+	if (floor != NULL && strcmp(floor, "full") != 0)
+		return;
+	if (strcmp(sandbox_setting(c, NULL, "mode", "off"), "all") == 0)
+		return;
+	add(c, "tools.exec.security_default_full", SEV_WARN,
+	    "Exec security is not set: host commands run unchecked",
+	    "tools.exec.security is not set and exec-approvals.json sets no floor, so OpenClaw's "
+	    "default applies: \"full\" on the host, where the main session runs. Every command "
+	    "it asks for runs without an allow-list or a question.",
+	    "Set tools.exec.security=\"allowlist\" and tools.exec.ask=\"on-miss\" (claw-audit "
+	    "check --fix --preset secure does it).");
+}
+
 /* The effective safe bins of a scope: its own list, or the default six. */
 static void safe_bins_of(const cJSON *exec, struct strlist *out)
 {
@@ -2954,6 +2982,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 	check_exec(&c);
 	check_safe_bins(&c);
 	check_approvals(&c);
+	check_exec_default(&c);
 	check_sandbox_config(&c);
 	check_kernel(&c);
 	check_tools_misc(&c);

@@ -76,7 +76,7 @@ expect() { # expect ID SEVERITY
 }
 
 @test "the text report is laid out as OpenClaw's: heading, summary, CRITICAL, WARN, INFO" {
-	write_config <<<'{ logging: { redactSensitive: "off" } }'
+	write_config <<<'{ logging: { redactSensitive: "off" }, tools: { exec: { security: "allowlist" } } }'
 	chmod 644 "$CONFIG"
 	run claw-audit check
 	assert_success
@@ -116,8 +116,7 @@ expect() { # expect ID SEVERITY
 	chmod 666 "$CONFIG"
 	run claw-audit check --fail-on critical
 	assert_failure 1
-	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } } } }'
-	chmod 600 "$CONFIG"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } } }, tools: { exec: { security: "allowlist" } } }'
 	run claw-audit check --fail-on warn
 	assert_success
 }
@@ -276,6 +275,30 @@ expect() { # expect ID SEVERITY
 	expect security.exposure.open_channels_with_exec none
 }
 
+@test "exec security left unset: OpenClaw's runtime default is full on the host" {
+	write_config <<<'{}'
+	check
+	expect tools.exec.security_default_full warn
+	# A floor in exec-approvals.json, sandbox mode all, or the key set: no finding.
+	echo '{"version":1,"defaults":{"security":"allowlist"}}' >"$A"
+	chmod 600 "$A"
+	check
+	expect tools.exec.security_default_full none
+	echo '{"version":1,"agents":{"*":{"security":"full"}}}' >"$A"
+	check
+	expect tools.exec.security_default_full warn
+	rm "$A"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all" } } } }'
+	check
+	expect tools.exec.security_default_full none
+	write_config <<<'{ tools: { exec: { mode: "ask" } } }'
+	check
+	expect tools.exec.security_default_full none
+	rm "$CONFIG"
+	check
+	expect tools.exec.security_default_full none
+}
+
 @test "approvals: autoAllowSkills, interpreters without strictInlineEval, shells, wildcards" {
 	echo '{"version":1,"defaults":{"autoAllowSkills":true},"agents":{"main":{"allowlist":[
 		{"pattern":"/usr/bin/python3"},{"pattern":"/usr/bin/node22"},{"pattern":"/bin/bash"},
@@ -294,7 +317,7 @@ expect() { # expect ID SEVERITY
 	assert_line "- agents.main.allowlist: /opt/**"
 	refute_output --partial "git"
 	write_config <<<'{ tools: { exec: { strictInlineEval: true } } }'
-	echo '{"version":1,"agents":{"main":{"allowlist":[{"pattern":"/usr/bin/python3"},{"pattern":"/usr/bin/git"}]}}}' >"$A"
+	echo '{"version":1,"defaults":{"security":"allowlist"},"agents":{"main":{"allowlist":[{"pattern":"/usr/bin/python3"},{"pattern":"/usr/bin/git"}]}}}' >"$A"
 	check
 	run serious
 	assert_output ""
@@ -311,7 +334,7 @@ expect() { # expect ID SEVERITY
 	assert_line --partial "relbin (relative path"
 	assert_line --partial "/home/me/bin (home-scoped"
 	assert_line --partial "/usr/local/bin (package-manager"
-	write_config <<<'{ tools: { exec: { safeBins: ["python3", "head"], safeBinProfiles: { python3: {} } } } }'
+	write_config <<<'{ tools: { exec: { security: "allowlist", safeBins: ["python3", "head"], safeBinProfiles: { python3: {} } } } }'
 	PATH="$CLAW_BIN:/usr/bin:/bin" check
 	run serious
 	assert_output ""
