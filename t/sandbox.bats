@@ -351,3 +351,22 @@ EOF
 		done
 	fi
 }
+
+@test "without root: the sandbox is built inside, as the caller, with rlimits for limits" {
+	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	# The scratch dirs are this test's own: let the ordinary user walk to them.
+	d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
+	chown -R 65534:65534 "$OPENCLAW_STATE_DIR" "$HOME"
+	sandbox_config '' 'pidsLimit: 16,'
+	chown 65534:65534 "$CONFIG"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+		claw-sandbox exec -- sh -c 'id -u; grep NoNewPrivs /proc/self/status; grep processes /proc/self/limits'
+	assert_success
+	assert_line 65534
+	assert_line --regexp '^NoNewPrivs:.1$'
+	assert_line --regexp '^Max processes +16 +16 '
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox explain
+	assert_output --partial "rlimits (not root"
+}
