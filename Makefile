@@ -43,7 +43,8 @@ MAN_SRC  = $(sort $(wildcard man/*.scd))
 PRESETS  = $(sort $(wildcard share/claw/presets/*.json5))
 PRESET_APPROVALS = $(sort $(wildcard share/claw/presets/*.approvals.json))
 
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o \
+           $(BUILD)/obj/gen/sysfilter-bpf.o
 CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
@@ -69,6 +70,22 @@ $(BUILD)/gen/presets.c: $(PRESETS) share/claw/embed.sh
 	$(Q)sh share/claw/embed.sh $(PRESETS) > $@
 
 $(BUILD)/obj/gen/presets.o: $(BUILD)/gen/presets.c
+	@mkdir -p $(@D)
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The sandbox's seccomp filter is compiled by libseccomp at build time, not per run.
+$(BUILD)/gen/sysfilter-gen: share/claw/sysfilter-gen.c lib/sysfilter.c lib/util.c lib/sysfilter.h
+	@mkdir -p $(@D)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) share/claw/sysfilter-gen.c lib/sysfilter.c \
+		lib/util.c -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+
+$(BUILD)/gen/sysfilter-bpf.c: $(BUILD)/gen/sysfilter-gen
+	$(E) "  GEN     $@"
+	$(Q)$(BUILD)/gen/sysfilter-gen > $@
+
+$(BUILD)/obj/gen/sysfilter-bpf.o: $(BUILD)/gen/sysfilter-bpf.c
 	@mkdir -p $(@D)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -142,11 +159,11 @@ fuzz:
 			$(FUZZ_BUILD)/corpus/$$n t/fuzz/corpus/$$n || exit 1; \
 	done
 
-$(FUZZ_BUILD)/%: t/fuzz/%.c $(LIB_SRC) $(BUILD)/gen/presets.c
+$(FUZZ_BUILD)/%: t/fuzz/%.c $(LIB_SRC) $(BUILD)/gen/presets.c $(BUILD)/gen/sysfilter-bpf.c
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
 		-DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"$(SHAREDIR)/claw"' \
-		$< $(LIB_SRC) $(BUILD)/gen/presets.c $(LIBS) -o $@
+		$< $(LIB_SRC) $(BUILD)/gen/presets.c $(BUILD)/gen/sysfilter-bpf.c $(LIBS) -o $@
 
 bench: bench-deps all
 	@for b in t/bench/*; do [ -x "$$b" ] || continue; \

@@ -6,7 +6,7 @@
  * OpenClaw routes a message. One-shot, it prints a key or writes a request.
  */
 #include <err.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,7 +377,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 	if (session_settings_load(&f.settings, cfg) < 0)
 		errx(2, "%s", claw_error());
 	f.cache = xcalloc(MEMBER_CACHE, sizeof(*f.cache));
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		errx(2, "cannot get random bytes for record ids");
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(f.id_prefix + 2 * i, 3, "%02x", rnd[i]);
@@ -459,7 +459,7 @@ static void uuid4(char out[37])
 {
 	unsigned char r[16];
 
-	if (RAND_bytes(r, sizeof(r)) != 1)
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		errx(125, "cannot get random bytes");
 	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
 	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);

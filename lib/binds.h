@@ -1,0 +1,50 @@
+/* binds.h: OpenClaw's sandbox security validation (binds, network, profiles), for every backend. */
+#ifndef CLAW_BINDS_H
+#define CLAW_BINDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A bind as "host:container[:options]", split at the first two colons. */
+struct bind {
+	char *host;      /* as written, trimmed */
+	char *container; /* "" when the spec has no colon */
+	char *options;   /* "" when absent */
+	bool read_only;  /* options name "ro" */
+};
+
+/* Splits SPEC; returns 0, or -1 (claw_error) for options the native backend cannot honour. */
+int bind_parse(const char *spec, struct bind *b);
+void bind_free(struct bind *b);
+
+struct bind_policy {
+	const char *const *allowed_roots; /* the workspace dirs; sources must lie inside one */
+	size_t nroots;
+	bool allow_external;    /* dangerouslyAllowExternalBindSources */
+	bool allow_reserved;    /* dangerouslyAllowReservedContainerTargets */
+	const char *extra_home; /* the home of the user the command runs as, or NULL */
+};
+
+/*
+ * OpenClaw's validateBindMounts: refuses relative sources, sources at, under
+ * or above a blocked host path (system dirs, Docker socket dirs, credential
+ * dirs in each home), targets at or under /workspace or /agent, and sources
+ * outside the allowed roots; each check on the normalised path and again on
+ * the realpath of its deepest existing ancestor. Returns 0, or -1 with
+ * claw_error() set to OpenClaw's message for the first bad bind.
+ */
+int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p);
+
+/* "host" refused always; "container:*" unless ALLOW_JOIN. OpenClaw's messages. */
+int network_validate(const char *network, bool allow_join);
+/* KIND is "seccomp" or "apparmor"; "unconfined" is refused. */
+int profile_validate(const char *kind, const char *profile);
+
+/* POSIX normalisation as OpenClaw's: ".", "..", "//" resolved, trailing "/" dropped. */
+char *host_path_normalize(const char *raw);
+/* The realpath of the deepest existing ancestor, with the rest appended. */
+char *host_path_resolve(const char *normalized);
+/* ROOT equals TARGET or is a directory prefix of it ("/srv/a" is not inside "/srv/ab"). */
+bool host_path_inside(const char *root, const char *target);
+
+#endif

@@ -1,0 +1,976 @@
+/*
+ * native.c: the native sandbox.
+ *
+ * One clone() creates every namespace at once; the child becomes the
+ * sandbox's init (pid 1), maps the user's own ids, assembles a fresh root
+ * from a handful of read-only binds, drops every privilege, installs
+ * Landlock and seccomp, then starts the command and waits for it. When init
+ * exits, the kernel kills whatever the command left behind.
+ *
+ * As in bubblewrap, every isolation step carries a comment naming the
+ * threat it answers (the numbers are the classes of peers.md).
+ */
+#include "native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/nsfs.h>
+#include <linux/seccomp.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "landlock.h"
+#include "nsroot.h"
+#include "sysfilter.h"
+#include "util.h"
+
+/* The new root is assembled on a tmpfs mounted here, in the sandbox's own mount namespace. */
+#define NEWROOT "/tmp"
+
+/* What init needs from the launcher, inherited through the clone. */
+struct build {
+	struct nsroot_tree user[NSROOT_MAX_TREES]; /* the user's trees, cloned as root */
+	size_t nuser;
+	bool have_user; /* the launcher cloned them (it is root) */
+	bool parallel;  /* the launcher builds the root while init sets up its namespaces */
+	int report;     /* pipe to the launcher */
+	int channel;    /* socket from the launcher: the built root's mount fd */
+	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
+	uid_t uid;
+	gid_t gid;
+	const struct sock_fprog *filter;
+};
+
+static int report_fd = -1;
+
+/* Tells the launcher why the sandbox could not start, and ends init. */
+static noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static noreturn void die(int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	msg[0] = 'E';
+	msg[1] = (char)code;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg + 2, sizeof(msg) - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	size_t len = 2 + ((size_t)n < sizeof(msg) - 2 ? (size_t)n : sizeof(msg) - 3);
+	if (write(report_fd, msg, len) < 0)
+		_exit(code);
+	_exit(code);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		die(125, "%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* User namespace: the user's own uid and gid are the only ids inside (2, 3). */
+static void map_ids(const struct build *b)
+{
+	char map[64];
+
+	/* Writing our own maps (and joining the helper's network) needs a dumpable
+	 * process; seal_init() takes that back before the command starts. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+	/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->uid, (unsigned)b->uid);
+	write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->gid, (unsigned)b->gid);
+	write_file("/proc/self/gid_map", map);
+	/* The launcher kept root as its saved id to clean up after us: not ours to keep. */
+	if (setresgid(b->gid, b->gid, b->gid) < 0 || setresuid(b->uid, b->uid, b->uid) < 0)
+		die(125, "cannot become uid %u: %s", (unsigned)b->uid, strerror(errno));
+}
+
+/* Init's memory holds the launcher's environment: not readable through /proc/1 (13, 14). */
+static void seal_init(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+}
+
+/* Die with the launcher (15): set after the last credential change, which clears it. */
+static void watch_launcher(const struct build *b)
+{
+	struct pollfd p = { .fd = b->report, .events = 0 };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die(125, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+	/* The launcher may have died before the line above: its end of the pipe is gone. */
+	if (poll(&p, 1, 0) > 0 && (p.revents & POLLERR))
+		_exit(125);
+}
+
+/* A detached copy of the host tree at SRC, read-only if asked, never setuid or devices. */
+static void bring_up_loopback(void)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		die(125, "loopback: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		die(125, "loopback: %s", strerror(errno));
+	close(fd);
+}
+
+/*
+ * The network namespace is the slowest one to create (about half a
+ * millisecond of sysctl registration here). A helper process creates it on
+ * the other CPU while init assembles the root, and init joins it after.
+ */
+struct net_helper {
+	pid_t pid;
+	int pidfd;
+	int ready; /* helper writes one byte once loopback is up */
+};
+
+static int net_helper_main(void *arg)
+{
+	int ready = *(int *)arg;
+	char ok = 'y';
+
+	/* Network namespace: loopback only, no route out, no host sockets (8). */
+	if (unshare(CLONE_NEWNET) < 0)
+		ok = 'n';
+	else
+		bring_up_loopback();
+	if (write(ready, &ok, 1) != 1)
+		_exit(1);
+	pause(); /* until init has joined the namespace and kills us */
+	_exit(0);
+}
+
+static void net_helper_start(struct net_helper *h)
+{
+	/* The helper shares init's memory (no copy to make) and runs on this stack. */
+	static _Alignas(16) char stack[64 * 1024];
+	static int ready;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die(125, "pipe: %s", strerror(errno));
+	ready = p[1];
+	h->pidfd = -1;
+	pid_t pid = clone(net_helper_main, stack + sizeof(stack), CLONE_VM | CLONE_PIDFD | SIGCHLD,
+	                  &ready, &h->pidfd);
+	if (pid < 0)
+		die(125, "clone: %s", strerror(errno));
+	close(p[1]); /* the helper has its own descriptor table, with its copy */
+	h->pid = pid;
+	h->ready = p[0];
+}
+
+static void net_helper_join(struct net_helper *h)
+{
+	char ok = 0;
+
+	if (read(h->ready, &ok, 1) != 1 || ok != 'y')
+		die(125, "cannot create the network namespace (CONFIG_NET_NS)");
+	if (setns(h->pidfd, CLONE_NEWNET) < 0)
+		die(125, "setns(network): %s", strerror(errno));
+	kill(h->pid, SIGKILL);
+	waitpid(h->pid, NULL, 0);
+	close(h->ready);
+	close(h->pidfd);
+}
+
+/* Takes the root the launcher built, or builds it here (without root, or on an older kernel). */
+static int receive_root(const struct build *b)
+{
+	char tag = 0;
+	int fd = -1;
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &tag, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
+	};
+
+	if (!b->parallel)
+		return -1;
+	if (recvmsg(b->channel, &msg, MSG_CMSG_CLOEXEC) != 1)
+		_exit(125); /* the launcher is gone */
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (tag == 'T' && c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+static void build_root(struct build *b, const struct native_spec *s)
+{
+	/* Private propagation: mounts made here never reach the host, and back (7). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die(125, "make / private: %s", strerror(errno));
+	int root = receive_root(b);
+	if (root >= 0) {
+		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) <
+		    0)
+			die(125, "mount the new root: %s", strerror(errno));
+	} else {
+		if (!b->have_user) {
+			int n = nsroot_user_trees(s, b->user, NELEM(b->user));
+			if (n < 0)
+				die(125, "%s", claw_error());
+			b->nuser = (size_t)n;
+		}
+		if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, false, NEWROOT, &root) < 0)
+			die(125, "%s", claw_error());
+	}
+	close(root);
+	close(b->channel);
+	/* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
+	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die(125, "mount proc: %s", strerror(errno));
+	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back (11, 12). */
+	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		die(125, "pivot_root: %s", strerror(errno));
+}
+
+/* Nested user namespaces refused a second time, by the kernel's own count (4, 7). */
+static void forbid_user_namespaces(void)
+{
+	int fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		die(125, "user.max_user_namespaces: %s", strerror(errno));
+	close(fd);
+}
+
+static void set_rlimit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+
+	if (setrlimit(resource, &rl) < 0)
+		die(125, "setrlimit(%d): %s", resource, strerror(errno));
+}
+
+static void apply_limits(const struct native_spec *s, bool cgroup_limits)
+{
+	/* No core files: a crash must not write memory (and secrets) into the workspace. */
+	set_rlimit(RLIMIT_CORE, 0, 0);
+	if (!cgroup_limits && s->pids_max > 0) /* fork bombs, without cgroups: per user namespace */
+		set_rlimit(RLIMIT_NPROC, (rlim_t)s->pids_max, (rlim_t)s->pids_max);
+	if (!cgroup_limits && s->memory_max > 0) /* memory hogs, without cgroups: address space */
+		set_rlimit(RLIMIT_AS, (rlim_t)s->memory_max, (rlim_t)s->memory_max);
+	for (size_t i = 0; i < s->nulimits; i++)
+		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard);
+}
+
+/* No capabilities left, none to regain (2, 7). */
+static void drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			die(125, "drop capability %d: %s", cap, strerror(errno));
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
+	    syscall(SYS_capset, &hdr, data) < 0)
+		die(125, "drop capabilities: %s", strerror(errno));
+}
+
+static void restrict_writes(const struct native_spec *s, const char *writable[], size_t n)
+{
+	if (s->landlock == LANDLOCK_OFF)
+		return;
+	int abi = landlock_restrict(writable, n);
+	if (abi < 0)
+		die(125, "landlock: %s", strerror(errno));
+	/* landlock "required" fails closed on a kernel without it. */
+	if (abi == 0 && s->landlock == LANDLOCK_REQUIRED)
+		die(125, "the kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, lsm=landlock); "
+		         "set sandbox.native.landlock to \"auto\" to run without it");
+}
+
+static size_t writable_paths(const struct native_spec *s, const char *out[], size_t max)
+{
+	size_t n = 0;
+
+	out[n++] = "/dev/null", out[n++] = "/dev/zero", out[n++] = "/dev/full";
+	out[n++] = "/dev/shm";
+	if (!s->read_only_root)
+		out[n++] = "/";
+	if (s->workspace_rw)
+		out[n++] = s->workdir;
+	if (s->agent_dir && s->agent_rw)
+		out[n++] = "/agent";
+	for (size_t i = 0; i < s->ntmpfs && n < max; i++)
+		out[n++] = s->tmpfs[i];
+	for (size_t i = 0; i < s->nbinds && n < max; i++)
+		if (!s->binds[i].ro)
+			out[n++] = s->binds[i].dst;
+	return n;
+}
+
+/* Privileges gone, then the kernel's own walls: no_new_privs, Landlock, seccomp last. */
+static void confine(const struct build *b, const struct native_spec *s)
+{
+	const char *writable[8 + 64 + 64];
+	size_t n = writable_paths(s, writable, NELEM(writable));
+
+	drop_capabilities();
+	/* no_new_privs: setuid binaries and file capabilities grant nothing (2). */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die(125, "no_new_privs: %s", strerror(errno));
+	restrict_writes(s, writable, n);
+	/* Seccomp last, so the steps above may still use what it forbids (1, 3-8). */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, b->filter) < 0)
+		die(125, "seccomp: %s", strerror(errno));
+}
+
+static const char *env_path(char *const *envp)
+{
+	for (char *const *e = envp; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			return *e + 5;
+	return "/usr/local/bin:/usr/bin:/bin";
+}
+
+int native_exec(char *const *argv, char *const *envp)
+{
+	char path[PATH_MAX];
+	const char *dirs = env_path(envp);
+	int saved = ENOENT;
+
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
+		return errno;
+	}
+	for (const char *p = dirs;; p++) {
+		const char *end = strchrnul(p, ':');
+		int len = (int)(end - p);
+		if (snprintf(path, sizeof(path), "%.*s/%s", len ? len : 1, len ? p : ".", argv[0]) <
+		    (int)sizeof(path)) {
+			execve(path, argv, envp);
+			if (errno != ENOENT && errno != ENOTDIR)
+				saved = errno;
+		}
+		if (*end == '\0')
+			break;
+		p = end;
+	}
+	return saved;
+}
+
+/*
+ * Starts the command as init's child (posix_spawn: a vfork-like clone, no
+ * copy of init's memory), searching the command's own PATH. 0 or an errno.
+ */
+static int spawn_command(char *const *argv, char *const *envp, const char *cwd, pid_t *pid)
+{
+	posix_spawnattr_t attr;
+	sigset_t none;
+	char path[PATH_MAX];
+	int saved = ENOENT, rc = ENOENT;
+
+	if (chdir(cwd) < 0)
+		return errno;
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	if (strchr(argv[0], '/')) {
+		saved = posix_spawn(pid, argv[0], NULL, &attr, argv, envp);
+		posix_spawnattr_destroy(&attr);
+		return saved;
+	}
+	for (const char *p = env_path(envp);; p++) {
+		const char *end = strchrnul(p, ':');
+		int len = (int)(end - p);
+		if (snprintf(path, sizeof(path), "%.*s/%s", len ? len : 1, len ? p : ".", argv[0]) <
+		    (int)sizeof(path)) {
+			rc = posix_spawn(pid, path, NULL, &attr, argv, envp);
+			if (rc == 0)
+				break;
+			if (rc != ENOENT && rc != ENOTDIR)
+				saved = rc;
+		}
+		if (*end == '\0')
+			break;
+		p = end;
+	}
+	posix_spawnattr_destroy(&attr);
+	return rc == 0 ? 0 : saved;
+}
+
+/* Init's one job after setup: wait for the command, reap orphans, report its status. */
+static noreturn void supervise(pid_t command)
+{
+	char msg[1 + sizeof(int)];
+	int status = 0;
+
+	for (;;) {
+		pid_t p = waitpid(-1, &status, 0);
+		if (p == command)
+			break;
+		if (p < 0 && errno != EINTR)
+			die(125, "waitpid: %s", strerror(errno));
+	}
+	msg[0] = 'S';
+	memcpy(msg + 1, &status, sizeof(status));
+	if (write(report_fd, msg, sizeof(msg)) < 0)
+		_exit(125);
+	/* Exiting kills everything left in the pid namespace: orphans do not survive (15). */
+	_exit(0);
+}
+
+static void setup_stdio(const int fds[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (fds[i] != i && dup2(fds[i], i) < 0)
+			die(125, "dup2: %s", strerror(errno));
+}
+
+static void close_inherited(int report)
+{
+	/* Every other descriptor closed: nothing of the launcher leaks in (12, runc
+	 * CVE-2024-21626). The pipe to the launcher stays, close-on-exec. */
+	if ((report > 3 && syscall(SYS_close_range, 3, report - 1, 0) < 0) ||
+	    syscall(SYS_close_range, report + 1, ~0U, 0) < 0)
+		die(125, "close_range: %s", strerror(errno));
+}
+
+struct launch {
+	const struct native_spec *spec;
+	char *const *argv, *const *envp;
+	const char *cwd;
+	const int *fds;
+	struct build b;
+	bool cgroup_limits;
+};
+
+static noreturn void init_main(struct launch *l)
+{
+	const struct native_spec *s = l->spec;
+	struct net_helper net;
+
+	report_fd = l->b.report;
+	map_ids(&l->b);
+	watch_launcher(&l->b);
+	setup_stdio(l->fds);
+	if (!s->network && !l->b.net_ready)
+		net_helper_start(&net);
+	/* A new session: no controlling terminal to push keystrokes into (1). */
+	if (setsid() < 0)
+		die(125, "setsid: %s", strerror(errno));
+	build_root(&l->b, s);
+	/* Its own host name (uts namespace): the host's is not revealed. */
+	if (sethostname("sandbox", 7) < 0)
+		die(125, "sethostname: %s", strerror(errno));
+	if (!s->network && !l->b.net_ready)
+		net_helper_join(&net);
+	close_inherited(report_fd);
+	seal_init();
+	forbid_user_namespaces();
+	apply_limits(s, l->cgroup_limits);
+	confine(&l->b, s);
+	pid_t pid = -1;
+	int e = spawn_command(l->argv, l->envp, l->cwd, &pid);
+	if (e != 0)
+		die(e == ENOENT ? 127 : 126, "%s: %s", l->argv[0],
+		    e == ENOENT ? "not found" : strerror(e));
+	supervise(pid);
+}
+
+/* --- the launcher's side: cgroups, credentials, clone --- */
+
+struct cgroup_plan {
+	const char *controller; /* cgroup v1 hierarchy name */
+	const char *file;
+	char value[32];
+};
+
+static unsigned cgroup_serial;
+
+/* The launcher's own cgroup in a v1 hierarchy, so runs nest under whatever limits it has. */
+static char *own_cgroup(const char *controller)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[1024];
+	char *path = NULL;
+
+	if (f == NULL)
+		return NULL;
+	/* Lines read "ID:controller[,controller...]:path". */
+	while (path == NULL && fgets(line, sizeof(line), f)) {
+		char *list = strchr(line, ':'), *where = list ? strchr(list + 1, ':') : NULL;
+		if (where == NULL)
+			continue;
+		*where++ = '\0';
+		where[strcspn(where, "\n")] = '\0';
+		for (char *save = NULL, *t = strtok_r(list + 1, ",", &save); t && !path;
+		     t = strtok_r(NULL, ",", &save))
+			if (strcmp(t, controller) == 0)
+				path = xasprintf("/sys/fs/cgroup/%s%s", controller,
+				                 strcmp(where, "/") == 0 ? "" : where);
+	}
+	fclose(f);
+	return path;
+}
+
+static int write_text(const char *dir, const char *file, const char *text)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, len);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static void cgroups_remove(struct native_child *c)
+{
+	for (size_t i = 0; i < c->ncgroups; i++) {
+		if (!c->cgroups_kept)
+			rmdir(c->cgroups[i]);
+		free(c->cgroups[i]);
+	}
+	c->ncgroups = 0;
+}
+
+static const char *const cgroup_controllers[] = { "pids", "memory", "cpu" };
+
+int native_cgroups_remove(const char *name)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < NELEM(cgroup_controllers); i++) {
+		char *base = own_cgroup(cgroup_controllers[i]);
+		if (base == NULL)
+			continue;
+		char *dir = xasprintf("%s/claw.%s", base, name);
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			rc = claw_fail("rmdir %s: %s", dir, strerror(errno));
+		free(dir);
+		free(base);
+	}
+	return rc;
+}
+
+/*
+ * Fork bombs and memory hogs (15): limits in a cgroup under the launcher's,
+ * while the launcher is still root. With a name (the scope's slug) the cgroup
+ * is the scope's and is kept between runs, as a container's limits cover all
+ * its execs (and a memory cgroup costs most of a millisecond to make and
+ * remove); without, each run gets one of its own. Where that cannot be done
+ * (not root, no v1 controller), the rlimits of apply_limits() stand in.
+ */
+static bool cgroups_create(const struct native_spec *s, struct native_child *c)
+{
+	struct cgroup_plan plan[6];
+	size_t n = 0;
+
+	if (s->pids_max > 0) {
+		plan[n] = (struct cgroup_plan){ "pids", "pids.max", "" };
+		snprintf(plan[n++].value, 32, "%ld", s->pids_max);
+	}
+	if (s->memory_max > 0) {
+		plan[n] = (struct cgroup_plan){ "memory", "memory.limit_in_bytes", "" };
+		snprintf(plan[n++].value, 32, "%lld", s->memory_max);
+		plan[n] = (struct cgroup_plan){ "memory", "memory.memsw.limit_in_bytes", "" };
+		snprintf(plan[n++].value, 32, "%lld",
+		         s->memswap_max > 0 ? s->memswap_max : s->memory_max);
+	}
+	if (s->cpus > 0) {
+		plan[n] = (struct cgroup_plan){ "cpu", "cpu.cfs_quota_us", "" };
+		snprintf(plan[n++].value, 32, "%ld", (long)(s->cpus * 100000));
+	}
+	if (n == 0 || geteuid() != 0)
+		return false;
+	c->cgroups_kept = s->cgroup_name != NULL;
+	for (size_t i = 0; i < n; i++) {
+		char *base = NULL, *dir = NULL;
+		if (i == 0 || strcmp(plan[i].controller, plan[i - 1].controller) != 0) {
+			base = own_cgroup(plan[i].controller);
+			if (base == NULL)
+				goto fail;
+			dir = s->cgroup_name
+			          ? xasprintf("%s/claw.%s", base, s->cgroup_name)
+			          : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
+			free(base);
+			if (mkdir(dir, 0700) < 0 && (errno != EEXIST || s->cgroup_name == NULL)) {
+				free(dir);
+				goto fail;
+			}
+			c->cgroups[c->ncgroups++] = dir;
+		}
+		dir = c->cgroups[c->ncgroups - 1];
+		/* memsw exists only with swap accounting: without it, memory alone is the limit.
+		 * A kept cgroup's memory limit may only rise above memsw after memsw does. */
+		bool memsw = strcmp(plan[i].file, "memory.memsw.limit_in_bytes") == 0;
+		if (write_text(dir, plan[i].file, plan[i].value) < 0 && !memsw &&
+		    !(i + 1 < n && write_text(dir, plan[i + 1].file, plan[i + 1].value) == 0 &&
+		      write_text(dir, plan[i].file, plan[i].value) == 0))
+			goto fail;
+	}
+	cgroup_serial++;
+	return true;
+fail:
+	cgroups_remove(c);
+	return false;
+}
+
+/* The launcher steps into the run's cgroups for the clone, so init is born inside them. */
+static int cgroups_enter(struct native_child *c, bool enter)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	for (size_t i = 0; i < c->ncgroups; i++) {
+		char *dir = xstrdup(c->cgroups[i]);
+		if (!enter)
+			*strrchr(dir, '/') = '\0';
+		int rc = write_text(dir, "cgroup.procs", pid);
+		free(dir);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct saved_ids {
+	gid_t groups[NGROUPS_MAX];
+	int ngroups;
+	bool switched;
+};
+
+/* Never as host root (2): the user namespace is created by, and owned by, the user. */
+static int become_user(const struct native_spec *s, struct saved_ids *saved)
+{
+	saved->switched = false;
+	if (geteuid() != 0)
+		return 0;
+	saved->ngroups = getgroups(NGROUPS_MAX, saved->groups);
+	/* Saved ids stay root so the launcher can come back to clean up; init clears its own. */
+	if (saved->ngroups < 0 || setgroups(0, NULL) < 0 || setresgid(s->gid, s->gid, 0) < 0 ||
+	    setresuid(s->uid, s->uid, 0) < 0)
+		return claw_fail("cannot switch to uid %u: %s", (unsigned)s->uid, strerror(errno));
+	saved->switched = true;
+	return 0;
+}
+
+static void become_root_again(const struct saved_ids *saved)
+{
+	if (!saved->switched)
+		return;
+	if (setresuid(0, 0, 0) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setgroups((size_t)saved->ngroups, saved->groups) < 0)
+		abort(); /* cannot happen with root as the saved id; never go on half-switched */
+}
+
+static int clone_error(int e)
+{
+	if (e == EPERM || e == ENOSPC || e == EUSERS)
+		return claw_fail(
+		    "cannot create the sandbox's user namespace (%s): user namespaces "
+		    "are disabled or exhausted; check sysctl user.max_user_namespaces, "
+		    "kernel.unprivileged_userns_clone and "
+		    "kernel.apparmor_restrict_unprivileged_userns",
+		    strerror(e));
+	if (e == EINVAL)
+		return claw_fail("cannot create the sandbox's namespaces (%s): the kernel lacks "
+		                 "user, pid, mount, ipc, uts, network or cgroup namespaces "
+		                 "(CONFIG_USER_NS, CONFIG_PID_NS, ...)",
+		                 strerror(e));
+	return claw_fail("clone: %s", strerror(e));
+}
+
+/*
+ * Builds the root as root (device nodes made, not bound) and hands its mount
+ * fd to init. A kernel that cannot mount into a detached tree (before Linux
+ * 6.15) answers EINVAL at the first mount: init then builds it itself. Any
+ * other failure is init's to report, so it ends up in the run's error.
+ */
+static void send_root(const struct native_spec *s, struct build *b, int sock)
+{
+	int root = -1;
+	char tag = 'B';
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &tag, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, true, NULL, &root) == 0) {
+		tag = 'T';
+		msg.msg_control = ctl;
+		msg.msg_controllen = sizeof(ctl);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &root, sizeof(int));
+	}
+	/* If this fails, init sees the socket close and gives up: nothing runs. */
+	(void)sendmsg(sock, &msg, MSG_NOSIGNAL);
+	if (root >= 0)
+		close(root);
+}
+
+/*
+ * The scope's network namespace, kept between runs (as root only).
+ *
+ * A fresh network namespace costs about half a millisecond to make and as
+ * much to tear down, mostly sysctl registration: the largest single cost of
+ * a run. As root, claw keeps one per scope, pinned by a bind mount under
+ * /run/claw/netns (like `ip netns`), owned by the host's user namespace so
+ * nothing inside can reconfigure it, loopback up. Runs of one scope may
+ * therefore reach each other over loopback while they overlap; they share
+ * the workspace anyway. Other scopes and the host stay out of reach (8).
+ */
+#define NETNS_DIR NATIVE_NETNS_DIR
+
+static int netns_open(const char *pin)
+{
+	int fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0 && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int netns_pin_child(void *arg)
+{
+	const int *p = arg;
+	char c;
+
+	close(p[1]); /* our copy of the write end: EOF comes when the launcher closes its own */
+	bring_up_loopback();
+	return read(p[0], &c, 1) < 0; /* until the launcher has pinned us */
+}
+
+/* Makes the kept namespace: a child in a new one, bind-mounted over PIN. */
+static int netns_create(const char *pin)
+{
+	static _Alignas(16) char stack[16 * 1024];
+	char ns[64];
+	int p[2], fd, rc = -1;
+
+	if (mkdir("/run/claw", 0700) < 0 && errno != EEXIST)
+		return -1;
+	if (mkdir(NETNS_DIR, 0700) < 0 && errno != EEXIST)
+		return -1;
+	if ((fd = open(pin, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400)) < 0)
+		return errno == EEXIST ? 0 : -1; /* another run made it meanwhile */
+	close(fd);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		goto out;
+	pid_t pid = clone(netns_pin_child, stack + sizeof(stack), CLONE_NEWNET | SIGCHLD, p);
+	if (pid > 0) {
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)pid);
+		rc = mount(ns, pin, NULL, MS_BIND, NULL);
+		close(p[1]);
+		p[1] = -1;
+		waitpid(pid, NULL, 0);
+	}
+	close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+out:
+	if (rc < 0)
+		unlink(pin);
+	return rc;
+}
+
+/* Enters the scope's kept network namespace; returns the launcher's own to come back to. */
+static int netns_enter(const char *pin)
+{
+	int fd = netns_open(pin), self;
+
+	if (fd < 0 && (netns_create(pin) < 0 || (fd = netns_open(pin)) < 0))
+		return -1;
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		if (self >= 0)
+			close(self);
+		self = -1;
+	}
+	close(fd);
+	return self;
+}
+
+static void netns_leave(int self)
+{
+	if (self >= 0 && setns(self, CLONE_NEWNET) < 0)
+		abort(); /* the launcher must not stay in a sandbox's network */
+	if (self >= 0)
+		close(self);
+}
+
+int native_netns_remove(const char *pin)
+{
+	if (umount2(pin, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+		return claw_fail("umount %s: %s", pin, strerror(errno));
+	if (unlink(pin) < 0 && errno != ENOENT)
+		return claw_fail("unlink %s: %s", pin, strerror(errno));
+	return 0;
+}
+
+int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
+                 const int fds[3], struct native_child *c)
+{
+	struct launch l = { .spec = s, .argv = argv, .envp = envp, .cwd = cwd, .fds = fds };
+	int rep[2], chan[2], pidfd = -1;
+	struct saved_ids saved;
+
+	memset(c, 0, sizeof(*c));
+	c->pidfd = c->report_fd = -1;
+	if (s->uid == 0)
+		return claw_fail("refusing to run a sandboxed command as root");
+	if (pipe2(rep, O_CLOEXEC) < 0)
+		return claw_fail("pipe: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
+		close(rep[0]), close(rep[1]);
+		return claw_fail("socketpair: %s", strerror(errno));
+	}
+	l.b.report = rep[1];
+	l.b.channel = chan[1];
+	l.b.filter = seccomp_program(s->network);
+	l.b.uid = s->uid;
+	l.b.gid = s->gid;
+	l.cgroup_limits = cgroups_create(s, c);
+	if (l.cgroup_limits && cgroups_enter(c, true) < 0) {
+		cgroups_remove(c);
+		l.cgroup_limits = false;
+	}
+	c->cgroup_limits = l.cgroup_limits;
+	if (geteuid() == 0) {
+		int n = nsroot_user_trees(s, l.b.user, NELEM(l.b.user));
+		if (n < 0)
+			goto fail;
+		l.b.nuser = (size_t)n;
+		l.b.have_user = l.b.parallel = true;
+	}
+	int own_net = -1;
+	if (!s->network && s->netns_pin && geteuid() == 0) {
+		own_net = netns_enter(s->netns_pin);
+		l.b.net_ready = own_net >= 0; /* else: a fresh one per run, by init's helper */
+	}
+	if (become_user(s, &saved) < 0) {
+		netns_leave(own_net);
+		goto fail;
+	}
+	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
+	 * the host's is configured (3, 7, 8, 13). */
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+	                      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
+	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
+	if (pid == 0)
+		init_main(&l);
+	int e = errno;
+	become_root_again(&saved);
+	netns_leave(own_net);
+	if (l.cgroup_limits)
+		cgroups_enter(c, false);
+	if (pid < 0) {
+		clone_error(e);
+		goto fail;
+	}
+	close(rep[1]);
+	close(chan[1]);
+	c->pid = (pid_t)pid;
+	c->pidfd = pidfd;
+	c->report_fd = rep[0];
+	/* While init sets up its namespaces on the other CPU, the root is built here. */
+	if (l.b.parallel)
+		send_root(s, &l.b, chan[0]);
+	nsroot_trees_close(l.b.user, l.b.nuser);
+	close(chan[0]);
+	return 0;
+fail:
+	nsroot_trees_close(l.b.user, l.b.nuser);
+	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]);
+	cgroups_remove(c);
+	return -1;
+}
+
+int native_finish(struct native_child *c, int init_status, int *status, int *code)
+{
+	char msg[1100];
+	size_t len = 0;
+	ssize_t n;
+	int rc = 0;
+
+	while (len < sizeof(msg) - 1 &&
+	       ((n = read(c->report_fd, msg + len, sizeof(msg) - 1 - len)) > 0 ||
+	        (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	msg[len] = '\0';
+	*code = 0;
+	if (len >= 1 + sizeof(int) && msg[0] == 'S') {
+		memcpy(status, msg + 1, sizeof(int));
+	} else if (len >= 2 && msg[0] == 'E') {
+		*code = (unsigned char)msg[1];
+		rc = claw_fail("sandbox: %s", msg + 2);
+	} else {
+		/* Init itself died (killed at the timeout, or by the OOM killer): so did the rest.
+		 */
+		*status = init_status;
+	}
+	close(c->report_fd);
+	close(c->pidfd);
+	c->report_fd = c->pidfd = -1;
+	cgroups_remove(c);
+	return rc;
+}
+
+void native_kill(struct native_child *c)
+{
+	/* SIGKILL to init ends the pid namespace: the whole tree, however deep (15). */
+	if (syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) < 0)
+		kill(c->pid, SIGKILL);
+}
+
+int native_check_kernel(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/user", &st) < 0)
+		return claw_fail("the kernel has no user namespaces (CONFIG_USER_NS)");
+	if (stat("/proc/self/ns/cgroup", &st) < 0)
+		return claw_fail("the kernel has no cgroup namespaces (CONFIG_CGROUPS)");
+	return 0;
+}

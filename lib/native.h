@@ -1,0 +1,108 @@
+/* native.h: the native sandbox: namespaces, a fresh root, limits, Landlock and seccomp. */
+#ifndef CLAW_NATIVE_H
+#define CLAW_NATIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* Where a root launcher keeps each scope's network namespace (see native.c). */
+#define NATIVE_NETNS_DIR "/run/claw/netns"
+
+enum landlock_mode { LANDLOCK_AUTO, LANDLOCK_REQUIRED, LANDLOCK_OFF };
+
+/* A host path shown inside the sandbox. */
+struct native_bind {
+	const char *src; /* host path, validated by binds_validate() */
+	const char *dst; /* absolute path inside */
+	bool ro;
+};
+
+struct native_ulimit {
+	int resource; /* RLIMIT_* */
+	rlim_t soft, hard;
+};
+
+#define NATIVE_MAX_ULIMITS 16
+
+/* Everything the sandbox needs, resolved from the config by the caller. */
+struct native_spec {
+	uid_t uid; /* the host user the command runs as: never 0 */
+	gid_t gid;
+	const char *workspace; /* host dir shown at workdir */
+	const char *workdir;   /* "/workspace" (docker.workdir) */
+	bool workspace_rw;
+	const char *agent_dir; /* host dir shown at /agent, or NULL */
+	bool agent_rw;
+	const struct native_bind *binds;
+	size_t nbinds;
+	const char *const *etc; /* /etc entries exposed besides the built-in list */
+	size_t netc;
+	const char *const *tmpfs; /* fresh writable dirs (docker.tmpfs): "/tmp", ... */
+	size_t ntmpfs;
+	const char *const *protect; /* names under a writable workspace kept read-only */
+	size_t nprotect;
+	bool read_only_root;     /* docker.readOnlyRoot */
+	bool network;            /* the host's network; false: a fresh namespace with loopback */
+	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
+	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
+	enum landlock_mode landlock;
+	long pids_max;         /* 0: no limit */
+	long long memory_max;  /* bytes; 0: no limit */
+	long long memswap_max; /* bytes of memory + swap; 0: as memory_max */
+	double cpus;           /* CPU share; 0: no limit */
+	struct native_ulimit ulimits[NATIVE_MAX_ULIMITS];
+	size_t nulimits;
+};
+
+/* A started sandbox: its init process, which waits for the command. */
+struct native_child {
+	pid_t pid;
+	int pidfd;     /* readable when init has exited */
+	int report_fd; /* setup errors and the command's status, from init */
+	char *cgroups[4];
+	size_t ncgroups;
+	bool cgroup_limits; /* pids/memory enforced by cgroups (else rlimits) */
+	bool cgroups_kept;  /* the scope's: not removed after the run */
+	int landlock_abi;
+};
+
+/*
+ * Starts ARGV in a new sandbox with environment ENVP, cwd CWD (inside), and
+ * FDS[0..2] as its standard streams. Returns 0, or -1 with claw_error() when
+ * nothing could be started (the kernel lacks a feature, a path is missing).
+ */
+int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
+                 const int fds[3], struct native_child *c);
+
+/*
+ * After init exited with INIT_STATUS (from waitpid): the command's own wait
+ * status into *STATUS. Returns 0; or -1 with claw_error() and *CODE set (125:
+ * the sandbox failed, 126: not executable, 127: not found) when the command
+ * never ran. Removes the sandbox's cgroups either way.
+ */
+int native_finish(struct native_child *c, int init_status, int *status, int *code);
+
+/* Kills everything in the sandbox (its init, and with it the pid namespace). */
+void native_kill(struct native_child *c);
+
+/*
+ * execvpe, searching the PATH of ENVP rather than the caller's. Returns only
+ * on failure, with the errno that matters (ENOENT: found nowhere).
+ */
+int native_exec(char *const *argv, char *const *envp);
+
+/*
+ * Removes a kept network namespace (claw-sandbox rm and prune). 0, or -1
+ * with claw_error(); a pin that is not there is not an error.
+ */
+int native_netns_remove(const char *pin);
+
+/* Removes a scope's kept cgroups (claw-sandbox rm and prune). 0 or -1 (claw_error). */
+int native_cgroups_remove(const char *name);
+
+/* What this kernel can do, for explain and for errors: 0 or -1 with claw_error(). */
+int native_check_kernel(void);
+
+#endif

@@ -1,0 +1,512 @@
+/*
+ * nsroot.c: the sandbox's file system.
+ *
+ * A fresh tmpfs becomes the root; onto it go the host's system directories
+ * read-only, an allow-list of /etc, a minimal /dev, fresh tmpfs scratch
+ * space and the user's trees. Everything is done relative to the root's
+ * mount fd, so the same code builds the tree attached (init, without root)
+ * or detached (the launcher as root, on the other CPU while init sets up
+ * its namespaces). The comments name the threat each step answers, by the
+ * numbers of peers.md.
+ */
+#include "nsroot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV  0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+
+/* Host directories shown read-only: the programs and libraries a command needs. */
+static const char *const system_dirs[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+};
+
+/*
+ * /etc entries shown: never the whole of /etc (no shadow, no ssh host keys,
+ * no sudoers, no machine-id). passwd and group are written fresh, naming only
+ * the sandbox's user, so the host's accounts are not revealed.
+ */
+static const char *const etc_allowed[] = {
+	"hosts",         /* localhost resolution */
+	"nsswitch.conf", /* where libc looks names up */
+	"protocols",     /* getprotobyname */
+	"services",      /* getservbyname */
+	"ld.so.cache",   /* the dynamic loader's library index (multiarch paths) */
+	"localtime",     /* time zone (a symlink into /usr/share/zoneinfo) */
+	"ssl",           /* CA bundle and OpenSSL defaults */
+	"alternatives",  /* Debian's links for awk, editor, pager, ... */
+};
+
+/* Only with a network: the resolver configuration. Without one, DNS is a way out (8). */
+static const char *const etc_network[] = { "resolv.conf", "gai.conf" };
+
+/* The only device nodes inside (9, 13): harmless ones, with their numbers for mknod. */
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 },
+};
+
+/* Names under a writable workspace the host runs on its own: kept read-only (10). */
+/* (The list itself comes with the spec: sandbox.c's persistence_names.) */
+
+int nsroot_capture(const char *src, const char *dst, bool ro, struct nsroot_tree *t)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	struct stat st;
+	const char *what = "open_tree (Linux 5.2)";
+
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+	                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (fd < 0)
+		return claw_fail("%s: %s: %s", src, what, strerror(errno));
+	if (ro)
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	if (strncmp(dst, "/dev/", 5) == 0)
+		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV; /* the node itself */
+	what = "mount_setattr (Linux 5.12)";
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
+	        0 ||
+	    (what = "fstat", fstat(fd, &st) < 0)) {
+		int e = errno;
+		close(fd);
+		return claw_fail("%s: %s: %s", src, what, strerror(e));
+	}
+	*t = (struct nsroot_tree){ fd, xstrdup(dst), S_ISDIR(st.st_mode) };
+	return 0;
+}
+
+void nsroot_trees_close(struct nsroot_tree *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].fd >= 0)
+			close(t[i].fd);
+		free(t[i].dst);
+		t[i].fd = -1;
+		t[i].dst = NULL;
+	}
+}
+
+static int add_tree(struct nsroot_tree *out, size_t *n, size_t max, const char *src,
+                    const char *dst, bool ro)
+{
+	if (*n == max)
+		return claw_fail("too many mounts");
+	if (nsroot_capture(src, dst, ro, &out[*n]) < 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Persistence paths (.git, rc files) that exist in HOST, put back read-only over themselves (10).
+ */
+static int add_protected(const struct native_spec *s, const char *host, const char *inside,
+                         struct nsroot_tree *out, size_t *n, size_t max)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < s->nprotect; i++) {
+		snprintf(src, sizeof(src), "%s/%s", host, s->protect[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", inside, s->protect[i]);
+		/* A symlink is not followed: inside, it resolves to nothing of the host (11). */
+		if (lstat(src, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
+		    add_tree(out, n, max, src, dst, true) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max)
+{
+	size_t n = 0;
+
+	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
+	if (add_tree(out, &n, max, s->workspace, s->workdir, !s->workspace_rw) < 0 ||
+	    (s->agent_dir && add_tree(out, &n, max, s->agent_dir, "/agent", !s->agent_rw) < 0))
+		goto fail;
+	for (size_t i = 0; i < s->nbinds; i++)
+		if (add_tree(out, &n, max, s->binds[i].src, s->binds[i].dst, s->binds[i].ro) < 0)
+			goto fail;
+	if ((s->workspace_rw && add_protected(s, s->workspace, s->workdir, out, &n, max) < 0) ||
+	    (s->agent_dir && s->agent_rw &&
+	     add_protected(s, s->agent_dir, "/agent", out, &n, max) < 0))
+		goto fail;
+	return (int)n;
+fail:
+	nsroot_trees_close(out, n);
+	return -1;
+}
+
+/* ---- relative to the root's fd ---- */
+
+static const char *rel(const char *inside)
+{
+	while (*inside == '/')
+		inside++;
+	return *inside ? inside : ".";
+}
+
+static int mkdirs_at(int root, const char *inside, mode_t mode)
+{
+	char buf[PATH_MAX];
+	const char *r = rel(inside);
+
+	if (mkdirat(root, r, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || snprintf(buf, sizeof(buf), "%s", r) >= (int)sizeof(buf))
+		return claw_fail("mkdir %s: %s", inside, strerror(errno));
+	for (char *p = buf; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdirat(root, buf, 0755) < 0 && errno != EEXIST)
+				return claw_fail("mkdir %s: %s", buf, strerror(errno));
+			*p = '/';
+		}
+	if (mkdirat(root, buf, mode) < 0 && errno != EEXIST)
+		return claw_fail("mkdir %s: %s", inside, strerror(errno));
+	return 0;
+}
+
+/* A mount point for a directory or a file, unless one is there already. */
+static int mountpoint_at(int root, const char *inside, bool is_dir)
+{
+	struct stat st;
+	char parent[PATH_MAX];
+
+	if (fstatat(root, rel(inside), &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	if (is_dir)
+		return mkdirs_at(root, inside, 0755);
+	snprintf(parent, sizeof(parent), "%s", inside);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdirs_at(root, parent, 0755) < 0)
+			return -1;
+	}
+	int fd = openat(root, rel(inside), O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return claw_fail("%s: %s", inside, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static int attach(int root, struct nsroot_tree *t)
+{
+	if (t->dst == NULL || t->fd < 0)
+		return claw_fail("no tree to mount");
+	if (mountpoint_at(root, t->dst, t->is_dir) < 0)
+		return -1;
+	if (syscall(SYS_move_mount, t->fd, "", root, rel(t->dst), MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int e = errno;
+		claw_fail("mount %s: %s", t->dst, strerror(e));
+		errno = e;
+		return -1;
+	}
+	close(t->fd);
+	t->fd = -1;
+	return 0;
+}
+
+/* A fresh tmpfs as a detached mount: private scratch space, nothing of the host's (9, 10). */
+static int new_tmpfs(const char *mode, long long size, unsigned long long attrs)
+{
+	char sz[32];
+	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return claw_fail("fsopen tmpfs: %s (the new mount API, Linux 5.2)",
+		                 strerror(errno));
+	snprintf(sz, sizeof(sz), "%lld", size);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", mode, 0) < 0 ||
+	    (size > 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", sz, 0) < 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		close(fs);
+		return claw_fail("tmpfs: %s", strerror(e));
+	}
+	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+	int e = errno;
+	close(fs);
+	return mnt < 0 ? claw_fail("fsmount: %s", strerror(e)) : mnt;
+}
+
+static int attach_tmpfs(int root, const char *inside, const char *mode, long long size,
+                        unsigned long long attrs)
+{
+	int fd = new_tmpfs(mode, size, attrs);
+	if (fd < 0)
+		return -1;
+	struct nsroot_tree t = { fd, (char *)inside, true };
+	int rc = attach(root, &t);
+	if (t.fd >= 0)
+		close(t.fd);
+	return rc;
+}
+
+/* Mirrors a host system directory: a symlink stays a symlink (merged /usr), a dir is bound. */
+static int system_dir(int root, const char *dir)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(dir, target, sizeof(target) - 1);
+	struct stat st;
+	struct nsroot_tree t;
+
+	if (n > 0) {
+		target[n] = '\0';
+		return symlinkat(target, root, rel(dir)) < 0 && errno != EEXIST
+		           ? claw_fail("symlink %s: %s", dir, strerror(errno))
+		           : 0;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	t = (struct nsroot_tree){ -1, NULL, false };
+	/* Read-only: nothing inside can replace a program or a library (10). */
+	if (nsroot_capture(dir, dir, true, &t) < 0)
+		return -1;
+	int rc = attach(root, &t);
+	nsroot_trees_close(&t, 1);
+	return rc;
+}
+
+static int write_at(int root, const char *inside, const void *data, size_t len, mode_t mode)
+{
+	int fd = openat(root, rel(inside), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return claw_fail("%s: %s", inside, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+/* One /etc entry: symlinks recreated, small files copied, directories bound read-only. */
+static int etc_entry(int root, const char *name)
+{
+	char src[PATH_MAX], target[PATH_MAX], data[65536];
+	struct stat st;
+
+	if (strchr(name, '/') || name[0] == '.' || name[0] == '\0')
+		return 0;
+	snprintf(src, sizeof(src), "/etc/%s", name);
+	if (lstat(src, &st) < 0)
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlink(src, target, sizeof(target) - 1);
+		if (n <= 0)
+			return 0;
+		target[n] = '\0';
+		return symlinkat(target, root, rel(src)) < 0 && errno != EEXIST
+		           ? claw_fail("symlink %s: %s", src, strerror(errno))
+		           : 0;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size < (off_t)sizeof(data)) {
+		int fd = open(src, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof(data));
+		if (fd >= 0)
+			close(fd);
+		return n < 0 ? 0 : write_at(root, src, data, (size_t)n, 0644);
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return 0;
+	struct nsroot_tree t = { -1, NULL, false };
+	if (nsroot_capture(src, src, true, &t) < 0)
+		return -1;
+	int rc = attach(root, &t);
+	nsroot_trees_close(&t, 1);
+	return rc;
+}
+
+/* NAME:x:ID:... of the host's passwd or group, read directly (no NSS modules loaded). */
+static void lookup_name(const char *file, unsigned id, char *out, size_t size)
+{
+	char data[65536];
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof(data) - 1);
+
+	snprintf(out, size, "user");
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	data[n] = '\0';
+	for (char *save = NULL, *line = strtok_r(data, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 && c2[1] != ':' && strtoul(c2 + 1, NULL, 10) == id) {
+			*c1 = '\0';
+			snprintf(out, size, "%s", line);
+			return;
+		}
+	}
+}
+
+/* passwd and group naming only root, the sandbox's user and nobody: host accounts stay private. */
+static int identity(int root, uid_t uid, gid_t gid)
+{
+	char user[64], group[64], text[512];
+	int n;
+
+	lookup_name("/etc/passwd", (unsigned)uid, user, sizeof(user));
+	lookup_name("/etc/group", (unsigned)gid, group, sizeof(group));
+	n = snprintf(text, sizeof(text), "root:x:0:0:root:/root:/usr/sbin/nologin\n");
+	if (uid != 65534)
+		n +=
+		    snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:%u::/workspace:/bin/sh\n",
+		             user, (unsigned)uid, (unsigned)gid);
+	n += snprintf(text + n, sizeof(text) - (size_t)n,
+	              "nobody:x:65534:65534:nobody:/workspace:/usr/sbin/nologin\n");
+	if (write_at(root, "/etc/passwd", text, (size_t)n, 0644) < 0)
+		return -1;
+	n = snprintf(text, sizeof(text), "root:x:0:\n");
+	if (gid != 65534)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:\n", group,
+		              (unsigned)gid);
+	n += snprintf(text + n, sizeof(text) - (size_t)n, "nogroup:x:65534:\n");
+	return write_at(root, "/etc/group", text, (size_t)n, 0644);
+}
+
+static int build_etc(const struct native_spec *s, int root, uid_t uid, gid_t gid)
+{
+	if (mkdirs_at(root, "/etc", 0755) < 0 || identity(root, uid, gid) < 0)
+		return -1;
+	for (size_t i = 0; i < NELEM(etc_allowed); i++)
+		if (etc_entry(root, etc_allowed[i]) < 0)
+			return -1;
+	for (size_t i = 0; s->network && i < NELEM(etc_network); i++)
+		if (etc_entry(root, etc_network[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < s->netc; i++)
+		if (etc_entry(root, s->etc[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* A device node: made (the launcher as root) or the host's bound (without root). */
+static int dev_node(int dev, size_t i, bool privileged)
+{
+	char host[64];
+
+	if (privileged) {
+		if (mknodat(dev, dev_nodes[i].name, S_IFCHR | 0666,
+		            makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0 ||
+		    fchmodat(dev, dev_nodes[i].name, 0666, 0) < 0)
+			return claw_fail("mknod /dev/%s: %s", dev_nodes[i].name, strerror(errno));
+		return 0;
+	}
+	snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
+	struct nsroot_tree t = { -1, NULL, false };
+	if (nsroot_capture(host, host + 4, false, &t) < 0)
+		return -1;
+	int rc = attach(dev, &t);
+	nsroot_trees_close(&t, 1);
+	return rc;
+}
+
+/* A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12, 13). */
+static int build_dev(const struct native_spec *s, int root, bool privileged)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
+	};
+	int dev = new_tmpfs("0755", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	int rc = -1;
+
+	if (dev < 0)
+		return -1;
+	for (size_t i = 0; i < NELEM(dev_nodes); i++)
+		if (dev_node(dev, i, privileged) < 0)
+			goto out;
+	for (size_t i = 0; i < NELEM(links); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0) {
+			claw_fail("symlink /dev/%s: %s", links[i][1], strerror(errno));
+			goto out;
+		}
+	/* shm: a directory of /dev's tmpfs; Landlock lets writes land there and nowhere else. */
+	if (mkdirat(dev, "shm", 01777) < 0 || fchmodat(dev, "shm", 01777, 0) < 0) {
+		claw_fail("mkdir /dev/shm: %s", strerror(errno));
+		goto out;
+	}
+	struct nsroot_tree t = { dev, "/dev", true };
+	rc = attach(root, &t);
+	dev = t.fd;
+out:
+	if (dev >= 0)
+		close(dev);
+	return rc;
+}
+
+static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
+                      struct nsroot_tree *user, size_t nuser, bool privileged)
+{
+	for (size_t i = 0; i < NELEM(system_dirs); i++)
+		if (system_dir(root, system_dirs[i]) < 0)
+			return -1;
+	if (build_etc(s, root, uid, gid) < 0 || build_dev(s, root, privileged) < 0 ||
+	    mkdirs_at(root, "/proc", 0555) < 0)
+		return -1;
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		if (attach_tmpfs(root, s->tmpfs[i], "1777", s->memory_max,
+		                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+			return -1;
+	/* The user's trees last: a bind may land inside a tmpfs entry. */
+	for (size_t i = 0; i < nuser; i++)
+		if (attach(root, &user[i]) < 0)
+			return -1;
+	/* Read-only root: nothing written outside the writable mounts (7, 10). */
+	if (s->read_only_root) {
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (syscall(SYS_mount_setattr, root, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+			return claw_fail("read-only root: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
+                 size_t nuser, bool privileged, const char *attach_at, int *rootfd)
+{
+	/* The new root: an empty tmpfs (13: no /sys, no host /run, no home, no docker.sock, 9). */
+	int root = new_tmpfs("0755", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+
+	if (root < 0)
+		return -1;
+	if (attach_at &&
+	    syscall(SYS_move_mount, root, "", AT_FDCWD, attach_at, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int e = errno;
+		close(root);
+		return claw_fail("mount the new root: %s", strerror(e));
+	}
+	if (build_tree(s, root, uid, gid, user, nuser, privileged) < 0) {
+		int e = errno;
+		close(root);
+		errno = e;
+		return -1;
+	}
+	*rootfd = root;
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* nsroot.h: the native sandbox's file system, assembled as one tree of mounts. */
+#ifndef CLAW_NSROOT_H
+#define CLAW_NSROOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "native.h"
+
+#define NSROOT_MAX_TREES 48
+
+/* A detached copy of a host tree (open_tree), and where it goes inside. */
+struct nsroot_tree {
+	int fd;
+	char *dst;
+	bool is_dir;
+};
+
+/* Clones the host tree at SRC for DST: read-only if RO, never setuid, never devices. */
+int nsroot_capture(const char *src, const char *dst, bool ro, struct nsroot_tree *t);
+
+/*
+ * The user's trees of S: the workspace, /agent, the binds, and the
+ * persistence paths of a writable workspace (read-only over themselves).
+ * Returns how many were captured into OUT, or -1 (claw_error).
+ */
+int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max);
+void nsroot_trees_close(struct nsroot_tree *t, size_t n);
+
+/*
+ * Builds the root: a fresh tmpfs with /usr & co read-only, an allow-listed
+ * /etc, a minimal /dev, the tmpfs entries and the user's trees (consumed).
+ * PRIVILEGED (the launcher as root) makes device nodes with mknod instead of
+ * binding the host's. With ATTACH_AT the tmpfs is mounted there first;
+ * without, the tree stays detached (Linux 6.15 mounts into detached trees).
+ * /proc is left for init, whose pid namespace it must show. Returns 0 with
+ * *ROOTFD, or -1 (claw_error; errno EINVAL when the kernel cannot mount into
+ * a detached tree).
+ */
+int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
+                 size_t nuser, bool privileged, const char *attach_at, int *rootfd);
+
+#endif

@@ -1,0 +1,870 @@
+/*
+ * sandbox.c: OpenClaw's sandbox settings (agents.defaults.sandbox and
+ * agents.list[].sandbox), resolved as OpenClaw resolves them, and the places
+ * (names, directories) a scope runs in. Shared by every backend.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "binds.h"
+#include "fsutil.h"
+#include "util.h"
+
+/* OpenClaw's defaults (resolveSandboxConfigForAgent on an empty config). */
+static const char *const default_tmpfs[] = { "/tmp", "/var/tmp", "/run" };
+
+/* Files of the agent workspace copied into a new sandbox workspace, never over one. */
+static const char *const bootstrap_files[] = {
+	"AGENTS.md", "SOUL.md",      "TOOLS.md",     "IDENTITY.md",
+	"USER.md",   "BOOTSTRAP.md", "HEARTBEAT.md",
+};
+
+/*
+ * Names in a writable workspace that the host runs on its own later: put back
+ * read-only inside the sandbox so a command cannot plant code there (peers.md 10).
+ */
+static const char *const persistence_names[] = {
+	".git",          /* hooks and config run by the host's git (core.hooksPath, fsmonitor) */
+	".gitmodules",   /* submodule URLs and update commands */
+	".bashrc",       /* sourced by the host's interactive shells */
+	".bash_profile", /* sourced by login shells */
+	".bash_login",   /* the same */
+	".profile",      /* the same, for sh */
+	".zshrc",        /* zsh */
+	".zshenv",       /* zsh, every shell */
+	".zprofile",     /* zsh login */
+	".envrc",        /* direnv runs it on cd */
+	".vscode",       /* tasks and settings an editor runs */
+	".idea",         /* the same for JetBrains */
+	".claude",       /* another agent's settings and hooks (CVE-2026-25725's class) */
+	".codex",        /* the same */
+	".openclaw",     /* OpenClaw's own config and approvals */
+	"openclaw.json", /* the same, at the top */
+	"exec-approvals.json", /* the approval allow-list */
+};
+
+static const struct {
+	const char *name;
+	int resource;
+} ulimit_names[] = {
+	{ "core", RLIMIT_CORE },         { "cpu", RLIMIT_CPU },
+	{ "data", RLIMIT_DATA },         { "fsize", RLIMIT_FSIZE },
+	{ "locks", RLIMIT_LOCKS },       { "memlock", RLIMIT_MEMLOCK },
+	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
+	{ "nofile", RLIMIT_NOFILE },     { "nproc", RLIMIT_NPROC },
+	{ "rss", RLIMIT_RSS },           { "rtprio", RLIMIT_RTPRIO },
+	{ "rttime", RLIMIT_RTTIME },     { "sigpending", RLIMIT_SIGPENDING },
+	{ "stack", RLIMIT_STACK },       { "as", RLIMIT_AS },
+};
+
+static const char *const modes[] = { "off", "non-main", "all", NULL };
+static const char *const scopes[] = { "session", "agent", "shared", NULL };
+static const char *const accesses[] = { "none", "ro", "rw", NULL };
+static const char *const backends[] = { "native", "docker", NULL };
+static const char *const landlock_modes[] = { "auto", "required", "off", NULL };
+
+/* ---- where a key comes from ---- */
+
+struct lookup {
+	const cJSON *agent_sb;    /* agents.list[i].sandbox, or NULL */
+	const cJSON *defaults_sb; /* agents.defaults.sandbox, or NULL */
+	int agent_index;
+};
+
+static void note(struct sandbox_settings *s, const char *key, const char *from, const cJSON *value)
+{
+	if (s->nsrc == SANDBOX_MAX_SOURCES)
+		return;
+	s->src[s->nsrc].key = key;
+	s->src[s->nsrc].from = xstrdup(from);
+	s->src[s->nsrc].value = value ? cJSON_PrintUnformatted(value) : xstrdup("null");
+	s->nsrc++;
+}
+
+/* agents.list[i].sandbox.KEY over agents.defaults.sandbox.KEY; NULL when neither has it. */
+static const cJSON *pick(struct sandbox_settings *s, const struct lookup *l, const char *key,
+                         bool agent_may_override)
+{
+	const cJSON *v = agent_may_override ? cfg_get(l->agent_sb, key) : NULL;
+	char from[256];
+
+	if (v != NULL) {
+		snprintf(from, sizeof(from), "agents.list[%d].sandbox.%s", l->agent_index, key);
+	} else if ((v = cfg_get(l->defaults_sb, key)) != NULL) {
+		snprintf(from, sizeof(from), "agents.defaults.sandbox.%s", key);
+	} else {
+		snprintf(from, sizeof(from), "default");
+	}
+	note(s, key, from, v);
+	return v;
+}
+
+static int pick_str(struct sandbox_settings *s, const struct lookup *l, const char *key, bool agent,
+                    const char *dflt, const char **out)
+{
+	const cJSON *v = pick(s, l, key, agent);
+
+	*out = dflt;
+	return cfg_str(s->cfg, v, key, out);
+}
+
+static int pick_enum(struct sandbox_settings *s, const struct lookup *l, const char *key,
+                     bool agent, const char *const *choices, const char *dflt, const char **out)
+{
+	const cJSON *v = pick(s, l, key, agent);
+
+	*out = dflt;
+	return cfg_enum(s->cfg, v, key, choices, out);
+}
+
+static int pick_bool(struct sandbox_settings *s, const struct lookup *l, const char *key,
+                     bool agent, bool dflt, bool *out)
+{
+	*out = dflt;
+	return cfg_bool(s->cfg, pick(s, l, key, agent), key, out);
+}
+
+static int pick_num(struct sandbox_settings *s, const struct lookup *l, const char *key, bool agent,
+                    double dflt, double *out)
+{
+	*out = dflt;
+	return cfg_num(s->cfg, pick(s, l, key, agent), key, out);
+}
+
+static int string_list(struct sandbox_settings *s, const cJSON *arr, const char *what, char ***out,
+                       size_t *n)
+{
+	const cJSON *item;
+
+	if (arr == NULL)
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return cfg_error(s->cfg, arr, "%s must be a list of strings", what);
+	cJSON_ArrayForEach(item, arr)
+	{
+		if (!cJSON_IsString(item))
+			return cfg_error(s->cfg, item, "%s must be a list of strings", what);
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = xstrdup(item->valuestring);
+	}
+	return 0;
+}
+
+/* ---- the pieces ---- */
+
+static int load_scope(struct sandbox_settings *s, const struct lookup *l)
+{
+	const cJSON *legacy = NULL;
+
+	if (pick_enum(s, l, "scope", true, scopes, NULL, &s->scope) < 0)
+		return -1;
+	if (s->scope != NULL)
+		return 0;
+	/* Legacy perSession: true is "session", false is "shared". */
+	legacy = pick(s, l, "perSession", true);
+	if (cJSON_IsBool(legacy))
+		s->scope = cJSON_IsTrue(legacy) ? "session" : "shared";
+	else if (legacy != NULL)
+		return cfg_error(s->cfg, legacy, "perSession must be true or false");
+	else
+		s->scope = "agent";
+	return 0;
+}
+
+static int load_paths(struct sandbox_settings *s, const struct lookup *l)
+{
+	const char *root = NULL, *ws = NULL;
+	const cJSON *wsnode;
+	char from[256];
+
+	if (pick_str(s, l, "workspaceRoot", true, NULL, &root) < 0)
+		return -1;
+	s->workspace_root = root ? cfg_user_path(root) : state_path(s->cfg, "sandboxes");
+	/* The agent workspace, as OpenClaw resolves it (the default agent's is <state>/workspace).
+	 */
+	wsnode = cfg_get(cfg_agent(s->cfg, s->agent), "workspace");
+	if (wsnode)
+		snprintf(from, sizeof(from), "agents.list[%d].workspace", l->agent_index);
+	else if ((wsnode = cfg_get(s->cfg->root, "agents.defaults.workspace")) != NULL)
+		snprintf(from, sizeof(from), "agents.defaults.workspace");
+	else
+		snprintf(from, sizeof(from), "default");
+	note(s, "workspace", from, wsnode);
+	if (cfg_str(s->cfg, wsnode, "workspace", &ws) < 0)
+		return -1;
+	s->agent_workspace = cfg_agent_workspace(s->cfg, s->agent);
+	if (s->workspace_root[0] != '/' || s->agent_workspace[0] != '/')
+		return cfg_error(s->cfg, wsnode,
+		                 "workspace and workspaceRoot must be absolute paths");
+	return 0;
+}
+
+/* docker.memory and friends: a number of bytes, or Docker's "512m", "1g". */
+long long sandbox_parse_size(const char *text)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	long long mult = 1;
+
+	if (errno || end == text || v < 0)
+		return -1;
+	switch (*end) {
+	case 'b':
+	case 'B':
+		mult = 1;
+		end++;
+		break;
+	case 'k':
+	case 'K':
+		mult = 1LL << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1LL << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1LL << 30;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -1;
+	}
+	if (*end == 'b' || *end == 'B')
+		end++;
+	return *end == '\0' ? (long long)(v * (double)mult) : -1;
+}
+
+static int size_value(struct sandbox_settings *s, const cJSON *v, const char *what, long long *out)
+{
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0)
+		*out = (long long)v->valuedouble;
+	else if (cJSON_IsString(v) && (*out = sandbox_parse_size(v->valuestring)) >= 0)
+		return 0;
+	else
+		return cfg_error(s->cfg, v, "%s must be a size such as 512m or 1g", what);
+	return 0;
+}
+
+static int ulimit_value(struct sandbox_settings *s, const cJSON *v, const char *name,
+                        struct native_ulimit *u)
+{
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0) {
+		u->soft = u->hard = (rlim_t)v->valuedouble;
+	} else if (cJSON_IsString(v)) {
+		unsigned long long soft, hard;
+		int n = sscanf(v->valuestring, "%llu:%llu", &soft, &hard);
+		if (n < 1)
+			return cfg_error(s->cfg, v, "docker.ulimits.%s must be N or SOFT:HARD",
+			                 name);
+		u->soft = (rlim_t)soft;
+		u->hard = (rlim_t)(n == 2 ? hard : soft);
+	} else if (cJSON_IsObject(v)) {
+		const cJSON *soft = cJSON_GetObjectItemCaseSensitive(v, "soft");
+		const cJSON *hard = cJSON_GetObjectItemCaseSensitive(v, "hard");
+		if (!cJSON_IsNumber(soft) && !cJSON_IsNumber(hard))
+			return cfg_error(s->cfg, v, "docker.ulimits.%s needs soft or hard", name);
+		u->soft = (rlim_t)(cJSON_IsNumber(soft) ? soft->valuedouble : hard->valuedouble);
+		u->hard = (rlim_t)(cJSON_IsNumber(hard) ? hard->valuedouble : soft->valuedouble);
+	} else {
+		return cfg_error(
+		    s->cfg, v, "docker.ulimits.%s must be N, \"SOFT:HARD\" or {soft, hard}", name);
+	}
+	return 0;
+}
+
+static int load_ulimits(struct sandbox_settings *s, const cJSON *obj)
+{
+	const cJSON *item;
+
+	if (obj == NULL)
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return cfg_error(s->cfg, obj, "docker.ulimits must be an object");
+	cJSON_ArrayForEach(item, obj)
+	{
+		size_t i = 0;
+		while (i < NELEM(ulimit_names) && strcmp(ulimit_names[i].name, item->string) != 0)
+			i++;
+		if (i == NELEM(ulimit_names))
+			return cfg_error(s->cfg, item, "docker.ulimits: unknown limit \"%s\"",
+			                 item->string);
+		if (s->nulimits == NATIVE_MAX_ULIMITS)
+			return cfg_error(s->cfg, item, "docker.ulimits: too many limits");
+		struct native_ulimit *u = &s->ulimits[s->nulimits];
+		u->resource = ulimit_names[i].resource;
+		if (ulimit_value(s, item, item->string, u) < 0)
+			return -1;
+		s->nulimits++;
+	}
+	return 0;
+}
+
+static void warn(struct sandbox_settings *s, char *msg)
+{
+	s->warnings = xrealloc(s->warnings, (s->nwarnings + 1) * sizeof(*s->warnings));
+	s->warnings[s->nwarnings++] = msg;
+}
+
+/* docker.env: OpenClaw merges the agent's over the global one; LANG=C.UTF-8 without either. */
+static int load_env(struct sandbox_settings *s, const struct lookup *l, bool agent)
+{
+	const cJSON *global = cfg_get(l->defaults_sb, "docker.env");
+	const cJSON *mine = agent ? cfg_get(l->agent_sb, "docker.env") : NULL;
+	const cJSON *layers[2] = { global, mine };
+	const cJSON *item;
+
+	note(s, "docker.env",
+	     mine     ? "agents.list[].sandbox.docker.env over agents.defaults"
+	     : global ? "agents.defaults.sandbox.docker.env"
+	              : "default",
+	     mine ? mine : global);
+	if (global == NULL && mine == NULL) {
+		env_set(&s->env, "LANG", "C.UTF-8");
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (layers[i] && !cJSON_IsObject(layers[i]))
+			return cfg_error(s->cfg, layers[i],
+			                 "docker.env must be an object of strings");
+		cJSON_ArrayForEach(item, layers[i])
+		{
+			const char *why = NULL;
+			if (!cJSON_IsString(item))
+				return cfg_error(s->cfg, item, "docker.env.%s must be a string",
+				                 item->string);
+			if (!envsan_valid_name(item->string))
+				why = "not a valid name";
+			else if (envsan_secret_name(item->string))
+				why = "looks like a credential";
+			else
+				why = envsan_override_blocked(item->string);
+			if (why) {
+				warn(s, xasprintf("docker.env.%s dropped: %s", item->string, why));
+				continue;
+			}
+			env_set(&s->env, item->string, item->valuestring);
+		}
+	}
+	return 0;
+}
+
+static int load_docker(struct sandbox_settings *s, const struct lookup *l)
+{
+	/* With scope "shared" every agent shares one sandbox: per-agent docker keys are ignored. */
+	bool agent = strcmp(s->scope, "shared") != 0;
+	double pids = 0, cpus = 0;
+	const cJSON *v;
+
+	if (pick_str(s, l, "docker.network", agent, "none", &s->network) < 0 ||
+	    pick_str(s, l, "docker.image", agent, "openclaw-sandbox:bookworm-slim", &s->image) <
+	        0 ||
+	    pick_str(s, l, "docker.containerPrefix", agent, "openclaw-sbx-", &s->prefix) < 0 ||
+	    pick_str(s, l, "docker.workdir", agent, "/workspace", &s->workdir) < 0 ||
+	    pick_str(s, l, "docker.user", agent, NULL, &s->user) < 0 ||
+	    pick_str(s, l, "docker.seccompProfile", agent, NULL, &s->seccomp_profile) < 0 ||
+	    pick_str(s, l, "docker.apparmorProfile", agent, NULL, &s->apparmor_profile) < 0 ||
+	    pick_str(s, l, "docker.setupCommand", agent, NULL, &s->setup_command) < 0 ||
+	    pick_bool(s, l, "docker.readOnlyRoot", agent, true, &s->read_only_root) < 0 ||
+	    pick_num(s, l, "docker.pidsLimit", agent, 0, &pids) < 0 ||
+	    pick_num(s, l, "docker.cpus", agent, 0, &cpus) < 0 ||
+	    pick_bool(s, l, "docker.dangerouslyAllowExternalBindSources", agent, false,
+	              &s->allow_external_binds) < 0 ||
+	    pick_bool(s, l, "docker.dangerouslyAllowReservedContainerTargets", agent, false,
+	              &s->allow_reserved_targets) < 0 ||
+	    pick_bool(s, l, "docker.dangerouslyAllowContainerNamespaceJoin", agent, false,
+	              &s->allow_container_join) < 0)
+		return -1;
+	s->pids_limit = pids > 0 ? (long)pids : 0;
+	s->cpus = cpus > 0 ? cpus : 0;
+	if (s->workdir[0] != '/')
+		return cfg_error(s->cfg, NULL, "docker.workdir must be an absolute path");
+	if (size_value(s, pick(s, l, "docker.memory", agent), "docker.memory", &s->memory) < 0 ||
+	    size_value(s, pick(s, l, "docker.memorySwap", agent), "docker.memorySwap",
+	               &s->memory_swap) < 0 ||
+	    load_ulimits(s, pick(s, l, "docker.ulimits", agent)) < 0 || load_env(s, l, agent) < 0)
+		return -1;
+	v = pick(s, l, "docker.tmpfs", agent);
+	if (v == NULL) {
+		for (size_t i = 0; i < NELEM(default_tmpfs); i++) {
+			s->tmpfs = xrealloc(s->tmpfs, (s->ntmpfs + 1) * sizeof(*s->tmpfs));
+			s->tmpfs[s->ntmpfs++] = xstrdup(default_tmpfs[i]);
+		}
+	} else if (string_list(s, v, "docker.tmpfs", &s->tmpfs, &s->ntmpfs) < 0) {
+		return -1;
+	}
+	/* Docker's "--tmpfs /run:size=64m": the native backend takes the path. */
+	for (size_t i = 0; i < s->ntmpfs; i++) {
+		s->tmpfs[i][strcspn(s->tmpfs[i], ":")] = '\0';
+		if (s->tmpfs[i][0] != '/')
+			return cfg_error(s->cfg, v, "docker.tmpfs entries must be absolute paths");
+	}
+	/* Binds: the global list, then the agent's (not concatenated under scope shared). */
+	note(s, "docker.binds", "agents.defaults + agents.list[] (concatenated)", NULL);
+	if (string_list(s, cfg_get(l->defaults_sb, "docker.binds"), "docker.binds", &s->binds,
+	                &s->nbinds) < 0 ||
+	    (agent && string_list(s, cfg_get(l->agent_sb, "docker.binds"), "docker.binds",
+	                          &s->binds, &s->nbinds) < 0))
+		return -1;
+	s->parsed_binds = xcalloc(s->nbinds + 1, sizeof(*s->parsed_binds));
+	for (size_t i = 0; i < s->nbinds; i++)
+		if (bind_parse(s->binds[i], &s->parsed_binds[i]) < 0)
+			return cfg_error(s->cfg, cfg_get(l->defaults_sb, "docker.binds"), "%s",
+			                 claw_error());
+	/* OpenClaw's network and profile checks, with its messages. */
+	if (network_validate(s->network, s->allow_container_join) < 0 ||
+	    profile_validate("seccomp", s->seccomp_profile) < 0 ||
+	    profile_validate("apparmor", s->apparmor_profile) < 0)
+		return cfg_error(s->cfg, NULL, "%s", claw_error());
+	return 0;
+}
+
+static int load_native(struct sandbox_settings *s, const struct lookup *l)
+{
+	const char *ll = "auto";
+
+	if (string_list(s, pick(s, l, "native.etc", true), "native.etc", &s->etc, &s->netc) < 0 ||
+	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0)
+		return -1;
+	s->landlock = strcmp(ll, "required") == 0 ? LANDLOCK_REQUIRED
+	              : strcmp(ll, "off") == 0    ? LANDLOCK_OFF
+	                                          : LANDLOCK_AUTO;
+	for (size_t i = 0; i < s->netc; i++)
+		if (strchr(s->etc[i], '/') || s->etc[i][0] == '.' || s->etc[i][0] == '\0' ||
+		    strcmp(s->etc[i], "shadow") == 0 || strcmp(s->etc[i], "gshadow") == 0 ||
+		    strcmp(s->etc[i], "sudoers") == 0)
+			return cfg_error(s->cfg, pick(s, l, "native.etc", true),
+			                 "native.etc: \"%s\" is not an /etc entry claw will expose",
+			                 s->etc[i]);
+	return 0;
+}
+
+static void init_lookup(const struct config *cfg, const char *agent, struct lookup *l)
+{
+	const cJSON *list = cfg_get(cfg->root, "agents.list");
+	const cJSON *entry = cfg_agent(cfg, agent);
+	int i = 0;
+
+	l->agent_index = -1;
+	l->agent_sb = cfg_get(entry, "sandbox");
+	l->defaults_sb = cfg_get(cfg->root, "agents.defaults.sandbox");
+	for (const cJSON *e = cJSON_IsArray(list) ? list->child : NULL; e; e = e->next, i++)
+		if (e == entry)
+			l->agent_index = i;
+}
+
+static char *json_string(const char *v)
+{
+	struct buf b = { 0 };
+
+	if (v == NULL)
+		return xstrdup("null");
+	buf_json_str(&b, v);
+	return buf_steal(&b);
+}
+
+static char *json_list(char **v, size_t n)
+{
+	struct buf b = { 0 };
+
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		buf_json_str(&b, v[i]);
+	}
+	buf_putc(&b, ']');
+	return buf_steal(&b);
+}
+
+/* The value a key has in effect, as JSON, for the keys explain shows defaulted. */
+static char *effective(const struct sandbox_settings *s, const char *key)
+{
+	const struct {
+		const char *key;
+		const char *value;
+	} strings[] = {
+		{ "mode", s->mode },
+		{ "scope", s->scope },
+		{ "workspaceAccess", s->access },
+		{ "backend", s->backend },
+		{ "workspaceRoot", s->workspace_root },
+		{ "workspace", s->agent_workspace },
+		{ "docker.network", s->network },
+		{ "docker.image", s->image },
+		{ "docker.containerPrefix", s->prefix },
+		{ "docker.workdir", s->workdir },
+		{ "docker.readOnlyRoot", s->read_only_root ? "true" : "false" },
+	};
+
+	for (size_t i = 0; i < NELEM(strings); i++)
+		if (strcmp(key, strings[i].key) == 0)
+			return strcmp(key, "docker.readOnlyRoot") == 0
+			           ? xstrdup(strings[i].value)
+			           : json_string(strings[i].value);
+	if (strcmp(key, "docker.tmpfs") == 0)
+		return json_list(s->tmpfs, s->ntmpfs);
+	if (strcmp(key, "docker.env") == 0)
+		return json_list(s->env.envp, s->env.n);
+	if (strcmp(key, "native.landlock") == 0)
+		return json_string(s->landlock == LANDLOCK_REQUIRED ? "required"
+		                   : s->landlock == LANDLOCK_OFF    ? "off"
+		                                                    : "auto");
+	if (strcmp(key, "prune.idleHours") == 0)
+		return xasprintf("%g", s->idle_hours);
+	if (strcmp(key, "prune.maxAgeDays") == 0)
+		return xasprintf("%g", s->max_age_days);
+	if (str_has_prefix(key, "docker.dangerously"))
+		return xstrdup("false");
+	return NULL;
+}
+
+static void fill_effective(struct sandbox_settings *s)
+{
+	for (size_t i = 0; i < s->nsrc; i++) {
+		if (strcmp(s->src[i].from, "default") != 0)
+			continue;
+		char *v = effective(s, s->src[i].key);
+		if (v) {
+			cJSON_free(s->src[i].value);
+			s->src[i].value = v;
+		}
+	}
+}
+
+int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s)
+{
+	struct lookup l;
+	double idle = 24, age = 7;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	norm_agent_id(agent ? agent : cfg_default_agent(cfg), s->agent);
+	init_lookup(cfg, s->agent, &l);
+	if (load_scope(s, &l) < 0)
+		return -1;
+	bool agent_keys = strcmp(s->scope, "shared") != 0;
+	if (pick_enum(s, &l, "mode", true, modes, "off", &s->mode) < 0 ||
+	    pick_enum(s, &l, "workspaceAccess", true, accesses, "none", &s->access) < 0 ||
+	    pick_enum(s, &l, "backend", true, backends, "native", &s->backend) < 0 ||
+	    load_paths(s, &l) < 0 || load_docker(s, &l) < 0 || load_native(s, &l) < 0 ||
+	    pick_num(s, &l, "prune.idleHours", agent_keys, 24, &idle) < 0 ||
+	    pick_num(s, &l, "prune.maxAgeDays", agent_keys, 7, &age) < 0)
+		return -1;
+	s->idle_hours = idle;
+	s->max_age_days = age;
+	fill_effective(s);
+	return 0;
+}
+
+static void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void sandbox_settings_free(struct sandbox_settings *s)
+{
+	free(s->workspace_root);
+	free(s->agent_workspace);
+	free_list(s->tmpfs, s->ntmpfs);
+	for (size_t i = 0; s->parsed_binds && i < s->nbinds; i++)
+		bind_free(&s->parsed_binds[i]);
+	free(s->parsed_binds);
+	free_list(s->binds, s->nbinds);
+	free_list(s->etc, s->netc);
+	free_list(s->warnings, s->nwarnings);
+	env_free(&s->env);
+	for (size_t i = 0; i < s->nsrc; i++) {
+		free(s->src[i].from);
+		cJSON_free(s->src[i].value); /* cJSON's free is free() unless hooks say otherwise */
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+bool sandbox_host_network(const struct sandbox_settings *s)
+{
+	return strcmp(s->network, "none") != 0;
+}
+
+/* ---- places ---- */
+
+int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->scope_key = xstrdup(scope_key);
+	session_slug(scope_key, p->slug);
+	bool shared = strcmp(s->scope, "shared") == 0;
+	char *name = xasprintf("%s%s", s->prefix, shared ? "shared" : p->slug);
+	if (strlen(name) > 63)
+		name[63] = '\0';
+	p->name = name;
+	/* A shared sandbox gets a directory of its own too: the workspace root itself would show
+	 * every other scope's workspace to it. */
+	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, shared ? "shared" : p->slug);
+	p->netns_pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, shared ? "shared" : p->slug);
+	if (strcmp(s->access, "rw") == 0) {
+		p->workspace_dir = xstrdup(s->agent_workspace);
+		p->workspace_rw = true;
+	} else {
+		p->workspace_dir = xstrdup(p->sandbox_dir);
+		p->workspace_rw = true; /* the scope's own workspace; the agent's stays protected */
+		if (strcmp(s->access, "ro") == 0)
+			p->agent_dir = xstrdup(s->agent_workspace);
+	}
+	/* Binds are judged against this scope's directories, as OpenClaw does at create. */
+	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
+	struct bind_policy bp = { .allowed_roots = roots,
+		                  .nroots = 2,
+		                  .allow_external = s->allow_external_binds,
+		                  .allow_reserved = s->allow_reserved_targets };
+	if (binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
+		sandbox_place_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+void sandbox_place_free(struct sandbox_place *p)
+{
+	free(p->scope_key);
+	free(p->name);
+	free(p->sandbox_dir);
+	free(p->workspace_dir);
+	free(p->agent_dir);
+	free(p->netns_pin);
+	memset(p, 0, sizeof(*p));
+}
+
+static int parse_id(const char *text, bool group, unsigned *id)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 10);
+
+	if (*text != '\0' && *end == '\0') {
+		*id = (unsigned)v;
+		return 0;
+	}
+	if (group) {
+		const struct group *gr = getgrnam(text);
+		if (gr == NULL)
+			return claw_fail("docker.user: no group \"%s\"", text);
+		*id = gr->gr_gid;
+	} else {
+		const struct passwd *pw = getpwnam(text);
+		if (pw == NULL)
+			return claw_fail("docker.user: no user \"%s\"", text);
+		*id = pw->pw_uid;
+	}
+	return 0;
+}
+
+static int configured_user(const char *spec, uid_t *uid, gid_t *gid)
+{
+	char *copy = xstrdup(spec), *colon = strchr(copy, ':');
+	unsigned u = 0, g = 0;
+	int rc = 0;
+
+	if (colon)
+		*colon++ = '\0';
+	if (parse_id(copy, false, &u) < 0 || (colon && parse_id(colon, true, &g) < 0)) {
+		rc = -1;
+	} else {
+		const struct passwd *pw = colon ? NULL : getpwuid(u);
+		*uid = u;
+		*gid = colon ? g : pw ? pw->pw_gid : u;
+	}
+	free(copy);
+	return rc;
+}
+
+int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
+{
+	struct stat st;
+
+	if (geteuid() != 0) {
+		/* Not root: a sandbox can only be the caller. */
+		*uid = getuid();
+		*gid = getgid();
+		uid_t want;
+		gid_t wantg;
+		if (s->user && configured_user(s->user, &want, &wantg) == 0 && want != *uid)
+			return claw_fail("docker.user \"%s\" needs claw to run as root", s->user);
+		return 0;
+	}
+	if (s->user) {
+		if (configured_user(s->user, uid, gid) < 0)
+			return -1;
+	} else if (stat(s->cfg->state_dir, &st) == 0) {
+		*uid = st.st_uid; /* the state dir's owner: the operator the agent works for */
+		*gid = st.st_gid;
+	} else {
+		*uid = *gid = 0;
+	}
+	/* Never host root inside a sandbox (peers.md 2): nobody instead. */
+	if (*uid == 0) {
+		*uid = 65534;
+		*gid = 65534;
+	}
+	return 0;
+}
+
+char *sandbox_meta_path(const struct sandbox_settings *s, const char *slug)
+{
+	return xasprintf("%s/%s.json", s->workspace_root, slug);
+}
+
+/* Copies FROM to TO unless TO exists: the sandbox gets the agent's bootstrap, not its edits. */
+static void seed_file(const char *from, const char *to, uid_t uid, gid_t gid)
+{
+	char *data;
+	size_t len;
+
+	if (access(to, F_OK) == 0 || read_file(from, 1 << 20, &data, &len) < 0)
+		return;
+	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (write(fd, data, len) != (ssize_t)len)
+			unlink(to);
+		else if (geteuid() == 0 && fchown(fd, uid, gid) < 0)
+			unlink(to);
+		close(fd);
+	}
+	free(data);
+}
+
+static int write_meta(const struct sandbox_settings *s, const struct sandbox_place *p)
+{
+	char *path = sandbox_meta_path(s, p->slug);
+	struct buf b = { 0 };
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	buf_puts(&b, "{\"scopeKey\":");
+	buf_json_str(&b, p->scope_key);
+	buf_puts(&b, ",\"agent\":");
+	buf_json_str(&b, s->agent);
+	buf_puts(&b, ",\"name\":");
+	buf_json_str(&b, p->name);
+	buf_printf(&b, ",\"createdAtMs\":%lld}\n",
+	           (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	int rc = atomic_write(path, b.p, b.len, 0600);
+	buf_free(&b);
+	free(path);
+	return rc;
+}
+
+/* Marks the scope used now (prune's idle rule), without rewriting anything. */
+static void touch_meta(const struct sandbox_settings *s, const struct sandbox_place *p)
+{
+	char *path = sandbox_meta_path(s, p->slug);
+	utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);
+	free(path);
+}
+
+static int make_private_dir(const char *dir, uid_t uid, gid_t gid, bool *created)
+{
+	struct stat st;
+
+	*created = false;
+	if (mkdir(dir, 0700) == 0) {
+		*created = true;
+		if (geteuid() == 0 && chown(dir, uid, gid) < 0)
+			return claw_fail("chown %s: %s", dir, strerror(errno));
+		return 0;
+	}
+	if (errno != EEXIST)
+		return claw_fail("mkdir %s: %s", dir, strerror(errno));
+	/* A symlink planted here would send the sandbox somewhere else (peers.md 11). */
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return claw_fail("%s exists and is not a directory", dir);
+	return 0;
+}
+
+int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
+                    gid_t gid)
+{
+	bool created;
+
+	if (mkdir_p(s->workspace_root, 0700) < 0)
+		return -1;
+	if (make_private_dir(p->sandbox_dir, uid, gid, &created) < 0)
+		return -1;
+	if (created) {
+		for (size_t i = 0; i < NELEM(bootstrap_files); i++) {
+			char *from = xasprintf("%s/%s", s->agent_workspace, bootstrap_files[i]);
+			char *to = xasprintf("%s/%s", p->sandbox_dir, bootstrap_files[i]);
+			seed_file(from, to, uid, gid);
+			free(from);
+			free(to);
+		}
+		if (write_meta(s, p) < 0)
+			return -1;
+	} else {
+		touch_meta(s, p);
+	}
+	if (strcmp(s->access, "none") != 0) {
+		bool made;
+		if (mkdir_p(s->agent_workspace, 0700) < 0 ||
+		    make_private_dir(s->agent_workspace, uid, gid, &made) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
+                         gid_t gid, struct native_spec *ns, struct native_bind *binds)
+{
+	memset(ns, 0, sizeof(*ns));
+	ns->uid = uid;
+	ns->gid = gid;
+	ns->workspace = p->workspace_dir;
+	ns->workdir = s->workdir;
+	ns->workspace_rw = p->workspace_rw;
+	ns->agent_dir = p->agent_dir;
+	ns->agent_rw = false;
+	for (size_t i = 0; i < s->nbinds; i++)
+		binds[i] =
+		    (struct native_bind){ s->parsed_binds[i].host, s->parsed_binds[i].container,
+			                  s->parsed_binds[i].read_only };
+	ns->nbinds = s->nbinds;
+	ns->binds = binds;
+	ns->etc = (const char *const *)s->etc;
+	ns->netc = s->netc;
+	ns->tmpfs = (const char *const *)s->tmpfs;
+	ns->ntmpfs = s->ntmpfs;
+	ns->protect = persistence_names;
+	ns->nprotect = NELEM(persistence_names);
+	ns->read_only_root = s->read_only_root;
+	ns->network = sandbox_host_network(s);
+	ns->netns_pin = p->netns_pin;
+	ns->cgroup_name = p->slug;
+	ns->landlock = s->landlock;
+	ns->pids_max = s->pids_limit;
+	ns->memory_max = s->memory;
+	ns->memswap_max = s->memory_swap;
+	ns->cpus = s->cpus;
+	memcpy(ns->ulimits, s->ulimits, sizeof(ns->ulimits));
+	ns->nulimits = s->nulimits;
+}

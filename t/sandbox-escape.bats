@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# claw-sandbox: the escape suite. One test (at least) per threat class of
+# peers.md "a sandbox must meet"; each probe in t/probes tries the escape from
+# inside and prints ESCAPE when it gets through.
+
+load helper
+load sandbox
+
+# start_listener NAME: a TCP listener on the host's 127.0.0.1 ($LISTENER_PORT) and an
+# abstract unix socket NAME, until the test ends. Waits on a pipe, not a clock.
+start_listener() {
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	exec {ready}<>"$BATS_TEST_TMPDIR/ready"
+	python3 - "$BATS_TEST_TMPDIR/ready" "$1" <<'PY' &
+import signal, socket, sys
+tcp = socket.socket(); tcp.bind(("127.0.0.1", 0)); tcp.listen(1)
+ab = socket.socket(socket.AF_UNIX); ab.bind("\0" + sys.argv[2]); ab.listen(1)
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % tcp.getsockname()[1])
+signal.pause()
+PY
+	LISTENER_PID=$!
+	read -r -t 60 -u "$ready" LISTENER_PORT
+	[ -n "$LISTENER_PORT" ]
+}
+
+teardown() {
+	if [ -n "${LISTENER_PID:-}" ]; then
+		kill "$LISTENER_PID" 2>/dev/null || true
+		wait "$LISTENER_PID" 2>/dev/null || true
+	fi
+	claw-sandbox rm --all >/dev/null 2>&1 || true
+}
+
+@test "1 terminal injection: TIOCSTI and TIOCLINUX refused, even with high bits, no controlling tty" {
+	sandbox_config
+	probe tiocsti
+	# Again with a real terminal on stdin: the case TIOCSTI is dangerous in.
+	run script -qec "claw-sandbox exec -- /probes/tiocsti" /dev/null
+	assert_success
+	assert_output --partial "ok TIOCSTI: Operation not permitted"
+	refute_output --partial ESCAPE
+}
+
+@test "2 setuid re-escalation: no_new_privs, no capabilities, not root" {
+	sandbox_config
+	probe nnp
+}
+
+@test "3 other processes: no ptrace or process_vm_*, host processes cannot be signalled" {
+	sandbox_config
+	probe ptrace $$ "$PPID"
+}
+
+@test "4 dangerous system calls: keyrings, bpf, perf, userfaultfd, mount APIs, namespaces, clone3" {
+	sandbox_config
+	probe syscalls
+}
+
+@test "5 another ABI: i386 and x32 system calls kill the process" {
+	sandbox_config
+	probe abi
+	assert_output --partial "i386 int 0x80: killed by signal 31"
+}
+
+@test "6 io_uring cannot be set up" {
+	sandbox_config
+	probe iouring
+}
+
+@test "7 read-only paths stay read-only: no remount, no nested user namespace" {
+	sandbox_config
+	probe remount
+}
+
+@test "8 network: no route out, no host loopback, no netlink/packet/vsock, no host abstract socket" {
+	sandbox_config
+	name="claw-probe-$$-$RANDOM"
+	start_listener "$name"
+	probe net "$LISTENER_PORT" "$name"
+}
+
+@test "8 network: with the host's network, the host's abstract sockets stay out of reach (Landlock scope)" {
+	sandbox_config '' 'network: "bridge",'
+	name="claw-probe-$$-$RANDOM"
+	start_listener "$name"
+	run claw-sandbox exec -- python3 -c "import socket; s = socket.socket(socket.AF_UNIX); s.connect('\\0$name'); print('connected')"
+	assert_failure
+	refute_output --partial connected
+	assert_output --partial "Operation not permitted"
+}
+
+@test "8 network: the filter allows only AF_UNIX sockets without a network" {
+	sandbox_config
+	run claw-sandbox explain --seccomp
+	assert_success
+	assert_output --partial 'if ($a0.lo32 > 1)'
+}
+
+@test "9 host sockets: no docker.sock, no D-Bus, no SSH agent" {
+	sandbox_config
+	python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$BATS_TEST_TMPDIR/agent.sock"
+	export SSH_AUTH_SOCK="$BATS_TEST_TMPDIR/agent.sock"
+	export DBUS_SESSION_BUS_ADDRESS="unix:path=$BATS_TEST_TMPDIR/agent.sock"
+	probe sockets "$SSH_AUTH_SOCK"
+}
+
+@test "10 persistence: .git and shell rc files of a writable workspace stay read-only" {
+	sandbox_config 'workspaceAccess: "rw",'
+	mkdir -p "$AGENT_WS/.git/hooks"
+	echo '[core]' > "$AGENT_WS/.git/config"
+	echo 'echo hi' > "$AGENT_WS/.bashrc"
+	# The agent workspace belongs to the user the sandbox runs as (here nobody).
+	chown -R 65534:65534 "$AGENT_WS"
+	probe persist /workspace
+	assert_equal "$(cat "$AGENT_WS/.git/config")" "[core]"
+	assert_equal "$(cat "$AGENT_WS/.bashrc")" "echo hi"
+	[ ! -e "$AGENT_WS/.git/hooks/post-checkout" ]
+	[ -f "$AGENT_WS/probe-note.txt" ]
+}
+
+@test "10 persistence: the state dir (config, approvals) is never in the sandbox" {
+	sandbox_config 'workspaceAccess: "rw",'
+	echo '{}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	run claw-sandbox exec -- sh -c 'ls -a / /workspace /workspace/..'
+	assert_success
+	refute_line exec-approvals.json
+	refute_line openclaw.json
+	refute_line sandboxes
+	run claw-sandbox exec -- cat /workspace/../exec-approvals.json
+	assert_failure
+}
+
+@test "11 symlinks, hardlinks, renames: nothing of the host is reachable" {
+	sandbox_config 'workspaceAccess: "rw",'
+	echo secret > "$BATS_TEST_TMPDIR/host-secret"
+	ln -s "$BATS_TEST_TMPDIR/host-secret" "$AGENT_WS/link"
+	probe links "$BATS_TEST_TMPDIR/host-secret" /workspace/link
+}
+
+@test "11 path-prefix confusion: a bind of /srv/a does not admit /srv/ab" {
+	mkdir -p "$BATS_TEST_TMPDIR/srv/a" "$BATS_TEST_TMPDIR/srv/ab"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", workspaceRoot: "$BATS_TEST_TMPDIR/srv/a",
+  docker: { binds: ["$BATS_TEST_TMPDIR/srv/ab:/data"] } } } } }
+EOF
+	run claw-sandbox exec -- true
+	assert_failure 126
+	assert_output --partial "is outside allowed roots"
+}
+
+@test "12 leaked descriptors: nothing above 2 reaches the command" {
+	sandbox_config
+	echo secret > "$BATS_TEST_TMPDIR/host-secret"
+	exec 7< "$BATS_TEST_TMPDIR/host-secret"
+	probe fds
+	exec 7<&-
+}
+
+@test "13 /proc and /sys: own processes only, init's environment unreadable, no /sys" {
+	sandbox_config
+	export CLAW_PROBE_SECRET=hunter2-in-the-launcher-env
+	probe procfs hunter2-in-the-launcher-env
+}
+
+@test "14 secrets in the environment: the host's never pass, credential names dropped" {
+	sandbox_config '' 'env: { FOO: "bar", AWS_SECRET_ACCESS_KEY: "x", LD_PRELOAD: "/x.so" },'
+	export OPENAI_API_KEY=sk-host GITHUB_TOKEN=ghp-host
+	run claw-sandbox exec -- env
+	assert_success
+	assert_line FOO=bar
+	assert_line HOME=/workspace
+	refute_line --regexp '^(OPENAI_API_KEY|GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|LD_PRELOAD)='
+	assert_line "claw-sandbox: docker.env.AWS_SECRET_ACCESS_KEY dropped: looks like a credential"
+}
+
+@test "14 secrets in a request: credential names dropped, loader variables refused" {
+	sandbox_config
+	run bash -c "$(declare -f request); request env '\"env\": {\"OPENAI_API_KEY\": \"k\", \"FOO\": \"1\"}' | claw-session | claw-sandbox 2>/dev/null"
+	assert_success
+	run jq -r .result.stdout <<< "$output"
+	assert_line FOO=1
+	refute_output --partial OPENAI_API_KEY
+	run bash -c "$(declare -f request); request env '\"env\": {\"LD_PRELOAD\": \"/tmp/x.so\"}' | claw-session | claw-sandbox"
+	assert_success
+	assert_equal "$(jq -r .deny.reason <<< "$output")" "args.env.LD_PRELOAD may not be set: it steers the dynamic loader (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT)"
+	assert_equal "$(jq -r .result <<< "$output")" null
+}
+
+@test "15 the timeout kills the whole tree, orphaned setsid sleep included" {
+	sandbox_config
+	run bash -c "$(declare -f request); request 'setsid sleep 8971 & setsid sleep 8972 & wait' '\"timeout\": 1' | claw-session | claw-sandbox"
+	assert_success
+	assert_equal "$(jq -r .result.timedOut <<< "$output")" true
+	assert_equal "$(jq -r .result.signal <<< "$output")" SIGKILL
+	run pgrep -f 'sleep 897[12]'
+	assert_failure
+}
+
+@test "15 orphans do not outlive the command, in the sandbox and on the host" {
+	sandbox_config
+	run claw-sandbox exec -- sh -c 'setsid sleep 8973 & echo started'
+	assert_success
+	run pgrep -f 'sleep 8973'
+	assert_failure
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "off" } } } }'
+	run bash -c "$(declare -f request); request 'setsid sleep 8974 & echo started' | claw-session | claw-sandbox"
+	assert_equal "$(jq -r .sandbox.where <<< "$output")" host
+	run pgrep -f 'sleep 8974'
+	assert_failure
+}
+
+@test "15 a fork bomb is contained by the pids limit" {
+	sandbox_config '' 'pidsLimit: 32,'
+	run claw-sandbox exec --timeout 20 -- sh -c 'i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done; echo spawned'
+	assert_failure
+	assert_output --partial "fork"
+	run pgrep -f 'sleep 30'
+	assert_failure
+}
+
+@test "15 a memory hog is contained by the memory limit" {
+	sandbox_config '' 'memory: "64m",'
+	run claw-sandbox exec -- python3 -c 'b = bytearray(512 * 1024 * 1024); print("allocated")'
+	assert_failure
+	refute_output --partial allocated
+}

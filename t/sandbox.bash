@@ -1,0 +1,45 @@
+# t/sandbox.bash: loaded by the sandbox tests, after helper.
+# Everything runs sandboxed (mode "all"); the probes are bound read-only at /probes.
+
+: "${CLAW_PROBES:?CLAW_PROBES must name the directory of the built probes (make test sets it)}"
+
+setup() {
+	common_setup
+	AGENT_WS="$OPENCLAW_STATE_DIR/workspace"
+	mkdir -p "$AGENT_WS"
+}
+
+# As root, claw-sandbox keeps each scope's network namespace under /run/claw/netns;
+# a test removes what it made, so nothing of it stays on the host.
+teardown() {
+	claw-sandbox rm --all >/dev/null 2>&1 || true
+}
+
+# sandbox_config [SANDBOX-KEYS] [DOCKER-KEYS]: JSON5 members added to
+# agents.defaults.sandbox and to its docker object.
+sandbox_config() {
+	write_config <<EOF2
+{ agents: { defaults: { sandbox: { mode: "all", scope: "session", ${1:-}
+  docker: { binds: ["$CLAW_PROBES:/probes:ro"], dangerouslyAllowExternalBindSources: true, ${2:-} } } } } }
+EOF2
+}
+
+# probe NAME [ARG...]: runs an escape probe in the sandbox; it must hold.
+probe() {
+	run claw-sandbox exec -- "/probes/$@"
+	assert_success
+	refute_output --partial ESCAPE
+}
+
+# request CMD [ARGS-JSON-MEMBERS] [ORIGIN-PEER]: an exec request through claw-session,
+# as an agent runtime sends it, from a DM of peer $3 (default 42).
+request() {
+	jq -cn --arg c "$1" --arg p "${3:-42}" --argjson extra "{${2:-}}" \
+		'{tool: "exec", origin: {channel: "telegram", chat: "direct", peer: $p},
+		  args: ({command: $c} + $extra)}'
+}
+
+# through_sandbox: records from stdin through claw-session and claw-sandbox.
+through_sandbox() {
+	claw-session | claw-sandbox
+}
