@@ -247,6 +247,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 
 	if (approve_init(&f.ctx, cfg) < 0)
 		errx(2, "%s", claw_error());
+	approve_watch(&f.ctx);
 	norm_agent_id(cfg_default_agent(cfg), f.default_agent);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);

@@ -98,17 +98,20 @@ static void note_cd(struct walk *w, char *const *argv, int argc)
 
 /* ---- matching ---- */
 
-static bool target_matches(const struct allow_entry *e, const struct seg_report *s,
-                           const char *word)
+static bool target_matches(const struct walk *w, const struct allow_entry *e,
+                           const struct seg_report *s, const char *word)
 {
 	const char *p = e->pattern;
 
 	if (!s->file.found)
 		return false;
-	if (strcmp(p, "*") == 0)
+	if (p[0] == '*' && p[1] == '\0')
 		return true;
-	if (strchr(p, '/') == NULL) /* a bare name: commands found through PATH */
-		return s->file.via_path && glob_match(p, word);
+	/* A bare name: a command found through PATH, in a trusted directory (claw:
+	 * a same-named program planted earlier on PATH is not the one allowed). */
+	if (strchr(p, '/') == NULL)
+		return s->file.via_path && glob_match(p, word) &&
+		       safebin_trusted_dir(&w->in->policy->safebins, s->file.path);
 	if (glob_has_wildcard(p)) /* a glob must hold for the file and its real path */
 		return glob_match(p, s->file.path) && s->file.real[0] &&
 		       glob_match(p, s->file.real);
@@ -131,7 +134,7 @@ static bool args_match(const struct allow_entry *e, char *const *argv, int argc)
 	struct buf b = { 0 };
 
 	analyse_join_args(argv, argc, &b);
-	bool ok = regexec(&e->re, b.p, 0, NULL, 0) == 0;
+	bool ok = regexec(e->re, b.p, 0, NULL, 0) == 0;
 	buf_free(&b);
 	return ok;
 }
@@ -186,7 +189,7 @@ static const struct allow_entry *find_match(const struct walk *w, const struct s
 		for (size_t i = 0; i < f->nentries; i++) {
 			const struct allow_entry *e = &f->entries[i];
 			bool pinned = e->bound || e->has_re;
-			if (e->never || pinned != (pass == 0) || !target_matches(e, s, argv[0]))
+			if (e->never || pinned != (pass == 0) || !target_matches(w, e, s, argv[0]))
 				continue;
 			if (e->has_re && !args_match(e, argv, argc))
 				continue;
@@ -408,8 +411,11 @@ static void analyse_script(struct walk *w, const char *script, int depth)
 
 void analyse_command(const struct analyse_in *in, struct approve_result *res)
 {
-	struct walk w = { .in = in, .res = res };
+	struct walk w; /* not zeroed: cwdbuf is 32 KiB and filled as cds are seen */
 
+	w.in = in;
+	w.res = res;
+	w.after_cd = false;
 	w.cwds[0] = res->cwd;
 	w.ncwd = 1;
 	res->nsegs = 0;

@@ -307,12 +307,12 @@ static void set_pattern(struct allow_entry *e, const char *raw)
 {
 	char *t = str_trim_dup(raw);
 
-	if (strcmp(t, "~") == 0 || strncmp(t, "~/", 2) == 0)
-		snprintf(e->pattern_buf, sizeof(e->pattern_buf), "%s%s", home(), t + 1);
-	else
-		snprintf(e->pattern_buf, sizeof(e->pattern_buf), "%s", t);
-	free(t);
-	e->pattern = e->pattern_buf;
+	if (strcmp(t, "~") == 0 || strncmp(t, "~/", 2) == 0) {
+		e->pattern = xasprintf("%s%s", home(), t + 1);
+		free(t);
+	} else {
+		e->pattern = t;
+	}
 }
 
 /* argPattern: POSIX extended regex over the arguments joined by spaces, anchored. */
@@ -325,10 +325,14 @@ static void compile_arg_pattern(struct allow_entry *e)
 		return;
 	}
 	char *re = xasprintf("^(%s)$", e->arg_pattern);
-	if (regcomp(&e->re, re, REG_EXTENDED | REG_NOSUB) == 0)
+	e->re = xmalloc(sizeof(*e->re)); /* apart: the entries array moves as it grows */
+	if (regcomp(e->re, re, REG_EXTENDED | REG_NOSUB) == 0) {
 		e->has_re = true;
-	else
+	} else {
 		e->never = "argPattern is not a POSIX extended regular expression";
+		free(e->re);
+		e->re = NULL;
+	}
 	free(re);
 }
 
@@ -353,7 +357,7 @@ static void add_entry(struct approvals_agent *ag, const char *list, int index, c
 
 	ag->entries = xrealloc(ag->entries, (ag->nentries + 1) * sizeof(*ag->entries));
 	e = &ag->entries[ag->nentries++];
-	memset(e, 0, offsetof(struct allow_entry, pattern_buf));
+	memset(e, 0, sizeof(*e));
 	e->list = list;
 	e->index = index;
 	e->id = cJSON_GetStringValue(member(j, "id"));
@@ -378,7 +382,7 @@ static bool seen_before(const struct approvals_agent *ag, size_t from, size_t to
 	bool seen = false;
 
 	for (size_t i = from; i < to && !seen; i++) {
-		char *q = str_lower(str_trim_dup(ag->entries[i].pattern_buf));
+		char *q = str_lower(str_trim_dup(ag->entries[i].pattern));
 		const char *bp = ag->entries[i].arg_pattern;
 		seen = strcmp(p, q) == 0 && strcmp(ap ? ap : "", bp ? bp : "") == 0;
 		free(q);
@@ -439,9 +443,13 @@ void approvals_for_agent(const struct approvals *a, const char *agent, struct ap
 
 void approvals_agent_free(struct approvals_agent *ag)
 {
-	for (size_t i = 0; i < ag->nentries; i++)
-		if (ag->entries[i].has_re)
-			regfree(&ag->entries[i].re);
+	for (size_t i = 0; i < ag->nentries; i++) {
+		if (ag->entries[i].has_re) {
+			regfree(ag->entries[i].re);
+			free(ag->entries[i].re);
+		}
+		free(ag->entries[i].pattern);
+	}
 	free(ag->entries);
 	memset(ag, 0, sizeof(*ag));
 }

@@ -36,9 +36,9 @@ struct allow_entry {
 	int index;               /* its place in that list */
 	const char *id;          /* NULL when the entry has none */
 	const char *raw_pattern; /* as the file has it */
-	const char *pattern;     /* trimmed, `~` expanded */
+	char *pattern;           /* trimmed, `~` expanded (owned) */
 	const char *arg_pattern;
-	regex_t re;
+	regex_t *re; /* compiled argPattern, or NULL */
 	bool has_re;
 	/* claw's binding (written by claw for allow-always) */
 	bool bound;
@@ -46,7 +46,6 @@ struct allow_entry {
 	const char *cwd, *sha256, *script, *script_sha256;
 	/* An entry that can never match, and why (shown by `allowlist ls`). */
 	const char *never;
-	char pattern_buf[4096];
 };
 
 /* What the file says for one agent. */

@@ -242,13 +242,25 @@ void approve_free(struct approve_ctx *ctx)
 	free(ctx->file_error);
 	free(ctx->process_path);
 	free(ctx->process_cwd);
+	if (ctx->watching)
+		exec_cache_disable();
 	memset(ctx, 0, sizeof(*ctx));
+}
+
+void approve_watch(struct approve_ctx *ctx)
+{
+	ctx->watching = exec_cache_enable() == 0 && exec_cache_watch(ctx->guard.state) == 0;
+	if (!ctx->watching)
+		exec_cache_disable();
 }
 
 int approve_refresh(struct approve_ctx *ctx)
 {
 	struct approvals fresh;
 
+	/* Drains the change events; with none, neither file nor PATH changed. */
+	if (!exec_cache_check() && ctx->watching)
+		return ctx->file_ok ? 0 : -1;
 	if (!approvals_changed(&ctx->file))
 		return ctx->file_ok ? 0 : -1;
 	if (approvals_load(&fresh, ctx->approvals_path) < 0) {
@@ -600,7 +612,9 @@ static const char *const satisfied_names[] = { NULL, "allowlist", "safeBins", "s
 
 static void put_str_member(struct buf *b, const char *name, const char *value)
 {
-	buf_printf(b, ",\"%s\":", name);
+	buf_puts(b, ",\"");
+	buf_puts(b, name);
+	buf_puts(b, "\":");
 	if (value != NULL)
 		buf_json_str(b, value);
 	else

@@ -99,6 +99,7 @@ struct approve_ctx {
 	unsigned file_gen;
 	struct agent_policy *agents;
 	size_t nagents;
+	bool watching;      /* approve_watch(): inotify tells when to look again */
 	char *process_path; /* PATH of claw itself, for requests without one */
 	char *process_cwd;
 	/* hits not yet written (approve_flush_uses) */
@@ -147,6 +148,13 @@ struct approve_result {
  */
 int approve_init(struct approve_ctx *ctx, const struct config *cfg);
 void approve_free(struct approve_ctx *ctx);
+
+/*
+ * For a long-running filter: keeps resolutions between decisions and looks
+ * at the approvals file again only when inotify reports a change (see
+ * exec_cache_enable()). Without inotify, everything is looked up each time.
+ */
+void approve_watch(struct approve_ctx *ctx);
 
 /*
  * Reloads the approvals file when it changed on disk. A file that has become

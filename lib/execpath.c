@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -173,7 +175,8 @@ static int search_path(const char *word, const char *cwd, const char *path_env,
 	return 0;
 }
 
-int exec_resolve(const char *word, const char *cwd, const char *path_env, struct exec_file *out)
+static int resolve_uncached(const char *word, const char *cwd, const char *path_env,
+                            struct exec_file *out)
 {
 	reset(out);
 	if (word[0] == '\0') {
@@ -189,6 +192,254 @@ int exec_resolve_file(const char *word, const char *cwd, struct exec_file *out)
 {
 	reset(out);
 	return resolve_named(word, cwd, false, out);
+}
+
+/* ---- the resolution cache ---- */
+
+#define CACHE_SLOTS 256
+#define WATCH_MASK                                                                                 \
+	(IN_ATTRIB | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MODIFY | IN_MOVE_SELF |           \
+	 IN_MOVED_FROM | IN_MOVED_TO)
+
+struct cache_slot {
+	uint64_t hash;
+	char *word, *path_env; /* NULL: an empty slot */
+	bool found, via_path;
+	const char *error;
+	char *path, *real;
+	struct stat st;
+};
+
+static struct {
+	int fd; /* inotify, or -1: no cache */
+	char **watched;
+	size_t nwatched;
+	struct cache_slot slots[CACHE_SLOTS];
+} cache = { .fd = -1 };
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+static void drop_slot(struct cache_slot *c)
+{
+	free(c->word);
+	free(c->path_env);
+	free(c->path);
+	free(c->real);
+	memset(c, 0, sizeof(*c));
+}
+
+static void drop_all(void)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		if (cache.slots[i].word != NULL)
+			drop_slot(&cache.slots[i]);
+}
+
+int exec_cache_enable(void)
+{
+	if (cache.fd >= 0)
+		return 0;
+	cache.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	return cache.fd < 0 ? claw_fail("inotify: %s", strerror(errno)) : 0;
+}
+
+void exec_cache_disable(void)
+{
+	drop_all();
+	for (size_t i = 0; i < cache.nwatched; i++)
+		free(cache.watched[i]);
+	free(cache.watched);
+	cache.watched = NULL;
+	cache.nwatched = 0;
+	if (cache.fd >= 0)
+		close(cache.fd);
+	cache.fd = -1;
+}
+
+bool exec_cache_check(void)
+{
+	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool changed = false;
+
+	if (cache.fd < 0)
+		return true;
+	while (read(cache.fd, events, sizeof(events)) > 0)
+		changed = true; /* what changed does not matter: everything is dropped */
+	if (changed)
+		drop_all();
+	return changed;
+}
+
+static int watch_one(const char *dir)
+{
+	for (size_t i = 0; i < cache.nwatched; i++)
+		if (strcmp(cache.watched[i], dir) == 0)
+			return 0;
+	if (inotify_add_watch(cache.fd, dir, WATCH_MASK) < 0) {
+		/* A directory that does not exist yet is seen being made by its parent. */
+		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+			return 0;
+		return -1;
+	}
+	cache.watched = xrealloc(cache.watched, (cache.nwatched + 1) * sizeof(*cache.watched));
+	cache.watched[cache.nwatched++] = xstrdup(dir);
+	return 0;
+}
+
+/* DIR and every directory above it: a rename anywhere up the path changes what it names. */
+int exec_cache_watch(const char *dir)
+{
+	char p[PATH_MAX];
+
+	if (cache.fd < 0 || dir[0] != '/' || path_join("/", dir, p, sizeof(p)) < 0)
+		return -1;
+	for (;;) {
+		if (watch_one(p) < 0)
+			return -1;
+		char *slash = strrchr(p, '/');
+		if (slash == p) {
+			if (p[1] == '\0')
+				return 0;
+			p[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+	}
+}
+
+static int watch_parent(const char *file)
+{
+	char d[PATH_MAX], *slash;
+
+	snprintf(d, sizeof(d), "%s", file);
+	slash = strrchr(d, '/');
+	if (slash == NULL)
+		return -1;
+	slash[slash == d] = '\0';
+	return exec_cache_watch(d);
+}
+
+/* The directories of every symlink hop from PATH to the file it ends at. */
+static int watch_hops(const char *path)
+{
+	char cur[PATH_MAX], link[PATH_MAX], next[PATH_MAX], real[PATH_MAX];
+
+	snprintf(cur, sizeof(cur), "%s", path);
+	for (int hop = 0; hop < 40; hop++) {
+		if (watch_parent(cur) < 0)
+			return -1;
+		char *slash = strrchr(cur, '/');
+		if (slash != NULL && slash != cur) {
+			*slash = '\0';
+			if (realpath(cur, real) != NULL && exec_cache_watch(real) < 0)
+				return -1;
+			*slash = '/';
+		}
+		ssize_t n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			return errno == EINVAL ? 0 : -1; /* not a symlink: the end */
+		link[n] = '\0';
+		*strrchr(cur, '/') = '\0';
+		if (path_join(cur[0] ? cur : "/", link, next, sizeof(next)) < 0)
+			return -1;
+		memcpy(cur, next, sizeof(cur));
+	}
+	return -1;
+}
+
+/* Watches what a lookup of WORD depended on; -1 when it cannot all be watched. */
+static int watch_lookup(const char *word, const char *path_env, const struct exec_file *f)
+{
+	if (strchr(word, '/') != NULL) {
+		if (watch_parent(f->path) < 0)
+			return -1;
+	} else {
+		for (const char *p = path_env;;) {
+			size_t n = strcspn(p, ":");
+			char dir[PATH_MAX];
+			if (n == 0 || n >= sizeof(dir))
+				return -1;
+			memcpy(dir, p, n);
+			dir[n] = '\0';
+			if (exec_cache_watch(dir) < 0)
+				return -1;
+			if (p[n] == '\0')
+				break;
+			p += n + 1;
+		}
+	}
+	return f->found ? watch_hops(f->path) : 0;
+}
+
+static struct cache_slot *slot_for(uint64_t h)
+{
+	return &cache.slots[h % CACHE_SLOTS];
+}
+
+static bool cached(const char *word, const char *key, uint64_t h, struct exec_file *out)
+{
+	struct cache_slot *c = slot_for(h);
+
+	if (c->word == NULL || c->hash != h || strcmp(c->word, word) != 0 ||
+	    strcmp(c->path_env, key) != 0)
+		return false;
+	out->found = c->found;
+	out->via_path = c->via_path;
+	out->cwd_dependent = false;
+	out->error = c->error;
+	strcpy(out->path, c->path);
+	strcpy(out->real, c->real);
+	out->st = c->st;
+	return true;
+}
+
+static void store(const char *word, const char *key, uint64_t h, const struct exec_file *f)
+{
+	struct cache_slot *c = slot_for(h);
+
+	if (c->word != NULL)
+		drop_slot(c);
+	c->hash = h;
+	c->word = xstrdup(word);
+	c->path_env = xstrdup(key);
+	c->found = f->found;
+	c->via_path = f->via_path;
+	c->error = f->error;
+	c->path = xstrdup(f->path);
+	c->real = xstrdup(f->real);
+	c->st = f->st;
+}
+
+int exec_resolve(const char *word, const char *cwd, const char *path_env, struct exec_file *out)
+{
+	bool bare = strchr(word, '/') == NULL;
+	const char *key = bare ? (path_env ? path_env : "") : "";
+	bool cacheable =
+	    cache.fd >= 0 && word[0] != '\0' && (bare ? path_env != NULL : word[0] == '/');
+	uint64_t h = 0;
+
+	if (cacheable) {
+		/* The PATH is compared in full on a hit; hashing it byte by byte costs more. */
+		h = fnv(14695981039346656037ULL, word) + strlen(key);
+		if (cached(word, key, h, out))
+			return 0;
+	}
+	if (resolve_uncached(word, cwd, path_env, out) < 0)
+		return -1;
+	/* Watches first, then the answer is kept: a change after the watch is seen. */
+	if (cacheable && !out->cwd_dependent && watch_lookup(word, path_env, out) == 0) {
+		struct exec_file again;
+		if (resolve_uncached(word, cwd, path_env, &again) == 0 &&
+		    again.found == out->found && strcmp(again.path, out->path) == 0 &&
+		    strcmp(again.real, out->real) == 0)
+			store(word, key, h, out);
+	}
+	return 0;
 }
 
 /* ---- content hashes ---- */

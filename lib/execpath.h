@@ -37,6 +37,27 @@ int exec_resolve(const char *word, const char *cwd, const char *path_env, struct
 int exec_resolve_file(const char *word, const char *cwd, struct exec_file *out);
 
 /*
+ * The resolution cache. Resolving a name costs a stat per PATH entry and a
+ * readlink per symlink hop: too much for a stream of records. Once enabled,
+ * answers are kept and reused while nothing they depend on can have changed:
+ * every directory a lookup looked in, every directory a symlink hop passed
+ * through, and all their ancestors are watched with inotify, and any event
+ * from any of them drops the whole cache. Answers that depend on the working
+ * directory are never kept. Without inotify there is simply no cache.
+ * (A mount over a watched directory is not seen; only root can do that.)
+ *
+ * exec_cache_enable() returns 0, or -1 when inotify is not available.
+ * exec_cache_check() reads the pending events: call it before each decision.
+ * It returns true when something watched changed since the last call.
+ * exec_cache_watch() adds DIR (and its ancestors) to what is watched, for
+ * other files whose changes matter (the approvals file's directory).
+ */
+int exec_cache_enable(void);
+bool exec_cache_check(void);
+int exec_cache_watch(const char *dir);
+void exec_cache_disable(void);
+
+/*
  * OUT = DIR joined with REL (REL itself when absolute), with `.` components
  * and repeated slashes removed and `..` folded lexically. Returns 0, or -1
  * when the result would not fit in SIZE.

@@ -12,7 +12,7 @@ typedef const char *const names[];
 static bool in_list(const char *const *list, const char *s)
 {
 	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
+		if ((*list)[0] == s[0] && strcmp(*list, s) == 0)
 			return true;
 	return false;
 }
@@ -23,6 +23,8 @@ static const char *unversioned(const char *name, char *buf, size_t size)
 	static const char *const families[] = { "python", "ruby", "perl", "php", "node" };
 
 	for (size_t f = 0; f < NELEM(families); f++) {
+		if (name[0] != families[f][0])
+			continue;
 		size_t n = strlen(families[f]);
 		if (strncmp(name, families[f], n) != 0 || name[n] == '\0')
 			continue;
@@ -230,8 +232,10 @@ static const char *const interpreters[] = {
 bool risk_interpreter(const char *name)
 {
 	char buf[16];
+	const char *base = unversioned(name, buf, sizeof(buf));
+
 	for (size_t i = 0; i < NELEM(interpreters); i++)
-		if (strcmp(interpreters[i], unversioned(name, buf, sizeof(buf))) == 0)
+		if (interpreters[i][0] == base[0] && strcmp(interpreters[i], base) == 0)
 			return true;
 	return false;
 }
@@ -345,7 +349,7 @@ static const char *rules_for(const char *prog, const char *sub, char *const *arg
 {
 	for (size_t k = 0; k < NELEM(arg_rules); k++) {
 		const struct arg_rule *r = &arg_rules[k];
-		if (strcmp(r->prog, prog) != 0)
+		if (r->prog[0] != prog[0] || strcmp(r->prog, prog) != 0)
 			continue;
 		if (r->sub != NULL && (sub == NULL || strcmp(r->sub, sub) != 0))
 			continue;

@@ -263,7 +263,7 @@ static const struct safebin_profile *profile_of(const struct safebins *sb, const
 	return NULL;
 }
 
-static bool trusted_dir(const struct safebins *sb, const char *path)
+bool safebin_trusted_dir(const struct safebins *sb, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n = slash == path ? 1 : (size_t)(slash - path);
@@ -360,7 +360,7 @@ const char *safebin_check(const struct safebins *sb, const char *name, const str
 			return never_safe[i].reason;
 	if (risk_interpreter(name))
 		return "an interpreter is never a safe bin";
-	if (!f->found || !trusted_dir(sb, f->path))
+	if (!f->found || !safebin_trusted_dir(sb, f->path))
 		return "safe bin outside the trusted directories (a same-named program on PATH?)";
 	const struct safebin_profile *p = profile_of(sb, name);
 	if (p == NULL)

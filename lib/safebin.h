@@ -47,6 +47,9 @@ int safebins_load(struct safebins *sb, const struct config *cfg, const cJSON *ag
                   const cJSON *exec);
 void safebins_free(struct safebins *sb);
 
+/* True when PATH's directory is one of the trusted directories. */
+bool safebin_trusted_dir(const struct safebins *sb, const char *path);
+
 /*
  * Whether ARGV (argv[0] is the program, NAME its exec_name(), F its
  * resolution) is a safe-bin use. Returns NULL when it is; otherwise why not

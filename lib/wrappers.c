@@ -149,7 +149,7 @@ bool wrap_builtin(char *const *argv, int argc, bool builtins_on, struct wrap *w)
 
 	memset(w, 0, sizeof(*w));
 	for (size_t i = 0; i < NELEM(builtins) && b == NULL; i++)
-		if (strcmp(argv[0], builtins[i].name) == 0)
+		if (argv[0][0] == builtins[i].name[0] && strcmp(argv[0], builtins[i].name) == 0)
 			b = &builtins[i];
 	if (b == NULL)
 		return false;
@@ -388,6 +388,13 @@ static void unwrap(const struct dispatch *d, char *const *argv, int argc, struct
 	i += d->operands;
 	if (i >= argc)
 		return; /* no inner command: the program runs alone, judged as itself */
+	/* flock FILE -c SCRIPT: the script option may follow the file. */
+	if (d->shell_short && argv[i][0] == '-' && i + 1 < argc &&
+	    ((argv[i][1] != '-' && strchr(d->shell_short, argv[i][1]) && argv[i][2] == '\0') ||
+	     (argv[i][1] == '-' && in_list(d->shell_long, argv[i] + 2, strlen(argv[i] + 2))))) {
+		script_value(argv, i, w);
+		return;
+	}
 	w->kind = WRAP_UNWRAP;
 	w->next = i;
 }
@@ -416,27 +423,11 @@ static const struct shell {
 	const char *name;
 	bool parseable; /* reads POSIX sh, so a -c script can be analysed for the report */
 } shells[] = {
-	{ "sh", true },
-	{ "bash", true },
-	{ "dash", true },
-	{ "ash", true },
-	{ "ksh", true },
-	{ "mksh", true },
-	{ "yash", true },
-	{ "zsh", true },
-	{ "fish", false },
-	{ "csh", false },
-	{ "tcsh", false },
-	{ "elvish", false },
-	{ "nu", false },
-	{ "osh", false },
-	{ "xonsh", false },
-	{ "cmd", false },
-	{ "powershell", false },
-	{ "pwsh", false },
-	/* Multiplexers: the first argument picks the program (busybox sh -c ...). */
-	{ "busybox", false },
-	{ "toybox", false },
+	{ "sh", true },          { "bash", true },  { "dash", true },   { "ash", true },
+	{ "ksh", true },         { "mksh", true },  { "yash", true },   { "zsh", true },
+	{ "fish", false },       { "csh", false },  { "tcsh", false },  { "elvish", false },
+	{ "nu", false },         { "osh", false },  { "xonsh", false }, { "cmd", false },
+	{ "powershell", false }, { "pwsh", false },
 };
 
 /* Options a shell reads before its script; -o, +o, -O, +O and two long ones take a value. */
@@ -481,6 +472,8 @@ static const struct runner {
 	const char *reason;
 } runners[] = {
 	{ "xargs", "xargs runs a command with arguments read from its input" },
+	{ "busybox", "busybox runs the program its first argument names (sh among them)" },
+	{ "toybox", "toybox runs the program its first argument names (sh among them)" },
 	{ "parallel", "parallel runs commands built from its arguments and input" },
 	{ "strace", "strace runs the command it traces" },
 	{ "ltrace", "ltrace runs the command it traces" },
@@ -524,7 +517,7 @@ void wrap_program(const char *name, char *const *argv, int argc, struct wrap *w)
 	}
 	for (size_t i = 0; i < NELEM(dispatchers); i++) {
 		const struct dispatch *d = &dispatchers[i];
-		if (strcmp(name, d->name) != 0)
+		if (name[0] != d->name[0] || strcmp(name, d->name) != 0)
 			continue;
 		if (d->blocked)
 			prompt(w, d->name, d->blocked);
@@ -533,13 +526,13 @@ void wrap_program(const char *name, char *const *argv, int argc, struct wrap *w)
 		return;
 	}
 	for (size_t i = 0; i < NELEM(shells); i++) {
-		if (strcmp(name, shells[i].name) == 0) {
+		if (name[0] == shells[i].name[0] && strcmp(name, shells[i].name) == 0) {
 			shell_invocation(&shells[i], argv, argc, w);
 			return;
 		}
 	}
 	for (size_t i = 0; i < NELEM(runners); i++) {
-		if (strcmp(name, runners[i].name) == 0) {
+		if (name[0] == runners[i].name[0] && strcmp(name, runners[i].name) == 0) {
 			prompt(w, runners[i].name, runners[i].reason);
 			return;
 		}
