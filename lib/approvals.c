@@ -466,8 +466,9 @@ static void render_number(const cJSON *n, struct buf *b)
 {
 	double d = n->valuedouble;
 
-	if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0)
-		buf_printf(b, "%.0f", d);
+	/* Whole numbers (timestamps in ms) as integers, as JSON.stringify writes them. */
+	if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(long long)d)
+		buf_printf(b, "%lld", (long long)d);
 	else if (isfinite(d))
 		buf_printf(b, "%.17g", d);
 	else

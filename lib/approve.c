@@ -129,7 +129,7 @@ static int load_policy(struct approve_ctx *ctx, struct agent_policy *p, const ch
 	    load_exec(p, cfg, aexec, gexec) < 0 || load_elevated(p, cfg, agent) < 0 ||
 	    safebins_load(&p->safebins, cfg, aexec, gexec) < 0)
 		return -1;
-	approvals_for_agent(&ctx->file, id, &p->file);
+	approvals_for_agent(&ctx->file, p->id, &p->file); /* p->id: the entries keep it */
 	p->file_gen = ctx->file_gen;
 	return 0;
 }
@@ -159,7 +159,7 @@ static struct agent_policy *policy_for(struct approve_ctx *ctx, const char *id)
 	}
 	if (p->file_gen != ctx->file_gen) {
 		approvals_agent_free(&p->file);
-		approvals_for_agent(&ctx->file, id, &p->file);
+		approvals_for_agent(&ctx->file, p->id, &p->file); /* p->id: the entries keep it */
 		p->file_gen = ctx->file_gen;
 	}
 	return p;
