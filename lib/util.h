@@ -43,8 +43,8 @@ static inline void buf_reserve(struct buf *b, size_t extra)
 static inline void buf_put(struct buf *b, const void *data, size_t n)
 {
 	buf_reserve(b, n);
-	if (n)
-		memcpy(b->p + b->len, data, n);
+	if (n)                                  /* buf_reserve has allocated b->p: */
+		memcpy(b->p + b->len, data, n); // NOLINT(clang-analyzer-core.NonNullParamChecker)
 	b->len += n;
 	b->p[b->len] = '\0';
 }
