@@ -130,8 +130,11 @@ static int read_env(const cJSON *args, struct approve_request *rq)
 
 	if (rec_get_obj(args, "env", &rq->env) < 0)
 		return -1;
-	cJSON_ArrayForEach(v, rq->env) if (!cJSON_IsString(v)) return claw_fail(
-	    "args.env.%s must be a string", v->string);
+	cJSON_ArrayForEach(v, rq->env)
+	{
+		if (!cJSON_IsString(v))
+			return claw_fail("args.env.%s must be a string", v->string);
+	}
 	return 0;
 }
 
@@ -478,7 +481,11 @@ static int add_entry(cJSON *root, void *arg)
 	cJSON *list = approvals_list(root, ed->agent), *e;
 	char id[37];
 
-	cJSON_ArrayForEach(e, list) if (same_pattern(e, ed->pattern, ed->arg_pattern)) return 0;
+	cJSON_ArrayForEach(e, list)
+	{
+		if (same_pattern(e, ed->pattern, ed->arg_pattern))
+			return 0;
+	}
 	approvals_new_id(id);
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "id", id);

@@ -85,7 +85,9 @@ static void note_cd(struct walk *w, char *const *argv, int argc)
 		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
 			dir = argv[i];
 	if (dir == NULL)
-		dir = getenv("HOME") ? getenv("HOME") : "/";
+		dir = getenv("HOME");
+	if (dir == NULL)
+		dir = "/";
 	if (strcmp(dir, "-") == 0)
 		return; /* OLDPWD: unknown; after_cd keeps relative commands from passing */
 	for (int i = 0, n = w->ncwd; i < n && w->ncwd < MAX_CWDS; i++) {

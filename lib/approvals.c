@@ -172,8 +172,12 @@ static int check_entry(const struct approvals *a, const cJSON *e, const char *wh
 		const cJSON *w;
 		if (!cJSON_IsArray(m))
 			return claw_fail("%s: %s.argv must be an array of strings", a->path, where);
-		cJSON_ArrayForEach(w, m) if (!cJSON_IsString(w)) return claw_fail(
-		    "%s: %s.argv must be an array of strings", a->path, where);
+		cJSON_ArrayForEach(w, m)
+		{
+			if (!cJSON_IsString(w))
+				return claw_fail("%s: %s.argv must be an array of strings", a->path,
+				                 where);
+		}
 	}
 	return 0;
 }
@@ -219,7 +223,11 @@ static int validate(const struct approvals *a)
 		return 0;
 	if (!cJSON_IsObject(agents))
 		return bad(a, "agents", "must be an object");
-	cJSON_ArrayForEach(ag, agents) if (check_agent(a, ag) < 0) return -1;
+	cJSON_ArrayForEach(ag, agents)
+	{
+		if (check_agent(a, ag) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -402,7 +410,9 @@ static void add_list(struct approvals_agent *ag, const cJSON *agent, const char 
 	size_t own_to = ag->nentries;
 	int i = 0;
 
-	cJSON_ArrayForEach(j, (cJSON_IsArray(list) ? list : NULL))
+	if (!cJSON_IsArray(list))
+		return;
+	cJSON_ArrayForEach(j, list)
 	{
 		if (!legacy || !seen_before(ag, own_from, own_to, j))
 			add_entry(ag, key, i, j);
@@ -477,6 +487,10 @@ static void render_number(const cJSON *n, struct buf *b)
 
 static void render(const cJSON *n, struct buf *b, int depth)
 {
+	if (n == NULL) {
+		buf_puts(b, "null");
+		return;
+	}
 	if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
 		bool obj = cJSON_IsObject(n);
 		if (n->child == NULL) {

@@ -191,7 +191,9 @@ static int check_agents(struct approve_ctx *ctx)
 
 	if (policy_for(ctx, norm_agent_id(cfg_default_agent(ctx->cfg), id)) == NULL)
 		return -1;
-	cJSON_ArrayForEach(e, (cJSON_IsArray(list) ? list : NULL))
+	if (!cJSON_IsArray(list))
+		return 0;
+	cJSON_ArrayForEach(e, list)
 	{
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "id");
 		if (cJSON_IsString(n) && policy_for(ctx, norm_agent_id(n->valuestring, id)) == NULL)
@@ -326,7 +328,7 @@ static int set_cwd(struct approve_ctx *ctx, const char *cwd, struct approve_resu
 static const char *path_of(const struct approve_ctx *ctx, const cJSON *env)
 {
 	const cJSON *p = env ? cJSON_GetObjectItemCaseSensitive(env, "PATH") : NULL;
-	return cJSON_IsString(p) ? p->valuestring : ctx->process_path;
+	return p != NULL && cJSON_IsString(p) ? p->valuestring : ctx->process_path;
 }
 
 /* ---- outcomes ---- */
@@ -380,10 +382,13 @@ static bool allow_from(const cJSON *table, const char *channel, const char *send
 {
 	const cJSON *list = channel ? cJSON_GetObjectItemCaseSensitive(table, channel) : NULL, *e;
 
-	cJSON_ArrayForEach(
-	    e, (cJSON_IsArray(list) ? list : NULL)) if (cJSON_IsString(e) &&
-	                                                allow_from_entry(e->valuestring,
-	                                                                 sender)) return true;
+	if (!cJSON_IsArray(list))
+		return false;
+	cJSON_ArrayForEach(e, list)
+	{
+		if (cJSON_IsString(e) && allow_from_entry(e->valuestring, sender))
+			return true;
+	}
 	return false;
 }
 

@@ -19,7 +19,9 @@ static double now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000);
+	long long ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+
+	return (double)ms;
 }
 
 static char *dup_or_null(const char *s)
@@ -95,7 +97,11 @@ static cJSON *find_entry(cJSON *root, const struct approve_use *u)
 	e = cJSON_GetArrayItem(list, u->index);
 	if (e != NULL && same_entry(e, u))
 		return e;
-	cJSON_ArrayForEach(e, list) if (same_entry(e, u)) return e;
+	cJSON_ArrayForEach(e, list)
+	{
+		if (same_entry(e, u))
+			return e;
+	}
 	return NULL; /* removed meanwhile: nothing to note */
 }
 
@@ -235,7 +241,10 @@ static int add_entries(cJSON *root, void *arg)
 	cJSON_ArrayForEach(e, p->entries)
 	{
 		bool dup = false;
-		cJSON_ArrayForEach(have, list) dup |= same_binding(have, e);
+		cJSON_ArrayForEach(have, list)
+		{
+			dup |= same_binding(have, e);
+		}
 		if (dup)
 			continue;
 		cJSON_AddItemToArray(list, cJSON_Duplicate(e, 1));

@@ -392,8 +392,8 @@ static bool cached(const char *word, const char *key, uint64_t h, struct exec_fi
 	out->via_path = c->via_path;
 	out->cwd_dependent = false;
 	out->error = c->error;
-	strcpy(out->path, c->path);
-	strcpy(out->real, c->real);
+	snprintf(out->path, sizeof(out->path), "%s", c->path);
+	snprintf(out->real, sizeof(out->real), "%s", c->real);
 	out->st = c->st;
 	return true;
 }

@@ -7,8 +7,6 @@
 
 #include "util.h"
 
-typedef const char *const names[];
-
 static bool in_list(const char *const *list, const char *s)
 {
 	for (; list != NULL && *list != NULL; list++)
@@ -56,49 +54,65 @@ static const struct inline_spec {
 	bool scan_all;                 /* options may follow operands (find, make) */
 	const char *subcommand;        /* deno eval */
 } inline_specs[] = {
-	{ (names){ "python", "python2", "python3", "pypy", "pypy3", NULL }, .cluster = "c" },
-	{ (names){ "node", "nodejs", "bun", "deno", NULL },
-	  .flags = (names){ "-e", "--eval", "-p", "--print", NULL }, .subcommand = "eval" },
-	{ (names){ "awk", "gawk", "mawk", "nawk", NULL },
-	  .flags = (names){ "-e", "--source", "--s", "--so", "--sou", "--sour", "--sourc", NULL },
-	  .file_flags = (names){ "-f", "--file", NULL }, .positional_program = true },
-	{ (names){ "ruby", NULL }, .cluster = "e" },
-	{ (names){ "perl", NULL }, .cluster = "eE" },
-	{ (names){ "php", NULL }, .flags = (names){ "-r", "-B", "-E", "-R", NULL },
-	  .joined = (names){ "-r", NULL } },
-	{ (names){ "r", "rscript", NULL }, .flags = (names){ "-e", NULL } },
-	{ (names){ "julia", NULL }, .flags = (names){ "-e", "--eval", "--print", "-E", NULL } },
-	{ (names){ "elixir", "iex", NULL },
-	  .flags = (names){ "-e", "--eval", "--rpc-eval", NULL } },
-	{ (names){ "guile", NULL }, .flags = (names){ "-c", "-e", NULL } },
-	{ (names){ "groovy", NULL }, .flags = (names){ "-e", NULL } },
-	{ (names){ "scala", "scala-cli", NULL },
-	  .flags = (names){ "-e", "--script-snippet", "--execute-script", "--execute-sc",
-	                    "--execute-scala-script", "--scala-snippet", "--execute-scala",
-	                    "--java-snippet", "--execute-java", "--markdown-snippet",
-	                    "--md-snippet", "--execute-markdown", "--execute-md", NULL } },
-	{ (names){ "clojure", "clj", NULL }, .flags = (names){ "-e", "--eval", NULL } },
-	{ (names){ "raku", "perl6", NULL }, .flags = (names){ "-e", NULL },
-	  .joined = (names){ "-e", NULL } },
-	{ (names){ "ghc", "ghci", NULL }, .flags = (names){ "-e", NULL } },
-	{ (names){ "erl", "werl", NULL }, .flags = (names){ "-eval", "-run", "-s", NULL } },
-	{ (names){ "gdb", NULL },
-	  .flags = (names){ "-ex", "-iex", "-eiex", "-eval-command", "--eval-command",
-	                    "-init-eval-command", "--init-eval-command", "-early-init-eval-command",
-	                    "--early-init-eval-command", NULL },
+	{ (const char *const[]){ "python", "python2", "python3", "pypy", "pypy3", NULL },
+	  .cluster = "c" },
+	{ (const char *const[]){ "node", "nodejs", "bun", "deno", NULL },
+	  .flags = (const char *const[]){ "-e", "--eval", "-p", "--print", NULL },
+	  .subcommand = "eval" },
+	{ (const char *const[]){ "awk", "gawk", "mawk", "nawk", NULL },
+	  .flags = (const char *const[]){ "-e", "--source", "--s", "--so", "--sou", "--sour",
+	                                  "--sourc", NULL },
+	  .file_flags = (const char *const[]){ "-f", "--file", NULL }, .positional_program = true },
+	{ (const char *const[]){ "ruby", NULL }, .cluster = "e" },
+	{ (const char *const[]){ "perl", NULL }, .cluster = "eE" },
+	{ (const char *const[]){ "php", NULL },
+	  .flags = (const char *const[]){ "-r", "-B", "-E", "-R", NULL },
+	  .joined = (const char *const[]){ "-r", NULL } },
+	{ (const char *const[]){ "r", "rscript", NULL },
+	  .flags = (const char *const[]){ "-e", NULL } },
+	{ (const char *const[]){ "julia", NULL },
+	  .flags = (const char *const[]){ "-e", "--eval", "--print", "-E", NULL } },
+	{ (const char *const[]){ "elixir", "iex", NULL },
+	  .flags = (const char *const[]){ "-e", "--eval", "--rpc-eval", NULL } },
+	{ (const char *const[]){ "guile", NULL },
+	  .flags = (const char *const[]){ "-c", "-e", NULL } },
+	{ (const char *const[]){ "groovy", NULL }, .flags = (const char *const[]){ "-e", NULL } },
+	{ (const char *const[]){ "scala", "scala-cli", NULL },
+	  .flags =
+	      (const char *const[]){ "-e", "--script-snippet", "--execute-script", "--execute-sc",
+	                             "--execute-scala-script", "--scala-snippet", "--execute-scala",
+	                             "--java-snippet", "--execute-java", "--markdown-snippet",
+	                             "--md-snippet", "--execute-markdown", "--execute-md", NULL } },
+	{ (const char *const[]){ "clojure", "clj", NULL },
+	  .flags = (const char *const[]){ "-e", "--eval", NULL } },
+	{ (const char *const[]){ "raku", "perl6", NULL },
+	  .flags = (const char *const[]){ "-e", NULL },
+	  .joined = (const char *const[]){ "-e", NULL } },
+	{ (const char *const[]){ "ghc", "ghci", NULL },
+	  .flags = (const char *const[]){ "-e", NULL } },
+	{ (const char *const[]){ "erl", "werl", NULL },
+	  .flags = (const char *const[]){ "-eval", "-run", "-s", NULL } },
+	{ (const char *const[]){ "gdb", NULL },
+	  .flags = (const char *const[]){ "-ex", "-iex", "-eiex", "-eval-command", "--eval-command",
+	                                  "-init-eval-command", "--init-eval-command",
+	                                  "-early-init-eval-command", "--early-init-eval-command",
+	                                  NULL },
 	  .scan_all = true },
-	{ (names){ "expect", NULL }, .flags = (names){ "-c", NULL } },
-	{ (names){ "lua", NULL }, .flags = (names){ "-e", NULL } },
-	{ (names){ "osascript", NULL }, .flags = (names){ "-e", NULL } },
-	{ (names){ "find", NULL }, .flags = (names){ "-exec", "-execdir", "-ok", "-okdir", NULL },
+	{ (const char *const[]){ "expect", NULL }, .flags = (const char *const[]){ "-c", NULL } },
+	{ (const char *const[]){ "lua", NULL }, .flags = (const char *const[]){ "-e", NULL } },
+	{ (const char *const[]){ "osascript", NULL },
+	  .flags = (const char *const[]){ "-e", NULL } },
+	{ (const char *const[]){ "find", NULL },
+	  .flags = (const char *const[]){ "-exec", "-execdir", "-ok", "-okdir", NULL },
 	  .scan_all = true },
-	{ (names){ "make", "gmake", NULL },
-	  .flags = (names){ "-f", "--file", "--makefile", "--eval", "-E", NULL },
-	  .joined = (names){ "-f", NULL }, .scan_all = true },
-	{ (names){ "sed", "gsed", NULL }, .flags = (names){ "--expression", NULL },
-	  .joined = (names){ "-e", NULL }, .file_flags = (names){ "-f", "--file", NULL },
-	  .positional_program = true },
-	{ (names){ "xargs", NULL }, .positional_command = true },
+	{ (const char *const[]){ "make", "gmake", NULL },
+	  .flags = (const char *const[]){ "-f", "--file", "--makefile", "--eval", "-E", NULL },
+	  .joined = (const char *const[]){ "-f", NULL }, .scan_all = true },
+	{ (const char *const[]){ "sed", "gsed", NULL },
+	  .flags = (const char *const[]){ "--expression", NULL },
+	  .joined = (const char *const[]){ "-e", NULL },
+	  .file_flags = (const char *const[]){ "-f", "--file", NULL }, .positional_program = true },
+	{ (const char *const[]){ "xargs", NULL }, .positional_command = true },
 };
 
 static bool flag_hit(const struct inline_spec *s, const char *a)
@@ -524,42 +538,63 @@ static bool sed_script_risky(const char *s)
 	}
 }
 
+/* The script an option of sed's carries (-e S, -eS, --expression=S), moving *i
+ * past it; NULL when ARGV[*i] carries none. */
+static const char *sed_option_script(char *const *argv, int argc, int *i)
+{
+	const char *a = argv[*i], *e;
+
+	if (strcmp(a, "-e") == 0 || strcmp(a, "--expression") == 0)
+		return *i + 1 < argc ? argv[++*i] : "";
+	if (strncmp(a, "--expression=", 13) == 0)
+		return a + 13;
+	if (a[0] == '-' && a[1] != '-' && (e = strchr(a, 'e')) != NULL)
+		return e[1] != '\0' ? e + 1 : *i + 1 < argc ? argv[++*i] : "";
+	return NULL;
+}
+
+static bool sed_file_option(const char *a)
+{
+	return strcmp(a, "-f") == 0 || strncmp(a, "--file", 6) == 0 ||
+	       (a[0] == '-' && a[1] != '-' && strchr(a, 'f') != NULL && strchr(a, 'e') == NULL);
+}
+
 static const char *sed_risk(char *const *argv, int argc)
 {
 	bool script_seen = false, sandbox = false;
 	const char *risky = NULL;
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *script = NULL;
+		const char *a = argv[i], *script;
 		if (strcmp(a, "--") == 0)
 			break;
-		if (strcmp(a, "--sandbox") == 0)
-			sandbox = true;
-		else if (strcmp(a, "-f") == 0 || strncmp(a, "--file", 6) == 0 ||
-		         (a[0] == '-' && a[1] != '-' && strchr(a, 'f') && !strchr(a, 'e')))
+		if (sed_file_option(a))
 			return "sed reads its script from a file claw cannot see";
-		else if (strcmp(a, "-e") == 0 || strcmp(a, "--expression") == 0)
-			script = i + 1 < argc ? argv[++i] : "";
-		else if (strncmp(a, "--expression=", 13) == 0)
-			script = a + 13;
-		else if (a[0] == '-' && a[1] != '-' && strchr(a, 'e'))
-			script = strchr(a, 'e')[1] ? strchr(a, 'e') + 1
-			                           : (i + 1 < argc ? argv[++i] : "");
-		else if (strcmp(a, "-l") == 0 || strcmp(a, "--line-length") == 0)
+		sandbox |= strcmp(a, "--sandbox") == 0;
+		script = sed_option_script(argv, argc, &i);
+		if (script == NULL && (strcmp(a, "-l") == 0 || strcmp(a, "--line-length") == 0))
 			i++;
-		else if (a[0] != '-' && !script_seen)
-			script = a;
+		else if (script == NULL && a[0] != '-' && !script_seen)
+			script = a; /* without -e, the first operand is the script */
 		if (script != NULL) {
 			script_seen = true;
 			if (sed_script_risky(script))
 				risky = "a sed script that runs commands or writes files (e, w, W)";
 		}
 	}
+	/* --sandbox makes sed itself refuse e, w and r. */
 	return sandbox ? NULL : risky;
 }
 
 /* ---- awk programs ---- */
 
+/*
+ * awk: options that load code from files are refused outright; then every
+ * argument is searched for what runs commands, writes files or reads the
+ * environment. Every argument, not only the program: an option the table
+ * does not know may take a value, and then the program is a later word.
+ * Comparisons with > are caught too; asking for those is the price.
+ */
 static const char *awk_risk(char *const *argv, int argc)
 {
 	static const char *const words[] = { "system", "|", ">", "getline", "ENVIRON" };
@@ -567,28 +602,16 @@ static const char *awk_risk(char *const *argv, int argc)
 		                               "--include", "-l",     "--load", NULL };
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *program = NULL;
-		if (strcmp(a, "--") == 0) {
-			program = i + 1 < argc ? argv[i + 1] : NULL;
-		} else if (in_list(loaders, a) || (a[0] == '-' && strchr("fEil", a[1]) && a[1])) {
+		const char *a = argv[i];
+		if (a == NULL)
+			break;
+		if (in_list(loaders, a) || (a[0] == '-' && a[1] != '\0' && strchr("fEil", a[1])))
 			return "awk loads program text or extensions from files";
-		} else if (strcmp(a, "-v") == 0 || strcmp(a, "-F") == 0) {
-			i++;
-			continue;
-		} else if (strcmp(a, "-e") == 0 || strcmp(a, "--source") == 0) {
-			program = i + 1 < argc ? argv[++i] : NULL;
-		} else if (a[0] == '-') {
-			continue;
-		} else {
-			program = a;
-		}
-		for (size_t k = 0; program != NULL && k < NELEM(words); k++)
-			if (strstr(program, words[k]) != NULL)
+		for (size_t k = 0; k < NELEM(words); k++)
+			if (strstr(a, words[k]) != NULL)
 				return "an awk program that can run commands, write files or read "
 				       "the "
 				       "environment";
-		if (program != NULL && strcmp(a, "-e") != 0 && strcmp(a, "--source") != 0)
-			return NULL; /* the first operand is the program; the rest are files */
 	}
 	return NULL;
 }

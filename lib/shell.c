@@ -226,7 +226,6 @@ static int parse_word(struct parser *p)
 	char *word = p->out;
 	bool first = p->seg_argc == 0, quoted = false;
 	size_t i = p->pos, start = p->pos;
-	char prev = 0;
 
 	while (!ends_word(p->s[i])) {
 		char c = p->s[i];
@@ -236,15 +235,13 @@ static int parse_word(struct parser *p)
 			     : c == '"' ? double_quoted(p, &i)
 			                : backslash(p, &i);
 			quoted = true;
-			prev = 0;
 		} else {
 			bool at_start = p->out == word && !quoted;
-			const char *why =
-			    unquoted_reason(p->s, i, at_start, first && !quoted, prev);
+			const char *why = unquoted_reason(p->s, i, at_start, first && !quoted,
+			                                  p->out > word ? p->out[-1] : 0);
 			if (why != NULL)
 				return fail(p, i, why);
 			*p->out++ = c;
-			prev = c;
 			i++;
 		}
 		if (rc < 0)
@@ -375,7 +372,8 @@ const char *shell_op_text(enum shell_op op)
 
 static bool needs_quotes(const char *w)
 {
-	if (*w == '\0')
+	/* A keyword as a plain word would start control flow where it stands first. */
+	if (*w == '\0' || is_keyword(w))
 		return true;
 	for (; *w; w++)
 		if (!strchr(

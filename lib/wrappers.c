@@ -187,8 +187,6 @@ bool wrap_builtin(char *const *argv, int argc, bool builtins_on, struct wrap *w)
 
 /* ---- dispatch wrappers ---- */
 
-typedef const char *const names[];
-
 struct dispatch {
 	const char *name;
 	const char *blocked; /* reason it is never unwrapped, or NULL */
@@ -209,35 +207,35 @@ static const struct dispatch dispatchers[] = {
 	/* Transparent on Linux in OpenClaw 2026.9.6: the inner command is judged. */
 	{ .name = "nice",
 	  .short_val = "n",
-	  .long_val = (names){ "adjustment", NULL },
+	  .long_val = (const char *const[]){ "adjustment", NULL },
 	  .numeric = true },
 	{ .name = "nohup" },
 	{ .name = "timeout",
 	  .short_val = "sk",
 	  .short_bool = "v",
-	  .long_val = (names){ "signal", "kill-after", NULL },
-	  .long_bool = (names){ "preserve-status", "foreground", "verbose", NULL },
+	  .long_val = (const char *const[]){ "signal", "kill-after", NULL },
+	  .long_bool = (const char *const[]){ "preserve-status", "foreground", "verbose", NULL },
 	  .operands = 1 },
 	{ .name = "time",
 	  .short_val = "f",
 	  .short_bool = "pvq",
-	  .long_val = (names){ "format", NULL },
-	  .long_bool = (names){ "portability", "verbose", "quiet", NULL },
+	  .long_val = (const char *const[]){ "format", NULL },
+	  .long_bool = (const char *const[]){ "portability", "verbose", "quiet", NULL },
 	  .forbid_short = "oa",
-	  .forbid_long = (names){ "output", "append", NULL },
+	  .forbid_long = (const char *const[]){ "output", "append", NULL },
 	  .forbid_reason = "time -o/--output writes a file" },
 	{ .name = "stdbuf",
 	  .short_val = "ioe",
-	  .long_val = (names){ "input", "output", "error", NULL },
+	  .long_val = (const char *const[]){ "input", "output", "error", NULL },
 	  .need_option = true },
 	{ .name = "flock",
 	  .short_val = "wE",
 	  .short_bool = "sxeunoF",
-	  .long_val = (names){ "wait", "timeout", "conflict-exit-code", NULL },
-	  .long_bool = (names){ "shared", "exclusive", "unlock", "nonblock", "nb", "close",
-	                        "no-fork", "verbose", NULL },
+	  .long_val = (const char *const[]){ "wait", "timeout", "conflict-exit-code", NULL },
+	  .long_bool = (const char *const[]){ "shared", "exclusive", "unlock", "nonblock", "nb",
+	                                      "close", "no-fork", "verbose", NULL },
 	  .shell_short = "c",
-	  .shell_long = (names){ "command", NULL },
+	  .shell_long = (const char *const[]){ "command", NULL },
 	  .operands = 1 },
 	{ .name = "caffeinate", .short_val = "tw", .short_bool = "dimsu" },
 	{ .name = "sandbox-exec", .short_val = "fpDn" },
