@@ -263,6 +263,9 @@ int approve_refresh(struct approve_ctx *ctx)
 	/* Drains the change events; with none, neither file nor PATH changed. */
 	if (!exec_cache_check() && ctx->watching)
 		return ctx->file_ok ? 0 : -1;
+	/* A state directory made since the last look is watched from now on. */
+	if (ctx->watching && exec_cache_watch(ctx->guard.state) < 0)
+		ctx->watching = false;
 	if (!approvals_changed(&ctx->file))
 		return ctx->file_ok ? 0 : -1;
 	if (approvals_load(&fresh, ctx->approvals_path) < 0) {

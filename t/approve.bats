@@ -515,6 +515,27 @@ field() {
 	wait
 }
 
+@test "a filter started before the state directory exists still sees the file it gets" {
+	export OPENCLAW_STATE_DIR=$T/later
+	# The pipes live apart: writes to them are events in their directory.
+	mkdir io
+	mkfifo io/in io/out
+	claw-approve <io/in >io/out 2>io/err &
+	exec 5>io/in 6<io/out
+	ask() {
+		record uname >&5
+		read -r line <&6
+		jq -r .approval.decision <<<"$line"
+	}
+	[ "$(ask)" = deny ]
+	claw-approve allowlist add --agent main /usr/bin/uname
+	[ "$(ask)" = allow ]
+	claw-approve allowlist rm --agent main /usr/bin/uname
+	[ "$(ask)" = deny ]
+	exec 5>&- 6<&-
+	wait
+}
+
 # ---- check ----
 
 @test "check explains each segment and exits 0 only when the command would run unasked" {
