@@ -1,0 +1,718 @@
+/*
+ * claw-approve: may this command run?
+ *
+ * As a filter it gives each exec record an approval member, decided by the
+ * shell analyser, the allow list and the decision table (lib/approve.c), and
+ * refuses with deny what may not run. One-shot, it explains a decision or
+ * edits the allow list.
+ */
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyse.h"
+#include "approvals.h"
+#include "approve.h"
+#include "config.h"
+#include "opts.h"
+#include "record.h"
+#include "session.h"
+#include "shell.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: claw-approve [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"
+    "       claw-approve check [--agent A] [--cwd DIR] [--json] [--] COMMAND [ARG...]\n"
+    "       claw-approve allowlist ls [--agent A|*] [--json]\n"
+    "       claw-approve allowlist add [--agent A|*] [--arg-pattern REGEX] PATTERN\n"
+    "       claw-approve allowlist add --bind [--agent A|*] [--cwd DIR] [--] COMMAND [ARG...]\n"
+    "       claw-approve allowlist rm [--agent A|*] PATTERN|ID\n"
+    "\n"
+    "Without a subcommand, reads request records (JSON Lines) on standard input and\n"
+    "writes them with an \"approval\" member added to each exec request, and \"deny\"\n"
+    "where the command may not run:\n"
+    "  approval {decision, via, reason, asked, security, ask, askFallback, cwd,\n"
+    "            analysis, guard, segments[{argv, path, realpath, match, satisfiedBy, why}]}\n"
+    "\n"
+    "  check      explain the decision for COMMAND, segment by segment (exit 0: it\n"
+    "             would run without asking; 1: it would ask or be refused)\n"
+    "  allowlist  list, add or remove exec-approvals.json entries (--agent defaults\n"
+    "             to \"*\", every agent); --bind adds entries bound to COMMAND's argv,\n"
+    "             directory and program contents, as allow-always does\n"
+    "\n"
+    "Common options:\n"
+    "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
+    "                     <state>/openclaw.json; none at all: the secure preset)\n"
+    "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
+    "  --max-record N     longest record accepted, in bytes (default 1048576)\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 the stream was processed; 1 some lines were not valid records;\n"
+    "2 usage or config error. See claw-approve(1), claw-record(7).\n";
+
+enum {
+	OPT_AGENT = OPT_FIRST_COMMAND_OPTION,
+	OPT_CWD,
+	OPT_ARG_PATTERN,
+	OPT_BIND,
+};
+
+static const struct option longopts[] = {
+	COMMON_LONGOPTS,
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
+	{ "agent", required_argument, NULL, OPT_AGENT },
+	{ "cwd", required_argument, NULL, OPT_CWD },
+	{ "arg-pattern", required_argument, NULL, OPT_ARG_PATTERN },
+	{ "bind", no_argument, NULL, OPT_BIND },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct cli {
+	struct common_opts co;
+	const char *sub, *action;
+	const char *agent, *cwd, *arg_pattern;
+	bool bind;
+	char **words; /* positional words after the subcommand (and action) */
+	int nwords;
+};
+
+/* ---- the filter ---- */
+
+struct filter {
+	struct approve_ctx ctx;
+	struct approve_result res;
+	struct buf member;
+	char default_agent[SESSION_ID_MAX];
+	time_t last_flush;
+};
+
+static volatile sig_atomic_t woken;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	woken = 1;
+}
+
+/* What a request record says, checked member by member. */
+struct req_fields {
+	char agent[SESSION_ID_MAX];
+	char sender[64];
+	struct approve_request rq;
+};
+
+static int read_elevated(const cJSON *args, struct approve_request *rq)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(args, "elevated");
+	static const char *const levels[] = { "on", "off", "ask", "full" };
+
+	if (e == NULL || cJSON_IsNull(e) || cJSON_IsFalse(e))
+		return 0;
+	if (cJSON_IsTrue(e)) {
+		rq->elevated = "on";
+		return 0;
+	}
+	for (size_t i = 0; cJSON_IsString(e) && i < NELEM(levels); i++)
+		if (strcmp(e->valuestring, levels[i]) == 0)
+			return rq->elevated = levels[i], 0;
+	return claw_fail("args.elevated must be true, false, \"on\", \"off\", \"ask\" or \"full\"");
+}
+
+static int read_env(const cJSON *args, struct approve_request *rq)
+{
+	const cJSON *v;
+
+	if (rec_get_obj(args, "env", &rq->env) < 0)
+		return -1;
+	cJSON_ArrayForEach(v, rq->env)
+	{
+		if (!cJSON_IsString(v))
+			return claw_fail("args.env.%s must be a string", v->string);
+	}
+	return 0;
+}
+
+static int read_args(const cJSON *args, struct approve_request *rq)
+{
+	if (rec_get_str(args, "command", &rq->command) < 0 ||
+	    rec_get_str(args, "workdir", &rq->cwd) < 0 ||
+	    rec_get_str(args, "security", &rq->call_security) < 0 ||
+	    rec_get_str(args, "ask", &rq->call_ask) < 0 || read_env(args, rq) < 0 ||
+	    read_elevated(args, rq) < 0)
+		return claw_fail("args: %s", claw_error());
+	if (rq->command == NULL)
+		return claw_fail("an exec request needs args.command (a string)");
+	return 0;
+}
+
+/* Who asks: session.agent (claw-session's answer) over the record's agent. */
+static int read_who(const struct filter *f, const cJSON *root, struct req_fields *r)
+{
+	const cJSON *session = NULL, *origin = NULL;
+	const char *agent = NULL, *channel = NULL, *sender = NULL;
+	int sandboxed = 0;
+
+	if (rec_get_obj(root, "session", &session) < 0 ||
+	    rec_get_obj(root, "origin", &origin) < 0 || rec_get_str(root, "agent", &agent) < 0 ||
+	    (session && (rec_get_str(session, "agent", &agent) < 0 ||
+	                 rec_get_bool(session, "sandboxed", &sandboxed) < 0)))
+		return -1;
+	if (origin != NULL &&
+	    (rec_get_str(origin, "channel", &channel) < 0 ||
+	     rec_get_id(origin, "sender", r->sender, sizeof(r->sender), &sender) < 0 ||
+	     (sender == NULL &&
+	      rec_get_id(origin, "peer", r->sender, sizeof(r->sender), &sender) < 0)))
+		return claw_fail("origin: %s", claw_error());
+	norm_agent_id(agent ? agent : f->default_agent, r->agent);
+	r->rq.agent = r->agent;
+	r->rq.sandboxed = sandboxed;
+	r->rq.has_origin = origin != NULL;
+	r->rq.channel = channel;
+	r->rq.sender = sender;
+	return 0;
+}
+
+static void refresh(struct filter *f)
+{
+	/* The file's tree outlives the record: built outside the record arena. */
+	record_arena_pause();
+	if (approve_refresh(&f->ctx) < 0 && f->ctx.file_error != NULL)
+		warnx("%s", f->ctx.file_error);
+	record_arena_resume();
+}
+
+static int handle(struct record *rec, void *arg)
+{
+	struct filter *f = arg;
+	struct req_fields r = { 0 };
+	const char *tool = NULL;
+	const cJSON *args = NULL;
+
+	if (rec_get_str(rec->root, "tool", &tool) < 0)
+		return -1;
+	if (tool == NULL || strcmp(tool, "exec") != 0)
+		return 0; /* not a command: nothing to approve */
+	if (rec_get_obj(rec->root, "args", &args) < 0 || read_args(args, &r.rq) < 0 ||
+	    read_who(f, rec->root, &r) < 0)
+		return -1;
+	refresh(f);
+	if (approve_decide(&f->ctx, &r.rq, &f->res) < 0)
+		return -1;
+	buf_reset(&f->member);
+	approve_render(&f->res, &f->member);
+	record_add_raw(rec, "approval", f->member.p, f->member.len);
+	if (f->res.decision == DECIDE_ALLOW)
+		approve_note_uses(&f->ctx, &f->res, r.rq.command);
+	else
+		record_deny(rec, f->res.reason);
+	return 0;
+}
+
+static void flush_uses(struct filter *f)
+{
+	record_arena_pause();
+	if (approve_flush_uses(&f->ctx) < 0)
+		warnx("cannot note allow-list use: %s", claw_error());
+	record_arena_resume();
+	f->last_flush = time(NULL);
+}
+
+/*
+ * Hits are written when the input goes idle, at most once a second: a stream
+ * makes one write per second, not one per record. When a write is due later,
+ * an alarm wakes the loop so the file does not wait for the next record.
+ */
+static void idle(void *arg)
+{
+	struct filter *f = arg;
+
+	woken = 0;
+	if (f->ctx.nuses == 0)
+		return;
+	if (time(NULL) - f->last_flush >= 1)
+		flush_uses(f);
+	else
+		alarm(1);
+}
+
+static int run_filter(struct cli *c, struct config *cfg)
+{
+	struct filter f = { 0 };
+	struct stage stage = { .name = "claw-approve", .handle = handle, .idle = idle, .ctx = &f };
+	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: the read returns */
+
+	if (approve_init(&f.ctx, cfg) < 0)
+		errx(2, "%s", claw_error());
+	approve_watch(&f.ctx);
+	norm_agent_id(cfg_default_agent(cfg), f.default_agent);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	int status = record_loop(&stage, &ro);
+	alarm(0);
+	if (f.ctx.nuses > 0 && approve_flush_uses(&f.ctx) < 0)
+		warnx("cannot note allow-list use: %s", claw_error());
+	approve_result_free(&f.res);
+	buf_free(&f.member);
+	approve_free(&f.ctx);
+	return status;
+}
+
+/* ---- check ---- */
+
+/* One word is the command line; several are its words, quoted back into one. */
+static char *command_line(char **words, int n)
+{
+	struct buf b = { 0 };
+
+	if (n == 1)
+		return xstrdup(words[0]);
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ' ');
+		shell_quote(&b, words[i]);
+	}
+	return buf_steal(&b);
+}
+
+static void print_argv(char *const *argv, int argc)
+{
+	struct buf b = { 0 };
+
+	for (int i = 0; i < argc; i++) {
+		if (i > 0)
+			buf_putc(&b, ' ');
+		shell_quote(&b, argv[i]);
+	}
+	fputs(b.p ? b.p : "", stdout);
+	buf_free(&b);
+}
+
+static void explain_segment(int n, const struct seg_report *s)
+{
+	printf("%*s%d  ", 2 * s->depth, "", n);
+	print_argv(s->argv, s->argc);
+	putchar('\n');
+	printf("%*s     ", 2 * s->depth, "");
+	for (int i = 0; i < s->nwrappers; i++)
+		printf("[%s] ", s->wrappers[i]);
+	if (s->file.found) {
+		printf("%s", s->file.path);
+		if (s->file.real[0] && strcmp(s->file.real, s->file.path) != 0)
+			printf(" (-> %s)", s->file.real);
+	} else {
+		print_argv(s->argv + s->exec, 1);
+	}
+	switch (s->satisfied) {
+	case SAT_ALLOWLIST:
+		printf(": allowed by the allow-list entry \"%s\"\n", s->match->raw_pattern);
+		break;
+	case SAT_SAFE_BINS:
+		printf(": allowed as a safe bin\n");
+		break;
+	case SAT_SAFE_BUILTINS:
+		printf(": allowed as a safe shell builtin\n");
+		break;
+	default:
+		printf(": not allowed: %s\n", s->why ? s->why : "no allow-list entry matches");
+	}
+}
+
+static void explain(const char *command, const char *agent, const struct approve_result *res)
+{
+	printf("command: %s\n", command);
+	printf("agent: %s  cwd: %s  security: %s  ask: %s  askFallback: %s\n", agent, res->cwd,
+	       security_name(res->security), ask_name(res->ask), security_name(res->fallback));
+	if (res->analysed && !res->analysis_ok)
+		printf("analysis failed: %s (never allowed by the allow list)\n",
+		       res->analysis_error);
+	if (res->guard.verdict != GUARD_PASS)
+		printf("self-protection (%s): %s\n", res->guard.reason, res->guard.detail);
+	for (int i = 0; i < res->nsegs; i++)
+		explain_segment(i + 1, &res->segs[i]);
+	if (res->asked != NULL) {
+		printf("decision: ask (%s)\n", res->asked);
+		printf("nobody can be asked: %s, %s\n", res->reason,
+		       res->decision == DECIDE_ALLOW ? "allowed" : "refused");
+	} else {
+		printf("decision: %s (%s)\n", res->decision == DECIDE_ALLOW ? "allow" : "deny",
+		       res->reason);
+	}
+}
+
+static int run_check(struct cli *c, struct config *cfg)
+{
+	struct approve_ctx ctx;
+	struct approve_result res = { 0 };
+	char agent[SESSION_ID_MAX], cwd[PATH_MAX];
+	int status;
+
+	if (c->nwords == 0)
+		usage_error("check: COMMAND is missing");
+	if (approve_init(&ctx, cfg) < 0)
+		errx(2, "%s", claw_error());
+	char *command = command_line(c->words, c->nwords);
+	norm_agent_id(c->agent ? c->agent : cfg_default_agent(cfg), agent);
+	if (c->cwd == NULL && getcwd(cwd, sizeof(cwd)) == NULL)
+		err(2, "getcwd");
+	struct approve_request rq = { .agent = agent,
+		                      .command = command,
+		                      .cwd = c->cwd ? c->cwd : cwd };
+	if (approve_decide(&ctx, &rq, &res) < 0)
+		errx(2, "%s", claw_error());
+	if (c->co.json) {
+		struct buf b = { 0 };
+		approve_render(&res, &b);
+		puts(b.p);
+		buf_free(&b);
+	} else {
+		explain(command, agent, &res);
+	}
+	status = res.decision == DECIDE_ALLOW && res.asked == NULL ? 0 : 1;
+	approve_result_free(&res);
+	approve_free(&ctx);
+	free(command);
+	return status;
+}
+
+/* ---- allowlist ---- */
+
+static void print_entry(const struct allow_entry *e, const cJSON *j)
+{
+	const cJSON *used = cJSON_GetObjectItemCaseSensitive(j, "lastUsedAt");
+
+	printf("%-8s %s", e->list, e->raw_pattern);
+	if (e->arg_pattern)
+		printf("  argPattern %s", e->arg_pattern);
+	if (e->bound)
+		printf("  bound (argv, cwd, sha256)");
+	if (cJSON_IsNumber(used)) {
+		time_t t = (time_t)(used->valuedouble / 1000);
+		char when[32];
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", localtime(&t));
+		printf("  last used %s", when);
+	}
+	if (e->never)
+		printf("  (never matches: %s)", e->never);
+	putchar('\n');
+}
+
+static void json_entry(struct buf *b, const struct allow_entry *e, const cJSON *j)
+{
+	cJSON *copy = cJSON_Duplicate(j, 1);
+	char *text;
+
+	cJSON_AddStringToObject(copy, "agent", e->list);
+	if (e->never)
+		cJSON_AddStringToObject(copy, "neverMatches", e->never);
+	text = cJSON_PrintUnformatted(copy);
+	buf_puts(b, text);
+	cJSON_free(text);
+	cJSON_Delete(copy);
+}
+
+static const cJSON *entry_json(const struct approvals *a, const struct allow_entry *e)
+{
+	const cJSON *agents = cJSON_GetObjectItemCaseSensitive(a->root, "agents");
+	const cJSON *agent = cJSON_GetObjectItemCaseSensitive(agents, e->list);
+	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(agent, "allowlist"), e->index);
+}
+
+static int allowlist_ls(struct cli *c, const struct approvals *a)
+{
+	const cJSON *agents = cJSON_GetObjectItemCaseSensitive(a->root, "agents"), *ag;
+	struct buf b = { 0 };
+	bool first = true;
+
+	buf_putc(&b, '[');
+	cJSON_ArrayForEach(ag, agents)
+	{
+		struct approvals_agent view;
+		if (c->agent && strcmp(c->agent, ag->string) != 0 && strcmp(ag->string, "*") != 0)
+			continue;
+		approvals_for_agent(a, ag->string, &view);
+		for (size_t i = 0; i < view.nentries; i++) {
+			const struct allow_entry *e = &view.entries[i];
+			if (strcmp(e->list, ag->string) != 0)
+				continue; /* each list once, under its own key */
+			if (c->co.json) {
+				buf_puts(&b, first ? "" : ",");
+				json_entry(&b, e, entry_json(a, e));
+				first = false;
+			} else {
+				print_entry(e, entry_json(a, e));
+			}
+		}
+		approvals_agent_free(&view);
+	}
+	buf_putc(&b, ']');
+	if (c->co.json)
+		puts(b.p);
+	buf_free(&b);
+	return 0;
+}
+
+struct edit {
+	const char *agent, *pattern, *arg_pattern;
+	int count;
+	char other[SESSION_ID_MAX + 8]; /* rm: a list that has the entry, when this one has not */
+};
+
+static bool same_pattern(const cJSON *e, const char *pattern, const char *arg_pattern)
+{
+	const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "pattern"));
+	const char *ap = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "argPattern"));
+	char *t = p ? str_trim_dup(p) : NULL;
+	bool same = t && strcmp(t, pattern) == 0 &&
+	            strcmp(ap ? ap : "", arg_pattern ? arg_pattern : "") == 0;
+	free(t);
+	return same;
+}
+
+static int add_entry(cJSON *root, void *arg)
+{
+	struct edit *ed = arg;
+	cJSON *list = approvals_list(root, ed->agent), *e;
+	char id[37];
+
+	cJSON_ArrayForEach(e, list)
+	{
+		if (same_pattern(e, ed->pattern, ed->arg_pattern))
+			return 0;
+	}
+	approvals_new_id(id);
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "id", id);
+	cJSON_AddStringToObject(e, "pattern", ed->pattern);
+	if (ed->arg_pattern)
+		cJSON_AddStringToObject(e, "argPattern", ed->arg_pattern);
+	cJSON_AddItemToArray(list, e);
+	ed->count = 1;
+	return 1;
+}
+
+static bool matches_rm(const cJSON *e, const char *what)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "id"));
+	const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "pattern"));
+	char *t = p ? str_trim_dup(p) : NULL;
+	bool m = (id && strcmp(id, what) == 0) || (t && strcmp(t, what) == 0);
+	free(t);
+	return m;
+}
+
+static int rm_entries(cJSON *root, void *arg)
+{
+	struct edit *ed = arg;
+	cJSON *agents = cJSON_GetObjectItemCaseSensitive(root, "agents"), *ag;
+
+	cJSON_ArrayForEach(ag, agents)
+	{
+		cJSON *list = cJSON_GetObjectItemCaseSensitive(ag, "allowlist");
+		for (int i = cJSON_GetArraySize(list) - 1; i >= 0; i--) {
+			if (!matches_rm(cJSON_GetArrayItem(list, i), ed->pattern))
+				continue;
+			if (strcmp(ag->string, ed->agent) != 0) {
+				snprintf(ed->other, sizeof(ed->other), "%s", ag->string);
+				continue;
+			}
+			cJSON_DeleteItemFromArray(list, i);
+			ed->count++;
+		}
+	}
+	return ed->count > 0;
+}
+
+static bool control_chars(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static int allowlist_add(struct cli *c, const char *path)
+{
+	char *pattern = str_trim_dup(c->words[0]);
+	struct edit ed = { c->agent ? c->agent : "*", pattern, c->arg_pattern, 0, "" };
+	regex_t re;
+
+	if (pattern[0] == '\0' || control_chars(pattern))
+		errx(1, "allowlist add: the pattern is empty or holds control characters");
+	if (c->arg_pattern != NULL) {
+		char *anchored = xasprintf("^(%s)$", c->arg_pattern);
+		if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) != 0)
+			errx(1, "--arg-pattern: not a POSIX extended regular expression: %s",
+			     c->arg_pattern);
+		regfree(&re);
+		free(anchored);
+	}
+	if (approvals_update(path, add_entry, &ed) < 0)
+		errx(1, "%s", claw_error());
+	printf(ed.count ? "added %s to agent %s\n" : "%s is already allow-listed for agent %s\n",
+	       pattern, ed.agent);
+	free(pattern);
+	return 0;
+}
+
+static int allowlist_rm(struct cli *c, const char *path)
+{
+	struct edit ed = { c->agent ? c->agent : "*", c->words[0], NULL, 0, "" };
+
+	if (approvals_update(path, rm_entries, &ed) < 0)
+		errx(1, "%s", claw_error());
+	if (ed.count == 0 && ed.other[0])
+		errx(1, "no entry \"%s\" for agent %s (agent %s has one: --agent %s)", ed.pattern,
+		     ed.agent, ed.other, ed.other);
+	if (ed.count == 0)
+		errx(1, "no entry \"%s\" for agent %s", ed.pattern, ed.agent);
+	printf("removed %d entr%s from agent %s\n", ed.count, ed.count == 1 ? "y" : "ies",
+	       ed.agent);
+	return 0;
+}
+
+/* allow-always from the command line: entries bound to what COMMAND runs now. */
+static int allowlist_bind(struct cli *c, struct config *cfg)
+{
+	struct approve_ctx ctx;
+	struct approve_result res = { 0 };
+	char agent[SESSION_ID_MAX], cwd[PATH_MAX];
+	const char *key = c->agent ? c->agent : "*";
+
+	if (approve_init(&ctx, cfg) < 0)
+		errx(2, "%s", claw_error());
+	char *command = command_line(c->words, c->nwords);
+	norm_agent_id(strcmp(key, "*") == 0 ? cfg_default_agent(cfg) : key, agent);
+	if (c->cwd == NULL && getcwd(cwd, sizeof(cwd)) == NULL)
+		err(2, "getcwd");
+	struct approve_request rq = { .agent = agent,
+		                      .command = command,
+		                      .cwd = c->cwd ? c->cwd : cwd };
+	if (approve_decide(&ctx, &rq, &res) < 0)
+		errx(2, "%s", claw_error());
+	if (!res.analysis_ok)
+		errx(1, "cannot bind a command claw does not understand: %s", res.analysis_error);
+	if (res.guard.verdict != GUARD_PASS)
+		errx(1, "%s: %s: a person must allow this each time", res.guard.reason,
+		     res.guard.detail);
+	for (int i = 0; i < res.nsegs; i++)
+		if (res.segs[i].need == NEED_HUMAN)
+			warnx("not bound (%s): %s", res.segs[i].why,
+			      res.segs[i].argv[res.segs[i].exec]);
+	int added = approve_persist(&ctx, &res, key);
+	if (added < 0)
+		errx(1, "%s", claw_error());
+	printf("bound %d entr%s for agent %s\n", added, added == 1 ? "y" : "ies", key);
+	approve_result_free(&res);
+	approve_free(&ctx);
+	free(command);
+	return 0;
+}
+
+static int run_allowlist(struct cli *c, struct config *cfg)
+{
+	struct approvals a;
+	char *path = state_path(cfg, "exec-approvals.json");
+	int status = 0;
+
+	if (c->action == NULL)
+		usage_error("allowlist: ls, add or rm?");
+	if (strcmp(c->action, "ls") == 0) {
+		if (c->nwords > 0)
+			usage_error("allowlist ls takes no arguments");
+		if (approvals_load(&a, path) < 0)
+			errx(1, "%s", claw_error());
+		status = allowlist_ls(c, &a);
+		approvals_free(&a);
+	} else if (strcmp(c->action, "add") == 0 && c->bind) {
+		if (c->nwords == 0)
+			usage_error("allowlist add --bind: COMMAND is missing");
+		status = allowlist_bind(c, cfg);
+	} else if (strcmp(c->action, "add") == 0 || strcmp(c->action, "rm") == 0) {
+		if (c->nwords != 1)
+			usage_error("allowlist %s: exactly one PATTERN%s", c->action,
+			            c->action[0] == 'r' ? " or ID" : "");
+		status = c->action[0] == 'a' ? allowlist_add(c, path) : allowlist_rm(c, path);
+	} else {
+		usage_error("allowlist: unknown action \"%s\" (ls, add or rm)", c->action);
+	}
+	free(path);
+	return status;
+}
+
+/* ---- main ---- */
+
+static void positional(struct cli *c, char *word, int argc)
+{
+	if (c->sub == NULL) {
+		if (strcmp(word, "check") != 0 && strcmp(word, "allowlist") != 0)
+			usage_error("unknown subcommand \"%s\"", word);
+		c->sub = word;
+	} else if (strcmp(c->sub, "allowlist") == 0 && c->action == NULL) {
+		c->action = word;
+	} else {
+		if (c->words == NULL)
+			c->words = xcalloc((size_t)argc, sizeof(*c->words));
+		c->words[c->nwords++] = word;
+	}
+}
+
+static void parse_args(int argc, char **argv, struct cli *c)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+		if (opts_common(ch, optarg, &c->co))
+			continue;
+		switch (ch) {
+		case 1:
+			positional(c, optarg, argc);
+			break;
+		case OPT_AGENT:
+			c->agent = optarg;
+			break;
+		case OPT_CWD:
+			c->cwd = optarg;
+			break;
+		case OPT_ARG_PATTERN:
+			c->arg_pattern = optarg;
+			break;
+		case OPT_BIND:
+			c->bind = true;
+			break;
+		default:
+			usage_error("unexpected option");
+		}
+	}
+	for (; optind < argc; optind++)
+		positional(c, argv[optind], argc);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	struct config cfg;
+	int status;
+
+	opts_usage = usage;
+	parse_args(argc, argv, &c);
+	if (c.sub == NULL && (c.agent || c.cwd || c.arg_pattern || c.bind))
+		usage_error("these options need a subcommand (check or allowlist)");
+	if (config_load(&cfg, &c.co) < 0)
+		errx(2, "%s", claw_error());
+	if (c.sub == NULL)
+		status = run_filter(&c, &cfg);
+	else if (strcmp(c.sub, "check") == 0)
+		status = run_check(&c, &cfg);
+	else
+		status = run_allowlist(&c, &cfg);
+	config_free(&cfg);
+	free(c.words);
+	return status;
+}

@@ -1,0 +1,30 @@
+/*
+ * risk.h: arguments that turn an allow-listed program into something else.
+ *
+ * Two tables. OpenClaw 2026.9.6's inline-eval table (catalog, section 3.6):
+ * interpreters given code on the command line (`python3 -c`, `node -e`,
+ * `awk '{...}'`, `find -exec`), which ask when tools.exec.strictInlineEval is
+ * on. And claw's own: options that make a program run another program or
+ * write where it should not (`git -c core.pager=...`, `rg --pre`, `tar
+ * --to-command`, `sed 'w FILE'`), which always need a human, whatever the
+ * allow list says.
+ */
+#ifndef CLAW_RISK_H
+#define CLAW_RISK_H
+
+#include <stdbool.h>
+
+/* The inline-eval use in ARGV of the program called NAME (see exec_name()), or NULL. */
+const char *risk_inline_eval(const char *name, char *const *argv, int argc);
+
+/* Why ARGV needs a human although NAME is allow-listed, or NULL. */
+const char *risk_arguments(const char *name, char *const *argv, int argc);
+
+/*
+ * An interpreter: python, node, perl, ... (OpenClaw's INTERPRETER_LIKE list,
+ * versioned names such as python3.12 included). Never a safe bin; its first
+ * file operand is the script an approval is bound to.
+ */
+bool risk_interpreter(const char *name);
+
+#endif
