@@ -125,11 +125,13 @@ static bool have_sha_ni(void)
 }
 #endif
 
+bool sha256_portable_only;
+
 /* BLOCKS blocks of 64 bytes at P into H, with the CPU's SHA instructions when it has them. */
 static void compress_blocks(uint32_t h[8], const unsigned char *p, size_t blocks)
 {
 #if defined(__x86_64__)
-	if (have_sha_ni()) {
+	if (!sha256_portable_only && have_sha_ni()) {
 		compress_ni(h, p, blocks);
 		return;
 	}

@@ -2,6 +2,7 @@
 #ifndef CLAW_HASH_H
 #define CLAW_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SHA256_LEN 32
@@ -15,5 +16,9 @@ void sha256_hex2(const void *a, size_t alen, const void *b, size_t blen, char ou
 /* The digest of a file's contents; -1 with claw_error() when it cannot be read. */
 int sha256_file_hex(const char *path, char out[SHA256_HEX]);
 void hex_encode(const unsigned char *in, size_t n, char *out);
+
+/* For the differential fuzz target: use the portable code even where the CPU
+ * has SHA instructions, so both paths are checked against libcrypto. */
+extern bool sha256_portable_only;
 
 #endif
