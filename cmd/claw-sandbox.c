@@ -944,6 +944,47 @@ static void write_all(int fd, const char *s)
 	}
 }
 
+static const char *str_member(const cJSON *obj, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * An approval denial, segment by segment: which program was not allowed and
+ * why, and what would allow it. The person at the terminal should not need
+ * to read JSON to act on a refusal.
+ */
+static void report_approval(const cJSON *approval)
+{
+	const cJSON *seg, *segments = cJSON_GetObjectItemCaseSensitive(approval, "segments");
+	const char *fallback = str_member(approval, "askFallback");
+
+	if (strcmp(str_member(approval, "via") ? str_member(approval, "via") : "", "fallback") == 0)
+		fprintf(stderr, "  nobody could be asked, so askFallback=%s applied\n",
+			fallback ? fallback : "deny");
+	cJSON_ArrayForEach(seg, segments)
+	{
+		const char *path = str_member(seg, "path"), *why = str_member(seg, "why");
+		if (why == NULL)
+			continue;
+		fprintf(stderr, "  %s: %s\n", path ? path : "(not found)", why);
+		if (path != NULL && str_member(seg, "satisfiedBy") == NULL)
+			fprintf(stderr, "  to allow it: claw-approve allowlist add %s\n", path);
+	}
+}
+
+/* claw exec's words, not claw-sandbox's: the person ran claw. */
+static void report_denial(const cJSON *rec, const cJSON *deny)
+{
+	const char *by = str_member(deny, "by"), *why = str_member(deny, "reason");
+	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(rec, "approval");
+
+	fprintf(stderr, "claw: denied by %s: %s\n", by ? by : "claw", why ? why : "no reason given");
+	if (by != NULL && strcmp(by, "claw-approve") == 0 && cJSON_IsObject(approval))
+		report_approval(approval);
+}
+
 static int report_record(const cJSON *rec)
 {
 	const cJSON *deny = cJSON_GetObjectItemCaseSensitive(rec, "deny");
@@ -951,10 +992,7 @@ static int report_record(const cJSON *rec)
 	const cJSON *result = cJSON_GetObjectItemCaseSensitive(rec, "result");
 
 	if (cJSON_IsObject(deny)) {
-		const cJSON *by = cJSON_GetObjectItemCaseSensitive(deny, "by");
-		const cJSON *why = cJSON_GetObjectItemCaseSensitive(deny, "reason");
-		warnx("denied by %s: %s", cJSON_IsString(by) ? by->valuestring : "claw",
-		      cJSON_IsString(why) ? why->valuestring : "no reason given");
+		report_denial(rec, deny);
 		return cJSON_IsObject(error) ? 125 : 126;
 	}
 	if (!cJSON_IsObject(result)) {

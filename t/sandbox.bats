@@ -318,7 +318,7 @@ EOF
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", docker: { binds: ["/etc:/x"] } } } } }'
 	run claw exec --channel telegram --peer 7 -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 126
-	assert_output --partial 'claw-sandbox: denied by claw-sandbox: Sandbox security: bind mount "/etc:/x" targets blocked path "/etc"'
+	assert_output --partial 'claw: denied by claw-sandbox: Sandbox security: bind mount "/etc:/x" targets blocked path "/etc"'
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 
@@ -369,4 +369,17 @@ EOF
 	assert_line --regexp '^Max processes +16 +16 '
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox explain
 	assert_output --partial "rlimits (not root"
+}
+
+@test "claw exec says in claw's words what was refused and how to allow it" {
+	run claw exec -- ls -la
+	assert_failure 126
+	assert_output --partial "claw: denied by claw-approve: approval-timeout"
+	assert_output --partial "nobody could be asked, so askFallback=deny applied"
+	assert_output --partial "to allow it: claw-approve allowlist add $(command -v ls)"
+	run claw-approve allowlist add "$(command -v ls)"
+	assert_success
+	run claw exec -- ls -d /
+	assert_success
+	assert_output "/"
 }
