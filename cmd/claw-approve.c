@@ -486,7 +486,7 @@ static int add_entry(cJSON *root, void *arg)
 		if (same_pattern(e, ed->pattern, ed->arg_pattern))
 			return 0;
 	}
-	approvals_new_id(id);
+	uuid4(id);
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "id", id);
 	cJSON_AddStringToObject(e, "pattern", ed->pattern);

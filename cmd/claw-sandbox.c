@@ -962,7 +962,7 @@ static void report_approval(const cJSON *approval)
 
 	if (strcmp(str_member(approval, "via") ? str_member(approval, "via") : "", "fallback") == 0)
 		fprintf(stderr, "  nobody could be asked, so askFallback=%s applied\n",
-			fallback ? fallback : "deny");
+		        fallback ? fallback : "deny");
 	cJSON_ArrayForEach(seg, segments)
 	{
 		const char *path = str_member(seg, "path"), *why = str_member(seg, "why");
@@ -980,7 +980,8 @@ static void report_denial(const cJSON *rec, const cJSON *deny)
 	const char *by = str_member(deny, "by"), *why = str_member(deny, "reason");
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(rec, "approval");
 
-	fprintf(stderr, "claw: denied by %s: %s\n", by ? by : "claw", why ? why : "no reason given");
+	fprintf(stderr, "claw: denied by %s: %s\n", by ? by : "claw",
+	        why ? why : "no reason given");
 	if (by != NULL && strcmp(by, "claw-approve") == 0 && cJSON_IsObject(approval))
 		report_approval(approval);
 }

@@ -6,7 +6,6 @@
  * OpenClaw routes a message. One-shot, it prints a key or writes a request.
  */
 #include <err.h>
-#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,8 +376,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 	if (session_settings_load(&f.settings, cfg) < 0)
 		errx(2, "%s", claw_error());
 	f.cache = xcalloc(MEMBER_CACHE, sizeof(*f.cache));
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		errx(2, "cannot get random bytes for record ids");
+	random_bytes(rnd, sizeof(rnd));
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(f.id_prefix + 2 * i, 3, "%02x", rnd[i]);
 	int status = record_loop(&stage, &ro);
@@ -453,19 +451,6 @@ static void shell_quote(struct buf *b, const char *s)
 			buf_putc(b, *s);
 	}
 	buf_putc(b, '\'');
-}
-
-static void uuid4(char out[37])
-{
-	unsigned char r[16];
-
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		errx(125, "cannot get random bytes");
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
-	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-	         r[13], r[14], r[15]);
 }
 
 static void put_opt_member(struct buf *b, const char *name, const char *value, bool *first)

@@ -7,7 +7,6 @@
 #include <libgen.h>
 #include <math.h>
 #include <stddef.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -578,17 +577,4 @@ int approvals_update(const char *path, int (*fn)(cJSON *root, void *ctx), void *
 	unlock_file(lock);
 	buf_free(&b);
 	return rc < 0 ? -1 : 0;
-}
-
-void approvals_new_id(char out[37])
-{
-	unsigned char r[16];
-
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		errx(125, "cannot get random bytes");
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
-	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-	         r[13], r[14], r[15]);
 }

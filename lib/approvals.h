@@ -93,7 +93,4 @@ cJSON *approvals_list(cJSON *root, const char *agent_key);
 struct buf;
 void approvals_render(const cJSON *root, struct buf *out);
 
-/* A new entry id (UUID v4). */
-void approvals_new_id(char out[37]);
-
 #endif

@@ -195,7 +195,7 @@ static int entry_for(const struct approve_result *res, const struct seg_report *
 		return -1;
 	analyse_join_args(seg_argv(s), seg_argc(s), &args);
 	regex_literal(&re, args.p);
-	approvals_new_id(id);
+	uuid4(id);
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "id", id);
 	cJSON_AddStringToObject(e, "pattern", s->file.path);

@@ -4,7 +4,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,35 +462,6 @@ static bool same_version(const struct hash_slot *h, const struct stat *st)
 	       h->ctime.tv_sec == st->st_ctim.tv_sec && h->ctime.tv_nsec == st->st_ctim.tv_nsec;
 }
 
-static int hash_fd(int fd, const char *path, char hex[SHA256_HEX])
-{
-	unsigned char chunk[65536], d[EVP_MAX_MD_SIZE];
-	unsigned dlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int rc = 0;
-
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		errx(125, "out of memory");
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = claw_fail("%s: %s", path, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(ctx, chunk, (size_t)n);
-	}
-	if (rc == 0) {
-		EVP_DigestFinal_ex(ctx, d, &dlen);
-		hex_encode(d, SHA256_LEN, hex);
-	}
-	EVP_MD_CTX_free(ctx);
-	return rc;
-}
-
 int exec_sha256(const struct exec_file *f, char hex[SHA256_HEX])
 {
 	struct stat st;
@@ -510,7 +480,7 @@ int exec_sha256(const struct exec_file *f, char hex[SHA256_HEX])
 			return 0;
 		}
 	}
-	int rc = hash_fd(fd, f->path, hex);
+	int rc = sha256_fd_hex(fd, f->path, hex);
 	struct stat after;
 	/* Written to while being read: the digest is of no version at all. */
 	if (rc == 0 && (fstat(fd, &after) < 0 || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec ||

@@ -229,30 +229,34 @@ void sha256_hex2(const void *a, size_t alen, const void *b, size_t blen, char ou
 	hex_encode(d, SHA256_LEN, out);
 }
 
-int sha256_file_hex(const char *path, char out[SHA256_HEX])
+int sha256_fd_hex(int fd, const char *path, char out[SHA256_HEX])
 {
 	unsigned char d[SHA256_LEN], chunk[65536];
 	struct sha256_ctx c;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
-	if (fd < 0)
-		return claw_fail("%s: %s", path, strerror(errno));
 	begin(&c);
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return claw_fail("%s: %s", path, strerror(e));
-		}
+		if (n < 0)
+			return claw_fail("%s: %s", path, strerror(errno));
 		if (n == 0)
 			break;
 		update(&c, chunk, (size_t)n);
 	}
-	close(fd);
 	finish(&c, d);
 	hex_encode(d, SHA256_LEN, out);
 	return 0;
+}
+
+int sha256_file_hex(const char *path, char out[SHA256_HEX])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return claw_fail("%s: %s", path, strerror(errno));
+	int rc = sha256_fd_hex(fd, path, out);
+	close(fd);
+	return rc;
 }

@@ -15,6 +15,8 @@ void sha256_hex(const void *data, size_t len, char out[SHA256_HEX]);
 void sha256_hex2(const void *a, size_t alen, const void *b, size_t blen, char out[SHA256_HEX]);
 /* The digest of a file's contents; -1 with claw_error() when it cannot be read. */
 int sha256_file_hex(const char *path, char out[SHA256_HEX]);
+/* The same from an open descriptor, read to its end; PATH names it in errors. */
+int sha256_fd_hex(int fd, const char *path, char out[SHA256_HEX]);
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
 /* For the differential fuzz target: use the portable code even where the CPU

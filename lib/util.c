@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <err.h>
+#include <errno.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +179,35 @@ char *buf_steal(struct buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+/* getrandom(2), not libcrypto: the kernel's generator is what libcrypto seeds
+ * from, and loading libcrypto would cost a command a millisecond at start. */
+void random_bytes(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t got = getrandom(p, n, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			errx(125, "cannot get random bytes: %s", strerror(errno));
+		p += got;
+		n -= (size_t)got;
+	}
+}
+
+void uuid4(char out[37])
+{
+	unsigned char r[16];
+
+	random_bytes(r, sizeof(r));
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+	         r[13], r[14], r[15]);
 }
 
 bool str_has_prefix(const char *s, const char *prefix)

@@ -70,6 +70,12 @@ void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 char *buf_steal(struct buf *b);
 
+/* Bytes from the kernel's random generator (getrandom(2)); cannot fail
+ * short of the kernel refusing (exit 125). */
+void random_bytes(void *buf, size_t n);
+/* A random (version 4) UUID, lower-case, 36 characters and a NUL. */
+void uuid4(char out[37]);
+
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
 /* ASCII lower-casing in place; returns s. */
