@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "kernel.h"
 #include "envsan.h"
 #include "fsutil.h"
 #include "landlock.h"
@@ -41,6 +42,7 @@ static const char usage[] =
     "       claw-sandbox rm (--all | --session KEY | --agent A)\n"
     "       claw-sandbox prune [--json]\n"
     "       claw-sandbox report < records\n"
+    "       claw-sandbox features [--json]\n"
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input, runs each\n"
     "exec record that carries no \"deny\" (in the native sandbox when its session is\n"
@@ -56,6 +58,8 @@ static const char usage[] =
     "           prune.maxAgeDays\n"
     "  report   replay the outcome of finished records: their output on stdout and\n"
     "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
+    "  features what this kernel offers the native sandbox: user namespaces,\n"
+    "           seccomp, the Landlock ABI, cgroup namespaces (probed for real)\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -105,7 +109,8 @@ struct cli {
 
 static void parse_args(int argc, char **argv, struct cli *c)
 {
-	static const char *const subs[] = { "exec", "explain", "list", "rm", "prune", "report" };
+	static const char *const subs[] = { "exec",  "explain", "list",    "rm",
+		                            "prune", "report",  "features" };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
@@ -1043,6 +1048,36 @@ static int run_report(void)
 	return status;
 }
 
+/* features: the kernel probe, one "name value" line each, or --json. */
+static int run_features(const struct cli *c)
+{
+	struct kernel_features k;
+
+	kernel_probe(&k);
+	if (c->co.json) {
+		struct buf b = { 0 };
+		buf_printf(&b, "{\"userns\":%s,\"usernsWhy\":", k.userns ? "true" : "false");
+		buf_json_str(&b, k.userns_why);
+		buf_printf(&b,
+		           ",\"seccomp\":%s,\"seccompWhy\":", k.seccomp_filter ? "true" : "false");
+		buf_json_str(&b, k.seccomp_why);
+		buf_printf(&b, ",\"landlock\":%d,\"landlockWhy\":", k.landlock_abi);
+		buf_json_str(&b, k.landlock_why);
+		buf_printf(&b, ",\"cgroupns\":%s}", k.cgroupns ? "true" : "false");
+		puts(b.p);
+		buf_free(&b);
+		return 0;
+	}
+	printf("userns %s\n", k.userns ? "yes" : k.userns_why);
+	printf("seccomp %s\n", k.seccomp_filter ? "yes" : k.seccomp_why);
+	if (k.landlock_abi > 0)
+		printf("landlock %d\n", k.landlock_abi);
+	else
+		printf("landlock none (%s)\n", k.landlock_why);
+	printf("cgroupns %s\n", k.cgroupns ? "yes" : "no");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -1063,6 +1098,8 @@ int main(int argc, char **argv)
 		status = run_list(&c, &cfg);
 	else if (strcmp(c.sub, "rm") == 0)
 		status = run_rm(&c, &cfg);
+	else if (strcmp(c.sub, "features") == 0)
+		status = run_features(&c);
 	else if (strcmp(c.sub, "report") == 0)
 		status = run_report();
 	else

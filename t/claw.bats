@@ -96,3 +96,18 @@ load helper
 	# No command needs libcrypto any more (SHA-256 built in, ids from getrandom): linked or not.
 	assert_equal "$(jqr '[.checks[] | select(.name == "libcrypto")][0].status | IN("ok", "info")')" "true"
 }
+
+@test "claw doctor's kernel rows agree with claw-sandbox features" {
+	run claw-sandbox features --json
+	assert_success
+	abi=$(jqr .landlock)
+	[[ "$abi" =~ ^[0-9]+$ ]]
+	assert_equal "$(jqr '[has("userns"), has("seccomp"), has("cgroupns")] | all')" "true"
+	run claw doctor --json
+	landlock=$(jqr '.checks[] | select(.name == "landlock") | .status + " " + .detail')
+	if [ "$abi" -gt 0 ]; then
+		assert_equal "$landlock" "ok ABI $abi"
+	else
+		assert_equal "${landlock%% *}" "missing"
+	fi
+}
