@@ -1,6 +1,8 @@
 #!/bin/sh
-# t/demo.sh: the main job on the built-in default config, in a scratch state
-# dir (run by `make demo`). Never touches ~/.openclaw.
+# t/demo.sh: the main job on the built-in secure default, in a scratch state
+# dir (run by `make demo`). Requests from different senders go through the
+# whole pipeline with `claw run`; the decision log is verified and shown.
+# Never touches ~/.openclaw.
 set -eu
 : "${CLAW_BIN:?}"
 PATH="$CLAW_BIN:$PATH"
@@ -11,26 +13,47 @@ unset OPENCLAW_CONFIG_PATH
 
 say() { printf '\n== %s\n' "$*"; }
 
-say "no config file in $state: the built-in secure preset applies"
-say "three requests: the local operator, a stranger's Telegram DM, a Discord group"
+say "a new installation: no config file in $state, so the built-in secure preset applies"
+claw-sandbox explain | sed -n '1,12p'
+
+say "the operator allows one command on the host (allow-list entries match resolved paths)"
+claw-approve allowlist add "$(command -v ls)"
+
+say "five requests, as an agent runtime would write them (claw-session new builds them)"
 {
+	# The operator, on the main session: runs on the host, if allowed.
+	claw-session new -- ls -d /usr
 	claw-session new -- git status
-	claw-session new --channel telegram --chat direct --peer 12345 --sender 12345 -- cat /etc/passwd
-	claw-session new --channel discord --chat group --peer G-77 --sender 999 -- curl http://example.com
+	# A stranger's Telegram DM: its own session, in a sandbox, no network.
+	claw-session new --channel telegram --chat direct --peer 12345 --sender 12345 -- cat /etc/shadow
+	# A Discord group: sandboxed too; the network is not there.
+	claw-session new --channel discord --chat group --peer G-77 --sender 999 -- \
+		curl -sS --max-time 5 http://example.com
+	# The same group asks for the browser tool: the sandbox tool policy says no.
+	printf '%s\n' '{"origin":{"channel":"discord","chat":"group","peer":"G-77","sender":"999"},"tool":"browser","args":{"url":"http://example.com"}}'
 } >"$state/requests.jsonl"
-cat "$state/requests.jsonl"
+jq -c '{origin, tool, command: .args.command}' "$state/requests.jsonl"
 
-say "claw-session: who is asking, and is that session sandboxed?"
-claw-session <"$state/requests.jsonl" | tee "$state/sessions.jsonl"
+say "claw run: claw-session | claw-policy | claw-approve | claw-sandbox | claw-audit log"
+claw run <"$state/requests.jsonl" >"$state/decided.jsonl"
+jq -r '
+	def who: if .origin == null then "operator" else "\(.origin.channel) \(.origin.chat) \(.origin.peer)" end;
+	def what: if .tool == "exec" then .args.command else "tool \(.tool)" end;
+	def where: if .session.sandboxed then "sandbox" else "host" end;
+	def outcome:
+		if .deny then "REFUSED by \(.deny.by): \(.deny.reason | split("\n")[0])"
+		elif .result then "ran, exit \(.result.exit // .result.signal)" +
+			(if (.result.stderr // "") != "" then " (\(.result.stderr | rtrimstr("\n") | split("\n")[-1]))" else "" end)
+		else "allowed" end;
+	"\(who | .[0:22] | . + " " * (22 - length)) \(what | .[0:34] | . + " " * (34 - length)) \(where | . + " " * (8 - length)) \(outcome)"
+' "$state/decided.jsonl"
 
-say "in short"
-if command -v jq >/dev/null 2>&1; then
-	jq -r '"\(.args.command | .[0:24] | . + " " * (24 - length))  session \(.session.key)  " +
-		(if .session.sandboxed then "-> sandbox \(.session.slug)" else "-> host (main session)" end)' \
-		"$state/sessions.jsonl"
-fi
+say "why was git status refused? claw-approve check says, segment by segment"
+claw-approve check 'git status' || true
 
-say "the same stranger under OpenClaw's default dmScope \"main\" is still judged on its own"
-printf '{ session: { dmScope: "main" }, agents: { defaults: { sandbox: { mode: "non-main" } } } }\n' \
-	>"$state/openclaw.json"
-claw-session key --json --channel telegram --chat direct --peer 12345
+say "the decision log: hash-chained, every record, allowed or not"
+claw-audit verify
+claw-audit show
+
+say "and is this setup safe? claw-audit check (OpenClaw's security audit, plus claw's)"
+claw-audit check --preset secure | sed -n '1,3p'
