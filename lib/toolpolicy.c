@@ -411,14 +411,11 @@ static bool list_matches(const struct tp_list *l, const char *name, int idx)
 
 /* ---- built-in lists ---- */
 
-static struct tp_list builtin_list(struct tp_config *tc, unsigned flag, const char *key)
+static void builtin_list(struct tp_config *tc, struct tp_list *l, unsigned flag, const char *key)
 {
-	struct tp_list l = { 0 };
-
 	for (unsigned i = 0; i < catalog_ntools; i++)
 		if (catalog_tools[i].flags & flag)
-			list_push(tc, &l, new_item(tc, catalog_tools[i].name, key, true));
-	return l;
+			list_push(tc, l, new_item(tc, catalog_tools[i].name, key, true));
 }
 
 static void load_builtins(struct tp_config *tc)
@@ -439,14 +436,14 @@ static void load_builtins(struct tp_config *tc)
 		for (const char *const *x = prof->extra; *x; x++)
 			list_push(tc, l, new_item(tc, *x, NULL, true));
 	}
-	tc->sandbox_allow = builtin_list(tc, TOOL_SANDBOX_ALLOW, sb_allow);
-	tc->sandbox_deny = builtin_list(tc, TOOL_SANDBOX_DENY, sb_deny);
+	builtin_list(tc, &tc->sandbox_allow, TOOL_SANDBOX_ALLOW, sb_allow);
+	builtin_list(tc, &tc->sandbox_deny, TOOL_SANDBOX_DENY, sb_deny);
 	for (unsigned i = 0; i < catalog_nchannel_ids; i++)
 		list_push(tc, &tc->sandbox_deny,
 		          new_item(tc, catalog_channel_ids[i], sb_deny, true));
-	tc->owner_deny = builtin_list(tc, TOOL_OWNER_ONLY, "owner-only tools");
-	tc->sub_always = builtin_list(tc, TOOL_SUBAGENT_ALWAYS, "the subagent deny list");
-	tc->sub_leaf = builtin_list(tc, TOOL_SUBAGENT_LEAF, "the leaf subagent deny list");
+	builtin_list(tc, &tc->owner_deny, TOOL_OWNER_ONLY, "owner-only tools");
+	builtin_list(tc, &tc->sub_always, TOOL_SUBAGENT_ALWAYS, "the subagent deny list");
+	builtin_list(tc, &tc->sub_leaf, TOOL_SUBAGENT_LEAF, "the leaf subagent deny list");
 	tc->all_item = new_item(tc, "*", NULL, true);
 	tc->view_image_allow =
 	    new_item(tc, CATALOG_SANDBOX_IMPLIED, "the sandbox (added to every allow list)", true);
@@ -529,7 +526,12 @@ static int load_list(struct tp_config *tc, const cJSON *obj, const char *name, c
 	return 0;
 }
 
-enum { K_PROFILE = 1, K_STRICT = 2 };
+enum {
+	K_PROFILE = 1, /* may name a profile */
+	K_STRICT = 2,  /* nothing but the policy's keys */
+	K_UNION = 4,   /* allow and alsoAllow together are a union (channel groups: their
+	                  schemas are the channel plugins', which accept both) */
+};
 
 static int check_keys(struct tp_config *tc, const cJSON *node, const char *path, unsigned flags)
 {
@@ -594,8 +596,8 @@ static struct policycfg *load_policy(struct tp_config *tc, const cJSON *node, co
 		*rc = -1;
 		return NULL;
 	}
-	/* OpenClaw's schema refuses both in one scope: which one would win is a guess. */
-	if (pc->allow.raw_n > 0 && pc->also.raw_n > 0) {
+	/* OpenClaw's schema refuses both in one scope: what was meant is a guess. */
+	if (!(flags & K_UNION) && pc->allow.raw_n > 0 && pc->also.raw_n > 0) {
 		*rc = cfg_error(
 		    tc->cfg, pc->also.node,
 		    "%s cannot set both allow and alsoAllow (merge alsoAllow into allow, or "
@@ -712,6 +714,7 @@ static char *sender_key(const char *raw, enum sender_type *type)
 		goto done;
 	}
 	/* Untyped keys are OpenClaw's legacy form: an id, "@" dropped. */
+	*type = NSENDER_TYPES;
 	out = sender_norm(t, true);
 done:
 	free(t);
@@ -723,7 +726,7 @@ done:
 	return out;
 }
 
-static int load_bysender(struct tp_config *tc, const cJSON *node, const char *path,
+static int load_bysender(struct tp_config *tc, const cJSON *node, const char *path, unsigned flags,
                          struct bysender *bs)
 {
 	const cJSON *entry;
@@ -738,7 +741,7 @@ static int load_bysender(struct tp_config *tc, const cJSON *node, const char *pa
 	cJSON_ArrayForEach(entry, node)
 	{
 		char *where = xasprintf("%s.%s", path, entry->string);
-		struct policycfg *pc = load_policy(tc, entry, where, K_STRICT, &rc);
+		struct policycfg *pc = load_policy(tc, entry, where, K_STRICT | flags, &rc);
 		free(where);
 		if (rc < 0)
 			return -1;
@@ -755,6 +758,14 @@ static int load_bysender(struct tp_config *tc, const cJSON *node, const char *pa
 		char *key = sender_key(entry->string, &type);
 		if (key == NULL)
 			continue;
+		if (type == NSENDER_TYPES) {
+			cfg_warn(
+			    tc->cfg, entry,
+			    "toolsBySender key \"%s\" has no type prefix: it is matched as an id "
+			    "only (write id:, channel:, e164:, username: or name:)",
+			    entry->string);
+			type = S_ID;
+		}
 		bs->e[bs->n].type = type;
 		bs->e[bs->n].key = own_str(tc, key);
 		bs->e[bs->n].pc = pc;
@@ -840,7 +851,7 @@ static int load_scope(struct tp_config *tc, const cJSON *tools, const char *path
 	if (rc < 0 || load_providers(tc, tools, path, sc) < 0)
 		return -1;
 	where = xasprintf("%s.toolsBySender", path);
-	rc = load_bysender(tc, cJSON_GetObjectItemCaseSensitive(tools, "toolsBySender"), where,
+	rc = load_bysender(tc, cJSON_GetObjectItemCaseSensitive(tools, "toolsBySender"), where, 0,
 	                   &sc->bysender);
 	free(where);
 	if (rc < 0 || load_sub_policy(tc, tools, path, "sandbox", &sc->sandbox) < 0)
@@ -907,10 +918,10 @@ static int load_groups(struct tp_config *tc, const cJSON *node, const char *path
 		char *tools_path = xasprintf("%s.tools", where);
 		char *by_path = xasprintf("%s.toolsBySender", where);
 		gc->tools = load_policy(tc, cJSON_GetObjectItemCaseSensitive(g, "tools"),
-		                        tools_path, K_STRICT, &rc);
+		                        tools_path, K_STRICT | K_UNION, &rc);
 		if (rc == 0)
 			rc = load_bysender(tc, cJSON_GetObjectItemCaseSensitive(g, "toolsBySender"),
-			                   by_path, &gc->bysender);
+			                   by_path, K_UNION, &gc->bysender);
 		free(tools_path);
 		free(by_path);
 		free(where);
