@@ -108,20 +108,12 @@ static const char *const record_names[] = { "tool",  "session", "origin",
 	                                    "model", "agent",   "sessionKey" };
 enum { S_AGENT, S_SANDBOXED, S_POLICY_KEY, S_KEY, S_MODE };
 static const char *const session_names[] = { "agent", "sandboxed", "policyKey", "key", "mode" };
-enum {
-	O_CHANNEL,
-	O_ACCOUNT,
-	O_SENDER,
-	O_OWNER,
-	O_CHAT,
-	O_PEER,
-	O_GROUP,
-	O_THREAD,
-	O_GUILD,
-	O_TEAM
-};
-static const char *const origin_names[] = { "channel", "account", "sender", "owner", "chat",
-	                                    "peer",    "group",   "thread", "guild", "team" };
+/* What of origin policy reads, and what else claw-session would read. */
+enum { O_CHANNEL, O_ACCOUNT, O_SENDER, O_OWNER };
+static const char *const origin_names[] = { "channel", "account", "sender", "owner" };
+enum { OS_CHAT, OS_PEER, OS_GROUP, OS_THREAD, OS_GUILD, OS_TEAM };
+static const char *const origin_session_names[] = { "chat",   "peer",  "group",
+	                                            "thread", "guild", "team" };
 
 struct ids {
 	char account[32], sender[32], peer[32], group[32], thread[32], guild[32], team[32];
@@ -145,12 +137,9 @@ static int read_session(const cJSON *session, struct tp_request *rq)
 	return 0;
 }
 
-/* What of origin policy reads; the rest only when claw-session has not run. */
-static int read_origin(const cJSON *origin, struct tp_request *rq, struct session_request *srq,
-                       struct ids *ids)
+static int read_origin(const cJSON *origin, struct tp_request *rq, struct ids *ids)
 {
 	const cJSON *m[NELEM(origin_names)];
-	const char *chat = NULL;
 	int owner = 0;
 
 	rec_pick(origin, origin_names, m, NELEM(m));
@@ -159,24 +148,47 @@ static int read_origin(const cJSON *origin, struct tp_request *rq, struct sessio
 	           &rq->account) < 0 ||
 	    rec_id(m[O_SENDER], "origin.sender", ids->sender, sizeof(ids->sender), &rq->sender) <
 	        0 ||
-	    rec_bool(m[O_OWNER], "origin.owner", &owner) < 0 ||
-	    rec_str(m[O_CHAT], "origin.chat", &chat) < 0 ||
-	    rec_id(m[O_PEER], "origin.peer", ids->peer, sizeof(ids->peer), &srq->peer) < 0 ||
-	    rec_id(m[O_THREAD], "origin.thread", ids->thread, sizeof(ids->thread), &srq->thread) <
-	        0 ||
-	    rec_id(m[O_GUILD], "origin.guild", ids->guild, sizeof(ids->guild), &srq->guild) < 0 ||
-	    rec_id(m[O_TEAM], "origin.team", ids->team, sizeof(ids->team), &srq->team) < 0)
+	    rec_bool(m[O_OWNER], "origin.owner", &owner) < 0)
 		return -1;
 	rq->owner = owner;
+	return 0;
+}
+
+static int chat_kind(const char *chat, enum chat_kind *kind)
+{
+	if (chat == NULL || strcmp(chat, "direct") == 0 || strcmp(chat, "dm") == 0)
+		*kind = CHAT_DIRECT;
+	else if (strcmp(chat, "group") == 0)
+		*kind = CHAT_GROUP;
+	else if (strcmp(chat, "channel") == 0)
+		*kind = CHAT_CHANNEL;
+	else
+		return claw_fail("origin: unknown chat kind \"%s\" (expected direct, dm, group or "
+		                 "channel)",
+		                 chat);
+	return 0;
+}
+
+/* The rest of origin, as claw-session reads it, when it has not run. */
+static int read_origin_session(const cJSON *origin, const struct tp_request *rq,
+                               struct session_request *srq, struct ids *ids)
+{
+	const cJSON *m[NELEM(origin_session_names)];
+	const char *chat = NULL;
+
+	rec_pick(origin, origin_session_names, m, NELEM(m));
+	if (rec_str(m[OS_CHAT], "origin.chat", &chat) < 0 || chat_kind(chat, &srq->chat) < 0 ||
+	    rec_id(m[OS_PEER], "origin.peer", ids->peer, sizeof(ids->peer), &srq->peer) < 0 ||
+	    rec_id(m[OS_THREAD], "origin.thread", ids->thread, sizeof(ids->thread), &srq->thread) <
+	        0 ||
+	    rec_id(m[OS_GUILD], "origin.guild", ids->guild, sizeof(ids->guild), &srq->guild) < 0 ||
+	    rec_id(m[OS_TEAM], "origin.team", ids->team, sizeof(ids->team), &srq->team) < 0)
+		return -1;
 	srq->has_origin = true;
 	srq->channel = rq->channel;
 	srq->account = rq->account;
-	srq->chat = chat == NULL || strcmp(chat, "direct") == 0 || strcmp(chat, "dm") == 0
-	                ? CHAT_DIRECT
-	            : strcmp(chat, "channel") == 0 ? CHAT_CHANNEL
-	                                           : CHAT_GROUP;
 	if (srq->peer == NULL && srq->chat != CHAT_DIRECT &&
-	    rec_id(m[O_GROUP], "origin.group", ids->group, sizeof(ids->group), &srq->peer) < 0)
+	    rec_id(m[OS_GROUP], "origin.group", ids->group, sizeof(ids->group), &srq->peer) < 0)
 		return -1;
 	return 0;
 }
@@ -216,13 +228,15 @@ static int read_request(struct filter *f, struct record *rec, const cJSON *const
 	if (rec_obj(m[R_SESSION], "session", &session) < 0 ||
 	    rec_obj(m[R_ORIGIN], "origin", &origin) < 0 || rec_obj(m[R_MODEL], "model", &model) < 0)
 		return -1;
-	if (origin != NULL && read_origin(origin, rq, &srq, &ids) < 0)
+	if (origin != NULL && read_origin(origin, rq, &ids) < 0)
 		return -1;
 	if (model != NULL && (rec_get_str(model, "provider", &rq->provider) < 0 ||
 	                      rec_get_str(model, "id", &rq->model) < 0))
 		return claw_fail("model: %s", claw_error());
 	if (session != NULL)
 		return read_session(session, rq);
+	if (origin != NULL && read_origin_session(origin, rq, &srq, &ids) < 0)
+		return -1;
 	int rc = compute_session(f, m, &srq, rq);
 	if (rc > 0) {
 		record_deny(rec, claw_error());

@@ -1447,32 +1447,60 @@ static int find_agent(struct tp_config *tc, const char *id)
 }
 
 /* OpenClaw's resolveProviderToolPolicy: "provider/model" first, then "provider". */
+static void put_token(struct buf *b, const char *s)
+{
+	const char *e;
+
+	while (is_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_space(e[-1]))
+		e--;
+	buf_reserve(b, (size_t)(e - s));
+	size_t n = (size_t)(e - s);
+	for (char *o = b->p + b->len; s < e; s++)
+		*o++ = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static int find_provider_key(const struct scope *sc, const char *key)
+{
+	for (unsigned i = 0; i < sc->nprov; i++)
+		if (strcmp(sc->prov[i].key, key) == 0)
+			return sc->prov[i].pc->id;
+	return -1;
+}
+
+/* OpenClaw's resolveProviderToolPolicy: "provider/model" first, then
+ * "provider". Built in B: no allocation per record. */
 static int match_provider(const struct scope *sc, const struct tp_request *rq, struct buf *b)
 {
+	int found;
+
 	if (sc == NULL || sc->nprov == 0 || rq->provider == NULL)
 		return -1;
-	char *prov = provider_key(rq->provider);
-	int found = -1;
-	if (prov[0] != '\0') {
-		for (int pass = 0; pass < 2 && found < 0; pass++) {
-			buf_reset(b);
-			buf_puts(b, prov);
-			if (pass == 0) {
-				char *model = rq->model ? str_trim_dup(rq->model) : xstrdup("");
-				if (model[0] == '\0') {
-					free(model);
-					continue;
-				}
-				buf_printf(b, "/%s", str_lower(model));
-				free(model);
-			}
-			for (unsigned i = 0; i < sc->nprov && found < 0; i++)
-				if (strcmp(sc->prov[i].key, b->p) == 0)
-					found = sc->prov[i].pc->id;
-		}
+	buf_reset(b);
+	put_token(b, rq->provider);
+	if (b->len == 0 || b->p == NULL)
+		return -1;
+	if (strchr(b->p, '/') != NULL) {
+		/* A provider spelt "a / b": normalised as a key would be. */
+		char *k = provider_key(b->p);
+		buf_reset(b);
+		buf_puts(b, k);
+		free(k);
 	}
-	free(prov);
-	return found;
+	size_t plen = b->len;
+	if (rq->model != NULL) {
+		buf_putc(b, '/');
+		put_token(b, rq->model);
+		if (b->len > plen + 1 && (found = find_provider_key(sc, b->p)) >= 0)
+			return found;
+		b->len = plen;
+		b->p[plen] = '\0';
+	}
+	return find_provider_key(sc, b->p);
 }
 
 /*
@@ -1586,13 +1614,18 @@ static int match_group(struct tp_config *tc, const struct tp_request *rq)
 static int match_sender(struct tp_config *tc, const struct scope *as, const struct tp_request *rq)
 {
 	const struct policycfg *pc = NULL;
-	char *channel = rq->channel ? str_lower(str_trim_dup(rq->channel)) : NULL;
+	struct buf *channel = &tc->scratch;
 
+	if ((as == NULL || !as->bysender.present) && !tc->global.bysender.present)
+		return -1;
+	buf_reset(channel);
+	buf_reserve(channel, 0);
+	if (rq->channel != NULL)
+		put_token(channel, rq->channel);
 	if (as != NULL)
-		pc = match_bysender(&as->bysender, rq->sender, channel);
+		pc = match_bysender(&as->bysender, rq->sender, channel->p);
 	if (pc == NULL)
-		pc = match_bysender(&tc->global.bysender, rq->sender, channel);
-	free(channel);
+		pc = match_bysender(&tc->global.bysender, rq->sender, channel->p);
 	return pc ? pc->id : -1;
 }
 
