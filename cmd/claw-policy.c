@@ -217,6 +217,18 @@ static int compute_session(struct filter *f, const cJSON *const *m, struct sessi
 	return 0;
 }
 
+static int read_model(const cJSON *model, struct tp_request *rq)
+{
+	static const char *const names[] = { "provider", "id" };
+	const cJSON *m[NELEM(names)];
+
+	rec_pick(model, names, m, NELEM(m));
+	return rec_str(m[0], "model.provider", &rq->provider) < 0 ||
+	               rec_str(m[1], "model.id", &rq->model) < 0
+	           ? -1
+	           : 0;
+}
+
 static int read_request(struct filter *f, struct record *rec, const cJSON *const *m,
                         struct tp_request *rq)
 {
@@ -230,9 +242,8 @@ static int read_request(struct filter *f, struct record *rec, const cJSON *const
 		return -1;
 	if (origin != NULL && read_origin(origin, rq, &ids) < 0)
 		return -1;
-	if (model != NULL && (rec_get_str(model, "provider", &rq->provider) < 0 ||
-	                      rec_get_str(model, "id", &rq->model) < 0))
-		return claw_fail("model: %s", claw_error());
+	if (model != NULL && read_model(model, rq) < 0)
+		return -1;
 	if (session != NULL)
 		return read_session(session, rq);
 	if (origin != NULL && read_origin_session(origin, rq, &srq, &ids) < 0)

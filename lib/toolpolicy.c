@@ -46,51 +46,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* OpenClaw's normalizeToolPolicyName: trimmed, lower-cased, aliased. */
-static void normalize_into(const char *s, struct buf *out)
-{
-	const char *e;
-
-	buf_reset(out);
-	buf_reserve(out, 0);
-	while (is_space(*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && is_space(e[-1]))
-		e--;
-	buf_put(out, s, (size_t)(e - s));
-	str_lower(out->p);
-	const char *alias = catalog_alias_of(out->p);
-	if (alias != out->p) {
-		buf_reset(out);
-		buf_puts(out, alias);
-	}
-}
-
-/* '*' matches any run of characters; everything else is literal. */
-static bool glob_match(const char *pat, const char *s)
-{
-	const char *star = NULL, *resume = NULL;
-
-	while (*s) {
-		if (*pat == '*') {
-			star = pat++;
-			resume = s;
-		} else if (*pat == *s) {
-			pat++;
-			s++;
-		} else if (star) {
-			pat = star + 1;
-			s = ++resume;
-		} else {
-			return false;
-		}
-	}
-	while (*pat == '*')
-		pat++;
-	return *pat == '\0';
-}
-
 /* The catalog by name: a small open-addressed table, built once. */
 #define NAME_SLOTS 256
 static struct {
@@ -131,13 +86,62 @@ static int find_tool(const char *name)
 	return -1;
 }
 
+/* OpenClaw's normalizeToolPolicyName into OUT: trimmed, lower-cased, aliased.
+ * Returns the catalog index of the name, or -1. */
+static int normalize_into(const char *s, struct buf *out)
+{
+	const char *e;
+
+	buf_reset(out);
+	buf_reserve(out, 0);
+	while (is_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_space(e[-1]))
+		e--;
+	buf_put(out, s, (size_t)(e - s));
+	str_lower(out->p);
+	int idx = find_tool(out->p);
+	if (idx >= 0)
+		return idx; /* a core tool's name is nobody's alias */
+	const char *alias = catalog_alias_of(out->p);
+	if (alias == out->p)
+		return -1;
+	buf_reset(out);
+	buf_puts(out, alias);
+	return find_tool(out->p);
+}
+
+/* '*' matches any run of characters; everything else is literal. */
+static bool glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+		} else if (*pat == *s) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
 int tp_normalize(const char *name, char *out, size_t size)
 {
 	struct buf b = { 0 };
+	int idx = normalize_into(name, &b);
 
-	normalize_into(name, &b);
 	snprintf(out, size, "%s", b.p);
-	int idx = find_tool(b.p);
 	buf_free(&b);
 	return idx;
 }
@@ -1354,8 +1358,7 @@ void tp_decide(const struct tp_context *cx, const char *tool, struct tp_verdict 
 {
 	struct buf *b = &cx->tc->scratch2;
 
-	normalize_into(tool, b);
-	int idx = find_tool(b->p);
+	int idx = normalize_into(tool, b);
 	if (idx >= 0)
 		*v = cx->v[idx];
 	else
@@ -1446,7 +1449,7 @@ static int find_agent(struct tp_config *tc, const char *id)
 	return -1;
 }
 
-/* OpenClaw's resolveProviderToolPolicy: "provider/model" first, then "provider". */
+/* S trimmed and lower-cased, appended to B. */
 static void put_token(struct buf *b, const char *s)
 {
 	const char *e;
@@ -1456,34 +1459,37 @@ static void put_token(struct buf *b, const char *s)
 	e = s + strlen(s);
 	while (e > s && is_space(e[-1]))
 		e--;
-	buf_reserve(b, (size_t)(e - s));
 	size_t n = (size_t)(e - s);
+	buf_reserve(b, n);
 	for (char *o = b->p + b->len; s < e; s++)
 		*o++ = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
 	b->len += n;
 	b->p[b->len] = '\0';
 }
 
-static int find_provider_key(const struct scope *sc, const char *key)
+static int provider_id(const struct scope *sc, const char *key)
 {
-	for (unsigned i = 0; i < sc->nprov; i++)
+	for (unsigned i = 0; sc != NULL && i < sc->nprov; i++)
 		if (strcmp(sc->prov[i].key, key) == 0)
 			return sc->prov[i].pc->id;
 	return -1;
 }
 
-/* OpenClaw's resolveProviderToolPolicy: "provider/model" first, then
- * "provider". Built in B: no allocation per record. */
-static int match_provider(const struct scope *sc, const struct tp_request *rq, struct buf *b)
+/*
+ * OpenClaw's resolveProviderToolPolicy for the global and the agent's
+ * byProvider: "provider/model" first, then "provider", each scope on its own.
+ * Built in B, so no allocation per record.
+ */
+static void match_providers(const struct scope *g, const struct scope *a,
+                            const struct tp_request *rq, struct buf *b, int *gid, int *aid)
 {
-	int found;
-
-	if (sc == NULL || sc->nprov == 0 || rq->provider == NULL)
-		return -1;
+	*gid = *aid = -1;
+	if (rq->provider == NULL || ((g == NULL || g->nprov == 0) && (a == NULL || a->nprov == 0)))
+		return;
 	buf_reset(b);
 	put_token(b, rq->provider);
 	if (b->len == 0 || b->p == NULL)
-		return -1;
+		return;
 	if (strchr(b->p, '/') != NULL) {
 		/* A provider spelt "a / b": normalised as a key would be. */
 		char *k = provider_key(b->p);
@@ -1495,12 +1501,16 @@ static int match_provider(const struct scope *sc, const struct tp_request *rq, s
 	if (rq->model != NULL) {
 		buf_putc(b, '/');
 		put_token(b, rq->model);
-		if (b->len > plen + 1 && (found = find_provider_key(sc, b->p)) >= 0)
-			return found;
-		b->len = plen;
+		if (b->len > plen + 1) {
+			*gid = provider_id(g, b->p);
+			*aid = provider_id(a, b->p);
+		}
 		b->p[plen] = '\0';
 	}
-	return find_provider_key(sc, b->p);
+	if (*gid < 0)
+		*gid = provider_id(g, b->p);
+	if (*aid < 0)
+		*aid = provider_id(a, b->p);
 }
 
 /*
@@ -1690,8 +1700,7 @@ struct tp_context *tp_context_of(struct tp_config *tc, const struct tp_request *
 	const struct scope *as = ai >= 0              ? &tc->agents[ai].scope
 	                         : tc->has_agent_list ? NULL
 	                                              : &tc->defaults;
-	k.gprov = match_provider(&tc->global, rq, &tc->scratch);
-	k.aprov = match_provider(as, rq, &tc->scratch);
+	match_providers(&tc->global, as, rq, &tc->scratch, &k.gprov, &k.aprov);
 	k.group = match_group(tc, rq);
 	k.sender = match_sender(tc, as, rq);
 	k.mode = mode_id(rq->mode);
@@ -1925,8 +1934,7 @@ void tp_member(struct tp_context *cx, const char *tool, const char **policy_json
 	struct tp_verdict v;
 	size_t doff;
 
-	normalize_into(tool, name);
-	int idx = find_tool(name->p);
+	int idx = normalize_into(tool, name);
 	if (idx < 0) {
 		/* Not a core tool: judged by the patterns each time, and not
 		 * cached (the names are the caller's and unbounded). */
