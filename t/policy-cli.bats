@@ -173,7 +173,7 @@ config_error() {
 	assert_failure 1
 	[[ "$output" == *'member \"session.sandboxed\" must be true or false'* ]]
 	[[ "$output" == *'member \"origin.owner\" must be true or false'* ]]
-	[[ "$output" == *'model: member \"provider\" must be a string'* ]]
+	[[ "$output" == *'member \"model.provider\" must be a string'* ]]
 }
 
 @test "without claw-session, claw-policy computes the session itself" {
