@@ -25,6 +25,7 @@ static const char usage[] =
     "usage: claw-policy [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"
     "       claw-policy explain [REQUEST OPTIONS] [--json] TOOL\n"
     "       claw-policy tools [REQUEST OPTIONS] [--json]\n"
+    "       claw-policy catalog [--json]\n"
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input and writes\n"
     "them with a \"policy\" member added, and \"deny\" when tool policy removes the tool:\n"
@@ -33,6 +34,7 @@ static const char usage[] =
     "  explain  every layer in OpenClaw's order, its verdict and config key, and\n"
     "           a fix for a denial\n"
     "  tools    the tools that survive, by group\n"
+    "  catalog  OpenClaw's tool catalog as claw knows it\n"
     "\n"
     "Request options (explain, tools):\n"
     "  --agent A          the agent (default: the default agent)\n"
@@ -666,10 +668,12 @@ static void tools_text(const struct oneshot *o, const struct tp_context *cx, con
 	buf_printf(b, "%u of %u core tools (%s) for ", allowed, catalog_ntools, catalog_version);
 	describe_request(o, cx, b);
 	buf_puts(b, "\n\n");
-	/* group:openclaw overlaps the others: the section groups cover every tool. */
-	for (unsigned g = 0; g + 1 < catalog_ngroups; g++) {
+	/* The section groups cover every tool once; group:openclaw spans them. */
+	for (unsigned g = 0; g < catalog_ngroups; g++) {
 		struct toolset members;
 		unsigned n = 0;
+		if (!catalog_groups[g].section)
+			continue;
 		catalog_group_members(g, &members);
 		buf_printf(b, "%-17s", catalog_groups[g].name);
 		for (unsigned i = 0; i < catalog_ntools; i++) {
@@ -713,6 +717,132 @@ static int run_tools(struct cli *c, struct tp_config *tc, const struct config *c
 	fputs(b.p, stdout);
 	buf_free(&b);
 	oneshot_free(&o);
+	return 0;
+}
+
+/* ---- catalog ---- */
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} flag_names[] = {
+	{ TOOL_OWNER_ONLY, "owner-only" },
+	{ TOOL_SANDBOX_ALLOW, "sandbox-allow" },
+	{ TOOL_SANDBOX_DENY, "sandbox-deny" },
+	{ TOOL_SUBAGENT_ALWAYS, "subagent-deny" },
+	{ TOOL_SUBAGENT_LEAF, "leaf-subagent-deny" },
+	{ TOOL_GATED, "gated" },
+};
+
+static void put_profiles(const struct catalog_tool *t, struct buf *b, bool json)
+{
+	bool first = true;
+
+	for (unsigned p = 0; p < catalog_nprofiles; p++) {
+		if (catalog_profiles[p].bit != 0 && !(t->profiles & catalog_profiles[p].bit))
+			continue;
+		buf_puts(b, first ? "" : json ? "," : " ");
+		if (json)
+			buf_json_str(b, catalog_profiles[p].name);
+		else
+			buf_puts(b, catalog_profiles[p].name);
+		first = false;
+	}
+}
+
+static void put_flags(const struct catalog_tool *t, struct buf *b, bool json)
+{
+	bool first = true;
+
+	for (size_t f = 0; f < NELEM(flag_names); f++) {
+		if (!(t->flags & flag_names[f].flag))
+			continue;
+		buf_puts(b, first ? "" : json ? "," : " ");
+		if (json)
+			buf_json_str(b, flag_names[f].name);
+		else
+			buf_puts(b, flag_names[f].name);
+		first = false;
+	}
+	if (!json && first)
+		buf_putc(b, '-');
+}
+
+static void catalog_json(struct buf *b)
+{
+	buf_puts(b, "{\"version\":");
+	buf_json_str(b, catalog_version);
+	buf_puts(b, ",\"tools\":[");
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		const struct catalog_tool *t = &catalog_tools[i];
+		buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+		buf_json_str(b, t->name);
+		buf_puts(b, ",\"group\":");
+		buf_json_str(b, t->group);
+		buf_puts(b, ",\"profiles\":[");
+		put_profiles(t, b, true);
+		buf_puts(b, "],\"flags\":[");
+		put_flags(t, b, true);
+		buf_printf(b, "],\"openclawGroup\":%s,\"why\":",
+		           t->flags & TOOL_NOT_OPENCLAW ? "false" : "true");
+		buf_json_str(b, t->why);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\"aliases\":{");
+	for (unsigned i = 0; i < catalog_naliases; i++) {
+		buf_puts(b, i ? "," : "");
+		buf_json_str(b, catalog_aliases[i].from);
+		buf_putc(b, ':');
+		buf_json_str(b, catalog_aliases[i].to[0]);
+	}
+	buf_puts(b, "},\"channelIds\":[");
+	for (unsigned i = 0; i < catalog_nchannel_ids; i++) {
+		buf_puts(b, i ? "," : "");
+		buf_json_str(b, catalog_channel_ids[i]);
+	}
+	buf_puts(b, "]}\n");
+}
+
+static void catalog_text(struct buf *b)
+{
+	buf_printf(b, "%u core tools of %s\n\n", catalog_ntools, catalog_version);
+	buf_printf(b, "%-22s %-16s %-26s %s\n", "tool", "group", "profiles", "lists");
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		const struct catalog_tool *t = &catalog_tools[i];
+		struct buf p = { 0 }, f = { 0 };
+		put_profiles(t, &p, false);
+		put_flags(t, &f, false);
+		buf_printf(b, "%-22s %-16s %-26s %s\n", t->name, t->group, p.p, f.p);
+		buf_free(&p);
+		buf_free(&f);
+	}
+	buf_puts(b, "\naliases:");
+	for (unsigned i = 0; i < catalog_naliases; i++)
+		buf_printf(b, " %s=%s", catalog_aliases[i].from, catalog_aliases[i].to[0]);
+	buf_puts(b, "\nin policy lists:");
+	for (unsigned i = 0; i < catalog_nlist_renames; i++) {
+		buf_printf(b, " %s=", catalog_list_renames[i].from);
+		for (const char *const *to = catalog_list_renames[i].to; *to; to++)
+			buf_printf(b, "%s%s", to == catalog_list_renames[i].to ? "" : "+", *to);
+	}
+	buf_puts(b, "\nchannel ids (sandbox-deny):");
+	for (unsigned i = 0; i < catalog_nchannel_ids; i++)
+		buf_printf(b, " %s", catalog_channel_ids[i]);
+	buf_puts(b, "\n");
+}
+
+static int run_catalog(struct cli *c)
+{
+	struct buf b = { 0 };
+
+	if (c->tool != NULL)
+		usage_error("catalog: unexpected argument \"%s\"", c->tool);
+	if (c->co.json)
+		catalog_json(&b);
+	else
+		catalog_text(&b);
+	fputs(b.p, stdout);
+	buf_free(&b);
 	return 0;
 }
 
@@ -770,7 +900,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			set_arg(c, ch, optarg);
 		} else if (c->sub == NULL) {
 			c->sub = optarg;
-			if (strcmp(c->sub, "explain") != 0 && strcmp(c->sub, "tools") != 0)
+			if (strcmp(c->sub, "explain") != 0 && strcmp(c->sub, "tools") != 0 &&
+			    strcmp(c->sub, "catalog") != 0)
 				usage_error("unknown subcommand \"%s\"", c->sub);
 		} else if (c->tool == NULL) {
 			c->tool = optarg;
@@ -804,6 +935,8 @@ int main(int argc, char **argv)
 	int status;
 	if (c.sub == NULL)
 		status = run_filter(&c, tc, &cfg);
+	else if (strcmp(c.sub, "catalog") == 0)
+		status = run_catalog(&c);
 	else if (strcmp(c.sub, "explain") == 0)
 		status = run_explain(&c, tc, &cfg);
 	else

@@ -22,6 +22,14 @@
 
 const char catalog_version[] = "openclaw 2026.9.6";
 
+/* resolveSandboxToolPolicyForAgent: view_image joins every non-empty allow list. */
+const char catalog_sandbox_implied[] = "view_image";
+/* createToolPolicyMatcher (writeAllowsApplyPatch): an allow list that matches
+ * write lets apply_patch through (it was exec in older releases). */
+const char catalog_apply_patch_via[] = "write";
+/* resolveStoredSubagentCapabilities: agents.defaults.subagents.maxSpawnDepth ?? 5. */
+const int catalog_max_spawn_depth = 5;
+
 #define C  PROFILE_CODING
 #define M  PROFILE_MESSAGING
 #define MI PROFILE_MINIMAL
@@ -48,7 +56,7 @@ const struct catalog_tool catalog_tools[] = {
 	{ "write", "group:fs", C, SB_OK | NOT_OC, "writes files" },
 	{ "edit", "group:fs", C, SB_OK | NOT_OC, "edits files" },
 	{ "apply_patch", "group:fs", C, SB_OK | NOT_OC,
-	  "writes files through a patch; an allow list that allows exec allows it too" },
+	  "writes files through a patch; an allow list that allows write allows it too" },
 	/* group:runtime: running code */
 	{ "exec", "group:runtime", C, SB_OK | NOT_OC, "runs shell commands" },
 	{ "process", "group:runtime", C, SB_OK | NOT_OC, "manages background processes" },
@@ -145,18 +153,18 @@ _Static_assert(NELEM(catalog_tools) <= (size_t)TOOLSET_WORDS * 64, "grow TOOLSET
 /* The 12 groups of CORE_TOOL_GROUPS. Members come from the rows above:
  * a section group holds its section, group:openclaw every tool not NOT_OC. */
 const struct catalog_group catalog_groups[] = {
-	{ "group:fs", "the workspace's files" },
-	{ "group:runtime", "running commands and code" },
-	{ "group:web", "the web" },
-	{ "group:memory", "long-term memory" },
-	{ "group:sessions", "sessions, conversations and subagents" },
-	{ "group:ui", "browser, screen and canvas" },
-	{ "group:messaging", "chat messages" },
-	{ "group:automation", "scheduled jobs and the gateway's control plane" },
-	{ "group:nodes", "other devices" },
-	{ "group:agents", "agents, goals and the user" },
-	{ "group:media", "images, sound, video, PDFs" },
-	{ "group:openclaw", "every core tool but files, exec, process and canvas" },
+	{ "group:fs", true, "the workspace's files" },
+	{ "group:runtime", true, "running commands and code" },
+	{ "group:web", true, "the web" },
+	{ "group:memory", true, "long-term memory" },
+	{ "group:sessions", true, "sessions, conversations and subagents" },
+	{ "group:ui", true, "browser, screen and canvas" },
+	{ "group:messaging", true, "chat messages" },
+	{ "group:automation", true, "scheduled jobs and the gateway's control plane" },
+	{ "group:nodes", true, "other devices" },
+	{ "group:agents", true, "agents, goals and the user" },
+	{ "group:media", true, "images, sound, video, PDFs" },
+	{ "group:openclaw", false, "every core tool but files, exec, process and canvas" },
 };
 const unsigned catalog_ngroups = NELEM(catalog_groups);
 
@@ -238,12 +246,12 @@ int catalog_find_group(const char *name)
 void catalog_group_members(unsigned group, struct toolset *out)
 {
 	const char *name = catalog_groups[group].name;
-	bool openclaw = strcmp(name, "group:openclaw") == 0;
+	bool section = catalog_groups[group].section;
 
 	memset(out, 0, sizeof(*out));
 	for (unsigned i = 0; i < catalog_ntools; i++) {
 		const struct catalog_tool *t = &catalog_tools[i];
-		if (openclaw ? !(t->flags & TOOL_NOT_OPENCLAW) : strcmp(t->group, name) == 0)
+		if (section ? strcmp(t->group, name) == 0 : !(t->flags & TOOL_NOT_OPENCLAW))
 			toolset_add(out, i);
 	}
 }

@@ -38,6 +38,7 @@ struct catalog_tool {
 
 struct catalog_group {
 	const char *name;
+	bool section; /* one of the catalog's sections; else it spans them */
 	const char *why;
 };
 
@@ -75,11 +76,11 @@ extern const unsigned catalog_nknown_names;
 extern const char catalog_version[];
 
 /* The tool that the sandbox adds to every non-empty allow list it builds. */
-#define CATALOG_SANDBOX_IMPLIED "view_image"
-/* An allow list that allows this tool also allows apply_patch (OpenClaw). */
-#define CATALOG_APPLY_PATCH_VIA "exec"
+extern const char catalog_sandbox_implied[];
+/* apply_patch passes an allow list that allows this tool. */
+extern const char catalog_apply_patch_via[];
 /* A subagent this deep (or deeper) is a leaf, unless the config says otherwise. */
-#define CATALOG_MAX_SPAWN_DEPTH 5
+extern const int catalog_max_spawn_depth;
 
 /* Bits over the catalog, one per tool, in catalog order. */
 #define TOOLSET_WORDS 2

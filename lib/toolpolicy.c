@@ -273,7 +273,12 @@ struct tp_config {
 	/* OpenClaw's built-in lists, as items. */
 	struct tp_list profile_items[8];
 	struct tp_list sandbox_allow, sandbox_deny, owner_deny, sub_always, sub_leaf;
-	const struct tp_item *all_item, *view_image_allow, *view_image_deny;
+	const struct tp_item *all_item, *view_image_allow;
+	struct {
+		const char *from;
+		const struct tp_item *item;
+	} sb_expand[8]; /* sandbox deny lists: "image" also denies view_image */
+	unsigned nsb_expand;
 	/* Unknown names already warned about. */
 	char **warned;
 	unsigned nwarned;
@@ -450,9 +455,19 @@ static void load_builtins(struct tp_config *tc)
 	builtin_list(tc, &tc->sub_leaf, TOOL_SUBAGENT_LEAF, "the leaf subagent deny list");
 	tc->all_item = new_item(tc, "*", NULL, true);
 	tc->view_image_allow =
-	    new_item(tc, CATALOG_SANDBOX_IMPLIED, "the sandbox (added to every allow list)", true);
-	tc->view_image_deny =
-	    new_item(tc, CATALOG_SANDBOX_IMPLIED, "the sandbox (\"image\" is denied)", true);
+	    new_item(tc, catalog_sandbox_implied, "the sandbox (added to every allow list)", true);
+	for (unsigned i = 0; i < catalog_nsandbox_deny_expand; i++) {
+		const struct catalog_alias *x = &catalog_sandbox_deny_expand[i];
+		for (const char *const *to = x->to; *to && tc->nsb_expand < NELEM(tc->sb_expand);
+		     to++) {
+			if (strcmp(*to, x->from) == 0)
+				continue;
+			char *key =
+			    own_str(tc, xasprintf("the sandbox (\"%s\" is denied)", x->from));
+			tc->sb_expand[tc->nsb_expand].from = x->from;
+			tc->sb_expand[tc->nsb_expand++].item = new_item(tc, *to, key, true);
+		}
+	}
 }
 
 /* ---- loading ---- */
@@ -1001,13 +1016,13 @@ static int load_channels(struct tp_config *tc)
 static int load_spawn_depth(struct tp_config *tc)
 {
 	const cJSON *n = cfg_get(tc->cfg->root, "agents.defaults.subagents.maxSpawnDepth");
-	double d = CATALOG_MAX_SPAWN_DEPTH;
+	double d = catalog_max_spawn_depth;
 
 	if (cfg_num(tc->cfg, n, "agents.defaults.subagents.maxSpawnDepth", &d) < 0)
 		return -1;
 	/* OpenClaw floors it and keeps it at least 1. */
 	if (!isfinite(d))
-		d = CATALOG_MAX_SPAWN_DEPTH;
+		d = catalog_max_spawn_depth;
 	d = floor(d);
 	tc->max_spawn_depth = d < 1 ? 1 : d > 1000000 ? 1000000 : (int)d;
 	return 0;
@@ -1222,10 +1237,15 @@ static void build_sandbox(struct tp_context *cx)
 			rule_push(&r->deny, it);
 		}
 	}
-	if (list_matches(&r->deny, "image", -1) && !list_matches(&r->deny, "view_image", -1))
-		rule_push(&r->deny, tc->view_image_deny);
-	if (r->allow.n > 0 && !list_has_pattern(&r->deny, CATALOG_SANDBOX_IMPLIED) &&
-	    !list_has_pattern(&r->allow, CATALOG_SANDBOX_IMPLIED))
+	/* A deny list that matches an old name also denies what it became. */
+	for (unsigned i = 0; i < tc->nsb_expand; i++) {
+		const char *from = tc->sb_expand[i].from, *to = tc->sb_expand[i].item->text;
+		if (list_matches(&r->deny, from, find_tool(from)) &&
+		    !list_matches(&r->deny, to, find_tool(to)))
+			rule_push(&r->deny, tc->sb_expand[i].item);
+	}
+	if (r->allow.n > 0 && !list_has_pattern(&r->deny, catalog_sandbox_implied) &&
+	    !list_has_pattern(&r->allow, catalog_sandbox_implied))
 		rule_push(&r->allow, tc->view_image_allow);
 	r->has_allow = r->allow.n > 0;
 }
@@ -1316,9 +1336,9 @@ bool tp_layer_allows(const struct tp_rule *r, const char *name, int idx, struct 
 	/* OpenClaw: an allow list that allows write allows apply_patch too. */
 	if (strcmp(name, "apply_patch") == 0) {
 		if (write_idx == write_idx_unset)
-			write_idx = find_tool("write");
+			write_idx = find_tool(catalog_apply_patch_via);
 		for (unsigned i = 0; i < r->allow.n; i++) {
-			if (item_matches(r->allow.items[i], "write", write_idx)) {
+			if (item_matches(r->allow.items[i], catalog_apply_patch_via, write_idx)) {
 				v->item = r->allow.items[i];
 				v->via_write = true;
 				return true;
@@ -1767,7 +1787,7 @@ void tp_rule_text(const struct tp_context *cx, const struct tp_verdict *v, struc
 	}
 	buf_printf(b, ": \"%s\"", v->item->text);
 	if (v->via_write)
-		buf_puts(b, " (apply_patch goes with write)");
+		buf_printf(b, " (apply_patch goes with %s)", catalog_apply_patch_via);
 }
 
 static void sandbox_reason(const struct tp_context *cx, const char *tool,

@@ -295,3 +295,30 @@ config_error() {
 	assert_equal "$(jqr -r '.denied[] | select(.tool == "gateway") | .layer')" "sandbox"
 	assert_equal "$(jqr -r '.allowed | length')" 16
 }
+
+# ---- catalog ----
+
+@test "catalog: OpenClaw 2026.9.6's 61 tools, with the counts its code prints" {
+	run claw-policy catalog --json
+	assert_success
+	assert_equal "$(jqr -r .version)" "openclaw 2026.9.6"
+	assert_equal "$(jqr '.tools | length')" 61
+	assert_equal "$(jqr '[.tools[] | select(.profiles | index("coding"))] | length')" 49
+	assert_equal "$(jqr '[.tools[] | select(.profiles | index("messaging"))] | length')" 17
+	assert_equal "$(jqr -c '[.tools[] | select(.profiles | index("minimal")) | .name]')" '["session_status","gateway"]'
+	assert_equal "$(jqr '[.tools[] | select(.flags | index("owner-only"))] | length')" 14
+	assert_equal "$(jqr '[.tools[] | select(.flags | index("sandbox-allow"))] | length')" 16
+	assert_equal "$(jqr '[.tools[] | select(.flags | index("sandbox-deny"))] | length') $(jqr '.channelIds | length')" "7 26"
+	assert_equal "$(jqr '[.tools[] | select(.flags | index("subagent-deny"))] | length')" 11
+	assert_equal "$(jqr -c '[.tools[] | select(.flags | index("leaf-subagent-deny")) | .name]')" \
+		'["sessions_list","sessions_history","sessions_search","sessions_spawn","subagents"]'
+	assert_equal "$(jqr '[.tools[] | select(.openclawGroup)] | length')" 53
+	assert_equal "$(jqr -c .aliases)" '{"bash":"exec","apply-patch":"apply_patch","cron":"automations"}'
+}
+
+@test "catalog: plain text, one tool a line" {
+	run claw-policy catalog
+	assert_success
+	assert_line --index 0 "61 core tools of openclaw 2026.9.6"
+	assert_line --regexp '^gateway +group:automation +minimal coding messaging full +owner-only sandbox-deny subagent-deny$'
+}
