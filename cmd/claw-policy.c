@@ -469,10 +469,10 @@ static void row_rule(const struct tp_context *cx, const struct row *r, struct bu
 		tp_rule_text(cx, &r->v, b);
 	} else if (!r->allows) {
 		tp_rule_text(cx, &r->v, b);
-	} else if (rule->has_allow && r->v.item != NULL) {
-		buf_printf(b, "%s allows all (\"*\")", rule->allow_key);
 	} else if (rule->deny_key != NULL) {
 		buf_printf(b, "not in %s", rule->deny_key);
+	} else if (rule->has_allow && r->v.item != NULL) {
+		buf_printf(b, "%s allows all (\"*\")", rule->allow_key);
 	} else {
 		buf_puts(b, "no entry restricts it");
 	}
