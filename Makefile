@@ -41,6 +41,7 @@ PROBE_SRC = $(sort $(wildcard t/probes/*.c))
 FUZZ_SRC = $(sort $(wildcard t/fuzz/*.c))
 MAN_SRC  = $(sort $(wildcard man/*.scd))
 PRESETS  = $(sort $(wildcard share/claw/presets/*.json5))
+PRESET_APPROVALS = $(sort $(wildcard share/claw/presets/*.approvals.json))
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o
 CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
@@ -85,7 +86,7 @@ $(BUILD)/bin/claw-%: $(BUILD)/obj/cmd/claw-%.o $(BUILD)/libclaw.a
 $(BUILD)/bin/claw: cmd/claw
 	@mkdir -p $(@D)
 	$(E) "  GEN     $@"
-	$(Q)sed 's/@VERSION@/$(VERSION)/g' cmd/claw > $@
+	$(Q)sed -e 's/@VERSION@/$(VERSION)/g' -e 's|@SHAREDIR@|$(SHAREDIR)/claw|g' cmd/claw > $@
 	$(Q)chmod 755 $@
 
 # Probes are small programs the escape tests run inside the sandbox.
@@ -156,7 +157,7 @@ install: all man
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets
 	install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
-	install -m 644 $(PRESETS) $(DESTDIR)$(SHAREDIR)/claw/presets/
+	install -m 644 $(PRESETS) $(PRESET_APPROVALS) $(DESTDIR)$(SHAREDIR)/claw/presets/
 
 uninstall:
 	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done

@@ -55,6 +55,7 @@ enum {
 	OPT_TEAM,
 	OPT_SESSION,
 	OPT_SENDER,
+	OPT_PARENT,
 	OPT_OWNER,
 	OPT_CWD,
 	OPT_TIMEOUT,
@@ -74,6 +75,7 @@ static const struct option longopts[] = {
 	{ "team", required_argument, NULL, OPT_TEAM },
 	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "sender", required_argument, NULL, OPT_SENDER },
+	{ "parent", required_argument, NULL, OPT_PARENT },
 	{ "owner", no_argument, NULL, OPT_OWNER },
 	{ "cwd", required_argument, NULL, OPT_CWD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -91,12 +93,26 @@ struct cli {
 	int ncommand;
 };
 
+/*
+ * The session member depends only on a handful of request fields, and a
+ * stream repeats its sessions: remember recent members by those fields.
+ */
+#define MEMBER_CACHE 4096
+struct cached_member {
+	char *fields; /* the request fields, as built by cache_fields() */
+	size_t fields_len;
+	char *member; /* the session member's JSON */
+	size_t member_len;
+};
+
 struct filter {
 	struct session_settings settings;
 	struct session_info si;
 	char id_prefix[16];
 	unsigned long long seq;
 	struct buf member;
+	struct buf fields;
+	struct cached_member *cache;
 };
 
 /* OpenClaw calls a direct chat "dm" in places; both spellings mean the same. */
@@ -140,8 +156,11 @@ static void put_session_member(const struct session_info *si, struct buf *b)
 
 /* ---- the filter ---- */
 
+#define MAX_ROLES 64
 struct origin_ids {
-	char peer[32], thread[32], account[32], guild[32], team[32], sender[32], group[32];
+	char peer[32], thread[32], account[32], guild[32], team[32], sender[32], group[32],
+	    parent[32];
+	const char *roles[MAX_ROLES];
 };
 
 enum {
@@ -154,15 +173,39 @@ enum {
 	O_GUILD,
 	O_TEAM,
 	O_OWNER,
-	O_GROUP
+	O_GROUP,
+	O_PARENT,
+	O_ROLES
 };
-static const char *const origin_names[] = { "channel", "account", "chat", "peer",  "thread",
-	                                    "sender",  "guild",   "team", "owner", "group" };
+static const char *const origin_names[] = { "channel", "account", "chat",   "peer",
+	                                    "thread",  "sender",  "guild",  "team",
+	                                    "owner",   "group",   "parent", "roles" };
+
+/* origin.roles: the sender's roles (Discord), an array of strings. */
+static int read_roles(const cJSON *roles, struct session_request *rq, struct origin_ids *ids)
+{
+	const cJSON *r;
+
+	if (roles == NULL || cJSON_IsNull(roles))
+		return 0;
+	if (!cJSON_IsArray(roles))
+		return claw_fail("member \"roles\" must be an array of strings");
+	cJSON_ArrayForEach(r, roles)
+	{
+		if (!cJSON_IsString(r))
+			return claw_fail("member \"roles\" must be an array of strings");
+		if (rq->nroles == MAX_ROLES)
+			return claw_fail("member \"roles\" has more than %d entries", MAX_ROLES);
+		ids->roles[rq->nroles++] = r->valuestring;
+	}
+	rq->roles = ids->roles;
+	return 0;
+}
 
 static int read_origin(const cJSON *origin, struct session_request *rq, struct origin_ids *ids)
 {
 	const cJSON *m[NELEM(origin_names)];
-	const char *chat = NULL, *sender = NULL;
+	const char *chat = NULL;
 	int owner = 0;
 
 	rq->has_origin = true;
@@ -172,7 +215,9 @@ static int read_origin(const cJSON *origin, struct session_request *rq, struct o
 	    rec_str(m[O_CHAT], "chat", &chat) < 0 ||
 	    rec_id(m[O_PEER], "peer", ids->peer, sizeof(ids->peer), &rq->peer) < 0 ||
 	    rec_id(m[O_THREAD], "thread", ids->thread, sizeof(ids->thread), &rq->thread) < 0 ||
-	    rec_id(m[O_SENDER], "sender", ids->sender, sizeof(ids->sender), &sender) < 0 ||
+	    rec_id(m[O_SENDER], "sender", ids->sender, sizeof(ids->sender), &rq->sender) < 0 ||
+	    rec_id(m[O_PARENT], "parent", ids->parent, sizeof(ids->parent), &rq->parent) < 0 ||
+	    read_roles(m[O_ROLES], rq, ids) < 0 ||
 	    rec_id(m[O_GUILD], "guild", ids->guild, sizeof(ids->guild), &rq->guild) < 0 ||
 	    rec_id(m[O_TEAM], "team", ids->team, sizeof(ids->team), &rq->team) < 0 ||
 	    rec_bool(m[O_OWNER], "owner", &owner) < 0)
@@ -195,21 +240,101 @@ static void assign_id(struct filter *f, struct record *rec)
 	record_add_string(rec, "id", id);
 }
 
-static int check_explicit_matches(struct filter *f, const char *key)
+/* A record with both origin and sessionKey: the key must be the origin's. */
+static int check_explicit_matches(struct filter *f, const struct session_request *from_origin,
+                                  const char *key)
 {
-	struct session_request rq = { .session_key = key, .agent = f->si.agent };
-	struct session_info probe = { 0 };
+	struct session_info mine = { 0 }, theirs = { 0 };
 	int rc = 0;
 
-	if (session_resolve(&f->settings, &rq, &probe) < 0 || strcmp(probe.key.p, f->si.key.p) != 0)
+	if (session_resolve(&f->settings, from_origin, &mine) < 0) {
+		session_info_free(&mine);
+		return -1;
+	}
+	struct session_request rq = { .session_key = key, .agent = mine.agent };
+	if (session_resolve(&f->settings, &rq, &theirs) < 0 ||
+	    strcmp(theirs.key.p, mine.key.p) != 0)
 		rc = claw_fail("sessionKey \"%s\" does not match the origin's session \"%s\"", key,
-		               f->si.key.p);
-	session_info_free(&probe);
+		               mine.key.p);
+	session_info_free(&mine);
+	session_info_free(&theirs);
 	return rc;
 }
 
 enum { R_ID, R_AGENT, R_SESSION_KEY, R_ORIGIN };
 static const char *const record_names[] = { "id", "agent", "sessionKey", "origin" };
+
+static void put_field(struct buf *b, const char *s)
+{
+	/* A presence mark keeps an absent field apart from an empty one. */
+	buf_putc(b, s ? '+' : '-');
+	if (s)
+		buf_puts(b, s);
+	buf_putc(b, '\0');
+}
+
+static void cache_fields(const struct session_request *rq, struct buf *b)
+{
+	buf_reset(b);
+	buf_putc(b, rq->has_origin ? 'o' : 'n');
+	buf_putc(b, (char)('0' + rq->chat));
+	put_field(b, rq->agent);
+	put_field(b, rq->session_key);
+	put_field(b, rq->channel);
+	put_field(b, rq->account);
+	put_field(b, rq->peer);
+	put_field(b, rq->thread);
+	put_field(b, rq->guild);
+	put_field(b, rq->team);
+	put_field(b, rq->sender);
+	put_field(b, rq->parent);
+	for (size_t i = 0; i < rq->nroles; i++)
+		put_field(b, rq->roles[i]);
+}
+
+static struct cached_member *cache_slot(struct filter *f)
+{
+	unsigned h = 2166136261u;
+
+	for (size_t i = 0; i < f->fields.len; i++)
+		h = (h ^ (unsigned char)f->fields.p[i]) * 16777619u;
+	return &f->cache[h % MEMBER_CACHE];
+}
+
+static bool cache_hit(const struct cached_member *c, const struct buf *fields)
+{
+	return c->fields != NULL && c->fields_len == fields->len &&
+	       memcmp(c->fields, fields->p, fields->len) == 0;
+}
+
+static void cache_store(struct cached_member *c, const struct buf *fields, const struct buf *member)
+{
+	free(c->fields);
+	free(c->member);
+	c->fields = xmalloc(fields->len);
+	memcpy(c->fields, fields->p, fields->len);
+	c->fields_len = fields->len;
+	c->member = xstrndup(member->p, member->len);
+	c->member_len = member->len;
+}
+
+/* The session member for RQ, from the cache or computed; -1 when the request
+ * cannot name a session (not cached: denials stay rare and explicit). */
+static int session_member(struct filter *f, const struct session_request *rq, const char **member,
+                          size_t *len)
+{
+	cache_fields(rq, &f->fields);
+	struct cached_member *c = cache_slot(f);
+	if (!cache_hit(c, &f->fields)) {
+		if (session_resolve(&f->settings, rq, &f->si) < 0)
+			return -1;
+		put_session_member(&f->si, &f->member);
+		cache_store(c, &f->fields, &f->member);
+	}
+	*member = c->member;
+	*len = c->member_len;
+	return 0;
+}
 
 static int handle(struct record *rec, void *ctx)
 {
@@ -231,13 +356,14 @@ static int handle(struct record *rec, void *ctx)
 	/* With an origin, the origin decides: a caller cannot talk its way into the
 	 * owner's main session by also sending sessionKey "main". */
 	rq.session_key = origin ? NULL : key;
-	if (session_resolve(&f->settings, &rq, &f->si) < 0 ||
-	    (origin != NULL && key != NULL && check_explicit_matches(f, key) < 0)) {
+	const char *member;
+	size_t len;
+	if (session_member(f, &rq, &member, &len) < 0 ||
+	    (origin != NULL && key != NULL && check_explicit_matches(f, &rq, key) < 0)) {
 		record_deny(rec, claw_error());
 		return 0;
 	}
-	put_session_member(&f->si, &f->member);
-	record_add_raw(rec, "session", f->member.p, f->member.len);
+	record_add_raw(rec, "session", member, len);
 	return 0;
 }
 
@@ -250,13 +376,20 @@ static int run_filter(struct cli *c, struct config *cfg)
 
 	if (session_settings_load(&f.settings, cfg) < 0)
 		errx(2, "%s", claw_error());
+	f.cache = xcalloc(MEMBER_CACHE, sizeof(*f.cache));
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		errx(2, "cannot get random bytes for record ids");
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(f.id_prefix + 2 * i, 3, "%02x", rnd[i]);
 	int status = record_loop(&stage, &ro);
+	for (size_t i = 0; i < MEMBER_CACHE; i++) {
+		free(f.cache[i].fields);
+		free(f.cache[i].member);
+	}
+	free(f.cache);
 	session_info_free(&f.si);
 	buf_free(&f.member);
+	buf_free(&f.fields);
 	session_settings_free(&f.settings);
 	return status;
 }
@@ -357,6 +490,7 @@ static void put_origin(const struct cli *c, struct buf *b)
 	put_opt_member(b, "peer", c->rq.peer, &first);
 	put_opt_member(b, "thread", c->rq.thread, &first);
 	put_opt_member(b, "sender", c->sender, &first);
+	put_opt_member(b, "parent", c->rq.parent, &first);
 	put_opt_member(b, "guild", c->rq.guild, &first);
 	put_opt_member(b, "team", c->rq.team, &first);
 	if (c->owner)
@@ -462,7 +596,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			c->rq.session_key = optarg;
 			break;
 		case OPT_SENDER:
-			c->sender = optarg;
+			c->sender = c->rq.sender = optarg;
+			break;
+		case OPT_PARENT:
+			c->rq.parent = optarg;
 			break;
 		case OPT_OWNER:
 			c->owner = true;

@@ -26,16 +26,6 @@ static const char *home_dir(void)
 	return pw != NULL && pw->pw_dir != NULL ? pw->pw_dir : "/";
 }
 
-/* "~" and "~/x" as OpenClaw resolves them in its path settings. */
-static char *expand_home(const char *path)
-{
-	if (strcmp(path, "~") == 0)
-		return xstrdup(home_dir());
-	if (str_has_prefix(path, "~/"))
-		return xasprintf("%s/%s", home_dir(), path + 2);
-	return xstrdup(path);
-}
-
 static const char *nonempty_env(const char *name)
 {
 	const char *v = getenv(name);
@@ -74,8 +64,8 @@ int config_load(struct config *cfg, const struct common_opts *co)
 	size_t len;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->state_dir = dir ? expand_home(dir) : xasprintf("%s/.openclaw", home_dir());
-	cfg->path = path ? expand_home(path) : xasprintf("%s/openclaw.json", cfg->state_dir);
+	cfg->state_dir = dir ? cfg_user_path(dir) : xasprintf("%s/.openclaw", home_dir());
+	cfg->path = path ? cfg_user_path(path) : xasprintf("%s/openclaw.json", cfg->state_dir);
 	if (read_file(cfg->path, CONFIG_MAX_BYTES, &cfg->text, &len) < 0) {
 		/* No file at all is a new installation, and a new installation is secure. */
 		if (errno == ENOENT && co->config == NULL)
@@ -130,19 +120,39 @@ const cJSON *cfg_get(const cJSON *node, const char *dotted)
 	return node;
 }
 
+const cJSON *cfg_roster(const struct config *cfg)
+{
+	const cJSON *entries = cfg_get(cfg->root, "agents.entries");
+
+	if (cJSON_IsObject(entries))
+		return entries;
+	const cJSON *list = cfg_get(cfg->root, "agents.list");
+	return cJSON_IsArray(list) ? list : NULL;
+}
+
+/* The configured id of a roster entry: its "id", or its key in agents.entries. */
+static const char *entry_id(const cJSON *entry)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(entry, "id");
+
+	if (cJSON_IsString(id))
+		return id->valuestring;
+	return entry->string;
+}
+
 const cJSON *cfg_agent(const struct config *cfg, const char *agent)
 {
-	const cJSON *list = cfg_get(cfg->root, "agents.list");
-	const cJSON *entry;
+	const cJSON *roster = cfg_roster(cfg), *entry;
 	char want[SESSION_ID_MAX], id[SESSION_ID_MAX];
 
-	if (!cJSON_IsArray(list))
+	if (roster == NULL)
 		return NULL;
 	norm_agent_id(agent, want);
-	cJSON_ArrayForEach(entry, list)
+	cJSON_ArrayForEach(entry, roster)
 	{
-		const cJSON *idn = cJSON_GetObjectItemCaseSensitive(entry, "id");
-		if (cJSON_IsString(idn) && strcmp(norm_agent_id(idn->valuestring, id), want) == 0)
+		const char *eid = entry_id(entry);
+		if (cJSON_IsObject(entry) && eid != NULL &&
+		    strcmp(norm_agent_id(eid, id), want) == 0)
 			return entry;
 	}
 	return NULL;
@@ -157,22 +167,110 @@ const cJSON *cfg_agent_get(const struct config *cfg, const char *agent, const ch
 
 const char *cfg_default_agent(const struct config *cfg)
 {
-	const cJSON *list = cfg_get(cfg->root, "agents.list");
-	const cJSON *entry, *first = NULL;
+	const cJSON *roster = cfg_roster(cfg), *entry, *only = NULL, *chosen = NULL;
+	int n = 0, defaults = 0;
 
-	if (!cJSON_IsArray(list))
+	if (roster == NULL)
 		return "main";
-	cJSON_ArrayForEach(entry, list)
-	{
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(entry, "id");
-		if (!cJSON_IsString(id))
-			continue;
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry, "default")))
-			return id->valuestring;
-		if (first == NULL)
-			first = id;
+	const char *ownership = cJSON_GetStringValue(cfg_get(cfg->root, "agents.ownership"));
+	if (ownership != NULL && strcmp(ownership, "explicit") == 0) {
+		const char *sys =
+		    cJSON_GetStringValue(cfg_get(cfg->root, "agents.defaults.systemAgent.agentId"));
+		if (sys != NULL && cfg_agent(cfg, sys) != NULL)
+			return sys;
+		claw_fail("agents.ownership is \"explicit\" but "
+		          "agents.defaults.systemAgent.agentId names no "
+		          "configured agent");
+		return NULL;
 	}
-	return first ? first->valuestring : "main";
+	cJSON_ArrayForEach(entry, roster)
+	{
+		if (!cJSON_IsObject(entry) || entry_id(entry) == NULL)
+			continue;
+		n++;
+		only = entry;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry, "default"))) {
+			defaults++;
+			chosen = entry;
+		}
+	}
+	if (defaults == 1)
+		return entry_id(chosen);
+	if (n == 1)
+		return entry_id(only);
+	if (n == 0)
+		claw_fail("No agents configured (agents.list is empty)");
+	else
+		claw_fail("Multiple agents are configured, but %s. Mark one agent default: true, "
+		          "or name the agent",
+		          defaults > 1 ? "more than one is default: true"
+		                       : "none is default: true");
+	return NULL;
+}
+
+char *cfg_user_path(const char *path)
+{
+	struct buf out = { 0 };
+	char *raw;
+
+	if (strcmp(path, "~") == 0 || str_has_prefix(path, "~/"))
+		raw = xasprintf("%s%s", home_dir(), path + 1);
+	else if (path[0] == '/')
+		raw = xstrdup(path);
+	else {
+		char *cwd = getcwd(NULL, 0);
+		raw = xasprintf("%s/%s", cwd ? cwd : "/", path);
+		free(cwd);
+	}
+	/* Fold the path component by component, as path.resolve does. */
+	for (char *save = NULL, *part = strtok_r(raw, "/", &save); part != NULL;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) { /* up one, never above the root */
+			while (out.len > 0 && out.p[out.len - 1] != '/')
+				out.len--;
+			if (out.len > 0)
+				out.p[--out.len] = '\0';
+			continue;
+		}
+		buf_putc(&out, '/');
+		buf_puts(&out, part);
+	}
+	if (out.len == 0)
+		buf_putc(&out, '/');
+	free(raw);
+	return buf_steal(&out);
+}
+
+char *cfg_agent_workspace(const struct config *cfg, const char *agent)
+{
+	char id[SESSION_ID_MAX], owner[SESSION_ID_MAX];
+	const char *own = cJSON_GetStringValue(cfg_get(cfg_agent(cfg, agent), "workspace"));
+	const char *fallback =
+	    cJSON_GetStringValue(cfg_get(cfg->root, "agents.defaults.workspace"));
+	const char *def = cfg_default_agent(cfg);
+	const char *env = nonempty_env("OPENCLAW_WORKSPACE_DIR");
+
+	norm_agent_id(agent, id);
+	if (own != NULL && own[strspn(own, " \t")] != '\0')
+		return cfg_user_path(own);
+	if (fallback != NULL && fallback[strspn(fallback, " \t")] == '\0')
+		fallback = NULL;
+	/* The default agent owns the plain workspace; the others get their own. */
+	if (def != NULL && strcmp(norm_agent_id(def, owner), id) == 0) {
+		if (fallback != NULL)
+			return cfg_user_path(fallback);
+		if (env != NULL)
+			return cfg_user_path(env);
+		return xasprintf("%s/workspace", cfg->state_dir);
+	}
+	if (fallback != NULL) {
+		char *base = cfg_user_path(fallback), *p = xasprintf("%s/%s", base, id);
+		free(base);
+		return p;
+	}
+	return xasprintf("%s/workspace-%s", cfg->state_dir, id);
 }
 
 static void where(const struct config *cfg, const cJSON *node, struct buf *b)

@@ -31,12 +31,35 @@ void config_free(struct config *cfg);
 
 /* The node at a dotted path ("agents.defaults.sandbox.mode"), or NULL. */
 const cJSON *cfg_get(const cJSON *node, const char *dotted);
-/* The agents.list[] entry whose id normalises to AGENT, or NULL. */
+/*
+ * The agent roster: agents.entries (an object keyed by id) when present, else
+ * agents.list (an array of entries with "id"), else NULL (no roster: any agent
+ * id names itself, and the default agent is "main").
+ */
+const cJSON *cfg_roster(const struct config *cfg);
+/* The roster entry whose id normalises to AGENT, or NULL. */
 const cJSON *cfg_agent(const struct config *cfg, const char *agent);
 /* agents.list[AGENT].<dotted> if set, else agents.defaults.<dotted>, else NULL. */
 const cJSON *cfg_agent_get(const struct config *cfg, const char *agent, const char *dotted);
-/* The default agent id: agents.list[] entry with default:true, else the first, else "main". */
+/*
+ * The default agent as OpenClaw 2026.9.6 decides it: no roster, "main"; with
+ * agents.ownership "explicit", agents.defaults.systemAgent.agentId; otherwise
+ * the one entry with default:true, or the only agent. Anything else (several
+ * agents and no single default, an empty roster) has no default: NULL, with
+ * claw_error() saying so. The id returned is as configured (not normalised).
+ */
 const char *cfg_default_agent(const struct config *cfg);
+/*
+ * The agent's workspace directory, absolute, as OpenClaw resolves it: the
+ * agent's "workspace"; for the default agent agents.defaults.workspace or the
+ * default workspace ($OPENCLAW_WORKSPACE_DIR, else <state>/workspace); for
+ * others agents.defaults.workspace/<id>, else <state>/workspace-<id>.
+ * Allocated.
+ */
+char *cfg_agent_workspace(const struct config *cfg, const char *agent);
+/* "~" expanded, made absolute against the working directory, "." and ".."
+ * and repeated "/" folded (no symlinks followed). Allocated. */
+char *cfg_user_path(const char *path);
 
 /*
  * claw_fail("FILE:LINE:COL: message") for NODE of the config (or FILE: when

@@ -38,12 +38,28 @@ key() {
 	assert_output "agent:main:whatsapp:default:direct:+15551234"
 }
 
-@test "a DM without a peer falls back to the main key under every dmScope" {
+@test "a DM without a peer falls back to the main key; an empty peer is 'unknown'" {
 	for scope in main per-peer per-channel-peer per-account-channel-peer; do
 		write_config <<<"{ session: { dmScope: \"$scope\" } }"
-		key --channel telegram --chat direct
+		key --channel signal --chat direct
 		assert_output "agent:main:main"
 	done
+	write_config <<<'{ session: { dmScope: "per-peer" } }'
+	key --channel signal --chat direct --peer '  '
+	assert_output "agent:main:direct:unknown"
+}
+
+@test "Signal group and Matrix room ids keep their case" {
+	key --channel signal --chat group --peer 'AbCdEf=='
+	assert_output "agent:main:signal:group:AbCdEf=="
+	key --channel matrix --chat channel --peer '!RoomID:Example.org'
+	assert_output "agent:main:matrix:channel:!RoomID:Example.org"
+}
+
+@test "a Telegram DM thread names its chat" {
+	write_config <<<'{ session: { dmScope: "main" } }'
+	key --channel telegram --chat direct --peer 777 --thread 42
+	assert_output "agent:main:main:thread:777:42"
 }
 
 @test "peer ids are trimmed and lower-cased" {
@@ -159,13 +175,37 @@ key() {
 	assert_output "agent:main:main"
 }
 
-@test "the default agent: default:true, else the first listed, else main" {
+@test "the default agent: the one with default:true, the only one, or main without a roster" {
 	write_config <<<'{ agents: { list: [ { id: "alpha" }, { id: "beta", default: true } ] } }'
 	key
 	assert_output "agent:beta:main"
-	write_config <<<'{ agents: { list: [ { id: "alpha" }, { id: "beta" } ] } }'
+	write_config <<<'{ agents: { list: [ { id: "Solo" } ] } }'
 	key
-	assert_output "agent:alpha:main"
+	assert_output "agent:solo:main"
+	write_config <<<'{ agents: { entries: { a: {}, b: { default: true } } } }'
+	key
+	assert_output "agent:b:main"
+	write_config <<<'{ agents: { ownership: "explicit", defaults: { systemAgent: { agentId: "work" } }, list: [ { id: "main", default: true }, { id: "work" } ] } }'
+	key
+	assert_output "agent:work:main"
+}
+
+@test "several agents and no single default: OpenClaw refuses to guess, so does claw" {
+	for roster in '[ { id: "alpha" }, { id: "beta" } ]' '[ { id: "alpha", default: true }, { id: "b", default: true } ]'; do
+		write_config <<<"{ agents: { list: $roster } }"
+		run claw-session key
+		assert_failure 1
+		assert_output --partial "Multiple agents are configured"
+		run bash -c 'echo "{\"origin\":{\"channel\":\"telegram\",\"chat\":\"direct\",\"peer\":\"1\"}}" | claw-session'
+		assert_success
+		assert_equal "$(jqr .deny.by)" "claw-session"
+		assert_output --partial 'add one, e.g. {\"agentId\":\"<agent>\",\"match\":{\"channel\":\"telegram\",\"accountId\":\"default\"}}'
+		key --agent alpha --channel telegram --chat direct --peer 1
+	done
+	write_config <<<'{ agents: { list: [] } }'
+	run claw-session key
+	assert_failure 1
+	assert_output --partial "No agents configured"
 }
 
 @test "an agent that agents.list does not name is refused" {
@@ -205,8 +245,21 @@ EOF
 	bindings_config
 	key --channel telegram --account ops --chat direct --peer 1
 	assert_output "agent:ops:telegram:direct:1"
-	key --channel telegram --account other --chat direct --peer 555
-	assert_output "agent:main:telegram:direct:555"
+	key --channel slack --account other --chat direct --peer 555
+	assert_output "agent:work:slack:direct:555"
+	key --channel discord --account other --chat direct --peer 9
+	assert_output "agent:main:discord:direct:9"
+}
+
+@test "a Telegram DM on another than the default account keeps the account in its key" {
+	write_config <<<'{ session: { dmScope: "main" } }'
+	key --channel telegram --account work --chat direct --peer 777
+	assert_output "agent:main:telegram:work:direct:777"
+	key --channel telegram --chat direct --peer 777
+	assert_output "agent:main:main"
+	write_config <<<'{ session: { dmScope: "main" }, channels: { telegram: { defaultAccount: "work" } } }'
+	key --channel telegram --account work --chat direct --peer 777
+	assert_output "agent:main:main"
 }
 
 @test "bindings: accountId * matches the whole channel" {
@@ -223,10 +276,51 @@ EOF
 	assert_output "agent:main:discord:channel:c5"
 }
 
-@test "bindings: a binding to an agent that does not exist falls back to the default agent" {
+@test "bindings: a binding to an agent that does not exist is refused, as OpenClaw refuses it" {
 	bindings_config
-	key --channel signal --chat direct --peer 9
-	assert_output "agent:main:signal:direct:9"
+	run claw-session key --channel signal --chat direct --peer 9
+	assert_failure 1
+	assert_output --partial 'Update the binding agentId "missing" to a configured agent.'
+	write_config <<<'{ bindings: [ { agentId: "Ghost", match: { channel: "irc" } } ] }'
+	key --channel irc --chat direct --peer 9
+	assert_output "agent:ghost:main"
+}
+
+@test "bindings: peer ids compare exactly, kinds group and channel are one, wildcards and parents" {
+	write_config <<'JSON5'
+{
+  agents: { list: [ { id: "main", default: true }, { id: "exact" }, { id: "any" }, { id: "parent" }, { id: "roles" }, { id: "team" } ] },
+  bindings: [
+    { agentId: "exact", match: { channel: "slack", peer: { kind: "group", id: "C1" } } },
+    { agentId: "any", match: { channel: "slack", peer: { kind: "direct", id: "*" } } },
+    { agentId: "parent", match: { channel: "discord", peer: { kind: "channel", id: "c9" } } },
+    { agentId: "roles", match: { channel: "discord", guildId: "G1", roles: ["admin"] } },
+    { agentId: "team", match: { channel: "msteams", teamId: "T1" } },
+  ],
+}
+JSON5
+	key --channel slack --chat channel --peer C1
+	assert_output "agent:exact:slack:channel:c1"
+	key --channel slack --chat channel --peer c1
+	assert_output "agent:main:slack:channel:c1"
+	key --channel slack --chat direct --peer U5
+	assert_output "agent:any:main"
+	key --channel discord --chat channel --peer thr1 --parent c9
+	assert_output "agent:parent:discord:channel:thr1"
+	key --channel msteams --team T1 --chat channel --peer c2
+	assert_output "agent:team:msteams:channel:c2"
+	run bash -c 'echo "{\"origin\":{\"channel\":\"discord\",\"guild\":\"G1\",\"roles\":[\"admin\"],\"chat\":\"channel\",\"peer\":\"c3\"}}" | claw-session'
+	assert_equal "$(jqr .session.agent)" "roles"
+	run bash -c 'echo "{\"origin\":{\"channel\":\"discord\",\"guild\":\"G1\",\"roles\":[\"user\"],\"chat\":\"channel\",\"peer\":\"c3\"}}" | claw-session'
+	assert_equal "$(jqr .session.agent)" "main"
+}
+
+@test "bindings: a binding's own session settings override dmScope for its route" {
+	write_config <<<'{ bindings: [ { agentId: "main", match: { channel: "telegram" }, session: { dmScope: "per-channel-peer" } } ] }'
+	key --channel telegram --chat direct --peer 1
+	assert_output "agent:main:telegram:direct:1"
+	key --channel signal --chat direct --peer 1
+	assert_output "agent:main:main"
 }
 
 @test "bindings: an explicit agent in the record wins over bindings" {
@@ -259,7 +353,7 @@ EOF
 }
 
 @test "agents.list[].sandbox overrides agents.defaults.sandbox" {
-	write_config <<<'{ agents: { defaults: { sandbox: { mode: "off" } }, list: [ { id: "main" }, { id: "pub", sandbox: { mode: "all" } } ] } }'
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "off" } }, list: [ { id: "main", default: true }, { id: "pub", sandbox: { mode: "all" } } ] } }'
 	run claw-session key --json
 	assert_equal "$(jqr .sandboxed)" "false"
 	run claw-session key --json --agent pub
@@ -272,7 +366,15 @@ EOF
 	assert_equal "$(jqr .key)" "agent:main:main"
 	assert_equal "$(jqr .policyKey)" "agent:main:telegram:default:direct:12345"
 	assert_equal "$(jqr '[.main, .sandboxed] | @tsv')" "false	true"
-	assert_equal "$(jqr .scopeKey)" "agent:main:telegram:default:direct:12345"
+	assert_equal "$(jqr .scopeKey)" "agent:main:telegram:default:direct:12345:workspace:$(ws_hash "$OPENCLAW_STATE_DIR/workspace")"
+}
+
+@test "the policy key names the DM by its sender, and does not exempt the owner" {
+	write_config <<<'{ session: { dmScope: "main" } }'
+	run claw-session key --json --channel telegram --chat direct --peer 12345 --sender 777
+	assert_equal "$(jqr .policyKey)" "agent:main:telegram:default:direct:777"
+	run bash -c 'echo "{\"origin\":{\"channel\":\"telegram\",\"chat\":\"direct\",\"peer\":\"1\",\"owner\":true}}" | claw-session'
+	assert_equal "$(jqr '[.session.main, .session.policyKey] | @tsv')" "false	agent:main:telegram:default:direct:1"
 }
 
 @test "webchat is the local UI: its DM stays the main session" {
@@ -281,13 +383,18 @@ EOF
 	assert_equal "$(jqr '[.key, .main, .sandboxed] | @tsv')" "agent:main:main	true	false"
 }
 
-@test "scope keys: session, agent, shared (and legacy perSession)" {
+# ws_hash DIR: the first 32 hex of sha256(DIR), as in OpenClaw's scope keys.
+ws_hash() {
+	printf '%s' "$1" | sha256sum | cut -c1-32
+}
+
+@test "scope keys carry the agent workspace's hash: session, agent, shared, legacy perSession" {
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "session" } } }, session: { dmScope: "per-peer" } }'
 	run claw-session key --json --channel telegram --chat direct --peer 1
-	assert_equal "$(jqr .scopeKey)" "agent:main:direct:1"
+	assert_equal "$(jqr .scopeKey)" "agent:main:direct:1:workspace:$(ws_hash "$OPENCLAW_STATE_DIR/workspace")"
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "agent" } } } }'
 	run claw-session key --json --agent Work
-	assert_equal "$(jqr '[.scopeKey, .slug] | @tsv')" "agent:work	agent-work-0944bd8d"
+	assert_equal "$(jqr .scopeKey)" "agent:work:workspace:$(ws_hash "$OPENCLAW_STATE_DIR/workspace-work")"
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "shared" } } } }'
 	run claw-session key --json
 	assert_equal "$(jqr '[.scopeKey, .slug] | @tsv')" "shared	shared-a4d26868"
@@ -296,20 +403,32 @@ EOF
 	assert_equal "$(jqr .scope)" "shared"
 }
 
-@test "slugs are OpenClaw's: sanitised, cut to 32, and 8 hex of sha256" {
-	local cases=(
-		"agent:main:main agent-main-main-6d9217fe"
-		"agent:main:telegram:direct:12345 agent-main-telegram-direct-12345-d139a0ca"
-		"agent:main:discord:group:g-77 agent-main-discord-group-g-77-0ead110b"
-		"agent:main:whatsapp:work:direct:+15551234 agent-main-whatsapp-work-direct--d9c6a514"
-		"agent:main:subagent:0b0e6f1c-2f61-4a4e-9a7b-3c8e0d1f2a3b agent-main-subagent-0b0e6f1c-2f6-1e4713ba"
-	)
-	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "session" } } } }'
-	for c in "${cases[@]}"; do
-		set -- $c
-		run claw-session key --json --session "$1"
-		assert_equal "$(jqr .slug)" "$2"
-	done
+@test "agent workspaces are resolved as OpenClaw resolves them" {
+	write_config <<<'{ agents: { defaults: { workspace: "~/ws", sandbox: { mode: "all", scope: "agent" } }, list: [ { id: "main", default: true }, { id: "ops" }, { id: "own", workspace: "/srv/own/../own/" } ] } }'
+	run claw-session key --json --agent main
+	assert_equal "$(jqr .scopeKey)" "agent:main:workspace:$(ws_hash "$HOME/ws")"
+	run claw-session key --json --agent ops
+	assert_equal "$(jqr .scopeKey)" "agent:ops:workspace:$(ws_hash "$HOME/ws/ops")"
+	run claw-session key --json --agent own
+	assert_equal "$(jqr .scopeKey)" "agent:own:workspace:$(ws_hash /srv/own)"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "agent" } } } }'
+	OPENCLAW_WORKSPACE_DIR=/opt/ws run claw-session key --json
+	assert_equal "$(jqr .scopeKey)" "agent:main:workspace:$(ws_hash /opt/ws)"
+	write_config <<<'{ agents: { defaults: { sandbox: { scope: "agent" } }, list: [ { id: "main", workspace: "/../..//x/./y/" } ] } }'
+	run claw-session key --json
+	assert_equal "$(jqr .scopeKey)" "agent:main:workspace:$(ws_hash /x/y)"
+}
+
+@test "slugs are OpenClaw's, checked against values OpenClaw 2026.9.6 printed" {
+	write_config <<<'{ agents: { defaults: { workspace: "/work/research/scratch/ws", sandbox: { mode: "all", scope: "session" } } } }'
+	run claw-session key --json --channel discord --chat group --peer G1
+	assert_equal "$(jqr '[.scopeKey, .slug] | @tsv')" "agent:main:discord:group:g1:workspace:81c6b0ec51c45558180df6f552241f7f	workspace-dd8f74b1aec9a2b9dee60eb951abe350"
+	write_config <<<'{ agents: { defaults: { workspace: "/work/research/scratch/ws", sandbox: { mode: "all", scope: "agent" } } } }'
+	run claw-session key --json
+	assert_equal "$(jqr '[.scopeKey, .slug] | @tsv')" "agent:main:workspace:81c6b0ec51c45558180df6f552241f7f	workspace-bbb76fe6f41ff2af8538810ce4666186"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "shared" } } } }'
+	run claw-session key --json
+	assert_equal "$(jqr .slug)" "shared-a4d26868"
 }
 
 # ---- explicit session keys ----

@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# claw init: a config and an approvals file from a preset, never clobbering.
+
+load helper
+
+mode_of() {
+	stat -c %a "$1"
+}
+
+@test "claw init writes the secure preset by default, owner-only" {
+	rmdir "$OPENCLAW_STATE_DIR"
+	run claw init
+	assert_success
+	assert_output --partial "wrote $CONFIG (preset secure)"
+	assert_equal "$(mode_of "$OPENCLAW_STATE_DIR")" "700"
+	assert_equal "$(mode_of "$CONFIG")" "600"
+	assert_equal "$(mode_of "$OPENCLAW_STATE_DIR/exec-approvals.json")" "600"
+	run claw-session key --channel telegram --chat direct --peer 1
+	assert_output "agent:main:telegram:direct:1"
+	run jq -r '.version, .defaults.askFallback' "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	assert_output $'1\ndeny'
+	grep -q 'sandbox' "$CONFIG"
+	grep -q '^// claw preset "secure"' "$CONFIG"
+}
+
+@test "claw init tightens an existing state dir to 0700" {
+	chmod 755 "$OPENCLAW_STATE_DIR"
+	run claw init --preset personal
+	assert_success
+	assert_equal "$(mode_of "$OPENCLAW_STATE_DIR")" "700"
+}
+
+@test "claw init refuses to overwrite, and writes nothing at all then" {
+	echo '{ session: { dmScope: "main" } }' > "$CONFIG"
+	run claw init
+	assert_failure 1
+	assert_output --partial "$CONFIG exists; nothing written"
+	[ ! -e "$OPENCLAW_STATE_DIR/exec-approvals.json" ]
+	assert_equal "$(cat "$CONFIG")" '{ session: { dmScope: "main" } }'
+	echo '{"version":1}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	rm "$CONFIG"
+	run claw init
+	assert_failure 1
+	[ ! -e "$CONFIG" ]
+}
+
+@test "claw init --force replaces both files and keeps backups with their modes" {
+	echo '{ session: { dmScope: "main" } }' > "$CONFIG"
+	chmod 640 "$CONFIG"
+	echo '{"version":1,"agents":{}}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	run claw init --preset public --force
+	assert_success
+	assert_equal "$(cat "$CONFIG.bak")" '{ session: { dmScope: "main" } }'
+	assert_equal "$(mode_of "$CONFIG.bak")" "640"
+	assert_equal "$(cat "$OPENCLAW_STATE_DIR/exec-approvals.json.bak")" '{"version":1,"agents":{}}'
+	assert_equal "$(mode_of "$CONFIG")" "600"
+	run jq -r .defaults.security "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	assert_output "deny"
+}
+
+@test "every preset can be written and loads" {
+	for p in personal secure public dev; do
+		run claw init --preset "$p" --force
+		assert_success
+		run claw-session key
+		assert_success
+		run jq -e .version "$OPENCLAW_STATE_DIR/exec-approvals.json"
+		assert_success
+	done
+}
+
+@test "claw init --config and --state-dir choose where" {
+	run claw init --state-dir "$BATS_TEST_TMPDIR/s2" --config "$BATS_TEST_TMPDIR/conf/c.json5"
+	assert_success
+	[ -f "$BATS_TEST_TMPDIR/conf/c.json5" ]
+	[ -f "$BATS_TEST_TMPDIR/s2/exec-approvals.json" ]
+	[ ! -e "$CONFIG" ]
+}
+
+@test "claw init rejects unknown presets and options" {
+	run claw init --preset lax
+	assert_failure 2
+	assert_output --partial 'no preset "lax"'
+	run claw init --preset ../secure
+	assert_failure 2
+	run claw init --bogus
+	assert_failure 2
+	[ ! -e "$CONFIG" ]
+}
