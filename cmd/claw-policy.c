@@ -113,12 +113,15 @@ static const char *const session_names[] = { "agent", "sandboxed", "policyKey", 
 /* What of origin policy reads, and what else claw-session would read. */
 enum { O_CHANNEL, O_ACCOUNT, O_SENDER, O_OWNER };
 static const char *const origin_names[] = { "channel", "account", "sender", "owner" };
-enum { OS_CHAT, OS_PEER, OS_GROUP, OS_THREAD, OS_GUILD, OS_TEAM };
-static const char *const origin_session_names[] = { "chat",   "peer",  "group",
-	                                            "thread", "guild", "team" };
+enum { OS_CHAT, OS_PEER, OS_GROUP, OS_THREAD, OS_GUILD, OS_TEAM, OS_PARENT, OS_ROLES };
+static const char *const origin_session_names[] = { "chat",  "peer", "group",  "thread",
+	                                            "guild", "team", "parent", "roles" };
 
+#define MAX_ROLES 64 /* as claw-session */
 struct ids {
-	char account[32], sender[32], peer[32], group[32], thread[32], guild[32], team[32];
+	char account[32], sender[32], peer[32], group[32], thread[32], guild[32], team[32],
+	    parent[32];
+	const char *roles[MAX_ROLES];
 };
 
 static int read_session(const cJSON *session, struct tp_request *rq)
@@ -171,6 +174,28 @@ static int chat_kind(const char *chat, enum chat_kind *kind)
 	return 0;
 }
 
+/* origin.roles: the sender's roles (Discord), for bindings. */
+static int read_roles(const cJSON *roles, struct session_request *srq, struct ids *ids)
+{
+	const cJSON *r;
+
+	if (roles == NULL || cJSON_IsNull(roles))
+		return 0;
+	if (!cJSON_IsArray(roles))
+		return claw_fail("member \"origin.roles\" must be an array of strings");
+	cJSON_ArrayForEach(r, roles)
+	{
+		if (!cJSON_IsString(r))
+			return claw_fail("member \"origin.roles\" must be an array of strings");
+		if (srq->nroles == MAX_ROLES)
+			return claw_fail("member \"origin.roles\" has more than %d entries",
+			                 MAX_ROLES);
+		ids->roles[srq->nroles++] = r->valuestring;
+	}
+	srq->roles = ids->roles;
+	return 0;
+}
+
 /* The rest of origin, as claw-session reads it, when it has not run. */
 static int read_origin_session(const cJSON *origin, const struct tp_request *rq,
                                struct session_request *srq, struct ids *ids)
@@ -184,11 +209,15 @@ static int read_origin_session(const cJSON *origin, const struct tp_request *rq,
 	    rec_id(m[OS_THREAD], "origin.thread", ids->thread, sizeof(ids->thread), &srq->thread) <
 	        0 ||
 	    rec_id(m[OS_GUILD], "origin.guild", ids->guild, sizeof(ids->guild), &srq->guild) < 0 ||
-	    rec_id(m[OS_TEAM], "origin.team", ids->team, sizeof(ids->team), &srq->team) < 0)
+	    rec_id(m[OS_TEAM], "origin.team", ids->team, sizeof(ids->team), &srq->team) < 0 ||
+	    rec_id(m[OS_PARENT], "origin.parent", ids->parent, sizeof(ids->parent), &srq->parent) <
+	        0 ||
+	    read_roles(m[OS_ROLES], srq, ids) < 0)
 		return -1;
 	srq->has_origin = true;
 	srq->channel = rq->channel;
 	srq->account = rq->account;
+	srq->sender = rq->sender;
 	if (srq->peer == NULL && srq->chat != CHAT_DIRECT &&
 	    rec_id(m[OS_GROUP], "origin.group", ids->group, sizeof(ids->group), &srq->peer) < 0)
 		return -1;
@@ -321,6 +350,7 @@ static void resolve_cli(struct cli *c, const struct config *cfg, struct oneshot 
 		srq.account = c->account;
 		srq.chat = c->group ? CHAT_GROUP : CHAT_DIRECT;
 		srq.peer = c->group ? c->group : c->sender;
+		srq.sender = c->sender;
 	}
 	if (session_resolve(&o->settings, &srq, &o->si) < 0)
 		errx(2, "%s", claw_error());

@@ -880,28 +880,34 @@ static int load_scope(struct tp_config *tc, const cJSON *tools, const char *path
 	return 0;
 }
 
+/* The roster is agents.entries (keyed by id) or agents.list (entries with
+ * "id"); the session settings have checked its shape. */
 static int load_agents(struct tp_config *tc)
 {
-	const cJSON *list = cfg_get(tc->cfg->root, "agents.list");
-	const cJSON *entry;
+	const cJSON *roster = cfg_roster(tc->cfg), *entry;
+	bool keyed = cJSON_IsObject(roster);
 	int i = 0;
 
 	if (load_scope(tc, cfg_get(tc->cfg->root, "agents.defaults.tools"), "agents.defaults.tools",
 	               false, &tc->defaults) < 0)
 		return -1;
-	if (!cJSON_IsArray(list))
-		return 0; /* session settings have checked its type */
+	if (roster == NULL)
+		return 0;
 	tc->has_agent_list = true;
-	tc->agents = own(tc, xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*tc->agents)));
-	cJSON_ArrayForEach(entry, list)
+	tc->agents = own(tc, xcalloc((size_t)cJSON_GetArraySize(roster) + 1, sizeof(*tc->agents)));
+	cJSON_ArrayForEach(entry, roster)
 	{
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(entry, "id");
+		const cJSON *idn = cJSON_GetObjectItemCaseSensitive(entry, "id");
+		const char *id = cJSON_IsString(idn) ? idn->valuestring
+		                 : keyed             ? entry->string
+		                                     : NULL;
 		struct agent *a = &tc->agents[tc->nagents];
 		int index = i++;
-		if (!cJSON_IsString(id))
+		if (id == NULL || !cJSON_IsObject(entry))
 			continue;
-		norm_agent_id(id->valuestring, a->id);
-		a->path = own_str(tc, xasprintf("agents.list[%d]", index));
+		norm_agent_id(id, a->id);
+		a->path = own_str(tc, keyed ? xasprintf("agents.entries.%s", entry->string)
+		                            : xasprintf("agents.list[%d]", index));
 		char *where = xasprintf("%s.tools", a->path);
 		int rc = load_scope(tc, cJSON_GetObjectItemCaseSensitive(entry, "tools"), where,
 		                    false, &a->scope);

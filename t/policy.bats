@@ -273,3 +273,11 @@ EOF
 {tools:{subagents:{tools:{deny:["nodes"]}}}, agents:{defaults:{sandbox:{mode:"all"}}}} | {"sessionKey":"agent:main:subagent:x"} | nodes | deny sandbox
 EOF
 }
+
+@test "agents.entries, OpenClaw's keyed roster, works as agents.list does" {
+	cases <<'EOF2'
+{agents:{entries:{main:{default:true}, ops:{tools:{deny:["exec"]}}}}} | {"agent":"ops"}  | exec | deny agent
+{agents:{entries:{main:{default:true}, ops:{tools:{deny:["exec"]}}}}} | {"agent":"main"} | exec | allow none
+{agents:{entries:{main:{default:true, tools:{profile:"minimal"}}}}}   | -                | exec | deny profile
+EOF2
+}
