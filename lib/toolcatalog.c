@@ -24,9 +24,6 @@ const char catalog_version[] = "openclaw 2026.9.6";
 
 /* resolveSandboxToolPolicyForAgent: view_image joins every non-empty allow list. */
 const char catalog_sandbox_implied[] = "view_image";
-/* createToolPolicyMatcher (writeAllowsApplyPatch): an allow list that matches
- * write lets apply_patch through (it was exec in older releases). */
-const char catalog_apply_patch_via[] = "write";
 /* resolveStoredSubagentCapabilities: agents.defaults.subagents.maxSpawnDepth ?? 5. */
 const int catalog_max_spawn_depth = 5;
 
@@ -56,7 +53,7 @@ const struct catalog_tool catalog_tools[] = {
 	{ "write", "group:fs", C, SB_OK | NOT_OC, "writes files" },
 	{ "edit", "group:fs", C, SB_OK | NOT_OC, "edits files" },
 	{ "apply_patch", "group:fs", C, SB_OK | NOT_OC,
-	  "writes files through a patch; an allow list that allows write allows it too" },
+	  "writes files through a patch; an allow list that allows write allows it" },
 	/* group:runtime: running code */
 	{ "exec", "group:runtime", C, SB_OK | NOT_OC, "runs shell commands" },
 	{ "process", "group:runtime", C, SB_OK | NOT_OC, "manages background processes" },
@@ -200,6 +197,13 @@ const struct catalog_alias catalog_list_renames[] = {
 };
 const unsigned catalog_nlist_renames = NELEM(catalog_list_renames);
 
+/* A tool an allow list lets through when it allows another (from -> to[0]). */
+static const struct catalog_alias allowed_with[] = {
+	{ "apply_patch",
+	  { "write", NULL },
+	  "createToolPolicyMatcher (writeAllowsApplyPatch); it went with exec in older releases" },
+};
+
 /* Only in a sandbox deny list (resolveSandboxToolPolicyForAgent). */
 const struct catalog_alias catalog_sandbox_deny_expand[] = {
 	{ "image", { "image", "view_image", NULL }, "the old name of view_image" },
@@ -270,6 +274,14 @@ bool catalog_is_channel_id(const char *name)
 		if (strcmp(catalog_channel_ids[i], name) == 0)
 			return true;
 	return false;
+}
+
+const char *catalog_allowed_with(const char *tool)
+{
+	for (unsigned i = 0; i < NELEM(allowed_with); i++)
+		if (strcmp(allowed_with[i].from, tool) == 0)
+			return allowed_with[i].to[0];
+	return NULL;
 }
 
 const char *catalog_alias_of(const char *name)

@@ -77,8 +77,6 @@ extern const char catalog_version[];
 
 /* The tool that the sandbox adds to every non-empty allow list it builds. */
 extern const char catalog_sandbox_implied[];
-/* apply_patch passes an allow list that allows this tool. */
-extern const char catalog_apply_patch_via[];
 /* A subagent this deep (or deeper) is a leaf, unless the config says otherwise. */
 extern const int catalog_max_spawn_depth;
 
@@ -98,6 +96,8 @@ static inline void toolset_add(struct toolset *s, unsigned i)
 	s->w[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
+/* The tool whose allowance in an allow list carries TOOL's too, or NULL. */
+const char *catalog_allowed_with(const char *tool);
 /* The index of a canonical core tool name, or -1. */
 int catalog_find(const char *name);
 /* The index of a group name ("group:fs"), or -1. */

@@ -1320,11 +1320,8 @@ static bool allow_restricts(const struct tp_rule *r)
 
 bool tp_layer_allows(const struct tp_rule *r, const char *name, int idx, struct tp_verdict *v)
 {
-	static const int write_idx_unset = -2;
-	static int write_idx = -2;
-
 	v->item = NULL;
-	v->via_write = false;
+	v->via = NULL;
 	for (unsigned i = 0; i < r->deny.n; i++) {
 		if (item_matches(r->deny.items[i], name, idx)) {
 			v->item = r->deny.items[i];
@@ -1340,13 +1337,13 @@ bool tp_layer_allows(const struct tp_rule *r, const char *name, int idx, struct 
 		}
 	}
 	/* OpenClaw: an allow list that allows write allows apply_patch too. */
-	if (strcmp(name, "apply_patch") == 0) {
-		if (write_idx == write_idx_unset)
-			write_idx = find_tool(catalog_apply_patch_via);
+	const char *with = idx >= 0 ? catalog_allowed_with(name) : NULL;
+	if (with != NULL) {
+		int via = find_tool(with);
 		for (unsigned i = 0; i < r->allow.n; i++) {
-			if (item_matches(r->allow.items[i], catalog_apply_patch_via, write_idx)) {
+			if (item_matches(r->allow.items[i], with, via)) {
 				v->item = r->allow.items[i];
-				v->via_write = true;
+				v->via = with;
 				return true;
 			}
 		}
@@ -1792,8 +1789,8 @@ void tp_rule_text(const struct tp_context *cx, const struct tp_verdict *v, struc
 		return;
 	}
 	buf_printf(b, ": \"%s\"", v->item->text);
-	if (v->via_write)
-		buf_printf(b, " (apply_patch goes with %s)", catalog_apply_patch_via);
+	if (v->via != NULL)
+		buf_printf(b, " (it allows %s, and so this)", v->via);
 }
 
 static void sandbox_reason(const struct tp_context *cx, const char *tool,

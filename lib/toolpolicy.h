@@ -71,7 +71,7 @@ struct tp_verdict {
 	enum tp_layer layer;        /* the layer that denied, or whose allow list admitted */
 	bool decided_by_layer;      /* false: allowed and no allow list restricts the tool */
 	const struct tp_item *item; /* the entry that matched, or NULL (not in an allow list) */
-	bool via_write;             /* apply_patch admitted because the list allows write */
+	const char *via; /* admitted because the list allows this tool (apply_patch: write) */
 };
 
 /* The request, as far as tool policy needs it. Strings may be NULL. */
