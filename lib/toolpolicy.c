@@ -273,7 +273,7 @@ struct tp_config {
 	/* OpenClaw's built-in lists, as items. */
 	struct tp_list profile_items[8];
 	struct tp_list sandbox_allow, sandbox_deny, owner_deny, sub_always, sub_leaf;
-	const struct tp_item *all_item, *view_image_allow;
+	const struct tp_item *all_item, *sandbox_implied_item;
 	struct {
 		const char *from;
 		const struct tp_item *item;
@@ -454,7 +454,7 @@ static void load_builtins(struct tp_config *tc)
 	builtin_list(tc, &tc->sub_always, TOOL_SUBAGENT_ALWAYS, "the subagent deny list");
 	builtin_list(tc, &tc->sub_leaf, TOOL_SUBAGENT_LEAF, "the leaf subagent deny list");
 	tc->all_item = new_item(tc, "*", NULL, true);
-	tc->view_image_allow =
+	tc->sandbox_implied_item =
 	    new_item(tc, catalog_sandbox_implied, "the sandbox (added to every allow list)", true);
 	for (unsigned i = 0; i < catalog_nsandbox_deny_expand; i++) {
 		const struct catalog_alias *x = &catalog_sandbox_deny_expand[i];
@@ -1252,7 +1252,7 @@ static void build_sandbox(struct tp_context *cx)
 	}
 	if (r->allow.n > 0 && !list_has_pattern(&r->deny, catalog_sandbox_implied) &&
 	    !list_has_pattern(&r->allow, catalog_sandbox_implied))
-		rule_push(&r->allow, tc->view_image_allow);
+		rule_push(&r->allow, tc->sandbox_implied_item);
 	r->has_allow = r->allow.n > 0;
 }
 
