@@ -260,6 +260,21 @@ static int read_model(const cJSON *model, struct tp_request *rq)
 	           : 0;
 }
 
+/* A record whose session cannot be computed (an agent that is not
+ * configured, ...) is denied, and its policy member says why. */
+static void deny_without_session(struct record *rec, const char *why)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "{\"decision\":\"deny\",\"layer\":\"session\",\"rule\":"
+	             "\"no session for this record\",\"reason\":");
+	buf_json_str(&b, why);
+	buf_putc(&b, '}');
+	record_add_raw(rec, "policy", b.p, b.len);
+	record_deny(rec, why);
+	buf_free(&b);
+}
+
 static int read_request(struct filter *f, struct record *rec, const cJSON *const *m,
                         struct tp_request *rq)
 {
@@ -280,10 +295,8 @@ static int read_request(struct filter *f, struct record *rec, const cJSON *const
 	if (origin != NULL && read_origin_session(origin, rq, &srq, &ids) < 0)
 		return -1;
 	int rc = compute_session(f, m, &srq, rq);
-	if (rc > 0) {
-		record_deny(rec, claw_error());
-		return 1;
-	}
+	if (rc > 0)
+		deny_without_session(rec, claw_error());
 	return rc;
 }
 

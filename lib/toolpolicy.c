@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record.h"
 #include "session.h"
 
 const char *const tp_layer_ids[TP_NLAYERS] = {
@@ -1932,7 +1933,9 @@ static void put_member(const struct tp_context *cx, const char *tool, const stru
 static void put_deny(const struct tp_context *cx, const char *tool, const struct tp_verdict *v,
                      struct buf *b, struct buf *tmp)
 {
-	buf_puts(b, "{\"by\":\"claw-policy\",\"reason\":");
+	buf_puts(b, "{\"by\":");
+	buf_json_str(b, record_stage_name);
+	buf_puts(b, ",\"reason\":");
 	buf_reset(tmp);
 	tp_reason(cx, tool, v, tmp);
 	buf_json_str(b, tmp->p);

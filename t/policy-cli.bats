@@ -185,6 +185,7 @@ config_error() {
 	write_config <<<'{ agents: { list: [{ id: "main" }] } }'
 	run bash -c "echo '{\"agent\":\"nobody\",\"tool\":\"read\"}' | claw-policy"
 	[[ "$(jq -r .deny.reason <<<"$output")" == *'agent "nobody" is not configured'* ]]
+	assert_equal "$(jq -c '[.policy.decision, .policy.layer]' <<<"$output")" '["deny","session"]'
 }
 
 @test "a stream with more contexts than the cache holds stays right" {
