@@ -729,8 +729,3 @@ void tp_free(struct tp_config *tc)
 	buf_free(&tc->unknown);
 	free(tc);
 }
-
-unsigned long tp_compiled_contexts(const struct tp_config *tc)
-{
-	return tc->compiled;
-}

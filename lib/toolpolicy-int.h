@@ -152,7 +152,6 @@ struct tp_config {
 	unsigned nwarned;
 	struct tp_context *cache[CACHE_SLOTS];
 	unsigned ncached;
-	unsigned long compiled;
 	struct buf scratch, scratch2, unknown;
 };
 

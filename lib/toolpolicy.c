@@ -540,15 +540,6 @@ enum tp_role tp_context_role(const struct tp_context *cx, unsigned *depth, unsig
 	return (enum tp_role)cx->key.role;
 }
 
-const char *tp_context_agent_key(const struct tp_context *cx)
-{
-	const struct scope *as = agent_scope(cx);
-
-	if (cx->agent != NULL)
-		return cx->agent->path;
-	return as != NULL && as->present ? "agents.defaults" : NULL;
-}
-
 /* ---- request to context ---- */
 
 static const struct policycfg *find_policy_in(const struct bysender *bs, int id)
@@ -849,7 +840,6 @@ static void compile_context(struct tp_context *cx)
 	build_rules(cx);
 	for (unsigned i = 0; i < catalog_ntools; i++)
 		judge(cx, catalog_tools[i].name, (int)i, &cx->v[i]);
-	cx->tc->compiled++;
 }
 
 struct tp_context *tp_context_of(struct tp_config *tc, const struct tp_request *rq)

@@ -124,15 +124,11 @@ void tp_rule_text(const struct tp_context *cx, const struct tp_verdict *v, struc
 void tp_fix(const struct tp_context *cx, const char *tool, const struct tp_verdict *v,
             struct buf *b);
 
-/* What the context is, for explain: agent label, role, depth. */
+/* The context's subagent role, depth and the leaf depth, for explain. */
 enum tp_role tp_context_role(const struct tp_context *cx, unsigned *depth, unsigned *max_depth);
-const char *tp_context_agent_key(const struct tp_context *cx);
 
 /* Normalises a tool name as OpenClaw does: trim, lower-case, aliases.
  * Returns the catalog index, or -1; OUT receives the name. */
 int tp_normalize(const char *name, char *out, size_t size);
-
-/* Number of contexts compiled since load (for tests of the cache). */
-unsigned long tp_compiled_contexts(const struct tp_config *tc);
 
 #endif
