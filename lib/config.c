@@ -57,14 +57,20 @@ static int load_preset(struct config *cfg, const char *name)
 	return parse(cfg);
 }
 
-int config_load(struct config *cfg, const struct common_opts *co)
+char *config_state_dir(const struct common_opts *co)
 {
 	const char *dir = co->state_dir ? co->state_dir : nonempty_env("OPENCLAW_STATE_DIR");
+
+	return dir ? cfg_user_path(dir) : xasprintf("%s/.openclaw", home_dir());
+}
+
+int config_load(struct config *cfg, const struct common_opts *co)
+{
 	const char *path = co->config ? co->config : nonempty_env("OPENCLAW_CONFIG_PATH");
 	size_t len;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->state_dir = dir ? cfg_user_path(dir) : xasprintf("%s/.openclaw", home_dir());
+	cfg->state_dir = config_state_dir(co);
 	cfg->path = path ? cfg_user_path(path) : xasprintf("%s/openclaw.json", cfg->state_dir);
 	if (read_file(cfg->path, CONFIG_MAX_BYTES, &cfg->text, &len) < 0) {
 		/* No file at all is a new installation, and a new installation is secure. */

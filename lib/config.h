@@ -25,6 +25,9 @@ struct config {
  * Returns 0, or -1 with claw_error() as "FILE:LINE:COL: message".
  */
 int config_load(struct config *cfg, const struct common_opts *co);
+/* The state dir alone (allocated), for commands that need no config (the
+ * decision log must stay readable when the config is broken). */
+char *config_state_dir(const struct common_opts *co);
 /* Parses TEXT as if read from SOURCE (presets, tests). */
 int config_load_text(struct config *cfg, const char *source, const char *text);
 void config_free(struct config *cfg);

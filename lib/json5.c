@@ -25,6 +25,7 @@ struct parser {
 	unsigned line;
 	struct json5_doc *doc;
 	unsigned depth;
+	const char *text; /* for byte offsets */
 };
 
 static unsigned column(const struct parser *ps, const char *at)
@@ -43,7 +44,8 @@ static int fail(const char *msg)
 	return claw_fail("%s", msg);
 }
 
-static void note_pos(struct parser *ps, const cJSON *node, const char *at)
+static void note_pos(struct parser *ps, const cJSON *node, unsigned line, unsigned col,
+                     const char *at)
 {
 	struct json5_doc *d = ps->doc;
 
@@ -51,7 +53,7 @@ static void note_pos(struct parser *ps, const cJSON *node, const char *at)
 		d->cap = d->cap ? d->cap * 2 : 64;
 		d->pos = xrealloc(d->pos, d->cap * sizeof(*d->pos));
 	}
-	d->pos[d->npos++] = (struct json5_pos){ node, ps->line, column(ps, at) };
+	d->pos[d->npos++] = (struct json5_pos){ node, line, col, (size_t)(at - ps->text) };
 }
 
 /* Length of a line terminator at p (LF, CR, CRLF, U+2028, U+2029), or 0. */
@@ -517,6 +519,8 @@ static cJSON *value(struct parser *ps)
 	if (skip_space(ps) < 0)
 		return NULL;
 	at = ps->p;
+	/* Where the value starts: a container ends lines later. */
+	unsigned line = ps->line, col = column(ps, at);
 	if (ps->p >= ps->end) {
 		fail("unexpected end of input, expected a value");
 		return NULL;
@@ -555,13 +559,13 @@ static cJSON *value(struct parser *ps)
 		}
 	}
 	if (node != NULL)
-		note_pos(ps, node, at);
+		note_pos(ps, node, line, col, at);
 	return node;
 }
 
 int json5_parse(const char *text, size_t len, struct json5_doc *doc, unsigned *line, unsigned *col)
 {
-	struct parser ps = { text, text + len, text, 1, doc, 0 };
+	struct parser ps = { text, text + len, text, 1, doc, 0, text };
 
 	memset(doc, 0, sizeof(*doc));
 	if (memchr(text, '\0', len) != NULL) {
@@ -593,6 +597,17 @@ void json5_free(struct json5_doc *doc)
 	cJSON_Delete(doc->root);
 	free(doc->pos);
 	memset(doc, 0, sizeof(*doc));
+}
+
+int json5_offset_of(const struct json5_doc *doc, const cJSON *node, size_t *off)
+{
+	for (size_t i = 0; i < doc->npos; i++) {
+		if (doc->pos[i].node == node) {
+			*off = doc->pos[i].off;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int json5_pos_of(const struct json5_doc *doc, const cJSON *node, unsigned *line, unsigned *col)

@@ -8,6 +8,7 @@
 struct json5_pos {
 	const cJSON *node;
 	unsigned line, col; /* 1-based, where the value starts */
+	size_t off;         /* the same place as a byte offset */
 };
 
 struct json5_doc {
@@ -24,6 +25,8 @@ struct json5_doc {
  */
 int json5_parse(const char *text, size_t len, struct json5_doc *doc, unsigned *line, unsigned *col);
 void json5_free(struct json5_doc *doc);
+/* Byte offset where a node of doc's tree starts (for editing the text); 0 when unknown. */
+int json5_offset_of(const struct json5_doc *doc, const cJSON *node, size_t *off);
 /* Position of a node of doc's tree; 0 when unknown. */
 int json5_pos_of(const struct json5_doc *doc, const cJSON *node, unsigned *line, unsigned *col);
 

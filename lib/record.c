@@ -575,31 +575,45 @@ struct loop {
 	struct out out;
 	struct record rec;
 	int status;
+	bool in_error; /* handling an error record the loop made */
 };
+
+static void one_line(struct loop *l, char *line, size_t len, unsigned long lineno);
 
 static void write_error(struct loop *l, unsigned long line, const char *id, const char *message)
 {
-	struct buf *b = &l->out.b;
+	struct buf b = { 0 };
 
 	warnx("line %lu: %s", line, message);
-	buf_puts(b, "{");
+	buf_puts(&b, "{");
 	if (id != NULL) {
-		buf_puts(b, "\"id\":");
-		buf_json_str(b, id);
-		buf_putc(b, ',');
+		buf_puts(&b, "\"id\":");
+		buf_json_str(&b, id);
+		buf_putc(&b, ',');
 	}
-	buf_puts(b, "\"error\":{\"by\":");
-	buf_json_str(b, record_stage_name);
-	buf_printf(b, ",\"line\":%lu,\"message\":", line);
-	buf_json_str(b, message);
-	buf_puts(b, "},\"deny\":{\"by\":");
-	buf_json_str(b, record_stage_name);
-	buf_puts(b, ",\"reason\":");
+	buf_puts(&b, "\"error\":{\"by\":");
+	buf_json_str(&b, record_stage_name);
+	buf_printf(&b, ",\"line\":%lu,\"message\":", line);
+	buf_json_str(&b, message);
+	buf_puts(&b, "},\"deny\":{\"by\":");
+	buf_json_str(&b, record_stage_name);
+	buf_puts(&b, ",\"reason\":");
 	char *reason = xasprintf("invalid record: %s", message);
-	buf_json_str(b, reason);
+	buf_json_str(&b, reason);
 	free(reason);
-	buf_puts(b, "}}\n");
+	buf_puts(&b, "}}");
 	l->status = 1;
+	if (l->stage->handle_denied && !l->in_error) {
+		/* The error record is a record like any other for a stage that
+		 * sees denials (the decision log): it goes through handle(). */
+		l->in_error = true;
+		one_line(l, b.p, b.len, line);
+		l->in_error = false;
+	} else {
+		buf_put(&l->out.b, b.p, b.len);
+		buf_putc(&l->out.b, '\n');
+	}
+	buf_free(&b);
 }
 
 static void too_long(struct loop *l, unsigned long line, size_t max)
@@ -686,11 +700,18 @@ static bool input_waiting(int fd)
 	return poll(&p, 1, 0) > 0;
 }
 
+static void flush(struct loop *l)
+{
+	if (l->stage->flush != NULL)
+		l->stage->flush(l->stage->ctx);
+	out_flush(&l->out);
+}
+
 static void go_idle(struct loop *l)
 {
 	if (l->stage->idle != NULL)
 		l->stage->idle(l->stage->ctx);
-	out_flush(&l->out);
+	flush(l);
 }
 
 int record_loop(const struct stage *stage, const struct record_opts *opts)
@@ -707,7 +728,8 @@ int record_loop(const struct stage *stage, const struct record_opts *opts)
 	while (!eof) {
 		/* Flush before a read that would wait: a record typed by hand
 		 * comes out at once, a bulk stream still moves in large writes. */
-		if ((l.out.b.len > 0 || stage->idle != NULL) && !input_waiting(opts->in_fd))
+		if ((l.out.b.len > 0 || stage->idle != NULL || stage->flush != NULL) &&
+		    !input_waiting(opts->in_fd))
 			go_idle(&l);
 		if (len == cap) {
 			cap *= 2;
@@ -737,7 +759,7 @@ int record_loop(const struct stage *stage, const struct record_opts *opts)
 			}
 			start = nl ? end + 1 : len;
 			if (l.out.b.len >= (size_t)128 * 1024)
-				out_flush(&l.out);
+				flush(&l);
 		}
 		memmove(in, in + start, len - start);
 		len -= start;

@@ -27,8 +27,13 @@ struct record {
 };
 
 struct stage {
-	const char *name;   /* member the stage owns, e.g. "policy"; also "by" in its errors */
-	bool handle_denied; /* also call handle() for records that carry "deny" */
+	const char *name; /* member the stage owns, e.g. "policy"; also "by" in its errors */
+	/*
+	 * Also call handle() for records that carry "deny", and for the error
+	 * records the loop makes of invalid lines (they carry "deny" too): a
+	 * stage that records everything sees everything.
+	 */
+	bool handle_denied;
 	/*
 	 * Decides one record: adds members with record_add*() and record_deny().
 	 * Returns 0, or -1 when the record is not valid for this stage (wrong member
@@ -41,6 +46,13 @@ struct stage {
 	 * input, before output is flushed: the place for batched work. May be NULL.
 	 */
 	void (*idle)(void *ctx);
+	/*
+	 * Called before any output is written (at idle, and whenever the output
+	 * buffer fills): a stage that holds a lock while records accumulate
+	 * releases it here, so it never waits on a slow reader while holding
+	 * it. May be NULL.
+	 */
+	void (*flush)(void *ctx);
 	void *ctx;
 };
 

@@ -1,0 +1,47 @@
+/*
+ * Fuzz target: the decision log's reader. Whatever the bytes, verify and the
+ * entry parser return without crashing; a log that verifies has as many
+ * entries as lines, each of which parses; a log that does not names a kind
+ * and a seq.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditlog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	struct alog_report r;
+	struct alog_entry e;
+	size_t off = 0, len, lines = 0;
+	const char *line;
+	bool term;
+
+	int rc = alog_verify(text, size, NULL, &r);
+	while (alog_next_line(text, size, &off, &line, &len, &term)) {
+		lines++;
+		if (alog_parse(line, len, &e) == 0 &&
+		    (e.seq == 0 || e.hashed_len >= len || e.member_off >= e.hashed_len))
+			abort();
+	}
+	if (rc == 0 && (!r.ok || r.entries != lines))
+		abort();
+	if (rc != 0 && (r.ok || r.kind == NULL || r.seq == 0))
+		abort();
+	if (r.entries > 0 && strlen(r.head_hash) != 64)
+		abort();
+	/* With the head it found, an intact log verifies again. */
+	if (rc == 0 && r.entries > 0) {
+		struct alog_head h = { .set = true, .seq = r.head_seq };
+		struct alog_report again;
+		memcpy(h.hash, r.head_hash, sizeof(h.hash));
+		if (alog_verify(text, size, &h, &again) != 0)
+			abort();
+	}
+	return 0;
+}
