@@ -1,0 +1,990 @@
+/*
+ * claw-policy: may this tool be used here?
+ *
+ * As a filter it gives each record a policy member: OpenClaw's layered tool
+ * policy (profile, byProvider, global, agent, group, sender, sandbox,
+ * owner-only, subagent) judged for the record's tool, agent and session, and
+ * a deny member when a layer removes the tool. One-shot, it explains a
+ * decision layer by layer, or lists the tools that survive.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "opts.h"
+#include "record.h"
+#include "session.h"
+#include "toolcatalog.h"
+#include "toolpolicy.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: claw-policy [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"
+    "       claw-policy explain [REQUEST OPTIONS] [--json] TOOL\n"
+    "       claw-policy tools [REQUEST OPTIONS] [--json]\n"
+    "       claw-policy catalog [--json]\n"
+    "\n"
+    "Without a subcommand, reads records (JSON Lines) on standard input and writes\n"
+    "them with a \"policy\" member added, and \"deny\" when tool policy removes the tool:\n"
+    "  policy {decision, layer, rule, reason}\n"
+    "\n"
+    "  explain  every layer in OpenClaw's order, its verdict and config key, and\n"
+    "           a fix for a denial\n"
+    "  tools    the tools that survive, by group\n"
+    "  catalog  OpenClaw's tool catalog as claw knows it\n"
+    "\n"
+    "Request options (explain, tools):\n"
+    "  --agent A          the agent (default: the default agent)\n"
+    "  --session KEY      the session key (sandbox and subagent follow from it)\n"
+    "  --sandboxed        judge as a sandboxed session\n"
+    "  --channel C, --group G, --account X, --sender S\n"
+    "                     a message from a chat (then not the owner unless --owner)\n"
+    "  --owner, --not-owner\n"
+    "  --provider P, --model M   the model, for tools.byProvider\n"
+    "\n"
+    "Common options:\n"
+    "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
+    "                     <state>/openclaw.json; none at all: the secure preset)\n"
+    "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
+    "  --max-record N     longest record accepted, in bytes (default 1048576)\n"
+    "  --json             machine-readable output (explain, tools)\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 the stream was processed (explain: the tool is allowed);\n"
+    "1 some lines were not valid records (explain: the tool is denied);\n"
+    "2 usage or config error. See claw-policy(1), claw-record(7).\n";
+
+enum {
+	OPT_AGENT = OPT_FIRST_COMMAND_OPTION,
+	OPT_SESSION,
+	OPT_SANDBOXED,
+	OPT_CHANNEL,
+	OPT_GROUP,
+	OPT_ACCOUNT,
+	OPT_SENDER,
+	OPT_OWNER,
+	OPT_NOT_OWNER,
+	OPT_PROVIDER,
+	OPT_MODEL,
+};
+
+static const struct option longopts[] = {
+	COMMON_LONGOPTS,
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
+	{ "agent", required_argument, NULL, OPT_AGENT },
+	{ "session", required_argument, NULL, OPT_SESSION },
+	{ "sandboxed", no_argument, NULL, OPT_SANDBOXED },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "account", required_argument, NULL, OPT_ACCOUNT },
+	{ "sender", required_argument, NULL, OPT_SENDER },
+	{ "owner", no_argument, NULL, OPT_OWNER },
+	{ "not-owner", no_argument, NULL, OPT_NOT_OWNER },
+	{ "provider", required_argument, NULL, OPT_PROVIDER },
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct cli {
+	struct common_opts co;
+	const char *sub, *tool;
+	const char *agent, *session, *channel, *group, *account, *sender, *provider, *model;
+	bool sandboxed;
+	int owner; /* -1 unset, 0, 1 */
+};
+
+struct filter {
+	struct tp_config *tc;
+	struct session_settings settings;
+	struct session_info si;
+};
+
+/* ---- the filter ---- */
+
+enum { R_TOOL, R_SESSION, R_ORIGIN, R_MODEL, R_AGENT, R_SESSION_KEY };
+static const char *const record_names[] = { "tool",  "session", "origin",
+	                                    "model", "agent",   "sessionKey" };
+enum { S_AGENT, S_SANDBOXED, S_POLICY_KEY, S_KEY, S_MODE };
+static const char *const session_names[] = { "agent", "sandboxed", "policyKey", "key", "mode" };
+/* What of origin policy reads, and what else claw-session would read. */
+enum { O_CHANNEL, O_ACCOUNT, O_SENDER, O_OWNER };
+static const char *const origin_names[] = { "channel", "account", "sender", "owner" };
+enum { OS_CHAT, OS_PEER, OS_GROUP, OS_THREAD, OS_GUILD, OS_TEAM, OS_PARENT, OS_ROLES };
+static const char *const origin_session_names[] = { "chat",  "peer", "group",  "thread",
+	                                            "guild", "team", "parent", "roles" };
+
+#define MAX_ROLES 64 /* as claw-session */
+struct ids {
+	char account[32], sender[32], peer[32], group[32], thread[32], guild[32], team[32],
+	    parent[32];
+	const char *roles[MAX_ROLES];
+};
+
+static int read_session(const cJSON *session, struct tp_request *rq)
+{
+	const cJSON *m[NELEM(session_names)];
+	int sandboxed = 0;
+
+	rec_pick(session, session_names, m, NELEM(m));
+	if (rec_str(m[S_AGENT], "session.agent", &rq->agent) < 0 ||
+	    rec_bool(m[S_SANDBOXED], "session.sandboxed", &sandboxed) < 0 ||
+	    rec_str(m[S_POLICY_KEY], "session.policyKey", &rq->policy_key) < 0 ||
+	    rec_str(m[S_KEY], "session.key", &rq->key) < 0 ||
+	    rec_str(m[S_MODE], "session.mode", &rq->mode) < 0)
+		return -1;
+	rq->sandboxed = sandboxed;
+	if (rq->policy_key == NULL)
+		rq->policy_key = rq->key;
+	return 0;
+}
+
+static int read_origin(const cJSON *origin, struct tp_request *rq, struct ids *ids)
+{
+	const cJSON *m[NELEM(origin_names)];
+	int owner = 0;
+
+	rec_pick(origin, origin_names, m, NELEM(m));
+	if (rec_str(m[O_CHANNEL], "origin.channel", &rq->channel) < 0 ||
+	    rec_id(m[O_ACCOUNT], "origin.account", ids->account, sizeof(ids->account),
+	           &rq->account) < 0 ||
+	    rec_id(m[O_SENDER], "origin.sender", ids->sender, sizeof(ids->sender), &rq->sender) <
+	        0 ||
+	    rec_bool(m[O_OWNER], "origin.owner", &owner) < 0)
+		return -1;
+	rq->owner = owner;
+	return 0;
+}
+
+static int chat_kind(const char *chat, enum chat_kind *kind)
+{
+	if (chat == NULL || strcmp(chat, "direct") == 0 || strcmp(chat, "dm") == 0)
+		*kind = CHAT_DIRECT;
+	else if (strcmp(chat, "group") == 0)
+		*kind = CHAT_GROUP;
+	else if (strcmp(chat, "channel") == 0)
+		*kind = CHAT_CHANNEL;
+	else
+		return claw_fail("origin: unknown chat kind \"%s\" (expected direct, dm, group or "
+		                 "channel)",
+		                 chat);
+	return 0;
+}
+
+/* origin.roles: the sender's roles (Discord), for bindings. */
+static int read_roles(const cJSON *roles, struct session_request *srq, struct ids *ids)
+{
+	const cJSON *r;
+
+	if (roles == NULL || cJSON_IsNull(roles))
+		return 0;
+	if (!cJSON_IsArray(roles))
+		return claw_fail("member \"origin.roles\" must be an array of strings");
+	cJSON_ArrayForEach(r, roles)
+	{
+		if (!cJSON_IsString(r))
+			return claw_fail("member \"origin.roles\" must be an array of strings");
+		if (srq->nroles == MAX_ROLES)
+			return claw_fail("member \"origin.roles\" has more than %d entries",
+			                 MAX_ROLES);
+		ids->roles[srq->nroles++] = r->valuestring;
+	}
+	srq->roles = ids->roles;
+	return 0;
+}
+
+/* The rest of origin, as claw-session reads it, when it has not run. */
+static int read_origin_session(const cJSON *origin, const struct tp_request *rq,
+                               struct session_request *srq, struct ids *ids)
+{
+	const cJSON *m[NELEM(origin_session_names)];
+	const char *chat = NULL;
+
+	rec_pick(origin, origin_session_names, m, NELEM(m));
+	if (rec_str(m[OS_CHAT], "origin.chat", &chat) < 0 || chat_kind(chat, &srq->chat) < 0 ||
+	    rec_id(m[OS_PEER], "origin.peer", ids->peer, sizeof(ids->peer), &srq->peer) < 0 ||
+	    rec_id(m[OS_THREAD], "origin.thread", ids->thread, sizeof(ids->thread), &srq->thread) <
+	        0 ||
+	    rec_id(m[OS_GUILD], "origin.guild", ids->guild, sizeof(ids->guild), &srq->guild) < 0 ||
+	    rec_id(m[OS_TEAM], "origin.team", ids->team, sizeof(ids->team), &srq->team) < 0 ||
+	    rec_id(m[OS_PARENT], "origin.parent", ids->parent, sizeof(ids->parent), &srq->parent) <
+	        0 ||
+	    read_roles(m[OS_ROLES], srq, ids) < 0)
+		return -1;
+	srq->has_origin = true;
+	srq->channel = rq->channel;
+	srq->account = rq->account;
+	srq->sender = rq->sender;
+	if (srq->peer == NULL && srq->chat != CHAT_DIRECT &&
+	    rec_id(m[OS_GROUP], "origin.group", ids->group, sizeof(ids->group), &srq->peer) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * A record that has not been through claw-session: its session is computed
+ * here exactly as claw-session would, so that running claw-policy alone
+ * judges a stranger's group chat as the sandboxed session it is, never as
+ * the operator's main session.
+ */
+static int compute_session(struct filter *f, const cJSON *const *m, struct session_request *srq,
+                           struct tp_request *rq)
+{
+	if (rec_str(m[R_AGENT], "agent", &srq->agent) < 0 ||
+	    rec_str(m[R_SESSION_KEY], "sessionKey", &srq->session_key) < 0)
+		return -1;
+	if (srq->has_origin)
+		srq->session_key = NULL; /* the origin decides, as in claw-session */
+	if (session_resolve(&f->settings, srq, &f->si) < 0)
+		return 1;
+	rq->agent = f->si.agent;
+	rq->key = f->si.key.p;
+	rq->policy_key = f->si.policy_key.p;
+	rq->mode = f->si.mode;
+	rq->sandboxed = f->si.sandboxed;
+	return 0;
+}
+
+static int read_model(const cJSON *model, struct tp_request *rq)
+{
+	static const char *const names[] = { "provider", "id" };
+	const cJSON *m[NELEM(names)];
+
+	rec_pick(model, names, m, NELEM(m));
+	return rec_str(m[0], "model.provider", &rq->provider) < 0 ||
+	               rec_str(m[1], "model.id", &rq->model) < 0
+	           ? -1
+	           : 0;
+}
+
+/* A record whose session cannot be computed (an agent that is not
+ * configured, ...) is denied, and its policy member says why. */
+static void deny_without_session(struct record *rec, const char *why)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "{\"decision\":\"deny\",\"layer\":\"session\",\"rule\":"
+	             "\"no session for this record\",\"reason\":");
+	buf_json_str(&b, why);
+	buf_putc(&b, '}');
+	record_add_raw(rec, "policy", b.p, b.len);
+	record_deny(rec, why);
+	buf_free(&b);
+}
+
+static int read_request(struct filter *f, struct record *rec, const cJSON *const *m,
+                        struct tp_request *rq)
+{
+	const cJSON *session = NULL, *origin = NULL, *model = NULL;
+	struct session_request srq = { 0 };
+	struct ids ids;
+
+	rq->owner = true; /* no origin: the local operator */
+	if (rec_obj(m[R_SESSION], "session", &session) < 0 ||
+	    rec_obj(m[R_ORIGIN], "origin", &origin) < 0 || rec_obj(m[R_MODEL], "model", &model) < 0)
+		return -1;
+	if (origin != NULL && read_origin(origin, rq, &ids) < 0)
+		return -1;
+	if (model != NULL && read_model(model, rq) < 0)
+		return -1;
+	if (session != NULL)
+		return read_session(session, rq);
+	if (origin != NULL && read_origin_session(origin, rq, &srq, &ids) < 0)
+		return -1;
+	int rc = compute_session(f, m, &srq, rq);
+	if (rc > 0)
+		deny_without_session(rec, claw_error());
+	return rc;
+}
+
+static int handle(struct record *rec, void *ctx)
+{
+	struct filter *f = ctx;
+	const cJSON *m[NELEM(record_names)];
+	struct tp_request rq = { 0 };
+	const char *tool = NULL, *policy, *deny;
+	size_t plen, dlen;
+
+	rec_pick(rec->root, record_names, m, NELEM(m));
+	if (rec_str(m[R_TOOL], "tool", &tool) < 0)
+		return -1;
+	if (tool == NULL || strspn(tool, " \t\r\n") == strlen(tool))
+		return claw_fail("the record names no tool (member \"tool\")");
+	int rc = read_request(f, rec, m, &rq);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	struct tp_context *cx = tp_context_of(f->tc, &rq);
+	tp_member(cx, tool, &policy, &plen, &deny, &dlen);
+	record_add_raw(rec, "policy", policy, plen);
+	if (deny != NULL) {
+		record_add_raw(rec, "deny", deny, dlen);
+		rec->denied = true;
+	}
+	return 0;
+}
+
+static int run_filter(struct cli *c, struct tp_config *tc, const struct config *cfg)
+{
+	struct filter f = { .tc = tc };
+	struct stage stage = { .name = "claw-policy", .handle = handle, .ctx = &f };
+	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
+
+	if (session_settings_load(&f.settings, cfg) < 0)
+		errx(2, "%s", claw_error());
+	int status = record_loop(&stage, &ro);
+	session_info_free(&f.si);
+	session_settings_free(&f.settings);
+	return status;
+}
+
+/* ---- one-shot: the request the options describe ---- */
+
+struct oneshot {
+	struct session_settings settings;
+	struct session_info si;
+	struct tp_request rq;
+	char agent[SESSION_ID_MAX];
+};
+
+static void resolve_cli(struct cli *c, const struct config *cfg, struct oneshot *o)
+{
+	struct session_request srq = { .agent = c->agent, .session_key = c->session };
+
+	if (session_settings_load(&o->settings, cfg) < 0)
+		errx(2, "%s", claw_error());
+	if (c->session != NULL && (c->channel || c->group))
+		usage_error("--session and --channel/--group describe the session twice");
+	if (c->channel != NULL || c->group != NULL) {
+		srq.has_origin = true;
+		srq.channel = c->channel;
+		srq.account = c->account;
+		srq.chat = c->group ? CHAT_GROUP : CHAT_DIRECT;
+		srq.peer = c->group ? c->group : c->sender;
+		srq.sender = c->sender;
+	}
+	if (session_resolve(&o->settings, &srq, &o->si) < 0)
+		errx(2, "%s", claw_error());
+	o->rq.agent = o->si.agent;
+	o->rq.key = o->si.key.p;
+	o->rq.policy_key = o->si.policy_key.p;
+	o->rq.mode = o->si.mode;
+	o->rq.sandboxed = c->sandboxed || o->si.sandboxed;
+	o->rq.channel = c->channel;
+	o->rq.account = c->account;
+	o->rq.sender = c->sender;
+	o->rq.provider = c->provider;
+	o->rq.model = c->model;
+	/* A message from a chat is not the operator's unless said so. */
+	o->rq.owner = c->owner >= 0 ? c->owner == 1 : !(c->channel || c->group || c->sender);
+}
+
+static void oneshot_free(struct oneshot *o)
+{
+	session_info_free(&o->si);
+	session_settings_free(&o->settings);
+}
+
+/* ---- output helpers ---- */
+
+struct style {
+	bool color;
+};
+
+static const char *paint(const struct style *st, const char *code)
+{
+	return st->color ? code : "";
+}
+
+#define RED   "\033[31m"
+#define GREEN "\033[32m"
+#define BOLD  "\033[1m"
+#define DIM   "\033[2m"
+#define RESET "\033[0m"
+
+static void put_request_json(const struct oneshot *o, const struct tp_context *cx, struct buf *b)
+{
+	unsigned depth, max;
+	static const char *const roles[] = { "main", "orchestrator", "leaf" };
+	enum tp_role role = tp_context_role(cx, &depth, &max);
+
+	buf_puts(b, "{\"agent\":");
+	buf_json_str(b, o->rq.agent);
+	buf_puts(b, ",\"session\":");
+	buf_json_str(b, o->rq.key);
+	buf_printf(b, ",\"sandboxed\":%s,\"mode\":", o->rq.sandboxed ? "true" : "false");
+	buf_json_str(b, o->rq.mode);
+	buf_printf(b, ",\"owner\":%s,\"subagent\":", o->rq.owner ? "true" : "false");
+	buf_json_str(b, roles[role]);
+	buf_printf(b, ",\"depth\":%u,\"maxSpawnDepth\":%u", depth, max);
+	buf_puts(b, ",\"provider\":");
+	if (o->rq.provider)
+		buf_json_str(b, o->rq.provider);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, ",\"model\":");
+	if (o->rq.model)
+		buf_json_str(b, o->rq.model);
+	else
+		buf_puts(b, "null");
+	buf_putc(b, '}');
+}
+
+static void describe_request(const struct oneshot *o, const struct tp_context *cx, struct buf *b)
+{
+	unsigned depth, max;
+	enum tp_role role = tp_context_role(cx, &depth, &max);
+
+	buf_printf(b, "agent \"%s\", session %s, %s (mode=%s), %s", o->rq.agent, o->rq.key,
+	           o->rq.sandboxed ? "sandboxed" : "not sandboxed", o->rq.mode,
+	           o->rq.owner ? "the owner" : "not the owner");
+	if (role != TP_ROLE_MAIN)
+		buf_printf(b, ", %s subagent (depth %u of %u)",
+		           role == TP_ROLE_LEAF ? "leaf" : "orchestrator", depth, max);
+	if (o->rq.provider)
+		buf_printf(b, ", model %s%s%s", o->rq.provider, o->rq.model ? "/" : "",
+		           o->rq.model ? o->rq.model : "");
+}
+
+/* Why a layer does not apply here. */
+static const char *skip_note(enum tp_layer l)
+{
+	static const char *const notes[TP_NLAYERS] = {
+		"no tools.profile",
+		"no tools.byProvider profile for this model",
+		"no tools.allow, alsoAllow or deny",
+		"no tools.byProvider entry for this model",
+		"the agent sets no tools.allow, alsoAllow or deny",
+		"no byProvider entry of the agent for this model",
+		"no group tool policy for this session",
+		"no toolsBySender entry for this sender",
+		"the session is not sandboxed",
+		"the sender is the owner",
+		"not a subagent session",
+	};
+	return notes[l];
+}
+
+/* ---- explain ---- */
+
+struct row {
+	enum tp_layer layer;
+	bool active, allows;
+	struct tp_verdict v;
+};
+
+static void explain_rows(const struct tp_context *cx, const char *name, int idx,
+                         struct row rows[TP_NLAYERS])
+{
+	for (int l = 0; l < TP_NLAYERS; l++) {
+		const struct tp_rule *r = tp_rule_of(cx, (enum tp_layer)l);
+		rows[l].layer = (enum tp_layer)l;
+		rows[l].active = r->active;
+		rows[l].allows = true;
+		memset(&rows[l].v, 0, sizeof(rows[l].v));
+		if (!r->active)
+			continue;
+		rows[l].allows = tp_layer_allows(r, name, idx, &rows[l].v);
+		rows[l].v.allowed = rows[l].allows;
+		rows[l].v.layer = (enum tp_layer)l;
+		rows[l].v.decided_by_layer = true;
+	}
+}
+
+static const char *row_verdict(const struct row *r)
+{
+	if (!r->active)
+		return "-";
+	if (!r->allows)
+		return "deny";
+	return r->v.item != NULL && !r->v.item->all ? "allow" : "pass";
+}
+
+static void row_rule(const struct tp_context *cx, const struct row *r, struct buf *b)
+{
+	const struct tp_rule *rule = tp_rule_of(cx, r->layer);
+
+	if (!r->active) {
+		buf_puts(b, skip_note(r->layer));
+	} else if (r->v.item != NULL && !r->v.item->all) {
+		tp_rule_text(cx, &r->v, b);
+	} else if (!r->allows) {
+		tp_rule_text(cx, &r->v, b);
+	} else if (rule->deny_key != NULL) {
+		buf_printf(b, "not in %s", rule->deny_key);
+	} else if (rule->has_allow && r->v.item != NULL) {
+		buf_printf(b, "%s allows all (\"*\")", rule->allow_key);
+	} else {
+		buf_puts(b, "no entry restricts it");
+	}
+}
+
+static void explain_json(const struct oneshot *o, const struct tp_context *cx, const char *tool,
+                         const char *name, int idx, const struct row *rows,
+                         const struct tp_verdict *v, struct buf *b)
+{
+	struct buf t = { 0 };
+
+	buf_puts(b, "{\"tool\":");
+	buf_json_str(b, tool);
+	buf_puts(b, ",\"name\":");
+	buf_json_str(b, name);
+	buf_printf(b, ",\"core\":%s,\"group\":", idx >= 0 ? "true" : "false");
+	if (idx >= 0)
+		buf_json_str(b, catalog_tools[idx].group);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, ",\"request\":");
+	put_request_json(o, cx, b);
+	buf_puts(b, ",\"layers\":[");
+	for (int l = 0; l < TP_NLAYERS; l++) {
+		buf_puts(b, l ? ",{\"layer\":" : "{\"layer\":");
+		buf_json_str(b, tp_layer_ids[l]);
+		buf_printf(b, ",\"applies\":%s,\"verdict\":", rows[l].active ? "true" : "false");
+		buf_json_str(b, row_verdict(&rows[l]));
+		buf_puts(b, ",\"rule\":");
+		buf_reset(&t);
+		row_rule(cx, &rows[l], &t);
+		buf_json_str(b, t.p ? t.p : "");
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\"decision\":");
+	buf_json_str(b, v->allowed ? "allow" : "deny");
+	buf_puts(b, ",\"layer\":");
+	buf_json_str(b, v->decided_by_layer ? tp_layer_ids[v->layer] : "none");
+	buf_puts(b, ",\"rule\":");
+	buf_reset(&t);
+	tp_rule_text(cx, v, &t);
+	buf_json_str(b, t.p);
+	buf_puts(b, ",\"reason\":");
+	buf_reset(&t);
+	tp_reason(cx, name, v, &t);
+	buf_json_str(b, t.p);
+	buf_puts(b, ",\"fix\":");
+	buf_reset(&t);
+	tp_fix(cx, name, v, &t);
+	if (t.len > 0)
+		buf_json_str(b, t.p);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, "}\n");
+	buf_free(&t);
+}
+
+static void explain_text(const struct oneshot *o, const struct tp_context *cx, const char *name,
+                         int idx, const struct row *rows, const struct tp_verdict *v,
+                         const struct style *st, struct buf *b)
+{
+	struct buf t = { 0 };
+
+	buf_printf(b, "%s%s%s: %s%s%s\n", paint(st, BOLD), name, paint(st, RESET),
+	           paint(st, v->allowed ? GREEN : RED), v->allowed ? "allowed" : "denied",
+	           paint(st, RESET));
+	buf_puts(b, "request: ");
+	describe_request(o, cx, b);
+	if (idx >= 0)
+		buf_printf(b, "\ntool:    core tool, %s (%s)\n\n", catalog_tools[idx].group,
+		           catalog_tools[idx].why);
+	else
+		buf_puts(b, "\ntool:    not a core tool of OpenClaw (a plugin's, or a typo)\n\n");
+	for (int l = 0; l < TP_NLAYERS; l++) {
+		const char *verdict = row_verdict(&rows[l]);
+		bool deciding = !v->allowed && v->layer == (enum tp_layer)l;
+		const char *color = !rows[l].active                 ? DIM
+		                    : strcmp(verdict, "deny") == 0  ? RED
+		                    : strcmp(verdict, "allow") == 0 ? GREEN
+		                                                    : "";
+		buf_reset(&t);
+		row_rule(cx, &rows[l], &t);
+		buf_printf(b, "%2d %-17s %s%-5s%s %s%s\n", l + 1, tp_layer_ids[l], paint(st, color),
+		           deciding ? "DENY" : verdict, paint(st, RESET), t.p ? t.p : "",
+		           deciding ? "   <- decides" : "");
+	}
+	buf_reset(&t);
+	tp_reason(cx, name, v, &t);
+	buf_printf(b, "\ndecision: %s\n", t.p);
+	buf_reset(&t);
+	tp_fix(cx, name, v, &t);
+	if (t.len > 0)
+		buf_printf(b, "fix:      %s\n", t.p);
+	buf_free(&t);
+}
+
+static int run_explain(struct cli *c, struct tp_config *tc, const struct config *cfg)
+{
+	struct oneshot o = { 0 };
+	struct row rows[TP_NLAYERS];
+	struct tp_verdict v;
+	struct buf b = { 0 };
+	struct style st = { .color = !c->co.json && opts_color(1) };
+	char name[256];
+
+	if (c->tool == NULL)
+		usage_error("explain: TOOL is missing");
+	if (strspn(c->tool, " \t") == strlen(c->tool))
+		usage_error("explain: TOOL is empty");
+	resolve_cli(c, cfg, &o);
+	struct tp_context *cx = tp_context_of(tc, &o.rq);
+	int idx = tp_normalize(c->tool, name, sizeof(name));
+	explain_rows(cx, name, idx, rows);
+	tp_decide(cx, c->tool, &v);
+	if (c->co.json)
+		explain_json(&o, cx, c->tool, name, idx, rows, &v, &b);
+	else
+		explain_text(&o, cx, name, idx, rows, &v, &st, &b);
+	fputs(b.p, stdout);
+	buf_free(&b);
+	oneshot_free(&o);
+	return v.allowed ? 0 : 1;
+}
+
+/* ---- tools ---- */
+
+static void tools_json(const struct oneshot *o, const struct tp_context *cx, struct buf *b)
+{
+	struct tp_verdict v;
+	struct buf t = { 0 };
+	bool first = true;
+
+	buf_puts(b, "{\"request\":");
+	put_request_json(o, cx, b);
+	buf_puts(b, ",\"allowed\":[");
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		tp_decide(cx, catalog_tools[i].name, &v);
+		if (!v.allowed)
+			continue;
+		buf_puts(b, first ? "" : ",");
+		buf_json_str(b, catalog_tools[i].name);
+		first = false;
+	}
+	buf_puts(b, "],\"groups\":{");
+	for (unsigned g = 0; g < catalog_ngroups; g++) {
+		struct toolset members;
+		catalog_group_members(g, &members);
+		buf_puts(b, g ? "," : "");
+		buf_json_str(b, catalog_groups[g].name);
+		buf_puts(b, ":[");
+		first = true;
+		for (unsigned i = 0; i < catalog_ntools; i++) {
+			tp_decide(cx, catalog_tools[i].name, &v);
+			if (!toolset_has(&members, i) || !v.allowed)
+				continue;
+			buf_puts(b, first ? "" : ",");
+			buf_json_str(b, catalog_tools[i].name);
+			first = false;
+		}
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "},\"denied\":[");
+	first = true;
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		tp_decide(cx, catalog_tools[i].name, &v);
+		if (v.allowed)
+			continue;
+		buf_puts(b, first ? "{\"tool\":" : ",{\"tool\":");
+		buf_json_str(b, catalog_tools[i].name);
+		buf_puts(b, ",\"layer\":");
+		buf_json_str(b, tp_layer_ids[v.layer]);
+		buf_puts(b, ",\"rule\":");
+		buf_reset(&t);
+		tp_rule_text(cx, &v, &t);
+		buf_json_str(b, t.p);
+		buf_putc(b, '}');
+		first = false;
+	}
+	buf_puts(b, "]}\n");
+	buf_free(&t);
+}
+
+static void tools_text(const struct oneshot *o, const struct tp_context *cx, const struct style *st,
+                       struct buf *b)
+{
+	struct tp_verdict v;
+	unsigned allowed = 0;
+
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		tp_decide(cx, catalog_tools[i].name, &v);
+		allowed += v.allowed;
+	}
+	buf_printf(b, "%u of %u core tools (%s) for ", allowed, catalog_ntools, catalog_version);
+	describe_request(o, cx, b);
+	buf_puts(b, "\n\n");
+	/* The section groups cover every tool once; group:openclaw spans them. */
+	for (unsigned g = 0; g < catalog_ngroups; g++) {
+		struct toolset members;
+		unsigned n = 0;
+		if (!catalog_groups[g].section)
+			continue;
+		catalog_group_members(g, &members);
+		buf_printf(b, "%-17s", catalog_groups[g].name);
+		for (unsigned i = 0; i < catalog_ntools; i++) {
+			tp_decide(cx, catalog_tools[i].name, &v);
+			if (toolset_has(&members, i) && v.allowed) {
+				buf_printf(b, " %s", catalog_tools[i].name);
+				n++;
+			}
+		}
+		if (n == 0)
+			buf_printf(b, " %s(none)%s", paint(st, DIM), paint(st, RESET));
+		buf_putc(b, '\n');
+	}
+	if (allowed == catalog_ntools)
+		return;
+	buf_printf(b, "\n%sdenied:%s\n", paint(st, RED), paint(st, RESET));
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		tp_decide(cx, catalog_tools[i].name, &v);
+		if (v.allowed)
+			continue;
+		buf_printf(b, "  %-22s %-16s ", catalog_tools[i].name, tp_layer_ids[v.layer]);
+		tp_rule_text(cx, &v, b);
+		buf_putc(b, '\n');
+	}
+}
+
+static int run_tools(struct cli *c, struct tp_config *tc, const struct config *cfg)
+{
+	struct oneshot o = { 0 };
+	struct buf b = { 0 };
+	struct style st = { .color = !c->co.json && opts_color(1) };
+
+	if (c->tool != NULL)
+		usage_error("tools: unexpected argument \"%s\"", c->tool);
+	resolve_cli(c, cfg, &o);
+	struct tp_context *cx = tp_context_of(tc, &o.rq);
+	if (c->co.json)
+		tools_json(&o, cx, &b);
+	else
+		tools_text(&o, cx, &st, &b);
+	fputs(b.p, stdout);
+	buf_free(&b);
+	oneshot_free(&o);
+	return 0;
+}
+
+/* ---- catalog ---- */
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} flag_names[] = {
+	{ TOOL_OWNER_ONLY, "owner-only" },
+	{ TOOL_SANDBOX_ALLOW, "sandbox-allow" },
+	{ TOOL_SANDBOX_DENY, "sandbox-deny" },
+	{ TOOL_SUBAGENT_ALWAYS, "subagent-deny" },
+	{ TOOL_SUBAGENT_LEAF, "leaf-subagent-deny" },
+	{ TOOL_GATED, "gated" },
+};
+
+static void put_profiles(const struct catalog_tool *t, struct buf *b, bool json)
+{
+	bool first = true;
+
+	for (unsigned p = 0; p < catalog_nprofiles; p++) {
+		if (catalog_profiles[p].bit != 0 && !(t->profiles & catalog_profiles[p].bit))
+			continue;
+		buf_puts(b, first ? "" : json ? "," : " ");
+		if (json)
+			buf_json_str(b, catalog_profiles[p].name);
+		else
+			buf_puts(b, catalog_profiles[p].name);
+		first = false;
+	}
+}
+
+static void put_flags(const struct catalog_tool *t, struct buf *b, bool json)
+{
+	bool first = true;
+
+	for (size_t f = 0; f < NELEM(flag_names); f++) {
+		if (!(t->flags & flag_names[f].flag))
+			continue;
+		buf_puts(b, first ? "" : json ? "," : " ");
+		if (json)
+			buf_json_str(b, flag_names[f].name);
+		else
+			buf_puts(b, flag_names[f].name);
+		first = false;
+	}
+	if (!json && first)
+		buf_putc(b, '-');
+}
+
+static void catalog_json(struct buf *b)
+{
+	buf_puts(b, "{\"version\":");
+	buf_json_str(b, catalog_version);
+	buf_puts(b, ",\"tools\":[");
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		const struct catalog_tool *t = &catalog_tools[i];
+		buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+		buf_json_str(b, t->name);
+		buf_puts(b, ",\"group\":");
+		buf_json_str(b, t->group);
+		buf_puts(b, ",\"profiles\":[");
+		put_profiles(t, b, true);
+		buf_puts(b, "],\"flags\":[");
+		put_flags(t, b, true);
+		buf_printf(b, "],\"openclawGroup\":%s,\"why\":",
+		           t->flags & TOOL_NOT_OPENCLAW ? "false" : "true");
+		buf_json_str(b, t->why);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\"aliases\":{");
+	for (unsigned i = 0; i < catalog_naliases; i++) {
+		buf_puts(b, i ? "," : "");
+		buf_json_str(b, catalog_aliases[i].from);
+		buf_putc(b, ':');
+		buf_json_str(b, catalog_aliases[i].to[0]);
+	}
+	buf_puts(b, "},\"channelIds\":[");
+	for (unsigned i = 0; i < catalog_nchannel_ids; i++) {
+		buf_puts(b, i ? "," : "");
+		buf_json_str(b, catalog_channel_ids[i]);
+	}
+	buf_puts(b, "]}\n");
+}
+
+static void catalog_text(struct buf *b)
+{
+	buf_printf(b, "%u core tools of %s\n\n", catalog_ntools, catalog_version);
+	buf_printf(b, "%-22s %-16s %-26s %s\n", "tool", "group", "profiles", "lists");
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		const struct catalog_tool *t = &catalog_tools[i];
+		struct buf p = { 0 }, f = { 0 };
+		put_profiles(t, &p, false);
+		put_flags(t, &f, false);
+		buf_printf(b, "%-22s %-16s %-26s %s\n", t->name, t->group, p.p, f.p);
+		buf_free(&p);
+		buf_free(&f);
+	}
+	buf_puts(b, "\naliases:");
+	for (unsigned i = 0; i < catalog_naliases; i++)
+		buf_printf(b, " %s=%s", catalog_aliases[i].from, catalog_aliases[i].to[0]);
+	buf_puts(b, "\nin policy lists:");
+	for (unsigned i = 0; i < catalog_nlist_renames; i++) {
+		buf_printf(b, " %s=", catalog_list_renames[i].from);
+		for (const char *const *to = catalog_list_renames[i].to; *to; to++)
+			buf_printf(b, "%s%s", to == catalog_list_renames[i].to ? "" : "+", *to);
+	}
+	buf_puts(b, "\nchannel ids (sandbox-deny):");
+	for (unsigned i = 0; i < catalog_nchannel_ids; i++)
+		buf_printf(b, " %s", catalog_channel_ids[i]);
+	buf_puts(b, "\n");
+}
+
+static int run_catalog(struct cli *c)
+{
+	struct buf b = { 0 };
+
+	if (c->tool != NULL)
+		usage_error("catalog: unexpected argument \"%s\"", c->tool);
+	if (c->co.json)
+		catalog_json(&b);
+	else
+		catalog_text(&b);
+	fputs(b.p, stdout);
+	buf_free(&b);
+	return 0;
+}
+
+/* ---- main ---- */
+
+static void set_arg(struct cli *c, int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_AGENT:
+		c->agent = arg;
+		break;
+	case OPT_SESSION:
+		c->session = arg;
+		break;
+	case OPT_SANDBOXED:
+		c->sandboxed = true;
+		break;
+	case OPT_CHANNEL:
+		c->channel = arg;
+		break;
+	case OPT_GROUP:
+		c->group = arg;
+		break;
+	case OPT_ACCOUNT:
+		c->account = arg;
+		break;
+	case OPT_SENDER:
+		c->sender = arg;
+		break;
+	case OPT_OWNER:
+		c->owner = 1;
+		break;
+	case OPT_NOT_OWNER:
+		c->owner = 0;
+		break;
+	case OPT_PROVIDER:
+		c->provider = arg;
+		break;
+	case OPT_MODEL:
+		c->model = arg;
+		break;
+	default:
+		usage_error("unexpected option");
+	}
+}
+
+static void parse_args(int argc, char **argv, struct cli *c)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+		if (opts_common(ch, optarg, &c->co))
+			continue;
+		if (ch != 1) {
+			set_arg(c, ch, optarg);
+		} else if (c->sub == NULL) {
+			c->sub = optarg;
+			if (strcmp(c->sub, "explain") != 0 && strcmp(c->sub, "tools") != 0 &&
+			    strcmp(c->sub, "catalog") != 0)
+				usage_error("unknown subcommand \"%s\"", c->sub);
+		} else if (c->tool == NULL) {
+			c->tool = optarg;
+		} else {
+			usage_error("unexpected argument \"%s\"", optarg);
+		}
+	}
+	if (optind < argc) {
+		if (c->sub == NULL || c->tool != NULL || optind + 1 < argc)
+			usage_error("unexpected argument \"%s\"", argv[optind]);
+		c->tool = argv[optind];
+	}
+	if (c->sub == NULL && (c->agent || c->session || c->sandboxed || c->channel || c->group ||
+	                       c->sender || c->provider || c->model || c->owner >= 0 || c->co.json))
+		usage_error("request options need a subcommand (explain or tools)");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { .owner = -1 };
+	struct config cfg;
+
+	opts_usage = usage;
+	parse_args(argc, argv, &c);
+	if (config_load(&cfg, &c.co) < 0)
+		errx(2, "%s", claw_error());
+	/* Every config error ends here, before a single record is read. */
+	struct tp_config *tc = tp_load(&cfg);
+	if (tc == NULL)
+		errx(2, "%s", claw_error());
+	int status;
+	if (c.sub == NULL)
+		status = run_filter(&c, tc, &cfg);
+	else if (strcmp(c.sub, "catalog") == 0)
+		status = run_catalog(&c);
+	else if (strcmp(c.sub, "explain") == 0)
+		status = run_explain(&c, tc, &cfg);
+	else
+		status = run_tools(&c, tc, &cfg);
+	tp_free(tc);
+	config_free(&cfg);
+	return status;
+}
