@@ -97,7 +97,7 @@ audit_counts() {
 	run claw exec --channel telegram --chat direct --peer 666 -- sh -c 'cat /etc/shadow; ls /root; cat /proc/net/dev'
 	assert_output --regexp ' lo:'
 	assert_output --partial "/etc/shadow: No such file"
-	assert_output --partial "/root: No such file"
+	assert_output --partial "'/root': No such file"
 	refute_output --partial "root:"
 	refute_output --regexp '(eth|ens|enp|wl)[0-9a-z]*:'
 }
