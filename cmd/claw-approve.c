@@ -7,6 +7,7 @@
  * edits the allow list.
  */
 #include <err.h>
+#include <pwd.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "analyse.h"
 #include "approvals.h"
 #include "approve.h"
+#include "ask.h"
 #include "config.h"
 #include "opts.h"
 #include "record.h"
@@ -32,6 +34,9 @@ static const char usage[] =
     "       claw-approve allowlist add [--agent A|*] [--arg-pattern REGEX] PATTERN\n"
     "       claw-approve allowlist add --bind [--agent A|*] [--cwd DIR] [--] COMMAND [ARG...]\n"
     "       claw-approve allowlist rm [--agent A|*] PATTERN|ID\n"
+    "       claw-approve pending [--json]\n"
+    "       claw-approve resolve ID|SLUG|PREFIX allow-once|allow-always|deny\n"
+    "       claw-approve [--no-tty] [--wait]     (the filter, asking options)\n"
     "\n"
     "Without a subcommand, reads request records (JSON Lines) on standard input and\n"
     "writes them with an \"approval\" member added to each exec request, and \"deny\"\n"
@@ -44,6 +49,14 @@ static const char usage[] =
     "  allowlist  list, add or remove exec-approvals.json entries (--agent defaults\n"
     "             to \"*\", every agent); --bind adds entries bound to COMMAND's argv,\n"
     "             directory and program contents, as allow-always does\n"
+    "  pending    the requests waiting for a person's answer\n"
+    "  resolve    answer one (OpenClaw's words and aliases: once, always, deny, ...)\n"
+    "\n"
+    "When a person must be asked, the filter asks every way available at once:\n"
+    "the terminal (/dev/tty; --no-tty turns it off), the chat and webhook targets\n"
+    "of approvals.exec, and `claw-approve resolve` from anywhere (with no other\n"
+    "way, only with --wait). The first answer wins. With no way to ask, or no\n"
+    "answer within approvals.exec.timeoutSeconds (120), askFallback decides.\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -60,6 +73,8 @@ enum {
 	OPT_CWD,
 	OPT_ARG_PATTERN,
 	OPT_BIND,
+	OPT_NO_TTY,
+	OPT_WAIT,
 };
 
 static const struct option longopts[] = {
@@ -70,6 +85,8 @@ static const struct option longopts[] = {
 	{ "cwd", required_argument, NULL, OPT_CWD },
 	{ "arg-pattern", required_argument, NULL, OPT_ARG_PATTERN },
 	{ "bind", no_argument, NULL, OPT_BIND },
+	{ "no-tty", no_argument, NULL, OPT_NO_TTY },
+	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -77,7 +94,7 @@ struct cli {
 	struct common_opts co;
 	const char *sub, *action;
 	const char *agent, *cwd, *arg_pattern;
-	bool bind;
+	bool bind, no_tty, wait;
 	char **words; /* positional words after the subcommand (and action) */
 	int nwords;
 };
@@ -103,7 +120,7 @@ static void on_alarm(int sig)
 /* What a request record says, checked member by member. */
 struct req_fields {
 	char agent[SESSION_ID_MAX];
-	char sender[64];
+	char sender[64], peer[64], account[64], thread[64];
 	struct approve_request rq;
 };
 
@@ -166,9 +183,15 @@ static int read_who(const struct filter *f, const cJSON *root, struct req_fields
 	if (origin != NULL &&
 	    (rec_get_str(origin, "channel", &channel) < 0 ||
 	     rec_get_id(origin, "sender", r->sender, sizeof(r->sender), &sender) < 0 ||
-	     (sender == NULL &&
-	      rec_get_id(origin, "peer", r->sender, sizeof(r->sender), &sender) < 0)))
+	     rec_get_id(origin, "peer", r->peer, sizeof(r->peer), &r->rq.origin_to) < 0 ||
+	     rec_get_id(origin, "account", r->account, sizeof(r->account), &r->rq.origin_account) <
+	         0 ||
+	     rec_get_id(origin, "thread", r->thread, sizeof(r->thread), &r->rq.origin_thread) < 0))
 		return claw_fail("origin: %s", claw_error());
+	if (sender == NULL)
+		sender = r->rq.origin_to;
+	if (session != NULL && rec_get_str(session, "key", &r->rq.session_key) < 0)
+		return claw_fail("session: %s", claw_error());
 	norm_agent_id(agent ? agent : f->default_agent, r->agent);
 	r->rq.agent = r->agent;
 	r->rq.sandboxed = sandboxed;
@@ -248,7 +271,8 @@ static int run_filter(struct cli *c, struct config *cfg)
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
 	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: the read returns */
 
-	if (approve_init(&f.ctx, cfg) < 0)
+	if (approve_init(&f.ctx, cfg) < 0 ||
+	    ask_settings_load(&f.ctx.ask, cfg, c->no_tty, c->wait) < 0)
 		errx(2, "%s", claw_error());
 	approve_watch(&f.ctx);
 	norm_agent_id(cfg_default_agent(cfg), f.default_agent);
@@ -260,6 +284,8 @@ static int run_filter(struct cli *c, struct config *cfg)
 		warnx("cannot note allow-list use: %s", claw_error());
 	approve_result_free(&f.res);
 	buf_free(&f.member);
+	ask_settings_free(f.ctx.ask);
+	f.ctx.ask = NULL;
 	approve_free(&f.ctx);
 	return status;
 }
@@ -646,12 +672,53 @@ static int run_allowlist(struct cli *c, struct config *cfg)
 	return status;
 }
 
+/* ---- pending, resolve ---- */
+
+static int run_pending(struct cli *c, struct config *cfg)
+{
+	if (c->nwords > 0)
+		usage_error("pending: unexpected argument \"%s\"", c->words[0]);
+	if (ask_pending_list(cfg, c->co.json, stdout) < 0) {
+		warnx("pending: %s", claw_error());
+		return 1;
+	}
+	return 0;
+}
+
+/* Who answers from the command line: cli:<login name>. */
+static void cli_answerer(char *by, size_t size)
+{
+	const char *user = getenv("USER");
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw != NULL && pw->pw_name != NULL)
+		user = pw->pw_name;
+	snprintf(by, size, "cli:%s", user && *user ? user : "unknown");
+}
+
+static int run_resolve(struct cli *c, struct config *cfg)
+{
+	char by[96], id[37];
+
+	if (c->nwords != 2)
+		usage_error(
+		    "resolve: ID|SLUG|PREFIX and a decision (allow-once, allow-always, deny)");
+	cli_answerer(by, sizeof(by));
+	if (ask_resolve(cfg, c->words[0], c->words[1], by, id) < 0) {
+		warnx("resolve: %s", claw_error());
+		return 1;
+	}
+	printf("%s %s\n", id, c->words[1]);
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void positional(struct cli *c, char *word, int argc)
 {
 	if (c->sub == NULL) {
-		if (strcmp(word, "check") != 0 && strcmp(word, "allowlist") != 0)
+		if (strcmp(word, "check") != 0 && strcmp(word, "allowlist") != 0 &&
+		    strcmp(word, "pending") != 0 && strcmp(word, "resolve") != 0)
 			usage_error("unknown subcommand \"%s\"", word);
 		c->sub = word;
 	} else if (strcmp(c->sub, "allowlist") == 0 && c->action == NULL) {
@@ -686,6 +753,12 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_BIND:
 			c->bind = true;
 			break;
+		case OPT_NO_TTY:
+			c->no_tty = true;
+			break;
+		case OPT_WAIT:
+			c->wait = true;
+			break;
 		default:
 			usage_error("unexpected option");
 		}
@@ -704,12 +777,18 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &c);
 	if (c.sub == NULL && (c.agent || c.cwd || c.arg_pattern || c.bind))
 		usage_error("these options need a subcommand (check or allowlist)");
+	if (c.sub != NULL && (c.no_tty || c.wait))
+		usage_error("--no-tty and --wait are for the filter");
 	if (config_load(&cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
 	if (c.sub == NULL)
 		status = run_filter(&c, &cfg);
 	else if (strcmp(c.sub, "check") == 0)
 		status = run_check(&c, &cfg);
+	else if (strcmp(c.sub, "pending") == 0)
+		status = run_pending(&c, &cfg);
+	else if (strcmp(c.sub, "resolve") == 0)
+		status = run_resolve(&c, &cfg);
 	else
 		status = run_allowlist(&c, &cfg);
 	config_free(&cfg);

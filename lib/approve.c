@@ -494,21 +494,101 @@ static void fallback(struct approve_result *res, bool satisfied)
 	}
 }
 
+/* The question, as lib/ask.c puts it to a person: each segment not allowed
+ * without asking, with its resolved program and why. */
+static void ask_question(const struct approve_ctx *ctx, const struct approve_request *req,
+                         const struct approve_result *res, struct ask_request *q,
+                         struct ask_segment *segs, struct buf *words)
+{
+	size_t *starts = xcalloc((size_t)res->nsegs + 1, sizeof(*starts));
+	size_t n = 0;
+
+	for (int i = 0; i < res->nsegs; i++) {
+		const struct seg_report *s = &res->segs[i];
+		if (s->satisfied != SAT_NONE)
+			continue;
+		starts[n] = words->len;
+		for (int w = 0; w < s->argc; w++) {
+			if (w > 0)
+				buf_putc(words, ' ');
+			shell_quote(words, s->argv[w]);
+		}
+		buf_putc(words, '\0');
+		segs[n].path = s->file.found ? s->file.path : NULL;
+		segs[n].why = s->why ? s->why : "not allowed without asking";
+		n++;
+	}
+	/* The words live in one buffer that may have moved: point into it last. */
+	for (size_t i = 0; i < n; i++)
+		segs[i].argv = words->p + starts[i];
+	free(starts);
+	*q = (struct ask_request){
+		.agent = req->agent,
+		.session_key = req->session_key,
+		.command = req->command,
+		.cwd = res->cwd,
+		.host = req->sandboxed ? "sandbox" : "host",
+		.security = security_name(res->security),
+		.ask = ask_name(res->ask),
+		.segments = segs,
+		.nsegments = n,
+		/* OpenClaw offers only once and deny under ask=always; a guard hit is
+		 * never made permanent. */
+		.offer_always =
+		    res->ask != ASK_ALWAYS && !res->human_only && res->security == SEC_ALLOWLIST,
+		.fallback = security_name(res->fallback),
+		.origin_channel = req->has_origin ? req->channel : NULL,
+		.origin_to = req->origin_to,
+		.origin_account = req->origin_account,
+		.origin_thread = req->origin_thread,
+	};
+	(void)ctx;
+}
+
+/* Puts the question to a person, if anyone can be asked. */
+static enum ask_decision ask_person(struct approve_ctx *ctx, const struct approve_request *req,
+                                    struct approve_result *res)
+{
+	struct ask_request q;
+	struct ask_result answer = { .decision = ASK_UNAVAILABLE };
+	struct ask_segment *segs;
+	struct buf words = { 0 };
+
+	if (ctx->ask == NULL) {
+		snprintf(res->note, sizeof(res->note), "no way to ask");
+		return ASK_UNAVAILABLE;
+	}
+	segs = xcalloc((size_t)res->nsegs + 1, sizeof(*segs));
+	ask_question(ctx, req, res, &q, segs, &words);
+	if (ask_human(ctx->ask, &q, &answer) < 0) {
+		snprintf(answer.note, sizeof(answer.note), "%s", claw_error());
+		answer.decision = ASK_UNAVAILABLE;
+	}
+	snprintf(res->by, sizeof(res->by), "%s", answer.by);
+	snprintf(res->id, sizeof(res->id), "%s", answer.id);
+	snprintf(res->note, sizeof(res->note), "%s", answer.note);
+	res->waited_ms = answer.waited_ms;
+	if (answer.via[0] != '\0')
+		snprintf(res->via_buf, sizeof(res->via_buf), "%s", answer.via);
+	buf_free(&words);
+	free(segs);
+	return answer.decision;
+}
+
 static void ask(struct approve_ctx *ctx, const struct approve_request *req,
                 struct approve_result *res, bool satisfied)
 {
-	struct ask_reply reply;
-
-	switch (ask_human(ctx, req, res, &reply)) {
+	switch (ask_person(ctx, req, res)) {
 	case ASK_UNAVAILABLE:
+	case ASK_TIMEOUT:
 		fallback(res, satisfied);
 		break;
 	case ASK_DENY:
-		decide(res, DECIDE_DENY, reply.via, "user-denied");
+		decide(res, DECIDE_DENY, res->via_buf, "user-denied");
 		break;
 	case ASK_ALLOW_ALWAYS:
 		/* Persisted only under security=allowlist, and never for a guard hit. */
-		decide(res, DECIDE_ALLOW, reply.via, "allow-always");
+		decide(res, DECIDE_ALLOW, res->via_buf, "allow-always");
 		if (res->security == SEC_ALLOWLIST && !res->human_only &&
 		    approve_persist(ctx, res, req->agent) < 0) {
 			snprintf(res->reason_buf, sizeof(res->reason_buf),
@@ -517,7 +597,7 @@ static void ask(struct approve_ctx *ctx, const struct approve_request *req,
 		}
 		break;
 	case ASK_ALLOW_ONCE:
-		decide(res, DECIDE_ALLOW, reply.via, "allow-once");
+		decide(res, DECIDE_ALLOW, res->via_buf, "allow-once");
 		break;
 	}
 }
@@ -565,6 +645,8 @@ static void reset(struct approve_result *res)
 {
 	res->decision = DECIDE_DENY;
 	res->via = res->reason = res->asked = NULL;
+	res->by[0] = res->id[0] = res->note[0] = res->via_buf[0] = '\0';
+	res->waited_ms = 0;
 	res->human_only = res->elevated = res->analysed = res->analysis_ok = false;
 	res->analysis_error[0] = '\0';
 	res->cwd[0] = '\0';
@@ -671,6 +753,14 @@ void approve_render(const struct approve_result *res, struct buf *b)
 	buf_puts(b, res->decision == DECIDE_ALLOW ? "\"allow\"" : "\"deny\"");
 	put_str_member(b, "via", res->via);
 	put_str_member(b, "reason", res->reason);
+	if (res->id[0] != '\0')
+		put_str_member(b, "id", res->id);
+	if (res->by[0] != '\0')
+		put_str_member(b, "by", res->by);
+	if (res->id[0] != '\0')
+		buf_printf(b, ",\"waitedMs\":%ld", res->waited_ms);
+	if (res->note[0] != '\0' && res->via != NULL && strcmp(res->via, "fallback") == 0)
+		put_str_member(b, "note", res->note);
 	if (res->asked != NULL)
 		put_str_member(b, "asked", res->asked);
 	put_str_member(b, "security", security_name(res->security));

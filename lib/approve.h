@@ -87,6 +87,8 @@ struct approve_use {
 	double at; /* epoch ms */
 };
 
+struct ask_settings;
+
 struct approve_ctx {
 	const struct config *cfg;
 	struct guard guard;
@@ -105,6 +107,9 @@ struct approve_ctx {
 	/* hits not yet written (approve_flush_uses) */
 	struct approve_use *uses;
 	size_t nuses;
+	/* How a person is asked (lib/ask.h); NULL: nobody can be asked, so
+	 * askFallback decides at once (claw-approve check). */
+	struct ask_settings *ask;
 };
 
 struct approve_request {
@@ -116,7 +121,9 @@ struct approve_request {
 	const char *elevated; /* NULL, "on", "ask" or "full" */
 	bool has_origin;      /* no origin: the local operator */
 	const char *channel, *sender;
-	const char *call_security, *call_ask; /* args.security, args.ask */
+	const char *session_key;                                /* session.key, for the prompt */
+	const char *origin_to, *origin_account, *origin_thread; /* forwarding mode "session" */
+	const char *call_security, *call_ask;                   /* args.security, args.ask */
 };
 
 struct approve_result {
@@ -124,6 +131,10 @@ struct approve_result {
 	const char *via;
 	const char *reason;
 	char reason_buf[256];
+	/* When a person was asked: who answered, the approval's id, how long
+	 * the wait was; or why nobody answered. */
+	char by[128], id[37], note[160], via_buf[16];
+	long waited_ms;
 	const char *asked; /* why a human would have been asked, or NULL */
 	bool human_only;   /* a guard hit: no fallback may allow it */
 	enum exec_security security, fallback;
