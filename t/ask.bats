@@ -422,3 +422,18 @@ EOF
 	run grep -c '"/slack/s1"' <<<"$output"
 	assert [ "$output" -ge 1 ]
 }
+
+@test "claw run --wait: the pipeline waits for claw-approve resolve, then runs it" {
+	REQ=$BATS_TEST_TMPDIR/pwd.jsonl
+	request --cwd "$BATS_TEST_TMPDIR" -- pwd >"$REQ"
+	mkfifo "$BATS_TEST_TMPDIR/err.fifo"
+	setsid claw run --wait --no-tty <"$REQ" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err.fifo" &
+	APPROVE_PID=$!
+	exec {ERRFD}<"$BATS_TEST_TMPDIR/err.fifo"
+	line=$(wait_line "claw-approve resolve")
+	run claw-approve resolve "$(slug_of "$line")" allow-once
+	assert_success
+	finish_bg
+	run jq -r '[.approval.via, .approval.reason, (.result.stdout | rtrimstr("\n"))] | @tsv' "$BATS_TEST_TMPDIR/out"
+	assert_output "cli	allow-once	$BATS_TEST_TMPDIR"
+}

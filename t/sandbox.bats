@@ -383,3 +383,22 @@ EOF
 	assert_success
 	assert_output "/"
 }
+
+@test "claw exec and claw run take paths with spaces and quotes" {
+	state="$BATS_TEST_TMPDIR/my state"
+	work="$BATS_TEST_TMPDIR/it's a dir"
+	mkdir -p "$state" "$work"
+	run claw-approve --state-dir "$state" allowlist add /usr/bin/pwd
+	assert_success
+	run claw exec --state-dir "$state" --cwd "$work" -- pwd
+	assert_success
+	assert_output "$work"
+	run claw exec --state-dir="$state" --cwd "$work" -- pwd
+	assert_output "$work"
+	run bash -c 'claw-session new --cwd "$1" -- pwd | claw run --state-dir "$2"' sh "$work" "$state"
+	assert_success
+	assert_equal "$(jqr .result.stdout)" "$work"
+	# Every run was recorded in that state dir's log, none in the default one.
+	assert_equal "$(wc -l <"$state/audit/decisions.jsonl")" 3
+	[ ! -e "$OPENCLAW_STATE_DIR/audit" ]
+}
