@@ -27,7 +27,11 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -MMD -MP -Ilib \
              -DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"$(SHAREDIR)/claw"' \
              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
-LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# cJSON is linked as usual. libcrypto's SHA-256 is linked in statically and
+# libcurl is loaded only when a chat target needs it (lib/hash.c, lib/http.c
+# say why: start-up time). libseccomp compiles the filter at build time.
+LIBS     = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null) \
+           -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) -Wl,-Bdynamic -ldl -pthread
 
 ifeq ($(SANITIZE),1)
 CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined

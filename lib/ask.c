@@ -58,6 +58,7 @@ struct session_filter {
 struct ask_settings {
 	char *dir; /* <state>/approvals */
 	bool no_tty, wait, forward, telegram_on;
+	bool http_on; /* libcurl loaded (start_http) */
 	long timeout_ms;
 	enum fwd_mode mode;
 	char **agents; /* agentFilter */
@@ -395,6 +396,41 @@ static void check_telegram(const struct ask_settings *s, const struct config *cf
 			    s->bots[i].account);
 }
 
+/* The channels that are posted to as webhooks. */
+static bool hook_kind_of(const char *channel, enum hook_kind *kind)
+{
+	static const struct {
+		const char *channel;
+		enum hook_kind kind;
+	} kinds[] = { { "slack", HOOK_SLACK }, { "discord", HOOK_DISCORD }, { "webhook", HOOK_WEBHOOK } };
+
+	for (size_t i = 0; i < NELEM(kinds); i++)
+		if (strcmp(channel, kinds[i].channel) == 0) {
+			*kind = kinds[i].kind;
+			return true;
+		}
+	return false;
+}
+
+/* libcurl is loaded only when something may be posted. Without it chat is off, said once. */
+static void start_http(struct ask_settings *s)
+{
+	bool posts = s->nbots > 0;
+
+	enum hook_kind kind;
+
+	for (size_t i = 0; i < s->ntargets && !posts; i++)
+		posts = hook_kind_of(s->targets[i].channel, &kind);
+	if (!s->forward || !posts)
+		return;
+	if (http_global_init() < 0) {
+		ask_warn("%s: claw will not ask in chat", claw_error());
+		s->forward = false;
+		return;
+	}
+	s->http_on = true;
+}
+
 int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool no_tty, bool wait)
 {
 	static const char *const modes[] = { "session", "targets", "both", NULL };
@@ -407,11 +443,6 @@ int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool 
 	s->dir = state_path(cfg, "approvals");
 	s->no_tty = no_tty;
 	s->wait = wait;
-	if (http_global_init() < 0) {
-		free(s->dir);
-		free(s);
-		return -1;
-	}
 	if (exec != NULL && !cJSON_IsObject(exec)) {
 		ask_settings_free(s);
 		return cfg_error(cfg, exec, "approvals.exec must be an object");
@@ -437,6 +468,7 @@ int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool 
 	          : strcmp(mode, "both") == 0  ? FWD_BOTH
 	                                       : FWD_SESSION;
 	check_telegram(s, cfg);
+	start_http(s);
 	*out = s;
 	return 0;
 }
@@ -467,9 +499,10 @@ void ask_settings_free(struct ask_settings *s)
 	}
 	free(s->bots);
 	free(s->dir);
+	if (s->http_on)
+		http_global_cleanup();
 	free(s);
 	text_secrets_clear();
-	http_global_cleanup();
 }
 
 long ask_timeout_ms(const struct ask_settings *s)
@@ -551,13 +584,7 @@ static void collect_chat(const struct ask_settings *s, const struct ask_request 
 			add_tg(s, w, t->account, t->to, t->thread);
 			continue;
 		}
-		if (strcmp(t->channel, "slack") == 0)
-			kind = HOOK_SLACK;
-		else if (strcmp(t->channel, "discord") == 0)
-			kind = HOOK_DISCORD;
-		else if (strcmp(t->channel, "webhook") == 0)
-			kind = HOOK_WEBHOOK;
-		else
+		if (!hook_kind_of(t->channel, &kind))
 			continue;
 		if (w->nhooks < NELEM(w->hooks))
 			w->hooks[w->nhooks++] = (struct hook_target){ .kind = kind, .url = t->to };

@@ -8,7 +8,7 @@
 #define SHA256_LEN 32
 #define SHA256_HEX (2 * SHA256_LEN + 1)
 
-/* One-shot digests. They cannot fail short of libcrypto being broken (exit 125). */
+/* One-shot digests. */
 void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX]);
 /* Two pieces, as one message: the audit chain hashes prev || record. */
@@ -18,9 +18,5 @@ int sha256_file_hex(const char *path, char out[SHA256_HEX]);
 /* The same from an open descriptor, read to its end; PATH names it in errors. */
 int sha256_fd_hex(int fd, const char *path, char out[SHA256_HEX]);
 void hex_encode(const unsigned char *in, size_t n, char *out);
-
-/* For the differential fuzz target: use the portable code even where the CPU
- * has SHA instructions, so both paths are checked against libcrypto. */
-extern bool sha256_portable_only;
 
 #endif

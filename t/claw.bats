@@ -93,8 +93,8 @@ load helper
 @test "claw doctor reports the libraries the commands link" {
 	run claw doctor --json
 	assert_equal "$(jqr '[.checks[] | select(.area == "libraries" and .status == "ok") | .name] | index("libcjson") != null')" "true"
-	# No command needs libcrypto any more (SHA-256 built in, ids from getrandom): linked or not.
-	assert_equal "$(jqr '[.checks[] | select(.name == "libcrypto")][0].status | IN("ok", "info")')" "true"
+	assert_equal "$(jqr '[.checks[] | select(.name == "libcurl")][0].status')" "ok"
+	assert_equal "$(jqr '[.checks[] | select(.name == "libcrypto")][0].detail')" "SHA-256 linked into the commands"
 }
 
 @test "claw doctor's kernel rows agree with claw-sandbox features" {
