@@ -2008,11 +2008,37 @@ static void check_binds(struct ctx *c, const char *source, const cJSON *docker, 
 	buf_free(&rem);
 }
 
-static void check_docker_one(struct ctx *c, const char *source, const cJSON *docker,
-                             const char *state)
+/*
+ * The native backend has no bridge: any network but "none" is the host's own,
+ * its loopback services included (claw-sandbox(1)). Docker users moving to
+ * claw with network "bridge" must hear that.
+ */
+static void check_native_network(struct ctx *c, const char *source, const cJSON *agent,
+                                 const char *net)
+{
+	struct buf rem = { 0 };
+
+	if (strcmp(sandbox_setting(c, agent, "backend", "native"), "native") != 0 ||
+	    strcmp(sandbox_setting(c, agent, "mode", "off"), "off") == 0)
+		return;
+	buf_printf(&rem,
+	           "Set %s.network to \"none\", or use agents.defaults.sandbox.backend "
+	           "\"docker\" for a bridged network.",
+	           source);
+	addf(c, "sandbox.native_host_network", SEV_WARN,
+	     "Native sandbox shares the host network", rem.p,
+	     "%s.network is \"%s\": the native sandbox has no bridge, so it runs on the "
+	     "host's network, loopback services included.",
+	     source, net);
+	buf_free(&rem);
+}
+
+static void check_docker_one(struct ctx *c, const char *source, const cJSON *agent,
+                             const cJSON *docker, const char *state)
 {
 	const char *net = sget(docker, "network");
 	struct buf rem = { 0 };
+	bool native = strcmp(sandbox_setting(c, agent, "backend", "native"), "native") == 0;
 
 	check_binds(c, source, docker, state);
 	if (net != NULL) {
@@ -2020,10 +2046,13 @@ static void check_docker_one(struct ctx *c, const char *source, const cJSON *doc
 		bool host = strcmp(low, "host") == 0;
 		bool join = str_has_prefix(low, "container:") &&
 		            !is_true(docker, "dangerouslyAllowContainerNamespaceJoin");
+		if (!host && !join && strcmp(low, "none") != 0)
+			check_native_network(c, source, agent, net);
 		if (host || join) {
 			buf_printf(&rem,
-			           "Set %s.network to \"none\" (or \"bridge\", or a network of "
-			           "your own).",
+			           native ? "Set %s.network to \"none\"."
+			                  : "Set %s.network to \"none\" (or \"bridge\", or a "
+			                    "network of your own).",
 			           source);
 			addf(c, "sandbox.dangerous_network_mode", SEV_CRITICAL,
 			     "Dangerous network mode in sandbox config", rem.p,
@@ -2065,7 +2094,7 @@ static void check_sandbox_config(struct ctx *c)
 
 	check_docker_noop(c);
 	if (cJSON_IsObject(get(c->root, "agents.defaults.sandbox.docker")))
-		check_docker_one(c, "agents.defaults.sandbox.docker",
+		check_docker_one(c, "agents.defaults.sandbox.docker", NULL,
 		                 get(c->root, "agents.defaults.sandbox.docker"), st);
 	cJSON_ArrayForEach(a, get(c->root, "agents.list"))
 	{
@@ -2073,7 +2102,7 @@ static void check_sandbox_config(struct ctx *c)
 			continue;
 		buf_reset(&src);
 		buf_printf(&src, "agents.list.%s.sandbox.docker", agent_id(a));
-		check_docker_one(c, src.p, get(a, "sandbox.docker"), st);
+		check_docker_one(c, src.p, a, get(a, "sandbox.docker"), st);
 	}
 	buf_free(&src);
 	free(nstate);

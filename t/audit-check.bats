@@ -424,11 +424,38 @@ EOF
 	expect sandbox.dangerous_seccomp_profile none
 	expect sandbox.dangerous_apparmor_profile none
 	expect config.insecure_or_dangerous_flags warn
-	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", docker: { network: "bridge" } } } } }'
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", backend: "docker", docker: { network: "bridge" } } } } }'
 	chmod 600 "$CONFIG"
 	check
 	run serious
 	assert_output ""
+}
+
+@test "the native sandbox on any network but none is the host's network: warned, with the fix" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", docker: { network: "bridge" } } } } }'
+	chmod 600 "$CONFIG"
+	check
+	expect sandbox.native_host_network warn
+	expect sandbox.dangerous_network_mode none
+	run detail sandbox.native_host_network
+	assert_output --partial 'agents.defaults.sandbox.docker.network is "bridge": the native sandbox has no bridge'
+	# An agent of its own on the native backend, the defaults on docker.
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", backend: "docker" } },
+	  list: [ { id: "main", default: true }, { id: "ops", sandbox: { backend: "native", docker: { network: "mynet" } } } ] } }'
+	check
+	expect sandbox.native_host_network warn
+	run detail sandbox.native_host_network
+	assert_output --partial 'agents.list.ops.sandbox.docker.network is "mynet"'
+	# Sandbox off: no sandbox runs, nothing to say about its network.
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "off", docker: { network: "bridge" } } } } }'
+	check
+	expect sandbox.native_host_network none
+	# Host: critical, and under native the fix is "none" alone.
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", docker: { network: "host" } } } } }'
+	check
+	expect sandbox.dangerous_network_mode critical
+	run jq -r '.findings[] | select(.checkId == "sandbox.dangerous_network_mode") | .remediation' <<<"$json"
+	assert_output 'Set agents.defaults.sandbox.docker.network to "none".'
 }
 
 @test "the native sandbox's kernel features: missing user namespaces are critical where a sandbox is on" {
