@@ -7,7 +7,9 @@ set -eu
 : "${CLAW_BIN:?}"
 PATH="$CLAW_BIN:$PATH"
 state=$(mktemp -d "${TMPDIR:-/tmp}/claw-demo.XXXXXX")
-trap 'rm -rf "$state"' EXIT
+# Sandboxes first (as root their network namespaces are kept under
+# /run/claw/netns), then the scratch state.
+trap 'claw-sandbox rm --all >/dev/null 2>&1 || :; rm -rf "$state"' EXIT
 export OPENCLAW_STATE_DIR="$state"
 unset OPENCLAW_CONFIG_PATH
 
