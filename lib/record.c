@@ -17,6 +17,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -707,11 +708,28 @@ static void flush(struct loop *l)
 	out_flush(&l->out);
 }
 
+/* Records first, then the stage's batched work: nothing it does delays a record. */
 static void go_idle(struct loop *l)
 {
+	flush(l);
 	if (l->stage->idle != NULL)
 		l->stage->idle(l->stage->ctx);
-	flush(l);
+}
+
+/*
+ * At the end of input the reader is told so at once: OUT_FD becomes
+ * /dev/null (still open, so no file opened later can take its number), and
+ * the stage's last batched work (an allow-list write, the log's fsync) no
+ * longer holds up the rest of a pipeline.
+ */
+static void end_output(int out_fd)
+{
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, out_fd) < 0)
+		close(out_fd);
+	if (null >= 0 && null != out_fd)
+		close(null);
 }
 
 int record_loop(const struct stage *stage, const struct record_opts *opts)
@@ -772,7 +790,10 @@ int record_loop(const struct stage *stage, const struct record_opts *opts)
 		if (skipping)
 			len = 0;
 	}
-	go_idle(&l);
+	flush(&l);
+	end_output(opts->out_fd);
+	if (stage->idle != NULL)
+		stage->idle(stage->ctx);
 	arena_off();
 	buf_free(&l.out.b);
 	buf_free(&l.rec.vals);

@@ -43,7 +43,9 @@ struct stage {
 	int (*handle)(struct record *rec, void *ctx);
 	/*
 	 * Called when the input goes idle (the next read would block) and at end of
-	 * input, before output is flushed: the place for batched work. May be NULL.
+	 * input, after the records so far have been written (at the end, after the
+	 * reader has been given end of file): the place for batched work that must
+	 * not delay a record. May be NULL.
 	 */
 	void (*idle)(void *ctx);
 	/*
