@@ -87,3 +87,32 @@ mode_of() {
 	assert_failure 2
 	[ ! -e "$CONFIG" ]
 }
+
+@test "claw init --preset dev --repos DIR: the workspace and a /repos bind, checked before writing" {
+	repos="$BATS_TEST_TMPDIR/my \"repos\""
+	mkdir -p "$repos"
+	echo hello >"$repos/README"
+	run claw init --preset dev --repos "$repos"
+	assert_success
+	run claw-sandbox explain --json
+	assert_equal "$(jqr '.agentWorkspaceDir')" "$repos"
+	run claw exec --channel telegram --peer 5 -- cat /repos/README /workspace/README
+	assert_success
+	assert_output $'hello\nhello'
+	# Refused, and nothing written: a system path, a missing one, the wrong preset.
+	rm "$CONFIG" "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	run claw init --preset dev --repos /etc
+	assert_failure 2
+	assert_output --partial 'targets blocked path "/etc"'
+	assert_output --partial "nothing written"
+	[ ! -e "$CONFIG" ]
+	run claw init --preset dev --repos "$BATS_TEST_TMPDIR/none"
+	assert_failure 2
+	run claw init --preset secure --repos "$repos"
+	assert_failure 2
+	assert_output --partial "--repos is for the dev preset"
+	[ ! -e "$CONFIG" ]
+	run claw init --preset dev
+	assert_success
+	assert_output --partial "no repositories are bound"
+}
