@@ -132,7 +132,8 @@ struct summary {
 	const char *id, *session, *agent, *tool, *command, *by, *reason, *ts;
 	bool deny, event;
 	unsigned long long seq;
-	char who[160];
+	char who[160];   /* the session, for grouping */
+	char sender[96]; /* who asked: "telegram:12345", "operator" */
 	char by_buf[64];
 	char result[48];
 };
@@ -185,6 +186,23 @@ static void summarize_result(const cJSON *result, struct summary *s, const cJSON
 		snprintf(s->result, sizeof(s->result), "-");
 }
 
+/* Who asked: the origin's channel and sender (or peer); no origin is the local operator. */
+static void summarize_sender(const cJSON *origin, const cJSON *event, struct summary *s)
+{
+	const char *channel = str_member(origin, "channel");
+	const char *sender = str_member(origin, "sender");
+
+	if (sender == NULL)
+		sender = str_member(origin, "peer");
+	if (cJSON_IsString(event))
+		snprintf(s->sender, sizeof(s->sender), "claw-audit");
+	else if (!cJSON_IsObject(origin))
+		snprintf(s->sender, sizeof(s->sender), "operator");
+	else
+		snprintf(s->sender, sizeof(s->sender), "%s:%s", channel ? channel : "?",
+		         sender ? sender : "?");
+}
+
 static void summarize(const cJSON *root, struct summary *s)
 {
 	const cJSON *m[NELEM(summary_names)];
@@ -211,6 +229,7 @@ static void summarize(const cJSON *root, struct summary *s)
 		snprintf(s->who, sizeof(s->who), "claw-audit");
 	else
 		snprintf(s->who, sizeof(s->who), "operator");
+	summarize_sender(m[S_ORIGIN], m[S_EVENT], s);
 	s->deny = m[S_DENY] != NULL;
 	s->event = cJSON_IsString(m[S_EVENT]);
 	if (s->deny) {
@@ -602,6 +621,7 @@ static void show_row(const char *line, size_t len, const struct summary *s, void
 		buf_printf(&b, "%6llu  %-20s  %-8s  ", s->seq, ts, decision_of(s));
 		put_cell(&b, s->by ? s->by : "-", 20);
 		put_cell(&b, s->result, 10);
+		put_cell(&b, s->sender, 20);
 		put_cell(&b, s->who, 36);
 		put_cell(&b, s->tool ? s->tool : "-", 12);
 		put_safe(&b, s->command ? s->command : s->reason ? s->reason : "-", 72);
@@ -625,8 +645,8 @@ static int run_show(struct cli *c, const char *path)
 	if (c->last)
 		sh.ring = xcalloc(c->last, sizeof(char *));
 	if (!c->co.json)
-		printf("%6s  %-20s  %-8s  %-20s  %-10s  %-36s  %-12s  %s\n", "SEQ", "TIME",
-		       "DECISION", "BY", "RESULT", "SESSION", "TOOL", "COMMAND");
+		printf("%6s  %-20s  %-8s  %-20s  %-10s  %-20s  %-36s  %-12s  %s\n", "SEQ", "TIME",
+		       "DECISION", "BY", "RESULT", "WHO", "SESSION", "TOOL", "COMMAND");
 	each_record(c, path, show_row, &sh);
 	if (c->last) {
 		unsigned long k = sh.n < c->last ? sh.n : c->last;

@@ -334,7 +334,7 @@ PY
 seed() {
 	printf '%s\n' \
 		'{"id":"1","agent":"main","session":{"key":"agent:main:main","agent":"main"},"tool":"exec","args":{"command":"git status"},"approval":{"decision":"allow","via":"allowlist"},"result":{"exit":0}}' \
-		'{"id":"2","session":{"key":"agent:main:telegram:direct:42","agent":"main"},"tool":"exec","args":{"command":"rm -rf ~\u001b]0;pwned\u0007"},"deny":{"by":"claw-approve","reason":"not allow-listed"}}' \
+		'{"id":"2","origin":{"channel":"telegram","chat":"direct","peer":"42","sender":"42"},"session":{"key":"agent:main:telegram:direct:42","agent":"main"},"tool":"exec","args":{"command":"rm -rf ~\u001b]0;pwned\u0007"},"deny":{"by":"claw-approve","reason":"not allow-listed"}}' \
 		'{"id":"3","session":{"key":"agent:main:telegram:direct:42","agent":"main"},"tool":"browser","deny":{"by":"claw-policy","reason":"blocked"}}' \
 		'{"id":"4","session":{"key":"agent:ops:main","agent":"ops"},"tool":"read","policy":{"decision":"allow","layer":"global"}}' |
 		claw-audit log >/dev/null
@@ -344,9 +344,9 @@ seed() {
 	seed
 	run claw-audit show
 	assert_success
-	assert_line --index 0 --regexp '^ +SEQ +TIME +DECISION +BY +RESULT +SESSION +TOOL +COMMAND$'
-	assert_line --index 1 --regexp '^ +1 +[0-9T:-]+Z +allow +approval:allowlist +exit 0 +agent:main:main +exec +git status$'
-	assert_line --index 2 --regexp ' deny +claw-approve +not run +agent:main:telegram:direct:42 +exec +rm -rf ~\\x1b\]0;pwned\\x07$'
+	assert_line --index 0 --regexp '^ +SEQ +TIME +DECISION +BY +RESULT +WHO +SESSION +TOOL +COMMAND$'
+	assert_line --index 1 --regexp '^ +1 +[0-9T:-]+Z +allow +approval:allowlist +exit 0 +operator +agent:main:main +exec +git status$'
+	assert_line --index 2 --regexp ' deny +claw-approve +not run +telegram:42 +agent:main:telegram:direct:42 +exec +rm -rf ~\\x1b\]0;pwned\\x07$'
 	assert_line --index 4 --regexp ' allow +policy:global '
 	refute_output --partial $'\x1b'
 }
