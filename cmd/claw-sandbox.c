@@ -30,6 +30,7 @@
 #include "run.h"
 #include "sandbox.h"
 #include "session.h"
+#include "shell.h"
 #include "sysfilter.h"
 #include "util.h"
 
@@ -956,6 +957,37 @@ static const char *str_member(const cJSON *obj, const char *name)
 }
 
 /*
+ * What would let a segment through, by what it needs (claw-approve(1)): any
+ * allow-list entry; an entry bound to these very words and this program;
+ * or a person, every time (a shell, a carrier such as sudo, a guard hit).
+ */
+static void report_fix(const cJSON *seg, const char *path)
+{
+	const char *need = str_member(seg, "need");
+	const cJSON *w;
+	struct buf argv = { 0 };
+
+	if (need == NULL) {
+		fprintf(stderr, "  to allow it: claw-approve allowlist add %s\n", path);
+		return;
+	}
+	if (strcmp(need, "human") == 0) {
+		fprintf(stderr, "  a person must answer each time: run it at a terminal, or use "
+		                "--wait and claw-approve resolve\n");
+		return;
+	}
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(seg, "argv"))
+	{
+		buf_putc(&argv, ' ');
+		if (cJSON_IsString(w))
+			shell_quote(&argv, w->valuestring);
+	}
+	fprintf(stderr, "  to allow exactly this: claw-approve allowlist add --bind --%s\n",
+	        argv.p ? argv.p : "");
+	buf_free(&argv);
+}
+
+/*
  * An approval denial, segment by segment: which program was not allowed and
  * why, and what would allow it. The person at the terminal should not need
  * to read JSON to act on a refusal.
@@ -975,7 +1007,7 @@ static void report_approval(const cJSON *approval)
 			continue;
 		fprintf(stderr, "  %s: %s\n", path ? path : "(not found)", why);
 		if (path != NULL && str_member(seg, "satisfiedBy") == NULL)
-			fprintf(stderr, "  to allow it: claw-approve allowlist add %s\n", path);
+			report_fix(seg, path);
 	}
 }
 

@@ -402,3 +402,12 @@ EOF
 	assert_equal "$(wc -l <"$state/audit/decisions.jsonl")" 3
 	[ ! -e "$OPENCLAW_STATE_DIR/audit" ]
 }
+
+@test "claw exec: a shell is never made allow-listable in the advice; a plain program is" {
+	run claw exec -- sh -c 'ls /'
+	assert_failure 126
+	assert_output --partial "/usr/bin/sh: a shell never runs without asking"
+	assert_output --partial "a person must answer each time"
+	refute_output --partial "allowlist add /usr/bin/sh"
+	assert_output --partial "to allow it: claw-approve allowlist add /usr/bin/ls"
+}
