@@ -939,7 +939,7 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 		         "no terminal, no chat target and no --wait: nobody to ask");
 		return 0; /* askFallback at once: nobody would ever see a wait */
 	}
-	pending_new_id(a.id);
+	uuid4(a.id);
 	tty_who(a.who, sizeof(a.who));
 	a.deadline = start + s->timeout_ms;
 	a.created = pending_now_ms();

@@ -32,9 +32,15 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* Not libcrypto's one-shot SHA256(): it goes through EVP, whose provider
+ * machinery would be linked in (and started) with it. */
 void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
 {
-	SHA256(data, len, out);
+	SHA256_CTX c;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, data, len);
+	SHA256_Final(out, &c);
 }
 
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX])

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
-#include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,22 +30,6 @@ long long pending_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void pending_new_id(char id[37])
-{
-	unsigned char r[16];
-
-	if (RAND_bytes(r, sizeof(r)) != 1) {
-		fprintf(stderr, "%s: cannot get random bytes for an approval id\n",
-		        program_invocation_short_name);
-		exit(125);
-	}
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* version 4 */
-	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(id, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-	         r[13], r[14], r[15]);
 }
 
 bool pending_valid_id(const char *s)

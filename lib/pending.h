@@ -26,8 +26,7 @@ struct pending_answer {
 	char by[128];
 };
 
-/* A fresh UUID v4 id, and the check that a string is one (lower-case hex). */
-void pending_new_id(char id[37]);
+/* Whether a string is an approval id: a UUID v4 (uuid4()) in lower-case hex. */
 bool pending_valid_id(const char *s);
 
 /* Writes ID.json (0600); the directory is created 0700 when missing. */
