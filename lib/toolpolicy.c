@@ -144,6 +144,18 @@ int tp_normalize(const char *name, char *out, size_t size)
 	return idx;
 }
 
+bool tp_is_exec(const char *tool)
+{
+	char name[16];
+
+	if (strcmp(tool, "exec") == 0)
+		return true;
+	if (strlen(tool) >= 64) /* no spelling of exec is that long */
+		return false;
+	tp_normalize(tool, name, sizeof(name));
+	return strcmp(name, "exec") == 0;
+}
+
 void tp_list_grow(struct tp_list *l)
 {
 	if (l->n < l->cap)

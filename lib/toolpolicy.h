@@ -131,4 +131,8 @@ enum tp_role tp_context_role(const struct tp_context *cx, unsigned *depth, unsig
  * Returns the catalog index, or -1; OUT receives the name. */
 int tp_normalize(const char *name, char *out, size_t size);
 
+/* Whether a record's tool is exec as OpenClaw reads tool names: " Bash " is
+ * exec too, so every stage that acts on exec must ask this, not strcmp. */
+bool tp_is_exec(const char *tool);
+
 #endif
