@@ -129,6 +129,32 @@ static bool names_state_path(const struct guard *g, const char *word, const char
 	return false;
 }
 
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/*
+ * Whether a word mentions claw, openclaw or a claw-* command anywhere in it,
+ * as a name of its own: interpreter code (python3 -c 'os.system("claw-approve
+ * resolve ...")'), a URL, an argument to a wrapper. "clawback" and "jclaw"
+ * are other names; "claw.c" is a file.
+ */
+static bool mentions_claw(const char *w)
+{
+	for (const char *p = w; (p = strcasestr(p, "claw")) != NULL; p += 4) {
+		const char *start = p;
+		if (start - w >= 4 && strncasecmp(start - 4, "open", 4) == 0)
+			start -= 4;
+		bool before = start == w || !name_char(start[-1]);
+		bool after = p[4] == '-' || (!name_char(p[4]) && p[4] != '.');
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
 static void one_word(const struct guard *g, const char *w, const char *const *cwds, int ncwd,
                      struct guard_hit *hit)
 {
@@ -139,6 +165,9 @@ static void one_word(const struct guard *g, const char *w, const char *const *cw
 		raise_hit(hit, GUARD_ASK, "self-protection", "%s", "names /approve");
 	if (claw_name(w))
 		raise_hit(hit, GUARD_ASK, "self-protection", "names %s", w);
+	else if (mentions_claw(w))
+		raise_hit(hit, GUARD_ASK, "self-protection", "%s",
+		          "mentions a claw command inside an argument");
 	for (size_t i = 0; i < NELEM(state_names); i++)
 		if (strcasestr(w, state_names[i].needle) != NULL)
 			raise_hit(hit, GUARD_ASK, "self-protection", "names %s",

@@ -53,21 +53,39 @@ static const struct inline_spec {
 	bool positional_command;       /* the first operand is a command (xargs) */
 	bool scan_all;                 /* options may follow operands (find, make) */
 	const char *subcommand;        /* deno eval */
+	/*
+	 * claw: options whose value is the next word (python3 -W ignore -c ...
+	 * would otherwise end the scan at "ignore"), and one after which the rest
+	 * belongs to a module (python3 -m venv x is no inline code).
+	 */
+	const char *const *valued;
+	const char *module_flag;
+	/* claw: with no program operand (or "-"), the program is read from
+	 * standard input: inline code too (echo ... | python3). */
+	bool stdin_program;
 } inline_specs[] = {
 	{ (const char *const[]){ "python", "python2", "python3", "pypy", "pypy3", NULL },
-	  .cluster = "c" },
+	  .cluster = "c", .valued = (const char *const[]){ "-W", "-X", "-Q", NULL },
+	  .module_flag = "-m", .stdin_program = true },
 	{ (const char *const[]){ "node", "nodejs", "bun", "deno", NULL },
 	  .flags = (const char *const[]){ "-e", "--eval", "-p", "--print", NULL },
-	  .subcommand = "eval" },
+	  .cluster = "ep",
+	  .valued = (const char *const[]){ "-r", "--require", "--import", "--loader",
+	                                   "--experimental-loader", "-C", "--conditions",
+	                                   "--input-type", "--env-file", "--title", NULL },
+	  .subcommand = "eval", .stdin_program = true },
 	{ (const char *const[]){ "awk", "gawk", "mawk", "nawk", NULL },
 	  .flags = (const char *const[]){ "-e", "--source", "--s", "--so", "--sou", "--sour",
 	                                  "--sourc", NULL },
 	  .file_flags = (const char *const[]){ "-f", "--file", NULL }, .positional_program = true },
-	{ (const char *const[]){ "ruby", NULL }, .cluster = "e" },
-	{ (const char *const[]){ "perl", NULL }, .cluster = "eE" },
+	{ (const char *const[]){ "ruby", NULL }, .cluster = "e",
+	  .valued = (const char *const[]){ "-I", "-r", "-C", NULL }, .stdin_program = true },
+	{ (const char *const[]){ "perl", NULL }, .cluster = "eE",
+	  .valued = (const char *const[]){ "-I", NULL }, .stdin_program = true },
 	{ (const char *const[]){ "php", NULL },
 	  .flags = (const char *const[]){ "-r", "-B", "-E", "-R", NULL },
-	  .joined = (const char *const[]){ "-r", NULL } },
+	  .joined = (const char *const[]){ "-r", NULL },
+	  .valued = (const char *const[]){ "-c", "-d", "-z", NULL }, .stdin_program = true },
 	{ (const char *const[]){ "r", "rscript", NULL },
 	  .flags = (const char *const[]){ "-e", NULL } },
 	{ (const char *const[]){ "julia", NULL },
@@ -99,7 +117,8 @@ static const struct inline_spec {
 	                                  NULL },
 	  .scan_all = true },
 	{ (const char *const[]){ "expect", NULL }, .flags = (const char *const[]){ "-c", NULL } },
-	{ (const char *const[]){ "lua", NULL }, .flags = (const char *const[]){ "-e", NULL } },
+	{ (const char *const[]){ "lua", NULL }, .flags = (const char *const[]){ "-e", NULL },
+	  .valued = (const char *const[]){ "-l", NULL }, .stdin_program = true },
 	{ (const char *const[]){ "osascript", NULL },
 	  .flags = (const char *const[]){ "-e", NULL } },
 	{ (const char *const[]){ "find", NULL },
@@ -142,7 +161,7 @@ static bool flag_hit(const struct inline_spec *s, const char *a)
 
 static const char *inline_hit(const struct inline_spec *s, char *const *argv, int argc)
 {
-	bool program_file = false, options = true;
+	bool program_file = false, options = true, operand = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -153,6 +172,10 @@ static const char *inline_hit(const struct inline_spec *s, char *const *argv, in
 		if (options && a[0] == '-' && a[1] != '\0') {
 			if (flag_hit(s, a))
 				return a;
+			if (s->module_flag && strncmp(a, s->module_flag, strlen(s->module_flag)) == 0)
+				return NULL; /* python3 -m MODULE [ARG...] */
+			if (in_list(s->valued, a))
+				i++; /* its value is not an operand */
 			program_file |= in_list(s->file_flags, a) ||
 			                (s->file_flags && strncmp(a, "--file=", 7) == 0);
 			continue;
@@ -161,9 +184,14 @@ static const char *inline_hit(const struct inline_spec *s, char *const *argv, in
 			return a;
 		if (s->positional_command || (s->positional_program && !program_file))
 			return a;
+		if (s->stdin_program && strcmp(a, "-") == 0)
+			return "- (the program on standard input)";
+		operand = true;
 		if (!s->scan_all)
 			break;
 	}
+	if (s->stdin_program && !operand)
+		return "(the program on standard input)";
 	return NULL;
 }
 
