@@ -359,6 +359,27 @@ static const struct arg_rule {
 	{ "git", NULL, "--upload-pack", false, "--upload-pack runs the program it names" },
 	{ "git", NULL, "--receive-pack", false, "--receive-pack runs the program it names" },
 	{ "git", NULL, "--exec", false, "--exec runs the program it names" },
+	{ "git", NULL, "--output", false, "--output writes the file it names" },
+	{ "git", "format-patch", "-o", false, "git format-patch -o writes files where it says" },
+	{ "git", "archive", "-o", false, "git archive -o writes the file it names" },
+	{ "npm", "exec", NULL, false, "npm exec runs the command it is given" },
+	{ "npm", "x", NULL, false, "npm x runs the command it is given" },
+	{ "npm", "explore", NULL, false, "npm explore runs a shell command" },
+	{ "npm", NULL, "--script-shell", false, "npm --script-shell runs scripts with that program" },
+	{ "npx", NULL, NULL, false, "npx runs the package command it is given" },
+#define CC_RULES(cc)                                                                              \
+	{ cc, NULL, "-wrapper", false, "-wrapper runs the compiler's tools under a program" },     \
+	    { cc, NULL, "-fplugin=", false, "-fplugin loads code into the compiler" },             \
+	    { cc, NULL, "-B", false, "-B makes the compiler run tools from another directory" },   \
+	    { cc, NULL, "-specs=", false, "-specs can make the compiler run other programs" },     \
+	    { cc, NULL, "@", false, "@FILE reads options that are not on the command line" }
+	CC_RULES("cc"),
+	CC_RULES("gcc"),
+	CC_RULES("g++"),
+	CC_RULES("c++"),
+	CC_RULES("clang"),
+	CC_RULES("clang++"),
+#undef CC_RULES
 };
 
 static bool long_match(const char *arg, const char *opt)
@@ -372,9 +393,12 @@ static bool long_match(const char *arg, const char *opt)
 static bool opt_match(const struct arg_rule *r, const char *arg)
 {
 	const char *opt = r->opt;
+	size_t n = strlen(opt);
 
 	if (strcmp(arg, opt) == 0)
 		return true;
+	if (opt[n - 1] == '=' || strcmp(opt, "@") == 0) /* -fplugin=PATH, @FILE */
+		return strncmp(arg, opt, n) == 0;
 	if (opt[1] == '-') /* --long */
 		return arg[0] == '-' && arg[1] == '-' && long_match(arg, opt);
 	if (opt[2] != '\0') /* find's -exec: exact only */
@@ -400,7 +424,8 @@ static const char *rules_for(const char *prog, const char *sub, char *const *arg
 		for (int i = from; i < argc; i++) {
 			if (strcmp(argv[i], "--") == 0 && strcmp(prog, "find") != 0)
 				break;
-			if (r->opt[0] == '-' ? opt_match(r, argv[i]) : strcmp(argv[i], r->opt) == 0)
+			if (r->opt[0] == '-' || r->opt[0] == '@' ? opt_match(r, argv[i])
+			                                         : strcmp(argv[i], r->opt) == 0)
 				return r->reason;
 		}
 	}
@@ -644,12 +669,27 @@ static const char *awk_risk(char *const *argv, int argc)
 	return NULL;
 }
 
+/* npm's subcommand is its first word that is not an option. */
+static const char *npm_risk(char *const *argv, int argc)
+{
+	const char *why = rules_for("npm", NULL, argv, argc, 1);
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-')
+		i++;
+	if (why == NULL && i < argc)
+		why = rules_for("npm", argv[i], argv, argc, i + 1);
+	return why;
+}
+
 const char *risk_arguments(const char *name, char *const *argv, int argc)
 {
 	const char *why;
 
 	if (strcmp(name, "git") == 0)
 		return git_risk(argv, argc);
+	if (strcmp(name, "npm") == 0)
+		return npm_risk(argv, argc);
 	if (strcmp(name, "ssh") == 0 || strcmp(name, "scp") == 0 || strcmp(name, "sftp") == 0)
 		if ((why = ssh_risk(argv, argc)) != NULL)
 			return why;
