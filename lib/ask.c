@@ -402,7 +402,9 @@ static bool hook_kind_of(const char *channel, enum hook_kind *kind)
 	static const struct {
 		const char *channel;
 		enum hook_kind kind;
-	} kinds[] = { { "slack", HOOK_SLACK }, { "discord", HOOK_DISCORD }, { "webhook", HOOK_WEBHOOK } };
+	} kinds[] = { { "slack", HOOK_SLACK },
+		      { "discord", HOOK_DISCORD },
+		      { "webhook", HOOK_WEBHOOK } };
 
 	for (size_t i = 0; i < NELEM(kinds); i++)
 		if (strcmp(channel, kinds[i].channel) == 0) {

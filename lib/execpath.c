@@ -196,9 +196,25 @@ int exec_resolve_file(const char *word, const char *cwd, struct exec_file *out)
 /* ---- the resolution cache ---- */
 
 #define CACHE_SLOTS 256
-#define WATCH_MASK                                                                                 \
+/* A directory whose own entries a lookup read (a PATH directory, a file's
+ * directory, the state dir): any change in it may change an answer. */
+#define LEAF_MASK                                                                                  \
 	(IN_ATTRIB | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MODIFY | IN_MOVE_SELF |           \
 	 IN_MOVED_FROM | IN_MOVED_TO)
+/* A directory above one: only its entry on the way down matters, renamed,
+ * replaced, removed or its mode changed. Files written in /tmp or /root do
+ * not (those events are filtered by name: see struct watch). */
+#define ANCESTOR_MASK                                                                              \
+	(IN_ATTRIB | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_MOVED_FROM |       \
+	 IN_MOVED_TO | IN_ONLYDIR)
+
+struct watch {
+	int wd;
+	char *dir;
+	bool leaf;    /* watched with LEAF_MASK */
+	char **names; /* an ancestor's entries on the way down */
+	size_t nnames;
+};
 
 struct cache_slot {
 	uint64_t hash;
@@ -211,7 +227,7 @@ struct cache_slot {
 
 static struct {
 	int fd; /* inotify, or -1: no cache */
-	char **watched;
+	struct watch *watched;
 	size_t nwatched;
 	struct cache_slot slots[CACHE_SLOTS];
 } cache = { .fd = -1 };
@@ -250,8 +266,13 @@ int exec_cache_enable(void)
 void exec_cache_disable(void)
 {
 	drop_all();
-	for (size_t i = 0; i < cache.nwatched; i++)
-		free(cache.watched[i]);
+	for (size_t i = 0; i < cache.nwatched; i++) {
+		struct watch *w = &cache.watched[i];
+		free(w->dir);
+		for (size_t k = 0; k < w->nnames; k++)
+			free(w->names[k]);
+		free(w->names);
+	}
 	free(cache.watched);
 	cache.watched = NULL;
 	cache.nwatched = 0;
@@ -260,55 +281,112 @@ void exec_cache_disable(void)
 	cache.fd = -1;
 }
 
+/*
+ * Whether an event can change what a cached lookup found. Two paths may be
+ * one directory (/bin and /usr/bin), so every watch of that wd is asked.
+ */
+static bool event_matters(const struct inotify_event *ev)
+{
+	bool known = false;
+
+	if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+		return true;
+	for (size_t i = 0; i < cache.nwatched; i++) {
+		const struct watch *w = &cache.watched[i];
+		if (w->wd != ev->wd)
+			continue;
+		known = true;
+		if (w->leaf || ev->len == 0)
+			return true;
+		for (size_t k = 0; k < w->nnames; k++)
+			if (strcmp(w->names[k], ev->name) == 0)
+				return true;
+	}
+	return !known;
+}
+
 bool exec_cache_check(void)
 {
 	char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool changed = false;
+	ssize_t n;
 
 	if (cache.fd < 0)
 		return true;
-	while (read(cache.fd, events, sizeof(events)) > 0)
-		changed = true; /* what changed does not matter: everything is dropped */
+	while ((n = read(cache.fd, events, sizeof(events))) > 0)
+		for (char *p = events; p < events + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+			changed |= event_matters(ev);
+			p += sizeof(*ev) + ev->len;
+		}
 	if (changed)
-		drop_all();
+		drop_all(); /* which lookup it touched does not matter: all are dropped */
 	return changed;
 }
 
-static int watch_one(const char *dir)
+static struct watch *find_watch(const char *dir)
 {
 	for (size_t i = 0; i < cache.nwatched; i++)
-		if (strcmp(cache.watched[i], dir) == 0)
-			return 0;
-	if (inotify_add_watch(cache.fd, dir, WATCH_MASK) < 0) {
+		if (strcmp(cache.watched[i].dir, dir) == 0)
+			return &cache.watched[i];
+	return NULL;
+}
+
+/*
+ * Watches DIR: as a leaf, or (NAME not NULL) as the ancestor whose entry
+ * NAME is on the way down. A directory that is both is a leaf.
+ */
+static int watch_one(const char *dir, const char *name)
+{
+	struct watch *w = find_watch(dir);
+
+	if (w != NULL && w->leaf)
+		return 0; /* a leaf sees every change */
+	if (w != NULL && name != NULL)
+		for (size_t k = 0; k < w->nnames; k++)
+			if (strcmp(w->names[k], name) == 0)
+				return 0;
+	/* IN_MASK_ADD: the same directory by another path keeps what it had. */
+	int wd = inotify_add_watch(cache.fd, dir, (name ? ANCESTOR_MASK : LEAF_MASK) | IN_MASK_ADD);
+	if (wd < 0) {
 		/* A directory that does not exist yet is seen being made by its parent. */
 		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
 			return 0;
 		return -1;
 	}
-	cache.watched = xrealloc(cache.watched, (cache.nwatched + 1) * sizeof(*cache.watched));
-	cache.watched[cache.nwatched++] = xstrdup(dir);
+	if (w == NULL) {
+		cache.watched =
+		    xrealloc(cache.watched, (cache.nwatched + 1) * sizeof(*cache.watched));
+		w = &cache.watched[cache.nwatched++];
+		*w = (struct watch){ .dir = xstrdup(dir) };
+	}
+	w->wd = wd;
+	if (name == NULL) {
+		w->leaf = true;
+		return 0;
+	}
+	w->names = xrealloc(w->names, (w->nnames + 1) * sizeof(*w->names));
+	w->names[w->nnames++] = xstrdup(name);
 	return 0;
 }
 
 /* DIR and every directory above it: a rename anywhere up the path changes what it names. */
 int exec_cache_watch(const char *dir)
 {
-	char p[PATH_MAX];
+	char p[PATH_MAX], name[NAME_MAX + 1];
 
 	if (cache.fd < 0 || dir[0] != '/' || path_join("/", dir, p, sizeof(p)) < 0)
 		return -1;
-	for (;;) {
-		if (watch_one(p) < 0)
-			return -1;
+	if (watch_one(p, NULL) < 0)
+		return -1;
+	while (p[1] != '\0') {
 		char *slash = strrchr(p, '/');
-		if (slash == p) {
-			if (p[1] == '\0')
-				return 0;
-			p[1] = '\0';
-		} else {
-			*slash = '\0';
-		}
+		snprintf(name, sizeof(name), "%s", slash + 1);
+		slash[slash == p] = '\0';
+		if (watch_one(p, name) < 0)
+			return -1;
 	}
+	return 0;
 }
 
 static int watch_parent(const char *file)

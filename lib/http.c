@@ -45,7 +45,10 @@ static const struct {
 	const char *name;
 	size_t offset;
 } curl_symbols[] = {
-#define SYM(field, name) { name, offsetof(__typeof__(lc), field) }
+#define SYM(field, name)                                                                           \
+	{                                                                                          \
+		name, offsetof(__typeof__(lc), field)                                              \
+	}
 	SYM(global_init, "curl_global_init"),
 	SYM(global_cleanup, "curl_global_cleanup"),
 	SYM(easy_init, "curl_easy_init"),
@@ -219,7 +222,7 @@ struct http_req *http_post_json(struct http *h, const char *url, const char *jso
 	must(lc.easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers));
 	must(lc.easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout_ms));
 	must(lc.easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
-	                      timeout_ms < 10000 ? timeout_ms : 10000L));
+	                    timeout_ms < 10000 ? timeout_ms : 10000L));
 	must(lc.easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L));
 	/* Tokens travel in URLs: never to another scheme, never after a redirect. */
 	must(lc.easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https"));

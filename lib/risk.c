@@ -68,8 +68,7 @@ static const struct inline_spec {
 	  .cluster = "c", .valued = (const char *const[]){ "-W", "-X", "-Q", NULL },
 	  .module_flag = "-m", .stdin_program = true },
 	{ (const char *const[]){ "node", "nodejs", "bun", "deno", NULL },
-	  .flags = (const char *const[]){ "-e", "--eval", "-p", "--print", NULL },
-	  .cluster = "ep",
+	  .flags = (const char *const[]){ "-e", "--eval", "-p", "--print", NULL }, .cluster = "ep",
 	  .valued = (const char *const[]){ "-r", "--require", "--import", "--loader",
 	                                   "--experimental-loader", "-C", "--conditions",
 	                                   "--input-type", "--env-file", "--title", NULL },
@@ -172,7 +171,8 @@ static const char *inline_hit(const struct inline_spec *s, char *const *argv, in
 		if (options && a[0] == '-' && a[1] != '\0') {
 			if (flag_hit(s, a))
 				return a;
-			if (s->module_flag && strncmp(a, s->module_flag, strlen(s->module_flag)) == 0)
+			if (s->module_flag &&
+			    strncmp(a, s->module_flag, strlen(s->module_flag)) == 0)
 				return NULL; /* python3 -m MODULE [ARG...] */
 			if (in_list(s->valued, a))
 				i++; /* its value is not an operand */
@@ -365,14 +365,17 @@ static const struct arg_rule {
 	{ "npm", "exec", NULL, false, "npm exec runs the command it is given" },
 	{ "npm", "x", NULL, false, "npm x runs the command it is given" },
 	{ "npm", "explore", NULL, false, "npm explore runs a shell command" },
-	{ "npm", NULL, "--script-shell", false, "npm --script-shell runs scripts with that program" },
+	{ "npm", NULL, "--script-shell", false,
+	  "npm --script-shell runs scripts with that program" },
 	{ "npx", NULL, NULL, false, "npx runs the package command it is given" },
-#define CC_RULES(cc)                                                                              \
+#define CC_RULES(cc)                                                                               \
 	{ cc, NULL, "-wrapper", false, "-wrapper runs the compiler's tools under a program" },     \
 	    { cc, NULL, "-fplugin=", false, "-fplugin loads code into the compiler" },             \
 	    { cc, NULL, "-B", false, "-B makes the compiler run tools from another directory" },   \
 	    { cc, NULL, "-specs=", false, "-specs can make the compiler run other programs" },     \
-	    { cc, NULL, "@", false, "@FILE reads options that are not on the command line" }
+	{                                                                                          \
+		cc, NULL, "@", false, "@FILE reads options that are not on the command line"       \
+	}
 	CC_RULES("cc"),
 	CC_RULES("gcc"),
 	CC_RULES("g++"),

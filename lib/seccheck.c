@@ -2025,8 +2025,8 @@ static void check_native_network(struct ctx *c, const char *source, const cJSON 
 	           "Set %s.network to \"none\", or use agents.defaults.sandbox.backend "
 	           "\"docker\" for a bridged network.",
 	           source);
-	addf(c, "sandbox.native_host_network", SEV_WARN,
-	     "Native sandbox shares the host network", rem.p,
+	addf(c, "sandbox.native_host_network", SEV_WARN, "Native sandbox shares the host network",
+	     rem.p,
 	     "%s.network is \"%s\": the native sandbox has no bridge, so it runs on the "
 	     "host's network, loopback services included.",
 	     source, net);

@@ -526,6 +526,38 @@ field() {
 	wait
 }
 
+@test "a long-running filter sees PATH change between records: a trojan dropped in, a directory renamed away" {
+	mkdir bin2
+	printf '#!/bin/sh\necho real\n' >bin2/tool
+	chmod 755 bin2/tool
+	allow "$T/bin2/tool"
+	mkfifo in out
+	# $T/new/bin1 does not exist yet: only its parent's entries can say it came.
+	PATH="$T/new/bin1:$T/bin2:$APPROVE_PATH" "$CLAW_BIN/claw-approve" <in >out 2>err &
+	exec 5>in 6<out
+	ask() {
+		record tool >&5
+		read -r line <&6 || { cat err >&2; return 1; }
+		jq -r '.approval.decision + " " + .approval.segments[0].path' <<<"$line"
+	}
+	assert_equal "$(ask)" "allow $T/bin2/tool"
+	# Files written next to the PATH directories change nothing.
+	echo x >"$T/unrelated"
+	assert_equal "$(ask)" "allow $T/bin2/tool"
+	# A program of the same name earlier on PATH, in a directory made now.
+	mkdir -p new/bin1
+	cp bin2/tool new/bin1/tool
+	assert_equal "$(ask)" "deny $T/new/bin1/tool"
+	# The earlier directory's parent renamed away...
+	mv new new.old
+	assert_equal "$(ask)" "allow $T/bin2/tool"
+	# ...and back, by a rename into place.
+	mv new.old new
+	assert_equal "$(ask)" "deny $T/new/bin1/tool"
+	exec 5>&- 6<&-
+	wait
+}
+
 @test "a filter started before the state directory exists still sees the file it gets" {
 	export OPENCLAW_STATE_DIR=$T/later
 	# The pipes live apart: writes to them are events in their directory.
