@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "json5.h"
 #include "util.h"
 
 #define APPROVALS_MAX_BYTES (16UL * 1024 * 1024)
@@ -145,12 +147,25 @@ static int parse_text(struct approvals *a, const char *text, size_t len)
 
 /* ---- validation ---- */
 
-static int bad(const struct approvals *a, const char *where, const char *what)
+/*
+ * A structural error: the node it is about and what is wrong, placed by
+ * approvals_load() at the node's line and column (struct_error()).
+ */
+static const cJSON *bad_node;
+
+__attribute__((format(printf, 2, 3))) static int bad(const cJSON *node, const char *fmt, ...)
 {
-	return claw_fail("%s: %s %s", a->path, where, what);
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bad_node = node;
+	return claw_fail("%s", msg);
 }
 
-static int check_entry(const struct approvals *a, const cJSON *e, const char *where)
+static int check_entry(const cJSON *e, const char *where)
 {
 	static const char *const strings[] = { "id",          "pattern",         "argPattern",
 		                               "source",      "lastUsedCommand", "lastResolvedPath",
@@ -159,29 +174,28 @@ static int check_entry(const struct approvals *a, const cJSON *e, const char *wh
 	const cJSON *m;
 
 	if (!cJSON_IsObject(e))
-		return bad(a, where, "must be an object");
-	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "pattern")))
-		return bad(a, where, "needs a \"pattern\" string");
+		return bad(e, "%s must be an object", where);
+	if ((m = cJSON_GetObjectItemCaseSensitive(e, "pattern")) == NULL)
+		return bad(e, "%s needs a \"pattern\" string", where);
 	for (size_t i = 0; i < NELEM(strings); i++)
 		if ((m = cJSON_GetObjectItemCaseSensitive(e, strings[i])) && !cJSON_IsString(m))
-			return claw_fail("%s: %s.%s must be a string", a->path, where, strings[i]);
+			return bad(m, "%s.%s must be a string", where, strings[i]);
 	if ((m = cJSON_GetObjectItemCaseSensitive(e, "lastUsedAt")) && !cJSON_IsNumber(m))
-		return claw_fail("%s: %s.lastUsedAt must be a number", a->path, where);
+		return bad(m, "%s.lastUsedAt must be a number", where);
 	if ((m = cJSON_GetObjectItemCaseSensitive(e, "argv")) != NULL) {
 		const cJSON *w;
 		if (!cJSON_IsArray(m))
-			return claw_fail("%s: %s.argv must be an array of strings", a->path, where);
+			return bad(m, "%s.argv must be an array of strings", where);
 		cJSON_ArrayForEach(w, m)
 		{
 			if (!cJSON_IsString(w))
-				return claw_fail("%s: %s.argv must be an array of strings", a->path,
-				                 where);
+				return bad(w, "%s.argv must be an array of strings", where);
 		}
 	}
 	return 0;
 }
 
-static int check_agent(const struct approvals *a, const cJSON *ag)
+static int check_agent(const cJSON *ag)
 {
 	char where[256];
 	const cJSON *list, *e;
@@ -189,45 +203,93 @@ static int check_agent(const struct approvals *a, const cJSON *ag)
 
 	snprintf(where, sizeof(where), "agents.%s", ag->string);
 	if (!cJSON_IsObject(ag))
-		return bad(a, where, "must be an object");
+		return bad(ag, "%s must be an object", where);
 	list = cJSON_GetObjectItemCaseSensitive(ag, "allowlist");
 	if (list == NULL)
 		return 0;
 	if (!cJSON_IsArray(list))
-		return claw_fail("%s: %s.allowlist must be an array", a->path, where);
+		return bad(list, "%s.allowlist must be an array", where);
 	cJSON_ArrayForEach(e, list)
 	{
 		snprintf(where, sizeof(where), "agents.%s.allowlist[%d]", ag->string, i++);
-		if (check_entry(a, e, where) < 0)
+		if (check_entry(e, where) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int validate(const struct approvals *a)
+static int validate(const cJSON *root)
 {
-	const cJSON *root = a->root, *v, *agents, *ag;
+	const cJSON *v, *agents, *ag;
 
 	if (!cJSON_IsObject(root))
-		return claw_fail("%s: the file must hold a JSON object", a->path);
+		return bad(root, "the file must hold a JSON object");
 	v = cJSON_GetObjectItemCaseSensitive(root, "version");
 	if (!cJSON_IsNumber(v) || v->valuedouble != 1)
-		return claw_fail("%s: \"version\" must be 1 (claw reads only version 1)", a->path);
+		return bad(v ? v : root, "\"version\" must be 1 (claw reads only version 1)");
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "defaults")) && !cJSON_IsObject(v))
-		return bad(a, "defaults", "must be an object");
+		return bad(v, "defaults must be an object");
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "socket")) && !cJSON_IsObject(v))
-		return bad(a, "socket", "must be an object");
+		return bad(v, "socket must be an object");
 	agents = cJSON_GetObjectItemCaseSensitive(root, "agents");
 	if (agents == NULL)
 		return 0;
 	if (!cJSON_IsObject(agents))
-		return bad(a, "agents", "must be an object");
+		return bad(agents, "agents must be an object");
 	cJSON_ArrayForEach(ag, agents)
 	{
-		if (check_agent(a, ag) < 0)
+		if (check_agent(ag) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The child indexes from ROOT down to NODE; -1 when NODE is not in the tree. */
+static int path_to(const cJSON *root, const cJSON *node, int *idx, int depth, int max)
+{
+	int k = 0;
+
+	if (root == node)
+		return depth;
+	if (depth == max)
+		return -1;
+	for (const cJSON *c = root->child; c != NULL; c = c->next, k++) {
+		idx[depth] = k;
+		int d = path_to(c, node, idx, depth + 1, max);
+		if (d >= 0)
+			return d;
+	}
+	return -1;
+}
+
+/*
+ * "PATH:LINE:COL: what": the same text read again by lib/json5 (which keeps
+ * positions and reads JSON alike), down the same child indexes to the node.
+ */
+static int struct_error(const struct approvals *a, const char *text, size_t len)
+{
+	char *msg = xstrdup(claw_error());
+	struct json5_doc doc = { 0 };
+	unsigned line = 0, col = 0;
+	int idx[64], depth = path_to(a->root, bad_node, idx, 0, (int)NELEM(idx));
+
+	if (depth >= 0 && json5_parse(text, len, &doc, &line, &col) == 0) {
+		const cJSON *n = doc.root;
+		for (int d = 0; d < depth && n != NULL; d++) {
+			n = n->child;
+			for (int k = 0; k < idx[d] && n != NULL; k++)
+				n = n->next;
+		}
+		if (n == NULL || json5_pos_of(&doc, n, &line, &col) < 0)
+			line = 0;
+	} else {
+		line = 0;
+	}
+	json5_free(&doc);
+	int rc = line ? claw_fail("%s:%u:%u: %s", a->path, line, col, msg)
+	              : claw_fail("%s: %s", a->path, msg);
+	free(msg);
+	return rc;
 }
 
 int approvals_load(struct approvals *a, const char *path)
@@ -256,8 +318,8 @@ int approvals_load(struct approvals *a, const char *path)
 		sha256_hex(b.p ? b.p : "", b.len, a->hash);
 		rc = parse_text(a, b.p ? b.p : "", b.len);
 	}
-	if (rc == 0)
-		rc = validate(a);
+	if (rc == 0 && validate(a->root) < 0)
+		rc = struct_error(a, b.p ? b.p : "", b.len);
 	buf_free(&b);
 	return rc;
 }

@@ -488,6 +488,14 @@ field() {
 		assert_failure 2
 		cmp before.json "$OPENCLAW_STATE_DIR/exec-approvals.json"
 	done
+	# Every error names the line and column of what is wrong.
+	printf '{\n  "version": 1,\n  "agents": {\n    "main": {\n      "allowlist": [\n        { "pattern": "/usr/bin/ls" },\n        { "id": "x" }\n      ]\n    }\n  }\n}\n' \
+		>"$OPENCLAW_STATE_DIR/exec-approvals.json"
+	run claw-approve check id
+	assert_output --partial 'exec-approvals.json:7:9: agents.main.allowlist[1] needs a "pattern" string'
+	printf '{"version": 1, "agents": {"main": {"allowlist": [{"pattern": 5}]}}}\n' >"$OPENCLAW_STATE_DIR/exec-approvals.json"
+	run claw-approve check id
+	assert_output --partial 'exec-approvals.json:1:62: agents.main.allowlist[0].pattern must be a string'
 }
 
 @test "hits update lastUsedAt, lastUsedCommand and lastResolvedPath in one write per stream" {
