@@ -216,6 +216,7 @@ static const char *const interpreters[] = {
 	"busybox",
 	"bun",
 	"cmd",
+	"cmd.exe",
 	"cscript",
 	"dash",
 	"deno",
@@ -231,8 +232,10 @@ static const char *const interpreters[] = {
 	"perl",
 	"php",
 	"powershell",
+	"powershell.exe",
 	"pypy",
 	"pwsh",
+	"pwsh.exe",
 	"python",
 	"python2",
 	"python3",
@@ -278,6 +281,39 @@ bool risk_interpreter(const char *name)
 
 	for (size_t i = 0; i < NELEM(interpreters); i++)
 		if (interpreters[i][0] == base[0] && strcmp(interpreters[i], base) == 0)
+			return true;
+	return false;
+}
+
+/* " a b c ": every name in LISTS, each list NULL-terminated. */
+static void join_names(struct buf *b, const char *const *const *lists, size_t n)
+{
+	buf_putc(b, ' ');
+	for (size_t i = 0; i < n; i++)
+		for (const char *const *w = lists[i]; *w != NULL; w++)
+			buf_printf(b, "%s ", *w);
+}
+
+const char *risk_inline_eval_names(void)
+{
+	static struct buf b;
+
+	if (b.len == 0) {
+		const char *const *lists[NELEM(inline_specs)];
+		for (size_t i = 0; i < NELEM(inline_specs); i++)
+			lists[i] = inline_specs[i].names;
+		join_names(&b, lists, NELEM(lists));
+	}
+	return b.p;
+}
+
+bool risk_inline_eval_program(const char *name)
+{
+	char buf[16];
+	const char *base = unversioned(name, buf, sizeof(buf));
+
+	for (size_t i = 0; i < NELEM(inline_specs); i++)
+		if (in_list(inline_specs[i].names, base))
 			return true;
 	return false;
 }

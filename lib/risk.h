@@ -27,4 +27,9 @@ const char *risk_arguments(const char *name, char *const *argv, int argc);
  */
 bool risk_interpreter(const char *name);
 
+/* The inline-eval table's programs (versioned names too), and their names as
+ * " python node ... ", for the audit's matching of allow-list globs. */
+bool risk_inline_eval_program(const char *name);
+const char *risk_inline_eval_names(void);
+
 #endif

@@ -71,8 +71,10 @@ static const struct {
 	{ "gsed", "sed scripts run commands and write files" },
 };
 
-static const char *const default_safe_bins[] = { "cut", "uniq", "head", "tail", "tr", "wc" };
-static const char *const default_trusted_dirs[] = { "/bin", "/usr/bin" };
+/* OpenClaw's safe bins when tools.exec.safeBins is unset (catalog 3.3), and
+ * where a safe bin must live unless safeBinTrustedDirs adds more. */
+const char *const safebin_defaults[] = { "cut", "uniq", "head", "tail", "tr", "wc", NULL };
+const char *const safebin_default_trusted[] = { "/bin", "/usr/bin", NULL };
 
 static bool in_list(const char *const *list, const char *s, size_t n)
 {
@@ -179,8 +181,8 @@ static int load_trusted(struct safebins *sb, const struct config *cfg, const cJS
 	char **v = NULL;
 	size_t n = 0;
 
-	for (size_t i = 0; i < NELEM(default_trusted_dirs); i++)
-		push(&sb->trusted, &sb->ntrusted, xstrdup(default_trusted_dirs[i]));
+	for (const char *const *d = safebin_default_trusted; *d != NULL; d++)
+		push(&sb->trusted, &sb->ntrusted, xstrdup(*d));
 	if (dirs == NULL)
 		return 0;
 	if (string_array(cfg, dirs, "tools.exec.safeBinTrustedDirs", sb, &v, &n) < 0) {
@@ -210,8 +212,8 @@ int safebins_load(struct safebins *sb, const struct config *cfg, const cJSON *ag
 	memset(sb, 0, sizeof(*sb));
 	sb->names = xcalloc(1, sizeof(*sb->names));
 	if (bins == NULL) {
-		for (size_t i = 0; i < NELEM(default_safe_bins); i++)
-			push(&sb->names, &sb->nnames, xstrdup(default_safe_bins[i]));
+		for (const char *const *b = safebin_defaults; *b != NULL; b++)
+			push(&sb->names, &sb->nnames, xstrdup(*b));
 	} else {
 		char **v = NULL;
 		size_t n = 0;

@@ -47,6 +47,10 @@ int safebins_load(struct safebins *sb, const struct config *cfg, const cJSON *ag
                   const cJSON *exec);
 void safebins_free(struct safebins *sb);
 
+/* The defaults, NULL-terminated: safe bins, and the trusted directories. */
+extern const char *const safebin_defaults[];
+extern const char *const safebin_default_trusted[];
+
 /* True when PATH's directory is one of the trusted directories. */
 bool safebin_trusted_dir(const struct safebins *sb, const char *path);
 

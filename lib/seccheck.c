@@ -31,70 +31,18 @@
 #include "kernel.h"
 #include "preset.h"
 #include "session.h"
+#include "wrappers.h"
+#include "safebin.h"
+#include "risk.h"
+#include "toolcatalog.h"
+#include "toolpolicy.h"
 
 /* ---- tables ---- */
-
-/* OpenClaw 2026.9.6's tool groups (catalog 1.2); group:openclaw is computed. */
-static const struct {
-	const char *name, *members;
-} tool_groups[] = {
-	{ "group:fs", "ls read write edit apply_patch" },
-	{ "group:runtime", "exec process code_execution secrets" },
-	{ "group:web", "web_search web_fetch x_search" },
-	{ "group:memory", "memory_search memory_get" },
-	{ "group:sessions",
-	  "sessions sessions_list sessions_history sessions_search conversations_list "
-	  "conversations_send conversations_turn sessions_send sessions_spawn "
-	  "github_identity_status github_publish agents_wait sessions_yield subagents "
-	  "session_status suggest_task dismiss_task" },
-	{ "group:ui", "browser screen theme dashboard terminal portal canvas show_widget" },
-	{ "group:messaging", "message" },
-	{ "group:automation", "heartbeat_respond automations gateway plugins openclaw" },
-	{ "group:nodes", "nodes computer mobile_ui" },
-	{ "group:agents",
-	  "agents_list get_goal create_goal update_goal progress_card ask_user skill_workshop" },
-	{ "group:media", "view_image image_generate music_generate video_generate tts pdf" },
-};
-
-/* Core tools outside group:openclaw. */
-static const char openclaw_group_excludes[] = "ls read write edit apply_patch exec process canvas";
-
-/* The built-in tool profiles (catalog 1.3); "full" restricts nothing. */
-static const struct {
-	const char *name, *allow;
-} tool_profiles[] = {
-	{ "minimal", "session_status gateway" },
-	{ "coding",
-	  "ls read write edit apply_patch exec process code_execution secrets web_search "
-	  "web_fetch x_search memory_search memory_get sessions sessions_list sessions_history "
-	  "sessions_search conversations_list conversations_send conversations_turn "
-	  "sessions_send sessions_spawn github_identity_status github_publish agents_wait "
-	  "sessions_yield subagents session_status suggest_task dismiss_task screen theme "
-	  "dashboard terminal portal automations gateway plugins get_goal create_goal "
-	  "update_goal progress_card ask_user skill_workshop view_image image_generate "
-	  "music_generate video_generate bundle-mcp" },
-	{ "messaging",
-	  "secrets sessions sessions_list sessions_history sessions_search conversations_list "
-	  "conversations_send conversations_turn sessions_send sessions_spawn sessions_yield "
-	  "subagents session_status theme message gateway ask_user bundle-mcp" },
-};
-
-/* OpenClaw's only tool-name aliases (catalog 1.4). */
-static const struct {
-	const char *from, *to;
-} tool_aliases[] = { { "bash", "exec" },
-	             { "apply-patch", "apply_patch" },
-	             { "cron", "automations" } };
 
 /* Tools that run commands, touch files, or change the gateway (OpenClaw's exposure checks). */
 static const char *const runtime_tools[] = { "exec", "process" };
 static const char *const fs_tools[] = { "read", "write", "edit", "apply_patch" };
 static const char *const control_plane_tools[] = { "automations", "gateway", "plugins" };
-
-/* Safe bins OpenClaw uses when tools.exec.safeBins is unset (catalog 3.3). */
-static const char *const default_safe_bins[] = { "cut", "uniq", "head", "tail", "tr", "wc" };
-/* Where a safe bin must live to be trusted, unless safeBinTrustedDirs adds more. */
-static const char *const default_trusted_dirs[] = { "/bin", "/usr/bin" };
 
 /* Safe bins whose semantics go past a stream filter: never safe, whatever the argv. */
 static const struct {
@@ -108,23 +56,6 @@ static const struct {
 	{ "sed", "its w and e commands write files and run commands" },
 	{ "gsed", "its w and e commands write files and run commands" },
 };
-
-/* Safe bins that are interpreters: with a loose profile they run anything. */
-static const char interpreter_safe_bins[] =
-    " ash awk bash busybox bun cmd cmd.exe cscript dash deno fish gawk gsed ksh lua mawk nawk "
-    "node nodejs perl php powershell powershell.exe pypy pwsh pwsh.exe python python2 python3 "
-    "ruby sed sh toybox wscript zsh ";
-
-/* Programs that evaluate code given on their command line (catalog 3.6): allow-listing
- * one allows whatever -c/-e program comes with it unless strictInlineEval is on. */
-static const char inline_eval_interpreters[] =
-    " python python2 python3 pypy pypy3 node nodejs bun deno awk gawk mawk nawk ruby perl php "
-    "r rscript julia elixir iex guile groovy scala scala-cli clojure clj raku perl6 ghc ghci "
-    "erl werl gdb expect lua osascript find make gmake sed gsed xargs ";
-
-/* Shells and multiplexers: allow-listing one allows any script or stdin it is handed. */
-static const char shells[] = " ash bash csh dash elvish fish ksh mksh nu osh sh tcsh xonsh yash "
-                             "zsh cmd powershell pwsh busybox toybox ";
 
 /* Bind sources a sandbox must never see (OpenClaw's validate-sandbox-security, catalog 5.1). */
 static const struct {
@@ -250,16 +181,6 @@ static const char *agent_id(const cJSON *agent)
 	return sget(agent, "id");
 }
 
-static bool in_words(const char *words, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (const char *p = words; (p = strstr(p, w)) != NULL; p += n)
-		if ((p == words || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 static void strlist_add(struct strlist *l, const char *s)
 {
 	if (l->n == l->cap) {
@@ -359,29 +280,6 @@ static const char *glob_hits_word(const char *pattern, const char *words, char *
 		p += n;
 	}
 	return NULL;
-}
-
-/* python3.12, node22, perl5.36: versioned interpreter names count as the interpreter. */
-static bool versioned_interpreter(const char *name)
-{
-	static const char *const stems[] = { "python", "ruby", "perl", "php", "node" };
-
-	for (size_t i = 0; i < NELEM(stems); i++) {
-		size_t n = strlen(stems[i]);
-		if (strncmp(name, stems[i], n) != 0)
-			continue;
-		const char *q = name + n;
-		if (*q < '0' || *q > '9')
-			continue;
-		while (*q >= '0' && *q <= '9')
-			q++;
-		if (*q == '.' && q[1] >= '0' && q[1] <= '9')
-			for (q++; *q >= '0' && *q <= '9'; q++)
-				;
-		if (*q == '\0')
-			return true;
-	}
-	return false;
 }
 
 static char *basename_lower(const char *path)
@@ -875,29 +773,21 @@ done:
 
 /* ---- tool policy, as far as the exposure checks need it ---- */
 
+/* Tool names, groups and profiles are lib/toolcatalog's: one table for the whole stack. */
 static void norm_tool(const char *in, char *out, size_t size)
 {
-	char *t = str_lower(str_trim_dup(in));
-
-	snprintf(out, size, "%s", t);
-	for (size_t i = 0; i < NELEM(tool_aliases); i++)
-		if (strcmp(t, tool_aliases[i].from) == 0)
-			snprintf(out, size, "%s", tool_aliases[i].to);
-	free(t);
+	tp_normalize(in, out, size);
 }
 
 static bool in_group(const char *group, const char *tool)
 {
-	if (strcmp(group, "group:openclaw") == 0) {
-		for (size_t i = 0; i < NELEM(tool_groups); i++)
-			if (in_words(tool_groups[i].members, tool))
-				return !in_words(openclaw_group_excludes, tool);
+	int g = catalog_find_group(group), t = catalog_find(tool);
+	struct toolset members;
+
+	if (g < 0 || t < 0)
 		return false;
-	}
-	for (size_t i = 0; i < NELEM(tool_groups); i++)
-		if (strcmp(tool_groups[i].name, group) == 0)
-			return in_words(tool_groups[i].members, tool);
-	return false;
+	catalog_group_members((unsigned)g, &members);
+	return toolset_has(&members, (unsigned)t);
 }
 
 /* Whether an allow/deny entry names TOOL: a name, an alias, a group, or a '*' pattern. */
@@ -948,13 +838,17 @@ static bool list_has_name(const cJSON *list, const char *tool)
 static bool profile_allows(const char *profile, const char *tool, const cJSON *also1,
                            const cJSON *also2)
 {
-	if (profile == NULL || strcmp(profile, "full") == 0)
+	const struct catalog_profile *p = profile ? catalog_find_profile(profile) : NULL;
+	int t = catalog_find(tool);
+
+	if (p == NULL || p->bit == 0)
+		return true; /* "full", or an unknown profile: OpenClaw restricts nothing */
+	if (t >= 0 && (catalog_tools[t].profiles & p->bit))
 		return true;
-	for (size_t i = 0; i < NELEM(tool_profiles); i++)
-		if (strcmp(tool_profiles[i].name, profile) == 0)
-			return in_words(tool_profiles[i].allow, tool) ||
-			       list_matches(also1, tool) || list_matches(also2, tool);
-	return true; /* an unknown profile restricts nothing in OpenClaw */
+	for (size_t i = 0; i < NELEM(p->extra) && p->extra[i] != NULL; i++)
+		if (strcmp(p->extra[i], tool) == 0)
+			return true;
+	return list_matches(also1, tool) || list_matches(also2, tool);
 }
 
 /* One layer: allow (empty: everything; alsoAllow widens it) and deny (wins). */
@@ -1425,8 +1319,8 @@ static void safe_bins_of(const cJSON *exec, struct strlist *out)
 	const cJSON *list = get(exec, "safeBins"), *e;
 
 	if (!cJSON_IsArray(list)) {
-		for (size_t i = 0; i < NELEM(default_safe_bins); i++)
-			strlist_add(out, default_safe_bins[i]);
+		for (const char *const *b = safebin_defaults; *b != NULL; b++)
+			strlist_add(out, *b);
 		return;
 	}
 	cJSON_ArrayForEach(e, list)
@@ -1521,8 +1415,8 @@ static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON
 	if (aexec != NULL && get(aexec, "safeBins") == NULL && list == NULL)
 		return; /* the agent inherits: already judged with the global scope */
 	safe_bins_of(aexec && get(aexec, "safeBins") ? aexec : gexec, &bins);
-	for (size_t i = 0; i < NELEM(default_trusted_dirs); i++)
-		strlist_add(&dirs, default_trusted_dirs[i]);
+	for (const char *const *d = safebin_default_trusted; *d != NULL; d++)
+		strlist_add(&dirs, *d);
 	if (list == NULL && aexec != NULL)
 		list = get(gexec, "safeBinTrustedDirs");
 	cJSON_ArrayForEach(e, list)
@@ -1542,10 +1436,7 @@ static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON
 	}
 	for (size_t i = 0; i < bins.n; i++) {
 		const char *b = bins.v[i];
-		char padded[160];
-		snprintf(padded, sizeof(padded), " %s ", b);
-		if ((strstr(interpreter_safe_bins, padded) || versioned_interpreter(b)) &&
-		    !has_profile(gexec, aexec, b))
+		if (risk_interpreter(b) && !has_profile(gexec, aexec, b))
 			buf_printf(&interp, "%s%s", interp.len ? ", " : "", b);
 		for (size_t k = 0; k < NELEM(risky_safe_bins); k++)
 			if (strcmp(b, risky_safe_bins[k].bin) == 0) {
@@ -1692,11 +1583,11 @@ static void check_approvals(struct ctx *c)
 			buf_printf(&line, "agents.%s.allowlist: %s", a->string, pat);
 			if (strcmp(base, "*") == 0 || strstr(base, "**") || base[0] == '\0')
 				strlist_add(&wild, line.p);
-			else if (glob_hits_word(base, shells, hit, sizeof(hit)))
+			else if (glob_hits_word(base, wrap_shell_names(), hit, sizeof(hit)))
 				strlist_add(&shellish, line.p);
-			else if ((glob_hits_word(base, inline_eval_interpreters, hit,
+			else if ((glob_hits_word(base, risk_inline_eval_names(), hit,
 			                         sizeof(hit)) ||
-			          versioned_interpreter(base)) &&
+			          risk_inline_eval_program(base)) &&
 			         !strict_inline_eval(c, a->string))
 				strlist_add(&interp, line.p);
 			free(base);

@@ -428,6 +428,20 @@ static const struct shell {
 	{ "powershell", false }, { "pwsh", false },
 };
 
+const char *wrap_shell_names(void)
+{
+	static struct buf b;
+
+	if (b.len == 0) {
+		buf_putc(&b, ' ');
+		for (size_t i = 0; i < NELEM(shells); i++)
+			buf_printf(&b, "%s ", shells[i].name);
+		/* Multiplexers that are a shell by another name. */
+		buf_puts(&b, "busybox toybox ");
+	}
+	return b.p;
+}
+
 /* Options a shell reads before its script; -o, +o, -O, +O and two long ones take a value. */
 static void shell_invocation(const struct shell *s, char *const *argv, int argc, struct wrap *w)
 {

@@ -46,6 +46,10 @@ bool wrap_builtin(char *const *argv, int argc, bool builtins_on, struct wrap *w)
 /* Wrappers, carriers, shells and runners, by NAME (see exec_name()). */
 void wrap_program(const char *name, char *const *argv, int argc, struct wrap *w);
 
+/* The shells' names, " sh bash ... busybox toybox ", for the audit's matching of allow-list globs.
+ */
+const char *wrap_shell_names(void);
+
 /* The name a table knows a command by: its basename, lower-cased, without ".exe". */
 void exec_name(const char *word, char out[NAME_MAX + 1]);
 
