@@ -1096,6 +1096,14 @@ static const char *workspace_hash(const struct session_settings *s, const char *
 	return ws_cache[ws_count++].hex;
 }
 
+/*
+ * OpenClaw 2026.9.6's resolveSandboxScopeKey (dist/shared-*.mjs): the scope
+ * key ends in ":workspace:" and the first 32 hex digits of the SHA-256 of
+ * the agent's workspace, so two agents' sandboxes never share a directory;
+ * the slug of such a key is "workspace-" and 32 hex digits of the key's own
+ * SHA-256 (compute_slug). Older releases, and reference/'s section A, used
+ * the session key alone.
+ */
 static void put_scope_key(const struct session_settings *s, struct session_info *out)
 {
 	buf_reset(&out->scope_key);
