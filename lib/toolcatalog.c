@@ -22,6 +22,18 @@
 
 const char catalog_version[] = "openclaw 2026.9.6";
 
+/*
+ * The keys OpenClaw 2026.9.6's ToolsSchema allows under "tools" (a strict
+ * zod object: any other key makes OpenClaw refuse the config). claw warns.
+ */
+const char *const catalog_tools_keys[] = {
+	"profile",       "allow",         "alsoAllow",      "deny",       "byProvider",
+	"toolsBySender", "web",           "github",         "media",      "links",
+	"sessions",      "loopDetection", "toolSearch",     "codeMode",   "swarm",
+	"message",       "agentToAgent",  "elevated",       "exec",       "fs",
+	"subagents",     "sandbox",       "sessions_spawn", "updatePlan", NULL,
+};
+
 /* resolveSandboxToolPolicyForAgent: view_image joins every non-empty allow list. */
 const char catalog_sandbox_implied[] = "view_image";
 /* resolveStoredSubagentCapabilities: agents.defaults.subagents.maxSpawnDepth ?? 5. */

@@ -74,6 +74,7 @@ extern const unsigned catalog_nchannel_ids;
 extern const char *const catalog_known_names[]; /* non-core names policy lists may use */
 extern const unsigned catalog_nknown_names;
 extern const char catalog_version[];
+extern const char *const catalog_tools_keys[]; /* what "tools" may hold, NULL-terminated */
 
 /* The tool that the sandbox adds to every non-empty allow list it builds. */
 extern const char catalog_sandbox_implied[];

@@ -696,6 +696,26 @@ static int load_spawn_depth(struct tp_config *tc)
 	return 0;
 }
 
+/* A key OpenClaw does not know under "tools" is most likely a typo (alow): said once. */
+static void warn_unknown_keys(const struct config *cfg, const cJSON *tools)
+{
+	const cJSON *k;
+
+	if (!cJSON_IsObject(tools))
+		return;
+	cJSON_ArrayForEach(k, tools)
+	{
+		bool known = false;
+		for (const char *const *w = catalog_tools_keys; *w != NULL && !known; w++)
+			known = strcmp(*w, k->string) == 0;
+		if (!known)
+			cfg_warn(cfg, k,
+			         "unknown key tools.%s: claw ignores it, and %s refuses a config "
+			         "that has it",
+			         k->string, catalog_version);
+	}
+}
+
 struct tp_config *tp_load(const struct config *cfg)
 {
 	struct tp_config *tc = xcalloc(1, sizeof(*tc));
@@ -703,6 +723,7 @@ struct tp_config *tp_load(const struct config *cfg)
 	tc->cfg = cfg;
 	tc->last_agent = -1;
 	load_builtins(tc);
+	warn_unknown_keys(cfg, cJSON_GetObjectItemCaseSensitive(cfg->root, "tools"));
 	if (load_scope(tc, cJSON_GetObjectItemCaseSensitive(cfg->root, "tools"), "tools", true,
 	               &tc->global) < 0 ||
 	    load_agents(tc) < 0 || load_channels(tc) < 0 || load_spawn_depth(tc) < 0) {

@@ -96,6 +96,14 @@ config_error() {
 	assert_equal "$(jqr -c .policy.decision)" "allow"
 }
 
+@test "an unknown key under tools (a typo such as alow) is a warning with its place; OpenClaw's keys are not" {
+	write_config <<<'{ tools: { alow: ["read"], profile: "coding", exec: {}, elevated: {}, sandbox: {}, web: {}, fs: {} } }'
+	run --separate-stderr claw-policy <<<'{"tool":"read"}'
+	assert_success
+	assert_equal "$(grep -c 'unknown key' <<<"$stderr")" 1
+	[[ "$stderr" == *'openclaw.json:1:18: unknown key tools.alow: claw ignores it'* ]]
+}
+
 @test "names OpenClaw knows without a core tool do not warn: channel ids, plugin groups, globs" {
 	write_config <<<'{ tools: { deny: ["telegram", "group:plugins", "mcp_*", "bundle-mcp", "cron", "update_plan", "image"] } }'
 	run --separate-stderr claw-policy <<<'{"tool":"read"}'
