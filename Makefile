@@ -18,6 +18,7 @@ PKGS       = libcjson libcurl libseccomp libcrypto
 DEBS       = libcjson-dev libcurl4-openssl-dev libseccomp-dev libssl-dev pkg-config \
              bats bats-support bats-assert scdoc python3 jq
 BENCH_DEBS = bubblewrap hyperfine jq time bc
+FUZZ_DEBS  = clang libclang-rt-14-dev
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
@@ -53,7 +54,7 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps check test demo man install uninstall fuzz bench clean lint format
+.PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format
 .DELETE_ON_ERROR:
 
 all: $(CMDS) $(PROBES)
@@ -153,7 +154,10 @@ demo: deps
 	$(MAKE) all
 	CLAW_BIN=$(abspath $(BUILD))/bin sh t/demo.sh
 
-fuzz:
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps DEBS="$(FUZZ_DEBS)"
+
+fuzz: fuzz-deps
 	@for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \
 		$(MAKE) --no-print-directory $(FUZZ_BUILD)/$$n || exit 1; \

@@ -635,6 +635,8 @@ static int allowlist_bind(struct cli *c, struct config *cfg)
 	int added = approve_persist(&ctx, &res, key);
 	if (added < 0)
 		errx(1, "%s", claw_error());
+	if (added == 0)
+		errx(1, "nothing bound: every part of this command needs a person each time");
 	printf("bound %d entr%s for agent %s\n", added, added == 1 ? "y" : "ies", key);
 	approve_result_free(&res);
 	approve_free(&ctx);

@@ -443,8 +443,11 @@ static int read_request(struct filter *f, const cJSON *root, struct request *q, 
 		                 "(claw run, claw exec)");
 	if (rec_get_bool(session, "sandboxed", &sandboxed) < 0 ||
 	    rec_get_str(session, "scopeKey", &q->scope_key) < 0 ||
-	    rec_get_str(session, "agent", &agent) < 0 || q->scope_key == NULL)
+	    rec_get_str(session, "agent", &agent) < 0)
 		return -1;
+	if (q->scope_key == NULL)
+		return claw_fail("session has no \"scopeKey\": feed claw-sandbox through "
+		                 "claw-session (claw run, claw exec)");
 	q->sandboxed = sandboxed;
 	q->agent = find_agent(f, agent ? agent : cfg_default_agent(f->cfg));
 	if (q->agent == NULL)

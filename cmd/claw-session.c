@@ -401,6 +401,9 @@ static void load_cli_session(struct cli *c, struct config *cfg, struct session_s
 		errx(2, "%s", claw_error());
 	if (chat_kind(c->chat, &c->rq.chat) < 0)
 		usage_error("--chat: %s", claw_error());
+	/* A peer without its channel would make a key no chat ever has ("unknown"). */
+	if (c->rq.peer != NULL && c->rq.channel == NULL)
+		usage_error("--peer needs --channel (telegram, discord, slack, ...)");
 	c->rq.has_origin = c->rq.channel != NULL || c->rq.peer != NULL;
 	if (session_resolve(s, &c->rq, si) < 0)
 		errx(1, "%s", claw_error());

@@ -621,3 +621,9 @@ field() {
 	run claw-approve --agent x
 	assert_failure 2
 }
+
+@test "allowlist add --bind with nothing to bind (only a person may allow every part) exits 1" {
+	run claw-approve allowlist add --bind -- bash -lc 'sudo id'
+	assert_failure 1
+	assert_output --partial "nothing bound"
+}

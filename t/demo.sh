@@ -36,6 +36,9 @@ say "five requests, as an agent runtime would write them (claw-session new build
 } >"$state/requests.jsonl"
 jq -c '{origin, tool, command: .args.command}' "$state/requests.jsonl"
 
+say "claw-session alone: each request gains its session (who asks, and is it sandboxed?)"
+claw-session <"$state/requests.jsonl" | jq -c '.session | {key, main, sandboxed, slug}'
+
 say "claw run: claw-session | claw-policy | claw-approve | claw-sandbox | claw-audit log"
 claw run <"$state/requests.jsonl" >"$state/decided.jsonl"
 jq -r '

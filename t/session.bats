@@ -544,3 +544,11 @@ ws_hash() {
 	assert_failure 2
 	assert_output --partial "COMMAND is missing"
 }
+
+@test "claw-session key and new: --peer without --channel is a usage error, not an unknown channel" {
+	run claw-session key --peer 5
+	assert_failure 2
+	assert_output --partial "--peer needs --channel"
+	run claw-session new --peer 5 -- true
+	assert_failure 2
+}
