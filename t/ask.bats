@@ -336,6 +336,70 @@ on_tty() {
 	finish_bg
 	assert_equal "$(jq -r '[.approval.reason, .approval.by] | @tsv' "$BATS_TEST_TMPDIR/out")" \
 		"user-denied	telegram:42"
+	# The stranger's tries were logged, not silently dropped.
+	run grep -c 'ignored an answer from 666' "$BATS_TEST_TMPDIR/out.err"
+	assert [ "$output" -ge 1 ]
+}
+
+@test "Telegram: agentFilter and sessionFilter choose which requests go to chat" {
+	start_mock
+	# Only agent "ops": a request of agent main is not forwarded, so nobody is asked.
+	telegram_config 'agents: { list: [{ id: "main", default: true }, { id: "ops" }] },'
+	sed -i 's/enabled: true,/enabled: true, agentFilter: ["ops"],/' "$CONFIG"
+	run timeout 20 setsid claw-approve --no-tty <"$REQ"
+	assert_output --partial '"via":"fallback"'
+	run ctl log
+	refute_output --partial sendMessage
+	# A sessionFilter that matches the key (a substring, then a regular expression).
+	for filter in '"agent:main:main"' '"^agent:[a-z]+:main$"'; do
+		telegram_config
+		sed -i "s/enabled: true,/enabled: true, sessionFilter: [$filter],/" "$CONFIG"
+		approve_bg "$BATS_TEST_TMPDIR/out" --no-tty
+		ctl wait '{"method":"sendMessage","count":1,"keyboard":true}' >/dev/null
+		ctl press '{"from":42,"button":"Deny"}' >/dev/null
+		finish_bg
+		assert_equal "$(jq -r .approval.via "$BATS_TEST_TMPDIR/out")" chat
+		rm -f "$BATS_TEST_TMPDIR"/out*
+		stop_mock
+		start_mock
+	done
+	telegram_config
+	sed -i 's/enabled: true,/enabled: true, sessionFilter: ["telegram:direct"],/' "$CONFIG"
+	run timeout 20 setsid claw-approve --no-tty <"$REQ"
+	assert_output --partial '"via":"fallback"'
+}
+
+@test "Telegram: mode session asks in the chat the request came from, in its topic" {
+	start_mock
+	write_config <<EOF
+{
+  tools: { exec: { security: "allowlist", ask: "on-miss" } },
+  approvals: { exec: { enabled: true, mode: "session", timeoutSeconds: 10 } },
+  channels: { telegram: { apiRoot: "http://127.0.0.1:$MOCK_PORT", allowFrom: ["42"] } },
+}
+EOF
+	# The token from the environment, as OpenClaw reads it.
+	export TELEGRAM_BOT_TOKEN=$TOKEN
+	request --channel telegram --chat group --peer -1001 --thread 7 --sender 42 -- git status >"$REQ"
+	approve_bg "$BATS_TEST_TMPDIR/out" --no-tty
+	run ctl wait '{"method":"sendMessage","count":1,"keyboard":true}'
+	assert_success
+	assert_equal "$(jqr '.[0].body | [(.chat_id | tostring), (.message_thread_id | tostring)] | @tsv')" "-1001	7"
+	ctl press '{"from":42,"button":"Allow Once","chat":-1001}' >/dev/null
+	finish_bg
+	assert_equal "$(jq -r '[.approval.via, .approval.by] | @tsv' "$BATS_TEST_TMPDIR/out")" "chat	telegram:42"
+}
+
+@test "Telegram: a target's threadId is the forum topic the prompt goes to" {
+	start_mock
+	telegram_config
+	sed -i 's/to: "42" }/to: "-1002", threadId: 9 }/' "$CONFIG"
+	approve_bg "$BATS_TEST_TMPDIR/out" --no-tty
+	run ctl wait '{"method":"sendMessage","count":1,"keyboard":true}'
+	assert_equal "$(jqr '.[0].body | [(.chat_id | tostring), (.message_thread_id | tostring)] | @tsv')" "-1002	9"
+	ctl press '{"from":42,"button":"Deny","chat":-1002}' >/dev/null
+	finish_bg
+	assert_equal "$(jq -r .approval.reason "$BATS_TEST_TMPDIR/out")" user-denied
 }
 
 @test "Telegram: a bad token is reported with its cause, and the fallback applies at once" {
