@@ -175,7 +175,7 @@ static int check_entry(const cJSON *e, const char *where)
 
 	if (!cJSON_IsObject(e))
 		return bad(e, "%s must be an object", where);
-	if ((m = cJSON_GetObjectItemCaseSensitive(e, "pattern")) == NULL)
+	if (cJSON_GetObjectItemCaseSensitive(e, "pattern") == NULL)
 		return bad(e, "%s needs a \"pattern\" string", where);
 	for (size_t i = 0; i < NELEM(strings); i++)
 		if ((m = cJSON_GetObjectItemCaseSensitive(e, strings[i])) && !cJSON_IsString(m))

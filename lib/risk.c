@@ -49,9 +49,6 @@ static const struct inline_spec {
 	const char *const *flags;      /* exact options (long ones also as --flag=...) */
 	const char *const *joined;     /* short options whose code may be attached (-e'...') */
 	const char *const *file_flags; /* options that read the program from a file */
-	bool positional_program;       /* the first operand is the program (awk, sed) */
-	bool positional_command;       /* the first operand is a command (xargs) */
-	bool scan_all;                 /* options may follow operands (find, make) */
 	const char *subcommand;        /* deno eval */
 	/*
 	 * claw: options whose value is the next word (python3 -W ignore -c ...
@@ -60,6 +57,9 @@ static const struct inline_spec {
 	 */
 	const char *const *valued;
 	const char *module_flag;
+	bool positional_program; /* the first operand is the program (awk, sed) */
+	bool positional_command; /* the first operand is a command (xargs) */
+	bool scan_all;           /* options may follow operands (find, make) */
 	/* claw: with no program operand (or "-"), the program is read from
 	 * standard input: inline code too (echo ... | python3). */
 	bool stdin_program;
