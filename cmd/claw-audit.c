@@ -491,14 +491,48 @@ static void map_or_die(const char *path, struct alog_map *m)
 		     errno == ENOENT ? " (nothing has been logged yet?)" : "");
 }
 
+/*
+ * Progress on a terminal, for a log that takes more than half a second:
+ * "verifying 37%" on standard error, redrawn at most five times a second.
+ */
+struct verify_progress {
+	struct timespec start, last;
+	bool shown;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void show_progress(size_t done, size_t total, void *arg)
+{
+	struct verify_progress *p = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since(&p->start, &now) < 0.5 || (p->shown && since(&p->last, &now) < 0.2))
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(stderr, "\r%s: verifying %3.0f%%", program_invocation_short_name,
+	        100.0 * (double)done / (double)(total ? total : 1));
+}
+
 static int run_verify(struct cli *c, const char *path)
 {
 	struct alog_map m;
 	struct alog_report r;
 	struct buf b = { 0 };
+	struct verify_progress vp = { 0 };
+	struct alog_progress progress = { show_progress, &vp };
 
 	map_or_die(path, &m);
-	int rc = alog_verify(m.data, m.len, c->head.set ? &c->head : NULL, &r);
+	clock_gettime(CLOCK_MONOTONIC, &vp.start);
+	int rc = alog_verify(m.data, m.len, c->head.set ? &c->head : NULL,
+	                     isatty(2) ? &progress : NULL, &r);
+	if (vp.shown)
+		fputs("\r\033[K", stderr);
 	alog_unmap(&m);
 	if (c->co.json) {
 		buf_puts(&b, "{\"file\":");

@@ -712,7 +712,8 @@ static int check_entry(const char *data, size_t len, size_t next, const char *li
 	return 0;
 }
 
-int alog_verify(const char *data, size_t len, const struct alog_head *head, struct alog_report *r)
+int alog_verify(const char *data, size_t len, const struct alog_head *head,
+                const struct alog_progress *progress, struct alog_report *r)
 {
 	size_t off = 0, n;
 	const char *line;
@@ -723,6 +724,8 @@ int alog_verify(const char *data, size_t len, const struct alog_head *head, stru
 	r->ok = true;
 	while (alog_next_line(data, len, &off, &line, &n, &term)) {
 		lineno++;
+		if (progress != NULL && (lineno & 0xffff) == 0)
+			progress->fn(off, len, progress->arg);
 		if (!term)
 			return problem(
 			    r, "torn", r->entries + 1, lineno,

@@ -118,8 +118,15 @@ struct alog_report {
 
 /* Parses --head's "HASH" or "SEQ:HASH". 0 or -1 (claw_error()). */
 int alog_head_parse(const char *arg, struct alog_head *h);
-/* Verifies the chain in DATA; HEAD may be NULL. Fills R; returns 0 (intact) or 1. */
-int alog_verify(const char *data, size_t len, const struct alog_head *head, struct alog_report *r);
+/* Called now and then while a long log is verified: how many of its bytes are done. */
+struct alog_progress {
+	void (*fn)(size_t done, size_t total, void *arg);
+	void *arg;
+};
+
+/* Verifies the chain in DATA; HEAD and PROGRESS may be NULL. Fills R; returns 0 (intact) or 1. */
+int alog_verify(const char *data, size_t len, const struct alog_head *head,
+                const struct alog_progress *progress, struct alog_report *r);
 
 /* Now as the log writes it. */
 void alog_now(char out[ALOG_TS_LEN + 1]);

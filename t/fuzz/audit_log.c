@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *line;
 	bool term;
 
-	int rc = alog_verify(text, size, NULL, &r);
+	int rc = alog_verify(text, size, NULL, NULL, &r);
 	while (alog_next_line(text, size, &off, &line, &len, &term)) {
 		lines++;
 		if (alog_parse(line, len, &e) == 0 &&
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct alog_head h = { .set = true, .seq = r.head_seq };
 		struct alog_report again;
 		memcpy(h.hash, r.head_hash, sizeof(h.hash));
-		if (alog_verify(text, size, &h, &again) != 0)
+		if (alog_verify(text, size, &h, NULL, &again) != 0)
 			abort();
 	}
 	return 0;
