@@ -364,7 +364,7 @@ static int check_blocked(const struct checker *c, const char *bind, const char *
 	return rc;
 }
 
-static int check_one(const struct checker *c, const char *raw)
+static int check_one(const struct checker *c, const char *raw, char **resolved)
 {
 	char *bind = str_trim_dup(raw);
 	struct bind b;
@@ -383,6 +383,10 @@ static int check_one(const struct checker *c, const char *raw)
 	if (check_blocked(c, bind, b.host) < 0 || check_reserved(bind, b.container, c->p) < 0 ||
 	    check_source(c, bind, norm) < 0 || check_source(c, bind, real) < 0)
 		rc = -1;
+	if (resolved) {
+		*resolved = real;
+		real = NULL;
+	}
 	free(norm);
 	free(real);
 	bind_free(&b);
@@ -420,7 +424,7 @@ int binds_validate(const char *const *binds, size_t n, const struct bind_policy 
 	blocked_build(&c.blocked, p);
 	roots_build(&c);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = check_one(&c, binds[i]);
+		rc = check_one(&c, binds[i], p->resolved ? &p->resolved[i] : NULL);
 	for (size_t i = 0; i < c.nroots; i++)
 		free(c.roots[i]);
 	free(c.roots);

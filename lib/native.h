@@ -14,8 +14,9 @@ enum landlock_mode { LANDLOCK_AUTO, LANDLOCK_REQUIRED, LANDLOCK_OFF };
 
 /* A host path shown inside the sandbox. */
 struct native_bind {
-	const char *src; /* host path, validated by binds_validate() */
-	const char *dst; /* absolute path inside */
+	const char *src;  /* host path, validated by binds_validate() */
+	const char *real; /* its realpath when validated: it must still lead there */
+	const char *dst;  /* absolute path inside */
 	bool ro;
 };
 

@@ -635,10 +635,13 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	}
 	/* Binds are judged against this scope's directories, as OpenClaw does at create. */
 	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
+	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
 	struct bind_policy bp = { .allowed_roots = roots,
 		                  .nroots = 2,
 		                  .allow_external = s->allow_external_binds,
-		                  .allow_reserved = s->allow_reserved_targets };
+		                  .allow_reserved = s->allow_reserved_targets,
+		                  .resolved = p->bind_real };
+	p->nbinds = s->nbinds;
 	if (binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
 		sandbox_place_free(p);
 		return -1;
@@ -654,6 +657,9 @@ void sandbox_place_free(struct sandbox_place *p)
 	free(p->workspace_dir);
 	free(p->agent_dir);
 	free(p->netns_pin);
+	for (size_t i = 0; p->bind_real && i < p->nbinds; i++)
+		free(p->bind_real[i]);
+	free(p->bind_real);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -845,9 +851,9 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->agent_dir = p->agent_dir;
 	ns->agent_rw = false;
 	for (size_t i = 0; i < s->nbinds; i++)
-		binds[i] =
-		    (struct native_bind){ s->parsed_binds[i].host, s->parsed_binds[i].container,
-			                  s->parsed_binds[i].read_only };
+		binds[i] = (struct native_bind){ s->parsed_binds[i].host, p->bind_real[i],
+			                         s->parsed_binds[i].container,
+			                         s->parsed_binds[i].read_only };
 	ns->nbinds = s->nbinds;
 	ns->binds = binds;
 	ns->etc = (const char *const *)s->etc;

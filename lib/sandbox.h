@@ -72,8 +72,10 @@ struct sandbox_place {
 	char *sandbox_dir;   /* workspaceRoot/<slug>: the scope's own workspace */
 	char *workspace_dir; /* what is shown at workdir: the sandbox dir, or (rw) the agent's */
 	bool workspace_rw;
-	char *agent_dir; /* what is shown at /agent (ro), or NULL */
-	char *netns_pin; /* where, as root, the scope's network namespace is kept */
+	char *agent_dir;  /* what is shown at /agent (ro), or NULL */
+	char *netns_pin;  /* where, as root, the scope's network namespace is kept */
+	char **bind_real; /* each configured bind's source as validated (its realpath) */
+	size_t nbinds;
 };
 
 /*

@@ -138,6 +138,65 @@ teardown() {
 	probe links "$BATS_TEST_TMPDIR/host-secret" /workspace/link
 }
 
+# race_config [SANDBOX-KEYS]: the agent workspace read-write at /workspace.
+race_config() {
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", scope: "session", workspaceAccess: "rw", ${1:-} } } } }
+EOF
+	echo HOST-SECRET-5521 > "$OPENCLAW_STATE_DIR/host-marker"
+	cp "$CLAW_PROBES/race" "$AGENT_WS/race"
+}
+
+# race_start A B: the attacker, a sandbox of the agent workspace that swaps its
+# names A and B with renameat2(RENAME_EXCHANGE) until $AGENT_WS/stop exists.
+race_start() {
+	chown -R 65534:65534 "$AGENT_WS"
+	mkfifo "$BATS_TEST_TMPDIR/racing"
+	exec {racing}<>"$BATS_TEST_TMPDIR/racing"
+	claw-sandbox exec --session agent:main:cron:attacker -- \
+		/workspace/race /workspace/stop 100000000 "/workspace/$1" "/workspace/$2" \
+		>&"$racing" 2>&1 3>&- &
+	attacker=$!
+	read -r -t 30 -u "$racing" line
+	assert_equal "$line" racing
+}
+
+# race_victims N FILE: N sandboxes of another scope start meanwhile; none may
+# ever show the host's FILE. Then the attacker is stopped.
+race_victims() {
+	local escapes="" out
+	for i in $(seq "$1"); do
+		out=$(claw-sandbox exec --session agent:main:cron:victim -- cat "$2" 2>&1) || true
+		[[ $out != *HOST-SECRET* ]] || escapes="$escapes $i"
+	done
+	touch "$AGENT_WS/stop"
+	wait "$attacker" || true
+	read -r -t 30 -u "$racing" line
+	echo "attacker: $line; host file seen in starts:$escapes"
+	[[ $line == *rounds ]]
+	assert_equal "$escapes" ""
+}
+
+@test "11 rename races: .git swapped with a symlink while others start: no host file mounted" {
+	[ "$(id -u)" = 0 ] || skip "the victims' trees are opened by a root launcher"
+	race_config
+	# .git appears during the attacker's run, so it is not read-only there.
+	mkdir "$AGENT_WS/gitdir"
+	ln -s "$OPENCLAW_STATE_DIR" "$AGENT_WS/gitlink"
+	race_start .git gitlink
+	mv "$AGENT_WS/gitdir" "$AGENT_WS/.git"
+	race_victims 200 /workspace/.git/host-marker
+}
+
+@test "11 rename races: a bind source swapped with a symlink after its check: no host file mounted" {
+	[ "$(id -u)" = 0 ] || skip "the victims' trees are opened by a root launcher"
+	race_config "docker: { binds: [\"$AGENT_WS/data:/data:ro\"] },"
+	mkdir "$AGENT_WS/data"
+	ln -s "$OPENCLAW_STATE_DIR" "$AGENT_WS/datalink"
+	race_start data datalink
+	race_victims 40 /data/host-marker
+}
+
 @test "11 path-prefix confusion: a bind of /srv/a does not admit /srv/ab" {
 	mkdir -p "$BATS_TEST_TMPDIR/srv/a" "$BATS_TEST_TMPDIR/srv/ab"
 	write_config <<EOF

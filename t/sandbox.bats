@@ -367,6 +367,20 @@ EOF
 	assert_line 65534
 	assert_line --regexp '^NoNewPrivs:.1$'
 	assert_line --regexp '^Max processes +16 +16 '
+	# The host's device nodes, bound in, work (a nodev bind would refuse them all).
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox exec -- sh -c '
+		echo x >/dev/null && echo null-ok
+		head -c 3 /dev/zero | wc -c; head -c 4 /dev/urandom | wc -c; head -c 5 /dev/random | wc -c
+		cat /dev/zero | head -c 6 | wc -c
+		echo x >/dev/full || echo full-refused'
+	assert_success
+	assert_line null-ok
+	assert_line 3
+	assert_line 4
+	assert_line 5
+	assert_line 6
+	assert_line full-refused
+	refute_output --partial "Permission denied"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox explain
 	assert_output --partial "rlimits (not root"
 }
