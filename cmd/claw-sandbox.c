@@ -374,7 +374,8 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 		return -1;
 	}
 	char *workdir = inside_workdir(s, &p, q->workdir);
-	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, &p, uid, gid) == 0) {
+	int lock = -1;
+	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, &p, uid, gid, &lock) == 0) {
 		sandbox_native_spec(s, &p, uid, gid, &ns, binds);
 		char *argv[] = { "/bin/sh", "-c", (char *)q->command, NULL };
 		struct run_spec rs = { .argv = argv,
@@ -389,6 +390,8 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 			record_add_raw(rec, "sandbox", f->member.p, f->member.len);
 		}
 	}
+	if (lock >= 0)
+		close(lock);
 	free(workdir);
 	free(binds);
 	sandbox_place_free(&p);
@@ -567,7 +570,8 @@ static int run_exec(struct cli *c, struct config *cfg)
 	if (strcmp(t.s.backend, "native") != 0)
 		errx(125, "sandbox backend \"%s\" is not available in this claw build",
 		     t.s.backend);
-	if (sandbox_user(&t.s, &uid, &gid) < 0 || sandbox_prepare(&t.s, &t.p, uid, gid) < 0)
+	int lock;
+	if (sandbox_user(&t.s, &uid, &gid) < 0 || sandbox_prepare(&t.s, &t.p, uid, gid, &lock) < 0)
 		errx(125, "%s", claw_error());
 	struct native_bind *binds = xcalloc(t.s.nbinds + 1, sizeof(*binds));
 	sandbox_native_spec(&t.s, &t.p, uid, gid, &ns, binds);
@@ -584,6 +588,7 @@ static int run_exec(struct cli *c, struct config *cfg)
 	if (r.interrupted)
 		status = 128 + r.interrupted;
 	run_result_free(&r);
+	close(lock);
 	env_free(&env);
 	free(binds);
 	target_free(&t);

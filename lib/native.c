@@ -393,15 +393,13 @@ int native_exec(char *const *argv, char *const *envp)
  * Starts the command as init's child (posix_spawn: a vfork-like clone, no
  * copy of init's memory), searching the command's own PATH. 0 or an errno.
  */
-static int spawn_command(char *const *argv, char *const *envp, const char *cwd, pid_t *pid)
+static int spawn_command(char *const *argv, char *const *envp, pid_t *pid)
 {
 	posix_spawnattr_t attr;
 	sigset_t none;
 	char path[PATH_MAX];
 	int saved = ENOENT, rc = ENOENT;
 
-	if (chdir(cwd) < 0)
-		return errno;
 	sigemptyset(&none);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &none);
@@ -467,6 +465,24 @@ static void close_inherited(int report)
 		die(125, "close_range: %s", strerror(errno));
 }
 
+/* The command's working directory, or why it cannot be entered, host directory and user named. */
+static void enter_workdir(const struct native_spec *s, const char *cwd)
+{
+	size_t n = strlen(s->workdir);
+
+	if (chdir(cwd) == 0)
+		return;
+	int e = errno;
+	if (strncmp(cwd, s->workdir, n) == 0 && (cwd[n] == '/' || cwd[n] == '\0'))
+		die(126,
+		    "cannot enter the working directory %s (%s%s on the host): %s; the command "
+		    "runs "
+		    "as uid %u, gid %u, and the directory must be open to that user",
+		    cwd, s->workspace, cwd + n, strerror(e), (unsigned)s->uid, (unsigned)s->gid);
+	die(126, "cannot enter the working directory %s: %s (the command runs as uid %u, gid %u)",
+	    cwd, strerror(e), (unsigned)s->uid, (unsigned)s->gid);
+}
+
 struct launch {
 	const struct native_spec *spec;
 	char *const *argv, *const *envp;
@@ -501,8 +517,9 @@ static noreturn void init_main(struct launch *l)
 	forbid_user_namespaces();
 	apply_limits(s, l->cgroup_limits);
 	confine(&l->b, s);
+	enter_workdir(s, l->cwd);
 	pid_t pid = -1;
-	int e = spawn_command(l->argv, l->envp, l->cwd, &pid);
+	int e = spawn_command(l->argv, l->envp, &pid);
 	if (e != 0)
 		die(e == ENOENT ? 127 : 126, "%s: %s", l->argv[0],
 		    e == ENOENT ? "not found" : strerror(e));

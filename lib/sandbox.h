@@ -94,11 +94,14 @@ int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
 
 /*
  * Creates the scope's workspace (mode 0700, owned by UID), seeds it once
- * from the agent workspace's bootstrap files without overwriting, and notes
- * its use for prune. 0 or -1 (claw_error).
+ * from the agent workspace's bootstrap files without overwriting, notes its
+ * use for prune, and makes the agent workspace when the access mode shows it
+ * and it is missing (mode 0700, owned by UID). *LOCK gets a descriptor that
+ * holds the workspace's shared lock: keep it open while the sandbox runs (rm
+ * and prune leave a locked workspace alone). 0 or -1 (claw_error).
  */
 int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-                    gid_t gid);
+                    gid_t gid, int *lock);
 
 /* The native sandbox for P; BINDS has room for s->nbinds. Strings point into S and P. */
 void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,

@@ -145,6 +145,52 @@ $(hostname)"
 	assert_output "agent rules"
 }
 
+@test "workspaces: seeding follows no symlink, waits on no FIFO, copies nothing the user could not read" {
+	sandbox_config 'workspaceAccess: "none",'
+	echo "agent rules" > "$AGENT_WS/USER.md"
+	echo HOST-SECRET-7730 > "$BATS_TEST_TMPDIR/secret"
+	# Planted by an earlier sandbox with the workspace read-write.
+	ln -s "$BATS_TEST_TMPDIR/secret" "$AGENT_WS/AGENTS.md"
+	mkfifo "$AGENT_WS/SOUL.md"
+	if [ "$(id -u)" = 0 ]; then
+		# A hardlink to a file only root may read (the sandbox runs as nobody here).
+		echo HOST-SECRET-7731 > "$BATS_TEST_TMPDIR/root-only"
+		chmod 600 "$BATS_TEST_TMPDIR/root-only"
+		ln "$BATS_TEST_TMPDIR/root-only" "$AGENT_WS/TOOLS.md"
+	fi
+	run timeout 10 claw-sandbox exec --session agent:main:cron:seed -- sh -c 'ls -A /workspace; cat /workspace/*'
+	assert_success
+	assert_output "USER.md
+agent rules"
+}
+
+@test "workspaces: as root, a missing agent workspace is made for the sandbox's user (rw and ro)" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	rmdir "$AGENT_WS"
+	run claw init --preset dev
+	assert_success
+	run claw exec --channel telegram --peer 5 -- sh -c 'echo made > made.txt && ls'
+	assert_success
+	assert_output made.txt
+	assert_equal "$(stat -c '%u %a' "$AGENT_WS")" "65534 700"
+	rm -rf "$AGENT_WS"
+	sandbox_config 'workspaceAccess: "ro",'
+	run claw-sandbox exec -- sh -c 'ls -a /agent && touch /agent/x'
+	assert_failure
+	assert_line .
+	assert_output --partial "Read-only file system"
+	refute_output --partial "Permission denied"
+}
+
+@test "workspaces: a workdir the sandbox's user cannot enter is named in the error, with the cause" {
+	[ "$(id -u)" = 0 ] || skip "needs root to make a directory nobody cannot enter"
+	chmod 700 "$AGENT_WS"
+	sandbox_config 'workspaceAccess: "rw",'
+	run claw-sandbox exec -- ls
+	assert_failure 126
+	assert_output "claw-sandbox: sandbox: cannot enter the working directory /workspace ($AGENT_WS on the host): Permission denied; the command runs as uid 65534, gid 65534, and the directory must be open to that user"
+}
+
 @test "workspaces: ro shows the agent workspace read-only at /agent" {
 	sandbox_config 'workspaceAccess: "ro",'
 	echo "private" > "$AGENT_WS/diary.txt"
