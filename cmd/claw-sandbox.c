@@ -348,7 +348,34 @@ static void put_result_member(struct buf *b, const struct run_result *r)
 	buf_json_str(b, r->out ? r->out : "");
 	buf_puts(b, ",\"stderr\":");
 	buf_json_str(b, r->err ? r->err : "");
-	buf_printf(b, ",\"truncated\":%s}", r->truncated ? "true" : "false");
+	buf_printf(b, ",\"truncated\":%s", r->truncated ? "true" : "false");
+	if (r->nmoved > 0) {
+		buf_puts(b, ",\"quarantined\":[");
+		for (size_t i = 0; i < r->nmoved; i++) {
+			buf_puts(b, i ? ",{\"path\":" : "{\"path\":");
+			buf_json_str(b, r->moved[i].path);
+			buf_puts(b, r->moved[i].moved_to ? ",\"movedTo\":" : ",\"error\":");
+			buf_json_str(b, r->moved[i].moved_to ? r->moved[i].moved_to
+			                                     : r->moved[i].error);
+			buf_putc(b, '}');
+		}
+		buf_putc(b, ']');
+	}
+	buf_putc(b, '}');
+}
+
+/* Persistence paths the run made, moved aside: said on stderr too, for the person. */
+static void warn_moved(const struct run_result *r)
+{
+	for (size_t i = 0; i < r->nmoved; i++)
+		if (r->moved[i].moved_to)
+			warnx("%s appeared during the run and was moved to %s (a persistence path: "
+			      "the host would have run it)",
+			      r->moved[i].path, r->moved[i].moved_to);
+		else
+			warnx("%s appeared during the run and could not be moved aside: %s; remove "
+			      "it before the host uses this directory",
+			      r->moved[i].path, r->moved[i].error);
 }
 
 /* A sandboxed run: the scope's place, its user and workspace, then the native sandbox. */
@@ -385,6 +412,7 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 			               .capture = true,
 			               .sandbox = &ns };
 		rc = run_command(&rs, r);
+		warn_moved(r);
 		if (rc == 0) {
 			put_sandbox_member(&f->member, true, s, &p, workdir);
 			record_add_raw(rec, "sandbox", f->member.p, f->member.len);
@@ -584,6 +612,7 @@ static int run_exec(struct cli *c, struct config *cfg)
 	int rc = run_command(&rs, &r);
 	if (rc < 0)
 		warnx("%s", claw_error());
+	warn_moved(&r);
 	int status = run_exit_status(&r);
 	if (r.interrupted)
 		status = 128 + r.interrupted;

@@ -43,6 +43,7 @@
 
 #include "landlock.h"
 #include "nsroot.h"
+#include "persist.h"
 #include "sysfilter.h"
 #include "util.h"
 
@@ -865,6 +866,14 @@ int native_netns_remove(const char *pin)
 	return 0;
 }
 
+static void unwatch(struct native_child *c)
+{
+	if (c->watch)
+		persist_watch_close(c->watch);
+	free(c->watch);
+	c->watch = NULL;
+}
+
 int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
                  const int fds[3], struct native_child *c)
 {
@@ -876,10 +885,20 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	c->pidfd = c->report_fd = -1;
 	if (s->uid == 0)
 		return claw_fail("refusing to run a sandboxed command as root");
-	if (pipe2(rep, O_CLOEXEC) < 0)
+	/* Persistence paths not there yet: noted now, moved aside if they appear (10). */
+	c->watch = xcalloc(1, sizeof(*c->watch));
+	if (persist_watch_start(s, c->watch) < 0) {
+		free(c->watch);
+		c->watch = NULL;
+		return -1;
+	}
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		unwatch(c);
 		return claw_fail("pipe: %s", strerror(errno));
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
 		close(rep[0]), close(rep[1]);
+		unwatch(c);
 		return claw_fail("socketpair: %s", strerror(errno));
 	}
 	l.b.report = rep[1];
@@ -940,6 +959,7 @@ fail:
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]);
 	cgroups_remove(c);
+	unwatch(c);
 	return -1;
 }
 
@@ -971,7 +991,21 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 	close(c->pidfd);
 	c->report_fd = c->pidfd = -1;
 	cgroups_remove(c);
+	/* Init is gone, and with it every process of the sandbox: nothing writes any more. */
+	c->nmoved = persist_watch_finish(c->watch, &c->moved);
+	free(c->watch);
+	c->watch = NULL;
 	return rc;
+}
+
+void native_moved_free(struct native_moved *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].path);
+		free(m[i].moved_to);
+		free(m[i].error);
+		m[i] = (struct native_moved){ NULL, NULL, NULL };
+	}
 }
 
 void native_kill(struct native_child *c)

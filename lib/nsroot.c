@@ -203,41 +203,52 @@ static int add_protected(const struct native_spec *s, int dir, const char *host,
 }
 
 /*
- * One of the user's trees: SRC opened once (and, with REAL, checked to still
+ * One of the user's trees: opened once (and, for a bind, checked to still
  * lead where the bind check said), mounted from that descriptor, and when
  * writable its persistence paths protected relative to the same descriptor.
  */
-static int add_user_tree(const struct native_spec *s, const char *src, const char *real,
-                         const char *dst, bool ro, struct nsroot_tree *out, size_t *n, size_t max)
+static int add_user_tree(const struct native_spec *s, const struct nsroot_source *src,
+                         struct nsroot_tree *out, size_t *n, size_t max)
 {
-	int fd = nsroot_open_source(src, real);
+	int fd = nsroot_open_source(src->src, src->real);
 
 	if (fd < 0)
 		return -1;
-	int rc = push_tree(out, n, max, fd, src, dst, ro ? TREE_RO : 0);
-	if (rc == 0 && !ro && out[*n - 1].is_dir)
-		rc = add_protected(s, fd, src, dst, out, n, max);
+	int rc = push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
+	if (rc == 0 && !src->ro && out[*n - 1].is_dir)
+		rc = add_protected(s, fd, src->src, src->dst, out, n, max);
 	close(fd);
 	return rc;
 }
 
-int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max)
+size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
 {
 	size_t n = 0;
 
 	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
-	if (add_user_tree(s, s->workspace, NULL, s->workdir, !s->workspace_rw, out, &n, max) < 0 ||
-	    (s->agent_dir &&
-	     add_user_tree(s, s->agent_dir, NULL, "/agent", !s->agent_rw, out, &n, max) < 0))
-		goto fail;
+	out[n++] = (struct nsroot_source){ s->workspace, NULL, s->workdir, !s->workspace_rw };
+	if (s->agent_dir)
+		out[n++] = (struct nsroot_source){ s->agent_dir, NULL, "/agent", !s->agent_rw };
 	for (size_t i = 0; i < s->nbinds; i++)
-		if (add_user_tree(s, s->binds[i].src, s->binds[i].real, s->binds[i].dst,
-		                  s->binds[i].ro, out, &n, max) < 0)
-			goto fail;
+		out[n++] = (struct nsroot_source){ s->binds[i].src, s->binds[i].real,
+			                           s->binds[i].dst, s->binds[i].ro };
+	return n;
+}
+
+int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max)
+{
+	struct nsroot_source *src = xcalloc(s->nbinds + 2, sizeof(*src));
+	size_t nsrc = nsroot_sources(s, src), n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < nsrc && rc == 0; i++)
+		rc = add_user_tree(s, &src[i], out, &n, max);
+	free(src);
+	if (rc < 0) {
+		nsroot_trees_close(out, n);
+		return -1;
+	}
 	return (int)n;
-fail:
-	nsroot_trees_close(out, n);
-	return -1;
 }
 
 /* ---- relative to the root's fd ---- */

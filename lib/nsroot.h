@@ -17,6 +17,17 @@ struct nsroot_tree {
 	bool is_dir;
 };
 
+/* A user's tree of a sandbox: where it comes from, where it goes. */
+struct nsroot_source {
+	const char *src;  /* host path */
+	const char *real; /* the realpath a bind check judged, or NULL */
+	const char *dst;  /* inside */
+	bool ro;
+};
+
+/* The user's trees of S in mount order (workspace, /agent, binds); OUT has room for nbinds + 2. */
+size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out);
+
 /*
  * Opens the host path SRC (O_PATH, close-on-exec, symlinks followed). With
  * REAL, the realpath a bind check judged, the descriptor must still lead

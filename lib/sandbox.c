@@ -56,6 +56,7 @@ static const char *const persistence_names[] = {
 	"openclaw.json", /* the same, at the top */
 	"exec-approvals.json", /* the approval allow-list */
 };
+_Static_assert(NELEM(persistence_names) <= NATIVE_MAX_PROTECT, "persist.c keeps one bit each");
 
 static const struct {
 	const char *name;

@@ -119,6 +119,38 @@ teardown() {
 	[ -f "$AGENT_WS/probe-note.txt" ]
 }
 
+@test "10 persistence: names that do not exist yet are moved aside after the run, and reported" {
+	sandbox_config 'workspaceAccess: "rw",'
+	echo '[submodule]' > "$AGENT_WS/.gitmodules"
+	echo keep > "$BATS_TEST_TMPDIR/keep"
+	chown -R 65534:65534 "$AGENT_WS"
+	cmd="mkdir -p .git/hooks && echo evil > .git/hooks/post-checkout; echo evil > .bashrc;"
+	cmd="$cmd echo evil > .envrc; mkdir .openclaw && echo {} > .openclaw/openclaw.json;"
+	cmd="$cmd echo {} > exec-approvals.json; ln -s $BATS_TEST_TMPDIR/keep .zshrc; echo ok > notes.txt"
+	run bash -c "$(declare -f request); request '$cmd' | claw-session | claw-sandbox 2>'$BATS_TEST_TMPDIR/err'"
+	assert_success
+	assert_equal "$(jqr .result.exit)" 0
+	assert_equal "$(jqr '.result.quarantined | length')" 6
+	assert_equal "$(jqr '[.result.quarantined[].path] | sort | join(" ")')" \
+		"$AGENT_WS/.bashrc $AGENT_WS/.envrc $AGENT_WS/.git $AGENT_WS/.openclaw $AGENT_WS/.zshrc $AGENT_WS/exec-approvals.json"
+	for name in .git .bashrc .envrc .openclaw exec-approvals.json .zshrc; do
+		[ ! -e "$AGENT_WS/$name" ] && [ ! -L "$AGENT_WS/$name" ]
+		moved=$(jqr --arg p "$AGENT_WS/$name" '.result.quarantined[] | select(.path == $p) | .movedTo')
+		[[ $moved == "$AGENT_WS/$name.claw-quarantine-"* ]]
+		[ -e "$moved" ] || [ -L "$moved" ]
+		grep -qF "claw-sandbox: $AGENT_WS/$name appeared during the run and was moved to $moved" "$BATS_TEST_TMPDIR/err"
+	done
+	[ -f "$AGENT_WS"/.git.claw-quarantine-*/hooks/post-checkout ]
+	# A symlink is moved itself, its target stays; what existed before and the rest stay.
+	[ -L "$AGENT_WS"/.zshrc.claw-quarantine-* ]
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/keep")" keep
+	assert_equal "$(cat "$AGENT_WS/.gitmodules")" "[submodule]"
+	assert_equal "$(cat "$AGENT_WS/notes.txt")" ok
+	# The next run starts clean, and finds nothing to move.
+	run bash -c "$(declare -f request); request 'ls -A' | claw-session | claw-sandbox"
+	assert_equal "$(jqr .result.quarantined)" null
+}
+
 @test "10 persistence: the state dir (config, approvals) is never in the sandbox" {
 	sandbox_config 'workspaceAccess: "rw",'
 	echo '{}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
