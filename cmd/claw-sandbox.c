@@ -403,7 +403,7 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 	char *workdir = inside_workdir(s, &p, q->workdir);
 	int lock = -1;
 	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, &p, uid, gid, &lock) == 0) {
-		sandbox_native_spec(s, &p, uid, gid, &ns, binds);
+		sandbox_native_spec(s, &p, uid, gid, q->timeout, &ns, binds);
 		char *argv[] = { "/bin/sh", "-c", (char *)q->command, NULL };
 		struct run_spec rs = { .argv = argv,
 			               .envp = env_finish(env),
@@ -602,7 +602,7 @@ static int run_exec(struct cli *c, struct config *cfg)
 	if (sandbox_user(&t.s, &uid, &gid) < 0 || sandbox_prepare(&t.s, &t.p, uid, gid, &lock) < 0)
 		errx(125, "%s", claw_error());
 	struct native_bind *binds = xcalloc(t.s.nbinds + 1, sizeof(*binds));
-	sandbox_native_spec(&t.s, &t.p, uid, gid, &ns, binds);
+	sandbox_native_spec(&t.s, &t.p, uid, gid, (double)c->timeout, &ns, binds);
 	env_base_sandbox(&t.s, &env, true);
 	struct run_spec rs = { .argv = c->command,
 		               .envp = env_finish(&env),

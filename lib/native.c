@@ -273,24 +273,58 @@ static void forbid_user_namespaces(void)
 	close(fd);
 }
 
-static void set_rlimit(int resource, rlim_t soft, rlim_t hard)
-{
-	struct rlimit rl = { soft, hard };
+/* Limits every run gets where docker.ulimits says nothing (15). */
+static const struct {
+	int resource;
+	rlim_t soft, hard;
+} default_limits[] = {
+	{ RLIMIT_CORE, 0, 0 },         /* no core files: a crash writes no memory (secrets) out */
+	{ RLIMIT_NOFILE, 1024, 4096 }, /* descriptors: a leak or a flood of them stays small */
+	{ RLIMIT_FSIZE, 1U << 30, 1U << 30 }, /* one runaway file cannot fill the disk: 1 GiB */
+};
 
+/* Processes (threads count) a run may have when docker.pidsLimit is not set. */
+#define DEFAULT_PIDS 512
+
+/*
+ * A configured limit must take (an error otherwise); a default is lowered to
+ * what the launcher itself may grant, which is never raised for it.
+ */
+static void set_rlimit(int resource, rlim_t soft, rlim_t hard, bool configured)
+{
+	struct rlimit rl = { soft, hard }, now;
+
+	if (!configured && getrlimit(resource, &now) == 0) {
+		rl.rlim_max = hard < now.rlim_max ? hard : now.rlim_max;
+		rl.rlim_cur = soft < rl.rlim_max ? soft : rl.rlim_max;
+	}
 	if (setrlimit(resource, &rl) < 0)
 		die(125, "setrlimit(%d): %s", resource, strerror(errno));
 }
 
 static void apply_limits(const struct native_spec *s, bool cgroup_limits)
 {
-	/* No core files: a crash must not write memory (and secrets) into the workspace. */
-	set_rlimit(RLIMIT_CORE, 0, 0);
-	if (!cgroup_limits && s->pids_max > 0) /* fork bombs, without cgroups: per user namespace */
-		set_rlimit(RLIMIT_NPROC, (rlim_t)s->pids_max, (rlim_t)s->pids_max);
-	if (!cgroup_limits && s->memory_max > 0) /* memory hogs, without cgroups: address space */
-		set_rlimit(RLIMIT_AS, (rlim_t)s->memory_max, (rlim_t)s->memory_max);
+	for (size_t i = 0; i < NELEM(default_limits); i++)
+		set_rlimit(default_limits[i].resource, default_limits[i].soft,
+		           default_limits[i].hard, false);
+	/* Runaway CPU: no process may use more CPU time than the whole run may last. */
+	if (s->timeout > 0) {
+		rlim_t cpu = (rlim_t)s->timeout + (s->timeout > (double)(rlim_t)s->timeout);
+		set_rlimit(RLIMIT_CPU, cpu, cpu, false);
+	}
+	/* Fork bombs: pidsLimit is the scope's cgroup's when root could make one; else, and
+	 * by default, RLIMIT_NPROC, which counts per user namespace: per run. */
+	if (!cgroup_limits || s->pids_max <= 0) {
+		rlim_t pids = (rlim_t)(s->pids_max > 0 ? s->pids_max : DEFAULT_PIDS);
+		set_rlimit(RLIMIT_NPROC, pids, pids, s->pids_max > 0);
+	}
+	/* Memory hogs without cgroups: RLIMIT_DATA counts what a process can write (heap,
+	 * private mappings), not the address space runtimes reserve (a JVM's heap, V8's
+	 * cage), which RLIMIT_AS counts and so breaks them. */
+	if (!cgroup_limits && s->memory_max > 0)
+		set_rlimit(RLIMIT_DATA, (rlim_t)s->memory_max, (rlim_t)s->memory_max, true);
 	for (size_t i = 0; i < s->nulimits; i++)
-		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard);
+		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard, true);
 }
 
 /* No capabilities left, none to regain (2, 7). */

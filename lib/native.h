@@ -65,6 +65,8 @@ struct native_spec {
 	long long memory_max;  /* bytes; 0: no limit */
 	long long memswap_max; /* bytes of memory + swap; 0: as memory_max */
 	double cpus;           /* CPU share; 0: no limit */
+	double timeout;        /* the run's wall clock in seconds (0: none): also the CPU
+	                          time each process may use */
 	struct native_ulimit ulimits[NATIVE_MAX_ULIMITS];
 	size_t nulimits;
 };

@@ -956,7 +956,8 @@ int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place
 }
 
 void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-                         gid_t gid, struct native_spec *ns, struct native_bind *binds)
+                         gid_t gid, double timeout, struct native_spec *ns,
+                         struct native_bind *binds)
 {
 	memset(ns, 0, sizeof(*ns));
 	ns->uid = uid;
@@ -987,6 +988,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->memory_max = s->memory;
 	ns->memswap_max = s->memory_swap;
 	ns->cpus = s->cpus;
+	ns->timeout = timeout;
 	memcpy(ns->ulimits, s->ulimits, sizeof(ns->ulimits));
 	ns->nulimits = s->nulimits;
 }

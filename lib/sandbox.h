@@ -103,9 +103,13 @@ int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
 int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
                     gid_t gid, int *lock);
 
-/* The native sandbox for P; BINDS has room for s->nbinds. Strings point into S and P. */
+/*
+ * The native sandbox for P, for a run of at most TIMEOUT seconds (0: none);
+ * BINDS has room for s->nbinds. Strings point into S and P.
+ */
 void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-                         gid_t gid, struct native_spec *ns, struct native_bind *binds);
+                         gid_t gid, double timeout, struct native_spec *ns,
+                         struct native_bind *binds);
 
 /* docker.network as the native backend understands it: true for the host's network. */
 bool sandbox_host_network(const struct sandbox_settings *s);

@@ -316,3 +316,46 @@ EOF
 	assert_failure
 	refute_output --partial allocated
 }
+
+@test "15 with no config file at all (the secure preset), a fork bomb and a memory hog are contained" {
+	[ ! -e "$CONFIG" ]
+	run claw-sandbox exec -- python3 -c '
+import os, time
+n = 0
+for i in range(1000):
+    try:
+        pid = os.fork()
+    except OSError as e:
+        print("refused:", e.strerror)
+        break
+    if pid == 0:
+        time.sleep(8977)
+        os._exit(0)
+    n += 1
+print(n, "forks")'
+	assert_success
+	assert_line "refused: Resource temporarily unavailable"
+	[[ ${lines[1]} =~ ^([0-9]+)\ forks$ ]]
+	[ "${BASH_REMATCH[1]}" -lt 512 ]
+	run pgrep -f 'sleep.8977'
+	assert_failure
+	run claw-sandbox exec -- python3 -c 'b = bytearray(2 * 1024 * 1024 * 1024); print("allocated")'
+	assert_failure
+	refute_output --partial allocated
+}
+
+@test "15 every run gets rlimits: no core files, 1024:4096 descriptors, 1 GiB files, CPU time as the timeout" {
+	sandbox_config
+	run claw-sandbox exec --timeout 90 -- cat /proc/self/limits
+	assert_success
+	assert_line --regexp '^Max cpu time +90 +90 '
+	assert_line --regexp '^Max file size +1073741824 +1073741824 '
+	assert_line --regexp '^Max core file size +0 +0 '
+	assert_line --regexp '^Max open files +1024 +4096 '
+	assert_line --regexp '^Max processes +512 +512 '
+	# docker.ulimits still wins.
+	sandbox_config '' 'ulimits: { nofile: "64:128", fsize: 4096 },'
+	run claw-sandbox exec -- cat /proc/self/limits
+	assert_line --regexp '^Max open files +64 +128 '
+	assert_line --regexp '^Max file size +4096 +4096 '
+}
