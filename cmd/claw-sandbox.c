@@ -50,7 +50,8 @@ static const char usage[] =
     "members added. It runs what reaches it: feed it through claw run or claw exec.\n"
     "\n"
     "  exec     run COMMAND in the sandbox of the session (default: the agent's main\n"
-    "           session), with the terminal passed through; exit with its status\n"
+    "           session), with the terminal passed through, killed after --timeout\n"
+    "           seconds (default 1800, at most 604800); exit with its status\n"
     "  explain  the effective sandbox settings and where each came from\n"
     "  list     the sandbox workspaces on disk\n"
     "  rm       remove sandbox workspaces\n"
@@ -1118,6 +1119,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 
 	opts_usage = usage;
+	c.timeout = DEFAULT_TIMEOUT; /* exec's wall clock, as a request's */
 	parse_args(argc, argv, &c);
 	if (config_load(&cfg, &c.co) < 0)
 		errx(c.sub && strcmp(c.sub, "exec") == 0 ? 125 : 2, "%s", claw_error());

@@ -288,6 +288,22 @@ EOF
 	assert_failure
 }
 
+@test "15 claw-sandbox exec has a timeout: 1800 s by default, --timeout to change it" {
+	sandbox_config
+	run claw-sandbox exec --timeout 1 -- sleep 30
+	assert_failure 124
+	command -v strace >/dev/null || skip "needs strace to see the default deadline"
+	# The launcher waits for the sandbox with poll(2): its timeout is the time left.
+	run strace -o "$BATS_TEST_TMPDIR/trace" -e trace=poll claw-sandbox exec -- true
+	assert_success
+	run grep -oE '^poll\(.*\], 1, -?[0-9]+\)' "$BATS_TEST_TMPDIR/trace"
+	assert_success
+	ms=${lines[0]##*, }
+	ms=${ms%)}
+	echo "the launcher's first wait: $ms ms"
+	[ "$ms" -gt 1790000 ] && [ "$ms" -le 1800000 ]
+}
+
 @test "15 orphans do not outlive the command, in the sandbox and on the host" {
 	sandbox_config
 	run claw-sandbox exec -- sh -c 'setsid sleep 8973 & echo started'
