@@ -42,7 +42,7 @@ static const char usage[] =
     "       claw-sandbox rm (--all | --session KEY | --agent A)\n"
     "       claw-sandbox prune [--json]\n"
     "       claw-sandbox report < records\n"
-    "       claw-sandbox features [--json]\n"
+    "       claw-sandbox features [--json | --filter]\n"
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input, runs each\n"
     "exec record that carries no \"deny\" (in the native sandbox when its session is\n"
@@ -60,7 +60,9 @@ static const char usage[] =
     "  report   replay the outcome of finished records: their output on stdout and\n"
     "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
     "  features what this kernel offers the native sandbox: user namespaces,\n"
-    "           seccomp, the Landlock ABI, cgroup namespaces (probed for real)\n"
+    "           seccomp, the Landlock ABI, cgroup namespaces (probed for real);\n"
+    "           --filter writes the seccomp program a sandbox without network gets\n"
+    "           (BPF, struct sock_filter[]) to standard output, for tests\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -78,6 +80,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_ALL,
 	OPT_SECCOMP,
+	OPT_FILTER,
 };
 
 static const struct option longopts[] = {
@@ -89,6 +92,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
+	{ "filter", no_argument, NULL, OPT_FILTER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -103,7 +107,7 @@ struct cli {
 	const char *sub;
 	const char *agent, *session;
 	unsigned long timeout;
-	bool all, seccomp;
+	bool all, seccomp, filter;
 	char **command;
 	int ncommand;
 };
@@ -148,6 +152,9 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_SECCOMP:
 			c->seccomp = true;
+			break;
+		case OPT_FILTER:
+			c->filter = true;
 			break;
 		default:
 			usage_error("unexpected option");
@@ -1083,11 +1090,30 @@ static int run_report(void)
 	return status;
 }
 
+/* features --filter: the exact program a sandbox installs, for a test to load elsewhere. */
+static int write_filter(void)
+{
+	const struct sock_fprog *p = seccomp_program(false);
+	const char *data = (const char *)p->filter;
+
+	for (size_t left = p->len * sizeof(*p->filter); left > 0;) {
+		ssize_t n = write(1, data, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			err(125, "standard output");
+		data += n, left -= (size_t)n;
+	}
+	return 0;
+}
+
 /* features: the kernel probe, one "name value" line each, or --json. */
 static int run_features(const struct cli *c)
 {
 	struct kernel_features k;
 
+	if (c->filter)
+		return write_filter();
 	kernel_probe(&k);
 	if (c->co.json) {
 		struct buf b = { 0 };

@@ -47,6 +47,26 @@ teardown() {
 	probe nnp
 }
 
+@test "2 setuid re-escalation: a real setuid-root binary gains nothing inside" {
+	[ "$(id -u)" = 0 ] || skip "needs root to make a setuid-root binary"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	mkdir "$BATS_TEST_TMPDIR/suid"
+	cp "$CLAW_PROBES/suid" "$BATS_TEST_TMPDIR/suid/suid"
+	chmod 4755 "$BATS_TEST_TMPDIR/suid/suid"
+	let_others_walk "$BATS_TEST_TMPDIR/suid"
+	# On the host it is setuid for real: nobody running it becomes root.
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$BATS_TEST_TMPDIR/suid/suid"
+	assert_line "uid=65534 euid=0"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all",
+  docker: { binds: ["$BATS_TEST_TMPDIR/suid:/suid:ro"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	run claw-sandbox exec -- /suid/suid
+	assert_success
+	assert_line "uid=65534 euid=65534"
+	assert_line --regexp '^CapEff:.0000000000000000$'
+}
+
 @test "3 other processes: no ptrace or process_vm_*, host processes cannot be signalled" {
 	sandbox_config
 	probe ptrace $$ "$PPID"
@@ -55,6 +75,19 @@ teardown() {
 @test "4 dangerous system calls: keyrings, bpf, perf, userfaultfd, mount APIs, namespaces, clone3" {
 	sandbox_config
 	probe syscalls
+}
+
+@test "4 the filter itself, in a process with root's capabilities and a terminal: every row refuses" {
+	[ "$(id -u)" = 0 ] || skip "needs root's capabilities, which the filter must hold back"
+	# Inside the sandbox these calls fail without the filter too (no capability, a new
+	# session): the filter claw-sandbox installs is loaded here where they would work.
+	claw-sandbox features --filter > "$BATS_TEST_TMPDIR/filter.bpf"
+	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" -- "$CLAW_PROBES/filter" "$BATS_TEST_TMPDIR/filter.bpf"
+	assert_success
+	refute_output --partial ESCAPE
+	assert_line --partial "ok TIOCSTI with bits above 32 set: Operation not permitted"
+	assert_line --partial "ok clone3: Function not implemented"
+	assert_line --partial "ok personality(0xffffffff), the query: works"
 }
 
 @test "5 another ABI: i386 and x32 system calls kill the process" {
@@ -331,6 +364,33 @@ EOF
 	run claw-sandbox exec -- python3 -c 'b = bytearray(512 * 1024 * 1024); print("allocated")'
 	assert_failure
 	refute_output --partial allocated
+}
+
+@test "15 the launcher killed with SIGKILL takes the whole sandbox with it (die with parent)" {
+	sandbox_config
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	exec {out}<>"$BATS_TEST_TMPDIR/out"
+	claw-sandbox exec -- sh -c 'setsid sleep 8978 & echo started; exec sleep 8979' >&"$out" 3>&- &
+	launcher=$!
+	read -r -t 30 -u "$out" line
+	assert_equal "$line" started
+	pids=$(pgrep -d ' ' -f 'sleep 897[89]')
+	[ -n "$pids" ]
+	kill -KILL "$launcher"
+	# Each left-over process, waited for through its pidfd (an event, not a clock).
+	run python3 -c '
+import os, select, sys
+for pid in map(int, sys.argv[1:]):
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        continue
+    if not select.select([fd], [], [], 10)[0]:
+        sys.exit("%d is still running" % pid)
+' $pids
+	assert_success
+	run pgrep -f 'sleep 897[89]'
+	assert_failure
 }
 
 @test "15 with no config file at all (the secure preset), a fork bomb and a memory hog are contained" {

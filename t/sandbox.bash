@@ -24,6 +24,13 @@ sandbox_config() {
 EOF2
 }
 
+# let_others_walk DIR: every directory from DIR up to / (or /tmp) searchable by
+# others, so an ordinary user reaches this test's scratch files.
+let_others_walk() {
+	local d=$1
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
+}
+
 # probe NAME [ARG...]: runs an escape probe in the sandbox; it must hold.
 probe() {
 	run claw-sandbox exec -- "/probes/$@"

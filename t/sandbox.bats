@@ -402,8 +402,7 @@ EOF
 	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
 	command -v setpriv >/dev/null || skip "needs setpriv"
 	# The scratch dirs are this test's own: let the ordinary user walk to them.
-	d=$BATS_TEST_TMPDIR
-	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
+	let_others_walk "$BATS_TEST_TMPDIR"
 	chown -R 65534:65534 "$OPENCLAW_STATE_DIR" "$HOME"
 	sandbox_config '' 'pidsLimit: 16, memory: "256m",'
 	chown 65534:65534 "$CONFIG"
