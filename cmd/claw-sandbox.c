@@ -11,11 +11,12 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -875,26 +876,50 @@ static int run_list(struct cli *c, struct config *cfg)
 	return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)ftw;
-	/* FTW_PHYS: a symlink is removed, never followed (peers.md 11). */
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
-}
-
+/*
+ * One scope's workspace, metadata, kept network namespace and cgroups.
+ * Refused while a sandbox of it runs: the launcher holds the workspace's
+ * flock shared for the whole run, rm takes it exclusive without waiting.
+ * Removal goes by descriptors and never follows a symlink or enters a mount
+ * (peers.md 11), so nothing a command left in the workspace leads it out.
+ */
 static int remove_entry(const struct entry *e)
 {
 	char *dir = xasprintf("%s/%s", e->root, e->slug);
-	char *meta = xasprintf("%s/%s.json", e->root, e->slug);
-	int rc = 0;
-
+	char *meta = xasprintf("%s.json", e->slug);
 	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, e->slug);
+	int root = open(e->root, O_PATH | O_DIRECTORY | O_CLOEXEC), ws = -1, rc = -1;
+
+	if (root < 0) {
+		claw_fail("%s: %s", e->root, strerror(errno));
+		goto out;
+	}
+	ws = openat_beneath(root, e->slug, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_XDEV);
+	if (ws < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {
+		claw_fail("%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (ws >= 0 && flock(ws, LOCK_EX | LOCK_NB) < 0) {
+		claw_fail(errno == EWOULDBLOCK
+		              ? "%s is running: not removed (its workspace %s is in use)"
+		              : "%s: cannot lock %s",
+		          e->name, dir);
+		goto out;
+	}
 	if (geteuid() == 0 && (native_netns_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
-		rc = -1;
-	else if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-		rc = claw_fail("cannot remove %s: %s", dir, strerror(errno));
-	else if (unlink(meta) < 0 && errno != ENOENT)
-		rc = claw_fail("cannot remove %s: %s", meta, strerror(errno));
+		goto out;
+	if (remove_tree_at(root, e->slug, dir) < 0)
+		goto out;
+	if (unlinkat(root, meta, 0) < 0 && errno != ENOENT) {
+		claw_fail("cannot remove %s/%s: %s", e->root, meta, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (ws >= 0)
+		close(ws);
+	if (root >= 0)
+		close(root);
 	free(pin);
 	free(dir);
 	free(meta);

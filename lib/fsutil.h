@@ -36,6 +36,15 @@ void unlock_file(int fd);
  */
 int openat_beneath(int dirfd, const char *path, int flags, unsigned long long resolve);
 
+/*
+ * rm -r of NAME under DIR (WHAT names it in messages), by descriptors only:
+ * each directory opened with openat_beneath(..., RESOLVE_NO_XDEV), so a
+ * symlink is removed and never followed, and a mount point is refused with
+ * what lies beneath it left alone. A missing NAME is not an error. 0 or -1
+ * (claw_error).
+ */
+int remove_tree_at(int dir, const char *name, const char *what);
+
 /* mkdir -p with MODE for the directories it creates. Returns 0 or -1 (claw_error()). */
 int mkdir_p(const char *path, mode_t mode);
 

@@ -613,6 +613,41 @@ bool sandbox_host_network(const struct sandbox_settings *s)
 
 /* ---- places ---- */
 
+/*
+ * A workspace shown to the sandbox that holds claw's state dir would show its
+ * config and approvals (and, read-write, let it edit them): refused (10).
+ */
+static char *real_path(const char *path)
+{
+	char *norm = host_path_normalize(path), *real = host_path_resolve(norm);
+
+	free(norm);
+	return real;
+}
+
+static int shows_state(const struct sandbox_settings *s, const struct sandbox_place *p)
+{
+	const char *shown[2] = { p->workspace_dir, p->agent_dir };
+	char *state = real_path(s->cfg->state_dir);
+	int rc = 0;
+
+	for (size_t i = 0; i < NELEM(shown) && rc == 0; i++) {
+		if (shown[i] == NULL)
+			continue;
+		char *dir = real_path(shown[i]);
+		if (host_path_inside(dir, state))
+			rc = claw_fail(
+			    "Sandbox security: the workspace \"%s\" holds claw's state "
+			    "directory \"%s\" (its config, approvals and decision log), "
+			    "which a sandbox never sees; move the agent's workspace out of "
+			    "it, or set workspaceAccess to \"none\"",
+			    shown[i], s->cfg->state_dir);
+		free(dir);
+	}
+	free(state);
+	return rc;
+}
+
 int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -643,9 +678,12 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 		                  .nroots = 2,
 		                  .allow_external = s->allow_external_binds,
 		                  .allow_reserved = s->allow_reserved_targets,
-		                  .resolved = p->bind_real };
+		                  .resolved = p->bind_real,
+		                  .state_dir = s->cfg->state_dir,
+		                  .config = s->cfg->path };
 	p->nbinds = s->nbinds;
-	if (binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
+	if (shows_state(s, p) < 0 ||
+	    binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
 		sandbox_place_free(p);
 		return -1;
 	}

@@ -12,6 +12,9 @@ setup() {
 # As root, claw-sandbox keeps each scope's network namespace under /run/claw/netns;
 # a test removes what it made, so nothing of it stays on the host.
 teardown() {
+	if [ -n "${USERNS_RESTORE:-}" ]; then
+		echo "$USERNS_RESTORE" > /proc/sys/user/max_user_namespaces
+	fi
 	claw-sandbox rm --all >/dev/null 2>&1 || true
 }
 

@@ -281,6 +281,40 @@ EOF
 	bind_refused "$AGENT_WS/../../../../../../etc/ssl:/x" "Sandbox security: bind mount \"$AGENT_WS/../../../../../../etc/ssl:/x\" targets blocked path \"/etc\". Mounting system directories, credential paths, or Docker socket paths into sandbox containers is not allowed. Use project-specific paths instead (e.g. /home/user/myproject)."
 }
 
+@test "binds: claw's state dir and config are refused even with dangerouslyAllowExternalBindSources" {
+	ext='dangerouslyAllowExternalBindSources: true,'
+	msg() { echo "Sandbox security: bind mount \"$1\" reaches claw's own state \"$2\" (its config, approvals and decision log). A sandbox never sees it; no dangerous override allows that."; }
+	echo '{}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	bind_refused "$OPENCLAW_STATE_DIR:/s" "$(msg "$OPENCLAW_STATE_DIR:/s" "$OPENCLAW_STATE_DIR")" "$ext"
+	bind_refused "$OPENCLAW_STATE_DIR/exec-approvals.json:/a.json:ro" "$(msg "$OPENCLAW_STATE_DIR/exec-approvals.json:/a.json:ro" "$OPENCLAW_STATE_DIR")" "$ext"
+	# Another scope's workspace lives in the state dir too.
+	mkdir -p "$OPENCLAW_STATE_DIR/sandboxes/other"
+	bind_refused "$OPENCLAW_STATE_DIR/sandboxes/other:/o" "$(msg "$OPENCLAW_STATE_DIR/sandboxes/other:/o" "$OPENCLAW_STATE_DIR")" "$ext"
+	# A config kept elsewhere is claw's too.
+	mkdir -p "$BATS_TEST_TMPDIR/etc-claw"
+	export OPENCLAW_CONFIG_PATH="$BATS_TEST_TMPDIR/etc-claw/openclaw.json"
+	CONFIG=$OPENCLAW_CONFIG_PATH
+	bind_refused "$BATS_TEST_TMPDIR/etc-claw:/c" "$(msg "$BATS_TEST_TMPDIR/etc-claw:/c" "$OPENCLAW_CONFIG_PATH")" "$ext"
+	unset OPENCLAW_CONFIG_PATH
+	CONFIG="$OPENCLAW_STATE_DIR/openclaw.json"
+	# The agent workspace, in the state dir by default, is still a source.
+	mkdir -p "$AGENT_WS/data"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", docker: { binds: ["$AGENT_WS/data:/data:ro"], $ext } } } } }
+EOF
+	run claw-sandbox exec -- ls -d /data
+	assert_success
+}
+
+@test "workspaces: an agent workspace that holds the state dir is never shown" {
+	write_config <<EOF
+{ agents: { defaults: { workspace: "$BATS_TEST_TMPDIR", sandbox: { mode: "all", workspaceAccess: "ro" } } } }
+EOF
+	run claw-sandbox exec -- ls /agent
+	assert_failure 126
+	assert_output "claw-sandbox: Sandbox security: the workspace \"$BATS_TEST_TMPDIR\" holds claw's state directory \"$OPENCLAW_STATE_DIR\" (its config, approvals and decision log), which a sandbox never sees; move the agent's workspace out of it, or set workspaceAccess to \"none\""
+}
+
 @test "network: host is refused with OpenClaw's message; others mean the host network" {
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", docker: { network: "host" } } } } }'
 	run claw-sandbox exec -- true
@@ -296,11 +330,11 @@ EOF
 
 @test "fail closed: no user namespaces is an error naming the knob, never a run on the host" {
 	[ "$(id -u)" = 0 ] || skip "needs root to change user.max_user_namespaces"
-	old=$(cat /proc/sys/user/max_user_namespaces)
+	# A global knob: teardown puts it back, whatever happens here.
+	USERNS_RESTORE=$(cat /proc/sys/user/max_user_namespaces)
 	{ echo 0 > /proc/sys/user/max_user_namespaces; } 2>/dev/null || skip "user.max_user_namespaces is not writable here"
 	sandbox_config
 	run claw-sandbox exec -- touch "$BATS_TEST_TMPDIR/ran"
-	echo "$old" > /proc/sys/user/max_user_namespaces
 	assert_failure 125
 	assert_output --partial "user.max_user_namespaces"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
@@ -349,6 +383,52 @@ EOF
 	assert_equal "$(jqo 'length')" 0
 	run claw-sandbox rm
 	assert_failure 2
+}
+
+@test "rm and prune leave a running sandbox's workspace alone" {
+	sandbox_config
+	mkfifo "$BATS_TEST_TMPDIR/out"
+	exec {out}<>"$BATS_TEST_TMPDIR/out"
+	claw-sandbox exec --session agent:main:cron:busy -- sh -c 'echo started; exec sleep 8981' >&"$out" 3>&- &
+	launcher=$!
+	read -r -t 30 -u "$out" line
+	assert_equal "$line" started
+	run claw-sandbox rm --all
+	assert_failure 1
+	assert_output --regexp "^claw-sandbox: openclaw-sbx-.* is running: not removed \(its workspace $OPENCLAW_STATE_DIR/sandboxes/.* is in use\)$"
+	touch -d '3 days ago' "$OPENCLAW_STATE_DIR"/sandboxes/*.json
+	run claw-sandbox prune
+	assert_failure 1
+	assert_output --partial "is running: not removed"
+	run claw-sandbox list --json
+	assert_equal "$(jqo length)" 1
+	kill -TERM "$launcher"
+	wait "$launcher" || true
+	run claw-sandbox rm --all
+	assert_success
+	assert_output --regexp '^removed openclaw-sbx-'
+}
+
+@test "rm follows no symlink and enters no mount point in a workspace" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount"
+	sandbox_config
+	run claw-sandbox exec --session agent:main:cron:m -- sh -c 'mkdir mnt sub; ln -s /etc sub/etc'
+	assert_success
+	ws=$(ls -d "$OPENCLAW_STATE_DIR"/sandboxes/*/)
+	mkdir "$BATS_TEST_TMPDIR/other"
+	echo keep > "$BATS_TEST_TMPDIR/other/keep.txt"
+	ln -s "$BATS_TEST_TMPDIR/other" "$ws/link"
+	mount --bind "$BATS_TEST_TMPDIR/other" "$ws/mnt"
+	run claw-sandbox rm --all
+	umount "$ws/mnt"
+	assert_failure 1
+	assert_output "claw-sandbox: ${ws}mnt is a mount point: not removed, nor anything under it"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/other/keep.txt")" keep
+	[ -f /etc/passwd ]
+	[ ! -e "$ws/link" ] && [ ! -e "$ws/sub" ]
+	run claw-sandbox rm --all
+	assert_success
+	[ ! -e "$ws" ]
 }
 
 # ---- claw exec and claw run ----
