@@ -216,18 +216,15 @@ EOF
 # names A and B with renameat2(RENAME_EXCHANGE) until $AGENT_WS/stop exists.
 race_start() {
 	chown -R 65534:65534 "$AGENT_WS"
-	mkfifo "$BATS_TEST_TMPDIR/racing"
-	exec {racing}<>"$BATS_TEST_TMPDIR/racing"
-	claw-sandbox exec --session agent:main:cron:attacker -- \
-		/workspace/race /workspace/stop 100000000 "/workspace/$1" "/workspace/$2" \
-		>&"$racing" 2>&1 3>&- &
-	attacker=$!
-	read -r -t 30 -u "$racing" line
-	assert_equal "$line" racing
+	background racing claw-sandbox exec --session agent:main:cron:attacker -- \
+		/workspace/race /workspace/stop 100000000 "/workspace/$1" "/workspace/$2"
 }
 
 # race_victims N FILE: N sandboxes of another scope start meanwhile; none may
-# ever show the host's FILE. Then the attacker is stopped.
+# ever show the host's FILE. Then the attacker is stopped. (Against the code
+# that checked by path and mounted by path, on two CPUs: about 1 start in 40
+# showed .git's target, 1 in 6 the bind's; N is set to catch that, in a few
+# seconds.)
 race_victims() {
 	local escapes="" out
 	for i in $(seq "$1"); do
@@ -235,15 +232,15 @@ race_victims() {
 		[[ $out != *HOST-SECRET* ]] || escapes="$escapes $i"
 	done
 	touch "$AGENT_WS/stop"
-	wait "$attacker" || true
-	read -r -t 30 -u "$racing" line
+	wait "$BG_PID" || true
+	read -r -t 30 -u "$BG_OUT" line
 	echo "attacker: $line; host file seen in starts:$escapes"
 	[[ $line == *rounds ]]
 	assert_equal "$escapes" ""
 }
 
 @test "11 rename races: .git swapped with a symlink while others start: no host file mounted" {
-	[ "$(id -u)" = 0 ] || skip "the victims' trees are opened by a root launcher"
+	[ "$(id -u)" = 0 ] || skip "needs root to give the workspace to nobody"
 	race_config
 	# .git appears during the attacker's run, so it is not read-only there.
 	mkdir "$AGENT_WS/gitdir"
@@ -254,7 +251,7 @@ race_victims() {
 }
 
 @test "11 rename races: a bind source swapped with a symlink after its check: no host file mounted" {
-	[ "$(id -u)" = 0 ] || skip "the victims' trees are opened by a root launcher"
+	[ "$(id -u)" = 0 ] || skip "needs root to give the workspace to nobody"
 	race_config "docker: { binds: [\"$AGENT_WS/data:/data:ro\"] },"
 	mkdir "$AGENT_WS/data"
 	ln -s "$OPENCLAW_STATE_DIR" "$AGENT_WS/datalink"
@@ -368,15 +365,10 @@ EOF
 
 @test "15 the launcher killed with SIGKILL takes the whole sandbox with it (die with parent)" {
 	sandbox_config
-	mkfifo "$BATS_TEST_TMPDIR/out"
-	exec {out}<>"$BATS_TEST_TMPDIR/out"
-	claw-sandbox exec -- sh -c 'setsid sleep 8978 & echo started; exec sleep 8979' >&"$out" 3>&- &
-	launcher=$!
-	read -r -t 30 -u "$out" line
-	assert_equal "$line" started
+	background started claw-sandbox exec -- sh -c 'setsid sleep 8978 & echo started; exec sleep 8979'
 	pids=$(pgrep -d ' ' -f 'sleep 897[89]')
 	[ -n "$pids" ]
-	kill -KILL "$launcher"
+	kill -KILL "$BG_PID"
 	# Each left-over process, waited for through its pidfd (an event, not a clock).
 	run python3 -c '
 import os, select, sys

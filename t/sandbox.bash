@@ -34,6 +34,20 @@ let_others_walk() {
 	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
 }
 
+# background FIRST-LINE CMD...: CMD in the background, its output on a pipe;
+# returns once its first line is FIRST-LINE (an event, not a clock). BG_PID is
+# its pid, BG_OUT the pipe's fd for what it says later.
+background() {
+	local want=$1 line
+	shift
+	mkfifo "$BATS_TEST_TMPDIR/background"
+	exec {BG_OUT}<>"$BATS_TEST_TMPDIR/background"
+	"$@" >&"$BG_OUT" 2>&1 3>&- &
+	BG_PID=$!
+	read -r -t 30 -u "$BG_OUT" line
+	assert_equal "$line" "$want"
+}
+
 # probe NAME [ARG...]: runs an escape probe in the sandbox; it must hold.
 probe() {
 	run claw-sandbox exec -- "/probes/$@"

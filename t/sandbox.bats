@@ -387,12 +387,7 @@ EOF
 
 @test "rm and prune leave a running sandbox's workspace alone" {
 	sandbox_config
-	mkfifo "$BATS_TEST_TMPDIR/out"
-	exec {out}<>"$BATS_TEST_TMPDIR/out"
-	claw-sandbox exec --session agent:main:cron:busy -- sh -c 'echo started; exec sleep 8981' >&"$out" 3>&- &
-	launcher=$!
-	read -r -t 30 -u "$out" line
-	assert_equal "$line" started
+	background started claw-sandbox exec --session agent:main:cron:busy -- sh -c 'echo started; exec sleep 8981'
 	run claw-sandbox rm --all
 	assert_failure 1
 	assert_output --regexp "^claw-sandbox: openclaw-sbx-.* is running: not removed \(its workspace $OPENCLAW_STATE_DIR/sandboxes/.* is in use\)$"
@@ -402,8 +397,8 @@ EOF
 	assert_output --partial "is running: not removed"
 	run claw-sandbox list --json
 	assert_equal "$(jqo length)" 1
-	kill -TERM "$launcher"
-	wait "$launcher" || true
+	kill -TERM "$BG_PID"
+	wait "$BG_PID" || true
 	run claw-sandbox rm --all
 	assert_success
 	assert_output --regexp '^removed openclaw-sbx-'
