@@ -479,22 +479,14 @@ EOF
 	# The scratch dirs are this test's own: let the ordinary user walk to them.
 	let_others_walk "$BATS_TEST_TMPDIR"
 	chown -R 65534:65534 "$OPENCLAW_STATE_DIR" "$HOME"
-	sandbox_config '' 'pidsLimit: 16, memory: "256m",'
+	sandbox_config '' 'pidsLimit: 16,'
 	chown 65534:65534 "$CONFIG"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-		claw-sandbox exec -- sh -c 'id -u; grep NoNewPrivs /proc/self/status; grep -E "processes|data size" /proc/self/limits'
+		claw-sandbox exec -- sh -c 'id -u; grep NoNewPrivs /proc/self/status; grep processes /proc/self/limits'
 	assert_success
 	assert_line 65534
 	assert_line --regexp '^NoNewPrivs:.1$'
 	assert_line --regexp '^Max processes +16 +16 '
-	assert_line --regexp '^Max data size +268435456 +268435456 '
-	# The memory limit is RLIMIT_DATA: a hog fails, a runtime reserving address space runs.
-	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox exec -- \
-		python3 -c 'import mmap; m = mmap.mmap(-1, 4 << 30, flags=mmap.MAP_PRIVATE, prot=0); print("reserved"); b = bytearray(512 << 20); print("allocated")'
-	assert_failure
-	assert_line reserved
-	refute_line allocated
-	assert_output --partial MemoryError
 	# The host's device nodes, bound in, work (a nodev bind would refuse them all).
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox exec -- sh -c '
 		echo x >/dev/null && echo null-ok
@@ -509,6 +501,20 @@ EOF
 	assert_line 6
 	assert_line full-refused
 	refute_output --partial "Permission denied"
+	# The memory limit is RLIMIT_DATA: a hog fails, a runtime reserving address space
+	# runs. (Init has it too: under AddressSanitizer, whose shadow memory counts as
+	# data, init could not start the command, so an ASan build does not try.)
+	ldd "$CLAW_BIN/claw-sandbox" | grep -q libasan && return 0
+	sandbox_config '' 'memory: "256m",'
+	chown 65534:65534 "$CONFIG"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox exec -- sh -c '
+		grep "data size" /proc/self/limits
+		python3 -c "import mmap; m = mmap.mmap(-1, 4 << 30, flags=mmap.MAP_PRIVATE, prot=0); print(\"reserved\"); b = bytearray(512 << 20); print(\"allocated\")"'
+	assert_failure
+	assert_line --regexp '^Max data size +268435456 +268435456 '
+	assert_line reserved
+	refute_line allocated
+	assert_output --partial MemoryError
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox explain
 	assert_output --partial "rlimits (not root"
 }
