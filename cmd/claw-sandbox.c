@@ -11,11 +11,12 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,7 +45,7 @@ static const char usage[] =
     "       claw-sandbox rm (--all | --session KEY | --agent A)\n"
     "       claw-sandbox prune [--json]\n"
     "       claw-sandbox report < records\n"
-    "       claw-sandbox features [--json]\n"
+    "       claw-sandbox features [--json | --filter]\n"
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input, runs each\n"
     "exec record that carries no \"deny\" (in the native sandbox when its session is\n"
@@ -52,7 +53,8 @@ static const char usage[] =
     "members added. It runs what reaches it: feed it through claw run or claw exec.\n"
     "\n"
     "  exec     run COMMAND in the sandbox of the session (default: the agent's main\n"
-    "           session), with the terminal passed through; exit with its status\n"
+    "           session), with the terminal passed through, killed after --timeout\n"
+    "           seconds (default 1800, at most 604800); exit with its status\n"
     "  explain  the effective sandbox settings and where each came from\n"
     "  list     the sandbox workspaces on disk\n"
     "  rm       remove sandbox workspaces\n"
@@ -61,7 +63,9 @@ static const char usage[] =
     "  report   replay the outcome of finished records: their output on stdout and\n"
     "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
     "  features what this kernel offers the native sandbox: user namespaces,\n"
-    "           seccomp, the Landlock ABI, cgroup namespaces (probed for real)\n"
+    "           seccomp, the Landlock ABI, cgroup namespaces (probed for real);\n"
+    "           --filter writes the seccomp program a sandbox without network gets\n"
+    "           (BPF, struct sock_filter[]) to standard output, for tests\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -79,6 +83,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_ALL,
 	OPT_SECCOMP,
+	OPT_FILTER,
 };
 
 static const struct option longopts[] = {
@@ -90,6 +95,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
+	{ "filter", no_argument, NULL, OPT_FILTER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -104,7 +110,7 @@ struct cli {
 	const char *sub;
 	const char *agent, *session;
 	unsigned long timeout;
-	bool all, seccomp;
+	bool all, seccomp, filter;
 	char **command;
 	int ncommand;
 };
@@ -149,6 +155,9 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_SECCOMP:
 			c->seccomp = true;
+			break;
+		case OPT_FILTER:
+			c->filter = true;
 			break;
 		default:
 			usage_error("unexpected option");
@@ -350,7 +359,34 @@ static void put_result_member(struct buf *b, const struct run_result *r)
 	buf_json_str(b, r->out ? r->out : "");
 	buf_puts(b, ",\"stderr\":");
 	buf_json_str(b, r->err ? r->err : "");
-	buf_printf(b, ",\"truncated\":%s}", r->truncated ? "true" : "false");
+	buf_printf(b, ",\"truncated\":%s", r->truncated ? "true" : "false");
+	if (r->nmoved > 0) {
+		buf_puts(b, ",\"quarantined\":[");
+		for (size_t i = 0; i < r->nmoved; i++) {
+			buf_puts(b, i ? ",{\"path\":" : "{\"path\":");
+			buf_json_str(b, r->moved[i].path);
+			buf_puts(b, r->moved[i].moved_to ? ",\"movedTo\":" : ",\"error\":");
+			buf_json_str(b, r->moved[i].moved_to ? r->moved[i].moved_to
+			                                     : r->moved[i].error);
+			buf_putc(b, '}');
+		}
+		buf_putc(b, ']');
+	}
+	buf_putc(b, '}');
+}
+
+/* Persistence paths the run made, moved aside: said on stderr too, for the person. */
+static void warn_moved(const struct run_result *r)
+{
+	for (size_t i = 0; i < r->nmoved; i++)
+		if (r->moved[i].moved_to)
+			warnx("%s appeared during the run and was moved to %s (a persistence path: "
+			      "the host would have run it)",
+			      r->moved[i].path, r->moved[i].moved_to);
+		else
+			warnx("%s appeared during the run and could not be moved aside: %s; remove "
+			      "it before the host uses this directory",
+			      r->moved[i].path, r->moved[i].error);
 }
 
 /* A sandboxed run: the scope's place, its user and workspace, then the native sandbox. */
@@ -376,8 +412,9 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 		return -1;
 	}
 	char *workdir = inside_workdir(s, &p, q->workdir);
-	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, &p, uid, gid) == 0) {
-		sandbox_native_spec(s, &p, uid, gid, &ns, binds);
+	int lock = -1;
+	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, &p, uid, gid, &lock) == 0) {
+		sandbox_native_spec(s, &p, uid, gid, q->timeout, &ns, binds);
 		char *argv[] = { "/bin/sh", "-c", (char *)q->command, NULL };
 		struct run_spec rs = { .argv = argv,
 			               .envp = env_finish(env),
@@ -386,11 +423,14 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 			               .capture = true,
 			               .sandbox = &ns };
 		rc = run_command(&rs, r);
+		warn_moved(r);
 		if (rc == 0) {
 			put_sandbox_member(&f->member, true, s, &p, workdir);
 			record_add_raw(rec, "sandbox", f->member.p, f->member.len);
 		}
 	}
+	if (lock >= 0)
+		close(lock);
 	free(workdir);
 	free(binds);
 	sandbox_place_free(&p);
@@ -572,10 +612,11 @@ static int run_exec(struct cli *c, struct config *cfg)
 	if (strcmp(t.s.backend, "native") != 0)
 		errx(125, "sandbox backend \"%s\" is not available in this claw build",
 		     t.s.backend);
-	if (sandbox_user(&t.s, &uid, &gid) < 0 || sandbox_prepare(&t.s, &t.p, uid, gid) < 0)
+	int lock;
+	if (sandbox_user(&t.s, &uid, &gid) < 0 || sandbox_prepare(&t.s, &t.p, uid, gid, &lock) < 0)
 		errx(125, "%s", claw_error());
 	struct native_bind *binds = xcalloc(t.s.nbinds + 1, sizeof(*binds));
-	sandbox_native_spec(&t.s, &t.p, uid, gid, &ns, binds);
+	sandbox_native_spec(&t.s, &t.p, uid, gid, (double)c->timeout, &ns, binds);
 	env_base_sandbox(&t.s, &env, true);
 	struct run_spec rs = { .argv = c->command,
 		               .envp = env_finish(&env),
@@ -585,10 +626,12 @@ static int run_exec(struct cli *c, struct config *cfg)
 	int rc = run_command(&rs, &r);
 	if (rc < 0)
 		warnx("%s", claw_error());
+	warn_moved(&r);
 	int status = run_exit_status(&r);
 	if (r.interrupted)
 		status = 128 + r.interrupted;
 	run_result_free(&r);
+	close(lock);
 	env_free(&env);
 	free(binds);
 	target_free(&t);
@@ -838,26 +881,50 @@ static int run_list(struct cli *c, struct config *cfg)
 	return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)ftw;
-	/* FTW_PHYS: a symlink is removed, never followed (peers.md 11). */
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
-}
-
+/*
+ * One scope's workspace, metadata, kept network namespace and cgroups.
+ * Refused while a sandbox of it runs: the launcher holds the workspace's
+ * flock shared for the whole run, rm takes it exclusive without waiting.
+ * Removal goes by descriptors and never follows a symlink or enters a mount
+ * (peers.md 11), so nothing a command left in the workspace leads it out.
+ */
 static int remove_entry(const struct entry *e)
 {
 	char *dir = xasprintf("%s/%s", e->root, e->slug);
-	char *meta = xasprintf("%s/%s.json", e->root, e->slug);
-	int rc = 0;
-
+	char *meta = xasprintf("%s.json", e->slug);
 	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, e->slug);
+	int root = open(e->root, O_PATH | O_DIRECTORY | O_CLOEXEC), ws = -1, rc = -1;
+
+	if (root < 0) {
+		claw_fail("%s: %s", e->root, strerror(errno));
+		goto out;
+	}
+	ws = openat_beneath(root, e->slug, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_XDEV);
+	if (ws < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {
+		claw_fail("%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (ws >= 0 && flock(ws, LOCK_EX | LOCK_NB) < 0) {
+		claw_fail(errno == EWOULDBLOCK
+		              ? "%s is running: not removed (its workspace %s is in use)"
+		              : "%s: cannot lock %s",
+		          e->name, dir);
+		goto out;
+	}
 	if (geteuid() == 0 && (native_netns_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
-		rc = -1;
-	else if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-		rc = claw_fail("cannot remove %s: %s", dir, strerror(errno));
-	else if (unlink(meta) < 0 && errno != ENOENT)
-		rc = claw_fail("cannot remove %s: %s", meta, strerror(errno));
+		goto out;
+	if (remove_tree_at(root, e->slug, dir) < 0)
+		goto out;
+	if (unlinkat(root, meta, 0) < 0 && errno != ENOENT) {
+		claw_fail("cannot remove %s/%s: %s", e->root, meta, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (ws >= 0)
+		close(ws);
+	if (root >= 0)
+		close(root);
 	free(pin);
 	free(dir);
 	free(meta);
@@ -1084,11 +1151,30 @@ static int run_report(void)
 	return status;
 }
 
+/* features --filter: the exact program a sandbox installs, for a test to load elsewhere. */
+static int write_filter(void)
+{
+	const struct sock_fprog *p = seccomp_program(false);
+	const char *data = (const char *)p->filter;
+
+	for (size_t left = p->len * sizeof(*p->filter); left > 0;) {
+		ssize_t n = write(1, data, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			err(125, "standard output");
+		data += n, left -= (size_t)n;
+	}
+	return 0;
+}
+
 /* features: the kernel probe, one "name value" line each, or --json. */
 static int run_features(const struct cli *c)
 {
 	struct kernel_features k;
 
+	if (c->filter)
+		return write_filter();
 	kernel_probe(&k);
 	if (c->co.json) {
 		struct buf b = { 0 };
@@ -1120,6 +1206,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 
 	opts_usage = usage;
+	c.timeout = DEFAULT_TIMEOUT; /* exec's wall clock, as a request's */
 	parse_args(argc, argv, &c);
 	if (config_load(&cfg, &c.co) < 0)
 		errx(c.sub && strcmp(c.sub, "exec") == 0 ? 125 : 2, "%s", claw_error());

@@ -180,7 +180,7 @@ int bind_parse(const char *spec, struct bind *b)
 	return parse_options(b);
 }
 
-enum reason { R_NONE, R_TARGETS, R_COVERS, R_NON_ABSOLUTE, R_OUTSIDE, R_RESERVED };
+enum reason { R_NONE, R_TARGETS, R_COVERS, R_NON_ABSOLUTE, R_OUTSIDE, R_RESERVED, R_STATE };
 
 struct verdict {
 	enum reason kind;
@@ -291,6 +291,13 @@ static int bind_error(const char *bind, const struct verdict *v, const struct bi
 		              "runtime.",
 		              bind, v->path, target);
 		break;
+	case R_STATE:
+		rc =
+		    claw_fail("Sandbox security: bind mount \"%s\" reaches claw's own state \"%s\" "
+		              "(its config, approvals and decision log). A sandbox never sees it; "
+		              "no dangerous override allows that.",
+		              bind, v->path);
+		break;
 	default:
 		rc = claw_fail(
 		    "Sandbox security: bind mount \"%s\" %s blocked path \"%s\". Mounting "
@@ -318,7 +325,45 @@ struct checker {
 	struct blocked_list blocked;
 	char **roots; /* allowed roots, normalised, plus their realpaths */
 	size_t nroots;
+	struct blocked_list own; /* claw's state dir and config, normalised and real */
 };
+
+/*
+ * Claw's own state (DESIGN: the sandbox never sees the state dir), refused
+ * even with dangerouslyAllowExternalBindSources: a source at or above the
+ * config file, above the state dir, or under it outside the allowed roots
+ * (the agent workspace and the scope's own live there by default).
+ */
+static int check_own(const struct checker *c, const char *bind, const char *source)
+{
+	for (size_t i = 0; i < c->own.n; i++) {
+		const char *own = c->own.paths[i];
+		bool covers = host_path_inside(source, own);
+		bool under = host_path_inside(own, source) &&
+		             !inside_allowed_roots(source, c->roots, c->nroots);
+		if (covers || under) {
+			struct verdict v = { R_STATE, own, NULL };
+			return bind_error(bind, &v, c->p, NULL);
+		}
+	}
+	return 0;
+}
+
+static void own_build(struct checker *c)
+{
+	const char *own[2] = { c->p->state_dir, c->p->config };
+
+	for (size_t i = 0; i < NELEM(own); i++) {
+		if (own[i] == NULL || own[i][0] != '/')
+			continue;
+		char *norm = host_path_normalize(own[i]);
+		char *real = host_path_resolve(norm);
+		blocked_add(&c->own, norm);
+		blocked_add(&c->own, real);
+		free(norm);
+		free(real);
+	}
+}
 
 static int check_source(const struct checker *c, const char *bind, const char *source)
 {
@@ -364,7 +409,7 @@ static int check_blocked(const struct checker *c, const char *bind, const char *
 	return rc;
 }
 
-static int check_one(const struct checker *c, const char *raw)
+static int check_one(const struct checker *c, const char *raw, char **resolved)
 {
 	char *bind = str_trim_dup(raw);
 	struct bind b;
@@ -381,8 +426,13 @@ static int check_one(const struct checker *c, const char *raw)
 	char *norm = host_path_normalize(b.host);
 	char *real = host_path_resolve(norm);
 	if (check_blocked(c, bind, b.host) < 0 || check_reserved(bind, b.container, c->p) < 0 ||
-	    check_source(c, bind, norm) < 0 || check_source(c, bind, real) < 0)
+	    check_source(c, bind, norm) < 0 || check_source(c, bind, real) < 0 ||
+	    check_own(c, bind, norm) < 0 || check_own(c, bind, real) < 0)
 		rc = -1;
+	if (resolved) {
+		*resolved = real;
+		real = NULL;
+	}
 	free(norm);
 	free(real);
 	bind_free(&b);
@@ -419,12 +469,14 @@ int binds_validate(const char *const *binds, size_t n, const struct bind_policy 
 		return 0;
 	blocked_build(&c.blocked, p);
 	roots_build(&c);
+	own_build(&c);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = check_one(&c, binds[i]);
+		rc = check_one(&c, binds[i], p->resolved ? &p->resolved[i] : NULL);
 	for (size_t i = 0; i < c.nroots; i++)
 		free(c.roots[i]);
 	free(c.roots);
 	blocked_free(&c.blocked);
+	blocked_free(&c.own);
 	return rc;
 }
 

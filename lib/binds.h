@@ -23,15 +23,23 @@ struct bind_policy {
 	bool allow_external;    /* dangerouslyAllowExternalBindSources */
 	bool allow_reserved;    /* dangerouslyAllowReservedContainerTargets */
 	const char *extra_home; /* the home of the user the command runs as, or NULL */
+	char **resolved;        /* if set: gets each bind's source as judged (its realpath) */
+	const char *state_dir;  /* claw's state dir: never bound, whatever the overrides say */
+	const char *config;     /* claw's config file: the same */
 };
 
 /*
  * OpenClaw's validateBindMounts: refuses relative sources, sources at, under
  * or above a blocked host path (system dirs, Docker socket dirs, credential
  * dirs in each home), targets at or under /workspace or /agent, and sources
- * outside the allowed roots; each check on the normalised path and again on
+ * outside the allowed roots; and, whatever the dangerous overrides say,
+ * claw's state dir (at, under or above it, except inside an allowed root:
+ * the agent workspace may live there) and config file; each check on the
+ * normalised path and again on
  * the realpath of its deepest existing ancestor. Returns 0, or -1 with
- * claw_error() set to OpenClaw's message for the first bad bind.
+ * claw_error() set to OpenClaw's message for the first bad bind. With
+ * P->resolved, fills it (N entries, to free) with the realpaths judged, for
+ * the mount to check again: a path is a name, and names can be swapped.
  */
 int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p);
 

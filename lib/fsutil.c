@@ -1,14 +1,17 @@
 /* fsutil.c: whole-file reads, atomic writes and advisory locks. */
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -147,6 +150,75 @@ void unlock_file(int fd)
 {
 	if (fd >= 0)
 		close(fd); /* closing drops the flock */
+}
+
+int openat_beneath(int dirfd, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(unsigned)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | resolve,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+/* Directories deeper than this are not removed (each level holds a descriptor). */
+#define REMOVE_DEPTH 512
+
+static int remove_in(int dir, const char *name, const char *what, int depth);
+
+/* The entries of the directory FD (consumed); a second pass picks up what readdir missed. */
+static int remove_entries(int fd, const char *what, int depth)
+{
+	DIR *d = fdopendir(fd);
+	int rc = 0;
+
+	if (d == NULL) {
+		close(fd);
+		return claw_fail("%s: %s", what, strerror(errno));
+	}
+	for (int pass = 0, removed = 1; pass < 3 && removed && rc == 0; pass++) {
+		struct dirent *de;
+		removed = 0;
+		rewinddir(d);
+		while (rc == 0 && (de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			char *sub = xasprintf("%s/%s", what, de->d_name);
+			rc = remove_in(dirfd(d), de->d_name, sub, depth + 1);
+			free(sub);
+			removed = 1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int remove_in(int dir, const char *name, const char *what, int depth)
+{
+	if (unlinkat(dir, name, 0) == 0 || errno == ENOENT)
+		return 0; /* a file, or a symlink itself */
+	if (errno != EISDIR)
+		return claw_fail("cannot remove %s: %s", what, strerror(errno));
+	if (depth > REMOVE_DEPTH)
+		return claw_fail("cannot remove %s: more than %d directories deep", what,
+		                 REMOVE_DEPTH);
+	int fd = openat_beneath(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_XDEV);
+	if (fd < 0 && errno == EXDEV)
+		return claw_fail("%s is a mount point: not removed, nor anything under it", what);
+	if (fd < 0)
+		return errno == ENOENT ? 0
+		                       : claw_fail("cannot remove %s: %s", what, strerror(errno));
+	if (remove_entries(fd, what, depth) < 0)
+		return -1;
+	if (unlinkat(dir, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return claw_fail("cannot remove %s: %s", what, strerror(errno));
+	return 0;
+}
+
+int remove_tree_at(int dir, const char *name, const char *what)
+{
+	return remove_in(dir, name, what, 0);
 }
 
 int mkdir_p(const char *path, mode_t mode)

@@ -27,6 +27,24 @@ int atomic_write(const char *path, const void *data, size_t len, mode_t mode);
 int lock_file(const char *path, bool exclusive);
 void unlock_file(int fd);
 
+/*
+ * openat2(2) of PATH under DIRFD that never leaves it and never follows a
+ * symlink, not even a trailing one (with O_PATH|O_NOFOLLOW a trailing symlink
+ * is opened itself), plus RESOLVE (RESOLVE_NO_XDEV, ...). Linux 5.6. The fd is
+ * close-on-exec. Returns it, or -1 with errno (ELOOP: a symlink on the way,
+ * EXDEV: a mount point with RESOLVE_NO_XDEV).
+ */
+int openat_beneath(int dirfd, const char *path, int flags, unsigned long long resolve);
+
+/*
+ * rm -r of NAME under DIR (WHAT names it in messages), by descriptors only:
+ * each directory opened with openat_beneath(..., RESOLVE_NO_XDEV), so a
+ * symlink is removed and never followed, and a mount point is refused with
+ * what lies beneath it left alone. A missing NAME is not an error. 0 or -1
+ * (claw_error).
+ */
+int remove_tree_at(int dir, const char *name, const char *what);
+
 /* mkdir -p with MODE for the directories it creates. Returns 0 or -1 (claw_error()). */
 int mkdir_p(const char *path, mode_t mode);
 

@@ -43,6 +43,7 @@
 
 #include "landlock.h"
 #include "nsroot.h"
+#include "persist.h"
 #include "sysfilter.h"
 #include "util.h"
 
@@ -272,24 +273,58 @@ static void forbid_user_namespaces(void)
 	close(fd);
 }
 
-static void set_rlimit(int resource, rlim_t soft, rlim_t hard)
-{
-	struct rlimit rl = { soft, hard };
+/* Limits every run gets where docker.ulimits says nothing (15). */
+static const struct {
+	int resource;
+	rlim_t soft, hard;
+} default_limits[] = {
+	{ RLIMIT_CORE, 0, 0 },         /* no core files: a crash writes no memory (secrets) out */
+	{ RLIMIT_NOFILE, 1024, 4096 }, /* descriptors: a leak or a flood of them stays small */
+	{ RLIMIT_FSIZE, 1U << 30, 1U << 30 }, /* one runaway file cannot fill the disk: 1 GiB */
+};
 
+/* Processes (threads count) a run may have when docker.pidsLimit is not set. */
+#define DEFAULT_PIDS 512
+
+/*
+ * A configured limit must take (an error otherwise); a default is lowered to
+ * what the launcher itself may grant, which is never raised for it.
+ */
+static void set_rlimit(int resource, rlim_t soft, rlim_t hard, bool configured)
+{
+	struct rlimit rl = { soft, hard }, now;
+
+	if (!configured && getrlimit(resource, &now) == 0) {
+		rl.rlim_max = hard < now.rlim_max ? hard : now.rlim_max;
+		rl.rlim_cur = soft < rl.rlim_max ? soft : rl.rlim_max;
+	}
 	if (setrlimit(resource, &rl) < 0)
 		die(125, "setrlimit(%d): %s", resource, strerror(errno));
 }
 
 static void apply_limits(const struct native_spec *s, bool cgroup_limits)
 {
-	/* No core files: a crash must not write memory (and secrets) into the workspace. */
-	set_rlimit(RLIMIT_CORE, 0, 0);
-	if (!cgroup_limits && s->pids_max > 0) /* fork bombs, without cgroups: per user namespace */
-		set_rlimit(RLIMIT_NPROC, (rlim_t)s->pids_max, (rlim_t)s->pids_max);
-	if (!cgroup_limits && s->memory_max > 0) /* memory hogs, without cgroups: address space */
-		set_rlimit(RLIMIT_AS, (rlim_t)s->memory_max, (rlim_t)s->memory_max);
+	for (size_t i = 0; i < NELEM(default_limits); i++)
+		set_rlimit(default_limits[i].resource, default_limits[i].soft,
+		           default_limits[i].hard, false);
+	/* Runaway CPU: no process may use more CPU time than the whole run may last. */
+	if (s->timeout > 0) {
+		rlim_t cpu = (rlim_t)s->timeout + (s->timeout > (double)(rlim_t)s->timeout);
+		set_rlimit(RLIMIT_CPU, cpu, cpu, false);
+	}
+	/* Fork bombs: pidsLimit is the scope's cgroup's when root could make one; else, and
+	 * by default, RLIMIT_NPROC, which counts per user namespace: per run. */
+	if (!cgroup_limits || s->pids_max <= 0) {
+		rlim_t pids = (rlim_t)(s->pids_max > 0 ? s->pids_max : DEFAULT_PIDS);
+		set_rlimit(RLIMIT_NPROC, pids, pids, s->pids_max > 0);
+	}
+	/* Memory hogs without cgroups: RLIMIT_DATA counts what a process can write (heap,
+	 * private mappings), not the address space runtimes reserve (a JVM's heap, V8's
+	 * cage), which RLIMIT_AS counts and so breaks them. */
+	if (!cgroup_limits && s->memory_max > 0)
+		set_rlimit(RLIMIT_DATA, (rlim_t)s->memory_max, (rlim_t)s->memory_max, true);
 	for (size_t i = 0; i < s->nulimits; i++)
-		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard);
+		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard, true);
 }
 
 /* No capabilities left, none to regain (2, 7). */
@@ -393,15 +428,13 @@ int native_exec(char *const *argv, char *const *envp)
  * Starts the command as init's child (posix_spawn: a vfork-like clone, no
  * copy of init's memory), searching the command's own PATH. 0 or an errno.
  */
-static int spawn_command(char *const *argv, char *const *envp, const char *cwd, pid_t *pid)
+static int spawn_command(char *const *argv, char *const *envp, pid_t *pid)
 {
 	posix_spawnattr_t attr;
 	sigset_t none;
 	char path[PATH_MAX];
 	int saved = ENOENT, rc = ENOENT;
 
-	if (chdir(cwd) < 0)
-		return errno;
 	sigemptyset(&none);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &none);
@@ -467,6 +500,24 @@ static void close_inherited(int report)
 		die(125, "close_range: %s", strerror(errno));
 }
 
+/* The command's working directory, or why it cannot be entered, host directory and user named. */
+static void enter_workdir(const struct native_spec *s, const char *cwd)
+{
+	size_t n = strlen(s->workdir);
+
+	if (chdir(cwd) == 0)
+		return;
+	int e = errno;
+	if (strncmp(cwd, s->workdir, n) == 0 && (cwd[n] == '/' || cwd[n] == '\0'))
+		die(126,
+		    "cannot enter the working directory %s (%s%s on the host): %s; the command "
+		    "runs "
+		    "as uid %u, gid %u, and the directory must be open to that user",
+		    cwd, s->workspace, cwd + n, strerror(e), (unsigned)s->uid, (unsigned)s->gid);
+	die(126, "cannot enter the working directory %s: %s (the command runs as uid %u, gid %u)",
+	    cwd, strerror(e), (unsigned)s->uid, (unsigned)s->gid);
+}
+
 struct launch {
 	const struct native_spec *spec;
 	char *const *argv, *const *envp;
@@ -501,8 +552,9 @@ static noreturn void init_main(struct launch *l)
 	forbid_user_namespaces();
 	apply_limits(s, l->cgroup_limits);
 	confine(&l->b, s);
+	enter_workdir(s, l->cwd);
 	pid_t pid = -1;
-	int e = spawn_command(l->argv, l->envp, l->cwd, &pid);
+	int e = spawn_command(l->argv, l->envp, &pid);
 	if (e != 0)
 		die(e == ENOENT ? 127 : 126, "%s: %s", l->argv[0],
 		    e == ENOENT ? "not found" : strerror(e));
@@ -848,6 +900,14 @@ int native_netns_remove(const char *pin)
 	return 0;
 }
 
+static void unwatch(struct native_child *c)
+{
+	if (c->watch)
+		persist_watch_close(c->watch);
+	free(c->watch);
+	c->watch = NULL;
+}
+
 int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
                  const int fds[3], struct native_child *c)
 {
@@ -859,10 +919,20 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	c->pidfd = c->report_fd = -1;
 	if (s->uid == 0)
 		return claw_fail("refusing to run a sandboxed command as root");
-	if (pipe2(rep, O_CLOEXEC) < 0)
+	/* Persistence paths not there yet: noted now, moved aside if they appear (10). */
+	c->watch = xcalloc(1, sizeof(*c->watch));
+	if (persist_watch_start(s, c->watch) < 0) {
+		free(c->watch);
+		c->watch = NULL;
+		return -1;
+	}
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		unwatch(c);
 		return claw_fail("pipe: %s", strerror(errno));
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
 		close(rep[0]), close(rep[1]);
+		unwatch(c);
 		return claw_fail("socketpair: %s", strerror(errno));
 	}
 	l.b.report = rep[1];
@@ -923,6 +993,7 @@ fail:
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]);
 	cgroups_remove(c);
+	unwatch(c);
 	return -1;
 }
 
@@ -954,7 +1025,21 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 	close(c->pidfd);
 	c->report_fd = c->pidfd = -1;
 	cgroups_remove(c);
+	/* Init is gone, and with it every process of the sandbox: nothing writes any more. */
+	c->nmoved = persist_watch_finish(c->watch, &c->moved);
+	free(c->watch);
+	c->watch = NULL;
 	return rc;
+}
+
+void native_moved_free(struct native_moved *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].path);
+		free(m[i].moved_to);
+		free(m[i].error);
+		m[i] = (struct native_moved){ NULL, NULL, NULL };
+	}
 }
 
 void native_kill(struct native_child *c)

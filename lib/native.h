@@ -14,8 +14,9 @@ enum landlock_mode { LANDLOCK_AUTO, LANDLOCK_REQUIRED, LANDLOCK_OFF };
 
 /* A host path shown inside the sandbox. */
 struct native_bind {
-	const char *src; /* host path, validated by binds_validate() */
-	const char *dst; /* absolute path inside */
+	const char *src;  /* host path, validated by binds_validate() */
+	const char *real; /* its realpath when validated: it must still lead there */
+	const char *dst;  /* absolute path inside */
 	bool ro;
 };
 
@@ -25,6 +26,17 @@ struct native_ulimit {
 };
 
 #define NATIVE_MAX_ULIMITS 16
+
+/* At most this many persistence names (one bit each in persist.c). */
+#define NATIVE_MAX_PROTECT 32
+
+/* A persistence path that appeared during a run, moved aside after it (persist.c). */
+struct native_moved {
+	char *path;     /* host path of what appeared */
+	char *moved_to; /* where it is now, or NULL when it could not be moved */
+	char *error;    /* why not, or NULL */
+};
+void native_moved_free(struct native_moved *m, size_t n);
 
 /* Everything the sandbox needs, resolved from the config by the caller. */
 struct native_spec {
@@ -41,10 +53,11 @@ struct native_spec {
 	size_t netc;
 	const char *const *tmpfs; /* fresh writable dirs (docker.tmpfs): "/tmp", ... */
 	size_t ntmpfs;
-	const char *const *protect; /* names under a writable workspace kept read-only */
-	size_t nprotect;
-	bool read_only_root;     /* docker.readOnlyRoot */
-	bool network;            /* the host's network; false: a fresh namespace with loopback */
+	const char *const *protect; /* names under a writable tree kept read-only, or moved
+	                               aside when they appear during the run */
+	size_t nprotect;            /* at most NATIVE_MAX_PROTECT */
+	bool read_only_root;        /* docker.readOnlyRoot */
+	bool network;               /* the host's network; false: a fresh namespace with loopback */
 	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
@@ -52,9 +65,13 @@ struct native_spec {
 	long long memory_max;  /* bytes; 0: no limit */
 	long long memswap_max; /* bytes of memory + swap; 0: as memory_max */
 	double cpus;           /* CPU share; 0: no limit */
+	double timeout;        /* the run's wall clock in seconds (0: none): also the CPU
+	                          time each process may use */
 	struct native_ulimit ulimits[NATIVE_MAX_ULIMITS];
 	size_t nulimits;
 };
+
+struct persist_watch;
 
 /* A started sandbox: its init process, which waits for the command. */
 struct native_child {
@@ -66,6 +83,9 @@ struct native_child {
 	bool cgroup_limits; /* pids/memory enforced by cgroups (else rlimits) */
 	bool cgroups_kept;  /* the scope's: not removed after the run */
 	int landlock_abi;
+	struct persist_watch *watch; /* persistence paths missing at the start */
+	struct native_moved *moved;  /* ... that appeared, moved aside after the run */
+	size_t nmoved;
 };
 
 /*
@@ -80,7 +100,8 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
  * After init exited with INIT_STATUS (from waitpid): the command's own wait
  * status into *STATUS. Returns 0; or -1 with claw_error() and *CODE set (125:
  * the sandbox failed, 126: not executable, 127: not found) when the command
- * never ran. Removes the sandbox's cgroups either way.
+ * never ran. Removes the sandbox's cgroups either way, and moves aside the
+ * persistence paths that appeared during the run (C->moved, C->nmoved).
  */
 int native_finish(struct native_child *c, int init_status, int *status, int *code);
 

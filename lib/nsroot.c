@@ -23,6 +23,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "util.h"
 
 #ifndef MOUNT_ATTR_NOSUID
@@ -65,33 +66,82 @@ static const struct {
 	{ "random", 1, 8 }, { "urandom", 1, 9 },
 };
 
-/* Names under a writable workspace the host runs on its own: kept read-only (10). */
-/* (The list itself comes with the spec: sandbox.c's persistence_names.) */
+/* How a tree is shown inside. */
+enum {
+	TREE_RO = 1 << 0,  /* read-only */
+	TREE_DEV = 1 << 1, /* a device node of the host's /dev: it must stay usable (no nodev) */
+};
 
-int nsroot_capture(const char *src, const char *dst, bool ro, struct nsroot_tree *t)
+/*
+ * Clones the mount tree at FD (an O_PATH descriptor) for DST: never setuid,
+ * never device nodes (9, 13) unless TREE_DEV, read-only with TREE_RO. The
+ * clone is made from the descriptor, not from a path, so what is mounted is
+ * what was opened and checked (11). WHAT names the source in messages.
+ */
+static int capture_fd(int fd, const char *what, const char *dst, unsigned flags,
+                      struct nsroot_tree *t)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 	struct stat st;
-	const char *what = "open_tree (Linux 5.2)";
+	const char *step = "open_tree (Linux 5.2)";
 
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
-	                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (fd < 0)
-		return claw_fail("%s: %s: %s", src, what, strerror(errno));
-	if (ro)
+	int tree = (int)syscall(SYS_open_tree, fd, "",
+	                        AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return claw_fail("%s: %s: %s", what, step, strerror(errno));
+	if (flags & TREE_RO)
 		attr.attr_set |= MOUNT_ATTR_RDONLY;
-	if (strncmp(dst, "/dev/", 5) == 0)
-		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV; /* the node itself */
-	what = "mount_setattr (Linux 5.12)";
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
-	        0 ||
-	    (what = "fstat", fstat(fd, &st) < 0)) {
+	if (flags & TREE_DEV)
+		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV;
+	step = "mount_setattr (Linux 5.12)";
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+	            sizeof(attr)) < 0 ||
+	    (step = "fstat", fstat(tree, &st) < 0)) {
+		int e = errno;
+		close(tree);
+		return claw_fail("%s: %s: %s", what, step, strerror(e));
+	}
+	*t = (struct nsroot_tree){ tree, xstrdup(dst), S_ISDIR(st.st_mode) };
+	return 0;
+}
+
+/* The host's SRC (a system directory, an /etc entry, a device node), symlinks followed. */
+static int capture(const char *src, const char *dst, unsigned flags, struct nsroot_tree *t)
+{
+	int fd = open(src, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return claw_fail("%s: %s", src, strerror(errno));
+	int rc = capture_fd(fd, src, dst, flags, t);
+	close(fd);
+	return rc;
+}
+
+int nsroot_open_source(const char *src, const char *real)
+{
+	char link[64], now[PATH_MAX];
+	int fd = open(src, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return claw_fail("%s: %s", src, strerror(errno));
+	if (real == NULL)
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, now, sizeof(now) - 1);
+	if (n < 0) {
 		int e = errno;
 		close(fd);
-		return claw_fail("%s: %s: %s", src, what, strerror(e));
+		return claw_fail("%s: %s: %s", src, link, strerror(e));
 	}
-	*t = (struct nsroot_tree){ fd, xstrdup(dst), S_ISDIR(st.st_mode) };
-	return 0;
+	now[n] = '\0';
+	/* Checked by its realpath, opened now: a symlink swapped in meanwhile shows here (11). */
+	if (strcmp(now, real) != 0) {
+		close(fd);
+		return claw_fail("bind mount source %s changed after it was checked (it led to %s, "
+		                 "now to %s): nothing was mounted",
+		                 src, real, now);
+	}
+	return fd;
 }
 
 void nsroot_trees_close(struct nsroot_tree *t, size_t n)
@@ -105,55 +155,100 @@ void nsroot_trees_close(struct nsroot_tree *t, size_t n)
 	}
 }
 
-static int add_tree(struct nsroot_tree *out, size_t *n, size_t max, const char *src,
-                    const char *dst, bool ro)
+static int push_tree(struct nsroot_tree *out, size_t *n, size_t max, int fd, const char *what,
+                     const char *dst, unsigned flags)
 {
 	if (*n == max)
 		return claw_fail("too many mounts");
-	if (nsroot_capture(src, dst, ro, &out[*n]) < 0)
+	if (capture_fd(fd, what, dst, flags, &out[*n]) < 0)
 		return -1;
 	(*n)++;
 	return 0;
 }
 
-/* Persistence paths (.git, rc files) that exist in HOST, put back read-only over themselves (10).
+/*
+ * Persistence paths (.git, rc files) that exist in the writable directory DIR
+ * (HOST at INSIDE), put back read-only over themselves (10). Each is looked up
+ * once relative to DIR, never through a symlink, and mounted from what was
+ * found: a name swapped for a symlink by another sandbox's rename loop cannot
+ * bring the host's target in (11). A symlink itself is not mounted: inside,
+ * it resolves to nothing of the host.
  */
-static int add_protected(const struct native_spec *s, const char *host, const char *inside,
+static int add_protected(const struct native_spec *s, int dir, const char *host, const char *inside,
                          struct nsroot_tree *out, size_t *n, size_t max)
 {
-	char src[PATH_MAX], dst[PATH_MAX];
+	char what[PATH_MAX], dst[PATH_MAX];
 	struct stat st;
 
 	for (size_t i = 0; i < s->nprotect; i++) {
-		snprintf(src, sizeof(src), "%s/%s", host, s->protect[i]);
+		snprintf(what, sizeof(what), "%s/%s", host, s->protect[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", inside, s->protect[i]);
-		/* A symlink is not followed: inside, it resolves to nothing of the host (11). */
-		if (lstat(src, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
-		    add_tree(out, n, max, src, dst, true) < 0)
+		int fd = openat_beneath(dir, s->protect[i], O_PATH | O_NOFOLLOW, 0);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return claw_fail("%s: %s", what, strerror(e));
+		}
+		int rc = 0;
+		if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
+			rc = push_tree(out, n, max, fd, what, dst, TREE_RO);
+		close(fd);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max)
+/*
+ * One of the user's trees: opened once (and, for a bind, checked to still
+ * lead where the bind check said), mounted from that descriptor, and when
+ * writable its persistence paths protected relative to the same descriptor.
+ */
+static int add_user_tree(const struct native_spec *s, const struct nsroot_source *src,
+                         struct nsroot_tree *out, size_t *n, size_t max)
+{
+	int fd = nsroot_open_source(src->src, src->real);
+
+	if (fd < 0)
+		return -1;
+	int rc = push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
+	if (rc == 0 && !src->ro && out[*n - 1].is_dir)
+		rc = add_protected(s, fd, src->src, src->dst, out, n, max);
+	close(fd);
+	return rc;
+}
+
+size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
 {
 	size_t n = 0;
 
 	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
-	if (add_tree(out, &n, max, s->workspace, s->workdir, !s->workspace_rw) < 0 ||
-	    (s->agent_dir && add_tree(out, &n, max, s->agent_dir, "/agent", !s->agent_rw) < 0))
-		goto fail;
+	out[n++] = (struct nsroot_source){ s->workspace, NULL, s->workdir, !s->workspace_rw };
+	if (s->agent_dir)
+		out[n++] = (struct nsroot_source){ s->agent_dir, NULL, "/agent", !s->agent_rw };
 	for (size_t i = 0; i < s->nbinds; i++)
-		if (add_tree(out, &n, max, s->binds[i].src, s->binds[i].dst, s->binds[i].ro) < 0)
-			goto fail;
-	if ((s->workspace_rw && add_protected(s, s->workspace, s->workdir, out, &n, max) < 0) ||
-	    (s->agent_dir && s->agent_rw &&
-	     add_protected(s, s->agent_dir, "/agent", out, &n, max) < 0))
-		goto fail;
+		out[n++] = (struct nsroot_source){ s->binds[i].src, s->binds[i].real,
+			                           s->binds[i].dst, s->binds[i].ro };
+	return n;
+}
+
+int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max)
+{
+	struct nsroot_source *src = xcalloc(s->nbinds + 2, sizeof(*src));
+	size_t nsrc = nsroot_sources(s, src), n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < nsrc && rc == 0; i++)
+		rc = add_user_tree(s, &src[i], out, &n, max);
+	free(src);
+	if (rc < 0) {
+		nsroot_trees_close(out, n);
+		return -1;
+	}
 	return (int)n;
-fail:
-	nsroot_trees_close(out, n);
-	return -1;
 }
 
 /* ---- relative to the root's fd ---- */
@@ -281,7 +376,7 @@ static int system_dir(int root, const char *dir)
 		return 0;
 	t = (struct nsroot_tree){ -1, NULL, false };
 	/* Read-only: nothing inside can replace a program or a library (10). */
-	if (nsroot_capture(dir, dir, true, &t) < 0)
+	if (capture(dir, dir, TREE_RO, &t) < 0)
 		return -1;
 	int rc = attach(root, &t);
 	nsroot_trees_close(&t, 1);
@@ -332,7 +427,7 @@ static int etc_entry(int root, const char *name)
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return 0;
 	struct nsroot_tree t = { -1, NULL, false };
-	if (nsroot_capture(src, src, true, &t) < 0)
+	if (capture(src, src, TREE_RO, &t) < 0)
 		return -1;
 	int rc = attach(root, &t);
 	nsroot_trees_close(&t, 1);
@@ -418,7 +513,7 @@ static int dev_node(int dev, size_t i, bool privileged)
 	}
 	snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
 	struct nsroot_tree t = { -1, NULL, false };
-	if (nsroot_capture(host, host + 4, false, &t) < 0)
+	if (capture(host, dev_nodes[i].name, TREE_DEV, &t) < 0)
 		return -1;
 	int rc = attach(dev, &t);
 	nsroot_trees_close(&t, 1);

@@ -8,7 +8,7 @@
 
 #include "native.h"
 
-#define NSROOT_MAX_TREES 48
+#define NSROOT_MAX_TREES 128
 
 /* A detached copy of a host tree (open_tree), and where it goes inside. */
 struct nsroot_tree {
@@ -17,13 +17,29 @@ struct nsroot_tree {
 	bool is_dir;
 };
 
-/* Clones the host tree at SRC for DST: read-only if RO, never setuid, never devices. */
-int nsroot_capture(const char *src, const char *dst, bool ro, struct nsroot_tree *t);
+/* A user's tree of a sandbox: where it comes from, where it goes. */
+struct nsroot_source {
+	const char *src;  /* host path */
+	const char *real; /* the realpath a bind check judged, or NULL */
+	const char *dst;  /* inside */
+	bool ro;
+};
+
+/* The user's trees of S in mount order (workspace, /agent, binds); OUT has room for nbinds + 2. */
+size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out);
+
+/*
+ * Opens the host path SRC (O_PATH, close-on-exec, symlinks followed). With
+ * REAL, the realpath a bind check judged, the descriptor must still lead
+ * there: else -1 (claw_error), since a symlink was swapped in after the check.
+ */
+int nsroot_open_source(const char *src, const char *real);
 
 /*
  * The user's trees of S: the workspace, /agent, the binds, and the
- * persistence paths of a writable workspace (read-only over themselves).
- * Returns how many were captured into OUT, or -1 (claw_error).
+ * persistence paths of each writable one (read-only over themselves), each
+ * opened once and cloned from its descriptor. Returns how many were captured
+ * into OUT, or -1 (claw_error).
  */
 int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max);
 void nsroot_trees_close(struct nsroot_tree *t, size_t n);

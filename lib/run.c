@@ -327,6 +327,8 @@ static int finish(struct running *run, struct run_result *r)
 	if (run->s->sandbox) {
 		r->cgroup_limits = run->sandbox.cgroup_limits;
 		rc = native_finish(&run->sandbox, run->status, &status, &code);
+		r->moved = run->sandbox.moved;
+		r->nmoved = run->sandbox.nmoved;
 	} else {
 		close(run->pidfd);
 		rc = host_finish(run->report, &code);
@@ -394,6 +396,10 @@ void run_result_free(struct run_result *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+	native_moved_free(r->moved, r->nmoved);
+	free(r->moved);
+	r->moved = NULL;
+	r->nmoved = 0;
 }
 
 int run_exit_status(const struct run_result *r)

@@ -30,6 +30,8 @@ struct run_result {
 	int failed;         /* 0; or 125, 126, 127 when the command never ran (claw_error()) */
 	bool cgroup_limits; /* pids/memory limits came from cgroups, not rlimits */
 	int landlock_abi;
+	struct native_moved *moved; /* persistence paths that appeared, moved aside */
+	size_t nmoved;
 };
 
 /* Runs it. Returns 0 when the command ran (whatever its status), -1 when it never did. */

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/fsuid.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -54,6 +56,7 @@ static const char *const persistence_names[] = {
 	"openclaw.json", /* the same, at the top */
 	"exec-approvals.json", /* the approval allow-list */
 };
+_Static_assert(NELEM(persistence_names) <= NATIVE_MAX_PROTECT, "persist.c keeps one bit each");
 
 static const struct {
 	const char *name;
@@ -610,6 +613,41 @@ bool sandbox_host_network(const struct sandbox_settings *s)
 
 /* ---- places ---- */
 
+/*
+ * A workspace shown to the sandbox that holds claw's state dir would show its
+ * config and approvals (and, read-write, let it edit them): refused (10).
+ */
+static char *real_path(const char *path)
+{
+	char *norm = host_path_normalize(path), *real = host_path_resolve(norm);
+
+	free(norm);
+	return real;
+}
+
+static int shows_state(const struct sandbox_settings *s, const struct sandbox_place *p)
+{
+	const char *shown[2] = { p->workspace_dir, p->agent_dir };
+	char *state = real_path(s->cfg->state_dir);
+	int rc = 0;
+
+	for (size_t i = 0; i < NELEM(shown) && rc == 0; i++) {
+		if (shown[i] == NULL)
+			continue;
+		char *dir = real_path(shown[i]);
+		if (host_path_inside(dir, state))
+			rc = claw_fail(
+			    "Sandbox security: the workspace \"%s\" holds claw's state "
+			    "directory \"%s\" (its config, approvals and decision log), "
+			    "which a sandbox never sees; move the agent's workspace out of "
+			    "it, or set workspaceAccess to \"none\"",
+			    shown[i], s->cfg->state_dir);
+		free(dir);
+	}
+	free(state);
+	return rc;
+}
+
 int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -635,11 +673,17 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	}
 	/* Binds are judged against this scope's directories, as OpenClaw does at create. */
 	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
+	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
 	struct bind_policy bp = { .allowed_roots = roots,
 		                  .nroots = 2,
 		                  .allow_external = s->allow_external_binds,
-		                  .allow_reserved = s->allow_reserved_targets };
-	if (binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
+		                  .allow_reserved = s->allow_reserved_targets,
+		                  .resolved = p->bind_real,
+		                  .state_dir = s->cfg->state_dir,
+		                  .config = s->cfg->path };
+	p->nbinds = s->nbinds;
+	if (shows_state(s, p) < 0 ||
+	    binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
 		sandbox_place_free(p);
 		return -1;
 	}
@@ -654,6 +698,9 @@ void sandbox_place_free(struct sandbox_place *p)
 	free(p->workspace_dir);
 	free(p->agent_dir);
 	free(p->netns_pin);
+	for (size_t i = 0; p->bind_real && i < p->nbinds; i++)
+		free(p->bind_real[i]);
+	free(p->bind_real);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -735,23 +782,100 @@ char *sandbox_meta_path(const struct sandbox_settings *s, const char *slug)
 	return xasprintf("%s/%s.json", s->workspace_root, slug);
 }
 
-/* Copies FROM to TO unless TO exists: the sandbox gets the agent's bootstrap, not its edits. */
-static void seed_file(const char *from, const char *to, uid_t uid, gid_t gid)
-{
-	char *data;
-	size_t len;
+/* The largest bootstrap file copied into a new workspace. */
+#define SEED_MAX (1 << 20)
 
-	if (access(to, F_OK) == 0 || read_file(from, 1 << 20, &data, &len) < 0)
-		return;
-	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		if (write(fd, data, len) != (ssize_t)len)
-			unlink(to);
-		else if (geteuid() == 0 && fchown(fd, uid, gid) < 0)
-			unlink(to);
-		close(fd);
+/*
+ * PATH's file (an O_PATH descriptor) opened for reading with the file-system
+ * identity of the sandbox's user, UID:GID and no supplementary group, as it
+ * has inside: a hardlink to a file only root may read stays unread (11).
+ * Without root the launcher is that user already.
+ */
+static int open_as_user(int path, uid_t uid, gid_t gid)
+{
+	char link[64];
+	int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", path);
+	if (geteuid() != 0)
+		return open(link, flags);
+	int n = getgroups(0, NULL);
+	gid_t *groups = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*groups));
+	if (n < 0 || getgroups(n, groups) < 0 || setgroups(0, NULL) < 0) {
+		free(groups);
+		return -1;
 	}
+	setfsgid(gid);
+	setfsuid(uid);
+	int fd = open(link, flags), e = errno;
+	setfsuid(0);
+	setfsgid(0);
+	if (setgroups((size_t)n, groups) < 0 || setfsuid(0) != 0 || setfsgid(0) != 0)
+		abort(); /* root as the saved and real id: cannot fail; never go on half-switched */
+	free(groups);
+	errno = e;
+	return fd;
+}
+
+/*
+ * A bootstrap file of the agent workspace DIR, or -1. Found without following
+ * any symlink (an earlier read-write sandbox may have made AGENTS.md a link to
+ * /etc/shadow: 11), a regular file (a FIFO would hold the launcher forever, a
+ * device would read the host's) of at most SEED_MAX bytes, readable by the user.
+ */
+static int open_seed(int dir, const char *name, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	int path = openat_beneath(dir, name, O_PATH | O_NOFOLLOW, 0);
+
+	if (path < 0)
+		return -1;
+	int fd = -1;
+	if (fstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= SEED_MAX)
+		fd = open_as_user(path, uid, gid);
+	close(path);
+	return fd;
+}
+
+/*
+ * Copies NAME from the agent workspace AGENT into the new workspace WS, never
+ * over a file; DATA has room for SEED_MAX + 1 bytes.
+ */
+static void seed_file(int agent, int ws, const char *name, uid_t uid, gid_t gid, char *data)
+{
+	size_t len = 0;
+	ssize_t n = 0;
+	int in = open_seed(agent, name, uid, gid);
+
+	if (in < 0)
+		return;
+	while (len <= SEED_MAX &&
+	       ((n = read(in, data + len, SEED_MAX + 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	close(in);
+	if (n < 0 || len > SEED_MAX)
+		return;
+	/* Written where it is named, never through a symlink (O_EXCL, O_NOFOLLOW). */
+	int out = openat(ws, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0)
+		return;
+	if (write(out, data, len) != (ssize_t)len || (geteuid() == 0 && fchown(out, uid, gid) < 0))
+		unlinkat(ws, name, 0);
+	close(out);
+}
+
+/* The agent's bootstrap files into the new workspace WS: the sandbox gets them, not its edits. */
+static void seed_workspace(const struct sandbox_settings *s, int ws, uid_t uid, gid_t gid)
+{
+	int agent = open(s->agent_workspace, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (agent < 0)
+		return;
+	char *data = xmalloc(SEED_MAX + 1);
+	for (size_t i = 0; i < NELEM(bootstrap_files); i++)
+		seed_file(agent, ws, bootstrap_files[i], uid, gid, data);
 	free(data);
+	close(agent);
 }
 
 static int write_meta(const struct sandbox_settings *s, const struct sandbox_place *p)
@@ -802,39 +926,76 @@ static int make_private_dir(const char *dir, uid_t uid, gid_t gid, bool *created
 	return 0;
 }
 
+/*
+ * The scope's workspace DIR, opened and locked shared for as long as the
+ * sandbox runs: rm and prune take the lock exclusive, so they never remove a
+ * workspace a command is using. A directory rm removed while we waited is
+ * made again (it is gone once we hold the lock: no links left).
+ */
+static int open_locked(const char *dir, uid_t uid, gid_t gid, bool *created)
+{
+	struct stat st;
+
+	for (int tries = 0; tries < 3; tries++) {
+		if (make_private_dir(dir, uid, gid, created) < 0)
+			return -1;
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return claw_fail("%s: %s", dir, strerror(errno));
+		if (flock(fd, LOCK_SH) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0)
+			return fd;
+		close(fd);
+	}
+	return claw_fail("%s: removed while the sandbox started", dir);
+}
+
+/* The agent workspace, made (for the sandbox's user, as its own workspace is) when missing. */
+static int make_agent_workspace(const char *dir, uid_t uid, gid_t gid)
+{
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+	bool made;
+	int rc = 0;
+
+	if (slash && slash != parent) {
+		*slash = '\0';
+		rc = mkdir_p(parent, 0700);
+	}
+	free(parent);
+	return rc < 0 ? -1 : make_private_dir(dir, uid, gid, &made);
+}
+
 int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-                    gid_t gid)
+                    gid_t gid, int *lock)
 {
 	bool created;
 
+	*lock = -1;
 	if (mkdir_p(s->workspace_root, 0700) < 0)
 		return -1;
-	if (make_private_dir(p->sandbox_dir, uid, gid, &created) < 0)
+	int ws = open_locked(p->sandbox_dir, uid, gid, &created);
+	if (ws < 0)
 		return -1;
 	if (created) {
-		for (size_t i = 0; i < NELEM(bootstrap_files); i++) {
-			char *from = xasprintf("%s/%s", s->agent_workspace, bootstrap_files[i]);
-			char *to = xasprintf("%s/%s", p->sandbox_dir, bootstrap_files[i]);
-			seed_file(from, to, uid, gid);
-			free(from);
-			free(to);
-		}
-		if (write_meta(s, p) < 0)
+		seed_workspace(s, ws, uid, gid);
+		if (write_meta(s, p) < 0) {
+			close(ws);
 			return -1;
+		}
 	} else {
 		touch_meta(s, p);
 	}
-	if (strcmp(s->access, "none") != 0) {
-		bool made;
-		if (mkdir_p(s->agent_workspace, 0700) < 0 ||
-		    make_private_dir(s->agent_workspace, uid, gid, &made) < 0)
-			return -1;
+	if (strcmp(s->access, "none") != 0 &&
+	    make_agent_workspace(s->agent_workspace, uid, gid) < 0) {
+		close(ws);
+		return -1;
 	}
+	*lock = ws;
 	return 0;
 }
 
 void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-                         gid_t gid, struct native_spec *ns, struct native_bind *binds)
+                         gid_t gid, double timeout, struct native_spec *ns,
+                         struct native_bind *binds)
 {
 	memset(ns, 0, sizeof(*ns));
 	ns->uid = uid;
@@ -845,9 +1006,9 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->agent_dir = p->agent_dir;
 	ns->agent_rw = false;
 	for (size_t i = 0; i < s->nbinds; i++)
-		binds[i] =
-		    (struct native_bind){ s->parsed_binds[i].host, s->parsed_binds[i].container,
-			                  s->parsed_binds[i].read_only };
+		binds[i] = (struct native_bind){ s->parsed_binds[i].host, p->bind_real[i],
+			                         s->parsed_binds[i].container,
+			                         s->parsed_binds[i].read_only };
 	ns->nbinds = s->nbinds;
 	ns->binds = binds;
 	ns->etc = (const char *const *)s->etc;
@@ -865,6 +1026,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->memory_max = s->memory;
 	ns->memswap_max = s->memory_swap;
 	ns->cpus = s->cpus;
+	ns->timeout = timeout;
 	memcpy(ns->ulimits, s->ulimits, sizeof(ns->ulimits));
 	ns->nulimits = s->nulimits;
 }

@@ -72,8 +72,10 @@ struct sandbox_place {
 	char *sandbox_dir;   /* workspaceRoot/<slug>: the scope's own workspace */
 	char *workspace_dir; /* what is shown at workdir: the sandbox dir, or (rw) the agent's */
 	bool workspace_rw;
-	char *agent_dir; /* what is shown at /agent (ro), or NULL */
-	char *netns_pin; /* where, as root, the scope's network namespace is kept */
+	char *agent_dir;  /* what is shown at /agent (ro), or NULL */
+	char *netns_pin;  /* where, as root, the scope's network namespace is kept */
+	char **bind_real; /* each configured bind's source as validated (its realpath) */
+	size_t nbinds;
 };
 
 /*
@@ -92,15 +94,22 @@ int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
 
 /*
  * Creates the scope's workspace (mode 0700, owned by UID), seeds it once
- * from the agent workspace's bootstrap files without overwriting, and notes
- * its use for prune. 0 or -1 (claw_error).
+ * from the agent workspace's bootstrap files without overwriting, notes its
+ * use for prune, and makes the agent workspace when the access mode shows it
+ * and it is missing (mode 0700, owned by UID). *LOCK gets a descriptor that
+ * holds the workspace's shared lock: keep it open while the sandbox runs (rm
+ * and prune leave a locked workspace alone). 0 or -1 (claw_error).
  */
 int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-                    gid_t gid);
+                    gid_t gid, int *lock);
 
-/* The native sandbox for P; BINDS has room for s->nbinds. Strings point into S and P. */
+/*
+ * The native sandbox for P, for a run of at most TIMEOUT seconds (0: none);
+ * BINDS has room for s->nbinds. Strings point into S and P.
+ */
 void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
-                         gid_t gid, struct native_spec *ns, struct native_bind *binds);
+                         gid_t gid, double timeout, struct native_spec *ns,
+                         struct native_bind *binds);
 
 /* docker.network as the native backend understands it: true for the host's network. */
 bool sandbox_host_network(const struct sandbox_settings *s);

@@ -26,8 +26,8 @@
 enum arg_test {
 	ANY,          /* every call */
 	A0_HAS_BIT,   /* argument 0 has bit VALUE set (clone flags) */
-	A0_NE,        /* argument 0 differs from VALUE */
 	A1_IOCTL_CMD, /* ioctl request VALUE, compared on the low 32 bits as the kernel does */
+	A0_PERSONA,   /* personality: any argument but 0 (PER_LINUX) and 0xffffffff (the query) */
 };
 
 struct rule {
@@ -70,8 +70,9 @@ static const struct rule rules[] = {
 	{ "io_uring_register", 0, EPERM, ANY, 0, "io_uring bypasses the filter" },
 	{ "uselib", 0, EPERM, ANY, 0, "obsolete loader entry point (CVE-2004-1235)" },
 	{ "lookup_dcookie", 0, EPERM, ANY, 0, "obsolete profiling interface" },
-	{ "personality", 0, EPERM, A0_NE, 0,
-	  "READ_IMPLIES_EXEC / ADDR_NO_RANDOMIZE undo exploit mitigations (CVE-2009-2692)" },
+	{ "personality", 0, EPERM, A0_PERSONA, 0,
+	  "READ_IMPLIES_EXEC / ADDR_NO_RANDOMIZE undo exploit mitigations (CVE-2009-2692); "
+	  "the query, personality(0xffffffff), stays allowed, as in Docker's profile" },
 	{ "move_pages", 0, EPERM, ANY, 0, "reveals the physical layout of memory" },
 	{ "migrate_pages", 0, EPERM, ANY, 0, "moves other processes' memory" },
 	{ "name_to_handle_at", 0, EPERM, ANY, 0,
@@ -140,6 +141,27 @@ static int add_socket_rules(scmp_filter_ctx ctx, bool network)
 	return rc;
 }
 
+/*
+ * personality(X) refused unless X is 0 or 0xffffffff. libseccomp takes one
+ * comparison per argument and rule, and its rules are or-ed: so X above 32
+ * bits is refused, and an X of 32 bits that is neither all zeros nor all ones
+ * is one whose bits I and I+1 differ for some I: two masked rules per I.
+ */
+static int add_persona_rules(scmp_filter_ctx ctx, uint32_t action, int nr)
+{
+	int rc = seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_GT, 0xffffffffULL));
+
+	for (unsigned i = 0; i < 31 && rc == 0; i++) {
+		scmp_datum_t mask = 3ULL << i;
+		rc = seccomp_rule_add(ctx, action, nr, 1,
+		                      SCMP_A0(SCMP_CMP_MASKED_EQ, mask, 1ULL << i));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, action, nr, 1,
+			                      SCMP_A0(SCMP_CMP_MASKED_EQ, mask, 2ULL << i));
+	}
+	return rc;
+}
+
 static int add_rule(scmp_filter_ctx ctx, const struct rule *r)
 {
 	int nr = seccomp_syscall_resolve_name(r->name);
@@ -153,8 +175,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r)
 	case A0_HAS_BIT:
 		return seccomp_rule_add(ctx, action, nr, 1,
 		                        SCMP_A0(SCMP_CMP_MASKED_EQ, r->value, r->value));
-	case A0_NE:
-		return seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, r->value));
+	case A0_PERSONA:
+		return add_persona_rules(ctx, action, nr);
 	case A1_IOCTL_CMD:
 		return seccomp_rule_add(ctx, action, nr, 1,
 		                        SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, r->value));

@@ -47,6 +47,26 @@ teardown() {
 	probe nnp
 }
 
+@test "2 setuid re-escalation: a real setuid-root binary gains nothing inside" {
+	[ "$(id -u)" = 0 ] || skip "needs root to make a setuid-root binary"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	mkdir "$BATS_TEST_TMPDIR/suid"
+	cp "$CLAW_PROBES/suid" "$BATS_TEST_TMPDIR/suid/suid"
+	chmod 4755 "$BATS_TEST_TMPDIR/suid/suid"
+	let_others_walk "$BATS_TEST_TMPDIR/suid"
+	# On the host it is setuid for real: nobody running it becomes root.
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$BATS_TEST_TMPDIR/suid/suid"
+	assert_line "uid=65534 euid=0"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all",
+  docker: { binds: ["$BATS_TEST_TMPDIR/suid:/suid:ro"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	run claw-sandbox exec -- /suid/suid
+	assert_success
+	assert_line "uid=65534 euid=65534"
+	assert_line --regexp '^CapEff:.0000000000000000$'
+}
+
 @test "3 other processes: no ptrace or process_vm_*, host processes cannot be signalled" {
 	sandbox_config
 	probe ptrace $$ "$PPID"
@@ -55,6 +75,19 @@ teardown() {
 @test "4 dangerous system calls: keyrings, bpf, perf, userfaultfd, mount APIs, namespaces, clone3" {
 	sandbox_config
 	probe syscalls
+}
+
+@test "4 the filter itself, in a process with root's capabilities and a terminal: every row refuses" {
+	[ "$(id -u)" = 0 ] || skip "needs root's capabilities, which the filter must hold back"
+	# Inside the sandbox these calls fail without the filter too (no capability, a new
+	# session): the filter claw-sandbox installs is loaded here where they would work.
+	claw-sandbox features --filter > "$BATS_TEST_TMPDIR/filter.bpf"
+	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" -- "$CLAW_PROBES/filter" "$BATS_TEST_TMPDIR/filter.bpf"
+	assert_success
+	refute_output --partial ESCAPE
+	assert_line --partial "ok TIOCSTI with bits above 32 set: Operation not permitted"
+	assert_line --partial "ok clone3: Function not implemented"
+	assert_line --partial "ok personality(0xffffffff), the query: works"
 }
 
 @test "5 another ABI: i386 and x32 system calls kill the process" {
@@ -119,6 +152,38 @@ teardown() {
 	[ -f "$AGENT_WS/probe-note.txt" ]
 }
 
+@test "10 persistence: names that do not exist yet are moved aside after the run, and reported" {
+	sandbox_config 'workspaceAccess: "rw",'
+	echo '[submodule]' > "$AGENT_WS/.gitmodules"
+	echo keep > "$BATS_TEST_TMPDIR/keep"
+	chown -R 65534:65534 "$AGENT_WS"
+	cmd="mkdir -p .git/hooks && echo evil > .git/hooks/post-checkout; echo evil > .bashrc;"
+	cmd="$cmd echo evil > .envrc; mkdir .openclaw && echo {} > .openclaw/openclaw.json;"
+	cmd="$cmd echo {} > exec-approvals.json; ln -s $BATS_TEST_TMPDIR/keep .zshrc; echo ok > notes.txt"
+	run bash -c "$(declare -f request); request '$cmd' | claw-session | claw-sandbox 2>'$BATS_TEST_TMPDIR/err'"
+	assert_success
+	assert_equal "$(jqr .result.exit)" 0
+	assert_equal "$(jqr '.result.quarantined | length')" 6
+	assert_equal "$(jqr '[.result.quarantined[].path] | sort | join(" ")')" \
+		"$AGENT_WS/.bashrc $AGENT_WS/.envrc $AGENT_WS/.git $AGENT_WS/.openclaw $AGENT_WS/.zshrc $AGENT_WS/exec-approvals.json"
+	for name in .git .bashrc .envrc .openclaw exec-approvals.json .zshrc; do
+		[ ! -e "$AGENT_WS/$name" ] && [ ! -L "$AGENT_WS/$name" ]
+		moved=$(jqr --arg p "$AGENT_WS/$name" '.result.quarantined[] | select(.path == $p) | .movedTo')
+		[[ $moved == "$AGENT_WS/$name.claw-quarantine-"* ]]
+		[ -e "$moved" ] || [ -L "$moved" ]
+		grep -qF "claw-sandbox: $AGENT_WS/$name appeared during the run and was moved to $moved" "$BATS_TEST_TMPDIR/err"
+	done
+	[ -f "$AGENT_WS"/.git.claw-quarantine-*/hooks/post-checkout ]
+	# A symlink is moved itself, its target stays; what existed before and the rest stay.
+	[ -L "$AGENT_WS"/.zshrc.claw-quarantine-* ]
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/keep")" keep
+	assert_equal "$(cat "$AGENT_WS/.gitmodules")" "[submodule]"
+	assert_equal "$(cat "$AGENT_WS/notes.txt")" ok
+	# The next run starts clean, and finds nothing to move.
+	run bash -c "$(declare -f request); request 'ls -A' | claw-session | claw-sandbox"
+	assert_equal "$(jqr .result.quarantined)" null
+}
+
 @test "10 persistence: the state dir (config, approvals) is never in the sandbox" {
 	sandbox_config 'workspaceAccess: "rw",'
 	echo '{}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
@@ -136,6 +201,62 @@ teardown() {
 	echo secret > "$BATS_TEST_TMPDIR/host-secret"
 	ln -s "$BATS_TEST_TMPDIR/host-secret" "$AGENT_WS/link"
 	probe links "$BATS_TEST_TMPDIR/host-secret" /workspace/link
+}
+
+# race_config [SANDBOX-KEYS]: the agent workspace read-write at /workspace.
+race_config() {
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", scope: "session", workspaceAccess: "rw", ${1:-} } } } }
+EOF
+	echo HOST-SECRET-5521 > "$OPENCLAW_STATE_DIR/host-marker"
+	cp "$CLAW_PROBES/race" "$AGENT_WS/race"
+}
+
+# race_start A B: the attacker, a sandbox of the agent workspace that swaps its
+# names A and B with renameat2(RENAME_EXCHANGE) until $AGENT_WS/stop exists.
+race_start() {
+	chown -R 65534:65534 "$AGENT_WS"
+	background racing claw-sandbox exec --session agent:main:cron:attacker -- \
+		/workspace/race /workspace/stop 100000000 "/workspace/$1" "/workspace/$2"
+}
+
+# race_victims N FILE: N sandboxes of another scope start meanwhile; none may
+# ever show the host's FILE. Then the attacker is stopped. (Against the code
+# that checked by path and mounted by path, on two CPUs: about 1 start in 40
+# showed .git's target, 1 in 6 the bind's; N is set to catch that, in a few
+# seconds.)
+race_victims() {
+	local escapes="" out
+	for i in $(seq "$1"); do
+		out=$(claw-sandbox exec --session agent:main:cron:victim -- cat "$2" 2>&1) || true
+		[[ $out != *HOST-SECRET* ]] || escapes="$escapes $i"
+	done
+	touch "$AGENT_WS/stop"
+	wait "$BG_PID" || true
+	read -r -t 30 -u "$BG_OUT" line
+	echo "attacker: $line; host file seen in starts:$escapes"
+	[[ $line == *rounds ]]
+	assert_equal "$escapes" ""
+}
+
+@test "11 rename races: .git swapped with a symlink while others start: no host file mounted" {
+	[ "$(id -u)" = 0 ] || skip "needs root to give the workspace to nobody"
+	race_config
+	# .git appears during the attacker's run, so it is not read-only there.
+	mkdir "$AGENT_WS/gitdir"
+	ln -s "$OPENCLAW_STATE_DIR" "$AGENT_WS/gitlink"
+	race_start .git gitlink
+	mv "$AGENT_WS/gitdir" "$AGENT_WS/.git"
+	race_victims 200 /workspace/.git/host-marker
+}
+
+@test "11 rename races: a bind source swapped with a symlink after its check: no host file mounted" {
+	[ "$(id -u)" = 0 ] || skip "needs root to give the workspace to nobody"
+	race_config "docker: { binds: [\"$AGENT_WS/data:/data:ro\"] },"
+	mkdir "$AGENT_WS/data"
+	ln -s "$OPENCLAW_STATE_DIR" "$AGENT_WS/datalink"
+	race_start data datalink
+	race_victims 40 /data/host-marker
 }
 
 @test "11 path-prefix confusion: a bind of /srv/a does not admit /srv/ab" {
@@ -197,6 +318,24 @@ EOF
 	assert_failure
 }
 
+@test "15 claw-sandbox exec has a timeout: 1800 s by default, --timeout to change it" {
+	sandbox_config
+	run claw-sandbox exec --timeout 1 -- sleep 30
+	assert_failure 124
+	command -v strace >/dev/null || skip "needs strace to see the default deadline"
+	# The launcher waits for the sandbox with poll(2): its timeout is the time left.
+	# (LeakSanitizer cannot run under ptrace: an ASan build leaves it out here.)
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		run strace -o "$BATS_TEST_TMPDIR/trace" -e trace=poll claw-sandbox exec -- true
+	assert_success
+	run grep -oE '^poll\(.*\], 1, -?[0-9]+\)' "$BATS_TEST_TMPDIR/trace"
+	assert_success
+	ms=${lines[0]##*, }
+	ms=${ms%)}
+	echo "the launcher's first wait: $ms ms"
+	[ "$ms" -gt 1790000 ] && [ "$ms" -le 1800000 ]
+}
+
 @test "15 orphans do not outlive the command, in the sandbox and on the host" {
 	sandbox_config
 	run claw-sandbox exec -- sh -c 'setsid sleep 8973 & echo started'
@@ -224,4 +363,69 @@ EOF
 	run claw-sandbox exec -- python3 -c 'b = bytearray(512 * 1024 * 1024); print("allocated")'
 	assert_failure
 	refute_output --partial allocated
+}
+
+@test "15 the launcher killed with SIGKILL takes the whole sandbox with it (die with parent)" {
+	sandbox_config
+	background started claw-sandbox exec -- sh -c 'setsid sleep 8978 & echo started; exec sleep 8979'
+	pids=$(pgrep -d ' ' -f 'sleep 897[89]')
+	[ -n "$pids" ]
+	kill -KILL "$BG_PID"
+	# Each left-over process, waited for through its pidfd (an event, not a clock).
+	run python3 -c '
+import os, select, sys
+for pid in map(int, sys.argv[1:]):
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        continue
+    if not select.select([fd], [], [], 10)[0]:
+        sys.exit("%d is still running" % pid)
+' $pids
+	assert_success
+	run pgrep -f 'sleep 897[89]'
+	assert_failure
+}
+
+@test "15 with no config file at all (the secure preset), a fork bomb and a memory hog are contained" {
+	[ ! -e "$CONFIG" ]
+	run claw-sandbox exec -- python3 -c '
+import os, time
+n = 0
+for i in range(1000):
+    try:
+        pid = os.fork()
+    except OSError as e:
+        print("refused:", e.strerror)
+        break
+    if pid == 0:
+        time.sleep(8977)
+        os._exit(0)
+    n += 1
+print(n, "forks")'
+	assert_success
+	assert_line "refused: Resource temporarily unavailable"
+	[[ ${lines[1]} =~ ^([0-9]+)\ forks$ ]]
+	[ "${BASH_REMATCH[1]}" -lt 512 ]
+	run pgrep -f 'sleep.8977'
+	assert_failure
+	run claw-sandbox exec -- python3 -c 'b = bytearray(2 * 1024 * 1024 * 1024); print("allocated")'
+	assert_failure
+	refute_output --partial allocated
+}
+
+@test "15 every run gets rlimits: no core files, 1024:4096 descriptors, 1 GiB files, CPU time as the timeout" {
+	sandbox_config
+	run claw-sandbox exec --timeout 90 -- cat /proc/self/limits
+	assert_success
+	assert_line --regexp '^Max cpu time +90 +90 '
+	assert_line --regexp '^Max file size +1073741824 +1073741824 '
+	assert_line --regexp '^Max core file size +0 +0 '
+	assert_line --regexp '^Max open files +1024 +4096 '
+	assert_line --regexp '^Max processes +512 +512 '
+	# docker.ulimits still wins.
+	sandbox_config '' 'ulimits: { nofile: "64:128", fsize: 4096 },'
+	run claw-sandbox exec -- cat /proc/self/limits
+	assert_line --regexp '^Max open files +64 +128 '
+	assert_line --regexp '^Max file size +4096 +4096 '
 }

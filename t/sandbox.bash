@@ -12,6 +12,9 @@ setup() {
 # As root, claw-sandbox keeps each scope's network namespace under /run/claw/netns;
 # a test removes what it made, so nothing of it stays on the host.
 teardown() {
+	if [ -n "${USERNS_RESTORE:-}" ]; then
+		echo "$USERNS_RESTORE" > /proc/sys/user/max_user_namespaces
+	fi
 	claw-sandbox rm --all >/dev/null 2>&1 || true
 }
 
@@ -22,6 +25,27 @@ sandbox_config() {
 { agents: { defaults: { sandbox: { mode: "all", scope: "session", ${1:-}
   docker: { binds: ["$CLAW_PROBES:/probes:ro"], dangerouslyAllowExternalBindSources: true, ${2:-} } } } } }
 EOF2
+}
+
+# let_others_walk DIR: every directory from DIR up to / (or /tmp) searchable by
+# others, so an ordinary user reaches this test's scratch files.
+let_others_walk() {
+	local d=$1
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
+}
+
+# background FIRST-LINE CMD...: CMD in the background, its output on a pipe;
+# returns once its first line is FIRST-LINE (an event, not a clock). BG_PID is
+# its pid, BG_OUT the pipe's fd for what it says later.
+background() {
+	local want=$1 line
+	shift
+	mkfifo "$BATS_TEST_TMPDIR/background"
+	exec {BG_OUT}<>"$BATS_TEST_TMPDIR/background"
+	"$@" >&"$BG_OUT" 2>&1 3>&- &
+	BG_PID=$!
+	read -r -t 30 -u "$BG_OUT" line
+	assert_equal "$line" "$want"
 }
 
 # probe NAME [ARG...]: runs an escape probe in the sandbox; it must hold.

@@ -145,6 +145,52 @@ $(hostname)"
 	assert_output "agent rules"
 }
 
+@test "workspaces: seeding follows no symlink, waits on no FIFO, copies nothing the user could not read" {
+	sandbox_config 'workspaceAccess: "none",'
+	echo "agent rules" > "$AGENT_WS/USER.md"
+	echo HOST-SECRET-7730 > "$BATS_TEST_TMPDIR/secret"
+	# Planted by an earlier sandbox with the workspace read-write.
+	ln -s "$BATS_TEST_TMPDIR/secret" "$AGENT_WS/AGENTS.md"
+	mkfifo "$AGENT_WS/SOUL.md"
+	if [ "$(id -u)" = 0 ]; then
+		# A hardlink to a file only root may read (the sandbox runs as nobody here).
+		echo HOST-SECRET-7731 > "$BATS_TEST_TMPDIR/root-only"
+		chmod 600 "$BATS_TEST_TMPDIR/root-only"
+		ln "$BATS_TEST_TMPDIR/root-only" "$AGENT_WS/TOOLS.md"
+	fi
+	run timeout 10 claw-sandbox exec --session agent:main:cron:seed -- sh -c 'ls -A /workspace; cat /workspace/*'
+	assert_success
+	assert_output "USER.md
+agent rules"
+}
+
+@test "workspaces: as root, a missing agent workspace is made for the sandbox's user (rw and ro)" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	rmdir "$AGENT_WS"
+	run claw init --preset dev
+	assert_success
+	run claw exec --channel telegram --peer 5 -- sh -c 'echo made > made.txt && ls'
+	assert_success
+	assert_output made.txt
+	assert_equal "$(stat -c '%u %a' "$AGENT_WS")" "65534 700"
+	rm -rf "$AGENT_WS"
+	sandbox_config 'workspaceAccess: "ro",'
+	run claw-sandbox exec -- sh -c 'ls -a /agent && touch /agent/x'
+	assert_failure
+	assert_line .
+	assert_output --partial "Read-only file system"
+	refute_output --partial "Permission denied"
+}
+
+@test "workspaces: a workdir the sandbox's user cannot enter is named in the error, with the cause" {
+	[ "$(id -u)" = 0 ] || skip "needs root to make a directory nobody cannot enter"
+	chmod 700 "$AGENT_WS"
+	sandbox_config 'workspaceAccess: "rw",'
+	run claw-sandbox exec -- ls
+	assert_failure 126
+	assert_output "claw-sandbox: sandbox: cannot enter the working directory /workspace ($AGENT_WS on the host): Permission denied; the command runs as uid 65534, gid 65534, and the directory must be open to that user"
+}
+
 @test "workspaces: ro shows the agent workspace read-only at /agent" {
 	sandbox_config 'workspaceAccess: "ro",'
 	echo "private" > "$AGENT_WS/diary.txt"
@@ -235,6 +281,40 @@ EOF
 	bind_refused "$AGENT_WS/../../../../../../etc/ssl:/x" "Sandbox security: bind mount \"$AGENT_WS/../../../../../../etc/ssl:/x\" targets blocked path \"/etc\". Mounting system directories, credential paths, or Docker socket paths into sandbox containers is not allowed. Use project-specific paths instead (e.g. /home/user/myproject)."
 }
 
+@test "binds: claw's state dir and config are refused even with dangerouslyAllowExternalBindSources" {
+	ext='dangerouslyAllowExternalBindSources: true,'
+	msg() { echo "Sandbox security: bind mount \"$1\" reaches claw's own state \"$2\" (its config, approvals and decision log). A sandbox never sees it; no dangerous override allows that."; }
+	echo '{}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	bind_refused "$OPENCLAW_STATE_DIR:/s" "$(msg "$OPENCLAW_STATE_DIR:/s" "$OPENCLAW_STATE_DIR")" "$ext"
+	bind_refused "$OPENCLAW_STATE_DIR/exec-approvals.json:/a.json:ro" "$(msg "$OPENCLAW_STATE_DIR/exec-approvals.json:/a.json:ro" "$OPENCLAW_STATE_DIR")" "$ext"
+	# Another scope's workspace lives in the state dir too.
+	mkdir -p "$OPENCLAW_STATE_DIR/sandboxes/other"
+	bind_refused "$OPENCLAW_STATE_DIR/sandboxes/other:/o" "$(msg "$OPENCLAW_STATE_DIR/sandboxes/other:/o" "$OPENCLAW_STATE_DIR")" "$ext"
+	# A config kept elsewhere is claw's too.
+	mkdir -p "$BATS_TEST_TMPDIR/etc-claw"
+	export OPENCLAW_CONFIG_PATH="$BATS_TEST_TMPDIR/etc-claw/openclaw.json"
+	CONFIG=$OPENCLAW_CONFIG_PATH
+	bind_refused "$BATS_TEST_TMPDIR/etc-claw:/c" "$(msg "$BATS_TEST_TMPDIR/etc-claw:/c" "$OPENCLAW_CONFIG_PATH")" "$ext"
+	unset OPENCLAW_CONFIG_PATH
+	CONFIG="$OPENCLAW_STATE_DIR/openclaw.json"
+	# The agent workspace, in the state dir by default, is still a source.
+	mkdir -p "$AGENT_WS/data"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", docker: { binds: ["$AGENT_WS/data:/data:ro"], $ext } } } } }
+EOF
+	run claw-sandbox exec -- ls -d /data
+	assert_success
+}
+
+@test "workspaces: an agent workspace that holds the state dir is never shown" {
+	write_config <<EOF
+{ agents: { defaults: { workspace: "$BATS_TEST_TMPDIR", sandbox: { mode: "all", workspaceAccess: "ro" } } } }
+EOF
+	run claw-sandbox exec -- ls /agent
+	assert_failure 126
+	assert_output "claw-sandbox: Sandbox security: the workspace \"$BATS_TEST_TMPDIR\" holds claw's state directory \"$OPENCLAW_STATE_DIR\" (its config, approvals and decision log), which a sandbox never sees; move the agent's workspace out of it, or set workspaceAccess to \"none\""
+}
+
 @test "network: host is refused with OpenClaw's message; others mean the host network" {
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", docker: { network: "host" } } } } }'
 	run claw-sandbox exec -- true
@@ -250,11 +330,11 @@ EOF
 
 @test "fail closed: no user namespaces is an error naming the knob, never a run on the host" {
 	[ "$(id -u)" = 0 ] || skip "needs root to change user.max_user_namespaces"
-	old=$(cat /proc/sys/user/max_user_namespaces)
+	# A global knob: teardown puts it back, whatever happens here.
+	USERNS_RESTORE=$(cat /proc/sys/user/max_user_namespaces)
 	{ echo 0 > /proc/sys/user/max_user_namespaces; } 2>/dev/null || skip "user.max_user_namespaces is not writable here"
 	sandbox_config
 	run claw-sandbox exec -- touch "$BATS_TEST_TMPDIR/ran"
-	echo "$old" > /proc/sys/user/max_user_namespaces
 	assert_failure 125
 	assert_output --partial "user.max_user_namespaces"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
@@ -303,6 +383,47 @@ EOF
 	assert_equal "$(jqo 'length')" 0
 	run claw-sandbox rm
 	assert_failure 2
+}
+
+@test "rm and prune leave a running sandbox's workspace alone" {
+	sandbox_config
+	background started claw-sandbox exec --session agent:main:cron:busy -- sh -c 'echo started; exec sleep 8981'
+	run claw-sandbox rm --all
+	assert_failure 1
+	assert_output --regexp "^claw-sandbox: openclaw-sbx-.* is running: not removed \(its workspace $OPENCLAW_STATE_DIR/sandboxes/.* is in use\)$"
+	touch -d '3 days ago' "$OPENCLAW_STATE_DIR"/sandboxes/*.json
+	run claw-sandbox prune
+	assert_failure 1
+	assert_output --partial "is running: not removed"
+	run claw-sandbox list --json
+	assert_equal "$(jqo length)" 1
+	kill -TERM "$BG_PID"
+	wait "$BG_PID" || true
+	run claw-sandbox rm --all
+	assert_success
+	assert_output --regexp '^removed openclaw-sbx-'
+}
+
+@test "rm follows no symlink and enters no mount point in a workspace" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount"
+	sandbox_config
+	run claw-sandbox exec --session agent:main:cron:m -- sh -c 'mkdir mnt sub; ln -s /etc sub/etc'
+	assert_success
+	ws=$(ls -d "$OPENCLAW_STATE_DIR"/sandboxes/*/)
+	mkdir "$BATS_TEST_TMPDIR/other"
+	echo keep > "$BATS_TEST_TMPDIR/other/keep.txt"
+	ln -s "$BATS_TEST_TMPDIR/other" "$ws/link"
+	mount --bind "$BATS_TEST_TMPDIR/other" "$ws/mnt"
+	run claw-sandbox rm --all
+	umount "$ws/mnt"
+	assert_failure 1
+	assert_output "claw-sandbox: ${ws}mnt is a mount point: not removed, nor anything under it"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/other/keep.txt")" keep
+	[ -f /etc/passwd ]
+	[ ! -e "$ws/link" ] && [ ! -e "$ws/sub" ]
+	run claw-sandbox rm --all
+	assert_success
+	[ ! -e "$ws" ]
 }
 
 # ---- claw exec and claw run ----
@@ -356,8 +477,7 @@ EOF
 	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
 	command -v setpriv >/dev/null || skip "needs setpriv"
 	# The scratch dirs are this test's own: let the ordinary user walk to them.
-	d=$BATS_TEST_TMPDIR
-	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
+	let_others_walk "$BATS_TEST_TMPDIR"
 	chown -R 65534:65534 "$OPENCLAW_STATE_DIR" "$HOME"
 	sandbox_config '' 'pidsLimit: 16,'
 	chown 65534:65534 "$CONFIG"
@@ -367,6 +487,34 @@ EOF
 	assert_line 65534
 	assert_line --regexp '^NoNewPrivs:.1$'
 	assert_line --regexp '^Max processes +16 +16 '
+	# The host's device nodes, bound in, work (a nodev bind would refuse them all).
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox exec -- sh -c '
+		echo x >/dev/null && echo null-ok
+		head -c 3 /dev/zero | wc -c; head -c 4 /dev/urandom | wc -c; head -c 5 /dev/random | wc -c
+		cat /dev/zero | head -c 6 | wc -c
+		echo x >/dev/full || echo full-refused'
+	assert_success
+	assert_line null-ok
+	assert_line 3
+	assert_line 4
+	assert_line 5
+	assert_line 6
+	assert_line full-refused
+	refute_output --partial "Permission denied"
+	# The memory limit is RLIMIT_DATA: a hog fails, a runtime reserving address space
+	# runs. (Init has it too: under AddressSanitizer, whose shadow memory counts as
+	# data, init could not start the command, so an ASan build does not try.)
+	ldd "$CLAW_BIN/claw-sandbox" | grep -q libasan && return 0
+	sandbox_config '' 'memory: "256m",'
+	chown 65534:65534 "$CONFIG"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox exec -- sh -c '
+		grep "data size" /proc/self/limits
+		python3 -c "import mmap; m = mmap.mmap(-1, 4 << 30, flags=mmap.MAP_PRIVATE, prot=0); print(\"reserved\"); b = bytearray(512 << 20); print(\"allocated\")"'
+	assert_failure
+	assert_line --regexp '^Max data size +268435456 +268435456 '
+	assert_line reserved
+	refute_line allocated
+	assert_output --partial MemoryError
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox explain
 	assert_output --partial "rlimits (not root"
 }
