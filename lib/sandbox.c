@@ -838,7 +838,7 @@ static int configured_user(const char *spec, uid_t *uid, gid_t *gid)
 	return rc;
 }
 
-int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
+void sandbox_owner(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
 {
 	struct stat st;
 
@@ -846,22 +846,36 @@ int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
 		/* Not root: a sandbox can only be the caller. */
 		*uid = getuid();
 		*gid = getgid();
-		uid_t want;
-		gid_t wantg;
-		if (s->user && configured_user(s->user, &want, &wantg) == 0 && want != *uid)
-			return claw_fail("docker.user \"%s\" needs claw to run as root", s->user);
-		return 0;
+		return;
 	}
-	if (s->user) {
-		if (configured_user(s->user, uid, gid) < 0)
-			return -1;
-	} else if (stat(s->cfg->state_dir, &st) == 0) {
+	if (stat(s->cfg->state_dir, &st) == 0) {
 		*uid = st.st_uid; /* the state dir's owner: the operator the agent works for */
 		*gid = st.st_gid;
 	} else {
 		*uid = *gid = 0;
 	}
 	/* Never host root inside a sandbox (peers.md 2): nobody instead. */
+	if (*uid == 0) {
+		*uid = 65534;
+		*gid = 65534;
+	}
+}
+
+int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
+{
+	uid_t want;
+	gid_t wantg;
+
+	sandbox_owner(s, uid, gid);
+	if (s->user == NULL)
+		return 0;
+	if (geteuid() != 0) {
+		if (configured_user(s->user, &want, &wantg) == 0 && want != *uid)
+			return claw_fail("docker.user \"%s\" needs claw to run as root", s->user);
+		return 0;
+	}
+	if (configured_user(s->user, uid, gid) < 0)
+		return -1;
 	if (*uid == 0) {
 		*uid = 65534;
 		*gid = 65534;

@@ -98,6 +98,13 @@ void sandbox_place_free(struct sandbox_place *p);
 int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
 
 /*
+ * Who owns the workspaces claw makes: the caller, or (as root) the owner of
+ * the state dir, never root (nobody instead). docker.user plays no part: in a
+ * container it names a user of the image.
+ */
+void sandbox_owner(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
+
+/*
  * Creates the scope's workspace (mode 0700, owned by UID), seeds it once
  * from the agent workspace's bootstrap files without overwriting, and notes
  * its use for prune. 0 or -1 (claw_error).
