@@ -72,6 +72,7 @@ calls() {
 	jq -r 'map(sub("^openclaw.createdAtMs=[0-9]+$"; "openclaw.createdAtMs=<ms>")
 	         | sub("^openclaw.configHash=[0-9a-f]{64}$"; "openclaw.configHash=<hash>")
 	         | sub("^CLAW_EXEC_ID=[0-9a-f-]{36}$"; "CLAW_EXEC_ID=<id>")
+	         | sub("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"; "<id>")
 	         | if startswith("m=\"CLAW_EXEC_ID=$1\"") then "<kill-script>" else . end
 	         | if test("^[^\\s\"'"'"'\\\\]+$") then . else tojson end) | join(" ")' "$FAKEDOCKER_LOG"
 }
@@ -84,16 +85,18 @@ expect_calls() {
 	assert_equal "$(calls)" "$want"
 }
 
-# The create arguments of the default config, from --label to the image; the
-# tests add what their config changes.
+# The create call of the default config (--user: the workspace's owner, or
+# before it exists the owner it will get); tests edit in what their config adds.
 default_create() {
+	local user
+	if [ -d "$WS" ]; then user=$(user_of "$WS"); else user=$(user_of "$OPENCLAW_STATE_DIR"); fi
 	cat <<EOF
 docker create --name $NAME \\
   --label openclaw.sandbox=1 --label openclaw.sessionKey=$KEY \\
   --label openclaw.createdAtMs=<ms> --label openclaw.mountFormatVersion=2 \\
   --label openclaw.configHash=<hash> \\
   --read-only --tmpfs /tmp --tmpfs /var/tmp --tmpfs /run --network none \\
-  --user $(user_of "$WS") --env LANG=C.UTF-8 --cap-drop ALL \\
+  --user $user --env LANG=C.UTF-8 --cap-drop ALL \\
   --security-opt no-new-privileges --workdir /workspace -v $WS:/workspace:z \\
   openclaw-sandbox:bookworm-slim sleep infinity
 EOF

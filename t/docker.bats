@@ -266,3 +266,382 @@ EOF
 	assert_equal "$(jq '[. as $a | range(length) | select($a[.] == "-e") | $a[. + 1] | select(contains("=") | not)] | length' <<< "$line")" 0
 	assert_equal "$(jq -c '[.[] | select(. == "EMPTY=")] | length' <<< "$line")" 1
 }
+
+# ---- the config hash and OpenClaw's recreate rule ----
+
+@test "config hash: sha256 of OpenClaw's object with sorted keys (checked against jq -S)" {
+	docker_config '' 'memory: "1g", env: { TZ: "UTC", LANG: "C.UTF-8" },'
+	key=agent:main:telegram:default:direct:42
+	run claw-sandbox explain --json --session "$key"
+	assert_success
+	ws=$(jqo .workspaceDir)
+	want=$(jq -cS -n --arg a "$AGENT_WS" --arg w "$ws" '{
+	  agentWorkspaceDir: $a, mountFormatVersion: 2, workspaceAccess: "none", workspaceDir: $w,
+	  docker: { image: "openclaw-sandbox:bookworm-slim", containerPrefix: "openclaw-sbx-",
+	    workdir: "/workspace", readOnlyRoot: true, tmpfs: ["/tmp", "/var/tmp", "/run"],
+	    network: "none", capDrop: ["ALL"], memory: "1g", env: { TZ: "UTC", LANG: "C.UTF-8" } } }' |
+	  tr -d '\n' | sha256sum | cut -d' ' -f1)
+	assert_equal "$(jqo .docker.configHash)" "$want"
+	# The label the container gets is that hash; the same config gives the same hash.
+	run_request true
+	assert_equal "$(jq -r --arg n "$NAME" '.containers[$n].labels["openclaw.configHash"]' "$FAKEDOCKER_STATE")" "$want"
+	assert_equal "$(hash_of)" "$want"
+	docker_config '' 'memory: "2g", env: { TZ: "UTC", LANG: "C.UTF-8" },'
+	[ "$(hash_of)" != "$want" ]
+}
+
+@test "recreate rule: a changed config within 5 minutes of use keeps the container and says how to recreate" {
+	docker_config
+	run_request true
+	docker_config '' 'memory: "1g",'
+	run_request 'echo kept'
+	assert_success
+	assert_equal "$(jqo .result.stdout)" kept
+	assert_equal "$stderr" "claw-sandbox: Sandbox config changed for $NAME (recently used). Recreate to apply: claw-sandbox rm --container --session agent:main:telegram:default:direct:42"
+	run calls
+	assert_equal "$(grep -c ' create ' <<< "$output")" 1
+	refute_line --partial " rm "
+	# The hint does what it says: the next run makes the container anew.
+	run claw-sandbox rm --container --session agent:main:telegram:default:direct:42
+	assert_success
+	assert_output "removed container $NAME"
+	[ -d "$WS" ]
+	: > "$FAKEDOCKER_LOG"
+	run_request true
+	run calls
+	assert_line --index 0 "docker inspect --type container $NAME"
+	assert_line --index 1 "docker image inspect openclaw-sandbox:bookworm-slim"
+	assert_line --index 2 --partial " --memory 1g "
+}
+
+@test "recreate rule: after the 5-minute window the container is removed and created anew" {
+	docker_config
+	run_request true
+	docker_config '' 'memory: "1g",'
+	touch -d '6 minutes ago' "$OPENCLAW_STATE_DIR/sandboxes/$(jqo .session.slug).json"
+	: > "$FAKEDOCKER_LOG"
+	run_request 'echo fresh'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jqo .result.stdout)" fresh
+	expect_calls <<EOF
+docker inspect --type container $NAME
+docker rm -f $NAME
+docker image inspect openclaw-sandbox:bookworm-slim
+$(default_create | sed 's/ --workdir / --memory 1g --workdir /')
+docker start $NAME
+docker exec -i -w /workspace -e HOME=/workspace -e LANG=C.UTF-8 -e CLAW_EXEC_ID=<id> $NAME /bin/sh -lc "echo fresh"
+EOF
+	# Current again: the next run only execs.
+	: > "$FAKEDOCKER_LOG"
+	run_request true
+	run calls
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "recreate rule: a stopped container with an old hash is recreated at once; a current one is started" {
+	docker_config
+	run_request true
+	jq --arg n "$NAME" '.containers[$n].running = false' "$FAKEDOCKER_STATE" > "$FAKEDOCKER_STATE.new" && mv "$FAKEDOCKER_STATE.new" "$FAKEDOCKER_STATE"
+	: > "$FAKEDOCKER_LOG"
+	run_request true
+	run calls
+	assert_equal "${lines[0]}" "docker inspect --type container $NAME"
+	assert_equal "${lines[1]}" "docker start $NAME"
+	assert_equal "${#lines[@]}" 3
+	jq --arg n "$NAME" '.containers[$n].running = false' "$FAKEDOCKER_STATE" > "$FAKEDOCKER_STATE.new" && mv "$FAKEDOCKER_STATE.new" "$FAKEDOCKER_STATE"
+	docker_config '' 'cpus: 2,'
+	: > "$FAKEDOCKER_LOG"
+	run_request true
+	run calls
+	assert_equal "${lines[1]}" "docker rm -f $NAME"
+	assert_line --index 3 --partial " --cpus 2 "
+}
+
+@test "recreate rule: a running container with no known last use counts as recently used (OpenClaw made it)" {
+	docker_config
+	run claw-sandbox explain --json --session agent:main:telegram:default:direct:42
+	name=$(jqo .name) key=$(jqo .scopeKey)
+	container "$name" "{\"running\": true, \"image\": \"openclaw-sandbox:bookworm-slim\",
+	  \"labels\": {\"openclaw.sandbox\": \"1\", \"openclaw.sessionKey\": \"$key\", \"openclaw.configHash\": \"0000\"}}"
+	run_request 'echo reused'
+	assert_equal "$(jqo .result.stdout)" reused
+	stderr_has "Sandbox config changed for $name (recently used)"
+	run calls
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "recreate hint: by scope, as OpenClaw's (session, agent, shared)" {
+	for scope in agent shared; do
+		engine '{"images": ["openclaw-sandbox:bookworm-slim"], "containers": {}}'
+		docker_config "scope: \"$scope\","
+		run_request true
+		docker_config "scope: \"$scope\"," 'pidsLimit: 10,'
+		run_request true
+		case $scope in
+		agent) stderr_has "Recreate to apply: claw-sandbox rm --container --agent main" ;;
+		shared) stderr_has "Recreate to apply: claw-sandbox rm --container --all" ;;
+		esac
+	done
+}
+
+# ---- containers that are not ours ----
+
+@test "a container of that name that is not a sandbox, or serves another scope, is never entered" {
+	docker_config
+	run claw-sandbox explain --json --session agent:main:telegram:default:direct:42
+	name=$(jqo .name)
+	container "$name" '{"running": true, "image": "postgres:16", "labels": {}}'
+	run_request "touch $BATS_TEST_TMPDIR/ran"
+	assert_equal "$(jqo .deny.reason)" "container $name exists but is not an OpenClaw sandbox (it has no label openclaw.sandbox=1): remove or rename it"
+	container "$name" '{"running": true, "image": "openclaw-sandbox:bookworm-slim",
+	  "labels": {"openclaw.sandbox": "1", "openclaw.sessionKey": "agent:other:main"}}'
+	run_request "touch $BATS_TEST_TMPDIR/ran"
+	[[ "$(jqo .deny.reason)" == "container $name serves the scope \"agent:other:main\", not \"agent:main:telegram:default:direct:42:workspace:"* ]]
+	run calls
+	assert_equal "$output" "docker inspect --type container $name"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+# ---- errors: a denial or 125, never the host ----
+
+@test "errors: no docker on PATH, engine unreachable, image missing, create failing; nothing runs on the host" {
+	docker_config '' 'binary: "no-such-engine",'
+	run_request "touch $BATS_TEST_TMPDIR/ran"
+	assert_equal "$(jqo .deny.reason)" 'the container engine'"'"'s program "no-such-engine" is not on PATH: install Docker or Podman, or name it in agents.defaults.sandbox.docker.binary'
+	run claw-sandbox exec -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_failure 125
+	assert_output --partial 'is not on PATH'
+	docker_config
+	engine '{"images": ["openclaw-sandbox:bookworm-slim"], "containers": {}, "down": true}'
+	run_request "touch $BATS_TEST_TMPDIR/ran"
+	assert_equal "$(jqo .deny.reason)" "cannot reach the container engine (docker inspect): Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
+	run claw-sandbox exec -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_failure 125
+	engine '{"images": [], "containers": {}}'
+	run_request "touch $BATS_TEST_TMPDIR/ran"
+	assert_equal "$(jqo .deny.reason)" "Sandbox image not found: openclaw-sandbox:bookworm-slim. Build or pull it first."
+	run calls
+	assert_equal "${#lines[@]}" 2
+	engine '{"images": ["openclaw-sandbox:bookworm-slim"], "containers": {}, "fail": {"create": "Error response from daemon: no space left on device"}}'
+	run_request "touch $BATS_TEST_TMPDIR/ran"
+	assert_equal "$(jqo .deny.reason)" "docker create failed (exit 125): Error response from daemon: no space left on device"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "errors: once docker exec started, its status is the result (docker's own failure too)" {
+	docker_config
+	run_request 'exit 0'
+	jq --arg n "$NAME" 'del(.containers[$n])' "$FAKEDOCKER_STATE" > "$FAKEDOCKER_STATE.new" && mv "$FAKEDOCKER_STATE.new" "$FAKEDOCKER_STATE"
+	run -127 claw-sandbox exec --session agent:main:telegram:default:direct:42 -- no-such-program
+	# The container was made again, then the program was not found in it: docker's 127.
+	assert_failure 127
+	assert_output --partial 'executable file not found'
+}
+
+# ---- dry runs ----
+
+@test "dry run: the filter prints the calls it would make, makes none that change anything" {
+	docker_config '' 'setupCommand: "apt-get update",'
+	FILTER_OPTS=--dry-run run_request "touch $BATS_TEST_TMPDIR/ran"
+	assert_success
+	assert_equal "$(jqo -c .sandbox)" "{\"where\":\"sandbox\",\"backend\":\"docker\",\"name\":\"$NAME\",\"workdir\":\"/workspace\",\"network\":\"none\",\"dryRun\":true}"
+	assert_equal "$(jqo .result)" null
+	assert_equal "$(jqo .deny)" null
+	# Only questions were asked of the engine; the rest is on stderr, one JSON array a call.
+	expect_calls <<EOF
+docker inspect --type container $NAME
+docker image inspect openclaw-sandbox:bookworm-slim
+EOF
+	printf '%s\n' "$stderr" > "$FAKEDOCKER_LOG"
+	WS="$OPENCLAW_STATE_DIR/sandboxes/$(jqo .session.slug)"
+	expect_calls <<EOF
+$(default_create)
+docker start $NAME
+docker exec -i $NAME /bin/sh -lc "apt-get update"
+docker exec -i -w /workspace -e HOME=/workspace -e LANG=C.UTF-8 -e CLAW_EXEC_ID=<id> \\
+  $NAME /bin/sh -lc "touch $BATS_TEST_TMPDIR/ran"
+EOF
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	[ ! -e "$WS" ]
+	assert_equal "$(jq -c .containers "$FAKEDOCKER_STATE")" '{}'
+}
+
+@test "dry run: with a current container only the exec would run; without an engine it assumes none" {
+	docker_config
+	run_request true
+	: > "$FAKEDOCKER_LOG"
+	FILTER_OPTS=--dry-run run_request 'echo hi'
+	assert_equal "$(wc -l <<< "$stderr")" 1
+	assert_equal "$(jq -r '.[1]' <<< "$stderr")" exec
+	engine '{"images": [], "containers": {}, "down": true}'
+	FILTER_OPTS=--dry-run run_request 'echo hi'
+	assert_equal "$(jqo .sandbox.dryRun)" true
+	assert_equal "$(sed -n 1p <<< "$stderr")" "claw-sandbox: dry run: cannot reach the container engine (docker inspect): Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?; assuming no container and the image present"
+	assert_equal "$(sed -n '2,$p' <<< "$stderr" | jq -r '.[1]' | paste -sd ' ')" "create start exec"
+	docker_config '' 'binary: "no-such-engine",'
+	FILTER_OPTS=--dry-run run_request 'echo hi'
+	stderr_has 'dry run: the container engine'"'"'s program "no-such-engine" is not on PATH'
+	assert_equal "$(sed -n '2,$p' <<< "$stderr" | jq -r '.[0:2] | join(" ")' | paste -sd ,)" "no-such-engine create,no-such-engine start,no-such-engine exec"
+}
+
+@test "dry run: claw-sandbox exec prints on stdout and exits 0; host and native runs print their command" {
+	docker_config
+	run --separate-stderr claw-sandbox exec --dry-run -- ls -l '/a b'
+	assert_success
+	assert_equal "$(sed -n '$p' <<< "$output" | jq -c '.[-3:]')" '["ls","-l","/a b"]'
+	assert_equal "$(sed -n '$p' <<< "$output" | jq -r '.[1]')" exec
+	run calls
+	refute_line --partial " create "
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } } } }'
+	jq -cn '{tool: "exec", args: {command: "echo host"}}' | claw-session > "$BATS_TEST_TMPDIR/rec"
+	run --separate-stderr claw-sandbox --dry-run < "$BATS_TEST_TMPDIR/rec"
+	assert_equal "$(jqo -c '[.sandbox.where, .sandbox.dryRun, .result]')" '["host",true,null]'
+	assert_equal "$stderr" '["/bin/sh","-c","echo host"]'
+}
+
+# ---- timeouts, output, status ----
+
+@test "timeout: the client is killed and so is the command inside the container, by its mark" {
+	docker_config
+	run_request 'sleep 30' 42 '"timeout": 1'
+	assert_success
+	assert_equal "$(jqo .result.timedOut)" true
+	assert_equal "$(jqo .result.signal)" SIGKILL
+	run calls
+	assert_equal "${lines[-1]}" "docker exec $NAME /bin/sh -c <kill-script> claw-sandbox-kill <id>"
+	exec_line=$(sed -n '$p' "$FAKEDOCKER_LOG" | jq -c .) run_line=$(grep '"-lc"' "$FAKEDOCKER_LOG" | tail -1)
+	id=$(jq -r '.[-1]' <<< "$exec_line")
+	assert_equal "$(jq -r '[.[] | select(startswith("CLAW_EXEC_ID="))][0]' <<< "$run_line")" "CLAW_EXEC_ID=$id"
+	# The script kills what carries the mark (however detached) and nothing else.
+	script=$(jq -r '.[5]' <<< "$exec_line")
+	env CLAW_EXEC_ID="$id" sleep 300 &
+	marked=$!
+	env -i CLAW_EXEC_ID="$id" PATH=/usr/bin:/bin sh -c 'exec sleep 301' &
+	marked2=$!
+	env CLAW_EXEC_ID=another sleep 302 &
+	other=$!
+	run sh -c "$script" claw-sandbox-kill "$id"
+	assert_success
+	run -137 wait "$marked"
+	run -137 wait "$marked2"
+	kill -0 "$other"
+	kill "$other"
+}
+
+@test "output: the tail of each stream, 200000 characters at most, as the native backend keeps it" {
+	docker_config
+	run_request 'head -c 300000 /dev/zero | tr "\0" x; echo END; echo oops >&2; exit 4'
+	assert_equal "$(jqo .result.truncated)" true
+	assert_equal "$(jqo '.result.stdout | length')" 200000
+	assert_equal "$(jq -c '.result.stdout[-4:]' <<< "$output")" '"END\n"'
+	assert_equal "$(jqo .result.stderr)" oops
+	assert_equal "$(jqo .result.exit)" 4
+	# docker exec reports a signal as 128+N: exit 143, signal null (see claw-sandbox(1)).
+	run_request 'kill -TERM $$'
+	assert_equal "$(jqo -c '[.result.exit, .result.signal]')" '[143,null]'
+}
+
+@test "claw-sandbox exec: the argv after the name, not through a shell; the status passed through" {
+	docker_config
+	run claw-sandbox exec -- sh -c 'echo "$0 $HOME"; exit 5' 'a;b'
+	assert_failure 5
+	assert_output "a;b /workspace"
+	run jq -c '.[-4:]' <<< "$(grep '"exec"' "$FAKEDOCKER_LOG" | tail -1)"
+	assert_output '["sh","-c","echo \"$0 $HOME\"; exit 5","a;b"]'
+	run claw-sandbox exec --timeout 1 -- sleep 30
+	assert_failure 124
+}
+
+# ---- what must not be injectable ----
+
+@test "adversarial: a command full of shell syntax is one argument after -lc" {
+	docker_config
+	cmd='a=1; echo "$a" `echo b` $(printf c) | cat > /dev/null && echo ok; # --privileged -v /:/host'
+	run_request "$cmd"
+	assert_equal "$(jqo .result.stdout)" ok
+	line=$(grep '"-lc"' "$FAKEDOCKER_LOG" | tail -1)
+	assert_equal "$(jq -r '.[-1]' <<< "$line")" "$cmd"
+	assert_equal "$(jq -r '.[-2]' <<< "$line")" -lc
+	assert_equal "$(jq -r '.[-4]' <<< "$line")" "$NAME"
+	refute [ "$(jq '[.[] | select(. == "--privileged")] | length' <<< "$line")" != 0 ]
+}
+
+@test "adversarial: a container prefix or image that would read as an option is refused" {
+	for prefix in '--privileged-' '-v/:/host-' 'a b' 'x;reboot-' '.hidden-'; do
+		docker_config '' "containerPrefix: \"$prefix\","
+		run_request true
+		assert_equal "$(jqo .deny.by)" claw-sandbox
+		[[ "$(jqo .deny.reason)" == "docker.containerPrefix \"$prefix\" gives the container name"*"which Docker does not allow"* ]]
+	done
+	for image in '--privileged' '-v' 'ubuntu latest' ''; do
+		docker_config '' "image: \"$image\","
+		run_request true
+		assert_equal "$(jqo .deny.reason)" "docker.image \"$image\" is not an image name"
+	done
+	assert_equal "$(calls)" ""
+	run claw-sandbox exec -- true
+	assert_failure 126
+}
+
+@test "adversarial: a session key full of options stays inside its label; the name is the slug" {
+	docker_config
+	key='agent:main:x --privileged -v /:/host $(reboot)'
+	jq -cn --arg k "$key" '{tool: "exec", sessionKey: $k, args: {command: "true"}}' > "$BATS_TEST_TMPDIR/request"
+	run sh -c 'claw-session < "$1" | claw-sandbox' sh "$BATS_TEST_TMPDIR/request"
+	assert_success
+	scope=$(jqo .session.scopeKey)
+	[[ "$scope" == "agent:main:x --privileged -v /:/host \$(reboot):workspace:"* ]]
+	create=$(grep '"create"' "$FAKEDOCKER_LOG")
+	assert_equal "$(jq -r --arg s "openclaw.sessionKey=$scope" '[.[] | select(. == $s)] | length' <<< "$create")" 1
+	assert_equal "$(jq '[.[] | select(. == "--privileged" or . == "/:/host")] | length' <<< "$create")" 0
+	[[ "$(jqo .sandbox.name)" =~ ^openclaw-sbx-workspace-[0-9a-f]{32}$ ]]
+}
+
+@test "the real docker CLI, where there is one, parses every call claw makes" {
+	real=$(PATH=${PATH#"$BATS_TEST_TMPDIR/bin:"} command -v docker) || skip "no docker CLI here"
+	mkdir -p "$AGENT_WS/data"
+	docker_config 'workspaceAccess: "ro",' "setupCommand: \"true\", binds: [\"$AGENT_WS/data:/data:ro\"], memory: \"1g\",
+	  ulimits: { nofile: { soft: 1, hard: 2 } }, dns: [\"1.1.1.1\"], extraHosts: [\"a:10.0.0.1\"], pidsLimit: 5, cpus: 0.5"
+	run_request 'sleep 5' 42 '"timeout": 1, "env": {"A": "b c"}'
+	claw-sandbox rm --all >/dev/null
+	[ "$(wc -l < "$FAKEDOCKER_LOG")" -ge 8 ]
+	# Against a socket nobody listens on, a call that parses fails only to connect.
+	while IFS= read -r line; do
+		mapfile -t argv < <(jq -r '.[1:][]' <<< "$line" | head -c 100000)
+		[ "${argv[0]}" = exec ] && [ "${argv[3]}" = -c ] && argv=(exec "${argv[1]}" /bin/sh -c : x y)
+		run env DOCKER_HOST="unix://$BATS_TEST_TMPDIR/nobody.sock" "$real" "${argv[@]}"
+		assert_failure
+		assert_output --regexp "(Cannot connect to the Docker daemon|failed to connect to the docker API|dial unix)"
+	done < "$FAKEDOCKER_LOG"
+}
+
+# ---- podman, remote engines ----
+
+@test "podman: the same calls under its name; DOCKER_HOST and CONTAINER_HOST reach it untouched" {
+	docker_config '' 'binary: "podman",'
+	export DOCKER_HOST=tcp://10.0.0.7:2376 CONTAINER_HOST=ssh://core@10.0.0.8/run/podman/podman.sock
+	export FAKEDOCKER_ENVLOG="$BATS_TEST_TMPDIR/env.jsonl"
+	run_request 'env'
+	assert_success
+	run calls
+	assert_equal "$(cut -d' ' -f1 <<< "$output" | sort -u)" podman
+	assert_line --index 2 --regexp "^podman create --name $NAME --label openclaw.sandbox=1 "
+	assert_equal "$(sort -u "$FAKEDOCKER_ENVLOG")" '{"DOCKER_HOST": "tcp://10.0.0.7:2376", "CONTAINER_HOST": "ssh://core@10.0.0.8/run/podman/podman.sock"}'
+	run_request 'env'
+	refute_output --partial 10.0.0.
+}
+
+# ---- two runs at once ----
+
+@test "two runs of a new scope at once create one container" {
+	docker_config
+	jq -cn '{tool: "exec", origin: {channel: "telegram", chat: "direct", peer: "7"}, args: {command: "true"}}' |
+		claw-session > "$BATS_TEST_TMPDIR/rec"
+	claw-sandbox < "$BATS_TEST_TMPDIR/rec" > "$BATS_TEST_TMPDIR/a" &
+	claw-sandbox < "$BATS_TEST_TMPDIR/rec" > "$BATS_TEST_TMPDIR/b" &
+	wait
+	assert_equal "$(jq -r .result.exit "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | paste -sd ' ')" "0 0"
+	run calls
+	assert_equal "$(grep -c ' create ' <<< "$output")" 1
+}
