@@ -645,3 +645,99 @@ EOF
 	run calls
 	assert_equal "$(grep -c ' create ' <<< "$output")" 1
 }
+
+# ---- explain, list, rm, prune ----
+
+@test "explain: the container it would create, and how the one there compares" {
+	docker_config '' 'memory: "1g",'
+	key=agent:main:telegram:default:direct:42
+	run claw-sandbox explain --session "$key"
+	assert_success
+	assert_line "  engine            docker"
+	assert_line "  container         not created yet"
+	run claw-sandbox explain --json --session "$key"
+	norm='map(sub("^openclaw.createdAtMs=[0-9]+$"; "openclaw.createdAtMs=<ms>"))'
+	said=$(jq -c ".docker.create | $norm" <<< "$output")
+	assert_equal "$(jqo .docker.container)" null
+	run_request true
+	assert_equal "$(grep '"create"' "$FAKEDOCKER_LOG" | jq -c "$norm")" "$said"
+	run claw-sandbox explain --session "$key"
+	assert_line "  container         running, image matches, config hash matches"
+	docker_config '' 'memory: "2g",'
+	run claw-sandbox explain --session "$key"
+	assert_line "  container         running, image matches, config changed (claw-sandbox rm --container recreates it)"
+	run claw-sandbox explain --json --session "$key"
+	assert_equal "$(jqo -c '.docker.container | [.running, .imageMatch, .hashMatch]')" '[true,true,false]'
+	engine '{"images": [], "containers": {}, "down": true}'
+	run claw-sandbox explain --session "$key"
+	assert_success
+	assert_line --partial "  container         unknown: cannot reach the container engine"
+}
+
+@test "list: workspaces and containers, running, image and config compared; OpenClaw's containers too" {
+	docker_config
+	run_request true
+	ours=$NAME
+	container openclaw-sbx-agent-main-cron-x-0123abcd '{"running": false, "image": "openclaw-sandbox-common:bookworm-slim",
+	  "labels": {"openclaw.sandbox": "1", "openclaw.sessionKey": "agent:main:cron:x", "openclaw.createdAtMs": "1700000000000"}}'
+	container unrelated '{"running": true, "image": "postgres:16", "labels": {}}'
+	run claw-sandbox list --json
+	assert_success
+	assert_equal "$(jqo 'length')" 2
+	assert_equal "$(jqo -c --arg n "$ours" '.[] | select(.name == $n) | [.path != null, .container.running, .container.imageMatch, .container.hashMatch, .container.engine]')" '[true,true,true,true,"docker"]'
+	assert_equal "$(jqo -c '.[] | select(.name == "openclaw-sbx-agent-main-cron-x-0123abcd") | [.path, .lastUsedAtMs, .createdAtMs, .agent, .container.running, .container.imageMatch, .container.hashMatch]')" '[null,null,1700000000000,"main",false,false,false]'
+	run claw-sandbox list
+	assert_line --regexp "^$ours +[0-9]+s ago +[0-9]+s ago +running +agent:main:telegram:default:direct:42:workspace:"
+	assert_line --regexp "^openclaw-sbx-agent-main-cron-x-0123abcd +[0-9]+d ago +- +stopped,image-differs,config-changed +agent:main:cron:x$"
+	engine '{"images": [], "containers": {}, "down": true}'
+	run --separate-stderr claw-sandbox list --json
+	assert_failure 1
+	assert_equal "$(jqo -c '[.[].name, .[].container]')" "[\"$ours\",null]"
+	stderr_has "cannot reach the container engine (docker ps)"
+}
+
+@test "rm: --container removes only the container (OpenClaw's recreate); without it the workspace too" {
+	docker_config
+	run_request true 42
+	n42=$NAME ws42=$WS
+	run_request true 43
+	n43=$NAME ws43=$WS
+	: > "$FAKEDOCKER_LOG"
+	run claw-sandbox rm --container --session agent:main:telegram:default:direct:42
+	assert_success
+	assert_output "removed container $n42"
+	[ -d "$ws42" ]
+	run calls
+	assert_line "docker rm -f $n42"
+	run claw-sandbox rm --session agent:main:telegram:default:direct:43
+	assert_output "removed $n43"
+	[ ! -e "$ws43" ]
+	assert_equal "$(jq -c '.containers | keys' "$FAKEDOCKER_STATE")" '[]'
+	# The workspace left behind has no container: --container passes it by, rm --all takes it.
+	run claw-sandbox rm --container --all
+	assert_output ""
+	run claw-sandbox rm --all
+	assert_output "removed $n42"
+	[ ! -e "$ws42" ]
+}
+
+@test "prune: idle sandboxes and containers older than maxAgeDays, with their workspaces" {
+	docker_config
+	run_request true 42
+	idle=$NAME idle_ws=$WS
+	run_request true 43
+	fresh=$NAME
+	touch -d '3 days ago' "$OPENCLAW_STATE_DIR/sandboxes/$(basename "$idle_ws").json"
+	old=$(( ($(date +%s) - 8 * 86400) * 1000 ))
+	container openclaw-sbx-old-0000aaaa "{\"running\": true, \"image\": \"x\",
+	  \"labels\": {\"openclaw.sandbox\": \"1\", \"openclaw.sessionKey\": \"agent:main:old\", \"openclaw.createdAtMs\": \"$old\"}}"
+	young=$(( ($(date +%s) - 86400) * 1000 ))
+	container openclaw-sbx-young-0000bbbb "{\"running\": true, \"image\": \"x\",
+	  \"labels\": {\"openclaw.sandbox\": \"1\", \"openclaw.sessionKey\": \"agent:main:young\", \"openclaw.createdAtMs\": \"$young\"}}"
+	run claw-sandbox prune
+	assert_success
+	assert_output "removed openclaw-sbx-old-0000aaaa (too old)
+removed $idle (idle)"
+	[ ! -e "$idle_ws" ]
+	assert_equal "$(jq -c '.containers | keys' "$FAKEDOCKER_STATE")" "[\"$fresh\",\"openclaw-sbx-young-0000bbbb\"]"
+}
