@@ -871,7 +871,7 @@ static void inventory(struct config *cfg, struct filter *f, struct sandbox_inven
 	memset(f, 0, sizeof(*f));
 	f->cfg = cfg;
 	load_all_agents(f);
-	all = xcalloc(f->nagents + 1, sizeof(*all));
+	all = xcalloc(f->nagents + 1, sizeof(*all)); // NOLINT(bugprone-sizeof-expression): pointers
 	for (size_t i = 0; i < f->nagents; i++)
 		all[i] = &f->agents[i].s;
 	inventory_scan(all, f->nagents, inv);

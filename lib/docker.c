@@ -181,10 +181,14 @@ static void js_string(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+struct member {
+	const cJSON *item;
+};
+
 static int by_key(const void *a, const void *b)
 {
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	return strcmp(x->string, y->string);
+	return strcmp(((const struct member *)a)->item->string,
+	              ((const struct member *)b)->item->string);
 }
 
 /* V as JSON with every object's keys sorted (OpenClaw's normalisation before hashing). */
@@ -195,16 +199,16 @@ static void js_sorted(struct buf *b, const cJSON *v)
 
 	if (cJSON_IsObject(v)) {
 		cJSON_ArrayForEach(item, v) n++;
-		const cJSON **keys = xcalloc(n + 1, sizeof(*keys));
-		cJSON_ArrayForEach(item, v) keys[i++] = item;
+		struct member *keys = xcalloc(n + 1, sizeof(*keys));
+		cJSON_ArrayForEach(item, v) keys[i++].item = item;
 		qsort(keys, n, sizeof(*keys), by_key);
 		buf_putc(b, '{');
 		for (i = 0; i < n; i++) {
 			if (i)
 				buf_putc(b, ',');
-			js_string(b, keys[i]->string);
+			js_string(b, keys[i].item->string);
 			buf_putc(b, ':');
-			js_sorted(b, keys[i]);
+			js_sorted(b, keys[i].item);
 		}
 		buf_putc(b, '}');
 		free(keys);
