@@ -546,7 +546,13 @@ static int parse_one(const cJSON *o, struct docker_container *c)
 
 	if (!cJSON_IsObject(o) || !cJSON_IsString(name))
 		return claw_fail("docker inspect: an entry without a name");
-	c->name = xstrdup(name->valuestring + (name->valuestring[0] == '/'));
+	const char *bare = name->valuestring + (name->valuestring[0] == '/');
+	/* The name goes back to docker as an argument (rm -f NAME): never one it would not make. */
+	if (!valid_name(bare))
+		return claw_fail("docker inspect: a container named \"%s\", which Docker would not "
+		                 "allow",
+		                 name->valuestring);
+	c->name = xstrdup(bare);
 	c->image = xstrdup(cJSON_IsString(image) ? image->valuestring : "");
 	c->running = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(state, "Running"));
 	if (!cJSON_IsObject(lbl))
@@ -565,12 +571,15 @@ static int parse_one(const cJSON *o, struct docker_container *c)
 
 int docker_inspect_parse(const char *json, size_t len, struct docker_container **out, size_t *n)
 {
-	cJSON *root = cJSON_ParseWithLength(json, len);
 	const cJSON *item;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
+	/* cJSON would end a string at a NUL and read on: "1\0..." must not pass for "1". */
+	if (memchr(json, '\0', len) != NULL)
+		return claw_fail("docker inspect printed a NUL byte");
+	cJSON *root = cJSON_ParseWithLength(json, len);
 	if (!cJSON_IsArray(root)) {
 		cJSON_Delete(root);
 		return claw_fail("docker inspect did not print a JSON array");
