@@ -23,26 +23,19 @@ docker exec -i -w /workspace -e HOME=/workspace -e LANG=C.UTF-8 -e CLAW_EXEC_ID=
 EOF
 	assert_equal "$NAME" "openclaw-sbx-$(jqo .session.slug)"
 	assert_equal "$(jqo -c .sandbox)" "{\"where\":\"sandbox\",\"backend\":\"docker\",\"name\":\"$NAME\",\"workdir\":\"/workspace\",\"network\":\"none\"}"
-	assert_equal "$(jqo .result.exit)" 3
-	assert_equal "$(jqo .result.signal)" null
-	assert_equal "$(jqo .result.stdout)" out
-	assert_equal "$(jqo .result.stderr)" err
-	assert_equal "$(jqo .result.timedOut)" false
-	assert_equal "$(jqo .result.truncated)" false
+	# The native backend's result, member for member.
+	assert_equal "$(jqo -c '.result | del(.ms)')" '{"exit":3,"signal":null,"timedOut":false,"stdout":"out\n","stderr":"err\n","truncated":false}'
+	[ "$(jqo .result.ms)" -ge 0 ]
 	[ -d "$WS" ]
 }
 
 @test "later runs: the container is current and running, so only inspect and exec" {
 	docker_config
 	run_request 'true'
+	: > "$FAKEDOCKER_LOG"
 	run_request 'echo again'
 	assert_success
 	expect_calls <<EOF
-docker inspect --type container $NAME
-docker image inspect openclaw-sandbox:bookworm-slim
-$(default_create)
-docker start $NAME
-docker exec -i -w /workspace -e HOME=/workspace -e LANG=C.UTF-8 -e CLAW_EXEC_ID=<id> $NAME /bin/sh -lc true
 docker inspect --type container $NAME
 docker exec -i -w /workspace -e HOME=/workspace -e LANG=C.UTF-8 -e CLAW_EXEC_ID=<id> $NAME /bin/sh -lc "echo again"
 EOF
