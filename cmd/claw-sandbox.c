@@ -170,6 +170,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		c->command = &argv[optind];
 		c->ncommand = argc - optind;
 	}
+	if (c->dry_run && c->sub && strcmp(c->sub, "exec") != 0)
+		usage_error("--dry-run is for the filter and exec");
+	if (c->container_only && (c->sub == NULL || strcmp(c->sub, "rm") != 0))
+		usage_error("--container is for rm");
 }
 
 /* ---- the environment a command gets ---- */

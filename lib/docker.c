@@ -630,6 +630,8 @@ int docker_lookup(const char *binary, const char *name, struct docker_container 
 	memset(c, 0, sizeof(*c));
 	if (!valid_name(name))
 		return claw_fail("\"%s\" is not a container name", name);
+	if (find_binary(binary) < 0)
+		return -1;
 	if (call(argv, DOCKER_CALL_SECONDS, &r) < 0) {
 		run_result_free(&r);
 		return -1;

@@ -225,6 +225,12 @@ static int remove_workspace(const struct sandbox_entry *e)
 		rc = claw_fail("cannot remove %s: %s", dir, strerror(errno));
 	else if (unlink(meta) < 0 && errno != ENOENT)
 		rc = claw_fail("cannot remove %s: %s", meta, strerror(errno));
+	if (rc == 0) {
+		/* The docker backend's lock on the scope: nothing to guard once the scope is gone. */
+		char *lock = xasprintf("%s.lock", meta);
+		unlink(lock);
+		free(lock);
+	}
 	free(pin);
 	free(dir);
 	free(meta);

@@ -491,6 +491,22 @@ EOF
 	run --separate-stderr claw-sandbox --dry-run < "$BATS_TEST_TMPDIR/rec"
 	assert_equal "$(jqo -c '[.sandbox.where, .sandbox.dryRun, .result]')" '["host",true,null]'
 	assert_equal "$stderr" '["/bin/sh","-c","echo host"]'
+	run claw-sandbox list --dry-run
+	assert_failure 2
+	run claw-sandbox prune --container
+	assert_failure 2
+}
+
+@test "claw-sandbox exec on a terminal: docker exec -t, and TERM passed" {
+	docker_config
+	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" -t 10 -- env TERM=xterm-256color claw-sandbox exec -- true
+	assert_success
+	line=$(grep '"exec"' "$FAKEDOCKER_LOG" | grep -v '"-lc"' | tail -1)
+	assert_equal "$(jq -c '.[1:4]' <<< "$line")" '["exec","-i","-t"]'
+	assert_equal "$(jq -c '[.[] | select(startswith("TERM="))]' <<< "$line")" '["TERM=xterm-256color"]'
+	run claw-sandbox exec -- true < /dev/null
+	line=$(grep '"exec"' "$FAKEDOCKER_LOG" | tail -1)
+	assert_equal "$(jq -c '.[1:4]' <<< "$line")" '["exec","-i","-w"]'
 }
 
 # ---- timeouts, output, status ----
@@ -712,6 +728,7 @@ EOF
 	run claw-sandbox rm --all
 	assert_output "removed $n42"
 	[ ! -e "$ws42" ]
+	assert_equal "$(ls -A "$OPENCLAW_STATE_DIR/sandboxes")" ""
 }
 
 @test "prune: idle sandboxes and containers older than maxAgeDays, with their workspaces" {
