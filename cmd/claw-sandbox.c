@@ -994,10 +994,23 @@ static int run_list(struct cli *c, struct config *cfg)
 	return status;
 }
 
-static int remove_entry(const struct cli *c, const struct sandbox_entry *e, const char *why)
+/*
+ * Removes one sandbox. When an engine could not be asked, a docker sandbox
+ * seen only by its workspace is left alone: its container may be running
+ * with that directory mounted, and would go on writing into a removed one.
+ */
+static int remove_entry(const struct cli *c, struct filter *f, const struct sandbox_inventory *inv,
+                        const struct sandbox_entry *e, const char *why)
 {
+	struct agent_settings *a = find_agent(f, e->agent[0] ? e->agent : "main");
+
 	if (c->container_only && e->container == NULL)
 		return 0;
+	if (inv->nerrors > 0 && e->container == NULL && a && a->s.backend &&
+	    strcmp(a->s.backend, "docker") == 0) {
+		warnx("%s kept: its container engine could not be asked", e->name);
+		return 1;
+	}
 	if (inventory_remove(e, c->container_only) < 0) {
 		warnx("%s", claw_error());
 		return 1;
@@ -1039,7 +1052,7 @@ static int run_rm(struct cli *c, struct config *cfg)
 		                             strcmp(e->name, want_name) == 0)) ||
 		             (!c->session && c->agent && strcmp(e->agent, agent) == 0);
 		if (match)
-			status |= remove_entry(c, e, NULL);
+			status |= remove_entry(c, &f, &inv, e, NULL);
 	}
 	free(want_name);
 	inventory_free(&inv);
@@ -1066,7 +1079,7 @@ static int run_prune(struct cli *c, struct config *cfg)
 		bool old = s->max_age_days > 0 && e->created_ms > 0 &&
 		           now - e->created_ms > (long long)(s->max_age_days * 86400e3);
 		if (idle || old)
-			status |= remove_entry(c, e, idle ? "idle" : "age");
+			status |= remove_entry(c, &f, &inv, e, idle ? "idle" : "age");
 	}
 	inventory_free(&inv);
 	free_agents(&f);

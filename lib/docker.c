@@ -9,6 +9,7 @@
 #include "docker.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +136,11 @@ static void js_number(struct buf *b, double v)
 {
 	char text[40];
 
-	if (v == (double)(long long)v && v > -1e15 && v < 1e15) {
+	if (!isfinite(v)) { /* JSON5 allows Infinity and NaN; JSON.stringify writes null */
+		buf_puts(b, "null");
+		return;
+	}
+	if (fabs(v) < 1e18 && v == (double)(long long)v) { /* integers: no exponent, no "-0" */
 		buf_printf(b, "%lld", (long long)v);
 		return;
 	}
@@ -259,7 +264,8 @@ static char *value_text(const cJSON *v, bool positive_number_only)
 {
 	struct buf b = { 0 };
 
-	if (cJSON_IsNumber(v) && (!positive_number_only || v->valuedouble > 0)) {
+	if (cJSON_IsNumber(v) && isfinite(v->valuedouble) &&
+	    (!positive_number_only || v->valuedouble > 0)) {
 		js_number(&b, v->valuedouble);
 	} else if (cJSON_IsString(v) && !positive_number_only) {
 		char *t = str_trim_dup(v->valuestring);

@@ -226,7 +226,8 @@ static int remove_workspace(const struct sandbox_entry *e)
 	else if (unlink(meta) < 0 && errno != ENOENT)
 		rc = claw_fail("cannot remove %s: %s", meta, strerror(errno));
 	if (rc == 0) {
-		/* The docker backend's lock on the scope: nothing to guard once the scope is gone. */
+		/* The docker backend's lock on the scope: nothing to guard once the scope is gone.
+		 */
 		char *lock = xasprintf("%s.lock", meta);
 		unlink(lock);
 		free(lock);

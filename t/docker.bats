@@ -731,6 +731,21 @@ EOF
 	assert_equal "$(ls -A "$OPENCLAW_STATE_DIR/sandboxes")" ""
 }
 
+@test "rm and prune keep a docker sandbox's workspace when the engine cannot be asked" {
+	docker_config
+	run_request true
+	engine '{"images": [], "containers": {}, "down": true}'
+	run --separate-stderr claw-sandbox rm --all
+	assert_failure 1
+	stderr_has "cannot reach the container engine (docker ps)"
+	stderr_has "$NAME kept: its container engine could not be asked"
+	[ -d "$WS" ]
+	touch -d '3 days ago' "$WS.json"
+	run --separate-stderr claw-sandbox prune
+	assert_failure 1
+	[ -d "$WS" ]
+}
+
 @test "prune: idle sandboxes and containers older than maxAgeDays, with their workspaces" {
 	docker_config
 	run_request true 42
