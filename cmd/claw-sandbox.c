@@ -7,7 +7,6 @@
  * "sandbox" and "result" members. It is the executor: feed it records only
  * through the stages before it (claw run, claw exec).
  */
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +21,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "docker.h"
 #include "kernel.h"
 #include "envsan.h"
 #include "fsutil.h"
+#include "inventory.h"
 #include "landlock.h"
 #include "opts.h"
 #include "record.h"
@@ -37,28 +38,31 @@
 #include "util.h"
 
 static const char usage[] =
-    "usage: claw-sandbox [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"
-    "       claw-sandbox exec [--agent A] [--session KEY] [--timeout SECONDS] [--] COMMAND "
-    "[ARG...]\n"
+    "usage: claw-sandbox [--config FILE] [--state-dir DIR] [--max-record BYTES] [--dry-run]\n"
+    "       claw-sandbox exec [--agent A] [--session KEY] [--timeout SECONDS] [--dry-run]\n"
+    "                         [--] COMMAND [ARG...]\n"
     "       claw-sandbox explain [--agent A] [--session KEY] [--json] [--seccomp]\n"
     "       claw-sandbox list [--json]\n"
-    "       claw-sandbox rm (--all | --session KEY | --agent A)\n"
+    "       claw-sandbox rm [--container] (--all | --session KEY | --agent A)\n"
     "       claw-sandbox prune [--json]\n"
     "       claw-sandbox report < records\n"
     "       claw-sandbox features [--json | --filter]\n"
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input, runs each\n"
-    "exec record that carries no \"deny\" (in the native sandbox when its session is\n"
-    "sandboxed, on the host otherwise) and writes it with \"sandbox\" and \"result\"\n"
-    "members added. It runs what reaches it: feed it through claw run or claw exec.\n"
+    "exec record that carries no \"deny\" (in the sandbox when its session is sandboxed:\n"
+    "native, or a container with backend \"docker\"; on the host otherwise) and writes it\n"
+    "with \"sandbox\" and \"result\" members added. It runs what reaches it: feed it\n"
+    "through claw run or claw exec. --dry-run runs nothing: it prints the argv of each\n"
+    "program it would start as a JSON array (on stderr; exec: on stdout).\n"
     "\n"
     "  exec     run COMMAND in the sandbox of the session (default: the agent's main\n"
     "           session), with the terminal passed through, killed after --timeout\n"
     "           seconds (default 1800, at most 604800); exit with its status\n"
     "  explain  the effective sandbox settings and where each came from\n"
-    "  list     the sandbox workspaces on disk\n"
-    "  rm       remove sandbox workspaces\n"
-    "  prune    remove workspaces idle longer than prune.idleHours or older than\n"
+    "  list     the sandbox workspaces on disk and the sandbox containers\n"
+    "  rm       remove sandboxes (workspace and container; --container: the container\n"
+    "           only, so that the next run recreates it)\n"
+    "  prune    remove sandboxes idle longer than prune.idleHours or older than\n"
     "           prune.maxAgeDays\n"
     "  report   replay the outcome of finished records: their output on stdout and\n"
     "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
@@ -84,6 +88,8 @@ enum {
 	OPT_ALL,
 	OPT_SECCOMP,
 	OPT_FILTER,
+	OPT_DRY_RUN,
+	OPT_CONTAINER,
 };
 
 static const struct option longopts[] = {
@@ -96,6 +102,8 @@ static const struct option longopts[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
 	{ "filter", no_argument, NULL, OPT_FILTER },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "container", no_argument, NULL, OPT_CONTAINER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -110,7 +118,7 @@ struct cli {
 	const char *sub;
 	const char *agent, *session;
 	unsigned long timeout;
-	bool all, seccomp, filter;
+	bool all, seccomp, filter, dry_run, container_only;
 	char **command;
 	int ncommand;
 };
@@ -159,6 +167,12 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_FILTER:
 			c->filter = true;
 			break;
+		case OPT_DRY_RUN:
+			c->dry_run = true;
+			break;
+		case OPT_CONTAINER:
+			c->container_only = true;
+			break;
 		default:
 			usage_error("unexpected option");
 		}
@@ -169,6 +183,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		c->command = &argv[optind];
 		c->ncommand = argc - optind;
 	}
+	if (c->dry_run && c->sub && strcmp(c->sub, "exec") != 0)
+		usage_error("--dry-run is for the filter and exec");
+	if (c->container_only && (c->sub == NULL || strcmp(c->sub, "rm") != 0))
+		usage_error("--container is for rm");
 }
 
 /* ---- the environment a command gets ---- */
@@ -179,11 +197,13 @@ static const char *const host_inherited[] = {
 	"LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ",      "TERM",
 };
 
+/* PATH, HOME, TERM when asked, docker.env. In a container the image's own PATH stays. */
 static void env_base_sandbox(const struct sandbox_settings *s, struct envlist *e, bool term)
 {
 	const char *t = getenv("TERM");
 
-	env_set(e, "PATH", SANDBOX_PATH);
+	if (strcmp(s->backend, "docker") != 0)
+		env_set(e, "PATH", SANDBOX_PATH);
 	env_set(e, "HOME", s->workdir);
 	if (term && t != NULL)
 		env_set(e, "TERM", t);
@@ -251,6 +271,8 @@ struct filter {
 	struct agent_settings *agents;
 	size_t nagents;
 	struct buf member;
+	bool dry_run;
+	struct buf dry, notes; /* what a dry run would start; warnings of the docker backend */
 };
 
 static void add_agent(struct filter *f, const char *id)
@@ -329,7 +351,7 @@ static char *inside_workdir(const struct sandbox_settings *s, const struct sandb
 }
 
 static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox_settings *s,
-                               const struct sandbox_place *p, const char *workdir)
+                               const struct sandbox_place *p, const char *workdir, bool dry)
 {
 	buf_reset(b);
 	buf_printf(b, "{\"where\":\"%s\",\"backend\":", sandbox ? "sandbox" : "host");
@@ -344,6 +366,8 @@ static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox
 	buf_json_str(b, workdir);
 	buf_puts(b, ",\"network\":");
 	buf_json_str(b, sandbox ? s->network : "host");
+	if (dry)
+		buf_puts(b, ",\"dryRun\":true");
 	buf_putc(b, '}');
 }
 
@@ -389,50 +413,87 @@ static void warn_moved(const struct run_result *r)
 			      r->moved[i].path, r->moved[i].error);
 }
 
-/* A sandboxed run: the scope's place, its user and workspace, then the native sandbox. */
+/* The docker backend's warnings (a config change kept for the hot window, ...) on stderr. */
+static void show_notes(struct buf *notes)
+{
+	if (notes->p == NULL)
+		return;
+	for (char *save = NULL, *l = strtok_r(notes->p, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save))
+		warnx("%s", l);
+	buf_reset(notes);
+}
+
+static int run_native(const struct sandbox_settings *s, const struct sandbox_place *p,
+                      struct run_spec *rs, struct run_result *r)
+{
+	struct native_spec ns;
+	struct native_bind *binds = xcalloc(s->nbinds + 1, sizeof(*binds));
+	uid_t uid;
+	gid_t gid;
+	int rc = -1, lock = -1;
+
+	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, p, uid, gid, &lock) == 0) {
+		sandbox_native_spec(s, p, uid, gid, rs->timeout, &ns, binds);
+		rs->sandbox = &ns;
+		rc = run_command(rs, r);
+		rs->sandbox = NULL;
+		warn_moved(r);
+	} else {
+		r->failed = 125;
+	}
+	if (lock >= 0)
+		close(lock); /* held while the sandbox ran: rm and prune leave it alone */
+	free(binds);
+	return rc;
+}
+
+/*
+ * A sandboxed run: the scope's place, then its backend. A dry run starts
+ * nothing: the docker backend prints its calls, the native one the command.
+ */
 static int run_sandboxed(const struct request *q, struct envlist *env, struct run_result *r,
                          struct filter *f, struct record *rec)
 {
 	const struct sandbox_settings *s = &q->agent->s;
 	struct sandbox_place p;
-	struct native_spec ns;
-	struct native_bind *binds = xcalloc(s->nbinds + 1, sizeof(*binds));
-	uid_t uid;
-	gid_t gid;
-	int rc = -1;
+	char *argv[] = { "/bin/sh", strcmp(s->backend, "docker") == 0 ? "-lc" : "-c",
+		         (char *)q->command, NULL };
+	int rc;
 
-	if (strcmp(s->backend, "native") != 0) {
-		free(binds);
-		return claw_fail("sandbox backend \"%s\" is not available in this claw build; set "
-		                 "agents.defaults.sandbox.backend to \"native\"",
-		                 s->backend);
-	}
-	if (sandbox_place(s, q->scope_key, &p) < 0) {
-		free(binds);
+	memset(r, 0, sizeof(*r));
+	if (sandbox_place(s, q->scope_key, &p) < 0)
 		return -1;
-	}
 	char *workdir = inside_workdir(s, &p, q->workdir);
-	int lock = -1;
-	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, &p, uid, gid, &lock) == 0) {
-		sandbox_native_spec(s, &p, uid, gid, q->timeout, &ns, binds);
-		char *argv[] = { "/bin/sh", "-c", (char *)q->command, NULL };
+	if (strcmp(s->backend, "docker") == 0) {
+		/* OpenClaw's form: the command is one argument after -lc. */
+		struct docker_run d = { .s = s,
+			                .p = &p,
+			                .argv = argv,
+			                .envp = env_finish(env),
+			                .workdir = workdir,
+			                .timeout = q->timeout,
+			                .capture = true,
+			                .dry_run = f->dry_run ? &f->dry : NULL,
+			                .notes = &f->notes };
+		rc = docker_run(&d, r);
+		show_notes(&f->notes);
+	} else if (f->dry_run) {
+		run_argv_json(&f->dry, argv);
+		rc = 0;
+	} else {
 		struct run_spec rs = { .argv = argv,
 			               .envp = env_finish(env),
 			               .cwd = workdir,
 			               .timeout = q->timeout,
-			               .capture = true,
-			               .sandbox = &ns };
-		rc = run_command(&rs, r);
-		warn_moved(r);
-		if (rc == 0) {
-			put_sandbox_member(&f->member, true, s, &p, workdir);
-			record_add_raw(rec, "sandbox", f->member.p, f->member.len);
-		}
+			               .capture = true };
+		rc = run_native(s, &p, &rs, r);
 	}
-	if (lock >= 0)
-		close(lock);
+	if (rc == 0) {
+		put_sandbox_member(&f->member, true, s, &p, workdir, f->dry_run);
+		record_add_raw(rec, "sandbox", f->member.p, f->member.len);
+	}
 	free(workdir);
-	free(binds);
 	sandbox_place_free(&p);
 	return rc;
 }
@@ -447,10 +508,15 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 		               .cwd = cwd,
 		               .timeout = q->timeout,
 		               .capture = true };
-	int rc = run_command(&rs, r);
+	int rc = 0;
 
+	memset(r, 0, sizeof(*r));
+	if (f->dry_run)
+		run_argv_json(&f->dry, argv);
+	else
+		rc = run_command(&rs, r);
 	if (rc == 0) {
-		put_sandbox_member(&f->member, false, NULL, NULL, cwd ? cwd : "/");
+		put_sandbox_member(&f->member, false, NULL, NULL, cwd ? cwd : "/", f->dry_run);
 		record_add_raw(rec, "sandbox", f->member.p, f->member.len);
 	}
 	free(cwd);
@@ -533,12 +599,18 @@ static int handle(struct record *rec, void *ctx)
 	}
 	rc = sandbox ? run_sandboxed(&q, &env, &r, f, rec) : run_on_host(&q, &env, &r, f, rec);
 	env_free(&env);
+	if (f->dry.len > 0) {
+		fputs(f->dry.p, stderr);
+		buf_reset(&f->dry);
+	}
 	if (rc < 0) {
 		/* Nothing ran: the sandbox could not be built, or the command could not start. */
 		record_deny(rec, claw_error());
 		run_result_free(&r);
 		return 0;
 	}
+	if (f->dry_run)
+		return 0; /* a sandbox member that says dryRun, and no result: nothing ran */
 	put_result_member(&f->member, &r);
 	record_add_raw(rec, "result", f->member.p, f->member.len);
 	run_result_free(&r);
@@ -547,7 +619,7 @@ static int handle(struct record *rec, void *ctx)
 
 static int run_filter(struct cli *c, struct config *cfg)
 {
-	struct filter f = { .cfg = cfg };
+	struct filter f = { .cfg = cfg, .dry_run = c->dry_run };
 	struct stage stage = { .name = "claw-sandbox", .handle = handle, .ctx = &f };
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
 
@@ -559,6 +631,8 @@ static int run_filter(struct cli *c, struct config *cfg)
 	}
 	free(f.agents);
 	buf_free(&f.member);
+	buf_free(&f.dry);
+	buf_free(&f.notes);
 	return status;
 }
 
@@ -595,45 +669,64 @@ static void target_free(struct target *t)
 	session_settings_free(&t->ss);
 }
 
+/* exec in the scope's container: the argv after the name, not through a shell. */
+static int exec_docker(struct cli *c, struct target *t, struct envlist *env, struct run_result *r)
+{
+	struct buf dry = { 0 }, notes = { 0 };
+	struct docker_run d = { .s = &t->s,
+		                .p = &t->p,
+		                .argv = c->command,
+		                .envp = env_finish(env),
+		                .workdir = t->s.workdir,
+		                .timeout = (double)c->timeout,
+		                .tty = isatty(0) == 1,
+		                .dry_run = c->dry_run ? &dry : NULL,
+		                .notes = &notes };
+	int rc = docker_run(&d, r);
+
+	show_notes(&notes);
+	if (dry.len > 0)
+		fputs(dry.p, stdout);
+	buf_free(&dry);
+	buf_free(&notes);
+	return rc;
+}
+
 /* exec: always in the sandbox, the terminal passed through, the command's status returned. */
 static int run_exec(struct cli *c, struct config *cfg)
 {
 	struct target t;
 	struct envlist env = { 0 };
-	struct native_spec ns;
-	struct run_result r;
-	uid_t uid;
-	gid_t gid;
+	struct run_result r = { 0 };
+	int rc;
 
 	if (c->ncommand == 0)
 		usage_error("exec: COMMAND is missing");
 	if (resolve_target(c, cfg, &t, 126) < 0)
 		errx(126, "%s", claw_error());
-	if (strcmp(t.s.backend, "native") != 0)
-		errx(125, "sandbox backend \"%s\" is not available in this claw build",
-		     t.s.backend);
-	int lock;
-	if (sandbox_user(&t.s, &uid, &gid) < 0 || sandbox_prepare(&t.s, &t.p, uid, gid, &lock) < 0)
-		errx(125, "%s", claw_error());
-	struct native_bind *binds = xcalloc(t.s.nbinds + 1, sizeof(*binds));
-	sandbox_native_spec(&t.s, &t.p, uid, gid, (double)c->timeout, &ns, binds);
 	env_base_sandbox(&t.s, &env, true);
-	struct run_spec rs = { .argv = c->command,
-		               .envp = env_finish(&env),
-		               .cwd = t.s.workdir,
-		               .timeout = (double)c->timeout,
-		               .sandbox = &ns };
-	int rc = run_command(&rs, &r);
+	if (strcmp(t.s.backend, "docker") == 0) {
+		rc = exec_docker(c, &t, &env, &r);
+	} else if (c->dry_run) {
+		struct buf dry = { 0 };
+		run_argv_json(&dry, c->command);
+		fputs(dry.p, stdout);
+		buf_free(&dry);
+		rc = 0;
+	} else {
+		struct run_spec rs = { .argv = c->command,
+			               .envp = env_finish(&env),
+			               .cwd = t.s.workdir,
+			               .timeout = (double)c->timeout };
+		rc = run_native(&t.s, &t.p, &rs, &r);
+	}
 	if (rc < 0)
 		warnx("%s", claw_error());
-	warn_moved(&r);
-	int status = run_exit_status(&r);
+	int status = c->dry_run && rc == 0 ? 0 : run_exit_status(&r);
 	if (r.interrupted)
 		status = 128 + r.interrupted;
 	run_result_free(&r);
-	close(lock);
 	env_free(&env);
-	free(binds);
 	target_free(&t);
 	return status;
 }
@@ -662,6 +755,72 @@ static void explain_kernel(struct buf *b, bool json)
 	                          : "rlimits (not root: cgroups are not writable)");
 }
 
+/*
+ * The container of the target, for explain: what the config would create,
+ * and how an existing one compares (openclaw sandbox explain's image and
+ * config checks). Asks the engine; one that does not answer is reported, not
+ * fatal.
+ */
+static void explain_docker(struct buf *b, const struct target *t, bool json)
+{
+	struct docker_container ct;
+	char hash[SHA256_HEX];
+	int found = docker_lookup(t->s.binary, t->p.name, &ct);
+	char *engine_error = found < 0 ? xstrdup(claw_error()) : NULL;
+	const char *host = getenv("DOCKER_HOST") ? getenv("DOCKER_HOST") : getenv("CONTAINER_HOST");
+
+	docker_config_hash(&t->s, &t->p, hash);
+	if (json) {
+		buf_puts(b, ",\"docker\":{\"binary\":");
+		buf_json_str(b, t->s.binary);
+		buf_puts(b, ",\"image\":");
+		buf_json_str(b, t->s.image);
+		buf_puts(b, ",\"user\":");
+		char *user = docker_user(&t->s, &t->p);
+		buf_json_str(b, user);
+		free(user);
+		buf_printf(b, ",\"configHash\":\"%s\",\"create\":", hash);
+		docker_create_json(&t->s, &t->p, (long long)time(NULL) * 1000, b);
+		b->p[--b->len] = '\0'; /* the newline the dry-run form ends with */
+		buf_puts(b, ",\"container\":");
+		if (found > 0) {
+			buf_printf(b, "{\"running\":%s,\"image\":", ct.running ? "true" : "false");
+			buf_json_str(b, ct.image);
+			buf_printf(b, ",\"imageMatch\":%s,\"hashMatch\":%s}",
+			           strcmp(ct.image, t->s.image) == 0 ? "true" : "false",
+			           ct.config_hash && strcmp(ct.config_hash, hash) == 0 ? "true"
+			                                                               : "false");
+		} else {
+			buf_puts(b, "null");
+		}
+		buf_puts(b, ",\"engineError\":");
+		if (engine_error)
+			buf_json_str(b, engine_error);
+		else
+			buf_puts(b, "null");
+		buf_putc(b, '}');
+	} else {
+		buf_printf(b,
+		           "\ndocker:\n  engine            %s%s%s\n  image             %s\n"
+		           "  config hash       %s\n  container         ",
+		           t->s.binary, host ? " at " : "", host ? host : "", t->s.image, hash);
+		if (found > 0)
+			buf_printf(
+			    b, "%s, %s, %s\n", ct.running ? "running" : "stopped",
+			    strcmp(ct.image, t->s.image) == 0 ? "image matches" : "image differs",
+			    ct.config_hash && strcmp(ct.config_hash, hash) == 0
+			        ? "config hash matches"
+			        : "config changed (claw-sandbox rm --container recreates it)");
+		else if (found == 0)
+			buf_puts(b, "not created yet\n");
+		else
+			buf_printf(b, "unknown: %s\n", engine_error);
+	}
+	if (found > 0)
+		docker_container_clear(&ct);
+	free(engine_error);
+}
+
 static int run_explain(struct cli *c, struct config *cfg)
 {
 	struct target t;
@@ -676,7 +835,11 @@ static int run_explain(struct cli *c, struct config *cfg)
 	}
 	if (resolve_target(c, cfg, &t, 1) < 0)
 		errx(1, "%s", claw_error());
-	if (sandbox_user(&t.s, &uid, &gid) < 0)
+	bool docker = strcmp(t.s.backend, "docker") == 0;
+	char *ct_user = docker ? docker_user(&t.s, &t.p) : NULL;
+	if (docker)
+		sandbox_owner(&t.s, &uid, &gid); /* who owns the workspace; ct_user runs inside */
+	else if (sandbox_user(&t.s, &uid, &gid) < 0)
 		warnx("%s", claw_error());
 	if (json) {
 		buf_puts(&b, "{\"agent\":");
@@ -702,7 +865,10 @@ static int run_explain(struct cli *c, struct config *cfg)
 			buf_putc(&b, '}');
 		}
 		buf_putc(&b, ']');
-		explain_kernel(&b, true);
+		if (docker)
+			explain_docker(&b, &t, true);
+		else
+			explain_kernel(&b, true);
 		buf_puts(&b, "}\n");
 	} else {
 		buf_printf(
@@ -714,113 +880,62 @@ static int run_explain(struct cli *c, struct config *cfg)
 		    t.p.workspace_rw ? "rw" : "ro");
 		if (t.p.agent_dir)
 			buf_printf(&b, "agent dir:   %s -> /agent (ro)\n", t.p.agent_dir);
-		buf_printf(&b, "runs as:     uid %u, gid %u\n\nsettings:\n", (unsigned)uid,
-		           (unsigned)gid);
+		if (docker)
+			buf_printf(&b, "runs as:     %s in the container\n\nsettings:\n", ct_user);
+		else
+			buf_printf(&b, "runs as:     uid %u, gid %u\n\nsettings:\n", (unsigned)uid,
+			           (unsigned)gid);
 		for (size_t i = 0; i < t.s.nsrc; i++)
 			buf_printf(&b, "  %-44s %-24s %s\n", t.s.src[i].key, t.s.src[i].value,
 			           t.s.src[i].from);
 		for (size_t i = 0; i < t.s.nwarnings; i++)
 			buf_printf(&b, "warning: %s\n", t.s.warnings[i]);
-		explain_kernel(&b, false);
+		if (docker)
+			explain_docker(&b, &t, false);
+		else
+			explain_kernel(&b, false);
 	}
 	fputs(b.p, stdout);
 	buf_free(&b);
+	free(ct_user);
 	target_free(&t);
 	return 0;
 }
 
-/* ---- list, rm, prune: the workspaces on disk ---- */
+/* ---- list, rm, prune: the workspaces on disk and the containers ---- */
 
-struct entry {
-	char *root, *slug, *scope_key, *agent, *name;
-	long long created_ms, used_ms;
-};
-
-struct entries {
-	struct entry *v;
-	size_t n;
-};
-
-static char *meta_string(const cJSON *m, const char *key)
+static void free_agents(struct filter *f)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, key);
-	return xstrdup(cJSON_IsString(v) ? v->valuestring : "");
-}
-
-static void scan_root(const char *root, struct entries *out)
-{
-	DIR *d = opendir(root);
-	struct dirent *de;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
-			continue;
-		char *path = xasprintf("%s/%s", root, de->d_name), *data;
-		size_t n;
-		struct stat st;
-		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-		    read_file(path, 65536, &data, &n) < 0) {
-			free(path);
-			continue;
-		}
-		cJSON *m = cJSON_ParseWithLength(data, n);
-		const cJSON *created = cJSON_GetObjectItemCaseSensitive(m, "createdAtMs");
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
-		struct entry *e = &out->v[out->n++];
-		e->root = xstrdup(root);
-		e->slug = xstrndup(de->d_name, len - 5);
-		e->scope_key = meta_string(m, "scopeKey");
-		e->agent = meta_string(m, "agent");
-		e->name = meta_string(m, "name");
-		e->created_ms = cJSON_IsNumber(created) ? (long long)created->valuedouble : 0;
-		e->used_ms = (long long)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
-		cJSON_Delete(m);
-		free(data);
-		free(path);
+	for (size_t i = 0; i < f->nagents; i++) {
+		sandbox_settings_free(&f->agents[i].s);
+		free(f->agents[i].error);
 	}
-	closedir(d);
+	free(f->agents);
 }
 
-/* Every workspace root any agent uses, each scanned once. */
-static void scan_all(struct config *cfg, struct entries *out)
+/* Every agent's sandboxes; F keeps the settings the entries are judged by. */
+static void inventory(struct config *cfg, struct filter *f, struct sandbox_inventory *inv)
 {
-	struct filter f = { .cfg = cfg };
-	char **seen = NULL;
-	size_t nseen = 0;
+	const struct sandbox_settings **all;
 
-	load_all_agents(&f);
-	for (size_t i = 0; i < f.nagents; i++) {
-		const char *root = f.agents[i].s.workspace_root;
-		bool dup = root == NULL;
-		for (size_t j = 0; j < nseen && !dup; j++)
-			dup = strcmp(seen[j], root) == 0;
-		if (!dup) {
-			seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
-			seen[nseen++] = xstrdup(root);
-			scan_root(root, out);
-		}
-		sandbox_settings_free(&f.agents[i].s);
-		free(f.agents[i].error);
-	}
-	for (size_t i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
-	free(f.agents);
+	memset(f, 0, sizeof(*f));
+	f->cfg = cfg;
+	load_all_agents(f);
+	all = xcalloc(f->nagents + 1, sizeof(*all)); // NOLINT(bugprone-sizeof-expression): pointers
+	for (size_t i = 0; i < f->nagents; i++)
+		all[i] = &f->agents[i].s;
+	inventory_scan(all, f->nagents, inv);
+	free(all);
+	for (size_t i = 0; i < inv->nerrors; i++)
+		warnx("%s", inv->errors[i]);
 }
 
-static void entries_free(struct entries *es)
+static void put_match(struct buf *b, const char *name, int match)
 {
-	for (size_t i = 0; i < es->n; i++) {
-		struct entry *e = &es->v[i];
-		free(e->root), free(e->slug), free(e->scope_key), free(e->agent), free(e->name);
-	}
-	free(es->v);
+	buf_printf(b, ",\"%s\":%s", name, match < 0 ? "null" : match ? "true" : "false");
 }
 
-static void put_entry_json(struct buf *b, const struct entry *e)
+static void put_entry_json(struct buf *b, const struct sandbox_entry *e)
 {
 	buf_puts(b, "{\"name\":");
 	buf_json_str(b, e->name);
@@ -828,11 +943,37 @@ static void put_entry_json(struct buf *b, const struct entry *e)
 	buf_json_str(b, e->scope_key);
 	buf_puts(b, ",\"agent\":");
 	buf_json_str(b, e->agent);
-	buf_printf(b, ",\"createdAtMs\":%lld,\"lastUsedAtMs\":%lld,\"path\":", e->created_ms,
-	           e->used_ms);
-	char *path = xasprintf("%s/%s", e->root, e->slug);
-	buf_json_str(b, path);
-	free(path);
+	buf_printf(b, ",\"createdAtMs\":%lld,\"lastUsedAtMs\":", e->created_ms);
+	if (e->used_ms < 0)
+		buf_puts(b, "null");
+	else
+		buf_printf(b, "%lld", e->used_ms);
+	buf_puts(b, ",\"path\":");
+	if (e->root) {
+		char *path = xasprintf("%s/%s", e->root, e->slug);
+		buf_json_str(b, path);
+		free(path);
+	} else {
+		buf_puts(b, "null");
+	}
+	buf_puts(b, ",\"container\":");
+	if (e->container) {
+		buf_printf(b,
+		           "{\"running\":%s,\"image\":", e->container->running ? "true" : "false");
+		buf_json_str(b, e->container->image);
+		put_match(b, "imageMatch", e->image_match);
+		buf_puts(b, ",\"configHash\":");
+		if (e->container->config_hash)
+			buf_json_str(b, e->container->config_hash);
+		else
+			buf_puts(b, "null");
+		put_match(b, "hashMatch", e->hash_match);
+		buf_puts(b, ",\"engine\":");
+		buf_json_str(b, e->binary);
+		buf_putc(b, '}');
+	} else {
+		buf_puts(b, "null");
+	}
 	buf_putc(b, '}');
 }
 
@@ -840,7 +981,9 @@ static void format_age(char *out, size_t size, long long ms)
 {
 	long long now = (long long)time(NULL) * 1000, s = (now - ms) / 1000;
 
-	if (s < 120)
+	if (ms < 0)
+		snprintf(out, size, "-");
+	else if (s < 120)
 		snprintf(out, size, "%llds ago", s);
 	else if (s < 7200)
 		snprintf(out, size, "%lldm ago", s / 60);
@@ -850,91 +993,88 @@ static void format_age(char *out, size_t size, long long ms)
 		snprintf(out, size, "%lldd ago", s / 86400);
 }
 
+/* The CONTAINER column: "-", or running/stopped and how it differs from the config. */
+static void format_container(char *out, size_t size, const struct sandbox_entry *e)
+{
+	if (e->container == NULL) {
+		snprintf(out, size, "-");
+		return;
+	}
+	snprintf(out, size, "%s%s%s", e->container->running ? "running" : "stopped",
+	         e->image_match == 0 ? ",image-differs" : "",
+	         e->hash_match == 0 ? ",config-changed" : "");
+}
+
 static int run_list(struct cli *c, struct config *cfg)
 {
-	struct entries es = { 0 };
+	struct sandbox_inventory inv;
+	struct filter f;
 	struct buf b = { 0 };
 
-	scan_all(cfg, &es);
+	inventory(cfg, &f, &inv);
 	if (c->co.json) {
 		buf_putc(&b, '[');
-		for (size_t i = 0; i < es.n; i++) {
+		for (size_t i = 0; i < inv.n; i++) {
 			if (i)
 				buf_putc(&b, ',');
-			put_entry_json(&b, &es.v[i]);
+			put_entry_json(&b, &inv.v[i]);
 		}
 		buf_puts(&b, "]\n");
 	} else {
-		buf_printf(&b, "%-36s %-12s %-12s %s\n", "NAME", "CREATED", "LAST USED",
-		           "SCOPE KEY");
-		for (size_t i = 0; i < es.n; i++) {
-			char created[32], used[32];
-			format_age(created, sizeof(created), es.v[i].created_ms);
-			format_age(used, sizeof(used), es.v[i].used_ms);
-			buf_printf(&b, "%-36s %-12s %-12s %s\n", es.v[i].name, created, used,
-			           es.v[i].scope_key);
+		buf_printf(&b, "%-36s %-12s %-12s %-16s %s\n", "NAME", "CREATED", "LAST USED",
+		           "CONTAINER", "SCOPE KEY");
+		for (size_t i = 0; i < inv.n; i++) {
+			char created[32], used[32], ct[64];
+			format_age(created, sizeof(created), inv.v[i].created_ms);
+			format_age(used, sizeof(used), inv.v[i].used_ms);
+			format_container(ct, sizeof(ct), &inv.v[i]);
+			buf_printf(&b, "%-36s %-12s %-12s %-16s %s\n", inv.v[i].name, created, used,
+			           ct, inv.v[i].scope_key);
 		}
 	}
 	fputs(b.p, stdout);
 	buf_free(&b);
-	entries_free(&es);
-	return 0;
+	int status = inv.nerrors ? 1 : 0; /* some engine could not be asked: the list is partial */
+	inventory_free(&inv);
+	free_agents(&f);
+	return status;
 }
 
 /*
- * One scope's workspace, metadata, kept network namespace and cgroups.
- * Refused while a sandbox of it runs: the launcher holds the workspace's
- * flock shared for the whole run, rm takes it exclusive without waiting.
- * Removal goes by descriptors and never follows a symlink or enters a mount
- * (peers.md 11), so nothing a command left in the workspace leads it out.
+ * Removes one sandbox. When an engine could not be asked, a docker sandbox
+ * seen only by its workspace is left alone: its container may be running
+ * with that directory mounted, and would go on writing into a removed one.
  */
-static int remove_entry(const struct entry *e)
+static int remove_entry(const struct cli *c, struct filter *f, const struct sandbox_inventory *inv,
+                        const struct sandbox_entry *e, const char *why)
 {
-	char *dir = xasprintf("%s/%s", e->root, e->slug);
-	char *meta = xasprintf("%s.json", e->slug);
-	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, e->slug);
-	int root = open(e->root, O_PATH | O_DIRECTORY | O_CLOEXEC), ws = -1, rc = -1;
+	struct agent_settings *a = find_agent(f, e->agent[0] ? e->agent : "main");
 
-	if (root < 0) {
-		claw_fail("%s: %s", e->root, strerror(errno));
-		goto out;
+	if (c->container_only && e->container == NULL)
+		return 0;
+	if (inv->nerrors > 0 && e->container == NULL && a && a->s.backend &&
+	    strcmp(a->s.backend, "docker") == 0) {
+		warnx("%s kept: its container engine could not be asked", e->name);
+		return 1;
 	}
-	ws = openat_beneath(root, e->slug, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_XDEV);
-	if (ws < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {
-		claw_fail("%s: %s", dir, strerror(errno));
-		goto out;
+	if (inventory_remove(e, c->container_only) < 0) {
+		warnx("%s", claw_error());
+		return 1;
 	}
-	if (ws >= 0 && flock(ws, LOCK_EX | LOCK_NB) < 0) {
-		claw_fail(errno == EWOULDBLOCK
-		              ? "%s is running: not removed (its workspace %s is in use)"
-		              : "%s: cannot lock %s",
-		          e->name, dir);
-		goto out;
-	}
-	if (geteuid() == 0 && (native_netns_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
-		goto out;
-	if (remove_tree_at(root, e->slug, dir) < 0)
-		goto out;
-	if (unlinkat(root, meta, 0) < 0 && errno != ENOENT) {
-		claw_fail("cannot remove %s/%s: %s", e->root, meta, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (ws >= 0)
-		close(ws);
-	if (root >= 0)
-		close(root);
-	free(pin);
-	free(dir);
-	free(meta);
-	return rc;
+	if (c->co.json)
+		printf("{\"removed\":\"%s\",\"reason\":\"%s\"}\n", e->name, why ? why : "asked");
+	else
+		printf("removed %s%s%s%s\n", c->container_only ? "container " : "", e->name,
+		       why ? " " : "",
+		       why ? (strcmp(why, "idle") == 0 ? "(idle)" : "(too old)") : "");
+	return 0;
 }
 
 static int run_rm(struct cli *c, struct config *cfg)
 {
-	struct entries es = { 0 };
-	char want_slug[SESSION_SLUG_MAX] = "";
+	struct sandbox_inventory inv;
+	struct filter f;
+	char want_slug[SESSION_SLUG_MAX] = "", *want_name = NULL;
 	int status = 0;
 
 	if ((c->all ? 1 : 0) + (c->session ? 1 : 0) + (c->agent && !c->session ? 1 : 0) != 1)
@@ -944,66 +1084,51 @@ static int run_rm(struct cli *c, struct config *cfg)
 		if (resolve_target(c, cfg, &t, 1) < 0)
 			errx(1, "%s", claw_error());
 		memcpy(want_slug, t.p.slug, sizeof(want_slug));
+		want_name = xstrdup(t.p.name);
 		target_free(&t);
 	}
 	char agent[SESSION_ID_MAX] = "";
 	if (c->agent)
 		norm_agent_id(c->agent, agent);
-	scan_all(cfg, &es);
-	for (size_t i = 0; i < es.n; i++) {
-		const struct entry *e = &es.v[i];
-		bool match = c->all || (c->session && strcmp(e->slug, want_slug) == 0) ||
+	inventory(cfg, &f, &inv);
+	for (size_t i = 0; i < inv.n; i++) {
+		const struct sandbox_entry *e = &inv.v[i];
+		bool match = c->all ||
+		             (c->session && (strcmp(e->slug, want_slug) == 0 ||
+		                             strcmp(e->name, want_name) == 0)) ||
 		             (!c->session && c->agent && strcmp(e->agent, agent) == 0);
-		if (!match)
-			continue;
-		if (remove_entry(e) < 0) {
-			warnx("%s", claw_error());
-			status = 1;
-		} else {
-			printf("removed %s\n", e->name);
-		}
+		if (match)
+			status |= remove_entry(c, &f, &inv, e, NULL);
 	}
-	entries_free(&es);
+	free(want_name);
+	inventory_free(&inv);
+	free_agents(&f);
 	return status;
 }
 
 static int run_prune(struct cli *c, struct config *cfg)
 {
-	struct entries es = { 0 };
-	struct filter f = { .cfg = cfg };
+	struct sandbox_inventory inv;
+	struct filter f;
 	long long now = (long long)time(NULL) * 1000;
 	int status = 0;
 
-	load_all_agents(&f);
-	scan_all(cfg, &es);
-	for (size_t i = 0; i < es.n; i++) {
-		const struct entry *e = &es.v[i];
+	inventory(cfg, &f, &inv);
+	for (size_t i = 0; i < inv.n; i++) {
+		const struct sandbox_entry *e = &inv.v[i];
 		struct agent_settings *a = find_agent(&f, e->agent[0] ? e->agent : "main");
 		const struct sandbox_settings *s = a ? &a->s : &f.agents[0].s;
-		/* OpenClaw's rules: idle longer than idleHours, or older than maxAgeDays; 0 is off.
-		 */
-		bool idle =
-		    s->idle_hours > 0 && now - e->used_ms > (long long)(s->idle_hours * 3600e3);
+		/* OpenClaw's rules: idle longer than idleHours, or older than maxAgeDays; 0 is
+		 * off. A container without a workspace has no known last use: age only. */
+		bool idle = s->idle_hours > 0 && e->used_ms >= 0 &&
+		            now - e->used_ms > (long long)(s->idle_hours * 3600e3);
 		bool old = s->max_age_days > 0 && e->created_ms > 0 &&
 		           now - e->created_ms > (long long)(s->max_age_days * 86400e3);
-		if (!idle && !old)
-			continue;
-		if (remove_entry(e) < 0) {
-			warnx("%s", claw_error());
-			status = 1;
-		} else if (c->co.json) {
-			printf("{\"removed\":\"%s\",\"reason\":\"%s\"}\n", e->name,
-			       idle ? "idle" : "age");
-		} else {
-			printf("removed %s (%s)\n", e->name, idle ? "idle" : "too old");
-		}
+		if (idle || old)
+			status |= remove_entry(c, &f, &inv, e, idle ? "idle" : "age");
 	}
-	entries_free(&es);
-	for (size_t i = 0; i < f.nagents; i++) {
-		sandbox_settings_free(&f.agents[i].s);
-		free(f.agents[i].error);
-	}
-	free(f.agents);
+	inventory_free(&inv);
+	free_agents(&f);
 	return status;
 }
 

@@ -425,3 +425,14 @@ const char *run_signal_name(int sig)
 	snprintf(other, sizeof(other), "SIG%s", abbrev);
 	return other;
 }
+
+void run_argv_json(struct buf *b, char *const *argv)
+{
+	buf_putc(b, '[');
+	for (char *const *v = argv; *v; v++) {
+		if (v != argv)
+			buf_putc(b, ',');
+		buf_json_str(b, *v);
+	}
+	buf_puts(b, "]\n");
+}

@@ -41,6 +41,10 @@ void run_result_free(struct run_result *r);
 /* The status a one-shot runner exits with: timeout(1)'s 124, 128+signal, or the exit. */
 int run_exit_status(const struct run_result *r);
 
+/* Appends ARGV to B as one JSON array and a newline (what --dry-run prints). */
+struct buf;
+void run_argv_json(struct buf *b, char *const *argv);
+
 /* The name of a signal as "SIGKILL" (or "SIG<n>"). */
 const char *run_signal_name(int sig);
 

@@ -24,8 +24,41 @@
 #include "fsutil.h"
 #include "util.h"
 
-/* OpenClaw's defaults (resolveSandboxConfigForAgent on an empty config). */
-static const char *const default_tmpfs[] = { "/tmp", "/var/tmp", "/run" };
+/*
+ * OpenClaw's resolved docker object (resolveSandboxDockerConfig), key by key:
+ * the agent's value over the global one over this default (JSON text; NULL:
+ * no default, the key is left out). env, ulimits and binds are merged apart.
+ * The docker backend builds its arguments and the config hash from it, so the
+ * defaults live here once.
+ */
+static const struct {
+	const char *key;
+	const char *dflt;
+} docker_keys[] = {
+	{ "docker.image", "\"openclaw-sandbox:bookworm-slim\"" },
+	{ "docker.containerPrefix", "\"openclaw-sbx-\"" },
+	{ "docker.workdir", "\"/workspace\"" },
+	{ "docker.readOnlyRoot", "true" },
+	{ "docker.tmpfs", "[\"/tmp\",\"/var/tmp\",\"/run\"]" },
+	{ "docker.network", "\"none\"" },
+	{ "docker.user", NULL },
+	{ "docker.capDrop", "[\"ALL\"]" },
+	{ "docker.setupCommand", NULL },
+	{ "docker.pidsLimit", NULL },
+	{ "docker.memory", NULL },
+	{ "docker.memorySwap", NULL },
+	{ "docker.cpus", NULL },
+	{ "docker.seccompProfile", NULL },
+	{ "docker.apparmorProfile", NULL },
+	{ "docker.dns", NULL },
+	{ "docker.extraHosts", NULL },
+	{ "docker.dangerouslyAllowReservedContainerTargets", NULL },
+	{ "docker.dangerouslyAllowExternalBindSources", NULL },
+	{ "docker.dangerouslyAllowContainerNamespaceJoin", NULL },
+};
+
+/* claw's own docker key, kept out of OpenClaw's object (and so out of the config hash). */
+#define DEFAULT_DOCKER_BINARY "docker"
 
 /* Files of the agent workspace copied into a new sandbox workspace, never over one. */
 static const char *const bootstrap_files[] = {
@@ -96,7 +129,16 @@ static void note(struct sandbox_settings *s, const char *key, const char *from, 
 	s->nsrc++;
 }
 
-/* agents.list[i].sandbox.KEY over agents.defaults.sandbox.KEY; NULL when neither has it. */
+/* agents.list[i].sandbox.KEY over agents.defaults.sandbox.KEY, as written; NULL when neither
+ * has it. */
+static const cJSON *written(const struct lookup *l, const char *key, bool agent_may_override)
+{
+	const cJSON *v = agent_may_override ? cfg_get(l->agent_sb, key) : NULL;
+
+	return v ? v : cfg_get(l->defaults_sb, key);
+}
+
+/* written(), and noted with where it came from (for explain). */
 static const cJSON *pick(struct sandbox_settings *s, const struct lookup *l, const char *key,
                          bool agent_may_override)
 {
@@ -130,13 +172,6 @@ static int pick_enum(struct sandbox_settings *s, const struct lookup *l, const c
 
 	*out = dflt;
 	return cfg_enum(s->cfg, v, key, choices, out);
-}
-
-static int pick_bool(struct sandbox_settings *s, const struct lookup *l, const char *key,
-                     bool agent, bool dflt, bool *out)
-{
-	*out = dflt;
-	return cfg_bool(s->cfg, pick(s, l, key, agent), key, out);
 }
 
 static int pick_num(struct sandbox_settings *s, const struct lookup *l, const char *key, bool agent,
@@ -296,6 +331,7 @@ static int ulimit_value(struct sandbox_settings *s, const cJSON *v, const char *
 	return 0;
 }
 
+/* One layer of docker.ulimits (the global one, then the agent's: OpenClaw merges them by name). */
 static int load_ulimits(struct sandbox_settings *s, const cJSON *obj)
 {
 	const cJSON *item;
@@ -306,19 +342,22 @@ static int load_ulimits(struct sandbox_settings *s, const cJSON *obj)
 		return cfg_error(s->cfg, obj, "docker.ulimits must be an object");
 	cJSON_ArrayForEach(item, obj)
 	{
-		size_t i = 0;
+		size_t i = 0, j = 0;
 		while (i < NELEM(ulimit_names) && strcmp(ulimit_names[i].name, item->string) != 0)
 			i++;
 		if (i == NELEM(ulimit_names))
 			return cfg_error(s->cfg, item, "docker.ulimits: unknown limit \"%s\"",
 			                 item->string);
-		if (s->nulimits == NATIVE_MAX_ULIMITS)
+		while (j < s->nulimits && s->ulimits[j].resource != ulimit_names[i].resource)
+			j++;
+		if (j == NATIVE_MAX_ULIMITS)
 			return cfg_error(s->cfg, item, "docker.ulimits: too many limits");
-		struct native_ulimit *u = &s->ulimits[s->nulimits];
+		struct native_ulimit *u = &s->ulimits[j];
 		u->resource = ulimit_names[i].resource;
 		if (ulimit_value(s, item, item->string, u) < 0)
 			return -1;
-		s->nulimits++;
+		if (j == s->nulimits)
+			s->nulimits++;
 	}
 	return 0;
 }
@@ -329,7 +368,12 @@ static void warn(struct sandbox_settings *s, char *msg)
 	s->warnings[s->nwarnings++] = msg;
 }
 
-/* docker.env: OpenClaw merges the agent's over the global one; LANG=C.UTF-8 without either. */
+/*
+ * docker.env: OpenClaw merges the agent's over the global one, and the global
+ * one is LANG=C.UTF-8 when it is not set. Names that look like credentials or
+ * steer loaders are dropped with a warning (stricter than OpenClaw, which
+ * checks only the values of these explicit names).
+ */
 static int load_env(struct sandbox_settings *s, const struct lookup *l, bool agent)
 {
 	const cJSON *global = cfg_get(l->defaults_sb, "docker.env");
@@ -342,10 +386,8 @@ static int load_env(struct sandbox_settings *s, const struct lookup *l, bool age
 	     : global ? "agents.defaults.sandbox.docker.env"
 	              : "default",
 	     mine ? mine : global);
-	if (global == NULL && mine == NULL) {
+	if (global == NULL)
 		env_set(&s->env, "LANG", "C.UTF-8");
-		return 0;
-	}
 	for (int i = 0; i < 2; i++) {
 		if (layers[i] && !cJSON_IsObject(layers[i]))
 			return cfg_error(s->cfg, layers[i],
@@ -372,56 +414,130 @@ static int load_env(struct sandbox_settings *s, const struct lookup *l, bool age
 	return 0;
 }
 
-static int load_docker(struct sandbox_settings *s, const struct lookup *l)
+/* OpenClaw's object merge: B's members over A's (either may be NULL). */
+static cJSON *merged(const cJSON *a, const cJSON *b, const char *dflt)
 {
-	/* With scope "shared" every agent shares one sandbox: per-agent docker keys are ignored. */
-	bool agent = strcmp(s->scope, "shared") != 0;
-	double pids = 0, cpus = 0;
-	const cJSON *v;
+	cJSON *out = a ? cJSON_Duplicate(a, true) : dflt ? cJSON_Parse(dflt) : cJSON_CreateObject();
+	const cJSON *item;
 
-	if (pick_str(s, l, "docker.network", agent, "none", &s->network) < 0 ||
-	    pick_str(s, l, "docker.image", agent, "openclaw-sandbox:bookworm-slim", &s->image) <
-	        0 ||
-	    pick_str(s, l, "docker.containerPrefix", agent, "openclaw-sbx-", &s->prefix) < 0 ||
-	    pick_str(s, l, "docker.workdir", agent, "/workspace", &s->workdir) < 0 ||
-	    pick_str(s, l, "docker.user", agent, NULL, &s->user) < 0 ||
-	    pick_str(s, l, "docker.seccompProfile", agent, NULL, &s->seccomp_profile) < 0 ||
-	    pick_str(s, l, "docker.apparmorProfile", agent, NULL, &s->apparmor_profile) < 0 ||
-	    pick_str(s, l, "docker.setupCommand", agent, NULL, &s->setup_command) < 0 ||
-	    pick_bool(s, l, "docker.readOnlyRoot", agent, true, &s->read_only_root) < 0 ||
-	    pick_num(s, l, "docker.pidsLimit", agent, 0, &pids) < 0 ||
-	    pick_num(s, l, "docker.cpus", agent, 0, &cpus) < 0 ||
-	    pick_bool(s, l, "docker.dangerouslyAllowExternalBindSources", agent, false,
-	              &s->allow_external_binds) < 0 ||
-	    pick_bool(s, l, "docker.dangerouslyAllowReservedContainerTargets", agent, false,
-	              &s->allow_reserved_targets) < 0 ||
-	    pick_bool(s, l, "docker.dangerouslyAllowContainerNamespaceJoin", agent, false,
-	              &s->allow_container_join) < 0)
+	cJSON_ArrayForEach(item, b)
+	{
+		cJSON_DeleteItemFromObjectCaseSensitive(out, item->string);
+		cJSON_AddItemToObject(out, item->string, cJSON_Duplicate(item, true));
+	}
+	return out;
+}
+
+/*
+ * s->docker: OpenClaw's resolved docker object. Keys are noted for explain
+ * here; their types are checked by load_docker, which reads them back.
+ */
+static void resolve_docker(struct sandbox_settings *s, const struct lookup *l, bool agent)
+{
+	const cJSON *genv = cfg_get(l->defaults_sb, "docker.env");
+	const cJSON *aenv = agent ? cfg_get(l->agent_sb, "docker.env") : NULL;
+	const cJSON *gul = cfg_get(l->defaults_sb, "docker.ulimits");
+	const cJSON *aul = agent ? cfg_get(l->agent_sb, "docker.ulimits") : NULL;
+
+	s->docker = cJSON_CreateObject();
+	for (size_t i = 0; i < NELEM(docker_keys); i++) {
+		const cJSON *v = pick(s, l, docker_keys[i].key, agent);
+		cJSON *copy = v && !cJSON_IsNull(v) ? cJSON_Duplicate(v, true)
+		              : docker_keys[i].dflt ? cJSON_Parse(docker_keys[i].dflt)
+		                                    : NULL;
+		if (copy)
+			cJSON_AddItemToObject(s->docker, docker_keys[i].key + strlen("docker."),
+			                      copy);
+	}
+	cJSON_AddItemToObject(s->docker, "env", merged(genv, aenv, "{\"LANG\":\"C.UTF-8\"}"));
+	if (gul || aul)
+		cJSON_AddItemToObject(s->docker, "ulimits", merged(gul, aul, NULL));
+	cJSON *binds = cJSON_CreateArray();
+	for (size_t i = 0; i < s->nbinds; i++)
+		cJSON_AddItemToArray(binds, cJSON_CreateString(s->binds[i]));
+	if (s->nbinds > 0)
+		cJSON_AddItemToObject(s->docker, "binds", binds);
+	else
+		cJSON_Delete(binds);
+}
+
+/* The node a docker key's value comes from: as written, or OpenClaw's default. */
+static const cJSON *docker_node(const struct sandbox_settings *s, const struct lookup *l,
+                                const char *key, bool agent)
+{
+	const cJSON *v = written(l, key, agent);
+	return v ? v : cJSON_GetObjectItemCaseSensitive(s->docker, key + strlen("docker."));
+}
+
+static int docker_str(struct sandbox_settings *s, const struct lookup *l, const char *key,
+                      bool agent, const char **out)
+{
+	*out = NULL;
+	return cfg_str(s->cfg, docker_node(s, l, key, agent), key, out);
+}
+
+static int docker_bool(struct sandbox_settings *s, const struct lookup *l, const char *key,
+                       bool agent, bool *out)
+{
+	*out = false;
+	return cfg_bool(s->cfg, docker_node(s, l, key, agent), key, out);
+}
+
+static int docker_num(struct sandbox_settings *s, const struct lookup *l, const char *key,
+                      bool agent, double *out)
+{
+	*out = 0;
+	return cfg_num(s->cfg, docker_node(s, l, key, agent), key, out);
+}
+
+static int docker_list(struct sandbox_settings *s, const struct lookup *l, const char *key,
+                       bool agent, char ***out, size_t *n)
+{
+	return string_list(s, docker_node(s, l, key, agent), key, out, n);
+}
+
+static int load_docker_strings(struct sandbox_settings *s, const struct lookup *l, bool agent)
+{
+	double pids = 0, cpus = 0;
+
+	if (docker_str(s, l, "docker.network", agent, &s->network) < 0 ||
+	    docker_str(s, l, "docker.image", agent, &s->image) < 0 ||
+	    docker_str(s, l, "docker.containerPrefix", agent, &s->prefix) < 0 ||
+	    docker_str(s, l, "docker.workdir", agent, &s->workdir) < 0 ||
+	    docker_str(s, l, "docker.user", agent, &s->user) < 0 ||
+	    docker_str(s, l, "docker.seccompProfile", agent, &s->seccomp_profile) < 0 ||
+	    docker_str(s, l, "docker.apparmorProfile", agent, &s->apparmor_profile) < 0 ||
+	    docker_str(s, l, "docker.setupCommand", agent, &s->setup_command) < 0 ||
+	    docker_bool(s, l, "docker.readOnlyRoot", agent, &s->read_only_root) < 0 ||
+	    docker_num(s, l, "docker.pidsLimit", agent, &pids) < 0 ||
+	    docker_num(s, l, "docker.cpus", agent, &cpus) < 0 ||
+	    docker_bool(s, l, "docker.dangerouslyAllowExternalBindSources", agent,
+	                &s->allow_external_binds) < 0 ||
+	    docker_bool(s, l, "docker.dangerouslyAllowReservedContainerTargets", agent,
+	                &s->allow_reserved_targets) < 0 ||
+	    docker_bool(s, l, "docker.dangerouslyAllowContainerNamespaceJoin", agent,
+	                &s->allow_container_join) < 0 ||
+	    docker_list(s, l, "docker.capDrop", agent, &s->cap_drop, &s->ncap_drop) < 0 ||
+	    docker_list(s, l, "docker.dns", agent, &s->dns, &s->ndns) < 0 ||
+	    docker_list(s, l, "docker.extraHosts", agent, &s->extra_hosts, &s->nextra_hosts) < 0 ||
+	    pick_str(s, l, "docker.binary", agent, DEFAULT_DOCKER_BINARY, &s->binary) < 0)
 		return -1;
 	s->pids_limit = pids > 0 ? (long)pids : 0;
 	s->cpus = cpus > 0 ? cpus : 0;
 	if (s->workdir[0] != '/')
-		return cfg_error(s->cfg, NULL, "docker.workdir must be an absolute path");
-	if (size_value(s, pick(s, l, "docker.memory", agent), "docker.memory", &s->memory) < 0 ||
-	    size_value(s, pick(s, l, "docker.memorySwap", agent), "docker.memorySwap",
-	               &s->memory_swap) < 0 ||
-	    load_ulimits(s, pick(s, l, "docker.ulimits", agent)) < 0 || load_env(s, l, agent) < 0)
-		return -1;
-	v = pick(s, l, "docker.tmpfs", agent);
-	if (v == NULL) {
-		for (size_t i = 0; i < NELEM(default_tmpfs); i++) {
-			s->tmpfs = xrealloc(s->tmpfs, (s->ntmpfs + 1) * sizeof(*s->tmpfs));
-			s->tmpfs[s->ntmpfs++] = xstrdup(default_tmpfs[i]);
-		}
-	} else if (string_list(s, v, "docker.tmpfs", &s->tmpfs, &s->ntmpfs) < 0) {
-		return -1;
-	}
-	/* Docker's "--tmpfs /run:size=64m": the native backend takes the path. */
-	for (size_t i = 0; i < s->ntmpfs; i++) {
-		s->tmpfs[i][strcspn(s->tmpfs[i], ":")] = '\0';
-		if (s->tmpfs[i][0] != '/')
-			return cfg_error(s->cfg, v, "docker.tmpfs entries must be absolute paths");
-	}
+		return cfg_error(s->cfg, written(l, "docker.workdir", agent),
+		                 "docker.workdir must be an absolute path");
+	if (s->binary[0] == '\0')
+		return cfg_error(s->cfg, written(l, "docker.binary", agent),
+		                 "docker.binary must name a program");
+	return 0;
+}
+
+static int load_docker(struct sandbox_settings *s, const struct lookup *l)
+{
+	/* With scope "shared" every agent shares one sandbox: per-agent docker keys are ignored. */
+	bool agent = strcmp(s->scope, "shared") != 0;
+
 	/* Binds: the global list, then the agent's (not concatenated under scope shared). */
 	note(s, "docker.binds", "agents.defaults + agents.list[] (concatenated)", NULL);
 	if (string_list(s, cfg_get(l->defaults_sb, "docker.binds"), "docker.binds", &s->binds,
@@ -429,6 +545,27 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 	    (agent && string_list(s, cfg_get(l->agent_sb, "docker.binds"), "docker.binds",
 	                          &s->binds, &s->nbinds) < 0))
 		return -1;
+	resolve_docker(s, l, agent);
+	note(s, "docker.ulimits", "agents.defaults + agents.list[] (merged)",
+	     cJSON_GetObjectItemCaseSensitive(s->docker, "ulimits"));
+	if (load_docker_strings(s, l, agent) < 0 ||
+	    size_value(s, docker_node(s, l, "docker.memory", agent), "docker.memory", &s->memory) <
+	        0 ||
+	    size_value(s, docker_node(s, l, "docker.memorySwap", agent), "docker.memorySwap",
+	               &s->memory_swap) < 0 ||
+	    load_ulimits(s, cfg_get(l->defaults_sb, "docker.ulimits")) < 0 ||
+	    (agent && load_ulimits(s, cfg_get(l->agent_sb, "docker.ulimits")) < 0) ||
+	    load_env(s, l, agent) < 0 ||
+	    docker_list(s, l, "docker.tmpfs", agent, &s->tmpfs_spec, &s->ntmpfs) < 0)
+		return -1;
+	/* Docker's "--tmpfs /run:size=64m": the native backend takes the path. */
+	s->tmpfs = xcalloc(s->ntmpfs + 1, sizeof(*s->tmpfs));
+	for (size_t i = 0; i < s->ntmpfs; i++) {
+		s->tmpfs[i] = xstrndup(s->tmpfs_spec[i], strcspn(s->tmpfs_spec[i], ":"));
+		if (s->tmpfs[i][0] != '/')
+			return cfg_error(s->cfg, written(l, "docker.tmpfs", agent),
+			                 "docker.tmpfs entries must be absolute paths");
+	}
 	s->parsed_binds = xcalloc(s->nbinds + 1, sizeof(*s->parsed_binds));
 	for (size_t i = 0; i < s->nbinds; i++)
 		if (bind_parse(s->binds[i], &s->parsed_binds[i]) < 0)
@@ -513,22 +650,19 @@ static char *effective(const struct sandbox_settings *s, const char *key)
 		{ "backend", s->backend },
 		{ "workspaceRoot", s->workspace_root },
 		{ "workspace", s->agent_workspace },
-		{ "docker.network", s->network },
-		{ "docker.image", s->image },
-		{ "docker.containerPrefix", s->prefix },
-		{ "docker.workdir", s->workdir },
-		{ "docker.readOnlyRoot", s->read_only_root ? "true" : "false" },
+		{ "docker.binary", s->binary },
 	};
+	const cJSON *docker = str_has_prefix(key, "docker.")
+	                          ? cJSON_GetObjectItemCaseSensitive(s->docker, key + 7)
+	                          : NULL;
 
 	for (size_t i = 0; i < NELEM(strings); i++)
 		if (strcmp(key, strings[i].key) == 0)
-			return strcmp(key, "docker.readOnlyRoot") == 0
-			           ? xstrdup(strings[i].value)
-			           : json_string(strings[i].value);
-	if (strcmp(key, "docker.tmpfs") == 0)
-		return json_list(s->tmpfs, s->ntmpfs);
-	if (strcmp(key, "docker.env") == 0)
+			return json_string(strings[i].value);
+	if (strcmp(key, "docker.env") == 0) /* after sanitising: what a command gets */
 		return json_list(s->env.envp, s->env.n);
+	if (docker != NULL)
+		return cJSON_PrintUnformatted(docker);
 	if (strcmp(key, "native.landlock") == 0)
 		return json_string(s->landlock == LANDLOCK_REQUIRED ? "required"
 		                   : s->landlock == LANDLOCK_OFF    ? "off"
@@ -592,6 +726,11 @@ void sandbox_settings_free(struct sandbox_settings *s)
 	free(s->workspace_root);
 	free(s->agent_workspace);
 	free_list(s->tmpfs, s->ntmpfs);
+	free_list(s->tmpfs_spec, s->ntmpfs);
+	free_list(s->cap_drop, s->ncap_drop);
+	free_list(s->dns, s->ndns);
+	free_list(s->extra_hosts, s->nextra_hosts);
+	cJSON_Delete(s->docker);
 	for (size_t i = 0; s->parsed_binds && i < s->nbinds; i++)
 		bind_free(&s->parsed_binds[i]);
 	free(s->parsed_binds);
@@ -746,7 +885,7 @@ static int configured_user(const char *spec, uid_t *uid, gid_t *gid)
 	return rc;
 }
 
-int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
+void sandbox_owner(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
 {
 	struct stat st;
 
@@ -754,22 +893,36 @@ int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
 		/* Not root: a sandbox can only be the caller. */
 		*uid = getuid();
 		*gid = getgid();
-		uid_t want;
-		gid_t wantg;
-		if (s->user && configured_user(s->user, &want, &wantg) == 0 && want != *uid)
-			return claw_fail("docker.user \"%s\" needs claw to run as root", s->user);
-		return 0;
+		return;
 	}
-	if (s->user) {
-		if (configured_user(s->user, uid, gid) < 0)
-			return -1;
-	} else if (stat(s->cfg->state_dir, &st) == 0) {
+	if (stat(s->cfg->state_dir, &st) == 0) {
 		*uid = st.st_uid; /* the state dir's owner: the operator the agent works for */
 		*gid = st.st_gid;
 	} else {
 		*uid = *gid = 0;
 	}
 	/* Never host root inside a sandbox (peers.md 2): nobody instead. */
+	if (*uid == 0) {
+		*uid = 65534;
+		*gid = 65534;
+	}
+}
+
+int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
+{
+	uid_t want;
+	gid_t wantg;
+
+	sandbox_owner(s, uid, gid);
+	if (s->user == NULL)
+		return 0;
+	if (geteuid() != 0) {
+		if (configured_user(s->user, &want, &wantg) == 0 && want != *uid)
+			return claw_fail("docker.user \"%s\" needs claw to run as root", s->user);
+		return 0;
+	}
+	if (configured_user(s->user, uid, gid) < 0)
+		return -1;
 	if (*uid == 0) {
 		*uid = 65534;
 		*gid = 65534;

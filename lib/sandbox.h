@@ -27,12 +27,19 @@ struct sandbox_settings {
 	const char *mode, *scope, *access, *backend; /* off|non-main|all, ..., native|docker */
 	char *workspace_root;                        /* ~ expanded; default <state>/sandboxes */
 	char *agent_workspace;                       /* ~ expanded; default <state>/workspace */
-	/* docker.*, as the native backend reads them */
+	/* docker.*: OpenClaw's resolved object (the docker backend's arguments and config hash
+	 * come from it), and the values the native backend reads; strings point into the config
+	 * or into docker */
+	cJSON *docker;
 	const char *network, *image, *prefix, *workdir, *user;
 	const char *seccomp_profile, *apparmor_profile, *setup_command;
+	const char *binary; /* docker.binary (claw's own): docker, podman, or a path */
 	bool read_only_root;
-	char **tmpfs;
+	char **tmpfs;      /* the paths */
+	char **tmpfs_spec; /* as written: "/run:size=64m" */
 	size_t ntmpfs;
+	char **cap_drop, **dns, **extra_hosts;
+	size_t ncap_drop, ndns, nextra_hosts;
 	char **binds; /* as written */
 	struct bind *parsed_binds;
 	size_t nbinds;
@@ -91,6 +98,13 @@ void sandbox_place_free(struct sandbox_place *p);
  * root, itself (docker.user must then be the same user). 0 or -1 (claw_error).
  */
 int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
+
+/*
+ * Who owns the workspaces claw makes: the caller, or (as root) the owner of
+ * the state dir, never root (nobody instead). docker.user plays no part: in a
+ * container it names a user of the image.
+ */
+void sandbox_owner(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
 
 /*
  * Creates the scope's workspace (mode 0700, owned by UID), seeds it once

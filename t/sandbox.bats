@@ -106,12 +106,12 @@ $(hostname)"
 	assert_equal "$(jqo .sandbox.workdir)" /workspace/sub
 }
 
-@test "filter: a backend this build lacks is a denial, never a run on the host" {
-	sandbox_config 'backend: "docker",'
+@test "filter: a backend that cannot run is a denial, never a run on the host" {
+	sandbox_config 'backend: "docker",' 'binary: "no-such-engine",'
 	run_request "touch $BATS_TEST_TMPDIR/ran"
 	assert_success
 	assert_equal "$(jqo .deny.by)" claw-sandbox
-	assert_output --partial 'backend \"docker\" is not available'
+	assert_output --partial 'program \"no-such-engine\" is not on PATH'
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 
