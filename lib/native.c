@@ -564,9 +564,9 @@ static noreturn void init_main(struct launch *l)
 /* --- the launcher's side: cgroups, credentials, clone --- */
 
 struct cgroup_plan {
-	const char *controller; /* cgroup v1 hierarchy name */
-	const char *file;
-	char value[32];
+	const char *controller;
+	const char *v1_file, *v2_file; /* the limit's file in each version's hierarchy */
+	char value[32], v2_value[32];
 };
 
 static unsigned cgroup_serial;
@@ -612,6 +612,69 @@ static int write_text(const char *dir, const char *file, const char *text)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+/* Whether DIR/FILE holds WORD among its space-separated words (cgroup.controllers). */
+static bool read_words(const char *dir, const char *file, const char *word)
+{
+	char path[PATH_MAX], text[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+		if (strcmp(w, word) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The launcher's cgroup in the unified (v2) hierarchy, when CONTROLLER can
+ * limit its children there: it is available, and enabled for them (ENABLE:
+ * enable it if need be, which the kernel allows only where no process sits
+ * in the cgroup itself but at the root). NULL where v2 cannot serve.
+ */
+static char *own_cgroup_v2(const char *controller, bool enable)
+{
+	char line[4096], mount[PATH_MAX] = "", path[PATH_MAX] = "";
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	if (f == NULL)
+		return NULL;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "0::", 3) == 0)
+			snprintf(path, sizeof(path), "%.*s", (int)strcspn(line + 3, "\n"), line + 3);
+	fclose(f);
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return NULL;
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - cgroup2 SOURCE SUPER" */
+	while (mount[0] == '\0' && fgets(line, sizeof(line), f)) {
+		char root[PATH_MAX], point[PATH_MAX];
+		const char *dash = strstr(line, " - cgroup2 ");
+		if (dash != NULL && sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) == 2 &&
+		    strcmp(root, "/") == 0)
+			snprintf(mount, sizeof(mount), "%s", point);
+	}
+	fclose(f);
+	if (mount[0] == '\0' || path[0] != '/')
+		return NULL;
+	char *base = xasprintf("%s%s", mount, strcmp(path, "/") == 0 ? "" : path);
+	char *ctl = xasprintf("+%s", controller);
+	bool ok = read_words(base, "cgroup.controllers", controller) &&
+	          (read_words(base, "cgroup.subtree_control", controller) ||
+	           (enable && write_text(base, "cgroup.subtree_control", ctl) == 0));
+	free(ctl);
+	if (!ok) {
+		free(base);
+		return NULL;
+	}
+	return base;
+}
+
+
 static void cgroups_remove(struct native_child *c)
 {
 	for (size_t i = 0; i < c->ncgroups; i++) {
@@ -624,12 +687,22 @@ static void cgroups_remove(struct native_child *c)
 
 static const char *const cgroup_controllers[] = { "pids", "memory", "cpu" };
 
+/* The launcher's cgroup for CONTROLLER: its v1 hierarchy's, else the unified one's. */
+static char *own_cgroup_any(const char *controller, bool enable, bool *v2)
+{
+	char *base = own_cgroup(controller);
+
+	*v2 = base == NULL;
+	return base ? base : own_cgroup_v2(controller, enable);
+}
+
 int native_cgroups_remove(const char *name)
 {
 	int rc = 0;
+	bool v2;
 
 	for (size_t i = 0; i < NELEM(cgroup_controllers); i++) {
-		char *base = own_cgroup(cgroup_controllers[i]);
+		char *base = own_cgroup_any(cgroup_controllers[i], false, &v2);
 		if (base == NULL)
 			continue;
 		char *dir = xasprintf("%s/claw.%s", base, name);
@@ -641,60 +714,87 @@ int native_cgroups_remove(const char *name)
 	return rc;
 }
 
+/* The cgroup this run's CONTROLLER limits go in, made if need be (v2: one for all). */
+static const char *cgroup_dir(const struct native_spec *s, struct native_child *c,
+                              const char *controller, bool *v2)
+{
+	char *base = own_cgroup_any(controller, true, v2);
+
+	if (base == NULL)
+		return NULL;
+	char *dir = s->cgroup_name ? xasprintf("%s/claw.%s", base, s->cgroup_name)
+	                           : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
+	free(base);
+	for (size_t i = 0; i < c->ncgroups; i++)
+		if (strcmp(c->cgroups[i], dir) == 0) {
+			free(dir);
+			return c->cgroups[i]; /* v2: the same directory for every controller */
+		}
+	if (c->ncgroups == NELEM(c->cgroups) ||
+	    (mkdir(dir, 0700) < 0 && (errno != EEXIST || s->cgroup_name == NULL))) {
+		free(dir);
+		return NULL;
+	}
+	c->cgroups[c->ncgroups++] = dir;
+	return dir;
+}
+
 /*
  * Fork bombs and memory hogs (15): limits in a cgroup under the launcher's,
  * while the launcher is still root. With a name (the scope's slug) the cgroup
  * is the scope's and is kept between runs, as a container's limits cover all
  * its execs (and a memory cgroup costs most of a millisecond to make and
- * remove); without, each run gets one of its own. Where that cannot be done
- * (not root, no v1 controller), the rlimits of apply_limits() stand in.
+ * remove); without, each run gets one of its own. A controller's v1
+ * hierarchy is used where it has one, else the unified (v2) hierarchy where
+ * the controller can be enabled for the launcher's children (which the
+ * kernel allows at its root, or where the cgroup holds no process). Where
+ * neither can be done (not root, no controller), the rlimits of
+ * apply_limits() stand in.
  */
 static bool cgroups_create(const struct native_spec *s, struct native_child *c)
 {
-	struct cgroup_plan plan[6];
+	struct cgroup_plan plan[4];
 	size_t n = 0;
 
 	if (s->pids_max > 0) {
-		plan[n] = (struct cgroup_plan){ "pids", "pids.max", "" };
-		snprintf(plan[n++].value, 32, "%ld", s->pids_max);
+		plan[n] = (struct cgroup_plan){ .controller = "pids", "pids.max", "pids.max" };
+		snprintf(plan[n].value, 32, "%ld", s->pids_max);
+		snprintf(plan[n++].v2_value, 32, "%ld", s->pids_max);
 	}
 	if (s->memory_max > 0) {
-		plan[n] = (struct cgroup_plan){ "memory", "memory.limit_in_bytes", "" };
-		snprintf(plan[n++].value, 32, "%lld", s->memory_max);
-		plan[n] = (struct cgroup_plan){ "memory", "memory.memsw.limit_in_bytes", "" };
-		snprintf(plan[n++].value, 32, "%lld",
-		         s->memswap_max > 0 ? s->memswap_max : s->memory_max);
+		long long swap = s->memswap_max > s->memory_max ? s->memswap_max : s->memory_max;
+		plan[n] = (struct cgroup_plan){ .controller = "memory", "memory.limit_in_bytes",
+			                        "memory.max" };
+		snprintf(plan[n].value, 32, "%lld", s->memory_max);
+		snprintf(plan[n++].v2_value, 32, "%lld", s->memory_max);
+		/* v1 counts memory and swap together; v2 counts swap alone. */
+		plan[n] = (struct cgroup_plan){ .controller = "memory", "memory.memsw.limit_in_bytes",
+			                        "memory.swap.max" };
+		snprintf(plan[n].value, 32, "%lld", swap);
+		snprintf(plan[n++].v2_value, 32, "%lld", swap - s->memory_max);
 	}
 	if (s->cpus > 0) {
-		plan[n] = (struct cgroup_plan){ "cpu", "cpu.cfs_quota_us", "" };
-		snprintf(plan[n++].value, 32, "%ld", (long)(s->cpus * 100000));
+		plan[n] = (struct cgroup_plan){ .controller = "cpu", "cpu.cfs_quota_us", "cpu.max" };
+		snprintf(plan[n].value, 32, "%ld", (long)(s->cpus * 100000));
+		snprintf(plan[n++].v2_value, 32, "%ld 100000", (long)(s->cpus * 100000));
 	}
 	if (n == 0 || geteuid() != 0)
 		return false;
 	c->cgroups_kept = s->cgroup_name != NULL;
 	for (size_t i = 0; i < n; i++) {
-		char *base = NULL, *dir = NULL;
-		if (i == 0 || strcmp(plan[i].controller, plan[i - 1].controller) != 0) {
-			base = own_cgroup(plan[i].controller);
-			if (base == NULL)
-				goto fail;
-			dir = s->cgroup_name
-			          ? xasprintf("%s/claw.%s", base, s->cgroup_name)
-			          : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
-			free(base);
-			if (mkdir(dir, 0700) < 0 && (errno != EEXIST || s->cgroup_name == NULL)) {
-				free(dir);
-				goto fail;
-			}
-			c->cgroups[c->ncgroups++] = dir;
-		}
-		dir = c->cgroups[c->ncgroups - 1];
-		/* memsw exists only with swap accounting: without it, memory alone is the limit.
-		 * A kept cgroup's memory limit may only rise above memsw after memsw does. */
-		bool memsw = strcmp(plan[i].file, "memory.memsw.limit_in_bytes") == 0;
-		if (write_text(dir, plan[i].file, plan[i].value) < 0 && !memsw &&
-		    !(i + 1 < n && write_text(dir, plan[i + 1].file, plan[i + 1].value) == 0 &&
-		      write_text(dir, plan[i].file, plan[i].value) == 0))
+		bool v2;
+		const char *dir = cgroup_dir(s, c, plan[i].controller, &v2);
+		if (dir == NULL)
+			goto fail;
+		const char *file = v2 ? plan[i].v2_file : plan[i].v1_file;
+		const char *value = v2 ? plan[i].v2_value : plan[i].value;
+		/* Swap is accounted only where the kernel counts it: without, memory alone
+		 * is the limit. A kept v1 cgroup's memory limit may only rise above memsw
+		 * after memsw does. */
+		bool swap = strstr(file, "swap") != NULL;
+		if (write_text(dir, file, value) < 0 && !swap &&
+		    !(!v2 && i + 1 < n && write_text(dir, plan[i + 1].v1_file, plan[i + 1].value) == 0 &&
+		      write_text(dir, file, value) == 0))
 			goto fail;
 	}
 	cgroup_serial++;
