@@ -634,8 +634,8 @@ static bool read_words(const char *dir, const char *file, const char *word)
 /*
  * The launcher's cgroup in the unified (v2) hierarchy, when CONTROLLER can
  * limit its children there: it is available, and enabled for them (ENABLE:
- * enable it if need be, which the kernel allows only where no process sits
- * in the cgroup itself but at the root). NULL where v2 cannot serve.
+ * enable it if need be, which the kernel allows only at the root, where a
+ * process may sit beside enabled controllers). NULL where v2 cannot serve.
  */
 static char *own_cgroup_v2(const char *controller, bool enable)
 {
@@ -747,7 +747,7 @@ static const char *cgroup_dir(const struct native_spec *s, struct native_child *
  * remove); without, each run gets one of its own. A controller's v1
  * hierarchy is used where it has one, else the unified (v2) hierarchy where
  * the controller can be enabled for the launcher's children (which the
- * kernel allows at its root, or where the cgroup holds no process). Where
+ * kernel allows only at its root: a cgroup holding a process cannot). Where
  * neither can be done (not root, no controller), the rlimits of
  * apply_limits() stand in.
  */
