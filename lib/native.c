@@ -360,6 +360,8 @@ static size_t writable_paths(const struct native_spec *s, const char *out[], siz
 
 	out[n++] = "/dev/null", out[n++] = "/dev/zero", out[n++] = "/dev/full";
 	out[n++] = "/dev/shm";
+	if (s->pts) /* its own terminals: written to, and their ioctls (termios) */
+		out[n++] = "/dev/pts", out[n++] = "/dev/tty";
 	if (!s->read_only_root)
 		out[n++] = "/";
 	if (s->workspace_rw)

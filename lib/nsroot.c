@@ -57,13 +57,14 @@ static const char *const etc_allowed[] = {
 /* Only with a network: the resolver configuration. Without one, DNS is a way out (8). */
 static const char *const etc_network[] = { "resolv.conf", "gai.conf" };
 
-/* The only device nodes inside (9, 13): harmless ones, with their numbers for mknod. */
+/* The only device nodes inside (9, 13): harmless ones, with their numbers for
+ * mknod; the last, tty, only with native.pts (build_pts). */
 static const struct {
 	const char *name;
 	unsigned major, minor;
 } dev_nodes[] = {
 	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
-	{ "random", 1, 8 }, { "urandom", 1, 9 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
 /* How a tree is shown inside. */
@@ -520,6 +521,43 @@ static int dev_node(int dev, size_t i, bool privileged)
 	return rc;
 }
 
+/*
+ * native.pts (only when asked): terminals of the sandbox's own. A fresh
+ * devpts instance, so the host's terminals (/dev/pts/N of other sessions)
+ * are not there to open (1); /dev/ptmx into it, and /dev/tty, which opens
+ * only a terminal a process made its own inside (setsid left it none).
+ * TIOCSTI and TIOCLINUX stay refused by the seccomp filter.
+ */
+static int build_pts(int dev, bool privileged)
+{
+	int fs = (int)syscall(SYS_fsopen, "devpts", FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return claw_fail("fsopen devpts: %s", strerror(errno));
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0620", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		close(fs);
+		return claw_fail("devpts: %s", strerror(e));
+	}
+	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+	                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	int e = errno;
+	close(fs);
+	if (mnt < 0)
+		return claw_fail("fsmount devpts: %s", strerror(e));
+	struct nsroot_tree t = { mnt, "/pts", true };
+	int rc = attach(dev, &t);
+	if (t.fd >= 0)
+		close(t.fd);
+	if (rc == 0 && symlinkat("pts/ptmx", dev, "ptmx") < 0)
+		rc = claw_fail("symlink /dev/ptmx: %s", strerror(errno));
+	if (rc == 0 && dev_node(dev, NELEM(dev_nodes) - 1, privileged) < 0)
+		rc = -1;
+	return rc;
+}
+
 /* A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12, 13). */
 static int build_dev(const struct native_spec *s, int root, bool privileged)
 {
@@ -534,9 +572,12 @@ static int build_dev(const struct native_spec *s, int root, bool privileged)
 
 	if (dev < 0)
 		return -1;
-	for (size_t i = 0; i < NELEM(dev_nodes); i++)
+	/* The last node, /dev/tty, only with native.pts. */
+	for (size_t i = 0; i + 1 < NELEM(dev_nodes); i++)
 		if (dev_node(dev, i, privileged) < 0)
 			goto out;
+	if (s->pts && build_pts(dev, privileged) < 0)
+		goto out;
 	for (size_t i = 0; i < NELEM(links); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0) {
 			claw_fail("symlink /dev/%s: %s", links[i][1], strerror(errno));

@@ -584,7 +584,8 @@ static int load_native(struct sandbox_settings *s, const struct lookup *l)
 	const char *ll = "auto";
 
 	if (string_list(s, pick(s, l, "native.etc", true), "native.etc", &s->etc, &s->netc) < 0 ||
-	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0)
+	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0 ||
+	    cfg_bool(s->cfg, pick(s, l, "native.pts", true), "native.pts", &s->pts) < 0)
 		return -1;
 	s->landlock = strcmp(ll, "required") == 0 ? LANDLOCK_REQUIRED
 	              : strcmp(ll, "off") == 0    ? LANDLOCK_OFF
@@ -663,6 +664,8 @@ static char *effective(const struct sandbox_settings *s, const char *key)
 		return json_list(s->env.envp, s->env.n);
 	if (docker != NULL)
 		return cJSON_PrintUnformatted(docker);
+	if (strcmp(key, "native.pts") == 0)
+		return xstrdup(s->pts ? "true" : "false");
 	if (strcmp(key, "native.landlock") == 0)
 		return json_string(s->landlock == LANDLOCK_REQUIRED ? "required"
 		                   : s->landlock == LANDLOCK_OFF    ? "off"
@@ -1175,6 +1178,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->netns_pin = p->netns_pin;
 	ns->cgroup_name = p->slug;
 	ns->landlock = s->landlock;
+	ns->pts = s->pts;
 	ns->pids_max = s->pids_limit;
 	ns->memory_max = s->memory;
 	ns->memswap_max = s->memory_swap;

@@ -54,6 +54,7 @@ struct sandbox_settings {
 	char **etc;
 	size_t netc;
 	enum landlock_mode landlock;
+	bool pts; /* native.pts: a private devpts instance, so programs can open terminals */
 	/* prune.* */
 	double idle_hours, max_age_days;
 	struct sandbox_source src[SANDBOX_MAX_SOURCES];

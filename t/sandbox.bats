@@ -559,3 +559,29 @@ EOF
 	refute_output --partial "allowlist add /usr/bin/sh"
 	assert_output --partial "to allow it: claw-approve allowlist add /usr/bin/ls"
 }
+
+@test "native.pts: terminals of the sandbox's own only when asked, never the host's" {
+	command -v script >/dev/null || skip "needs script(1)"
+	# Not asked: no /dev/pts, /dev/ptmx or /dev/tty, so no terminal can be made.
+	sandbox_config
+	run claw-sandbox exec -- sh -c 'ls /dev; script -qc true /dev/null'
+	refute_line ptmx
+	refute_line pts
+	refute_line tty
+	assert_failure
+	# Asked: a private devpts instance, empty but for what is made inside.
+	sandbox_config 'native: { pts: true },'
+	run claw-sandbox exec -- sh -c 'ls /dev/pts; script -qc "tty; stty size" /dev/null'
+	assert_success
+	assert_line ptmx
+	assert_line --regexp '^/dev/pts/[0-9]+'
+	refute_line --regexp '^[0-9]+$'
+	# And so as an ordinary user, with the sandbox built inside.
+	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null || return 0
+	let_others_walk "$BATS_TEST_TMPDIR"
+	chown -R 65534:65534 "$OPENCLAW_STATE_DIR" "$HOME"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+		claw-sandbox exec -- script -qc tty /dev/null
+	assert_success
+	assert_output --regexp '/dev/pts/[0-9]+'
+}
