@@ -188,7 +188,8 @@ void inventory_scan(const struct sandbox_settings *const *agents, size_t n,
 		if (agents[i]->backend && strcmp(agents[i]->backend, "docker") == 0 &&
 		    agents[i]->binary && !seen_before(&engines, &nengines, agents[i]->binary))
 			scan_engine(agents[i]->binary, inv, agents, n);
-	qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
+	if (inv->n > 1)
+		qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
 	free_seen(roots, nroots);
 	free_seen(engines, nengines);
 }
