@@ -950,7 +950,7 @@ static void put_entry_json(struct buf *b, const struct sandbox_entry *e)
 		buf_printf(b, "%lld", e->used_ms);
 	buf_puts(b, ",\"path\":");
 	if (e->root) {
-		char *path = xasprintf("%s/%s", e->root, e->slug);
+		char *path = xasprintf("%s/%s", e->root, sandbox_dir_name(e->scope_key, e->slug));
 		buf_json_str(b, path);
 		free(path);
 	} else {

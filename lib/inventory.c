@@ -219,14 +219,15 @@ static int hold_workspace(const struct sandbox_entry *e, int *root, int *ws)
 	*root = open(e->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*root < 0)
 		return errno == ENOENT ? 0 : claw_fail("%s: %s", e->root, strerror(errno));
-	*ws = openat_beneath(*root, e->slug, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_XDEV);
+	const char *dir = sandbox_dir_name(e->scope_key, e->slug);
+	*ws = openat_beneath(*root, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_XDEV);
 	if (*ws < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
-		return claw_fail("%s/%s: %s", e->root, e->slug, strerror(errno));
+		return claw_fail("%s/%s: %s", e->root, dir, strerror(errno));
 	if (*ws >= 0 && flock(*ws, LOCK_EX | LOCK_NB) < 0)
 		return claw_fail(errno == EWOULDBLOCK
 		                     ? "%s is running: not removed (its workspace %s/%s is in use)"
 		                     : "%s: cannot lock %s/%s",
-		                 e->name, e->root, e->slug);
+		                 e->name, e->root, dir);
 	return 0;
 }
 
@@ -237,14 +238,15 @@ static int hold_workspace(const struct sandbox_entry *e, int *root, int *ws)
  */
 static int remove_workspace(const struct sandbox_entry *e, int root)
 {
-	char *dir = xasprintf("%s/%s", e->root, e->slug);
+	const char *name = sandbox_dir_name(e->scope_key, e->slug);
+	char *dir = xasprintf("%s/%s", e->root, name);
 	char *meta = xasprintf("%s.json", e->slug), *lock = xasprintf("%s.json.lock", e->slug);
-	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, e->slug);
+	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, name);
 	int rc = -1;
 
 	if (geteuid() == 0 && (native_netns_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
 		goto out;
-	if (remove_tree_at(root, e->slug, dir) < 0)
+	if (remove_tree_at(root, name, dir) < 0)
 		goto out;
 	if (unlinkat(root, meta, 0) < 0 && errno != ENOENT) {
 		claw_fail("cannot remove %s/%s: %s", e->root, meta, strerror(errno));

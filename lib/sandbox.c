@@ -790,20 +790,26 @@ static int shows_state(const struct sandbox_settings *s, const struct sandbox_pl
 	return rc;
 }
 
+const char *sandbox_dir_name(const char *scope_key, const char *slug)
+{
+	return strcmp(scope_key, "shared") == 0 ? "shared" : slug;
+}
+
 int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->scope_key = xstrdup(scope_key);
 	session_slug(scope_key, p->slug);
 	bool shared = strcmp(s->scope, "shared") == 0;
-	char *name = xasprintf("%s%s", s->prefix, shared ? "shared" : p->slug);
+	const char *dir = sandbox_dir_name(shared ? "shared" : scope_key, p->slug);
+	char *name = xasprintf("%s%s", s->prefix, dir);
 	if (strlen(name) > 63)
 		name[63] = '\0';
 	p->name = name;
 	/* A shared sandbox gets a directory of its own too: the workspace root itself would show
 	 * every other scope's workspace to it. */
-	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, shared ? "shared" : p->slug);
-	p->netns_pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, shared ? "shared" : p->slug);
+	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, dir);
+	p->netns_pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, dir);
 	if (strcmp(s->access, "rw") == 0) {
 		p->workspace_dir = xstrdup(s->agent_workspace);
 		p->workspace_rw = true;

@@ -90,6 +90,10 @@ struct sandbox_place {
  * The place of SCOPE_KEY, and the validation of the configured binds against
  * it (OpenClaw's rules and messages). No file is touched. 0 or -1 (claw_error).
  */
+/* A scope's directory under workspaceRoot, and its kept network namespace's
+ * name: the slug, or "shared" for the one sandbox of scope "shared". */
+const char *sandbox_dir_name(const char *scope_key, const char *slug);
+
 int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p);
 void sandbox_place_free(struct sandbox_place *p);
 

@@ -585,3 +585,18 @@ EOF
 	assert_success
 	assert_output --regexp '/dev/pts/[0-9]+'
 }
+
+@test "scope shared: one sandbox in a directory of its own, listed and removed as such" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "shared" } } } }'
+	run_request 'true' '' alice
+	run_request 'true' '' bob
+	run claw-sandbox list --json
+	assert_equal "$(jqo 'length')" 1
+	assert_equal "$(jqo '.[0].path')" "$OPENCLAW_STATE_DIR/sandboxes/shared"
+	[ -d "$OPENCLAW_STATE_DIR/sandboxes/shared" ]
+	run claw-sandbox rm --all
+	assert_success
+	assert_output "removed openclaw-sbx-shared"
+	run ls -A "$OPENCLAW_STATE_DIR/sandboxes"
+	assert_output ""
+}
