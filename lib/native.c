@@ -627,7 +627,8 @@ static bool read_words(const char *dir, const char *file, const char *word)
 	if (n <= 0)
 		return false;
 	text[n] = '\0';
-	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w;
+	     w = strtok_r(NULL, " \n", &save))
 		if (strcmp(w, word) == 0)
 			return true;
 	return false;
@@ -648,7 +649,8 @@ static char *own_cgroup_v2(const char *controller, bool enable)
 		return NULL;
 	while (fgets(line, sizeof(line), f))
 		if (strncmp(line, "0::", 3) == 0)
-			snprintf(path, sizeof(path), "%.*s", (int)strcspn(line + 3, "\n"), line + 3);
+			snprintf(path, sizeof(path), "%.*s", (int)strcspn(line + 3, "\n"),
+			         line + 3);
 	fclose(f);
 	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
 		return NULL;
@@ -675,7 +677,6 @@ static char *own_cgroup_v2(const char *controller, bool enable)
 	}
 	return base;
 }
-
 
 static void cgroups_remove(struct native_child *c)
 {
@@ -765,18 +766,21 @@ static bool cgroups_create(const struct native_spec *s, struct native_child *c)
 	}
 	if (s->memory_max > 0) {
 		long long swap = s->memswap_max > s->memory_max ? s->memswap_max : s->memory_max;
-		plan[n] = (struct cgroup_plan){ .controller = "memory", "memory.limit_in_bytes",
+		plan[n] = (struct cgroup_plan){ .controller = "memory",
+			                        "memory.limit_in_bytes",
 			                        "memory.max" };
 		snprintf(plan[n].value, 32, "%lld", s->memory_max);
 		snprintf(plan[n++].v2_value, 32, "%lld", s->memory_max);
 		/* v1 counts memory and swap together; v2 counts swap alone. */
-		plan[n] = (struct cgroup_plan){ .controller = "memory", "memory.memsw.limit_in_bytes",
+		plan[n] = (struct cgroup_plan){ .controller = "memory",
+			                        "memory.memsw.limit_in_bytes",
 			                        "memory.swap.max" };
 		snprintf(plan[n].value, 32, "%lld", swap);
 		snprintf(plan[n++].v2_value, 32, "%lld", swap - s->memory_max);
 	}
 	if (s->cpus > 0) {
-		plan[n] = (struct cgroup_plan){ .controller = "cpu", "cpu.cfs_quota_us", "cpu.max" };
+		plan[n] =
+		    (struct cgroup_plan){ .controller = "cpu", "cpu.cfs_quota_us", "cpu.max" };
 		snprintf(plan[n].value, 32, "%ld", (long)(s->cpus * 100000));
 		snprintf(plan[n++].v2_value, 32, "%ld 100000", (long)(s->cpus * 100000));
 	}
@@ -795,7 +799,8 @@ static bool cgroups_create(const struct native_spec *s, struct native_child *c)
 		 * after memsw does. */
 		bool swap = strstr(file, "swap") != NULL;
 		if (write_text(dir, file, value) < 0 && !swap &&
-		    !(!v2 && i + 1 < n && write_text(dir, plan[i + 1].v1_file, plan[i + 1].value) == 0 &&
+		    !(!v2 && i + 1 < n &&
+		      write_text(dir, plan[i + 1].v1_file, plan[i + 1].value) == 0 &&
 		      write_text(dir, file, value) == 0))
 			goto fail;
 	}

@@ -61,7 +61,7 @@ struct native_spec {
 	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
-	bool pts; /* /dev/pts, /dev/ptmx and /dev/tty: a private devpts instance */
+	bool pts;              /* /dev/pts, /dev/ptmx and /dev/tty: a private devpts instance */
 	long pids_max;         /* 0: no limit */
 	long long memory_max;  /* bytes; 0: no limit */
 	long long memswap_max; /* bytes of memory + swap; 0: as memory_max */

@@ -541,8 +541,8 @@ static int build_pts(int dev, bool privileged)
 		close(fs);
 		return claw_fail("devpts: %s", strerror(e));
 	}
-	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-	                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	int mnt =
+	    (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 	int e = errno;
 	close(fs);
 	if (mnt < 0)
