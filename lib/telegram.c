@@ -285,6 +285,17 @@ static bool too_old(const struct tg_poll *p, const cJSON *date)
 	return cJSON_IsNumber(date) && (long long)date->valuedouble < oldest;
 }
 
+/* Who answered, from an update's from and chat objects, into ANS's buffers. */
+static void answer_who(struct answer *ans, const cJSON *from, const cJSON *chat, char *sender,
+                       char *chat_id, size_t size)
+{
+	const cJSON *uname = cJSON_GetObjectItemCaseSensitive(chat, "username");
+
+	id_string(cJSON_GetObjectItemCaseSensitive(from, "id"), sender, size);
+	id_string(cJSON_GetObjectItemCaseSensitive(chat, "id"), chat_id, size);
+	ans->uname = cJSON_IsString(uname) ? uname->valuestring : NULL;
+}
+
 static void on_callback(struct tg_poll *p, const cJSON *cq)
 {
 	const cJSON *from = cJSON_GetObjectItemCaseSensitive(cq, "from");
@@ -292,7 +303,6 @@ static void on_callback(struct tg_poll *p, const cJSON *cq)
 	const cJSON *chat = cJSON_GetObjectItemCaseSensitive(msg, "chat");
 	const cJSON *data = cJSON_GetObjectItemCaseSensitive(cq, "data");
 	const cJSON *cqid = cJSON_GetObjectItemCaseSensitive(cq, "id");
-	const cJSON *uname = cJSON_GetObjectItemCaseSensitive(chat, "username");
 	char sender[32], chat_id[32], key[64];
 	struct answer ans = { .key = key, .sender = sender, .chat = chat_id };
 
@@ -301,9 +311,7 @@ static void on_callback(struct tg_poll *p, const cJSON *cq)
 	if (!cJSON_IsString(data) || !cJSON_IsString(cqid) || chat == NULL ||
 	    approve_parse(data->valuestring, NULL, key, sizeof(key), &ans.d) != APPROVE_OK)
 		return; /* not one of our buttons */
-	id_string(cJSON_GetObjectItemCaseSensitive(from, "id"), sender, sizeof(sender));
-	id_string(cJSON_GetObjectItemCaseSensitive(chat, "id"), chat_id, sizeof(chat_id));
-	ans.uname = cJSON_IsString(uname) ? uname->valuestring : NULL;
+	answer_who(&ans, from, chat, sender, chat_id, sizeof(sender));
 	char *reply = take_answer(p->owner, p->bot, &ans);
 	/* Always answered, so the button stops spinning; a stranger learns nothing. */
 	answer_callback(p->owner, p->bot, cqid->valuestring, reply);
@@ -318,7 +326,6 @@ static void on_message(struct tg_poll *p, const cJSON *m)
 	const cJSON *date = cJSON_GetObjectItemCaseSensitive(m, "date");
 	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(m, "message_id");
 	const cJSON *thread = cJSON_GetObjectItemCaseSensitive(m, "message_thread_id");
-	const cJSON *uname = cJSON_GetObjectItemCaseSensitive(chat, "username");
 	char sender[32], chat_id[32], key[64];
 	struct answer ans = { .key = key, .sender = sender, .chat = chat_id };
 	long long reply_to = cJSON_IsNumber(mid) ? (long long)mid->valuedouble : 0;
@@ -331,9 +338,7 @@ static void on_message(struct tg_poll *p, const cJSON *m)
 		return;
 	if (too_old(p, date))
 		return;
-	id_string(cJSON_GetObjectItemCaseSensitive(from, "id"), sender, sizeof(sender));
-	id_string(cJSON_GetObjectItemCaseSensitive(chat, "id"), chat_id, sizeof(chat_id));
-	ans.uname = cJSON_IsString(uname) ? uname->valuestring : NULL;
+	answer_who(&ans, from, chat, sender, chat_id, sizeof(sender));
 	char *reply = NULL;
 	if (c == APPROVE_USAGE) {
 		if (!tg_allowed(p->bot, sender)) {
