@@ -181,8 +181,9 @@ char *buf_steal(struct buf *b)
 	return p;
 }
 
-/* getrandom(2), not libcrypto: the kernel's generator is what libcrypto seeds
- * from, and loading libcrypto would cost a command a millisecond at start. */
+/* getrandom(2), not RAND_bytes: the kernel's generator is what libcrypto seeds
+ * from, and starting libcrypto's own generator (its library context and
+ * providers) costs a command 1.7 ms, measured, for sixteen bytes. */
 void random_bytes(void *buf, size_t n)
 {
 	unsigned char *p = buf;
