@@ -30,6 +30,7 @@
 #include "fsutil.h"
 #include "kernel.h"
 #include "preset.h"
+#include "sandbox.h"
 #include "session.h"
 #include "wrappers.h"
 #include "safebin.h"
@@ -97,7 +98,7 @@ static const struct {
  * and OpenClaw's default when a config leaves it out. --fix --preset only
  * ever moves a value to the right.
  */
-enum rule_kind { RULE_ORDER, RULE_NETWORK, RULE_FALSE_TIGHT, RULE_SUPERSET };
+enum rule_kind { RULE_ORDER, RULE_NETWORK, RULE_FALSE_TIGHT, RULE_SUPERSET, RULE_AT_MOST };
 static const struct rule {
 	const char *key; /* under agents.defaults. / tools. / session. */
 	enum rule_kind kind;
@@ -125,6 +126,16 @@ static const struct rule {
 	  { 0 },
 	  "\"none\"",
 	  "whether a sandbox reaches the network" },
+	{ "agents.defaults.sandbox.docker.pidsLimit",
+	  RULE_AT_MOST,
+	  { 0 },
+	  "\"unlimited\"",
+	  "how many processes a sandbox may run" },
+	{ "agents.defaults.sandbox.docker.memory",
+	  RULE_AT_MOST,
+	  { 0 },
+	  "\"unlimited\"",
+	  "how much memory a sandbox may use" },
 	{ "session.dmScope",
 	  RULE_ORDER,
 	  { "main", "per-peer", "per-channel-peer", "per-account-channel-peer" },
@@ -2251,6 +2262,16 @@ static char *json_text(const cJSON *v)
 
 /* Whether HAVE (NULL: OpenClaw's default) is weaker than WANT for rule R. On true,
  * *FIX is the JSON to set (NULL when the rule cannot order the values). */
+/* A limit as a number: pids, or bytes for "512m"; 0 or less, or not one, is no limit. */
+static long long limit_value(const cJSON *v)
+{
+	if (cJSON_IsNumber(v))
+		return (long long)v->valuedouble;
+	if (cJSON_IsString(v))
+		return sandbox_parse_size(v->valuestring);
+	return -1;
+}
+
 static bool weaker(const struct rule *r, const cJSON *have, const cJSON *want, char **fix)
 {
 	cJSON *def = have ? NULL : cJSON_Parse(r->def);
@@ -2281,6 +2302,14 @@ static bool weaker(const struct rule *r, const cJSON *have, const cJSON *want, c
 			*fix = json_text(want);
 		}
 		break;
+	case RULE_AT_MOST: {
+		long long hv = limit_value(h), wv = limit_value(want);
+		if (wv > 0 && (hv <= 0 || hv > wv)) {
+			weak = true;
+			*fix = json_text(want);
+		}
+		break;
+	}
 	case RULE_SUPERSET: {
 		cJSON *u = cJSON_IsArray(h) ? cJSON_Duplicate(h, 1) : cJSON_CreateArray();
 		const cJSON *e;

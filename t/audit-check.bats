@@ -590,6 +590,9 @@ EOF
 	assert_line 'Set session.dmScope="per-channel-peer" (claw-audit check --fix --preset secure does it).'
 	check --preset public
 	expect preset.public.tools.deny warn
+	expect preset.public.agents.defaults.sandbox.docker.pidsLimit warn
+	run detail preset.public.agents.defaults.sandbox.docker.memory
+	assert_output 'agents.defaults.sandbox.docker.memory is not set (OpenClaw'"'"'s default is "unlimited"); preset "public" has "512m" (how much memory a sandbox may use).'
 	run detail preset.public.tools.deny
 	assert_output --partial '"exec","process","browser"'
 }
@@ -657,6 +660,29 @@ EOF
 	cmp "$CONFIG" "$BATS_TEST_TMPDIR/fixed"
 }
 
+@test "--preset: a sandbox limit is weaker when unset, 0, -1 or above the preset's, never when below" {
+	for v in 0 -1 4096; do
+		write_config <<<"{ agents: { defaults: { sandbox: { docker: { pidsLimit: $v } } } } }"
+		chmod 600 "$CONFIG"
+		check --preset secure
+		expect preset.secure.agents.defaults.sandbox.docker.pidsLimit warn
+	done
+	for v in 0 '"2g"' '"1.5g"' 2147483648; do
+		write_config <<<"{ agents: { defaults: { sandbox: { docker: { memory: $v } } } } }"
+		chmod 600 "$CONFIG"
+		check --preset secure
+		expect preset.secure.agents.defaults.sandbox.docker.memory warn
+	done
+	for v in 512 100; do
+		write_config <<<"{ agents: { defaults: { sandbox: { docker: { pidsLimit: $v, memory: \"${v}m\" } } }, list: [ { id: \"big\", sandbox: { docker: { pidsLimit: 99999 } } } ] } }"
+		chmod 600 "$CONFIG"
+		check --preset secure
+		expect preset.secure.agents.defaults.sandbox.docker.pidsLimit none
+		expect preset.secure.agents.defaults.sandbox.docker.memory none
+		expect "preset.secure.agents.list[0].sandbox.docker.pidsLimit" warn
+	done
+}
+
 @test "--fix --preset applies only what tightens, per agent too, and twice changes nothing" {
 	cat >"$CONFIG" <<'EOF'
 {
@@ -671,7 +697,7 @@ EOF
 	run claw-audit check --fix --preset public --json
 	assert_success
 	assert_equal "$(jq -r '.fix.changes[]' <<<"$output" | sort | tr '\n' '|')" \
-		'agents.defaults.sandbox.scope=(unset) -> "session" (preset public)|agents.list[0].sandbox.mode="off" -> "all" (preset public)|agents.list[0].sandbox.workspaceAccess="rw" -> "none" (preset public)|session.dmScope=(unset) -> "per-channel-peer" (preset public)|tools.deny=["canvas"] -> ["canvas","exec","process","browser","web_fetch","web_search","gateway","nodes","cron","group:memory"] (preset public)|tools.elevated.enabled=(unset) -> false (preset public)|'
+		'agents.defaults.sandbox.docker.memory=(unset) -> "512m" (preset public)|agents.defaults.sandbox.docker.pidsLimit=(unset) -> 256 (preset public)|agents.defaults.sandbox.scope=(unset) -> "session" (preset public)|agents.list[0].sandbox.mode="off" -> "all" (preset public)|agents.list[0].sandbox.workspaceAccess="rw" -> "none" (preset public)|session.dmScope=(unset) -> "per-channel-peer" (preset public)|tools.deny=["canvas"] -> ["canvas","exec","process","browser","web_fetch","web_search","gateway","nodes","cron","group:memory"] (preset public)|tools.elevated.enabled=(unset) -> false (preset public)|'
 	run serious
 	assert_output ""
 	assert_equal "$(claw-audit check --json --preset public | jq '[.findings[] | select(.checkId | startswith("preset."))] | length')" 0
