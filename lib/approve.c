@@ -254,6 +254,7 @@ void approve_watch(struct approve_ctx *ctx)
 	ctx->watching = exec_cache_enable() == 0 && exec_cache_watch(ctx->guard.state) == 0;
 	if (!ctx->watching)
 		exec_cache_disable();
+	ctx->unseen = true; /* a change made before the watch began sends no event */
 }
 
 int approve_refresh(struct approve_ctx *ctx)
@@ -261,8 +262,9 @@ int approve_refresh(struct approve_ctx *ctx)
 	struct approvals fresh;
 
 	/* Drains the change events; with none, neither file nor PATH changed. */
-	if (!exec_cache_check() && ctx->watching)
+	if (!exec_cache_check() && ctx->watching && !ctx->unseen)
 		return ctx->file_ok ? 0 : -1;
+	ctx->unseen = false;
 	/* A state directory made since the last look is watched from now on. */
 	if (ctx->watching && exec_cache_watch(ctx->guard.state) < 0)
 		ctx->watching = false;

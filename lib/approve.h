@@ -102,6 +102,7 @@ struct approve_ctx {
 	struct agent_policy *agents;
 	size_t nagents;
 	bool watching;      /* approve_watch(): inotify tells when to look again */
+	bool unseen;        /* watching since the last look: look once regardless */
 	char *process_path; /* PATH of claw itself, for requests without one */
 	char *process_cwd;
 	/* hits not yet written (approve_flush_uses) */
@@ -164,6 +165,7 @@ void approve_free(struct approve_ctx *ctx);
  * For a long-running filter: keeps resolutions between decisions and looks
  * at the approvals file again only when inotify reports a change (see
  * exec_cache_enable()). Without inotify, everything is looked up each time.
+ * May be called after decisions were made: the next refresh looks anyway.
  */
 void approve_watch(struct approve_ctx *ctx);
 
