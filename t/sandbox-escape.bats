@@ -351,10 +351,10 @@ EOF
 
 @test "15 a fork bomb is contained by the pids limit" {
 	sandbox_config '' 'pidsLimit: 32,'
-	run claw-sandbox exec --timeout 20 -- sh -c 'i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done; echo spawned'
+	run claw-sandbox exec --timeout 20 -- sh -c 'i=0; while [ $i -lt 100 ]; do sleep 8976 & i=$((i+1)); done; echo spawned'
 	assert_failure
 	assert_output --partial "fork"
-	run pgrep -f 'sleep 30'
+	run pgrep -f 'sleep 8976'
 	assert_failure
 }
 
