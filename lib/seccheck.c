@@ -2260,8 +2260,6 @@ static char *json_text(const cJSON *v)
 	return copy;
 }
 
-/* Whether HAVE (NULL: OpenClaw's default) is weaker than WANT for rule R. On true,
- * *FIX is the JSON to set (NULL when the rule cannot order the values). */
 /* A limit as a number: pids, or bytes for "512m"; 0 or less, or not one, is no limit. */
 static long long limit_value(const cJSON *v)
 {
@@ -2272,6 +2270,8 @@ static long long limit_value(const cJSON *v)
 	return -1;
 }
 
+/* Whether HAVE (NULL: OpenClaw's default) is weaker than WANT for rule R. On true,
+ * *FIX is the JSON to set (NULL when the rule cannot order the values). */
 static bool weaker(const struct rule *r, const cJSON *have, const cJSON *want, char **fix)
 {
 	cJSON *def = have ? NULL : cJSON_Parse(r->def);
