@@ -171,7 +171,8 @@ $(FUZZ_BUILD)/%: t/fuzz/%.c $(LIB_SRC) $(BUILD)/gen/presets.c $(BUILD)/gen/sysfi
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
 		-DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"$(SHAREDIR)/claw"' \
-		$< $(LIB_SRC) $(BUILD)/gen/presets.c $(BUILD)/gen/sysfilter-bpf.c $(LIBS) -o $@
+		$< $(LIB_SRC) $(BUILD)/gen/presets.c $(BUILD)/gen/sysfilter-bpf.c $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs libseccomp) -o $@
 
 bench: bench-deps all
 	@for b in t/bench/*; do [ -x "$$b" ] || continue; \

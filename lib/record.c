@@ -117,172 +117,6 @@ void record_arena_resume(void)
 	arena_on();
 }
 
-/* ---- validation ---- */
-
-static int utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : -1;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return -1;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return -1; /* overlong, or a UTF-16 surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return -1;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-			return -1; /* overlong, or beyond U+10FFFF */
-		return 4;
-	}
-	return -1;
-}
-
-static int hex4(const unsigned char *s, size_t n, unsigned *v)
-{
-	*v = 0;
-	if (n < 4)
-		return -1;
-	for (int i = 0; i < 4; i++) {
-		unsigned char c = s[i];
-		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-		             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-		             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-		                                    : 16;
-		if (d > 15)
-			return -1;
-		*v = *v * 16 + d;
-	}
-	return 0;
-}
-
-/*
- * Bytes at s that need no attention: ASCII from 0x20 up, other than '\\'.
- * Eight at a time while it can, with the usual bit tricks on a 64-bit word.
- */
-static size_t plain_run(const unsigned char *s, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		uint64_t slash = w ^ (ones * '\\');
-		uint64_t below_space = (w - ones * 0x20) & ~w; /* a byte < 0x20 */
-		uint64_t is_slash = (slash - ones) & ~slash;   /* a byte == '\\' */
-		if ((below_space | is_slash | w) & highs)      /* or a byte >= 0x80 */
-			break;
-	}
-	for (; i < n; i++) {
-		unsigned char c = s[i];
-		if (c < 0x20 || c >= 0x80 || c == '\\')
-			break;
-	}
-	return i;
-}
-
-/* Whether byte POS of a line lies inside a JSON string. Only asked about the
- * rare control character, so a plain scan from the start is fine. */
-static bool inside_string(const unsigned char *s, size_t pos)
-{
-	bool in = false;
-
-	for (size_t i = 0; i < pos; i++) {
-		if (in && s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			in = !in;
-	}
-	return in;
-}
-
-/* A \u escape at s (s[0] == '\\', s[1] == 'u'): its length, or -1 for \u0000 and
- * broken surrogates. */
-static int unicode_escape(const unsigned char *s, size_t n, size_t at)
-{
-	unsigned v, lo;
-
-	if (hex4(s + 2, n - 2, &v) < 0)
-		return claw_fail("bad \\u escape at byte %zu", at);
-	if (v == 0)
-		return claw_fail("\\u0000 inside a string at byte %zu", at);
-	if (v >= 0xdc00 && v <= 0xdfff)
-		return claw_fail("lone low surrogate at byte %zu", at);
-	if (v < 0xd800 || v > 0xdbff)
-		return 6;
-	if (n < 12 || s[6] != '\\' || s[7] != 'u' || hex4(s + 8, n - 8, &lo) < 0 || lo < 0xdc00 ||
-	    lo > 0xdfff)
-		return claw_fail("lone high surrogate at byte %zu", at);
-	return 12;
-}
-
-/*
- * Checks what cJSON does not: valid UTF-8 throughout, no NUL byte, no raw
- * control character inside a string, no \u0000 and no broken surrogate. A NUL
- * would cut a C string short, so "ls\u0000; rm -rf ~" would mean one thing to
- * claw and another to a later reader of the same record. Backslashes occur
- * only inside strings in valid JSON (cJSON rejects the rest), and each one
- * starts an escape, so escapes can be checked without tracking quotes.
- */
-static int validate_bytes(const char *line, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)line;
-
-	for (size_t i = 0; i < len;) {
-		i += plain_run(s + i, len - i);
-		if (i >= len)
-			break;
-		unsigned char c = s[i];
-		if (c >= 0x80) {
-			int n = utf8_seq(s + i, len - i);
-			if (n < 0)
-				return claw_fail("invalid UTF-8 at byte %zu", i + 1);
-			i += (size_t)n;
-		} else if (c == '\\') {
-			int n = 2;
-			if (i + 1 < len && s[i + 1] == 'u' &&
-			    (n = unicode_escape(s + i, len - i, i + 1)) < 0)
-				return -1;
-			i += (size_t)n;
-		} else if (c == 0) {
-			return claw_fail("NUL byte at byte %zu", i + 1);
-		} else if ((c != '\t' && c != '\r') || inside_string(s, i)) {
-			return claw_fail("control character at byte %zu", i + 1);
-		} else {
-			i++;
-		}
-	}
-	return 0;
-}
-
-/* Member names are short and mostly differ in their first two bytes: look
- * at those before calling strcmp, a million records a second. */
-static inline bool same_key(const char *a, const char *b)
-{
-	return a[0] == b[0] && (a[0] == '\0' || (a[1] == b[1] && strcmp(a, b) == 0));
-}
-
-/* Every object in the tree, checked for a member name given twice: cJSON would
- * see the first, a JavaScript reader the last. */
-static int check_duplicates(const cJSON *node)
-{
-	for (const cJSON *c = node->child; c != NULL; c = c->next) {
-		if (cJSON_IsObject(node))
-			for (const cJSON *d = c->next; d != NULL; d = d->next)
-				if (same_key(c->string, d->string))
-					return claw_fail("duplicate member \"%s\"", c->string);
-		if (c->child != NULL && check_duplicates(c) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* ---- output ---- */
 
 struct out {
@@ -350,7 +184,7 @@ static const char *skip_value(const char *p, const char *end)
 static bool is_added(const struct record *rec, const char *name)
 {
 	for (unsigned i = 0; i < rec->nadd; i++)
-		if (strcmp(rec->add[i].name, name) == 0)
+		if (str_eq(rec->add[i].name, name))
 			return true;
 	return false;
 }
@@ -495,7 +329,7 @@ void rec_pick(const cJSON *obj, const char *const *names, const cJSON **out, siz
 		out[i] = NULL;
 	for (const cJSON *c = obj ? obj->child : NULL; c != NULL; c = c->next)
 		for (size_t i = 0; i < n; i++)
-			if (same_key(c->string, names[i])) {
+			if (str_eq(c->string, names[i])) {
 				out[i] = c;
 				break;
 			}
@@ -625,29 +459,30 @@ static void too_long(struct loop *l, unsigned long line, size_t max)
 	free(msg);
 }
 
+/* The line as a record: one strict pass (UTF-8, JSON, no member named twice,
+ * no NUL hidden in a string), into the arena (see jsonparse.h). */
 static cJSON *parse_line(const char *line, size_t len)
 {
-	const char *end = NULL;
+	struct json_result r;
+	cJSON *root = json_parse(line, len, arena_alloc, &r);
 
-	if (validate_bytes(line, len) < 0)
-		return NULL;
-	/* Into the arena, in one pass: cJSON's own parser is most of a
-	 * filter's time at a million records a second (see jsonparse.h). */
-	cJSON *root = json_parse(line, len, &end, arena_alloc);
 	if (root == NULL) {
-		claw_fail("not valid JSON (at byte %zu)", (size_t)(end - line) + 1);
+		if (r.fault == JSON_DUPLICATE)
+			claw_fail("duplicate member \"%s\"", r.name);
+		else if (r.fault == JSON_SYNTAX)
+			claw_fail("not valid JSON (at byte %zu)", r.end + 1);
+		else
+			claw_fail("%s at byte %zu", json_fault_text(r.fault), r.end + 1);
 		return NULL;
 	}
-	if (skip_ws(end, line + len) != line + len) {
-		claw_fail("text after the JSON value (at byte %zu)", (size_t)(end - line) + 1);
+	if (skip_ws(line + r.end, line + len) != line + len) {
+		claw_fail("text after the JSON value (at byte %zu)", r.end + 1);
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {
 		claw_fail("a record must be a JSON object");
 		return NULL;
 	}
-	if (check_duplicates(root) < 0)
-		return NULL;
 	return root;
 }
 

@@ -79,7 +79,7 @@ int tp_find_tool(const char *name)
 		build_name_table();
 	for (unsigned h = name_hash(name) % NAME_SLOTS; name_table[h].name != NULL;
 	     h = (h + 1) % NAME_SLOTS)
-		if (strcmp(name_table[h].name, name) == 0)
+		if (str_eq(name_table[h].name, name))
 			return name_table[h].idx;
 	return -1;
 }
@@ -829,10 +829,7 @@ static unsigned char mode_id(const char *mode)
 {
 	if (mode == NULL)
 		return 0;
-	return strcmp(mode, "off") == 0        ? 1
-	       : strcmp(mode, "non-main") == 0 ? 2
-	       : strcmp(mode, "all") == 0      ? 3
-	                                       : 4;
+	return str_eq(mode, "off") ? 1 : str_eq(mode, "non-main") ? 2 : str_eq(mode, "all") ? 3 : 4;
 }
 
 static const char *const mode_names[] = { "unknown", "off", "non-main", "all", "unknown" };

@@ -61,6 +61,20 @@ static inline void buf_putc(struct buf *b, char c)
 	b->p[b->len] = '\0';
 }
 
+/* strcmp(a, b) == 0, inline, for the short names a filter compares a dozen
+ * times per record: most pairs part at the first byte, where a call to
+ * strcmp would cost more than the comparison. */
+static inline bool str_eq(const char *a, const char *b)
+{
+	while (*a == *b) {
+		if (*a == '\0')
+			return true;
+		a++;
+		b++;
+	}
+	return false;
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal, quotes included. */

@@ -41,6 +41,30 @@ bad_line() {
 	bad_line '{"args":{"command":"ls","command":"rm -rf /"}}' 'duplicate member "command"'
 }
 
+@test "duplicate members are found in objects of any size" {
+	local wide='"m1":1' i
+	for i in $(seq 2 40); do wide="$wide,\"m$i\":$i"; done
+	bad_line "{$wide,\"m3\":0}" 'duplicate member "m3"'
+	bad_line "{$wide,\"m39\":0}" 'duplicate member "m39"'
+	bad_line "{\"args\":{$wide,\"m40\":0}}" 'duplicate member "m40"'
+	bad_line '{"to\u006fl":"read","tool":"exec"}' 'duplicate member "tool"'
+	run bash -c 'printf "%s\n" "{$1}" | claw-session' _ "$wide"
+	assert_success
+}
+
+@test "escapes are decoded before a stage reads a member" {
+	run bash -c "printf '%s\n' '{\"agent\":\"m\\u0061in\",\"origin\":{\"channel\":\"tele\\/gram\",\"peer\":\"a\\\"b\"}}' | claw-session"
+	assert_success
+	assert_equal "$(jqr '.session.agent')" "main"
+	assert_equal "$(jqr '.session.key')" 'agent:main:tele/gram:direct:a"b'
+}
+
+@test "nesting deeper than 1000 levels is an error record" {
+	local deep
+	deep=$(printf '[%.0s' $(seq 1001))$(printf ']%.0s' $(seq 1001))
+	bad_line "{\"a\":$deep}" "nested more than 1000 deep"
+}
+
 @test "invalid UTF-8 is an error record" {
 	bad_line $'{"a":"\xc3\x28"}' "invalid UTF-8 at byte 7"
 	bad_line $'{"a":"\xed\xa0\x80"}' "invalid UTF-8"

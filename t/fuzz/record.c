@@ -57,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct stage stage = { .name = "fuzz", .handle = handle };
 	int in = memfd_create("in", 0), out = memfd_create("out", 0);
+	int kept = dup(out); /* at its end the loop points OUT at /dev/null */
 
 	if (write(in, data, size) != (ssize_t)size)
 		abort();
@@ -64,9 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct record_opts ro = { .max_record = 4096, .in_fd = in, .out_fd = out };
 	record_loop(&stage, &ro);
 
-	off_t len = lseek(out, 0, SEEK_END);
+	off_t len = lseek(kept, 0, SEEK_END);
 	char *text = malloc((size_t)len + 1);
-	if (pread(out, text, (size_t)len, 0) != len)
+	if (pread(kept, text, (size_t)len, 0) != len)
 		abort();
 	text[len] = '\0';
 	size_t lines = 0;
@@ -87,5 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text);
 	close(in);
 	close(out);
+	close(kept);
 	return 0;
 }
