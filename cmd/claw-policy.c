@@ -105,9 +105,11 @@ struct filter {
 
 /* ---- the filter ---- */
 
-enum { R_TOOL, R_SESSION, R_ORIGIN, R_MODEL, R_AGENT, R_SESSION_KEY };
-static const char *const record_names[] = { "tool",  "session", "origin",
-	                                    "model", "agent",   "sessionKey" };
+enum { R_TOOL, R_SESSION, R_ORIGIN, R_MODEL };
+static const char *const record_names[] = { "tool", "session", "origin", "model" };
+/* Read only when claw-session has not given the record its session. */
+enum { U_AGENT, U_SESSION_KEY };
+static const char *const unsessioned_names[] = { "agent", "sessionKey" };
 enum { S_AGENT, S_SANDBOXED, S_POLICY_KEY, S_KEY, S_MODE };
 static const char *const session_names[] = { "agent", "sandboxed", "policyKey", "key", "mode" };
 /* What of origin policy reads, and what else claw-session would read. */
@@ -230,11 +232,14 @@ static int read_origin_session(const cJSON *origin, const struct tp_request *rq,
  * judges a stranger's group chat as the sandboxed session it is, never as
  * the operator's main session.
  */
-static int compute_session(struct filter *f, const cJSON *const *m, struct session_request *srq,
+static int compute_session(struct filter *f, const cJSON *root, struct session_request *srq,
                            struct tp_request *rq)
 {
-	if (rec_str(m[R_AGENT], "agent", &srq->agent) < 0 ||
-	    rec_str(m[R_SESSION_KEY], "sessionKey", &srq->session_key) < 0)
+	const cJSON *m[NELEM(unsessioned_names)];
+
+	rec_pick(root, unsessioned_names, m, NELEM(m));
+	if (rec_str(m[U_AGENT], "agent", &srq->agent) < 0 ||
+	    rec_str(m[U_SESSION_KEY], "sessionKey", &srq->session_key) < 0)
 		return -1;
 	if (srq->has_origin)
 		srq->session_key = NULL; /* the origin decides, as in claw-session */
@@ -294,7 +299,7 @@ static int read_request(struct filter *f, struct record *rec, const cJSON *const
 		return read_session(session, rq);
 	if (origin != NULL && read_origin_session(origin, rq, &srq, &ids) < 0)
 		return -1;
-	int rc = compute_session(f, m, &srq, rq);
+	int rc = compute_session(f, rec->root, &srq, rq);
 	if (rc > 0)
 		deny_without_session(rec, claw_error());
 	return rc;

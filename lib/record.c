@@ -335,11 +335,26 @@ void rec_pick(const cJSON *obj, const char *const *names, const cJSON **out, siz
 			}
 }
 
+/* cJSON's type tests and lookups, inline: they are calls into the shared
+ * library otherwise, a dozen a record. A record has each name once. */
+static inline int type_of(const cJSON *v)
+{
+	return v->type & 0xff;
+}
+
+static const cJSON *member(const cJSON *obj, const char *name)
+{
+	for (const cJSON *c = obj != NULL ? obj->child : NULL; c != NULL; c = c->next)
+		if (c->string != NULL && str_eq(c->string, name))
+			return c;
+	return NULL;
+}
+
 int rec_str(const cJSON *v, const char *name, const char **out)
 {
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || type_of(v) == cJSON_NULL)
 		return 0;
-	if (!cJSON_IsString(v))
+	if (type_of(v) != cJSON_String)
 		return wrong_type(name, "a string");
 	*out = v->valuestring;
 	return 0;
@@ -347,9 +362,9 @@ int rec_str(const cJSON *v, const char *name, const char **out)
 
 int rec_obj(const cJSON *v, const char *name, const cJSON **out)
 {
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || type_of(v) == cJSON_NULL)
 		return 0;
-	if (!cJSON_IsObject(v))
+	if (type_of(v) != cJSON_Object)
 		return wrong_type(name, "an object");
 	*out = v;
 	return 0;
@@ -357,24 +372,24 @@ int rec_obj(const cJSON *v, const char *name, const cJSON **out)
 
 int rec_bool(const cJSON *v, const char *name, int *out)
 {
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || type_of(v) == cJSON_NULL)
 		return 0;
-	if (!cJSON_IsBool(v))
+	if (type_of(v) != cJSON_True && type_of(v) != cJSON_False)
 		return wrong_type(name, "true or false");
-	*out = cJSON_IsTrue(v);
+	*out = type_of(v) == cJSON_True;
 	return 0;
 }
 
 int rec_id(const cJSON *v, const char *name, char *buf, size_t size, const char **out)
 {
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || type_of(v) == cJSON_NULL)
 		return 0;
-	if (cJSON_IsString(v)) {
+	if (type_of(v) == cJSON_String) {
 		*out = v->valuestring;
 		return 0;
 	}
 	/* Chat ids arrive as numbers from some APIs; only whole ones are ids. */
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble &&
+	if (type_of(v) == cJSON_Number && v->valuedouble == (double)(long long)v->valuedouble &&
 	    v->valuedouble < 9007199254740992.0 && v->valuedouble > -9007199254740992.0) {
 		snprintf(buf, size, "%lld", (long long)v->valuedouble);
 		*out = buf;
@@ -385,22 +400,22 @@ int rec_id(const cJSON *v, const char *name, char *buf, size_t size, const char 
 
 int rec_get_str(const cJSON *obj, const char *name, const char **out)
 {
-	return rec_str(cJSON_GetObjectItemCaseSensitive(obj, name), name, out);
+	return rec_str(member(obj, name), name, out);
 }
 
 int rec_get_obj(const cJSON *obj, const char *name, const cJSON **out)
 {
-	return rec_obj(cJSON_GetObjectItemCaseSensitive(obj, name), name, out);
+	return rec_obj(member(obj, name), name, out);
 }
 
 int rec_get_bool(const cJSON *obj, const char *name, int *out)
 {
-	return rec_bool(cJSON_GetObjectItemCaseSensitive(obj, name), name, out);
+	return rec_bool(member(obj, name), name, out);
 }
 
 int rec_get_id(const cJSON *obj, const char *name, char *buf, size_t size, const char **out)
 {
-	return rec_id(cJSON_GetObjectItemCaseSensitive(obj, name), name, buf, size, out);
+	return rec_id(member(obj, name), name, buf, size, out);
 }
 
 /* ---- the loop ---- */
@@ -510,13 +525,13 @@ static void one_line(struct loop *l, char *line, size_t len, unsigned long linen
 	rec->line = lineno;
 	rec->nadd = 0;
 	buf_reset(&rec->vals);
-	rec->denied = cJSON_GetObjectItemCaseSensitive(root, "deny") != NULL;
+	rec->denied = member(root, "deny") != NULL;
 	if (rec->denied && !l->stage->handle_denied) {
 		/* Refused upstream: passed on exactly as it came. */
 		buf_put(&l->out.b, line, len);
 		buf_putc(&l->out.b, '\n');
 	} else if (l->stage->handle(rec, l->stage->ctx) < 0) {
-		const cJSON *idn = cJSON_GetObjectItemCaseSensitive(root, "id");
+		const cJSON *idn = member(root, "id");
 		char *msg = xstrdup(claw_error());
 		if (cJSON_IsString(idn))
 			id = idn->valuestring;
