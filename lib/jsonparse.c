@@ -363,8 +363,8 @@ static cJSON *parse_literal(struct parser *ps, const char *word, size_t n, int t
 
 /*
  * The member names an object has seen: the first NAMES_KEPT in a table of
- * prints (length and the outer bytes, which tell names apart without a
- * strcmp almost always), any after that by walking the members from REST.
+ * prints (length and first bytes, which tell names apart without a strcmp
+ * almost always), any after that by walking the members from REST.
  */
 struct names {
 	unsigned n;
@@ -374,15 +374,17 @@ struct names {
 	const cJSON *rest;
 };
 
+/* The first eight bytes of a name (fewer if it is shorter) and its length.
+ * The load may run past the name: the copy is padded, and the bytes past
+ * the name are masked off, so equal names always print alike. */
 static uint64_t name_print(const char *s, size_t n)
 {
-	uint64_t v = (uint32_t)n;
+	uint64_t v;
 
-	if (n > 0)
-		v |= (uint64_t)(unsigned char)s[0] << 32 | (uint64_t)(unsigned char)s[n - 1] << 40;
-	if (n > 1)
-		v |= (uint64_t)(unsigned char)s[1] << 48 | (uint64_t)(unsigned char)s[n - 2] << 56;
-	return v;
+	memcpy(&v, s, sizeof(v));
+	if (n < 8)
+		v &= ((uint64_t)1 << (8 * n)) - 1;
+	return v ^ ((uint64_t)n << 56);
 }
 
 /* Whether NAME (N bytes) is already a member's; if not, it is remembered. */
