@@ -490,8 +490,12 @@ static cJSON *parse_line(const char *line, size_t len)
 			claw_fail("%s at byte %zu", json_fault_text(r.fault), r.end + 1);
 		return NULL;
 	}
-	if (skip_ws(line + r.end, line + len) != line + len) {
-		claw_fail("text after the JSON value (at byte %zu)", r.end + 1);
+	const char *rest = skip_ws(line + r.end, line + len);
+	if (rest != line + len) {
+		if (*rest == '\0')
+			claw_fail("NUL byte at byte %zu", (size_t)(rest - line) + 1);
+		else
+			claw_fail("text after the JSON value (at byte %zu)", r.end + 1);
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {

@@ -78,6 +78,9 @@ bad_line() {
 	assert_failure 1
 	assert_output --partial "NUL byte at byte 8"
 	assert_output --partial '"id":"after"'
+	run bash -c 'printf "{\"a\":1}\0\n" | claw-session'
+	assert_failure 1
+	assert_output --partial "NUL byte at byte 8"
 }
 
 @test "raw control characters inside strings are refused; tabs between tokens are fine" {
