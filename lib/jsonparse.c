@@ -252,9 +252,10 @@ static char *string_rest(struct parser *ps, char *s, char *q, size_t *len)
 			int n = utf8_seq(q, ps->end);
 			if (n < 0)
 				return fail(ps, q, JSON_UTF8);
-			if (o != NULL)
+			if (o != NULL) {
 				memmove(o, q, (size_t)n);
-			o = o != NULL ? o + n : NULL;
+				o += n;
+			}
 			q += n;
 		} else {
 			return fail(ps, q, c == 0 ? JSON_NUL : JSON_CONTROL);
@@ -387,26 +388,30 @@ static uint64_t name_print(const char *s, size_t n)
 	return v ^ ((uint64_t)n << 56);
 }
 
-/* Whether NAME (N bytes) is already a member's; if not, it is remembered. */
-static bool name_taken(struct names *nm, const char *name, size_t n)
+/* Whether NAME, of print PRINT, is among the names NM has seen. */
+static bool name_seen(const struct names *nm, const char *name, uint64_t print)
 {
-	uint64_t print = name_print(name, n);
-	uint64_t bit = (uint64_t)1 << ((print * 0x9e3779b97f4a7c15ULL) >> 58);
 	unsigned kept = nm->n < NAMES_KEPT ? nm->n : NAMES_KEPT;
 
-	if ((nm->seen & bit) == 0 && nm->n < NAMES_KEPT) {
-		nm->seen |= bit;
-		nm->print[nm->n] = print;
-		nm->name[nm->n++] = name;
-		return false;
-	}
-	nm->seen |= bit;
 	for (unsigned i = 0; i < kept; i++)
 		if (nm->print[i] == print && strcmp(nm->name[i], name) == 0)
 			return true;
 	for (const cJSON *c = nm->rest; c != NULL; c = c->next)
 		if (strcmp(c->string, name) == 0)
 			return true;
+	return false;
+}
+
+/* Whether NAME (N bytes) is already a member's; if not, it is remembered.
+ * Every name sets its bit in SEEN, so a clear bit means a new name. */
+static bool name_taken(struct names *nm, const char *name, size_t n)
+{
+	uint64_t print = name_print(name, n);
+	uint64_t bit = (uint64_t)1 << ((print * 0x9e3779b97f4a7c15ULL) >> 58);
+
+	if ((nm->seen & bit) != 0 && name_seen(nm, name, print))
+		return true;
+	nm->seen |= bit;
 	if (nm->n < NAMES_KEPT) {
 		nm->print[nm->n] = print;
 		nm->name[nm->n] = name;
