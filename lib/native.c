@@ -811,7 +811,14 @@ fail:
 	return false;
 }
 
-/* The launcher steps into the run's cgroups for the clone, so init is born inside them. */
+/*
+ * The launcher steps into the run's cgroups for the clone, so init is born
+ * inside them. In a v1 hierarchy only the calling thread moves ("0" to
+ * tasks): moving a whole process (cgroup.procs) takes the kernel's global
+ * threadgroup lock for writing, which waits out an RCU grace period, about
+ * 10 ms on an otherwise idle machine; one thread moving itself needs no such
+ * lock. The clone's child takes this thread's cgroups. v2 has no tasks file.
+ */
 static int cgroups_enter(struct native_child *c, bool enter)
 {
 	char pid[16];
@@ -821,7 +828,9 @@ static int cgroups_enter(struct native_child *c, bool enter)
 		char *dir = xstrdup(c->cgroups[i]);
 		if (!enter)
 			*strrchr(dir, '/') = '\0';
-		int rc = write_text(dir, "cgroup.procs", pid);
+		int rc = write_text(dir, "tasks", "0");
+		if (rc < 0 && errno == ENOENT)
+			rc = write_text(dir, "cgroup.procs", pid);
 		free(dir);
 		if (rc < 0)
 			return -1;
