@@ -839,7 +839,7 @@ static int cgroups_enter(struct native_child *c, bool enter)
 }
 
 struct saved_ids {
-	gid_t groups[NGROUPS_MAX];
+	gid_t *groups; /* on the heap: NGROUPS_MAX of them would be 256 KiB of stack to touch */
 	int ngroups;
 	bool switched;
 };
@@ -848,13 +848,20 @@ struct saved_ids {
 static int become_user(const struct native_spec *s, struct saved_ids *saved)
 {
 	saved->switched = false;
+	saved->groups = NULL;
 	if (geteuid() != 0)
 		return 0;
-	saved->ngroups = getgroups(NGROUPS_MAX, saved->groups);
+	saved->ngroups = getgroups(0, NULL);
+	if (saved->ngroups > 0) {
+		saved->groups = xcalloc((size_t)saved->ngroups, sizeof(gid_t));
+		saved->ngroups = getgroups(saved->ngroups, saved->groups);
+	}
 	/* Saved ids stay root so the launcher can come back to clean up; init clears its own. */
 	if (saved->ngroups < 0 || setgroups(0, NULL) < 0 || setresgid(s->gid, s->gid, 0) < 0 ||
-	    setresuid(s->uid, s->uid, 0) < 0)
+	    setresuid(s->uid, s->uid, 0) < 0) {
+		free(saved->groups);
 		return claw_fail("cannot switch to uid %u: %s", (unsigned)s->uid, strerror(errno));
+	}
 	saved->switched = true;
 	return 0;
 }
@@ -866,6 +873,7 @@ static void become_root_again(const struct saved_ids *saved)
 	if (setresuid(0, 0, 0) < 0 || setresgid(0, 0, 0) < 0 ||
 	    setgroups((size_t)saved->ngroups, saved->groups) < 0)
 		abort(); /* cannot happen with root as the saved id; never go on half-switched */
+	free(saved->groups);
 }
 
 static int clone_error(int e)
