@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -66,6 +67,9 @@ static const struct {
 	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
 	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
+
+/* Regular /etc files smaller than this are copied in; larger ones are bound read-only. */
+#define ETC_COPY_MAX 65536
 
 /* How a tree is shown inside. */
 enum {
@@ -398,10 +402,27 @@ static int write_at(int root, const char *inside, const void *data, size_t len, 
 	return 0;
 }
 
+/* A small host file copied into the new root, by the kernel: no buffer to touch here. */
+static int copy_file(int root, const char *src)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return 0;
+	int out = openat(root, rel(src), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ssize_t n = out < 0 ? -1 : 1;
+	while (n > 0)
+		n = sendfile(out, in, NULL, ETC_COPY_MAX);
+	int e = errno;
+	close(in);
+	if (out >= 0)
+		close(out);
+	return n < 0 ? claw_fail("%s: %s", src, strerror(e)) : 0;
+}
+
 /* One /etc entry: symlinks recreated, small files copied, directories bound read-only. */
 static int etc_entry(int root, const char *name)
 {
-	char src[PATH_MAX], target[PATH_MAX], data[65536];
+	char src[PATH_MAX], target[PATH_MAX];
 	struct stat st;
 
 	if (strchr(name, '/') || name[0] == '.' || name[0] == '\0')
@@ -418,13 +439,8 @@ static int etc_entry(int root, const char *name)
 		           ? claw_fail("symlink %s: %s", src, strerror(errno))
 		           : 0;
 	}
-	if (S_ISREG(st.st_mode) && st.st_size < (off_t)sizeof(data)) {
-		int fd = open(src, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof(data));
-		if (fd >= 0)
-			close(fd);
-		return n < 0 ? 0 : write_at(root, src, data, (size_t)n, 0644);
-	}
+	if (S_ISREG(st.st_mode) && st.st_size < ETC_COPY_MAX)
+		return copy_file(root, src);
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return 0;
 	struct nsroot_tree t = { -1, NULL, false };
@@ -438,25 +454,28 @@ static int etc_entry(int root, const char *name)
 /* NAME:x:ID:... of the host's passwd or group, read directly (no NSS modules loaded). */
 static void lookup_name(const char *file, unsigned id, char *out, size_t size)
 {
-	char data[65536];
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof(data) - 1);
+	FILE *f = fopen(file, "re");
+	char line[1024];
 
 	snprintf(out, size, "user");
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return;
-	data[n] = '\0';
-	for (char *save = NULL, *line = strtok_r(data, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strchr(line, '\n') && !feof(f)) {
+			/* Longer than any name needs: skip the rest, never read it as a line. */
+			int ch;
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+			continue;
+		}
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (c2 && c2[1] != ':' && strtoul(c2 + 1, NULL, 10) == id) {
-			*c1 = '\0';
-			snprintf(out, size, "%s", line);
-			return;
+			size_t len = (size_t)(c1 - line);
+			if (len < size) /* else longer than a name can be here: "user" */
+				memcpy(out, line, len), out[len] = '\0';
+			break;
 		}
 	}
+	if (f)
+		fclose(f);
 }
 
 /* passwd and group naming only root, the sandbox's user and nobody: host accounts stay private. */

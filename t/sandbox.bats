@@ -219,6 +219,22 @@ agent rules"
 	assert_output 65534
 }
 
+@test "workspaces: /etc/passwd and group inside name only root, the user and nobody" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	# uid 1 is daemon on Debian; the host's root account (its shell) stays private.
+	sandbox_config '' 'user: "1:1",'
+	run claw-sandbox exec --session agent:main:cron:a -- cat /etc/passwd /etc/group
+	assert_success
+	assert_output "$(printf '%s\n' 'root:x:0:0:root:/root:/usr/sbin/nologin' \
+		"$(id -nu 1):x:1:1::/workspace:/bin/sh" \
+		'nobody:x:65534:65534:nobody:/workspace:/usr/sbin/nologin' \
+		'root:x:0:' "$(getent group 1 | cut -d: -f1):x:1:" 'nogroup:x:65534:')"
+	# An id the host does not name is "user".
+	sandbox_config '' 'user: "4321:4321",'
+	run claw-sandbox exec --session agent:main:cron:b -- grep 4321 /etc/passwd
+	assert_output "user:x:4321:4321::/workspace:/bin/sh"
+}
+
 @test "workspaces: a custom workdir, tmpfs list and read-only root" {
 	sandbox_config '' 'workdir: "/work", tmpfs: ["/tmp", "/cache:size=1m"],'
 	run claw-sandbox exec -- sh -c 'pwd; echo a > /cache/x && echo cached; echo b > /var/tmp/x || echo no-var-tmp; echo c > /etc/x || echo ro-root'
