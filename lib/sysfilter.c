@@ -197,7 +197,11 @@ static scmp_filter_ctx build(bool network)
 		return NULL;
 	}
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0)
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+	    /* A binary tree of syscall numbers, not a list: the kernel walks the program
+	     * for every number when it loads it (its allow cache), and the filter runs on
+	     * every call the command makes. */
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
 		goto fail;
 	for (size_t i = 0; i < NELEM(rules); i++)
 		if (add_rule(ctx, &rules[i]) < 0)
