@@ -19,6 +19,7 @@
 
 #include "fsutil.h"
 #include "native.h"
+#include "nspin.h"
 #include "session.h"
 #include "util.h"
 
@@ -241,10 +242,10 @@ static int remove_workspace(const struct sandbox_entry *e, int root)
 	const char *name = sandbox_dir_name(e->scope_key, e->slug);
 	char *dir = xasprintf("%s/%s", e->root, name);
 	char *meta = xasprintf("%s.json", e->slug), *lock = xasprintf("%s.json.lock", e->slug);
-	char *pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, name);
+	char *pin = xasprintf("%s/%s", NSPIN_NETNS_DIR, name);
 	int rc = -1;
 
-	if (geteuid() == 0 && (native_netns_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
+	if (geteuid() == 0 && (nspin_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
 		goto out;
 	if (remove_tree_at(root, name, dir) < 0)
 		goto out;

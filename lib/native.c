@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "nspin.h"
 #include "nsroot.h"
 #include "persist.h"
 #include "sysfilter.h"
@@ -135,19 +136,22 @@ static void watch_launcher(const struct build *b)
 		_exit(125);
 }
 
-/* A detached copy of the host tree at SRC, read-only if asked, never setuid or devices. */
-static void bring_up_loopback(void)
+/* Loopback up in this network namespace, the only interface it has (8). */
+static int loopback_up(void)
 {
 	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
 
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		die(125, "loopback: %s", strerror(errno));
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		die(125, "loopback: %s", strerror(errno));
-	close(fd);
+	if (fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return rc;
 }
 
 /*
@@ -167,10 +171,8 @@ static int net_helper_main(void *arg)
 	char ok = 'y';
 
 	/* Network namespace: loopback only, no route out, no host sockets (8). */
-	if (unshare(CLONE_NEWNET) < 0)
+	if (unshare(CLONE_NEWNET) < 0 || loopback_up() < 0)
 		ok = 'n';
-	else
-		bring_up_loopback();
 	if (write(ready, &ok, 1) != 1)
 		_exit(1);
 	pause(); /* until init has joined the namespace and kills us */
@@ -928,100 +930,66 @@ static void send_root(const struct native_spec *s, struct build *b, int sock)
  *
  * A fresh network namespace costs about half a millisecond to make and as
  * much to tear down, mostly sysctl registration: the largest single cost of
- * a run. As root, claw keeps one per scope, pinned by a bind mount under
- * /run/claw/netns (like `ip netns`), owned by the host's user namespace so
- * nothing inside can reconfigure it, loopback up. Runs of one scope may
- * therefore reach each other over loopback while they overlap; they share
- * the workspace anyway. Other scopes and the host stay out of reach (8).
+ * a run. As root, claw keeps one per scope under /run/claw/netns (nspin.c),
+ * loopback up. Runs of one scope may therefore reach each other over
+ * loopback while they overlap; they share the workspace anyway. Other
+ * scopes and the host stay out of reach (8).
  */
-#define NETNS_DIR NATIVE_NETNS_DIR
-
-static int netns_open(const char *pin)
-{
-	int fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd >= 0 && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int netns_pin_child(void *arg)
-{
-	const int *p = arg;
-	char c;
-
-	close(p[1]); /* our copy of the write end: EOF comes when the launcher closes its own */
-	bring_up_loopback();
-	return read(p[0], &c, 1) < 0; /* until the launcher has pinned us */
-}
-
-/* Makes the kept namespace: a child in a new one, bind-mounted over PIN. */
-static int netns_create(const char *pin)
-{
-	static _Alignas(16) char stack[16 * 1024];
-	char ns[64];
-	int p[2], fd, rc = -1;
-
-	if (mkdir("/run/claw", 0700) < 0 && errno != EEXIST)
-		return -1;
-	if (mkdir(NETNS_DIR, 0700) < 0 && errno != EEXIST)
-		return -1;
-	if ((fd = open(pin, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400)) < 0)
-		return errno == EEXIST ? 0 : -1; /* another run made it meanwhile */
-	close(fd);
-	if (pipe2(p, O_CLOEXEC) < 0)
-		goto out;
-	pid_t pid = clone(netns_pin_child, stack + sizeof(stack), CLONE_NEWNET | SIGCHLD, p);
-	if (pid > 0) {
-		snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)pid);
-		rc = mount(ns, pin, NULL, MS_BIND, NULL);
-		close(p[1]);
-		p[1] = -1;
-		waitpid(pid, NULL, 0);
-	}
-	close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
-out:
-	if (rc < 0)
-		unlink(pin);
-	return rc;
-}
-
-/* Enters the scope's kept network namespace; returns the launcher's own to come back to. */
 static int netns_enter(const char *pin)
 {
-	int fd = netns_open(pin), self;
+	return nspin_enter(pin, CLONE_NEWNET, loopback_up);
+}
 
-	if (fd < 0 && (netns_create(pin) < 0 || (fd = netns_open(pin)) < 0))
-		return -1;
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0 || setns(fd, CLONE_NEWNET) < 0) {
-		if (self >= 0)
-			close(self);
-		self = -1;
+/*
+ * The base mount namespace (as root only): a read-only tmpfs as its root,
+ * with the host's /proc on it and nothing else. Init is cloned from it
+ * rather than from the host's, so the kernel copies two mounts instead of
+ * all of the host's, and there is less of it to detach after pivot_root.
+ * The /proc is there because the kernel lets a user namespace mount a new
+ * one only where a proc is already fully visible; it goes with the old
+ * root (13).
+ */
+static int basens_setup(void)
+{
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	               mount("tmpfs", NSPIN_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	                     "mode=0755,size=16k") < 0 ||
+	               mkdir(NSPIN_DIR NEWROOT, 0755) < 0 || mkdir(NSPIN_DIR "/proc", 0755) < 0 ||
+	               mount("proc", NSPIN_DIR "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	                     NULL) < 0 ||
+	               chdir(NSPIN_DIR) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	               umount2(".", MNT_DETACH) < 0 ||
+	               mount(NULL, "/", NULL,
+	                     MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	                     NULL) < 0
+	           ? -1
+	           : 0;
+}
+
+/* The launcher's place to come back to: setns() moves its root and cwd to the base's. */
+struct mount_place {
+	int ns, root, cwd;
+};
+
+static void basens_enter(struct mount_place *p)
+{
+	p->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	p->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	p->ns =
+	    p->root >= 0 && p->cwd >= 0 ? nspin_enter(NSPIN_MNTNS, CLONE_NEWNS, basens_setup) : -1;
+}
+
+static void basens_leave(struct mount_place *p)
+{
+	if (p->ns >= 0) {
+		nspin_leave(p->ns, CLONE_NEWNS);
+		if (fchdir(p->root) < 0 || chroot(".") < 0 || fchdir(p->cwd) < 0)
+			abort(); /* the launcher must not go on in the wrong place */
 	}
-	close(fd);
-	return self;
-}
-
-static void netns_leave(int self)
-{
-	if (self >= 0 && setns(self, CLONE_NEWNET) < 0)
-		abort(); /* the launcher must not stay in a sandbox's network */
-	if (self >= 0)
-		close(self);
-}
-
-int native_netns_remove(const char *pin)
-{
-	if (umount2(pin, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
-		return claw_fail("umount %s: %s", pin, strerror(errno));
-	if (unlink(pin) < 0 && errno != ENOENT)
-		return claw_fail("unlink %s: %s", pin, strerror(errno));
-	return 0;
+	if (p->root >= 0)
+		close(p->root);
+	if (p->cwd >= 0)
+		close(p->cwd);
 }
 
 static void unwatch(struct native_child *c)
@@ -1082,8 +1050,13 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		own_net = netns_enter(s->netns_pin);
 		l.b.net_ready = own_net >= 0; /* else: a fresh one per run, by init's helper */
 	}
+	/* Else (not root, or it cannot be had) init starts from a copy of the host's. */
+	struct mount_place place = { -1, -1, -1 };
+	if (l.b.parallel)
+		basens_enter(&place);
 	if (become_user(s, &saved) < 0) {
-		netns_leave(own_net);
+		basens_leave(&place);
+		nspin_leave(own_net, CLONE_NEWNET);
 		goto fail;
 	}
 	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
@@ -1095,7 +1068,8 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		init_main(&l);
 	int e = errno;
 	become_root_again(&saved);
-	netns_leave(own_net);
+	basens_leave(&place);
+	nspin_leave(own_net, CLONE_NEWNET);
 	if (l.cgroup_limits)
 		cgroups_enter(c, false);
 	if (pid < 0) {

@@ -7,9 +7,6 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-/* Where a root launcher keeps each scope's network namespace (see native.c). */
-#define NATIVE_NETNS_DIR "/run/claw/netns"
-
 enum landlock_mode { LANDLOCK_AUTO, LANDLOCK_REQUIRED, LANDLOCK_OFF };
 
 /* A host path shown inside the sandbox. */
@@ -114,12 +111,6 @@ void native_kill(struct native_child *c);
  * on failure, with the errno that matters (ENOENT: found nowhere).
  */
 int native_exec(char *const *argv, char *const *envp);
-
-/*
- * Removes a kept network namespace (claw-sandbox rm and prune). 0, or -1
- * with claw_error(); a pin that is not there is not an error.
- */
-int native_netns_remove(const char *pin);
 
 /* Removes a scope's kept cgroups (claw-sandbox rm and prune). 0 or -1 (claw_error). */
 int native_cgroups_remove(const char *name);

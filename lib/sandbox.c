@@ -22,6 +22,7 @@
 
 #include "binds.h"
 #include "fsutil.h"
+#include "nspin.h"
 #include "util.h"
 
 /*
@@ -809,7 +810,7 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	/* A shared sandbox gets a directory of its own too: the workspace root itself would show
 	 * every other scope's workspace to it. */
 	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, dir);
-	p->netns_pin = xasprintf("%s/%s", NATIVE_NETNS_DIR, dir);
+	p->netns_pin = xasprintf("%s/%s", NSPIN_NETNS_DIR, dir);
 	if (strcmp(s->access, "rw") == 0) {
 		p->workspace_dir = xstrdup(s->agent_workspace);
 		p->workspace_rw = true;

@@ -489,6 +489,31 @@ EOF
 	fi
 }
 
+@test "mount namespaces: as root, init starts from the kept base; nothing of it or the host inside" {
+	[ "$(id -u)" = 0 ] || skip "the base mount namespace is kept only as root"
+	sandbox_config
+	points='awk "{print \$5}" /proc/self/mountinfo | sort; grep -c " - proc " /proc/self/mountinfo'
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c "$points"
+	assert_success
+	based=$output
+	assert_line /
+	assert_line /proc
+	refute_line --partial /run/claw
+	assert_equal "${lines[${#lines[@]}-1]}" 1 # one proc: the sandbox's own
+	grep -q " /run/claw/mntns .* - nsfs " /proc/self/mountinfo
+	# Something else where the pin should be: the run starts from the host's, same result.
+	umount /run/claw/mntns
+	rm /run/claw/mntns
+	touch /run/claw/mntns
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c "$points"
+	rm /run/claw/mntns
+	assert_success
+	assert_equal "$output" "$based"
+	run claw-sandbox exec --session agent:main:cron:a -- true
+	assert_success
+	grep -q " /run/claw/mntns .* - nsfs " /proc/self/mountinfo
+}
+
 @test "without root: the sandbox is built inside, as the caller, with rlimits for limits" {
 	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
 	command -v setpriv >/dev/null || skip "needs setpriv"
