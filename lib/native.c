@@ -216,22 +216,24 @@ static void net_helper_join(struct net_helper *h)
 /* Takes the root the launcher built, or builds it here (without root, or on an older kernel). */
 static int receive_root(const struct build *b)
 {
-	char tag = 0;
+	char text[1024] = "";
 	int fd = -1;
 	char ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &tag, 1 };
+	struct iovec iov = { text, sizeof(text) - 1 };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
 	};
 
 	if (!b->parallel)
 		return -1;
-	if (recvmsg(b->channel, &msg, MSG_CMSG_CLOEXEC) != 1)
+	if (recvmsg(b->channel, &msg, MSG_CMSG_CLOEXEC) < 1)
 		_exit(125); /* the launcher is gone */
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (tag == 'T' && c && c->cmsg_type == SCM_RIGHTS)
+	if (text[0] == 'T' && c && c->cmsg_type == SCM_RIGHTS)
 		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
+	else if (text[1] != '\0')
+		die(125, "%s", text + 1); /* why the launcher could not build it */
+	return fd; /* -1: the kernel cannot mount into a detached tree; built here */
 }
 
 static void build_root(struct build *b, const struct native_spec *s)
@@ -904,13 +906,17 @@ static int clone_error(int e)
 static void send_root(const struct native_spec *s, struct build *b, int sock)
 {
 	int root = -1;
-	char tag = 'B';
+	char text[1024];
 	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &tag, 1 };
+	struct iovec iov = { text, 1 };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, true, NULL, &root) == 0) {
-		tag = 'T';
+	if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, true, NULL, &root) < 0) {
+		/* Only a kernel without mounts into detached trees leaves it to init. */
+		int n = snprintf(text, sizeof(text), "B%s", errno == EINVAL ? "" : claw_error());
+		iov.iov_len = n < (int)sizeof(text) ? (size_t)n : sizeof(text) - 1;
+	} else {
+		text[0] = 'T';
 		msg.msg_control = ctl;
 		msg.msg_controllen = sizeof(ctl);
 		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
@@ -951,6 +957,10 @@ static int netns_enter(const char *pin)
  */
 static int basens_setup(void)
 {
+	/* Without mounts into detached trees, init builds its own root from a copy of the
+	 * host's tree, which it cannot have here: no base on this kernel. */
+	if (!nsroot_detached_mounts())
+		return 1;
 	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	               mount("tmpfs", NSPIN_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 	                     "mode=0755,size=16k") < 0 ||

@@ -40,7 +40,7 @@ static int nspin_open(const char *pin, int nstype)
 
 struct pin_child {
 	int hold[2];  /* read until the launcher has pinned the namespace */
-	int ready[2]; /* one byte: 'y' once it is set up */
+	int ready[2]; /* one byte: 'y' once it is set up, 'n' if not, 'x' never here */
 	int (*setup)(void);
 };
 
@@ -51,8 +51,11 @@ static int pin_child_main(void *arg)
 
 	close(c->hold[1]); /* our copy of the write end: EOF comes when the launcher closes its */
 	close(c->ready[0]);
-	if (c->setup() == 0)
+	int rc = c->setup();
+	if (rc == 0)
 		byte = 'y';
+	else if (rc > 0)
+		byte = 'x';
 	if (write(c->ready[1], &byte, 1) != 1 || byte != 'y')
 		return 1;
 	return read(c->hold[0], &byte, 1) < 0;
@@ -107,7 +110,9 @@ static int nspin_create(const char *pin, int nstype, int (*setup)(void))
 out:
 	close_pair(c.hold);
 	close_pair(c.ready);
-	if (rc < 0)
+	/* The plain file stays where this kernel can never have it: later runs see it
+	 * is no namespace and go without, at the cost of an open. */
+	if (rc < 0 && ready != 'x')
 		unlink(pin);
 	return rc;
 }

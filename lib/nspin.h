@@ -10,8 +10,10 @@
 /*
  * Enters the namespace of type NSTYPE (CLONE_NEWNET, CLONE_NEWNS) pinned at
  * PIN, making and pinning it first if it is not there: SETUP runs in a
- * child born in a new one and returns 0 when it is ready. Returns the launcher's own namespace to
- * come back to with nspin_leave(), or -1 when it could not (nothing changed).
+ * child born in a new one and returns 0 when it is ready, -1 when it could
+ * not be (tried again next time), 1 when it never can be on this kernel
+ * (the pin is left a plain file, which later runs pass over). Returns the launcher's own namespace
+ * to come back to with nspin_leave(), or -1 when it could not (nothing changed).
  */
 int nspin_enter(const char *pin, int nstype, int (*setup)(void));
 void nspin_leave(int self, int nstype);

@@ -642,6 +642,20 @@ static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gi
 	return 0;
 }
 
+bool nsroot_detached_mounts(void)
+{
+	int outer = new_tmpfs("0755", 0, 0), inner = -1;
+	bool ok = outer >= 0 && mkdirat(outer, "d", 0755) == 0 &&
+	          (inner = new_tmpfs("0755", 0, 0)) >= 0 &&
+	          syscall(SYS_move_mount, inner, "", outer, "d", MOVE_MOUNT_F_EMPTY_PATH) == 0;
+
+	if (inner >= 0)
+		close(inner);
+	if (outer >= 0)
+		close(outer);
+	return ok;
+}
+
 int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
                  size_t nuser, bool privileged, const char *attach_at, int *rootfd)
 {

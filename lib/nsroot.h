@@ -44,6 +44,10 @@ int nsroot_open_source(const char *src, const char *real);
 int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max);
 void nsroot_trees_close(struct nsroot_tree *t, size_t n);
 
+/* Whether the kernel mounts into detached trees (Linux 6.15), as nsroot_build() does
+ * without ATTACH_AT. */
+bool nsroot_detached_mounts(void);
+
 /*
  * Builds the root: a fresh tmpfs with /usr & co read-only, an allow-listed
  * /etc, a minimal /dev, the tmpfs entries and the user's trees (consumed).
