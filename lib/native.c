@@ -531,6 +531,8 @@ struct launch {
 	const int *fds;
 	struct build b;
 	bool cgroup_limits;
+	bool moved;     /* init was sent to another CPU than the launcher's ... */
+	cpu_set_t cpus; /* ... and takes the launcher's CPUs back: the command gets them all */
 };
 
 static noreturn void init_main(struct launch *l)
@@ -548,6 +550,9 @@ static noreturn void init_main(struct launch *l)
 	if (setsid() < 0)
 		die(125, "setsid: %s", strerror(errno));
 	build_root(&l->b, s);
+	/* After the root came, so after the launcher moved us (move_away). */
+	if (l->moved)
+		(void)sched_setaffinity(0, sizeof(l->cpus), &l->cpus);
 	/* Its own host name (uts namespace): the host's is not revealed. */
 	if (sethostname("sandbox", 7) < 0)
 		die(125, "sethostname: %s", strerror(errno));
@@ -568,6 +573,24 @@ static noreturn void init_main(struct launch *l)
 }
 
 /* --- the launcher's side: cgroups, credentials, clone --- */
+
+/*
+ * Init to another CPU than the launcher's, while the launcher builds the
+ * root. On an otherwise idle machine the kernel queues a new child on its
+ * parent's CPU, where it would wait for the launcher to finish; moved, it
+ * sets up its namespaces meanwhile. It takes the launcher's CPUs back once
+ * the root has come, which is sent after this.
+ */
+static void move_away(pid_t pid, const cpu_set_t *cpus)
+{
+	cpu_set_t others = *cpus;
+	int here = sched_getcpu();
+
+	if (here < 0)
+		return;
+	CPU_CLR((size_t)here, &others);
+	(void)sched_setaffinity(pid, sizeof(others), &others);
+}
 
 struct cgroup_plan {
 	const char *controller;
@@ -1073,6 +1096,8 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	 * the host's is configured (3, 7, 8, 13). */
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 	                      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
+	l.moved = l.b.parallel && sched_getaffinity(0, sizeof(l.cpus), &l.cpus) == 0 &&
+	          CPU_COUNT(&l.cpus) > 1;
 	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
 	if (pid == 0)
 		init_main(&l);
@@ -1089,6 +1114,8 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	close(rep[1]);
 	close(chan[1]);
 	c->pid = (pid_t)pid;
+	if (l.moved)
+		move_away(c->pid, &l.cpus);
 	c->pidfd = pidfd;
 	c->report_fd = rep[0];
 	/* While init sets up its namespaces on the other CPU, the root is built here. */

@@ -514,6 +514,18 @@ EOF
 	grep -q " /run/claw/mntns .* - nsfs " /proc/self/mountinfo
 }
 
+@test "the command gets the launcher's CPUs, whichever CPU init was moved to while it started" {
+	sandbox_config
+	mine=$(grep Cpus_allowed_list /proc/self/status)
+	for i in 1 2 3; do
+		run claw-sandbox exec -- grep Cpus_allowed_list /proc/self/status
+		assert_output "$mine"
+	done
+	command -v taskset >/dev/null || skip "needs taskset"
+	run taskset -c 0 claw-sandbox exec -- grep Cpus_allowed_list /proc/self/status
+	assert_output "$(printf 'Cpus_allowed_list:\t0')"
+}
+
 @test "without root: the sandbox is built inside, as the caller, with rlimits for limits" {
 	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
 	command -v setpriv >/dev/null || skip "needs setpriv"
