@@ -28,6 +28,7 @@
 #include "inventory.h"
 #include "landlock.h"
 #include "opts.h"
+#include "nspin.h"
 #include "record.h"
 #include "run.h"
 #include "sandbox.h"
@@ -1099,6 +1100,11 @@ static int run_rm(struct cli *c, struct config *cfg)
 		             (!c->session && c->agent && strcmp(e->agent, agent) == 0);
 		if (match)
 			status |= remove_entry(c, &f, &inv, e, NULL);
+	}
+	/* The kept roots too: the next run makes what it needs. */
+	if (c->all && geteuid() == 0 && nspin_remove_all(NSPIN_MNTNS_DIR) < 0) {
+		warnx("%s", claw_error());
+		status = 1;
 	}
 	free(want_name);
 	inventory_free(&inv);

@@ -13,6 +13,7 @@
 #include "native.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -41,6 +42,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "landlock.h"
 #include "nspin.h"
 #include "nsroot.h"
@@ -60,6 +62,7 @@ struct build {
 	int report;     /* pipe to the launcher */
 	int channel;    /* socket from the launcher: the built root's mount fd */
 	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
+	bool kept;      /* born in a base with a kept root at NEWROOT: nothing to receive */
 	uid_t uid;
 	gid_t gid;
 	const struct sock_fprog *filter;
@@ -137,8 +140,9 @@ static void watch_launcher(const struct build *b)
 }
 
 /* Loopback up in this network namespace, the only interface it has (8). */
-static int loopback_up(void)
+static int loopback_up(void *unused)
 {
+	(void)unused;
 	struct ifreq ifr = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
 
@@ -171,7 +175,7 @@ static int net_helper_main(void *arg)
 	char ok = 'y';
 
 	/* Network namespace: loopback only, no route out, no host sockets (8). */
-	if (unshare(CLONE_NEWNET) < 0 || loopback_up() < 0)
+	if (unshare(CLONE_NEWNET) < 0 || loopback_up(NULL) < 0)
 		ok = 'n';
 	if (write(ready, &ok, 1) != 1)
 		_exit(1);
@@ -241,7 +245,19 @@ static void build_root(struct build *b, const struct native_spec *s)
 	/* Private propagation: mounts made here never reach the host, and back (7). */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die(125, "make / private: %s", strerror(errno));
-	int root = receive_root(b);
+	int root = -1;
+	if (b->kept) {
+		/* The kept root is there already, read-only, locked to its place (the kernel
+		 * pivots to no such mount): a copy of it takes this run's own mounts. */
+		root = (int)syscall(SYS_open_tree, AT_FDCWD, NEWROOT,
+		                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (root < 0)
+			die(125, "copy the kept root: %s", strerror(errno));
+		if (nsroot_dress(s, root, b->user, b->nuser) < 0)
+			die(125, "%s", claw_error());
+	} else {
+		root = receive_root(b);
+	}
 	if (root >= 0) {
 		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) <
 		    0)
@@ -256,7 +272,8 @@ static void build_root(struct build *b, const struct native_spec *s)
 		if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, false, NEWROOT, &root) < 0)
 			die(125, "%s", claw_error());
 	}
-	close(root);
+	if (root >= 0)
+		close(root);
 	close(b->channel);
 	/* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -966,31 +983,47 @@ static void send_root(const struct native_spec *s, struct build *b, int sock)
  */
 static int netns_enter(const char *pin)
 {
-	return nspin_enter(pin, CLONE_NEWNET, loopback_up);
+	return nspin_enter(pin, CLONE_NEWNET, loopback_up, NULL);
 }
 
 /*
  * The base mount namespace (as root only): a read-only tmpfs as its root,
- * with the host's /proc on it and nothing else. Init is cloned from it
- * rather than from the host's, so the kernel copies two mounts instead of
- * all of the host's, and there is less of it to detach after pivot_root.
- * The /proc is there because the kernel lets a user namespace mount a new
- * one only where a proc is already fully visible; it goes with the old
- * root (13).
+ * with the host's /proc on it, and at NEWROOT either nothing or, for a
+ * read-only root, the kept part of the sandbox's root (nsroot_build_kept:
+ * /usr & co, /etc, /dev, every mount point), made once from the host as it
+ * is then. Init is cloned from it rather than from the host's namespace, so
+ * the kernel copies a handful of mounts instead of all of the host's, and,
+ * with a kept root, init only mounts what is its own (tmpfs entries, shm,
+ * devpts, the user's trees) before pivot_root: no root to assemble per run.
+ * Runs share a kept root read-only; the kernel locks it read-only in their
+ * user namespaces (7). The /proc is there because the kernel lets a user
+ * namespace mount a new one only where a proc is already fully visible; it
+ * goes with the old root (13).
  */
-static int basens_setup(void)
+struct base {
+	const struct native_spec *spec; /* with a kept root: what it is made for */
+	const struct build *b;
+};
+
+static int base_setup(void *arg)
 {
+	const struct base *base = arg;
+
 	/* Without mounts into detached trees, init builds its own root from a copy of the
 	 * host's tree, which it cannot have here: no base on this kernel. */
 	if (!nsroot_detached_mounts())
 		return 1;
-	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	               mount("tmpfs", NSPIN_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	                     "mode=0755,size=16k") < 0 ||
-	               mkdir(NSPIN_DIR NEWROOT, 0755) < 0 || mkdir(NSPIN_DIR "/proc", 0755) < 0 ||
-	               mount("proc", NSPIN_DIR "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	                     NULL) < 0 ||
-	               chdir(NSPIN_DIR) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", NSPIN_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	          "mode=0755,size=16k") < 0 ||
+	    mkdir(NSPIN_DIR NEWROOT, 0755) < 0 || mkdir(NSPIN_DIR "/proc", 0755) < 0 ||
+	    mount("proc", NSPIN_DIR "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return -1;
+	/* Made here, from the host's tree, before the pivot takes it away. */
+	if (base->spec && nsroot_build_kept(base->spec, base->b->uid, base->b->gid, base->b->user,
+	                                    base->b->nuser, NSPIN_DIR NEWROOT) < 0)
+		return -1;
+	return chdir(NSPIN_DIR) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
 	               umount2(".", MNT_DETACH) < 0 ||
 	               mount(NULL, "/", NULL,
 	                     MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -1004,12 +1037,64 @@ struct mount_place {
 	int ns, root, cwd;
 };
 
-static void basens_enter(struct mount_place *p)
+/* At most this many kept roots: one per configuration in use, and /etc as it was. */
+#define KEPT_MAX 16
+
+/* The oldest kept root unpinned when there are KEPT_MAX: edits of /etc do not pile them up. */
+static void prune_kept(void)
 {
+	DIR *d = opendir(NSPIN_MNTNS_DIR);
+	struct dirent *e;
+	char oldest[NAME_MAX + 1] = "";
+	struct timespec when = { 0, 0 };
+	size_t n = 0;
+	struct stat st;
+
+	/* A pin's time is its namespace's, which the kernel stamps when it is first pinned. */
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "empty") == 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		n++;
+		if (!oldest[0] || st.st_mtim.tv_sec < when.tv_sec ||
+		    (st.st_mtim.tv_sec == when.tv_sec && st.st_mtim.tv_nsec < when.tv_nsec)) {
+			snprintf(oldest, sizeof(oldest), "%s", e->d_name);
+			when = st.st_mtim;
+		}
+	}
+	if (d)
+		closedir(d);
+	if (n >= KEPT_MAX) {
+		char *pin = xasprintf("%s/%s", NSPIN_MNTNS_DIR, oldest);
+		nspin_remove(pin);
+		free(pin);
+	}
+}
+
+/* Enters the base: with a kept root for S when it has a read-only one, else the empty one. */
+static void basens_enter(struct mount_place *p, const struct native_spec *s, struct build *b)
+{
+	struct base base = { s->read_only_root ? s : NULL, b };
+	char key[SHA256_HEX], *pin;
+
+	p->ns = -1;
 	p->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	p->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	p->ns =
-	    p->root >= 0 && p->cwd >= 0 ? nspin_enter(NSPIN_MNTNS, CLONE_NEWNS, basens_setup) : -1;
+	if (p->root < 0 || p->cwd < 0)
+		return;
+	if (base.spec) {
+		nsroot_kept_key(s, b->uid, b->gid, b->user, b->nuser, key);
+		pin = xasprintf("%s/%.32s", NSPIN_MNTNS_DIR, key);
+		if (access(pin, F_OK) != 0)
+			prune_kept(); /* room for the one about to be made */
+		p->ns = nspin_enter(pin, CLONE_NEWNS, base_setup, &base);
+		free(pin);
+		b->kept = p->ns >= 0;
+	}
+	if (p->ns < 0) {
+		base.spec = NULL;
+		p->ns = nspin_enter(NSPIN_MNTNS_DIR "/empty", CLONE_NEWNS, base_setup, &base);
+	}
 }
 
 static void basens_leave(struct mount_place *p)
@@ -1086,7 +1171,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	/* Else (not root, or it cannot be had) init starts from a copy of the host's. */
 	struct mount_place place = { -1, -1, -1 };
 	if (l.b.parallel)
-		basens_enter(&place);
+		basens_enter(&place, s, &l.b);
 	if (become_user(s, &saved) < 0) {
 		basens_leave(&place);
 		nspin_leave(own_net, CLONE_NEWNET);
@@ -1119,7 +1204,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	c->pidfd = pidfd;
 	c->report_fd = rep[0];
 	/* While init sets up its namespaces on the other CPU, the root is built here. */
-	if (l.b.parallel)
+	if (l.b.parallel && !l.b.kept)
 		send_root(s, &l.b, chan[0]);
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(chan[0]);

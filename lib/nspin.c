@@ -11,6 +11,7 @@
  */
 #include "nspin.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -41,7 +42,8 @@ static int nspin_open(const char *pin, int nstype)
 struct pin_child {
 	int hold[2];  /* read until the launcher has pinned the namespace */
 	int ready[2]; /* one byte: 'y' once it is set up, 'n' if not, 'x' never here */
-	int (*setup)(void);
+	int (*setup)(void *);
+	void *arg;
 };
 
 static int pin_child_main(void *arg)
@@ -51,7 +53,7 @@ static int pin_child_main(void *arg)
 
 	close(c->hold[1]); /* our copy of the write end: EOF comes when the launcher closes its */
 	close(c->ready[0]);
-	int rc = c->setup();
+	int rc = c->setup(c->arg);
 	if (rc == 0)
 		byte = 'y';
 	else if (rc > 0)
@@ -80,10 +82,10 @@ static void close_pair(int p[2])
 }
 
 /* Makes the kept namespace: a child in a new one, set up, then bind-mounted over PIN. */
-static int nspin_create(const char *pin, int nstype, int (*setup)(void))
+static int nspin_create(const char *pin, int nstype, int (*setup)(void *), void *arg)
 {
 	static _Alignas(16) char stack[16 * 1024];
-	struct pin_child c = { { -1, -1 }, { -1, -1 }, setup };
+	struct pin_child c = { { -1, -1 }, { -1, -1 }, setup, arg };
 	char ns[64], ready = 'n';
 	int fd, rc = -1;
 
@@ -117,12 +119,13 @@ out:
 	return rc;
 }
 
-int nspin_enter(const char *pin, int nstype, int (*setup)(void))
+int nspin_enter(const char *pin, int nstype, int (*setup)(void *), void *arg)
 {
 	int fd = nspin_open(pin, nstype), self;
 	const char *own = nstype == CLONE_NEWNET ? "/proc/self/ns/net" : "/proc/self/ns/mnt";
 
-	if (fd < 0 && (nspin_create(pin, nstype, setup) < 0 || (fd = nspin_open(pin, nstype)) < 0))
+	if (fd < 0 &&
+	    (nspin_create(pin, nstype, setup, arg) < 0 || (fd = nspin_open(pin, nstype)) < 0))
 		return -1;
 	self = open(own, O_RDONLY | O_CLOEXEC);
 	if (self < 0 || setns(fd, nstype) < 0) {
@@ -149,4 +152,23 @@ int nspin_remove(const char *pin)
 	if (unlink(pin) < 0 && errno != ENOENT)
 		return claw_fail("unlink %s: %s", pin, strerror(errno));
 	return 0;
+}
+
+int nspin_remove_all(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : claw_fail("%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *pin = xasprintf("%s/%s", dir, e->d_name);
+		rc |= nspin_remove(pin);
+		free(pin);
+	}
+	closedir(d);
+	return rc;
 }

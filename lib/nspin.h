@@ -5,21 +5,23 @@
 /* Where a root launcher keeps them: one network namespace per scope, one base mount namespace. */
 #define NSPIN_DIR       "/run/claw"
 #define NSPIN_NETNS_DIR NSPIN_DIR "/netns"
-#define NSPIN_MNTNS     NSPIN_DIR "/mntns"
+#define NSPIN_MNTNS_DIR NSPIN_DIR "/mntns"
 
 /*
  * Enters the namespace of type NSTYPE (CLONE_NEWNET, CLONE_NEWNS) pinned at
- * PIN, making and pinning it first if it is not there: SETUP runs in a
- * child born in a new one and returns 0 when it is ready, -1 when it could
+ * PIN, making and pinning it first if it is not there: SETUP(ARG) runs in
+ * a child born in a new one and returns 0 when it is ready, -1 when it could
  * not be (tried again next time), 1 when it never can be on this kernel
  * (the pin is left a plain file, which later runs pass over). Returns the launcher's own namespace
  * to come back to with nspin_leave(), or -1 when it could not (nothing changed).
  */
-int nspin_enter(const char *pin, int nstype, int (*setup)(void));
+int nspin_enter(const char *pin, int nstype, int (*setup)(void *), void *arg);
 void nspin_leave(int self, int nstype);
 
 /* Unpins PIN (claw-sandbox rm and prune); its namespace ends with the last process in it.
  * 0, or -1 with claw_error(); a pin that is not there is not an error. */
 int nspin_remove(const char *pin);
+/* Every pin in DIR unpinned (claw-sandbox rm --all). */
+int nspin_remove_all(const char *dir);
 
 #endif

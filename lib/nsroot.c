@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "hash.h"
 #include "util.h"
 
 #ifndef MOUNT_ATTR_NOSUID
@@ -547,7 +548,7 @@ static int dev_node(int dev, size_t i, bool privileged)
  * only a terminal a process made its own inside (setsid left it none).
  * TIOCSTI and TIOCLINUX stay refused by the seccomp filter.
  */
-static int build_pts(int dev, bool privileged)
+static int mount_pts(int dev)
 {
 	int fs = (int)syscall(SYS_fsopen, "devpts", FSOPEN_CLOEXEC);
 
@@ -570,15 +571,32 @@ static int build_pts(int dev, bool privileged)
 	int rc = attach(dev, &t);
 	if (t.fd >= 0)
 		close(t.fd);
-	if (rc == 0 && symlinkat("pts/ptmx", dev, "ptmx") < 0)
-		rc = claw_fail("symlink /dev/ptmx: %s", strerror(errno));
-	if (rc == 0 && dev_node(dev, NELEM(dev_nodes) - 1, privileged) < 0)
-		rc = -1;
 	return rc;
 }
 
-/* A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12, 13). */
-static int build_dev(const struct native_spec *s, int root, bool privileged)
+static int pts_links(int dev, bool privileged)
+{
+	if (symlinkat("pts/ptmx", dev, "ptmx") < 0)
+		return claw_fail("symlink /dev/ptmx: %s", strerror(errno));
+	return dev_node(dev, NELEM(dev_nodes) - 1, privileged);
+}
+
+/* Read-only: nothing written outside the writable mounts (7, 10). */
+static int read_only(int mnt)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (syscall(SYS_mount_setattr, mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return claw_fail("read-only root: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12,
+ * 13). KEPT (a skeleton's): read-only, with mount points where each run
+ * mounts its own shm and devpts.
+ */
+static int build_dev(const struct native_spec *s, int root, bool privileged, bool kept)
 {
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "fd" },
@@ -595,7 +613,8 @@ static int build_dev(const struct native_spec *s, int root, bool privileged)
 	for (size_t i = 0; i + 1 < NELEM(dev_nodes); i++)
 		if (dev_node(dev, i, privileged) < 0)
 			goto out;
-	if (s->pts && build_pts(dev, privileged) < 0)
+	if (s->pts && ((kept ? mkdirat(dev, "pts", 0755) : mount_pts(dev)) < 0 ||
+	               pts_links(dev, privileged) < 0))
 		goto out;
 	for (size_t i = 0; i < NELEM(links); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0) {
@@ -607,6 +626,8 @@ static int build_dev(const struct native_spec *s, int root, bool privileged)
 		claw_fail("mkdir /dev/shm: %s", strerror(errno));
 		goto out;
 	}
+	if (kept && read_only(dev) < 0)
+		goto out;
 	struct nsroot_tree t = { dev, "/dev", true };
 	rc = attach(root, &t);
 	dev = t.fd;
@@ -616,15 +637,23 @@ out:
 	return rc;
 }
 
-static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
-                      struct nsroot_tree *user, size_t nuser, bool privileged)
+/* What every run shows alike: /usr & co, /etc, /dev, the mount point for /proc. */
+static int build_skeleton(const struct native_spec *s, int root, uid_t uid, gid_t gid,
+                          bool privileged, bool kept)
 {
 	for (size_t i = 0; i < NELEM(system_dirs); i++)
 		if (system_dir(root, system_dirs[i]) < 0)
 			return -1;
-	if (build_etc(s, root, uid, gid) < 0 || build_dev(s, root, privileged) < 0 ||
+	if (build_etc(s, root, uid, gid) < 0 || build_dev(s, root, privileged, kept) < 0 ||
 	    mkdirs_at(root, "/proc", 0555) < 0)
 		return -1;
+	return 0;
+}
+
+/* What each run has of its own: the tmpfs entries, then the user's trees. */
+static int build_runtime(const struct native_spec *s, int root, struct nsroot_tree *user,
+                         size_t nuser)
+{
 	for (size_t i = 0; i < s->ntmpfs; i++)
 		if (attach_tmpfs(root, s->tmpfs[i], "1777", s->memory_max,
 		                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
@@ -633,13 +662,105 @@ static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gi
 	for (size_t i = 0; i < nuser; i++)
 		if (attach(root, &user[i]) < 0)
 			return -1;
-	/* Read-only root: nothing written outside the writable mounts (7, 10). */
-	if (s->read_only_root) {
-		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-		if (syscall(SYS_mount_setattr, root, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-			return claw_fail("read-only root: %s", strerror(errno));
-	}
 	return 0;
+}
+
+static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
+                      struct nsroot_tree *user, size_t nuser, bool privileged)
+{
+	if (build_skeleton(s, root, uid, gid, privileged, false) < 0 ||
+	    build_runtime(s, root, user, nuser) < 0)
+		return -1;
+	return s->read_only_root ? read_only(root) : 0;
+}
+
+/* A skeleton's: every mount point a run needs, made now, as the root is read-only. */
+static int kept_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
+                     const struct nsroot_tree *user, size_t nuser)
+{
+	if (build_skeleton(s, root, uid, gid, true, true) < 0)
+		return -1;
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		if (mkdirs_at(root, s->tmpfs[i], 0755) < 0)
+			return -1;
+	for (size_t i = 0; i < nuser; i++)
+		if (mountpoint_at(root, user[i].dst, user[i].is_dir) < 0)
+			return -1;
+	return read_only(root);
+}
+
+/* How a host path looks now: a skeleton made from it is stale when this changes. */
+static void stamp(struct buf *b, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		buf_printf(b, "%s -\n", path);
+	else
+		buf_printf(b, "%s %o %lu %lu %lld %ld.%09ld %ld.%09ld\n", path,
+		           (unsigned)st.st_mode, (unsigned long)st.st_dev, (unsigned long)st.st_ino,
+		           (long long)st.st_size, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		           (long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
+void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
+                     const struct nsroot_tree *user, size_t nuser, char out[SHA256_HEX])
+{
+	struct buf b = { 0 };
+	char path[PATH_MAX];
+
+	buf_printf(&b, "claw skeleton 1\nuid %u gid %u pts %d\n", (unsigned)uid, (unsigned)gid,
+	           (int)s->pts);
+	for (size_t i = 0; i < NELEM(system_dirs); i++)
+		stamp(&b, system_dirs[i]);
+	stamp(&b, "/etc/passwd");
+	stamp(&b, "/etc/group");
+	for (size_t i = 0; i < NELEM(etc_allowed); i++)
+		snprintf(path, sizeof(path), "/etc/%s", etc_allowed[i]), stamp(&b, path);
+	for (size_t i = 0; s->network && i < NELEM(etc_network); i++)
+		snprintf(path, sizeof(path), "/etc/%s", etc_network[i]), stamp(&b, path);
+	for (size_t i = 0; i < s->netc; i++)
+		snprintf(path, sizeof(path), "/etc/%s", s->etc[i]), stamp(&b, path);
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		buf_printf(&b, "tmpfs %s\n", s->tmpfs[i]);
+	for (size_t i = 0; i < nuser; i++)
+		buf_printf(&b, "tree %s %d\n", user[i].dst, (int)user[i].is_dir);
+	sha256_hex(b.p, b.len, out);
+	buf_free(&b);
+}
+
+int nsroot_build_kept(const struct native_spec *s, uid_t uid, gid_t gid,
+                      const struct nsroot_tree *user, size_t nuser, const char *at)
+{
+	int root = new_tmpfs("0755", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+
+	if (root < 0)
+		return -1;
+	int rc = syscall(SYS_move_mount, root, "", AT_FDCWD, at, MOVE_MOUNT_F_EMPTY_PATH) < 0
+	             ? claw_fail("mount the new root: %s", strerror(errno))
+	             : kept_tree(s, root, uid, gid, user, nuser);
+	close(root);
+	return rc;
+}
+
+int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *user, size_t nuser)
+{
+	int dev = -1, rc = -1;
+
+	if ((dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		claw_fail("/dev: %s", strerror(errno));
+		goto out;
+	}
+	/* The skeleton's /dev is read-only: shm and devpts are this run's own. */
+	if (attach_tmpfs(dev, "/shm", "1777", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) <
+	        0 ||
+	    (s->pts && mount_pts(dev) < 0))
+		goto out;
+	rc = build_runtime(s, root, user, nuser);
+out:
+	if (dev >= 0)
+		close(dev);
+	return rc;
 }
 
 bool nsroot_detached_mounts(void)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "hash.h"
 #include "native.h"
 
 #define NSROOT_MAX_TREES 128
@@ -60,5 +61,20 @@ bool nsroot_detached_mounts(void);
  */
 int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
                  size_t nuser, bool privileged, const char *attach_at, int *rootfd);
+
+/*
+ * A read-only root kept between runs (as root, for a read-only root): what
+ * nsroot_build() makes alike for every run, mounted at AT, with a mount
+ * point for everything a run mounts of its own (the tmpfs entries, /dev/shm,
+ * devpts, the places of USER's trees). nsroot_dress() then mounts those on
+ * ROOT, a copy of it. 0, or -1 with claw_error.
+ */
+/* What a kept root for S is made of, as a hex digest: the host /etc and system
+ * directories it copies (as they are now), the ids, the mount points. */
+void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
+                     const struct nsroot_tree *user, size_t nuser, char out[SHA256_HEX]);
+int nsroot_build_kept(const struct native_spec *s, uid_t uid, gid_t gid,
+                      const struct nsroot_tree *user, size_t nuser, const char *at);
+int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *user, size_t nuser);
 
 #endif

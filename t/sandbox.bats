@@ -489,29 +489,82 @@ EOF
 	fi
 }
 
-@test "mount namespaces: as root, init starts from the kept base; nothing of it or the host inside" {
-	[ "$(id -u)" = 0 ] || skip "the base mount namespace is kept only as root"
-	sandbox_config
+# pins: the kept base mount namespaces under /run/claw/mntns, as NAME INODE lines.
+pins() {
+	for p in /run/claw/mntns/*; do
+		[ -e "$p" ] && echo "${p##*/} $(stat -L -c %i "$p")"
+	done
+	return 0
+}
+
+unpin_all() {
+	for p in /run/claw/mntns/*; do
+		[ -e "$p" ] || continue
+		umount "$p" 2>/dev/null || true
+		rm -f "$p"
+	done
+}
+
+@test "mount namespaces: as root, runs start from a kept root, one per configuration, remade when /etc changes" {
+	[ "$(id -u)" = 0 ] || skip "base mount namespaces are kept only as root"
+	unpin_all
+	etc=claw-test-$BATS_SUITE_TEST_NUMBER-$$
+	echo one > "/etc/$etc"
+	sandbox_config "native: { etc: [\"$etc\"] },"
 	points='awk "{print \$5}" /proc/self/mountinfo | sort; grep -c " - proc " /proc/self/mountinfo'
-	run claw-sandbox exec --session agent:main:cron:a -- sh -c "$points"
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c "cat /etc/$etc; $points"
 	assert_success
 	based=$output
+	assert_line one
 	assert_line /
-	assert_line /proc
+	assert_line /dev/shm
 	refute_line --partial /run/claw
 	assert_equal "${lines[${#lines[@]}-1]}" 1 # one proc: the sandbox's own
-	grep -q " /run/claw/mntns .* - nsfs " /proc/self/mountinfo
-	# Something else where the pin should be: the run starts from the host's, same result.
-	umount /run/claw/mntns
-	rm /run/claw/mntns
-	touch /run/claw/mntns
-	run claw-sandbox exec --session agent:main:cron:a -- sh -c "$points"
-	rm /run/claw/mntns
+	first=$(pins)
+	assert_equal "$(wc -l <<<"$first")" 1
+	# The same configuration: the same kept root, nothing made, nothing of the other run's.
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c 'echo a > /tmp/a; echo a > /dev/shm/a; echo a > /a'
+	assert_output --partial "/a: Read-only file system"
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c 'cat /tmp/a /dev/shm/a /a; echo end'
+	assert_line end
+	refute_line a
+	assert_equal "$(pins)" "$first"
+	# The host's /etc changed: a new one, showing it.
+	echo two > "/etc/$etc"
+	run claw-sandbox exec --session agent:main:cron:a -- cat "/etc/$etc"
+	assert_output two
+	assert_equal "$(pins | wc -l)" 2
+	# Something else where the pin should be: the run starts from the empty base, same mounts.
+	for p in /run/claw/mntns/*; do umount "$p" && rm "$p" && touch "$p"; done
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c "cat /etc/$etc; $points"
+	unpin_all
+	rm "/etc/$etc"
 	assert_success
-	assert_equal "$output" "$based"
+	# (/dev/shm is a directory of /dev's tmpfs there, not a mount of its own)
+	assert_equal "$output" "$(sed 's/^one$/two/; \|^/dev/shm$|d' <<<"$based")"
+	# A writable root is never shared: the empty base, the root built for the run.
+	sandbox_config '' 'readOnlyRoot: false,'
 	run claw-sandbox exec --session agent:main:cron:a -- true
 	assert_success
-	grep -q " /run/claw/mntns .* - nsfs " /proc/self/mountinfo
+	assert_equal "$(pins | cut -d' ' -f1)" empty
+	run claw-sandbox rm --all
+	assert_success
+	assert_equal "$(pins)" ""
+}
+
+@test "mount namespaces: no more than 16 kept roots, the oldest unpinned first" {
+	[ "$(id -u)" = 0 ] || skip "base mount namespaces are kept only as root"
+	unpin_all
+	for id in $(seq 2001 2018); do
+		sandbox_config '' "user: \"$id:$id\","
+		run claw-sandbox exec --session "agent:main:cron:u$id" -- true
+		assert_success
+		[ "$id" != 2001 ] || first=$(pins | cut -d' ' -f1)
+	done
+	assert_equal "$(pins | wc -l)" 16
+	pins | grep -v "^$first " >/dev/null
+	refute [ -e "/run/claw/mntns/$first" ]
+	unpin_all
 }
 
 @test "the command gets the launcher's CPUs, whichever CPU init was moved to while it started" {
