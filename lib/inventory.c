@@ -243,9 +243,11 @@ static int remove_workspace(const struct sandbox_entry *e, int root)
 	char *dir = xasprintf("%s/%s", e->root, name);
 	char *meta = xasprintf("%s.json", e->slug), *lock = xasprintf("%s.json.lock", e->slug);
 	char *pin = xasprintf("%s/%s", NSPIN_NETNS_DIR, name);
+	char *ipc = xasprintf("%s/%s", NSPIN_IPCNS_DIR, name);
 	int rc = -1;
 
-	if (geteuid() == 0 && (nspin_remove(pin) < 0 || native_cgroups_remove(e->slug) < 0))
+	if (geteuid() == 0 &&
+	    (nspin_remove(pin) < 0 || nspin_remove(ipc) < 0 || native_cgroups_remove(e->slug) < 0))
 		goto out;
 	if (remove_tree_at(root, name, dir) < 0)
 		goto out;
@@ -258,6 +260,7 @@ static int remove_workspace(const struct sandbox_entry *e, int root)
 	rc = 0;
 out:
 	free(pin);
+	free(ipc);
 	free(dir);
 	free(meta);
 	free(lock);

@@ -987,6 +987,18 @@ static int netns_enter(const char *pin)
 }
 
 /*
+ * The scope's IPC namespace, kept likewise (as root only): System V IPC
+ * and POSIX message queues of the scope's own, as a container's are shared
+ * by all its execs. A fresh one costs a message queue file system to make
+ * and take down per run. Other scopes and the host stay out of reach (13).
+ */
+static int nothing_to_set_up(void *unused)
+{
+	(void)unused;
+	return 0;
+}
+
+/*
  * The base mount namespace (as root only): a read-only tmpfs as its root,
  * with the host's /proc on it, and at NEWROOT either nothing or, for a
  * read-only root, the kept part of the sandbox's root (nsroot_build_kept:
@@ -1163,24 +1175,29 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		l.b.nuser = (size_t)n;
 		l.b.have_user = l.b.parallel = true;
 	}
-	int own_net = -1;
+	int own_net = -1, own_ipc = -1;
 	if (!s->network && s->netns_pin && geteuid() == 0) {
 		own_net = netns_enter(s->netns_pin);
 		l.b.net_ready = own_net >= 0; /* else: a fresh one per run, by init's helper */
 	}
+	if (s->ipcns_pin && geteuid() == 0)
+		own_ipc = nspin_enter(s->ipcns_pin, CLONE_NEWIPC, nothing_to_set_up, NULL);
 	/* Else (not root, or it cannot be had) init starts from a copy of the host's. */
 	struct mount_place place = { -1, -1, -1 };
 	if (l.b.parallel)
 		basens_enter(&place, s, &l.b);
 	if (become_user(s, &saved) < 0) {
 		basens_leave(&place);
+		nspin_leave(own_ipc, CLONE_NEWIPC);
 		nspin_leave(own_net, CLONE_NEWNET);
 		goto fail;
 	}
-	/* One clone, every namespace: user, mount, pid, ipc, uts, cgroup, and network unless
-	 * the host's is configured (3, 7, 8, 13). */
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-	                      CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
+	/* One clone, every namespace: user, mount, pid, ipc (unless the scope's kept one),
+	 * uts, cgroup, and network unless the host's is configured (3, 7, 8, 13). */
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+	                      CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
+	if (own_ipc < 0)
+		flags |= CLONE_NEWIPC;
 	l.moved = l.b.parallel && sched_getaffinity(0, sizeof(l.cpus), &l.cpus) == 0 &&
 	          CPU_COUNT(&l.cpus) > 1;
 	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
@@ -1189,6 +1206,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	int e = errno;
 	become_root_again(&saved);
 	basens_leave(&place);
+	nspin_leave(own_ipc, CLONE_NEWIPC);
 	nspin_leave(own_net, CLONE_NEWNET);
 	if (l.cgroup_limits)
 		cgroups_enter(c, false);

@@ -56,6 +56,7 @@ struct native_spec {
 	bool read_only_root;        /* docker.readOnlyRoot */
 	bool network;               /* the host's network; false: a fresh namespace with loopback */
 	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
+	const char *ipcns_pin;   /* ... and its IPC namespace */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
 	bool pts;              /* /dev/pts, /dev/ptmx and /dev/tty: a private devpts instance */

@@ -27,6 +27,12 @@
 
 #include "util.h"
 
+/* The namespace's name under /proc/PID/ns. */
+static const char *ns_name(int nstype)
+{
+	return nstype == CLONE_NEWNET ? "net" : nstype == CLONE_NEWIPC ? "ipc" : "mnt";
+}
+
 static int nspin_open(const char *pin, int nstype)
 {
 	int fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -102,8 +108,7 @@ static int nspin_create(const char *pin, int nstype, int (*setup)(void *), void 
 		c.ready[1] = -1;
 		/* Pinned only once set up: no other run ever enters a half-made namespace. */
 		if (read(c.ready[0], &ready, 1) == 1 && ready == 'y') {
-			snprintf(ns, sizeof(ns), "/proc/%d/ns/%s", (int)pid,
-			         nstype == CLONE_NEWNET ? "net" : "mnt");
+			snprintf(ns, sizeof(ns), "/proc/%d/ns/%s", (int)pid, ns_name(nstype));
 			rc = mount(ns, pin, NULL, MS_BIND, NULL);
 		}
 		close_pair(c.hold);
@@ -122,11 +127,12 @@ out:
 int nspin_enter(const char *pin, int nstype, int (*setup)(void *), void *arg)
 {
 	int fd = nspin_open(pin, nstype), self;
-	const char *own = nstype == CLONE_NEWNET ? "/proc/self/ns/net" : "/proc/self/ns/mnt";
+	char own[32];
 
 	if (fd < 0 &&
 	    (nspin_create(pin, nstype, setup, arg) < 0 || (fd = nspin_open(pin, nstype)) < 0))
 		return -1;
+	snprintf(own, sizeof(own), "/proc/self/ns/%s", ns_name(nstype));
 	self = open(own, O_RDONLY | O_CLOEXEC);
 	if (self < 0 || setns(fd, nstype) < 0) {
 		if (self >= 0)

@@ -5,6 +5,7 @@
 /* Where a root launcher keeps them: one network namespace per scope, one base mount namespace. */
 #define NSPIN_DIR       "/run/claw"
 #define NSPIN_NETNS_DIR NSPIN_DIR "/netns"
+#define NSPIN_IPCNS_DIR NSPIN_DIR "/ipcns"
 #define NSPIN_MNTNS_DIR NSPIN_DIR "/mntns"
 
 /*

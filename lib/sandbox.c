@@ -811,6 +811,7 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	 * every other scope's workspace to it. */
 	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, dir);
 	p->netns_pin = xasprintf("%s/%s", NSPIN_NETNS_DIR, dir);
+	p->ipcns_pin = xasprintf("%s/%s", NSPIN_IPCNS_DIR, dir);
 	if (strcmp(s->access, "rw") == 0) {
 		p->workspace_dir = xstrdup(s->agent_workspace);
 		p->workspace_rw = true;
@@ -847,6 +848,7 @@ void sandbox_place_free(struct sandbox_place *p)
 	free(p->workspace_dir);
 	free(p->agent_dir);
 	free(p->netns_pin);
+	free(p->ipcns_pin);
 	for (size_t i = 0; p->bind_real && i < p->nbinds; i++)
 		free(p->bind_real[i]);
 	free(p->bind_real);
@@ -1183,6 +1185,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->read_only_root = s->read_only_root;
 	ns->network = sandbox_host_network(s);
 	ns->netns_pin = p->netns_pin;
+	ns->ipcns_pin = p->ipcns_pin;
 	ns->cgroup_name = p->slug;
 	ns->landlock = s->landlock;
 	ns->pts = s->pts;

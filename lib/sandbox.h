@@ -82,6 +82,7 @@ struct sandbox_place {
 	bool workspace_rw;
 	char *agent_dir;  /* what is shown at /agent (ro), or NULL */
 	char *netns_pin;  /* where, as root, the scope's network namespace is kept */
+	char *ipcns_pin;  /* ... and its IPC namespace */
 	char **bind_real; /* each configured bind's source as validated (its realpath) */
 	size_t nbinds;
 };

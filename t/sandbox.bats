@@ -489,6 +489,27 @@ EOF
 	fi
 }
 
+@test "IPC namespaces: one per scope, never the host's; as root kept between a scope's runs" {
+	sandbox_config
+	host=$(readlink /proc/self/ns/ipc)
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c 'readlink /proc/self/ns/ipc; ipcmk -M 4096 >/dev/null'
+	a1=$output
+	run claw-sandbox exec --session agent:main:cron:b -- sh -c 'readlink /proc/self/ns/ipc; ipcs -m | grep -c 4096'
+	b1=${lines[0]}
+	assert_equal "${lines[1]}" 0 # scope a's segment is not scope b's to see
+	[ "$a1" != "$host" ] && [ "$b1" != "$host" ] && [ "$a1" != "$b1" ]
+	if [ "$(id -u)" = 0 ]; then
+		run claw-sandbox exec --session agent:main:cron:a -- sh -c 'readlink /proc/self/ns/ipc; ipcs -m | grep -c 4096'
+		assert_equal "${lines[0]}" "$a1"
+		assert_equal "${lines[1]}" 1
+		slugs=$(cd "$OPENCLAW_STATE_DIR/sandboxes" && ls -d -- */ | tr -d /)
+		for slug in $slugs; do [ -e "/run/claw/ipcns/$slug" ]; done
+		run claw-sandbox rm --all
+		assert_success
+		for slug in $slugs; do [ ! -e "/run/claw/ipcns/$slug" ]; done
+	fi
+}
+
 # pins: the kept base mount namespaces under /run/claw/mntns, as NAME INODE lines.
 pins() {
 	for p in /run/claw/mntns/*; do
