@@ -620,26 +620,35 @@ static unsigned cgroup_serial;
 /* The launcher's own cgroup in a v1 hierarchy, so runs nest under whatever limits it has. */
 static char *own_cgroup(const char *controller)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[1024];
+	/* Read once, as the launcher started: later it moves its thread into a run's. */
+	static char text[4096];
+	static ssize_t len = -1;
 	char *path = NULL;
 
-	if (f == NULL)
-		return NULL;
+	if (len < 0) {
+		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+		len = fd < 0 ? 0 : read(fd, text, sizeof(text) - 1);
+		len = len < 0 ? 0 : len;
+		text[len] = '\0';
+		if (fd >= 0)
+			close(fd);
+	}
 	/* Lines read "ID:controller[,controller...]:path". */
-	while (path == NULL && fgets(line, sizeof(line), f)) {
-		char *list = strchr(line, ':'), *where = list ? strchr(list + 1, ':') : NULL;
+	for (const char *line = text; *line && path == NULL;) {
+		size_t n = strcspn(line, "\n");
+		char buf[1024];
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, line);
+		line += n + (line[n] == '\n');
+		char *list = strchr(buf, ':'), *where = list ? strchr(list + 1, ':') : NULL;
 		if (where == NULL)
 			continue;
 		*where++ = '\0';
-		where[strcspn(where, "\n")] = '\0';
 		for (char *save = NULL, *t = strtok_r(list + 1, ",", &save); t && !path;
 		     t = strtok_r(NULL, ",", &save))
 			if (strcmp(t, controller) == 0)
 				path = xasprintf("/sys/fs/cgroup/%s%s", controller,
 				                 strcmp(where, "/") == 0 ? "" : where);
 	}
-	fclose(f);
 	return path;
 }
 
