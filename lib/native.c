@@ -63,6 +63,7 @@ struct build {
 	int channel;    /* socket from the launcher: the built root's mount fd */
 	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
 	bool kept;      /* born in a base with a kept root at NEWROOT: nothing to receive */
+	const struct persist_watch *watch; /* what it found missing need not be looked for */
 	uid_t uid;
 	gid_t gid;
 	const struct sock_fprog *filter;
@@ -264,7 +265,7 @@ static void build_root(struct build *b, const struct native_spec *s)
 			die(125, "mount the new root: %s", strerror(errno));
 	} else {
 		if (!b->have_user) {
-			int n = nsroot_user_trees(s, b->user, NELEM(b->user));
+			int n = nsroot_user_trees(s, b->watch, b->user, NELEM(b->user));
 			if (n < 0)
 				die(125, "%s", claw_error());
 			b->nuser = (size_t)n;
@@ -1167,6 +1168,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		return claw_fail("socketpair: %s", strerror(errno));
 	}
 	l.b.report = rep[1];
+	l.b.watch = c->watch;
 	l.b.channel = chan[1];
 	l.b.filter = seccomp_program(s->network);
 	l.b.uid = s->uid;
@@ -1178,7 +1180,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	}
 	c->cgroup_limits = l.cgroup_limits;
 	if (geteuid() == 0) {
-		int n = nsroot_user_trees(s, l.b.user, NELEM(l.b.user));
+		int n = nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user));
 		if (n < 0)
 			goto fail;
 		l.b.nuser = (size_t)n;

@@ -26,6 +26,7 @@
 
 #include "fsutil.h"
 #include "hash.h"
+#include "persist.h"
 #include "util.h"
 
 #ifndef MOUNT_ATTR_NOSUID
@@ -180,13 +181,15 @@ static int push_tree(struct nsroot_tree *out, size_t *n, size_t max, int fd, con
  * bring the host's target in (11). A symlink itself is not mounted: inside,
  * it resolves to nothing of the host.
  */
-static int add_protected(const struct native_spec *s, int dir, const char *host, const char *inside,
-                         struct nsroot_tree *out, size_t *n, size_t max)
+static int add_protected(const struct native_spec *s, uint32_t missing, int dir, const char *host,
+                         const char *inside, struct nsroot_tree *out, size_t *n, size_t max)
 {
 	char what[PATH_MAX], dst[PATH_MAX];
 	struct stat st;
 
 	for (size_t i = 0; i < s->nprotect; i++) {
+		if (missing & (UINT32_C(1) << i))
+			continue;
 		snprintf(what, sizeof(what), "%s/%s", host, s->protect[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", inside, s->protect[i]);
 		int fd = openat_beneath(dir, s->protect[i], O_PATH | O_NOFOLLOW, 0);
@@ -213,8 +216,9 @@ static int add_protected(const struct native_spec *s, int dir, const char *host,
  * lead where the bind check said), mounted from that descriptor, and when
  * writable its persistence paths protected relative to the same descriptor.
  */
-static int add_user_tree(const struct native_spec *s, const struct nsroot_source *src,
-                         struct nsroot_tree *out, size_t *n, size_t max)
+static int add_user_tree(const struct native_spec *s, const struct persist_watch *w,
+                         const struct nsroot_source *src, struct nsroot_tree *out, size_t *n,
+                         size_t max)
 {
 	int fd = nsroot_open_source(src->src, src->real);
 
@@ -222,7 +226,8 @@ static int add_user_tree(const struct native_spec *s, const struct nsroot_source
 		return -1;
 	int rc = push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
 	if (rc == 0 && !src->ro && out[*n - 1].is_dir)
-		rc = add_protected(s, fd, src->src, src->dst, out, n, max);
+		rc = add_protected(s, persist_missing(w, src->src), fd, src->src, src->dst, out, n,
+		                   max);
 	close(fd);
 	return rc;
 }
@@ -241,14 +246,15 @@ size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
 	return n;
 }
 
-int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max)
+int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
+                      struct nsroot_tree *out, size_t max)
 {
 	struct nsroot_source *src = xcalloc(s->nbinds + 2, sizeof(*src));
 	size_t nsrc = nsroot_sources(s, src), n = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < nsrc && rc == 0; i++)
-		rc = add_user_tree(s, &src[i], out, &n, max);
+		rc = add_user_tree(s, w, &src[i], out, &n, max);
 	free(src);
 	if (rc < 0) {
 		nsroot_trees_close(out, n);

@@ -11,6 +11,8 @@
 
 #define NSROOT_MAX_TREES 128
 
+struct persist_watch;
+
 /* A detached copy of a host tree (open_tree), and where it goes inside. */
 struct nsroot_tree {
 	int fd;
@@ -39,10 +41,13 @@ int nsroot_open_source(const char *src, const char *real);
 /*
  * The user's trees of S: the workspace, /agent, the binds, and the
  * persistence paths of each writable one (read-only over themselves), each
- * opened once and cloned from its descriptor. Returns how many were captured
+ * opened once and cloned from its descriptor. A name W (the run's
+ * persistence watch, or NULL) saw missing is not looked for again: if it
+ * appears, the watch moves it aside after the run. Returns how many were captured
  * into OUT, or -1 (claw_error).
  */
-int nsroot_user_trees(const struct native_spec *s, struct nsroot_tree *out, size_t max);
+int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
+                      struct nsroot_tree *out, size_t max);
 void nsroot_trees_close(struct nsroot_tree *t, size_t n);
 
 /* Whether the kernel mounts into detached trees (Linux 6.15), as nsroot_build() does

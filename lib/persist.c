@@ -76,6 +76,14 @@ int persist_watch_start(const struct native_spec *s, struct persist_watch *w)
 	return 0;
 }
 
+uint32_t persist_missing(const struct persist_watch *w, const char *host)
+{
+	for (size_t i = 0; w && i < w->n; i++)
+		if (strcmp(w->roots[i].host, host) == 0)
+			return w->roots[i].missing;
+	return 0;
+}
+
 /* Moves NAME of DIR aside under a name nothing runs: NAME.claw-quarantine-STAMP[-N]. */
 static void move_aside(const struct persist_root *r, const char *name, const char *stamp,
                        struct native_moved *m)

@@ -22,6 +22,9 @@ struct persist_watch {
 	size_t nnames;
 };
 
+/* The protected names W saw missing from the tree at HOST (0: none, or no such tree). */
+uint32_t persist_missing(const struct persist_watch *w, const char *host);
+
 /*
  * Before the sandbox starts: opens each writable directory tree of S (the
  * workspace, /agent, read-write binds; a bind as its check judged it) and
