@@ -61,6 +61,7 @@ struct build {
 	bool parallel;  /* the launcher builds the root while init sets up its namespaces */
 	int report;     /* pipe to the launcher */
 	int channel;    /* socket from the launcher: the built root's mount fd */
+	int proc;       /* the host's /proc: init's own may show another pid namespace */
 	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
 	bool kept;      /* born in a base with a kept root at NEWROOT: nothing to receive */
 	const struct persist_watch *watch; /* what it found missing need not be looked for */
@@ -91,9 +92,9 @@ static noreturn void die(int code, const char *fmt, ...)
 	_exit(code);
 }
 
-static void write_file(const char *path, const char *text)
+static void write_file(int dir, const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = openat(dir, path, O_WRONLY | O_CLOEXEC);
 	size_t len = strlen(text);
 
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
@@ -111,11 +112,12 @@ static void map_ids(const struct build *b)
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
 	/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
-	write_file("/proc/self/setgroups", "deny");
+	write_file(b->proc, "self/setgroups", "deny");
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->uid, (unsigned)b->uid);
-	write_file("/proc/self/uid_map", map);
+	write_file(b->proc, "self/uid_map", map);
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->gid, (unsigned)b->gid);
-	write_file("/proc/self/gid_map", map);
+	write_file(b->proc, "self/gid_map", map);
+	close(b->proc);
 	/* The launcher kept root as its saved id to clean up after us: not ours to keep. */
 	if (setresgid(b->gid, b->gid, b->gid) < 0 || setresuid(b->uid, b->uid, b->uid) < 0)
 		die(125, "cannot become uid %u: %s", (unsigned)b->uid, strerror(errno));
@@ -241,28 +243,45 @@ static int receive_root(const struct build *b)
 	return fd; /* -1: the kernel cannot mount into a detached tree; built here */
 }
 
+/* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
+static void mount_proc(const char *at)
+{
+	if (mount("proc", at, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die(125, "mount proc: %s", strerror(errno));
+}
+
+/*
+ * Born in a base with a kept root: it is our root already, read-only, and
+ * only this run's own mounts go on it. Under /proc lies the base's, of a
+ * pid namespace with no process left (base_setup).
+ */
+static void dress_kept_root(struct build *b, const struct native_spec *s)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0 || nsroot_dress(s, root, b->user, b->nuser) < 0)
+		die(125, "%s", root < 0 ? strerror(errno) : claw_error());
+	close(root);
+	mount_proc("/proc");
+	if (chdir("/") < 0)
+		die(125, "chdir /: %s", strerror(errno));
+}
+
 static void build_root(struct build *b, const struct native_spec *s)
 {
 	/* Private propagation: mounts made here never reach the host, and back (7). */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die(125, "make / private: %s", strerror(errno));
-	int root = -1;
 	if (b->kept) {
-		/* The kept root is there already, read-only, locked to its place (the kernel
-		 * pivots to no such mount): a copy of it takes this run's own mounts. */
-		root = (int)syscall(SYS_open_tree, AT_FDCWD, NEWROOT,
-		                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (root < 0)
-			die(125, "copy the kept root: %s", strerror(errno));
-		if (nsroot_dress(s, root, b->user, b->nuser) < 0)
-			die(125, "%s", claw_error());
-	} else {
-		root = receive_root(b);
+		dress_kept_root(b, s);
+		return;
 	}
+	int root = receive_root(b);
 	if (root >= 0) {
 		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) <
 		    0)
 			die(125, "mount the new root: %s", strerror(errno));
+		close(root);
 	} else {
 		if (!b->have_user) {
 			int n = nsroot_user_trees(s, b->watch, b->user, NELEM(b->user));
@@ -272,13 +291,10 @@ static void build_root(struct build *b, const struct native_spec *s)
 		}
 		if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, false, NEWROOT, &root) < 0)
 			die(125, "%s", claw_error());
-	}
-	if (root >= 0)
 		close(root);
+	}
 	close(b->channel);
-	/* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
-	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		die(125, "mount proc: %s", strerror(errno));
+	mount_proc(NEWROOT "/proc");
 	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back (11, 12). */
 	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
 	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
@@ -1009,23 +1025,49 @@ static int nothing_to_set_up(void *unused)
 }
 
 /*
- * The base mount namespace (as root only): a read-only tmpfs as its root,
- * with the host's /proc on it, and at NEWROOT either nothing or, for a
- * read-only root, the kept part of the sandbox's root (nsroot_build_kept:
- * /usr & co, /etc, /dev, every mount point), made once from the host as it
- * is then. Init is cloned from it rather than from the host's namespace, so
- * the kernel copies a handful of mounts instead of all of the host's, and,
- * with a kept root, init only mounts what is its own (tmpfs entries, shm,
- * devpts, the user's trees) before pivot_root: no root to assemble per run.
- * Runs share a kept root read-only; the kernel locks it read-only in their
- * user namespaces (7). The /proc is there because the kernel lets a user
- * namespace mount a new one only where a proc is already fully visible; it
- * goes with the old root (13).
+ * The base mount namespace (as root only), which init is cloned from
+ * rather than from the host's, so the kernel copies a handful of mounts
+ * instead of all of the host's. For a read-only root its root is a kept
+ * root (nsroot_build_kept: /usr & co, /etc, /dev, every mount point), made
+ * once from the host as it is then: init mounts only what is its own (tmpfs
+ * entries, shm, devpts, the user's trees, /proc) on it and is done, with no
+ * root to assemble, send or pivot to per run. Runs share it read-only; the
+ * kernel locks it read-only in their user namespaces (7). Under its /proc
+ * lies the base's own, of a pid namespace with no process left: the kernel
+ * lets a user namespace mount a proc only where one is fully visible, and
+ * this one shows nothing (13). Otherwise (a writable root) the base is a
+ * read-only tmpfs with the host's /proc and an empty NEWROOT, which init's
+ * pivot_root leaves behind.
  */
 struct base {
 	const struct native_spec *spec; /* with a kept root: what it is made for */
 	const struct build *b;
 };
+
+static int empty_proc_main(void *at)
+{
+	return mount("proc", at, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0;
+}
+
+/* A proc of a pid namespace whose only process, its init, has exited: it shows nothing. */
+static int empty_proc(const char *at)
+{
+	static _Alignas(16) char stack[16 * 1024];
+	int status = -1;
+	pid_t pid =
+	    clone(empty_proc_main, stack + sizeof(stack), CLONE_NEWPID | SIGCHLD, (void *)at);
+
+	return pid < 0 || waitpid(pid, &status, 0) < 0 || status != 0 ? -1 : 0;
+}
+
+/* Its root made private, ROOT (mounted at NSPIN_DIR) becomes the base's root. */
+static int become_base(void)
+{
+	return chdir(NSPIN_DIR) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	               umount2(".", MNT_DETACH) < 0 || chdir("/") < 0
+	           ? -1
+	           : 0;
+}
 
 static int base_setup(void *arg)
 {
@@ -1035,18 +1077,21 @@ static int base_setup(void *arg)
 	 * host's tree, which it cannot have here: no base on this kernel. */
 	if (!nsroot_detached_mounts())
 		return 1;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("tmpfs", NSPIN_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	          "mode=0755,size=16k") < 0 ||
-	    mkdir(NSPIN_DIR NEWROOT, 0755) < 0 || mkdir(NSPIN_DIR "/proc", 0755) < 0 ||
-	    mount("proc", NSPIN_DIR "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return -1;
-	/* Made here, from the host's tree, before the pivot takes it away. */
-	if (base->spec && nsroot_build_kept(base->spec, base->b->uid, base->b->gid, base->b->user,
-	                                    base->b->nuser, NSPIN_DIR NEWROOT) < 0)
-		return -1;
-	return chdir(NSPIN_DIR) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
-	               umount2(".", MNT_DETACH) < 0 ||
+	/* A kept root, made here from the host's tree before the pivot takes it away. */
+	if (base->spec)
+		return nsroot_build_kept(base->spec, base->b->uid, base->b->gid, base->b->user,
+		                         base->b->nuser, NSPIN_DIR) < 0 ||
+		               empty_proc(NSPIN_DIR "/proc") < 0 || become_base() < 0
+		           ? -1
+		           : 0;
+	return mount("tmpfs", NSPIN_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	             "mode=0755,size=16k") < 0 ||
+	               mkdir(NSPIN_DIR NEWROOT, 0755) < 0 || mkdir(NSPIN_DIR "/proc", 0755) < 0 ||
+	               mount("proc", NSPIN_DIR "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	                     NULL) < 0 ||
+	               become_base() < 0 ||
 	               mount(NULL, "/", NULL,
 	                     MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 	                     NULL) < 0
@@ -1143,7 +1188,9 @@ static void unwatch(struct native_child *c)
 int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
                  const int fds[3], struct native_child *c)
 {
-	struct launch l = { .spec = s, .argv = argv, .envp = envp, .cwd = cwd, .fds = fds };
+	struct launch l = {
+		.spec = s, .argv = argv, .envp = envp, .cwd = cwd, .fds = fds, .b.proc = -1
+	};
 	int rep[2], chan[2], pidfd = -1;
 	struct saved_ids saved;
 
@@ -1168,6 +1215,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		return claw_fail("socketpair: %s", strerror(errno));
 	}
 	l.b.report = rep[1];
+	l.b.proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	l.b.watch = c->watch;
 	l.b.channel = chan[1];
 	l.b.filter = seccomp_program(s->network);
@@ -1227,6 +1275,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	}
 	close(rep[1]);
 	close(chan[1]);
+	close(l.b.proc);
 	c->pid = (pid_t)pid;
 	if (l.moved)
 		move_away(c->pid, &l.cpus);
@@ -1240,7 +1289,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	return 0;
 fail:
 	nsroot_trees_close(l.b.user, l.b.nuser);
-	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]);
+	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]), close(l.b.proc);
 	cgroups_remove(c);
 	unwatch(c);
 	return -1;
