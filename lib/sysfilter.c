@@ -145,19 +145,17 @@ static int add_socket_rules(scmp_filter_ctx ctx, bool network)
  * personality(X) refused unless X is 0 or 0xffffffff. libseccomp takes one
  * comparison per argument and rule, and its rules are or-ed: so X above 32
  * bits is refused, and an X of 32 bits that is neither all zeros nor all ones
- * is one whose bits I and I+1 differ for some I: two masked rules per I.
+ * is one with a 0 followed by a 1 somewhere going round its bits: bit I
+ * clear and bit I+1 (mod 32) set, one masked rule per I.
  */
 static int add_persona_rules(scmp_filter_ctx ctx, uint32_t action, int nr)
 {
 	int rc = seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_GT, 0xffffffffULL));
 
-	for (unsigned i = 0; i < 31 && rc == 0; i++) {
-		scmp_datum_t mask = 3ULL << i;
+	for (unsigned i = 0; i < 32 && rc == 0; i++) {
+		scmp_datum_t next = 1ULL << ((i + 1) % 32);
 		rc = seccomp_rule_add(ctx, action, nr, 1,
-		                      SCMP_A0(SCMP_CMP_MASKED_EQ, mask, 1ULL << i));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, action, nr, 1,
-			                      SCMP_A0(SCMP_CMP_MASKED_EQ, mask, 2ULL << i));
+		                      SCMP_A0(SCMP_CMP_MASKED_EQ, (1ULL << i) | next, next));
 	}
 	return rc;
 }

@@ -158,6 +158,17 @@ static long persona_high(void)
 	return persona(1UL << 32 | ADDR_NO_RANDOMIZE);
 }
 
+/* The two values at the ends of the rules' round of bits. */
+static long persona_top(void)
+{
+	return persona(0x80000000UL);
+}
+
+static long persona_all_but_top(void)
+{
+	return persona(0x7fffffffUL);
+}
+
 static long persona_query(void)
 {
 	return persona(0xffffffffUL);
@@ -218,6 +229,8 @@ static const struct {
 	{ "personality(ADDR_NO_RANDOMIZE)", EPERM, persona_aslr_off },
 	{ "personality(READ_IMPLIES_EXEC)", EPERM, persona_exec },
 	{ "personality(ADDR_NO_RANDOMIZE | 1 << 32)", EPERM, persona_high },
+	{ "personality(0x80000000)", EPERM, persona_top },
+	{ "personality(0x7fffffff)", EPERM, persona_all_but_top },
 	{ "personality(0xffffffff), the query", 0, persona_query },
 	{ "personality(PER_LINUX)", 0, persona_linux },
 	{ "socket(AF_NETLINK)", EAFNOSUPPORT, sock_netlink },
