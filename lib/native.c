@@ -50,6 +50,10 @@
 #include "sysfilter.h"
 #include "util.h"
 
+/* Most mounts the launcher sends init at once: a kept root's scratch space (tmpfs entries and
+ * /dev/shm). */
+#define MOUNTS_MAX 65
+
 /* The new root is assembled on a tmpfs mounted here, in the sandbox's own mount namespace. */
 #define NEWROOT "/tmp"
 
@@ -220,27 +224,34 @@ static void net_helper_join(struct net_helper *h)
 	close(h->pidfd);
 }
 
-/* Takes the root the launcher built, or builds it here (without root, or on an older kernel). */
-static int receive_root(const struct build *b)
+/*
+ * Takes what the launcher made for us: up to MAX mount descriptors into FDS.
+ * Returns how many, or -1 when the kernel cannot mount into a detached tree
+ * and the root is ours to build; anything else the launcher could not make
+ * ends the run with its reason.
+ */
+static int receive_mounts(const struct build *b, int *fds, size_t max)
 {
 	char text[1024] = "";
-	int fd = -1;
-	char ctl[CMSG_SPACE(sizeof(int))];
+	char ctl[CMSG_SPACE(MOUNTS_MAX * sizeof(int))];
 	struct iovec iov = { text, sizeof(text) - 1 };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
 	};
 
-	if (!b->parallel)
-		return -1;
 	if (recvmsg(b->channel, &msg, MSG_CMSG_CLOEXEC) < 1)
 		_exit(125); /* the launcher is gone */
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (text[0] == 'T' && c && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	else if (text[1] != '\0')
-		die(125, "%s", text + 1); /* why the launcher could not build it */
-	return fd; /* -1: the kernel cannot mount into a detached tree; built here */
+	if (text[0] != 'T' || !c || c->cmsg_type != SCM_RIGHTS) {
+		if (text[1] != '\0')
+			die(125, "%s", text + 1);
+		return -1;
+	}
+	size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (n > max)
+		die(125, "the launcher sent %zu mounts, not %zu", n, max);
+	memcpy(fds, CMSG_DATA(c), n * sizeof(int));
+	return (int)n;
 }
 
 /* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
@@ -257,9 +268,18 @@ static void mount_proc(const char *at)
  */
 static void dress_kept_root(struct build *b, const struct native_spec *s)
 {
-	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct nsroot_tree scratch[MOUNTS_MAX];
+	int fds[MOUNTS_MAX];
+	size_t n = nsroot_nscratch(s, true);
 
-	if (root < 0 || nsroot_dress(s, root, b->user, b->nuser) < 0)
+	if (receive_mounts(b, fds, NELEM(fds)) != (int)n)
+		die(125, "the launcher sent no scratch space");
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = (struct nsroot_tree){
+			fds[i], (char *)(i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm"), true
+		};
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0 || nsroot_dress(s, root, scratch, n, b->user, b->nuser) < 0)
 		die(125, "%s", root < 0 ? strerror(errno) : claw_error());
 	close(root);
 	mount_proc("/proc");
@@ -276,7 +296,9 @@ static void build_root(struct build *b, const struct native_spec *s)
 		dress_kept_root(b, s);
 		return;
 	}
-	int root = receive_root(b);
+	int root = -1;
+	if (b->parallel && receive_mounts(b, &root, 1) < 0)
+		root = -1;
 	if (root >= 0) {
 		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) <
 		    0)
@@ -969,32 +991,57 @@ static int clone_error(int e)
  * 6.15) answers EINVAL at the first mount: init then builds it itself. Any
  * other failure is init's to report, so it ends up in the run's error.
  */
-static void send_root(const struct native_spec *s, struct build *b, int sock)
+/* Sends init the N mounts of FDS (closed here), or with N < 0 why there are none. */
+static void send_mounts(int sock, int *fds, int n)
 {
-	int root = -1;
-	char text[1024];
-	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	char text[1024] = "T";
+	char ctl[CMSG_SPACE(MOUNTS_MAX * sizeof(int))] = { 0 };
 	struct iovec iov = { text, 1 };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (nsroot_build(s, b->uid, b->gid, b->user, b->nuser, true, NULL, &root) < 0) {
+	if (n < 0) {
 		/* Only a kernel without mounts into detached trees leaves it to init. */
-		int n = snprintf(text, sizeof(text), "B%s", errno == EINVAL ? "" : claw_error());
-		iov.iov_len = n < (int)sizeof(text) ? (size_t)n : sizeof(text) - 1;
+		int len = snprintf(text, sizeof(text), "B%s", errno == EINVAL ? "" : claw_error());
+		iov.iov_len = len < (int)sizeof(text) ? (size_t)len : sizeof(text) - 1;
 	} else {
-		text[0] = 'T';
 		msg.msg_control = ctl;
-		msg.msg_controllen = sizeof(ctl);
+		msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
 		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &root, sizeof(int));
+		c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
 	}
 	/* If this fails, init sees the socket close and gives up: nothing runs. */
 	(void)sendmsg(sock, &msg, MSG_NOSIGNAL);
-	if (root >= 0)
-		close(root);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* The root, built here while init sets up its namespaces on the other CPU. */
+static void send_root(const struct native_spec *s, struct build *b, int sock)
+{
+	int root = -1;
+	int rc = nsroot_build(s, b->uid, b->gid, b->user, b->nuser, true, NULL, &root);
+
+	send_mounts(sock, &root, rc < 0 ? -1 : 1);
+}
+
+/* With a kept root, only the run's scratch space: made here while init starts. */
+static void send_scratch(const struct native_spec *s, int sock)
+{
+	size_t n = nsroot_nscratch(s, true);
+	struct nsroot_tree *t = xcalloc(n + 1, sizeof(*t));
+	int fds[MOUNTS_MAX];
+	int rc = n <= MOUNTS_MAX ? nsroot_scratch(s, true, t)
+	                         : claw_fail("more than %d tmpfs entries", MOUNTS_MAX - 1);
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		fds[i] = t[i].fd, t[i].fd = -1;
+	send_mounts(sock, fds, rc < 0 ? -1 : (int)n);
+	if (rc == 0)
+		nsroot_trees_close(t, n);
+	free(t);
 }
 
 /*
@@ -1282,7 +1329,9 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	c->pidfd = pidfd;
 	c->report_fd = rep[0];
 	/* While init sets up its namespaces on the other CPU, the root is built here. */
-	if (l.b.parallel && !l.b.kept)
+	if (l.b.kept)
+		send_scratch(s, chan[0]);
+	else if (l.b.parallel)
 		send_root(s, &l.b, chan[0]);
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(chan[0]);

@@ -357,19 +357,6 @@ static int new_tmpfs(const char *mode, long long size, unsigned long long attrs)
 	return mnt < 0 ? claw_fail("fsmount: %s", strerror(e)) : mnt;
 }
 
-static int attach_tmpfs(int root, const char *inside, const char *mode, long long size,
-                        unsigned long long attrs)
-{
-	int fd = new_tmpfs(mode, size, attrs);
-	if (fd < 0)
-		return -1;
-	struct nsroot_tree t = { fd, (char *)inside, true };
-	int rc = attach(root, &t);
-	if (t.fd >= 0)
-		close(t.fd);
-	return rc;
-}
-
 /* Mirrors a host system directory: a symlink stays a symlink (merged /usr), a dir is bound. */
 static int system_dir(int root, const char *dir)
 {
@@ -656,13 +643,34 @@ static int build_skeleton(const struct native_spec *s, int root, uid_t uid, gid_
 	return 0;
 }
 
-/* What each run has of its own: the tmpfs entries, then the user's trees. */
-static int build_runtime(const struct native_spec *s, int root, struct nsroot_tree *user,
-                         size_t nuser)
+size_t nsroot_nscratch(const struct native_spec *s, bool shm)
 {
-	for (size_t i = 0; i < s->ntmpfs; i++)
-		if (attach_tmpfs(root, s->tmpfs[i], "1777", s->memory_max,
-		                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	return s->ntmpfs + (shm ? 1 : 0);
+}
+
+int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out)
+{
+	size_t n = nsroot_nscratch(s, shm);
+
+	for (size_t i = 0; i < n; i++) {
+		out[i] =
+		    (struct nsroot_tree){ -1, xstrdup(i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm"),
+			                  true };
+		out[i].fd = new_tmpfs("1777", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+		if (out[i].fd < 0) {
+			nsroot_trees_close(out, i + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What each run has of its own: its scratch space, then the user's trees. */
+static int build_runtime(int root, struct nsroot_tree *scratch, size_t nscratch,
+                         struct nsroot_tree *user, size_t nuser)
+{
+	for (size_t i = 0; i < nscratch; i++)
+		if (attach(root, &scratch[i]) < 0)
 			return -1;
 	/* The user's trees last: a bind may land inside a tmpfs entry. */
 	for (size_t i = 0; i < nuser; i++)
@@ -674,8 +682,18 @@ static int build_runtime(const struct native_spec *s, int root, struct nsroot_tr
 static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
                       struct nsroot_tree *user, size_t nuser, bool privileged)
 {
-	if (build_skeleton(s, root, uid, gid, privileged, false) < 0 ||
-	    build_runtime(s, root, user, nuser) < 0)
+	size_t n = nsroot_nscratch(s, false);
+	struct nsroot_tree *scratch = xcalloc(n + 1, sizeof(*scratch));
+	int rc = build_skeleton(s, root, uid, gid, privileged, false);
+
+	if (rc == 0 && (rc = nsroot_scratch(s, false, scratch)) == 0) {
+		rc = build_runtime(root, scratch, n, user, nuser);
+		int e = errno; /* EINVAL: no mounts into detached trees (nsroot_build) */
+		nsroot_trees_close(scratch, n);
+		errno = e;
+	}
+	free(scratch);
+	if (rc < 0)
 		return -1;
 	return s->read_only_root ? read_only(root) : 0;
 }
@@ -749,24 +767,21 @@ int nsroot_build_kept(const struct native_spec *s, uid_t uid, gid_t gid,
 	return rc;
 }
 
-int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *user, size_t nuser)
+int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *scratch,
+                 size_t nscratch, struct nsroot_tree *user, size_t nuser)
 {
 	int dev = -1, rc = -1;
 
-	if ((dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		claw_fail("/dev: %s", strerror(errno));
-		goto out;
-	}
-	/* The skeleton's /dev is read-only: shm and devpts are this run's own. */
-	if (attach_tmpfs(dev, "/shm", "1777", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) <
-	        0 ||
-	    (s->pts && mount_pts(dev) < 0))
-		goto out;
-	rc = build_runtime(s, root, user, nuser);
-out:
-	if (dev >= 0)
+	/* The skeleton's /dev is read-only: devpts, as shm, is this run's own. */
+	if (s->pts) {
+		if ((dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return claw_fail("/dev: %s", strerror(errno));
+		rc = mount_pts(dev);
 		close(dev);
-	return rc;
+		if (rc < 0)
+			return -1;
+	}
+	return build_runtime(root, scratch, nscratch, user, nuser);
 }
 
 bool nsroot_detached_mounts(void)

@@ -72,7 +72,7 @@ int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroo
  * nsroot_build() makes alike for every run, mounted at AT, with a mount
  * point for everything a run mounts of its own (the tmpfs entries, /dev/shm,
  * devpts, the places of USER's trees). nsroot_dress() then mounts those on
- * ROOT, a copy of it. 0, or -1 with claw_error.
+ * ROOT: SCRATCH (nsroot_scratch), devpts, USER. 0, or -1 with claw_error.
  */
 /* What a kept root for S is made of, as a hex digest: the host /etc and system
  * directories it copies (as they are now), the ids, the mount points. */
@@ -80,6 +80,16 @@ void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
                      const struct nsroot_tree *user, size_t nuser, char out[SHA256_HEX]);
 int nsroot_build_kept(const struct native_spec *s, uid_t uid, gid_t gid,
                       const struct nsroot_tree *user, size_t nuser, const char *at);
-int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *user, size_t nuser);
+int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *scratch,
+                 size_t nscratch, struct nsroot_tree *user, size_t nuser);
+
+/*
+ * A run's scratch space, made apart so that the launcher can make it while
+ * init starts: a fresh tmpfs for each tmpfs entry, and with SHM for
+ * /dev/shm (a kept root's /dev has none), into OUT (nsroot_nscratch() of
+ * them). 0, or -1 with claw_error.
+ */
+size_t nsroot_nscratch(const struct native_spec *s, bool shm);
+int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out);
 
 #endif
