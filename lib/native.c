@@ -1032,12 +1032,12 @@ static void send_scratch(const struct native_spec *s, int sock)
 {
 	size_t n = nsroot_nscratch(s, true);
 	struct nsroot_tree *t = xcalloc(n + 1, sizeof(*t));
-	int fds[MOUNTS_MAX];
+	int fds[MOUNTS_MAX] = { 0 };
 	int rc = n <= MOUNTS_MAX ? nsroot_scratch(s, true, t)
 	                         : claw_fail("more than %d tmpfs entries", MOUNTS_MAX - 1);
 
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		fds[i] = t[i].fd, t[i].fd = -1;
+		fds[i] = t[i].fd, t[i].fd = -1; /* sent, and closed, by send_mounts */
 	send_mounts(sock, fds, rc < 0 ? -1 : (int)n);
 	if (rc == 0)
 		nsroot_trees_close(t, n);
