@@ -96,35 +96,57 @@ static noreturn void die(int code, const char *fmt, ...)
 	_exit(code);
 }
 
-static void write_file(int dir, const char *path, const char *text)
+/*
+ * User namespace: the user's own uid and gid are the only ids inside (2, 3).
+ * WHO is "self" (init, without root) or init's pid (the launcher, as root,
+ * while init starts). 0, or -1 with errno.
+ */
+static int write_maps(int proc, const char *who, uid_t uid, gid_t gid)
 {
-	int fd = openat(dir, path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(text);
+	char path[64], map[64];
+	static const char *const files[] = { "setgroups", "uid_map", "gid_map" };
 
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-		die(125, "%s: %s", path, strerror(errno));
-	close(fd);
+	for (size_t i = 0; i < NELEM(files); i++) {
+		/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
+		if (i == 0)
+			snprintf(map, sizeof(map), "deny");
+		else
+			snprintf(map, sizeof(map), "%u %u 1\n",
+			         i == 1 ? (unsigned)uid : (unsigned)gid,
+			         i == 1 ? (unsigned)uid : (unsigned)gid);
+		snprintf(path, sizeof(path), "%s/%s", who, files[i]);
+		int fd = openat(proc, path, O_WRONLY | O_CLOEXEC);
+		size_t len = strlen(map);
+		ssize_t n = fd < 0 ? -1 : write(fd, map, len);
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (n != (ssize_t)len) {
+			errno = e;
+			return -1;
+		}
+	}
+	return 0;
 }
 
-/* User namespace: the user's own uid and gid are the only ids inside (2, 3). */
+/* The launcher kept root as its saved id to clean up after us: not ours to keep. */
+static void become_mapped(const struct build *b)
+{
+	if (setresgid(b->gid, b->gid, b->gid) < 0 || setresuid(b->uid, b->uid, b->uid) < 0)
+		die(125, "cannot become uid %u: %s", (unsigned)b->uid, strerror(errno));
+}
+
 static void map_ids(const struct build *b)
 {
-	char map[64];
-
 	/* Writing our own maps (and joining the helper's network) needs a dumpable
 	 * process; seal_init() takes that back before the command starts. */
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
-	/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
-	write_file(b->proc, "self/setgroups", "deny");
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->uid, (unsigned)b->uid);
-	write_file(b->proc, "self/uid_map", map);
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)b->gid, (unsigned)b->gid);
-	write_file(b->proc, "self/gid_map", map);
-	close(b->proc);
-	/* The launcher kept root as its saved id to clean up after us: not ours to keep. */
-	if (setresgid(b->gid, b->gid, b->gid) < 0 || setresuid(b->uid, b->uid, b->uid) < 0)
-		die(125, "cannot become uid %u: %s", (unsigned)b->uid, strerror(errno));
+	if (b->parallel)
+		return; /* the launcher writes them, and sends the mounts after */
+	if (write_maps(b->proc, "self", b->uid, b->gid) < 0)
+		die(125, "/proc/self/uid_map: %s", strerror(errno));
+	become_mapped(b);
 }
 
 /* Init's memory holds the launcher's environment: not readable through /proc/1 (13, 14). */
@@ -274,6 +296,7 @@ static void dress_kept_root(struct build *b, const struct native_spec *s)
 
 	if (receive_mounts(b, fds, NELEM(fds)) != (int)n)
 		die(125, "the launcher sent no scratch space");
+	become_mapped(b); /* the maps are written once the launcher sends */
 	for (size_t i = 0; i < n; i++)
 		scratch[i] = (struct nsroot_tree){
 			fds[i], (char *)(i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm"), true
@@ -299,6 +322,8 @@ static void build_root(struct build *b, const struct native_spec *s)
 	int root = -1;
 	if (b->parallel && receive_mounts(b, &root, 1) < 0)
 		root = -1;
+	if (b->parallel)
+		become_mapped(b); /* the maps are written once the launcher sends */
 	if (root >= 0) {
 		if (syscall(SYS_move_mount, root, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) <
 		    0)
@@ -991,8 +1016,9 @@ static int clone_error(int e)
  * 6.15) answers EINVAL at the first mount: init then builds it itself. Any
  * other failure is init's to report, so it ends up in the run's error.
  */
-/* Sends init the N mounts of FDS (closed here), or with N < 0 why there are none. */
-static void send_mounts(int sock, int *fds, int n)
+/* Sends init the N mounts of FDS (closed here), or with N < 0 WHY there are none ("": the
+ * root is init's to build). */
+static void send_mounts(int sock, int *fds, int n, const char *why)
 {
 	char text[1024] = "T";
 	char ctl[CMSG_SPACE(MOUNTS_MAX * sizeof(int))] = { 0 };
@@ -1000,8 +1026,7 @@ static void send_mounts(int sock, int *fds, int n)
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (n < 0) {
-		/* Only a kernel without mounts into detached trees leaves it to init. */
-		int len = snprintf(text, sizeof(text), "B%s", errno == EINVAL ? "" : claw_error());
+		int len = snprintf(text, sizeof(text), "B%s", why);
 		iov.iov_len = len < (int)sizeof(text) ? (size_t)len : sizeof(text) - 1;
 	} else {
 		msg.msg_control = ctl;
@@ -1024,7 +1049,8 @@ static void send_root(const struct native_spec *s, struct build *b, int sock)
 	int root = -1;
 	int rc = nsroot_build(s, b->uid, b->gid, b->user, b->nuser, true, NULL, &root);
 
-	send_mounts(sock, &root, rc < 0 ? -1 : 1);
+	/* Only a kernel without mounts into detached trees leaves it to init. */
+	send_mounts(sock, &root, rc < 0 ? -1 : 1, errno == EINVAL ? "" : claw_error());
 }
 
 /* With a kept root, only the run's scratch space: made here while init starts. */
@@ -1038,7 +1064,7 @@ static void send_scratch(const struct native_spec *s, int sock)
 
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		fds[i] = t[i].fd, t[i].fd = -1; /* sent, and closed, by send_mounts */
-	send_mounts(sock, fds, rc < 0 ? -1 : (int)n);
+	send_mounts(sock, fds, rc < 0 ? -1 : (int)n, claw_error());
 	if (rc == 0)
 		nsroot_trees_close(t, n);
 	free(t);
@@ -1322,17 +1348,24 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	}
 	close(rep[1]);
 	close(chan[1]);
-	close(l.b.proc);
 	c->pid = (pid_t)pid;
 	if (l.moved)
 		move_away(c->pid, &l.cpus);
 	c->pidfd = pidfd;
 	c->report_fd = rep[0];
-	/* While init sets up its namespaces on the other CPU, the root is built here. */
-	if (l.b.kept)
+	/* While init sets up its namespaces on the other CPU: its id maps, and its root or
+	 * the scratch space for a kept one. */
+	char who[16];
+	snprintf(who, sizeof(who), "%d", (int)pid);
+	if (l.b.parallel && write_maps(l.b.proc, who, l.b.uid, l.b.gid) < 0) {
+		claw_fail("/proc/%d/uid_map: %s", (int)pid, strerror(errno));
+		send_mounts(chan[0], NULL, -1, claw_error());
+	} else if (l.b.kept) {
 		send_scratch(s, chan[0]);
-	else if (l.b.parallel)
+	} else if (l.b.parallel) {
 		send_root(s, &l.b, chan[0]);
+	}
+	close(l.b.proc);
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(chan[0]);
 	return 0;
