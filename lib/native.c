@@ -619,13 +619,14 @@ struct launch {
 static noreturn void init_main(struct launch *l)
 {
 	const struct native_spec *s = l->spec;
-	struct net_helper net;
+	struct net_helper net = { -1, -1, -1 };
+	bool helper = !s->network && !l->b.net_ready; /* a fresh network namespace, by a helper */
 
 	report_fd = l->b.report;
 	map_ids(&l->b);
 	watch_launcher(&l->b);
 	setup_stdio(l->fds);
-	if (!s->network && !l->b.net_ready)
+	if (helper)
 		net_helper_start(&net);
 	/* A new session: no controlling terminal to push keystrokes into (1). */
 	if (setsid() < 0)
@@ -637,7 +638,7 @@ static noreturn void init_main(struct launch *l)
 	/* Its own host name (uts namespace): the host's is not revealed. */
 	if (sethostname("sandbox", 7) < 0)
 		die(125, "sethostname: %s", strerror(errno));
-	if (!s->network && !l->b.net_ready)
+	if (helper)
 		net_helper_join(&net);
 	close_inherited(report_fd);
 	seal_init();
