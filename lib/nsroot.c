@@ -713,18 +713,20 @@ static int kept_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid
 	return read_only(root);
 }
 
-/* How a host path looks now: a skeleton made from it is stale when this changes. */
+/* How a host path looks now: a kept root made from it is stale when this changes. */
 static void stamp(struct buf *b, const char *path)
 {
 	struct stat st;
+	long long f[8]; /* no padding: the digest sees exactly these */
 
-	if (lstat(path, &st) < 0)
-		buf_printf(b, "%s -\n", path);
-	else
-		buf_printf(b, "%s %o %lu %lu %lld %ld.%09ld %ld.%09ld\n", path,
-		           (unsigned)st.st_mode, (unsigned long)st.st_dev, (unsigned long)st.st_ino,
-		           (long long)st.st_size, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-		           (long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	memset(f, 0, sizeof(f));
+	if (lstat(path, &st) == 0) {
+		f[0] = (long long)st.st_dev, f[1] = (long long)st.st_ino, f[2] = st.st_size;
+		f[3] = st.st_mtim.tv_sec, f[4] = st.st_mtim.tv_nsec;
+		f[5] = st.st_ctim.tv_sec, f[6] = st.st_ctim.tv_nsec, f[7] = st.st_mode;
+	}
+	buf_puts(b, path);
+	buf_put(b, f, sizeof(f));
 }
 
 void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
@@ -733,7 +735,7 @@ void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
 	struct buf b = { 0 };
 	char path[PATH_MAX];
 
-	buf_printf(&b, "claw skeleton 1\nuid %u gid %u pts %d\n", (unsigned)uid, (unsigned)gid,
+	buf_printf(&b, "claw kept root 2\nuid %u gid %u pts %d\n", (unsigned)uid, (unsigned)gid,
 	           (int)s->pts);
 	for (size_t i = 0; i < NELEM(system_dirs); i++)
 		stamp(&b, system_dirs[i]);
