@@ -1072,6 +1072,25 @@ static void send_scratch(const struct native_spec *s, int sock)
 }
 
 /*
+ * While init sets up its namespaces on the other CPU: its id maps, then its
+ * root or, for a kept one, the scratch space.
+ */
+static void feed_init(const struct native_spec *s, struct build *b, pid_t pid, int sock)
+{
+	char who[16];
+
+	snprintf(who, sizeof(who), "%d", (int)pid);
+	if (write_maps(b->proc, who, b->uid, b->gid) < 0) {
+		claw_fail("/proc/%d/uid_map: %s", (int)pid, strerror(errno));
+		send_mounts(sock, NULL, -1, claw_error());
+	} else if (b->kept) {
+		send_scratch(s, sock);
+	} else {
+		send_root(s, b, sock);
+	}
+}
+
+/*
  * The scope's network namespace, kept between runs (as root only).
  *
  * A fresh network namespace costs about half a millisecond to make and as
@@ -1338,6 +1357,13 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		init_main(&l);
 	int e = errno;
 	become_root_again(&saved);
+	if (pid > 0) {
+		if (l.moved)
+			move_away((pid_t)pid, &l.cpus);
+		/* What init waits for first (a kept root's needs nothing of the host's tree). */
+		if (l.b.kept)
+			feed_init(s, &l.b, (pid_t)pid, chan[0]);
+	}
 	basens_leave(&place);
 	nspin_leave(own_ipc, CLONE_NEWIPC);
 	nspin_leave(own_net, CLONE_NEWNET);
@@ -1347,25 +1373,13 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		clone_error(e);
 		goto fail;
 	}
+	if (!l.b.kept && l.b.parallel)
+		feed_init(s, &l.b, (pid_t)pid, chan[0]);
 	close(rep[1]);
 	close(chan[1]);
 	c->pid = (pid_t)pid;
-	if (l.moved)
-		move_away(c->pid, &l.cpus);
 	c->pidfd = pidfd;
 	c->report_fd = rep[0];
-	/* While init sets up its namespaces on the other CPU: its id maps, and its root or
-	 * the scratch space for a kept one. */
-	char who[16];
-	snprintf(who, sizeof(who), "%d", (int)pid);
-	if (l.b.parallel && write_maps(l.b.proc, who, l.b.uid, l.b.gid) < 0) {
-		claw_fail("/proc/%d/uid_map: %s", (int)pid, strerror(errno));
-		send_mounts(chan[0], NULL, -1, claw_error());
-	} else if (l.b.kept) {
-		send_scratch(s, chan[0]);
-	} else if (l.b.parallel) {
-		send_root(s, &l.b, chan[0]);
-	}
 	close(l.b.proc);
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(chan[0]);
