@@ -108,12 +108,11 @@ static int write_maps(int proc, const char *who, uid_t uid, gid_t gid)
 
 	for (size_t i = 0; i < NELEM(files); i++) {
 		/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
+		unsigned id = i == 1 ? (unsigned)uid : (unsigned)gid;
 		if (i == 0)
 			snprintf(map, sizeof(map), "deny");
 		else
-			snprintf(map, sizeof(map), "%u %u 1\n",
-			         i == 1 ? (unsigned)uid : (unsigned)gid,
-			         i == 1 ? (unsigned)uid : (unsigned)gid);
+			snprintf(map, sizeof(map), "%u %u 1\n", id, id);
 		snprintf(path, sizeof(path), "%s/%s", who, files[i]);
 		int fd = openat(proc, path, O_WRONLY | O_CLOEXEC);
 		size_t len = strlen(map);
@@ -657,11 +656,12 @@ static noreturn void init_main(struct launch *l)
 /* --- the launcher's side: cgroups, credentials, clone --- */
 
 /*
- * Init to another CPU than the launcher's, while the launcher builds the
- * root. On an otherwise idle machine the kernel queues a new child on its
- * parent's CPU, where it would wait for the launcher to finish; moved, it
- * sets up its namespaces meanwhile. It takes the launcher's CPUs back once
- * the root has come, which is sent after this.
+ * Init to another CPU than the launcher's, while the launcher writes its id
+ * maps and makes its root or scratch space (feed_init). On an otherwise idle
+ * machine the kernel queues a new child on its parent's CPU, where it would
+ * wait for the launcher to finish; moved, it sets up its namespaces
+ * meanwhile. It takes the launcher's CPUs back once the mounts have come,
+ * which are sent after this.
  */
 static void move_away(pid_t pid, const cpu_set_t *cpus)
 {
@@ -1011,12 +1011,6 @@ static int clone_error(int e)
 	return claw_fail("clone: %s", strerror(e));
 }
 
-/*
- * Builds the root as root (device nodes made, not bound) and hands its mount
- * fd to init. A kernel that cannot mount into a detached tree (before Linux
- * 6.15) answers EINVAL at the first mount: init then builds it itself. Any
- * other failure is init's to report, so it ends up in the run's error.
- */
 /* Sends init the N mounts of FDS (closed here), or with N < 0 WHY there are none ("": the
  * root is init's to build). */
 static void send_mounts(int sock, int *fds, int n, const char *why)
@@ -1044,7 +1038,12 @@ static void send_mounts(int sock, int *fds, int n, const char *why)
 		close(fds[i]);
 }
 
-/* The root, built here while init sets up its namespaces on the other CPU. */
+/*
+ * The root, built here as root (device nodes made, not bound). A kernel that
+ * cannot mount into a detached tree (before Linux 6.15) answers EINVAL at
+ * the first mount: init then builds it itself. Any other failure ends the
+ * run with its reason.
+ */
 static void send_root(const struct native_spec *s, struct build *b, int sock)
 {
 	int root = -1;
@@ -1153,7 +1152,7 @@ static int empty_proc(const char *at)
 	return pid < 0 || waitpid(pid, &status, 0) < 0 || status != 0 ? -1 : 0;
 }
 
-/* Its root made private, ROOT (mounted at NSPIN_DIR) becomes the base's root. */
+/* What is mounted at NSPIN_DIR becomes the base's root; the host's tree is detached. */
 static int become_base(void)
 {
 	return chdir(NSPIN_DIR) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||

@@ -90,7 +90,10 @@ static void close_pair(int p[2])
 /* Makes the kept namespace: a child in a new one, set up, then bind-mounted over PIN. */
 static int nspin_create(const char *pin, int nstype, int (*setup)(void *), void *arg)
 {
-	static _Alignas(16) char stack[16 * 1024];
+	/* The child runs SETUP on this stack, in its own copy of our memory: room for a
+	 * kept root's build (nsroot.c's frames take some kilobytes each); only what it
+	 * uses is ever touched. */
+	static _Alignas(16) char stack[256 * 1024];
 	struct pin_child c = { { -1, -1 }, { -1, -1 }, setup, arg };
 	char ns[64], ready = 'n';
 	int fd, rc = -1;
