@@ -24,6 +24,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "execpath.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "persist.h"
@@ -698,6 +699,16 @@ static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gi
 	return s->read_only_root ? read_only(root) : 0;
 }
 
+/* A user's tree that lands inside an earlier one (.git in the workspace): its mount point
+ * is that tree's, not the root's. */
+static bool inside_another(const struct nsroot_tree *user, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (user[j].is_dir && path_within(user[i].dst, user[j].dst))
+			return true;
+	return false;
+}
+
 /* A skeleton's: every mount point a run needs, made now, as the root is read-only. */
 static int kept_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
                      const struct nsroot_tree *user, size_t nuser)
@@ -708,7 +719,8 @@ static int kept_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid
 		if (mkdirs_at(root, s->tmpfs[i], 0755) < 0)
 			return -1;
 	for (size_t i = 0; i < nuser; i++)
-		if (mountpoint_at(root, user[i].dst, user[i].is_dir) < 0)
+		if (!inside_another(user, i) &&
+		    mountpoint_at(root, user[i].dst, user[i].is_dir) < 0)
 			return -1;
 	return read_only(root);
 }
@@ -750,7 +762,8 @@ void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
 	for (size_t i = 0; i < s->ntmpfs; i++)
 		buf_printf(&b, "tmpfs %s\n", s->tmpfs[i]);
 	for (size_t i = 0; i < nuser; i++)
-		buf_printf(&b, "tree %s %d\n", user[i].dst, (int)user[i].is_dir);
+		if (!inside_another(user, i))
+			buf_printf(&b, "tree %s %d\n", user[i].dst, (int)user[i].is_dir);
 	sha256_hex(b.p, b.len, out);
 	buf_free(&b);
 }

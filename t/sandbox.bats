@@ -552,6 +552,14 @@ unpin_all() {
 	assert_line end
 	refute_line a
 	assert_equal "$(pins)" "$first"
+	# A persistence path in the workspace is bound inside the workspace's own tree: the
+	# same kept root still.
+	git=$(ls -d "$OPENCLAW_STATE_DIR"/sandboxes/*/ | head -1).git
+	mkdir "$git"
+	run claw-sandbox exec --session agent:main:cron:a -- true
+	rmdir "$git"
+	assert_success
+	assert_equal "$(pins)" "$first"
 	# The host's /etc changed: a new one, showing it.
 	echo two > "/etc/$etc"
 	run claw-sandbox exec --session agent:main:cron:a -- cat "/etc/$etc"
