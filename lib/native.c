@@ -101,31 +101,33 @@ static noreturn void die(int code, const char *fmt, ...)
  * WHO is "self" (init, without root) or init's pid (the launcher, as root,
  * while init starts). 0, or -1 with errno.
  */
+static int write_proc(int proc, const char *who, const char *file, const char *text)
+{
+	char path[64];
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "%s/%s", who, file);
+	int fd = openat(proc, path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, len);
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 static int write_maps(int proc, const char *who, uid_t uid, gid_t gid)
 {
-	char path[64], map[64];
-	static const char *const files[] = { "setgroups", "uid_map", "gid_map" };
+	char uids[32], gids[32];
 
-	for (size_t i = 0; i < NELEM(files); i++) {
-		/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
-		unsigned id = i == 1 ? (unsigned)uid : (unsigned)gid;
-		if (i == 0)
-			snprintf(map, sizeof(map), "deny");
-		else
-			snprintf(map, sizeof(map), "%u %u 1\n", id, id);
-		snprintf(path, sizeof(path), "%s/%s", who, files[i]);
-		int fd = openat(proc, path, O_WRONLY | O_CLOEXEC);
-		size_t len = strlen(map);
-		ssize_t n = fd < 0 ? -1 : write(fd, map, len);
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		if (n != (ssize_t)len) {
-			errno = e;
-			return -1;
-		}
-	}
-	return 0;
+	snprintf(uids, sizeof(uids), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	snprintf(gids, sizeof(gids), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
+	return write_proc(proc, who, "setgroups", "deny") < 0 ||
+	               write_proc(proc, who, "uid_map", uids) < 0 ||
+	               write_proc(proc, who, "gid_map", gids) < 0
+	           ? -1
+	           : 0;
 }
 
 /* The launcher kept root as its saved id to clean up after us: not ours to keep. */
@@ -297,9 +299,7 @@ static void dress_kept_root(struct build *b, const struct native_spec *s)
 		die(125, "the launcher sent no scratch space");
 	become_mapped(b); /* the maps are written once the launcher sends */
 	for (size_t i = 0; i < n; i++)
-		scratch[i] = (struct nsroot_tree){
-			fds[i], (char *)(i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm"), true
-		};
+		scratch[i] = (struct nsroot_tree){ fds[i], (char *)nsroot_scratch_dst(s, i), true };
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0 || nsroot_dress(s, root, scratch, n, b->user, b->nuser) < 0)
 		die(125, "%s", root < 0 ? strerror(errno) : claw_error());
@@ -1105,18 +1105,6 @@ static int netns_enter(const char *pin)
 }
 
 /*
- * The scope's IPC namespace, kept likewise (as root only): System V IPC
- * and POSIX message queues of the scope's own, as a container's are shared
- * by all its execs. A fresh one costs a message queue file system to make
- * and take down per run. Other scopes and the host stay out of reach (13).
- */
-static int nothing_to_set_up(void *unused)
-{
-	(void)unused;
-	return 0;
-}
-
-/*
  * The base mount namespace (as root only), which init is cloned from
  * rather than from the host's, so the kernel copies a handful of mounts
  * instead of all of the host's. For a read-only root its root is a kept
@@ -1196,6 +1184,9 @@ struct mount_place {
 	int ns, root, cwd;
 };
 
+/* The base without a kept root, beside the kept ones (named by their digests). */
+#define EMPTY_BASE "empty"
+
 /* At most this many kept roots: one per configuration in use, and /etc as it was. */
 #define KEPT_MAX 16
 
@@ -1211,7 +1202,7 @@ static void prune_kept(void)
 
 	/* A pin's time is its namespace's, which the kernel stamps when it is first pinned. */
 	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "empty") == 0 ||
+		if (e->d_name[0] == '.' || strcmp(e->d_name, EMPTY_BASE) == 0 ||
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		n++;
@@ -1252,7 +1243,7 @@ static void basens_enter(struct mount_place *p, const struct native_spec *s, str
 	}
 	if (p->ns < 0) {
 		base.spec = NULL;
-		p->ns = nspin_enter(NSPIN_MNTNS_DIR "/empty", CLONE_NEWNS, base_setup, &base);
+		p->ns = nspin_enter(NSPIN_MNTNS_DIR "/" EMPTY_BASE, CLONE_NEWNS, base_setup, &base);
 	}
 }
 
@@ -1267,6 +1258,14 @@ static void basens_leave(struct mount_place *p)
 		close(p->root);
 	if (p->cwd >= 0)
 		close(p->cwd);
+}
+
+/* Back in the launcher's own mount, IPC and network namespaces. */
+static void leave_all(struct mount_place *place, int own_ipc, int own_net)
+{
+	basens_leave(place);
+	nspin_leave(own_ipc, CLONE_NEWIPC);
+	nspin_leave(own_net, CLONE_NEWNET);
 }
 
 static void unwatch(struct native_child *c)
@@ -1331,16 +1330,18 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		own_net = netns_enter(s->netns_pin);
 		l.b.net_ready = own_net >= 0; /* else: a fresh one per run, by init's helper */
 	}
+	/* The scope's IPC namespace, kept likewise (as root only): System V IPC and POSIX
+	 * message queues of the scope's own, as a container's are shared by all its execs.
+	 * A fresh one costs a message queue file system to make and take down per run.
+	 * Other scopes and the host stay out of reach (13). */
 	if (s->ipcns_pin && geteuid() == 0)
-		own_ipc = nspin_enter(s->ipcns_pin, CLONE_NEWIPC, nothing_to_set_up, NULL);
+		own_ipc = nspin_enter(s->ipcns_pin, CLONE_NEWIPC, NULL, NULL);
 	/* Else (not root, or it cannot be had) init starts from a copy of the host's. */
 	struct mount_place place = { -1, -1, -1 };
 	if (l.b.parallel)
 		basens_enter(&place, s, &l.b);
 	if (become_user(s, &saved) < 0) {
-		basens_leave(&place);
-		nspin_leave(own_ipc, CLONE_NEWIPC);
-		nspin_leave(own_net, CLONE_NEWNET);
+		leave_all(&place, own_ipc, own_net);
 		goto fail;
 	}
 	/* One clone, every namespace: user, mount, pid, ipc (unless the scope's kept one),
@@ -1363,9 +1364,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		if (l.b.kept)
 			feed_init(s, &l.b, (pid_t)pid, chan[0]);
 	}
-	basens_leave(&place);
-	nspin_leave(own_ipc, CLONE_NEWIPC);
-	nspin_leave(own_net, CLONE_NEWNET);
+	leave_all(&place, own_ipc, own_net);
 	if (l.cgroup_limits)
 		cgroups_enter(c, false);
 	if (pid < 0) {

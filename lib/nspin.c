@@ -59,7 +59,7 @@ static int pin_child_main(void *arg)
 
 	close(c->hold[1]); /* our copy of the write end: EOF comes when the launcher closes its */
 	close(c->ready[0]);
-	int rc = c->setup(c->arg);
+	int rc = c->setup ? c->setup(c->arg) : 0;
 	if (rc == 0)
 		byte = 'y';
 	else if (rc > 0)

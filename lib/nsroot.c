@@ -649,14 +649,17 @@ size_t nsroot_nscratch(const struct native_spec *s, bool shm)
 	return s->ntmpfs + (shm ? 1 : 0);
 }
 
+const char *nsroot_scratch_dst(const struct native_spec *s, size_t i)
+{
+	return i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm";
+}
+
 int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out)
 {
 	size_t n = nsroot_nscratch(s, shm);
 
 	for (size_t i = 0; i < n; i++) {
-		out[i] =
-		    (struct nsroot_tree){ -1, xstrdup(i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm"),
-			                  true };
+		out[i] = (struct nsroot_tree){ -1, xstrdup(nsroot_scratch_dst(s, i)), true };
 		out[i].fd = new_tmpfs("1777", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 		if (out[i].fd < 0) {
 			nsroot_trees_close(out, i + 1);

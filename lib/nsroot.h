@@ -90,6 +90,8 @@ int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *scra
  * them). 0, or -1 with claw_error.
  */
 size_t nsroot_nscratch(const struct native_spec *s, bool shm);
+/* Where the Ith of them goes: the tmpfs entries in order, then /dev/shm. */
+const char *nsroot_scratch_dst(const struct native_spec *s, size_t i);
 int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out);
 
 #endif
