@@ -29,7 +29,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -MMD -MP -Ilib \
              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 # cJSON is linked as usual. libcrypto's SHA-256 is linked in statically and
-# libcurl is loaded only when a chat target needs it (lib/hash.c, lib/http.c
+# libcurl is loaded only when a chat target needs it (lib/core/hash.c, lib/ask/http.c
 # say why: start-up time). libseccomp compiles the filter at build time.
 LIBS     = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null) \
            -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) -Wl,-Bdynamic -ldl -pthread
@@ -40,7 +40,7 @@ HARDEN   = -fPIE
 LDFLAGS  = -fsanitize=address,undefined
 endif
 
-LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_SRC  = $(sort $(wildcard lib/*/*.c))
 CMD_SRC  = $(sort $(wildcard cmd/claw-*.c))
 PROBE_SRC = $(sort $(wildcard t/probes/*.c))
 FUZZ_SRC = $(sort $(wildcard t/fuzz/*.c))
@@ -80,11 +80,11 @@ $(BUILD)/obj/gen/presets.o: $(BUILD)/gen/presets.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The sandbox's seccomp filter is compiled by libseccomp at build time, not per run.
-$(BUILD)/gen/sysfilter-gen: share/claw/sysfilter-gen.c lib/sysfilter.c lib/util.c lib/sysfilter.h
+$(BUILD)/gen/sysfilter-gen: share/claw/sysfilter-gen.c lib/native/sysfilter.c lib/core/util.c lib/native/sysfilter.h
 	@mkdir -p $(@D)
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) share/claw/sysfilter-gen.c lib/sysfilter.c \
-		lib/util.c -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) share/claw/sysfilter-gen.c lib/native/sysfilter.c \
+		lib/core/util.c -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
 
 $(BUILD)/gen/sysfilter-bpf.c: $(BUILD)/gen/sysfilter-gen
 	$(E) "  GEN     $@"
@@ -198,7 +198,7 @@ lint:
 		{ ! grep -E 'warning:|error:'; }
 
 format:
-	clang-format -i $(LIB_SRC) $(wildcard lib/*.h) $(CMD_SRC) $(PROBE_SRC) $(FUZZ_SRC)
+	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(CMD_SRC) $(PROBE_SRC) $(FUZZ_SRC)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

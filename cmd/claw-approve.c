@@ -2,7 +2,7 @@
  * claw-approve: may this command run?
  *
  * As a filter it gives each exec record an approval member, decided by the
- * shell analyser, the allow list and the decision table (lib/approve.c), and
+ * shell analyser, the allow list and the decision table (lib/approve/approve.c), and
  * refuses with deny what may not run. One-shot, it explains a decision or
  * edits the allow list.
  */
@@ -16,17 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyse.h"
-#include "approvals.h"
-#include "approve.h"
-#include "ask.h"
-#include "config.h"
-#include "opts.h"
-#include "record.h"
-#include "session.h"
-#include "shell.h"
-#include "toolpolicy.h"
-#include "util.h"
+#include "approve/analyse.h"
+#include "approve/approvals.h"
+#include "approve/approve.h"
+#include "ask/ask.h"
+#include "core/config.h"
+#include "core/opts.h"
+#include "core/record.h"
+#include "session/session.h"
+#include "core/shell.h"
+#include "policy/toolpolicy.h"
+#include "core/util.h"
 
 static const char usage[] =
     "usage: claw-approve [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"

@@ -18,12 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auditlog.h"
-#include "config.h"
-#include "opts.h"
-#include "record.h"
-#include "seccheck.h"
-#include "util.h"
+#include "audit/auditlog.h"
+#include "core/config.h"
+#include "core/opts.h"
+#include "core/record.h"
+#include "audit/seccheck.h"
+#include "core/util.h"
 
 static const char usage[] =
     "usage: claw-audit [log] [--log FILE] [--fsync always|batch|never] [--syslog]\n"

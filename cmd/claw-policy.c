@@ -13,13 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "opts.h"
-#include "record.h"
-#include "session.h"
-#include "toolcatalog.h"
-#include "toolpolicy.h"
-#include "util.h"
+#include "core/config.h"
+#include "core/opts.h"
+#include "core/record.h"
+#include "session/session.h"
+#include "policy/toolcatalog.h"
+#include "policy/toolpolicy.h"
+#include "core/util.h"
 
 static const char usage[] =
     "usage: claw-policy [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "opts.h"
-#include "record.h"
-#include "session.h"
-#include "util.h"
+#include "core/config.h"
+#include "core/opts.h"
+#include "core/record.h"
+#include "session/session.h"
+#include "core/util.h"
 
 static const char usage[] =
     "usage: claw-session [--config FILE] [--state-dir DIR] [--max-record BYTES]\n"

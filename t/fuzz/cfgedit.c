@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgedit.h"
-#include "json5.h"
+#include "core/cfgedit.h"
+#include "core/json5.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "glob.h"
-#include "util.h"
+#include "core/glob.h"
+#include "core/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "json5.h"
+#include "core/json5.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,441 @@
+/* analyse.c: from a command line to judged segments (see analyse.h). */
+#include "approve/analyse.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/glob.h"
+#include "approve/risk.h"
+#include "core/util.h"
+#include "approve/wrappers.h"
+
+#define MAX_CWDS 8
+
+struct walk {
+	const struct analyse_in *in;
+	struct approve_result *res;
+	/* Where relative words may point: the working directory and the
+	 * directories a `cd` earlier in the command may have moved to. */
+	const char *cwds[MAX_CWDS + 1];
+	char cwdbuf[MAX_CWDS][PATH_MAX];
+	int ncwd;
+	bool after_cd; /* a cd ran before: the working directory is no longer known */
+};
+
+__attribute__((format(printf, 2, 3))) static void analysis_error(struct walk *w, const char *fmt,
+                                                                 ...)
+{
+	va_list ap;
+
+	if (!w->res->analysis_ok)
+		return; /* the first reason is the one people need */
+	w->res->analysis_ok = false;
+	va_start(ap, fmt);
+	vsnprintf(w->res->analysis_error, sizeof(w->res->analysis_error), fmt, ap);
+	va_end(ap);
+}
+
+static struct seg_report *new_seg(struct walk *w, char **argv, int argc, int depth)
+{
+	struct approve_result *res = w->res;
+
+	if (res->nsegs == res->segcap) {
+		res->segcap = res->segcap ? 2 * res->segcap : 16;
+		res->segs = xrealloc(res->segs, (size_t)res->segcap * sizeof(*res->segs));
+	}
+	struct seg_report *s = &res->segs[res->nsegs++];
+	s->argv = argv;
+	s->argc = argc;
+	s->exec = 0;
+	s->depth = depth;
+	s->nwrappers = 0;
+	s->file.found = false;
+	s->file.path[0] = s->file.real[0] = '\0';
+	s->file.error = NULL;
+	s->script_set = false;
+	s->need = NEED_ANY;
+	s->why = NULL;
+	s->asked = NULL;
+	s->satisfied = SAT_NONE;
+	s->match = NULL;
+	return s;
+}
+
+static void need(struct seg_report *s, enum seg_need n, const char *why)
+{
+	if (n >= s->need) {
+		s->need = n;
+		s->why = why;
+	}
+}
+
+/* ---- cd ---- */
+
+/* Records where `cd DIR` may lead: relative words after it are judged
+ * against every directory it may have reached. */
+static void note_cd(struct walk *w, char *const *argv, int argc)
+{
+	const char *dir = NULL;
+
+	w->after_cd = true;
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
+			dir = argv[i];
+	if (dir == NULL)
+		dir = getenv("HOME");
+	if (dir == NULL)
+		dir = "/";
+	if (strcmp(dir, "-") == 0)
+		return; /* OLDPWD: unknown; after_cd keeps relative commands from passing */
+	for (int i = 0, n = w->ncwd; i < n && w->ncwd < MAX_CWDS; i++) {
+		if (path_join(w->cwds[i], dir, w->cwdbuf[w->ncwd], PATH_MAX) < 0)
+			continue;
+		w->cwds[w->ncwd] = w->cwdbuf[w->ncwd];
+		w->ncwd++;
+	}
+}
+
+/* ---- matching ---- */
+
+static bool target_matches(const struct walk *w, const struct allow_entry *e,
+                           const struct seg_report *s, const char *word)
+{
+	const char *p = e->pattern;
+
+	if (!s->file.found)
+		return false;
+	if (p[0] == '*' && p[1] == '\0')
+		return true;
+	/* A bare name: a command found through PATH, in a trusted directory (claw:
+	 * a same-named program planted earlier on PATH is not the one allowed). */
+	if (strchr(p, '/') == NULL)
+		return s->file.via_path && glob_match(p, word) &&
+		       safebin_trusted_dir(&w->in->policy->safebins, s->file.path);
+	if (glob_has_wildcard(p)) /* a glob must hold for the file and its real path */
+		return glob_match(p, s->file.path) && s->file.real[0] &&
+		       glob_match(p, s->file.real);
+	return strcmp(p, s->file.path) == 0 || (s->file.real[0] && strcmp(p, s->file.real) == 0);
+}
+
+void analyse_join_args(char *const *argv, int argc, struct buf *out)
+{
+	buf_reset(out);
+	buf_puts(out, "");
+	for (int i = 1; i < argc; i++) {
+		if (i > 1)
+			buf_putc(out, ' ');
+		buf_puts(out, argv[i]);
+	}
+}
+
+static bool args_match(const struct allow_entry *e, char *const *argv, int argc)
+{
+	struct buf b = { 0 };
+
+	analyse_join_args(argv, argc, &b);
+	bool ok = regexec(e->re, b.p, 0, NULL, 0) == 0;
+	buf_free(&b);
+	return ok;
+}
+
+static bool same_argv(const cJSON *bound, char *const *argv, int argc)
+{
+	const cJSON *a;
+	int i = 0;
+
+	cJSON_ArrayForEach(a, bound)
+	{
+		if (i >= argc || !cJSON_IsString(a) || strcmp(a->valuestring, argv[i]) != 0)
+			return false;
+		i++;
+	}
+	return i == argc;
+}
+
+static bool same_hash(const struct exec_file *f, const char *want)
+{
+	char hex[SHA256_HEX];
+
+	return want != NULL && exec_sha256(f, hex) == 0 && strcasecmp(hex, want) == 0;
+}
+
+/* An entry bound by allow-always: the same argv, directory, program and script. */
+static bool binding_holds(const struct walk *w, const struct allow_entry *e,
+                          const struct seg_report *s)
+{
+	if (!same_argv(e->argv, seg_argv(s), seg_argc(s)))
+		return false;
+	if (e->cwd != NULL && strcmp(e->cwd, w->res->cwd) != 0)
+		return false;
+	if ((e->script != NULL) != s->script_set)
+		return false;
+	if (s->script_set &&
+	    (strcmp(e->script, s->script.path) != 0 || !same_hash(&s->script, e->script_sha256)))
+		return false;
+	return same_hash(&s->file, e->sha256);
+}
+
+static const struct allow_entry *find_match(const struct walk *w, const struct seg_report *s)
+{
+	const struct approvals_agent *f = &w->in->policy->file;
+	char *const *argv = seg_argv(s);
+	int argc = seg_argc(s);
+
+	if (s->need == NEED_HUMAN)
+		return NULL;
+	/* Entries that pin the arguments come first: they say more. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < f->nentries; i++) {
+			const struct allow_entry *e = &f->entries[i];
+			bool pinned = e->bound || e->has_re;
+			if (e->never || pinned != (pass == 0) || !target_matches(w, e, s, argv[0]))
+				continue;
+			if (e->has_re && !args_match(e, argv, argc))
+				continue;
+			if (e->bound ? !binding_holds(w, e, s) : s->need != NEED_ANY)
+				continue;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* ---- judging one program ---- */
+
+/* The script an interpreter runs: its first operand that is a regular file. */
+static void find_script(struct walk *w, struct seg_report *s)
+{
+	char *const *argv = seg_argv(s);
+
+	for (int i = 1; i < seg_argc(s); i++) {
+		if (argv[i][0] == '-')
+			continue;
+		if (exec_resolve_file(argv[i], w->res->cwd, &s->script) == 0 && s->script.found) {
+			s->script_set = true;
+			if (w->after_cd && s->script.cwd_dependent)
+				need(s, NEED_HUMAN,
+				     "a script named relative to a directory a cd changed");
+		}
+		return;
+	}
+}
+
+static void judge_program(struct walk *w, struct seg_report *s, const char *name, const char *rname)
+{
+	const struct agent_policy *ap = w->in->policy;
+	char *const *argv = seg_argv(s);
+	int argc = seg_argc(s);
+	const char *why;
+
+	if ((why = risk_arguments(name, argv, argc)) != NULL ||
+	    (rname[0] && (why = risk_arguments(rname, argv, argc)) != NULL))
+		need(s, NEED_BOUND, why);
+	if (ap->strict_inline_eval && (risk_inline_eval(name, argv, argc) != NULL ||
+	                               (rname[0] && risk_inline_eval(rname, argv, argc) != NULL))) {
+		need(s, NEED_BOUND, "code given on the command line (strictInlineEval)");
+		s->asked = "strict-inline-eval";
+	}
+	if (risk_interpreter(name) || (rname[0] && risk_interpreter(rname)))
+		find_script(w, s);
+	if ((s->match = find_match(w, s)) != NULL) {
+		s->satisfied = SAT_ALLOWLIST;
+		return;
+	}
+	if (!s->file.found) {
+		s->why = s->why ? s->why : s->file.error;
+		return;
+	}
+	if (s->need == NEED_ANY) {
+		char base[NAME_MAX + 1];
+		exec_name(s->file.path, base);
+		why = safebin_check(&ap->safebins, base, &s->file, argv, argc);
+		if (why == NULL) {
+			s->satisfied = SAT_SAFE_BINS;
+			return;
+		}
+		s->why = strcmp(why, "not a safe bin") == 0 ? "no allow-list entry matches" : why;
+	}
+}
+
+/* ---- shells ---- */
+
+static void analyse_script(struct walk *w, const char *script, int depth);
+
+static void judge_shell(struct walk *w, struct seg_report *s, const struct wrap *wr, int depth)
+{
+	if (wr->script != NULL) {
+		need(s, NEED_HUMAN, wr->reason);
+		if (wr->parseable && depth < APPROVE_MAX_DEPTH)
+			analyse_script(w, wr->script, depth + 1);
+		else
+			s->why = "a shell never runs without asking (its script is not analysed)";
+		return;
+	}
+	if (wr->script_file >= 0) {
+		int i = s->exec + wr->script_file;
+		if (exec_resolve_file(s->argv[i], w->res->cwd, &s->script) == 0 && s->script.found)
+			s->script_set = true;
+		need(s, NEED_BOUND,
+		     "a shell script runs only with an approval bound to its contents");
+		if ((s->match = find_match(w, s)) != NULL)
+			s->satisfied = SAT_ALLOWLIST;
+		return;
+	}
+	need(s, NEED_HUMAN, "a shell reading commands from its input");
+}
+
+/* ---- one simple command ---- */
+
+static void resolve(struct walk *w, struct seg_report *s, char *const *argv)
+{
+	if (exec_resolve(argv[0], w->res->cwd, w->in->path_env, &s->file) < 0)
+		analysis_error(w, "%s", claw_error());
+	if (w->after_cd && s->file.cwd_dependent)
+		analysis_error(w, "'%s' is found relative to a directory a cd changed", argv[0]);
+	guard_program(argv[0], s->file.found ? s->file.path : NULL,
+	              s->file.found ? s->file.real : NULL, &w->res->guard);
+}
+
+static void push_wrapper(struct seg_report *s, const char *name)
+{
+	if (s->nwrappers < APPROVE_MAX_WRAPPERS)
+		s->wrappers[s->nwrappers++] = name;
+}
+
+/* Builtins shadow programs: `cd`, `eval`, `export` are never the file of that name. */
+static bool judge_builtin(struct walk *w, struct seg_report *s, bool *unwrapped)
+{
+	char *const *argv = seg_argv(s);
+	struct wrap wr;
+
+	*unwrapped = false;
+	if (strchr(argv[0], '/') != NULL ||
+	    !wrap_builtin(argv, seg_argc(s), w->in->ctx->builtins_on, &wr))
+		return false;
+	if (strcmp(argv[0], "cd") == 0)
+		note_cd(w, argv, seg_argc(s));
+	switch (wr.kind) {
+	case WRAP_BUILTIN_SAFE:
+		s->satisfied = SAT_SAFE_BUILTINS;
+		return true;
+	case WRAP_PROMPT:
+		need(s, NEED_HUMAN, wr.reason);
+		return true;
+	case WRAP_UNWRAP:
+		push_wrapper(s, wr.name);
+		s->exec += wr.next;
+		*unwrapped = true;
+		if (wr.builtin_only && !wrap_builtin(seg_argv(s), seg_argc(s), false, &wr)) {
+			need(s, NEED_HUMAN, "'builtin' names something that is not a builtin");
+			return true;
+		}
+		return false;
+	default:
+		return false; /* a builtin that behaves as its program: judge the program */
+	}
+}
+
+static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
+{
+	struct seg_report *s = new_seg(w, argv, argc, depth);
+	struct wrap wr;
+
+	guard_words(&w->in->ctx->guard, argv, argc, w->cwds, w->ncwd, &w->res->guard);
+	for (int level = 0;; level++) {
+		char name[NAME_MAX + 1], rname[NAME_MAX + 1] = "";
+		bool unwrapped;
+		if (level == APPROVE_MAX_WRAPPERS) {
+			need(s, NEED_HUMAN, "too many wrappers around one command");
+			return;
+		}
+		if (judge_builtin(w, s, &unwrapped))
+			return;
+		if (unwrapped)
+			continue;
+		resolve(w, s, seg_argv(s));
+		exec_name(seg_argv(s)[0], name);
+		if (s->file.found && s->file.real[0])
+			exec_name(s->file.real, rname);
+		wrap_program(name, seg_argv(s), seg_argc(s), &wr);
+		if (wr.kind == WRAP_NONE && rname[0] && strcmp(rname, name) != 0)
+			wrap_program(rname, seg_argv(s), seg_argc(s), &wr);
+		switch (wr.kind) {
+		case WRAP_UNWRAP:
+			push_wrapper(s, wr.name);
+			s->exec += wr.next;
+			continue;
+		case WRAP_PROMPT:
+			need(s, NEED_HUMAN, wr.reason);
+			return;
+		case WRAP_SHELL:
+			judge_shell(w, s, &wr, depth);
+			return;
+		default:
+			judge_program(w, s, name, strcmp(rname, name) != 0 ? rname : "");
+			return;
+		}
+	}
+}
+
+static struct shell_cmd *shell_slot(struct approve_result *res)
+{
+	if (res->nshells == res->shellcap) {
+		int n = res->shellcap ? 2 * res->shellcap : 4;
+		res->shells = xrealloc(res->shells, (size_t)n * sizeof(*res->shells));
+		memset(res->shells + res->shellcap, 0,
+		       (size_t)(n - res->shellcap) * sizeof(*res->shells));
+		res->shellcap = n;
+	}
+	return &res->shells[res->nshells++];
+}
+
+static void analyse_script(struct walk *w, const char *script, int depth)
+{
+	struct shell_cmd *cmd = shell_slot(w->res);
+
+	if (shell_parse(cmd, script) < 0) {
+		if (depth == 0)
+			analysis_error(w, "%s", claw_error());
+		/* A nested script that does not parse: its shell needs a human anyway. */
+		return;
+	}
+	for (int i = 0; i < cmd->nseg; i++) {
+		if (w->res->nsegs == APPROVE_MAX_SEGMENTS) {
+			analysis_error(w, "%s", "more segments than claw analyses in one command");
+			return;
+		}
+		analyse_segment(w, cmd->seg[i].argv, cmd->seg[i].argc, depth);
+	}
+}
+
+void analyse_command(const struct analyse_in *in, struct approve_result *res)
+{
+	struct walk w; /* not zeroed: cwdbuf is 32 KiB and filled as cds are seen */
+
+	w.in = in;
+	w.res = res;
+	w.after_cd = false;
+	w.cwds[0] = res->cwd;
+	w.ncwd = 1;
+	res->nsegs = 0;
+	res->nshells = 0;
+	res->analysed = true;
+	res->analysis_ok = true;
+	res->analysis_error[0] = '\0';
+	guard_cwd(&in->ctx->guard, res->cwd, &res->guard);
+	analyse_script(&w, in->command, 0);
+	guard_command(&in->ctx->guard, in->command, res->analysis_ok, &res->guard);
+}
+
+bool analyse_satisfied(const struct approve_result *res)
+{
+	if (!res->analysis_ok)
+		return false;
+	for (int i = 0; i < res->nsegs; i++)
+		if (res->segs[i].satisfied == SAT_NONE)
+			return false;
+	return res->nsegs > 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * analyse.h: from a command line to judged segments.
+ *
+ * Parses the command (shell.h), and for every simple command, inside
+ * `sh -c` scripts too: peels transparent wrappers, resolves the program
+ * (execpath.h), runs the self-protection guard over every word (guard.h),
+ * and judges the program against the allow list, the argument tables
+ * (risk.h), safe bins (safebin.h) and safe builtins (wrappers.h).
+ */
+#ifndef CLAW_ANALYSE_H
+#define CLAW_ANALYSE_H
+
+#include "approve/approve.h"
+
+struct analyse_in {
+	const struct approve_ctx *ctx;
+	const struct agent_policy *policy;
+	const char *command;
+	const char *path_env; /* the PATH the command will be run with */
+};
+
+/*
+ * Fills RES's segments, guard hit, analysis_ok and analysis_error; RES->cwd
+ * must be set. Matches are recorded in RES, hits to note in the file are
+ * returned through approve_note_use() by the caller.
+ */
+void analyse_command(const struct analyse_in *in, struct approve_result *res);
+
+/* True when every segment is satisfied and the analysis succeeded. */
+bool analyse_satisfied(const struct approve_result *res);
+
+/* The argv an entry binds: the segment's words from the judged command on. */
+static inline char *const *seg_argv(const struct seg_report *s)
+{
+	return s->argv + s->exec;
+}
+
+static inline int seg_argc(const struct seg_report *s)
+{
+	return s->argc - s->exec;
+}
+
+/* Arguments after the program, joined by spaces: what argPattern sees. */
+struct buf;
+void analyse_join_args(char *const *argv, int argc, struct buf *out);
+
+#endif

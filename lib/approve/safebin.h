@@ -1,0 +1,65 @@
+/*
+ * safebin.h: safe bins, as OpenClaw 2026.9.6 judges them.
+ *
+ * A safe bin is a filter that may run without an allow-list entry when its
+ * whole argv keeps to its profile: only the options the profile lists, no
+ * long option it does not know, at most so many operands and none that looks
+ * like a path or a pattern, so it reads standard input only. The program must
+ * live in a trusted directory (/bin, /usr/bin and tools.exec.safeBinTrustedDirs),
+ * so a same-named program earlier on PATH is not it. jq, awk and sed are never
+ * safe bins, whatever the config says; neither (claw) is any interpreter.
+ */
+#ifndef CLAW_SAFEBIN_H
+#define CLAW_SAFEBIN_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+#include "core/config.h"
+#include "core/execpath.h"
+
+struct safebin_profile {
+	const char *name;
+	int min_pos, max_pos; /* -1: no bound */
+	const char *const *value_flags;
+	const char *const *bool_flags;
+	const char *const *denied_flags;
+};
+
+struct safebins {
+	char **names; /* the configured set (lower-cased), NULL-terminated */
+	size_t nnames;
+	struct safebin_profile *custom; /* tools.exec.safeBinProfiles */
+	size_t ncustom;
+	char **trusted; /* trusted directories */
+	size_t ntrusted;
+	char **strings; /* storage of the custom profiles' flag lists */
+	size_t nstrings;
+};
+
+/*
+ * Reads safeBins, safeBinProfiles and safeBinTrustedDirs, each from the
+ * agent's tools.exec (AGENT_EXEC) when set there, else from the global
+ * tools.exec (EXEC); either may be NULL. Returns 0 or -1 (claw_error(), a
+ * config error).
+ */
+int safebins_load(struct safebins *sb, const struct config *cfg, const cJSON *agent_exec,
+                  const cJSON *exec);
+void safebins_free(struct safebins *sb);
+
+/* The defaults, NULL-terminated: safe bins, and the trusted directories. */
+extern const char *const safebin_defaults[];
+extern const char *const safebin_default_trusted[];
+
+/* True when PATH's directory is one of the trusted directories. */
+bool safebin_trusted_dir(const struct safebins *sb, const char *path);
+
+/*
+ * Whether ARGV (argv[0] is the program, NAME its exec_name(), F its
+ * resolution) is a safe-bin use. Returns NULL when it is; otherwise why not
+ * (for the report).
+ */
+const char *safebin_check(const struct safebins *sb, const char *name, const struct exec_file *f,
+                          char *const *argv, int argc);
+
+#endif

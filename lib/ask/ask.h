@@ -1,0 +1,92 @@
+/* ask.h: asking a person whether a command may run (terminal, chat, webhook, resolve). */
+#ifndef CLAW_ASK_H
+#define CLAW_ASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/config.h"
+
+enum ask_decision {
+	ASK_ALLOW_ONCE,
+	ASK_ALLOW_ALWAYS,
+	ASK_DENY,
+	ASK_TIMEOUT,    /* nobody answered in time, or the person chose the fallback (Enter) */
+	ASK_UNAVAILABLE /* there was no way to ask, or every way failed */
+};
+
+/* One segment of the command as the analyser saw it. */
+struct ask_segment {
+	const char *argv; /* the segment as words, for display */
+	const char *path; /* resolved executable, or NULL */
+	const char *why;  /* why it was not allowed without asking */
+};
+
+struct ask_request {
+	const char *agent, *session_key, *command, *cwd, *host, *security, *ask;
+	const struct ask_segment *segments;
+	size_t nsegments;
+	bool offer_always;    /* false when ask=always: only allow-once and deny are offered */
+	const char *fallback; /* what no answer means (askFallback), for the prompt; may be NULL */
+	/*
+	 * Where the request came from (the record's origin), for forwarding
+	 * mode "session": channel ("telegram"), chat id, account and thread.
+	 * All NULL for the local operator.
+	 */
+	const char *origin_channel, *origin_to, *origin_account, *origin_thread;
+};
+
+struct ask_result {
+	enum ask_decision decision;
+	char via[16]; /* tty | chat | webhook | cli, or "" when nobody answered */
+	char by[128]; /* who answered: "tty:alice", "telegram:12345", "cli:alice", ... */
+	long waited_ms;
+	char id[37];    /* the approval id (UUID v4); "" when nobody could be asked */
+	char note[160]; /* why there was no answer (ASK_TIMEOUT, ASK_UNAVAILABLE), for a reason */
+};
+
+/* approvals.exec.*, channels.telegram.*, the time limit, --no-tty and --wait. */
+struct ask_settings;
+
+/*
+ * Reads the settings from CFG once, before the record loop. A wrong type or
+ * value is a config error (-1, claw_error() as FILE:LINE:COL). Settings that
+ * are valid but useless (a Telegram target without a bot token, an empty
+ * allowFrom) are warned about on stderr here, once.
+ */
+int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool no_tty, bool wait);
+void ask_settings_free(struct ask_settings *s);
+/* approvals.exec.timeoutSeconds in milliseconds. */
+long ask_timeout_ms(const struct ask_settings *s);
+
+/*
+ * Asks every way that is available at once: the terminal, chat targets,
+ * webhooks, and the pending file that `claw-approve resolve` answers. The
+ * first answer wins; the other ways are told. Returns ASK_UNAVAILABLE at
+ * once when there is no way to ask (no terminal, no usable chat target, no
+ * --wait), and when every way has failed. Waits for an answer at most
+ * approvals.exec.timeoutSeconds, then at most ASK_TELL_MS to tell the chat
+ * targets the outcome. Failures of a chat target are reported on stderr and
+ * the others carry on. Returns 0, or -1 (claw_error()) when the state dir
+ * cannot hold the pending file; the caller then applies askFallback.
+ */
+#define ASK_TELL_MS 3000
+int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct ask_result *res);
+
+/* Lists the pending approvals in <state>/approvals/ (JSON Lines with JSON). */
+int ask_pending_list(const struct config *cfg, bool json, FILE *out);
+
+/*
+ * Answers one pending approval, named by its id, its slug or a unique
+ * prefix, with OpenClaw's decision words and aliases. BY says who answered
+ * ("cli:alice"). -1 with claw_error() for an unknown or ambiguous id, an
+ * unknown word, a decision the request does not offer, or an approval that
+ * was already answered. ID_OUT, when not NULL, receives the full id.
+ */
+int ask_resolve(const struct config *cfg, const char *id_slug_or_prefix, const char *decision_word,
+                const char *by, char id_out[37]);
+
+const char *ask_decision_name(enum ask_decision d);
+
+#endif

@@ -1,0 +1,364 @@
+/* pending.c: pending approvals as files, and the claim that lets exactly one answer count. */
+#include "ask/pending.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ask/asktext.h"
+#include "core/fsutil.h"
+#include "core/util.h"
+
+#define ANSWER_MAX  4096
+#define REQUEST_MAX (4UL * 1024 * 1024)
+/* A pending file past its expiry by this much has lost its process (or the pid was reused). */
+#define STALE_GRACE_MS (60LL * 1000)
+/* The shortest prefix resolve accepts: one or two characters name the wrong request too easily. */
+#define PREFIX_MIN 4
+
+long long pending_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool pending_valid_id(const char *s)
+{
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-'
+		         : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
+	return s[36] == '\0';
+}
+
+static char *file_of(const char *dir, const char *id, const char *ext)
+{
+	return xasprintf("%s/%s.%s", dir, id, ext);
+}
+
+static int lock_dir(const char *dir)
+{
+	char *path = xasprintf("%s/claim", dir);
+	int fd = lock_file(path, true);
+
+	free(path);
+	return fd;
+}
+
+int pending_write(const char *dir, const char *id, const char *json, size_t len)
+{
+	if (mkdir_p(dir, 0700) < 0)
+		return -1;
+	char *path = file_of(dir, id, "json");
+	int rc = atomic_write(path, json, len, 0600);
+	free(path);
+	return rc;
+}
+
+cJSON *pending_read(const char *dir, const char *id)
+{
+	char *path = file_of(dir, id, "json"), *text;
+	size_t len;
+
+	if (read_file(path, REQUEST_MAX, &text, &len) < 0) {
+		free(path);
+		return NULL;
+	}
+	cJSON *req = cJSON_ParseWithLength(text, len);
+	if (req == NULL || !cJSON_IsObject(req)) {
+		claw_fail("%s: not a pending approval claw can read", path);
+		cJSON_Delete(req);
+		req = NULL;
+	}
+	free(path);
+	free(text);
+	return req;
+}
+
+static long long num_member(const cJSON *obj, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+/* Whether the process waiting for REQ is gone: dead, or long past its expiry. */
+static bool stale(const cJSON *req, long long now)
+{
+	long long pid = num_member(req, "pid"), expires = num_member(req, "expiresAtMs");
+
+	if (expires != 0 && now > expires + STALE_GRACE_MS)
+		return true;
+	return pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH);
+}
+
+static bool offers(const cJSON *req, enum ask_decision d)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(req, "decisions"), *w;
+
+	if (d == ASK_TIMEOUT || d == ASK_UNAVAILABLE)
+		return true; /* the waiting process ending its own wait */
+	cJSON_ArrayForEach(w, list)
+	{
+		if (cJSON_IsString(w) && strcmp(w->valuestring, decision_word(d)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void unlink_pair(const char *dir, const char *id)
+{
+	char *json = file_of(dir, id, "json"), *answer = file_of(dir, id, "answer");
+
+	/* The request first: an answer never exists without its request. */
+	unlink(json);
+	unlink(answer);
+	free(json);
+	free(answer);
+}
+
+static int parse_answer(const char *path, const char *text, size_t len, struct pending_answer *a)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "decision");
+	const cJSON *via = cJSON_GetObjectItemCaseSensitive(root, "via");
+	const cJSON *by = cJSON_GetObjectItemCaseSensitive(root, "by");
+	int rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (!cJSON_IsString(d) || decision_from_word(d->valuestring, &a->decision) < 0)
+		rc = claw_fail("%s: not an answer claw can read", path);
+	if (rc == 0 && cJSON_IsString(via))
+		snprintf(a->via, sizeof(a->via), "%s", via->valuestring);
+	if (rc == 0 && cJSON_IsString(by))
+		snprintf(a->by, sizeof(a->by), "%s", by->valuestring);
+	cJSON_Delete(root);
+	return rc;
+}
+
+int pending_read_answer(const char *dir, const char *id, struct pending_answer *a)
+{
+	char *path = file_of(dir, id, "answer"), *text;
+	size_t len;
+	int rc = 1;
+
+	if (read_file(path, ANSWER_MAX, &text, &len) < 0) {
+		rc = errno == ENOENT ? 0 : -1;
+		free(path);
+		return rc;
+	}
+	if (parse_answer(path, text, len, a) < 0)
+		rc = -1;
+	free(text);
+	free(path);
+	return rc;
+}
+
+static int write_answer(const char *dir, const char *id, const struct pending_answer *a)
+{
+	struct buf b = { 0 };
+	char *path = file_of(dir, id, "answer");
+
+	buf_puts(&b, "{\"decision\":");
+	buf_json_str(&b, decision_word(a->decision));
+	buf_puts(&b, ",\"via\":");
+	buf_json_str(&b, a->via);
+	buf_puts(&b, ",\"by\":");
+	buf_json_str(&b, a->by);
+	buf_printf(&b, ",\"atMs\":%lld}\n", pending_now_ms());
+	int rc = atomic_write(path, b.p, b.len, 0600);
+	buf_free(&b);
+	free(path);
+	return rc;
+}
+
+/* Under the lock: the checks, then the answer file. */
+static int claim_locked(const char *dir, const char *id, const struct pending_answer *a,
+                        struct pending_answer *winner)
+{
+	struct pending_answer first;
+	cJSON *req = pending_read(dir, id);
+	int rc;
+
+	if (req == NULL)
+		return claw_fail(
+		    "approval %s is not pending (it was answered, expired or never asked)", id);
+	if (a->decision != ASK_TIMEOUT && a->decision != ASK_UNAVAILABLE &&
+	    stale(req, pending_now_ms())) {
+		cJSON_Delete(req);
+		unlink_pair(dir, id);
+		return claw_fail("approval %s has expired (the claw-approve that asked is gone)",
+		                 id);
+	}
+	if ((rc = pending_read_answer(dir, id, &first)) != 0) {
+		cJSON_Delete(req);
+		if (rc > 0 && winner != NULL)
+			*winner = first;
+		return rc > 0 ? 0 : -1;
+	}
+	if (!offers(req, a->decision)) {
+		cJSON_Delete(req);
+		return claw_fail("%s is not offered for approval %s (ask=always allows only "
+		                 "allow-once or deny)",
+		                 decision_word(a->decision), id);
+	}
+	cJSON_Delete(req);
+	return write_answer(dir, id, a) < 0 ? -1 : 1;
+}
+
+int pending_claim(const char *dir, const char *id, const struct pending_answer *a,
+                  struct pending_answer *winner)
+{
+	if (!pending_valid_id(id))
+		return claw_fail("\"%s\" is not an approval id", id);
+	int fd = lock_dir(dir);
+	if (fd < 0)
+		return -1;
+	int rc = claim_locked(dir, id, a, winner);
+	unlock_file(fd);
+	return rc;
+}
+
+void pending_remove(const char *dir, const char *id)
+{
+	int fd = lock_dir(dir);
+
+	unlink_pair(dir, id);
+	unlock_file(fd);
+}
+
+static int by_created(const void *a, const void *b)
+{
+	const struct pending_entry *x = a, *y = b;
+	long long cx = num_member(x->req, "createdAtMs"), cy = num_member(y->req, "createdAtMs");
+
+	return cx < cy ? -1 : cx > cy ? 1 : strcmp(x->id, y->id);
+}
+
+static void scan_one(const char *dir, const char *id, long long now, struct pending_entry **out,
+                     size_t *n, size_t *cap)
+{
+	cJSON *req = pending_read(dir, id);
+
+	if (req == NULL)
+		return;
+	if (stale(req, now)) {
+		cJSON_Delete(req);
+		unlink_pair(dir, id);
+		return;
+	}
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*out = xrealloc(*out, *cap * sizeof(**out));
+	}
+	snprintf((*out)[*n].id, sizeof((*out)[*n].id), "%s", id);
+	(*out)[(*n)++].req = req;
+}
+
+int pending_scan(const char *dir, struct pending_entry **out, size_t *n)
+{
+	size_t cap = 0;
+	long long now = pending_now_ms();
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : claw_fail("%s: %s", dir, strerror(errno));
+	int fd = lock_dir(dir);
+	if (fd < 0) {
+		closedir(d);
+		return -1;
+	}
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		char id[37];
+		size_t len = strlen(e->d_name);
+		if (len != 36 + 5 || !str_has_suffix(e->d_name, ".json"))
+			continue;
+		memcpy(id, e->d_name, 36);
+		id[36] = '\0';
+		if (pending_valid_id(id))
+			scan_one(dir, id, now, out, n, &cap);
+	}
+	unlock_file(fd);
+	closedir(d);
+	if (*n > 1)
+		qsort(*out, *n, sizeof(**out), by_created);
+	return 0;
+}
+
+void pending_entries_free(struct pending_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cJSON_Delete(e[i].req);
+	free(e);
+}
+
+int pending_find(const char *dir, const char *key, char id[37])
+{
+	struct pending_entry *e;
+	size_t n, hits = 0, len = strlen(key);
+	struct buf which = { 0 };
+	char want[37];
+
+	if (len < PREFIX_MIN || len > 36)
+		return claw_fail("\"%s\": give the approval's slug (8 characters), its id, or at "
+		                 "least %d characters of either",
+		                 key, PREFIX_MIN);
+	snprintf(want, sizeof(want), "%s", key);
+	str_lower(want);
+	if (pending_scan(dir, &e, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(e[i].id, want, len) != 0)
+			continue;
+		if (hits++ == 0)
+			snprintf(id, 37, "%s", e[i].id);
+		buf_printf(&which, "%s%.8s", hits > 1 ? ", " : "", e[i].id);
+	}
+	pending_entries_free(e, n);
+	int rc = 0;
+	if (hits == 0)
+		rc =
+		    claw_fail("no pending approval matches \"%s\" (see claw-approve pending)", key);
+	else if (hits > 1)
+		rc = claw_fail("\"%s\" matches %zu pending approvals (%s): give more characters",
+		               key, hits, which.p);
+	buf_free(&which);
+	return rc;
+}
+
+int pending_lock_try(const char *dir, const char *name, int *fd)
+{
+	if (*fd < 0) {
+		char *path = xasprintf("%s/%s.lock", dir, name);
+		if (mkdir_p(dir, 0700) < 0) {
+			free(path);
+			return -1;
+		}
+		/* Opened for writing, so that its close is an inotify event. */
+		*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (*fd < 0) {
+			claw_fail("%s: %s", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+		return 1;
+	if (errno == EWOULDBLOCK || errno == EINTR)
+		return 0;
+	return claw_fail("cannot lock %s/%s.lock: %s", dir, name, strerror(errno));
+}

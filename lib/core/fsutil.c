@@ -1,0 +1,253 @@
+/* fsutil.c: whole-file reads, atomic writes and advisory locks. */
+#include "core/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+#define READ_MAX_DEFAULT (64UL * 1024 * 1024)
+
+int read_file(const char *path, size_t max, char **data, size_t *len)
+{
+	struct buf b = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (max == 0)
+		max = READ_MAX_DEFAULT;
+	if (fd < 0) {
+		int e = errno;
+		claw_fail("%s: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	for (;;) {
+		buf_reserve(&b, 65536);
+		ssize_t n = read(fd, b.p + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			claw_fail("%s: %s", path, strerror(e));
+			close(fd);
+			buf_free(&b);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		b.p[b.len] = '\0';
+		if (b.len > max) {
+			claw_fail("%s: file is larger than %zu bytes", path, max);
+			close(fd);
+			buf_free(&b);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	close(fd);
+	*len = b.len;
+	*data = buf_steal(&b);
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void fsync_dir_of(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int atomic_write(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+
+	if (fd < 0) {
+		claw_fail("%s: cannot create a temporary file: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	/* The mode is set before any byte is written: a secret never sits in a 0644 file. */
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		claw_fail("%s: cannot write: %s", tmp, strerror(errno));
+		goto undo;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		claw_fail("%s: cannot write: %s", tmp, strerror(errno));
+		goto undo;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		claw_fail("%s: cannot replace: %s", path, strerror(errno));
+		goto undo;
+	}
+	fsync_dir_of(path);
+	free(tmp);
+	return 0;
+undo:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+int lock_file(const char *path, bool exclusive)
+{
+	char *lock = xasprintf("%s.lock", path);
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0) {
+		claw_fail("%s: cannot open lock file: %s", lock, strerror(errno));
+		free(lock);
+		return -1;
+	}
+	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		if (errno == EINTR)
+			continue;
+		claw_fail("%s: cannot lock: %s", lock, strerror(errno));
+		close(fd);
+		free(lock);
+		return -1;
+	}
+	free(lock);
+	return fd;
+}
+
+void unlock_file(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing drops the flock */
+}
+
+int openat_beneath(int dirfd, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(unsigned)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | resolve,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+/* Directories deeper than this are not removed (each level holds a descriptor). */
+#define REMOVE_DEPTH 512
+
+static int remove_in(int dir, const char *name, const char *what, int depth);
+
+/* The entries of the directory FD (consumed); a second pass picks up what readdir missed. */
+static int remove_entries(int fd, const char *what, int depth)
+{
+	DIR *d = fdopendir(fd);
+	int rc = 0;
+
+	if (d == NULL) {
+		close(fd);
+		return claw_fail("%s: %s", what, strerror(errno));
+	}
+	for (int pass = 0, removed = 1; pass < 3 && removed && rc == 0; pass++) {
+		struct dirent *de;
+		removed = 0;
+		rewinddir(d);
+		while (rc == 0 && (de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			char *sub = xasprintf("%s/%s", what, de->d_name);
+			rc = remove_in(dirfd(d), de->d_name, sub, depth + 1);
+			free(sub);
+			removed = 1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int remove_in(int dir, const char *name, const char *what, int depth)
+{
+	if (unlinkat(dir, name, 0) == 0 || errno == ENOENT)
+		return 0; /* a file, or a symlink itself */
+	if (errno != EISDIR)
+		return claw_fail("cannot remove %s: %s", what, strerror(errno));
+	if (depth > REMOVE_DEPTH)
+		return claw_fail("cannot remove %s: more than %d directories deep", what,
+		                 REMOVE_DEPTH);
+	int fd = openat_beneath(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_XDEV);
+	if (fd < 0 && errno == EXDEV)
+		return claw_fail("%s is a mount point: not removed, nor anything under it", what);
+	if (fd < 0)
+		return errno == ENOENT ? 0
+		                       : claw_fail("cannot remove %s: %s", what, strerror(errno));
+	if (remove_entries(fd, what, depth) < 0)
+		return -1;
+	if (unlinkat(dir, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return claw_fail("cannot remove %s: %s", what, strerror(errno));
+	return 0;
+}
+
+int remove_tree_at(int dir, const char *name, const char *what)
+{
+	return remove_in(dir, name, what, 0);
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char *copy = xstrdup(path);
+	size_t n = strlen(copy);
+
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	for (char *p = copy + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(copy, mode) < 0 && errno != EEXIST) {
+			claw_fail("%s: cannot create directory: %s", copy, strerror(errno));
+			free(copy);
+			return -1;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	struct stat st;
+	if (stat(copy, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		claw_fail("%s: not a directory", copy);
+		free(copy);
+		return -1;
+	}
+	free(copy);
+	return 0;
+}

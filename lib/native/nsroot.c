@@ -1,0 +1,841 @@
+/*
+ * nsroot.c: the sandbox's file system.
+ *
+ * A fresh tmpfs becomes the root; onto it go the host's system directories
+ * read-only, an allow-list of /etc, a minimal /dev, fresh tmpfs scratch
+ * space and the user's trees. Everything is done relative to the root's
+ * mount fd, so the same code builds the tree attached (init, without root)
+ * or detached (the launcher as root, on the other CPU while init sets up
+ * its namespaces). The comments name the threat each step answers, by the
+ * numbers of peers.md.
+ */
+#include "native/nsroot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/execpath.h"
+#include "core/fsutil.h"
+#include "core/hash.h"
+#include "native/persist.h"
+#include "core/util.h"
+
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV  0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+
+/* Host directories shown read-only: the programs and libraries a command needs. */
+static const char *const system_dirs[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+};
+
+/*
+ * /etc entries shown: never the whole of /etc (no shadow, no ssh host keys,
+ * no sudoers, no machine-id). passwd and group are written fresh, naming only
+ * the sandbox's user, so the host's accounts are not revealed.
+ */
+static const char *const etc_allowed[] = {
+	"hosts",         /* localhost resolution */
+	"nsswitch.conf", /* where libc looks names up */
+	"protocols",     /* getprotobyname */
+	"services",      /* getservbyname */
+	"ld.so.cache",   /* the dynamic loader's library index (multiarch paths) */
+	"localtime",     /* time zone (a symlink into /usr/share/zoneinfo) */
+	"ssl",           /* CA bundle and OpenSSL defaults */
+	"alternatives",  /* Debian's links for awk, editor, pager, ... */
+};
+
+/* Only with a network: the resolver configuration. Without one, DNS is a way out (8). */
+static const char *const etc_network[] = { "resolv.conf", "gai.conf" };
+
+/* The only device nodes inside (9, 13): harmless ones, with their numbers for
+ * mknod; the last, tty, only with native.pts (build_pts). */
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+/* Regular /etc files smaller than this are copied in; larger ones are bound read-only. */
+#define ETC_COPY_MAX 65536
+
+/* How a tree is shown inside. */
+enum {
+	TREE_RO = 1 << 0,  /* read-only */
+	TREE_DEV = 1 << 1, /* a device node of the host's /dev: it must stay usable (no nodev) */
+};
+
+/*
+ * Clones the mount tree at FD (an O_PATH descriptor) for DST: never setuid,
+ * never device nodes (9, 13) unless TREE_DEV, read-only with TREE_RO. The
+ * clone is made from the descriptor, not from a path, so what is mounted is
+ * what was opened and checked (11). WHAT names the source in messages.
+ */
+static int capture_fd(int fd, const char *what, const char *dst, unsigned flags,
+                      struct nsroot_tree *t)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	struct stat st;
+	const char *step = "open_tree (Linux 5.2)";
+
+	int tree = (int)syscall(SYS_open_tree, fd, "",
+	                        AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return claw_fail("%s: %s: %s", what, step, strerror(errno));
+	if (flags & TREE_RO)
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	if (flags & TREE_DEV)
+		attr.attr_set &= ~(unsigned long long)MOUNT_ATTR_NODEV;
+	step = "mount_setattr (Linux 5.12)";
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+	            sizeof(attr)) < 0 ||
+	    (step = "fstat", fstat(tree, &st) < 0)) {
+		int e = errno;
+		close(tree);
+		return claw_fail("%s: %s: %s", what, step, strerror(e));
+	}
+	*t = (struct nsroot_tree){ tree, xstrdup(dst), S_ISDIR(st.st_mode) };
+	return 0;
+}
+
+/* The host's SRC (a system directory, an /etc entry, a device node), symlinks followed. */
+static int capture(const char *src, const char *dst, unsigned flags, struct nsroot_tree *t)
+{
+	int fd = open(src, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return claw_fail("%s: %s", src, strerror(errno));
+	int rc = capture_fd(fd, src, dst, flags, t);
+	close(fd);
+	return rc;
+}
+
+int nsroot_open_source(const char *src, const char *real)
+{
+	char link[64], now[PATH_MAX];
+	int fd = open(src, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return claw_fail("%s: %s", src, strerror(errno));
+	if (real == NULL)
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, now, sizeof(now) - 1);
+	if (n < 0) {
+		int e = errno;
+		close(fd);
+		return claw_fail("%s: %s: %s", src, link, strerror(e));
+	}
+	now[n] = '\0';
+	/* Checked by its realpath, opened now: a symlink swapped in meanwhile shows here (11). */
+	if (strcmp(now, real) != 0) {
+		close(fd);
+		return claw_fail("bind mount source %s changed after it was checked (it led to %s, "
+		                 "now to %s): nothing was mounted",
+		                 src, real, now);
+	}
+	return fd;
+}
+
+void nsroot_trees_close(struct nsroot_tree *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].fd >= 0)
+			close(t[i].fd);
+		free(t[i].dst);
+		t[i].fd = -1;
+		t[i].dst = NULL;
+	}
+}
+
+static int push_tree(struct nsroot_tree *out, size_t *n, size_t max, int fd, const char *what,
+                     const char *dst, unsigned flags)
+{
+	if (*n == max)
+		return claw_fail("too many mounts");
+	if (capture_fd(fd, what, dst, flags, &out[*n]) < 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Persistence paths (.git, rc files) that exist in the writable directory DIR
+ * (HOST at INSIDE), put back read-only over themselves (10). Each is looked up
+ * once relative to DIR, never through a symlink, and mounted from what was
+ * found: a name swapped for a symlink by another sandbox's rename loop cannot
+ * bring the host's target in (11). A symlink itself is not mounted: inside,
+ * it resolves to nothing of the host.
+ */
+static int add_protected(const struct native_spec *s, uint32_t missing, int dir, const char *host,
+                         const char *inside, struct nsroot_tree *out, size_t *n, size_t max)
+{
+	char what[PATH_MAX], dst[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < s->nprotect; i++) {
+		if (missing & (UINT32_C(1) << i))
+			continue;
+		snprintf(what, sizeof(what), "%s/%s", host, s->protect[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", inside, s->protect[i]);
+		int fd = openat_beneath(dir, s->protect[i], O_PATH | O_NOFOLLOW, 0);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return claw_fail("%s: %s", what, strerror(e));
+		}
+		int rc = 0;
+		if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
+			rc = push_tree(out, n, max, fd, what, dst, TREE_RO);
+		close(fd);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * One of the user's trees: opened once (and, for a bind, checked to still
+ * lead where the bind check said), mounted from that descriptor, and when
+ * writable its persistence paths protected relative to the same descriptor.
+ */
+static int add_user_tree(const struct native_spec *s, const struct persist_watch *w,
+                         const struct nsroot_source *src, struct nsroot_tree *out, size_t *n,
+                         size_t max)
+{
+	int fd = nsroot_open_source(src->src, src->real);
+
+	if (fd < 0)
+		return -1;
+	int rc = push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
+	if (rc == 0 && !src->ro && out[*n - 1].is_dir)
+		rc = add_protected(s, persist_missing(w, src->src), fd, src->src, src->dst, out, n,
+		                   max);
+	close(fd);
+	return rc;
+}
+
+size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
+{
+	size_t n = 0;
+
+	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
+	out[n++] = (struct nsroot_source){ s->workspace, NULL, s->workdir, !s->workspace_rw };
+	if (s->agent_dir)
+		out[n++] = (struct nsroot_source){ s->agent_dir, NULL, "/agent", !s->agent_rw };
+	for (size_t i = 0; i < s->nbinds; i++)
+		out[n++] = (struct nsroot_source){ s->binds[i].src, s->binds[i].real,
+			                           s->binds[i].dst, s->binds[i].ro };
+	return n;
+}
+
+int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
+                      struct nsroot_tree *out, size_t max)
+{
+	struct nsroot_source *src = xcalloc(s->nbinds + 2, sizeof(*src));
+	size_t nsrc = nsroot_sources(s, src), n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < nsrc && rc == 0; i++)
+		rc = add_user_tree(s, w, &src[i], out, &n, max);
+	free(src);
+	if (rc < 0) {
+		nsroot_trees_close(out, n);
+		return -1;
+	}
+	return (int)n;
+}
+
+/* ---- relative to the root's fd ---- */
+
+static const char *rel(const char *inside)
+{
+	while (*inside == '/')
+		inside++;
+	return *inside ? inside : ".";
+}
+
+static int mkdirs_at(int root, const char *inside, mode_t mode)
+{
+	char buf[PATH_MAX];
+	const char *r = rel(inside);
+
+	if (mkdirat(root, r, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || snprintf(buf, sizeof(buf), "%s", r) >= (int)sizeof(buf))
+		return claw_fail("mkdir %s: %s", inside, strerror(errno));
+	for (char *p = buf; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdirat(root, buf, 0755) < 0 && errno != EEXIST)
+				return claw_fail("mkdir %s: %s", buf, strerror(errno));
+			*p = '/';
+		}
+	if (mkdirat(root, buf, mode) < 0 && errno != EEXIST)
+		return claw_fail("mkdir %s: %s", inside, strerror(errno));
+	return 0;
+}
+
+/* A mount point for a directory or a file, unless one is there already. */
+static int mountpoint_at(int root, const char *inside, bool is_dir)
+{
+	struct stat st;
+	char parent[PATH_MAX];
+
+	if (fstatat(root, rel(inside), &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	if (is_dir)
+		return mkdirs_at(root, inside, 0755);
+	snprintf(parent, sizeof(parent), "%s", inside);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdirs_at(root, parent, 0755) < 0)
+			return -1;
+	}
+	int fd = openat(root, rel(inside), O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return claw_fail("%s: %s", inside, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static int attach(int root, struct nsroot_tree *t)
+{
+	if (t->dst == NULL || t->fd < 0)
+		return claw_fail("no tree to mount");
+	if (mountpoint_at(root, t->dst, t->is_dir) < 0)
+		return -1;
+	if (syscall(SYS_move_mount, t->fd, "", root, rel(t->dst), MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int e = errno;
+		claw_fail("mount %s: %s", t->dst, strerror(e));
+		errno = e;
+		return -1;
+	}
+	close(t->fd);
+	t->fd = -1;
+	return 0;
+}
+
+/* A fresh tmpfs as a detached mount: private scratch space, nothing of the host's (9, 10). */
+static int new_tmpfs(const char *mode, long long size, unsigned long long attrs)
+{
+	char sz[32];
+	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return claw_fail("fsopen tmpfs: %s (the new mount API, Linux 5.2)",
+		                 strerror(errno));
+	snprintf(sz, sizeof(sz), "%lld", size);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", mode, 0) < 0 ||
+	    (size > 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", sz, 0) < 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		close(fs);
+		return claw_fail("tmpfs: %s", strerror(e));
+	}
+	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+	int e = errno;
+	close(fs);
+	return mnt < 0 ? claw_fail("fsmount: %s", strerror(e)) : mnt;
+}
+
+/* Mirrors a host system directory: a symlink stays a symlink (merged /usr), a dir is bound. */
+static int system_dir(int root, const char *dir)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(dir, target, sizeof(target) - 1);
+	struct stat st;
+	struct nsroot_tree t;
+
+	if (n > 0) {
+		target[n] = '\0';
+		return symlinkat(target, root, rel(dir)) < 0 && errno != EEXIST
+		           ? claw_fail("symlink %s: %s", dir, strerror(errno))
+		           : 0;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	t = (struct nsroot_tree){ -1, NULL, false };
+	/* Read-only: nothing inside can replace a program or a library (10). */
+	if (capture(dir, dir, TREE_RO, &t) < 0)
+		return -1;
+	int rc = attach(root, &t);
+	nsroot_trees_close(&t, 1);
+	return rc;
+}
+
+static int write_at(int root, const char *inside, const void *data, size_t len, mode_t mode)
+{
+	int fd = openat(root, rel(inside), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return claw_fail("%s: %s", inside, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+/* A small host file copied into the new root, by the kernel: no buffer to touch here. */
+static int copy_file(int root, const char *src)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return 0;
+	int out = openat(root, rel(src), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ssize_t n = out < 0 ? -1 : 1;
+	while (n > 0)
+		n = sendfile(out, in, NULL, ETC_COPY_MAX);
+	int e = errno;
+	close(in);
+	if (out >= 0)
+		close(out);
+	return n < 0 ? claw_fail("%s: %s", src, strerror(e)) : 0;
+}
+
+/* One /etc entry: symlinks recreated, small files copied, directories bound read-only. */
+static int etc_entry(int root, const char *name)
+{
+	char src[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+
+	if (strchr(name, '/') || name[0] == '.' || name[0] == '\0')
+		return 0;
+	snprintf(src, sizeof(src), "/etc/%s", name);
+	if (lstat(src, &st) < 0)
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlink(src, target, sizeof(target) - 1);
+		if (n <= 0)
+			return 0;
+		target[n] = '\0';
+		return symlinkat(target, root, rel(src)) < 0 && errno != EEXIST
+		           ? claw_fail("symlink %s: %s", src, strerror(errno))
+		           : 0;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size < ETC_COPY_MAX)
+		return copy_file(root, src);
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return 0;
+	struct nsroot_tree t = { -1, NULL, false };
+	if (capture(src, src, TREE_RO, &t) < 0)
+		return -1;
+	int rc = attach(root, &t);
+	nsroot_trees_close(&t, 1);
+	return rc;
+}
+
+/* NAME:x:ID:... of the host's passwd or group, read directly (no NSS modules loaded). */
+static void lookup_name(const char *file, unsigned id, char *out, size_t size)
+{
+	FILE *f = fopen(file, "re");
+	char line[1024];
+
+	snprintf(out, size, "user");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strchr(line, '\n') && !feof(f)) {
+			/* Longer than any name needs: skip the rest, never read it as a line. */
+			int ch;
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+			continue;
+		}
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 && c2[1] != ':' && strtoul(c2 + 1, NULL, 10) == id) {
+			size_t len = (size_t)(c1 - line);
+			if (len < size) /* else longer than a name can be here: "user" */
+				memcpy(out, line, len), out[len] = '\0';
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* passwd and group naming only root, the sandbox's user and nobody: host accounts stay private. */
+static int identity(int root, uid_t uid, gid_t gid)
+{
+	char user[64], group[64], text[512];
+	int n;
+
+	lookup_name("/etc/passwd", (unsigned)uid, user, sizeof(user));
+	lookup_name("/etc/group", (unsigned)gid, group, sizeof(group));
+	n = snprintf(text, sizeof(text), "root:x:0:0:root:/root:/usr/sbin/nologin\n");
+	if (uid != 65534)
+		n +=
+		    snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:%u::/workspace:/bin/sh\n",
+		             user, (unsigned)uid, (unsigned)gid);
+	n += snprintf(text + n, sizeof(text) - (size_t)n,
+	              "nobody:x:65534:65534:nobody:/workspace:/usr/sbin/nologin\n");
+	if (write_at(root, "/etc/passwd", text, (size_t)n, 0644) < 0)
+		return -1;
+	n = snprintf(text, sizeof(text), "root:x:0:\n");
+	if (gid != 65534)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s:x:%u:\n", group,
+		              (unsigned)gid);
+	n += snprintf(text + n, sizeof(text) - (size_t)n, "nogroup:x:65534:\n");
+	return write_at(root, "/etc/group", text, (size_t)n, 0644);
+}
+
+static int build_etc(const struct native_spec *s, int root, uid_t uid, gid_t gid)
+{
+	if (mkdirs_at(root, "/etc", 0755) < 0 || identity(root, uid, gid) < 0)
+		return -1;
+	for (size_t i = 0; i < NELEM(etc_allowed); i++)
+		if (etc_entry(root, etc_allowed[i]) < 0)
+			return -1;
+	for (size_t i = 0; s->network && i < NELEM(etc_network); i++)
+		if (etc_entry(root, etc_network[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < s->netc; i++)
+		if (etc_entry(root, s->etc[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* A device node: made (the launcher as root) or the host's bound (without root). */
+static int dev_node(int dev, size_t i, bool privileged)
+{
+	char host[64];
+
+	if (privileged) {
+		if (mknodat(dev, dev_nodes[i].name, S_IFCHR | 0666,
+		            makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0 ||
+		    fchmodat(dev, dev_nodes[i].name, 0666, 0) < 0)
+			return claw_fail("mknod /dev/%s: %s", dev_nodes[i].name, strerror(errno));
+		return 0;
+	}
+	snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
+	struct nsroot_tree t = { -1, NULL, false };
+	if (capture(host, dev_nodes[i].name, TREE_DEV, &t) < 0)
+		return -1;
+	int rc = attach(dev, &t);
+	nsroot_trees_close(&t, 1);
+	return rc;
+}
+
+/*
+ * native.pts (only when asked): terminals of the sandbox's own. A fresh
+ * devpts instance, so the host's terminals (/dev/pts/N of other sessions)
+ * are not there to open (1); /dev/ptmx into it, and /dev/tty, which opens
+ * only a terminal a process made its own inside (setsid left it none).
+ * TIOCSTI and TIOCLINUX stay refused by the seccomp filter.
+ */
+static int mount_pts(int dev)
+{
+	int fs = (int)syscall(SYS_fsopen, "devpts", FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return claw_fail("fsopen devpts: %s", strerror(errno));
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0620", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		close(fs);
+		return claw_fail("devpts: %s", strerror(e));
+	}
+	int mnt =
+	    (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	int e = errno;
+	close(fs);
+	if (mnt < 0)
+		return claw_fail("fsmount devpts: %s", strerror(e));
+	struct nsroot_tree t = { mnt, "/pts", true };
+	int rc = attach(dev, &t);
+	if (t.fd >= 0)
+		close(t.fd);
+	return rc;
+}
+
+static int pts_links(int dev, bool privileged)
+{
+	if (symlinkat("pts/ptmx", dev, "ptmx") < 0)
+		return claw_fail("symlink /dev/ptmx: %s", strerror(errno));
+	return dev_node(dev, NELEM(dev_nodes) - 1, privileged);
+}
+
+/* Read-only: nothing written outside the writable mounts (7, 10). */
+static int read_only(int mnt)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (syscall(SYS_mount_setattr, mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return claw_fail("read-only root: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12,
+ * 13). KEPT (a skeleton's): read-only, with mount points where each run
+ * mounts its own shm and devpts.
+ */
+static int build_dev(const struct native_spec *s, int root, bool privileged, bool kept)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
+	};
+	int dev = new_tmpfs("0755", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	int rc = -1;
+
+	if (dev < 0)
+		return -1;
+	/* The last node, /dev/tty, only with native.pts. */
+	for (size_t i = 0; i + 1 < NELEM(dev_nodes); i++)
+		if (dev_node(dev, i, privileged) < 0)
+			goto out;
+	if (s->pts && ((kept ? mkdirat(dev, "pts", 0755) : mount_pts(dev)) < 0 ||
+	               pts_links(dev, privileged) < 0))
+		goto out;
+	for (size_t i = 0; i < NELEM(links); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0) {
+			claw_fail("symlink /dev/%s: %s", links[i][1], strerror(errno));
+			goto out;
+		}
+	/* shm: a directory of /dev's tmpfs; Landlock lets writes land there and nowhere else. */
+	if (mkdirat(dev, "shm", 01777) < 0 || fchmodat(dev, "shm", 01777, 0) < 0) {
+		claw_fail("mkdir /dev/shm: %s", strerror(errno));
+		goto out;
+	}
+	if (kept && read_only(dev) < 0)
+		goto out;
+	struct nsroot_tree t = { dev, "/dev", true };
+	rc = attach(root, &t);
+	dev = t.fd;
+out:
+	if (dev >= 0)
+		close(dev);
+	return rc;
+}
+
+/* What every run shows alike: /usr & co, /etc, /dev, the mount point for /proc. */
+static int build_skeleton(const struct native_spec *s, int root, uid_t uid, gid_t gid,
+                          bool privileged, bool kept)
+{
+	for (size_t i = 0; i < NELEM(system_dirs); i++)
+		if (system_dir(root, system_dirs[i]) < 0)
+			return -1;
+	if (build_etc(s, root, uid, gid) < 0 || build_dev(s, root, privileged, kept) < 0 ||
+	    mkdirs_at(root, "/proc", 0555) < 0)
+		return -1;
+	return 0;
+}
+
+size_t nsroot_nscratch(const struct native_spec *s, bool shm)
+{
+	return s->ntmpfs + (shm ? 1 : 0);
+}
+
+const char *nsroot_scratch_dst(const struct native_spec *s, size_t i)
+{
+	return i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm";
+}
+
+int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out)
+{
+	size_t n = nsroot_nscratch(s, shm);
+
+	for (size_t i = 0; i < n; i++) {
+		out[i] = (struct nsroot_tree){ -1, xstrdup(nsroot_scratch_dst(s, i)), true };
+		out[i].fd = new_tmpfs("1777", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+		if (out[i].fd < 0) {
+			nsroot_trees_close(out, i + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What each run has of its own: its scratch space, then the user's trees. */
+static int build_runtime(int root, struct nsroot_tree *scratch, size_t nscratch,
+                         struct nsroot_tree *user, size_t nuser)
+{
+	for (size_t i = 0; i < nscratch; i++)
+		if (attach(root, &scratch[i]) < 0)
+			return -1;
+	/* The user's trees last: a bind may land inside a tmpfs entry. */
+	for (size_t i = 0; i < nuser; i++)
+		if (attach(root, &user[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
+                      struct nsroot_tree *user, size_t nuser, bool privileged)
+{
+	size_t n = nsroot_nscratch(s, false);
+	struct nsroot_tree *scratch = xcalloc(n + 1, sizeof(*scratch));
+	int rc = build_skeleton(s, root, uid, gid, privileged, false);
+
+	if (rc == 0 && (rc = nsroot_scratch(s, false, scratch)) == 0) {
+		rc = build_runtime(root, scratch, n, user, nuser);
+		int e = errno; /* EINVAL: no mounts into detached trees (nsroot_build) */
+		nsroot_trees_close(scratch, n);
+		errno = e;
+	}
+	free(scratch);
+	if (rc < 0)
+		return -1;
+	return s->read_only_root ? read_only(root) : 0;
+}
+
+/* A user's tree that lands inside an earlier one (.git in the workspace): its mount point
+ * is that tree's, not the root's. */
+static bool inside_another(const struct nsroot_tree *user, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (user[j].is_dir && path_within(user[i].dst, user[j].dst))
+			return true;
+	return false;
+}
+
+/* A skeleton's: every mount point a run needs, made now, as the root is read-only. */
+static int kept_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
+                     const struct nsroot_tree *user, size_t nuser)
+{
+	if (build_skeleton(s, root, uid, gid, true, true) < 0)
+		return -1;
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		if (mkdirs_at(root, s->tmpfs[i], 0755) < 0)
+			return -1;
+	for (size_t i = 0; i < nuser; i++)
+		if (!inside_another(user, i) &&
+		    mountpoint_at(root, user[i].dst, user[i].is_dir) < 0)
+			return -1;
+	return read_only(root);
+}
+
+/* How a host path looks now: a kept root made from it is stale when this changes. */
+static void stamp(struct buf *b, const char *path)
+{
+	struct stat st;
+	long long f[8]; /* no padding: the digest sees exactly these */
+
+	memset(f, 0, sizeof(f));
+	if (lstat(path, &st) == 0) {
+		f[0] = (long long)st.st_dev, f[1] = (long long)st.st_ino, f[2] = st.st_size;
+		f[3] = st.st_mtim.tv_sec, f[4] = st.st_mtim.tv_nsec;
+		f[5] = st.st_ctim.tv_sec, f[6] = st.st_ctim.tv_nsec, f[7] = st.st_mode;
+	}
+	buf_puts(b, path);
+	buf_put(b, f, sizeof(f));
+}
+
+void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
+                     const struct nsroot_tree *user, size_t nuser, char out[SHA256_HEX])
+{
+	struct buf b = { 0 };
+	char path[PATH_MAX];
+
+	buf_printf(&b, "claw kept root 2\nuid %u gid %u pts %d\n", (unsigned)uid, (unsigned)gid,
+	           (int)s->pts);
+	for (size_t i = 0; i < NELEM(system_dirs); i++)
+		stamp(&b, system_dirs[i]);
+	stamp(&b, "/etc/passwd");
+	stamp(&b, "/etc/group");
+	for (size_t i = 0; i < NELEM(etc_allowed); i++)
+		snprintf(path, sizeof(path), "/etc/%s", etc_allowed[i]), stamp(&b, path);
+	for (size_t i = 0; s->network && i < NELEM(etc_network); i++)
+		snprintf(path, sizeof(path), "/etc/%s", etc_network[i]), stamp(&b, path);
+	for (size_t i = 0; i < s->netc; i++)
+		snprintf(path, sizeof(path), "/etc/%s", s->etc[i]), stamp(&b, path);
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		buf_printf(&b, "tmpfs %s\n", s->tmpfs[i]);
+	for (size_t i = 0; i < nuser; i++)
+		if (!inside_another(user, i))
+			buf_printf(&b, "tree %s %d\n", user[i].dst, (int)user[i].is_dir);
+	sha256_hex(b.p, b.len, out);
+	buf_free(&b);
+}
+
+int nsroot_build_kept(const struct native_spec *s, uid_t uid, gid_t gid,
+                      const struct nsroot_tree *user, size_t nuser, const char *at)
+{
+	int root = new_tmpfs("0755", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+
+	if (root < 0)
+		return -1;
+	int rc = syscall(SYS_move_mount, root, "", AT_FDCWD, at, MOVE_MOUNT_F_EMPTY_PATH) < 0
+	             ? claw_fail("mount the new root: %s", strerror(errno))
+	             : kept_tree(s, root, uid, gid, user, nuser);
+	close(root);
+	return rc;
+}
+
+int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *scratch,
+                 size_t nscratch, struct nsroot_tree *user, size_t nuser)
+{
+	int dev = -1, rc = -1;
+
+	/* The skeleton's /dev is read-only: devpts, as shm, is this run's own. */
+	if (s->pts) {
+		if ((dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return claw_fail("/dev: %s", strerror(errno));
+		rc = mount_pts(dev);
+		close(dev);
+		if (rc < 0)
+			return -1;
+	}
+	return build_runtime(root, scratch, nscratch, user, nuser);
+}
+
+bool nsroot_detached_mounts(void)
+{
+	int outer = new_tmpfs("0755", 0, 0), inner = -1;
+	bool ok = outer >= 0 && mkdirat(outer, "d", 0755) == 0 &&
+	          (inner = new_tmpfs("0755", 0, 0)) >= 0 &&
+	          syscall(SYS_move_mount, inner, "", outer, "d", MOVE_MOUNT_F_EMPTY_PATH) == 0;
+
+	if (inner >= 0)
+		close(inner);
+	if (outer >= 0)
+		close(outer);
+	return ok;
+}
+
+int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
+                 size_t nuser, bool privileged, const char *attach_at, int *rootfd)
+{
+	/* The new root: an empty tmpfs (13: no /sys, no host /run, no home, no docker.sock, 9). */
+	int root = new_tmpfs("0755", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+
+	if (root < 0)
+		return -1;
+	if (attach_at &&
+	    syscall(SYS_move_mount, root, "", AT_FDCWD, attach_at, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int e = errno;
+		close(root);
+		return claw_fail("mount the new root: %s", strerror(e));
+	}
+	if (build_tree(s, root, uid, gid, user, nuser, privileged) < 0) {
+		int e = errno;
+		close(root);
+		errno = e;
+		return -1;
+	}
+	*rootfd = root;
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* nsroot.h: the native sandbox's file system, assembled as one tree of mounts. */
+#ifndef CLAW_NSROOT_H
+#define CLAW_NSROOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/hash.h"
+#include "native/native.h"
+
+#define NSROOT_MAX_TREES 128
+
+struct persist_watch;
+
+/* A detached copy of a host tree (open_tree), and where it goes inside. */
+struct nsroot_tree {
+	int fd;
+	char *dst;
+	bool is_dir;
+};
+
+/* A user's tree of a sandbox: where it comes from, where it goes. */
+struct nsroot_source {
+	const char *src;  /* host path */
+	const char *real; /* the realpath a bind check judged, or NULL */
+	const char *dst;  /* inside */
+	bool ro;
+};
+
+/* The user's trees of S in mount order (workspace, /agent, binds); OUT has room for nbinds + 2. */
+size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out);
+
+/*
+ * Opens the host path SRC (O_PATH, close-on-exec, symlinks followed). With
+ * REAL, the realpath a bind check judged, the descriptor must still lead
+ * there: else -1 (claw_error), since a symlink was swapped in after the check.
+ */
+int nsroot_open_source(const char *src, const char *real);
+
+/*
+ * The user's trees of S: the workspace, /agent, the binds, and the
+ * persistence paths of each writable one (read-only over themselves), each
+ * opened once and cloned from its descriptor. A name W (the run's
+ * persistence watch, or NULL) saw missing is not looked for again: if it
+ * appears, the watch moves it aside after the run. Returns how many were captured
+ * into OUT, or -1 (claw_error).
+ */
+int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
+                      struct nsroot_tree *out, size_t max);
+void nsroot_trees_close(struct nsroot_tree *t, size_t n);
+
+/* Whether the kernel mounts into detached trees (Linux 6.15), as nsroot_build() does
+ * without ATTACH_AT. */
+bool nsroot_detached_mounts(void);
+
+/*
+ * Builds the root: a fresh tmpfs with /usr & co read-only, an allow-listed
+ * /etc, a minimal /dev, the tmpfs entries and the user's trees (consumed).
+ * PRIVILEGED (the launcher as root) makes device nodes with mknod instead of
+ * binding the host's. With ATTACH_AT the tmpfs is mounted there first;
+ * without, the tree stays detached (Linux 6.15 mounts into detached trees).
+ * /proc is left for init, whose pid namespace it must show. Returns 0 with
+ * *ROOTFD, or -1 (claw_error; errno EINVAL when the kernel cannot mount into
+ * a detached tree).
+ */
+int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
+                 size_t nuser, bool privileged, const char *attach_at, int *rootfd);
+
+/*
+ * A read-only root kept between runs (as root, for a read-only root): what
+ * nsroot_build() makes alike for every run, mounted at AT, with a mount
+ * point for everything a run mounts of its own (the tmpfs entries, /dev/shm,
+ * devpts, the places of USER's trees). nsroot_dress() then mounts those on
+ * ROOT: SCRATCH (nsroot_scratch), devpts, USER. 0, or -1 with claw_error.
+ */
+/* What a kept root for S is made of, as a hex digest: the host /etc and system
+ * directories it copies (as they are now), the ids, the mount points. */
+void nsroot_kept_key(const struct native_spec *s, uid_t uid, gid_t gid,
+                     const struct nsroot_tree *user, size_t nuser, char out[SHA256_HEX]);
+int nsroot_build_kept(const struct native_spec *s, uid_t uid, gid_t gid,
+                      const struct nsroot_tree *user, size_t nuser, const char *at);
+int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *scratch,
+                 size_t nscratch, struct nsroot_tree *user, size_t nuser);
+
+/*
+ * A run's scratch space, made apart so that the launcher can make it while
+ * init starts: a fresh tmpfs for each tmpfs entry, and with SHM for
+ * /dev/shm (a kept root's /dev has none), into OUT (nsroot_nscratch() of
+ * them). 0, or -1 with claw_error.
+ */
+size_t nsroot_nscratch(const struct native_spec *s, bool shm);
+/* Where the Ith of them goes: the tmpfs entries in order, then /dev/shm. */
+const char *nsroot_scratch_dst(const struct native_spec *s, size_t i);
+int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out);
+
+#endif

@@ -1,0 +1,527 @@
+/*
+ * binds.c: what a sandbox may be given from the host, judged as OpenClaw 2026.9.6
+ * judges it (validate-sandbox-security, host-paths, bind-spec), with its messages,
+ * so a config refused by OpenClaw is refused here for the same reason.
+ */
+#include "sandbox/binds.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+/* Host paths never exposed to a sandbox, at, under or above. */
+static const char *const blocked_host_paths[] = {
+	"/etc",                         /* passwords, keys, system configuration */
+	"/private/etc",                 /* the same on macOS */
+	"/proc",                        /* other processes, kernel knobs */
+	"/sys",                         /* devices and kernel knobs */
+	"/dev",                         /* raw devices */
+	"/root",                        /* the administrator's home */
+	"/boot",                        /* kernels and boot loader */
+	"/run",                         /* sockets of system daemons (docker, dbus, ssh agents) */
+	"/var/run",                     /* the same, by its old name */
+	"/private/var/run",             /* the same on macOS */
+	"/var/run/docker.sock",         /* the Docker socket: root on the host */
+	"/private/var/run/docker.sock", /* the same on macOS */
+	"/run/docker.sock",             /* the same, by its new name */
+};
+
+/* Credential directories under each home. */
+static const char *const blocked_home_subpaths[] = {
+	".aws",    /* cloud credentials */
+	".cargo",  /* registry tokens */
+	".config", /* tokens of most CLI tools (gh, gcloud, ...) */
+	".docker", /* registry auth */
+	".gnupg",  /* private keys */
+	".netrc",  /* passwords for ftp/http/git */
+	".npm",    /* registry tokens, cached packages */
+	".ssh",    /* private keys, authorized_keys */
+};
+
+/* Container paths the sandbox mounts itself; a bind there would shadow them. */
+static const char *const reserved_targets[] = { "/workspace", "/agent" };
+
+/* Mount options a native bind understands besides ro/rw; Docker's labels are accepted and
+ * mean nothing without SELinux. */
+static const char *const ignored_options[] = {
+	"z", "Z", "consistent", "cached", "delegated", "private", "rprivate", "nocopy",
+};
+
+char *host_path_normalize(const char *raw)
+{
+	char *s = str_trim_dup(raw);
+
+	for (char *p = s; *p; p++)
+		if (*p == '\\')
+			*p = '/';
+	if (s[0] != '/') /* relative paths are refused before anyone normalises them */
+		return s;
+	struct buf out = { 0 };
+	size_t *marks = xcalloc(strlen(s) + 1, sizeof(*marks));
+	size_t depth = 0;
+
+	for (char *save = NULL, *part = strtok_r(s, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			if (depth > 0) { /* ".." above the root stays at the root */
+				out.len = marks[--depth];
+				out.p[out.len] = '\0';
+			}
+			continue;
+		}
+		marks[depth++] = out.len;
+		buf_putc(&out, '/');
+		buf_puts(&out, part);
+	}
+	free(marks);
+	free(s);
+	if (out.len == 0)
+		buf_putc(&out, '/');
+	return buf_steal(&out);
+}
+
+bool host_path_inside(const char *root, const char *target)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return true;
+	return strncmp(root, target, n) == 0 && (target[n] == '\0' || target[n] == '/');
+}
+
+char *host_path_resolve(const char *normalized)
+{
+	if (normalized[0] != '/')
+		return xstrdup(normalized);
+	char *head = xstrdup(normalized);
+	char real[PATH_MAX];
+
+	/* Walk up until an ancestor exists, so a missing leaf cannot hide a symlinked parent. */
+	for (;;) {
+		if (realpath(head, real) != NULL) {
+			const char *rest = normalized + strlen(head);
+			char *joined =
+			    xasprintf("%s%s", strcmp(real, "/") == 0 && *rest ? "" : real, rest);
+			free(head);
+			char *norm = host_path_normalize(joined);
+			free(joined);
+			return norm;
+		}
+		char *slash = strrchr(head, '/');
+		if (slash == NULL || slash == head) {
+			free(head);
+			return xstrdup(normalized);
+		}
+		*slash = '\0';
+	}
+}
+
+void bind_free(struct bind *b)
+{
+	free(b->host);
+	free(b->container);
+	free(b->options);
+	memset(b, 0, sizeof(*b));
+}
+
+static int parse_options(struct bind *b)
+{
+	char *opts = xstrdup(b->options);
+	int rc = 0;
+
+	for (char *save = NULL, *o = strtok_r(opts, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save)) {
+		bool known = false;
+		if (strcmp(o, "ro") == 0 || strcmp(o, "readonly") == 0)
+			b->read_only = known = true;
+		else if (strcmp(o, "rw") == 0)
+			b->read_only = false, known = true;
+		for (size_t i = 0; i < NELEM(ignored_options) && !known; i++)
+			known = strcmp(o, ignored_options[i]) == 0;
+		if (!known) {
+			rc = claw_fail(
+			    "bind mount \"%s:%s:%s\": unknown option \"%s\" (use ro or rw)",
+			    b->host, b->container, b->options, o);
+			break;
+		}
+	}
+	free(opts);
+	return rc;
+}
+
+int bind_parse(const char *spec, struct bind *b)
+{
+	char *s = str_trim_dup(spec);
+	char *colon = strchr(s, ':');
+
+	memset(b, 0, sizeof(*b));
+	if (colon == NULL) {
+		b->host = s;
+		b->container = xstrdup("");
+		b->options = xstrdup("");
+		return 0;
+	}
+	*colon = '\0';
+	char *rest = colon + 1, *opt = strchr(rest, ':');
+	if (opt)
+		*opt++ = '\0';
+	b->host = str_trim_dup(s);
+	b->container = str_trim_dup(rest);
+	b->options = xstrdup(opt ? opt : "");
+	free(s);
+	return parse_options(b);
+}
+
+enum reason { R_NONE, R_TARGETS, R_COVERS, R_NON_ABSOLUTE, R_OUTSIDE, R_RESERVED, R_STATE };
+
+struct verdict {
+	enum reason kind;
+	const char *path; /* blocked, reserved or source path, as the message names it */
+	char *owned;      /* storage for path when computed */
+};
+
+struct blocked_list {
+	char **paths;
+	size_t n;
+};
+
+static void blocked_add(struct blocked_list *l, const char *path)
+{
+	char *norm = host_path_normalize(path);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->paths[i], norm) == 0) {
+			free(norm);
+			return;
+		}
+	l->paths = xrealloc(l->paths, (l->n + 1) * sizeof(*l->paths));
+	l->paths[l->n++] = norm;
+}
+
+static void blocked_add_home(struct blocked_list *l, const char *home)
+{
+	if (home == NULL || home[0] != '/')
+		return;
+	char *norm = host_path_normalize(home);
+	char *real = host_path_resolve(norm);
+	const char *roots[] = { norm, real };
+
+	for (size_t r = 0; r < NELEM(roots); r++) {
+		if (strcmp(roots[r], "/") == 0)
+			continue;
+		for (size_t i = 0; i < NELEM(blocked_home_subpaths); i++) {
+			char *p = xasprintf("%s/%s", roots[r], blocked_home_subpaths[i]);
+			blocked_add(l, p);
+			free(p);
+		}
+	}
+	free(norm);
+	free(real);
+}
+
+/* The system paths, then the credential dirs of every home OpenClaw considers, and ours. */
+static void blocked_build(struct blocked_list *l, const struct bind_policy *p)
+{
+	const struct passwd *pw = getpwuid(getuid());
+
+	for (size_t i = 0; i < NELEM(blocked_host_paths); i++)
+		blocked_add(l, blocked_host_paths[i]);
+	blocked_add_home(l, getenv("OPENCLAW_HOME"));
+	blocked_add_home(l, getenv("HOME"));
+	blocked_add_home(l, getenv("USERPROFILE"));
+	blocked_add_home(l, pw ? pw->pw_dir : NULL);
+	blocked_add_home(l, p->extra_home);
+}
+
+static void blocked_free(struct blocked_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->paths[i]);
+	free(l->paths);
+}
+
+static struct verdict blocked_reason(const char *source, const struct blocked_list *l)
+{
+	if (strcmp(source, "/") == 0)
+		return (struct verdict){ R_COVERS, "/", NULL };
+	for (size_t i = 0; i < l->n; i++) {
+		if (host_path_inside(l->paths[i], source))
+			return (struct verdict){ R_TARGETS, l->paths[i], NULL };
+		if (host_path_inside(source, l->paths[i]))
+			return (struct verdict){ R_COVERS, l->paths[i], NULL };
+	}
+	return (struct verdict){ R_NONE, NULL, NULL };
+}
+
+static int bind_error(const char *bind, const struct verdict *v, const struct bind_policy *p,
+                      const char *target)
+{
+	struct buf roots = { 0 };
+	int rc;
+
+	switch (v->kind) {
+	case R_NON_ABSOLUTE:
+		rc =
+		    claw_fail("Sandbox security: bind mount \"%s\" uses a non-absolute source path "
+		              "\"%s\". Only absolute POSIX paths are supported for sandbox binds.",
+		              bind, v->path);
+		break;
+	case R_OUTSIDE:
+		for (size_t i = 0; i < p->nroots; i++)
+			buf_printf(&roots, "%s%s", i ? ", " : "", p->allowed_roots[i]);
+		rc = claw_fail(
+		    "Sandbox security: bind mount \"%s\" source \"%s\" is outside allowed "
+		    "roots (%s). Use a dangerous override only when you fully trust this "
+		    "runtime.",
+		    bind, v->path, roots.p ? roots.p : "");
+		break;
+	case R_RESERVED:
+		rc =
+		    claw_fail("Sandbox security: bind mount \"%s\" targets reserved container path "
+		              "\"%s\" (resolved target: \"%s\"). This can shadow OpenClaw sandbox "
+		              "mounts. Use a dangerous override only when you fully trust this "
+		              "runtime.",
+		              bind, v->path, target);
+		break;
+	case R_STATE:
+		rc =
+		    claw_fail("Sandbox security: bind mount \"%s\" reaches claw's own state \"%s\" "
+		              "(its config, approvals and decision log). A sandbox never sees it; "
+		              "no dangerous override allows that.",
+		              bind, v->path);
+		break;
+	default:
+		rc = claw_fail(
+		    "Sandbox security: bind mount \"%s\" %s blocked path \"%s\". Mounting "
+		    "system directories, credential paths, or Docker socket paths into "
+		    "sandbox containers is not allowed. Use project-specific paths instead "
+		    "(e.g. /home/user/myproject).",
+		    bind, v->kind == R_COVERS ? "covers" : "targets", v->path);
+	}
+	buf_free(&roots);
+	return rc;
+}
+
+static bool inside_allowed_roots(const char *source, char *const *roots, size_t n)
+{
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (host_path_inside(roots[i], source))
+			return true;
+	return false;
+}
+
+struct checker {
+	const struct bind_policy *p;
+	struct blocked_list blocked;
+	char **roots; /* allowed roots, normalised, plus their realpaths */
+	size_t nroots;
+	struct blocked_list own; /* claw's state dir and config, normalised and real */
+};
+
+/*
+ * Claw's own state (DESIGN: the sandbox never sees the state dir), refused
+ * even with dangerouslyAllowExternalBindSources: a source at or above the
+ * config file, above the state dir, or under it outside the allowed roots
+ * (the agent workspace and the scope's own live there by default).
+ */
+static int check_own(const struct checker *c, const char *bind, const char *source)
+{
+	for (size_t i = 0; i < c->own.n; i++) {
+		const char *own = c->own.paths[i];
+		bool covers = host_path_inside(source, own);
+		bool under = host_path_inside(own, source) &&
+		             !inside_allowed_roots(source, c->roots, c->nroots);
+		if (covers || under) {
+			struct verdict v = { R_STATE, own, NULL };
+			return bind_error(bind, &v, c->p, NULL);
+		}
+	}
+	return 0;
+}
+
+static void own_build(struct checker *c)
+{
+	const char *own[2] = { c->p->state_dir, c->p->config };
+
+	for (size_t i = 0; i < NELEM(own); i++) {
+		if (own[i] == NULL || own[i][0] != '/')
+			continue;
+		char *norm = host_path_normalize(own[i]);
+		char *real = host_path_resolve(norm);
+		blocked_add(&c->own, norm);
+		blocked_add(&c->own, real);
+		free(norm);
+		free(real);
+	}
+}
+
+static int check_source(const struct checker *c, const char *bind, const char *source)
+{
+	struct verdict v = blocked_reason(source, &c->blocked);
+
+	if (v.kind == R_NONE && !c->p->allow_external &&
+	    !inside_allowed_roots(source, c->roots, c->nroots))
+		v = (struct verdict){ R_OUTSIDE, source, NULL };
+	return v.kind == R_NONE ? 0 : bind_error(bind, &v, c->p, NULL);
+}
+
+static int check_reserved(const char *bind, const char *target_raw, const struct bind_policy *p)
+{
+	if (p->allow_reserved || target_raw[0] != '/')
+		return 0;
+	char *target = host_path_normalize(target_raw);
+	int rc = 0;
+
+	for (size_t i = 0; i < NELEM(reserved_targets) && rc == 0; i++)
+		if (host_path_inside(reserved_targets[i], target)) {
+			struct verdict v = { R_RESERVED, reserved_targets[i], NULL };
+			rc = bind_error(bind, &v, p, target);
+		}
+	free(target);
+	return rc;
+}
+
+/* The string check: relative sources, then blocked paths on the path and its realpath. */
+static int check_blocked(const struct checker *c, const char *bind, const char *source_raw)
+{
+	if (source_raw[0] != '/') {
+		struct verdict v = { R_NON_ABSOLUTE, source_raw, NULL };
+		return bind_error(bind, &v, c->p, NULL);
+	}
+	char *norm = host_path_normalize(source_raw);
+	char *real = host_path_resolve(norm);
+	struct verdict v = blocked_reason(norm, &c->blocked);
+	if (v.kind == R_NONE && strcmp(real, norm) != 0)
+		v = blocked_reason(real, &c->blocked);
+	int rc = v.kind == R_NONE ? 0 : bind_error(bind, &v, c->p, NULL);
+	free(norm);
+	free(real);
+	return rc;
+}
+
+static int check_one(const struct checker *c, const char *raw, char **resolved)
+{
+	char *bind = str_trim_dup(raw);
+	struct bind b;
+	int rc = 0;
+
+	if (bind[0] == '\0') {
+		free(bind);
+		return 0;
+	}
+	if (bind_parse(bind, &b) < 0) {
+		free(bind);
+		return -1;
+	}
+	char *norm = host_path_normalize(b.host);
+	char *real = host_path_resolve(norm);
+	if (check_blocked(c, bind, b.host) < 0 || check_reserved(bind, b.container, c->p) < 0 ||
+	    check_source(c, bind, norm) < 0 || check_source(c, bind, real) < 0 ||
+	    check_own(c, bind, norm) < 0 || check_own(c, bind, real) < 0)
+		rc = -1;
+	if (resolved) {
+		*resolved = real;
+		real = NULL;
+	}
+	free(norm);
+	free(real);
+	bind_free(&b);
+	free(bind);
+	return rc;
+}
+
+static void roots_build(struct checker *c)
+{
+	c->roots = xcalloc(2 * c->p->nroots + 1, sizeof(*c->roots));
+	for (size_t i = 0; i < c->p->nroots; i++) {
+		const char *root = c->p->allowed_roots[i];
+		char *trimmed = root ? str_trim_dup(root) : NULL;
+		bool absolute = trimmed && trimmed[0] == '/';
+		free(trimmed);
+		if (!absolute)
+			continue;
+		char *norm = host_path_normalize(root);
+		char *real = host_path_resolve(norm);
+		c->roots[c->nroots++] = norm;
+		if (strcmp(real, norm) != 0)
+			c->roots[c->nroots++] = real;
+		else
+			free(real);
+	}
+}
+
+int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p)
+{
+	struct checker c = { .p = p };
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	blocked_build(&c.blocked, p);
+	roots_build(&c);
+	own_build(&c);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = check_one(&c, binds[i], p->resolved ? &p->resolved[i] : NULL);
+	for (size_t i = 0; i < c.nroots; i++)
+		free(c.roots[i]);
+	free(c.roots);
+	blocked_free(&c.blocked);
+	blocked_free(&c.own);
+	return rc;
+}
+
+int network_validate(const char *network, bool allow_join)
+{
+	if (network == NULL)
+		return 0;
+	char *t = str_trim_dup(network);
+	bool host = strcasecmp(t, "host") == 0;
+	bool join = strncasecmp(t, "container:", 10) == 0;
+	free(t);
+	if (host)
+		return claw_fail(
+		    "Sandbox security: network mode \"%s\" is blocked. Network \"host\" "
+		    "mode bypasses container network isolation. Use \"bridge\" or "
+		    "\"none\" instead.",
+		    network);
+	if (join && !allow_join)
+		return claw_fail(
+		    "Sandbox security: network mode \"%s\" is blocked by default. "
+		    "Network \"container:*\" joins another container namespace and "
+		    "bypasses sandbox network isolation. Use a custom bridge network, or "
+		    "set dangerouslyAllowContainerNamespaceJoin=true only when you fully "
+		    "trust this runtime.",
+		    network);
+	return 0;
+}
+
+int profile_validate(const char *kind, const char *profile)
+{
+	if (profile == NULL)
+		return 0;
+	char *t = str_trim_dup(profile);
+	bool unconfined = strcasecmp(t, "unconfined") == 0;
+	free(t);
+	if (!unconfined)
+		return 0;
+	if (strcmp(kind, "seccomp") == 0)
+		return claw_fail(
+		    "Sandbox security: seccomp profile \"%s\" is blocked. Disabling "
+		    "seccomp removes syscall filtering and weakens sandbox isolation. Use "
+		    "a custom seccomp profile file or omit this setting.",
+		    profile);
+	return claw_fail("Sandbox security: apparmor profile \"%s\" is blocked. Disabling AppArmor "
+	                 "removes mandatory access controls and weakens sandbox isolation. Use a "
+	                 "named AppArmor profile or omit this setting.",
+	                 profile);
+}

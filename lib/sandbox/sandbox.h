@@ -1,0 +1,143 @@
+/* sandbox.h: OpenClaw's sandbox settings, resolved per agent, and the places a scope runs in. */
+#ifndef CLAW_SANDBOX_H
+#define CLAW_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "sandbox/binds.h"
+#include "core/config.h"
+#include "sandbox/envsan.h"
+#include "native/native.h"
+#include "session/session.h"
+
+#define SANDBOX_MAX_SOURCES 48
+
+/* Every key a sandbox reads, with where its value came from (for explain). */
+struct sandbox_source {
+	const char *key; /* "docker.network" */
+	char *from;      /* "agents.list[1].sandbox.docker.network", or "default" */
+	char *value;     /* the effective value, as JSON */
+};
+
+struct sandbox_settings {
+	const struct config *cfg;
+	char agent[SESSION_ID_MAX];
+	const char *mode, *scope, *access, *backend; /* off|non-main|all, ..., native|docker */
+	char *workspace_root;                        /* ~ expanded; default <state>/sandboxes */
+	char *agent_workspace;                       /* ~ expanded; default <state>/workspace */
+	/* docker.*: OpenClaw's resolved object (the docker backend's arguments and config hash
+	 * come from it), and the values the native backend reads; strings point into the config
+	 * or into docker */
+	cJSON *docker;
+	const char *network, *image, *prefix, *workdir, *user;
+	const char *seccomp_profile, *apparmor_profile, *setup_command;
+	const char *binary; /* docker.binary (claw's own): docker, podman, or a path */
+	bool read_only_root;
+	char **tmpfs;      /* the paths */
+	char **tmpfs_spec; /* as written: "/run:size=64m" */
+	size_t ntmpfs;
+	char **cap_drop, **dns, **extra_hosts;
+	size_t ncap_drop, ndns, nextra_hosts;
+	char **binds; /* as written */
+	struct bind *parsed_binds;
+	size_t nbinds;
+	struct envlist env; /* docker.env after sanitising */
+	long pids_limit;
+	long long memory, memory_swap;
+	double cpus;
+	struct native_ulimit ulimits[NATIVE_MAX_ULIMITS];
+	size_t nulimits;
+	bool allow_external_binds, allow_reserved_targets, allow_container_join;
+	/* native.* (ours) */
+	char **etc;
+	size_t netc;
+	enum landlock_mode landlock;
+	bool pts; /* native.pts: a private devpts instance, so programs can open terminals */
+	/* prune.* */
+	double idle_hours, max_age_days;
+	struct sandbox_source src[SANDBOX_MAX_SOURCES];
+	size_t nsrc;
+	char **warnings; /* dropped docker.env names and the like, for stderr and explain */
+	size_t nwarnings;
+};
+
+/*
+ * Reads agents.list[AGENT].sandbox over agents.defaults.sandbox over
+ * OpenClaw's defaults (with scope "shared", the agent's docker and prune
+ * keys are ignored, as OpenClaw does), and checks network and profiles as
+ * OpenClaw does. Returns 0, or -1 with claw_error() "FILE:LINE:COL: message".
+ */
+int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s);
+void sandbox_settings_free(struct sandbox_settings *s);
+
+/* Where one scope runs: names and host directories. */
+struct sandbox_place {
+	char *scope_key;
+	char slug[SESSION_SLUG_MAX];
+	char *name;          /* containerPrefix + slug, cut to 63 ("shared" for scope shared) */
+	char *sandbox_dir;   /* workspaceRoot/<slug>: the scope's own workspace */
+	char *workspace_dir; /* what is shown at workdir: the sandbox dir, or (rw) the agent's */
+	bool workspace_rw;
+	char *agent_dir;  /* what is shown at /agent (ro), or NULL */
+	char *netns_pin;  /* where, as root, the scope's network namespace is kept */
+	char *ipcns_pin;  /* ... and its IPC namespace */
+	char **bind_real; /* each configured bind's source as validated (its realpath) */
+	size_t nbinds;
+};
+
+/*
+ * The place of SCOPE_KEY, and the validation of the configured binds against
+ * it (OpenClaw's rules and messages). No file is touched. 0 or -1 (claw_error).
+ */
+/* A scope's directory under workspaceRoot, and its kept network namespace's
+ * name: the slug, or "shared" for the one sandbox of scope "shared". */
+const char *sandbox_dir_name(const char *scope_key, const char *slug);
+
+int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p);
+void sandbox_place_free(struct sandbox_place *p);
+
+/*
+ * The user a sandboxed command runs as: docker.user when set, else the owner
+ * of the state dir; never root (nobody instead). When the launcher is not
+ * root, itself (docker.user must then be the same user). 0 or -1 (claw_error).
+ */
+int sandbox_user(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
+
+/*
+ * Who owns the workspaces claw makes: the caller, or (as root) the owner of
+ * the state dir, never root (nobody instead). docker.user plays no part: in a
+ * container it names a user of the image.
+ */
+void sandbox_owner(const struct sandbox_settings *s, uid_t *uid, gid_t *gid);
+
+/*
+ * Creates the scope's workspace (mode 0700, owned by UID), seeds it once
+ * from the agent workspace's bootstrap files without overwriting, notes its
+ * use for prune, and makes the agent workspace when the access mode shows it
+ * and it is missing (mode 0700, owned by UID). *LOCK gets a descriptor that
+ * holds the workspace's shared lock: keep it open while the sandbox runs (rm
+ * and prune leave a locked workspace alone). 0 or -1 (claw_error).
+ */
+int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
+                    gid_t gid, int *lock);
+
+/*
+ * The native sandbox for P, for a run of at most TIMEOUT seconds (0: none);
+ * BINDS has room for s->nbinds. Strings point into S and P.
+ */
+void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
+                         gid_t gid, double timeout, struct native_spec *ns,
+                         struct native_bind *binds);
+
+/* docker.network as the native backend understands it: true for the host's network. */
+bool sandbox_host_network(const struct sandbox_settings *s);
+
+/* The metadata file of a scope's workspace: <workspaceRoot>/<slug>.json. */
+char *sandbox_meta_path(const struct sandbox_settings *s, const char *slug);
+
+/* Parses Docker's memory sizes ("512m", "1g", 1048576). -1 when invalid. */
+long long sandbox_parse_size(const char *text);
+
+#endif

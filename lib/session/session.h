@@ -1,0 +1,98 @@
+/* session.h: OpenClaw's session keys, main-session rule, sandbox scope keys and slugs. */
+#ifndef CLAW_SESSION_H
+#define CLAW_SESSION_H
+
+#include <stdbool.h>
+
+#include "core/config.h"
+#include "core/util.h"
+
+#define SESSION_ID_MAX   65   /* a normalised agent or account id: 64 characters + NUL */
+#define SESSION_SLUG_MAX 48   /* "workspace-" + 32 hex, or 32 + "-" + 8 hex; + NUL */
+#define SESSION_KEY_MAX  1024 /* longest session key accepted in a record */
+
+/* OpenClaw's id normalisation: valid ids are lower-cased; otherwise runs of
+ * invalid characters become "-", edges trimmed, cut to 64; "main" / "default"
+ * when nothing is left. Both return OUT. */
+char *norm_agent_id(const char *in, char out[SESSION_ID_MAX]);
+char *norm_account_id(const char *in, char out[SESSION_ID_MAX]);
+
+/*
+ * OpenClaw's slug of a sandbox scope key. A key that ends in
+ * ":workspace:<32 hex>" (every scope key since OpenClaw binds sandboxes to
+ * the agent's workspace) gives "workspace-" and the first 32 hex of its
+ * SHA-256. Any other: lower-cased, runs outside [a-z0-9._-] as "-", trimmed of
+ * "-", cut to 32 ("session" when empty), then "-" and 8 hex of its SHA-256.
+ */
+void session_slug(const char *key, char out[SESSION_SLUG_MAX]);
+
+enum chat_kind { CHAT_DIRECT, CHAT_GROUP, CHAT_CHANNEL };
+
+/* Who is asking, as the record says. Absent strings are NULL. */
+struct session_request {
+	const char *agent;       /* "agent" */
+	const char *session_key; /* "sessionKey": cron, subagent, hook keys */
+	bool has_origin;         /* no origin: the local operator, on the main session */
+	const char *channel, *account, *peer, *thread, *guild, *team;
+	const char *sender;       /* who wrote: names a DM's sender for the policy key */
+	const char *parent;       /* the parent conversation of a thread, for bindings */
+	const char *const *roles; /* the sender's roles (Discord), for bindings */
+	size_t nroles;
+	enum chat_kind chat;
+};
+
+struct binding;
+struct agent_sandbox;
+
+/* The session settings of a config, read and checked once. */
+struct session_settings {
+	const struct config *cfg;
+	const char *dm_scope;    /* main | per-peer | per-channel-peer | per-account-channel-peer */
+	const char *group_scope; /* per-group | main */
+	bool global;             /* session.scope = "global" */
+	char *main_key;          /* session.mainKey, lower-cased; "main" */
+	const cJSON *identity_links;
+	struct binding *bindings;
+	size_t nbindings;
+	bool roster;                        /* agents.list or agents.entries exists */
+	char default_agent[SESSION_ID_MAX]; /* "" when the config names no default */
+	char *no_default;                   /* why, then */
+	struct agent_sandbox *agents;       /* slot 0: the defaults, then each roster entry */
+	unsigned nagents;
+};
+
+struct session_info {
+	char agent[SESSION_ID_MAX];
+	struct buf key;        /* the conversation's session key */
+	struct buf main_key;   /* the agent's main key (or "global") */
+	struct buf policy_key; /* the key sandbox and tool policy judge (see session.c) */
+	struct buf
+	    scope_key;     /* sandbox scope key: <key>:workspace:<hash>, agent:<id>:..., shared */
+	bool main;         /* policy_key is the agent's main session */
+	bool sandboxed;    /* the agent's sandbox mode puts this session in a sandbox */
+	const char *mode;  /* off | non-main | all */
+	const char *scope; /* session | agent | shared */
+	const char *matched_by; /* which binding tier chose the agent, or "default" / "record" */
+	char slug[SESSION_SLUG_MAX];
+};
+
+/* Reads and checks session.*, bindings, the roster and every agent's sandbox
+ * mode and scope. Returns 0 or -1 with claw_error() as FILE:LINE:COL: message. */
+int session_settings_load(struct session_settings *s, const struct config *cfg);
+void session_settings_free(struct session_settings *s);
+
+/*
+ * Computes the session of one request. Returns 0, or -1 with claw_error() when
+ * the request cannot name a session (an agent that is not configured, a
+ * sessionKey of another agent, no default agent, ...): the record is then
+ * denied.
+ */
+int session_resolve(struct session_settings *s, const struct session_request *rq,
+                    struct session_info *out);
+void session_info_free(struct session_info *si);
+
+/* The sandbox mode and scope of AGENT (normalised id). */
+void session_agent_sandbox(const struct session_settings *s, const char *agent, const char **mode,
+                           const char **scope);
+
+#endif
