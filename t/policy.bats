@@ -142,6 +142,25 @@ EOF
 EOF
 }
 
+@test "byProvider: of two keys that differ only in case, the first applies (OpenClaw's lookup)" {
+	cases <<'EOF'
+{tools:{byProvider:{OpenAI:{deny:["exec"]}, openai:{allow:["exec"]}}}} | {"model":{"provider":"openai"}} | exec | deny global-provider
+{tools:{byProvider:{openai:{allow:["exec"]}, OPENAI:{deny:["exec"]}}}} | {"model":{"provider":"OpenAI"}} | read | deny global-provider
+{tools:{byProvider:{" openai ":{deny:["exec"]}, OpenAI:{allow:["exec"]}}}} | {"model":{"provider":"openai"}} | exec | deny global-provider
+{agents:{list:[{id:"main", tools:{byProvider:{OPENAI:{deny:["exec"]}, openai:{}}}}]}} | {"model":{"provider":"openai"}} | exec | deny agent-provider
+EOF
+}
+
+@test "agent ids are compared normalised: WORK does not escape agents.list[id=work]" {
+	local CFG='{agents:{list:[{id:"main", default:true}, {id:"work", tools:{deny:["exec"]}}]}}'
+	cases <<EOF
+$CFG | {"agent":"WORK"}       | exec | deny agent
+$CFG | {"agent":" Work "}     | exec | deny agent
+$CFG | {"sessionKey":"agent:WORK:main"} | exec | deny agent
+$CFG | {"agent":"main"}       | exec | allow none
+EOF
+}
+
 @test "agents: agents.list[].tools, and agents.defaults.tools only without a list" {
 	cases <<'EOF'
 {agents:{list:[{id:"main", tools:{deny:["write"]}}]}}   | - | write | deny agent (oc 33)

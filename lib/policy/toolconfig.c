@@ -359,7 +359,11 @@ static int load_providers(struct tp_config *tc, const cJSON *tools, const char *
 		if (rc < 0)
 			return -1;
 		char *key = tp_provider_key(entry->string);
-		bool canonical = strcmp(key, entry->string) == 0;
+		/* OpenClaw's isCanonicalToolProviderPolicyKey: the key trimmed and
+		 * lower-cased is already its normal form. */
+		char *plain = str_lower(str_trim_dup(entry->string));
+		bool canonical = strcmp(key, plain) == 0;
+		free(plain);
 		if (pc == NULL || key[0] == '\0') {
 			free(key);
 			continue;
