@@ -151,6 +151,18 @@ EOF
 EOF
 }
 
+@test "a deny entry no core tool answers to (a plugin id, group:plugins) denies every tool that is no core tool" {
+	cases <<'EOF'
+{tools:{deny:["myplugin"]}}          | - | myplugin       | deny global
+{tools:{deny:["myplugin"]}}          | - | myplugin_fetch | deny global
+{tools:{deny:["myplugin"]}}          | - | exec           | allow none
+{tools:{deny:["group:plugins"]}}     | - | any_plugin     | deny global
+{tools:{deny:["my_*"]}}              | - | other_tool     | allow none
+{tools:{allow:["myplugin", "read"]}} | - | myplugin_fetch | deny global
+{tools:{sandbox:{tools:{deny:["telegram"]}}}, agents:{defaults:{sandbox:{mode:"all"}}}} | - | any_plugin | deny sandbox
+EOF
+}
+
 @test "agent ids are compared normalised: WORK does not escape agents.list[id=work]" {
 	local CFG='{agents:{list:[{id:"main", default:true}, {id:"work", tools:{deny:["exec"]}}]}}'
 	cases <<EOF

@@ -166,10 +166,18 @@ void tp_list_grow(struct tp_list *l)
 
 /* ---- matching ---- */
 
+/*
+ * A deny entry that no core tool answers to may be a plugin's id or a plugin
+ * group (group:plugins), which OpenClaw expands to that plugin's tools.
+ * claw cannot tell which tools a plugin has, so such an entry denies every
+ * tool that is no core tool: stricter than OpenClaw, never looser.
+ */
 static bool item_matches(const struct tp_item *it, const char *name, int idx)
 {
 	if (idx >= 0)
 		return toolset_has(&it->tools, (unsigned)idx);
+	if (it->plugin_scope)
+		return true;
 	for (unsigned i = 0; i < it->npats; i++)
 		if (tp_glob(it->pats[i], name))
 			return true;
@@ -961,6 +969,11 @@ void tp_reason(const struct tp_context *cx, const char *tool, const struct tp_ve
 	} else if (v->item != NULL) {
 		put_where(r, v, b);
 		buf_printf(b, " has \"%s\"", v->item->text);
+		if (v->item->plugin_scope && strcmp(v->item->pats[0], tool) != 0)
+			buf_puts(b,
+			         ", which no core tool answers to: it may name a plugin, whose "
+			         "tools claw cannot tell, so it denies every tool that is no core "
+			         "tool");
 	} else {
 		buf_puts(b, "not in ");
 		put_where(r, v, b);

@@ -45,6 +45,7 @@ struct tp_item {
 	const char *key;      /* where it comes from: "tools.deny", "agents.list[1].tools.allow" */
 	bool builtin;         /* from OpenClaw's built-in lists, not the config */
 	bool all;             /* matches everything ("*") */
+	bool plugin_scope;    /* a deny entry no core tool answers to: may name a plugin */
 	struct toolset tools; /* catalog tools it matches */
 	char **pats;          /* normalised patterns (aliases, groups, renames applied) */
 	unsigned npats;
