@@ -57,7 +57,7 @@ MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 .PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format
 .DELETE_ON_ERROR:
 
-all: $(CMDS) $(PROBES)
+all: $(CMDS) $(PROBES) $(BUILD)/t/fakedocker
 
 # Quiet unless V=1.
 Q = $(if $(V),,@)
@@ -117,6 +117,12 @@ $(BUILD)/t/probes/%: t/probes/%.c
 	@mkdir -p $(@D)
 	$(E) "  CC      $@"
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra $< -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+
+# The docker tests' stand-in for docker and podman (t/fakedocker.c says why it is C).
+$(BUILD)/t/fakedocker: t/fakedocker.c
+	@mkdir -p $(@D)
+	$(E) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(LIBS)
 
 $(BUILD)/man/%: man/%.scd
 	@mkdir -p $(@D)
