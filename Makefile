@@ -223,7 +223,7 @@ lint:
 		{ ! grep -E 'warning:|error:'; }
 
 format:
-	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(CMD_SRC) $(PROBE_SRC) $(FUZZ_SRC)
+	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(CMD_SRC) $(PROBE_SRC) $(FUZZ_SRC) t/fakedocker.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

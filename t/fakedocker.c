@@ -92,7 +92,7 @@ static void log_call(int argc, char **argv)
 		FILE *f = fopen(envlog, "a");
 		if (!f)
 			fail(125, "fakedocker: %s: %s", envlog, strerror(errno));
-		const char *names[] = {"DOCKER_HOST", "CONTAINER_HOST"};
+		const char *names[] = { "DOCKER_HOST", "CONTAINER_HOST" };
 		fputc('{', f);
 		for (int i = 0; i < 2; i++) {
 			const char *v = getenv(names[i]);
@@ -163,10 +163,10 @@ static int options(int argc, char **argv, const char *const *with_value, const c
 	*nopts = 0;
 	while (i < argc && argv[i][0] == '-') {
 		if (in_list(argv[i], flags)) {
-			opts[(*nopts)++] = (struct opt){argv[i], NULL};
+			opts[(*nopts)++] = (struct opt){ argv[i], NULL };
 			i++;
 		} else if (in_list(argv[i], with_value) && i + 1 < argc) {
-			opts[(*nopts)++] = (struct opt){argv[i], argv[i + 1]};
+			opts[(*nopts)++] = (struct opt){ argv[i], argv[i + 1] };
 			i += 2;
 		} else {
 			fail(125, "unknown flag: %s\nSee '%s %s --help'.", argv[i], prog, what);
@@ -201,8 +201,8 @@ static bool running(const cJSON *c)
 
 static void cmd_inspect(cJSON *state, int argc, char **argv)
 {
-	static const char *const value[] = {"--type", "-f", "--format", NULL};
-	static const char *const none[] = {NULL};
+	static const char *const value[] = { "--type", "-f", "--format", NULL };
+	static const char *const none[] = { NULL };
 	struct opt opts[64];
 	int nopts;
 	int i = options(argc, argv, value, none, "inspect", opts, &nopts);
@@ -214,16 +214,19 @@ static void cmd_inspect(cJSON *state, int argc, char **argv)
 			fail(1, "Error: No such container: %s", argv[i]);
 		}
 		char name[4096];
-		snprintf(name, sizeof name, "%s%s", strcmp(prog, "podman") == 0 ? "" : "/", argv[i]);
+		snprintf(name, sizeof name, "%s%s", strcmp(prog, "podman") == 0 ? "" : "/",
+		         argv[i]);
 		cJSON *e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "Id", "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+		cJSON_AddStringToObject(
+		    e, "Id", "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
 		cJSON_AddStringToObject(e, "Name", name);
 		cJSON *st = cJSON_AddObjectToObject(e, "State");
 		cJSON_AddBoolToObject(st, "Running", running(c));
 		cJSON_AddStringToObject(st, "Status", running(c) ? "running" : "exited");
 		cJSON *cfg = cJSON_AddObjectToObject(e, "Config");
 		const cJSON *image = cJSON_GetObjectItemCaseSensitive(c, "image");
-		cJSON_AddStringToObject(cfg, "Image", cJSON_IsString(image) ? image->valuestring : "");
+		cJSON_AddStringToObject(cfg, "Image",
+		                        cJSON_IsString(image) ? image->valuestring : "");
 		const cJSON *labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
 		if (cJSON_IsObject(labels) && labels->child)
 			cJSON_AddItemToObject(cfg, "Labels", cJSON_Duplicate(labels, true));
@@ -244,7 +247,8 @@ static void cmd_image(cJSON *state, int argc, char **argv)
 		puts("[]");
 		fail(1, "Error response from daemon: No such image: %s", argv[1]);
 	}
-	printf("[{\"Id\": \"sha256:%s\", \"RepoTags\": [", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+	printf("[{\"Id\": \"sha256:%s\", \"RepoTags\": [",
+	       "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
 	put_json_string(stdout, argv[1]);
 	puts("]}]");
 }
@@ -257,7 +261,8 @@ static bool filter_holds(const cJSON *c, const char *f)
 	const char *eq = strchr(f + 6, '=');
 	char key[4096];
 	snprintf(key, sizeof key, "%.*s", (int)(eq - f - 6), f + 6);
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "labels"), key);
+	const cJSON *v =
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "labels"), key);
 	return cJSON_IsString(v) && strcmp(v->valuestring, eq + 1) == 0;
 }
 
@@ -268,8 +273,8 @@ static int by_name(const void *a, const void *b)
 
 static void cmd_ps(cJSON *state, int argc, char **argv)
 {
-	static const char *const value[] = {"--filter", "--format", NULL};
-	static const char *const flags[] = {"-a", NULL};
+	static const char *const value[] = { "--filter", "--format", NULL };
+	static const char *const flags[] = { "-a", NULL };
 	struct opt opts[64];
 	int nopts;
 	options(argc, argv, value, flags, "ps", opts, &nopts);
@@ -280,7 +285,8 @@ static void cmd_ps(cJSON *state, int argc, char **argv)
 	{
 		bool all = true;
 		for (int i = 0; i < nopts; i++)
-			if (strcmp(opts[i].name, "--filter") == 0 && !filter_holds(c, opts[i].value))
+			if (strcmp(opts[i].name, "--filter") == 0 &&
+			    !filter_holds(c, opts[i].value))
 				all = false;
 		if (all && n < 1024)
 			names[n++] = c->string;
@@ -292,7 +298,8 @@ static void cmd_ps(cJSON *state, int argc, char **argv)
 
 static bool valid_name(const char *s)
 {
-	static const char tail[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	static const char tail[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
 	if (!*s || !strchr(tail, *s) || *s == '_' || *s == '.' || *s == '-')
 		return false;
 	return strspn(s, tail) == strlen(s);
@@ -300,11 +307,25 @@ static bool valid_name(const char *s)
 
 static void cmd_create(cJSON *state, int argc, char **argv)
 {
-	static const char *const value[] = {
-	    "--name",     "--label", "--tmpfs",      "--network", "--user", "--env",
-	    "--cap-drop", "--security-opt", "--dns", "--add-host", "--pids-limit", "--memory",
-	    "--memory-swap", "--cpus", "--ulimit", "--workdir", "-v", NULL};
-	static const char *const flags[] = {"--read-only", NULL};
+	static const char *const value[] = { "--name",
+		                             "--label",
+		                             "--tmpfs",
+		                             "--network",
+		                             "--user",
+		                             "--env",
+		                             "--cap-drop",
+		                             "--security-opt",
+		                             "--dns",
+		                             "--add-host",
+		                             "--pids-limit",
+		                             "--memory",
+		                             "--memory-swap",
+		                             "--cpus",
+		                             "--ulimit",
+		                             "--workdir",
+		                             "-v",
+		                             NULL };
+	static const char *const flags[] = { "--read-only", NULL };
 	struct opt opts[256];
 	int nopts;
 	int rest = options(argc, argv, value, flags, "create", opts, &nopts);
@@ -317,7 +338,10 @@ static void cmd_create(cJSON *state, int argc, char **argv)
 	if (!valid_name(name))
 		fail(125, "Error response from daemon: Invalid container name (%s)", name);
 	if (cJSON_GetObjectItemCaseSensitive(containers(state), name))
-		fail(125, "Error response from daemon: Conflict. The container name \"/%s\" is already in use", name);
+		fail(125,
+		     "Error response from daemon: Conflict. The container name \"/%s\" is already "
+		     "in use",
+		     name);
 	if (rest >= argc || !has_image(state, argv[rest]))
 		fail(125, "Unable to find image '%s' locally", rest < argc ? argv[rest] : "");
 	cJSON *c = cJSON_CreateObject();
@@ -342,7 +366,8 @@ static void cmd_create(cJSON *state, int argc, char **argv)
 			if (c1) {
 				const char *c2 = strchr(c1 + 1, ':');
 				char *host = strndup(v, (size_t)(c1 - v));
-				char *dst = c2 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup(c1 + 1);
+				char *dst =
+				    c2 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup(c1 + 1);
 				cJSON_AddItemToArray(pair, cJSON_CreateString(host));
 				cJSON_AddItemToArray(pair, cJSON_CreateString(dst));
 				free(host);
@@ -374,8 +399,8 @@ static void cmd_start(cJSON *state, int argc, char **argv)
 
 static void cmd_rm(cJSON *state, int argc, char **argv)
 {
-	static const char *const none[] = {NULL};
-	static const char *const flags[] = {"-f", NULL};
+	static const char *const none[] = { NULL };
+	static const char *const flags[] = { "-f", NULL };
 	struct opt opts[64];
 	int nopts;
 	int i0 = options(argc, argv, none, flags, "rm", opts, &nopts);
@@ -420,8 +445,8 @@ static char *host_dir(const cJSON *c, const char *workdir)
 
 static void cmd_exec(cJSON *state, int argc, char **argv)
 {
-	static const char *const value[] = {"-w", "-e", "-u", NULL};
-	static const char *const flags[] = {"-i", "-t", "-d", NULL};
+	static const char *const value[] = { "-w", "-e", "-u", NULL };
+	static const char *const flags[] = { "-i", "-t", "-d", NULL };
 	struct opt opts[256];
 	int nopts;
 	int rest = options(argc, argv, value, flags, "exec", opts, &nopts);
@@ -445,7 +470,8 @@ static void cmd_exec(cJSON *state, int argc, char **argv)
 			continue;
 		const char *eq = strchr(opts[i].value, '=');
 		if (!eq)
-			fail(125, "fakedocker: -e %s would copy the client's variable", opts[i].value);
+			fail(125, "fakedocker: -e %s would copy the client's variable",
+			     opts[i].value);
 		size_t klen = (size_t)(eq - opts[i].value) + 1;
 		size_t j = 0;
 		while (j < nenv && strncmp(env[j], opts[i].value, klen) != 0)
@@ -484,8 +510,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"inspect", cmd_inspect}, {"image", cmd_image}, {"ps", cmd_ps},  {"create", cmd_create},
-    {"start", cmd_start},     {"rm", cmd_rm},       {"exec", cmd_exec},
+	{ "inspect", cmd_inspect }, { "image", cmd_image }, { "ps", cmd_ps },
+	{ "create", cmd_create },   { "start", cmd_start }, { "rm", cmd_rm },
+	{ "exec", cmd_exec },
 };
 
 int main(int argc, char **argv)
@@ -512,8 +539,8 @@ int main(int argc, char **argv)
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(state, "down")))
 		fail(1, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
 		        "Is the docker daemon running?");
-	const cJSON *message =
-	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "fail"), argv[1]);
+	const cJSON *message = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(state, "fail"), argv[1]);
 	if (cJSON_IsString(message) && *message->valuestring)
 		fail(125, "%s", message->valuestring);
 	if (cmd->fn != cmd_exec) {
