@@ -74,6 +74,17 @@ key() {
 	assert_output "agent:main:main:thread:777:42"
 }
 
+@test "a Telegram DM is its sender's, even in a chat many senders share" {
+	write_config <<<'{ session: { dmScope: "per-channel-peer" } }'
+	# A channel's direct messages: one chat (-100777), a topic per sender.
+	key --channel telegram --chat direct --peer -100777 --sender 42 --thread 5
+	assert_output "agent:main:telegram:direct:42:thread:-100777:5"
+	key --channel telegram --chat direct --peer -100777 --sender 43 --thread 6
+	assert_output "agent:main:telegram:direct:43:thread:-100777:6"
+	key --channel telegram --chat direct --peer 777
+	assert_output "agent:main:telegram:direct:777"
+}
+
 @test "peer ids are trimmed and lower-cased" {
 	write_config <<<'{ session: { dmScope: "per-channel-peer" } }'
 	key --channel slack --chat direct --peer '  U0ABC  '

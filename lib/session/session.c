@@ -903,8 +903,9 @@ static void put_thread(const struct session_request *rq, const char *channel, st
 		bool telegram = strcmp(channel, "telegram") == 0;
 		if (telegram && rq->chat == CHAT_GROUP) {
 			buf_puts(b, ":topic:");
-		} else if (telegram && rq->chat == CHAT_DIRECT && !blank(rq->peer)) {
-			token(&chat, rq->peer);
+		} else if (telegram && rq->chat == CHAT_DIRECT) {
+			/* The chat the thread is in: the record's peer (OpenClaw's chatId). */
+			token(&chat, rq->peer != NULL ? rq->peer : rq->sender);
 			buf_puts(b, ":thread:");
 			buf_puts(b, chat.p);
 			buf_putc(b, ':');
@@ -1069,12 +1070,19 @@ static void policy_key_of_dm(struct session_settings *s, const struct session_re
 /*
  * A chat channel always names the peer of a DM to OpenClaw: the sender (a
  * record may carry only that). A DM that names no one is "unknown", a
- * session of its own, never the owner's main one.
+ * session of its own, never the owner's main one. Telegram keys a DM by its
+ * sender even where the chat is another (a channel's direct messages, where
+ * many senders share one chat), else by the chat (resolveTelegramDirectPeerId).
  */
-static void effective_request(const struct session_request *rq, struct session_request *eff)
+static void effective_request(const struct session_request *rq, const char *channel,
+                              struct session_request *eff)
 {
 	*eff = *rq;
-	if (eff->has_origin && eff->chat == CHAT_DIRECT && eff->peer == NULL)
+	if (!eff->has_origin || eff->chat != CHAT_DIRECT)
+		return;
+	if (strcmp(channel, "telegram") == 0 && !blank(eff->sender))
+		eff->peer = eff->sender;
+	else if (eff->peer == NULL)
 		eff->peer = eff->sender != NULL ? eff->sender : "";
 }
 
@@ -1088,9 +1096,8 @@ static int resolve_origin(struct session_settings *s, const struct session_reque
 	const struct session_request *rq = &eff;
 	int rc = -1;
 
-	effective_request(given, &eff);
-
-	token(&channel, rq->has_origin ? rq->channel : NULL);
+	token(&channel, given->has_origin ? given->channel : NULL);
+	effective_request(given, channel.p, &eff);
 	norm_account_id(rq->account, account);
 	if (pick_route_agent(s, rq, channel.p, account, out, &bound) < 0)
 		goto out;
@@ -1099,7 +1106,7 @@ static int resolve_origin(struct session_settings *s, const struct session_reque
 	/* A Telegram DM on another than the default account, routed by default,
 	 * keeps the account in its key whatever dmScope says. */
 	if (rq->has_origin && rq->chat == CHAT_DIRECT && bound == NULL && rq->agent == NULL &&
-	    strcmp(channel.p, "telegram") == 0 && !blank(rq->peer)) {
+	    strcmp(channel.p, "telegram") == 0) {
 		telegram_default_account(s->cfg, tg_default);
 		if (strcmp(account, tg_default) != 0)
 			dm_scope = "per-account-channel-peer";
@@ -1120,7 +1127,7 @@ static int resolve_origin(struct session_settings *s, const struct session_reque
 		 * hang off the agent's main key (canonicalizeMainSessionAlias). */
 		if (s->global && strcmp(out->key.p, "global") == 0)
 			put_agent_main_key(s, out->agent, &out->key);
-		put_thread(rq, channel.p, &out->key);
+		put_thread(given, channel.p, &out->key);
 	}
 	out->main = strcmp(out->key.p, out->main_key.p) == 0;
 	policy_key_of_dm(s, rq, channel.p, account, out);

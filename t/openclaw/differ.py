@@ -135,6 +135,8 @@ def judge_session(case, oc, cl):
         return LOOSER, f"claw folds {oc['key']} into the main session"
     if s["key"].startswith(oc["key"] + ":"):
         return STRICTER, f"claw keeps {s['key'][len(oc['key']):]} apart"
+    if oc["key"] == s.get("mainKey"):
+        return STRICTER, f"claw keeps {s['key']} apart from the main session"
     return LOOSER, f"key {s['key']} where OpenClaw keys {oc['key']}"
 
 

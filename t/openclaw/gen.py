@@ -132,9 +132,25 @@ def origin(r, channels=CHANNELS):
     }
 
 
+def telegram_origin(r):
+    """Telegram: numeric chats, forum topics and DM threads as its Bot API gives them."""
+    group = r.random() < 0.5
+    chat = pick(r, ["-100123", "-100777", -100123]) if group else pick(r, ["777", "42", None])
+    return {
+        "channel": pick(r, ["telegram", "Telegram"]),
+        "account": pick(r, [None, None, "default", "work"]),
+        "chat": pick(r, ["group", "GROUP"]) if group else pick(r, [None, "direct", "dm"]),
+        "peer": chat,
+        "sender": pick(r, [None, "42", "777", "99"]),
+        "thread": maybe(r, 0.5, pick(r, ["42", "7", 9])),
+    }
+
+
 def request(r):
     """A request: from a chat (origin), or by sessionKey, or the operator's."""
     x = r.random()
+    if x < 0.15:
+        return {"origin": telegram_origin(r)}
     if x < 0.7:
         return {"origin": origin(r)}
     if x < 0.9:

@@ -51,6 +51,8 @@ const f = {
 };
 for (const name of [
 	"resolveRuntimePolicySessionKey",
+	"resolveTelegramConversationRoute",
+	"resolveTelegramTargetSession",
 	"resolveSandboxRuntimeStatus",
 	"resolveSessionAgentId",
 	"canonicalizeMainSessionAlias",
@@ -79,13 +81,40 @@ for (const name of [
 
 const str = (v) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 
+// Telegram routes itself (extensions/telegram: conversation-route): a forum
+// topic is part of the group's id, a DM's peer is its sender (else its chat).
+// Glue: claw always takes a DM thread as one (the bot's topics enabled).
+function telegram(cfg, o) {
+	const isGroup = ["group", "channel"].includes((str(o.chat) ?? "direct").trim().toLowerCase());
+	const chatId = str(o.peer) ?? (isGroup ? str(o.group) : str(o.sender)) ?? "";
+	const thread = str(o.thread)?.trim();
+	const base = {
+		cfg,
+		accountId: str(o.account),
+		chatId,
+		isGroup,
+		senderId: str(o.sender),
+	};
+	const { route } = f.resolveTelegramConversationRoute({
+		...base,
+		threadSpec: isGroup && thread ? { id: Number(thread), scope: "forum" } : { scope: "none" },
+	});
+	const key = isGroup
+		? route.sessionKey
+		: f.resolveTelegramTargetSession({ ...base, route, dmThreadId: thread || undefined, botHasTopicsEnabled: true });
+	const ctx = { ChatType: isGroup ? "group" : "direct", OriginatingChannel: "telegram", SenderId: str(o.sender), From: chatId || undefined, AccountId: str(o.account) };
+	return { key, agentId: route.agentId, ctx };
+}
+
 // The session of a request, as OpenClaw routes the message it stands for.
 // Glue: a chat channel always hands OpenClaw a peer; for a DM that is the
 // sender, so a record's peer (else its sender) is the peer's id.
 function session(cfg, rq) {
 	const o = rq.origin;
 	let key, agentId, ctx;
-	if (o && typeof o === "object") {
+	if (o && typeof o === "object" && str(o.channel)?.trim().toLowerCase() === "telegram") {
+		({ key, agentId, ctx } = telegram(cfg, o));
+	} else if (o && typeof o === "object") {
 		const chat = str(o.chat) ?? "direct";
 		const peerId = str(o.peer) ?? (chat.toLowerCase() === "direct" || chat.toLowerCase() === "dm"
 			? str(o.sender) : str(o.group)) ?? "";
@@ -101,10 +130,12 @@ function session(cfg, rq) {
 		});
 		agentId = route.agentId;
 		key = f.resolveThreadSessionKeys({ baseSessionKey: route.sessionKey, threadId: str(o.thread) }).sessionKey;
+		// A channel also names where a message came from (From): the peer.
 		ctx = {
 			ChatType: chat,
 			OriginatingChannel: str(o.channel),
 			SenderId: str(o.sender),
+			From: peerId || undefined,
 			AccountId: str(o.account),
 		};
 	} else {
