@@ -126,8 +126,9 @@ static void request_of(const struct session_info *si, const struct session_reque
 
 /* ---- the filter ---- */
 
-enum { R_TOOL, R_SESSION, R_MODEL };
-static const char *const record_names[] = { "tool", "session", "model" };
+enum { R_TOOL, R_SESSION, R_MODEL, R_AGENT, R_SESSION_KEY, R_ORIGIN };
+static const char *const record_names[] = { "tool",  "session",    "model",
+	                                    "agent", "sessionKey", "origin" };
 
 static int read_model(const cJSON *model, const char **provider, const char **id)
 {
@@ -191,7 +192,8 @@ static int read_request(struct filter *f, struct record *rec, const cJSON *const
 
 	if (rec_obj(m[R_SESSION], "session", &session) < 0 ||
 	    rec_obj(m[R_MODEL], "model", &model) < 0 ||
-	    read_model(model, &provider, &model_id) < 0 || session_record_read(rec->root, sr) < 0 ||
+	    read_model(model, &provider, &model_id) < 0 ||
+	    session_record_read_members(m[R_AGENT], m[R_SESSION_KEY], m[R_ORIGIN], sr) < 0 ||
 	    read_session_member(session, sr) < 0)
 		return -1;
 	struct session_entry *e = session_cache_resolve(f->cache, &f->settings, &sr->rq);

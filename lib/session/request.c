@@ -142,15 +142,23 @@ static const char *const record_names[NRECORD] = { "agent", "sessionKey", "origi
 
 int session_record_read(const cJSON *root, struct session_record *sr)
 {
-	const cJSON *m[NRECORD], *origin = NULL;
+	const cJSON *m[NRECORD];
+
+	rec_pick(root, record_names, m, NRECORD);
+	return session_record_read_members(m[R_AGENT], m[R_SESSION_KEY], m[R_ORIGIN], sr);
+}
+
+int session_record_read_members(const cJSON *agent, const cJSON *session_key,
+                                const cJSON *origin_member, struct session_record *sr)
+{
+	const cJSON *origin = NULL;
 
 	memset(&sr->rq, 0, sizeof(sr->rq));
 	sr->session_key = NULL;
 	sr->owner = true; /* no origin: the local operator */
-	rec_pick(root, record_names, m, NRECORD);
-	if (rec_str(m[R_AGENT], "agent", &sr->rq.agent) < 0 ||
-	    rec_str(m[R_SESSION_KEY], "sessionKey", &sr->session_key) < 0 ||
-	    rec_obj(m[R_ORIGIN], "origin", &origin) < 0)
+	if (rec_str(agent, "agent", &sr->rq.agent) < 0 ||
+	    rec_str(session_key, "sessionKey", &sr->session_key) < 0 ||
+	    rec_obj(origin_member, "origin", &origin) < 0)
 		return -1;
 	if (origin != NULL && read_origin(origin, sr) < 0)
 		return -1;
@@ -184,8 +192,8 @@ struct session_cache {
 		unsigned hash;
 		unsigned entry; /* 1 + index into entries; 0: free */
 	} index[CACHE_SLOTS];
-	struct entry entries[CACHE_MAX];
-	unsigned used;
+	struct entry *entries; /* grown as sessions come, to CACHE_MAX at most */
+	unsigned used, cap;
 	struct buf fields;
 	struct session_info scratch;
 };
@@ -229,12 +237,13 @@ void session_cache_free(struct session_cache *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < CACHE_MAX; i++) {
+	for (size_t i = 0; i < c->cap; i++) {
 		if (c->entries[i].fields != c->entries[i].inline_fields)
 			free(c->entries[i].fields);
 		session_info_free(&c->entries[i].e.si);
 		buf_free(&c->entries[i].e.text);
 	}
+	free(c->entries);
 	buf_free(&c->fields);
 	session_info_free(&c->scratch);
 	free(c);
@@ -288,6 +297,19 @@ struct session_entry *session_cache_resolve(struct session_cache *c, struct sess
 		memset(c->index, 0, sizeof(c->index));
 		c->used = 0;
 		i = cache_find(c, hash);
+	}
+	if (c->used == c->cap) {
+		/* Grown, not made whole at once: memory follows the sessions seen.
+		 * An entry's inline fields move with it: point them anew. */
+		unsigned cap = c->cap ? 2 * c->cap : 64;
+		c->entries =
+		    xrealloc(c->entries, (cap < CACHE_MAX ? cap : CACHE_MAX) * sizeof(*c->entries));
+		for (unsigned k = 0; k < c->cap; k++)
+			if (c->entries[k].len <= FIELDS_INLINE)
+				c->entries[k].fields = c->entries[k].inline_fields;
+		memset(c->entries + c->cap, 0,
+		       ((cap < CACHE_MAX ? cap : CACHE_MAX) - c->cap) * sizeof(*c->entries));
+		c->cap = cap < CACHE_MAX ? cap : CACHE_MAX;
 	}
 	struct entry *en = &c->entries[c->used];
 	/* The entry's old info becomes the next scratch. */

@@ -119,6 +119,9 @@ struct session_record {
  * kind OpenClaw does not know.
  */
 int session_record_read(const cJSON *root, struct session_record *sr);
+/* The same, from the members a stage has already picked (NULL: absent). */
+int session_record_read_members(const cJSON *agent, const cJSON *session_key, const cJSON *origin,
+                                struct session_record *sr);
 
 /* OpenClaw's normalizeChatType: trimmed, in any case; "dm" is "direct". */
 int session_chat_kind(const char *s, enum chat_kind *kind);
