@@ -609,6 +609,9 @@ static void decide_host(struct approve_ctx *ctx, const struct approve_request *r
 {
 	const char *env_name = res->security == SEC_ALLOWLIST ? env_needing_human(req->env) : NULL;
 	bool satisfied = analyse_satisfied(res) && env_name == NULL;
+	/* strictInlineEval: code on the command line needs a person whatever
+	 * security says, and no fallback or allow-always stands in (OpenClaw). */
+	bool inline_eval = analyse_inline_eval(res);
 
 	if (res->guard.verdict == GUARD_DENY) {
 		deny(res, "policy", "%s", res->guard.reason);
@@ -618,11 +621,14 @@ static void decide_host(struct approve_ctx *ctx, const struct approve_request *r
 		decide(res, DECIDE_DENY, "policy", "security=deny");
 		return;
 	}
+	res->human_only = inline_eval;
 	if (res->guard.verdict == GUARD_ASK) {
 		res->asked = res->guard.reason;
 		res->human_only = true;
 	} else if (res->ask == ASK_ALWAYS) {
 		res->asked = "ask=always";
+	} else if (inline_eval) {
+		res->asked = "strict-inline-eval";
 	} else if (res->security == SEC_FULL) {
 		decide(res, DECIDE_ALLOW,
 		       res->elevated && req->elevated && strcmp(req->elevated, "full") == 0

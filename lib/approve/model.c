@@ -1,25 +1,704 @@
-/* model.c: the argument models (see model.h). */
-#include "approve/model.h"
+/*
+ * model.c: the option-grammar engine and the verdict (see model.h and
+ * model-int.h).
+ *
+ * The engine reads argv as getopt_long(3) does: short options cluster
+ * (`-qx CMD` is -q, then -x with CMD), an option's argument is attached or
+ * the next word, an optional one only attached, a long option may be any
+ * unique prefix of its name (`--to-com=sh`), `--` ends the options, and
+ * options and operands mix unless the program stops at its first operand.
+ * Wherever the program would read a word differently from the table, or
+ * fail, the engine does not guess: the segment needs a person.
+ */
+#include "approve/model-int.h"
 
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
+#include "core/execpath.h"
 #include "core/util.h"
 
-void model_judge(const struct model_ctx *ctx, const char *name, char *const *argv, int argc,
-                 struct model_report *out)
+/* ---- the spelling of options ---- */
+
+enum arg_kind { ARG_NO, ARG_REQ, ARG_OPT };
+
+/* One name of an option group: "-x", "--long", with what follows it. */
+struct spelling {
+	const char *name; /* without dashes */
+	size_t len;
+	bool is_long;
+	bool marked; /* the name carries its own argument marker */
+	enum arg_kind arg;
+};
+
+/*
+ * Reads the name at S (inside a group) into SP; returns the end of it. A
+ * name without a marker takes the group's, the marker of its last name:
+ * "-m|--message=" is -m and --message, both with an argument.
+ */
+static const char *read_spelling(const char *s, struct spelling *sp)
 {
-	(void)ctx;
-	(void)name;
-	(void)argv;
-	(void)argc;
-	memset(out, 0, sizeof(*out));
-	out->complete = true;
+	sp->is_long = s[1] == '-';
+	sp->name = s + (sp->is_long ? 2 : 1);
+	sp->len = strcspn(sp->name, "=| ");
+	const char *e = sp->name + sp->len;
+	sp->arg = ARG_NO;
+	sp->marked = *e == '=';
+	if (*e == '=') {
+		e++;
+		sp->arg = ARG_REQ;
+		if (*e == '?') {
+			e++;
+			sp->arg = ARG_OPT;
+		}
+	}
+	return e;
+}
+
+/* A group of names for one option, as it stands in a table string. */
+struct group {
+	const char *start;
+	size_t len;
+	const struct effect *e; /* its effect row, or NULL */
+};
+
+/* Calls FN for every group of M: the plain string's, then the effect rows'. */
+struct found {
+	struct group g;
+	struct spelling sp;
+	int count; /* distinct groups that match as prefixes */
+	bool exact;
+};
+
+static enum arg_kind group_arg(const struct group *g)
+{
+	struct spelling sp = { 0 };
+
+	for (const char *s = g->start; s < g->start + g->len;) {
+		s = read_spelling(s, &sp);
+		if (*s == '|')
+			s++;
+	}
+	return sp.arg;
+}
+
+static void consider(const struct group *g, const char *name, size_t n, bool is_long,
+                     struct found *f)
+{
+	for (const char *s = g->start; s < g->start + g->len;) {
+		struct spelling sp;
+		s = read_spelling(s, &sp);
+		if (*s == '|')
+			s++;
+		if (!sp.marked)
+			sp.arg = group_arg(g);
+		if (sp.is_long != is_long || f->exact)
+			continue;
+		if (!is_long) {
+			if (sp.len == 1 && sp.name[0] == name[0]) {
+				f->g = *g;
+				f->sp = sp;
+				f->exact = true;
+				f->count = 1;
+			}
+			continue;
+		}
+		if (n > sp.len || strncmp(sp.name, name, n) != 0)
+			continue;
+		if (n == sp.len) {
+			f->g = *g;
+			f->sp = sp;
+			f->exact = true;
+			f->count = 1;
+		} else if (f->count == 0 || f->g.start != g->start) {
+			f->g = *g;
+			f->sp = sp;
+			f->count++;
+		}
+	}
+}
+
+static void each_group(const struct model *m, const char *name, size_t n, bool is_long,
+                       struct found *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (const char *s = m->plain; s != NULL && *s != '\0';) {
+		s += strspn(s, " ");
+		size_t len = strcspn(s, " ");
+		if (len == 0)
+			break;
+		struct group g = { s, len, NULL };
+		consider(&g, name, n, is_long, f);
+		s += len;
+	}
+	for (const struct effect *e = m->effects; e != NULL && e->spell != NULL; e++) {
+		struct group g = { e->spell, strlen(e->spell), e };
+		consider(&g, name, n, is_long, f);
+	}
+}
+
+/* ---- the verdict ---- */
+
+void mp_need(struct mparse *p, enum model_verdict v, const char *why)
+{
+	if (v > p->out->verdict) {
+		p->out->verdict = v;
+		p->out->why = why;
+	}
+}
+
+void mp_inline(struct mparse *p, const char *why)
+{
+	if (!p->ctx->strict_inline_eval)
+		return;
+	if (p->out->verdict < MODEL_PERSON) {
+		p->out->verdict = MODEL_PERSON;
+		p->out->why = why;
+		p->out->asked = "strict-inline-eval";
+	}
+}
+
+/* ---- where a path leads ---- */
+
+static bool git_component(const char *path)
+{
+	for (const char *s = path; (s = strchr(s, '/')) != NULL; s++)
+		if (strncasecmp(s + 1, ".git", 4) == 0 && (s[5] == '/' || s[5] == '\0'))
+			return true;
+	return false;
+}
+
+static bool has_dotdot(const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == s || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	return false;
+}
+
+/*
+ * Where PATH leads, the way the kernel will follow it: the deepest part of
+ * it that exists, by its real path (so `link/..` is the parent of the
+ * link's target, not the directory holding the link), and the rest as
+ * written. Fails for a dangling symlink (writing through one creates its
+ * target, wherever that is) and for `..` below a part that does not exist.
+ */
+static bool kernel_path(const struct mparse *p, const char *path, char out[PATH_MAX])
+{
+	char raw[PATH_MAX], cut[PATH_MAX];
+	const char *cwd = p->ctx->cwd;
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(raw, sizeof(raw), "%s", path);
+	else if (p->base != NULL && p->base[0] == '/')
+		n = snprintf(raw, sizeof(raw), "%s/%s", p->base, path);
+	else if (p->base != NULL)
+		n = snprintf(raw, sizeof(raw), "%s/%s/%s", cwd, p->base, path);
+	else
+		n = snprintf(raw, sizeof(raw), "%s/%s", cwd, path);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return false;
+	memcpy(cut, raw, (size_t)n + 1);
+	for (size_t len = (size_t)n;;) {
+		struct stat st;
+		if (lstat(cut, &st) == 0) {
+			char real[PATH_MAX];
+			const char *rest = raw + len;
+			if (realpath(cut, real) == NULL || has_dotdot(rest))
+				return false;
+			return path_join(real, rest[0] == '/' ? rest + 1 : rest, out, PATH_MAX) ==
+			       0;
+		}
+		char *slash = strrchr(cut, '/');
+		if (slash == NULL)
+			return false;
+		len = (size_t)(slash - cut);
+		if (len == 0) {
+			cut[0] = '/';
+			cut[1] = '\0';
+			len = 1;
+		} else {
+			*slash = '\0';
+		}
+	}
+}
+
+/* The system's temporary directories, by their real paths: places anyone may write. */
+static bool temporary(const char *real)
+{
+	static char tmp[2][PATH_MAX];
+	static bool done;
+
+	if (!done) {
+		if (realpath("/tmp", tmp[0]) == NULL)
+			tmp[0][0] = '\0';
+		if (realpath("/var/tmp", tmp[1]) == NULL)
+			tmp[1][0] = '\0';
+		done = true;
+	}
+	for (size_t i = 0; i < NELEM(tmp); i++)
+		if (tmp[i][0] != '\0' && path_within(real, tmp[i]) && strcmp(real, tmp[i]) != 0)
+			return true;
+	return false;
+}
+
+/*
+ * True when PATH, as the kernel will follow it, lies in the working
+ * directory, or, when TMP, below /tmp or /var/tmp.
+ */
+static bool inside(const struct mparse *p, const char *path, bool tmp, bool *git_dir)
+{
+	char real[PATH_MAX];
+
+	*git_dir = git_component(path);
+	if (!kernel_path(p, path, real))
+		return false;
+	*git_dir |= git_component(real);
+	return (p->ctx->cwd_real[0] != '\0' && path_within(real, p->ctx->cwd_real)) ||
+	       (tmp && temporary(real));
+}
+
+static bool relative_after_cd(const struct mparse *p, const char *path)
+{
+	return !p->ctx->cwd_known && path[0] != '/' && (p->base == NULL || p->base[0] != '/');
+}
+
+/* A path written to, removed or replaced must stay in the working directory. */
+static void check_write(struct mparse *p, enum model_use use, const char *path)
+{
+	bool git_dir = false;
+
+	if (use == MODEL_WRITE || use == MODEL_OVERWRITE) {
+		if (strcmp(path, "/dev/null") == 0)
+			return;
+	}
+	if (relative_after_cd(p, path)) {
+		mp_need(p, MODEL_EXACT, "a path relative to a directory a cd changed");
+		return;
+	}
+	if (!inside(p, path, true, &git_dir))
+		mp_need(p, MODEL_EXACT,
+		        use == MODEL_WRITE ? "writes a file outside the working directory"
+		                           : "deletes or replaces a file outside the working "
+		                             "directory");
+	else if (git_dir)
+		mp_need(p, MODEL_EXACT,
+		        "writes into a .git directory (git runs the hooks and config there)");
+}
+
+static void add_path(struct mparse *p, enum model_use use, enum model_recover r, bool tree, int arg,
+                     const char *path, const char *what)
+{
+	struct model_report *o = p->out;
+
+	if (o->npaths == MODEL_MAX_PATHS) {
+		o->complete = false;
+		return;
+	}
+	o->paths[o->npaths++] = (struct model_path){
+		.use = use,
+		.recover = r,
+		.tree = tree,
+		.implied = arg < 0,
+		.arg = arg,
+		.path = path,
+		.base = p->base,
+		.what = what,
+	};
+}
+
+void mp_path(struct mparse *p, enum model_use use, int arg, const char *path, const char *what)
+{
+	add_path(p, use, RECOVER_NONE, false, arg, path, what);
+	if (use == MODEL_WRITE)
+		check_write(p, use, path);
+}
+
+void mp_destroy(struct mparse *p, enum model_use use, enum model_recover r, bool tree, int arg,
+                const char *path, const char *what)
+{
+	add_path(p, use, r, tree, arg, path, what);
+	check_write(p, use, path);
+	if (!p->m->destroys)
+		mp_need(p, MODEL_EXACT, what);
+}
+
+void mp_rewrite(struct mparse *p, int arg, const char *path, const char *what)
+{
+	add_path(p, MODEL_OVERWRITE, RECOVER_TRASH, false, arg, path, what);
+	check_write(p, MODEL_OVERWRITE, path);
+}
+
+void mp_read_value(struct mparse *p, int arg, const char *path, const char *why)
+{
+	bool git_dir;
+
+	mp_path(p, MODEL_READ, arg, path, why);
+	if (relative_after_cd(p, path) || !inside(p, path, false, &git_dir))
+		mp_need(p, MODEL_EXACT, why);
+}
+
+void mp_operands(struct mparse *p, int from, enum model_use use, const char *what)
+{
+	for (int i = from; i < p->noperand; i++) {
+		int a = p->operand[i];
+		if (use == MODEL_DELETE)
+			mp_destroy(p, use, RECOVER_TRASH, false, a, p->argv[a], what);
+		else if (use == MODEL_OVERWRITE)
+			mp_rewrite(p, a, p->argv[a], what);
+		else
+			mp_path(p, use, a, p->argv[a], what);
+	}
+}
+
+const struct occ *mp_option(const struct mparse *p, const char *name)
+{
+	const struct occ *hit = NULL;
+	size_t n = strlen(name);
+
+	for (int i = 0; i < p->nocc; i++) {
+		const struct occ *o = &p->occ[i];
+		for (const char *s = o->spell; s < o->spell + o->spell_len;) {
+			const char *start = s;
+			struct spelling sp;
+			s = read_spelling(s, &sp);
+			size_t len = (size_t)(sp.name + sp.len - start);
+			if (*s == '|')
+				s++;
+			if (len == n && strncmp(start, name, n) == 0 && !o->negated)
+				hit = o;
+		}
+	}
+	return hit;
+}
+
+/* ---- reading argv ---- */
+
+/* What an option's effect adds to the report. */
+static void apply(struct mparse *p, const struct occ *o)
+{
+	const struct effect *e = o->e;
+
+	if (e == NULL || o->negated)
+		return;
+	switch (e->eff) {
+	case E_READ:
+		if (o->value != NULL)
+			mp_read_value(p, o->value_arg, o->value, e->why);
+		break;
+	case E_WRITE:
+	case E_OVERWRITE:
+		/* An option that makes a reader write a file (sort -o, git --output,
+		 * find -fprint) is never what the allow list let it in for. */
+		if (o->value != NULL)
+			add_path(p, e->eff == E_WRITE ? MODEL_WRITE : MODEL_OVERWRITE,
+			         e->eff == E_WRITE ? RECOVER_NONE : RECOVER_TRASH, false,
+			         o->value_arg, o->value, e->why);
+		mp_need(p, MODEL_EXACT, e->why);
+		break;
+	case E_SCRIPT:
+		if (o->value != NULL)
+			mp_path(p, MODEL_SCRIPT, o->value_arg, o->value, e->why);
+		break;
+	case E_MODULE:
+		if (o->value != NULL)
+			mp_path(p, MODEL_MODULE, o->value_arg, o->value, e->why);
+		mp_inline(p, e->why);
+		break;
+	case E_INLINE:
+		mp_inline(p, e->why);
+		break;
+	case E_STDIN:
+		mp_path(p, MODEL_STDIN, -1, "-", e->why);
+		mp_inline(p, e->why);
+		break;
+	case E_RUN:
+	case E_SYSTEM:
+	case E_ASK:
+		mp_need(p, MODEL_EXACT, e->why);
+		break;
+	case E_CHDIR:
+		if (o->value == NULL)
+			break;
+		if (p->base != NULL && o->value[0] != '/')
+			mp_need(p, MODEL_EXACT, "several -C options (claw follows one)");
+		p->base = o->value;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool add_occ(struct mparse *p, const struct found *f, int arg, const char *value,
+                    int value_arg, bool negated)
+{
+	if (p->nocc == MODEL_MAX_OCC) {
+		mp_need(p, MODEL_EXACT, "more options than claw models");
+		return false;
+	}
+	struct occ *o = &p->occ[p->nocc++];
+	*o = (struct occ){ f->g.start, f->g.len, f->g.e, arg, value, value_arg, negated };
+	apply(p, o);
+	return true;
+}
+
+static bool add_operand(struct mparse *p, int i)
+{
+	if (p->noperand == MODEL_MAX_OPERANDS) {
+		mp_need(p, MODEL_EXACT, "more operands than claw models");
+		return false;
+	}
+	p->operand[p->noperand++] = i;
+	return true;
+}
+
+static bool unknown(struct mparse *p, const char *why)
+{
+	mp_need(p, MODEL_EXACT, why);
+	return false;
+}
+
+/* A long option at argv[*i]. Returns -1 (stop: the verdict says why), 0, or 1 for F_STOP. */
+static int long_option(struct mparse *p, int *i)
+{
+	const char *a = p->argv[*i] + 2, *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	bool negated = false;
+	struct found f;
+
+	each_group(p->m, a, n, true, &f);
+	if (f.count == 0 && p->m->grammar == G_GIT && n > 3 && strncmp(a, "no-", 3) == 0) {
+		each_group(p->m, a + 3, n - 3, true, &f);
+		negated = true;
+	}
+	if (f.count == 0)
+		return unknown(p, "an option the model does not know"), -1;
+	if (f.count > 1)
+		return unknown(p, "an abbreviation that fits several options"), -1;
+	const char *value = NULL;
+	int value_arg = *i;
+	if (negated) {
+		if (eq != NULL)
+			return unknown(p, "a --no- option given a value"), -1;
+	} else if (f.sp.arg == ARG_NO && eq != NULL) {
+		return unknown(p, "an option given a value it does not take"), -1;
+	} else if (eq != NULL) {
+		value = eq + 1;
+	} else if (f.sp.arg == ARG_REQ) {
+		if (*i + 1 >= p->argc)
+			return unknown(p, "an option without its value"), -1;
+		value = p->argv[++*i];
+		value_arg = *i;
+	}
+	if (!add_occ(p, &f, value_arg == *i && value == NULL ? *i : value_arg, value, value_arg,
+	             negated))
+		return -1;
+	return f.g.e != NULL && (f.g.e->flags & F_STOP) && !negated ? 1 : 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* A cluster of short options at argv[*i]; same returns as long_option(). */
+static int short_options(struct mparse *p, int *i)
+{
+	const char *a = p->argv[*i];
+	int at = *i;
+
+	if (p->m->digits && all_digits(a + 1))
+		return 0; /* -NUM: a count (git log -5, grep -3) */
+	for (size_t k = 1; a[k] != '\0'; k++) {
+		struct found f;
+		each_group(p->m, a + k, 1, false, &f);
+		if (f.count == 0)
+			return unknown(p, "an option the model does not know"), -1;
+		const char *value = NULL;
+		int value_arg = at;
+		if (f.sp.arg == ARG_REQ) {
+			if (a[k + 1] != '\0') {
+				value = a + k + 1;
+			} else if (*i + 1 < p->argc) {
+				value = p->argv[++*i];
+				value_arg = *i;
+			} else {
+				return unknown(p, "an option without its value"), -1;
+			}
+		} else if (f.sp.arg == ARG_OPT && a[k + 1] != '\0') {
+			value = a + k + 1;
+		}
+		if (!add_occ(p, &f, at, value, value_arg, false))
+			return -1;
+		if (f.g.e != NULL && (f.g.e->flags & F_STOP))
+			return 1;
+		if (f.sp.arg != ARG_NO)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * tar cvf ARCHIVE: the first word is a cluster without its dash, and the
+ * values of its options are the words after it, in order. Returns the
+ * index of the first word after them, or -1.
+ */
+static int old_style(struct mparse *p)
+{
+	const char *a = p->argv[1];
+	int next = 2;
+
+	for (size_t k = 0; a[k] != '\0'; k++) {
+		struct found f;
+		const char *value = NULL;
+		int value_arg = 1;
+		each_group(p->m, a + k, 1, false, &f);
+		if (f.count == 0)
+			return unknown(p, "an option the model does not know"), -1;
+		if (f.sp.arg == ARG_REQ) {
+			if (next >= p->argc)
+				return unknown(p, "an option without its value"), -1;
+			value = p->argv[next];
+			value_arg = next++;
+		}
+		if (!add_occ(p, &f, 1, value, value_arg, false))
+			return -1;
+	}
+	return next;
+}
+
+bool mp_parse(struct mparse *p, const struct model *m, int first)
+{
+	bool options = m->grammar != G_NONE;
+
+	p->m = m;
+	p->first = first;
+	p->dashdash = -1;
+	p->noperand = 0;
+	for (int i = first; i < p->argc; i++) {
+		const char *a = p->argv[i];
+		if (!options || a[0] != '-' || a[1] == '\0') {
+			if (!add_operand(p, i))
+				return false;
+			options &= m->grammar != G_POSIX;
+			continue;
+		}
+		if (strcmp(a, "--") == 0 ||
+		    (m->grammar == G_GIT && strcmp(a, "--end-of-options") == 0)) {
+			options = false;
+			if (a[2] == '\0')
+				p->dashdash = p->noperand;
+			continue;
+		}
+		int rc = a[1] == '-' ? long_option(p, &i) : short_options(p, &i);
+		if (rc < 0)
+			return false;
+		if (rc > 0)
+			options = false;
+	}
+	return true;
+}
+
+/* ---- rows ---- */
+
+static bool name_in(const char *names, const char *name, size_t n)
+{
+	for (const char *s = names; s != NULL && *s != '\0';) {
+		size_t len = strcspn(s, " ");
+		if (len == n && strncmp(s, name, n) == 0)
+			return true;
+		s += len;
+		s += strspn(s, " ");
+	}
+	return false;
+}
+
+/* python3.12 -> python3 -> python, node22 -> node: a version is not another program. */
+static size_t unversioned_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	while (n > 1 && (isdigit((unsigned char)name[n - 1]) || name[n - 1] == '.'))
+		n--;
+	return n;
+}
+
+const struct model *model_row(const char *name, const char *sub)
+{
+	size_t n = strlen(name), u = unversioned_len(name);
+
+	for (size_t i = 0; i < model_nrows; i++) {
+		const struct model *m = &model_rows[i];
+		if ((sub == NULL) != (m->sub == NULL) || (sub != NULL && strcmp(sub, m->sub) != 0))
+			continue;
+		if ((strlen(m->name) == n && strcmp(m->name, name) == 0) ||
+		    name_in(m->also, name, n))
+			return m;
+		if (u < n && ((strlen(m->name) == u && strncmp(m->name, name, u) == 0) ||
+		              name_in(m->also, name, u)))
+			return m;
+	}
+	return NULL;
 }
 
 bool model_known(const char *name)
 {
-	(void)name;
-	return false;
+	return model_row(name, NULL) != NULL || strncmp(name, "git-", 4) == 0;
+}
+
+void model_judge(const struct model_ctx *ctx, const char *name, char *const *argv, int argc,
+                 struct model_report *out)
+{
+	const struct model *m = model_row(name, NULL);
+	struct mparse p;
+
+	out->verdict = MODEL_NONE;
+	out->name = out->sub = out->why = out->asked = NULL;
+	out->npaths = 0;
+	out->complete = true;
+	if (m == NULL && strncmp(name, "git-", 4) == 0)
+		m = model_row("git", NULL);
+	if (m == NULL)
+		return;
+	p.ctx = ctx;
+	p.out = out;
+	p.argv = argv;
+	p.argc = argc;
+	p.nocc = 0;
+	p.base = NULL;
+	out->verdict = MODEL_PLAIN;
+	out->name = m->name;
+	if (m->grammar == G_NONE) {
+		p.m = m;
+		p.first = 1;
+		p.noperand = 0;
+		p.dashdash = -1;
+		m->hook(&p);
+		return;
+	}
+	int first = 1;
+	p.m = m;
+	if (m->oldstyle && argc > 1 && argv[1][0] != '-' && (first = old_style(&p)) < 0)
+		return;
+	if (!mp_parse(&p, m, first))
+		return;
+	if (m->hook != NULL)
+		m->hook(&p);
+	else if (m->operands == E_READ)
+		mp_operands(&p, 0, MODEL_READ, "read");
+	else if (m->operands == E_ASK && p.noperand > 0)
+		mp_need(&p, MODEL_EXACT, "an operand the model does not know");
 }
 
 bool model_destructive(const struct model_report *r)
@@ -33,8 +712,9 @@ bool model_destructive(const struct model_report *r)
 const char *model_use_name(enum model_use use)
 {
 	static const char *const names[] = {
-		[MODEL_READ] = "read",         [MODEL_WRITE] = "write",   [MODEL_OVERWRITE] = "overwrite",
-		[MODEL_DELETE] = "delete",     [MODEL_SCRIPT] = "script", [MODEL_MODULE] = "module",
+		[MODEL_READ] = "read",           [MODEL_WRITE] = "write",
+		[MODEL_OVERWRITE] = "overwrite", [MODEL_DELETE] = "delete",
+		[MODEL_SCRIPT] = "script",       [MODEL_MODULE] = "module",
 		[MODEL_STDIN] = "stdin",
 	};
 	return (size_t)use < NELEM(names) ? names[use] : "?";

@@ -24,11 +24,12 @@
 enum model_use {
 	MODEL_READ,      /* reads it (the tree below it when .tree) */
 	MODEL_WRITE,     /* creates it or adds to it */
-	MODEL_OVERWRITE, /* replaces its contents when it exists: cp or mv onto it, sed -i, dd of= */
+	MODEL_OVERWRITE, /* replaces its contents when it exists: cp or mv onto it, sed -i, dd of=
+	                  */
 	MODEL_DELETE,    /* removes it (the tree below it when .tree) */
-	MODEL_SCRIPT,    /* runs it: a script, a makefile, a file of code (python3 x.py, make -f F) */
-	MODEL_MODULE,    /* runs the module of that name, found the program's way (python3 -m NAME) */
-	MODEL_STDIN,     /* runs code read from standard input (python3 -, sh -s); path is "-" */
+	MODEL_SCRIPT, /* runs it: a script, a makefile, a file of code (python3 x.py, make -f F) */
+	MODEL_MODULE, /* runs the module of that name, found the program's way (python3 -m NAME) */
+	MODEL_STDIN,  /* runs code read from standard input (python3 -, sh -s); path is "-" */
 };
 
 /* For MODEL_DELETE and MODEL_OVERWRITE: can what is lost be brought back? */
@@ -80,6 +81,7 @@ struct model_report {
 /* How a segment is judged: where it runs and the policy's switches. */
 struct model_ctx {
 	const char *cwd;         /* the working directory, absolute and normalised */
+	const char *cwd_real;    /* its real path ("" when it cannot be had) */
 	bool cwd_known;          /* false after a cd: relative paths lead somewhere unknown */
 	bool strict_inline_eval; /* tools.exec.strictInlineEval */
 };
