@@ -86,6 +86,7 @@ struct model {
 	const char *risky_operand;    /* for the generated test: an operand the row must refuse */
 	bool oldstyle;                /* the first word may be a cluster without a dash (tar cvf) */
 	bool destroys;                /* removing and replacing files is its trade (rm, mv, dd) */
+	bool inline_eval; /* in OpenClaw's inline-eval table: code on the command line */
 };
 
 /* One option met in argv. */

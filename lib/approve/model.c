@@ -701,6 +701,29 @@ void model_judge(const struct model_ctx *ctx, const char *name, char *const *arg
 		mp_need(&p, MODEL_EXACT, "an operand the model does not know");
 }
 
+const char *model_inline_names(void)
+{
+	static struct buf b;
+
+	if (b.len == 0) {
+		for (size_t i = 0; i < model_nrows; i++) {
+			if (!model_rows[i].inline_eval)
+				continue;
+			buf_printf(&b, "%s ", model_rows[i].name);
+			if (model_rows[i].also != NULL)
+				buf_printf(&b, "%s ", model_rows[i].also);
+		}
+	}
+	return b.p;
+}
+
+bool model_inline_program(const char *name)
+{
+	const struct model *m = model_row(name, NULL);
+
+	return m != NULL && m->inline_eval;
+}
+
 bool model_destructive(const struct model_report *r)
 {
 	for (int i = 0; i < r->npaths; i++)

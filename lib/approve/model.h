@@ -97,6 +97,12 @@ void model_judge(const struct model_ctx *ctx, const char *name, char *const *arg
 /* True when NAME (exec_name()) has a model: git, sed, python3.12, ... */
 bool model_known(const char *name);
 
+/* The programs whose models know code on the command line (OpenClaw's
+ * inline-eval interpreters among them), as " python python3 ... ", and
+ * whether NAME is one. For the audit's reading of allow-list globs. */
+const char *model_inline_names(void);
+bool model_inline_program(const char *name);
+
 /* True when the segment deletes or overwrites a file. */
 bool model_destructive(const struct model_report *r);
 

@@ -1677,6 +1677,7 @@ const struct model model_rows[] = {
 	  .hook = model_git,
 	  .allows = "git, after its global options, by the row of its subcommand" },
 	{ .name = "sed",
+	  .inline_eval = true,
 	  .also = "gsed",
 	  .grammar = G_GNU,
 	  .operands = E_READ,
@@ -1689,6 +1690,7 @@ const struct model model_rows[] = {
 	            "s///w); -i rewrites files in the working directory",
 	  .risky_operand = "1e id" },
 	{ .name = "awk",
+	  .inline_eval = true,
 	  .also = "gawk mawk nawk original-awk",
 	  .grammar = G_GNU,
 	  .operands = E_READ,
@@ -1702,11 +1704,13 @@ const struct model model_rows[] = {
 	            "redirections, getline from files or commands, @load, @include)",
 	  .risky_operand = "BEGIN{system(\"id\")}" },
 	{ .name = "find",
+	  .inline_eval = true,
 	  .grammar = G_NONE,
 	  .hook = hook_find,
 	  .allows = "tests and -print, -printf, -ls; -fprint and -delete in the working "
 	            "directory; never -exec, -execdir, -ok, -okdir" },
 	{ .name = "make",
+	  .inline_eval = true,
 	  .also = "gmake",
 	  .grammar = G_GNU,
 	  .plain = "-b -m -B|--always-make -d --debug=? -e|--environment-overrides -h|--help "
@@ -2036,6 +2040,7 @@ const struct model model_rows[] = {
 	  .hook = hook_man,
 	  .allows = "manual pages; never -P, -H, -C" },
 	{ .name = "python",
+	  .inline_eval = true,
 	  .also = "python3 python2 pypy pypy3",
 	  .grammar = G_POSIX,
 	  .plain = PYTHON_PLAIN,
@@ -2043,6 +2048,7 @@ const struct model model_rows[] = {
 	  .hook = hook_interpreter,
 	  .allows = "scripts; -c, -m and standard input ask under strictInlineEval" },
 	{ .name = "node",
+	  .inline_eval = true,
 	  .also = "nodejs",
 	  .grammar = G_POSIX,
 	  .plain = "-v|--version -h|--help -c|--check --no-warnings --enable-source-maps "
@@ -2068,6 +2074,7 @@ const struct model model_rows[] = {
 	  .allows = "scripts; -e, -p, -r, --import and standard input ask under "
 	            "strictInlineEval" },
 	{ .name = "perl",
+	  .inline_eval = true,
 	  .grammar = G_POSIX,
 	  .plain = "-a -c -n -p -s -S -t -T -u -U -w -W -X -v -V=? -h -l=? -0=? -C=? -D=? -F= "
 	           "-x=? -I=",
@@ -2076,6 +2083,7 @@ const struct model model_rows[] = {
 	  .allows = "scripts; -e, -E, -M and standard input ask under strictInlineEval; -i "
 	            "rewrites files in the working directory" },
 	{ .name = "ruby",
+	  .inline_eval = true,
 	  .grammar = G_POSIX,
 	  .plain = "-a -c -d -l -n -p -s -S -v -w -W=? -x=? -y -0=? -E= -F= -I= -K=? -U "
 	           "--version --help -h --verbose --copyright --disable= --enable= --jit --yjit "
@@ -2084,6 +2092,7 @@ const struct model model_rows[] = {
 	  .hook = hook_perl,
 	  .allows = "scripts; -e, -r and standard input ask under strictInlineEval" },
 	{ .name = "php",
+	  .inline_eval = true,
 	  .grammar = G_POSIX,
 	  .plain = "-h -i -l -m -n -q -s -v -w -H --ini --rf= --rc= --re= --rz= --ri= -t=",
 	  .effects = php_effects,
@@ -2091,11 +2100,13 @@ const struct model model_rows[] = {
 	  .allows = "scripts; -r and standard input ask under strictInlineEval; never -c, -d, "
 	            "-z" },
 	{ .name = "deno",
+	  .inline_eval = true,
 	  .grammar = G_NONE,
 	  .hook = hook_deno,
 	  .allows = "run, test, fmt, lint, check of local files; eval asks under "
 	            "strictInlineEval" },
 	{ .name = "bun",
+	  .inline_eval = true,
 	  .grammar = G_NONE,
 	  .hook = hook_bun,
 	  .allows = "run, test, install; bun x asks" },
