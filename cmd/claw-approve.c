@@ -329,6 +329,23 @@ static void print_argv(char *const *argv, int argc)
 	buf_free(&b);
 }
 
+/* What the segment deletes or replaces, and whether a trash could keep it. */
+static void explain_destroys(const struct seg_report *s)
+{
+	for (int i = 0; i < s->model.npaths; i++) {
+		const struct model_path *p = &s->model.paths[i];
+		if (p->use != MODEL_DELETE && p->use != MODEL_OVERWRITE)
+			continue;
+		printf("%*s     %s ", 2 * s->depth, "",
+		       p->use == MODEL_DELETE ? "deletes" : "replaces");
+		print_argv((char *const[]){ (char *)p->path }, 1);
+		if (p->base != NULL)
+			printf(" in %s", p->base);
+		printf("%s (%s; %s)\n", p->tree ? " and all below it" : "", p->what,
+		       p->recover == RECOVER_TRASH ? "a trash could keep it" : "not recoverable");
+	}
+}
+
 static void explain_segment(int n, const struct seg_report *s)
 {
 	printf("%*s%d  ", 2 * s->depth, "", n);
@@ -357,6 +374,7 @@ static void explain_segment(int n, const struct seg_report *s)
 	default:
 		printf(": not allowed: %s\n", s->why ? s->why : "no allow-list entry matches");
 	}
+	explain_destroys(s);
 }
 
 static void explain(const char *command, const char *agent, const struct approve_result *res)

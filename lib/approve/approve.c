@@ -719,6 +719,31 @@ static void put_str_member(struct buf *b, const char *name, const char *value)
 		buf_puts(b, "null");
 }
 
+/* What a segment deletes or replaces, for the trash and for people:
+ * "destroys":[{"path","use","recover","tree","base"}]. */
+static void render_destroys(const struct model_report *m, struct buf *b)
+{
+	bool first = true;
+
+	buf_puts(b, ",\"destroys\":[");
+	for (int i = 0; i < m->npaths; i++) {
+		const struct model_path *p = &m->paths[i];
+		if (p->use != MODEL_DELETE && p->use != MODEL_OVERWRITE)
+			continue;
+		buf_puts(b, first ? "{\"path\":" : ",{\"path\":");
+		first = false;
+		buf_json_str(b, p->path);
+		put_str_member(b, "use", model_use_name(p->use));
+		put_str_member(b, "recover", model_recover_name(p->recover));
+		if (p->tree)
+			buf_puts(b, ",\"tree\":true");
+		if (p->base != NULL)
+			put_str_member(b, "base", p->base);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
 static void render_segment(const struct seg_report *s, struct buf *b)
 {
 	buf_puts(b, "{\"argv\":[");
@@ -752,6 +777,8 @@ static void render_segment(const struct seg_report *s, struct buf *b)
 		put_str_member(b, "why", s->why);
 	if (s->script_set)
 		put_str_member(b, "script", s->script.path);
+	if (model_destructive(&s->model))
+		render_destroys(&s->model, b);
 	buf_putc(b, '}');
 }
 

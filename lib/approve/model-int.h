@@ -57,7 +57,8 @@ enum eff {
 
 /* Option flags. */
 enum {
-	F_STOP = 1, /* no options after this one: the rest belong to the code it runs */
+	F_STOP = 1,   /* no options after this one: the rest belong to the code it runs */
+	F_INLINE = 2, /* also code on the command line, for strictInlineEval (make --eval) */
 };
 
 struct effect {

@@ -387,6 +387,8 @@ static void apply(struct mparse *p, const struct occ *o)
 
 	if (e == NULL || o->negated)
 		return;
+	if (e->flags & F_INLINE)
+		mp_inline(p, e->why);
 	switch (e->eff) {
 	case E_READ:
 		if (o->value != NULL)

@@ -49,16 +49,54 @@ static int target_of(struct mparse *p, const struct occ **t)
 	return p->noperand - 1;
 }
 
-static bool is_dir(const struct mparse *p, const char *path)
+/* stat(2) of PATH (DIR/PATH when DIR is set), as the segment will see it; false when absent. */
+static bool stat_at(const struct mparse *p, const char *dir, const char *path, struct stat *st)
 {
 	char full[PATH_MAX];
-	struct stat st;
+	const char *base = p->base;
+	int n;
 
 	if (path[0] == '/')
-		return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-	if (snprintf(full, sizeof(full), "%s/%s", p->ctx->cwd, path) >= (int)sizeof(full))
-		return false;
-	return stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		return stat(path, st) == 0;
+	if (dir != NULL)
+		n = dir[0] == '/'
+		        ? snprintf(full, sizeof(full), "%s/%s", dir, path)
+		        : snprintf(full, sizeof(full), "%s/%s/%s", p->ctx->cwd, dir, path);
+	else if (base != NULL)
+		n = base[0] == '/'
+		        ? snprintf(full, sizeof(full), "%s/%s", base, path)
+		        : snprintf(full, sizeof(full), "%s/%s/%s", p->ctx->cwd, base, path);
+	else
+		n = snprintf(full, sizeof(full), "%s/%s", p->ctx->cwd, path);
+	return n > 0 && (size_t)n < sizeof(full) && stat(full, st) == 0;
+}
+
+static bool is_dir(const struct mparse *p, const char *path)
+{
+	struct stat st;
+
+	return stat_at(p, NULL, path, &st) && S_ISDIR(st.st_mode);
+}
+
+static bool exists(const struct mparse *p, const char *path)
+{
+	struct stat st;
+
+	return stat_at(p, NULL, path, &st);
+}
+
+/* True when some source's name already exists in directory DIR. */
+static bool clobbers_in(const struct mparse *p, const char *dir, int nsrc)
+{
+	struct stat st;
+
+	for (int i = 0; i < nsrc; i++) {
+		const char *src = p->argv[p->operand[i]], *slash = strrchr(src, '/');
+		const char *name = slash && slash[1] ? slash + 1 : src;
+		if (stat_at(p, dir, name, &st))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -89,11 +127,14 @@ static void copy_like(struct mparse *p, enum model_use src_use, const char *src_
 	}
 	const char *dst = t != NULL ? t->value : arg(p, last);
 	int dst_arg = t != NULL ? t->value_arg : p->operand[last];
-	if (!clobbers || has(p, "-n"))
+	bool dir = t != NULL || (is_dir(p, dst) && !has(p, "-T"));
+	/* Destructive only where something is already there to be replaced. */
+	if (!clobbers || has(p, "-n") || !(dir ? clobbers_in(p, dst, nsrc) : exists(p, dst)))
 		mp_path(p, MODEL_WRITE, dst_arg, dst, dst_what);
 	else
-		mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, is_dir(p, dst), dst_arg, dst,
-		           dst_what);
+		mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, dst_arg, dst,
+		           dir ? "a file of the same name in this directory is replaced"
+		               : dst_what);
 }
 
 /* ---- coreutils and friends ---- */
@@ -102,8 +143,8 @@ static void hook_cp(struct mparse *p)
 {
 	bool tree = has(p, "-r") || has(p, "-a");
 
-	copy_like(p, MODEL_READ, tree ? "cp copies the tree" : "cp copies it",
-	          "cp writes it (a file already there is replaced)", true);
+	copy_like(p, MODEL_READ, tree ? "cp copies the tree" : "cp copies it", "cp writes over it",
+	          true);
 	if (tree)
 		for (int i = 0; i < p->out->npaths; i++)
 			if (p->out->paths[i].use == MODEL_READ)
@@ -112,8 +153,7 @@ static void hook_cp(struct mparse *p)
 
 static void hook_mv(struct mparse *p)
 {
-	copy_like(p, MODEL_WRITE, "mv moves it away",
-	          "mv puts it there (a file already there is replaced)", true);
+	copy_like(p, MODEL_WRITE, "mv moves it away", "mv moves another file over it", true);
 }
 
 static void hook_ln(struct mparse *p)
@@ -128,7 +168,7 @@ static void hook_ln(struct mparse *p)
 	}
 	const char *dst = t != NULL ? t->value : arg(p, last);
 	int dst_arg = t != NULL ? t->value_arg : p->operand[last];
-	if (has(p, "-f"))
+	if (has(p, "-f") && exists(p, dst))
 		mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, dst_arg, dst,
 		           "ln -f replaces it with a link");
 	else
@@ -193,8 +233,8 @@ static void hook_tee(struct mparse *p)
 	for (int i = 0; i < p->noperand; i++) {
 		if (strcmp(arg(p, i), "-") == 0)
 			continue;
-		if (append)
-			mp_path(p, MODEL_WRITE, p->operand[i], arg(p, i), "tee -a adds to it");
+		if (append || !exists(p, arg(p, i)))
+			mp_path(p, MODEL_WRITE, p->operand[i], arg(p, i), "tee writes it");
 		else
 			mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, p->operand[i],
 			           arg(p, i), "tee replaces it");
@@ -730,10 +770,10 @@ static const struct effect awk_effects[] = {
 };
 
 static const struct effect make_effects[] = {
-	{ "-f|--file|--makefile=", E_SCRIPT, 0, "make -f runs the makefile it names",
+	{ "-f|--file|--makefile=", E_SCRIPT, F_INLINE, "make -f runs the makefile it names",
 	  "/tmp/claw-x.mk" },
-	{ "--eval=", E_RUN, 0, "make --eval runs the text it is given", "x:;id" },
-	{ "-E=", E_RUN, 0, "make -E runs the text it is given", "x:;id" },
+	{ "--eval=", E_RUN, F_INLINE, "make --eval runs the text it is given", "x:;id" },
+	{ "-E=", E_RUN, F_INLINE, "make -E runs the text it is given", "x:;id" },
 	{ "-C|--directory=", E_CHDIR, 0, "make -C works in another directory", NULL },
 	END,
 };
