@@ -100,7 +100,7 @@ static const struct effect global_effects[] = {
 	END,
 };
 
-static const struct model globals = {
+const struct model model_git_globals = {
 	.name = "git",
 	.grammar = G_POSIX,
 	.plain =
@@ -1022,7 +1022,7 @@ void model_git(struct mparse *p)
 		judge_sub(p, base + 4, 1);
 		return;
 	}
-	if (!mp_parse(p, &globals, 1))
+	if (!mp_parse(p, &model_git_globals, 1))
 		return;
 	check_globals(p);
 	if (p->noperand == 0)

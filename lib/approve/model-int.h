@@ -158,6 +158,10 @@ extern const size_t model_nrows;
 extern const struct model model_git_rows[];
 extern const size_t model_git_nrows;
 
+/* Rows a hook parses with: git's own options, cmake's configure and build mode. */
+extern const struct model model_git_globals;
+extern const struct model model_cmake_configure;
+
 /* git, judged from its global options on (model-git.c). */
 void model_git(struct mparse *p);
 

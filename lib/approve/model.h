@@ -106,6 +106,18 @@ bool model_inline_program(const char *name);
 /* True when the segment deletes or overwrites a file. */
 bool model_destructive(const struct model_report *r);
 
+/*
+ * The tables, for people and for tests: every row whose program is PROGRAM
+ * (NULL: all), as JSON Lines (one row an object: program, sub, also,
+ * grammar, allows, plain[], options[{names, arg, effect, why, sample}],
+ * riskyOperand, after), as text, or as the scdoc of claw-approve(1)'s
+ * section THE MODELS.
+ */
+struct buf;
+void model_tables_json(struct buf *out, const char *program);
+void model_tables_text(struct buf *out, const char *program);
+void model_tables_scdoc(struct buf *out);
+
 /* The use's name, for reports: "read", "write", "overwrite", "delete", "script", ... */
 const char *model_use_name(enum model_use use);
 const char *model_recover_name(enum model_recover r);

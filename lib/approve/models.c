@@ -508,11 +508,14 @@ static void hook_make(struct mparse *p)
 	const char *why;
 	bool given = false;
 
-	for (int i = 0; i < p->nocc; i++)
-		if (p->occ[i].e != NULL && p->occ[i].e->eff == E_SCRIPT)
+	for (int i = 0; i < p->nocc; i++) {
+		const struct occ *o = &p->occ[i];
+		if (o->e != NULL && o->e->eff == E_ASK && o->value != NULL &&
+		    strncmp(o->spell, "-f|", 3) == 0) {
+			mp_path(p, MODEL_SCRIPT, o->value_arg, o->value, o->e->why);
 			given = true;
-	if (given)
-		mp_need(p, MODEL_EXACT, "make -f runs the makefile it names");
+		}
+	}
 	for (int i = 0; i < p->noperand; i++)
 		if ((why = make_assignment(arg(p, i))) != NULL)
 			mp_need(p, MODEL_EXACT, why);
@@ -770,7 +773,7 @@ static const struct effect awk_effects[] = {
 };
 
 static const struct effect make_effects[] = {
-	{ "-f|--file|--makefile=", E_SCRIPT, F_INLINE, "make -f runs the makefile it names",
+	{ "-f|--file|--makefile=", E_ASK, F_INLINE, "make -f runs the makefile it names",
 	  "/tmp/claw-x.mk" },
 	{ "--eval=", E_RUN, F_INLINE, "make --eval runs the text it is given", "x:;id" },
 	{ "-E=", E_RUN, F_INLINE, "make -E runs the text it is given", "x:;id" },
@@ -1653,7 +1656,7 @@ static void cmake_define(struct mparse *p, const char *def)
 	        "toolchains are programs)");
 }
 
-static const struct model cmake_configure = {
+const struct model model_cmake_configure = {
 	.name = "cmake",
 	.grammar = G_GNU,
 	.plain =
@@ -1694,7 +1697,7 @@ static void hook_cmake(struct mparse *p)
 		mp_need(p, MODEL_EXACT, "cmake --install writes where its prefix says");
 		return;
 	}
-	if (!mp_parse(p, &cmake_configure, 1))
+	if (!mp_parse(p, &model_cmake_configure, 1))
 		return;
 	if (p->dashdash >= 0) {
 		mp_need(p, MODEL_EXACT, "options after -- go to the build tool unread");
@@ -1747,8 +1750,8 @@ const struct model model_rows[] = {
 	  .inline_eval = true,
 	  .grammar = G_NONE,
 	  .hook = hook_find,
-	  .allows = "tests and -print, -printf, -ls; -fprint and -delete in the working "
-	            "directory; never -exec, -execdir, -ok, -okdir" },
+	  .allows = "tests and -print, -printf, -ls; never -exec, -execdir, -ok, -okdir, -delete, "
+	            "-fprint" },
 	{ .name = "make",
 	  .inline_eval = true,
 	  .also = "gmake",
@@ -1777,7 +1780,7 @@ const struct model model_rows[] = {
 	           "-m|--merge -s|--stable -S|--buffer-size= -t|--field-separator= --parallel= "
 	           "-u|--unique -z|--zero-terminated --help --version",
 	  .effects = sort_effects,
-	  .allows = "sorting; -o and -T only in the working directory" },
+	  .allows = "sorting; never -o, -T (they write files) or --compress-program" },
 	{ .name = "grep",
 	  .also = "egrep fgrep rgrep",
 	  .grammar = G_GNU,
