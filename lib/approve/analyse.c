@@ -187,6 +187,17 @@ static bool binding_holds(const struct walk *w, const struct allow_entry *e,
 	return same_hash(&s->file, e->sha256);
 }
 
+/* True when an entry names the segment's program, whatever its arguments. */
+static bool listed(const struct walk *w, const struct seg_report *s)
+{
+	const struct approvals_agent *f = &w->in->policy->file;
+
+	for (size_t i = 0; i < f->nentries; i++)
+		if (!f->entries[i].never && target_matches(w, &f->entries[i], s, seg_argv(s)[0]))
+			return true;
+	return false;
+}
+
 static const struct allow_entry *find_match(const struct walk *w, const struct seg_report *s)
 {
 	const struct approvals_agent *f = &w->in->policy->file;
@@ -325,6 +336,9 @@ static void judge_program(struct walk *w, struct seg_report *s, const char *name
 		s->why = s->why ? s->why : s->file.error;
 		return;
 	}
+	/* What a person needs to hear first: the program is not on the list at all. */
+	if (s->need != NEED_HUMAN && !listed(w, s))
+		s->why = "no allow-list entry matches";
 	if (s->need == NEED_ANY) {
 		char base[NAME_MAX + 1];
 		exec_name(s->file.path, base);

@@ -75,7 +75,7 @@ static void group_names(const char *spell, size_t len, struct buf *b, bool json)
 	/* The group's marker is its last name's. */
 	const char *eq = memchr(spell, '=', len);
 	if (eq != NULL)
-		arg = eq + 1 < spell + len && eq[1] == '?' ? '?' : '=';
+		arg = eq + 1 < spell + len && (eq[1] == '?' || eq[1] == '#') ? '?' : '=';
 	for (const char *s = spell; s < spell + len;) {
 		size_t n = strcspn(s, "|= ");
 		if (n > (size_t)(spell + len - s))

@@ -152,7 +152,11 @@ static const struct effect blame_effects[] = {
 	END,
 };
 static const struct effect checkout_effects[] = { PATHSPEC_FILE, END };
-static const struct effect pick_effects[] = { STRATEGY, END };
+/* cherry-pick and revert: -s is --signoff there; the strategy is only --strategy. */
+static const struct effect pick_effects[] = {
+	{ "--strategy=", E_CODE, 0, "git runs a merge strategy not its own as a program", "evil" },
+	END,
+};
 static const struct effect clone_effects[] = {
 	UPLOAD_PACK,
 	{ "--template=", E_RUN, 0, "git clone --template copies hooks that git then runs", "/tmp" },
@@ -253,7 +257,8 @@ static void check_strategies(struct mparse *p)
 	for (int i = 0; i < p->nocc; i++) {
 		const struct occ *o = &p->occ[i];
 		if (o->e != NULL && o->e->eff == E_CODE && o->value != NULL &&
-		    strncmp(o->spell, "-s|", 3) == 0 && !o->negated && !known_strategy(o->value))
+		    strstr(o->spell, "--strategy=") != NULL && !o->negated &&
+		    !known_strategy(o->value))
 			mp_need(p, MODEL_EXACT, o->e->why);
 	}
 }

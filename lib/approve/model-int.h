@@ -11,6 +11,8 @@
  *   -x        a short option without argument
  *   -x=       a short option with an argument (attached -xVAL or the next word)
  *   -x=?      a short option with an optional argument (attached only)
+ *   -x=#      a short option with an optional number attached, after which
+ *             the cluster goes on (perl's -l015 in -lane)
  *   --long    a long option without argument
  *   --long=   a long option with an argument (--long=VAL or the next word)
  *   --long=?  a long option with an optional argument (--long=VAL only)

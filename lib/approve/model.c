@@ -25,7 +25,12 @@
 
 /* ---- the spelling of options ---- */
 
-enum arg_kind { ARG_NO, ARG_REQ, ARG_OPT };
+enum arg_kind {
+	ARG_NO,  /* -x, --long */
+	ARG_REQ, /* -x VALUE, -xVALUE, --long VALUE, --long=VALUE */
+	ARG_OPT, /* -xVALUE, --long=VALUE, or nothing */
+	ARG_NUM, /* -x017, -x0x1f or nothing, and the cluster goes on (perl -lane) */
+};
 
 /* One name of an option group: "-x", "--long", with what follows it. */
 struct spelling {
@@ -52,9 +57,9 @@ static const char *read_spelling(const char *s, struct spelling *sp)
 	if (*e == '=') {
 		e++;
 		sp->arg = ARG_REQ;
-		if (*e == '?') {
+		if (*e == '?' || *e == '#') {
+			sp->arg = *e == '?' ? ARG_OPT : ARG_NUM;
 			e++;
-			sp->arg = ARG_OPT;
 		}
 	}
 	return e;
@@ -250,7 +255,8 @@ static bool temporary(const char *real)
 
 /*
  * True when PATH, as the kernel will follow it, lies in the working
- * directory, or, when TMP, below /tmp or /var/tmp.
+ * directory, or, when TMP, below /tmp or /var/tmp (where anyone may make
+ * files: `tar -xf a.tar -C /tmp/x`).
  */
 static bool inside(const struct mparse *p, const char *path, bool tmp, bool *git_dir)
 {
@@ -282,7 +288,8 @@ static void check_write(struct mparse *p, enum model_use use, const char *path)
 		mp_need(p, MODEL_EXACT, "a path relative to a directory a cd changed");
 		return;
 	}
-	if (!inside(p, path, true, &git_dir))
+	/* Below /tmp a segment may make new files, never remove or replace any. */
+	if (!inside(p, path, use == MODEL_WRITE, &git_dir))
 		mp_need(p, MODEL_EXACT,
 		        use == MODEL_WRITE ? "writes a file outside the working directory"
 		                           : "deletes or replaces a file outside the working "
@@ -492,7 +499,7 @@ static int long_option(struct mparse *p, int *i)
 		return unknown(p, "an option given a value it does not take"), -1;
 	} else if (eq != NULL) {
 		value = eq + 1;
-	} else if (f.sp.arg == ARG_REQ) {
+	} else if (f.sp.arg == ARG_REQ) { /* ARG_OPT and ARG_NUM: only with = */
 		if (*i + 1 >= p->argc)
 			return unknown(p, "an option without its value"), -1;
 		value = p->argv[++*i];
@@ -545,6 +552,12 @@ static int short_options(struct mparse *p, int *i)
 			return -1;
 		if (f.g.e != NULL && (f.g.e->flags & F_STOP))
 			return 1;
+		if (f.sp.arg == ARG_NUM) {
+			const char *n = a + k + 1;
+			k += n[0] == 'x' ? 1 + strspn(n + 1, "0123456789abcdefABCDEF")
+			                 : strspn(n, "0123456789");
+			continue;
+		}
 		if (f.sp.arg != ARG_NO)
 			break;
 	}

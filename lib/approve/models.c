@@ -303,6 +303,11 @@ static void hook_dd(struct mparse *p)
 			mp_path(p, MODEL_READ, i, eq + 1, "dd reads it");
 			continue;
 		}
+		if (eq != NULL && n == 2 && strncmp(a, "of", 2) == 0 &&
+		    strcmp(eq + 1, "/dev/null") == 0) {
+			mp_path(p, MODEL_WRITE, i, eq + 1, "dd writes into nothing");
+			continue;
+		}
 		if (eq != NULL && n == 2 && strncmp(a, "of", 2) == 0) {
 			bool dev = strncmp(eq + 1, "/dev/", 5) == 0;
 			mp_destroy(p, MODEL_OVERWRITE, dev ? RECOVER_NEVER : RECOVER_TRASH, false,
@@ -1330,8 +1335,8 @@ static void interpreter(struct mparse *p, bool code)
 	if (code)
 		return;
 	if (p->noperand == 0 || strcmp(arg(p, 0), "-") == 0) {
-		mp_path(p, MODEL_STDIN, p->noperand ? p->operand[0] : -1, "-",
-		        "the program comes from standard input");
+		mp_path(p, MODEL_STDIN, p->noperand ? p->operand[0] : -1,
+		        p->noperand ? arg(p, 0) : "-", "the program comes from standard input");
 		mp_inline(p, "a program read from standard input");
 		return;
 	}
@@ -1359,6 +1364,12 @@ static void hook_interpreter(struct mparse *p)
 static void hook_perl(struct mparse *p)
 {
 	bool code = code_given(p);
+	const struct occ *c = mp_option(p, "-C");
+
+	/* perl -C takes a number or letters of its own set, then the cluster goes on. */
+	if (c != NULL && c->value != NULL && strcmp(p->m->name, "perl") == 0 &&
+	    strspn(c->value, "0123456789IOEioDSAaL") != strlen(c->value))
+		mp_need(p, MODEL_EXACT, "a perl -C cluster the model cannot split");
 
 	interpreter(p, code);
 	if (!has(p, "-i"))
@@ -1846,16 +1857,17 @@ const struct model model_rows[] = {
 	  .hook = hook_mv,
 	  .allows = "moves within the working directory (onto a file there: destructive)",
 	  .risky_operand = "/etc/claw-x" },
-	{ .name = "ln",
-	  .destroys = true,
-	  .grammar = G_GNU,
-	  .plain = "--backup=? -b -d|-F|--directory -f|--force -i|--interactive -L|--logical "
-	           "-n|--no-dereference -P|--physical -r|--relative -s|--symbolic -S|--suffix= "
-	           "-T|--no-target-directory -v|--verbose --help --version",
-	  .effects = cp_effects,
-	  .hook = hook_ln,
-	  .allows = "links made in the working directory",
-	  .risky_operand = "/etc/claw-x" },
+	{
+	    .name = "ln",
+	    .destroys = true,
+	    .grammar = G_GNU,
+	    .plain = "--backup=? -b -d|-F|--directory -f|--force -i|--interactive -L|--logical "
+	             "-n|--no-dereference -P|--physical -r|--relative -s|--symbolic -S|--suffix= "
+	             "-T|--no-target-directory -v|--verbose --help --version",
+	    .effects = cp_effects,
+	    .hook = hook_ln,
+	    .allows = "links made in the working directory",
+	},
 	{ .name = "install",
 	  .destroys = true,
 	  .grammar = G_GNU,
@@ -2119,7 +2131,7 @@ const struct model model_rows[] = {
 	{ .name = "perl",
 	  .inline_eval = true,
 	  .grammar = G_POSIX,
-	  .plain = "-a -c -n -p -s -S -t -T -u -U -w -W -X -v -V=? -h -l=? -0=? -C=? -D=? -F= "
+	  .plain = "-a -c -n -p -s -S -t -T -u -U -w -W -X -v -V=? -h -l=# -0=# -C=? -D=? -F=? "
 	           "-x=? -I=",
 	  .effects = perl_effects,
 	  .hook = hook_perl,
@@ -2128,7 +2140,7 @@ const struct model model_rows[] = {
 	{ .name = "ruby",
 	  .inline_eval = true,
 	  .grammar = G_POSIX,
-	  .plain = "-a -c -d -l -n -p -s -S -v -w -W=? -x=? -y -0=? -E= -F= -I= -K=? -U "
+	  .plain = "-a -c -d -l -n -p -s -S -v -w -W=# -x=? -y -0=# -E= -F=? -I= -U "
 	           "--version --help -h --verbose --copyright --disable= --enable= --jit --yjit "
 	           "--backtrace-limit= --encoding= --external-encoding= --internal-encoding=",
 	  .effects = ruby_effects,
