@@ -26,8 +26,8 @@ struct walk {
 	const char *cwds[MAX_CWDS + 1];
 	char cwdbuf[MAX_CWDS][PATH_MAX];
 	int ncwd;
-	bool after_cd;           /* a cd ran before: the working directory is no longer known */
-	char cwd_real[PATH_MAX]; /* the working directory's real path, for the models */
+	bool after_cd;             /* a cd ran before: the working directory is no longer known */
+	struct model_cwd cwd_real; /* the working directory's real path, for the models */
 };
 
 __attribute__((format(printf, 2, 3))) static void analysis_error(struct walk *w, const char *fmt,
@@ -267,9 +267,9 @@ static void model_script(struct walk *w, struct seg_report *s)
  */
 static void judge_model(struct walk *w, struct seg_report *s, const char *name, const char *rname)
 {
-	const struct model_ctx mc = {
+	struct model_ctx mc = {
 		.cwd = w->res->cwd,
-		.cwd_real = w->cwd_real,
+		.real = &w->cwd_real,
 		.cwd_known = !w->after_cd,
 		.strict_inline_eval = w->in->policy->strict_inline_eval,
 	};
@@ -547,8 +547,7 @@ void analyse_command(const struct analyse_in *in, struct approve_result *res)
 	w.after_cd = false;
 	w.cwds[0] = res->cwd;
 	w.ncwd = 1;
-	if (realpath(res->cwd, w.cwd_real) == NULL)
-		w.cwd_real[0] = '\0';
+	w.cwd_real.done = false;
 	res->nsegs = 0;
 	res->nshells = 0;
 	res->analysed = true;

@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,7 @@ struct group {
 	const struct effect *e; /* its effect row, or NULL */
 };
 
-/* Calls FN for every group of M: the plain string's, then the effect rows'. */
+/* What a lookup found: the option's group and the name that matched. */
 struct found {
 	struct group g;
 	struct spelling sp;
@@ -80,70 +81,124 @@ struct found {
 	bool exact;
 };
 
-static enum arg_kind group_arg(const struct group *g)
+/*
+ * A row's option names, read once from its strings: a short option is one
+ * array lookup, a long one a pass over the long names that share its first
+ * letter's start. Rows are static, so the index lives as long as they do.
+ */
+struct optname {
+	struct spelling sp;
+	int group;
+};
+
+struct rowindex {
+	const struct model *m;
+	struct group *groups;
+	int ngroups;
+	struct optname *longs;
+	int nlongs;
+	int shorts[128]; /* index + 1 in shortnames of each short option, 0: none */
+	struct optname shortnames[128];
+	int nshorts;
+};
+
+static void index_group(struct rowindex *ix, const char *start, size_t len, const struct effect *e)
 {
+	struct group g = { start, len, e };
 	struct spelling sp = { 0 };
+	enum arg_kind last = ARG_NO;
+	int gi = ix->ngroups++;
 
-	for (const char *s = g->start; s < g->start + g->len;) {
+	ix->groups = xrealloc(ix->groups, (size_t)ix->ngroups * sizeof(*ix->groups));
+	ix->groups[gi] = g;
+	/* The group's marker is its last name's. */
+	for (const char *s = start; s < start + len;) {
 		s = read_spelling(s, &sp);
-		if (*s == '|')
-			s++;
+		s += *s == '|';
 	}
-	return sp.arg;
-}
-
-static void consider(const struct group *g, const char *name, size_t n, bool is_long,
-                     struct found *f)
-{
-	for (const char *s = g->start; s < g->start + g->len;) {
-		struct spelling sp;
+	last = sp.arg;
+	for (const char *s = start; s < start + len;) {
 		s = read_spelling(s, &sp);
-		if (*s == '|')
-			s++;
+		s += *s == '|';
 		if (!sp.marked)
-			sp.arg = group_arg(g);
-		if (sp.is_long != is_long || f->exact)
-			continue;
-		if (!is_long) {
-			if (sp.len == 1 && sp.name[0] == name[0]) {
-				f->g = *g;
-				f->sp = sp;
-				f->exact = true;
-				f->count = 1;
+			sp.arg = last;
+		if (!sp.is_long) {
+			unsigned char c = (unsigned char)sp.name[0];
+			if (sp.len == 1 && c < 128 && ix->shorts[c] == 0 && ix->nshorts < 128) {
+				ix->shortnames[ix->nshorts] = (struct optname){ sp, gi };
+				ix->shorts[c] = ++ix->nshorts;
 			}
 			continue;
 		}
-		if (n > sp.len || strncmp(sp.name, name, n) != 0)
-			continue;
-		if (n == sp.len) {
-			f->g = *g;
-			f->sp = sp;
-			f->exact = true;
-			f->count = 1;
-		} else if (f->count == 0 || f->g.start != g->start) {
-			f->g = *g;
-			f->sp = sp;
-			f->count++;
-		}
+		ix->longs = xrealloc(ix->longs, (size_t)(ix->nlongs + 1) * sizeof(*ix->longs));
+		ix->longs[ix->nlongs++] = (struct optname){ sp, gi };
 	}
 }
 
-static void each_group(const struct model *m, const char *name, size_t n, bool is_long,
-                       struct found *f)
+static const struct rowindex *row_index(const struct model *m)
 {
-	memset(f, 0, sizeof(*f));
+	static struct rowindex *slots[512];
+	size_t h = ((uintptr_t)m >> 4) % NELEM(slots);
+
+	while (slots[h] != NULL && slots[h]->m != m)
+		h = (h + 1) % NELEM(slots);
+	if (slots[h] != NULL)
+		return slots[h];
+	struct rowindex *ix = xcalloc(1, sizeof(*ix));
+	ix->m = m;
 	for (const char *s = m->plain; s != NULL && *s != '\0';) {
 		s += strspn(s, " ");
 		size_t len = strcspn(s, " ");
 		if (len == 0)
 			break;
-		struct group g = { s, len, NULL };
-		consider(&g, name, n, is_long, f);
+		index_group(ix, s, len, NULL);
 		s += len;
 	}
-	for (const struct effect *e = m->effects; e != NULL && e->spell != NULL; e++) {
-		struct group g = { e->spell, strlen(e->spell), e };
-		consider(&g, name, n, is_long, f);
+	for (const struct effect *e = m->effects; e != NULL && e->spell != NULL; e++)
+		index_group(ix, e->spell, strlen(e->spell), e);
+	slots[h] = ix;
+	return ix;
+}
+
+/*
+ * The option NAME (N bytes) of M, as getopt_long finds it: a short one by
+ * its letter; a long one by its exact name, else by the one group whose
+ * name it is a prefix of (F->count > 1: several, which getopt refuses).
+ */
+static void each_group(const struct model *m, const char *name, size_t n, bool is_long,
+                       struct found *f)
+{
+	const struct rowindex *ix = row_index(m);
+
+	memset(f, 0, sizeof(*f));
+	if (!is_long) {
+		unsigned char c = (unsigned char)name[0];
+		int k = c < 128 ? ix->shorts[c] : 0;
+		if (k > 0) {
+			const struct optname *o = &ix->shortnames[k - 1];
+			f->g = ix->groups[o->group];
+			f->sp = o->sp;
+			f->exact = true;
+			f->count = 1;
+		}
+		return;
+	}
+	for (int i = 0; i < ix->nlongs; i++) {
+		const struct optname *o = &ix->longs[i];
+		if (o->sp.name[0] != name[0] || n > o->sp.len || strncmp(o->sp.name, name, n) != 0)
+			continue;
+		if (n == o->sp.len) {
+			f->g = ix->groups[o->group];
+			f->sp = o->sp;
+			f->exact = true;
+			f->count = 1;
+			return;
+		}
+		if (f->count == 0 || f->g.start != ix->groups[o->group].start) {
+			f->g = ix->groups[o->group];
+			f->sp = o->sp;
+			f->count++;
+		}
 	}
 }
 
@@ -266,8 +321,13 @@ static bool inside(const struct mparse *p, const char *path, bool tmp, bool *git
 	if (!kernel_path(p, path, real))
 		return false;
 	*git_dir |= git_component(real);
-	return (p->ctx->cwd_real[0] != '\0' && path_within(real, p->ctx->cwd_real)) ||
-	       (tmp && temporary(real));
+	struct model_cwd *cwd = p->ctx->real;
+	if (!cwd->done) {
+		if (realpath(p->ctx->cwd, cwd->path) == NULL)
+			cwd->path[0] = '\0';
+		cwd->done = true;
+	}
+	return (cwd->path[0] != '\0' && path_within(real, cwd->path)) || (tmp && temporary(real));
 }
 
 static bool relative_after_cd(const struct mparse *p, const char *path)

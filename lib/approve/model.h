@@ -18,6 +18,7 @@
 #ifndef CLAW_MODEL_H
 #define CLAW_MODEL_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 /* What a segment does with one file. */
@@ -78,10 +79,17 @@ struct model_report {
 	bool complete; /* paths[] holds every file the model knows the segment touches */
 };
 
+/* The working directory's real path: realpath(3) costs a readlink per
+ * component, so it is found once per command, and only if a path needs it. */
+struct model_cwd {
+	bool done;
+	char path[PATH_MAX]; /* "" when it cannot be had */
+};
+
 /* How a segment is judged: where it runs and the policy's switches. */
 struct model_ctx {
 	const char *cwd;         /* the working directory, absolute and normalised */
-	const char *cwd_real;    /* its real path ("" when it cannot be had) */
+	struct model_cwd *real;  /* its real path, found when a model first needs it */
 	bool cwd_known;          /* false after a cd: relative paths lead somewhere unknown */
 	bool strict_inline_eval; /* tools.exec.strictInlineEval */
 };

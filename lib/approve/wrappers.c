@@ -550,11 +550,13 @@ static const struct runner {
 /* NAME is the table's word, or begins with its stem when the word ends in '*'. */
 static bool name_matches(const char *word, const char *name)
 {
-	size_t n = strlen(word);
+	size_t i = 0;
 
-	if (n > 0 && word[n - 1] == '*')
-		return strncmp(name, word, n - 1) == 0;
-	return name[0] == word[0] && strcmp(name, word) == 0;
+	/* Most pairs part at the first byte: compare by hand, no strlen. */
+	for (; word[i] == name[i]; i++)
+		if (word[i] == '\0')
+			return true;
+	return word[i] == '*' && word[i + 1] == '\0' && i > 0;
 }
 
 /* The first of NAMES (N of them, "" for none) that a table row matches. */
@@ -567,13 +569,23 @@ static const struct dispatch *blocked_dispatcher(const char *const *names, int n
 	return NULL;
 }
 
-void wrap_program(const char *const *names, int n, char *const *argv, int argc, struct wrap *w)
+void wrap_program(const char *const *all, int nall, char *const *argv, int argc, struct wrap *w)
 {
-	const char *real = names[n - 1][0] ? names[n - 1] : "";
+	const char *real = all[nall - 1][0] ? all[nall - 1] : "";
+	const char *names[8];
 	const struct dispatch *d;
+	int n = 0;
 
 	memset(w, 0, sizeof(*w));
 	w->script_file = -1;
+	/* Each name once: the word, its path and its real path are mostly one name. */
+	for (int i = 0; i < nall && n < (int)NELEM(names); i++) {
+		bool seen = all[i][0] == '\0';
+		for (int k = 0; k < n && !seen; k++)
+			seen = strcmp(names[k], all[i]) == 0;
+		if (!seen)
+			names[n++] = all[i];
+	}
 	/* What always needs a person is known by any of its names. */
 	if ((d = blocked_dispatcher(names, n)) != NULL) {
 		prompt(w, d->name, d->blocked);

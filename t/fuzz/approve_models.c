@@ -198,7 +198,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	/* git's global options are followed by a subcommand. */
 	const char *name = m == &model_git_globals ? "git" : m->name;
-	struct model_ctx ctx = { workdir, workdir, true, true };
+	static struct model_cwd real;
+	snprintf(real.path, sizeof(real.path), "%s", workdir);
+	real.done = true;
+	struct model_ctx ctx = {
+		.cwd = workdir, .real = &real, .cwd_known = true, .strict_inline_eval = true
+	};
 	struct model_report r;
 	model_judge(&ctx, name, argv, argc, &r);
 	if (getenv("FUZZ_SHOW")) {
