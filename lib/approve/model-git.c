@@ -483,10 +483,11 @@ static void hook_worktree_move(struct mparse *p)
 		        "git worktree move moves a working tree");
 }
 
-#define ROW(s, pl, eff, h, al)                                                                     \
+/* PL is a string literal, joined to HELP: it cannot take parentheses. */
+#define ROW(s, pl, eff, h, al) /* NOLINT(bugprone-macro-parentheses) */                            \
 	{                                                                                          \
-		.name = "git", .sub = s, .grammar = G_GIT, .digits = true, .plain = pl HELP,       \
-		.effects = eff, .hook = h, .allows = al                                            \
+		.name = "git", .sub = (s), .grammar = G_GIT, .digits = true, .plain = pl HELP,     \
+		.effects = (eff), .hook = (h), .allows = (al)                                      \
 	}
 
 const struct model model_git_rows[] = {

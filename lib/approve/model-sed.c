@@ -53,6 +53,15 @@ static bool delimited(struct sed *x, char d)
 	}
 }
 
+/* The two parts of s/RE/TEXT/ or y/SRC/DST/ after the first delimiter D. */
+static bool two_parts(struct sed *x, char d)
+{
+	for (int part = 0; part < 2; part++)
+		if (!delimited(x, d))
+			return false;
+	return true;
+}
+
 /* One address: N, first~step, $, /re/ or \cREc with I and M flags. */
 static bool address(struct sed *x, bool *had)
 {
@@ -148,7 +157,7 @@ static bool subst(struct sed *x)
 	if (d == '\0' || d == '\n' || d == '\\')
 		return fail(x, "a sed s command the model cannot read");
 	x->i++;
-	if (!delimited(x, d) || !delimited(x, d))
+	if (!two_parts(x, d))
 		return false;
 	for (;; x->i++) {
 		char c = x->s[x->i];
@@ -222,7 +231,7 @@ static bool command(struct sed *x, int *depth)
 			return fail(x, "a sed y command the model cannot read");
 		{
 			char d = x->s[x->i++];
-			if (!delimited(x, d) || !delimited(x, d))
+			if (!two_parts(x, d))
 				return false;
 		}
 		return end_of_command(x);
