@@ -254,6 +254,11 @@ never_allowed() {
 	never_allowed archive
 }
 
+@test "bypass: package managers that run packages or change their config (npx, npm exec, init)" {
+	wide_allowlist
+	never_allowed package-manager
+}
+
 @test "bypass: date that sets the clock or reads files" {
 	wide_allowlist
 	never_allowed system-date

@@ -220,6 +220,17 @@ check_decision() {
 	done
 }
 
+@test "a file with other hard links is never written through (its other names may be anywhere)" {
+	wide_allowlist
+	ln /etc/hostname "$T/wd/hl" 2>/dev/null || skip "no hard link to /etc/hostname here"
+	for c in 'tee hl' 'cp f hl' 'dd if=f of=hl' 'sed -i s/a/b/ hl'; do
+		run check_decision "$c"
+		[ "$output" = deny ] || fail "allowed: $c"
+	done
+	run check_decision 'rm hl'
+	assert_output allow
+}
+
 @test "after a cd, a path a model writes is relative to an unknown directory and asks" {
 	wide_allowlist
 	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}},

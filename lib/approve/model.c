@@ -336,6 +336,25 @@ static bool relative_after_cd(const struct mparse *p, const char *path)
 }
 
 /* A path written to, removed or replaced must stay in the working directory. */
+/* A regular file with more than one name: a write through this one reaches all. */
+static bool hard_linked(const struct mparse *p, const char *path)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(full, sizeof(full), "%s", path);
+	else if (p->base != NULL && p->base[0] == '/')
+		n = snprintf(full, sizeof(full), "%s/%s", p->base, path);
+	else if (p->base != NULL)
+		n = snprintf(full, sizeof(full), "%s/%s/%s", p->ctx->cwd, p->base, path);
+	else
+		n = snprintf(full, sizeof(full), "%s/%s", p->ctx->cwd, path);
+	return n > 0 && (size_t)n < sizeof(full) && stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+	       st.st_nlink > 1;
+}
+
 static void check_write(struct mparse *p, enum model_use use, const char *path)
 {
 	bool git_dir = false;
@@ -357,6 +376,10 @@ static void check_write(struct mparse *p, enum model_use use, const char *path)
 	else if (git_dir)
 		mp_need(p, MODEL_EXACT,
 		        "writes into a .git directory (git runs the hooks and config there)");
+	else if (use != MODEL_DELETE && hard_linked(p, path))
+		mp_need(p, MODEL_EXACT,
+		        "writes a file with other hard links (writing it writes them, wherever "
+		        "they are)");
 }
 
 static void add_path(struct mparse *p, enum model_use use, enum model_recover r, bool tree, int arg,

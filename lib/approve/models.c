@@ -175,8 +175,14 @@ static void hook_ln(struct mparse *p)
 		mp_path(p, MODEL_WRITE, dst_arg, dst, "ln makes the link");
 }
 
+static bool setid_mode(const char *mode);
+
 static void hook_install(struct mparse *p)
 {
+	const struct occ *m = mp_option(p, "-m");
+
+	if (m != NULL && m->value != NULL && setid_mode(m->value))
+		mp_need(p, MODEL_EXACT, "install -m sets a setuid or setgid bit");
 	if (has(p, "-d")) {
 		mp_operands(p, 0, MODEL_WRITE, "install -d makes the directory");
 		return;
@@ -882,9 +888,14 @@ static void hook_tar(struct mparse *p)
 	if (f != NULL && f->value != NULL)
 		tar_archive(p, f, create);
 	if (extract) {
+		const struct occ *top = mp_option(p, "--one-top-level");
 		if (has(p, "-O"))
 			return;
-		mp_path(p, MODEL_WRITE, -1, ".", "tar extracts files here");
+		if (top != NULL && top->value != NULL)
+			mp_path(p, MODEL_WRITE, top->value_arg, top->value,
+			        "tar extracts files there");
+		else
+			mp_path(p, MODEL_WRITE, -1, ".", "tar extracts files here");
 		p->out->paths[p->out->npaths - 1].tree = true;
 		return;
 	}
@@ -1290,7 +1301,12 @@ static void hook_less(struct mparse *p)
 	for (int i = 0; i < p->noperand; i++) {
 		const char *a = arg(p, i);
 		if (a[0] == '+') {
-			if (strspn(a + 1, "0123456789") != strlen(a + 1) && a[1] != '/')
+			/* +NUM, +G, +g, +F, +/PATTERN, +?PATTERN: where to start; any
+			 * other command (+!CMD, +|CMD, +:e FILE, +v) asks. */
+			bool plain = strspn(a + 1, "0123456789") == strlen(a + 1) ||
+			             strcmp(a + 1, "G") == 0 || strcmp(a + 1, "g") == 0 ||
+			             strcmp(a + 1, "F") == 0 || a[1] == '/' || a[1] == '?';
+			if (!plain)
 				mp_need(p, MODEL_EXACT,
 				        "a less +command (+! runs a shell command)");
 			continue;
@@ -1357,6 +1373,14 @@ static bool code_given(const struct mparse *p)
 
 static void hook_interpreter(struct mparse *p)
 {
+	const struct occ *x = mp_option(p, "-X");
+
+	/* python3 -X pycache_prefix=DIR writes compiled files under DIR */
+	for (int i = 0; x != NULL && i < p->nocc; i++)
+		if (p->occ[i].value != NULL && strncmp(p->occ[i].spell, "-X", 2) == 0 &&
+		    strncmp(p->occ[i].value, "pycache_prefix", 14) == 0)
+			mp_need(p, MODEL_EXACT,
+			        "python3 -X pycache_prefix writes files where it says");
 	interpreter(p, code_given(p));
 }
 
@@ -1560,8 +1584,11 @@ static void hook_pm(struct mparse *p)
 		mp_need(p, MODEL_EXACT, "npx runs the package command it is given");
 		return;
 	}
+	int nwords = 0;
 	for (int i = 1; i < p->argc; i++) {
 		const char *a = p->argv[i];
+		if (strcmp(a, "--") == 0)
+			break; /* npm run build -- --watch: the script's own arguments */
 		if (a[0] == '-' && a[1] != '\0') {
 			if (!pm_option(a)) {
 				mp_need(p, MODEL_EXACT,
@@ -1573,9 +1600,16 @@ static void hook_pm(struct mparse *p)
 		}
 		if (sub == NULL)
 			sub = a;
+		else
+			nwords++;
 	}
 	if (sub == NULL)
 		return;
+	/* npm init vite is npm exec create-vite */
+	if ((strcmp(sub, "init") == 0 || strcmp(sub, "create") == 0) && nwords > 0) {
+		mp_need(p, MODEL_EXACT, "init with an initializer runs the package it names");
+		return;
+	}
 	for (size_t i = 0; i < NELEM(pm_subs); i++) {
 		const struct pm_sub *s = &pm_subs[i];
 		size_t n = strlen(sub);
