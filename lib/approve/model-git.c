@@ -407,6 +407,22 @@ static void hook_mv(struct mparse *p)
 }
 
 /* git config: reading is harmless; anything that writes the config asks. */
+static bool harmless_setting(const char *key, size_t n, const char *value);
+
+/* `git config KEY VALUE` or `git config set KEY VALUE` of a key that names nothing to run. */
+static void config_set(struct mparse *p, int key_at)
+{
+	const char *why = "git config sets aliases, pagers and hooks that later git commands run";
+
+	if (p->noperand != key_at + 2) {
+		mp_need(p, MODEL_EXACT, why);
+		return;
+	}
+	const char *key = p->argv[p->operand[key_at]];
+	if (!harmless_setting(key, strlen(key), p->argv[p->operand[key_at + 1]]))
+		mp_need(p, MODEL_EXACT, why);
+}
+
 static void hook_config(struct mparse *p)
 {
 	static const char *const writes[] = {
@@ -431,14 +447,16 @@ static void hook_config(struct mparse *p)
 	/* git 2.46's subcommands */
 	if (strcmp(first, "get") == 0 || strcmp(first, "list") == 0)
 		return;
-	if (!read && p->noperand >= 2)
+	if (read)
+		return;
+	if (strcmp(first, "set") == 0)
+		config_set(p, 1);
+	else if (strcmp(first, "unset") == 0 || strcmp(first, "edit") == 0 ||
+	         strcmp(first, "rename-section") == 0 || strcmp(first, "remove-section") == 0)
 		mp_need(p, MODEL_EXACT,
 		        "git config sets aliases, pagers and hooks that later git commands run");
-	if (!read && (strcmp(first, "set") == 0 || strcmp(first, "unset") == 0 ||
-	              strcmp(first, "edit") == 0 || strcmp(first, "rename-section") == 0 ||
-	              strcmp(first, "remove-section") == 0))
-		mp_need(p, MODEL_EXACT,
-		        "git config sets aliases, pagers and hooks that later git commands run");
+	else if (p->noperand >= 2)
+		config_set(p, 0);
 }
 
 static void hook_remote(struct mparse *p)
@@ -730,6 +748,15 @@ const struct model model_git_rows[] = {
 	    "--allow-overlap -v|--verbose -q|--quiet --inaccurate-eof --recount "
 	    "--directory= --allow-empty",
 	    apply_effects, NULL, "applying patches inside the working tree"),
+	ROW("am",
+	    "-i|--interactive -3|--3way -q|--quiet -s|--signoff -u|--utf8 -k|--keep "
+	    "--keep-non-patch -m|--message-id --keep-cr --no-keep-cr -c|--scissors "
+	    "--quoted-cr= --whitespace= --ignore-space-change --ignore-whitespace "
+	    "--directory= --exclude= --include= -C= -p= --patch-format= --reject "
+	    "--resolvemsg= --continue -r|--resolved --skip --abort --quit "
+	    "--show-current-patch=? --allow-empty --committer-date-is-author-date "
+	    "--ignore-date --rerere-autoupdate -S|--gpg-sign=? --empty=",
+	    NULL, NULL, "applying mailed patches inside the working tree"),
 	ROW("config",
 	    "--global --system --local --worktree -f|--file= --blob= --get --get-all "
 	    "--get-regexp --get-urlmatch --replace-all --add --unset --unset-all "
@@ -909,19 +936,24 @@ static bool key_is(const char *key, size_t n, const char *pattern)
 	return n == m && strncasecmp(key, pattern, m) == 0;
 }
 
+/* KEY (N bytes) set to VALUE names nothing git would run, read or write. */
+static bool harmless_setting(const char *key, size_t n, const char *value)
+{
+	for (size_t i = 0; i < NELEM(harmless_keys); i++)
+		if (key_is(key, n, harmless_keys[i]))
+			return true;
+	for (size_t i = 0; i < NELEM(off_keys); i++)
+		if (key_is(key, n, off_keys[i]))
+			return off_value(value) && strcmp(off_keys[i], "core.hookspath") != 0;
+	return false;
+}
+
+/* -c NAME=VALUE; NAME alone is NAME=true. */
 static bool harmless_config(const char *kv)
 {
 	const char *eq = strchr(kv, '=');
-	size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
-	const char *value = eq ? eq + 1 : "true";
 
-	for (size_t i = 0; i < NELEM(harmless_keys); i++)
-		if (key_is(kv, n, harmless_keys[i]))
-			return true;
-	for (size_t i = 0; i < NELEM(off_keys); i++)
-		if (key_is(kv, n, off_keys[i]))
-			return off_value(value) && strcmp(off_keys[i], "core.hookspath") != 0;
-	return false;
+	return harmless_setting(kv, eq ? (size_t)(eq - kv) : strlen(kv), eq ? eq + 1 : "true");
 }
 
 static void check_globals(struct mparse *p)
