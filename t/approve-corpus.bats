@@ -8,12 +8,7 @@ load approve-helper
 
 # Every test works in $T/wd, a directory beside the state dir, with a file f.
 setup() {
-	common_setup
-	T=$BATS_TEST_TMPDIR
-	export PATH="$CLAW_BIN:$APPROVE_PATH"
-	mkdir -p "$T/wd"
-	touch "$T/wd/f"
-	cd "$T/wd"
+	workdir_setup
 }
 
 BYPASS=$BATS_TEST_DIRNAME/approve/bypass.jsonl

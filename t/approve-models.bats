@@ -7,12 +7,7 @@
 load approve-helper
 
 setup() {
-	common_setup
-	T=$BATS_TEST_TMPDIR
-	export PATH="$CLAW_BIN:$APPROVE_PATH"
-	mkdir -p "$T/wd"
-	touch "$T/wd/f"
-	cd "$T/wd"
+	workdir_setup
 }
 
 # star_allowlist: every program that resolves is on the list: only the

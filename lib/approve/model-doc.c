@@ -167,19 +167,8 @@ static void json_row(struct buf *b, const struct row_ref *r)
 
 static bool wanted(const struct model *m, const char *program)
 {
-	size_t n;
-
-	if (program == NULL || strcmp(m->name, program) == 0)
-		return true;
-	n = strlen(program);
-	for (const char *s = m->also; s && *s;) {
-		size_t len = strcspn(s, " ");
-		if (len == n && strncmp(s, program, n) == 0)
-			return true;
-		s += len;
-		s += strspn(s, " ");
-	}
-	return false;
+	return program == NULL || strcmp(m->name, program) == 0 ||
+	       mp_word_in(m->also, program, strlen(program));
 }
 
 void model_tables_json(struct buf *out, const char *program)

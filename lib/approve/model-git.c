@@ -312,10 +312,7 @@ static bool is_path(const struct mparse *p, int i)
 
 	if (p->dashdash >= 0 && i >= p->dashdash)
 		return true;
-	if (a[0] == '/')
-		return lstat(a, &st) == 0;
-	return snprintf(full, sizeof(full), "%s/%s", p->ctx->cwd, a) < (int)sizeof(full) &&
-	       lstat(full, &st) == 0;
+	return mp_full_path(p, NULL, a, full) && lstat(full, &st) == 0;
 }
 
 static void rewrites_tree(struct mparse *p, const char *what)
@@ -980,16 +977,7 @@ static const struct model *git_row(const char *sub)
 
 static bool word_in(const char *list, const char *w)
 {
-	size_t n = strlen(w);
-
-	for (const char *s = list; s != NULL && *s != '\0';) {
-		size_t len = strcspn(s, " ");
-		if (len == n && strncmp(s, w, n) == 0)
-			return true;
-		s += len;
-		s += strspn(s, " ");
-	}
-	return false;
+	return mp_word_in(list, w, strlen(w));
 }
 
 /* stash drop, worktree add, bisect run: the word after the subcommand. */

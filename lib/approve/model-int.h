@@ -26,6 +26,7 @@
 #ifndef CLAW_MODEL_INT_H
 #define CLAW_MODEL_INT_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "approve/model.h"
@@ -146,6 +147,13 @@ void mp_read_value(struct mparse *p, int arg, const char *path, const char *why)
 const struct occ *mp_option(const struct mparse *p, const char *name);
 /* Every operand with USE. */
 void mp_operands(struct mparse *p, int from, enum model_use use, const char *what);
+
+/* PATH as the segment names it: below DIR (NULL: the last -C's directory,
+ * else the working directory) unless absolute, nothing folded. False when
+ * it does not fit in OUT. */
+bool mp_full_path(const struct mparse *p, const char *dir, const char *path, char out[PATH_MAX]);
+/* True when WORD (N bytes) is one of LIST's space-separated words. */
+bool mp_word_in(const char *list, const char *word, size_t n);
 
 /* Parses argv from FIRST with model M's grammar; returns false when it
  * met something it does not understand (the verdict says what). */

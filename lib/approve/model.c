@@ -241,6 +241,24 @@ static bool has_dotdot(const char *s)
 	return false;
 }
 
+bool mp_full_path(const struct mparse *p, const char *dir, const char *path, char out[PATH_MAX])
+{
+	const char *cwd = p->ctx->cwd;
+	int n;
+
+	if (dir == NULL)
+		dir = p->base;
+	if (path[0] == '/')
+		n = snprintf(out, PATH_MAX, "%s", path);
+	else if (dir != NULL && dir[0] == '/')
+		n = snprintf(out, PATH_MAX, "%s/%s", dir, path);
+	else if (dir != NULL)
+		n = snprintf(out, PATH_MAX, "%s/%s/%s", cwd, dir, path);
+	else
+		n = snprintf(out, PATH_MAX, "%s/%s", cwd, path);
+	return n > 0 && n < PATH_MAX;
+}
+
 /*
  * Where PATH leads, the way the kernel will follow it: the deepest part of
  * it that exists, by its real path (so `link/..` is the parent of the
@@ -251,21 +269,11 @@ static bool has_dotdot(const char *s)
 static bool kernel_path(const struct mparse *p, const char *path, char out[PATH_MAX])
 {
 	char raw[PATH_MAX], cut[PATH_MAX];
-	const char *cwd = p->ctx->cwd;
-	int n;
 
-	if (path[0] == '/')
-		n = snprintf(raw, sizeof(raw), "%s", path);
-	else if (p->base != NULL && p->base[0] == '/')
-		n = snprintf(raw, sizeof(raw), "%s/%s", p->base, path);
-	else if (p->base != NULL)
-		n = snprintf(raw, sizeof(raw), "%s/%s/%s", cwd, p->base, path);
-	else
-		n = snprintf(raw, sizeof(raw), "%s/%s", cwd, path);
-	if (n < 0 || (size_t)n >= sizeof(raw))
+	if (!mp_full_path(p, NULL, path, raw))
 		return false;
-	memcpy(cut, raw, (size_t)n + 1);
-	for (size_t len = (size_t)n;;) {
+	memcpy(cut, raw, strlen(raw) + 1);
+	for (size_t len = strlen(raw);;) {
 		struct stat st;
 		if (lstat(cut, &st) == 0) {
 			char real[PATH_MAX];
@@ -341,17 +349,8 @@ static bool hard_linked(const struct mparse *p, const char *path)
 {
 	char full[PATH_MAX];
 	struct stat st;
-	int n;
 
-	if (path[0] == '/')
-		n = snprintf(full, sizeof(full), "%s", path);
-	else if (p->base != NULL && p->base[0] == '/')
-		n = snprintf(full, sizeof(full), "%s/%s", p->base, path);
-	else if (p->base != NULL)
-		n = snprintf(full, sizeof(full), "%s/%s/%s", p->ctx->cwd, p->base, path);
-	else
-		n = snprintf(full, sizeof(full), "%s/%s", p->ctx->cwd, path);
-	return n > 0 && (size_t)n < sizeof(full) && stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+	return mp_full_path(p, NULL, path, full) && stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
 	       st.st_nlink > 1;
 }
 
@@ -710,11 +709,11 @@ bool mp_parse(struct mparse *p, const struct model *m, int first)
 
 /* ---- rows ---- */
 
-static bool name_in(const char *names, const char *name, size_t n)
+bool mp_word_in(const char *list, const char *word, size_t n)
 {
-	for (const char *s = names; s != NULL && *s != '\0';) {
+	for (const char *s = list; s != NULL && *s != '\0';) {
 		size_t len = strcspn(s, " ");
-		if (len == n && strncmp(s, name, n) == 0)
+		if (len == n && strncmp(s, word, n) == 0)
 			return true;
 		s += len;
 		s += strspn(s, " ");
@@ -741,10 +740,10 @@ const struct model *model_row(const char *name, const char *sub)
 		if ((sub == NULL) != (m->sub == NULL) || (sub != NULL && strcmp(sub, m->sub) != 0))
 			continue;
 		if ((strlen(m->name) == n && strcmp(m->name, name) == 0) ||
-		    name_in(m->also, name, n))
+		    mp_word_in(m->also, name, n))
 			return m;
 		if (u < n && ((strlen(m->name) == u && strncmp(m->name, name, u) == 0) ||
-		              name_in(m->also, name, u)))
+		              mp_word_in(m->also, name, u)))
 			return m;
 	}
 	return NULL;

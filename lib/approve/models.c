@@ -53,22 +53,8 @@ static int target_of(struct mparse *p, const struct occ **t)
 static bool stat_at(const struct mparse *p, const char *dir, const char *path, struct stat *st)
 {
 	char full[PATH_MAX];
-	const char *base = p->base;
-	int n;
 
-	if (path[0] == '/')
-		return stat(path, st) == 0;
-	if (dir != NULL)
-		n = dir[0] == '/'
-		        ? snprintf(full, sizeof(full), "%s/%s", dir, path)
-		        : snprintf(full, sizeof(full), "%s/%s/%s", p->ctx->cwd, dir, path);
-	else if (base != NULL)
-		n = base[0] == '/'
-		        ? snprintf(full, sizeof(full), "%s/%s", base, path)
-		        : snprintf(full, sizeof(full), "%s/%s/%s", p->ctx->cwd, base, path);
-	else
-		n = snprintf(full, sizeof(full), "%s/%s", p->ctx->cwd, path);
-	return n > 0 && (size_t)n < sizeof(full) && stat(full, st) == 0;
+	return mp_full_path(p, dir, path, full) && stat(full, st) == 0;
 }
 
 static bool is_dir(const struct mparse *p, const char *path)
@@ -535,13 +521,8 @@ static void hook_make(struct mparse *p)
 	/* The makefile make will read: the first of its default names that exists. */
 	const char *found = "Makefile";
 	for (size_t i = 0; i < NELEM(defaults); i++) {
-		char full[PATH_MAX];
-		int n = p->base && p->base[0] == '/'
-		            ? snprintf(full, sizeof(full), "%s/%s", p->base, defaults[i])
-		        : p->base ? snprintf(full, sizeof(full), "%s/%s/%s", p->ctx->cwd, p->base,
-		                             defaults[i])
-		                  : snprintf(full, sizeof(full), "%s/%s", p->ctx->cwd, defaults[i]);
-		if (n > 0 && (size_t)n < sizeof(full) && access(full, F_OK) == 0) {
+		struct stat st;
+		if (stat_at(p, NULL, defaults[i], &st)) {
 			found = defaults[i];
 			break;
 		}
@@ -1612,14 +1593,8 @@ static void hook_pm(struct mparse *p)
 	}
 	for (size_t i = 0; i < NELEM(pm_subs); i++) {
 		const struct pm_sub *s = &pm_subs[i];
-		size_t n = strlen(sub);
-		bool tool_ok = false, name_ok = false;
-		for (const char *w = s->tools; *w; w += strcspn(w, " "), w += strspn(w, " "))
-			tool_ok |=
-			    strcspn(w, " ") == strlen(tool) && strncmp(w, tool, strlen(tool)) == 0;
-		for (const char *w = s->names; *w; w += strcspn(w, " "), w += strspn(w, " "))
-			name_ok |= strcspn(w, " ") == n && strncmp(w, sub, n) == 0;
-		if (!tool_ok || !name_ok)
+		if (!mp_word_in(s->tools, tool, strlen(tool)) ||
+		    !mp_word_in(s->names, sub, strlen(sub)))
 			continue;
 		if (s->eff != E_NONE)
 			mp_need(p, MODEL_EXACT, s->why);
