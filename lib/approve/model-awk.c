@@ -32,34 +32,19 @@ struct awk {
 	const char *why;
 };
 
-static const char *skip_string(struct awk *a)
+/* A string ("...") or a regular expression (/.../) up to its closing END,
+ * escapes skipped; WHY when it does not close on its line. */
+static const char *skip_literal(struct awk *a, char end, const char *why)
 {
 	for (a->i++;; a->i++) {
 		char c = a->s[a->i];
 		if (c == '\0' || c == '\n')
-			return "an awk string the model cannot read to its end";
+			return why;
 		if (c == '\\' && a->s[a->i + 1] != '\0') {
 			a->i++;
 			continue;
 		}
-		if (c == '"') {
-			a->i++;
-			return NULL;
-		}
-	}
-}
-
-static const char *skip_regex(struct awk *a)
-{
-	for (a->i++;; a->i++) {
-		char c = a->s[a->i];
-		if (c == '\0' || c == '\n')
-			return "an awk regular expression the model cannot read to its end";
-		if (c == '\\' && a->s[a->i + 1] != '\0') {
-			a->i++;
-			continue;
-		}
-		if (c == '/') {
+		if (c == end) {
 			a->i++;
 			return NULL;
 		}
@@ -190,7 +175,7 @@ static const char *token(struct awk *a)
 	}
 	if (c == '"') {
 		a->prev = T_OPERAND;
-		return skip_string(a);
+		return skip_literal(a, '"', "an awk string the model cannot read to its end");
 	}
 	if (c == '/') {
 		if (a->prev == T_OPERAND || a->prev == T_CLOSE) {
@@ -199,7 +184,8 @@ static const char *token(struct awk *a)
 			return NULL;
 		}
 		a->prev = T_OPERAND;
-		return skip_regex(a);
+		return skip_literal(a, '/',
+		                    "an awk regular expression the model cannot read to its end");
 	}
 	if (isdigit((unsigned char)c) || (c == '.' && isdigit((unsigned char)a->s[a->i + 1]))) {
 		while (isalnum((unsigned char)a->s[a->i]) || a->s[a->i] == '.')
