@@ -764,6 +764,7 @@ static int run_models(struct cli *c)
 		model_tables_text(&b, program);
 	if (b.len == 0 && program != NULL) {
 		warnx("no model for \"%s\": the allow list alone decides for it", program);
+		buf_free(&b);
 		return 1;
 	}
 	fputs(b.p, stdout);
@@ -844,8 +845,11 @@ int main(int argc, char **argv)
 		usage_error("--no-tty and --wait are for the filter");
 	if (c.scdoc && (c.sub == NULL || strcmp(c.sub, "models") != 0))
 		usage_error("--scdoc is for models");
-	if (c.sub != NULL && strcmp(c.sub, "models") == 0)
-		return run_models(&c);
+	if (c.sub != NULL && strcmp(c.sub, "models") == 0) {
+		status = run_models(&c); /* the tables need no config */
+		free(c.words);
+		return status;
+	}
 	if (config_load(&cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
 	if (c.sub == NULL)
