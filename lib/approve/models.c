@@ -1223,8 +1223,15 @@ static const struct effect ssh_effects[] = {
 	END,
 };
 
+/*
+ * ssh reads options, then the destination, then options once more (its own
+ * getopt loop starts again after the host, unless -- came first), and only
+ * then the command: `ssh host -o ProxyCommand=...` is an option.
+ */
 static void hook_ssh(struct mparse *p)
 {
+	if (p->noperand > 1 && p->dashdash < 0 && arg(p, 1)[0] == '-' && arg(p, 1)[1] != '\0')
+		mp_parse(p, p->m, p->operand[1]);
 	check_ssh_options(p);
 }
 
