@@ -65,7 +65,7 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps fuzz-deps check test test-quick demo man install uninstall fuzz bench clean \
+.PHONY: all deps bench-deps fuzz-deps check test test-quick demo man man-models install uninstall fuzz bench clean \
 	lint format openclaw check-openclaw
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate to delete: a second `make` relinks nothing.
@@ -145,6 +145,15 @@ $(BUILD)/man/%: man/%.scd
 	$(Q)scdoc < $< > $@
 
 man: $(MANS)
+
+# claw-approve(1)'s list of models is written from the tables themselves
+# (lib/approve/models.c, model-git.c), between its "; models:" lines.
+man-models: $(BUILD)/bin/claw-approve
+	$(Q)$(BUILD)/bin/claw-approve models --scdoc > $(BUILD)/models.scd
+	$(Q)awk -v gen=$(BUILD)/models.scd '/^; models: generated/ { print; \
+		while ((getline l < gen) > 0) print l; skip = 1; next } \
+		/^; models: end/ { skip = 0 } !skip' man/claw-approve.1.scd > $(BUILD)/claw-approve.1.scd
+	$(Q)mv $(BUILD)/claw-approve.1.scd man/claw-approve.1.scd
 
 deps:
 	@missing=""; for p in $(DEBS); do \

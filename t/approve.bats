@@ -173,7 +173,7 @@ field() {
 }
 
 @test "sandboxed sessions: approvals do not apply, unless applyInSandbox; an explicit deny still refuses" {
-	sbx='{"tool": "exec", "session": {"sandboxed": true, "agent": "main"}, "args": {"command": "rm -rf /"}}'
+	sbx='{"tool": "exec", "session": {"sandboxed": true, "agent": "main"}, "args": {"command": "rm -rf build"}}'
 	run claw-approve <<<"$sbx"
 	assert_output --partial '"via":"sandbox"'
 	write_config <<<'{tools: {exec: {security: "deny"}}}'

@@ -609,6 +609,9 @@ static void decide_host(struct approve_ctx *ctx, const struct approve_request *r
 {
 	const char *env_name = res->security == SEC_ALLOWLIST ? env_needing_human(req->env) : NULL;
 	bool satisfied = analyse_satisfied(res) && env_name == NULL;
+	/* strictInlineEval: code on the command line needs a person whatever
+	 * security says, and no fallback or allow-always stands in (OpenClaw). */
+	bool inline_eval = analyse_inline_eval(res);
 
 	if (res->guard.verdict == GUARD_DENY) {
 		deny(res, "policy", "%s", res->guard.reason);
@@ -618,11 +621,14 @@ static void decide_host(struct approve_ctx *ctx, const struct approve_request *r
 		decide(res, DECIDE_DENY, "policy", "security=deny");
 		return;
 	}
+	res->human_only = inline_eval;
 	if (res->guard.verdict == GUARD_ASK) {
 		res->asked = res->guard.reason;
 		res->human_only = true;
 	} else if (res->ask == ASK_ALWAYS) {
 		res->asked = "ask=always";
+	} else if (inline_eval) {
+		res->asked = "strict-inline-eval";
 	} else if (res->security == SEC_FULL) {
 		decide(res, DECIDE_ALLOW,
 		       res->elevated && req->elevated && strcmp(req->elevated, "full") == 0
@@ -713,6 +719,31 @@ static void put_str_member(struct buf *b, const char *name, const char *value)
 		buf_puts(b, "null");
 }
 
+/* What a segment deletes or replaces, for the trash and for people:
+ * "destroys":[{"path","use","recover","tree","base"}]. */
+static void render_destroys(const struct model_report *m, struct buf *b)
+{
+	bool first = true;
+
+	buf_puts(b, ",\"destroys\":[");
+	for (int i = 0; i < m->npaths; i++) {
+		const struct model_path *p = &m->paths[i];
+		if (p->use != MODEL_DELETE && p->use != MODEL_OVERWRITE)
+			continue;
+		buf_puts(b, first ? "{\"path\":" : ",{\"path\":");
+		first = false;
+		buf_json_str(b, p->path);
+		put_str_member(b, "use", model_use_name(p->use));
+		put_str_member(b, "recover", model_recover_name(p->recover));
+		if (p->tree)
+			buf_puts(b, ",\"tree\":true");
+		if (p->base != NULL)
+			put_str_member(b, "base", p->base);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
 static void render_segment(const struct seg_report *s, struct buf *b)
 {
 	buf_puts(b, "{\"argv\":[");
@@ -746,6 +777,8 @@ static void render_segment(const struct seg_report *s, struct buf *b)
 		put_str_member(b, "why", s->why);
 	if (s->script_set)
 		put_str_member(b, "script", s->script.path);
+	if (model_destructive(&s->model))
+		render_destroys(&s->model, b);
 	buf_putc(b, '}');
 }
 
