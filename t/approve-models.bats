@@ -177,7 +177,7 @@ check_decision() {
 	run claw-approve check --cwd "$T/wd" 'rm -rf build && cp f g && mv f d && shred -u g'
 	assert_output --partial "deletes build and all below it (rm -r removes it and all below it; a trash could keep it)"
 	assert_output --partial "replaces g (cp writes over it; a trash could keep it)"
-	assert_output --partial "replaces d (a file of the same name in this directory is replaced"
+	assert_output --partial "replaces f in d (a file of the same name in this directory is replaced"
 	assert_output --partial "deletes g (shred overwrites it beyond recovery; not recoverable)"
 	run claw-approve check --json --cwd "$T/wd" 'rm -rf build; cp f new; dd if=f of=/dev/null'
 	run jq -c '[.segments[] | .destroys]' <<<"$output"

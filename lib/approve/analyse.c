@@ -28,6 +28,7 @@ struct walk {
 	int ncwd;
 	bool after_cd;             /* a cd ran before: the working directory is no longer known */
 	struct model_cwd cwd_real; /* the working directory's real path, for the models */
+	int host;                  /* the segment whose shell runs the script read now, or -1 */
 };
 
 __attribute__((format(printf, 2, 3))) static void analysis_error(struct walk *w, const char *fmt,
@@ -56,6 +57,9 @@ static struct seg_report *new_seg(struct walk *w, char **argv, int argc, int dep
 	s->argc = argc;
 	s->exec = 0;
 	s->depth = depth;
+	s->after_cd = w->after_cd;
+	s->parent = w->host;
+	s->op = SHELL_END;
 	s->nwrappers = 0;
 	s->file.found = false;
 	s->file.path[0] = s->file.real[0] = '\0';
@@ -272,6 +276,7 @@ static void judge_model(struct walk *w, struct seg_report *s, const char *name, 
 		.real = &w->cwd_real,
 		.cwd_known = !w->after_cd,
 		.strict_inline_eval = w->in->policy->strict_inline_eval,
+		.trash = w->in->ctx->trash,
 	};
 	const char *first = rname[0] && model_known(rname) ? rname : name;
 	const char *second = first == rname ? name : NULL;
@@ -359,9 +364,12 @@ static void judge_shell(struct walk *w, struct seg_report *s, const struct wrap 
 {
 	if (wr->script != NULL) {
 		need(s, NEED_HUMAN, wr->reason);
-		if (wr->parseable && depth < APPROVE_MAX_DEPTH)
-			analyse_script(w, wr->script, depth + 1);
-		else
+		if (wr->parseable && depth < APPROVE_MAX_DEPTH) {
+			int outer = w->host;
+			w->host = (int)(s - w->res->segs);
+			analyse_script(w, wr->script, depth + 1); /* s may move */
+			w->host = outer;
+		} else
 			s->why = "a shell never runs without asking (its script is not analysed)";
 		return;
 	}
@@ -534,7 +542,9 @@ static void analyse_script(struct walk *w, const char *script, int depth)
 			analysis_error(w, "%s", "more segments than claw analyses in one command");
 			return;
 		}
+		int at = w->res->nsegs;
 		analyse_segment(w, cmd->seg[i].argv, cmd->seg[i].argc, depth);
+		w->res->segs[at].op = cmd->seg[i].op;
 	}
 }
 
@@ -545,6 +555,7 @@ void analyse_command(const struct analyse_in *in, struct approve_result *res)
 	w.in = in;
 	w.res = res;
 	w.after_cd = false;
+	w.host = -1;
 	w.cwds[0] = res->cwd;
 	w.ncwd = 1;
 	w.cwd_real.done = false;

@@ -177,7 +177,8 @@ static int read_settings(struct approve_ctx *ctx)
 	    cfg_bool(cfg, cfg_get(ax, "applyInSandbox"), "approvals.exec.applyInSandbox",
 	             &ctx->apply_in_sandbox) < 0 ||
 	    cfg_bool(cfg, cfg_get(ax, "allowShellBuiltins"), "approvals.exec.allowShellBuiltins",
-	             &ctx->builtins_on) < 0)
+	             &ctx->builtins_on) < 0 ||
+	    cfg_bool(cfg, cfg_get(ax, "trash"), "approvals.exec.trash", &ctx->trash) < 0)
 		return -1;
 	return 0;
 }
@@ -625,6 +626,13 @@ static void decide_host(struct approve_ctx *ctx, const struct approve_request *r
 	if (res->guard.verdict == GUARD_ASK) {
 		res->asked = res->guard.reason;
 		res->human_only = true;
+	} else if (res->keep.unrecoverable != NULL) {
+		/* approvals.exec.trash: what cannot be brought back is never lost unseen. */
+		res->asked = "not recoverable";
+		if (res->ask == ASK_OFF) {
+			deny(res, "policy", "not recoverable (%s)", res->keep.unrecoverable);
+			return;
+		}
 	} else if (res->ask == ASK_ALWAYS) {
 		res->asked = "ask=always";
 	} else if (inline_eval) {
@@ -661,6 +669,9 @@ static void reset(struct approve_result *res)
 	memset(&res->guard, 0, sizeof(res->guard));
 	res->nsegs = 0;
 	res->nshells = 0;
+	res->keep.on = false;
+	res->keep.n = 0;
+	res->keep.unrecoverable = NULL;
 }
 
 int approve_decide(struct approve_ctx *ctx, const struct approve_request *req,
@@ -690,6 +701,9 @@ int approve_decide(struct approve_ctx *ctx, const struct approve_request *req,
 		return -1;
 	struct analyse_in in = { ctx, p, req->command, path_of(ctx, req->env) };
 	analyse_command(&in, res);
+	/* Only a run on the host is the trash's: the sandbox keeps its own journal. */
+	res->keep.on = ctx->trash && (!req->sandboxed || elevated);
+	keep_plan(res, &res->keep);
 	decide_host(ctx, req, res);
 	return 0;
 }
@@ -700,6 +714,7 @@ void approve_result_free(struct approve_result *res)
 		shell_free(&res->shells[i]);
 	free(res->shells);
 	free(res->segs);
+	keep_plan_free(&res->keep);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -826,5 +841,8 @@ void approve_render(const struct approve_result *res, struct buf *b)
 			buf_putc(b, ',');
 		render_segment(&res->segs[i], b);
 	}
-	buf_puts(b, "]}");
+	buf_putc(b, ']');
+	if (res->keep.on)
+		keep_plan_render(res, &res->keep, b);
+	buf_putc(b, '}');
 }

@@ -7,10 +7,12 @@
  *   3. self-protection (guard.h), before the allow list, whatever it says;
  *   4. security=deny refuses;
  *   5. ask=always asks; security=full runs;
- *   6. security=allowlist: every segment of every chain and pipeline must be
+ *   6. with approvals.exec.trash, a host run whose losses the trash cannot
+ *      keep (keep.h) asks, whatever security and the allow list say;
+ *   7. security=allowlist: every segment of every chain and pipeline must be
  *      satisfied (allow list, safe bin, safe builtin), or a human is asked
  *      (ask=on-miss) or it is refused (ask=off);
- *   7. asking goes through ask.h; when nobody can be asked, askFallback
+ *   8. asking goes through ask.h; when nobody can be asked, askFallback
  *      applies at once, never looser than security.
  */
 #ifndef CLAW_APPROVE_H
@@ -23,6 +25,7 @@
 #include "core/config.h"
 #include "core/execpath.h"
 #include "approve/guard.h"
+#include "approve/keep.h"
 #include "approve/model.h"
 #include "approve/safebin.h"
 #include "core/shell.h"
@@ -48,8 +51,11 @@ enum satisfied_by { SAT_NONE, SAT_ALLOWLIST, SAT_SAFE_BINS, SAT_SAFE_BUILTINS };
 struct seg_report {
 	char **argv; /* the segment's words */
 	int argc;
-	int exec;  /* index in argv of the command judged, after wrappers */
-	int depth; /* 0: the command line; 1...: inside sh -c scripts */
+	int exec;         /* index in argv of the command judged, after wrappers */
+	int depth;        /* 0: the command line; 1...: inside sh -c scripts */
+	bool after_cd;    /* a cd ran before it: relative paths lead somewhere unknown */
+	int parent;       /* the segment whose shell runs it (sh -c), or -1 */
+	enum shell_op op; /* what joins it to the next segment of its script */
 	const char *wrappers[APPROVE_MAX_WRAPPERS];
 	int nwrappers;
 	struct exec_file file;   /* argv[exec], resolved */
@@ -96,6 +102,7 @@ struct approve_ctx {
 	struct guard guard;
 	bool apply_in_sandbox; /* approvals.exec.applyInSandbox (ours) */
 	bool builtins_on;      /* approvals.exec.allowShellBuiltins (ours) */
+	bool trash;            /* approvals.exec.trash (ours): keep what host runs destroy */
 	char *approvals_path;
 	struct approvals file;
 	bool file_ok;
@@ -149,6 +156,7 @@ struct approve_result {
 	struct guard_hit guard;
 	struct seg_report *segs;
 	int nsegs;
+	struct keep_plan keep; /* what the trash keeps of a host run (keep.h) */
 	/* storage */
 	int segcap;
 	struct shell_cmd *shells;

@@ -315,29 +315,49 @@ static bool is_path(const struct mparse *p, int i)
 	return mp_full_path(p, NULL, a, full) && lstat(full, &st) == 0;
 }
 
-static void rewrites_tree(struct mparse *p, const char *what)
+/*
+ * A rewrite of the whole work tree. Back to HEAD it loses only changes to
+ * tracked files, which a copy taken first keeps; to another commit it also
+ * overwrites any untracked file in the way of one of that commit's files,
+ * and nothing lists those first: that is lost for good.
+ */
+static void rewrites_tree(struct mparse *p, bool elsewhere, const char *what)
 {
-	mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, true, -1, ".", what);
+	mp_destroy(p, MODEL_OVERWRITE, elsewhere ? RECOVER_NEVER : RECOVER_TRASH, true, -1, ".",
+	           what);
+}
+
+static bool names_head(const struct mparse *p, int i)
+{
+	return strcmp(p->argv[p->operand[i]], "HEAD") == 0;
 }
 
 static void hook_checkout(struct mparse *p)
 {
-	bool force = mp_option(p, "-f") != NULL;
+	bool force = mp_option(p, "-f") != NULL, elsewhere = false;
 
-	for (int i = 0; i < p->noperand; i++)
-		if (is_path(p, i))
-			mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, p->operand[i],
-			           p->argv[p->operand[i]],
-			           "git checkout PATH replaces it with the committed version");
+	for (int i = 0; i < p->noperand; i++) {
+		if (!is_path(p, i)) {
+			elsewhere |= !names_head(p, i);
+			continue;
+		}
+		mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, p->operand[i],
+		           p->argv[p->operand[i]],
+		           "git checkout PATH replaces it with the committed version");
+	}
 	if (force)
-		rewrites_tree(p, "git checkout -f throws away changes to tracked files");
+		rewrites_tree(p, elsewhere,
+		              elsewhere ? "git checkout -f COMMIT overwrites changes and untracked "
+		                          "files in its way"
+		                        : "git checkout -f throws away changes to tracked files");
 }
 
 static void hook_switch(struct mparse *p)
 {
 	if (mp_option(p, "-f") || mp_option(p, "--discard-changes"))
-		rewrites_tree(p,
-		              "git switch --discard-changes throws away changes to tracked files");
+		rewrites_tree(p, true,
+		              "git switch --discard-changes overwrites changes and untracked files "
+		              "in its way");
 }
 
 static void hook_restore(struct mparse *p)
@@ -353,8 +373,14 @@ static void hook_restore(struct mparse *p)
 
 static void hook_reset(struct mparse *p)
 {
+	bool elsewhere = p->noperand > 0 && !names_head(p, 0);
+
 	if (mp_option(p, "--hard") || mp_option(p, "--merge") || mp_option(p, "--keep"))
-		rewrites_tree(p, "git reset --hard throws away changes to tracked files");
+		rewrites_tree(p, elsewhere,
+		              elsewhere
+		                  ? "git reset --hard COMMIT overwrites changes and untracked "
+		                    "files in its way"
+		                  : "git reset --hard throws away changes to tracked files");
 }
 
 static void hook_clean(struct mparse *p)
@@ -1032,6 +1058,7 @@ static void judge_sub(struct mparse *p, const char *sub, int first)
 	if ((row = nested_row(p, row, &first)) == NULL)
 		return;
 	p->out->sub = row->sub;
+	p->out->sub_end = first;
 	if (mp_parse(p, row, first) && row->hook != NULL)
 		row->hook(p);
 }

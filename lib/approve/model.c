@@ -11,6 +11,7 @@
  * fail, the engine does not guess: the segment needs a person.
  */
 #include "approve/model-int.h"
+#include "approve/keep.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -414,8 +415,11 @@ void mp_destroy(struct mparse *p, enum model_use use, enum model_recover r, bool
 {
 	add_path(p, use, r, tree, arg, path, what);
 	check_write(p, use, path);
-	if (!p->m->destroys)
-		mp_need(p, MODEL_EXACT, what);
+	/* With the trash on, what it keeps is no loss: the program's trade or not. */
+	if (p->m->destroys || (p->ctx->trash && r == RECOVER_TRASH &&
+	                       keep_known(p->m->name, p->m->sub, use, arg < 0)))
+		return;
+	mp_need(p, MODEL_EXACT, what);
 }
 
 void mp_rewrite(struct mparse *p, int arg, const char *path, const char *what)
@@ -762,6 +766,7 @@ void model_judge(const struct model_ctx *ctx, const char *name, char *const *arg
 
 	out->verdict = MODEL_NONE;
 	out->name = out->sub = out->why = out->asked = NULL;
+	out->sub_end = 0;
 	out->npaths = 0;
 	out->complete = true;
 	if (m == NULL && strncmp(name, "git-", 4) == 0)

@@ -72,6 +72,7 @@ struct model_report {
 	enum model_verdict verdict;
 	const char *name;  /* the model used ("git", "sed"), or NULL */
 	const char *sub;   /* its subcommand ("commit"), or NULL */
+	int sub_end;       /* with sub: index of the first word after the subcommand's name */
 	const char *why;   /* for MODEL_EXACT and MODEL_PERSON: what needs a person */
 	const char *asked; /* the word for asking when not allowlist-miss ("strict-inline-eval") */
 	struct model_path paths[MODEL_MAX_PATHS];
@@ -92,6 +93,7 @@ struct model_ctx {
 	struct model_cwd *real;  /* its real path, found when a model first needs it */
 	bool cwd_known;          /* false after a cd: relative paths lead somewhere unknown */
 	bool strict_inline_eval; /* tools.exec.strictInlineEval */
+	bool trash; /* approvals.exec.trash: what the trash can keep need not be asked for */
 };
 
 /*

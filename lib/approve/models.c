@@ -71,18 +71,50 @@ static bool exists(const struct mparse *p, const char *path)
 	return stat_at(p, NULL, path, &st);
 }
 
+/* The last component of a source operand, as cp and mv name it in the target directory
+ * ("a/b" and "a/b/" give "b" and "b/"): a pointer into the word itself. */
+static const char *source_name(const char *src)
+{
+	const char *end = src + strlen(src), *name;
+
+	while (end > src + 1 && end[-1] == '/')
+		end--;
+	for (name = end; name > src && name[-1] != '/'; name--)
+		;
+	return name;
+}
+
 /* True when some source's name already exists in directory DIR. */
 static bool clobbers_in(const struct mparse *p, const char *dir, int nsrc)
 {
 	struct stat st;
 
-	for (int i = 0; i < nsrc; i++) {
-		const char *src = p->argv[p->operand[i]], *slash = strrchr(src, '/');
-		const char *name = slash && slash[1] ? slash + 1 : src;
-		if (stat_at(p, dir, name, &st))
+	for (int i = 0; i < nsrc; i++)
+		if (stat_at(p, dir, source_name(p->argv[p->operand[i]]), &st))
 			return true;
-	}
 	return false;
+}
+
+/*
+ * Each file of the target directory DIR that a source replaces, as a path
+ * of its own (the source's name, relative to DIR as its base): what the
+ * trash keeps is that file, not the directory.
+ */
+static void clobbered_in(struct mparse *p, const char *dir, int dir_arg, int nsrc)
+{
+	const char *base = p->base;
+	struct stat st;
+
+	mp_path(p, MODEL_WRITE, dir_arg, dir, "cp and mv write into this directory");
+	p->base = dir;
+	for (int i = 0; i < nsrc; i++) {
+		const char *name = source_name(p->argv[p->operand[i]]);
+		if (stat_at(p, dir, name, &st))
+			mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, S_ISDIR(st.st_mode),
+			           p->operand[i], name,
+			           "a file of the same name in this directory is replaced");
+	}
+	p->base = base;
 }
 
 /*
@@ -117,10 +149,10 @@ static void copy_like(struct mparse *p, enum model_use src_use, const char *src_
 	/* Destructive only where something is already there to be replaced. */
 	if (!clobbers || has(p, "-n") || !(dir ? clobbers_in(p, dst, nsrc) : exists(p, dst)))
 		mp_path(p, MODEL_WRITE, dst_arg, dst, dst_what);
+	else if (!dir)
+		mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, dst_arg, dst, dst_what);
 	else
-		mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, dst_arg, dst,
-		           dir ? "a file of the same name in this directory is replaced"
-		               : dst_what);
+		clobbered_in(p, dst, dst_arg, nsrc);
 }
 
 /* ---- coreutils and friends ---- */
@@ -211,10 +243,11 @@ static void hook_shred(struct mparse *p)
 		           p->operand[i], arg(p, i), "shred overwrites it beyond recovery");
 }
 
+/* truncate cuts a file in place: a copy taken before keeps what it cuts. */
 static void hook_truncate(struct mparse *p)
 {
 	for (int i = 0; i < p->noperand; i++)
-		mp_destroy(p, MODEL_OVERWRITE, RECOVER_NEVER, false, p->operand[i], arg(p, i),
+		mp_destroy(p, MODEL_OVERWRITE, RECOVER_TRASH, false, p->operand[i], arg(p, i),
 		           "truncate cuts it to a size");
 }
 
