@@ -25,6 +25,7 @@
 #include "native/kernel.h"
 #include "sandbox/envsan.h"
 #include "core/fsutil.h"
+#include "sandbox/hostkeep.h"
 #include "sandbox/inventory.h"
 #include "native/landlock.h"
 #include "core/opts.h"
@@ -274,6 +275,7 @@ struct filter {
 	struct buf member;
 	bool dry_run;
 	struct buf dry, notes; /* what a dry run would start; warnings of the docker backend */
+	struct host_keep keep; /* what a host run put in the trash (approvals.exec.trash) */
 };
 
 static void add_agent(struct filter *f, const char *id)
@@ -372,7 +374,8 @@ static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox
 	buf_putc(b, '}');
 }
 
-static void put_result_member(struct buf *b, const struct run_result *r)
+static void put_result_member(struct buf *b, const struct run_result *r,
+                              const struct host_keep *keep)
 {
 	buf_reset(b);
 	if (r->signal)
@@ -397,6 +400,8 @@ static void put_result_member(struct buf *b, const struct run_result *r)
 		}
 		buf_putc(b, ']');
 	}
+	if (keep != NULL)
+		hostkeep_render(keep, b);
 	buf_putc(b, '}');
 }
 
@@ -499,6 +504,15 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 	return rc;
 }
 
+/* approvals.exec.trash: what claw-approve's plan says the trash keeps, kept first. */
+static int keep_before(struct filter *f, struct record *rec, char *const *envp)
+{
+	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(rec->root, "approval");
+	const cJSON *trash = cJSON_GetObjectItemCaseSensitive(approval, "trash");
+
+	return hostkeep_before(cJSON_IsObject(trash) ? trash : NULL, envp, &f->keep);
+}
+
 static int run_on_host(const struct request *q, struct envlist *env, struct run_result *r,
                        struct filter *f, struct record *rec)
 {
@@ -514,8 +528,10 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 	memset(r, 0, sizeof(*r));
 	if (f->dry_run)
 		run_argv_json(&f->dry, argv);
-	else
+	else if ((rc = keep_before(f, rec, rs.envp)) == 0) {
 		rc = run_command(&rs, r);
+		hostkeep_after(&f->keep);
+	}
 	if (rc == 0) {
 		put_sandbox_member(&f->member, false, NULL, NULL, cwd ? cwd : "/", f->dry_run);
 		record_add_raw(rec, "sandbox", f->member.p, f->member.len);
@@ -612,7 +628,7 @@ static int handle(struct record *rec, void *ctx)
 	}
 	if (f->dry_run)
 		return 0; /* a sandbox member that says dryRun, and no result: nothing ran */
-	put_result_member(&f->member, &r);
+	put_result_member(&f->member, &r, sandbox ? NULL : &f->keep);
 	record_add_raw(rec, "result", f->member.p, f->member.len);
 	run_result_free(&r);
 	return 0;
@@ -634,6 +650,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 	buf_free(&f.member);
 	buf_free(&f.dry);
 	buf_free(&f.notes);
+	hostkeep_free(&f.keep);
 	return status;
 }
 
