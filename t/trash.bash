@@ -1,0 +1,89 @@
+# t/trash.bash: what the trash tests share (load trash).
+load approve-helper
+
+setup() {
+	workdir_setup
+	HOME_TRASH="$HOME/.local/share/Trash"
+	LOG="$OPENCLAW_STATE_DIR/audit/decisions.jsonl"
+	trash_config true
+	wide_allowlist
+}
+
+# trash_config true|false [MORE]: host runs, allow list and on-miss, the trash on or off.
+trash_config() {
+	write_config <<EOF
+{ approvals: { exec: { trash: $1 } }, tools: { exec: { security: "allowlist", ask: "on-miss" } } ${2:-} }
+EOF
+}
+
+# run_host CMD: the command line CMD through the whole pipeline on the host (claw run),
+# in the working directory, with nobody to ask (a question falls back to askFallback: deny).
+# LAST is the record that comes out; STATUS its exit, or "denied: REASON".
+run_host() {
+	LAST=$(record "$1" "$PWD" | claw run --no-tty)
+	STATUS=$(jq -r 'if .deny then "denied: \(.deny.reason)" else .result.exit end' <<<"$LAST")
+}
+
+# last FILTER: jq -r FILTER on the log's last entry.
+last() {
+	jq -r "$@" <<<"$LAST"
+}
+
+# trashed_paths: the paths the last run put in the trash, one a line.
+trashed_paths() {
+	last '.result.trashed // [] | .[].path'
+}
+
+# in_trash NAME [TRASH]: the content of files/NAME in the trash (the home trash by default).
+in_trash() {
+	cat "${2:-$HOME_TRASH}/files/$1"
+}
+
+# stamp FILE: mode, size and modification time, to compare before and after.
+stamp() {
+	stat -c '%a %s %Y %U' "$1"
+}
+
+# ---- an ordinary user (from walls' t/sandbox.bash, copied verbatim until it is on main) ----
+
+TEST_USER=clawtest
+
+# let_others_walk DIR: every directory from DIR up to / (or /tmp) searchable by
+# others, so an ordinary user reaches this test's scratch files.
+let_others_walk() {
+	local d=$1
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
+}
+
+# user_setup: the ordinary test user exists, can walk to this test's scratch dirs, and
+# owns its state dir and home (what an operator without root has).
+user_setup() {
+	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	if ! id -u "$TEST_USER" >/dev/null 2>&1; then
+		# Another test run may make it at the same moment: what counts is that it exists.
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin "$TEST_USER" 2>/dev/null || id -u "$TEST_USER" >/dev/null
+	fi
+	let_others_walk "$BATS_TEST_TMPDIR"
+}
+
+# as_user CMD...: CMD as the ordinary user, with no capability and no group of root's;
+# the state dir and home (and what the test wrote there) become the user's first.
+as_user() {
+	find "$OPENCLAW_STATE_DIR" "$HOME" -path "$OPENCLAW_STATE_DIR/sandboxes/*" -prune \
+		-o -exec chown -h "$TEST_USER:" {} +
+	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --inh-caps=-all -- "$@"
+}
+
+# ---- another file system ----
+
+# on_tmpfs DIR OPTIONS CMD...: CMD as root in a mount namespace of its own where a
+# fresh tmpfs (mount OPTIONS) is mounted on DIR.
+on_tmpfs() {
+	local dir=$1 opts=$2
+	shift 2
+	[ "$(id -u)" = 0 ] || skip "mounts a tmpfs"
+	unshare -m --propagation private sh -c 'mount -t tmpfs -o "$1" none "$2" && shift 2 && exec "$@"' \
+		sh "$opts" "$dir" "$@"
+}
