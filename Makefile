@@ -45,7 +45,8 @@ CMD_SRC  = $(sort $(wildcard cmd/claw-*.c))
 PROBE_SRC = $(sort $(wildcard t/probes/*.c))
 FUZZ_SRC = $(sort $(wildcard t/fuzz/*.c))
 MAN_SRC  = $(sort $(wildcard man/*.scd))
-PRESETS  = $(sort $(wildcard share/claw/presets/*.json5))
+PRESETS  = $(filter-out %.claw.json5,$(sort $(wildcard share/claw/presets/*.json5)))
+PRESET_CLAW = $(sort $(wildcard share/claw/presets/*.claw.json5))
 PRESET_APPROVALS = $(sort $(wildcard share/claw/presets/*.approvals.json))
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o \
@@ -69,7 +70,7 @@ $(BUILD)/obj/%.o: %.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The presets are embedded, so a new installation is secure with no file at all.
-$(BUILD)/gen/presets.c: $(PRESETS) share/claw/embed.sh
+$(BUILD)/gen/presets.c: $(PRESETS) $(PRESET_CLAW) share/claw/embed.sh
 	@mkdir -p $(@D)
 	$(E) "  GEN     $@"
 	$(Q)sh share/claw/embed.sh $(PRESETS) > $@
@@ -183,7 +184,7 @@ install: all man
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets
 	install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
-	install -m 644 $(PRESETS) $(PRESET_APPROVALS) $(DESTDIR)$(SHAREDIR)/claw/presets/
+	install -m 644 $(PRESETS) $(PRESET_CLAW) $(PRESET_APPROVALS) $(DESTDIR)$(SHAREDIR)/claw/presets/
 
 uninstall:
 	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done

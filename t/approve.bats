@@ -179,7 +179,8 @@ field() {
 	write_config <<<'{tools: {exec: {security: "deny"}}}'
 	run claw-approve <<<"$sbx"
 	assert_output --partial '"reason":"security=deny"'
-	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}, approvals: {exec: {applyInSandbox: true}}}'
+	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}}'
+	write_claw_config <<<'{approvals: {exec: {applyInSandbox: true}}}'
 	run claw-approve <<<"$sbx"
 	assert_output --partial '"asked":"allowlist-miss"'
 }
@@ -362,7 +363,8 @@ field() {
 		run field "$cmd" .approval.decision
 		assert_output deny
 	done
-	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}, approvals: {exec: {allowShellBuiltins: true}}}'
+	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}}'
+	write_claw_config <<<'{approvals: {exec: {allowShellBuiltins: true}}}'
 	run field "cd src && git status && pwd && true && test -f x && [ -d y ]" .approval.decision
 	assert_output allow
 	run field "cd /tmp && ./run.sh" '.approval.analysis.error'

@@ -79,8 +79,9 @@ dm_key() {
     "mainKey": "ma\
 in",
   },
-  agents: { defaults: { sandbox: { mode: 'all', prune: { idleHours: 0x18, maxAgeDays: +7., x: .5e1, y: Infinity, z: -NaN } } } },
-  $weird_key: [1, 2, 3,],
+  agents: { defaults: { sandbox: { mode: 'all', prune: { idleHours: 0x18, maxAgeDays: +7. } } } },
+  // A section claw does not read: only its name is checked.
+  ui: { $weird_key: [1, 2, 3,], x: .5e1, y: Infinity, z: -NaN },
 }
 EOF
 	dm_key
@@ -132,10 +133,10 @@ EOF
 }
 
 @test "positions count characters, not bytes" {
-	printf '{ "é€": 1, session: { dmScope: "bogus" } }' > "$CONFIG"
+	printf '{ ui: { "é€": 1 }, session: { dmScope: "bogus" } }' > "$CONFIG"
 	run claw-session key
 	assert_failure 2
-	assert_output --partial "$CONFIG:1:32: unknown session.dmScope"
+	assert_output --partial "$CONFIG:1:40: session.dmScope: \"bogus\" is not one of"
 }
 
 @test "config value errors: FILE:LINE:COL before any record is read" {
@@ -148,19 +149,24 @@ EOF
 EOF
 	run bash -c 'echo "{}" | claw-session'
 	assert_failure 2
-	assert_output "claw-session: $CONFIG:3:14: unknown session.dmScope \"per-sender\" (expected one of: main, per-peer, per-channel-peer, per-account-channel-peer)"
+	assert_output "claw-session: $CONFIG:3:14: session.dmScope: \"per-sender\" is not one of main, per-peer, per-channel-peer, per-account-channel-peer"
 }
 
 @test "config type errors name the key" {
 	local cases=(
-		'{ session: 3 }|1:12: session must be an object'
-		'{ session: { mainKey: 5 } }|1:23: session.mainKey must be a string'
-		'{ session: { identityLinks: { a: "x" } } }|1:34: session.identityLinks entries must be an array of strings'
-		'{ session: { groupScope: "all" } }|1:26: unknown session.groupScope "all" (expected one of: per-group, main)'
-		'{ agents: { defaults: { sandbox: { mode: "some" } } } }|1:42: unknown agents.defaults.sandbox.mode "some" (expected one of: off, non-main, all)'
-		'{ agents: { list: [ { id: 1 } ] } }|1:27: agents.list[].id must be a string'
+		'{ session: 3 }|1:12: session: expected an object, got a number'
+		'{ session: { mainKey: 5 } }|1:23: session.mainKey: expected a string, got a number'
+		'{ session: { identityLinks: { a: "x" } } }|1:34: session.identityLinks.a: expected a list, got a string'
+		'{ session: { groupScope: "all" } }|1:26: session.groupScope: "all" is not one of main, per-group'
+		'{ agents: { defaults: { sandbox: { mode: "some" } } } }|1:42: agents.defaults.sandbox.mode: "some" is not one of off, non-main, all'
+		'{ agents: { list: [ { id: "a", sandbox: { mode: "al" } } ] } }|1:49: agents.list[0].sandbox.mode: "al" is not one of off, non-main, all (did you mean "all"?)'
+		'{ agents: { list: [ { id: 1 } ] } }|1:27: agents.list[0].id: expected a string, got a number'
 		'{ agents: { list: [ { name: "x" } ] } }|1:21: agents.list entry without an id'
-		'{ bindings: [ { agentId: "a", match: { peer: { kind: "room", id: "1" } } } ] }|1:54: unknown bindings[].match.peer.kind "room" (expected one of: direct, dm, group, channel)'
+		'{ agents: { entries: { Work: {} } } }|1:24: agents.entries: the key "Work" does not match /^[a-z0-9_][a-z0-9_-]{0,63}$/'
+		'{ bindings: [ { agentId: "a", match: { channel: "telegram", peer: { kind: "room", id: "1" } } } ] }|1:75: bindings[0].match.peer.kind: "room" is not one of direct, group, channel'
+		'{ channels: { telegram: { allowFrom: [ true ] } } }|1:40: channels.telegram.allowFrom[0]: expected a string or a number, got true'
+		'{ tools: { exec: { timeoutSeconds: -1 } } }|1:36: tools.exec.timeoutSeconds: -1 is too small (it must be more than 0)'
+		'{ tools: { exec: { timeoutSeconds: 1.5 } } }|1:36: tools.exec.timeoutSeconds: expected a whole number, got 1.5'
 	)
 	for c in "${cases[@]}"; do
 		printf '%s' "${c%%|*}" > "$CONFIG"
