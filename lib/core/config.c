@@ -304,7 +304,17 @@ static int load(struct config *cfg, const struct common_opts *co, enum check_mod
 	cfg->state_dir = config_state_dir(co);
 	if (read_openclaw(cfg, co) < 0 || read_claw(cfg, co) < 0)
 		return -1;
+	if (cfg->exists)
+		cfg->files[cfg->nfiles++] = cfg->path;
+	if (cfg->claw_exists)
+		cfg->files[cfg->nfiles++] = cfg->claw_path;
 	return check_and_merge(cfg, mode);
+}
+
+size_t cfg_files(const struct config *cfg, const char *const **out)
+{
+	*out = cfg->files;
+	return cfg->nfiles;
 }
 
 int config_load(struct config *cfg, const struct common_opts *co)
@@ -332,7 +342,8 @@ int config_load_preset(struct config *cfg, const char *name)
 	return check_and_merge(cfg, CHECK_STRICT_QUIET);
 }
 
-int config_load_text(struct config *cfg, const char *source, const char *text)
+int config_load_texts(struct config *cfg, const char *source, const char *text,
+                      const char *claw_source, const char *claw_text)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->state_dir = xasprintf("%s/.openclaw", home_dir());
@@ -343,7 +354,21 @@ int config_load_text(struct config *cfg, const char *source, const char *text)
 	cfg->textlen = strlen(text);
 	if (parse(cfg) < 0)
 		return -1;
+	if (claw_text != NULL) {
+		cfg->claw_path = xstrdup(claw_source);
+		cfg->claw_source = xstrdup(claw_source);
+		cfg->claw_exists = true;
+		cfg->claw_text = xstrdup(claw_text);
+		cfg->claw_textlen = strlen(claw_text);
+		if (parse_claw(cfg) < 0)
+			return -1;
+	}
 	return check_and_merge(cfg, CHECK_STRICT_QUIET);
+}
+
+int config_load_text(struct config *cfg, const char *source, const char *text)
+{
+	return config_load_texts(cfg, source, text, NULL, NULL);
 }
 
 void config_free(struct config *cfg)

@@ -33,6 +33,8 @@ struct config {
 	size_t claw_textlen;
 	struct json5_doc claw_doc;    /* what is left of its tree once merged into root */
 	struct cfg_problems problems; /* what the check found: errors and warnings */
+	const char *files[2];         /* the files read (path, claw_path), for cfg_files() */
+	size_t nfiles;
 };
 
 /*
@@ -60,12 +62,21 @@ char *config_state_dir(const struct common_opts *co);
  * claw.json: an error fails, warnings stay in cfg->problems (unprinted).
  */
 int config_load_text(struct config *cfg, const char *source, const char *text);
+/* The same with CLAW_TEXT as claw.json read from CLAW_SOURCE (both NULL: none). */
+int config_load_texts(struct config *cfg, const char *source, const char *text,
+                      const char *claw_source, const char *claw_text);
 /*
  * Parses TEXT as claw.json would be read from SOURCE (without checking what
  * it holds): 0, or -1 with claw_error() as "SOURCE:LINE:COL: message".
  */
 int config_parse_claw(const char *source, const char *text, struct json5_doc *doc);
 void config_free(struct config *cfg);
+
+/*
+ * The files the config was read from (openclaw.json and claw.json, each when
+ * it exists; none for the built-in preset): *OUT points to CFG's own list.
+ */
+size_t cfg_files(const struct config *cfg, const char *const **out);
 
 /* The node at a dotted path ("agents.defaults.sandbox.mode"), or NULL. */
 const cJSON *cfg_get(const cJSON *node, const char *dotted);

@@ -233,6 +233,11 @@ static const struct {
 
 static const char *retired_hint(const char *canon)
 {
+	const char *last = strrchr(canon, '.');
+
+	/* OpenClaw's split config: claw reads one file, and would miss the rest. */
+	if (strcmp(last ? last + 1 : canon, "$include") == 0)
+		return "claw does not follow OpenClaw's $include: put the included keys in this file";
 	for (size_t i = 0; i < NELEM(retired); i++) {
 		const char *rel = retired[i].scope == CK_AGENT ? agent_relative(canon) : canon;
 		if (rel != NULL && strcmp(rel, retired[i].path) == 0)
@@ -736,7 +741,9 @@ static void check_value(struct walk *w, const cJSON *v, unsigned idx)
 		if (w->errors != before)
 			return;
 	}
-	for (unsigned i = 0; i < n->nall; i++)
+	/* allOf: each part must take it; the first that does not says why. */
+	size_t before = w->errors;
+	for (unsigned i = 0; i < n->nall && w->errors == before; i++)
 		check_value(w, v, w->t->lists[n->all + i]);
 	if (n->nconsts) {
 		check_consts(w, v, n);
@@ -781,9 +788,10 @@ static void check_claw_value(struct walk *w, const cJSON *v, const struct claw_k
 	case CK_ENUM: {
 		struct buf list = { 0 }, hint = { 0 };
 		struct suggestion s = { 0 };
-		for (const char *const *c = k->choices; *c; c++) {
+		for (const char *const *c = k->choices; *c; c++)
 			if (strcmp(*c, v->valuestring) == 0)
 				return;
+		for (const char *const *c = k->choices; *c; c++) {
 			buf_printf(&list, "%s%s", c == k->choices ? "" : ", ", *c);
 			consider(&s, v->valuestring, *c);
 		}
