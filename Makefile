@@ -43,6 +43,7 @@ endif
 LIB_SRC  = $(sort $(wildcard lib/*/*.c))
 CMD_SRC  = $(sort $(wildcard cmd/claw-*.c))
 PROBE_SRC = $(sort $(wildcard t/probes/*.c))
+UNIT_SRC = $(sort $(wildcard t/unit/*.c))
 FUZZ_SRC = $(sort $(wildcard t/fuzz/*.c))
 MAN_SRC  = $(sort $(wildcard man/*.scd))
 PRESETS  = $(filter-out %.claw.json5,$(sort $(wildcard share/claw/presets/*.json5)))
@@ -53,12 +54,13 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o \
            $(BUILD)/obj/gen/sysfilter-bpf.o
 CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
+UNITS    = $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/unit/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
 .PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format
 .DELETE_ON_ERROR:
 
-all: $(CMDS) $(PROBES)
+all: $(CMDS) $(PROBES) $(UNITS)
 
 # Quiet unless V=1.
 Q = $(if $(V),,@)
@@ -118,6 +120,12 @@ $(BUILD)/t/probes/%: t/probes/%.c
 	@mkdir -p $(@D)
 	$(E) "  CC      $@"
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra $< -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+
+# Unit tests of the library that no command can reach key by key (t/schema.bats runs them).
+$(BUILD)/t/unit/%: $(BUILD)/obj/t/unit/%.o $(BUILD)/libclaw.a
+	@mkdir -p $(@D)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) $< $(BUILD)/libclaw.a $(LIBS) -o $@
 
 $(BUILD)/man/%: man/%.scd
 	@mkdir -p $(@D)

@@ -406,6 +406,7 @@ EOF
 	run claw-sandbox exec -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 125
 	assert_output --partial 'is not on PATH'
+	rm "$CLAW_CONFIG"
 	docker_config
 	engine '{"images": ["openclaw-sandbox:bookworm-slim"], "containers": {}, "down": true}'
 	run_request "touch $BATS_TEST_TMPDIR/ran"
