@@ -57,7 +57,8 @@ PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 UNITS    = $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/unit/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format
+.PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format \
+	check-openclaw-config
 .DELETE_ON_ERROR:
 
 all: $(CMDS) $(PROBES) $(UNITS)
@@ -158,6 +159,15 @@ check: deps
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		bats $(BATS_FLAGS) t/
+
+# claw's configs against OpenClaw's own validator: every preset as claw init writes it
+# and every config example of README and the man pages pass `openclaw config validate`,
+# and lib/core/schema-oc.c is what share/claw/schema-gen makes from that OpenClaw.
+# Skipped, with a message, when $(OPENCLAW_DIR) holds no OpenClaw.
+OPENCLAW_DIR ?= $(BUILD)/openclaw
+check-openclaw-config: all
+	@python3 t/openclaw/config-examples.py --claw-bin $(abspath $(BUILD))/bin \
+		--openclaw $(abspath $(OPENCLAW_DIR)); rc=$$?; [ $$rc -eq 3 ] && exit 0; exit $$rc
 
 demo: deps
 	$(MAKE) all
