@@ -425,7 +425,7 @@ EOF2
 	before=$(claw-sandbox explain --json --agent work 2>/dev/null | jq -c '[.settings[] | select(.key | startswith("native.")) | .value]')
 	run claw-audit check --fix --json
 	assert_success
-	assert_equal "$(jqr -c '.fix.changes')" "[\"approvals.exec.timeoutSeconds -> $CLAW_CONFIG\",\"agents.defaults.sandbox.native -> $CLAW_CONFIG\",\"agents.list[0].sandbox.native -> $CLAW_CONFIG\"]"
+	assert_equal "$(jqr -c '.fix.changes')" "[\"$CLAW_CONFIG kept as $CLAW_CONFIG.bak.1\",\"approvals.exec.timeoutSeconds -> $CLAW_CONFIG\",\"agents.defaults.sandbox.native -> $CLAW_CONFIG\",\"agents.list[0].sandbox.native -> $CLAW_CONFIG\"]"
 	# openclaw.json keeps everything else, comments included; OpenClaw's keys stay.
 	run cat "$CONFIG"
 	assert_line "// my bot"
@@ -442,8 +442,8 @@ EOF2
 	assert_output --partial "work: { sandbox: { native: { landlock: \"off\" } } }"
 	assert_output --partial "pts: false"
 	refute_output --partial "pts: true"
-	cmp "$CONFIG.bak" "$BATS_TEST_TMPDIR/oc.orig"
-	cmp "$CLAW_CONFIG.bak" "$BATS_TEST_TMPDIR/claw.orig"
+	cmp "$(ls "$CONFIG".bak* | head -n 1)" "$BATS_TEST_TMPDIR/oc.orig"
+	cmp "$CLAW_CONFIG.bak.1" "$BATS_TEST_TMPDIR/claw.orig"
 	assert_equal "$(stat -c %a "$CLAW_CONFIG")" 600
 	# The same answers as before, and nothing left to move.
 	run --separate-stderr claw-sandbox explain --json --agent work
@@ -484,4 +484,21 @@ EOF2
 	assert_failure 2
 	cmp "$CONFIG" "$BATS_TEST_TMPDIR/orig"
 	assert_equal "$(cat "$CLAW_CONFIG")" '{ broken'
+}
+
+@test "claw doctor has a config row, and fails when the config is invalid" {
+	run claw doctor
+	assert_success
+	assert_line --regexp '^config +check +ok +openclaw.json and claw.json are valid$'
+	write_config <<<'{ tools: { exec: { securty: "full" } } }'
+	run claw doctor
+	assert_failure 1
+	assert_line --partial "invalid  1 problem(s), first $CONFIG:1:20: tools.exec: unknown key \"securty\""
+	run claw doctor --json
+	assert_failure 1
+	assert_equal "$(jqr -r '.checks[] | select(.area == "config") | .status')" invalid
+	printf '{ tools: ' >"$CONFIG"
+	run claw doctor
+	assert_failure 1
+	assert_line --regexp "^config +check +invalid +claw-audit: $CONFIG:1:10: "
 }

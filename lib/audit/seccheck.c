@@ -2790,13 +2790,19 @@ static int fix_claw_json(struct ctx *c, struct fix_result *fx, const struct conf
 		          claw_error());
 		goto out;
 	}
-	char *bak = existed ? xasprintf("%s.bak", path) : NULL;
-	if (bak != NULL && atomic_write(bak, orig.p, orig.len, st.st_mode & 0777) < 0)
+	/* The old claw.json is kept as the next numbered backup, never over an earlier one. */
+	char *bak = existed ? backup_numbered(path, orig.p, orig.len, st.st_mode & 0777) : NULL;
+	if (existed && bak == NULL)
 		fix_error(fx, "%s; nothing was changed", claw_error());
 	else if (atomic_write(path, claw.p, claw.len, 0600) < 0)
 		fix_error(fx, "%s; nothing was changed", claw_error());
 	else
 		rc = 0;
+	if (rc == 0 && bak != NULL) {
+		char *note = xasprintf("%s kept as %s", path, bak);
+		strlist_add(&fx->changes, note);
+		free(note);
+	}
 	free(bak);
 out:
 	json5_free(&doc);
