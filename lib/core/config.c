@@ -354,7 +354,7 @@ int config_load_texts(struct config *cfg, const char *source, const char *text,
 	cfg->textlen = strlen(text);
 	if (parse(cfg) < 0)
 		return -1;
-	if (claw_text != NULL) {
+	if (claw_source != NULL && claw_text != NULL) {
 		cfg->claw_path = xstrdup(claw_source);
 		cfg->claw_source = xstrdup(claw_source);
 		cfg->claw_exists = true;

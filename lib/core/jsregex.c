@@ -278,7 +278,7 @@ static int class_atom(struct parser *ps, struct cls *c, uint32_t *cp)
 	const unsigned char *s = (const unsigned char *)ps->p;
 
 	if (*ps->p == '\\') {
-		struct named_set set;
+		struct named_set set = { 0 };
 		bool complement;
 		ps->p++;
 		if (class_escape(ps, &set, &complement)) {
@@ -396,7 +396,7 @@ static struct node *parse_atom(struct parser *ps)
 		ps->p++;
 		return mk(K_EOL, NULL, NULL);
 	case '\\': {
-		struct named_set set;
+		struct named_set set = { 0 };
 		bool complement;
 		ps->p++;
 		if (class_escape(ps, &set, &complement)) {

@@ -32,7 +32,9 @@ struct walk {
 	int quiet;      /* > 0: trying one of several alternatives: count, do not report */
 	size_t errors;  /* errors found, reported or not */
 	struct buf path, canon;
-	struct jsre **re; /* the table's patterns, compiled when first needed */
+	struct pattern {
+		struct jsre *re; /* compiled when first needed */
+	} * re;                  /* one per pattern of the table */
 };
 
 /* ---- problems ---- */
@@ -237,7 +239,8 @@ static const char *retired_hint(const char *canon)
 
 	/* OpenClaw's split config: claw reads one file, and would miss the rest. */
 	if (strcmp(last ? last + 1 : canon, "$include") == 0)
-		return "claw does not follow OpenClaw's $include: put the included keys in this file";
+		return "claw does not follow OpenClaw's $include: put the included keys in this "
+		       "file";
 	for (size_t i = 0; i < NELEM(retired); i++) {
 		const char *rel = retired[i].scope == CK_AGENT ? agent_relative(canon) : canon;
 		if (rel != NULL && strcmp(rel, retired[i].path) == 0)
@@ -545,9 +548,9 @@ static int pattern_test(struct walk *w, unsigned i, const char *s)
 {
 	if (w->re == NULL)
 		w->re = xcalloc(w->t->npatterns, sizeof(*w->re));
-	if (w->re[i] == NULL && (w->re[i] = jsre_compile(w->t->patterns[i])) == NULL)
+	if (w->re[i].re == NULL && (w->re[i].re = jsre_compile(w->t->patterns[i])) == NULL)
 		return -1; /* schema-gen compiles every pattern; this cannot happen */
-	return jsre_test(w->re[i], s, strlen(s));
+	return jsre_test(w->re[i].re, s, strlen(s));
 }
 
 /* A string value, or (AT a member's name, KEY) a member name. */
@@ -932,7 +935,7 @@ static void walk_free(struct walk *w)
 {
 	if (w->re != NULL)
 		for (size_t i = 0; i < w->t->npatterns; i++)
-			jsre_free(w->re[i]);
+			jsre_free(w->re[i].re);
 	free(w->re);
 	buf_free(&w->path);
 	buf_free(&w->canon);
