@@ -373,7 +373,8 @@ EOF2
 	assert_failure 2
 	assert_output "claw: $BATS_TEST_TMPDIR/nope.json: no such claw config file"
 	CLAW_CONFIG_PATH="$BATS_TEST_TMPDIR/nope.json" run claw-session key
-	assert_success
+	assert_failure 2
+	assert_output "claw-session: $BATS_TEST_TMPDIR/nope.json: no such claw config file (\$CLAW_CONFIG_PATH names it)"
 }
 
 @test "no config at all: the secure preset's claw.json too; with openclaw.json alone, claw's defaults" {

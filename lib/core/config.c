@@ -123,8 +123,12 @@ static int read_claw(struct config *cfg, const struct common_opts *co)
 
 	cfg->claw_path = path ? cfg_user_path(path) : xasprintf("%s/claw.json", cfg->state_dir);
 	if (read_file(cfg->claw_path, CONFIG_MAX_BYTES, &cfg->claw_text, &len) < 0) {
+		/* A file named on purpose must be there: claw's keys would silently default. */
 		if (errno == ENOENT && co->claw_config != NULL)
 			return claw_fail("%s: no such claw config file", cfg->claw_path);
+		if (errno == ENOENT && path != NULL)
+			return claw_fail("%s: no such claw config file ($CLAW_CONFIG_PATH names it)",
+			                 cfg->claw_path);
 		if (errno != ENOENT)
 			return -1;
 		if (!cfg->exists)
