@@ -127,8 +127,9 @@ static int read_claw(struct config *cfg, const struct common_opts *co)
 		if (errno == ENOENT && co->claw_config != NULL)
 			return claw_fail("%s: no such claw config file", cfg->claw_path);
 		if (errno == ENOENT && path != NULL)
-			return claw_fail("%s: no such claw config file ($CLAW_CONFIG_PATH names it)",
-			                 cfg->claw_path);
+			return claw_fail(
+			    "%s: no such claw config file ($CLAW_CONFIG_PATH names it)",
+			    cfg->claw_path);
 		if (errno != ENOENT)
 			return -1;
 		if (!cfg->exists)
@@ -177,7 +178,6 @@ static void merge_problem(struct config *cfg, const cJSON *node, const char *pat
 static void merge_problem(struct config *cfg, const cJSON *node, const char *path, const char *fmt,
                           ...)
 {
-	struct cfg_problems *p = &cfg->problems;
 	struct buf where = { 0 }, msg = { 0 };
 	va_list ap;
 
@@ -185,13 +185,7 @@ static void merge_problem(struct config *cfg, const cJSON *node, const char *pat
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 8;
-		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
-	}
-	p->v[p->n++] =
-	    (struct cfg_problem){ buf_steal(&where), xstrdup(path), buf_steal(&msg), false };
-	p->errors++;
+	cfg_problem_add(&cfg->problems, buf_steal(&where), path, buf_steal(&msg), false);
 }
 
 /* One agent's claw keys (ENTRY of claw.json, for agent ID) into openclaw.json's roster. */

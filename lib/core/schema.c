@@ -24,6 +24,11 @@
 
 #define NO_NODE ((unsigned)-1) /* no row of OpenClaw's table: not one of its keys */
 
+/* A pattern of the table, compiled when a value first meets it. */
+struct pattern {
+	struct jsre *re;
+};
+
 struct walk {
 	const struct config *cfg;
 	const struct schema_table *t;
@@ -32,15 +37,13 @@ struct walk {
 	int quiet;      /* > 0: trying one of several alternatives: count, do not report */
 	size_t errors;  /* errors found, reported or not */
 	struct buf path, canon;
-	struct pattern {
-		struct jsre *re; /* compiled when first needed */
-	} * re;                  /* one per pattern of the table */
+	struct pattern *re; /* one per pattern of the table */
 };
 
 /* ---- problems ---- */
 
-static void add_problem(struct cfg_problems *out, char *where, const char *path, char *msg,
-                        bool warning)
+void cfg_problem_add(struct cfg_problems *out, char *where, const char *path, char *msg,
+                     bool warning)
 {
 	if (out->n == out->cap) {
 		out->cap = out->cap ? out->cap * 2 : 8;
@@ -79,7 +82,7 @@ static void report_at(struct walk *w, const cJSON *node, bool key, bool warning,
 	if (path == NULL)
 		path = w->path.p;
 	buf_vprintf(&msg, fmt, ap);
-	add_problem(w->out, buf_steal(&where), path, buf_steal(&msg), warning);
+	cfg_problem_add(w->out, buf_steal(&where), path, buf_steal(&msg), warning);
 }
 
 static void report(struct walk *w, const cJSON *node, bool key, bool warning, const char *fmt, ...)

@@ -144,6 +144,9 @@ struct config;
  * number of errors added (warnings do not count).
  */
 size_t schema_check(const struct config *cfg, struct cfg_problems *out);
+/* Appends a problem: WHERE and MESSAGE are taken over, PATH copied. */
+void cfg_problem_add(struct cfg_problems *out, char *where, const char *path, char *message,
+                     bool warning);
 void cfg_problems_free(struct cfg_problems *p);
 
 /* The claw key row for a canonical PATH ("agents.list[].sandbox.native.pts"), or NULL. */
