@@ -131,17 +131,6 @@ static int skip_space(struct parser *ps)
 	}
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int read_hex(struct parser *ps, int digits, uint32_t *out)
 {
 	uint32_t v = 0;
@@ -149,7 +138,7 @@ static int read_hex(struct parser *ps, int digits, uint32_t *out)
 	if (ps->end - ps->p < digits)
 		return fail("truncated escape sequence");
 	for (int i = 0; i < digits; i++) {
-		int d = hex_digit(ps->p[i]);
+		int d = hex_value(ps->p[i]);
 		if (d < 0)
 			return fail("bad hexadecimal digit in escape sequence");
 		v = v * 16 + (uint32_t)d;
@@ -467,7 +456,7 @@ static cJSON *number(struct parser *ps)
 		ps->p += 2;
 		double v = 0;
 		int d, any = 0;
-		while (ps->p < ps->end && (d = hex_digit(*ps->p)) >= 0) {
+		while (ps->p < ps->end && (d = hex_value(*ps->p)) >= 0) {
 			v = v * 16 + d;
 			ps->p++;
 			any = 1;

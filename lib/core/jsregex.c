@@ -175,17 +175,6 @@ static void cls_add_set(struct cls *c, struct named_set set, bool complement)
 		cls_add(c, next, 0x10ffff);
 }
 
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 static int hex_escape(struct parser *ps, int digits, uint32_t *out)
 {
 	uint32_t v = 0;
