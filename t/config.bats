@@ -4,6 +4,17 @@
 load helper
 bats_require_minimum_version 1.5.0
 
+# refused 'CONFIG|POSITION: MESSAGE'...: claw-session refuses each config
+# (exit 2) with that message at that place.
+refused() {
+	for c in "$@"; do
+		printf '%s' "${c%%|*}" >"$CONFIG"
+		run claw-session key
+		assert_failure 2
+		assert_output "claw-session: $CONFIG:${c#*|}"
+	done
+}
+
 # The session key claw-session computes for a telegram DM from peer 1: tells
 # which dmScope the loaded config has.
 dm_key() {
@@ -118,12 +129,7 @@ EOF
 		$'|1:1: unexpected end of input, expected a value'
 		$'{ "\\ud800": 1 }|1:10: high surrogate without its low half in \\u escape'
 	)
-	for c in "${cases[@]}"; do
-		printf '%s' "${c%%|*}" > "$CONFIG"
-		run claw-session key
-		assert_failure 2
-		assert_output "claw-session: $CONFIG:${c#*|}"
-	done
+	refused "${cases[@]}"
 }
 
 @test "deep nesting is an error, not a crash" {
@@ -169,12 +175,7 @@ EOF
 		'{ tools: { exec: { timeoutSeconds: -1 } } }|1:36: tools.exec.timeoutSeconds: -1 is too small (it must be more than 0)'
 		'{ tools: { exec: { timeoutSeconds: 1.5 } } }|1:36: tools.exec.timeoutSeconds: expected a whole number, got 1.5'
 	)
-	for c in "${cases[@]}"; do
-		printf '%s' "${c%%|*}" > "$CONFIG"
-		run claw-session key
-		assert_failure 2
-		assert_output "claw-session: $CONFIG:${c#*|}"
-	done
+	refused "${cases[@]}"
 }
 
 @test "a config that is a directory, unreadable or binary is an error" {
@@ -215,12 +216,7 @@ EOF
 		'{ security: { audit: { suppressions: [ { checkId: "" } ] } } }|1:51: security.audit.suppressions[0].checkId: the value must not be empty'
 		'{ $include: "./more.json5" }|1:3: the top level: unknown key "$include" (claw does not follow OpenClaw'"'"'s $include: put the included keys in this file)'
 	)
-	for c in "${cases[@]}"; do
-		printf '%s' "${c%%|*}" > "$CONFIG"
-		run claw-session key
-		assert_failure 2
-		assert_output "claw-session: $CONFIG:${c#*|}"
-	done
+	refused "${cases[@]}"
 }
 
 @test "every command refuses such a config before it reads a record" {

@@ -357,6 +357,14 @@ static int insert_member(const char *t, size_t len, const struct json5_doc *doc,
 	return 0;
 }
 
+/* TEXT becomes the edited OUT, which is left empty. */
+static void take_over(struct buf *text, struct buf *out)
+{
+	buf_free(text);
+	*text = *out;
+	*out = (struct buf){ 0 };
+}
+
 static const cJSON *walk(const cJSON *node, const struct seg *segs, size_t n, size_t *found)
 {
 	*found = 0;
@@ -443,9 +451,7 @@ int cfgedit_put(struct buf *text, const char *path, const char *value, const cha
 	}
 	if (check_result(out.p, out.len, segs, n, path, value) < 0)
 		goto done;
-	buf_free(text);
-	*text = out;
-	out = (struct buf){ 0 };
+	take_over(text, &out);
 	rc = 0;
 done:
 	buf_free(&out);
@@ -598,9 +604,7 @@ int cfgedit_take(struct buf *text, const char *path, char **value, char **commen
 		goto done;
 	*value = xstrndup(t + sp.vfrom, sp.vto - sp.vfrom);
 	*comment = span_comment(t, &sp);
-	buf_free(text);
-	*text = out;
-	out = (struct buf){ 0 };
+	take_over(text, &out);
 	rc = 0;
 done:
 	buf_free(&out);
