@@ -17,6 +17,7 @@
 #include "core/schema.h"
 
 static const char *const landlock_modes[] = { "auto", "required", "off", NULL };
+static const char *const askers[] = { "runtime", "claw", NULL };
 
 const struct claw_key claw_keys[] = {
 	/* Asking a person (claw-approve). */
@@ -31,7 +32,11 @@ const struct claw_key claw_keys[] = {
 	{ CK_ROOT, "approvals.exec.trash", CK_BOOL, .dflt = "false",
 	  .meaning = "keep what an approved command deletes or overwrites, so it can be restored" },
 	{ CK_ROOT, "approvals.tools", CK_STRINGS, .dflt = "[]",
-	  .meaning = "tool names that ask a person before they run or send" },
+	  .meaning = "tools other than exec that wait for a person's yes before each call "
+	             "(group: names and globs as in policy lists)" },
+	{ CK_ROOT, "approvals.askVia", CK_ENUM, .choices = askers, .dflt = "runtime",
+	  .meaning = "who asks the person when an agent runtime's call needs one: the runtime "
+	             "or claw" },
 	/* The sandbox (claw-sandbox), per agent. */
 	{ CK_AGENT, "sandbox.docker.binary", CK_STRING, .dflt = "docker",
 	  .meaning = "the container engine's program (docker, podman, or a path)" },
