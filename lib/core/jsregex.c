@@ -137,11 +137,11 @@ static uint32_t utf8_next(const unsigned char **s, const unsigned char *end)
 	        : (c & 0xf8) == 0xf0 ? 3
 	                             : -1;
 
-	if (n < 0 || end - p <= n) {
+	if (n <= 0 || end - p <= n) {
 		*s = p + 1;
 		return n == 0 ? c : 0xfffd;
 	}
-	c &= 0x3fu >> n;
+	c &= 0x3fu >> n; /* the lead byte's bits: 5, 4 or 3 */
 	for (int i = 1; i <= n; i++) {
 		if ((p[i] & 0xc0) != 0x80) {
 			*s = p + 1;
