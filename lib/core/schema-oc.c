@@ -562,2606 +562,2609 @@ static const struct schema_node nodes[] = {
 	/* 555 bindings[]|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1099, .nprops = 5, .req = 200, .nreq = 3 },
 	/* 556 bindings[] */ { .types = S_ANY, .alts = 189, .nalts = 2 },
 	/* 557 bindings */ { .types = S_ARR, .items = 556 },
-	/* 558 channels.a2a.advertisedUrl&1 */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 5 },
-	/* 559 channels.a2a.advertisedUrl */ { .types = S_ANY, .all = 191, .nall = 2 },
-	/* 560 channels.a2a.peers.*.url */ { .types = S_ANY, .all = 193, .nall = 2 },
-	/* 561 channels.a2a.peers.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1104, .nprops = 3, .req = 203, .nreq = 1 },
-	/* 562 channels.a2a.peers.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 6 },
-	/* 563 channels.a2a.peers */ { .types = S_OBJ, .extra = 561, .keys = 562 },
-	/* 564 channels.a2a.replyTimeoutMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 15 },
-	/* 565 channels.a2a */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1107, .nprops = 7 },
-	/* 566 channels.buzz.accounts.*.authTag|1|0.source */ { .types = S_STR, .consts = 384, .nconsts = 1 },
-	/* 567 channels.buzz.accounts.*.authTag|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1114, .nprops = 3, .req = 204, .nreq = 3 },
-	/* 568 channels.buzz.accounts.*.authTag|1|1.source */ { .types = S_STR, .consts = 385, .nconsts = 1 },
-	/* 569 channels.buzz.accounts.*.authTag|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1117, .nprops = 3, .req = 207, .nreq = 3 },
-	/* 570 channels.buzz.accounts.*.authTag|1|2.source */ { .types = S_STR, .consts = 386, .nconsts = 1 },
-	/* 571 channels.buzz.accounts.*.authTag|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1120, .nprops = 3, .req = 210, .nreq = 3 },
-	/* 572 channels.buzz.accounts.*.authTag|1|3.source */ { .types = S_STR, .consts = 387, .nconsts = 1 },
-	/* 573 channels.buzz.accounts.*.authTag|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1123, .nprops = 3, .req = 213, .nreq = 3 },
-	/* 574 channels.buzz.accounts.*.authTag|1 */ { .types = S_ANY, .alts = 195, .nalts = 4 },
-	/* 575 channels.buzz.accounts.*.authTag */ { .types = S_ANY, .alts = 199, .nalts = 2 },
-	/* 576 channels.buzz.accounts.*.groupPolicy */ { .types = S_STR, .consts = 388, .nconsts = 3 },
-	/* 577 channels.buzz.accounts.*.groups.*.groupPolicy */ { .types = S_STR, .consts = 391, .nconsts = 3 },
-	/* 578 channels.buzz.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1126, .nprops = 4 },
-	/* 579 channels.buzz.accounts.*.groups.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 7 },
-	/* 580 channels.buzz.accounts.*.groups */ { .types = S_OBJ, .extra = 578, .keys = 579 },
-	/* 581 channels.buzz.accounts.*.historyLimit */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 16 },
-	/* 582 channels.buzz.accounts.*.markdown.tables */ { .types = S_STR, .consts = 394, .nconsts = 4 },
-	/* 583 channels.buzz.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1130, .nprops = 1 },
-	/* 584 channels.buzz.accounts.*.privateKey|1|0.source */ { .types = S_STR, .consts = 398, .nconsts = 1 },
-	/* 585 channels.buzz.accounts.*.privateKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1131, .nprops = 3, .req = 216, .nreq = 3 },
-	/* 586 channels.buzz.accounts.*.privateKey|1|1.source */ { .types = S_STR, .consts = 399, .nconsts = 1 },
-	/* 587 channels.buzz.accounts.*.privateKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1134, .nprops = 3, .req = 219, .nreq = 3 },
-	/* 588 channels.buzz.accounts.*.privateKey|1|2.source */ { .types = S_STR, .consts = 400, .nconsts = 1 },
-	/* 589 channels.buzz.accounts.*.privateKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1137, .nprops = 3, .req = 222, .nreq = 3 },
-	/* 590 channels.buzz.accounts.*.privateKey|1|3.source */ { .types = S_STR, .consts = 401, .nconsts = 1 },
-	/* 591 channels.buzz.accounts.*.privateKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1140, .nprops = 3, .req = 225, .nreq = 3 },
-	/* 592 channels.buzz.accounts.*.privateKey|1 */ { .types = S_ANY, .alts = 201, .nalts = 4 },
-	/* 593 channels.buzz.accounts.*.privateKey */ { .types = S_ANY, .alts = 205, .nalts = 2 },
-	/* 594 channels.buzz.accounts.*.relayUrl&1 */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 8 },
-	/* 595 channels.buzz.accounts.*.relayUrl */ { .types = S_ANY, .all = 207, .nall = 2 },
-	/* 596 channels.buzz.accounts.*.replyToMode */ { .types = S_STR, .consts = 402, .nconsts = 2 },
-	/* 597 channels.buzz.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1143, .nprops = 14 },
-	/* 598 channels.buzz.accounts.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 9 },
-	/* 599 channels.buzz.accounts */ { .types = S_OBJ, .extra = 597, .keys = 598 },
-	/* 600 channels.buzz.authTag|1|0.source */ { .types = S_STR, .consts = 404, .nconsts = 1 },
-	/* 601 channels.buzz.authTag|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1157, .nprops = 3, .req = 228, .nreq = 3 },
-	/* 602 channels.buzz.authTag|1|1.source */ { .types = S_STR, .consts = 405, .nconsts = 1 },
-	/* 603 channels.buzz.authTag|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1160, .nprops = 3, .req = 231, .nreq = 3 },
-	/* 604 channels.buzz.authTag|1|2.source */ { .types = S_STR, .consts = 406, .nconsts = 1 },
-	/* 605 channels.buzz.authTag|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1163, .nprops = 3, .req = 234, .nreq = 3 },
-	/* 606 channels.buzz.authTag|1|3.source */ { .types = S_STR, .consts = 407, .nconsts = 1 },
-	/* 607 channels.buzz.authTag|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1166, .nprops = 3, .req = 237, .nreq = 3 },
-	/* 608 channels.buzz.authTag|1 */ { .types = S_ANY, .alts = 209, .nalts = 4 },
-	/* 609 channels.buzz.authTag */ { .types = S_ANY, .alts = 213, .nalts = 2 },
-	/* 610 channels.buzz.groupPolicy */ { .types = S_STR, .consts = 408, .nconsts = 3 },
-	/* 611 channels.buzz.groups.*.groupPolicy */ { .types = S_STR, .consts = 411, .nconsts = 3 },
-	/* 612 channels.buzz.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1169, .nprops = 4 },
-	/* 613 channels.buzz.groups */ { .types = S_OBJ, .extra = 612, .keys = 579 },
-	/* 614 channels.buzz.markdown.tables */ { .types = S_STR, .consts = 414, .nconsts = 4 },
-	/* 615 channels.buzz.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1173, .nprops = 1 },
-	/* 616 channels.buzz.privateKey|1|0.source */ { .types = S_STR, .consts = 418, .nconsts = 1 },
-	/* 617 channels.buzz.privateKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1174, .nprops = 3, .req = 240, .nreq = 3 },
-	/* 618 channels.buzz.privateKey|1|1.source */ { .types = S_STR, .consts = 419, .nconsts = 1 },
-	/* 619 channels.buzz.privateKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1177, .nprops = 3, .req = 243, .nreq = 3 },
-	/* 620 channels.buzz.privateKey|1|2.source */ { .types = S_STR, .consts = 420, .nconsts = 1 },
-	/* 621 channels.buzz.privateKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1180, .nprops = 3, .req = 246, .nreq = 3 },
-	/* 622 channels.buzz.privateKey|1|3.source */ { .types = S_STR, .consts = 421, .nconsts = 1 },
-	/* 623 channels.buzz.privateKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1183, .nprops = 3, .req = 249, .nreq = 3 },
-	/* 624 channels.buzz.privateKey|1 */ { .types = S_ANY, .alts = 215, .nalts = 4 },
-	/* 625 channels.buzz.privateKey */ { .types = S_ANY, .alts = 219, .nalts = 2 },
-	/* 626 channels.buzz.relayUrl */ { .types = S_ANY, .all = 221, .nall = 2 },
-	/* 627 channels.buzz.replyToMode */ { .types = S_STR, .consts = 422, .nconsts = 2 },
-	/* 628 channels.buzz */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1186, .nprops = 16 },
-	/* 629 channels.clickclack.accounts.*.allowBots|1 */ { .types = S_STR, .consts = 424, .nconsts = 1 },
-	/* 630 channels.clickclack.accounts.*.allowBots */ { .types = S_ANY, .alts = 223, .nalts = 2 },
-	/* 631 channels.clickclack.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1202, .nprops = 4 },
-	/* 632 channels.clickclack.accounts.*.discussions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1206, .nprops = 4 },
-	/* 633 channels.clickclack.accounts.*.groups.*.allowBots|1 */ { .types = S_STR, .consts = 425, .nconsts = 1 },
-	/* 634 channels.clickclack.accounts.*.groups.*.allowBots */ { .types = S_ANY, .alts = 225, .nalts = 2 },
-	/* 635 channels.clickclack.accounts.*.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1210, .nprops = 4 },
-	/* 636 channels.clickclack.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1214, .nprops = 4 },
-	/* 637 channels.clickclack.accounts.*.groups */ { .types = S_OBJ, .extra = 636 },
-	/* 638 channels.clickclack.accounts.*.reconnectMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 17 },
-	/* 639 channels.clickclack.accounts.*.replyMode */ { .types = S_STR, .consts = 426, .nconsts = 2 },
-	/* 640 channels.clickclack.accounts.*.token|1|0.source */ { .types = S_STR, .consts = 428, .nconsts = 1 },
-	/* 641 channels.clickclack.accounts.*.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1218, .nprops = 3, .req = 252, .nreq = 3 },
-	/* 642 channels.clickclack.accounts.*.token|1|1.source */ { .types = S_STR, .consts = 429, .nconsts = 1 },
-	/* 643 channels.clickclack.accounts.*.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1221, .nprops = 3, .req = 255, .nreq = 3 },
-	/* 644 channels.clickclack.accounts.*.token|1|2.source */ { .types = S_STR, .consts = 430, .nconsts = 1 },
-	/* 645 channels.clickclack.accounts.*.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1224, .nprops = 3, .req = 258, .nreq = 3 },
-	/* 646 channels.clickclack.accounts.*.token|1|3.source */ { .types = S_STR, .consts = 431, .nconsts = 1 },
-	/* 647 channels.clickclack.accounts.*.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1227, .nprops = 3, .req = 261, .nreq = 3 },
-	/* 648 channels.clickclack.accounts.*.token|1 */ { .types = S_ANY, .alts = 227, .nalts = 4 },
-	/* 649 channels.clickclack.accounts.*.token */ { .types = S_ANY, .alts = 231, .nalts = 2 },
-	/* 650 channels.clickclack.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1230, .nprops = 28 },
-	/* 651 channels.clickclack.accounts */ { .types = S_OBJ, .extra = 650 },
-	/* 652 channels.clickclack.allowBots|1 */ { .types = S_STR, .consts = 432, .nconsts = 1 },
-	/* 653 channels.clickclack.allowBots */ { .types = S_ANY, .alts = 233, .nalts = 2 },
-	/* 654 channels.clickclack.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1258, .nprops = 4 },
-	/* 655 channels.clickclack.discussions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1262, .nprops = 4 },
-	/* 656 channels.clickclack.groups.*.allowBots|1 */ { .types = S_STR, .consts = 433, .nconsts = 1 },
-	/* 657 channels.clickclack.groups.*.allowBots */ { .types = S_ANY, .alts = 235, .nalts = 2 },
-	/* 658 channels.clickclack.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1266, .nprops = 4 },
-	/* 659 channels.clickclack.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1270, .nprops = 4 },
-	/* 660 channels.clickclack.groups */ { .types = S_OBJ, .extra = 659 },
-	/* 661 channels.clickclack.replyMode */ { .types = S_STR, .consts = 434, .nconsts = 2 },
-	/* 662 channels.clickclack.token|1|0.source */ { .types = S_STR, .consts = 436, .nconsts = 1 },
-	/* 663 channels.clickclack.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1274, .nprops = 3, .req = 264, .nreq = 3 },
-	/* 664 channels.clickclack.token|1|1.source */ { .types = S_STR, .consts = 437, .nconsts = 1 },
-	/* 665 channels.clickclack.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1277, .nprops = 3, .req = 267, .nreq = 3 },
-	/* 666 channels.clickclack.token|1|2.source */ { .types = S_STR, .consts = 438, .nconsts = 1 },
-	/* 667 channels.clickclack.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1280, .nprops = 3, .req = 270, .nreq = 3 },
-	/* 668 channels.clickclack.token|1|3.source */ { .types = S_STR, .consts = 439, .nconsts = 1 },
-	/* 669 channels.clickclack.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1283, .nprops = 3, .req = 273, .nreq = 3 },
-	/* 670 channels.clickclack.token|1 */ { .types = S_ANY, .alts = 237, .nalts = 4 },
-	/* 671 channels.clickclack.token */ { .types = S_ANY, .alts = 241, .nalts = 2 },
-	/* 672 channels.clickclack */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1286, .nprops = 31 },
-	/* 673 channels.defaults.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1317, .nprops = 4 },
-	/* 674 channels.defaults.contextVisibility */ { .types = S_STR, .consts = 440, .nconsts = 3 },
-	/* 675 channels.defaults.groupPolicy */ { .types = S_STR, .consts = 443, .nconsts = 3 },
-	/* 676 channels.defaults.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1321, .nprops = 3 },
-	/* 677 channels.defaults.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1324, .nprops = 3 },
-	/* 678 channels.defaults */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1327, .nprops = 5 },
-	/* 679 channels.discord.accounts.*.ackReactionScope */ { .types = S_STR, .consts = 446, .nconsts = 6 },
-	/* 680 channels.discord.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1332, .nprops = 19 },
-	/* 681 channels.discord.accounts.*.activities.applicationId */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 10 },
-	/* 682 channels.discord.accounts.*.activities */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1351, .nprops = 2 },
-	/* 683 channels.discord.accounts.*.activityType */ { .types = S_ANY, .consts = 452, .nconsts = 6 },
-	/* 684 channels.discord.accounts.*.agentComponents.ttlMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 18 },
-	/* 685 channels.discord.accounts.*.agentComponents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1353, .nprops = 2 },
-	/* 686 channels.discord.accounts.*.allowBots|1 */ { .types = S_STR, .consts = 458, .nconsts = 1 },
-	/* 687 channels.discord.accounts.*.allowBots */ { .types = S_ANY, .alts = 243, .nalts = 2 },
-	/* 688 channels.discord.accounts.*.autoPresence */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1355, .nprops = 3 },
-	/* 689 channels.discord.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1358, .nprops = 4 },
-	/* 690 channels.discord.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 459, .nconsts = 1 },
-	/* 691 channels.discord.accounts.*.commands.native */ { .types = S_ANY, .alts = 245, .nalts = 2 },
-	/* 692 channels.discord.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 460, .nconsts = 1 },
-	/* 693 channels.discord.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 247, .nalts = 2 },
-	/* 694 channels.discord.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1362, .nprops = 2 },
-	/* 695 channels.discord.accounts.*.contextVisibility */ { .types = S_STR, .consts = 461, .nconsts = 3 },
-	/* 696 channels.discord.accounts.*.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1364, .nprops = 3 },
-	/* 697 channels.discord.accounts.*.dmPolicy */ { .types = S_STR, .consts = 464, .nconsts = 4 },
-	/* 698 channels.discord.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1367, .nprops = 1 },
-	/* 699 channels.discord.accounts.*.dms */ { .types = S_OBJ, .extra = 698 },
-	/* 700 channels.discord.accounts.*.execApprovals.enabled|1 */ { .types = S_STR, .consts = 468, .nconsts = 1 },
-	/* 701 channels.discord.accounts.*.execApprovals.enabled */ { .types = S_ANY, .alts = 249, .nalts = 2 },
-	/* 702 channels.discord.accounts.*.execApprovals.target */ { .types = S_STR, .consts = 469, .nconsts = 3 },
-	/* 703 channels.discord.accounts.*.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1368, .nprops = 6 },
-	/* 704 channels.discord.accounts.*.groupPolicy */ { .types = S_STR, .consts = 472, .nconsts = 3 },
-	/* 705 channels.discord.accounts.*.guilds.*.channels.*.autoArchiveDuration */ { .types = S_ANY, .consts = 475, .nconsts = 8 },
-	/* 706 channels.discord.accounts.*.guilds.*.channels.*.autoThreadName */ { .types = S_STR, .consts = 483, .nconsts = 2 },
-	/* 707 channels.discord.accounts.*.guilds.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1374, .nprops = 3 },
-	/* 708 channels.discord.accounts.*.guilds.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1377, .nprops = 3 },
-	/* 709 channels.discord.accounts.*.guilds.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 708 },
-	/* 710 channels.discord.accounts.*.guilds.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1380, .nprops = 13 },
-	/* 711 channels.discord.accounts.*.guilds.*.channels */ { .types = S_OBJ, .extra = 710 },
-	/* 712 channels.discord.accounts.*.guilds.*.presenceEvents.users */ { .types = S_ARR, .items = 681 },
-	/* 713 channels.discord.accounts.*.guilds.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1393, .nprops = 6, .req = 276, .nreq = 1 },
-	/* 714 channels.discord.accounts.*.guilds.*.reactionNotifications */ { .types = S_STR, .consts = 485, .nconsts = 4 },
-	/* 715 channels.discord.accounts.*.guilds.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1399, .nprops = 3 },
-	/* 716 channels.discord.accounts.*.guilds.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1402, .nprops = 3 },
-	/* 717 channels.discord.accounts.*.guilds.*.toolsBySender */ { .types = S_OBJ, .extra = 716 },
-	/* 718 channels.discord.accounts.*.guilds.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1405, .nprops = 10 },
-	/* 719 channels.discord.accounts.*.guilds */ { .types = S_OBJ, .extra = 718 },
-	/* 720 channels.discord.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1415, .nprops = 1 },
-	/* 721 channels.discord.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1416, .nprops = 3 },
-	/* 722 channels.discord.accounts.*.inboundWorker */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1419, .nprops = 1 },
-	/* 723 channels.discord.accounts.*.intents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1420, .nprops = 4 },
-	/* 724 channels.discord.accounts.*.markdown.tables */ { .types = S_STR, .consts = 489, .nconsts = 4 },
-	/* 725 channels.discord.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1424, .nprops = 1 },
-	/* 726 channels.discord.accounts.*.mentionAliases */ { .types = S_OBJ, .extra = 681 },
-	/* 727 channels.discord.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 493, .nconsts = 2 },
-	/* 728 channels.discord.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1425, .nprops = 3 },
-	/* 729 channels.discord.accounts.*.pluralkit.token|1|0.source */ { .types = S_STR, .consts = 495, .nconsts = 1 },
-	/* 730 channels.discord.accounts.*.pluralkit.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1428, .nprops = 3, .req = 277, .nreq = 3 },
-	/* 731 channels.discord.accounts.*.pluralkit.token|1|1.source */ { .types = S_STR, .consts = 496, .nconsts = 1 },
-	/* 732 channels.discord.accounts.*.pluralkit.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1431, .nprops = 3, .req = 280, .nreq = 3 },
-	/* 733 channels.discord.accounts.*.pluralkit.token|1|2.source */ { .types = S_STR, .consts = 497, .nconsts = 1 },
-	/* 734 channels.discord.accounts.*.pluralkit.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1434, .nprops = 3, .req = 283, .nreq = 3 },
-	/* 735 channels.discord.accounts.*.pluralkit.token|1|3.source */ { .types = S_STR, .consts = 498, .nconsts = 1 },
-	/* 736 channels.discord.accounts.*.pluralkit.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1437, .nprops = 3, .req = 286, .nreq = 3 },
-	/* 737 channels.discord.accounts.*.pluralkit.token|1 */ { .types = S_ANY, .alts = 251, .nalts = 4 },
-	/* 738 channels.discord.accounts.*.pluralkit.token */ { .types = S_ANY, .alts = 255, .nalts = 2 },
-	/* 739 channels.discord.accounts.*.pluralkit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1440, .nprops = 2 },
-	/* 740 channels.discord.accounts.*.replyToMode */ { .types = S_STR, .consts = 499, .nconsts = 4 },
-	/* 741 channels.discord.accounts.*.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1442, .nprops = 1 },
-	/* 742 channels.discord.accounts.*.status */ { .types = S_STR, .consts = 503, .nconsts = 4 },
-	/* 743 channels.discord.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1443, .nprops = 3 },
-	/* 744 channels.discord.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1446, .nprops = 2 },
-	/* 745 channels.discord.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 507, .nconsts = 2 },
-	/* 746 channels.discord.accounts.*.streaming.mode */ { .types = S_STR, .consts = 509, .nconsts = 4 },
-	/* 747 channels.discord.accounts.*.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 513, .nconsts = 3 },
-	/* 748 channels.discord.accounts.*.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1448, .nprops = 3 },
-	/* 749 channels.discord.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 516, .nconsts = 2 },
-	/* 750 channels.discord.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1451, .nprops = 3 },
-	/* 751 channels.discord.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 518, .nconsts = 2 },
-	/* 752 channels.discord.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 520, .nconsts = 1 },
-	/* 753 channels.discord.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 257, .nalts = 2 },
-	/* 754 channels.discord.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1454, .nprops = 8 },
-	/* 755 channels.discord.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1462, .nprops = 5 },
-	/* 756 channels.discord.accounts.*.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1467, .nprops = 1 },
-	/* 757 channels.discord.accounts.*.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 521, .nconsts = 2 },
-	/* 758 channels.discord.accounts.*.threadBindings.idleHours */ { .types = S_NUM, .flags = SF_MIN, .bounds = 5 },
-	/* 759 channels.discord.accounts.*.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1468, .nprops = 5 },
-	/* 760 channels.discord.accounts.*.token|1|0.source */ { .types = S_STR, .consts = 523, .nconsts = 1 },
-	/* 761 channels.discord.accounts.*.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1473, .nprops = 3, .req = 289, .nreq = 3 },
-	/* 762 channels.discord.accounts.*.token|1|1.source */ { .types = S_STR, .consts = 524, .nconsts = 1 },
-	/* 763 channels.discord.accounts.*.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1476, .nprops = 3, .req = 292, .nreq = 3 },
-	/* 764 channels.discord.accounts.*.token|1|2.source */ { .types = S_STR, .consts = 525, .nconsts = 1 },
-	/* 765 channels.discord.accounts.*.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1479, .nprops = 3, .req = 295, .nreq = 3 },
-	/* 766 channels.discord.accounts.*.token|1|3.source */ { .types = S_STR, .consts = 526, .nconsts = 1 },
-	/* 767 channels.discord.accounts.*.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1482, .nprops = 3, .req = 298, .nreq = 3 },
-	/* 768 channels.discord.accounts.*.token|1 */ { .types = S_ANY, .alts = 259, .nalts = 4 },
-	/* 769 channels.discord.accounts.*.token */ { .types = S_ANY, .alts = 263, .nalts = 2 },
-	/* 770 channels.discord.accounts.*.voice.agentSession.mode */ { .types = S_STR, .consts = 527, .nconsts = 2 },
-	/* 771 channels.discord.accounts.*.voice.agentSession */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1485, .nprops = 2 },
-	/* 772 channels.discord.accounts.*.voice.allowedChannels[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1487, .nprops = 2, .req = 301, .nreq = 2 },
-	/* 773 channels.discord.accounts.*.voice.allowedChannels */ { .types = S_ARR, .items = 772 },
-	/* 774 channels.discord.accounts.*.voice.autoJoin[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1489, .nprops = 3, .req = 303, .nreq = 2 },
-	/* 775 channels.discord.accounts.*.voice.autoJoin */ { .types = S_ARR, .items = 774 },
-	/* 776 channels.discord.accounts.*.voice.captureSilenceGraceMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 19 },
-	/* 777 channels.discord.accounts.*.voice.connectTimeoutMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 20 },
-	/* 778 channels.discord.accounts.*.voice.followUsers */ { .types = S_ARR, .items = 2 },
-	/* 779 channels.discord.accounts.*.voice.mode */ { .types = S_STR, .consts = 529, .nconsts = 3 },
-	/* 780 channels.discord.accounts.*.voice.realtime.bootstrapContextFiles[] */ { .types = S_STR, .consts = 532, .nconsts = 3 },
-	/* 781 channels.discord.accounts.*.voice.realtime.bootstrapContextFiles */ { .types = S_ARR, .items = 780 },
-	/* 782 channels.discord.accounts.*.voice.realtime.consultPolicy */ { .types = S_STR, .consts = 535, .nconsts = 2 },
-	/* 783 channels.discord.accounts.*.voice.realtime.debounceMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 21 },
-	/* 784 channels.discord.accounts.*.voice.realtime.minBargeInAudioEndMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 21 },
-	/* 785 channels.discord.accounts.*.voice.realtime.providers */ { .types = S_OBJ, .extra = 64 },
-	/* 786 channels.discord.accounts.*.voice.realtime.toolPolicy */ { .types = S_STR, .consts = 537, .nconsts = 3 },
-	/* 787 channels.discord.accounts.*.voice.realtime.wakeNames[] */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 11, .min_len = 1 },
-	/* 788 channels.discord.accounts.*.voice.realtime.wakeNames */ { .types = S_ARR, .items = 787, .min_items = 1 },
-	/* 789 channels.discord.accounts.*.voice.realtime */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1492, .nprops = 14 },
-	/* 790 channels.discord.accounts.*.voice.tts.auto */ { .types = S_STR, .consts = 540, .nconsts = 4 },
-	/* 791 channels.discord.accounts.*.voice.tts.mode */ { .types = S_STR, .consts = 544, .nconsts = 2 },
-	/* 792 channels.discord.accounts.*.voice.tts.modelOverrides */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1506, .nprops = 8 },
-	/* 793 channels.discord.accounts.*.voice.tts.personas.*.fallbackPolicy */ { .types = S_STR, .consts = 546, .nconsts = 3 },
-	/* 794 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 549, .nconsts = 1 },
-	/* 795 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1514, .nprops = 3, .req = 305, .nreq = 3 },
-	/* 796 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 550, .nconsts = 1 },
-	/* 797 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1517, .nprops = 3, .req = 308, .nreq = 3 },
-	/* 798 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 551, .nconsts = 1 },
-	/* 799 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1520, .nprops = 3, .req = 311, .nreq = 3 },
-	/* 800 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 552, .nconsts = 1 },
-	/* 801 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1523, .nprops = 3, .req = 314, .nreq = 3 },
-	/* 802 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 265, .nalts = 4 },
-	/* 803 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey */ { .types = S_ANY, .alts = 269, .nalts = 2 },
-	/* 804 channels.discord.accounts.*.voice.tts.personas.*.providers.*.* */ { .types = S_ANY, .alts = 271, .nalts = 6 },
-	/* 805 channels.discord.accounts.*.voice.tts.personas.*.providers.* */ { .types = S_OBJ, .props = 1526, .nprops = 1, .extra = 804 },
-	/* 806 channels.discord.accounts.*.voice.tts.personas.*.providers */ { .types = S_OBJ, .extra = 805 },
-	/* 807 channels.discord.accounts.*.voice.tts.personas.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1527, .nprops = 5 },
-	/* 808 channels.discord.accounts.*.voice.tts.personas */ { .types = S_OBJ, .extra = 807 },
-	/* 809 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 553, .nconsts = 1 },
-	/* 810 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1532, .nprops = 3, .req = 317, .nreq = 3 },
-	/* 811 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 554, .nconsts = 1 },
-	/* 812 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1535, .nprops = 3, .req = 320, .nreq = 3 },
-	/* 813 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 555, .nconsts = 1 },
-	/* 814 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1538, .nprops = 3, .req = 323, .nreq = 3 },
-	/* 815 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 556, .nconsts = 1 },
-	/* 816 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1541, .nprops = 3, .req = 326, .nreq = 3 },
-	/* 817 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 277, .nalts = 4 },
-	/* 818 channels.discord.accounts.*.voice.tts.providers.*.apiKey */ { .types = S_ANY, .alts = 281, .nalts = 2 },
-	/* 819 channels.discord.accounts.*.voice.tts.providers.*.* */ { .types = S_ANY, .alts = 283, .nalts = 6 },
-	/* 820 channels.discord.accounts.*.voice.tts.providers.* */ { .types = S_OBJ, .props = 1544, .nprops = 1, .extra = 819 },
-	/* 821 channels.discord.accounts.*.voice.tts.providers */ { .types = S_OBJ, .extra = 820 },
-	/* 822 channels.discord.accounts.*.voice.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1545, .nprops = 11 },
-	/* 823 channels.discord.accounts.*.voice */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1556, .nprops = 15 },
-	/* 824 channels.discord.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1571, .nprops = 52 },
-	/* 825 channels.discord.accounts */ { .types = S_OBJ, .extra = 824 },
-	/* 826 channels.discord.ackReactionScope */ { .types = S_STR, .consts = 557, .nconsts = 6 },
-	/* 827 channels.discord.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1623, .nprops = 19 },
-	/* 828 channels.discord.activities */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1642, .nprops = 2 },
-	/* 829 channels.discord.activityType */ { .types = S_ANY, .consts = 563, .nconsts = 6 },
-	/* 830 channels.discord.agentComponents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1644, .nprops = 2 },
-	/* 831 channels.discord.allowBots|1 */ { .types = S_STR, .consts = 569, .nconsts = 1 },
-	/* 832 channels.discord.allowBots */ { .types = S_ANY, .alts = 289, .nalts = 2 },
-	/* 833 channels.discord.autoPresence */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1646, .nprops = 3 },
-	/* 834 channels.discord.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1649, .nprops = 4 },
-	/* 835 channels.discord.commands.native|1 */ { .types = S_STR, .consts = 570, .nconsts = 1 },
-	/* 836 channels.discord.commands.native */ { .types = S_ANY, .alts = 291, .nalts = 2 },
-	/* 837 channels.discord.commands.nativeSkills|1 */ { .types = S_STR, .consts = 571, .nconsts = 1 },
-	/* 838 channels.discord.commands.nativeSkills */ { .types = S_ANY, .alts = 293, .nalts = 2 },
-	/* 839 channels.discord.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1653, .nprops = 2 },
-	/* 840 channels.discord.contextVisibility */ { .types = S_STR, .consts = 572, .nconsts = 3 },
-	/* 841 channels.discord.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1655, .nprops = 3 },
-	/* 842 channels.discord.dmPolicy */ { .types = S_STR, .consts = 575, .nconsts = 4 },
-	/* 843 channels.discord.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1658, .nprops = 1 },
-	/* 844 channels.discord.dms */ { .types = S_OBJ, .extra = 843 },
-	/* 845 channels.discord.execApprovals.enabled|1 */ { .types = S_STR, .consts = 579, .nconsts = 1 },
-	/* 846 channels.discord.execApprovals.enabled */ { .types = S_ANY, .alts = 295, .nalts = 2 },
-	/* 847 channels.discord.execApprovals.target */ { .types = S_STR, .consts = 580, .nconsts = 3 },
-	/* 848 channels.discord.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1659, .nprops = 6 },
-	/* 849 channels.discord.groupPolicy */ { .types = S_STR, .consts = 583, .nconsts = 3 },
-	/* 850 channels.discord.guilds.*.channels.*.autoArchiveDuration */ { .types = S_ANY, .consts = 586, .nconsts = 8 },
-	/* 851 channels.discord.guilds.*.channels.*.autoThreadName */ { .types = S_STR, .consts = 594, .nconsts = 2 },
-	/* 852 channels.discord.guilds.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1665, .nprops = 3 },
-	/* 853 channels.discord.guilds.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1668, .nprops = 3 },
-	/* 854 channels.discord.guilds.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 853 },
-	/* 855 channels.discord.guilds.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1671, .nprops = 13 },
-	/* 856 channels.discord.guilds.*.channels */ { .types = S_OBJ, .extra = 855 },
-	/* 857 channels.discord.guilds.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1684, .nprops = 6, .req = 329, .nreq = 1 },
-	/* 858 channels.discord.guilds.*.reactionNotifications */ { .types = S_STR, .consts = 596, .nconsts = 4 },
-	/* 859 channels.discord.guilds.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1690, .nprops = 3 },
-	/* 860 channels.discord.guilds.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1693, .nprops = 3 },
-	/* 861 channels.discord.guilds.*.toolsBySender */ { .types = S_OBJ, .extra = 860 },
-	/* 862 channels.discord.guilds.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1696, .nprops = 10 },
-	/* 863 channels.discord.guilds */ { .types = S_OBJ, .extra = 862 },
-	/* 864 channels.discord.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1706, .nprops = 1 },
-	/* 865 channels.discord.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1707, .nprops = 3 },
-	/* 866 channels.discord.inboundWorker */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1710, .nprops = 1 },
-	/* 867 channels.discord.intents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1711, .nprops = 4 },
-	/* 868 channels.discord.markdown.tables */ { .types = S_STR, .consts = 600, .nconsts = 4 },
-	/* 869 channels.discord.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1715, .nprops = 1 },
-	/* 870 channels.discord.mentionPatterns.mode */ { .types = S_STR, .consts = 604, .nconsts = 2 },
-	/* 871 channels.discord.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1716, .nprops = 3 },
-	/* 872 channels.discord.pluralkit.token|1|0.source */ { .types = S_STR, .consts = 606, .nconsts = 1 },
-	/* 873 channels.discord.pluralkit.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1719, .nprops = 3, .req = 330, .nreq = 3 },
-	/* 874 channels.discord.pluralkit.token|1|1.source */ { .types = S_STR, .consts = 607, .nconsts = 1 },
-	/* 875 channels.discord.pluralkit.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1722, .nprops = 3, .req = 333, .nreq = 3 },
-	/* 876 channels.discord.pluralkit.token|1|2.source */ { .types = S_STR, .consts = 608, .nconsts = 1 },
-	/* 877 channels.discord.pluralkit.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1725, .nprops = 3, .req = 336, .nreq = 3 },
-	/* 878 channels.discord.pluralkit.token|1|3.source */ { .types = S_STR, .consts = 609, .nconsts = 1 },
-	/* 879 channels.discord.pluralkit.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1728, .nprops = 3, .req = 339, .nreq = 3 },
-	/* 880 channels.discord.pluralkit.token|1 */ { .types = S_ANY, .alts = 297, .nalts = 4 },
-	/* 881 channels.discord.pluralkit.token */ { .types = S_ANY, .alts = 301, .nalts = 2 },
-	/* 882 channels.discord.pluralkit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1731, .nprops = 2 },
-	/* 883 channels.discord.replyToMode */ { .types = S_STR, .consts = 610, .nconsts = 4 },
-	/* 884 channels.discord.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1733, .nprops = 1 },
-	/* 885 channels.discord.status */ { .types = S_STR, .consts = 614, .nconsts = 4 },
-	/* 886 channels.discord.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1734, .nprops = 3 },
-	/* 887 channels.discord.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1737, .nprops = 2 },
-	/* 888 channels.discord.streaming.chunkMode */ { .types = S_STR, .consts = 618, .nconsts = 2 },
-	/* 889 channels.discord.streaming.mode */ { .types = S_STR, .consts = 620, .nconsts = 4 },
-	/* 890 channels.discord.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 624, .nconsts = 3 },
-	/* 891 channels.discord.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1739, .nprops = 3 },
-	/* 892 channels.discord.streaming.preview.commandText */ { .types = S_STR, .consts = 627, .nconsts = 2 },
-	/* 893 channels.discord.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1742, .nprops = 3 },
-	/* 894 channels.discord.streaming.progress.commandText */ { .types = S_STR, .consts = 629, .nconsts = 2 },
-	/* 895 channels.discord.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 631, .nconsts = 1 },
-	/* 896 channels.discord.streaming.progress.label */ { .types = S_ANY, .alts = 303, .nalts = 2 },
-	/* 897 channels.discord.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1745, .nprops = 8 },
-	/* 898 channels.discord.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1753, .nprops = 5 },
-	/* 899 channels.discord.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1758, .nprops = 1 },
-	/* 900 channels.discord.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 632, .nconsts = 2 },
-	/* 901 channels.discord.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1759, .nprops = 5 },
-	/* 902 channels.discord.token|1|0.source */ { .types = S_STR, .consts = 634, .nconsts = 1 },
-	/* 903 channels.discord.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1764, .nprops = 3, .req = 342, .nreq = 3 },
-	/* 904 channels.discord.token|1|1.source */ { .types = S_STR, .consts = 635, .nconsts = 1 },
-	/* 905 channels.discord.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1767, .nprops = 3, .req = 345, .nreq = 3 },
-	/* 906 channels.discord.token|1|2.source */ { .types = S_STR, .consts = 636, .nconsts = 1 },
-	/* 907 channels.discord.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1770, .nprops = 3, .req = 348, .nreq = 3 },
-	/* 908 channels.discord.token|1|3.source */ { .types = S_STR, .consts = 637, .nconsts = 1 },
-	/* 909 channels.discord.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1773, .nprops = 3, .req = 351, .nreq = 3 },
-	/* 910 channels.discord.token|1 */ { .types = S_ANY, .alts = 305, .nalts = 4 },
-	/* 911 channels.discord.token */ { .types = S_ANY, .alts = 309, .nalts = 2 },
-	/* 912 channels.discord.voice.agentSession.mode */ { .types = S_STR, .consts = 638, .nconsts = 2 },
-	/* 913 channels.discord.voice.agentSession */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1776, .nprops = 2 },
-	/* 914 channels.discord.voice.allowedChannels[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1778, .nprops = 2, .req = 354, .nreq = 2 },
-	/* 915 channels.discord.voice.allowedChannels */ { .types = S_ARR, .items = 914 },
-	/* 916 channels.discord.voice.autoJoin[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1780, .nprops = 3, .req = 356, .nreq = 2 },
-	/* 917 channels.discord.voice.autoJoin */ { .types = S_ARR, .items = 916 },
-	/* 918 channels.discord.voice.mode */ { .types = S_STR, .consts = 640, .nconsts = 3 },
-	/* 919 channels.discord.voice.realtime.bootstrapContextFiles[] */ { .types = S_STR, .consts = 643, .nconsts = 3 },
-	/* 920 channels.discord.voice.realtime.bootstrapContextFiles */ { .types = S_ARR, .items = 919 },
-	/* 921 channels.discord.voice.realtime.consultPolicy */ { .types = S_STR, .consts = 646, .nconsts = 2 },
-	/* 922 channels.discord.voice.realtime.toolPolicy */ { .types = S_STR, .consts = 648, .nconsts = 3 },
-	/* 923 channels.discord.voice.realtime */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1783, .nprops = 14 },
-	/* 924 channels.discord.voice.tts.auto */ { .types = S_STR, .consts = 651, .nconsts = 4 },
-	/* 925 channels.discord.voice.tts.mode */ { .types = S_STR, .consts = 655, .nconsts = 2 },
-	/* 926 channels.discord.voice.tts.modelOverrides */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1797, .nprops = 8 },
-	/* 927 channels.discord.voice.tts.personas.*.fallbackPolicy */ { .types = S_STR, .consts = 657, .nconsts = 3 },
-	/* 928 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 660, .nconsts = 1 },
-	/* 929 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1805, .nprops = 3, .req = 358, .nreq = 3 },
-	/* 930 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 661, .nconsts = 1 },
-	/* 931 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1808, .nprops = 3, .req = 361, .nreq = 3 },
-	/* 932 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 662, .nconsts = 1 },
-	/* 933 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1811, .nprops = 3, .req = 364, .nreq = 3 },
-	/* 934 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 663, .nconsts = 1 },
-	/* 935 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1814, .nprops = 3, .req = 367, .nreq = 3 },
-	/* 936 channels.discord.voice.tts.personas.*.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 311, .nalts = 4 },
-	/* 937 channels.discord.voice.tts.personas.*.providers.*.apiKey */ { .types = S_ANY, .alts = 315, .nalts = 2 },
-	/* 938 channels.discord.voice.tts.personas.*.providers.*.* */ { .types = S_ANY, .alts = 317, .nalts = 6 },
-	/* 939 channels.discord.voice.tts.personas.*.providers.* */ { .types = S_OBJ, .props = 1817, .nprops = 1, .extra = 938 },
-	/* 940 channels.discord.voice.tts.personas.*.providers */ { .types = S_OBJ, .extra = 939 },
-	/* 941 channels.discord.voice.tts.personas.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1818, .nprops = 5 },
-	/* 942 channels.discord.voice.tts.personas */ { .types = S_OBJ, .extra = 941 },
-	/* 943 channels.discord.voice.tts.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 664, .nconsts = 1 },
-	/* 944 channels.discord.voice.tts.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1823, .nprops = 3, .req = 370, .nreq = 3 },
-	/* 945 channels.discord.voice.tts.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 665, .nconsts = 1 },
-	/* 946 channels.discord.voice.tts.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1826, .nprops = 3, .req = 373, .nreq = 3 },
-	/* 947 channels.discord.voice.tts.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 666, .nconsts = 1 },
-	/* 948 channels.discord.voice.tts.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1829, .nprops = 3, .req = 376, .nreq = 3 },
-	/* 949 channels.discord.voice.tts.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 667, .nconsts = 1 },
-	/* 950 channels.discord.voice.tts.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1832, .nprops = 3, .req = 379, .nreq = 3 },
-	/* 951 channels.discord.voice.tts.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 323, .nalts = 4 },
-	/* 952 channels.discord.voice.tts.providers.*.apiKey */ { .types = S_ANY, .alts = 327, .nalts = 2 },
-	/* 953 channels.discord.voice.tts.providers.*.* */ { .types = S_ANY, .alts = 329, .nalts = 6 },
-	/* 954 channels.discord.voice.tts.providers.* */ { .types = S_OBJ, .props = 1835, .nprops = 1, .extra = 953 },
-	/* 955 channels.discord.voice.tts.providers */ { .types = S_OBJ, .extra = 954 },
-	/* 956 channels.discord.voice.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1836, .nprops = 11 },
-	/* 957 channels.discord.voice */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1847, .nprops = 15 },
-	/* 958 channels.discord */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1862, .nprops = 54 },
-	/* 959 channels.feishu.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1916, .nprops = 2 },
-	/* 960 channels.feishu.accounts.*.appSecret|1|0.source */ { .types = S_STR, .consts = 668, .nconsts = 1 },
-	/* 961 channels.feishu.accounts.*.appSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1918, .nprops = 3, .req = 382, .nreq = 3 },
-	/* 962 channels.feishu.accounts.*.appSecret|1|1.source */ { .types = S_STR, .consts = 669, .nconsts = 1 },
-	/* 963 channels.feishu.accounts.*.appSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1921, .nprops = 3, .req = 385, .nreq = 3 },
-	/* 964 channels.feishu.accounts.*.appSecret|1|2.source */ { .types = S_STR, .consts = 670, .nconsts = 1 },
-	/* 965 channels.feishu.accounts.*.appSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1924, .nprops = 3, .req = 388, .nreq = 3 },
-	/* 966 channels.feishu.accounts.*.appSecret|1|3.source */ { .types = S_STR, .consts = 671, .nconsts = 1 },
-	/* 967 channels.feishu.accounts.*.appSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1927, .nprops = 3, .req = 391, .nreq = 3 },
-	/* 968 channels.feishu.accounts.*.appSecret|1 */ { .types = S_ANY, .alts = 335, .nalts = 4 },
-	/* 969 channels.feishu.accounts.*.appSecret */ { .types = S_ANY, .alts = 339, .nalts = 2 },
-	/* 970 channels.feishu.accounts.*.connectionMode */ { .types = S_STR, .consts = 672, .nconsts = 2 },
-	/* 971 channels.feishu.accounts.*.contextVisibility */ { .types = S_STR, .consts = 674, .nconsts = 3 },
-	/* 972 channels.feishu.accounts.*.dmPolicy */ { .types = S_STR, .consts = 677, .nconsts = 4 },
-	/* 973 channels.feishu.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1930, .nprops = 2 },
-	/* 974 channels.feishu.accounts.*.dms */ { .types = S_OBJ, .extra = 973 },
-	/* 975 channels.feishu.accounts.*.domain|0 */ { .types = S_STR, .consts = 681, .nconsts = 2 },
-	/* 976 channels.feishu.accounts.*.domain|1 */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 12 },
-	/* 977 channels.feishu.accounts.*.domain */ { .types = S_ANY, .alts = 341, .nalts = 2 },
-	/* 978 channels.feishu.accounts.*.encryptKey|1|0.source */ { .types = S_STR, .consts = 683, .nconsts = 1 },
-	/* 979 channels.feishu.accounts.*.encryptKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1932, .nprops = 3, .req = 394, .nreq = 3 },
-	/* 980 channels.feishu.accounts.*.encryptKey|1|1.source */ { .types = S_STR, .consts = 684, .nconsts = 1 },
-	/* 981 channels.feishu.accounts.*.encryptKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1935, .nprops = 3, .req = 397, .nreq = 3 },
-	/* 982 channels.feishu.accounts.*.encryptKey|1|2.source */ { .types = S_STR, .consts = 685, .nconsts = 1 },
-	/* 983 channels.feishu.accounts.*.encryptKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1938, .nprops = 3, .req = 400, .nreq = 3 },
-	/* 984 channels.feishu.accounts.*.encryptKey|1|3.source */ { .types = S_STR, .consts = 686, .nconsts = 1 },
-	/* 985 channels.feishu.accounts.*.encryptKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1941, .nprops = 3, .req = 403, .nreq = 3 },
-	/* 986 channels.feishu.accounts.*.encryptKey|1 */ { .types = S_ANY, .alts = 343, .nalts = 4 },
-	/* 987 channels.feishu.accounts.*.encryptKey */ { .types = S_ANY, .alts = 347, .nalts = 2 },
-	/* 988 channels.feishu.accounts.*.groupPolicy */ { .types = S_STR, .consts = 687, .nconsts = 4 },
-	/* 989 channels.feishu.accounts.*.groupSessionScope */ { .types = S_STR, .consts = 691, .nconsts = 4 },
-	/* 990 channels.feishu.accounts.*.groups.*.groupSessionScope */ { .types = S_STR, .consts = 695, .nconsts = 4 },
-	/* 991 channels.feishu.accounts.*.groups.*.replyInThread */ { .types = S_STR, .consts = 699, .nconsts = 2 },
-	/* 992 channels.feishu.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1944, .nprops = 2 },
-	/* 993 channels.feishu.accounts.*.groups.*.topicSessionMode */ { .types = S_STR, .consts = 701, .nconsts = 2 },
-	/* 994 channels.feishu.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1946, .nprops = 9 },
-	/* 995 channels.feishu.accounts.*.groups */ { .types = S_OBJ, .extra = 994 },
-	/* 996 channels.feishu.accounts.*.heartbeatVisibility.visibility */ { .types = S_STR, .consts = 703, .nconsts = 2 },
-	/* 997 channels.feishu.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1955, .nprops = 2 },
-	/* 998 channels.feishu.accounts.*.httpTimeoutMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 22 },
-	/* 999 channels.feishu.accounts.*.markdown.mode */ { .types = S_STR, .consts = 705, .nconsts = 3 },
-	/* 1000 channels.feishu.accounts.*.markdown.tableMode */ { .types = S_STR, .consts = 708, .nconsts = 3 },
-	/* 1001 channels.feishu.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1957, .nprops = 2 },
-	/* 1002 channels.feishu.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 711, .nconsts = 3 },
-	/* 1003 channels.feishu.accounts.*.renderMode */ { .types = S_STR, .consts = 714, .nconsts = 3 },
-	/* 1004 channels.feishu.accounts.*.replyInThread */ { .types = S_STR, .consts = 717, .nconsts = 2 },
-	/* 1005 channels.feishu.accounts.*.replyToMode */ { .types = S_STR, .consts = 719, .nconsts = 4 },
-	/* 1006 channels.feishu.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1959, .nprops = 3 },
-	/* 1007 channels.feishu.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1962, .nprops = 2 },
-	/* 1008 channels.feishu.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 723, .nconsts = 2 },
-	/* 1009 channels.feishu.accounts.*.streaming.mode */ { .types = S_STR, .consts = 725, .nconsts = 2 },
-	/* 1010 channels.feishu.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1964, .nprops = 3 },
-	/* 1011 channels.feishu.accounts.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1967, .nprops = 7 },
-	/* 1012 channels.feishu.accounts.*.topicSessionMode */ { .types = S_STR, .consts = 727, .nconsts = 2 },
-	/* 1013 channels.feishu.accounts.*.tts.auto */ { .types = S_STR, .consts = 729, .nconsts = 4 },
-	/* 1014 channels.feishu.accounts.*.tts.mode */ { .types = S_STR, .consts = 733, .nconsts = 2 },
-	/* 1015 channels.feishu.accounts.*.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1974, .nprops = 12 },
-	/* 1016 channels.feishu.accounts.*.verificationToken|1|0.source */ { .types = S_STR, .consts = 735, .nconsts = 1 },
-	/* 1017 channels.feishu.accounts.*.verificationToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1986, .nprops = 3, .req = 406, .nreq = 3 },
-	/* 1018 channels.feishu.accounts.*.verificationToken|1|1.source */ { .types = S_STR, .consts = 736, .nconsts = 1 },
-	/* 1019 channels.feishu.accounts.*.verificationToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1989, .nprops = 3, .req = 409, .nreq = 3 },
-	/* 1020 channels.feishu.accounts.*.verificationToken|1|2.source */ { .types = S_STR, .consts = 737, .nconsts = 1 },
-	/* 1021 channels.feishu.accounts.*.verificationToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1992, .nprops = 3, .req = 412, .nreq = 3 },
-	/* 1022 channels.feishu.accounts.*.verificationToken|1|3.source */ { .types = S_STR, .consts = 738, .nconsts = 1 },
-	/* 1023 channels.feishu.accounts.*.verificationToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1995, .nprops = 3, .req = 415, .nreq = 3 },
-	/* 1024 channels.feishu.accounts.*.verificationToken|1 */ { .types = S_ANY, .alts = 349, .nalts = 4 },
-	/* 1025 channels.feishu.accounts.*.verificationToken */ { .types = S_ANY, .alts = 353, .nalts = 2 },
-	/* 1026 channels.feishu.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1998, .nprops = 44 },
-	/* 1027 channels.feishu.accounts */ { .types = S_OBJ, .extra = 1026 },
-	/* 1028 channels.feishu.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2042, .nprops = 2 },
-	/* 1029 channels.feishu.appSecret|1|0.source */ { .types = S_STR, .consts = 739, .nconsts = 1 },
-	/* 1030 channels.feishu.appSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2044, .nprops = 3, .req = 418, .nreq = 3 },
-	/* 1031 channels.feishu.appSecret|1|1.source */ { .types = S_STR, .consts = 740, .nconsts = 1 },
-	/* 1032 channels.feishu.appSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2047, .nprops = 3, .req = 421, .nreq = 3 },
-	/* 1033 channels.feishu.appSecret|1|2.source */ { .types = S_STR, .consts = 741, .nconsts = 1 },
-	/* 1034 channels.feishu.appSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2050, .nprops = 3, .req = 424, .nreq = 3 },
-	/* 1035 channels.feishu.appSecret|1|3.source */ { .types = S_STR, .consts = 742, .nconsts = 1 },
-	/* 1036 channels.feishu.appSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2053, .nprops = 3, .req = 427, .nreq = 3 },
-	/* 1037 channels.feishu.appSecret|1 */ { .types = S_ANY, .alts = 355, .nalts = 4 },
-	/* 1038 channels.feishu.appSecret */ { .types = S_ANY, .alts = 359, .nalts = 2 },
-	/* 1039 channels.feishu.connectionMode */ { .types = S_STR, .consts = 743, .nconsts = 2 },
-	/* 1040 channels.feishu.contextVisibility */ { .types = S_STR, .consts = 745, .nconsts = 3 },
-	/* 1041 channels.feishu.dmPolicy */ { .types = S_STR, .consts = 748, .nconsts = 4 },
-	/* 1042 channels.feishu.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2056, .nprops = 2 },
-	/* 1043 channels.feishu.dms */ { .types = S_OBJ, .extra = 1042 },
-	/* 1044 channels.feishu.domain|0 */ { .types = S_STR, .consts = 752, .nconsts = 2 },
-	/* 1045 channels.feishu.domain */ { .types = S_ANY, .alts = 361, .nalts = 2 },
-	/* 1046 channels.feishu.dynamicAgentCreation */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2058, .nprops = 4 },
-	/* 1047 channels.feishu.encryptKey|1|0.source */ { .types = S_STR, .consts = 754, .nconsts = 1 },
-	/* 1048 channels.feishu.encryptKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2062, .nprops = 3, .req = 430, .nreq = 3 },
-	/* 1049 channels.feishu.encryptKey|1|1.source */ { .types = S_STR, .consts = 755, .nconsts = 1 },
-	/* 1050 channels.feishu.encryptKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2065, .nprops = 3, .req = 433, .nreq = 3 },
-	/* 1051 channels.feishu.encryptKey|1|2.source */ { .types = S_STR, .consts = 756, .nconsts = 1 },
-	/* 1052 channels.feishu.encryptKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2068, .nprops = 3, .req = 436, .nreq = 3 },
-	/* 1053 channels.feishu.encryptKey|1|3.source */ { .types = S_STR, .consts = 757, .nconsts = 1 },
-	/* 1054 channels.feishu.encryptKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2071, .nprops = 3, .req = 439, .nreq = 3 },
-	/* 1055 channels.feishu.encryptKey|1 */ { .types = S_ANY, .alts = 363, .nalts = 4 },
-	/* 1056 channels.feishu.encryptKey */ { .types = S_ANY, .alts = 367, .nalts = 2 },
-	/* 1057 channels.feishu.groupPolicy */ { .types = S_STR, .consts = 758, .nconsts = 4 },
-	/* 1058 channels.feishu.groupSessionScope */ { .types = S_STR, .consts = 762, .nconsts = 4 },
-	/* 1059 channels.feishu.groups.*.groupSessionScope */ { .types = S_STR, .consts = 766, .nconsts = 4 },
-	/* 1060 channels.feishu.groups.*.replyInThread */ { .types = S_STR, .consts = 770, .nconsts = 2 },
-	/* 1061 channels.feishu.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2074, .nprops = 2 },
-	/* 1062 channels.feishu.groups.*.topicSessionMode */ { .types = S_STR, .consts = 772, .nconsts = 2 },
-	/* 1063 channels.feishu.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2076, .nprops = 9 },
-	/* 1064 channels.feishu.groups */ { .types = S_OBJ, .extra = 1063 },
-	/* 1065 channels.feishu.heartbeatVisibility.visibility */ { .types = S_STR, .consts = 774, .nconsts = 2 },
-	/* 1066 channels.feishu.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2085, .nprops = 2 },
-	/* 1067 channels.feishu.markdown.mode */ { .types = S_STR, .consts = 776, .nconsts = 3 },
-	/* 1068 channels.feishu.markdown.tableMode */ { .types = S_STR, .consts = 779, .nconsts = 3 },
-	/* 1069 channels.feishu.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2087, .nprops = 2 },
-	/* 1070 channels.feishu.reactionNotifications */ { .types = S_STR, .consts = 782, .nconsts = 3 },
-	/* 1071 channels.feishu.renderMode */ { .types = S_STR, .consts = 785, .nconsts = 3 },
-	/* 1072 channels.feishu.replyInThread */ { .types = S_STR, .consts = 788, .nconsts = 2 },
-	/* 1073 channels.feishu.replyToMode */ { .types = S_STR, .consts = 790, .nconsts = 4 },
-	/* 1074 channels.feishu.stickerSets.*.*[] */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 13 },
-	/* 1075 channels.feishu.stickerSets.*.* */ { .types = S_ARR, .flags = SF_MAX_ITEMS, .items = 1074, .min_items = 1, .max_items = 8 },
-	/* 1076 channels.feishu.stickerSets.*.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 14 },
-	/* 1077 channels.feishu.stickerSets.* */ { .types = S_OBJ, .flags = SF_MAX_PROPS, .extra = 1075, .keys = 1076, .max_props = 256 },
-	/* 1078 channels.feishu.stickerSets.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 15 },
-	/* 1079 channels.feishu.stickerSets */ { .types = S_OBJ, .flags = SF_MAX_PROPS, .extra = 1077, .keys = 1078, .max_props = 32 },
-	/* 1080 channels.feishu.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2089, .nprops = 3 },
-	/* 1081 channels.feishu.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2092, .nprops = 2 },
-	/* 1082 channels.feishu.streaming.chunkMode */ { .types = S_STR, .consts = 794, .nconsts = 2 },
-	/* 1083 channels.feishu.streaming.mode */ { .types = S_STR, .consts = 796, .nconsts = 2 },
-	/* 1084 channels.feishu.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2094, .nprops = 3 },
-	/* 1085 channels.feishu.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2097, .nprops = 7 },
-	/* 1086 channels.feishu.topicSessionMode */ { .types = S_STR, .consts = 798, .nconsts = 2 },
-	/* 1087 channels.feishu.tts.auto */ { .types = S_STR, .consts = 800, .nconsts = 4 },
-	/* 1088 channels.feishu.tts.mode */ { .types = S_STR, .consts = 804, .nconsts = 2 },
-	/* 1089 channels.feishu.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2104, .nprops = 12 },
-	/* 1090 channels.feishu.verificationToken|1|0.source */ { .types = S_STR, .consts = 806, .nconsts = 1 },
-	/* 1091 channels.feishu.verificationToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2116, .nprops = 3, .req = 442, .nreq = 3 },
-	/* 1092 channels.feishu.verificationToken|1|1.source */ { .types = S_STR, .consts = 807, .nconsts = 1 },
-	/* 1093 channels.feishu.verificationToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2119, .nprops = 3, .req = 445, .nreq = 3 },
-	/* 1094 channels.feishu.verificationToken|1|2.source */ { .types = S_STR, .consts = 808, .nconsts = 1 },
-	/* 1095 channels.feishu.verificationToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2122, .nprops = 3, .req = 448, .nreq = 3 },
-	/* 1096 channels.feishu.verificationToken|1|3.source */ { .types = S_STR, .consts = 809, .nconsts = 1 },
-	/* 1097 channels.feishu.verificationToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2125, .nprops = 3, .req = 451, .nreq = 3 },
-	/* 1098 channels.feishu.verificationToken|1 */ { .types = S_ANY, .alts = 369, .nalts = 4 },
-	/* 1099 channels.feishu.verificationToken */ { .types = S_ANY, .alts = 373, .nalts = 2 },
-	/* 1100 channels.feishu */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2128, .nprops = 47 },
-	/* 1101 channels.googlechat.accounts.*.audienceType */ { .types = S_STR, .consts = 810, .nconsts = 2 },
-	/* 1102 channels.googlechat.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2175, .nprops = 4 },
-	/* 1103 channels.googlechat.accounts.*.contextVisibility */ { .types = S_STR, .consts = 812, .nconsts = 3 },
-	/* 1104 channels.googlechat.accounts.*.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2179, .nprops = 1 },
-	/* 1105 channels.googlechat.accounts.*.dmPolicy */ { .types = S_STR, .consts = 815, .nconsts = 4 },
-	/* 1106 channels.googlechat.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2180, .nprops = 1 },
-	/* 1107 channels.googlechat.accounts.*.dms */ { .types = S_OBJ, .extra = 1106 },
-	/* 1108 channels.googlechat.accounts.*.groupPolicy */ { .types = S_STR, .consts = 819, .nconsts = 3 },
-	/* 1109 channels.googlechat.accounts.*.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2181, .nprops = 4 },
-	/* 1110 channels.googlechat.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2185, .nprops = 5 },
-	/* 1111 channels.googlechat.accounts.*.groups */ { .types = S_OBJ, .extra = 1110 },
-	/* 1112 channels.googlechat.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2190, .nprops = 1 },
-	/* 1113 channels.googlechat.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2191, .nprops = 3 },
-	/* 1114 channels.googlechat.accounts.*.markdown.tables */ { .types = S_STR, .consts = 822, .nconsts = 4 },
-	/* 1115 channels.googlechat.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2194, .nprops = 1 },
-	/* 1116 channels.googlechat.accounts.*.replyToMode */ { .types = S_STR, .consts = 826, .nconsts = 4 },
-	/* 1117 channels.googlechat.accounts.*.serviceAccount|2|0.source */ { .types = S_STR, .consts = 830, .nconsts = 1 },
-	/* 1118 channels.googlechat.accounts.*.serviceAccount|2|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2195, .nprops = 3, .req = 454, .nreq = 3 },
-	/* 1119 channels.googlechat.accounts.*.serviceAccount|2|1.source */ { .types = S_STR, .consts = 831, .nconsts = 1 },
-	/* 1120 channels.googlechat.accounts.*.serviceAccount|2|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2198, .nprops = 3, .req = 457, .nreq = 3 },
-	/* 1121 channels.googlechat.accounts.*.serviceAccount|2|2.source */ { .types = S_STR, .consts = 832, .nconsts = 1 },
-	/* 1122 channels.googlechat.accounts.*.serviceAccount|2|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2201, .nprops = 3, .req = 460, .nreq = 3 },
-	/* 1123 channels.googlechat.accounts.*.serviceAccount|2|3.source */ { .types = S_STR, .consts = 833, .nconsts = 1 },
-	/* 1124 channels.googlechat.accounts.*.serviceAccount|2|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2204, .nprops = 3, .req = 463, .nreq = 3 },
-	/* 1125 channels.googlechat.accounts.*.serviceAccount|2 */ { .types = S_ANY, .alts = 375, .nalts = 4 },
-	/* 1126 channels.googlechat.accounts.*.serviceAccount */ { .types = S_ANY, .alts = 379, .nalts = 3 },
-	/* 1127 channels.googlechat.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2207, .nprops = 3 },
-	/* 1128 channels.googlechat.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2210, .nprops = 2 },
-	/* 1129 channels.googlechat.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 834, .nconsts = 2 },
-	/* 1130 channels.googlechat.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2212, .nprops = 2 },
-	/* 1131 channels.googlechat.accounts.*.typingIndicator */ { .types = S_STR, .consts = 836, .nconsts = 3 },
-	/* 1132 channels.googlechat.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2214, .nprops = 36 },
-	/* 1133 channels.googlechat.accounts */ { .types = S_OBJ, .extra = 1132 },
-	/* 1134 channels.googlechat.audienceType */ { .types = S_STR, .consts = 839, .nconsts = 2 },
-	/* 1135 channels.googlechat.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2250, .nprops = 4 },
-	/* 1136 channels.googlechat.contextVisibility */ { .types = S_STR, .consts = 841, .nconsts = 3 },
-	/* 1137 channels.googlechat.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2254, .nprops = 1 },
-	/* 1138 channels.googlechat.dmPolicy */ { .types = S_STR, .consts = 844, .nconsts = 4 },
-	/* 1139 channels.googlechat.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2255, .nprops = 1 },
-	/* 1140 channels.googlechat.dms */ { .types = S_OBJ, .extra = 1139 },
-	/* 1141 channels.googlechat.groupPolicy */ { .types = S_STR, .consts = 848, .nconsts = 3 },
-	/* 1142 channels.googlechat.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2256, .nprops = 4 },
-	/* 1143 channels.googlechat.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2260, .nprops = 5 },
-	/* 1144 channels.googlechat.groups */ { .types = S_OBJ, .extra = 1143 },
-	/* 1145 channels.googlechat.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2265, .nprops = 1 },
-	/* 1146 channels.googlechat.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2266, .nprops = 3 },
-	/* 1147 channels.googlechat.markdown.tables */ { .types = S_STR, .consts = 851, .nconsts = 4 },
-	/* 1148 channels.googlechat.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2269, .nprops = 1 },
-	/* 1149 channels.googlechat.replyToMode */ { .types = S_STR, .consts = 855, .nconsts = 4 },
-	/* 1150 channels.googlechat.serviceAccount|2|0.source */ { .types = S_STR, .consts = 859, .nconsts = 1 },
-	/* 1151 channels.googlechat.serviceAccount|2|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2270, .nprops = 3, .req = 466, .nreq = 3 },
-	/* 1152 channels.googlechat.serviceAccount|2|1.source */ { .types = S_STR, .consts = 860, .nconsts = 1 },
-	/* 1153 channels.googlechat.serviceAccount|2|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2273, .nprops = 3, .req = 469, .nreq = 3 },
-	/* 1154 channels.googlechat.serviceAccount|2|2.source */ { .types = S_STR, .consts = 861, .nconsts = 1 },
-	/* 1155 channels.googlechat.serviceAccount|2|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2276, .nprops = 3, .req = 472, .nreq = 3 },
-	/* 1156 channels.googlechat.serviceAccount|2|3.source */ { .types = S_STR, .consts = 862, .nconsts = 1 },
-	/* 1157 channels.googlechat.serviceAccount|2|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2279, .nprops = 3, .req = 475, .nreq = 3 },
-	/* 1158 channels.googlechat.serviceAccount|2 */ { .types = S_ANY, .alts = 382, .nalts = 4 },
-	/* 1159 channels.googlechat.serviceAccount */ { .types = S_ANY, .alts = 386, .nalts = 3 },
-	/* 1160 channels.googlechat.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2282, .nprops = 3 },
-	/* 1161 channels.googlechat.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2285, .nprops = 2 },
-	/* 1162 channels.googlechat.streaming.chunkMode */ { .types = S_STR, .consts = 863, .nconsts = 2 },
-	/* 1163 channels.googlechat.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2287, .nprops = 2 },
-	/* 1164 channels.googlechat.typingIndicator */ { .types = S_STR, .consts = 865, .nconsts = 3 },
-	/* 1165 channels.googlechat */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2289, .nprops = 38 },
-	/* 1166 channels.imessage.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2327, .nprops = 12 },
-	/* 1167 channels.imessage.accounts.*.catchup.firstRunLookbackMinutes */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 23 },
-	/* 1168 channels.imessage.accounts.*.catchup.maxFailureRetries */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 24 },
-	/* 1169 channels.imessage.accounts.*.catchup.perRunLimit */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 25 },
-	/* 1170 channels.imessage.accounts.*.catchup */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2339, .nprops = 5 },
-	/* 1171 channels.imessage.accounts.*.contextVisibility */ { .types = S_STR, .consts = 868, .nconsts = 3 },
-	/* 1172 channels.imessage.accounts.*.dmPolicy */ { .types = S_STR, .consts = 871, .nconsts = 4 },
-	/* 1173 channels.imessage.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2344, .nprops = 1 },
-	/* 1174 channels.imessage.accounts.*.dms */ { .types = S_OBJ, .extra = 1173 },
-	/* 1175 channels.imessage.accounts.*.groupPolicy */ { .types = S_STR, .consts = 875, .nconsts = 3 },
-	/* 1176 channels.imessage.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2345, .nprops = 3 },
-	/* 1177 channels.imessage.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2348, .nprops = 3 },
-	/* 1178 channels.imessage.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1177 },
-	/* 1179 channels.imessage.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2351, .nprops = 4 },
-	/* 1180 channels.imessage.accounts.*.groups */ { .types = S_OBJ, .extra = 1179 },
-	/* 1181 channels.imessage.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2355, .nprops = 1 },
-	/* 1182 channels.imessage.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2356, .nprops = 3 },
-	/* 1183 channels.imessage.accounts.*.markdown.tables */ { .types = S_STR, .consts = 878, .nconsts = 4 },
-	/* 1184 channels.imessage.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2359, .nprops = 1 },
-	/* 1185 channels.imessage.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 882, .nconsts = 3 },
-	/* 1186 channels.imessage.accounts.*.sendTransport */ { .types = S_STR, .consts = 885, .nconsts = 3 },
-	/* 1187 channels.imessage.accounts.*.service */ { .types = S_STR, .consts = 888, .nconsts = 3 },
-	/* 1188 channels.imessage.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2360, .nprops = 3 },
-	/* 1189 channels.imessage.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2363, .nprops = 2 },
-	/* 1190 channels.imessage.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 891, .nconsts = 2 },
-	/* 1191 channels.imessage.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2365, .nprops = 2 },
-	/* 1192 channels.imessage.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2367, .nprops = 35 },
-	/* 1193 channels.imessage.accounts */ { .types = S_OBJ, .extra = 1192 },
-	/* 1194 channels.imessage.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2402, .nprops = 12 },
-	/* 1195 channels.imessage.catchup */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2414, .nprops = 5 },
-	/* 1196 channels.imessage.contextVisibility */ { .types = S_STR, .consts = 893, .nconsts = 3 },
-	/* 1197 channels.imessage.dmPolicy */ { .types = S_STR, .consts = 896, .nconsts = 4 },
-	/* 1198 channels.imessage.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2419, .nprops = 1 },
-	/* 1199 channels.imessage.dms */ { .types = S_OBJ, .extra = 1198 },
-	/* 1200 channels.imessage.groupPolicy */ { .types = S_STR, .consts = 900, .nconsts = 3 },
-	/* 1201 channels.imessage.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2420, .nprops = 3 },
-	/* 1202 channels.imessage.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2423, .nprops = 3 },
-	/* 1203 channels.imessage.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1202 },
-	/* 1204 channels.imessage.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2426, .nprops = 4 },
-	/* 1205 channels.imessage.groups */ { .types = S_OBJ, .extra = 1204 },
-	/* 1206 channels.imessage.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2430, .nprops = 1 },
-	/* 1207 channels.imessage.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2431, .nprops = 3 },
-	/* 1208 channels.imessage.markdown.tables */ { .types = S_STR, .consts = 903, .nconsts = 4 },
-	/* 1209 channels.imessage.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2434, .nprops = 1 },
-	/* 1210 channels.imessage.reactionNotifications */ { .types = S_STR, .consts = 907, .nconsts = 3 },
-	/* 1211 channels.imessage.sendTransport */ { .types = S_STR, .consts = 910, .nconsts = 3 },
-	/* 1212 channels.imessage.service */ { .types = S_STR, .consts = 913, .nconsts = 3 },
-	/* 1213 channels.imessage.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2435, .nprops = 3 },
-	/* 1214 channels.imessage.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2438, .nprops = 2 },
-	/* 1215 channels.imessage.streaming.chunkMode */ { .types = S_STR, .consts = 916, .nconsts = 2 },
-	/* 1216 channels.imessage.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2440, .nprops = 2 },
-	/* 1217 channels.imessage */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2442, .nprops = 37 },
-	/* 1218 channels.irc.accounts.*.contextVisibility */ { .types = S_STR, .consts = 918, .nconsts = 3 },
-	/* 1219 channels.irc.accounts.*.dmPolicy */ { .types = S_STR, .consts = 921, .nconsts = 4 },
-	/* 1220 channels.irc.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2479, .nprops = 1 },
-	/* 1221 channels.irc.accounts.*.dms */ { .types = S_OBJ, .extra = 1220 },
-	/* 1222 channels.irc.accounts.*.groupPolicy */ { .types = S_STR, .consts = 925, .nconsts = 3 },
-	/* 1223 channels.irc.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2480, .nprops = 3 },
-	/* 1224 channels.irc.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2483, .nprops = 3 },
-	/* 1225 channels.irc.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1224 },
-	/* 1226 channels.irc.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2486, .nprops = 7 },
-	/* 1227 channels.irc.accounts.*.groups */ { .types = S_OBJ, .extra = 1226 },
-	/* 1228 channels.irc.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2493, .nprops = 1 },
-	/* 1229 channels.irc.accounts.*.markdown.tables */ { .types = S_STR, .consts = 928, .nconsts = 4 },
-	/* 1230 channels.irc.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2494, .nprops = 1 },
-	/* 1231 channels.irc.accounts.*.nickserv */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2495, .nprops = 6 },
-	/* 1232 channels.irc.accounts.*.port */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 26 },
-	/* 1233 channels.irc.accounts.*.replyToMode */ { .types = S_STR, .consts = 932, .nconsts = 4 },
-	/* 1234 channels.irc.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2501, .nprops = 3 },
-	/* 1235 channels.irc.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2504, .nprops = 2 },
-	/* 1236 channels.irc.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 936, .nconsts = 2 },
-	/* 1237 channels.irc.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2506, .nprops = 2 },
-	/* 1238 channels.irc.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2508, .nprops = 30 },
-	/* 1239 channels.irc.accounts */ { .types = S_OBJ, .extra = 1238 },
-	/* 1240 channels.irc.contextVisibility */ { .types = S_STR, .consts = 938, .nconsts = 3 },
-	/* 1241 channels.irc.dmPolicy */ { .types = S_STR, .consts = 941, .nconsts = 4 },
-	/* 1242 channels.irc.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2538, .nprops = 1 },
-	/* 1243 channels.irc.dms */ { .types = S_OBJ, .extra = 1242 },
-	/* 1244 channels.irc.groupPolicy */ { .types = S_STR, .consts = 945, .nconsts = 3 },
-	/* 1245 channels.irc.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2539, .nprops = 3 },
-	/* 1246 channels.irc.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2542, .nprops = 3 },
-	/* 1247 channels.irc.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1246 },
-	/* 1248 channels.irc.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2545, .nprops = 7 },
-	/* 1249 channels.irc.groups */ { .types = S_OBJ, .extra = 1248 },
-	/* 1250 channels.irc.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2552, .nprops = 1 },
-	/* 1251 channels.irc.markdown.tables */ { .types = S_STR, .consts = 948, .nconsts = 4 },
-	/* 1252 channels.irc.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2553, .nprops = 1 },
-	/* 1253 channels.irc.nickserv */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2554, .nprops = 6 },
-	/* 1254 channels.irc.replyToMode */ { .types = S_STR, .consts = 952, .nconsts = 4 },
-	/* 1255 channels.irc.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2560, .nprops = 3 },
-	/* 1256 channels.irc.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2563, .nprops = 2 },
-	/* 1257 channels.irc.streaming.chunkMode */ { .types = S_STR, .consts = 956, .nconsts = 2 },
-	/* 1258 channels.irc.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2565, .nprops = 2 },
-	/* 1259 channels.irc */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2567, .nprops = 32 },
-	/* 1260 channels.line.accounts.*.dmPolicy */ { .types = S_STR, .consts = 958, .nconsts = 4 },
-	/* 1261 channels.line.accounts.*.groupPolicy */ { .types = S_STR, .consts = 962, .nconsts = 3 },
-	/* 1262 channels.line.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2599, .nprops = 5 },
-	/* 1263 channels.line.accounts.*.groups */ { .types = S_OBJ, .extra = 1262 },
-	/* 1264 channels.line.accounts.*.replyToMode */ { .types = S_STR, .consts = 965, .nconsts = 3 },
-	/* 1265 channels.line.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2604, .nprops = 3 },
-	/* 1266 channels.line.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2607, .nprops = 2 },
-	/* 1267 channels.line.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 968, .nconsts = 2 },
-	/* 1268 channels.line.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2609, .nprops = 2 },
-	/* 1269 channels.line.accounts.*.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 970, .nconsts = 2 },
-	/* 1270 channels.line.accounts.*.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2611, .nprops = 5 },
-	/* 1271 channels.line.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2616, .nprops = 20 },
-	/* 1272 channels.line.accounts */ { .types = S_OBJ, .extra = 1271 },
-	/* 1273 channels.line.dmPolicy */ { .types = S_STR, .consts = 972, .nconsts = 4 },
-	/* 1274 channels.line.groupPolicy */ { .types = S_STR, .consts = 976, .nconsts = 3 },
-	/* 1275 channels.line.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2636, .nprops = 5 },
-	/* 1276 channels.line.groups */ { .types = S_OBJ, .extra = 1275 },
-	/* 1277 channels.line.replyToMode */ { .types = S_STR, .consts = 979, .nconsts = 3 },
-	/* 1278 channels.line.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2641, .nprops = 3 },
-	/* 1279 channels.line.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2644, .nprops = 2 },
-	/* 1280 channels.line.streaming.chunkMode */ { .types = S_STR, .consts = 982, .nconsts = 2 },
-	/* 1281 channels.line.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2646, .nprops = 2 },
-	/* 1282 channels.line.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 984, .nconsts = 2 },
-	/* 1283 channels.line.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2648, .nprops = 5 },
-	/* 1284 channels.line */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2653, .nprops = 22 },
-	/* 1285 channels.matrix.accessToken|1|0.source */ { .types = S_STR, .consts = 986, .nconsts = 1 },
-	/* 1286 channels.matrix.accessToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2675, .nprops = 3, .req = 478, .nreq = 3 },
-	/* 1287 channels.matrix.accessToken|1|1.source */ { .types = S_STR, .consts = 987, .nconsts = 1 },
-	/* 1288 channels.matrix.accessToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2678, .nprops = 3, .req = 481, .nreq = 3 },
-	/* 1289 channels.matrix.accessToken|1|2.source */ { .types = S_STR, .consts = 988, .nconsts = 1 },
-	/* 1290 channels.matrix.accessToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2681, .nprops = 3, .req = 484, .nreq = 3 },
-	/* 1291 channels.matrix.accessToken|1|3.source */ { .types = S_STR, .consts = 989, .nconsts = 1 },
-	/* 1292 channels.matrix.accessToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2684, .nprops = 3, .req = 487, .nreq = 3 },
-	/* 1293 channels.matrix.accessToken|1 */ { .types = S_ANY, .alts = 389, .nalts = 4 },
-	/* 1294 channels.matrix.accessToken */ { .types = S_ANY, .alts = 393, .nalts = 2 },
-	/* 1295 channels.matrix.accounts.*.accessToken|1|0.source */ { .types = S_STR, .consts = 990, .nconsts = 1 },
-	/* 1296 channels.matrix.accounts.*.accessToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2687, .nprops = 3, .req = 490, .nreq = 3 },
-	/* 1297 channels.matrix.accounts.*.accessToken|1|1.source */ { .types = S_STR, .consts = 991, .nconsts = 1 },
-	/* 1298 channels.matrix.accounts.*.accessToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2690, .nprops = 3, .req = 493, .nreq = 3 },
-	/* 1299 channels.matrix.accounts.*.accessToken|1|2.source */ { .types = S_STR, .consts = 992, .nconsts = 1 },
-	/* 1300 channels.matrix.accounts.*.accessToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2693, .nprops = 3, .req = 496, .nreq = 3 },
-	/* 1301 channels.matrix.accounts.*.accessToken|1|3.source */ { .types = S_STR, .consts = 993, .nconsts = 1 },
-	/* 1302 channels.matrix.accounts.*.accessToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2696, .nprops = 3, .req = 499, .nreq = 3 },
-	/* 1303 channels.matrix.accounts.*.accessToken|1 */ { .types = S_ANY, .alts = 395, .nalts = 4 },
-	/* 1304 channels.matrix.accounts.*.accessToken */ { .types = S_ANY, .alts = 399, .nalts = 2 },
-	/* 1305 channels.matrix.accounts.*.password|1|0.source */ { .types = S_STR, .consts = 994, .nconsts = 1 },
-	/* 1306 channels.matrix.accounts.*.password|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2699, .nprops = 3, .req = 502, .nreq = 3 },
-	/* 1307 channels.matrix.accounts.*.password|1|1.source */ { .types = S_STR, .consts = 995, .nconsts = 1 },
-	/* 1308 channels.matrix.accounts.*.password|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2702, .nprops = 3, .req = 505, .nreq = 3 },
-	/* 1309 channels.matrix.accounts.*.password|1|2.source */ { .types = S_STR, .consts = 996, .nconsts = 1 },
-	/* 1310 channels.matrix.accounts.*.password|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2705, .nprops = 3, .req = 508, .nreq = 3 },
-	/* 1311 channels.matrix.accounts.*.password|1|3.source */ { .types = S_STR, .consts = 997, .nconsts = 1 },
-	/* 1312 channels.matrix.accounts.*.password|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2708, .nprops = 3, .req = 511, .nreq = 3 },
-	/* 1313 channels.matrix.accounts.*.password|1 */ { .types = S_ANY, .alts = 401, .nalts = 4 },
-	/* 1314 channels.matrix.accounts.*.password */ { .types = S_ANY, .alts = 405, .nalts = 2 },
-	/* 1315 channels.matrix.accounts.* */ { .types = S_OBJ, .props = 2711, .nprops = 3 },
-	/* 1316 channels.matrix.accounts */ { .types = S_OBJ, .extra = 1315 },
-	/* 1317 channels.matrix.ackReactionScope */ { .types = S_STR, .consts = 998, .nconsts = 6 },
-	/* 1318 channels.matrix.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2714, .nprops = 7 },
-	/* 1319 channels.matrix.allowBots|1 */ { .types = S_STR, .consts = 1004, .nconsts = 1 },
-	/* 1320 channels.matrix.allowBots */ { .types = S_ANY, .alts = 407, .nalts = 2 },
-	/* 1321 channels.matrix.autoJoin */ { .types = S_STR, .consts = 1005, .nconsts = 3 },
-	/* 1322 channels.matrix.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2721, .nprops = 4 },
-	/* 1323 channels.matrix.contextVisibility */ { .types = S_STR, .consts = 1008, .nconsts = 3 },
-	/* 1324 channels.matrix.dm.policy */ { .types = S_STR, .consts = 1011, .nconsts = 4 },
-	/* 1325 channels.matrix.dm.sessionScope */ { .types = S_STR, .consts = 1015, .nconsts = 2 },
-	/* 1326 channels.matrix.dm.threadReplies */ { .types = S_STR, .consts = 1017, .nconsts = 3 },
-	/* 1327 channels.matrix.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2725, .nprops = 5 },
-	/* 1328 channels.matrix.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1020, .nconsts = 1 },
-	/* 1329 channels.matrix.execApprovals.enabled */ { .types = S_ANY, .alts = 409, .nalts = 2 },
-	/* 1330 channels.matrix.execApprovals.target */ { .types = S_STR, .consts = 1021, .nconsts = 3 },
-	/* 1331 channels.matrix.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2730, .nprops = 5 },
-	/* 1332 channels.matrix.groupPolicy */ { .types = S_STR, .consts = 1024, .nconsts = 3 },
-	/* 1333 channels.matrix.groups.*.allowBots|1 */ { .types = S_STR, .consts = 1027, .nconsts = 1 },
-	/* 1334 channels.matrix.groups.*.allowBots */ { .types = S_ANY, .alts = 411, .nalts = 2 },
-	/* 1335 channels.matrix.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2735, .nprops = 4 },
-	/* 1336 channels.matrix.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2739, .nprops = 3 },
-	/* 1337 channels.matrix.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2742, .nprops = 10 },
-	/* 1338 channels.matrix.groups */ { .types = S_OBJ, .props = 2735, .nprops = 0, .extra = 1337 },
-	/* 1339 channels.matrix.markdown.tables */ { .types = S_STR, .consts = 1028, .nconsts = 4 },
-	/* 1340 channels.matrix.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2752, .nprops = 1 },
-	/* 1341 channels.matrix.mentionPatterns.mode */ { .types = S_STR, .consts = 1032, .nconsts = 2 },
-	/* 1342 channels.matrix.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2753, .nprops = 3 },
-	/* 1343 channels.matrix.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2756, .nprops = 1 },
-	/* 1344 channels.matrix.password|1|0.source */ { .types = S_STR, .consts = 1034, .nconsts = 1 },
-	/* 1345 channels.matrix.password|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2757, .nprops = 3, .req = 514, .nreq = 3 },
-	/* 1346 channels.matrix.password|1|1.source */ { .types = S_STR, .consts = 1035, .nconsts = 1 },
-	/* 1347 channels.matrix.password|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2760, .nprops = 3, .req = 517, .nreq = 3 },
-	/* 1348 channels.matrix.password|1|2.source */ { .types = S_STR, .consts = 1036, .nconsts = 1 },
-	/* 1349 channels.matrix.password|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2763, .nprops = 3, .req = 520, .nreq = 3 },
-	/* 1350 channels.matrix.password|1|3.source */ { .types = S_STR, .consts = 1037, .nconsts = 1 },
-	/* 1351 channels.matrix.password|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2766, .nprops = 3, .req = 523, .nreq = 3 },
-	/* 1352 channels.matrix.password|1 */ { .types = S_ANY, .alts = 413, .nalts = 4 },
-	/* 1353 channels.matrix.password */ { .types = S_ANY, .alts = 417, .nalts = 2 },
-	/* 1354 channels.matrix.reactionNotifications */ { .types = S_STR, .consts = 1038, .nconsts = 2 },
-	/* 1355 channels.matrix.replyToMode */ { .types = S_STR, .consts = 1040, .nconsts = 4 },
-	/* 1356 channels.matrix.rooms.*.allowBots|1 */ { .types = S_STR, .consts = 1044, .nconsts = 1 },
-	/* 1357 channels.matrix.rooms.*.allowBots */ { .types = S_ANY, .alts = 419, .nalts = 2 },
-	/* 1358 channels.matrix.rooms.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2769, .nprops = 4 },
-	/* 1359 channels.matrix.rooms.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2773, .nprops = 3 },
-	/* 1360 channels.matrix.rooms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2776, .nprops = 10 },
-	/* 1361 channels.matrix.rooms */ { .types = S_OBJ, .props = 2769, .nprops = 0, .extra = 1360 },
-	/* 1362 channels.matrix.startupVerification */ { .types = S_STR, .consts = 1045, .nconsts = 2 },
-	/* 1363 channels.matrix.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2786, .nprops = 3 },
-	/* 1364 channels.matrix.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2789, .nprops = 2 },
-	/* 1365 channels.matrix.streaming.chunkMode */ { .types = S_STR, .consts = 1047, .nconsts = 2 },
-	/* 1366 channels.matrix.streaming.mode */ { .types = S_STR, .consts = 1049, .nconsts = 4 },
-	/* 1367 channels.matrix.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2791, .nprops = 1 },
-	/* 1368 channels.matrix.streaming.progress.commandText */ { .types = S_STR, .consts = 1053, .nconsts = 2 },
-	/* 1369 channels.matrix.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1055, .nconsts = 1 },
-	/* 1370 channels.matrix.streaming.progress.label */ { .types = S_ANY, .alts = 421, .nalts = 2 },
-	/* 1371 channels.matrix.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2792, .nprops = 6 },
-	/* 1372 channels.matrix.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2798, .nprops = 5 },
-	/* 1373 channels.matrix.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1056, .nconsts = 2 },
-	/* 1374 channels.matrix.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2803, .nprops = 5 },
-	/* 1375 channels.matrix.threadReplies */ { .types = S_STR, .consts = 1058, .nconsts = 3 },
-	/* 1376 channels.matrix */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2808, .nprops = 46 },
-	/* 1377 channels.mattermost.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2854, .nprops = 2 },
-	/* 1378 channels.mattermost.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1061, .nconsts = 1 },
-	/* 1379 channels.mattermost.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2856, .nprops = 3, .req = 526, .nreq = 3 },
-	/* 1380 channels.mattermost.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1062, .nconsts = 1 },
-	/* 1381 channels.mattermost.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2859, .nprops = 3, .req = 529, .nreq = 3 },
-	/* 1382 channels.mattermost.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1063, .nconsts = 1 },
-	/* 1383 channels.mattermost.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2862, .nprops = 3, .req = 532, .nreq = 3 },
-	/* 1384 channels.mattermost.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1064, .nconsts = 1 },
-	/* 1385 channels.mattermost.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2865, .nprops = 3, .req = 535, .nreq = 3 },
-	/* 1386 channels.mattermost.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 423, .nalts = 4 },
-	/* 1387 channels.mattermost.accounts.*.botToken */ { .types = S_ANY, .alts = 427, .nalts = 2 },
-	/* 1388 channels.mattermost.accounts.*.chatmode */ { .types = S_STR, .consts = 1065, .nconsts = 3 },
-	/* 1389 channels.mattermost.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 1068, .nconsts = 1 },
-	/* 1390 channels.mattermost.accounts.*.commands.native */ { .types = S_ANY, .alts = 429, .nalts = 2 },
-	/* 1391 channels.mattermost.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1069, .nconsts = 1 },
-	/* 1392 channels.mattermost.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 431, .nalts = 2 },
-	/* 1393 channels.mattermost.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2868, .nprops = 4 },
-	/* 1394 channels.mattermost.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1070, .nconsts = 3 },
-	/* 1395 channels.mattermost.accounts.*.dmChannelRetry.maxDelayMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 27 },
-	/* 1396 channels.mattermost.accounts.*.dmChannelRetry.maxRetries */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 28 },
-	/* 1397 channels.mattermost.accounts.*.dmChannelRetry.timeoutMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 29 },
-	/* 1398 channels.mattermost.accounts.*.dmChannelRetry */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2872, .nprops = 4 },
-	/* 1399 channels.mattermost.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1073, .nconsts = 4 },
-	/* 1400 channels.mattermost.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1077, .nconsts = 3 },
-	/* 1401 channels.mattermost.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2876, .nprops = 1 },
-	/* 1402 channels.mattermost.accounts.*.groups */ { .types = S_OBJ, .extra = 1401 },
-	/* 1403 channels.mattermost.accounts.*.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2877, .nprops = 3 },
-	/* 1404 channels.mattermost.accounts.*.interactions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2880, .nprops = 2 },
-	/* 1405 channels.mattermost.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1080, .nconsts = 4 },
-	/* 1406 channels.mattermost.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2882, .nprops = 1 },
-	/* 1407 channels.mattermost.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2883, .nprops = 1 },
-	/* 1408 channels.mattermost.accounts.*.replyToMode */ { .types = S_STR, .consts = 1084, .nconsts = 4 },
-	/* 1409 channels.mattermost.accounts.*.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1088, .nconsts = 4 },
-	/* 1410 channels.mattermost.accounts.*.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1092, .nconsts = 4 },
-	/* 1411 channels.mattermost.accounts.*.replyToModeByChatType.group */ { .types = S_STR, .consts = 1096, .nconsts = 4 },
-	/* 1412 channels.mattermost.accounts.*.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2884, .nprops = 3 },
-	/* 1413 channels.mattermost.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2887, .nprops = 3 },
-	/* 1414 channels.mattermost.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2890, .nprops = 2 },
-	/* 1415 channels.mattermost.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1100, .nconsts = 2 },
-	/* 1416 channels.mattermost.accounts.*.streaming.mode */ { .types = S_STR, .consts = 1102, .nconsts = 4 },
-	/* 1417 channels.mattermost.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 1106, .nconsts = 2 },
-	/* 1418 channels.mattermost.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2892, .nprops = 2 },
-	/* 1419 channels.mattermost.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 1108, .nconsts = 2 },
-	/* 1420 channels.mattermost.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1110, .nconsts = 1 },
-	/* 1421 channels.mattermost.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 433, .nalts = 2 },
-	/* 1422 channels.mattermost.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2894, .nprops = 6 },
-	/* 1423 channels.mattermost.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2900, .nprops = 5 },
-	/* 1424 channels.mattermost.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2905, .nprops = 30 },
-	/* 1425 channels.mattermost.accounts */ { .types = S_OBJ, .extra = 1424 },
-	/* 1426 channels.mattermost.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2935, .nprops = 2 },
-	/* 1427 channels.mattermost.botToken|1|0.source */ { .types = S_STR, .consts = 1111, .nconsts = 1 },
-	/* 1428 channels.mattermost.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2937, .nprops = 3, .req = 538, .nreq = 3 },
-	/* 1429 channels.mattermost.botToken|1|1.source */ { .types = S_STR, .consts = 1112, .nconsts = 1 },
-	/* 1430 channels.mattermost.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2940, .nprops = 3, .req = 541, .nreq = 3 },
-	/* 1431 channels.mattermost.botToken|1|2.source */ { .types = S_STR, .consts = 1113, .nconsts = 1 },
-	/* 1432 channels.mattermost.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2943, .nprops = 3, .req = 544, .nreq = 3 },
-	/* 1433 channels.mattermost.botToken|1|3.source */ { .types = S_STR, .consts = 1114, .nconsts = 1 },
-	/* 1434 channels.mattermost.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2946, .nprops = 3, .req = 547, .nreq = 3 },
-	/* 1435 channels.mattermost.botToken|1 */ { .types = S_ANY, .alts = 435, .nalts = 4 },
-	/* 1436 channels.mattermost.botToken */ { .types = S_ANY, .alts = 439, .nalts = 2 },
-	/* 1437 channels.mattermost.chatmode */ { .types = S_STR, .consts = 1115, .nconsts = 3 },
-	/* 1438 channels.mattermost.commands.native|1 */ { .types = S_STR, .consts = 1118, .nconsts = 1 },
-	/* 1439 channels.mattermost.commands.native */ { .types = S_ANY, .alts = 441, .nalts = 2 },
-	/* 1440 channels.mattermost.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1119, .nconsts = 1 },
-	/* 1441 channels.mattermost.commands.nativeSkills */ { .types = S_ANY, .alts = 443, .nalts = 2 },
-	/* 1442 channels.mattermost.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2949, .nprops = 4 },
-	/* 1443 channels.mattermost.contextVisibility */ { .types = S_STR, .consts = 1120, .nconsts = 3 },
-	/* 1444 channels.mattermost.dmChannelRetry */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2953, .nprops = 4 },
-	/* 1445 channels.mattermost.dmPolicy */ { .types = S_STR, .consts = 1123, .nconsts = 4 },
-	/* 1446 channels.mattermost.groupPolicy */ { .types = S_STR, .consts = 1127, .nconsts = 3 },
-	/* 1447 channels.mattermost.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2957, .nprops = 1 },
-	/* 1448 channels.mattermost.groups */ { .types = S_OBJ, .extra = 1447 },
-	/* 1449 channels.mattermost.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2958, .nprops = 3 },
-	/* 1450 channels.mattermost.interactions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2961, .nprops = 2 },
-	/* 1451 channels.mattermost.markdown.tables */ { .types = S_STR, .consts = 1130, .nconsts = 4 },
-	/* 1452 channels.mattermost.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2963, .nprops = 1 },
-	/* 1453 channels.mattermost.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2964, .nprops = 1 },
-	/* 1454 channels.mattermost.replyToMode */ { .types = S_STR, .consts = 1134, .nconsts = 4 },
-	/* 1455 channels.mattermost.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1138, .nconsts = 4 },
-	/* 1456 channels.mattermost.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1142, .nconsts = 4 },
-	/* 1457 channels.mattermost.replyToModeByChatType.group */ { .types = S_STR, .consts = 1146, .nconsts = 4 },
-	/* 1458 channels.mattermost.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2965, .nprops = 3 },
-	/* 1459 channels.mattermost.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2968, .nprops = 3 },
-	/* 1460 channels.mattermost.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2971, .nprops = 2 },
-	/* 1461 channels.mattermost.streaming.chunkMode */ { .types = S_STR, .consts = 1150, .nconsts = 2 },
-	/* 1462 channels.mattermost.streaming.mode */ { .types = S_STR, .consts = 1152, .nconsts = 4 },
-	/* 1463 channels.mattermost.streaming.preview.commandText */ { .types = S_STR, .consts = 1156, .nconsts = 2 },
-	/* 1464 channels.mattermost.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2973, .nprops = 2 },
-	/* 1465 channels.mattermost.streaming.progress.commandText */ { .types = S_STR, .consts = 1158, .nconsts = 2 },
-	/* 1466 channels.mattermost.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1160, .nconsts = 1 },
-	/* 1467 channels.mattermost.streaming.progress.label */ { .types = S_ANY, .alts = 445, .nalts = 2 },
-	/* 1468 channels.mattermost.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2975, .nprops = 6 },
-	/* 1469 channels.mattermost.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2981, .nprops = 5 },
-	/* 1470 channels.mattermost */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2986, .nprops = 32 },
-	/* 1471 channels.modelByChannel */ { .types = S_OBJ, .extra = 73 },
-	/* 1472 channels.msteams.appPassword|1|0.source */ { .types = S_STR, .consts = 1161, .nconsts = 1 },
-	/* 1473 channels.msteams.appPassword|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3018, .nprops = 3, .req = 550, .nreq = 3 },
-	/* 1474 channels.msteams.appPassword|1|1.source */ { .types = S_STR, .consts = 1162, .nconsts = 1 },
-	/* 1475 channels.msteams.appPassword|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3021, .nprops = 3, .req = 553, .nreq = 3 },
-	/* 1476 channels.msteams.appPassword|1|2.source */ { .types = S_STR, .consts = 1163, .nconsts = 1 },
-	/* 1477 channels.msteams.appPassword|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3024, .nprops = 3, .req = 556, .nreq = 3 },
-	/* 1478 channels.msteams.appPassword|1|3.source */ { .types = S_STR, .consts = 1164, .nconsts = 1 },
-	/* 1479 channels.msteams.appPassword|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3027, .nprops = 3, .req = 559, .nreq = 3 },
-	/* 1480 channels.msteams.appPassword|1 */ { .types = S_ANY, .alts = 447, .nalts = 4 },
-	/* 1481 channels.msteams.appPassword */ { .types = S_ANY, .alts = 451, .nalts = 2 },
-	/* 1482 channels.msteams.authType */ { .types = S_STR, .consts = 1165, .nconsts = 2 },
-	/* 1483 channels.msteams.cloud */ { .types = S_STR, .consts = 1167, .nconsts = 4 },
-	/* 1484 channels.msteams.contextVisibility */ { .types = S_STR, .consts = 1171, .nconsts = 3 },
-	/* 1485 channels.msteams.delegatedAuth */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3030, .nprops = 2 },
-	/* 1486 channels.msteams.dmPolicy */ { .types = S_STR, .consts = 1174, .nconsts = 4 },
-	/* 1487 channels.msteams.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3032, .nprops = 1 },
-	/* 1488 channels.msteams.dms */ { .types = S_OBJ, .extra = 1487 },
-	/* 1489 channels.msteams.groupPolicy */ { .types = S_STR, .consts = 1178, .nconsts = 3 },
-	/* 1490 channels.msteams.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3033, .nprops = 1 },
-	/* 1491 channels.msteams.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3034, .nprops = 3 },
-	/* 1492 channels.msteams.markdown.tables */ { .types = S_STR, .consts = 1181, .nconsts = 4 },
-	/* 1493 channels.msteams.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3037, .nprops = 1 },
-	/* 1494 channels.msteams.replyStyle */ { .types = S_STR, .consts = 1185, .nconsts = 2 },
-	/* 1495 channels.msteams.sso */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3038, .nprops = 2 },
-	/* 1496 channels.msteams.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3040, .nprops = 3 },
-	/* 1497 channels.msteams.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3043, .nprops = 2 },
-	/* 1498 channels.msteams.streaming.chunkMode */ { .types = S_STR, .consts = 1187, .nconsts = 2 },
-	/* 1499 channels.msteams.streaming.mode */ { .types = S_STR, .consts = 1189, .nconsts = 4 },
-	/* 1500 channels.msteams.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1193, .nconsts = 3 },
-	/* 1501 channels.msteams.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3045, .nprops = 3 },
-	/* 1502 channels.msteams.streaming.preview.commandText */ { .types = S_STR, .consts = 1196, .nconsts = 2 },
-	/* 1503 channels.msteams.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3048, .nprops = 3 },
-	/* 1504 channels.msteams.streaming.progress.commandText */ { .types = S_STR, .consts = 1198, .nconsts = 2 },
-	/* 1505 channels.msteams.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1200, .nconsts = 1 },
-	/* 1506 channels.msteams.streaming.progress.label */ { .types = S_ANY, .alts = 453, .nalts = 2 },
-	/* 1507 channels.msteams.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3051, .nprops = 8 },
-	/* 1508 channels.msteams.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3059, .nprops = 5 },
-	/* 1509 channels.msteams.teams.*.channels.*.replyStyle */ { .types = S_STR, .consts = 1201, .nconsts = 2 },
-	/* 1510 channels.msteams.teams.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3064, .nprops = 3 },
-	/* 1511 channels.msteams.teams.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3067, .nprops = 3 },
-	/* 1512 channels.msteams.teams.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 1511 },
-	/* 1513 channels.msteams.teams.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3070, .nprops = 4 },
-	/* 1514 channels.msteams.teams.*.channels */ { .types = S_OBJ, .extra = 1513 },
-	/* 1515 channels.msteams.teams.*.replyStyle */ { .types = S_STR, .consts = 1203, .nconsts = 2 },
-	/* 1516 channels.msteams.teams.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3074, .nprops = 3 },
-	/* 1517 channels.msteams.teams.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3077, .nprops = 3 },
-	/* 1518 channels.msteams.teams.*.toolsBySender */ { .types = S_OBJ, .extra = 1517 },
-	/* 1519 channels.msteams.teams.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3080, .nprops = 5 },
-	/* 1520 channels.msteams.teams */ { .types = S_OBJ, .extra = 1519 },
-	/* 1521 channels.msteams.webhook */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3085, .nprops = 2 },
-	/* 1522 channels.msteams */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3087, .nprops = 47 },
-	/* 1523 channels.nextcloud-talk.accounts.*.apiPassword|1|0.source */ { .types = S_STR, .consts = 1205, .nconsts = 1 },
-	/* 1524 channels.nextcloud-talk.accounts.*.apiPassword|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3134, .nprops = 3, .req = 562, .nreq = 3 },
-	/* 1525 channels.nextcloud-talk.accounts.*.apiPassword|1|1.source */ { .types = S_STR, .consts = 1206, .nconsts = 1 },
-	/* 1526 channels.nextcloud-talk.accounts.*.apiPassword|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3137, .nprops = 3, .req = 565, .nreq = 3 },
-	/* 1527 channels.nextcloud-talk.accounts.*.apiPassword|1|2.source */ { .types = S_STR, .consts = 1207, .nconsts = 1 },
-	/* 1528 channels.nextcloud-talk.accounts.*.apiPassword|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3140, .nprops = 3, .req = 568, .nreq = 3 },
-	/* 1529 channels.nextcloud-talk.accounts.*.apiPassword|1|3.source */ { .types = S_STR, .consts = 1208, .nconsts = 1 },
-	/* 1530 channels.nextcloud-talk.accounts.*.apiPassword|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3143, .nprops = 3, .req = 571, .nreq = 3 },
-	/* 1531 channels.nextcloud-talk.accounts.*.apiPassword|1 */ { .types = S_ANY, .alts = 455, .nalts = 4 },
-	/* 1532 channels.nextcloud-talk.accounts.*.apiPassword */ { .types = S_ANY, .alts = 459, .nalts = 2 },
-	/* 1533 channels.nextcloud-talk.accounts.*.botSecret|1|0.source */ { .types = S_STR, .consts = 1209, .nconsts = 1 },
-	/* 1534 channels.nextcloud-talk.accounts.*.botSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3146, .nprops = 3, .req = 574, .nreq = 3 },
-	/* 1535 channels.nextcloud-talk.accounts.*.botSecret|1|1.source */ { .types = S_STR, .consts = 1210, .nconsts = 1 },
-	/* 1536 channels.nextcloud-talk.accounts.*.botSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3149, .nprops = 3, .req = 577, .nreq = 3 },
-	/* 1537 channels.nextcloud-talk.accounts.*.botSecret|1|2.source */ { .types = S_STR, .consts = 1211, .nconsts = 1 },
-	/* 1538 channels.nextcloud-talk.accounts.*.botSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3152, .nprops = 3, .req = 580, .nreq = 3 },
-	/* 1539 channels.nextcloud-talk.accounts.*.botSecret|1|3.source */ { .types = S_STR, .consts = 1212, .nconsts = 1 },
-	/* 1540 channels.nextcloud-talk.accounts.*.botSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3155, .nprops = 3, .req = 583, .nreq = 3 },
-	/* 1541 channels.nextcloud-talk.accounts.*.botSecret|1 */ { .types = S_ANY, .alts = 461, .nalts = 4 },
-	/* 1542 channels.nextcloud-talk.accounts.*.botSecret */ { .types = S_ANY, .alts = 465, .nalts = 2 },
-	/* 1543 channels.nextcloud-talk.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1213, .nconsts = 3 },
-	/* 1544 channels.nextcloud-talk.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1216, .nconsts = 4 },
-	/* 1545 channels.nextcloud-talk.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3158, .nprops = 1 },
-	/* 1546 channels.nextcloud-talk.accounts.*.dms */ { .types = S_OBJ, .extra = 1545 },
-	/* 1547 channels.nextcloud-talk.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1220, .nconsts = 3 },
-	/* 1548 channels.nextcloud-talk.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1223, .nconsts = 4 },
-	/* 1549 channels.nextcloud-talk.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3159, .nprops = 1 },
-	/* 1550 channels.nextcloud-talk.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3160, .nprops = 1 },
-	/* 1551 channels.nextcloud-talk.accounts.*.replyToMode */ { .types = S_STR, .consts = 1227, .nconsts = 4 },
-	/* 1552 channels.nextcloud-talk.accounts.*.rooms.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3161, .nprops = 3 },
-	/* 1553 channels.nextcloud-talk.accounts.*.rooms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3164, .nprops = 6 },
-	/* 1554 channels.nextcloud-talk.accounts.*.rooms */ { .types = S_OBJ, .extra = 1553 },
-	/* 1555 channels.nextcloud-talk.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3170, .nprops = 3 },
-	/* 1556 channels.nextcloud-talk.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3173, .nprops = 2 },
-	/* 1557 channels.nextcloud-talk.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1231, .nconsts = 2 },
-	/* 1558 channels.nextcloud-talk.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3175, .nprops = 2 },
-	/* 1559 channels.nextcloud-talk.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3177, .nprops = 29 },
-	/* 1560 channels.nextcloud-talk.accounts */ { .types = S_OBJ, .extra = 1559 },
-	/* 1561 channels.nextcloud-talk.apiPassword|1|0.source */ { .types = S_STR, .consts = 1233, .nconsts = 1 },
-	/* 1562 channels.nextcloud-talk.apiPassword|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3206, .nprops = 3, .req = 586, .nreq = 3 },
-	/* 1563 channels.nextcloud-talk.apiPassword|1|1.source */ { .types = S_STR, .consts = 1234, .nconsts = 1 },
-	/* 1564 channels.nextcloud-talk.apiPassword|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3209, .nprops = 3, .req = 589, .nreq = 3 },
-	/* 1565 channels.nextcloud-talk.apiPassword|1|2.source */ { .types = S_STR, .consts = 1235, .nconsts = 1 },
-	/* 1566 channels.nextcloud-talk.apiPassword|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3212, .nprops = 3, .req = 592, .nreq = 3 },
-	/* 1567 channels.nextcloud-talk.apiPassword|1|3.source */ { .types = S_STR, .consts = 1236, .nconsts = 1 },
-	/* 1568 channels.nextcloud-talk.apiPassword|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3215, .nprops = 3, .req = 595, .nreq = 3 },
-	/* 1569 channels.nextcloud-talk.apiPassword|1 */ { .types = S_ANY, .alts = 467, .nalts = 4 },
-	/* 1570 channels.nextcloud-talk.apiPassword */ { .types = S_ANY, .alts = 471, .nalts = 2 },
-	/* 1571 channels.nextcloud-talk.botSecret|1|0.source */ { .types = S_STR, .consts = 1237, .nconsts = 1 },
-	/* 1572 channels.nextcloud-talk.botSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3218, .nprops = 3, .req = 598, .nreq = 3 },
-	/* 1573 channels.nextcloud-talk.botSecret|1|1.source */ { .types = S_STR, .consts = 1238, .nconsts = 1 },
-	/* 1574 channels.nextcloud-talk.botSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3221, .nprops = 3, .req = 601, .nreq = 3 },
-	/* 1575 channels.nextcloud-talk.botSecret|1|2.source */ { .types = S_STR, .consts = 1239, .nconsts = 1 },
-	/* 1576 channels.nextcloud-talk.botSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3224, .nprops = 3, .req = 604, .nreq = 3 },
-	/* 1577 channels.nextcloud-talk.botSecret|1|3.source */ { .types = S_STR, .consts = 1240, .nconsts = 1 },
-	/* 1578 channels.nextcloud-talk.botSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3227, .nprops = 3, .req = 607, .nreq = 3 },
-	/* 1579 channels.nextcloud-talk.botSecret|1 */ { .types = S_ANY, .alts = 473, .nalts = 4 },
-	/* 1580 channels.nextcloud-talk.botSecret */ { .types = S_ANY, .alts = 477, .nalts = 2 },
-	/* 1581 channels.nextcloud-talk.contextVisibility */ { .types = S_STR, .consts = 1241, .nconsts = 3 },
-	/* 1582 channels.nextcloud-talk.dmPolicy */ { .types = S_STR, .consts = 1244, .nconsts = 4 },
-	/* 1583 channels.nextcloud-talk.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3230, .nprops = 1 },
-	/* 1584 channels.nextcloud-talk.dms */ { .types = S_OBJ, .extra = 1583 },
-	/* 1585 channels.nextcloud-talk.groupPolicy */ { .types = S_STR, .consts = 1248, .nconsts = 3 },
-	/* 1586 channels.nextcloud-talk.markdown.tables */ { .types = S_STR, .consts = 1251, .nconsts = 4 },
-	/* 1587 channels.nextcloud-talk.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3231, .nprops = 1 },
-	/* 1588 channels.nextcloud-talk.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3232, .nprops = 1 },
-	/* 1589 channels.nextcloud-talk.replyToMode */ { .types = S_STR, .consts = 1255, .nconsts = 4 },
-	/* 1590 channels.nextcloud-talk.rooms.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3233, .nprops = 3 },
-	/* 1591 channels.nextcloud-talk.rooms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3236, .nprops = 6 },
-	/* 1592 channels.nextcloud-talk.rooms */ { .types = S_OBJ, .extra = 1591 },
-	/* 1593 channels.nextcloud-talk.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3242, .nprops = 3 },
-	/* 1594 channels.nextcloud-talk.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3245, .nprops = 2 },
-	/* 1595 channels.nextcloud-talk.streaming.chunkMode */ { .types = S_STR, .consts = 1259, .nconsts = 2 },
-	/* 1596 channels.nextcloud-talk.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3247, .nprops = 2 },
-	/* 1597 channels.nextcloud-talk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3249, .nprops = 31 },
-	/* 1598 channels.nostr.dmPolicy */ { .types = S_STR, .consts = 1261, .nconsts = 4 },
-	/* 1599 channels.nostr.markdown.tables */ { .types = S_STR, .consts = 1265, .nconsts = 4 },
-	/* 1600 channels.nostr.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3280, .nprops = 1 },
-	/* 1601 channels.nostr.privateKey|1|0.source */ { .types = S_STR, .consts = 1269, .nconsts = 1 },
-	/* 1602 channels.nostr.privateKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3281, .nprops = 3, .req = 610, .nreq = 3 },
-	/* 1603 channels.nostr.privateKey|1|1.source */ { .types = S_STR, .consts = 1270, .nconsts = 1 },
-	/* 1604 channels.nostr.privateKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3284, .nprops = 3, .req = 613, .nreq = 3 },
-	/* 1605 channels.nostr.privateKey|1|2.source */ { .types = S_STR, .consts = 1271, .nconsts = 1 },
-	/* 1606 channels.nostr.privateKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3287, .nprops = 3, .req = 616, .nreq = 3 },
-	/* 1607 channels.nostr.privateKey|1|3.source */ { .types = S_STR, .consts = 1272, .nconsts = 1 },
-	/* 1608 channels.nostr.privateKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3290, .nprops = 3, .req = 619, .nreq = 3 },
-	/* 1609 channels.nostr.privateKey|1 */ { .types = S_ANY, .alts = 479, .nalts = 4 },
-	/* 1610 channels.nostr.privateKey */ { .types = S_ANY, .alts = 483, .nalts = 2 },
-	/* 1611 channels.nostr.profile.about */ { .types = S_STR, .flags = SF_MAX_LEN, .max_len = 2000 },
-	/* 1612 channels.nostr.profile.displayName */ { .types = S_STR, .flags = SF_MAX_LEN, .max_len = 256 },
-	/* 1613 channels.nostr.profile */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3293, .nprops = 8 },
-	/* 1614 channels.nostr */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3301, .nprops = 10 },
-	/* 1615 channels.qa-channel.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3311, .nprops = 4 },
-	/* 1616 channels.qa-channel.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1273, .nconsts = 3 },
-	/* 1617 channels.qa-channel.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3315, .nprops = 3 },
-	/* 1618 channels.qa-channel.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3318, .nprops = 3 },
-	/* 1619 channels.qa-channel.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1618 },
-	/* 1620 channels.qa-channel.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3321, .nprops = 3 },
-	/* 1621 channels.qa-channel.accounts.*.groups */ { .types = S_OBJ, .extra = 1620 },
-	/* 1622 channels.qa-channel.accounts.*.pollTimeoutMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 30 },
-	/* 1623 channels.qa-channel.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3324, .nprops = 15 },
-	/* 1624 channels.qa-channel.accounts */ { .types = S_OBJ, .extra = 1623 },
-	/* 1625 channels.qa-channel.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3339, .nprops = 4 },
-	/* 1626 channels.qa-channel.groupPolicy */ { .types = S_STR, .consts = 1276, .nconsts = 3 },
-	/* 1627 channels.qa-channel.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3343, .nprops = 3 },
-	/* 1628 channels.qa-channel.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3346, .nprops = 3 },
-	/* 1629 channels.qa-channel.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1628 },
-	/* 1630 channels.qa-channel.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3349, .nprops = 3 },
-	/* 1631 channels.qa-channel.groups */ { .types = S_OBJ, .extra = 1630 },
-	/* 1632 channels.qa-channel */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3352, .nprops = 18 },
-	/* 1633 channels.raft.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3370, .nprops = 4 },
+	/* 558 channels.a2a.advertisedUrl&0<uri> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 5 },
+	/* 559 channels.a2a.advertisedUrl&0 */ { .types = S_STR, .all = 191, .nall = 1 },
+	/* 560 channels.a2a.advertisedUrl&1 */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 6 },
+	/* 561 channels.a2a.advertisedUrl */ { .types = S_ANY, .all = 192, .nall = 2 },
+	/* 562 channels.a2a.peers.*.url&0 */ { .types = S_STR, .all = 194, .nall = 1 },
+	/* 563 channels.a2a.peers.*.url */ { .types = S_ANY, .all = 195, .nall = 2 },
+	/* 564 channels.a2a.peers.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1104, .nprops = 3, .req = 203, .nreq = 1 },
+	/* 565 channels.a2a.peers.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 7 },
+	/* 566 channels.a2a.peers */ { .types = S_OBJ, .extra = 564, .keys = 565 },
+	/* 567 channels.a2a.replyTimeoutMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 15 },
+	/* 568 channels.a2a */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1107, .nprops = 7 },
+	/* 569 channels.buzz.accounts.*.authTag|1|0.source */ { .types = S_STR, .consts = 384, .nconsts = 1 },
+	/* 570 channels.buzz.accounts.*.authTag|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1114, .nprops = 3, .req = 204, .nreq = 3 },
+	/* 571 channels.buzz.accounts.*.authTag|1|1.source */ { .types = S_STR, .consts = 385, .nconsts = 1 },
+	/* 572 channels.buzz.accounts.*.authTag|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1117, .nprops = 3, .req = 207, .nreq = 3 },
+	/* 573 channels.buzz.accounts.*.authTag|1|2.source */ { .types = S_STR, .consts = 386, .nconsts = 1 },
+	/* 574 channels.buzz.accounts.*.authTag|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1120, .nprops = 3, .req = 210, .nreq = 3 },
+	/* 575 channels.buzz.accounts.*.authTag|1|3.source */ { .types = S_STR, .consts = 387, .nconsts = 1 },
+	/* 576 channels.buzz.accounts.*.authTag|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1123, .nprops = 3, .req = 213, .nreq = 3 },
+	/* 577 channels.buzz.accounts.*.authTag|1 */ { .types = S_ANY, .alts = 197, .nalts = 4 },
+	/* 578 channels.buzz.accounts.*.authTag */ { .types = S_ANY, .alts = 201, .nalts = 2 },
+	/* 579 channels.buzz.accounts.*.groupPolicy */ { .types = S_STR, .consts = 388, .nconsts = 3 },
+	/* 580 channels.buzz.accounts.*.groups.*.groupPolicy */ { .types = S_STR, .consts = 391, .nconsts = 3 },
+	/* 581 channels.buzz.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1126, .nprops = 4 },
+	/* 582 channels.buzz.accounts.*.groups.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 8 },
+	/* 583 channels.buzz.accounts.*.groups */ { .types = S_OBJ, .extra = 581, .keys = 582 },
+	/* 584 channels.buzz.accounts.*.historyLimit */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 16 },
+	/* 585 channels.buzz.accounts.*.markdown.tables */ { .types = S_STR, .consts = 394, .nconsts = 4 },
+	/* 586 channels.buzz.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1130, .nprops = 1 },
+	/* 587 channels.buzz.accounts.*.privateKey|1|0.source */ { .types = S_STR, .consts = 398, .nconsts = 1 },
+	/* 588 channels.buzz.accounts.*.privateKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1131, .nprops = 3, .req = 216, .nreq = 3 },
+	/* 589 channels.buzz.accounts.*.privateKey|1|1.source */ { .types = S_STR, .consts = 399, .nconsts = 1 },
+	/* 590 channels.buzz.accounts.*.privateKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1134, .nprops = 3, .req = 219, .nreq = 3 },
+	/* 591 channels.buzz.accounts.*.privateKey|1|2.source */ { .types = S_STR, .consts = 400, .nconsts = 1 },
+	/* 592 channels.buzz.accounts.*.privateKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1137, .nprops = 3, .req = 222, .nreq = 3 },
+	/* 593 channels.buzz.accounts.*.privateKey|1|3.source */ { .types = S_STR, .consts = 401, .nconsts = 1 },
+	/* 594 channels.buzz.accounts.*.privateKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1140, .nprops = 3, .req = 225, .nreq = 3 },
+	/* 595 channels.buzz.accounts.*.privateKey|1 */ { .types = S_ANY, .alts = 203, .nalts = 4 },
+	/* 596 channels.buzz.accounts.*.privateKey */ { .types = S_ANY, .alts = 207, .nalts = 2 },
+	/* 597 channels.buzz.accounts.*.relayUrl&0 */ { .types = S_STR, .all = 209, .nall = 1 },
+	/* 598 channels.buzz.accounts.*.relayUrl&1 */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 9 },
+	/* 599 channels.buzz.accounts.*.relayUrl */ { .types = S_ANY, .all = 210, .nall = 2 },
+	/* 600 channels.buzz.accounts.*.replyToMode */ { .types = S_STR, .consts = 402, .nconsts = 2 },
+	/* 601 channels.buzz.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1143, .nprops = 14 },
+	/* 602 channels.buzz.accounts.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 10 },
+	/* 603 channels.buzz.accounts */ { .types = S_OBJ, .extra = 601, .keys = 602 },
+	/* 604 channels.buzz.authTag|1|0.source */ { .types = S_STR, .consts = 404, .nconsts = 1 },
+	/* 605 channels.buzz.authTag|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1157, .nprops = 3, .req = 228, .nreq = 3 },
+	/* 606 channels.buzz.authTag|1|1.source */ { .types = S_STR, .consts = 405, .nconsts = 1 },
+	/* 607 channels.buzz.authTag|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1160, .nprops = 3, .req = 231, .nreq = 3 },
+	/* 608 channels.buzz.authTag|1|2.source */ { .types = S_STR, .consts = 406, .nconsts = 1 },
+	/* 609 channels.buzz.authTag|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1163, .nprops = 3, .req = 234, .nreq = 3 },
+	/* 610 channels.buzz.authTag|1|3.source */ { .types = S_STR, .consts = 407, .nconsts = 1 },
+	/* 611 channels.buzz.authTag|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1166, .nprops = 3, .req = 237, .nreq = 3 },
+	/* 612 channels.buzz.authTag|1 */ { .types = S_ANY, .alts = 212, .nalts = 4 },
+	/* 613 channels.buzz.authTag */ { .types = S_ANY, .alts = 216, .nalts = 2 },
+	/* 614 channels.buzz.groupPolicy */ { .types = S_STR, .consts = 408, .nconsts = 3 },
+	/* 615 channels.buzz.groups.*.groupPolicy */ { .types = S_STR, .consts = 411, .nconsts = 3 },
+	/* 616 channels.buzz.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1169, .nprops = 4 },
+	/* 617 channels.buzz.groups */ { .types = S_OBJ, .extra = 616, .keys = 582 },
+	/* 618 channels.buzz.markdown.tables */ { .types = S_STR, .consts = 414, .nconsts = 4 },
+	/* 619 channels.buzz.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1173, .nprops = 1 },
+	/* 620 channels.buzz.privateKey|1|0.source */ { .types = S_STR, .consts = 418, .nconsts = 1 },
+	/* 621 channels.buzz.privateKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1174, .nprops = 3, .req = 240, .nreq = 3 },
+	/* 622 channels.buzz.privateKey|1|1.source */ { .types = S_STR, .consts = 419, .nconsts = 1 },
+	/* 623 channels.buzz.privateKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1177, .nprops = 3, .req = 243, .nreq = 3 },
+	/* 624 channels.buzz.privateKey|1|2.source */ { .types = S_STR, .consts = 420, .nconsts = 1 },
+	/* 625 channels.buzz.privateKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1180, .nprops = 3, .req = 246, .nreq = 3 },
+	/* 626 channels.buzz.privateKey|1|3.source */ { .types = S_STR, .consts = 421, .nconsts = 1 },
+	/* 627 channels.buzz.privateKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1183, .nprops = 3, .req = 249, .nreq = 3 },
+	/* 628 channels.buzz.privateKey|1 */ { .types = S_ANY, .alts = 218, .nalts = 4 },
+	/* 629 channels.buzz.privateKey */ { .types = S_ANY, .alts = 222, .nalts = 2 },
+	/* 630 channels.buzz.relayUrl&0 */ { .types = S_STR, .all = 224, .nall = 1 },
+	/* 631 channels.buzz.relayUrl */ { .types = S_ANY, .all = 225, .nall = 2 },
+	/* 632 channels.buzz.replyToMode */ { .types = S_STR, .consts = 422, .nconsts = 2 },
+	/* 633 channels.buzz */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1186, .nprops = 16 },
+	/* 634 channels.clickclack.accounts.*.allowBots|1 */ { .types = S_STR, .consts = 424, .nconsts = 1 },
+	/* 635 channels.clickclack.accounts.*.allowBots */ { .types = S_ANY, .alts = 227, .nalts = 2 },
+	/* 636 channels.clickclack.accounts.*.apiBaseUrl */ { .types = S_STR, .all = 229, .nall = 1 },
+	/* 637 channels.clickclack.accounts.*.baseUrl */ { .types = S_STR, .all = 230, .nall = 1 },
+	/* 638 channels.clickclack.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1202, .nprops = 4 },
+	/* 639 channels.clickclack.accounts.*.discussions.controlUrlBase */ { .types = S_STR, .all = 231, .nall = 1 },
+	/* 640 channels.clickclack.accounts.*.discussions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1206, .nprops = 4 },
+	/* 641 channels.clickclack.accounts.*.groups.*.allowBots|1 */ { .types = S_STR, .consts = 425, .nconsts = 1 },
+	/* 642 channels.clickclack.accounts.*.groups.*.allowBots */ { .types = S_ANY, .alts = 232, .nalts = 2 },
+	/* 643 channels.clickclack.accounts.*.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1210, .nprops = 4 },
+	/* 644 channels.clickclack.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1214, .nprops = 4 },
+	/* 645 channels.clickclack.accounts.*.groups */ { .types = S_OBJ, .extra = 644 },
+	/* 646 channels.clickclack.accounts.*.reconnectMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 17 },
+	/* 647 channels.clickclack.accounts.*.replyMode */ { .types = S_STR, .consts = 426, .nconsts = 2 },
+	/* 648 channels.clickclack.accounts.*.token|1|0.source */ { .types = S_STR, .consts = 428, .nconsts = 1 },
+	/* 649 channels.clickclack.accounts.*.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1218, .nprops = 3, .req = 252, .nreq = 3 },
+	/* 650 channels.clickclack.accounts.*.token|1|1.source */ { .types = S_STR, .consts = 429, .nconsts = 1 },
+	/* 651 channels.clickclack.accounts.*.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1221, .nprops = 3, .req = 255, .nreq = 3 },
+	/* 652 channels.clickclack.accounts.*.token|1|2.source */ { .types = S_STR, .consts = 430, .nconsts = 1 },
+	/* 653 channels.clickclack.accounts.*.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1224, .nprops = 3, .req = 258, .nreq = 3 },
+	/* 654 channels.clickclack.accounts.*.token|1|3.source */ { .types = S_STR, .consts = 431, .nconsts = 1 },
+	/* 655 channels.clickclack.accounts.*.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1227, .nprops = 3, .req = 261, .nreq = 3 },
+	/* 656 channels.clickclack.accounts.*.token|1 */ { .types = S_ANY, .alts = 234, .nalts = 4 },
+	/* 657 channels.clickclack.accounts.*.token */ { .types = S_ANY, .alts = 238, .nalts = 2 },
+	/* 658 channels.clickclack.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1230, .nprops = 28 },
+	/* 659 channels.clickclack.accounts */ { .types = S_OBJ, .extra = 658 },
+	/* 660 channels.clickclack.allowBots|1 */ { .types = S_STR, .consts = 432, .nconsts = 1 },
+	/* 661 channels.clickclack.allowBots */ { .types = S_ANY, .alts = 240, .nalts = 2 },
+	/* 662 channels.clickclack.apiBaseUrl */ { .types = S_STR, .all = 242, .nall = 1 },
+	/* 663 channels.clickclack.baseUrl */ { .types = S_STR, .all = 243, .nall = 1 },
+	/* 664 channels.clickclack.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1258, .nprops = 4 },
+	/* 665 channels.clickclack.discussions.controlUrlBase */ { .types = S_STR, .all = 244, .nall = 1 },
+	/* 666 channels.clickclack.discussions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1262, .nprops = 4 },
+	/* 667 channels.clickclack.groups.*.allowBots|1 */ { .types = S_STR, .consts = 433, .nconsts = 1 },
+	/* 668 channels.clickclack.groups.*.allowBots */ { .types = S_ANY, .alts = 245, .nalts = 2 },
+	/* 669 channels.clickclack.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1266, .nprops = 4 },
+	/* 670 channels.clickclack.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1270, .nprops = 4 },
+	/* 671 channels.clickclack.groups */ { .types = S_OBJ, .extra = 670 },
+	/* 672 channels.clickclack.replyMode */ { .types = S_STR, .consts = 434, .nconsts = 2 },
+	/* 673 channels.clickclack.token|1|0.source */ { .types = S_STR, .consts = 436, .nconsts = 1 },
+	/* 674 channels.clickclack.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1274, .nprops = 3, .req = 264, .nreq = 3 },
+	/* 675 channels.clickclack.token|1|1.source */ { .types = S_STR, .consts = 437, .nconsts = 1 },
+	/* 676 channels.clickclack.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1277, .nprops = 3, .req = 267, .nreq = 3 },
+	/* 677 channels.clickclack.token|1|2.source */ { .types = S_STR, .consts = 438, .nconsts = 1 },
+	/* 678 channels.clickclack.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1280, .nprops = 3, .req = 270, .nreq = 3 },
+	/* 679 channels.clickclack.token|1|3.source */ { .types = S_STR, .consts = 439, .nconsts = 1 },
+	/* 680 channels.clickclack.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1283, .nprops = 3, .req = 273, .nreq = 3 },
+	/* 681 channels.clickclack.token|1 */ { .types = S_ANY, .alts = 247, .nalts = 4 },
+	/* 682 channels.clickclack.token */ { .types = S_ANY, .alts = 251, .nalts = 2 },
+	/* 683 channels.clickclack */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1286, .nprops = 31 },
+	/* 684 channels.defaults.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1317, .nprops = 4 },
+	/* 685 channels.defaults.contextVisibility */ { .types = S_STR, .consts = 440, .nconsts = 3 },
+	/* 686 channels.defaults.groupPolicy */ { .types = S_STR, .consts = 443, .nconsts = 3 },
+	/* 687 channels.defaults.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1321, .nprops = 3 },
+	/* 688 channels.defaults.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1324, .nprops = 3 },
+	/* 689 channels.defaults */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1327, .nprops = 5 },
+	/* 690 channels.discord.accounts.*.ackReactionScope */ { .types = S_STR, .consts = 446, .nconsts = 6 },
+	/* 691 channels.discord.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1332, .nprops = 19 },
+	/* 692 channels.discord.accounts.*.activities.applicationId */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 11 },
+	/* 693 channels.discord.accounts.*.activities */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1351, .nprops = 2 },
+	/* 694 channels.discord.accounts.*.activityType */ { .types = S_ANY, .consts = 452, .nconsts = 6 },
+	/* 695 channels.discord.accounts.*.activityUrl */ { .types = S_STR, .all = 253, .nall = 1 },
+	/* 696 channels.discord.accounts.*.agentComponents.ttlMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 18 },
+	/* 697 channels.discord.accounts.*.agentComponents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1353, .nprops = 2 },
+	/* 698 channels.discord.accounts.*.allowBots|1 */ { .types = S_STR, .consts = 458, .nconsts = 1 },
+	/* 699 channels.discord.accounts.*.allowBots */ { .types = S_ANY, .alts = 254, .nalts = 2 },
+	/* 700 channels.discord.accounts.*.autoPresence */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1355, .nprops = 3 },
+	/* 701 channels.discord.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1358, .nprops = 4 },
+	/* 702 channels.discord.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 459, .nconsts = 1 },
+	/* 703 channels.discord.accounts.*.commands.native */ { .types = S_ANY, .alts = 256, .nalts = 2 },
+	/* 704 channels.discord.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 460, .nconsts = 1 },
+	/* 705 channels.discord.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 258, .nalts = 2 },
+	/* 706 channels.discord.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1362, .nprops = 2 },
+	/* 707 channels.discord.accounts.*.contextVisibility */ { .types = S_STR, .consts = 461, .nconsts = 3 },
+	/* 708 channels.discord.accounts.*.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1364, .nprops = 3 },
+	/* 709 channels.discord.accounts.*.dmPolicy */ { .types = S_STR, .consts = 464, .nconsts = 4 },
+	/* 710 channels.discord.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1367, .nprops = 1 },
+	/* 711 channels.discord.accounts.*.dms */ { .types = S_OBJ, .extra = 710 },
+	/* 712 channels.discord.accounts.*.execApprovals.enabled|1 */ { .types = S_STR, .consts = 468, .nconsts = 1 },
+	/* 713 channels.discord.accounts.*.execApprovals.enabled */ { .types = S_ANY, .alts = 260, .nalts = 2 },
+	/* 714 channels.discord.accounts.*.execApprovals.target */ { .types = S_STR, .consts = 469, .nconsts = 3 },
+	/* 715 channels.discord.accounts.*.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1368, .nprops = 6 },
+	/* 716 channels.discord.accounts.*.groupPolicy */ { .types = S_STR, .consts = 472, .nconsts = 3 },
+	/* 717 channels.discord.accounts.*.guilds.*.channels.*.autoArchiveDuration */ { .types = S_ANY, .consts = 475, .nconsts = 8 },
+	/* 718 channels.discord.accounts.*.guilds.*.channels.*.autoThreadName */ { .types = S_STR, .consts = 483, .nconsts = 2 },
+	/* 719 channels.discord.accounts.*.guilds.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1374, .nprops = 3 },
+	/* 720 channels.discord.accounts.*.guilds.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1377, .nprops = 3 },
+	/* 721 channels.discord.accounts.*.guilds.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 720 },
+	/* 722 channels.discord.accounts.*.guilds.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1380, .nprops = 13 },
+	/* 723 channels.discord.accounts.*.guilds.*.channels */ { .types = S_OBJ, .extra = 722 },
+	/* 724 channels.discord.accounts.*.guilds.*.presenceEvents.users */ { .types = S_ARR, .items = 692 },
+	/* 725 channels.discord.accounts.*.guilds.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1393, .nprops = 6, .req = 276, .nreq = 1 },
+	/* 726 channels.discord.accounts.*.guilds.*.reactionNotifications */ { .types = S_STR, .consts = 485, .nconsts = 4 },
+	/* 727 channels.discord.accounts.*.guilds.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1399, .nprops = 3 },
+	/* 728 channels.discord.accounts.*.guilds.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1402, .nprops = 3 },
+	/* 729 channels.discord.accounts.*.guilds.*.toolsBySender */ { .types = S_OBJ, .extra = 728 },
+	/* 730 channels.discord.accounts.*.guilds.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1405, .nprops = 10 },
+	/* 731 channels.discord.accounts.*.guilds */ { .types = S_OBJ, .extra = 730 },
+	/* 732 channels.discord.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1415, .nprops = 1 },
+	/* 733 channels.discord.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1416, .nprops = 3 },
+	/* 734 channels.discord.accounts.*.inboundWorker */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1419, .nprops = 1 },
+	/* 735 channels.discord.accounts.*.intents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1420, .nprops = 4 },
+	/* 736 channels.discord.accounts.*.markdown.tables */ { .types = S_STR, .consts = 489, .nconsts = 4 },
+	/* 737 channels.discord.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1424, .nprops = 1 },
+	/* 738 channels.discord.accounts.*.mentionAliases */ { .types = S_OBJ, .extra = 692 },
+	/* 739 channels.discord.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 493, .nconsts = 2 },
+	/* 740 channels.discord.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1425, .nprops = 3 },
+	/* 741 channels.discord.accounts.*.pluralkit.token|1|0.source */ { .types = S_STR, .consts = 495, .nconsts = 1 },
+	/* 742 channels.discord.accounts.*.pluralkit.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1428, .nprops = 3, .req = 277, .nreq = 3 },
+	/* 743 channels.discord.accounts.*.pluralkit.token|1|1.source */ { .types = S_STR, .consts = 496, .nconsts = 1 },
+	/* 744 channels.discord.accounts.*.pluralkit.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1431, .nprops = 3, .req = 280, .nreq = 3 },
+	/* 745 channels.discord.accounts.*.pluralkit.token|1|2.source */ { .types = S_STR, .consts = 497, .nconsts = 1 },
+	/* 746 channels.discord.accounts.*.pluralkit.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1434, .nprops = 3, .req = 283, .nreq = 3 },
+	/* 747 channels.discord.accounts.*.pluralkit.token|1|3.source */ { .types = S_STR, .consts = 498, .nconsts = 1 },
+	/* 748 channels.discord.accounts.*.pluralkit.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1437, .nprops = 3, .req = 286, .nreq = 3 },
+	/* 749 channels.discord.accounts.*.pluralkit.token|1 */ { .types = S_ANY, .alts = 262, .nalts = 4 },
+	/* 750 channels.discord.accounts.*.pluralkit.token */ { .types = S_ANY, .alts = 266, .nalts = 2 },
+	/* 751 channels.discord.accounts.*.pluralkit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1440, .nprops = 2 },
+	/* 752 channels.discord.accounts.*.replyToMode */ { .types = S_STR, .consts = 499, .nconsts = 4 },
+	/* 753 channels.discord.accounts.*.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1442, .nprops = 1 },
+	/* 754 channels.discord.accounts.*.status */ { .types = S_STR, .consts = 503, .nconsts = 4 },
+	/* 755 channels.discord.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1443, .nprops = 3 },
+	/* 756 channels.discord.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1446, .nprops = 2 },
+	/* 757 channels.discord.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 507, .nconsts = 2 },
+	/* 758 channels.discord.accounts.*.streaming.mode */ { .types = S_STR, .consts = 509, .nconsts = 4 },
+	/* 759 channels.discord.accounts.*.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 513, .nconsts = 3 },
+	/* 760 channels.discord.accounts.*.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1448, .nprops = 3 },
+	/* 761 channels.discord.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 516, .nconsts = 2 },
+	/* 762 channels.discord.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1451, .nprops = 3 },
+	/* 763 channels.discord.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 518, .nconsts = 2 },
+	/* 764 channels.discord.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 520, .nconsts = 1 },
+	/* 765 channels.discord.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 268, .nalts = 2 },
+	/* 766 channels.discord.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1454, .nprops = 8 },
+	/* 767 channels.discord.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1462, .nprops = 5 },
+	/* 768 channels.discord.accounts.*.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1467, .nprops = 1 },
+	/* 769 channels.discord.accounts.*.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 521, .nconsts = 2 },
+	/* 770 channels.discord.accounts.*.threadBindings.idleHours */ { .types = S_NUM, .flags = SF_MIN, .bounds = 5 },
+	/* 771 channels.discord.accounts.*.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1468, .nprops = 5 },
+	/* 772 channels.discord.accounts.*.token|1|0.source */ { .types = S_STR, .consts = 523, .nconsts = 1 },
+	/* 773 channels.discord.accounts.*.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1473, .nprops = 3, .req = 289, .nreq = 3 },
+	/* 774 channels.discord.accounts.*.token|1|1.source */ { .types = S_STR, .consts = 524, .nconsts = 1 },
+	/* 775 channels.discord.accounts.*.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1476, .nprops = 3, .req = 292, .nreq = 3 },
+	/* 776 channels.discord.accounts.*.token|1|2.source */ { .types = S_STR, .consts = 525, .nconsts = 1 },
+	/* 777 channels.discord.accounts.*.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1479, .nprops = 3, .req = 295, .nreq = 3 },
+	/* 778 channels.discord.accounts.*.token|1|3.source */ { .types = S_STR, .consts = 526, .nconsts = 1 },
+	/* 779 channels.discord.accounts.*.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1482, .nprops = 3, .req = 298, .nreq = 3 },
+	/* 780 channels.discord.accounts.*.token|1 */ { .types = S_ANY, .alts = 270, .nalts = 4 },
+	/* 781 channels.discord.accounts.*.token */ { .types = S_ANY, .alts = 274, .nalts = 2 },
+	/* 782 channels.discord.accounts.*.voice.agentSession.mode */ { .types = S_STR, .consts = 527, .nconsts = 2 },
+	/* 783 channels.discord.accounts.*.voice.agentSession */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1485, .nprops = 2 },
+	/* 784 channels.discord.accounts.*.voice.allowedChannels[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1487, .nprops = 2, .req = 301, .nreq = 2 },
+	/* 785 channels.discord.accounts.*.voice.allowedChannels */ { .types = S_ARR, .items = 784 },
+	/* 786 channels.discord.accounts.*.voice.autoJoin[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1489, .nprops = 3, .req = 303, .nreq = 2 },
+	/* 787 channels.discord.accounts.*.voice.autoJoin */ { .types = S_ARR, .items = 786 },
+	/* 788 channels.discord.accounts.*.voice.captureSilenceGraceMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 19 },
+	/* 789 channels.discord.accounts.*.voice.connectTimeoutMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 20 },
+	/* 790 channels.discord.accounts.*.voice.followUsers */ { .types = S_ARR, .items = 2 },
+	/* 791 channels.discord.accounts.*.voice.mode */ { .types = S_STR, .consts = 529, .nconsts = 3 },
+	/* 792 channels.discord.accounts.*.voice.realtime.bootstrapContextFiles[] */ { .types = S_STR, .consts = 532, .nconsts = 3 },
+	/* 793 channels.discord.accounts.*.voice.realtime.bootstrapContextFiles */ { .types = S_ARR, .items = 792 },
+	/* 794 channels.discord.accounts.*.voice.realtime.consultPolicy */ { .types = S_STR, .consts = 535, .nconsts = 2 },
+	/* 795 channels.discord.accounts.*.voice.realtime.debounceMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 21 },
+	/* 796 channels.discord.accounts.*.voice.realtime.minBargeInAudioEndMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 21 },
+	/* 797 channels.discord.accounts.*.voice.realtime.providers */ { .types = S_OBJ, .extra = 64 },
+	/* 798 channels.discord.accounts.*.voice.realtime.toolPolicy */ { .types = S_STR, .consts = 537, .nconsts = 3 },
+	/* 799 channels.discord.accounts.*.voice.realtime.wakeNames[] */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 12, .min_len = 1 },
+	/* 800 channels.discord.accounts.*.voice.realtime.wakeNames */ { .types = S_ARR, .items = 799, .min_items = 1 },
+	/* 801 channels.discord.accounts.*.voice.realtime */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1492, .nprops = 14 },
+	/* 802 channels.discord.accounts.*.voice.tts.auto */ { .types = S_STR, .consts = 540, .nconsts = 4 },
+	/* 803 channels.discord.accounts.*.voice.tts.mode */ { .types = S_STR, .consts = 544, .nconsts = 2 },
+	/* 804 channels.discord.accounts.*.voice.tts.modelOverrides */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1506, .nprops = 8 },
+	/* 805 channels.discord.accounts.*.voice.tts.personas.*.fallbackPolicy */ { .types = S_STR, .consts = 546, .nconsts = 3 },
+	/* 806 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 549, .nconsts = 1 },
+	/* 807 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1514, .nprops = 3, .req = 305, .nreq = 3 },
+	/* 808 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 550, .nconsts = 1 },
+	/* 809 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1517, .nprops = 3, .req = 308, .nreq = 3 },
+	/* 810 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 551, .nconsts = 1 },
+	/* 811 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1520, .nprops = 3, .req = 311, .nreq = 3 },
+	/* 812 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 552, .nconsts = 1 },
+	/* 813 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1523, .nprops = 3, .req = 314, .nreq = 3 },
+	/* 814 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 276, .nalts = 4 },
+	/* 815 channels.discord.accounts.*.voice.tts.personas.*.providers.*.apiKey */ { .types = S_ANY, .alts = 280, .nalts = 2 },
+	/* 816 channels.discord.accounts.*.voice.tts.personas.*.providers.*.* */ { .types = S_ANY, .alts = 282, .nalts = 6 },
+	/* 817 channels.discord.accounts.*.voice.tts.personas.*.providers.* */ { .types = S_OBJ, .props = 1526, .nprops = 1, .extra = 816 },
+	/* 818 channels.discord.accounts.*.voice.tts.personas.*.providers */ { .types = S_OBJ, .extra = 817 },
+	/* 819 channels.discord.accounts.*.voice.tts.personas.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1527, .nprops = 5 },
+	/* 820 channels.discord.accounts.*.voice.tts.personas */ { .types = S_OBJ, .extra = 819 },
+	/* 821 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 553, .nconsts = 1 },
+	/* 822 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1532, .nprops = 3, .req = 317, .nreq = 3 },
+	/* 823 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 554, .nconsts = 1 },
+	/* 824 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1535, .nprops = 3, .req = 320, .nreq = 3 },
+	/* 825 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 555, .nconsts = 1 },
+	/* 826 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1538, .nprops = 3, .req = 323, .nreq = 3 },
+	/* 827 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 556, .nconsts = 1 },
+	/* 828 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1541, .nprops = 3, .req = 326, .nreq = 3 },
+	/* 829 channels.discord.accounts.*.voice.tts.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 288, .nalts = 4 },
+	/* 830 channels.discord.accounts.*.voice.tts.providers.*.apiKey */ { .types = S_ANY, .alts = 292, .nalts = 2 },
+	/* 831 channels.discord.accounts.*.voice.tts.providers.*.* */ { .types = S_ANY, .alts = 294, .nalts = 6 },
+	/* 832 channels.discord.accounts.*.voice.tts.providers.* */ { .types = S_OBJ, .props = 1544, .nprops = 1, .extra = 831 },
+	/* 833 channels.discord.accounts.*.voice.tts.providers */ { .types = S_OBJ, .extra = 832 },
+	/* 834 channels.discord.accounts.*.voice.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1545, .nprops = 11 },
+	/* 835 channels.discord.accounts.*.voice */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1556, .nprops = 15 },
+	/* 836 channels.discord.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1571, .nprops = 52 },
+	/* 837 channels.discord.accounts */ { .types = S_OBJ, .extra = 836 },
+	/* 838 channels.discord.ackReactionScope */ { .types = S_STR, .consts = 557, .nconsts = 6 },
+	/* 839 channels.discord.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1623, .nprops = 19 },
+	/* 840 channels.discord.activities */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1642, .nprops = 2 },
+	/* 841 channels.discord.activityType */ { .types = S_ANY, .consts = 563, .nconsts = 6 },
+	/* 842 channels.discord.activityUrl */ { .types = S_STR, .all = 300, .nall = 1 },
+	/* 843 channels.discord.agentComponents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1644, .nprops = 2 },
+	/* 844 channels.discord.allowBots|1 */ { .types = S_STR, .consts = 569, .nconsts = 1 },
+	/* 845 channels.discord.allowBots */ { .types = S_ANY, .alts = 301, .nalts = 2 },
+	/* 846 channels.discord.autoPresence */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1646, .nprops = 3 },
+	/* 847 channels.discord.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1649, .nprops = 4 },
+	/* 848 channels.discord.commands.native|1 */ { .types = S_STR, .consts = 570, .nconsts = 1 },
+	/* 849 channels.discord.commands.native */ { .types = S_ANY, .alts = 303, .nalts = 2 },
+	/* 850 channels.discord.commands.nativeSkills|1 */ { .types = S_STR, .consts = 571, .nconsts = 1 },
+	/* 851 channels.discord.commands.nativeSkills */ { .types = S_ANY, .alts = 305, .nalts = 2 },
+	/* 852 channels.discord.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1653, .nprops = 2 },
+	/* 853 channels.discord.contextVisibility */ { .types = S_STR, .consts = 572, .nconsts = 3 },
+	/* 854 channels.discord.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1655, .nprops = 3 },
+	/* 855 channels.discord.dmPolicy */ { .types = S_STR, .consts = 575, .nconsts = 4 },
+	/* 856 channels.discord.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1658, .nprops = 1 },
+	/* 857 channels.discord.dms */ { .types = S_OBJ, .extra = 856 },
+	/* 858 channels.discord.execApprovals.enabled|1 */ { .types = S_STR, .consts = 579, .nconsts = 1 },
+	/* 859 channels.discord.execApprovals.enabled */ { .types = S_ANY, .alts = 307, .nalts = 2 },
+	/* 860 channels.discord.execApprovals.target */ { .types = S_STR, .consts = 580, .nconsts = 3 },
+	/* 861 channels.discord.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1659, .nprops = 6 },
+	/* 862 channels.discord.groupPolicy */ { .types = S_STR, .consts = 583, .nconsts = 3 },
+	/* 863 channels.discord.guilds.*.channels.*.autoArchiveDuration */ { .types = S_ANY, .consts = 586, .nconsts = 8 },
+	/* 864 channels.discord.guilds.*.channels.*.autoThreadName */ { .types = S_STR, .consts = 594, .nconsts = 2 },
+	/* 865 channels.discord.guilds.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1665, .nprops = 3 },
+	/* 866 channels.discord.guilds.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1668, .nprops = 3 },
+	/* 867 channels.discord.guilds.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 866 },
+	/* 868 channels.discord.guilds.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1671, .nprops = 13 },
+	/* 869 channels.discord.guilds.*.channels */ { .types = S_OBJ, .extra = 868 },
+	/* 870 channels.discord.guilds.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1684, .nprops = 6, .req = 329, .nreq = 1 },
+	/* 871 channels.discord.guilds.*.reactionNotifications */ { .types = S_STR, .consts = 596, .nconsts = 4 },
+	/* 872 channels.discord.guilds.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1690, .nprops = 3 },
+	/* 873 channels.discord.guilds.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1693, .nprops = 3 },
+	/* 874 channels.discord.guilds.*.toolsBySender */ { .types = S_OBJ, .extra = 873 },
+	/* 875 channels.discord.guilds.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1696, .nprops = 10 },
+	/* 876 channels.discord.guilds */ { .types = S_OBJ, .extra = 875 },
+	/* 877 channels.discord.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1706, .nprops = 1 },
+	/* 878 channels.discord.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1707, .nprops = 3 },
+	/* 879 channels.discord.inboundWorker */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1710, .nprops = 1 },
+	/* 880 channels.discord.intents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1711, .nprops = 4 },
+	/* 881 channels.discord.markdown.tables */ { .types = S_STR, .consts = 600, .nconsts = 4 },
+	/* 882 channels.discord.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1715, .nprops = 1 },
+	/* 883 channels.discord.mentionPatterns.mode */ { .types = S_STR, .consts = 604, .nconsts = 2 },
+	/* 884 channels.discord.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1716, .nprops = 3 },
+	/* 885 channels.discord.pluralkit.token|1|0.source */ { .types = S_STR, .consts = 606, .nconsts = 1 },
+	/* 886 channels.discord.pluralkit.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1719, .nprops = 3, .req = 330, .nreq = 3 },
+	/* 887 channels.discord.pluralkit.token|1|1.source */ { .types = S_STR, .consts = 607, .nconsts = 1 },
+	/* 888 channels.discord.pluralkit.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1722, .nprops = 3, .req = 333, .nreq = 3 },
+	/* 889 channels.discord.pluralkit.token|1|2.source */ { .types = S_STR, .consts = 608, .nconsts = 1 },
+	/* 890 channels.discord.pluralkit.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1725, .nprops = 3, .req = 336, .nreq = 3 },
+	/* 891 channels.discord.pluralkit.token|1|3.source */ { .types = S_STR, .consts = 609, .nconsts = 1 },
+	/* 892 channels.discord.pluralkit.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1728, .nprops = 3, .req = 339, .nreq = 3 },
+	/* 893 channels.discord.pluralkit.token|1 */ { .types = S_ANY, .alts = 309, .nalts = 4 },
+	/* 894 channels.discord.pluralkit.token */ { .types = S_ANY, .alts = 313, .nalts = 2 },
+	/* 895 channels.discord.pluralkit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1731, .nprops = 2 },
+	/* 896 channels.discord.replyToMode */ { .types = S_STR, .consts = 610, .nconsts = 4 },
+	/* 897 channels.discord.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1733, .nprops = 1 },
+	/* 898 channels.discord.status */ { .types = S_STR, .consts = 614, .nconsts = 4 },
+	/* 899 channels.discord.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1734, .nprops = 3 },
+	/* 900 channels.discord.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1737, .nprops = 2 },
+	/* 901 channels.discord.streaming.chunkMode */ { .types = S_STR, .consts = 618, .nconsts = 2 },
+	/* 902 channels.discord.streaming.mode */ { .types = S_STR, .consts = 620, .nconsts = 4 },
+	/* 903 channels.discord.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 624, .nconsts = 3 },
+	/* 904 channels.discord.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1739, .nprops = 3 },
+	/* 905 channels.discord.streaming.preview.commandText */ { .types = S_STR, .consts = 627, .nconsts = 2 },
+	/* 906 channels.discord.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1742, .nprops = 3 },
+	/* 907 channels.discord.streaming.progress.commandText */ { .types = S_STR, .consts = 629, .nconsts = 2 },
+	/* 908 channels.discord.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 631, .nconsts = 1 },
+	/* 909 channels.discord.streaming.progress.label */ { .types = S_ANY, .alts = 315, .nalts = 2 },
+	/* 910 channels.discord.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1745, .nprops = 8 },
+	/* 911 channels.discord.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1753, .nprops = 5 },
+	/* 912 channels.discord.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1758, .nprops = 1 },
+	/* 913 channels.discord.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 632, .nconsts = 2 },
+	/* 914 channels.discord.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1759, .nprops = 5 },
+	/* 915 channels.discord.token|1|0.source */ { .types = S_STR, .consts = 634, .nconsts = 1 },
+	/* 916 channels.discord.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1764, .nprops = 3, .req = 342, .nreq = 3 },
+	/* 917 channels.discord.token|1|1.source */ { .types = S_STR, .consts = 635, .nconsts = 1 },
+	/* 918 channels.discord.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1767, .nprops = 3, .req = 345, .nreq = 3 },
+	/* 919 channels.discord.token|1|2.source */ { .types = S_STR, .consts = 636, .nconsts = 1 },
+	/* 920 channels.discord.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1770, .nprops = 3, .req = 348, .nreq = 3 },
+	/* 921 channels.discord.token|1|3.source */ { .types = S_STR, .consts = 637, .nconsts = 1 },
+	/* 922 channels.discord.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1773, .nprops = 3, .req = 351, .nreq = 3 },
+	/* 923 channels.discord.token|1 */ { .types = S_ANY, .alts = 317, .nalts = 4 },
+	/* 924 channels.discord.token */ { .types = S_ANY, .alts = 321, .nalts = 2 },
+	/* 925 channels.discord.voice.agentSession.mode */ { .types = S_STR, .consts = 638, .nconsts = 2 },
+	/* 926 channels.discord.voice.agentSession */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1776, .nprops = 2 },
+	/* 927 channels.discord.voice.allowedChannels[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1778, .nprops = 2, .req = 354, .nreq = 2 },
+	/* 928 channels.discord.voice.allowedChannels */ { .types = S_ARR, .items = 927 },
+	/* 929 channels.discord.voice.autoJoin[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1780, .nprops = 3, .req = 356, .nreq = 2 },
+	/* 930 channels.discord.voice.autoJoin */ { .types = S_ARR, .items = 929 },
+	/* 931 channels.discord.voice.mode */ { .types = S_STR, .consts = 640, .nconsts = 3 },
+	/* 932 channels.discord.voice.realtime.bootstrapContextFiles[] */ { .types = S_STR, .consts = 643, .nconsts = 3 },
+	/* 933 channels.discord.voice.realtime.bootstrapContextFiles */ { .types = S_ARR, .items = 932 },
+	/* 934 channels.discord.voice.realtime.consultPolicy */ { .types = S_STR, .consts = 646, .nconsts = 2 },
+	/* 935 channels.discord.voice.realtime.toolPolicy */ { .types = S_STR, .consts = 648, .nconsts = 3 },
+	/* 936 channels.discord.voice.realtime */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1783, .nprops = 14 },
+	/* 937 channels.discord.voice.tts.auto */ { .types = S_STR, .consts = 651, .nconsts = 4 },
+	/* 938 channels.discord.voice.tts.mode */ { .types = S_STR, .consts = 655, .nconsts = 2 },
+	/* 939 channels.discord.voice.tts.modelOverrides */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1797, .nprops = 8 },
+	/* 940 channels.discord.voice.tts.personas.*.fallbackPolicy */ { .types = S_STR, .consts = 657, .nconsts = 3 },
+	/* 941 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 660, .nconsts = 1 },
+	/* 942 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1805, .nprops = 3, .req = 358, .nreq = 3 },
+	/* 943 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 661, .nconsts = 1 },
+	/* 944 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1808, .nprops = 3, .req = 361, .nreq = 3 },
+	/* 945 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 662, .nconsts = 1 },
+	/* 946 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1811, .nprops = 3, .req = 364, .nreq = 3 },
+	/* 947 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 663, .nconsts = 1 },
+	/* 948 channels.discord.voice.tts.personas.*.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1814, .nprops = 3, .req = 367, .nreq = 3 },
+	/* 949 channels.discord.voice.tts.personas.*.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 323, .nalts = 4 },
+	/* 950 channels.discord.voice.tts.personas.*.providers.*.apiKey */ { .types = S_ANY, .alts = 327, .nalts = 2 },
+	/* 951 channels.discord.voice.tts.personas.*.providers.*.* */ { .types = S_ANY, .alts = 329, .nalts = 6 },
+	/* 952 channels.discord.voice.tts.personas.*.providers.* */ { .types = S_OBJ, .props = 1817, .nprops = 1, .extra = 951 },
+	/* 953 channels.discord.voice.tts.personas.*.providers */ { .types = S_OBJ, .extra = 952 },
+	/* 954 channels.discord.voice.tts.personas.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1818, .nprops = 5 },
+	/* 955 channels.discord.voice.tts.personas */ { .types = S_OBJ, .extra = 954 },
+	/* 956 channels.discord.voice.tts.providers.*.apiKey|1|0.source */ { .types = S_STR, .consts = 664, .nconsts = 1 },
+	/* 957 channels.discord.voice.tts.providers.*.apiKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1823, .nprops = 3, .req = 370, .nreq = 3 },
+	/* 958 channels.discord.voice.tts.providers.*.apiKey|1|1.source */ { .types = S_STR, .consts = 665, .nconsts = 1 },
+	/* 959 channels.discord.voice.tts.providers.*.apiKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1826, .nprops = 3, .req = 373, .nreq = 3 },
+	/* 960 channels.discord.voice.tts.providers.*.apiKey|1|2.source */ { .types = S_STR, .consts = 666, .nconsts = 1 },
+	/* 961 channels.discord.voice.tts.providers.*.apiKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1829, .nprops = 3, .req = 376, .nreq = 3 },
+	/* 962 channels.discord.voice.tts.providers.*.apiKey|1|3.source */ { .types = S_STR, .consts = 667, .nconsts = 1 },
+	/* 963 channels.discord.voice.tts.providers.*.apiKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1832, .nprops = 3, .req = 379, .nreq = 3 },
+	/* 964 channels.discord.voice.tts.providers.*.apiKey|1 */ { .types = S_ANY, .alts = 335, .nalts = 4 },
+	/* 965 channels.discord.voice.tts.providers.*.apiKey */ { .types = S_ANY, .alts = 339, .nalts = 2 },
+	/* 966 channels.discord.voice.tts.providers.*.* */ { .types = S_ANY, .alts = 341, .nalts = 6 },
+	/* 967 channels.discord.voice.tts.providers.* */ { .types = S_OBJ, .props = 1835, .nprops = 1, .extra = 966 },
+	/* 968 channels.discord.voice.tts.providers */ { .types = S_OBJ, .extra = 967 },
+	/* 969 channels.discord.voice.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1836, .nprops = 11 },
+	/* 970 channels.discord.voice */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1847, .nprops = 15 },
+	/* 971 channels.discord */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1862, .nprops = 54 },
+	/* 972 channels.feishu.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1916, .nprops = 2 },
+	/* 973 channels.feishu.accounts.*.appSecret|1|0.source */ { .types = S_STR, .consts = 668, .nconsts = 1 },
+	/* 974 channels.feishu.accounts.*.appSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1918, .nprops = 3, .req = 382, .nreq = 3 },
+	/* 975 channels.feishu.accounts.*.appSecret|1|1.source */ { .types = S_STR, .consts = 669, .nconsts = 1 },
+	/* 976 channels.feishu.accounts.*.appSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1921, .nprops = 3, .req = 385, .nreq = 3 },
+	/* 977 channels.feishu.accounts.*.appSecret|1|2.source */ { .types = S_STR, .consts = 670, .nconsts = 1 },
+	/* 978 channels.feishu.accounts.*.appSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1924, .nprops = 3, .req = 388, .nreq = 3 },
+	/* 979 channels.feishu.accounts.*.appSecret|1|3.source */ { .types = S_STR, .consts = 671, .nconsts = 1 },
+	/* 980 channels.feishu.accounts.*.appSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1927, .nprops = 3, .req = 391, .nreq = 3 },
+	/* 981 channels.feishu.accounts.*.appSecret|1 */ { .types = S_ANY, .alts = 347, .nalts = 4 },
+	/* 982 channels.feishu.accounts.*.appSecret */ { .types = S_ANY, .alts = 351, .nalts = 2 },
+	/* 983 channels.feishu.accounts.*.connectionMode */ { .types = S_STR, .consts = 672, .nconsts = 2 },
+	/* 984 channels.feishu.accounts.*.contextVisibility */ { .types = S_STR, .consts = 674, .nconsts = 3 },
+	/* 985 channels.feishu.accounts.*.dmPolicy */ { .types = S_STR, .consts = 677, .nconsts = 4 },
+	/* 986 channels.feishu.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1930, .nprops = 2 },
+	/* 987 channels.feishu.accounts.*.dms */ { .types = S_OBJ, .extra = 986 },
+	/* 988 channels.feishu.accounts.*.domain|0 */ { .types = S_STR, .consts = 681, .nconsts = 2 },
+	/* 989 channels.feishu.accounts.*.domain|1 */ { .types = S_STR, .flags = SF_PATTERN, .all = 353, .nall = 1, .pattern = 13 },
+	/* 990 channels.feishu.accounts.*.domain */ { .types = S_ANY, .alts = 354, .nalts = 2 },
+	/* 991 channels.feishu.accounts.*.encryptKey|1|0.source */ { .types = S_STR, .consts = 683, .nconsts = 1 },
+	/* 992 channels.feishu.accounts.*.encryptKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1932, .nprops = 3, .req = 394, .nreq = 3 },
+	/* 993 channels.feishu.accounts.*.encryptKey|1|1.source */ { .types = S_STR, .consts = 684, .nconsts = 1 },
+	/* 994 channels.feishu.accounts.*.encryptKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1935, .nprops = 3, .req = 397, .nreq = 3 },
+	/* 995 channels.feishu.accounts.*.encryptKey|1|2.source */ { .types = S_STR, .consts = 685, .nconsts = 1 },
+	/* 996 channels.feishu.accounts.*.encryptKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1938, .nprops = 3, .req = 400, .nreq = 3 },
+	/* 997 channels.feishu.accounts.*.encryptKey|1|3.source */ { .types = S_STR, .consts = 686, .nconsts = 1 },
+	/* 998 channels.feishu.accounts.*.encryptKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1941, .nprops = 3, .req = 403, .nreq = 3 },
+	/* 999 channels.feishu.accounts.*.encryptKey|1 */ { .types = S_ANY, .alts = 356, .nalts = 4 },
+	/* 1000 channels.feishu.accounts.*.encryptKey */ { .types = S_ANY, .alts = 360, .nalts = 2 },
+	/* 1001 channels.feishu.accounts.*.groupPolicy */ { .types = S_STR, .consts = 687, .nconsts = 4 },
+	/* 1002 channels.feishu.accounts.*.groupSessionScope */ { .types = S_STR, .consts = 691, .nconsts = 4 },
+	/* 1003 channels.feishu.accounts.*.groups.*.groupSessionScope */ { .types = S_STR, .consts = 695, .nconsts = 4 },
+	/* 1004 channels.feishu.accounts.*.groups.*.replyInThread */ { .types = S_STR, .consts = 699, .nconsts = 2 },
+	/* 1005 channels.feishu.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1944, .nprops = 2 },
+	/* 1006 channels.feishu.accounts.*.groups.*.topicSessionMode */ { .types = S_STR, .consts = 701, .nconsts = 2 },
+	/* 1007 channels.feishu.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1946, .nprops = 9 },
+	/* 1008 channels.feishu.accounts.*.groups */ { .types = S_OBJ, .extra = 1007 },
+	/* 1009 channels.feishu.accounts.*.heartbeatVisibility.visibility */ { .types = S_STR, .consts = 703, .nconsts = 2 },
+	/* 1010 channels.feishu.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1955, .nprops = 2 },
+	/* 1011 channels.feishu.accounts.*.httpTimeoutMs */ { .types = S_INT, .flags = SF_EXCL_MIN|SF_MIN|SF_MAX, .bounds = 22 },
+	/* 1012 channels.feishu.accounts.*.markdown.mode */ { .types = S_STR, .consts = 705, .nconsts = 3 },
+	/* 1013 channels.feishu.accounts.*.markdown.tableMode */ { .types = S_STR, .consts = 708, .nconsts = 3 },
+	/* 1014 channels.feishu.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1957, .nprops = 2 },
+	/* 1015 channels.feishu.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 711, .nconsts = 3 },
+	/* 1016 channels.feishu.accounts.*.renderMode */ { .types = S_STR, .consts = 714, .nconsts = 3 },
+	/* 1017 channels.feishu.accounts.*.replyInThread */ { .types = S_STR, .consts = 717, .nconsts = 2 },
+	/* 1018 channels.feishu.accounts.*.replyToMode */ { .types = S_STR, .consts = 719, .nconsts = 4 },
+	/* 1019 channels.feishu.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1959, .nprops = 3 },
+	/* 1020 channels.feishu.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1962, .nprops = 2 },
+	/* 1021 channels.feishu.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 723, .nconsts = 2 },
+	/* 1022 channels.feishu.accounts.*.streaming.mode */ { .types = S_STR, .consts = 725, .nconsts = 2 },
+	/* 1023 channels.feishu.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1964, .nprops = 3 },
+	/* 1024 channels.feishu.accounts.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1967, .nprops = 7 },
+	/* 1025 channels.feishu.accounts.*.topicSessionMode */ { .types = S_STR, .consts = 727, .nconsts = 2 },
+	/* 1026 channels.feishu.accounts.*.tts.auto */ { .types = S_STR, .consts = 729, .nconsts = 4 },
+	/* 1027 channels.feishu.accounts.*.tts.mode */ { .types = S_STR, .consts = 733, .nconsts = 2 },
+	/* 1028 channels.feishu.accounts.*.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1974, .nprops = 12 },
+	/* 1029 channels.feishu.accounts.*.verificationToken|1|0.source */ { .types = S_STR, .consts = 735, .nconsts = 1 },
+	/* 1030 channels.feishu.accounts.*.verificationToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1986, .nprops = 3, .req = 406, .nreq = 3 },
+	/* 1031 channels.feishu.accounts.*.verificationToken|1|1.source */ { .types = S_STR, .consts = 736, .nconsts = 1 },
+	/* 1032 channels.feishu.accounts.*.verificationToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1989, .nprops = 3, .req = 409, .nreq = 3 },
+	/* 1033 channels.feishu.accounts.*.verificationToken|1|2.source */ { .types = S_STR, .consts = 737, .nconsts = 1 },
+	/* 1034 channels.feishu.accounts.*.verificationToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1992, .nprops = 3, .req = 412, .nreq = 3 },
+	/* 1035 channels.feishu.accounts.*.verificationToken|1|3.source */ { .types = S_STR, .consts = 738, .nconsts = 1 },
+	/* 1036 channels.feishu.accounts.*.verificationToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1995, .nprops = 3, .req = 415, .nreq = 3 },
+	/* 1037 channels.feishu.accounts.*.verificationToken|1 */ { .types = S_ANY, .alts = 362, .nalts = 4 },
+	/* 1038 channels.feishu.accounts.*.verificationToken */ { .types = S_ANY, .alts = 366, .nalts = 2 },
+	/* 1039 channels.feishu.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 1998, .nprops = 44 },
+	/* 1040 channels.feishu.accounts */ { .types = S_OBJ, .extra = 1039 },
+	/* 1041 channels.feishu.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2042, .nprops = 2 },
+	/* 1042 channels.feishu.appSecret|1|0.source */ { .types = S_STR, .consts = 739, .nconsts = 1 },
+	/* 1043 channels.feishu.appSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2044, .nprops = 3, .req = 418, .nreq = 3 },
+	/* 1044 channels.feishu.appSecret|1|1.source */ { .types = S_STR, .consts = 740, .nconsts = 1 },
+	/* 1045 channels.feishu.appSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2047, .nprops = 3, .req = 421, .nreq = 3 },
+	/* 1046 channels.feishu.appSecret|1|2.source */ { .types = S_STR, .consts = 741, .nconsts = 1 },
+	/* 1047 channels.feishu.appSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2050, .nprops = 3, .req = 424, .nreq = 3 },
+	/* 1048 channels.feishu.appSecret|1|3.source */ { .types = S_STR, .consts = 742, .nconsts = 1 },
+	/* 1049 channels.feishu.appSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2053, .nprops = 3, .req = 427, .nreq = 3 },
+	/* 1050 channels.feishu.appSecret|1 */ { .types = S_ANY, .alts = 368, .nalts = 4 },
+	/* 1051 channels.feishu.appSecret */ { .types = S_ANY, .alts = 372, .nalts = 2 },
+	/* 1052 channels.feishu.connectionMode */ { .types = S_STR, .consts = 743, .nconsts = 2 },
+	/* 1053 channels.feishu.contextVisibility */ { .types = S_STR, .consts = 745, .nconsts = 3 },
+	/* 1054 channels.feishu.dmPolicy */ { .types = S_STR, .consts = 748, .nconsts = 4 },
+	/* 1055 channels.feishu.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2056, .nprops = 2 },
+	/* 1056 channels.feishu.dms */ { .types = S_OBJ, .extra = 1055 },
+	/* 1057 channels.feishu.domain|0 */ { .types = S_STR, .consts = 752, .nconsts = 2 },
+	/* 1058 channels.feishu.domain|1 */ { .types = S_STR, .flags = SF_PATTERN, .all = 374, .nall = 1, .pattern = 13 },
+	/* 1059 channels.feishu.domain */ { .types = S_ANY, .alts = 375, .nalts = 2 },
+	/* 1060 channels.feishu.dynamicAgentCreation */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2058, .nprops = 4 },
+	/* 1061 channels.feishu.encryptKey|1|0.source */ { .types = S_STR, .consts = 754, .nconsts = 1 },
+	/* 1062 channels.feishu.encryptKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2062, .nprops = 3, .req = 430, .nreq = 3 },
+	/* 1063 channels.feishu.encryptKey|1|1.source */ { .types = S_STR, .consts = 755, .nconsts = 1 },
+	/* 1064 channels.feishu.encryptKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2065, .nprops = 3, .req = 433, .nreq = 3 },
+	/* 1065 channels.feishu.encryptKey|1|2.source */ { .types = S_STR, .consts = 756, .nconsts = 1 },
+	/* 1066 channels.feishu.encryptKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2068, .nprops = 3, .req = 436, .nreq = 3 },
+	/* 1067 channels.feishu.encryptKey|1|3.source */ { .types = S_STR, .consts = 757, .nconsts = 1 },
+	/* 1068 channels.feishu.encryptKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2071, .nprops = 3, .req = 439, .nreq = 3 },
+	/* 1069 channels.feishu.encryptKey|1 */ { .types = S_ANY, .alts = 377, .nalts = 4 },
+	/* 1070 channels.feishu.encryptKey */ { .types = S_ANY, .alts = 381, .nalts = 2 },
+	/* 1071 channels.feishu.groupPolicy */ { .types = S_STR, .consts = 758, .nconsts = 4 },
+	/* 1072 channels.feishu.groupSessionScope */ { .types = S_STR, .consts = 762, .nconsts = 4 },
+	/* 1073 channels.feishu.groups.*.groupSessionScope */ { .types = S_STR, .consts = 766, .nconsts = 4 },
+	/* 1074 channels.feishu.groups.*.replyInThread */ { .types = S_STR, .consts = 770, .nconsts = 2 },
+	/* 1075 channels.feishu.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2074, .nprops = 2 },
+	/* 1076 channels.feishu.groups.*.topicSessionMode */ { .types = S_STR, .consts = 772, .nconsts = 2 },
+	/* 1077 channels.feishu.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2076, .nprops = 9 },
+	/* 1078 channels.feishu.groups */ { .types = S_OBJ, .extra = 1077 },
+	/* 1079 channels.feishu.heartbeatVisibility.visibility */ { .types = S_STR, .consts = 774, .nconsts = 2 },
+	/* 1080 channels.feishu.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2085, .nprops = 2 },
+	/* 1081 channels.feishu.markdown.mode */ { .types = S_STR, .consts = 776, .nconsts = 3 },
+	/* 1082 channels.feishu.markdown.tableMode */ { .types = S_STR, .consts = 779, .nconsts = 3 },
+	/* 1083 channels.feishu.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2087, .nprops = 2 },
+	/* 1084 channels.feishu.reactionNotifications */ { .types = S_STR, .consts = 782, .nconsts = 3 },
+	/* 1085 channels.feishu.renderMode */ { .types = S_STR, .consts = 785, .nconsts = 3 },
+	/* 1086 channels.feishu.replyInThread */ { .types = S_STR, .consts = 788, .nconsts = 2 },
+	/* 1087 channels.feishu.replyToMode */ { .types = S_STR, .consts = 790, .nconsts = 4 },
+	/* 1088 channels.feishu.stickerSets.*.*[] */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 14 },
+	/* 1089 channels.feishu.stickerSets.*.* */ { .types = S_ARR, .flags = SF_MAX_ITEMS, .items = 1088, .min_items = 1, .max_items = 8 },
+	/* 1090 channels.feishu.stickerSets.*.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 15 },
+	/* 1091 channels.feishu.stickerSets.* */ { .types = S_OBJ, .flags = SF_MAX_PROPS, .extra = 1089, .keys = 1090, .max_props = 256 },
+	/* 1092 channels.feishu.stickerSets.<key> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 16 },
+	/* 1093 channels.feishu.stickerSets */ { .types = S_OBJ, .flags = SF_MAX_PROPS, .extra = 1091, .keys = 1092, .max_props = 32 },
+	/* 1094 channels.feishu.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2089, .nprops = 3 },
+	/* 1095 channels.feishu.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2092, .nprops = 2 },
+	/* 1096 channels.feishu.streaming.chunkMode */ { .types = S_STR, .consts = 794, .nconsts = 2 },
+	/* 1097 channels.feishu.streaming.mode */ { .types = S_STR, .consts = 796, .nconsts = 2 },
+	/* 1098 channels.feishu.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2094, .nprops = 3 },
+	/* 1099 channels.feishu.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2097, .nprops = 7 },
+	/* 1100 channels.feishu.topicSessionMode */ { .types = S_STR, .consts = 798, .nconsts = 2 },
+	/* 1101 channels.feishu.tts.auto */ { .types = S_STR, .consts = 800, .nconsts = 4 },
+	/* 1102 channels.feishu.tts.mode */ { .types = S_STR, .consts = 804, .nconsts = 2 },
+	/* 1103 channels.feishu.tts */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2104, .nprops = 12 },
+	/* 1104 channels.feishu.verificationToken|1|0.source */ { .types = S_STR, .consts = 806, .nconsts = 1 },
+	/* 1105 channels.feishu.verificationToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2116, .nprops = 3, .req = 442, .nreq = 3 },
+	/* 1106 channels.feishu.verificationToken|1|1.source */ { .types = S_STR, .consts = 807, .nconsts = 1 },
+	/* 1107 channels.feishu.verificationToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2119, .nprops = 3, .req = 445, .nreq = 3 },
+	/* 1108 channels.feishu.verificationToken|1|2.source */ { .types = S_STR, .consts = 808, .nconsts = 1 },
+	/* 1109 channels.feishu.verificationToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2122, .nprops = 3, .req = 448, .nreq = 3 },
+	/* 1110 channels.feishu.verificationToken|1|3.source */ { .types = S_STR, .consts = 809, .nconsts = 1 },
+	/* 1111 channels.feishu.verificationToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2125, .nprops = 3, .req = 451, .nreq = 3 },
+	/* 1112 channels.feishu.verificationToken|1 */ { .types = S_ANY, .alts = 383, .nalts = 4 },
+	/* 1113 channels.feishu.verificationToken */ { .types = S_ANY, .alts = 387, .nalts = 2 },
+	/* 1114 channels.feishu */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2128, .nprops = 47 },
+	/* 1115 channels.googlechat.accounts.*.audienceType */ { .types = S_STR, .consts = 810, .nconsts = 2 },
+	/* 1116 channels.googlechat.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2175, .nprops = 4 },
+	/* 1117 channels.googlechat.accounts.*.contextVisibility */ { .types = S_STR, .consts = 812, .nconsts = 3 },
+	/* 1118 channels.googlechat.accounts.*.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2179, .nprops = 1 },
+	/* 1119 channels.googlechat.accounts.*.dmPolicy */ { .types = S_STR, .consts = 815, .nconsts = 4 },
+	/* 1120 channels.googlechat.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2180, .nprops = 1 },
+	/* 1121 channels.googlechat.accounts.*.dms */ { .types = S_OBJ, .extra = 1120 },
+	/* 1122 channels.googlechat.accounts.*.groupPolicy */ { .types = S_STR, .consts = 819, .nconsts = 3 },
+	/* 1123 channels.googlechat.accounts.*.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2181, .nprops = 4 },
+	/* 1124 channels.googlechat.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2185, .nprops = 5 },
+	/* 1125 channels.googlechat.accounts.*.groups */ { .types = S_OBJ, .extra = 1124 },
+	/* 1126 channels.googlechat.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2190, .nprops = 1 },
+	/* 1127 channels.googlechat.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2191, .nprops = 3 },
+	/* 1128 channels.googlechat.accounts.*.markdown.tables */ { .types = S_STR, .consts = 822, .nconsts = 4 },
+	/* 1129 channels.googlechat.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2194, .nprops = 1 },
+	/* 1130 channels.googlechat.accounts.*.replyToMode */ { .types = S_STR, .consts = 826, .nconsts = 4 },
+	/* 1131 channels.googlechat.accounts.*.serviceAccount|2|0.source */ { .types = S_STR, .consts = 830, .nconsts = 1 },
+	/* 1132 channels.googlechat.accounts.*.serviceAccount|2|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2195, .nprops = 3, .req = 454, .nreq = 3 },
+	/* 1133 channels.googlechat.accounts.*.serviceAccount|2|1.source */ { .types = S_STR, .consts = 831, .nconsts = 1 },
+	/* 1134 channels.googlechat.accounts.*.serviceAccount|2|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2198, .nprops = 3, .req = 457, .nreq = 3 },
+	/* 1135 channels.googlechat.accounts.*.serviceAccount|2|2.source */ { .types = S_STR, .consts = 832, .nconsts = 1 },
+	/* 1136 channels.googlechat.accounts.*.serviceAccount|2|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2201, .nprops = 3, .req = 460, .nreq = 3 },
+	/* 1137 channels.googlechat.accounts.*.serviceAccount|2|3.source */ { .types = S_STR, .consts = 833, .nconsts = 1 },
+	/* 1138 channels.googlechat.accounts.*.serviceAccount|2|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2204, .nprops = 3, .req = 463, .nreq = 3 },
+	/* 1139 channels.googlechat.accounts.*.serviceAccount|2 */ { .types = S_ANY, .alts = 389, .nalts = 4 },
+	/* 1140 channels.googlechat.accounts.*.serviceAccount */ { .types = S_ANY, .alts = 393, .nalts = 3 },
+	/* 1141 channels.googlechat.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2207, .nprops = 3 },
+	/* 1142 channels.googlechat.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2210, .nprops = 2 },
+	/* 1143 channels.googlechat.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 834, .nconsts = 2 },
+	/* 1144 channels.googlechat.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2212, .nprops = 2 },
+	/* 1145 channels.googlechat.accounts.*.typingIndicator */ { .types = S_STR, .consts = 836, .nconsts = 3 },
+	/* 1146 channels.googlechat.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2214, .nprops = 36 },
+	/* 1147 channels.googlechat.accounts */ { .types = S_OBJ, .extra = 1146 },
+	/* 1148 channels.googlechat.audienceType */ { .types = S_STR, .consts = 839, .nconsts = 2 },
+	/* 1149 channels.googlechat.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2250, .nprops = 4 },
+	/* 1150 channels.googlechat.contextVisibility */ { .types = S_STR, .consts = 841, .nconsts = 3 },
+	/* 1151 channels.googlechat.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2254, .nprops = 1 },
+	/* 1152 channels.googlechat.dmPolicy */ { .types = S_STR, .consts = 844, .nconsts = 4 },
+	/* 1153 channels.googlechat.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2255, .nprops = 1 },
+	/* 1154 channels.googlechat.dms */ { .types = S_OBJ, .extra = 1153 },
+	/* 1155 channels.googlechat.groupPolicy */ { .types = S_STR, .consts = 848, .nconsts = 3 },
+	/* 1156 channels.googlechat.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2256, .nprops = 4 },
+	/* 1157 channels.googlechat.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2260, .nprops = 5 },
+	/* 1158 channels.googlechat.groups */ { .types = S_OBJ, .extra = 1157 },
+	/* 1159 channels.googlechat.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2265, .nprops = 1 },
+	/* 1160 channels.googlechat.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2266, .nprops = 3 },
+	/* 1161 channels.googlechat.markdown.tables */ { .types = S_STR, .consts = 851, .nconsts = 4 },
+	/* 1162 channels.googlechat.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2269, .nprops = 1 },
+	/* 1163 channels.googlechat.replyToMode */ { .types = S_STR, .consts = 855, .nconsts = 4 },
+	/* 1164 channels.googlechat.serviceAccount|2|0.source */ { .types = S_STR, .consts = 859, .nconsts = 1 },
+	/* 1165 channels.googlechat.serviceAccount|2|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2270, .nprops = 3, .req = 466, .nreq = 3 },
+	/* 1166 channels.googlechat.serviceAccount|2|1.source */ { .types = S_STR, .consts = 860, .nconsts = 1 },
+	/* 1167 channels.googlechat.serviceAccount|2|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2273, .nprops = 3, .req = 469, .nreq = 3 },
+	/* 1168 channels.googlechat.serviceAccount|2|2.source */ { .types = S_STR, .consts = 861, .nconsts = 1 },
+	/* 1169 channels.googlechat.serviceAccount|2|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2276, .nprops = 3, .req = 472, .nreq = 3 },
+	/* 1170 channels.googlechat.serviceAccount|2|3.source */ { .types = S_STR, .consts = 862, .nconsts = 1 },
+	/* 1171 channels.googlechat.serviceAccount|2|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2279, .nprops = 3, .req = 475, .nreq = 3 },
+	/* 1172 channels.googlechat.serviceAccount|2 */ { .types = S_ANY, .alts = 396, .nalts = 4 },
+	/* 1173 channels.googlechat.serviceAccount */ { .types = S_ANY, .alts = 400, .nalts = 3 },
+	/* 1174 channels.googlechat.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2282, .nprops = 3 },
+	/* 1175 channels.googlechat.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2285, .nprops = 2 },
+	/* 1176 channels.googlechat.streaming.chunkMode */ { .types = S_STR, .consts = 863, .nconsts = 2 },
+	/* 1177 channels.googlechat.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2287, .nprops = 2 },
+	/* 1178 channels.googlechat.typingIndicator */ { .types = S_STR, .consts = 865, .nconsts = 3 },
+	/* 1179 channels.googlechat */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2289, .nprops = 38 },
+	/* 1180 channels.imessage.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2327, .nprops = 12 },
+	/* 1181 channels.imessage.accounts.*.catchup.firstRunLookbackMinutes */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 23 },
+	/* 1182 channels.imessage.accounts.*.catchup.maxFailureRetries */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 24 },
+	/* 1183 channels.imessage.accounts.*.catchup.perRunLimit */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 25 },
+	/* 1184 channels.imessage.accounts.*.catchup */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2339, .nprops = 5 },
+	/* 1185 channels.imessage.accounts.*.contextVisibility */ { .types = S_STR, .consts = 868, .nconsts = 3 },
+	/* 1186 channels.imessage.accounts.*.dmPolicy */ { .types = S_STR, .consts = 871, .nconsts = 4 },
+	/* 1187 channels.imessage.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2344, .nprops = 1 },
+	/* 1188 channels.imessage.accounts.*.dms */ { .types = S_OBJ, .extra = 1187 },
+	/* 1189 channels.imessage.accounts.*.groupPolicy */ { .types = S_STR, .consts = 875, .nconsts = 3 },
+	/* 1190 channels.imessage.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2345, .nprops = 3 },
+	/* 1191 channels.imessage.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2348, .nprops = 3 },
+	/* 1192 channels.imessage.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1191 },
+	/* 1193 channels.imessage.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2351, .nprops = 4 },
+	/* 1194 channels.imessage.accounts.*.groups */ { .types = S_OBJ, .extra = 1193 },
+	/* 1195 channels.imessage.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2355, .nprops = 1 },
+	/* 1196 channels.imessage.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2356, .nprops = 3 },
+	/* 1197 channels.imessage.accounts.*.markdown.tables */ { .types = S_STR, .consts = 878, .nconsts = 4 },
+	/* 1198 channels.imessage.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2359, .nprops = 1 },
+	/* 1199 channels.imessage.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 882, .nconsts = 3 },
+	/* 1200 channels.imessage.accounts.*.sendTransport */ { .types = S_STR, .consts = 885, .nconsts = 3 },
+	/* 1201 channels.imessage.accounts.*.service */ { .types = S_STR, .consts = 888, .nconsts = 3 },
+	/* 1202 channels.imessage.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2360, .nprops = 3 },
+	/* 1203 channels.imessage.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2363, .nprops = 2 },
+	/* 1204 channels.imessage.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 891, .nconsts = 2 },
+	/* 1205 channels.imessage.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2365, .nprops = 2 },
+	/* 1206 channels.imessage.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2367, .nprops = 35 },
+	/* 1207 channels.imessage.accounts */ { .types = S_OBJ, .extra = 1206 },
+	/* 1208 channels.imessage.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2402, .nprops = 12 },
+	/* 1209 channels.imessage.catchup */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2414, .nprops = 5 },
+	/* 1210 channels.imessage.contextVisibility */ { .types = S_STR, .consts = 893, .nconsts = 3 },
+	/* 1211 channels.imessage.dmPolicy */ { .types = S_STR, .consts = 896, .nconsts = 4 },
+	/* 1212 channels.imessage.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2419, .nprops = 1 },
+	/* 1213 channels.imessage.dms */ { .types = S_OBJ, .extra = 1212 },
+	/* 1214 channels.imessage.groupPolicy */ { .types = S_STR, .consts = 900, .nconsts = 3 },
+	/* 1215 channels.imessage.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2420, .nprops = 3 },
+	/* 1216 channels.imessage.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2423, .nprops = 3 },
+	/* 1217 channels.imessage.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1216 },
+	/* 1218 channels.imessage.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2426, .nprops = 4 },
+	/* 1219 channels.imessage.groups */ { .types = S_OBJ, .extra = 1218 },
+	/* 1220 channels.imessage.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2430, .nprops = 1 },
+	/* 1221 channels.imessage.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2431, .nprops = 3 },
+	/* 1222 channels.imessage.markdown.tables */ { .types = S_STR, .consts = 903, .nconsts = 4 },
+	/* 1223 channels.imessage.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2434, .nprops = 1 },
+	/* 1224 channels.imessage.reactionNotifications */ { .types = S_STR, .consts = 907, .nconsts = 3 },
+	/* 1225 channels.imessage.sendTransport */ { .types = S_STR, .consts = 910, .nconsts = 3 },
+	/* 1226 channels.imessage.service */ { .types = S_STR, .consts = 913, .nconsts = 3 },
+	/* 1227 channels.imessage.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2435, .nprops = 3 },
+	/* 1228 channels.imessage.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2438, .nprops = 2 },
+	/* 1229 channels.imessage.streaming.chunkMode */ { .types = S_STR, .consts = 916, .nconsts = 2 },
+	/* 1230 channels.imessage.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2440, .nprops = 2 },
+	/* 1231 channels.imessage */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2442, .nprops = 37 },
+	/* 1232 channels.irc.accounts.*.contextVisibility */ { .types = S_STR, .consts = 918, .nconsts = 3 },
+	/* 1233 channels.irc.accounts.*.dmPolicy */ { .types = S_STR, .consts = 921, .nconsts = 4 },
+	/* 1234 channels.irc.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2479, .nprops = 1 },
+	/* 1235 channels.irc.accounts.*.dms */ { .types = S_OBJ, .extra = 1234 },
+	/* 1236 channels.irc.accounts.*.groupPolicy */ { .types = S_STR, .consts = 925, .nconsts = 3 },
+	/* 1237 channels.irc.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2480, .nprops = 3 },
+	/* 1238 channels.irc.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2483, .nprops = 3 },
+	/* 1239 channels.irc.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1238 },
+	/* 1240 channels.irc.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2486, .nprops = 7 },
+	/* 1241 channels.irc.accounts.*.groups */ { .types = S_OBJ, .extra = 1240 },
+	/* 1242 channels.irc.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2493, .nprops = 1 },
+	/* 1243 channels.irc.accounts.*.markdown.tables */ { .types = S_STR, .consts = 928, .nconsts = 4 },
+	/* 1244 channels.irc.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2494, .nprops = 1 },
+	/* 1245 channels.irc.accounts.*.nickserv */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2495, .nprops = 6 },
+	/* 1246 channels.irc.accounts.*.port */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 26 },
+	/* 1247 channels.irc.accounts.*.replyToMode */ { .types = S_STR, .consts = 932, .nconsts = 4 },
+	/* 1248 channels.irc.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2501, .nprops = 3 },
+	/* 1249 channels.irc.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2504, .nprops = 2 },
+	/* 1250 channels.irc.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 936, .nconsts = 2 },
+	/* 1251 channels.irc.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2506, .nprops = 2 },
+	/* 1252 channels.irc.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2508, .nprops = 30 },
+	/* 1253 channels.irc.accounts */ { .types = S_OBJ, .extra = 1252 },
+	/* 1254 channels.irc.contextVisibility */ { .types = S_STR, .consts = 938, .nconsts = 3 },
+	/* 1255 channels.irc.dmPolicy */ { .types = S_STR, .consts = 941, .nconsts = 4 },
+	/* 1256 channels.irc.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2538, .nprops = 1 },
+	/* 1257 channels.irc.dms */ { .types = S_OBJ, .extra = 1256 },
+	/* 1258 channels.irc.groupPolicy */ { .types = S_STR, .consts = 945, .nconsts = 3 },
+	/* 1259 channels.irc.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2539, .nprops = 3 },
+	/* 1260 channels.irc.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2542, .nprops = 3 },
+	/* 1261 channels.irc.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1260 },
+	/* 1262 channels.irc.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2545, .nprops = 7 },
+	/* 1263 channels.irc.groups */ { .types = S_OBJ, .extra = 1262 },
+	/* 1264 channels.irc.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2552, .nprops = 1 },
+	/* 1265 channels.irc.markdown.tables */ { .types = S_STR, .consts = 948, .nconsts = 4 },
+	/* 1266 channels.irc.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2553, .nprops = 1 },
+	/* 1267 channels.irc.nickserv */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2554, .nprops = 6 },
+	/* 1268 channels.irc.replyToMode */ { .types = S_STR, .consts = 952, .nconsts = 4 },
+	/* 1269 channels.irc.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2560, .nprops = 3 },
+	/* 1270 channels.irc.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2563, .nprops = 2 },
+	/* 1271 channels.irc.streaming.chunkMode */ { .types = S_STR, .consts = 956, .nconsts = 2 },
+	/* 1272 channels.irc.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2565, .nprops = 2 },
+	/* 1273 channels.irc */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2567, .nprops = 32 },
+	/* 1274 channels.line.accounts.*.dmPolicy */ { .types = S_STR, .consts = 958, .nconsts = 4 },
+	/* 1275 channels.line.accounts.*.groupPolicy */ { .types = S_STR, .consts = 962, .nconsts = 3 },
+	/* 1276 channels.line.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2599, .nprops = 5 },
+	/* 1277 channels.line.accounts.*.groups */ { .types = S_OBJ, .extra = 1276 },
+	/* 1278 channels.line.accounts.*.replyToMode */ { .types = S_STR, .consts = 965, .nconsts = 3 },
+	/* 1279 channels.line.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2604, .nprops = 3 },
+	/* 1280 channels.line.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2607, .nprops = 2 },
+	/* 1281 channels.line.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 968, .nconsts = 2 },
+	/* 1282 channels.line.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2609, .nprops = 2 },
+	/* 1283 channels.line.accounts.*.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 970, .nconsts = 2 },
+	/* 1284 channels.line.accounts.*.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2611, .nprops = 5 },
+	/* 1285 channels.line.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2616, .nprops = 20 },
+	/* 1286 channels.line.accounts */ { .types = S_OBJ, .extra = 1285 },
+	/* 1287 channels.line.dmPolicy */ { .types = S_STR, .consts = 972, .nconsts = 4 },
+	/* 1288 channels.line.groupPolicy */ { .types = S_STR, .consts = 976, .nconsts = 3 },
+	/* 1289 channels.line.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2636, .nprops = 5 },
+	/* 1290 channels.line.groups */ { .types = S_OBJ, .extra = 1289 },
+	/* 1291 channels.line.replyToMode */ { .types = S_STR, .consts = 979, .nconsts = 3 },
+	/* 1292 channels.line.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2641, .nprops = 3 },
+	/* 1293 channels.line.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2644, .nprops = 2 },
+	/* 1294 channels.line.streaming.chunkMode */ { .types = S_STR, .consts = 982, .nconsts = 2 },
+	/* 1295 channels.line.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2646, .nprops = 2 },
+	/* 1296 channels.line.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 984, .nconsts = 2 },
+	/* 1297 channels.line.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2648, .nprops = 5 },
+	/* 1298 channels.line */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2653, .nprops = 22 },
+	/* 1299 channels.matrix.accessToken|1|0.source */ { .types = S_STR, .consts = 986, .nconsts = 1 },
+	/* 1300 channels.matrix.accessToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2675, .nprops = 3, .req = 478, .nreq = 3 },
+	/* 1301 channels.matrix.accessToken|1|1.source */ { .types = S_STR, .consts = 987, .nconsts = 1 },
+	/* 1302 channels.matrix.accessToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2678, .nprops = 3, .req = 481, .nreq = 3 },
+	/* 1303 channels.matrix.accessToken|1|2.source */ { .types = S_STR, .consts = 988, .nconsts = 1 },
+	/* 1304 channels.matrix.accessToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2681, .nprops = 3, .req = 484, .nreq = 3 },
+	/* 1305 channels.matrix.accessToken|1|3.source */ { .types = S_STR, .consts = 989, .nconsts = 1 },
+	/* 1306 channels.matrix.accessToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2684, .nprops = 3, .req = 487, .nreq = 3 },
+	/* 1307 channels.matrix.accessToken|1 */ { .types = S_ANY, .alts = 403, .nalts = 4 },
+	/* 1308 channels.matrix.accessToken */ { .types = S_ANY, .alts = 407, .nalts = 2 },
+	/* 1309 channels.matrix.accounts.*.accessToken|1|0.source */ { .types = S_STR, .consts = 990, .nconsts = 1 },
+	/* 1310 channels.matrix.accounts.*.accessToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2687, .nprops = 3, .req = 490, .nreq = 3 },
+	/* 1311 channels.matrix.accounts.*.accessToken|1|1.source */ { .types = S_STR, .consts = 991, .nconsts = 1 },
+	/* 1312 channels.matrix.accounts.*.accessToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2690, .nprops = 3, .req = 493, .nreq = 3 },
+	/* 1313 channels.matrix.accounts.*.accessToken|1|2.source */ { .types = S_STR, .consts = 992, .nconsts = 1 },
+	/* 1314 channels.matrix.accounts.*.accessToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2693, .nprops = 3, .req = 496, .nreq = 3 },
+	/* 1315 channels.matrix.accounts.*.accessToken|1|3.source */ { .types = S_STR, .consts = 993, .nconsts = 1 },
+	/* 1316 channels.matrix.accounts.*.accessToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2696, .nprops = 3, .req = 499, .nreq = 3 },
+	/* 1317 channels.matrix.accounts.*.accessToken|1 */ { .types = S_ANY, .alts = 409, .nalts = 4 },
+	/* 1318 channels.matrix.accounts.*.accessToken */ { .types = S_ANY, .alts = 413, .nalts = 2 },
+	/* 1319 channels.matrix.accounts.*.password|1|0.source */ { .types = S_STR, .consts = 994, .nconsts = 1 },
+	/* 1320 channels.matrix.accounts.*.password|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2699, .nprops = 3, .req = 502, .nreq = 3 },
+	/* 1321 channels.matrix.accounts.*.password|1|1.source */ { .types = S_STR, .consts = 995, .nconsts = 1 },
+	/* 1322 channels.matrix.accounts.*.password|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2702, .nprops = 3, .req = 505, .nreq = 3 },
+	/* 1323 channels.matrix.accounts.*.password|1|2.source */ { .types = S_STR, .consts = 996, .nconsts = 1 },
+	/* 1324 channels.matrix.accounts.*.password|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2705, .nprops = 3, .req = 508, .nreq = 3 },
+	/* 1325 channels.matrix.accounts.*.password|1|3.source */ { .types = S_STR, .consts = 997, .nconsts = 1 },
+	/* 1326 channels.matrix.accounts.*.password|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2708, .nprops = 3, .req = 511, .nreq = 3 },
+	/* 1327 channels.matrix.accounts.*.password|1 */ { .types = S_ANY, .alts = 415, .nalts = 4 },
+	/* 1328 channels.matrix.accounts.*.password */ { .types = S_ANY, .alts = 419, .nalts = 2 },
+	/* 1329 channels.matrix.accounts.* */ { .types = S_OBJ, .props = 2711, .nprops = 3 },
+	/* 1330 channels.matrix.accounts */ { .types = S_OBJ, .extra = 1329 },
+	/* 1331 channels.matrix.ackReactionScope */ { .types = S_STR, .consts = 998, .nconsts = 6 },
+	/* 1332 channels.matrix.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2714, .nprops = 7 },
+	/* 1333 channels.matrix.allowBots|1 */ { .types = S_STR, .consts = 1004, .nconsts = 1 },
+	/* 1334 channels.matrix.allowBots */ { .types = S_ANY, .alts = 421, .nalts = 2 },
+	/* 1335 channels.matrix.autoJoin */ { .types = S_STR, .consts = 1005, .nconsts = 3 },
+	/* 1336 channels.matrix.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2721, .nprops = 4 },
+	/* 1337 channels.matrix.contextVisibility */ { .types = S_STR, .consts = 1008, .nconsts = 3 },
+	/* 1338 channels.matrix.dm.policy */ { .types = S_STR, .consts = 1011, .nconsts = 4 },
+	/* 1339 channels.matrix.dm.sessionScope */ { .types = S_STR, .consts = 1015, .nconsts = 2 },
+	/* 1340 channels.matrix.dm.threadReplies */ { .types = S_STR, .consts = 1017, .nconsts = 3 },
+	/* 1341 channels.matrix.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2725, .nprops = 5 },
+	/* 1342 channels.matrix.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1020, .nconsts = 1 },
+	/* 1343 channels.matrix.execApprovals.enabled */ { .types = S_ANY, .alts = 423, .nalts = 2 },
+	/* 1344 channels.matrix.execApprovals.target */ { .types = S_STR, .consts = 1021, .nconsts = 3 },
+	/* 1345 channels.matrix.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2730, .nprops = 5 },
+	/* 1346 channels.matrix.groupPolicy */ { .types = S_STR, .consts = 1024, .nconsts = 3 },
+	/* 1347 channels.matrix.groups.*.allowBots|1 */ { .types = S_STR, .consts = 1027, .nconsts = 1 },
+	/* 1348 channels.matrix.groups.*.allowBots */ { .types = S_ANY, .alts = 425, .nalts = 2 },
+	/* 1349 channels.matrix.groups.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2735, .nprops = 4 },
+	/* 1350 channels.matrix.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2739, .nprops = 3 },
+	/* 1351 channels.matrix.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2742, .nprops = 10 },
+	/* 1352 channels.matrix.groups */ { .types = S_OBJ, .props = 2735, .nprops = 0, .extra = 1351 },
+	/* 1353 channels.matrix.markdown.tables */ { .types = S_STR, .consts = 1028, .nconsts = 4 },
+	/* 1354 channels.matrix.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2752, .nprops = 1 },
+	/* 1355 channels.matrix.mentionPatterns.mode */ { .types = S_STR, .consts = 1032, .nconsts = 2 },
+	/* 1356 channels.matrix.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2753, .nprops = 3 },
+	/* 1357 channels.matrix.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2756, .nprops = 1 },
+	/* 1358 channels.matrix.password|1|0.source */ { .types = S_STR, .consts = 1034, .nconsts = 1 },
+	/* 1359 channels.matrix.password|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2757, .nprops = 3, .req = 514, .nreq = 3 },
+	/* 1360 channels.matrix.password|1|1.source */ { .types = S_STR, .consts = 1035, .nconsts = 1 },
+	/* 1361 channels.matrix.password|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2760, .nprops = 3, .req = 517, .nreq = 3 },
+	/* 1362 channels.matrix.password|1|2.source */ { .types = S_STR, .consts = 1036, .nconsts = 1 },
+	/* 1363 channels.matrix.password|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2763, .nprops = 3, .req = 520, .nreq = 3 },
+	/* 1364 channels.matrix.password|1|3.source */ { .types = S_STR, .consts = 1037, .nconsts = 1 },
+	/* 1365 channels.matrix.password|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2766, .nprops = 3, .req = 523, .nreq = 3 },
+	/* 1366 channels.matrix.password|1 */ { .types = S_ANY, .alts = 427, .nalts = 4 },
+	/* 1367 channels.matrix.password */ { .types = S_ANY, .alts = 431, .nalts = 2 },
+	/* 1368 channels.matrix.reactionNotifications */ { .types = S_STR, .consts = 1038, .nconsts = 2 },
+	/* 1369 channels.matrix.replyToMode */ { .types = S_STR, .consts = 1040, .nconsts = 4 },
+	/* 1370 channels.matrix.rooms.*.allowBots|1 */ { .types = S_STR, .consts = 1044, .nconsts = 1 },
+	/* 1371 channels.matrix.rooms.*.allowBots */ { .types = S_ANY, .alts = 433, .nalts = 2 },
+	/* 1372 channels.matrix.rooms.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2769, .nprops = 4 },
+	/* 1373 channels.matrix.rooms.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2773, .nprops = 3 },
+	/* 1374 channels.matrix.rooms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2776, .nprops = 10 },
+	/* 1375 channels.matrix.rooms */ { .types = S_OBJ, .props = 2769, .nprops = 0, .extra = 1374 },
+	/* 1376 channels.matrix.startupVerification */ { .types = S_STR, .consts = 1045, .nconsts = 2 },
+	/* 1377 channels.matrix.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2786, .nprops = 3 },
+	/* 1378 channels.matrix.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2789, .nprops = 2 },
+	/* 1379 channels.matrix.streaming.chunkMode */ { .types = S_STR, .consts = 1047, .nconsts = 2 },
+	/* 1380 channels.matrix.streaming.mode */ { .types = S_STR, .consts = 1049, .nconsts = 4 },
+	/* 1381 channels.matrix.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2791, .nprops = 1 },
+	/* 1382 channels.matrix.streaming.progress.commandText */ { .types = S_STR, .consts = 1053, .nconsts = 2 },
+	/* 1383 channels.matrix.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1055, .nconsts = 1 },
+	/* 1384 channels.matrix.streaming.progress.label */ { .types = S_ANY, .alts = 435, .nalts = 2 },
+	/* 1385 channels.matrix.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2792, .nprops = 6 },
+	/* 1386 channels.matrix.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2798, .nprops = 5 },
+	/* 1387 channels.matrix.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1056, .nconsts = 2 },
+	/* 1388 channels.matrix.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2803, .nprops = 5 },
+	/* 1389 channels.matrix.threadReplies */ { .types = S_STR, .consts = 1058, .nconsts = 3 },
+	/* 1390 channels.matrix */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2808, .nprops = 46 },
+	/* 1391 channels.mattermost.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2854, .nprops = 2 },
+	/* 1392 channels.mattermost.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1061, .nconsts = 1 },
+	/* 1393 channels.mattermost.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2856, .nprops = 3, .req = 526, .nreq = 3 },
+	/* 1394 channels.mattermost.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1062, .nconsts = 1 },
+	/* 1395 channels.mattermost.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2859, .nprops = 3, .req = 529, .nreq = 3 },
+	/* 1396 channels.mattermost.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1063, .nconsts = 1 },
+	/* 1397 channels.mattermost.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2862, .nprops = 3, .req = 532, .nreq = 3 },
+	/* 1398 channels.mattermost.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1064, .nconsts = 1 },
+	/* 1399 channels.mattermost.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2865, .nprops = 3, .req = 535, .nreq = 3 },
+	/* 1400 channels.mattermost.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 437, .nalts = 4 },
+	/* 1401 channels.mattermost.accounts.*.botToken */ { .types = S_ANY, .alts = 441, .nalts = 2 },
+	/* 1402 channels.mattermost.accounts.*.chatmode */ { .types = S_STR, .consts = 1065, .nconsts = 3 },
+	/* 1403 channels.mattermost.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 1068, .nconsts = 1 },
+	/* 1404 channels.mattermost.accounts.*.commands.native */ { .types = S_ANY, .alts = 443, .nalts = 2 },
+	/* 1405 channels.mattermost.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1069, .nconsts = 1 },
+	/* 1406 channels.mattermost.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 445, .nalts = 2 },
+	/* 1407 channels.mattermost.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2868, .nprops = 4 },
+	/* 1408 channels.mattermost.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1070, .nconsts = 3 },
+	/* 1409 channels.mattermost.accounts.*.dmChannelRetry.maxDelayMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 27 },
+	/* 1410 channels.mattermost.accounts.*.dmChannelRetry.maxRetries */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 28 },
+	/* 1411 channels.mattermost.accounts.*.dmChannelRetry.timeoutMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 29 },
+	/* 1412 channels.mattermost.accounts.*.dmChannelRetry */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2872, .nprops = 4 },
+	/* 1413 channels.mattermost.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1073, .nconsts = 4 },
+	/* 1414 channels.mattermost.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1077, .nconsts = 3 },
+	/* 1415 channels.mattermost.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2876, .nprops = 1 },
+	/* 1416 channels.mattermost.accounts.*.groups */ { .types = S_OBJ, .extra = 1415 },
+	/* 1417 channels.mattermost.accounts.*.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2877, .nprops = 3 },
+	/* 1418 channels.mattermost.accounts.*.interactions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2880, .nprops = 2 },
+	/* 1419 channels.mattermost.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1080, .nconsts = 4 },
+	/* 1420 channels.mattermost.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2882, .nprops = 1 },
+	/* 1421 channels.mattermost.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2883, .nprops = 1 },
+	/* 1422 channels.mattermost.accounts.*.replyToMode */ { .types = S_STR, .consts = 1084, .nconsts = 4 },
+	/* 1423 channels.mattermost.accounts.*.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1088, .nconsts = 4 },
+	/* 1424 channels.mattermost.accounts.*.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1092, .nconsts = 4 },
+	/* 1425 channels.mattermost.accounts.*.replyToModeByChatType.group */ { .types = S_STR, .consts = 1096, .nconsts = 4 },
+	/* 1426 channels.mattermost.accounts.*.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2884, .nprops = 3 },
+	/* 1427 channels.mattermost.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2887, .nprops = 3 },
+	/* 1428 channels.mattermost.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2890, .nprops = 2 },
+	/* 1429 channels.mattermost.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1100, .nconsts = 2 },
+	/* 1430 channels.mattermost.accounts.*.streaming.mode */ { .types = S_STR, .consts = 1102, .nconsts = 4 },
+	/* 1431 channels.mattermost.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 1106, .nconsts = 2 },
+	/* 1432 channels.mattermost.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2892, .nprops = 2 },
+	/* 1433 channels.mattermost.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 1108, .nconsts = 2 },
+	/* 1434 channels.mattermost.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1110, .nconsts = 1 },
+	/* 1435 channels.mattermost.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 447, .nalts = 2 },
+	/* 1436 channels.mattermost.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2894, .nprops = 6 },
+	/* 1437 channels.mattermost.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2900, .nprops = 5 },
+	/* 1438 channels.mattermost.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2905, .nprops = 30 },
+	/* 1439 channels.mattermost.accounts */ { .types = S_OBJ, .extra = 1438 },
+	/* 1440 channels.mattermost.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2935, .nprops = 2 },
+	/* 1441 channels.mattermost.botToken|1|0.source */ { .types = S_STR, .consts = 1111, .nconsts = 1 },
+	/* 1442 channels.mattermost.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2937, .nprops = 3, .req = 538, .nreq = 3 },
+	/* 1443 channels.mattermost.botToken|1|1.source */ { .types = S_STR, .consts = 1112, .nconsts = 1 },
+	/* 1444 channels.mattermost.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2940, .nprops = 3, .req = 541, .nreq = 3 },
+	/* 1445 channels.mattermost.botToken|1|2.source */ { .types = S_STR, .consts = 1113, .nconsts = 1 },
+	/* 1446 channels.mattermost.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2943, .nprops = 3, .req = 544, .nreq = 3 },
+	/* 1447 channels.mattermost.botToken|1|3.source */ { .types = S_STR, .consts = 1114, .nconsts = 1 },
+	/* 1448 channels.mattermost.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2946, .nprops = 3, .req = 547, .nreq = 3 },
+	/* 1449 channels.mattermost.botToken|1 */ { .types = S_ANY, .alts = 449, .nalts = 4 },
+	/* 1450 channels.mattermost.botToken */ { .types = S_ANY, .alts = 453, .nalts = 2 },
+	/* 1451 channels.mattermost.chatmode */ { .types = S_STR, .consts = 1115, .nconsts = 3 },
+	/* 1452 channels.mattermost.commands.native|1 */ { .types = S_STR, .consts = 1118, .nconsts = 1 },
+	/* 1453 channels.mattermost.commands.native */ { .types = S_ANY, .alts = 455, .nalts = 2 },
+	/* 1454 channels.mattermost.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1119, .nconsts = 1 },
+	/* 1455 channels.mattermost.commands.nativeSkills */ { .types = S_ANY, .alts = 457, .nalts = 2 },
+	/* 1456 channels.mattermost.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2949, .nprops = 4 },
+	/* 1457 channels.mattermost.contextVisibility */ { .types = S_STR, .consts = 1120, .nconsts = 3 },
+	/* 1458 channels.mattermost.dmChannelRetry */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2953, .nprops = 4 },
+	/* 1459 channels.mattermost.dmPolicy */ { .types = S_STR, .consts = 1123, .nconsts = 4 },
+	/* 1460 channels.mattermost.groupPolicy */ { .types = S_STR, .consts = 1127, .nconsts = 3 },
+	/* 1461 channels.mattermost.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2957, .nprops = 1 },
+	/* 1462 channels.mattermost.groups */ { .types = S_OBJ, .extra = 1461 },
+	/* 1463 channels.mattermost.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2958, .nprops = 3 },
+	/* 1464 channels.mattermost.interactions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2961, .nprops = 2 },
+	/* 1465 channels.mattermost.markdown.tables */ { .types = S_STR, .consts = 1130, .nconsts = 4 },
+	/* 1466 channels.mattermost.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2963, .nprops = 1 },
+	/* 1467 channels.mattermost.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2964, .nprops = 1 },
+	/* 1468 channels.mattermost.replyToMode */ { .types = S_STR, .consts = 1134, .nconsts = 4 },
+	/* 1469 channels.mattermost.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1138, .nconsts = 4 },
+	/* 1470 channels.mattermost.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1142, .nconsts = 4 },
+	/* 1471 channels.mattermost.replyToModeByChatType.group */ { .types = S_STR, .consts = 1146, .nconsts = 4 },
+	/* 1472 channels.mattermost.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2965, .nprops = 3 },
+	/* 1473 channels.mattermost.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2968, .nprops = 3 },
+	/* 1474 channels.mattermost.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2971, .nprops = 2 },
+	/* 1475 channels.mattermost.streaming.chunkMode */ { .types = S_STR, .consts = 1150, .nconsts = 2 },
+	/* 1476 channels.mattermost.streaming.mode */ { .types = S_STR, .consts = 1152, .nconsts = 4 },
+	/* 1477 channels.mattermost.streaming.preview.commandText */ { .types = S_STR, .consts = 1156, .nconsts = 2 },
+	/* 1478 channels.mattermost.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2973, .nprops = 2 },
+	/* 1479 channels.mattermost.streaming.progress.commandText */ { .types = S_STR, .consts = 1158, .nconsts = 2 },
+	/* 1480 channels.mattermost.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1160, .nconsts = 1 },
+	/* 1481 channels.mattermost.streaming.progress.label */ { .types = S_ANY, .alts = 459, .nalts = 2 },
+	/* 1482 channels.mattermost.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2975, .nprops = 6 },
+	/* 1483 channels.mattermost.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2981, .nprops = 5 },
+	/* 1484 channels.mattermost */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 2986, .nprops = 32 },
+	/* 1485 channels.modelByChannel */ { .types = S_OBJ, .extra = 73 },
+	/* 1486 channels.msteams.appPassword|1|0.source */ { .types = S_STR, .consts = 1161, .nconsts = 1 },
+	/* 1487 channels.msteams.appPassword|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3018, .nprops = 3, .req = 550, .nreq = 3 },
+	/* 1488 channels.msteams.appPassword|1|1.source */ { .types = S_STR, .consts = 1162, .nconsts = 1 },
+	/* 1489 channels.msteams.appPassword|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3021, .nprops = 3, .req = 553, .nreq = 3 },
+	/* 1490 channels.msteams.appPassword|1|2.source */ { .types = S_STR, .consts = 1163, .nconsts = 1 },
+	/* 1491 channels.msteams.appPassword|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3024, .nprops = 3, .req = 556, .nreq = 3 },
+	/* 1492 channels.msteams.appPassword|1|3.source */ { .types = S_STR, .consts = 1164, .nconsts = 1 },
+	/* 1493 channels.msteams.appPassword|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3027, .nprops = 3, .req = 559, .nreq = 3 },
+	/* 1494 channels.msteams.appPassword|1 */ { .types = S_ANY, .alts = 461, .nalts = 4 },
+	/* 1495 channels.msteams.appPassword */ { .types = S_ANY, .alts = 465, .nalts = 2 },
+	/* 1496 channels.msteams.authType */ { .types = S_STR, .consts = 1165, .nconsts = 2 },
+	/* 1497 channels.msteams.cloud */ { .types = S_STR, .consts = 1167, .nconsts = 4 },
+	/* 1498 channels.msteams.contextVisibility */ { .types = S_STR, .consts = 1171, .nconsts = 3 },
+	/* 1499 channels.msteams.delegatedAuth */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3030, .nprops = 2 },
+	/* 1500 channels.msteams.dmPolicy */ { .types = S_STR, .consts = 1174, .nconsts = 4 },
+	/* 1501 channels.msteams.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3032, .nprops = 1 },
+	/* 1502 channels.msteams.dms */ { .types = S_OBJ, .extra = 1501 },
+	/* 1503 channels.msteams.groupPolicy */ { .types = S_STR, .consts = 1178, .nconsts = 3 },
+	/* 1504 channels.msteams.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3033, .nprops = 1 },
+	/* 1505 channels.msteams.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3034, .nprops = 3 },
+	/* 1506 channels.msteams.markdown.tables */ { .types = S_STR, .consts = 1181, .nconsts = 4 },
+	/* 1507 channels.msteams.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3037, .nprops = 1 },
+	/* 1508 channels.msteams.replyStyle */ { .types = S_STR, .consts = 1185, .nconsts = 2 },
+	/* 1509 channels.msteams.serviceUrl */ { .types = S_STR, .all = 467, .nall = 1 },
+	/* 1510 channels.msteams.sso */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3038, .nprops = 2 },
+	/* 1511 channels.msteams.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3040, .nprops = 3 },
+	/* 1512 channels.msteams.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3043, .nprops = 2 },
+	/* 1513 channels.msteams.streaming.chunkMode */ { .types = S_STR, .consts = 1187, .nconsts = 2 },
+	/* 1514 channels.msteams.streaming.mode */ { .types = S_STR, .consts = 1189, .nconsts = 4 },
+	/* 1515 channels.msteams.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1193, .nconsts = 3 },
+	/* 1516 channels.msteams.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3045, .nprops = 3 },
+	/* 1517 channels.msteams.streaming.preview.commandText */ { .types = S_STR, .consts = 1196, .nconsts = 2 },
+	/* 1518 channels.msteams.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3048, .nprops = 3 },
+	/* 1519 channels.msteams.streaming.progress.commandText */ { .types = S_STR, .consts = 1198, .nconsts = 2 },
+	/* 1520 channels.msteams.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1200, .nconsts = 1 },
+	/* 1521 channels.msteams.streaming.progress.label */ { .types = S_ANY, .alts = 468, .nalts = 2 },
+	/* 1522 channels.msteams.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3051, .nprops = 8 },
+	/* 1523 channels.msteams.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3059, .nprops = 5 },
+	/* 1524 channels.msteams.teams.*.channels.*.replyStyle */ { .types = S_STR, .consts = 1201, .nconsts = 2 },
+	/* 1525 channels.msteams.teams.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3064, .nprops = 3 },
+	/* 1526 channels.msteams.teams.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3067, .nprops = 3 },
+	/* 1527 channels.msteams.teams.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 1526 },
+	/* 1528 channels.msteams.teams.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3070, .nprops = 4 },
+	/* 1529 channels.msteams.teams.*.channels */ { .types = S_OBJ, .extra = 1528 },
+	/* 1530 channels.msteams.teams.*.replyStyle */ { .types = S_STR, .consts = 1203, .nconsts = 2 },
+	/* 1531 channels.msteams.teams.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3074, .nprops = 3 },
+	/* 1532 channels.msteams.teams.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3077, .nprops = 3 },
+	/* 1533 channels.msteams.teams.*.toolsBySender */ { .types = S_OBJ, .extra = 1532 },
+	/* 1534 channels.msteams.teams.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3080, .nprops = 5 },
+	/* 1535 channels.msteams.teams */ { .types = S_OBJ, .extra = 1534 },
+	/* 1536 channels.msteams.webhook */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3085, .nprops = 2 },
+	/* 1537 channels.msteams */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3087, .nprops = 47 },
+	/* 1538 channels.nextcloud-talk.accounts.*.apiPassword|1|0.source */ { .types = S_STR, .consts = 1205, .nconsts = 1 },
+	/* 1539 channels.nextcloud-talk.accounts.*.apiPassword|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3134, .nprops = 3, .req = 562, .nreq = 3 },
+	/* 1540 channels.nextcloud-talk.accounts.*.apiPassword|1|1.source */ { .types = S_STR, .consts = 1206, .nconsts = 1 },
+	/* 1541 channels.nextcloud-talk.accounts.*.apiPassword|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3137, .nprops = 3, .req = 565, .nreq = 3 },
+	/* 1542 channels.nextcloud-talk.accounts.*.apiPassword|1|2.source */ { .types = S_STR, .consts = 1207, .nconsts = 1 },
+	/* 1543 channels.nextcloud-talk.accounts.*.apiPassword|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3140, .nprops = 3, .req = 568, .nreq = 3 },
+	/* 1544 channels.nextcloud-talk.accounts.*.apiPassword|1|3.source */ { .types = S_STR, .consts = 1208, .nconsts = 1 },
+	/* 1545 channels.nextcloud-talk.accounts.*.apiPassword|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3143, .nprops = 3, .req = 571, .nreq = 3 },
+	/* 1546 channels.nextcloud-talk.accounts.*.apiPassword|1 */ { .types = S_ANY, .alts = 470, .nalts = 4 },
+	/* 1547 channels.nextcloud-talk.accounts.*.apiPassword */ { .types = S_ANY, .alts = 474, .nalts = 2 },
+	/* 1548 channels.nextcloud-talk.accounts.*.botSecret|1|0.source */ { .types = S_STR, .consts = 1209, .nconsts = 1 },
+	/* 1549 channels.nextcloud-talk.accounts.*.botSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3146, .nprops = 3, .req = 574, .nreq = 3 },
+	/* 1550 channels.nextcloud-talk.accounts.*.botSecret|1|1.source */ { .types = S_STR, .consts = 1210, .nconsts = 1 },
+	/* 1551 channels.nextcloud-talk.accounts.*.botSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3149, .nprops = 3, .req = 577, .nreq = 3 },
+	/* 1552 channels.nextcloud-talk.accounts.*.botSecret|1|2.source */ { .types = S_STR, .consts = 1211, .nconsts = 1 },
+	/* 1553 channels.nextcloud-talk.accounts.*.botSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3152, .nprops = 3, .req = 580, .nreq = 3 },
+	/* 1554 channels.nextcloud-talk.accounts.*.botSecret|1|3.source */ { .types = S_STR, .consts = 1212, .nconsts = 1 },
+	/* 1555 channels.nextcloud-talk.accounts.*.botSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3155, .nprops = 3, .req = 583, .nreq = 3 },
+	/* 1556 channels.nextcloud-talk.accounts.*.botSecret|1 */ { .types = S_ANY, .alts = 476, .nalts = 4 },
+	/* 1557 channels.nextcloud-talk.accounts.*.botSecret */ { .types = S_ANY, .alts = 480, .nalts = 2 },
+	/* 1558 channels.nextcloud-talk.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1213, .nconsts = 3 },
+	/* 1559 channels.nextcloud-talk.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1216, .nconsts = 4 },
+	/* 1560 channels.nextcloud-talk.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3158, .nprops = 1 },
+	/* 1561 channels.nextcloud-talk.accounts.*.dms */ { .types = S_OBJ, .extra = 1560 },
+	/* 1562 channels.nextcloud-talk.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1220, .nconsts = 3 },
+	/* 1563 channels.nextcloud-talk.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1223, .nconsts = 4 },
+	/* 1564 channels.nextcloud-talk.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3159, .nprops = 1 },
+	/* 1565 channels.nextcloud-talk.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3160, .nprops = 1 },
+	/* 1566 channels.nextcloud-talk.accounts.*.replyToMode */ { .types = S_STR, .consts = 1227, .nconsts = 4 },
+	/* 1567 channels.nextcloud-talk.accounts.*.rooms.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3161, .nprops = 3 },
+	/* 1568 channels.nextcloud-talk.accounts.*.rooms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3164, .nprops = 6 },
+	/* 1569 channels.nextcloud-talk.accounts.*.rooms */ { .types = S_OBJ, .extra = 1568 },
+	/* 1570 channels.nextcloud-talk.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3170, .nprops = 3 },
+	/* 1571 channels.nextcloud-talk.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3173, .nprops = 2 },
+	/* 1572 channels.nextcloud-talk.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1231, .nconsts = 2 },
+	/* 1573 channels.nextcloud-talk.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3175, .nprops = 2 },
+	/* 1574 channels.nextcloud-talk.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3177, .nprops = 29 },
+	/* 1575 channels.nextcloud-talk.accounts */ { .types = S_OBJ, .extra = 1574 },
+	/* 1576 channels.nextcloud-talk.apiPassword|1|0.source */ { .types = S_STR, .consts = 1233, .nconsts = 1 },
+	/* 1577 channels.nextcloud-talk.apiPassword|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3206, .nprops = 3, .req = 586, .nreq = 3 },
+	/* 1578 channels.nextcloud-talk.apiPassword|1|1.source */ { .types = S_STR, .consts = 1234, .nconsts = 1 },
+	/* 1579 channels.nextcloud-talk.apiPassword|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3209, .nprops = 3, .req = 589, .nreq = 3 },
+	/* 1580 channels.nextcloud-talk.apiPassword|1|2.source */ { .types = S_STR, .consts = 1235, .nconsts = 1 },
+	/* 1581 channels.nextcloud-talk.apiPassword|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3212, .nprops = 3, .req = 592, .nreq = 3 },
+	/* 1582 channels.nextcloud-talk.apiPassword|1|3.source */ { .types = S_STR, .consts = 1236, .nconsts = 1 },
+	/* 1583 channels.nextcloud-talk.apiPassword|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3215, .nprops = 3, .req = 595, .nreq = 3 },
+	/* 1584 channels.nextcloud-talk.apiPassword|1 */ { .types = S_ANY, .alts = 482, .nalts = 4 },
+	/* 1585 channels.nextcloud-talk.apiPassword */ { .types = S_ANY, .alts = 486, .nalts = 2 },
+	/* 1586 channels.nextcloud-talk.botSecret|1|0.source */ { .types = S_STR, .consts = 1237, .nconsts = 1 },
+	/* 1587 channels.nextcloud-talk.botSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3218, .nprops = 3, .req = 598, .nreq = 3 },
+	/* 1588 channels.nextcloud-talk.botSecret|1|1.source */ { .types = S_STR, .consts = 1238, .nconsts = 1 },
+	/* 1589 channels.nextcloud-talk.botSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3221, .nprops = 3, .req = 601, .nreq = 3 },
+	/* 1590 channels.nextcloud-talk.botSecret|1|2.source */ { .types = S_STR, .consts = 1239, .nconsts = 1 },
+	/* 1591 channels.nextcloud-talk.botSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3224, .nprops = 3, .req = 604, .nreq = 3 },
+	/* 1592 channels.nextcloud-talk.botSecret|1|3.source */ { .types = S_STR, .consts = 1240, .nconsts = 1 },
+	/* 1593 channels.nextcloud-talk.botSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3227, .nprops = 3, .req = 607, .nreq = 3 },
+	/* 1594 channels.nextcloud-talk.botSecret|1 */ { .types = S_ANY, .alts = 488, .nalts = 4 },
+	/* 1595 channels.nextcloud-talk.botSecret */ { .types = S_ANY, .alts = 492, .nalts = 2 },
+	/* 1596 channels.nextcloud-talk.contextVisibility */ { .types = S_STR, .consts = 1241, .nconsts = 3 },
+	/* 1597 channels.nextcloud-talk.dmPolicy */ { .types = S_STR, .consts = 1244, .nconsts = 4 },
+	/* 1598 channels.nextcloud-talk.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3230, .nprops = 1 },
+	/* 1599 channels.nextcloud-talk.dms */ { .types = S_OBJ, .extra = 1598 },
+	/* 1600 channels.nextcloud-talk.groupPolicy */ { .types = S_STR, .consts = 1248, .nconsts = 3 },
+	/* 1601 channels.nextcloud-talk.markdown.tables */ { .types = S_STR, .consts = 1251, .nconsts = 4 },
+	/* 1602 channels.nextcloud-talk.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3231, .nprops = 1 },
+	/* 1603 channels.nextcloud-talk.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3232, .nprops = 1 },
+	/* 1604 channels.nextcloud-talk.replyToMode */ { .types = S_STR, .consts = 1255, .nconsts = 4 },
+	/* 1605 channels.nextcloud-talk.rooms.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3233, .nprops = 3 },
+	/* 1606 channels.nextcloud-talk.rooms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3236, .nprops = 6 },
+	/* 1607 channels.nextcloud-talk.rooms */ { .types = S_OBJ, .extra = 1606 },
+	/* 1608 channels.nextcloud-talk.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3242, .nprops = 3 },
+	/* 1609 channels.nextcloud-talk.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3245, .nprops = 2 },
+	/* 1610 channels.nextcloud-talk.streaming.chunkMode */ { .types = S_STR, .consts = 1259, .nconsts = 2 },
+	/* 1611 channels.nextcloud-talk.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3247, .nprops = 2 },
+	/* 1612 channels.nextcloud-talk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3249, .nprops = 31 },
+	/* 1613 channels.nostr.dmPolicy */ { .types = S_STR, .consts = 1261, .nconsts = 4 },
+	/* 1614 channels.nostr.markdown.tables */ { .types = S_STR, .consts = 1265, .nconsts = 4 },
+	/* 1615 channels.nostr.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3280, .nprops = 1 },
+	/* 1616 channels.nostr.privateKey|1|0.source */ { .types = S_STR, .consts = 1269, .nconsts = 1 },
+	/* 1617 channels.nostr.privateKey|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3281, .nprops = 3, .req = 610, .nreq = 3 },
+	/* 1618 channels.nostr.privateKey|1|1.source */ { .types = S_STR, .consts = 1270, .nconsts = 1 },
+	/* 1619 channels.nostr.privateKey|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3284, .nprops = 3, .req = 613, .nreq = 3 },
+	/* 1620 channels.nostr.privateKey|1|2.source */ { .types = S_STR, .consts = 1271, .nconsts = 1 },
+	/* 1621 channels.nostr.privateKey|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3287, .nprops = 3, .req = 616, .nreq = 3 },
+	/* 1622 channels.nostr.privateKey|1|3.source */ { .types = S_STR, .consts = 1272, .nconsts = 1 },
+	/* 1623 channels.nostr.privateKey|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3290, .nprops = 3, .req = 619, .nreq = 3 },
+	/* 1624 channels.nostr.privateKey|1 */ { .types = S_ANY, .alts = 494, .nalts = 4 },
+	/* 1625 channels.nostr.privateKey */ { .types = S_ANY, .alts = 498, .nalts = 2 },
+	/* 1626 channels.nostr.profile.about */ { .types = S_STR, .flags = SF_MAX_LEN, .max_len = 2000 },
+	/* 1627 channels.nostr.profile.banner */ { .types = S_STR, .all = 500, .nall = 1 },
+	/* 1628 channels.nostr.profile.displayName */ { .types = S_STR, .flags = SF_MAX_LEN, .max_len = 256 },
+	/* 1629 channels.nostr.profile.picture */ { .types = S_STR, .all = 501, .nall = 1 },
+	/* 1630 channels.nostr.profile.website */ { .types = S_STR, .all = 502, .nall = 1 },
+	/* 1631 channels.nostr.profile */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3293, .nprops = 8 },
+	/* 1632 channels.nostr */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3301, .nprops = 10 },
+	/* 1633 channels.raft.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3311, .nprops = 4 },
 	/* 1634 channels.raft.accounts */ { .types = S_OBJ, .extra = 1633 },
-	/* 1635 channels.raft */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3374, .nprops = 6 },
-	/* 1636 channels.reef.email */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 16 },
-	/* 1637 channels.reef.guard|0.authMode */ { .types = S_STR, .consts = 1279, .nconsts = 1 },
-	/* 1638 channels.reef.guard|0.authProfileId */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 17 },
-	/* 1639 channels.reef.guard|0.provider */ { .types = S_STR, .consts = 1280, .nconsts = 1 },
-	/* 1640 channels.reef.guard|0.rules.inbound */ { .types = S_STR, .flags = SF_MAX_LEN|SF_PATTERN, .pattern = 18, .max_len = 2000 },
-	/* 1641 channels.reef.guard|0.rules */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3380, .nprops = 2 },
-	/* 1642 channels.reef.guard|0.timeoutMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 31 },
-	/* 1643 channels.reef.guard|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3382, .nprops = 7, .req = 622, .nreq = 6 },
-	/* 1644 channels.reef.guard|1.apiKeyEnv */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 19 },
-	/* 1645 channels.reef.guard|1.authMode */ { .types = S_STR, .consts = 1281, .nconsts = 1 },
-	/* 1646 channels.reef.guard|1.provider */ { .types = S_STR, .consts = 1282, .nconsts = 2 },
-	/* 1647 channels.reef.guard|1.rules */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3389, .nprops = 2 },
-	/* 1648 channels.reef.guard|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3391, .nprops = 7, .req = 628, .nreq = 5 },
-	/* 1649 channels.reef.guard */ { .types = S_ANY, .alts = 485, .nalts = 2 },
-	/* 1650 channels.reef.handle */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 20 },
-	/* 1651 channels.reef.relayUrl */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 21 },
-	/* 1652 channels.reef.requestPolicy */ { .types = S_STR, .consts = 1284, .nconsts = 3 },
-	/* 1653 channels.reef */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3398, .nprops = 9 },
-	/* 1654 channels.signal.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3407, .nprops = 1 },
-	/* 1655 channels.signal.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1287, .nconsts = 3 },
-	/* 1656 channels.signal.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1290, .nconsts = 4 },
-	/* 1657 channels.signal.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3408, .nprops = 1 },
-	/* 1658 channels.signal.accounts.*.dms */ { .types = S_OBJ, .extra = 1657 },
-	/* 1659 channels.signal.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1294, .nconsts = 3 },
-	/* 1660 channels.signal.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3409, .nprops = 3 },
-	/* 1661 channels.signal.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3412, .nprops = 3 },
-	/* 1662 channels.signal.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1661 },
-	/* 1663 channels.signal.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3415, .nprops = 4 },
-	/* 1664 channels.signal.accounts.*.groups */ { .types = S_OBJ, .extra = 1663 },
-	/* 1665 channels.signal.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3419, .nprops = 1 },
-	/* 1666 channels.signal.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3420, .nprops = 3 },
-	/* 1667 channels.signal.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1297, .nconsts = 4 },
-	/* 1668 channels.signal.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3423, .nprops = 1 },
-	/* 1669 channels.signal.accounts.*.reactionLevel */ { .types = S_STR, .consts = 1301, .nconsts = 4 },
-	/* 1670 channels.signal.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 1305, .nconsts = 4 },
-	/* 1671 channels.signal.accounts.*.replyToMode */ { .types = S_STR, .consts = 1309, .nconsts = 4 },
-	/* 1672 channels.signal.accounts.*.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1313, .nconsts = 4 },
-	/* 1673 channels.signal.accounts.*.replyToModeByChatType.group */ { .types = S_STR, .consts = 1317, .nconsts = 4 },
-	/* 1674 channels.signal.accounts.*.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3424, .nprops = 2 },
-	/* 1675 channels.signal.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3426, .nprops = 3 },
-	/* 1676 channels.signal.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3429, .nprops = 2 },
-	/* 1677 channels.signal.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1321, .nconsts = 2 },
-	/* 1678 channels.signal.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3431, .nprops = 2 },
-	/* 1679 channels.signal.accounts.*.transport|0.kind */ { .types = S_STR, .consts = 1323, .nconsts = 1 },
-	/* 1680 channels.signal.accounts.*.transport|0.receiveMode */ { .types = S_STR, .consts = 1324, .nconsts = 2 },
-	/* 1681 channels.signal.accounts.*.transport|0.socketPath */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 22 },
-	/* 1682 channels.signal.accounts.*.transport|0.url */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 23 },
-	/* 1683 channels.signal.accounts.*.transport|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3433, .nprops = 10, .req = 633, .nreq = 1 },
-	/* 1684 channels.signal.accounts.*.transport|1.kind */ { .types = S_STR, .consts = 1326, .nconsts = 1 },
-	/* 1685 channels.signal.accounts.*.transport|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3443, .nprops = 2, .req = 634, .nreq = 2 },
-	/* 1686 channels.signal.accounts.*.transport|2.kind */ { .types = S_STR, .consts = 1327, .nconsts = 1 },
-	/* 1687 channels.signal.accounts.*.transport|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3445, .nprops = 2, .req = 636, .nreq = 2 },
-	/* 1688 channels.signal.accounts.*.transport */ { .types = S_ANY, .alts = 487, .nalts = 3 },
-	/* 1689 channels.signal.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3447, .nprops = 33 },
-	/* 1690 channels.signal.accounts */ { .types = S_OBJ, .extra = 1689 },
-	/* 1691 channels.signal.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3480, .nprops = 1 },
-	/* 1692 channels.signal.contextVisibility */ { .types = S_STR, .consts = 1328, .nconsts = 3 },
-	/* 1693 channels.signal.dmPolicy */ { .types = S_STR, .consts = 1331, .nconsts = 4 },
-	/* 1694 channels.signal.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3481, .nprops = 1 },
-	/* 1695 channels.signal.dms */ { .types = S_OBJ, .extra = 1694 },
-	/* 1696 channels.signal.groupPolicy */ { .types = S_STR, .consts = 1335, .nconsts = 3 },
-	/* 1697 channels.signal.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3482, .nprops = 3 },
-	/* 1698 channels.signal.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3485, .nprops = 3 },
-	/* 1699 channels.signal.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1698 },
-	/* 1700 channels.signal.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3488, .nprops = 4 },
-	/* 1701 channels.signal.groups */ { .types = S_OBJ, .extra = 1700 },
-	/* 1702 channels.signal.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3492, .nprops = 1 },
-	/* 1703 channels.signal.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3493, .nprops = 3 },
-	/* 1704 channels.signal.markdown.tables */ { .types = S_STR, .consts = 1338, .nconsts = 4 },
-	/* 1705 channels.signal.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3496, .nprops = 1 },
-	/* 1706 channels.signal.reactionLevel */ { .types = S_STR, .consts = 1342, .nconsts = 4 },
-	/* 1707 channels.signal.reactionNotifications */ { .types = S_STR, .consts = 1346, .nconsts = 4 },
-	/* 1708 channels.signal.replyToMode */ { .types = S_STR, .consts = 1350, .nconsts = 4 },
-	/* 1709 channels.signal.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1354, .nconsts = 4 },
-	/* 1710 channels.signal.replyToModeByChatType.group */ { .types = S_STR, .consts = 1358, .nconsts = 4 },
-	/* 1711 channels.signal.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3497, .nprops = 2 },
-	/* 1712 channels.signal.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3499, .nprops = 3 },
-	/* 1713 channels.signal.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3502, .nprops = 2 },
-	/* 1714 channels.signal.streaming.chunkMode */ { .types = S_STR, .consts = 1362, .nconsts = 2 },
-	/* 1715 channels.signal.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3504, .nprops = 2 },
-	/* 1716 channels.signal.transport|0.kind */ { .types = S_STR, .consts = 1364, .nconsts = 1 },
-	/* 1717 channels.signal.transport|0.receiveMode */ { .types = S_STR, .consts = 1365, .nconsts = 2 },
-	/* 1718 channels.signal.transport|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3506, .nprops = 10, .req = 638, .nreq = 1 },
-	/* 1719 channels.signal.transport|1.kind */ { .types = S_STR, .consts = 1367, .nconsts = 1 },
-	/* 1720 channels.signal.transport|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3516, .nprops = 2, .req = 639, .nreq = 2 },
-	/* 1721 channels.signal.transport|2.kind */ { .types = S_STR, .consts = 1368, .nconsts = 1 },
-	/* 1722 channels.signal.transport|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3518, .nprops = 2, .req = 641, .nreq = 2 },
-	/* 1723 channels.signal.transport */ { .types = S_ANY, .alts = 490, .nalts = 3 },
-	/* 1724 channels.signal */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3520, .nprops = 35 },
-	/* 1725 channels.slack.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3555, .nprops = 8 },
-	/* 1726 channels.slack.accounts.*.allowBots|1 */ { .types = S_STR, .consts = 1369, .nconsts = 1 },
-	/* 1727 channels.slack.accounts.*.allowBots */ { .types = S_ANY, .alts = 493, .nalts = 2 },
-	/* 1728 channels.slack.accounts.*.appToken|1|0.source */ { .types = S_STR, .consts = 1370, .nconsts = 1 },
-	/* 1729 channels.slack.accounts.*.appToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3563, .nprops = 3, .req = 643, .nreq = 3 },
-	/* 1730 channels.slack.accounts.*.appToken|1|1.source */ { .types = S_STR, .consts = 1371, .nconsts = 1 },
-	/* 1731 channels.slack.accounts.*.appToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3566, .nprops = 3, .req = 646, .nreq = 3 },
-	/* 1732 channels.slack.accounts.*.appToken|1|2.source */ { .types = S_STR, .consts = 1372, .nconsts = 1 },
-	/* 1733 channels.slack.accounts.*.appToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3569, .nprops = 3, .req = 649, .nreq = 3 },
-	/* 1734 channels.slack.accounts.*.appToken|1|3.source */ { .types = S_STR, .consts = 1373, .nconsts = 1 },
-	/* 1735 channels.slack.accounts.*.appToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3572, .nprops = 3, .req = 652, .nreq = 3 },
-	/* 1736 channels.slack.accounts.*.appToken|1 */ { .types = S_ANY, .alts = 495, .nalts = 4 },
-	/* 1737 channels.slack.accounts.*.appToken */ { .types = S_ANY, .alts = 499, .nalts = 2 },
-	/* 1738 channels.slack.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3575, .nprops = 4 },
-	/* 1739 channels.slack.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1374, .nconsts = 1 },
-	/* 1740 channels.slack.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3579, .nprops = 3, .req = 655, .nreq = 3 },
-	/* 1741 channels.slack.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1375, .nconsts = 1 },
-	/* 1742 channels.slack.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3582, .nprops = 3, .req = 658, .nreq = 3 },
-	/* 1743 channels.slack.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1376, .nconsts = 1 },
-	/* 1744 channels.slack.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3585, .nprops = 3, .req = 661, .nreq = 3 },
-	/* 1745 channels.slack.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1377, .nconsts = 1 },
-	/* 1746 channels.slack.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3588, .nprops = 3, .req = 664, .nreq = 3 },
-	/* 1747 channels.slack.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 501, .nalts = 4 },
-	/* 1748 channels.slack.accounts.*.botToken */ { .types = S_ANY, .alts = 505, .nalts = 2 },
-	/* 1749 channels.slack.accounts.*.channels.*.allowBots|1 */ { .types = S_STR, .consts = 1378, .nconsts = 1 },
-	/* 1750 channels.slack.accounts.*.channels.*.allowBots */ { .types = S_ANY, .alts = 507, .nalts = 2 },
-	/* 1751 channels.slack.accounts.*.channels.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3591, .nprops = 4 },
-	/* 1752 channels.slack.accounts.*.channels.*.presenceEvents.mode */ { .types = S_STR, .consts = 1379, .nconsts = 3 },
-	/* 1753 channels.slack.accounts.*.channels.*.presenceEvents.prompt */ { .types = S_STR, .flags = SF_MAX_LEN, .max_len = 20000 },
-	/* 1754 channels.slack.accounts.*.channels.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3595, .nprops = 2 },
-	/* 1755 channels.slack.accounts.*.channels.*.replyToMode */ { .types = S_STR, .consts = 1382, .nconsts = 4 },
-	/* 1756 channels.slack.accounts.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3597, .nprops = 3 },
-	/* 1757 channels.slack.accounts.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3600, .nprops = 3 },
-	/* 1758 channels.slack.accounts.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 1757 },
-	/* 1759 channels.slack.accounts.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3603, .nprops = 12 },
-	/* 1760 channels.slack.accounts.*.channels */ { .types = S_OBJ, .extra = 1759 },
-	/* 1761 channels.slack.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 1386, .nconsts = 1 },
-	/* 1762 channels.slack.accounts.*.commands.native */ { .types = S_ANY, .alts = 509, .nalts = 2 },
-	/* 1763 channels.slack.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1387, .nconsts = 1 },
-	/* 1764 channels.slack.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 511, .nalts = 2 },
-	/* 1765 channels.slack.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3615, .nprops = 2 },
-	/* 1766 channels.slack.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1388, .nconsts = 3 },
-	/* 1767 channels.slack.accounts.*.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3617, .nprops = 3 },
-	/* 1768 channels.slack.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1391, .nconsts = 4 },
-	/* 1769 channels.slack.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3620, .nprops = 1 },
-	/* 1770 channels.slack.accounts.*.dms */ { .types = S_OBJ, .extra = 1769 },
-	/* 1771 channels.slack.accounts.*.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1395, .nconsts = 1 },
-	/* 1772 channels.slack.accounts.*.execApprovals.enabled */ { .types = S_ANY, .alts = 513, .nalts = 2 },
-	/* 1773 channels.slack.accounts.*.execApprovals.target */ { .types = S_STR, .consts = 1396, .nconsts = 3 },
-	/* 1774 channels.slack.accounts.*.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3621, .nprops = 5 },
-	/* 1775 channels.slack.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1399, .nconsts = 3 },
-	/* 1776 channels.slack.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3626, .nprops = 1 },
-	/* 1777 channels.slack.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3627, .nprops = 3 },
-	/* 1778 channels.slack.accounts.*.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3630, .nprops = 3 },
-	/* 1779 channels.slack.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1402, .nconsts = 4 },
-	/* 1780 channels.slack.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3633, .nprops = 1 },
-	/* 1781 channels.slack.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 1406, .nconsts = 2 },
-	/* 1782 channels.slack.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3634, .nprops = 3 },
-	/* 1783 channels.slack.accounts.*.mode */ { .types = S_STR, .consts = 1408, .nconsts = 3 },
-	/* 1784 channels.slack.accounts.*.postAs */ { .types = S_STR, .consts = 1411, .nconsts = 2 },
-	/* 1785 channels.slack.accounts.*.presenceEvents.mode */ { .types = S_STR, .consts = 1413, .nconsts = 3 },
-	/* 1786 channels.slack.accounts.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3637, .nprops = 2 },
-	/* 1787 channels.slack.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 1416, .nconsts = 4 },
-	/* 1788 channels.slack.accounts.*.relay.authToken|1|0.source */ { .types = S_STR, .consts = 1420, .nconsts = 1 },
-	/* 1789 channels.slack.accounts.*.relay.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3639, .nprops = 3, .req = 667, .nreq = 3 },
-	/* 1790 channels.slack.accounts.*.relay.authToken|1|1.source */ { .types = S_STR, .consts = 1421, .nconsts = 1 },
-	/* 1791 channels.slack.accounts.*.relay.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3642, .nprops = 3, .req = 670, .nreq = 3 },
-	/* 1792 channels.slack.accounts.*.relay.authToken|1|2.source */ { .types = S_STR, .consts = 1422, .nconsts = 1 },
-	/* 1793 channels.slack.accounts.*.relay.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3645, .nprops = 3, .req = 673, .nreq = 3 },
-	/* 1794 channels.slack.accounts.*.relay.authToken|1|3.source */ { .types = S_STR, .consts = 1423, .nconsts = 1 },
-	/* 1795 channels.slack.accounts.*.relay.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3648, .nprops = 3, .req = 676, .nreq = 3 },
-	/* 1796 channels.slack.accounts.*.relay.authToken|1 */ { .types = S_ANY, .alts = 515, .nalts = 4 },
-	/* 1797 channels.slack.accounts.*.relay.authToken */ { .types = S_ANY, .alts = 519, .nalts = 2 },
-	/* 1798 channels.slack.accounts.*.relay */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3651, .nprops = 3 },
-	/* 1799 channels.slack.accounts.*.replyToMode */ { .types = S_STR, .consts = 1424, .nconsts = 4 },
-	/* 1800 channels.slack.accounts.*.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1428, .nconsts = 4 },
-	/* 1801 channels.slack.accounts.*.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1432, .nconsts = 4 },
-	/* 1802 channels.slack.accounts.*.replyToModeByChatType.group */ { .types = S_STR, .consts = 1436, .nconsts = 4 },
-	/* 1803 channels.slack.accounts.*.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3654, .nprops = 3 },
-	/* 1804 channels.slack.accounts.*.signingSecret|1|0.source */ { .types = S_STR, .consts = 1440, .nconsts = 1 },
-	/* 1805 channels.slack.accounts.*.signingSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3657, .nprops = 3, .req = 679, .nreq = 3 },
-	/* 1806 channels.slack.accounts.*.signingSecret|1|1.source */ { .types = S_STR, .consts = 1441, .nconsts = 1 },
-	/* 1807 channels.slack.accounts.*.signingSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3660, .nprops = 3, .req = 682, .nreq = 3 },
-	/* 1808 channels.slack.accounts.*.signingSecret|1|2.source */ { .types = S_STR, .consts = 1442, .nconsts = 1 },
-	/* 1809 channels.slack.accounts.*.signingSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3663, .nprops = 3, .req = 685, .nreq = 3 },
-	/* 1810 channels.slack.accounts.*.signingSecret|1|3.source */ { .types = S_STR, .consts = 1443, .nconsts = 1 },
-	/* 1811 channels.slack.accounts.*.signingSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3666, .nprops = 3, .req = 688, .nreq = 3 },
-	/* 1812 channels.slack.accounts.*.signingSecret|1 */ { .types = S_ANY, .alts = 521, .nalts = 4 },
-	/* 1813 channels.slack.accounts.*.signingSecret */ { .types = S_ANY, .alts = 525, .nalts = 2 },
-	/* 1814 channels.slack.accounts.*.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3669, .nprops = 4 },
-	/* 1815 channels.slack.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3673, .nprops = 3 },
-	/* 1816 channels.slack.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3676, .nprops = 2 },
-	/* 1817 channels.slack.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1444, .nconsts = 2 },
-	/* 1818 channels.slack.accounts.*.streaming.mode */ { .types = S_STR, .consts = 1446, .nconsts = 4 },
-	/* 1819 channels.slack.accounts.*.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1450, .nconsts = 3 },
-	/* 1820 channels.slack.accounts.*.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3678, .nprops = 3 },
-	/* 1821 channels.slack.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 1453, .nconsts = 2 },
-	/* 1822 channels.slack.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3681, .nprops = 3 },
-	/* 1823 channels.slack.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 1455, .nconsts = 2 },
-	/* 1824 channels.slack.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1457, .nconsts = 1 },
-	/* 1825 channels.slack.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 527, .nalts = 2 },
-	/* 1826 channels.slack.accounts.*.streaming.progress.style */ { .types = S_STR, .consts = 1458, .nconsts = 2 },
-	/* 1827 channels.slack.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3684, .nprops = 10 },
-	/* 1828 channels.slack.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3694, .nprops = 6 },
-	/* 1829 channels.slack.accounts.*.thread.historyScope */ { .types = S_STR, .consts = 1460, .nconsts = 2 },
-	/* 1830 channels.slack.accounts.*.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3700, .nprops = 3 },
-	/* 1831 channels.slack.accounts.*.userToken|1|0.source */ { .types = S_STR, .consts = 1462, .nconsts = 1 },
-	/* 1832 channels.slack.accounts.*.userToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3703, .nprops = 3, .req = 691, .nreq = 3 },
-	/* 1833 channels.slack.accounts.*.userToken|1|1.source */ { .types = S_STR, .consts = 1463, .nconsts = 1 },
-	/* 1834 channels.slack.accounts.*.userToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3706, .nprops = 3, .req = 694, .nreq = 3 },
-	/* 1835 channels.slack.accounts.*.userToken|1|2.source */ { .types = S_STR, .consts = 1464, .nconsts = 1 },
-	/* 1836 channels.slack.accounts.*.userToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3709, .nprops = 3, .req = 697, .nreq = 3 },
-	/* 1837 channels.slack.accounts.*.userToken|1|3.source */ { .types = S_STR, .consts = 1465, .nconsts = 1 },
-	/* 1838 channels.slack.accounts.*.userToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3712, .nprops = 3, .req = 700, .nreq = 3 },
-	/* 1839 channels.slack.accounts.*.userToken|1 */ { .types = S_ANY, .alts = 529, .nalts = 4 },
-	/* 1840 channels.slack.accounts.*.userToken */ { .types = S_ANY, .alts = 533, .nalts = 2 },
-	/* 1841 channels.slack.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3715, .nprops = 51 },
-	/* 1842 channels.slack.accounts */ { .types = S_OBJ, .extra = 1841 },
-	/* 1843 channels.slack.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3766, .nprops = 8 },
-	/* 1844 channels.slack.allowBots|1 */ { .types = S_STR, .consts = 1466, .nconsts = 1 },
-	/* 1845 channels.slack.allowBots */ { .types = S_ANY, .alts = 535, .nalts = 2 },
-	/* 1846 channels.slack.appToken|1|0.source */ { .types = S_STR, .consts = 1467, .nconsts = 1 },
-	/* 1847 channels.slack.appToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3774, .nprops = 3, .req = 703, .nreq = 3 },
-	/* 1848 channels.slack.appToken|1|1.source */ { .types = S_STR, .consts = 1468, .nconsts = 1 },
-	/* 1849 channels.slack.appToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3777, .nprops = 3, .req = 706, .nreq = 3 },
-	/* 1850 channels.slack.appToken|1|2.source */ { .types = S_STR, .consts = 1469, .nconsts = 1 },
-	/* 1851 channels.slack.appToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3780, .nprops = 3, .req = 709, .nreq = 3 },
-	/* 1852 channels.slack.appToken|1|3.source */ { .types = S_STR, .consts = 1470, .nconsts = 1 },
-	/* 1853 channels.slack.appToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3783, .nprops = 3, .req = 712, .nreq = 3 },
-	/* 1854 channels.slack.appToken|1 */ { .types = S_ANY, .alts = 537, .nalts = 4 },
-	/* 1855 channels.slack.appToken */ { .types = S_ANY, .alts = 541, .nalts = 2 },
-	/* 1856 channels.slack.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3786, .nprops = 4 },
-	/* 1857 channels.slack.botToken|1|0.source */ { .types = S_STR, .consts = 1471, .nconsts = 1 },
-	/* 1858 channels.slack.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3790, .nprops = 3, .req = 715, .nreq = 3 },
-	/* 1859 channels.slack.botToken|1|1.source */ { .types = S_STR, .consts = 1472, .nconsts = 1 },
-	/* 1860 channels.slack.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3793, .nprops = 3, .req = 718, .nreq = 3 },
-	/* 1861 channels.slack.botToken|1|2.source */ { .types = S_STR, .consts = 1473, .nconsts = 1 },
-	/* 1862 channels.slack.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3796, .nprops = 3, .req = 721, .nreq = 3 },
-	/* 1863 channels.slack.botToken|1|3.source */ { .types = S_STR, .consts = 1474, .nconsts = 1 },
-	/* 1864 channels.slack.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3799, .nprops = 3, .req = 724, .nreq = 3 },
-	/* 1865 channels.slack.botToken|1 */ { .types = S_ANY, .alts = 543, .nalts = 4 },
-	/* 1866 channels.slack.botToken */ { .types = S_ANY, .alts = 547, .nalts = 2 },
-	/* 1867 channels.slack.channels.*.allowBots|1 */ { .types = S_STR, .consts = 1475, .nconsts = 1 },
-	/* 1868 channels.slack.channels.*.allowBots */ { .types = S_ANY, .alts = 549, .nalts = 2 },
-	/* 1869 channels.slack.channels.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3802, .nprops = 4 },
-	/* 1870 channels.slack.channels.*.presenceEvents.mode */ { .types = S_STR, .consts = 1476, .nconsts = 3 },
-	/* 1871 channels.slack.channels.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3806, .nprops = 2 },
-	/* 1872 channels.slack.channels.*.replyToMode */ { .types = S_STR, .consts = 1479, .nconsts = 4 },
-	/* 1873 channels.slack.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3808, .nprops = 3 },
-	/* 1874 channels.slack.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3811, .nprops = 3 },
-	/* 1875 channels.slack.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 1874 },
-	/* 1876 channels.slack.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3814, .nprops = 12 },
-	/* 1877 channels.slack.channels */ { .types = S_OBJ, .extra = 1876 },
-	/* 1878 channels.slack.commands.native|1 */ { .types = S_STR, .consts = 1483, .nconsts = 1 },
-	/* 1879 channels.slack.commands.native */ { .types = S_ANY, .alts = 551, .nalts = 2 },
-	/* 1880 channels.slack.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1484, .nconsts = 1 },
-	/* 1881 channels.slack.commands.nativeSkills */ { .types = S_ANY, .alts = 553, .nalts = 2 },
-	/* 1882 channels.slack.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3826, .nprops = 2 },
-	/* 1883 channels.slack.contextVisibility */ { .types = S_STR, .consts = 1485, .nconsts = 3 },
-	/* 1884 channels.slack.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3828, .nprops = 3 },
-	/* 1885 channels.slack.dmPolicy */ { .types = S_STR, .consts = 1488, .nconsts = 4 },
-	/* 1886 channels.slack.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3831, .nprops = 1 },
-	/* 1887 channels.slack.dms */ { .types = S_OBJ, .extra = 1886 },
-	/* 1888 channels.slack.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1492, .nconsts = 1 },
-	/* 1889 channels.slack.execApprovals.enabled */ { .types = S_ANY, .alts = 555, .nalts = 2 },
-	/* 1890 channels.slack.execApprovals.target */ { .types = S_STR, .consts = 1493, .nconsts = 3 },
-	/* 1891 channels.slack.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3832, .nprops = 5 },
-	/* 1892 channels.slack.groupPolicy */ { .types = S_STR, .consts = 1496, .nconsts = 3 },
-	/* 1893 channels.slack.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3837, .nprops = 1 },
-	/* 1894 channels.slack.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3838, .nprops = 3 },
-	/* 1895 channels.slack.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3841, .nprops = 3 },
-	/* 1896 channels.slack.markdown.tables */ { .types = S_STR, .consts = 1499, .nconsts = 4 },
-	/* 1897 channels.slack.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3844, .nprops = 1 },
-	/* 1898 channels.slack.mentionPatterns.mode */ { .types = S_STR, .consts = 1503, .nconsts = 2 },
-	/* 1899 channels.slack.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3845, .nprops = 3 },
-	/* 1900 channels.slack.mode */ { .types = S_STR, .consts = 1505, .nconsts = 3 },
-	/* 1901 channels.slack.postAs */ { .types = S_STR, .consts = 1508, .nconsts = 2 },
-	/* 1902 channels.slack.presenceEvents.mode */ { .types = S_STR, .consts = 1510, .nconsts = 3 },
-	/* 1903 channels.slack.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3848, .nprops = 2 },
-	/* 1904 channels.slack.reactionNotifications */ { .types = S_STR, .consts = 1513, .nconsts = 4 },
-	/* 1905 channels.slack.relay.authToken|1|0.source */ { .types = S_STR, .consts = 1517, .nconsts = 1 },
-	/* 1906 channels.slack.relay.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3850, .nprops = 3, .req = 727, .nreq = 3 },
-	/* 1907 channels.slack.relay.authToken|1|1.source */ { .types = S_STR, .consts = 1518, .nconsts = 1 },
-	/* 1908 channels.slack.relay.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3853, .nprops = 3, .req = 730, .nreq = 3 },
-	/* 1909 channels.slack.relay.authToken|1|2.source */ { .types = S_STR, .consts = 1519, .nconsts = 1 },
-	/* 1910 channels.slack.relay.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3856, .nprops = 3, .req = 733, .nreq = 3 },
-	/* 1911 channels.slack.relay.authToken|1|3.source */ { .types = S_STR, .consts = 1520, .nconsts = 1 },
-	/* 1912 channels.slack.relay.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3859, .nprops = 3, .req = 736, .nreq = 3 },
-	/* 1913 channels.slack.relay.authToken|1 */ { .types = S_ANY, .alts = 557, .nalts = 4 },
-	/* 1914 channels.slack.relay.authToken */ { .types = S_ANY, .alts = 561, .nalts = 2 },
-	/* 1915 channels.slack.relay */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3862, .nprops = 3 },
-	/* 1916 channels.slack.replyToMode */ { .types = S_STR, .consts = 1521, .nconsts = 4 },
-	/* 1917 channels.slack.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1525, .nconsts = 4 },
-	/* 1918 channels.slack.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1529, .nconsts = 4 },
-	/* 1919 channels.slack.replyToModeByChatType.group */ { .types = S_STR, .consts = 1533, .nconsts = 4 },
-	/* 1920 channels.slack.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3865, .nprops = 3 },
-	/* 1921 channels.slack.signingSecret|1|0.source */ { .types = S_STR, .consts = 1537, .nconsts = 1 },
-	/* 1922 channels.slack.signingSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3868, .nprops = 3, .req = 739, .nreq = 3 },
-	/* 1923 channels.slack.signingSecret|1|1.source */ { .types = S_STR, .consts = 1538, .nconsts = 1 },
-	/* 1924 channels.slack.signingSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3871, .nprops = 3, .req = 742, .nreq = 3 },
-	/* 1925 channels.slack.signingSecret|1|2.source */ { .types = S_STR, .consts = 1539, .nconsts = 1 },
-	/* 1926 channels.slack.signingSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3874, .nprops = 3, .req = 745, .nreq = 3 },
-	/* 1927 channels.slack.signingSecret|1|3.source */ { .types = S_STR, .consts = 1540, .nconsts = 1 },
-	/* 1928 channels.slack.signingSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3877, .nprops = 3, .req = 748, .nreq = 3 },
-	/* 1929 channels.slack.signingSecret|1 */ { .types = S_ANY, .alts = 563, .nalts = 4 },
-	/* 1930 channels.slack.signingSecret */ { .types = S_ANY, .alts = 567, .nalts = 2 },
-	/* 1931 channels.slack.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3880, .nprops = 4 },
-	/* 1932 channels.slack.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3884, .nprops = 3 },
-	/* 1933 channels.slack.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3887, .nprops = 2 },
-	/* 1934 channels.slack.streaming.chunkMode */ { .types = S_STR, .consts = 1541, .nconsts = 2 },
-	/* 1935 channels.slack.streaming.mode */ { .types = S_STR, .consts = 1543, .nconsts = 4 },
-	/* 1936 channels.slack.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1547, .nconsts = 3 },
-	/* 1937 channels.slack.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3889, .nprops = 3 },
-	/* 1938 channels.slack.streaming.preview.commandText */ { .types = S_STR, .consts = 1550, .nconsts = 2 },
-	/* 1939 channels.slack.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3892, .nprops = 3 },
-	/* 1940 channels.slack.streaming.progress.commandText */ { .types = S_STR, .consts = 1552, .nconsts = 2 },
-	/* 1941 channels.slack.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1554, .nconsts = 1 },
-	/* 1942 channels.slack.streaming.progress.label */ { .types = S_ANY, .alts = 569, .nalts = 2 },
-	/* 1943 channels.slack.streaming.progress.style */ { .types = S_STR, .consts = 1555, .nconsts = 2 },
-	/* 1944 channels.slack.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3895, .nprops = 10 },
-	/* 1945 channels.slack.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3905, .nprops = 6 },
-	/* 1946 channels.slack.thread.historyScope */ { .types = S_STR, .consts = 1557, .nconsts = 2 },
-	/* 1947 channels.slack.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3911, .nprops = 3 },
-	/* 1948 channels.slack.userToken|1|0.source */ { .types = S_STR, .consts = 1559, .nconsts = 1 },
-	/* 1949 channels.slack.userToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3914, .nprops = 3, .req = 751, .nreq = 3 },
-	/* 1950 channels.slack.userToken|1|1.source */ { .types = S_STR, .consts = 1560, .nconsts = 1 },
-	/* 1951 channels.slack.userToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3917, .nprops = 3, .req = 754, .nreq = 3 },
-	/* 1952 channels.slack.userToken|1|2.source */ { .types = S_STR, .consts = 1561, .nconsts = 1 },
-	/* 1953 channels.slack.userToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3920, .nprops = 3, .req = 757, .nreq = 3 },
-	/* 1954 channels.slack.userToken|1|3.source */ { .types = S_STR, .consts = 1562, .nconsts = 1 },
-	/* 1955 channels.slack.userToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3923, .nprops = 3, .req = 760, .nreq = 3 },
-	/* 1956 channels.slack.userToken|1 */ { .types = S_ANY, .alts = 571, .nalts = 4 },
-	/* 1957 channels.slack.userToken */ { .types = S_ANY, .alts = 575, .nalts = 2 },
-	/* 1958 channels.slack */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3926, .nprops = 53 },
-	/* 1959 channels.sms.accounts.*.authToken|1|0.source */ { .types = S_STR, .consts = 1563, .nconsts = 1 },
-	/* 1960 channels.sms.accounts.*.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3979, .nprops = 3, .req = 763, .nreq = 3 },
-	/* 1961 channels.sms.accounts.*.authToken|1|1.source */ { .types = S_STR, .consts = 1564, .nconsts = 1 },
-	/* 1962 channels.sms.accounts.*.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3982, .nprops = 3, .req = 766, .nreq = 3 },
-	/* 1963 channels.sms.accounts.*.authToken|1|2.source */ { .types = S_STR, .consts = 1565, .nconsts = 1 },
-	/* 1964 channels.sms.accounts.*.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3985, .nprops = 3, .req = 769, .nreq = 3 },
-	/* 1965 channels.sms.accounts.*.authToken|1|3.source */ { .types = S_STR, .consts = 1566, .nconsts = 1 },
-	/* 1966 channels.sms.accounts.*.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3988, .nprops = 3, .req = 772, .nreq = 3 },
-	/* 1967 channels.sms.accounts.*.authToken|1 */ { .types = S_ANY, .alts = 577, .nalts = 4 },
-	/* 1968 channels.sms.accounts.*.authToken */ { .types = S_ANY, .alts = 581, .nalts = 2 },
-	/* 1969 channels.sms.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1567, .nconsts = 4 },
-	/* 1970 channels.sms.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3991, .nprops = 15 },
-	/* 1971 channels.sms.accounts */ { .types = S_OBJ, .extra = 1970 },
-	/* 1972 channels.sms.authToken|1|0.source */ { .types = S_STR, .consts = 1571, .nconsts = 1 },
-	/* 1973 channels.sms.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4006, .nprops = 3, .req = 775, .nreq = 3 },
-	/* 1974 channels.sms.authToken|1|1.source */ { .types = S_STR, .consts = 1572, .nconsts = 1 },
-	/* 1975 channels.sms.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4009, .nprops = 3, .req = 778, .nreq = 3 },
-	/* 1976 channels.sms.authToken|1|2.source */ { .types = S_STR, .consts = 1573, .nconsts = 1 },
-	/* 1977 channels.sms.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4012, .nprops = 3, .req = 781, .nreq = 3 },
-	/* 1978 channels.sms.authToken|1|3.source */ { .types = S_STR, .consts = 1574, .nconsts = 1 },
-	/* 1979 channels.sms.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4015, .nprops = 3, .req = 784, .nreq = 3 },
-	/* 1980 channels.sms.authToken|1 */ { .types = S_ANY, .alts = 583, .nalts = 4 },
-	/* 1981 channels.sms.authToken */ { .types = S_ANY, .alts = 587, .nalts = 2 },
-	/* 1982 channels.sms.dmPolicy */ { .types = S_STR, .consts = 1575, .nconsts = 4 },
-	/* 1983 channels.sms */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4018, .nprops = 17 },
-	/* 1984 channels.synology-chat */ { .types = S_OBJ, .props = 4035, .nprops = 3 },
-	/* 1985 channels.telegram.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4038, .nprops = 8 },
-	/* 1986 channels.telegram.accounts.*.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4046, .nprops = 2 },
-	/* 1987 channels.telegram.accounts.*.autoTopicLabel */ { .types = S_ANY, .alts = 589, .nalts = 2 },
-	/* 1988 channels.telegram.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1579, .nconsts = 1 },
-	/* 1989 channels.telegram.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4048, .nprops = 3, .req = 787, .nreq = 3 },
-	/* 1990 channels.telegram.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1580, .nconsts = 1 },
-	/* 1991 channels.telegram.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4051, .nprops = 3, .req = 790, .nreq = 3 },
-	/* 1992 channels.telegram.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1581, .nconsts = 1 },
-	/* 1993 channels.telegram.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4054, .nprops = 3, .req = 793, .nreq = 3 },
-	/* 1994 channels.telegram.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1582, .nconsts = 1 },
-	/* 1995 channels.telegram.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4057, .nprops = 3, .req = 796, .nreq = 3 },
-	/* 1996 channels.telegram.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 591, .nalts = 4 },
-	/* 1997 channels.telegram.accounts.*.botToken */ { .types = S_ANY, .alts = 595, .nalts = 2 },
-	/* 1998 channels.telegram.accounts.*.capabilities|1.inlineButtons */ { .types = S_STR, .consts = 1583, .nconsts = 5 },
-	/* 1999 channels.telegram.accounts.*.capabilities|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4060, .nprops = 1 },
-	/* 2000 channels.telegram.accounts.*.capabilities */ { .types = S_ANY, .alts = 597, .nalts = 2 },
-	/* 2001 channels.telegram.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 1588, .nconsts = 1 },
-	/* 2002 channels.telegram.accounts.*.commands.native */ { .types = S_ANY, .alts = 599, .nalts = 2 },
-	/* 2003 channels.telegram.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1589, .nconsts = 1 },
-	/* 2004 channels.telegram.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 601, .nalts = 2 },
-	/* 2005 channels.telegram.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4061, .nprops = 2 },
-	/* 2006 channels.telegram.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1590, .nconsts = 3 },
-	/* 2007 channels.telegram.accounts.*.customCommands[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4063, .nprops = 2, .req = 799, .nreq = 2 },
-	/* 2008 channels.telegram.accounts.*.customCommands */ { .types = S_ARR, .items = 2007 },
-	/* 2009 channels.telegram.accounts.*.direct.*.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4065, .nprops = 2 },
-	/* 2010 channels.telegram.accounts.*.direct.*.autoTopicLabel */ { .types = S_ANY, .alts = 603, .nalts = 2 },
-	/* 2011 channels.telegram.accounts.*.direct.*.dmPolicy */ { .types = S_STR, .consts = 1593, .nconsts = 4 },
-	/* 2012 channels.telegram.accounts.*.direct.*.errorPolicy */ { .types = S_STR, .consts = 1597, .nconsts = 3 },
-	/* 2013 channels.telegram.accounts.*.direct.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4067, .nprops = 3 },
-	/* 2014 channels.telegram.accounts.*.direct.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4070, .nprops = 3 },
-	/* 2015 channels.telegram.accounts.*.direct.*.toolsBySender */ { .types = S_OBJ, .extra = 2014 },
-	/* 2016 channels.telegram.accounts.*.direct.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1600, .nconsts = 3 },
-	/* 2017 channels.telegram.accounts.*.direct.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1603, .nconsts = 3 },
-	/* 2018 channels.telegram.accounts.*.direct.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4073, .nprops = 10 },
-	/* 2019 channels.telegram.accounts.*.direct.*.topics */ { .types = S_OBJ, .extra = 2018 },
-	/* 2020 channels.telegram.accounts.*.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4083, .nprops = 11 },
-	/* 2021 channels.telegram.accounts.*.direct */ { .types = S_OBJ, .extra = 2020 },
-	/* 2022 channels.telegram.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1606, .nconsts = 4 },
-	/* 2023 channels.telegram.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4094, .nprops = 1 },
-	/* 2024 channels.telegram.accounts.*.dms */ { .types = S_OBJ, .extra = 2023 },
-	/* 2025 channels.telegram.accounts.*.errorPolicy */ { .types = S_STR, .consts = 1610, .nconsts = 3 },
-	/* 2026 channels.telegram.accounts.*.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1613, .nconsts = 1 },
-	/* 2027 channels.telegram.accounts.*.execApprovals.enabled */ { .types = S_ANY, .alts = 605, .nalts = 2 },
-	/* 2028 channels.telegram.accounts.*.execApprovals.target */ { .types = S_STR, .consts = 1614, .nconsts = 3 },
-	/* 2029 channels.telegram.accounts.*.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4095, .nprops = 5 },
-	/* 2030 channels.telegram.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1617, .nconsts = 3 },
-	/* 2031 channels.telegram.accounts.*.groups.*.errorPolicy */ { .types = S_STR, .consts = 1620, .nconsts = 3 },
-	/* 2032 channels.telegram.accounts.*.groups.*.groupPolicy */ { .types = S_STR, .consts = 1623, .nconsts = 3 },
-	/* 2033 channels.telegram.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4100, .nprops = 3 },
-	/* 2034 channels.telegram.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4103, .nprops = 3 },
-	/* 2035 channels.telegram.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2034 },
-	/* 2036 channels.telegram.accounts.*.groups.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1626, .nconsts = 3 },
-	/* 2037 channels.telegram.accounts.*.groups.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1629, .nconsts = 3 },
-	/* 2038 channels.telegram.accounts.*.groups.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4106, .nprops = 10 },
-	/* 2039 channels.telegram.accounts.*.groups.*.topics */ { .types = S_OBJ, .extra = 2038 },
-	/* 2040 channels.telegram.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4116, .nprops = 12 },
-	/* 2041 channels.telegram.accounts.*.groups */ { .types = S_OBJ, .extra = 2040 },
-	/* 2042 channels.telegram.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4128, .nprops = 1 },
-	/* 2043 channels.telegram.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4129, .nprops = 3 },
-	/* 2044 channels.telegram.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1632, .nconsts = 4 },
-	/* 2045 channels.telegram.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4132, .nprops = 1 },
-	/* 2046 channels.telegram.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 1636, .nconsts = 2 },
-	/* 2047 channels.telegram.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4133, .nprops = 3 },
-	/* 2048 channels.telegram.accounts.*.network.dnsResultOrder */ { .types = S_STR, .consts = 1638, .nconsts = 2 },
-	/* 2049 channels.telegram.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4136, .nprops = 3 },
-	/* 2050 channels.telegram.accounts.*.reactionLevel */ { .types = S_STR, .consts = 1640, .nconsts = 4 },
-	/* 2051 channels.telegram.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 1644, .nconsts = 3 },
-	/* 2052 channels.telegram.accounts.*.replyToMode */ { .types = S_STR, .consts = 1647, .nconsts = 4 },
-	/* 2053 channels.telegram.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4139, .nprops = 3 },
-	/* 2054 channels.telegram.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4142, .nprops = 2 },
-	/* 2055 channels.telegram.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1651, .nconsts = 2 },
-	/* 2056 channels.telegram.accounts.*.streaming.mode */ { .types = S_STR, .consts = 1653, .nconsts = 4 },
-	/* 2057 channels.telegram.accounts.*.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1657, .nconsts = 3 },
-	/* 2058 channels.telegram.accounts.*.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4144, .nprops = 3 },
-	/* 2059 channels.telegram.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 1660, .nconsts = 2 },
-	/* 2060 channels.telegram.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4147, .nprops = 3 },
-	/* 2061 channels.telegram.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 1662, .nconsts = 2 },
-	/* 2062 channels.telegram.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1664, .nconsts = 1 },
-	/* 2063 channels.telegram.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 607, .nalts = 2 },
-	/* 2064 channels.telegram.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4150, .nprops = 8 },
-	/* 2065 channels.telegram.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4158, .nprops = 5 },
-	/* 2066 channels.telegram.accounts.*.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1665, .nconsts = 2 },
-	/* 2067 channels.telegram.accounts.*.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4163, .nprops = 5 },
-	/* 2068 channels.telegram.accounts.*.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1667, .nconsts = 1 },
-	/* 2069 channels.telegram.accounts.*.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4168, .nprops = 3, .req = 801, .nreq = 3 },
-	/* 2070 channels.telegram.accounts.*.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1668, .nconsts = 1 },
-	/* 2071 channels.telegram.accounts.*.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4171, .nprops = 3, .req = 804, .nreq = 3 },
-	/* 2072 channels.telegram.accounts.*.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1669, .nconsts = 1 },
-	/* 2073 channels.telegram.accounts.*.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4174, .nprops = 3, .req = 807, .nreq = 3 },
-	/* 2074 channels.telegram.accounts.*.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1670, .nconsts = 1 },
-	/* 2075 channels.telegram.accounts.*.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4177, .nprops = 3, .req = 810, .nreq = 3 },
-	/* 2076 channels.telegram.accounts.*.webhookSecret|1 */ { .types = S_ANY, .alts = 609, .nalts = 4 },
-	/* 2077 channels.telegram.accounts.*.webhookSecret */ { .types = S_ANY, .alts = 613, .nalts = 2 },
-	/* 2078 channels.telegram.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4180, .nprops = 50 },
-	/* 2079 channels.telegram.accounts */ { .types = S_OBJ, .extra = 2078 },
-	/* 2080 channels.telegram.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4230, .nprops = 8 },
-	/* 2081 channels.telegram.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4238, .nprops = 2 },
-	/* 2082 channels.telegram.autoTopicLabel */ { .types = S_ANY, .alts = 615, .nalts = 2 },
-	/* 2083 channels.telegram.botToken|1|0.source */ { .types = S_STR, .consts = 1671, .nconsts = 1 },
-	/* 2084 channels.telegram.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4240, .nprops = 3, .req = 813, .nreq = 3 },
-	/* 2085 channels.telegram.botToken|1|1.source */ { .types = S_STR, .consts = 1672, .nconsts = 1 },
-	/* 2086 channels.telegram.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4243, .nprops = 3, .req = 816, .nreq = 3 },
-	/* 2087 channels.telegram.botToken|1|2.source */ { .types = S_STR, .consts = 1673, .nconsts = 1 },
-	/* 2088 channels.telegram.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4246, .nprops = 3, .req = 819, .nreq = 3 },
-	/* 2089 channels.telegram.botToken|1|3.source */ { .types = S_STR, .consts = 1674, .nconsts = 1 },
-	/* 2090 channels.telegram.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4249, .nprops = 3, .req = 822, .nreq = 3 },
-	/* 2091 channels.telegram.botToken|1 */ { .types = S_ANY, .alts = 617, .nalts = 4 },
-	/* 2092 channels.telegram.botToken */ { .types = S_ANY, .alts = 621, .nalts = 2 },
-	/* 2093 channels.telegram.capabilities|1.inlineButtons */ { .types = S_STR, .consts = 1675, .nconsts = 5 },
-	/* 2094 channels.telegram.capabilities|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4252, .nprops = 1 },
-	/* 2095 channels.telegram.capabilities */ { .types = S_ANY, .alts = 623, .nalts = 2 },
-	/* 2096 channels.telegram.commands.native|1 */ { .types = S_STR, .consts = 1680, .nconsts = 1 },
-	/* 2097 channels.telegram.commands.native */ { .types = S_ANY, .alts = 625, .nalts = 2 },
-	/* 2098 channels.telegram.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1681, .nconsts = 1 },
-	/* 2099 channels.telegram.commands.nativeSkills */ { .types = S_ANY, .alts = 627, .nalts = 2 },
-	/* 2100 channels.telegram.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4253, .nprops = 2 },
-	/* 2101 channels.telegram.contextVisibility */ { .types = S_STR, .consts = 1682, .nconsts = 3 },
-	/* 2102 channels.telegram.customCommands[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4255, .nprops = 2, .req = 825, .nreq = 2 },
-	/* 2103 channels.telegram.customCommands */ { .types = S_ARR, .items = 2102 },
-	/* 2104 channels.telegram.direct.*.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4257, .nprops = 2 },
-	/* 2105 channels.telegram.direct.*.autoTopicLabel */ { .types = S_ANY, .alts = 629, .nalts = 2 },
-	/* 2106 channels.telegram.direct.*.dmPolicy */ { .types = S_STR, .consts = 1685, .nconsts = 4 },
-	/* 2107 channels.telegram.direct.*.errorPolicy */ { .types = S_STR, .consts = 1689, .nconsts = 3 },
-	/* 2108 channels.telegram.direct.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4259, .nprops = 3 },
-	/* 2109 channels.telegram.direct.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4262, .nprops = 3 },
-	/* 2110 channels.telegram.direct.*.toolsBySender */ { .types = S_OBJ, .extra = 2109 },
-	/* 2111 channels.telegram.direct.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1692, .nconsts = 3 },
-	/* 2112 channels.telegram.direct.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1695, .nconsts = 3 },
-	/* 2113 channels.telegram.direct.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4265, .nprops = 10 },
-	/* 2114 channels.telegram.direct.*.topics */ { .types = S_OBJ, .extra = 2113 },
-	/* 2115 channels.telegram.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4275, .nprops = 11 },
-	/* 2116 channels.telegram.direct */ { .types = S_OBJ, .extra = 2115 },
-	/* 2117 channels.telegram.dmPolicy */ { .types = S_STR, .consts = 1698, .nconsts = 4 },
-	/* 2118 channels.telegram.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4286, .nprops = 1 },
-	/* 2119 channels.telegram.dms */ { .types = S_OBJ, .extra = 2118 },
-	/* 2120 channels.telegram.errorPolicy */ { .types = S_STR, .consts = 1702, .nconsts = 3 },
-	/* 2121 channels.telegram.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1705, .nconsts = 1 },
-	/* 2122 channels.telegram.execApprovals.enabled */ { .types = S_ANY, .alts = 631, .nalts = 2 },
-	/* 2123 channels.telegram.execApprovals.target */ { .types = S_STR, .consts = 1706, .nconsts = 3 },
-	/* 2124 channels.telegram.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4287, .nprops = 5 },
-	/* 2125 channels.telegram.groupPolicy */ { .types = S_STR, .consts = 1709, .nconsts = 3 },
-	/* 2126 channels.telegram.groups.*.errorPolicy */ { .types = S_STR, .consts = 1712, .nconsts = 3 },
-	/* 2127 channels.telegram.groups.*.groupPolicy */ { .types = S_STR, .consts = 1715, .nconsts = 3 },
-	/* 2128 channels.telegram.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4292, .nprops = 3 },
-	/* 2129 channels.telegram.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4295, .nprops = 3 },
-	/* 2130 channels.telegram.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2129 },
-	/* 2131 channels.telegram.groups.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1718, .nconsts = 3 },
-	/* 2132 channels.telegram.groups.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1721, .nconsts = 3 },
-	/* 2133 channels.telegram.groups.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4298, .nprops = 10 },
-	/* 2134 channels.telegram.groups.*.topics */ { .types = S_OBJ, .extra = 2133 },
-	/* 2135 channels.telegram.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4308, .nprops = 12 },
-	/* 2136 channels.telegram.groups */ { .types = S_OBJ, .extra = 2135 },
-	/* 2137 channels.telegram.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4320, .nprops = 1 },
-	/* 2138 channels.telegram.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4321, .nprops = 3 },
-	/* 2139 channels.telegram.markdown.tables */ { .types = S_STR, .consts = 1724, .nconsts = 4 },
-	/* 2140 channels.telegram.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4324, .nprops = 1 },
-	/* 2141 channels.telegram.mentionPatterns.mode */ { .types = S_STR, .consts = 1728, .nconsts = 2 },
-	/* 2142 channels.telegram.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4325, .nprops = 3 },
-	/* 2143 channels.telegram.network.dnsResultOrder */ { .types = S_STR, .consts = 1730, .nconsts = 2 },
-	/* 2144 channels.telegram.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4328, .nprops = 3 },
-	/* 2145 channels.telegram.reactionLevel */ { .types = S_STR, .consts = 1732, .nconsts = 4 },
-	/* 2146 channels.telegram.reactionNotifications */ { .types = S_STR, .consts = 1736, .nconsts = 3 },
-	/* 2147 channels.telegram.replyToMode */ { .types = S_STR, .consts = 1739, .nconsts = 4 },
-	/* 2148 channels.telegram.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4331, .nprops = 3 },
-	/* 2149 channels.telegram.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4334, .nprops = 2 },
-	/* 2150 channels.telegram.streaming.chunkMode */ { .types = S_STR, .consts = 1743, .nconsts = 2 },
-	/* 2151 channels.telegram.streaming.mode */ { .types = S_STR, .consts = 1745, .nconsts = 4 },
-	/* 2152 channels.telegram.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1749, .nconsts = 3 },
-	/* 2153 channels.telegram.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4336, .nprops = 3 },
-	/* 2154 channels.telegram.streaming.preview.commandText */ { .types = S_STR, .consts = 1752, .nconsts = 2 },
-	/* 2155 channels.telegram.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4339, .nprops = 3 },
-	/* 2156 channels.telegram.streaming.progress.commandText */ { .types = S_STR, .consts = 1754, .nconsts = 2 },
-	/* 2157 channels.telegram.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1756, .nconsts = 1 },
-	/* 2158 channels.telegram.streaming.progress.label */ { .types = S_ANY, .alts = 633, .nalts = 2 },
-	/* 2159 channels.telegram.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4342, .nprops = 8 },
-	/* 2160 channels.telegram.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4350, .nprops = 5 },
-	/* 2161 channels.telegram.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1757, .nconsts = 2 },
-	/* 2162 channels.telegram.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4355, .nprops = 5 },
-	/* 2163 channels.telegram.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1759, .nconsts = 1 },
-	/* 2164 channels.telegram.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4360, .nprops = 3, .req = 827, .nreq = 3 },
-	/* 2165 channels.telegram.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1760, .nconsts = 1 },
-	/* 2166 channels.telegram.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4363, .nprops = 3, .req = 830, .nreq = 3 },
-	/* 2167 channels.telegram.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1761, .nconsts = 1 },
-	/* 2168 channels.telegram.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4366, .nprops = 3, .req = 833, .nreq = 3 },
-	/* 2169 channels.telegram.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1762, .nconsts = 1 },
-	/* 2170 channels.telegram.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4369, .nprops = 3, .req = 836, .nreq = 3 },
-	/* 2171 channels.telegram.webhookSecret|1 */ { .types = S_ANY, .alts = 635, .nalts = 4 },
-	/* 2172 channels.telegram.webhookSecret */ { .types = S_ANY, .alts = 639, .nalts = 2 },
-	/* 2173 channels.telegram */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4372, .nprops = 52 },
-	/* 2174 channels.tlon.accounts.*.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4424, .nprops = 3 },
-	/* 2175 channels.tlon.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4427, .nprops = 1 },
-	/* 2176 channels.tlon.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4428, .nprops = 18 },
-	/* 2177 channels.tlon.accounts */ { .types = S_OBJ, .extra = 2176 },
-	/* 2178 channels.tlon.authorization.channelRules.*.mode */ { .types = S_STR, .consts = 1763, .nconsts = 2 },
-	/* 2179 channels.tlon.authorization.channelRules.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4446, .nprops = 2 },
-	/* 2180 channels.tlon.authorization.channelRules */ { .types = S_OBJ, .extra = 2179 },
-	/* 2181 channels.tlon.authorization */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4448, .nprops = 1 },
-	/* 2182 channels.tlon.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4449, .nprops = 3 },
-	/* 2183 channels.tlon.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4452, .nprops = 1 },
-	/* 2184 channels.tlon */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4453, .nprops = 22 },
-	/* 2185 channels.twitch|0.allowedRoles[] */ { .types = S_STR, .consts = 1765, .nconsts = 5 },
-	/* 2186 channels.twitch|0.allowedRoles */ { .types = S_ARR, .items = 2185 },
-	/* 2187 channels.twitch|0.expiresIn */ { .types = S_NULL|S_NUM },
-	/* 2188 channels.twitch|0.markdown.tables */ { .types = S_STR, .consts = 1770, .nconsts = 4 },
-	/* 2189 channels.twitch|0.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4475, .nprops = 1 },
-	/* 2190 channels.twitch|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4476, .nprops = 18, .req = 839, .nreq = 3 },
-	/* 2191 channels.twitch|1.accounts.*.allowedRoles[] */ { .types = S_STR, .consts = 1774, .nconsts = 5 },
-	/* 2192 channels.twitch|1.accounts.*.allowedRoles */ { .types = S_ARR, .items = 2191 },
-	/* 2193 channels.twitch|1.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4494, .nprops = 14, .req = 842, .nreq = 3 },
-	/* 2194 channels.twitch|1.accounts */ { .types = S_OBJ, .extra = 2193 },
-	/* 2195 channels.twitch|1.markdown.tables */ { .types = S_STR, .consts = 1779, .nconsts = 4 },
-	/* 2196 channels.twitch|1.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4508, .nprops = 1 },
-	/* 2197 channels.twitch|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4509, .nprops = 8, .req = 845, .nreq = 1 },
-	/* 2198 channels.twitch */ { .types = S_ANY, .alts = 641, .nalts = 2 },
-	/* 2199 channels.whatsapp.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1783, .nconsts = 3 },
-	/* 2200 channels.whatsapp.accounts.*.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4517, .nprops = 1 },
-	/* 2201 channels.whatsapp.accounts.*.direct */ { .types = S_OBJ, .extra = 2200 },
-	/* 2202 channels.whatsapp.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1786, .nconsts = 4 },
-	/* 2203 channels.whatsapp.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4518, .nprops = 1 },
-	/* 2204 channels.whatsapp.accounts.*.dms */ { .types = S_OBJ, .extra = 2203 },
-	/* 2205 channels.whatsapp.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1790, .nconsts = 3 },
-	/* 2206 channels.whatsapp.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4519, .nprops = 3 },
-	/* 2207 channels.whatsapp.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4522, .nprops = 3 },
-	/* 2208 channels.whatsapp.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2207 },
-	/* 2209 channels.whatsapp.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4525, .nprops = 4 },
-	/* 2210 channels.whatsapp.accounts.*.groups */ { .types = S_OBJ, .extra = 2209 },
-	/* 2211 channels.whatsapp.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4529, .nprops = 1 },
-	/* 2212 channels.whatsapp.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4530, .nprops = 3 },
-	/* 2213 channels.whatsapp.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1793, .nconsts = 4 },
-	/* 2214 channels.whatsapp.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4533, .nprops = 1 },
-	/* 2215 channels.whatsapp.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 1797, .nconsts = 2 },
-	/* 2216 channels.whatsapp.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4534, .nprops = 3 },
-	/* 2217 channels.whatsapp.accounts.*.pluginHooks */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4537, .nprops = 1 },
-	/* 2218 channels.whatsapp.accounts.*.reactionLevel */ { .types = S_STR, .consts = 1799, .nconsts = 4 },
-	/* 2219 channels.whatsapp.accounts.*.replyToMode */ { .types = S_STR, .consts = 1803, .nconsts = 4 },
-	/* 2220 channels.whatsapp.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4538, .nprops = 3 },
-	/* 2221 channels.whatsapp.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4541, .nprops = 2 },
-	/* 2222 channels.whatsapp.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1807, .nconsts = 2 },
-	/* 2223 channels.whatsapp.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4543, .nprops = 2 },
-	/* 2224 channels.whatsapp.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4545, .nprops = 29 },
-	/* 2225 channels.whatsapp.accounts */ { .types = S_OBJ, .extra = 2224 },
-	/* 2226 channels.whatsapp.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4574, .nprops = 4 },
-	/* 2227 channels.whatsapp.contextVisibility */ { .types = S_STR, .consts = 1809, .nconsts = 3 },
-	/* 2228 channels.whatsapp.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4578, .nprops = 1 },
-	/* 2229 channels.whatsapp.direct */ { .types = S_OBJ, .extra = 2228 },
-	/* 2230 channels.whatsapp.dmPolicy */ { .types = S_STR, .consts = 1812, .nconsts = 4 },
-	/* 2231 channels.whatsapp.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4579, .nprops = 1 },
-	/* 2232 channels.whatsapp.dms */ { .types = S_OBJ, .extra = 2231 },
-	/* 2233 channels.whatsapp.groupPolicy */ { .types = S_STR, .consts = 1816, .nconsts = 3 },
-	/* 2234 channels.whatsapp.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4580, .nprops = 3 },
-	/* 2235 channels.whatsapp.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4583, .nprops = 3 },
-	/* 2236 channels.whatsapp.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2235 },
-	/* 2237 channels.whatsapp.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4586, .nprops = 4 },
-	/* 2238 channels.whatsapp.groups */ { .types = S_OBJ, .extra = 2237 },
-	/* 2239 channels.whatsapp.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4590, .nprops = 1 },
-	/* 2240 channels.whatsapp.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4591, .nprops = 3 },
-	/* 2241 channels.whatsapp.markdown.tables */ { .types = S_STR, .consts = 1819, .nconsts = 4 },
-	/* 2242 channels.whatsapp.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4594, .nprops = 1 },
-	/* 2243 channels.whatsapp.mentionPatterns.mode */ { .types = S_STR, .consts = 1823, .nconsts = 2 },
-	/* 2244 channels.whatsapp.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4595, .nprops = 3 },
-	/* 2245 channels.whatsapp.pluginHooks */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4598, .nprops = 1 },
-	/* 2246 channels.whatsapp.reactionLevel */ { .types = S_STR, .consts = 1825, .nconsts = 4 },
-	/* 2247 channels.whatsapp.replyToMode */ { .types = S_STR, .consts = 1829, .nconsts = 4 },
-	/* 2248 channels.whatsapp.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4599, .nprops = 3 },
-	/* 2249 channels.whatsapp.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4602, .nprops = 2 },
-	/* 2250 channels.whatsapp.streaming.chunkMode */ { .types = S_STR, .consts = 1833, .nconsts = 2 },
-	/* 2251 channels.whatsapp.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4604, .nprops = 2 },
-	/* 2252 channels.whatsapp */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4606, .nprops = 30 },
-	/* 2253 channels.zalo.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1835, .nconsts = 1 },
-	/* 2254 channels.zalo.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4636, .nprops = 3, .req = 846, .nreq = 3 },
-	/* 2255 channels.zalo.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1836, .nconsts = 1 },
-	/* 2256 channels.zalo.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4639, .nprops = 3, .req = 849, .nreq = 3 },
-	/* 2257 channels.zalo.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1837, .nconsts = 1 },
-	/* 2258 channels.zalo.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4642, .nprops = 3, .req = 852, .nreq = 3 },
-	/* 2259 channels.zalo.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1838, .nconsts = 1 },
-	/* 2260 channels.zalo.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4645, .nprops = 3, .req = 855, .nreq = 3 },
-	/* 2261 channels.zalo.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 643, .nalts = 4 },
-	/* 2262 channels.zalo.accounts.*.botToken */ { .types = S_ANY, .alts = 647, .nalts = 2 },
-	/* 2263 channels.zalo.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1839, .nconsts = 4 },
-	/* 2264 channels.zalo.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1843, .nconsts = 3 },
-	/* 2265 channels.zalo.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1846, .nconsts = 4 },
-	/* 2266 channels.zalo.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4648, .nprops = 1 },
-	/* 2267 channels.zalo.accounts.*.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1850, .nconsts = 1 },
-	/* 2268 channels.zalo.accounts.*.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4649, .nprops = 3, .req = 858, .nreq = 3 },
-	/* 2269 channels.zalo.accounts.*.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1851, .nconsts = 1 },
-	/* 2270 channels.zalo.accounts.*.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4652, .nprops = 3, .req = 861, .nreq = 3 },
-	/* 2271 channels.zalo.accounts.*.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1852, .nconsts = 1 },
-	/* 2272 channels.zalo.accounts.*.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4655, .nprops = 3, .req = 864, .nreq = 3 },
-	/* 2273 channels.zalo.accounts.*.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1853, .nconsts = 1 },
-	/* 2274 channels.zalo.accounts.*.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4658, .nprops = 3, .req = 867, .nreq = 3 },
-	/* 2275 channels.zalo.accounts.*.webhookSecret|1 */ { .types = S_ANY, .alts = 649, .nalts = 4 },
-	/* 2276 channels.zalo.accounts.*.webhookSecret */ { .types = S_ANY, .alts = 653, .nalts = 2 },
-	/* 2277 channels.zalo.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4661, .nprops = 16 },
-	/* 2278 channels.zalo.accounts */ { .types = S_OBJ, .props = 4636, .nprops = 0, .extra = 2277 },
-	/* 2279 channels.zalo.botToken|1|0.source */ { .types = S_STR, .consts = 1854, .nconsts = 1 },
-	/* 2280 channels.zalo.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4677, .nprops = 3, .req = 870, .nreq = 3 },
-	/* 2281 channels.zalo.botToken|1|1.source */ { .types = S_STR, .consts = 1855, .nconsts = 1 },
-	/* 2282 channels.zalo.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4680, .nprops = 3, .req = 873, .nreq = 3 },
-	/* 2283 channels.zalo.botToken|1|2.source */ { .types = S_STR, .consts = 1856, .nconsts = 1 },
-	/* 2284 channels.zalo.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4683, .nprops = 3, .req = 876, .nreq = 3 },
-	/* 2285 channels.zalo.botToken|1|3.source */ { .types = S_STR, .consts = 1857, .nconsts = 1 },
-	/* 2286 channels.zalo.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4686, .nprops = 3, .req = 879, .nreq = 3 },
-	/* 2287 channels.zalo.botToken|1 */ { .types = S_ANY, .alts = 655, .nalts = 4 },
-	/* 2288 channels.zalo.botToken */ { .types = S_ANY, .alts = 659, .nalts = 2 },
-	/* 2289 channels.zalo.dmPolicy */ { .types = S_STR, .consts = 1858, .nconsts = 4 },
-	/* 2290 channels.zalo.groupPolicy */ { .types = S_STR, .consts = 1862, .nconsts = 3 },
-	/* 2291 channels.zalo.markdown.tables */ { .types = S_STR, .consts = 1865, .nconsts = 4 },
-	/* 2292 channels.zalo.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4689, .nprops = 1 },
-	/* 2293 channels.zalo.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1869, .nconsts = 1 },
-	/* 2294 channels.zalo.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4690, .nprops = 3, .req = 882, .nreq = 3 },
-	/* 2295 channels.zalo.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1870, .nconsts = 1 },
-	/* 2296 channels.zalo.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4693, .nprops = 3, .req = 885, .nreq = 3 },
-	/* 2297 channels.zalo.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1871, .nconsts = 1 },
-	/* 2298 channels.zalo.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4696, .nprops = 3, .req = 888, .nreq = 3 },
-	/* 2299 channels.zalo.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1872, .nconsts = 1 },
-	/* 2300 channels.zalo.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4699, .nprops = 3, .req = 891, .nreq = 3 },
-	/* 2301 channels.zalo.webhookSecret|1 */ { .types = S_ANY, .alts = 661, .nalts = 4 },
-	/* 2302 channels.zalo.webhookSecret */ { .types = S_ANY, .alts = 665, .nalts = 2 },
-	/* 2303 channels.zalo */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4702, .nprops = 19 },
-	/* 2304 channels.zalouser.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1873, .nconsts = 4 },
-	/* 2305 channels.zalouser.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1877, .nconsts = 3 },
-	/* 2306 channels.zalouser.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4721, .nprops = 3 },
-	/* 2307 channels.zalouser.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4724, .nprops = 3 },
-	/* 2308 channels.zalouser.accounts.*.groups */ { .types = S_OBJ, .props = 4721, .nprops = 0, .extra = 2307 },
-	/* 2309 channels.zalouser.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1880, .nconsts = 4 },
-	/* 2310 channels.zalouser.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4727, .nprops = 1 },
-	/* 2311 channels.zalouser.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4728, .nprops = 15 },
-	/* 2312 channels.zalouser.accounts */ { .types = S_OBJ, .props = 4721, .nprops = 0, .extra = 2311 },
-	/* 2313 channels.zalouser.dmPolicy */ { .types = S_STR, .consts = 1884, .nconsts = 4 },
-	/* 2314 channels.zalouser.groupPolicy */ { .types = S_STR, .consts = 1888, .nconsts = 3 },
-	/* 2315 channels.zalouser.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4743, .nprops = 3 },
-	/* 2316 channels.zalouser.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4746, .nprops = 3 },
-	/* 2317 channels.zalouser.groups */ { .types = S_OBJ, .props = 4743, .nprops = 0, .extra = 2316 },
-	/* 2318 channels.zalouser.markdown.tables */ { .types = S_STR, .consts = 1891, .nconsts = 4 },
-	/* 2319 channels.zalouser.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4749, .nprops = 1 },
-	/* 2320 channels.zalouser */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4750, .nprops = 17 },
-	/* 2321 channels */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4767, .nprops = 29 },
-	/* 2322 logging.audit.messages */ { .types = S_STR, .consts = 1895, .nconsts = 3 },
-	/* 2323 logging.audit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4796, .nprops = 3 },
-	/* 2324 logging.consoleLevel */ { .types = S_STR, .consts = 1898, .nconsts = 7 },
-	/* 2325 logging.consoleStyle */ { .types = S_STR, .consts = 1905, .nconsts = 2 },
-	/* 2326 logging.level */ { .types = S_STR, .consts = 1907, .nconsts = 7 },
-	/* 2327 logging */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4799, .nprops = 7 },
-	/* 2328 security.audit.suppressions[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4806, .nprops = 4, .req = 894, .nreq = 1 },
-	/* 2329 security.audit.suppressions */ { .types = S_ARR, .items = 2328 },
-	/* 2330 security.audit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4810, .nprops = 1 },
-	/* 2331 security.installPolicy.exec.source */ { .types = S_STR, .consts = 1914, .nconsts = 1 },
-	/* 2332 security.installPolicy.exec */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4811, .nprops = 9, .req = 895, .nreq = 2 },
-	/* 2333 security.installPolicy.targets[] */ { .types = S_STR, .consts = 1915, .nconsts = 2 },
-	/* 2334 security.installPolicy.targets */ { .types = S_ARR, .items = 2333, .min_items = 1 },
-	/* 2335 security.installPolicy */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4820, .nprops = 3 },
-	/* 2336 security */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4823, .nprops = 2 },
-	/* 2337 session.dmScope */ { .types = S_STR, .consts = 1917, .nconsts = 4 },
-	/* 2338 session.groupScope */ { .types = S_STR, .consts = 1921, .nconsts = 2 },
-	/* 2339 session.identityLinks */ { .types = S_OBJ, .extra = 19 },
-	/* 2340 session.maintenance.archiveDashboardAfter|1 */ { .types = S_BOOL, .consts = 1923, .nconsts = 1 },
-	/* 2341 session.maintenance.archiveDashboardAfter|2 */ { .types = S_NUM, .consts = 1924, .nconsts = 1 },
-	/* 2342 session.maintenance.archiveDashboardAfter */ { .types = S_ANY, .alts = 667, .nalts = 3 },
-	/* 2343 session.maintenance.coldStorage */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4825, .nprops = 2 },
-	/* 2344 session.maintenance.maxDiskBytes|2 */ { .types = S_BOOL, .consts = 1925, .nconsts = 1 },
-	/* 2345 session.maintenance.maxDiskBytes */ { .types = S_ANY, .alts = 670, .nalts = 3 },
-	/* 2346 session.maintenance.mode */ { .types = S_STR, .consts = 1926, .nconsts = 2 },
-	/* 2347 session.maintenance.preserveRecent|1 */ { .types = S_BOOL, .consts = 1928, .nconsts = 1 },
-	/* 2348 session.maintenance.preserveRecent */ { .types = S_ANY, .alts = 673, .nalts = 2 },
-	/* 2349 session.maintenance.resetArchiveRetention|1 */ { .types = S_BOOL, .consts = 1929, .nconsts = 1 },
-	/* 2350 session.maintenance.resetArchiveRetention */ { .types = S_ANY, .alts = 675, .nalts = 2 },
-	/* 2351 session.maintenance */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4827, .nprops = 9 },
-	/* 2352 session.reset.atHour */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 32 },
-	/* 2353 session.reset.mode */ { .types = S_STR, .consts = 1930, .nconsts = 3 },
-	/* 2354 session.reset */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4836, .nprops = 3 },
-	/* 2355 session.resetByChannel.*.mode */ { .types = S_STR, .consts = 1933, .nconsts = 3 },
-	/* 2356 session.resetByChannel.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4839, .nprops = 3 },
-	/* 2357 session.resetByChannel */ { .types = S_OBJ, .extra = 2356 },
-	/* 2358 session.resetByType.direct.mode */ { .types = S_STR, .consts = 1936, .nconsts = 3 },
-	/* 2359 session.resetByType.direct */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4842, .nprops = 3 },
-	/* 2360 session.resetByType.group.mode */ { .types = S_STR, .consts = 1939, .nconsts = 3 },
-	/* 2361 session.resetByType.group */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4845, .nprops = 3 },
-	/* 2362 session.resetByType.thread.mode */ { .types = S_STR, .consts = 1942, .nconsts = 3 },
-	/* 2363 session.resetByType.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4848, .nprops = 3 },
-	/* 2364 session.resetByType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4851, .nprops = 3 },
-	/* 2365 session.scope */ { .types = S_STR, .consts = 1945, .nconsts = 2 },
-	/* 2366 session.sendPolicy.default */ { .types = S_STR, .consts = 1947, .nconsts = 2 },
-	/* 2367 session.sendPolicy.rules[].action */ { .types = S_STR, .consts = 1949, .nconsts = 2 },
-	/* 2368 session.sendPolicy.rules[].match.chatType */ { .types = S_STR, .consts = 1951, .nconsts = 3 },
-	/* 2369 session.sendPolicy.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4854, .nprops = 4 },
-	/* 2370 session.sendPolicy.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4858, .nprops = 2, .req = 897, .nreq = 1 },
-	/* 2371 session.sendPolicy.rules */ { .types = S_ARR, .items = 2370 },
-	/* 2372 session.sendPolicy */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4860, .nprops = 2 },
-	/* 2373 session.sharing */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4862, .nprops = 3 },
-	/* 2374 session.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1954, .nconsts = 2 },
-	/* 2375 session.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4865, .nprops = 5 },
-	/* 2376 session */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4870, .nprops = 15 },
-	/* 2377 tools.agentToAgent */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4885, .nprops = 2 },
-	/* 2378 tools.byProvider.*.profile */ { .types = S_STR, .consts = 1956, .nconsts = 4 },
-	/* 2379 tools.byProvider.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4887, .nprops = 4 },
-	/* 2380 tools.byProvider */ { .types = S_OBJ, .extra = 2379 },
-	/* 2381 tools.codeMode|1 */ { .types = S_STR, .consts = 1960, .nconsts = 1 },
-	/* 2382 tools.codeMode|2.enabled|1 */ { .types = S_STR, .consts = 1961, .nconsts = 1 },
-	/* 2383 tools.codeMode|2.enabled */ { .types = S_ANY, .alts = 677, .nalts = 2 },
-	/* 2384 tools.codeMode|2.executor */ { .types = S_STR, .consts = 1962, .nconsts = 2 },
-	/* 2385 tools.codeMode|2.mode */ { .types = S_STR, .consts = 1964, .nconsts = 1 },
-	/* 2386 tools.codeMode|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4891, .nprops = 11 },
-	/* 2387 tools.codeMode */ { .types = S_ANY, .alts = 679, .nalts = 3 },
-	/* 2388 tools.elevated */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4902, .nprops = 2 },
-	/* 2389 tools.exec.applyPatch */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4904, .nprops = 3 },
-	/* 2390 tools.exec.ask */ { .types = S_STR, .consts = 1965, .nconsts = 3 },
-	/* 2391 tools.exec.host */ { .types = S_STR, .consts = 1968, .nconsts = 4 },
-	/* 2392 tools.exec.mode */ { .types = S_STR, .consts = 1972, .nconsts = 5 },
-	/* 2393 tools.exec.reviewer.model|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4907, .nprops = 2 },
-	/* 2394 tools.exec.reviewer.model */ { .types = S_ANY, .alts = 682, .nalts = 2 },
-	/* 2395 tools.exec.reviewer.thinking */ { .types = S_STR, .consts = 1977, .nconsts = 6 },
-	/* 2396 tools.exec.reviewer */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4909, .nprops = 4 },
-	/* 2397 tools.exec.safeBinProfiles.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4913, .nprops = 4 },
-	/* 2398 tools.exec.safeBinProfiles */ { .types = S_OBJ, .extra = 2397 },
-	/* 2399 tools.exec.security */ { .types = S_STR, .consts = 1983, .nconsts = 3 },
-	/* 2400 tools.exec */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4917, .nprops = 20 },
-	/* 2401 tools.fs */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4937, .nprops = 1 },
-	/* 2402 tools.github.gitAuthor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4938, .nprops = 2 },
-	/* 2403 tools.github.kind */ { .types = S_STR, .consts = 1986, .nconsts = 1 },
-	/* 2404 tools.github */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4940, .nprops = 3, .req = 898, .nreq = 1 },
-	/* 2405 tools.links.models[].type */ { .types = S_STR, .consts = 1987, .nconsts = 1 },
-	/* 2406 tools.links.models[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4943, .nprops = 4, .req = 899, .nreq = 1 },
-	/* 2407 tools.links.models */ { .types = S_ARR, .items = 2406 },
-	/* 2408 tools.links.scope.default */ { .types = S_STR, .consts = 1988, .nconsts = 2 },
-	/* 2409 tools.links.scope.rules[].action */ { .types = S_STR, .consts = 1990, .nconsts = 2 },
-	/* 2410 tools.links.scope.rules[].match.chatType */ { .types = S_STR, .consts = 1992, .nconsts = 3 },
-	/* 2411 tools.links.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4947, .nprops = 4 },
-	/* 2412 tools.links.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4951, .nprops = 2, .req = 900, .nreq = 1 },
-	/* 2413 tools.links.scope.rules */ { .types = S_ARR, .items = 2412 },
-	/* 2414 tools.links.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4953, .nprops = 2 },
-	/* 2415 tools.links */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4955, .nprops = 5 },
-	/* 2416 tools.loopDetection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4960, .nprops = 1 },
-	/* 2417 tools.media.audio.attachments.mode */ { .types = S_STR, .consts = 1995, .nconsts = 2 },
-	/* 2418 tools.media.audio.attachments.prefer */ { .types = S_STR, .consts = 1997, .nconsts = 4 },
-	/* 2419 tools.media.audio.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4961, .nprops = 3 },
-	/* 2420 tools.media.audio.providerOptions.*.* */ { .types = S_BOOL|S_NUM|S_STR },
-	/* 2421 tools.media.audio.providerOptions.* */ { .types = S_OBJ, .extra = 2420 },
-	/* 2422 tools.media.audio.providerOptions */ { .types = S_OBJ, .extra = 2421 },
-	/* 2423 tools.media.audio.request.auth|0.mode */ { .types = S_STR, .consts = 2001, .nconsts = 1 },
-	/* 2424 tools.media.audio.request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4964, .nprops = 1, .req = 901, .nreq = 1 },
-	/* 2425 tools.media.audio.request.auth|1.mode */ { .types = S_STR, .consts = 2002, .nconsts = 1 },
-	/* 2426 tools.media.audio.request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 2003, .nconsts = 1 },
-	/* 2427 tools.media.audio.request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4965, .nprops = 3, .req = 902, .nreq = 3 },
-	/* 2428 tools.media.audio.request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 2004, .nconsts = 1 },
-	/* 2429 tools.media.audio.request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4968, .nprops = 3, .req = 905, .nreq = 3 },
-	/* 2430 tools.media.audio.request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 2005, .nconsts = 1 },
-	/* 2431 tools.media.audio.request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4971, .nprops = 3, .req = 908, .nreq = 3 },
-	/* 2432 tools.media.audio.request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2006, .nconsts = 1 },
-	/* 2433 tools.media.audio.request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4974, .nprops = 3, .req = 911, .nreq = 3 },
-	/* 2434 tools.media.audio.request.auth|1.token|1 */ { .types = S_ANY, .alts = 684, .nalts = 4 },
-	/* 2435 tools.media.audio.request.auth|1.token */ { .types = S_ANY, .alts = 688, .nalts = 2 },
-	/* 2436 tools.media.audio.request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4977, .nprops = 2, .req = 914, .nreq = 2 },
-	/* 2437 tools.media.audio.request.auth|2.mode */ { .types = S_STR, .consts = 2007, .nconsts = 1 },
-	/* 2438 tools.media.audio.request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2008, .nconsts = 1 },
-	/* 2439 tools.media.audio.request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4979, .nprops = 3, .req = 916, .nreq = 3 },
-	/* 2440 tools.media.audio.request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2009, .nconsts = 1 },
-	/* 2441 tools.media.audio.request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4982, .nprops = 3, .req = 919, .nreq = 3 },
-	/* 2442 tools.media.audio.request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2010, .nconsts = 1 },
-	/* 2443 tools.media.audio.request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4985, .nprops = 3, .req = 922, .nreq = 3 },
-	/* 2444 tools.media.audio.request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2011, .nconsts = 1 },
-	/* 2445 tools.media.audio.request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4988, .nprops = 3, .req = 925, .nreq = 3 },
-	/* 2446 tools.media.audio.request.auth|2.value|1 */ { .types = S_ANY, .alts = 690, .nalts = 4 },
-	/* 2447 tools.media.audio.request.auth|2.value */ { .types = S_ANY, .alts = 694, .nalts = 2 },
-	/* 2448 tools.media.audio.request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4991, .nprops = 4, .req = 928, .nreq = 3 },
-	/* 2449 tools.media.audio.request.auth */ { .types = S_ANY, .alts = 696, .nalts = 3 },
-	/* 2450 tools.media.audio.request.headers.*|1|0.source */ { .types = S_STR, .consts = 2012, .nconsts = 1 },
-	/* 2451 tools.media.audio.request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4995, .nprops = 3, .req = 931, .nreq = 3 },
-	/* 2452 tools.media.audio.request.headers.*|1|1.source */ { .types = S_STR, .consts = 2013, .nconsts = 1 },
-	/* 2453 tools.media.audio.request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4998, .nprops = 3, .req = 934, .nreq = 3 },
-	/* 2454 tools.media.audio.request.headers.*|1|2.source */ { .types = S_STR, .consts = 2014, .nconsts = 1 },
-	/* 2455 tools.media.audio.request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5001, .nprops = 3, .req = 937, .nreq = 3 },
-	/* 2456 tools.media.audio.request.headers.*|1|3.source */ { .types = S_STR, .consts = 2015, .nconsts = 1 },
-	/* 2457 tools.media.audio.request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5004, .nprops = 3, .req = 940, .nreq = 3 },
-	/* 2458 tools.media.audio.request.headers.*|1 */ { .types = S_ANY, .alts = 699, .nalts = 4 },
-	/* 2459 tools.media.audio.request.headers.* */ { .types = S_ANY, .alts = 703, .nalts = 2 },
-	/* 2460 tools.media.audio.request.headers */ { .types = S_OBJ, .extra = 2459 },
-	/* 2461 tools.media.audio.request.proxy|0.mode */ { .types = S_STR, .consts = 2016, .nconsts = 1 },
-	/* 2462 tools.media.audio.request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2017, .nconsts = 1 },
-	/* 2463 tools.media.audio.request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5007, .nprops = 3, .req = 943, .nreq = 3 },
-	/* 2464 tools.media.audio.request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2018, .nconsts = 1 },
-	/* 2465 tools.media.audio.request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5010, .nprops = 3, .req = 946, .nreq = 3 },
-	/* 2466 tools.media.audio.request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2019, .nconsts = 1 },
-	/* 2467 tools.media.audio.request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5013, .nprops = 3, .req = 949, .nreq = 3 },
-	/* 2468 tools.media.audio.request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2020, .nconsts = 1 },
-	/* 2469 tools.media.audio.request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5016, .nprops = 3, .req = 952, .nreq = 3 },
-	/* 2470 tools.media.audio.request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 705, .nalts = 4 },
-	/* 2471 tools.media.audio.request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 709, .nalts = 2 },
-	/* 2472 tools.media.audio.request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2021, .nconsts = 1 },
-	/* 2473 tools.media.audio.request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5019, .nprops = 3, .req = 955, .nreq = 3 },
-	/* 2474 tools.media.audio.request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2022, .nconsts = 1 },
-	/* 2475 tools.media.audio.request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5022, .nprops = 3, .req = 958, .nreq = 3 },
-	/* 2476 tools.media.audio.request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2023, .nconsts = 1 },
-	/* 2477 tools.media.audio.request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5025, .nprops = 3, .req = 961, .nreq = 3 },
-	/* 2478 tools.media.audio.request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2024, .nconsts = 1 },
-	/* 2479 tools.media.audio.request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5028, .nprops = 3, .req = 964, .nreq = 3 },
-	/* 2480 tools.media.audio.request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 711, .nalts = 4 },
-	/* 2481 tools.media.audio.request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 715, .nalts = 2 },
-	/* 2482 tools.media.audio.request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2025, .nconsts = 1 },
-	/* 2483 tools.media.audio.request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5031, .nprops = 3, .req = 967, .nreq = 3 },
-	/* 2484 tools.media.audio.request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2026, .nconsts = 1 },
-	/* 2485 tools.media.audio.request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5034, .nprops = 3, .req = 970, .nreq = 3 },
-	/* 2486 tools.media.audio.request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2027, .nconsts = 1 },
-	/* 2487 tools.media.audio.request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5037, .nprops = 3, .req = 973, .nreq = 3 },
-	/* 2488 tools.media.audio.request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2028, .nconsts = 1 },
-	/* 2489 tools.media.audio.request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5040, .nprops = 3, .req = 976, .nreq = 3 },
-	/* 2490 tools.media.audio.request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 717, .nalts = 4 },
-	/* 2491 tools.media.audio.request.proxy|0.tls.key */ { .types = S_ANY, .alts = 721, .nalts = 2 },
-	/* 2492 tools.media.audio.request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2029, .nconsts = 1 },
-	/* 2493 tools.media.audio.request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5043, .nprops = 3, .req = 979, .nreq = 3 },
-	/* 2494 tools.media.audio.request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2030, .nconsts = 1 },
-	/* 2495 tools.media.audio.request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5046, .nprops = 3, .req = 982, .nreq = 3 },
-	/* 2496 tools.media.audio.request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2031, .nconsts = 1 },
-	/* 2497 tools.media.audio.request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5049, .nprops = 3, .req = 985, .nreq = 3 },
-	/* 2498 tools.media.audio.request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2032, .nconsts = 1 },
-	/* 2499 tools.media.audio.request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5052, .nprops = 3, .req = 988, .nreq = 3 },
-	/* 2500 tools.media.audio.request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 723, .nalts = 4 },
-	/* 2501 tools.media.audio.request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 727, .nalts = 2 },
-	/* 2502 tools.media.audio.request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5055, .nprops = 6 },
-	/* 2503 tools.media.audio.request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5061, .nprops = 2, .req = 991, .nreq = 1 },
-	/* 2504 tools.media.audio.request.proxy|1.mode */ { .types = S_STR, .consts = 2033, .nconsts = 1 },
-	/* 2505 tools.media.audio.request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2034, .nconsts = 1 },
-	/* 2506 tools.media.audio.request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5063, .nprops = 3, .req = 992, .nreq = 3 },
-	/* 2507 tools.media.audio.request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2035, .nconsts = 1 },
-	/* 2508 tools.media.audio.request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5066, .nprops = 3, .req = 995, .nreq = 3 },
-	/* 2509 tools.media.audio.request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2036, .nconsts = 1 },
-	/* 2510 tools.media.audio.request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5069, .nprops = 3, .req = 998, .nreq = 3 },
-	/* 2511 tools.media.audio.request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2037, .nconsts = 1 },
-	/* 2512 tools.media.audio.request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5072, .nprops = 3, .req = 1001, .nreq = 3 },
-	/* 2513 tools.media.audio.request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 729, .nalts = 4 },
-	/* 2514 tools.media.audio.request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 733, .nalts = 2 },
-	/* 2515 tools.media.audio.request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2038, .nconsts = 1 },
-	/* 2516 tools.media.audio.request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5075, .nprops = 3, .req = 1004, .nreq = 3 },
-	/* 2517 tools.media.audio.request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2039, .nconsts = 1 },
-	/* 2518 tools.media.audio.request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5078, .nprops = 3, .req = 1007, .nreq = 3 },
-	/* 2519 tools.media.audio.request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2040, .nconsts = 1 },
-	/* 2520 tools.media.audio.request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5081, .nprops = 3, .req = 1010, .nreq = 3 },
-	/* 2521 tools.media.audio.request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2041, .nconsts = 1 },
-	/* 2522 tools.media.audio.request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5084, .nprops = 3, .req = 1013, .nreq = 3 },
-	/* 2523 tools.media.audio.request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 735, .nalts = 4 },
-	/* 2524 tools.media.audio.request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 739, .nalts = 2 },
-	/* 2525 tools.media.audio.request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2042, .nconsts = 1 },
-	/* 2526 tools.media.audio.request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5087, .nprops = 3, .req = 1016, .nreq = 3 },
-	/* 2527 tools.media.audio.request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2043, .nconsts = 1 },
-	/* 2528 tools.media.audio.request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5090, .nprops = 3, .req = 1019, .nreq = 3 },
-	/* 2529 tools.media.audio.request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2044, .nconsts = 1 },
-	/* 2530 tools.media.audio.request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5093, .nprops = 3, .req = 1022, .nreq = 3 },
-	/* 2531 tools.media.audio.request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2045, .nconsts = 1 },
-	/* 2532 tools.media.audio.request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5096, .nprops = 3, .req = 1025, .nreq = 3 },
-	/* 2533 tools.media.audio.request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 741, .nalts = 4 },
-	/* 2534 tools.media.audio.request.proxy|1.tls.key */ { .types = S_ANY, .alts = 745, .nalts = 2 },
-	/* 2535 tools.media.audio.request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2046, .nconsts = 1 },
-	/* 2536 tools.media.audio.request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5099, .nprops = 3, .req = 1028, .nreq = 3 },
-	/* 2537 tools.media.audio.request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2047, .nconsts = 1 },
-	/* 2538 tools.media.audio.request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5102, .nprops = 3, .req = 1031, .nreq = 3 },
-	/* 2539 tools.media.audio.request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2048, .nconsts = 1 },
-	/* 2540 tools.media.audio.request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5105, .nprops = 3, .req = 1034, .nreq = 3 },
-	/* 2541 tools.media.audio.request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2049, .nconsts = 1 },
-	/* 2542 tools.media.audio.request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5108, .nprops = 3, .req = 1037, .nreq = 3 },
-	/* 2543 tools.media.audio.request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 747, .nalts = 4 },
-	/* 2544 tools.media.audio.request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 751, .nalts = 2 },
-	/* 2545 tools.media.audio.request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5111, .nprops = 6 },
-	/* 2546 tools.media.audio.request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5117, .nprops = 3, .req = 1040, .nreq = 2 },
-	/* 2547 tools.media.audio.request.proxy */ { .types = S_ANY, .alts = 753, .nalts = 2 },
-	/* 2548 tools.media.audio.request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2050, .nconsts = 1 },
-	/* 2549 tools.media.audio.request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5120, .nprops = 3, .req = 1042, .nreq = 3 },
-	/* 2550 tools.media.audio.request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2051, .nconsts = 1 },
-	/* 2551 tools.media.audio.request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5123, .nprops = 3, .req = 1045, .nreq = 3 },
-	/* 2552 tools.media.audio.request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2052, .nconsts = 1 },
-	/* 2553 tools.media.audio.request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5126, .nprops = 3, .req = 1048, .nreq = 3 },
-	/* 2554 tools.media.audio.request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2053, .nconsts = 1 },
-	/* 2555 tools.media.audio.request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5129, .nprops = 3, .req = 1051, .nreq = 3 },
-	/* 2556 tools.media.audio.request.tls.ca|1 */ { .types = S_ANY, .alts = 755, .nalts = 4 },
-	/* 2557 tools.media.audio.request.tls.ca */ { .types = S_ANY, .alts = 759, .nalts = 2 },
-	/* 2558 tools.media.audio.request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2054, .nconsts = 1 },
-	/* 2559 tools.media.audio.request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5132, .nprops = 3, .req = 1054, .nreq = 3 },
-	/* 2560 tools.media.audio.request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2055, .nconsts = 1 },
-	/* 2561 tools.media.audio.request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5135, .nprops = 3, .req = 1057, .nreq = 3 },
-	/* 2562 tools.media.audio.request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2056, .nconsts = 1 },
-	/* 2563 tools.media.audio.request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5138, .nprops = 3, .req = 1060, .nreq = 3 },
-	/* 2564 tools.media.audio.request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2057, .nconsts = 1 },
-	/* 2565 tools.media.audio.request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5141, .nprops = 3, .req = 1063, .nreq = 3 },
-	/* 2566 tools.media.audio.request.tls.cert|1 */ { .types = S_ANY, .alts = 761, .nalts = 4 },
-	/* 2567 tools.media.audio.request.tls.cert */ { .types = S_ANY, .alts = 765, .nalts = 2 },
-	/* 2568 tools.media.audio.request.tls.key|1|0.source */ { .types = S_STR, .consts = 2058, .nconsts = 1 },
-	/* 2569 tools.media.audio.request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5144, .nprops = 3, .req = 1066, .nreq = 3 },
-	/* 2570 tools.media.audio.request.tls.key|1|1.source */ { .types = S_STR, .consts = 2059, .nconsts = 1 },
-	/* 2571 tools.media.audio.request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5147, .nprops = 3, .req = 1069, .nreq = 3 },
-	/* 2572 tools.media.audio.request.tls.key|1|2.source */ { .types = S_STR, .consts = 2060, .nconsts = 1 },
-	/* 2573 tools.media.audio.request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5150, .nprops = 3, .req = 1072, .nreq = 3 },
-	/* 2574 tools.media.audio.request.tls.key|1|3.source */ { .types = S_STR, .consts = 2061, .nconsts = 1 },
-	/* 2575 tools.media.audio.request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5153, .nprops = 3, .req = 1075, .nreq = 3 },
-	/* 2576 tools.media.audio.request.tls.key|1 */ { .types = S_ANY, .alts = 767, .nalts = 4 },
-	/* 2577 tools.media.audio.request.tls.key */ { .types = S_ANY, .alts = 771, .nalts = 2 },
-	/* 2578 tools.media.audio.request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2062, .nconsts = 1 },
-	/* 2579 tools.media.audio.request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5156, .nprops = 3, .req = 1078, .nreq = 3 },
-	/* 2580 tools.media.audio.request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2063, .nconsts = 1 },
-	/* 2581 tools.media.audio.request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5159, .nprops = 3, .req = 1081, .nreq = 3 },
-	/* 2582 tools.media.audio.request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2064, .nconsts = 1 },
-	/* 2583 tools.media.audio.request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5162, .nprops = 3, .req = 1084, .nreq = 3 },
-	/* 2584 tools.media.audio.request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2065, .nconsts = 1 },
-	/* 2585 tools.media.audio.request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5165, .nprops = 3, .req = 1087, .nreq = 3 },
-	/* 2586 tools.media.audio.request.tls.passphrase|1 */ { .types = S_ANY, .alts = 773, .nalts = 4 },
-	/* 2587 tools.media.audio.request.tls.passphrase */ { .types = S_ANY, .alts = 777, .nalts = 2 },
-	/* 2588 tools.media.audio.request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5168, .nprops = 6 },
-	/* 2589 tools.media.audio.request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5174, .nprops = 4 },
-	/* 2590 tools.media.audio.scope.default */ { .types = S_STR, .consts = 2066, .nconsts = 2 },
-	/* 2591 tools.media.audio.scope.rules[].action */ { .types = S_STR, .consts = 2068, .nconsts = 2 },
-	/* 2592 tools.media.audio.scope.rules[].match.chatType */ { .types = S_STR, .consts = 2070, .nconsts = 3 },
-	/* 2593 tools.media.audio.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5178, .nprops = 4 },
-	/* 2594 tools.media.audio.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5182, .nprops = 2, .req = 1090, .nreq = 1 },
-	/* 2595 tools.media.audio.scope.rules */ { .types = S_ARR, .items = 2594 },
-	/* 2596 tools.media.audio.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5184, .nprops = 2 },
-	/* 2597 tools.media.audio */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5186, .nprops = 15 },
-	/* 2598 tools.media.image.attachments.mode */ { .types = S_STR, .consts = 2073, .nconsts = 2 },
-	/* 2599 tools.media.image.attachments.prefer */ { .types = S_STR, .consts = 2075, .nconsts = 4 },
-	/* 2600 tools.media.image.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5201, .nprops = 3 },
-	/* 2601 tools.media.image.request.auth|0.mode */ { .types = S_STR, .consts = 2079, .nconsts = 1 },
-	/* 2602 tools.media.image.request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5204, .nprops = 1, .req = 1091, .nreq = 1 },
-	/* 2603 tools.media.image.request.auth|1.mode */ { .types = S_STR, .consts = 2080, .nconsts = 1 },
-	/* 2604 tools.media.image.request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 2081, .nconsts = 1 },
-	/* 2605 tools.media.image.request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5205, .nprops = 3, .req = 1092, .nreq = 3 },
-	/* 2606 tools.media.image.request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 2082, .nconsts = 1 },
-	/* 2607 tools.media.image.request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5208, .nprops = 3, .req = 1095, .nreq = 3 },
-	/* 2608 tools.media.image.request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 2083, .nconsts = 1 },
-	/* 2609 tools.media.image.request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5211, .nprops = 3, .req = 1098, .nreq = 3 },
-	/* 2610 tools.media.image.request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2084, .nconsts = 1 },
-	/* 2611 tools.media.image.request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5214, .nprops = 3, .req = 1101, .nreq = 3 },
-	/* 2612 tools.media.image.request.auth|1.token|1 */ { .types = S_ANY, .alts = 779, .nalts = 4 },
-	/* 2613 tools.media.image.request.auth|1.token */ { .types = S_ANY, .alts = 783, .nalts = 2 },
-	/* 2614 tools.media.image.request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5217, .nprops = 2, .req = 1104, .nreq = 2 },
-	/* 2615 tools.media.image.request.auth|2.mode */ { .types = S_STR, .consts = 2085, .nconsts = 1 },
-	/* 2616 tools.media.image.request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2086, .nconsts = 1 },
-	/* 2617 tools.media.image.request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5219, .nprops = 3, .req = 1106, .nreq = 3 },
-	/* 2618 tools.media.image.request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2087, .nconsts = 1 },
-	/* 2619 tools.media.image.request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5222, .nprops = 3, .req = 1109, .nreq = 3 },
-	/* 2620 tools.media.image.request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2088, .nconsts = 1 },
-	/* 2621 tools.media.image.request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5225, .nprops = 3, .req = 1112, .nreq = 3 },
-	/* 2622 tools.media.image.request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2089, .nconsts = 1 },
-	/* 2623 tools.media.image.request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5228, .nprops = 3, .req = 1115, .nreq = 3 },
-	/* 2624 tools.media.image.request.auth|2.value|1 */ { .types = S_ANY, .alts = 785, .nalts = 4 },
-	/* 2625 tools.media.image.request.auth|2.value */ { .types = S_ANY, .alts = 789, .nalts = 2 },
-	/* 2626 tools.media.image.request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5231, .nprops = 4, .req = 1118, .nreq = 3 },
-	/* 2627 tools.media.image.request.auth */ { .types = S_ANY, .alts = 791, .nalts = 3 },
-	/* 2628 tools.media.image.request.headers.*|1|0.source */ { .types = S_STR, .consts = 2090, .nconsts = 1 },
-	/* 2629 tools.media.image.request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5235, .nprops = 3, .req = 1121, .nreq = 3 },
-	/* 2630 tools.media.image.request.headers.*|1|1.source */ { .types = S_STR, .consts = 2091, .nconsts = 1 },
-	/* 2631 tools.media.image.request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5238, .nprops = 3, .req = 1124, .nreq = 3 },
-	/* 2632 tools.media.image.request.headers.*|1|2.source */ { .types = S_STR, .consts = 2092, .nconsts = 1 },
-	/* 2633 tools.media.image.request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5241, .nprops = 3, .req = 1127, .nreq = 3 },
-	/* 2634 tools.media.image.request.headers.*|1|3.source */ { .types = S_STR, .consts = 2093, .nconsts = 1 },
-	/* 2635 tools.media.image.request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5244, .nprops = 3, .req = 1130, .nreq = 3 },
-	/* 2636 tools.media.image.request.headers.*|1 */ { .types = S_ANY, .alts = 794, .nalts = 4 },
-	/* 2637 tools.media.image.request.headers.* */ { .types = S_ANY, .alts = 798, .nalts = 2 },
-	/* 2638 tools.media.image.request.headers */ { .types = S_OBJ, .extra = 2637 },
-	/* 2639 tools.media.image.request.proxy|0.mode */ { .types = S_STR, .consts = 2094, .nconsts = 1 },
-	/* 2640 tools.media.image.request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2095, .nconsts = 1 },
-	/* 2641 tools.media.image.request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5247, .nprops = 3, .req = 1133, .nreq = 3 },
-	/* 2642 tools.media.image.request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2096, .nconsts = 1 },
-	/* 2643 tools.media.image.request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5250, .nprops = 3, .req = 1136, .nreq = 3 },
-	/* 2644 tools.media.image.request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2097, .nconsts = 1 },
-	/* 2645 tools.media.image.request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5253, .nprops = 3, .req = 1139, .nreq = 3 },
-	/* 2646 tools.media.image.request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2098, .nconsts = 1 },
-	/* 2647 tools.media.image.request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5256, .nprops = 3, .req = 1142, .nreq = 3 },
-	/* 2648 tools.media.image.request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 800, .nalts = 4 },
-	/* 2649 tools.media.image.request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 804, .nalts = 2 },
-	/* 2650 tools.media.image.request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2099, .nconsts = 1 },
-	/* 2651 tools.media.image.request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5259, .nprops = 3, .req = 1145, .nreq = 3 },
-	/* 2652 tools.media.image.request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2100, .nconsts = 1 },
-	/* 2653 tools.media.image.request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5262, .nprops = 3, .req = 1148, .nreq = 3 },
-	/* 2654 tools.media.image.request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2101, .nconsts = 1 },
-	/* 2655 tools.media.image.request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5265, .nprops = 3, .req = 1151, .nreq = 3 },
-	/* 2656 tools.media.image.request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2102, .nconsts = 1 },
-	/* 2657 tools.media.image.request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5268, .nprops = 3, .req = 1154, .nreq = 3 },
-	/* 2658 tools.media.image.request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 806, .nalts = 4 },
-	/* 2659 tools.media.image.request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 810, .nalts = 2 },
-	/* 2660 tools.media.image.request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2103, .nconsts = 1 },
-	/* 2661 tools.media.image.request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5271, .nprops = 3, .req = 1157, .nreq = 3 },
-	/* 2662 tools.media.image.request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2104, .nconsts = 1 },
-	/* 2663 tools.media.image.request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5274, .nprops = 3, .req = 1160, .nreq = 3 },
-	/* 2664 tools.media.image.request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2105, .nconsts = 1 },
-	/* 2665 tools.media.image.request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5277, .nprops = 3, .req = 1163, .nreq = 3 },
-	/* 2666 tools.media.image.request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2106, .nconsts = 1 },
-	/* 2667 tools.media.image.request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5280, .nprops = 3, .req = 1166, .nreq = 3 },
-	/* 2668 tools.media.image.request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 812, .nalts = 4 },
-	/* 2669 tools.media.image.request.proxy|0.tls.key */ { .types = S_ANY, .alts = 816, .nalts = 2 },
-	/* 2670 tools.media.image.request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2107, .nconsts = 1 },
-	/* 2671 tools.media.image.request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5283, .nprops = 3, .req = 1169, .nreq = 3 },
-	/* 2672 tools.media.image.request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2108, .nconsts = 1 },
-	/* 2673 tools.media.image.request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5286, .nprops = 3, .req = 1172, .nreq = 3 },
-	/* 2674 tools.media.image.request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2109, .nconsts = 1 },
-	/* 2675 tools.media.image.request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5289, .nprops = 3, .req = 1175, .nreq = 3 },
-	/* 2676 tools.media.image.request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2110, .nconsts = 1 },
-	/* 2677 tools.media.image.request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5292, .nprops = 3, .req = 1178, .nreq = 3 },
-	/* 2678 tools.media.image.request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 818, .nalts = 4 },
-	/* 2679 tools.media.image.request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 822, .nalts = 2 },
-	/* 2680 tools.media.image.request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5295, .nprops = 6 },
-	/* 2681 tools.media.image.request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5301, .nprops = 2, .req = 1181, .nreq = 1 },
-	/* 2682 tools.media.image.request.proxy|1.mode */ { .types = S_STR, .consts = 2111, .nconsts = 1 },
-	/* 2683 tools.media.image.request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2112, .nconsts = 1 },
-	/* 2684 tools.media.image.request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5303, .nprops = 3, .req = 1182, .nreq = 3 },
-	/* 2685 tools.media.image.request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2113, .nconsts = 1 },
-	/* 2686 tools.media.image.request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5306, .nprops = 3, .req = 1185, .nreq = 3 },
-	/* 2687 tools.media.image.request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2114, .nconsts = 1 },
-	/* 2688 tools.media.image.request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5309, .nprops = 3, .req = 1188, .nreq = 3 },
-	/* 2689 tools.media.image.request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2115, .nconsts = 1 },
-	/* 2690 tools.media.image.request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5312, .nprops = 3, .req = 1191, .nreq = 3 },
-	/* 2691 tools.media.image.request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 824, .nalts = 4 },
-	/* 2692 tools.media.image.request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 828, .nalts = 2 },
-	/* 2693 tools.media.image.request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2116, .nconsts = 1 },
-	/* 2694 tools.media.image.request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5315, .nprops = 3, .req = 1194, .nreq = 3 },
-	/* 2695 tools.media.image.request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2117, .nconsts = 1 },
-	/* 2696 tools.media.image.request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5318, .nprops = 3, .req = 1197, .nreq = 3 },
-	/* 2697 tools.media.image.request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2118, .nconsts = 1 },
-	/* 2698 tools.media.image.request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5321, .nprops = 3, .req = 1200, .nreq = 3 },
-	/* 2699 tools.media.image.request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2119, .nconsts = 1 },
-	/* 2700 tools.media.image.request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5324, .nprops = 3, .req = 1203, .nreq = 3 },
-	/* 2701 tools.media.image.request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 830, .nalts = 4 },
-	/* 2702 tools.media.image.request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 834, .nalts = 2 },
-	/* 2703 tools.media.image.request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2120, .nconsts = 1 },
-	/* 2704 tools.media.image.request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5327, .nprops = 3, .req = 1206, .nreq = 3 },
-	/* 2705 tools.media.image.request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2121, .nconsts = 1 },
-	/* 2706 tools.media.image.request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5330, .nprops = 3, .req = 1209, .nreq = 3 },
-	/* 2707 tools.media.image.request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2122, .nconsts = 1 },
-	/* 2708 tools.media.image.request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5333, .nprops = 3, .req = 1212, .nreq = 3 },
-	/* 2709 tools.media.image.request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2123, .nconsts = 1 },
-	/* 2710 tools.media.image.request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5336, .nprops = 3, .req = 1215, .nreq = 3 },
-	/* 2711 tools.media.image.request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 836, .nalts = 4 },
-	/* 2712 tools.media.image.request.proxy|1.tls.key */ { .types = S_ANY, .alts = 840, .nalts = 2 },
-	/* 2713 tools.media.image.request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2124, .nconsts = 1 },
-	/* 2714 tools.media.image.request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5339, .nprops = 3, .req = 1218, .nreq = 3 },
-	/* 2715 tools.media.image.request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2125, .nconsts = 1 },
-	/* 2716 tools.media.image.request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5342, .nprops = 3, .req = 1221, .nreq = 3 },
-	/* 2717 tools.media.image.request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2126, .nconsts = 1 },
-	/* 2718 tools.media.image.request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5345, .nprops = 3, .req = 1224, .nreq = 3 },
-	/* 2719 tools.media.image.request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2127, .nconsts = 1 },
-	/* 2720 tools.media.image.request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5348, .nprops = 3, .req = 1227, .nreq = 3 },
-	/* 2721 tools.media.image.request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 842, .nalts = 4 },
-	/* 2722 tools.media.image.request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 846, .nalts = 2 },
-	/* 2723 tools.media.image.request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5351, .nprops = 6 },
-	/* 2724 tools.media.image.request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5357, .nprops = 3, .req = 1230, .nreq = 2 },
-	/* 2725 tools.media.image.request.proxy */ { .types = S_ANY, .alts = 848, .nalts = 2 },
-	/* 2726 tools.media.image.request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2128, .nconsts = 1 },
-	/* 2727 tools.media.image.request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5360, .nprops = 3, .req = 1232, .nreq = 3 },
-	/* 2728 tools.media.image.request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2129, .nconsts = 1 },
-	/* 2729 tools.media.image.request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5363, .nprops = 3, .req = 1235, .nreq = 3 },
-	/* 2730 tools.media.image.request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2130, .nconsts = 1 },
-	/* 2731 tools.media.image.request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5366, .nprops = 3, .req = 1238, .nreq = 3 },
-	/* 2732 tools.media.image.request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2131, .nconsts = 1 },
-	/* 2733 tools.media.image.request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5369, .nprops = 3, .req = 1241, .nreq = 3 },
-	/* 2734 tools.media.image.request.tls.ca|1 */ { .types = S_ANY, .alts = 850, .nalts = 4 },
-	/* 2735 tools.media.image.request.tls.ca */ { .types = S_ANY, .alts = 854, .nalts = 2 },
-	/* 2736 tools.media.image.request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2132, .nconsts = 1 },
-	/* 2737 tools.media.image.request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5372, .nprops = 3, .req = 1244, .nreq = 3 },
-	/* 2738 tools.media.image.request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2133, .nconsts = 1 },
-	/* 2739 tools.media.image.request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5375, .nprops = 3, .req = 1247, .nreq = 3 },
-	/* 2740 tools.media.image.request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2134, .nconsts = 1 },
-	/* 2741 tools.media.image.request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5378, .nprops = 3, .req = 1250, .nreq = 3 },
-	/* 2742 tools.media.image.request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2135, .nconsts = 1 },
-	/* 2743 tools.media.image.request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5381, .nprops = 3, .req = 1253, .nreq = 3 },
-	/* 2744 tools.media.image.request.tls.cert|1 */ { .types = S_ANY, .alts = 856, .nalts = 4 },
-	/* 2745 tools.media.image.request.tls.cert */ { .types = S_ANY, .alts = 860, .nalts = 2 },
-	/* 2746 tools.media.image.request.tls.key|1|0.source */ { .types = S_STR, .consts = 2136, .nconsts = 1 },
-	/* 2747 tools.media.image.request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5384, .nprops = 3, .req = 1256, .nreq = 3 },
-	/* 2748 tools.media.image.request.tls.key|1|1.source */ { .types = S_STR, .consts = 2137, .nconsts = 1 },
-	/* 2749 tools.media.image.request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5387, .nprops = 3, .req = 1259, .nreq = 3 },
-	/* 2750 tools.media.image.request.tls.key|1|2.source */ { .types = S_STR, .consts = 2138, .nconsts = 1 },
-	/* 2751 tools.media.image.request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5390, .nprops = 3, .req = 1262, .nreq = 3 },
-	/* 2752 tools.media.image.request.tls.key|1|3.source */ { .types = S_STR, .consts = 2139, .nconsts = 1 },
-	/* 2753 tools.media.image.request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5393, .nprops = 3, .req = 1265, .nreq = 3 },
-	/* 2754 tools.media.image.request.tls.key|1 */ { .types = S_ANY, .alts = 862, .nalts = 4 },
-	/* 2755 tools.media.image.request.tls.key */ { .types = S_ANY, .alts = 866, .nalts = 2 },
-	/* 2756 tools.media.image.request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2140, .nconsts = 1 },
-	/* 2757 tools.media.image.request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5396, .nprops = 3, .req = 1268, .nreq = 3 },
-	/* 2758 tools.media.image.request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2141, .nconsts = 1 },
-	/* 2759 tools.media.image.request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5399, .nprops = 3, .req = 1271, .nreq = 3 },
-	/* 2760 tools.media.image.request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2142, .nconsts = 1 },
-	/* 2761 tools.media.image.request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5402, .nprops = 3, .req = 1274, .nreq = 3 },
-	/* 2762 tools.media.image.request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2143, .nconsts = 1 },
-	/* 2763 tools.media.image.request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5405, .nprops = 3, .req = 1277, .nreq = 3 },
-	/* 2764 tools.media.image.request.tls.passphrase|1 */ { .types = S_ANY, .alts = 868, .nalts = 4 },
-	/* 2765 tools.media.image.request.tls.passphrase */ { .types = S_ANY, .alts = 872, .nalts = 2 },
-	/* 2766 tools.media.image.request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5408, .nprops = 6 },
-	/* 2767 tools.media.image.request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5414, .nprops = 4 },
-	/* 2768 tools.media.image.scope.default */ { .types = S_STR, .consts = 2144, .nconsts = 2 },
-	/* 2769 tools.media.image.scope.rules[].action */ { .types = S_STR, .consts = 2146, .nconsts = 2 },
-	/* 2770 tools.media.image.scope.rules[].match.chatType */ { .types = S_STR, .consts = 2148, .nconsts = 3 },
-	/* 2771 tools.media.image.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5418, .nprops = 4 },
-	/* 2772 tools.media.image.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5422, .nprops = 2, .req = 1280, .nreq = 1 },
-	/* 2773 tools.media.image.scope.rules */ { .types = S_ARR, .items = 2772 },
-	/* 2774 tools.media.image.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5424, .nprops = 2 },
-	/* 2775 tools.media.image */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5426, .nprops = 13 },
-	/* 2776 tools.media.models[].capabilities[] */ { .types = S_STR, .consts = 2151, .nconsts = 3 },
-	/* 2777 tools.media.models[].capabilities */ { .types = S_ARR, .items = 2776 },
-	/* 2778 tools.media.models[].request.auth|0.mode */ { .types = S_STR, .consts = 2154, .nconsts = 1 },
-	/* 2779 tools.media.models[].request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5439, .nprops = 1, .req = 1281, .nreq = 1 },
-	/* 2780 tools.media.models[].request.auth|1.mode */ { .types = S_STR, .consts = 2155, .nconsts = 1 },
-	/* 2781 tools.media.models[].request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 2156, .nconsts = 1 },
-	/* 2782 tools.media.models[].request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5440, .nprops = 3, .req = 1282, .nreq = 3 },
-	/* 2783 tools.media.models[].request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 2157, .nconsts = 1 },
-	/* 2784 tools.media.models[].request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5443, .nprops = 3, .req = 1285, .nreq = 3 },
-	/* 2785 tools.media.models[].request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 2158, .nconsts = 1 },
-	/* 2786 tools.media.models[].request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5446, .nprops = 3, .req = 1288, .nreq = 3 },
-	/* 2787 tools.media.models[].request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2159, .nconsts = 1 },
-	/* 2788 tools.media.models[].request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5449, .nprops = 3, .req = 1291, .nreq = 3 },
-	/* 2789 tools.media.models[].request.auth|1.token|1 */ { .types = S_ANY, .alts = 874, .nalts = 4 },
-	/* 2790 tools.media.models[].request.auth|1.token */ { .types = S_ANY, .alts = 878, .nalts = 2 },
-	/* 2791 tools.media.models[].request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5452, .nprops = 2, .req = 1294, .nreq = 2 },
-	/* 2792 tools.media.models[].request.auth|2.mode */ { .types = S_STR, .consts = 2160, .nconsts = 1 },
-	/* 2793 tools.media.models[].request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2161, .nconsts = 1 },
-	/* 2794 tools.media.models[].request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5454, .nprops = 3, .req = 1296, .nreq = 3 },
-	/* 2795 tools.media.models[].request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2162, .nconsts = 1 },
-	/* 2796 tools.media.models[].request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5457, .nprops = 3, .req = 1299, .nreq = 3 },
-	/* 2797 tools.media.models[].request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2163, .nconsts = 1 },
-	/* 2798 tools.media.models[].request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5460, .nprops = 3, .req = 1302, .nreq = 3 },
-	/* 2799 tools.media.models[].request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2164, .nconsts = 1 },
-	/* 2800 tools.media.models[].request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5463, .nprops = 3, .req = 1305, .nreq = 3 },
-	/* 2801 tools.media.models[].request.auth|2.value|1 */ { .types = S_ANY, .alts = 880, .nalts = 4 },
-	/* 2802 tools.media.models[].request.auth|2.value */ { .types = S_ANY, .alts = 884, .nalts = 2 },
-	/* 2803 tools.media.models[].request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5466, .nprops = 4, .req = 1308, .nreq = 3 },
-	/* 2804 tools.media.models[].request.auth */ { .types = S_ANY, .alts = 886, .nalts = 3 },
-	/* 2805 tools.media.models[].request.headers.*|1|0.source */ { .types = S_STR, .consts = 2165, .nconsts = 1 },
-	/* 2806 tools.media.models[].request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5470, .nprops = 3, .req = 1311, .nreq = 3 },
-	/* 2807 tools.media.models[].request.headers.*|1|1.source */ { .types = S_STR, .consts = 2166, .nconsts = 1 },
-	/* 2808 tools.media.models[].request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5473, .nprops = 3, .req = 1314, .nreq = 3 },
-	/* 2809 tools.media.models[].request.headers.*|1|2.source */ { .types = S_STR, .consts = 2167, .nconsts = 1 },
-	/* 2810 tools.media.models[].request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5476, .nprops = 3, .req = 1317, .nreq = 3 },
-	/* 2811 tools.media.models[].request.headers.*|1|3.source */ { .types = S_STR, .consts = 2168, .nconsts = 1 },
-	/* 2812 tools.media.models[].request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5479, .nprops = 3, .req = 1320, .nreq = 3 },
-	/* 2813 tools.media.models[].request.headers.*|1 */ { .types = S_ANY, .alts = 889, .nalts = 4 },
-	/* 2814 tools.media.models[].request.headers.* */ { .types = S_ANY, .alts = 893, .nalts = 2 },
-	/* 2815 tools.media.models[].request.headers */ { .types = S_OBJ, .extra = 2814 },
-	/* 2816 tools.media.models[].request.proxy|0.mode */ { .types = S_STR, .consts = 2169, .nconsts = 1 },
-	/* 2817 tools.media.models[].request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2170, .nconsts = 1 },
-	/* 2818 tools.media.models[].request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5482, .nprops = 3, .req = 1323, .nreq = 3 },
-	/* 2819 tools.media.models[].request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2171, .nconsts = 1 },
-	/* 2820 tools.media.models[].request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5485, .nprops = 3, .req = 1326, .nreq = 3 },
-	/* 2821 tools.media.models[].request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2172, .nconsts = 1 },
-	/* 2822 tools.media.models[].request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5488, .nprops = 3, .req = 1329, .nreq = 3 },
-	/* 2823 tools.media.models[].request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2173, .nconsts = 1 },
-	/* 2824 tools.media.models[].request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5491, .nprops = 3, .req = 1332, .nreq = 3 },
-	/* 2825 tools.media.models[].request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 895, .nalts = 4 },
-	/* 2826 tools.media.models[].request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 899, .nalts = 2 },
-	/* 2827 tools.media.models[].request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2174, .nconsts = 1 },
-	/* 2828 tools.media.models[].request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5494, .nprops = 3, .req = 1335, .nreq = 3 },
-	/* 2829 tools.media.models[].request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2175, .nconsts = 1 },
-	/* 2830 tools.media.models[].request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5497, .nprops = 3, .req = 1338, .nreq = 3 },
-	/* 2831 tools.media.models[].request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2176, .nconsts = 1 },
-	/* 2832 tools.media.models[].request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5500, .nprops = 3, .req = 1341, .nreq = 3 },
-	/* 2833 tools.media.models[].request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2177, .nconsts = 1 },
-	/* 2834 tools.media.models[].request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5503, .nprops = 3, .req = 1344, .nreq = 3 },
-	/* 2835 tools.media.models[].request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 901, .nalts = 4 },
-	/* 2836 tools.media.models[].request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 905, .nalts = 2 },
-	/* 2837 tools.media.models[].request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2178, .nconsts = 1 },
-	/* 2838 tools.media.models[].request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5506, .nprops = 3, .req = 1347, .nreq = 3 },
-	/* 2839 tools.media.models[].request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2179, .nconsts = 1 },
-	/* 2840 tools.media.models[].request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5509, .nprops = 3, .req = 1350, .nreq = 3 },
-	/* 2841 tools.media.models[].request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2180, .nconsts = 1 },
-	/* 2842 tools.media.models[].request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5512, .nprops = 3, .req = 1353, .nreq = 3 },
-	/* 2843 tools.media.models[].request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2181, .nconsts = 1 },
-	/* 2844 tools.media.models[].request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5515, .nprops = 3, .req = 1356, .nreq = 3 },
-	/* 2845 tools.media.models[].request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 907, .nalts = 4 },
-	/* 2846 tools.media.models[].request.proxy|0.tls.key */ { .types = S_ANY, .alts = 911, .nalts = 2 },
-	/* 2847 tools.media.models[].request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2182, .nconsts = 1 },
-	/* 2848 tools.media.models[].request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5518, .nprops = 3, .req = 1359, .nreq = 3 },
-	/* 2849 tools.media.models[].request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2183, .nconsts = 1 },
-	/* 2850 tools.media.models[].request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5521, .nprops = 3, .req = 1362, .nreq = 3 },
-	/* 2851 tools.media.models[].request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2184, .nconsts = 1 },
-	/* 2852 tools.media.models[].request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5524, .nprops = 3, .req = 1365, .nreq = 3 },
-	/* 2853 tools.media.models[].request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2185, .nconsts = 1 },
-	/* 2854 tools.media.models[].request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5527, .nprops = 3, .req = 1368, .nreq = 3 },
-	/* 2855 tools.media.models[].request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 913, .nalts = 4 },
-	/* 2856 tools.media.models[].request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 917, .nalts = 2 },
-	/* 2857 tools.media.models[].request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5530, .nprops = 6 },
-	/* 2858 tools.media.models[].request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5536, .nprops = 2, .req = 1371, .nreq = 1 },
-	/* 2859 tools.media.models[].request.proxy|1.mode */ { .types = S_STR, .consts = 2186, .nconsts = 1 },
-	/* 2860 tools.media.models[].request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2187, .nconsts = 1 },
-	/* 2861 tools.media.models[].request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5538, .nprops = 3, .req = 1372, .nreq = 3 },
-	/* 2862 tools.media.models[].request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2188, .nconsts = 1 },
-	/* 2863 tools.media.models[].request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5541, .nprops = 3, .req = 1375, .nreq = 3 },
-	/* 2864 tools.media.models[].request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2189, .nconsts = 1 },
-	/* 2865 tools.media.models[].request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5544, .nprops = 3, .req = 1378, .nreq = 3 },
-	/* 2866 tools.media.models[].request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2190, .nconsts = 1 },
-	/* 2867 tools.media.models[].request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5547, .nprops = 3, .req = 1381, .nreq = 3 },
-	/* 2868 tools.media.models[].request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 919, .nalts = 4 },
-	/* 2869 tools.media.models[].request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 923, .nalts = 2 },
-	/* 2870 tools.media.models[].request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2191, .nconsts = 1 },
-	/* 2871 tools.media.models[].request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5550, .nprops = 3, .req = 1384, .nreq = 3 },
-	/* 2872 tools.media.models[].request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2192, .nconsts = 1 },
-	/* 2873 tools.media.models[].request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5553, .nprops = 3, .req = 1387, .nreq = 3 },
-	/* 2874 tools.media.models[].request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2193, .nconsts = 1 },
-	/* 2875 tools.media.models[].request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5556, .nprops = 3, .req = 1390, .nreq = 3 },
-	/* 2876 tools.media.models[].request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2194, .nconsts = 1 },
-	/* 2877 tools.media.models[].request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5559, .nprops = 3, .req = 1393, .nreq = 3 },
-	/* 2878 tools.media.models[].request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 925, .nalts = 4 },
-	/* 2879 tools.media.models[].request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 929, .nalts = 2 },
-	/* 2880 tools.media.models[].request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2195, .nconsts = 1 },
-	/* 2881 tools.media.models[].request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5562, .nprops = 3, .req = 1396, .nreq = 3 },
-	/* 2882 tools.media.models[].request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2196, .nconsts = 1 },
-	/* 2883 tools.media.models[].request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5565, .nprops = 3, .req = 1399, .nreq = 3 },
-	/* 2884 tools.media.models[].request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2197, .nconsts = 1 },
-	/* 2885 tools.media.models[].request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5568, .nprops = 3, .req = 1402, .nreq = 3 },
-	/* 2886 tools.media.models[].request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2198, .nconsts = 1 },
-	/* 2887 tools.media.models[].request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5571, .nprops = 3, .req = 1405, .nreq = 3 },
-	/* 2888 tools.media.models[].request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 931, .nalts = 4 },
-	/* 2889 tools.media.models[].request.proxy|1.tls.key */ { .types = S_ANY, .alts = 935, .nalts = 2 },
-	/* 2890 tools.media.models[].request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2199, .nconsts = 1 },
-	/* 2891 tools.media.models[].request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5574, .nprops = 3, .req = 1408, .nreq = 3 },
-	/* 2892 tools.media.models[].request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2200, .nconsts = 1 },
-	/* 2893 tools.media.models[].request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5577, .nprops = 3, .req = 1411, .nreq = 3 },
-	/* 2894 tools.media.models[].request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2201, .nconsts = 1 },
-	/* 2895 tools.media.models[].request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5580, .nprops = 3, .req = 1414, .nreq = 3 },
-	/* 2896 tools.media.models[].request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2202, .nconsts = 1 },
-	/* 2897 tools.media.models[].request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5583, .nprops = 3, .req = 1417, .nreq = 3 },
-	/* 2898 tools.media.models[].request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 937, .nalts = 4 },
-	/* 2899 tools.media.models[].request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 941, .nalts = 2 },
-	/* 2900 tools.media.models[].request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5586, .nprops = 6 },
-	/* 2901 tools.media.models[].request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5592, .nprops = 3, .req = 1420, .nreq = 2 },
-	/* 2902 tools.media.models[].request.proxy */ { .types = S_ANY, .alts = 943, .nalts = 2 },
-	/* 2903 tools.media.models[].request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2203, .nconsts = 1 },
-	/* 2904 tools.media.models[].request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5595, .nprops = 3, .req = 1422, .nreq = 3 },
-	/* 2905 tools.media.models[].request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2204, .nconsts = 1 },
-	/* 2906 tools.media.models[].request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5598, .nprops = 3, .req = 1425, .nreq = 3 },
-	/* 2907 tools.media.models[].request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2205, .nconsts = 1 },
-	/* 2908 tools.media.models[].request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5601, .nprops = 3, .req = 1428, .nreq = 3 },
-	/* 2909 tools.media.models[].request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2206, .nconsts = 1 },
-	/* 2910 tools.media.models[].request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5604, .nprops = 3, .req = 1431, .nreq = 3 },
-	/* 2911 tools.media.models[].request.tls.ca|1 */ { .types = S_ANY, .alts = 945, .nalts = 4 },
-	/* 2912 tools.media.models[].request.tls.ca */ { .types = S_ANY, .alts = 949, .nalts = 2 },
-	/* 2913 tools.media.models[].request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2207, .nconsts = 1 },
-	/* 2914 tools.media.models[].request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5607, .nprops = 3, .req = 1434, .nreq = 3 },
-	/* 2915 tools.media.models[].request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2208, .nconsts = 1 },
-	/* 2916 tools.media.models[].request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5610, .nprops = 3, .req = 1437, .nreq = 3 },
-	/* 2917 tools.media.models[].request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2209, .nconsts = 1 },
-	/* 2918 tools.media.models[].request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5613, .nprops = 3, .req = 1440, .nreq = 3 },
-	/* 2919 tools.media.models[].request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2210, .nconsts = 1 },
-	/* 2920 tools.media.models[].request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5616, .nprops = 3, .req = 1443, .nreq = 3 },
-	/* 2921 tools.media.models[].request.tls.cert|1 */ { .types = S_ANY, .alts = 951, .nalts = 4 },
-	/* 2922 tools.media.models[].request.tls.cert */ { .types = S_ANY, .alts = 955, .nalts = 2 },
-	/* 2923 tools.media.models[].request.tls.key|1|0.source */ { .types = S_STR, .consts = 2211, .nconsts = 1 },
-	/* 2924 tools.media.models[].request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5619, .nprops = 3, .req = 1446, .nreq = 3 },
-	/* 2925 tools.media.models[].request.tls.key|1|1.source */ { .types = S_STR, .consts = 2212, .nconsts = 1 },
-	/* 2926 tools.media.models[].request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5622, .nprops = 3, .req = 1449, .nreq = 3 },
-	/* 2927 tools.media.models[].request.tls.key|1|2.source */ { .types = S_STR, .consts = 2213, .nconsts = 1 },
-	/* 2928 tools.media.models[].request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5625, .nprops = 3, .req = 1452, .nreq = 3 },
-	/* 2929 tools.media.models[].request.tls.key|1|3.source */ { .types = S_STR, .consts = 2214, .nconsts = 1 },
-	/* 2930 tools.media.models[].request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5628, .nprops = 3, .req = 1455, .nreq = 3 },
-	/* 2931 tools.media.models[].request.tls.key|1 */ { .types = S_ANY, .alts = 957, .nalts = 4 },
-	/* 2932 tools.media.models[].request.tls.key */ { .types = S_ANY, .alts = 961, .nalts = 2 },
-	/* 2933 tools.media.models[].request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2215, .nconsts = 1 },
-	/* 2934 tools.media.models[].request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5631, .nprops = 3, .req = 1458, .nreq = 3 },
-	/* 2935 tools.media.models[].request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2216, .nconsts = 1 },
-	/* 2936 tools.media.models[].request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5634, .nprops = 3, .req = 1461, .nreq = 3 },
-	/* 2937 tools.media.models[].request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2217, .nconsts = 1 },
-	/* 2938 tools.media.models[].request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5637, .nprops = 3, .req = 1464, .nreq = 3 },
-	/* 2939 tools.media.models[].request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2218, .nconsts = 1 },
-	/* 2940 tools.media.models[].request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5640, .nprops = 3, .req = 1467, .nreq = 3 },
-	/* 2941 tools.media.models[].request.tls.passphrase|1 */ { .types = S_ANY, .alts = 963, .nalts = 4 },
-	/* 2942 tools.media.models[].request.tls.passphrase */ { .types = S_ANY, .alts = 967, .nalts = 2 },
-	/* 2943 tools.media.models[].request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5643, .nprops = 6 },
-	/* 2944 tools.media.models[].request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5649, .nprops = 4 },
-	/* 2945 tools.media.models[].type */ { .types = S_STR, .consts = 2219, .nconsts = 2 },
-	/* 2946 tools.media.models[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5653, .nprops = 17 },
-	/* 2947 tools.media.models */ { .types = S_ARR, .items = 2946 },
-	/* 2948 tools.media.video.attachments.mode */ { .types = S_STR, .consts = 2221, .nconsts = 2 },
-	/* 2949 tools.media.video.attachments.prefer */ { .types = S_STR, .consts = 2223, .nconsts = 4 },
-	/* 2950 tools.media.video.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5670, .nprops = 3 },
-	/* 2951 tools.media.video.request.auth|0.mode */ { .types = S_STR, .consts = 2227, .nconsts = 1 },
-	/* 2952 tools.media.video.request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5673, .nprops = 1, .req = 1470, .nreq = 1 },
-	/* 2953 tools.media.video.request.auth|1.mode */ { .types = S_STR, .consts = 2228, .nconsts = 1 },
-	/* 2954 tools.media.video.request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 2229, .nconsts = 1 },
-	/* 2955 tools.media.video.request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5674, .nprops = 3, .req = 1471, .nreq = 3 },
-	/* 2956 tools.media.video.request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 2230, .nconsts = 1 },
-	/* 2957 tools.media.video.request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5677, .nprops = 3, .req = 1474, .nreq = 3 },
-	/* 2958 tools.media.video.request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 2231, .nconsts = 1 },
-	/* 2959 tools.media.video.request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5680, .nprops = 3, .req = 1477, .nreq = 3 },
-	/* 2960 tools.media.video.request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2232, .nconsts = 1 },
-	/* 2961 tools.media.video.request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5683, .nprops = 3, .req = 1480, .nreq = 3 },
-	/* 2962 tools.media.video.request.auth|1.token|1 */ { .types = S_ANY, .alts = 969, .nalts = 4 },
-	/* 2963 tools.media.video.request.auth|1.token */ { .types = S_ANY, .alts = 973, .nalts = 2 },
-	/* 2964 tools.media.video.request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5686, .nprops = 2, .req = 1483, .nreq = 2 },
-	/* 2965 tools.media.video.request.auth|2.mode */ { .types = S_STR, .consts = 2233, .nconsts = 1 },
-	/* 2966 tools.media.video.request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2234, .nconsts = 1 },
-	/* 2967 tools.media.video.request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5688, .nprops = 3, .req = 1485, .nreq = 3 },
-	/* 2968 tools.media.video.request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2235, .nconsts = 1 },
-	/* 2969 tools.media.video.request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5691, .nprops = 3, .req = 1488, .nreq = 3 },
-	/* 2970 tools.media.video.request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2236, .nconsts = 1 },
-	/* 2971 tools.media.video.request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5694, .nprops = 3, .req = 1491, .nreq = 3 },
-	/* 2972 tools.media.video.request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2237, .nconsts = 1 },
-	/* 2973 tools.media.video.request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5697, .nprops = 3, .req = 1494, .nreq = 3 },
-	/* 2974 tools.media.video.request.auth|2.value|1 */ { .types = S_ANY, .alts = 975, .nalts = 4 },
-	/* 2975 tools.media.video.request.auth|2.value */ { .types = S_ANY, .alts = 979, .nalts = 2 },
-	/* 2976 tools.media.video.request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5700, .nprops = 4, .req = 1497, .nreq = 3 },
-	/* 2977 tools.media.video.request.auth */ { .types = S_ANY, .alts = 981, .nalts = 3 },
-	/* 2978 tools.media.video.request.headers.*|1|0.source */ { .types = S_STR, .consts = 2238, .nconsts = 1 },
-	/* 2979 tools.media.video.request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5704, .nprops = 3, .req = 1500, .nreq = 3 },
-	/* 2980 tools.media.video.request.headers.*|1|1.source */ { .types = S_STR, .consts = 2239, .nconsts = 1 },
-	/* 2981 tools.media.video.request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5707, .nprops = 3, .req = 1503, .nreq = 3 },
-	/* 2982 tools.media.video.request.headers.*|1|2.source */ { .types = S_STR, .consts = 2240, .nconsts = 1 },
-	/* 2983 tools.media.video.request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5710, .nprops = 3, .req = 1506, .nreq = 3 },
-	/* 2984 tools.media.video.request.headers.*|1|3.source */ { .types = S_STR, .consts = 2241, .nconsts = 1 },
-	/* 2985 tools.media.video.request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5713, .nprops = 3, .req = 1509, .nreq = 3 },
-	/* 2986 tools.media.video.request.headers.*|1 */ { .types = S_ANY, .alts = 984, .nalts = 4 },
-	/* 2987 tools.media.video.request.headers.* */ { .types = S_ANY, .alts = 988, .nalts = 2 },
-	/* 2988 tools.media.video.request.headers */ { .types = S_OBJ, .extra = 2987 },
-	/* 2989 tools.media.video.request.proxy|0.mode */ { .types = S_STR, .consts = 2242, .nconsts = 1 },
-	/* 2990 tools.media.video.request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2243, .nconsts = 1 },
-	/* 2991 tools.media.video.request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5716, .nprops = 3, .req = 1512, .nreq = 3 },
-	/* 2992 tools.media.video.request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2244, .nconsts = 1 },
-	/* 2993 tools.media.video.request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5719, .nprops = 3, .req = 1515, .nreq = 3 },
-	/* 2994 tools.media.video.request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2245, .nconsts = 1 },
-	/* 2995 tools.media.video.request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5722, .nprops = 3, .req = 1518, .nreq = 3 },
-	/* 2996 tools.media.video.request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2246, .nconsts = 1 },
-	/* 2997 tools.media.video.request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5725, .nprops = 3, .req = 1521, .nreq = 3 },
-	/* 2998 tools.media.video.request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 990, .nalts = 4 },
-	/* 2999 tools.media.video.request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 994, .nalts = 2 },
-	/* 3000 tools.media.video.request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2247, .nconsts = 1 },
-	/* 3001 tools.media.video.request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5728, .nprops = 3, .req = 1524, .nreq = 3 },
-	/* 3002 tools.media.video.request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2248, .nconsts = 1 },
-	/* 3003 tools.media.video.request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5731, .nprops = 3, .req = 1527, .nreq = 3 },
-	/* 3004 tools.media.video.request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2249, .nconsts = 1 },
-	/* 3005 tools.media.video.request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5734, .nprops = 3, .req = 1530, .nreq = 3 },
-	/* 3006 tools.media.video.request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2250, .nconsts = 1 },
-	/* 3007 tools.media.video.request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5737, .nprops = 3, .req = 1533, .nreq = 3 },
-	/* 3008 tools.media.video.request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 996, .nalts = 4 },
-	/* 3009 tools.media.video.request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 1000, .nalts = 2 },
-	/* 3010 tools.media.video.request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2251, .nconsts = 1 },
-	/* 3011 tools.media.video.request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5740, .nprops = 3, .req = 1536, .nreq = 3 },
-	/* 3012 tools.media.video.request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2252, .nconsts = 1 },
-	/* 3013 tools.media.video.request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5743, .nprops = 3, .req = 1539, .nreq = 3 },
-	/* 3014 tools.media.video.request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2253, .nconsts = 1 },
-	/* 3015 tools.media.video.request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5746, .nprops = 3, .req = 1542, .nreq = 3 },
-	/* 3016 tools.media.video.request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2254, .nconsts = 1 },
-	/* 3017 tools.media.video.request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5749, .nprops = 3, .req = 1545, .nreq = 3 },
-	/* 3018 tools.media.video.request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 1002, .nalts = 4 },
-	/* 3019 tools.media.video.request.proxy|0.tls.key */ { .types = S_ANY, .alts = 1006, .nalts = 2 },
-	/* 3020 tools.media.video.request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2255, .nconsts = 1 },
-	/* 3021 tools.media.video.request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5752, .nprops = 3, .req = 1548, .nreq = 3 },
-	/* 3022 tools.media.video.request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2256, .nconsts = 1 },
-	/* 3023 tools.media.video.request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5755, .nprops = 3, .req = 1551, .nreq = 3 },
-	/* 3024 tools.media.video.request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2257, .nconsts = 1 },
-	/* 3025 tools.media.video.request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5758, .nprops = 3, .req = 1554, .nreq = 3 },
-	/* 3026 tools.media.video.request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2258, .nconsts = 1 },
-	/* 3027 tools.media.video.request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5761, .nprops = 3, .req = 1557, .nreq = 3 },
-	/* 3028 tools.media.video.request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 1008, .nalts = 4 },
-	/* 3029 tools.media.video.request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 1012, .nalts = 2 },
-	/* 3030 tools.media.video.request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5764, .nprops = 6 },
-	/* 3031 tools.media.video.request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5770, .nprops = 2, .req = 1560, .nreq = 1 },
-	/* 3032 tools.media.video.request.proxy|1.mode */ { .types = S_STR, .consts = 2259, .nconsts = 1 },
-	/* 3033 tools.media.video.request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2260, .nconsts = 1 },
-	/* 3034 tools.media.video.request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5772, .nprops = 3, .req = 1561, .nreq = 3 },
-	/* 3035 tools.media.video.request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2261, .nconsts = 1 },
-	/* 3036 tools.media.video.request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5775, .nprops = 3, .req = 1564, .nreq = 3 },
-	/* 3037 tools.media.video.request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2262, .nconsts = 1 },
-	/* 3038 tools.media.video.request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5778, .nprops = 3, .req = 1567, .nreq = 3 },
-	/* 3039 tools.media.video.request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2263, .nconsts = 1 },
-	/* 3040 tools.media.video.request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5781, .nprops = 3, .req = 1570, .nreq = 3 },
-	/* 3041 tools.media.video.request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 1014, .nalts = 4 },
-	/* 3042 tools.media.video.request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 1018, .nalts = 2 },
-	/* 3043 tools.media.video.request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2264, .nconsts = 1 },
-	/* 3044 tools.media.video.request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5784, .nprops = 3, .req = 1573, .nreq = 3 },
-	/* 3045 tools.media.video.request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2265, .nconsts = 1 },
-	/* 3046 tools.media.video.request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5787, .nprops = 3, .req = 1576, .nreq = 3 },
-	/* 3047 tools.media.video.request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2266, .nconsts = 1 },
-	/* 3048 tools.media.video.request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5790, .nprops = 3, .req = 1579, .nreq = 3 },
-	/* 3049 tools.media.video.request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2267, .nconsts = 1 },
-	/* 3050 tools.media.video.request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5793, .nprops = 3, .req = 1582, .nreq = 3 },
-	/* 3051 tools.media.video.request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 1020, .nalts = 4 },
-	/* 3052 tools.media.video.request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 1024, .nalts = 2 },
-	/* 3053 tools.media.video.request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2268, .nconsts = 1 },
-	/* 3054 tools.media.video.request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5796, .nprops = 3, .req = 1585, .nreq = 3 },
-	/* 3055 tools.media.video.request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2269, .nconsts = 1 },
-	/* 3056 tools.media.video.request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5799, .nprops = 3, .req = 1588, .nreq = 3 },
-	/* 3057 tools.media.video.request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2270, .nconsts = 1 },
-	/* 3058 tools.media.video.request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5802, .nprops = 3, .req = 1591, .nreq = 3 },
-	/* 3059 tools.media.video.request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2271, .nconsts = 1 },
-	/* 3060 tools.media.video.request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5805, .nprops = 3, .req = 1594, .nreq = 3 },
-	/* 3061 tools.media.video.request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 1026, .nalts = 4 },
-	/* 3062 tools.media.video.request.proxy|1.tls.key */ { .types = S_ANY, .alts = 1030, .nalts = 2 },
-	/* 3063 tools.media.video.request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2272, .nconsts = 1 },
-	/* 3064 tools.media.video.request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5808, .nprops = 3, .req = 1597, .nreq = 3 },
-	/* 3065 tools.media.video.request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2273, .nconsts = 1 },
-	/* 3066 tools.media.video.request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5811, .nprops = 3, .req = 1600, .nreq = 3 },
-	/* 3067 tools.media.video.request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2274, .nconsts = 1 },
-	/* 3068 tools.media.video.request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5814, .nprops = 3, .req = 1603, .nreq = 3 },
-	/* 3069 tools.media.video.request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2275, .nconsts = 1 },
-	/* 3070 tools.media.video.request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5817, .nprops = 3, .req = 1606, .nreq = 3 },
-	/* 3071 tools.media.video.request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 1032, .nalts = 4 },
-	/* 3072 tools.media.video.request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 1036, .nalts = 2 },
-	/* 3073 tools.media.video.request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5820, .nprops = 6 },
-	/* 3074 tools.media.video.request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5826, .nprops = 3, .req = 1609, .nreq = 2 },
-	/* 3075 tools.media.video.request.proxy */ { .types = S_ANY, .alts = 1038, .nalts = 2 },
-	/* 3076 tools.media.video.request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2276, .nconsts = 1 },
-	/* 3077 tools.media.video.request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5829, .nprops = 3, .req = 1611, .nreq = 3 },
-	/* 3078 tools.media.video.request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2277, .nconsts = 1 },
-	/* 3079 tools.media.video.request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5832, .nprops = 3, .req = 1614, .nreq = 3 },
-	/* 3080 tools.media.video.request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2278, .nconsts = 1 },
-	/* 3081 tools.media.video.request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5835, .nprops = 3, .req = 1617, .nreq = 3 },
-	/* 3082 tools.media.video.request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2279, .nconsts = 1 },
-	/* 3083 tools.media.video.request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5838, .nprops = 3, .req = 1620, .nreq = 3 },
-	/* 3084 tools.media.video.request.tls.ca|1 */ { .types = S_ANY, .alts = 1040, .nalts = 4 },
-	/* 3085 tools.media.video.request.tls.ca */ { .types = S_ANY, .alts = 1044, .nalts = 2 },
-	/* 3086 tools.media.video.request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2280, .nconsts = 1 },
-	/* 3087 tools.media.video.request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5841, .nprops = 3, .req = 1623, .nreq = 3 },
-	/* 3088 tools.media.video.request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2281, .nconsts = 1 },
-	/* 3089 tools.media.video.request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5844, .nprops = 3, .req = 1626, .nreq = 3 },
-	/* 3090 tools.media.video.request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2282, .nconsts = 1 },
-	/* 3091 tools.media.video.request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5847, .nprops = 3, .req = 1629, .nreq = 3 },
-	/* 3092 tools.media.video.request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2283, .nconsts = 1 },
-	/* 3093 tools.media.video.request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5850, .nprops = 3, .req = 1632, .nreq = 3 },
-	/* 3094 tools.media.video.request.tls.cert|1 */ { .types = S_ANY, .alts = 1046, .nalts = 4 },
-	/* 3095 tools.media.video.request.tls.cert */ { .types = S_ANY, .alts = 1050, .nalts = 2 },
-	/* 3096 tools.media.video.request.tls.key|1|0.source */ { .types = S_STR, .consts = 2284, .nconsts = 1 },
-	/* 3097 tools.media.video.request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5853, .nprops = 3, .req = 1635, .nreq = 3 },
-	/* 3098 tools.media.video.request.tls.key|1|1.source */ { .types = S_STR, .consts = 2285, .nconsts = 1 },
-	/* 3099 tools.media.video.request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5856, .nprops = 3, .req = 1638, .nreq = 3 },
-	/* 3100 tools.media.video.request.tls.key|1|2.source */ { .types = S_STR, .consts = 2286, .nconsts = 1 },
-	/* 3101 tools.media.video.request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5859, .nprops = 3, .req = 1641, .nreq = 3 },
-	/* 3102 tools.media.video.request.tls.key|1|3.source */ { .types = S_STR, .consts = 2287, .nconsts = 1 },
-	/* 3103 tools.media.video.request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5862, .nprops = 3, .req = 1644, .nreq = 3 },
-	/* 3104 tools.media.video.request.tls.key|1 */ { .types = S_ANY, .alts = 1052, .nalts = 4 },
-	/* 3105 tools.media.video.request.tls.key */ { .types = S_ANY, .alts = 1056, .nalts = 2 },
-	/* 3106 tools.media.video.request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2288, .nconsts = 1 },
-	/* 3107 tools.media.video.request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5865, .nprops = 3, .req = 1647, .nreq = 3 },
-	/* 3108 tools.media.video.request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2289, .nconsts = 1 },
-	/* 3109 tools.media.video.request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5868, .nprops = 3, .req = 1650, .nreq = 3 },
-	/* 3110 tools.media.video.request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2290, .nconsts = 1 },
-	/* 3111 tools.media.video.request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5871, .nprops = 3, .req = 1653, .nreq = 3 },
-	/* 3112 tools.media.video.request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2291, .nconsts = 1 },
-	/* 3113 tools.media.video.request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5874, .nprops = 3, .req = 1656, .nreq = 3 },
-	/* 3114 tools.media.video.request.tls.passphrase|1 */ { .types = S_ANY, .alts = 1058, .nalts = 4 },
-	/* 3115 tools.media.video.request.tls.passphrase */ { .types = S_ANY, .alts = 1062, .nalts = 2 },
-	/* 3116 tools.media.video.request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5877, .nprops = 6 },
-	/* 3117 tools.media.video.request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5883, .nprops = 4 },
-	/* 3118 tools.media.video.scope.default */ { .types = S_STR, .consts = 2292, .nconsts = 2 },
-	/* 3119 tools.media.video.scope.rules[].action */ { .types = S_STR, .consts = 2294, .nconsts = 2 },
-	/* 3120 tools.media.video.scope.rules[].match.chatType */ { .types = S_STR, .consts = 2296, .nconsts = 3 },
-	/* 3121 tools.media.video.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5887, .nprops = 4 },
-	/* 3122 tools.media.video.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5891, .nprops = 2, .req = 1659, .nreq = 1 },
-	/* 3123 tools.media.video.scope.rules */ { .types = S_ARR, .items = 3122 },
-	/* 3124 tools.media.video.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5893, .nprops = 2 },
-	/* 3125 tools.media.video */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5895, .nprops = 13 },
-	/* 3126 tools.media */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5908, .nprops = 5 },
-	/* 3127 tools.message.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5913, .nprops = 1 },
-	/* 3128 tools.message.broadcast */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5914, .nprops = 1 },
-	/* 3129 tools.message.crossContext.marker */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5915, .nprops = 3 },
-	/* 3130 tools.message.crossContext */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5918, .nprops = 3 },
-	/* 3131 tools.message */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5921, .nprops = 3 },
-	/* 3132 tools.profile */ { .types = S_STR, .consts = 2299, .nconsts = 4 },
-	/* 3133 tools.sandbox.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5924, .nprops = 3 },
-	/* 3134 tools.sandbox */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5927, .nprops = 1 },
-	/* 3135 tools.sessions.visibility */ { .types = S_STR, .consts = 2303, .nconsts = 4 },
-	/* 3136 tools.sessions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5928, .nprops = 1 },
-	/* 3137 tools.sessions_spawn.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5929, .nprops = 5 },
-	/* 3138 tools.sessions_spawn */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5934, .nprops = 1 },
-	/* 3139 tools.subagents.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5935, .nprops = 3 },
-	/* 3140 tools.subagents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5938, .nprops = 1 },
-	/* 3141 tools.swarm|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5939, .nprops = 6 },
-	/* 3142 tools.swarm */ { .types = S_ANY, .alts = 1064, .nalts = 2 },
-	/* 3143 tools.toolSearch|1.mode */ { .types = S_STR, .consts = 2307, .nconsts = 3 },
-	/* 3144 tools.toolSearch|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5945, .nprops = 5 },
-	/* 3145 tools.toolSearch */ { .types = S_ANY, .alts = 1066, .nalts = 2 },
-	/* 3146 tools.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5950, .nprops = 3 },
-	/* 3147 tools.toolsBySender */ { .types = S_OBJ, .extra = 3146 },
-	/* 3148 tools.web.fetch.ssrfPolicy */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5953, .nprops = 5 },
-	/* 3149 tools.web.fetch */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5958, .nprops = 13 },
-	/* 3150 tools.web.search.openaiCodex.contextSize */ { .types = S_STR, .consts = 2310, .nconsts = 3 },
-	/* 3151 tools.web.search.openaiCodex.mode */ { .types = S_STR, .consts = 2313, .nconsts = 2 },
-	/* 3152 tools.web.search.openaiCodex.userLocation */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5971, .nprops = 4 },
-	/* 3153 tools.web.search.openaiCodex */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5975, .nprops = 5 },
-	/* 3154 tools.web.search */ { .types = S_OBJ, .props = 5980, .nprops = 6 },
-	/* 3155 tools.web */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5986, .nprops = 2 },
-	/* 3156 tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5988, .nprops = 24 },
-	/* 3157 (root) */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 6012, .nprops = 44 },
+	/* 1635 channels.raft */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3315, .nprops = 6 },
+	/* 1636 channels.reef.email<email> */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 17 },
+	/* 1637 channels.reef.email */ { .types = S_STR, .flags = SF_PATTERN, .all = 503, .nall = 1, .pattern = 18 },
+	/* 1638 channels.reef.guard|0.authMode */ { .types = S_STR, .consts = 1273, .nconsts = 1 },
+	/* 1639 channels.reef.guard|0.authProfileId */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 19 },
+	/* 1640 channels.reef.guard|0.provider */ { .types = S_STR, .consts = 1274, .nconsts = 1 },
+	/* 1641 channels.reef.guard|0.rules.inbound */ { .types = S_STR, .flags = SF_MAX_LEN|SF_PATTERN, .pattern = 20, .max_len = 2000 },
+	/* 1642 channels.reef.guard|0.rules */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3321, .nprops = 2 },
+	/* 1643 channels.reef.guard|0.timeoutMs */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 30 },
+	/* 1644 channels.reef.guard|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3323, .nprops = 7, .req = 622, .nreq = 6 },
+	/* 1645 channels.reef.guard|1.apiKeyEnv */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 21 },
+	/* 1646 channels.reef.guard|1.authMode */ { .types = S_STR, .consts = 1275, .nconsts = 1 },
+	/* 1647 channels.reef.guard|1.provider */ { .types = S_STR, .consts = 1276, .nconsts = 2 },
+	/* 1648 channels.reef.guard|1.rules */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3330, .nprops = 2 },
+	/* 1649 channels.reef.guard|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3332, .nprops = 7, .req = 628, .nreq = 5 },
+	/* 1650 channels.reef.guard */ { .types = S_ANY, .alts = 504, .nalts = 2 },
+	/* 1651 channels.reef.handle */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 22 },
+	/* 1652 channels.reef.relayUrl */ { .types = S_STR, .flags = SF_PATTERN, .all = 506, .nall = 1, .pattern = 23 },
+	/* 1653 channels.reef.requestPolicy */ { .types = S_STR, .consts = 1278, .nconsts = 3 },
+	/* 1654 channels.reef */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3339, .nprops = 9 },
+	/* 1655 channels.signal.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3348, .nprops = 1 },
+	/* 1656 channels.signal.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1281, .nconsts = 3 },
+	/* 1657 channels.signal.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1284, .nconsts = 4 },
+	/* 1658 channels.signal.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3349, .nprops = 1 },
+	/* 1659 channels.signal.accounts.*.dms */ { .types = S_OBJ, .extra = 1658 },
+	/* 1660 channels.signal.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1288, .nconsts = 3 },
+	/* 1661 channels.signal.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3350, .nprops = 3 },
+	/* 1662 channels.signal.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3353, .nprops = 3 },
+	/* 1663 channels.signal.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1662 },
+	/* 1664 channels.signal.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3356, .nprops = 4 },
+	/* 1665 channels.signal.accounts.*.groups */ { .types = S_OBJ, .extra = 1664 },
+	/* 1666 channels.signal.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3360, .nprops = 1 },
+	/* 1667 channels.signal.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3361, .nprops = 3 },
+	/* 1668 channels.signal.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1291, .nconsts = 4 },
+	/* 1669 channels.signal.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3364, .nprops = 1 },
+	/* 1670 channels.signal.accounts.*.reactionLevel */ { .types = S_STR, .consts = 1295, .nconsts = 4 },
+	/* 1671 channels.signal.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 1299, .nconsts = 4 },
+	/* 1672 channels.signal.accounts.*.replyToMode */ { .types = S_STR, .consts = 1303, .nconsts = 4 },
+	/* 1673 channels.signal.accounts.*.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1307, .nconsts = 4 },
+	/* 1674 channels.signal.accounts.*.replyToModeByChatType.group */ { .types = S_STR, .consts = 1311, .nconsts = 4 },
+	/* 1675 channels.signal.accounts.*.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3365, .nprops = 2 },
+	/* 1676 channels.signal.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3367, .nprops = 3 },
+	/* 1677 channels.signal.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3370, .nprops = 2 },
+	/* 1678 channels.signal.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1315, .nconsts = 2 },
+	/* 1679 channels.signal.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3372, .nprops = 2 },
+	/* 1680 channels.signal.accounts.*.transport|0.kind */ { .types = S_STR, .consts = 1317, .nconsts = 1 },
+	/* 1681 channels.signal.accounts.*.transport|0.receiveMode */ { .types = S_STR, .consts = 1318, .nconsts = 2 },
+	/* 1682 channels.signal.accounts.*.transport|0.socketPath */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 24 },
+	/* 1683 channels.signal.accounts.*.transport|0.url */ { .types = S_STR, .flags = SF_PATTERN, .pattern = 25 },
+	/* 1684 channels.signal.accounts.*.transport|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3374, .nprops = 10, .req = 633, .nreq = 1 },
+	/* 1685 channels.signal.accounts.*.transport|1.kind */ { .types = S_STR, .consts = 1320, .nconsts = 1 },
+	/* 1686 channels.signal.accounts.*.transport|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3384, .nprops = 2, .req = 634, .nreq = 2 },
+	/* 1687 channels.signal.accounts.*.transport|2.kind */ { .types = S_STR, .consts = 1321, .nconsts = 1 },
+	/* 1688 channels.signal.accounts.*.transport|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3386, .nprops = 2, .req = 636, .nreq = 2 },
+	/* 1689 channels.signal.accounts.*.transport */ { .types = S_ANY, .alts = 507, .nalts = 3 },
+	/* 1690 channels.signal.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3388, .nprops = 33 },
+	/* 1691 channels.signal.accounts */ { .types = S_OBJ, .extra = 1690 },
+	/* 1692 channels.signal.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3421, .nprops = 1 },
+	/* 1693 channels.signal.contextVisibility */ { .types = S_STR, .consts = 1322, .nconsts = 3 },
+	/* 1694 channels.signal.dmPolicy */ { .types = S_STR, .consts = 1325, .nconsts = 4 },
+	/* 1695 channels.signal.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3422, .nprops = 1 },
+	/* 1696 channels.signal.dms */ { .types = S_OBJ, .extra = 1695 },
+	/* 1697 channels.signal.groupPolicy */ { .types = S_STR, .consts = 1329, .nconsts = 3 },
+	/* 1698 channels.signal.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3423, .nprops = 3 },
+	/* 1699 channels.signal.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3426, .nprops = 3 },
+	/* 1700 channels.signal.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 1699 },
+	/* 1701 channels.signal.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3429, .nprops = 4 },
+	/* 1702 channels.signal.groups */ { .types = S_OBJ, .extra = 1701 },
+	/* 1703 channels.signal.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3433, .nprops = 1 },
+	/* 1704 channels.signal.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3434, .nprops = 3 },
+	/* 1705 channels.signal.markdown.tables */ { .types = S_STR, .consts = 1332, .nconsts = 4 },
+	/* 1706 channels.signal.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3437, .nprops = 1 },
+	/* 1707 channels.signal.reactionLevel */ { .types = S_STR, .consts = 1336, .nconsts = 4 },
+	/* 1708 channels.signal.reactionNotifications */ { .types = S_STR, .consts = 1340, .nconsts = 4 },
+	/* 1709 channels.signal.replyToMode */ { .types = S_STR, .consts = 1344, .nconsts = 4 },
+	/* 1710 channels.signal.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1348, .nconsts = 4 },
+	/* 1711 channels.signal.replyToModeByChatType.group */ { .types = S_STR, .consts = 1352, .nconsts = 4 },
+	/* 1712 channels.signal.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3438, .nprops = 2 },
+	/* 1713 channels.signal.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3440, .nprops = 3 },
+	/* 1714 channels.signal.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3443, .nprops = 2 },
+	/* 1715 channels.signal.streaming.chunkMode */ { .types = S_STR, .consts = 1356, .nconsts = 2 },
+	/* 1716 channels.signal.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3445, .nprops = 2 },
+	/* 1717 channels.signal.transport|0.kind */ { .types = S_STR, .consts = 1358, .nconsts = 1 },
+	/* 1718 channels.signal.transport|0.receiveMode */ { .types = S_STR, .consts = 1359, .nconsts = 2 },
+	/* 1719 channels.signal.transport|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3447, .nprops = 10, .req = 638, .nreq = 1 },
+	/* 1720 channels.signal.transport|1.kind */ { .types = S_STR, .consts = 1361, .nconsts = 1 },
+	/* 1721 channels.signal.transport|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3457, .nprops = 2, .req = 639, .nreq = 2 },
+	/* 1722 channels.signal.transport|2.kind */ { .types = S_STR, .consts = 1362, .nconsts = 1 },
+	/* 1723 channels.signal.transport|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3459, .nprops = 2, .req = 641, .nreq = 2 },
+	/* 1724 channels.signal.transport */ { .types = S_ANY, .alts = 510, .nalts = 3 },
+	/* 1725 channels.signal */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3461, .nprops = 35 },
+	/* 1726 channels.slack.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3496, .nprops = 8 },
+	/* 1727 channels.slack.accounts.*.allowBots|1 */ { .types = S_STR, .consts = 1363, .nconsts = 1 },
+	/* 1728 channels.slack.accounts.*.allowBots */ { .types = S_ANY, .alts = 513, .nalts = 2 },
+	/* 1729 channels.slack.accounts.*.appToken|1|0.source */ { .types = S_STR, .consts = 1364, .nconsts = 1 },
+	/* 1730 channels.slack.accounts.*.appToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3504, .nprops = 3, .req = 643, .nreq = 3 },
+	/* 1731 channels.slack.accounts.*.appToken|1|1.source */ { .types = S_STR, .consts = 1365, .nconsts = 1 },
+	/* 1732 channels.slack.accounts.*.appToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3507, .nprops = 3, .req = 646, .nreq = 3 },
+	/* 1733 channels.slack.accounts.*.appToken|1|2.source */ { .types = S_STR, .consts = 1366, .nconsts = 1 },
+	/* 1734 channels.slack.accounts.*.appToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3510, .nprops = 3, .req = 649, .nreq = 3 },
+	/* 1735 channels.slack.accounts.*.appToken|1|3.source */ { .types = S_STR, .consts = 1367, .nconsts = 1 },
+	/* 1736 channels.slack.accounts.*.appToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3513, .nprops = 3, .req = 652, .nreq = 3 },
+	/* 1737 channels.slack.accounts.*.appToken|1 */ { .types = S_ANY, .alts = 515, .nalts = 4 },
+	/* 1738 channels.slack.accounts.*.appToken */ { .types = S_ANY, .alts = 519, .nalts = 2 },
+	/* 1739 channels.slack.accounts.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3516, .nprops = 4 },
+	/* 1740 channels.slack.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1368, .nconsts = 1 },
+	/* 1741 channels.slack.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3520, .nprops = 3, .req = 655, .nreq = 3 },
+	/* 1742 channels.slack.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1369, .nconsts = 1 },
+	/* 1743 channels.slack.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3523, .nprops = 3, .req = 658, .nreq = 3 },
+	/* 1744 channels.slack.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1370, .nconsts = 1 },
+	/* 1745 channels.slack.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3526, .nprops = 3, .req = 661, .nreq = 3 },
+	/* 1746 channels.slack.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1371, .nconsts = 1 },
+	/* 1747 channels.slack.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3529, .nprops = 3, .req = 664, .nreq = 3 },
+	/* 1748 channels.slack.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 521, .nalts = 4 },
+	/* 1749 channels.slack.accounts.*.botToken */ { .types = S_ANY, .alts = 525, .nalts = 2 },
+	/* 1750 channels.slack.accounts.*.channels.*.allowBots|1 */ { .types = S_STR, .consts = 1372, .nconsts = 1 },
+	/* 1751 channels.slack.accounts.*.channels.*.allowBots */ { .types = S_ANY, .alts = 527, .nalts = 2 },
+	/* 1752 channels.slack.accounts.*.channels.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3532, .nprops = 4 },
+	/* 1753 channels.slack.accounts.*.channels.*.presenceEvents.mode */ { .types = S_STR, .consts = 1373, .nconsts = 3 },
+	/* 1754 channels.slack.accounts.*.channels.*.presenceEvents.prompt */ { .types = S_STR, .flags = SF_MAX_LEN, .max_len = 20000 },
+	/* 1755 channels.slack.accounts.*.channels.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3536, .nprops = 2 },
+	/* 1756 channels.slack.accounts.*.channels.*.replyToMode */ { .types = S_STR, .consts = 1376, .nconsts = 4 },
+	/* 1757 channels.slack.accounts.*.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3538, .nprops = 3 },
+	/* 1758 channels.slack.accounts.*.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3541, .nprops = 3 },
+	/* 1759 channels.slack.accounts.*.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 1758 },
+	/* 1760 channels.slack.accounts.*.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3544, .nprops = 12 },
+	/* 1761 channels.slack.accounts.*.channels */ { .types = S_OBJ, .extra = 1760 },
+	/* 1762 channels.slack.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 1380, .nconsts = 1 },
+	/* 1763 channels.slack.accounts.*.commands.native */ { .types = S_ANY, .alts = 529, .nalts = 2 },
+	/* 1764 channels.slack.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1381, .nconsts = 1 },
+	/* 1765 channels.slack.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 531, .nalts = 2 },
+	/* 1766 channels.slack.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3556, .nprops = 2 },
+	/* 1767 channels.slack.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1382, .nconsts = 3 },
+	/* 1768 channels.slack.accounts.*.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3558, .nprops = 3 },
+	/* 1769 channels.slack.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1385, .nconsts = 4 },
+	/* 1770 channels.slack.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3561, .nprops = 1 },
+	/* 1771 channels.slack.accounts.*.dms */ { .types = S_OBJ, .extra = 1770 },
+	/* 1772 channels.slack.accounts.*.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1389, .nconsts = 1 },
+	/* 1773 channels.slack.accounts.*.execApprovals.enabled */ { .types = S_ANY, .alts = 533, .nalts = 2 },
+	/* 1774 channels.slack.accounts.*.execApprovals.target */ { .types = S_STR, .consts = 1390, .nconsts = 3 },
+	/* 1775 channels.slack.accounts.*.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3562, .nprops = 5 },
+	/* 1776 channels.slack.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1393, .nconsts = 3 },
+	/* 1777 channels.slack.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3567, .nprops = 1 },
+	/* 1778 channels.slack.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3568, .nprops = 3 },
+	/* 1779 channels.slack.accounts.*.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3571, .nprops = 3 },
+	/* 1780 channels.slack.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1396, .nconsts = 4 },
+	/* 1781 channels.slack.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3574, .nprops = 1 },
+	/* 1782 channels.slack.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 1400, .nconsts = 2 },
+	/* 1783 channels.slack.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3575, .nprops = 3 },
+	/* 1784 channels.slack.accounts.*.mode */ { .types = S_STR, .consts = 1402, .nconsts = 3 },
+	/* 1785 channels.slack.accounts.*.postAs */ { .types = S_STR, .consts = 1405, .nconsts = 2 },
+	/* 1786 channels.slack.accounts.*.presenceEvents.mode */ { .types = S_STR, .consts = 1407, .nconsts = 3 },
+	/* 1787 channels.slack.accounts.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3578, .nprops = 2 },
+	/* 1788 channels.slack.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 1410, .nconsts = 4 },
+	/* 1789 channels.slack.accounts.*.relay.authToken|1|0.source */ { .types = S_STR, .consts = 1414, .nconsts = 1 },
+	/* 1790 channels.slack.accounts.*.relay.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3580, .nprops = 3, .req = 667, .nreq = 3 },
+	/* 1791 channels.slack.accounts.*.relay.authToken|1|1.source */ { .types = S_STR, .consts = 1415, .nconsts = 1 },
+	/* 1792 channels.slack.accounts.*.relay.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3583, .nprops = 3, .req = 670, .nreq = 3 },
+	/* 1793 channels.slack.accounts.*.relay.authToken|1|2.source */ { .types = S_STR, .consts = 1416, .nconsts = 1 },
+	/* 1794 channels.slack.accounts.*.relay.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3586, .nprops = 3, .req = 673, .nreq = 3 },
+	/* 1795 channels.slack.accounts.*.relay.authToken|1|3.source */ { .types = S_STR, .consts = 1417, .nconsts = 1 },
+	/* 1796 channels.slack.accounts.*.relay.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3589, .nprops = 3, .req = 676, .nreq = 3 },
+	/* 1797 channels.slack.accounts.*.relay.authToken|1 */ { .types = S_ANY, .alts = 535, .nalts = 4 },
+	/* 1798 channels.slack.accounts.*.relay.authToken */ { .types = S_ANY, .alts = 539, .nalts = 2 },
+	/* 1799 channels.slack.accounts.*.relay */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3592, .nprops = 3 },
+	/* 1800 channels.slack.accounts.*.replyToMode */ { .types = S_STR, .consts = 1418, .nconsts = 4 },
+	/* 1801 channels.slack.accounts.*.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1422, .nconsts = 4 },
+	/* 1802 channels.slack.accounts.*.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1426, .nconsts = 4 },
+	/* 1803 channels.slack.accounts.*.replyToModeByChatType.group */ { .types = S_STR, .consts = 1430, .nconsts = 4 },
+	/* 1804 channels.slack.accounts.*.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3595, .nprops = 3 },
+	/* 1805 channels.slack.accounts.*.signingSecret|1|0.source */ { .types = S_STR, .consts = 1434, .nconsts = 1 },
+	/* 1806 channels.slack.accounts.*.signingSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3598, .nprops = 3, .req = 679, .nreq = 3 },
+	/* 1807 channels.slack.accounts.*.signingSecret|1|1.source */ { .types = S_STR, .consts = 1435, .nconsts = 1 },
+	/* 1808 channels.slack.accounts.*.signingSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3601, .nprops = 3, .req = 682, .nreq = 3 },
+	/* 1809 channels.slack.accounts.*.signingSecret|1|2.source */ { .types = S_STR, .consts = 1436, .nconsts = 1 },
+	/* 1810 channels.slack.accounts.*.signingSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3604, .nprops = 3, .req = 685, .nreq = 3 },
+	/* 1811 channels.slack.accounts.*.signingSecret|1|3.source */ { .types = S_STR, .consts = 1437, .nconsts = 1 },
+	/* 1812 channels.slack.accounts.*.signingSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3607, .nprops = 3, .req = 688, .nreq = 3 },
+	/* 1813 channels.slack.accounts.*.signingSecret|1 */ { .types = S_ANY, .alts = 541, .nalts = 4 },
+	/* 1814 channels.slack.accounts.*.signingSecret */ { .types = S_ANY, .alts = 545, .nalts = 2 },
+	/* 1815 channels.slack.accounts.*.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3610, .nprops = 4 },
+	/* 1816 channels.slack.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3614, .nprops = 3 },
+	/* 1817 channels.slack.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3617, .nprops = 2 },
+	/* 1818 channels.slack.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1438, .nconsts = 2 },
+	/* 1819 channels.slack.accounts.*.streaming.mode */ { .types = S_STR, .consts = 1440, .nconsts = 4 },
+	/* 1820 channels.slack.accounts.*.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1444, .nconsts = 3 },
+	/* 1821 channels.slack.accounts.*.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3619, .nprops = 3 },
+	/* 1822 channels.slack.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 1447, .nconsts = 2 },
+	/* 1823 channels.slack.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3622, .nprops = 3 },
+	/* 1824 channels.slack.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 1449, .nconsts = 2 },
+	/* 1825 channels.slack.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1451, .nconsts = 1 },
+	/* 1826 channels.slack.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 547, .nalts = 2 },
+	/* 1827 channels.slack.accounts.*.streaming.progress.style */ { .types = S_STR, .consts = 1452, .nconsts = 2 },
+	/* 1828 channels.slack.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3625, .nprops = 10 },
+	/* 1829 channels.slack.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3635, .nprops = 6 },
+	/* 1830 channels.slack.accounts.*.thread.historyScope */ { .types = S_STR, .consts = 1454, .nconsts = 2 },
+	/* 1831 channels.slack.accounts.*.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3641, .nprops = 3 },
+	/* 1832 channels.slack.accounts.*.userToken|1|0.source */ { .types = S_STR, .consts = 1456, .nconsts = 1 },
+	/* 1833 channels.slack.accounts.*.userToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3644, .nprops = 3, .req = 691, .nreq = 3 },
+	/* 1834 channels.slack.accounts.*.userToken|1|1.source */ { .types = S_STR, .consts = 1457, .nconsts = 1 },
+	/* 1835 channels.slack.accounts.*.userToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3647, .nprops = 3, .req = 694, .nreq = 3 },
+	/* 1836 channels.slack.accounts.*.userToken|1|2.source */ { .types = S_STR, .consts = 1458, .nconsts = 1 },
+	/* 1837 channels.slack.accounts.*.userToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3650, .nprops = 3, .req = 697, .nreq = 3 },
+	/* 1838 channels.slack.accounts.*.userToken|1|3.source */ { .types = S_STR, .consts = 1459, .nconsts = 1 },
+	/* 1839 channels.slack.accounts.*.userToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3653, .nprops = 3, .req = 700, .nreq = 3 },
+	/* 1840 channels.slack.accounts.*.userToken|1 */ { .types = S_ANY, .alts = 549, .nalts = 4 },
+	/* 1841 channels.slack.accounts.*.userToken */ { .types = S_ANY, .alts = 553, .nalts = 2 },
+	/* 1842 channels.slack.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3656, .nprops = 51 },
+	/* 1843 channels.slack.accounts */ { .types = S_OBJ, .extra = 1842 },
+	/* 1844 channels.slack.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3707, .nprops = 8 },
+	/* 1845 channels.slack.allowBots|1 */ { .types = S_STR, .consts = 1460, .nconsts = 1 },
+	/* 1846 channels.slack.allowBots */ { .types = S_ANY, .alts = 555, .nalts = 2 },
+	/* 1847 channels.slack.appToken|1|0.source */ { .types = S_STR, .consts = 1461, .nconsts = 1 },
+	/* 1848 channels.slack.appToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3715, .nprops = 3, .req = 703, .nreq = 3 },
+	/* 1849 channels.slack.appToken|1|1.source */ { .types = S_STR, .consts = 1462, .nconsts = 1 },
+	/* 1850 channels.slack.appToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3718, .nprops = 3, .req = 706, .nreq = 3 },
+	/* 1851 channels.slack.appToken|1|2.source */ { .types = S_STR, .consts = 1463, .nconsts = 1 },
+	/* 1852 channels.slack.appToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3721, .nprops = 3, .req = 709, .nreq = 3 },
+	/* 1853 channels.slack.appToken|1|3.source */ { .types = S_STR, .consts = 1464, .nconsts = 1 },
+	/* 1854 channels.slack.appToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3724, .nprops = 3, .req = 712, .nreq = 3 },
+	/* 1855 channels.slack.appToken|1 */ { .types = S_ANY, .alts = 557, .nalts = 4 },
+	/* 1856 channels.slack.appToken */ { .types = S_ANY, .alts = 561, .nalts = 2 },
+	/* 1857 channels.slack.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3727, .nprops = 4 },
+	/* 1858 channels.slack.botToken|1|0.source */ { .types = S_STR, .consts = 1465, .nconsts = 1 },
+	/* 1859 channels.slack.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3731, .nprops = 3, .req = 715, .nreq = 3 },
+	/* 1860 channels.slack.botToken|1|1.source */ { .types = S_STR, .consts = 1466, .nconsts = 1 },
+	/* 1861 channels.slack.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3734, .nprops = 3, .req = 718, .nreq = 3 },
+	/* 1862 channels.slack.botToken|1|2.source */ { .types = S_STR, .consts = 1467, .nconsts = 1 },
+	/* 1863 channels.slack.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3737, .nprops = 3, .req = 721, .nreq = 3 },
+	/* 1864 channels.slack.botToken|1|3.source */ { .types = S_STR, .consts = 1468, .nconsts = 1 },
+	/* 1865 channels.slack.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3740, .nprops = 3, .req = 724, .nreq = 3 },
+	/* 1866 channels.slack.botToken|1 */ { .types = S_ANY, .alts = 563, .nalts = 4 },
+	/* 1867 channels.slack.botToken */ { .types = S_ANY, .alts = 567, .nalts = 2 },
+	/* 1868 channels.slack.channels.*.allowBots|1 */ { .types = S_STR, .consts = 1469, .nconsts = 1 },
+	/* 1869 channels.slack.channels.*.allowBots */ { .types = S_ANY, .alts = 569, .nalts = 2 },
+	/* 1870 channels.slack.channels.*.botLoopProtection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3743, .nprops = 4 },
+	/* 1871 channels.slack.channels.*.presenceEvents.mode */ { .types = S_STR, .consts = 1470, .nconsts = 3 },
+	/* 1872 channels.slack.channels.*.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3747, .nprops = 2 },
+	/* 1873 channels.slack.channels.*.replyToMode */ { .types = S_STR, .consts = 1473, .nconsts = 4 },
+	/* 1874 channels.slack.channels.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3749, .nprops = 3 },
+	/* 1875 channels.slack.channels.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3752, .nprops = 3 },
+	/* 1876 channels.slack.channels.*.toolsBySender */ { .types = S_OBJ, .extra = 1875 },
+	/* 1877 channels.slack.channels.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3755, .nprops = 12 },
+	/* 1878 channels.slack.channels */ { .types = S_OBJ, .extra = 1877 },
+	/* 1879 channels.slack.commands.native|1 */ { .types = S_STR, .consts = 1477, .nconsts = 1 },
+	/* 1880 channels.slack.commands.native */ { .types = S_ANY, .alts = 571, .nalts = 2 },
+	/* 1881 channels.slack.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1478, .nconsts = 1 },
+	/* 1882 channels.slack.commands.nativeSkills */ { .types = S_ANY, .alts = 573, .nalts = 2 },
+	/* 1883 channels.slack.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3767, .nprops = 2 },
+	/* 1884 channels.slack.contextVisibility */ { .types = S_STR, .consts = 1479, .nconsts = 3 },
+	/* 1885 channels.slack.dm */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3769, .nprops = 3 },
+	/* 1886 channels.slack.dmPolicy */ { .types = S_STR, .consts = 1482, .nconsts = 4 },
+	/* 1887 channels.slack.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3772, .nprops = 1 },
+	/* 1888 channels.slack.dms */ { .types = S_OBJ, .extra = 1887 },
+	/* 1889 channels.slack.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1486, .nconsts = 1 },
+	/* 1890 channels.slack.execApprovals.enabled */ { .types = S_ANY, .alts = 575, .nalts = 2 },
+	/* 1891 channels.slack.execApprovals.target */ { .types = S_STR, .consts = 1487, .nconsts = 3 },
+	/* 1892 channels.slack.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3773, .nprops = 5 },
+	/* 1893 channels.slack.groupPolicy */ { .types = S_STR, .consts = 1490, .nconsts = 3 },
+	/* 1894 channels.slack.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3778, .nprops = 1 },
+	/* 1895 channels.slack.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3779, .nprops = 3 },
+	/* 1896 channels.slack.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3782, .nprops = 3 },
+	/* 1897 channels.slack.markdown.tables */ { .types = S_STR, .consts = 1493, .nconsts = 4 },
+	/* 1898 channels.slack.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3785, .nprops = 1 },
+	/* 1899 channels.slack.mentionPatterns.mode */ { .types = S_STR, .consts = 1497, .nconsts = 2 },
+	/* 1900 channels.slack.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3786, .nprops = 3 },
+	/* 1901 channels.slack.mode */ { .types = S_STR, .consts = 1499, .nconsts = 3 },
+	/* 1902 channels.slack.postAs */ { .types = S_STR, .consts = 1502, .nconsts = 2 },
+	/* 1903 channels.slack.presenceEvents.mode */ { .types = S_STR, .consts = 1504, .nconsts = 3 },
+	/* 1904 channels.slack.presenceEvents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3789, .nprops = 2 },
+	/* 1905 channels.slack.reactionNotifications */ { .types = S_STR, .consts = 1507, .nconsts = 4 },
+	/* 1906 channels.slack.relay.authToken|1|0.source */ { .types = S_STR, .consts = 1511, .nconsts = 1 },
+	/* 1907 channels.slack.relay.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3791, .nprops = 3, .req = 727, .nreq = 3 },
+	/* 1908 channels.slack.relay.authToken|1|1.source */ { .types = S_STR, .consts = 1512, .nconsts = 1 },
+	/* 1909 channels.slack.relay.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3794, .nprops = 3, .req = 730, .nreq = 3 },
+	/* 1910 channels.slack.relay.authToken|1|2.source */ { .types = S_STR, .consts = 1513, .nconsts = 1 },
+	/* 1911 channels.slack.relay.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3797, .nprops = 3, .req = 733, .nreq = 3 },
+	/* 1912 channels.slack.relay.authToken|1|3.source */ { .types = S_STR, .consts = 1514, .nconsts = 1 },
+	/* 1913 channels.slack.relay.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3800, .nprops = 3, .req = 736, .nreq = 3 },
+	/* 1914 channels.slack.relay.authToken|1 */ { .types = S_ANY, .alts = 577, .nalts = 4 },
+	/* 1915 channels.slack.relay.authToken */ { .types = S_ANY, .alts = 581, .nalts = 2 },
+	/* 1916 channels.slack.relay */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3803, .nprops = 3 },
+	/* 1917 channels.slack.replyToMode */ { .types = S_STR, .consts = 1515, .nconsts = 4 },
+	/* 1918 channels.slack.replyToModeByChatType.channel */ { .types = S_STR, .consts = 1519, .nconsts = 4 },
+	/* 1919 channels.slack.replyToModeByChatType.direct */ { .types = S_STR, .consts = 1523, .nconsts = 4 },
+	/* 1920 channels.slack.replyToModeByChatType.group */ { .types = S_STR, .consts = 1527, .nconsts = 4 },
+	/* 1921 channels.slack.replyToModeByChatType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3806, .nprops = 3 },
+	/* 1922 channels.slack.signingSecret|1|0.source */ { .types = S_STR, .consts = 1531, .nconsts = 1 },
+	/* 1923 channels.slack.signingSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3809, .nprops = 3, .req = 739, .nreq = 3 },
+	/* 1924 channels.slack.signingSecret|1|1.source */ { .types = S_STR, .consts = 1532, .nconsts = 1 },
+	/* 1925 channels.slack.signingSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3812, .nprops = 3, .req = 742, .nreq = 3 },
+	/* 1926 channels.slack.signingSecret|1|2.source */ { .types = S_STR, .consts = 1533, .nconsts = 1 },
+	/* 1927 channels.slack.signingSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3815, .nprops = 3, .req = 745, .nreq = 3 },
+	/* 1928 channels.slack.signingSecret|1|3.source */ { .types = S_STR, .consts = 1534, .nconsts = 1 },
+	/* 1929 channels.slack.signingSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3818, .nprops = 3, .req = 748, .nreq = 3 },
+	/* 1930 channels.slack.signingSecret|1 */ { .types = S_ANY, .alts = 583, .nalts = 4 },
+	/* 1931 channels.slack.signingSecret */ { .types = S_ANY, .alts = 587, .nalts = 2 },
+	/* 1932 channels.slack.slashCommand */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3821, .nprops = 4 },
+	/* 1933 channels.slack.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3825, .nprops = 3 },
+	/* 1934 channels.slack.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3828, .nprops = 2 },
+	/* 1935 channels.slack.streaming.chunkMode */ { .types = S_STR, .consts = 1535, .nconsts = 2 },
+	/* 1936 channels.slack.streaming.mode */ { .types = S_STR, .consts = 1537, .nconsts = 4 },
+	/* 1937 channels.slack.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1541, .nconsts = 3 },
+	/* 1938 channels.slack.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3830, .nprops = 3 },
+	/* 1939 channels.slack.streaming.preview.commandText */ { .types = S_STR, .consts = 1544, .nconsts = 2 },
+	/* 1940 channels.slack.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3833, .nprops = 3 },
+	/* 1941 channels.slack.streaming.progress.commandText */ { .types = S_STR, .consts = 1546, .nconsts = 2 },
+	/* 1942 channels.slack.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1548, .nconsts = 1 },
+	/* 1943 channels.slack.streaming.progress.label */ { .types = S_ANY, .alts = 589, .nalts = 2 },
+	/* 1944 channels.slack.streaming.progress.style */ { .types = S_STR, .consts = 1549, .nconsts = 2 },
+	/* 1945 channels.slack.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3836, .nprops = 10 },
+	/* 1946 channels.slack.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3846, .nprops = 6 },
+	/* 1947 channels.slack.thread.historyScope */ { .types = S_STR, .consts = 1551, .nconsts = 2 },
+	/* 1948 channels.slack.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3852, .nprops = 3 },
+	/* 1949 channels.slack.userToken|1|0.source */ { .types = S_STR, .consts = 1553, .nconsts = 1 },
+	/* 1950 channels.slack.userToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3855, .nprops = 3, .req = 751, .nreq = 3 },
+	/* 1951 channels.slack.userToken|1|1.source */ { .types = S_STR, .consts = 1554, .nconsts = 1 },
+	/* 1952 channels.slack.userToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3858, .nprops = 3, .req = 754, .nreq = 3 },
+	/* 1953 channels.slack.userToken|1|2.source */ { .types = S_STR, .consts = 1555, .nconsts = 1 },
+	/* 1954 channels.slack.userToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3861, .nprops = 3, .req = 757, .nreq = 3 },
+	/* 1955 channels.slack.userToken|1|3.source */ { .types = S_STR, .consts = 1556, .nconsts = 1 },
+	/* 1956 channels.slack.userToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3864, .nprops = 3, .req = 760, .nreq = 3 },
+	/* 1957 channels.slack.userToken|1 */ { .types = S_ANY, .alts = 591, .nalts = 4 },
+	/* 1958 channels.slack.userToken */ { .types = S_ANY, .alts = 595, .nalts = 2 },
+	/* 1959 channels.slack */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3867, .nprops = 53 },
+	/* 1960 channels.sms.accounts.*.authToken|1|0.source */ { .types = S_STR, .consts = 1557, .nconsts = 1 },
+	/* 1961 channels.sms.accounts.*.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3920, .nprops = 3, .req = 763, .nreq = 3 },
+	/* 1962 channels.sms.accounts.*.authToken|1|1.source */ { .types = S_STR, .consts = 1558, .nconsts = 1 },
+	/* 1963 channels.sms.accounts.*.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3923, .nprops = 3, .req = 766, .nreq = 3 },
+	/* 1964 channels.sms.accounts.*.authToken|1|2.source */ { .types = S_STR, .consts = 1559, .nconsts = 1 },
+	/* 1965 channels.sms.accounts.*.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3926, .nprops = 3, .req = 769, .nreq = 3 },
+	/* 1966 channels.sms.accounts.*.authToken|1|3.source */ { .types = S_STR, .consts = 1560, .nconsts = 1 },
+	/* 1967 channels.sms.accounts.*.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3929, .nprops = 3, .req = 772, .nreq = 3 },
+	/* 1968 channels.sms.accounts.*.authToken|1 */ { .types = S_ANY, .alts = 597, .nalts = 4 },
+	/* 1969 channels.sms.accounts.*.authToken */ { .types = S_ANY, .alts = 601, .nalts = 2 },
+	/* 1970 channels.sms.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1561, .nconsts = 4 },
+	/* 1971 channels.sms.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3932, .nprops = 15 },
+	/* 1972 channels.sms.accounts */ { .types = S_OBJ, .extra = 1971 },
+	/* 1973 channels.sms.authToken|1|0.source */ { .types = S_STR, .consts = 1565, .nconsts = 1 },
+	/* 1974 channels.sms.authToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3947, .nprops = 3, .req = 775, .nreq = 3 },
+	/* 1975 channels.sms.authToken|1|1.source */ { .types = S_STR, .consts = 1566, .nconsts = 1 },
+	/* 1976 channels.sms.authToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3950, .nprops = 3, .req = 778, .nreq = 3 },
+	/* 1977 channels.sms.authToken|1|2.source */ { .types = S_STR, .consts = 1567, .nconsts = 1 },
+	/* 1978 channels.sms.authToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3953, .nprops = 3, .req = 781, .nreq = 3 },
+	/* 1979 channels.sms.authToken|1|3.source */ { .types = S_STR, .consts = 1568, .nconsts = 1 },
+	/* 1980 channels.sms.authToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3956, .nprops = 3, .req = 784, .nreq = 3 },
+	/* 1981 channels.sms.authToken|1 */ { .types = S_ANY, .alts = 603, .nalts = 4 },
+	/* 1982 channels.sms.authToken */ { .types = S_ANY, .alts = 607, .nalts = 2 },
+	/* 1983 channels.sms.dmPolicy */ { .types = S_STR, .consts = 1569, .nconsts = 4 },
+	/* 1984 channels.sms */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3959, .nprops = 17 },
+	/* 1985 channels.synology-chat */ { .types = S_OBJ, .props = 3976, .nprops = 3 },
+	/* 1986 channels.telegram.accounts.*.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3979, .nprops = 8 },
+	/* 1987 channels.telegram.accounts.*.apiRoot */ { .types = S_STR, .all = 609, .nall = 1 },
+	/* 1988 channels.telegram.accounts.*.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3987, .nprops = 2 },
+	/* 1989 channels.telegram.accounts.*.autoTopicLabel */ { .types = S_ANY, .alts = 610, .nalts = 2 },
+	/* 1990 channels.telegram.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1573, .nconsts = 1 },
+	/* 1991 channels.telegram.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3989, .nprops = 3, .req = 787, .nreq = 3 },
+	/* 1992 channels.telegram.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1574, .nconsts = 1 },
+	/* 1993 channels.telegram.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3992, .nprops = 3, .req = 790, .nreq = 3 },
+	/* 1994 channels.telegram.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1575, .nconsts = 1 },
+	/* 1995 channels.telegram.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3995, .nprops = 3, .req = 793, .nreq = 3 },
+	/* 1996 channels.telegram.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1576, .nconsts = 1 },
+	/* 1997 channels.telegram.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 3998, .nprops = 3, .req = 796, .nreq = 3 },
+	/* 1998 channels.telegram.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 612, .nalts = 4 },
+	/* 1999 channels.telegram.accounts.*.botToken */ { .types = S_ANY, .alts = 616, .nalts = 2 },
+	/* 2000 channels.telegram.accounts.*.capabilities|1.inlineButtons */ { .types = S_STR, .consts = 1577, .nconsts = 5 },
+	/* 2001 channels.telegram.accounts.*.capabilities|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4001, .nprops = 1 },
+	/* 2002 channels.telegram.accounts.*.capabilities */ { .types = S_ANY, .alts = 618, .nalts = 2 },
+	/* 2003 channels.telegram.accounts.*.commands.native|1 */ { .types = S_STR, .consts = 1582, .nconsts = 1 },
+	/* 2004 channels.telegram.accounts.*.commands.native */ { .types = S_ANY, .alts = 620, .nalts = 2 },
+	/* 2005 channels.telegram.accounts.*.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1583, .nconsts = 1 },
+	/* 2006 channels.telegram.accounts.*.commands.nativeSkills */ { .types = S_ANY, .alts = 622, .nalts = 2 },
+	/* 2007 channels.telegram.accounts.*.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4002, .nprops = 2 },
+	/* 2008 channels.telegram.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1584, .nconsts = 3 },
+	/* 2009 channels.telegram.accounts.*.customCommands[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4004, .nprops = 2, .req = 799, .nreq = 2 },
+	/* 2010 channels.telegram.accounts.*.customCommands */ { .types = S_ARR, .items = 2009 },
+	/* 2011 channels.telegram.accounts.*.direct.*.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4006, .nprops = 2 },
+	/* 2012 channels.telegram.accounts.*.direct.*.autoTopicLabel */ { .types = S_ANY, .alts = 624, .nalts = 2 },
+	/* 2013 channels.telegram.accounts.*.direct.*.dmPolicy */ { .types = S_STR, .consts = 1587, .nconsts = 4 },
+	/* 2014 channels.telegram.accounts.*.direct.*.errorPolicy */ { .types = S_STR, .consts = 1591, .nconsts = 3 },
+	/* 2015 channels.telegram.accounts.*.direct.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4008, .nprops = 3 },
+	/* 2016 channels.telegram.accounts.*.direct.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4011, .nprops = 3 },
+	/* 2017 channels.telegram.accounts.*.direct.*.toolsBySender */ { .types = S_OBJ, .extra = 2016 },
+	/* 2018 channels.telegram.accounts.*.direct.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1594, .nconsts = 3 },
+	/* 2019 channels.telegram.accounts.*.direct.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1597, .nconsts = 3 },
+	/* 2020 channels.telegram.accounts.*.direct.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4014, .nprops = 10 },
+	/* 2021 channels.telegram.accounts.*.direct.*.topics */ { .types = S_OBJ, .extra = 2020 },
+	/* 2022 channels.telegram.accounts.*.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4024, .nprops = 11 },
+	/* 2023 channels.telegram.accounts.*.direct */ { .types = S_OBJ, .extra = 2022 },
+	/* 2024 channels.telegram.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1600, .nconsts = 4 },
+	/* 2025 channels.telegram.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4035, .nprops = 1 },
+	/* 2026 channels.telegram.accounts.*.dms */ { .types = S_OBJ, .extra = 2025 },
+	/* 2027 channels.telegram.accounts.*.errorPolicy */ { .types = S_STR, .consts = 1604, .nconsts = 3 },
+	/* 2028 channels.telegram.accounts.*.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1607, .nconsts = 1 },
+	/* 2029 channels.telegram.accounts.*.execApprovals.enabled */ { .types = S_ANY, .alts = 626, .nalts = 2 },
+	/* 2030 channels.telegram.accounts.*.execApprovals.target */ { .types = S_STR, .consts = 1608, .nconsts = 3 },
+	/* 2031 channels.telegram.accounts.*.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4036, .nprops = 5 },
+	/* 2032 channels.telegram.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1611, .nconsts = 3 },
+	/* 2033 channels.telegram.accounts.*.groups.*.errorPolicy */ { .types = S_STR, .consts = 1614, .nconsts = 3 },
+	/* 2034 channels.telegram.accounts.*.groups.*.groupPolicy */ { .types = S_STR, .consts = 1617, .nconsts = 3 },
+	/* 2035 channels.telegram.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4041, .nprops = 3 },
+	/* 2036 channels.telegram.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4044, .nprops = 3 },
+	/* 2037 channels.telegram.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2036 },
+	/* 2038 channels.telegram.accounts.*.groups.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1620, .nconsts = 3 },
+	/* 2039 channels.telegram.accounts.*.groups.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1623, .nconsts = 3 },
+	/* 2040 channels.telegram.accounts.*.groups.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4047, .nprops = 10 },
+	/* 2041 channels.telegram.accounts.*.groups.*.topics */ { .types = S_OBJ, .extra = 2040 },
+	/* 2042 channels.telegram.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4057, .nprops = 12 },
+	/* 2043 channels.telegram.accounts.*.groups */ { .types = S_OBJ, .extra = 2042 },
+	/* 2044 channels.telegram.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4069, .nprops = 1 },
+	/* 2045 channels.telegram.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4070, .nprops = 3 },
+	/* 2046 channels.telegram.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1626, .nconsts = 4 },
+	/* 2047 channels.telegram.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4073, .nprops = 1 },
+	/* 2048 channels.telegram.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 1630, .nconsts = 2 },
+	/* 2049 channels.telegram.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4074, .nprops = 3 },
+	/* 2050 channels.telegram.accounts.*.network.dnsResultOrder */ { .types = S_STR, .consts = 1632, .nconsts = 2 },
+	/* 2051 channels.telegram.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4077, .nprops = 3 },
+	/* 2052 channels.telegram.accounts.*.reactionLevel */ { .types = S_STR, .consts = 1634, .nconsts = 4 },
+	/* 2053 channels.telegram.accounts.*.reactionNotifications */ { .types = S_STR, .consts = 1638, .nconsts = 3 },
+	/* 2054 channels.telegram.accounts.*.replyToMode */ { .types = S_STR, .consts = 1641, .nconsts = 4 },
+	/* 2055 channels.telegram.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4080, .nprops = 3 },
+	/* 2056 channels.telegram.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4083, .nprops = 2 },
+	/* 2057 channels.telegram.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1645, .nconsts = 2 },
+	/* 2058 channels.telegram.accounts.*.streaming.mode */ { .types = S_STR, .consts = 1647, .nconsts = 4 },
+	/* 2059 channels.telegram.accounts.*.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1651, .nconsts = 3 },
+	/* 2060 channels.telegram.accounts.*.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4085, .nprops = 3 },
+	/* 2061 channels.telegram.accounts.*.streaming.preview.commandText */ { .types = S_STR, .consts = 1654, .nconsts = 2 },
+	/* 2062 channels.telegram.accounts.*.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4088, .nprops = 3 },
+	/* 2063 channels.telegram.accounts.*.streaming.progress.commandText */ { .types = S_STR, .consts = 1656, .nconsts = 2 },
+	/* 2064 channels.telegram.accounts.*.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1658, .nconsts = 1 },
+	/* 2065 channels.telegram.accounts.*.streaming.progress.label */ { .types = S_ANY, .alts = 628, .nalts = 2 },
+	/* 2066 channels.telegram.accounts.*.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4091, .nprops = 8 },
+	/* 2067 channels.telegram.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4099, .nprops = 5 },
+	/* 2068 channels.telegram.accounts.*.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1659, .nconsts = 2 },
+	/* 2069 channels.telegram.accounts.*.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4104, .nprops = 5 },
+	/* 2070 channels.telegram.accounts.*.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1661, .nconsts = 1 },
+	/* 2071 channels.telegram.accounts.*.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4109, .nprops = 3, .req = 801, .nreq = 3 },
+	/* 2072 channels.telegram.accounts.*.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1662, .nconsts = 1 },
+	/* 2073 channels.telegram.accounts.*.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4112, .nprops = 3, .req = 804, .nreq = 3 },
+	/* 2074 channels.telegram.accounts.*.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1663, .nconsts = 1 },
+	/* 2075 channels.telegram.accounts.*.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4115, .nprops = 3, .req = 807, .nreq = 3 },
+	/* 2076 channels.telegram.accounts.*.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1664, .nconsts = 1 },
+	/* 2077 channels.telegram.accounts.*.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4118, .nprops = 3, .req = 810, .nreq = 3 },
+	/* 2078 channels.telegram.accounts.*.webhookSecret|1 */ { .types = S_ANY, .alts = 630, .nalts = 4 },
+	/* 2079 channels.telegram.accounts.*.webhookSecret */ { .types = S_ANY, .alts = 634, .nalts = 2 },
+	/* 2080 channels.telegram.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4121, .nprops = 50 },
+	/* 2081 channels.telegram.accounts */ { .types = S_OBJ, .extra = 2080 },
+	/* 2082 channels.telegram.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4171, .nprops = 8 },
+	/* 2083 channels.telegram.apiRoot */ { .types = S_STR, .all = 636, .nall = 1 },
+	/* 2084 channels.telegram.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4179, .nprops = 2 },
+	/* 2085 channels.telegram.autoTopicLabel */ { .types = S_ANY, .alts = 637, .nalts = 2 },
+	/* 2086 channels.telegram.botToken|1|0.source */ { .types = S_STR, .consts = 1665, .nconsts = 1 },
+	/* 2087 channels.telegram.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4181, .nprops = 3, .req = 813, .nreq = 3 },
+	/* 2088 channels.telegram.botToken|1|1.source */ { .types = S_STR, .consts = 1666, .nconsts = 1 },
+	/* 2089 channels.telegram.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4184, .nprops = 3, .req = 816, .nreq = 3 },
+	/* 2090 channels.telegram.botToken|1|2.source */ { .types = S_STR, .consts = 1667, .nconsts = 1 },
+	/* 2091 channels.telegram.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4187, .nprops = 3, .req = 819, .nreq = 3 },
+	/* 2092 channels.telegram.botToken|1|3.source */ { .types = S_STR, .consts = 1668, .nconsts = 1 },
+	/* 2093 channels.telegram.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4190, .nprops = 3, .req = 822, .nreq = 3 },
+	/* 2094 channels.telegram.botToken|1 */ { .types = S_ANY, .alts = 639, .nalts = 4 },
+	/* 2095 channels.telegram.botToken */ { .types = S_ANY, .alts = 643, .nalts = 2 },
+	/* 2096 channels.telegram.capabilities|1.inlineButtons */ { .types = S_STR, .consts = 1669, .nconsts = 5 },
+	/* 2097 channels.telegram.capabilities|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4193, .nprops = 1 },
+	/* 2098 channels.telegram.capabilities */ { .types = S_ANY, .alts = 645, .nalts = 2 },
+	/* 2099 channels.telegram.commands.native|1 */ { .types = S_STR, .consts = 1674, .nconsts = 1 },
+	/* 2100 channels.telegram.commands.native */ { .types = S_ANY, .alts = 647, .nalts = 2 },
+	/* 2101 channels.telegram.commands.nativeSkills|1 */ { .types = S_STR, .consts = 1675, .nconsts = 1 },
+	/* 2102 channels.telegram.commands.nativeSkills */ { .types = S_ANY, .alts = 649, .nalts = 2 },
+	/* 2103 channels.telegram.commands */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4194, .nprops = 2 },
+	/* 2104 channels.telegram.contextVisibility */ { .types = S_STR, .consts = 1676, .nconsts = 3 },
+	/* 2105 channels.telegram.customCommands[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4196, .nprops = 2, .req = 825, .nreq = 2 },
+	/* 2106 channels.telegram.customCommands */ { .types = S_ARR, .items = 2105 },
+	/* 2107 channels.telegram.direct.*.autoTopicLabel|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4198, .nprops = 2 },
+	/* 2108 channels.telegram.direct.*.autoTopicLabel */ { .types = S_ANY, .alts = 651, .nalts = 2 },
+	/* 2109 channels.telegram.direct.*.dmPolicy */ { .types = S_STR, .consts = 1679, .nconsts = 4 },
+	/* 2110 channels.telegram.direct.*.errorPolicy */ { .types = S_STR, .consts = 1683, .nconsts = 3 },
+	/* 2111 channels.telegram.direct.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4200, .nprops = 3 },
+	/* 2112 channels.telegram.direct.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4203, .nprops = 3 },
+	/* 2113 channels.telegram.direct.*.toolsBySender */ { .types = S_OBJ, .extra = 2112 },
+	/* 2114 channels.telegram.direct.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1686, .nconsts = 3 },
+	/* 2115 channels.telegram.direct.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1689, .nconsts = 3 },
+	/* 2116 channels.telegram.direct.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4206, .nprops = 10 },
+	/* 2117 channels.telegram.direct.*.topics */ { .types = S_OBJ, .extra = 2116 },
+	/* 2118 channels.telegram.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4216, .nprops = 11 },
+	/* 2119 channels.telegram.direct */ { .types = S_OBJ, .extra = 2118 },
+	/* 2120 channels.telegram.dmPolicy */ { .types = S_STR, .consts = 1692, .nconsts = 4 },
+	/* 2121 channels.telegram.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4227, .nprops = 1 },
+	/* 2122 channels.telegram.dms */ { .types = S_OBJ, .extra = 2121 },
+	/* 2123 channels.telegram.errorPolicy */ { .types = S_STR, .consts = 1696, .nconsts = 3 },
+	/* 2124 channels.telegram.execApprovals.enabled|1 */ { .types = S_STR, .consts = 1699, .nconsts = 1 },
+	/* 2125 channels.telegram.execApprovals.enabled */ { .types = S_ANY, .alts = 653, .nalts = 2 },
+	/* 2126 channels.telegram.execApprovals.target */ { .types = S_STR, .consts = 1700, .nconsts = 3 },
+	/* 2127 channels.telegram.execApprovals */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4228, .nprops = 5 },
+	/* 2128 channels.telegram.groupPolicy */ { .types = S_STR, .consts = 1703, .nconsts = 3 },
+	/* 2129 channels.telegram.groups.*.errorPolicy */ { .types = S_STR, .consts = 1706, .nconsts = 3 },
+	/* 2130 channels.telegram.groups.*.groupPolicy */ { .types = S_STR, .consts = 1709, .nconsts = 3 },
+	/* 2131 channels.telegram.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4233, .nprops = 3 },
+	/* 2132 channels.telegram.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4236, .nprops = 3 },
+	/* 2133 channels.telegram.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2132 },
+	/* 2134 channels.telegram.groups.*.topics.*.errorPolicy */ { .types = S_STR, .consts = 1712, .nconsts = 3 },
+	/* 2135 channels.telegram.groups.*.topics.*.groupPolicy */ { .types = S_STR, .consts = 1715, .nconsts = 3 },
+	/* 2136 channels.telegram.groups.*.topics.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4239, .nprops = 10 },
+	/* 2137 channels.telegram.groups.*.topics */ { .types = S_OBJ, .extra = 2136 },
+	/* 2138 channels.telegram.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4249, .nprops = 12 },
+	/* 2139 channels.telegram.groups */ { .types = S_OBJ, .extra = 2138 },
+	/* 2140 channels.telegram.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4261, .nprops = 1 },
+	/* 2141 channels.telegram.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4262, .nprops = 3 },
+	/* 2142 channels.telegram.markdown.tables */ { .types = S_STR, .consts = 1718, .nconsts = 4 },
+	/* 2143 channels.telegram.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4265, .nprops = 1 },
+	/* 2144 channels.telegram.mentionPatterns.mode */ { .types = S_STR, .consts = 1722, .nconsts = 2 },
+	/* 2145 channels.telegram.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4266, .nprops = 3 },
+	/* 2146 channels.telegram.network.dnsResultOrder */ { .types = S_STR, .consts = 1724, .nconsts = 2 },
+	/* 2147 channels.telegram.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4269, .nprops = 3 },
+	/* 2148 channels.telegram.reactionLevel */ { .types = S_STR, .consts = 1726, .nconsts = 4 },
+	/* 2149 channels.telegram.reactionNotifications */ { .types = S_STR, .consts = 1730, .nconsts = 3 },
+	/* 2150 channels.telegram.replyToMode */ { .types = S_STR, .consts = 1733, .nconsts = 4 },
+	/* 2151 channels.telegram.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4272, .nprops = 3 },
+	/* 2152 channels.telegram.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4275, .nprops = 2 },
+	/* 2153 channels.telegram.streaming.chunkMode */ { .types = S_STR, .consts = 1737, .nconsts = 2 },
+	/* 2154 channels.telegram.streaming.mode */ { .types = S_STR, .consts = 1739, .nconsts = 4 },
+	/* 2155 channels.telegram.streaming.preview.chunk.breakPreference */ { .types = S_STR, .consts = 1743, .nconsts = 3 },
+	/* 2156 channels.telegram.streaming.preview.chunk */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4277, .nprops = 3 },
+	/* 2157 channels.telegram.streaming.preview.commandText */ { .types = S_STR, .consts = 1746, .nconsts = 2 },
+	/* 2158 channels.telegram.streaming.preview */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4280, .nprops = 3 },
+	/* 2159 channels.telegram.streaming.progress.commandText */ { .types = S_STR, .consts = 1748, .nconsts = 2 },
+	/* 2160 channels.telegram.streaming.progress.label|1 */ { .types = S_BOOL, .consts = 1750, .nconsts = 1 },
+	/* 2161 channels.telegram.streaming.progress.label */ { .types = S_ANY, .alts = 655, .nalts = 2 },
+	/* 2162 channels.telegram.streaming.progress */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4283, .nprops = 8 },
+	/* 2163 channels.telegram.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4291, .nprops = 5 },
+	/* 2164 channels.telegram.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1751, .nconsts = 2 },
+	/* 2165 channels.telegram.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4296, .nprops = 5 },
+	/* 2166 channels.telegram.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1753, .nconsts = 1 },
+	/* 2167 channels.telegram.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4301, .nprops = 3, .req = 827, .nreq = 3 },
+	/* 2168 channels.telegram.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1754, .nconsts = 1 },
+	/* 2169 channels.telegram.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4304, .nprops = 3, .req = 830, .nreq = 3 },
+	/* 2170 channels.telegram.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1755, .nconsts = 1 },
+	/* 2171 channels.telegram.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4307, .nprops = 3, .req = 833, .nreq = 3 },
+	/* 2172 channels.telegram.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1756, .nconsts = 1 },
+	/* 2173 channels.telegram.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4310, .nprops = 3, .req = 836, .nreq = 3 },
+	/* 2174 channels.telegram.webhookSecret|1 */ { .types = S_ANY, .alts = 657, .nalts = 4 },
+	/* 2175 channels.telegram.webhookSecret */ { .types = S_ANY, .alts = 661, .nalts = 2 },
+	/* 2176 channels.telegram */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4313, .nprops = 52 },
+	/* 2177 channels.tlon.accounts.*.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4365, .nprops = 3 },
+	/* 2178 channels.tlon.accounts.*.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4368, .nprops = 1 },
+	/* 2179 channels.tlon.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4369, .nprops = 18 },
+	/* 2180 channels.tlon.accounts */ { .types = S_OBJ, .extra = 2179 },
+	/* 2181 channels.tlon.authorization.channelRules.*.mode */ { .types = S_STR, .consts = 1757, .nconsts = 2 },
+	/* 2182 channels.tlon.authorization.channelRules.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4387, .nprops = 2 },
+	/* 2183 channels.tlon.authorization.channelRules */ { .types = S_OBJ, .extra = 2182 },
+	/* 2184 channels.tlon.authorization */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4389, .nprops = 1 },
+	/* 2185 channels.tlon.implicitMentions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4390, .nprops = 3 },
+	/* 2186 channels.tlon.network */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4393, .nprops = 1 },
+	/* 2187 channels.tlon */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4394, .nprops = 22 },
+	/* 2188 channels.twitch|0.allowedRoles[] */ { .types = S_STR, .consts = 1759, .nconsts = 5 },
+	/* 2189 channels.twitch|0.allowedRoles */ { .types = S_ARR, .items = 2188 },
+	/* 2190 channels.twitch|0.expiresIn */ { .types = S_NULL|S_NUM },
+	/* 2191 channels.twitch|0.markdown.tables */ { .types = S_STR, .consts = 1764, .nconsts = 4 },
+	/* 2192 channels.twitch|0.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4416, .nprops = 1 },
+	/* 2193 channels.twitch|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4417, .nprops = 18, .req = 839, .nreq = 3 },
+	/* 2194 channels.twitch|1.accounts.*.allowedRoles[] */ { .types = S_STR, .consts = 1768, .nconsts = 5 },
+	/* 2195 channels.twitch|1.accounts.*.allowedRoles */ { .types = S_ARR, .items = 2194 },
+	/* 2196 channels.twitch|1.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4435, .nprops = 14, .req = 842, .nreq = 3 },
+	/* 2197 channels.twitch|1.accounts */ { .types = S_OBJ, .extra = 2196 },
+	/* 2198 channels.twitch|1.markdown.tables */ { .types = S_STR, .consts = 1773, .nconsts = 4 },
+	/* 2199 channels.twitch|1.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4449, .nprops = 1 },
+	/* 2200 channels.twitch|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4450, .nprops = 8, .req = 845, .nreq = 1 },
+	/* 2201 channels.twitch */ { .types = S_ANY, .alts = 663, .nalts = 2 },
+	/* 2202 channels.whatsapp.accounts.*.contextVisibility */ { .types = S_STR, .consts = 1777, .nconsts = 3 },
+	/* 2203 channels.whatsapp.accounts.*.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4458, .nprops = 1 },
+	/* 2204 channels.whatsapp.accounts.*.direct */ { .types = S_OBJ, .extra = 2203 },
+	/* 2205 channels.whatsapp.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1780, .nconsts = 4 },
+	/* 2206 channels.whatsapp.accounts.*.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4459, .nprops = 1 },
+	/* 2207 channels.whatsapp.accounts.*.dms */ { .types = S_OBJ, .extra = 2206 },
+	/* 2208 channels.whatsapp.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1784, .nconsts = 3 },
+	/* 2209 channels.whatsapp.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4460, .nprops = 3 },
+	/* 2210 channels.whatsapp.accounts.*.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4463, .nprops = 3 },
+	/* 2211 channels.whatsapp.accounts.*.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2210 },
+	/* 2212 channels.whatsapp.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4466, .nprops = 4 },
+	/* 2213 channels.whatsapp.accounts.*.groups */ { .types = S_OBJ, .extra = 2212 },
+	/* 2214 channels.whatsapp.accounts.*.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4470, .nprops = 1 },
+	/* 2215 channels.whatsapp.accounts.*.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4471, .nprops = 3 },
+	/* 2216 channels.whatsapp.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1787, .nconsts = 4 },
+	/* 2217 channels.whatsapp.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4474, .nprops = 1 },
+	/* 2218 channels.whatsapp.accounts.*.mentionPatterns.mode */ { .types = S_STR, .consts = 1791, .nconsts = 2 },
+	/* 2219 channels.whatsapp.accounts.*.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4475, .nprops = 3 },
+	/* 2220 channels.whatsapp.accounts.*.pluginHooks */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4478, .nprops = 1 },
+	/* 2221 channels.whatsapp.accounts.*.reactionLevel */ { .types = S_STR, .consts = 1793, .nconsts = 4 },
+	/* 2222 channels.whatsapp.accounts.*.replyToMode */ { .types = S_STR, .consts = 1797, .nconsts = 4 },
+	/* 2223 channels.whatsapp.accounts.*.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4479, .nprops = 3 },
+	/* 2224 channels.whatsapp.accounts.*.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4482, .nprops = 2 },
+	/* 2225 channels.whatsapp.accounts.*.streaming.chunkMode */ { .types = S_STR, .consts = 1801, .nconsts = 2 },
+	/* 2226 channels.whatsapp.accounts.*.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4484, .nprops = 2 },
+	/* 2227 channels.whatsapp.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4486, .nprops = 29 },
+	/* 2228 channels.whatsapp.accounts */ { .types = S_OBJ, .extra = 2227 },
+	/* 2229 channels.whatsapp.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4515, .nprops = 4 },
+	/* 2230 channels.whatsapp.contextVisibility */ { .types = S_STR, .consts = 1803, .nconsts = 3 },
+	/* 2231 channels.whatsapp.direct.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4519, .nprops = 1 },
+	/* 2232 channels.whatsapp.direct */ { .types = S_OBJ, .extra = 2231 },
+	/* 2233 channels.whatsapp.dmPolicy */ { .types = S_STR, .consts = 1806, .nconsts = 4 },
+	/* 2234 channels.whatsapp.dms.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4520, .nprops = 1 },
+	/* 2235 channels.whatsapp.dms */ { .types = S_OBJ, .extra = 2234 },
+	/* 2236 channels.whatsapp.groupPolicy */ { .types = S_STR, .consts = 1810, .nconsts = 3 },
+	/* 2237 channels.whatsapp.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4521, .nprops = 3 },
+	/* 2238 channels.whatsapp.groups.*.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4524, .nprops = 3 },
+	/* 2239 channels.whatsapp.groups.*.toolsBySender */ { .types = S_OBJ, .extra = 2238 },
+	/* 2240 channels.whatsapp.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4527, .nprops = 4 },
+	/* 2241 channels.whatsapp.groups */ { .types = S_OBJ, .extra = 2240 },
+	/* 2242 channels.whatsapp.healthMonitor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4531, .nprops = 1 },
+	/* 2243 channels.whatsapp.heartbeatVisibility */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4532, .nprops = 3 },
+	/* 2244 channels.whatsapp.markdown.tables */ { .types = S_STR, .consts = 1813, .nconsts = 4 },
+	/* 2245 channels.whatsapp.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4535, .nprops = 1 },
+	/* 2246 channels.whatsapp.mentionPatterns.mode */ { .types = S_STR, .consts = 1817, .nconsts = 2 },
+	/* 2247 channels.whatsapp.mentionPatterns */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4536, .nprops = 3 },
+	/* 2248 channels.whatsapp.pluginHooks */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4539, .nprops = 1 },
+	/* 2249 channels.whatsapp.reactionLevel */ { .types = S_STR, .consts = 1819, .nconsts = 4 },
+	/* 2250 channels.whatsapp.replyToMode */ { .types = S_STR, .consts = 1823, .nconsts = 4 },
+	/* 2251 channels.whatsapp.streaming.block.coalesce */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4540, .nprops = 3 },
+	/* 2252 channels.whatsapp.streaming.block */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4543, .nprops = 2 },
+	/* 2253 channels.whatsapp.streaming.chunkMode */ { .types = S_STR, .consts = 1827, .nconsts = 2 },
+	/* 2254 channels.whatsapp.streaming */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4545, .nprops = 2 },
+	/* 2255 channels.whatsapp */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4547, .nprops = 30 },
+	/* 2256 channels.zalo.accounts.*.botToken|1|0.source */ { .types = S_STR, .consts = 1829, .nconsts = 1 },
+	/* 2257 channels.zalo.accounts.*.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4577, .nprops = 3, .req = 846, .nreq = 3 },
+	/* 2258 channels.zalo.accounts.*.botToken|1|1.source */ { .types = S_STR, .consts = 1830, .nconsts = 1 },
+	/* 2259 channels.zalo.accounts.*.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4580, .nprops = 3, .req = 849, .nreq = 3 },
+	/* 2260 channels.zalo.accounts.*.botToken|1|2.source */ { .types = S_STR, .consts = 1831, .nconsts = 1 },
+	/* 2261 channels.zalo.accounts.*.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4583, .nprops = 3, .req = 852, .nreq = 3 },
+	/* 2262 channels.zalo.accounts.*.botToken|1|3.source */ { .types = S_STR, .consts = 1832, .nconsts = 1 },
+	/* 2263 channels.zalo.accounts.*.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4586, .nprops = 3, .req = 855, .nreq = 3 },
+	/* 2264 channels.zalo.accounts.*.botToken|1 */ { .types = S_ANY, .alts = 665, .nalts = 4 },
+	/* 2265 channels.zalo.accounts.*.botToken */ { .types = S_ANY, .alts = 669, .nalts = 2 },
+	/* 2266 channels.zalo.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1833, .nconsts = 4 },
+	/* 2267 channels.zalo.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1837, .nconsts = 3 },
+	/* 2268 channels.zalo.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1840, .nconsts = 4 },
+	/* 2269 channels.zalo.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4589, .nprops = 1 },
+	/* 2270 channels.zalo.accounts.*.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1844, .nconsts = 1 },
+	/* 2271 channels.zalo.accounts.*.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4590, .nprops = 3, .req = 858, .nreq = 3 },
+	/* 2272 channels.zalo.accounts.*.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1845, .nconsts = 1 },
+	/* 2273 channels.zalo.accounts.*.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4593, .nprops = 3, .req = 861, .nreq = 3 },
+	/* 2274 channels.zalo.accounts.*.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1846, .nconsts = 1 },
+	/* 2275 channels.zalo.accounts.*.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4596, .nprops = 3, .req = 864, .nreq = 3 },
+	/* 2276 channels.zalo.accounts.*.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1847, .nconsts = 1 },
+	/* 2277 channels.zalo.accounts.*.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4599, .nprops = 3, .req = 867, .nreq = 3 },
+	/* 2278 channels.zalo.accounts.*.webhookSecret|1 */ { .types = S_ANY, .alts = 671, .nalts = 4 },
+	/* 2279 channels.zalo.accounts.*.webhookSecret */ { .types = S_ANY, .alts = 675, .nalts = 2 },
+	/* 2280 channels.zalo.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4602, .nprops = 16 },
+	/* 2281 channels.zalo.accounts */ { .types = S_OBJ, .props = 4577, .nprops = 0, .extra = 2280 },
+	/* 2282 channels.zalo.botToken|1|0.source */ { .types = S_STR, .consts = 1848, .nconsts = 1 },
+	/* 2283 channels.zalo.botToken|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4618, .nprops = 3, .req = 870, .nreq = 3 },
+	/* 2284 channels.zalo.botToken|1|1.source */ { .types = S_STR, .consts = 1849, .nconsts = 1 },
+	/* 2285 channels.zalo.botToken|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4621, .nprops = 3, .req = 873, .nreq = 3 },
+	/* 2286 channels.zalo.botToken|1|2.source */ { .types = S_STR, .consts = 1850, .nconsts = 1 },
+	/* 2287 channels.zalo.botToken|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4624, .nprops = 3, .req = 876, .nreq = 3 },
+	/* 2288 channels.zalo.botToken|1|3.source */ { .types = S_STR, .consts = 1851, .nconsts = 1 },
+	/* 2289 channels.zalo.botToken|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4627, .nprops = 3, .req = 879, .nreq = 3 },
+	/* 2290 channels.zalo.botToken|1 */ { .types = S_ANY, .alts = 677, .nalts = 4 },
+	/* 2291 channels.zalo.botToken */ { .types = S_ANY, .alts = 681, .nalts = 2 },
+	/* 2292 channels.zalo.dmPolicy */ { .types = S_STR, .consts = 1852, .nconsts = 4 },
+	/* 2293 channels.zalo.groupPolicy */ { .types = S_STR, .consts = 1856, .nconsts = 3 },
+	/* 2294 channels.zalo.markdown.tables */ { .types = S_STR, .consts = 1859, .nconsts = 4 },
+	/* 2295 channels.zalo.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4630, .nprops = 1 },
+	/* 2296 channels.zalo.webhookSecret|1|0.source */ { .types = S_STR, .consts = 1863, .nconsts = 1 },
+	/* 2297 channels.zalo.webhookSecret|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4631, .nprops = 3, .req = 882, .nreq = 3 },
+	/* 2298 channels.zalo.webhookSecret|1|1.source */ { .types = S_STR, .consts = 1864, .nconsts = 1 },
+	/* 2299 channels.zalo.webhookSecret|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4634, .nprops = 3, .req = 885, .nreq = 3 },
+	/* 2300 channels.zalo.webhookSecret|1|2.source */ { .types = S_STR, .consts = 1865, .nconsts = 1 },
+	/* 2301 channels.zalo.webhookSecret|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4637, .nprops = 3, .req = 888, .nreq = 3 },
+	/* 2302 channels.zalo.webhookSecret|1|3.source */ { .types = S_STR, .consts = 1866, .nconsts = 1 },
+	/* 2303 channels.zalo.webhookSecret|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4640, .nprops = 3, .req = 891, .nreq = 3 },
+	/* 2304 channels.zalo.webhookSecret|1 */ { .types = S_ANY, .alts = 683, .nalts = 4 },
+	/* 2305 channels.zalo.webhookSecret */ { .types = S_ANY, .alts = 687, .nalts = 2 },
+	/* 2306 channels.zalo */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4643, .nprops = 19 },
+	/* 2307 channels.zalouser.accounts.*.dmPolicy */ { .types = S_STR, .consts = 1867, .nconsts = 4 },
+	/* 2308 channels.zalouser.accounts.*.groupPolicy */ { .types = S_STR, .consts = 1871, .nconsts = 3 },
+	/* 2309 channels.zalouser.accounts.*.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4662, .nprops = 3 },
+	/* 2310 channels.zalouser.accounts.*.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4665, .nprops = 3 },
+	/* 2311 channels.zalouser.accounts.*.groups */ { .types = S_OBJ, .props = 4662, .nprops = 0, .extra = 2310 },
+	/* 2312 channels.zalouser.accounts.*.markdown.tables */ { .types = S_STR, .consts = 1874, .nconsts = 4 },
+	/* 2313 channels.zalouser.accounts.*.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4668, .nprops = 1 },
+	/* 2314 channels.zalouser.accounts.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4669, .nprops = 15 },
+	/* 2315 channels.zalouser.accounts */ { .types = S_OBJ, .props = 4662, .nprops = 0, .extra = 2314 },
+	/* 2316 channels.zalouser.dmPolicy */ { .types = S_STR, .consts = 1878, .nconsts = 4 },
+	/* 2317 channels.zalouser.groupPolicy */ { .types = S_STR, .consts = 1882, .nconsts = 3 },
+	/* 2318 channels.zalouser.groups.*.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4684, .nprops = 3 },
+	/* 2319 channels.zalouser.groups.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4687, .nprops = 3 },
+	/* 2320 channels.zalouser.groups */ { .types = S_OBJ, .props = 4684, .nprops = 0, .extra = 2319 },
+	/* 2321 channels.zalouser.markdown.tables */ { .types = S_STR, .consts = 1885, .nconsts = 4 },
+	/* 2322 channels.zalouser.markdown */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4690, .nprops = 1 },
+	/* 2323 channels.zalouser */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4691, .nprops = 17 },
+	/* 2324 channels */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4708, .nprops = 28 },
+	/* 2325 logging.audit.messages */ { .types = S_STR, .consts = 1889, .nconsts = 3 },
+	/* 2326 logging.audit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4736, .nprops = 3 },
+	/* 2327 logging.consoleLevel */ { .types = S_STR, .consts = 1892, .nconsts = 7 },
+	/* 2328 logging.consoleStyle */ { .types = S_STR, .consts = 1899, .nconsts = 2 },
+	/* 2329 logging.level */ { .types = S_STR, .consts = 1901, .nconsts = 7 },
+	/* 2330 logging */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4739, .nprops = 7 },
+	/* 2331 security.audit.suppressions[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4746, .nprops = 4, .req = 894, .nreq = 1 },
+	/* 2332 security.audit.suppressions */ { .types = S_ARR, .items = 2331 },
+	/* 2333 security.audit */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4750, .nprops = 1 },
+	/* 2334 security.installPolicy.exec.source */ { .types = S_STR, .consts = 1908, .nconsts = 1 },
+	/* 2335 security.installPolicy.exec */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4751, .nprops = 9, .req = 895, .nreq = 2 },
+	/* 2336 security.installPolicy.targets[] */ { .types = S_STR, .consts = 1909, .nconsts = 2 },
+	/* 2337 security.installPolicy.targets */ { .types = S_ARR, .items = 2336, .min_items = 1 },
+	/* 2338 security.installPolicy */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4760, .nprops = 3 },
+	/* 2339 security */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4763, .nprops = 2 },
+	/* 2340 session.dmScope */ { .types = S_STR, .consts = 1911, .nconsts = 4 },
+	/* 2341 session.groupScope */ { .types = S_STR, .consts = 1915, .nconsts = 2 },
+	/* 2342 session.identityLinks */ { .types = S_OBJ, .extra = 19 },
+	/* 2343 session.maintenance.archiveDashboardAfter|1 */ { .types = S_BOOL, .consts = 1917, .nconsts = 1 },
+	/* 2344 session.maintenance.archiveDashboardAfter|2 */ { .types = S_NUM, .consts = 1918, .nconsts = 1 },
+	/* 2345 session.maintenance.archiveDashboardAfter */ { .types = S_ANY, .alts = 689, .nalts = 3 },
+	/* 2346 session.maintenance.coldStorage */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4765, .nprops = 2 },
+	/* 2347 session.maintenance.maxDiskBytes|2 */ { .types = S_BOOL, .consts = 1919, .nconsts = 1 },
+	/* 2348 session.maintenance.maxDiskBytes */ { .types = S_ANY, .alts = 692, .nalts = 3 },
+	/* 2349 session.maintenance.mode */ { .types = S_STR, .consts = 1920, .nconsts = 2 },
+	/* 2350 session.maintenance.preserveRecent|1 */ { .types = S_BOOL, .consts = 1922, .nconsts = 1 },
+	/* 2351 session.maintenance.preserveRecent */ { .types = S_ANY, .alts = 695, .nalts = 2 },
+	/* 2352 session.maintenance.resetArchiveRetention|1 */ { .types = S_BOOL, .consts = 1923, .nconsts = 1 },
+	/* 2353 session.maintenance.resetArchiveRetention */ { .types = S_ANY, .alts = 697, .nalts = 2 },
+	/* 2354 session.maintenance */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4767, .nprops = 9 },
+	/* 2355 session.reset.atHour */ { .types = S_INT, .flags = SF_MIN|SF_MAX, .bounds = 31 },
+	/* 2356 session.reset.mode */ { .types = S_STR, .consts = 1924, .nconsts = 3 },
+	/* 2357 session.reset */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4776, .nprops = 3 },
+	/* 2358 session.resetByChannel.*.mode */ { .types = S_STR, .consts = 1927, .nconsts = 3 },
+	/* 2359 session.resetByChannel.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4779, .nprops = 3 },
+	/* 2360 session.resetByChannel */ { .types = S_OBJ, .extra = 2359 },
+	/* 2361 session.resetByType.direct.mode */ { .types = S_STR, .consts = 1930, .nconsts = 3 },
+	/* 2362 session.resetByType.direct */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4782, .nprops = 3 },
+	/* 2363 session.resetByType.group.mode */ { .types = S_STR, .consts = 1933, .nconsts = 3 },
+	/* 2364 session.resetByType.group */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4785, .nprops = 3 },
+	/* 2365 session.resetByType.thread.mode */ { .types = S_STR, .consts = 1936, .nconsts = 3 },
+	/* 2366 session.resetByType.thread */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4788, .nprops = 3 },
+	/* 2367 session.resetByType */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4791, .nprops = 3 },
+	/* 2368 session.scope */ { .types = S_STR, .consts = 1939, .nconsts = 2 },
+	/* 2369 session.sendPolicy.default */ { .types = S_STR, .consts = 1941, .nconsts = 2 },
+	/* 2370 session.sendPolicy.rules[].action */ { .types = S_STR, .consts = 1943, .nconsts = 2 },
+	/* 2371 session.sendPolicy.rules[].match.chatType */ { .types = S_STR, .consts = 1945, .nconsts = 3 },
+	/* 2372 session.sendPolicy.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4794, .nprops = 4 },
+	/* 2373 session.sendPolicy.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4798, .nprops = 2, .req = 897, .nreq = 1 },
+	/* 2374 session.sendPolicy.rules */ { .types = S_ARR, .items = 2373 },
+	/* 2375 session.sendPolicy */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4800, .nprops = 2 },
+	/* 2376 session.sharing */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4802, .nprops = 3 },
+	/* 2377 session.threadBindings.defaultSpawnContext */ { .types = S_STR, .consts = 1948, .nconsts = 2 },
+	/* 2378 session.threadBindings */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4805, .nprops = 5 },
+	/* 2379 session */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4810, .nprops = 15 },
+	/* 2380 tools.agentToAgent */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4825, .nprops = 2 },
+	/* 2381 tools.byProvider.*.profile */ { .types = S_STR, .consts = 1950, .nconsts = 4 },
+	/* 2382 tools.byProvider.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4827, .nprops = 4 },
+	/* 2383 tools.byProvider */ { .types = S_OBJ, .extra = 2382 },
+	/* 2384 tools.codeMode|1 */ { .types = S_STR, .consts = 1954, .nconsts = 1 },
+	/* 2385 tools.codeMode|2.enabled|1 */ { .types = S_STR, .consts = 1955, .nconsts = 1 },
+	/* 2386 tools.codeMode|2.enabled */ { .types = S_ANY, .alts = 699, .nalts = 2 },
+	/* 2387 tools.codeMode|2.executor */ { .types = S_STR, .consts = 1956, .nconsts = 2 },
+	/* 2388 tools.codeMode|2.mode */ { .types = S_STR, .consts = 1958, .nconsts = 1 },
+	/* 2389 tools.codeMode|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4831, .nprops = 11 },
+	/* 2390 tools.codeMode */ { .types = S_ANY, .alts = 701, .nalts = 3 },
+	/* 2391 tools.elevated */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4842, .nprops = 2 },
+	/* 2392 tools.exec.applyPatch */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4844, .nprops = 3 },
+	/* 2393 tools.exec.ask */ { .types = S_STR, .consts = 1959, .nconsts = 3 },
+	/* 2394 tools.exec.host */ { .types = S_STR, .consts = 1962, .nconsts = 4 },
+	/* 2395 tools.exec.mode */ { .types = S_STR, .consts = 1966, .nconsts = 5 },
+	/* 2396 tools.exec.reviewer.model|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4847, .nprops = 2 },
+	/* 2397 tools.exec.reviewer.model */ { .types = S_ANY, .alts = 704, .nalts = 2 },
+	/* 2398 tools.exec.reviewer.thinking */ { .types = S_STR, .consts = 1971, .nconsts = 6 },
+	/* 2399 tools.exec.reviewer */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4849, .nprops = 4 },
+	/* 2400 tools.exec.safeBinProfiles.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4853, .nprops = 4 },
+	/* 2401 tools.exec.safeBinProfiles */ { .types = S_OBJ, .extra = 2400 },
+	/* 2402 tools.exec.security */ { .types = S_STR, .consts = 1977, .nconsts = 3 },
+	/* 2403 tools.exec */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4857, .nprops = 20 },
+	/* 2404 tools.fs */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4877, .nprops = 1 },
+	/* 2405 tools.github.gitAuthor */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4878, .nprops = 2 },
+	/* 2406 tools.github.kind */ { .types = S_STR, .consts = 1980, .nconsts = 1 },
+	/* 2407 tools.github */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4880, .nprops = 3, .req = 898, .nreq = 1 },
+	/* 2408 tools.links.models[].type */ { .types = S_STR, .consts = 1981, .nconsts = 1 },
+	/* 2409 tools.links.models[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4883, .nprops = 4, .req = 899, .nreq = 1 },
+	/* 2410 tools.links.models */ { .types = S_ARR, .items = 2409 },
+	/* 2411 tools.links.scope.default */ { .types = S_STR, .consts = 1982, .nconsts = 2 },
+	/* 2412 tools.links.scope.rules[].action */ { .types = S_STR, .consts = 1984, .nconsts = 2 },
+	/* 2413 tools.links.scope.rules[].match.chatType */ { .types = S_STR, .consts = 1986, .nconsts = 3 },
+	/* 2414 tools.links.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4887, .nprops = 4 },
+	/* 2415 tools.links.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4891, .nprops = 2, .req = 900, .nreq = 1 },
+	/* 2416 tools.links.scope.rules */ { .types = S_ARR, .items = 2415 },
+	/* 2417 tools.links.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4893, .nprops = 2 },
+	/* 2418 tools.links */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4895, .nprops = 5 },
+	/* 2419 tools.loopDetection */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4900, .nprops = 1 },
+	/* 2420 tools.media.audio.attachments.mode */ { .types = S_STR, .consts = 1989, .nconsts = 2 },
+	/* 2421 tools.media.audio.attachments.prefer */ { .types = S_STR, .consts = 1991, .nconsts = 4 },
+	/* 2422 tools.media.audio.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4901, .nprops = 3 },
+	/* 2423 tools.media.audio.providerOptions.*.* */ { .types = S_BOOL|S_NUM|S_STR },
+	/* 2424 tools.media.audio.providerOptions.* */ { .types = S_OBJ, .extra = 2423 },
+	/* 2425 tools.media.audio.providerOptions */ { .types = S_OBJ, .extra = 2424 },
+	/* 2426 tools.media.audio.request.auth|0.mode */ { .types = S_STR, .consts = 1995, .nconsts = 1 },
+	/* 2427 tools.media.audio.request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4904, .nprops = 1, .req = 901, .nreq = 1 },
+	/* 2428 tools.media.audio.request.auth|1.mode */ { .types = S_STR, .consts = 1996, .nconsts = 1 },
+	/* 2429 tools.media.audio.request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 1997, .nconsts = 1 },
+	/* 2430 tools.media.audio.request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4905, .nprops = 3, .req = 902, .nreq = 3 },
+	/* 2431 tools.media.audio.request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 1998, .nconsts = 1 },
+	/* 2432 tools.media.audio.request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4908, .nprops = 3, .req = 905, .nreq = 3 },
+	/* 2433 tools.media.audio.request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 1999, .nconsts = 1 },
+	/* 2434 tools.media.audio.request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4911, .nprops = 3, .req = 908, .nreq = 3 },
+	/* 2435 tools.media.audio.request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2000, .nconsts = 1 },
+	/* 2436 tools.media.audio.request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4914, .nprops = 3, .req = 911, .nreq = 3 },
+	/* 2437 tools.media.audio.request.auth|1.token|1 */ { .types = S_ANY, .alts = 706, .nalts = 4 },
+	/* 2438 tools.media.audio.request.auth|1.token */ { .types = S_ANY, .alts = 710, .nalts = 2 },
+	/* 2439 tools.media.audio.request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4917, .nprops = 2, .req = 914, .nreq = 2 },
+	/* 2440 tools.media.audio.request.auth|2.mode */ { .types = S_STR, .consts = 2001, .nconsts = 1 },
+	/* 2441 tools.media.audio.request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2002, .nconsts = 1 },
+	/* 2442 tools.media.audio.request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4919, .nprops = 3, .req = 916, .nreq = 3 },
+	/* 2443 tools.media.audio.request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2003, .nconsts = 1 },
+	/* 2444 tools.media.audio.request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4922, .nprops = 3, .req = 919, .nreq = 3 },
+	/* 2445 tools.media.audio.request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2004, .nconsts = 1 },
+	/* 2446 tools.media.audio.request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4925, .nprops = 3, .req = 922, .nreq = 3 },
+	/* 2447 tools.media.audio.request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2005, .nconsts = 1 },
+	/* 2448 tools.media.audio.request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4928, .nprops = 3, .req = 925, .nreq = 3 },
+	/* 2449 tools.media.audio.request.auth|2.value|1 */ { .types = S_ANY, .alts = 712, .nalts = 4 },
+	/* 2450 tools.media.audio.request.auth|2.value */ { .types = S_ANY, .alts = 716, .nalts = 2 },
+	/* 2451 tools.media.audio.request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4931, .nprops = 4, .req = 928, .nreq = 3 },
+	/* 2452 tools.media.audio.request.auth */ { .types = S_ANY, .alts = 718, .nalts = 3 },
+	/* 2453 tools.media.audio.request.headers.*|1|0.source */ { .types = S_STR, .consts = 2006, .nconsts = 1 },
+	/* 2454 tools.media.audio.request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4935, .nprops = 3, .req = 931, .nreq = 3 },
+	/* 2455 tools.media.audio.request.headers.*|1|1.source */ { .types = S_STR, .consts = 2007, .nconsts = 1 },
+	/* 2456 tools.media.audio.request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4938, .nprops = 3, .req = 934, .nreq = 3 },
+	/* 2457 tools.media.audio.request.headers.*|1|2.source */ { .types = S_STR, .consts = 2008, .nconsts = 1 },
+	/* 2458 tools.media.audio.request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4941, .nprops = 3, .req = 937, .nreq = 3 },
+	/* 2459 tools.media.audio.request.headers.*|1|3.source */ { .types = S_STR, .consts = 2009, .nconsts = 1 },
+	/* 2460 tools.media.audio.request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4944, .nprops = 3, .req = 940, .nreq = 3 },
+	/* 2461 tools.media.audio.request.headers.*|1 */ { .types = S_ANY, .alts = 721, .nalts = 4 },
+	/* 2462 tools.media.audio.request.headers.* */ { .types = S_ANY, .alts = 725, .nalts = 2 },
+	/* 2463 tools.media.audio.request.headers */ { .types = S_OBJ, .extra = 2462 },
+	/* 2464 tools.media.audio.request.proxy|0.mode */ { .types = S_STR, .consts = 2010, .nconsts = 1 },
+	/* 2465 tools.media.audio.request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2011, .nconsts = 1 },
+	/* 2466 tools.media.audio.request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4947, .nprops = 3, .req = 943, .nreq = 3 },
+	/* 2467 tools.media.audio.request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2012, .nconsts = 1 },
+	/* 2468 tools.media.audio.request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4950, .nprops = 3, .req = 946, .nreq = 3 },
+	/* 2469 tools.media.audio.request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2013, .nconsts = 1 },
+	/* 2470 tools.media.audio.request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4953, .nprops = 3, .req = 949, .nreq = 3 },
+	/* 2471 tools.media.audio.request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2014, .nconsts = 1 },
+	/* 2472 tools.media.audio.request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4956, .nprops = 3, .req = 952, .nreq = 3 },
+	/* 2473 tools.media.audio.request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 727, .nalts = 4 },
+	/* 2474 tools.media.audio.request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 731, .nalts = 2 },
+	/* 2475 tools.media.audio.request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2015, .nconsts = 1 },
+	/* 2476 tools.media.audio.request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4959, .nprops = 3, .req = 955, .nreq = 3 },
+	/* 2477 tools.media.audio.request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2016, .nconsts = 1 },
+	/* 2478 tools.media.audio.request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4962, .nprops = 3, .req = 958, .nreq = 3 },
+	/* 2479 tools.media.audio.request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2017, .nconsts = 1 },
+	/* 2480 tools.media.audio.request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4965, .nprops = 3, .req = 961, .nreq = 3 },
+	/* 2481 tools.media.audio.request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2018, .nconsts = 1 },
+	/* 2482 tools.media.audio.request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4968, .nprops = 3, .req = 964, .nreq = 3 },
+	/* 2483 tools.media.audio.request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 733, .nalts = 4 },
+	/* 2484 tools.media.audio.request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 737, .nalts = 2 },
+	/* 2485 tools.media.audio.request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2019, .nconsts = 1 },
+	/* 2486 tools.media.audio.request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4971, .nprops = 3, .req = 967, .nreq = 3 },
+	/* 2487 tools.media.audio.request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2020, .nconsts = 1 },
+	/* 2488 tools.media.audio.request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4974, .nprops = 3, .req = 970, .nreq = 3 },
+	/* 2489 tools.media.audio.request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2021, .nconsts = 1 },
+	/* 2490 tools.media.audio.request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4977, .nprops = 3, .req = 973, .nreq = 3 },
+	/* 2491 tools.media.audio.request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2022, .nconsts = 1 },
+	/* 2492 tools.media.audio.request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4980, .nprops = 3, .req = 976, .nreq = 3 },
+	/* 2493 tools.media.audio.request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 739, .nalts = 4 },
+	/* 2494 tools.media.audio.request.proxy|0.tls.key */ { .types = S_ANY, .alts = 743, .nalts = 2 },
+	/* 2495 tools.media.audio.request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2023, .nconsts = 1 },
+	/* 2496 tools.media.audio.request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4983, .nprops = 3, .req = 979, .nreq = 3 },
+	/* 2497 tools.media.audio.request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2024, .nconsts = 1 },
+	/* 2498 tools.media.audio.request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4986, .nprops = 3, .req = 982, .nreq = 3 },
+	/* 2499 tools.media.audio.request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2025, .nconsts = 1 },
+	/* 2500 tools.media.audio.request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4989, .nprops = 3, .req = 985, .nreq = 3 },
+	/* 2501 tools.media.audio.request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2026, .nconsts = 1 },
+	/* 2502 tools.media.audio.request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4992, .nprops = 3, .req = 988, .nreq = 3 },
+	/* 2503 tools.media.audio.request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 745, .nalts = 4 },
+	/* 2504 tools.media.audio.request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 749, .nalts = 2 },
+	/* 2505 tools.media.audio.request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 4995, .nprops = 6 },
+	/* 2506 tools.media.audio.request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5001, .nprops = 2, .req = 991, .nreq = 1 },
+	/* 2507 tools.media.audio.request.proxy|1.mode */ { .types = S_STR, .consts = 2027, .nconsts = 1 },
+	/* 2508 tools.media.audio.request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2028, .nconsts = 1 },
+	/* 2509 tools.media.audio.request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5003, .nprops = 3, .req = 992, .nreq = 3 },
+	/* 2510 tools.media.audio.request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2029, .nconsts = 1 },
+	/* 2511 tools.media.audio.request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5006, .nprops = 3, .req = 995, .nreq = 3 },
+	/* 2512 tools.media.audio.request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2030, .nconsts = 1 },
+	/* 2513 tools.media.audio.request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5009, .nprops = 3, .req = 998, .nreq = 3 },
+	/* 2514 tools.media.audio.request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2031, .nconsts = 1 },
+	/* 2515 tools.media.audio.request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5012, .nprops = 3, .req = 1001, .nreq = 3 },
+	/* 2516 tools.media.audio.request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 751, .nalts = 4 },
+	/* 2517 tools.media.audio.request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 755, .nalts = 2 },
+	/* 2518 tools.media.audio.request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2032, .nconsts = 1 },
+	/* 2519 tools.media.audio.request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5015, .nprops = 3, .req = 1004, .nreq = 3 },
+	/* 2520 tools.media.audio.request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2033, .nconsts = 1 },
+	/* 2521 tools.media.audio.request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5018, .nprops = 3, .req = 1007, .nreq = 3 },
+	/* 2522 tools.media.audio.request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2034, .nconsts = 1 },
+	/* 2523 tools.media.audio.request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5021, .nprops = 3, .req = 1010, .nreq = 3 },
+	/* 2524 tools.media.audio.request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2035, .nconsts = 1 },
+	/* 2525 tools.media.audio.request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5024, .nprops = 3, .req = 1013, .nreq = 3 },
+	/* 2526 tools.media.audio.request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 757, .nalts = 4 },
+	/* 2527 tools.media.audio.request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 761, .nalts = 2 },
+	/* 2528 tools.media.audio.request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2036, .nconsts = 1 },
+	/* 2529 tools.media.audio.request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5027, .nprops = 3, .req = 1016, .nreq = 3 },
+	/* 2530 tools.media.audio.request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2037, .nconsts = 1 },
+	/* 2531 tools.media.audio.request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5030, .nprops = 3, .req = 1019, .nreq = 3 },
+	/* 2532 tools.media.audio.request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2038, .nconsts = 1 },
+	/* 2533 tools.media.audio.request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5033, .nprops = 3, .req = 1022, .nreq = 3 },
+	/* 2534 tools.media.audio.request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2039, .nconsts = 1 },
+	/* 2535 tools.media.audio.request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5036, .nprops = 3, .req = 1025, .nreq = 3 },
+	/* 2536 tools.media.audio.request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 763, .nalts = 4 },
+	/* 2537 tools.media.audio.request.proxy|1.tls.key */ { .types = S_ANY, .alts = 767, .nalts = 2 },
+	/* 2538 tools.media.audio.request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2040, .nconsts = 1 },
+	/* 2539 tools.media.audio.request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5039, .nprops = 3, .req = 1028, .nreq = 3 },
+	/* 2540 tools.media.audio.request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2041, .nconsts = 1 },
+	/* 2541 tools.media.audio.request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5042, .nprops = 3, .req = 1031, .nreq = 3 },
+	/* 2542 tools.media.audio.request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2042, .nconsts = 1 },
+	/* 2543 tools.media.audio.request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5045, .nprops = 3, .req = 1034, .nreq = 3 },
+	/* 2544 tools.media.audio.request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2043, .nconsts = 1 },
+	/* 2545 tools.media.audio.request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5048, .nprops = 3, .req = 1037, .nreq = 3 },
+	/* 2546 tools.media.audio.request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 769, .nalts = 4 },
+	/* 2547 tools.media.audio.request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 773, .nalts = 2 },
+	/* 2548 tools.media.audio.request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5051, .nprops = 6 },
+	/* 2549 tools.media.audio.request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5057, .nprops = 3, .req = 1040, .nreq = 2 },
+	/* 2550 tools.media.audio.request.proxy */ { .types = S_ANY, .alts = 775, .nalts = 2 },
+	/* 2551 tools.media.audio.request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2044, .nconsts = 1 },
+	/* 2552 tools.media.audio.request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5060, .nprops = 3, .req = 1042, .nreq = 3 },
+	/* 2553 tools.media.audio.request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2045, .nconsts = 1 },
+	/* 2554 tools.media.audio.request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5063, .nprops = 3, .req = 1045, .nreq = 3 },
+	/* 2555 tools.media.audio.request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2046, .nconsts = 1 },
+	/* 2556 tools.media.audio.request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5066, .nprops = 3, .req = 1048, .nreq = 3 },
+	/* 2557 tools.media.audio.request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2047, .nconsts = 1 },
+	/* 2558 tools.media.audio.request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5069, .nprops = 3, .req = 1051, .nreq = 3 },
+	/* 2559 tools.media.audio.request.tls.ca|1 */ { .types = S_ANY, .alts = 777, .nalts = 4 },
+	/* 2560 tools.media.audio.request.tls.ca */ { .types = S_ANY, .alts = 781, .nalts = 2 },
+	/* 2561 tools.media.audio.request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2048, .nconsts = 1 },
+	/* 2562 tools.media.audio.request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5072, .nprops = 3, .req = 1054, .nreq = 3 },
+	/* 2563 tools.media.audio.request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2049, .nconsts = 1 },
+	/* 2564 tools.media.audio.request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5075, .nprops = 3, .req = 1057, .nreq = 3 },
+	/* 2565 tools.media.audio.request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2050, .nconsts = 1 },
+	/* 2566 tools.media.audio.request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5078, .nprops = 3, .req = 1060, .nreq = 3 },
+	/* 2567 tools.media.audio.request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2051, .nconsts = 1 },
+	/* 2568 tools.media.audio.request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5081, .nprops = 3, .req = 1063, .nreq = 3 },
+	/* 2569 tools.media.audio.request.tls.cert|1 */ { .types = S_ANY, .alts = 783, .nalts = 4 },
+	/* 2570 tools.media.audio.request.tls.cert */ { .types = S_ANY, .alts = 787, .nalts = 2 },
+	/* 2571 tools.media.audio.request.tls.key|1|0.source */ { .types = S_STR, .consts = 2052, .nconsts = 1 },
+	/* 2572 tools.media.audio.request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5084, .nprops = 3, .req = 1066, .nreq = 3 },
+	/* 2573 tools.media.audio.request.tls.key|1|1.source */ { .types = S_STR, .consts = 2053, .nconsts = 1 },
+	/* 2574 tools.media.audio.request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5087, .nprops = 3, .req = 1069, .nreq = 3 },
+	/* 2575 tools.media.audio.request.tls.key|1|2.source */ { .types = S_STR, .consts = 2054, .nconsts = 1 },
+	/* 2576 tools.media.audio.request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5090, .nprops = 3, .req = 1072, .nreq = 3 },
+	/* 2577 tools.media.audio.request.tls.key|1|3.source */ { .types = S_STR, .consts = 2055, .nconsts = 1 },
+	/* 2578 tools.media.audio.request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5093, .nprops = 3, .req = 1075, .nreq = 3 },
+	/* 2579 tools.media.audio.request.tls.key|1 */ { .types = S_ANY, .alts = 789, .nalts = 4 },
+	/* 2580 tools.media.audio.request.tls.key */ { .types = S_ANY, .alts = 793, .nalts = 2 },
+	/* 2581 tools.media.audio.request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2056, .nconsts = 1 },
+	/* 2582 tools.media.audio.request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5096, .nprops = 3, .req = 1078, .nreq = 3 },
+	/* 2583 tools.media.audio.request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2057, .nconsts = 1 },
+	/* 2584 tools.media.audio.request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5099, .nprops = 3, .req = 1081, .nreq = 3 },
+	/* 2585 tools.media.audio.request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2058, .nconsts = 1 },
+	/* 2586 tools.media.audio.request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5102, .nprops = 3, .req = 1084, .nreq = 3 },
+	/* 2587 tools.media.audio.request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2059, .nconsts = 1 },
+	/* 2588 tools.media.audio.request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5105, .nprops = 3, .req = 1087, .nreq = 3 },
+	/* 2589 tools.media.audio.request.tls.passphrase|1 */ { .types = S_ANY, .alts = 795, .nalts = 4 },
+	/* 2590 tools.media.audio.request.tls.passphrase */ { .types = S_ANY, .alts = 799, .nalts = 2 },
+	/* 2591 tools.media.audio.request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5108, .nprops = 6 },
+	/* 2592 tools.media.audio.request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5114, .nprops = 4 },
+	/* 2593 tools.media.audio.scope.default */ { .types = S_STR, .consts = 2060, .nconsts = 2 },
+	/* 2594 tools.media.audio.scope.rules[].action */ { .types = S_STR, .consts = 2062, .nconsts = 2 },
+	/* 2595 tools.media.audio.scope.rules[].match.chatType */ { .types = S_STR, .consts = 2064, .nconsts = 3 },
+	/* 2596 tools.media.audio.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5118, .nprops = 4 },
+	/* 2597 tools.media.audio.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5122, .nprops = 2, .req = 1090, .nreq = 1 },
+	/* 2598 tools.media.audio.scope.rules */ { .types = S_ARR, .items = 2597 },
+	/* 2599 tools.media.audio.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5124, .nprops = 2 },
+	/* 2600 tools.media.audio */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5126, .nprops = 15 },
+	/* 2601 tools.media.image.attachments.mode */ { .types = S_STR, .consts = 2067, .nconsts = 2 },
+	/* 2602 tools.media.image.attachments.prefer */ { .types = S_STR, .consts = 2069, .nconsts = 4 },
+	/* 2603 tools.media.image.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5141, .nprops = 3 },
+	/* 2604 tools.media.image.request.auth|0.mode */ { .types = S_STR, .consts = 2073, .nconsts = 1 },
+	/* 2605 tools.media.image.request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5144, .nprops = 1, .req = 1091, .nreq = 1 },
+	/* 2606 tools.media.image.request.auth|1.mode */ { .types = S_STR, .consts = 2074, .nconsts = 1 },
+	/* 2607 tools.media.image.request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 2075, .nconsts = 1 },
+	/* 2608 tools.media.image.request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5145, .nprops = 3, .req = 1092, .nreq = 3 },
+	/* 2609 tools.media.image.request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 2076, .nconsts = 1 },
+	/* 2610 tools.media.image.request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5148, .nprops = 3, .req = 1095, .nreq = 3 },
+	/* 2611 tools.media.image.request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 2077, .nconsts = 1 },
+	/* 2612 tools.media.image.request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5151, .nprops = 3, .req = 1098, .nreq = 3 },
+	/* 2613 tools.media.image.request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2078, .nconsts = 1 },
+	/* 2614 tools.media.image.request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5154, .nprops = 3, .req = 1101, .nreq = 3 },
+	/* 2615 tools.media.image.request.auth|1.token|1 */ { .types = S_ANY, .alts = 801, .nalts = 4 },
+	/* 2616 tools.media.image.request.auth|1.token */ { .types = S_ANY, .alts = 805, .nalts = 2 },
+	/* 2617 tools.media.image.request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5157, .nprops = 2, .req = 1104, .nreq = 2 },
+	/* 2618 tools.media.image.request.auth|2.mode */ { .types = S_STR, .consts = 2079, .nconsts = 1 },
+	/* 2619 tools.media.image.request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2080, .nconsts = 1 },
+	/* 2620 tools.media.image.request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5159, .nprops = 3, .req = 1106, .nreq = 3 },
+	/* 2621 tools.media.image.request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2081, .nconsts = 1 },
+	/* 2622 tools.media.image.request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5162, .nprops = 3, .req = 1109, .nreq = 3 },
+	/* 2623 tools.media.image.request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2082, .nconsts = 1 },
+	/* 2624 tools.media.image.request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5165, .nprops = 3, .req = 1112, .nreq = 3 },
+	/* 2625 tools.media.image.request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2083, .nconsts = 1 },
+	/* 2626 tools.media.image.request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5168, .nprops = 3, .req = 1115, .nreq = 3 },
+	/* 2627 tools.media.image.request.auth|2.value|1 */ { .types = S_ANY, .alts = 807, .nalts = 4 },
+	/* 2628 tools.media.image.request.auth|2.value */ { .types = S_ANY, .alts = 811, .nalts = 2 },
+	/* 2629 tools.media.image.request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5171, .nprops = 4, .req = 1118, .nreq = 3 },
+	/* 2630 tools.media.image.request.auth */ { .types = S_ANY, .alts = 813, .nalts = 3 },
+	/* 2631 tools.media.image.request.headers.*|1|0.source */ { .types = S_STR, .consts = 2084, .nconsts = 1 },
+	/* 2632 tools.media.image.request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5175, .nprops = 3, .req = 1121, .nreq = 3 },
+	/* 2633 tools.media.image.request.headers.*|1|1.source */ { .types = S_STR, .consts = 2085, .nconsts = 1 },
+	/* 2634 tools.media.image.request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5178, .nprops = 3, .req = 1124, .nreq = 3 },
+	/* 2635 tools.media.image.request.headers.*|1|2.source */ { .types = S_STR, .consts = 2086, .nconsts = 1 },
+	/* 2636 tools.media.image.request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5181, .nprops = 3, .req = 1127, .nreq = 3 },
+	/* 2637 tools.media.image.request.headers.*|1|3.source */ { .types = S_STR, .consts = 2087, .nconsts = 1 },
+	/* 2638 tools.media.image.request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5184, .nprops = 3, .req = 1130, .nreq = 3 },
+	/* 2639 tools.media.image.request.headers.*|1 */ { .types = S_ANY, .alts = 816, .nalts = 4 },
+	/* 2640 tools.media.image.request.headers.* */ { .types = S_ANY, .alts = 820, .nalts = 2 },
+	/* 2641 tools.media.image.request.headers */ { .types = S_OBJ, .extra = 2640 },
+	/* 2642 tools.media.image.request.proxy|0.mode */ { .types = S_STR, .consts = 2088, .nconsts = 1 },
+	/* 2643 tools.media.image.request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2089, .nconsts = 1 },
+	/* 2644 tools.media.image.request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5187, .nprops = 3, .req = 1133, .nreq = 3 },
+	/* 2645 tools.media.image.request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2090, .nconsts = 1 },
+	/* 2646 tools.media.image.request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5190, .nprops = 3, .req = 1136, .nreq = 3 },
+	/* 2647 tools.media.image.request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2091, .nconsts = 1 },
+	/* 2648 tools.media.image.request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5193, .nprops = 3, .req = 1139, .nreq = 3 },
+	/* 2649 tools.media.image.request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2092, .nconsts = 1 },
+	/* 2650 tools.media.image.request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5196, .nprops = 3, .req = 1142, .nreq = 3 },
+	/* 2651 tools.media.image.request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 822, .nalts = 4 },
+	/* 2652 tools.media.image.request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 826, .nalts = 2 },
+	/* 2653 tools.media.image.request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2093, .nconsts = 1 },
+	/* 2654 tools.media.image.request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5199, .nprops = 3, .req = 1145, .nreq = 3 },
+	/* 2655 tools.media.image.request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2094, .nconsts = 1 },
+	/* 2656 tools.media.image.request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5202, .nprops = 3, .req = 1148, .nreq = 3 },
+	/* 2657 tools.media.image.request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2095, .nconsts = 1 },
+	/* 2658 tools.media.image.request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5205, .nprops = 3, .req = 1151, .nreq = 3 },
+	/* 2659 tools.media.image.request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2096, .nconsts = 1 },
+	/* 2660 tools.media.image.request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5208, .nprops = 3, .req = 1154, .nreq = 3 },
+	/* 2661 tools.media.image.request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 828, .nalts = 4 },
+	/* 2662 tools.media.image.request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 832, .nalts = 2 },
+	/* 2663 tools.media.image.request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2097, .nconsts = 1 },
+	/* 2664 tools.media.image.request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5211, .nprops = 3, .req = 1157, .nreq = 3 },
+	/* 2665 tools.media.image.request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2098, .nconsts = 1 },
+	/* 2666 tools.media.image.request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5214, .nprops = 3, .req = 1160, .nreq = 3 },
+	/* 2667 tools.media.image.request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2099, .nconsts = 1 },
+	/* 2668 tools.media.image.request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5217, .nprops = 3, .req = 1163, .nreq = 3 },
+	/* 2669 tools.media.image.request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2100, .nconsts = 1 },
+	/* 2670 tools.media.image.request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5220, .nprops = 3, .req = 1166, .nreq = 3 },
+	/* 2671 tools.media.image.request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 834, .nalts = 4 },
+	/* 2672 tools.media.image.request.proxy|0.tls.key */ { .types = S_ANY, .alts = 838, .nalts = 2 },
+	/* 2673 tools.media.image.request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2101, .nconsts = 1 },
+	/* 2674 tools.media.image.request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5223, .nprops = 3, .req = 1169, .nreq = 3 },
+	/* 2675 tools.media.image.request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2102, .nconsts = 1 },
+	/* 2676 tools.media.image.request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5226, .nprops = 3, .req = 1172, .nreq = 3 },
+	/* 2677 tools.media.image.request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2103, .nconsts = 1 },
+	/* 2678 tools.media.image.request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5229, .nprops = 3, .req = 1175, .nreq = 3 },
+	/* 2679 tools.media.image.request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2104, .nconsts = 1 },
+	/* 2680 tools.media.image.request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5232, .nprops = 3, .req = 1178, .nreq = 3 },
+	/* 2681 tools.media.image.request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 840, .nalts = 4 },
+	/* 2682 tools.media.image.request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 844, .nalts = 2 },
+	/* 2683 tools.media.image.request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5235, .nprops = 6 },
+	/* 2684 tools.media.image.request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5241, .nprops = 2, .req = 1181, .nreq = 1 },
+	/* 2685 tools.media.image.request.proxy|1.mode */ { .types = S_STR, .consts = 2105, .nconsts = 1 },
+	/* 2686 tools.media.image.request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2106, .nconsts = 1 },
+	/* 2687 tools.media.image.request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5243, .nprops = 3, .req = 1182, .nreq = 3 },
+	/* 2688 tools.media.image.request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2107, .nconsts = 1 },
+	/* 2689 tools.media.image.request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5246, .nprops = 3, .req = 1185, .nreq = 3 },
+	/* 2690 tools.media.image.request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2108, .nconsts = 1 },
+	/* 2691 tools.media.image.request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5249, .nprops = 3, .req = 1188, .nreq = 3 },
+	/* 2692 tools.media.image.request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2109, .nconsts = 1 },
+	/* 2693 tools.media.image.request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5252, .nprops = 3, .req = 1191, .nreq = 3 },
+	/* 2694 tools.media.image.request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 846, .nalts = 4 },
+	/* 2695 tools.media.image.request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 850, .nalts = 2 },
+	/* 2696 tools.media.image.request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2110, .nconsts = 1 },
+	/* 2697 tools.media.image.request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5255, .nprops = 3, .req = 1194, .nreq = 3 },
+	/* 2698 tools.media.image.request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2111, .nconsts = 1 },
+	/* 2699 tools.media.image.request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5258, .nprops = 3, .req = 1197, .nreq = 3 },
+	/* 2700 tools.media.image.request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2112, .nconsts = 1 },
+	/* 2701 tools.media.image.request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5261, .nprops = 3, .req = 1200, .nreq = 3 },
+	/* 2702 tools.media.image.request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2113, .nconsts = 1 },
+	/* 2703 tools.media.image.request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5264, .nprops = 3, .req = 1203, .nreq = 3 },
+	/* 2704 tools.media.image.request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 852, .nalts = 4 },
+	/* 2705 tools.media.image.request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 856, .nalts = 2 },
+	/* 2706 tools.media.image.request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2114, .nconsts = 1 },
+	/* 2707 tools.media.image.request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5267, .nprops = 3, .req = 1206, .nreq = 3 },
+	/* 2708 tools.media.image.request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2115, .nconsts = 1 },
+	/* 2709 tools.media.image.request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5270, .nprops = 3, .req = 1209, .nreq = 3 },
+	/* 2710 tools.media.image.request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2116, .nconsts = 1 },
+	/* 2711 tools.media.image.request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5273, .nprops = 3, .req = 1212, .nreq = 3 },
+	/* 2712 tools.media.image.request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2117, .nconsts = 1 },
+	/* 2713 tools.media.image.request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5276, .nprops = 3, .req = 1215, .nreq = 3 },
+	/* 2714 tools.media.image.request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 858, .nalts = 4 },
+	/* 2715 tools.media.image.request.proxy|1.tls.key */ { .types = S_ANY, .alts = 862, .nalts = 2 },
+	/* 2716 tools.media.image.request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2118, .nconsts = 1 },
+	/* 2717 tools.media.image.request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5279, .nprops = 3, .req = 1218, .nreq = 3 },
+	/* 2718 tools.media.image.request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2119, .nconsts = 1 },
+	/* 2719 tools.media.image.request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5282, .nprops = 3, .req = 1221, .nreq = 3 },
+	/* 2720 tools.media.image.request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2120, .nconsts = 1 },
+	/* 2721 tools.media.image.request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5285, .nprops = 3, .req = 1224, .nreq = 3 },
+	/* 2722 tools.media.image.request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2121, .nconsts = 1 },
+	/* 2723 tools.media.image.request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5288, .nprops = 3, .req = 1227, .nreq = 3 },
+	/* 2724 tools.media.image.request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 864, .nalts = 4 },
+	/* 2725 tools.media.image.request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 868, .nalts = 2 },
+	/* 2726 tools.media.image.request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5291, .nprops = 6 },
+	/* 2727 tools.media.image.request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5297, .nprops = 3, .req = 1230, .nreq = 2 },
+	/* 2728 tools.media.image.request.proxy */ { .types = S_ANY, .alts = 870, .nalts = 2 },
+	/* 2729 tools.media.image.request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2122, .nconsts = 1 },
+	/* 2730 tools.media.image.request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5300, .nprops = 3, .req = 1232, .nreq = 3 },
+	/* 2731 tools.media.image.request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2123, .nconsts = 1 },
+	/* 2732 tools.media.image.request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5303, .nprops = 3, .req = 1235, .nreq = 3 },
+	/* 2733 tools.media.image.request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2124, .nconsts = 1 },
+	/* 2734 tools.media.image.request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5306, .nprops = 3, .req = 1238, .nreq = 3 },
+	/* 2735 tools.media.image.request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2125, .nconsts = 1 },
+	/* 2736 tools.media.image.request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5309, .nprops = 3, .req = 1241, .nreq = 3 },
+	/* 2737 tools.media.image.request.tls.ca|1 */ { .types = S_ANY, .alts = 872, .nalts = 4 },
+	/* 2738 tools.media.image.request.tls.ca */ { .types = S_ANY, .alts = 876, .nalts = 2 },
+	/* 2739 tools.media.image.request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2126, .nconsts = 1 },
+	/* 2740 tools.media.image.request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5312, .nprops = 3, .req = 1244, .nreq = 3 },
+	/* 2741 tools.media.image.request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2127, .nconsts = 1 },
+	/* 2742 tools.media.image.request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5315, .nprops = 3, .req = 1247, .nreq = 3 },
+	/* 2743 tools.media.image.request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2128, .nconsts = 1 },
+	/* 2744 tools.media.image.request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5318, .nprops = 3, .req = 1250, .nreq = 3 },
+	/* 2745 tools.media.image.request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2129, .nconsts = 1 },
+	/* 2746 tools.media.image.request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5321, .nprops = 3, .req = 1253, .nreq = 3 },
+	/* 2747 tools.media.image.request.tls.cert|1 */ { .types = S_ANY, .alts = 878, .nalts = 4 },
+	/* 2748 tools.media.image.request.tls.cert */ { .types = S_ANY, .alts = 882, .nalts = 2 },
+	/* 2749 tools.media.image.request.tls.key|1|0.source */ { .types = S_STR, .consts = 2130, .nconsts = 1 },
+	/* 2750 tools.media.image.request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5324, .nprops = 3, .req = 1256, .nreq = 3 },
+	/* 2751 tools.media.image.request.tls.key|1|1.source */ { .types = S_STR, .consts = 2131, .nconsts = 1 },
+	/* 2752 tools.media.image.request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5327, .nprops = 3, .req = 1259, .nreq = 3 },
+	/* 2753 tools.media.image.request.tls.key|1|2.source */ { .types = S_STR, .consts = 2132, .nconsts = 1 },
+	/* 2754 tools.media.image.request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5330, .nprops = 3, .req = 1262, .nreq = 3 },
+	/* 2755 tools.media.image.request.tls.key|1|3.source */ { .types = S_STR, .consts = 2133, .nconsts = 1 },
+	/* 2756 tools.media.image.request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5333, .nprops = 3, .req = 1265, .nreq = 3 },
+	/* 2757 tools.media.image.request.tls.key|1 */ { .types = S_ANY, .alts = 884, .nalts = 4 },
+	/* 2758 tools.media.image.request.tls.key */ { .types = S_ANY, .alts = 888, .nalts = 2 },
+	/* 2759 tools.media.image.request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2134, .nconsts = 1 },
+	/* 2760 tools.media.image.request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5336, .nprops = 3, .req = 1268, .nreq = 3 },
+	/* 2761 tools.media.image.request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2135, .nconsts = 1 },
+	/* 2762 tools.media.image.request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5339, .nprops = 3, .req = 1271, .nreq = 3 },
+	/* 2763 tools.media.image.request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2136, .nconsts = 1 },
+	/* 2764 tools.media.image.request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5342, .nprops = 3, .req = 1274, .nreq = 3 },
+	/* 2765 tools.media.image.request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2137, .nconsts = 1 },
+	/* 2766 tools.media.image.request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5345, .nprops = 3, .req = 1277, .nreq = 3 },
+	/* 2767 tools.media.image.request.tls.passphrase|1 */ { .types = S_ANY, .alts = 890, .nalts = 4 },
+	/* 2768 tools.media.image.request.tls.passphrase */ { .types = S_ANY, .alts = 894, .nalts = 2 },
+	/* 2769 tools.media.image.request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5348, .nprops = 6 },
+	/* 2770 tools.media.image.request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5354, .nprops = 4 },
+	/* 2771 tools.media.image.scope.default */ { .types = S_STR, .consts = 2138, .nconsts = 2 },
+	/* 2772 tools.media.image.scope.rules[].action */ { .types = S_STR, .consts = 2140, .nconsts = 2 },
+	/* 2773 tools.media.image.scope.rules[].match.chatType */ { .types = S_STR, .consts = 2142, .nconsts = 3 },
+	/* 2774 tools.media.image.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5358, .nprops = 4 },
+	/* 2775 tools.media.image.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5362, .nprops = 2, .req = 1280, .nreq = 1 },
+	/* 2776 tools.media.image.scope.rules */ { .types = S_ARR, .items = 2775 },
+	/* 2777 tools.media.image.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5364, .nprops = 2 },
+	/* 2778 tools.media.image */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5366, .nprops = 13 },
+	/* 2779 tools.media.models[].capabilities[] */ { .types = S_STR, .consts = 2145, .nconsts = 3 },
+	/* 2780 tools.media.models[].capabilities */ { .types = S_ARR, .items = 2779 },
+	/* 2781 tools.media.models[].request.auth|0.mode */ { .types = S_STR, .consts = 2148, .nconsts = 1 },
+	/* 2782 tools.media.models[].request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5379, .nprops = 1, .req = 1281, .nreq = 1 },
+	/* 2783 tools.media.models[].request.auth|1.mode */ { .types = S_STR, .consts = 2149, .nconsts = 1 },
+	/* 2784 tools.media.models[].request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 2150, .nconsts = 1 },
+	/* 2785 tools.media.models[].request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5380, .nprops = 3, .req = 1282, .nreq = 3 },
+	/* 2786 tools.media.models[].request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 2151, .nconsts = 1 },
+	/* 2787 tools.media.models[].request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5383, .nprops = 3, .req = 1285, .nreq = 3 },
+	/* 2788 tools.media.models[].request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 2152, .nconsts = 1 },
+	/* 2789 tools.media.models[].request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5386, .nprops = 3, .req = 1288, .nreq = 3 },
+	/* 2790 tools.media.models[].request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2153, .nconsts = 1 },
+	/* 2791 tools.media.models[].request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5389, .nprops = 3, .req = 1291, .nreq = 3 },
+	/* 2792 tools.media.models[].request.auth|1.token|1 */ { .types = S_ANY, .alts = 896, .nalts = 4 },
+	/* 2793 tools.media.models[].request.auth|1.token */ { .types = S_ANY, .alts = 900, .nalts = 2 },
+	/* 2794 tools.media.models[].request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5392, .nprops = 2, .req = 1294, .nreq = 2 },
+	/* 2795 tools.media.models[].request.auth|2.mode */ { .types = S_STR, .consts = 2154, .nconsts = 1 },
+	/* 2796 tools.media.models[].request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2155, .nconsts = 1 },
+	/* 2797 tools.media.models[].request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5394, .nprops = 3, .req = 1296, .nreq = 3 },
+	/* 2798 tools.media.models[].request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2156, .nconsts = 1 },
+	/* 2799 tools.media.models[].request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5397, .nprops = 3, .req = 1299, .nreq = 3 },
+	/* 2800 tools.media.models[].request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2157, .nconsts = 1 },
+	/* 2801 tools.media.models[].request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5400, .nprops = 3, .req = 1302, .nreq = 3 },
+	/* 2802 tools.media.models[].request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2158, .nconsts = 1 },
+	/* 2803 tools.media.models[].request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5403, .nprops = 3, .req = 1305, .nreq = 3 },
+	/* 2804 tools.media.models[].request.auth|2.value|1 */ { .types = S_ANY, .alts = 902, .nalts = 4 },
+	/* 2805 tools.media.models[].request.auth|2.value */ { .types = S_ANY, .alts = 906, .nalts = 2 },
+	/* 2806 tools.media.models[].request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5406, .nprops = 4, .req = 1308, .nreq = 3 },
+	/* 2807 tools.media.models[].request.auth */ { .types = S_ANY, .alts = 908, .nalts = 3 },
+	/* 2808 tools.media.models[].request.headers.*|1|0.source */ { .types = S_STR, .consts = 2159, .nconsts = 1 },
+	/* 2809 tools.media.models[].request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5410, .nprops = 3, .req = 1311, .nreq = 3 },
+	/* 2810 tools.media.models[].request.headers.*|1|1.source */ { .types = S_STR, .consts = 2160, .nconsts = 1 },
+	/* 2811 tools.media.models[].request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5413, .nprops = 3, .req = 1314, .nreq = 3 },
+	/* 2812 tools.media.models[].request.headers.*|1|2.source */ { .types = S_STR, .consts = 2161, .nconsts = 1 },
+	/* 2813 tools.media.models[].request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5416, .nprops = 3, .req = 1317, .nreq = 3 },
+	/* 2814 tools.media.models[].request.headers.*|1|3.source */ { .types = S_STR, .consts = 2162, .nconsts = 1 },
+	/* 2815 tools.media.models[].request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5419, .nprops = 3, .req = 1320, .nreq = 3 },
+	/* 2816 tools.media.models[].request.headers.*|1 */ { .types = S_ANY, .alts = 911, .nalts = 4 },
+	/* 2817 tools.media.models[].request.headers.* */ { .types = S_ANY, .alts = 915, .nalts = 2 },
+	/* 2818 tools.media.models[].request.headers */ { .types = S_OBJ, .extra = 2817 },
+	/* 2819 tools.media.models[].request.proxy|0.mode */ { .types = S_STR, .consts = 2163, .nconsts = 1 },
+	/* 2820 tools.media.models[].request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2164, .nconsts = 1 },
+	/* 2821 tools.media.models[].request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5422, .nprops = 3, .req = 1323, .nreq = 3 },
+	/* 2822 tools.media.models[].request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2165, .nconsts = 1 },
+	/* 2823 tools.media.models[].request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5425, .nprops = 3, .req = 1326, .nreq = 3 },
+	/* 2824 tools.media.models[].request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2166, .nconsts = 1 },
+	/* 2825 tools.media.models[].request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5428, .nprops = 3, .req = 1329, .nreq = 3 },
+	/* 2826 tools.media.models[].request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2167, .nconsts = 1 },
+	/* 2827 tools.media.models[].request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5431, .nprops = 3, .req = 1332, .nreq = 3 },
+	/* 2828 tools.media.models[].request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 917, .nalts = 4 },
+	/* 2829 tools.media.models[].request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 921, .nalts = 2 },
+	/* 2830 tools.media.models[].request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2168, .nconsts = 1 },
+	/* 2831 tools.media.models[].request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5434, .nprops = 3, .req = 1335, .nreq = 3 },
+	/* 2832 tools.media.models[].request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2169, .nconsts = 1 },
+	/* 2833 tools.media.models[].request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5437, .nprops = 3, .req = 1338, .nreq = 3 },
+	/* 2834 tools.media.models[].request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2170, .nconsts = 1 },
+	/* 2835 tools.media.models[].request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5440, .nprops = 3, .req = 1341, .nreq = 3 },
+	/* 2836 tools.media.models[].request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2171, .nconsts = 1 },
+	/* 2837 tools.media.models[].request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5443, .nprops = 3, .req = 1344, .nreq = 3 },
+	/* 2838 tools.media.models[].request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 923, .nalts = 4 },
+	/* 2839 tools.media.models[].request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 927, .nalts = 2 },
+	/* 2840 tools.media.models[].request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2172, .nconsts = 1 },
+	/* 2841 tools.media.models[].request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5446, .nprops = 3, .req = 1347, .nreq = 3 },
+	/* 2842 tools.media.models[].request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2173, .nconsts = 1 },
+	/* 2843 tools.media.models[].request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5449, .nprops = 3, .req = 1350, .nreq = 3 },
+	/* 2844 tools.media.models[].request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2174, .nconsts = 1 },
+	/* 2845 tools.media.models[].request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5452, .nprops = 3, .req = 1353, .nreq = 3 },
+	/* 2846 tools.media.models[].request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2175, .nconsts = 1 },
+	/* 2847 tools.media.models[].request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5455, .nprops = 3, .req = 1356, .nreq = 3 },
+	/* 2848 tools.media.models[].request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 929, .nalts = 4 },
+	/* 2849 tools.media.models[].request.proxy|0.tls.key */ { .types = S_ANY, .alts = 933, .nalts = 2 },
+	/* 2850 tools.media.models[].request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2176, .nconsts = 1 },
+	/* 2851 tools.media.models[].request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5458, .nprops = 3, .req = 1359, .nreq = 3 },
+	/* 2852 tools.media.models[].request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2177, .nconsts = 1 },
+	/* 2853 tools.media.models[].request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5461, .nprops = 3, .req = 1362, .nreq = 3 },
+	/* 2854 tools.media.models[].request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2178, .nconsts = 1 },
+	/* 2855 tools.media.models[].request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5464, .nprops = 3, .req = 1365, .nreq = 3 },
+	/* 2856 tools.media.models[].request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2179, .nconsts = 1 },
+	/* 2857 tools.media.models[].request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5467, .nprops = 3, .req = 1368, .nreq = 3 },
+	/* 2858 tools.media.models[].request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 935, .nalts = 4 },
+	/* 2859 tools.media.models[].request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 939, .nalts = 2 },
+	/* 2860 tools.media.models[].request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5470, .nprops = 6 },
+	/* 2861 tools.media.models[].request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5476, .nprops = 2, .req = 1371, .nreq = 1 },
+	/* 2862 tools.media.models[].request.proxy|1.mode */ { .types = S_STR, .consts = 2180, .nconsts = 1 },
+	/* 2863 tools.media.models[].request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2181, .nconsts = 1 },
+	/* 2864 tools.media.models[].request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5478, .nprops = 3, .req = 1372, .nreq = 3 },
+	/* 2865 tools.media.models[].request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2182, .nconsts = 1 },
+	/* 2866 tools.media.models[].request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5481, .nprops = 3, .req = 1375, .nreq = 3 },
+	/* 2867 tools.media.models[].request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2183, .nconsts = 1 },
+	/* 2868 tools.media.models[].request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5484, .nprops = 3, .req = 1378, .nreq = 3 },
+	/* 2869 tools.media.models[].request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2184, .nconsts = 1 },
+	/* 2870 tools.media.models[].request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5487, .nprops = 3, .req = 1381, .nreq = 3 },
+	/* 2871 tools.media.models[].request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 941, .nalts = 4 },
+	/* 2872 tools.media.models[].request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 945, .nalts = 2 },
+	/* 2873 tools.media.models[].request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2185, .nconsts = 1 },
+	/* 2874 tools.media.models[].request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5490, .nprops = 3, .req = 1384, .nreq = 3 },
+	/* 2875 tools.media.models[].request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2186, .nconsts = 1 },
+	/* 2876 tools.media.models[].request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5493, .nprops = 3, .req = 1387, .nreq = 3 },
+	/* 2877 tools.media.models[].request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2187, .nconsts = 1 },
+	/* 2878 tools.media.models[].request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5496, .nprops = 3, .req = 1390, .nreq = 3 },
+	/* 2879 tools.media.models[].request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2188, .nconsts = 1 },
+	/* 2880 tools.media.models[].request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5499, .nprops = 3, .req = 1393, .nreq = 3 },
+	/* 2881 tools.media.models[].request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 947, .nalts = 4 },
+	/* 2882 tools.media.models[].request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 951, .nalts = 2 },
+	/* 2883 tools.media.models[].request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2189, .nconsts = 1 },
+	/* 2884 tools.media.models[].request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5502, .nprops = 3, .req = 1396, .nreq = 3 },
+	/* 2885 tools.media.models[].request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2190, .nconsts = 1 },
+	/* 2886 tools.media.models[].request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5505, .nprops = 3, .req = 1399, .nreq = 3 },
+	/* 2887 tools.media.models[].request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2191, .nconsts = 1 },
+	/* 2888 tools.media.models[].request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5508, .nprops = 3, .req = 1402, .nreq = 3 },
+	/* 2889 tools.media.models[].request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2192, .nconsts = 1 },
+	/* 2890 tools.media.models[].request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5511, .nprops = 3, .req = 1405, .nreq = 3 },
+	/* 2891 tools.media.models[].request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 953, .nalts = 4 },
+	/* 2892 tools.media.models[].request.proxy|1.tls.key */ { .types = S_ANY, .alts = 957, .nalts = 2 },
+	/* 2893 tools.media.models[].request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2193, .nconsts = 1 },
+	/* 2894 tools.media.models[].request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5514, .nprops = 3, .req = 1408, .nreq = 3 },
+	/* 2895 tools.media.models[].request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2194, .nconsts = 1 },
+	/* 2896 tools.media.models[].request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5517, .nprops = 3, .req = 1411, .nreq = 3 },
+	/* 2897 tools.media.models[].request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2195, .nconsts = 1 },
+	/* 2898 tools.media.models[].request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5520, .nprops = 3, .req = 1414, .nreq = 3 },
+	/* 2899 tools.media.models[].request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2196, .nconsts = 1 },
+	/* 2900 tools.media.models[].request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5523, .nprops = 3, .req = 1417, .nreq = 3 },
+	/* 2901 tools.media.models[].request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 959, .nalts = 4 },
+	/* 2902 tools.media.models[].request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 963, .nalts = 2 },
+	/* 2903 tools.media.models[].request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5526, .nprops = 6 },
+	/* 2904 tools.media.models[].request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5532, .nprops = 3, .req = 1420, .nreq = 2 },
+	/* 2905 tools.media.models[].request.proxy */ { .types = S_ANY, .alts = 965, .nalts = 2 },
+	/* 2906 tools.media.models[].request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2197, .nconsts = 1 },
+	/* 2907 tools.media.models[].request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5535, .nprops = 3, .req = 1422, .nreq = 3 },
+	/* 2908 tools.media.models[].request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2198, .nconsts = 1 },
+	/* 2909 tools.media.models[].request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5538, .nprops = 3, .req = 1425, .nreq = 3 },
+	/* 2910 tools.media.models[].request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2199, .nconsts = 1 },
+	/* 2911 tools.media.models[].request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5541, .nprops = 3, .req = 1428, .nreq = 3 },
+	/* 2912 tools.media.models[].request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2200, .nconsts = 1 },
+	/* 2913 tools.media.models[].request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5544, .nprops = 3, .req = 1431, .nreq = 3 },
+	/* 2914 tools.media.models[].request.tls.ca|1 */ { .types = S_ANY, .alts = 967, .nalts = 4 },
+	/* 2915 tools.media.models[].request.tls.ca */ { .types = S_ANY, .alts = 971, .nalts = 2 },
+	/* 2916 tools.media.models[].request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2201, .nconsts = 1 },
+	/* 2917 tools.media.models[].request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5547, .nprops = 3, .req = 1434, .nreq = 3 },
+	/* 2918 tools.media.models[].request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2202, .nconsts = 1 },
+	/* 2919 tools.media.models[].request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5550, .nprops = 3, .req = 1437, .nreq = 3 },
+	/* 2920 tools.media.models[].request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2203, .nconsts = 1 },
+	/* 2921 tools.media.models[].request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5553, .nprops = 3, .req = 1440, .nreq = 3 },
+	/* 2922 tools.media.models[].request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2204, .nconsts = 1 },
+	/* 2923 tools.media.models[].request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5556, .nprops = 3, .req = 1443, .nreq = 3 },
+	/* 2924 tools.media.models[].request.tls.cert|1 */ { .types = S_ANY, .alts = 973, .nalts = 4 },
+	/* 2925 tools.media.models[].request.tls.cert */ { .types = S_ANY, .alts = 977, .nalts = 2 },
+	/* 2926 tools.media.models[].request.tls.key|1|0.source */ { .types = S_STR, .consts = 2205, .nconsts = 1 },
+	/* 2927 tools.media.models[].request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5559, .nprops = 3, .req = 1446, .nreq = 3 },
+	/* 2928 tools.media.models[].request.tls.key|1|1.source */ { .types = S_STR, .consts = 2206, .nconsts = 1 },
+	/* 2929 tools.media.models[].request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5562, .nprops = 3, .req = 1449, .nreq = 3 },
+	/* 2930 tools.media.models[].request.tls.key|1|2.source */ { .types = S_STR, .consts = 2207, .nconsts = 1 },
+	/* 2931 tools.media.models[].request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5565, .nprops = 3, .req = 1452, .nreq = 3 },
+	/* 2932 tools.media.models[].request.tls.key|1|3.source */ { .types = S_STR, .consts = 2208, .nconsts = 1 },
+	/* 2933 tools.media.models[].request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5568, .nprops = 3, .req = 1455, .nreq = 3 },
+	/* 2934 tools.media.models[].request.tls.key|1 */ { .types = S_ANY, .alts = 979, .nalts = 4 },
+	/* 2935 tools.media.models[].request.tls.key */ { .types = S_ANY, .alts = 983, .nalts = 2 },
+	/* 2936 tools.media.models[].request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2209, .nconsts = 1 },
+	/* 2937 tools.media.models[].request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5571, .nprops = 3, .req = 1458, .nreq = 3 },
+	/* 2938 tools.media.models[].request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2210, .nconsts = 1 },
+	/* 2939 tools.media.models[].request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5574, .nprops = 3, .req = 1461, .nreq = 3 },
+	/* 2940 tools.media.models[].request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2211, .nconsts = 1 },
+	/* 2941 tools.media.models[].request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5577, .nprops = 3, .req = 1464, .nreq = 3 },
+	/* 2942 tools.media.models[].request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2212, .nconsts = 1 },
+	/* 2943 tools.media.models[].request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5580, .nprops = 3, .req = 1467, .nreq = 3 },
+	/* 2944 tools.media.models[].request.tls.passphrase|1 */ { .types = S_ANY, .alts = 985, .nalts = 4 },
+	/* 2945 tools.media.models[].request.tls.passphrase */ { .types = S_ANY, .alts = 989, .nalts = 2 },
+	/* 2946 tools.media.models[].request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5583, .nprops = 6 },
+	/* 2947 tools.media.models[].request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5589, .nprops = 4 },
+	/* 2948 tools.media.models[].type */ { .types = S_STR, .consts = 2213, .nconsts = 2 },
+	/* 2949 tools.media.models[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5593, .nprops = 17 },
+	/* 2950 tools.media.models */ { .types = S_ARR, .items = 2949 },
+	/* 2951 tools.media.video.attachments.mode */ { .types = S_STR, .consts = 2215, .nconsts = 2 },
+	/* 2952 tools.media.video.attachments.prefer */ { .types = S_STR, .consts = 2217, .nconsts = 4 },
+	/* 2953 tools.media.video.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5610, .nprops = 3 },
+	/* 2954 tools.media.video.request.auth|0.mode */ { .types = S_STR, .consts = 2221, .nconsts = 1 },
+	/* 2955 tools.media.video.request.auth|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5613, .nprops = 1, .req = 1470, .nreq = 1 },
+	/* 2956 tools.media.video.request.auth|1.mode */ { .types = S_STR, .consts = 2222, .nconsts = 1 },
+	/* 2957 tools.media.video.request.auth|1.token|1|0.source */ { .types = S_STR, .consts = 2223, .nconsts = 1 },
+	/* 2958 tools.media.video.request.auth|1.token|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5614, .nprops = 3, .req = 1471, .nreq = 3 },
+	/* 2959 tools.media.video.request.auth|1.token|1|1.source */ { .types = S_STR, .consts = 2224, .nconsts = 1 },
+	/* 2960 tools.media.video.request.auth|1.token|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5617, .nprops = 3, .req = 1474, .nreq = 3 },
+	/* 2961 tools.media.video.request.auth|1.token|1|2.source */ { .types = S_STR, .consts = 2225, .nconsts = 1 },
+	/* 2962 tools.media.video.request.auth|1.token|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5620, .nprops = 3, .req = 1477, .nreq = 3 },
+	/* 2963 tools.media.video.request.auth|1.token|1|3.source */ { .types = S_STR, .consts = 2226, .nconsts = 1 },
+	/* 2964 tools.media.video.request.auth|1.token|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5623, .nprops = 3, .req = 1480, .nreq = 3 },
+	/* 2965 tools.media.video.request.auth|1.token|1 */ { .types = S_ANY, .alts = 991, .nalts = 4 },
+	/* 2966 tools.media.video.request.auth|1.token */ { .types = S_ANY, .alts = 995, .nalts = 2 },
+	/* 2967 tools.media.video.request.auth|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5626, .nprops = 2, .req = 1483, .nreq = 2 },
+	/* 2968 tools.media.video.request.auth|2.mode */ { .types = S_STR, .consts = 2227, .nconsts = 1 },
+	/* 2969 tools.media.video.request.auth|2.value|1|0.source */ { .types = S_STR, .consts = 2228, .nconsts = 1 },
+	/* 2970 tools.media.video.request.auth|2.value|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5628, .nprops = 3, .req = 1485, .nreq = 3 },
+	/* 2971 tools.media.video.request.auth|2.value|1|1.source */ { .types = S_STR, .consts = 2229, .nconsts = 1 },
+	/* 2972 tools.media.video.request.auth|2.value|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5631, .nprops = 3, .req = 1488, .nreq = 3 },
+	/* 2973 tools.media.video.request.auth|2.value|1|2.source */ { .types = S_STR, .consts = 2230, .nconsts = 1 },
+	/* 2974 tools.media.video.request.auth|2.value|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5634, .nprops = 3, .req = 1491, .nreq = 3 },
+	/* 2975 tools.media.video.request.auth|2.value|1|3.source */ { .types = S_STR, .consts = 2231, .nconsts = 1 },
+	/* 2976 tools.media.video.request.auth|2.value|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5637, .nprops = 3, .req = 1494, .nreq = 3 },
+	/* 2977 tools.media.video.request.auth|2.value|1 */ { .types = S_ANY, .alts = 997, .nalts = 4 },
+	/* 2978 tools.media.video.request.auth|2.value */ { .types = S_ANY, .alts = 1001, .nalts = 2 },
+	/* 2979 tools.media.video.request.auth|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5640, .nprops = 4, .req = 1497, .nreq = 3 },
+	/* 2980 tools.media.video.request.auth */ { .types = S_ANY, .alts = 1003, .nalts = 3 },
+	/* 2981 tools.media.video.request.headers.*|1|0.source */ { .types = S_STR, .consts = 2232, .nconsts = 1 },
+	/* 2982 tools.media.video.request.headers.*|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5644, .nprops = 3, .req = 1500, .nreq = 3 },
+	/* 2983 tools.media.video.request.headers.*|1|1.source */ { .types = S_STR, .consts = 2233, .nconsts = 1 },
+	/* 2984 tools.media.video.request.headers.*|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5647, .nprops = 3, .req = 1503, .nreq = 3 },
+	/* 2985 tools.media.video.request.headers.*|1|2.source */ { .types = S_STR, .consts = 2234, .nconsts = 1 },
+	/* 2986 tools.media.video.request.headers.*|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5650, .nprops = 3, .req = 1506, .nreq = 3 },
+	/* 2987 tools.media.video.request.headers.*|1|3.source */ { .types = S_STR, .consts = 2235, .nconsts = 1 },
+	/* 2988 tools.media.video.request.headers.*|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5653, .nprops = 3, .req = 1509, .nreq = 3 },
+	/* 2989 tools.media.video.request.headers.*|1 */ { .types = S_ANY, .alts = 1006, .nalts = 4 },
+	/* 2990 tools.media.video.request.headers.* */ { .types = S_ANY, .alts = 1010, .nalts = 2 },
+	/* 2991 tools.media.video.request.headers */ { .types = S_OBJ, .extra = 2990 },
+	/* 2992 tools.media.video.request.proxy|0.mode */ { .types = S_STR, .consts = 2236, .nconsts = 1 },
+	/* 2993 tools.media.video.request.proxy|0.tls.ca|1|0.source */ { .types = S_STR, .consts = 2237, .nconsts = 1 },
+	/* 2994 tools.media.video.request.proxy|0.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5656, .nprops = 3, .req = 1512, .nreq = 3 },
+	/* 2995 tools.media.video.request.proxy|0.tls.ca|1|1.source */ { .types = S_STR, .consts = 2238, .nconsts = 1 },
+	/* 2996 tools.media.video.request.proxy|0.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5659, .nprops = 3, .req = 1515, .nreq = 3 },
+	/* 2997 tools.media.video.request.proxy|0.tls.ca|1|2.source */ { .types = S_STR, .consts = 2239, .nconsts = 1 },
+	/* 2998 tools.media.video.request.proxy|0.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5662, .nprops = 3, .req = 1518, .nreq = 3 },
+	/* 2999 tools.media.video.request.proxy|0.tls.ca|1|3.source */ { .types = S_STR, .consts = 2240, .nconsts = 1 },
+	/* 3000 tools.media.video.request.proxy|0.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5665, .nprops = 3, .req = 1521, .nreq = 3 },
+	/* 3001 tools.media.video.request.proxy|0.tls.ca|1 */ { .types = S_ANY, .alts = 1012, .nalts = 4 },
+	/* 3002 tools.media.video.request.proxy|0.tls.ca */ { .types = S_ANY, .alts = 1016, .nalts = 2 },
+	/* 3003 tools.media.video.request.proxy|0.tls.cert|1|0.source */ { .types = S_STR, .consts = 2241, .nconsts = 1 },
+	/* 3004 tools.media.video.request.proxy|0.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5668, .nprops = 3, .req = 1524, .nreq = 3 },
+	/* 3005 tools.media.video.request.proxy|0.tls.cert|1|1.source */ { .types = S_STR, .consts = 2242, .nconsts = 1 },
+	/* 3006 tools.media.video.request.proxy|0.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5671, .nprops = 3, .req = 1527, .nreq = 3 },
+	/* 3007 tools.media.video.request.proxy|0.tls.cert|1|2.source */ { .types = S_STR, .consts = 2243, .nconsts = 1 },
+	/* 3008 tools.media.video.request.proxy|0.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5674, .nprops = 3, .req = 1530, .nreq = 3 },
+	/* 3009 tools.media.video.request.proxy|0.tls.cert|1|3.source */ { .types = S_STR, .consts = 2244, .nconsts = 1 },
+	/* 3010 tools.media.video.request.proxy|0.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5677, .nprops = 3, .req = 1533, .nreq = 3 },
+	/* 3011 tools.media.video.request.proxy|0.tls.cert|1 */ { .types = S_ANY, .alts = 1018, .nalts = 4 },
+	/* 3012 tools.media.video.request.proxy|0.tls.cert */ { .types = S_ANY, .alts = 1022, .nalts = 2 },
+	/* 3013 tools.media.video.request.proxy|0.tls.key|1|0.source */ { .types = S_STR, .consts = 2245, .nconsts = 1 },
+	/* 3014 tools.media.video.request.proxy|0.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5680, .nprops = 3, .req = 1536, .nreq = 3 },
+	/* 3015 tools.media.video.request.proxy|0.tls.key|1|1.source */ { .types = S_STR, .consts = 2246, .nconsts = 1 },
+	/* 3016 tools.media.video.request.proxy|0.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5683, .nprops = 3, .req = 1539, .nreq = 3 },
+	/* 3017 tools.media.video.request.proxy|0.tls.key|1|2.source */ { .types = S_STR, .consts = 2247, .nconsts = 1 },
+	/* 3018 tools.media.video.request.proxy|0.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5686, .nprops = 3, .req = 1542, .nreq = 3 },
+	/* 3019 tools.media.video.request.proxy|0.tls.key|1|3.source */ { .types = S_STR, .consts = 2248, .nconsts = 1 },
+	/* 3020 tools.media.video.request.proxy|0.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5689, .nprops = 3, .req = 1545, .nreq = 3 },
+	/* 3021 tools.media.video.request.proxy|0.tls.key|1 */ { .types = S_ANY, .alts = 1024, .nalts = 4 },
+	/* 3022 tools.media.video.request.proxy|0.tls.key */ { .types = S_ANY, .alts = 1028, .nalts = 2 },
+	/* 3023 tools.media.video.request.proxy|0.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2249, .nconsts = 1 },
+	/* 3024 tools.media.video.request.proxy|0.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5692, .nprops = 3, .req = 1548, .nreq = 3 },
+	/* 3025 tools.media.video.request.proxy|0.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2250, .nconsts = 1 },
+	/* 3026 tools.media.video.request.proxy|0.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5695, .nprops = 3, .req = 1551, .nreq = 3 },
+	/* 3027 tools.media.video.request.proxy|0.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2251, .nconsts = 1 },
+	/* 3028 tools.media.video.request.proxy|0.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5698, .nprops = 3, .req = 1554, .nreq = 3 },
+	/* 3029 tools.media.video.request.proxy|0.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2252, .nconsts = 1 },
+	/* 3030 tools.media.video.request.proxy|0.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5701, .nprops = 3, .req = 1557, .nreq = 3 },
+	/* 3031 tools.media.video.request.proxy|0.tls.passphrase|1 */ { .types = S_ANY, .alts = 1030, .nalts = 4 },
+	/* 3032 tools.media.video.request.proxy|0.tls.passphrase */ { .types = S_ANY, .alts = 1034, .nalts = 2 },
+	/* 3033 tools.media.video.request.proxy|0.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5704, .nprops = 6 },
+	/* 3034 tools.media.video.request.proxy|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5710, .nprops = 2, .req = 1560, .nreq = 1 },
+	/* 3035 tools.media.video.request.proxy|1.mode */ { .types = S_STR, .consts = 2253, .nconsts = 1 },
+	/* 3036 tools.media.video.request.proxy|1.tls.ca|1|0.source */ { .types = S_STR, .consts = 2254, .nconsts = 1 },
+	/* 3037 tools.media.video.request.proxy|1.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5712, .nprops = 3, .req = 1561, .nreq = 3 },
+	/* 3038 tools.media.video.request.proxy|1.tls.ca|1|1.source */ { .types = S_STR, .consts = 2255, .nconsts = 1 },
+	/* 3039 tools.media.video.request.proxy|1.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5715, .nprops = 3, .req = 1564, .nreq = 3 },
+	/* 3040 tools.media.video.request.proxy|1.tls.ca|1|2.source */ { .types = S_STR, .consts = 2256, .nconsts = 1 },
+	/* 3041 tools.media.video.request.proxy|1.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5718, .nprops = 3, .req = 1567, .nreq = 3 },
+	/* 3042 tools.media.video.request.proxy|1.tls.ca|1|3.source */ { .types = S_STR, .consts = 2257, .nconsts = 1 },
+	/* 3043 tools.media.video.request.proxy|1.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5721, .nprops = 3, .req = 1570, .nreq = 3 },
+	/* 3044 tools.media.video.request.proxy|1.tls.ca|1 */ { .types = S_ANY, .alts = 1036, .nalts = 4 },
+	/* 3045 tools.media.video.request.proxy|1.tls.ca */ { .types = S_ANY, .alts = 1040, .nalts = 2 },
+	/* 3046 tools.media.video.request.proxy|1.tls.cert|1|0.source */ { .types = S_STR, .consts = 2258, .nconsts = 1 },
+	/* 3047 tools.media.video.request.proxy|1.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5724, .nprops = 3, .req = 1573, .nreq = 3 },
+	/* 3048 tools.media.video.request.proxy|1.tls.cert|1|1.source */ { .types = S_STR, .consts = 2259, .nconsts = 1 },
+	/* 3049 tools.media.video.request.proxy|1.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5727, .nprops = 3, .req = 1576, .nreq = 3 },
+	/* 3050 tools.media.video.request.proxy|1.tls.cert|1|2.source */ { .types = S_STR, .consts = 2260, .nconsts = 1 },
+	/* 3051 tools.media.video.request.proxy|1.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5730, .nprops = 3, .req = 1579, .nreq = 3 },
+	/* 3052 tools.media.video.request.proxy|1.tls.cert|1|3.source */ { .types = S_STR, .consts = 2261, .nconsts = 1 },
+	/* 3053 tools.media.video.request.proxy|1.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5733, .nprops = 3, .req = 1582, .nreq = 3 },
+	/* 3054 tools.media.video.request.proxy|1.tls.cert|1 */ { .types = S_ANY, .alts = 1042, .nalts = 4 },
+	/* 3055 tools.media.video.request.proxy|1.tls.cert */ { .types = S_ANY, .alts = 1046, .nalts = 2 },
+	/* 3056 tools.media.video.request.proxy|1.tls.key|1|0.source */ { .types = S_STR, .consts = 2262, .nconsts = 1 },
+	/* 3057 tools.media.video.request.proxy|1.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5736, .nprops = 3, .req = 1585, .nreq = 3 },
+	/* 3058 tools.media.video.request.proxy|1.tls.key|1|1.source */ { .types = S_STR, .consts = 2263, .nconsts = 1 },
+	/* 3059 tools.media.video.request.proxy|1.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5739, .nprops = 3, .req = 1588, .nreq = 3 },
+	/* 3060 tools.media.video.request.proxy|1.tls.key|1|2.source */ { .types = S_STR, .consts = 2264, .nconsts = 1 },
+	/* 3061 tools.media.video.request.proxy|1.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5742, .nprops = 3, .req = 1591, .nreq = 3 },
+	/* 3062 tools.media.video.request.proxy|1.tls.key|1|3.source */ { .types = S_STR, .consts = 2265, .nconsts = 1 },
+	/* 3063 tools.media.video.request.proxy|1.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5745, .nprops = 3, .req = 1594, .nreq = 3 },
+	/* 3064 tools.media.video.request.proxy|1.tls.key|1 */ { .types = S_ANY, .alts = 1048, .nalts = 4 },
+	/* 3065 tools.media.video.request.proxy|1.tls.key */ { .types = S_ANY, .alts = 1052, .nalts = 2 },
+	/* 3066 tools.media.video.request.proxy|1.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2266, .nconsts = 1 },
+	/* 3067 tools.media.video.request.proxy|1.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5748, .nprops = 3, .req = 1597, .nreq = 3 },
+	/* 3068 tools.media.video.request.proxy|1.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2267, .nconsts = 1 },
+	/* 3069 tools.media.video.request.proxy|1.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5751, .nprops = 3, .req = 1600, .nreq = 3 },
+	/* 3070 tools.media.video.request.proxy|1.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2268, .nconsts = 1 },
+	/* 3071 tools.media.video.request.proxy|1.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5754, .nprops = 3, .req = 1603, .nreq = 3 },
+	/* 3072 tools.media.video.request.proxy|1.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2269, .nconsts = 1 },
+	/* 3073 tools.media.video.request.proxy|1.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5757, .nprops = 3, .req = 1606, .nreq = 3 },
+	/* 3074 tools.media.video.request.proxy|1.tls.passphrase|1 */ { .types = S_ANY, .alts = 1054, .nalts = 4 },
+	/* 3075 tools.media.video.request.proxy|1.tls.passphrase */ { .types = S_ANY, .alts = 1058, .nalts = 2 },
+	/* 3076 tools.media.video.request.proxy|1.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5760, .nprops = 6 },
+	/* 3077 tools.media.video.request.proxy|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5766, .nprops = 3, .req = 1609, .nreq = 2 },
+	/* 3078 tools.media.video.request.proxy */ { .types = S_ANY, .alts = 1060, .nalts = 2 },
+	/* 3079 tools.media.video.request.tls.ca|1|0.source */ { .types = S_STR, .consts = 2270, .nconsts = 1 },
+	/* 3080 tools.media.video.request.tls.ca|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5769, .nprops = 3, .req = 1611, .nreq = 3 },
+	/* 3081 tools.media.video.request.tls.ca|1|1.source */ { .types = S_STR, .consts = 2271, .nconsts = 1 },
+	/* 3082 tools.media.video.request.tls.ca|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5772, .nprops = 3, .req = 1614, .nreq = 3 },
+	/* 3083 tools.media.video.request.tls.ca|1|2.source */ { .types = S_STR, .consts = 2272, .nconsts = 1 },
+	/* 3084 tools.media.video.request.tls.ca|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5775, .nprops = 3, .req = 1617, .nreq = 3 },
+	/* 3085 tools.media.video.request.tls.ca|1|3.source */ { .types = S_STR, .consts = 2273, .nconsts = 1 },
+	/* 3086 tools.media.video.request.tls.ca|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5778, .nprops = 3, .req = 1620, .nreq = 3 },
+	/* 3087 tools.media.video.request.tls.ca|1 */ { .types = S_ANY, .alts = 1062, .nalts = 4 },
+	/* 3088 tools.media.video.request.tls.ca */ { .types = S_ANY, .alts = 1066, .nalts = 2 },
+	/* 3089 tools.media.video.request.tls.cert|1|0.source */ { .types = S_STR, .consts = 2274, .nconsts = 1 },
+	/* 3090 tools.media.video.request.tls.cert|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5781, .nprops = 3, .req = 1623, .nreq = 3 },
+	/* 3091 tools.media.video.request.tls.cert|1|1.source */ { .types = S_STR, .consts = 2275, .nconsts = 1 },
+	/* 3092 tools.media.video.request.tls.cert|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5784, .nprops = 3, .req = 1626, .nreq = 3 },
+	/* 3093 tools.media.video.request.tls.cert|1|2.source */ { .types = S_STR, .consts = 2276, .nconsts = 1 },
+	/* 3094 tools.media.video.request.tls.cert|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5787, .nprops = 3, .req = 1629, .nreq = 3 },
+	/* 3095 tools.media.video.request.tls.cert|1|3.source */ { .types = S_STR, .consts = 2277, .nconsts = 1 },
+	/* 3096 tools.media.video.request.tls.cert|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5790, .nprops = 3, .req = 1632, .nreq = 3 },
+	/* 3097 tools.media.video.request.tls.cert|1 */ { .types = S_ANY, .alts = 1068, .nalts = 4 },
+	/* 3098 tools.media.video.request.tls.cert */ { .types = S_ANY, .alts = 1072, .nalts = 2 },
+	/* 3099 tools.media.video.request.tls.key|1|0.source */ { .types = S_STR, .consts = 2278, .nconsts = 1 },
+	/* 3100 tools.media.video.request.tls.key|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5793, .nprops = 3, .req = 1635, .nreq = 3 },
+	/* 3101 tools.media.video.request.tls.key|1|1.source */ { .types = S_STR, .consts = 2279, .nconsts = 1 },
+	/* 3102 tools.media.video.request.tls.key|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5796, .nprops = 3, .req = 1638, .nreq = 3 },
+	/* 3103 tools.media.video.request.tls.key|1|2.source */ { .types = S_STR, .consts = 2280, .nconsts = 1 },
+	/* 3104 tools.media.video.request.tls.key|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5799, .nprops = 3, .req = 1641, .nreq = 3 },
+	/* 3105 tools.media.video.request.tls.key|1|3.source */ { .types = S_STR, .consts = 2281, .nconsts = 1 },
+	/* 3106 tools.media.video.request.tls.key|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5802, .nprops = 3, .req = 1644, .nreq = 3 },
+	/* 3107 tools.media.video.request.tls.key|1 */ { .types = S_ANY, .alts = 1074, .nalts = 4 },
+	/* 3108 tools.media.video.request.tls.key */ { .types = S_ANY, .alts = 1078, .nalts = 2 },
+	/* 3109 tools.media.video.request.tls.passphrase|1|0.source */ { .types = S_STR, .consts = 2282, .nconsts = 1 },
+	/* 3110 tools.media.video.request.tls.passphrase|1|0 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5805, .nprops = 3, .req = 1647, .nreq = 3 },
+	/* 3111 tools.media.video.request.tls.passphrase|1|1.source */ { .types = S_STR, .consts = 2283, .nconsts = 1 },
+	/* 3112 tools.media.video.request.tls.passphrase|1|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5808, .nprops = 3, .req = 1650, .nreq = 3 },
+	/* 3113 tools.media.video.request.tls.passphrase|1|2.source */ { .types = S_STR, .consts = 2284, .nconsts = 1 },
+	/* 3114 tools.media.video.request.tls.passphrase|1|2 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5811, .nprops = 3, .req = 1653, .nreq = 3 },
+	/* 3115 tools.media.video.request.tls.passphrase|1|3.source */ { .types = S_STR, .consts = 2285, .nconsts = 1 },
+	/* 3116 tools.media.video.request.tls.passphrase|1|3 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5814, .nprops = 3, .req = 1656, .nreq = 3 },
+	/* 3117 tools.media.video.request.tls.passphrase|1 */ { .types = S_ANY, .alts = 1080, .nalts = 4 },
+	/* 3118 tools.media.video.request.tls.passphrase */ { .types = S_ANY, .alts = 1084, .nalts = 2 },
+	/* 3119 tools.media.video.request.tls */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5817, .nprops = 6 },
+	/* 3120 tools.media.video.request */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5823, .nprops = 4 },
+	/* 3121 tools.media.video.scope.default */ { .types = S_STR, .consts = 2286, .nconsts = 2 },
+	/* 3122 tools.media.video.scope.rules[].action */ { .types = S_STR, .consts = 2288, .nconsts = 2 },
+	/* 3123 tools.media.video.scope.rules[].match.chatType */ { .types = S_STR, .consts = 2290, .nconsts = 3 },
+	/* 3124 tools.media.video.scope.rules[].match */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5827, .nprops = 4 },
+	/* 3125 tools.media.video.scope.rules[] */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5831, .nprops = 2, .req = 1659, .nreq = 1 },
+	/* 3126 tools.media.video.scope.rules */ { .types = S_ARR, .items = 3125 },
+	/* 3127 tools.media.video.scope */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5833, .nprops = 2 },
+	/* 3128 tools.media.video */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5835, .nprops = 13 },
+	/* 3129 tools.media */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5848, .nprops = 5 },
+	/* 3130 tools.message.actions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5853, .nprops = 1 },
+	/* 3131 tools.message.broadcast */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5854, .nprops = 1 },
+	/* 3132 tools.message.crossContext.marker */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5855, .nprops = 3 },
+	/* 3133 tools.message.crossContext */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5858, .nprops = 3 },
+	/* 3134 tools.message */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5861, .nprops = 3 },
+	/* 3135 tools.profile */ { .types = S_STR, .consts = 2293, .nconsts = 4 },
+	/* 3136 tools.sandbox.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5864, .nprops = 3 },
+	/* 3137 tools.sandbox */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5867, .nprops = 1 },
+	/* 3138 tools.sessions.visibility */ { .types = S_STR, .consts = 2297, .nconsts = 4 },
+	/* 3139 tools.sessions */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5868, .nprops = 1 },
+	/* 3140 tools.sessions_spawn.attachments */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5869, .nprops = 5 },
+	/* 3141 tools.sessions_spawn */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5874, .nprops = 1 },
+	/* 3142 tools.subagents.tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5875, .nprops = 3 },
+	/* 3143 tools.subagents */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5878, .nprops = 1 },
+	/* 3144 tools.swarm|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5879, .nprops = 6 },
+	/* 3145 tools.swarm */ { .types = S_ANY, .alts = 1086, .nalts = 2 },
+	/* 3146 tools.toolSearch|1.mode */ { .types = S_STR, .consts = 2301, .nconsts = 3 },
+	/* 3147 tools.toolSearch|1 */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5885, .nprops = 5 },
+	/* 3148 tools.toolSearch */ { .types = S_ANY, .alts = 1088, .nalts = 2 },
+	/* 3149 tools.toolsBySender.* */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5890, .nprops = 3 },
+	/* 3150 tools.toolsBySender */ { .types = S_OBJ, .extra = 3149 },
+	/* 3151 tools.web.fetch.ssrfPolicy */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5893, .nprops = 5 },
+	/* 3152 tools.web.fetch */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5898, .nprops = 13 },
+	/* 3153 tools.web.search.openaiCodex.contextSize */ { .types = S_STR, .consts = 2304, .nconsts = 3 },
+	/* 3154 tools.web.search.openaiCodex.mode */ { .types = S_STR, .consts = 2307, .nconsts = 2 },
+	/* 3155 tools.web.search.openaiCodex.userLocation */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5911, .nprops = 4 },
+	/* 3156 tools.web.search.openaiCodex */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5915, .nprops = 5 },
+	/* 3157 tools.web.search */ { .types = S_OBJ, .props = 5920, .nprops = 6 },
+	/* 3158 tools.web */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5926, .nprops = 2 },
+	/* 3159 tools */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5928, .nprops = 24 },
+	/* 3160 (root) */ { .types = S_OBJ, .flags = SF_CLOSED, .props = 5952, .nprops = 44 },
 };
 
 static const struct schema_prop props[] = {
@@ -4271,107 +4274,107 @@ static const struct schema_prop props[] = {
 	{ 2710, 554 }, /* type */
 	{ 3933, 2 }, /* outboundToken */
 	{ 3947, 2 }, /* token */
-	{ 3953, 560 }, /* url */
-	{ 3957, 559 }, /* advertisedUrl */
+	{ 3953, 563 }, /* url */
+	{ 3957, 561 }, /* advertisedUrl */
 	{ 3971, 11 }, /* configWrites */
 	{ 49, 11 }, /* enabled */
 	{ 3984, 19 }, /* exposeAgents */
-	{ 3997, 563 }, /* peers */
+	{ 3997, 566 }, /* peers */
 	{ 4003, 8 }, /* rateLimitPerMinute */
-	{ 4022, 564 }, /* replyTimeoutMs */
+	{ 4022, 567 }, /* replyTimeoutMs */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 566 }, /* source */
+	{ 1164, 569 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 568 }, /* source */
+	{ 1164, 571 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 570 }, /* source */
+	{ 1164, 573 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 572 }, /* source */
+	{ 1164, 575 }, /* source */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 577 }, /* groupPolicy */
+	{ 4052, 580 }, /* groupPolicy */
 	{ 4064, 11 }, /* requireMention */
-	{ 4079, 582 }, /* tables */
+	{ 4079, 585 }, /* tables */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 584 }, /* source */
+	{ 1164, 587 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 586 }, /* source */
+	{ 1164, 589 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 588 }, /* source */
+	{ 1164, 591 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 590 }, /* source */
-	{ 4086, 575 }, /* authTag */
+	{ 1164, 593 }, /* source */
+	{ 4086, 578 }, /* authTag */
 	{ 3971, 11 }, /* configWrites */
 	{ 4094, 13 }, /* defaultTo */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 576 }, /* groupPolicy */
-	{ 4104, 580 }, /* groups */
-	{ 2337, 581 }, /* historyLimit */
-	{ 4111, 583 }, /* markdown */
+	{ 4052, 579 }, /* groupPolicy */
+	{ 4104, 583 }, /* groups */
+	{ 2337, 584 }, /* historyLimit */
+	{ 4111, 586 }, /* markdown */
 	{ 2398, 13 }, /* name */
-	{ 4120, 593 }, /* privateKey */
-	{ 4131, 595 }, /* relayUrl */
-	{ 4140, 596 }, /* replyToMode */
+	{ 4120, 596 }, /* privateKey */
+	{ 4131, 599 }, /* relayUrl */
+	{ 4140, 600 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 600 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 602 }, /* source */
-	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
 	{ 1164, 604 }, /* source */
-	{ 666, 13 }, /* id */
+	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 606 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 608 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 610 }, /* source */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 611 }, /* groupPolicy */
+	{ 4052, 615 }, /* groupPolicy */
 	{ 4064, 11 }, /* requireMention */
-	{ 4079, 614 }, /* tables */
+	{ 4079, 618 }, /* tables */
 	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 616 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 618 }, /* source */
-	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 620 }, /* source */
-	{ 666, 13 }, /* id */
+	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 622 }, /* source */
-	{ 4167, 599 }, /* accounts */
-	{ 4086, 609 }, /* authTag */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 624 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 626 }, /* source */
+	{ 4167, 603 }, /* accounts */
+	{ 4086, 613 }, /* authTag */
 	{ 3971, 11 }, /* configWrites */
-	{ 4176, 598 }, /* defaultAccount */
+	{ 4176, 602 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 610 }, /* groupPolicy */
-	{ 4104, 613 }, /* groups */
-	{ 2337, 581 }, /* historyLimit */
-	{ 4111, 615 }, /* markdown */
+	{ 4052, 614 }, /* groupPolicy */
+	{ 4104, 617 }, /* groups */
+	{ 2337, 584 }, /* historyLimit */
+	{ 4111, 619 }, /* markdown */
 	{ 2398, 13 }, /* name */
-	{ 4120, 625 }, /* privateKey */
-	{ 4131, 626 }, /* relayUrl */
-	{ 4140, 627 }, /* replyToMode */
+	{ 4120, 629 }, /* privateKey */
+	{ 4131, 631 }, /* relayUrl */
+	{ 4140, 632 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 4191, 6 }, /* cooldownSeconds */
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4240, 13 }, /* controlUrlBase */
+	{ 4240, 639 }, /* controlUrlBase */
 	{ 49, 11 }, /* enabled */
 	{ 4255, 13 }, /* section */
 	{ 2327, 13 }, /* workspace */
@@ -4379,47 +4382,47 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4263, 634 }, /* allowBots */
-	{ 4273, 635 }, /* botLoopProtection */
+	{ 4263, 642 }, /* allowBots */
+	{ 4273, 643 }, /* botLoopProtection */
 	{ 2350, 19 }, /* mentionPatterns */
 	{ 4064, 11 }, /* requireMention */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 640 }, /* source */
+	{ 1164, 648 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 642 }, /* source */
+	{ 1164, 650 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 644 }, /* source */
+	{ 1164, 652 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 646 }, /* source */
+	{ 1164, 654 }, /* source */
 	{ 4291, 11 }, /* agentActivity */
 	{ 0, 13 }, /* agentId */
-	{ 4263, 630 }, /* allowBots */
+	{ 4263, 635 }, /* allowBots */
 	{ 2895, 19 }, /* allowFrom */
-	{ 4305, 13 }, /* apiBaseUrl */
-	{ 2484, 13 }, /* baseUrl */
-	{ 4273, 631 }, /* botLoopProtection */
+	{ 4305, 636 }, /* apiBaseUrl */
+	{ 2484, 637 }, /* baseUrl */
+	{ 4273, 638 }, /* botLoopProtection */
 	{ 4316, 13 }, /* botUserId */
 	{ 4326, 11 }, /* commandMenu */
 	{ 3971, 11 }, /* configWrites */
 	{ 4094, 13 }, /* defaultTo */
-	{ 4338, 632 }, /* discussions */
+	{ 4338, 640 }, /* discussions */
 	{ 49, 11 }, /* enabled */
-	{ 4104, 637 }, /* groups */
+	{ 4104, 645 }, /* groups */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2350, 19 }, /* mentionPatterns */
 	{ 83, 13 }, /* model */
 	{ 2398, 13 }, /* name */
 	{ 4350, 11 }, /* nativeProgress */
-	{ 4365, 638 }, /* reconnectMs */
-	{ 4377, 639 }, /* replyMode */
+	{ 4365, 646 }, /* reconnectMs */
+	{ 4377, 647 }, /* replyMode */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 3947, 649 }, /* token */
+	{ 3947, 657 }, /* token */
 	{ 4400, 13 }, /* tokenFile */
 	{ 4410, 19 }, /* toolsAllow */
 	{ 2327, 13 }, /* workspace */
@@ -4427,7 +4430,7 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4240, 13 }, /* controlUrlBase */
+	{ 4240, 665 }, /* controlUrlBase */
 	{ 49, 11 }, /* enabled */
 	{ 4255, 13 }, /* section */
 	{ 2327, 13 }, /* workspace */
@@ -4435,50 +4438,50 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4263, 657 }, /* allowBots */
-	{ 4273, 658 }, /* botLoopProtection */
+	{ 4263, 668 }, /* allowBots */
+	{ 4273, 669 }, /* botLoopProtection */
 	{ 2350, 19 }, /* mentionPatterns */
 	{ 4064, 11 }, /* requireMention */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 662 }, /* source */
+	{ 1164, 673 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 664 }, /* source */
+	{ 1164, 675 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 666 }, /* source */
+	{ 1164, 677 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 668 }, /* source */
-	{ 4167, 651 }, /* accounts */
+	{ 1164, 679 }, /* source */
+	{ 4167, 659 }, /* accounts */
 	{ 4291, 11 }, /* agentActivity */
 	{ 0, 13 }, /* agentId */
-	{ 4263, 653 }, /* allowBots */
+	{ 4263, 661 }, /* allowBots */
 	{ 2895, 19 }, /* allowFrom */
-	{ 4305, 13 }, /* apiBaseUrl */
-	{ 2484, 13 }, /* baseUrl */
-	{ 4273, 654 }, /* botLoopProtection */
+	{ 4305, 662 }, /* apiBaseUrl */
+	{ 2484, 663 }, /* baseUrl */
+	{ 4273, 664 }, /* botLoopProtection */
 	{ 4316, 13 }, /* botUserId */
 	{ 4326, 11 }, /* commandMenu */
 	{ 3971, 11 }, /* configWrites */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
-	{ 4338, 655 }, /* discussions */
+	{ 4338, 666 }, /* discussions */
 	{ 49, 11 }, /* enabled */
-	{ 4104, 660 }, /* groups */
+	{ 4104, 671 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2350, 19 }, /* mentionPatterns */
 	{ 83, 13 }, /* model */
 	{ 2398, 13 }, /* name */
 	{ 4350, 11 }, /* nativeProgress */
-	{ 4365, 638 }, /* reconnectMs */
-	{ 4377, 661 }, /* replyMode */
+	{ 4365, 646 }, /* reconnectMs */
+	{ 4377, 672 }, /* replyMode */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 3947, 671 }, /* token */
+	{ 3947, 682 }, /* token */
 	{ 4400, 13 }, /* tokenFile */
 	{ 4410, 19 }, /* toolsAllow */
 	{ 2327, 13 }, /* workspace */
@@ -4492,11 +4495,11 @@ static const struct schema_prop props[] = {
 	{ 4452, 11 }, /* quotedBot */
 	{ 4462, 11 }, /* replyToBot */
 	{ 4473, 11 }, /* threadParticipation */
-	{ 4273, 673 }, /* botLoopProtection */
-	{ 4493, 674 }, /* contextVisibility */
-	{ 4052, 675 }, /* groupPolicy */
-	{ 4511, 676 }, /* heartbeatVisibility */
-	{ 4531, 677 }, /* implicitMentions */
+	{ 4273, 684 }, /* botLoopProtection */
+	{ 4493, 685 }, /* contextVisibility */
+	{ 4052, 686 }, /* groupPolicy */
+	{ 4511, 687 }, /* heartbeatVisibility */
+	{ 4531, 688 }, /* implicitMentions */
 	{ 4548, 11 }, /* channelInfo */
 	{ 4560, 11 }, /* channels */
 	{ 4569, 11 }, /* emojiUploads */
@@ -4516,10 +4519,10 @@ static const struct schema_prop props[] = {
 	{ 4686, 11 }, /* stickers */
 	{ 4695, 11 }, /* threads */
 	{ 4703, 11 }, /* voiceStatus */
-	{ 4715, 681 }, /* applicationId */
+	{ 4715, 692 }, /* applicationId */
 	{ 4729, 2 }, /* clientSecret */
 	{ 49, 11 }, /* enabled */
-	{ 4742, 684 }, /* ttlMs */
+	{ 4742, 696 }, /* ttlMs */
 	{ 49, 11 }, /* enabled */
 	{ 4748, 6 }, /* intervalMs */
 	{ 4759, 6 }, /* minUpdateIntervalMs */
@@ -4527,8 +4530,8 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4779, 691 }, /* native */
-	{ 4786, 693 }, /* nativeSkills */
+	{ 4779, 703 }, /* native */
+	{ 4786, 705 }, /* nativeSkills */
 	{ 49, 11 }, /* enabled */
 	{ 4799, 19 }, /* groupChannels */
 	{ 4813, 11 }, /* groupEnabled */
@@ -4536,18 +4539,18 @@ static const struct schema_prop props[] = {
 	{ 3833, 19 }, /* agentFilter */
 	{ 4826, 19 }, /* approvers */
 	{ 4836, 11 }, /* cleanupAfterResolve */
-	{ 49, 701 }, /* enabled */
+	{ 49, 713 }, /* enabled */
 	{ 3845, 19 }, /* sessionFilter */
-	{ 598, 702 }, /* target */
+	{ 598, 714 }, /* target */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 4856, 705 }, /* autoArchiveDuration */
+	{ 4856, 717 }, /* autoArchiveDuration */
 	{ 4876, 11 }, /* autoThread */
-	{ 4887, 706 }, /* autoThreadName */
+	{ 4887, 718 }, /* autoThreadName */
 	{ 49, 11 }, /* enabled */
 	{ 4902, 11 }, /* ignoreOtherMentions */
 	{ 4922, 11 }, /* includeThreadStarter */
@@ -4555,30 +4558,30 @@ static const struct schema_prop props[] = {
 	{ 3887, 19 }, /* roles */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 707 }, /* tools */
-	{ 3496, 709 }, /* toolsBySender */
+	{ 405, 719 }, /* tools */
+	{ 3496, 721 }, /* toolsBySender */
 	{ 4943, 19 }, /* users */
 	{ 4949, 6 }, /* burstLimit */
 	{ 4960, 6 }, /* burstWindowSeconds */
-	{ 4979, 681 }, /* channelId */
+	{ 4979, 692 }, /* channelId */
 	{ 49, 11 }, /* enabled */
 	{ 4989, 8 }, /* reconnectSuppressSeconds */
-	{ 4943, 712 }, /* users */
+	{ 4943, 724 }, /* users */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 4560, 711 }, /* channels */
+	{ 4560, 723 }, /* channels */
 	{ 4902, 11 }, /* ignoreOtherMentions */
-	{ 5014, 713 }, /* presenceEvents */
-	{ 5029, 714 }, /* reactionNotifications */
+	{ 5014, 725 }, /* presenceEvents */
+	{ 5029, 726 }, /* reactionNotifications */
 	{ 4064, 11 }, /* requireMention */
 	{ 3887, 19 }, /* roles */
 	{ 5051, 13 }, /* slug */
-	{ 405, 715 }, /* tools */
-	{ 3496, 717 }, /* toolsBySender */
+	{ 405, 727 }, /* tools */
+	{ 3496, 729 }, /* toolsBySender */
 	{ 4943, 19 }, /* users */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
@@ -4589,68 +4592,68 @@ static const struct schema_prop props[] = {
 	{ 5082, 11 }, /* messageContent */
 	{ 4643, 11 }, /* presence */
 	{ 5097, 11 }, /* voiceStates */
-	{ 4079, 724 }, /* tables */
+	{ 4079, 736 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 727 }, /* mode */
+	{ 207, 739 }, /* mode */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 729 }, /* source */
+	{ 1164, 741 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 731 }, /* source */
+	{ 1164, 743 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 733 }, /* source */
+	{ 1164, 745 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 735 }, /* source */
+	{ 1164, 747 }, /* source */
 	{ 49, 11 }, /* enabled */
-	{ 3947, 738 }, /* token */
+	{ 3947, 750 }, /* token */
 	{ 5124, 11 }, /* ephemeral */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 743 }, /* coalesce */
+	{ 5134, 755 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 8, 747 }, /* breakPreference */
+	{ 8, 759 }, /* breakPreference */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5143, 748 }, /* chunk */
-	{ 5149, 749 }, /* commandText */
+	{ 5143, 760 }, /* chunk */
+	{ 5149, 761 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 751 }, /* commandText */
+	{ 5149, 763 }, /* commandText */
 	{ 5174, 11 }, /* commentary */
-	{ 3633, 753 }, /* label */
+	{ 3633, 765 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5214, 11 }, /* narration */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 744 }, /* block */
-	{ 5230, 745 }, /* chunkMode */
-	{ 207, 746 }, /* mode */
-	{ 5240, 750 }, /* preview */
-	{ 5248, 754 }, /* progress */
+	{ 5224, 756 }, /* block */
+	{ 5230, 757 }, /* chunkMode */
+	{ 207, 758 }, /* mode */
+	{ 5240, 762 }, /* preview */
+	{ 5248, 766 }, /* progress */
 	{ 5257, 11 }, /* inheritParent */
-	{ 5271, 757 }, /* defaultSpawnContext */
+	{ 5271, 769 }, /* defaultSpawnContext */
 	{ 49, 11 }, /* enabled */
-	{ 1143, 758 }, /* idleHours */
-	{ 5291, 758 }, /* maxAgeHours */
+	{ 1143, 770 }, /* idleHours */
+	{ 5291, 770 }, /* maxAgeHours */
 	{ 5303, 11 }, /* spawnSessions */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 760 }, /* source */
+	{ 1164, 772 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 762 }, /* source */
+	{ 1164, 774 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 764 }, /* source */
+	{ 1164, 776 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 766 }, /* source */
-	{ 207, 770 }, /* mode */
+	{ 1164, 778 }, /* source */
+	{ 207, 782 }, /* mode */
 	{ 598, 2 }, /* target */
 	{ 4979, 2 }, /* channelId */
 	{ 3874, 2 }, /* guildId */
@@ -4658,19 +4661,19 @@ static const struct schema_prop props[] = {
 	{ 3874, 2 }, /* guildId */
 	{ 5317, 11 }, /* whenOccupied */
 	{ 5330, 11 }, /* bargeIn */
-	{ 5338, 781 }, /* bootstrapContextFiles */
-	{ 5360, 782 }, /* consultPolicy */
-	{ 5374, 783 }, /* debounceMs */
+	{ 5338, 793 }, /* bootstrapContextFiles */
+	{ 5360, 794 }, /* consultPolicy */
+	{ 5374, 795 }, /* debounceMs */
 	{ 5385, 2 }, /* instructions */
-	{ 5398, 784 }, /* minBargeInAudioEndMs */
+	{ 5398, 796 }, /* minBargeInAudioEndMs */
 	{ 83, 2 }, /* model */
 	{ 260, 2 }, /* provider */
-	{ 3639, 785 }, /* providers */
+	{ 3639, 797 }, /* providers */
 	{ 5419, 11 }, /* requireWakeName */
 	{ 5435, 2 }, /* speakerVoice */
 	{ 5448, 2 }, /* speakerVoiceId */
-	{ 5463, 786 }, /* toolPolicy */
-	{ 5474, 788 }, /* wakeNames */
+	{ 5463, 798 }, /* toolPolicy */
+	{ 5474, 800 }, /* wakeNames */
 	{ 3510, 11 }, /* allowModelId */
 	{ 3523, 11 }, /* allowNormalization */
 	{ 3542, 11 }, /* allowProvider */
@@ -4681,113 +4684,113 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 794 }, /* source */
+	{ 1164, 806 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 796 }, /* source */
+	{ 1164, 808 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 798 }, /* source */
+	{ 1164, 810 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 800 }, /* source */
-	{ 2477, 803 }, /* apiKey */
+	{ 1164, 812 }, /* source */
+	{ 2477, 815 }, /* apiKey */
 	{ 3606, 13 }, /* description */
-	{ 3618, 793 }, /* fallbackPolicy */
+	{ 3618, 805 }, /* fallbackPolicy */
 	{ 3633, 13 }, /* label */
 	{ 260, 2 }, /* provider */
-	{ 3639, 806 }, /* providers */
+	{ 3639, 818 }, /* providers */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 809 }, /* source */
+	{ 1164, 821 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 811 }, /* source */
+	{ 1164, 823 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 813 }, /* source */
+	{ 1164, 825 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 815 }, /* source */
-	{ 2477, 818 }, /* apiKey */
-	{ 3649, 790 }, /* auto */
+	{ 1164, 827 }, /* source */
+	{ 2477, 830 }, /* apiKey */
+	{ 3649, 802 }, /* auto */
 	{ 49, 11 }, /* enabled */
 	{ 3654, 302 }, /* maxTextLength */
-	{ 207, 791 }, /* mode */
-	{ 3668, 792 }, /* modelOverrides */
+	{ 207, 803 }, /* mode */
+	{ 3668, 804 }, /* modelOverrides */
 	{ 3683, 13 }, /* persona */
-	{ 3691, 808 }, /* personas */
+	{ 3691, 820 }, /* personas */
 	{ 260, 2 }, /* provider */
-	{ 3639, 821 }, /* providers */
+	{ 3639, 833 }, /* providers */
 	{ 3710, 13 }, /* summaryModel */
 	{ 638, 336 }, /* timeoutMs */
-	{ 5484, 771 }, /* agentSession */
-	{ 5497, 773 }, /* allowedChannels */
-	{ 5513, 775 }, /* autoJoin */
-	{ 5522, 776 }, /* captureSilenceGraceMs */
-	{ 5544, 777 }, /* connectTimeoutMs */
+	{ 5484, 783 }, /* agentSession */
+	{ 5497, 785 }, /* allowedChannels */
+	{ 5513, 787 }, /* autoJoin */
+	{ 5522, 788 }, /* captureSilenceGraceMs */
+	{ 5544, 789 }, /* connectTimeoutMs */
 	{ 5561, 11 }, /* daveEncryption */
 	{ 5576, 8 }, /* decryptionFailureTolerance */
 	{ 49, 11 }, /* enabled */
-	{ 5603, 778 }, /* followUsers */
+	{ 5603, 790 }, /* followUsers */
 	{ 5615, 11 }, /* followUsersEnabled */
-	{ 207, 779 }, /* mode */
+	{ 207, 791 }, /* mode */
 	{ 83, 2 }, /* model */
-	{ 5634, 789 }, /* realtime */
-	{ 5643, 777 }, /* reconnectGraceMs */
-	{ 3780, 822 }, /* tts */
+	{ 5634, 801 }, /* realtime */
+	{ 5643, 789 }, /* reconnectGraceMs */
+	{ 3780, 834 }, /* tts */
 	{ 5660, 13 }, /* ackReaction */
-	{ 5672, 679 }, /* ackReactionScope */
-	{ 3328, 680 }, /* actions */
-	{ 5689, 682 }, /* activities */
+	{ 5672, 690 }, /* ackReactionScope */
+	{ 3328, 691 }, /* actions */
+	{ 5689, 693 }, /* activities */
 	{ 5700, 13 }, /* activity */
-	{ 5709, 683 }, /* activityType */
-	{ 5722, 13 }, /* activityUrl */
-	{ 5734, 685 }, /* agentComponents */
-	{ 4263, 687 }, /* allowBots */
+	{ 5709, 694 }, /* activityType */
+	{ 5722, 695 }, /* activityUrl */
+	{ 5734, 697 }, /* agentComponents */
+	{ 4263, 699 }, /* allowBots */
 	{ 2895, 19 }, /* allowFrom */
 	{ 4715, 13 }, /* applicationId */
-	{ 5750, 688 }, /* autoPresence */
-	{ 4273, 689 }, /* botLoopProtection */
+	{ 5750, 700 }, /* autoPresence */
+	{ 4273, 701 }, /* botLoopProtection */
 	{ 5763, 19 }, /* capabilities */
-	{ 5776, 694 }, /* commands */
+	{ 5776, 706 }, /* commands */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 695 }, /* contextVisibility */
+	{ 4493, 707 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4094, 13 }, /* defaultTo */
-	{ 5814, 696 }, /* dm */
+	{ 5814, 708 }, /* dm */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 697 }, /* dmPolicy */
-	{ 5841, 699 }, /* dms */
+	{ 5832, 709 }, /* dmPolicy */
+	{ 5841, 711 }, /* dms */
 	{ 49, 11 }, /* enabled */
-	{ 5845, 703 }, /* execApprovals */
-	{ 4052, 704 }, /* groupPolicy */
-	{ 5859, 719 }, /* guilds */
-	{ 5866, 720 }, /* healthMonitor */
-	{ 4511, 721 }, /* heartbeatVisibility */
+	{ 5845, 715 }, /* execApprovals */
+	{ 4052, 716 }, /* groupPolicy */
+	{ 5859, 731 }, /* guilds */
+	{ 5866, 732 }, /* healthMonitor */
+	{ 4511, 733 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 5880, 722 }, /* inboundWorker */
-	{ 5894, 723 }, /* intents */
+	{ 5880, 734 }, /* inboundWorker */
+	{ 5894, 735 }, /* intents */
 	{ 5902, 11 }, /* joinIntro */
-	{ 4111, 725 }, /* markdown */
+	{ 4111, 737 }, /* markdown */
 	{ 5912, 6 }, /* maxLinesPerMessage */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 5931, 726 }, /* mentionAliases */
-	{ 2350, 728 }, /* mentionPatterns */
+	{ 5931, 738 }, /* mentionAliases */
+	{ 2350, 740 }, /* mentionPatterns */
 	{ 2398, 13 }, /* name */
-	{ 5946, 739 }, /* pluralkit */
+	{ 5946, 751 }, /* pluralkit */
 	{ 5956, 13 }, /* proxy */
-	{ 4140, 740 }, /* replyToMode */
+	{ 4140, 752 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 5962, 741 }, /* slashCommand */
-	{ 5975, 742 }, /* status */
-	{ 719, 755 }, /* streaming */
+	{ 5962, 753 }, /* slashCommand */
+	{ 5975, 754 }, /* status */
+	{ 719, 767 }, /* streaming */
 	{ 5982, 11 }, /* suppressEmbeds */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 6012, 756 }, /* thread */
-	{ 6019, 759 }, /* threadBindings */
-	{ 3947, 769 }, /* token */
-	{ 6034, 823 }, /* voice */
+	{ 6012, 768 }, /* thread */
+	{ 6019, 771 }, /* threadBindings */
+	{ 3947, 781 }, /* token */
+	{ 6034, 835 }, /* voice */
 	{ 4548, 11 }, /* channelInfo */
 	{ 4560, 11 }, /* channels */
 	{ 4569, 11 }, /* emojiUploads */
@@ -4807,10 +4810,10 @@ static const struct schema_prop props[] = {
 	{ 4686, 11 }, /* stickers */
 	{ 4695, 11 }, /* threads */
 	{ 4703, 11 }, /* voiceStatus */
-	{ 4715, 681 }, /* applicationId */
+	{ 4715, 692 }, /* applicationId */
 	{ 4729, 2 }, /* clientSecret */
 	{ 49, 11 }, /* enabled */
-	{ 4742, 684 }, /* ttlMs */
+	{ 4742, 696 }, /* ttlMs */
 	{ 49, 11 }, /* enabled */
 	{ 4748, 6 }, /* intervalMs */
 	{ 4759, 6 }, /* minUpdateIntervalMs */
@@ -4818,8 +4821,8 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4779, 836 }, /* native */
-	{ 4786, 838 }, /* nativeSkills */
+	{ 4779, 849 }, /* native */
+	{ 4786, 851 }, /* nativeSkills */
 	{ 49, 11 }, /* enabled */
 	{ 4799, 19 }, /* groupChannels */
 	{ 4813, 11 }, /* groupEnabled */
@@ -4827,18 +4830,18 @@ static const struct schema_prop props[] = {
 	{ 3833, 19 }, /* agentFilter */
 	{ 4826, 19 }, /* approvers */
 	{ 4836, 11 }, /* cleanupAfterResolve */
-	{ 49, 846 }, /* enabled */
+	{ 49, 859 }, /* enabled */
 	{ 3845, 19 }, /* sessionFilter */
-	{ 598, 847 }, /* target */
+	{ 598, 860 }, /* target */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 4856, 850 }, /* autoArchiveDuration */
+	{ 4856, 863 }, /* autoArchiveDuration */
 	{ 4876, 11 }, /* autoThread */
-	{ 4887, 851 }, /* autoThreadName */
+	{ 4887, 864 }, /* autoThreadName */
 	{ 49, 11 }, /* enabled */
 	{ 4902, 11 }, /* ignoreOtherMentions */
 	{ 4922, 11 }, /* includeThreadStarter */
@@ -4846,30 +4849,30 @@ static const struct schema_prop props[] = {
 	{ 3887, 19 }, /* roles */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 852 }, /* tools */
-	{ 3496, 854 }, /* toolsBySender */
+	{ 405, 865 }, /* tools */
+	{ 3496, 867 }, /* toolsBySender */
 	{ 4943, 19 }, /* users */
 	{ 4949, 6 }, /* burstLimit */
 	{ 4960, 6 }, /* burstWindowSeconds */
-	{ 4979, 681 }, /* channelId */
+	{ 4979, 692 }, /* channelId */
 	{ 49, 11 }, /* enabled */
 	{ 4989, 8 }, /* reconnectSuppressSeconds */
-	{ 4943, 712 }, /* users */
+	{ 4943, 724 }, /* users */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 4560, 856 }, /* channels */
+	{ 4560, 869 }, /* channels */
 	{ 4902, 11 }, /* ignoreOtherMentions */
-	{ 5014, 857 }, /* presenceEvents */
-	{ 5029, 858 }, /* reactionNotifications */
+	{ 5014, 870 }, /* presenceEvents */
+	{ 5029, 871 }, /* reactionNotifications */
 	{ 4064, 11 }, /* requireMention */
 	{ 3887, 19 }, /* roles */
 	{ 5051, 13 }, /* slug */
-	{ 405, 859 }, /* tools */
-	{ 3496, 861 }, /* toolsBySender */
+	{ 405, 872 }, /* tools */
+	{ 3496, 874 }, /* toolsBySender */
 	{ 4943, 19 }, /* users */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
@@ -4880,68 +4883,68 @@ static const struct schema_prop props[] = {
 	{ 5082, 11 }, /* messageContent */
 	{ 4643, 11 }, /* presence */
 	{ 5097, 11 }, /* voiceStates */
-	{ 4079, 868 }, /* tables */
+	{ 4079, 881 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 870 }, /* mode */
+	{ 207, 883 }, /* mode */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 872 }, /* source */
+	{ 1164, 885 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 874 }, /* source */
+	{ 1164, 887 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 876 }, /* source */
+	{ 1164, 889 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 878 }, /* source */
+	{ 1164, 891 }, /* source */
 	{ 49, 11 }, /* enabled */
-	{ 3947, 881 }, /* token */
+	{ 3947, 894 }, /* token */
 	{ 5124, 11 }, /* ephemeral */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 886 }, /* coalesce */
+	{ 5134, 899 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 8, 890 }, /* breakPreference */
+	{ 8, 903 }, /* breakPreference */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5143, 891 }, /* chunk */
-	{ 5149, 892 }, /* commandText */
+	{ 5143, 904 }, /* chunk */
+	{ 5149, 905 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 894 }, /* commandText */
+	{ 5149, 907 }, /* commandText */
 	{ 5174, 11 }, /* commentary */
-	{ 3633, 896 }, /* label */
+	{ 3633, 909 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5214, 11 }, /* narration */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 887 }, /* block */
-	{ 5230, 888 }, /* chunkMode */
-	{ 207, 889 }, /* mode */
-	{ 5240, 893 }, /* preview */
-	{ 5248, 897 }, /* progress */
+	{ 5224, 900 }, /* block */
+	{ 5230, 901 }, /* chunkMode */
+	{ 207, 902 }, /* mode */
+	{ 5240, 906 }, /* preview */
+	{ 5248, 910 }, /* progress */
 	{ 5257, 11 }, /* inheritParent */
-	{ 5271, 900 }, /* defaultSpawnContext */
+	{ 5271, 913 }, /* defaultSpawnContext */
 	{ 49, 11 }, /* enabled */
-	{ 1143, 758 }, /* idleHours */
-	{ 5291, 758 }, /* maxAgeHours */
+	{ 1143, 770 }, /* idleHours */
+	{ 5291, 770 }, /* maxAgeHours */
 	{ 5303, 11 }, /* spawnSessions */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 902 }, /* source */
+	{ 1164, 915 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 904 }, /* source */
+	{ 1164, 917 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 906 }, /* source */
+	{ 1164, 919 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 908 }, /* source */
-	{ 207, 912 }, /* mode */
+	{ 1164, 921 }, /* source */
+	{ 207, 925 }, /* mode */
 	{ 598, 2 }, /* target */
 	{ 4979, 2 }, /* channelId */
 	{ 3874, 2 }, /* guildId */
@@ -4949,19 +4952,19 @@ static const struct schema_prop props[] = {
 	{ 3874, 2 }, /* guildId */
 	{ 5317, 11 }, /* whenOccupied */
 	{ 5330, 11 }, /* bargeIn */
-	{ 5338, 920 }, /* bootstrapContextFiles */
-	{ 5360, 921 }, /* consultPolicy */
-	{ 5374, 783 }, /* debounceMs */
+	{ 5338, 933 }, /* bootstrapContextFiles */
+	{ 5360, 934 }, /* consultPolicy */
+	{ 5374, 795 }, /* debounceMs */
 	{ 5385, 2 }, /* instructions */
-	{ 5398, 784 }, /* minBargeInAudioEndMs */
+	{ 5398, 796 }, /* minBargeInAudioEndMs */
 	{ 83, 2 }, /* model */
 	{ 260, 2 }, /* provider */
-	{ 3639, 785 }, /* providers */
+	{ 3639, 797 }, /* providers */
 	{ 5419, 11 }, /* requireWakeName */
 	{ 5435, 2 }, /* speakerVoice */
 	{ 5448, 2 }, /* speakerVoiceId */
-	{ 5463, 922 }, /* toolPolicy */
-	{ 5474, 788 }, /* wakeNames */
+	{ 5463, 935 }, /* toolPolicy */
+	{ 5474, 800 }, /* wakeNames */
 	{ 3510, 11 }, /* allowModelId */
 	{ 3523, 11 }, /* allowNormalization */
 	{ 3542, 11 }, /* allowProvider */
@@ -4972,166 +4975,166 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 928 }, /* source */
+	{ 1164, 941 }, /* source */
 	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 930 }, /* source */
-	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 932 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 934 }, /* source */
-	{ 2477, 937 }, /* apiKey */
-	{ 3606, 13 }, /* description */
-	{ 3618, 927 }, /* fallbackPolicy */
-	{ 3633, 13 }, /* label */
-	{ 260, 2 }, /* provider */
-	{ 3639, 940 }, /* providers */
-	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 943 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 945 }, /* source */
-	{ 666, 13 }, /* id */
+	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 947 }, /* source */
+	{ 2477, 950 }, /* apiKey */
+	{ 3606, 13 }, /* description */
+	{ 3618, 940 }, /* fallbackPolicy */
+	{ 3633, 13 }, /* label */
+	{ 260, 2 }, /* provider */
+	{ 3639, 953 }, /* providers */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 949 }, /* source */
-	{ 2477, 952 }, /* apiKey */
-	{ 3649, 924 }, /* auto */
-	{ 49, 11 }, /* enabled */
-	{ 3654, 302 }, /* maxTextLength */
-	{ 207, 925 }, /* mode */
-	{ 3668, 926 }, /* modelOverrides */
-	{ 3683, 13 }, /* persona */
-	{ 3691, 942 }, /* personas */
-	{ 260, 2 }, /* provider */
-	{ 3639, 955 }, /* providers */
-	{ 3710, 13 }, /* summaryModel */
-	{ 638, 336 }, /* timeoutMs */
-	{ 5484, 913 }, /* agentSession */
-	{ 5497, 915 }, /* allowedChannels */
-	{ 5513, 917 }, /* autoJoin */
-	{ 5522, 776 }, /* captureSilenceGraceMs */
-	{ 5544, 777 }, /* connectTimeoutMs */
-	{ 5561, 11 }, /* daveEncryption */
-	{ 5576, 8 }, /* decryptionFailureTolerance */
-	{ 49, 11 }, /* enabled */
-	{ 5603, 778 }, /* followUsers */
-	{ 5615, 11 }, /* followUsersEnabled */
-	{ 207, 918 }, /* mode */
-	{ 83, 2 }, /* model */
-	{ 5634, 923 }, /* realtime */
-	{ 5643, 777 }, /* reconnectGraceMs */
-	{ 3780, 956 }, /* tts */
-	{ 4167, 825 }, /* accounts */
-	{ 5660, 13 }, /* ackReaction */
-	{ 5672, 826 }, /* ackReactionScope */
-	{ 3328, 827 }, /* actions */
-	{ 5689, 828 }, /* activities */
-	{ 5700, 13 }, /* activity */
-	{ 5709, 829 }, /* activityType */
-	{ 5722, 13 }, /* activityUrl */
-	{ 5734, 830 }, /* agentComponents */
-	{ 4263, 832 }, /* allowBots */
-	{ 2895, 19 }, /* allowFrom */
-	{ 4715, 13 }, /* applicationId */
-	{ 5750, 833 }, /* autoPresence */
-	{ 4273, 834 }, /* botLoopProtection */
-	{ 5763, 19 }, /* capabilities */
-	{ 5776, 839 }, /* commands */
-	{ 3971, 11 }, /* configWrites */
-	{ 4493, 840 }, /* contextVisibility */
-	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
-	{ 4176, 13 }, /* defaultAccount */
-	{ 4094, 13 }, /* defaultTo */
-	{ 5814, 841 }, /* dm */
-	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 842 }, /* dmPolicy */
-	{ 5841, 844 }, /* dms */
-	{ 49, 11 }, /* enabled */
-	{ 5845, 848 }, /* execApprovals */
-	{ 4052, 849 }, /* groupPolicy */
-	{ 5859, 863 }, /* guilds */
-	{ 5866, 864 }, /* healthMonitor */
-	{ 4511, 865 }, /* heartbeatVisibility */
-	{ 2337, 8 }, /* historyLimit */
-	{ 5880, 866 }, /* inboundWorker */
-	{ 5894, 867 }, /* intents */
-	{ 5902, 11 }, /* joinIntro */
-	{ 4111, 869 }, /* markdown */
-	{ 5912, 6 }, /* maxLinesPerMessage */
-	{ 1971, 51 }, /* mediaMaxMb */
-	{ 5931, 726 }, /* mentionAliases */
-	{ 2350, 871 }, /* mentionPatterns */
-	{ 2398, 13 }, /* name */
-	{ 5946, 882 }, /* pluralkit */
-	{ 5956, 13 }, /* proxy */
-	{ 4140, 883 }, /* replyToMode */
-	{ 4152, 13 }, /* responsePrefix */
-	{ 5962, 884 }, /* slashCommand */
-	{ 5975, 885 }, /* status */
-	{ 719, 898 }, /* streaming */
-	{ 5982, 11 }, /* suppressEmbeds */
-	{ 5997, 6 }, /* textChunkLimit */
-	{ 6012, 899 }, /* thread */
-	{ 6019, 901 }, /* threadBindings */
-	{ 3947, 911 }, /* token */
-	{ 6034, 957 }, /* voice */
-	{ 4652, 11 }, /* reactions */
-	{ 6040, 11 }, /* sticker */
-	{ 666, 85 }, /* id */
+	{ 1164, 956 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 958 }, /* source */
+	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 960 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 962 }, /* source */
+	{ 2477, 965 }, /* apiKey */
+	{ 3649, 937 }, /* auto */
+	{ 49, 11 }, /* enabled */
+	{ 3654, 302 }, /* maxTextLength */
+	{ 207, 938 }, /* mode */
+	{ 3668, 939 }, /* modelOverrides */
+	{ 3683, 13 }, /* persona */
+	{ 3691, 955 }, /* personas */
+	{ 260, 2 }, /* provider */
+	{ 3639, 968 }, /* providers */
+	{ 3710, 13 }, /* summaryModel */
+	{ 638, 336 }, /* timeoutMs */
+	{ 5484, 926 }, /* agentSession */
+	{ 5497, 928 }, /* allowedChannels */
+	{ 5513, 930 }, /* autoJoin */
+	{ 5522, 788 }, /* captureSilenceGraceMs */
+	{ 5544, 789 }, /* connectTimeoutMs */
+	{ 5561, 11 }, /* daveEncryption */
+	{ 5576, 8 }, /* decryptionFailureTolerance */
+	{ 49, 11 }, /* enabled */
+	{ 5603, 790 }, /* followUsers */
+	{ 5615, 11 }, /* followUsersEnabled */
+	{ 207, 931 }, /* mode */
+	{ 83, 2 }, /* model */
+	{ 5634, 936 }, /* realtime */
+	{ 5643, 789 }, /* reconnectGraceMs */
+	{ 3780, 969 }, /* tts */
+	{ 4167, 837 }, /* accounts */
+	{ 5660, 13 }, /* ackReaction */
+	{ 5672, 838 }, /* ackReactionScope */
+	{ 3328, 839 }, /* actions */
+	{ 5689, 840 }, /* activities */
+	{ 5700, 13 }, /* activity */
+	{ 5709, 841 }, /* activityType */
+	{ 5722, 842 }, /* activityUrl */
+	{ 5734, 843 }, /* agentComponents */
+	{ 4263, 845 }, /* allowBots */
+	{ 2895, 19 }, /* allowFrom */
+	{ 4715, 13 }, /* applicationId */
+	{ 5750, 846 }, /* autoPresence */
+	{ 4273, 847 }, /* botLoopProtection */
+	{ 5763, 19 }, /* capabilities */
+	{ 5776, 852 }, /* commands */
+	{ 3971, 11 }, /* configWrites */
+	{ 4493, 853 }, /* contextVisibility */
+	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
+	{ 4176, 13 }, /* defaultAccount */
+	{ 4094, 13 }, /* defaultTo */
+	{ 5814, 854 }, /* dm */
+	{ 5817, 8 }, /* dmHistoryLimit */
+	{ 5832, 855 }, /* dmPolicy */
+	{ 5841, 857 }, /* dms */
+	{ 49, 11 }, /* enabled */
+	{ 5845, 861 }, /* execApprovals */
+	{ 4052, 862 }, /* groupPolicy */
+	{ 5859, 876 }, /* guilds */
+	{ 5866, 877 }, /* healthMonitor */
+	{ 4511, 878 }, /* heartbeatVisibility */
+	{ 2337, 8 }, /* historyLimit */
+	{ 5880, 879 }, /* inboundWorker */
+	{ 5894, 880 }, /* intents */
+	{ 5902, 11 }, /* joinIntro */
+	{ 4111, 882 }, /* markdown */
+	{ 5912, 6 }, /* maxLinesPerMessage */
+	{ 1971, 51 }, /* mediaMaxMb */
+	{ 5931, 738 }, /* mentionAliases */
+	{ 2350, 884 }, /* mentionPatterns */
+	{ 2398, 13 }, /* name */
+	{ 5946, 895 }, /* pluralkit */
+	{ 5956, 13 }, /* proxy */
+	{ 4140, 896 }, /* replyToMode */
+	{ 4152, 13 }, /* responsePrefix */
+	{ 5962, 897 }, /* slashCommand */
+	{ 5975, 898 }, /* status */
+	{ 719, 911 }, /* streaming */
+	{ 5982, 11 }, /* suppressEmbeds */
+	{ 5997, 6 }, /* textChunkLimit */
+	{ 6012, 912 }, /* thread */
+	{ 6019, 914 }, /* threadBindings */
+	{ 3947, 924 }, /* token */
+	{ 6034, 970 }, /* voice */
+	{ 4652, 11 }, /* reactions */
+	{ 6040, 11 }, /* sticker */
+	{ 666, 85 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 973 }, /* source */
+	{ 666, 85 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 975 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 964 }, /* source */
+	{ 1164, 977 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 966 }, /* source */
+	{ 1164, 979 }, /* source */
 	{ 49, 11 }, /* enabled */
 	{ 4387, 13 }, /* systemPrompt */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 978 }, /* source */
+	{ 1164, 991 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 980 }, /* source */
+	{ 1164, 993 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 982 }, /* source */
+	{ 1164, 995 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 984 }, /* source */
+	{ 1164, 997 }, /* source */
 	{ 384, 19 }, /* allow */
 	{ 390, 19 }, /* deny */
 	{ 2895, 266 }, /* allowFrom */
 	{ 49, 11 }, /* enabled */
-	{ 6048, 990 }, /* groupSessionScope */
-	{ 6066, 991 }, /* replyInThread */
+	{ 6048, 1003 }, /* groupSessionScope */
+	{ 6066, 1004 }, /* replyInThread */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 992 }, /* tools */
-	{ 6080, 993 }, /* topicSessionMode */
+	{ 405, 1005 }, /* tools */
+	{ 6080, 1006 }, /* topicSessionMode */
 	{ 4748, 6 }, /* intervalMs */
-	{ 6097, 996 }, /* visibility */
-	{ 207, 999 }, /* mode */
-	{ 6108, 1000 }, /* tableMode */
+	{ 6097, 1009 }, /* visibility */
+	{ 207, 1012 }, /* mode */
+	{ 6108, 1013 }, /* tableMode */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1006 }, /* coalesce */
+	{ 5134, 1019 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1007 }, /* block */
-	{ 5230, 1008 }, /* chunkMode */
-	{ 207, 1009 }, /* mode */
+	{ 5224, 1020 }, /* block */
+	{ 5230, 1021 }, /* chunkMode */
+	{ 207, 1022 }, /* mode */
 	{ 6118, 11 }, /* bitable */
 	{ 6126, 11 }, /* chat */
 	{ 6131, 11 }, /* doc */
@@ -5139,76 +5142,18 @@ static const struct schema_prop props[] = {
 	{ 6141, 11 }, /* perm */
 	{ 6146, 11 }, /* scopes */
 	{ 6153, 11 }, /* wiki */
-	{ 3649, 1013 }, /* auto */
+	{ 3649, 1026 }, /* auto */
 	{ 49, 11 }, /* enabled */
 	{ 3654, 302 }, /* maxTextLength */
-	{ 207, 1014 }, /* mode */
+	{ 207, 1027 }, /* mode */
 	{ 3668, 64 }, /* modelOverrides */
 	{ 3683, 13 }, /* persona */
-	{ 3691, 785 }, /* personas */
+	{ 3691, 797 }, /* personas */
 	{ 3700, 13 }, /* prefsPath */
 	{ 260, 13 }, /* provider */
-	{ 3639, 785 }, /* providers */
+	{ 3639, 797 }, /* providers */
 	{ 3710, 13 }, /* summaryModel */
 	{ 638, 336 }, /* timeoutMs */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1016 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1018 }, /* source */
-	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1020 }, /* source */
-	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1022 }, /* source */
-	{ 3328, 959 }, /* actions */
-	{ 4263, 11 }, /* allowBots */
-	{ 2895, 266 }, /* allowFrom */
-	{ 6158, 13 }, /* appId */
-	{ 6164, 969 }, /* appSecret */
-	{ 5763, 19 }, /* capabilities */
-	{ 3971, 11 }, /* configWrites */
-	{ 6174, 970 }, /* connectionMode */
-	{ 4493, 971 }, /* contextVisibility */
-	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 972 }, /* dmPolicy */
-	{ 5841, 974 }, /* dms */
-	{ 6189, 977 }, /* domain */
-	{ 49, 11 }, /* enabled */
-	{ 6196, 987 }, /* encryptKey */
-	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 988 }, /* groupPolicy */
-	{ 6207, 266 }, /* groupSenderAllowFrom */
-	{ 6048, 989 }, /* groupSessionScope */
-	{ 4104, 995 }, /* groups */
-	{ 4511, 997 }, /* heartbeatVisibility */
-	{ 2337, 8 }, /* historyLimit */
-	{ 6228, 998 }, /* httpTimeoutMs */
-	{ 4111, 1001 }, /* markdown */
-	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2398, 13 }, /* name */
-	{ 5029, 1002 }, /* reactionNotifications */
-	{ 6242, 1003 }, /* renderMode */
-	{ 6066, 1004 }, /* replyInThread */
-	{ 4140, 1005 }, /* replyToMode */
-	{ 4064, 11 }, /* requireMention */
-	{ 6253, 11 }, /* resolveSenderNames */
-	{ 4152, 13 }, /* responsePrefix */
-	{ 719, 1010 }, /* streaming */
-	{ 5997, 6 }, /* textChunkLimit */
-	{ 405, 1011 }, /* tools */
-	{ 6080, 1012 }, /* topicSessionMode */
-	{ 3780, 1015 }, /* tts */
-	{ 6272, 11 }, /* typingIndicator */
-	{ 6288, 11 }, /* vcAutoJoin */
-	{ 6299, 1025 }, /* verificationToken */
-	{ 6317, 13 }, /* webhookHost */
-	{ 6329, 13 }, /* webhookPath */
-	{ 6341, 6 }, /* webhookPort */
-	{ 4652, 11 }, /* reactions */
-	{ 6040, 11 }, /* sticker */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1029 }, /* source */
@@ -5221,6 +5166,64 @@ static const struct schema_prop props[] = {
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1035 }, /* source */
+	{ 3328, 972 }, /* actions */
+	{ 4263, 11 }, /* allowBots */
+	{ 2895, 266 }, /* allowFrom */
+	{ 6158, 13 }, /* appId */
+	{ 6164, 982 }, /* appSecret */
+	{ 5763, 19 }, /* capabilities */
+	{ 3971, 11 }, /* configWrites */
+	{ 6174, 983 }, /* connectionMode */
+	{ 4493, 984 }, /* contextVisibility */
+	{ 5817, 8 }, /* dmHistoryLimit */
+	{ 5832, 985 }, /* dmPolicy */
+	{ 5841, 987 }, /* dms */
+	{ 6189, 990 }, /* domain */
+	{ 49, 11 }, /* enabled */
+	{ 6196, 1000 }, /* encryptKey */
+	{ 4037, 266 }, /* groupAllowFrom */
+	{ 4052, 1001 }, /* groupPolicy */
+	{ 6207, 266 }, /* groupSenderAllowFrom */
+	{ 6048, 1002 }, /* groupSessionScope */
+	{ 4104, 1008 }, /* groups */
+	{ 4511, 1010 }, /* heartbeatVisibility */
+	{ 2337, 8 }, /* historyLimit */
+	{ 6228, 1011 }, /* httpTimeoutMs */
+	{ 4111, 1014 }, /* markdown */
+	{ 1971, 51 }, /* mediaMaxMb */
+	{ 2398, 13 }, /* name */
+	{ 5029, 1015 }, /* reactionNotifications */
+	{ 6242, 1016 }, /* renderMode */
+	{ 6066, 1017 }, /* replyInThread */
+	{ 4140, 1018 }, /* replyToMode */
+	{ 4064, 11 }, /* requireMention */
+	{ 6253, 11 }, /* resolveSenderNames */
+	{ 4152, 13 }, /* responsePrefix */
+	{ 719, 1023 }, /* streaming */
+	{ 5997, 6 }, /* textChunkLimit */
+	{ 405, 1024 }, /* tools */
+	{ 6080, 1025 }, /* topicSessionMode */
+	{ 3780, 1028 }, /* tts */
+	{ 6272, 11 }, /* typingIndicator */
+	{ 6288, 11 }, /* vcAutoJoin */
+	{ 6299, 1038 }, /* verificationToken */
+	{ 6317, 13 }, /* webhookHost */
+	{ 6329, 13 }, /* webhookPath */
+	{ 6341, 6 }, /* webhookPort */
+	{ 4652, 11 }, /* reactions */
+	{ 6040, 11 }, /* sticker */
+	{ 666, 85 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1042 }, /* source */
+	{ 666, 85 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1044 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1046 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1048 }, /* source */
 	{ 49, 11 }, /* enabled */
 	{ 4387, 13 }, /* systemPrompt */
 	{ 6353, 13 }, /* agentDirTemplate */
@@ -5229,39 +5232,39 @@ static const struct schema_prop props[] = {
 	{ 6380, 13 }, /* workspaceTemplate */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1047 }, /* source */
+	{ 1164, 1061 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1049 }, /* source */
+	{ 1164, 1063 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1051 }, /* source */
+	{ 1164, 1065 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1053 }, /* source */
+	{ 1164, 1067 }, /* source */
 	{ 384, 19 }, /* allow */
 	{ 390, 19 }, /* deny */
 	{ 2895, 266 }, /* allowFrom */
 	{ 49, 11 }, /* enabled */
-	{ 6048, 1059 }, /* groupSessionScope */
-	{ 6066, 1060 }, /* replyInThread */
+	{ 6048, 1073 }, /* groupSessionScope */
+	{ 6066, 1074 }, /* replyInThread */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1061 }, /* tools */
-	{ 6080, 1062 }, /* topicSessionMode */
+	{ 405, 1075 }, /* tools */
+	{ 6080, 1076 }, /* topicSessionMode */
 	{ 4748, 6 }, /* intervalMs */
-	{ 6097, 1065 }, /* visibility */
-	{ 207, 1067 }, /* mode */
-	{ 6108, 1068 }, /* tableMode */
+	{ 6097, 1079 }, /* visibility */
+	{ 207, 1081 }, /* mode */
+	{ 6108, 1082 }, /* tableMode */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1080 }, /* coalesce */
+	{ 5134, 1094 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1081 }, /* block */
-	{ 5230, 1082 }, /* chunkMode */
-	{ 207, 1083 }, /* mode */
+	{ 5224, 1095 }, /* block */
+	{ 5230, 1096 }, /* chunkMode */
+	{ 207, 1097 }, /* mode */
 	{ 6118, 11 }, /* bitable */
 	{ 6126, 11 }, /* chat */
 	{ 6131, 11 }, /* doc */
@@ -5269,74 +5272,74 @@ static const struct schema_prop props[] = {
 	{ 6141, 11 }, /* perm */
 	{ 6146, 11 }, /* scopes */
 	{ 6153, 11 }, /* wiki */
-	{ 3649, 1087 }, /* auto */
+	{ 3649, 1101 }, /* auto */
 	{ 49, 11 }, /* enabled */
 	{ 3654, 302 }, /* maxTextLength */
-	{ 207, 1088 }, /* mode */
+	{ 207, 1102 }, /* mode */
 	{ 3668, 64 }, /* modelOverrides */
 	{ 3683, 13 }, /* persona */
-	{ 3691, 785 }, /* personas */
+	{ 3691, 797 }, /* personas */
 	{ 3700, 13 }, /* prefsPath */
 	{ 260, 13 }, /* provider */
-	{ 3639, 785 }, /* providers */
+	{ 3639, 797 }, /* providers */
 	{ 3710, 13 }, /* summaryModel */
 	{ 638, 336 }, /* timeoutMs */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1090 }, /* source */
+	{ 1164, 1104 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1092 }, /* source */
+	{ 1164, 1106 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1094 }, /* source */
+	{ 1164, 1108 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1096 }, /* source */
-	{ 4167, 1027 }, /* accounts */
-	{ 3328, 1028 }, /* actions */
+	{ 1164, 1110 }, /* source */
+	{ 4167, 1040 }, /* accounts */
+	{ 3328, 1041 }, /* actions */
 	{ 4263, 11 }, /* allowBots */
 	{ 2895, 266 }, /* allowFrom */
 	{ 6158, 13 }, /* appId */
-	{ 6164, 1038 }, /* appSecret */
+	{ 6164, 1051 }, /* appSecret */
 	{ 5763, 19 }, /* capabilities */
 	{ 3971, 11 }, /* configWrites */
-	{ 6174, 1039 }, /* connectionMode */
-	{ 4493, 1040 }, /* contextVisibility */
+	{ 6174, 1052 }, /* connectionMode */
+	{ 4493, 1053 }, /* contextVisibility */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1041 }, /* dmPolicy */
-	{ 5841, 1043 }, /* dms */
-	{ 6189, 1045 }, /* domain */
-	{ 6398, 1046 }, /* dynamicAgentCreation */
+	{ 5832, 1054 }, /* dmPolicy */
+	{ 5841, 1056 }, /* dms */
+	{ 6189, 1059 }, /* domain */
+	{ 6398, 1060 }, /* dynamicAgentCreation */
 	{ 49, 11 }, /* enabled */
-	{ 6196, 1056 }, /* encryptKey */
+	{ 6196, 1070 }, /* encryptKey */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1057 }, /* groupPolicy */
+	{ 4052, 1071 }, /* groupPolicy */
 	{ 6207, 266 }, /* groupSenderAllowFrom */
-	{ 6048, 1058 }, /* groupSessionScope */
-	{ 4104, 1064 }, /* groups */
-	{ 4511, 1066 }, /* heartbeatVisibility */
+	{ 6048, 1072 }, /* groupSessionScope */
+	{ 4104, 1078 }, /* groups */
+	{ 4511, 1080 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 6228, 998 }, /* httpTimeoutMs */
-	{ 4111, 1069 }, /* markdown */
+	{ 6228, 1011 }, /* httpTimeoutMs */
+	{ 4111, 1083 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 5029, 1070 }, /* reactionNotifications */
-	{ 6242, 1071 }, /* renderMode */
-	{ 6066, 1072 }, /* replyInThread */
-	{ 4140, 1073 }, /* replyToMode */
+	{ 5029, 1084 }, /* reactionNotifications */
+	{ 6242, 1085 }, /* renderMode */
+	{ 6066, 1086 }, /* replyInThread */
+	{ 4140, 1087 }, /* replyToMode */
 	{ 4064, 11 }, /* requireMention */
 	{ 6253, 11 }, /* resolveSenderNames */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 6419, 1079 }, /* stickerSets */
-	{ 719, 1084 }, /* streaming */
+	{ 6419, 1093 }, /* stickerSets */
+	{ 719, 1098 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 405, 1085 }, /* tools */
-	{ 6080, 1086 }, /* topicSessionMode */
-	{ 3780, 1089 }, /* tts */
+	{ 405, 1099 }, /* tools */
+	{ 6080, 1100 }, /* topicSessionMode */
+	{ 3780, 1103 }, /* tts */
 	{ 6272, 11 }, /* typingIndicator */
 	{ 6288, 11 }, /* vcAutoJoin */
-	{ 6299, 1099 }, /* verificationToken */
+	{ 6299, 1113 }, /* verificationToken */
 	{ 6317, 13 }, /* webhookHost */
 	{ 6329, 13 }, /* webhookPath */
 	{ 6341, 6 }, /* webhookPort */
@@ -5350,7 +5353,7 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4273, 1109 }, /* botLoopProtection */
+	{ 4273, 1123 }, /* botLoopProtection */
 	{ 49, 11 }, /* enabled */
 	{ 4064, 11 }, /* requireMention */
 	{ 4387, 13 }, /* systemPrompt */
@@ -5359,60 +5362,60 @@ static const struct schema_prop props[] = {
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 1114 }, /* tables */
+	{ 4079, 1128 }, /* tables */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1117 }, /* source */
+	{ 1164, 1131 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1119 }, /* source */
+	{ 1164, 1133 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1121 }, /* source */
+	{ 1164, 1135 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1123 }, /* source */
+	{ 1164, 1137 }, /* source */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1127 }, /* coalesce */
+	{ 5134, 1141 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1128 }, /* block */
-	{ 5230, 1129 }, /* chunkMode */
+	{ 5224, 1142 }, /* block */
+	{ 5230, 1143 }, /* chunkMode */
 	{ 4263, 11 }, /* allowBots */
 	{ 2895, 266 }, /* allowFrom */
 	{ 6431, 13 }, /* appPrincipal */
 	{ 6444, 13 }, /* audience */
-	{ 6453, 1101 }, /* audienceType */
-	{ 4273, 1102 }, /* botLoopProtection */
+	{ 6453, 1115 }, /* audienceType */
+	{ 4273, 1116 }, /* botLoopProtection */
 	{ 6466, 13 }, /* botUser */
 	{ 5763, 19 }, /* capabilities */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1103 }, /* contextVisibility */
+	{ 4493, 1117 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4094, 13 }, /* defaultTo */
-	{ 5814, 1104 }, /* dm */
+	{ 5814, 1118 }, /* dm */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1105 }, /* dmPolicy */
-	{ 5841, 1107 }, /* dms */
+	{ 5832, 1119 }, /* dmPolicy */
+	{ 5841, 1121 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1108 }, /* groupPolicy */
-	{ 4104, 1111 }, /* groups */
-	{ 5866, 1112 }, /* healthMonitor */
-	{ 4511, 1113 }, /* heartbeatVisibility */
+	{ 4052, 1122 }, /* groupPolicy */
+	{ 4104, 1125 }, /* groups */
+	{ 5866, 1126 }, /* healthMonitor */
+	{ 4511, 1127 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 1115 }, /* markdown */
+	{ 4111, 1129 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 4140, 1116 }, /* replyToMode */
+	{ 4140, 1130 }, /* replyToMode */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 6474, 1126 }, /* serviceAccount */
+	{ 6474, 1140 }, /* serviceAccount */
 	{ 6489, 13 }, /* serviceAccountFile */
-	{ 719, 1130 }, /* streaming */
+	{ 719, 1144 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 6272, 1131 }, /* typingIndicator */
+	{ 6272, 1145 }, /* typingIndicator */
 	{ 6329, 13 }, /* webhookPath */
 	{ 6508, 13 }, /* webhookUrl */
 	{ 4191, 6 }, /* cooldownSeconds */
@@ -5425,7 +5428,7 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 4273, 1142 }, /* botLoopProtection */
+	{ 4273, 1156 }, /* botLoopProtection */
 	{ 49, 11 }, /* enabled */
 	{ 4064, 11 }, /* requireMention */
 	{ 4387, 13 }, /* systemPrompt */
@@ -5434,62 +5437,62 @@ static const struct schema_prop props[] = {
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 1147 }, /* tables */
+	{ 4079, 1161 }, /* tables */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1150 }, /* source */
+	{ 1164, 1164 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1152 }, /* source */
+	{ 1164, 1166 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1154 }, /* source */
+	{ 1164, 1168 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1156 }, /* source */
+	{ 1164, 1170 }, /* source */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1160 }, /* coalesce */
+	{ 5134, 1174 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1161 }, /* block */
-	{ 5230, 1162 }, /* chunkMode */
-	{ 4167, 1133 }, /* accounts */
+	{ 5224, 1175 }, /* block */
+	{ 5230, 1176 }, /* chunkMode */
+	{ 4167, 1147 }, /* accounts */
 	{ 4263, 11 }, /* allowBots */
 	{ 2895, 266 }, /* allowFrom */
 	{ 6431, 13 }, /* appPrincipal */
 	{ 6444, 13 }, /* audience */
-	{ 6453, 1134 }, /* audienceType */
-	{ 4273, 1135 }, /* botLoopProtection */
+	{ 6453, 1148 }, /* audienceType */
+	{ 4273, 1149 }, /* botLoopProtection */
 	{ 6466, 13 }, /* botUser */
 	{ 5763, 19 }, /* capabilities */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1136 }, /* contextVisibility */
+	{ 4493, 1150 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
-	{ 5814, 1137 }, /* dm */
+	{ 5814, 1151 }, /* dm */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1138 }, /* dmPolicy */
-	{ 5841, 1140 }, /* dms */
+	{ 5832, 1152 }, /* dmPolicy */
+	{ 5841, 1154 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1141 }, /* groupPolicy */
-	{ 4104, 1144 }, /* groups */
-	{ 5866, 1145 }, /* healthMonitor */
-	{ 4511, 1146 }, /* heartbeatVisibility */
+	{ 4052, 1155 }, /* groupPolicy */
+	{ 4104, 1158 }, /* groups */
+	{ 5866, 1159 }, /* healthMonitor */
+	{ 4511, 1160 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 1148 }, /* markdown */
+	{ 4111, 1162 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 4140, 1149 }, /* replyToMode */
+	{ 4140, 1163 }, /* replyToMode */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 6474, 1159 }, /* serviceAccount */
+	{ 6474, 1173 }, /* serviceAccount */
 	{ 6489, 13 }, /* serviceAccountFile */
-	{ 719, 1163 }, /* streaming */
+	{ 719, 1177 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 6272, 1164 }, /* typingIndicator */
+	{ 6272, 1178 }, /* typingIndicator */
 	{ 6329, 13 }, /* webhookPath */
 	{ 6508, 13 }, /* webhookUrl */
 	{ 6519, 11 }, /* addParticipant */
@@ -5505,10 +5508,10 @@ static const struct schema_prop props[] = {
 	{ 6616, 11 }, /* setGroupIcon */
 	{ 6629, 11 }, /* unsend */
 	{ 49, 11 }, /* enabled */
-	{ 6636, 1167 }, /* firstRunLookbackMinutes */
-	{ 6660, 1167 }, /* maxAgeMinutes */
-	{ 6674, 1168 }, /* maxFailureRetries */
-	{ 6692, 1169 }, /* perRunLimit */
+	{ 6636, 1181 }, /* firstRunLookbackMinutes */
+	{ 6660, 1181 }, /* maxAgeMinutes */
+	{ 6674, 1182 }, /* maxFailureRetries */
+	{ 6692, 1183 }, /* perRunLimit */
 	{ 2337, 8 }, /* historyLimit */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
@@ -5518,54 +5521,54 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 4064, 11 }, /* requireMention */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1176 }, /* tools */
-	{ 3496, 1178 }, /* toolsBySender */
+	{ 405, 1190 }, /* tools */
+	{ 3496, 1192 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 1183 }, /* tables */
+	{ 4079, 1197 }, /* tables */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1188 }, /* coalesce */
+	{ 5134, 1202 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1189 }, /* block */
-	{ 5230, 1190 }, /* chunkMode */
-	{ 3328, 1166 }, /* actions */
+	{ 5224, 1203 }, /* block */
+	{ 5230, 1204 }, /* chunkMode */
+	{ 3328, 1180 }, /* actions */
 	{ 2895, 266 }, /* allowFrom */
 	{ 6704, 19 }, /* attachmentRoots */
 	{ 5763, 19 }, /* capabilities */
-	{ 6720, 1170 }, /* catchup */
+	{ 6720, 1184 }, /* catchup */
 	{ 6728, 13 }, /* cliPath */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1171 }, /* contextVisibility */
+	{ 4493, 1185 }, /* contextVisibility */
 	{ 6736, 13 }, /* dbPath */
 	{ 4094, 13 }, /* defaultTo */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1172 }, /* dmPolicy */
-	{ 5841, 1174 }, /* dms */
+	{ 5832, 1186 }, /* dmPolicy */
+	{ 5841, 1188 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1175 }, /* groupPolicy */
-	{ 4104, 1180 }, /* groups */
-	{ 5866, 1181 }, /* healthMonitor */
-	{ 4511, 1182 }, /* heartbeatVisibility */
+	{ 4052, 1189 }, /* groupPolicy */
+	{ 4104, 1194 }, /* groups */
+	{ 5866, 1195 }, /* healthMonitor */
+	{ 4511, 1196 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
 	{ 6743, 11 }, /* includeAttachments */
-	{ 4111, 1184 }, /* markdown */
+	{ 4111, 1198 }, /* markdown */
 	{ 1971, 6 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
 	{ 6762, 6 }, /* probeTimeoutMs */
-	{ 5029, 1185 }, /* reactionNotifications */
+	{ 5029, 1199 }, /* reactionNotifications */
 	{ 6777, 13 }, /* region */
 	{ 6784, 19 }, /* remoteAttachmentRoots */
 	{ 6806, 13 }, /* remoteHost */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6817, 11 }, /* sendReadReceipts */
-	{ 6834, 1186 }, /* sendTransport */
-	{ 6848, 1187 }, /* service */
-	{ 719, 1191 }, /* streaming */
+	{ 6834, 1200 }, /* sendTransport */
+	{ 6848, 1201 }, /* service */
+	{ 719, 1205 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 6519, 11 }, /* addParticipant */
 	{ 6534, 11 }, /* edit */
@@ -5580,10 +5583,10 @@ static const struct schema_prop props[] = {
 	{ 6616, 11 }, /* setGroupIcon */
 	{ 6629, 11 }, /* unsend */
 	{ 49, 11 }, /* enabled */
-	{ 6636, 1167 }, /* firstRunLookbackMinutes */
-	{ 6660, 1167 }, /* maxAgeMinutes */
-	{ 6674, 1168 }, /* maxFailureRetries */
-	{ 6692, 1169 }, /* perRunLimit */
+	{ 6636, 1181 }, /* firstRunLookbackMinutes */
+	{ 6660, 1181 }, /* maxAgeMinutes */
+	{ 6674, 1182 }, /* maxFailureRetries */
+	{ 6692, 1183 }, /* perRunLimit */
 	{ 2337, 8 }, /* historyLimit */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
@@ -5593,56 +5596,56 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 4064, 11 }, /* requireMention */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1201 }, /* tools */
-	{ 3496, 1203 }, /* toolsBySender */
+	{ 405, 1215 }, /* tools */
+	{ 3496, 1217 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 1208 }, /* tables */
+	{ 4079, 1222 }, /* tables */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1213 }, /* coalesce */
+	{ 5134, 1227 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1214 }, /* block */
-	{ 5230, 1215 }, /* chunkMode */
-	{ 4167, 1193 }, /* accounts */
-	{ 3328, 1194 }, /* actions */
+	{ 5224, 1228 }, /* block */
+	{ 5230, 1229 }, /* chunkMode */
+	{ 4167, 1207 }, /* accounts */
+	{ 3328, 1208 }, /* actions */
 	{ 2895, 266 }, /* allowFrom */
 	{ 6704, 19 }, /* attachmentRoots */
 	{ 5763, 19 }, /* capabilities */
-	{ 6720, 1195 }, /* catchup */
+	{ 6720, 1209 }, /* catchup */
 	{ 6728, 13 }, /* cliPath */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1196 }, /* contextVisibility */
+	{ 4493, 1210 }, /* contextVisibility */
 	{ 6736, 13 }, /* dbPath */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1197 }, /* dmPolicy */
-	{ 5841, 1199 }, /* dms */
+	{ 5832, 1211 }, /* dmPolicy */
+	{ 5841, 1213 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1200 }, /* groupPolicy */
-	{ 4104, 1205 }, /* groups */
-	{ 5866, 1206 }, /* healthMonitor */
-	{ 4511, 1207 }, /* heartbeatVisibility */
+	{ 4052, 1214 }, /* groupPolicy */
+	{ 4104, 1219 }, /* groups */
+	{ 5866, 1220 }, /* healthMonitor */
+	{ 4511, 1221 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
 	{ 6743, 11 }, /* includeAttachments */
-	{ 4111, 1209 }, /* markdown */
+	{ 4111, 1223 }, /* markdown */
 	{ 1971, 6 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
 	{ 6762, 6 }, /* probeTimeoutMs */
-	{ 5029, 1210 }, /* reactionNotifications */
+	{ 5029, 1224 }, /* reactionNotifications */
 	{ 6777, 13 }, /* region */
 	{ 6784, 19 }, /* remoteAttachmentRoots */
 	{ 6806, 13 }, /* remoteHost */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6817, 11 }, /* sendReadReceipts */
-	{ 6834, 1211 }, /* sendTransport */
-	{ 6848, 1212 }, /* service */
-	{ 719, 1216 }, /* streaming */
+	{ 6834, 1225 }, /* sendTransport */
+	{ 6848, 1226 }, /* service */
+	{ 719, 1230 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 2337, 8 }, /* historyLimit */
 	{ 384, 19 }, /* allow */
@@ -5656,10 +5659,10 @@ static const struct schema_prop props[] = {
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1223 }, /* tools */
-	{ 3496, 1225 }, /* toolsBySender */
+	{ 405, 1237 }, /* tools */
+	{ 3496, 1239 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
-	{ 4079, 1229 }, /* tables */
+	{ 4079, 1243 }, /* tables */
 	{ 49, 11 }, /* enabled */
 	{ 6856, 13 }, /* password */
 	{ 6865, 13 }, /* passwordFile */
@@ -5669,37 +5672,37 @@ static const struct schema_prop props[] = {
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1234 }, /* coalesce */
+	{ 5134, 1248 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1235 }, /* block */
-	{ 5230, 1236 }, /* chunkMode */
+	{ 5224, 1249 }, /* block */
+	{ 5230, 1250 }, /* chunkMode */
 	{ 2895, 266 }, /* allowFrom */
 	{ 4560, 19 }, /* channels */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1218 }, /* contextVisibility */
+	{ 4493, 1232 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1219 }, /* dmPolicy */
-	{ 5841, 1221 }, /* dms */
+	{ 5832, 1233 }, /* dmPolicy */
+	{ 5841, 1235 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1222 }, /* groupPolicy */
-	{ 4104, 1227 }, /* groups */
-	{ 5866, 1228 }, /* healthMonitor */
+	{ 4052, 1236 }, /* groupPolicy */
+	{ 4104, 1241 }, /* groups */
+	{ 5866, 1242 }, /* healthMonitor */
 	{ 2337, 8 }, /* historyLimit */
 	{ 3096, 13 }, /* host */
-	{ 4111, 1230 }, /* markdown */
+	{ 4111, 1244 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
 	{ 6901, 13 }, /* nick */
-	{ 6906, 1231 }, /* nickserv */
+	{ 6906, 1245 }, /* nickserv */
 	{ 6856, 13 }, /* password */
 	{ 6865, 13 }, /* passwordFile */
-	{ 6915, 1232 }, /* port */
+	{ 6915, 1246 }, /* port */
 	{ 6920, 13 }, /* realname */
-	{ 4140, 1233 }, /* replyToMode */
+	{ 4140, 1247 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 719, 1237 }, /* streaming */
+	{ 719, 1251 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 6929, 11 }, /* tls */
 	{ 6933, 13 }, /* username */
@@ -5715,10 +5718,10 @@ static const struct schema_prop props[] = {
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1245 }, /* tools */
-	{ 3496, 1247 }, /* toolsBySender */
+	{ 405, 1259 }, /* tools */
+	{ 3496, 1261 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
-	{ 4079, 1251 }, /* tables */
+	{ 4079, 1265 }, /* tables */
 	{ 49, 11 }, /* enabled */
 	{ 6856, 13 }, /* password */
 	{ 6865, 13 }, /* passwordFile */
@@ -5728,77 +5731,77 @@ static const struct schema_prop props[] = {
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1255 }, /* coalesce */
+	{ 5134, 1269 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1256 }, /* block */
-	{ 5230, 1257 }, /* chunkMode */
-	{ 4167, 1239 }, /* accounts */
+	{ 5224, 1270 }, /* block */
+	{ 5230, 1271 }, /* chunkMode */
+	{ 4167, 1253 }, /* accounts */
 	{ 2895, 266 }, /* allowFrom */
 	{ 4560, 19 }, /* channels */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1240 }, /* contextVisibility */
+	{ 4493, 1254 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1241 }, /* dmPolicy */
-	{ 5841, 1243 }, /* dms */
+	{ 5832, 1255 }, /* dmPolicy */
+	{ 5841, 1257 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1244 }, /* groupPolicy */
-	{ 4104, 1249 }, /* groups */
-	{ 5866, 1250 }, /* healthMonitor */
-	{ 2337, 8 }, /* historyLimit */
-	{ 3096, 13 }, /* host */
-	{ 4111, 1252 }, /* markdown */
-	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2398, 13 }, /* name */
-	{ 6901, 13 }, /* nick */
-	{ 6906, 1253 }, /* nickserv */
-	{ 6856, 13 }, /* password */
-	{ 6865, 13 }, /* passwordFile */
-	{ 6915, 1232 }, /* port */
-	{ 6920, 13 }, /* realname */
-	{ 4140, 1254 }, /* replyToMode */
-	{ 4152, 13 }, /* responsePrefix */
-	{ 719, 1258 }, /* streaming */
-	{ 5997, 6 }, /* textChunkLimit */
-	{ 6929, 11 }, /* tls */
-	{ 6933, 13 }, /* username */
-	{ 2895, 266 }, /* allowFrom */
-	{ 49, 11 }, /* enabled */
-	{ 4064, 11 }, /* requireMention */
-	{ 2122, 19 }, /* skills */
-	{ 4387, 13 }, /* systemPrompt */
-	{ 42, 8 }, /* idleMs */
-	{ 24, 6 }, /* maxChars */
-	{ 33, 6 }, /* minChars */
-	{ 5134, 1265 }, /* coalesce */
-	{ 49, 11 }, /* enabled */
-	{ 5224, 1266 }, /* block */
-	{ 5230, 1267 }, /* chunkMode */
-	{ 5271, 1269 }, /* defaultSpawnContext */
-	{ 49, 11 }, /* enabled */
-	{ 1143, 76 }, /* idleHours */
-	{ 5291, 76 }, /* maxAgeHours */
-	{ 5303, 11 }, /* spawnSessions */
-	{ 2895, 266 }, /* allowFrom */
-	{ 6942, 13 }, /* channelAccessToken */
-	{ 6961, 13 }, /* channelSecret */
-	{ 3971, 11 }, /* configWrites */
-	{ 5832, 1260 }, /* dmPolicy */
-	{ 49, 11 }, /* enabled */
-	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1261 }, /* groupPolicy */
+	{ 4052, 1258 }, /* groupPolicy */
 	{ 4104, 1263 }, /* groups */
+	{ 5866, 1264 }, /* healthMonitor */
+	{ 2337, 8 }, /* historyLimit */
+	{ 3096, 13 }, /* host */
+	{ 4111, 1266 }, /* markdown */
+	{ 1971, 51 }, /* mediaMaxMb */
+	{ 2398, 13 }, /* name */
+	{ 6901, 13 }, /* nick */
+	{ 6906, 1267 }, /* nickserv */
+	{ 6856, 13 }, /* password */
+	{ 6865, 13 }, /* passwordFile */
+	{ 6915, 1246 }, /* port */
+	{ 6920, 13 }, /* realname */
+	{ 4140, 1268 }, /* replyToMode */
+	{ 4152, 13 }, /* responsePrefix */
+	{ 719, 1272 }, /* streaming */
+	{ 5997, 6 }, /* textChunkLimit */
+	{ 6929, 11 }, /* tls */
+	{ 6933, 13 }, /* username */
+	{ 2895, 266 }, /* allowFrom */
+	{ 49, 11 }, /* enabled */
+	{ 4064, 11 }, /* requireMention */
+	{ 2122, 19 }, /* skills */
+	{ 4387, 13 }, /* systemPrompt */
+	{ 42, 8 }, /* idleMs */
+	{ 24, 6 }, /* maxChars */
+	{ 33, 6 }, /* minChars */
+	{ 5134, 1279 }, /* coalesce */
+	{ 49, 11 }, /* enabled */
+	{ 5224, 1280 }, /* block */
+	{ 5230, 1281 }, /* chunkMode */
+	{ 5271, 1283 }, /* defaultSpawnContext */
+	{ 49, 11 }, /* enabled */
+	{ 1143, 76 }, /* idleHours */
+	{ 5291, 76 }, /* maxAgeHours */
+	{ 5303, 11 }, /* spawnSessions */
+	{ 2895, 266 }, /* allowFrom */
+	{ 6942, 13 }, /* channelAccessToken */
+	{ 6961, 13 }, /* channelSecret */
+	{ 3971, 11 }, /* configWrites */
+	{ 5832, 1274 }, /* dmPolicy */
+	{ 49, 11 }, /* enabled */
+	{ 4037, 266 }, /* groupAllowFrom */
+	{ 4052, 1275 }, /* groupPolicy */
+	{ 4104, 1277 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
 	{ 5902, 11 }, /* joinIntro */
 	{ 1971, 76 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 4140, 1264 }, /* replyToMode */
+	{ 4140, 1278 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6975, 13 }, /* secretFile */
-	{ 719, 1268 }, /* streaming */
-	{ 6019, 1270 }, /* threadBindings */
+	{ 719, 1282 }, /* streaming */
+	{ 6019, 1284 }, /* threadBindings */
 	{ 4400, 13 }, /* tokenFile */
 	{ 6329, 13 }, /* webhookPath */
 	{ 2895, 266 }, /* allowFrom */
@@ -5809,76 +5812,76 @@ static const struct schema_prop props[] = {
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1278 }, /* coalesce */
+	{ 5134, 1292 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1279 }, /* block */
-	{ 5230, 1280 }, /* chunkMode */
-	{ 5271, 1282 }, /* defaultSpawnContext */
+	{ 5224, 1293 }, /* block */
+	{ 5230, 1294 }, /* chunkMode */
+	{ 5271, 1296 }, /* defaultSpawnContext */
 	{ 49, 11 }, /* enabled */
 	{ 1143, 76 }, /* idleHours */
 	{ 5291, 76 }, /* maxAgeHours */
 	{ 5303, 11 }, /* spawnSessions */
-	{ 4167, 1272 }, /* accounts */
+	{ 4167, 1286 }, /* accounts */
 	{ 2895, 266 }, /* allowFrom */
 	{ 6942, 13 }, /* channelAccessToken */
 	{ 6961, 13 }, /* channelSecret */
 	{ 3971, 11 }, /* configWrites */
 	{ 4176, 13 }, /* defaultAccount */
-	{ 5832, 1273 }, /* dmPolicy */
+	{ 5832, 1287 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1274 }, /* groupPolicy */
-	{ 4104, 1276 }, /* groups */
+	{ 4052, 1288 }, /* groupPolicy */
+	{ 4104, 1290 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
 	{ 5902, 11 }, /* joinIntro */
 	{ 1971, 76 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 4140, 1277 }, /* replyToMode */
+	{ 4140, 1291 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6975, 13 }, /* secretFile */
-	{ 719, 1281 }, /* streaming */
-	{ 6019, 1283 }, /* threadBindings */
+	{ 719, 1295 }, /* streaming */
+	{ 6019, 1297 }, /* threadBindings */
 	{ 4400, 13 }, /* tokenFile */
 	{ 6329, 13 }, /* webhookPath */
 	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1285 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1287 }, /* source */
-	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1289 }, /* source */
-	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1291 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1295 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
-	{ 1164, 1297 }, /* source */
-	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1299 }, /* source */
-	{ 666, 13 }, /* id */
+	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1301 }, /* source */
-	{ 666, 85 }, /* id */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1303 }, /* source */
+	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1305 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1307 }, /* source */
-	{ 666, 13 }, /* id */
-	{ 260, 86 }, /* provider */
 	{ 1164, 1309 }, /* source */
-	{ 666, 13 }, /* id */
+	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1311 }, /* source */
-	{ 6986, 1304 }, /* accessToken */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1313 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1315 }, /* source */
+	{ 666, 85 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1319 }, /* source */
+	{ 666, 85 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1321 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1323 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1325 }, /* source */
+	{ 6986, 1318 }, /* accessToken */
 	{ 5902, 11 }, /* joinIntro */
-	{ 6856, 1314 }, /* password */
+	{ 6856, 1328 }, /* password */
 	{ 4548, 11 }, /* channelInfo */
 	{ 4589, 11 }, /* memberInfo */
 	{ 4600, 11 }, /* messages */
@@ -5892,14 +5895,14 @@ static const struct schema_prop props[] = {
 	{ 4226, 6 }, /* windowSeconds */
 	{ 2895, 266 }, /* allowFrom */
 	{ 49, 11 }, /* enabled */
-	{ 7011, 1324 }, /* policy */
-	{ 7018, 1325 }, /* sessionScope */
-	{ 7031, 1326 }, /* threadReplies */
+	{ 7011, 1338 }, /* policy */
+	{ 7018, 1339 }, /* sessionScope */
+	{ 7031, 1340 }, /* threadReplies */
 	{ 3833, 19 }, /* agentFilter */
 	{ 4826, 266 }, /* approvers */
-	{ 49, 1329 }, /* enabled */
+	{ 49, 1343 }, /* enabled */
 	{ 3845, 19 }, /* sessionFilter */
-	{ 598, 1330 }, /* target */
+	{ 598, 1344 }, /* target */
 	{ 4191, 6 }, /* cooldownSeconds */
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
@@ -5908,32 +5911,32 @@ static const struct schema_prop props[] = {
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 7045, 13 }, /* account */
-	{ 4263, 1334 }, /* allowBots */
+	{ 4263, 1348 }, /* allowBots */
 	{ 7053, 11 }, /* autoReply */
-	{ 4273, 1335 }, /* botLoopProtection */
+	{ 4273, 1349 }, /* botLoopProtection */
 	{ 49, 11 }, /* enabled */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1336 }, /* tools */
+	{ 405, 1350 }, /* tools */
 	{ 4943, 266 }, /* users */
-	{ 4079, 1339 }, /* tables */
+	{ 4079, 1353 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 1341 }, /* mode */
+	{ 207, 1355 }, /* mode */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1344 }, /* source */
+	{ 1164, 1358 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1346 }, /* source */
+	{ 1164, 1360 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1348 }, /* source */
+	{ 1164, 1362 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1350 }, /* source */
+	{ 1164, 1364 }, /* source */
 	{ 4191, 6 }, /* cooldownSeconds */
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
@@ -5942,259 +5945,259 @@ static const struct schema_prop props[] = {
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 7045, 13 }, /* account */
-	{ 4263, 1357 }, /* allowBots */
+	{ 4263, 1371 }, /* allowBots */
 	{ 7053, 11 }, /* autoReply */
-	{ 4273, 1358 }, /* botLoopProtection */
+	{ 4273, 1372 }, /* botLoopProtection */
 	{ 49, 11 }, /* enabled */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1359 }, /* tools */
+	{ 405, 1373 }, /* tools */
 	{ 4943, 266 }, /* users */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1363 }, /* coalesce */
+	{ 5134, 1377 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 1368 }, /* commandText */
-	{ 3633, 1370 }, /* label */
+	{ 5149, 1382 }, /* commandText */
+	{ 3633, 1384 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 1364 }, /* block */
-	{ 5230, 1365 }, /* chunkMode */
-	{ 207, 1366 }, /* mode */
-	{ 5240, 1367 }, /* preview */
-	{ 5248, 1371 }, /* progress */
-	{ 5271, 1373 }, /* defaultSpawnContext */
+	{ 5224, 1378 }, /* block */
+	{ 5230, 1379 }, /* chunkMode */
+	{ 207, 1380 }, /* mode */
+	{ 5240, 1381 }, /* preview */
+	{ 5248, 1385 }, /* progress */
+	{ 5271, 1387 }, /* defaultSpawnContext */
 	{ 49, 11 }, /* enabled */
-	{ 1143, 758 }, /* idleHours */
-	{ 5291, 758 }, /* maxAgeHours */
+	{ 1143, 770 }, /* idleHours */
+	{ 5291, 770 }, /* maxAgeHours */
 	{ 5303, 11 }, /* spawnSessions */
-	{ 6986, 1294 }, /* accessToken */
-	{ 4167, 1316 }, /* accounts */
+	{ 6986, 1308 }, /* accessToken */
+	{ 4167, 1330 }, /* accounts */
 	{ 5660, 13 }, /* ackReaction */
-	{ 5672, 1317 }, /* ackReactionScope */
-	{ 3328, 1318 }, /* actions */
-	{ 4263, 1320 }, /* allowBots */
+	{ 5672, 1331 }, /* ackReactionScope */
+	{ 3328, 1332 }, /* actions */
+	{ 4263, 1334 }, /* allowBots */
 	{ 7094, 11 }, /* allowlistOnly */
-	{ 5513, 1321 }, /* autoJoin */
+	{ 5513, 1335 }, /* autoJoin */
 	{ 7108, 266 }, /* autoJoinAllowlist */
 	{ 7126, 13 }, /* avatarUrl */
-	{ 4273, 1322 }, /* botLoopProtection */
+	{ 4273, 1336 }, /* botLoopProtection */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1323 }, /* contextVisibility */
+	{ 4493, 1337 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 7136, 13 }, /* deviceId */
 	{ 7145, 13 }, /* deviceName */
-	{ 5814, 1327 }, /* dm */
+	{ 5814, 1341 }, /* dm */
 	{ 49, 11 }, /* enabled */
 	{ 7156, 11 }, /* encryption */
-	{ 5845, 1331 }, /* execApprovals */
+	{ 5845, 1345 }, /* execApprovals */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1332 }, /* groupPolicy */
-	{ 4104, 1338 }, /* groups */
+	{ 4052, 1346 }, /* groupPolicy */
+	{ 4104, 1352 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
 	{ 7167, 13 }, /* homeserver */
 	{ 7178, 76 }, /* initialSyncLimit */
 	{ 5902, 11 }, /* joinIntro */
-	{ 4111, 1340 }, /* markdown */
+	{ 4111, 1354 }, /* markdown */
 	{ 1971, 76 }, /* mediaMaxMb */
-	{ 2350, 1342 }, /* mentionPatterns */
+	{ 2350, 1356 }, /* mentionPatterns */
 	{ 2398, 13 }, /* name */
-	{ 829, 1343 }, /* network */
-	{ 6856, 1353 }, /* password */
+	{ 829, 1357 }, /* network */
+	{ 6856, 1367 }, /* password */
 	{ 5956, 13 }, /* proxy */
-	{ 5029, 1354 }, /* reactionNotifications */
-	{ 4140, 1355 }, /* replyToMode */
+	{ 5029, 1368 }, /* reactionNotifications */
+	{ 4140, 1369 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 7195, 1361 }, /* rooms */
-	{ 7201, 1362 }, /* startupVerification */
+	{ 7195, 1375 }, /* rooms */
+	{ 7201, 1376 }, /* startupVerification */
 	{ 7221, 76 }, /* startupVerificationCooldownHours */
-	{ 719, 1372 }, /* streaming */
+	{ 719, 1386 }, /* streaming */
 	{ 5997, 76 }, /* textChunkLimit */
-	{ 6019, 1374 }, /* threadBindings */
-	{ 7031, 1375 }, /* threadReplies */
+	{ 6019, 1388 }, /* threadBindings */
+	{ 7031, 1389 }, /* threadReplies */
 	{ 7254, 13 }, /* userId */
 	{ 4600, 11 }, /* messages */
 	{ 4652, 11 }, /* reactions */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1378 }, /* source */
+	{ 1164, 1392 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1380 }, /* source */
+	{ 1164, 1394 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1382 }, /* source */
+	{ 1164, 1396 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1384 }, /* source */
+	{ 1164, 1398 }, /* source */
 	{ 7261, 13 }, /* callbackPath */
 	{ 7274, 13 }, /* callbackUrl */
-	{ 4779, 1390 }, /* native */
-	{ 4786, 1392 }, /* nativeSkills */
-	{ 7286, 638 }, /* initialDelayMs */
-	{ 7301, 1395 }, /* maxDelayMs */
-	{ 109, 1396 }, /* maxRetries */
-	{ 638, 1397 }, /* timeoutMs */
+	{ 4779, 1404 }, /* native */
+	{ 4786, 1406 }, /* nativeSkills */
+	{ 7286, 646 }, /* initialDelayMs */
+	{ 7301, 1409 }, /* maxDelayMs */
+	{ 109, 1410 }, /* maxRetries */
+	{ 638, 1411 }, /* timeoutMs */
 	{ 4064, 11 }, /* requireMention */
 	{ 4452, 11 }, /* quotedBot */
 	{ 4462, 11 }, /* replyToBot */
 	{ 4473, 11 }, /* threadParticipation */
 	{ 7312, 19 }, /* allowedSourceIps */
 	{ 7329, 13 }, /* callbackBaseUrl */
-	{ 4079, 1405 }, /* tables */
+	{ 4079, 1419 }, /* tables */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
-	{ 3816, 1409 }, /* channel */
-	{ 7345, 1410 }, /* direct */
-	{ 1396, 1411 }, /* group */
+	{ 3816, 1423 }, /* channel */
+	{ 7345, 1424 }, /* direct */
+	{ 1396, 1425 }, /* group */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1413 }, /* coalesce */
+	{ 5134, 1427 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5149, 1417 }, /* commandText */
+	{ 5149, 1431 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 1419 }, /* commandText */
-	{ 3633, 1421 }, /* label */
+	{ 5149, 1433 }, /* commandText */
+	{ 3633, 1435 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 1414 }, /* block */
-	{ 5230, 1415 }, /* chunkMode */
-	{ 207, 1416 }, /* mode */
-	{ 5240, 1418 }, /* preview */
-	{ 5248, 1422 }, /* progress */
-	{ 3328, 1377 }, /* actions */
+	{ 5224, 1428 }, /* block */
+	{ 5230, 1429 }, /* chunkMode */
+	{ 207, 1430 }, /* mode */
+	{ 5240, 1432 }, /* preview */
+	{ 5248, 1436 }, /* progress */
+	{ 3328, 1391 }, /* actions */
 	{ 2895, 266 }, /* allowFrom */
 	{ 2484, 13 }, /* baseUrl */
-	{ 7352, 1387 }, /* botToken */
+	{ 7352, 1401 }, /* botToken */
 	{ 5763, 19 }, /* capabilities */
-	{ 7361, 1388 }, /* chatmode */
-	{ 5776, 1393 }, /* commands */
+	{ 7361, 1402 }, /* chatmode */
+	{ 5776, 1407 }, /* commands */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1394 }, /* contextVisibility */
+	{ 4493, 1408 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
-	{ 7370, 1398 }, /* dmChannelRetry */
-	{ 5832, 1399 }, /* dmPolicy */
+	{ 7370, 1412 }, /* dmChannelRetry */
+	{ 5832, 1413 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1400 }, /* groupPolicy */
-	{ 4104, 1402 }, /* groups */
+	{ 4052, 1414 }, /* groupPolicy */
+	{ 4104, 1416 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4531, 1403 }, /* implicitMentions */
-	{ 7385, 1404 }, /* interactions */
-	{ 4111, 1406 }, /* markdown */
+	{ 4531, 1417 }, /* implicitMentions */
+	{ 7385, 1418 }, /* interactions */
+	{ 4111, 1420 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 829, 1407 }, /* network */
+	{ 829, 1421 }, /* network */
 	{ 7398, 19 }, /* oncharPrefixes */
-	{ 4140, 1408 }, /* replyToMode */
-	{ 7413, 1412 }, /* replyToModeByChatType */
+	{ 4140, 1422 }, /* replyToMode */
+	{ 7413, 1426 }, /* replyToModeByChatType */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 719, 1423 }, /* streaming */
+	{ 719, 1437 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 4600, 11 }, /* messages */
 	{ 4652, 11 }, /* reactions */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1427 }, /* source */
+	{ 1164, 1441 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1429 }, /* source */
+	{ 1164, 1443 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1431 }, /* source */
+	{ 1164, 1445 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1433 }, /* source */
+	{ 1164, 1447 }, /* source */
 	{ 7261, 13 }, /* callbackPath */
 	{ 7274, 13 }, /* callbackUrl */
-	{ 4779, 1439 }, /* native */
-	{ 4786, 1441 }, /* nativeSkills */
-	{ 7286, 638 }, /* initialDelayMs */
-	{ 7301, 1395 }, /* maxDelayMs */
-	{ 109, 1396 }, /* maxRetries */
-	{ 638, 1397 }, /* timeoutMs */
+	{ 4779, 1453 }, /* native */
+	{ 4786, 1455 }, /* nativeSkills */
+	{ 7286, 646 }, /* initialDelayMs */
+	{ 7301, 1409 }, /* maxDelayMs */
+	{ 109, 1410 }, /* maxRetries */
+	{ 638, 1411 }, /* timeoutMs */
 	{ 4064, 11 }, /* requireMention */
 	{ 4452, 11 }, /* quotedBot */
 	{ 4462, 11 }, /* replyToBot */
 	{ 4473, 11 }, /* threadParticipation */
 	{ 7312, 19 }, /* allowedSourceIps */
 	{ 7329, 13 }, /* callbackBaseUrl */
-	{ 4079, 1451 }, /* tables */
+	{ 4079, 1465 }, /* tables */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
-	{ 3816, 1455 }, /* channel */
-	{ 7345, 1456 }, /* direct */
-	{ 1396, 1457 }, /* group */
+	{ 3816, 1469 }, /* channel */
+	{ 7345, 1470 }, /* direct */
+	{ 1396, 1471 }, /* group */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1459 }, /* coalesce */
+	{ 5134, 1473 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5149, 1463 }, /* commandText */
+	{ 5149, 1477 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 1465 }, /* commandText */
-	{ 3633, 1467 }, /* label */
+	{ 5149, 1479 }, /* commandText */
+	{ 3633, 1481 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 1460 }, /* block */
-	{ 5230, 1461 }, /* chunkMode */
-	{ 207, 1462 }, /* mode */
-	{ 5240, 1464 }, /* preview */
-	{ 5248, 1468 }, /* progress */
-	{ 4167, 1425 }, /* accounts */
-	{ 3328, 1426 }, /* actions */
+	{ 5224, 1474 }, /* block */
+	{ 5230, 1475 }, /* chunkMode */
+	{ 207, 1476 }, /* mode */
+	{ 5240, 1478 }, /* preview */
+	{ 5248, 1482 }, /* progress */
+	{ 4167, 1439 }, /* accounts */
+	{ 3328, 1440 }, /* actions */
 	{ 2895, 266 }, /* allowFrom */
 	{ 2484, 13 }, /* baseUrl */
-	{ 7352, 1436 }, /* botToken */
+	{ 7352, 1450 }, /* botToken */
 	{ 5763, 19 }, /* capabilities */
-	{ 7361, 1437 }, /* chatmode */
-	{ 5776, 1442 }, /* commands */
+	{ 7361, 1451 }, /* chatmode */
+	{ 5776, 1456 }, /* commands */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1443 }, /* contextVisibility */
+	{ 4493, 1457 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4176, 13 }, /* defaultAccount */
-	{ 7370, 1444 }, /* dmChannelRetry */
-	{ 5832, 1445 }, /* dmPolicy */
+	{ 7370, 1458 }, /* dmChannelRetry */
+	{ 5832, 1459 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1446 }, /* groupPolicy */
-	{ 4104, 1448 }, /* groups */
+	{ 4052, 1460 }, /* groupPolicy */
+	{ 4104, 1462 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4531, 1449 }, /* implicitMentions */
-	{ 7385, 1450 }, /* interactions */
-	{ 4111, 1452 }, /* markdown */
+	{ 4531, 1463 }, /* implicitMentions */
+	{ 7385, 1464 }, /* interactions */
+	{ 4111, 1466 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 829, 1453 }, /* network */
+	{ 829, 1467 }, /* network */
 	{ 7398, 19 }, /* oncharPrefixes */
-	{ 4140, 1454 }, /* replyToMode */
-	{ 7413, 1458 }, /* replyToModeByChatType */
+	{ 4140, 1468 }, /* replyToMode */
+	{ 7413, 1472 }, /* replyToModeByChatType */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 719, 1469 }, /* streaming */
+	{ 719, 1483 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1472 }, /* source */
+	{ 1164, 1486 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1474 }, /* source */
+	{ 1164, 1488 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1476 }, /* source */
+	{ 1164, 1490 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1478 }, /* source */
+	{ 1164, 1492 }, /* source */
 	{ 49, 11 }, /* enabled */
 	{ 6146, 19 }, /* scopes */
 	{ 2337, 8 }, /* historyLimit */
@@ -6202,129 +6205,129 @@ static const struct schema_prop props[] = {
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 1492 }, /* tables */
+	{ 4079, 1506 }, /* tables */
 	{ 7435, 13 }, /* connectionName */
 	{ 49, 11 }, /* enabled */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1496 }, /* coalesce */
+	{ 5134, 1511 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 8, 1500 }, /* breakPreference */
+	{ 8, 1515 }, /* breakPreference */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5143, 1501 }, /* chunk */
-	{ 5149, 1502 }, /* commandText */
+	{ 5143, 1516 }, /* chunk */
+	{ 5149, 1517 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 1504 }, /* commandText */
+	{ 5149, 1519 }, /* commandText */
 	{ 5174, 11 }, /* commentary */
-	{ 3633, 1506 }, /* label */
+	{ 3633, 1521 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5214, 11 }, /* narration */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 1497 }, /* block */
-	{ 5230, 1498 }, /* chunkMode */
-	{ 207, 1499 }, /* mode */
-	{ 5240, 1503 }, /* preview */
-	{ 5248, 1507 }, /* progress */
+	{ 5224, 1512 }, /* block */
+	{ 5230, 1513 }, /* chunkMode */
+	{ 207, 1514 }, /* mode */
+	{ 5240, 1518 }, /* preview */
+	{ 5248, 1522 }, /* progress */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 7450, 1509 }, /* replyStyle */
+	{ 7450, 1524 }, /* replyStyle */
 	{ 4064, 11 }, /* requireMention */
-	{ 405, 1510 }, /* tools */
-	{ 3496, 1512 }, /* toolsBySender */
+	{ 405, 1525 }, /* tools */
+	{ 3496, 1527 }, /* toolsBySender */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 4560, 1514 }, /* channels */
-	{ 7450, 1515 }, /* replyStyle */
+	{ 4560, 1529 }, /* channels */
+	{ 7450, 1530 }, /* replyStyle */
 	{ 4064, 11 }, /* requireMention */
-	{ 405, 1516 }, /* tools */
-	{ 3496, 1518 }, /* toolsBySender */
+	{ 405, 1531 }, /* tools */
+	{ 3496, 1533 }, /* toolsBySender */
 	{ 2423, 13 }, /* path */
 	{ 6915, 6 }, /* port */
 	{ 2895, 19 }, /* allowFrom */
 	{ 6158, 13 }, /* appId */
-	{ 7461, 1481 }, /* appPassword */
-	{ 7473, 1482 }, /* authType */
+	{ 7461, 1495 }, /* appPassword */
+	{ 7473, 1496 }, /* authType */
 	{ 5763, 19 }, /* capabilities */
 	{ 7482, 13 }, /* certificatePath */
 	{ 7498, 13 }, /* certificateThumbprint */
-	{ 7520, 1483 }, /* cloud */
+	{ 7520, 1497 }, /* cloud */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1484 }, /* contextVisibility */
+	{ 4493, 1498 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4094, 13 }, /* defaultTo */
-	{ 7526, 1485 }, /* delegatedAuth */
+	{ 7526, 1499 }, /* delegatedAuth */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1486 }, /* dmPolicy */
-	{ 5841, 1488 }, /* dms */
+	{ 5832, 1500 }, /* dmPolicy */
+	{ 5841, 1502 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 7540, 11 }, /* feedbackEnabled */
 	{ 7556, 11 }, /* feedbackReflection */
 	{ 7575, 8 }, /* feedbackReflectionCooldownMs */
 	{ 7604, 11 }, /* graphMediaFallback */
 	{ 4037, 19 }, /* groupAllowFrom */
-	{ 4052, 1489 }, /* groupPolicy */
+	{ 4052, 1503 }, /* groupPolicy */
 	{ 7623, 11 }, /* groupWelcomeCard */
-	{ 5866, 1490 }, /* healthMonitor */
-	{ 4511, 1491 }, /* heartbeatVisibility */
+	{ 5866, 1504 }, /* healthMonitor */
+	{ 4511, 1505 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
 	{ 7640, 13 }, /* managedIdentityClientId */
-	{ 4111, 1493 }, /* markdown */
+	{ 4111, 1507 }, /* markdown */
 	{ 7664, 19 }, /* mediaAllowHosts */
 	{ 7680, 19 }, /* mediaAuthAllowHosts */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 7700, 19 }, /* promptStarters */
-	{ 7450, 1494 }, /* replyStyle */
+	{ 7450, 1508 }, /* replyStyle */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 7715, 13 }, /* serviceUrl */
+	{ 7715, 1509 }, /* serviceUrl */
 	{ 7726, 13 }, /* sharePointSiteId */
-	{ 7743, 1495 }, /* sso */
-	{ 719, 1508 }, /* streaming */
-	{ 7747, 1520 }, /* teams */
+	{ 7743, 1510 }, /* sso */
+	{ 719, 1523 }, /* streaming */
+	{ 7747, 1535 }, /* teams */
 	{ 7753, 13 }, /* tenantId */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 6272, 11 }, /* typingIndicator */
 	{ 7762, 11 }, /* useManagedIdentity */
-	{ 7781, 1521 }, /* webhook */
+	{ 7781, 1536 }, /* webhook */
 	{ 7789, 11 }, /* welcomeCard */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1523 }, /* source */
+	{ 1164, 1538 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1525 }, /* source */
+	{ 1164, 1540 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1527 }, /* source */
+	{ 1164, 1542 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1529 }, /* source */
+	{ 1164, 1544 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1533 }, /* source */
+	{ 1164, 1548 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1535 }, /* source */
+	{ 1164, 1550 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1537 }, /* source */
+	{ 1164, 1552 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1539 }, /* source */
+	{ 1164, 1554 }, /* source */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4079, 1548 }, /* tables */
+	{ 4079, 1563 }, /* tables */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
@@ -6334,38 +6337,38 @@ static const struct schema_prop props[] = {
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1552 }, /* tools */
+	{ 405, 1567 }, /* tools */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1555 }, /* coalesce */
+	{ 5134, 1570 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1556 }, /* block */
-	{ 5230, 1557 }, /* chunkMode */
+	{ 5224, 1571 }, /* block */
+	{ 5230, 1572 }, /* chunkMode */
 	{ 2895, 19 }, /* allowFrom */
-	{ 7801, 1532 }, /* apiPassword */
+	{ 7801, 1547 }, /* apiPassword */
 	{ 7813, 13 }, /* apiPasswordFile */
 	{ 7829, 13 }, /* apiUser */
 	{ 2484, 13 }, /* baseUrl */
-	{ 7837, 1542 }, /* botSecret */
+	{ 7837, 1557 }, /* botSecret */
 	{ 7847, 13 }, /* botSecretFile */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1543 }, /* contextVisibility */
+	{ 4493, 1558 }, /* contextVisibility */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1544 }, /* dmPolicy */
-	{ 5841, 1546 }, /* dms */
+	{ 5832, 1559 }, /* dmPolicy */
+	{ 5841, 1561 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 19 }, /* groupAllowFrom */
-	{ 4052, 1547 }, /* groupPolicy */
+	{ 4052, 1562 }, /* groupPolicy */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 1549 }, /* markdown */
+	{ 4111, 1564 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 829, 1550 }, /* network */
-	{ 4140, 1551 }, /* replyToMode */
+	{ 829, 1565 }, /* network */
+	{ 4140, 1566 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 7195, 1554 }, /* rooms */
-	{ 719, 1558 }, /* streaming */
+	{ 7195, 1569 }, /* rooms */
+	{ 719, 1573 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 6317, 13 }, /* webhookHost */
 	{ 6329, 13 }, /* webhookPath */
@@ -6373,30 +6376,30 @@ static const struct schema_prop props[] = {
 	{ 7861, 13 }, /* webhookPublicUrl */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1561 }, /* source */
+	{ 1164, 1576 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1563 }, /* source */
+	{ 1164, 1578 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1565 }, /* source */
+	{ 1164, 1580 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1567 }, /* source */
+	{ 1164, 1582 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1571 }, /* source */
+	{ 1164, 1586 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1573 }, /* source */
+	{ 1164, 1588 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1575 }, /* source */
+	{ 1164, 1590 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1577 }, /* source */
+	{ 1164, 1592 }, /* source */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4079, 1586 }, /* tables */
+	{ 4079, 1601 }, /* tables */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
@@ -6406,135 +6409,76 @@ static const struct schema_prop props[] = {
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1590 }, /* tools */
+	{ 405, 1605 }, /* tools */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1593 }, /* coalesce */
+	{ 5134, 1608 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1594 }, /* block */
-	{ 5230, 1595 }, /* chunkMode */
-	{ 4167, 1560 }, /* accounts */
+	{ 5224, 1609 }, /* block */
+	{ 5230, 1610 }, /* chunkMode */
+	{ 4167, 1575 }, /* accounts */
 	{ 2895, 19 }, /* allowFrom */
-	{ 7801, 1570 }, /* apiPassword */
+	{ 7801, 1585 }, /* apiPassword */
 	{ 7813, 13 }, /* apiPasswordFile */
 	{ 7829, 13 }, /* apiUser */
 	{ 2484, 13 }, /* baseUrl */
-	{ 7837, 1580 }, /* botSecret */
+	{ 7837, 1595 }, /* botSecret */
 	{ 7847, 13 }, /* botSecretFile */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1581 }, /* contextVisibility */
+	{ 4493, 1596 }, /* contextVisibility */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1582 }, /* dmPolicy */
-	{ 5841, 1584 }, /* dms */
+	{ 5832, 1597 }, /* dmPolicy */
+	{ 5841, 1599 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 19 }, /* groupAllowFrom */
-	{ 4052, 1585 }, /* groupPolicy */
+	{ 4052, 1600 }, /* groupPolicy */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 1587 }, /* markdown */
+	{ 4111, 1602 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 829, 1588 }, /* network */
-	{ 4140, 1589 }, /* replyToMode */
+	{ 829, 1603 }, /* network */
+	{ 4140, 1604 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 7195, 1592 }, /* rooms */
-	{ 719, 1596 }, /* streaming */
+	{ 7195, 1607 }, /* rooms */
+	{ 719, 1611 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 6317, 13 }, /* webhookHost */
 	{ 6329, 13 }, /* webhookPath */
 	{ 6341, 6 }, /* webhookPort */
 	{ 7861, 13 }, /* webhookPublicUrl */
-	{ 4079, 1599 }, /* tables */
+	{ 4079, 1614 }, /* tables */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1601 }, /* source */
+	{ 1164, 1616 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1603 }, /* source */
+	{ 1164, 1618 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1605 }, /* source */
+	{ 1164, 1620 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1607 }, /* source */
-	{ 7878, 1611 }, /* about */
-	{ 7884, 13 }, /* banner */
-	{ 7891, 1612 }, /* displayName */
+	{ 1164, 1622 }, /* source */
+	{ 7878, 1626 }, /* about */
+	{ 7884, 1627 }, /* banner */
+	{ 7891, 1628 }, /* displayName */
 	{ 7903, 13 }, /* lud16 */
-	{ 2398, 1612 }, /* name */
+	{ 2398, 1628 }, /* name */
 	{ 7909, 13 }, /* nip05 */
-	{ 7915, 13 }, /* picture */
-	{ 7923, 13 }, /* website */
+	{ 7915, 1629 }, /* picture */
+	{ 7923, 1630 }, /* website */
 	{ 2895, 266 }, /* allowFrom */
 	{ 3971, 11 }, /* configWrites */
 	{ 4176, 13 }, /* defaultAccount */
-	{ 5832, 1598 }, /* dmPolicy */
+	{ 5832, 1613 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
-	{ 4111, 1600 }, /* markdown */
+	{ 4111, 1615 }, /* markdown */
 	{ 2398, 13 }, /* name */
-	{ 4120, 1610 }, /* privateKey */
-	{ 2756, 1613 }, /* profile */
+	{ 4120, 1625 }, /* privateKey */
+	{ 2756, 1631 }, /* profile */
 	{ 7931, 19 }, /* relays */
-	{ 4600, 11 }, /* messages */
-	{ 4652, 11 }, /* reactions */
-	{ 2703, 11 }, /* search */
-	{ 4695, 11 }, /* threads */
-	{ 384, 19 }, /* allow */
-	{ 2746, 19 }, /* alsoAllow */
-	{ 390, 19 }, /* deny */
-	{ 384, 19 }, /* allow */
-	{ 2746, 19 }, /* alsoAllow */
-	{ 390, 19 }, /* deny */
-	{ 4064, 11 }, /* requireMention */
-	{ 405, 1617 }, /* tools */
-	{ 3496, 1619 }, /* toolsBySender */
-	{ 3328, 1615 }, /* actions */
-	{ 2895, 266 }, /* allowFrom */
-	{ 2484, 13 }, /* baseUrl */
-	{ 7938, 13 }, /* botDisplayName */
-	{ 4316, 13 }, /* botUserId */
-	{ 3971, 11 }, /* configWrites */
-	{ 4094, 13 }, /* defaultTo */
-	{ 49, 11 }, /* enabled */
-	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1616 }, /* groupPolicy */
-	{ 4104, 1621 }, /* groups */
-	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2398, 13 }, /* name */
-	{ 7953, 1622 }, /* pollTimeoutMs */
-	{ 4152, 13 }, /* responsePrefix */
-	{ 4600, 11 }, /* messages */
-	{ 4652, 11 }, /* reactions */
-	{ 2703, 11 }, /* search */
-	{ 4695, 11 }, /* threads */
-	{ 384, 19 }, /* allow */
-	{ 2746, 19 }, /* alsoAllow */
-	{ 390, 19 }, /* deny */
-	{ 384, 19 }, /* allow */
-	{ 2746, 19 }, /* alsoAllow */
-	{ 390, 19 }, /* deny */
-	{ 4064, 11 }, /* requireMention */
-	{ 405, 1627 }, /* tools */
-	{ 3496, 1629 }, /* toolsBySender */
-	{ 4167, 1624 }, /* accounts */
-	{ 3328, 1625 }, /* actions */
-	{ 2895, 266 }, /* allowFrom */
-	{ 2484, 13 }, /* baseUrl */
-	{ 7938, 13 }, /* botDisplayName */
-	{ 4316, 13 }, /* botUserId */
-	{ 3971, 11 }, /* configWrites */
-	{ 4176, 13 }, /* defaultAccount */
-	{ 4094, 13 }, /* defaultTo */
-	{ 49, 11 }, /* enabled */
-	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1626 }, /* groupPolicy */
-	{ 4104, 1631 }, /* groups */
-	{ 2337, 8 }, /* historyLimit */
-	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2398, 13 }, /* name */
-	{ 7953, 1622 }, /* pollTimeoutMs */
-	{ 4152, 13 }, /* responsePrefix */
 	{ 3971, 11 }, /* configWrites */
 	{ 49, 11 }, /* enabled */
 	{ 2398, 13 }, /* name */
@@ -6545,33 +6489,33 @@ static const struct schema_prop props[] = {
 	{ 49, 11 }, /* enabled */
 	{ 2398, 13 }, /* name */
 	{ 2756, 2 }, /* profile */
-	{ 7967, 1640 }, /* inbound */
-	{ 7975, 1640 }, /* outbound */
-	{ 7984, 1637 }, /* authMode */
-	{ 7993, 1638 }, /* authProfileId */
-	{ 8007, 2 }, /* pinnedModel */
-	{ 8019, 2 }, /* policyVersion */
-	{ 260, 1639 }, /* provider */
-	{ 8033, 1641 }, /* rules */
-	{ 638, 1642 }, /* timeoutMs */
-	{ 7967, 1640 }, /* inbound */
-	{ 7975, 1640 }, /* outbound */
-	{ 8039, 1644 }, /* apiKeyEnv */
-	{ 7984, 1645 }, /* authMode */
-	{ 8007, 2 }, /* pinnedModel */
-	{ 8019, 2 }, /* policyVersion */
-	{ 260, 1646 }, /* provider */
-	{ 8033, 1647 }, /* rules */
-	{ 638, 1642 }, /* timeoutMs */
+	{ 7938, 1641 }, /* inbound */
+	{ 7946, 1641 }, /* outbound */
+	{ 7955, 1638 }, /* authMode */
+	{ 7964, 1639 }, /* authProfileId */
+	{ 7978, 2 }, /* pinnedModel */
+	{ 7990, 2 }, /* policyVersion */
+	{ 260, 1640 }, /* provider */
+	{ 8004, 1642 }, /* rules */
+	{ 638, 1643 }, /* timeoutMs */
+	{ 7938, 1641 }, /* inbound */
+	{ 7946, 1641 }, /* outbound */
+	{ 8010, 1645 }, /* apiKeyEnv */
+	{ 7955, 1646 }, /* authMode */
+	{ 7978, 2 }, /* pinnedModel */
+	{ 7990, 2 }, /* policyVersion */
+	{ 260, 1647 }, /* provider */
+	{ 8004, 1648 }, /* rules */
+	{ 638, 1643 }, /* timeoutMs */
 	{ 3971, 11 }, /* configWrites */
-	{ 3235, 1636 }, /* email */
+	{ 3235, 1637 }, /* email */
 	{ 49, 11 }, /* enabled */
-	{ 8049, 0 }, /* friends */
-	{ 8057, 1649 }, /* guard */
-	{ 8063, 1650 }, /* handle */
-	{ 4131, 1651 }, /* relayUrl */
-	{ 8070, 1652 }, /* requestPolicy */
-	{ 8084, 2 }, /* stateDir */
+	{ 8020, 0 }, /* friends */
+	{ 8028, 1650 }, /* guard */
+	{ 8034, 1651 }, /* handle */
+	{ 4131, 1652 }, /* relayUrl */
+	{ 8041, 1653 }, /* requestPolicy */
+	{ 8055, 2 }, /* stateDir */
 	{ 4652, 11 }, /* reactions */
 	{ 2337, 8 }, /* historyLimit */
 	{ 384, 19 }, /* allow */
@@ -6580,71 +6524,71 @@ static const struct schema_prop props[] = {
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 8093, 11 }, /* ingest */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
-	{ 405, 1660 }, /* tools */
-	{ 3496, 1662 }, /* toolsBySender */
+	{ 405, 1661 }, /* tools */
+	{ 3496, 1663 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 1667 }, /* tables */
-	{ 7345, 1672 }, /* direct */
-	{ 1396, 1673 }, /* group */
+	{ 4079, 1668 }, /* tables */
+	{ 7345, 1673 }, /* direct */
+	{ 1396, 1674 }, /* group */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1675 }, /* coalesce */
+	{ 5134, 1676 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1676 }, /* block */
-	{ 5230, 1677 }, /* chunkMode */
+	{ 5224, 1677 }, /* block */
+	{ 5230, 1678 }, /* chunkMode */
 	{ 6728, 13 }, /* cliPath */
-	{ 8100, 13 }, /* configPath */
-	{ 8111, 13 }, /* httpHost */
-	{ 8120, 1232 }, /* httpPort */
-	{ 8129, 11 }, /* ignoreStories */
-	{ 3251, 1679 }, /* kind */
-	{ 8143, 1680 }, /* receiveMode */
-	{ 8155, 1681 }, /* socketPath */
-	{ 8166, 336 }, /* startupTimeoutMs */
-	{ 3953, 1682 }, /* url */
-	{ 3251, 1684 }, /* kind */
-	{ 3953, 1682 }, /* url */
-	{ 3251, 1686 }, /* kind */
-	{ 3953, 1682 }, /* url */
+	{ 8071, 13 }, /* configPath */
+	{ 8082, 13 }, /* httpHost */
+	{ 8091, 1246 }, /* httpPort */
+	{ 8100, 11 }, /* ignoreStories */
+	{ 3251, 1680 }, /* kind */
+	{ 8114, 1681 }, /* receiveMode */
+	{ 8126, 1682 }, /* socketPath */
+	{ 8137, 336 }, /* startupTimeoutMs */
+	{ 3953, 1683 }, /* url */
+	{ 3251, 1685 }, /* kind */
+	{ 3953, 1683 }, /* url */
+	{ 3251, 1687 }, /* kind */
+	{ 3953, 1683 }, /* url */
 	{ 7045, 13 }, /* account */
-	{ 8183, 13 }, /* accountUuid */
-	{ 3328, 1654 }, /* actions */
-	{ 8195, 73 }, /* aliases */
+	{ 8154, 13 }, /* accountUuid */
+	{ 3328, 1655 }, /* actions */
+	{ 8166, 73 }, /* aliases */
 	{ 2895, 266 }, /* allowFrom */
 	{ 5763, 19 }, /* capabilities */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1655 }, /* contextVisibility */
+	{ 4493, 1656 }, /* contextVisibility */
 	{ 4094, 13 }, /* defaultTo */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1656 }, /* dmPolicy */
-	{ 5841, 1658 }, /* dms */
+	{ 5832, 1657 }, /* dmPolicy */
+	{ 5841, 1659 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1659 }, /* groupPolicy */
-	{ 4104, 1664 }, /* groups */
-	{ 5866, 1665 }, /* healthMonitor */
-	{ 4511, 1666 }, /* heartbeatVisibility */
+	{ 4052, 1660 }, /* groupPolicy */
+	{ 4104, 1665 }, /* groups */
+	{ 5866, 1666 }, /* healthMonitor */
+	{ 4511, 1667 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 8203, 11 }, /* ignoreAttachments */
-	{ 4111, 1668 }, /* markdown */
+	{ 8174, 11 }, /* ignoreAttachments */
+	{ 4111, 1669 }, /* markdown */
 	{ 1971, 6 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 8221, 266 }, /* reactionAllowlist */
-	{ 8239, 1669 }, /* reactionLevel */
-	{ 5029, 1670 }, /* reactionNotifications */
-	{ 4140, 1671 }, /* replyToMode */
-	{ 7413, 1674 }, /* replyToModeByChatType */
+	{ 8192, 266 }, /* reactionAllowlist */
+	{ 8210, 1670 }, /* reactionLevel */
+	{ 5029, 1671 }, /* reactionNotifications */
+	{ 4140, 1672 }, /* replyToMode */
+	{ 7413, 1675 }, /* replyToModeByChatType */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6817, 11 }, /* sendReadReceipts */
-	{ 719, 1678 }, /* streaming */
+	{ 719, 1679 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 8253, 1688 }, /* transport */
+	{ 8224, 1689 }, /* transport */
 	{ 4652, 11 }, /* reactions */
 	{ 2337, 8 }, /* historyLimit */
 	{ 384, 19 }, /* allow */
@@ -6653,75 +6597,75 @@ static const struct schema_prop props[] = {
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 8093, 11 }, /* ingest */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
-	{ 405, 1697 }, /* tools */
-	{ 3496, 1699 }, /* toolsBySender */
+	{ 405, 1698 }, /* tools */
+	{ 3496, 1700 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 1704 }, /* tables */
-	{ 7345, 1709 }, /* direct */
-	{ 1396, 1710 }, /* group */
+	{ 4079, 1705 }, /* tables */
+	{ 7345, 1710 }, /* direct */
+	{ 1396, 1711 }, /* group */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1712 }, /* coalesce */
+	{ 5134, 1713 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 1713 }, /* block */
-	{ 5230, 1714 }, /* chunkMode */
+	{ 5224, 1714 }, /* block */
+	{ 5230, 1715 }, /* chunkMode */
 	{ 6728, 13 }, /* cliPath */
-	{ 8100, 13 }, /* configPath */
-	{ 8111, 13 }, /* httpHost */
-	{ 8120, 1232 }, /* httpPort */
-	{ 8129, 11 }, /* ignoreStories */
-	{ 3251, 1716 }, /* kind */
-	{ 8143, 1717 }, /* receiveMode */
-	{ 8155, 1681 }, /* socketPath */
-	{ 8166, 336 }, /* startupTimeoutMs */
-	{ 3953, 1682 }, /* url */
-	{ 3251, 1719 }, /* kind */
-	{ 3953, 1682 }, /* url */
-	{ 3251, 1721 }, /* kind */
-	{ 3953, 1682 }, /* url */
+	{ 8071, 13 }, /* configPath */
+	{ 8082, 13 }, /* httpHost */
+	{ 8091, 1246 }, /* httpPort */
+	{ 8100, 11 }, /* ignoreStories */
+	{ 3251, 1717 }, /* kind */
+	{ 8114, 1718 }, /* receiveMode */
+	{ 8126, 1682 }, /* socketPath */
+	{ 8137, 336 }, /* startupTimeoutMs */
+	{ 3953, 1683 }, /* url */
+	{ 3251, 1720 }, /* kind */
+	{ 3953, 1683 }, /* url */
+	{ 3251, 1722 }, /* kind */
+	{ 3953, 1683 }, /* url */
 	{ 7045, 13 }, /* account */
-	{ 8183, 13 }, /* accountUuid */
-	{ 4167, 1690 }, /* accounts */
-	{ 3328, 1691 }, /* actions */
-	{ 8195, 73 }, /* aliases */
+	{ 8154, 13 }, /* accountUuid */
+	{ 4167, 1691 }, /* accounts */
+	{ 3328, 1692 }, /* actions */
+	{ 8166, 73 }, /* aliases */
 	{ 2895, 266 }, /* allowFrom */
 	{ 5763, 19 }, /* capabilities */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1692 }, /* contextVisibility */
+	{ 4493, 1693 }, /* contextVisibility */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1693 }, /* dmPolicy */
-	{ 5841, 1695 }, /* dms */
+	{ 5832, 1694 }, /* dmPolicy */
+	{ 5841, 1696 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 1696 }, /* groupPolicy */
-	{ 4104, 1701 }, /* groups */
-	{ 5866, 1702 }, /* healthMonitor */
-	{ 4511, 1703 }, /* heartbeatVisibility */
+	{ 4052, 1697 }, /* groupPolicy */
+	{ 4104, 1702 }, /* groups */
+	{ 5866, 1703 }, /* healthMonitor */
+	{ 4511, 1704 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 8203, 11 }, /* ignoreAttachments */
-	{ 4111, 1705 }, /* markdown */
+	{ 8174, 11 }, /* ignoreAttachments */
+	{ 4111, 1706 }, /* markdown */
 	{ 1971, 6 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 8221, 266 }, /* reactionAllowlist */
-	{ 8239, 1706 }, /* reactionLevel */
-	{ 5029, 1707 }, /* reactionNotifications */
-	{ 4140, 1708 }, /* replyToMode */
-	{ 7413, 1711 }, /* replyToModeByChatType */
+	{ 8192, 266 }, /* reactionAllowlist */
+	{ 8210, 1707 }, /* reactionLevel */
+	{ 5029, 1708 }, /* reactionNotifications */
+	{ 4140, 1709 }, /* replyToMode */
+	{ 7413, 1712 }, /* replyToModeByChatType */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6817, 11 }, /* sendReadReceipts */
-	{ 719, 1715 }, /* streaming */
+	{ 719, 1716 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 8253, 1723 }, /* transport */
+	{ 8224, 1724 }, /* transport */
 	{ 4548, 11 }, /* channelInfo */
-	{ 8263, 11 }, /* emojiList */
+	{ 8234, 11 }, /* emojiList */
 	{ 4589, 11 }, /* memberInfo */
 	{ 4600, 11 }, /* messages */
 	{ 4620, 11 }, /* permissions */
@@ -6730,67 +6674,67 @@ static const struct schema_prop props[] = {
 	{ 2703, 11 }, /* search */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1728 }, /* source */
+	{ 1164, 1729 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1730 }, /* source */
+	{ 1164, 1731 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1732 }, /* source */
+	{ 1164, 1733 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1734 }, /* source */
+	{ 1164, 1735 }, /* source */
 	{ 4191, 6 }, /* cooldownSeconds */
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1739 }, /* source */
+	{ 1164, 1740 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1741 }, /* source */
+	{ 1164, 1742 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1743 }, /* source */
+	{ 1164, 1744 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1745 }, /* source */
+	{ 1164, 1746 }, /* source */
 	{ 4191, 6 }, /* cooldownSeconds */
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 207, 1752 }, /* mode */
-	{ 583, 1753 }, /* prompt */
+	{ 207, 1753 }, /* mode */
+	{ 583, 1754 }, /* prompt */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 4263, 1750 }, /* allowBots */
-	{ 4273, 1751 }, /* botLoopProtection */
+	{ 4263, 1751 }, /* allowBots */
+	{ 4273, 1752 }, /* botLoopProtection */
 	{ 49, 11 }, /* enabled */
 	{ 4902, 11 }, /* ignoreOtherMentions */
-	{ 5014, 1754 }, /* presenceEvents */
-	{ 4140, 1755 }, /* replyToMode */
+	{ 5014, 1755 }, /* presenceEvents */
+	{ 4140, 1756 }, /* replyToMode */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1756 }, /* tools */
-	{ 3496, 1758 }, /* toolsBySender */
+	{ 405, 1757 }, /* tools */
+	{ 3496, 1759 }, /* toolsBySender */
 	{ 4943, 266 }, /* users */
-	{ 4779, 1762 }, /* native */
-	{ 4786, 1764 }, /* nativeSkills */
+	{ 4779, 1763 }, /* native */
+	{ 4786, 1765 }, /* nativeSkills */
 	{ 49, 11 }, /* enabled */
 	{ 4799, 266 }, /* groupChannels */
 	{ 4813, 11 }, /* groupEnabled */
 	{ 2337, 8 }, /* historyLimit */
 	{ 3833, 19 }, /* agentFilter */
 	{ 4826, 266 }, /* approvers */
-	{ 49, 1772 }, /* enabled */
+	{ 49, 1773 }, /* enabled */
 	{ 3845, 19 }, /* sessionFilter */
-	{ 598, 1773 }, /* target */
+	{ 598, 1774 }, /* target */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
@@ -6798,141 +6742,141 @@ static const struct schema_prop props[] = {
 	{ 4452, 11 }, /* quotedBot */
 	{ 4462, 11 }, /* replyToBot */
 	{ 4473, 11 }, /* threadParticipation */
-	{ 4079, 1779 }, /* tables */
+	{ 4079, 1780 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 1781 }, /* mode */
-	{ 207, 1785 }, /* mode */
-	{ 583, 1753 }, /* prompt */
+	{ 207, 1782 }, /* mode */
+	{ 207, 1786 }, /* mode */
+	{ 583, 1754 }, /* prompt */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1788 }, /* source */
+	{ 1164, 1789 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1790 }, /* source */
+	{ 1164, 1791 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1792 }, /* source */
+	{ 1164, 1793 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1794 }, /* source */
-	{ 8273, 1797 }, /* authToken */
-	{ 8283, 13 }, /* gatewayId */
+	{ 1164, 1795 }, /* source */
+	{ 8244, 1798 }, /* authToken */
+	{ 8254, 13 }, /* gatewayId */
 	{ 3953, 13 }, /* url */
-	{ 3816, 1800 }, /* channel */
-	{ 7345, 1801 }, /* direct */
-	{ 1396, 1802 }, /* group */
+	{ 3816, 1801 }, /* channel */
+	{ 7345, 1802 }, /* direct */
+	{ 1396, 1803 }, /* group */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1804 }, /* source */
+	{ 1164, 1805 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1806 }, /* source */
+	{ 1164, 1807 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1808 }, /* source */
+	{ 1164, 1809 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1810 }, /* source */
+	{ 1164, 1811 }, /* source */
 	{ 49, 11 }, /* enabled */
 	{ 5124, 11 }, /* ephemeral */
 	{ 2398, 13 }, /* name */
-	{ 8293, 13 }, /* sessionPrefix */
+	{ 8264, 13 }, /* sessionPrefix */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1815 }, /* coalesce */
+	{ 5134, 1816 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 8, 1819 }, /* breakPreference */
+	{ 8, 1820 }, /* breakPreference */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5143, 1820 }, /* chunk */
-	{ 5149, 1821 }, /* commandText */
+	{ 5143, 1821 }, /* chunk */
+	{ 5149, 1822 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 1823 }, /* commandText */
+	{ 5149, 1824 }, /* commandText */
 	{ 5174, 11 }, /* commentary */
-	{ 3633, 1825 }, /* label */
+	{ 3633, 1826 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5214, 11 }, /* narration */
-	{ 8307, 11 }, /* nativeTaskCards */
-	{ 8323, 1826 }, /* style */
+	{ 8278, 11 }, /* nativeTaskCards */
+	{ 8294, 1827 }, /* style */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 1816 }, /* block */
-	{ 5230, 1817 }, /* chunkMode */
-	{ 207, 1818 }, /* mode */
-	{ 8329, 11 }, /* nativeTransport */
-	{ 5240, 1822 }, /* preview */
-	{ 5248, 1827 }, /* progress */
-	{ 8345, 1829 }, /* historyScope */
+	{ 5224, 1817 }, /* block */
+	{ 5230, 1818 }, /* chunkMode */
+	{ 207, 1819 }, /* mode */
+	{ 8300, 11 }, /* nativeTransport */
+	{ 5240, 1823 }, /* preview */
+	{ 5248, 1828 }, /* progress */
+	{ 8316, 1830 }, /* historyScope */
 	{ 5257, 11 }, /* inheritParent */
-	{ 8358, 8 }, /* initialHistoryLimit */
+	{ 8329, 8 }, /* initialHistoryLimit */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1831 }, /* source */
+	{ 1164, 1832 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1833 }, /* source */
+	{ 1164, 1834 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1835 }, /* source */
+	{ 1164, 1836 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1837 }, /* source */
+	{ 1164, 1838 }, /* source */
 	{ 5660, 13 }, /* ackReaction */
-	{ 3328, 1725 }, /* actions */
-	{ 4263, 1727 }, /* allowBots */
+	{ 3328, 1726 }, /* actions */
+	{ 4263, 1728 }, /* allowBots */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8378, 1737 }, /* appToken */
-	{ 4273, 1738 }, /* botLoopProtection */
-	{ 7352, 1748 }, /* botToken */
+	{ 8349, 1738 }, /* appToken */
+	{ 4273, 1739 }, /* botLoopProtection */
+	{ 7352, 1749 }, /* botToken */
 	{ 5763, 19 }, /* capabilities */
-	{ 4560, 1760 }, /* channels */
-	{ 5776, 1765 }, /* commands */
+	{ 4560, 1761 }, /* channels */
+	{ 5776, 1766 }, /* commands */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1766 }, /* contextVisibility */
+	{ 4493, 1767 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4094, 13 }, /* defaultTo */
-	{ 5814, 1767 }, /* dm */
+	{ 5814, 1768 }, /* dm */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1768 }, /* dmPolicy */
-	{ 5841, 1770 }, /* dms */
+	{ 5832, 1769 }, /* dmPolicy */
+	{ 5841, 1771 }, /* dms */
 	{ 49, 11 }, /* enabled */
-	{ 5845, 1774 }, /* execApprovals */
-	{ 4052, 1775 }, /* groupPolicy */
-	{ 5866, 1776 }, /* healthMonitor */
-	{ 4511, 1777 }, /* heartbeatVisibility */
+	{ 5845, 1775 }, /* execApprovals */
+	{ 4052, 1776 }, /* groupPolicy */
+	{ 5866, 1777 }, /* healthMonitor */
+	{ 4511, 1778 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4531, 1778 }, /* implicitMentions */
+	{ 4531, 1779 }, /* implicitMentions */
 	{ 5902, 11 }, /* joinIntro */
-	{ 4111, 1780 }, /* markdown */
+	{ 4111, 1781 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2350, 1782 }, /* mentionPatterns */
-	{ 207, 1783 }, /* mode */
+	{ 2350, 1783 }, /* mentionPatterns */
+	{ 207, 1784 }, /* mode */
 	{ 2398, 13 }, /* name */
-	{ 8387, 1784 }, /* postAs */
-	{ 5014, 1786 }, /* presenceEvents */
-	{ 8221, 266 }, /* reactionAllowlist */
-	{ 5029, 1787 }, /* reactionNotifications */
-	{ 8394, 1798 }, /* relay */
-	{ 4140, 1799 }, /* replyToMode */
-	{ 7413, 1803 }, /* replyToModeByChatType */
+	{ 8358, 1785 }, /* postAs */
+	{ 5014, 1787 }, /* presenceEvents */
+	{ 8192, 266 }, /* reactionAllowlist */
+	{ 5029, 1788 }, /* reactionNotifications */
+	{ 8365, 1799 }, /* relay */
+	{ 4140, 1800 }, /* replyToMode */
+	{ 7413, 1804 }, /* replyToModeByChatType */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 8400, 1813 }, /* signingSecret */
-	{ 5962, 1814 }, /* slashCommand */
-	{ 719, 1828 }, /* streaming */
+	{ 8371, 1814 }, /* signingSecret */
+	{ 5962, 1815 }, /* slashCommand */
+	{ 719, 1829 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 6012, 1830 }, /* thread */
-	{ 8414, 13 }, /* typingReaction */
-	{ 8429, 11 }, /* unfurlLinks */
-	{ 8441, 11 }, /* unfurlMedia */
-	{ 8453, 1840 }, /* userToken */
-	{ 8463, 11 }, /* userTokenReadOnly */
+	{ 6012, 1831 }, /* thread */
+	{ 8385, 13 }, /* typingReaction */
+	{ 8400, 11 }, /* unfurlLinks */
+	{ 8412, 11 }, /* unfurlMedia */
+	{ 8424, 1841 }, /* userToken */
+	{ 8434, 11 }, /* userTokenReadOnly */
 	{ 6329, 13 }, /* webhookPath */
 	{ 4548, 11 }, /* channelInfo */
-	{ 8263, 11 }, /* emojiList */
+	{ 8234, 11 }, /* emojiList */
 	{ 4589, 11 }, /* memberInfo */
 	{ 4600, 11 }, /* messages */
 	{ 4620, 11 }, /* permissions */
@@ -6941,67 +6885,67 @@ static const struct schema_prop props[] = {
 	{ 2703, 11 }, /* search */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1846 }, /* source */
+	{ 1164, 1847 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1848 }, /* source */
+	{ 1164, 1849 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1850 }, /* source */
+	{ 1164, 1851 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1852 }, /* source */
+	{ 1164, 1853 }, /* source */
 	{ 4191, 6 }, /* cooldownSeconds */
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1857 }, /* source */
+	{ 1164, 1858 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1859 }, /* source */
+	{ 1164, 1860 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1861 }, /* source */
+	{ 1164, 1862 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1863 }, /* source */
+	{ 1164, 1864 }, /* source */
 	{ 4191, 6 }, /* cooldownSeconds */
 	{ 49, 11 }, /* enabled */
 	{ 4207, 6 }, /* maxEventsPerWindow */
 	{ 4226, 6 }, /* windowSeconds */
-	{ 207, 1870 }, /* mode */
-	{ 583, 1753 }, /* prompt */
+	{ 207, 1871 }, /* mode */
+	{ 583, 1754 }, /* prompt */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 4263, 1868 }, /* allowBots */
-	{ 4273, 1869 }, /* botLoopProtection */
+	{ 4263, 1869 }, /* allowBots */
+	{ 4273, 1870 }, /* botLoopProtection */
 	{ 49, 11 }, /* enabled */
 	{ 4902, 11 }, /* ignoreOtherMentions */
-	{ 5014, 1871 }, /* presenceEvents */
-	{ 4140, 1872 }, /* replyToMode */
+	{ 5014, 1872 }, /* presenceEvents */
+	{ 4140, 1873 }, /* replyToMode */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 1873 }, /* tools */
-	{ 3496, 1875 }, /* toolsBySender */
+	{ 405, 1874 }, /* tools */
+	{ 3496, 1876 }, /* toolsBySender */
 	{ 4943, 266 }, /* users */
-	{ 4779, 1879 }, /* native */
-	{ 4786, 1881 }, /* nativeSkills */
+	{ 4779, 1880 }, /* native */
+	{ 4786, 1882 }, /* nativeSkills */
 	{ 49, 11 }, /* enabled */
 	{ 4799, 266 }, /* groupChannels */
 	{ 4813, 11 }, /* groupEnabled */
 	{ 2337, 8 }, /* historyLimit */
 	{ 3833, 19 }, /* agentFilter */
 	{ 4826, 266 }, /* approvers */
-	{ 49, 1889 }, /* enabled */
+	{ 49, 1890 }, /* enabled */
 	{ 3845, 19 }, /* sessionFilter */
-	{ 598, 1890 }, /* target */
+	{ 598, 1891 }, /* target */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
@@ -7009,225 +6953,225 @@ static const struct schema_prop props[] = {
 	{ 4452, 11 }, /* quotedBot */
 	{ 4462, 11 }, /* replyToBot */
 	{ 4473, 11 }, /* threadParticipation */
-	{ 4079, 1896 }, /* tables */
+	{ 4079, 1897 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 1898 }, /* mode */
-	{ 207, 1902 }, /* mode */
-	{ 583, 1753 }, /* prompt */
+	{ 207, 1899 }, /* mode */
+	{ 207, 1903 }, /* mode */
+	{ 583, 1754 }, /* prompt */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1905 }, /* source */
+	{ 1164, 1906 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1907 }, /* source */
+	{ 1164, 1908 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1909 }, /* source */
+	{ 1164, 1910 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1911 }, /* source */
-	{ 8273, 1914 }, /* authToken */
-	{ 8283, 13 }, /* gatewayId */
+	{ 1164, 1912 }, /* source */
+	{ 8244, 1915 }, /* authToken */
+	{ 8254, 13 }, /* gatewayId */
 	{ 3953, 13 }, /* url */
-	{ 3816, 1917 }, /* channel */
-	{ 7345, 1918 }, /* direct */
-	{ 1396, 1919 }, /* group */
+	{ 3816, 1918 }, /* channel */
+	{ 7345, 1919 }, /* direct */
+	{ 1396, 1920 }, /* group */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1921 }, /* source */
+	{ 1164, 1922 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1923 }, /* source */
+	{ 1164, 1924 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1925 }, /* source */
+	{ 1164, 1926 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1927 }, /* source */
+	{ 1164, 1928 }, /* source */
 	{ 49, 11 }, /* enabled */
 	{ 5124, 11 }, /* ephemeral */
 	{ 2398, 13 }, /* name */
-	{ 8293, 13 }, /* sessionPrefix */
+	{ 8264, 13 }, /* sessionPrefix */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 1932 }, /* coalesce */
+	{ 5134, 1933 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 8, 1936 }, /* breakPreference */
+	{ 8, 1937 }, /* breakPreference */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5143, 1937 }, /* chunk */
-	{ 5149, 1938 }, /* commandText */
+	{ 5143, 1938 }, /* chunk */
+	{ 5149, 1939 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 1940 }, /* commandText */
+	{ 5149, 1941 }, /* commandText */
 	{ 5174, 11 }, /* commentary */
-	{ 3633, 1942 }, /* label */
+	{ 3633, 1943 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5214, 11 }, /* narration */
-	{ 8307, 11 }, /* nativeTaskCards */
-	{ 8323, 1943 }, /* style */
+	{ 8278, 11 }, /* nativeTaskCards */
+	{ 8294, 1944 }, /* style */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 1933 }, /* block */
-	{ 5230, 1934 }, /* chunkMode */
-	{ 207, 1935 }, /* mode */
-	{ 8329, 11 }, /* nativeTransport */
-	{ 5240, 1939 }, /* preview */
-	{ 5248, 1944 }, /* progress */
-	{ 8345, 1946 }, /* historyScope */
+	{ 5224, 1934 }, /* block */
+	{ 5230, 1935 }, /* chunkMode */
+	{ 207, 1936 }, /* mode */
+	{ 8300, 11 }, /* nativeTransport */
+	{ 5240, 1940 }, /* preview */
+	{ 5248, 1945 }, /* progress */
+	{ 8316, 1947 }, /* historyScope */
 	{ 5257, 11 }, /* inheritParent */
-	{ 8358, 8 }, /* initialHistoryLimit */
+	{ 8329, 8 }, /* initialHistoryLimit */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1948 }, /* source */
+	{ 1164, 1949 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1950 }, /* source */
+	{ 1164, 1951 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1952 }, /* source */
+	{ 1164, 1953 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1954 }, /* source */
-	{ 4167, 1842 }, /* accounts */
+	{ 1164, 1955 }, /* source */
+	{ 4167, 1843 }, /* accounts */
 	{ 5660, 13 }, /* ackReaction */
-	{ 3328, 1843 }, /* actions */
-	{ 4263, 1845 }, /* allowBots */
+	{ 3328, 1844 }, /* actions */
+	{ 4263, 1846 }, /* allowBots */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8378, 1855 }, /* appToken */
-	{ 4273, 1856 }, /* botLoopProtection */
-	{ 7352, 1866 }, /* botToken */
+	{ 8349, 1856 }, /* appToken */
+	{ 4273, 1857 }, /* botLoopProtection */
+	{ 7352, 1867 }, /* botToken */
 	{ 5763, 19 }, /* capabilities */
-	{ 4560, 1877 }, /* channels */
-	{ 5776, 1882 }, /* commands */
+	{ 4560, 1878 }, /* channels */
+	{ 5776, 1883 }, /* commands */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 1883 }, /* contextVisibility */
+	{ 4493, 1884 }, /* contextVisibility */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
-	{ 5814, 1884 }, /* dm */
+	{ 5814, 1885 }, /* dm */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 1885 }, /* dmPolicy */
-	{ 5841, 1887 }, /* dms */
+	{ 5832, 1886 }, /* dmPolicy */
+	{ 5841, 1888 }, /* dms */
 	{ 49, 11 }, /* enabled */
-	{ 5845, 1891 }, /* execApprovals */
-	{ 4052, 1892 }, /* groupPolicy */
-	{ 5866, 1893 }, /* healthMonitor */
-	{ 4511, 1894 }, /* heartbeatVisibility */
+	{ 5845, 1892 }, /* execApprovals */
+	{ 4052, 1893 }, /* groupPolicy */
+	{ 5866, 1894 }, /* healthMonitor */
+	{ 4511, 1895 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4531, 1895 }, /* implicitMentions */
+	{ 4531, 1896 }, /* implicitMentions */
 	{ 5902, 11 }, /* joinIntro */
-	{ 4111, 1897 }, /* markdown */
+	{ 4111, 1898 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2350, 1899 }, /* mentionPatterns */
-	{ 207, 1900 }, /* mode */
+	{ 2350, 1900 }, /* mentionPatterns */
+	{ 207, 1901 }, /* mode */
 	{ 2398, 13 }, /* name */
-	{ 8387, 1901 }, /* postAs */
-	{ 5014, 1903 }, /* presenceEvents */
-	{ 8221, 266 }, /* reactionAllowlist */
-	{ 5029, 1904 }, /* reactionNotifications */
-	{ 8394, 1915 }, /* relay */
-	{ 4140, 1916 }, /* replyToMode */
-	{ 7413, 1920 }, /* replyToModeByChatType */
+	{ 8358, 1902 }, /* postAs */
+	{ 5014, 1904 }, /* presenceEvents */
+	{ 8192, 266 }, /* reactionAllowlist */
+	{ 5029, 1905 }, /* reactionNotifications */
+	{ 8365, 1916 }, /* relay */
+	{ 4140, 1917 }, /* replyToMode */
+	{ 7413, 1921 }, /* replyToModeByChatType */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 8400, 1930 }, /* signingSecret */
-	{ 5962, 1931 }, /* slashCommand */
-	{ 719, 1945 }, /* streaming */
+	{ 8371, 1931 }, /* signingSecret */
+	{ 5962, 1932 }, /* slashCommand */
+	{ 719, 1946 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 6012, 1947 }, /* thread */
-	{ 8414, 13 }, /* typingReaction */
-	{ 8429, 11 }, /* unfurlLinks */
-	{ 8441, 11 }, /* unfurlMedia */
-	{ 8453, 1957 }, /* userToken */
-	{ 8463, 11 }, /* userTokenReadOnly */
+	{ 6012, 1948 }, /* thread */
+	{ 8385, 13 }, /* typingReaction */
+	{ 8400, 11 }, /* unfurlLinks */
+	{ 8412, 11 }, /* unfurlMedia */
+	{ 8424, 1958 }, /* userToken */
+	{ 8434, 11 }, /* userTokenReadOnly */
 	{ 6329, 13 }, /* webhookPath */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1959 }, /* source */
+	{ 1164, 1960 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1961 }, /* source */
+	{ 1164, 1962 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1963 }, /* source */
+	{ 1164, 1964 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1965 }, /* source */
-	{ 8481, 13 }, /* accountSid */
+	{ 1164, 1966 }, /* source */
+	{ 8452, 13 }, /* accountSid */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8273, 1968 }, /* authToken */
+	{ 8244, 1969 }, /* authToken */
 	{ 3971, 11 }, /* configWrites */
-	{ 8492, 11 }, /* dangerouslyDisableSignatureValidation */
+	{ 8463, 11 }, /* dangerouslyDisableSignatureValidation */
 	{ 4094, 13 }, /* defaultTo */
-	{ 5832, 1969 }, /* dmPolicy */
+	{ 5832, 1970 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
-	{ 8530, 13 }, /* fromNumber */
+	{ 8501, 13 }, /* fromNumber */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 8541, 13 }, /* messagingServiceSid */
+	{ 8512, 13 }, /* messagingServiceSid */
 	{ 2398, 13 }, /* name */
-	{ 8561, 13 }, /* publicWebhookUrl */
+	{ 8532, 13 }, /* publicWebhookUrl */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 6329, 13 }, /* webhookPath */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1972 }, /* source */
+	{ 1164, 1973 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1974 }, /* source */
+	{ 1164, 1975 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1976 }, /* source */
+	{ 1164, 1977 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1978 }, /* source */
-	{ 8481, 13 }, /* accountSid */
-	{ 4167, 1971 }, /* accounts */
+	{ 1164, 1979 }, /* source */
+	{ 8452, 13 }, /* accountSid */
+	{ 4167, 1972 }, /* accounts */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8273, 1981 }, /* authToken */
+	{ 8244, 1982 }, /* authToken */
 	{ 3971, 11 }, /* configWrites */
-	{ 8492, 11 }, /* dangerouslyDisableSignatureValidation */
+	{ 8463, 11 }, /* dangerouslyDisableSignatureValidation */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
-	{ 5832, 1982 }, /* dmPolicy */
+	{ 5832, 1983 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
-	{ 8530, 13 }, /* fromNumber */
+	{ 8501, 13 }, /* fromNumber */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 8541, 13 }, /* messagingServiceSid */
+	{ 8512, 13 }, /* messagingServiceSid */
 	{ 2398, 13 }, /* name */
-	{ 8561, 13 }, /* publicWebhookUrl */
+	{ 8532, 13 }, /* publicWebhookUrl */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 6329, 13 }, /* webhookPath */
-	{ 8578, 11 }, /* dangerouslyAllowInheritedWebhookPath */
+	{ 8549, 11 }, /* dangerouslyAllowInheritedWebhookPath */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 6508, 13 }, /* webhookUrl */
-	{ 8615, 11 }, /* createForumTopic */
-	{ 8632, 11 }, /* deleteMessage */
-	{ 8646, 11 }, /* editForumTopic */
-	{ 8661, 11 }, /* editMessage */
-	{ 8673, 11 }, /* poll */
+	{ 8586, 11 }, /* createForumTopic */
+	{ 8603, 11 }, /* deleteMessage */
+	{ 8617, 11 }, /* editForumTopic */
+	{ 8632, 11 }, /* editMessage */
+	{ 8644, 11 }, /* poll */
 	{ 4652, 11 }, /* reactions */
-	{ 8678, 11 }, /* sendMessage */
+	{ 8649, 11 }, /* sendMessage */
 	{ 6040, 11 }, /* sticker */
 	{ 49, 11 }, /* enabled */
 	{ 583, 13 }, /* prompt */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 1988 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
 	{ 1164, 1990 }, /* source */
-	{ 666, 13 }, /* id */
+	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1992 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 1994 }, /* source */
-	{ 8690, 1998 }, /* inlineButtons */
-	{ 4779, 2002 }, /* native */
-	{ 4786, 2004 }, /* nativeSkills */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 1996 }, /* source */
+	{ 8661, 2000 }, /* inlineButtons */
+	{ 4779, 2004 }, /* native */
+	{ 4786, 2006 }, /* nativeSkills */
 	{ 1203, 13 }, /* command */
 	{ 3606, 13 }, /* description */
 	{ 49, 11 }, /* enabled */
@@ -7240,31 +7184,31 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 0, 13 }, /* agentId */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8704, 11 }, /* disableAudioPreflight */
+	{ 8675, 11 }, /* disableAudioPreflight */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2016 }, /* errorPolicy */
-	{ 4052, 2017 }, /* groupPolicy */
-	{ 8093, 11 }, /* ingest */
+	{ 8697, 2018 }, /* errorPolicy */
+	{ 4052, 2019 }, /* groupPolicy */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8738, 2010 }, /* autoTopicLabel */
-	{ 5832, 2011 }, /* dmPolicy */
+	{ 8709, 2012 }, /* autoTopicLabel */
+	{ 5832, 2013 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2012 }, /* errorPolicy */
-	{ 8753, 11 }, /* requireTopic */
+	{ 8697, 2014 }, /* errorPolicy */
+	{ 8724, 11 }, /* requireTopic */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 2013 }, /* tools */
-	{ 3496, 2015 }, /* toolsBySender */
-	{ 8766, 2019 }, /* topics */
+	{ 405, 2015 }, /* tools */
+	{ 3496, 2017 }, /* toolsBySender */
+	{ 8737, 2021 }, /* topics */
 	{ 2337, 8 }, /* historyLimit */
 	{ 3833, 19 }, /* agentFilter */
 	{ 4826, 266 }, /* approvers */
-	{ 49, 2027 }, /* enabled */
+	{ 49, 2029 }, /* enabled */
 	{ 3845, 19 }, /* sessionFilter */
-	{ 598, 2028 }, /* target */
+	{ 598, 2030 }, /* target */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
@@ -7273,153 +7217,153 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 0, 13 }, /* agentId */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8704, 11 }, /* disableAudioPreflight */
+	{ 8675, 11 }, /* disableAudioPreflight */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2036 }, /* errorPolicy */
-	{ 4052, 2037 }, /* groupPolicy */
-	{ 8093, 11 }, /* ingest */
+	{ 8697, 2038 }, /* errorPolicy */
+	{ 4052, 2039 }, /* groupPolicy */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8704, 11 }, /* disableAudioPreflight */
+	{ 8675, 11 }, /* disableAudioPreflight */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2031 }, /* errorPolicy */
-	{ 4052, 2032 }, /* groupPolicy */
-	{ 8093, 11 }, /* ingest */
+	{ 8697, 2033 }, /* errorPolicy */
+	{ 4052, 2034 }, /* groupPolicy */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 2033 }, /* tools */
-	{ 3496, 2035 }, /* toolsBySender */
-	{ 8766, 2039 }, /* topics */
+	{ 405, 2035 }, /* tools */
+	{ 3496, 2037 }, /* toolsBySender */
+	{ 8737, 2041 }, /* topics */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 2044 }, /* tables */
+	{ 4079, 2046 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 2046 }, /* mode */
-	{ 8773, 11 }, /* autoSelectFamily */
+	{ 207, 2048 }, /* mode */
+	{ 8744, 11 }, /* autoSelectFamily */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
-	{ 8790, 2048 }, /* dnsResultOrder */
+	{ 8761, 2050 }, /* dnsResultOrder */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 2053 }, /* coalesce */
+	{ 5134, 2055 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 8, 2057 }, /* breakPreference */
+	{ 8, 2059 }, /* breakPreference */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5143, 2058 }, /* chunk */
-	{ 5149, 2059 }, /* commandText */
-	{ 5161, 11 }, /* toolProgress */
+	{ 5143, 2060 }, /* chunk */
 	{ 5149, 2061 }, /* commandText */
+	{ 5161, 11 }, /* toolProgress */
+	{ 5149, 2063 }, /* commandText */
 	{ 5174, 11 }, /* commentary */
-	{ 3633, 2063 }, /* label */
+	{ 3633, 2065 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5214, 11 }, /* narration */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 2054 }, /* block */
-	{ 5230, 2055 }, /* chunkMode */
-	{ 207, 2056 }, /* mode */
-	{ 5240, 2060 }, /* preview */
-	{ 5248, 2064 }, /* progress */
-	{ 5271, 2066 }, /* defaultSpawnContext */
+	{ 5224, 2056 }, /* block */
+	{ 5230, 2057 }, /* chunkMode */
+	{ 207, 2058 }, /* mode */
+	{ 5240, 2062 }, /* preview */
+	{ 5248, 2066 }, /* progress */
+	{ 5271, 2068 }, /* defaultSpawnContext */
 	{ 49, 11 }, /* enabled */
-	{ 1143, 758 }, /* idleHours */
-	{ 5291, 758 }, /* maxAgeHours */
+	{ 1143, 770 }, /* idleHours */
+	{ 5291, 770 }, /* maxAgeHours */
 	{ 5303, 11 }, /* spawnSessions */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2068 }, /* source */
-	{ 666, 85 }, /* id */
-	{ 260, 86 }, /* provider */
 	{ 1164, 2070 }, /* source */
-	{ 666, 13 }, /* id */
+	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 2072 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
 	{ 1164, 2074 }, /* source */
+	{ 666, 13 }, /* id */
+	{ 260, 86 }, /* provider */
+	{ 1164, 2076 }, /* source */
 	{ 5660, 13 }, /* ackReaction */
-	{ 3328, 1985 }, /* actions */
+	{ 3328, 1986 }, /* actions */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8805, 13 }, /* apiRoot */
-	{ 8738, 1987 }, /* autoTopicLabel */
-	{ 7352, 1997 }, /* botToken */
-	{ 5763, 2000 }, /* capabilities */
-	{ 5776, 2005 }, /* commands */
+	{ 8776, 1987 }, /* apiRoot */
+	{ 8709, 1989 }, /* autoTopicLabel */
+	{ 7352, 1999 }, /* botToken */
+	{ 5763, 2002 }, /* capabilities */
+	{ 5776, 2007 }, /* commands */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 2006 }, /* contextVisibility */
-	{ 8813, 2008 }, /* customCommands */
+	{ 4493, 2008 }, /* contextVisibility */
+	{ 8784, 2010 }, /* customCommands */
 	{ 4094, 74 }, /* defaultTo */
-	{ 7345, 2021 }, /* direct */
+	{ 7345, 2023 }, /* direct */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 2022 }, /* dmPolicy */
-	{ 5841, 2024 }, /* dms */
+	{ 5832, 2024 }, /* dmPolicy */
+	{ 5841, 2026 }, /* dms */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2025 }, /* errorPolicy */
-	{ 5845, 2029 }, /* execApprovals */
+	{ 8697, 2027 }, /* errorPolicy */
+	{ 5845, 2031 }, /* execApprovals */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 2030 }, /* groupPolicy */
-	{ 4104, 2041 }, /* groups */
-	{ 5866, 2042 }, /* healthMonitor */
-	{ 4511, 2043 }, /* heartbeatVisibility */
+	{ 4052, 2032 }, /* groupPolicy */
+	{ 4104, 2043 }, /* groups */
+	{ 5866, 2044 }, /* healthMonitor */
+	{ 4511, 2045 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
 	{ 5902, 11 }, /* joinIntro */
-	{ 8828, 11 }, /* linkPreview */
-	{ 4111, 2045 }, /* markdown */
+	{ 8799, 11 }, /* linkPreview */
+	{ 4111, 2047 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2350, 2047 }, /* mentionPatterns */
+	{ 2350, 2049 }, /* mentionPatterns */
 	{ 2398, 13 }, /* name */
-	{ 829, 2049 }, /* network */
+	{ 829, 2051 }, /* network */
 	{ 5956, 13 }, /* proxy */
-	{ 8239, 2050 }, /* reactionLevel */
-	{ 5029, 2051 }, /* reactionNotifications */
-	{ 4140, 2052 }, /* replyToMode */
+	{ 8210, 2052 }, /* reactionLevel */
+	{ 5029, 2053 }, /* reactionNotifications */
+	{ 4140, 2054 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 8840, 11 }, /* richMessages */
-	{ 8853, 11 }, /* silentErrorReplies */
-	{ 719, 2065 }, /* streaming */
+	{ 8811, 11 }, /* richMessages */
+	{ 8824, 11 }, /* silentErrorReplies */
+	{ 719, 2067 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 6019, 2067 }, /* threadBindings */
+	{ 6019, 2069 }, /* threadBindings */
 	{ 4400, 13 }, /* tokenFile */
-	{ 8872, 19 }, /* trustedLocalFileRoots */
-	{ 8894, 13 }, /* webhookCertPath */
+	{ 8843, 19 }, /* trustedLocalFileRoots */
+	{ 8865, 13 }, /* webhookCertPath */
 	{ 6317, 13 }, /* webhookHost */
 	{ 6329, 13 }, /* webhookPath */
 	{ 6341, 8 }, /* webhookPort */
-	{ 8910, 2077 }, /* webhookSecret */
+	{ 8881, 2079 }, /* webhookSecret */
 	{ 6508, 13 }, /* webhookUrl */
-	{ 8615, 11 }, /* createForumTopic */
-	{ 8632, 11 }, /* deleteMessage */
-	{ 8646, 11 }, /* editForumTopic */
-	{ 8661, 11 }, /* editMessage */
-	{ 8673, 11 }, /* poll */
+	{ 8586, 11 }, /* createForumTopic */
+	{ 8603, 11 }, /* deleteMessage */
+	{ 8617, 11 }, /* editForumTopic */
+	{ 8632, 11 }, /* editMessage */
+	{ 8644, 11 }, /* poll */
 	{ 4652, 11 }, /* reactions */
-	{ 8678, 11 }, /* sendMessage */
+	{ 8649, 11 }, /* sendMessage */
 	{ 6040, 11 }, /* sticker */
 	{ 49, 11 }, /* enabled */
 	{ 583, 13 }, /* prompt */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2083 }, /* source */
+	{ 1164, 2086 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2085 }, /* source */
+	{ 1164, 2088 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2087 }, /* source */
+	{ 1164, 2090 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2089 }, /* source */
-	{ 8690, 2093 }, /* inlineButtons */
-	{ 4779, 2097 }, /* native */
-	{ 4786, 2099 }, /* nativeSkills */
+	{ 1164, 2092 }, /* source */
+	{ 8661, 2096 }, /* inlineButtons */
+	{ 4779, 2100 }, /* native */
+	{ 4786, 2102 }, /* nativeSkills */
 	{ 1203, 13 }, /* command */
 	{ 3606, 13 }, /* description */
 	{ 49, 11 }, /* enabled */
@@ -7432,31 +7376,31 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 0, 13 }, /* agentId */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8704, 11 }, /* disableAudioPreflight */
+	{ 8675, 11 }, /* disableAudioPreflight */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2111 }, /* errorPolicy */
-	{ 4052, 2112 }, /* groupPolicy */
-	{ 8093, 11 }, /* ingest */
+	{ 8697, 2114 }, /* errorPolicy */
+	{ 4052, 2115 }, /* groupPolicy */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8738, 2105 }, /* autoTopicLabel */
-	{ 5832, 2106 }, /* dmPolicy */
+	{ 8709, 2108 }, /* autoTopicLabel */
+	{ 5832, 2109 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2107 }, /* errorPolicy */
-	{ 8753, 11 }, /* requireTopic */
+	{ 8697, 2110 }, /* errorPolicy */
+	{ 8724, 11 }, /* requireTopic */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 2108 }, /* tools */
-	{ 3496, 2110 }, /* toolsBySender */
-	{ 8766, 2114 }, /* topics */
+	{ 405, 2111 }, /* tools */
+	{ 3496, 2113 }, /* toolsBySender */
+	{ 8737, 2117 }, /* topics */
 	{ 2337, 8 }, /* historyLimit */
 	{ 3833, 19 }, /* agentFilter */
 	{ 4826, 266 }, /* approvers */
-	{ 49, 2122 }, /* enabled */
+	{ 49, 2125 }, /* enabled */
 	{ 3845, 19 }, /* sessionFilter */
-	{ 598, 2123 }, /* target */
+	{ 598, 2126 }, /* target */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
@@ -7465,221 +7409,221 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 0, 13 }, /* agentId */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8704, 11 }, /* disableAudioPreflight */
+	{ 8675, 11 }, /* disableAudioPreflight */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2131 }, /* errorPolicy */
-	{ 4052, 2132 }, /* groupPolicy */
-	{ 8093, 11 }, /* ingest */
+	{ 8697, 2134 }, /* errorPolicy */
+	{ 4052, 2135 }, /* groupPolicy */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8704, 11 }, /* disableAudioPreflight */
+	{ 8675, 11 }, /* disableAudioPreflight */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2126 }, /* errorPolicy */
-	{ 4052, 2127 }, /* groupPolicy */
-	{ 8093, 11 }, /* ingest */
+	{ 8697, 2129 }, /* errorPolicy */
+	{ 4052, 2130 }, /* groupPolicy */
+	{ 8064, 11 }, /* ingest */
 	{ 4064, 11 }, /* requireMention */
 	{ 2122, 19 }, /* skills */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 2128 }, /* tools */
-	{ 3496, 2130 }, /* toolsBySender */
-	{ 8766, 2134 }, /* topics */
+	{ 405, 2131 }, /* tools */
+	{ 3496, 2133 }, /* toolsBySender */
+	{ 8737, 2137 }, /* topics */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 2139 }, /* tables */
+	{ 4079, 2142 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 2141 }, /* mode */
-	{ 8773, 11 }, /* autoSelectFamily */
+	{ 207, 2144 }, /* mode */
+	{ 8744, 11 }, /* autoSelectFamily */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
-	{ 8790, 2143 }, /* dnsResultOrder */
+	{ 8761, 2146 }, /* dnsResultOrder */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 2148 }, /* coalesce */
+	{ 5134, 2151 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 8, 2152 }, /* breakPreference */
+	{ 8, 2155 }, /* breakPreference */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5143, 2153 }, /* chunk */
-	{ 5149, 2154 }, /* commandText */
+	{ 5143, 2156 }, /* chunk */
+	{ 5149, 2157 }, /* commandText */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5149, 2156 }, /* commandText */
+	{ 5149, 2159 }, /* commandText */
 	{ 5174, 11 }, /* commentary */
-	{ 3633, 2158 }, /* label */
+	{ 3633, 2161 }, /* label */
 	{ 5185, 19 }, /* labels */
 	{ 5192, 6 }, /* maxLineChars */
 	{ 5205, 6 }, /* maxLines */
 	{ 5214, 11 }, /* narration */
 	{ 5161, 11 }, /* toolProgress */
-	{ 5224, 2149 }, /* block */
-	{ 5230, 2150 }, /* chunkMode */
-	{ 207, 2151 }, /* mode */
-	{ 5240, 2155 }, /* preview */
-	{ 5248, 2159 }, /* progress */
-	{ 5271, 2161 }, /* defaultSpawnContext */
+	{ 5224, 2152 }, /* block */
+	{ 5230, 2153 }, /* chunkMode */
+	{ 207, 2154 }, /* mode */
+	{ 5240, 2158 }, /* preview */
+	{ 5248, 2162 }, /* progress */
+	{ 5271, 2164 }, /* defaultSpawnContext */
 	{ 49, 11 }, /* enabled */
-	{ 1143, 758 }, /* idleHours */
-	{ 5291, 758 }, /* maxAgeHours */
+	{ 1143, 770 }, /* idleHours */
+	{ 5291, 770 }, /* maxAgeHours */
 	{ 5303, 11 }, /* spawnSessions */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2163 }, /* source */
+	{ 1164, 2166 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2165 }, /* source */
+	{ 1164, 2168 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2167 }, /* source */
+	{ 1164, 2170 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2169 }, /* source */
-	{ 4167, 2079 }, /* accounts */
+	{ 1164, 2172 }, /* source */
+	{ 4167, 2081 }, /* accounts */
 	{ 5660, 13 }, /* ackReaction */
-	{ 3328, 2080 }, /* actions */
+	{ 3328, 2082 }, /* actions */
 	{ 2895, 266 }, /* allowFrom */
-	{ 8805, 13 }, /* apiRoot */
-	{ 8738, 2082 }, /* autoTopicLabel */
-	{ 7352, 2092 }, /* botToken */
-	{ 5763, 2095 }, /* capabilities */
-	{ 5776, 2100 }, /* commands */
+	{ 8776, 2083 }, /* apiRoot */
+	{ 8709, 2085 }, /* autoTopicLabel */
+	{ 7352, 2095 }, /* botToken */
+	{ 5763, 2098 }, /* capabilities */
+	{ 5776, 2103 }, /* commands */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 2101 }, /* contextVisibility */
-	{ 8813, 2103 }, /* customCommands */
+	{ 4493, 2104 }, /* contextVisibility */
+	{ 8784, 2106 }, /* customCommands */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 74 }, /* defaultTo */
-	{ 7345, 2116 }, /* direct */
+	{ 7345, 2119 }, /* direct */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 2117 }, /* dmPolicy */
-	{ 5841, 2119 }, /* dms */
+	{ 5832, 2120 }, /* dmPolicy */
+	{ 5841, 2122 }, /* dms */
 	{ 49, 11 }, /* enabled */
-	{ 8726, 2120 }, /* errorPolicy */
-	{ 5845, 2124 }, /* execApprovals */
+	{ 8697, 2123 }, /* errorPolicy */
+	{ 5845, 2127 }, /* execApprovals */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 2125 }, /* groupPolicy */
-	{ 4104, 2136 }, /* groups */
-	{ 5866, 2137 }, /* healthMonitor */
-	{ 4511, 2138 }, /* heartbeatVisibility */
+	{ 4052, 2128 }, /* groupPolicy */
+	{ 4104, 2139 }, /* groups */
+	{ 5866, 2140 }, /* healthMonitor */
+	{ 4511, 2141 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
 	{ 5902, 11 }, /* joinIntro */
-	{ 8828, 11 }, /* linkPreview */
-	{ 4111, 2140 }, /* markdown */
+	{ 8799, 11 }, /* linkPreview */
+	{ 4111, 2143 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 2350, 2142 }, /* mentionPatterns */
+	{ 2350, 2145 }, /* mentionPatterns */
 	{ 2398, 13 }, /* name */
-	{ 829, 2144 }, /* network */
+	{ 829, 2147 }, /* network */
 	{ 5956, 13 }, /* proxy */
-	{ 8239, 2145 }, /* reactionLevel */
-	{ 5029, 2146 }, /* reactionNotifications */
-	{ 4140, 2147 }, /* replyToMode */
+	{ 8210, 2148 }, /* reactionLevel */
+	{ 5029, 2149 }, /* reactionNotifications */
+	{ 4140, 2150 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 8840, 11 }, /* richMessages */
-	{ 8853, 11 }, /* silentErrorReplies */
-	{ 719, 2160 }, /* streaming */
+	{ 8811, 11 }, /* richMessages */
+	{ 8824, 11 }, /* silentErrorReplies */
+	{ 719, 2163 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 6019, 2162 }, /* threadBindings */
+	{ 6019, 2165 }, /* threadBindings */
 	{ 4400, 13 }, /* tokenFile */
-	{ 8872, 19 }, /* trustedLocalFileRoots */
-	{ 8894, 13 }, /* webhookCertPath */
+	{ 8843, 19 }, /* trustedLocalFileRoots */
+	{ 8865, 13 }, /* webhookCertPath */
 	{ 6317, 13 }, /* webhookHost */
 	{ 6329, 13 }, /* webhookPath */
 	{ 6341, 8 }, /* webhookPort */
-	{ 8910, 2172 }, /* webhookSecret */
+	{ 8881, 2175 }, /* webhookSecret */
 	{ 6508, 13 }, /* webhookUrl */
 	{ 4452, 11 }, /* quotedBot */
 	{ 4462, 11 }, /* replyToBot */
 	{ 4473, 11 }, /* threadParticipation */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
-	{ 8924, 11 }, /* autoAcceptDmInvites */
-	{ 8944, 11 }, /* autoAcceptGroupInvites */
-	{ 8967, 11 }, /* autoDiscoverChannels */
-	{ 8988, 13 }, /* code */
+	{ 8895, 11 }, /* autoAcceptDmInvites */
+	{ 8915, 11 }, /* autoAcceptGroupInvites */
+	{ 8938, 11 }, /* autoDiscoverChannels */
+	{ 8959, 13 }, /* code */
 	{ 3971, 11 }, /* configWrites */
-	{ 8993, 778 }, /* dmAllowlist */
+	{ 8964, 790 }, /* dmAllowlist */
 	{ 49, 11 }, /* enabled */
-	{ 4799, 778 }, /* groupChannels */
-	{ 9005, 778 }, /* groupInviteAllowlist */
-	{ 4531, 2174 }, /* implicitMentions */
+	{ 4799, 790 }, /* groupChannels */
+	{ 8976, 790 }, /* groupInviteAllowlist */
+	{ 4531, 2177 }, /* implicitMentions */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 829, 2175 }, /* network */
-	{ 9026, 2 }, /* ownerShip */
+	{ 829, 2178 }, /* network */
+	{ 8997, 2 }, /* ownerShip */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 9036, 2 }, /* ship */
-	{ 9041, 11 }, /* showModelSignature */
+	{ 9007, 2 }, /* ship */
+	{ 9012, 11 }, /* showModelSignature */
 	{ 3953, 13 }, /* url */
-	{ 9060, 778 }, /* allowedShips */
-	{ 207, 2178 }, /* mode */
-	{ 9073, 2180 }, /* channelRules */
+	{ 9031, 790 }, /* allowedShips */
+	{ 207, 2181 }, /* mode */
+	{ 9044, 2183 }, /* channelRules */
 	{ 4452, 11 }, /* quotedBot */
 	{ 4462, 11 }, /* replyToBot */
 	{ 4473, 11 }, /* threadParticipation */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
-	{ 4167, 2177 }, /* accounts */
-	{ 9086, 2181 }, /* authorization */
-	{ 8924, 11 }, /* autoAcceptDmInvites */
-	{ 8944, 11 }, /* autoAcceptGroupInvites */
-	{ 8967, 11 }, /* autoDiscoverChannels */
-	{ 8988, 13 }, /* code */
+	{ 4167, 2180 }, /* accounts */
+	{ 9057, 2184 }, /* authorization */
+	{ 8895, 11 }, /* autoAcceptDmInvites */
+	{ 8915, 11 }, /* autoAcceptGroupInvites */
+	{ 8938, 11 }, /* autoDiscoverChannels */
+	{ 8959, 13 }, /* code */
 	{ 3971, 11 }, /* configWrites */
-	{ 9100, 778 }, /* defaultAuthorizedShips */
-	{ 8993, 778 }, /* dmAllowlist */
+	{ 9071, 790 }, /* defaultAuthorizedShips */
+	{ 8964, 790 }, /* dmAllowlist */
 	{ 49, 11 }, /* enabled */
-	{ 4799, 778 }, /* groupChannels */
-	{ 9005, 778 }, /* groupInviteAllowlist */
+	{ 4799, 790 }, /* groupChannels */
+	{ 8976, 790 }, /* groupInviteAllowlist */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4531, 2182 }, /* implicitMentions */
+	{ 4531, 2185 }, /* implicitMentions */
 	{ 1971, 51 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
-	{ 829, 2183 }, /* network */
-	{ 9026, 2 }, /* ownerShip */
+	{ 829, 2186 }, /* network */
+	{ 8997, 2 }, /* ownerShip */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 9036, 2 }, /* ship */
-	{ 9041, 11 }, /* showModelSignature */
+	{ 9007, 2 }, /* ship */
+	{ 9012, 11 }, /* showModelSignature */
 	{ 3953, 13 }, /* url */
-	{ 4079, 2188 }, /* tables */
+	{ 4079, 2191 }, /* tables */
 	{ 6986, 13 }, /* accessToken */
 	{ 2895, 19 }, /* allowFrom */
-	{ 9123, 2186 }, /* allowedRoles */
+	{ 9094, 2189 }, /* allowedRoles */
 	{ 3816, 2 }, /* channel */
-	{ 9136, 13 }, /* clientId */
+	{ 9107, 13 }, /* clientId */
 	{ 4729, 13 }, /* clientSecret */
 	{ 3971, 11 }, /* configWrites */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 49, 11 }, /* enabled */
-	{ 9145, 2187 }, /* expiresIn */
+	{ 9116, 2190 }, /* expiresIn */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 2189 }, /* markdown */
+	{ 4111, 2192 }, /* markdown */
 	{ 2398, 13 }, /* name */
-	{ 9155, 76 }, /* obtainmentTimestamp */
-	{ 9175, 13 }, /* refreshToken */
+	{ 9126, 76 }, /* obtainmentTimestamp */
+	{ 9146, 13 }, /* refreshToken */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6933, 13 }, /* username */
 	{ 6986, 13 }, /* accessToken */
 	{ 2895, 19 }, /* allowFrom */
-	{ 9123, 2192 }, /* allowedRoles */
+	{ 9094, 2195 }, /* allowedRoles */
 	{ 3816, 2 }, /* channel */
-	{ 9136, 13 }, /* clientId */
+	{ 9107, 13 }, /* clientId */
 	{ 4729, 13 }, /* clientSecret */
 	{ 3971, 11 }, /* configWrites */
 	{ 49, 11 }, /* enabled */
-	{ 9145, 2187 }, /* expiresIn */
-	{ 9155, 76 }, /* obtainmentTimestamp */
-	{ 9175, 13 }, /* refreshToken */
+	{ 9116, 2190 }, /* expiresIn */
+	{ 9126, 76 }, /* obtainmentTimestamp */
+	{ 9146, 13 }, /* refreshToken */
 	{ 4064, 11 }, /* requireMention */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 6933, 13 }, /* username */
-	{ 4079, 2195 }, /* tables */
-	{ 4167, 2194 }, /* accounts */
+	{ 4079, 2198 }, /* tables */
+	{ 4167, 2197 }, /* accounts */
 	{ 3971, 11 }, /* configWrites */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 49, 11 }, /* enabled */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 2196 }, /* markdown */
+	{ 4111, 2199 }, /* markdown */
 	{ 2398, 13 }, /* name */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 4387, 13 }, /* systemPrompt */
@@ -7692,57 +7636,57 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 4064, 11 }, /* requireMention */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 2206 }, /* tools */
-	{ 3496, 2208 }, /* toolsBySender */
+	{ 405, 2209 }, /* tools */
+	{ 3496, 2211 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 2213 }, /* tables */
+	{ 4079, 2216 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 2215 }, /* mode */
-	{ 9188, 11 }, /* messageReceived */
+	{ 207, 2218 }, /* mode */
+	{ 9159, 11 }, /* messageReceived */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 2220 }, /* coalesce */
+	{ 5134, 2223 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 2221 }, /* block */
-	{ 5230, 2222 }, /* chunkMode */
+	{ 5224, 2224 }, /* block */
+	{ 5230, 2225 }, /* chunkMode */
 	{ 2895, 19 }, /* allowFrom */
-	{ 9204, 13 }, /* authDir */
+	{ 9175, 13 }, /* authDir */
 	{ 5763, 19 }, /* capabilities */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 2199 }, /* contextVisibility */
+	{ 4493, 2202 }, /* contextVisibility */
 	{ 4094, 13 }, /* defaultTo */
-	{ 7345, 2201 }, /* direct */
+	{ 7345, 2204 }, /* direct */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 2202 }, /* dmPolicy */
-	{ 5841, 2204 }, /* dms */
+	{ 5832, 2205 }, /* dmPolicy */
+	{ 5841, 2207 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 19 }, /* groupAllowFrom */
-	{ 4052, 2205 }, /* groupPolicy */
-	{ 4104, 2210 }, /* groups */
-	{ 5866, 2211 }, /* healthMonitor */
-	{ 4511, 2212 }, /* heartbeatVisibility */
+	{ 4052, 2208 }, /* groupPolicy */
+	{ 4104, 2213 }, /* groups */
+	{ 5866, 2214 }, /* healthMonitor */
+	{ 4511, 2215 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 2214 }, /* markdown */
+	{ 4111, 2217 }, /* markdown */
 	{ 1971, 6 }, /* mediaMaxMb */
-	{ 2350, 2216 }, /* mentionPatterns */
+	{ 2350, 2219 }, /* mentionPatterns */
 	{ 2398, 13 }, /* name */
-	{ 9212, 2217 }, /* pluginHooks */
-	{ 8239, 2218 }, /* reactionLevel */
-	{ 4140, 2219 }, /* replyToMode */
+	{ 9183, 2220 }, /* pluginHooks */
+	{ 8210, 2221 }, /* reactionLevel */
+	{ 4140, 2222 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 9224, 11 }, /* selfChatMode */
+	{ 9195, 11 }, /* selfChatMode */
 	{ 6817, 11 }, /* sendReadReceipts */
-	{ 719, 2223 }, /* streaming */
+	{ 719, 2226 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
-	{ 9237, 11 }, /* calls */
+	{ 9208, 11 }, /* calls */
 	{ 4637, 11 }, /* polls */
 	{ 4652, 11 }, /* reactions */
-	{ 8678, 11 }, /* sendMessage */
+	{ 8649, 11 }, /* sendMessage */
 	{ 4387, 13 }, /* systemPrompt */
 	{ 2337, 8 }, /* historyLimit */
 	{ 384, 19 }, /* allow */
@@ -7753,158 +7697,158 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 4064, 11 }, /* requireMention */
 	{ 4387, 13 }, /* systemPrompt */
-	{ 405, 2234 }, /* tools */
-	{ 3496, 2236 }, /* toolsBySender */
+	{ 405, 2237 }, /* tools */
+	{ 3496, 2239 }, /* toolsBySender */
 	{ 49, 11 }, /* enabled */
 	{ 4421, 11 }, /* showAlerts */
 	{ 4432, 11 }, /* showOk */
 	{ 4439, 11 }, /* useIndicator */
-	{ 4079, 2241 }, /* tables */
+	{ 4079, 2244 }, /* tables */
 	{ 5109, 19 }, /* allowIn */
 	{ 5117, 19 }, /* denyIn */
-	{ 207, 2243 }, /* mode */
-	{ 9188, 11 }, /* messageReceived */
+	{ 207, 2246 }, /* mode */
+	{ 9159, 11 }, /* messageReceived */
 	{ 42, 8 }, /* idleMs */
 	{ 24, 6 }, /* maxChars */
 	{ 33, 6 }, /* minChars */
-	{ 5134, 2248 }, /* coalesce */
+	{ 5134, 2251 }, /* coalesce */
 	{ 49, 11 }, /* enabled */
-	{ 5224, 2249 }, /* block */
-	{ 5230, 2250 }, /* chunkMode */
-	{ 4167, 2225 }, /* accounts */
-	{ 3328, 2226 }, /* actions */
+	{ 5224, 2252 }, /* block */
+	{ 5230, 2253 }, /* chunkMode */
+	{ 4167, 2228 }, /* accounts */
+	{ 3328, 2229 }, /* actions */
 	{ 2895, 19 }, /* allowFrom */
 	{ 5763, 19 }, /* capabilities */
 	{ 3971, 11 }, /* configWrites */
-	{ 4493, 2227 }, /* contextVisibility */
+	{ 4493, 2230 }, /* contextVisibility */
 	{ 4176, 13 }, /* defaultAccount */
 	{ 4094, 13 }, /* defaultTo */
-	{ 7345, 2229 }, /* direct */
+	{ 7345, 2232 }, /* direct */
 	{ 5817, 8 }, /* dmHistoryLimit */
-	{ 5832, 2230 }, /* dmPolicy */
-	{ 5841, 2232 }, /* dms */
+	{ 5832, 2233 }, /* dmPolicy */
+	{ 5841, 2235 }, /* dms */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 19 }, /* groupAllowFrom */
-	{ 4052, 2233 }, /* groupPolicy */
-	{ 4104, 2238 }, /* groups */
-	{ 5866, 2239 }, /* healthMonitor */
-	{ 4511, 2240 }, /* heartbeatVisibility */
+	{ 4052, 2236 }, /* groupPolicy */
+	{ 4104, 2241 }, /* groups */
+	{ 5866, 2242 }, /* healthMonitor */
+	{ 4511, 2243 }, /* heartbeatVisibility */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 2242 }, /* markdown */
+	{ 4111, 2245 }, /* markdown */
 	{ 1971, 6 }, /* mediaMaxMb */
-	{ 2350, 2244 }, /* mentionPatterns */
-	{ 9212, 2245 }, /* pluginHooks */
-	{ 8239, 2246 }, /* reactionLevel */
-	{ 4140, 2247 }, /* replyToMode */
+	{ 2350, 2247 }, /* mentionPatterns */
+	{ 9183, 2248 }, /* pluginHooks */
+	{ 8210, 2249 }, /* reactionLevel */
+	{ 4140, 2250 }, /* replyToMode */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 9224, 11 }, /* selfChatMode */
+	{ 9195, 11 }, /* selfChatMode */
 	{ 6817, 11 }, /* sendReadReceipts */
-	{ 719, 2251 }, /* streaming */
+	{ 719, 2254 }, /* streaming */
 	{ 5997, 6 }, /* textChunkLimit */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2253 }, /* source */
+	{ 1164, 2256 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2255 }, /* source */
+	{ 1164, 2258 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2257 }, /* source */
+	{ 1164, 2260 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2259 }, /* source */
-	{ 4079, 2265 }, /* tables */
+	{ 1164, 2262 }, /* source */
+	{ 4079, 2268 }, /* tables */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2267 }, /* source */
+	{ 1164, 2270 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2269 }, /* source */
+	{ 1164, 2272 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2271 }, /* source */
+	{ 1164, 2274 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2273 }, /* source */
+	{ 1164, 2276 }, /* source */
 	{ 2895, 266 }, /* allowFrom */
-	{ 7352, 2262 }, /* botToken */
+	{ 7352, 2265 }, /* botToken */
 	{ 3971, 11 }, /* configWrites */
-	{ 5832, 2263 }, /* dmPolicy */
+	{ 5832, 2266 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 2264 }, /* groupPolicy */
-	{ 4111, 2266 }, /* markdown */
+	{ 4052, 2267 }, /* groupPolicy */
+	{ 4111, 2269 }, /* markdown */
 	{ 1971, 76 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
 	{ 5956, 13 }, /* proxy */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 4400, 13 }, /* tokenFile */
 	{ 6329, 13 }, /* webhookPath */
-	{ 8910, 2276 }, /* webhookSecret */
+	{ 8881, 2279 }, /* webhookSecret */
 	{ 6508, 13 }, /* webhookUrl */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2279 }, /* source */
+	{ 1164, 2282 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2281 }, /* source */
+	{ 1164, 2284 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2283 }, /* source */
+	{ 1164, 2286 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2285 }, /* source */
-	{ 4079, 2291 }, /* tables */
+	{ 1164, 2288 }, /* source */
+	{ 4079, 2294 }, /* tables */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2293 }, /* source */
+	{ 1164, 2296 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2295 }, /* source */
+	{ 1164, 2298 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2297 }, /* source */
+	{ 1164, 2300 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2299 }, /* source */
-	{ 4167, 2278 }, /* accounts */
+	{ 1164, 2302 }, /* source */
+	{ 4167, 2281 }, /* accounts */
 	{ 2895, 266 }, /* allowFrom */
-	{ 7352, 2288 }, /* botToken */
+	{ 7352, 2291 }, /* botToken */
 	{ 3971, 11 }, /* configWrites */
 	{ 4176, 13 }, /* defaultAccount */
-	{ 5832, 2289 }, /* dmPolicy */
+	{ 5832, 2292 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 2290 }, /* groupPolicy */
+	{ 4052, 2293 }, /* groupPolicy */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 2292 }, /* markdown */
+	{ 4111, 2295 }, /* markdown */
 	{ 1971, 76 }, /* mediaMaxMb */
 	{ 2398, 13 }, /* name */
 	{ 5956, 13 }, /* proxy */
 	{ 4152, 13 }, /* responsePrefix */
 	{ 4400, 13 }, /* tokenFile */
 	{ 6329, 13 }, /* webhookPath */
-	{ 8910, 2302 }, /* webhookSecret */
+	{ 8881, 2305 }, /* webhookSecret */
 	{ 6508, 13 }, /* webhookUrl */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
 	{ 49, 11 }, /* enabled */
 	{ 4064, 11 }, /* requireMention */
-	{ 405, 2306 }, /* tools */
-	{ 4079, 2309 }, /* tables */
+	{ 405, 2309 }, /* tools */
+	{ 4079, 2312 }, /* tables */
 	{ 2895, 266 }, /* allowFrom */
 	{ 3971, 11 }, /* configWrites */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
-	{ 5832, 2304 }, /* dmPolicy */
+	{ 5832, 2307 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 2305 }, /* groupPolicy */
-	{ 4104, 2308 }, /* groups */
+	{ 4052, 2308 }, /* groupPolicy */
+	{ 4104, 2311 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 2310 }, /* markdown */
+	{ 4111, 2313 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 9243, 13 }, /* messagePrefix */
+	{ 9214, 13 }, /* messagePrefix */
 	{ 2398, 13 }, /* name */
 	{ 2756, 13 }, /* profile */
 	{ 4152, 13 }, /* responsePrefix */
@@ -7913,157 +7857,156 @@ static const struct schema_prop props[] = {
 	{ 390, 19 }, /* deny */
 	{ 49, 11 }, /* enabled */
 	{ 4064, 11 }, /* requireMention */
-	{ 405, 2315 }, /* tools */
-	{ 4079, 2318 }, /* tables */
-	{ 4167, 2312 }, /* accounts */
+	{ 405, 2318 }, /* tools */
+	{ 4079, 2321 }, /* tables */
+	{ 4167, 2315 }, /* accounts */
 	{ 2895, 266 }, /* allowFrom */
 	{ 3971, 11 }, /* configWrites */
 	{ 5785, 11 }, /* dangerouslyAllowNameMatching */
 	{ 4176, 13 }, /* defaultAccount */
-	{ 5832, 2313 }, /* dmPolicy */
+	{ 5832, 2316 }, /* dmPolicy */
 	{ 49, 11 }, /* enabled */
 	{ 4037, 266 }, /* groupAllowFrom */
-	{ 4052, 2314 }, /* groupPolicy */
-	{ 4104, 2317 }, /* groups */
+	{ 4052, 2317 }, /* groupPolicy */
+	{ 4104, 2320 }, /* groups */
 	{ 2337, 8 }, /* historyLimit */
-	{ 4111, 2319 }, /* markdown */
+	{ 4111, 2322 }, /* markdown */
 	{ 1971, 51 }, /* mediaMaxMb */
-	{ 9243, 13 }, /* messagePrefix */
+	{ 9214, 13 }, /* messagePrefix */
 	{ 2398, 13 }, /* name */
 	{ 2756, 13 }, /* profile */
 	{ 4152, 13 }, /* responsePrefix */
-	{ 9257, 565 }, /* a2a */
-	{ 9261, 628 }, /* buzz */
-	{ 9266, 672 }, /* clickclack */
-	{ 3784, 678 }, /* defaults */
-	{ 9277, 958 }, /* discord */
-	{ 9285, 1100 }, /* feishu */
-	{ 9292, 1165 }, /* googlechat */
-	{ 9303, 1217 }, /* imessage */
-	{ 9312, 1259 }, /* irc */
-	{ 9316, 1284 }, /* line */
-	{ 9321, 1376 }, /* matrix */
-	{ 9328, 1470 }, /* mattermost */
-	{ 9339, 1471 }, /* modelByChannel */
-	{ 9354, 1522 }, /* msteams */
-	{ 9362, 1597 }, /* nextcloud-talk */
-	{ 9377, 1614 }, /* nostr */
-	{ 9383, 1632 }, /* qa-channel */
-	{ 9394, 1635 }, /* raft */
-	{ 9399, 1653 }, /* reef */
-	{ 9404, 1724 }, /* signal */
-	{ 9411, 1958 }, /* slack */
-	{ 9417, 1983 }, /* sms */
-	{ 9421, 1984 }, /* synology-chat */
-	{ 9435, 2173 }, /* telegram */
-	{ 9444, 2184 }, /* tlon */
-	{ 9449, 2198 }, /* twitch */
-	{ 9456, 2252 }, /* whatsapp */
-	{ 9465, 2303 }, /* zalo */
-	{ 9470, 2320 }, /* zalouser */
+	{ 9228, 568 }, /* a2a */
+	{ 9232, 633 }, /* buzz */
+	{ 9237, 683 }, /* clickclack */
+	{ 3784, 689 }, /* defaults */
+	{ 9248, 971 }, /* discord */
+	{ 9256, 1114 }, /* feishu */
+	{ 9263, 1179 }, /* googlechat */
+	{ 9274, 1231 }, /* imessage */
+	{ 9283, 1273 }, /* irc */
+	{ 9287, 1298 }, /* line */
+	{ 9292, 1390 }, /* matrix */
+	{ 9299, 1484 }, /* mattermost */
+	{ 9310, 1485 }, /* modelByChannel */
+	{ 9325, 1537 }, /* msteams */
+	{ 9333, 1612 }, /* nextcloud-talk */
+	{ 9348, 1632 }, /* nostr */
+	{ 9354, 1635 }, /* raft */
+	{ 9359, 1654 }, /* reef */
+	{ 9364, 1725 }, /* signal */
+	{ 9371, 1959 }, /* slack */
+	{ 9377, 1984 }, /* sms */
+	{ 9381, 1985 }, /* synology-chat */
+	{ 9395, 2176 }, /* telegram */
+	{ 9404, 2187 }, /* tlon */
+	{ 9409, 2201 }, /* twitch */
+	{ 9416, 2255 }, /* whatsapp */
+	{ 9425, 2306 }, /* zalo */
+	{ 9430, 2323 }, /* zalouser */
 	{ 49, 11 }, /* enabled */
-	{ 9479, 11 }, /* executionIdentity */
-	{ 4600, 2322 }, /* messages */
-	{ 9497, 2323 }, /* audit */
-	{ 9503, 2324 }, /* consoleLevel */
-	{ 9516, 2325 }, /* consoleStyle */
-	{ 9529, 13 }, /* file */
-	{ 9534, 2326 }, /* level */
+	{ 9439, 11 }, /* executionIdentity */
+	{ 4600, 2325 }, /* messages */
+	{ 9457, 2326 }, /* audit */
+	{ 9463, 2327 }, /* consoleLevel */
+	{ 9476, 2328 }, /* consoleStyle */
+	{ 9489, 13 }, /* file */
+	{ 9494, 2329 }, /* level */
 	{ 1435, 6 }, /* maxFileBytes */
-	{ 9540, 19 }, /* redactPatterns */
-	{ 9555, 2 }, /* checkId */
-	{ 9563, 2 }, /* detailIncludes */
-	{ 9578, 2 }, /* reason */
-	{ 9585, 2 }, /* titleIncludes */
-	{ 9599, 2329 }, /* suppressions */
-	{ 9612, 19 }, /* args */
+	{ 9500, 19 }, /* redactPatterns */
+	{ 9515, 2 }, /* checkId */
+	{ 9523, 2 }, /* detailIncludes */
+	{ 9538, 2 }, /* reason */
+	{ 9545, 2 }, /* titleIncludes */
+	{ 9559, 2332 }, /* suppressions */
+	{ 9572, 19 }, /* args */
 	{ 1203, 2 }, /* command */
 	{ 1027, 73 }, /* env */
 	{ 2773, 302 }, /* maxOutputBytes */
-	{ 9617, 302 }, /* noOutputTimeoutMs */
-	{ 9635, 19 }, /* passEnv */
-	{ 1164, 2331 }, /* source */
+	{ 9577, 302 }, /* noOutputTimeoutMs */
+	{ 9595, 19 }, /* passEnv */
+	{ 1164, 2334 }, /* source */
 	{ 638, 302 }, /* timeoutMs */
-	{ 9643, 19 }, /* trustedDirs */
+	{ 9603, 19 }, /* trustedDirs */
 	{ 49, 11 }, /* enabled */
-	{ 3453, 2332 }, /* exec */
-	{ 3859, 2334 }, /* targets */
-	{ 9497, 2330 }, /* audit */
-	{ 9655, 2335 }, /* installPolicy */
-	{ 9669, 6 }, /* afterDays */
+	{ 3453, 2335 }, /* exec */
+	{ 3859, 2337 }, /* targets */
+	{ 9457, 2333 }, /* audit */
+	{ 9615, 2338 }, /* installPolicy */
+	{ 9629, 6 }, /* afterDays */
 	{ 49, 11 }, /* enabled */
-	{ 9679, 2342 }, /* archiveDashboardAfter */
-	{ 9701, 2343 }, /* coldStorage */
-	{ 9713, 74 }, /* highWaterBytes */
-	{ 9728, 2345 }, /* maxDiskBytes */
-	{ 9741, 6 }, /* maxEntries */
-	{ 207, 2346 }, /* mode */
-	{ 9752, 2348 }, /* preserveRecent */
-	{ 9767, 74 }, /* pruneAfter */
-	{ 9778, 2350 }, /* resetArchiveRetention */
-	{ 9800, 2352 }, /* atHour */
-	{ 9807, 6 }, /* idleMinutes */
-	{ 207, 2353 }, /* mode */
-	{ 9800, 2352 }, /* atHour */
-	{ 9807, 6 }, /* idleMinutes */
-	{ 207, 2355 }, /* mode */
-	{ 9800, 2352 }, /* atHour */
-	{ 9807, 6 }, /* idleMinutes */
+	{ 9639, 2345 }, /* archiveDashboardAfter */
+	{ 9661, 2346 }, /* coldStorage */
+	{ 9673, 74 }, /* highWaterBytes */
+	{ 9688, 2348 }, /* maxDiskBytes */
+	{ 9701, 6 }, /* maxEntries */
+	{ 207, 2349 }, /* mode */
+	{ 9712, 2351 }, /* preserveRecent */
+	{ 9727, 74 }, /* pruneAfter */
+	{ 9738, 2353 }, /* resetArchiveRetention */
+	{ 9760, 2355 }, /* atHour */
+	{ 9767, 6 }, /* idleMinutes */
+	{ 207, 2356 }, /* mode */
+	{ 9760, 2355 }, /* atHour */
+	{ 9767, 6 }, /* idleMinutes */
 	{ 207, 2358 }, /* mode */
-	{ 9800, 2352 }, /* atHour */
-	{ 9807, 6 }, /* idleMinutes */
-	{ 207, 2360 }, /* mode */
-	{ 9800, 2352 }, /* atHour */
-	{ 9807, 6 }, /* idleMinutes */
-	{ 207, 2362 }, /* mode */
-	{ 7345, 2359 }, /* direct */
-	{ 1396, 2361 }, /* group */
-	{ 6012, 2363 }, /* thread */
+	{ 9760, 2355 }, /* atHour */
+	{ 9767, 6 }, /* idleMinutes */
+	{ 207, 2361 }, /* mode */
+	{ 9760, 2355 }, /* atHour */
+	{ 9767, 6 }, /* idleMinutes */
+	{ 207, 2363 }, /* mode */
+	{ 9760, 2355 }, /* atHour */
+	{ 9767, 6 }, /* idleMinutes */
+	{ 207, 2365 }, /* mode */
+	{ 7345, 2362 }, /* direct */
+	{ 1396, 2364 }, /* group */
+	{ 6012, 2366 }, /* thread */
 	{ 3816, 13 }, /* channel */
-	{ 9819, 2368 }, /* chatType */
-	{ 9828, 13 }, /* keyPrefix */
-	{ 9838, 13 }, /* rawKeyPrefix */
-	{ 9851, 2367 }, /* action */
-	{ 3927, 2369 }, /* match */
-	{ 3732, 2366 }, /* default */
-	{ 8033, 2371 }, /* rules */
-	{ 9858, 11 }, /* drafts */
-	{ 9865, 11 }, /* readOnly */
-	{ 9874, 11 }, /* suggest */
-	{ 5271, 2374 }, /* defaultSpawnContext */
+	{ 9779, 2371 }, /* chatType */
+	{ 9788, 13 }, /* keyPrefix */
+	{ 9798, 13 }, /* rawKeyPrefix */
+	{ 9811, 2370 }, /* action */
+	{ 3927, 2372 }, /* match */
+	{ 3732, 2369 }, /* default */
+	{ 8004, 2374 }, /* rules */
+	{ 9818, 11 }, /* drafts */
+	{ 9825, 11 }, /* readOnly */
+	{ 9834, 11 }, /* suggest */
+	{ 5271, 2377 }, /* defaultSpawnContext */
 	{ 49, 11 }, /* enabled */
-	{ 1143, 758 }, /* idleHours */
-	{ 5291, 758 }, /* maxAgeHours */
+	{ 1143, 770 }, /* idleHours */
+	{ 5291, 770 }, /* maxAgeHours */
 	{ 5303, 11 }, /* spawnSessions */
-	{ 3900, 2337 }, /* dmScope */
-	{ 3908, 2338 }, /* groupScope */
-	{ 9882, 2339 }, /* identityLinks */
-	{ 9896, 13 }, /* mainKey */
-	{ 9904, 2351 }, /* maintenance */
-	{ 9916, 11 }, /* notifyOnCreate */
-	{ 9931, 2354 }, /* reset */
-	{ 9937, 2357 }, /* resetByChannel */
-	{ 9952, 2364 }, /* resetByType */
-	{ 9964, 19 }, /* resetTriggers */
-	{ 1347, 2365 }, /* scope */
-	{ 9978, 2372 }, /* sendPolicy */
-	{ 9989, 2373 }, /* sharing */
+	{ 3900, 2340 }, /* dmScope */
+	{ 3908, 2341 }, /* groupScope */
+	{ 9842, 2342 }, /* identityLinks */
+	{ 9856, 13 }, /* mainKey */
+	{ 9864, 2354 }, /* maintenance */
+	{ 9876, 11 }, /* notifyOnCreate */
+	{ 9891, 2357 }, /* reset */
+	{ 9897, 2360 }, /* resetByChannel */
+	{ 9912, 2367 }, /* resetByType */
+	{ 9924, 19 }, /* resetTriggers */
+	{ 1347, 2368 }, /* scope */
+	{ 9938, 2375 }, /* sendPolicy */
+	{ 9949, 2376 }, /* sharing */
 	{ 2697, 13 }, /* store */
-	{ 6019, 2375 }, /* threadBindings */
+	{ 6019, 2378 }, /* threadBindings */
 	{ 384, 19 }, /* allow */
 	{ 49, 11 }, /* enabled */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 2756, 2378 }, /* profile */
-	{ 49, 2383 }, /* enabled */
-	{ 2764, 2384 }, /* executor */
+	{ 2756, 2381 }, /* profile */
+	{ 49, 2386 }, /* enabled */
+	{ 2764, 2387 }, /* executor */
 	{ 2773, 6 }, /* maxOutputBytes */
 	{ 2788, 6 }, /* maxPendingToolCalls */
 	{ 2808, 6 }, /* maxSearchLimit */
 	{ 2823, 6 }, /* maxSnapshotBytes */
 	{ 2840, 6 }, /* memoryLimitBytes */
-	{ 207, 2385 }, /* mode */
+	{ 207, 2388 }, /* mode */
 	{ 2857, 6 }, /* searchDefaultLimit */
 	{ 2876, 6 }, /* snapshotTtlSeconds */
 	{ 638, 6 }, /* timeoutMs */
@@ -8075,1009 +8018,1009 @@ static const struct schema_prop props[] = {
 	{ 620, 19 }, /* fallbacks */
 	{ 630, 13 }, /* primary */
 	{ 2931, 11 }, /* fastMode */
-	{ 83, 2394 }, /* model */
-	{ 1621, 2395 }, /* thinking */
+	{ 83, 2397 }, /* model */
+	{ 1621, 2398 }, /* thinking */
 	{ 638, 6 }, /* timeoutMs */
 	{ 2940, 19 }, /* allowedValueFlags */
 	{ 2958, 19 }, /* deniedFlags */
 	{ 2970, 8 }, /* maxPositional */
 	{ 2984, 8 }, /* minPositional */
-	{ 2998, 2389 }, /* applyPatch */
+	{ 2998, 2392 }, /* applyPatch */
 	{ 3009, 8 }, /* approvalRunningNoticeMs */
-	{ 3033, 2390 }, /* ask */
+	{ 3033, 2393 }, /* ask */
 	{ 3037, 6 }, /* backgroundMs */
 	{ 3050, 6 }, /* cleanupMs */
 	{ 3060, 11 }, /* commandHighlighting */
 	{ 3080, 271 }, /* grantExpiryDays */
-	{ 3096, 2391 }, /* host */
-	{ 207, 2392 }, /* mode */
+	{ 3096, 2394 }, /* host */
+	{ 207, 2395 }, /* mode */
 	{ 3101, 13 }, /* node */
 	{ 3106, 11 }, /* notifyOnExit */
 	{ 3119, 11 }, /* notifyOnExitEmptySuccess */
 	{ 3144, 19 }, /* pathPrepend */
-	{ 3156, 2396 }, /* reviewer */
-	{ 3165, 2398 }, /* safeBinProfiles */
+	{ 3156, 2399 }, /* reviewer */
+	{ 3165, 2401 }, /* safeBinProfiles */
 	{ 3181, 19 }, /* safeBinTrustedDirs */
 	{ 3200, 19 }, /* safeBins */
-	{ 3209, 2399 }, /* security */
+	{ 3209, 2402 }, /* security */
 	{ 3218, 11 }, /* strictInlineEval */
 	{ 316, 6 }, /* timeoutSeconds */
 	{ 2917, 11 }, /* workspaceOnly */
 	{ 3235, 2 }, /* email */
 	{ 2398, 2 }, /* name */
-	{ 3241, 2402 }, /* gitAuthor */
-	{ 3251, 2403 }, /* kind */
+	{ 3241, 2405 }, /* gitAuthor */
+	{ 3251, 2406 }, /* kind */
 	{ 3256, 285 }, /* profileId */
-	{ 9612, 19 }, /* args */
+	{ 9572, 19 }, /* args */
 	{ 1203, 2 }, /* command */
 	{ 316, 6 }, /* timeoutSeconds */
-	{ 2710, 2405 }, /* type */
+	{ 2710, 2408 }, /* type */
 	{ 3816, 13 }, /* channel */
-	{ 9819, 2410 }, /* chatType */
-	{ 9828, 13 }, /* keyPrefix */
-	{ 9838, 13 }, /* rawKeyPrefix */
-	{ 9851, 2409 }, /* action */
-	{ 3927, 2411 }, /* match */
-	{ 3732, 2408 }, /* default */
-	{ 8033, 2413 }, /* rules */
+	{ 9779, 2413 }, /* chatType */
+	{ 9788, 13 }, /* keyPrefix */
+	{ 9798, 13 }, /* rawKeyPrefix */
+	{ 9811, 2412 }, /* action */
+	{ 3927, 2414 }, /* match */
+	{ 3732, 2411 }, /* default */
+	{ 8004, 2416 }, /* rules */
 	{ 49, 11 }, /* enabled */
-	{ 9997, 6 }, /* maxLinks */
-	{ 2026, 2407 }, /* models */
-	{ 1347, 2414 }, /* scope */
+	{ 9957, 6 }, /* maxLinks */
+	{ 2026, 2410 }, /* models */
+	{ 1347, 2417 }, /* scope */
 	{ 316, 6 }, /* timeoutSeconds */
 	{ 49, 11 }, /* enabled */
-	{ 10006, 6 }, /* maxAttachments */
-	{ 207, 2417 }, /* mode */
-	{ 10021, 2418 }, /* prefer */
-	{ 207, 2423 }, /* mode */
+	{ 9966, 6 }, /* maxAttachments */
+	{ 207, 2420 }, /* mode */
+	{ 9981, 2421 }, /* prefer */
+	{ 207, 2426 }, /* mode */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2426 }, /* source */
+	{ 1164, 2429 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2428 }, /* source */
+	{ 1164, 2431 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2430 }, /* source */
+	{ 1164, 2433 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2432 }, /* source */
-	{ 207, 2425 }, /* mode */
-	{ 3947, 2435 }, /* token */
+	{ 1164, 2435 }, /* source */
+	{ 207, 2428 }, /* mode */
+	{ 3947, 2438 }, /* token */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2438 }, /* source */
+	{ 1164, 2441 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2440 }, /* source */
+	{ 1164, 2443 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2442 }, /* source */
+	{ 1164, 2445 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2444 }, /* source */
-	{ 10028, 2 }, /* headerName */
-	{ 207, 2437 }, /* mode */
+	{ 1164, 2447 }, /* source */
+	{ 9988, 2 }, /* headerName */
+	{ 207, 2440 }, /* mode */
 	{ 3266, 13 }, /* prefix */
-	{ 10039, 2447 }, /* value */
+	{ 9999, 2450 }, /* value */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2450 }, /* source */
+	{ 1164, 2453 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2452 }, /* source */
+	{ 1164, 2455 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2454 }, /* source */
+	{ 1164, 2457 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2456 }, /* source */
+	{ 1164, 2459 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2462 }, /* source */
+	{ 1164, 2465 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2464 }, /* source */
+	{ 1164, 2467 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2466 }, /* source */
+	{ 1164, 2469 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2468 }, /* source */
+	{ 1164, 2471 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2472 }, /* source */
+	{ 1164, 2475 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2474 }, /* source */
+	{ 1164, 2477 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2476 }, /* source */
+	{ 1164, 2479 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2478 }, /* source */
+	{ 1164, 2481 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2482 }, /* source */
+	{ 1164, 2485 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2484 }, /* source */
+	{ 1164, 2487 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2486 }, /* source */
+	{ 1164, 2489 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2488 }, /* source */
+	{ 1164, 2491 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2492 }, /* source */
+	{ 1164, 2495 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2494 }, /* source */
+	{ 1164, 2497 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2496 }, /* source */
+	{ 1164, 2499 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2498 }, /* source */
-	{ 10045, 2471 }, /* ca */
-	{ 10048, 2481 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2491 }, /* key */
-	{ 10076, 2501 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 2461 }, /* mode */
-	{ 6929, 2502 }, /* tls */
+	{ 1164, 2501 }, /* source */
+	{ 10005, 2474 }, /* ca */
+	{ 10008, 2484 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2494 }, /* key */
+	{ 10036, 2504 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 2464 }, /* mode */
+	{ 6929, 2505 }, /* tls */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2505 }, /* source */
+	{ 1164, 2508 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2507 }, /* source */
+	{ 1164, 2510 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2509 }, /* source */
+	{ 1164, 2512 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2511 }, /* source */
+	{ 1164, 2514 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2515 }, /* source */
+	{ 1164, 2518 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2517 }, /* source */
+	{ 1164, 2520 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2519 }, /* source */
+	{ 1164, 2522 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2521 }, /* source */
+	{ 1164, 2524 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2525 }, /* source */
+	{ 1164, 2528 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2527 }, /* source */
+	{ 1164, 2530 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2529 }, /* source */
+	{ 1164, 2532 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2531 }, /* source */
+	{ 1164, 2534 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2535 }, /* source */
+	{ 1164, 2538 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2537 }, /* source */
+	{ 1164, 2540 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2539 }, /* source */
+	{ 1164, 2542 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2541 }, /* source */
-	{ 10045, 2514 }, /* ca */
-	{ 10048, 2524 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2534 }, /* key */
-	{ 10076, 2544 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 2504 }, /* mode */
-	{ 6929, 2545 }, /* tls */
+	{ 1164, 2544 }, /* source */
+	{ 10005, 2517 }, /* ca */
+	{ 10008, 2527 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2537 }, /* key */
+	{ 10036, 2547 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 2507 }, /* mode */
+	{ 6929, 2548 }, /* tls */
 	{ 3953, 2 }, /* url */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2548 }, /* source */
+	{ 1164, 2551 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2550 }, /* source */
+	{ 1164, 2553 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2552 }, /* source */
+	{ 1164, 2555 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2554 }, /* source */
+	{ 1164, 2557 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2558 }, /* source */
+	{ 1164, 2561 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2560 }, /* source */
+	{ 1164, 2563 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2562 }, /* source */
+	{ 1164, 2565 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2564 }, /* source */
+	{ 1164, 2567 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2568 }, /* source */
+	{ 1164, 2571 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2570 }, /* source */
+	{ 1164, 2573 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2572 }, /* source */
+	{ 1164, 2575 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2574 }, /* source */
+	{ 1164, 2577 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2578 }, /* source */
+	{ 1164, 2581 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2580 }, /* source */
+	{ 1164, 2583 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2582 }, /* source */
+	{ 1164, 2585 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2584 }, /* source */
-	{ 10045, 2557 }, /* ca */
-	{ 10048, 2567 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2577 }, /* key */
-	{ 10076, 2587 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 10098, 2449 }, /* auth */
-	{ 2498, 2460 }, /* headers */
-	{ 5956, 2547 }, /* proxy */
-	{ 6929, 2588 }, /* tls */
+	{ 1164, 2587 }, /* source */
+	{ 10005, 2560 }, /* ca */
+	{ 10008, 2570 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2580 }, /* key */
+	{ 10036, 2590 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 10058, 2452 }, /* auth */
+	{ 2498, 2463 }, /* headers */
+	{ 5956, 2550 }, /* proxy */
+	{ 6929, 2591 }, /* tls */
 	{ 3816, 13 }, /* channel */
-	{ 9819, 2592 }, /* chatType */
-	{ 9828, 13 }, /* keyPrefix */
-	{ 9838, 13 }, /* rawKeyPrefix */
-	{ 9851, 2591 }, /* action */
-	{ 3927, 2593 }, /* match */
-	{ 3732, 2590 }, /* default */
-	{ 8033, 2595 }, /* rules */
-	{ 10103, 2419 }, /* attachments */
+	{ 9779, 2595 }, /* chatType */
+	{ 9788, 13 }, /* keyPrefix */
+	{ 9798, 13 }, /* rawKeyPrefix */
+	{ 9811, 2594 }, /* action */
+	{ 3927, 2596 }, /* match */
+	{ 3732, 2593 }, /* default */
+	{ 8004, 2598 }, /* rules */
+	{ 10063, 2422 }, /* attachments */
 	{ 2484, 13 }, /* baseUrl */
-	{ 10115, 13 }, /* echoFormat */
-	{ 10126, 11 }, /* echoTranscript */
+	{ 10075, 13 }, /* echoFormat */
+	{ 10086, 11 }, /* echoTranscript */
 	{ 49, 11 }, /* enabled */
 	{ 2498, 73 }, /* headers */
-	{ 10141, 13 }, /* language */
-	{ 10150, 6 }, /* maxBytes */
+	{ 10101, 13 }, /* language */
+	{ 10110, 6 }, /* maxBytes */
 	{ 24, 6 }, /* maxChars */
-	{ 10159, 2 }, /* preferredModel */
+	{ 10119, 2 }, /* preferredModel */
 	{ 583, 13 }, /* prompt */
-	{ 10174, 2422 }, /* providerOptions */
-	{ 10190, 2589 }, /* request */
-	{ 1347, 2596 }, /* scope */
+	{ 10134, 2425 }, /* providerOptions */
+	{ 10150, 2592 }, /* request */
+	{ 1347, 2599 }, /* scope */
 	{ 316, 6 }, /* timeoutSeconds */
-	{ 10006, 6 }, /* maxAttachments */
-	{ 207, 2598 }, /* mode */
-	{ 10021, 2599 }, /* prefer */
+	{ 9966, 6 }, /* maxAttachments */
 	{ 207, 2601 }, /* mode */
+	{ 9981, 2602 }, /* prefer */
+	{ 207, 2604 }, /* mode */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2604 }, /* source */
+	{ 1164, 2607 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2606 }, /* source */
+	{ 1164, 2609 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2608 }, /* source */
+	{ 1164, 2611 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2610 }, /* source */
-	{ 207, 2603 }, /* mode */
-	{ 3947, 2613 }, /* token */
+	{ 1164, 2613 }, /* source */
+	{ 207, 2606 }, /* mode */
+	{ 3947, 2616 }, /* token */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2616 }, /* source */
+	{ 1164, 2619 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2618 }, /* source */
+	{ 1164, 2621 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2620 }, /* source */
+	{ 1164, 2623 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2622 }, /* source */
-	{ 10028, 2 }, /* headerName */
-	{ 207, 2615 }, /* mode */
+	{ 1164, 2625 }, /* source */
+	{ 9988, 2 }, /* headerName */
+	{ 207, 2618 }, /* mode */
 	{ 3266, 13 }, /* prefix */
-	{ 10039, 2625 }, /* value */
+	{ 9999, 2628 }, /* value */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2628 }, /* source */
+	{ 1164, 2631 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2630 }, /* source */
+	{ 1164, 2633 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2632 }, /* source */
+	{ 1164, 2635 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2634 }, /* source */
+	{ 1164, 2637 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2640 }, /* source */
+	{ 1164, 2643 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2642 }, /* source */
+	{ 1164, 2645 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2644 }, /* source */
+	{ 1164, 2647 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2646 }, /* source */
+	{ 1164, 2649 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2650 }, /* source */
+	{ 1164, 2653 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2652 }, /* source */
+	{ 1164, 2655 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2654 }, /* source */
+	{ 1164, 2657 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2656 }, /* source */
+	{ 1164, 2659 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2660 }, /* source */
+	{ 1164, 2663 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2662 }, /* source */
+	{ 1164, 2665 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2664 }, /* source */
+	{ 1164, 2667 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2666 }, /* source */
+	{ 1164, 2669 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2670 }, /* source */
+	{ 1164, 2673 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2672 }, /* source */
+	{ 1164, 2675 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2674 }, /* source */
+	{ 1164, 2677 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2676 }, /* source */
-	{ 10045, 2649 }, /* ca */
-	{ 10048, 2659 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2669 }, /* key */
-	{ 10076, 2679 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 2639 }, /* mode */
-	{ 6929, 2680 }, /* tls */
+	{ 1164, 2679 }, /* source */
+	{ 10005, 2652 }, /* ca */
+	{ 10008, 2662 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2672 }, /* key */
+	{ 10036, 2682 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 2642 }, /* mode */
+	{ 6929, 2683 }, /* tls */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2683 }, /* source */
+	{ 1164, 2686 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2685 }, /* source */
+	{ 1164, 2688 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2687 }, /* source */
+	{ 1164, 2690 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2689 }, /* source */
+	{ 1164, 2692 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2693 }, /* source */
+	{ 1164, 2696 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2695 }, /* source */
+	{ 1164, 2698 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2697 }, /* source */
+	{ 1164, 2700 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2699 }, /* source */
+	{ 1164, 2702 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2703 }, /* source */
+	{ 1164, 2706 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2705 }, /* source */
+	{ 1164, 2708 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2707 }, /* source */
+	{ 1164, 2710 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2709 }, /* source */
+	{ 1164, 2712 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2713 }, /* source */
+	{ 1164, 2716 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2715 }, /* source */
+	{ 1164, 2718 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2717 }, /* source */
+	{ 1164, 2720 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2719 }, /* source */
-	{ 10045, 2692 }, /* ca */
-	{ 10048, 2702 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2712 }, /* key */
-	{ 10076, 2722 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 2682 }, /* mode */
-	{ 6929, 2723 }, /* tls */
+	{ 1164, 2722 }, /* source */
+	{ 10005, 2695 }, /* ca */
+	{ 10008, 2705 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2715 }, /* key */
+	{ 10036, 2725 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 2685 }, /* mode */
+	{ 6929, 2726 }, /* tls */
 	{ 3953, 2 }, /* url */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2726 }, /* source */
+	{ 1164, 2729 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2728 }, /* source */
+	{ 1164, 2731 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2730 }, /* source */
+	{ 1164, 2733 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2732 }, /* source */
+	{ 1164, 2735 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2736 }, /* source */
+	{ 1164, 2739 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2738 }, /* source */
+	{ 1164, 2741 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2740 }, /* source */
+	{ 1164, 2743 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2742 }, /* source */
+	{ 1164, 2745 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2746 }, /* source */
+	{ 1164, 2749 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2748 }, /* source */
+	{ 1164, 2751 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2750 }, /* source */
+	{ 1164, 2753 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2752 }, /* source */
+	{ 1164, 2755 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2756 }, /* source */
+	{ 1164, 2759 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2758 }, /* source */
+	{ 1164, 2761 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2760 }, /* source */
+	{ 1164, 2763 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2762 }, /* source */
-	{ 10045, 2735 }, /* ca */
-	{ 10048, 2745 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2755 }, /* key */
-	{ 10076, 2765 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 10098, 2627 }, /* auth */
-	{ 2498, 2638 }, /* headers */
-	{ 5956, 2725 }, /* proxy */
-	{ 6929, 2766 }, /* tls */
+	{ 1164, 2765 }, /* source */
+	{ 10005, 2738 }, /* ca */
+	{ 10008, 2748 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2758 }, /* key */
+	{ 10036, 2768 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 10058, 2630 }, /* auth */
+	{ 2498, 2641 }, /* headers */
+	{ 5956, 2728 }, /* proxy */
+	{ 6929, 2769 }, /* tls */
 	{ 3816, 13 }, /* channel */
-	{ 9819, 2770 }, /* chatType */
-	{ 9828, 13 }, /* keyPrefix */
-	{ 9838, 13 }, /* rawKeyPrefix */
-	{ 9851, 2769 }, /* action */
-	{ 3927, 2771 }, /* match */
-	{ 3732, 2768 }, /* default */
-	{ 8033, 2773 }, /* rules */
-	{ 10103, 2600 }, /* attachments */
+	{ 9779, 2773 }, /* chatType */
+	{ 9788, 13 }, /* keyPrefix */
+	{ 9798, 13 }, /* rawKeyPrefix */
+	{ 9811, 2772 }, /* action */
+	{ 3927, 2774 }, /* match */
+	{ 3732, 2771 }, /* default */
+	{ 8004, 2776 }, /* rules */
+	{ 10063, 2603 }, /* attachments */
 	{ 2484, 13 }, /* baseUrl */
 	{ 49, 11 }, /* enabled */
 	{ 2498, 73 }, /* headers */
-	{ 10141, 13 }, /* language */
-	{ 10150, 6 }, /* maxBytes */
+	{ 10101, 13 }, /* language */
+	{ 10110, 6 }, /* maxBytes */
 	{ 24, 6 }, /* maxChars */
-	{ 10159, 2 }, /* preferredModel */
+	{ 10119, 2 }, /* preferredModel */
 	{ 583, 13 }, /* prompt */
-	{ 10174, 2422 }, /* providerOptions */
-	{ 10190, 2767 }, /* request */
-	{ 1347, 2774 }, /* scope */
+	{ 10134, 2425 }, /* providerOptions */
+	{ 10150, 2770 }, /* request */
+	{ 1347, 2777 }, /* scope */
 	{ 316, 6 }, /* timeoutSeconds */
-	{ 207, 2778 }, /* mode */
+	{ 207, 2781 }, /* mode */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2781 }, /* source */
+	{ 1164, 2784 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2783 }, /* source */
+	{ 1164, 2786 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2785 }, /* source */
+	{ 1164, 2788 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2787 }, /* source */
-	{ 207, 2780 }, /* mode */
-	{ 3947, 2790 }, /* token */
+	{ 1164, 2790 }, /* source */
+	{ 207, 2783 }, /* mode */
+	{ 3947, 2793 }, /* token */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2793 }, /* source */
+	{ 1164, 2796 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2795 }, /* source */
+	{ 1164, 2798 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2797 }, /* source */
+	{ 1164, 2800 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2799 }, /* source */
-	{ 10028, 2 }, /* headerName */
-	{ 207, 2792 }, /* mode */
+	{ 1164, 2802 }, /* source */
+	{ 9988, 2 }, /* headerName */
+	{ 207, 2795 }, /* mode */
 	{ 3266, 13 }, /* prefix */
-	{ 10039, 2802 }, /* value */
+	{ 9999, 2805 }, /* value */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2805 }, /* source */
+	{ 1164, 2808 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2807 }, /* source */
+	{ 1164, 2810 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2809 }, /* source */
+	{ 1164, 2812 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2811 }, /* source */
+	{ 1164, 2814 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2817 }, /* source */
+	{ 1164, 2820 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2819 }, /* source */
+	{ 1164, 2822 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2821 }, /* source */
+	{ 1164, 2824 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2823 }, /* source */
+	{ 1164, 2826 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2827 }, /* source */
+	{ 1164, 2830 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2829 }, /* source */
+	{ 1164, 2832 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2831 }, /* source */
+	{ 1164, 2834 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2833 }, /* source */
+	{ 1164, 2836 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2837 }, /* source */
+	{ 1164, 2840 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2839 }, /* source */
+	{ 1164, 2842 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2841 }, /* source */
+	{ 1164, 2844 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2843 }, /* source */
+	{ 1164, 2846 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2847 }, /* source */
+	{ 1164, 2850 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2849 }, /* source */
+	{ 1164, 2852 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2851 }, /* source */
+	{ 1164, 2854 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2853 }, /* source */
-	{ 10045, 2826 }, /* ca */
-	{ 10048, 2836 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2846 }, /* key */
-	{ 10076, 2856 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 2816 }, /* mode */
-	{ 6929, 2857 }, /* tls */
+	{ 1164, 2856 }, /* source */
+	{ 10005, 2829 }, /* ca */
+	{ 10008, 2839 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2849 }, /* key */
+	{ 10036, 2859 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 2819 }, /* mode */
+	{ 6929, 2860 }, /* tls */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2860 }, /* source */
+	{ 1164, 2863 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2862 }, /* source */
+	{ 1164, 2865 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2864 }, /* source */
+	{ 1164, 2867 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2866 }, /* source */
+	{ 1164, 2869 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2870 }, /* source */
+	{ 1164, 2873 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2872 }, /* source */
+	{ 1164, 2875 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2874 }, /* source */
+	{ 1164, 2877 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2876 }, /* source */
+	{ 1164, 2879 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2880 }, /* source */
+	{ 1164, 2883 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2882 }, /* source */
+	{ 1164, 2885 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2884 }, /* source */
+	{ 1164, 2887 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2886 }, /* source */
+	{ 1164, 2889 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2890 }, /* source */
+	{ 1164, 2893 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2892 }, /* source */
+	{ 1164, 2895 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2894 }, /* source */
+	{ 1164, 2897 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2896 }, /* source */
-	{ 10045, 2869 }, /* ca */
-	{ 10048, 2879 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2889 }, /* key */
-	{ 10076, 2899 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 2859 }, /* mode */
-	{ 6929, 2900 }, /* tls */
+	{ 1164, 2899 }, /* source */
+	{ 10005, 2872 }, /* ca */
+	{ 10008, 2882 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2892 }, /* key */
+	{ 10036, 2902 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 2862 }, /* mode */
+	{ 6929, 2903 }, /* tls */
 	{ 3953, 2 }, /* url */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2903 }, /* source */
+	{ 1164, 2906 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2905 }, /* source */
+	{ 1164, 2908 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2907 }, /* source */
+	{ 1164, 2910 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2909 }, /* source */
+	{ 1164, 2912 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2913 }, /* source */
+	{ 1164, 2916 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2915 }, /* source */
+	{ 1164, 2918 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2917 }, /* source */
+	{ 1164, 2920 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2919 }, /* source */
+	{ 1164, 2922 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2923 }, /* source */
+	{ 1164, 2926 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2925 }, /* source */
+	{ 1164, 2928 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2927 }, /* source */
+	{ 1164, 2930 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2929 }, /* source */
+	{ 1164, 2932 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2933 }, /* source */
+	{ 1164, 2936 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2935 }, /* source */
+	{ 1164, 2938 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2937 }, /* source */
+	{ 1164, 2940 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2939 }, /* source */
-	{ 10045, 2912 }, /* ca */
-	{ 10048, 2922 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 2932 }, /* key */
-	{ 10076, 2942 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 10098, 2804 }, /* auth */
-	{ 2498, 2815 }, /* headers */
-	{ 5956, 2902 }, /* proxy */
-	{ 6929, 2943 }, /* tls */
-	{ 9612, 19 }, /* args */
+	{ 1164, 2942 }, /* source */
+	{ 10005, 2915 }, /* ca */
+	{ 10008, 2925 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 2935 }, /* key */
+	{ 10036, 2945 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 10058, 2807 }, /* auth */
+	{ 2498, 2818 }, /* headers */
+	{ 5956, 2905 }, /* proxy */
+	{ 6929, 2946 }, /* tls */
+	{ 9572, 19 }, /* args */
 	{ 2484, 13 }, /* baseUrl */
-	{ 5763, 2777 }, /* capabilities */
+	{ 5763, 2780 }, /* capabilities */
 	{ 1203, 13 }, /* command */
 	{ 2498, 73 }, /* headers */
-	{ 10141, 13 }, /* language */
-	{ 10150, 6 }, /* maxBytes */
+	{ 10101, 13 }, /* language */
+	{ 10110, 6 }, /* maxBytes */
 	{ 24, 6 }, /* maxChars */
 	{ 83, 13 }, /* model */
-	{ 10198, 13 }, /* preferredProfile */
+	{ 10158, 13 }, /* preferredProfile */
 	{ 2756, 13 }, /* profile */
 	{ 583, 13 }, /* prompt */
 	{ 260, 13 }, /* provider */
-	{ 10174, 2422 }, /* providerOptions */
-	{ 10190, 2944 }, /* request */
+	{ 10134, 2425 }, /* providerOptions */
+	{ 10150, 2947 }, /* request */
 	{ 316, 6 }, /* timeoutSeconds */
-	{ 2710, 2945 }, /* type */
-	{ 10006, 6 }, /* maxAttachments */
-	{ 207, 2948 }, /* mode */
-	{ 10021, 2949 }, /* prefer */
+	{ 2710, 2948 }, /* type */
+	{ 9966, 6 }, /* maxAttachments */
 	{ 207, 2951 }, /* mode */
+	{ 9981, 2952 }, /* prefer */
+	{ 207, 2954 }, /* mode */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2954 }, /* source */
+	{ 1164, 2957 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2956 }, /* source */
+	{ 1164, 2959 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2958 }, /* source */
+	{ 1164, 2961 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2960 }, /* source */
-	{ 207, 2953 }, /* mode */
-	{ 3947, 2963 }, /* token */
+	{ 1164, 2963 }, /* source */
+	{ 207, 2956 }, /* mode */
+	{ 3947, 2966 }, /* token */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2966 }, /* source */
+	{ 1164, 2969 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2968 }, /* source */
+	{ 1164, 2971 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2970 }, /* source */
+	{ 1164, 2973 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2972 }, /* source */
-	{ 10028, 2 }, /* headerName */
-	{ 207, 2965 }, /* mode */
+	{ 1164, 2975 }, /* source */
+	{ 9988, 2 }, /* headerName */
+	{ 207, 2968 }, /* mode */
 	{ 3266, 13 }, /* prefix */
-	{ 10039, 2975 }, /* value */
+	{ 9999, 2978 }, /* value */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2978 }, /* source */
+	{ 1164, 2981 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2980 }, /* source */
+	{ 1164, 2983 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2982 }, /* source */
+	{ 1164, 2985 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2984 }, /* source */
+	{ 1164, 2987 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2990 }, /* source */
+	{ 1164, 2993 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2992 }, /* source */
+	{ 1164, 2995 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2994 }, /* source */
+	{ 1164, 2997 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 2996 }, /* source */
+	{ 1164, 2999 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3000 }, /* source */
+	{ 1164, 3003 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3002 }, /* source */
+	{ 1164, 3005 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3004 }, /* source */
+	{ 1164, 3007 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3006 }, /* source */
+	{ 1164, 3009 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3010 }, /* source */
+	{ 1164, 3013 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3012 }, /* source */
+	{ 1164, 3015 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3014 }, /* source */
+	{ 1164, 3017 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3016 }, /* source */
+	{ 1164, 3019 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3020 }, /* source */
+	{ 1164, 3023 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3022 }, /* source */
+	{ 1164, 3025 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3024 }, /* source */
+	{ 1164, 3027 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3026 }, /* source */
-	{ 10045, 2999 }, /* ca */
-	{ 10048, 3009 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 3019 }, /* key */
-	{ 10076, 3029 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 2989 }, /* mode */
-	{ 6929, 3030 }, /* tls */
+	{ 1164, 3029 }, /* source */
+	{ 10005, 3002 }, /* ca */
+	{ 10008, 3012 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 3022 }, /* key */
+	{ 10036, 3032 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 2992 }, /* mode */
+	{ 6929, 3033 }, /* tls */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3033 }, /* source */
+	{ 1164, 3036 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3035 }, /* source */
+	{ 1164, 3038 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3037 }, /* source */
+	{ 1164, 3040 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3039 }, /* source */
+	{ 1164, 3042 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3043 }, /* source */
+	{ 1164, 3046 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3045 }, /* source */
+	{ 1164, 3048 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3047 }, /* source */
+	{ 1164, 3050 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3049 }, /* source */
+	{ 1164, 3052 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3053 }, /* source */
+	{ 1164, 3056 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3055 }, /* source */
+	{ 1164, 3058 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3057 }, /* source */
+	{ 1164, 3060 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3059 }, /* source */
+	{ 1164, 3062 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3063 }, /* source */
+	{ 1164, 3066 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3065 }, /* source */
+	{ 1164, 3068 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3067 }, /* source */
+	{ 1164, 3070 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3069 }, /* source */
-	{ 10045, 3042 }, /* ca */
-	{ 10048, 3052 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 3062 }, /* key */
-	{ 10076, 3072 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 207, 3032 }, /* mode */
-	{ 6929, 3073 }, /* tls */
+	{ 1164, 3072 }, /* source */
+	{ 10005, 3045 }, /* ca */
+	{ 10008, 3055 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 3065 }, /* key */
+	{ 10036, 3075 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 207, 3035 }, /* mode */
+	{ 6929, 3076 }, /* tls */
 	{ 3953, 2 }, /* url */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3076 }, /* source */
+	{ 1164, 3079 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3078 }, /* source */
+	{ 1164, 3081 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3080 }, /* source */
+	{ 1164, 3083 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3082 }, /* source */
+	{ 1164, 3085 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3086 }, /* source */
+	{ 1164, 3089 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3088 }, /* source */
+	{ 1164, 3091 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3090 }, /* source */
+	{ 1164, 3093 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3092 }, /* source */
+	{ 1164, 3095 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3096 }, /* source */
+	{ 1164, 3099 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3098 }, /* source */
+	{ 1164, 3101 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3100 }, /* source */
+	{ 1164, 3103 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3102 }, /* source */
+	{ 1164, 3105 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3106 }, /* source */
+	{ 1164, 3109 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3108 }, /* source */
+	{ 1164, 3111 }, /* source */
 	{ 666, 13 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3110 }, /* source */
+	{ 1164, 3113 }, /* source */
 	{ 666, 85 }, /* id */
 	{ 260, 86 }, /* provider */
-	{ 1164, 3112 }, /* source */
-	{ 10045, 3085 }, /* ca */
-	{ 10048, 3095 }, /* cert */
-	{ 10053, 11 }, /* insecureSkipVerify */
-	{ 10072, 3105 }, /* key */
-	{ 10076, 3115 }, /* passphrase */
-	{ 10087, 13 }, /* serverName */
-	{ 10098, 2977 }, /* auth */
-	{ 2498, 2988 }, /* headers */
-	{ 5956, 3075 }, /* proxy */
-	{ 6929, 3116 }, /* tls */
+	{ 1164, 3115 }, /* source */
+	{ 10005, 3088 }, /* ca */
+	{ 10008, 3098 }, /* cert */
+	{ 10013, 11 }, /* insecureSkipVerify */
+	{ 10032, 3108 }, /* key */
+	{ 10036, 3118 }, /* passphrase */
+	{ 10047, 13 }, /* serverName */
+	{ 10058, 2980 }, /* auth */
+	{ 2498, 2991 }, /* headers */
+	{ 5956, 3078 }, /* proxy */
+	{ 6929, 3119 }, /* tls */
 	{ 3816, 13 }, /* channel */
-	{ 9819, 3120 }, /* chatType */
-	{ 9828, 13 }, /* keyPrefix */
-	{ 9838, 13 }, /* rawKeyPrefix */
-	{ 9851, 3119 }, /* action */
-	{ 3927, 3121 }, /* match */
-	{ 3732, 3118 }, /* default */
-	{ 8033, 3123 }, /* rules */
-	{ 10103, 2950 }, /* attachments */
+	{ 9779, 3123 }, /* chatType */
+	{ 9788, 13 }, /* keyPrefix */
+	{ 9798, 13 }, /* rawKeyPrefix */
+	{ 9811, 3122 }, /* action */
+	{ 3927, 3124 }, /* match */
+	{ 3732, 3121 }, /* default */
+	{ 8004, 3126 }, /* rules */
+	{ 10063, 2953 }, /* attachments */
 	{ 2484, 13 }, /* baseUrl */
 	{ 49, 11 }, /* enabled */
 	{ 2498, 73 }, /* headers */
-	{ 10141, 13 }, /* language */
-	{ 10150, 6 }, /* maxBytes */
+	{ 10101, 13 }, /* language */
+	{ 10110, 6 }, /* maxBytes */
 	{ 24, 6 }, /* maxChars */
-	{ 10159, 2 }, /* preferredModel */
+	{ 10119, 2 }, /* preferredModel */
 	{ 583, 13 }, /* prompt */
-	{ 10174, 2422 }, /* providerOptions */
-	{ 10190, 3117 }, /* request */
-	{ 1347, 3124 }, /* scope */
+	{ 10134, 2425 }, /* providerOptions */
+	{ 10150, 3120 }, /* request */
+	{ 1347, 3127 }, /* scope */
 	{ 316, 6 }, /* timeoutSeconds */
-	{ 10215, 2597 }, /* audio */
-	{ 10221, 6 }, /* concurrency */
-	{ 648, 2775 }, /* image */
-	{ 2026, 2947 }, /* models */
-	{ 660, 3125 }, /* video */
+	{ 10175, 2600 }, /* audio */
+	{ 10181, 6 }, /* concurrency */
+	{ 648, 2778 }, /* image */
+	{ 2026, 2950 }, /* models */
+	{ 660, 3128 }, /* video */
 	{ 384, 19 }, /* allow */
 	{ 49, 11 }, /* enabled */
 	{ 49, 11 }, /* enabled */
@@ -9085,142 +9028,142 @@ static const struct schema_prop props[] = {
 	{ 3273, 13 }, /* suffix */
 	{ 3280, 11 }, /* allowAcrossProviders */
 	{ 3301, 11 }, /* allowWithinProvider */
-	{ 3321, 3129 }, /* marker */
-	{ 3328, 3127 }, /* actions */
-	{ 3336, 3128 }, /* broadcast */
-	{ 3346, 3130 }, /* crossContext */
+	{ 3321, 3132 }, /* marker */
+	{ 3328, 3130 }, /* actions */
+	{ 3336, 3131 }, /* broadcast */
+	{ 3346, 3133 }, /* crossContext */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 405, 3133 }, /* tools */
-	{ 6097, 3135 }, /* visibility */
+	{ 405, 3136 }, /* tools */
+	{ 6097, 3138 }, /* visibility */
 	{ 49, 11 }, /* enabled */
 	{ 1435, 76 }, /* maxFileBytes */
-	{ 10233, 76 }, /* maxFiles */
-	{ 10242, 76 }, /* maxTotalBytes */
-	{ 10256, 11 }, /* retainOnSessionKeep */
-	{ 10103, 3137 }, /* attachments */
+	{ 10193, 76 }, /* maxFiles */
+	{ 10202, 76 }, /* maxTotalBytes */
+	{ 10216, 11 }, /* retainOnSessionKeep */
+	{ 10063, 3140 }, /* attachments */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 405, 3139 }, /* tools */
+	{ 405, 3142 }, /* tools */
 	{ 3359, 13 }, /* defaultAgentId */
 	{ 49, 11 }, /* enabled */
 	{ 3374, 6 }, /* maxChildrenPerGroup */
 	{ 1560, 6 }, /* maxConcurrent */
 	{ 3394, 6 }, /* maxTotalPerGroup */
 	{ 3411, 6 }, /* waitTimeoutSecondsMax */
-	{ 10276, 6 }, /* codeTimeoutMs */
+	{ 10236, 6 }, /* codeTimeoutMs */
 	{ 49, 11 }, /* enabled */
 	{ 2808, 6 }, /* maxSearchLimit */
-	{ 207, 3143 }, /* mode */
+	{ 207, 3146 }, /* mode */
 	{ 2857, 6 }, /* searchDefaultLimit */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
 	{ 390, 19 }, /* deny */
-	{ 10290, 11 }, /* allowIpv6UniqueLocalRange */
-	{ 10316, 11 }, /* allowRfc2544BenchmarkRange */
-	{ 10343, 19 }, /* allowedHostnames */
-	{ 10360, 19 }, /* blockedHostnames */
+	{ 10250, 11 }, /* allowIpv6UniqueLocalRange */
+	{ 10276, 11 }, /* allowRfc2544BenchmarkRange */
+	{ 10303, 19 }, /* allowedHostnames */
+	{ 10320, 19 }, /* blockedHostnames */
 	{ 7063, 11 }, /* dangerouslyAllowPrivateNetwork */
-	{ 10377, 758 }, /* cacheTtlMinutes */
+	{ 10337, 770 }, /* cacheTtlMinutes */
 	{ 49, 11 }, /* enabled */
 	{ 2498, 73 }, /* headers */
 	{ 24, 6 }, /* maxChars */
-	{ 10393, 6 }, /* maxCharsCap */
-	{ 10405, 8 }, /* maxRedirects */
-	{ 10418, 6 }, /* maxResponseBytes */
+	{ 10353, 6 }, /* maxCharsCap */
+	{ 10365, 8 }, /* maxRedirects */
+	{ 10378, 6 }, /* maxResponseBytes */
 	{ 260, 13 }, /* provider */
-	{ 10435, 11 }, /* readability */
-	{ 10447, 3148 }, /* ssrfPolicy */
+	{ 10395, 11 }, /* readability */
+	{ 10407, 3151 }, /* ssrfPolicy */
 	{ 316, 6 }, /* timeoutSeconds */
-	{ 10458, 11 }, /* useTrustedEnvProxy */
-	{ 10477, 13 }, /* userAgent */
-	{ 10487, 13 }, /* city */
-	{ 10492, 13 }, /* country */
+	{ 10418, 11 }, /* useTrustedEnvProxy */
+	{ 10437, 13 }, /* userAgent */
+	{ 10447, 13 }, /* city */
+	{ 10452, 13 }, /* country */
 	{ 6777, 13 }, /* region */
 	{ 504, 13 }, /* timezone */
-	{ 10500, 19 }, /* allowedDomains */
-	{ 10515, 3150 }, /* contextSize */
+	{ 10460, 19 }, /* allowedDomains */
+	{ 10475, 3153 }, /* contextSize */
 	{ 49, 11 }, /* enabled */
-	{ 207, 3151 }, /* mode */
-	{ 10527, 3152 }, /* userLocation */
-	{ 10377, 758 }, /* cacheTtlMinutes */
+	{ 207, 3154 }, /* mode */
+	{ 10487, 3155 }, /* userLocation */
+	{ 10337, 770 }, /* cacheTtlMinutes */
 	{ 49, 11 }, /* enabled */
 	{ 2457, 6 }, /* maxResults */
-	{ 10540, 3153 }, /* openaiCodex */
+	{ 10500, 3156 }, /* openaiCodex */
 	{ 260, 13 }, /* provider */
 	{ 316, 6 }, /* timeoutSeconds */
-	{ 10552, 3149 }, /* fetch */
-	{ 2703, 3154 }, /* search */
-	{ 10558, 2377 }, /* agentToAgent */
+	{ 10512, 3152 }, /* fetch */
+	{ 2703, 3157 }, /* search */
+	{ 10518, 2380 }, /* agentToAgent */
 	{ 384, 19 }, /* allow */
 	{ 2746, 19 }, /* alsoAllow */
-	{ 3433, 2380 }, /* byProvider */
-	{ 688, 2387 }, /* codeMode */
+	{ 3433, 2383 }, /* byProvider */
+	{ 688, 2390 }, /* codeMode */
 	{ 390, 19 }, /* deny */
-	{ 3444, 2388 }, /* elevated */
-	{ 3453, 2400 }, /* exec */
-	{ 3458, 2401 }, /* fs */
-	{ 3461, 2404 }, /* github */
-	{ 10571, 2415 }, /* links */
-	{ 3468, 2416 }, /* loopDetection */
-	{ 10577, 3126 }, /* media */
-	{ 3482, 3131 }, /* message */
-	{ 2756, 3132 }, /* profile */
-	{ 2089, 3134 }, /* sandbox */
-	{ 10583, 3136 }, /* sessions */
-	{ 10592, 3138 }, /* sessions_spawn */
-	{ 2185, 3140 }, /* subagents */
-	{ 3490, 3142 }, /* swarm */
-	{ 10607, 3145 }, /* toolSearch */
-	{ 3496, 3147 }, /* toolsBySender */
-	{ 10618, 11 }, /* updatePlan */
-	{ 10629, 3155 }, /* web */
-	{ 10633, 1 }, /* $schema */
-	{ 10641, 1 }, /* accessGroups */
+	{ 3444, 2391 }, /* elevated */
+	{ 3453, 2403 }, /* exec */
+	{ 3458, 2404 }, /* fs */
+	{ 3461, 2407 }, /* github */
+	{ 10531, 2418 }, /* links */
+	{ 3468, 2419 }, /* loopDetection */
+	{ 10537, 3129 }, /* media */
+	{ 3482, 3134 }, /* message */
+	{ 2756, 3135 }, /* profile */
+	{ 2089, 3137 }, /* sandbox */
+	{ 10543, 3139 }, /* sessions */
+	{ 10552, 3141 }, /* sessions_spawn */
+	{ 2185, 3143 }, /* subagents */
+	{ 3490, 3145 }, /* swarm */
+	{ 10567, 3148 }, /* toolSearch */
+	{ 3496, 3150 }, /* toolsBySender */
+	{ 10578, 11 }, /* updatePlan */
+	{ 10589, 3158 }, /* web */
+	{ 10593, 1 }, /* $schema */
+	{ 10601, 1 }, /* accessGroups */
 	{ 2721, 1 }, /* acp */
-	{ 10654, 531 }, /* agents */
-	{ 10661, 540 }, /* approvals */
-	{ 10103, 1 }, /* attachments */
-	{ 10098, 1 }, /* auth */
-	{ 10671, 557 }, /* bindings */
+	{ 10614, 531 }, /* agents */
+	{ 10621, 540 }, /* approvals */
+	{ 10063, 1 }, /* attachments */
+	{ 10058, 1 }, /* auth */
+	{ 10631, 557 }, /* bindings */
 	{ 3336, 1 }, /* broadcast */
 	{ 1326, 1 }, /* browser */
-	{ 4560, 2321 }, /* channels */
-	{ 10680, 1 }, /* cloudWorkers */
+	{ 4560, 2324 }, /* channels */
+	{ 10640, 1 }, /* cloudWorkers */
 	{ 5776, 1 }, /* commands */
-	{ 10693, 1 }, /* cron */
-	{ 10698, 1 }, /* desktop */
-	{ 10706, 1 }, /* diagnostics */
-	{ 10718, 1 }, /* discovery */
+	{ 10653, 1 }, /* cron */
+	{ 10658, 1 }, /* desktop */
+	{ 10666, 1 }, /* diagnostics */
+	{ 10678, 1 }, /* discovery */
 	{ 1027, 1 }, /* env */
-	{ 10728, 1 }, /* gateway */
-	{ 10736, 1 }, /* hooks */
-	{ 10742, 2327 }, /* logging */
-	{ 10750, 1 }, /* mcp */
+	{ 10688, 1 }, /* gateway */
+	{ 10696, 1 }, /* hooks */
+	{ 10702, 2330 }, /* logging */
+	{ 10710, 1 }, /* mcp */
 	{ 1047, 1 }, /* memory */
 	{ 4600, 1 }, /* messages */
-	{ 10754, 1 }, /* meta */
+	{ 10714, 1 }, /* meta */
 	{ 2026, 1 }, /* models */
-	{ 10759, 1 }, /* nodeHost */
-	{ 10768, 1 }, /* plugins */
+	{ 10719, 1 }, /* nodeHost */
+	{ 10728, 1 }, /* plugins */
 	{ 5956, 1 }, /* proxy */
-	{ 10776, 1 }, /* secrets */
-	{ 3209, 2336 }, /* security */
-	{ 590, 2376 }, /* session */
+	{ 10736, 1 }, /* secrets */
+	{ 3209, 2339 }, /* security */
+	{ 590, 2379 }, /* session */
 	{ 2122, 1 }, /* skills */
-	{ 10784, 1 }, /* surfaces */
-	{ 10793, 1 }, /* talk */
-	{ 10798, 1 }, /* telemetry */
-	{ 405, 3156 }, /* tools */
-	{ 10808, 1 }, /* transcripts */
+	{ 10744, 1 }, /* surfaces */
+	{ 10753, 1 }, /* talk */
+	{ 10758, 1 }, /* telemetry */
+	{ 405, 3159 }, /* tools */
+	{ 10768, 1 }, /* transcripts */
 	{ 3780, 1 }, /* tts */
-	{ 10820, 1 }, /* ui */
-	{ 10823, 1 }, /* update */
-	{ 10830, 1 }, /* wizard */
-	{ 10837, 1 }, /* worktreeAcceleration */
-	{ 10858, 1 }, /* worktreeRoot */
+	{ 10780, 1 }, /* ui */
+	{ 10783, 1 }, /* update */
+	{ 10790, 1 }, /* wizard */
+	{ 10797, 1 }, /* worktreeAcceleration */
+	{ 10818, 1 }, /* worktreeRoot */
 };
 
 static const uint16_t lists[] = {
@@ -9235,2012 +9178,2008 @@ static const uint16_t lists[] = {
 	388, 396, 400, 13, 19, 13, 76, 404, 413, 415, 417, 419, 13, 420, 423, 425,
 	427, 429, 13, 430, 433, 435, 437, 439, 13, 440, 13, 447, 11, 456, 11, 455,
 	460, 13, 467, 11, 488, 498, 500, 502, 504, 13, 505, 13, 76, 11, 316, 317,
-	64, 513, 515, 517, 519, 13, 520, 13, 76, 11, 316, 317, 64, 548, 555, 13,
-	558, 13, 558, 567, 569, 571, 573, 13, 574, 585, 587, 589, 591, 13, 592, 13,
-	594, 601, 603, 605, 607, 13, 608, 617, 619, 621, 623, 13, 624, 13, 594, 11,
-	629, 11, 633, 641, 643, 645, 647, 13, 648, 11, 652, 11, 656, 663, 665, 667,
-	669, 13, 670, 11, 686, 11, 690, 11, 692, 11, 700, 730, 732, 734, 736, 13,
-	737, 13, 752, 761, 763, 765, 767, 13, 768, 795, 797, 799, 801, 13, 802, 13,
-	76, 11, 316, 317, 64, 810, 812, 814, 816, 13, 817, 13, 76, 11, 316, 317,
-	64, 11, 831, 11, 835, 11, 837, 11, 845, 873, 875, 877, 879, 13, 880, 13,
-	895, 903, 905, 907, 909, 13, 910, 929, 931, 933, 935, 13, 936, 13, 76, 11,
-	316, 317, 64, 944, 946, 948, 950, 13, 951, 13, 76, 11, 316, 317, 64, 961,
-	963, 965, 967, 13, 968, 975, 976, 979, 981, 983, 985, 13, 986, 1017, 1019, 1021,
-	1023, 13, 1024, 1030, 1032, 1034, 1036, 13, 1037, 1044, 976, 1048, 1050, 1052, 1054, 13,
-	1055, 1091, 1093, 1095, 1097, 13, 1098, 1118, 1120, 1122, 1124, 13, 64, 1125, 1151, 1153,
-	1155, 1157, 13, 64, 1158, 1286, 1288, 1290, 1292, 13, 1293, 1296, 1298, 1300, 1302, 13,
-	1303, 1306, 1308, 1310, 1312, 13, 1313, 11, 1319, 11, 1328, 11, 1333, 1345, 1347, 1349,
-	1351, 13, 1352, 11, 1356, 13, 1369, 1379, 1381, 1383, 1385, 13, 1386, 11, 1389, 11,
-	1391, 13, 1420, 1428, 1430, 1432, 1434, 13, 1435, 11, 1438, 11, 1440, 13, 1466, 1473,
-	1475, 1477, 1479, 13, 1480, 13, 1505, 1524, 1526, 1528, 1530, 13, 1531, 1534, 1536, 1538,
-	1540, 13, 1541, 1562, 1564, 1566, 1568, 13, 1569, 1572, 1574, 1576, 1578, 13, 1579, 1602,
-	1604, 1606, 1608, 13, 1609, 1643, 1648, 1683, 1685, 1687, 1718, 1720, 1722, 11, 1726, 1729,
-	1731, 1733, 1735, 13, 1736, 1740, 1742, 1744, 1746, 13, 1747, 11, 1749, 11, 1761, 11,
-	1763, 11, 1771, 1789, 1791, 1793, 1795, 13, 1796, 1805, 1807, 1809, 1811, 13, 1812, 13,
-	1824, 1832, 1834, 1836, 1838, 13, 1839, 11, 1844, 1847, 1849, 1851, 1853, 13, 1854, 1858,
-	1860, 1862, 1864, 13, 1865, 11, 1867, 11, 1878, 11, 1880, 11, 1888, 1906, 1908, 1910,
-	1912, 13, 1913, 1922, 1924, 1926, 1928, 13, 1929, 13, 1941, 1949, 1951, 1953, 1955, 13,
-	1956, 1960, 1962, 1964, 1966, 13, 1967, 1973, 1975, 1977, 1979, 13, 1980, 11, 1986, 1989,
-	1991, 1993, 1995, 13, 1996, 19, 1999, 11, 2001, 11, 2003, 11, 2009, 11, 2026, 13,
-	2062, 2069, 2071, 2073, 2075, 13, 2076, 11, 2081, 2084, 2086, 2088, 2090, 13, 2091, 19,
-	2094, 11, 2096, 11, 2098, 11, 2104, 11, 2121, 13, 2157, 2164, 2166, 2168, 2170, 13,
-	2171, 2190, 2197, 2254, 2256, 2258, 2260, 13, 2261, 2268, 2270, 2272, 2274, 13, 2275, 2280,
-	2282, 2284, 2286, 13, 2287, 2294, 2296, 2298, 2300, 13, 2301, 74, 2340, 2341, 13, 76,
-	2344, 74, 2347, 74, 2349, 11, 2382, 11, 2381, 2386, 13, 2393, 2427, 2429, 2431, 2433,
-	13, 2434, 2439, 2441, 2443, 2445, 13, 2446, 2424, 2436, 2448, 2451, 2453, 2455, 2457, 13,
-	2458, 2463, 2465, 2467, 2469, 13, 2470, 2473, 2475, 2477, 2479, 13, 2480, 2483, 2485, 2487,
-	2489, 13, 2490, 2493, 2495, 2497, 2499, 13, 2500, 2506, 2508, 2510, 2512, 13, 2513, 2516,
-	2518, 2520, 2522, 13, 2523, 2526, 2528, 2530, 2532, 13, 2533, 2536, 2538, 2540, 2542, 13,
-	2543, 2503, 2546, 2549, 2551, 2553, 2555, 13, 2556, 2559, 2561, 2563, 2565, 13, 2566, 2569,
-	2571, 2573, 2575, 13, 2576, 2579, 2581, 2583, 2585, 13, 2586, 2605, 2607, 2609, 2611, 13,
-	2612, 2617, 2619, 2621, 2623, 13, 2624, 2602, 2614, 2626, 2629, 2631, 2633, 2635, 13, 2636,
-	2641, 2643, 2645, 2647, 13, 2648, 2651, 2653, 2655, 2657, 13, 2658, 2661, 2663, 2665, 2667,
-	13, 2668, 2671, 2673, 2675, 2677, 13, 2678, 2684, 2686, 2688, 2690, 13, 2691, 2694, 2696,
-	2698, 2700, 13, 2701, 2704, 2706, 2708, 2710, 13, 2711, 2714, 2716, 2718, 2720, 13, 2721,
-	2681, 2724, 2727, 2729, 2731, 2733, 13, 2734, 2737, 2739, 2741, 2743, 13, 2744, 2747, 2749,
-	2751, 2753, 13, 2754, 2757, 2759, 2761, 2763, 13, 2764, 2782, 2784, 2786, 2788, 13, 2789,
-	2794, 2796, 2798, 2800, 13, 2801, 2779, 2791, 2803, 2806, 2808, 2810, 2812, 13, 2813, 2818,
-	2820, 2822, 2824, 13, 2825, 2828, 2830, 2832, 2834, 13, 2835, 2838, 2840, 2842, 2844, 13,
-	2845, 2848, 2850, 2852, 2854, 13, 2855, 2861, 2863, 2865, 2867, 13, 2868, 2871, 2873, 2875,
-	2877, 13, 2878, 2881, 2883, 2885, 2887, 13, 2888, 2891, 2893, 2895, 2897, 13, 2898, 2858,
-	2901, 2904, 2906, 2908, 2910, 13, 2911, 2914, 2916, 2918, 2920, 13, 2921, 2924, 2926, 2928,
-	2930, 13, 2931, 2934, 2936, 2938, 2940, 13, 2941, 2955, 2957, 2959, 2961, 13, 2962, 2967,
-	2969, 2971, 2973, 13, 2974, 2952, 2964, 2976, 2979, 2981, 2983, 2985, 13, 2986, 2991, 2993,
-	2995, 2997, 13, 2998, 3001, 3003, 3005, 3007, 13, 3008, 3011, 3013, 3015, 3017, 13, 3018,
-	3021, 3023, 3025, 3027, 13, 3028, 3034, 3036, 3038, 3040, 13, 3041, 3044, 3046, 3048, 3050,
-	13, 3051, 3054, 3056, 3058, 3060, 13, 3061, 3064, 3066, 3068, 3070, 13, 3071, 3031, 3074,
-	3077, 3079, 3081, 3083, 13, 3084, 3087, 3089, 3091, 3093, 13, 3094, 3097, 3099, 3101, 3103,
-	13, 3104, 3107, 3109, 3111, 3113, 13, 3114, 11, 3141, 11, 3144,
+	64, 513, 515, 517, 519, 13, 520, 13, 76, 11, 316, 317, 64, 548, 555, 558,
+	559, 560, 558, 562, 560, 570, 572, 574, 576, 13, 577, 588, 590, 592, 594, 13,
+	595, 558, 597, 598, 605, 607, 609, 611, 13, 612, 621, 623, 625, 627, 13, 628,
+	558, 630, 598, 11, 634, 558, 558, 558, 11, 641, 649, 651, 653, 655, 13, 656,
+	11, 660, 558, 558, 558, 11, 667, 674, 676, 678, 680, 13, 681, 558, 11, 698,
+	11, 702, 11, 704, 11, 712, 742, 744, 746, 748, 13, 749, 13, 764, 773, 775,
+	777, 779, 13, 780, 807, 809, 811, 813, 13, 814, 13, 76, 11, 316, 317, 64,
+	822, 824, 826, 828, 13, 829, 13, 76, 11, 316, 317, 64, 558, 11, 844, 11,
+	848, 11, 850, 11, 858, 886, 888, 890, 892, 13, 893, 13, 908, 916, 918, 920,
+	922, 13, 923, 942, 944, 946, 948, 13, 949, 13, 76, 11, 316, 317, 64, 957,
+	959, 961, 963, 13, 964, 13, 76, 11, 316, 317, 64, 974, 976, 978, 980, 13,
+	981, 558, 988, 989, 992, 994, 996, 998, 13, 999, 1030, 1032, 1034, 1036, 13, 1037,
+	1043, 1045, 1047, 1049, 13, 1050, 558, 1057, 1058, 1062, 1064, 1066, 1068, 13, 1069, 1105,
+	1107, 1109, 1111, 13, 1112, 1132, 1134, 1136, 1138, 13, 64, 1139, 1165, 1167, 1169, 1171,
+	13, 64, 1172, 1300, 1302, 1304, 1306, 13, 1307, 1310, 1312, 1314, 1316, 13, 1317, 1320,
+	1322, 1324, 1326, 13, 1327, 11, 1333, 11, 1342, 11, 1347, 1359, 1361, 1363, 1365, 13,
+	1366, 11, 1370, 13, 1383, 1393, 1395, 1397, 1399, 13, 1400, 11, 1403, 11, 1405, 13,
+	1434, 1442, 1444, 1446, 1448, 13, 1449, 11, 1452, 11, 1454, 13, 1480, 1487, 1489, 1491,
+	1493, 13, 1494, 558, 13, 1520, 1539, 1541, 1543, 1545, 13, 1546, 1549, 1551, 1553, 1555,
+	13, 1556, 1577, 1579, 1581, 1583, 13, 1584, 1587, 1589, 1591, 1593, 13, 1594, 1617, 1619,
+	1621, 1623, 13, 1624, 558, 558, 558, 1636, 1644, 1649, 558, 1684, 1686, 1688, 1719, 1721,
+	1723, 11, 1727, 1730, 1732, 1734, 1736, 13, 1737, 1741, 1743, 1745, 1747, 13, 1748, 11,
+	1750, 11, 1762, 11, 1764, 11, 1772, 1790, 1792, 1794, 1796, 13, 1797, 1806, 1808, 1810,
+	1812, 13, 1813, 13, 1825, 1833, 1835, 1837, 1839, 13, 1840, 11, 1845, 1848, 1850, 1852,
+	1854, 13, 1855, 1859, 1861, 1863, 1865, 13, 1866, 11, 1868, 11, 1879, 11, 1881, 11,
+	1889, 1907, 1909, 1911, 1913, 13, 1914, 1923, 1925, 1927, 1929, 13, 1930, 13, 1942, 1950,
+	1952, 1954, 1956, 13, 1957, 1961, 1963, 1965, 1967, 13, 1968, 1974, 1976, 1978, 1980, 13,
+	1981, 558, 11, 1988, 1991, 1993, 1995, 1997, 13, 1998, 19, 2001, 11, 2003, 11, 2005,
+	11, 2011, 11, 2028, 13, 2064, 2071, 2073, 2075, 2077, 13, 2078, 558, 11, 2084, 2087,
+	2089, 2091, 2093, 13, 2094, 19, 2097, 11, 2099, 11, 2101, 11, 2107, 11, 2124, 13,
+	2160, 2167, 2169, 2171, 2173, 13, 2174, 2193, 2200, 2257, 2259, 2261, 2263, 13, 2264, 2271,
+	2273, 2275, 2277, 13, 2278, 2283, 2285, 2287, 2289, 13, 2290, 2297, 2299, 2301, 2303, 13,
+	2304, 74, 2343, 2344, 13, 76, 2347, 74, 2350, 74, 2352, 11, 2385, 11, 2384, 2389,
+	13, 2396, 2430, 2432, 2434, 2436, 13, 2437, 2442, 2444, 2446, 2448, 13, 2449, 2427, 2439,
+	2451, 2454, 2456, 2458, 2460, 13, 2461, 2466, 2468, 2470, 2472, 13, 2473, 2476, 2478, 2480,
+	2482, 13, 2483, 2486, 2488, 2490, 2492, 13, 2493, 2496, 2498, 2500, 2502, 13, 2503, 2509,
+	2511, 2513, 2515, 13, 2516, 2519, 2521, 2523, 2525, 13, 2526, 2529, 2531, 2533, 2535, 13,
+	2536, 2539, 2541, 2543, 2545, 13, 2546, 2506, 2549, 2552, 2554, 2556, 2558, 13, 2559, 2562,
+	2564, 2566, 2568, 13, 2569, 2572, 2574, 2576, 2578, 13, 2579, 2582, 2584, 2586, 2588, 13,
+	2589, 2608, 2610, 2612, 2614, 13, 2615, 2620, 2622, 2624, 2626, 13, 2627, 2605, 2617, 2629,
+	2632, 2634, 2636, 2638, 13, 2639, 2644, 2646, 2648, 2650, 13, 2651, 2654, 2656, 2658, 2660,
+	13, 2661, 2664, 2666, 2668, 2670, 13, 2671, 2674, 2676, 2678, 2680, 13, 2681, 2687, 2689,
+	2691, 2693, 13, 2694, 2697, 2699, 2701, 2703, 13, 2704, 2707, 2709, 2711, 2713, 13, 2714,
+	2717, 2719, 2721, 2723, 13, 2724, 2684, 2727, 2730, 2732, 2734, 2736, 13, 2737, 2740, 2742,
+	2744, 2746, 13, 2747, 2750, 2752, 2754, 2756, 13, 2757, 2760, 2762, 2764, 2766, 13, 2767,
+	2785, 2787, 2789, 2791, 13, 2792, 2797, 2799, 2801, 2803, 13, 2804, 2782, 2794, 2806, 2809,
+	2811, 2813, 2815, 13, 2816, 2821, 2823, 2825, 2827, 13, 2828, 2831, 2833, 2835, 2837, 13,
+	2838, 2841, 2843, 2845, 2847, 13, 2848, 2851, 2853, 2855, 2857, 13, 2858, 2864, 2866, 2868,
+	2870, 13, 2871, 2874, 2876, 2878, 2880, 13, 2881, 2884, 2886, 2888, 2890, 13, 2891, 2894,
+	2896, 2898, 2900, 13, 2901, 2861, 2904, 2907, 2909, 2911, 2913, 13, 2914, 2917, 2919, 2921,
+	2923, 13, 2924, 2927, 2929, 2931, 2933, 13, 2934, 2937, 2939, 2941, 2943, 13, 2944, 2958,
+	2960, 2962, 2964, 13, 2965, 2970, 2972, 2974, 2976, 13, 2977, 2955, 2967, 2979, 2982, 2984,
+	2986, 2988, 13, 2989, 2994, 2996, 2998, 3000, 13, 3001, 3004, 3006, 3008, 3010, 13, 3011,
+	3014, 3016, 3018, 3020, 13, 3021, 3024, 3026, 3028, 3030, 13, 3031, 3037, 3039, 3041, 3043,
+	13, 3044, 3047, 3049, 3051, 3053, 13, 3054, 3057, 3059, 3061, 3063, 13, 3064, 3067, 3069,
+	3071, 3073, 13, 3074, 3034, 3077, 3080, 3082, 3084, 3086, 13, 3087, 3090, 3092, 3094, 3096,
+	13, 3097, 3100, 3102, 3104, 3106, 13, 3107, 3110, 3112, 3114, 3116, 13, 3117, 11, 3144,
+	11, 3147,
 };
 
 static const struct schema_const consts[] = {
-	{ S_STR, 10871, 0 }, /* text_end */
-	{ S_STR, 10880, 0 }, /* message_end */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 10926, 0 }, /* strict */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 10831, 0 }, /* text_end */
+	{ S_STR, 10840, 0 }, /* message_end */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 10886, 0 }, /* strict */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 3732, 0 }, /* default */
-	{ S_STR, 10933, 0 }, /* safeguard */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10943, 0 }, /* async */
-	{ S_STR, 10949, 0 }, /* await */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 10979, 0 }, /* xhigh */
-	{ S_STR, 10985, 0 }, /* adaptive */
-	{ S_STR, 10994, 0 }, /* max */
-	{ S_STR, 10998, 0 }, /* ultra */
-	{ S_STR, 11004, 0 }, /* inherit */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 11019, 0 }, /* continuation-skip */
-	{ S_STR, 11037, 0 }, /* never */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11043, 0 }, /* cache-ttl */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10923, 0 }, /* on */
+	{ S_STR, 10893, 0 }, /* safeguard */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10903, 0 }, /* async */
+	{ S_STR, 10909, 0 }, /* await */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 10939, 0 }, /* xhigh */
+	{ S_STR, 10945, 0 }, /* adaptive */
+	{ S_STR, 10954, 0 }, /* max */
+	{ S_STR, 10958, 0 }, /* ultra */
+	{ S_STR, 10964, 0 }, /* inherit */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 10979, 0 }, /* continuation-skip */
+	{ S_STR, 10997, 0 }, /* never */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11003, 0 }, /* cache-ttl */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10883, 0 }, /* on */
 	{ S_STR, 3033, 0 }, /* ask */
-	{ S_STR, 11053, 0 }, /* full */
+	{ S_STR, 11013, 0 }, /* full */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 3732, 0 }, /* default */
-	{ S_STR, 11058, 0 }, /* strict-agentic */
-	{ S_STR, 11073, 0 }, /* trusted */
-	{ S_STR, 11081, 0 }, /* sanitize */
-	{ S_STR, 11090, 0 }, /* ignore */
+	{ S_STR, 11018, 0 }, /* strict-agentic */
+	{ S_STR, 11033, 0 }, /* trusted */
+	{ S_STR, 11041, 0 }, /* sanitize */
+	{ S_STR, 11050, 0 }, /* ignore */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11097, 0 }, /* natural */
-	{ S_STR, 11105, 0 }, /* custom */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11057, 0 }, /* natural */
+	{ S_STR, 11065, 0 }, /* custom */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11112, 0 }, /* efficient */
-	{ S_STR, 11122, 0 }, /* balanced */
-	{ S_STR, 10974, 0 }, /* high */
+	{ S_STR, 11072, 0 }, /* efficient */
+	{ S_STR, 11082, 0 }, /* balanced */
+	{ S_STR, 10934, 0 }, /* high */
 	{ S_STR, 590, 0 }, /* session */
 	{ S_STR, 2715, 0 }, /* agent */
-	{ S_STR, 11131, 0 }, /* global */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 11138, 0 }, /* stream */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11145, 0 }, /* non-main */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 11091, 0 }, /* global */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 11098, 0 }, /* stream */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11105, 0 }, /* non-main */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 590, 0 }, /* session */
 	{ S_STR, 2715, 0 }, /* agent */
-	{ S_STR, 11158, 0 }, /* shared */
-	{ S_STR, 11165, 0 }, /* spawned */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 11118, 0 }, /* shared */
+	{ S_STR, 11125, 0 }, /* spawned */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 11178, 0 }, /* ro */
-	{ S_STR, 11181, 0 }, /* rw */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 11138, 0 }, /* ro */
+	{ S_STR, 11141, 0 }, /* rw */
 	{ S_STR, 384, 0 }, /* allow */
-	{ S_STR, 11184, 0 }, /* disallow */
+	{ S_STR, 11144, 0 }, /* disallow */
 	{ S_STR, 384, 0 }, /* allow */
-	{ S_STR, 11184, 0 }, /* disallow */
-	{ S_STR, 11193, 0 }, /* SOUL.md */
-	{ S_STR, 11201, 0 }, /* USER.md */
-	{ S_STR, 11209, 0 }, /* HEARTBEAT.md */
-	{ S_STR, 11222, 0 }, /* IDENTITY.md */
-	{ S_STR, 11234, 0 }, /* new */
-	{ S_STR, 9931, 0 }, /* reset */
-	{ S_STR, 9874, 0 }, /* suggest */
-	{ S_STR, 10021, 0 }, /* prefer */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 10979, 0 }, /* xhigh */
-	{ S_STR, 10985, 0 }, /* adaptive */
-	{ S_STR, 10994, 0 }, /* max */
-	{ S_STR, 10998, 0 }, /* ultra */
-	{ S_STR, 11238, 0 }, /* explain */
-	{ S_STR, 11246, 0 }, /* raw */
-	{ S_STR, 11037, 0 }, /* never */
-	{ S_STR, 11250, 0 }, /* instant */
+	{ S_STR, 11144, 0 }, /* disallow */
+	{ S_STR, 11153, 0 }, /* SOUL.md */
+	{ S_STR, 11161, 0 }, /* USER.md */
+	{ S_STR, 11169, 0 }, /* HEARTBEAT.md */
+	{ S_STR, 11182, 0 }, /* IDENTITY.md */
+	{ S_STR, 11194, 0 }, /* new */
+	{ S_STR, 9891, 0 }, /* reset */
+	{ S_STR, 9834, 0 }, /* suggest */
+	{ S_STR, 9981, 0 }, /* prefer */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 10939, 0 }, /* xhigh */
+	{ S_STR, 10945, 0 }, /* adaptive */
+	{ S_STR, 10954, 0 }, /* max */
+	{ S_STR, 10958, 0 }, /* ultra */
+	{ S_STR, 11198, 0 }, /* explain */
+	{ S_STR, 11206, 0 }, /* raw */
+	{ S_STR, 10997, 0 }, /* never */
+	{ S_STR, 11210, 0 }, /* instant */
 	{ S_STR, 1621, 0 }, /* thinking */
 	{ S_STR, 3482, 0 }, /* message */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 11019, 0 }, /* continuation-skip */
-	{ S_STR, 11037, 0 }, /* never */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 10979, 0 }, /* continuation-skip */
+	{ S_STR, 10997, 0 }, /* never */
 	{ S_STR, 3732, 0 }, /* default */
-	{ S_STR, 11058, 0 }, /* strict-agentic */
+	{ S_STR, 11018, 0 }, /* strict-agentic */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11258, 0 }, /* user_request */
-	{ S_STR, 11271, 0 }, /* room_event */
+	{ S_STR, 11218, 0 }, /* user_request */
+	{ S_STR, 11231, 0 }, /* room_event */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11097, 0 }, /* natural */
-	{ S_STR, 11105, 0 }, /* custom */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11057, 0 }, /* natural */
+	{ S_STR, 11065, 0 }, /* custom */
 	{ S_STR, 648, 0 }, /* image */
-	{ S_STR, 10215, 0 }, /* audio */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10175, 0 }, /* audio */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1047, 0 }, /* memory */
-	{ S_STR, 10583, 0 }, /* sessions */
-	{ S_STR, 11282, 0 }, /* unicode61 */
-	{ S_STR, 11292, 0 }, /* trigram */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11138, 0 }, /* stream */
-	{ S_STR, 11300, 0 }, /* embedded */
-	{ S_STR, 11309, 0 }, /* persistent */
-	{ S_STR, 11320, 0 }, /* oneshot */
+	{ S_STR, 10543, 0 }, /* sessions */
+	{ S_STR, 11242, 0 }, /* unicode61 */
+	{ S_STR, 11252, 0 }, /* trigram */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11098, 0 }, /* stream */
+	{ S_STR, 11260, 0 }, /* embedded */
+	{ S_STR, 11269, 0 }, /* persistent */
+	{ S_STR, 11280, 0 }, /* oneshot */
 	{ S_STR, 2721, 0 }, /* acp */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11145, 0 }, /* non-main */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11105, 0 }, /* non-main */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 590, 0 }, /* session */
 	{ S_STR, 2715, 0 }, /* agent */
-	{ S_STR, 11158, 0 }, /* shared */
-	{ S_STR, 11165, 0 }, /* spawned */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 11118, 0 }, /* shared */
+	{ S_STR, 11125, 0 }, /* spawned */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 11178, 0 }, /* ro */
-	{ S_STR, 11181, 0 }, /* rw */
-	{ S_STR, 9874, 0 }, /* suggest */
-	{ S_STR, 10021, 0 }, /* prefer */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 10979, 0 }, /* xhigh */
-	{ S_STR, 10985, 0 }, /* adaptive */
-	{ S_STR, 10994, 0 }, /* max */
-	{ S_STR, 10998, 0 }, /* ultra */
-	{ S_STR, 11238, 0 }, /* explain */
-	{ S_STR, 11246, 0 }, /* raw */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 11328, 0 }, /* coding */
-	{ S_STR, 11335, 0 }, /* messaging */
-	{ S_STR, 11053, 0 }, /* full */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 11138, 0 }, /* ro */
+	{ S_STR, 11141, 0 }, /* rw */
+	{ S_STR, 9834, 0 }, /* suggest */
+	{ S_STR, 9981, 0 }, /* prefer */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 10939, 0 }, /* xhigh */
+	{ S_STR, 10945, 0 }, /* adaptive */
+	{ S_STR, 10954, 0 }, /* max */
+	{ S_STR, 10958, 0 }, /* ultra */
+	{ S_STR, 11198, 0 }, /* explain */
+	{ S_STR, 11206, 0 }, /* raw */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 11288, 0 }, /* coding */
+	{ S_STR, 11295, 0 }, /* messaging */
+	{ S_STR, 11013, 0 }, /* full */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3101, 0 }, /* node */
-	{ S_STR, 11345, 0 }, /* quickjs */
-	{ S_STR, 11353, 0 }, /* only */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11358, 0 }, /* on-miss */
-	{ S_STR, 11012, 0 }, /* always */
+	{ S_STR, 11305, 0 }, /* quickjs */
+	{ S_STR, 11313, 0 }, /* only */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11318, 0 }, /* on-miss */
+	{ S_STR, 10972, 0 }, /* always */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 2089, 0 }, /* sandbox */
-	{ S_STR, 10728, 0 }, /* gateway */
+	{ S_STR, 10688, 0 }, /* gateway */
 	{ S_STR, 3101, 0 }, /* node */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 11366, 0 }, /* allowlist */
+	{ S_STR, 11326, 0 }, /* allowlist */
 	{ S_STR, 3033, 0 }, /* ask */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 10979, 0 }, /* xhigh */
-	{ S_STR, 10994, 0 }, /* max */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 10939, 0 }, /* xhigh */
+	{ S_STR, 10954, 0 }, /* max */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 11376, 0 }, /* oauth */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 11328, 0 }, /* coding */
-	{ S_STR, 11335, 0 }, /* messaging */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11382, 0 }, /* tagged */
-	{ S_STR, 11389, 0 }, /* final */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11395, 0 }, /* preserve-persona */
-	{ S_STR, 11412, 0 }, /* provider-defaults */
-	{ S_STR, 11430, 0 }, /* fail */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 11336, 0 }, /* oauth */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 11288, 0 }, /* coding */
+	{ S_STR, 11295, 0 }, /* messaging */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 11342, 0 }, /* tagged */
+	{ S_STR, 11349, 0 }, /* final */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11355, 0 }, /* preserve-persona */
+	{ S_STR, 11372, 0 }, /* provider-defaults */
+	{ S_STR, 11390, 0 }, /* fail */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11037, 0 }, /* never */
-	{ S_STR, 11250, 0 }, /* instant */
+	{ S_STR, 10997, 0 }, /* never */
+	{ S_STR, 11210, 0 }, /* instant */
 	{ S_STR, 1621, 0 }, /* thinking */
 	{ S_STR, 3482, 0 }, /* message */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 11019, 0 }, /* continuation-skip */
-	{ S_STR, 11037, 0 }, /* never */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 10979, 0 }, /* continuation-skip */
+	{ S_STR, 10997, 0 }, /* never */
 	{ S_STR, 3732, 0 }, /* default */
-	{ S_STR, 11058, 0 }, /* strict-agentic */
+	{ S_STR, 11018, 0 }, /* strict-agentic */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11258, 0 }, /* user_request */
-	{ S_STR, 11271, 0 }, /* room_event */
+	{ S_STR, 11218, 0 }, /* user_request */
+	{ S_STR, 11231, 0 }, /* room_event */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11097, 0 }, /* natural */
-	{ S_STR, 11105, 0 }, /* custom */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11057, 0 }, /* natural */
+	{ S_STR, 11065, 0 }, /* custom */
 	{ S_STR, 648, 0 }, /* image */
-	{ S_STR, 10215, 0 }, /* audio */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10175, 0 }, /* audio */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1047, 0 }, /* memory */
-	{ S_STR, 10583, 0 }, /* sessions */
-	{ S_STR, 11282, 0 }, /* unicode61 */
-	{ S_STR, 11292, 0 }, /* trigram */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11138, 0 }, /* stream */
-	{ S_STR, 11300, 0 }, /* embedded */
-	{ S_STR, 11309, 0 }, /* persistent */
-	{ S_STR, 11320, 0 }, /* oneshot */
+	{ S_STR, 10543, 0 }, /* sessions */
+	{ S_STR, 11242, 0 }, /* unicode61 */
+	{ S_STR, 11252, 0 }, /* trigram */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11098, 0 }, /* stream */
+	{ S_STR, 11260, 0 }, /* embedded */
+	{ S_STR, 11269, 0 }, /* persistent */
+	{ S_STR, 11280, 0 }, /* oneshot */
 	{ S_STR, 2721, 0 }, /* acp */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11145, 0 }, /* non-main */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11105, 0 }, /* non-main */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 590, 0 }, /* session */
 	{ S_STR, 2715, 0 }, /* agent */
-	{ S_STR, 11158, 0 }, /* shared */
-	{ S_STR, 11165, 0 }, /* spawned */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 11118, 0 }, /* shared */
+	{ S_STR, 11125, 0 }, /* spawned */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 11178, 0 }, /* ro */
-	{ S_STR, 11181, 0 }, /* rw */
-	{ S_STR, 9874, 0 }, /* suggest */
-	{ S_STR, 10021, 0 }, /* prefer */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 10979, 0 }, /* xhigh */
-	{ S_STR, 10985, 0 }, /* adaptive */
-	{ S_STR, 10994, 0 }, /* max */
-	{ S_STR, 10998, 0 }, /* ultra */
-	{ S_STR, 11238, 0 }, /* explain */
-	{ S_STR, 11246, 0 }, /* raw */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 11328, 0 }, /* coding */
-	{ S_STR, 11335, 0 }, /* messaging */
-	{ S_STR, 11053, 0 }, /* full */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 11138, 0 }, /* ro */
+	{ S_STR, 11141, 0 }, /* rw */
+	{ S_STR, 9834, 0 }, /* suggest */
+	{ S_STR, 9981, 0 }, /* prefer */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 10939, 0 }, /* xhigh */
+	{ S_STR, 10945, 0 }, /* adaptive */
+	{ S_STR, 10954, 0 }, /* max */
+	{ S_STR, 10958, 0 }, /* ultra */
+	{ S_STR, 11198, 0 }, /* explain */
+	{ S_STR, 11206, 0 }, /* raw */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 11288, 0 }, /* coding */
+	{ S_STR, 11295, 0 }, /* messaging */
+	{ S_STR, 11013, 0 }, /* full */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3101, 0 }, /* node */
-	{ S_STR, 11345, 0 }, /* quickjs */
-	{ S_STR, 11353, 0 }, /* only */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11358, 0 }, /* on-miss */
-	{ S_STR, 11012, 0 }, /* always */
+	{ S_STR, 11305, 0 }, /* quickjs */
+	{ S_STR, 11313, 0 }, /* only */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11318, 0 }, /* on-miss */
+	{ S_STR, 10972, 0 }, /* always */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 2089, 0 }, /* sandbox */
-	{ S_STR, 10728, 0 }, /* gateway */
+	{ S_STR, 10688, 0 }, /* gateway */
 	{ S_STR, 3101, 0 }, /* node */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 11366, 0 }, /* allowlist */
+	{ S_STR, 11326, 0 }, /* allowlist */
 	{ S_STR, 3033, 0 }, /* ask */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 10979, 0 }, /* xhigh */
-	{ S_STR, 10994, 0 }, /* max */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 10939, 0 }, /* xhigh */
+	{ S_STR, 10954, 0 }, /* max */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 11376, 0 }, /* oauth */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 11328, 0 }, /* coding */
-	{ S_STR, 11335, 0 }, /* messaging */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11382, 0 }, /* tagged */
-	{ S_STR, 11389, 0 }, /* final */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11395, 0 }, /* preserve-persona */
-	{ S_STR, 11412, 0 }, /* provider-defaults */
-	{ S_STR, 11430, 0 }, /* fail */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 11336, 0 }, /* oauth */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 11288, 0 }, /* coding */
+	{ S_STR, 11295, 0 }, /* messaging */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 11342, 0 }, /* tagged */
+	{ S_STR, 11349, 0 }, /* final */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11355, 0 }, /* preserve-persona */
+	{ S_STR, 11372, 0 }, /* provider-defaults */
+	{ S_STR, 11390, 0 }, /* fail */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11037, 0 }, /* never */
-	{ S_STR, 11250, 0 }, /* instant */
+	{ S_STR, 10997, 0 }, /* never */
+	{ S_STR, 11210, 0 }, /* instant */
 	{ S_STR, 1621, 0 }, /* thinking */
 	{ S_STR, 3482, 0 }, /* message */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 11435, 0 }, /* explicit */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 11395, 0 }, /* explicit */
 	{ S_STR, 590, 0 }, /* session */
 	{ S_STR, 3859, 0 }, /* targets */
-	{ S_STR, 11444, 0 }, /* both */
+	{ S_STR, 11404, 0 }, /* both */
 	{ S_STR, 590, 0 }, /* session */
 	{ S_STR, 3859, 0 }, /* targets */
-	{ S_STR, 11444, 0 }, /* both */
+	{ S_STR, 11404, 0 }, /* both */
 	{ S_STR, 7345, 0 }, /* direct */
 	{ S_STR, 1396, 0 }, /* group */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11449, 0 }, /* main */
-	{ S_STR, 11454, 0 }, /* per-peer */
-	{ S_STR, 11463, 0 }, /* per-channel-peer */
-	{ S_STR, 11480, 0 }, /* per-account-channel-peer */
-	{ S_STR, 11449, 0 }, /* main */
-	{ S_STR, 11505, 0 }, /* per-group */
-	{ S_STR, 11515, 0 }, /* route */
-	{ S_STR, 11309, 0 }, /* persistent */
-	{ S_STR, 11320, 0 }, /* oneshot */
+	{ S_STR, 11409, 0 }, /* main */
+	{ S_STR, 11414, 0 }, /* per-peer */
+	{ S_STR, 11423, 0 }, /* per-channel-peer */
+	{ S_STR, 11440, 0 }, /* per-account-channel-peer */
+	{ S_STR, 11409, 0 }, /* main */
+	{ S_STR, 11465, 0 }, /* per-group */
+	{ S_STR, 11475, 0 }, /* route */
+	{ S_STR, 11269, 0 }, /* persistent */
+	{ S_STR, 11280, 0 }, /* oneshot */
 	{ S_STR, 7345, 0 }, /* direct */
 	{ S_STR, 1396, 0 }, /* group */
 	{ S_STR, 3816, 0 }, /* channel */
 	{ S_STR, 2721, 0 }, /* acp */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11543, 0 }, /* mentions */
-	{ S_STR, 11543, 0 }, /* mentions */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11503, 0 }, /* mentions */
+	{ S_STR, 11503, 0 }, /* mentions */
 	{ S_STR, 2715, 0 }, /* agent */
 	{ S_STR, 83, 0 }, /* model */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11543, 0 }, /* mentions */
-	{ S_STR, 11543, 0 }, /* mentions */
+	{ S_STR, 11503, 0 }, /* mentions */
+	{ S_STR, 11503, 0 }, /* mentions */
 	{ S_STR, 2715, 0 }, /* agent */
 	{ S_STR, 83, 0 }, /* model */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11568, 0 }, /* group-mentions */
-	{ S_STR, 11583, 0 }, /* group-all */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11528, 0 }, /* group-mentions */
+	{ S_STR, 11543, 0 }, /* group-all */
 	{ S_STR, 7345, 0 }, /* direct */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11173, 0 }, /* none */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11133, 0 }, /* none */
 	{ S_NUM, 0, 0 },
 	{ S_NUM, 0, 1 },
 	{ S_NUM, 0, 2 },
 	{ S_NUM, 0, 3 },
 	{ S_NUM, 0, 4 },
 	{ S_NUM, 0, 5 },
-	{ S_STR, 11543, 0 }, /* mentions */
+	{ S_STR, 11503, 0 }, /* mentions */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11444, 0 }, /* both */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11601, 0 }, /* 60 */
-	{ S_STR, 11604, 0 }, /* 1440 */
-	{ S_STR, 11609, 0 }, /* 4320 */
-	{ S_STR, 11614, 0 }, /* 10080 */
+	{ S_STR, 11404, 0 }, /* both */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11561, 0 }, /* 60 */
+	{ S_STR, 11564, 0 }, /* 1440 */
+	{ S_STR, 11569, 0 }, /* 4320 */
+	{ S_STR, 11574, 0 }, /* 10080 */
 	{ S_NUM, 0, 60 },
 	{ S_NUM, 0, 1440 },
 	{ S_NUM, 0, 4320 },
 	{ S_NUM, 0, 10080 },
 	{ S_STR, 3482, 0 }, /* message */
-	{ S_STR, 11620, 0 }, /* generated */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11580, 0 }, /* generated */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11648, 0 }, /* online */
-	{ S_STR, 11655, 0 }, /* dnd */
-	{ S_STR, 11659, 0 }, /* idle */
-	{ S_STR, 11664, 0 }, /* invisible */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11608, 0 }, /* online */
+	{ S_STR, 11615, 0 }, /* dnd */
+	{ S_STR, 11619, 0 }, /* idle */
+	{ S_STR, 11624, 0 }, /* invisible */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 6034, 0 }, /* voice */
 	{ S_STR, 598, 0 }, /* target */
-	{ S_STR, 11703, 0 }, /* stt-tts */
-	{ S_STR, 11711, 0 }, /* agent-proxy */
-	{ S_STR, 11723, 0 }, /* bidi */
-	{ S_STR, 11222, 0 }, /* IDENTITY.md */
-	{ S_STR, 11201, 0 }, /* USER.md */
-	{ S_STR, 11193, 0 }, /* SOUL.md */
+	{ S_STR, 11663, 0 }, /* stt-tts */
+	{ S_STR, 11671, 0 }, /* agent-proxy */
+	{ S_STR, 11683, 0 }, /* bidi */
+	{ S_STR, 11182, 0 }, /* IDENTITY.md */
+	{ S_STR, 11161, 0 }, /* USER.md */
+	{ S_STR, 11153, 0 }, /* SOUL.md */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 11728, 0 }, /* safe-read-only */
-	{ S_STR, 11743, 0 }, /* owner */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11382, 0 }, /* tagged */
-	{ S_STR, 11389, 0 }, /* final */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11395, 0 }, /* preserve-persona */
-	{ S_STR, 11412, 0 }, /* provider-defaults */
-	{ S_STR, 11430, 0 }, /* fail */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 11688, 0 }, /* safe-read-only */
+	{ S_STR, 11703, 0 }, /* owner */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 11342, 0 }, /* tagged */
+	{ S_STR, 11349, 0 }, /* final */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11355, 0 }, /* preserve-persona */
+	{ S_STR, 11372, 0 }, /* provider-defaults */
+	{ S_STR, 11390, 0 }, /* fail */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11568, 0 }, /* group-mentions */
-	{ S_STR, 11583, 0 }, /* group-all */
+	{ S_STR, 11528, 0 }, /* group-mentions */
+	{ S_STR, 11543, 0 }, /* group-all */
 	{ S_STR, 7345, 0 }, /* direct */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11173, 0 }, /* none */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11133, 0 }, /* none */
 	{ S_NUM, 0, 0 },
 	{ S_NUM, 0, 1 },
 	{ S_NUM, 0, 2 },
 	{ S_NUM, 0, 3 },
 	{ S_NUM, 0, 4 },
 	{ S_NUM, 0, 5 },
-	{ S_STR, 11543, 0 }, /* mentions */
+	{ S_STR, 11503, 0 }, /* mentions */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11444, 0 }, /* both */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11601, 0 }, /* 60 */
-	{ S_STR, 11604, 0 }, /* 1440 */
-	{ S_STR, 11609, 0 }, /* 4320 */
-	{ S_STR, 11614, 0 }, /* 10080 */
+	{ S_STR, 11404, 0 }, /* both */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11561, 0 }, /* 60 */
+	{ S_STR, 11564, 0 }, /* 1440 */
+	{ S_STR, 11569, 0 }, /* 4320 */
+	{ S_STR, 11574, 0 }, /* 10080 */
 	{ S_NUM, 0, 60 },
 	{ S_NUM, 0, 1440 },
 	{ S_NUM, 0, 4320 },
 	{ S_NUM, 0, 10080 },
 	{ S_STR, 3482, 0 }, /* message */
-	{ S_STR, 11620, 0 }, /* generated */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11580, 0 }, /* generated */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11648, 0 }, /* online */
-	{ S_STR, 11655, 0 }, /* dnd */
-	{ S_STR, 11659, 0 }, /* idle */
-	{ S_STR, 11664, 0 }, /* invisible */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11608, 0 }, /* online */
+	{ S_STR, 11615, 0 }, /* dnd */
+	{ S_STR, 11619, 0 }, /* idle */
+	{ S_STR, 11624, 0 }, /* invisible */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 6034, 0 }, /* voice */
 	{ S_STR, 598, 0 }, /* target */
-	{ S_STR, 11703, 0 }, /* stt-tts */
-	{ S_STR, 11711, 0 }, /* agent-proxy */
-	{ S_STR, 11723, 0 }, /* bidi */
-	{ S_STR, 11222, 0 }, /* IDENTITY.md */
-	{ S_STR, 11201, 0 }, /* USER.md */
-	{ S_STR, 11193, 0 }, /* SOUL.md */
+	{ S_STR, 11663, 0 }, /* stt-tts */
+	{ S_STR, 11671, 0 }, /* agent-proxy */
+	{ S_STR, 11683, 0 }, /* bidi */
+	{ S_STR, 11182, 0 }, /* IDENTITY.md */
+	{ S_STR, 11161, 0 }, /* USER.md */
+	{ S_STR, 11153, 0 }, /* SOUL.md */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 11728, 0 }, /* safe-read-only */
-	{ S_STR, 11743, 0 }, /* owner */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11382, 0 }, /* tagged */
-	{ S_STR, 11389, 0 }, /* final */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11395, 0 }, /* preserve-persona */
-	{ S_STR, 11412, 0 }, /* provider-defaults */
-	{ S_STR, 11430, 0 }, /* fail */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 11688, 0 }, /* safe-read-only */
+	{ S_STR, 11703, 0 }, /* owner */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 11342, 0 }, /* tagged */
+	{ S_STR, 11349, 0 }, /* final */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11355, 0 }, /* preserve-persona */
+	{ S_STR, 11372, 0 }, /* provider-defaults */
+	{ S_STR, 11390, 0 }, /* fail */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11749, 0 }, /* websocket */
+	{ S_STR, 11709, 0 }, /* websocket */
 	{ S_STR, 7781, 0 }, /* webhook */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 9285, 0 }, /* feishu */
-	{ S_STR, 11759, 0 }, /* lark */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 9256, 0 }, /* feishu */
+	{ S_STR, 11719, 0 }, /* lark */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11764, 0 }, /* allowall */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11724, 0 }, /* allowall */
 	{ S_STR, 1396, 0 }, /* group */
-	{ S_STR, 11773, 0 }, /* group_sender */
-	{ S_STR, 11786, 0 }, /* group_topic */
-	{ S_STR, 11798, 0 }, /* group_topic_sender */
+	{ S_STR, 11733, 0 }, /* group_sender */
+	{ S_STR, 11746, 0 }, /* group_topic */
+	{ S_STR, 11758, 0 }, /* group_topic_sender */
 	{ S_STR, 1396, 0 }, /* group */
-	{ S_STR, 11773, 0 }, /* group_sender */
-	{ S_STR, 11786, 0 }, /* group_topic */
-	{ S_STR, 11798, 0 }, /* group_topic_sender */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11733, 0 }, /* group_sender */
+	{ S_STR, 11746, 0 }, /* group_topic */
+	{ S_STR, 11758, 0 }, /* group_topic_sender */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 11817, 0 }, /* visible */
-	{ S_STR, 11825, 0 }, /* hidden */
+	{ S_STR, 11777, 0 }, /* visible */
+	{ S_STR, 11785, 0 }, /* hidden */
 	{ S_STR, 4779, 0 }, /* native */
-	{ S_STR, 11832, 0 }, /* escape */
-	{ S_STR, 11839, 0 }, /* strip */
+	{ S_STR, 11792, 0 }, /* escape */
+	{ S_STR, 11799, 0 }, /* strip */
 	{ S_STR, 4779, 0 }, /* native */
-	{ S_STR, 11845, 0 }, /* ascii */
-	{ S_STR, 11851, 0 }, /* simple */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 11805, 0 }, /* ascii */
+	{ S_STR, 11811, 0 }, /* simple */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11246, 0 }, /* raw */
-	{ S_STR, 11858, 0 }, /* card */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11206, 0 }, /* raw */
+	{ S_STR, 11818, 0 }, /* card */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11382, 0 }, /* tagged */
-	{ S_STR, 11389, 0 }, /* final */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 11342, 0 }, /* tagged */
+	{ S_STR, 11349, 0 }, /* final */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11749, 0 }, /* websocket */
+	{ S_STR, 11709, 0 }, /* websocket */
 	{ S_STR, 7781, 0 }, /* webhook */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 9285, 0 }, /* feishu */
-	{ S_STR, 11759, 0 }, /* lark */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 9256, 0 }, /* feishu */
+	{ S_STR, 11719, 0 }, /* lark */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11764, 0 }, /* allowall */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11724, 0 }, /* allowall */
 	{ S_STR, 1396, 0 }, /* group */
-	{ S_STR, 11773, 0 }, /* group_sender */
-	{ S_STR, 11786, 0 }, /* group_topic */
-	{ S_STR, 11798, 0 }, /* group_topic_sender */
+	{ S_STR, 11733, 0 }, /* group_sender */
+	{ S_STR, 11746, 0 }, /* group_topic */
+	{ S_STR, 11758, 0 }, /* group_topic_sender */
 	{ S_STR, 1396, 0 }, /* group */
-	{ S_STR, 11773, 0 }, /* group_sender */
-	{ S_STR, 11786, 0 }, /* group_topic */
-	{ S_STR, 11798, 0 }, /* group_topic_sender */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11733, 0 }, /* group_sender */
+	{ S_STR, 11746, 0 }, /* group_topic */
+	{ S_STR, 11758, 0 }, /* group_topic_sender */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 11817, 0 }, /* visible */
-	{ S_STR, 11825, 0 }, /* hidden */
+	{ S_STR, 11777, 0 }, /* visible */
+	{ S_STR, 11785, 0 }, /* hidden */
 	{ S_STR, 4779, 0 }, /* native */
-	{ S_STR, 11832, 0 }, /* escape */
-	{ S_STR, 11839, 0 }, /* strip */
+	{ S_STR, 11792, 0 }, /* escape */
+	{ S_STR, 11799, 0 }, /* strip */
 	{ S_STR, 4779, 0 }, /* native */
-	{ S_STR, 11845, 0 }, /* ascii */
-	{ S_STR, 11851, 0 }, /* simple */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 11805, 0 }, /* ascii */
+	{ S_STR, 11811, 0 }, /* simple */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11246, 0 }, /* raw */
-	{ S_STR, 11858, 0 }, /* card */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11206, 0 }, /* raw */
+	{ S_STR, 11818, 0 }, /* card */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 49, 0 }, /* enabled */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11382, 0 }, /* tagged */
-	{ S_STR, 11389, 0 }, /* final */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 11342, 0 }, /* tagged */
+	{ S_STR, 11349, 0 }, /* final */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11863, 0 }, /* app-url */
-	{ S_STR, 11871, 0 }, /* project-number */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11823, 0 }, /* app-url */
+	{ S_STR, 11831, 0 }, /* project-number */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11173, 0 }, /* none */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11133, 0 }, /* none */
 	{ S_STR, 3482, 0 }, /* message */
-	{ S_STR, 11886, 0 }, /* reaction */
-	{ S_STR, 11863, 0 }, /* app-url */
-	{ S_STR, 11871, 0 }, /* project-number */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11846, 0 }, /* reaction */
+	{ S_STR, 11823, 0 }, /* app-url */
+	{ S_STR, 11831, 0 }, /* project-number */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11173, 0 }, /* none */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11133, 0 }, /* none */
 	{ S_STR, 3482, 0 }, /* message */
-	{ S_STR, 11886, 0 }, /* reaction */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11846, 0 }, /* reaction */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11895, 0 }, /* bridge */
-	{ S_STR, 11902, 0 }, /* applescript */
-	{ S_STR, 9303, 0 }, /* imessage */
-	{ S_STR, 9417, 0 }, /* sms */
+	{ S_STR, 11855, 0 }, /* bridge */
+	{ S_STR, 11862, 0 }, /* applescript */
+	{ S_STR, 9274, 0 }, /* imessage */
+	{ S_STR, 9377, 0 }, /* sms */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11895, 0 }, /* bridge */
-	{ S_STR, 11902, 0 }, /* applescript */
-	{ S_STR, 9303, 0 }, /* imessage */
-	{ S_STR, 9417, 0 }, /* sms */
+	{ S_STR, 11855, 0 }, /* bridge */
+	{ S_STR, 11862, 0 }, /* applescript */
+	{ S_STR, 9274, 0 }, /* imessage */
+	{ S_STR, 9377, 0 }, /* sms */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11568, 0 }, /* group-mentions */
-	{ S_STR, 11583, 0 }, /* group-all */
+	{ S_STR, 11528, 0 }, /* group-mentions */
+	{ S_STR, 11543, 0 }, /* group-all */
 	{ S_STR, 7345, 0 }, /* direct */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11543, 0 }, /* mentions */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11914, 0 }, /* per-user */
-	{ S_STR, 11923, 0 }, /* per-room */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11012, 0 }, /* always */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11503, 0 }, /* mentions */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11874, 0 }, /* per-user */
+	{ S_STR, 11883, 0 }, /* per-room */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 10972, 0 }, /* always */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11444, 0 }, /* both */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11543, 0 }, /* mentions */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11404, 0 }, /* both */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11503, 0 }, /* mentions */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11543, 0 }, /* mentions */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11932, 0 }, /* if-unverified */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11681, 0 }, /* partial */
-	{ S_STR, 11946, 0 }, /* quiet */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11503, 0 }, /* mentions */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11892, 0 }, /* if-unverified */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11641, 0 }, /* partial */
+	{ S_STR, 11906, 0 }, /* quiet */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 7967, 0 }, /* inbound */
-	{ S_STR, 11012, 0 }, /* always */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 7938, 0 }, /* inbound */
+	{ S_STR, 10972, 0 }, /* always */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11952, 0 }, /* oncall */
-	{ S_STR, 11959, 0 }, /* onmessage */
-	{ S_STR, 11969, 0 }, /* onchar */
+	{ S_STR, 11912, 0 }, /* oncall */
+	{ S_STR, 11919, 0 }, /* onmessage */
+	{ S_STR, 11929, 0 }, /* onchar */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
-	{ S_STR, 5975, 0 }, /* status */
-	{ S_BOOL, 0, 0 },
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11952, 0 }, /* oncall */
-	{ S_STR, 11959, 0 }, /* onmessage */
-	{ S_STR, 11969, 0 }, /* onchar */
-	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
-	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
-	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 11246, 0 }, /* raw */
-	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11976, 0 }, /* secret */
-	{ S_STR, 11983, 0 }, /* federated */
-	{ S_STR, 11993, 0 }, /* Public */
-	{ S_STR, 12000, 0 }, /* USGov */
-	{ S_STR, 12006, 0 }, /* USGovDoD */
-	{ S_STR, 12015, 0 }, /* China */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11912, 0 }, /* oncall */
+	{ S_STR, 11919, 0 }, /* onmessage */
+	{ S_STR, 11929, 0 }, /* onchar */
+	{ S_STR, 3649, 0 }, /* auto */
+	{ S_STR, 3649, 0 }, /* auto */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
+	{ S_STR, 5224, 0 }, /* block */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
+	{ S_STR, 5224, 0 }, /* block */
+	{ S_STR, 5248, 0 }, /* progress */
+	{ S_STR, 11206, 0 }, /* raw */
+	{ S_STR, 5975, 0 }, /* status */
+	{ S_STR, 11206, 0 }, /* raw */
+	{ S_STR, 5975, 0 }, /* status */
+	{ S_BOOL, 0, 0 },
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 11936, 0 }, /* secret */
+	{ S_STR, 11943, 0 }, /* federated */
+	{ S_STR, 11953, 0 }, /* Public */
+	{ S_STR, 11960, 0 }, /* USGov */
+	{ S_STR, 11966, 0 }, /* USGovDoD */
+	{ S_STR, 11975, 0 }, /* China */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 6012, 0 }, /* thread */
-	{ S_STR, 12021, 0 }, /* top-level */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 11981, 0 }, /* top-level */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
 	{ S_STR, 6012, 0 }, /* thread */
-	{ S_STR, 12021, 0 }, /* top-level */
+	{ S_STR, 11981, 0 }, /* top-level */
 	{ S_STR, 6012, 0 }, /* thread */
-	{ S_STR, 12021, 0 }, /* top-level */
+	{ S_STR, 11981, 0 }, /* top-level */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11376, 0 }, /* oauth */
-	{ S_STR, 12031, 0 }, /* openai */
-	{ S_STR, 12038, 0 }, /* api-key */
-	{ S_STR, 12046, 0 }, /* anthropic */
-	{ S_STR, 12031, 0 }, /* openai */
-	{ S_STR, 12056, 0 }, /* code-only */
-	{ S_STR, 12066, 0 }, /* friends-of-friends */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11336, 0 }, /* oauth */
+	{ S_STR, 11991, 0 }, /* openai */
+	{ S_STR, 11998, 0 }, /* api-key */
+	{ S_STR, 12006, 0 }, /* anthropic */
+	{ S_STR, 11991, 0 }, /* openai */
+	{ S_STR, 12016, 0 }, /* code-only */
+	{ S_STR, 12026, 0 }, /* friends-of-friends */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 12085, 0 }, /* ack */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 12089, 0 }, /* extensive */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 12099, 0 }, /* managed-native */
-	{ S_STR, 12114, 0 }, /* on-start */
-	{ S_STR, 12123, 0 }, /* manual */
-	{ S_STR, 12130, 0 }, /* external-native */
-	{ S_STR, 12146, 0 }, /* container */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 12045, 0 }, /* ack */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 12049, 0 }, /* extensive */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 12059, 0 }, /* managed-native */
+	{ S_STR, 12074, 0 }, /* on-start */
+	{ S_STR, 12083, 0 }, /* manual */
+	{ S_STR, 12090, 0 }, /* external-native */
+	{ S_STR, 12106, 0 }, /* container */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 12085, 0 }, /* ack */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 12089, 0 }, /* extensive */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 12099, 0 }, /* managed-native */
-	{ S_STR, 12114, 0 }, /* on-start */
-	{ S_STR, 12123, 0 }, /* manual */
-	{ S_STR, 12130, 0 }, /* external-native */
-	{ S_STR, 12146, 0 }, /* container */
-	{ S_STR, 11543, 0 }, /* mentions */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 12045, 0 }, /* ack */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 12049, 0 }, /* extensive */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 12059, 0 }, /* managed-native */
+	{ S_STR, 12074, 0 }, /* on-start */
+	{ S_STR, 12083, 0 }, /* manual */
+	{ S_STR, 12090, 0 }, /* external-native */
+	{ S_STR, 12106, 0 }, /* container */
+	{ S_STR, 11503, 0 }, /* mentions */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11543, 0 }, /* mentions */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 11503, 0 }, /* mentions */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11444, 0 }, /* both */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11404, 0 }, /* both */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 12156, 0 }, /* socket */
-	{ S_STR, 12163, 0 }, /* http */
-	{ S_STR, 8394, 0 }, /* relay */
-	{ S_STR, 12168, 0 }, /* bot */
+	{ S_STR, 12116, 0 }, /* socket */
+	{ S_STR, 12123, 0 }, /* http */
+	{ S_STR, 8365, 0 }, /* relay */
+	{ S_STR, 12128, 0 }, /* bot */
 	{ S_STR, 1130, 0 }, /* user */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11858, 0 }, /* card */
-	{ S_STR, 12172, 0 }, /* compact */
+	{ S_STR, 11818, 0 }, /* card */
+	{ S_STR, 12132, 0 }, /* compact */
 	{ S_STR, 6012, 0 }, /* thread */
 	{ S_STR, 3816, 0 }, /* channel */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11543, 0 }, /* mentions */
+	{ S_STR, 11503, 0 }, /* mentions */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11543, 0 }, /* mentions */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 11503, 0 }, /* mentions */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11444, 0 }, /* both */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11404, 0 }, /* both */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 12156, 0 }, /* socket */
-	{ S_STR, 12163, 0 }, /* http */
-	{ S_STR, 8394, 0 }, /* relay */
-	{ S_STR, 12168, 0 }, /* bot */
+	{ S_STR, 12116, 0 }, /* socket */
+	{ S_STR, 12123, 0 }, /* http */
+	{ S_STR, 8365, 0 }, /* relay */
+	{ S_STR, 12128, 0 }, /* bot */
 	{ S_STR, 1130, 0 }, /* user */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 10923, 0 }, /* on */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
+	{ S_STR, 10883, 0 }, /* on */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11858, 0 }, /* card */
-	{ S_STR, 12172, 0 }, /* compact */
+	{ S_STR, 11818, 0 }, /* card */
+	{ S_STR, 12132, 0 }, /* compact */
 	{ S_STR, 6012, 0 }, /* thread */
 	{ S_STR, 3816, 0 }, /* channel */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 1396, 0 }, /* group */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11444, 0 }, /* both */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11404, 0 }, /* both */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 12192, 0 }, /* ipv4first */
-	{ S_STR, 12202, 0 }, /* verbatim */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 12085, 0 }, /* ack */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 12089, 0 }, /* extensive */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 12152, 0 }, /* ipv4first */
+	{ S_STR, 12162, 0 }, /* verbatim */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 12045, 0 }, /* ack */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 12049, 0 }, /* extensive */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 1396, 0 }, /* group */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 5814, 0 }, /* dm */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11444, 0 }, /* both */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11012, 0 }, /* always */
-	{ S_STR, 12180, 0 }, /* once */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11404, 0 }, /* both */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10972, 0 }, /* always */
+	{ S_STR, 12140, 0 }, /* once */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 12192, 0 }, /* ipv4first */
-	{ S_STR, 12202, 0 }, /* verbatim */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 12085, 0 }, /* ack */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 12089, 0 }, /* extensive */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11630, 0 }, /* own */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11681, 0 }, /* partial */
+	{ S_STR, 12152, 0 }, /* ipv4first */
+	{ S_STR, 12162, 0 }, /* verbatim */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 12045, 0 }, /* ack */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 12049, 0 }, /* extensive */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11590, 0 }, /* own */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11641, 0 }, /* partial */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 5248, 0 }, /* progress */
-	{ S_STR, 10892, 0 }, /* paragraph */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 10910, 0 }, /* sentence */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 10852, 0 }, /* paragraph */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 10870, 0 }, /* sentence */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
-	{ S_STR, 11246, 0 }, /* raw */
+	{ S_STR, 11206, 0 }, /* raw */
 	{ S_STR, 5975, 0 }, /* status */
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 12211, 0 }, /* restricted */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 12222, 0 }, /* moderator */
-	{ S_STR, 11743, 0 }, /* owner */
-	{ S_STR, 12232, 0 }, /* vip */
-	{ S_STR, 12236, 0 }, /* subscriber */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 12171, 0 }, /* restricted */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 12182, 0 }, /* moderator */
+	{ S_STR, 11703, 0 }, /* owner */
+	{ S_STR, 12192, 0 }, /* vip */
+	{ S_STR, 12196, 0 }, /* subscriber */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 12222, 0 }, /* moderator */
-	{ S_STR, 11743, 0 }, /* owner */
-	{ S_STR, 12232, 0 }, /* vip */
-	{ S_STR, 12236, 0 }, /* subscriber */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 12182, 0 }, /* moderator */
+	{ S_STR, 11703, 0 }, /* owner */
+	{ S_STR, 12192, 0 }, /* vip */
+	{ S_STR, 12196, 0 }, /* subscriber */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 12085, 0 }, /* ack */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 12089, 0 }, /* extensive */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11552, 0 }, /* allowlist_quote */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 12045, 0 }, /* ack */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 12049, 0 }, /* extensive */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11512, 0 }, /* allowlist_quote */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 12085, 0 }, /* ack */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 12089, 0 }, /* extensive */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11640, 0 }, /* batched */
-	{ S_STR, 11674, 0 }, /* length */
-	{ S_STR, 10902, 0 }, /* newline */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 12045, 0 }, /* ack */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 12049, 0 }, /* extensive */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11600, 0 }, /* batched */
+	{ S_STR, 11634, 0 }, /* length */
+	{ S_STR, 10862, 0 }, /* newline */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
 	{ S_STR, 1027, 0 }, /* env */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 11593, 0 }, /* pairing */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11521, 0 }, /* open */
-	{ S_STR, 11526, 0 }, /* disabled */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11535, 0 }, /* bullets */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11553, 0 }, /* pairing */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11481, 0 }, /* open */
+	{ S_STR, 11486, 0 }, /* disabled */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11495, 0 }, /* bullets */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 5224, 0 }, /* block */
-	{ S_STR, 10919, 0 }, /* off */
+	{ S_STR, 10879, 0 }, /* off */
 	{ S_STR, 7345, 0 }, /* direct */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 12247, 0 }, /* fatal */
-	{ S_STR, 12253, 0 }, /* error */
-	{ S_STR, 12259, 0 }, /* warn */
-	{ S_STR, 12264, 0 }, /* info */
-	{ S_STR, 12269, 0 }, /* debug */
-	{ S_STR, 12275, 0 }, /* trace */
-	{ S_STR, 12281, 0 }, /* pretty */
-	{ S_STR, 12288, 0 }, /* json */
-	{ S_STR, 12185, 0 }, /* silent */
-	{ S_STR, 12247, 0 }, /* fatal */
-	{ S_STR, 12253, 0 }, /* error */
-	{ S_STR, 12259, 0 }, /* warn */
-	{ S_STR, 12264, 0 }, /* info */
-	{ S_STR, 12269, 0 }, /* debug */
-	{ S_STR, 12275, 0 }, /* trace */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 12207, 0 }, /* fatal */
+	{ S_STR, 12213, 0 }, /* error */
+	{ S_STR, 12219, 0 }, /* warn */
+	{ S_STR, 12224, 0 }, /* info */
+	{ S_STR, 12229, 0 }, /* debug */
+	{ S_STR, 12235, 0 }, /* trace */
+	{ S_STR, 12241, 0 }, /* pretty */
+	{ S_STR, 12248, 0 }, /* json */
+	{ S_STR, 12145, 0 }, /* silent */
+	{ S_STR, 12207, 0 }, /* fatal */
+	{ S_STR, 12213, 0 }, /* error */
+	{ S_STR, 12219, 0 }, /* warn */
+	{ S_STR, 12224, 0 }, /* info */
+	{ S_STR, 12229, 0 }, /* debug */
+	{ S_STR, 12235, 0 }, /* trace */
 	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 12293, 0 }, /* skill */
+	{ S_STR, 12253, 0 }, /* skill */
 	{ S_STR, 3867, 0 }, /* plugin */
-	{ S_STR, 11449, 0 }, /* main */
-	{ S_STR, 11454, 0 }, /* per-peer */
-	{ S_STR, 11463, 0 }, /* per-channel-peer */
-	{ S_STR, 11480, 0 }, /* per-account-channel-peer */
-	{ S_STR, 11449, 0 }, /* main */
-	{ S_STR, 11505, 0 }, /* per-group */
+	{ S_STR, 11409, 0 }, /* main */
+	{ S_STR, 11414, 0 }, /* per-peer */
+	{ S_STR, 11423, 0 }, /* per-channel-peer */
+	{ S_STR, 11440, 0 }, /* per-account-channel-peer */
+	{ S_STR, 11409, 0 }, /* main */
+	{ S_STR, 11465, 0 }, /* per-group */
 	{ S_BOOL, 0, 0 },
 	{ S_NUM, 0, 0 },
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 12299, 0 }, /* enforce */
-	{ S_STR, 12259, 0 }, /* warn */
+	{ S_STR, 12259, 0 }, /* enforce */
+	{ S_STR, 12219, 0 }, /* warn */
 	{ S_BOOL, 0, 0 },
 	{ S_BOOL, 0, 0 },
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 12307, 0 }, /* daily */
-	{ S_STR, 11659, 0 }, /* idle */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 12307, 0 }, /* daily */
-	{ S_STR, 11659, 0 }, /* idle */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 12307, 0 }, /* daily */
-	{ S_STR, 11659, 0 }, /* idle */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 12307, 0 }, /* daily */
-	{ S_STR, 11659, 0 }, /* idle */
-	{ S_STR, 11173, 0 }, /* none */
-	{ S_STR, 12307, 0 }, /* daily */
-	{ S_STR, 11659, 0 }, /* idle */
-	{ S_STR, 12313, 0 }, /* per-sender */
-	{ S_STR, 11131, 0 }, /* global */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 12267, 0 }, /* daily */
+	{ S_STR, 11619, 0 }, /* idle */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 12267, 0 }, /* daily */
+	{ S_STR, 11619, 0 }, /* idle */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 12267, 0 }, /* daily */
+	{ S_STR, 11619, 0 }, /* idle */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 12267, 0 }, /* daily */
+	{ S_STR, 11619, 0 }, /* idle */
+	{ S_STR, 11133, 0 }, /* none */
+	{ S_STR, 12267, 0 }, /* daily */
+	{ S_STR, 11619, 0 }, /* idle */
+	{ S_STR, 12273, 0 }, /* per-sender */
+	{ S_STR, 11091, 0 }, /* global */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
 	{ S_STR, 384, 0 }, /* allow */
@@ -11248,40 +11187,40 @@ static const struct schema_const consts[] = {
 	{ S_STR, 7345, 0 }, /* direct */
 	{ S_STR, 1396, 0 }, /* group */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11689, 0 }, /* isolated */
-	{ S_STR, 11698, 0 }, /* fork */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 11328, 0 }, /* coding */
-	{ S_STR, 11335, 0 }, /* messaging */
-	{ S_STR, 11053, 0 }, /* full */
+	{ S_STR, 11649, 0 }, /* isolated */
+	{ S_STR, 11658, 0 }, /* fork */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 11288, 0 }, /* coding */
+	{ S_STR, 11295, 0 }, /* messaging */
+	{ S_STR, 11013, 0 }, /* full */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 3101, 0 }, /* node */
-	{ S_STR, 11345, 0 }, /* quickjs */
-	{ S_STR, 11353, 0 }, /* only */
-	{ S_STR, 10919, 0 }, /* off */
-	{ S_STR, 11358, 0 }, /* on-miss */
-	{ S_STR, 11012, 0 }, /* always */
+	{ S_STR, 11305, 0 }, /* quickjs */
+	{ S_STR, 11313, 0 }, /* only */
+	{ S_STR, 10879, 0 }, /* off */
+	{ S_STR, 11318, 0 }, /* on-miss */
+	{ S_STR, 10972, 0 }, /* always */
 	{ S_STR, 3649, 0 }, /* auto */
 	{ S_STR, 2089, 0 }, /* sandbox */
-	{ S_STR, 10728, 0 }, /* gateway */
+	{ S_STR, 10688, 0 }, /* gateway */
 	{ S_STR, 3101, 0 }, /* node */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 11366, 0 }, /* allowlist */
+	{ S_STR, 11326, 0 }, /* allowlist */
 	{ S_STR, 3033, 0 }, /* ask */
 	{ S_STR, 3649, 0 }, /* auto */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 10979, 0 }, /* xhigh */
-	{ S_STR, 10994, 0 }, /* max */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 10939, 0 }, /* xhigh */
+	{ S_STR, 10954, 0 }, /* max */
 	{ S_STR, 390, 0 }, /* deny */
-	{ S_STR, 11366, 0 }, /* allowlist */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 11376, 0 }, /* oauth */
-	{ S_STR, 12324, 0 }, /* cli */
+	{ S_STR, 11326, 0 }, /* allowlist */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 11336, 0 }, /* oauth */
+	{ S_STR, 12284, 0 }, /* cli */
 	{ S_STR, 384, 0 }, /* allow */
 	{ S_STR, 390, 0 }, /* deny */
 	{ S_STR, 384, 0 }, /* allow */
@@ -11289,75 +11228,75 @@ static const struct schema_const consts[] = {
 	{ S_STR, 7345, 0 }, /* direct */
 	{ S_STR, 1396, 0 }, /* group */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 12328, 0 }, /* last */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 12288, 0 }, /* last */
 	{ S_STR, 2423, 0 }, /* path */
 	{ S_STR, 3953, 0 }, /* url */
-	{ S_STR, 12333, 0 }, /* provider-default */
-	{ S_STR, 12350, 0 }, /* authorization-bearer */
+	{ S_STR, 12293, 0 }, /* provider-default */
+	{ S_STR, 12310, 0 }, /* authorization-bearer */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12371, 0 }, /* header */
+	{ S_STR, 12331, 0 }, /* header */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12378, 0 }, /* env-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12338, 0 }, /* env-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12388, 0 }, /* explicit-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12348, 0 }, /* explicit-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 384, 0 }, /* allow */
@@ -11367,75 +11306,75 @@ static const struct schema_const consts[] = {
 	{ S_STR, 7345, 0 }, /* direct */
 	{ S_STR, 1396, 0 }, /* group */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 12328, 0 }, /* last */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 12288, 0 }, /* last */
 	{ S_STR, 2423, 0 }, /* path */
 	{ S_STR, 3953, 0 }, /* url */
-	{ S_STR, 12333, 0 }, /* provider-default */
-	{ S_STR, 12350, 0 }, /* authorization-bearer */
+	{ S_STR, 12293, 0 }, /* provider-default */
+	{ S_STR, 12310, 0 }, /* authorization-bearer */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12371, 0 }, /* header */
+	{ S_STR, 12331, 0 }, /* header */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12378, 0 }, /* env-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12338, 0 }, /* env-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12388, 0 }, /* explicit-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12348, 0 }, /* explicit-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 384, 0 }, /* allow */
@@ -11446,144 +11385,144 @@ static const struct schema_const consts[] = {
 	{ S_STR, 1396, 0 }, /* group */
 	{ S_STR, 3816, 0 }, /* channel */
 	{ S_STR, 648, 0 }, /* image */
-	{ S_STR, 10215, 0 }, /* audio */
+	{ S_STR, 10175, 0 }, /* audio */
 	{ S_STR, 660, 0 }, /* video */
-	{ S_STR, 12333, 0 }, /* provider-default */
-	{ S_STR, 12350, 0 }, /* authorization-bearer */
+	{ S_STR, 12293, 0 }, /* provider-default */
+	{ S_STR, 12310, 0 }, /* authorization-bearer */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12371, 0 }, /* header */
+	{ S_STR, 12331, 0 }, /* header */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12378, 0 }, /* env-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12338, 0 }, /* env-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12388, 0 }, /* explicit-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12348, 0 }, /* explicit-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 260, 0 }, /* provider */
-	{ S_STR, 12324, 0 }, /* cli */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 11634, 0 }, /* first */
-	{ S_STR, 12328, 0 }, /* last */
+	{ S_STR, 12284, 0 }, /* cli */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 11594, 0 }, /* first */
+	{ S_STR, 12288, 0 }, /* last */
 	{ S_STR, 2423, 0 }, /* path */
 	{ S_STR, 3953, 0 }, /* url */
-	{ S_STR, 12333, 0 }, /* provider-default */
-	{ S_STR, 12350, 0 }, /* authorization-bearer */
+	{ S_STR, 12293, 0 }, /* provider-default */
+	{ S_STR, 12310, 0 }, /* authorization-bearer */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12371, 0 }, /* header */
+	{ S_STR, 12331, 0 }, /* header */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12378, 0 }, /* env-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12338, 0 }, /* env-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
-	{ S_STR, 3453, 0 }, /* exec */
-	{ S_STR, 2697, 0 }, /* store */
-	{ S_STR, 12388, 0 }, /* explicit-proxy */
-	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 12348, 0 }, /* explicit-proxy */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 1027, 0 }, /* env */
-	{ S_STR, 9529, 0 }, /* file */
+	{ S_STR, 9489, 0 }, /* file */
+	{ S_STR, 3453, 0 }, /* exec */
+	{ S_STR, 2697, 0 }, /* store */
+	{ S_STR, 1027, 0 }, /* env */
+	{ S_STR, 9489, 0 }, /* file */
 	{ S_STR, 3453, 0 }, /* exec */
 	{ S_STR, 2697, 0 }, /* store */
 	{ S_STR, 384, 0 }, /* allow */
@@ -11593,22 +11532,22 @@ static const struct schema_const consts[] = {
 	{ S_STR, 7345, 0 }, /* direct */
 	{ S_STR, 1396, 0 }, /* group */
 	{ S_STR, 3816, 0 }, /* channel */
-	{ S_STR, 10955, 0 }, /* minimal */
-	{ S_STR, 11328, 0 }, /* coding */
-	{ S_STR, 11335, 0 }, /* messaging */
-	{ S_STR, 11053, 0 }, /* full */
-	{ S_STR, 12403, 0 }, /* self */
-	{ S_STR, 12408, 0 }, /* tree */
+	{ S_STR, 10915, 0 }, /* minimal */
+	{ S_STR, 11288, 0 }, /* coding */
+	{ S_STR, 11295, 0 }, /* messaging */
+	{ S_STR, 11013, 0 }, /* full */
+	{ S_STR, 12363, 0 }, /* self */
+	{ S_STR, 12368, 0 }, /* tree */
 	{ S_STR, 2715, 0 }, /* agent */
-	{ S_STR, 11154, 0 }, /* all */
-	{ S_STR, 8988, 0 }, /* code */
+	{ S_STR, 11114, 0 }, /* all */
+	{ S_STR, 8959, 0 }, /* code */
 	{ S_STR, 405, 0 }, /* tools */
-	{ S_STR, 12413, 0 }, /* directory */
-	{ S_STR, 10963, 0 }, /* low */
-	{ S_STR, 10967, 0 }, /* medium */
-	{ S_STR, 10974, 0 }, /* high */
-	{ S_STR, 12423, 0 }, /* cached */
-	{ S_STR, 12430, 0 }, /* live */
+	{ S_STR, 12373, 0 }, /* directory */
+	{ S_STR, 10923, 0 }, /* low */
+	{ S_STR, 10927, 0 }, /* medium */
+	{ S_STR, 10934, 0 }, /* high */
+	{ S_STR, 12383, 0 }, /* cached */
+	{ S_STR, 12390, 0 }, /* live */
 };
 
 static const uint32_t strings[] = {
@@ -12234,15 +12173,15 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	7984, /* authMode */
-	7993, /* authProfileId */
-	8007, /* pinnedModel */
-	8019, /* policyVersion */
+	7955, /* authMode */
+	7964, /* authProfileId */
+	7978, /* pinnedModel */
+	7990, /* policyVersion */
 	260, /* provider */
 	638, /* timeoutMs */
-	8039, /* apiKeyEnv */
-	8007, /* pinnedModel */
-	8019, /* policyVersion */
+	8010, /* apiKeyEnv */
+	7978, /* pinnedModel */
+	7990, /* policyVersion */
 	260, /* provider */
 	638, /* timeoutMs */
 	3251, /* kind */
@@ -12506,13 +12445,13 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	9555, /* checkId */
+	9515, /* checkId */
 	1203, /* command */
 	1164, /* source */
-	9851, /* action */
+	9811, /* action */
 	3256, /* profileId */
 	1203, /* command */
-	9851, /* action */
+	9811, /* action */
 	207, /* mode */
 	666, /* id */
 	260, /* provider */
@@ -12540,9 +12479,9 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	10028, /* headerName */
+	9988, /* headerName */
 	207, /* mode */
-	10039, /* value */
+	9999, /* value */
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
@@ -12702,7 +12641,7 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	9851, /* action */
+	9811, /* action */
 	207, /* mode */
 	666, /* id */
 	260, /* provider */
@@ -12730,9 +12669,9 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	10028, /* headerName */
+	9988, /* headerName */
 	207, /* mode */
-	10039, /* value */
+	9999, /* value */
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
@@ -12892,7 +12831,7 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	9851, /* action */
+	9811, /* action */
 	207, /* mode */
 	666, /* id */
 	260, /* provider */
@@ -12920,9 +12859,9 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	10028, /* headerName */
+	9988, /* headerName */
 	207, /* mode */
-	10039, /* value */
+	9999, /* value */
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
@@ -13109,9 +13048,9 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	10028, /* headerName */
+	9988, /* headerName */
 	207, /* mode */
-	10039, /* value */
+	9999, /* value */
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
@@ -13271,7 +13210,7 @@ static const uint32_t strings[] = {
 	666, /* id */
 	260, /* provider */
 	1164, /* source */
-	9851, /* action */
+	9811, /* action */
 };
 
 static const struct schema_bounds bounds[] = {
@@ -13305,7 +13244,6 @@ static const struct schema_bounds bounds[] = {
 	{ 1000, 60000 },
 	{ 0, 10 },
 	{ 5000, 120000 },
-	{ 100, 30000 },
 	{ 100, 120000 },
 	{ 0, 23 },
 };
@@ -13316,6 +13254,7 @@ static const char *const patterns[] = {
 	"^[a-z][a-z0-9_-]{0,63}$",
 	"^ghp_[a-f0-9]{32}$",
 	"^[a-z0-9_][a-z0-9_-]{0,63}$",
+	"^(?:[a-zA-Z][a-zA-Z0-9+\\-.]*:)(?:\\/?\\/)?[^\\s]*$",
 	"^https?:\\/\\/",
 	"^[a-z0-9][a-z0-9._-]{0,63}$",
 	"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89aAbB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -13327,6 +13266,7 @@ static const char *const patterns[] = {
 	"^(?!\\s)(?![\\s\\S]*\\s$)[^\\p{Cs}]{1,64}$",
 	"^(?!\\s)(?![\\s\\S]*\\s$)(?![\\s\\S]*\\.\\.)[^\\p{Cc}\\p{Cs}/\\\\]{1,512}$",
 	"^(?!\\s)(?![\\s\\S]*\\s$)[^\\p{Cs}]{1,128}$",
+	"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$",
 	"^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$",
 	"^openai:[^\\s:/][^\\s/]*$",
 	"\\S",
@@ -13335,6 +13275,36 @@ static const char *const patterns[] = {
 	"^[hH][tT][tT][pP][sS]?:\\/\\/[^\\\\/?#@]+\\/?$",
 	"^\\/(?!\\/)[^\\0]*[^/\\0]$",
 	"^[Hh][Tt][Tt][Pp][Ss]?:\\/\\/(?![^/?#]*@)",
+};
+
+/* What a pattern that stands for a format is called (NULL: a pattern). */
+static const char *const pattern_names[] = {
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	"a URI",
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	"an email address",
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
 };
 
 static const char text[] =
@@ -13991,8 +13961,6 @@ static const char text[] =
 	"picture" "\0"
 	"website" "\0"
 	"relays" "\0"
-	"botDisplayName" "\0"
-	"pollTimeoutMs" "\0"
 	"inbound" "\0"
 	"outbound" "\0"
 	"authMode" "\0"
@@ -14105,7 +14073,6 @@ static const char text[] =
 	"msteams" "\0"
 	"nextcloud-talk" "\0"
 	"nostr" "\0"
-	"qa-channel" "\0"
 	"raft" "\0"
 	"reef" "\0"
 	"signal" "\0"
@@ -14444,7 +14411,8 @@ const struct schema_table schema_openclaw = {
 	.strings = strings,
 	.bounds = bounds,
 	.patterns = patterns,
+	.pattern_names = pattern_names,
 	.npatterns = NELEM(patterns),
 	.text = text,
-	.root = 3157,
+	.root = 3160,
 };

@@ -252,6 +252,42 @@ static const char *retired_hint(const char *canon)
 	return NULL;
 }
 
+/*
+ * OpenClaw's rules across the members of one object, which its schema cannot
+ * say, for the objects claw reads. Each row: where (CK_AGENT: under each
+ * agent too), whether the object breaks it, and OpenClaw's message.
+ */
+static bool mode_with_security(const cJSON *exec)
+{
+	return cJSON_GetObjectItemCaseSensitive(exec, "mode") != NULL &&
+	       (cJSON_GetObjectItemCaseSensitive(exec, "security") != NULL ||
+	        cJSON_GetObjectItemCaseSensitive(exec, "ask") != NULL);
+}
+
+static const struct {
+	enum claw_key_scope scope;
+	const char *path;
+	bool (*broken)(const cJSON *obj);
+	const char *message;
+} rules[] = {
+	{ CK_ROOT, "tools.exec", mode_with_security,
+	  "mode cannot be combined with security or ask in the same exec object (OpenClaw "
+	  "refuses it): keep mode, or security and ask" },
+	{ CK_AGENT, "tools.exec", mode_with_security,
+	  "mode cannot be combined with security or ask in the same exec object (OpenClaw "
+	  "refuses it): keep mode, or security and ask" },
+};
+
+static void check_rules(struct walk *w, const cJSON *obj)
+{
+	for (size_t i = 0; i < NELEM(rules); i++) {
+		const char *rel =
+		    rules[i].scope == CK_AGENT ? agent_relative(w->canon.p) : w->canon.p;
+		if (rel != NULL && strcmp(rel, rules[i].path) == 0 && rules[i].broken(obj))
+			report(w, obj, false, false, "%s: %s", here(w), rules[i].message);
+	}
+}
+
 static int lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
@@ -573,9 +609,13 @@ static void check_string(struct walk *w, const cJSON *v, const struct schema_nod
 		report(w, at, key, false, "%s: %s must be at most %u characters long", here(w),
 		       what, n->max_len);
 	else if (n->flags & SF_PATTERN && (m = pattern_test(w, n->pattern, s)) != 1)
-		report(w, at, key, false, "%s: %s \"%s\" %s /%s/", here(w), what, s,
-		       m < 0 ? "is too costly to match against" : "does not match",
-		       w->t->patterns[n->pattern]);
+		report(w, at, key, false, "%s: %s \"%s\" %s%s%s", here(w), what, s,
+		       m < 0                             ? "is too costly to match against /"
+		       : w->t->pattern_names[n->pattern] ? "is not "
+		                                         : "does not match /",
+		       m == 0 && w->t->pattern_names[n->pattern] ? w->t->pattern_names[n->pattern]
+		                                                 : w->t->patterns[n->pattern],
+		       m == 0 && w->t->pattern_names[n->pattern] ? "" : "/");
 }
 
 static void check_array(struct walk *w, const cJSON *v, const struct schema_node *n)
@@ -679,6 +719,7 @@ static void check_object(struct walk *w, const cJSON *v, unsigned idx)
 	if (n->flags & SF_MAX_PROPS && (unsigned)cJSON_GetArraySize(v) > n->max_props)
 		report(w, v, false, false, "%s: may have at most %u keys", here(w), n->max_props);
 	check_required(w, v, n);
+	check_rules(w, v);
 	cJSON_ArrayForEach(m, v)
 	{
 		struct mark mk = mark_of(w);

@@ -90,6 +90,7 @@ struct schema_table {
 	const uint32_t *strings;
 	const struct schema_bounds *bounds;
 	const char *const *patterns;
+	const char *const *pattern_names; /* a format's name ("a URI"), or NULL */
 	size_t npatterns;
 	const char *text;
 	unsigned root;
