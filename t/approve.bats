@@ -108,17 +108,18 @@ field() {
 	assert_output --partial '"deny"'
 }
 
-@test "tools.exec.mode shorthands combine stricter-wins with security and ask" {
+@test "tools.exec.mode shorthands; beside security or ask they are refused, as OpenClaw refuses them" {
 	allow /usr/bin/uname
-	write_config <<<'{tools: {exec: {mode: "full", security: "allowlist"}}}'
-	run field "id" '.approval.security + " " + .approval.ask'
-	assert_output "allowlist off"
 	write_config <<<'{tools: {exec: {mode: "ask"}}}'
 	run field "id" '.approval.security + " " + .approval.ask'
 	assert_output "allowlist on-miss"
-	write_config <<<'{tools: {exec: {mode: "deny", security: "full"}}}'
+	write_config <<<'{tools: {exec: {mode: "deny"}}}'
 	run field "uname" '.deny.reason'
 	assert_output "security=deny"
+	write_config <<<'{tools: {exec: {mode: "full", security: "allowlist"}}}'
+	run claw-approve </dev/null
+	assert_failure 2
+	assert_output --partial 'tools.exec: mode cannot be combined with security or ask'
 }
 
 @test "an agent's own tools.exec replaces the global one for that agent" {

@@ -25,3 +25,21 @@ UNIT="${CLAW_PROBES:?}/../unit"
 		}
 	done
 }
+
+@test "the schema's patterns match as JavaScript's RegExp (Unicode mode) matches them" {
+	run "$UNIT/jsregex-cases"
+	assert_success
+	assert_output --regexp ' 0 failures$'
+}
+
+@test "string formats are checked as OpenClaw's channel validator checks them" {
+	printf '{ channels: { telegram: { apiRoot: "http://exa mple.com" } } }' >"$CONFIG"
+	run claw-session key
+	assert_failure 2
+	assert_output "claw-session: $CONFIG:1:36: channels.telegram.apiRoot: the value \"http://exa mple.com\" is not a URI"
+	for uri in 'http://127.0.0.1:8081' 'x-y.z+w:rest' 'a:'; do
+		printf '{ channels: { telegram: { apiRoot: "%s" } } }' "$uri" >"$CONFIG"
+		run claw-session key
+		assert_success
+	done
+}

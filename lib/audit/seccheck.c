@@ -2850,6 +2850,7 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 	/* A file that does not parse, or that the config check refuses, is never overwritten. */
 	if (config_load_text(&now, path, text.p) < 0) {
 		fix_error(fx, "%s; not rewriting it", claw_error());
+		config_free(&now);
 		goto out;
 	}
 	plan_edits(c, now.root, &e);
