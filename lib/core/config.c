@@ -121,7 +121,6 @@ static int read_claw(struct config *cfg, const struct common_opts *co)
 	const char *path = co->claw_config ? co->claw_config : nonempty_env("CLAW_CONFIG_PATH");
 	size_t len;
 
-	cfg->claw_path = path ? cfg_user_path(path) : xasprintf("%s/claw.json", cfg->state_dir);
 	if (read_file(cfg->claw_path, CONFIG_MAX_BYTES, &cfg->claw_text, &len) < 0) {
 		/* A file named on purpose must be there: claw's keys would silently default. */
 		if (errno == ENOENT && co->claw_config != NULL)
@@ -298,8 +297,12 @@ static int check_and_merge(struct config *cfg, enum check_mode mode)
 
 static int load(struct config *cfg, const struct common_opts *co, enum check_mode mode)
 {
+	const char *claw = co->claw_config ? co->claw_config : nonempty_env("CLAW_CONFIG_PATH");
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->state_dir = config_state_dir(co);
+	/* Both paths are set whatever happens next (the sandbox keeps every config file out). */
+	cfg->claw_path = claw ? cfg_user_path(claw) : xasprintf("%s/claw.json", cfg->state_dir);
 	if (read_openclaw(cfg, co) < 0 || read_claw(cfg, co) < 0)
 		return -1;
 	if (cfg->exists)
@@ -332,6 +335,7 @@ int config_load_preset(struct config *cfg, const char *name)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->state_dir = xasprintf("%s/.openclaw", home_dir());
 	cfg->path = xasprintf("preset:%s", name);
+	cfg->claw_path = xasprintf("%s/claw.json", cfg->state_dir);
 	if (load_preset(cfg, name) < 0)
 		return -1;
 	use_preset_claw(cfg, p);
@@ -343,17 +347,20 @@ int config_load_preset(struct config *cfg, const char *name)
 int config_load_texts(struct config *cfg, const char *source, const char *text,
                       const char *claw_source, const char *claw_text)
 {
+	bool with_claw = claw_source != NULL && claw_text != NULL;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->state_dir = xasprintf("%s/.openclaw", home_dir());
 	cfg->path = xstrdup(source);
+	cfg->claw_path = with_claw ? xstrdup(claw_source)
+	                           : xasprintf("%s/claw.json", cfg->state_dir); /* always set */
 	cfg->source = xstrdup(source);
 	cfg->exists = true;
 	cfg->text = xstrdup(text);
 	cfg->textlen = strlen(text);
 	if (parse(cfg) < 0)
 		return -1;
-	if (claw_source != NULL && claw_text != NULL) {
-		cfg->claw_path = xstrdup(claw_source);
+	if (with_claw) {
 		cfg->claw_source = xstrdup(claw_source);
 		cfg->claw_exists = true;
 		cfg->claw_text = xstrdup(claw_text);

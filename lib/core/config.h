@@ -25,7 +25,8 @@ struct config {
 	char *text;
 	size_t textlen;
 	struct json5_doc doc;
-	/* claw.json: --claw-config, $CLAW_CONFIG_PATH, or <state>/claw.json */
+	/* claw.json: --claw-config, $CLAW_CONFIG_PATH, or <state>/claw.json; set
+	 * (as path is) whether or not the file exists */
 	char *claw_path;
 	bool claw_exists;  /* false: no file (and with no openclaw.json, the preset's) */
 	char *claw_source; /* the path, or "preset:secure (claw.json)"; NULL: none */
