@@ -107,7 +107,8 @@ $(hostname)"
 }
 
 @test "filter: a backend that cannot run is a denial, never a run on the host" {
-	sandbox_config 'backend: "docker",' 'binary: "no-such-engine",'
+	sandbox_config 'backend: "docker",'
+	write_claw_config <<<'{ agents: { defaults: { sandbox: { docker: { binary: "no-such-engine" } } } } }'
 	run_request "touch $BATS_TEST_TMPDIR/ran"
 	assert_success
 	assert_equal "$(jqo .deny.by)" claw-sandbox
@@ -531,7 +532,8 @@ unpin_all() {
 	unpin_all
 	etc=claw-test-$BATS_SUITE_TEST_NUMBER-$$
 	echo one > "/etc/$etc"
-	sandbox_config "native: { etc: [\"$etc\"] },"
+	sandbox_config
+	write_claw_config <<<"{ agents: { defaults: { sandbox: { native: { etc: [\"$etc\"] } } } } }"
 	points='awk "{print \$5}" /proc/self/mountinfo | sort; grep -c " - proc " /proc/self/mountinfo'
 	run claw-sandbox exec --session agent:main:cron:a -- sh -c "cat /etc/$etc; $points"
 	assert_success
@@ -707,7 +709,7 @@ unpin_all() {
 	refute_line tty
 	assert_failure
 	# Asked: a private devpts instance, empty but for what is made inside.
-	sandbox_config 'native: { pts: true },'
+	write_claw_config <<<'{ agents: { defaults: { sandbox: { native: { pts: true } } } } }'
 	run claw-sandbox exec -- sh -c 'ls /dev/pts; script -qc "tty; stty size" /dev/null'
 	assert_success
 	assert_line ptmx
