@@ -261,8 +261,29 @@ never_allowed() {
 
 @test "bypass: deleting or discarding where that is not the program's trade (find -delete, git clean)" {
 	wide_allowlist
+	write_claw_config <<<'{approvals: {exec: {trash: false}}}'
 	mkdir -p "$T/wd/a" "$T/wd/b"
 	never_allowed destructive
+}
+
+@test "bypass: with the trash on, a destructive command passes only with what it loses kept first" {
+	wide_allowlist
+	write_claw_config <<<'{approvals: {exec: {trash: true}}}'
+	mkdir -p "$T/wd/a" "$T/wd/b"
+	requests destructive | claw-approve >"$T/out.jsonl"
+	# Allowed: a plan that keeps something, and nothing it calls not recoverable.
+	run jq -r 'select(.approval.decision == "allow")
+		| select((.approval.trash.keep | length) == 0 or .approval.trash.unrecoverable) | .id' \
+		"$T/out.jsonl"
+	assert_output ""
+	# What the trash cannot keep still asks, saying so.
+	run jq -r 'select(.approval.decision == "allow") | .id' "$T/out.jsonl"
+	refute_line --partial "find"
+	refute_line --partial "rsync"
+	refute_line --partial "stash"
+	refute_line "git reset --hard HEAD~1"
+	run jq -r 'select(.id == "git stash drop") | .approval.asked' "$T/out.jsonl"
+	assert_output "not recoverable"
 }
 
 @test "bypass: writes outside the working directory, into .git, setuid bits" {

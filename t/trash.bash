@@ -9,11 +9,10 @@ setup() {
 	wide_allowlist
 }
 
-# trash_config true|false [MORE]: host runs, allow list and on-miss, the trash on or off.
+# trash_config true|false [ASK]: host runs, allow list and ask on-miss (or ASK), the trash on or off.
 trash_config() {
-	write_config <<EOF
-{ approvals: { exec: { trash: $1 } }, tools: { exec: { security: "allowlist", ask: "on-miss" } } ${2:-} }
-EOF
+	write_config <<<"{ tools: { exec: { security: \"allowlist\", ask: \"${2:-on-miss}\" } } }"
+	write_claw_config <<<"{ approvals: { exec: { trash: $1 } } }"
 }
 
 # run_host CMD: the command line CMD through the whole pipeline on the host (claw run),

@@ -285,7 +285,7 @@ load trash
 	done
 	assert_equal "$(cat secret)" s
 	# With ask off it is refused outright, saying why.
-	write_config <<<'{ approvals: { exec: { trash: true } }, tools: { exec: { security: "allowlist", ask: "off" } } }'
+	trash_config true off
 	run_host 'shred secret'
 	assert_equal "$STATUS" "denied: not recoverable (shred overwrites it beyond recovery (secret))"
 }

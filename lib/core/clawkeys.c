@@ -30,7 +30,9 @@ const struct claw_key claw_keys[] = {
 	{ CK_ROOT, "approvals.exec.allowShellBuiltins", CK_BOOL, .dflt = "false",
 	  .meaning = "honour OpenClaw's safe shell builtins without an allow-list entry" },
 	{ CK_ROOT, "approvals.exec.trash", CK_BOOL, .dflt = "false",
-	  .meaning = "keep what an approved command deletes or overwrites, so it can be restored" },
+	  .meaning = "before a command runs on the host, move what it deletes and copy what it "
+	             "overwrites into the user's trash; what cannot be kept asks (not "
+	             "recoverable)" },
 	{ CK_ROOT, "approvals.tools", CK_STRINGS, .dflt = "[]",
 	  .meaning = "tools other than exec that wait for a person's yes before each call "
 	             "(group: names and globs as in policy lists)" },
