@@ -1,46 +1,118 @@
 /*
- * limits.c: the native sandbox's resource limits: the cgroups a run's
- * limits go in, made and entered by the launcher.
+ * limits.c: the native sandbox's resource limits, and what enforces each.
+ *
+ * A limit is only as good as what enforces it. Memory, pids and CPU go in
+ * cgroups wherever the launcher can make them:
+ *  - a v1 hierarchy of the controller, under the launcher's own cgroup there:
+ *    as root, or where that cgroup was given to the user (chowned to them);
+ *  - the unified (v2) hierarchy, under the launcher's own cgroup when the
+ *    controller is delegated to it: the root (as root), or a subtree the user
+ *    owns (a systemd scope or service with Delegate=yes). Only leaves hold
+ *    processes there, so a launcher alone in its cgroup first moves to a leaf
+ *    of its own and enables the controllers for its siblings; a run is born
+ *    in its cgroup (clone3's CLONE_INTO_CGROUP), since moving a process
+ *    needs write access to the common ancestor of where it is and where it
+ *    goes.
+ *  - On a systemd host where neither serves, claw-sandbox places itself in
+ *    a delegated scope of the user's (or, as root, the system's) manager
+ *    once, as it starts (limits_place_self), and then uses it as above.
+ * Where none serves, a memory or CPU limit refuses the run, unless
+ * native.rlimitsOnly accepts rlimits: RLIMIT_NPROC counts a run's processes
+ * (per user namespace: per run), RLIMIT_DATA each process's private memory
+ * (not the run's, not shared memory or tmpfs), and nothing limits CPU.
  */
 #include "native/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/util.h"
 
-struct cgroup_plan {
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* The limits a run may have, in the order of native_limits.via. */
+static const struct {
 	const char *controller;
-	const char *v1_file, *v2_file; /* the limit's file in each version's hierarchy */
-	char value[32], v2_value[32];
+	const char *key; /* the config key that sets it, for messages */
+} controllers[LIMITS_N] = {
+	[LIMIT_PIDS] = { "pids", "docker.pidsLimit" },
+	[LIMIT_MEMORY] = { "memory", "docker.memory" },
+	[LIMIT_CPU] = { "cpu", "docker.cpus" },
 };
 
-static unsigned cgroup_serial;
+/* The file-size limit every run gets unless docker.ulimits.fsize says otherwise. */
+#define DEFAULT_FSIZE (1LL << 30)
 
-/* The launcher's own cgroup in a v1 hierarchy, so runs nest under whatever limits it has. */
-static char *own_cgroup(const char *controller)
+/* The leaf a launcher moves to in a delegated v2 cgroup, so its siblings may have limits. */
+#define LAUNCHER_LEAF "claw.launcher"
+
+/* Set in claw-sandbox's environment once it has asked systemd for a scope of its own. */
+#define PLACED_ENV "CLAW_SANDBOX_SCOPE"
+
+/* ---- the launcher's own cgroups, read once ---- */
+
+static struct {
+	bool read;
+	char cgroup[4096];      /* /proc/self/cgroup as the launcher started */
+	char v2mount[PATH_MAX]; /* where the unified hierarchy is mounted ("": nowhere) */
+	char *v2base;           /* once moved to a leaf: the cgroup its runs go under */
+	bool systemd;           /* v2base is a scope systemd made for us */
+} self;
+
+static int read_file(const char *path, char *buf, size_t size)
 {
-	/* Read once, as the launcher started: later it moves its thread into a run's. */
-	static char text[4096];
-	static ssize_t len = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n < 0 ? -1 : 0;
+}
+
+static void read_self(void)
+{
+	char line[4096];
+	FILE *f;
+
+	if (self.read)
+		return;
+	self.read = true;
+	read_file("/proc/self/cgroup", self.cgroup, sizeof(self.cgroup));
+	self.systemd = getenv(PLACED_ENV) != NULL;
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return;
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - cgroup2 SOURCE SUPER" */
+	while (self.v2mount[0] == '\0' && fgets(line, sizeof(line), f)) {
+		char root[PATH_MAX], point[PATH_MAX];
+		if (strstr(line, " - cgroup2 ") != NULL &&
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) == 2 &&
+		    strcmp(root, "/") == 0)
+			snprintf(self.v2mount, sizeof(self.v2mount), "%s", point);
+	}
+	fclose(f);
+}
+
+/* The path of the launcher's cgroup for CONTROLLER's v1 hierarchy ("" for v2), or NULL. */
+static char *self_path(const char *controller)
+{
 	char *path = NULL;
 
-	if (len < 0) {
-		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-		len = fd < 0 ? 0 : read(fd, text, sizeof(text) - 1);
-		len = len < 0 ? 0 : len;
-		text[len] = '\0';
-		if (fd >= 0)
-			close(fd);
-	}
-	/* Lines read "ID:controller[,controller...]:path". */
-	for (const char *line = text; *line && path == NULL;) {
+	read_self();
+	/* Lines read "ID:controller[,controller...]:path"; v2's is "0::path". */
+	for (const char *line = self.cgroup; *line && path == NULL;) {
 		size_t n = strcspn(line, "\n");
 		char buf[1024];
 		snprintf(buf, sizeof(buf), "%.*s", (int)n, line);
@@ -49,13 +121,40 @@ static char *own_cgroup(const char *controller)
 		if (where == NULL)
 			continue;
 		*where++ = '\0';
+		if (controller[0] == '\0' && list[1] == '\0')
+			path = xstrdup(where);
 		for (char *save = NULL, *t = strtok_r(list + 1, ",", &save); t && !path;
 		     t = strtok_r(NULL, ",", &save))
 			if (strcmp(t, controller) == 0)
-				path = xasprintf("/sys/fs/cgroup/%s%s", controller,
-				                 strcmp(where, "/") == 0 ? "" : where);
+				path = xstrdup(where);
 	}
 	return path;
+}
+
+/* The launcher's cgroup in CONTROLLER's v1 hierarchy as mounted, or NULL. */
+static char *v1_dir(const char *controller)
+{
+	char *path = self_path(controller), *dir;
+
+	if (path == NULL)
+		return NULL;
+	dir = xasprintf("/sys/fs/cgroup/%s%s", controller, strcmp(path, "/") == 0 ? "" : path);
+	free(path);
+	return dir;
+}
+
+/* The cgroup runs go under in the unified hierarchy: the launcher's, or NULL. */
+static char *v2_dir(void)
+{
+	read_self();
+	if (self.v2base)
+		return xstrdup(self.v2base);
+	char *path = self_path("");
+	char *dir = path && path[0] == '/' && self.v2mount[0]
+	                ? xasprintf("%s%s", self.v2mount, strcmp(path, "/") == 0 ? "" : path)
+	                : NULL;
+	free(path);
+	return dir;
 }
 
 static int write_text(const char *dir, const char *file, const char *text)
@@ -77,15 +176,10 @@ static int write_text(const char *dir, const char *file, const char *text)
 static bool read_words(const char *dir, const char *file, const char *word)
 {
 	char path[PATH_MAX], text[1024];
+
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_file(path, text, sizeof(text)) < 0)
 		return false;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
 	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w;
 	     w = strtok_r(NULL, " \n", &save))
 		if (strcmp(w, word) == 0)
@@ -93,52 +187,274 @@ static bool read_words(const char *dir, const char *file, const char *word)
 	return false;
 }
 
-/*
- * The launcher's cgroup in the unified (v2) hierarchy, when CONTROLLER can
- * limit its children there: it is available, and enabled for them (ENABLE:
- * enable it if need be, which the kernel allows only at the root, where a
- * process may sit beside enabled controllers). NULL where v2 cannot serve.
- */
-static char *own_cgroup_v2(const char *controller, bool enable)
+static bool may_write(const char *dir, const char *file)
 {
-	char line[4096], mount[PATH_MAX] = "", path[PATH_MAX] = "";
-	FILE *f = fopen("/proc/self/cgroup", "re");
+	char path[PATH_MAX];
 
-	if (f == NULL)
-		return NULL;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0)
-			snprintf(path, sizeof(path), "%.*s", (int)strcspn(line + 3, "\n"),
-			         line + 3);
-	fclose(f);
-	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
-		return NULL;
-	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - cgroup2 SOURCE SUPER" */
-	while (mount[0] == '\0' && fgets(line, sizeof(line), f)) {
-		char root[PATH_MAX], point[PATH_MAX];
-		const char *dash = strstr(line, " - cgroup2 ");
-		if (dash != NULL && sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) == 2 &&
-		    strcmp(root, "/") == 0)
-			snprintf(mount, sizeof(mount), "%s", point);
-	}
-	fclose(f);
-	if (mount[0] == '\0' || path[0] != '/')
-		return NULL;
-	char *base = xasprintf("%s%s", mount, strcmp(path, "/") == 0 ? "" : path);
-	char *ctl = xasprintf("+%s", controller);
-	bool ok = read_words(base, "cgroup.controllers", controller) &&
-	          (read_words(base, "cgroup.subtree_control", controller) ||
-	           (enable && write_text(base, "cgroup.subtree_control", ctl) == 0));
-	free(ctl);
-	if (!ok) {
-		free(base);
-		return NULL;
-	}
-	return base;
+	snprintf(path, sizeof(path), "%s%s%s", dir, file ? "/" : "", file ? file : "");
+	return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0;
 }
+
+/* Whether the launcher is the only process in the v2 cgroup DIR. */
+static bool alone_in(const char *dir)
+{
+	char path[PATH_MAX], text[4096], me[24];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(me, sizeof(me), "%d\n", (int)getpid());
+	return read_file(path, text, sizeof(text)) == 0 && strcmp(text, me) == 0;
+}
+
+static bool is_v2_root(const char *dir)
+{
+	return strcmp(dir, self.v2mount) == 0;
+}
+
+/*
+ * Whether runs under the v2 cgroup DIR can have CONTROLLER: it is delegated
+ * there (cgroup.controllers) and enabled for DIR's children, or can be: at
+ * the root by root, elsewhere by a launcher alone in a cgroup it may write,
+ * which moves to a leaf first. With ACT it is done. Else WHY says why not.
+ */
+static bool v2_usable(const char *dir, const char *controller, bool act, char *why, size_t n)
+{
+	char ctl[32];
+
+	if (!read_words(dir, "cgroup.controllers", controller)) {
+		snprintf(
+		    why, n,
+		    "the %s controller is not delegated to the cgroup %s (it is bound to cgroup "
+		    "v1, or the manager does not delegate it)",
+		    controller, dir);
+		return false;
+	}
+	if (!may_write(dir, NULL) || !may_write(dir, "cgroup.subtree_control")) {
+		snprintf(why, n, "the cgroup %s is not writable by uid %u (not delegated to it)",
+		         dir, (unsigned)geteuid());
+		return false;
+	}
+	if (read_words(dir, "cgroup.subtree_control", controller))
+		return true;
+	snprintf(ctl, sizeof(ctl), "+%s", controller);
+	if (is_v2_root(dir) || self.v2base)
+		return !act || write_text(dir, "cgroup.subtree_control", ctl) == 0 ||
+		       (snprintf(why, n, "%s/cgroup.subtree_control: %s", dir, strerror(errno)),
+		        false);
+	if (!may_write(dir, "cgroup.procs") || !alone_in(dir)) {
+		snprintf(
+		    why, n,
+		    "other processes share the cgroup %s, where only a leaf may hold processes; "
+		    "run claw-sandbox in a cgroup of its own (systemd-run --user --scope -p "
+		    "Delegate=yes ...)",
+		    dir);
+		return false;
+	}
+	if (!act)
+		return true;
+	/* Alone: to a leaf of our own, so that the cgroup may enable controllers for runs. */
+	char *leaf = xasprintf("%s/" LAUNCHER_LEAF, dir);
+	bool ok = (mkdir(leaf, 0755) == 0 || errno == EEXIST) &&
+	          write_text(leaf, "cgroup.procs", "0") == 0 &&
+	          write_text(dir, "cgroup.subtree_control", ctl) == 0;
+	if (ok)
+		self.v2base = xstrdup(dir);
+	else
+		snprintf(why, n, "cannot move to %s and enable %s: %s", leaf, controller,
+		         strerror(errno));
+	free(leaf);
+	return ok;
+}
+
+/*
+ * Where runs' CONTROLLER limits go: *DIR the cgroup under which each run's
+ * is made and *VIA its hierarchy, or NULL with WHY. With ACT, v2 is readied.
+ */
+static char *site(const char *controller, bool act, enum native_via *via, char *why, size_t n)
+{
+	struct stat st;
+	char *dir = v1_dir(controller);
+
+	if (dir && stat(dir, &st) == 0) {
+		*via = VIA_CGROUP_V1;
+		if (may_write(dir, NULL))
+			return dir;
+		snprintf(why, n,
+		         "the cgroup %s is not writable by uid %u (not root, and not given to it)",
+		         dir, (unsigned)geteuid());
+		free(dir);
+		return NULL;
+	}
+	free(dir);
+	*via = VIA_CGROUP_V2;
+	if ((dir = v2_dir()) == NULL) {
+		snprintf(why, n, "no cgroup hierarchy of the %s controller is mounted", controller);
+		return NULL;
+	}
+	if (v2_usable(dir, controller, act, why, n))
+		return dir;
+	free(dir);
+	return NULL;
+}
+
+/* ---- what enforces each limit ---- */
+
+long long limits_scratch_budget(const struct native_spec *s)
+{
+	long long budget = DEFAULT_FSIZE;
+
+	for (size_t i = 0; i < s->nulimits; i++)
+		if (s->ulimits[i].resource == RLIMIT_FSIZE && s->ulimits[i].soft != RLIM_INFINITY)
+			budget = (long long)s->ulimits[i].soft;
+	return s->memory_max > 0 && s->memory_max < budget ? s->memory_max : budget;
+}
+
+static bool configured(const struct native_spec *s, int i)
+{
+	return i == LIMIT_PIDS     ? s->pids_max > 0
+	       : i == LIMIT_MEMORY ? s->memory_max > 0
+	                           : s->cpus > 0;
+}
+
+/* What stands in for a cgroup: RLIMIT_NPROC for pids, RLIMIT_DATA for memory, nothing for CPU. */
+static enum native_via stand_in(int i)
+{
+	return i == LIMIT_PIDS     ? VIA_RLIMIT_RUN
+	       : i == LIMIT_MEMORY ? VIA_RLIMIT_PROCESS
+	                           : VIA_NOTHING;
+}
+
+/* The first limit of L that no cgroup enforces, and would only per process or not at all. */
+static int weak_limit(const struct native_limits *l)
+{
+	for (int i = 0; i < LIMITS_N; i++)
+		if (l->via[i] == VIA_RLIMIT_PROCESS || l->via[i] == VIA_NOTHING)
+			return i;
+	return -1;
+}
+
+void limits_probe(const struct native_spec *s, struct native_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->scratch = limits_scratch_budget(s);
+	l->rlimits_only = s->rlimits_only;
+	read_self();
+	for (int i = 0; i < LIMITS_N; i++) {
+		char why[sizeof(l->why)];
+		enum native_via via = VIA_UNSET;
+		if (!configured(s, i))
+			continue;
+		char *dir = site(controllers[i].controller, false, &via, why, sizeof(why));
+		if (dir) {
+			l->via[i] = via;
+			l->delegated |= geteuid() != 0;
+			free(dir);
+			continue;
+		}
+		l->via[i] = stand_in(i);
+		/* The reason given is the weakest stand-in's: what a refusal names. */
+		if (l->why[0] == '\0' || (i != LIMIT_PIDS && weak_limit(l) == i))
+			snprintf(l->why, sizeof(l->why), "%s", why);
+	}
+	l->systemd = self.systemd;
+	if (!s->pids_max)
+		l->via[LIMIT_PIDS] = VIA_RLIMIT_RUN; /* the default RLIMIT_NPROC */
+}
+
+const char *limits_assurance(const struct native_limits *l)
+{
+	bool v1 = false, v2 = false, rl = false;
+
+	for (int i = 0; i < LIMITS_N; i++) {
+		v1 |= l->via[i] == VIA_CGROUP_V1;
+		v2 |= l->via[i] == VIA_CGROUP_V2;
+		rl |= l->via[i] == VIA_RLIMIT_PROCESS || l->via[i] == VIA_NOTHING;
+	}
+	if (rl)
+		return "rlimits-only";
+	if (v2)
+		return l->systemd     ? "systemd-scope"
+		       : l->delegated ? "cgroup-v2-delegated"
+		                      : "cgroup-v2";
+	if (v1)
+		return l->delegated ? "cgroup-v1-delegated" : "cgroup-v1";
+	return "rlimits";
+}
+
+static const char *const via_names[] = {
+	[VIA_UNSET] = NULL,
+	[VIA_CGROUP_V1] = "cgroup-v1",
+	[VIA_CGROUP_V2] = "cgroup-v2",
+	[VIA_RLIMIT_RUN] = "rlimit-per-run",
+	[VIA_RLIMIT_PROCESS] = "rlimit-per-process",
+	[VIA_NOTHING] = "none",
+};
+
+const char *limits_via_name(enum native_via via)
+{
+	return via_names[via];
+}
+
+static const char *const limit_names[LIMITS_N] = { "pids", "memory", "CPU" };
+
+void limits_explain(struct buf *b, const struct native_spec *s, const struct native_limits *l)
+{
+	char why[600];
+	const char *refused = limits_refusal(s, l, why, sizeof(why));
+
+	buf_printf(b, "\nlimits:\n  assurance         %s%s\n",
+	           refused ? "none: runs are refused" : limits_assurance(l),
+	           l->systemd ? " (claw-sandbox placed itself in a systemd scope)" : "");
+	if (refused)
+		buf_printf(b, "  why               %s\n", refused);
+	for (int i = 0; i < LIMITS_N; i++) {
+		buf_printf(b, "  %-17s ", limit_names[i]);
+		if (i == LIMIT_PIDS)
+			buf_printf(b, "%ld", s->pids_max > 0 ? s->pids_max : 512L);
+		else if (i == LIMIT_MEMORY && s->memory_max > 0)
+			buf_printf(b, "%lld bytes", s->memory_max);
+		else if (i == LIMIT_CPU && s->cpus > 0)
+			buf_printf(b, "%g CPUs", s->cpus);
+		else
+			buf_puts(b, "not set");
+		if (l->via[i] != VIA_UNSET)
+			buf_printf(b, " by %s", via_names[l->via[i]]);
+		buf_putc(b, '\n');
+	}
+	buf_printf(b, "  scratch           %lld bytes shared by every tmpfs entry and /dev/shm\n",
+	           l->scratch);
+	if (!refused && l->why[0])
+		buf_printf(b, "  no cgroup         %s\n", l->why);
+}
+
+void limits_json(struct buf *b, const struct native_limits *l)
+{
+	buf_puts(b, "{\"assurance\":");
+	buf_json_str(b, limits_assurance(l));
+	for (int i = 0; i < LIMITS_N; i++) {
+		buf_printf(b, ",\"%s\":", controllers[i].controller);
+		if (via_names[l->via[i]])
+			buf_json_str(b, via_names[l->via[i]]);
+		else
+			buf_puts(b, "null");
+	}
+	buf_printf(b, ",\"scratchBytes\":%lld}", l->scratch);
+}
+
+/* ---- the run's cgroups ---- */
+
+struct cgroup_plan {
+	int limit;
+	const char *v1_file, *v2_file; /* the limit's file in each version's hierarchy */
+	char value[32], v2_value[32];
+};
+
+static unsigned cgroup_serial;
 
 void limits_cgroups_remove(struct native_child *c)
 {
+	if (c->cgroup_fd >= 0)
+		close(c->cgroup_fd);
+	c->cgroup_fd = -1;
 	for (size_t i = 0; i < c->ncgroups; i++) {
 		if (!c->cgroups_kept)
 			rmdir(c->cgroups[i]);
@@ -147,24 +463,14 @@ void limits_cgroups_remove(struct native_child *c)
 	c->ncgroups = 0;
 }
 
-static const char *const cgroup_controllers[] = { "pids", "memory", "cpu" };
-
-/* The launcher's cgroup for CONTROLLER: its v1 hierarchy's, else the unified one's. */
-static char *own_cgroup_any(const char *controller, bool enable, bool *v2)
-{
-	char *base = own_cgroup(controller);
-
-	*v2 = base == NULL;
-	return base ? base : own_cgroup_v2(controller, enable);
-}
-
 int native_cgroups_remove(const char *name)
 {
 	int rc = 0;
-	bool v2;
+	enum native_via via;
+	char why[256];
 
-	for (size_t i = 0; i < NELEM(cgroup_controllers); i++) {
-		char *base = own_cgroup_any(cgroup_controllers[i], false, &v2);
+	for (int i = 0; i < LIMITS_N; i++) {
+		char *base = site(controllers[i].controller, false, &via, why, sizeof(why));
 		if (base == NULL)
 			continue;
 		char *dir = xasprintf("%s/claw.%s", base, name);
@@ -176,24 +482,25 @@ int native_cgroups_remove(const char *name)
 	return rc;
 }
 
-/* The cgroup this run's CONTROLLER limits go in, made if need be (v2: one for all). */
-static const char *cgroup_dir(const struct native_spec *s, struct native_child *c,
-                              const char *controller, bool *v2)
+/* The cgroup this run's limit I goes in, made if need be (v2: one for all), or NULL (WHY). */
+static const char *cgroup_dir(const struct native_spec *s, struct native_child *c, int i,
+                              enum native_via *via, char *why, size_t n)
 {
-	char *base = own_cgroup_any(controller, true, v2);
+	char *base = site(controllers[i].controller, true, via, why, n);
 
 	if (base == NULL)
 		return NULL;
 	char *dir = s->cgroup_name ? xasprintf("%s/claw.%s", base, s->cgroup_name)
 	                           : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
 	free(base);
-	for (size_t i = 0; i < c->ncgroups; i++)
-		if (strcmp(c->cgroups[i], dir) == 0) {
+	for (size_t k = 0; k < c->ncgroups; k++)
+		if (strcmp(c->cgroups[k], dir) == 0) {
 			free(dir);
-			return c->cgroups[i]; /* v2: the same directory for every controller */
+			return c->cgroups[k]; /* v2: the same directory for every controller */
 		}
 	if (c->ncgroups == NELEM(c->cgroups) ||
 	    (mkdir(dir, 0700) < 0 && (errno != EEXIST || s->cgroup_name == NULL))) {
+		snprintf(why, n, "mkdir %s: %s", dir, strerror(errno));
 		free(dir);
 		return NULL;
 	}
@@ -201,73 +508,133 @@ static const char *cgroup_dir(const struct native_spec *s, struct native_child *
 	return dir;
 }
 
-/*
- * Fork bombs and memory hogs (15): limits in a cgroup under the launcher's,
- * while the launcher is still root. With a name (the scope's slug) the cgroup
- * is the scope's and is kept between runs, as a container's limits cover all
- * its execs (and a memory cgroup costs most of a millisecond to make and
- * remove); without, each run gets one of its own. A controller's v1
- * hierarchy is used where it has one, else the unified (v2) hierarchy where
- * the controller can be enabled for the launcher's children (which the
- * kernel allows only at its root: a cgroup holding a process cannot). Where
- * neither can be done (not root, no controller), the rlimits of
- * apply_limits() stand in.
- */
-bool limits_cgroups_create(const struct native_spec *s, struct native_child *c)
+static size_t plan_limits(const struct native_spec *s, struct cgroup_plan plan[4])
 {
-	struct cgroup_plan plan[4];
 	size_t n = 0;
 
 	if (s->pids_max > 0) {
-		plan[n] = (struct cgroup_plan){ .controller = "pids", "pids.max", "pids.max" };
+		plan[n] = (struct cgroup_plan){ LIMIT_PIDS, "pids.max", "pids.max", "", "" };
 		snprintf(plan[n].value, 32, "%ld", s->pids_max);
 		snprintf(plan[n++].v2_value, 32, "%ld", s->pids_max);
 	}
 	if (s->memory_max > 0) {
 		long long swap = s->memswap_max > s->memory_max ? s->memswap_max : s->memory_max;
-		plan[n] = (struct cgroup_plan){ .controller = "memory",
-			                        "memory.limit_in_bytes",
-			                        "memory.max" };
+		plan[n] = (struct cgroup_plan){ LIMIT_MEMORY, "memory.limit_in_bytes", "memory.max",
+			                        "", "" };
 		snprintf(plan[n].value, 32, "%lld", s->memory_max);
 		snprintf(plan[n++].v2_value, 32, "%lld", s->memory_max);
 		/* v1 counts memory and swap together; v2 counts swap alone. */
-		plan[n] = (struct cgroup_plan){ .controller = "memory",
-			                        "memory.memsw.limit_in_bytes",
-			                        "memory.swap.max" };
+		plan[n] = (struct cgroup_plan){ LIMIT_MEMORY, "memory.memsw.limit_in_bytes",
+			                        "memory.swap.max", "", "" };
 		snprintf(plan[n].value, 32, "%lld", swap);
 		snprintf(plan[n++].v2_value, 32, "%lld", swap - s->memory_max);
 	}
 	if (s->cpus > 0) {
-		plan[n] =
-		    (struct cgroup_plan){ .controller = "cpu", "cpu.cfs_quota_us", "cpu.max" };
+		plan[n] = (struct cgroup_plan){ LIMIT_CPU, "cpu.cfs_quota_us", "cpu.max", "", "" };
 		snprintf(plan[n].value, 32, "%ld", (long)(s->cpus * 100000));
 		snprintf(plan[n++].v2_value, 32, "%ld 100000", (long)(s->cpus * 100000));
 	}
-	if (n == 0 || geteuid() != 0)
-		return false;
+	return n;
+}
+
+/*
+ * Writes PLAN[I] in DIR. Swap is accounted only where the kernel counts it:
+ * without, memory alone is the limit. A kept v1 cgroup's memory limit may
+ * only rise above memsw after memsw does.
+ */
+static int write_limit(const char *dir, bool v2, const struct cgroup_plan *plan, size_t i, size_t n)
+{
+	const char *file = v2 ? plan[i].v2_file : plan[i].v1_file;
+	const char *value = v2 ? plan[i].v2_value : plan[i].value;
+
+	if (write_text(dir, file, value) == 0 || strstr(file, "swap") != NULL)
+		return 0;
+	if (!v2 && i + 1 < n && write_text(dir, plan[i + 1].v1_file, plan[i + 1].value) == 0 &&
+	    write_text(dir, file, value) == 0)
+		return 0;
+	return claw_fail("%s/%s: %s", dir, file, strerror(errno));
+}
+
+/* The run's cgroups, each limit in the one its controller has; -1 (claw_error) if one fails. */
+static int make_cgroups(const struct native_spec *s, struct native_child *c)
+{
+	struct cgroup_plan plan[4];
+	size_t n = plan_limits(s, plan);
+	char why[300];
+
 	c->cgroups_kept = s->cgroup_name != NULL;
 	for (size_t i = 0; i < n; i++) {
-		bool v2;
-		const char *dir = cgroup_dir(s, c, plan[i].controller, &v2);
-		if (dir == NULL)
-			goto fail;
-		const char *file = v2 ? plan[i].v2_file : plan[i].v1_file;
-		const char *value = v2 ? plan[i].v2_value : plan[i].value;
-		/* Swap is accounted only where the kernel counts it: without, memory alone
-		 * is the limit. A kept v1 cgroup's memory limit may only rise above memsw
-		 * after memsw does. */
-		bool swap = strstr(file, "swap") != NULL;
-		if (write_text(dir, file, value) < 0 && !swap &&
-		    !(!v2 && i + 1 < n &&
-		      write_text(dir, plan[i + 1].v1_file, plan[i + 1].value) == 0 &&
-		      write_text(dir, file, value) == 0))
-			goto fail;
+		enum native_via via;
+		const char *dir = cgroup_dir(s, c, plan[i].limit, &via, why, sizeof(why));
+		if (dir == NULL || write_limit(dir, via == VIA_CGROUP_V2, plan, i, n) < 0) {
+			if (dir == NULL)
+				claw_fail("%s", why);
+			return -1;
+		}
+		c->limits.via[plan[i].limit] = via;
 	}
 	cgroup_serial++;
-	return true;
-fail:
-	limits_cgroups_remove(c);
-	return false;
+	return 0;
+}
+
+/*
+ * Where a non-root launcher's run is born in v2: a descriptor of its cgroup
+ * for clone3. (Root moves itself in and out, as it did for v1; the launcher
+ * has switched to the user by the clone, and the user may not write root's
+ * cgroups.)
+ */
+static int open_v2_cgroup(struct native_child *c)
+{
+	for (size_t i = 0; i < c->ncgroups; i++)
+		if (self.v2mount[0] &&
+		    strncmp(c->cgroups[i], self.v2mount, strlen(self.v2mount)) == 0)
+			return (c->cgroup_fd =
+			            open(c->cgroups[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
+			           ? claw_fail("%s: %s", c->cgroups[i], strerror(errno))
+			           : 0;
+	return 0;
+}
+
+const char *limits_refusal(const struct native_spec *s, const struct native_limits *l, char *buf,
+                           size_t n)
+{
+	int weak = weak_limit(l);
+
+	if (weak < 0 || s->rlimits_only)
+		return NULL;
+	snprintf(buf, n,
+	         "%s cannot be enforced here: %s. Run claw-sandbox as root or in a delegated "
+	         "cgroup (claw-sandbox(1), LIMITS), or accept per-process rlimits with "
+	         "agents.defaults.sandbox.native.rlimitsOnly: true",
+	         controllers[weak].key, l->why);
+	return buf;
+}
+
+int limits_start(const struct native_spec *s, struct native_child *c)
+{
+	struct native_limits predicted;
+	char why[600];
+
+	limits_probe(s, &predicted);
+	c->limits = predicted;
+	c->cgroup_fd = -1;
+	if (limits_refusal(s, &predicted, why, sizeof(why))) {
+		c->refused = true;
+		return claw_fail("%s", why);
+	}
+	bool any = false;
+	for (int i = 0; i < LIMITS_N; i++)
+		any |= configured(s, i) &&
+		       (predicted.via[i] == VIA_CGROUP_V1 || predicted.via[i] == VIA_CGROUP_V2);
+	if (!any)
+		return 0;
+	if (make_cgroups(s, c) < 0 || (geteuid() != 0 && open_v2_cgroup(c) < 0) ||
+	    limits_cgroups_enter(c, true) < 0) {
+		limits_cgroups_remove(c);
+		c->refused = true;
+		return claw_fail("cannot set the run's limits: %s", claw_error());
+	}
+	return 0;
 }
 
 /*
@@ -276,7 +643,8 @@ fail:
  * tasks): moving a whole process (cgroup.procs) takes the kernel's global
  * threadgroup lock for writing, which waits out an RCU grace period, about
  * 10 ms on an otherwise idle machine; one thread moving itself needs no such
- * lock. The clone's child takes this thread's cgroups. v2 has no tasks file.
+ * lock. The clone's child takes this thread's cgroups. v2 has no tasks file:
+ * root moves the process, anyone else has the run born there (limits_clone).
  */
 int limits_cgroups_enter(struct native_child *c, bool enter)
 {
@@ -289,10 +657,80 @@ int limits_cgroups_enter(struct native_child *c, bool enter)
 			*strrchr(dir, '/') = '\0';
 		int rc = write_text(dir, "tasks", "0");
 		if (rc < 0 && errno == ENOENT)
-			rc = write_text(dir, "cgroup.procs", pid);
+			rc = c->cgroup_fd >= 0 ? 0 : write_text(dir, "cgroup.procs", pid);
+		int e = errno;
 		free(dir);
 		if (rc < 0)
-			return -1;
+			return claw_fail("cannot enter the run's cgroup: %s", strerror(e));
 	}
 	return 0;
+}
+
+long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c)
+{
+	if (c->cgroup_fd < 0)
+		return syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
+	struct clone_args args = {
+		.flags = (uint64_t)(flags & ~0xffUL) | (uint64_t)CLONE_INTO_CGROUP,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = (uint64_t)(flags & 0xff),
+		.cgroup = (uint64_t)(unsigned)c->cgroup_fd,
+	};
+	return syscall(SYS_clone3, &args, sizeof(args));
+}
+
+/* ---- a scope of systemd's own ---- */
+
+/* The socket of the manager that would make a scope for us, or NULL. */
+static const char *manager_socket(char *buf, size_t n)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (geteuid() == 0)
+		snprintf(buf, n, "/run/systemd/private");
+	else if (run && run[0] == '/')
+		snprintf(buf, n, "%s/systemd/private", run);
+	else
+		snprintf(buf, n, "/run/user/%u/systemd/private", (unsigned)geteuid());
+	return stat(buf, &st) == 0 && S_ISSOCK(st.st_mode) ? buf : NULL;
+}
+
+void limits_place_self(char **argv)
+{
+	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
+	struct native_limits l;
+	char sock[PATH_MAX], exe[PATH_MAX], unit[64];
+
+	if (getenv(PLACED_ENV) != NULL || manager_socket(sock, sizeof(sock)) == NULL)
+		return;
+	limits_probe(&all, &l);
+	if (weak_limit(&l) < 0)
+		return; /* cgroups serve already */
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	char **args = xcalloc(argc + 12, sizeof(*args)), **a = args;
+	snprintf(unit, sizeof(unit), "claw-sandbox-%d.scope", (int)getpid());
+	*a++ = "systemd-run";
+	if (geteuid() != 0)
+		*a++ = "--user";
+	*a++ = "--scope", *a++ = "--quiet", *a++ = "--collect", *a++ = "-p", *a++ = "Delegate=yes";
+	*a++ = "--unit", *a++ = unit, *a++ = "--", *a++ = exe;
+	for (size_t i = 1; i < argc; i++)
+		*a++ = argv[i];
+	/* Once: the placed claw-sandbox uses the scope, or says why it cannot. */
+	setenv(PLACED_ENV, unit, 1);
+	if (getenv("XDG_RUNTIME_DIR") == NULL && geteuid() != 0) {
+		char *dir = xasprintf("/run/user/%u", (unsigned)geteuid());
+		setenv("XDG_RUNTIME_DIR", dir, 1);
+		free(dir);
+	}
+	execvp(args[0], args);
+	unsetenv(PLACED_ENV); /* no systemd-run: on without a scope */
+	free(args);
 }

@@ -1,22 +1,62 @@
-/* limits.h: the native sandbox's resource limits (cgroups made by the launcher). */
+/* limits.h: the native sandbox's resource limits, and what enforces each. */
 #ifndef CLAW_LIMITS_H
 #define CLAW_LIMITS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "native/native.h"
 
+struct buf;
+
 /*
- * Fork bombs and memory hogs: S's pids, memory and cpu limits in cgroups
- * under the launcher's own, noted in C. True when they were made; false
- * when they cannot be (not root, no controller): rlimits stand in.
+ * What would enforce S's limits if a run started now, without making
+ * anything (explain, doctor, and the decision limits_start() acts on).
  */
-bool limits_cgroups_create(const struct native_spec *s, struct native_child *c);
+void limits_probe(const struct native_spec *s, struct native_limits *l);
+
+/* The assurance level of L, as a word: "cgroup-v1", "cgroup-v2-delegated", "systemd-scope",
+ * "rlimits-only", ... (claw-sandbox(1), LIMITS). */
+const char *limits_assurance(const struct native_limits *l);
+const char *limits_via_name(enum native_via via); /* NULL for VIA_UNSET */
+
+/* Why a run with S's limits as L enforces them is refused (into BUF), or NULL: it is not. */
+const char *limits_refusal(const struct native_spec *s, const struct native_limits *l, char *buf,
+                           size_t n);
+
+/* L for people, as explain shows it. */
+void limits_explain(struct buf *b, const struct native_spec *s, const struct native_limits *l);
+
+/* L as the JSON object of a record's sandbox.limits. */
+void limits_json(struct buf *b, const struct native_limits *l);
+
+/* Bytes the run's scratch tmpfs (tmpfs entries, /dev/shm) share: the file-size limit
+ * (docker.ulimits.fsize, else 1 GiB), or docker.memory when that is less. */
+long long limits_scratch_budget(const struct native_spec *s);
+
+/*
+ * Before the clone: the run's cgroups made, limits written and the launcher
+ * in them (C->limits says what enforces what). A memory or CPU limit that no
+ * cgroup can enforce refuses the run unless S->rlimits_only. 0, or -1 with
+ * claw_error() and C->refused.
+ */
+int limits_start(const struct native_spec *s, struct native_child *c);
 
 /* The launcher's thread into C's cgroups (ENTER) or back out of them. 0 or -1. */
 int limits_cgroups_enter(struct native_child *c, bool enter);
 
 /* Removes C's cgroups, unless they are the scope's (kept), and forgets them. */
 void limits_cgroups_remove(struct native_child *c);
+
+/* clone(FLAGS) with a pidfd, born in C's v2 cgroup when it has one (clone3). */
+long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c);
+
+/*
+ * As claw-sandbox starts (before it reads anything): where no cgroup can be
+ * had and a systemd manager can make one, execs itself again through
+ * systemd-run --scope -p Delegate=yes (--user when not root), once, with the
+ * same ARGV. Returns when that is not needed or cannot be done.
+ */
+void limits_place_self(char **argv);
 
 #endif

@@ -387,7 +387,7 @@ static void set_rlimit(int resource, rlim_t soft, rlim_t hard, bool configured)
 		die(125, "setrlimit(%d): %s", resource, strerror(errno));
 }
 
-static void apply_limits(const struct native_spec *s, bool cgroup_limits)
+static void apply_limits(const struct native_spec *s, const struct native_limits *l)
 {
 	for (size_t i = 0; i < NELEM(default_limits); i++)
 		set_rlimit(default_limits[i].resource, default_limits[i].soft,
@@ -397,16 +397,17 @@ static void apply_limits(const struct native_spec *s, bool cgroup_limits)
 		rlim_t cpu = (rlim_t)s->timeout + (s->timeout > (double)(rlim_t)s->timeout);
 		set_rlimit(RLIMIT_CPU, cpu, cpu, false);
 	}
-	/* Fork bombs: pidsLimit is the scope's cgroup's when root could make one; else, and
+	/* Fork bombs: pidsLimit is the run's cgroup's where one could be made; else, and
 	 * by default, RLIMIT_NPROC, which counts per user namespace: per run. */
-	if (!cgroup_limits || s->pids_max <= 0) {
+	if (l->via[LIMIT_PIDS] == VIA_RLIMIT_RUN) {
 		rlim_t pids = (rlim_t)(s->pids_max > 0 ? s->pids_max : DEFAULT_PIDS);
 		set_rlimit(RLIMIT_NPROC, pids, pids, s->pids_max > 0);
 	}
-	/* Memory hogs without cgroups: RLIMIT_DATA counts what a process can write (heap,
-	 * private mappings), not the address space runtimes reserve (a JVM's heap, V8's
-	 * cage), which RLIMIT_AS counts and so breaks them. */
-	if (!cgroup_limits && s->memory_max > 0)
+	/* Memory hogs without cgroups, where native.rlimitsOnly accepts it: RLIMIT_DATA
+	 * counts what a process can write (heap, private mappings), not the address space
+	 * runtimes reserve (a JVM's heap, V8's cage), which RLIMIT_AS counts and so breaks
+	 * them. Per process, and not shared memory: limits.c says so wherever it reports. */
+	if (l->via[LIMIT_MEMORY] == VIA_RLIMIT_PROCESS)
 		set_rlimit(RLIMIT_DATA, (rlim_t)s->memory_max, (rlim_t)s->memory_max, true);
 	for (size_t i = 0; i < s->nulimits; i++)
 		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard, true);
@@ -611,7 +612,7 @@ struct launch {
 	const char *cwd;
 	const int *fds;
 	struct build b;
-	bool cgroup_limits;
+	const struct native_limits *limits; /* what enforces each limit */
 	bool moved;     /* init was sent to another CPU than the launcher's ... */
 	cpu_set_t cpus; /* ... and takes the launcher's CPUs back: the command gets them all */
 };
@@ -643,7 +644,7 @@ static noreturn void init_main(struct launch *l)
 	close_inherited(report_fd);
 	seal_init();
 	forbid_user_namespaces();
-	apply_limits(s, l->cgroup_limits);
+	apply_limits(s, l->limits);
 	confine(&l->b, s);
 	enter_workdir(s, l->cwd);
 	pid_t pid = -1;
@@ -1005,7 +1006,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	struct saved_ids saved;
 
 	memset(c, 0, sizeof(*c));
-	c->pidfd = c->report_fd = -1;
+	c->pidfd = c->report_fd = c->cgroup_fd = -1;
 	if (s->uid == 0)
 		return claw_fail("refusing to run a sandboxed command as root");
 	/* Persistence paths not there yet: noted now, moved aside if they appear (10). */
@@ -1031,12 +1032,10 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	l.b.filter = seccomp_program(s->network);
 	l.b.uid = s->uid;
 	l.b.gid = s->gid;
-	l.cgroup_limits = limits_cgroups_create(s, c);
-	if (l.cgroup_limits && limits_cgroups_enter(c, true) < 0) {
-		limits_cgroups_remove(c);
-		l.cgroup_limits = false;
-	}
-	c->cgroup_limits = l.cgroup_limits;
+	/* Memory, pids and CPU limits in the run's cgroups, or the run refused (15). */
+	l.limits = &c->limits;
+	if (limits_start(s, c) < 0)
+		goto fail;
 	if (geteuid() == 0) {
 		int n = nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user));
 		if (n < 0)
@@ -1071,7 +1070,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		flags |= CLONE_NEWIPC;
 	l.moved = l.b.parallel && sched_getaffinity(0, sizeof(l.cpus), &l.cpus) == 0 &&
 	          CPU_COUNT(&l.cpus) > 1;
-	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
+	long pid = limits_clone(flags, &pidfd, c);
 	if (pid == 0)
 		init_main(&l);
 	int e = errno;
@@ -1084,7 +1083,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 			feed_init(s, &l.b, (pid_t)pid, chan[0]);
 	}
 	leave_all(&place, own_ipc, own_net);
-	if (l.cgroup_limits)
+	if (c->ncgroups > 0)
 		limits_cgroups_enter(c, false);
 	if (pid < 0) {
 		clone_error(e);

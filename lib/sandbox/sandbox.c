@@ -586,7 +586,9 @@ static int load_native(struct sandbox_settings *s, const struct lookup *l)
 
 	if (string_list(s, pick(s, l, "native.etc", true), "native.etc", &s->etc, &s->netc) < 0 ||
 	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0 ||
-	    cfg_bool(s->cfg, pick(s, l, "native.pts", true), "native.pts", &s->pts) < 0)
+	    cfg_bool(s->cfg, pick(s, l, "native.pts", true), "native.pts", &s->pts) < 0 ||
+	    cfg_bool(s->cfg, pick(s, l, "native.rlimitsOnly", true), "native.rlimitsOnly",
+	             &s->rlimits_only) < 0)
 		return -1;
 	s->landlock = strcmp(ll, "required") == 0 ? LANDLOCK_REQUIRED
 	              : strcmp(ll, "off") == 0    ? LANDLOCK_OFF
@@ -667,6 +669,8 @@ static char *effective(const struct sandbox_settings *s, const char *key)
 		return cJSON_PrintUnformatted(docker);
 	if (strcmp(key, "native.pts") == 0)
 		return xstrdup(s->pts ? "true" : "false");
+	if (strcmp(key, "native.rlimitsOnly") == 0)
+		return xstrdup(s->rlimits_only ? "true" : "false");
 	if (strcmp(key, "native.landlock") == 0)
 		return json_string(s->landlock == LANDLOCK_REQUIRED ? "required"
 		                   : s->landlock == LANDLOCK_OFF    ? "off"
@@ -1193,6 +1197,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->memory_max = s->memory;
 	ns->memswap_max = s->memory_swap;
 	ns->cpus = s->cpus;
+	ns->rlimits_only = s->rlimits_only;
 	ns->timeout = timeout;
 	memcpy(ns->ulimits, s->ulimits, sizeof(ns->ulimits));
 	ns->nulimits = s->nulimits;
