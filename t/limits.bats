@@ -288,3 +288,29 @@ EOF
 	run cat "$CALLS"
 	assert_output ""
 }
+
+@test "limits: as root, each scope's sandbox runs as a host id of its own; what it writes stays the operator's" {
+	needs_root
+	sandbox_config
+	# The operator (the state dir's owner, root here: nobody runs for it) holds 100 inotify
+	# instances on the host; a sandbox counts its own, under its own host uid.
+	background "held 100" setpriv --reuid=$USER_ID --regid=$USER_ID --clear-groups -- \
+		"$CLAW_PROBES/inotify" hold 100
+	run claw-sandbox exec -- /probes/inotify
+	kill "$BG_PID"
+	assert_output "$(cat /proc/sys/fs/inotify/max_user_instances)"
+	# Inside, the operator's uid; on the host, another, per scope.
+	run claw-sandbox exec -- sh -c 'id -u; cat /proc/self/uid_map; echo hi > /workspace/f'
+	assert_line --index 0 $USER_ID
+	host=$(awk '{ print $2 }' <<<"${lines[1]}")
+	[ "$host" -ge $((0x6FFF0000)) ] && [ "$host" -le $((0x6FFFFFFF)) ]
+	run claw-sandbox exec --session agent:main:other -- cat /proc/self/uid_map
+	[ "$(awk '{ print $2 }' <<<"$output")" != "$host" ]
+	assert_equal "$(stat -c %u:%g "$OPENCLAW_STATE_DIR"/sandboxes/*/f)" "$USER_ID:$USER_ID"
+	run claw-sandbox explain --json
+	assert_equal "$(jqr -c '.limits | [.hostUid, .distinctIds]')" "[$host,true]"
+	# (Without root there is no idmapped mount, so an ordinary user's sandbox is that user.)
+	user_state
+	run as_user claw-sandbox explain --json
+	assert_equal "$(jqr -c '.limits | [.hostUid, .distinctIds]')" "[$USER_ID,false]"
+}

@@ -32,7 +32,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/mount.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -296,6 +299,131 @@ static char *site(const char *controller, bool act, enum native_via *via, char *
 	return NULL;
 }
 
+/* ---- the sandbox's host ids ---- */
+
+/*
+ * File systems that take idmapped mounts (FS_ALLOW_IDMAP), by statfs magic:
+ * a tree elsewhere (NFS, FUSE, 9p) cannot be shown to a distinct id as its
+ * owner's, so such a run keeps the operator's ids.
+ */
+static const struct {
+	unsigned long magic;
+	const char *name;
+} idmap_fs[] = {
+	{ 0xEF53, "ext2/3/4" },  { 0x58465342, "xfs" },  { 0x9123683E, "btrfs" },
+	{ 0x01021994, "tmpfs" }, { 0xF2F52010, "f2fs" }, { 0x794c7630, "overlayfs" },
+	{ 0xE0F5E1E2, "erofs" }, { 0x4d44, "vfat" },
+};
+
+/* Where claw picks a scope's ids as root when /etc/subuid grants the operator none: the
+ * last 64K block of the range systemd documents for containers (UIDS-GIDS.md). */
+#define IDS_BLOCK_START 0x6FFF0000U
+#define IDS_BLOCK_SIZE  0x10000U
+
+/* FILE's (/etc/subuid) range for NAME or ID as *START, *COUNT: true when it grants one. */
+static bool subordinate(const char *file, const char *name, unsigned id, unsigned long *start,
+                        unsigned long *count)
+{
+	char line[256], ids[16];
+	FILE *f = fopen(file, "re");
+	bool found = false;
+
+	snprintf(ids, sizeof(ids), "%u", id);
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 == NULL)
+			continue;
+		*c1 = '\0';
+		if (strcmp(line, ids) != 0 && (name == NULL || strcmp(line, name) != 0))
+			continue;
+		*start = strtoul(c1 + 1, NULL, 10);
+		*count = strtoul(c2 + 1, NULL, 10);
+		found = *count > 0 && *start > 0;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* A tree of S on a file system that cannot be idmapped, named into WHY. */
+static bool all_idmappable(const struct native_spec *s, char *why, size_t n)
+{
+	const char *paths[2 + 64];
+	size_t np = 0;
+
+	paths[np++] = s->workspace;
+	if (s->agent_dir)
+		paths[np++] = s->agent_dir;
+	for (size_t i = 0; i < s->nbinds && np < NELEM(paths); i++)
+		paths[np++] = s->binds[i].src;
+	for (size_t i = 0; i < np; i++) {
+		struct statfs fs;
+		size_t k = 0;
+		if (paths[i] == NULL || statfs(paths[i], &fs) < 0)
+			continue; /* opening it fails later, with its own message */
+		while (k < NELEM(idmap_fs) && idmap_fs[k].magic != (unsigned long)fs.f_type)
+			k++;
+		if (k == NELEM(idmap_fs)) {
+			snprintf(
+			    why, n,
+			    "%s is on a file system (magic 0x%lx) that takes no idmapped mount, "
+			    "so the run keeps the operator's ids",
+			    paths[i], (unsigned long)fs.f_type);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Per-uid kernel limits (inotify instances, RLIMIT_NPROC, keyrings, ...)
+ * count by the host's uid: as root, a scope's sandbox runs as an id of its
+ * own, picked from the operator's subordinate ids (/etc/subuid, /etc/subgid)
+ * or else from claw's block, by the scope's name; its trees are idmapped so
+ * that what it writes is still the operator's on disk.
+ */
+static void pick_ids(const struct native_spec *s, struct native_limits *l)
+{
+	unsigned long ustart = IDS_BLOCK_START, ucount = IDS_BLOCK_SIZE;
+	unsigned long gstart = IDS_BLOCK_START, gcount = IDS_BLOCK_SIZE;
+	struct passwd *pw = getpwuid(s->uid);
+	const char *name = pw ? pw->pw_name : NULL;
+	const char *from = "claw's block (no subordinate ids in /etc/subuid and /etc/subgid)";
+
+	l->host_uid = s->uid, l->host_gid = s->gid;
+	if (geteuid() != 0) {
+		snprintf(l->ids_why, sizeof(l->ids_why),
+		         "the operator's: claw-sandbox is not root, and only root can show the "
+		         "workspace to another id as its owner's (idmapped mounts)");
+		return;
+	}
+	if (!all_idmappable(s, l->ids_why, sizeof(l->ids_why)))
+		return;
+	if (subordinate("/etc/subuid", name, (unsigned)s->uid, &ustart, &ucount) &&
+	    subordinate("/etc/subgid", name, (unsigned)s->uid, &gstart, &gcount))
+		from = "the operator's subordinate ids";
+	else
+		ustart = gstart = IDS_BLOCK_START, ucount = gcount = IDS_BLOCK_SIZE;
+	unsigned long h = 5381;
+	for (const char *p = s->cgroup_name ? s->cgroup_name : "run"; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	l->host_uid = (uid_t)(ustart + h % ucount);
+	l->host_gid = (gid_t)(gstart + h % gcount);
+	l->distinct = true;
+	snprintf(l->ids_why, sizeof(l->ids_why), "per scope, from %s", from);
+}
+
+int limits_idmap(int tree, int userns)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP,
+		                   .userns_fd = (__u64)(unsigned)userns };
+
+	return syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+	               sizeof(attr)) < 0
+	           ? claw_fail("idmap the sandbox's trees: %s", strerror(errno))
+	           : 0;
+}
+
 /* ---- what enforces each limit ---- */
 
 long long limits_scratch_budget(const struct native_spec *s)
@@ -356,6 +484,7 @@ void limits_probe(const struct native_spec *s, struct native_limits *l)
 			snprintf(l->why, sizeof(l->why), "%s", why);
 	}
 	l->systemd = self.systemd;
+	pick_ids(s, l);
 	if (!s->pids_max)
 		l->via[LIMIT_PIDS] = VIA_RLIMIT_RUN; /* the default RLIMIT_NPROC */
 }
@@ -424,6 +553,8 @@ void limits_explain(struct buf *b, const struct native_spec *s, const struct nat
 	           l->scratch);
 	if (!refused && l->why[0])
 		buf_printf(b, "  no cgroup         %s\n", l->why);
+	buf_printf(b, "  host ids          uid %u, gid %u: %s\n", (unsigned)l->host_uid,
+	           (unsigned)l->host_gid, l->ids_why);
 }
 
 void limits_json(struct buf *b, const struct native_limits *l)
@@ -437,7 +568,9 @@ void limits_json(struct buf *b, const struct native_limits *l)
 		else
 			buf_puts(b, "null");
 	}
-	buf_printf(b, ",\"scratchBytes\":%lld}", l->scratch);
+	buf_printf(b, ",\"scratchBytes\":%lld,\"hostUid\":%u,\"hostGid\":%u,\"distinctIds\":%s}",
+	           l->scratch, (unsigned)l->host_uid, (unsigned)l->host_gid,
+	           l->distinct ? "true" : "false");
 }
 
 /* ---- the run's cgroups ---- */

@@ -48,6 +48,10 @@ int limits_cgroups_enter(struct native_child *c, bool enter);
 /* Removes C's cgroups, unless they are the scope's (kept), and forgets them. */
 void limits_cgroups_remove(struct native_child *c);
 
+/* Shows the detached TREE to the ids of the user namespace USERNS as its owner's
+ * (MOUNT_ATTR_IDMAP, as root). 0 or -1 (claw_error). */
+int limits_idmap(int tree, int userns);
+
 /* clone(FLAGS) with a pidfd, born in C's v2 cgroup when it has one (clone3). */
 long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c);
 

@@ -70,8 +70,10 @@ struct build {
 	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
 	bool kept;      /* born in a base with a kept root at NEWROOT: nothing to receive */
 	const struct persist_watch *watch; /* what it found missing need not be looked for */
-	uid_t uid;
+	uid_t uid;                         /* the user inside */
 	gid_t gid;
+	uid_t host_uid; /* ... and on the host: distinct where limits.c could pick (8) */
+	gid_t host_gid;
 	const struct sock_fprog *filter;
 };
 
@@ -117,12 +119,12 @@ static int write_proc(int proc, const char *who, const char *file, const char *t
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-static int write_maps(int proc, const char *who, uid_t uid, gid_t gid)
+static int write_maps(int proc, const char *who, const struct build *b)
 {
 	char uids[32], gids[32];
 
-	snprintf(uids, sizeof(uids), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-	snprintf(gids, sizeof(gids), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	snprintf(uids, sizeof(uids), "%u %u 1\n", (unsigned)b->uid, (unsigned)b->host_uid);
+	snprintf(gids, sizeof(gids), "%u %u 1\n", (unsigned)b->gid, (unsigned)b->host_gid);
 	/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
 	return write_proc(proc, who, "setgroups", "deny") < 0 ||
 	               write_proc(proc, who, "uid_map", uids) < 0 ||
@@ -146,7 +148,7 @@ static void map_ids(const struct build *b)
 		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
 	if (b->parallel)
 		return; /* the launcher writes them, and sends the mounts after */
-	if (write_maps(b->proc, "self", b->uid, b->gid) < 0)
+	if (write_maps(b->proc, "self", b) < 0)
 		die(125, "/proc/self/uid_map: %s", strerror(errno));
 	become_mapped(b);
 }
@@ -683,7 +685,7 @@ struct saved_ids {
 };
 
 /* Never as host root (2): the user namespace is created by, and owned by, the user. */
-static int become_user(const struct native_spec *s, struct saved_ids *saved)
+static int become_user(uid_t uid, gid_t gid, struct saved_ids *saved)
 {
 	saved->switched = false;
 	saved->groups = NULL;
@@ -695,10 +697,10 @@ static int become_user(const struct native_spec *s, struct saved_ids *saved)
 		saved->ngroups = getgroups(saved->ngroups, saved->groups);
 	}
 	/* Saved ids stay root so the launcher can come back to clean up; init clears its own. */
-	if (saved->ngroups < 0 || setgroups(0, NULL) < 0 || setresgid(s->gid, s->gid, 0) < 0 ||
-	    setresuid(s->uid, s->uid, 0) < 0) {
+	if (saved->ngroups < 0 || setgroups(0, NULL) < 0 || setresgid(gid, gid, 0) < 0 ||
+	    setresuid(uid, uid, 0) < 0) {
 		free(saved->groups);
-		return claw_fail("cannot switch to uid %u: %s", (unsigned)s->uid, strerror(errno));
+		return claw_fail("cannot switch to uid %u: %s", (unsigned)uid, strerror(errno));
 	}
 	saved->switched = true;
 	return 0;
@@ -791,6 +793,29 @@ static void send_scratch(const struct native_spec *s, int sock)
 }
 
 /*
+ * Run as a host id of its own (8), the sandbox sees the user's trees through
+ * its own id map, as their owner's: what it writes there is the operator's on
+ * disk. Init holds the same detached trees (a kept root's are inherited), so
+ * this is done before it is sent anything to mount.
+ */
+static int idmap_user_trees(const struct build *b, const char *who)
+{
+	char path[64];
+
+	if (b->host_uid == b->uid && b->host_gid == b->gid)
+		return 0;
+	snprintf(path, sizeof(path), "%s/ns/user", who);
+	int ns = openat(b->proc, path, O_RDONLY | O_CLOEXEC), rc = ns < 0 ? -1 : 0;
+	for (size_t i = 0; rc == 0 && i < b->nuser; i++)
+		rc = limits_idmap(b->user[i].fd, ns);
+	if (ns < 0)
+		claw_fail("/proc/%s: %s", path, strerror(errno));
+	else
+		close(ns);
+	return rc;
+}
+
+/*
  * While init sets up its namespaces on the other CPU: its id maps, then its
  * root or, for a kept one, the scratch space.
  */
@@ -799,8 +824,10 @@ static void feed_init(const struct native_spec *s, struct build *b, pid_t pid, i
 	char who[16];
 
 	snprintf(who, sizeof(who), "%d", (int)pid);
-	if (write_maps(b->proc, who, b->uid, b->gid) < 0) {
+	if (write_maps(b->proc, who, b) < 0) {
 		claw_fail("/proc/%d/uid_map: %s", (int)pid, strerror(errno));
+		send_mounts(sock, NULL, -1, claw_error());
+	} else if (idmap_user_trees(b, who) < 0) {
 		send_mounts(sock, NULL, -1, claw_error());
 	} else if (b->kept) {
 		send_scratch(s, sock);
@@ -1030,12 +1057,14 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	l.b.watch = c->watch;
 	l.b.channel = chan[1];
 	l.b.filter = seccomp_program(s->network);
-	l.b.uid = s->uid;
-	l.b.gid = s->gid;
+	l.b.uid = l.b.host_uid = s->uid;
+	l.b.gid = l.b.host_gid = s->gid;
 	/* Memory, pids and CPU limits in the run's cgroups, or the run refused (15). */
 	l.limits = &c->limits;
 	if (limits_start(s, c) < 0)
 		goto fail;
+	l.b.host_uid = c->limits.host_uid;
+	l.b.host_gid = c->limits.host_gid;
 	if (geteuid() == 0) {
 		int n = nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user));
 		if (n < 0)
@@ -1058,7 +1087,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	struct mount_place place = { -1, -1, -1 };
 	if (l.b.parallel)
 		basens_enter(&place, s, &l.b);
-	if (become_user(s, &saved) < 0) {
+	if (become_user(l.b.host_uid, l.b.host_gid, &saved) < 0) {
 		leave_all(&place, own_ipc, own_net);
 		goto fail;
 	}

@@ -54,6 +54,12 @@ struct native_limits {
 	bool rlimits_only; /* native.rlimitsOnly: rlimits were accepted */
 	long long scratch; /* bytes the run's scratch tmpfs share */
 	char why[300];     /* when a limit is not in a cgroup: why */
+	/* The host ids the sandbox's user is mapped to: distinct from the operator's
+	 * where they can be (per-uid kernel limits count apart), else the same. */
+	uid_t host_uid;
+	gid_t host_gid;
+	bool distinct;
+	char ids_why[200]; /* how they were chosen, or why they are the operator's */
 };
 
 /* Everything the sandbox needs, resolved from the config by the caller. */
