@@ -7,8 +7,8 @@
 load helper
 load sandbox
 
-# The ordinary user the tests become (nobody: every Debian has it).
-USER_ID=65534
+# Who runs a sandboxed command for a root-owned state dir.
+NOBODY=65534
 
 teardown() {
 	claw-sandbox rm --all >/dev/null 2>&1 || true
@@ -24,15 +24,20 @@ needs_root() {
 	command -v setpriv >/dev/null || skip "needs setpriv"
 }
 
-# as_user CMD...: CMD as the ordinary user, in this test's state dir.
-as_user() {
-	setpriv --reuid=$USER_ID --regid=$USER_ID --clear-groups -- "$@"
+# user: the ordinary test user (user_setup), its uid in USER_ID.
+user() {
+	user_setup
+	USER_ID=$(id -u "$TEST_USER")
 }
 
-# user_state: this test's state, home and config handed to the ordinary user.
-user_state() {
-	let_others_walk "$BATS_TEST_TMPDIR"
-	chown -R $USER_ID:$USER_ID "$OPENCLAW_STATE_DIR" "$HOME"
+# as_user_in WRAPPER CMD...: CMD as the ordinary user inside WRAPPER (a command, such as
+# hide_v1, that runs its arguments), its state dir and home handed over first.
+as_user_in() {
+	local wrapper=$1
+	shift
+	chown -R "$TEST_USER:" "$OPENCLAW_STATE_DIR" "$HOME"
+	"$wrapper" setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups \
+		--inh-caps=-all -- "$@"
 }
 
 # Under AddressSanitizer init cannot live with RLIMIT_DATA (its shadow memory counts).
@@ -80,7 +85,7 @@ hide_v1() {
 
 @test "limits: an ordinary user without a cgroup is refused a memory or CPU limit, with the reason" {
 	needs_root
-	user_state
+	user
 	sandbox_config '' 'memory: "256m",'
 	run as_user claw-sandbox exec -- touch /workspace/ran
 	assert_failure 126
@@ -109,7 +114,7 @@ hide_v1() {
 	assert_line --regexp '^  assurance +none: runs are refused$'
 	assert_line --partial "docker.memory cannot be enforced here"
 	run as_user claw-sandbox features
-	assert_line --regexp '^limits none \(.*not writable by uid 65534'
+	assert_line --regexp "^limits none \(.*not writable by uid $USER_ID"
 	run as_user claw doctor
 	assert_line --regexp '^cgroups +limits +missing +none'
 }
@@ -117,7 +122,7 @@ hide_v1() {
 @test "limits: native.rlimitsOnly runs with rlimits, and everything says they are rlimits" {
 	needs_root
 	asan && skip "init cannot live with RLIMIT_DATA under AddressSanitizer"
-	user_state
+	user
 	sandbox_config 'native: { rlimitsOnly: true },' 'memory: "128m", cpus: 1,'
 	run as_user claw-sandbox exec -- sh -c 'grep "data size" /proc/self/limits; /probes/memhog private 256'
 	assert_failure
@@ -132,7 +137,7 @@ hide_v1() {
 	run as_user claw-sandbox explain
 	assert_line --regexp '^  assurance +rlimits-only$'
 	assert_line --regexp '^  CPU +1 CPUs by none$'
-	assert_line --regexp '^  no cgroup +the cgroup .* is not writable by uid 65534'
+	assert_line --regexp "^  no cgroup +the cgroup .* is not writable by uid $USER_ID"
 	# claw-audit check warns of it.
 	run as_user claw-audit check --json
 	assert_equal "$(jqr '[.findings[] | select(.checkId == "sandbox.native.rlimits_only") | .severity] | .[0]')" warn
@@ -142,8 +147,7 @@ hide_v1() {
     binds: ["$CLAW_PROBES:/probes:ro"], dangerouslyAllowExternalBindSources: true } } },
   list: [ { id: "main" }, { id: "ops", sandbox: { native: { rlimitsOnly: true } } } ] } }
 EOF
-	chown $USER_ID "$CONFIG"
-	run as_user claw-sandbox exec --agent main -- true
+		run as_user claw-sandbox exec --agent main -- true
 	assert_failure 126
 	run as_user claw-sandbox exec --agent ops -- true
 	assert_success
@@ -161,17 +165,22 @@ EOF
 	assert_output --partial "docker.memory cannot be enforced here: the memory controller is not delegated to the cgroup"
 	run hide_v1 claw-sandbox features
 	assert_line --regexp '^limits none \(.*not delegated'
+	# With no cgroup file system at all, the same refusal, another reason.
+	run no_cgroups claw-sandbox exec -- true
+	assert_failure 126
+	assert_output --partial "docker.memory cannot be enforced here: no cgroup hierarchy of the memory controller is mounted"
 	# As an ordinary user, in a state dir of its own.
 	rm -rf "$OPENCLAW_STATE_DIR/sandboxes"
-	user_state
-	run hide_v1 setpriv --reuid=$USER_ID --regid=$USER_ID --clear-groups -- claw-sandbox exec -- true
+	user
+	run as_user_in hide_v1 claw-sandbox exec -- true
 	assert_failure 126
 	assert_output --partial "the memory controller is not delegated"
+	run as_user_in no_cgroups claw-sandbox exec -- true
+	assert_failure 126
 	asan && return 0
 	sandbox_config 'native: { rlimitsOnly: true },' 'memory: "256m", pidsLimit: 64,'
-	chown $USER_ID "$CONFIG"
-	for who in user; do
-		run hide_v1 setpriv --reuid=$USER_ID --regid=$USER_ID --clear-groups -- \
+	for wrapper in hide_v1 no_cgroups; do
+		run as_user_in $wrapper \
 			sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
 		assert_equal "$(jqr .result.exit)" 0
 		assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory]')" \
@@ -181,7 +190,7 @@ EOF
 
 @test "limits: a v1 cgroup given to an ordinary user (delegated) holds the user's runs" {
 	needs_root
-	user_state
+	user
 	CGROUPS=()
 	for c in memory pids cpu; do
 		[ -d "/sys/fs/cgroup/$c" ] || skip "needs the v1 $c hierarchy"
@@ -193,6 +202,7 @@ EOF
 	sandbox_config '' 'memory: "64m", pidsLimit: 32, cpus: 0.5,'
 	# The user's shell is in the cgroups given to it; claw-sandbox starts from there.
 	in_given() {
+		chown -R "$TEST_USER:" "$OPENCLAW_STATE_DIR" "$HOME"
 		sh -c 'for d in "$@"; do echo $$ > "$d/cgroup.procs"; done; exec setpriv \
 			--reuid='$USER_ID' --regid='$USER_ID' --clear-groups -- sh -c "$0"' "$1" "${CGROUPS[@]}"
 	}
@@ -228,7 +238,7 @@ EOF
 	assert_output "$(printf '33554432\n33554432\n65536')"
 	# So for an ordinary user, whose root is built by init.
 	asan && return 0
-	user_state
+	user
 	sandbox_config 'native: { rlimitsOnly: true },' 'memory: "256m", ulimits: { fsize: 50000000 },'
 	run as_user claw-sandbox exec -- sh -c '
 		head -c 30000000 /dev/zero > /tmp/a && echo tmp
@@ -254,7 +264,7 @@ EOF
 @test "limits: where only systemd can give a cgroup, claw-sandbox asks it for a delegated scope, once" {
 	needs_root
 	command -v python3 >/dev/null || skip "needs python3"
-	user_state
+	user
 	# A user manager's socket, and a systemd-run that notes how it was called and runs
 	# the command as systemd-run --scope does (in its own process, environment kept).
 	run_dir="$BATS_TEST_TMPDIR/run"
@@ -294,23 +304,23 @@ EOF
 	sandbox_config
 	# The operator (the state dir's owner, root here: nobody runs for it) holds 100 inotify
 	# instances on the host; a sandbox counts its own, under its own host uid.
-	background "held 100" setpriv --reuid=$USER_ID --regid=$USER_ID --clear-groups -- \
+	background "held 100" setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups -- \
 		"$CLAW_PROBES/inotify" hold 100
 	run claw-sandbox exec -- /probes/inotify
 	kill "$BG_PID"
 	assert_output "$(cat /proc/sys/fs/inotify/max_user_instances)"
 	# Inside, the operator's uid; on the host, another, per scope.
 	run claw-sandbox exec -- sh -c 'id -u; cat /proc/self/uid_map; echo hi > /workspace/f'
-	assert_line --index 0 $USER_ID
+	assert_line --index 0 $NOBODY
 	host=$(awk '{ print $2 }' <<<"${lines[1]}")
 	[ "$host" -ge $((0x6FFF0000)) ] && [ "$host" -le $((0x6FFFFFFF)) ]
 	run claw-sandbox exec --session agent:main:other -- cat /proc/self/uid_map
 	[ "$(awk '{ print $2 }' <<<"$output")" != "$host" ]
-	assert_equal "$(stat -c %u:%g "$OPENCLAW_STATE_DIR"/sandboxes/*/f)" "$USER_ID:$USER_ID"
+	assert_equal "$(stat -c %u:%g "$OPENCLAW_STATE_DIR"/sandboxes/*/f)" "$NOBODY:$NOBODY"
 	run claw-sandbox explain --json
 	assert_equal "$(jqr -c '.limits | [.hostUid, .distinctIds]')" "[$host,true]"
 	# (Without root there is no idmapped mount, so an ordinary user's sandbox is that user.)
-	user_state
+	user
 	run as_user claw-sandbox explain --json
 	assert_equal "$(jqr -c '.limits | [.hostUid, .distinctIds]')" "[$USER_ID,false]"
 }

@@ -289,8 +289,9 @@ static char *site(const char *controller, bool act, enum native_via *via, char *
 	}
 	free(dir);
 	*via = VIA_CGROUP_V2;
-	if ((dir = v2_dir()) == NULL) {
+	if ((dir = v2_dir()) == NULL || stat(dir, &st) < 0) {
 		snprintf(why, n, "no cgroup hierarchy of the %s controller is mounted", controller);
+		free(dir);
 		return NULL;
 	}
 	if (v2_usable(dir, controller, act, why, n))
