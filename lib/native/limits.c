@@ -36,6 +36,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -427,13 +428,21 @@ int limits_idmap(int tree, int userns)
 
 /* ---- what enforces each limit ---- */
 
-long long limits_scratch_budget(const struct native_spec *s)
+/* The largest file a process of the run may write: docker.ulimits.fsize, or 1 GiB. */
+static long long fsize_limit(const struct native_spec *s)
 {
-	long long budget = DEFAULT_FSIZE;
+	long long fsize = DEFAULT_FSIZE;
 
 	for (size_t i = 0; i < s->nulimits; i++)
 		if (s->ulimits[i].resource == RLIMIT_FSIZE && s->ulimits[i].soft != RLIM_INFINITY)
-			budget = (long long)s->ulimits[i].soft;
+			fsize = (long long)s->ulimits[i].soft;
+	return fsize;
+}
+
+long long limits_scratch_budget(const struct native_spec *s)
+{
+	long long budget = fsize_limit(s);
+
 	return s->memory_max > 0 && s->memory_max < budget ? s->memory_max : budget;
 }
 
@@ -552,6 +561,12 @@ void limits_explain(struct buf *b, const struct native_spec *s, const struct nat
 	}
 	buf_printf(b, "  scratch           %lld bytes shared by every tmpfs entry and /dev/shm\n",
 	           l->scratch);
+	struct statvfs fs;
+	if (s->workspace && (s->workspace_rw || s->nbinds) && statvfs(s->workspace, &fs) == 0)
+		buf_printf(b,
+		           "  workspace         %lld bytes a file; in all, what its file system "
+		           "has free (%llu bytes now)\n",
+		           fsize_limit(s), (unsigned long long)fs.f_bavail * fs.f_frsize);
 	if (!refused && l->why[0])
 		buf_printf(b, "  no cgroup         %s\n", l->why);
 	buf_printf(b, "  host ids          uid %u, gid %u: %s\n", (unsigned)l->host_uid,
