@@ -388,8 +388,6 @@ static void pick_ids(const struct native_spec *s, struct native_limits *l)
 {
 	unsigned long ustart = IDS_BLOCK_START, ucount = IDS_BLOCK_SIZE;
 	unsigned long gstart = IDS_BLOCK_START, gcount = IDS_BLOCK_SIZE;
-	struct passwd *pw = getpwuid(s->uid);
-	const char *name = pw ? pw->pw_name : NULL;
 	const char *from = "claw's block (no subordinate ids in /etc/subuid and /etc/subgid)";
 
 	l->host_uid = s->uid, l->host_gid = s->gid;
@@ -401,6 +399,8 @@ static void pick_ids(const struct native_spec *s, struct native_limits *l)
 	}
 	if (!all_idmappable(s, l->ids_why, sizeof(l->ids_why)))
 		return;
+	struct passwd *pw = getpwuid(s->uid);
+	const char *name = pw ? pw->pw_name : NULL;
 	if (subordinate("/etc/subuid", name, (unsigned)s->uid, &ustart, &ucount) &&
 	    subordinate("/etc/subgid", name, (unsigned)s->uid, &gstart, &gcount))
 		from = "the operator's subordinate ids";
