@@ -18,6 +18,7 @@ PKGS       = libcjson libcurl libseccomp libcrypto
 DEBS       = libcjson-dev libcurl4-openssl-dev libseccomp-dev libssl-dev pkg-config \
              bats bats-support bats-assert scdoc python3 jq
 BENCH_DEBS = bubblewrap hyperfine jq time bc
+VM_DEBS    = qemu-system-x86 debootstrap e2fsprogs
 FUZZ_DEBS  = clang libclang-rt-14-dev
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
@@ -54,7 +55,8 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format
+.PHONY: all deps bench-deps fuzz-deps vm-deps check check-vm test demo man install uninstall fuzz \
+        bench clean lint format
 .DELETE_ON_ERROR:
 
 all: $(CMDS) $(PROBES)
@@ -136,6 +138,14 @@ deps:
 
 bench-deps:
 	@$(MAKE) --no-print-directory deps DEBS="$(BENCH_DEBS)"
+
+vm-deps:
+	@$(MAKE) --no-print-directory deps DEBS="$(VM_DEBS)"
+
+# The tests that need systemd as PID 1 and a delegated cgroup v2 subtree, in a Debian 12
+# VM (t/vm/run; not part of check: it needs KVM and, once, the Debian mirror).
+check-vm: vm-deps all
+	VM_DIR=$(abspath build-vm) t/vm/run
 
 test: all man
 	CLAW_BIN=$(abspath $(BUILD))/bin CLAW_PROBES=$(abspath $(BUILD))/t/probes \

@@ -301,6 +301,8 @@ static char *site(const char *controller, bool act, enum native_via *via, char *
 	return NULL;
 }
 
+static const char *manager_socket(char *buf, size_t n);
+
 /* ---- the sandbox's host ids ---- */
 
 /*
@@ -470,7 +472,9 @@ static int weak_limit(const struct native_limits *l)
 	return -1;
 }
 
-void limits_probe(const struct native_spec *s, struct native_limits *l)
+/* What enforces S's limits; with PREDICT, what a run started by exec or the filter
+ * will have, which may place itself in a scope of systemd's first. */
+static void probe(const struct native_spec *s, struct native_limits *l, bool predict)
 {
 	memset(l, 0, sizeof(*l));
 	l->scratch = limits_scratch_budget(s);
@@ -494,9 +498,26 @@ void limits_probe(const struct native_spec *s, struct native_limits *l)
 			snprintf(l->why, sizeof(l->why), "%s", why);
 	}
 	l->systemd = self.systemd;
+	char sock[PATH_MAX];
+	if (predict && weak_limit(l) >= 0 && !self.systemd && manager_socket(sock, sizeof(sock))) {
+		/* What a run will have: exec and the filter place themselves in a scope first. */
+		l->at_start = l->systemd = true;
+		for (int i = 0; i < LIMITS_N; i++)
+			if (configured(s, i))
+				l->via[i] = VIA_CGROUP_V2;
+		snprintf(l->why, sizeof(l->why),
+		         "claw-sandbox exec and the filter ask systemd (%.120s) for a delegated scope as "
+		         "they start",
+		         sock);
+	}
 	pick_ids(s, l);
 	if (!s->pids_max)
 		l->via[LIMIT_PIDS] = VIA_RLIMIT_RUN; /* the default RLIMIT_NPROC */
+}
+
+void limits_probe(const struct native_spec *s, struct native_limits *l)
+{
+	probe(s, l, true);
 }
 
 const char *limits_assurance(const struct native_limits *l)
@@ -542,7 +563,9 @@ void limits_explain(struct buf *b, const struct native_spec *s, const struct nat
 
 	buf_printf(b, "\nlimits:\n  assurance         %s%s\n",
 	           refused ? "none: runs are refused" : limits_assurance(l),
-	           l->systemd ? " (claw-sandbox placed itself in a systemd scope)" : "");
+	           !l->systemd  ? ""
+	           : l->at_start ? " (exec and the filter ask systemd for a scope as they start)"
+	                         : " (claw-sandbox placed itself in a systemd scope)");
 	if (refused)
 		buf_printf(b, "  why               %s\n", refused);
 	for (int i = 0; i < LIMITS_N; i++) {
@@ -764,7 +787,7 @@ int limits_start(const struct native_spec *s, struct native_child *c)
 	struct native_limits predicted;
 	char why[600];
 
-	limits_probe(s, &predicted);
+	probe(s, &predicted, false); /* too late to place ourselves: as it is */
 	c->limits = predicted;
 	c->cgroup_fd = -1;
 	if (limits_refusal(s, &predicted, why, sizeof(why))) {
@@ -805,7 +828,13 @@ int limits_cgroups_enter(struct native_child *c, bool enter)
 		if (!enter)
 			*strrchr(dir, '/') = '\0';
 		int rc = write_text(dir, "tasks", "0");
-		if (rc < 0 && errno == ENOENT)
+		bool v2 = rc < 0 && errno == ENOENT;
+		if (v2 && c->cgroup_fd < 0 && !enter && self.v2base) {
+			/* Back to the launcher's leaf: the cgroup above holds no process. */
+			free(dir);
+			dir = xasprintf("%s/" LAUNCHER_LEAF, self.v2base);
+		}
+		if (v2)
 			rc = c->cgroup_fd >= 0 ? 0 : write_text(dir, "cgroup.procs", pid);
 		int e = errno;
 		free(dir);
@@ -853,7 +882,7 @@ void limits_place_self(char **argv)
 
 	if (getenv(PLACED_ENV) != NULL || manager_socket(sock, sizeof(sock)) == NULL)
 		return;
-	limits_probe(&all, &l);
+	probe(&all, &l, false);
 	if (weak_limit(&l) < 0)
 		return; /* cgroups serve already */
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

@@ -11,7 +11,8 @@ struct buf;
 
 /*
  * What would enforce S's limits if a run started now, without making
- * anything (explain, doctor, and the decision limits_start() acts on).
+ * anything (explain, doctor; limits_start() decides the same way), counting
+ * the scope exec and the filter ask systemd for as they start.
  */
 void limits_probe(const struct native_spec *s, struct native_limits *l);
 

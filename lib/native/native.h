@@ -51,6 +51,7 @@ struct native_limits {
 	enum native_via via[LIMITS_N];
 	bool delegated;    /* the cgroups are the user's own (not root's) */
 	bool systemd;      /* ... in a scope systemd made for claw-sandbox */
+	bool at_start;     /* (predicted) exec and the filter would first ask systemd for one */
 	bool rlimits_only; /* native.rlimitsOnly: rlimits were accepted */
 	long long scratch; /* bytes the run's scratch tmpfs share */
 	char why[300];     /* when a limit is not in a cgroup: why */
