@@ -73,7 +73,7 @@ static const struct {
 };
 
 /* /dev's own tmpfs: device nodes and links take no more. */
-#define DEV_BYTES (64 * 1024)
+#define DEV_BYTES (64LL * 1024)
 
 /* Regular /etc files smaller than this are copied in; larger ones are bound read-only. */
 #define ETC_COPY_MAX 65536
