@@ -17,6 +17,7 @@
 #include <linux/openat2.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1388,10 +1389,12 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &c);
 	if (config_load(&cfg, &c.co) < 0)
 		errx(c.sub && strcmp(c.sub, "exec") == 0 ? 125 : 2, "%s", claw_error());
-	/* Where limits need a cgroup that only systemd can give: into a scope, once. */
-	if (c.sub == NULL || strcmp(c.sub, "exec") == 0)
-		limits_place_self(argv);
+	/* Where limits need a cgroup that only systemd can give: again, in a scope of its own. */
 	int status;
+	if ((c.sub == NULL || strcmp(c.sub, "exec") == 0) && limits_place_self(argv, &status)) {
+		config_free(&cfg);
+		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	}
 	if (c.sub == NULL)
 		status = run_filter(&c, &cfg);
 	else if (strcmp(c.sub, "exec") == 0)

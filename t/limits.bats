@@ -290,6 +290,22 @@ EOF
 	assert_output --partial "docker.memory cannot be enforced here"
 	run cat "$CALLS"
 	assert_output --regexp "^systemd-run --user --scope --quiet --collect -p Delegate=yes --unit (claw-sandbox-[0-9]+\.scope) -- $CLAW_BIN/claw-sandbox exec -- true scope=claw-sandbox-[0-9]+\.scope$"
+	# The filter too; the records go through the placed one.
+	: > "$CALLS"
+	run as_user env XDG_RUNTIME_DIR="$run_dir" PATH="$BATS_TEST_TMPDIR/bin:$PATH" \
+		sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	assert_success
+	assert_output --partial "docker.memory cannot be enforced here"
+	assert_equal "$(wc -l < "$CALLS")" 1
+	# A systemd-run that fails (no D-Bus, a manager that refuses): on without a scope, which
+	# refuses in claw's words and status, not systemd-run's.
+	printf '#!/bin/sh\necho "Failed to start transient scope unit" >&2\nexit 1\n' \
+		> "$BATS_TEST_TMPDIR/bin/systemd-run"
+	run as_user env XDG_RUNTIME_DIR="$run_dir" PATH="$BATS_TEST_TMPDIR/bin:$PATH" \
+		claw-sandbox exec -- true
+	assert_failure 126
+	assert_output --partial "Failed to start transient scope unit"
+	assert_output --partial "docker.memory cannot be enforced here"
 	# No manager: nothing is asked.
 	: > "$CALLS"
 	run as_user env XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR" PATH="$BATS_TEST_TMPDIR/bin:$PATH" \

@@ -28,16 +28,19 @@
 #include <limits.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <stdnoreturn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/mount.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -62,8 +65,10 @@ static const struct {
 /* The leaf a launcher moves to in a delegated v2 cgroup, so its siblings may have limits. */
 #define LAUNCHER_LEAF "claw.launcher"
 
-/* Set in claw-sandbox's environment once it has asked systemd for a scope of its own. */
-#define PLACED_ENV "CLAW_SANDBOX_SCOPE"
+/* Set in claw-sandbox's environment once it has asked systemd for a scope of its own,
+ * and the descriptor it tells the claw-sandbox waiting for it that it runs on. */
+#define PLACED_ENV    "CLAW_SANDBOX_SCOPE"
+#define PLACED_FD_ENV "CLAW_SANDBOX_SCOPE_FD"
 
 /* ---- the launcher's own cgroups, read once ---- */
 
@@ -506,7 +511,8 @@ static void probe(const struct native_spec *s, struct native_limits *l, bool pre
 			if (configured(s, i))
 				l->via[i] = VIA_CGROUP_V2;
 		snprintf(l->why, sizeof(l->why),
-		         "claw-sandbox exec and the filter ask systemd (%.120s) for a delegated scope as "
+		         "claw-sandbox exec and the filter ask systemd (%.120s) for a delegated "
+		         "scope as "
 		         "they start",
 		         sock);
 	}
@@ -563,7 +569,7 @@ void limits_explain(struct buf *b, const struct native_spec *s, const struct nat
 
 	buf_printf(b, "\nlimits:\n  assurance         %s%s\n",
 	           refused ? "none: runs are refused" : limits_assurance(l),
-	           !l->systemd  ? ""
+	           !l->systemd   ? ""
 	           : l->at_start ? " (exec and the filter ask systemd for a scope as they start)"
 	                         : " (claw-sandbox placed itself in a systemd scope)");
 	if (refused)
@@ -874,41 +880,110 @@ static const char *manager_socket(char *buf, size_t n)
 	return stat(buf, &st) == 0 && S_ISSOCK(st.st_mode) ? buf : NULL;
 }
 
-void limits_place_self(char **argv)
-{
-	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
-	struct native_limits l;
-	char sock[PATH_MAX], exe[PATH_MAX], unit[64];
+/* The placed claw-sandbox's pid, for the waiting one's signal handler. */
+static volatile pid_t placed_pid;
 
-	if (getenv(PLACED_ENV) != NULL || manager_socket(sock, sizeof(sock)) == NULL)
+static void forward(int sig)
+{
+	if (placed_pid > 0)
+		kill(placed_pid, sig);
+}
+
+/* In the placed claw-sandbox: tell the one waiting that it runs (in the scope). */
+static void say_placed(void)
+{
+	const char *fd = getenv(PLACED_FD_ENV);
+
+	if (fd == NULL)
 		return;
-	probe(&all, &l, false);
-	if (weak_limit(&l) < 0)
-		return; /* cgroups serve already */
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
+	int n = atoi(fd);
+	if (n > 2 && write(n, "p", 1) == 1)
+		close(n);
+	unsetenv(PLACED_FD_ENV);
+}
+
+/* systemd-run's arguments to run ARGV again, as EXE, in a new delegated scope UNIT. */
+static char **scope_args(char **argv, const char *exe, const char *unit)
+{
 	size_t argc = 0;
+
 	while (argv[argc])
 		argc++;
 	char **args = xcalloc(argc + 12, sizeof(*args)), **a = args;
-	snprintf(unit, sizeof(unit), "claw-sandbox-%d.scope", (int)getpid());
 	*a++ = "systemd-run";
 	if (geteuid() != 0)
 		*a++ = "--user";
 	*a++ = "--scope", *a++ = "--quiet", *a++ = "--collect", *a++ = "-p", *a++ = "Delegate=yes";
-	*a++ = "--unit", *a++ = unit, *a++ = "--", *a++ = exe;
+	*a++ = "--unit", *a++ = (char *)unit, *a++ = "--", *a++ = (char *)exe;
 	for (size_t i = 1; i < argc; i++)
 		*a++ = argv[i];
-	/* Once: the placed claw-sandbox uses the scope, or says why it cannot. */
+	return args;
+}
+
+/* The child: systemd-run, which makes the scope and execs claw-sandbox again in it. */
+static noreturn void run_in_scope(char **args, const char *unit, int ready)
+{
+	char fd[16];
+
+	snprintf(fd, sizeof(fd), "%d", ready);
 	setenv(PLACED_ENV, unit, 1);
+	setenv(PLACED_FD_ENV, fd, 1);
 	if (getenv("XDG_RUNTIME_DIR") == NULL && geteuid() != 0) {
 		char *dir = xasprintf("/run/user/%u", (unsigned)geteuid());
 		setenv("XDG_RUNTIME_DIR", dir, 1);
 		free(dir);
 	}
+	/* It dies with the one waiting for it, as a claw-sandbox killed would take its runs. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	execvp(args[0], args);
-	unsetenv(PLACED_ENV); /* no systemd-run: on without a scope */
+	_exit(127);
+}
+
+int limits_place_self(char **argv, int *status)
+{
+	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
+	struct native_limits l;
+	char sock[PATH_MAX], exe[PATH_MAX], unit[64], ok = 0;
+	int ready[2];
+
+	if (getenv(PLACED_ENV) != NULL) {
+		say_placed();
+		return 0;
+	}
+	if (manager_socket(sock, sizeof(sock)) == NULL)
+		return 0;
+	probe(&all, &l, false);
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (weak_limit(&l) < 0 || n <= 0 || pipe2(ready, O_CLOEXEC) < 0)
+		return 0; /* cgroups serve already, or it cannot be asked */
+	exe[n] = '\0';
+	snprintf(unit, sizeof(unit), "claw-sandbox-%d.scope", (int)getpid());
+	char **args = scope_args(argv, exe, unit);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		if (fcntl(ready[1], F_SETFD, 0) == 0) /* kept across the execs, to say it runs */
+			run_in_scope(args, unit, ready[1]);
+		_exit(127);
+	}
 	free(args);
+	close(ready[1]);
+	if (pid < 0) {
+		close(ready[0]);
+		return 0;
+	}
+	/* The placed one says so as it starts; if systemd-run fails, the pipe just closes. */
+	while ((n = read(ready[0], &ok, 1)) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
+	placed_pid = n == 1 ? pid : 0;
+	struct sigaction sa = { .sa_handler = forward }, old[3];
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	for (int i = 0; n == 1 && i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	for (int i = 0; n == 1 && i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return n == 1 ? 1 : 0; /* not placed: on without a scope, which says why */
 }

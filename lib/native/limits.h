@@ -58,10 +58,12 @@ long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c)
 
 /*
  * As claw-sandbox starts (before it reads anything): where no cgroup can be
- * had and a systemd manager can make one, execs itself again through
- * systemd-run --scope -p Delegate=yes (--user when not root), once, with the
- * same ARGV. Returns when that is not needed or cannot be done.
+ * had and a systemd manager can make one, runs itself again with the same
+ * ARGV in a new delegated scope (systemd-run --scope -p Delegate=yes, --user
+ * when not root), once, and waits for it: returns 1 with its wait status in
+ * *STATUS. Returns 0 when that is not needed, cannot be done (systemd-run
+ * failed: go on without a scope), or this is the placed one.
  */
-void limits_place_self(char **argv);
+int limits_place_self(char **argv, int *status);
 
 #endif
