@@ -608,6 +608,16 @@ static int build_dev(const struct native_spec *s, int root, bool privileged, boo
 
 	if (dev < 0)
 		return -1;
+	/* On the root first, then filled through it: a kernel before Linux 6.15 mounts the
+	 * nodes into a tree that is attached, as the root is when init builds it, and not
+	 * into the detached tmpfs itself. */
+	struct nsroot_tree t = { dev, "/dev", true };
+	if (attach(root, &t) < 0) {
+		close(t.fd);
+		return -1;
+	}
+	if ((dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return claw_fail("/dev: %s", strerror(errno));
 	/* The last node, /dev/tty, only with native.pts. */
 	for (size_t i = 0; i + 1 < NELEM(dev_nodes); i++)
 		if (dev_node(dev, i, privileged) < 0)
@@ -626,11 +636,7 @@ static int build_dev(const struct native_spec *s, int root, bool privileged, boo
 		claw_fail("mkdir /dev/shm: %s", strerror(errno));
 		goto out;
 	}
-	if (kept && read_only(dev) < 0)
-		goto out;
-	struct nsroot_tree t = { dev, "/dev", true };
-	rc = attach(root, &t);
-	dev = t.fd;
+	rc = kept ? read_only(dev) : 0;
 out:
 	if (dev >= 0)
 		close(dev);
