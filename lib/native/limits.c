@@ -40,6 +40,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -318,11 +319,24 @@ static const char *manager_socket(char *buf, size_t n);
 static const struct {
 	unsigned long magic;
 	const char *name;
+	int since; /* the first kernel (major * 100 + minor) that idmaps it */
 } idmap_fs[] = {
-	{ 0xEF53, "ext2/3/4" },  { 0x58465342, "xfs" },  { 0x9123683E, "btrfs" },
-	{ 0x01021994, "tmpfs" }, { 0xF2F52010, "f2fs" }, { 0x794c7630, "overlayfs" },
-	{ 0xE0F5E1E2, "erofs" }, { 0x4d44, "vfat" },
+	{ 0xEF53, "ext2/3/4", 512 },  { 0x58465342, "xfs", 512 },
+	{ 0x4d44, "vfat", 512 },      { 0x9123683E, "btrfs", 515 },
+	{ 0xF2F52010, "f2fs", 518 },  { 0x794c7630, "overlayfs", 519 },
+	{ 0x01021994, "tmpfs", 603 }, { 0xE0F5E1E2, "erofs", 609 },
 };
+
+/* The running kernel as major * 100 + minor. */
+static int kernel_version(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		major = minor = 0;
+	return major * 100 + minor;
+}
 
 /* Where claw picks a scope's ids as root when /etc/subuid grants the operator none: the
  * last 64K block of the range systemd documents for containers (UIDS-GIDS.md). */
@@ -372,11 +386,11 @@ static bool all_idmappable(const struct native_spec *s, char *why, size_t n)
 			continue; /* opening it fails later, with its own message */
 		while (k < NELEM(idmap_fs) && idmap_fs[k].magic != (unsigned long)fs.f_type)
 			k++;
-		if (k == NELEM(idmap_fs)) {
+		if (k == NELEM(idmap_fs) || kernel_version() < idmap_fs[k].since) {
 			snprintf(
 			    why, n,
-			    "%s is on a file system (magic 0x%lx) that takes no idmapped mount, "
-			    "so the run keeps the operator's ids",
+			    "%s is on a file system (magic 0x%lx) this kernel cannot idmap, so "
+			    "the run keeps the operator's ids",
 			    paths[i], (unsigned long)fs.f_type);
 			return false;
 		}
