@@ -123,7 +123,7 @@ hide_v1() {
 	needs_root
 	asan && skip "init cannot live with RLIMIT_DATA under AddressSanitizer"
 	user
-	sandbox_config 'native: { rlimitsOnly: true },' 'memory: "128m", cpus: 1,'
+	native_config 'rlimitsOnly: true'; sandbox_config '' 'memory: "128m", cpus: 1,'
 	run as_user claw-sandbox exec -- sh -c 'grep "data size" /proc/self/limits; /probes/memhog private 256'
 	assert_failure
 	assert_line --regexp '^Max data size +134217728 +134217728 '
@@ -145,7 +145,10 @@ hide_v1() {
 	write_config <<EOF
 { agents: { defaults: { sandbox: { mode: "all", scope: "agent", docker: { memory: "128m",
     binds: ["$CLAW_PROBES:/probes:ro"], dangerouslyAllowExternalBindSources: true } } },
-  list: [ { id: "main" }, { id: "ops", sandbox: { native: { rlimitsOnly: true } } } ] } }
+  list: [ { id: "main" }, { id: "ops" } ] } }
+EOF
+	write_claw_config <<EOF
+{ agents: { list: [ { id: "ops", sandbox: { native: { rlimitsOnly: true } } } ] } }
 EOF
 		run as_user claw-sandbox exec --agent main -- true
 	assert_failure 126
@@ -178,7 +181,7 @@ EOF
 	run as_user_in no_cgroups claw-sandbox exec -- true
 	assert_failure 126
 	asan && return 0
-	sandbox_config 'native: { rlimitsOnly: true },' 'memory: "256m", pidsLimit: 64,'
+	native_config 'rlimitsOnly: true'; sandbox_config '' 'memory: "256m", pidsLimit: 64,'
 	for wrapper in hide_v1 no_cgroups; do
 		run as_user_in $wrapper \
 			sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
@@ -239,7 +242,7 @@ EOF
 	# So for an ordinary user, whose root is built by init.
 	asan && return 0
 	user
-	sandbox_config 'native: { rlimitsOnly: true },' 'memory: "256m", ulimits: { fsize: 50000000 },'
+	native_config 'rlimitsOnly: true'; sandbox_config '' 'memory: "256m", ulimits: { fsize: 50000000 },'
 	run as_user claw-sandbox exec -- sh -c '
 		head -c 30000000 /dev/zero > /tmp/a && echo tmp
 		head -c 30000000 /dev/zero > /dev/shm/b || echo shm-full'

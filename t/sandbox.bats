@@ -645,7 +645,7 @@ unpin_all() {
 	# AddressSanitizer, whose shadow memory counts as data, init could not start the
 	# command, so an ASan build does not try.)
 	ldd "$CLAW_BIN/claw-sandbox" | grep -q libasan && return 0
-	sandbox_config 'native: { rlimitsOnly: true },' 'memory: "256m",'
+	native_config 'rlimitsOnly: true'; sandbox_config '' 'memory: "256m",'
 	chown 65534:65534 "$CONFIG"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- claw-sandbox exec -- sh -c '
 		grep "data size" /proc/self/limits
