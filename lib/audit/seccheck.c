@@ -30,6 +30,7 @@
 #include "core/clawmove.h"
 #include "core/fsutil.h"
 #include "native/kernel.h"
+#include "native/limits.h"
 #include "core/preset.h"
 #include "sandbox/sandbox.h"
 #include "session/session.h"
@@ -2011,12 +2012,54 @@ static void check_sandbox_config(struct ctx *c)
 	free(nstate);
 }
 
+/* native.rlimitsOnly of AGENT's sandbox (over agents.defaults'). */
+static bool rlimits_only(const struct ctx *c, const cJSON *agent)
+{
+	const cJSON *v = agent ? get(agent, "sandbox.native.rlimitsOnly") : NULL;
+
+	if (v == NULL)
+		v = get(c->root, "agents.defaults.sandbox.native.rlimitsOnly");
+	return cJSON_IsTrue(v);
+}
+
+/* Contexts that accept rlimits where no cgroup can be had, and what that means here. */
+static void check_rlimits_only(struct ctx *c, const struct strlist *who)
+{
+	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
+	struct native_limits l;
+	struct buf d = { 0 };
+
+	if (who->n == 0)
+		return;
+	limits_probe(&all, &l);
+	buf_puts(&d, "native.rlimitsOnly is true for:");
+	lines(&d, who);
+	if (strcmp(limits_assurance(&l), "rlimits-only") == 0)
+		buf_printf(&d,
+		           "\nOn this host no cgroup can be had (%s), so these runs have "
+		           "rlimits only: docker.memory is per process (N processes may use N "
+		           "times it, and shared memory is not counted) and docker.cpus is "
+		           "not enforced.",
+		           l.why);
+	else
+		buf_printf(&d,
+		           "\nOn this host cgroups serve (%s); elsewhere these runs would "
+		           "fall back to rlimits.",
+		           limits_assurance(&l));
+	add(c, "sandbox.native.rlimits_only", SEV_WARN,
+	    "The sandbox may run with per-process rlimits instead of cgroup limits", d.p,
+	    "Run claw where cgroups can be had (as root, or in a delegated cgroup: "
+	    "claw-sandbox(1), LIMITS) and remove native.rlimitsOnly, so that memory and CPU "
+	    "limits hold for the whole run.");
+	buf_free(&d);
+}
+
 /* What the native backend needs from the kernel, for each agent that uses it. */
 static void check_kernel(struct ctx *c)
 {
 	struct tool_ctx *ctxs = xcalloc(MAX_CONTEXTS, sizeof(*ctxs));
 	size_t n = tool_contexts(c, ctxs, MAX_CONTEXTS);
-	struct strlist users = { 0 }, strict = { 0 };
+	struct strlist users = { 0 }, strict = { 0 }, rlimits = { 0 };
 	struct kernel_features k;
 	struct buf d = { 0 }, line = { 0 };
 
@@ -2031,8 +2074,11 @@ static void check_kernel(struct ctx *c)
 		strlist_add(&users, line.p);
 		if (strcmp(ll, "required") == 0)
 			strlist_add(&strict, ctxs[i].label);
+		if (rlimits_only(c, ctxs[i].agent))
+			strlist_add(&rlimits, ctxs[i].label);
 	}
 	free(ctxs);
+	check_rlimits_only(c, &rlimits);
 	if (users.n == 0)
 		goto done;
 	kernel_probe(&k);
@@ -2071,6 +2117,7 @@ static void check_kernel(struct ctx *c)
 done:
 	strlist_free(&users);
 	strlist_free(&strict);
+	strlist_free(&rlimits);
 	buf_free(&d);
 	buf_free(&line);
 }
