@@ -318,6 +318,140 @@ int remove_tree_at(int dir, const char *name, const char *what)
 	return remove_in(dir, name, what, 0);
 }
 
+static int copy_in(int sdir, const char *sname, int ddir, const char *dname, int depth);
+
+/* Directories deeper than this are not copied (each level holds two descriptors). */
+#define COPY_DEPTH 512
+
+static int copy_times_mode(int fd, const struct stat *st)
+{
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+
+	if (geteuid() == 0 && fchown(fd, st->st_uid, st->st_gid) < 0)
+		return -1;
+	if (fchmod(fd, st->st_mode & 07777) < 0)
+		return -1;
+	return futimens(fd, ts);
+}
+
+static int copy_bytes(int in, int out, off_t size)
+{
+	off_t left = size;
+
+	while (left > 0) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		left -= n;
+	}
+	if (left == 0)
+		return 0;
+	/* copy_file_range refused (another file system type): read and write. */
+	char buf[65536];
+	if (lseek(in, size - left, SEEK_SET) < 0)
+		return -1;
+	for (ssize_t n; (n = read(in, buf, sizeof(buf))) != 0;) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno != EINTR)
+				return -1;
+			off += w > 0 ? w : 0;
+		}
+	}
+	return 0;
+}
+
+static int copy_file(int sdir, const char *sname, const struct stat *st, int ddir,
+                     const char *dname)
+{
+	int in = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int out = in < 0 ? -1
+	                 : openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	                          0600);
+	int rc = -1;
+
+	if (out >= 0 && copy_bytes(in, out, st->st_size) == 0 && copy_times_mode(out, st) == 0)
+		rc = 0;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+static int copy_link(int sdir, const char *sname, const struct stat *st, int ddir,
+                     const char *dname)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(sdir, sname, target, sizeof(target) - 1);
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	if (symlinkat(target, ddir, dname) < 0)
+		return -1;
+	if (geteuid() == 0 &&
+	    fchownat(ddir, dname, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	return utimensat(ddir, dname, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+static int copy_dir(int sdir, const char *sname, const struct stat *st, int ddir, const char *dname,
+                    int depth)
+{
+	int in = openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), out = -1;
+	DIR *d = in < 0 ? NULL : fdopendir(in);
+	int rc = -1;
+
+	if (d == NULL || depth > COPY_DEPTH || mkdirat(ddir, dname, 0700) < 0)
+		goto out;
+	if ((out = openat(ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		goto out;
+	rc = 0;
+	for (struct dirent *de; rc == 0 && (de = readdir(d)) != NULL;)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			rc = copy_in(dirfd(d), de->d_name, out, de->d_name, depth + 1);
+	/* Times last: filling the directory changed its mtime. */
+	if (rc == 0)
+		rc = copy_times_mode(out, st);
+out:
+	if (d != NULL)
+		closedir(d);
+	else if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+static int copy_in(int sdir, const char *sname, int ddir, const char *dname, int depth)
+{
+	struct stat st;
+
+	if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (S_ISDIR(st.st_mode))
+		return copy_dir(sdir, sname, &st, ddir, dname, depth);
+	if (S_ISLNK(st.st_mode))
+		return copy_link(sdir, sname, &st, ddir, dname);
+	if (S_ISREG(st.st_mode))
+		return copy_file(sdir, sname, &st, ddir, dname);
+	errno = EINVAL; /* a device, fifo or socket holds no data to keep */
+	return -1;
+}
+
+int copy_tree_at(int sdir, const char *sname, int ddir, const char *dname)
+{
+	return copy_in(sdir, sname, ddir, dname, 0);
+}
+
 int mkdir_p(const char *path, mode_t mode)
 {
 	char *copy = xstrdup(path);

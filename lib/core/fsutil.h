@@ -58,6 +58,15 @@ int openat_beneath(int dirfd, const char *path, int flags, unsigned long long re
  */
 int remove_tree_at(int dir, const char *name, const char *what);
 
+/*
+ * cp -a of SNAME under SDIR to DNAME under DDIR (which must not exist):
+ * files, symlinks and directories, never following a symlink; mode and
+ * timestamps kept, and the owner when run as root. Devices, fifos and
+ * sockets are refused (EINVAL). 0, or -1 with errno (what was made is left:
+ * the caller removes it).
+ */
+int copy_tree_at(int sdir, const char *sname, int ddir, const char *dname);
+
 /* mkdir -p with MODE for the directories it creates. Returns 0 or -1 (claw_error()). */
 int mkdir_p(const char *path, mode_t mode);
 
