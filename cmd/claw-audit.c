@@ -23,6 +23,7 @@
 #include "core/opts.h"
 #include "core/record.h"
 #include "audit/seccheck.h"
+#include "native/journal.h"
 #include "core/util.h"
 
 static const char usage[] =
@@ -137,6 +138,7 @@ struct cli {
 
 struct summary {
 	const char *id, *session, *agent, *tool, *command, *by, *reason, *ts;
+	const char *journal; /* result.journal.id: the run's undo journal (claw undo) */
 	bool deny, event;
 	unsigned long long seq;
 	char who[160];   /* the session, for grouping */
@@ -183,6 +185,7 @@ static void summarize_result(const cJSON *result, struct summary *s, const cJSON
 		snprintf(s->result, sizeof(s->result), "%s", s->deny ? "not run" : "-");
 		return;
 	}
+	s->journal = str_member(cJSON_GetObjectItemCaseSensitive(result, "journal"), "id");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(result, "timedOut")))
 		snprintf(s->result, sizeof(s->result), "timed out");
 	else if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(result, "signal")))
@@ -629,6 +632,7 @@ static void each_record(const struct cli *c, const char *path, line_fn fn, void 
 
 struct show {
 	const struct cli *c;
+	char *state_dir; /* where the runs' undo journals are */
 	struct buf out;
 	/* --last N: a ring of the last N rendered rows */
 	char **ring;
@@ -659,9 +663,14 @@ static void show_row(const char *line, size_t len, const struct summary *s, void
 		char ts[21] = "-";
 		if (s->ts != NULL)
 			snprintf(ts, sizeof(ts), "%.19sZ", s->ts);
+		char result[64];
+		/* A run whose journal is kept can still be undone: claw undo SEQ. */
+		bool undo = s->journal != NULL &&
+		            journal_state(sh->state_dir, s->journal) == JOURNAL_UNDOABLE;
+		snprintf(result, sizeof(result), "%s%s", s->result, undo ? " undo" : "");
 		buf_printf(&b, "%6llu  %-20s  %-8s  ", s->seq, ts, decision_of(s));
 		put_cell(&b, s->by ? s->by : "-", 20);
-		put_cell(&b, s->result, 10);
+		put_cell(&b, result, 14);
 		put_cell(&b, s->sender, 20);
 		put_cell(&b, s->who, 36);
 		put_cell(&b, s->tool ? s->tool : "-", 12);
@@ -681,12 +690,12 @@ static void show_row(const char *line, size_t len, const struct summary *s, void
 
 static int run_show(struct cli *c, const char *path)
 {
-	struct show sh = { .c = c };
+	struct show sh = { .c = c, .state_dir = config_state_dir(&c->co) };
 
 	if (c->last)
 		sh.ring = xcalloc(c->last, sizeof(char *));
 	if (!c->co.json)
-		printf("%6s  %-20s  %-8s  %-20s  %-10s  %-20s  %-36s  %-12s  %s\n", "SEQ", "TIME",
+		printf("%6s  %-20s  %-8s  %-20s  %-14s  %-20s  %-36s  %-12s  %s\n", "SEQ", "TIME",
 		       "DECISION", "BY", "RESULT", "WHO", "SESSION", "TOOL", "COMMAND");
 	each_record(c, path, show_row, &sh);
 	if (c->last) {
@@ -698,6 +707,7 @@ static int run_show(struct cli *c, const char *path)
 			free(sh.ring[i]);
 		free(sh.ring);
 	}
+	free(sh.state_dir);
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include "sandbox/envsan.h"
 #include "core/fsutil.h"
 #include "sandbox/hostkeep.h"
+#include "native/journal.h"
 #include "sandbox/inventory.h"
 #include "native/landlock.h"
 #include "native/limits.h"
@@ -280,6 +281,7 @@ struct filter {
 	bool dry_run;
 	struct buf dry, notes; /* what a dry run would start; warnings of the docker backend */
 	struct host_keep keep; /* what a host run put in the trash (approvals.exec.trash) */
+	struct buf journal;    /* a sandboxed run's undo journal, for its result member */
 };
 
 static void add_agent(struct filter *f, const char *id)
@@ -384,7 +386,7 @@ static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox
 }
 
 static void put_result_member(struct buf *b, const struct run_result *r,
-                              const struct host_keep *keep)
+                              const struct host_keep *keep, const struct buf *journal)
 {
 	buf_reset(b);
 	if (r->signal)
@@ -411,6 +413,8 @@ static void put_result_member(struct buf *b, const struct run_result *r,
 	}
 	if (keep != NULL)
 		hostkeep_render(keep, b);
+	if (journal != NULL && journal->len > 0)
+		buf_put(b, journal->p, journal->len);
 	buf_putc(b, '}');
 }
 
@@ -439,24 +443,89 @@ static void show_notes(struct buf *notes)
 	buf_reset(notes);
 }
 
+/* The run's undo journal (journal.h): every writable tree through an overlay of its own. */
+struct undo {
+	bool on;
+	struct journal_run jr;
+	struct native_overlay ov[JOURNAL_MAX_TREES];
+};
+
+static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, struct undo *u)
+{
+	const char *trees[JOURNAL_MAX_TREES];
+	size_t n = 0;
+
+	u->on = false;
+	if (s->undo_max_mb <= 0)
+		return 0;
+	if (ns->workspace_rw)
+		trees[n++] = ns->workspace;
+	for (size_t i = 0; i < ns->nbinds && n < JOURNAL_MAX_TREES + 1; i++)
+		if (!ns->binds[i].ro) {
+			if (n == JOURNAL_MAX_TREES)
+				return claw_fail(
+				    "more than %d writable trees: the run could not be "
+				    "undone (agents.defaults.sandbox.native.undoMaxMb: 0 "
+				    "runs without the journal)",
+				    JOURNAL_MAX_TREES);
+			trees[n++] = ns->binds[i].src;
+		}
+	if (n == 0)
+		return 0;
+	if (journal_begin(s->cfg->state_dir, s->agent, trees, n, &u->jr) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		u->ov[i] = (struct native_overlay){ trees[i], u->jr.tree[i].layers };
+	ns->overlays = u->ov;
+	ns->noverlays = n;
+	u->on = true;
+	return 0;
+}
+
+/* After the run: its writes merged into the trees, what they replaced kept; old journals pruned. */
+static void undo_end(const struct sandbox_settings *s, const struct native_spec *ns, struct undo *u,
+                     struct buf *out)
+{
+	struct journal_summary sum;
+
+	if (!u->on)
+		return;
+	if (journal_merge(&u->jr, ns->protect, ns->nprotect, &sum) < 0)
+		warnx("%s", claw_error());
+	if (out != NULL && sum.n > 0)
+		journal_render(&u->jr, &sum, out);
+	else if (sum.n > 0)
+		warnx("the run changed %zu paths; `claw undo %s` puts them back", sum.n, u->jr.id);
+	if (sum.n == 0 && !sum.incomplete)
+		journal_discard(&u->jr); /* nothing to undo: nothing kept */
+	journal_summary_free(&sum);
+	if (journal_prune(s->cfg->state_dir, s->agent, (uint64_t)(s->undo_max_mb * 1048576),
+	                  s->undo_max_age_days * 86400) < 0)
+		warnx("%s", claw_error());
+}
+
 static int run_native(const struct sandbox_settings *s, const struct sandbox_place *p,
-                      struct run_spec *rs, struct run_result *r)
+                      struct run_spec *rs, struct run_result *r, struct buf *journal)
 {
 	struct native_spec ns;
 	struct native_bind *binds = xcalloc(s->nbinds + 1, sizeof(*binds));
+	struct undo *u = xcalloc(1, sizeof(*u));
 	uid_t uid;
 	gid_t gid;
 	int rc = -1, lock = -1;
 
-	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, p, uid, gid, &lock) == 0) {
-		sandbox_native_spec(s, p, uid, gid, rs->timeout, &ns, binds);
+	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, p, uid, gid, &lock) == 0 &&
+	    (sandbox_native_spec(s, p, uid, gid, rs->timeout, &ns, binds),
+	     undo_begin(s, &ns, u) == 0)) {
 		rs->sandbox = &ns;
 		rc = run_command(rs, r);
 		rs->sandbox = NULL;
 		warn_moved(r);
+		undo_end(s, &ns, u, journal);
 	} else {
 		r->failed = 125;
 	}
+	free(u);
 	if (lock >= 0)
 		close(lock); /* held while the sandbox ran: rm and prune leave it alone */
 	free(binds);
@@ -502,7 +571,7 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 			               .cwd = workdir,
 			               .timeout = q->timeout,
 			               .capture = true };
-		rc = run_native(s, &p, &rs, r);
+		rc = run_native(s, &p, &rs, r, &f->journal);
 	}
 	if (rc == 0) {
 		bool native = strcmp(s->backend, "native") == 0 && !f->dry_run;
@@ -610,6 +679,7 @@ static int handle(struct record *rec, void *ctx)
 		return -1;
 	if (tool == NULL || !tp_is_exec(tool))
 		return 0; /* other tools pass through */
+	buf_reset(&f->journal);
 	if (read_request(f, rec->root, &q, &elevated) < 0 || q.agent == NULL)
 		return -1;
 	if (q.agent->error) {
@@ -640,7 +710,7 @@ static int handle(struct record *rec, void *ctx)
 	}
 	if (f->dry_run)
 		return 0; /* a sandbox member that says dryRun, and no result: nothing ran */
-	put_result_member(&f->member, &r, sandbox ? NULL : &f->keep);
+	put_result_member(&f->member, &r, sandbox ? NULL : &f->keep, sandbox ? &f->journal : NULL);
 	record_add_raw(rec, "result", f->member.p, f->member.len);
 	run_result_free(&r);
 	return 0;
@@ -663,6 +733,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 	buf_free(&f.dry);
 	buf_free(&f.notes);
 	hostkeep_free(&f.keep);
+	buf_free(&f.journal);
 	return status;
 }
 
@@ -748,7 +819,7 @@ static int run_exec(struct cli *c, struct config *cfg)
 			               .envp = env_finish(&env),
 			               .cwd = t.s.workdir,
 			               .timeout = (double)c->timeout };
-		rc = run_native(&t.s, &t.p, &rs, &r);
+		rc = run_native(&t.s, &t.p, &rs, &r, NULL);
 	}
 	if (rc < 0)
 		warnx("%s", claw_error());

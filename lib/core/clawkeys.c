@@ -48,6 +48,13 @@ const struct claw_key claw_keys[] = {
 	  .meaning = "Landlock in the native sandbox: auto, required or off" },
 	{ CK_AGENT, "sandbox.native.pts", CK_BOOL, .dflt = "false",
 	  .meaning = "give the native sandbox terminals of its own (a private devpts)" },
+	{ CK_AGENT, "sandbox.native.undoMaxMb", CK_NUMBER, .min = -1, .max = 1048576,
+	  .dflt = "1024",
+	  .meaning = "MiB the undo journal of sandboxed runs may keep (claw undo); the oldest "
+	             "runs go first; 0: writable trees are shown as they are, nothing to undo" },
+	{ CK_AGENT, "sandbox.native.undoMaxAgeDays", CK_NUMBER, .min = -1, .max = 3650, .dflt = "7",
+	  .meaning = "days a sandboxed run can be undone; 0: no age limit (the budget still "
+	             "holds)" },
 	{ CK_AGENT, "sandbox.native.rlimitsOnly", CK_BOOL, .dflt = "false",
 	  .meaning =
 	      "accept rlimits alone where no cgroup can hold the memory and process limits" },

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "core/hash.h"
+#include "native/journal.h"
 #include "native/landlock.h"
 #include "native/limits.h"
 #include "native/nspin.h"
@@ -302,7 +303,8 @@ static void dress_kept_root(struct build *b, const struct native_spec *s)
 		die(125, "the launcher sent no scratch space");
 	become_mapped(b); /* the maps are written once the launcher sends */
 	for (size_t i = 0; i < n; i++)
-		scratch[i] = (struct nsroot_tree){ fds[i], (char *)nsroot_scratch_dst(s, i), true };
+		scratch[i] =
+		    (struct nsroot_tree){ fds[i], (char *)nsroot_scratch_dst(s, i), true, false };
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0 || nsroot_dress(s, root, scratch, n, b->user, b->nuser) < 0)
 		die(125, "%s", root < 0 ? strerror(errno) : claw_error());
@@ -333,7 +335,7 @@ static void build_root(struct build *b, const struct native_spec *s)
 		close(root);
 	} else {
 		if (!b->have_user) {
-			int n = nsroot_user_trees(s, b->watch, b->user, NELEM(b->user));
+			int n = nsroot_user_trees(s, b->watch, b->user, NELEM(b->user), -1);
 			if (n < 0)
 				die(125, "%s", claw_error());
 			b->nuser = (size_t)n;
@@ -793,6 +795,18 @@ static void send_scratch(const struct native_spec *s, int sock)
 }
 
 /*
+ * The id map of the undo journal's overlay layers (journal.h), as root where
+ * the run is a host id of its own: -1 where none is needed, less on failure.
+ */
+static int overlay_idmap(const struct native_spec *s, const struct build *b)
+{
+	if (s->noverlays == 0 || (b->host_uid == b->uid && b->host_gid == b->gid))
+		return -1;
+	int ns = journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid);
+	return ns < 0 ? -2 : ns;
+}
+
+/*
  * Run as a host id of its own (8), the sandbox sees the user's trees through
  * its own id map, as their owner's: what it writes there is the operator's on
  * disk. Init holds the same detached trees (a kept root's are inherited), so
@@ -807,7 +821,8 @@ static int idmap_user_trees(const struct build *b, const char *who)
 	snprintf(path, sizeof(path), "%s/ns/user", who);
 	int ns = openat(b->proc, path, O_RDONLY | O_CLOEXEC), rc = ns < 0 ? -1 : 0;
 	for (size_t i = 0; rc == 0 && i < b->nuser; i++)
-		rc = limits_idmap(b->user[i].fd, ns);
+		if (!b->user[i].overlay) /* its layers are (journal_idmap_ns) */
+			rc = limits_idmap(b->user[i].fd, ns);
 	if (ns < 0)
 		claw_fail("/proc/%s: %s", path, strerror(errno));
 	else
@@ -1066,7 +1081,11 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	l.b.host_uid = c->limits.host_uid;
 	l.b.host_gid = c->limits.host_gid;
 	if (geteuid() == 0) {
-		int n = nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user));
+		int ns = overlay_idmap(s, &l.b);
+		int n =
+		    ns < -1 ? -1 : nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user), ns);
+		if (ns >= 0)
+			close(ns);
 		if (n < 0)
 			goto fail;
 		l.b.nuser = (size_t)n;

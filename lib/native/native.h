@@ -63,6 +63,12 @@ struct native_limits {
 	char ids_why[200]; /* how they were chosen, or why they are the operator's */
 };
 
+/* A writable tree the run sees through an overlay, so that it can be undone (journal.h). */
+struct native_overlay {
+	const char *tree;   /* the host path, as the workspace or a bind names it */
+	const char *layers; /* the run's directory holding upper/ and work/ */
+};
+
 /* Everything the sandbox needs, resolved from the config by the caller. */
 struct native_spec {
 	uid_t uid; /* the host user the command runs as: never 0 */
@@ -81,8 +87,10 @@ struct native_spec {
 	const char *const *protect; /* names under a writable tree kept read-only, or moved
 	                               aside when they appear during the run */
 	size_t nprotect;            /* at most NATIVE_MAX_PROTECT */
-	bool read_only_root;        /* docker.readOnlyRoot */
-	bool network;               /* the host's network; false: a fresh namespace with loopback */
+	const struct native_overlay *overlays; /* writable trees shown through an overlay */
+	size_t noverlays;
+	bool read_only_root;     /* docker.readOnlyRoot */
+	bool network;            /* the host's network; false: a fresh namespace with loopback */
 	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
 	const char *ipcns_pin;   /* ... and its IPC namespace */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */

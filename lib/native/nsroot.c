@@ -27,6 +27,7 @@
 #include "core/execpath.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
+#include "native/journal.h"
 #include "native/limits.h"
 #include "native/persist.h"
 #include "core/util.h"
@@ -113,7 +114,7 @@ static int capture_fd(int fd, const char *what, const char *dst, unsigned flags,
 		close(tree);
 		return claw_fail("%s: %s: %s", what, step, strerror(e));
 	}
-	*t = (struct nsroot_tree){ tree, xstrdup(dst), S_ISDIR(st.st_mode) };
+	*t = (struct nsroot_tree){ tree, xstrdup(dst), S_ISDIR(st.st_mode), false };
 	return 0;
 }
 
@@ -221,15 +222,35 @@ static int add_protected(const struct native_spec *s, uint32_t missing, int dir,
  * lead where the bind check said), mounted from that descriptor, and when
  * writable its persistence paths protected relative to the same descriptor.
  */
+/*
+ * A writable tree the run sees through an overlay of its own (journal.h):
+ * what it writes stays out of the tree until claw-sandbox merges it, and
+ * what the merge replaces is kept, so the run can be undone.
+ */
+static int push_overlay(struct nsroot_tree *out, size_t *n, size_t max, int fd, const char *dst,
+                        const char *layers, int idmap_ns)
+{
+	if (*n == max)
+		return claw_fail("too many mounts");
+	int mnt = journal_overlay(fd, layers, idmap_ns);
+	if (mnt < 0)
+		return -1;
+	out[(*n)++] = (struct nsroot_tree){ mnt, xstrdup(dst), true, true };
+	return 0;
+}
+
 static int add_user_tree(const struct native_spec *s, const struct persist_watch *w,
                          const struct nsroot_source *src, struct nsroot_tree *out, size_t *n,
-                         size_t max)
+                         size_t max, int idmap_ns)
 {
 	int fd = nsroot_open_source(src->src, src->real);
+	const char *layers = src->ro ? NULL : journal_layers_of(s, src->src);
 
 	if (fd < 0)
 		return -1;
-	int rc = push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
+	int rc = layers != NULL
+	             ? push_overlay(out, n, max, fd, src->dst, layers, idmap_ns)
+	             : push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
 	if (rc == 0 && !src->ro && out[*n - 1].is_dir)
 		rc = add_protected(s, persist_missing(w, src->src), fd, src->src, src->dst, out, n,
 		                   max);
@@ -252,14 +273,14 @@ size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
 }
 
 int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
-                      struct nsroot_tree *out, size_t max)
+                      struct nsroot_tree *out, size_t max, int idmap_ns)
 {
 	struct nsroot_source *src = xcalloc(s->nbinds + 2, sizeof(*src));
 	size_t nsrc = nsroot_sources(s, src), n = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < nsrc && rc == 0; i++)
-		rc = add_user_tree(s, w, &src[i], out, &n, max);
+		rc = add_user_tree(s, w, &src[i], out, &n, max, idmap_ns);
 	free(src);
 	if (rc < 0) {
 		nsroot_trees_close(out, n);
@@ -378,7 +399,7 @@ static int system_dir(int root, const char *dir)
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	t = (struct nsroot_tree){ -1, NULL, false };
+	t = (struct nsroot_tree){ -1, NULL, false, false };
 	/* Read-only: nothing inside can replace a program or a library (10). */
 	if (capture(dir, dir, TREE_RO, &t) < 0)
 		return -1;
@@ -442,7 +463,7 @@ static int etc_entry(int root, const char *name)
 		return copy_file(root, src);
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return 0;
-	struct nsroot_tree t = { -1, NULL, false };
+	struct nsroot_tree t = { -1, NULL, false, false };
 	if (capture(src, src, TREE_RO, &t) < 0)
 		return -1;
 	int rc = attach(root, &t);
@@ -531,7 +552,7 @@ static int dev_node(int dev, size_t i, bool privileged)
 		return 0;
 	}
 	snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
-	struct nsroot_tree t = { -1, NULL, false };
+	struct nsroot_tree t = { -1, NULL, false, false };
 	if (capture(host, dev_nodes[i].name, TREE_DEV, &t) < 0)
 		return -1;
 	int rc = attach(dev, &t);
@@ -565,7 +586,7 @@ static int mount_pts(int dev)
 	close(fs);
 	if (mnt < 0)
 		return claw_fail("fsmount devpts: %s", strerror(e));
-	struct nsroot_tree t = { mnt, "/pts", true };
+	struct nsroot_tree t = { mnt, "/pts", true, false };
 	int rc = attach(dev, &t);
 	if (t.fd >= 0)
 		close(t.fd);
@@ -611,7 +632,7 @@ static int build_dev(const struct native_spec *s, int root, bool privileged, boo
 	/* On the root first, then filled through it: a kernel before Linux 6.15 mounts the
 	 * nodes into a tree that is attached, as the root is when init builds it, and not
 	 * into the detached tmpfs itself. */
-	struct nsroot_tree t = { dev, "/dev", true };
+	struct nsroot_tree t = { dev, "/dev", true, false };
 	if (attach(root, &t) < 0) {
 		close(t.fd);
 		return -1;
@@ -703,7 +724,7 @@ int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *ou
 	bool shared = scratch >= 0;
 
 	for (size_t i = 0; i < n; i++) {
-		out[i] = (struct nsroot_tree){ -1, xstrdup(nsroot_scratch_dst(s, i)), true };
+		out[i] = (struct nsroot_tree){ -1, xstrdup(nsroot_scratch_dst(s, i)), true, false };
 		if (shared && scratch_dir(scratch, i, &out[i]) == 0)
 			continue;
 		if (shared && errno != EINVAL) {

@@ -18,6 +18,7 @@ struct nsroot_tree {
 	int fd;
 	char *dst;
 	bool is_dir;
+	bool overlay; /* an overlay of the tree (journal.h), idmapped in its layers already */
 };
 
 /* A user's tree of a sandbox: where it comes from, where it goes. */
@@ -43,11 +44,13 @@ int nsroot_open_source(const char *src, const char *real);
  * persistence paths of each writable one (read-only over themselves), each
  * opened once and cloned from its descriptor. A name W (the run's
  * persistence watch, or NULL) saw missing is not looked for again: if it
- * appears, the watch moves it aside after the run. Returns how many were captured
- * into OUT, or -1 (claw_error).
+ * appears, the watch moves it aside after the run. A tree S shows through an
+ * overlay (S->overlays, journal.h) is that overlay, its layers idmapped with
+ * IDMAP_NS when it is not -1. Returns how many were captured into OUT, or -1
+ * (claw_error).
  */
 int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
-                      struct nsroot_tree *out, size_t max);
+                      struct nsroot_tree *out, size_t max, int idmap_ns);
 void nsroot_trees_close(struct nsroot_tree *t, size_t n);
 
 /* Whether the kernel mounts into detached trees (Linux 6.15), as nsroot_build() does

@@ -613,8 +613,16 @@ static int load_native(struct sandbox_settings *s, const struct lookup *l)
 	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0 ||
 	    cfg_bool(s->cfg, pick(s, l, "native.pts", true), "native.pts", &s->pts) < 0 ||
 	    cfg_bool(s->cfg, pick(s, l, "native.rlimitsOnly", true), "native.rlimitsOnly",
-	             &s->rlimits_only) < 0)
+	             &s->rlimits_only) < 0 ||
+	    pick_num(s, l, "native.undoMaxMb", true, 1024, &s->undo_max_mb) < 0 ||
+	    pick_num(s, l, "native.undoMaxAgeDays", true, 7, &s->undo_max_age_days) < 0)
 		return -1;
+	if (s->undo_max_mb < 0 || s->undo_max_age_days < 0)
+		return cfg_error(
+		    s->cfg,
+		    pick(s, l, s->undo_max_mb < 0 ? "native.undoMaxMb" : "native.undoMaxAgeDays",
+		         true),
+		    "native.undoMaxMb and native.undoMaxAgeDays are 0 or more");
 	s->landlock = strcmp(ll, "required") == 0 ? LANDLOCK_REQUIRED
 	              : strcmp(ll, "off") == 0    ? LANDLOCK_OFF
 	                                          : LANDLOCK_AUTO;

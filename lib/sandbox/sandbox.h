@@ -55,7 +55,9 @@ struct sandbox_settings {
 	size_t netc;
 	enum landlock_mode landlock;
 	bool pts; /* native.pts: a private devpts instance, so programs can open terminals */
-	bool rlimits_only; /* native.rlimitsOnly: rlimits accepted where no cgroup can be had */
+	bool rlimits_only;  /* native.rlimitsOnly: rlimits accepted where no cgroup can be had */
+	double undo_max_mb; /* native.undoMaxMb: the undo journal's budget; 0: no journal */
+	double undo_max_age_days; /* native.undoMaxAgeDays: runs older cannot be undone */
 	/* prune.* */
 	double idle_hours, max_age_days;
 	struct sandbox_source src[SANDBOX_MAX_SOURCES];

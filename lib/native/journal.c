@@ -1,0 +1,1088 @@
+/* journal.c: sandboxed runs that can be undone (see journal.h). */
+#include "native/journal.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/fsutil.h"
+#include "core/util.h"
+#include "native/native.h"
+
+/* Directories deeper than this are not merged (each level holds three descriptors). */
+#define MERGE_DEPTH 256
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int root_of(const char *state_dir, char *out, size_t size)
+{
+	if (snprintf(out, size, "%s/journal", state_dir) >= (int)size)
+		return claw_fail("%s: name too long", state_dir);
+	return 0;
+}
+
+/* A lock over every journal (in ROOT): merges, undos and prunes take turns. */
+static int lock_journals(const char *root)
+{
+	if (mkdir_p(root, 0700) < 0)
+		return -1;
+	return lock_file(root, true);
+}
+
+/* ---- run.json ---- */
+
+static int write_meta(const char *dir, const char *agent, const struct journal_run *r,
+                      const char *state, uint64_t kept)
+{
+	char path[PATH_MAX + 16];
+	struct buf b = { 0 };
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	buf_puts(&b, "{\"id\":");
+	buf_json_str(&b, r->id);
+	buf_puts(&b, ",\"agent\":");
+	buf_json_str(&b, agent);
+	buf_puts(&b, ",\"state\":");
+	buf_json_str(&b, state);
+	buf_printf(&b, ",\"kept\":%llu,\"at\":%lld,\"trees\":[", (unsigned long long)kept,
+	           now_ms());
+	for (size_t i = 0; i < r->ntrees; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		buf_json_str(&b, r->tree[i].host);
+	}
+	buf_puts(&b, "]}\n");
+	int rc = atomic_write(path, b.p, b.len, 0600);
+	buf_free(&b);
+	return rc;
+}
+
+static cJSON *read_meta(const char *dir)
+{
+	char path[PATH_MAX + 16], *text = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	if (read_file(path, 1 << 20, &text, &len) < 0)
+		return NULL;
+	cJSON *j = cJSON_Parse(text);
+	free(text);
+	if (j == NULL)
+		claw_fail("%s: not JSON", path);
+	return j;
+}
+
+static const char *meta_str(const cJSON *meta, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Rewrites run.json's "state" (and "kept"), the rest as it was. */
+static int set_state(const char *dir, const char *state, double kept)
+{
+	char path[PATH_MAX + 16];
+	cJSON *meta = read_meta(dir);
+
+	if (meta == NULL)
+		return -1;
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "state");
+	cJSON_AddStringToObject(meta, "state", state);
+	if (kept >= 0) {
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "kept");
+		cJSON_AddNumberToObject(meta, "kept", kept);
+	}
+	char *text = cJSON_PrintUnformatted(meta);
+	cJSON_Delete(meta);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	int rc = atomic_write(path, text, strlen(text), 0600);
+	cJSON_free(text); /* cJSON's allocator: a filter's record arena */
+	return rc;
+}
+
+/* ---- begin ---- */
+
+/* The overlay's top directory is the upper layer's: it must be the tree's owner and mode. */
+static int like_tree(const char *tree, const char *upper)
+{
+	struct stat st;
+
+	if (stat(tree, &st) < 0)
+		return -1;
+	if (geteuid() == 0 && chown(upper, st.st_uid, st.st_gid) < 0)
+		return -1;
+	return chmod(upper, st.st_mode & 07777);
+}
+
+int journal_begin(const char *state_dir, const char *agent, const char *const *trees, size_t n,
+                  struct journal_run *r)
+{
+	char root[PATH_MAX];
+	unsigned char rnd[4];
+
+	memset(r, 0, sizeof(*r));
+	if (n > JOURNAL_MAX_TREES)
+		return claw_fail("more than %d writable trees: the run could not be undone",
+		                 JOURNAL_MAX_TREES);
+	random_bytes(rnd, sizeof(rnd));
+	snprintf(r->id, sizeof(r->id), "%013lld-%02x%02x%02x%02x", now_ms(), rnd[0], rnd[1], rnd[2],
+	         rnd[3]);
+	if (root_of(state_dir, root, sizeof(root)) < 0 || mkdir_p(root, 0700) < 0)
+		return -1;
+	snprintf(r->root, sizeof(r->root), "%s", root);
+	if (snprintf(r->dir, sizeof(r->dir), "%s/%s", root, r->id) >= (int)sizeof(r->dir) ||
+	    mkdir(r->dir, 0700) < 0)
+		return claw_fail("%s: cannot make the run's journal: %s", r->dir, strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		struct journal_tree *t = &r->tree[r->ntrees++];
+		char dir[PATH_MAX];
+		snprintf(t->host, sizeof(t->host), "%s", trees[i]);
+		if (snprintf(dir, sizeof(dir), "%s/t%zu", r->dir, i) >= (int)sizeof(dir) ||
+		    snprintf(t->layers, sizeof(t->layers), "%s", dir) >= (int)sizeof(t->layers) ||
+		    snprintf(t->upper, sizeof(t->upper), "%s/upper", dir) >=
+		        (int)sizeof(t->upper) ||
+		    snprintf(t->work, sizeof(t->work), "%s/work", dir) >= (int)sizeof(t->work) ||
+		    mkdir(dir, 0700) < 0 || mkdir(t->upper, 0755) < 0 || mkdir(t->work, 0700) < 0 ||
+		    like_tree(t->host, t->upper) < 0) {
+			claw_fail("%s: cannot make the run's journal: %s", dir, strerror(errno));
+			journal_discard(r);
+			return -1;
+		}
+	}
+	if (write_meta(r->dir, agent, r, "open", 0) < 0) {
+		journal_discard(r);
+		return -1;
+	}
+	return 0;
+}
+
+void journal_discard(struct journal_run *r)
+{
+	char root[PATH_MAX];
+	const char *slash = strrchr(r->dir, '/');
+
+	if (r->dir[0] == '\0' || slash == NULL)
+		return;
+	snprintf(root, sizeof(root), "%.*s", (int)(slash - r->dir), r->dir);
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)remove_tree_at(fd, slash + 1, r->dir);
+		close(fd);
+	}
+	r->dir[0] = '\0';
+}
+
+/* ---- merge ---- */
+
+struct merge {
+	struct journal_summary *sum;
+	const char *const *protect;
+	size_t nprotect;
+	const struct journal_tree *t;
+	FILE *changes;      /* changes.jsonl */
+	char old[PATH_MAX]; /* tN/old */
+	struct buf rel;     /* the path being merged, relative to the tree */
+	int failed;         /* names that could not be merged */
+	int quarantined;    /* names left in the upper layer on purpose */
+};
+
+static bool whiteout(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && st->st_rdev == 0;
+}
+
+/* overlayfs's mark of a directory that hides the lower one (rm -r, then mkdir). */
+static bool opaque(int dir, const char *name)
+{
+	char v[4];
+	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	ssize_t n = fgetxattr(fd, "user.overlay.opaque", v, sizeof(v));
+	if (n < 0)
+		n = fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v));
+	close(fd);
+	return n >= 1 && v[0] == 'y';
+}
+
+/* overlayfs's own marks (origin, opaque, impure) must not follow a file into the tree. */
+static void strip_marks(int dir, const char *name)
+{
+	char list[4096];
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	ssize_t n = flistxattr(fd, list, sizeof(list));
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(list + i) + 1)
+		if (str_has_prefix(list + i, "user.overlay.") ||
+		    str_has_prefix(list + i, "trusted.overlay."))
+			(void)fremovexattr(fd, list + i);
+	close(fd);
+}
+
+static uint64_t size_at(int dir, const char *name, int depth)
+{
+	struct stat st;
+	uint64_t n = 0;
+
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode) || depth > MERGE_DEPTH)
+		return (uint64_t)st.st_size;
+	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	for (struct dirent *de; (de = readdir(d)) != NULL;)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n += size_at(dirfd(d), de->d_name, depth + 1);
+	closedir(d);
+	return n;
+}
+
+/* rename, or across file systems a copy and a removal. */
+static int move_at(int from, const char *fname, int to, const char *tname)
+{
+	if (renameat2(from, fname, to, tname, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EXDEV)
+		return -1;
+	if (copy_tree_at(from, fname, to, tname) < 0) {
+		int e = errno;
+		(void)remove_tree_at(to, tname, tname);
+		errno = e;
+		return -1;
+	}
+	return remove_tree_at(from, fname, fname) < 0 ? -1 : 0;
+}
+
+/* The directory of tN/old where REL's parent goes, made as needed. */
+static int old_parent(struct merge *m, const char *rel, const char **base)
+{
+	char path[PATH_MAX * 2];
+	const char *slash = strrchr(rel, '/');
+
+	*base = slash ? slash + 1 : rel;
+	if (snprintf(path, sizeof(path), "%s/%.*s", m->old, slash ? (int)(slash - rel) : 0, rel) >=
+	        (int)sizeof(path) ||
+	    mkdir_p(path, 0700) < 0)
+		return -1;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void note(struct merge *m, const char *change, bool dir, uint64_t bytes, int tree,
+                 const char *name)
+{
+	struct journal_summary *s = m->sum;
+	struct stat st;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->c = xrealloc(s->c, s->cap * sizeof(*s->c));
+	}
+	s->c[s->n++] =
+	    (struct journal_change){ xasprintf("%s/%s", m->t->host, m->rel.p), change, dir, bytes };
+	if (strcmp(change, "created") != 0 && strcmp(change, "quarantined") != 0)
+		s->kept += bytes;
+	/* What the run left there: undo puts the old back only over that. */
+	bool left = strcmp(change, "deleted") != 0 && strcmp(change, "quarantined") != 0 &&
+	            fstatat(tree, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	fputs("{\"tree\":", m->changes);
+	struct buf b = { 0 };
+	buf_json_str(&b, m->t->host);
+	buf_puts(&b, ",\"path\":");
+	buf_json_str(&b, m->rel.p);
+	buf_printf(&b, ",\"change\":\"%s\",\"dir\":%s,\"bytes\":%llu", change,
+	           dir ? "true" : "false", (unsigned long long)bytes);
+	if (left)
+		buf_printf(&b,
+		           ",\"ino\":%llu,\"size\":%lld,\"mtime\":%lld.%09ld,\"ctime\":%lld.%09ld",
+		           (unsigned long long)st.st_ino, (long long)st.st_size,
+		           (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		           (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	buf_puts(&b, "}\n");
+	fputs(b.p, m->changes);
+	buf_free(&b);
+}
+
+/* What is at NAME in the tree goes into tN/old, at the same relative path. */
+static int keep_old(struct merge *m, int tree, const char *name, uint64_t *bytes)
+{
+	const char *base;
+	int old = old_parent(m, m->rel.p, &base);
+
+	if (old < 0)
+		return -1;
+	*bytes = size_at(tree, name, 0);
+	int rc = move_at(tree, name, old, base);
+	close(old);
+	return rc;
+}
+
+static void merge_dir(struct merge *m, int up, int tree, int depth);
+
+/* The run made or replaced NAME: it goes into the tree, and what was there into old. */
+static void install(struct merge *m, int up, int tree, const char *name, bool dir, bool existed)
+{
+	uint64_t kept = 0;
+
+	if (existed && keep_old(m, tree, name, &kept) < 0) {
+		m->failed++;
+		return;
+	}
+	uint64_t made = size_at(up, name, 0);
+	if (move_at(up, name, tree, name) < 0) {
+		m->failed++;
+		return;
+	}
+	strip_marks(tree, name);
+	note(m, existed ? "replaced" : "created", dir, existed ? kept : made, tree, name);
+}
+
+static bool protected_name(const struct merge *m, const char *name)
+{
+	for (size_t i = 0; i < m->nprotect; i++)
+		if (strcmp(m->protect[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void merge_entry(struct merge *m, int up, int tree, const char *name, int depth)
+{
+	struct stat us, ts;
+	bool exists = fstatat(tree, name, &ts, AT_SYMLINK_NOFOLLOW) == 0;
+
+	if (fstatat(up, name, &us, AT_SYMLINK_NOFOLLOW) < 0) {
+		m->failed++;
+		return;
+	}
+	/* A persistence path the run made: the host would run it. It stays here. */
+	if (depth == 0 && !whiteout(&us) && protected_name(m, name)) {
+		m->quarantined++;
+		note(m, "quarantined", S_ISDIR(us.st_mode), size_at(up, name, 0), up, name);
+		return;
+	}
+	if (whiteout(&us)) {
+		uint64_t kept = 0;
+		if (exists && keep_old(m, tree, name, &kept) == 0)
+			note(m, "deleted", S_ISDIR(ts.st_mode), kept, tree, name);
+		else if (exists)
+			m->failed++;
+		(void)unlinkat(up, name, 0);
+		return;
+	}
+	if (!S_ISDIR(us.st_mode) || !exists || !S_ISDIR(ts.st_mode) || opaque(up, name)) {
+		install(m, up, tree, name, S_ISDIR(us.st_mode), exists);
+		return;
+	}
+	/* A directory of the tree that the run changed something in: down into it. */
+	int u = openat(up, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int t = openat(tree, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (u < 0 || t < 0 || depth >= MERGE_DEPTH) {
+		m->failed++;
+	} else {
+		merge_dir(m, u, t, depth + 1);
+		/* Its mode and times as the run left them. */
+		struct timespec times[2] = { us.st_atim, us.st_mtim };
+		(void)fchmod(t, us.st_mode & 07777);
+		(void)futimens(t, times);
+		if (unlinkat(up, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+			m->failed++;
+	}
+	if (u >= 0)
+		close(u);
+	if (t >= 0)
+		close(t);
+}
+
+/* The names in directory FD, NUL-separated: read whole before any is moved away. */
+static int names_of(int fd, struct buf *out)
+{
+	int dup_fd = dup(fd);
+	DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
+
+	if (d == NULL) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return -1;
+	}
+	for (struct dirent *de; (de = readdir(d)) != NULL;)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			buf_put(out, de->d_name, strlen(de->d_name) + 1);
+	closedir(d);
+	return 0;
+}
+
+static void merge_dir(struct merge *m, int up, int tree, int depth)
+{
+	struct buf names = { 0 };
+	size_t len = m->rel.len;
+
+	if (names_of(up, &names) < 0) {
+		m->failed++;
+		return;
+	}
+	for (size_t at = 0; at < names.len; at += strlen(names.p + at) + 1) {
+		const char *name = names.p + at;
+		if (len > 0)
+			buf_putc(&m->rel, '/');
+		buf_puts(&m->rel, name);
+		merge_entry(m, up, tree, name, depth);
+		m->rel.len = len;
+		m->rel.p[len] = '\0';
+	}
+	buf_free(&names);
+}
+
+static int merge_tree(struct merge *m, const struct journal_tree *t, size_t i, const char *dir)
+{
+	int up = open(t->upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int tree = open(t->host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	m->t = t;
+	if (snprintf(m->old, sizeof(m->old), "%s/t%zu/old", dir, i) >= (int)sizeof(m->old))
+		m->old[0] = '\0';
+	buf_reset(&m->rel);
+	buf_puts(&m->rel, "");
+	if (up >= 0 && tree >= 0)
+		merge_dir(m, up, tree, 0);
+	else
+		m->failed++;
+	if (up >= 0)
+		close(up);
+	if (tree >= 0)
+		close(tree);
+	/* overlayfs's work directory holds only its own scratch: it goes. */
+	char tdir[PATH_MAX + 32];
+	int td = snprintf(tdir, sizeof(tdir), "%s/t%zu", dir, i) < (int)sizeof(tdir)
+	             ? open(tdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+	             : -1;
+	if (td >= 0) {
+		(void)remove_tree_at(td, "work", t->work);
+		if (m->failed == 0 && m->quarantined == 0)
+			(void)unlinkat(td, "upper", AT_REMOVEDIR);
+		close(td);
+	}
+	return 0;
+}
+
+int journal_merge(struct journal_run *r, const char *const *protect, size_t nprotect,
+                  struct journal_summary *sum)
+{
+	char path[PATH_MAX + 32];
+	struct merge m = { .sum = sum, .protect = protect, .nprotect = nprotect };
+
+	memset(sum, 0, sizeof(*sum));
+	snprintf(path, sizeof(path), "%s/changes.jsonl", r->dir);
+	int state_lock = lock_journals(r->root);
+	if (state_lock < 0)
+		return -1;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	m.changes = fd < 0 ? NULL : fdopen(fd, "w");
+	if (m.changes == NULL) {
+		unlock_file(state_lock);
+		return claw_fail("%s: %s", path, strerror(errno));
+	}
+	for (size_t i = 0; i < r->ntrees; i++)
+		merge_tree(&m, &r->tree[i], i, r->dir);
+	int rc = fclose(m.changes) == 0 ? 0 : claw_fail("%s: %s", path, strerror(errno));
+	buf_free(&m.rel);
+	sum->incomplete = m.failed > 0;
+	if (rc == 0 && m.failed > 0)
+		rc = claw_fail("%d changes of the run could not be merged: they are in %s",
+		               m.failed, r->dir);
+	if (set_state(r->dir, sum->incomplete ? "incomplete" : "merged", (double)sum->kept) < 0)
+		rc = -1;
+	unlock_file(state_lock);
+	return rc;
+}
+
+void journal_summary_free(struct journal_summary *sum)
+{
+	for (size_t i = 0; i < sum->n; i++)
+		free(sum->c[i].path);
+	free(sum->c);
+	memset(sum, 0, sizeof(*sum));
+}
+
+void journal_render(const struct journal_run *r, const struct journal_summary *sum, struct buf *b)
+{
+	buf_puts(b, ",\"journal\":{\"id\":");
+	buf_json_str(b, r->id);
+	buf_printf(b, ",\"kept\":%llu,\"changes\":[", (unsigned long long)sum->kept);
+	for (size_t i = 0; i < sum->n; i++) {
+		const struct journal_change *c = &sum->c[i];
+		buf_puts(b, i ? ",{\"path\":" : "{\"path\":");
+		buf_json_str(b, c->path);
+		buf_printf(b, ",\"change\":\"%s\",\"dir\":%s,\"bytes\":%llu}", c->change,
+		           c->dir ? "true" : "false", (unsigned long long)c->bytes);
+	}
+	buf_putc(b, ']');
+	if (sum->incomplete)
+		buf_puts(b, ",\"incomplete\":true");
+	buf_putc(b, '}');
+}
+
+/* ---- state, undo, prune ---- */
+
+static int run_dir(const char *state_dir, const char *id, char *out, size_t size)
+{
+	char root[PATH_MAX];
+
+	/* An id is ours only as journal_begin() makes them: no '/' nor "..". */
+	if (strlen(id) != 22 || strspn(id, "0123456789abcdef-") != 22)
+		return claw_fail("\"%s\" is not a journal id", id);
+	if (root_of(state_dir, root, sizeof(root)) < 0 ||
+	    snprintf(out, size, "%s/%s", root, id) >= (int)size)
+		return claw_fail("%s: name too long", state_dir);
+	return 0;
+}
+
+enum journal_state journal_state(const char *state_dir, const char *id)
+{
+	char dir[PATH_MAX];
+	cJSON *meta;
+
+	if (run_dir(state_dir, id, dir, sizeof(dir)) < 0 || (meta = read_meta(dir)) == NULL)
+		return JOURNAL_GONE;
+	const char *s = meta_str(meta, "state");
+	enum journal_state st = strcmp(s, "merged") == 0 || strcmp(s, "incomplete") == 0
+	                            ? JOURNAL_UNDOABLE
+	                        : strcmp(s, "undone") == 0 ? JOURNAL_UNDONE
+	                                                   : JOURNAL_OPEN;
+	cJSON_Delete(meta);
+	return st;
+}
+
+/* One line of changes.jsonl. */
+struct change {
+	char *tree, *path, *change;
+	bool dir, left; /* left: the run left something there, whose identity follows */
+	unsigned long long ino;
+	long long size;
+	double mtime, ctime;
+};
+
+static void changes_free(struct change *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].tree);
+		free(c[i].path);
+		free(c[i].change);
+	}
+	free(c);
+}
+
+static char *dup_member(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return xstrdup(cJSON_IsString(v) ? v->valuestring : "");
+}
+
+static double num_member(const cJSON *o, const char *name, bool *has)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (has != NULL)
+		*has = cJSON_IsNumber(v);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static int read_changes(const char *dir, struct change **out, size_t *n)
+{
+	char path[PATH_MAX + 32], *text = NULL;
+	size_t len, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/changes.jsonl", dir);
+	if (read_file(path, 0, &text, &len) < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (char *line = text, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		cJSON *j = cJSON_Parse(line);
+		if (j == NULL)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 32;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		struct change *c = &(*out)[(*n)++];
+		c->tree = dup_member(j, "tree");
+		c->path = dup_member(j, "path");
+		c->change = dup_member(j, "change");
+		c->dir = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "dir"));
+		c->ino = (unsigned long long)num_member(j, "ino", &c->left);
+		c->size = (long long)num_member(j, "size", NULL);
+		c->mtime = num_member(j, "mtime", NULL);
+		c->ctime = num_member(j, "ctime", NULL);
+		cJSON_Delete(j);
+	}
+	free(text);
+	return 0;
+}
+
+static bool overlaps(const struct change *a, const struct change *b)
+{
+	size_t na = strlen(a->path), nb = strlen(b->path), n = na < nb ? na : nb;
+
+	if (strcmp(a->tree, b->tree) != 0 || strncmp(a->path, b->path, n) != 0)
+		return false;
+	return na == nb || (na > nb ? a->path[nb] == '/' : b->path[na] == '/');
+}
+
+/* The tree's directory that holds REL, opened beneath the tree, never through a symlink. */
+static int parent_in(const char *tree, const char *rel, bool make, const char **base)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+	int top = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*base = slash ? slash + 1 : rel;
+	if (top < 0 || slash == NULL)
+		return top;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
+	if (make) {
+		char full[PATH_MAX * 2];
+		snprintf(full, sizeof(full), "%s/%s", tree, dir);
+		(void)mkdir_p(full, 0755);
+	}
+	int fd = openat_beneath(top, dir, O_RDONLY | O_DIRECTORY, 0);
+	close(top);
+	return fd;
+}
+
+/* Whether what is at C's path is still what the run left there. */
+static bool as_left(const struct change *c)
+{
+	const char *base;
+	struct stat st;
+	int dir = parent_in(c->tree, c->path, false, &base);
+	bool there = dir >= 0 && fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+
+	if (dir >= 0)
+		close(dir);
+	if (!c->left)
+		return !there;
+	double mt = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+	return there && st.st_ino == c->ino && st.st_size == c->size &&
+	       (mt - c->mtime < 1e-6 && c->mtime - mt < 1e-6);
+}
+
+/* Later runs, not undone, whose changes meet RUN's. */
+static void later_conflicts(const char *root, const char *id, const struct change *c, size_t n,
+                            struct buf *out, int *count)
+{
+	DIR *d = opendir(root);
+
+	if (d == NULL)
+		return;
+	for (struct dirent *de; (de = readdir(d)) != NULL;) {
+		char dir[PATH_MAX * 2];
+		if (strlen(de->d_name) != 22 || strcmp(de->d_name, id) <= 0)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
+		cJSON *meta = read_meta(dir);
+		bool undone = meta == NULL || strcmp(meta_str(meta, "state"), "undone") == 0;
+		cJSON_Delete(meta);
+		struct change *lc;
+		size_t ln;
+		if (undone || read_changes(dir, &lc, &ln) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < ln; k++)
+				if (overlaps(&c[i], &lc[k])) {
+					buf_printf(out,
+					           "%s/%s: changed again by the later run %s\n",
+					           c[i].tree, c[i].path, de->d_name);
+					(*count)++;
+					k = ln;
+				}
+		changes_free(lc, ln);
+	}
+	closedir(d);
+}
+
+/* What is at C's path now goes into the journal's undone/ (nothing is lost by an undo). */
+static int set_aside(const char *dir, const struct change *c)
+{
+	char where[PATH_MAX * 2];
+	const char *base;
+	int from = parent_in(c->tree, c->path, false, &base);
+
+	if (from < 0)
+		return errno == ENOENT ? 0 : -1;
+	snprintf(where, sizeof(where), "%s/undone/%s", dir, c->path);
+	char *slash = strrchr(where, '/');
+	*slash = '\0';
+	int rc = mkdir_p(where, 0700);
+	int to = rc < 0 ? -1 : open(where, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	if (to >= 0 && fstatat(from, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    move_at(from, base, to, base) < 0)
+		rc = -1;
+	if (to >= 0)
+		close(to);
+	close(from);
+	return rc;
+}
+
+/* The old of C, from tN/old, back in the tree. */
+static int put_back(const char *dir, size_t tree_index, const struct change *c)
+{
+	char old[PATH_MAX * 2];
+	const char *base;
+
+	snprintf(old, sizeof(old), "%s/t%zu/old/%s", dir, tree_index, c->path);
+	char *slash = strrchr(old, '/');
+	*slash = '\0';
+	int from = open(old, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int to = parent_in(c->tree, c->path, true, &base);
+	int rc = from >= 0 && to >= 0 ? move_at(from, slash + 1, to, base) : -1;
+	if (rc < 0)
+		claw_fail("%s/%s: cannot put it back: %s", c->tree, c->path, strerror(errno));
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	return rc;
+}
+
+static size_t tree_index(const cJSON *meta, const char *tree)
+{
+	const cJSON *trees = cJSON_GetObjectItemCaseSensitive(meta, "trees"), *t;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(t, trees)
+	{
+		if (cJSON_IsString(t) && strcmp(t->valuestring, tree) == 0)
+			return i;
+		i++;
+	}
+	return i;
+}
+
+static int undo_changes(const char *dir, const cJSON *meta, const struct change *c, size_t n,
+                        struct buf *out)
+{
+	int rc = 0;
+
+	for (size_t i = n; i-- > 0;) {
+		const struct change *x = &c[i];
+		bool created = strcmp(x->change, "created") == 0;
+		if (strcmp(x->change, "deleted") != 0 && set_aside(dir, x) < 0) {
+			buf_printf(out, "%s/%s: could not be set aside: %s\n", x->tree, x->path,
+			           strerror(errno));
+			rc = -1;
+			continue;
+		}
+		if (!created && put_back(dir, tree_index(meta, x->tree), x) < 0) {
+			buf_printf(out, "%s\n", claw_error());
+			rc = -1;
+			continue;
+		}
+		buf_printf(out, "%s/%s%s: %s\n", x->tree, x->path, x->dir ? "/" : "",
+		           created ? "removed (kept in the journal)" : "put back");
+	}
+	return rc;
+}
+
+int journal_undo(const char *state_dir, const char *id, bool force, struct buf *out)
+{
+	char dir[PATH_MAX], root[PATH_MAX];
+	struct change *c = NULL;
+	size_t n = 0;
+	int conflicts = 0, rc = -1;
+
+	if (run_dir(state_dir, id, dir, sizeof(dir)) < 0 ||
+	    root_of(state_dir, root, sizeof(root)) < 0)
+		return -1;
+	int lock = lock_journals(root);
+	if (lock < 0)
+		return -1;
+	cJSON *meta = read_meta(dir);
+	if (meta == NULL) {
+		claw_fail("run %s has no journal (pruned, or it changed nothing undoable)", id);
+		goto out;
+	}
+	const char *state = meta_str(meta, "state");
+	if (strcmp(state, "undone") == 0 || strcmp(state, "open") == 0) {
+		claw_fail(strcmp(state, "undone") == 0
+		              ? "run %s is undone already"
+		              : "run %s has not ended: nothing to undo yet",
+		          id);
+		goto out;
+	}
+	if (read_changes(dir, &c, &n) < 0)
+		goto out;
+	later_conflicts(root, id, c, n, out, &conflicts);
+	for (size_t i = 0; i < n; i++)
+		if (!as_left(&c[i])) {
+			buf_printf(out, "%s/%s: changed since the run\n", c[i].tree, c[i].path);
+			conflicts++;
+		}
+	if (conflicts > 0 && !force) {
+		rc = 1;
+		goto out;
+	}
+	rc = undo_changes(dir, meta, c, n, out);
+	if (set_state(dir, "undone", -1) < 0)
+		rc = -1;
+	if (rc < 0)
+		claw_fail("run %s was undone only in part: see above", id);
+out:
+	changes_free(c, n);
+	cJSON_Delete(meta);
+	unlock_file(lock);
+	return rc;
+}
+
+struct journal_entry {
+	char id[32];
+	double kept;
+	bool open;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct journal_entry *)a)->id, ((const struct journal_entry *)b)->id);
+}
+
+static int drop(const char *root, const char *id)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	int rc = remove_tree_at(fd, id, id);
+	close(fd);
+	return rc;
+}
+
+int journal_prune(const char *state_dir, const char *agent, uint64_t budget, double max_age_s)
+{
+	char root[PATH_MAX];
+	struct journal_entry *e = NULL;
+	size_t n = 0, cap = 0;
+	double total = 0;
+	int gone = 0;
+
+	if (root_of(state_dir, root, sizeof(root)) < 0)
+		return -1;
+	DIR *d = opendir(root);
+	if (d == NULL)
+		return errno == ENOENT ? 0 : claw_fail("%s: %s", root, strerror(errno));
+	int lock = lock_journals(root);
+	for (struct dirent *de; lock >= 0 && (de = readdir(d)) != NULL;) {
+		char dir[PATH_MAX * 2];
+		if (strlen(de->d_name) != 22)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
+		cJSON *meta = read_meta(dir);
+		if (meta == NULL || strcmp(meta_str(meta, "agent"), agent) != 0) {
+			cJSON_Delete(meta);
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			e = xrealloc(e, cap * sizeof(*e));
+		}
+		memcpy(e[n].id, de->d_name, 23); /* 22 characters, checked above, and the NUL */
+		e[n].kept = num_member(meta, "kept", NULL);
+		e[n].open = strcmp(meta_str(meta, "state"), "open") == 0;
+		total += e[n].kept;
+		n++;
+		cJSON_Delete(meta);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(e, n, sizeof(*e), by_id);
+	double now = (double)now_ms() / 1000;
+	for (size_t i = 0; i < n; i++) {
+		double started = strtod(e[i].id, NULL) / 1000;
+		bool old = max_age_s > 0 && now - started > max_age_s;
+		/* An open journal is a run still going (or cut short: its writes are in it). */
+		if (e[i].open || (!old && total <= (double)budget))
+			continue;
+		if (drop(root, e[i].id) == 0) {
+			total -= e[i].kept;
+			gone++;
+		}
+	}
+	free(e);
+	unlock_file(lock);
+	return lock < 0 ? -1 : gone;
+}
+
+/* ---- the overlay ---- */
+
+const char *journal_layers_of(const struct native_spec *s, const char *tree)
+{
+	for (size_t i = 0; i < s->noverlays; i++)
+		if (strcmp(s->overlays[i].tree, tree) == 0)
+			return s->overlays[i].layers;
+	return NULL;
+}
+
+static int fsconfig_fd(int fs, const char *key, int fd)
+{
+	return (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, fd);
+}
+
+static int fsconfig_flag(int fs, const char *key)
+{
+	return (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key, NULL, 0);
+}
+
+/* What overlayfs said, after a failed create: its log on the context's descriptor. */
+static void overlay_says(int fs, char *out, size_t size)
+{
+	char line[256];
+	ssize_t n;
+
+	out[0] = '\0';
+	while ((n = read(fs, line, sizeof(line) - 1)) > 0) {
+		line[n] = '\0';
+		snprintf(out, size, "%s", line + (n > 2 && line[1] == ' ' ? 2 : 0));
+	}
+}
+
+static int idmap(int tree, int ns)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (__u64)(unsigned)ns };
+
+	return (int)syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr));
+}
+
+int journal_overlay(int lower, const char *layers, int idmap_ns)
+{
+	char why[256] = "";
+	const char *step = "open_tree";
+	int low = (int)syscall(SYS_open_tree, lower, "",
+	                       AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int lay = low < 0 ? -1
+	                  : (int)syscall(SYS_open_tree, AT_FDCWD, layers,
+	                                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int up = -1, work = -1, fs = -1, mnt = -1;
+
+	if (lay < 0)
+		goto out;
+	step = "idmap its layers";
+	if (idmap_ns >= 0 && (idmap(low, idmap_ns) < 0 || idmap(lay, idmap_ns) < 0))
+		goto out;
+	step = "open its layers";
+	up = openat(lay, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	work = openat(lay, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (up < 0 || work < 0)
+		goto out;
+	step = "fsopen overlay";
+	fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		goto out;
+	step = "configure overlayfs (Linux 6.13: layers by descriptor)";
+	if (fsconfig_fd(fs, "lowerdir+", low) < 0 || fsconfig_fd(fs, "upperdir", up) < 0 ||
+	    fsconfig_fd(fs, "workdir", work) < 0 || fsconfig_flag(fs, "userxattr") < 0 ||
+	    fsconfig_flag(fs, "volatile") < 0)
+		goto out;
+	step = "create the overlay";
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		overlay_says(fs, why, sizeof(why));
+		errno = e;
+		goto out;
+	}
+	step = "fsmount";
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+out:
+	if (mnt < 0)
+		claw_fail("the undo journal's overlay of the workspace: %s: %s%s%s", step,
+		          strerror(errno), why[0] ? ": " : "", why);
+	int fds[] = { low, lay, up, work, fs };
+	for (size_t i = 0; i < NELEM(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return mnt;
+}
+
+/* Writes "0 0 1" and "INSIDE HOST 1" into /proc/PID/FILE. */
+static bool write_map(pid_t pid, const char *file, unsigned inside, unsigned host)
+{
+	char path[64], map[96];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	int n = snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", inside, host);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	bool ok = fd >= 0 && write(fd, map, (size_t)n) == n;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost)
+{
+	int ready[2], done[2];
+	char path[64], c;
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return claw_fail("pipe: %s", strerror(errno));
+	if (pipe2(done, O_CLOEXEC) < 0) {
+		close(ready[0]), close(ready[1]);
+		return claw_fail("pipe: %s", strerror(errno));
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Only a namespace to hold the maps: it lives until the parent has opened it. */
+		close(ready[0]);
+		close(done[1]);
+		if (unshare(CLONE_NEWUSER) < 0 || write(ready[1], "u", 1) != 1)
+			_exit(1);
+		while (read(done[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(done[0]);
+	int ns = -1, e = pid < 0 ? errno : EINVAL;
+	if (pid > 0 && read(ready[0], &c, 1) == 1) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		if (write_map(pid, "uid_map", (unsigned)inside, (unsigned)host) &&
+		    write_map(pid, "gid_map", (unsigned)ginside, (unsigned)ghost))
+			ns = open(path, O_RDONLY | O_CLOEXEC);
+		e = errno;
+	}
+	close(ready[0]);
+	close(done[1]); /* the child reads EOF and ends */
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (ns < 0)
+		return claw_fail("a user namespace for the journal's id map: %s", strerror(e));
+	return ns;
+}
