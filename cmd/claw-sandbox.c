@@ -496,12 +496,12 @@ static void undo_end(const struct sandbox_settings *s, const struct native_spec 
 		journal_render(&u->jr, &sum, out);
 	else if (sum.n > 0)
 		warnx("the run changed %zu paths; `claw undo %s` puts them back", sum.n, u->jr.id);
-	if (sum.n == 0 && !sum.incomplete)
-		journal_discard(&u->jr); /* nothing to undo: nothing kept */
-	journal_summary_free(&sum);
-	if (journal_prune(s->cfg->state_dir, s->agent, (uint64_t)(s->undo_max_mb * 1048576),
+	/* Only a run that kept something can take the journal past its budget. */
+	if (sum.n > 0 &&
+	    journal_prune(s->cfg->state_dir, s->agent, (uint64_t)(s->undo_max_mb * 1048576),
 	                  s->undo_max_age_days * 86400) < 0)
 		warnx("%s", claw_error());
+	journal_summary_free(&sum);
 }
 
 static int run_native(const struct sandbox_settings *s, const struct sandbox_place *p,

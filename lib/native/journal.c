@@ -10,6 +10,7 @@
 #include <string.h>
 #include <linux/mount.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/hash.h"
 #include "core/util.h"
 #include "native/native.h"
 
@@ -49,6 +51,11 @@ static int lock_journals(const char *root)
 
 /* ---- run.json ---- */
 
+/*
+ * run.json, written once the run has changed something. Not synced: the
+ * journal keeps what a run replaced, and a crash before the kernel writes it
+ * loses no more than the run's own unsynced writes would.
+ */
 static int write_meta(const char *dir, const char *agent, const struct journal_run *r,
                       const char *state, uint64_t kept)
 {
@@ -70,7 +77,12 @@ static int write_meta(const char *dir, const char *agent, const struct journal_r
 		buf_json_str(&b, r->tree[i].host);
 	}
 	buf_puts(&b, "]}\n");
-	int rc = atomic_write(path, b.p, b.len, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int rc = fd >= 0 && write(fd, b.p, b.len) == (ssize_t)b.len ? 0 : -1;
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
+	if (rc < 0)
+		claw_fail("%s: %s", path, strerror(errno));
 	buf_free(&b);
 	return rc;
 }
@@ -121,22 +133,128 @@ static int set_state(const char *dir, const char *state, double kept)
 
 /* ---- begin ---- */
 
+/*
+ * Each writable tree has layers of its own, <root>/layers/<hash of its path>,
+ * reused run after run: a run that writes nothing then costs no directory
+ * made or removed but overlayfs's scratch (work/work, renamed into garbage/
+ * and swept later). A second run of the same tree at the same time gets
+ * layers of its own, removed after it.
+ */
+
 /* The overlay's top directory is the upper layer's: it must be the tree's owner and mode. */
 static int like_tree(const char *tree, const char *upper)
 {
+	struct stat st, up;
+
+	if (stat(tree, &st) < 0 || stat(upper, &up) < 0)
+		return -1;
+	if (geteuid() == 0 && (up.st_uid != st.st_uid || up.st_gid != st.st_gid) &&
+	    chown(upper, st.st_uid, st.st_gid) < 0)
+		return -1;
+	return (up.st_mode & 07777) == (st.st_mode & 07777) ? 0 : chmod(upper, st.st_mode & 07777);
+}
+
+static int make_dir(const char *path, mode_t mode)
+{
+	return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* LAYERS/upper and LAYERS/work, made if missing, and LAYERS/lock taken without waiting. */
+static int open_layers(struct journal_tree *t, bool *busy)
+{
+	char lock[PATH_MAX + 16];
+
+	*busy = false;
+	if (make_dir(t->layers, 0700) < 0 ||
+	    snprintf(t->upper, sizeof(t->upper), "%s/upper", t->layers) >= (int)sizeof(t->upper) ||
+	    snprintf(t->work, sizeof(t->work), "%s/work", t->layers) >= (int)sizeof(t->work) ||
+	    snprintf(lock, sizeof(lock), "%s/lock", t->layers) >= (int)sizeof(lock))
+		return -1;
+	t->lock = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (t->lock < 0)
+		return -1;
+	if (flock(t->lock, LOCK_EX | LOCK_NB) < 0) {
+		*busy = errno == EWOULDBLOCK;
+		close(t->lock);
+		t->lock = -1;
+		return -1;
+	}
+	if (make_dir(t->upper, 0755) < 0 || make_dir(t->work, 0700) < 0 ||
+	    like_tree(t->host, t->upper) < 0)
+		return -1;
+	return 0;
+}
+
+/* Runs whose scratch is swept at once, when that many wait. */
+#define GARBAGE_SWEEP 64
+
+/* What clear_work() put aside: removed. */
+static void sweep_garbage(const char *root)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	(void)remove_tree_at(fd, "garbage", "garbage");
+	close(fd);
+}
+
+/* overlayfs's scratch of the last run (and its volatile mark, which refuses a second
+ * mount): out of the way in one rename, removed by journal_prune() or, once
+ * GARBAGE_SWEEP wait, here. */
+static int clear_work(const struct journal_run *r, const struct journal_tree *t, size_t i)
+{
+	char work[PATH_MAX + 16], garbage[PATH_MAX + 64];
 	struct stat st;
 
-	if (stat(tree, &st) < 0)
+	snprintf(work, sizeof(work), "%s/work", t->work);
+	if (lstat(work, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	snprintf(garbage, sizeof(garbage), "%s/garbage", r->root);
+	if (make_dir(garbage, 0700) < 0 || lstat(garbage, &st) < 0)
 		return -1;
-	if (geteuid() == 0 && chown(upper, st.st_uid, st.st_gid) < 0)
-		return -1;
-	return chmod(upper, st.st_mode & 07777);
+	if (st.st_nlink > 2 + GARBAGE_SWEEP) {
+		sweep_garbage(r->root);
+		if (make_dir(garbage, 0700) < 0)
+			return -1;
+	}
+	snprintf(garbage, sizeof(garbage), "%s/garbage/%s-%zu", r->root, r->id, i);
+	return rename(work, garbage);
+}
+
+static int begin_tree(struct journal_run *r, size_t i, const char *tree)
+{
+	struct journal_tree *t = &r->tree[i];
+	char key[SHA256_HEX];
+	bool busy;
+
+	t->lock = -1;
+	snprintf(t->host, sizeof(t->host), "%s", tree);
+	sha256_hex(tree, strlen(tree), key);
+	if (snprintf(t->layers, sizeof(t->layers), "%s/layers/%.16s", r->root, key) >=
+	    (int)sizeof(t->layers))
+		return claw_fail("%s: name too long", r->root);
+	if (open_layers(t, &busy) < 0 && busy) {
+		/* Another run of this tree holds them: layers of this run's own. */
+		if (snprintf(t->layers, sizeof(t->layers), "%s/layers/%.16s.%s", r->root, key,
+		             r->id) >= (int)sizeof(t->layers))
+			return claw_fail("%s: name too long", r->root);
+		t->own = true;
+		if (open_layers(t, &busy) < 0)
+			return claw_fail("%s: %s", t->layers, strerror(errno));
+	} else if (t->lock < 0) {
+		return claw_fail("%s: %s", t->layers, strerror(errno));
+	}
+	if (clear_work(r, t, i) < 0)
+		return claw_fail("%s: cannot clear overlayfs's work directory: %s", t->work,
+		                 strerror(errno));
+	return 0;
 }
 
 int journal_begin(const char *state_dir, const char *agent, const char *const *trees, size_t n,
                   struct journal_run *r)
 {
-	char root[PATH_MAX];
+	char layers[PATH_MAX + 16];
 	unsigned char rnd[4];
 
 	memset(r, 0, sizeof(*r));
@@ -146,49 +264,50 @@ int journal_begin(const char *state_dir, const char *agent, const char *const *t
 	random_bytes(rnd, sizeof(rnd));
 	snprintf(r->id, sizeof(r->id), "%013lld-%02x%02x%02x%02x", now_ms(), rnd[0], rnd[1], rnd[2],
 	         rnd[3]);
-	if (root_of(state_dir, root, sizeof(root)) < 0 || mkdir_p(root, 0700) < 0)
+	snprintf(r->agent, sizeof(r->agent), "%s", agent);
+	if (root_of(state_dir, r->root, sizeof(r->root)) < 0 ||
+	    snprintf(r->dir, sizeof(r->dir), "%s/%s", r->root, r->id) >= (int)sizeof(r->dir))
 		return -1;
-	snprintf(r->root, sizeof(r->root), "%s", root);
-	if (snprintf(r->dir, sizeof(r->dir), "%s/%s", root, r->id) >= (int)sizeof(r->dir) ||
-	    mkdir(r->dir, 0700) < 0)
-		return claw_fail("%s: cannot make the run's journal: %s", r->dir, strerror(errno));
+	snprintf(layers, sizeof(layers), "%s/layers", r->root);
+	if (make_dir(r->root, 0700) < 0 || make_dir(layers, 0700) < 0)
+		return claw_fail("%s: cannot make the undo journal: %s", layers, strerror(errno));
 	for (size_t i = 0; i < n; i++) {
-		struct journal_tree *t = &r->tree[r->ntrees++];
-		char dir[PATH_MAX];
-		snprintf(t->host, sizeof(t->host), "%s", trees[i]);
-		if (snprintf(dir, sizeof(dir), "%s/t%zu", r->dir, i) >= (int)sizeof(dir) ||
-		    snprintf(t->layers, sizeof(t->layers), "%s", dir) >= (int)sizeof(t->layers) ||
-		    snprintf(t->upper, sizeof(t->upper), "%s/upper", dir) >=
-		        (int)sizeof(t->upper) ||
-		    snprintf(t->work, sizeof(t->work), "%s/work", dir) >= (int)sizeof(t->work) ||
-		    mkdir(dir, 0700) < 0 || mkdir(t->upper, 0755) < 0 || mkdir(t->work, 0700) < 0 ||
-		    like_tree(t->host, t->upper) < 0) {
-			claw_fail("%s: cannot make the run's journal: %s", dir, strerror(errno));
+		r->ntrees++;
+		if (begin_tree(r, i, trees[i]) < 0) {
+			char why[PATH_MAX + 128];
+			snprintf(why, sizeof(why), "%s", claw_error());
 			journal_discard(r);
-			return -1;
+			return claw_fail("%s (agents.defaults.sandbox.native.undoMaxMb: 0 runs "
+			                 "without the undo journal)",
+			                 why);
 		}
-	}
-	if (write_meta(r->dir, agent, r, "open", 0) < 0) {
-		journal_discard(r);
-		return -1;
 	}
 	return 0;
 }
 
+/* The layers are free for the next run; a run's own go. */
+static void release(struct journal_tree *t)
+{
+	if (t->own) {
+		char parent[PATH_MAX];
+		const char *slash = strrchr(t->layers, '/');
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - t->layers), t->layers);
+		int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)remove_tree_at(fd, slash + 1, t->layers);
+			close(fd);
+		}
+	}
+	if (t->lock >= 0)
+		close(t->lock);
+	t->lock = -1;
+}
+
 void journal_discard(struct journal_run *r)
 {
-	char root[PATH_MAX];
-	const char *slash = strrchr(r->dir, '/');
-
-	if (r->dir[0] == '\0' || slash == NULL)
-		return;
-	snprintf(root, sizeof(root), "%.*s", (int)(slash - r->dir), r->dir);
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)remove_tree_at(fd, slash + 1, r->dir);
-		close(fd);
-	}
-	r->dir[0] = '\0';
+	for (size_t i = 0; i < r->ntrees; i++)
+		release(&r->tree[i]);
+	r->ntrees = 0;
 }
 
 /* ---- merge ---- */
@@ -458,17 +577,52 @@ static void merge_dir(struct merge *m, int up, int tree, int depth)
 	buf_free(&names);
 }
 
-static int merge_tree(struct merge *m, const struct journal_tree *t, size_t i, const char *dir)
+/* Whether the run wrote anything into T's upper layer. */
+static bool wrote(const struct journal_tree *t)
 {
+	DIR *d = opendir(t->upper);
+	bool any = false;
+
+	for (struct dirent *de; d != NULL && !any && (de = readdir(d)) != NULL;)
+		any = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	if (d != NULL)
+		closedir(d);
+	return any;
+}
+
+/*
+ * What is left in the upper layer after the merge (quarantined names, what
+ * could not be merged) leaves with the run's journal: the layers are reused,
+ * and the next run must start from the tree alone.
+ */
+static void empty_upper(struct merge *m, const struct journal_tree *t, const char *tdir)
+{
+	char left[PATH_MAX + 32];
+
+	if (!wrote(t))
+		return;
+	if (snprintf(left, sizeof(left), "%s/left", tdir) >= (int)sizeof(left) ||
+	    rename(t->upper, left) < 0 || mkdir(t->upper, 0755) < 0 ||
+	    like_tree(t->host, t->upper) < 0)
+		m->failed++;
+}
+
+static void merge_tree(struct merge *m, const struct journal_tree *t, size_t i, const char *dir)
+{
+	char tdir[PATH_MAX + 32];
+
+	if (!wrote(t))
+		return;
 	int up = open(t->upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int tree = open(t->host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
 	m->t = t;
-	if (snprintf(m->old, sizeof(m->old), "%s/t%zu/old", dir, i) >= (int)sizeof(m->old))
+	if (snprintf(tdir, sizeof(tdir), "%s/t%zu", dir, i) >= (int)sizeof(tdir) ||
+	    snprintf(m->old, sizeof(m->old), "%s/old", tdir) >= (int)sizeof(m->old) ||
+	    make_dir(tdir, 0700) < 0)
 		m->old[0] = '\0';
 	buf_reset(&m->rel);
 	buf_puts(&m->rel, "");
-	if (up >= 0 && tree >= 0)
+	if (up >= 0 && tree >= 0 && m->old[0] != '\0')
 		merge_dir(m, up, tree, 0);
 	else
 		m->failed++;
@@ -476,18 +630,15 @@ static int merge_tree(struct merge *m, const struct journal_tree *t, size_t i, c
 		close(up);
 	if (tree >= 0)
 		close(tree);
-	/* overlayfs's work directory holds only its own scratch: it goes. */
-	char tdir[PATH_MAX + 32];
-	int td = snprintf(tdir, sizeof(tdir), "%s/t%zu", dir, i) < (int)sizeof(tdir)
-	             ? open(tdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-	             : -1;
-	if (td >= 0) {
-		(void)remove_tree_at(td, "work", t->work);
-		if (m->failed == 0 && m->quarantined == 0)
-			(void)unlinkat(td, "upper", AT_REMOVEDIR);
-		close(td);
-	}
-	return 0;
+	empty_upper(m, t, tdir);
+}
+
+static void write_changes_meta(const struct journal_run *r, const struct journal_summary *sum,
+                               int *rc)
+{
+	if (write_meta(r->dir, r->agent, r, sum->incomplete ? "incomplete" : "merged", sum->kept) <
+	    0)
+		*rc = -1;
 }
 
 int journal_merge(struct journal_run *r, const char *const *protect, size_t nprotect,
@@ -495,17 +646,27 @@ int journal_merge(struct journal_run *r, const char *const *protect, size_t npro
 {
 	char path[PATH_MAX + 32];
 	struct merge m = { .sum = sum, .protect = protect, .nprotect = nprotect };
+	bool any = false;
 
 	memset(sum, 0, sizeof(*sum));
-	snprintf(path, sizeof(path), "%s/changes.jsonl", r->dir);
+	for (size_t i = 0; i < r->ntrees; i++)
+		any |= wrote(&r->tree[i]);
+	if (!any) {
+		journal_discard(r); /* nothing written, nothing to undo: no journal */
+		return 0;
+	}
 	int state_lock = lock_journals(r->root);
-	if (state_lock < 0)
-		return -1;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	snprintf(path, sizeof(path), "%s/changes.jsonl", r->dir);
+	int fd = state_lock < 0 || mkdir(r->dir, 0700) < 0
+	             ? -1
+	             : open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	m.changes = fd < 0 ? NULL : fdopen(fd, "w");
 	if (m.changes == NULL) {
+		int e = errno;
 		unlock_file(state_lock);
-		return claw_fail("%s: %s", path, strerror(errno));
+		journal_discard(r);
+		sum->incomplete = true;
+		return claw_fail("%s: %s: the run's writes stay in its layers", path, strerror(e));
 	}
 	for (size_t i = 0; i < r->ntrees; i++)
 		merge_tree(&m, &r->tree[i], i, r->dir);
@@ -515,9 +676,9 @@ int journal_merge(struct journal_run *r, const char *const *protect, size_t npro
 	if (rc == 0 && m.failed > 0)
 		rc = claw_fail("%d changes of the run could not be merged: they are in %s",
 		               m.failed, r->dir);
-	if (set_state(r->dir, sum->incomplete ? "incomplete" : "merged", (double)sum->kept) < 0)
-		rc = -1;
+	write_changes_meta(r, sum, &rc);
 	unlock_file(state_lock);
+	journal_discard(r);
 	return rc;
 }
 
@@ -900,6 +1061,7 @@ int journal_prune(const char *state_dir, const char *agent, uint64_t budget, dou
 	if (d == NULL)
 		return errno == ENOENT ? 0 : claw_fail("%s: %s", root, strerror(errno));
 	int lock = lock_journals(root);
+	sweep_garbage(root);
 	for (struct dirent *de; lock >= 0 && (de = readdir(d)) != NULL;) {
 		char dir[PATH_MAX * 2];
 		if (strlen(de->d_name) != 22)
@@ -1045,40 +1207,38 @@ static bool write_map(pid_t pid, const char *file, unsigned inside, unsigned hos
 	return ok;
 }
 
+/* The namespace's holder: born in it, it waits for the parent to have opened it. */
+static int hold_ns(void *arg)
+{
+	const int *done = arg;
+	char c;
+
+	close(done[1]); /* its copy of the fd table has the write end too */
+	while (read(done[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost)
 {
-	int ready[2], done[2];
-	char path[64], c;
+	/* Born in its namespace and sharing our memory: no copy of the launcher is made. */
+	static char stack[16384] __attribute__((aligned(16)));
+	int done[2];
+	char path[64];
 
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	if (pipe2(done, O_CLOEXEC) < 0)
 		return claw_fail("pipe: %s", strerror(errno));
-	if (pipe2(done, O_CLOEXEC) < 0) {
-		close(ready[0]), close(ready[1]);
-		return claw_fail("pipe: %s", strerror(errno));
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* Only a namespace to hold the maps: it lives until the parent has opened it. */
-		close(ready[0]);
-		close(done[1]);
-		if (unshare(CLONE_NEWUSER) < 0 || write(ready[1], "u", 1) != 1)
-			_exit(1);
-		while (read(done[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(ready[1]);
-	close(done[0]);
-	int ns = -1, e = pid < 0 ? errno : EINVAL;
-	if (pid > 0 && read(ready[0], &c, 1) == 1) {
+	pid_t pid = clone(hold_ns, stack + sizeof(stack), CLONE_NEWUSER | CLONE_VM | SIGCHLD, done);
+	int ns = -1, e = errno;
+	if (pid > 0) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 		if (write_map(pid, "uid_map", (unsigned)inside, (unsigned)host) &&
 		    write_map(pid, "gid_map", (unsigned)ginside, (unsigned)ghost))
 			ns = open(path, O_RDONLY | O_CLOEXEC);
 		e = errno;
 	}
-	close(ready[0]);
-	close(done[1]); /* the child reads EOF and ends */
+	close(done[1]); /* the holder reads EOF and ends */
+	close(done[0]);
 	if (pid > 0)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;

@@ -4,11 +4,14 @@
  * A run's writable trees (the workspace, read-write binds) are shown to it
  * through an overlay: the tree itself is the lower layer, untouched while
  * the run lasts, and everything the run writes, replaces or deletes lands in
- * an upper layer of the run's own, <state>/journal/<id>/tN/upper. When the
- * run ends, claw-sandbox merges the upper layer into the tree, and whatever
- * that replaces or deletes is moved, not lost, into <id>/tN/old. The
- * journal's changes.jsonl says what changed, so `claw undo` can put every
- * tree back as it was before the run.
+ * an upper layer (<state>/journal/layers/<hash of the tree>/upper, reused by
+ * the tree's next run). When the run ends, claw-sandbox merges the upper
+ * layer into the tree, and whatever that replaces or deletes is moved, not
+ * lost, into the run's journal, <state>/journal/<id>/tN/old. Its
+ * changes.jsonl says what changed, so `claw undo` can put every tree back as
+ * it was before the run. A run that writes nothing leaves no journal. A run
+ * cut short (claw-sandbox killed) leaves its writes in the layers: the next
+ * run of the tree sees them and merges them.
  *
  * Why an overlay (measured in t/bench/trash): the run pays nothing for what
  * it leaves alone, and what it changes is copied once, on its first write;
@@ -32,15 +35,18 @@
 
 struct journal_tree {
 	char host[PATH_MAX];   /* the writable tree on the host */
-	char layers[PATH_MAX]; /* <run>/tN: its upper and work, for journal_overlay() */
+	char layers[PATH_MAX]; /* its upper and work, for journal_overlay(): <root>/layers/<hash> */
 	char upper[PATH_MAX];  /* where the run's writes land */
 	char work[PATH_MAX];   /* overlayfs's work directory, beside it */
+	int lock;              /* held on the layers while the run lasts */
+	bool own;              /* layers of this run's own (another run held the tree's) */
 };
 
 struct journal_run {
 	char id[48];         /* "<ms since 1970, 13 digits>-<8 hex>": sorts as the runs started */
 	char root[PATH_MAX]; /* <state>/journal */
-	char dir[PATH_MAX];  /* <state>/journal/<id> */
+	char dir[PATH_MAX];  /* <state>/journal/<id>, made once the run changed something */
+	char agent[64];
 	struct journal_tree tree[JOURNAL_MAX_TREES];
 	size_t ntrees;
 };
@@ -78,7 +84,7 @@ int journal_begin(const char *state_dir, const char *agent, const char *const *t
 int journal_merge(struct journal_run *r, const char *const *protect, size_t nprotect,
                   struct journal_summary *sum);
 
-/* The run never started: its journal goes. */
+/* The run never started (or its merge is done): its layers are let go. */
 void journal_discard(struct journal_run *r);
 
 void journal_summary_free(struct journal_summary *sum);
