@@ -228,8 +228,8 @@ check_decision() {
 
 @test "after a cd, a path a model writes is relative to an unknown directory and asks" {
 	wide_allowlist
-	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}},
-		approvals: {exec: {allowShellBuiltins: true}}}'
+	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}}'
+	write_claw_config <<<'{approvals: {exec: {allowShellBuiltins: true}}}'
 	run check_decision 'cp f g'
 	assert_output allow
 	run check_decision 'cd /etc && cp /tmp/x hosts'
