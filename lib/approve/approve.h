@@ -136,6 +136,7 @@ struct approve_result {
 	 * the wait was; or why nobody answered. */
 	char by[128], id[37], note[160], via_buf[16];
 	long waited_ms;
+	bool forged;       /* a file tried to answer the question (lib/ask/answer.h) */
 	const char *asked; /* why a human would have been asked, or NULL */
 	bool human_only;   /* a guard hit: no fallback may allow it */
 	enum exec_security security, fallback;
