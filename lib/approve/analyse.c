@@ -61,6 +61,10 @@ static struct seg_report *new_seg(struct walk *w, char **argv, int argc, int dep
 	s->asked = NULL;
 	s->satisfied = SAT_NONE;
 	s->match = NULL;
+	s->model.verdict = MODEL_NONE;
+	s->model.name = s->model.sub = s->model.why = s->model.asked = NULL;
+	s->model.npaths = 0;
+	s->model.complete = true;
 	return s;
 }
 

@@ -23,6 +23,7 @@
 #include "core/config.h"
 #include "core/execpath.h"
 #include "approve/guard.h"
+#include "approve/model.h"
 #include "approve/safebin.h"
 #include "core/shell.h"
 
@@ -59,6 +60,7 @@ struct seg_report {
 	const char *asked; /* the word for asking, when not the default allowlist-miss */
 	enum satisfied_by satisfied;
 	const struct allow_entry *match;
+	struct model_report model; /* what its arguments do (model.h) */
 };
 
 struct elevated_settings {
