@@ -299,8 +299,7 @@ static void resolve(struct walk *w, struct seg_report *s, char *const *argv)
 		analysis_error(w, "%s", claw_error());
 	if (w->after_cd && s->file.cwd_dependent)
 		analysis_error(w, "'%s' is found relative to a directory a cd changed", argv[0]);
-	guard_program(argv[0], s->file.found ? s->file.path : NULL,
-	              s->file.found ? s->file.real : NULL, &w->res->guard);
+	guard_program(&w->in->ctx->guard, argv[0], &s->file, &w->res->guard);
 }
 
 static void push_wrapper(struct seg_report *s, const char *name)
@@ -342,12 +341,10 @@ static bool judge_builtin(struct walk *w, struct seg_report *s, bool *unwrapped)
 	}
 }
 
-static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
+static void judge_segment(struct walk *w, struct seg_report *s, int depth)
 {
-	struct seg_report *s = new_seg(w, argv, argc, depth);
 	struct wrap wr;
 
-	guard_words(&w->in->ctx->guard, argv, argc, w->cwds, w->ncwd, &w->res->guard);
 	for (int level = 0;; level++) {
 		char name[NAME_MAX + 1], rname[NAME_MAX + 1] = "";
 		bool unwrapped;
@@ -382,6 +379,17 @@ static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
 			return;
 		}
 	}
+}
+
+static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
+{
+	int at = w->res->nsegs;
+
+	judge_segment(w, new_seg(w, argv, argc, depth), depth);
+	/* Self-protection last, with what the model found (a nested script may have moved segs). */
+	const struct seg_report *s = &w->res->segs[at];
+	guard_words(&w->in->ctx->guard, s->argv, s->argc, s->exec, &s->model, w->cwds, w->ncwd,
+	            &w->res->guard);
 }
 
 static struct shell_cmd *shell_slot(struct approve_result *res)

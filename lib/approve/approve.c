@@ -209,7 +209,7 @@ int approve_init(struct approve_ctx *ctx, const struct config *cfg)
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->cfg = cfg;
-	guard_init(&ctx->guard, cfg->state_dir, cfg->path);
+	guard_init(&ctx->guard, cfg);
 	if (read_settings(ctx) < 0)
 		return -1;
 	ctx->approvals_path = state_path(cfg, "exec-approvals.json");

@@ -60,8 +60,9 @@ static void add_workspace(struct claw_state *cs, const struct config *cfg, const
 	for (size_t i = 0; i < cs->nworkspaces; i++)
 		if (strcmp(cs->workspaces[i], real) == 0)
 			return;
-	cs->workspaces = xrealloc(cs->workspaces, (cs->nworkspaces + 1) * sizeof(char *));
-	cs->workspaces[cs->nworkspaces++] = xstrdup(real);
+	/* Past the last slot a workspace stays hidden: refused, never shown by mistake. */
+	if (cs->nworkspaces < CLAW_WORKSPACES)
+		snprintf(cs->workspaces[cs->nworkspaces++], PATH_MAX, "%s", real);
 }
 
 /* Every agent's workspace: the roster's, and the default agent's. */
@@ -99,8 +100,9 @@ static void add_programs(struct claw_state *cs)
 	for (struct dirent *e; (e = readdir(d)) != NULL && cs->nprograms < CLAW_PROGRAMS;) {
 		if (strcmp(e->d_name, "claw") != 0 && strncmp(e->d_name, "claw-", 5) != 0)
 			continue;
-		if (fstatat(dirfd(d), e->d_name, &cs->programs[cs->nprograms], 0) == 0 &&
-		    S_ISREG(cs->programs[cs->nprograms].st_mode))
+		struct claw_program *p = &cs->programs[cs->nprograms];
+		if (fstatat(dirfd(d), e->d_name, &p->st, 0) == 0 && S_ISREG(p->st.st_mode) &&
+		    path_join(self, e->d_name, p->path, sizeof(p->path)) == 0)
 			cs->nprograms++;
 	}
 	closedir(d);
@@ -120,17 +122,14 @@ void claw_state_load(struct claw_state *cs, const struct config *cfg)
 		claw_json = def_json = xasprintf("%s/claw.json", cs->state);
 	add_file(cs, claw_json, "claw.json");
 	free(def_json);
+	char *approvals = state_path(cfg, "exec-approvals.json");
+	char *log = state_path(cfg, "audit/decisions.jsonl");
+	add_file(cs, approvals, "the allow-list (exec-approvals.json)");
+	add_file(cs, log, "the decision log");
+	free(approvals);
+	free(log);
 	add_workspaces(cs, cfg);
 	add_programs(cs);
-}
-
-void claw_state_free(struct claw_state *cs)
-{
-	for (size_t i = 0; i < cs->nworkspaces; i++)
-		free(cs->workspaces[i]);
-	free(cs->workspaces);
-	cs->workspaces = NULL;
-	cs->nworkspaces = 0;
 }
 
 bool claw_state_holds(const struct claw_state *cs, const char *real)
@@ -157,10 +156,11 @@ const struct claw_file *claw_state_file(const struct claw_state *cs, const struc
 	return NULL;
 }
 
-bool claw_state_program(const struct claw_state *cs, const struct stat *st)
+const struct claw_program *claw_state_program(const struct claw_state *cs, const struct stat *st)
 {
 	for (size_t i = 0; i < cs->nprograms; i++)
-		if (cs->programs[i].st_dev == st->st_dev && cs->programs[i].st_ino == st->st_ino)
-			return true;
-	return false;
+		if (cs->programs[i].st.st_dev == st->st_dev &&
+		    cs->programs[i].st.st_ino == st->st_ino)
+			return &cs->programs[i];
+	return NULL;
 }

@@ -31,29 +31,34 @@ struct claw_file {
 	struct stat st; /* of the file, when it exists */
 };
 
-#define CLAW_STATE_FILES 2
+#define CLAW_STATE_FILES 4
 #define CLAW_PROGRAMS    8
+#define CLAW_WORKSPACES  16
 
 struct claw_state {
 	char state[PATH_MAX];      /* the state directory, absolute and normalised */
 	char state_real[PATH_MAX]; /* its real path; "" while it does not exist */
 	struct stat state_st;
-	struct claw_file files[CLAW_STATE_FILES]; /* the config file, claw.json */
+	struct claw_file files[CLAW_STATE_FILES]; /* config, claw.json, allow-list, decision log */
 	size_t nfiles;
-	char **workspaces; /* real paths of the agents' workspaces inside the state dir */
+	/* real paths of the agents' workspaces inside the state dir */
+	char workspaces[CLAW_WORKSPACES][PATH_MAX];
 	size_t nworkspaces;
-	struct stat programs[CLAW_PROGRAMS]; /* claw and claw-* beside this program */
+	struct claw_program {
+		char path[PATH_MAX];
+		struct stat st;
+	} programs[CLAW_PROGRAMS]; /* claw and claw-* beside this program */
 	size_t nprograms;
 };
 
 /*
  * Reads what is claw's from CFG: its state dir and config path, claw.json
- * ($CLAW_CONFIG_PATH, else <state>/claw.json), the agents' workspaces, and
- * the programs in the directory this program was run from. Cannot fail: what
- * does not exist is kept by name.
+ * ($CLAW_CONFIG_PATH, else <state>/claw.json), the allow-list and the
+ * decision log (by identity too: a hard link elsewhere is the same file), the agents' workspaces,
+ * and the programs in the directory this program was run from. Cannot fail: what does not exist is
+ * kept by name.
  */
 void claw_state_load(struct claw_state *cs, const struct config *cfg);
-void claw_state_free(struct claw_state *cs);
 
 /* Whether REAL (an absolute real path) lies inside the state dir, outside the workspaces. */
 bool claw_state_holds(const struct claw_state *cs, const char *real);
@@ -64,7 +69,7 @@ bool claw_state_below(const struct claw_state *cs, const char *real);
 /* The claw file ST is (device and inode), or NULL. */
 const struct claw_file *claw_state_file(const struct claw_state *cs, const struct stat *st);
 
-/* Whether ST is one of claw's programs. */
-bool claw_state_program(const struct claw_state *cs, const struct stat *st);
+/* The claw program ST is (device and inode), or NULL. */
+const struct claw_program *claw_state_program(const struct claw_state *cs, const struct stat *st);
 
 #endif

@@ -28,7 +28,7 @@
 #define __NR_landlock_restrict_self  446
 #endif
 
-#define MAX_WORKSPACES 64
+#define MAX_WORKSPACES CLAW_WORKSPACES
 
 /* ---- the plan (the parent's side) ---- */
 
@@ -83,7 +83,6 @@ int hostview_plan(struct hostview *v, const struct config *cfg)
 	/* A state dir made now is covered too: a command must not make one claw would read. */
 	if (cs.state_real[0] == '\0' &&
 	    (mkdir_p(cs.state, 0700) < 0 || realpath(cs.state, cs.state_real) == NULL)) {
-		claw_state_free(&cs);
 		return claw_fail("cannot hide claw's state from host runs: %s", claw_error());
 	}
 	v->state = xstrdup(cs.state_real);
@@ -93,7 +92,6 @@ int hostview_plan(struct hostview *v, const struct config *cfg)
 		add(&v->workspaces, &v->nworkspaces, cs.workspaces[i]);
 	for (size_t i = 0; i < cs.nfiles && rc == 0; i++)
 		rc = plan_file(v, &cs, &cs.files[i]);
-	claw_state_free(&cs);
 	return rc;
 }
 
