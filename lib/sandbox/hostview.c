@@ -65,8 +65,7 @@ static int plan_file(struct hostview *v, const struct claw_state *cs, const stru
 		                 "that names it)",
 		                 f->what, f->path);
 	add(&v->files, &v->nfiles, f->real);
-	if (v->userns)
-		add_pins(v, f->real);
+	add_pins(v, f->real);
 	return 0;
 }
 
@@ -86,8 +85,7 @@ int hostview_plan(struct hostview *v, const struct config *cfg)
 		return claw_fail("cannot hide claw's state from host runs: %s", claw_error());
 	}
 	v->state = xstrdup(cs.state_real);
-	if (v->userns)
-		add_pins(v, v->state);
+	add_pins(v, v->state);
 	for (size_t i = 0; i < cs.nworkspaces && i < MAX_WORKSPACES; i++)
 		add(&v->workspaces, &v->nworkspaces, cs.workspaces[i]);
 	for (size_t i = 0; i < cs.nfiles && rc == 0; i++)
@@ -240,8 +238,11 @@ static int cover(const struct hostview *v, char *msg, size_t size)
 		rc = bind_workspaces(v, fds, msg, size);
 	if (rc == 0)
 		rc = cover_files(v, msg, size);
-	if (rc == 0 && (chmod(v->state, 0555) < 0 ||
-	                mount(NULL, v->state, NULL, MS_REMOUNT | MS_RDONLY | flags, NULL) < 0))
+	/* Read-only as a mount (MS_BIND): the superblock cannot be, while the empty file's
+	 * binds hold it unlinked. */
+	if (rc == 0 &&
+	    (chmod(v->state, 0555) < 0 ||
+	     mount(NULL, v->state, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0))
 		rc = fail(msg, size, "making the cover of %s read-only", v->state);
 	for (size_t i = 0; i < v->nworkspaces; i++)
 		if (fds[i] >= 0)

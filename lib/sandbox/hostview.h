@@ -14,8 +14,9 @@
  *      host, where claw itself needs its state]
  *   2. Mounts propagate into it, never out of it. [same]
  *   3. Every directory above a covered path whose parent the user may write
- *      is made a mount point. [renaming a directory above the state dir
- *      away, then putting a loose config where claw will look]
+ *      is made a mount point (a rename of a mount point fails). [renaming a
+ *      directory above the state dir away, then putting a loose config where
+ *      claw will look]
  *   4. The state dir is covered by an empty tmpfs, read-only in the end.
  *      [reading the config's tokens, rewriting the allow-list, answering an
  *      approval through its socket, editing the decision log]
