@@ -12,7 +12,7 @@ guard_setup() {
 		"$T/proj/projects/claw"
 	echo '{ tools: { exec: { security: "full" } } }' >"$CONFIG"
 	echo '{"version":1}' >"$STATE/exec-approvals.json"
-	echo '{}' >"$STATE/audit/decisions.jsonl"
+	echo '{"id":"first"}' | claw-audit log >/dev/null
 	printf 'claw is a toolkit\nopenclaw.json names the config\n' >"$T/proj/README"
 	printf 'x\n' >"$T/proj/projects/claw/notes"
 }
