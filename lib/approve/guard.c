@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/pathreal.h"
 #include "core/hash.h"
 #include "core/util.h"
 
@@ -74,15 +75,9 @@ void guard_command(const struct guard *g, const char *command, bool parsed, stru
 		raise_hit(hit, GUARD_ASK, "self-protection", "%s", "names claw's state directory");
 }
 
-/* ---- resolving a word as the kernel will, for the command ---- */
+/* ---- standing where the command will stand ---- */
 
-enum found {
-	FOUND_NOTHING, /* nothing there, and nothing can be made there */
-	FOUND_OBJECT,  /* an existing file or directory */
-	FOUND_NEW,     /* a name that could be created in an existing directory */
-	FOUND_UNKNOWN, /* cannot be told (no permission, a loop, too long) */
-};
-
+/* What a word leads to. */
 struct where {
 	char real[PATH_MAX];
 	struct stat st;
@@ -133,51 +128,6 @@ static bool stand_in(const char *cwd)
 
 /* The sha256 of each of claw's programs, taken when a file of the same size first shows up. */
 static char program_sha[CLAW_PROGRAMS][SHA256_HEX];
-
-/* A missing path: its deepest existing directory and the names after it. */
-static enum found resolve_new(const char *word, struct where *w)
-{
-	char head[PATH_MAX], dir[PATH_MAX], rdir[PATH_MAX];
-	size_t len = strlen(word);
-
-	if (len >= sizeof(head))
-		return FOUND_UNKNOWN;
-	memcpy(head, word, len + 1);
-	for (;;) {
-		char *slash = strrchr(head, '/');
-		const char *tail = word + (slash ? (size_t)(slash - head) + 1 : 0);
-		if (slash == head)
-			snprintf(dir, sizeof(dir), "/");
-		else if (slash != NULL)
-			*slash = '\0', snprintf(dir, sizeof(dir), "%s", head);
-		/* Through a name that does not exist, `..` leads nowhere. */
-		for (const char *p = tail; (p = strstr(p, "..")) != NULL; p += 2)
-			if ((p == tail || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
-				return FOUND_NOTHING;
-		const char *base = slash ? realpath(dir, rdir) : stand.real;
-		if (base != NULL)
-			return path_join(base, tail, w->real, sizeof(w->real)) < 0 ? FOUND_UNKNOWN
-			                                                           : FOUND_NEW;
-		if (errno == ENOTDIR)
-			return FOUND_NOTHING;
-		if (errno != ENOENT || slash == NULL || slash == head)
-			return FOUND_UNKNOWN;
-	}
-}
-
-/* WORD from the working directory this process stands in for the command. */
-static enum found resolve(const char *word, struct where *w)
-{
-	if (word[0] == '\0' || (word[0] != '/' && stand.real[0] == '\0'))
-		return FOUND_NOTHING;
-	if (stat(word, &w->st) == 0)
-		return realpath(word, w->real) != NULL ? FOUND_OBJECT : FOUND_UNKNOWN;
-	if (errno == ENOTDIR)
-		return FOUND_NOTHING;
-	if (errno != ENOENT)
-		return FOUND_UNKNOWN;
-	return resolve_new(word, w);
-}
 
 /* ---- judging one path ---- */
 
@@ -245,11 +195,14 @@ static void judge_path(const struct guard *g, const char *word, enum use use, bo
 	struct where w;
 	const struct claw_file *f;
 	const char *what;
-	enum found found = resolve(word, &w);
+	enum path_found found = PATH_NOTHING;
 
-	if (found == FOUND_NOTHING)
+	/* Relative words mean nothing where the command cannot start. */
+	if (word[0] == '/' || stand.real[0] != '\0')
+		found = path_real(NULL, stand.real, word, w.real, &w.st);
+	if (found == PATH_NOTHING)
 		return;
-	if (found == FOUND_UNKNOWN) {
+	if (found == PATH_UNKNOWN) {
 		if (use == USE_WRITE || use == USE_UNKNOWN)
 			raise_hit(hit, GUARD_ASK, "self-protection",
 			          "may write to %.80s, which claw cannot resolve", word);
@@ -258,15 +211,15 @@ static void judge_path(const struct guard *g, const char *word, enum use use, bo
 	if (claw_state_holds(&g->cs, w.real))
 		raise_hit(hit, GUARD_ASK, "self-protection", "%.80s is in claw's state directory",
 		          word);
-	else if (found == FOUND_OBJECT && (f = claw_state_file(&g->cs, &w.st)) != NULL)
+	else if (found == PATH_OBJECT && (f = claw_state_file(&g->cs, &w.st)) != NULL)
 		raise_hit(hit, GUARD_ASK, "self-protection", "%.80s is %s", word, f->what);
-	else if (found == FOUND_NEW && (what = new_claw_file(g, w.real)) != NULL)
+	else if (found == PATH_NEW && (what = new_claw_file(g, w.real)) != NULL)
 		raise_hit(hit, GUARD_ASK, "self-protection", "%.80s would be %s", word, what);
-	else if (found == FOUND_OBJECT && S_ISDIR(w.st.st_mode) && tree &&
+	else if (found == PATH_OBJECT && S_ISDIR(w.st.st_mode) && tree &&
 	         claw_state_below(&g->cs, w.real))
 		raise_hit(hit, GUARD_ASK, "self-protection",
 		          "%.80s holds claw's state directory, and the program may walk it", word);
-	else if (found == FOUND_OBJECT && use != USE_READ && is_program(g, &w))
+	else if (found == PATH_OBJECT && use != USE_READ && is_program(g, &w))
 		raise_hit(hit, GUARD_ASK, "self-protection", "%s claw's program %.80s",
 		          use == USE_RUN ? "runs" : "may change", word);
 }
