@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "approve/allowmatch.h"
 #include "core/glob.h"
 #include "approve/risk.h"
 #include "core/util.h"
@@ -118,10 +119,7 @@ static bool target_matches(const struct walk *w, const struct allow_entry *e,
 	if (strchr(p, '/') == NULL)
 		return s->file.via_path && glob_match(p, word) &&
 		       safebin_trusted_dir(&w->in->policy->safebins, s->file.path);
-	if (glob_has_wildcard(p)) /* a glob must hold for the file and its real path */
-		return glob_match(p, s->file.path) && s->file.real[0] &&
-		       glob_match(p, s->file.real);
-	return strcmp(p, s->file.path) == 0 || (s->file.real[0] && strcmp(p, s->file.real) == 0);
+	return allowmatch_path(p, &s->file);
 }
 
 void analyse_join_args(char *const *argv, int argc, struct buf *out)
@@ -133,16 +131,6 @@ void analyse_join_args(char *const *argv, int argc, struct buf *out)
 			buf_putc(out, ' ');
 		buf_puts(out, argv[i]);
 	}
-}
-
-static bool args_match(const struct allow_entry *e, char *const *argv, int argc)
-{
-	struct buf b = { 0 };
-
-	analyse_join_args(argv, argc, &b);
-	bool ok = regexec(e->re, b.p, 0, NULL, 0) == 0;
-	buf_free(&b);
-	return ok;
 }
 
 static bool same_argv(const cJSON *bound, char *const *argv, int argc)
@@ -197,7 +185,9 @@ static const struct allow_entry *find_match(const struct walk *w, const struct s
 			bool pinned = e->bound || e->has_re;
 			if (e->never || pinned != (pass == 0) || !target_matches(w, e, s, argv[0]))
 				continue;
-			if (e->has_re && !args_match(e, argv, argc))
+			/* A bound entry pins argv and cwd themselves (binding_holds). */
+			if (e->has_re && !e->bound &&
+			    !allowmatch_args(e->re, argv, argc, w->res->cwd))
 				continue;
 			if (e->bound ? !binding_holds(w, e, s) : s->need != NEED_ANY)
 				continue;
