@@ -52,6 +52,7 @@ static struct seg_report *new_seg(struct walk *w, char **argv, int argc, int dep
 	s->argc = argc;
 	s->exec = 0;
 	s->depth = depth;
+	s->after_cd = w->after_cd;
 	s->nwrappers = 0;
 	s->file.found = false;
 	s->file.path[0] = s->file.real[0] = '\0';
@@ -133,41 +134,11 @@ void analyse_join_args(char *const *argv, int argc, struct buf *out)
 	}
 }
 
-static bool same_argv(const cJSON *bound, char *const *argv, int argc)
-{
-	const cJSON *a;
-	int i = 0;
-
-	cJSON_ArrayForEach(a, bound)
-	{
-		if (i >= argc || !cJSON_IsString(a) || strcmp(a->valuestring, argv[i]) != 0)
-			return false;
-		i++;
-	}
-	return i == argc;
-}
-
-static bool same_hash(const struct exec_file *f, const char *want)
-{
-	char hex[SHA256_HEX];
-
-	return want != NULL && exec_sha256(f, hex) == 0 && strcasecmp(hex, want) == 0;
-}
-
-/* An entry bound by allow-always: the same argv, directory, program and script. */
+/* An entry bound by allow-always: what actually runs (approvestore.c). */
 static bool binding_holds(const struct walk *w, const struct allow_entry *e,
                           const struct seg_report *s)
 {
-	if (!same_argv(e->argv, seg_argv(s), seg_argc(s)))
-		return false;
-	if (e->cwd != NULL && strcmp(e->cwd, w->res->cwd) != 0)
-		return false;
-	if ((e->script != NULL) != s->script_set)
-		return false;
-	if (s->script_set &&
-	    (strcmp(e->script, s->script.path) != 0 || !same_hash(&s->script, e->script_sha256)))
-		return false;
-	return same_hash(&s->file, e->sha256);
+	return approve_binding_holds(e, s, w->res->cwd);
 }
 
 static const struct allow_entry *find_match(const struct walk *w, const struct seg_report *s)

@@ -183,6 +183,17 @@ static int check_entry(const cJSON *e, const char *where)
 			return bad(m, "%s.%s must be a string", where, strings[i]);
 	if ((m = cJSON_GetObjectItemCaseSensitive(e, "lastUsedAt")) && !cJSON_IsNumber(m))
 		return bad(m, "%s.lastUsedAt must be a number", where);
+	if ((m = cJSON_GetObjectItemCaseSensitive(e, "runs")) != NULL) {
+		const cJSON *r;
+		if (!cJSON_IsArray(m))
+			return bad(m, "%s.runs must be an array of {path, sha256}", where);
+		cJSON_ArrayForEach(r, m)
+		{
+			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "path")) ||
+			    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "sha256")))
+				return bad(r, "%s.runs must be an array of {path, sha256}", where);
+		}
+	}
 	if ((m = cJSON_GetObjectItemCaseSensitive(e, "argv")) != NULL) {
 		const cJSON *w;
 		if (!cJSON_IsArray(m))
@@ -418,6 +429,7 @@ static void read_binding(struct allow_entry *e, const cJSON *j)
 		e->cwd = cJSON_GetStringValue(member(j, "cwd"));
 		e->script = cJSON_GetStringValue(member(j, "script"));
 		e->script_sha256 = cJSON_GetStringValue(member(j, "scriptSha256"));
+		e->runs = member(j, "runs");
 	}
 }
 
