@@ -129,16 +129,21 @@ models() {
 
 @test "python3 -m pytest: a pytest.py planted in the working directory unbinds it" {
 	models
-	command -v python3 >/dev/null || skip "needs python3"
-	python3 -c 'import json' 2>/dev/null || skip "needs python3's standard library"
-	run always "python3 -m json.tool"
+	# The system's interpreter, whose name says its version: where its library is.
+	py=$(ls /usr/bin/python3.[0-9]* 2>/dev/null | grep -E '/python3\.[0-9]+$' | head -n 1)
+	[ -n "$py" ] || skip "needs a system python3.N"
+	run always "$py -m json.tool"
 	assert_output allow-always
-	run decided "python3 -m json.tool"
+	run decided "$py -m json.tool"
 	assert_output allow
 	mkdir -p "$W/json"
 	echo 'import os; os.system("id")' >"$W/json/__init__.py"
 	echo 'import os; os.system("id")' >"$W/json/tool.py"
-	run decided "python3 -m json.tool"
+	run decided "$py -m json.tool"
+	assert_output deny
+	rm -r "$W/json"
+	echo 'import os; os.system("id")' >"$W/json.py"
+	run decided "$py -m json.tool"
 	assert_output deny
 }
 
@@ -171,6 +176,7 @@ models() {
 	printf 'include $(wildcard *.mk)\nall:\n\ttrue\n' >"$W/Makefile"
 	run always "make all"
 	assert_output allow-always
-	run jq '[.agents.main.allowlist[]?] | length' "$OPENCLAW_STATE_DIR/exec-approvals.json"
-	assert_output 0
+	[ ! -e "$OPENCLAW_STATE_DIR/exec-approvals.json" ] ||
+		assert_equal "$(jq '[.agents.main.allowlist[]?] | length' \
+			"$OPENCLAW_STATE_DIR/exec-approvals.json")" 0
 }

@@ -296,9 +296,10 @@ static void judge_words(const struct guard *g, char *const *argv, int argc, int 
 	bool text = !modelled && exec < argc && words_are_text(argv[exec]);
 
 	for (int i = 1; i < argc; i++) {
-		if (i == exec || (i > exec && modelled))
+		if (i == exec)
 			continue;
-		if (i > exec && text)
+		/* A model's other words are not its files; whatever lies in claw's state still asks. */
+		if (i > exec && (text || modelled))
 			judge_path(g, argv[i], USE_READ, false, hit);
 		else
 			judge_word(g, argv[i], hit);

@@ -172,60 +172,69 @@ static bool exists(const char *dir, const char *rel, const char *suffix, char *o
 	return place(out, PATH_MAX, dir, rel, suffix) && stat(out, &st) == 0;
 }
 
-/* The module REL (dots made slashes) in DIR: 1 found and added, 0 not there, -1 failed. */
-static int module_in(struct runs *o, const char *dir, const char *rel)
+/*
+ * The module or package NAME in DIR, the last of a dotted name when LAST:
+ * 1 found (its files added, *PKG its directory when a package), 0 not
+ * there, -1 failed.
+ */
+static int module_in(struct runs *o, const char *dir, const char *name, bool last, char *pkg)
 {
 	char path[PATH_MAX], pattern[PATH_MAX + 8];
 	glob_t g;
 
-	if (exists(dir, rel, ".py", path))
-		return add_file(o, path, dir, false) < 0 ? -1 : 1;
-	if (exists(dir, rel, "/__init__.py", path)) {
+	pkg[0] = '\0';
+	if (exists(dir, name, "/__init__.py", path)) {
 		if (add_file(o, path, dir, false) < 0)
 			return -1;
-		if (exists(dir, rel, "/__main__.py", path) && add_file(o, path, dir, false) < 0)
+		if (last && exists(dir, name, "/__main__.py", path) && add_file(o, path, dir, false) < 0)
 			return -1;
-		return 1;
+		return place(pkg, PATH_MAX, dir, name, "") ? 1 : cannot(o, "a path too long for claw");
 	}
-	if (place(pattern, sizeof(pattern), dir, rel, ".*.so") && glob(pattern, 0, NULL, &g) == 0 &&
+	if (exists(dir, name, ".py", path))
+		return add_file(o, path, dir, false) < 0 ? -1 : 1;
+	if (place(pattern, sizeof(pattern), dir, name, ".*.so") && glob(pattern, 0, NULL, &g) == 0 &&
 	    g.gl_pathc > 0) {
 		int rc = add_file(o, g.gl_pathv[0], dir, false) < 0 ? -1 : 1;
 		globfree(&g);
 		return rc;
 	}
-	if (exists(dir, rel, "", path))
+	if (exists(dir, name, "", path))
 		return cannot(o, "the module is a namespace package (a tree, not a file)");
 	return 0;
 }
 
-static int add_module(struct runs *o, const struct seg_report *s, const char *name, const char *cwd)
+/*
+ * python -m NAME as Python finds it: the first part of a dotted name along
+ * the search path (a json.py in the working directory hides the json
+ * package, and runs), the rest inside the package found.
+ */
+static int add_module(struct runs *o, const struct seg_report *s, const char *name,
+                      const char *cwd)
 {
-	char dirs[MODULE_DIRS][PATH_MAX], rel[PATH_MAX], init[PATH_MAX];
-	int n = module_dirs(s, cwd, dirs);
+	char dirs[MODULE_DIRS][PATH_MAX], part[NAME_MAX + 1], pkg[PATH_MAX], in[PATH_MAX];
+	int n = module_dirs(s, cwd, dirs), rc = 0;
+	const char *p = name;
 
 	if (strncmp(s->model.name ? s->model.name : "", "python", 6) != 0)
 		return cannot(o, "it runs a module claw cannot find");
-	snprintf(rel, sizeof(rel), "%s", name);
-	for (char *p = rel; *p; p++)
-		if (*p == '.')
-			*p = '/';
-	for (int i = 0; i < n; i++) {
-		int rc = module_in(o, dirs[i], rel);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
-		/* The packages above it run first (a.b: a/__init__.py). */
-		for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
-			*slash = '\0';
-			if (exists(dirs[i], rel, "/__init__.py", init) &&
-			    add_file(o, init, dirs[i], false) < 0)
-				return -1;
-			*slash = '/';
-		}
-		return 0;
+	for (bool top = true; *p; top = false) {
+		size_t len = strcspn(p, ".");
+		if (len == 0 || len > NAME_MAX)
+			return cannot(o, "it runs a module claw cannot find");
+		snprintf(part, sizeof(part), "%.*s", (int)len, p);
+		p += len + (p[len] == '.');
+		for (int i = 0; top && i < n && rc == 0; i++)
+			rc = module_in(o, dirs[i], part, *p == '\0', pkg);
+		if (!top)
+			rc = in[0] ? module_in(o, in, part, *p == '\0', pkg) : 0;
+		if (rc <= 0)
+			return rc < 0 ? -1 : cannot(o, "it runs a module claw cannot find");
+		if (*p && pkg[0] == '\0')
+			return cannot(o, "the module's parent is not a package (it runs, then fails)");
+		snprintf(in, sizeof(in), "%s", pkg);
+		rc = 0;
 	}
-	return cannot(o, "it runs a module claw cannot find");
+	return 0;
 }
 
 /* ---- all of them ---- */
