@@ -153,9 +153,12 @@ static int own_namespace(const struct hostview *v, char *msg, size_t size)
 		if (write_proc("/proc/self/setgroups", "deny") < 0 ||
 		    write_proc("/proc/self/gid_map", map) < 0)
 			return fail(msg, size, "/proc/self/gid_map");
-	} else if (unshare(CLONE_NEWNS) < 0) {
-		return fail(msg, size, "a mount namespace of its own");
+		/* A mount namespace made in a new user namespace gets the host's
+		 * shared mounts as slaves already: mounts flow only in. */
+		return 0;
 	}
+	if (unshare(CLONE_NEWNS) < 0)
+		return fail(msg, size, "a mount namespace of its own");
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return fail(msg, size, "making / a slave mount");
 	return 0;
