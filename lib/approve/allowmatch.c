@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/execpath.h"
 #include "core/glob.h"
 #include "core/pathreal.h"
 #include "core/util.h"
@@ -243,7 +244,7 @@ static int bracket(struct tr *t)
 				continue;
 			}
 		} else {
-			lo = *t->p++;
+			lo = (unsigned char)*t->p++;
 		}
 		if (t->p[0] == '-' && t->p[1] != ']' && t->p[1] != '\0' && t->p[1] != '\\') {
 			int hi = (unsigned char)t->p[1];
@@ -461,12 +462,12 @@ static void normalised(const char *arg, const char *cwd, const char *cwd_real, s
 		return;
 	}
 	buf_put(b, arg, (size_t)(path - arg));
-	size_t n = strlen(cwd_real);
-	if (path[0] != '/' && cwd_real[0] && strncmp(real, cwd_real, n) == 0 &&
-	    (real[n] == '/' || real[n] == '\0'))
-		buf_puts(b, real[n] ? real + n + 1 : ".");
-	else
+	if (path[0] != '/' && cwd_real[0] && path_within(real, cwd_real)) {
+		size_t n = strcmp(cwd_real, "/") == 0 ? 0 : strlen(cwd_real);
+		buf_puts(b, real[n] == '\0' ? "." : real + n + 1);
+	} else {
 		buf_puts(b, real);
+	}
 }
 
 bool allowmatch_args(const regex_t *re, char *const *argv, int argc, const char *cwd)

@@ -298,7 +298,8 @@ static void judge_words(const struct guard *g, char *const *argv, int argc, int 
 	for (int i = 1; i < argc; i++) {
 		if (i == exec)
 			continue;
-		/* A model's other words are not its files; whatever lies in claw's state still asks. */
+		/* A model's other words are not its files; whatever lies in claw's state still
+		 * asks. */
 		if (i > exec && (text || modelled))
 			judge_path(g, argv[i], USE_READ, false, hit);
 		else

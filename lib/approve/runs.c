@@ -12,7 +12,7 @@
 #include "core/fsutil.h"
 #include "core/util.h"
 
-#define MAKEFILE_MAX  (1024 * 1024)
+#define MAKEFILE_MAX  ((size_t)1024 * 1024)
 #define INCLUDE_DEPTH 4
 #define MODULE_DIRS   8
 
@@ -186,14 +186,16 @@ static int module_in(struct runs *o, const char *dir, const char *name, bool las
 	if (exists(dir, name, "/__init__.py", path)) {
 		if (add_file(o, path, dir, false) < 0)
 			return -1;
-		if (last && exists(dir, name, "/__main__.py", path) && add_file(o, path, dir, false) < 0)
+		if (last && exists(dir, name, "/__main__.py", path) &&
+		    add_file(o, path, dir, false) < 0)
 			return -1;
-		return place(pkg, PATH_MAX, dir, name, "") ? 1 : cannot(o, "a path too long for claw");
+		return place(pkg, PATH_MAX, dir, name, "") ? 1
+		                                           : cannot(o, "a path too long for claw");
 	}
 	if (exists(dir, name, ".py", path))
 		return add_file(o, path, dir, false) < 0 ? -1 : 1;
-	if (place(pattern, sizeof(pattern), dir, name, ".*.so") && glob(pattern, 0, NULL, &g) == 0 &&
-	    g.gl_pathc > 0) {
+	if (place(pattern, sizeof(pattern), dir, name, ".*.so") &&
+	    glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0) {
 		int rc = add_file(o, g.gl_pathv[0], dir, false) < 0 ? -1 : 1;
 		globfree(&g);
 		return rc;
@@ -208,8 +210,7 @@ static int module_in(struct runs *o, const char *dir, const char *name, bool las
  * the search path (a json.py in the working directory hides the json
  * package, and runs), the rest inside the package found.
  */
-static int add_module(struct runs *o, const struct seg_report *s, const char *name,
-                      const char *cwd)
+static int add_module(struct runs *o, const struct seg_report *s, const char *name, const char *cwd)
 {
 	char dirs[MODULE_DIRS][PATH_MAX], part[NAME_MAX + 1], pkg[PATH_MAX], in[PATH_MAX];
 	int n = module_dirs(s, cwd, dirs), rc = 0;
@@ -230,7 +231,8 @@ static int add_module(struct runs *o, const struct seg_report *s, const char *na
 		if (rc <= 0)
 			return rc < 0 ? -1 : cannot(o, "it runs a module claw cannot find");
 		if (*p && pkg[0] == '\0')
-			return cannot(o, "the module's parent is not a package (it runs, then fails)");
+			return cannot(o,
+			              "the module's parent is not a package (it runs, then fails)");
 		snprintf(in, sizeof(in), "%s", pkg);
 		rc = 0;
 	}

@@ -259,7 +259,7 @@ static void refuse(int fd, const char *why)
 static void serve_one(int fd)
 {
 	char why[200], line[ANSWER_LINE_MAX];
-	struct pending_answer a, first;
+	struct pending_answer a, first = { .decision = ASK_TIMEOUT };
 
 	if (!peer_ok(fd, why, sizeof(why))) {
 		ask_warn("approval %.8s: refused an answer: %s", own.id, why);

@@ -122,9 +122,9 @@ __attribute__((format(printf, 3, 4))) static int fail(char *msg, size_t size, co
 	va_start(ap, fmt);
 	int m = vsnprintf(msg + n, size - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (m >= 0 && (size_t)(n + m) < size)
-		snprintf(msg + n + m, size - (size_t)(n + m), ": %s), so it does not run",
-		         strerror(e));
+	size_t used = (size_t)n + (size_t)(m > 0 ? m : 0);
+	if (m >= 0 && used < size)
+		snprintf(msg + used, size - used, ": %s), so it does not run", strerror(e));
 	return -1;
 }
 
