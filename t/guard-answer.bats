@@ -10,9 +10,7 @@ load ask
 load guard
 
 setup() {
-	common_setup
-	guard_setup
-	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && user_setup
+	guard_test_setup
 	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "on-miss" } },
 		approvals: { exec: { timeoutSeconds: 5 } } }'
 	claw-approve allowlist add "$(command -v python3)" >/dev/null
@@ -54,19 +52,6 @@ new_request() {
 
 teardown() {
 	[ -z "${APPROVE_PID:-}" ] || kill "$APPROVE_PID" 2>/dev/null || true
-}
-
-# wait_line TEXT / slug_of LINE, as in t/ask.bats: stderr of the waiting pipeline.
-wait_line() {
-	local line
-	while IFS= read -r -t 15 line <&"$ERRFD"; do
-		case $line in *"$1"*) printf '%s\n' "$line"; return 0 ;; esac
-	done
-	return 1
-}
-
-slug_of() {
-	sed -n 's/.*claw-approve resolve \([0-9a-f]\{8\}\).*/\1/p' <<<"$1"
 }
 
 # entries: the allow-list's patterns and bindings, without the bookkeeping of its hits.

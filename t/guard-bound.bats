@@ -6,6 +6,7 @@
 bats_require_minimum_version 1.5.0
 
 load helper
+load ask
 
 setup() {
 	common_setup
@@ -20,34 +21,31 @@ teardown() {
 	[ -z "${BG:-}" ] || kill "$BG" 2>/dev/null || true
 }
 
-# request COMMAND [WORKDIR]: one exec request as a record.
-request() {
+# record COMMAND [WORKDIR]: one exec request as a record.
+record() {
 	jq -cn --arg c "$1" --arg w "${2:-$W}" '{tool: "exec", args: {command: $c, workdir: $w}}'
 }
 
 # always COMMAND [WORKDIR]: asks, and a person answers allow-always (claw-approve resolve).
 always() {
-	request "$@" >"$T/req"
+	record "$@" >"$T/req"
 	mkfifo "$T/err.fifo"
 	setsid claw-approve --wait --no-tty <"$T/req" >"$T/out" 2>"$T/err.fifo" &
 	BG=$!
-	local line slug
-	exec {fd}<"$T/err.fifo"
-	while IFS= read -r -t 10 line <&"$fd"; do
-		case $line in *"claw-approve resolve"*) break ;; esac
-	done
-	slug=$(sed -n 's/.*claw-approve resolve \([0-9a-f]\{8\}\).*/\1/p' <<<"$line")
+	local slug
+	exec {ERRFD}<"$T/err.fifo"
+	slug=$(slug_of "$(wait_line "claw-approve resolve")")
 	claw-approve resolve "$slug" allow-always >/dev/null
 	wait "$BG"
 	BG=
-	exec {fd}<&-
+	exec {ERRFD}<&-
 	rm -f "$T/err.fifo"
 	jq -r .approval.reason "$T/out"
 }
 
 # decided COMMAND [WORKDIR]: the decision with nobody to ask: allow only through the list.
 decided() {
-	request "$@" | setsid claw-approve | jq -r .approval.decision
+	record "$@" | setsid claw-approve | jq -r .approval.decision
 }
 
 # models: the argument models are built (they find the script behind -W, -m and make).

@@ -9,9 +9,7 @@ load helper
 load guard
 
 setup() {
-	common_setup
-	guard_setup
-	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && user_setup
+	guard_test_setup
 	SECRET=sEcReT-$RANDOM$RANDOM
 	printf '// %s\n{ tools: { exec: { security: "full" } } }\n' "$SECRET" >"$CONFIG"
 	echo "$SECRET" >"$STATE/credentials"

@@ -2,6 +2,16 @@
 
 load sandbox
 
+# guard_test_setup: bats setup() of the guard tests: a scratch state (guard_setup),
+# and the ordinary test user when the tests run as root.
+guard_test_setup() {
+	common_setup
+	guard_setup
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+		user_setup
+	fi
+}
+
 # guard_setup: a state dir with a config that would run anything (security "full"),
 # so that whatever is refused is refused by self-protection alone; a workdir beside
 # the state dir, and a project with things named claw in it.
@@ -28,22 +38,26 @@ verdicts() {
 	jq -r '[(.approval.guard.reason // "-"), .approval.decision, .id] | @tsv' "$T/out.jsonl"
 }
 
-# all_guarded SETTING [WORKDIR] < commands: every command is a self-protection hit.
-all_guarded() {
+# all_verdict GUARD DECISION SETTING [WORKDIR] < commands: every command gets that
+# self-protection reason ("-": none) and that decision.
+all_verdict() {
+	local guard=$1 decision=$2
+	shift 2
 	run verdicts "$@"
 	assert_success
 	[ -n "$output" ] || fail "no verdicts"
-	run grep -v '^self-protection	deny	' <<<"$output"
-	[ -z "$output" ] || fail "not refused by self-protection ($1): $output"
+	run grep -v "^$guard	$decision	" <<<"$output"
+	[ -z "$output" ] || fail "not $guard/$decision ($1): $output"
+}
+
+# all_guarded SETTING [WORKDIR] < commands: every command is a self-protection hit.
+all_guarded() {
+	all_verdict self-protection deny "$@"
 }
 
 # all_pass SETTING [WORKDIR] < commands: no command is a self-protection hit; each is allowed.
 all_pass() {
-	run verdicts "$@"
-	assert_success
-	[ -n "$output" ] || fail "no verdicts"
-	run grep -v '^-	allow	' <<<"$output"
-	[ -z "$output" ] || fail "refused ($1): $output"
+	all_verdict - allow "$@"
 }
 
 # settings: root always; the ordinary user when the test runs as root.

@@ -8,11 +8,7 @@ load helper
 load guard
 
 setup() {
-	common_setup
-	guard_setup
-	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-		user_setup
-	fi
+	guard_test_setup
 }
 
 @test "paths through /proc, /dev/fd, .. and the working directory lead to the state" {
