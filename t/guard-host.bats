@@ -148,3 +148,14 @@ EOF
 	assert_line no-root
 	assert_line 1
 }
+
+@test "a working directory inside the state dir does not exist for a host run, and it says why" {
+	# Straight to claw-sandbox: the guard would have asked a person first.
+	for s in $(settings); do
+		run in_setting "$s" sh -c 'claw-session new --cwd "$1" -- pwd | claw-session | claw-sandbox' \
+			sh "$STATE/approvals"
+		assert_success
+		assert_equal "$(jqr .deny.reason)" \
+			"$STATE/approvals: No such file or directory (claw's state directory is not in a host run's view)"
+	done
+}

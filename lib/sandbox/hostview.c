@@ -282,6 +282,16 @@ int hostview_enter(const struct hostview *v, char *msg, size_t size)
 	return 0;
 }
 
+bool hostview_hides(const struct hostview *v, const char *path)
+{
+	if (v == NULL || v->state == NULL || !path_within(path, v->state))
+		return false;
+	for (size_t i = 0; i < v->nworkspaces; i++)
+		if (path_within(path, v->workspaces[i]))
+			return false;
+	return true;
+}
+
 bool hostview_probe(char *why, size_t size)
 {
 	struct kernel_features k;

@@ -77,6 +77,9 @@ void hostview_free(struct hostview *v);
  */
 int hostview_enter(const struct hostview *v, char *msg, size_t size);
 
+/* Whether PATH (as given, absolute) lies where the view hides: the state dir but its workspaces. */
+bool hostview_hides(const struct hostview *v, const char *path);
+
 /* Whether this kernel, for this user, can give host runs the view; WHY says what is missing. */
 bool hostview_probe(char *why, size_t size);
 

@@ -184,7 +184,10 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 		code = 125; /* claw's state cannot be hidden from it: it does not run */
 	} else if (s->cwd && chdir(s->cwd) < 0) {
 		e = errno;
-		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s", s->cwd, strerror(e));
+		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s%s", s->cwd, strerror(e),
+		         hostview_hides(s->hostview, s->cwd)
+		             ? " (claw's state directory is not in a host run's view)"
+		             : "");
 	} else {
 		e = native_exec(s->argv, s->envp);
 		code = e == ENOENT ? 127 : 126;
