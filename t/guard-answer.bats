@@ -11,8 +11,8 @@ load guard
 
 setup() {
 	guard_test_setup
-	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "on-miss" } },
-		approvals: { exec: { timeoutSeconds: 5 } } }'
+	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "on-miss" } } }'
+	write_claw_config <<<'{ approvals: { exec: { timeoutSeconds: 5 } } }'
 	claw-approve allowlist add "$(command -v python3)" >/dev/null
 	# The attack names nothing of claw's on its command line: it looks for pending
 	# approvals itself, answers each through a file, through its socket, and

@@ -13,8 +13,8 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 	W=$T/work
 	mkdir -p "$W/other"
-	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "on-miss" } },
-		approvals: { exec: { timeoutSeconds: 10 } } }'
+	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "on-miss" } } }'
+	write_claw_config <<<'{ approvals: { exec: { timeoutSeconds: 10 } } }'
 }
 
 teardown() {

@@ -86,12 +86,18 @@ EOF
 }
 
 @test "a config named outside the state dir that does not exist: host runs are refused" {
-	export CLAW_CONFIG_PATH=$T/nowhere/claw.json
+	# No file there means the secure preset; a command could create one. Straight to
+	# claw-sandbox: the preset's allow-list would have asked first.
+	mkdir "$T/etc"
+	export OPENCLAW_CONFIG_PATH=$T/etc/openclaw.json
 	for s in $(settings); do
-		run in_setting "$s" claw exec --cwd "$T/work" -- true
-		assert_failure
-		assert_output --partial "cannot hide claw.json"
+		[ "$s" = root ] || chown "$TEST_USER:" "$T/etc"
+		run in_setting "$s" sh -c 'claw-session new --cwd "$1" -- true | claw-session | claw-sandbox' \
+			sh "$T/work"
+		assert_success
+		assert_output --partial "cannot hide claw's config file $T/etc/openclaw.json from host runs"
 		assert_output --partial "does not exist"
+		refute_output --partial '"result"'
 	done
 }
 

@@ -109,12 +109,13 @@ sed -n 1p /proc/self/cwd/../etc/claw.json5
 EOF
 	done
 	all_pass root <<<"cat $T/etc/other"
-	# A config that does not exist: creating it would configure claw.
-	export CLAW_CONFIG_PATH=$T/etc/missing.json
+	# A config that does not exist (the secure preset applies): creating it would configure claw.
+	unset CLAW_CONFIG_PATH
+	export OPENCLAW_CONFIG_PATH=$T/etc/missing.json5
 	for s in $(settings); do
 		all_guarded "$s" <<EOF
-touch $T/etc/missing.json
-tee ../etc/missing.json
+touch $T/etc/missing.json5
+tee ../etc/missing.json5
 EOF
 	done
 }

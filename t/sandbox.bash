@@ -27,6 +27,13 @@ sandbox_config() {
 EOF2
 }
 
+# native_config MEMBERS: claw.json's agents.defaults.sandbox.native (claw's own keys).
+native_config() {
+	write_claw_config <<EOF2
+{ agents: { defaults: { sandbox: { native: { $1 } } } } }
+EOF2
+}
+
 # let_others_walk DIR: every directory from DIR up to / (or /tmp) searchable by
 # others, so an ordinary user reaches this test's scratch files.
 let_others_walk() {

@@ -110,7 +110,8 @@ static void add_programs(struct claw_state *cs)
 
 void claw_state_load(struct claw_state *cs, const struct config *cfg)
 {
-	const char *claw_json = getenv("CLAW_CONFIG_PATH");
+	/* claw.json as the config loader found it (--claw-config, $CLAW_CONFIG_PATH, <state>). */
+	const char *claw_json = cfg->claw_path ? cfg->claw_path : getenv("CLAW_CONFIG_PATH");
 	char *def_json = NULL;
 
 	memset(cs, 0, sizeof(*cs));

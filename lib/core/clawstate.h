@@ -53,10 +53,10 @@ struct claw_state {
 
 /*
  * Reads what is claw's from CFG: its state dir and config path, claw.json
- * ($CLAW_CONFIG_PATH, else <state>/claw.json), the allow-list and the
- * decision log (by identity too: a hard link elsewhere is the same file), the agents' workspaces,
- * and the programs in the directory this program was run from. Cannot fail: what does not exist is
- * kept by name.
+ * (cfg->claw_path: --claw-config, $CLAW_CONFIG_PATH, else <state>/claw.json), the allow-list and
+ * the decision log (by identity too: a hard link elsewhere is the same file), the agents'
+ * workspaces, and the programs in the directory this program was run from. Cannot fail: what does
+ * not exist is kept by name.
  */
 void claw_state_load(struct claw_state *cs, const struct config *cfg);
 
