@@ -71,6 +71,7 @@ static const char usage[] =
     "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
     "  features what this kernel offers the native sandbox: user namespaces,\n"
     "           seccomp, the Landlock ABI, cgroup namespaces (probed for real);\n"
+    "           and whether host runs can be given a view without claw's state\n"
     "           --filter writes the seccomp program a sandbox without network gets\n"
     "           (BPF, struct sock_filter[]) to standard output, for tests\n"
     "\n"
@@ -278,7 +279,26 @@ struct filter {
 	struct buf member;
 	bool dry_run;
 	struct buf dry, notes; /* what a dry run would start; warnings of the docker backend */
+	/* The view host runs get (hostview.h): planned at the first host run. */
+	struct hostview view;
+	bool view_planned;
+	char *view_error; /* why host runs are refused, when they are */
 };
+
+/* The host runs' view of claw, or NULL with claw_error() when there can be none. */
+static const struct hostview *host_view(struct filter *f)
+{
+	if (!f->view_planned) {
+		f->view_planned = true;
+		if (hostview_plan(&f->view, f->cfg) < 0)
+			f->view_error = xstrdup(claw_error());
+	}
+	if (f->view_error != NULL) {
+		claw_fail("%s", f->view_error);
+		return NULL;
+	}
+	return &f->view;
+}
 
 static void add_agent(struct filter *f, const char *id)
 {
@@ -519,11 +539,14 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 		               .envp = env_finish(env),
 		               .cwd = cwd,
 		               .timeout = q->timeout,
-		               .capture = true };
+		               .capture = true,
+		               .hostview = f->dry_run ? NULL : host_view(f) };
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (f->dry_run)
+	if (!f->dry_run && rs.hostview == NULL)
+		rc = -1; /* fail closed: claw's state would be in its view */
+	else if (f->dry_run)
 		run_argv_json(&f->dry, argv);
 	else
 		rc = run_command(&rs, r);
@@ -643,6 +666,8 @@ static int run_filter(struct cli *c, struct config *cfg)
 		free(f.agents[i].error);
 	}
 	free(f.agents);
+	hostview_free(&f.view);
+	free(f.view_error);
 	buf_free(&f.member);
 	buf_free(&f.dry);
 	buf_free(&f.notes);
@@ -1341,7 +1366,7 @@ static int run_features(const struct cli *c)
 	/* Every limit asked for: what a configuration with them would get here. */
 	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
 	struct native_limits l;
-	char why[600];
+	char why[600], view_why[256];
 
 	if (c->filter)
 		return write_filter();
@@ -1349,6 +1374,7 @@ static int run_features(const struct cli *c)
 	limits_probe(&all, &l);
 	const char *refused = limits_refusal(&all, &l, why, sizeof(why));
 	const char *level = refused ? "none" : limits_assurance(&l);
+	bool view = hostview_probe(view_why, sizeof(view_why));
 	if (c->co.json) {
 		struct buf b = { 0 };
 		buf_printf(&b, "{\"userns\":%s,\"usernsWhy\":", k.userns ? "true" : "false");
@@ -1362,6 +1388,8 @@ static int run_features(const struct cli *c)
 		buf_json_str(&b, level);
 		buf_puts(&b, ",\"limitsWhy\":");
 		buf_json_str(&b, l.why);
+		buf_printf(&b, ",\"hostview\":%s,\"hostviewWhy\":", view ? "true" : "false");
+		buf_json_str(&b, view_why);
 		buf_putc(&b, '}');
 		puts(b.p);
 		buf_free(&b);
@@ -1378,6 +1406,7 @@ static int run_features(const struct cli *c)
 		printf("limits none (%s)\n", l.why);
 	else
 		printf("limits %s\n", level);
+	printf("hostview %s\n", view ? "yes" : view_why);
 	return 0;
 }
 

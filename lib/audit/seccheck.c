@@ -31,6 +31,7 @@
 #include "core/fsutil.h"
 #include "native/kernel.h"
 #include "native/limits.h"
+#include "sandbox/hostview.h"
 #include "core/preset.h"
 #include "sandbox/sandbox.h"
 #include "session/session.h"
@@ -2122,6 +2123,35 @@ done:
 	buf_free(&line);
 }
 
+/* Host runs need a view without claw's state (sandbox/hostview.h); without it they are refused. */
+static void check_hostview(struct ctx *c)
+{
+	struct tool_ctx *ctxs = xcalloc(MAX_CONTEXTS, sizeof(*ctxs));
+	size_t n = tool_contexts(c, ctxs, MAX_CONTEXTS);
+	struct strlist host = { 0 };
+	char why[256];
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(sandbox_setting(c, ctxs[i].agent, "mode", "off"), "all") != 0)
+			strlist_add(&host, ctxs[i].label);
+	free(ctxs);
+	if (host.n > 0 && !hostview_probe(why, sizeof(why))) {
+		struct buf d = { 0 };
+		buf_printf(&d,
+		           "%s.\nSo every command these would run on the host is refused "
+		           "(claw fails closed):",
+		           why);
+		lines(&d, &host);
+		add(c, "exec.host.view_unavailable", SEV_CRITICAL,
+		    "Host runs cannot hide claw's state, so they are refused", d.p,
+		    "Allow user namespaces (sysctl kernel.unprivileged_userns_clone=1, "
+		    "user.max_user_namespaces) and boot with Landlock (lsm=...,landlock), or "
+		    "sandbox every session (agents.defaults.sandbox.mode=\"all\").");
+		buf_free(&d);
+	}
+	strlist_free(&host);
+}
+
 /* ---- tools, logging, flags ---- */
 
 static void check_tools_misc(struct ctx *c)
@@ -3107,6 +3137,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 	check_exec_default(&c);
 	check_sandbox_config(&c);
 	check_kernel(&c);
+	check_hostview(&c);
 	check_tools_misc(&c);
 	check_dangerous_flags(&c);
 	check_exposure(&c);

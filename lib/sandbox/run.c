@@ -180,9 +180,14 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 	struct rlimit core = { 0, 0 };
 	setrlimit(RLIMIT_CORE, &core);
 	int code = 126, e = 0;
-	if (s->cwd && chdir(s->cwd) < 0) {
+	if (s->hostview && hostview_enter(s->hostview, msg + 2, sizeof(msg) - 2) < 0) {
+		code = 125; /* claw's state cannot be hidden from it: it does not run */
+	} else if (s->cwd && chdir(s->cwd) < 0) {
 		e = errno;
-		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s", s->cwd, strerror(e));
+		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s%s", s->cwd, strerror(e),
+		         hostview_hides(s->hostview, s->cwd)
+		             ? " (claw's state directory is not in a host run's view)"
+		             : "");
 	} else {
 		e = native_exec(s->argv, s->envp);
 		code = e == ENOENT ? 127 : 126;
