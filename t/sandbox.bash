@@ -63,6 +63,16 @@ request() {
 		  args: ({command: $c} + $extra)}'
 }
 
+# run_request CMD [ARGS-MEMBERS] [PEER]: one request through claw-session | claw-sandbox.
+run_request() {
+	run bash -c "$(declare -f request); request $(printf '%q ' "$@") | claw-session | claw-sandbox"
+}
+
+# jqo FILTER: jq -r on $output.
+jqo() {
+	jq -r "$@" <<< "$output"
+}
+
 # through_sandbox: records from stdin through claw-session and claw-sandbox.
 through_sandbox() {
 	claw-session | claw-sandbox

@@ -5,15 +5,6 @@
 load helper
 load sandbox
 
-# run_request CMD [ARGS-MEMBERS] [PEER]: one request through claw-session | claw-sandbox.
-run_request() {
-	run bash -c "$(declare -f request); request $(printf '%q ' "$@") | claw-session | claw-sandbox"
-}
-
-jqo() {
-	jq -r "$@" <<< "$output"
-}
-
 # ---- the filter ----
 
 @test "filter: a sandboxed session's command runs in the sandbox, with result and sandbox members" {
