@@ -97,9 +97,11 @@ user_setup() {
 }
 
 # as_user CMD...: CMD as the ordinary user, with no capability and no group of root's;
-# the state dir and home (and what the test wrote there) become the user's first.
+# the state dir and home (and what the test wrote there) become the user's first, but
+# for the sandboxes' own workspaces, which the runs made as the user already.
 as_user() {
-	chown -R "$TEST_USER:" "$OPENCLAW_STATE_DIR" "$HOME"
+	find "$OPENCLAW_STATE_DIR" "$HOME" -path "$OPENCLAW_STATE_DIR/sandboxes/*" -prune \
+		-o -exec chown "$TEST_USER:" {} +
 	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --inh-caps=-all -- "$@"
 }
 

@@ -424,7 +424,8 @@ EOF
 	run claw-sandbox rm --all
 	umount "$ws/mnt"
 	assert_failure 1
-	assert_output "claw-sandbox: ${ws}mnt is a mount point: not removed, nor anything under it"
+	name=$(basename "$ws")
+	assert_output "claw-sandbox: openclaw-sbx-$name kept: ${ws}mnt is a mount point: not removed, nor anything under it"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/other/keep.txt")" keep
 	[ -f /etc/passwd ]
 	[ ! -e "$ws/link" ] && [ ! -e "$ws/sub" ]

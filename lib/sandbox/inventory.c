@@ -233,9 +233,12 @@ static int hold_workspace(const struct sandbox_entry *e, int *root, int *ws)
 }
 
 /*
- * The workspace, metadata, kept network namespace and cgroups. Removal goes
- * by descriptors and never follows a symlink or enters a mount (peers.md
- * 11), so nothing a command left in the workspace leads it out.
+ * The workspace, then what is kept for it: metadata, kept network and IPC
+ * namespaces, cgroups. Removal goes by descriptors and never follows a
+ * symlink or enters a mount (peers.md 11), so nothing a command left in the
+ * workspace leads it out. A workspace that cannot be removed (a mount point
+ * in it, a file its user may not delete) keeps everything else: the sandbox
+ * stays whole and listed, and the reason is reported.
  */
 static int remove_workspace(const struct sandbox_entry *e, int root)
 {
@@ -246,10 +249,10 @@ static int remove_workspace(const struct sandbox_entry *e, int root)
 	char *ipc = xasprintf("%s/%s", NSPIN_IPCNS_DIR, name);
 	int rc = -1;
 
+	if (remove_tree_at(root, name, dir) < 0)
+		goto out;
 	if (geteuid() == 0 &&
 	    (nspin_remove(pin) < 0 || nspin_remove(ipc) < 0 || native_cgroups_remove(e->slug) < 0))
-		goto out;
-	if (remove_tree_at(root, name, dir) < 0)
 		goto out;
 	if (unlinkat(root, meta, 0) < 0 && errno != ENOENT) {
 		claw_fail("cannot remove %s/%s: %s", e->root, meta, strerror(errno));
