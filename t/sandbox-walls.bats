@@ -47,3 +47,156 @@ setid_in() {
 	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
 	setid_in nocgroups
 }
+
+# ---- 7: what the host prints and records is faithful ----
+
+@test "7 names with escape sequences are shown escaped by list, rm, prune and explain" {
+	# A container prefix from the config and a peer from a chat, both with escapes.
+	write_config <<'EOF2'
+{ agents: { defaults: { sandbox: { mode: "all", scope: "session",
+  docker: { containerPrefix: "sbx\u001b[2J\u009b-" } } } } }
+EOF2
+	run_request true '' $'7\e]0;pwned\a'
+	assert_success
+	name=$(jqo .sandbox.name)
+	[[ $name == *$'\e[2J'* ]]
+	run claw-sandbox list
+	assert_success
+	refute_output --partial $'\e'
+	refute_output --partial $'\xc2\x9b'
+	assert_output --partial 'sbx\x1b[2J\u009b-workspace-'
+	assert_output --partial 'direct:7\x1b]0;pwned\x07'
+	run claw-sandbox explain --session "$(claw-sandbox list --json | jq -r '.[0].scopeKey')"
+	refute_output --partial $'\e'
+	# rm and prune say what they removed, escaped too; --json as JSON.
+	run claw-sandbox rm --all
+	assert_success
+	assert_output --regexp '^removed sbx\\x1b\[2J\\u009b-workspace-[0-9a-f]+$'
+	run_request true '' $'7\e]0;pwned\a'
+	write_config <<'EOF2'
+{ agents: { defaults: { sandbox: { mode: "all", scope: "session", prune: { idleHours: 0, maxAgeDays: 0.000001 },
+  docker: { containerPrefix: "sbx\u001b[2J\u009b-" } } } } }
+EOF2
+	# Older than 0.000001 days (86 ms), by the clock: the file's time, set back.
+	touch -d '1 hour ago' "$OPENCLAW_STATE_DIR"/sandboxes/*.json
+	sed -i 's/"createdAtMs":[0-9]*/"createdAtMs":1000/' "$OPENCLAW_STATE_DIR"/sandboxes/*.json
+	run claw-sandbox prune
+	assert_success
+	assert_output --regexp '^removed sbx\\x1b\[2J\\u009b-workspace-[0-9a-f]+ \(too old\)$'
+	run_request true '' 8
+	name=$(jqo .sandbox.name)
+	sed -i 's/"createdAtMs":[0-9]*/"createdAtMs":1000/' "$OPENCLAW_STATE_DIR"/sandboxes/*.json
+	run claw-sandbox prune --json
+	assert_success
+	assert_equal "$(jqo .removed)" "$name"
+	assert_equal "$(jqo .reason)" age
+}
+
+# unremovable_in SETTING: something in the workspace its remover may not delete.
+unremovable_in() {
+	local ws
+	ws=$(echo "$OPENCLAW_STATE_DIR"/sandboxes/*/)
+	ws=${ws%/}
+	if [ "$1" = user ]; then
+		# A directory of root's in the user's workspace, with a file in it.
+		mkdir "$ws/roots" && touch "$ws/roots/file"
+		chown -R root:root "$ws/roots"
+		UNDO="rm -rf $ws/roots"
+	else
+		# A mount point: removal never enters one.
+		mkdir "$ws/mnt" && mount -t tmpfs none "$ws/mnt"
+		UNDO="umount $ws/mnt"
+	fi
+}
+
+# scope_pins: what is kept of this test's sandboxes under /run/claw (as root).
+scope_pins() {
+	local ws
+	for ws in "$OPENCLAW_STATE_DIR"/sandboxes/*/; do
+		ws=${ws%/}
+		find /run/claw -name "${ws##*/}" 2>/dev/null
+	done | sort
+}
+
+# cannot_remove_in SETTING: rm reports the workspace it cannot remove and keeps the
+# sandbox whole (metadata, listing, kept namespace); once the cause is gone it goes.
+cannot_remove_in() {
+	sandbox_config
+	run in_setting "$1" claw-sandbox exec -- true
+	assert_success
+	unremovable_in "$1"
+	pins_before=$(scope_pins)
+	run in_setting "$1" claw-sandbox rm --all
+	assert_failure 1
+	assert_output --regexp 'kept: (.* is a mount point|cannot remove .*Permission denied)'
+	run in_setting "$1" claw-sandbox list --json
+	assert_equal "$(jqo length)" 1
+	[ -f "$(jqo -r '.[0].path').json" ] || ls "$OPENCLAW_STATE_DIR"/sandboxes/*.json
+	assert_equal "$(scope_pins)" "$pins_before"
+	run in_setting "$1" claw-sandbox rm --all --json
+	assert_failure 1
+	assert_equal "$(jqo -r .kept)" "$(claw-sandbox list --json | jq -r '.[0].name')"
+	[ -n "$(jqo -r .error)" ]
+	$UNDO
+	run in_setting "$1" claw-sandbox rm --all
+	assert_success
+	assert_output --partial removed
+	run ls "$OPENCLAW_STATE_DIR/sandboxes"
+	assert_output ""
+}
+
+@test "7 a workspace claw cannot remove is reported, and the sandbox kept whole: as root" {
+	[ "$(id -u)" = 0 ] || skip "mounts a tmpfs in the workspace"
+	cannot_remove_in root
+}
+
+@test "7 a workspace claw cannot remove is reported, and the sandbox kept whole: as an ordinary user" {
+	user_setup
+	cannot_remove_in user
+}
+
+# handoff_in SETTING: run A hands its stdout pipe to run B (over a socket in the shared
+# workspace), then outlives its timeout; A's record comes at A's timeout, with A's output
+# only, and B's later write finds nobody reading.
+handoff_in() {
+	sandbox_config 'workspaceAccess: "rw",'
+	ws_owner "$1"
+	mkfifo "$AGENT_WS/go"
+	[ "$1" = user ] || chown 65534:65534 "$AGENT_WS/go"
+	background listening in_setting "$1" claw-sandbox exec --session agent:main:cron:b -- python3 -c '
+import array, socket, os, sys
+s = socket.socket(socket.AF_UNIX); s.bind("/workspace/s.sock"); s.listen(1)
+print("listening", flush=True)
+c, _ = s.accept()
+msg, anc, _, _ = c.recvmsg(1, socket.CMSG_LEN(4))
+fd = array.array("i", anc[0][2])[0]
+open("/workspace/go").read()
+try:
+    os.write(fd, b"late-from-B\n")
+    print("B wrote into the pipe")
+except BrokenPipeError:
+    print("B: nobody reads the pipe")'
+	run timeout 60 bash -c "$(declare -f request in_setting as_user no_cgroups); TEST_USER=$TEST_USER; request 'python3 -c \"
+import array, socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(\\\"/workspace/s.sock\\\")
+s.sendmsg([b\\\"x\\\"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array(\\\"i\\\", [1]))])
+print(\\\"from-A\\\", flush=True)
+time.sleep(3600)\"' '\"timeout\": 2' | claw-session | in_setting $1 claw-sandbox"
+	assert_success
+	assert_equal "$(jqo .result.timedOut)" true
+	assert_equal "$(jqo .result.stdout)" from-A
+	[ "$(jqo .result.ms)" -lt 30000 ]
+	echo go > "$AGENT_WS/go"
+	read -r -t 30 -u "$BG_OUT" line
+	assert_equal "$line" "B: nobody reads the pipe"
+	wait "$BG_PID"
+}
+
+@test "7 a run's output pipe handed to another run ends with the run: as root" {
+	handoff_in root
+}
+
+@test "7 a run's output pipe handed to another run ends with the run: as an ordinary user" {
+	user_setup
+	handoff_in user
+}
