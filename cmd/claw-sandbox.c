@@ -878,6 +878,10 @@ static int run_explain(struct cli *c, struct config *cfg)
 		buf_json_str(&b, t.p.scope_key);
 		buf_puts(&b, ",\"name\":");
 		buf_json_str(&b, t.p.name);
+		buf_puts(&b, ",\"installation\":");
+		buf_json_str(&b, strrchr(t.p.pin_dir, '/') + 1);
+		buf_puts(&b, ",\"pinDir\":");
+		buf_json_str(&b, t.p.pin_dir);
 		buf_puts(&b, ",\"workspaceDir\":");
 		buf_json_str(&b, t.p.workspace_dir);
 		buf_puts(&b, ",\"agentWorkspaceDir\":");
@@ -903,6 +907,9 @@ static int run_explain(struct cli *c, struct config *cfg)
 		           t.si.sandboxed ? " (sandboxed)\n" : " (runs on the host)\n");
 		shown_line(&b, "scope key:   ", t.p.scope_key, "\n");
 		shown_line(&b, "name:        ", t.p.name, "\n");
+		shown_line(&b, "kept under:  ", t.p.pin_dir,
+		           geteuid() == 0 ? " (what is kept between runs)\n"
+		                          : " (kept between runs as root only)\n");
 		shown_line(&b, "workspace:   ", t.p.workspace_dir, " -> ");
 		shown_line(&b, "", t.s.workdir, t.p.workspace_rw ? " (rw)\n" : " (ro)\n");
 		if (t.p.agent_dir)
@@ -1092,7 +1099,7 @@ static int remove_entry(const struct cli *c, struct filter *f, const struct sand
 	if (inv->nerrors > 0 && e->container == NULL && a && a->s.backend &&
 	    strcmp(a->s.backend, "docker") == 0)
 		kept = "its container engine could not be asked";
-	else if (inventory_remove(e, c->container_only) < 0)
+	else if (inventory_remove(inv, e, c->container_only) < 0)
 		kept = claw_error();
 	struct buf b = { 0 };
 	if (c->co.json) {
@@ -1148,9 +1155,10 @@ static int run_rm(struct cli *c, struct config *cfg)
 		if (match)
 			status |= remove_entry(c, &f, &inv, e, NULL);
 	}
-	/* The kept roots too: the next run makes what it needs. */
-	if (c->all && geteuid() == 0 && nspin_remove_all(NSPIN_MNTNS_DIR) < 0) {
-		warnx("%s", claw_error());
+	/* Whatever else this installation keeps (kept roots, the namespaces of scopes whose
+	 * workspace went by hand): the next run makes what it needs. Another's stays. */
+	if (c->all && status == 0 && geteuid() == 0 && inventory_unpin_all(&inv) < 0) {
+		warn_shown(claw_error());
 		status = 1;
 	}
 	free(want_name);

@@ -200,3 +200,134 @@ time.sleep(3600)\"' '\"timeout\": 2' | claw-session | in_setting $1 claw-sandbox
 	user_setup
 	handoff_in user
 }
+
+# ---- 4: IPC does not outlive a run; kept namespaces are per installation ----
+
+# ipc_in SETTING: a run leaves System V IPC (a touched 64 MiB segment, a message queue, a
+# semaphore set) and a POSIX message queue behind; the next run of the scope finds
+# none of it, and the run's IPC namespace (its objects with it) is held by nothing.
+# Landlock off: it would refuse the POSIX queue, and the namespace alone must do.
+ipc_in() {
+	sandbox_config 'native: { landlock: "off" },'
+	run in_setting "$1" claw-sandbox exec -- /probes/ipc leave 64
+	assert_success
+	refute_output --partial ESCAPE
+	assert_line "ok a POSIX message queue with a message"
+	ns=${lines[-1]}
+	[[ $ns == ipc:\[*\] ]]
+	[ "$ns" != "$(readlink /proc/self/ns/ipc)" ]
+	run in_setting "$1" claw-sandbox exec -- /probes/ipc find
+	assert_success
+	refute_output --partial ESCAPE
+	# No process is in it and no mount pins it: the kernel has freed it, memory and all.
+	run bash -c 'for p in /proc/[0-9]*; do readlink "$p/ns/ipc"; done 2>/dev/null | grep -cF "$1";
+		cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -cF "$1"' sh "$ns"
+	assert_output "$(printf '0\n0')"
+}
+
+@test "4 System V IPC and message queues do not outlive a run: as root" {
+	ipc_in root
+}
+
+@test "4 System V IPC and message queues do not outlive a run: as an ordinary user" {
+	user_setup
+	ipc_in user
+}
+
+@test "4 System V IPC and message queues do not outlive a run: without usable cgroups" {
+	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
+	ipc_in nocgroups
+}
+
+# two_installations [SANDBOX-KEYS]: state dirs A and B (A's is this test's), both with
+# scope "shared" and pidsLimit, so both keep a network namespace, cgroups and a root.
+two_installations() {
+	A=$OPENCLAW_STATE_DIR
+	B=$BATS_TEST_TMPDIR/state-b
+	mkdir -p "$B"
+	local cfg="{ agents: { defaults: { sandbox: { mode: \"all\", scope: \"shared\", ${1:-}
+  docker: { pidsLimit: 64, binds: [\"$CLAW_PROBES:/probes:ro\"], dangerouslyAllowExternalBindSources: true } } } } }"
+	echo "$cfg" > "$A/openclaw.json"
+	echo "$cfg" > "$B/openclaw.json"
+}
+
+# in_b CMD...: CMD for installation B.
+in_b() {
+	OPENCLAW_STATE_DIR=$B "$@"
+}
+
+@test "4 two installations on one host, both of scope shared, keep nothing in common" {
+	[ "$(id -u)" = 0 ] || skip "only root keeps namespaces, cgroups and roots"
+	two_installations
+	run claw-sandbox exec -- sh -c 'readlink /proc/self/ns/net'
+	assert_success
+	net_a=$output
+	run in_b claw-sandbox exec -- sh -c 'readlink /proc/self/ns/net'
+	assert_success
+	net_b=$output
+	[ "$net_a" != "$net_b" ]
+	pins_a=$(pin_dir)
+	pins_b=$(in_b pin_dir)
+	[ "$pins_a" != "$pins_b" ]
+	[ -n "$(ls "$pins_a/netns")" ] && [ -n "$(ls "$pins_b/netns")" ]
+	[ -n "$(ls "$pins_a/mntns")" ] && [ -n "$(ls "$pins_b/mntns")" ]
+	# Their cgroups are their own, named after each installation.
+	cg_a=$(find /sys/fs/cgroup/ -maxdepth 4 -type d -name "claw.${pins_a##*/}.*" | head -1)
+	cg_b=$(find /sys/fs/cgroup/ -maxdepth 4 -type d -name "claw.${pins_b##*/}.*" | head -1)
+	[ -n "$cg_a" ] && [ -n "$cg_b" ]
+	# rm --all in A leaves every bit of B, which runs on in the namespace it had.
+	before_b=$(find "$pins_b" | sort)
+	run claw-sandbox rm --all
+	assert_success
+	[ ! -e "$pins_a" ]
+	[ ! -e "$cg_a" ]
+	assert_equal "$(find "$pins_b" | sort)" "$before_b"
+	[ -d "$cg_b" ]
+	[ -d "$B/sandboxes/shared" ]
+	run in_b claw-sandbox exec -- sh -c 'readlink /proc/self/ns/net'
+	assert_equal "$output" "$net_b"
+	run in_b claw-sandbox rm --all
+	assert_success
+	[ ! -e "$pins_b" ]
+}
+
+# shared_root_in SETTING: two installations with one workspaceRoot; each lists, prunes
+# and removes its own workspaces only.
+shared_root_in() {
+	two_installations "workspaceRoot: \"$BATS_TEST_TMPDIR/sandboxes\", prune: { idleHours: 0, maxAgeDays: 0.000001 },"
+	mkdir -p "$BATS_TEST_TMPDIR/sandboxes"
+	[ "$1" = root ] || chown "$TEST_USER:" "$BATS_TEST_TMPDIR/sandboxes" "$B" "$B/openclaw.json"
+	run in_setting "$1" claw-sandbox exec --session agent:main:cron:a -- true
+	assert_success
+	# B's scope of another name, in a directory of the same root.
+	sed -i 's/scope: "shared"/scope: "session"/' "$B/openclaw.json"
+	run in_b in_setting "$1" claw-sandbox exec --session agent:main:cron:b -- true
+	assert_success
+	run in_setting "$1" claw-sandbox list --json
+	assert_equal "$(jqo length)" 1
+	assert_equal "$(jqo '.[0].name')" openclaw-sbx-shared
+	run in_b in_setting "$1" claw-sandbox list --json
+	assert_equal "$(jqo length)" 1
+	b_name=$(jqo '.[0].name')
+	[ "$b_name" != openclaw-sbx-shared ]
+	sed -i 's/"createdAtMs":[0-9]*/"createdAtMs":1000/' "$BATS_TEST_TMPDIR"/sandboxes/*.json
+	run in_setting "$1" claw-sandbox prune
+	assert_success
+	assert_output "removed openclaw-sbx-shared (too old)"
+	run in_setting "$1" claw-sandbox rm --all
+	assert_success
+	assert_output ""
+	run in_b in_setting "$1" claw-sandbox list --json
+	assert_equal "$(jqo '.[0].name')" "$b_name"
+	run in_b in_setting "$1" claw-sandbox rm --all
+	assert_output "removed $b_name"
+}
+
+@test "4 two installations sharing a workspaceRoot each remove their own only: as root" {
+	shared_root_in root
+}
+
+@test "4 two installations sharing a workspaceRoot each remove their own only: as an ordinary user" {
+	user_setup
+	shared_root_in user
+}

@@ -73,6 +73,11 @@ jqo() {
 	jq -r "$@" <<< "$output"
 }
 
+# pin_dir: where, as root, this test's installation keeps namespaces between runs.
+pin_dir() {
+	claw-sandbox explain --json | jq -r .pinDir
+}
+
 # through_sandbox: records from stdin through claw-session and claw-sandbox.
 through_sandbox() {
 	claw-session | claw-sandbox

@@ -472,46 +472,35 @@ EOF
 	[ -n "$a1" ] && [ "$a1" != "$host" ] && [ "$b1" != "$host" ] && [ "$a1" != "$b1" ]
 	if [ "$(id -u)" = 0 ]; then
 		assert_equal "$a2" "$a1"
-		[ "$(ls /run/claw/netns | wc -l)" -ge 2 ]
+		[ "$(ls "$(pin_dir)/netns" | wc -l)" -ge 2 ]
 		run claw-sandbox rm --all
 		assert_success
-		for slug in $(ls "$OPENCLAW_STATE_DIR/sandboxes"); do
-			[ ! -e "/run/claw/netns/$slug" ]
-		done
+		[ ! -e "$(pin_dir)" ]
 	fi
 }
 
-@test "IPC namespaces: one per scope, never the host's; as root kept between a scope's runs" {
+@test "IPC namespaces: one per run, never the host's, none kept" {
 	sandbox_config
 	host=$(readlink /proc/self/ns/ipc)
 	run claw-sandbox exec --session agent:main:cron:a -- sh -c 'readlink /proc/self/ns/ipc; ipcmk -M 4096 >/dev/null'
 	a1=$output
-	run claw-sandbox exec --session agent:main:cron:b -- sh -c 'readlink /proc/self/ns/ipc; ipcs -m | grep -c 4096'
-	b1=${lines[0]}
-	assert_equal "${lines[1]}" 0 # scope a's segment is not scope b's to see
-	[ "$a1" != "$host" ] && [ "$b1" != "$host" ] && [ "$a1" != "$b1" ]
-	if [ "$(id -u)" = 0 ]; then
-		run claw-sandbox exec --session agent:main:cron:a -- sh -c 'readlink /proc/self/ns/ipc; ipcs -m | grep -c 4096'
-		assert_equal "${lines[0]}" "$a1"
-		assert_equal "${lines[1]}" 1
-		slugs=$(cd "$OPENCLAW_STATE_DIR/sandboxes" && ls -d -- */ | tr -d /)
-		for slug in $slugs; do [ -e "/run/claw/ipcns/$slug" ]; done
-		run claw-sandbox rm --all
-		assert_success
-		for slug in $slugs; do [ ! -e "/run/claw/ipcns/$slug" ]; done
-	fi
+	run claw-sandbox exec --session agent:main:cron:a -- sh -c 'readlink /proc/self/ns/ipc; ipcs -m | grep -c 4096'
+	a2=${lines[0]}
+	assert_equal "${lines[1]}" 0 # the last run's segment went with it
+	[ "$a1" != "$host" ] && [ "$a2" != "$host" ] && [ "$a1" != "$a2" ]
+	[ ! -e /run/claw/ipcns ] || [ -z "$(find /run/claw -path '*/ipcns/*' -newer "$CONFIG")" ]
 }
 
-# pins: the kept base mount namespaces under /run/claw/mntns, as NAME INODE lines.
+# pins: this installation's kept base mount namespaces, as NAME INODE lines.
 pins() {
-	for p in /run/claw/mntns/*; do
+	for p in "$(pin_dir)"/mntns/*; do
 		[ -e "$p" ] && echo "${p##*/} $(stat -L -c %i "$p")"
 	done
 	return 0
 }
 
 unpin_all() {
-	for p in /run/claw/mntns/*; do
+	for p in "$(pin_dir)"/mntns/*; do
 		[ -e "$p" ] || continue
 		umount "$p" 2>/dev/null || true
 		rm -f "$p"
@@ -558,7 +547,7 @@ unpin_all() {
 	assert_output two
 	assert_equal "$(pins | wc -l)" 2
 	# Something else where the pin should be: the run starts from the empty base, same mounts.
-	for p in /run/claw/mntns/*; do umount "$p" && rm "$p" && touch "$p"; done
+	for p in "$(pin_dir)"/mntns/*; do umount "$p" && rm "$p" && touch "$p"; done
 	run claw-sandbox exec --session agent:main:cron:a -- sh -c "cat /etc/$etc; $points"
 	unpin_all
 	rm "/etc/$etc"
@@ -586,7 +575,7 @@ unpin_all() {
 	done
 	assert_equal "$(pins | wc -l)" 16
 	pins | grep -v "^$first " >/dev/null
-	refute [ -e "/run/claw/mntns/$first" ]
+	refute [ -e "$(pin_dir)/mntns/$first" ]
 	unpin_all
 }
 

@@ -1190,10 +1190,11 @@ struct mount_place {
 /* At most this many kept roots: one per configuration in use, and /etc as it was. */
 #define KEPT_MAX 16
 
-/* The oldest kept root unpinned when there are KEPT_MAX: edits of /etc do not pile them up. */
-static void prune_kept(void)
+/* The oldest kept root in DIR unpinned when there are KEPT_MAX: edits of /etc do not pile
+ * them up. */
+static void prune_kept(const char *dir)
 {
-	DIR *d = opendir(NSPIN_MNTNS_DIR);
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	char oldest[NAME_MAX + 1] = "";
 	struct timespec when = { 0, 0 };
@@ -1215,7 +1216,7 @@ static void prune_kept(void)
 	if (d)
 		closedir(d);
 	if (n >= KEPT_MAX) {
-		char *pin = xasprintf("%s/%s", NSPIN_MNTNS_DIR, oldest);
+		char *pin = xasprintf("%s/%s", dir, oldest);
 		nspin_remove(pin);
 		free(pin);
 	}
@@ -1230,21 +1231,25 @@ static void basens_enter(struct mount_place *p, const struct native_spec *s, str
 	p->ns = -1;
 	p->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	p->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (p->root < 0 || p->cwd < 0)
+	if (p->root < 0 || p->cwd < 0 || s->pin_dir == NULL)
 		return;
+	char *dir = xasprintf("%s/mntns", s->pin_dir);
 	if (base.spec) {
 		nsroot_kept_key(s, b->uid, b->gid, b->user, b->nuser, key);
-		pin = xasprintf("%s/%.32s", NSPIN_MNTNS_DIR, key);
+		pin = xasprintf("%s/%.32s", dir, key);
 		if (access(pin, F_OK) != 0)
-			prune_kept(); /* room for the one about to be made */
+			prune_kept(dir); /* room for the one about to be made */
 		p->ns = nspin_enter(pin, CLONE_NEWNS, base_setup, &base);
 		free(pin);
 		b->kept = p->ns >= 0;
 	}
 	if (p->ns < 0) {
 		base.spec = NULL;
-		p->ns = nspin_enter(NSPIN_MNTNS_DIR "/" EMPTY_BASE, CLONE_NEWNS, base_setup, &base);
+		pin = xasprintf("%s/" EMPTY_BASE, dir);
+		p->ns = nspin_enter(pin, CLONE_NEWNS, base_setup, &base);
+		free(pin);
 	}
+	free(dir);
 }
 
 static void basens_leave(struct mount_place *p)
@@ -1260,11 +1265,10 @@ static void basens_leave(struct mount_place *p)
 		close(p->cwd);
 }
 
-/* Back in the launcher's own mount, IPC and network namespaces. */
-static void leave_all(struct mount_place *place, int own_ipc, int own_net)
+/* Back in the launcher's own mount and network namespaces. */
+static void leave_all(struct mount_place *place, int own_net)
 {
 	basens_leave(place);
-	nspin_leave(own_ipc, CLONE_NEWIPC);
 	nspin_leave(own_net, CLONE_NEWNET);
 }
 
@@ -1325,31 +1329,25 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		l.b.nuser = (size_t)n;
 		l.b.have_user = l.b.parallel = true;
 	}
-	int own_net = -1, own_ipc = -1;
+	int own_net = -1;
 	if (!s->network && s->netns_pin && geteuid() == 0) {
 		own_net = netns_enter(s->netns_pin);
 		l.b.net_ready = own_net >= 0; /* else: a fresh one per run, by init's helper */
 	}
-	/* The scope's IPC namespace, kept likewise (as root only): System V IPC and POSIX
-	 * message queues of the scope's own, as a container's are shared by all its execs.
-	 * A fresh one costs a message queue file system to make and take down per run.
-	 * Other scopes and the host stay out of reach (13). */
-	if (s->ipcns_pin && geteuid() == 0)
-		own_ipc = nspin_enter(s->ipcns_pin, CLONE_NEWIPC, NULL, NULL);
 	/* Else (not root, or it cannot be had) init starts from a copy of the host's. */
 	struct mount_place place = { -1, -1, -1 };
 	if (l.b.parallel)
 		basens_enter(&place, s, &l.b);
 	if (become_user(s, &saved) < 0) {
-		leave_all(&place, own_ipc, own_net);
+		leave_all(&place, own_net);
 		goto fail;
 	}
-	/* One clone, every namespace: user, mount, pid, ipc (unless the scope's kept one),
-	 * uts, cgroup, and network unless the host's is configured (3, 7, 8, 13). */
+	/* One clone, every namespace: user, mount, pid, uts, cgroup, network unless the
+	 * host's is configured (3, 7, 8, 13), and IPC: System V objects and POSIX message
+	 * queues of this run's own, which go with its last process, so none outlives the
+	 * run, pins host memory or passes anything to the next one. */
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-	                      CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
-	if (own_ipc < 0)
-		flags |= CLONE_NEWIPC;
+	                      CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_PIDFD | SIGCHLD;
 	l.moved = l.b.parallel && sched_getaffinity(0, sizeof(l.cpus), &l.cpus) == 0 &&
 	          CPU_COUNT(&l.cpus) > 1;
 	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
@@ -1364,7 +1362,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		if (l.b.kept)
 			feed_init(s, &l.b, (pid_t)pid, chan[0]);
 	}
-	leave_all(&place, own_ipc, own_net);
+	leave_all(&place, own_net);
 	if (l.cgroup_limits)
 		cgroups_enter(c, false);
 	if (pid < 0) {

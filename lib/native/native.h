@@ -55,8 +55,8 @@ struct native_spec {
 	size_t nprotect;            /* at most NATIVE_MAX_PROTECT */
 	bool read_only_root;        /* docker.readOnlyRoot */
 	bool network;               /* the host's network; false: a fresh namespace with loopback */
-	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
-	const char *ipcns_pin;   /* ... and its IPC namespace */
+	const char *pin_dir;     /* as root: the installation's kept namespaces (nspin.h), or NULL */
+	const char *netns_pin;   /* ... where the scope's network namespace is kept, or NULL */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
 	bool pts;              /* /dev/pts, /dev/ptmx and /dev/tty: a private devpts instance */

@@ -22,6 +22,7 @@
 
 #include "sandbox/binds.h"
 #include "core/fsutil.h"
+#include "core/hash.h"
 #include "native/nspin.h"
 #include "core/util.h"
 
@@ -791,6 +792,32 @@ static int shows_state(const struct sandbox_settings *s, const struct sandbox_pl
 	return rc;
 }
 
+void sandbox_installation(const struct config *cfg, char out[SANDBOX_INSTALLATION])
+{
+	struct stat st;
+	struct buf b = { 0 };
+	char hex[SHA256_HEX];
+
+	/* Identity, not text: the same directory by any path is one installation, and two
+	 * directories never are, even if one is later moved to the other's path. */
+	if (stat(cfg->state_dir, &st) == 0)
+		buf_printf(&b, "claw installation\ndev %llu ino %llu\n",
+		           (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	else
+		buf_printf(&b, "claw installation\npath %s\n", cfg->state_dir);
+	sha256_hex(b.p, b.len, hex);
+	buf_free(&b);
+	snprintf(out, SANDBOX_INSTALLATION, "%.16s", hex);
+}
+
+char *sandbox_pin_dir(const struct config *cfg)
+{
+	char id[SANDBOX_INSTALLATION];
+
+	sandbox_installation(cfg, id);
+	return xasprintf("%s/%s", NSPIN_DIR, id);
+}
+
 const char *sandbox_dir_name(const char *scope_key, const char *slug)
 {
 	return strcmp(scope_key, "shared") == 0 ? "shared" : slug;
@@ -810,8 +837,11 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	/* A shared sandbox gets a directory of its own too: the workspace root itself would show
 	 * every other scope's workspace to it. */
 	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, dir);
-	p->netns_pin = xasprintf("%s/%s", NSPIN_NETNS_DIR, dir);
-	p->ipcns_pin = xasprintf("%s/%s", NSPIN_IPCNS_DIR, dir);
+	char id[SANDBOX_INSTALLATION];
+	sandbox_installation(s->cfg, id);
+	p->pin_dir = xasprintf("%s/%s", NSPIN_DIR, id);
+	p->netns_pin = xasprintf("%s/netns/%s", p->pin_dir, dir);
+	p->cgroup = xasprintf("%s.%s", id, p->slug);
 	if (strcmp(s->access, "rw") == 0) {
 		p->workspace_dir = xstrdup(s->agent_workspace);
 		p->workspace_rw = true;
@@ -847,8 +877,9 @@ void sandbox_place_free(struct sandbox_place *p)
 	free(p->sandbox_dir);
 	free(p->workspace_dir);
 	free(p->agent_dir);
+	free(p->pin_dir);
 	free(p->netns_pin);
-	free(p->ipcns_pin);
+	free(p->cgroup);
 	for (size_t i = 0; p->bind_real && i < p->nbinds; i++)
 		free(p->bind_real[i]);
 	free(p->bind_real);
@@ -1056,6 +1087,12 @@ static int write_meta(const struct sandbox_settings *s, const struct sandbox_pla
 	buf_json_str(&b, s->agent);
 	buf_puts(&b, ",\"name\":");
 	buf_json_str(&b, p->name);
+	/* Whose it is: list, rm and prune of another installation leave it alone. */
+	char id[SANDBOX_INSTALLATION], *state = realpath(s->cfg->state_dir, NULL);
+	sandbox_installation(s->cfg, id);
+	buf_printf(&b, ",\"installation\":\"%s\",\"stateDir\":", id);
+	buf_json_str(&b, state ? state : s->cfg->state_dir);
+	free(state);
 	buf_printf(&b, ",\"createdAtMs\":%lld}\n",
 	           (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	int rc = atomic_write(path, b.p, b.len, 0600);
@@ -1184,9 +1221,9 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->nprotect = NELEM(persistence_names);
 	ns->read_only_root = s->read_only_root;
 	ns->network = sandbox_host_network(s);
+	ns->pin_dir = p->pin_dir;
 	ns->netns_pin = p->netns_pin;
-	ns->ipcns_pin = p->ipcns_pin;
-	ns->cgroup_name = p->slug;
+	ns->cgroup_name = p->cgroup;
 	ns->landlock = s->landlock;
 	ns->pts = s->pts;
 	ns->pids_max = s->pids_limit;
