@@ -331,3 +331,104 @@ shared_root_in() {
 	user_setup
 	shared_root_in user
 }
+
+# ---- 2: the workspace is judged by the rules a bind is ----
+
+# why: a refusal without what was judged ("bind mount \"SPEC\"", "the workspace \"PATH\"").
+why() {
+	sed -E 's/^claw-sandbox: Sandbox security: (bind mount|the [a-z -]+) "[^"]*" //' <<<"$1"
+}
+
+# config_in_workspace_in SETTING: a config claw reads, inside the read-write workspace or the
+# read-only one, by every way of naming it, is refused; nothing runs.
+config_in_workspace_in() {
+	local ws=$BATS_TEST_TMPDIR/project conf access how
+	mkdir -p "$ws/conf"
+	if [ "$1" = root ]; then chown -R 65534:65534 "$ws"; else chown -R "$TEST_USER:" "$ws"; fi
+	for access in rw ro; do
+		for how in env option claw; do
+			conf=$ws/conf/openclaw.json
+			cat > "$conf" <<EOF
+{ agents: { defaults: { workspace: "$ws", sandbox: { mode: "all", workspaceAccess: "$access" } } } }
+EOF
+			[ "$1" = root ] || chown "$TEST_USER:" "$conf"
+			case $how in
+			env) run env OPENCLAW_CONFIG_PATH="$conf" bash -c "$(declare -f in_setting as_user no_cgroups); TEST_USER=$TEST_USER; in_setting $1 claw-sandbox exec -- touch /workspace/ran" ;;
+			option) run in_setting "$1" claw-sandbox --config "$conf" exec -- touch /workspace/ran ;;
+			claw) cp "$conf" "$CONFIG"
+				conf=$ws/claw.json # claw's own file, not there yet: a sandbox must not make it
+				run env CLAW_CONFIG_PATH="$conf" bash -c "$(declare -f in_setting as_user no_cgroups); TEST_USER=$TEST_USER; in_setting $1 claw-sandbox exec -- touch /workspace/ran" ;;
+			esac
+			assert_failure 126
+			assert_output --partial "reaches claw's own state \"$conf\""
+			[ ! -e "$ws/ran" ]
+		done
+	done
+	# Kept out of it, the config runs.
+	rm "$ws/conf/openclaw.json"
+	write_config <<EOF
+{ agents: { defaults: { workspace: "$ws", sandbox: { mode: "all", workspaceAccess: "rw" } } } }
+EOF
+	run in_setting "$1" claw-sandbox exec -- touch /workspace/ran
+	assert_success
+	[ -e "$ws/ran" ]
+}
+
+@test "2 a config file in the workspace is refused, however it is named: as root" {
+	config_in_workspace_in root
+}
+
+@test "2 a config file in the workspace is refused, however it is named: as an ordinary user" {
+	user_setup
+	config_in_workspace_in user
+}
+
+# exposed_in SETTING: each path, as the read-write workspace and as a bind, refused for
+# the same reason: a home, a credential dir, a place inside one, a claw state dir of a
+# home, what holds a home. A project beside them runs.
+exposed_in() {
+	local ext='dangerouslyAllowExternalBindSources: true' path ws_why bind_why
+	mkdir -p "$HOME/.ssh" "$HOME/.config/gh" "$HOME/.openclaw" "$HOME/project"
+	for path in "$HOME" "$HOME/.ssh" "$HOME/.config/gh" "$HOME/.openclaw" "$BATS_TEST_TMPDIR"; do
+		write_config <<EOF
+{ agents: { defaults: { workspace: "$path", sandbox: { mode: "all", workspaceAccess: "rw" } } } }
+EOF
+		run in_setting "$1" claw-sandbox exec -- true
+		assert_failure 126
+		assert_output --regexp "Sandbox security: the workspace \"$path\" (covers|targets|reaches)"
+		ws_why=$(why "$output")
+		write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", docker: { binds: ["$path:/data"], $ext } } } } }
+EOF
+		run in_setting "$1" claw-sandbox exec -- true
+		assert_failure 126
+		bind_why=$(why "$output")
+		assert_equal "$ws_why" "$bind_why"
+	done
+	[[ $ws_why == *"covers blocked path \"$HOME/"* ]]
+	write_config <<EOF
+{ agents: { defaults: { workspace: "$HOME/.openclaw", sandbox: { mode: "all", workspaceAccess: "rw" } } } }
+EOF
+	run in_setting "$1" claw-sandbox exec -- true
+	assert_output --partial "reaches a claw state directory \"$HOME/.openclaw\""
+	# claw-audit check names it, by the same rule.
+	run in_setting "$1" claw-audit check --json
+	assert_equal "$(jqo '[.findings[] | select(.checkId == "sandbox.workspace_exposed")] | length')" 1
+	assert_output --partial "reaches a claw state directory"
+	write_config <<EOF
+{ agents: { defaults: { workspace: "$HOME/project", sandbox: { mode: "all", workspaceAccess: "rw" } } } }
+EOF
+	run in_setting "$1" claw-sandbox exec -- true
+	assert_success
+	run in_setting "$1" claw-audit check --json
+	assert_equal "$(jqo '[.findings[] | select(.checkId == "sandbox.workspace_exposed")] | length')" 0
+}
+
+@test "2 a workspace that is, holds or lies in a home's credentials or a claw state dir is refused as a bind is: as root" {
+	exposed_in root
+}
+
+@test "2 a workspace that is, holds or lies in a home's credentials or a claw state dir is refused as a bind is: as an ordinary user" {
+	user_setup
+	exposed_in user
+}

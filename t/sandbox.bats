@@ -314,12 +314,16 @@ EOF
 }
 
 @test "workspaces: an agent workspace that holds the state dir is never shown" {
+	ws=$BATS_TEST_TMPDIR/ws
+	export OPENCLAW_STATE_DIR=$ws/state
+	mkdir -p "$OPENCLAW_STATE_DIR"
+	CONFIG=$OPENCLAW_STATE_DIR/openclaw.json
 	write_config <<EOF
-{ agents: { defaults: { workspace: "$BATS_TEST_TMPDIR", sandbox: { mode: "all", workspaceAccess: "ro" } } } }
+{ agents: { defaults: { workspace: "$ws", sandbox: { mode: "all", workspaceAccess: "ro" } } } }
 EOF
 	run claw-sandbox exec -- ls /agent
 	assert_failure 126
-	assert_output "claw-sandbox: Sandbox security: the workspace \"$BATS_TEST_TMPDIR\" holds claw's state directory \"$OPENCLAW_STATE_DIR\" (its config, approvals and decision log), which a sandbox never sees; move the agent's workspace out of it, or set workspaceAccess to \"none\""
+	assert_output "claw-sandbox: Sandbox security: the agent workspace \"$ws\" reaches claw's own state \"$OPENCLAW_STATE_DIR\" (its config, approvals and decision log). A sandbox never sees it; no dangerous override allows that."
 }
 
 @test "network: host is refused with OpenClaw's message; others mean the host network" {

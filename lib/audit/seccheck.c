@@ -2010,6 +2010,53 @@ static void check_sandbox_config(struct ctx *c)
 	free(nstate);
 }
 
+/*
+ * The trees each agent's sandbox shows (its workspace, the agent workspace at
+ * /agent), judged by the rule claw-sandbox refuses a run by (binds.c, the rule
+ * for a bind source): no credential directory of a home, no claw state dir,
+ * no config file claw reads, at, under or above.
+ */
+static void check_workspace_one(struct ctx *c, const char *agent, const char *label)
+{
+	struct sandbox_settings s;
+	struct buf rem = { 0 }, key = { 0 };
+
+	if (sandbox_settings_load(c->cfg, agent, &s) < 0)
+		return; /* a broken sandbox config is reported where it is read */
+	buf_printf(&key, "agent:%s:main", s.agent);
+	if (strcmp(s.mode, "off") != 0 && sandbox_trees_validate(&s, key.p) < 0) {
+		buf_printf(
+		    &rem,
+		    "Give %s a workspace of its own (agents.*.workspace) outside every home's "
+		    "credential directories and claw's state, keep config files "
+		    "(OPENCLAW_CONFIG_PATH, claw.json) out of every workspace, or set "
+		    "workspaceAccess to \"none\".",
+		    label);
+		addf(c, "sandbox.workspace_exposed", SEV_CRITICAL,
+		     "Sandbox workspace shows credentials or claw's own state", rem.p, "%s: %s",
+		     label, claw_error());
+	}
+	buf_free(&rem);
+	buf_free(&key);
+	sandbox_settings_free(&s);
+}
+
+static void check_workspaces(struct ctx *c)
+{
+	const cJSON *a;
+	const char *def = cfg_default_agent(c->cfg);
+
+	check_workspace_one(c, def ? def : "main", "agents.defaults");
+	cJSON_ArrayForEach(a, get(c->root, "agents.list"))
+	{
+		char label[160];
+		if (agent_id(a) == NULL || (def && strcmp(agent_id(a), def) == 0))
+			continue;
+		snprintf(label, sizeof(label), "agents.list.%s", agent_id(a));
+		check_workspace_one(c, agent_id(a), label);
+	}
+}
+
 /* What the native backend needs from the kernel, for each agent that uses it. */
 static void check_kernel(struct ctx *c)
 {
@@ -2933,6 +2980,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 	check_approvals(&c);
 	check_exec_default(&c);
 	check_sandbox_config(&c);
+	check_workspaces(&c);
 	check_kernel(&c);
 	check_tools_misc(&c);
 	check_dangerous_flags(&c);

@@ -758,37 +758,61 @@ bool sandbox_host_network(const struct sandbox_settings *s)
 /* ---- places ---- */
 
 /*
- * A workspace shown to the sandbox that holds claw's state dir would show its
- * config and approvals (and, read-write, let it edit them): refused (10).
+ * Every file claw's config is read from, found or not (a sandbox must not be
+ * able to make one either): openclaw.json (--config, $OPENCLAW_CONFIG_PATH,
+ * <state>/openclaw.json) and claw's own claw.json ($CLAW_CONFIG_PATH, else
+ * <state>/claw.json). Into OUT (allocated), at most 2; returns how many.
  */
-static char *real_path(const char *path)
+static size_t config_files(const struct config *cfg, char *out[2])
 {
-	char *norm = host_path_normalize(path), *real = host_path_resolve(norm);
+	const char *claw = getenv("CLAW_CONFIG_PATH");
 
-	free(norm);
-	return real;
+	out[0] = xstrdup(cfg->path);
+	out[1] = claw && claw[0] ? cfg_user_path(claw) : state_path(cfg, "claw.json");
+	return 2;
 }
 
-static int shows_state(const struct sandbox_settings *s, const struct sandbox_place *p)
+/*
+ * What a scope shows of the host is judged as binds are (binds.c): the
+ * workspace and /agent by the rule for a bind source (no system directory,
+ * no credential directory of a home, none of claw's state: its state dir,
+ * another installation's, a config file), and the configured binds by all of
+ * OpenClaw's rules against the scope's directories. One rule for both, so a
+ * path refused as a bind is refused as a workspace.
+ */
+static int validate_shown(const struct sandbox_settings *s, struct sandbox_place *p, bool binds)
 {
-	const char *shown[2] = { p->workspace_dir, p->agent_dir };
-	char *state = real_path(s->cfg->state_dir);
-	int rc = 0;
+	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
+	char *files[2];
+	size_t nfiles = config_files(s->cfg, files);
+	uid_t uid;
+	gid_t gid;
 
-	for (size_t i = 0; i < NELEM(shown) && rc == 0; i++) {
-		if (shown[i] == NULL)
-			continue;
-		char *dir = real_path(shown[i]);
-		if (host_path_inside(dir, state))
-			rc = claw_fail(
-			    "Sandbox security: the workspace \"%s\" holds claw's state "
-			    "directory \"%s\" (its config, approvals and decision log), "
-			    "which a sandbox never sees; move the agent's workspace out of "
-			    "it, or set workspaceAccess to \"none\"",
-			    shown[i], s->cfg->state_dir);
-		free(dir);
-	}
-	free(state);
+	sandbox_owner(s, &uid, &gid);
+	const struct passwd *pw = getpwuid(uid);
+	char *home = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
+	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
+	p->nbinds = s->nbinds;
+	struct bind_policy bp = { .allowed_roots = roots,
+		                  .nroots = 2,
+		                  .allow_external = s->allow_external_binds,
+		                  .allow_reserved = s->allow_reserved_targets,
+		                  .extra_home = home,
+		                  .resolved = p->bind_real,
+		                  .state_dir = s->cfg->state_dir,
+		                  .config_files = (const char *const *)files,
+		                  .nconfig_files = nfiles };
+	int rc =
+	    binds_validate_tree(p->workspace_dir,
+	                        p->workspace_rw ? "workspace" : "read-only workspace", &bp) < 0 ||
+	            (p->agent_dir &&
+	             binds_validate_tree(p->agent_dir, "agent workspace", &bp) < 0) ||
+	            (binds && binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0)
+	        ? -1
+	        : 0;
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(home);
 	return rc;
 }
 
@@ -823,7 +847,9 @@ const char *sandbox_dir_name(const char *scope_key, const char *slug)
 	return strcmp(scope_key, "shared") == 0 ? "shared" : slug;
 }
 
-int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
+/* P's names and directories for SCOPE_KEY. */
+static void place_fill(const struct sandbox_settings *s, const char *scope_key,
+                       struct sandbox_place *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->scope_key = xstrdup(scope_key);
@@ -851,23 +877,26 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 		if (strcmp(s->access, "ro") == 0)
 			p->agent_dir = xstrdup(s->agent_workspace);
 	}
-	/* Binds are judged against this scope's directories, as OpenClaw does at create. */
-	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
-	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
-	struct bind_policy bp = { .allowed_roots = roots,
-		                  .nroots = 2,
-		                  .allow_external = s->allow_external_binds,
-		                  .allow_reserved = s->allow_reserved_targets,
-		                  .resolved = p->bind_real,
-		                  .state_dir = s->cfg->state_dir,
-		                  .config = s->cfg->path };
-	p->nbinds = s->nbinds;
-	if (shows_state(s, p) < 0 ||
-	    binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
+}
+
+int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
+{
+	place_fill(s, scope_key, p);
+	if (validate_shown(s, p, true) < 0) {
 		sandbox_place_free(p);
 		return -1;
 	}
 	return 0;
+}
+
+int sandbox_trees_validate(const struct sandbox_settings *s, const char *scope_key)
+{
+	struct sandbox_place p;
+
+	place_fill(s, scope_key, &p);
+	int rc = validate_shown(s, &p, false);
+	sandbox_place_free(&p);
+	return rc;
 }
 
 void sandbox_place_free(struct sandbox_place *p)

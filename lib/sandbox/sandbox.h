@@ -109,6 +109,9 @@ struct sandbox_place {
 const char *sandbox_dir_name(const char *scope_key, const char *slug);
 
 int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p);
+/* The trees alone (the workspace, /agent) of SCOPE_KEY's place, by the rule a bind source
+ * is judged by: what claw-audit check reports, by the rule a run refuses by. */
+int sandbox_trees_validate(const struct sandbox_settings *s, const char *scope_key);
 void sandbox_place_free(struct sandbox_place *p);
 
 /*
