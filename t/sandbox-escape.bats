@@ -32,14 +32,19 @@ teardown() {
 	claw-sandbox rm --all >/dev/null 2>&1 || true
 }
 
-@test "1 terminal injection: TIOCSTI and TIOCLINUX refused, even with high bits, no controlling tty" {
+@test "1 terminal injection: TIOCSTI and TIOCLINUX refused, even with high bits; the terminal is the sandbox's own" {
 	sandbox_config
 	probe tiocsti
-	# Again with a real terminal on stdin: the case TIOCSTI is dangerous in.
-	run script -qec "claw-sandbox exec -- /probes/tiocsti" /dev/null
+	# Again with a real terminal on stdin: the case TIOCSTI is dangerous in. The
+	# terminal the command has is one of its own, not the operator's.
+	run script -qec "tty; claw-sandbox exec -- /probes/tiocsti" /dev/null
 	assert_success
 	assert_output --partial "ok TIOCSTI: Operation not permitted"
 	refute_output --partial ESCAPE
+	operator=$(head -1 <<<"${output//$'\r'/}")
+	[[ $operator == /dev/pts/* ]]
+	assert_output --partial "terminal: /dev/pts/"
+	refute_output --partial "terminal: $operator"$'\r'
 }
 
 @test "2 setuid re-escalation: no_new_privs, no capabilities, not root" {

@@ -432,3 +432,69 @@ EOF
 	user_setup
 	exposed_in user
 }
+
+# ---- 6: the operator's terminal is not the sandbox's ----
+
+# terminal_state: the terminal on stdin as a line: its settings (stty -g), its window, and
+# whether it is exclusive (TIOCGEXCL).
+terminal_state() {
+	printf '%s size=%s ' "$(stty -g)" "$(stty size)"
+	python3 -c 'import array, fcntl; b = array.array("i", [0]); fcntl.ioctl(0, 0x80045440, b); print("excl=%d" % b[0])'
+}
+
+# uncr: $output and $lines without the carriage returns a terminal puts before newlines.
+uncr() {
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+}
+
+# terminal_in SETTING: from a real terminal (30x100), a command that turns echo and ^C off,
+# sets TIOCEXCL and a 1x1 window, flushes typeahead and stops output leaves the
+# operator's terminal as it was, with no SIGWINCH for its foreground group; it had a
+# terminal of its own with the operator's window size.
+terminal_in() {
+	sandbox_config
+	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" -t 60 -s 30x100 -- bash -c "
+		$(declare -f in_setting as_user no_cgroups terminal_state); TEST_USER=$TEST_USER
+		trap 'echo WINCH' WINCH
+		echo before \$(terminal_state)
+		in_setting $1 claw-sandbox exec -- sh -c 'stty size; /probes/tty'
+		echo exit \$?
+		echo after \$(terminal_state)"
+	uncr
+	assert_success
+	refute_output --partial ESCAPE
+	refute_output --partial WINCH
+	assert_line "30 100"
+	assert_line --partial "changed; output stops now"
+	assert_line "exit 0"
+	before=$(grep '^before ' <<<"$output")
+	after=$(grep '^after ' <<<"$output")
+	[[ $before == *"size=30 100 excl=0"* ]]
+	assert_equal "${after#after }" "${before#before }"
+}
+
+@test "6 the operator's terminal is not the sandbox's: as root" {
+	terminal_in root
+}
+
+@test "6 the operator's terminal is not the sandbox's: as an ordinary user" {
+	user_setup
+	terminal_in user
+}
+
+@test "6 the operator's terminal is not the sandbox's: without usable cgroups" {
+	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
+	terminal_in nocgroups
+}
+
+@test "6 ^C at the terminal reaches the sandboxed command, through its own terminal" {
+	sandbox_config
+	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" expect:ready 'send:\x03' -- bash -c "
+		claw-sandbox exec -- sh -c 'trap \"echo got SIGINT; exit 3\" INT; echo ready; while :; do read -r x; done'
+		echo exit \$?"
+	uncr
+	assert_success
+	assert_line --partial "got SIGINT"
+	assert_line "exit 3"
+}

@@ -609,6 +609,7 @@ struct launch {
 	char *const *argv, *const *envp;
 	const char *cwd;
 	const int *fds;
+	int ctty; /* which of fds is the sandbox's own terminal, to be init's (-1: none) */
 	struct build b;
 	bool cgroup_limits;
 	bool moved;     /* init was sent to another CPU than the launcher's ... */
@@ -627,9 +628,13 @@ static noreturn void init_main(struct launch *l)
 	setup_stdio(l->fds);
 	if (helper)
 		net_helper_start(&net);
-	/* A new session: no controlling terminal to push keystrokes into (1). */
+	/* A new session: no controlling terminal to push keystrokes into (1). Handed a
+	 * terminal, it is one of the sandbox's own (ptyrelay.c), never the operator's:
+	 * its controlling terminal, so that ^C there signals the command. */
 	if (setsid() < 0)
 		die(125, "setsid: %s", strerror(errno));
+	if (l->ctty >= 0 && ioctl(l->ctty, TIOCSCTTY, 0) < 0)
+		die(125, "TIOCSCTTY: %s", strerror(errno));
 	build_root(&l->b, s);
 	/* After the root came, so after the launcher moved us (move_away). */
 	if (l->moved)
@@ -1289,8 +1294,11 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	int rep[2], chan[2], pidfd = -1;
 	struct saved_ids saved;
 
+	int fds_in[3];
+
 	memset(c, 0, sizeof(*c));
 	c->pidfd = c->report_fd = -1;
+	c->tty = (struct pty_relay){ 0, -1, -1, -1 };
 	if (s->uid == 0)
 		return claw_fail("refusing to run a sandboxed command as root");
 	/* Persistence paths not there yet: noted now, moved aside if they appear (10). */
@@ -1300,12 +1308,21 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		c->watch = NULL;
 		return -1;
 	}
+	/* The operator's terminal is not the sandbox's: it gets one of its own (6). */
+	if (pty_relay_start(fds, s->uid, s->gid, fds_in, &c->tty) < 0) {
+		unwatch(c);
+		return -1;
+	}
+	l.fds = fds_in;
+	l.ctty = c->tty.pid > 0 ? c->tty.tty : -1;
 	if (pipe2(rep, O_CLOEXEC) < 0) {
+		pty_relay_finish(&c->tty);
 		unwatch(c);
 		return claw_fail("pipe: %s", strerror(errno));
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
 		close(rep[0]), close(rep[1]);
+		pty_relay_finish(&c->tty);
 		unwatch(c);
 		return claw_fail("socketpair: %s", strerror(errno));
 	}
@@ -1355,6 +1372,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		init_main(&l);
 	int e = errno;
 	become_root_again(&saved);
+	pty_relay_started(&c->tty); /* init has its copy */
 	if (pid > 0) {
 		if (l.moved)
 			move_away((pid_t)pid, &l.cpus);
@@ -1384,6 +1402,7 @@ fail:
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]), close(l.b.proc);
 	cgroups_remove(c);
+	pty_relay_finish(&c->tty);
 	unwatch(c);
 	return -1;
 }
@@ -1415,6 +1434,9 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 	close(c->report_fd);
 	close(c->pidfd);
 	c->report_fd = c->pidfd = -1;
+	/* The sandbox is gone: what it wrote to its terminal is shown, the operator's
+	 * terminal is put back as it was. */
+	pty_relay_finish(&c->tty);
 	cgroups_remove(c);
 	/* Init is gone, and with it every process of the sandbox: nothing writes any more. */
 	c->nmoved = persist_watch_finish(c->watch, &c->moved);

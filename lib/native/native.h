@@ -7,6 +7,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "native/ptyrelay.h"
+
 enum landlock_mode { LANDLOCK_AUTO, LANDLOCK_REQUIRED, LANDLOCK_OFF };
 
 /* A host path shown inside the sandbox. */
@@ -55,8 +57,8 @@ struct native_spec {
 	size_t nprotect;            /* at most NATIVE_MAX_PROTECT */
 	bool read_only_root;        /* docker.readOnlyRoot */
 	bool network;               /* the host's network; false: a fresh namespace with loopback */
-	const char *pin_dir;     /* as root: the installation's kept namespaces (nspin.h), or NULL */
-	const char *netns_pin;   /* ... where the scope's network namespace is kept, or NULL */
+	const char *pin_dir;   /* as root: the installation's kept namespaces (nspin.h), or NULL */
+	const char *netns_pin; /* ... where the scope's network namespace is kept, or NULL */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
 	bool pts;              /* /dev/pts, /dev/ptmx and /dev/tty: a private devpts instance */
@@ -85,6 +87,7 @@ struct native_child {
 	struct persist_watch *watch; /* persistence paths missing at the start */
 	struct native_moved *moved;  /* ... that appeared, moved aside after the run */
 	size_t nmoved;
+	struct pty_relay tty; /* the command's own terminal, when it was handed one */
 };
 
 /*
