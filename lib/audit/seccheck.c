@@ -2010,6 +2010,26 @@ static void check_sandbox_config(struct ctx *c)
 	free(nstate);
 }
 
+/* Whether DIR has a repository below its top: a directory of it holds a .git. */
+static bool holds_repository(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+	bool found = false;
+
+	while (d && !found && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0))
+			continue;
+		char *git = xasprintf("%s/.git", e->d_name);
+		found = fstatat(dirfd(d), git, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		free(git);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /*
  * The trees each agent's sandbox shows (its workspace, the agent workspace at
  * /agent), judged by the rule claw-sandbox refuses a run by (binds.c, the rule
@@ -2035,6 +2055,30 @@ static void check_workspace_one(struct ctx *c, const char *agent, const char *la
 		addf(c, "sandbox.workspace_exposed", SEV_CRITICAL,
 		     "Sandbox workspace shows credentials or claw's own state", rem.p, "%s: %s",
 		     label, claw_error());
+	}
+	/* Persistence paths are protected at the top of each writable tree (claw-sandbox(1)):
+	 * a repository deeper inside keeps its hooks and config writable. */
+	const char *nested = NULL;
+	if (strcmp(s.access, "rw") == 0 && holds_repository(s.agent_workspace))
+		nested = s.agent_workspace;
+	for (size_t i = 0; i < s.nbinds && nested == NULL; i++)
+		if (!s.parsed_binds[i].read_only && holds_repository(s.parsed_binds[i].host))
+			nested = s.parsed_binds[i].host;
+	if (strcmp(s.mode, "off") != 0 && nested) {
+		buf_reset(&rem);
+		buf_printf(
+		    &rem, "Bind each repository the agent works on as a tree of its own "
+		          "(agents.*.sandbox.docker.binds: \"/home/you/repos/app:/repos/app:rw\"), "
+		          "so its .git is read-only inside; or set core.hooksPath and check "
+		          ".git/config before running git on the host in a repository a sandbox "
+		          "wrote to.");
+		addf(c, "sandbox.nested_repositories", SEV_WARN,
+		     "Repositories inside a writable tree keep their hooks writable", rem.p,
+		     "%s: %s, read-write in the sandbox, holds repositories; persistence paths "
+		     "(.git, .envrc, rc files, ...) are read-only only at the top of each writable "
+		     "tree: a repository deeper inside (repos/app/.git) keeps .git/hooks and "
+		     ".git/config writable, and the host's git runs them.",
+		     label, nested);
 	}
 	buf_free(&rem);
 	buf_free(&key);
