@@ -401,18 +401,25 @@ static void put_result_member(struct buf *b, const struct run_result *r)
 	buf_putc(b, '}');
 }
 
-/* Persistence paths the run made, moved aside: said on stderr too, for the person. */
+/* Special files found at persistence paths, moved aside: said on stderr too, for the person. */
 static void warn_moved(const struct run_result *r)
 {
-	for (size_t i = 0; i < r->nmoved; i++)
-		if (r->moved[i].moved_to)
-			warnx("%s appeared during the run and was moved to %s (a persistence path: "
-			      "the host would have run it)",
-			      r->moved[i].path, r->moved[i].moved_to);
-		else
-			warnx("%s appeared during the run and could not be moved aside: %s; remove "
-			      "it before the host uses this directory",
-			      r->moved[i].path, r->moved[i].error);
+	struct buf b = { 0 };
+
+	for (size_t i = 0; i < r->nmoved; i++) {
+		buf_reset(&b);
+		text_clean(&b, r->moved[i].path, 0);
+		buf_puts(&b, ", a special file at a persistence path, ");
+		if (r->moved[i].moved_to) {
+			buf_puts(&b, "was moved to ");
+			text_clean(&b, r->moved[i].moved_to, 0);
+		} else {
+			text_clean(&b, r->moved[i].error, 0);
+		}
+		buf_puts(&b, " (the host would have run what was written into it)");
+		warnx("%s", b.p);
+	}
+	buf_free(&b);
 }
 
 /* The docker backend's warnings (a config change kept for the hot window, ...) on stderr. */

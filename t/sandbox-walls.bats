@@ -498,3 +498,167 @@ terminal_in() {
 	assert_line --partial "got SIGINT"
 	assert_line "exit 3"
 }
+
+# ---- 5: persistence paths can never be planted ----
+
+# Names the host runs on its own (claw-sandbox(1), Persistence paths).
+PERSIST_NAMES=".git .gitmodules .gitconfig .hg .github .bashrc .bash_profile .bash_login
+.bash_logout .profile .zshrc .zshenv .zprofile .zlogin .envrc .npmrc .yarnrc.yml .cargo
+.vscode .idea .cursor .mcp.json .claude .codex .openclaw openclaw.json exec-approvals.json
+claw.json"
+
+# tree_state DIR: every entry of DIR (recursively), with its type, size and target, so that
+# a run that changed nothing leaves the same text.
+tree_state() {
+	(cd "$1" && find . -printf '%p %y %s %l\n' | sort)
+}
+
+# plant_in SETTING: in the read-write workspace and in a read-write bind inside it (also
+# seen at /workspace/data), each name, missing, a file, a directory or a symlink (into
+# the workspace or out of it), cannot be planted; the trees are as they were after.
+plant_in() {
+	local ws=$AGENT_WS
+	mkdir -p "$ws/data/.git/hooks" "$ws/.git/hooks" "$ws/realcargo"
+	echo '[core]' > "$ws/.git/config"
+	echo 'echo hi' > "$ws/.bashrc"
+	echo 'export A=1' > "$ws/real-zshrc"
+	ln -s real-zshrc "$ws/.zshrc"
+	ln -s realcargo "$ws/.cargo"
+	ln -s /nonexistent "$ws/.profile"
+	echo '[core]' > "$ws/data/.git/config"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", workspaceAccess: "rw",
+  docker: { binds: ["$CLAW_PROBES:/probes:ro", "$ws/data:/data:rw"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	ws_owner "$1"
+	before=$(tree_state "$ws")
+	# shellcheck disable=SC2086
+	run in_setting "$1" claw-sandbox exec -- /probes/plant /workspace /data /workspace/data \
+		/workspace/realcargo -- $PERSIST_NAMES
+	assert_success
+	refute_output --partial ESCAPE
+	assert_equal "$(tree_state "$ws")" "$before"
+	# What the links lead to stayed as it was, and ordinary files are the command's.
+	run in_setting "$1" claw-sandbox exec -- sh -c 'echo x >> /workspace/real-zshrc; touch /workspace/realcargo/config; echo new > /workspace/new; echo d > /data/new'
+	assert_output --partial "real-zshrc: Read-only file system"
+	assert_output --partial "realcargo/config': Read-only file system"
+	assert_equal "$(cat "$ws/new") $(cat "$ws/data/new")" "new d"
+	assert_equal "$(cat "$ws/real-zshrc")" "export A=1"
+}
+
+@test "5 persistence paths can never be planted, there or not, as files, directories or links: as root" {
+	plant_in root
+}
+
+@test "5 persistence paths can never be planted, there or not, as files, directories or links: as an ordinary user" {
+	user_setup
+	plant_in user
+}
+
+@test "5 persistence paths can never be planted, there or not, as files, directories or links: without usable cgroups" {
+	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
+	plant_in nocgroups
+}
+
+@test "5 a .git file naming a gitdir in the workspace keeps that gitdir read-only" {
+	mkdir -p "$AGENT_WS/.bare/hooks"
+	echo 'gitdir: ./.bare' > "$AGENT_WS/.git"
+	sandbox_config 'workspaceAccess: "rw",'
+	ws_owner root
+	run claw-sandbox exec -- sh -c 'echo evil > /workspace/.bare/hooks/post-checkout; mv /workspace/.bare /workspace/x'
+	assert_output --partial "Read-only file system"
+	assert_output --partial "busy"
+	[ ! -e "$AGENT_WS/.bare/hooks/post-checkout" ]
+}
+
+# The scope's own workspace, which claw made, keeps its placeholders; the user's trees
+# have them only while a run uses them, and the last run out removes them.
+@test "5 placeholders: kept in the scope's own workspace; in the user's trees only while a run goes on" {
+	sandbox_config
+	run claw-sandbox exec -- true
+	assert_success
+	scope=$(ls -d "$OPENCLAW_STATE_DIR"/sandboxes/*/)
+	[ "$(stat -c '%s %a %Y' "$scope/.envrc")" = "0 444 0" ]
+	[ "$(stat -c '%a %Y' "$scope/.git")" = "555 0" ]
+	sandbox_config 'workspaceAccess: "rw",'
+	ws_owner root
+	run claw-sandbox exec -- true
+	assert_success
+	run ls -A "$AGENT_WS"
+	assert_output ""
+	# A run that goes on keeps them there when another ends; it stays protected.
+	mkfifo "$AGENT_WS/go" && chown 65534:65534 "$AGENT_WS/go"
+	background waiting claw-sandbox exec --session agent:main:cron:long -- sh -c 'echo waiting; cat /workspace/go >/dev/null; echo evil > /workspace/.envrc || echo refused'
+	run claw-sandbox exec --session agent:main:cron:short -- true
+	assert_success
+	[ -f "$AGENT_WS/.envrc" ] && [ ! -s "$AGENT_WS/.envrc" ]
+	echo go > "$AGENT_WS/go"
+	read -r -t 30 -u "$BG_OUT" line
+	assert_equal "$line" "sh: 1: cannot create /workspace/.envrc: Read-only file system"
+	read -r -t 30 -u "$BG_OUT" line
+	assert_equal "$line" refused
+	wait "$BG_PID"
+	rm "$AGENT_WS/go"
+	run ls -A "$AGENT_WS"
+	assert_output ""
+	# A launcher killed outright leaves them, harmless; the next run's end takes them.
+	background waiting claw-sandbox exec -- sh -c 'echo waiting; exec sleep 8981'
+	kill -KILL "$BG_PID"
+	wait "$BG_PID" || true
+	[ -f "$AGENT_WS/.envrc" ]
+	run claw-sandbox exec -- true
+	run ls -A "$AGENT_WS"
+	assert_output ""
+}
+
+# special_in SETTING: a FIFO or socket at a persistence path (a shell reading .bashrc from
+# a FIFO runs what is written into it) is moved aside before the run to a name no one
+# could have made beforehand, and reported; 200 names made in its way change nothing.
+special_in() {
+	sandbox_config 'workspaceAccess: "rw",'
+	mkfifo "$AGENT_WS/.bashrc"
+	for i in $(seq 200); do touch "$AGENT_WS/.bashrc.claw-quarantine-$i"; done
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$AGENT_WS/.envrc"
+	ws_owner "$1"
+	run bash -c "$(declare -f request in_setting as_user no_cgroups); TEST_USER=$TEST_USER; request 'test -p .bashrc || echo not-a-fifo' | claw-session | in_setting $1 claw-sandbox 2>$BATS_TEST_TMPDIR/err"
+	assert_success
+	grep -q "claw-sandbox: $AGENT_WS/.bashrc, a special file at a persistence path, was moved to $AGENT_WS/.bashrc.claw-quarantine-" "$BATS_TEST_TMPDIR/err"
+	assert_equal "$(jqr .result.stdout)" not-a-fifo
+	assert_equal "$(jqr '.result.quarantined | length')" 2
+	for name in .bashrc .envrc; do
+		moved=$(jqr --arg p "$AGENT_WS/$name" '.result.quarantined[] | select(.path == $p) | .movedTo')
+		[[ $moved =~ ^$AGENT_WS/$name\.claw-quarantine-[0-9a-f]{16}$ ]]
+		[ -p "$moved" ] || [ -S "$moved" ]
+	done
+	[ ! -e "$AGENT_WS/.bashrc" ] && [ ! -e "$AGENT_WS/.envrc" ]
+}
+
+@test "5 a FIFO or socket at a persistence path is moved aside, whatever names are in the way: as root" {
+	special_in root
+}
+
+@test "5 a FIFO or socket at a persistence path is moved aside, whatever names are in the way: as an ordinary user" {
+	user_setup
+	special_in user
+}
+
+@test "5 a repository below the top of a read-write tree: the dev preset says so, claw-audit check warns" {
+	grep -q "one bind of a whole repos folder leaves every" "$BATS_TEST_DIRNAME/../share/claw/presets/dev.json5"
+	mkdir -p "$HOME/repos/app/.git" "$HOME/repos/lib/.git"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all",
+  docker: { binds: ["$HOME/repos:/repos:rw"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	run claw-audit check --json
+	assert_equal "$(jqo '[.findings[] | select(.checkId == "sandbox.nested_repositories") | .severity] | join(" ")')" warn
+	assert_output --partial "$HOME/repos, read-write in the sandbox, holds repositories"
+	# One bind per repository: each .git is at the top of its tree, and read-only.
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all",
+  docker: { binds: ["$HOME/repos/app:/repos/app:rw", "$HOME/repos/lib:/repos/lib:rw"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	run claw-audit check --json
+	assert_equal "$(jqo '[.findings[] | select(.checkId == "sandbox.nested_repositories")] | length')" 0
+	run claw-sandbox exec -- sh -c 'mkdir /repos/app/.git/hooks'
+	assert_output --partial "Read-only file system"
+}

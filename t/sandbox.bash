@@ -40,6 +40,7 @@ let_others_walk() {
 background() {
 	local want=$1 line
 	shift
+	rm -f "$BATS_TEST_TMPDIR/background"
 	mkfifo "$BATS_TEST_TMPDIR/background"
 	exec {BG_OUT}<>"$BATS_TEST_TMPDIR/background"
 	"$@" >&"$BG_OUT" 2>&1 3>&- &
@@ -67,6 +68,10 @@ request() {
 run_request() {
 	run bash -c "$(declare -f request); request $(printf '%q ' "$@") | claw-session | claw-sandbox"
 }
+
+# OWN: a command, for inside a sandbox, that lists the current directory but for the
+# placeholders of persistence paths (empty, read-only, dated 1970: claw-sandbox(1)).
+OWN='find . -mindepth 1 -maxdepth 1 -newermt @1 -printf "%f\n" | sort'
 
 # jqo FILTER: jq -r on $output.
 jqo() {
@@ -106,7 +111,7 @@ user_setup() {
 # for the sandboxes' own workspaces, which the runs made as the user already.
 as_user() {
 	find "$OPENCLAW_STATE_DIR" "$HOME" -path "$OPENCLAW_STATE_DIR/sandboxes/*" -prune \
-		-o -exec chown "$TEST_USER:" {} +
+		-o -exec chown -h "$TEST_USER:" {} +
 	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --inh-caps=-all -- "$@"
 }
 

@@ -68,7 +68,7 @@ struct build {
 	int proc;       /* the host's /proc: init's own may show another pid namespace */
 	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
 	bool kept;      /* born in a base with a kept root at NEWROOT: nothing to receive */
-	const struct persist_watch *watch; /* what it found missing need not be looked for */
+	const struct persist_watch *watch; /* the writable trees, guarded: mounted from its fds */
 	uid_t uid;
 	gid_t gid;
 	const struct sock_fprog *filter;
@@ -299,7 +299,8 @@ static void dress_kept_root(struct build *b, const struct native_spec *s)
 		die(125, "the launcher sent no scratch space");
 	become_mapped(b); /* the maps are written once the launcher sends */
 	for (size_t i = 0; i < n; i++)
-		scratch[i] = (struct nsroot_tree){ fds[i], (char *)nsroot_scratch_dst(s, i), true };
+		scratch[i] =
+		    (struct nsroot_tree){ fds[i], (char *)nsroot_scratch_dst(s, i), true, false };
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0 || nsroot_dress(s, root, scratch, n, b->user, b->nuser) < 0)
 		die(125, "%s", root < 0 ? strerror(errno) : claw_error());
@@ -1301,7 +1302,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	c->tty = (struct pty_relay){ 0, -1, -1, -1 };
 	if (s->uid == 0)
 		return claw_fail("refusing to run a sandboxed command as root");
-	/* Persistence paths not there yet: noted now, moved aside if they appear (10). */
+	/* Persistence paths, there or not, made read-only inside by construction (10). */
 	c->watch = xcalloc(1, sizeof(*c->watch));
 	if (persist_watch_start(s, c->watch) < 0) {
 		free(c->watch);

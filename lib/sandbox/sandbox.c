@@ -69,29 +69,43 @@ static const char *const bootstrap_files[] = {
 };
 
 /*
- * Names in a writable workspace that the host runs on its own later: put back
- * read-only inside the sandbox so a command cannot plant code there (peers.md 10).
+ * Names at the top of a writable tree that the host runs on its own later:
+ * read-only inside the sandbox whether they exist or not (persist.c), so a
+ * command cannot plant code there (peers.md 10). DIR: a directory by nature,
+ * so a placeholder for it is an empty directory (an empty .git file would
+ * break git there; an empty directory is passed over).
  */
-static const char *const persistence_names[] = {
-	".git",          /* hooks and config run by the host's git (core.hooksPath, fsmonitor) */
-	".gitmodules",   /* submodule URLs and update commands */
-	".bashrc",       /* sourced by the host's interactive shells */
-	".bash_profile", /* sourced by login shells */
-	".bash_login",   /* the same */
-	".profile",      /* the same, for sh */
-	".zshrc",        /* zsh */
-	".zshenv",       /* zsh, every shell */
-	".zprofile",     /* zsh login */
-	".envrc",        /* direnv runs it on cd */
-	".vscode",       /* tasks and settings an editor runs */
-	".idea",         /* the same for JetBrains */
-	".claude",       /* another agent's settings and hooks (CVE-2026-25725's class) */
-	".codex",        /* the same */
-	".openclaw",     /* OpenClaw's own config and approvals */
-	"openclaw.json", /* the same, at the top */
-	"exec-approvals.json", /* the approval allow-list */
+static const struct native_protect persistence_names[] = {
+	{ ".git", true },           /* hooks and config run by the host's git (core.hooksPath,
+	                               core.fsmonitor, core.pager); a .git file names a gitdir */
+	{ ".gitmodules", false },   /* submodule URLs and update commands */
+	{ ".gitconfig", false },    /* git's config, where the tree is a home */
+	{ ".hg", true },            /* Mercurial's hooks and config (.hg/hgrc) */
+	{ ".github", true },        /* workflows a push runs (.github/workflows) */
+	{ ".bashrc", false },       /* sourced by the host's interactive shells */
+	{ ".bash_profile", false }, /* sourced by login shells */
+	{ ".bash_login", false },   /* the same */
+	{ ".bash_logout", false },  /* sourced as a login shell exits */
+	{ ".profile", false },      /* the same as .bash_profile, for sh */
+	{ ".zshrc", false },        /* zsh */
+	{ ".zshenv", false },       /* zsh, every shell */
+	{ ".zprofile", false },     /* zsh login */
+	{ ".zlogin", false },       /* zsh login, after .zshrc */
+	{ ".envrc", false },        /* direnv runs it on cd */
+	{ ".npmrc", false },        /* npm's config: scripts, registries, tokens */
+	{ ".yarnrc.yml", false },   /* yarn's: yarnPath runs any file */
+	{ ".cargo", true },         /* cargo's config: build.rustc-wrapper, aliases */
+	{ ".vscode", true },        /* tasks and settings an editor runs */
+	{ ".idea", true },          /* the same for JetBrains */
+	{ ".cursor", true },        /* the same for Cursor, and its MCP servers */
+	{ ".mcp.json", false },     /* MCP servers an agent starts (Claude Code, others) */
+	{ ".claude", true },   /* another agent's settings and hooks (CVE-2026-25725's class) */
+	{ ".codex", true },    /* the same */
+	{ ".openclaw", true }, /* OpenClaw's own config and approvals */
+	{ "openclaw.json", false },       /* the same, at the top */
+	{ "exec-approvals.json", false }, /* the approval allow-list */
+	{ "claw.json", false },           /* claw's own settings */
 };
-_Static_assert(NELEM(persistence_names) <= NATIVE_MAX_PROTECT, "persist.c keeps one bit each");
 
 static const struct {
 	const char *name;
@@ -1248,6 +1262,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->ntmpfs = s->ntmpfs;
 	ns->protect = persistence_names;
 	ns->nprotect = NELEM(persistence_names);
+	ns->workspace_kept = strcmp(p->workspace_dir, p->sandbox_dir) == 0;
 	ns->read_only_root = s->read_only_root;
 	ns->network = sandbox_host_network(s);
 	ns->pin_dir = p->pin_dir;
