@@ -176,12 +176,12 @@ try:
     print("B wrote into the pipe")
 except BrokenPipeError:
     print("B: nobody reads the pipe")'
-	run timeout 60 bash -c "$(declare -f request in_setting as_user no_cgroups); TEST_USER=$TEST_USER; request 'python3 -c \"
+	run timeout 60 bash -c "$(declare -f request through_sandbox in_setting as_user no_cgroups); TEST_USER=$TEST_USER; request 'python3 -c \"
 import array, socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.connect(\\\"/workspace/s.sock\\\")
 s.sendmsg([b\\\"x\\\"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array(\\\"i\\\", [1]))])
 print(\\\"from-A\\\", flush=True)
-time.sleep(3600)\"' '\"timeout\": 2' | claw-session | in_setting $1 claw-sandbox"
+time.sleep(3600)\"' '\"timeout\": 2' | through_sandbox in_setting $1"
 	assert_success
 	assert_equal "$(jqo .result.timedOut)" true
 	assert_equal "$(jqo .result.stdout)" from-A
@@ -620,7 +620,7 @@ special_in() {
 	for i in $(seq 200); do touch "$AGENT_WS/.bashrc.claw-quarantine-$i"; done
 	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$AGENT_WS/.envrc"
 	ws_owner "$1"
-	run bash -c "$(declare -f request in_setting as_user no_cgroups); TEST_USER=$TEST_USER; request 'test -p .bashrc || echo not-a-fifo' | claw-session | in_setting $1 claw-sandbox 2>$BATS_TEST_TMPDIR/err"
+	run in_bash "request 'test -p .bashrc || echo not-a-fifo' | through_sandbox in_setting $1 2>$BATS_TEST_TMPDIR/err"
 	assert_success
 	grep -q "claw-sandbox: $AGENT_WS/.bashrc, a special file at a persistence path, was moved to $AGENT_WS/.bashrc.claw-quarantine-" "$BATS_TEST_TMPDIR/err"
 	assert_equal "$(jqr .result.stdout)" not-a-fifo

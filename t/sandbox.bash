@@ -83,9 +83,15 @@ pin_dir() {
 	claw-sandbox explain --json | jq -r .pinDir
 }
 
-# through_sandbox: records from stdin through claw-session and claw-sandbox.
+# through_sandbox [RUNNER...]: records from stdin through claw-session and claw-sandbox,
+# claw-sandbox run by RUNNER when given (in_setting user).
 through_sandbox() {
-	claw-session | claw-sandbox
+	claw-session | "$@" claw-sandbox
+}
+
+# in_bash CMD: CMD in bash -c with the request and setting helpers, for a pipeline to run.
+in_bash() {
+	bash -c "$(declare -f request through_sandbox in_setting as_user no_cgroups); TEST_USER=$TEST_USER; $1"
 }
 
 # ---- settings users have: root, an ordinary user, a host without usable cgroups ----
