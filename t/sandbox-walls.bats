@@ -560,6 +560,31 @@ EOF
 	plant_in nocgroups
 }
 
+# plant_scope_in SETTING: the same in the scope's own workspace (workspaceAccess "none"),
+# where, as root, the placeholders are root's in a sticky directory: no mount needed.
+plant_scope_in() {
+	sandbox_config
+	# shellcheck disable=SC2086
+	run in_setting "$1" claw-sandbox exec -- /probes/plant /workspace -- $PERSIST_NAMES
+	assert_success
+	refute_output --partial ESCAPE
+	scope=$(ls -d "$OPENCLAW_STATE_DIR"/sandboxes/*/)
+	for name in $PERSIST_NAMES; do
+		[ "$(stat -c %Y "$scope/$name")" = 0 ]
+	done
+}
+
+@test "5 persistence paths can never be planted in the scope's own workspace: as root" {
+	plant_scope_in root
+	run claw-sandbox exec -- grep -c ' /workspace' /proc/self/mountinfo
+	assert_output 1
+}
+
+@test "5 persistence paths can never be planted in the scope's own workspace: as an ordinary user" {
+	user_setup
+	plant_scope_in user
+}
+
 @test "5 a .git file naming a gitdir in the workspace keeps that gitdir read-only" {
 	mkdir -p "$AGENT_WS/.bare/hooks"
 	echo 'gitdir: ./.bare' > "$AGENT_WS/.git"

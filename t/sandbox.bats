@@ -118,7 +118,12 @@ $(hostname)"
 	refute_output --partial mine
 	run_request 'cat note.txt' '' alice
 	assert_equal "$(jqo .result.stdout)" mine
-	assert_equal "$(stat -c %a "$OPENCLAW_STATE_DIR/sandboxes/$slug")" 700
+	# Not others': the user's own, or as root root's with the sandbox's group, sticky.
+	if [ "$(id -u)" = 0 ]; then
+		assert_equal "$(stat -c '%U %a' "$OPENCLAW_STATE_DIR/sandboxes/$slug")" "root 1770"
+	else
+		assert_equal "$(stat -c %a "$OPENCLAW_STATE_DIR/sandboxes/$slug")" 700
+	fi
 }
 
 @test "workspaces: none shows the scope's own workspace and no agent files beyond the seed" {

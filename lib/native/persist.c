@@ -237,14 +237,32 @@ static void keep_target(struct persist_watch *w, const struct persist_root *r, c
 	free(gitdir);
 }
 
+/*
+ * Whether ST, an entry of R, is out of the reach of the sandbox's user U by
+ * its permissions alone: root's placeholder (nobody may write it) in a
+ * sticky directory that is neither U's nor writable by others, where U may
+ * not remove or rename what is not its own. No capability is left inside to
+ * say otherwise, and root is not mapped there.
+ */
+static bool out_of_reach(const struct persist_root *r, const struct stat *st, uid_t u)
+{
+	struct stat dir;
+
+	return geteuid() == 0 && fstat(r->fd, &dir) == 0 && (dir.st_mode & S_ISVTX) &&
+	       dir.st_uid != u && !(dir.st_mode & S_IWOTH) && st->st_uid == 0 && u != 0 &&
+	       is_placeholder(st);
+}
+
 /* Protected name J of R exists, as something a read-only mount can hold, or fails. */
-static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j)
+static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j, uid_t u)
 {
 	const struct native_protect *p = &w->names[j];
 	struct stat st;
 
-	for (int tries = 0; tries < 2; tries++) {
+	for (int tries = 0; tries < 3; tries++) {
 		if (fstatat(r->fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (out_of_reach(r, &st, u))
+				r->by_mode |= UINT32_C(1) << j;
 			if (S_ISLNK(st.st_mode) ||
 			    (S_ISREG(st.st_mode) && strcmp(p->name, ".git") == 0))
 				keep_target(w, r, p->name, S_ISLNK(st.st_mode));
@@ -257,8 +275,10 @@ static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j)
 		}
 		int e = make_placeholder(r->fd, p);
 		/* A read-only file system: the sandbox can make nothing there either. */
-		if (e == 0 || e == EROFS)
+		if (e == EROFS)
 			return 0;
+		if (e == 0)
+			continue; /* and looked at again: whose it is */
 		if (e != EEXIST)
 			return claw_fail("cannot protect %s/%s (a persistence path) with a "
 			                 "placeholder: %s; nothing ran",
@@ -285,9 +305,11 @@ static int open_root(const struct native_spec *s, const struct nsroot_source *sr
 	if (fd < 0)
 		return claw_fail("%s: %s", src->src, strerror(errno));
 	struct persist_root *r = &w->roots[w->n++];
-	*r =
-	    (struct persist_root){ i,    fd, xstrdup(src->src), fd_path(fd), src->dst, false, false,
-		                   NULL, 0 };
+	*r = (struct persist_root){ .source = i,
+		                    .fd = fd,
+		                    .host = xstrdup(src->src),
+		                    .real = fd_path(fd),
+		                    .dst = src->dst };
 	if (r->real == NULL)
 		r->real = xstrdup(src->src);
 	r->kept = i == 0 && s->workspace_kept;
@@ -322,7 +344,7 @@ int persist_watch_start(const struct native_spec *s, struct persist_watch *w)
 	/* Every root known first: where a symlink leads is judged against all of them. */
 	for (size_t i = 0; i < w->n && rc == 0; i++)
 		for (size_t j = 0; j < w->nnames && rc == 0; j++)
-			rc = guard_name(w, &w->roots[i], j);
+			rc = guard_name(w, &w->roots[i], j, s->uid);
 	free(src);
 	if (rc < 0)
 		persist_watch_close(w);

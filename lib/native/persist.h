@@ -4,26 +4,29 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "native/native.h"
 
 /* One writable directory tree of a run, guarded. */
 struct persist_root {
-	size_t source;   /* its index among nsroot_sources() */
-	int fd;          /* the directory (O_RDONLY: lockable), opened once, mounted from */
-	char *host;      /* its host path, for reports */
-	char *real;      /* its realpath, to tell in which tree a path lies */
-	const char *dst; /* where it is inside */
-	bool kept;       /* claw's own directory: its placeholders stay */
-	bool locked;     /* it holds the tree's shared lock for the run */
-	char **extra;    /* further entries of its top level to keep read-only: where a */
-	size_t nextra;   /* protected symlink or gitdir file leads */
+	size_t source;    /* its index among nsroot_sources() */
+	int fd;           /* the directory (O_RDONLY: lockable), opened once, mounted from */
+	char *host;       /* its host path, for reports */
+	char *real;       /* its realpath, to tell in which tree a path lies */
+	const char *dst;  /* where it is inside */
+	bool kept;        /* claw's own directory: its placeholders stay */
+	bool locked;      /* it holds the tree's shared lock for the run */
+	uint32_t by_mode; /* bit j: name j is root's placeholder in root's sticky directory,
+	                     out of the sandbox user's reach without a mount */
+	char **extra;     /* further entries of its top level to keep read-only: where a */
+	size_t nextra;    /* protected symlink or gitdir file leads */
 };
 
 struct persist_watch {
 	struct persist_root *roots;
 	size_t n;
-	const struct native_protect *names; /* the spec's protect list */
+	const struct native_protect *names; /* the spec's protect list (at most 32) */
 	size_t nnames;
 	struct native_moved *moved; /* special files found at protected names, moved aside */
 	size_t nmoved;

@@ -106,6 +106,7 @@ static const struct native_protect persistence_names[] = {
 	{ "exec-approvals.json", false }, /* the approval allow-list */
 	{ "claw.json", false },           /* claw's own settings */
 };
+_Static_assert(NELEM(persistence_names) <= 32, "persist.c keeps a bit for each");
 
 static const struct {
 	const char *name;
@@ -1220,6 +1221,17 @@ int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place
 	int ws = open_locked(p->sandbox_dir, uid, gid, &created);
 	if (ws < 0)
 		return -1;
+	/*
+	 * As root, the scope's own workspace is root's, writable by the sandbox's group,
+	 * sticky: the placeholders of its persistence paths (persist.c), root's too, can
+	 * then be neither written nor removed nor renamed by the sandbox's user, with no
+	 * mount to make per run; what that user makes is its own as anywhere.
+	 */
+	if (created && geteuid() == 0 &&
+	    (fchown(ws, 0, gid) < 0 || fchmod(ws, S_ISVTX | S_IRWXU | S_IRWXG) < 0)) {
+		close(ws);
+		return claw_fail("%s: %s", p->sandbox_dir, strerror(errno));
+	}
 	if (created) {
 		seed_workspace(s, ws, uid, gid);
 		if (write_meta(s, p) < 0) {
