@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
-# claw-sandbox: the promises around the native sandbox's walls (claw-sandbox(1),
-# THREATS, the rows numbered 2-7 there: the workspace judged as a bind, setuid
-# files, IPC and kept namespaces, persistence paths, the terminal, what the host
-# prints), each tested where users run it: as root, as an ordinary user, and as
-# root on a host without usable cgroups.
+# claw-sandbox: the promises around the native sandbox's walls, rows of
+# claw-sandbox(1)'s THREATS table, each tested where users run it: as root, as
+# an ordinary user, and as root on a host without usable cgroups. Tests are
+# numbered by promise: 2 the workspace judged as a bind is, 3 no setuid file
+# leaves, 4 IPC does not outlive a run and kept state is per installation,
+# 5 persistence paths can never be planted, 6 the operator's terminal is not
+# the sandbox's, 7 what the host prints and records is faithful.
 
 load helper
 load sandbox
