@@ -496,7 +496,8 @@ EOF
 	run claw-sandbox exec --session agent:main:cron:a -- sh -c 'readlink /proc/self/ns/ipc; ipcs -m | grep -c 4096'
 	a2=${lines[0]}
 	assert_equal "${lines[1]}" 0 # the last run's segment went with it
-	[ "$a1" != "$host" ] && [ "$a2" != "$host" ] && [ "$a1" != "$a2" ]
+	# (The kernel may give the second namespace the first one's number, freed with it.)
+	[ "$a1" != "$host" ] && [ "$a2" != "$host" ]
 	[ ! -e /run/claw/ipcns ] || [ -z "$(find /run/claw -path '*/ipcns/*' -newer "$CONFIG")" ]
 }
 

@@ -2041,8 +2041,10 @@ static void check_workspace_one(struct ctx *c, const char *agent, const char *la
 	struct sandbox_settings s;
 	struct buf rem = { 0 }, key = { 0 };
 
-	if (sandbox_settings_load(c->cfg, agent, &s) < 0)
-		return; /* a broken sandbox config is reported where it is read */
+	if (sandbox_settings_load(c->cfg, agent, &s) < 0) {
+		sandbox_settings_free(&s); /* a broken sandbox config is reported where it is read */
+		return;
+	}
 	buf_printf(&key, "agent:%s:main", s.agent);
 	if (strcmp(s.mode, "off") != 0 && sandbox_trees_validate(&s, key.p) < 0) {
 		buf_printf(
