@@ -498,7 +498,8 @@ EOF
 	assert_equal "${lines[1]}" 0 # the last run's segment went with it
 	# (The kernel may give the second namespace the first one's number, freed with it.)
 	[ "$a1" != "$host" ] && [ "$a2" != "$host" ]
-	[ ! -e /run/claw/ipcns ] || [ -z "$(find /run/claw -path '*/ipcns/*' -newer "$CONFIG")" ]
+	[ ! -e "$(pin_dir)/ipcns" ]
+	[ -z "$(find "$(pin_dir)" -samefile /proc/self/ns/ipc 2>/dev/null)" ]
 }
 
 # pins: this installation's kept base mount namespaces, as NAME INODE lines.

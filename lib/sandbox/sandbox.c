@@ -1223,12 +1223,16 @@ int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place
 		return -1;
 	/*
 	 * As root, the scope's own workspace is root's, writable by the sandbox's group,
-	 * sticky: the placeholders of its persistence paths (persist.c), root's too, can
-	 * then be neither written nor removed nor renamed by the sandbox's user, with no
-	 * mount to make per run; what that user makes is its own as anywhere.
+	 * sticky (one an earlier claw made the user's is made so): the placeholders of its
+	 * persistence paths (persist.c), root's too, can then be neither written nor
+	 * removed nor renamed by the sandbox's user, with no mount to make per run; what
+	 * that user makes is its own as anywhere.
 	 */
-	if (created && geteuid() == 0 &&
-	    (fchown(ws, 0, gid) < 0 || fchmod(ws, S_ISVTX | S_IRWXU | S_IRWXG) < 0)) {
+	struct stat st;
+	mode_t scope_mode = S_ISVTX | S_IRWXU | S_IRWXG;
+	if (geteuid() == 0 && fstat(ws, &st) == 0 &&
+	    (st.st_uid != 0 || st.st_gid != gid || (st.st_mode & 07777) != scope_mode) &&
+	    (fchown(ws, 0, gid) < 0 || fchmod(ws, scope_mode) < 0)) {
 		close(ws);
 		return claw_fail("%s: %s", p->sandbox_dir, strerror(errno));
 	}
