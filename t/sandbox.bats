@@ -499,7 +499,6 @@ EOF
 	# (The kernel may give the second namespace the first one's number, freed with it.)
 	[ "$a1" != "$host" ] && [ "$a2" != "$host" ]
 	[ ! -e "$(pin_dir)/ipcns" ]
-	[ -z "$(find "$(pin_dir)" -samefile /proc/self/ns/ipc 2>/dev/null)" ]
 }
 
 # pins: this installation's kept base mount namespaces, as NAME INODE lines.
