@@ -2042,7 +2042,8 @@ static void check_workspace_one(struct ctx *c, const char *agent, const char *la
 	struct buf rem = { 0 }, key = { 0 };
 
 	if (sandbox_settings_load(c->cfg, agent, &s) < 0) {
-		sandbox_settings_free(&s); /* a broken sandbox config is reported where it is read */
+		sandbox_settings_free(
+		    &s); /* a broken sandbox config is reported where it is read */
 		return;
 	}
 	buf_printf(&key, "agent:%s:main", s.agent);
