@@ -246,11 +246,7 @@ static void keep_target(struct persist_watch *w, const struct persist_root *r, c
  */
 static bool out_of_reach(const struct persist_root *r, const struct stat *st, uid_t u)
 {
-	struct stat dir;
-
-	return geteuid() == 0 && fstat(r->fd, &dir) == 0 && (dir.st_mode & S_ISVTX) &&
-	       dir.st_uid != u && !(dir.st_mode & S_IWOTH) && st->st_uid == 0 && u != 0 &&
-	       is_placeholder(st);
+	return r->sticky && st->st_uid == 0 && u != 0 && is_placeholder(st);
 }
 
 /* Protected name J of R exists, as something a read-only mount can hold, or fails. */
@@ -313,6 +309,8 @@ static int open_root(const struct native_spec *s, const struct nsroot_source *sr
 	if (r->real == NULL)
 		r->real = xstrdup(src->src);
 	r->kept = i == 0 && s->workspace_kept;
+	r->sticky = geteuid() == 0 && (st.st_mode & S_ISVTX) && st.st_uid != s->uid &&
+	            !(st.st_mode & S_IWOTH);
 	/* One lock per directory, however many times it is shown. */
 	bool shared = false;
 	struct stat other;

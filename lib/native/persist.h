@@ -17,7 +17,8 @@ struct persist_root {
 	const char *dst;  /* where it is inside */
 	bool kept;        /* claw's own directory: its placeholders stay */
 	bool locked;      /* it holds the tree's shared lock for the run */
-	uint32_t by_mode; /* bit j: name j is root's placeholder in root's sticky directory,
+	bool sticky;      /* as root: a sticky directory neither the sandbox user's nor others' */
+	uint32_t by_mode; /* bit j: name j is root's placeholder in such a directory,
 	                     out of the sandbox user's reach without a mount */
 	char **extra;     /* further entries of its top level to keep read-only: where a */
 	size_t nextra;    /* protected symlink or gitdir file leads */
