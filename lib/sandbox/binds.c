@@ -236,16 +236,28 @@ static void blocked_add_home(struct blocked_list *l, const char *home, const cha
 	free(real);
 }
 
+/* The caller's home from the password database, looked up once (NSS is not cheap). */
+static const char *own_home(void)
+{
+	static char *home;
+	static bool looked;
+
+	if (!looked) {
+		const struct passwd *pw = getpwuid(getuid());
+		home = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
+		looked = true;
+	}
+	return home;
+}
+
 /* Every home OpenClaw considers, and the home of the user the command runs as. */
 static void blocked_add_homes(struct blocked_list *l, const struct bind_policy *p,
                               const char *const *names, size_t n)
 {
-	const struct passwd *pw = getpwuid(getuid());
-
 	blocked_add_home(l, getenv("OPENCLAW_HOME"), names, n);
 	blocked_add_home(l, getenv("HOME"), names, n);
 	blocked_add_home(l, getenv("USERPROFILE"), names, n);
-	blocked_add_home(l, pw ? pw->pw_dir : NULL, names, n);
+	blocked_add_home(l, own_home(), names, n);
 	blocked_add_home(l, p->extra_home, names, n);
 }
 
@@ -526,30 +538,29 @@ static void checker_free(struct checker *c)
 	blocked_free(&c->others);
 }
 
-int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p)
+int binds_validate_place(const struct bind_tree *trees, size_t ntrees, const char *const *binds,
+                         size_t n, const struct bind_policy *p)
 {
 	struct checker c;
 	int rc = 0;
 
-	if (n == 0)
+	if (ntrees == 0 && n == 0)
 		return 0;
 	checker_init(&c, p);
+	for (size_t i = 0; i < ntrees && rc == 0; i++) {
+		char *label = xasprintf("the %s \"%s\"", trees[i].what, trees[i].path);
+		rc = check_path(&c, label, trees[i].path);
+		free(label);
+	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = check_one(&c, binds[i], p->resolved ? &p->resolved[i] : NULL);
 	checker_free(&c);
 	return rc;
 }
 
-int binds_validate_tree(const char *path, const char *what, const struct bind_policy *p)
+int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p)
 {
-	struct checker c;
-	char *label = xasprintf("the %s \"%s\"", what, path);
-
-	checker_init(&c, p);
-	int rc = check_path(&c, label, path);
-	checker_free(&c);
-	free(label);
-	return rc;
+	return binds_validate_place(NULL, 0, binds, n, p);
 }
 
 int network_validate(const char *network, bool allow_join)

@@ -45,14 +45,21 @@ struct bind_policy {
  */
 int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p);
 
+/* A host tree claw itself shows to a sandbox, and what it is ("workspace", for messages). */
+struct bind_tree {
+	const char *path;
+	const char *what;
+};
+
 /*
- * A host tree claw itself shows to a sandbox (the workspace, the agent
- * workspace at /agent), judged by the very rules a bind source is: blocked
- * paths and claw's state. It is an allowed root itself, so only what lies at
- * or above it, or a blocked path it lies in, counts. WHAT names it in the
- * message ("workspace"). 0, or -1 with claw_error().
+ * A place's trees (the workspace, the agent workspace at /agent), judged by
+ * the very rules a bind source is: blocked paths and claw's state (each is
+ * an allowed root itself, so only what lies at or above it, or a blocked
+ * path it lies in, counts); then its BINDS as binds_validate() judges them.
+ * One set of rules, built once. 0, or -1 with claw_error() for the first.
  */
-int binds_validate_tree(const char *path, const char *what, const struct bind_policy *p);
+int binds_validate_place(const struct bind_tree *trees, size_t ntrees, const char *const *binds,
+                         size_t n, const struct bind_policy *p);
 
 /* "host" refused always; "container:*" unless ALLOW_JOIN. OpenClaw's messages. */
 int network_validate(const char *network, bool allow_join);

@@ -803,8 +803,9 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 	uid_t uid;
 	gid_t gid;
 
+	/* As root, the home of the user the command runs as counts too. */
 	sandbox_owner(s, &uid, &gid);
-	const struct passwd *pw = getpwuid(uid);
+	const struct passwd *pw = uid != getuid() ? getpwuid(uid) : NULL;
 	char *home = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
 	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
 	p->nbinds = s->nbinds;
@@ -817,14 +818,12 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 		                  .state_dir = s->cfg->state_dir,
 		                  .config_files = (const char *const *)files,
 		                  .nconfig_files = nfiles };
-	int rc =
-	    binds_validate_tree(p->workspace_dir,
-	                        p->workspace_rw ? "workspace" : "read-only workspace", &bp) < 0 ||
-	            (p->agent_dir &&
-	             binds_validate_tree(p->agent_dir, "agent workspace", &bp) < 0) ||
-	            (binds && binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0)
-	        ? -1
-	        : 0;
+	struct bind_tree trees[2] = {
+		{ p->workspace_dir, p->workspace_rw ? "workspace" : "read-only workspace" },
+		{ p->agent_dir, "agent workspace" },
+	};
+	int rc = binds_validate_place(trees, p->agent_dir ? 2 : 1, (const char *const *)s->binds,
+	                              binds ? s->nbinds : 0, &bp);
 	for (size_t i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(home);
