@@ -9,7 +9,7 @@ setup() {
 	mkdir -p "$AGENT_WS"
 }
 
-# As root, claw-sandbox keeps each scope's network namespace under /run/claw/netns;
+# As root, claw-sandbox keeps each scope's network namespace under /run/claw/<installation>;
 # a test removes what it made, so nothing of it stays on the host.
 teardown() {
 	if [ -n "${USERNS_RESTORE:-}" ]; then

@@ -1100,7 +1100,7 @@ static void feed_init(const struct native_spec *s, struct build *b, pid_t pid, i
  *
  * A fresh network namespace costs about half a millisecond to make and as
  * much to tear down, mostly sysctl registration: the largest single cost of
- * a run. As root, claw keeps one per scope under /run/claw/netns (nspin.c),
+ * a run. As root, claw keeps one per scope under /run/claw/INSTALLATION/netns (nspin.c),
  * loopback up. Runs of one scope may therefore reach each other over
  * loopback while they overlap; they share the workspace anyway. Other
  * scopes and the host stay out of reach (8).
