@@ -27,6 +27,13 @@ sandbox_config() {
 EOF2
 }
 
+# native_config MEMBERS: claw.json's agents.defaults.sandbox.native (claw's own keys).
+native_config() {
+	write_claw_config <<EOF2
+{ agents: { defaults: { sandbox: { native: { $1 } } } } }
+EOF2
+}
+
 # let_others_walk DIR: every directory from DIR up to / (or /tmp) searchable by
 # others, so an ordinary user reaches this test's scratch files.
 let_others_walk() {
@@ -78,6 +85,11 @@ jqo() {
 	jq -r "$@" <<< "$output"
 }
 
+# installation: this test's installation (its state dir's identity), as cgroup names carry it.
+installation() {
+	claw-sandbox explain --json | jq -r .installation
+}
+
 # pin_dir: where, as root, this test's installation keeps namespaces between runs.
 pin_dir() {
 	claw-sandbox explain --json | jq -r .pinDir
@@ -114,9 +126,9 @@ user_setup() {
 
 # as_user CMD...: CMD as the ordinary user, with no capability and no group of root's;
 # the state dir and home (and what the test wrote there) become the user's first, but
-# for the sandboxes' own workspaces, which the runs made as the user already.
+# for what is in the sandboxes' own workspaces (their runs made it, as whoever they ran).
 as_user() {
-	find "$OPENCLAW_STATE_DIR" "$HOME" -path "$OPENCLAW_STATE_DIR/sandboxes/*" -prune \
+	find "$OPENCLAW_STATE_DIR" "$HOME" -path "$OPENCLAW_STATE_DIR/sandboxes/*/*" -prune \
 		-o -exec chown -h "$TEST_USER:" {} +
 	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --inh-caps=-all -- "$@"
 }
@@ -138,3 +150,4 @@ in_setting() {
 	*) echo "in_setting: unknown setting $setting" >&2; return 2 ;;
 	esac
 }
+

@@ -238,26 +238,33 @@ static void keep_target(struct persist_watch *w, const struct persist_root *r, c
 }
 
 /*
- * Whether ST, an entry of R, is out of the reach of the sandbox's user U by
- * its permissions alone: root's placeholder (nobody may write it) in a
- * sticky directory that is neither U's nor writable by others, where U may
- * not remove or rename what is not its own. No capability is left inside to
- * say otherwise, and root is not mapped there.
+ * Whether ST, an entry of R, is out of the reach of the sandbox's user
+ * (host ids U:G) by its ownership alone, with no mount, as root. Shown
+ * through the sandbox's id map, a file whose owner or group the map does not
+ * name (only U:G are, as the sandbox's own) is one the kernel lets it neither
+ * write nor remove nor rename (HAS_UNMAPPED_ID). Otherwise: root's
+ * placeholder (nobody may write it) in a sticky directory that is neither
+ * U's nor writable by others, where U may not remove or rename what is not
+ * its own. No capability is left inside to say otherwise.
  */
-static bool out_of_reach(const struct persist_root *r, const struct stat *st, uid_t u)
+static bool out_of_reach(const struct persist_root *r, const struct stat *st, uid_t u, gid_t g)
 {
-	return r->sticky && st->st_uid == 0 && u != 0 && is_placeholder(st);
+	if (geteuid() != 0 || u == 0)
+		return false;
+	if (r->idmapped)
+		return st->st_uid != u || st->st_gid != g;
+	return r->sticky && st->st_uid == 0 && is_placeholder(st);
 }
 
 /* Protected name J of R exists, as something a read-only mount can hold, or fails. */
-static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j, uid_t u)
+static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j, uid_t u, gid_t g)
 {
 	const struct native_protect *p = &w->names[j];
 	struct stat st;
 
 	for (int tries = 0; tries < 3; tries++) {
 		if (fstatat(r->fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			if (out_of_reach(r, &st, u))
+			if (out_of_reach(r, &st, u, g))
 				r->by_mode |= UINT32_C(1) << j;
 			if (S_ISLNK(st.st_mode) ||
 			    (S_ISREG(st.st_mode) && strcmp(p->name, ".git") == 0))
@@ -283,9 +290,28 @@ static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j,
 	return claw_fail("%s/%s keeps changing; nothing ran", r->host, p->name);
 }
 
+/*
+ * As root, the scope's own workspace, which claw made, is laid out so that
+ * root's placeholders in it are out of its user's reach (out_of_reach): its
+ * user's own, 0700, where the sandbox sees it through its id map (a
+ * directory of another owner would be one it may not write in); else root's
+ * with the user's group, sticky, 1770.
+ */
+static int lay_out(int fd, const struct native_spec *s, bool idmapped, struct stat *st)
+{
+	uid_t owner = idmapped ? s->uid : 0;
+	mode_t mode = idmapped ? S_IRWXU : S_ISVTX | S_IRWXU | S_IRWXG;
+
+	if (st->st_uid == owner && st->st_gid == s->gid && (st->st_mode & 07777) == mode)
+		return 0;
+	if (fchown(fd, owner, s->gid) < 0 || fchmod(fd, mode) < 0 || fstat(fd, st) < 0)
+		return claw_fail("the scope's workspace: %s", strerror(errno));
+	return 0;
+}
+
 /* Source I opened as a root of W when it is a writable directory; 0, or -1. */
 static int open_root(const struct native_spec *s, const struct nsroot_source *src, size_t i,
-                     struct persist_watch *w)
+                     bool idmapped, struct persist_watch *w)
 {
 	struct stat st;
 	int path = nsroot_open_source(src->src, src->real);
@@ -309,8 +335,10 @@ static int open_root(const struct native_spec *s, const struct nsroot_source *sr
 	if (r->real == NULL)
 		r->real = xstrdup(src->src);
 	r->kept = i == 0 && s->workspace_kept;
-	r->sticky = geteuid() == 0 && (st.st_mode & S_ISVTX) && st.st_uid != s->uid &&
-	            !(st.st_mode & S_IWOTH);
+	r->idmapped = idmapped;
+	if (r->kept && geteuid() == 0 && lay_out(fd, s, idmapped, &st) < 0)
+		return -1;
+	r->sticky = (st.st_mode & S_ISVTX) && st.st_uid != s->uid && !(st.st_mode & S_IWOTH);
 	/* One lock per directory, however many times it is shown. */
 	bool shared = false;
 	struct stat other;
@@ -326,7 +354,7 @@ static int open_root(const struct native_spec *s, const struct nsroot_source *sr
 	return 0;
 }
 
-int persist_watch_start(const struct native_spec *s, struct persist_watch *w)
+int persist_watch_start(const struct native_spec *s, bool idmapped, struct persist_watch *w)
 {
 	struct nsroot_source *src = xcalloc(s->nbinds + 2, sizeof(*src));
 	size_t n = nsroot_sources(s, src);
@@ -338,11 +366,11 @@ int persist_watch_start(const struct native_spec *s, struct persist_watch *w)
 	w->roots = xcalloc(n + 1, sizeof(*w->roots));
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (!src[i].ro)
-			rc = open_root(s, &src[i], i, w);
+			rc = open_root(s, &src[i], i, idmapped, w);
 	/* Every root known first: where a symlink leads is judged against all of them. */
 	for (size_t i = 0; i < w->n && rc == 0; i++)
 		for (size_t j = 0; j < w->nnames && rc == 0; j++)
-			rc = guard_name(w, &w->roots[i], j, s->uid);
+			rc = guard_name(w, &w->roots[i], j, s->uid, s->gid);
 	free(src);
 	if (rc < 0)
 		persist_watch_close(w);

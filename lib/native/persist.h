@@ -18,8 +18,9 @@ struct persist_root {
 	bool kept;        /* claw's own directory: its placeholders stay */
 	bool locked;      /* it holds the tree's shared lock for the run */
 	bool sticky;      /* as root: a sticky directory neither the sandbox user's nor others' */
-	uint32_t by_mode; /* bit j: name j is root's placeholder in such a directory,
-	                     out of the sandbox user's reach without a mount */
+	bool idmapped;    /* shown to the sandbox through its own id map: only its user's ids */
+	uint32_t by_mode; /* bit j: name j is out of the sandbox user's reach by ownership
+	                     alone (persist.c, out_of_reach), with no mount */
 	char **extra;     /* further entries of its top level to keep read-only: where a */
 	size_t nextra;    /* protected symlink or gitdir file leads */
 };
@@ -44,10 +45,11 @@ struct persist_watch {
  * cannot be, and reported; a symlink or a .git file naming a gitdir keeps
  * where it leads read-only too when that is in a writable tree. The user's
  * trees are locked shared for the run; a tree claw made (the scope's own
- * workspace) keeps its placeholders. 0, or -1 (claw_error) when a name
- * cannot be protected: nothing may run then.
+ * workspace) keeps its placeholders. IDMAPPED: the trees will be shown
+ * through the sandbox's id map (it runs as host ids of its own). 0, or -1
+ * (claw_error) when a name cannot be protected: nothing may run then.
  */
-int persist_watch_start(const struct native_spec *s, struct persist_watch *w);
+int persist_watch_start(const struct native_spec *s, bool idmapped, struct persist_watch *w);
 
 /*
  * After every process of the sandbox is gone: the last run out of a user's
