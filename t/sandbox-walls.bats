@@ -351,7 +351,7 @@ config_in_workspace_in() {
 	mkdir -p "$ws/conf"
 	if [ "$1" = root ]; then chown -R 65534:65534 "$ws"; else chown -R "$TEST_USER:" "$ws"; fi
 	for access in rw ro; do
-		for how in env option claw; do
+		for how in env option claw claw-option; do
 			conf=$ws/conf/openclaw.json
 			cat > "$conf" <<EOF
 { agents: { defaults: { workspace: "$ws", sandbox: { mode: "all", workspaceAccess: "$access" } } } }
@@ -365,6 +365,11 @@ EOF
 				echo '{}' > "$conf"
 				[ "$1" = root ] || chown "$TEST_USER:" "$conf"
 				run env CLAW_CONFIG_PATH="$conf" bash -c "$(declare -f in_setting as_user no_cgroups); TEST_USER=$TEST_USER; in_setting $1 claw-sandbox exec -- touch /workspace/ran" ;;
+			claw-option) cp "$conf" "$CONFIG"
+				conf=$ws/claw.json
+				echo '{}' > "$conf"
+				[ "$1" = root ] || chown "$TEST_USER:" "$conf"
+				run in_setting "$1" claw-sandbox --claw-config "$conf" exec -- touch /workspace/ran ;;
 			esac
 			assert_failure 126
 			assert_output --partial "reaches claw's own state \"$conf\""

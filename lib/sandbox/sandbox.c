@@ -803,17 +803,24 @@ bool sandbox_host_network(const struct sandbox_settings *s)
 
 /*
  * Every file claw's config is read from, found or not (a sandbox must not be
- * able to make one either): openclaw.json (--config, $OPENCLAW_CONFIG_PATH,
- * <state>/openclaw.json) and claw's own claw.json ($CLAW_CONFIG_PATH, else
- * <state>/claw.json). Into OUT (allocated), at most 2; returns how many.
+ * able to make one either): openclaw.json and claw.json wherever they were
+ * looked for (--config, $OPENCLAW_CONFIG_PATH; --claw-config,
+ * $CLAW_CONFIG_PATH; else the state dir), and whatever else the config says
+ * it read. Into OUT (pointers into CFG), at most 4; returns how many.
  */
-static size_t config_files(const struct config *cfg, char *out[2])
+static size_t config_files(const struct config *cfg, const char *out[4])
 {
-	const char *claw = getenv("CLAW_CONFIG_PATH");
+	const char *const *read;
+	size_t n = 0, nread = cfg_files(cfg, &read);
 
-	out[0] = xstrdup(cfg->path);
-	out[1] = claw && claw[0] ? cfg_user_path(claw) : state_path(cfg, "claw.json");
-	return 2;
+	out[n++] = cfg->path;
+	if (cfg->claw_path)
+		out[n++] = cfg->claw_path;
+	for (size_t i = 0; i < nread && n < 4; i++)
+		if (strcmp(read[i], cfg->path) != 0 &&
+		    (cfg->claw_path == NULL || strcmp(read[i], cfg->claw_path) != 0))
+			out[n++] = read[i];
+	return n;
 }
 
 /*
@@ -827,7 +834,7 @@ static size_t config_files(const struct config *cfg, char *out[2])
 static int validate_shown(const struct sandbox_settings *s, struct sandbox_place *p, bool binds)
 {
 	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
-	char *files[2];
+	const char *files[4];
 	size_t nfiles = config_files(s->cfg, files);
 	uid_t uid;
 	gid_t gid;
@@ -845,7 +852,7 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 		                  .extra_home = home,
 		                  .resolved = p->bind_real,
 		                  .state_dir = s->cfg->state_dir,
-		                  .config_files = (const char *const *)files,
+		                  .config_files = files,
 		                  .nconfig_files = nfiles };
 	struct bind_tree trees[2] = {
 		{ p->workspace_dir, p->workspace_rw ? "workspace" : "read-only workspace" },
@@ -853,8 +860,6 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 	};
 	int rc = binds_validate_place(trees, p->agent_dir ? 2 : 1, (const char *const *)s->binds,
 	                              binds ? s->nbinds : 0, &bp);
-	for (size_t i = 0; i < nfiles; i++)
-		free(files[i]);
 	free(home);
 	return rc;
 }
