@@ -139,6 +139,7 @@ cannot_remove_in() {
 	assert_equal "$(jqo -r .kept)" "$(claw-sandbox list --json | jq -r '.[0].name')"
 	[ -n "$(jqo -r .error)" ]
 	$UNDO
+	UNDO=
 	run in_setting "$1" claw-sandbox rm --all
 	assert_success
 	assert_output --partial removed

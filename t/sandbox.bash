@@ -15,6 +15,8 @@ teardown() {
 	if [ -n "${USERNS_RESTORE:-}" ]; then
 		echo "$USERNS_RESTORE" > /proc/sys/user/max_user_namespaces
 	fi
+	# What a test set up on the host and undoes at its end, if it did not get there.
+	[ -z "${UNDO:-}" ] || $UNDO 2>/dev/null || true
 	claw-sandbox rm --all >/dev/null 2>&1 || true
 }
 
