@@ -20,6 +20,7 @@
 
 #include "audit/auditlog.h"
 #include "core/config.h"
+#include "core/fsutil.h"
 #include "core/opts.h"
 #include "core/record.h"
 #include "audit/seccheck.h"
@@ -33,6 +34,7 @@ static const char usage[] =
     "                       [--decision allow|deny] [--since TIME] [--last N] [--json]\n"
     "       claw-audit sessions [FILE] [--json]\n"
     "       claw-audit check [--json] [--fix] [--preset NAME] [--fail-on warn|critical]\n"
+    "       claw-audit backup FILE...\n"
     "\n"
     "  log       append every record on standard input to the decision log, adding\n"
     "            audit {seq, ts, prev, hash}, and pass it on (the default)\n"
@@ -40,6 +42,8 @@ static const char usage[] =
     "  show      the logged records as a table (--json: the records themselves)\n"
     "  sessions  every session in the log, with counts and last activity\n"
     "  check     audit the config and the state directory for security problems\n"
+    "  backup    keep a numbered copy of each FILE (FILE.bak.N, the next free N) and\n"
+    "            print its name: what claw init --force and check --fix do first\n"
     "\n"
     "Options:\n"
     "  --log FILE          the decision log (default <state>/audit/decisions.jsonl)\n"
@@ -53,7 +57,7 @@ static const char usage[] =
     "                      (UTC), @EPOCH, or an age such as 90s, 15m, 2h, 7d\n"
     "  --last N            show: only the last N matching records\n"
     "  --fix               check: apply the safe fixes (only ever tightening; the\n"
-    "                      config is backed up to FILE.bak and rewritten atomically)\n"
+    "                      config is backed up to FILE.bak.N and rewritten atomically)\n"
     "  --preset NAME       check: also report what the config lacks against a preset\n"
     "                      (personal, secure, public, dev); with --fix, apply it\n"
     "  --fail-on LEVEL     check: exit 1 when a finding is at LEVEL or above\n"
@@ -106,14 +110,17 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-enum sub { SUB_LOG, SUB_VERIFY, SUB_SHOW, SUB_SESSIONS, SUB_CHECK };
-static const char *const sub_names[] = { "log", "verify", "show", "sessions", "check" };
+enum sub { SUB_LOG, SUB_VERIFY, SUB_SHOW, SUB_SESSIONS, SUB_CHECK, SUB_BACKUP };
+static const char *const sub_names[] = { "log",   "verify", "show", "sessions",
+	                                 "check", "backup" };
 
 struct cli {
 	struct common_opts co;
 	enum sub sub;
 	bool sub_given;
 	const char *file; /* --log, or the positional FILE */
+	char **files;     /* backup: FILE... */
+	int nfiles;
 	enum alog_fsync fsync;
 	bool syslog;
 	const char *facility, *tag, *socket;
@@ -901,6 +908,25 @@ static int run_check(struct cli *c)
 	return status;
 }
 
+/* ---- backup ---- */
+
+static int run_backup(const struct cli *c)
+{
+	int status = 0;
+
+	for (int i = 0; i < c->nfiles; i++) {
+		char *bak = backup_file(c->files[i]);
+		if (bak == NULL) {
+			warnx("%s", claw_error());
+			status = 2;
+			continue;
+		}
+		puts(bak);
+		free(bak);
+	}
+	return status;
+}
+
 /* ---- main ---- */
 
 static void parse_args(int argc, char **argv, struct cli *c)
@@ -924,6 +950,9 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			} else if (c->file == NULL && (c->sub == SUB_VERIFY || c->sub == SUB_SHOW ||
 			                               c->sub == SUB_SESSIONS)) {
 				c->file = optarg;
+			} else if (c->sub == SUB_BACKUP) {
+				c->files = xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
+				c->files[c->nfiles++] = optarg;
 			} else {
 				usage_error("unexpected argument \"%s\"", optarg);
 			}
@@ -1001,6 +1030,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			usage_error("unexpected option");
 		}
 	}
+	for (; optind < argc && c->sub == SUB_BACKUP; optind++) { /* after "--" */
+		c->files = xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
+		c->files[c->nfiles++] = argv[optind];
+	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
 }
@@ -1023,6 +1056,10 @@ static void check_options(const struct cli *c)
 		usage_error("%s: --fix, --preset and --fail-on belong to check", sub);
 	if (c->sub == SUB_CHECK && c->file)
 		usage_error("check: --log does not apply");
+	if (c->sub == SUB_BACKUP && (c->file || c->co.json))
+		usage_error("backup: --log and --json do not apply");
+	if (c->sub == SUB_BACKUP && c->nfiles == 0)
+		usage_error("backup: FILE is missing");
 	if (c->sub == SUB_LOG && c->co.json)
 		usage_error("log: --json does not apply (records are JSON already)");
 }
@@ -1040,6 +1077,11 @@ int main(int argc, char **argv)
 	check_options(&c);
 	if (c.sub == SUB_CHECK)
 		return run_check(&c);
+	if (c.sub == SUB_BACKUP) {
+		int status = run_backup(&c);
+		free(c.files);
+		return status;
+	}
 	char *path = c.file ? xstrdup(c.file) : default_log(&c);
 	int status;
 	switch (c.sub) {
