@@ -10,6 +10,7 @@
 
 #define RECORD_MAX_DEFAULT ((size_t)1024 * 1024) /* bytes per line, newline excluded */
 #define RECORD_MAX_MEMBERS 8                     /* members one stage may add to one record */
+#define RECORD_OUT_BATCH   ((size_t)128 * 1024)  /* output bytes held before a write */
 
 struct record {
 	cJSON *root;     /* the parsed record; valid only during handle() */
@@ -61,7 +62,29 @@ struct stage {
 struct record_opts {
 	size_t max_record; /* 0 = RECORD_MAX_DEFAULT */
 	int in_fd, out_fd;
+	/*
+	 * When the reader of OUT_FD has gone (EPIPE: the stage must catch or
+	 * ignore SIGPIPE), keep reading and handling the input to its end and
+	 * drop the output, instead of exiting 2: the decision log records what
+	 * it was given, claw-sandbox accounts for every decision. See
+	 * record_output_closed.
+	 */
+	bool drain;
+	/* Output bytes held before a write when the input does not pause
+	 * (0 = RECORD_OUT_BATCH): the log stage syncs before each write. */
+	size_t out_batch;
 };
+
+/* Set once the output's reader has gone (with record_opts.drain). */
+extern bool record_output_closed;
+
+/*
+ * From handle(): writes the records handled so far now (the stage's flush()
+ * first). For a stage about to do something slow for this record (run a
+ * command): whoever reads sees the earlier ones meanwhile, and a reader that
+ * has gone is known before it starts (record_output_closed).
+ */
+void record_flush(void);
 
 /*
  * Reads records from opts->in_fd until end of input, calls stage->handle() for
