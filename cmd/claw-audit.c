@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,8 +112,7 @@ static const struct option longopts[] = {
 };
 
 enum sub { SUB_LOG, SUB_VERIFY, SUB_SHOW, SUB_SESSIONS, SUB_CHECK, SUB_BACKUP };
-static const char *const sub_names[] = { "log",   "verify", "show", "sessions",
-	                                 "check", "backup" };
+static const char *const sub_names[] = { "log", "verify", "show", "sessions", "check", "backup" };
 
 struct cli {
 	struct common_opts co;
@@ -392,6 +392,8 @@ static void slog_send(struct slog *sl, const cJSON *root, const char *audit_memb
 
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES   ((size_t)256 * 1024)
+/* Records passed on per fsync in a stream that does not pause: 4 MiB, some 12,000. */
+#define LOG_OUT_BATCH ((size_t)4 * 1024 * 1024)
 
 struct logger {
 	struct alog a;
@@ -440,10 +442,58 @@ static int log_handle(struct record *rec, void *ctx)
 	return 0;
 }
 
-/* Before any output: the entries are written first, and the lock released. */
+/*
+ * Before any output: the entries are written and the lock released, and
+ * (write-ahead) synced, so that no record is passed on, and so nothing runs
+ * downstream, before its decision is on disk.
+ */
 static void log_flush(void *ctx)
 {
-	log_commit(ctx);
+	struct logger *g = ctx;
+
+	log_commit(g);
+	if (alog_sync(&g->a) < 0)
+		log_fail(g);
+}
+
+/*
+ * The log stage outlives the pipeline's Ctrl-C and a reader that went away:
+ * it logs every record it was given, to the end of its input (the stages
+ * before it end on the same signal, so the input ends), then dies of the
+ * signal as it would have. A handler, not SIG_IGN: a caught signal is reset
+ * in any program started from here. Typed by hand on a terminal, Ctrl-C ends
+ * it at once: every line typed so far is logged.
+ */
+static volatile sig_atomic_t log_signal;
+
+static void on_log_signal(int sig)
+{
+	if (sig != SIGPIPE)
+		log_signal = sig;
+}
+
+static void log_signals(void)
+{
+	static const int held[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_log_signal, .sa_flags = SA_RESTART }, old;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL); /* EPIPE instead: record_opts.drain */
+	if (isatty(0))
+		return;
+	for (size_t i = 0; i < NELEM(held); i++)
+		if (sigaction(held[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(held[i], &sa, NULL);
+}
+
+static void log_signals_end(void)
+{
+	int sig = log_signal;
+
+	if (sig != 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 }
 
 static void log_idle(void *ctx)
@@ -473,19 +523,27 @@ static int run_log(struct cli *c, const char *path)
 		               .idle = log_idle,
 		               .flush = log_flush,
 		               .ctx = &g };
-	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
+	struct record_opts ro = {
+		.max_record = c->co.max_record,
+		.in_fd = 0,
+		.out_fd = 1,
+		.drain = true,
+		.out_batch = LOG_OUT_BATCH,
+	};
 
 	if (alog_open(&g.a, path, c->fsync) < 0)
 		errx(2, "%s", claw_error());
 	g.syslog = c->syslog;
 	if (c->syslog)
 		slog_open(&g.sl, c);
+	log_signals();
 	int status = record_loop(&stage, &ro);
 	alog_close(&g.a);
 	if (c->syslog && g.sl.fd >= 0)
 		close(g.sl.fd);
 	buf_free(&g.line);
 	buf_free(&g.member);
+	log_signals_end();
 	return status;
 }
 
@@ -951,7 +1009,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			                               c->sub == SUB_SESSIONS)) {
 				c->file = optarg;
 			} else if (c->sub == SUB_BACKUP) {
-				c->files = xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
+				c->files =
+				    xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
 				c->files[c->nfiles++] = optarg;
 			} else {
 				usage_error("unexpected argument \"%s\"", optarg);
