@@ -23,7 +23,7 @@ static const char usage[] =
     "                        [--peer P] [--account X] [--thread T] [--guild G] [--team T]\n"
     "                        [--session KEY] [--json]\n"
     "       claw-session new [the options of key] [--sender S] [--owner] [--cwd DIR]\n"
-    "                        [--timeout SECONDS] [--] COMMAND [ARG...]\n"
+    "                        [--timeout SECONDS] (-c LINE | [--] COMMAND [ARG...])\n"
     "\n"
     "Without a subcommand, reads request records (JSON Lines) on standard input and\n"
     "writes them with an \"id\" (if missing) and a \"session\" member added:\n"
@@ -31,7 +31,8 @@ static const char usage[] =
     "\n"
     "  key   print the session key of the conversation described by the options\n"
     "        (--json: the whole session member)\n"
-    "  new   print an exec request record for COMMAND, arguments shell-quoted\n"
+    "  new   print an exec request record for COMMAND, arguments shell-quoted; or\n"
+    "        with -c, for the command line LINE as it is (pipelines, && and all)\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -58,6 +59,7 @@ enum {
 	OPT_OWNER,
 	OPT_CWD,
 	OPT_TIMEOUT,
+	OPT_COMMAND = 'c',
 };
 
 static const struct option longopts[] = {
@@ -78,6 +80,7 @@ static const struct option longopts[] = {
 	{ "owner", no_argument, NULL, OPT_OWNER },
 	{ "cwd", required_argument, NULL, OPT_CWD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "command", required_argument, NULL, OPT_COMMAND },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -90,6 +93,7 @@ struct cli {
 	unsigned long timeout;
 	char **command; /* new: COMMAND [ARG...] */
 	int ncommand;
+	const char *line; /* new -c: the command line as it is */
 };
 
 /*
@@ -497,8 +501,14 @@ static int run_new(struct cli *c, struct config *cfg)
 	load_cli_session(c, cfg, &s, &si);
 	session_info_free(&si);
 	session_settings_free(&s);
-	if (c->ncommand == 0)
+	if (c->line != NULL && c->ncommand > 0)
+		usage_error("new: -c takes the whole command line; no COMMAND after it");
+	if (c->line != NULL && c->line[0] == '\0')
+		usage_error("new: -c: the command line is empty");
+	if (c->line == NULL && c->ncommand == 0)
 		usage_error("new: COMMAND is missing");
+	if (c->line != NULL)
+		buf_puts(&cmd, c->line); /* analysed as an agent's command line is */
 	for (int i = 0; i < c->ncommand; i++) {
 		if (i > 0)
 			buf_putc(&cmd, ' ');
@@ -539,7 +549,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-hc:", longopts, NULL)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
@@ -595,6 +605,9 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_CWD:
 			c->cwd = optarg;
 			break;
+		case OPT_COMMAND:
+			c->line = optarg;
+			break;
 		case OPT_TIMEOUT:
 			c->timeout = opts_number("--timeout", optarg, 7UL * 24 * 3600);
 			break;
@@ -617,7 +630,7 @@ int main(int argc, char **argv)
 
 	opts_usage = usage;
 	parse_args(argc, argv, &c);
-	if (c.sub == NULL && (c.rq.agent || c.rq.channel || c.chat || c.rq.peer || c.cwd))
+	if (c.sub == NULL && (c.rq.agent || c.rq.channel || c.chat || c.rq.peer || c.cwd || c.line))
 		usage_error("session options need a subcommand (key or new)");
 	if (config_load(&cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
