@@ -65,5 +65,5 @@ request() {
 
 # through_sandbox: records from stdin through claw-session and claw-sandbox.
 through_sandbox() {
-	claw-session | claw-sandbox
+	claw-session | claw-audit log | claw-sandbox
 }
