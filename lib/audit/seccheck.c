@@ -13,6 +13,8 @@
  */
 #include "audit/seccheck.h"
 
+#include "audit/auditlog.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "audit/auditlog.h"
 #include "core/cfgedit.h"
 #include "core/fsutil.h"
 #include "native/kernel.h"
@@ -1684,6 +1687,23 @@ static void load_approvals(struct ctx *c)
 	free(text);
 }
 
+/*
+ * The decision log is written before anything runs: a log that takes no
+ * entry (read-only, not a regular file, or its last line not an entry) means
+ * nothing runs at all. Judged by the appender's own checks (alog_probe).
+ */
+static void check_audit_log(struct ctx *c)
+{
+	if (alog_probe(c->log_path) == 0)
+		return;
+	addf(c, "audit_log.not_accepting", SEV_CRITICAL, "Decision log does not accept entries",
+	     "claw-audit verify names the line that is not an entry; move the log aside "
+	     "(a new one starts at seq 1) or make it writable again.",
+	     "%s. Every decision is logged before it runs, so nothing runs until the log "
+	     "takes entries again (claw exec exits 125).",
+	     claw_error());
+}
+
 /* ---- sandbox ---- */
 
 static bool has_docker_settings(const cJSON *docker)
@@ -2925,6 +2945,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 	r->ts = now_ms();
 	check_summary(&c);
 	check_filesystem(&c);
+	check_audit_log(&c);
 	load_approvals(&c);
 	check_elevated(&c);
 	check_exec(&c);
