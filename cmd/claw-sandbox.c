@@ -697,14 +697,14 @@ static void on_filter_signal(int sig)
 		filter_signal = sig;
 }
 
-static void filter_signals(void)
+static void filter_signals(int in_fd)
 {
 	static const int held[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_filter_signal, .sa_flags = SA_RESTART }, old;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, NULL);
-	if (isatty(0))
+	if (isatty(in_fd))
 		return;
 	for (size_t i = 0; i < NELEM(held); i++)
 		if (sigaction(held[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
@@ -879,7 +879,6 @@ static int filter_begin(struct filter *f, struct cli *c, struct config *cfg)
 		if (rc < 0)
 			return -1;
 	}
-	filter_signals();
 	load_all_agents(f);
 	return 0;
 }
@@ -897,6 +896,7 @@ static int filter_loop(struct filter *f, struct cli *c, int in_fd, int out_fd)
 		.max_record = c->co.max_record, .in_fd = in_fd, .out_fd = out_fd, .drain = true
 	};
 	f->out_fd = out_fd;
+	filter_signals(in_fd);
 	int status = record_loop(&stage, &ro);
 
 	if (f->stop == 0 && filter_signal != 0)
