@@ -456,46 +456,6 @@ static void log_flush(void *ctx)
 		log_fail(g);
 }
 
-/*
- * The log stage outlives the pipeline's Ctrl-C and a reader that went away:
- * it logs every record it was given, to the end of its input (the stages
- * before it end on the same signal, so the input ends), then dies of the
- * signal as it would have. A handler, not SIG_IGN: a caught signal is reset
- * in any program started from here. Typed by hand on a terminal, Ctrl-C ends
- * it at once: every line typed so far is logged.
- */
-static volatile sig_atomic_t log_signal;
-
-static void on_log_signal(int sig)
-{
-	if (sig != SIGPIPE)
-		log_signal = sig;
-}
-
-static void log_signals(void)
-{
-	static const int held[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = on_log_signal, .sa_flags = SA_RESTART }, old;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGPIPE, &sa, NULL); /* EPIPE instead: record_opts.drain */
-	if (isatty(0))
-		return;
-	for (size_t i = 0; i < NELEM(held); i++)
-		if (sigaction(held[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaction(held[i], &sa, NULL);
-}
-
-static void log_signals_end(void)
-{
-	int sig = log_signal;
-
-	if (sig != 0) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-}
-
 static void log_idle(void *ctx)
 {
 	struct logger *g = ctx;
@@ -536,14 +496,16 @@ static int run_log(struct cli *c, const char *path)
 	g.syslog = c->syslog;
 	if (c->syslog)
 		slog_open(&g.sl, c);
-	log_signals();
+	/* The log stage outlives the pipeline's Ctrl-C and a reader that went: it
+	 * logs every record it was given, then dies of the signal. */
+	record_hold_signals(0);
 	int status = record_loop(&stage, &ro);
 	alog_close(&g.a);
 	if (c->syslog && g.sl.fd >= 0)
 		close(g.sl.fd);
 	buf_free(&g.line);
 	buf_free(&g.member);
-	log_signals_end();
+	record_die_of(record_held_signal());
 	return status;
 }
 

@@ -684,32 +684,10 @@ static int report_record(const cJSON *rec, bool output);
 /*
  * Between runs, a Ctrl-C (or SIGTERM, SIGHUP) stops claw-sandbox from
  * starting anything more; it still reads its input to the end, so that each
- * decision the log holds gets its end entry, then dies of the signal. During
- * a run, run_command() has its own handlers: the command is killed. A caught
- * SIGPIPE turns a gone reader into EPIPE (record_opts.drain). Typed by hand
- * on a terminal, Ctrl-C ends it at once.
+ * decision the log holds gets its end entry, then dies of the signal
+ * (record_hold_signals()). During a run, run_command() has its own handlers:
+ * the command is killed.
  */
-static volatile sig_atomic_t filter_signal;
-
-static void on_filter_signal(int sig)
-{
-	if (sig != SIGPIPE)
-		filter_signal = sig;
-}
-
-static void filter_signals(int in_fd)
-{
-	static const int held[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = on_filter_signal, .sa_flags = SA_RESTART }, old;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGPIPE, &sa, NULL);
-	if (isatty(in_fd))
-		return;
-	for (size_t i = 0; i < NELEM(held); i++)
-		if (sigaction(held[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaction(held[i], &sa, NULL);
-}
 
 /* The status tell_outcome() takes from the record, as `report` does. */
 #define FROM_RECORD (-1)
@@ -829,8 +807,8 @@ static int handle(struct record *rec, void *ctx)
 	struct request q;
 	bool elevated = false;
 
-	if (f->stop == 0 && filter_signal != 0)
-		f->stop = filter_signal;
+	if (f->stop == 0 && record_held_signal() != 0)
+		f->stop = record_held_signal();
 	if (rec->denied) {
 		tell_outcome(f, rec, FROM_RECORD, false); /* claw exec: refused before it came */
 		return 0;
@@ -896,11 +874,11 @@ static int filter_loop(struct filter *f, struct cli *c, int in_fd, int out_fd)
 		.max_record = c->co.max_record, .in_fd = in_fd, .out_fd = out_fd, .drain = true
 	};
 	f->out_fd = out_fd;
-	filter_signals(in_fd);
+	record_hold_signals(in_fd);
 	int status = record_loop(&stage, &ro);
 
-	if (f->stop == 0 && filter_signal != 0)
-		f->stop = filter_signal;
+	if (f->stop == 0 && record_held_signal() != 0)
+		f->stop = record_held_signal();
 	return f->log_failed ? 2 : status;
 }
 
@@ -920,15 +898,6 @@ static void filter_end(struct filter *f)
 	buf_free(&f->notes);
 }
 
-/* Dies of the signal that stopped it, as it would have without the handler. */
-static void die_of(int sig)
-{
-	if (sig > 0) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-}
-
 static int run_filter(struct cli *c, struct config *cfg)
 {
 	struct filter f;
@@ -938,7 +907,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 	int status = filter_loop(&f, c, 0, 1);
 	int sig = f.stop > 0 ? f.stop : 0;
 	filter_end(&f);
-	die_of(sig);
+	record_die_of(sig);
 	return status;
 }
 
@@ -1065,7 +1034,7 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 	if (null_out >= 0)
 		close(null_out);
 	filter_end(&f);
-	die_of(sig);
+	record_die_of(sig);
 	return status;
 }
 

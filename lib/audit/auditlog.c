@@ -665,7 +665,7 @@ static unsigned long long find_run(const char *data, size_t size, size_t from,
 /* Whether the log (under the lock, A->size bytes) holds LINE as entry REF, and unclaimed. */
 static int check_claim(struct alog *a, const char *line, size_t len, const struct alog_ref *ref)
 {
-	size_t off, n;
+	size_t off = 0, n = 0;
 	enum alog_kind kind;
 	int rc = 0;
 
@@ -724,13 +724,13 @@ int alog_claim(struct alog *a, const char *line, size_t len, struct alog_ref *re
 	return 0;
 }
 
-/* DIR's parent, in place ("a/b" -> "a", "/a" -> "/", "a" -> "."). */
+/* DIR's parent, in place ("a/b" -> "a", "/a" -> "/", "a" -> "."); DIR has room for ".". */
 static void parent_of(char *dir)
 {
 	char *slash = strrchr(dir, '/');
 
 	if (slash == NULL)
-		strcpy(dir, ".");
+		snprintf(dir, 2, ".");
 	else if (slash == dir)
 		slash[1] = '\0';
 	else
@@ -741,10 +741,12 @@ static void parent_of(char *dir)
  * rest and write. */
 static int probe_dir(const char *path)
 {
-	char *dir = xstrdup(path);
+	size_t n = strlen(path);
+	char *dir = xmalloc(n + 2); /* room for "." */
 	struct stat st;
 	int rc = 0;
 
+	memcpy(dir, path, n + 1);
 	do
 		parent_of(dir);
 	while (stat(dir, &st) < 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&

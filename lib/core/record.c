@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,6 +566,41 @@ static void flush(struct loop *l)
 	if (l->stage->flush != NULL)
 		l->stage->flush(l->stage->ctx);
 	out_flush(&l->out);
+}
+
+static volatile sig_atomic_t held_signal;
+
+static void on_held_signal(int sig)
+{
+	if (sig != SIGPIPE)
+		held_signal = sig;
+}
+
+void record_hold_signals(int in_fd)
+{
+	static const int held[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_held_signal, .sa_flags = SA_RESTART }, old;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+	if (isatty(in_fd))
+		return;
+	for (size_t i = 0; i < NELEM(held); i++)
+		if (sigaction(held[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(held[i], &sa, NULL);
+}
+
+int record_held_signal(void)
+{
+	return held_signal;
+}
+
+void record_die_of(int sig)
+{
+	if (sig > 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 }
 
 static struct loop *running_loop;

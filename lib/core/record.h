@@ -79,6 +79,21 @@ struct record_opts {
 extern bool record_output_closed;
 
 /*
+ * For a stage that must see its input to the end (the decision log, the
+ * executor): SIGPIPE becomes EPIPE (see record_opts.drain), and SIGINT,
+ * SIGTERM and SIGHUP are noted instead of ending the process, unless IN_FD
+ * is a terminal (a person typing ends it with Ctrl-C): the stages before it
+ * end on the same signal, so its input ends. Handlers, not SIG_IGN: a
+ * program it starts gets the defaults back. A signal already ignored (nohup)
+ * stays ignored.
+ */
+void record_hold_signals(int in_fd);
+/* The signal held since (0: none). */
+int record_held_signal(void);
+/* Ends the process by signal SIG, as it would have ended without the handler (0: returns). */
+void record_die_of(int sig);
+
+/*
  * From handle(): writes the records handled so far now (the stage's flush()
  * first). For a stage about to do something slow for this record (run a
  * command): whoever reads sees the earlier ones meanwhile, and a reader that

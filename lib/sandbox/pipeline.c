@@ -62,6 +62,8 @@ static int spawn(struct pipeline_stage *st, const char *path, int in, int out)
 	sigset_t none;
 	int rc;
 
+	if (path == NULL)
+		return claw_fail("%s is not built or not on PATH", st->argv[0]);
 	sigemptyset(&none);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
@@ -69,7 +71,8 @@ static int spawn(struct pipeline_stage *st, const char *path, int in, int out)
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawn(&st->pid, path, &fa, &attr, st->argv, environ);
+	char *no_env[] = { NULL };
+	rc = posix_spawn(&st->pid, path, &fa, &attr, st->argv, environ ? environ : no_env);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {
