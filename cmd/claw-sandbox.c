@@ -995,6 +995,7 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 
 	if (filter_begin(&f, c, cfg) < 0) {
 		warnx("%s; nothing was run", claw_error());
+		filter_end(&f);
 		return c->exec ? 125 : 2;
 	}
 	if (c->exec) {
