@@ -937,18 +937,20 @@ static char **stage_argv(const struct cli *c, const char *name, const char *cons
 	return v;
 }
 
-/* claw-session [new ...] | claw-policy | claw-approve | claw-audit log */
+/* claw-session (exec: claw-session new --through ...) | claw-policy | claw-approve |
+ * claw-audit log */
 static void plan_stages(const struct cli *c, struct pipeline *p)
 {
 	const char *approve[] = { c->no_tty ? "--no-tty" : NULL, c->wait ? "--wait" : NULL };
 	const char *log[] = { "log", c->log ? "--log" : NULL, c->log };
-	const char *new_[] = { "new" };
+	const char *new_[] = { "new", "--through" }; /* the request and its session member */
 
 	p->n = 0;
 	if (c->exec)
-		p->stage[p->n++].argv =
-		    stage_argv(c, "claw-session", new_, 1, c->command, (size_t)c->ncommand);
-	p->stage[p->n++].argv = stage_argv(c, "claw-session", NULL, 0, NULL, 0);
+		p->stage[p->n++].argv = stage_argv(c, "claw-session", new_, NELEM(new_), c->command,
+		                                   (size_t)c->ncommand);
+	else
+		p->stage[p->n++].argv = stage_argv(c, "claw-session", NULL, 0, NULL, 0);
 	p->stage[p->n++].argv = stage_argv(c, "claw-policy", NULL, 0, NULL, 0);
 	p->stage[p->n++].argv = stage_argv(c, "claw-approve", approve, NELEM(approve), NULL, 0);
 	p->stage[p->n++].argv = stage_argv(c, "claw-audit", log, c->log ? 3 : 1, NULL, 0);
