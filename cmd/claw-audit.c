@@ -498,7 +498,7 @@ static int run_log(struct cli *c, const char *path)
 		slog_open(&g.sl, c);
 	/* The log stage outlives the pipeline's Ctrl-C and a reader that went: it
 	 * logs every record it was given, then dies of the signal. */
-	record_hold_signals(0);
+	record_hold_signals(0, NULL);
 	int status = record_loop(&stage, &ro);
 	alog_close(&g.a);
 	if (c->syslog && g.sl.fd >= 0)

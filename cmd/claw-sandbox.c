@@ -333,6 +333,7 @@ struct filter {
 	bool log_failed;   /* the log could not be written: exit 2 (claw exec: 125) */
 	bool pass_through; /* claw exec: the command's output passes through as it comes */
 	int out_fd;        /* where the records go (-1: nowhere a reader could leave) */
+	bool stages;       /* pipeline: the stages before are ours (pass_signal()) */
 	struct outcome *outcome;
 };
 
@@ -844,6 +845,25 @@ static void filter_idle(void *ctx)
 		log_broken(f);
 }
 
+/*
+ * A signal that reached claw-sandbox pipeline alone (kill PID, a service
+ * manager) goes on to the stages it started, once: they end on it (a person
+ * being asked is answered: claw-approve(1)), the log stage logs what it was
+ * given, and so the input ends. From the terminal they had it already.
+ */
+static pid_t stage_pids[PIPELINE_MAX];
+static volatile sig_atomic_t passed;
+
+static void pass_signal(int sig)
+{
+	if (passed)
+		return;
+	passed = 1;
+	for (size_t i = 0; i < PIPELINE_MAX; i++)
+		if (stage_pids[i] > 0)
+			kill(stage_pids[i], sig);
+}
+
 static int filter_begin(struct filter *f, struct cli *c, struct config *cfg)
 {
 	memset(f, 0, sizeof(*f));
@@ -874,7 +894,7 @@ static int filter_loop(struct filter *f, struct cli *c, int in_fd, int out_fd)
 		.max_record = c->co.max_record, .in_fd = in_fd, .out_fd = out_fd, .drain = true
 	};
 	f->out_fd = out_fd;
-	record_hold_signals(in_fd);
+	record_hold_signals(in_fd, f->stages ? pass_signal : NULL);
 	int status = record_loop(&stage, &ro);
 
 	if (f->stop == 0 && record_held_signal() != 0)
@@ -1012,6 +1032,9 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 		warnx("%s; nothing was run", claw_error());
 		status = c->exec ? 125 : 2;
 	} else {
+		for (size_t i = 0; i < p.n; i++)
+			stage_pids[i] = p.stage[i].pid;
+		f.stages = true;
 		int filtered = filter_loop(&f, c, records, c->exec ? null_out : 1);
 		close(records);
 		pipeline_wait(&p);

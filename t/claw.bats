@@ -372,3 +372,26 @@ stage_pid() {
 	assert_success
 	assert_output --partial "intact, 1 entries"
 }
+
+@test "SIGTERM to claw run alone ends the whole pipeline; what was decided is logged" {
+	allow touch
+	mkdir "$BATS_TEST_TMPDIR/made"
+	mkfifo "$BATS_TEST_TMPDIR/fifo.in" "$BATS_TEST_TMPDIR/fifo.out"
+	claw run <"$BATS_TEST_TMPDIR/fifo.in" >"$BATS_TEST_TMPDIR/fifo.out" &
+	runner=$!
+	exec 7>"$BATS_TEST_TMPDIR/fifo.in" 8<"$BATS_TEST_TMPDIR/fifo.out"
+	requests 3 "$BATS_TEST_TMPDIR/made" >&7
+	for _ in 1 2 3; do read -r -t 30 -u 8 _; done
+	# The input stays open: only the signal can end it.
+	kill -TERM "$runner"
+	status=0
+	wait "$runner" || status=$?
+	exec 7>&- 8<&-
+	assert_equal "$status" 143
+	run every_run_logged "$BATS_TEST_TMPDIR/made"
+	assert_success
+	assert_output 3
+	run claw-audit verify
+	assert_success
+	assert_output --partial "intact, 9 entries"
+}

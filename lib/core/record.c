@@ -569,15 +569,20 @@ static void flush(struct loop *l)
 }
 
 static volatile sig_atomic_t held_signal;
+static void (*held_also)(int sig);
 
 static void on_held_signal(int sig)
 {
-	if (sig != SIGPIPE)
-		held_signal = sig;
+	if (sig == SIGPIPE)
+		return;
+	held_signal = sig;
+	if (held_also != NULL)
+		held_also(sig);
 }
 
-void record_hold_signals(int in_fd)
+void record_hold_signals(int in_fd, void (*also)(int sig))
 {
+	held_also = also;
 	static const int held[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_held_signal, .sa_flags = SA_RESTART }, old;
 

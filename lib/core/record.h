@@ -85,9 +85,10 @@ extern bool record_output_closed;
  * is a terminal (a person typing ends it with Ctrl-C): the stages before it
  * end on the same signal, so its input ends. Handlers, not SIG_IGN: a
  * program it starts gets the defaults back. A signal already ignored (nohup)
- * stays ignored.
+ * stays ignored. ALSO (may be NULL) is called from the handler too: only
+ * async-signal-safe calls in it.
  */
-void record_hold_signals(int in_fd);
+void record_hold_signals(int in_fd, void (*also)(int sig));
 /* The signal held since (0: none). */
 int record_held_signal(void);
 /* Ends the process by signal SIG, as it would have ended without the handler (0: returns). */
