@@ -5,7 +5,9 @@
  * "deny": in the native sandbox when the session is sandboxed, on the host
  * otherwise (or when claw-approve granted an elevated run), and adds the
  * "sandbox" and "result" members. It is the executor: feed it records only
- * through the stages before it (claw run, claw exec).
+ * through the stages before it (claw run, claw exec). It runs only a
+ * decision the log holds, once, between a start and an end entry of its
+ * own (write-ahead: claw-record(7)); `pipeline` starts those stages itself.
  */
 #include <err.h>
 #include <errno.h>
