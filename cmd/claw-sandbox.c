@@ -336,6 +336,7 @@ struct filter {
 	bool pass_through; /* claw exec: the command's output passes through as it comes */
 	int out_fd;        /* where the records go (-1: nowhere a reader could leave) */
 	bool stages;       /* pipeline: the stages before are ours (pass_signal()) */
+	bool sync_start;   /* exec: its own decision goes with the start: synced */
 	struct outcome *outcome;
 };
 
@@ -495,15 +496,17 @@ static void log_broken(struct filter *f)
 }
 
 /*
- * The decision starts: its start entry (with where it runs) is on disk
- * before the command is started. -1: the log cannot be written, nothing runs.
+ * The decision starts: its start entry (with where it runs) is written
+ * before the command is started, and its way to the disk begun; the decision
+ * itself was synced by claw-audit log (or, for exec, is synced with it:
+ * F->sync_start). -1: the log cannot be written, nothing runs.
  */
 static int start_run(struct filter *f)
 {
 	if (f->dry_run)
 		return 0; /* nothing runs, nothing was claimed */
 	if (chain_run(f, ALOG_START, "sandbox", f->where.p, f->where.len) < 0 ||
-	    alog_sync(&f->log) < 0) {
+	    (f->sync_start ? alog_sync(&f->log) : alog_write_out(&f->log)) < 0) {
 		log_broken(f);
 		return claw_fail("not run: the decision log cannot be written");
 	}
@@ -838,12 +841,12 @@ static int handle(struct record *rec, void *ctx)
 	return 0;
 }
 
-/* End entries are synced when the input pauses, and at the end. */
+/* End entries go to the disk (without waiting for it) when the input pauses, and at the end. */
 static void filter_idle(void *ctx)
 {
 	struct filter *f = ctx;
 
-	if (!f->dry_run && f->stop != STOP_LOG && alog_sync(&f->log) < 0)
+	if (!f->dry_run && f->stop != STOP_LOG && alog_write_out(&f->log) < 0)
 		log_broken(f);
 }
 
@@ -1166,6 +1169,7 @@ static int exec_log_begin(struct cli *c, struct config *cfg, struct target *t, s
 	buf_free(&b);
 	buf_free(&cmd);
 	/* The decision and its start in one write, one sync. */
+	f->sync_start = true;
 	return start_run(f);
 }
 

@@ -529,6 +529,16 @@ int alog_sync(struct alog *a)
 	return 0;
 }
 
+int alog_write_out(struct alog *a)
+{
+	if (!a->dirty || a->fd < 0)
+		return 0;
+	a->dirty = false;
+	if (sync_file_range(a->fd, 0, 0, SYNC_FILE_RANGE_WRITE) < 0 && errno != ESPIPE)
+		return claw_fail("%s: cannot write out: %s", a->path, strerror(errno));
+	return 0;
+}
+
 void alog_close(struct alog *a)
 {
 	if (a->fd >= 0)

@@ -81,6 +81,11 @@ void alog_add(struct alog *a, const char *body, size_t len, struct buf *member);
 int alog_commit(struct alog *a);
 /* fsync if anything was written since the last one ("batch" at idle and exit). */
 int alog_sync(struct alog *a);
+/* Starts writing out what was written since, without waiting for the disk
+ * (sync_file_range): for entries whose durability may follow (a run's start
+ * and end: the decision is synced). The next alog_sync() of any writer makes
+ * them durable. */
+int alog_write_out(struct alog *a);
 void alog_close(struct alog *a);
 
 /* ---- reading ---- */
