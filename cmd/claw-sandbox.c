@@ -33,6 +33,7 @@
 #include "core/fsutil.h"
 #include "sandbox/inventory.h"
 #include "native/landlock.h"
+#include "native/limits.h"
 #include "core/opts.h"
 #include "native/nspin.h"
 #include "sandbox/pipeline.h"
@@ -90,6 +91,8 @@ static const char usage[] =
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
     "                     <state>/openclaw.json; none at all: the secure preset)\n"
+    "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
+    "                     <state>/claw.json)\n"
     "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
     "  --log FILE         the decision log (default <state>/audit/decisions.jsonl)\n"
     "  --help, --version\n"
@@ -419,7 +422,8 @@ static char *inside_workdir(const struct sandbox_settings *s, const struct sandb
 }
 
 static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox_settings *s,
-                               const struct sandbox_place *p, const char *workdir, bool dry)
+                               const struct sandbox_place *p, const char *workdir, bool dry,
+                               const struct native_limits *limits)
 {
 	buf_reset(b);
 	buf_printf(b, "{\"where\":\"%s\",\"backend\":", sandbox ? "sandbox" : "host");
@@ -436,6 +440,10 @@ static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox
 	buf_json_str(b, sandbox ? s->network : "host");
 	if (dry)
 		buf_puts(b, ",\"dryRun\":true");
+	if (limits) {
+		buf_puts(b, ",\"limits\":");
+		limits_json(b, limits);
+	}
 	buf_putc(b, '}');
 }
 
@@ -577,7 +585,7 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 	if (sandbox_place(s, q->scope_key, &p) < 0)
 		return -1;
 	char *workdir = inside_workdir(s, &p, q->workdir);
-	put_sandbox_member(&f->where, true, s, &p, workdir, f->dry_run);
+	put_sandbox_member(&f->where, true, s, &p, workdir, f->dry_run, NULL);
 	if (start_run(f) < 0) {
 		rc = -1;
 		r->failed = 125;
@@ -607,8 +615,13 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 			               .pass_through = f->pass_through };
 		rc = run_native(s, &p, &rs, r);
 	}
-	if (rc == 0)
-		record_add_raw(rec, "sandbox", f->where.p, f->where.len);
+	if (rc == 0) {
+		/* The record's member says what enforced each limit, known once it ran. */
+		bool native = strcmp(s->backend, "native") == 0 && !f->dry_run;
+		put_sandbox_member(&f->member, true, s, &p, workdir, f->dry_run,
+		                   native ? &r->limits : NULL);
+		record_add_raw(rec, "sandbox", f->member.p, f->member.len);
+	}
 	free(workdir);
 	sandbox_place_free(&p);
 	return rc;
@@ -628,7 +641,7 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	put_sandbox_member(&f->where, false, NULL, NULL, cwd ? cwd : "/", f->dry_run);
+	put_sandbox_member(&f->where, false, NULL, NULL, cwd ? cwd : "/", f->dry_run, NULL);
 	if (f->dry_run)
 		run_argv_json(&f->dry, argv);
 	else if ((rc = start_run(f)) < 0)
@@ -942,13 +955,17 @@ static int run_filter(struct cli *c, struct config *cfg)
 static char **stage_argv(const struct cli *c, const char *name, const char *const *args,
                          size_t nargs, char *const *more, size_t nmore)
 {
-	char **v = xcalloc(nargs + nmore + 6, sizeof(char *));
+	char **v = xcalloc(nargs + nmore + 8, sizeof(char *));
 	size_t n = 0;
 
 	v[n++] = (char *)name;
 	if (c->co.config) {
 		v[n++] = "--config";
 		v[n++] = (char *)c->co.config;
+	}
+	if (c->co.claw_config) {
+		v[n++] = "--claw-config";
+		v[n++] = (char *)c->co.claw_config;
 	}
 	if (c->co.state_dir) {
 		v[n++] = "--state-dir";
@@ -1165,7 +1182,7 @@ static int exec_log_begin(struct cli *c, struct config *cfg, struct target *t, s
 	alog_add(&f->log, b.p, b.len, &f->scratch);
 	f->ref.seq = f->log.seq;
 	memcpy(f->ref.hash, f->log.prev, sizeof(f->ref.hash));
-	put_sandbox_member(&f->where, true, &t->s, &t->p, t->s.workdir, false);
+	put_sandbox_member(&f->where, true, &t->s, &t->p, t->s.workdir, false, NULL);
 	buf_free(&b);
 	buf_free(&cmd);
 	/* The decision and its start in one write, one sync. */
@@ -1234,11 +1251,9 @@ static int run_exec(struct cli *c, struct config *cfg)
 
 static void explain_kernel(struct buf *b, bool json)
 {
-	struct native_child probe = { 0 };
 	int abi = landlock_abi();
 	bool userns = native_check_kernel() == 0;
 
-	(void)probe;
 	if (json) {
 		buf_printf(b,
 		           ",\"kernel\":{\"userNamespaces\":%s,\"landlockAbi\":%d,\"seccomp\":true,"
@@ -1246,12 +1261,33 @@ static void explain_kernel(struct buf *b, bool json)
 		           userns ? "true" : "false", abi, geteuid() == 0 ? "true" : "false");
 		return;
 	}
-	buf_printf(b,
-	           "\nkernel:\n  user namespaces   %s\n  landlock          %s (ABI %d)\n"
-	           "  limits            %s\n",
-	           userns ? "yes" : "no", abi > 0 ? "yes" : "no", abi,
-	           geteuid() == 0 ? "cgroups (v1 pids/memory/cpu) where the controllers are mounted"
-	                          : "rlimits (not root: cgroups are not writable)");
+	buf_printf(b, "\nkernel:\n  user namespaces   %s\n  landlock          %s (ABI %d)\n",
+	           userns ? "yes" : "no", abi > 0 ? "yes" : "no", abi);
+}
+
+/* What would enforce the target's limits, worked out as a run works it out (limits.c). */
+static void explain_limits(struct buf *b, const struct target *t, uid_t uid, gid_t gid, bool json)
+{
+	struct native_bind *binds = xcalloc(t->s.nbinds + 1, sizeof(*binds));
+	struct native_spec ns;
+	struct native_limits l;
+	char why[600];
+
+	sandbox_native_spec(&t->s, &t->p, uid, gid, 0, &ns, binds);
+	limits_probe(&ns, &l);
+	if (json) {
+		buf_puts(b, ",\"limits\":");
+		limits_json(b, &l);
+		const char *refused = limits_refusal(&ns, &l, why, sizeof(why));
+		buf_puts(b, ",\"refused\":");
+		if (refused)
+			buf_json_str(b, refused);
+		else
+			buf_puts(b, "null");
+	} else {
+		limits_explain(b, &ns, &l);
+	}
+	free(binds);
 }
 
 /*
@@ -1364,10 +1400,12 @@ static int run_explain(struct cli *c, struct config *cfg)
 			buf_putc(&b, '}');
 		}
 		buf_putc(&b, ']');
-		if (docker)
+		if (docker) {
 			explain_docker(&b, &t, true);
-		else
+		} else {
 			explain_kernel(&b, true);
+			explain_limits(&b, &t, uid, gid, true);
+		}
 		buf_puts(&b, "}\n");
 	} else {
 		buf_printf(
@@ -1389,10 +1427,12 @@ static int run_explain(struct cli *c, struct config *cfg)
 			           t.s.src[i].from);
 		for (size_t i = 0; i < t.s.nwarnings; i++)
 			buf_printf(&b, "warning: %s\n", t.s.warnings[i]);
-		if (docker)
+		if (docker) {
 			explain_docker(&b, &t, false);
-		else
+		} else {
 			explain_kernel(&b, false);
+			explain_limits(&b, &t, uid, gid, false);
+		}
 	}
 	fputs(b.p, stdout);
 	buf_free(&b);
@@ -1870,10 +1910,17 @@ static int write_filter(void)
 static int run_features(const struct cli *c)
 {
 	struct kernel_features k;
+	/* Every limit asked for: what a configuration with them would get here. */
+	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
+	struct native_limits l;
+	char why[600];
 
 	if (c->filter)
 		return write_filter();
 	kernel_probe(&k);
+	limits_probe(&all, &l);
+	const char *refused = limits_refusal(&all, &l, why, sizeof(why));
+	const char *level = refused ? "none" : limits_assurance(&l);
 	if (c->co.json) {
 		struct buf b = { 0 };
 		buf_printf(&b, "{\"userns\":%s,\"usernsWhy\":", k.userns ? "true" : "false");
@@ -1883,7 +1930,11 @@ static int run_features(const struct cli *c)
 		buf_json_str(&b, k.seccomp_why);
 		buf_printf(&b, ",\"landlock\":%d,\"landlockWhy\":", k.landlock_abi);
 		buf_json_str(&b, k.landlock_why);
-		buf_printf(&b, ",\"cgroupns\":%s}", k.cgroupns ? "true" : "false");
+		buf_printf(&b, ",\"cgroupns\":%s,\"limits\":", k.cgroupns ? "true" : "false");
+		buf_json_str(&b, level);
+		buf_puts(&b, ",\"limitsWhy\":");
+		buf_json_str(&b, l.why);
+		buf_putc(&b, '}');
 		puts(b.p);
 		buf_free(&b);
 		return 0;
@@ -1895,6 +1946,10 @@ static int run_features(const struct cli *c)
 	else
 		printf("landlock none (%s)\n", k.landlock_why);
 	printf("cgroupns %s\n", k.cgroupns ? "yes" : "no");
+	if (refused)
+		printf("limits none (%s)\n", l.why);
+	else
+		printf("limits %s\n", level);
 	return 0;
 }
 
@@ -1908,7 +1963,12 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &c);
 	if (config_load(&cfg, &c.co) < 0)
 		errx(c.sub && strcmp(c.sub, "exec") == 0 ? 125 : 2, "%s", claw_error());
+	/* Where limits need a cgroup that only systemd can give: again, in a scope of its own. */
 	int status;
+	if ((c.sub == NULL || strcmp(c.sub, "exec") == 0) && limits_place_self(argv, &status)) {
+		config_free(&cfg);
+		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	}
 	if (c.sub == NULL)
 		status = run_filter(&c, &cfg);
 	else if (strcmp(c.sub, "exec") == 0)

@@ -142,19 +142,61 @@ EOF
 EOF
 }
 
-@test "agents: agents.list[].tools, and agents.defaults.tools only without a list" {
+@test "byProvider: of two keys that differ only in case, the first applies (OpenClaw's lookup)" {
+	cases <<'EOF'
+{tools:{byProvider:{OpenAI:{deny:["exec"]}, openai:{allow:["exec"]}}}} | {"model":{"provider":"openai"}} | exec | deny global-provider
+{tools:{byProvider:{openai:{allow:["exec"]}, OPENAI:{deny:["exec"]}}}} | {"model":{"provider":"OpenAI"}} | read | deny global-provider
+{tools:{byProvider:{" openai ":{deny:["exec"]}, OpenAI:{allow:["exec"]}}}} | {"model":{"provider":"openai"}} | exec | deny global-provider
+{agents:{list:[{id:"main", tools:{byProvider:{OPENAI:{deny:["exec"]}, openai:{}}}}]}} | {"model":{"provider":"openai"}} | exec | deny agent-provider
+EOF
+}
+
+@test "a deny entry no core tool answers to (a plugin id, group:plugins) denies every tool that is no core tool" {
+	cases <<'EOF'
+{tools:{deny:["myplugin"]}}          | - | myplugin       | deny global
+{tools:{deny:["myplugin"]}}          | - | myplugin_fetch | deny global
+{tools:{deny:["myplugin"]}}          | - | exec           | allow none
+{tools:{deny:["group:plugins"]}}     | - | any_plugin     | deny global
+{tools:{deny:["my_*"]}}              | - | other_tool     | allow none
+{tools:{allow:["myplugin", "read"]}} | - | myplugin_fetch | deny global
+{tools:{sandbox:{tools:{deny:["telegram"]}}}, agents:{defaults:{sandbox:{mode:"all"}}}} | - | any_plugin | deny sandbox
+EOF
+}
+
+@test "agent ids are compared normalised: WORK does not escape agents.list[id=work]" {
+	local CFG='{agents:{list:[{id:"main", default:true}, {id:"work", tools:{deny:["exec"]}}]}}'
+	cases <<EOF
+$CFG | {"agent":"WORK"}       | exec | deny agent
+$CFG | {"agent":" Work "}     | exec | deny agent
+$CFG | {"sessionKey":"agent:WORK:main"} | exec | deny agent
+$CFG | {"agent":"main"}       | exec | allow none
+EOF
+}
+
+@test "agents: agents.list[].tools" {
 	cases <<'EOF'
 {agents:{list:[{id:"main", tools:{deny:["write"]}}]}}   | - | write | deny agent (oc 33)
 {agents:{list:[{id:"main", tools:{deny:["write"]}}]}}   | - | read  | allow none (oc 33)
 {agents:{list:[{id:"main"}, {id:"ops", tools:{allow:["read"]}}]}} | {"agent":"ops"}  | exec | deny agent
 {agents:{list:[{id:"main"}, {id:"ops", tools:{allow:["read"]}}]}} | {"agent":"OPS"}  | read | allow agent
 {agents:{list:[{id:"main"}, {id:"ops", tools:{allow:["read"]}}]}} | {"agent":"main"} | exec | allow none
-{agents:{defaults:{tools:{deny:["exec"]}}}}                  | - | exec | deny agent (oc 36)
-{agents:{defaults:{tools:{deny:["exec"]}}, list:[{id:"main"}]}} | - | exec | allow none (oc 37)
 {tools:{allow:["group:fs", "exec"]}, agents:{list:[{id:"main", tools:{deny:["exec"]}}]}} | - | exec | deny agent
 {tools:{allow:["group:fs", "exec"]}, agents:{list:[{id:"main", tools:{deny:["exec"]}}]}} | - | read | allow global
 {tools:{deny:["exec"]}, agents:{list:[{id:"main", tools:{allow:["exec"]}}]}} | - | exec | deny global
 EOF
+}
+
+# OpenClaw's runtime reads these, but its schema refuses them, so OpenClaw
+# does not start on a config that holds one: neither does claw.
+@test "agents.defaults.tools and discord's and slack's groups are config errors, as OpenClaw's schema says" {
+	for cfg in '{agents:{defaults:{tools:{deny:["exec"]}}}}' \
+		'{channels:{discord:{groups:{c1:{tools:{deny:["exec"]}}}}}}' \
+		'{channels:{slack:{groups:{C1:{tools:{deny:["exec"]}}}}}}'; do
+		printf '%s\n' "$cfg" >"$CONFIG"
+		run claw-policy <<<'{"tool":"exec"}'
+		assert_failure 2
+		assert_output --partial 'unknown key'
+	done
 }
 
 @test "group policy: channels.<c>.groups.<id>.tools, the \"*\" group, accounts" {
@@ -165,8 +207,6 @@ EOF
 {channels:{telegram:{groups:{"-999":{tools:{deny:["read"]}}, "*":{tools:{deny:["exec"]}}}}}} | $GROUP | exec | deny group (oc 40)
 {channels:{telegram:{groups:{"-999":{tools:{deny:["read"]}}, "*":{tools:{deny:["exec"]}}}}}} | $GROUP | read | allow none (oc 40)
 {channels:{telegram:{groups:{"-100123":{tools:{deny:["exec"]}}}}}} | {"origin":{"channel":"telegram","chat":"group","peer":"-100123","thread":"7"}} | exec | deny group (oc 41)
-{channels:{discord:{groups:{c1:{tools:{deny:["exec"]}}}}}}         | {"origin":{"channel":"discord","chat":"channel","peer":"C1","thread":"t9"}} | exec | deny group (oc 42)
-{channels:{slack:{groups:{C1:{tools:{deny:["exec"]}}}}}}           | {"origin":{"channel":"slack","chat":"channel","peer":"C1"}} | exec | deny group
 {channels:{telegram:{groups:{"*":{tools:{deny:["exec"]}}}}}}       | $DM | exec | allow none (oc 54)
 {channels:{telegram:{groups:{"-100123":{tools:{deny:["read"]}}}, accounts:{work:{groups:{"-100123":{tools:{deny:["exec"]}}}}}}}} | {"origin":{"channel":"telegram","account":"work","chat":"group","peer":"-100123"}} | exec | deny group (oc 53)
 {channels:{telegram:{groups:{"-100123":{tools:{deny:["read"]}}}, accounts:{work:{groups:{"-100123":{tools:{deny:["exec"]}}}}}}}} | {"origin":{"channel":"telegram","account":"work","chat":"group","peer":"-100123"}} | read | allow none (oc 53)

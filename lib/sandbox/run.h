@@ -38,9 +38,9 @@ struct run_result {
 	size_t out_len, err_len;
 	unsigned long long out_total, err_total; /* bytes each stream carried in all */
 	bool truncated;                          /* some output was dropped from the head */
-	int interrupted;    /* a signal (SIGINT, SIGTERM, SIGHUP) stopped the launcher's wait */
-	int failed;         /* 0; or 125, 126, 127 when the command never ran (claw_error()) */
-	bool cgroup_limits; /* pids/memory limits came from cgroups, not rlimits */
+	int interrupted; /* a signal (SIGINT, SIGTERM, SIGHUP) stopped the launcher's wait */
+	int failed;      /* 0; or 125, 126, 127 when the command never ran (claw_error()) */
+	struct native_limits limits; /* in the sandbox: what enforced each limit */
 	int landlock_abi;
 	struct native_moved *moved; /* persistence paths that appeared, moved aside */
 	size_t nmoved;
