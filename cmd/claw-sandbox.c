@@ -671,12 +671,12 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 
 	memset(r, 0, sizeof(*r));
 	put_sandbox_member(&f->where, false, NULL, NULL, cwd ? cwd : "/", f->dry_run, NULL);
-	if (!f->dry_run && rs.hostview == NULL)
-		rc = -1; /* fail closed: claw's state would be in its view */
-	else if (f->dry_run)
+	if (f->dry_run)
 		run_argv_json(&f->dry, argv);
 	else if ((rc = start_run(f)) < 0)
 		r->failed = 125;
+	else if (rs.hostview == NULL)
+		rc = -1; /* fail closed: claw's state would be in its view */
 	else
 		rc = run_command(&rs, r);
 	if (rc == 0)

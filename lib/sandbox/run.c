@@ -225,7 +225,7 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 	setrlimit(RLIMIT_CORE, &core);
 	int code = 126, e = 0;
 	if (s->hostview && hostview_enter(s->hostview, msg + 2, sizeof(msg) - 2) < 0) {
-		code = 125; /* claw's state cannot be hidden from it: it does not run */
+		code = 126; /* refused: claw's state cannot be hidden from it, so it does not run */
 	} else if (s->cwd && chdir(s->cwd) < 0) {
 		e = errno;
 		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s%s", s->cwd, strerror(e),
