@@ -189,7 +189,7 @@ check-vm: vm-deps all
 # --jobs); each test has its own state dir, so files do not meet.
 BATS_JOBS  := $(if $(shell command -v parallel 2>/dev/null),--jobs $(shell nproc) --no-parallelize-within-files)
 # The slow tier: what the quick one leaves out (a developer's run every few minutes).
-SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats t/limits.bats
+SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats t/limits.bats t/guard-answer.bats
 QUICK_TESTS = $(filter-out $(SLOW_TESTS),$(sort $(wildcard t/*.bats)))
 
 test: all man

@@ -57,9 +57,10 @@ static const char usage[] =
     "\n"
     "When a person must be asked, the filter asks every way available at once:\n"
     "the terminal (/dev/tty; --no-tty turns it off), the chat and webhook targets\n"
-    "of approvals.exec, and `claw-approve resolve` from anywhere (with no other\n"
-    "way, only with --wait). The first answer wins. With no way to ask, or no\n"
-    "answer within approvals.exec.timeoutSeconds (120), askFallback decides.\n"
+    "of approvals.exec, and `claw-approve resolve` from a shell of the same user\n"
+    "(with no other way, only with --wait). The first answer wins; no command claw\n"
+    "runs, and no file, can answer. With no way to ask, or no answer within\n"
+    "approvals.exec.timeoutSeconds (120), askFallback decides.\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -302,6 +303,12 @@ static int run_filter(struct cli *c, struct config *cfg)
 	ask_settings_free(f.ctx.ask);
 	f.ctx.ask = NULL;
 	approve_free(&f.ctx);
+	/* Interrupted at a prompt: the denials are passed on; now end as the signal would. */
+	int sig = ask_interrupted();
+	if (sig != 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	return status;
 }
 

@@ -147,7 +147,7 @@ never_allowed() {
 
 @test "bypass: self-protection (claw commands, state files, /approve, audit suppressions)" {
 	dev_allowlist
-	mkdir -p "$OPENCLAW_STATE_DIR/approvals" "$OPENCLAW_STATE_DIR/audit"
+	mkdir -p "$OPENCLAW_STATE_DIR/approvals" "$OPENCLAW_STATE_DIR/audit" "$T/work"
 	never_allowed self-protection
 }
 

@@ -80,7 +80,7 @@ hide_v1() {
 	own=$(sed -n 's/^[0-9]*:cpu:\(.*\)/\1/p' /proc/self/cgroup)
 	slug=$(ls "$OPENCLAW_STATE_DIR/sandboxes" | grep -v json | head -n 1)
 	[ -n "$own" ] || skip "no v1 cpu hierarchy"
-	assert_equal "$(cat "/sys/fs/cgroup/cpu${own%/}/claw.$slug/cpu.cfs_quota_us")" 50000
+	assert_equal "$(cat "/sys/fs/cgroup/cpu${own%/}/claw.$(installation).$slug/cpu.cfs_quota_us")" 50000
 }
 
 @test "limits: an ordinary user without a cgroup is refused a memory or CPU limit, with the reason" {
@@ -98,14 +98,14 @@ hide_v1() {
 	assert_failure 126
 	assert_output --partial "docker.cpus cannot be enforced here"
 	# Through the pipeline: the record is denied, with the same reason.
-	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_success
 	assert_equal "$(jqr .deny.by)" claw-sandbox
 	assert_equal "$(jqr .result)" null
 	assert_output --partial "docker.cpus cannot be enforced here"
 	# A pids limit alone is enforced by RLIMIT_NPROC, which counts the whole run.
 	sandbox_config '' 'pidsLimit: 20,'
-	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory, .cpu]')" \
 		'["rlimits","rlimit-per-run",null,null]'
 	# explain and doctor say so before anything runs.
@@ -131,7 +131,7 @@ hide_v1() {
 	# Per process only: shared memory is not counted. This is what the assurance says.
 	run as_user claw-sandbox exec -- /probes/memhog shared 256
 	assert_output "survived shared"
-	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory, .cpu]')" \
 		'["rlimits-only","rlimit-per-run","rlimit-per-process","none"]'
 	run as_user claw-sandbox explain
@@ -184,7 +184,7 @@ EOF
 	native_config 'rlimitsOnly: true'; sandbox_config '' 'memory: "256m", pidsLimit: 64,'
 	for wrapper in hide_v1 no_cgroups; do
 		run as_user_in $wrapper \
-			sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+			sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 		assert_equal "$(jqr .result.exit)" 0
 		assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory]')" \
 			'["rlimits-only","rlimit-per-run","rlimit-per-process"]'
@@ -209,7 +209,7 @@ EOF
 		sh -c 'for d in "$@"; do echo $$ > "$d/cgroup.procs"; done; exec setpriv \
 			--reuid='$USER_ID' --regid='$USER_ID' --clear-groups -- sh -c "$0"' "$1" "${CGROUPS[@]}"
 	}
-	run in_given 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run in_given 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_equal "$(jqr .result.exit)" 0
 	assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory, .cpu]')" \
 		'["cgroup-v1-delegated","cgroup-v1","cgroup-v1","cgroup-v1"]'
@@ -219,8 +219,8 @@ EOF
 	assert_output "survived private"
 	# The scope's cgroup is the user's, under the one given to it.
 	slug=$(ls "$OPENCLAW_STATE_DIR/sandboxes" | grep -v json | head -n 1)
-	assert_equal "$(stat -c %u "${CGROUPS[0]}/claw.$slug")" $USER_ID
-	assert_equal "$(cat "${CGROUPS[2]}/claw.$slug/cpu.cfs_quota_us")" 50000
+	assert_equal "$(stat -c %u "${CGROUPS[0]}/claw.$(installation).$slug")" $USER_ID
+	assert_equal "$(cat "${CGROUPS[2]}/claw.$(installation).$slug/cpu.cfs_quota_us")" 50000
 }
 
 @test "limits: every scratch tmpfs shares one budget: the file-size limit, or docker.memory when less" {
@@ -296,7 +296,7 @@ EOF
 	# The filter too; the records go through the placed one.
 	: > "$CALLS"
 	run as_user env XDG_RUNTIME_DIR="$run_dir" PATH="$BATS_TEST_TMPDIR/bin:$PATH" \
-		sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+		sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_success
 	assert_output --partial "docker.memory cannot be enforced here"
 	assert_equal "$(wc -l < "$CALLS")" 1

@@ -45,11 +45,12 @@ journals() {
 	ls "$OPENCLAW_STATE_DIR/journal" 2>/dev/null | grep -v -x -e layers -e garbage || true
 }
 
-# run_sb CMD: CMD through the whole pipeline, in the sandbox's /workspace; LAST the record.
+# run_sb CMD: CMD through the whole pipeline, in the sandbox's /workspace; LAST the record,
+# SEQ its decision's seq in the log (what claw undo takes).
 run_sb() {
 	LAST=$(jq -cn --arg c "$1" '{tool: "exec", args: {command: $c, workdir: "/workspace"}}' |
 		claw run)
-	SEQ=$(tail -n 1 "$LOG" | jq -r .audit.seq)
+	SEQ=$(last .audit.seq)
 }
 
 last() {
@@ -66,6 +67,9 @@ last() {
 	assert_equal "$(last '.result.journal.changes | map("\(.change) \(.path | sub(".*/workspace/"; ""))") | sort | join(",")')" \
 		"created c.txt,deleted a.txt,replaced b.txt,replaced run.sh,replaced tree"
 	assert_equal "$(last '.result.journal.changes[] | select(.path | endswith("a.txt")) | .bytes')" 8
+	# ... in the run's end entry, written after the merge.
+	assert_equal "$(jq -c "select(.end.decision == $SEQ) | .result.journal" "$LOG")" \
+		"$(last -c .result.journal)"
 	run claw-audit show
 	assert_line --regexp "^ +$SEQ .* exit 0 undo "
 	run claw undo "$SEQ"
@@ -132,12 +136,12 @@ last() {
 	done
 }
 
-@test "a persistence path the run makes at the top is kept in the journal, never merged" {
+@test "a persistence path the run writes at the top never reaches the workspace, nor the journal" {
 	run_sb 'echo evil > .bashrc; mkdir -p .vscode && echo x > .vscode/tasks.json; echo ok > fine.txt'
-	[ ! -e "$AGENT_WS/.bashrc" ] && [ ! -e "$AGENT_WS/.vscode" ]
+	[ ! -s "$AGENT_WS/.bashrc" ] && [ ! -e "$AGENT_WS/.vscode/tasks.json" ]
 	assert_equal "$(cat "$AGENT_WS/fine.txt")" ok
-	assert_equal "$(last '[.result.journal.changes[] | select(.change == "quarantined") | .path | sub(".*/"; "")] | sort | join(",")')" \
-		".bashrc,.vscode"
+	assert_equal "$(last '[.result.journal.changes[] | .path | sub(".*/"; "")] | join(",")')" \
+		"fine.txt"
 }
 
 @test "a read-write bind is journaled too" {
@@ -196,9 +200,10 @@ EOF
 @test "as an ordinary user: the run is journaled and undone the same way" {
 	user_setup
 	before=$(snap "$AGENT_WS")
-	as_user bash -c "cd '$BATS_TEST_TMPDIR' && jq -cn '{tool: \"exec\", args: {command: \"rm a.txt; echo u > b.txt; echo n > n.txt\", workdir: \"/workspace\"}}' | claw run | jq -r .result.exit"
+	LAST=$(as_user bash -c "cd '$BATS_TEST_TMPDIR' && jq -cn '{tool: \"exec\", args: {command: \"rm a.txt; echo u > b.txt; echo n > n.txt\", workdir: \"/workspace\"}}' | claw run")
+	assert_equal "$(last .result.exit)" 0
 	[ ! -e "$AGENT_WS/a.txt" ]
-	seq=$(tail -n 1 "$LOG" | jq -r .audit.seq)
+	seq=$(last .audit.seq)
 	assert_equal "$(stat -c %U "$OPENCLAW_STATE_DIR/journal")" "$TEST_USER"
 	run as_user claw undo "$seq"
 	assert_success

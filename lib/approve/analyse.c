@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "approve/allowmatch.h"
 #include "approve/model.h"
 #include "approve/risk.h"
 #include "approve/wrappers.h"
@@ -127,10 +128,7 @@ static bool target_matches(const struct walk *w, const struct allow_entry *e,
 	if (strchr(p, '/') == NULL)
 		return s->file.via_path && glob_match(p, word) &&
 		       safebin_trusted_dir(&w->in->policy->safebins, s->file.path);
-	if (glob_has_wildcard(p)) /* a glob must hold for the file and its real path */
-		return glob_match(p, s->file.path) && s->file.real[0] &&
-		       glob_match(p, s->file.real);
-	return strcmp(p, s->file.path) == 0 || (s->file.real[0] && strcmp(p, s->file.real) == 0);
+	return allowmatch_path(p, &s->file);
 }
 
 void analyse_join_args(char *const *argv, int argc, struct buf *out)
@@ -144,51 +142,11 @@ void analyse_join_args(char *const *argv, int argc, struct buf *out)
 	}
 }
 
-static bool args_match(const struct allow_entry *e, char *const *argv, int argc)
-{
-	struct buf b = { 0 };
-
-	analyse_join_args(argv, argc, &b);
-	bool ok = regexec(e->re, b.p, 0, NULL, 0) == 0;
-	buf_free(&b);
-	return ok;
-}
-
-static bool same_argv(const cJSON *bound, char *const *argv, int argc)
-{
-	const cJSON *a;
-	int i = 0;
-
-	cJSON_ArrayForEach(a, bound)
-	{
-		if (i >= argc || !cJSON_IsString(a) || strcmp(a->valuestring, argv[i]) != 0)
-			return false;
-		i++;
-	}
-	return i == argc;
-}
-
-static bool same_hash(const struct exec_file *f, const char *want)
-{
-	char hex[SHA256_HEX];
-
-	return want != NULL && exec_sha256(f, hex) == 0 && strcasecmp(hex, want) == 0;
-}
-
-/* An entry bound by allow-always: the same argv, directory, program and script. */
+/* An entry bound by allow-always: what actually runs (approvestore.c). */
 static bool binding_holds(const struct walk *w, const struct allow_entry *e,
                           const struct seg_report *s)
 {
-	if (!same_argv(e->argv, seg_argv(s), seg_argc(s)))
-		return false;
-	if (e->cwd != NULL && strcmp(e->cwd, w->res->cwd) != 0)
-		return false;
-	if ((e->script != NULL) != s->script_set)
-		return false;
-	if (s->script_set &&
-	    (strcmp(e->script, s->script.path) != 0 || !same_hash(&s->script, e->script_sha256)))
-		return false;
-	return same_hash(&s->file, e->sha256);
+	return approve_binding_holds(e, s, w->res->cwd);
 }
 
 /* True when an entry names the segment's program, whatever its arguments. */
@@ -217,7 +175,9 @@ static const struct allow_entry *find_match(const struct walk *w, const struct s
 			bool pinned = e->bound || e->has_re;
 			if (e->never || pinned != (pass == 0) || !target_matches(w, e, s, argv[0]))
 				continue;
-			if (e->has_re && !args_match(e, argv, argc))
+			/* A bound entry pins argv and cwd themselves (binding_holds). */
+			if (e->has_re && !e->bound &&
+			    !allowmatch_args(e->re, argv, argc, w->res->cwd))
 				continue;
 			if (e->bound ? !binding_holds(w, e, s) : s->need != NEED_ANY)
 				continue;
@@ -394,8 +354,7 @@ static void resolve(struct walk *w, struct seg_report *s, char *const *argv)
 		analysis_error(w, "%s", claw_error());
 	if (w->after_cd && s->file.cwd_dependent)
 		analysis_error(w, "'%s' is found relative to a directory a cd changed", argv[0]);
-	guard_program(argv[0], s->file.found ? s->file.path : NULL,
-	              s->file.found ? s->file.real : NULL, &w->res->guard);
+	guard_program(&w->in->ctx->guard, argv[0], &s->file, &w->res->guard);
 }
 
 static void push_wrapper(struct seg_report *s, const char *name)
@@ -470,12 +429,10 @@ static bool trusted_wrapper(struct walk *w, struct seg_report *s)
 	return system_file(w, &s->file) || find_match(w, s) != NULL;
 }
 
-static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
+static void judge_segment(struct walk *w, struct seg_report *s, int depth)
 {
-	struct seg_report *s = new_seg(w, argv, argc, depth);
 	struct wrap wr;
 
-	guard_words(&w->in->ctx->guard, argv, argc, w->cwds, w->ncwd, &w->res->guard);
 	for (int level = 0;; level++) {
 		char name[NAME_MAX + 1], pname[NAME_MAX + 1] = "", rname[NAME_MAX + 1] = "";
 		bool unwrapped;
@@ -513,6 +470,17 @@ static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
 			return;
 		}
 	}
+}
+
+static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
+{
+	int at = w->res->nsegs;
+
+	judge_segment(w, new_seg(w, argv, argc, depth), depth);
+	/* Self-protection last, with what the model found (a nested script may have moved segs). */
+	const struct seg_report *s = &w->res->segs[at];
+	guard_words(&w->in->ctx->guard, s->argv, s->argc, s->exec, &s->model, w->cwds, w->ncwd,
+	            &w->res->guard);
 }
 
 static struct shell_cmd *shell_slot(struct approve_result *res)

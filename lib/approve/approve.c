@@ -210,7 +210,7 @@ int approve_init(struct approve_ctx *ctx, const struct config *cfg)
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->cfg = cfg;
-	guard_init(&ctx->guard, cfg->state_dir, cfg->path);
+	guard_init(&ctx->guard, cfg);
 	if (read_settings(ctx) < 0)
 		return -1;
 	ctx->approvals_path = state_path(cfg, "exec-approvals.json");
@@ -571,6 +571,7 @@ static enum ask_decision ask_person(struct approve_ctx *ctx, const struct approv
 	snprintf(res->id, sizeof(res->id), "%s", answer.id);
 	snprintf(res->note, sizeof(res->note), "%s", answer.note);
 	res->waited_ms = answer.waited_ms;
+	res->forged = answer.forged;
 	if (answer.via[0] != '\0')
 		snprintf(res->via_buf, sizeof(res->via_buf), "%s", answer.via);
 	buf_free(&words);
@@ -587,7 +588,9 @@ static void ask(struct approve_ctx *ctx, const struct approve_request *req,
 		fallback(res, satisfied);
 		break;
 	case ASK_DENY:
-		decide(res, DECIDE_DENY, res->via_buf, "user-denied");
+		/* Ctrl-C at the prompt is a refusal too, said as such. */
+		decide(res, DECIDE_DENY, res->via_buf,
+		       strcmp(res->via_buf, "signal") == 0 ? "interrupted" : "user-denied");
 		break;
 	case ASK_ALLOW_ALWAYS:
 		/* Persisted only under security=allowlist, and never for a guard hit. */
@@ -663,6 +666,7 @@ static void reset(struct approve_result *res)
 	res->via = res->reason = res->asked = NULL;
 	res->by[0] = res->id[0] = res->note[0] = res->via_buf[0] = '\0';
 	res->waited_ms = 0;
+	res->forged = false;
 	res->human_only = res->elevated = res->analysed = res->analysis_ok = false;
 	res->analysis_error[0] = '\0';
 	res->cwd[0] = '\0';
@@ -809,6 +813,8 @@ void approve_render(const struct approve_result *res, struct buf *b)
 		put_str_member(b, "by", res->by);
 	if (res->id[0] != '\0')
 		buf_printf(b, ",\"waitedMs\":%ld", res->waited_ms);
+	if (res->forged)
+		buf_puts(b, ",\"forgedAnswer\":true");
 	if (res->note[0] != '\0' && res->via != NULL && strcmp(res->via, "fallback") == 0)
 		put_str_member(b, "note", res->note);
 	if (res->asked != NULL)

@@ -53,7 +53,7 @@ struct seg_report {
 	int argc;
 	int exec;         /* index in argv of the command judged, after wrappers */
 	int depth;        /* 0: the command line; 1...: inside sh -c scripts */
-	bool after_cd;    /* a cd ran before it: relative paths lead somewhere unknown */
+	bool after_cd;    /* a cd ran before it: its working directory is not known */
 	int parent;       /* the segment whose shell runs it (sh -c), or -1 */
 	enum shell_op op; /* what joins it to the next segment of its script */
 	const char *wrappers[APPROVE_MAX_WRAPPERS];
@@ -145,6 +145,7 @@ struct approve_result {
 	 * the wait was; or why nobody answered. */
 	char by[128], id[37], note[160], via_buf[16];
 	long waited_ms;
+	bool forged;       /* a file tried to answer the question (lib/ask/answer.h) */
 	const char *asked; /* why a human would have been asked, or NULL */
 	bool human_only;   /* a guard hit: no fallback may allow it */
 	enum exec_security security, fallback;
@@ -211,10 +212,20 @@ void approve_note_uses(struct approve_ctx *ctx, const struct approve_result *res
 int approve_flush_uses(struct approve_ctx *ctx);
 
 /*
+ * Whether allow-always entry E binds segment S run in CWD: the same argv,
+ * working directory and program, and the same files run besides it, with
+ * the same contents (approvestore.c: the script, the module, the makefiles;
+ * never code read from standard input; never after a cd).
+ */
+bool approve_binding_holds(const struct allow_entry *e, const struct seg_report *s,
+                           const char *cwd);
+
+/*
  * Allow-always: adds an entry bound to the argv, cwd and sha256 of each
  * segment of RES that can be persisted (never a shell, a wrapper that
- * needs a human, or a self-protection hit) to AGENT_KEY's list. Returns the
- * number of entries added, or -1 with claw_error().
+ * needs a human, a self-protection hit, or a segment whose runs cannot be
+ * bound) to AGENT_KEY's list. Returns the number of entries added, or -1
+ * with claw_error().
  */
 int approve_persist(struct approve_ctx *ctx, const struct approve_result *res,
                     const char *agent_key);

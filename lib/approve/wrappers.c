@@ -444,7 +444,7 @@ const char *wrap_shell_names(void)
 /* Options a shell reads before its script; -o, +o, -O, +O and two long ones take a value. */
 static void shell_invocation(const struct shell *s, char *const *argv, int argc, struct wrap *w)
 {
-	bool inline_c = false;
+	bool inline_c = false, from_stdin = false;
 	int i = 1;
 
 	w->kind = WRAP_SHELL;
@@ -454,6 +454,7 @@ static void shell_invocation(const struct shell *s, char *const *argv, int argc,
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0 || strcmp(a, "-") == 0) {
+			from_stdin = a[1] == '\0'; /* `sh - x`: the script is the input, x is $1 */
 			i++;
 			break;
 		}
@@ -466,13 +467,14 @@ static void shell_invocation(const struct shell *s, char *const *argv, int argc,
 			break;
 		for (size_t k = 1; a[k]; k++) {
 			inline_c |= a[0] == '-' && a[k] == 'c';
+			from_stdin |= a[0] == '-' && a[k] == 's';
 			if (a[k] == 'o' || a[k] == 'O')
 				i++;
 		}
 	}
 	if (i < argc && inline_c)
 		w->script = argv[i];
-	else if (i < argc)
+	else if (i < argc && !from_stdin) /* -s: the operands are $1..., the script is the input */
 		w->script_file = i;
 }
 

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ask/answer.h"
 #include "ask/asktext.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
@@ -637,22 +638,37 @@ static void request_json(struct buf *b, const struct ask_request *rq, const char
 	buf_puts(b, "}\n");
 }
 
-/* ---- signals: the terminal restored and the pending file removed on every way out ---- */
+/*
+ * ---- signals: Ctrl-C at the prompt is an answer ----
+ *
+ * A Ctrl-C (or SIGTERM, SIGHUP) while a person is being asked denies the
+ * request, and every later one that would ask: the record goes on, denied,
+ * so that the decision log holds it (the log stage outlives the signal),
+ * the prompt ends as every answer ends it, and the pending file goes. The
+ * caller dies of the signal once its input ends (ask_interrupted()).
+ * SIGQUIT still ends it at once, the terminal restored.
+ */
 
-static char sig_json[PATH_MAX], sig_answer[PATH_MAX];
+static char sig_json[PATH_MAX];
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static struct sigaction old_actions[NELEM(caught)];
+static volatile sig_atomic_t stopped_by;
 
 static void on_signal(int sig)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
+	const char *sock = answer_sock_path();
 
+	if (sig != SIGQUIT) {
+		stopped_by = sig; /* the wait sees it: its poll returns EINTR */
+		return;
+	}
 	tty_emergency_restore();
 	if (sig_json[0] != '\0')
 		unlink(sig_json);
-	if (sig_answer[0] != '\0')
-		unlink(sig_answer);
+	if (sock[0] != '\0')
+		unlink(sock);
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, NULL);
 	sigemptyset(&set);
@@ -661,12 +677,27 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+int ask_interrupted(void)
+{
+	return stopped_by;
+}
+
+/* The answer a signal gives: deny, via "signal", by its name. */
+static struct pending_answer signal_answer(void)
+{
+	struct pending_answer a = { .decision = ASK_DENY };
+	const char *name = sigabbrev_np(stopped_by);
+
+	snprintf(a.via, sizeof(a.via), "signal");
+	snprintf(a.by, sizeof(a.by), "SIG%s", name ? name : "?");
+	return a;
+}
+
 static void signals_catch(const char *dir, const char *id)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	snprintf(sig_json, sizeof(sig_json), "%s/%s.json", dir, id);
-	snprintf(sig_answer, sizeof(sig_answer), "%s/%s.answer", dir, id);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < NELEM(caught); i++) {
 		sigaction(caught[i], NULL, &old_actions[i]);
@@ -679,7 +710,7 @@ static void signals_restore(void)
 {
 	for (size_t i = 0; i < NELEM(caught); i++)
 		sigaction(caught[i], &old_actions[i], NULL);
-	sig_json[0] = sig_answer[0] = '\0';
+	sig_json[0] = '\0';
 }
 
 /* ---- the wait ---- */
@@ -697,7 +728,7 @@ struct asking {
 	const struct ask_request *rq;
 	struct ways w;
 	char id[37];
-	int ino;
+	int ino, sock;
 	struct http *h;
 	struct tg_ask *tg;
 	struct hooks *hooks;
@@ -705,25 +736,18 @@ struct asking {
 	char who[128];
 	long long deadline, created;
 	struct pending_answer answer;
+	bool forged; /* an ID.answer file appeared (reported, never read) */
 };
 
-/* Claims D for this process's own reasons (its timeout, no way left, a key); *A gets the winner. */
+/* Answers with D for this process's own reasons (its timeout, no way left, a key). */
 static void claim_own(struct asking *a, enum ask_decision d, const char *via, const char *by)
 {
-	struct pending_answer mine = { .decision = d }, first;
+	struct pending_answer mine = { .decision = d };
 
 	snprintf(mine.via, sizeof(mine.via), "%s", via);
 	snprintf(mine.by, sizeof(mine.by), "%s", by);
-	int rc = pending_claim(a->s->dir, a->id, &mine, &first);
-	if (rc > 0) {
-		a->answer = mine;
-	} else if (rc == 0) {
-		a->answer = first;
-	} else {
-		/* The pending file went away under us: no answer can be trusted. */
-		ask_warn("approval %.8s: %s; no answer counts", a->id, claw_error());
-		a->answer = (struct pending_answer){ .decision = ASK_TIMEOUT };
-	}
+	if (answer_give(a->s->dir, a->id, &mine, NULL) < 0)
+		ask_warn("approval %.8s: %s", a->id, claw_error());
 }
 
 static void drain(int fd)
@@ -758,55 +782,72 @@ static void show_tty(struct asking *a, long long now)
 	a->tty_up = rc > 0;
 }
 
+/* An ID.answer file is never read; that one appeared is worth saying, once (answer.h, 6). */
+static void look_for_forgery(struct asking *a)
+{
+	if (a->forged || !pending_forged(a->s->dir, a->id))
+		return;
+	a->forged = true;
+	ask_warn("approval %.8s: ignored the file %s/%s.answer: answers come only from the "
+	         "terminal, chat, a webhook or claw-approve resolve (was it forged?)",
+	         a->id, a->s->dir, a->id);
+}
+
+/* Whether the wait is over: an answer, the deadline, or no way left to get one. */
+static bool decided(struct asking *a, long long now)
+{
+	if (answer_taken(&a->answer))
+		return true;
+	if (stopped_by != 0) { /* Ctrl-C or a kill: the request is refused, and says so */
+		a->answer = signal_answer();
+		return true;
+	}
+	if (now >= a->deadline)
+		claim_own(a, ASK_TIMEOUT, "", "");
+	else if (live_ways(a) == 0)
+		claim_own(a, ASK_UNAVAILABLE, "", "");
+	return answer_taken(&a->answer);
+}
+
+static void read_key(struct asking *a)
+{
+	enum ask_decision d;
+	int k = tty_read(a->w.tty, &d);
+
+	if (k > 0)
+		claim_own(a, d, "tty", a->who);
+	else if (k < 0)
+		tty_gone(a);
+}
+
 /* Waits for an answer or the deadline; returns with a->answer set. */
 static void wait_answer(struct asking *a)
 {
-	for (;;) {
-		long long now = mono_ms();
-		int rc = pending_read_answer(a->s->dir, a->id, &a->answer);
-		if (rc > 0)
-			return;
-		if (rc < 0) {
-			ask_warn("%s", claw_error());
-			a->answer = (struct pending_answer){ .decision = ASK_TIMEOUT };
-			return;
-		}
-		if (now >= a->deadline) {
-			claim_own(a, ASK_TIMEOUT, "", "");
-			return;
-		}
-		if (live_ways(a) == 0) {
-			claim_own(a, ASK_UNAVAILABLE, "", "");
-			return;
-		}
+	for (long long now = mono_ms(); !decided(a, now); now = mono_ms()) {
 		long long wake = a->deadline, next = tg_ask_next_ms(a->tg);
 		if (a->tty_up) /* the countdown, on the second */
 			wake = now + 1000 - (a->deadline - now) % 1000;
 		if (next >= 0 && next < wake)
 			wake = next;
-		struct pollfd fds[2] = { { .fd = a->ino, .events = POLLIN },
+		struct pollfd fds[3] = { { .fd = a->ino, .events = POLLIN },
+			                 { .fd = a->sock, .events = POLLIN },
 			                 { .fd = tty_fd(a->w.tty), .events = POLLIN } };
 		long long ms = wake - now;
-		if (http_wait(a->h, fds, a->tty_up ? 2 : 1, (int)(ms > 0 ? ms : 0)) < 0) {
+		if (http_wait(a->h, fds, a->tty_up ? 3 : 2, (int)(ms > 0 ? ms : 0)) < 0) {
 			ask_warn("%s", claw_error());
 			claim_own(a, ASK_UNAVAILABLE, "", "");
-			return;
+			continue;
 		}
 		now = mono_ms();
+		if (fds[1].revents)
+			answer_serve();
 		if (fds[0].revents) {
 			drain(a->ino);
+			look_for_forgery(a);
 			show_tty(a, now); /* another prompt may have let the terminal go */
 		}
-		if (a->tty_up && fds[1].revents) {
-			enum ask_decision d;
-			int k = tty_read(a->w.tty, &d);
-			if (k > 0) {
-				claim_own(a, d, "tty", a->who);
-				return;
-			}
-			if (k < 0)
-				tty_gone(a);
-		}
+		if (a->tty_up && fds[2].revents)
+			read_key(a);
 		tg_ask_wake(a->tg, now);
 		if (a->tty_up)
 			tty_tick(a->w.tty, (long)(a->deadline - now));
@@ -859,12 +900,15 @@ static int start_pending(struct asking *a)
 
 	if (mkdir_p(a->s->dir, 0700) < 0)
 		return -1;
-	/* Watching before the file exists: no answer can come unseen. */
+	/* The directory is watched for the locks other prompts let go, and for forgeries. */
 	a->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (a->ino < 0 ||
 	    inotify_add_watch(a->ino, a->s->dir,
 	                      IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE) < 0)
 		return claw_fail("%s: cannot watch for answers: %s", a->s->dir, strerror(errno));
+	/* Listening before the request is listed: whoever finds it can answer it. */
+	if ((a->sock = answer_open(a->s->dir, a->id, a->rq->offer_always)) < 0)
+		return -1;
 	request_json(&json, a->rq, a->id, a->created, a->created + a->s->timeout_ms, &a->w);
 	int rc = pending_write(a->s->dir, a->id, json.p, json.len);
 	buf_free(&json);
@@ -916,6 +960,7 @@ static void result_of(const struct asking *a, struct ask_result *res, long long 
 	snprintf(res->via, sizeof(res->via), "%s", a->answer.via);
 	snprintf(res->by, sizeof(res->by), "%s", a->answer.by);
 	res->waited_ms = (long)(mono_ms() - start);
+	res->forged = a->forged;
 	snprintf(res->id, sizeof(res->id), "%s", a->id);
 	if (res->decision == ASK_TIMEOUT && res->via[0] == '\0')
 		snprintf(res->note, sizeof(res->note), "no answer within %lds",
@@ -928,11 +973,18 @@ static void result_of(const struct asking *a, struct ask_result *res, long long 
 
 int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct ask_result *res)
 {
-	struct asking a = { .s = s, .rq = rq, .ino = -1 };
+	struct asking a = { .s = s, .rq = rq, .ino = -1, .sock = -1 };
 	long long start = mono_ms();
 
 	memset(res, 0, sizeof(*res));
 	res->decision = ASK_UNAVAILABLE;
+	if (stopped_by != 0) { /* interrupted already: nobody is asked any more */
+		struct pending_answer sa = signal_answer();
+		res->decision = sa.decision;
+		snprintf(res->via, sizeof(res->via), "%s", sa.via);
+		snprintf(res->by, sizeof(res->by), "%s", sa.by);
+		return 0;
+	}
 	if (!s->no_tty && tty_open(&a.w.tty, s->dir) < 0)
 		a.w.tty = NULL; /* no terminal is the normal case for a service or a cron job */
 	collect_chat(s, rq, &a.w);
@@ -947,6 +999,7 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 	a.created = pending_now_ms();
 	if (start_pending(&a) < 0) {
 		int saved = errno;
+		answer_close();
 		tty_end(a.w.tty, "");
 		if (a.ino >= 0)
 			close(a.ino);
@@ -956,12 +1009,14 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 	signals_catch(s->dir, a.id);
 	start_ways(&a, mono_ms());
 	wait_answer(&a);
+	/* Decided: whoever answers from now on is told it is no longer pending. */
+	answer_close();
+	pending_remove(s->dir, a.id);
 	result_of(&a, res, start);
 	tell(&a);
 	http_free(a.h);
 	tg_ask_free(a.tg);
 	hooks_free(a.hooks);
-	pending_remove(s->dir, a.id);
 	signals_restore();
 	close(a.ino);
 	return 0;
@@ -1036,7 +1091,7 @@ int ask_resolve(const struct config *cfg, const char *key, const char *word, con
 	snprintf(pa.via, sizeof(pa.via), "cli");
 	snprintf(pa.by, sizeof(pa.by), "%s", by);
 	if (pending_find(dir, key, id) == 0) {
-		rc = pending_claim(dir, id, &pa, &first);
+		rc = answer_give(dir, id, &pa, &first);
 		if (rc == 0)
 			rc = claw_fail("approval %.8s was already answered: %s by %s", id,
 			               decision_word(first.decision),

@@ -44,6 +44,7 @@ struct ask_result {
 	long waited_ms;
 	char id[37];    /* the approval id (UUID v4); "" when nobody could be asked */
 	char note[160]; /* why there was no answer (ASK_TIMEOUT, ASK_UNAVAILABLE), for a reason */
+	bool forged;    /* a file tried to answer (answer.h): reported, never read */
 };
 
 /* approvals.exec.*, channels.telegram.*, the time limit, --no-tty and --wait. */
@@ -62,7 +63,7 @@ long ask_timeout_ms(const struct ask_settings *s);
 
 /*
  * Asks every way that is available at once: the terminal, chat targets,
- * webhooks, and the pending file that `claw-approve resolve` answers. The
+ * webhooks, and the socket `claw-approve resolve` answers through (answer.h). The
  * first answer wins; the other ways are told. Returns ASK_UNAVAILABLE at
  * once when there is no way to ask (no terminal, no usable chat target, no
  * --wait), and when every way has failed. Waits for an answer at most
@@ -73,6 +74,13 @@ long ask_timeout_ms(const struct ask_settings *s);
  */
 #define ASK_TELL_MS 3000
 int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct ask_result *res);
+
+/*
+ * The signal (SIGINT, SIGTERM, SIGHUP) that stopped a wait for an answer, or
+ * 0. It denied that request (via "signal", by "SIGINT") and denies every later
+ * one at once, without asking; the caller passes them on and then dies of it.
+ */
+int ask_interrupted(void);
 
 /* Lists the pending approvals in <state>/approvals/ (JSON Lines with JSON). */
 int ask_pending_list(const struct config *cfg, bool json, FILE *out);

@@ -314,7 +314,7 @@ void journal_discard(struct journal_run *r)
 
 struct merge {
 	struct journal_summary *sum;
-	const char *const *protect;
+	const struct native_protect *protect;
 	size_t nprotect;
 	const struct journal_tree *t;
 	FILE *changes;      /* changes.jsonl */
@@ -485,7 +485,7 @@ static void install(struct merge *m, int up, int tree, const char *name, bool di
 static bool protected_name(const struct merge *m, const char *name)
 {
 	for (size_t i = 0; i < m->nprotect; i++)
-		if (strcmp(m->protect[i], name) == 0)
+		if (strcmp(m->protect[i].name, name) == 0)
 			return true;
 	return false;
 }
@@ -641,7 +641,7 @@ static void write_changes_meta(const struct journal_run *r, const struct journal
 		*rc = -1;
 }
 
-int journal_merge(struct journal_run *r, const char *const *protect, size_t nprotect,
+int journal_merge(struct journal_run *r, const struct native_protect *protect, size_t nprotect,
                   struct journal_summary *sum)
 {
 	char path[PATH_MAX + 32];

@@ -81,7 +81,8 @@ int journal_begin(const char *state_dir, const char *agent, const char *const *t
  * as the sandbox's persistence guard would have moved it aside. 0, or -1
  * (claw_error, SUM->incomplete). Either way SUM says what changed.
  */
-int journal_merge(struct journal_run *r, const char *const *protect, size_t nprotect,
+struct native_protect;
+int journal_merge(struct journal_run *r, const struct native_protect *protect, size_t nprotect,
                   struct journal_summary *sum);
 
 /* The run never started (or its merge is done): its layers are let go. */
