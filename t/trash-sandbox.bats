@@ -200,6 +200,10 @@ EOF
 @test "as an ordinary user: the run is journaled and undone the same way" {
 	user_setup
 	before=$(snap "$AGENT_WS")
+	# A run first that writes nothing: the next reuses its layers, and clears overlayfs's
+	# scratch (mode 0, made by the kernel) as the user.
+	LAST=$(as_user bash -c "cd '$BATS_TEST_TMPDIR' && jq -cn '{tool: \"exec\", args: {command: \"cat a.txt\", workdir: \"/workspace\"}}' | claw run")
+	assert_equal "$(last .result.stdout)" "keep me"
 	LAST=$(as_user bash -c "cd '$BATS_TEST_TMPDIR' && jq -cn '{tool: \"exec\", args: {command: \"rm a.txt; echo u > b.txt; echo n > n.txt\", workdir: \"/workspace\"}}' | claw run")
 	assert_equal "$(last .result.exit)" 0
 	[ ! -e "$AGENT_WS/a.txt" ]

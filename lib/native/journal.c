@@ -199,6 +199,27 @@ static void sweep_garbage(const char *root)
 	close(fd);
 }
 
+/*
+ * overlayfs makes its scratch (work/work, and incompat/volatile in it) mode
+ * 0: an ordinary user could neither move it (a directory moved to another
+ * parent must be writable, for its "..") nor remove it later. Root need not.
+ */
+static void make_ours(const char *path, int depth)
+{
+	if (chmod(path, 0700) < 0 || depth == 0)
+		return;
+	DIR *d = opendir(path);
+	for (struct dirent *de; d != NULL && (de = readdir(d)) != NULL;) {
+		char sub[PATH_MAX];
+		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0 &&
+		    snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) < (int)sizeof(sub))
+			make_ours(sub, depth - 1);
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
 /* overlayfs's scratch of the last run (and its volatile mark, which refuses a second
  * mount): out of the way in one rename, removed by journal_prune() or, once
  * GARBAGE_SWEEP wait, here. */
@@ -218,6 +239,8 @@ static int clear_work(const struct journal_run *r, const struct journal_tree *t,
 		if (make_dir(garbage, 0700) < 0)
 			return -1;
 	}
+	if (geteuid() != 0)
+		make_ours(work, 3);
 	snprintf(garbage, sizeof(garbage), "%s/garbage/%s-%zu", r->root, r->id, i);
 	return rename(work, garbage);
 }
@@ -292,6 +315,8 @@ static void release(struct journal_tree *t)
 		char parent[PATH_MAX];
 		const char *slash = strrchr(t->layers, '/');
 		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - t->layers), t->layers);
+		if (geteuid() != 0)
+			make_ours(t->work, 4);
 		int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)remove_tree_at(fd, slash + 1, t->layers);
