@@ -260,6 +260,10 @@ race_victims() {
 @test "11 rename races: a bind source swapped with a symlink after its check: no host file mounted" {
 	[ "$(id -u)" = 0 ] || skip "needs root to give the workspace to nobody"
 	race_config "docker: { binds: [\"$AGENT_WS/data:/data:ro\"] },"
+	# The attacker swaps names of the workspace on the host: without the undo overlay,
+	# which would keep its renames out of the tree until it ends (and refuses to move
+	# a directory of the tree at all: EXDEV).
+	native_config 'undoMaxMb: 0,'
 	mkdir "$AGENT_WS/data"
 	ln -s "$OPENCLAW_STATE_DIR" "$AGENT_WS/datalink"
 	race_start data datalink
