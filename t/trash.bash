@@ -1,5 +1,6 @@
 # t/trash.bash: what the trash tests share (load trash).
 load approve-helper
+load sandbox # user_setup, as_user (its setup and teardown are replaced below)
 
 setup() {
 	workdir_setup
@@ -8,6 +9,9 @@ setup() {
 	trash_config true
 	wide_allowlist
 }
+
+# Host runs: no sandbox to remove after a test.
+teardown() { :; }
 
 # trash_config true|false [ASK]: host runs, allow list and ask on-miss (or ASK), the trash on or off.
 trash_config() {
@@ -41,38 +45,6 @@ in_trash() {
 # stamp FILE: mode, size and modification time, to compare before and after.
 stamp() {
 	stat -c '%a %s %Y %U' "$1"
-}
-
-# ---- an ordinary user (from walls' t/sandbox.bash, copied verbatim until it is on main) ----
-
-TEST_USER=clawtest
-
-# let_others_walk DIR: every directory from DIR up to / (or /tmp) searchable by
-# others, so an ordinary user reaches this test's scratch files.
-let_others_walk() {
-	local d=$1
-	while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod o+x "$d"; d=${d%/*}; done
-}
-
-# user_setup: the ordinary test user exists, can walk to this test's scratch dirs, and
-# owns its state dir and home (what an operator without root has).
-user_setup() {
-	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
-	command -v setpriv >/dev/null || skip "needs setpriv"
-	if ! id -u "$TEST_USER" >/dev/null 2>&1; then
-		# Another test run may make it at the same moment: what counts is that it exists.
-		useradd --system --no-create-home --home-dir /nonexistent \
-			--shell /usr/sbin/nologin "$TEST_USER" 2>/dev/null || id -u "$TEST_USER" >/dev/null
-	fi
-	let_others_walk "$BATS_TEST_TMPDIR"
-}
-
-# as_user CMD...: CMD as the ordinary user, with no capability and no group of root's;
-# the state dir and home (and what the test wrote there) become the user's first.
-as_user() {
-	find "$OPENCLAW_STATE_DIR" "$HOME" -path "$OPENCLAW_STATE_DIR/sandboxes/*" -prune \
-		-o -exec chown -h "$TEST_USER:" {} +
-	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --inh-caps=-all -- "$@"
 }
 
 # ---- another file system ----
