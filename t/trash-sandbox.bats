@@ -137,10 +137,10 @@ last() {
 }
 
 @test "a persistence path the run writes at the top never reaches the workspace, nor the journal" {
-	# Root's placeholders, out of the user's reach by ownership alone where the tree is
-	# shown as it is, are mounted over in the overlay too: its top directory is the user's.
+	# Root's placeholders are out of the user's reach in the overlay as they are where the
+	# tree is shown as it is: by ownership (through the sandbox's id map) or a mount.
 	run_sb 'echo evil > .bashrc; rm -f .bashrc; mv .npmrc npmrc; rm -rf .git; mkdir -p .vscode && echo x > .vscode/tasks.json; echo ok > fine.txt'
-	assert_equal "$(last .result.stderr | grep -c 'busy')" 3
+	assert_equal "$(last .result.stderr | grep -c 'busy\|Value too large')" 3
 	[ ! -s "$AGENT_WS/.bashrc" ] && [ ! -e "$AGENT_WS/.vscode/tasks.json" ] && [ ! -e "$AGENT_WS/npmrc" ]
 	assert_equal "$(cat "$AGENT_WS/fine.txt")" ok
 	assert_equal "$(last '[.result.journal.changes[] | .path | sub(".*/"; "")] | join(",")')" \

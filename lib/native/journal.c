@@ -1168,7 +1168,7 @@ static int idmap(int tree, int ns)
 	return (int)syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr));
 }
 
-int journal_overlay(int lower, const char *layers, int idmap_ns)
+int journal_overlay(int lower, const char *layers, const int *idmap_ns)
 {
 	char why[256] = "";
 	const char *step = "open_tree";
@@ -1182,7 +1182,7 @@ int journal_overlay(int lower, const char *layers, int idmap_ns)
 	if (lay < 0)
 		goto out;
 	step = "idmap its layers";
-	if (idmap_ns >= 0 && (idmap(low, idmap_ns) < 0 || idmap(lay, idmap_ns) < 0))
+	if (idmap_ns != NULL && (idmap(low, idmap_ns[0]) < 0 || idmap(lay, idmap_ns[1]) < 0))
 		goto out;
 	step = "open its layers";
 	up = openat(lay, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1218,13 +1218,13 @@ out:
 	return mnt;
 }
 
-/* Writes "0 0 1" and "INSIDE HOST 1" into /proc/PID/FILE. */
-static bool write_map(pid_t pid, const char *file, unsigned inside, unsigned host)
+/* Writes "INSIDE HOST 1", after "0 0 1" with ROOT, into /proc/PID/FILE. */
+static bool write_map(pid_t pid, const char *file, unsigned inside, unsigned host, bool root)
 {
 	char path[64], map[96];
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	int n = snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", inside, host);
+	int n = snprintf(map, sizeof(map), "%s%u %u 1\n", root ? "0 0 1\n" : "", inside, host);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	bool ok = fd >= 0 && write(fd, map, (size_t)n) == n;
 	if (fd >= 0)
@@ -1244,7 +1244,7 @@ static int hold_ns(void *arg)
 	return 0;
 }
 
-int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost)
+int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root)
 {
 	/* Born in its namespace and sharing our memory: no copy of the launcher is made. */
 	static char stack[16384] __attribute__((aligned(16)));
@@ -1257,8 +1257,8 @@ int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost)
 	int ns = -1, e = errno;
 	if (pid > 0) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-		if (write_map(pid, "uid_map", (unsigned)inside, (unsigned)host) &&
-		    write_map(pid, "gid_map", (unsigned)ginside, (unsigned)ghost))
+		if (write_map(pid, "uid_map", (unsigned)inside, (unsigned)host, root) &&
+		    write_map(pid, "gid_map", (unsigned)ginside, (unsigned)ghost, root))
 			ns = open(path, O_RDONLY | O_CLOEXEC);
 		e = errno;
 	}

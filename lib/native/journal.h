@@ -99,23 +99,27 @@ void journal_render(const struct journal_run *r, const struct journal_summary *s
 /*
  * The overlay a run sees instead of the tree LOWER (an O_PATH descriptor of
  * it): its upper and work directories are those in LAYERS (a journal_tree's
- * parent, tN). With IDMAP_NS >= 0 (a user namespace from journal_idmap_ns())
- * both are idmapped with it first. Mounted detached, nosuid and nodev, with
+ * parent, tN). With IDMAP_NS (two user namespaces from journal_idmap_ns(),
+ * or NULL) the tree is idmapped with the first, without root, and the layers
+ * with the second, with root, first: what only root owns in the tree (the
+ * persistence placeholders) stays out of the sandbox user's reach by
+ * ownership (persist.c), as it is where the tree is shown as it is, while
+ * overlayfs, as root, can still write its layers. Mounted detached, nosuid and nodev, with
  * overlayfs's userxattr (it works in a user namespace) and volatile (no sync
  * of the whole file system when the run's mounts go: the merge renames what
  * the run wrote, and a crash loses no more than it would without claw).
  * Returns the mount's descriptor, or -1 with claw_error().
  */
-int journal_overlay(int lower, const char *layers, int idmap_ns);
+int journal_overlay(int lower, const char *layers, const int *idmap_ns);
 
 /*
  * As root, where the sandbox runs as host ids of its own (limits.c): a user
- * namespace that maps the operator's INSIDE ids to the sandbox's HOST ids and
- * root to root, so that the overlay (whose copies up are root's) and the
- * run (as HOST) both write files the operator owns on disk. Returns its
- * descriptor, or -1 with claw_error().
+ * namespace that maps the operator's INSIDE ids to the sandbox's HOST ids
+ * (and with ROOT root to root), so that the overlay (whose copies up are
+ * root's) and the run (as HOST) both write files the operator owns on disk.
+ * Returns its descriptor, or -1 with claw_error().
  */
-int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost);
+int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root);
 
 /* The layers of TREE (host path) in S's overlays, or NULL: the tree is shown as it is. */
 struct native_spec;

@@ -335,7 +335,7 @@ static void build_root(struct build *b, const struct native_spec *s)
 		close(root);
 	} else {
 		if (!b->have_user) {
-			int n = nsroot_user_trees(s, b->watch, b->user, NELEM(b->user), -1);
+			int n = nsroot_user_trees(s, b->watch, b->user, NELEM(b->user), NULL);
 			if (n < 0)
 				die(125, "%s", claw_error());
 			b->nuser = (size_t)n;
@@ -800,15 +800,18 @@ static void send_scratch(const struct native_spec *s, int sock)
 }
 
 /*
- * The id map of the undo journal's overlay layers (journal.h), as root where
- * the run is a host id of its own: -1 where none is needed, less on failure.
+ * The id maps of the undo journal's overlays (journal_overlay()), as root
+ * where the run is a host id of its own, into NS: 0 (NS[0] < 0 where none is
+ * needed), or -1.
  */
-static int overlay_idmap(const struct native_spec *s, const struct build *b)
+static int overlay_idmap(const struct native_spec *s, const struct build *b, int ns[2])
 {
+	ns[0] = ns[1] = -1;
 	if (s->noverlays == 0 || (b->host_uid == b->uid && b->host_gid == b->gid))
-		return -1;
-	int ns = journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid);
-	return ns < 0 ? -2 : ns;
+		return 0;
+	ns[0] = journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, false);
+	ns[1] = ns[0] < 0 ? -1 : journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, true);
+	return ns[1] < 0 ? -1 : 0;
 }
 
 /*
@@ -1095,11 +1098,14 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	l.fds = fds_in;
 	l.ctty = c->tty.pid > 0 ? c->tty.tty : -1;
 	if (geteuid() == 0) {
-		int ns = overlay_idmap(s, &l.b);
-		int n =
-		    ns < -1 ? -1 : nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user), ns);
-		if (ns >= 0)
-			close(ns);
+		int ns[2];
+		int n = overlay_idmap(s, &l.b, ns) < 0
+		            ? -1
+		            : nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user),
+		                                ns[0] >= 0 ? ns : NULL);
+		for (size_t i = 0; i < 2; i++)
+			if (ns[i] >= 0)
+				close(ns[i]);
 		if (n < 0)
 			goto fail;
 		l.b.nuser = (size_t)n;

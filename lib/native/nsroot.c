@@ -224,18 +224,14 @@ static int protect_entry(const struct persist_watch *w, const int *fds, size_t i
 }
 
 /* Every tree first, then what is read-only inside them: a tree may show inside another.
- * FDS: each root's tree as opened in this mount namespace. A name out of the
- * sandbox user's reach by ownership alone (persist.c) is mounted over all the
- * same in a tree S shows through the undo overlay: the overlay's top
- * directory is the user's, and its id map names root. */
-static int add_protected(const struct native_spec *s, const struct persist_watch *w, const int *fds,
-                         struct nsroot_tree *out, size_t *n, size_t max)
+ * FDS: each root's tree as opened in this mount namespace. */
+static int add_protected(const struct persist_watch *w, const int *fds, struct nsroot_tree *out,
+                         size_t *n, size_t max)
 {
 	for (size_t i = 0; w && i < w->n; i++) {
 		const struct persist_root *r = &w->roots[i];
-		uint32_t by_mode = journal_layers_of(s, r->host) != NULL ? 0 : r->by_mode;
 		for (size_t j = 0; j < w->nnames; j++)
-			if (!(by_mode & (UINT32_C(1) << j)) &&
+			if (!(r->by_mode & (UINT32_C(1) << j)) &&
 			    protect_entry(w, fds, i, w->names[j].name, out, n, max) < 0)
 				return -1;
 		for (size_t j = 0; j < r->nextra; j++)
@@ -251,7 +247,7 @@ static int add_protected(const struct native_spec *s, const struct persist_watch
  * what the merge replaces is kept, so the run can be undone.
  */
 static int push_overlay(struct nsroot_tree *out, size_t *n, size_t max, int fd, const char *dst,
-                        const char *layers, int idmap_ns)
+                        const char *layers, const int *idmap_ns)
 {
 	if (*n == max)
 		return claw_fail("too many mounts");
@@ -274,7 +270,7 @@ static int push_overlay(struct nsroot_tree *out, size_t *n, size_t max, int fd, 
 
 static int add_user_tree(const struct native_spec *s, const struct persist_watch *w,
                          const struct nsroot_source *src, size_t i, struct nsroot_tree *out,
-                         size_t *n, size_t max, int idmap_ns, int *kept)
+                         size_t *n, size_t max, const int *idmap_ns, int *kept)
 {
 	const struct persist_root *r = persist_root_of(w, i);
 	struct stat now, guarded;
@@ -315,7 +311,7 @@ size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
 }
 
 int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
-                      struct nsroot_tree *out, size_t max, int idmap_ns)
+                      struct nsroot_tree *out, size_t max, const int *idmap_ns)
 {
 	struct nsroot_source *src = xcalloc(s->nbinds + 2, sizeof(*src));
 	size_t nsrc = nsroot_sources(s, src), n = 0;
@@ -330,7 +326,7 @@ int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w
 	for (size_t k = 0; w && k < w->n; k++)
 		fds[k] = kept[w->roots[k].source];
 	if (rc == 0)
-		rc = add_protected(s, w, fds, out, &n, max);
+		rc = add_protected(w, fds, out, &n, max);
 	for (size_t i = 0; i < nsrc; i++)
 		if (kept[i] >= 0)
 			close(kept[i]);

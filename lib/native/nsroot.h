@@ -46,12 +46,12 @@ int nsroot_open_source(const char *src, const char *real);
  * wherever the tree shows), each opened once and cloned from its
  * descriptor; a writable directory's from the one W (the run's guard,
  * persist.c) opened and protected. A tree S shows through an overlay
- * (S->overlays, journal.h) is that overlay, its layers idmapped with
- * IDMAP_NS when it is not -1. Returns how many were captured into OUT, or
+ * (S->overlays, journal.h) is that overlay, idmapped with IDMAP_NS (NULL:
+ * not; journal_overlay()). Returns how many were captured into OUT, or
  * -1 (claw_error).
  */
 int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
-                      struct nsroot_tree *out, size_t max, int idmap_ns);
+                      struct nsroot_tree *out, size_t max, const int *idmap_ns);
 void nsroot_trees_close(struct nsroot_tree *t, size_t n);
 
 /* Whether the kernel mounts into detached trees (Linux 6.15), as nsroot_build() does
