@@ -528,6 +528,16 @@ struct undo {
 	struct native_overlay ov[JOURNAL_MAX_TREES];
 };
 
+/* Whether A and B are the same file (or the same path, if either cannot be found). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return strcmp(a, b) == 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, struct undo *u)
 {
 	const char *trees[JOURNAL_MAX_TREES];
@@ -550,10 +560,21 @@ static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, 
 		}
 	if (n == 0)
 		return 0;
-	if (journal_begin(s->cfg->state_dir, s->agent, trees, n, &u->jr) < 0)
+	/* A tree shown twice (the workspace bound again at /repos) is one overlay, shown twice. */
+	const char *distinct[JOURNAL_MAX_TREES];
+	size_t of[JOURNAL_MAX_TREES], nd = 0;
+	for (size_t i = 0; i < n; i++) {
+		of[i] = nd;
+		for (size_t k = 0; k < nd; k++)
+			if (same_file(trees[i], distinct[k]))
+				of[i] = k;
+		if (of[i] == nd)
+			distinct[nd++] = trees[i];
+	}
+	if (journal_begin(s->cfg->state_dir, s->agent, distinct, nd, &u->jr) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		u->ov[i] = (struct native_overlay){ trees[i], u->jr.tree[i].layers };
+		u->ov[i] = (struct native_overlay){ trees[i], u->jr.tree[of[i]].layers };
 	ns->overlays = u->ov;
 	ns->noverlays = n;
 	u->on = true;

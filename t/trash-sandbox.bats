@@ -163,6 +163,22 @@ EOF
 	assert_equal "$(snap "$BATS_TEST_TMPDIR/data")" "$before"
 }
 
+@test "the workspace bound again read-write is one overlay, seen at both places, undone once" {
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", scope: "session", workspaceAccess: "rw",
+  docker: { binds: ["$AGENT_WS:/repos:rw"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	before=$(snap "$AGENT_WS")
+	run_sb 'echo x > /repos/new; cat /workspace/new; rm /workspace/a.txt; ls /repos'
+	assert_equal "$(last .result.exit)" 0
+	assert_equal "$(last .result.stdout | head -1)" x
+	last .result.stdout | grep -q -x new && ! last .result.stdout | grep -q a.txt
+	[ -e "$AGENT_WS/new" ] && [ ! -e "$AGENT_WS/a.txt" ]
+	run claw undo "$SEQ"
+	assert_success
+	assert_equal "$(snap "$AGENT_WS")" "$before"
+}
+
 @test "the journal's budget: the oldest runs go first, and then cannot be undone" {
 	native_config 'undoMaxMb: 0.01,'
 	head -c 6000 /dev/zero >"$AGENT_WS/big1" && head -c 6000 /dev/zero >"$AGENT_WS/big2"

@@ -247,11 +247,16 @@ static int add_protected(const struct persist_watch *w, const int *fds, struct n
  * what the merge replaces is kept, so the run can be undone.
  */
 static int push_overlay(struct nsroot_tree *out, size_t *n, size_t max, int fd, const char *dst,
-                        const char *layers, const int *idmap_ns)
+                        const char *layers, const int *idmap_ns, int same)
 {
 	if (*n == max)
 		return claw_fail("too many mounts");
-	int mnt = journal_overlay(fd, layers, idmap_ns);
+	/* The same tree shown again: the same overlay (two would each keep their own writes). */
+	int mnt = same >= 0 ? (int)syscall(SYS_open_tree, same, "",
+	                                   AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
+	                    : journal_overlay(fd, layers, idmap_ns);
+	if (same >= 0 && mnt < 0)
+		return claw_fail("%s: open_tree of its overlay: %s", dst, strerror(errno));
 	if (mnt < 0)
 		return -1;
 	out[(*n)++] = (struct nsroot_tree){ mnt, xstrdup(dst), true, true, false };
@@ -270,7 +275,7 @@ static int push_overlay(struct nsroot_tree *out, size_t *n, size_t max, int fd, 
 
 static int add_user_tree(const struct native_spec *s, const struct persist_watch *w,
                          const struct nsroot_source *src, size_t i, struct nsroot_tree *out,
-                         size_t *n, size_t max, const int *idmap_ns, int *kept)
+                         size_t *n, size_t max, const int *idmap_ns, int same, int *kept)
 {
 	const struct persist_root *r = persist_root_of(w, i);
 	struct stat now, guarded;
@@ -287,13 +292,28 @@ static int add_user_tree(const struct native_spec *s, const struct persist_watch
 		                 src->src);
 	}
 	int rc = layers != NULL
-	             ? push_overlay(out, n, max, fd, src->dst, layers, idmap_ns)
+	             ? push_overlay(out, n, max, fd, src->dst, layers, idmap_ns, same)
 	             : push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
 	if (rc == 0 && r)
 		*kept = fd;
 	else
 		close(fd);
 	return rc;
+}
+
+/*
+ * An overlay made already for an earlier source of the same tree (the same
+ * layers), or -1. Sources before I each hold one entry of OUT, in order.
+ */
+static int same_overlay(const struct native_spec *s, const struct nsroot_source *src, size_t i,
+                        const struct nsroot_tree *out, size_t n)
+{
+	const char *layers = src[i].ro ? NULL : journal_layers_of(s, src[i].src);
+
+	for (size_t j = 0; layers != NULL && j < i && j < n; j++)
+		if (out[j].overlay && !src[j].ro && journal_layers_of(s, src[j].src) == layers)
+			return out[j].fd;
+	return -1;
 }
 
 size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
@@ -321,7 +341,8 @@ int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w
 	for (size_t i = 0; i < nsrc; i++)
 		kept[i] = -1;
 	for (size_t i = 0; i < nsrc && rc == 0; i++)
-		rc = add_user_tree(s, w, &src[i], i, out, &n, max, idmap_ns, &kept[i]);
+		rc = add_user_tree(s, w, &src[i], i, out, &n, max, idmap_ns,
+		                   same_overlay(s, src, i, out, n), &kept[i]);
 	/* The roots' trees by the roots' order. */
 	for (size_t k = 0; w && k < w->n; k++)
 		fds[k] = kept[w->roots[k].source];
