@@ -162,6 +162,9 @@ cannot_remove_in() {
 # only, and B's later write finds nobody reading.
 handoff_in() {
 	sandbox_config 'workspaceAccess: "rw",'
+	# B's socket must be in the workspace A sees while both run: without the undo
+	# overlay, where a run's writes reach the tree only when it ends.
+	native_config 'undoMaxMb: 0,'
 	ws_owner "$1"
 	mkfifo "$AGENT_WS/go"
 	[ "$1" = user ] || chown 65534:65534 "$AGENT_WS/go"
