@@ -615,6 +615,9 @@ plant_scope_in() {
 # The scope's own workspace, which claw made, keeps its placeholders; the user's trees
 # have them only while a run uses them, and the last run out removes them.
 @test "5 placeholders: kept in the scope's own workspace; in the user's trees only while a run goes on" {
+	# The long run waits on a FIFO the test writes from the host: without the undo
+	# overlay, which gives a run FIFOs of its own.
+	native_config 'undoMaxMb: 0,'
 	sandbox_config
 	run claw-sandbox exec -- true
 	assert_success
