@@ -160,6 +160,7 @@ struct origin_ids {
 	char peer[32], thread[32], account[32], guild[32], team[32], sender[32], group[32],
 	    parent[32];
 	const char *roles[MAX_ROLES];
+	bool conversation; /* the origin names the chat, not only who asks */
 };
 
 enum {
@@ -209,6 +210,12 @@ static int read_origin(const cJSON *origin, struct session_request *rq, struct o
 
 	rq->has_origin = true;
 	rec_pick(origin, origin_names, m, NELEM(m));
+	static const int conversation[] = { O_CHAT, O_PEER,  O_THREAD, O_GUILD,
+		                            O_TEAM, O_GROUP, O_PARENT };
+	ids->conversation = false;
+	for (size_t i = 0; i < NELEM(conversation); i++)
+		if (m[conversation[i]] != NULL && !cJSON_IsNull(m[conversation[i]]))
+			ids->conversation = true;
 	if (rec_str(m[O_CHANNEL], "channel", &rq->channel) < 0 ||
 	    rec_id(m[O_ACCOUNT], "account", ids->account, sizeof(ids->account), &rq->account) < 0 ||
 	    rec_str(m[O_CHAT], "chat", &chat) < 0 ||
@@ -352,13 +359,24 @@ static int handle(struct record *rec, void *ctx)
 		return -1;
 	if (id == NULL)
 		assign_id(f, rec);
-	/* With an origin, the origin decides: a caller cannot talk its way into the
-	 * owner's main session by also sending sessionKey "main". */
-	rq.session_key = origin ? NULL : key;
+	/*
+	 * With an origin that names the conversation, the origin decides and a
+	 * sessionKey must agree: a caller cannot talk its way into the owner's
+	 * main session by also sending sessionKey "main". An origin that names
+	 * only who asks (channel, account, sender, owner, roles: what an agent
+	 * runtime's hook knows) beside a sessionKey is a runtime that knows the
+	 * session: the key names it, and a chat message in the main session is
+	 * still judged as the sender's own (session_resolve). It gains nothing
+	 * a sessionKey alone would not give, and it names a sender who is not
+	 * the owner.
+	 */
+	bool who_only = origin != NULL && key != NULL && !ids.conversation;
+	rq.session_key = origin != NULL && !who_only ? NULL : key;
 	const char *member;
 	size_t len;
 	if (session_member(f, &rq, &member, &len) < 0 ||
-	    (origin != NULL && key != NULL && check_explicit_matches(f, &rq, key) < 0)) {
+	    (origin != NULL && !who_only && key != NULL &&
+	     check_explicit_matches(f, &rq, key) < 0)) {
 		record_deny(rec, claw_error());
 		return 0;
 	}

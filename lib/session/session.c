@@ -1034,6 +1034,24 @@ static void policy_key_of_dm(struct session_settings *s, const struct session_re
 	out->main = false;
 }
 
+/*
+ * A sessionKey beside an origin that names only who asks (an agent runtime's
+ * hook knows the session and the sender, not the chat): the key is the
+ * session, and a chat message that lands in the main session is judged as
+ * the sender's DM (#70342), as resolve_origin judges one.
+ */
+static void judge_sender_in_main(struct session_settings *s, const struct session_request *rq,
+                                 struct session_info *out)
+{
+	struct buf channel = { 0 };
+	char account[SESSION_ID_MAX];
+
+	token(&channel, rq->channel);
+	norm_account_id(rq->account, account);
+	policy_key_of_dm(s, rq, channel.p, account, out);
+	buf_free(&channel);
+}
+
 static int resolve_origin(struct session_settings *s, const struct session_request *rq,
                           struct session_info *out)
 {
@@ -1132,6 +1150,8 @@ int session_resolve(struct session_settings *s, const struct session_request *rq
 	out->matched_by = "default";
 	if ((rq->session_key ? resolve_explicit(s, rq, out) : resolve_origin(s, rq, out)) < 0)
 		return -1;
+	if (rq->session_key != NULL && rq->has_origin)
+		judge_sender_in_main(s, rq, out);
 	if (out->policy_key.len == 0)
 		buf_puts(&out->policy_key, out->key.p);
 	session_agent_sandbox(s, out->agent, &out->mode, &out->scope);
