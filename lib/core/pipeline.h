@@ -1,0 +1,52 @@
+/*
+ * pipeline.h: claw's stage commands run as one pipeline from C, as the
+ * porcelain's pipeline() runs them from sh, for the commands that stand in
+ * front of an agent runtime (claw-hook). Each stage is found next to the
+ * running program first, then on PATH, as the porcelain finds them.
+ */
+#ifndef CLAW_PIPELINE_H
+#define CLAW_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define PIPELINE_MAX 8
+
+struct pipeline_stage {
+	const char *name;        /* "claw-session" */
+	const char *const *args; /* its arguments, NULL-terminated; may be NULL */
+	bool quiet;              /* standard error to /dev/null */
+	bool keep_fd;            /* the one stage that keeps the pipeline's KEEP fd */
+};
+
+struct pipeline {
+	pid_t pid[PIPELINE_MAX];
+	const char *name[PIPELINE_MAX];
+	size_t n;
+	pid_t group; /* the stages' process group: a deadline ends them all */
+	int in;      /* the first stage's input, when the pipeline made it (else -1) */
+	int out;     /* the last stage's output, when the pipeline made it (else -1) */
+};
+
+/*
+ * Starts STAGES joined by pipes, in a process group of their own. The first
+ * reads IN_FD, or a new pipe (p->in) when IN_FD is -1; the last writes
+ * OUT_FD, or a new pipe (p->out) when OUT_FD is -1. KEEP, when not -1, stays
+ * open in the stage marked keep_fd (claw-approve's --ask-fd) and is closed
+ * in every other. Descriptors the pipeline makes are close-on-exec in this
+ * process. Returns 0, or -1 (claw_error()) with nothing left running.
+ */
+int pipeline_start(struct pipeline *p, const struct pipeline_stage *stages, size_t n, int in_fd,
+                   int out_fd, int keep);
+
+/* Waits for every stage. 0 when each exited 0; else -1, claw_error() naming the first. */
+int pipeline_wait(struct pipeline *p);
+
+/* SIGKILL to the whole group, then waits: for a deadline that has passed. */
+void pipeline_kill(struct pipeline *p);
+
+/* The path of a claw command as the pipeline would run it (allocated), or NULL. */
+char *pipeline_find(const char *name);
+
+#endif
