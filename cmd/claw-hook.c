@@ -33,6 +33,7 @@
 #include "core/record.h"
 #include "core/shell.h"
 #include "core/util.h"
+#include "approve/toolgate.h"
 #include "policy/toolcatalog.h"
 
 static const char usage[] =
@@ -348,7 +349,8 @@ static int run_decide(struct cli *c, struct hook *h)
 		fcntl(c->ask_fd, F_SETFD, FD_CLOEXEC);
 	approve_args(h, c->defer, c->ask_fd, c->timeout_s);
 	size_t n = stages_of(h, c->deliveries, keep, st);
-	if (pipeline_start(&p, st, n, 0, -1, keep ? c->ask_fd : -1) < 0)
+	/* In claw-hook's own process group: whoever ends claw-hook's group ends them. */
+	if (pipeline_start(&p, st, n, 0, -1, keep ? c->ask_fd : -1, false) < 0)
 		errx(2, "%s", claw_error());
 	close(0); /* the stages read the requests; holding them open would hide their end */
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = p.out, .out_fd = 1 };
@@ -645,7 +647,7 @@ static int run_claude(struct cli *c, struct hook *h)
 	approve_args(h, true, -1, timeout_s > 6 ? timeout_s - 5 : 1);
 	size_t n = stages_of(h, false, false, st);
 	signal(SIGPIPE, SIG_IGN);
-	if (pipeline_start(&p, st, n, -1, -1, -1) < 0)
+	if (pipeline_start(&p, st, n, -1, -1, -1, true) < 0)
 		refuse("%s", claw_error());
 	if (!exchange(&p, request, &out, deadline)) {
 		pipeline_kill(&p);
@@ -822,19 +824,25 @@ static int run_install(struct cli *c)
 static int run_settings(struct cli *c, struct hook *h)
 {
 	char *claw_json = state_path(&h->cfg, "claw.json");
-	char *approvals = state_path(&h->cfg, "exec-approvals.json");
+	struct toolgate *gate;
 	struct buf b = { 0 };
 
+	if (toolgate_load(&gate, &h->cfg) < 0)
+		errx(2, "%s", claw_error());
+	/* Outgoing messages wait for a person when approvals.tools names the message tool. */
+	bool deliveries = toolgate_covers(gate, "message");
+	toolgate_free(gate);
 	if (!c->co.json) {
-		printf("askVia     %s\nstateDir   %s\nconfig     %s\nsandbox    %s\n",
-		       h->ask_claw ? "claw" : "runtime", h->state_dir,
-		       h->config ? h->config : "(none: the secure preset)",
+		printf("askVia      %s\ndeliveries  %s\nstateDir    %s\nconfig      %s\nsandbox     "
+		       "%s\n",
+		       h->ask_claw ? "claw" : "runtime", deliveries ? "asked" : "not asked",
+		       h->state_dir, h->config ? h->config : "(none: the secure preset)",
 		       h->sandbox ? h->sandbox : "(not installed)");
 		free(claw_json);
-		free(approvals);
 		return 0;
 	}
-	buf_printf(&b, "{\"askVia\":\"%s\",\"stateDir\":", h->ask_claw ? "claw" : "runtime");
+	buf_printf(&b, "{\"askVia\":\"%s\",\"deliveries\":%s,\"stateDir\":",
+	           h->ask_claw ? "claw" : "runtime", deliveries ? "true" : "false");
 	buf_json_str(&b, h->state_dir);
 	buf_puts(&b, ",\"config\":");
 	if (h->config)
@@ -856,7 +864,6 @@ static int run_settings(struct cli *c, struct hook *h)
 	puts(b.p);
 	free(config);
 	free(claw_json);
-	free(approvals);
 	buf_free(&b);
 	return 0;
 }

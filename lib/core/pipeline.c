@@ -58,7 +58,7 @@ char *pipeline_find(const char *name)
 }
 
 /* The stages get the signals a shell would give them, whatever ours are. */
-static void spawn_attrs(posix_spawnattr_t *at, pid_t group)
+static void spawn_attrs(posix_spawnattr_t *at, bool new_group, pid_t group)
 {
 	sigset_t none, dfl;
 	static const int reset[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGCHLD };
@@ -68,15 +68,16 @@ static void spawn_attrs(posix_spawnattr_t *at, pid_t group)
 	for (size_t i = 0; i < NELEM(reset); i++)
 		sigaddset(&dfl, reset[i]);
 	posix_spawnattr_init(at);
-	posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-	                                 POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(at, group);
+	posix_spawnattr_setflags(at, (new_group ? POSIX_SPAWN_SETPGROUP : 0) |
+	                                 POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	if (new_group)
+		posix_spawnattr_setpgroup(at, group);
 	posix_spawnattr_setsigmask(at, &none);
 	posix_spawnattr_setsigdefault(at, &dfl);
 }
 
 static int spawn_stage(struct pipeline *p, const struct pipeline_stage *st, int in, int out,
-                       int keep)
+                       int keep, bool new_group)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -102,14 +103,14 @@ static int spawn_stage(struct pipeline *p, const struct pipeline_stage *st, int 
 		else
 			posix_spawn_file_actions_addclose(&fa, keep);
 	}
-	spawn_attrs(&at, p->group);
+	spawn_attrs(&at, new_group, p->group);
 	int rc = posix_spawn(&pid, path, &fa, &at, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	free(path);
 	if (rc != 0)
 		return claw_fail("cannot start %s: %s", st->name, strerror(rc));
-	if (p->group == 0)
+	if (new_group && p->group == 0)
 		p->group = pid;
 	p->name[p->n] = st->name;
 	p->pid[p->n++] = pid;
@@ -124,7 +125,7 @@ static void close_fd(int *fd)
 }
 
 int pipeline_start(struct pipeline *p, const struct pipeline_stage *stages, size_t n, int in_fd,
-                   int out_fd, int keep)
+                   int out_fd, int keep, bool new_group)
 {
 	int fds[2], in = in_fd, next_in = -1, out;
 
@@ -149,7 +150,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_stage *stages, size
 		} else {
 			out = out_fd;
 		}
-		int rc = spawn_stage(p, &stages[i], in, out, keep);
+		int rc = spawn_stage(p, &stages[i], in, out, keep, new_group);
 		if (in != in_fd)
 			close(in);
 		if (out != out_fd)

@@ -30,7 +30,8 @@ struct pipeline {
 };
 
 /*
- * Starts STAGES joined by pipes, in a process group of their own. The first
+ * Starts STAGES joined by pipes, in a process group of their own when
+ * NEW_GROUP (pipeline_kill then ends them all), else in the caller's. The first
  * reads IN_FD, or a new pipe (p->in) when IN_FD is -1; the last writes
  * OUT_FD, or a new pipe (p->out) when OUT_FD is -1. KEEP, when not -1, stays
  * open in the stage marked keep_fd (claw-approve's --ask-fd) and is closed
@@ -38,12 +39,13 @@ struct pipeline {
  * process. Returns 0, or -1 (claw_error()) with nothing left running.
  */
 int pipeline_start(struct pipeline *p, const struct pipeline_stage *stages, size_t n, int in_fd,
-                   int out_fd, int keep);
+                   int out_fd, int keep, bool new_group);
 
 /* Waits for every stage. 0 when each exited 0; else -1, claw_error() naming the first. */
 int pipeline_wait(struct pipeline *p);
 
-/* SIGKILL to the whole group, then waits: for a deadline that has passed. */
+/* SIGKILL to the whole group (of a NEW_GROUP pipeline), then waits: for a deadline
+ * that has passed. */
 void pipeline_kill(struct pipeline *p);
 
 /* The path of a claw command as the pipeline would run it (allocated), or NULL. */

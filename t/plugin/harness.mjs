@@ -1,0 +1,65 @@
+// harness.mjs: drives the OpenClaw plugin's handlers as OpenClaw would, with
+// Node's standard library only (the machine's Node 20 runs it in make check).
+//
+//   node t/plugin/harness.mjs PLUGIN_DIR '{"pluginConfig": {...}, "config": {...}}' < steps
+//
+// Each line of standard input is a step:
+//   {"hook": "before_tool_call", "event": {...}, "ctx": {...}, "answer": "allow-once"}
+// and each prints one line: {"result": <what the handler returned>}, functions
+// left out. With "answer", a requireApproval is answered through its
+// onResolution, as OpenClaw does once the person has decided. "concurrent": N
+// on a step sends it N times at once. At the end gateway_stop runs, so every
+// decision in flight is logged before the harness exits.
+
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [dir, optionsText = "{}"] = process.argv.slice(2);
+const options = JSON.parse(optionsText);
+const plugin = (await import(pathToFileURL(join(resolve(dir), "index.js")).href)).default;
+
+const handlers = new Map();
+const logged = [];
+const api = {
+  id: "claw",
+  pluginConfig: options.pluginConfig ?? {},
+  config: options.config ?? {},
+  logger: {
+    info: (m) => logged.push(["info", m]),
+    warn: (m) => logged.push(["warn", m]),
+    error: (m) => logged.push(["error", m]),
+    debug: () => {},
+  },
+  on(name, handler) {
+    handlers.set(name, handler);
+  },
+};
+plugin.register(api);
+
+function printable(value) {
+  return JSON.parse(JSON.stringify(value ?? null, (_k, v) => (typeof v === "function" ? undefined : v)));
+}
+
+async function step(s) {
+  const handler = handlers.get(s.hook);
+  if (!handler) throw new Error(`the plugin has no ${s.hook} handler`);
+  const started = process.hrtime.bigint();
+  const result = await handler(s.event ?? {}, s.ctx ?? {});
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (s.answer && result?.requireApproval) await result.requireApproval.onResolution(s.answer);
+  return { result: printable(result), ms };
+}
+
+const input = readFileSync(0, "utf8").split("\n").filter((l) => l.trim());
+for (const line of input) {
+  const s = JSON.parse(line);
+  if (s.concurrent) {
+    const all = await Promise.all(Array.from({ length: s.concurrent }, () => step(s)));
+    for (const r of all) console.log(JSON.stringify(r));
+  } else {
+    console.log(JSON.stringify(await step(s)));
+  }
+}
+await handlers.get("gateway_stop")?.({}, {});
+for (const [level, m] of logged) if (level !== "info") console.error(`${level}: ${m}`);
