@@ -355,7 +355,7 @@ static int run_decide(struct cli *c, struct hook *h)
 	close(0); /* the stages read the requests; holding them open would hide their end */
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = p.out, .out_fd = 1 };
 	int status = record_loop(&stage, &ro);
-	if (pipeline_wait(&p) < 0) {
+	if (pipeline_end(&p) < 0) {
 		warnx("%s", claw_error());
 		status = 2;
 	}

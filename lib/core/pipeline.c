@@ -173,7 +173,8 @@ fail:
 	return -1;
 }
 
-int pipeline_wait(struct pipeline *p)
+/* Waits for every stage; a stage that stopped at our SIGTERM (TERMED) did not fail. */
+static int wait_all(struct pipeline *p, size_t termed)
 {
 	int rc = 0;
 
@@ -188,11 +189,23 @@ int pipeline_wait(struct pipeline *p)
 			continue;
 		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 			rc = claw_fail("%s exited %d", p->name[i], WEXITSTATUS(status));
-		else if (WIFSIGNALED(status))
+		else if (WIFSIGNALED(status) && !(i < termed && WTERMSIG(status) == SIGTERM))
 			rc = claw_fail("%s was killed by signal %d", p->name[i], WTERMSIG(status));
 	}
 	p->n = 0;
 	return rc;
+}
+
+int pipeline_wait(struct pipeline *p)
+{
+	return wait_all(p, 0);
+}
+
+int pipeline_end(struct pipeline *p)
+{
+	for (size_t i = 0; i + 1 < p->n; i++)
+		kill(p->pid[i], SIGTERM);
+	return wait_all(p, p->n - 1);
 }
 
 void pipeline_kill(struct pipeline *p)

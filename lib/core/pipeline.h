@@ -44,6 +44,14 @@ int pipeline_start(struct pipeline *p, const struct pipeline_stage *stages, size
 /* Waits for every stage. 0 when each exited 0; else -1, claw_error() naming the first. */
 int pipeline_wait(struct pipeline *p);
 
+/*
+ * The last stage's output has ended: every stage before it is told to stop
+ * (SIGTERM; one that has finished is not hurt), then all are waited for, as
+ * pipeline_wait. A stage that failed leaves those before it waiting for
+ * input that can no longer go anywhere: this ends them.
+ */
+int pipeline_end(struct pipeline *p);
+
 /* SIGKILL to the whole group (of a NEW_GROUP pipeline), then waits: for a deadline
  * that has passed. */
 void pipeline_kill(struct pipeline *p);

@@ -7,11 +7,16 @@
 //   {"hook": "before_tool_call", "event": {...}, "ctx": {...}, "answer": "allow-once"}
 // and each prints one line: {"result": <what the handler returned>}, functions
 // left out. With "answer", a requireApproval is answered through its
-// onResolution, as OpenClaw does once the person has decided. "concurrent": N
-// on a step sends it N times at once. At the end gateway_stop runs, so every
-// decision in flight is logged before the harness exits.
+// onResolution, as OpenClaw does once the person has decided. With
+// "resolve", a question claw puts up while the step runs (approvals.askVia
+// "claw", or an outgoing message) is answered as a person would from a shell,
+// with claw-approve resolve, as soon as its file appears. "concurrent": N on a
+// step sends it N times at once. A step {"shell": "..."} runs a command
+// between steps. At the end gateway_stop runs, so every decision in flight is
+// logged before the harness exits.
 
-import { readFileSync } from "node:fs";
+import { execFileSync, execSync } from "node:child_process";
+import { mkdirSync, readFileSync, watch } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -41,11 +46,28 @@ function printable(value) {
   return JSON.parse(JSON.stringify(value ?? null, (_k, v) => (typeof v === "function" ? undefined : v)));
 }
 
+/** Answers the first question claw puts up in the state dir, as a person at a shell would. */
+function answering(word) {
+  const dir = join(options.pluginConfig.stateDir, "approvals");
+  mkdirSync(dir, { recursive: true });
+  const state = ["--state-dir", options.pluginConfig.stateDir];
+  let done = false;
+  const w = watch(dir, (_event, name) => {
+    const id = /^([0-9a-f-]{36})\.json$/.exec(name ?? "")?.[1];
+    if (done || !id) return;
+    done = true;
+    execFileSync(join(options.pluginConfig.bin, "claw-approve"), ["resolve", ...state, id, word]);
+  });
+  return () => w.close();
+}
+
 async function step(s) {
   const handler = handlers.get(s.hook);
   if (!handler) throw new Error(`the plugin has no ${s.hook} handler`);
+  const stop = s.resolve ? answering(s.resolve) : () => {};
   const started = process.hrtime.bigint();
   const result = await handler(s.event ?? {}, s.ctx ?? {});
+  stop();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (s.answer && result?.requireApproval) await result.requireApproval.onResolution(s.answer);
   return { result: printable(result), ms };
@@ -54,6 +76,10 @@ async function step(s) {
 const input = readFileSync(0, "utf8").split("\n").filter((l) => l.trim());
 for (const line of input) {
   const s = JSON.parse(line);
+  if (s.shell) {
+    execSync(s.shell, { stdio: ["ignore", "ignore", "inherit"] });
+    continue;
+  }
   if (s.concurrent) {
     const all = await Promise.all(Array.from({ length: s.concurrent }, () => step(s)));
     for (const r of all) console.log(JSON.stringify(r));

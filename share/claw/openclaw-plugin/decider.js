@@ -86,10 +86,19 @@ class Member {
     const fail = (why) => this.die(why);
     this.child.on("error", (err) => fail(`claw-hook could not start: ${err.message}`));
     this.exited = new Promise((resolve) => this.child.on("exit", resolve));
-    this.child.on("exit", (code, signal) => fail(`claw-hook ended (${signal ?? `exit ${code}`})`));
+    this.child.on("exit", (code, signal) =>
+      fail(`claw ended (${signal ?? `exit ${code}`})${this.firstError ? `: ${this.firstError}` : ""}`),
+    );
     this.child.stdin.on("error", () => fail("claw-hook stopped reading"));
     lines(this.child.stdout, (line) => this.onRecord(line), () => fail("an overlong record"));
-    lines(this.child.stderr, (line) => decider.logger?.warn?.(`claw: ${line}`), () => {});
+    lines(
+      this.child.stderr,
+      (line) => {
+        this.firstError ??= line;
+        decider.logger?.warn?.(`claw: ${line}`);
+      },
+      () => {},
+    );
     if (askFd) lines(this.child.stdio[3], (line) => this.onPending(line), () => fail("an overlong question"));
     this.hold(false);
   }
