@@ -8,6 +8,10 @@ SHAREDIR  ?= $(PREFIX)/share
 MANDIR    ?= $(SHAREDIR)/man
 DESTDIR   ?=
 BUILD     ?= build
+# OpenClaw from npm for the tests against it, never linked or installed.
+OPENCLAW_VERSION = 2026.9.6
+OPENCLAW_NODE    = 26.10.0
+OPENCLAW_DIR    ?= $(BUILD)/openclaw
 ASAN_BUILD = build-asan
 FUZZ_BUILD = build-fuzz
 FUZZ_SECONDS ?= 60
@@ -47,6 +51,8 @@ FUZZ_SRC = $(sort $(wildcard t/fuzz/*.c))
 MAN_SRC  = $(sort $(wildcard man/*.scd))
 PRESETS  = $(sort $(wildcard share/claw/presets/*.json5))
 PRESET_APPROVALS = $(sort $(wildcard share/claw/presets/*.approvals.json))
+PLUGIN_FILES = share/claw/openclaw-plugin/package.json share/claw/openclaw-plugin/openclaw.plugin.json \
+               share/claw/openclaw-plugin/index.js share/claw/openclaw-plugin/decider.js
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o \
            $(BUILD)/obj/gen/sysfilter-bpf.o
@@ -54,7 +60,8 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format
+.PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format \
+	openclaw check-openclaw-plugin
 .DELETE_ON_ERROR:
 
 all: $(CMDS) $(PROBES)
@@ -150,6 +157,18 @@ check: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		bats $(BATS_FLAGS) t/
 
+# OpenClaw from npm, into $(OPENCLAW_DIR); skipped with a message when it cannot be had.
+openclaw:
+	@sh t/openclaw/install.sh $(OPENCLAW_DIR) $(OPENCLAW_VERSION) $(OPENCLAW_NODE); \
+	rc=$$?; [ $$rc -eq 3 ] && exit 0; exit $$rc
+
+# The OpenClaw plugin under the real OpenClaw: loaded, inspected, driven by its hook runner.
+check-openclaw-plugin: all
+	@sh t/openclaw/install.sh $(OPENCLAW_DIR) $(OPENCLAW_VERSION) $(OPENCLAW_NODE); \
+	rc=$$?; [ $$rc -eq 3 ] && exit 0; [ $$rc -eq 0 ] || exit $$rc; \
+	CLAW_BIN=$(abspath $(BUILD))/bin OPENCLAW_DIR=$(abspath $(OPENCLAW_DIR)) \
+		bats $(BATS_FLAGS) t/plugin/openclaw.bats
+
 demo: deps
 	$(MAKE) all
 	CLAW_BIN=$(abspath $(BUILD))/bin sh t/demo.sh
@@ -180,10 +199,12 @@ bench: bench-deps all
 
 install: all man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets \
+		$(DESTDIR)$(SHAREDIR)/claw/openclaw-plugin
 	install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	install -m 644 $(PRESETS) $(PRESET_APPROVALS) $(DESTDIR)$(SHAREDIR)/claw/presets/
+	install -m 644 $(PLUGIN_FILES) $(DESTDIR)$(SHAREDIR)/claw/openclaw-plugin/
 
 uninstall:
 	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done

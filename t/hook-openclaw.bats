@@ -343,3 +343,17 @@ EOF
 	# An origin that names the chat still decides, and the key must agree.
 	[[ $(sed -n 4p <<<"$output") == *'does not match the origin'* ]]
 }
+
+@test "installed beside claw's commands, the plugin finds them itself" {
+	local prefix=$BATS_TEST_TMPDIR/prefix
+	mkdir -p "$prefix/share/claw/openclaw-plugin"
+	cp "$PLUGIN"/*.js "$PLUGIN"/*.json "$prefix/share/claw/openclaw-plugin/"
+	ln -s "$CLAW_BIN" "$prefix/bin"
+	local options
+	options=$(jq -cn --arg state "$OPENCLAW_STATE_DIR" '{pluginConfig: {stateDir: $state}, config: {}}')
+	run --separate-stderr env PATH=/usr/bin:/bin node "$BATS_TEST_DIRNAME/plugin/harness.mjs" \
+		"$prefix/share/claw/openclaw-plugin" "$options" < <(call browser '{}' "$STRANGER")
+	assert_success
+	assert_equal "$(result 1 | jq -r .block)" true
+	assert_equal "$(logged .tool)" browser
+}

@@ -14,6 +14,11 @@
 // step sends it N times at once. A step {"shell": "..."} runs a command
 // between steps. At the end gateway_stop runs, so every decision in flight is
 // logged before the harness exits.
+//
+// With OPENCLAW_PKG naming an installed openclaw package, the steps go through
+// OpenClaw's own hook runner instead (t/plugin/openclaw.bats): its merging,
+// its budgets, its failure policy (a before_tool_call handler that throws
+// blocks; a message_sending one that throws is skipped).
 
 import { execFileSync, execSync } from "node:child_process";
 import { mkdirSync, readFileSync, watch } from "node:fs";
@@ -42,6 +47,27 @@ const api = {
 };
 plugin.register(api);
 
+/** The hooks as OpenClaw's runner calls them, or the handlers straight. */
+async function runnerOf(pkg) {
+  if (!pkg) return null;
+  const sdk = (name) => import(pathToFileURL(join(pkg, "dist", "plugin-sdk", name)).href);
+  const { initializeGlobalHookRunner } = await sdk("hook-runtime.js");
+  const { getGlobalHookRunner } = await sdk("plugin-runtime.js");
+  const typedHooks = [...handlers].map(([hookName, handler]) => ({
+    pluginId: "claw",
+    hookName,
+    handler,
+    source: "harness",
+  }));
+  initializeGlobalHookRunner({ hooks: [], typedHooks, plugins: [], diagnostics: [] });
+  const runner = getGlobalHookRunner();
+  return {
+    before_tool_call: (event, ctx) => runner.runBeforeToolCall(event, { toolName: event.toolName, ...ctx }),
+    message_sending: (event, ctx) => runner.runMessageSending(event, ctx),
+  };
+}
+const runner = await runnerOf(process.env.OPENCLAW_PKG);
+
 function printable(value) {
   return JSON.parse(JSON.stringify(value ?? null, (_k, v) => (typeof v === "function" ? undefined : v)));
 }
@@ -62,7 +88,7 @@ function answering(word) {
 }
 
 async function step(s) {
-  const handler = handlers.get(s.hook);
+  const handler = runner ? runner[s.hook] : handlers.get(s.hook);
   if (!handler) throw new Error(`the plugin has no ${s.hook} handler`);
   const stop = s.resolve ? answering(s.resolve) : () => {};
   const started = process.hrtime.bigint();
