@@ -212,8 +212,9 @@ struct verdict {
 	enum verdict_kind kind;
 	const char *by;     /* the stage that refused */
 	const char *reason; /* claw's reason */
-	const char *via;    /* approval.via: who or what allowed it */
-	struct buf command; /* V_SANDBOX: the command line that runs it in claw's sandbox */
+	const char *via;     /* approval.via: who or what allowed it */
+	const char *backend; /* V_SANDBOX: sandbox.backend, native or docker */
+	struct buf command;  /* V_SANDBOX: the command line that runs it in claw's sandbox */
 };
 
 static const char *member_str(const cJSON *obj, const char *name)
@@ -262,7 +263,7 @@ static int verdict_of(const struct hook *h, const cJSON *rec, struct verdict *v)
 	const char *via = member_str(approval, "via");
 
 	buf_reset(&v->command);
-	v->by = v->reason = NULL;
+	v->by = v->reason = v->backend = NULL;
 	v->via = via;
 	if (deny != NULL) {
 		v->kind = via && strcmp(via, "runtime") == 0 ? V_ASK : V_DENY;
@@ -288,6 +289,7 @@ static int verdict_of(const struct hook *h, const cJSON *rec, struct verdict *v)
 		return 0;
 	}
 	v->kind = V_SANDBOX;
+	v->backend = member_str(sandbox, "backend");
 	sandbox_command(h, key, command, cJSON_GetObjectItemCaseSensitive(args, "timeout"),
 	                &v->command);
 	return 0;
@@ -307,6 +309,10 @@ static void verdict_json(const struct verdict *v, struct buf *b)
 	if (v->via != NULL) {
 		buf_puts(b, ",\"via\":");
 		buf_json_str(b, v->via);
+	}
+	if (v->backend != NULL) {
+		buf_puts(b, ",\"backend\":");
+		buf_json_str(b, v->backend);
 	}
 	if (v->kind == V_SANDBOX) {
 		buf_puts(b, ",\"command\":");

@@ -357,3 +357,13 @@ EOF
 	assert_equal "$(result 1 | jq -r .block)" true
 	assert_equal "$(logged .tool)" browser
 }
+
+@test "a container sandbox is OpenClaw's own: the call passes unchanged for OpenClaw to run there" {
+	write_config <<'EOF2'
+{ agents: { defaults: { sandbox: { mode: "non-main", backend: "docker" } } } }
+EOF2
+	plugin < <(call exec '{"command":"id"}' "$STRANGER")
+	assert_success
+	assert_equal "$(result 1)" null
+	assert_equal "$(logged '[.sandbox.where, .sandbox.backend] | @tsv')" "sandbox	docker"
+}

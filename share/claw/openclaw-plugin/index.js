@@ -85,9 +85,13 @@ function answerOf(record) {
     case "allow":
       return undefined;
     case "sandbox":
-      // Only the command changes: OpenClaw's exec runs claw-sandbox, which
-      // runs the command inside. The environment is claw's to give: none
-      // of the model's variables reach the host process.
+      // A container sandbox is OpenClaw's own: it runs the command in the
+      // very container claw would (the same names, arguments and config).
+      if (v.backend !== "native") return undefined;
+      // The native sandbox is claw's: only the command changes, so that
+      // OpenClaw's exec runs claw-sandbox, which runs the command inside.
+      // The environment is claw's to give: none of the model's variables
+      // reach the host process.
       return { params: { command: v.command, env: {} } };
     case "deny":
       return refuse(`${v.reason ?? "refused"}${v.by ? ` (${v.by})` : ""}`);
