@@ -872,7 +872,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_TIMEOUT:
 			c->ask.timeout_ms =
-			    (long)opts_number("--timeout", optarg, 7 * 24 * 3600) * 1000;
+			    (long)opts_number("--timeout", optarg, 7UL * 24 * 3600) * 1000;
 			break;
 		case OPT_BY:
 			c->by = optarg;

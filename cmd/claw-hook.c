@@ -210,8 +210,8 @@ static const char *const verdict_names[] = {
 
 struct verdict {
 	enum verdict_kind kind;
-	const char *by;     /* the stage that refused */
-	const char *reason; /* claw's reason */
+	const char *by;      /* the stage that refused */
+	const char *reason;  /* claw's reason */
 	const char *via;     /* approval.via: who or what allowed it */
 	const char *backend; /* V_SANDBOX: sandbox.backend, native or docker */
 	struct buf command;  /* V_SANDBOX: the command line that runs it in claw's sandbox */
@@ -411,21 +411,29 @@ static bool ready(int fd, short events, long long deadline)
 	}
 }
 
+/* Appends what FD has to B; read(2)'s result. */
+static ssize_t read_some(int fd, struct buf *b)
+{
+	char chunk[65536];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n > 0)
+		buf_put(b, chunk, (size_t)n);
+	return n;
+}
+
 static void read_input(struct buf *in, long long deadline, long timeout_s)
 {
 	for (;;) {
 		if (!ready(0, POLLIN, deadline))
 			refuse("no complete tool call on standard input within %lds", timeout_s);
-		buf_reserve(in, 65536);
-		ssize_t n = read(0, in->p + in->len, in->cap - in->len - 1);
+		ssize_t n = read_some(0, in);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			refuse("standard input: %s", strerror(errno));
 		if (n == 0)
 			return;
-		in->len += (size_t)n;
-		in->p[in->len] = '\0';
 		if (in->len > INPUT_MAX)
 			refuse("the tool call is larger than %zu bytes", INPUT_MAX);
 	}
@@ -435,11 +443,11 @@ static const char *need_str(const cJSON *obj, const char *name, bool required)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
 
+	if (cJSON_IsString(v))
+		return v->valuestring;
 	if (v == NULL && !required)
 		return NULL;
-	if (!cJSON_IsString(v))
-		refuse("the hook input's \"%s\" must be a string", name);
-	return v->valuestring;
+	refuse("the hook input's \"%s\" must be a string", name);
 }
 
 /*
@@ -549,12 +557,7 @@ static bool exchange(struct pipeline *p, const char *request, struct buf *out, l
 			}
 		}
 		if (fds[0].revents) {
-			buf_reserve(out, 65536);
-			ssize_t n = read(p->out, out->p + out->len, out->cap - out->len - 1);
-			if (n > 0) {
-				out->len += (size_t)n;
-				out->p[out->len] = '\0';
-			}
+			ssize_t n = read_some(p->out, out);
 			eof = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
 		}
 	}
@@ -839,11 +842,12 @@ static int run_settings(struct cli *c, struct hook *h)
 	bool deliveries = toolgate_covers(gate, "message");
 	toolgate_free(gate);
 	if (!c->co.json) {
-		printf("askVia      %s\ndeliveries  %s\nstateDir    %s\nconfig      %s\nsandbox     "
-		       "%s\n",
-		       h->ask_claw ? "claw" : "runtime", deliveries ? "asked" : "not asked",
-		       h->state_dir, h->config ? h->config : "(none: the secure preset)",
-		       h->sandbox ? h->sandbox : "(not installed)");
+		printf(
+		    "askVia      %s\ndeliveries  %s\nstateDir    %s\nconfig      %s\nsandbox     "
+		    "%s\n",
+		    h->ask_claw ? "claw" : "runtime", deliveries ? "asked" : "not asked",
+		    h->state_dir, h->config ? h->config : "(none: the secure preset)",
+		    h->sandbox ? h->sandbox : "(not installed)");
 		free(claw_json);
 		return 0;
 	}
@@ -890,7 +894,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			c->sub = optarg;
 			break;
 		case OPT_TIMEOUT:
-			c->timeout_s = (long)opts_number("--timeout", optarg, 7 * 24 * 3600);
+			c->timeout_s = (long)opts_number("--timeout", optarg, 7UL * 24 * 3600);
 			break;
 		case OPT_DEFER:
 			c->defer = true;

@@ -161,7 +161,8 @@ static int add_grant(cJSON *root, void *arg)
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "sessionKey", ed->key);
 	cJSON_AddStringToObject(e, "tool", ed->tool);
-	cJSON_AddNumberToObject(e, "at", (double)ts.tv_sec * 1000 + (double)(ts.tv_nsec / 1000000));
+	long long ms = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	cJSON_AddNumberToObject(e, "at", (double)ms);
 	cJSON_AddStringToObject(e, "by", ed->by);
 	cJSON_AddItemToArray(grants, e);
 	return 1;
@@ -237,7 +238,10 @@ static void answered(const struct toolgate *g, const struct tool_call *c, const 
 	case ASK_ALLOW_ALWAYS: {
 		struct grant_edit ed = { c->policy ? c->policy : c->key, name, r->by, 0 };
 		verdict(v, true, v->via_buf, "allow-session");
-		if (grants_update(g->grants, add_grant, &ed) < 0)
+		/* Only offered where a session names the grant (toolgate_decide). */
+		if (ed.key == NULL)
+			snprintf(v->note, sizeof(v->note), "no session to keep the grant for");
+		else if (grants_update(g->grants, add_grant, &ed) < 0)
 			snprintf(v->note, sizeof(v->note), "the grant was not kept: %s",
 			         claw_error());
 		break;
