@@ -24,19 +24,25 @@ DEBS       = libcjson-dev libcurl4-openssl-dev libseccomp-dev libssl-dev pkg-con
 BENCH_DEBS = bubblewrap hyperfine jq time bc
 FUZZ_DEBS  = clang libclang-rt-14-dev
 
+# pkg-config once per make, not once per compile. (A fresh machine has none
+# of this until `deps`; check and demo build in a sub-make, after it.)
+PKG_CFLAGS        := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS_CJSON    := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null)
+PKG_LIBS_CRYPTO   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
+PKG_LIBS_SECCOMP  := $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null)
+
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -MMD -MP -Ilib \
              -DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"$(SHAREDIR)/claw"' \
-             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+             $(PKG_CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 # cJSON is linked as usual. libcrypto's SHA-256 is linked in statically and
 # libcurl is loaded only when a chat target needs it (lib/core/hash.c, lib/ask/http.c
 # say why: start-up time). libseccomp compiles the filter at build time.
-LIBS     = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null) \
-           -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) -Wl,-Bdynamic -ldl -pthread
+LIBS     = $(PKG_LIBS_CJSON) -Wl,-Bstatic $(PKG_LIBS_CRYPTO) -Wl,-Bdynamic -ldl -pthread
 
 ifeq ($(SANITIZE),1)
 CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -60,11 +66,13 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps fuzz-deps check test demo man install uninstall fuzz bench clean lint format \
+.PHONY: all deps bench-deps fuzz-deps check test test-quick demo man install uninstall fuzz bench clean lint format \
 	openclaw check-openclaw-plugin
 .DELETE_ON_ERROR:
+# Nothing built is an intermediate to delete: a second `make` relinks nothing.
+.SECONDARY:
 
-all: $(CMDS) $(PROBES)
+all: $(CMDS) $(PROBES) $(BUILD)/t/fakedocker
 
 # Quiet unless V=1.
 Q = $(if $(V),,@)
@@ -91,7 +99,7 @@ $(BUILD)/gen/sysfilter-gen: share/claw/sysfilter-gen.c lib/native/sysfilter.c li
 	@mkdir -p $(@D)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) share/claw/sysfilter-gen.c lib/native/sysfilter.c \
-		lib/core/util.c -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+		lib/core/util.c -o $@ $(PKG_LIBS_SECCOMP)
 
 $(BUILD)/gen/sysfilter-bpf.c: $(BUILD)/gen/sysfilter-gen
 	$(E) "  GEN     $@"
@@ -123,7 +131,13 @@ $(BUILD)/bin/claw: cmd/claw
 $(BUILD)/t/probes/%: t/probes/%.c
 	@mkdir -p $(@D)
 	$(E) "  CC      $@"
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra $< -o $@ $(shell $(PKG_CONFIG) --libs libseccomp)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra $< -o $@ $(PKG_LIBS_SECCOMP)
+
+# The docker tests' stand-in for docker and podman (t/fakedocker.c says why it is C).
+$(BUILD)/t/fakedocker: t/fakedocker.c
+	@mkdir -p $(@D)
+	$(E) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< -o $@ $(LIBS)
 
 $(BUILD)/man/%: man/%.scd
 	@mkdir -p $(@D)
@@ -144,9 +158,20 @@ deps:
 bench-deps:
 	@$(MAKE) --no-print-directory deps DEBS="$(BENCH_DEBS)"
 
+# Test files run side by side when GNU parallel is there (bats needs it for
+# --jobs); each test has its own state dir, so files do not meet.
+BATS_JOBS  := $(if $(shell command -v parallel 2>/dev/null),--jobs $(shell nproc) --no-parallelize-within-files)
+# The slow tier: what the quick one leaves out (a developer's run every few minutes).
+SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats
+QUICK_TESTS = $(filter-out $(SLOW_TESTS),$(sort $(wildcard t/*.bats)))
+
 test: all man
 	CLAW_BIN=$(abspath $(BUILD))/bin CLAW_PROBES=$(abspath $(BUILD))/t/probes \
-		bats $(BATS_FLAGS) t/
+		bats $(BATS_JOBS) $(BATS_FLAGS) t/
+
+test-quick: all
+	CLAW_BIN=$(abspath $(BUILD))/bin CLAW_PROBES=$(abspath $(BUILD))/t/probes \
+		bats $(BATS_JOBS) $(BATS_FLAGS) $(QUICK_TESTS)
 
 check: deps
 	$(MAKE) all man
@@ -155,7 +180,7 @@ check: deps
 	CLAW_BIN=$(abspath $(ASAN_BUILD))/bin CLAW_PROBES=$(abspath $(ASAN_BUILD))/t/probes \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		bats $(BATS_FLAGS) t/
+		bats $(BATS_JOBS) $(BATS_FLAGS) t/
 
 # OpenClaw from npm, into $(OPENCLAW_DIR); skipped with a message when it cannot be had.
 openclaw:
@@ -191,7 +216,7 @@ $(FUZZ_BUILD)/%: t/fuzz/%.c $(LIB_SRC) $(BUILD)/gen/presets.c $(BUILD)/gen/sysfi
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
 		-DCLAW_VERSION='"$(VERSION)"' -DCLAW_SHAREDIR='"$(SHAREDIR)/claw"' \
 		$< $(LIB_SRC) $(BUILD)/gen/presets.c $(BUILD)/gen/sysfilter-bpf.c $(LIBS) \
-		$(shell $(PKG_CONFIG) --libs libseccomp) -o $@
+		$(PKG_LIBS_SECCOMP) -o $@
 
 bench: bench-deps all
 	@for b in t/bench/*; do [ -x "$$b" ] || continue; \
@@ -219,7 +244,7 @@ lint:
 		{ ! grep -E 'warning:|error:'; }
 
 format:
-	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(CMD_SRC) $(PROBE_SRC) $(FUZZ_SRC)
+	clang-format -i $(LIB_SRC) $(wildcard lib/*/*.h) $(CMD_SRC) $(PROBE_SRC) $(FUZZ_SRC) t/fakedocker.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,5 +1,5 @@
 # t/docker.bash: loaded by the docker backend's tests, after helper.
-# No container engine runs on the development machines: t/fakedocker stands in
+# No container engine runs on the development machines: t/fakedocker.c stands in
 # for docker and podman (first on PATH), records every call and keeps the
 # engine's state in a fixture file. The expected calls in t/docker.bats are the
 # spec of claw's compatibility with OpenClaw's containers.
@@ -8,8 +8,9 @@ setup() {
 	common_setup
 	AGENT_WS="$OPENCLAW_STATE_DIR/workspace"
 	mkdir -p "$AGENT_WS" "$BATS_TEST_TMPDIR/bin"
-	ln -s "$BATS_TEST_DIRNAME/fakedocker" "$BATS_TEST_TMPDIR/bin/docker"
-	ln -s "$BATS_TEST_DIRNAME/fakedocker" "$BATS_TEST_TMPDIR/bin/podman"
+	: "${CLAW_PROBES:?CLAW_PROBES must name the directory of the built probes (make test sets it)}"
+	ln -s "${CLAW_PROBES%/probes}/fakedocker" "$BATS_TEST_TMPDIR/bin/docker"
+	ln -s "${CLAW_PROBES%/probes}/fakedocker" "$BATS_TEST_TMPDIR/bin/podman"
 	PATH="$BATS_TEST_TMPDIR/bin:$PATH"
 	export FAKEDOCKER_STATE="$BATS_TEST_TMPDIR/engine.json"
 	export FAKEDOCKER_LOG="$BATS_TEST_TMPDIR/calls.jsonl"
@@ -17,7 +18,7 @@ setup() {
 	engine '{"images": ["openclaw-sandbox:bookworm-slim"], "containers": {}}'
 }
 
-# engine JSON: the engine's state (t/fakedocker says what it may hold); the call log restarts.
+# engine JSON: the engine's state (t/fakedocker.c says what it may hold); the call log restarts.
 engine() {
 	printf '%s\n' "$1" > "$FAKEDOCKER_STATE"
 	: > "$FAKEDOCKER_LOG"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# claw-sandbox's docker backend, against t/fakedocker: the exact calls for a
+# claw-sandbox's docker backend, against t/fakedocker.c: the exact calls for a
 # matrix of configs (OpenClaw's containers, argument for argument), the
 # recreate rule, dry runs, timeouts, the error paths, and list/rm/prune/explain.
 
