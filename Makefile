@@ -162,7 +162,7 @@ bench-deps:
 # --jobs); each test has its own state dir, so files do not meet.
 BATS_JOBS  := $(if $(shell command -v parallel 2>/dev/null),--jobs $(shell nproc) --no-parallelize-within-files)
 # The slow tier: what the quick one leaves out (a developer's run every few minutes).
-SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats
+SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats t/hook-openclaw.bats
 QUICK_TESTS = $(filter-out $(SLOW_TESTS),$(sort $(wildcard t/*.bats)))
 
 test: all man

@@ -230,7 +230,7 @@ EOF
 }
 
 @test "a tool call that never finishes arriving is refused at the time limit" {
-	run --separate-stderr bash -c '{ printf "{\"hook_event_name\":"; sleep 5; } | claw hook claude-code --timeout 1'
+	run --separate-stderr bash -c '{ printf "{\"hook_event_name\":"; sleep 3; } | claw hook claude-code --timeout 1'
 	assert_failure 2
 	[[ $stderr == *"no complete tool call on standard input within 1s"* ]]
 }

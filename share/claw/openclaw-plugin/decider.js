@@ -190,10 +190,11 @@ class Member {
 
 /** claw's decisions for the plugin: settings, and a pool of co-processes per kind of call. */
 export class Decider {
-  constructor({ bin, stateDir, configPath, logger } = {}) {
+  constructor({ bin, stateDir, configPath, decisionTimeoutMs = 10000, logger } = {}) {
     this.bin = findBin(bin);
     this.common = [...(stateDir ? ["--state-dir", stateDir] : []), ...(configPath ? ["--config", configPath] : [])];
     this.logger = logger;
+    this.settingsMs = decisionTimeoutMs;
     this.pools = new Map();
     this.settingsPromise = null;
     this.stamps = "";
@@ -204,7 +205,8 @@ export class Decider {
     if (this.settingsPromise && this.watched && this.stampsOf(this.watched) !== this.stamps) this.reload();
     if (!this.settingsPromise) {
       this.settingsPromise = new Promise((resolve, reject) => {
-        execFile(join(this.bin, "claw-hook"), ["settings", "--json", ...this.common], { timeout: 10000 }, (err, out, errOut) => {
+        const opts = { timeout: this.settingsMs, killSignal: "SIGKILL" };
+        execFile(join(this.bin, "claw-hook"), ["settings", "--json", ...this.common], opts, (err, out, errOut) => {
           if (err) return reject(new Error(`claw's config cannot be read: ${(errOut || err.message).trim()}`));
           try {
             const s = JSON.parse(out);
