@@ -149,7 +149,7 @@ EOF
 	assert_success
 	assert_equal "$(result 1 | jq -r .block)" true
 	result 1 | jq -r .blockReason | grep -q "too long to show whole"
-	assert_equal "$(logged '[.approval.decision, .approval.by] | @tsv')" "deny	openclaw"
+	assert_equal "$(logged '[.approval.decision, .approval.by] | @tsv')" "deny	openclaw:not-shown"
 }
 
 @test "ask before sending: the message tool shows its whole text; its delivery is not asked twice" {

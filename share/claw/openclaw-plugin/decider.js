@@ -265,12 +265,12 @@ export class Decider {
     else member.close();
   }
 
-  /** Answers a pending question of claw's with claw-approve resolve. */
-  resolve(id, word) {
+  /** Answers a pending question of claw's with claw-approve resolve; BY names who answered. */
+  resolve(id, word, by = "openclaw") {
     return new Promise((resolve, reject) => {
       execFile(
         join(this.bin, "claw-approve"),
-        ["resolve", "--by", "openclaw", ...this.common, id, word],
+        ["resolve", "--by", by, ...this.common, id, word],
         { timeout: 10000 },
         (err, _out, errOut) => (err ? reject(new Error((errOut || err.message).trim())) : resolve()),
       );
@@ -292,7 +292,7 @@ export class Decider {
     for (const pool of this.pools.values()) for (const m of pool.idle.splice(0)) m.close();
     // A question nobody will answer now is refused, so that its decision is logged.
     for (const m of this.members ?? [])
-      if (m.job?.pending) this.resolve(m.job.pending.id, "deny").catch(() => {});
+      if (m.job?.pending) this.resolve(m.job.pending.id, "deny", "openclaw:gateway-stopped").catch(() => {});
     const all = Promise.all([...(this.members ?? [])].map((m) => m.exited));
     let timer;
     const late = new Promise((resolve) => (timer = setTimeout(resolve, ms)));

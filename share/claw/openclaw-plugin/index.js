@@ -156,7 +156,9 @@ export default {
     function approval(outcome, record) {
       const q = outcome.pending;
       const no = (why) => {
-        decider().resolve(q.id, "deny").catch((err) => logger.warn?.(`claw: resolve ${q.slug}: ${err.message}`));
+        decider()
+          .resolve(q.id, "deny", "openclaw:not-shown")
+          .catch((err) => logger.warn?.(`claw: resolve ${q.slug}: ${err.message}`));
         return refuse(why);
       };
       if (q.host === "sandbox")
@@ -186,8 +188,10 @@ export default {
             const word = decision === "allow-once" || decision === "allow-always" ? decision : "deny";
             if (word !== "deny" && record.tool === "message" && typeof record.args.message === "string")
               remember(record.args.message);
+            // A timeout or a cancelled run is no answer: the log says so.
+            const by = decision === word ? "openclaw" : `openclaw:${decision}`;
             try {
-              await decider().resolve(q.id, word);
+              await decider().resolve(q.id, word, by);
               // Until claw has logged it, and kept an allow-always, the next call could miss it.
               await Promise.race([outcome.final, new Promise((r) => setTimeout(r, 10000).unref())]);
             } catch (err) {
