@@ -488,10 +488,10 @@ static cJSON *exec_args(const cJSON *input, const char *cwd)
 }
 
 /*
- * The claw request of a Claude Code tool call: the local operator (Claude
- * Code runs on the operator's machine, in the operator's main session
- * unless bindings route channel "claude-code" elsewhere), the tool as
- * OpenClaw names it, and the call as it came under "runtime".
+ * The claw request of a Claude Code tool call: the local operator's (no
+ * origin: Claude Code runs on the operator's machine, for the operator, in
+ * the agent's main session), the tool as OpenClaw names it, and the call as
+ * it came under "runtime".
  */
 static char *request_of(const cJSON *in, const char *agent)
 {
@@ -505,14 +505,11 @@ static char *request_of(const cJSON *in, const char *agent)
 
 	if (!cJSON_IsObject(input))
 		refuse("the hook input's \"tool_input\" must be an object");
-	cJSON *rq = cJSON_CreateObject(), *origin, *runtime;
+	cJSON *rq = cJSON_CreateObject(), *runtime;
 	if (id != NULL)
 		cJSON_AddStringToObject(rq, "id", id);
 	if (agent != NULL)
 		cJSON_AddStringToObject(rq, "agent", agent);
-	origin = cJSON_AddObjectToObject(rq, "origin");
-	cJSON_AddStringToObject(origin, "channel", "claude-code");
-	cJSON_AddBoolToObject(origin, "owner", true);
 	cJSON_AddStringToObject(rq, "tool", as);
 	cJSON_AddItemToObject(
 	    rq, "args", strcmp(as, "exec") == 0 ? exec_args(input, cwd) : bounded_args(input));

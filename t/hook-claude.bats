@@ -65,8 +65,8 @@ EOF
 		assert_equal "$(decision)" deny
 		assert_equal "$(jqr .hookSpecificOutput.permissionDecisionReason)" \
 			"claw (claw-policy): Tool \"$3\" blocked by tool policy: tools.deny has \"$3\"."
-		assert_equal "$(last_logged '[.tool, .runtime.name, .runtime.tool, .origin.channel] | @tsv')" \
-			"$3	claude-code	$1	claude-code"
+		assert_equal "$(last_logged '[.tool, .runtime.name, .runtime.tool, .session.key] | @tsv')" \
+			"$3	claude-code	$1	agent:main:main"
 	done
 }
 
