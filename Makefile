@@ -15,6 +15,11 @@ OPENCLAW_DIR    ?= $(BUILD)/openclaw
 ASAN_BUILD = build-asan
 FUZZ_BUILD = build-fuzz
 FUZZ_SECONDS ?= 60
+# The differential test runs OpenClaw itself (npm), never linked or installed.
+OPENCLAW_VERSION = 2026.9.6
+OPENCLAW_NODE    = 26.10.0
+OPENCLAW_DIR    ?= $(BUILD)/openclaw
+DIFFER_FLAGS    ?=
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -66,8 +71,8 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%) $(BUILD)/bin/claw
 PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps fuzz-deps check test test-quick demo man install uninstall fuzz bench clean lint format \
-	openclaw check-openclaw-plugin
+.PHONY: all deps bench-deps fuzz-deps check test test-quick demo man install uninstall fuzz bench clean \
+	lint format openclaw check-openclaw check-openclaw-plugin
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate to delete: a second `make` relinks nothing.
 .SECONDARY:
@@ -187,6 +192,13 @@ check: deps
 openclaw:
 	@sh t/openclaw/install.sh $(OPENCLAW_DIR) $(OPENCLAW_VERSION) $(OPENCLAW_NODE); \
 	rc=$$?; [ $$rc -eq 3 ] && exit 0; exit $$rc
+
+# claw against OpenClaw on generated cases: fails on any case where claw is looser.
+check-openclaw: all
+	@sh t/openclaw/install.sh $(OPENCLAW_DIR) $(OPENCLAW_VERSION) $(OPENCLAW_NODE); \
+	rc=$$?; [ $$rc -eq 3 ] && exit 0; [ $$rc -eq 0 ] || exit $$rc; \
+	python3 t/openclaw/differ.py --claw-bin $(abspath $(BUILD))/bin \
+		--openclaw $(abspath $(OPENCLAW_DIR)) $(DIFFER_FLAGS)
 
 # The OpenClaw plugin under the real OpenClaw: loaded, inspected, driven by its hook runner.
 check-openclaw-plugin: all

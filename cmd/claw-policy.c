@@ -100,169 +100,72 @@ struct cli {
 struct filter {
 	struct tp_config *tc;
 	struct session_settings settings;
-	struct session_info si;
+	struct session_cache *cache;
 };
+
+/*
+ * The tool policy request of a session. The stream and the one-shot
+ * subcommands both come here, after session_resolve() on what the record or
+ * the options say: explain cannot disagree with the filter.
+ */
+static void request_of(const struct session_info *si, const struct session_request *srq, bool owner,
+                       const char *provider, const char *model, struct tp_request *rq)
+{
+	rq->agent = si->agent;
+	rq->key = si->key.p;
+	rq->depth = si->depth;
+	rq->mode = si->mode;
+	rq->sandboxed = si->sandboxed;
+	rq->channel = srq->channel;
+	rq->account = srq->account;
+	rq->sender = srq->sender;
+	rq->owner = owner;
+	rq->provider = provider;
+	rq->model = model;
+}
 
 /* ---- the filter ---- */
 
-enum { R_TOOL, R_SESSION, R_ORIGIN, R_MODEL };
-static const char *const record_names[] = { "tool", "session", "origin", "model" };
-/* Read only when claw-session has not given the record its session. */
-enum { U_AGENT, U_SESSION_KEY };
-static const char *const unsessioned_names[] = { "agent", "sessionKey" };
-enum { S_AGENT, S_SANDBOXED, S_POLICY_KEY, S_KEY, S_MODE };
-static const char *const session_names[] = { "agent", "sandboxed", "policyKey", "key", "mode" };
-/* What of origin policy reads, and what else claw-session would read. */
-enum { O_CHANNEL, O_ACCOUNT, O_SENDER, O_OWNER };
-static const char *const origin_names[] = { "channel", "account", "sender", "owner" };
-enum { OS_CHAT, OS_PEER, OS_GROUP, OS_THREAD, OS_GUILD, OS_TEAM, OS_PARENT, OS_ROLES };
-static const char *const origin_session_names[] = { "chat",  "peer", "group",  "thread",
-	                                            "guild", "team", "parent", "roles" };
+enum { R_TOOL, R_SESSION, R_MODEL, R_AGENT, R_SESSION_KEY, R_ORIGIN };
+static const char *const record_names[] = { "tool",  "session",    "model",
+	                                    "agent", "sessionKey", "origin" };
 
-#define MAX_ROLES 64 /* as claw-session */
-struct ids {
-	char account[32], sender[32], peer[32], group[32], thread[32], guild[32], team[32],
-	    parent[32];
-	const char *roles[MAX_ROLES];
-};
-
-static int read_session(const cJSON *session, struct tp_request *rq)
-{
-	const cJSON *m[NELEM(session_names)];
-	int sandboxed = 0;
-
-	rec_pick(session, session_names, m, NELEM(m));
-	if (rec_str(m[S_AGENT], "session.agent", &rq->agent) < 0 ||
-	    rec_bool(m[S_SANDBOXED], "session.sandboxed", &sandboxed) < 0 ||
-	    rec_str(m[S_POLICY_KEY], "session.policyKey", &rq->policy_key) < 0 ||
-	    rec_str(m[S_KEY], "session.key", &rq->key) < 0 ||
-	    rec_str(m[S_MODE], "session.mode", &rq->mode) < 0)
-		return -1;
-	rq->sandboxed = sandboxed;
-	if (rq->policy_key == NULL)
-		rq->policy_key = rq->key;
-	return 0;
-}
-
-static int read_origin(const cJSON *origin, struct tp_request *rq, struct ids *ids)
-{
-	const cJSON *m[NELEM(origin_names)];
-	int owner = 0;
-
-	rec_pick(origin, origin_names, m, NELEM(m));
-	if (rec_str(m[O_CHANNEL], "origin.channel", &rq->channel) < 0 ||
-	    rec_id(m[O_ACCOUNT], "origin.account", ids->account, sizeof(ids->account),
-	           &rq->account) < 0 ||
-	    rec_id(m[O_SENDER], "origin.sender", ids->sender, sizeof(ids->sender), &rq->sender) <
-	        0 ||
-	    rec_bool(m[O_OWNER], "origin.owner", &owner) < 0)
-		return -1;
-	rq->owner = owner;
-	return 0;
-}
-
-static int chat_kind(const char *chat, enum chat_kind *kind)
-{
-	if (chat == NULL || strcmp(chat, "direct") == 0 || strcmp(chat, "dm") == 0)
-		*kind = CHAT_DIRECT;
-	else if (strcmp(chat, "group") == 0)
-		*kind = CHAT_GROUP;
-	else if (strcmp(chat, "channel") == 0)
-		*kind = CHAT_CHANNEL;
-	else
-		return claw_fail("origin: unknown chat kind \"%s\" (expected direct, dm, group or "
-		                 "channel)",
-		                 chat);
-	return 0;
-}
-
-/* origin.roles: the sender's roles (Discord), for bindings. */
-static int read_roles(const cJSON *roles, struct session_request *srq, struct ids *ids)
-{
-	const cJSON *r;
-
-	if (roles == NULL || cJSON_IsNull(roles))
-		return 0;
-	if (!cJSON_IsArray(roles))
-		return claw_fail("member \"origin.roles\" must be an array of strings");
-	cJSON_ArrayForEach(r, roles)
-	{
-		if (!cJSON_IsString(r))
-			return claw_fail("member \"origin.roles\" must be an array of strings");
-		if (srq->nroles == MAX_ROLES)
-			return claw_fail("member \"origin.roles\" has more than %d entries",
-			                 MAX_ROLES);
-		ids->roles[srq->nroles++] = r->valuestring;
-	}
-	srq->roles = ids->roles;
-	return 0;
-}
-
-/* The rest of origin, as claw-session reads it, when it has not run. */
-static int read_origin_session(const cJSON *origin, const struct tp_request *rq,
-                               struct session_request *srq, struct ids *ids)
-{
-	const cJSON *m[NELEM(origin_session_names)];
-	const char *chat = NULL;
-
-	rec_pick(origin, origin_session_names, m, NELEM(m));
-	if (rec_str(m[OS_CHAT], "origin.chat", &chat) < 0 || chat_kind(chat, &srq->chat) < 0 ||
-	    rec_id(m[OS_PEER], "origin.peer", ids->peer, sizeof(ids->peer), &srq->peer) < 0 ||
-	    rec_id(m[OS_THREAD], "origin.thread", ids->thread, sizeof(ids->thread), &srq->thread) <
-	        0 ||
-	    rec_id(m[OS_GUILD], "origin.guild", ids->guild, sizeof(ids->guild), &srq->guild) < 0 ||
-	    rec_id(m[OS_TEAM], "origin.team", ids->team, sizeof(ids->team), &srq->team) < 0 ||
-	    rec_id(m[OS_PARENT], "origin.parent", ids->parent, sizeof(ids->parent), &srq->parent) <
-	        0 ||
-	    read_roles(m[OS_ROLES], srq, ids) < 0)
-		return -1;
-	srq->has_origin = true;
-	srq->channel = rq->channel;
-	srq->account = rq->account;
-	srq->sender = rq->sender;
-	if (srq->peer == NULL && srq->chat != CHAT_DIRECT &&
-	    rec_id(m[OS_GROUP], "origin.group", ids->group, sizeof(ids->group), &srq->peer) < 0)
-		return -1;
-	return 0;
-}
-
-/*
- * A record that has not been through claw-session: its session is computed
- * here exactly as claw-session would, so that running claw-policy alone
- * judges a stranger's group chat as the sandboxed session it is, never as
- * the operator's main session.
- */
-static int compute_session(struct filter *f, const cJSON *root, struct session_request *srq,
-                           struct tp_request *rq)
-{
-	const cJSON *m[NELEM(unsessioned_names)];
-
-	rec_pick(root, unsessioned_names, m, NELEM(m));
-	if (rec_str(m[U_AGENT], "agent", &srq->agent) < 0 ||
-	    rec_str(m[U_SESSION_KEY], "sessionKey", &srq->session_key) < 0)
-		return -1;
-	if (srq->has_origin)
-		srq->session_key = NULL; /* the origin decides, as in claw-session */
-	if (session_resolve(&f->settings, srq, &f->si) < 0)
-		return 1;
-	rq->agent = f->si.agent;
-	rq->key = f->si.key.p;
-	rq->policy_key = f->si.policy_key.p;
-	rq->mode = f->si.mode;
-	rq->sandboxed = f->si.sandboxed;
-	return 0;
-}
-
-static int read_model(const cJSON *model, struct tp_request *rq)
+static int read_model(const cJSON *model, const char **provider, const char **id)
 {
 	static const char *const names[] = { "provider", "id" };
 	const cJSON *m[NELEM(names)];
 
+	if (model == NULL)
+		return 0;
 	rec_pick(model, names, m, NELEM(m));
-	return rec_str(m[0], "model.provider", &rq->provider) < 0 ||
-	               rec_str(m[1], "model.id", &rq->model) < 0
+	return rec_str(m[0], "model.provider", provider) < 0 || rec_str(m[1], "model.id", id) < 0
 	           ? -1
 	           : 0;
+}
+
+/*
+ * A record names its session by its origin, its sessionKey or its agent, as
+ * claw-session reads them; the session is computed again from these, never
+ * taken from a session member (claw-session's output, which a caller could
+ * forge or leave half empty). Only a record that names nothing else is
+ * judged by the key of its session member, and its agent is then the key's,
+ * as OpenClaw derives it (resolveSessionAgentId).
+ */
+static int read_session_member(const cJSON *session, struct session_record *sr)
+{
+	static const char *const names[] = { "key", "agent" };
+	const cJSON *m[NELEM(names)];
+	const char *key = NULL, *agent = NULL;
+
+	if (session == NULL || sr->rq.has_origin || sr->rq.session_key != NULL)
+		return 0;
+	rec_pick(session, names, m, NELEM(m));
+	if (rec_str(m[0], "session.key", &key) < 0 || rec_str(m[1], "session.agent", &agent) < 0)
+		return -1;
+	sr->rq.session_key = key;
+	if (sr->rq.agent == NULL)
+		sr->rq.agent = agent;
+	return 0;
 }
 
 /* A record whose session cannot be computed (an agent that is not
@@ -280,29 +183,26 @@ static void deny_without_session(struct record *rec, const char *why)
 	buf_free(&b);
 }
 
+/* The request of a record: 0, -1 (not a valid record) or 1 (denied here). */
 static int read_request(struct filter *f, struct record *rec, const cJSON *const *m,
-                        struct tp_request *rq)
+                        struct session_record *sr, struct tp_request *rq)
 {
-	const cJSON *session = NULL, *origin = NULL, *model = NULL;
-	struct session_request srq = { 0 };
-	struct ids ids;
+	const cJSON *session = NULL, *model = NULL;
+	const char *provider = NULL, *model_id = NULL;
 
-	rq->owner = true; /* no origin: the local operator */
 	if (rec_obj(m[R_SESSION], "session", &session) < 0 ||
-	    rec_obj(m[R_ORIGIN], "origin", &origin) < 0 || rec_obj(m[R_MODEL], "model", &model) < 0)
+	    rec_obj(m[R_MODEL], "model", &model) < 0 ||
+	    read_model(model, &provider, &model_id) < 0 ||
+	    session_record_read_members(m[R_AGENT], m[R_SESSION_KEY], m[R_ORIGIN], sr) < 0 ||
+	    read_session_member(session, sr) < 0)
 		return -1;
-	if (origin != NULL && read_origin(origin, rq, &ids) < 0)
-		return -1;
-	if (model != NULL && read_model(model, rq) < 0)
-		return -1;
-	if (session != NULL)
-		return read_session(session, rq);
-	if (origin != NULL && read_origin_session(origin, rq, &srq, &ids) < 0)
-		return -1;
-	int rc = compute_session(f, rec->root, &srq, rq);
-	if (rc > 0)
+	struct session_entry *e = session_cache_resolve(f->cache, &f->settings, &sr->rq);
+	if (e == NULL) {
 		deny_without_session(rec, claw_error());
-	return rc;
+		return 1;
+	}
+	request_of(&e->si, &sr->rq, sr->owner, provider, model_id, rq);
+	return 0;
 }
 
 static int handle(struct record *rec, void *ctx)
@@ -310,6 +210,7 @@ static int handle(struct record *rec, void *ctx)
 	struct filter *f = ctx;
 	const cJSON *m[NELEM(record_names)];
 	struct tp_request rq = { 0 };
+	struct session_record sr;
 	const char *tool = NULL, *policy, *deny;
 	size_t plen, dlen;
 
@@ -318,7 +219,7 @@ static int handle(struct record *rec, void *ctx)
 		return -1;
 	if (tool == NULL || strspn(tool, " \t\r\n") == strlen(tool))
 		return claw_fail("the record names no tool (member \"tool\")");
-	int rc = read_request(f, rec, m, &rq);
+	int rc = read_request(f, rec, m, &sr, &rq);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	struct tp_context *cx = tp_context_of(f->tc, &rq);
@@ -339,8 +240,9 @@ static int run_filter(struct cli *c, struct tp_config *tc, const struct config *
 
 	if (session_settings_load(&f.settings, cfg) < 0)
 		errx(2, "%s", claw_error());
+	f.cache = session_cache_new();
 	int status = record_loop(&stage, &ro);
-	session_info_free(&f.si);
+	session_cache_free(f.cache);
 	session_settings_free(&f.settings);
 	return status;
 }
@@ -351,12 +253,15 @@ struct oneshot {
 	struct session_settings settings;
 	struct session_info si;
 	struct tp_request rq;
-	char agent[SESSION_ID_MAX];
 };
 
 static void resolve_cli(struct cli *c, const struct config *cfg, struct oneshot *o)
 {
-	struct session_request srq = { .agent = c->agent, .session_key = c->session };
+	struct session_request srq = { .agent = c->agent,
+		                       .session_key = c->session,
+		                       .channel = c->channel,
+		                       .account = c->account,
+		                       .sender = c->sender };
 
 	if (session_settings_load(&o->settings, cfg) < 0)
 		errx(2, "%s", claw_error());
@@ -364,26 +269,16 @@ static void resolve_cli(struct cli *c, const struct config *cfg, struct oneshot 
 		usage_error("--session and --channel/--group describe the session twice");
 	if (c->channel != NULL || c->group != NULL) {
 		srq.has_origin = true;
-		srq.channel = c->channel;
-		srq.account = c->account;
 		srq.chat = c->group ? CHAT_GROUP : CHAT_DIRECT;
 		srq.peer = c->group ? c->group : c->sender;
-		srq.sender = c->sender;
 	}
 	if (session_resolve(&o->settings, &srq, &o->si) < 0)
 		errx(2, "%s", claw_error());
-	o->rq.agent = o->si.agent;
-	o->rq.key = o->si.key.p;
-	o->rq.policy_key = o->si.policy_key.p;
-	o->rq.mode = o->si.mode;
-	o->rq.sandboxed = c->sandboxed || o->si.sandboxed;
-	o->rq.channel = c->channel;
-	o->rq.account = c->account;
-	o->rq.sender = c->sender;
-	o->rq.provider = c->provider;
-	o->rq.model = c->model;
 	/* A message from a chat is not the operator's unless said so. */
-	o->rq.owner = c->owner >= 0 ? c->owner == 1 : !(c->channel || c->group || c->sender);
+	bool owner = c->owner >= 0 ? c->owner == 1 : !(c->channel || c->group || c->sender);
+	request_of(&o->si, &srq, owner, c->provider, c->model, &o->rq);
+	if (c->sandboxed)
+		o->rq.sandboxed = true; /* --sandboxed only ever adds the sandbox layer */
 }
 
 static void oneshot_free(struct oneshot *o)

@@ -92,42 +92,12 @@ struct cli {
 	int ncommand;
 };
 
-/*
- * The session member depends only on a handful of request fields, and a
- * stream repeats its sessions: remember recent members by those fields.
- */
-#define MEMBER_CACHE 4096
-struct cached_member {
-	char *fields; /* the request fields, as built by cache_fields() */
-	size_t fields_len;
-	char *member; /* the session member's JSON */
-	size_t member_len;
-};
-
 struct filter {
 	struct session_settings settings;
-	struct session_info si;
+	struct session_cache *cache;
 	char id_prefix[16];
 	unsigned long long seq;
-	struct buf member;
-	struct buf fields;
-	struct cached_member *cache;
 };
-
-/* OpenClaw calls a direct chat "dm" in places; both spellings mean the same. */
-static int chat_kind(const char *s, enum chat_kind *kind)
-{
-	if (s == NULL || strcmp(s, "direct") == 0 || strcmp(s, "dm") == 0)
-		*kind = CHAT_DIRECT;
-	else if (strcmp(s, "group") == 0)
-		*kind = CHAT_GROUP;
-	else if (strcmp(s, "channel") == 0)
-		*kind = CHAT_CHANNEL;
-	else
-		return claw_fail("unknown chat kind \"%s\" (expected direct, dm, group or channel)",
-		                 s);
-	return 0;
-}
 
 static void put_session_member(const struct session_info *si, struct buf *b)
 {
@@ -155,88 +125,6 @@ static void put_session_member(const struct session_info *si, struct buf *b)
 
 /* ---- the filter ---- */
 
-#define MAX_ROLES 64
-struct origin_ids {
-	char peer[32], thread[32], account[32], guild[32], team[32], sender[32], group[32],
-	    parent[32];
-	const char *roles[MAX_ROLES];
-	bool conversation; /* the origin names the chat, not only who asks */
-};
-
-enum {
-	O_CHANNEL,
-	O_ACCOUNT,
-	O_CHAT,
-	O_PEER,
-	O_THREAD,
-	O_SENDER,
-	O_GUILD,
-	O_TEAM,
-	O_OWNER,
-	O_GROUP,
-	O_PARENT,
-	O_ROLES
-};
-static const char *const origin_names[] = { "channel", "account", "chat",   "peer",
-	                                    "thread",  "sender",  "guild",  "team",
-	                                    "owner",   "group",   "parent", "roles" };
-
-/* origin.roles: the sender's roles (Discord), an array of strings. */
-static int read_roles(const cJSON *roles, struct session_request *rq, struct origin_ids *ids)
-{
-	const cJSON *r;
-
-	if (roles == NULL || cJSON_IsNull(roles))
-		return 0;
-	if (!cJSON_IsArray(roles))
-		return claw_fail("member \"roles\" must be an array of strings");
-	cJSON_ArrayForEach(r, roles)
-	{
-		if (!cJSON_IsString(r))
-			return claw_fail("member \"roles\" must be an array of strings");
-		if (rq->nroles == MAX_ROLES)
-			return claw_fail("member \"roles\" has more than %d entries", MAX_ROLES);
-		ids->roles[rq->nroles++] = r->valuestring;
-	}
-	rq->roles = ids->roles;
-	return 0;
-}
-
-static int read_origin(const cJSON *origin, struct session_request *rq, struct origin_ids *ids)
-{
-	const cJSON *m[NELEM(origin_names)];
-	const char *chat = NULL;
-	int owner = 0;
-
-	rq->has_origin = true;
-	rec_pick(origin, origin_names, m, NELEM(m));
-	static const int conversation[] = { O_CHAT, O_PEER,  O_THREAD, O_GUILD,
-		                            O_TEAM, O_GROUP, O_PARENT };
-	ids->conversation = false;
-	for (size_t i = 0; i < NELEM(conversation); i++)
-		if (m[conversation[i]] != NULL && !cJSON_IsNull(m[conversation[i]]))
-			ids->conversation = true;
-	if (rec_str(m[O_CHANNEL], "channel", &rq->channel) < 0 ||
-	    rec_id(m[O_ACCOUNT], "account", ids->account, sizeof(ids->account), &rq->account) < 0 ||
-	    rec_str(m[O_CHAT], "chat", &chat) < 0 ||
-	    rec_id(m[O_PEER], "peer", ids->peer, sizeof(ids->peer), &rq->peer) < 0 ||
-	    rec_id(m[O_THREAD], "thread", ids->thread, sizeof(ids->thread), &rq->thread) < 0 ||
-	    rec_id(m[O_SENDER], "sender", ids->sender, sizeof(ids->sender), &rq->sender) < 0 ||
-	    rec_id(m[O_PARENT], "parent", ids->parent, sizeof(ids->parent), &rq->parent) < 0 ||
-	    read_roles(m[O_ROLES], rq, ids) < 0 ||
-	    rec_id(m[O_GUILD], "guild", ids->guild, sizeof(ids->guild), &rq->guild) < 0 ||
-	    rec_id(m[O_TEAM], "team", ids->team, sizeof(ids->team), &rq->team) < 0 ||
-	    rec_bool(m[O_OWNER], "owner", &owner) < 0)
-		return claw_fail("origin: %s", claw_error());
-	if (chat_kind(chat, &rq->chat) < 0)
-		return claw_fail("origin: %s", claw_error());
-	/* A group may be named by "group" rather than "peer". */
-	if (rq->peer == NULL && rq->chat != CHAT_DIRECT &&
-	    rec_id(m[O_GROUP], "group", ids->group, sizeof(ids->group), &rq->peer) < 0)
-		return claw_fail("origin: %s", claw_error());
-	return 0;
-}
-
 /* Assigns "<random>-<n>": unique across processes without a syscall per record. */
 static void assign_id(struct filter *f, struct record *rec)
 {
@@ -247,140 +135,41 @@ static void assign_id(struct filter *f, struct record *rec)
 }
 
 /* A record with both origin and sessionKey: the key must be the origin's. */
-static int check_explicit_matches(struct filter *f, const struct session_request *from_origin,
+static int check_explicit_matches(struct filter *f, const struct session_info *mine,
                                   const char *key)
 {
-	struct session_info mine = { 0 }, theirs = { 0 };
+	struct session_info theirs = { 0 };
+	struct session_request rq = { .session_key = key, .agent = mine->agent };
 	int rc = 0;
 
-	if (session_resolve(&f->settings, from_origin, &mine) < 0) {
-		session_info_free(&mine);
-		return -1;
-	}
-	struct session_request rq = { .session_key = key, .agent = mine.agent };
 	if (session_resolve(&f->settings, &rq, &theirs) < 0 ||
-	    strcmp(theirs.key.p, mine.key.p) != 0)
+	    strcmp(theirs.key.p, mine->key.p) != 0)
 		rc = claw_fail("sessionKey \"%s\" does not match the origin's session \"%s\"", key,
-		               mine.key.p);
-	session_info_free(&mine);
+		               mine->key.p);
 	session_info_free(&theirs);
 	return rc;
-}
-
-enum { R_ID, R_AGENT, R_SESSION_KEY, R_ORIGIN };
-static const char *const record_names[] = { "id", "agent", "sessionKey", "origin" };
-
-static void put_field(struct buf *b, const char *s)
-{
-	/* A presence mark keeps an absent field apart from an empty one. */
-	buf_putc(b, s ? '+' : '-');
-	if (s)
-		buf_puts(b, s);
-	buf_putc(b, '\0');
-}
-
-static void cache_fields(const struct session_request *rq, struct buf *b)
-{
-	buf_reset(b);
-	buf_putc(b, rq->has_origin ? 'o' : 'n');
-	buf_putc(b, (char)('0' + rq->chat));
-	put_field(b, rq->agent);
-	put_field(b, rq->session_key);
-	put_field(b, rq->channel);
-	put_field(b, rq->account);
-	put_field(b, rq->peer);
-	put_field(b, rq->thread);
-	put_field(b, rq->guild);
-	put_field(b, rq->team);
-	put_field(b, rq->sender);
-	put_field(b, rq->parent);
-	for (size_t i = 0; i < rq->nroles; i++)
-		put_field(b, rq->roles[i]);
-}
-
-static struct cached_member *cache_slot(struct filter *f)
-{
-	unsigned h = 2166136261u;
-
-	for (size_t i = 0; i < f->fields.len; i++)
-		h = (h ^ (unsigned char)f->fields.p[i]) * 16777619u;
-	return &f->cache[h % MEMBER_CACHE];
-}
-
-static bool cache_hit(const struct cached_member *c, const struct buf *fields)
-{
-	return c->fields != NULL && c->fields_len == fields->len &&
-	       memcmp(c->fields, fields->p, fields->len) == 0;
-}
-
-static void cache_store(struct cached_member *c, const struct buf *fields, const struct buf *member)
-{
-	free(c->fields);
-	free(c->member);
-	c->fields = xmalloc(fields->len);
-	memcpy(c->fields, fields->p, fields->len);
-	c->fields_len = fields->len;
-	c->member = xstrndup(member->p, member->len);
-	c->member_len = member->len;
-}
-
-/* The session member for RQ, from the cache or computed; -1 when the request
- * cannot name a session (not cached: denials stay rare and explicit). */
-static int session_member(struct filter *f, const struct session_request *rq, const char **member,
-                          size_t *len)
-{
-	cache_fields(rq, &f->fields);
-	struct cached_member *c = cache_slot(f);
-	if (!cache_hit(c, &f->fields)) {
-		if (session_resolve(&f->settings, rq, &f->si) < 0)
-			return -1;
-		put_session_member(&f->si, &f->member);
-		cache_store(c, &f->fields, &f->member);
-	}
-	*member = c->member;
-	*len = c->member_len;
-	return 0;
 }
 
 static int handle(struct record *rec, void *ctx)
 {
 	struct filter *f = ctx;
-	struct session_request rq = { 0 };
-	struct origin_ids ids;
-	const cJSON *m[NELEM(record_names)], *origin = NULL;
-	const char *id = NULL, *key = NULL;
+	struct session_record sr;
+	const char *id = NULL;
 
-	rec_pick(rec->root, record_names, m, NELEM(m));
-	if (rec_str(m[R_ID], "id", &id) < 0 || rec_str(m[R_AGENT], "agent", &rq.agent) < 0 ||
-	    rec_str(m[R_SESSION_KEY], "sessionKey", &key) < 0 ||
-	    rec_obj(m[R_ORIGIN], "origin", &origin) < 0)
-		return -1;
-	if (origin != NULL && read_origin(origin, &rq, &ids) < 0)
+	if (rec_get_str(rec->root, "id", &id) < 0 || session_record_read(rec->root, &sr) < 0)
 		return -1;
 	if (id == NULL)
 		assign_id(f, rec);
-	/*
-	 * With an origin that names the conversation, the origin decides and a
-	 * sessionKey must agree: a caller cannot talk its way into the owner's
-	 * main session by also sending sessionKey "main". An origin that names
-	 * only who asks (channel, account, sender, owner, roles: what an agent
-	 * runtime's hook knows) beside a sessionKey is a runtime that knows the
-	 * session: the key names it, and a chat message in the main session is
-	 * still judged as the sender's own (session_resolve). It gains nothing
-	 * a sessionKey alone would not give, and it names a sender who is not
-	 * the owner.
-	 */
-	bool who_only = origin != NULL && key != NULL && !ids.conversation;
-	rq.session_key = origin != NULL && !who_only ? NULL : key;
-	const char *member;
-	size_t len;
-	if (session_member(f, &rq, &member, &len) < 0 ||
-	    (origin != NULL && !who_only && key != NULL &&
-	     check_explicit_matches(f, &rq, key) < 0)) {
+	struct session_entry *e = session_cache_resolve(f->cache, &f->settings, &sr.rq);
+	/* Only where the origin decided must a sessionKey agree with it. */
+	if (e == NULL || (sr.rq.has_origin && sr.rq.session_key == NULL && sr.session_key != NULL &&
+	                  check_explicit_matches(f, &e->si, sr.session_key) < 0)) {
 		record_deny(rec, claw_error());
 		return 0;
 	}
-	record_add_raw(rec, "session", member, len);
+	if (e->text.len == 0)
+		put_session_member(&e->si, &e->text);
+	record_add_raw(rec, "session", e->text.p, e->text.len);
 	return 0;
 }
 
@@ -393,19 +182,12 @@ static int run_filter(struct cli *c, struct config *cfg)
 
 	if (session_settings_load(&f.settings, cfg) < 0)
 		errx(2, "%s", claw_error());
-	f.cache = xcalloc(MEMBER_CACHE, sizeof(*f.cache));
+	f.cache = session_cache_new();
 	random_bytes(rnd, sizeof(rnd));
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(f.id_prefix + 2 * i, 3, "%02x", rnd[i]);
 	int status = record_loop(&stage, &ro);
-	for (size_t i = 0; i < MEMBER_CACHE; i++) {
-		free(f.cache[i].fields);
-		free(f.cache[i].member);
-	}
-	free(f.cache);
-	session_info_free(&f.si);
-	buf_free(&f.member);
-	buf_free(&f.fields);
+	session_cache_free(f.cache);
 	session_settings_free(&f.settings);
 	return status;
 }
@@ -417,11 +199,13 @@ static void load_cli_session(struct cli *c, struct config *cfg, struct session_s
 {
 	if (session_settings_load(s, cfg) < 0)
 		errx(2, "%s", claw_error());
-	if (chat_kind(c->chat, &c->rq.chat) < 0)
+	if (session_chat_kind(c->chat, &c->rq.chat) < 0)
 		usage_error("--chat: %s", claw_error());
 	/* A peer without its channel would make a key no chat ever has ("unknown"). */
 	if (c->rq.peer != NULL && c->rq.channel == NULL)
 		usage_error("--peer needs --channel (telegram, discord, slack, ...)");
+	if (c->rq.sender != NULL && c->rq.channel == NULL)
+		usage_error("--sender needs --channel (telegram, discord, slack, ...)");
 	c->rq.has_origin = c->rq.channel != NULL || c->rq.peer != NULL;
 	if (session_resolve(s, &c->rq, si) < 0)
 		errx(1, "%s", claw_error());
@@ -535,7 +319,8 @@ static int run_new(struct cli *c, struct config *cfg)
 		buf_puts(&b, ",\"sessionKey\":");
 		buf_json_str(&b, c->rq.session_key);
 	}
-	if (c->rq.has_origin || c->sender || c->owner)
+	/* No channel: the local operator, who needs no origin (--owner or not). */
+	if (c->rq.has_origin)
 		put_origin(c, &b);
 	buf_puts(&b, ",\"tool\":\"exec\",\"args\":{\"command\":");
 	buf_json_str(&b, cmd.p);

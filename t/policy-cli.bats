@@ -165,6 +165,37 @@ config_error() {
 	assert_equal "$(jqr -r .policy.decision)" "deny"
 }
 
+@test "a session member is never taken on trust: the session is computed from the record" {
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } }, list: [{ id: "main", default: true }, { id: "work", tools: { deny: ["exec"] } }] } }'
+	# Without claw-session: a half member (no agent) is judged by its key, as OpenClaw derives the agent.
+	run policy_of '{"session":{"key":"agent:work:main"},"tool":"exec"}'
+	assert_equal "$(jqr -c '[.decision, .layer]')" '["deny","agent"]'
+	# A member that says unsandboxed for a group chat's key: the key decides.
+	run policy_of '{"session":{"key":"agent:main:discord:group:g","sandboxed":false},"tool":"browser"}'
+	assert_equal "$(jqr -c '[.decision, .layer]')" '["deny","sandbox"]'
+	# A member of another agent than the record's key: refused, as OpenClaw refuses it.
+	run policy_of '{"session":{"key":"agent:main:main","agent":"work"},"tool":"read"}'
+	assert_equal "$(jqr -c '[.decision, .layer]')" '["deny","session"]'
+	# With an origin, the origin decides, whatever the member says.
+	run policy_of '{"origin":{"channel":"discord","chat":"group","peer":"g"},"session":{"key":"agent:main:main","agent":"main","sandboxed":false},"tool":"browser"}'
+	assert_equal "$(jqr -r .layer)" "sandbox"
+}
+
+@test "explain and the stream give the same answer for the same request" {
+	write_config <<<'{ tools: { byProvider: { OpenAI: { deny: ["exec"] }, openai: {} } }, agents: { defaults: { sandbox: { mode: "non-main" } }, list: [{ id: "main", default: true }, { id: "work", tools: { deny: ["write"] } }] } }'
+	local tool agent key want
+	for tool in exec write browser read; do
+		for agent in WORK main; do
+			for key in "agent:$agent:main" "agent:$agent:discord:group:g"; do
+				run claw-policy explain --json --session "$key" --provider openai "$tool"
+				want=$(jq -r .decision <<<"$output")
+				run policy_of "{\"session\":{\"key\":\"$key\"},\"model\":{\"provider\":\"openai\"},\"tool\":\"$tool\"}"
+				assert_equal "$tool $key $(jqr -r .decision)" "$tool $key $want"
+			done
+		done
+	done
+}
+
 @test "a record that already carries deny passes byte for byte" {
 	local line='{"deny":{"by":"claw-session","reason":"x"},  "tool":"browser", "n":1.50}'
 	run bash -c "printf '%s\n' '$line' | claw-policy"
@@ -185,10 +216,10 @@ config_error() {
 }
 
 @test "wrong types in session, origin or model are error records" {
-	run bash -c 'printf "%s\n" "{\"tool\":\"a\",\"session\":{\"sandboxed\":\"yes\"}}" "{\"tool\":\"a\",\"origin\":{\"owner\":1}}" "{\"tool\":\"a\",\"model\":{\"provider\":7}}" | claw-policy'
+	run bash -c 'printf "%s\n" "{\"tool\":\"a\",\"session\":{\"key\":5}}" "{\"tool\":\"a\",\"origin\":{\"owner\":1}}" "{\"tool\":\"a\",\"model\":{\"provider\":7}}" | claw-policy'
 	assert_failure 1
-	[[ "$output" == *'member \"session.sandboxed\" must be true or false'* ]]
-	[[ "$output" == *'member \"origin.owner\" must be true or false'* ]]
+	[[ "$output" == *'member \"session.key\" must be a string'* ]]
+	[[ "$output" == *'origin: member \"owner\" must be true or false'* ]]
 	[[ "$output" == *'member \"model.provider\" must be a string'* ]]
 }
 

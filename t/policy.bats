@@ -142,6 +142,37 @@ EOF
 EOF
 }
 
+@test "byProvider: of two keys that differ only in case, the first applies (OpenClaw's lookup)" {
+	cases <<'EOF'
+{tools:{byProvider:{OpenAI:{deny:["exec"]}, openai:{allow:["exec"]}}}} | {"model":{"provider":"openai"}} | exec | deny global-provider
+{tools:{byProvider:{openai:{allow:["exec"]}, OPENAI:{deny:["exec"]}}}} | {"model":{"provider":"OpenAI"}} | read | deny global-provider
+{tools:{byProvider:{" openai ":{deny:["exec"]}, OpenAI:{allow:["exec"]}}}} | {"model":{"provider":"openai"}} | exec | deny global-provider
+{agents:{list:[{id:"main", tools:{byProvider:{OPENAI:{deny:["exec"]}, openai:{}}}}]}} | {"model":{"provider":"openai"}} | exec | deny agent-provider
+EOF
+}
+
+@test "a deny entry no core tool answers to (a plugin id, group:plugins) denies every tool that is no core tool" {
+	cases <<'EOF'
+{tools:{deny:["myplugin"]}}          | - | myplugin       | deny global
+{tools:{deny:["myplugin"]}}          | - | myplugin_fetch | deny global
+{tools:{deny:["myplugin"]}}          | - | exec           | allow none
+{tools:{deny:["group:plugins"]}}     | - | any_plugin     | deny global
+{tools:{deny:["my_*"]}}              | - | other_tool     | allow none
+{tools:{allow:["myplugin", "read"]}} | - | myplugin_fetch | deny global
+{tools:{sandbox:{tools:{deny:["telegram"]}}}, agents:{defaults:{sandbox:{mode:"all"}}}} | - | any_plugin | deny sandbox
+EOF
+}
+
+@test "agent ids are compared normalised: WORK does not escape agents.list[id=work]" {
+	local CFG='{agents:{list:[{id:"main", default:true}, {id:"work", tools:{deny:["exec"]}}]}}'
+	cases <<EOF
+$CFG | {"agent":"WORK"}       | exec | deny agent
+$CFG | {"agent":" Work "}     | exec | deny agent
+$CFG | {"sessionKey":"agent:WORK:main"} | exec | deny agent
+$CFG | {"agent":"main"}       | exec | allow none
+EOF
+}
+
 @test "agents: agents.list[].tools, and agents.defaults.tools only without a list" {
 	cases <<'EOF'
 {agents:{list:[{id:"main", tools:{deny:["write"]}}]}}   | - | write | deny agent (oc 33)

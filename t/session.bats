@@ -38,15 +38,27 @@ key() {
 	assert_output "agent:main:whatsapp:default:direct:+15551234"
 }
 
-@test "a DM without a peer falls back to the main key; an empty peer is 'unknown'" {
-	for scope in main per-peer per-channel-peer per-account-channel-peer; do
-		write_config <<<"{ session: { dmScope: \"$scope\" } }"
-		key --channel signal --chat direct
-		assert_output "agent:main:main"
-	done
-	write_config <<<'{ session: { dmScope: "per-peer" } }'
+@test "a DM that names no peer is its sender's; one that names no one is 'unknown', never main" {
+	write_config <<<'{ session: { dmScope: "per-channel-peer" }, agents: { defaults: { sandbox: { mode: "non-main" } } } }'
+	run claw-session key --json --channel signal --chat direct
+	assert_equal "$(jqr -c '[.key, .sandboxed]')" '["agent:main:signal:direct:unknown",true]'
+	key --channel signal --chat direct --sender U7
+	assert_output "agent:main:signal:direct:u7"
 	key --channel signal --chat direct --peer '  '
-	assert_output "agent:main:direct:unknown"
+	assert_output "agent:main:signal:direct:unknown"
+	# In a stream too: the record's sender names the DM.
+	run session_of '{"origin":{"channel":"slack","chat":"direct","sender":"U1"}}'
+	assert_equal "$(jq -r .key <<<"$output")" "agent:main:slack:direct:u1"
+}
+
+@test "under dmScope main a DM that names no one is judged apart and sandboxed (stricter than OpenClaw)" {
+	write_config <<<'{ session: { dmScope: "main" }, agents: { defaults: { sandbox: { mode: "non-main" } } } }'
+	run claw-session key --json --channel discord --chat direct
+	assert_equal "$(jqr -c '[.key, .policyKey, .sandboxed]')" \
+		'["agent:main:main","agent:main:discord:default:direct:unknown",true]'
+	# Without a channel too: an origin is a chat, never the operator.
+	run session_of '{"origin":{"chat":"direct","owner":true}}'
+	assert_equal "$(jq -c '[.policyKey, .sandboxed]' <<<"$output")" '["agent:main:unknown:default:direct:unknown",true]'
 }
 
 @test "Signal group and Matrix room ids keep their case" {
@@ -60,6 +72,17 @@ key() {
 	write_config <<<'{ session: { dmScope: "main" } }'
 	key --channel telegram --chat direct --peer 777 --thread 42
 	assert_output "agent:main:main:thread:777:42"
+}
+
+@test "a Telegram DM is its sender's, even in a chat many senders share" {
+	write_config <<<'{ session: { dmScope: "per-channel-peer" } }'
+	# A channel's direct messages: one chat (-100777), a topic per sender.
+	key --channel telegram --chat direct --peer -100777 --sender 42 --thread 5
+	assert_output "agent:main:telegram:direct:42:thread:-100777:5"
+	key --channel telegram --chat direct --peer -100777 --sender 43 --thread 6
+	assert_output "agent:main:telegram:direct:43:thread:-100777:6"
+	key --channel telegram --chat direct --peer 777
+	assert_output "agent:main:telegram:direct:777"
 }
 
 @test "peer ids are trimmed and lower-cased" {
@@ -93,6 +116,18 @@ key() {
 	assert_output "agent:main:telegram:direct:7"
 }
 
+@test "chat kinds in any case and with blanks are OpenClaw's kinds" {
+	key --channel discord --chat GROUP --peer G1
+	assert_output "agent:main:discord:group:g1"
+	key --channel discord --chat ' Channel ' --peer C1
+	assert_output "agent:main:discord:channel:c1"
+	write_config <<<'{ session: { dmScope: "per-peer" } }'
+	run session_of '{"origin":{"channel":"discord","chat":"Direct","peer":"7"}}'
+	assert_equal "$(jq -r .key <<<"$output")" "agent:main:direct:7"
+	run session_of '{"origin":{"channel":"discord","chat":"DM","peer":"7"}}'
+	assert_equal "$(jq -r .key <<<"$output")" "agent:main:direct:7"
+}
+
 @test "an unknown chat kind is a usage error" {
 	run claw-session key --channel telegram --chat room --peer 7
 	assert_failure 2
@@ -103,6 +138,22 @@ key() {
 	write_config <<<'{ session: { groupScope: "main" } }'
 	key --channel discord --chat group --peer G-77
 	assert_output "agent:main:main"
+}
+
+@test "groupScope main: a thread keeps its thread, a session of its own, sandboxed under non-main" {
+	write_config <<<'{ session: { groupScope: "main" }, agents: { defaults: { sandbox: { mode: "non-main" } } } }'
+	run claw-session key --json --channel discord --chat group --peer G-77 --thread T9
+	assert_equal "$(jqr -c '[.key, .main, .sandboxed]')" '["agent:main:main:thread:t9",false,true]'
+	run session_of '{"origin":{"channel":"slack","chat":"channel","peer":"C1","thread":"42"}}'
+	assert_equal "$(jq -c '[.key, .sandboxed]' <<<"$output")" '["agent:main:main:thread:42",true]'
+}
+
+@test "session.scope global: only the bare main session is 'global', its threads hang off the agent's" {
+	write_config <<<'{ session: { scope: "global" } }'
+	key --channel discord --chat direct --peer 7
+	assert_output "global"
+	key --channel discord --chat direct --peer 7 --thread T1
+	assert_output "agent:main:main:thread:t1"
 }
 
 # ---- threads, topics ----
@@ -171,8 +222,12 @@ key() {
 	assert_output "agent:work:main"
 	key --agent 'My Agent!'
 	assert_output "agent:my-agent:main"
-	key --agent '!!!'
-	assert_output "agent:main:main"
+	# What normalises to nothing is no agent at all (OpenClaw's normalizeAgentIdStrict).
+	for bad in '!!!' '' '  ' '__proto__'; do
+		run claw-session key --agent "$bad"
+		assert_failure 1
+		assert_output --partial "is not an agent id"
+	done
 }
 
 @test "the default agent: the one with default:true, the only one, or main without a roster" {

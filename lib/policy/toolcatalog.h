@@ -112,6 +112,14 @@ static inline void toolset_add(struct toolset *s, unsigned i)
 	s->w[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
+static inline bool toolset_empty(const struct toolset *s)
+{
+	for (unsigned i = 0; i < TOOLSET_WORDS; i++)
+		if (s->w[i] != 0)
+			return false;
+	return true;
+}
+
 /* The tool whose allowance in an allow list carries TOOL's too, or NULL. */
 const char *catalog_allowed_with(const char *tool);
 /* The index of a canonical core tool name, or -1. */

@@ -193,8 +193,11 @@ static void warn_unknown(struct tp_config *tc, const cJSON *node, const char *no
 	tc->warned[tc->nwarned++] = own_str(tc, xstrdup(norm));
 	cfg_warn(tc->cfg, node,
 	         "unknown tool \"%s\" in %s: no core tool of %s has this name; it can match only a "
-	         "plugin tool",
-	         norm, key, catalog_version);
+	         "plugin tool%s",
+	         norm, key, catalog_version,
+	         str_has_suffix(key, ".deny")
+	             ? " (it may name a plugin: claw denies every tool that is no core tool)"
+	             : "");
 }
 
 static int load_entry(struct tp_config *tc, const cJSON *entry, struct plist *pl)
@@ -209,9 +212,14 @@ static int load_entry(struct tp_config *tc, const cJSON *entry, struct plist *pl
 		return cfg_error(tc->cfg, entry, "unknown tool group \"%s\" in %s", tc->scratch.p,
 		                 pl->key);
 	warn_unknown(tc, entry, tc->scratch.p, pl->key);
+	bool maybe_plugin =
+	    strchr(tc->scratch.p, '*') == NULL && !catalog_is_channel_id(tc->scratch.p);
 	char *trimmed = str_trim_dup(entry->valuestring);
-	list_push(tc, &pl->list, new_item(tc, trimmed, pl->key, false));
+	struct tp_item *it = new_item(tc, trimmed, pl->key, false);
 	free(trimmed);
+	it->plugin_scope =
+	    maybe_plugin && str_has_suffix(pl->key, ".deny") && toolset_empty(&it->tools);
+	list_push(tc, &pl->list, it);
 	return 0;
 }
 
@@ -359,7 +367,11 @@ static int load_providers(struct tp_config *tc, const cJSON *tools, const char *
 		if (rc < 0)
 			return -1;
 		char *key = tp_provider_key(entry->string);
-		bool canonical = strcmp(key, entry->string) == 0;
+		/* OpenClaw's isCanonicalToolProviderPolicyKey: the key trimmed and
+		 * lower-cased is already its normal form. */
+		char *plain = str_lower(str_trim_dup(entry->string));
+		bool canonical = strcmp(key, plain) == 0;
+		free(plain);
 		if (pc == NULL || key[0] == '\0') {
 			free(key);
 			continue;

@@ -166,10 +166,18 @@ void tp_list_grow(struct tp_list *l)
 
 /* ---- matching ---- */
 
+/*
+ * A deny entry that no core tool answers to may be a plugin's id or a plugin
+ * group (group:plugins), which OpenClaw expands to that plugin's tools.
+ * claw cannot tell which tools a plugin has, so such an entry denies every
+ * tool that is no core tool: stricter than OpenClaw, never looser.
+ */
 static bool item_matches(const struct tp_item *it, const char *name, int idx)
 {
 	if (idx >= 0)
 		return toolset_has(&it->tools, (unsigned)idx);
+	if (it->plugin_scope)
+		return true;
 	for (unsigned i = 0; i < it->npats; i++)
 		if (tp_glob(it->pats[i], name))
 			return true;
@@ -612,12 +620,17 @@ static const struct policycfg *policy_by_id(const struct tp_config *tc, int id)
 	return NULL;
 }
 
-static int find_agent(struct tp_config *tc, const char *id)
+/* The roster entry of agent ID, compared as OpenClaw compares agent ids:
+ * normalised ("WORK" is agents.list[id=work]). */
+static int find_agent(struct tp_config *tc, const char *given)
 {
-	if (id == NULL)
+	char id[SESSION_ID_MAX];
+
+	if (given == NULL)
 		return -1;
-	if (tc->last_agent >= 0 && strcmp(tc->agents[tc->last_agent].id, id) == 0)
+	if (tc->last_agent >= 0 && strcmp(tc->agents[tc->last_agent].id, given) == 0)
 		return tc->last_agent;
+	norm_agent_id(given, id);
 	for (unsigned i = 0; i < tc->nagents; i++) {
 		if (strcmp(tc->agents[i].id, id) == 0) {
 			tc->last_agent = (int)i;
@@ -817,26 +830,6 @@ static int match_sender(struct tp_config *tc, const struct scope *as, const stru
 	return pc ? pc->id : -1;
 }
 
-/* Subagent depth: how many "subagent:" segments the key's rest holds. */
-static unsigned subagent_depth(const char *key)
-{
-	const char *rest = key;
-	unsigned depth = 0;
-
-	if (key == NULL)
-		return 0;
-	if (strncasecmp(rest, "agent:", 6) == 0) {
-		const char *colon = strchr(rest + 6, ':');
-		rest = colon ? colon + 1 : rest + strlen(rest);
-	}
-	if (strncasecmp(rest, "subagent:", 9) != 0)
-		return 0; /* OpenClaw: only a key whose rest starts so is a subagent's */
-	for (const char *p = rest; *p; p++)
-		if ((p == rest || p[-1] == ':') && strncasecmp(p, "subagent:", 9) == 0)
-			depth++;
-	return depth;
-}
-
 static unsigned char mode_id(const char *mode)
 {
 	if (mode == NULL)
@@ -880,7 +873,7 @@ struct tp_context *tp_context_of(struct tp_config *tc, const struct tp_request *
 	k.mode = mode_id(rq->mode);
 	k.sandboxed = rq->sandboxed;
 	k.owner = rq->owner;
-	k.depth = subagent_depth(rq->policy_key);
+	k.depth = rq->depth;
 	k.role = k.depth == 0                              ? TP_ROLE_MAIN
 	         : k.depth < (unsigned)tc->max_spawn_depth ? TP_ROLE_ORCHESTRATOR
 	                                                   : TP_ROLE_LEAF;
@@ -988,6 +981,11 @@ void tp_reason(const struct tp_context *cx, const char *tool, const struct tp_ve
 	} else if (v->item != NULL) {
 		put_where(r, v, b);
 		buf_printf(b, " has \"%s\"", v->item->text);
+		if (v->item->plugin_scope && strcmp(v->item->pats[0], tool) != 0)
+			buf_puts(b,
+			         ", which no core tool answers to: it may name a plugin, whose "
+			         "tools claw cannot tell, so it denies every tool that is no core "
+			         "tool");
 	} else {
 		buf_puts(b, "not in ");
 		put_where(r, v, b);

@@ -45,6 +45,7 @@ struct tp_item {
 	const char *key;      /* where it comes from: "tools.deny", "agents.list[1].tools.allow" */
 	bool builtin;         /* from OpenClaw's built-in lists, not the config */
 	bool all;             /* matches everything ("*") */
+	bool plugin_scope;    /* a deny entry no core tool answers to: may name a plugin */
 	struct toolset tools; /* catalog tools it matches */
 	char **pats;          /* normalised patterns (aliases, groups, renames applied) */
 	unsigned npats;
@@ -76,10 +77,10 @@ struct tp_verdict {
 
 /* The request, as far as tool policy needs it. Strings may be NULL. */
 struct tp_request {
-	const char *agent;      /* normalised agent id */
-	const char *key;        /* the conversation's session key (group context) */
-	const char *policy_key; /* the key policy judges (subagent role) */
-	const char *mode;       /* the agent's sandbox mode, for messages */
+	const char *agent; /* normalised agent id */
+	const char *key;   /* the conversation's session key (group context) */
+	unsigned depth;    /* subagent depth of the key policy judges (session_info.depth) */
+	const char *mode;  /* the agent's sandbox mode, for messages */
 	bool sandboxed;
 	bool owner;
 	const char *provider, *model; /* model.provider, model.id */

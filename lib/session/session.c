@@ -171,6 +171,23 @@ char *norm_account_id(const char *in, char out[SESSION_ID_MAX])
 	return norm_id(in, out, "default");
 }
 
+/* An agent a record names: OpenClaw's normalizeAgentIdStrict refuses what
+ * normalises to nothing ("", "!!!") rather than fall back to "main". */
+static int record_agent(const char *in, char out[SESSION_ID_MAX])
+{
+	const char *s;
+	size_t n = trimmed(in, &s);
+	char tmp[SESSION_ID_MAX];
+
+	if (n == 0 || sanitize(s, n, false, tmp, 64) == 0)
+		return claw_fail("agent \"%s\" is not an agent id (letters, digits, _ and -)", in);
+	norm_agent_id(in, out);
+	/* norm_id's guard turns JavaScript's own names into "main": not here. */
+	if (strcmp(out, "main") == 0 && strcmp(tmp, "main") != 0)
+		return claw_fail("agent \"%s\" is not an agent id", in);
+	return 0;
+}
+
 /* ---- slugs ---- */
 
 static bool is_workspace_key(const char *s, size_t n)
@@ -777,17 +794,25 @@ out:
 	return found;
 }
 
-static void put_main_key(const struct session_settings *s, const char *agent, struct buf *b)
+/* agent:<agent>:<mainKey>, whatever session.scope says. */
+static void put_agent_main_key(const struct session_settings *s, const char *agent, struct buf *b)
 {
 	buf_reset(b);
-	if (s->global) {
-		buf_puts(b, "global");
-		return;
-	}
 	buf_puts(b, "agent:");
 	buf_puts(b, agent);
 	buf_putc(b, ':');
 	buf_puts(b, s->main_key);
+}
+
+/* The agent's main session: "global" under session.scope global. */
+static void put_main_key(const struct session_settings *s, const char *agent, struct buf *b)
+{
+	if (!s->global) {
+		put_agent_main_key(s, agent, b);
+		return;
+	}
+	buf_reset(b);
+	buf_puts(b, "global");
 }
 
 static void put_prefix(struct buf *b, const char *agent, const char *channel)
@@ -803,8 +828,9 @@ static void put_prefix(struct buf *b, const char *agent, const char *channel)
 }
 
 /*
- * The DM key for a dmScope. A DM that names no peer is the main session; one
- * whose peer is empty is "unknown" (as OpenClaw routes it), never the main one.
+ * The DM key for a dmScope. A DM whose peer is empty is "unknown" (as
+ * OpenClaw routes it), never the main one; only a caller that names no peer
+ * at all (no origin) gets the main session.
  */
 static void put_dm_key(const struct session_settings *s, const char *dm_scope, const char *agent,
                        const char *channel, const char *account, const char *peer, struct buf *b)
@@ -877,8 +903,9 @@ static void put_thread(const struct session_request *rq, const char *channel, st
 		bool telegram = strcmp(channel, "telegram") == 0;
 		if (telegram && rq->chat == CHAT_GROUP) {
 			buf_puts(b, ":topic:");
-		} else if (telegram && rq->chat == CHAT_DIRECT && !blank(rq->peer)) {
-			token(&chat, rq->peer);
+		} else if (telegram && rq->chat == CHAT_DIRECT) {
+			/* The chat the thread is in: the record's peer (OpenClaw's chatId). */
+			token(&chat, rq->peer != NULL ? rq->peer : rq->sender);
 			buf_puts(b, ":thread:");
 			buf_puts(b, chat.p);
 			buf_putc(b, ':');
@@ -945,7 +972,9 @@ static int resolve_explicit(struct session_settings *s, const struct session_req
 			claw_fail("sessionKey \"%s\" has nothing after the agent id", raw);
 			goto out;
 		}
-		if (rq->agent != NULL && strcmp(norm_agent_id(rq->agent, named), out->agent) != 0) {
+		if (rq->agent != NULL && record_agent(rq->agent, named) < 0)
+			goto out;
+		if (rq->agent != NULL && strcmp(named, out->agent) != 0) {
 			claw_fail(
 			    "sessionKey belongs to agent \"%s\", but the record says agent \"%s\"",
 			    out->agent, named);
@@ -953,7 +982,8 @@ static int resolve_explicit(struct session_settings *s, const struct session_req
 		}
 		out->matched_by = "sessionKey";
 	} else if (rq->agent != NULL) {
-		norm_agent_id(rq->agent, out->agent);
+		if (record_agent(rq->agent, out->agent) < 0)
+			goto out;
 		out->matched_by = "record";
 	} else if (default_agent(s, rq, "", "default", out->agent) < 0) {
 		goto out;
@@ -997,7 +1027,8 @@ static int pick_route_agent(struct session_settings *s, const struct session_req
 
 	*bound = NULL;
 	if (rq->agent != NULL) {
-		norm_agent_id(rq->agent, out->agent);
+		if (record_agent(rq->agent, out->agent) < 0)
+			return -1;
 		out->matched_by = "record";
 		return check_agent(s, out->agent);
 	}
@@ -1020,17 +1051,19 @@ static int pick_route_agent(struct session_settings *s, const struct session_req
  * per-account-channel-peer key, so a stranger's DM is not the owner's main
  * session. It applies to the owner's own DMs too (OpenClaw has no exemption);
  * only webchat, the local UI, is left alone. The sender names the DM.
+ * Stricter than OpenClaw, which leaves the main session alone when the
+ * message names no channel or no one: such a DM is "unknown", judged apart.
  */
 static void policy_key_of_dm(struct session_settings *s, const struct session_request *rq,
                              const char *channel, const char *account, struct session_info *out)
 {
 	const char *who = !blank(rq->sender) ? rq->sender : rq->peer;
 
-	if (!rq->has_origin || rq->chat != CHAT_DIRECT || !out->main || channel[0] == '\0' ||
-	    strcmp(channel, "webchat") == 0 || blank(who))
+	if (!rq->has_origin || rq->chat != CHAT_DIRECT || !out->main ||
+	    strcmp(channel, "webchat") == 0)
 		return;
-	put_dm_key(s, "per-account-channel-peer", out->agent, channel, account, who,
-	           &out->policy_key);
+	put_dm_key(s, "per-account-channel-peer", out->agent, channel, account,
+	           who != NULL ? who : "", &out->policy_key);
 	out->main = false;
 }
 
@@ -1052,15 +1085,37 @@ static void judge_sender_in_main(struct session_settings *s, const struct sessio
 	buf_free(&channel);
 }
 
-static int resolve_origin(struct session_settings *s, const struct session_request *rq,
+/*
+ * A chat channel always names the peer of a DM to OpenClaw: the sender (a
+ * record may carry only that). A DM that names no one is "unknown", a
+ * session of its own, never the owner's main one. Telegram keys a DM by its
+ * sender even where the chat is another (a channel's direct messages, where
+ * many senders share one chat), else by the chat (resolveTelegramDirectPeerId).
+ */
+static void effective_request(const struct session_request *rq, const char *channel,
+                              struct session_request *eff)
+{
+	*eff = *rq;
+	if (!eff->has_origin || eff->chat != CHAT_DIRECT)
+		return;
+	if (strcmp(channel, "telegram") == 0 && !blank(eff->sender))
+		eff->peer = eff->sender;
+	else if (eff->peer == NULL)
+		eff->peer = eff->sender != NULL ? eff->sender : "";
+}
+
+static int resolve_origin(struct session_settings *s, const struct session_request *given,
                           struct session_info *out)
 {
 	struct buf channel = { 0 };
 	char account[SESSION_ID_MAX], tg_default[SESSION_ID_MAX];
 	const struct binding *bound;
+	struct session_request eff;
+	const struct session_request *rq = &eff;
 	int rc = -1;
 
-	token(&channel, rq->has_origin ? rq->channel : NULL);
+	token(&channel, given->has_origin ? given->channel : NULL);
+	effective_request(given, channel.p, &eff);
 	norm_account_id(rq->account, account);
 	if (pick_route_agent(s, rq, channel.p, account, out, &bound) < 0)
 		goto out;
@@ -1069,7 +1124,7 @@ static int resolve_origin(struct session_settings *s, const struct session_reque
 	/* A Telegram DM on another than the default account, routed by default,
 	 * keeps the account in its key whatever dmScope says. */
 	if (rq->has_origin && rq->chat == CHAT_DIRECT && bound == NULL && rq->agent == NULL &&
-	    strcmp(channel.p, "telegram") == 0 && !blank(rq->peer)) {
+	    strcmp(channel.p, "telegram") == 0) {
 		telegram_default_account(s->cfg, tg_default);
 		if (strcmp(account, tg_default) != 0)
 			dm_scope = "per-account-channel-peer";
@@ -1083,8 +1138,15 @@ static int resolve_origin(struct session_settings *s, const struct session_reque
 		put_main_key(s, out->agent, &out->key);
 	else
 		put_group_key(out->agent, channel.p, rq, &out->key);
-	if (rq->has_origin && !(rq->chat != CHAT_DIRECT && strcmp(group_scope, "main") == 0))
-		put_thread(rq, channel.p, &out->key);
+	/* A thread is a session of its own, also where groupScope folds its group
+	 * into the main session (OpenClaw: "...:main:thread:<id>"). */
+	if (rq->has_origin && !blank(rq->thread)) {
+		/* OpenClaw names only the bare main session "global"; its threads
+		 * hang off the agent's main key (canonicalizeMainSessionAlias). */
+		if (s->global && strcmp(out->key.p, "global") == 0)
+			put_agent_main_key(s, out->agent, &out->key);
+		put_thread(given, channel.p, &out->key);
+	}
 	out->main = strcmp(out->key.p, out->main_key.p) == 0;
 	policy_key_of_dm(s, rq, channel.p, account, out);
 	rc = 0;
@@ -1139,6 +1201,34 @@ static void put_scope_key(const struct session_settings *s, struct session_info 
 	buf_puts(&out->scope_key, workspace_hash(s, out->agent));
 }
 
+/* S begins with the lower-case LIT, in any case (ASCII). */
+static bool has_prefix_ci(const char *s, const char *lit)
+{
+	for (; *lit; s++, lit++)
+		if (*s != *lit && !(*s >= 'A' && *s <= 'Z' && *s - 'A' + 'a' == *lit))
+			return false;
+	return true;
+}
+
+unsigned session_subagent_depth(const char *key)
+{
+	const char *rest = key;
+	unsigned depth = 0;
+
+	if (key == NULL)
+		return 0;
+	if (has_prefix_ci(rest, "agent:")) {
+		const char *colon = strchr(rest + 6, ':');
+		rest = colon ? colon + 1 : rest + strlen(rest);
+	}
+	if (!has_prefix_ci(rest, "subagent:"))
+		return 0; /* OpenClaw: only a key whose rest starts so is a subagent's */
+	for (const char *p = rest; *p; p++)
+		if ((p == rest || p[-1] == ':') && has_prefix_ci(p, "subagent:"))
+			depth++;
+	return depth;
+}
+
 int session_resolve(struct session_settings *s, const struct session_request *rq,
                     struct session_info *out)
 {
@@ -1154,6 +1244,7 @@ int session_resolve(struct session_settings *s, const struct session_request *rq
 		judge_sender_in_main(s, rq, out);
 	if (out->policy_key.len == 0)
 		buf_puts(&out->policy_key, out->key.p);
+	out->depth = session_subagent_depth(out->policy_key.p);
 	session_agent_sandbox(s, out->agent, &out->mode, &out->scope);
 	out->sandboxed =
 	    strcmp(out->mode, "all") == 0 || (strcmp(out->mode, "non-main") == 0 && !out->main);

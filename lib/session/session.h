@@ -68,6 +68,7 @@ struct session_info {
 	struct buf policy_key; /* the key sandbox and tool policy judge (see session.c) */
 	struct buf
 	    scope_key;     /* sandbox scope key: <key>:workspace:<hash>, agent:<id>:..., shared */
+	unsigned depth;    /* subagents below the agent in policy_key (session_subagent_depth) */
 	bool main;         /* policy_key is the agent's main session */
 	bool sandboxed;    /* the agent's sandbox mode puts this session in a sandbox */
 	const char *mode;  /* off | non-main | all */
@@ -91,8 +92,59 @@ int session_resolve(struct session_settings *s, const struct session_request *rq
                     struct session_info *out);
 void session_info_free(struct session_info *si);
 
+/* OpenClaw's getSubagentDepth for a key whose rest starts with "subagent:"
+ * (isSubagentSessionKey): how many "subagent:" segments it holds; else 0. */
+unsigned session_subagent_depth(const char *key);
+
 /* The sandbox mode and scope of AGENT (normalised id). */
 void session_agent_sandbox(const struct session_settings *s, const char *agent, const char **mode,
                            const char **scope);
+
+/* ---- a record's request (request.c): one reader for every stage ---- */
+
+#define SESSION_MAX_ROLES 64
+
+/* What a record says about who is asking. Valid while the record is. */
+struct session_record {
+	/* With an origin that names the chat, rq.session_key is NULL: the origin decides. */
+	struct session_request rq;
+	const char *session_key; /* the record's "sessionKey", origin or not */
+	bool owner;              /* origin.owner, or no origin: the local operator */
+	bool names_chat;         /* the origin names the chat, not only who asks */
+	char ids[10][32];          /* numeric ids, written as text */
+	const char *roles[SESSION_MAX_ROLES];
+};
+
+/*
+ * Reads "agent", "sessionKey" and "origin" of ROOT as every stage reads them.
+ * Returns 0, or -1 with claw_error() for a member of the wrong type or a chat
+ * kind OpenClaw does not know.
+ */
+int session_record_read(const cJSON *root, struct session_record *sr);
+/* The same, from the members a stage has already picked (NULL: absent). */
+int session_record_read_members(const cJSON *agent, const cJSON *session_key, const cJSON *origin,
+                                struct session_record *sr);
+
+/* OpenClaw's normalizeChatType: trimmed, in any case; "dm" is "direct". */
+int session_chat_kind(const char *s, enum chat_kind *kind);
+
+/*
+ * Streams repeat their sessions: a cache of resolved sessions, keyed by the
+ * request fields the session depends on, in constant memory. TEXT is the
+ * caller's, empty when the entry is new (claw-session keeps its member there).
+ */
+struct session_entry {
+	struct session_info si;
+	struct buf text;
+};
+struct session_cache;
+
+struct session_cache *session_cache_new(void);
+void session_cache_free(struct session_cache *c);
+/* The session of RQ, computed or remembered; NULL with claw_error() when the
+ * request cannot name one (not remembered: such denials stay explicit). Valid
+ * until the next call. */
+struct session_entry *session_cache_resolve(struct session_cache *c, struct session_settings *s,
+                                            const struct session_request *rq);
 
 #endif

@@ -14,10 +14,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct tp_request requests[] = {
-	{ .agent = "main",
-	  .key = "agent:main:main",
-	  .policy_key = "agent:main:main",
-	  .owner = true },
+	{ .agent = "main", .key = "agent:main:main", .owner = true },
 	{ .agent = "ops",
 	  .key = "agent:ops:telegram:group:-100:topic:7",
 	  .mode = "non-main",
@@ -29,7 +26,7 @@ static const struct tp_request requests[] = {
 	{ .agent = "main",
 	  .key = "agent:main:subagent:a:subagent:b",
 	  .mode = "all",
-	  .policy_key = "agent:main:subagent:a:subagent:b",
+	  .depth = 2,
 	  .sandboxed = true,
 	  .provider = "OpenAI/GPT-5",
 	  .sender = "@Alice" },
