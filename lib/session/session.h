@@ -111,7 +111,7 @@ struct session_record {
 	const char *session_key; /* the record's "sessionKey", origin or not */
 	bool owner;              /* origin.owner, or no origin: the local operator */
 	bool names_chat;         /* the origin names the chat, not only who asks */
-	char ids[10][32];          /* numeric ids, written as text */
+	char ids[10][32];        /* numeric ids, written as text */
 	const char *roles[SESSION_MAX_ROLES];
 };
 
