@@ -74,6 +74,8 @@ static const char usage[] =
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
     "                     <state>/openclaw.json; none at all: the secure preset)\n"
+    "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
+    "                     <state>/claw.json)\n"
     "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
     "  --max-record N     longest record accepted, in bytes (default 1048576)\n"
     "  --help, --version\n"

@@ -33,6 +33,7 @@ static const char usage[] =
     "                       [--decision allow|deny] [--since TIME] [--last N] [--json]\n"
     "       claw-audit sessions [FILE] [--json]\n"
     "       claw-audit check [--json] [--fix] [--preset NAME] [--fail-on warn|critical]\n"
+    "                        [--only config]\n"
     "\n"
     "  log       append every record on standard input to the decision log, adding\n"
     "            audit {seq, ts, prev, hash}, and pass it on (the default)\n"
@@ -57,8 +58,11 @@ static const char usage[] =
     "  --preset NAME       check: also report what the config lacks against a preset\n"
     "                      (personal, secure, public, dev); with --fix, apply it\n"
     "  --fail-on LEVEL     check: exit 1 when a finding is at LEVEL or above\n"
+    "  --only config       check: only the config files' own problems (unknown keys,\n"
+    "                      invalid values, claw keys in openclaw.json)\n"
     "  --json              machine-readable output\n"
-    "  --config FILE, --state-dir DIR, --max-record N, --help, --version\n"
+    "  --config FILE, --claw-config FILE, --state-dir DIR, --max-record N, --help,\n"
+    "  --version\n"
     "\n"
     "Exit status: log: 0, or 1 when some lines were not valid records; verify: 0\n"
     "intact, 1 not; check: 0, or 1 with --fail-on; 2 usage, config or I/O error.\n"
@@ -81,6 +85,7 @@ enum {
 	OPT_FIX,
 	OPT_PRESET,
 	OPT_FAIL_ON,
+	OPT_ONLY,
 };
 
 static const struct option longopts[] = {
@@ -103,6 +108,7 @@ static const struct option longopts[] = {
 	{ "fix", no_argument, NULL, OPT_FIX },
 	{ "preset", required_argument, NULL, OPT_PRESET },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "only", required_argument, NULL, OPT_ONLY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -124,6 +130,7 @@ struct cli {
 	bool fix;
 	const char *preset;
 	int fail_on; /* -1 never, else enum sev */
+	bool only_config;
 };
 
 /* ---- what a record says: shared by syslog, show and sessions ---- */
@@ -876,12 +883,14 @@ static int run_check(struct cli *c)
 		                .preset = c->preset,
 		                .fix = c->fix,
 		                .json = c->co.json,
-		                .color = !c->co.json && opts_color(1) };
+		                .color = !c->co.json && opts_color(1),
+		                .only_config = c->only_config };
 	struct check_report rep;
 
 	if (c->preset != NULL && check_preset_valid(c->preset) < 0)
 		usage_error("--preset: %s", claw_error());
-	if (config_load(&cfg, &c->co) < 0)
+	/* Every problem of the config is a finding here, not an exit. */
+	if (config_load_report(&cfg, &c->co) < 0)
 		errx(2, "%s", claw_error());
 	if (check_run(&cfg, &o, &rep) < 0) {
 		config_free(&cfg);
@@ -997,6 +1006,11 @@ static void parse_args(int argc, char **argv, struct cli *c)
 				usage_error("--fail-on: expected warn or critical, got \"%s\"",
 				            optarg);
 			break;
+		case OPT_ONLY:
+			if (strcmp(optarg, "config") != 0)
+				usage_error("--only: expected config, got \"%s\"", optarg);
+			c->only_config = true;
+			break;
 		default:
 			usage_error("unexpected option");
 		}
@@ -1019,8 +1033,10 @@ static void check_options(const struct cli *c)
 		usage_error("%s: the filters belong to show and sessions", sub);
 	if (c->sub != SUB_SHOW && c->last)
 		usage_error("%s: --last belongs to show", sub);
-	if (c->sub != SUB_CHECK && (c->fix || c->preset || c->fail_on >= 0))
-		usage_error("%s: --fix, --preset and --fail-on belong to check", sub);
+	if (c->sub != SUB_CHECK && (c->fix || c->preset || c->fail_on >= 0 || c->only_config))
+		usage_error("%s: --fix, --preset, --fail-on and --only belong to check", sub);
+	if (c->only_config && c->preset)
+		usage_error("check: --only config and --preset do not go together");
 	if (c->sub == SUB_CHECK && c->file)
 		usage_error("check: --log does not apply");
 	if (c->sub == SUB_LOG && c->co.json)

@@ -112,8 +112,9 @@ struct hook {
 	struct config cfg;
 	bool ask_claw;   /* approvals.askVia "claw": claw's own ways ask, not the runtime */
 	char *sandbox;   /* claw-sandbox's path, for the sandboxed command line */
-	char *state_dir; /* absolute */
-	char *config;    /* absolute, or NULL when there is no file */
+	char *state_dir;   /* absolute */
+	char *config;      /* absolute, or NULL when there is no file */
+	char *claw_config; /* claw.json, absolute, or NULL when there is no file */
 	/* claw-approve's arguments for this run */
 	const char *approve_args[8];
 	char fd_arg[16], timeout_arg[24];
@@ -133,11 +134,14 @@ static int hook_load(struct hook *h, const struct cli *c)
 	h->ask_claw = strcmp(via, "claw") == 0;
 	h->state_dir = cfg_user_path(h->cfg.state_dir);
 	h->config = h->cfg.exists ? cfg_user_path(h->cfg.path) : NULL;
+	h->claw_config = h->cfg.claw_exists ? cfg_user_path(h->cfg.claw_path) : NULL;
 	h->sandbox = pipeline_find("claw-sandbox");
 	/* The stages read the same files, whatever the caller's environment says. */
 	setenv("OPENCLAW_STATE_DIR", h->state_dir, 1);
 	if (c->co.config != NULL)
 		setenv("OPENCLAW_CONFIG_PATH", c->co.config, 1);
+	if (c->co.claw_config != NULL)
+		setenv("CLAW_CONFIG_PATH", c->co.claw_config, 1);
 	return 0;
 }
 
@@ -146,6 +150,7 @@ static void hook_free(struct hook *h)
 	free(h->sandbox);
 	free(h->state_dir);
 	free(h->config);
+	free(h->claw_config);
 	config_free(&h->cfg);
 }
 
@@ -238,6 +243,10 @@ static void sandbox_command(const struct hook *h, const char *key, const char *c
 	if (h->config != NULL) {
 		buf_puts(b, " --config ");
 		shell_quote(b, h->config);
+	}
+	if (h->claw_config != NULL) {
+		buf_puts(b, " --claw-config ");
+		shell_quote(b, h->claw_config);
 	}
 	buf_puts(b, " exec --session ");
 	shell_quote(b, key);
@@ -829,7 +838,7 @@ static int run_install(struct cli *c)
 
 static int run_settings(struct cli *c, struct hook *h)
 {
-	char *claw_json = state_path(&h->cfg, "claw.json");
+	char *claw_json = cfg_user_path(h->cfg.claw_path);
 	struct toolgate *gate;
 	struct buf b = { 0 };
 

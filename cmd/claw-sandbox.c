@@ -17,6 +17,7 @@
 #include <linux/openat2.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "core/fsutil.h"
 #include "sandbox/inventory.h"
 #include "native/landlock.h"
+#include "native/limits.h"
 #include "core/opts.h"
 #include "native/nspin.h"
 #include "core/record.h"
@@ -75,6 +77,8 @@ static const char usage[] =
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
     "                     <state>/openclaw.json; none at all: the secure preset)\n"
+    "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
+    "                     <state>/claw.json)\n"
     "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
     "  --help, --version\n"
     "\n"
@@ -352,7 +356,8 @@ static char *inside_workdir(const struct sandbox_settings *s, const struct sandb
 }
 
 static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox_settings *s,
-                               const struct sandbox_place *p, const char *workdir, bool dry)
+                               const struct sandbox_place *p, const char *workdir, bool dry,
+                               const struct native_limits *limits)
 {
 	buf_reset(b);
 	buf_printf(b, "{\"where\":\"%s\",\"backend\":", sandbox ? "sandbox" : "host");
@@ -369,6 +374,10 @@ static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox
 	buf_json_str(b, sandbox ? s->network : "host");
 	if (dry)
 		buf_puts(b, ",\"dryRun\":true");
+	if (limits) {
+		buf_puts(b, ",\"limits\":");
+		limits_json(b, limits);
+	}
 	buf_putc(b, '}');
 }
 
@@ -491,7 +500,9 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 		rc = run_native(s, &p, &rs, r);
 	}
 	if (rc == 0) {
-		put_sandbox_member(&f->member, true, s, &p, workdir, f->dry_run);
+		bool native = strcmp(s->backend, "native") == 0 && !f->dry_run;
+		put_sandbox_member(&f->member, true, s, &p, workdir, f->dry_run,
+		                   native ? &r->limits : NULL);
 		record_add_raw(rec, "sandbox", f->member.p, f->member.len);
 	}
 	free(workdir);
@@ -517,7 +528,8 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 	else
 		rc = run_command(&rs, r);
 	if (rc == 0) {
-		put_sandbox_member(&f->member, false, NULL, NULL, cwd ? cwd : "/", f->dry_run);
+		put_sandbox_member(&f->member, false, NULL, NULL, cwd ? cwd : "/", f->dry_run,
+		                   NULL);
 		record_add_raw(rec, "sandbox", f->member.p, f->member.len);
 	}
 	free(cwd);
@@ -736,11 +748,9 @@ static int run_exec(struct cli *c, struct config *cfg)
 
 static void explain_kernel(struct buf *b, bool json)
 {
-	struct native_child probe = { 0 };
 	int abi = landlock_abi();
 	bool userns = native_check_kernel() == 0;
 
-	(void)probe;
 	if (json) {
 		buf_printf(b,
 		           ",\"kernel\":{\"userNamespaces\":%s,\"landlockAbi\":%d,\"seccomp\":true,"
@@ -748,12 +758,33 @@ static void explain_kernel(struct buf *b, bool json)
 		           userns ? "true" : "false", abi, geteuid() == 0 ? "true" : "false");
 		return;
 	}
-	buf_printf(b,
-	           "\nkernel:\n  user namespaces   %s\n  landlock          %s (ABI %d)\n"
-	           "  limits            %s\n",
-	           userns ? "yes" : "no", abi > 0 ? "yes" : "no", abi,
-	           geteuid() == 0 ? "cgroups (v1 pids/memory/cpu) where the controllers are mounted"
-	                          : "rlimits (not root: cgroups are not writable)");
+	buf_printf(b, "\nkernel:\n  user namespaces   %s\n  landlock          %s (ABI %d)\n",
+	           userns ? "yes" : "no", abi > 0 ? "yes" : "no", abi);
+}
+
+/* What would enforce the target's limits, worked out as a run works it out (limits.c). */
+static void explain_limits(struct buf *b, const struct target *t, uid_t uid, gid_t gid, bool json)
+{
+	struct native_bind *binds = xcalloc(t->s.nbinds + 1, sizeof(*binds));
+	struct native_spec ns;
+	struct native_limits l;
+	char why[600];
+
+	sandbox_native_spec(&t->s, &t->p, uid, gid, 0, &ns, binds);
+	limits_probe(&ns, &l);
+	if (json) {
+		buf_puts(b, ",\"limits\":");
+		limits_json(b, &l);
+		const char *refused = limits_refusal(&ns, &l, why, sizeof(why));
+		buf_puts(b, ",\"refused\":");
+		if (refused)
+			buf_json_str(b, refused);
+		else
+			buf_puts(b, "null");
+	} else {
+		limits_explain(b, &ns, &l);
+	}
+	free(binds);
 }
 
 /*
@@ -866,10 +897,12 @@ static int run_explain(struct cli *c, struct config *cfg)
 			buf_putc(&b, '}');
 		}
 		buf_putc(&b, ']');
-		if (docker)
+		if (docker) {
 			explain_docker(&b, &t, true);
-		else
+		} else {
 			explain_kernel(&b, true);
+			explain_limits(&b, &t, uid, gid, true);
+		}
 		buf_puts(&b, "}\n");
 	} else {
 		buf_printf(
@@ -891,10 +924,12 @@ static int run_explain(struct cli *c, struct config *cfg)
 			           t.s.src[i].from);
 		for (size_t i = 0; i < t.s.nwarnings; i++)
 			buf_printf(&b, "warning: %s\n", t.s.warnings[i]);
-		if (docker)
+		if (docker) {
 			explain_docker(&b, &t, false);
-		else
+		} else {
 			explain_kernel(&b, false);
+			explain_limits(&b, &t, uid, gid, false);
+		}
 	}
 	fputs(b.p, stdout);
 	buf_free(&b);
@@ -1303,10 +1338,17 @@ static int write_filter(void)
 static int run_features(const struct cli *c)
 {
 	struct kernel_features k;
+	/* Every limit asked for: what a configuration with them would get here. */
+	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
+	struct native_limits l;
+	char why[600];
 
 	if (c->filter)
 		return write_filter();
 	kernel_probe(&k);
+	limits_probe(&all, &l);
+	const char *refused = limits_refusal(&all, &l, why, sizeof(why));
+	const char *level = refused ? "none" : limits_assurance(&l);
 	if (c->co.json) {
 		struct buf b = { 0 };
 		buf_printf(&b, "{\"userns\":%s,\"usernsWhy\":", k.userns ? "true" : "false");
@@ -1316,7 +1358,11 @@ static int run_features(const struct cli *c)
 		buf_json_str(&b, k.seccomp_why);
 		buf_printf(&b, ",\"landlock\":%d,\"landlockWhy\":", k.landlock_abi);
 		buf_json_str(&b, k.landlock_why);
-		buf_printf(&b, ",\"cgroupns\":%s}", k.cgroupns ? "true" : "false");
+		buf_printf(&b, ",\"cgroupns\":%s,\"limits\":", k.cgroupns ? "true" : "false");
+		buf_json_str(&b, level);
+		buf_puts(&b, ",\"limitsWhy\":");
+		buf_json_str(&b, l.why);
+		buf_putc(&b, '}');
 		puts(b.p);
 		buf_free(&b);
 		return 0;
@@ -1328,6 +1374,10 @@ static int run_features(const struct cli *c)
 	else
 		printf("landlock none (%s)\n", k.landlock_why);
 	printf("cgroupns %s\n", k.cgroupns ? "yes" : "no");
+	if (refused)
+		printf("limits none (%s)\n", l.why);
+	else
+		printf("limits %s\n", level);
 	return 0;
 }
 
@@ -1341,7 +1391,12 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &c);
 	if (config_load(&cfg, &c.co) < 0)
 		errx(c.sub && strcmp(c.sub, "exec") == 0 ? 125 : 2, "%s", claw_error());
+	/* Where limits need a cgroup that only systemd can give: again, in a scope of its own. */
 	int status;
+	if ((c.sub == NULL || strcmp(c.sub, "exec") == 0) && limits_place_self(argv, &status)) {
+		config_free(&cfg);
+		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	}
 	if (c.sub == NULL)
 		status = run_filter(&c, &cfg);
 	else if (strcmp(c.sub, "exec") == 0)

@@ -108,17 +108,18 @@ field() {
 	assert_output --partial '"deny"'
 }
 
-@test "tools.exec.mode shorthands combine stricter-wins with security and ask" {
+@test "tools.exec.mode shorthands; beside security or ask they are refused, as OpenClaw refuses them" {
 	allow /usr/bin/uname
-	write_config <<<'{tools: {exec: {mode: "full", security: "allowlist"}}}'
-	run field "id" '.approval.security + " " + .approval.ask'
-	assert_output "allowlist off"
 	write_config <<<'{tools: {exec: {mode: "ask"}}}'
 	run field "id" '.approval.security + " " + .approval.ask'
 	assert_output "allowlist on-miss"
-	write_config <<<'{tools: {exec: {mode: "deny", security: "full"}}}'
+	write_config <<<'{tools: {exec: {mode: "deny"}}}'
 	run field "uname" '.deny.reason'
 	assert_output "security=deny"
+	write_config <<<'{tools: {exec: {mode: "full", security: "allowlist"}}}'
+	run claw-approve </dev/null
+	assert_failure 2
+	assert_output --partial 'tools.exec: mode cannot be combined with security or ask'
 }
 
 @test "an agent's own tools.exec replaces the global one for that agent" {
@@ -179,7 +180,8 @@ field() {
 	write_config <<<'{tools: {exec: {security: "deny"}}}'
 	run claw-approve <<<"$sbx"
 	assert_output --partial '"reason":"security=deny"'
-	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}, approvals: {exec: {applyInSandbox: true}}}'
+	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}}'
+	write_claw_config <<<'{approvals: {exec: {applyInSandbox: true}}}'
 	run claw-approve <<<"$sbx"
 	assert_output --partial '"asked":"allowlist-miss"'
 }
@@ -362,7 +364,8 @@ field() {
 		run field "$cmd" .approval.decision
 		assert_output deny
 	done
-	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}, approvals: {exec: {allowShellBuiltins: true}}}'
+	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss"}}}'
+	write_claw_config <<<'{approvals: {exec: {allowShellBuiltins: true}}}'
 	run field "cd src && git status && pwd && true && test -f x && [ -d y ]" .approval.decision
 	assert_output allow
 	run field "cd /tmp && ./run.sh" '.approval.analysis.error'

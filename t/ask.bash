@@ -31,11 +31,12 @@ telegram_config() {
 	write_config <<EOF
 {
   tools: { exec: { security: "allowlist", ask: "on-miss" } },
-  approvals: { exec: { enabled: true, mode: "targets", timeoutSeconds: ${TIMEOUT:-10},
+  approvals: { exec: { enabled: true, mode: "targets",
                        targets: [ { channel: "telegram", to: "42" } ] } },
   channels: { telegram: { botToken: "$TOKEN", apiRoot: "http://127.0.0.1:$MOCK_PORT",
                           allowFrom: ["42"] } },
   $1
 }
 EOF
+	write_claw_config <<<"{ approvals: { exec: { timeoutSeconds: ${TIMEOUT:-10} } } }"
 }

@@ -176,7 +176,8 @@ finish_bg() {
 }
 
 @test "the time limit: no answer within approvals.exec.timeoutSeconds is askFallback" {
-	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "on-miss" } }, approvals: { exec: { timeoutSeconds: 1 } } }'
+	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "on-miss" } } }'
+	write_claw_config <<<'{ approvals: { exec: { timeoutSeconds: 1 } } }'
 	run bash -c 'timeout 20 setsid claw-approve --wait --no-tty <"$1" 2>/dev/null' _ "$REQ"
 	assert_success
 	assert_equal "$(jqr '[.approval.decision, .approval.via, .approval.reason] | @tsv')" \
@@ -374,10 +375,11 @@ on_tty() {
 	write_config <<EOF
 {
   tools: { exec: { security: "allowlist", ask: "on-miss" } },
-  approvals: { exec: { enabled: true, mode: "session", timeoutSeconds: 10 } },
+  approvals: { exec: { enabled: true, mode: "session" } },
   channels: { telegram: { apiRoot: "http://127.0.0.1:$MOCK_PORT", allowFrom: ["42"] } },
 }
 EOF
+	write_claw_config <<<'{ approvals: { exec: { timeoutSeconds: 10 } } }'
 	# The token from the environment, as OpenClaw reads it.
 	export TELEGRAM_BOT_TOKEN=$TOKEN
 	request --channel telegram --chat group --peer -1001 --thread 7 --sender 42 -- git status >"$REQ"
@@ -455,9 +457,10 @@ EOF
 	start_mock
 	write_config <<EOF
 { tools: { exec: { security: "allowlist", ask: "on-miss" } },
-  approvals: { exec: { enabled: true, mode: "targets", timeoutSeconds: 10,
+  approvals: { exec: { enabled: true, mode: "targets",
   targets: [ { channel: "webhook", to: "http://127.0.0.1:$MOCK_PORT/hook/h1" } ] } } }
 EOF
+	write_claw_config <<<'{ approvals: { exec: { timeoutSeconds: 10 } } }'
 	ctl config '{"hook":{"status":200,"body":{"decision":"allow-once"}}}' >/dev/null
 	run --separate-stderr timeout 20 setsid claw-approve --no-tty <"$REQ"
 	assert_success
@@ -471,10 +474,11 @@ EOF
 	start_mock
 	write_config <<EOF
 { tools: { exec: { security: "allowlist", ask: "on-miss" } },
-  approvals: { exec: { enabled: true, mode: "targets", timeoutSeconds: 10, targets: [
+  approvals: { exec: { enabled: true, mode: "targets", targets: [
   { channel: "slack", to: "http://127.0.0.1:$MOCK_PORT/slack/s1" },
   { channel: "discord", to: "http://127.0.0.1:$MOCK_PORT/discord/d1" } ] } } }
 EOF
+	write_claw_config <<<'{ approvals: { exec: { timeoutSeconds: 10 } } }'
 	approve_bg "$BATS_TEST_TMPDIR/out" --no-tty
 	line=$(wait_line "claw-approve resolve")
 	claw-approve resolve "$(slug_of "$line")" deny

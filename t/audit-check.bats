@@ -61,7 +61,7 @@ expect() { # expect ID SEVERITY
 }
 
 @test "the JSON report has OpenClaw's shape, printed as JSON.stringify(report, null, 2) prints it" {
-	write_config <<<'{ logging: { redactSensitive: "off" } }'
+	write_config <<<'{ tools: { exec: { security: "full" } } }'
 	chmod 600 "$CONFIG"
 	check
 	assert_success
@@ -76,7 +76,7 @@ expect() { # expect ID SEVERITY
 }
 
 @test "the text report is laid out as OpenClaw's: heading, summary, CRITICAL, WARN, INFO" {
-	write_config <<<'{ logging: { redactSensitive: "off" }, tools: { exec: { security: "allowlist" } } }'
+	write_config <<<'{ tools: { exec: { security: "full" } } }'
 	chmod 644 "$CONFIG"
 	run claw-audit check
 	assert_success
@@ -87,7 +87,7 @@ expect() { # expect ID SEVERITY
 	assert_line --index 4 "  $CONFIG mode=644; configs hold tokens and private settings."
 	assert_line --index 5 "  Fix: chmod 600 $CONFIG (claw-audit check --fix does it)"
 	assert_line --index 6 "WARN"
-	assert_line --index 7 "logging.redact_off Tool summary redaction is disabled"
+	assert_line --index 7 "tools.exec.security_full_configured Exec security=full is configured"
 	assert_line "INFO"
 	assert_line "summary.attack_surface Attack surface summary"
 	[[ "$output" == *$'\n\nCRITICAL\n'*$'\n\nWARN\n'*$'\n\nINFO\n'* ]]
@@ -107,7 +107,7 @@ expect() { # expect ID SEVERITY
 }
 
 @test "--fail-on gives cron a non-zero exit at the level asked for" {
-	write_config <<<'{ logging: { redactSensitive: "off" } }'
+	write_config <<<'{ tools: { exec: { security: "full" } } }'
 	chmod 600 "$CONFIG"
 	run claw-audit check --fail-on critical
 	assert_success
@@ -359,15 +359,13 @@ expect() { # expect ID SEVERITY
 	expect tools.profile_minimal_overridden none
 }
 
-@test "logging.redactSensitive off, and insecure or dangerous flags (one finding each)" {
-	write_config <<<'{ logging: { redactSensitive: "off" }, hooks: { allowRequestSessionKey: true, mappings: [ {}, { allowUnsafeExternalContent: true } ] }, tools: { fs: { workspaceOnly: false } }, agents: { defaults: { sandbox: { docker: { dangerouslyAllowExternalBindSources: true } } } } }'
+@test "insecure or dangerous flags (one finding each)" {
+	write_config <<<'{ hooks: { allowRequestSessionKey: true, mappings: [ {}, { allowUnsafeExternalContent: true } ] }, tools: { fs: { workspaceOnly: false } }, agents: { defaults: { sandbox: { docker: { dangerouslyAllowExternalBindSources: true } } } } }'
 	check
-	expect logging.redact_off warn
 	assert_equal "$(jq '[.findings[] | select(.checkId == "config.insecure_or_dangerous_flags")] | length' <<<"$output")" 4
 	assert_output --partial "Detected enabled flag: hooks.mappings[1].allowUnsafeExternalContent=true."
-	write_config <<<'{ logging: { redactSensitive: "tools" }, hooks: { allowRequestSessionKey: false } }'
+	write_config <<<'{ hooks: { allowRequestSessionKey: false } }'
 	check
-	expect logging.redact_off none
 	expect config.insecure_or_dangerous_flags none
 }
 
@@ -472,7 +470,8 @@ EOF
 	json=$output
 	expect sandbox.native.kernel_unsupported none
 	# Here, with user namespaces, the same non-main config has nothing to say.
-	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main", native: { landlock: "required" } } } } }'
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } } } }'
+	write_claw_config <<<'{ agents: { defaults: { sandbox: { native: { landlock: "required" } } } } }'
 	check
 	if [ "$(sev sandbox.native.kernel_unsupported)" != none ]; then
 		assert_output --partial "Landlock"
@@ -628,7 +627,7 @@ EOF
 	assert_line "Fixes: no changes applied"
 }
 
-@test "--fix: open groups to allowlist, redaction back on; comments kept; a .bak; idempotent" {
+@test "--fix: open groups to allowlist; comments kept; a .bak; idempotent" {
 	cat >"$CONFIG" <<'EOF'
 // my bot
 {
@@ -638,14 +637,14 @@ EOF
       accounts: { work: { groupPolicy: "open" } },
     },
   },
-  logging: { redactSensitive: "off" },
+  logging: { level: "info" },
 }
 EOF
 	chmod 640 "$CONFIG"
 	cp "$CONFIG" "$BATS_TEST_TMPDIR/orig"
 	run claw-audit check --fix --json
 	assert_success
-	assert_equal "$(jq -c .fix.changes <<<"$output")" '["logging.redactSensitive=off -> \"tools\"","channels.telegram.groupPolicy=open -> allowlist","channels.telegram.accounts.work.groupPolicy=open -> allowlist"]'
+	assert_equal "$(jq -c .fix.changes <<<"$output")" '["channels.telegram.groupPolicy=open -> allowlist","channels.telegram.accounts.work.groupPolicy=open -> allowlist"]'
 	assert_equal "$(jq -r .fix.configWritten <<<"$output")" true
 	cmp "$CONFIG.bak" "$BATS_TEST_TMPDIR/orig"
 	assert_equal "$(stat -c %a "$CONFIG" "$CONFIG.bak" | tr '\n' ' ')" "600 600 "
@@ -653,7 +652,7 @@ EOF
 	assert_line "// my bot"
 	assert_line '      groupPolicy: "allowlist", // for the family group'
 	assert_line '      accounts: { work: { groupPolicy: "allowlist" } },'
-	assert_line '  logging: { redactSensitive: "tools" },'
+	assert_line '  logging: { level: "info" },'
 	cp "$CONFIG" "$BATS_TEST_TMPDIR/fixed"
 	run claw-audit check --fix --json
 	assert_equal "$(jq -c '[.fix.configWritten, .fix.changes]' <<<"$output")" '[false,[]]'
@@ -727,19 +726,19 @@ EOF
 }
 
 @test "--fix never rewrites a symlinked config or a missing one, and a broken one is never read" {
-	printf '{ logging: { redactSensitive: "off" } }\n' >"$BATS_TEST_TMPDIR/real.json5"
+	printf '{ channels: { slack: { groupPolicy: "open" } } }\n' >"$BATS_TEST_TMPDIR/real.json5"
 	chmod 600 "$BATS_TEST_TMPDIR/real.json5"
 	ln -s "$BATS_TEST_TMPDIR/real.json5" "$CONFIG"
 	run claw-audit check --fix
 	assert_failure 2
 	assert_output --partial "is a symlink; not rewriting through it"
-	assert_equal "$(cat "$BATS_TEST_TMPDIR/real.json5")" '{ logging: { redactSensitive: "off" } }'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/real.json5")" '{ channels: { slack: { groupPolicy: "open" } } }'
 	rm "$CONFIG"
 	run claw-audit check --fix --preset public
 	assert_failure 2
 	assert_output --partial "claw init --preset public"
 	[ ! -e "$CONFIG" ]
-	printf '{ logging: { redactSensitive: "off" }\n' >"$CONFIG"
+	printf '{ channels: { slack: { groupPolicy: "open" } }\n' >"$CONFIG"
 	cp "$CONFIG" "$BATS_TEST_TMPDIR/broken"
 	run claw-audit check --fix
 	assert_failure 2
@@ -748,21 +747,23 @@ EOF
 }
 
 @test "security.audit.suppressions move accepted risks aside, as OpenClaw does" {
-	write_config <<<'{ logging: { redactSensitive: "off" }, tools: { exec: { security: "full" } },
+	write_config <<<'{ tools: { exec: { security: "full" } },
 		security: { audit: { suppressions: [
-			{ checkId: "logging.redact_off", reason: "debugging this week" },
+			{ checkId: "fs.config.perms_group_readable", reason: "debugging this week" },
 			{ checkId: "tools.exec.security_full_configured", detailIncludes: "NOT THERE" } ] } } }'
+	chmod 640 "$CONFIG"
 	check
-	expect logging.redact_off none
+	expect fs.config.perms_group_readable none
 	expect tools.exec.security_full_configured warn
 	expect security.audit.suppressions.active info
-	assert_equal "$(jq -c '.suppressedFindings | map([.checkId, .suppression.reason])' <<<"$json")" '[["logging.redact_off","debugging this week"]]'
+	assert_equal "$(jq -c '.suppressedFindings | map([.checkId, .suppression.reason])' <<<"$json")" '[["fs.config.perms_group_readable","debugging this week"]]'
 	assert_equal "$(jq '.summary.warn' <<<"$json")" "$(jq '[.findings[] | select(.severity == "warn")] | length' <<<"$json")"
 	run claw-audit check
 	assert_line --index 2 "Suppressed: 2 configured"
-	write_config <<<'{ logging: { redactSensitive: "off" }, security: { audit: { suppressions: [ { checkId: "logging.redact_off", titleIncludes: "redaction" } ] } } }'
+	write_config <<<'{ tools: { exec: { security: "allowlist" } }, security: { audit: { suppressions: [ { checkId: "fs.config.perms_group_readable", titleIncludes: "group-readable" } ] } } }'
+	chmod 640 "$CONFIG"
 	run claw-audit check --fail-on warn
 	assert_failure 1 # the suppressions flag itself is a warning
 	assert_output --partial "security.audit.suppressions configured (1)"
-	refute_line --partial "logging.redact_off"
+	refute_line --partial "fs.config.perms_group_readable"
 }

@@ -85,9 +85,9 @@ load helper
 @test "claw doctor --json is valid JSON with every check" {
 	run claw doctor --json
 	assert_success
-	assert_equal "$(jqr '.checks | map(.area) | unique | join(",")')" "cgroups,commands,kernel,libraries,peers"
+	assert_equal "$(jqr '.checks | map(.area) | unique | join(",")')" "cgroups,commands,config,kernel,libraries,peers"
 	assert_equal "$(jqr '[.checks[] | select(.name == "claw-session")][0].status')" "ok"
-	assert_equal "$(jqr '[.checks[] | select(.status | IN("ok", "missing", "info") | not)] | length')" "0"
+	assert_equal "$(jqr '[.checks[] | select(.status | IN("ok", "missing", "invalid", "info") | not)] | length')" "0"
 }
 
 @test "claw doctor reports the libraries the commands link" {

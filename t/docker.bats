@@ -399,12 +399,14 @@ EOF
 # ---- errors: a denial or 125, never the host ----
 
 @test "errors: no docker on PATH, engine unreachable, image missing, create failing; nothing runs on the host" {
-	docker_config '' 'binary: "no-such-engine",'
+	docker_config
+	write_claw_config <<<'{ agents: { defaults: { sandbox: { docker: { binary: "no-such-engine" } } } } }'
 	run_request "touch $BATS_TEST_TMPDIR/ran"
 	assert_equal "$(jqo .deny.reason)" 'the container engine'"'"'s program "no-such-engine" is not on PATH: install Docker or Podman, or name it in agents.defaults.sandbox.docker.binary'
 	run claw-sandbox exec -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 125
 	assert_output --partial 'is not on PATH'
+	rm "$CLAW_CONFIG"
 	docker_config
 	engine '{"images": ["openclaw-sandbox:bookworm-slim"], "containers": {}, "down": true}'
 	run_request "touch $BATS_TEST_TMPDIR/ran"
@@ -472,7 +474,8 @@ EOF
 	assert_equal "$(jqo .sandbox.dryRun)" true
 	assert_equal "$(sed -n 1p <<< "$stderr")" "claw-sandbox: dry run: cannot reach the container engine (docker inspect): Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?; assuming no container and the image present"
 	assert_equal "$(sed -n '2,$p' <<< "$stderr" | jq -r '.[1]' | paste -sd ' ')" "create start exec"
-	docker_config '' 'binary: "no-such-engine",'
+	docker_config
+	write_claw_config <<<'{ agents: { defaults: { sandbox: { docker: { binary: "no-such-engine" } } } } }'
 	FILTER_OPTS=--dry-run run_request 'echo hi'
 	stderr_has 'dry run: the container engine'"'"'s program "no-such-engine" is not on PATH'
 	assert_equal "$(sed -n '2,$p' <<< "$stderr" | jq -r '.[0:2] | join(" ")' | paste -sd ,)" "no-such-engine create,no-such-engine start,no-such-engine exec"
@@ -628,7 +631,8 @@ EOF
 # ---- podman, remote engines ----
 
 @test "podman: the same calls under its name; DOCKER_HOST and CONTAINER_HOST reach it untouched" {
-	docker_config '' 'binary: "podman",'
+	docker_config
+	write_claw_config <<<'{ agents: { defaults: { sandbox: { docker: { binary: "podman" } } } } }'
 	export DOCKER_HOST=tcp://10.0.0.7:2376 CONTAINER_HOST=ssh://core@10.0.0.8/run/podman/podman.sock
 	export FAKEDOCKER_ENVLOG="$BATS_TEST_TMPDIR/env.jsonl"
 	run_request 'env'

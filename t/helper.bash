@@ -14,8 +14,9 @@ common_setup() {
 	export HOME="$BATS_TEST_TMPDIR/home"
 	export OPENCLAW_STATE_DIR="$BATS_TEST_TMPDIR/state"
 	mkdir -p "$HOME" "$OPENCLAW_STATE_DIR"
-	unset OPENCLAW_CONFIG_PATH NO_COLOR
+	unset OPENCLAW_CONFIG_PATH CLAW_CONFIG_PATH NO_COLOR
 	CONFIG="$OPENCLAW_STATE_DIR/openclaw.json"
+	CLAW_CONFIG="$OPENCLAW_STATE_DIR/claw.json"
 }
 
 setup() {
@@ -25,6 +26,11 @@ setup() {
 # write_config: the config file from standard input (JSON5 welcome).
 write_config() {
 	cat > "$CONFIG"
+}
+
+# write_claw_config: claw.json, claw's own keys, from standard input.
+write_claw_config() {
+	cat > "$CLAW_CONFIG"
 }
 
 # jqr FILTER: run jq -r on $output (the last `run`'s output).

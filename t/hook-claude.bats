@@ -135,7 +135,10 @@ EOF
 
 @test "Bash: approvals.askVia claw asks through claw's ways; nobody answers, the fallback refuses" {
 	write_config <<'EOF'
-{ approvals: { askVia: "claw" }, tools: { exec: { security: "allowlist", ask: "on-miss" } } }
+{ tools: { exec: { security: "allowlist", ask: "on-miss" } } }
+EOF
+	write_claw_config <<'EOF'
+{ approvals: { askVia: "claw" } }
 EOF
 	claude Bash '{"command":"uname -r"}' --timeout 7
 	assert_success
@@ -148,7 +151,10 @@ EOF
 
 @test "Bash: approvals.askVia claw, answered with claw-approve resolve" {
 	write_config <<'EOF'
-{ approvals: { askVia: "claw" }, tools: { exec: { security: "allowlist", ask: "on-miss" } } }
+{ tools: { exec: { security: "allowlist", ask: "on-miss" } } }
+EOF
+	write_claw_config <<'EOF'
+{ approvals: { askVia: "claw" } }
 EOF
 	mkfifo "$BATS_TEST_TMPDIR/err"
 	cc_input Bash '{"command":"uname -r"}' |
@@ -223,10 +229,11 @@ EOF
 	claude Read '{"file_path":"/etc/hosts"}'
 	assert_failure 2
 	[[ $stderr == *"openclaw.json:1:"* ]]
-	printf '{ approvals: { askVia: "maybe" } }\n' >"$CONFIG"
+	rm "$CONFIG"
+	printf '{ approvals: { askVia: "maybe" } }\n' >"$CLAW_CONFIG"
 	claude Read '{"file_path":"/etc/hosts"}'
 	assert_failure 2
-	[[ $stderr == *'approvals.askVia'* ]]
+	[[ $stderr == *'claw.json:1:'*'approvals.askVia'* ]]
 }
 
 @test "a tool call that never finishes arriving is refused at the time limit" {
@@ -394,11 +401,12 @@ EOF
 	assert_success
 	assert_equal "$(jqr -c '[.askVia, .deliveries, .stateDir, .config]')" \
 		"[\"runtime\",false,\"$OPENCLAW_STATE_DIR\",null]"
-	write_config <<'EOF'
+	write_claw_config <<'EOF'
 { approvals: { askVia: "claw", tools: ["message"] } }
 EOF
 	run claw hook settings --json
-	assert_equal "$(jqr -c '[.askVia, .deliveries, .config]')" "[\"claw\",true,\"$CONFIG\"]"
+	assert_equal "$(jqr -c '[.askVia, .deliveries, .config, .watch[1]]')" \
+		"[\"claw\",true,null,\"$CLAW_CONFIG\"]"
 	run claw hook settings
 	assert_output --partial "askVia      claw"
 }

@@ -126,7 +126,10 @@ EOF
 
 @test "approvals.askVia claw: claw's own ways ask, inside the hook's time" {
 	write_config <<'EOF'
-{ approvals: { askVia: "claw" }, tools: { exec: { security: "allowlist", ask: "on-miss" } } }
+{ tools: { exec: { security: "allowlist", ask: "on-miss" } } }
+EOF
+	write_claw_config <<'EOF'
+{ approvals: { askVia: "claw" } }
 EOF
 	{
 		call exec '{"command":"uname -r"}' "$OWNER" '{"resolve":"allow-once"}'
@@ -153,7 +156,7 @@ EOF
 }
 
 @test "ask before sending: the message tool shows its whole text; its delivery is not asked twice" {
-	write_config <<'EOF'
+	write_claw_config <<'EOF'
 { approvals: { tools: ["message"] } }
 EOF
 	{
@@ -171,7 +174,7 @@ EOF
 }
 
 @test "ask before sending: an outgoing message waits for a person; a no, or no answer, cancels it" {
-	write_config <<'EOF'
+	write_claw_config <<'EOF'
 { approvals: { tools: ["message"] } }
 EOF
 	{
@@ -190,7 +193,7 @@ EOF
 }
 
 @test "ask before sending: allow for this session covers the session's next messages" {
-	write_config <<'EOF'
+	write_claw_config <<'EOF'
 { approvals: { tools: ["message"] } }
 EOF
 	{
@@ -237,7 +240,7 @@ EOF
 @test "a changed config applies to the next call" {
 	{
 		call message '{"action":"send","message":"x"}' "$OWNER"
-		echo "{\"shell\":\"echo '{ approvals: { tools: [\\\"message\\\"] } }' > $CONFIG\"}"
+		echo "{\"shell\":\"echo '{ approvals: { tools: [\\\"message\\\"] } }' > $CLAW_CONFIG\"}"
 		call message '{"action":"send","message":"x"}' "$OWNER"
 	} >"$BATS_TEST_TMPDIR/steps"
 	plugin <"$BATS_TEST_TMPDIR/steps"
@@ -313,7 +316,7 @@ EOF
 }
 
 @test "message_sending never throws: a claw that fails cancels the message" {
-	write_config <<'EOF'
+	write_claw_config <<'EOF'
 { approvals: { tools: ["message"] } }
 EOF
 	fake_bin "$BATS_TEST_TMPDIR/bin" claw-approve 'kill -SEGV $$'

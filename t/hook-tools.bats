@@ -11,7 +11,9 @@ load hook
 
 setup() {
 	common_setup
-	write_config <<'EOF'
+	# OpenClaw's defaults (no sandbox, one DM session): the gate alone decides.
+	echo '{}' | write_config
+	write_claw_config <<'EOF'
 { approvals: { tools: ["message", "sessions_send"] } }
 EOF
 }
@@ -64,7 +66,7 @@ finish_bg() {
 }
 
 @test "names as OpenClaw's policy lists read them: any case, groups, globs" {
-	write_config <<'EOF'
+	write_claw_config <<'EOF'
 { approvals: { tools: ["group:web", " Sessions_Send ", "mcp_*"] } }
 EOF
 	{
@@ -79,21 +81,24 @@ EOF
 }
 
 @test "approvals.tools that cannot be read stops claw-approve, naming the file and line" {
-	printf '{ approvals: { tools: "message" } }\n' >"$CONFIG"
+	printf '{ approvals: { tools: "message" } }\n' >"$CLAW_CONFIG"
 	run claw-approve </dev/null
 	assert_failure 2
-	assert_output --partial "openclaw.json:1:"
-	assert_output --partial "approvals.tools must be an array of strings"
-	printf '{ approvals: {\n  tools: ["group:chats"] } }\n' >"$CONFIG"
+	assert_output --partial "claw.json:1:"
+	assert_output --partial "approvals.tools"
+	printf '{ approvals: {\n  tools: ["group:chats"] } }\n' >"$CLAW_CONFIG"
 	run claw-approve </dev/null
 	assert_failure 2
-	assert_output --partial 'openclaw.json:2:'
+	assert_output --partial 'claw.json:2:'
 	assert_output --partial 'unknown tool group "group:chats"'
 }
 
 @test "a tool the policy refuses is never put to a person" {
+	write_claw_config <<'EOF'
+{ approvals: { tools: ["message"] } }
+EOF
 	write_config <<'EOF'
-{ approvals: { tools: ["message"] }, tools: { deny: ["message"] } }
+{ tools: { deny: ["message"] } }
 EOF
 	tool_req message '{"action":"send","message":"x"}' >"$BATS_TEST_TMPDIR/req"
 	run claw-approve --ask-fd 3 3>"$BATS_TEST_TMPDIR/questions" <"$BATS_TEST_TMPDIR/req"
@@ -172,8 +177,11 @@ EOF
 }
 
 @test "a stranger's DM in the main session never gets the owner's grant" {
+	write_claw_config <<'EOF'
+{ approvals: { tools: ["message"] } }
+EOF
 	write_config <<'EOF'
-{ approvals: { tools: ["message"] }, session: { dmScope: "main" } }
+{ session: { dmScope: "main" } }
 EOF
 	printf '%s\n' '{"version":1,"grants":[{"sessionKey":"agent:main:main","tool":"message","at":1,"by":"cli:op"}]}' \
 		>"$OPENCLAW_STATE_DIR/tool-grants.json"
@@ -202,7 +210,7 @@ EOF
 }
 
 @test "nobody answers: the tool is refused at --timeout, whatever askFallback says" {
-	write_config <<'EOF'
+	write_claw_config <<'EOF'
 { approvals: { tools: ["message"], exec: { timeoutSeconds: 600 } } }
 EOF
 	printf '%s\n' '{"version":1,"defaults":{"askFallback":"full"}}' >"$OPENCLAW_STATE_DIR/exec-approvals.json"

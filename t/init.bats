@@ -100,7 +100,7 @@ mode_of() {
 	assert_success
 	assert_output $'hello\nhello'
 	# Refused, and nothing written: a system path, a missing one, the wrong preset.
-	rm "$CONFIG" "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	rm "$CONFIG" "$CLAW_CONFIG" "$OPENCLAW_STATE_DIR/exec-approvals.json"
 	run claw init --preset dev --repos /etc
 	assert_failure 2
 	assert_output --partial 'targets blocked path "/etc"'
@@ -115,4 +115,42 @@ mode_of() {
 	run claw init --preset dev
 	assert_success
 	assert_output --partial "no repositories are bound"
+}
+
+@test "claw init writes claw's own keys to claw.json, owner-only; openclaw.json holds only OpenClaw's" {
+	for p in personal secure public dev; do
+		run claw init --preset "$p" --force
+		assert_success
+		assert_output --partial "wrote $CLAW_CONFIG (preset $p)"
+		assert_equal "$(mode_of "$CLAW_CONFIG")" "600"
+		grep -q "^// claw preset \"$p\"" "$CLAW_CONFIG"
+		run claw config check
+		assert_success
+		refute_output --partial "claw's own"
+		run grep -c 'timeoutSeconds' "$CONFIG"
+		assert_output 0
+	done
+}
+
+@test "claw init refuses an existing claw.json, and --force keeps a backup of it" {
+	echo '{ approvals: { exec: { timeoutSeconds: 9 } } }' > "$CLAW_CONFIG"
+	run claw init
+	assert_failure 1
+	assert_output --partial "$CLAW_CONFIG exists; nothing written"
+	[ ! -e "$CONFIG" ]
+	run claw init --force
+	assert_success
+	assert_equal "$(cat "$CLAW_CONFIG.bak")" '{ approvals: { exec: { timeoutSeconds: 9 } } }'
+}
+
+@test "claw init --claw-config and CLAW_CONFIG_PATH choose where claw.json goes" {
+	run claw init --claw-config "$BATS_TEST_TMPDIR/conf/claw.json5"
+	assert_success
+	[ -f "$BATS_TEST_TMPDIR/conf/claw.json5" ]
+	[ ! -e "$CLAW_CONFIG" ]
+	rm "$CONFIG" "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	CLAW_CONFIG_PATH="$BATS_TEST_TMPDIR/env.json5" run claw init
+	assert_success
+	[ -f "$BATS_TEST_TMPDIR/env.json5" ]
+	[ ! -e "$CLAW_CONFIG" ]
 }

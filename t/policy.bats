@@ -173,19 +173,30 @@ $CFG | {"agent":"main"}       | exec | allow none
 EOF
 }
 
-@test "agents: agents.list[].tools, and agents.defaults.tools only without a list" {
+@test "agents: agents.list[].tools" {
 	cases <<'EOF'
 {agents:{list:[{id:"main", tools:{deny:["write"]}}]}}   | - | write | deny agent (oc 33)
 {agents:{list:[{id:"main", tools:{deny:["write"]}}]}}   | - | read  | allow none (oc 33)
 {agents:{list:[{id:"main"}, {id:"ops", tools:{allow:["read"]}}]}} | {"agent":"ops"}  | exec | deny agent
 {agents:{list:[{id:"main"}, {id:"ops", tools:{allow:["read"]}}]}} | {"agent":"OPS"}  | read | allow agent
 {agents:{list:[{id:"main"}, {id:"ops", tools:{allow:["read"]}}]}} | {"agent":"main"} | exec | allow none
-{agents:{defaults:{tools:{deny:["exec"]}}}}                  | - | exec | deny agent (oc 36)
-{agents:{defaults:{tools:{deny:["exec"]}}, list:[{id:"main"}]}} | - | exec | allow none (oc 37)
 {tools:{allow:["group:fs", "exec"]}, agents:{list:[{id:"main", tools:{deny:["exec"]}}]}} | - | exec | deny agent
 {tools:{allow:["group:fs", "exec"]}, agents:{list:[{id:"main", tools:{deny:["exec"]}}]}} | - | read | allow global
 {tools:{deny:["exec"]}, agents:{list:[{id:"main", tools:{allow:["exec"]}}]}} | - | exec | deny global
 EOF
+}
+
+# OpenClaw's runtime reads these, but its schema refuses them, so OpenClaw
+# does not start on a config that holds one: neither does claw.
+@test "agents.defaults.tools and discord's and slack's groups are config errors, as OpenClaw's schema says" {
+	for cfg in '{agents:{defaults:{tools:{deny:["exec"]}}}}' \
+		'{channels:{discord:{groups:{c1:{tools:{deny:["exec"]}}}}}}' \
+		'{channels:{slack:{groups:{C1:{tools:{deny:["exec"]}}}}}}'; do
+		printf '%s\n' "$cfg" >"$CONFIG"
+		run claw-policy <<<'{"tool":"exec"}'
+		assert_failure 2
+		assert_output --partial 'unknown key'
+	done
 }
 
 @test "group policy: channels.<c>.groups.<id>.tools, the \"*\" group, accounts" {
@@ -196,8 +207,6 @@ EOF
 {channels:{telegram:{groups:{"-999":{tools:{deny:["read"]}}, "*":{tools:{deny:["exec"]}}}}}} | $GROUP | exec | deny group (oc 40)
 {channels:{telegram:{groups:{"-999":{tools:{deny:["read"]}}, "*":{tools:{deny:["exec"]}}}}}} | $GROUP | read | allow none (oc 40)
 {channels:{telegram:{groups:{"-100123":{tools:{deny:["exec"]}}}}}} | {"origin":{"channel":"telegram","chat":"group","peer":"-100123","thread":"7"}} | exec | deny group (oc 41)
-{channels:{discord:{groups:{c1:{tools:{deny:["exec"]}}}}}}         | {"origin":{"channel":"discord","chat":"channel","peer":"C1","thread":"t9"}} | exec | deny group (oc 42)
-{channels:{slack:{groups:{C1:{tools:{deny:["exec"]}}}}}}           | {"origin":{"channel":"slack","chat":"channel","peer":"C1"}} | exec | deny group
 {channels:{telegram:{groups:{"*":{tools:{deny:["exec"]}}}}}}       | $DM | exec | allow none (oc 54)
 {channels:{telegram:{groups:{"-100123":{tools:{deny:["read"]}}}, accounts:{work:{groups:{"-100123":{tools:{deny:["exec"]}}}}}}}} | {"origin":{"channel":"telegram","account":"work","chat":"group","peer":"-100123"}} | exec | deny group (oc 53)
 {channels:{telegram:{groups:{"-100123":{tools:{deny:["read"]}}}, accounts:{work:{groups:{"-100123":{tools:{deny:["exec"]}}}}}}}} | {"origin":{"channel":"telegram","account":"work","chat":"group","peer":"-100123"}} | read | allow none (oc 53)

@@ -122,3 +122,21 @@ audit_counts() {
 	run bash -c "$(declare -f senders); senders | claw-session | jq -r .session.sandboxed | tr '\n' ' '"
 	assert_output "false true true true true "
 }
+
+@test "secure (and no config at all): claw's own keys come from the preset's claw.json" {
+	for setup in none secure; do
+		[ "$setup" = none ] || claw init --preset secure --force >/dev/null
+		run claw-sandbox explain --json
+		assert_equal "$(jqr -r '.settings[] | select(.key == "native.landlock") | "\(.value) \(.from)"')" \
+			"auto agents.defaults.sandbox.native.landlock"
+	done
+}
+
+@test "every preset, as claw init writes it, passes the config check with nothing to move" {
+	for p in personal secure public dev; do
+		claw init --preset "$p" --force >/dev/null
+		run claw config check --json
+		assert_success
+		assert_equal "$(jqr '.summary.critical + .summary.warn')" 0
+	done
+}

@@ -27,6 +27,13 @@ sandbox_config() {
 EOF2
 }
 
+# native_config MEMBERS: claw.json's agents.defaults.sandbox.native (claw's own keys).
+native_config() {
+	write_claw_config <<EOF2
+{ agents: { defaults: { sandbox: { native: { $1 } } } } }
+EOF2
+}
+
 # let_others_walk DIR: every directory from DIR up to / (or /tmp) searchable by
 # others, so an ordinary user reaches this test's scratch files.
 let_others_walk() {
@@ -66,4 +73,47 @@ request() {
 # through_sandbox: records from stdin through claw-session and claw-sandbox.
 through_sandbox() {
 	claw-session | claw-sandbox
+}
+
+# ---- settings users have: root, an ordinary user, a host without usable cgroups ----
+
+# The ordinary user the tests run claw as: made on first use, never removed.
+TEST_USER=clawtest
+
+# user_setup: the ordinary test user exists, can walk to this test's scratch dirs, and
+# owns its state dir and home (what an operator without root has).
+user_setup() {
+	[ "$(id -u)" = 0 ] || skip "runs as root to become an ordinary user"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	if ! id -u "$TEST_USER" >/dev/null 2>&1; then
+		# Another test run may make it at the same moment: what counts is that it exists.
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin "$TEST_USER" 2>/dev/null || id -u "$TEST_USER" >/dev/null
+	fi
+	let_others_walk "$BATS_TEST_TMPDIR"
+}
+
+# as_user CMD...: CMD as the ordinary user, with no capability and no group of root's;
+# the state dir and home (and what the test wrote there) become the user's first.
+as_user() {
+	chown -R "$TEST_USER:" "$OPENCLAW_STATE_DIR" "$HOME"
+	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --inh-caps=-all -- "$@"
+}
+
+# no_cgroups CMD...: CMD as root on a host where no cgroup can be used: in a mount
+# namespace of its own with the cgroup hierarchies hidden under an empty tmpfs.
+no_cgroups() {
+	unshare -m --propagation private sh -c 'mount -t tmpfs none /sys/fs/cgroup && exec "$@"' sh "$@"
+}
+
+# in_setting SETTING CMD...: CMD as root, as the ordinary user, or as root without cgroups.
+in_setting() {
+	local setting=$1
+	shift
+	case $setting in
+	root) "$@" ;;
+	user) as_user "$@" ;;
+	nocgroups) no_cgroups "$@" ;;
+	*) echo "in_setting: unknown setting $setting" >&2; return 2 ;;
+	esac
 }

@@ -282,7 +282,7 @@ bindings_config() {
   bindings: [
     { agentId: "work", match: { channel: "slack", accountId: "*" } },
     { agentId: "ops", match: { channel: "telegram", accountId: "ops" } },
-    { agentId: "family", match: { channel: "telegram", peer: { kind: "dm", id: "555" } } },
+    { agentId: "family", match: { channel: "telegram", peer: { kind: "direct", id: "555" } } },
     { agentId: "guildbot", match: { channel: "discord", guildId: "G1" } },
     { agentId: "missing", match: { channel: "signal" } },
   ],
@@ -443,7 +443,7 @@ ws_hash() {
 	printf '%s' "$1" | sha256sum | cut -c1-32
 }
 
-@test "scope keys carry the agent workspace's hash: session, agent, shared, legacy perSession" {
+@test "scope keys carry the agent workspace's hash: session, agent, shared; legacy perSession is refused" {
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "session" } } }, session: { dmScope: "per-peer" } }'
 	run claw-session key --json --channel telegram --chat direct --peer 1
 	assert_equal "$(jqr .scopeKey)" "agent:main:direct:1:workspace:$(ws_hash "$OPENCLAW_STATE_DIR/workspace")"
@@ -453,9 +453,11 @@ ws_hash() {
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", scope: "shared" } } } }'
 	run claw-session key --json
 	assert_equal "$(jqr '[.scopeKey, .slug] | @tsv')" "shared	shared-a4d26868"
+	# OpenClaw 2026.9.6 refuses the old name (its doctor rewrites it): so does claw.
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", perSession: false } } } }'
 	run claw-session key --json
-	assert_equal "$(jqr .scope)" "shared"
+	assert_failure 2
+	assert_output --partial 'agents.defaults.sandbox: unknown key "perSession" (OpenClaw'"'"'s old name: use scope, "session" for true, "shared" for false)'
 }
 
 @test "agent workspaces are resolved as OpenClaw resolves them" {

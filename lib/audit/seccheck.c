@@ -27,8 +27,10 @@
 #include <unistd.h>
 
 #include "core/cfgedit.h"
+#include "core/clawmove.h"
 #include "core/fsutil.h"
 #include "native/kernel.h"
+#include "native/limits.h"
 #include "core/preset.h"
 #include "sandbox/sandbox.h"
 #include "session/session.h"
@@ -2010,12 +2012,54 @@ static void check_sandbox_config(struct ctx *c)
 	free(nstate);
 }
 
+/* native.rlimitsOnly of AGENT's sandbox (over agents.defaults'). */
+static bool rlimits_only(const struct ctx *c, const cJSON *agent)
+{
+	const cJSON *v = agent ? get(agent, "sandbox.native.rlimitsOnly") : NULL;
+
+	if (v == NULL)
+		v = get(c->root, "agents.defaults.sandbox.native.rlimitsOnly");
+	return cJSON_IsTrue(v);
+}
+
+/* Contexts that accept rlimits where no cgroup can be had, and what that means here. */
+static void check_rlimits_only(struct ctx *c, const struct strlist *who)
+{
+	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
+	struct native_limits l;
+	struct buf d = { 0 };
+
+	if (who->n == 0)
+		return;
+	limits_probe(&all, &l);
+	buf_puts(&d, "native.rlimitsOnly is true for:");
+	lines(&d, who);
+	if (strcmp(limits_assurance(&l), "rlimits-only") == 0)
+		buf_printf(&d,
+		           "\nOn this host no cgroup can be had (%s), so these runs have "
+		           "rlimits only: docker.memory is per process (N processes may use N "
+		           "times it, and shared memory is not counted) and docker.cpus is "
+		           "not enforced.",
+		           l.why);
+	else
+		buf_printf(&d,
+		           "\nOn this host cgroups serve (%s); elsewhere these runs would "
+		           "fall back to rlimits.",
+		           limits_assurance(&l));
+	add(c, "sandbox.native.rlimits_only", SEV_WARN,
+	    "The sandbox may run with per-process rlimits instead of cgroup limits", d.p,
+	    "Run claw where cgroups can be had (as root, or in a delegated cgroup: "
+	    "claw-sandbox(1), LIMITS) and remove native.rlimitsOnly, so that memory and CPU "
+	    "limits hold for the whole run.");
+	buf_free(&d);
+}
+
 /* What the native backend needs from the kernel, for each agent that uses it. */
 static void check_kernel(struct ctx *c)
 {
 	struct tool_ctx *ctxs = xcalloc(MAX_CONTEXTS, sizeof(*ctxs));
 	size_t n = tool_contexts(c, ctxs, MAX_CONTEXTS);
-	struct strlist users = { 0 }, strict = { 0 };
+	struct strlist users = { 0 }, strict = { 0 }, rlimits = { 0 };
 	struct kernel_features k;
 	struct buf d = { 0 }, line = { 0 };
 
@@ -2030,8 +2074,11 @@ static void check_kernel(struct ctx *c)
 		strlist_add(&users, line.p);
 		if (strcmp(ll, "required") == 0)
 			strlist_add(&strict, ctxs[i].label);
+		if (rlimits_only(c, ctxs[i].agent))
+			strlist_add(&rlimits, ctxs[i].label);
 	}
 	free(ctxs);
+	check_rlimits_only(c, &rlimits);
 	if (users.n == 0)
 		goto done;
 	kernel_probe(&k);
@@ -2070,6 +2117,7 @@ static void check_kernel(struct ctx *c)
 done:
 	strlist_free(&users);
 	strlist_free(&strict);
+	strlist_free(&rlimits);
 	buf_free(&d);
 	buf_free(&line);
 }
@@ -2105,12 +2153,6 @@ static void check_tools_misc(struct ctx *c)
 		    "Set those agents' tools.profile to \"minimal\" (or remove it) if minimal is "
 		    "meant for every agent.");
 	}
-	if (sget(c->root, "logging.redactSensitive") &&
-	    strcmp(sget(c->root, "logging.redactSensitive"), "off") == 0)
-		add(c, "logging.redact_off", SEV_WARN, "Tool summary redaction is disabled",
-		    "logging.redactSensitive=\"off\": tokens and passwords in tool calls reach the "
-		    "logs and status output as they are.",
-		    "Set logging.redactSensitive=\"tools\" (claw-audit check --fix does it).");
 	strlist_free(&over);
 	buf_free(&d);
 	buf_free(&line);
@@ -2200,6 +2242,39 @@ static void policy_counts_fn(struct ctx *c, const char *channel, const cJSON *s,
 		n[1]++;
 	if (dp && strcmp(dp, "open") == 0)
 		n[2]++;
+}
+
+/* ---- the config files themselves ---- */
+
+/*
+ * Every problem the config check found (lib/core/schema.c, the check every
+ * command runs): OpenClaw will not start on a file it refuses, and claw will
+ * not run on it either (exit 2). A claw key in openclaw.json still works in
+ * claw, but OpenClaw refuses the file all the same.
+ */
+static void check_config_files(struct ctx *c)
+{
+	const struct cfg_problems *p = &c->cfg->problems;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct cfg_problem *q = &p->v[i];
+		struct buf title = { 0 };
+		if (q->warning) {
+			buf_printf(&title, "openclaw.json holds claw's own key %s", q->path);
+			addf(c, "config.claw_key_in_openclaw_json", SEV_CRITICAL, title.p,
+			     "Move it to claw.json: claw-audit check --fix moves it, keeping "
+			     "comments, with a numbered backup of openclaw.json.",
+			     "%s: %s", q->where, q->message);
+		} else {
+			buf_printf(&title, "Config is invalid at %s",
+			           q->path[0] ? q->path : "the top");
+			addf(c, "config.invalid", SEV_CRITICAL, title.p,
+			     "Correct the key as the detail says: every claw command refuses this "
+			     "config (exit 2), as OpenClaw refuses to start on it.",
+			     "%s: %s", q->where, q->message);
+		}
+		buf_free(&title);
+	}
 }
 
 static void check_summary(struct ctx *c)
@@ -2674,10 +2749,6 @@ static void plan_edits(struct ctx *c, const cJSON *root, struct edits *e)
 	const cJSON *saved = c->root;
 
 	c->root = root;
-	if (sget(root, "logging.redactSensitive") &&
-	    strcmp(sget(root, "logging.redactSensitive"), "off") == 0)
-		edit_add(e, "logging.redactSensitive", "\"tools\"",
-		         "logging.redactSensitive=off -> \"tools\"");
 	each_section(c, group_policy_fn, e);
 	if (c->o->preset != NULL) {
 		struct config p;
@@ -2714,6 +2785,81 @@ static void fix_error(struct fix_result *fx, const char *fmt, ...)
 	buf_free(&b);
 }
 
+/* The claw keys the check found in openclaw.json (its warnings). */
+static size_t claw_keys_found(const struct config *cfg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->problems.n; i++)
+		n += cfg->problems.v[i].warning;
+	return n;
+}
+
+/*
+ * claw's keys in openclaw.json (TEXT, as NOW read it) go to claw.json, which
+ * is written here, under its lock, before openclaw.json is: until that is
+ * rewritten both hold them, and claw.json's values are the ones that apply.
+ * A claw.json that does not parse, or is a symlink, is never rewritten.
+ */
+static int fix_claw_json(struct ctx *c, struct fix_result *fx, const struct config *now,
+                         struct buf *text)
+{
+	const char *path = c->cfg->claw_path;
+	struct buf claw = { 0 }, orig = { 0 };
+	struct json5_doc doc = { 0 };
+	struct stat st;
+	char *raw = NULL;
+	size_t len;
+	int lock, rc = -1;
+	bool existed = lstat(path, &st) == 0;
+
+	if ((lock = lock_file(path, true)) < 0) {
+		fix_error(fx, "%s", claw_error());
+		return -1;
+	}
+	if (existed && S_ISLNK(st.st_mode)) {
+		fix_error(fx, "%s is a symlink; not rewriting through it", path);
+		goto out;
+	}
+	if (existed && read_file(path, 16UL * 1024 * 1024, &raw, &len) < 0) {
+		fix_error(fx, "%s", claw_error());
+		goto out;
+	}
+	buf_put(&claw, existed ? raw : claw_json_template,
+	        existed ? len : strlen(claw_json_template));
+	buf_put(&orig, claw.p, claw.len);
+	if (config_parse_claw(path, claw.p, &doc) < 0) {
+		fix_error(fx, "%s; not rewriting it", claw_error());
+		goto out;
+	}
+	if (claw_keys_move(now, text, &claw) < 0) {
+		fix_error(fx, "moving claw's keys to %s: %s; nothing was changed", path,
+		          claw_error());
+		goto out;
+	}
+	/* The old claw.json is kept as the next numbered backup, never over an earlier one. */
+	char *bak = existed ? backup_numbered(path, orig.p, orig.len, st.st_mode & 0777) : NULL;
+	if (existed && bak == NULL)
+		fix_error(fx, "%s; nothing was changed", claw_error());
+	else if (atomic_write(path, claw.p, claw.len, 0600) < 0)
+		fix_error(fx, "%s; nothing was changed", claw_error());
+	else
+		rc = 0;
+	if (rc == 0 && bak != NULL) {
+		char *note = xasprintf("%s kept as %s", path, bak);
+		strlist_add(&fx->changes, note);
+		free(note);
+	}
+	free(bak);
+out:
+	json5_free(&doc);
+	free(raw);
+	buf_free(&claw);
+	buf_free(&orig);
+	unlock_file(lock);
+	return rc;
+}
+
 /* Rewrites the config under its lock, from the file as it is now. */
 static void fix_config(struct ctx *c, struct fix_result *fx)
 {
@@ -2748,20 +2894,24 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 	}
 	buf_put(&text, raw, len);
 	free(raw);
-	/* A file that does not parse is never overwritten. */
+	/* A file that does not parse, or that the config check refuses, is never overwritten. */
 	if (config_load_text(&now, path, text.p) < 0) {
 		fix_error(fx, "%s; not rewriting it", claw_error());
+		config_free(&now);
 		goto out;
 	}
 	plan_edits(c, now.root, &e);
-	config_free(&now);
-	if (e.n == 0)
+	size_t moves = claw_keys_found(&now);
+	if (e.n + moves == 0) {
+		config_free(&now);
 		goto out;
+	}
 	if (S_ISLNK(st.st_mode)) {
 		fix_error(fx,
 		          "%s is a symlink; not rewriting through it (fix its target: %zu "
 		          "change%s pending)",
-		          path, e.n, e.n == 1 ? "" : "s");
+		          path, e.n + moves, e.n + moves == 1 ? "" : "s");
+		config_free(&now);
 		goto out;
 	}
 	struct buf orig = { 0 };
@@ -2770,9 +2920,24 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 		if (cfgedit_set(&text, e.v[i].path, e.v[i].value) < 0) {
 			fix_error(fx, "%s: %s; the config was not changed", path, claw_error());
 			buf_free(&orig);
+			config_free(&now);
 			goto out;
 		}
 	}
+	if (moves > 0 && fix_claw_json(c, fx, &now, &text) < 0) {
+		buf_free(&orig);
+		config_free(&now);
+		goto out;
+	}
+	struct strlist moved = { 0 };
+	for (size_t i = 0; i < now.problems.n; i++) {
+		if (!now.problems.v[i].warning)
+			continue;
+		char *change = xasprintf("%s -> %s", now.problems.v[i].path, c->cfg->claw_path);
+		strlist_add(&moved, change);
+		free(change);
+	}
+	config_free(&now);
 	mode_t mode = st.st_mode & 0777;
 	char *bak = xasprintf("%s.bak", path);
 	if (atomic_write(bak, orig.p, orig.len, mode) < 0) {
@@ -2786,7 +2951,10 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 		fx->backup = bak;
 		for (size_t i = 0; i < e.n; i++)
 			strlist_add(&fx->changes, e.v[i].change);
+		for (size_t i = 0; i < moved.n; i++)
+			strlist_add(&fx->changes, moved.v[i]);
 	}
+	strlist_free(&moved);
 	buf_free(&orig);
 out:
 	edits_free(&e);
@@ -2919,11 +3087,16 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 		ctx_free(&c);
 		/* Check what is there now. */
 		config_free(cfg);
-		if (config_load(cfg, o->co) < 0)
+		if (config_load_report(cfg, o->co) < 0)
 			return -1;
 	}
 	ctx_init(&c, cfg, o, r);
 	r->ts = now_ms();
+	check_config_files(&c);
+	if (o->only_config) {
+		ctx_free(&c);
+		return 0;
+	}
 	check_summary(&c);
 	check_filesystem(&c);
 	load_approvals(&c);

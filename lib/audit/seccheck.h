@@ -60,6 +60,7 @@ struct check_opts {
 	const struct common_opts *co; /* to load the config again after --fix */
 	const char *preset;           /* --preset NAME, or NULL */
 	bool fix, json, color;
+	bool only_config; /* --only config: the config files' own problems, nothing else */
 };
 
 /* 0 when NAME is a built-in preset, else -1 with claw_error() naming them. */

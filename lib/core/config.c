@@ -44,6 +44,34 @@ static int parse(struct config *cfg)
 	return 0;
 }
 
+int config_parse_claw(const char *source, const char *text, struct json5_doc *doc)
+{
+	unsigned line = 0, col = 0;
+
+	if (json5_parse(text, strlen(text), doc, &line, &col) < 0)
+		return claw_fail("%s:%u:%u: %s", source, line, col, claw_error());
+	if (!cJSON_IsObject(doc->root)) {
+		json5_pos_of(doc, doc->root, &line, &col);
+		json5_free(doc);
+		return claw_fail("%s:%u:%u: claw.json must be an object ({ ... })", source, line,
+		                 col);
+	}
+	return 0;
+}
+
+static int parse_claw(struct config *cfg)
+{
+	return config_parse_claw(cfg->claw_source, cfg->claw_text, &cfg->claw_doc);
+}
+
+static void use_preset_claw(struct config *cfg, const struct preset *p)
+{
+	cfg->claw_exists = false;
+	cfg->claw_source = xasprintf("preset:%s (claw.json)", p->name);
+	cfg->claw_text = xstrdup(p->claw_text);
+	cfg->claw_textlen = strlen(cfg->claw_text);
+}
+
 static int load_preset(struct config *cfg, const char *name)
 {
 	const struct preset *p = preset_find(name);
@@ -64,13 +92,11 @@ char *config_state_dir(const struct common_opts *co)
 	return dir ? cfg_user_path(dir) : xasprintf("%s/.openclaw", home_dir());
 }
 
-int config_load(struct config *cfg, const struct common_opts *co)
+static int read_openclaw(struct config *cfg, const struct common_opts *co)
 {
 	const char *path = co->config ? co->config : nonempty_env("OPENCLAW_CONFIG_PATH");
 	size_t len;
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->state_dir = config_state_dir(co);
 	cfg->path = path ? cfg_user_path(path) : xasprintf("%s/openclaw.json", cfg->state_dir);
 	if (read_file(cfg->path, CONFIG_MAX_BYTES, &cfg->text, &len) < 0) {
 		/* No file at all is a new installation, and a new installation is secure. */
@@ -86,25 +112,282 @@ int config_load(struct config *cfg, const struct common_opts *co)
 	return parse(cfg);
 }
 
-int config_load_text(struct config *cfg, const char *source, const char *text)
+/*
+ * claw.json. Without one, claw's keys have their defaults; but with neither
+ * file, both are the preset's (a new installation gets all of secure).
+ */
+static int read_claw(struct config *cfg, const struct common_opts *co)
 {
+	const char *path = co->claw_config ? co->claw_config : nonempty_env("CLAW_CONFIG_PATH");
+	size_t len;
+
+	if (read_file(cfg->claw_path, CONFIG_MAX_BYTES, &cfg->claw_text, &len) < 0) {
+		/* A file named on purpose must be there: claw's keys would silently default. */
+		if (errno == ENOENT && co->claw_config != NULL)
+			return claw_fail("%s: no such claw config file", cfg->claw_path);
+		if (errno == ENOENT && path != NULL)
+			return claw_fail(
+			    "%s: no such claw config file ($CLAW_CONFIG_PATH names it)",
+			    cfg->claw_path);
+		if (errno != ENOENT)
+			return -1;
+		if (!cfg->exists)
+			use_preset_claw(cfg, preset_find(CLAW_DEFAULT_PRESET));
+		return cfg->claw_text ? parse_claw(cfg) : 0;
+	}
+	cfg->claw_exists = true;
+	cfg->claw_source = xstrdup(cfg->claw_path);
+	cfg->claw_textlen = len;
+	return parse_claw(cfg);
+}
+
+/* ---- claw.json's keys into openclaw.json's tree ---- */
+
+static void merge_object(struct config *cfg, cJSON *dst, cJSON *src);
+
+/* Moves member M (detached from claw.json's tree) into DST, claw.json's value winning. */
+static void merge_member(struct config *cfg, cJSON *dst, cJSON *m)
+{
+	cJSON *have = cJSON_GetObjectItemCaseSensitive(dst, m->string);
+
+	if (cJSON_IsObject(have) && cJSON_IsObject(m)) {
+		merge_object(cfg, have, m);
+		cJSON_Delete(m);
+	} else if (have != NULL) {
+		cJSON_ReplaceItemViaPointer(dst, have, m);
+	} else {
+		cJSON_AddItemToObject(dst, m->string, m);
+		/* cJSON_AddItemToObject copies the name; the old one goes with m's. */
+	}
+}
+
+static void merge_object(struct config *cfg, cJSON *dst, cJSON *src)
+{
+	cJSON *m;
+
+	while ((m = src->child) != NULL) {
+		cJSON_DetachItemViaPointer(src, m);
+		merge_member(cfg, dst, m);
+	}
+}
+
+static void merge_problem(struct config *cfg, const cJSON *node, const char *path, const char *fmt,
+                          ...) __attribute__((format(printf, 4, 5)));
+
+static void merge_problem(struct config *cfg, const cJSON *node, const char *path, const char *fmt,
+                          ...)
+{
+	struct buf where = { 0 }, msg = { 0 };
+	va_list ap;
+
+	cfg_where(cfg, node, false, &where);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	cfg_problem_add(&cfg->problems, buf_steal(&where), path, buf_steal(&msg), false);
+}
+
+/* One agent's claw keys (ENTRY of claw.json, for agent ID) into openclaw.json's roster. */
+static void merge_agent(struct config *cfg, cJSON *entry, const char *id, const char *path)
+{
+	cJSON *mine = (cJSON *)cfg_agent(cfg, id);
+
+	if (mine == NULL) {
+		merge_problem(
+		    cfg, entry, path,
+		    "%s: openclaw.json has no agent \"%s\": claw.json sets claw's keys "
+		    "of the agents openclaw.json has (use agents.defaults for every agent)",
+		    path, id);
+		return;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(entry, "id");
+	merge_object(cfg, mine, entry);
+}
+
+/* agents.defaults merges as any object; agents.list[] and agents.entries by agent id. */
+static void merge_agents(struct config *cfg, cJSON *agents)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(agents, "list");
+	cJSON *entries = cJSON_GetObjectItemCaseSensitive(agents, "entries");
+	cJSON *e;
+
+	if (!cJSON_IsArray(list))
+		list = NULL;
+	if (!cJSON_IsObject(entries))
+		entries = NULL;
+	int i = 0;
+	char path[160];
+
+	cJSON_ArrayForEach(e, list)
+	{
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "id"));
+		snprintf(path, sizeof(path), "agents.list[%d]", i++);
+		if (cJSON_IsObject(e) && id != NULL)
+			merge_agent(cfg, e, id, path);
+	}
+	cJSON_ArrayForEach(e, entries)
+	{
+		snprintf(path, sizeof(path), "agents.entries.%.100s", e->string);
+		if (cJSON_IsObject(e))
+			merge_agent(cfg, e, e->string, path);
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(agents, "list");
+	cJSON_DeleteItemFromObjectCaseSensitive(agents, "entries");
+}
+
+/*
+ * Puts claw.json's keys into openclaw.json's tree, so every reader finds a
+ * key where it always has. The nodes move (their positions stay known:
+ * cfg_where looks in both files).
+ */
+static void merge_claw(struct config *cfg)
+{
+	cJSON *croot = cfg->claw_doc.root;
+	cJSON *agents = cJSON_GetObjectItemCaseSensitive(croot, "agents");
+
+	if (croot == NULL)
+		return;
+	if (cJSON_IsObject(agents))
+		merge_agents(cfg, agents);
+	merge_object(cfg, cfg->root, croot);
+}
+
+/* The first error, as the load's error: "FILE:LINE:COL: message (and N more ...)". */
+static int first_error(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->problems.n; i++) {
+		const struct cfg_problem *p = &cfg->problems.v[i];
+		if (p->warning)
+			continue;
+		if (cfg->problems.errors == 1)
+			return claw_fail("%s: %s", p->where, p->message);
+		return claw_fail("%s: %s (and %zu more: claw config check lists them all)",
+		                 p->where, p->message, cfg->problems.errors - 1);
+	}
+	return 0;
+}
+
+static void print_warnings(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->problems.n; i++)
+		if (cfg->problems.v[i].warning)
+			fprintf(stderr, "%s: warning: %s: %s\n", program_invocation_short_name,
+			        cfg->problems.v[i].where, cfg->problems.v[i].message);
+}
+
+enum check_mode {
+	CHECK_STRICT,       /* an error fails the load; warnings go to stderr */
+	CHECK_STRICT_QUIET, /* an error fails the load; warnings stay in cfg->problems */
+	CHECK_REPORT,       /* everything stays in cfg->problems */
+};
+
+/* Checks what was read and puts both files into one tree. */
+static int check_and_merge(struct config *cfg, enum check_mode mode)
+{
+	schema_check(cfg, &cfg->problems);
+	merge_claw(cfg);
+	if (mode == CHECK_REPORT)
+		return 0;
+	if (cfg->problems.errors)
+		return first_error(cfg);
+	if (mode == CHECK_STRICT)
+		print_warnings(cfg);
+	return 0;
+}
+
+static int load(struct config *cfg, const struct common_opts *co, enum check_mode mode)
+{
+	const char *claw = co->claw_config ? co->claw_config : nonempty_env("CLAW_CONFIG_PATH");
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->state_dir = config_state_dir(co);
+	/* Both paths are set whatever happens next (the sandbox keeps every config file out). */
+	cfg->claw_path = claw ? cfg_user_path(claw) : xasprintf("%s/claw.json", cfg->state_dir);
+	if (read_openclaw(cfg, co) < 0 || read_claw(cfg, co) < 0)
+		return -1;
+	if (cfg->exists)
+		cfg->files[cfg->nfiles++] = cfg->path;
+	if (cfg->claw_exists)
+		cfg->files[cfg->nfiles++] = cfg->claw_path;
+	return check_and_merge(cfg, mode);
+}
+
+size_t cfg_files(const struct config *cfg, const char *const **out)
+{
+	*out = cfg->files;
+	return cfg->nfiles;
+}
+
+int config_load(struct config *cfg, const struct common_opts *co)
+{
+	return load(cfg, co, CHECK_STRICT);
+}
+
+int config_load_report(struct config *cfg, const struct common_opts *co)
+{
+	return load(cfg, co, CHECK_REPORT);
+}
+
+int config_load_preset(struct config *cfg, const char *name)
+{
+	const struct preset *p = preset_find(name);
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->state_dir = xasprintf("%s/.openclaw", home_dir());
+	cfg->path = xasprintf("preset:%s", name);
+	cfg->claw_path = xasprintf("%s/claw.json", cfg->state_dir);
+	if (load_preset(cfg, name) < 0)
+		return -1;
+	use_preset_claw(cfg, p);
+	if (parse_claw(cfg) < 0)
+		return -1;
+	return check_and_merge(cfg, CHECK_STRICT_QUIET);
+}
+
+int config_load_texts(struct config *cfg, const char *source, const char *text,
+                      const char *claw_source, const char *claw_text)
+{
+	bool with_claw = claw_source != NULL && claw_text != NULL;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->state_dir = xasprintf("%s/.openclaw", home_dir());
 	cfg->path = xstrdup(source);
+	cfg->claw_path = with_claw ? xstrdup(claw_source)
+	                           : xasprintf("%s/claw.json", cfg->state_dir); /* always set */
 	cfg->source = xstrdup(source);
 	cfg->exists = true;
 	cfg->text = xstrdup(text);
 	cfg->textlen = strlen(text);
-	return parse(cfg);
+	if (parse(cfg) < 0)
+		return -1;
+	if (with_claw) {
+		cfg->claw_source = xstrdup(claw_source);
+		cfg->claw_exists = true;
+		cfg->claw_text = xstrdup(claw_text);
+		cfg->claw_textlen = strlen(claw_text);
+		if (parse_claw(cfg) < 0)
+			return -1;
+	}
+	return check_and_merge(cfg, CHECK_STRICT_QUIET);
+}
+
+int config_load_text(struct config *cfg, const char *source, const char *text)
+{
+	return config_load_texts(cfg, source, text, NULL, NULL);
 }
 
 void config_free(struct config *cfg)
 {
 	json5_free(&cfg->doc);
+	json5_free(&cfg->claw_doc);
 	free(cfg->state_dir);
 	free(cfg->path);
 	free(cfg->source);
 	free(cfg->text);
+	free(cfg->claw_path);
+	free(cfg->claw_source);
+	free(cfg->claw_text);
+	cfg_problems_free(&cfg->problems);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -279,14 +562,24 @@ char *cfg_agent_workspace(const struct config *cfg, const char *agent)
 	return xasprintf("%s/workspace-%s", cfg->state_dir, id);
 }
 
-static void where(const struct config *cfg, const cJSON *node, struct buf *b)
+void cfg_where(const struct config *cfg, const cJSON *node, bool key, struct buf *out)
 {
+	int (*pos)(const struct json5_doc *, const cJSON *, unsigned *, unsigned *) =
+	    key ? json5_key_pos_of : json5_pos_of;
 	unsigned line, col;
 
-	if (node != NULL && json5_pos_of(&cfg->doc, node, &line, &col))
-		buf_printf(b, "%s:%u:%u: ", cfg->source, line, col);
+	if (node != NULL && pos(&cfg->doc, node, &line, &col))
+		buf_printf(out, "%s:%u:%u", cfg->source, line, col);
+	else if (node != NULL && cfg->claw_source && pos(&cfg->claw_doc, node, &line, &col))
+		buf_printf(out, "%s:%u:%u", cfg->claw_source, line, col);
 	else
-		buf_printf(b, "%s: ", cfg->source);
+		buf_puts(out, cfg->source);
+}
+
+static void where(const struct config *cfg, const cJSON *node, struct buf *b)
+{
+	cfg_where(cfg, node, false, b);
+	buf_puts(b, ": ");
 }
 
 int cfg_error(const struct config *cfg, const cJSON *node, const char *fmt, ...)

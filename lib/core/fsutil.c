@@ -124,6 +124,103 @@ undo:
 	return -1;
 }
 
+/* The highest N of the BASE.bak.N files in DIR (0: none). */
+static unsigned long highest_backup(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	size_t blen = strlen(base);
+	unsigned long max = 0;
+	struct dirent *de;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		const char *p = de->d_name;
+		char *end;
+		if (strncmp(p, base, blen) != 0 || strncmp(p + blen, ".bak.", 5) != 0)
+			continue;
+		p += blen + 5;
+		if (*p < '1' || *p > '9')
+			continue;
+		errno = 0;
+		unsigned long n = strtoul(p, &end, 10);
+		if (errno == 0 && *end == '\0' && n > max)
+			max = n;
+	}
+	closedir(d);
+	return max;
+}
+
+/* Gives TMP the name PATH.bak.N for the first N from FIRST that no file holds. */
+static char *claim_backup_name(const char *tmp, const char *path, unsigned long first)
+{
+	for (unsigned long n = first; n < first + 1000; n++) {
+		char *bak = xasprintf("%s.bak.%lu", path, n);
+		/* Never over another file: another writer may have taken N meanwhile. */
+		int rc = renameat2(AT_FDCWD, tmp, AT_FDCWD, bak, RENAME_NOREPLACE);
+		if (rc < 0 && errno == EINVAL && link(tmp, bak) == 0) {
+			unlink(tmp); /* a file system without RENAME_NOREPLACE */
+			rc = 0;
+		}
+		if (rc == 0)
+			return bak;
+		int e = errno;
+		free(bak);
+		if (e != EEXIST) {
+			claw_fail("%s: cannot keep a backup: %s", path, strerror(e));
+			return NULL;
+		}
+	}
+	claw_fail("%s: cannot keep a backup: a thousand names are taken", path);
+	return NULL;
+}
+
+char *backup_numbered(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *copy = xstrdup(path), *copy2 = xstrdup(path);
+	const char *dir = dirname(copy), *base = basename(copy2);
+	char *tmp = xasprintf("%s.bak.tmp.XXXXXX", path), *bak = NULL;
+	int fd = mkostemp(tmp, O_CLOEXEC);
+
+	if (fd < 0) {
+		claw_fail("%s: cannot keep a backup: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		claw_fail("%s: cannot keep a backup: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	bak = claim_backup_name(tmp, path, highest_backup(dir, base) + 1);
+	if (bak == NULL)
+		unlink(tmp);
+	else
+		fsync_dir_of(path);
+out:
+	free(tmp);
+	free(copy);
+	free(copy2);
+	return bak;
+}
+
+char *backup_file(const char *path)
+{
+	struct stat st;
+	char *data = NULL, *bak = NULL;
+	size_t len;
+
+	if (stat(path, &st) < 0) {
+		claw_fail("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (read_file(path, 0, &data, &len) == 0)
+		bak = backup_numbered(path, data, len, st.st_mode & 0777);
+	free(data);
+	return bak;
+}
+
 int lock_file(const char *path, bool exclusive)
 {
 	char *lock = xasprintf("%s.lock", path);

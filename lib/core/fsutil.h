@@ -20,6 +20,19 @@ int read_file(const char *path, size_t max, char **data, size_t *len);
 int atomic_write(const char *path, const void *data, size_t len, mode_t mode);
 
 /*
+ * Keeps DATA (the contents PATH had before a rewrite) as the next numbered
+ * backup, PATH.bak.N: one more than the highest N beside it, so no earlier
+ * backup is ever replaced (claw init --force twice keeps the original in
+ * .bak.1). Written whole with MODE (temporary file, fsync, link(2) to a name
+ * no one holds, directory fsync'd). Every claw command that rewrites a
+ * user's file calls this first. Returns the backup's path (allocated), or
+ * NULL (claw_error()).
+ */
+char *backup_numbered(const char *path, const void *data, size_t len, mode_t mode);
+/* The same for the file PATH as it is now, with its own mode. */
+char *backup_file(const char *path);
+
+/*
  * Takes an advisory lock on PATH".lock" (created 0600), shared or exclusive,
  * waiting for it. The lock file is separate because atomic_write replaces the
  * file itself. Returns the fd to pass to unlock_file(), or -1 (claw_error()).

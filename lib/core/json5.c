@@ -53,7 +53,7 @@ static void note_pos(struct parser *ps, const cJSON *node, unsigned line, unsign
 		d->cap = d->cap ? d->cap * 2 : 64;
 		d->pos = xrealloc(d->pos, d->cap * sizeof(*d->pos));
 	}
-	d->pos[d->npos++] = (struct json5_pos){ node, line, col, (size_t)(at - ps->text) };
+	d->pos[d->npos++] = (struct json5_pos){ node, line, col, (size_t)(at - ps->text), 0, 0, 0 };
 }
 
 /* Length of a line terminator at p (LF, CR, CRLF, U+2028, U+2029), or 0. */
@@ -131,17 +131,6 @@ static int skip_space(struct parser *ps)
 	}
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int read_hex(struct parser *ps, int digits, uint32_t *out)
 {
 	uint32_t v = 0;
@@ -149,7 +138,7 @@ static int read_hex(struct parser *ps, int digits, uint32_t *out)
 	if (ps->end - ps->p < digits)
 		return fail("truncated escape sequence");
 	for (int i = 0; i < digits; i++) {
-		int d = hex_digit(ps->p[i]);
+		int d = hex_value(ps->p[i]);
 		if (d < 0)
 			return fail("bad hexadecimal digit in escape sequence");
 		v = v * 16 + (uint32_t)d;
@@ -348,6 +337,7 @@ static int object_members(struct parser *ps, cJSON *obj)
 			return 0;
 		}
 		const char *key_at = ps->p;
+		unsigned kline = ps->line, kcol = column(ps, key_at);
 		char *key;
 		if (ps->p < ps->end && (*ps->p == '"' || *ps->p == '\''))
 			key = string_literal(ps);
@@ -371,6 +361,11 @@ static int object_members(struct parser *ps, cJSON *obj)
 			free(key);
 			return -1;
 		}
+		/* value() noted v last: its member name starts at key_at. */
+		struct json5_pos *vp = &ps->doc->pos[ps->doc->npos - 1];
+		vp->kline = kline;
+		vp->kcol = kcol;
+		vp->koff = (size_t)(key_at - ps->text);
 		cJSON_AddItemToObject(obj, key, v);
 		free(key);
 		if (skip_space(ps) < 0)
@@ -461,7 +456,7 @@ static cJSON *number(struct parser *ps)
 		ps->p += 2;
 		double v = 0;
 		int d, any = 0;
-		while (ps->p < ps->end && (d = hex_digit(*ps->p)) >= 0) {
+		while (ps->p < ps->end && (d = hex_value(*ps->p)) >= 0) {
 			v = v * 16 + d;
 			ps->p++;
 			any = 1;
@@ -599,25 +594,52 @@ void json5_free(struct json5_doc *doc)
 	memset(doc, 0, sizeof(*doc));
 }
 
+static const struct json5_pos *find(const struct json5_doc *doc, const cJSON *node)
+{
+	for (size_t i = 0; i < doc->npos; i++)
+		if (doc->pos[i].node == node)
+			return &doc->pos[i];
+	return NULL;
+}
+
 int json5_offset_of(const struct json5_doc *doc, const cJSON *node, size_t *off)
 {
-	for (size_t i = 0; i < doc->npos; i++) {
-		if (doc->pos[i].node == node) {
-			*off = doc->pos[i].off;
-			return 1;
-		}
-	}
-	return 0;
+	const struct json5_pos *p = find(doc, node);
+
+	if (p == NULL)
+		return 0;
+	*off = p->off;
+	return 1;
 }
 
 int json5_pos_of(const struct json5_doc *doc, const cJSON *node, unsigned *line, unsigned *col)
 {
-	for (size_t i = 0; i < doc->npos; i++) {
-		if (doc->pos[i].node == node) {
-			*line = doc->pos[i].line;
-			*col = doc->pos[i].col;
-			return 1;
-		}
-	}
-	return 0;
+	const struct json5_pos *p = find(doc, node);
+
+	if (p == NULL)
+		return 0;
+	*line = p->line;
+	*col = p->col;
+	return 1;
+}
+
+int json5_key_pos_of(const struct json5_doc *doc, const cJSON *node, unsigned *line, unsigned *col)
+{
+	const struct json5_pos *p = find(doc, node);
+
+	if (p == NULL)
+		return 0;
+	*line = p->kline ? p->kline : p->line;
+	*col = p->kline ? p->kcol : p->col;
+	return 1;
+}
+
+int json5_key_offset_of(const struct json5_doc *doc, const cJSON *node, size_t *off)
+{
+	const struct json5_pos *p = find(doc, node);
+
+	if (p == NULL)
+		return 0;
+	*off = p->kline ? p->koff : p->off;
+	return 1;
 }

@@ -7,8 +7,10 @@
 
 struct json5_pos {
 	const cJSON *node;
-	unsigned line, col; /* 1-based, where the value starts */
-	size_t off;         /* the same place as a byte offset */
+	unsigned line, col;   /* 1-based, where the value starts */
+	size_t off;           /* the same place as a byte offset */
+	unsigned kline, kcol; /* where its member name starts; 0 for a value that has none */
+	size_t koff;
 };
 
 struct json5_doc {
@@ -29,5 +31,10 @@ void json5_free(struct json5_doc *doc);
 int json5_offset_of(const struct json5_doc *doc, const cJSON *node, size_t *off);
 /* Position of a node of doc's tree; 0 when unknown. */
 int json5_pos_of(const struct json5_doc *doc, const cJSON *node, unsigned *line, unsigned *col);
+/* Position of the member name of a node of doc's tree (of the value when it
+ * has no name); 0 when unknown. */
+int json5_key_pos_of(const struct json5_doc *doc, const cJSON *node, unsigned *line, unsigned *col);
+/* Byte offset of the member name of a node (of the value when it has none); 0 when unknown. */
+int json5_key_offset_of(const struct json5_doc *doc, const cJSON *node, size_t *off);
 
 #endif

@@ -10,6 +10,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/util.h"
+
 #define MAX_DEPTH  1000 /* cJSON's CJSON_NESTING_LIMIT */
 #define MAX_NUMBER 63   /* longest number spelling converted (cJSON reads 63 too) */
 #define NAMES_KEPT 16   /* member names an object remembers in its own table */
@@ -105,14 +107,6 @@ static void *unexpected(struct parser *ps, char *at)
 	return fail(ps, at, JSON_SYNTAX);
 }
 
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	                              : -1;
-}
-
 static long hex4(const char *s, const char *end)
 {
 	long v = 0;
@@ -120,7 +114,7 @@ static long hex4(const char *s, const char *end)
 	if (end - s < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		int d = hex_digit(s[i]);
+		int d = hex_value(s[i]);
 		if (d < 0)
 			return -1;
 		v = v * 16 + d;

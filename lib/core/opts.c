@@ -39,6 +39,9 @@ bool opts_common(int c, const char *arg, struct common_opts *co)
 	case OPT_CONFIG:
 		co->config = arg;
 		return true;
+	case OPT_CLAW_CONFIG:
+		co->claw_config = arg;
+		return true;
 	case OPT_STATE_DIR:
 		co->state_dir = arg;
 		return true;

@@ -13,12 +13,14 @@ enum {
 	OPT_VERSION,
 	OPT_JSON,
 	OPT_MAX_RECORD,
+	OPT_CLAW_CONFIG,
 	OPT_FIRST_COMMAND_OPTION = 0x1100 /* commands number their own options from here */
 };
 
 /* getopt_long entries for the common options; put first in a command's table. */
 #define COMMON_LONGOPTS                                                                            \
 	{ "config", required_argument, NULL, OPT_CONFIG },                                         \
+	    { "claw-config", required_argument, NULL, OPT_CLAW_CONFIG },                           \
 	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },                               \
 	    { "help", no_argument, NULL, 'h' },                                                    \
 	{                                                                                          \
@@ -26,10 +28,11 @@ enum {
 	}
 
 struct common_opts {
-	const char *config;    /* --config FILE */
-	const char *state_dir; /* --state-dir DIR */
-	bool json;             /* --json, for commands that have it */
-	size_t max_record;     /* --max-record BYTES, for filters */
+	const char *config;      /* --config FILE */
+	const char *claw_config; /* --claw-config FILE */
+	const char *state_dir;   /* --state-dir DIR */
+	bool json;               /* --json, for commands that have it */
+	size_t max_record;       /* --max-record BYTES, for filters */
 };
 
 /*

@@ -4,7 +4,8 @@
 
 struct preset {
 	const char *name;
-	const char *text; /* JSON5, as shipped */
+	const char *text;      /* openclaw.json: JSON5, as shipped */
+	const char *claw_text; /* claw.json: claw's own keys of the preset ("{}" when none) */
 };
 
 extern const struct preset claw_presets[];

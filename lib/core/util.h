@@ -90,6 +90,15 @@ void random_bytes(void *buf, size_t n);
 /* A random (version 4) UUID, lower-case, 36 characters and a NUL. */
 void uuid4(char out[37]);
 
+/* The value of hexadecimal digit C, or -1 (inline: the record parser calls it per \u escape). */
+static inline int hex_value(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
 /* ASCII lower-casing in place; returns s. */

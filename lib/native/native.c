@@ -44,6 +44,7 @@
 
 #include "core/hash.h"
 #include "native/landlock.h"
+#include "native/limits.h"
 #include "native/nspin.h"
 #include "native/nsroot.h"
 #include "native/persist.h"
@@ -69,8 +70,10 @@ struct build {
 	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
 	bool kept;      /* born in a base with a kept root at NEWROOT: nothing to receive */
 	const struct persist_watch *watch; /* what it found missing need not be looked for */
-	uid_t uid;
+	uid_t uid;                         /* the user inside */
 	gid_t gid;
+	uid_t host_uid; /* ... and on the host: distinct where limits.c could pick (8) */
+	gid_t host_gid;
 	const struct sock_fprog *filter;
 };
 
@@ -116,12 +119,12 @@ static int write_proc(int proc, const char *who, const char *file, const char *t
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-static int write_maps(int proc, const char *who, uid_t uid, gid_t gid)
+static int write_maps(int proc, const char *who, const struct build *b)
 {
 	char uids[32], gids[32];
 
-	snprintf(uids, sizeof(uids), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-	snprintf(gids, sizeof(gids), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	snprintf(uids, sizeof(uids), "%u %u 1\n", (unsigned)b->uid, (unsigned)b->host_uid);
+	snprintf(gids, sizeof(gids), "%u %u 1\n", (unsigned)b->gid, (unsigned)b->host_gid);
 	/* setgroups denied: nobody inside can drop a group to escape a group-deny rule. */
 	return write_proc(proc, who, "setgroups", "deny") < 0 ||
 	               write_proc(proc, who, "uid_map", uids) < 0 ||
@@ -145,7 +148,7 @@ static void map_ids(const struct build *b)
 		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
 	if (b->parallel)
 		return; /* the launcher writes them, and sends the mounts after */
-	if (write_maps(b->proc, "self", b->uid, b->gid) < 0)
+	if (write_maps(b->proc, "self", b) < 0)
 		die(125, "/proc/self/uid_map: %s", strerror(errno));
 	become_mapped(b);
 }
@@ -386,7 +389,7 @@ static void set_rlimit(int resource, rlim_t soft, rlim_t hard, bool configured)
 		die(125, "setrlimit(%d): %s", resource, strerror(errno));
 }
 
-static void apply_limits(const struct native_spec *s, bool cgroup_limits)
+static void apply_limits(const struct native_spec *s, const struct native_limits *l)
 {
 	for (size_t i = 0; i < NELEM(default_limits); i++)
 		set_rlimit(default_limits[i].resource, default_limits[i].soft,
@@ -396,16 +399,17 @@ static void apply_limits(const struct native_spec *s, bool cgroup_limits)
 		rlim_t cpu = (rlim_t)s->timeout + (s->timeout > (double)(rlim_t)s->timeout);
 		set_rlimit(RLIMIT_CPU, cpu, cpu, false);
 	}
-	/* Fork bombs: pidsLimit is the scope's cgroup's when root could make one; else, and
+	/* Fork bombs: pidsLimit is the run's cgroup's where one could be made; else, and
 	 * by default, RLIMIT_NPROC, which counts per user namespace: per run. */
-	if (!cgroup_limits || s->pids_max <= 0) {
+	if (l->via[LIMIT_PIDS] == VIA_RLIMIT_RUN) {
 		rlim_t pids = (rlim_t)(s->pids_max > 0 ? s->pids_max : DEFAULT_PIDS);
 		set_rlimit(RLIMIT_NPROC, pids, pids, s->pids_max > 0);
 	}
-	/* Memory hogs without cgroups: RLIMIT_DATA counts what a process can write (heap,
-	 * private mappings), not the address space runtimes reserve (a JVM's heap, V8's
-	 * cage), which RLIMIT_AS counts and so breaks them. */
-	if (!cgroup_limits && s->memory_max > 0)
+	/* Memory hogs without cgroups, where native.rlimitsOnly accepts it: RLIMIT_DATA
+	 * counts what a process can write (heap, private mappings), not the address space
+	 * runtimes reserve (a JVM's heap, V8's cage), which RLIMIT_AS counts and so breaks
+	 * them. Per process, and not shared memory: limits.c says so wherever it reports. */
+	if (l->via[LIMIT_MEMORY] == VIA_RLIMIT_PROCESS)
 		set_rlimit(RLIMIT_DATA, (rlim_t)s->memory_max, (rlim_t)s->memory_max, true);
 	for (size_t i = 0; i < s->nulimits; i++)
 		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard, true);
@@ -610,7 +614,7 @@ struct launch {
 	const char *cwd;
 	const int *fds;
 	struct build b;
-	bool cgroup_limits;
+	const struct native_limits *limits; /* what enforces each limit */
 	bool moved;     /* init was sent to another CPU than the launcher's ... */
 	cpu_set_t cpus; /* ... and takes the launcher's CPUs back: the command gets them all */
 };
@@ -642,7 +646,7 @@ static noreturn void init_main(struct launch *l)
 	close_inherited(report_fd);
 	seal_init();
 	forbid_user_namespaces();
-	apply_limits(s, l->cgroup_limits);
+	apply_limits(s, l->limits);
 	confine(&l->b, s);
 	enter_workdir(s, l->cwd);
 	pid_t pid = -1;
@@ -674,288 +678,6 @@ static void move_away(pid_t pid, const cpu_set_t *cpus)
 	(void)sched_setaffinity(pid, sizeof(others), &others);
 }
 
-struct cgroup_plan {
-	const char *controller;
-	const char *v1_file, *v2_file; /* the limit's file in each version's hierarchy */
-	char value[32], v2_value[32];
-};
-
-static unsigned cgroup_serial;
-
-/* The launcher's own cgroup in a v1 hierarchy, so runs nest under whatever limits it has. */
-static char *own_cgroup(const char *controller)
-{
-	/* Read once, as the launcher started: later it moves its thread into a run's. */
-	static char text[4096];
-	static ssize_t len = -1;
-	char *path = NULL;
-
-	if (len < 0) {
-		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-		len = fd < 0 ? 0 : read(fd, text, sizeof(text) - 1);
-		len = len < 0 ? 0 : len;
-		text[len] = '\0';
-		if (fd >= 0)
-			close(fd);
-	}
-	/* Lines read "ID:controller[,controller...]:path". */
-	for (const char *line = text; *line && path == NULL;) {
-		size_t n = strcspn(line, "\n");
-		char buf[1024];
-		snprintf(buf, sizeof(buf), "%.*s", (int)n, line);
-		line += n + (line[n] == '\n');
-		char *list = strchr(buf, ':'), *where = list ? strchr(list + 1, ':') : NULL;
-		if (where == NULL)
-			continue;
-		*where++ = '\0';
-		for (char *save = NULL, *t = strtok_r(list + 1, ",", &save); t && !path;
-		     t = strtok_r(NULL, ",", &save))
-			if (strcmp(t, controller) == 0)
-				path = xasprintf("/sys/fs/cgroup/%s%s", controller,
-				                 strcmp(where, "/") == 0 ? "" : where);
-	}
-	return path;
-}
-
-static int write_text(const char *dir, const char *file, const char *text)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(text);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, text, len);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return n == (ssize_t)len ? 0 : -1;
-}
-
-/* Whether DIR/FILE holds WORD among its space-separated words (cgroup.controllers). */
-static bool read_words(const char *dir, const char *file, const char *word)
-{
-	char path[PATH_MAX], text[1024];
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
-	for (char *save = NULL, *w = strtok_r(text, " \n", &save); w;
-	     w = strtok_r(NULL, " \n", &save))
-		if (strcmp(w, word) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The launcher's cgroup in the unified (v2) hierarchy, when CONTROLLER can
- * limit its children there: it is available, and enabled for them (ENABLE:
- * enable it if need be, which the kernel allows only at the root, where a
- * process may sit beside enabled controllers). NULL where v2 cannot serve.
- */
-static char *own_cgroup_v2(const char *controller, bool enable)
-{
-	char line[4096], mount[PATH_MAX] = "", path[PATH_MAX] = "";
-	FILE *f = fopen("/proc/self/cgroup", "re");
-
-	if (f == NULL)
-		return NULL;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "0::", 3) == 0)
-			snprintf(path, sizeof(path), "%.*s", (int)strcspn(line + 3, "\n"),
-			         line + 3);
-	fclose(f);
-	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
-		return NULL;
-	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - cgroup2 SOURCE SUPER" */
-	while (mount[0] == '\0' && fgets(line, sizeof(line), f)) {
-		char root[PATH_MAX], point[PATH_MAX];
-		const char *dash = strstr(line, " - cgroup2 ");
-		if (dash != NULL && sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) == 2 &&
-		    strcmp(root, "/") == 0)
-			snprintf(mount, sizeof(mount), "%s", point);
-	}
-	fclose(f);
-	if (mount[0] == '\0' || path[0] != '/')
-		return NULL;
-	char *base = xasprintf("%s%s", mount, strcmp(path, "/") == 0 ? "" : path);
-	char *ctl = xasprintf("+%s", controller);
-	bool ok = read_words(base, "cgroup.controllers", controller) &&
-	          (read_words(base, "cgroup.subtree_control", controller) ||
-	           (enable && write_text(base, "cgroup.subtree_control", ctl) == 0));
-	free(ctl);
-	if (!ok) {
-		free(base);
-		return NULL;
-	}
-	return base;
-}
-
-static void cgroups_remove(struct native_child *c)
-{
-	for (size_t i = 0; i < c->ncgroups; i++) {
-		if (!c->cgroups_kept)
-			rmdir(c->cgroups[i]);
-		free(c->cgroups[i]);
-	}
-	c->ncgroups = 0;
-}
-
-static const char *const cgroup_controllers[] = { "pids", "memory", "cpu" };
-
-/* The launcher's cgroup for CONTROLLER: its v1 hierarchy's, else the unified one's. */
-static char *own_cgroup_any(const char *controller, bool enable, bool *v2)
-{
-	char *base = own_cgroup(controller);
-
-	*v2 = base == NULL;
-	return base ? base : own_cgroup_v2(controller, enable);
-}
-
-int native_cgroups_remove(const char *name)
-{
-	int rc = 0;
-	bool v2;
-
-	for (size_t i = 0; i < NELEM(cgroup_controllers); i++) {
-		char *base = own_cgroup_any(cgroup_controllers[i], false, &v2);
-		if (base == NULL)
-			continue;
-		char *dir = xasprintf("%s/claw.%s", base, name);
-		if (rmdir(dir) < 0 && errno != ENOENT)
-			rc = claw_fail("rmdir %s: %s", dir, strerror(errno));
-		free(dir);
-		free(base);
-	}
-	return rc;
-}
-
-/* The cgroup this run's CONTROLLER limits go in, made if need be (v2: one for all). */
-static const char *cgroup_dir(const struct native_spec *s, struct native_child *c,
-                              const char *controller, bool *v2)
-{
-	char *base = own_cgroup_any(controller, true, v2);
-
-	if (base == NULL)
-		return NULL;
-	char *dir = s->cgroup_name ? xasprintf("%s/claw.%s", base, s->cgroup_name)
-	                           : xasprintf("%s/claw.%d.%u", base, (int)getpid(), cgroup_serial);
-	free(base);
-	for (size_t i = 0; i < c->ncgroups; i++)
-		if (strcmp(c->cgroups[i], dir) == 0) {
-			free(dir);
-			return c->cgroups[i]; /* v2: the same directory for every controller */
-		}
-	if (c->ncgroups == NELEM(c->cgroups) ||
-	    (mkdir(dir, 0700) < 0 && (errno != EEXIST || s->cgroup_name == NULL))) {
-		free(dir);
-		return NULL;
-	}
-	c->cgroups[c->ncgroups++] = dir;
-	return dir;
-}
-
-/*
- * Fork bombs and memory hogs (15): limits in a cgroup under the launcher's,
- * while the launcher is still root. With a name (the scope's slug) the cgroup
- * is the scope's and is kept between runs, as a container's limits cover all
- * its execs (and a memory cgroup costs most of a millisecond to make and
- * remove); without, each run gets one of its own. A controller's v1
- * hierarchy is used where it has one, else the unified (v2) hierarchy where
- * the controller can be enabled for the launcher's children (which the
- * kernel allows only at its root: a cgroup holding a process cannot). Where
- * neither can be done (not root, no controller), the rlimits of
- * apply_limits() stand in.
- */
-static bool cgroups_create(const struct native_spec *s, struct native_child *c)
-{
-	struct cgroup_plan plan[4];
-	size_t n = 0;
-
-	if (s->pids_max > 0) {
-		plan[n] = (struct cgroup_plan){ .controller = "pids", "pids.max", "pids.max" };
-		snprintf(plan[n].value, 32, "%ld", s->pids_max);
-		snprintf(plan[n++].v2_value, 32, "%ld", s->pids_max);
-	}
-	if (s->memory_max > 0) {
-		long long swap = s->memswap_max > s->memory_max ? s->memswap_max : s->memory_max;
-		plan[n] = (struct cgroup_plan){ .controller = "memory",
-			                        "memory.limit_in_bytes",
-			                        "memory.max" };
-		snprintf(plan[n].value, 32, "%lld", s->memory_max);
-		snprintf(plan[n++].v2_value, 32, "%lld", s->memory_max);
-		/* v1 counts memory and swap together; v2 counts swap alone. */
-		plan[n] = (struct cgroup_plan){ .controller = "memory",
-			                        "memory.memsw.limit_in_bytes",
-			                        "memory.swap.max" };
-		snprintf(plan[n].value, 32, "%lld", swap);
-		snprintf(plan[n++].v2_value, 32, "%lld", swap - s->memory_max);
-	}
-	if (s->cpus > 0) {
-		plan[n] =
-		    (struct cgroup_plan){ .controller = "cpu", "cpu.cfs_quota_us", "cpu.max" };
-		snprintf(plan[n].value, 32, "%ld", (long)(s->cpus * 100000));
-		snprintf(plan[n++].v2_value, 32, "%ld 100000", (long)(s->cpus * 100000));
-	}
-	if (n == 0 || geteuid() != 0)
-		return false;
-	c->cgroups_kept = s->cgroup_name != NULL;
-	for (size_t i = 0; i < n; i++) {
-		bool v2;
-		const char *dir = cgroup_dir(s, c, plan[i].controller, &v2);
-		if (dir == NULL)
-			goto fail;
-		const char *file = v2 ? plan[i].v2_file : plan[i].v1_file;
-		const char *value = v2 ? plan[i].v2_value : plan[i].value;
-		/* Swap is accounted only where the kernel counts it: without, memory alone
-		 * is the limit. A kept v1 cgroup's memory limit may only rise above memsw
-		 * after memsw does. */
-		bool swap = strstr(file, "swap") != NULL;
-		if (write_text(dir, file, value) < 0 && !swap &&
-		    !(!v2 && i + 1 < n &&
-		      write_text(dir, plan[i + 1].v1_file, plan[i + 1].value) == 0 &&
-		      write_text(dir, file, value) == 0))
-			goto fail;
-	}
-	cgroup_serial++;
-	return true;
-fail:
-	cgroups_remove(c);
-	return false;
-}
-
-/*
- * The launcher steps into the run's cgroups for the clone, so init is born
- * inside them. In a v1 hierarchy only the calling thread moves ("0" to
- * tasks): moving a whole process (cgroup.procs) takes the kernel's global
- * threadgroup lock for writing, which waits out an RCU grace period, about
- * 10 ms on an otherwise idle machine; one thread moving itself needs no such
- * lock. The clone's child takes this thread's cgroups. v2 has no tasks file.
- */
-static int cgroups_enter(struct native_child *c, bool enter)
-{
-	char pid[16];
-
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	for (size_t i = 0; i < c->ncgroups; i++) {
-		char *dir = xstrdup(c->cgroups[i]);
-		if (!enter)
-			*strrchr(dir, '/') = '\0';
-		int rc = write_text(dir, "tasks", "0");
-		if (rc < 0 && errno == ENOENT)
-			rc = write_text(dir, "cgroup.procs", pid);
-		free(dir);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
 struct saved_ids {
 	gid_t *groups; /* on the heap: NGROUPS_MAX of them would be 256 KiB of stack to touch */
 	int ngroups;
@@ -963,7 +685,7 @@ struct saved_ids {
 };
 
 /* Never as host root (2): the user namespace is created by, and owned by, the user. */
-static int become_user(const struct native_spec *s, struct saved_ids *saved)
+static int become_user(uid_t uid, gid_t gid, struct saved_ids *saved)
 {
 	saved->switched = false;
 	saved->groups = NULL;
@@ -975,10 +697,10 @@ static int become_user(const struct native_spec *s, struct saved_ids *saved)
 		saved->ngroups = getgroups(saved->ngroups, saved->groups);
 	}
 	/* Saved ids stay root so the launcher can come back to clean up; init clears its own. */
-	if (saved->ngroups < 0 || setgroups(0, NULL) < 0 || setresgid(s->gid, s->gid, 0) < 0 ||
-	    setresuid(s->uid, s->uid, 0) < 0) {
+	if (saved->ngroups < 0 || setgroups(0, NULL) < 0 || setresgid(gid, gid, 0) < 0 ||
+	    setresuid(uid, uid, 0) < 0) {
 		free(saved->groups);
-		return claw_fail("cannot switch to uid %u: %s", (unsigned)s->uid, strerror(errno));
+		return claw_fail("cannot switch to uid %u: %s", (unsigned)uid, strerror(errno));
 	}
 	saved->switched = true;
 	return 0;
@@ -1071,6 +793,29 @@ static void send_scratch(const struct native_spec *s, int sock)
 }
 
 /*
+ * Run as a host id of its own (8), the sandbox sees the user's trees through
+ * its own id map, as their owner's: what it writes there is the operator's on
+ * disk. Init holds the same detached trees (a kept root's are inherited), so
+ * this is done before it is sent anything to mount.
+ */
+static int idmap_user_trees(const struct build *b, const char *who)
+{
+	char path[64];
+
+	if (b->host_uid == b->uid && b->host_gid == b->gid)
+		return 0;
+	snprintf(path, sizeof(path), "%s/ns/user", who);
+	int ns = openat(b->proc, path, O_RDONLY | O_CLOEXEC), rc = ns < 0 ? -1 : 0;
+	for (size_t i = 0; rc == 0 && i < b->nuser; i++)
+		rc = limits_idmap(b->user[i].fd, ns);
+	if (ns < 0)
+		claw_fail("/proc/%s: %s", path, strerror(errno));
+	else
+		close(ns);
+	return rc;
+}
+
+/*
  * While init sets up its namespaces on the other CPU: its id maps, then its
  * root or, for a kept one, the scratch space.
  */
@@ -1079,8 +824,10 @@ static void feed_init(const struct native_spec *s, struct build *b, pid_t pid, i
 	char who[16];
 
 	snprintf(who, sizeof(who), "%d", (int)pid);
-	if (write_maps(b->proc, who, b->uid, b->gid) < 0) {
+	if (write_maps(b->proc, who, b) < 0) {
 		claw_fail("/proc/%d/uid_map: %s", (int)pid, strerror(errno));
+		send_mounts(sock, NULL, -1, claw_error());
+	} else if (idmap_user_trees(b, who) < 0) {
 		send_mounts(sock, NULL, -1, claw_error());
 	} else if (b->kept) {
 		send_scratch(s, sock);
@@ -1286,7 +1033,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	struct saved_ids saved;
 
 	memset(c, 0, sizeof(*c));
-	c->pidfd = c->report_fd = -1;
+	c->pidfd = c->report_fd = c->cgroup_fd = -1;
 	if (s->uid == 0)
 		return claw_fail("refusing to run a sandboxed command as root");
 	/* Persistence paths not there yet: noted now, moved aside if they appear (10). */
@@ -1310,14 +1057,14 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	l.b.watch = c->watch;
 	l.b.channel = chan[1];
 	l.b.filter = seccomp_program(s->network);
-	l.b.uid = s->uid;
-	l.b.gid = s->gid;
-	l.cgroup_limits = cgroups_create(s, c);
-	if (l.cgroup_limits && cgroups_enter(c, true) < 0) {
-		cgroups_remove(c);
-		l.cgroup_limits = false;
-	}
-	c->cgroup_limits = l.cgroup_limits;
+	l.b.uid = l.b.host_uid = s->uid;
+	l.b.gid = l.b.host_gid = s->gid;
+	/* Memory, pids and CPU limits in the run's cgroups, or the run refused (15). */
+	l.limits = &c->limits;
+	if (limits_start(s, c) < 0)
+		goto fail;
+	l.b.host_uid = c->limits.host_uid;
+	l.b.host_gid = c->limits.host_gid;
 	if (geteuid() == 0) {
 		int n = nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user));
 		if (n < 0)
@@ -1340,7 +1087,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	struct mount_place place = { -1, -1, -1 };
 	if (l.b.parallel)
 		basens_enter(&place, s, &l.b);
-	if (become_user(s, &saved) < 0) {
+	if (become_user(l.b.host_uid, l.b.host_gid, &saved) < 0) {
 		leave_all(&place, own_ipc, own_net);
 		goto fail;
 	}
@@ -1352,7 +1099,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		flags |= CLONE_NEWIPC;
 	l.moved = l.b.parallel && sched_getaffinity(0, sizeof(l.cpus), &l.cpus) == 0 &&
 	          CPU_COUNT(&l.cpus) > 1;
-	long pid = syscall(SYS_clone, flags, NULL, &pidfd, NULL, NULL);
+	long pid = limits_clone(flags, &pidfd, c);
 	if (pid == 0)
 		init_main(&l);
 	int e = errno;
@@ -1365,8 +1112,8 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 			feed_init(s, &l.b, (pid_t)pid, chan[0]);
 	}
 	leave_all(&place, own_ipc, own_net);
-	if (l.cgroup_limits)
-		cgroups_enter(c, false);
+	if (c->ncgroups > 0)
+		limits_cgroups_enter(c, false);
 	if (pid < 0) {
 		clone_error(e);
 		goto fail;
@@ -1385,7 +1132,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 fail:
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]), close(l.b.proc);
-	cgroups_remove(c);
+	limits_cgroups_remove(c);
 	unwatch(c);
 	return -1;
 }
@@ -1417,7 +1164,7 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 	close(c->report_fd);
 	close(c->pidfd);
 	c->report_fd = c->pidfd = -1;
-	cgroups_remove(c);
+	limits_cgroups_remove(c);
 	/* Init is gone, and with it every process of the sandbox: nothing writes any more. */
 	c->nmoved = persist_watch_finish(c->watch, &c->moved);
 	free(c->watch);

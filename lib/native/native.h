@@ -35,6 +35,34 @@ struct native_moved {
 };
 void native_moved_free(struct native_moved *m, size_t n);
 
+/* The limits a run may have, and what enforces each (limits.c). */
+enum { LIMIT_PIDS, LIMIT_MEMORY, LIMIT_CPU, LIMITS_N };
+
+enum native_via {
+	VIA_UNSET,          /* not configured */
+	VIA_CGROUP_V1,      /* a cgroup in the controller's v1 hierarchy */
+	VIA_CGROUP_V2,      /* a cgroup in the unified hierarchy */
+	VIA_RLIMIT_RUN,     /* an rlimit that counts the whole run (RLIMIT_NPROC) */
+	VIA_RLIMIT_PROCESS, /* an rlimit of each process (RLIMIT_DATA): N processes, N times */
+	VIA_NOTHING,        /* not enforced (CPU without a cgroup) */
+};
+
+struct native_limits {
+	enum native_via via[LIMITS_N];
+	bool delegated;    /* the cgroups are the user's own (not root's) */
+	bool systemd;      /* ... in a scope systemd made for claw-sandbox */
+	bool at_start;     /* (predicted) exec and the filter would first ask systemd for one */
+	bool rlimits_only; /* native.rlimitsOnly: rlimits were accepted */
+	long long scratch; /* bytes the run's scratch tmpfs share */
+	char why[300];     /* when a limit is not in a cgroup: why */
+	/* The host ids the sandbox's user is mapped to: distinct from the operator's
+	 * where they can be (per-uid kernel limits count apart), else the same. */
+	uid_t host_uid;
+	gid_t host_gid;
+	bool distinct;
+	char ids_why[200]; /* how they were chosen, or why they are the operator's */
+};
+
 /* Everything the sandbox needs, resolved from the config by the caller. */
 struct native_spec {
 	uid_t uid; /* the host user the command runs as: never 0 */
@@ -64,6 +92,7 @@ struct native_spec {
 	long long memory_max;  /* bytes; 0: no limit */
 	long long memswap_max; /* bytes of memory + swap; 0: as memory_max */
 	double cpus;           /* CPU share; 0: no limit */
+	bool rlimits_only;     /* native.rlimitsOnly: run with rlimits where no cgroup can be had */
 	double timeout;        /* the run's wall clock in seconds (0: none): also the CPU
 	                          time each process may use */
 	struct native_ulimit ulimits[NATIVE_MAX_ULIMITS];
@@ -79,8 +108,10 @@ struct native_child {
 	int report_fd; /* setup errors and the command's status, from init */
 	char *cgroups[4];
 	size_t ncgroups;
-	bool cgroup_limits; /* pids/memory enforced by cgroups (else rlimits) */
-	bool cgroups_kept;  /* the scope's: not removed after the run */
+	int cgroup_fd;               /* v2, not root: the run's cgroup, which init is born in */
+	bool cgroups_kept;           /* the scope's: not removed after the run */
+	bool refused;                /* a limit could not be enforced: the run was refused (126) */
+	struct native_limits limits; /* what enforces each limit */
 	int landlock_abi;
 	struct persist_watch *watch; /* persistence paths missing at the start */
 	struct native_moved *moved;  /* ... that appeared, moved aside after the run */

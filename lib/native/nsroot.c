@@ -27,6 +27,7 @@
 #include "core/execpath.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
+#include "native/limits.h"
 #include "native/persist.h"
 #include "core/util.h"
 
@@ -70,6 +71,9 @@ static const struct {
 	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
 	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
+
+/* /dev's own tmpfs: device nodes and links take no more. */
+#define DEV_BYTES (64LL * 1024)
 
 /* Regular /etc files smaller than this are copied in; larger ones are bound read-only. */
 #define ETC_COPY_MAX 65536
@@ -598,11 +602,22 @@ static int build_dev(const struct native_spec *s, int root, bool privileged, boo
 		{ "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
-	int dev = new_tmpfs("0755", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	/* Nodes and links only: /dev/shm is scratch space of its own (nsroot_scratch). */
+	int dev = new_tmpfs("0755", DEV_BYTES, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 	int rc = -1;
 
 	if (dev < 0)
 		return -1;
+	/* On the root first, then filled through it: a kernel before Linux 6.15 mounts the
+	 * nodes into a tree that is attached, as the root is when init builds it, and not
+	 * into the detached tmpfs itself. */
+	struct nsroot_tree t = { dev, "/dev", true };
+	if (attach(root, &t) < 0) {
+		close(t.fd);
+		return -1;
+	}
+	if ((dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return claw_fail("/dev: %s", strerror(errno));
 	/* The last node, /dev/tty, only with native.pts. */
 	for (size_t i = 0; i + 1 < NELEM(dev_nodes); i++)
 		if (dev_node(dev, i, privileged) < 0)
@@ -615,16 +630,13 @@ static int build_dev(const struct native_spec *s, int root, bool privileged, boo
 			claw_fail("symlink /dev/%s: %s", links[i][1], strerror(errno));
 			goto out;
 		}
-	/* shm: a directory of /dev's tmpfs; Landlock lets writes land there and nowhere else. */
+	/* shm: where the scratch space's /dev/shm goes; Landlock lets writes land there and
+	 * nowhere else in /dev. */
 	if (mkdirat(dev, "shm", 01777) < 0 || fchmodat(dev, "shm", 01777, 0) < 0) {
 		claw_fail("mkdir /dev/shm: %s", strerror(errno));
 		goto out;
 	}
-	if (kept && read_only(dev) < 0)
-		goto out;
-	struct nsroot_tree t = { dev, "/dev", true };
-	rc = attach(root, &t);
-	dev = t.fd;
+	rc = kept ? read_only(dev) : 0;
 out:
 	if (dev >= 0)
 		close(dev);
@@ -654,18 +666,63 @@ const char *nsroot_scratch_dst(const struct native_spec *s, size_t i)
 	return i < s->ntmpfs ? s->tmpfs[i] : "/dev/shm";
 }
 
+/* Bytes of scratch space: the run's budget, or half of it where the root is writable (the
+ * root's tmpfs has the other half). */
+static long long scratch_bytes(const struct native_spec *s)
+{
+	long long budget = limits_scratch_budget(s);
+
+	return s->read_only_root ? budget : budget / 2;
+}
+
+/* The Ith scratch tree, a directory of the one tmpfs SCRATCH, cloned as a mount of its own. */
+static int scratch_dir(int scratch, size_t i, struct nsroot_tree *t)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%zu", i);
+	if (mkdirat(scratch, name, 01777) < 0 || fchmodat(scratch, name, 01777, 0) < 0)
+		return claw_fail("scratch space: mkdir: %s", strerror(errno));
+	t->fd = (int)syscall(SYS_open_tree, scratch, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (t->fd < 0 && errno != EINVAL)
+		return claw_fail("scratch space: open_tree: %s", strerror(errno));
+	return t->fd < 0 ? -1 : 0;
+}
+
+/*
+ * One tmpfs of the run's budget, shared by every scratch tree as a directory
+ * of it: /tmp, /var/tmp, /run and /dev/shm together hold at most the budget,
+ * not the budget each (15). A kernel that cannot clone from a detached mount
+ * (before Linux 6.15) gets a tmpfs each, the budget divided among them.
+ */
 int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out)
 {
 	size_t n = nsroot_nscratch(s, shm);
+	long long budget = scratch_bytes(s);
+	int scratch = new_tmpfs("0755", budget, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	bool shared = scratch >= 0;
 
 	for (size_t i = 0; i < n; i++) {
 		out[i] = (struct nsroot_tree){ -1, xstrdup(nsroot_scratch_dst(s, i)), true };
-		out[i].fd = new_tmpfs("1777", s->memory_max, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+		if (shared && scratch_dir(scratch, i, &out[i]) == 0)
+			continue;
+		if (shared && errno != EINVAL) {
+			nsroot_trees_close(out, i + 1);
+			close(scratch);
+			return -1;
+		}
+		shared = false;
+		out[i].fd =
+		    new_tmpfs("1777", budget / (long long)n, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 		if (out[i].fd < 0) {
 			nsroot_trees_close(out, i + 1);
+			if (scratch >= 0)
+				close(scratch);
 			return -1;
 		}
 	}
+	if (scratch >= 0)
+		close(scratch);
 	return 0;
 }
 
@@ -686,11 +743,11 @@ static int build_runtime(int root, struct nsroot_tree *scratch, size_t nscratch,
 static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gid,
                       struct nsroot_tree *user, size_t nuser, bool privileged)
 {
-	size_t n = nsroot_nscratch(s, false);
+	size_t n = nsroot_nscratch(s, true);
 	struct nsroot_tree *scratch = xcalloc(n + 1, sizeof(*scratch));
 	int rc = build_skeleton(s, root, uid, gid, privileged, false);
 
-	if (rc == 0 && (rc = nsroot_scratch(s, false, scratch)) == 0) {
+	if (rc == 0 && (rc = nsroot_scratch(s, true, scratch)) == 0) {
 		rc = build_runtime(root, scratch, n, user, nuser);
 		int e = errno; /* EINVAL: no mounts into detached trees (nsroot_build) */
 		nsroot_trees_close(scratch, n);
@@ -819,8 +876,10 @@ bool nsroot_detached_mounts(void)
 int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
                  size_t nuser, bool privileged, const char *attach_at, int *rootfd)
 {
-	/* The new root: an empty tmpfs (13: no /sys, no host /run, no home, no docker.sock, 9). */
-	int root = new_tmpfs("0755", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	/* The new root: an empty tmpfs (13: no /sys, no host /run, no home, no docker.sock, 9).
+	 * Writable (docker.readOnlyRoot false), it holds half the scratch budget (15). */
+	long long size = s->read_only_root ? 0 : limits_scratch_budget(s) - scratch_bytes(s);
+	int root = new_tmpfs("0755", size, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 
 	if (root < 0)
 		return -1;

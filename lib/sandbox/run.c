@@ -325,7 +325,7 @@ static int finish(struct running *run, struct run_result *r)
 	int status = run->status, code = 0, rc;
 
 	if (run->s->sandbox) {
-		r->cgroup_limits = run->sandbox.cgroup_limits;
+		r->limits = run->sandbox.limits;
 		rc = native_finish(&run->sandbox, run->status, &status, &code);
 		r->moved = run->sandbox.moved;
 		r->nmoved = run->sandbox.nmoved;
@@ -378,7 +378,7 @@ int run_command(const struct run_spec *s, struct run_result *r)
 	}
 	if (rc < 0) {
 		signals(false, old);
-		r->failed = 125;
+		r->failed = s->sandbox && run.sandbox.refused ? 126 : 125;
 		return -1;
 	}
 	wait_loop(&run, r, s->timeout > 0 ? t0 + (long)(s->timeout * 1000) : 0);

@@ -20,15 +20,15 @@ struct run_spec {
 };
 
 struct run_result {
-	int exit;           /* exit status, or -1 when a signal ended it */
-	int signal;         /* the signal that ended it, or 0 */
-	bool timed_out;     /* killed at the timeout (signal is SIGKILL) */
-	long ms;            /* wall clock, start to end */
-	char *out, *err;    /* captured tails, valid UTF-8 (NULL without capture) */
-	bool truncated;     /* some output was dropped from the head */
-	int interrupted;    /* a signal (SIGINT, SIGTERM, SIGHUP) stopped the launcher's wait */
-	int failed;         /* 0; or 125, 126, 127 when the command never ran (claw_error()) */
-	bool cgroup_limits; /* pids/memory limits came from cgroups, not rlimits */
+	int exit;        /* exit status, or -1 when a signal ended it */
+	int signal;      /* the signal that ended it, or 0 */
+	bool timed_out;  /* killed at the timeout (signal is SIGKILL) */
+	long ms;         /* wall clock, start to end */
+	char *out, *err; /* captured tails, valid UTF-8 (NULL without capture) */
+	bool truncated;  /* some output was dropped from the head */
+	int interrupted; /* a signal (SIGINT, SIGTERM, SIGHUP) stopped the launcher's wait */
+	int failed;      /* 0; or 125, 126, 127 when the command never ran (claw_error()) */
+	struct native_limits limits; /* in the sandbox: what enforced each limit */
 	int landlock_abi;
 	struct native_moved *moved; /* persistence paths that appeared, moved aside */
 	size_t nmoved;

@@ -497,6 +497,21 @@ static int docker_list(struct sandbox_settings *s, const struct lookup *l, const
 	return string_list(s, docker_node(s, l, key, agent), key, out, n);
 }
 
+/*
+ * A path inside the sandbox with a ".." component: the native backend mounts
+ * at the path as written, relative to the new root, and ".." there could
+ * reach past it before the pivot. Refused, not normalised (8).
+ */
+#define DOTDOT "%s: \"%s\" has a \"..\" component; write the path without it"
+
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	return false;
+}
+
 static int load_docker_strings(struct sandbox_settings *s, const struct lookup *l, bool agent)
 {
 	double pids = 0, cpus = 0;
@@ -528,6 +543,9 @@ static int load_docker_strings(struct sandbox_settings *s, const struct lookup *
 	if (s->workdir[0] != '/')
 		return cfg_error(s->cfg, written(l, "docker.workdir", agent),
 		                 "docker.workdir must be an absolute path");
+	if (has_dotdot(s->workdir))
+		return cfg_error(s->cfg, written(l, "docker.workdir", agent), DOTDOT,
+		                 "docker.workdir", s->workdir);
 	if (s->binary[0] == '\0')
 		return cfg_error(s->cfg, written(l, "docker.binary", agent),
 		                 "docker.binary must name a program");
@@ -566,12 +584,19 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 		if (s->tmpfs[i][0] != '/')
 			return cfg_error(s->cfg, written(l, "docker.tmpfs", agent),
 			                 "docker.tmpfs entries must be absolute paths");
+		if (has_dotdot(s->tmpfs[i]))
+			return cfg_error(s->cfg, written(l, "docker.tmpfs", agent), DOTDOT,
+			                 "docker.tmpfs", s->tmpfs[i]);
 	}
 	s->parsed_binds = xcalloc(s->nbinds + 1, sizeof(*s->parsed_binds));
-	for (size_t i = 0; i < s->nbinds; i++)
+	for (size_t i = 0; i < s->nbinds; i++) {
 		if (bind_parse(s->binds[i], &s->parsed_binds[i]) < 0)
 			return cfg_error(s->cfg, cfg_get(l->defaults_sb, "docker.binds"), "%s",
 			                 claw_error());
+		if (has_dotdot(s->parsed_binds[i].container))
+			return cfg_error(s->cfg, cfg_get(l->defaults_sb, "docker.binds"), DOTDOT,
+			                 "docker.binds", s->parsed_binds[i].container);
+	}
 	/* OpenClaw's network and profile checks, with its messages. */
 	if (network_validate(s->network, s->allow_container_join) < 0 ||
 	    profile_validate("seccomp", s->seccomp_profile) < 0 ||
@@ -586,7 +611,9 @@ static int load_native(struct sandbox_settings *s, const struct lookup *l)
 
 	if (string_list(s, pick(s, l, "native.etc", true), "native.etc", &s->etc, &s->netc) < 0 ||
 	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0 ||
-	    cfg_bool(s->cfg, pick(s, l, "native.pts", true), "native.pts", &s->pts) < 0)
+	    cfg_bool(s->cfg, pick(s, l, "native.pts", true), "native.pts", &s->pts) < 0 ||
+	    cfg_bool(s->cfg, pick(s, l, "native.rlimitsOnly", true), "native.rlimitsOnly",
+	             &s->rlimits_only) < 0)
 		return -1;
 	s->landlock = strcmp(ll, "required") == 0 ? LANDLOCK_REQUIRED
 	              : strcmp(ll, "off") == 0    ? LANDLOCK_OFF
@@ -667,6 +694,8 @@ static char *effective(const struct sandbox_settings *s, const char *key)
 		return cJSON_PrintUnformatted(docker);
 	if (strcmp(key, "native.pts") == 0)
 		return xstrdup(s->pts ? "true" : "false");
+	if (strcmp(key, "native.rlimitsOnly") == 0)
+		return xstrdup(s->rlimits_only ? "true" : "false");
 	if (strcmp(key, "native.landlock") == 0)
 		return json_string(s->landlock == LANDLOCK_REQUIRED ? "required"
 		                   : s->landlock == LANDLOCK_OFF    ? "off"
@@ -1193,6 +1222,7 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->memory_max = s->memory;
 	ns->memswap_max = s->memory_swap;
 	ns->cpus = s->cpus;
+	ns->rlimits_only = s->rlimits_only;
 	ns->timeout = timeout;
 	memcpy(ns->ulimits, s->ulimits, sizeof(ns->ulimits));
 	ns->nulimits = s->nulimits;

@@ -55,6 +55,7 @@ struct sandbox_settings {
 	size_t netc;
 	enum landlock_mode landlock;
 	bool pts; /* native.pts: a private devpts instance, so programs can open terminals */
+	bool rlimits_only; /* native.rlimitsOnly: rlimits accepted where no cgroup can be had */
 	/* prune.* */
 	double idle_hours, max_age_days;
 	struct sandbox_source src[SANDBOX_MAX_SOURCES];

@@ -190,9 +190,13 @@ class Member {
 
 /** claw's decisions for the plugin: settings, and a pool of co-processes per kind of call. */
 export class Decider {
-  constructor({ bin, stateDir, configPath, decisionTimeoutMs = 10000, logger } = {}) {
+  constructor({ bin, stateDir, configPath, clawConfigPath, decisionTimeoutMs = 10000, logger } = {}) {
     this.bin = findBin(bin);
-    this.common = [...(stateDir ? ["--state-dir", stateDir] : []), ...(configPath ? ["--config", configPath] : [])];
+    this.common = [
+      ...(stateDir ? ["--state-dir", stateDir] : []),
+      ...(configPath ? ["--config", configPath] : []),
+      ...(clawConfigPath ? ["--claw-config", clawConfigPath] : []),
+    ];
     this.logger = logger;
     this.settingsMs = decisionTimeoutMs;
     this.pools = new Map();
