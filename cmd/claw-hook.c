@@ -110,8 +110,8 @@ struct cli {
 /* What every subcommand shares: the config, and what it says about asking. */
 struct hook {
 	struct config cfg;
-	bool ask_claw;   /* approvals.askVia "claw": claw's own ways ask, not the runtime */
-	char *sandbox;   /* claw-sandbox's path, for the sandboxed command line */
+	bool ask_claw;     /* approvals.askVia "claw": claw's own ways ask, not the runtime */
+	char *sandbox;     /* claw-sandbox's path, for the sandboxed command line */
 	char *state_dir;   /* absolute */
 	char *config;      /* absolute, or NULL when there is no file */
 	char *claw_config; /* claw.json, absolute, or NULL when there is no file */
