@@ -75,8 +75,8 @@ PROBES   = $(PROBE_SRC:t/probes/%.c=$(BUILD)/t/probes/%)
 UNITS    = $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/unit/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps bench-deps fuzz-deps vm-deps check check-vm test test-quick demo man install \
-	uninstall fuzz bench clean lint format openclaw check-openclaw check-openclaw-config \
+.PHONY: all deps bench-deps fuzz-deps vm-deps check check-vm test test-quick demo man man-models \
+	install uninstall fuzz bench clean lint format openclaw check-openclaw check-openclaw-config \
 	check-openclaw-plugin
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate to delete: a second `make` relinks nothing.
@@ -163,6 +163,15 @@ $(BUILD)/man/%: man/%.scd
 
 man: $(MANS)
 
+# claw-approve(1)'s list of models is written from the tables themselves
+# (lib/approve/models.c, model-git.c), between its "; models:" lines.
+man-models: $(BUILD)/bin/claw-approve
+	$(Q)$(BUILD)/bin/claw-approve models --scdoc > $(BUILD)/models.scd
+	$(Q)awk -v gen=$(BUILD)/models.scd '/^; models: generated/ { print; \
+		while ((getline l < gen) > 0) print l; skip = 1; next } \
+		/^; models: end/ { skip = 0 } !skip' man/claw-approve.1.scd > $(BUILD)/claw-approve.1.scd
+	$(Q)mv $(BUILD)/claw-approve.1.scd man/claw-approve.1.scd
+
 deps:
 	@missing=""; for p in $(DEBS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
@@ -187,7 +196,8 @@ check-vm: vm-deps all
 # --jobs); each test has its own state dir, so files do not meet.
 BATS_JOBS  := $(if $(shell command -v parallel 2>/dev/null),--jobs $(shell nproc) --no-parallelize-within-files)
 # The slow tier: what the quick one leaves out (a developer's run every few minutes).
-SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats t/limits.bats t/hook-openclaw.bats
+SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats t/limits.bats t/guard-answer.bats \
+	      t/hook-openclaw.bats
 QUICK_TESTS = $(filter-out $(SLOW_TESTS),$(sort $(wildcard t/*.bats)))
 
 test: all man

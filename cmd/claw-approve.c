@@ -21,6 +21,7 @@
 #include "approve/approvals.h"
 #include "approve/approve.h"
 #include "approve/toolgate.h"
+#include "approve/model.h"
 #include "ask/ask.h"
 #include "core/config.h"
 #include "core/opts.h"
@@ -59,12 +60,14 @@ static const char usage[] =
     "  pending    the requests waiting for a person's answer\n"
     "  resolve    answer one (OpenClaw's words and aliases: once, always, deny, ...)\n"
     "  grants     the tools a person allowed for the rest of a session; rm takes them back\n"
+    "  models     the argument models: each risky program's options and what they do\n"
     "\n"
     "When a person must be asked, the filter asks every way available at once:\n"
     "the terminal (/dev/tty; --no-tty turns it off), the chat and webhook targets\n"
-    "of approvals.exec, and `claw-approve resolve` from anywhere (with no other\n"
-    "way, only with --wait). The first answer wins. With no way to ask, or no\n"
-    "answer within approvals.exec.timeoutSeconds (120), askFallback decides.\n"
+    "of approvals.exec, and `claw-approve resolve` from a shell of the same user\n"
+    "(with no other way, only with --wait). The first answer wins; no command claw\n"
+    "runs, and no file, can answer. With no way to ask, or no answer within\n"
+    "approvals.exec.timeoutSeconds (120), askFallback decides.\n"
     "  --defer         ask nobody: what needs a person is refused with via \"runtime\",\n"
     "                  for a caller that asks in its own prompt (claw-hook(1))\n"
     "  --ask-fd N      the caller asks and answers with resolve: each request is put up\n"
@@ -94,6 +97,7 @@ enum {
 	OPT_ASK_FD,
 	OPT_TIMEOUT,
 	OPT_BY,
+	OPT_SCDOC,
 };
 
 static const struct option longopts[] = {
@@ -110,6 +114,7 @@ static const struct option longopts[] = {
 	{ "ask-fd", required_argument, NULL, OPT_ASK_FD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "by", required_argument, NULL, OPT_BY },
+	{ "scdoc", no_argument, NULL, OPT_SCDOC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -117,7 +122,7 @@ struct cli {
 	struct common_opts co;
 	const char *sub, *action;
 	const char *agent, *cwd, *arg_pattern, *by;
-	bool bind;
+	bool bind, scdoc;
 	struct ask_opts ask;
 	char **words; /* positional words after the subcommand (and action) */
 	int nwords;
@@ -392,6 +397,23 @@ static void print_argv(char *const *argv, int argc)
 	buf_free(&b);
 }
 
+/* What the segment deletes or replaces, and whether a trash could keep it. */
+static void explain_destroys(const struct seg_report *s)
+{
+	for (int i = 0; i < s->model.npaths; i++) {
+		const struct model_path *p = &s->model.paths[i];
+		if (p->use != MODEL_DELETE && p->use != MODEL_OVERWRITE)
+			continue;
+		printf("%*s     %s ", 2 * s->depth, "",
+		       p->use == MODEL_DELETE ? "deletes" : "replaces");
+		print_argv((char *const[]){ (char *)p->path }, 1);
+		if (p->base != NULL)
+			printf(" in %s", p->base);
+		printf("%s (%s; %s)\n", p->tree ? " and all below it" : "", p->what,
+		       p->recover == RECOVER_TRASH ? "a trash could keep it" : "not recoverable");
+	}
+}
+
 static void explain_segment(int n, const struct seg_report *s)
 {
 	printf("%*s%d  ", 2 * s->depth, "", n);
@@ -420,6 +442,7 @@ static void explain_segment(int n, const struct seg_report *s)
 	default:
 		printf(": not allowed: %s\n", s->why ? s->why : "no allow-list entry matches");
 	}
+	explain_destroys(s);
 }
 
 static void explain(const char *command, const char *agent, const struct approve_result *res)
@@ -818,6 +841,33 @@ static int run_grants(struct cli *c, struct config *cfg)
 	return 0;
 }
 
+/* ---- models ---- */
+
+/* The model tables: as text, as JSON Lines (--json), or as claw-approve(1)'s
+ * section (--scdoc, for the man page's generated part). */
+static int run_models(struct cli *c)
+{
+	struct buf b = { 0 };
+	const char *program = c->nwords > 0 ? c->words[0] : NULL;
+
+	if (c->nwords > 1)
+		usage_error("models: one PROGRAM at most");
+	if (c->scdoc)
+		model_tables_scdoc(&b);
+	else if (c->co.json)
+		model_tables_json(&b, program);
+	else
+		model_tables_text(&b, program);
+	if (b.len == 0 && program != NULL) {
+		warnx("no model for \"%s\": the allow list alone decides for it", program);
+		buf_free(&b);
+		return 1;
+	}
+	fputs(b.p, stdout);
+	buf_free(&b);
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void positional(struct cli *c, char *word, int argc)
@@ -825,7 +875,7 @@ static void positional(struct cli *c, char *word, int argc)
 	if (c->sub == NULL) {
 		if (strcmp(word, "check") != 0 && strcmp(word, "allowlist") != 0 &&
 		    strcmp(word, "pending") != 0 && strcmp(word, "resolve") != 0 &&
-		    strcmp(word, "grants") != 0)
+		    strcmp(word, "grants") != 0 && strcmp(word, "models") != 0)
 			usage_error("unknown subcommand \"%s\"", word);
 		c->sub = word;
 	} else if (strcmp(c->sub, "allowlist") == 0 && c->action == NULL) {
@@ -879,6 +929,9 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_BY:
 			c->by = optarg;
 			break;
+		case OPT_SCDOC:
+			c->scdoc = true;
+			break;
 		default:
 			usage_error("unexpected option");
 		}
@@ -907,6 +960,13 @@ int main(int argc, char **argv)
 		usage_error("--by is for resolve");
 	if (c.ask.announce_fd >= 0 && fcntl(c.ask.announce_fd, F_GETFD) < 0)
 		usage_error("--ask-fd %d: not an open file descriptor", c.ask.announce_fd);
+	if (c.scdoc && (c.sub == NULL || strcmp(c.sub, "models") != 0))
+		usage_error("--scdoc is for models");
+	if (c.sub != NULL && strcmp(c.sub, "models") == 0) {
+		status = run_models(&c); /* the tables need no config */
+		free(c.words);
+		return status;
+	}
 	if (config_load(&cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
 	if (c.sub == NULL)

@@ -39,6 +39,7 @@
 #include "native/sysfilter.h"
 #include "policy/toolpolicy.h"
 #include "core/util.h"
+#include "ask/asktext.h"
 
 static const char usage[] =
     "usage: claw-sandbox [--config FILE] [--state-dir DIR] [--max-record BYTES] [--dry-run]\n"
@@ -71,6 +72,7 @@ static const char usage[] =
     "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
     "  features what this kernel offers the native sandbox: user namespaces,\n"
     "           seccomp, the Landlock ABI, cgroup namespaces (probed for real);\n"
+    "           and whether host runs can be given a view without claw's state\n"
     "           --filter writes the seccomp program a sandbox without network gets\n"
     "           (BPF, struct sock_filter[]) to standard output, for tests\n"
     "\n"
@@ -278,7 +280,26 @@ struct filter {
 	struct buf member;
 	bool dry_run;
 	struct buf dry, notes; /* what a dry run would start; warnings of the docker backend */
+	/* The view host runs get (hostview.h): planned at the first host run. */
+	struct hostview view;
+	bool view_planned;
+	char *view_error; /* why host runs are refused, when they are */
 };
+
+/* The host runs' view of claw, or NULL with claw_error() when there can be none. */
+static const struct hostview *host_view(struct filter *f)
+{
+	if (!f->view_planned) {
+		f->view_planned = true;
+		if (hostview_plan(&f->view, f->cfg) < 0)
+			f->view_error = xstrdup(claw_error());
+	}
+	if (f->view_error != NULL) {
+		claw_fail("%s", f->view_error);
+		return NULL;
+	}
+	return &f->view;
+}
 
 static void add_agent(struct filter *f, const char *id)
 {
@@ -409,18 +430,25 @@ static void put_result_member(struct buf *b, const struct run_result *r)
 	buf_putc(b, '}');
 }
 
-/* Persistence paths the run made, moved aside: said on stderr too, for the person. */
+/* Special files found at persistence paths, moved aside: said on stderr too, for the person. */
 static void warn_moved(const struct run_result *r)
 {
-	for (size_t i = 0; i < r->nmoved; i++)
-		if (r->moved[i].moved_to)
-			warnx("%s appeared during the run and was moved to %s (a persistence path: "
-			      "the host would have run it)",
-			      r->moved[i].path, r->moved[i].moved_to);
-		else
-			warnx("%s appeared during the run and could not be moved aside: %s; remove "
-			      "it before the host uses this directory",
-			      r->moved[i].path, r->moved[i].error);
+	struct buf b = { 0 };
+
+	for (size_t i = 0; i < r->nmoved; i++) {
+		buf_reset(&b);
+		text_clean(&b, r->moved[i].path, 0);
+		buf_puts(&b, ", a special file at a persistence path, ");
+		if (r->moved[i].moved_to) {
+			buf_puts(&b, "was moved to ");
+			text_clean(&b, r->moved[i].moved_to, 0);
+		} else {
+			text_clean(&b, r->moved[i].error, 0);
+		}
+		buf_puts(&b, " (the host would have run what was written into it)");
+		warnx("%s", b.p);
+	}
+	buf_free(&b);
 }
 
 /* The docker backend's warnings (a config change kept for the hot window, ...) on stderr. */
@@ -519,11 +547,14 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 		               .envp = env_finish(env),
 		               .cwd = cwd,
 		               .timeout = q->timeout,
-		               .capture = true };
+		               .capture = true,
+		               .hostview = f->dry_run ? NULL : host_view(f) };
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (f->dry_run)
+	if (!f->dry_run && rs.hostview == NULL)
+		rc = -1; /* fail closed: claw's state would be in its view */
+	else if (f->dry_run)
 		run_argv_json(&f->dry, argv);
 	else
 		rc = run_command(&rs, r);
@@ -643,6 +674,8 @@ static int run_filter(struct cli *c, struct config *cfg)
 		free(f.agents[i].error);
 	}
 	free(f.agents);
+	hostview_free(&f.view);
+	free(f.view_error);
 	buf_free(&f.member);
 	buf_free(&f.dry);
 	buf_free(&f.notes);
@@ -744,6 +777,31 @@ static int run_exec(struct cli *c, struct config *cfg)
 	return status;
 }
 
+/* ---- what a person sees ---- */
+
+/*
+ * Names, keys and paths shown to a person come from configs, chat peers,
+ * container labels and workspace metadata: each is shown with its control
+ * and invisible characters escaped (text_clean), so that none can redraw the
+ * terminal or hide what it says. Machine output (--json) is JSON-escaped.
+ */
+static void shown_line(struct buf *b, const char *label, const char *value, const char *end)
+{
+	buf_puts(b, label);
+	text_clean(b, value ? value : "", 0);
+	buf_puts(b, end);
+}
+
+/* warnx(3) of MSG, shown as above. */
+static void warn_shown(const char *msg)
+{
+	struct buf b = { 0 };
+
+	text_clean(&b, msg, 0);
+	warnx("%s", b.p ? b.p : "");
+	buf_free(&b);
+}
+
 /* ---- explain ---- */
 
 static void explain_kernel(struct buf *b, bool json)
@@ -832,10 +890,10 @@ static void explain_docker(struct buf *b, const struct target *t, bool json)
 			buf_puts(b, "null");
 		buf_putc(b, '}');
 	} else {
-		buf_printf(b,
-		           "\ndocker:\n  engine            %s%s%s\n  image             %s\n"
-		           "  config hash       %s\n  container         ",
-		           t->s.binary, host ? " at " : "", host ? host : "", t->s.image, hash);
+		shown_line(b, "\ndocker:\n  engine            ", t->s.binary, host ? " at " : "");
+		shown_line(b, "", host, "\n");
+		shown_line(b, "  image             ", t->s.image, "\n");
+		buf_printf(b, "  config hash       %s\n  container         ", hash);
 		if (found > 0)
 			buf_printf(
 			    b, "%s, %s, %s\n", ct.running ? "running" : "stopped",
@@ -846,7 +904,7 @@ static void explain_docker(struct buf *b, const struct target *t, bool json)
 		else if (found == 0)
 			buf_puts(b, "not created yet\n");
 		else
-			buf_printf(b, "unknown: %s\n", engine_error);
+			shown_line(b, "unknown: ", engine_error, "\n");
 	}
 	if (found > 0)
 		docker_container_clear(&ct);
@@ -883,6 +941,10 @@ static int run_explain(struct cli *c, struct config *cfg)
 		buf_json_str(&b, t.p.scope_key);
 		buf_puts(&b, ",\"name\":");
 		buf_json_str(&b, t.p.name);
+		buf_puts(&b, ",\"installation\":");
+		buf_json_str(&b, strrchr(t.p.pin_dir, '/') + 1);
+		buf_puts(&b, ",\"pinDir\":");
+		buf_json_str(&b, t.p.pin_dir);
 		buf_puts(&b, ",\"workspaceDir\":");
 		buf_json_str(&b, t.p.workspace_dir);
 		buf_puts(&b, ",\"agentWorkspaceDir\":");
@@ -905,25 +967,33 @@ static int run_explain(struct cli *c, struct config *cfg)
 		}
 		buf_puts(&b, "}\n");
 	} else {
-		buf_printf(
-		    &b,
-		    "agent:       %s\nsession:     %s (%s)\nscope key:   %s\nname:        %s\n"
-		    "workspace:   %s -> %s (%s)\n",
-		    t.si.agent, t.si.key.p, t.si.sandboxed ? "sandboxed" : "runs on the host",
-		    t.p.scope_key, t.p.name, t.p.workspace_dir, t.s.workdir,
-		    t.p.workspace_rw ? "rw" : "ro");
+		shown_line(&b, "agent:       ", t.si.agent, "\n");
+		shown_line(&b, "session:     ", t.si.key.p,
+		           t.si.sandboxed ? " (sandboxed)\n" : " (runs on the host)\n");
+		shown_line(&b, "scope key:   ", t.p.scope_key, "\n");
+		shown_line(&b, "name:        ", t.p.name, "\n");
+		shown_line(&b, "kept under:  ", t.p.pin_dir,
+		           geteuid() == 0 ? " (what is kept between runs)\n"
+		                          : " (kept between runs as root only)\n");
+		shown_line(&b, "workspace:   ", t.p.workspace_dir, " -> ");
+		shown_line(&b, "", t.s.workdir, t.p.workspace_rw ? " (rw)\n" : " (ro)\n");
 		if (t.p.agent_dir)
-			buf_printf(&b, "agent dir:   %s -> /agent (ro)\n", t.p.agent_dir);
+			shown_line(&b, "agent dir:   ", t.p.agent_dir, " -> /agent (ro)\n");
 		if (docker)
-			buf_printf(&b, "runs as:     %s in the container\n\nsettings:\n", ct_user);
+			shown_line(&b, "runs as:     ", ct_user,
+			           " in the container\n\nsettings:\n");
 		else
 			buf_printf(&b, "runs as:     uid %u, gid %u\n\nsettings:\n", (unsigned)uid,
 			           (unsigned)gid);
-		for (size_t i = 0; i < t.s.nsrc; i++)
-			buf_printf(&b, "  %-44s %-24s %s\n", t.s.src[i].key, t.s.src[i].value,
-			           t.s.src[i].from);
+		for (size_t i = 0; i < t.s.nsrc; i++) {
+			struct buf v = { 0 };
+			text_clean(&v, t.s.src[i].value, 0);
+			buf_printf(&b, "  %-44s %-24s ", t.s.src[i].key, v.p ? v.p : "");
+			shown_line(&b, "", t.s.src[i].from, "\n");
+			buf_free(&v);
+		}
 		for (size_t i = 0; i < t.s.nwarnings; i++)
-			buf_printf(&b, "warning: %s\n", t.s.warnings[i]);
+			shown_line(&b, "warning: ", t.s.warnings[i], "\n");
 		if (docker) {
 			explain_docker(&b, &t, false);
 		} else {
@@ -963,7 +1033,7 @@ static void inventory(struct config *cfg, struct filter *f, struct sandbox_inven
 	inventory_scan(all, f->nagents, inv);
 	free(all);
 	for (size_t i = 0; i < inv->nerrors; i++)
-		warnx("%s", inv->errors[i]);
+		warn_shown(inv->errors[i]);
 }
 
 static void put_match(struct buf *b, const char *name, int match)
@@ -1061,11 +1131,15 @@ static int run_list(struct cli *c, struct config *cfg)
 		           "CONTAINER", "SCOPE KEY");
 		for (size_t i = 0; i < inv.n; i++) {
 			char created[32], used[32], ct[64];
+			struct buf name = { 0 };
 			format_age(created, sizeof(created), inv.v[i].created_ms);
 			format_age(used, sizeof(used), inv.v[i].used_ms);
 			format_container(ct, sizeof(ct), &inv.v[i]);
-			buf_printf(&b, "%-36s %-12s %-12s %-16s %s\n", inv.v[i].name, created, used,
-			           ct, inv.v[i].scope_key);
+			text_clean(&name, inv.v[i].name, 0);
+			buf_printf(&b, "%-36s %-12s %-12s %-16s ", name.p ? name.p : "", created,
+			           used, ct);
+			shown_line(&b, "", inv.v[i].scope_key, "\n");
+			buf_free(&name);
 		}
 	}
 	fputs(b.p, stdout);
@@ -1088,22 +1162,34 @@ static int remove_entry(const struct cli *c, struct filter *f, const struct sand
 
 	if (c->container_only && e->container == NULL)
 		return 0;
+	const char *kept = NULL;
 	if (inv->nerrors > 0 && e->container == NULL && a && a->s.backend &&
-	    strcmp(a->s.backend, "docker") == 0) {
-		warnx("%s kept: its container engine could not be asked", e->name);
-		return 1;
+	    strcmp(a->s.backend, "docker") == 0)
+		kept = "its container engine could not be asked";
+	else if (inventory_remove(inv, e, c->container_only) < 0)
+		kept = claw_error();
+	struct buf b = { 0 };
+	if (c->co.json) {
+		/* One line per sandbox either way, so a caller sees what stayed and why. */
+		buf_puts(&b, kept ? "{\"kept\":" : "{\"removed\":");
+		buf_json_str(&b, e->name);
+		if (kept) {
+			buf_puts(&b, ",\"error\":");
+			buf_json_str(&b, kept);
+		}
+		buf_printf(&b, ",\"reason\":\"%s\"}\n", why ? why : "asked");
+		fputs(b.p, stdout);
+	} else if (kept) {
+		shown_line(&b, "", e->name, " kept: ");
+		text_clean(&b, kept, 0);
+		warnx("%s", b.p);
+	} else {
+		shown_line(&b, c->container_only ? "removed container " : "removed ", e->name,
+		           why ? (strcmp(why, "idle") == 0 ? " (idle)\n" : " (too old)\n") : "\n");
+		fputs(b.p, stdout);
 	}
-	if (inventory_remove(e, c->container_only) < 0) {
-		warnx("%s", claw_error());
-		return 1;
-	}
-	if (c->co.json)
-		printf("{\"removed\":\"%s\",\"reason\":\"%s\"}\n", e->name, why ? why : "asked");
-	else
-		printf("removed %s%s%s%s\n", c->container_only ? "container " : "", e->name,
-		       why ? " " : "",
-		       why ? (strcmp(why, "idle") == 0 ? "(idle)" : "(too old)") : "");
-	return 0;
+	buf_free(&b);
+	return kept ? 1 : 0;
 }
 
 static int run_rm(struct cli *c, struct config *cfg)
@@ -1136,9 +1222,10 @@ static int run_rm(struct cli *c, struct config *cfg)
 		if (match)
 			status |= remove_entry(c, &f, &inv, e, NULL);
 	}
-	/* The kept roots too: the next run makes what it needs. */
-	if (c->all && geteuid() == 0 && nspin_remove_all(NSPIN_MNTNS_DIR) < 0) {
-		warnx("%s", claw_error());
+	/* Whatever else this installation keeps (kept roots, the namespaces of scopes whose
+	 * workspace went by hand): the next run makes what it needs. Another's stays. */
+	if (c->all && status == 0 && geteuid() == 0 && inventory_unpin_all(&inv) < 0) {
+		warn_shown(claw_error());
 		status = 1;
 	}
 	free(want_name);
@@ -1341,7 +1428,7 @@ static int run_features(const struct cli *c)
 	/* Every limit asked for: what a configuration with them would get here. */
 	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
 	struct native_limits l;
-	char why[600];
+	char why[600], view_why[256];
 
 	if (c->filter)
 		return write_filter();
@@ -1349,6 +1436,7 @@ static int run_features(const struct cli *c)
 	limits_probe(&all, &l);
 	const char *refused = limits_refusal(&all, &l, why, sizeof(why));
 	const char *level = refused ? "none" : limits_assurance(&l);
+	bool view = hostview_probe(view_why, sizeof(view_why));
 	if (c->co.json) {
 		struct buf b = { 0 };
 		buf_printf(&b, "{\"userns\":%s,\"usernsWhy\":", k.userns ? "true" : "false");
@@ -1362,6 +1450,8 @@ static int run_features(const struct cli *c)
 		buf_json_str(&b, level);
 		buf_puts(&b, ",\"limitsWhy\":");
 		buf_json_str(&b, l.why);
+		buf_printf(&b, ",\"hostview\":%s,\"hostviewWhy\":", view ? "true" : "false");
+		buf_json_str(&b, view_why);
 		buf_putc(&b, '}');
 		puts(b.p);
 		buf_free(&b);
@@ -1378,6 +1468,7 @@ static int run_features(const struct cli *c)
 		printf("limits none (%s)\n", l.why);
 	else
 		printf("limits %s\n", level);
+	printf("hostview %s\n", view ? "yes" : view_why);
 	return 0;
 }
 

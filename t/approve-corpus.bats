@@ -6,15 +6,22 @@
 
 load approve-helper
 
+# Every test works in $T/wd, a directory beside the state dir, with a file f.
+setup() {
+	workdir_setup
+}
+
 BYPASS=$BATS_TEST_DIRNAME/approve/bypass.jsonl
 
 # requests CLASS: the class's attempts as exec records, placeholders filled in.
+# Workdir $T/wd: a working directory beside the state dir, with a file f.
 requests() {
-	jq -c --arg class "$1" --arg t "$T" --arg state "$OPENCLAW_STATE_DIR" --arg bin "$CLAW_BIN" '
+	jq -c --arg class "$1" --arg t "$T" --arg wd "$T/wd" --arg state "$OPENCLAW_STATE_DIR" \
+		--arg bin "$CLAW_BIN" '
 		def fill: gsub("@STATE@"; $state) | gsub("@BIN@"; $bin) | gsub("@T@"; $t);
 		select(.class == $class)
 		| {id: .command, tool: "exec",
-		   args: ({command: (.command | fill), workdir: ((.workdir // $t) | fill)}
+		   args: ({command: (.command | fill), workdir: ((.workdir // $wd) | fill)}
 		          + (if .env then {env: .env} else {} end))}
 		+ (if .forged then {approval: {decision: "allow", via: "allowlist"}, approved: true}
 		   else {} end)' "$BYPASS"
@@ -140,7 +147,7 @@ never_allowed() {
 
 @test "bypass: self-protection (claw commands, state files, /approve, audit suppressions)" {
 	dev_allowlist
-	mkdir -p "$OPENCLAW_STATE_DIR/approvals" "$OPENCLAW_STATE_DIR/audit"
+	mkdir -p "$OPENCLAW_STATE_DIR/approvals" "$OPENCLAW_STATE_DIR/audit" "$T/work"
 	never_allowed self-protection
 }
 
@@ -184,11 +191,107 @@ never_allowed() {
 	assert_output --partial strict-inline-eval
 }
 
+# Issue 17's classes, refused by the argument models: the programs are on the
+# allow list (wide_allowlist), so only a model can refuse them.
+
+@test "bypass: risky options inside clusters of harmless ones (-qx CMD, -iO'CMD')" {
+	wide_allowlist
+	never_allowed option-cluster
+}
+
+@test "bypass: long options abbreviated to any unique prefix (--u=CMD, --to-com=sh)" {
+	wide_allowlist
+	never_allowed abbreviation
+}
+
+@test "bypass: -- before a risky operand" {
+	wide_allowlist
+	never_allowed dashdash
+}
+
+@test "bypass: git's own options (-c NAME=VALUE, --exec-path, --git-dir, --config-env)" {
+	wide_allowlist
+	never_allowed git-global
+}
+
+@test "bypass: git subcommands that run programs, aliases and unknown subcommands" {
+	wide_allowlist
+	never_allowed git-subcommand
+}
+
+@test "bypass: sed scripts that run, read or write (e, r, w, s///e, -i outside)" {
+	wide_allowlist
+	never_allowed sed-script
+}
+
+@test "bypass: awk programs that run, pipe, redirect or load (system, |, >, getline <, @load, -W exec)" {
+	wide_allowlist
+	never_allowed awk-program
+}
+
+@test "bypass: make's --eval, -f and variables that run programs" {
+	wide_allowlist
+	never_allowed make-runner
+}
+
+@test "bypass: ssh, scp and sftp options that run local programs" {
+	wide_allowlist
+	never_allowed ssh-family
+}
+
+@test "bypass: less and man options that run programs" {
+	wide_allowlist
+	never_allowed pager-man
+}
+
+@test "bypass: archives that run programs or write outside (zip -TT, tar -P, -C /etc)" {
+	wide_allowlist
+	never_allowed archive
+}
+
+@test "bypass: package managers that run packages or change their config (npx, npm exec, init)" {
+	wide_allowlist
+	never_allowed package-manager
+}
+
+@test "bypass: date that sets the clock or reads files" {
+	wide_allowlist
+	never_allowed system-date
+}
+
+@test "bypass: deleting or discarding where that is not the program's trade (find -delete, git clean)" {
+	wide_allowlist
+	mkdir -p "$T/wd/a" "$T/wd/b"
+	never_allowed destructive
+}
+
+@test "bypass: writes outside the working directory, into .git, setuid bits" {
+	wide_allowlist
+	never_allowed write-outside
+}
+
+@test "bypass: options that make a reader write a file, or read one outside" {
+	wide_allowlist
+	never_allowed option-write
+}
+
+@test "bypass: strictInlineEval asks for modules, standard input and code, under allowlist and full" {
+	wide_allowlist
+	write_config <<<'{tools: {exec: {security: "allowlist", ask: "on-miss", strictInlineEval: true}}}'
+	never_allowed strict-more
+	run jq -r 'select(.approval.asked != "strict-inline-eval") | .id' "$T/out.jsonl"
+	assert_output ""
+	write_config <<<'{tools: {exec: {security: "full", strictInlineEval: true}}}'
+	never_allowed strict-more
+	run jq -r 'select(.approval.asked != "strict-inline-eval") | .id' "$T/out.jsonl"
+	assert_output ""
+}
+
 @test "ordinary: a typical developer allow list lets everyday commands through" {
 	dev_allowlist
 	n=$(grep -c . "$BATS_TEST_DIRNAME/approve/ordinary.txt")
 	[ "$n" -ge 60 ]
-	jq -cR '{id: ., tool: "exec", args: {command: ., workdir: env.T}}' \
+	jq -cR --arg wd "$T/wd" '{id: ., tool: "exec", args: {command: ., workdir: $wd}}' \
 		"$BATS_TEST_DIRNAME/approve/ordinary.txt" >"$T/in.jsonl"
 	T=$T claw-approve <"$T/in.jsonl" >"$T/out.jsonl"
 	run jq -r 'select(.approval.decision != "allow") | "\(.id): \(.approval.reason) \(.approval.analysis.error // "") \([.approval.segments[]? | select(.satisfiedBy == null) | .why])"' "$T/out.jsonl"

@@ -31,6 +31,30 @@ dev_allowlist() {
 		write_approvals
 }
 
+# workdir_setup: as setup, in $T/wd (a working directory beside the state
+# dir, with a file f).
+workdir_setup() {
+	common_setup
+	T=$BATS_TEST_TMPDIR
+	export PATH="$CLAW_BIN:$APPROVE_PATH"
+	mkdir -p "$T/wd"
+	touch "$T/wd/f"
+	cd "$T/wd"
+}
+
+# The typical list and the risky programs the models know: for attempts that
+# must be refused by a model, not merely for lack of an entry.
+RISKY_NAMES="rm rmdir unlink shred truncate dd install ssh scp sftp less more man zip unzip
+rsync perl cmake npx gawk"
+
+# wide_allowlist [DEFAULTS_JSON]: the typical list and the risky programs.
+wide_allowlist() {
+	local defaults=${1:-'{}'}
+	printf '%s\n' $DEV_NAMES $RISKY_NAMES | jq -R . | jq -s --argjson d "$defaults" \
+		'{version: 1, defaults: $d, agents: {main: {allowlist: map({pattern: .})}}}' |
+		write_approvals
+}
+
 # record COMMAND [WORKDIR]: an exec request for COMMAND.
 record() {
 	jq -cn --arg c "$1" --arg w "${2:-$T}" '{id: "t", tool: "exec", args: {command: $c, workdir: $w}}'

@@ -40,3 +40,18 @@ telegram_config() {
 EOF
 	write_claw_config <<<"{ approvals: { exec: { timeoutSeconds: ${TIMEOUT:-10} } } }"
 }
+
+# wait_line TEXT: the first stderr line of approve_bg's process containing
+# TEXT (at most 10 s); fails if it never comes.
+wait_line() {
+	local line
+	while IFS= read -r -t 10 line <&"$ERRFD"; do
+		case $line in *"$1"*) printf '%s\n' "$line"; return 0 ;; esac
+	done
+	return 1
+}
+
+# slug_of LINE: the 8-character slug from "... claw-approve resolve SLUG ...".
+slug_of() {
+	sed -n 's/.*claw-approve resolve \([0-9a-f]\{8\}\).*/\1/p' <<<"$1"
+}

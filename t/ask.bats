@@ -30,21 +30,6 @@ approve_bg() {
 	exec {ERRFD}<"$out.fifo"
 }
 
-# wait_line TEXT: the first stderr line of approve_bg's process containing
-# TEXT (at most 10 s); fails if it never comes.
-wait_line() {
-	local line
-	while IFS= read -r -t 10 line <&"$ERRFD"; do
-		case $line in *"$1"*) printf '%s\n' "$line"; return 0 ;; esac
-	done
-	return 1
-}
-
-# slug_of LINE: the 8-character slug from "... claw-approve resolve SLUG ...".
-slug_of() {
-	sed -n 's/.*claw-approve resolve \([0-9a-f]\{8\}\).*/\1/p' <<<"$1"
-}
-
 finish_bg() {
 	wait "$APPROVE_PID"
 	APPROVE_PID=

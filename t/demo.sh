@@ -8,7 +8,7 @@ set -eu
 PATH="$CLAW_BIN:$PATH"
 state=$(mktemp -d "${TMPDIR:-/tmp}/claw-demo.XXXXXX")
 # Sandboxes first (as root their network namespaces are kept under
-# /run/claw/netns), then the scratch state.
+# /run/claw/<installation>), then the scratch state.
 trap 'claw-sandbox rm --all >/dev/null 2>&1 || :; rm -rf "$state"' EXIT
 export OPENCLAW_STATE_DIR="$state"
 unset OPENCLAW_CONFIG_PATH

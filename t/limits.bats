@@ -80,7 +80,7 @@ hide_v1() {
 	own=$(sed -n 's/^[0-9]*:cpu:\(.*\)/\1/p' /proc/self/cgroup)
 	slug=$(ls "$OPENCLAW_STATE_DIR/sandboxes" | grep -v json | head -n 1)
 	[ -n "$own" ] || skip "no v1 cpu hierarchy"
-	assert_equal "$(cat "/sys/fs/cgroup/cpu${own%/}/claw.$slug/cpu.cfs_quota_us")" 50000
+	assert_equal "$(cat "/sys/fs/cgroup/cpu${own%/}/claw.$(installation).$slug/cpu.cfs_quota_us")" 50000
 }
 
 @test "limits: an ordinary user without a cgroup is refused a memory or CPU limit, with the reason" {
@@ -219,8 +219,8 @@ EOF
 	assert_output "survived private"
 	# The scope's cgroup is the user's, under the one given to it.
 	slug=$(ls "$OPENCLAW_STATE_DIR/sandboxes" | grep -v json | head -n 1)
-	assert_equal "$(stat -c %u "${CGROUPS[0]}/claw.$slug")" $USER_ID
-	assert_equal "$(cat "${CGROUPS[2]}/claw.$slug/cpu.cfs_quota_us")" 50000
+	assert_equal "$(stat -c %u "${CGROUPS[0]}/claw.$(installation).$slug")" $USER_ID
+	assert_equal "$(cat "${CGROUPS[2]}/claw.$(installation).$slug/cpu.cfs_quota_us")" 50000
 }
 
 @test "limits: every scratch tmpfs shares one budget: the file-size limit, or docker.memory when less" {

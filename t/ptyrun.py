@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Runs a command on a new pseudo-terminal and plays a script against it.
 
-    ptyrun.py [-t SECONDS] STEP... -- COMMAND [ARG...]
+    ptyrun.py [-t SECONDS] [-s ROWSxCOLS] STEP... -- COMMAND [ARG...]
 
 The command gets a real terminal: its own session, the pty as controlling
 terminal and foreground, stdin, stdout and stderr on it unless redirected by
-the command itself. Steps, in order, each bounded by SECONDS (default 10):
+the command itself; -s gives the terminal that window size before the
+command starts. Steps, in order, each bounded by SECONDS (default 10):
 
     expect:TEXT   wait until TEXT has appeared in the output (since the last
                   expect); exits 124 with the transcript on stderr if not
@@ -18,10 +19,12 @@ on stdout, and exits with the command's status (128+N for signal N).
 No sleeps: every wait is on the pty's output or the process, with a bound.
 """
 
+import fcntl
 import os
 import pty
 import select
 import signal
+import struct
 import sys
 import termios
 import time
@@ -29,10 +32,15 @@ import time
 
 def main(argv):
     timeout = 10.0
+    size = None
     steps = []
     while argv and argv[0] != "--":
         if argv[0] == "-t":
             timeout = float(argv[1])
+            argv = argv[2:]
+            continue
+        if argv[0] == "-s":
+            size = [int(n) for n in argv[1].split("x")]
             argv = argv[2:]
             continue
         steps.append(argv[0])
@@ -44,6 +52,8 @@ def main(argv):
     pid, fd = pty.fork()
     if pid == 0:
         try:
+            if size:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
             os.execvp(cmd[0], cmd)
         finally:
             os._exit(127)

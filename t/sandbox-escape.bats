@@ -32,14 +32,19 @@ teardown() {
 	claw-sandbox rm --all >/dev/null 2>&1 || true
 }
 
-@test "1 terminal injection: TIOCSTI and TIOCLINUX refused, even with high bits, no controlling tty" {
+@test "1 terminal injection: TIOCSTI and TIOCLINUX refused, even with high bits; the terminal is the sandbox's own" {
 	sandbox_config
 	probe tiocsti
-	# Again with a real terminal on stdin: the case TIOCSTI is dangerous in.
-	run script -qec "claw-sandbox exec -- /probes/tiocsti" /dev/null
+	# Again with a real terminal on stdin: the case TIOCSTI is dangerous in. The
+	# terminal the command has is one of its own, not the operator's.
+	run script -qec "tty; claw-sandbox exec -- /probes/tiocsti" /dev/null
 	assert_success
 	assert_output --partial "ok TIOCSTI: Operation not permitted"
 	refute_output --partial ESCAPE
+	operator=$(head -1 <<<"${output//$'\r'/}")
+	[[ $operator == /dev/pts/* ]]
+	assert_output --partial "terminal: /dev/pts/"
+	refute_output --partial "terminal: $operator"$'\r'
 }
 
 @test "2 setuid re-escalation: no_new_privs, no capabilities, not root" {
@@ -152,46 +157,39 @@ EOF
 	[ -f "$AGENT_WS/probe-note.txt" ]
 }
 
-@test "10 persistence: names that do not exist yet are moved aside after the run, and reported" {
+@test "10 persistence: names that do not exist yet cannot be made, as files, directories or links" {
 	sandbox_config 'workspaceAccess: "rw",'
 	echo '[submodule]' > "$AGENT_WS/.gitmodules"
 	echo keep > "$BATS_TEST_TMPDIR/keep"
 	chown -R 65534:65534 "$AGENT_WS"
-	cmd="mkdir -p .git/hooks && echo evil > .git/hooks/post-checkout; echo evil > .bashrc;"
-	cmd="$cmd echo evil > .envrc; mkdir .openclaw && echo {} > .openclaw/openclaw.json;"
-	cmd="$cmd echo {} > exec-approvals.json; ln -s $BATS_TEST_TMPDIR/keep .zshrc; echo ok > notes.txt"
-	run bash -c "$(declare -f request); request '$cmd' | claw-session | claw-sandbox 2>'$BATS_TEST_TMPDIR/err'"
+	cmd="mkdir -p .git/hooks; echo evil > .git/hooks/post-checkout; echo evil > .bashrc;"
+	cmd="$cmd echo evil > .envrc; mkdir .openclaw; echo {} > .openclaw/openclaw.json;"
+	cmd="$cmd echo {} > exec-approvals.json; ln -s $BATS_TEST_TMPDIR/keep .zshrc; rm -rf .mcp.json;"
+	cmd="$cmd mv .npmrc npmrc; echo ok > notes.txt"
+	run bash -c "$(declare -f request); request '$cmd' | claw-session | claw-sandbox"
 	assert_success
 	assert_equal "$(jqr .result.exit)" 0
-	assert_equal "$(jqr '.result.quarantined | length')" 6
-	assert_equal "$(jqr '[.result.quarantined[].path] | sort | join(" ")')" \
-		"$AGENT_WS/.bashrc $AGENT_WS/.envrc $AGENT_WS/.git $AGENT_WS/.openclaw $AGENT_WS/.zshrc $AGENT_WS/exec-approvals.json"
-	for name in .git .bashrc .envrc .openclaw exec-approvals.json .zshrc; do
+	assert_equal "$(jqr .result.quarantined)" null
+	# Refused, by a read-only mount or (ids of the sandbox's own) by ownership.
+	assert_equal "$(jqr .result.stderr | grep -c 'Read-only file system\|File exists\|busy\|nonexistent\|Permission denied\|Value too large')" 10
+	# Nothing of it is on the host: the placeholders went with the run.
+	for name in .git .bashrc .envrc .openclaw exec-approvals.json .zshrc .mcp.json .npmrc npmrc; do
 		[ ! -e "$AGENT_WS/$name" ] && [ ! -L "$AGENT_WS/$name" ]
-		moved=$(jqr --arg p "$AGENT_WS/$name" '.result.quarantined[] | select(.path == $p) | .movedTo')
-		[[ $moved == "$AGENT_WS/$name.claw-quarantine-"* ]]
-		[ -e "$moved" ] || [ -L "$moved" ]
-		grep -qF "claw-sandbox: $AGENT_WS/$name appeared during the run and was moved to $moved" "$BATS_TEST_TMPDIR/err"
 	done
-	[ -f "$AGENT_WS"/.git.claw-quarantine-*/hooks/post-checkout ]
-	# A symlink is moved itself, its target stays; what existed before and the rest stay.
-	[ -L "$AGENT_WS"/.zshrc.claw-quarantine-* ]
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/keep")" keep
 	assert_equal "$(cat "$AGENT_WS/.gitmodules")" "[submodule]"
 	assert_equal "$(cat "$AGENT_WS/notes.txt")" ok
-	# The next run starts clean, and finds nothing to move.
-	run bash -c "$(declare -f request); request 'ls -A' | claw-session | claw-sandbox"
-	assert_equal "$(jqr .result.quarantined)" null
 }
 
 @test "10 persistence: the state dir (config, approvals) is never in the sandbox" {
 	sandbox_config 'workspaceAccess: "rw",'
 	echo '{}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
-	run claw-sandbox exec -- sh -c 'ls -a / /workspace /workspace/..'
+	run claw-sandbox exec -- sh -c 'ls -a / /workspace/..; wc -c < /workspace/exec-approvals.json'
 	assert_success
 	refute_line exec-approvals.json
 	refute_line openclaw.json
 	refute_line sandboxes
+	assert_line 0 # the workspace's own name: an empty placeholder, read-only
 	run claw-sandbox exec -- cat /workspace/../exec-approvals.json
 	assert_failure
 }
@@ -239,15 +237,21 @@ race_victims() {
 	assert_equal "$escapes" ""
 }
 
-@test "11 rename races: .git swapped with a symlink while others start: no host file mounted" {
+@test "11 rename races: .git cannot be swapped with a symlink, there or not, in any run" {
 	[ "$(id -u)" = 0 ] || skip "needs root to give the workspace to nobody"
 	race_config
-	# .git appears during the attacker's run, so it is not read-only there.
-	mkdir "$AGENT_WS/gitdir"
 	ln -s "$OPENCLAW_STATE_DIR" "$AGENT_WS/gitlink"
-	race_start .git gitlink
-	mv "$AGENT_WS/gitdir" "$AGENT_WS/.git"
-	race_victims 200 /workspace/.git/host-marker
+	chown -R 65534:65534 "$AGENT_WS"
+	for git in missing there; do
+		[ "$git" = missing ] || mkdir "$AGENT_WS/.git"
+		run claw-sandbox exec --session agent:main:cron:attacker -- \
+			/workspace/race /workspace/stop 1000 /workspace/.git /workspace/gitlink
+		assert_failure
+		# A mount point, or (ids of the sandbox's own) another id's: never swapped.
+		assert_output --regexp "renameat2: (Device or resource busy|Value too large for defined data type)"
+		run claw-sandbox exec --session agent:main:cron:victim -- cat /workspace/.git/host-marker
+		refute_output --partial HOST-SECRET
+	done
 }
 
 @test "11 rename races: a bind source swapped with a symlink after its check: no host file mounted" {

@@ -9,12 +9,14 @@ setup() {
 	mkdir -p "$AGENT_WS"
 }
 
-# As root, claw-sandbox keeps each scope's network namespace under /run/claw/netns;
+# As root, claw-sandbox keeps each scope's network namespace under /run/claw/<installation>;
 # a test removes what it made, so nothing of it stays on the host.
 teardown() {
 	if [ -n "${USERNS_RESTORE:-}" ]; then
 		echo "$USERNS_RESTORE" > /proc/sys/user/max_user_namespaces
 	fi
+	# What a test set up on the host and undoes at its end, if it did not get there.
+	[ -z "${UNDO:-}" ] || $UNDO 2>/dev/null || true
 	claw-sandbox rm --all >/dev/null 2>&1 || true
 }
 
@@ -47,6 +49,7 @@ let_others_walk() {
 background() {
 	local want=$1 line
 	shift
+	rm -f "$BATS_TEST_TMPDIR/background"
 	mkfifo "$BATS_TEST_TMPDIR/background"
 	exec {BG_OUT}<>"$BATS_TEST_TMPDIR/background"
 	"$@" >&"$BG_OUT" 2>&1 3>&- &
@@ -70,9 +73,39 @@ request() {
 		  args: ({command: $c} + $extra)}'
 }
 
-# through_sandbox: records from stdin through claw-session and claw-sandbox.
+# run_request CMD [ARGS-MEMBERS] [PEER]: one request through claw-session | claw-sandbox.
+run_request() {
+	run bash -c "$(declare -f request); request $(printf '%q ' "$@") | claw-session | claw-sandbox"
+}
+
+# OWN: a command, for inside a sandbox, that lists the current directory but for the
+# placeholders of persistence paths (empty, read-only, dated 1970: claw-sandbox(1)).
+OWN='find . -mindepth 1 -maxdepth 1 -newermt @1 -printf "%f\n" | sort'
+
+# jqo FILTER: jq -r on $output.
+jqo() {
+	jq -r "$@" <<< "$output"
+}
+
+# installation: this test's installation (its state dir's identity), as cgroup names carry it.
+installation() {
+	claw-sandbox explain --json | jq -r .installation
+}
+
+# pin_dir: where, as root, this test's installation keeps namespaces between runs.
+pin_dir() {
+	claw-sandbox explain --json | jq -r .pinDir
+}
+
+# through_sandbox [RUNNER...]: records from stdin through claw-session and claw-sandbox,
+# claw-sandbox run by RUNNER when given (in_setting user).
 through_sandbox() {
-	claw-session | claw-sandbox
+	claw-session | "$@" claw-sandbox
+}
+
+# in_bash CMD: CMD in bash -c with the request and setting helpers, for a pipeline to run.
+in_bash() {
+	bash -c "$(declare -f request through_sandbox in_setting as_user no_cgroups); TEST_USER=$TEST_USER; $1"
 }
 
 # ---- settings users have: root, an ordinary user, a host without usable cgroups ----
@@ -94,9 +127,11 @@ user_setup() {
 }
 
 # as_user CMD...: CMD as the ordinary user, with no capability and no group of root's;
-# the state dir and home (and what the test wrote there) become the user's first.
+# the state dir and home (and what the test wrote there) become the user's first, but
+# for what is in the sandboxes' own workspaces (their runs made it, as whoever they ran).
 as_user() {
-	chown -R "$TEST_USER:" "$OPENCLAW_STATE_DIR" "$HOME"
+	find "$OPENCLAW_STATE_DIR" "$HOME" -path "$OPENCLAW_STATE_DIR/sandboxes/*/*" -prune \
+		-o -exec chown -h "$TEST_USER:" {} +
 	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --inh-caps=-all -- "$@"
 }
 
@@ -117,3 +152,4 @@ in_setting() {
 	*) echo "in_setting: unknown setting $setting" >&2; return 2 ;;
 	esac
 }
+

@@ -6,11 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
-#include "core/glob.h"
+#include <unistd.h>
+
+#include "approve/allowmatch.h"
+#include "approve/model.h"
 #include "approve/risk.h"
-#include "core/util.h"
 #include "approve/wrappers.h"
+#include "core/glob.h"
+#include "core/util.h"
 
 #define MAX_CWDS 8
 
@@ -22,7 +27,8 @@ struct walk {
 	const char *cwds[MAX_CWDS + 1];
 	char cwdbuf[MAX_CWDS][PATH_MAX];
 	int ncwd;
-	bool after_cd; /* a cd ran before: the working directory is no longer known */
+	bool after_cd;             /* a cd ran before: the working directory is no longer known */
+	struct model_cwd cwd_real; /* the working directory's real path, for the models */
 };
 
 __attribute__((format(printf, 2, 3))) static void analysis_error(struct walk *w, const char *fmt,
@@ -51,6 +57,7 @@ static struct seg_report *new_seg(struct walk *w, char **argv, int argc, int dep
 	s->argc = argc;
 	s->exec = 0;
 	s->depth = depth;
+	s->after_cd = w->after_cd;
 	s->nwrappers = 0;
 	s->file.found = false;
 	s->file.path[0] = s->file.real[0] = '\0';
@@ -61,6 +68,10 @@ static struct seg_report *new_seg(struct walk *w, char **argv, int argc, int dep
 	s->asked = NULL;
 	s->satisfied = SAT_NONE;
 	s->match = NULL;
+	s->model.verdict = MODEL_NONE;
+	s->model.name = s->model.sub = s->model.why = s->model.asked = NULL;
+	s->model.npaths = 0;
+	s->model.complete = true;
 	return s;
 }
 
@@ -114,10 +125,7 @@ static bool target_matches(const struct walk *w, const struct allow_entry *e,
 	if (strchr(p, '/') == NULL)
 		return s->file.via_path && glob_match(p, word) &&
 		       safebin_trusted_dir(&w->in->policy->safebins, s->file.path);
-	if (glob_has_wildcard(p)) /* a glob must hold for the file and its real path */
-		return glob_match(p, s->file.path) && s->file.real[0] &&
-		       glob_match(p, s->file.real);
-	return strcmp(p, s->file.path) == 0 || (s->file.real[0] && strcmp(p, s->file.real) == 0);
+	return allowmatch_path(p, &s->file);
 }
 
 void analyse_join_args(char *const *argv, int argc, struct buf *out)
@@ -131,51 +139,22 @@ void analyse_join_args(char *const *argv, int argc, struct buf *out)
 	}
 }
 
-static bool args_match(const struct allow_entry *e, char *const *argv, int argc)
-{
-	struct buf b = { 0 };
-
-	analyse_join_args(argv, argc, &b);
-	bool ok = regexec(e->re, b.p, 0, NULL, 0) == 0;
-	buf_free(&b);
-	return ok;
-}
-
-static bool same_argv(const cJSON *bound, char *const *argv, int argc)
-{
-	const cJSON *a;
-	int i = 0;
-
-	cJSON_ArrayForEach(a, bound)
-	{
-		if (i >= argc || !cJSON_IsString(a) || strcmp(a->valuestring, argv[i]) != 0)
-			return false;
-		i++;
-	}
-	return i == argc;
-}
-
-static bool same_hash(const struct exec_file *f, const char *want)
-{
-	char hex[SHA256_HEX];
-
-	return want != NULL && exec_sha256(f, hex) == 0 && strcasecmp(hex, want) == 0;
-}
-
-/* An entry bound by allow-always: the same argv, directory, program and script. */
+/* An entry bound by allow-always: what actually runs (approvestore.c). */
 static bool binding_holds(const struct walk *w, const struct allow_entry *e,
                           const struct seg_report *s)
 {
-	if (!same_argv(e->argv, seg_argv(s), seg_argc(s)))
-		return false;
-	if (e->cwd != NULL && strcmp(e->cwd, w->res->cwd) != 0)
-		return false;
-	if ((e->script != NULL) != s->script_set)
-		return false;
-	if (s->script_set &&
-	    (strcmp(e->script, s->script.path) != 0 || !same_hash(&s->script, e->script_sha256)))
-		return false;
-	return same_hash(&s->file, e->sha256);
+	return approve_binding_holds(e, s, w->res->cwd);
+}
+
+/* True when an entry names the segment's program, whatever its arguments. */
+static bool listed(const struct walk *w, const struct seg_report *s)
+{
+	const struct approvals_agent *f = &w->in->policy->file;
+
+	for (size_t i = 0; i < f->nentries; i++)
+		if (!f->entries[i].never && target_matches(w, &f->entries[i], s, seg_argv(s)[0]))
+			return true;
+	return false;
 }
 
 static const struct allow_entry *find_match(const struct walk *w, const struct seg_report *s)
@@ -193,7 +172,9 @@ static const struct allow_entry *find_match(const struct walk *w, const struct s
 			bool pinned = e->bound || e->has_re;
 			if (e->never || pinned != (pass == 0) || !target_matches(w, e, s, argv[0]))
 				continue;
-			if (e->has_re && !args_match(e, argv, argc))
+			/* A bound entry pins argv and cwd themselves (binding_holds). */
+			if (e->has_re && !e->bound &&
+			    !allowmatch_args(e->re, argv, argc, w->res->cwd))
 				continue;
 			if (e->bound ? !binding_holds(w, e, s) : s->need != NEED_ANY)
 				continue;
@@ -205,7 +186,7 @@ static const struct allow_entry *find_match(const struct walk *w, const struct s
 
 /* ---- judging one program ---- */
 
-/* The script an interpreter runs: its first operand that is a regular file. */
+/* The script an interpreter without a model runs: its first operand that is a regular file. */
 static void find_script(struct walk *w, struct seg_report *s)
 {
 	char *const *argv = seg_argv(s);
@@ -223,9 +204,61 @@ static void find_script(struct walk *w, struct seg_report *s)
 	}
 }
 
-static void judge_program(struct walk *w, struct seg_report *s, const char *name, const char *rname)
+/* The script a model says the program runs (python3 x.py, make's Makefile). */
+static void model_script(struct walk *w, struct seg_report *s)
 {
-	const struct agent_policy *ap = w->in->policy;
+	for (int i = 0; i < s->model.npaths; i++) {
+		const struct model_path *mp = &s->model.paths[i];
+		if (mp->use != MODEL_SCRIPT || mp->base != NULL)
+			continue;
+		if (exec_resolve_file(mp->path, w->res->cwd, &s->script) == 0 && s->script.found) {
+			s->script_set = true;
+			if (w->after_cd && s->script.cwd_dependent)
+				need(s, NEED_HUMAN,
+				     "a script named relative to a directory a cd changed");
+		}
+		return;
+	}
+}
+
+/*
+ * The models judge the program by what it is: the name of its real file
+ * (python3 -> python3.11, awk -> mawk, git-config -> git) and the name it
+ * was called by, and the stricter answer holds.
+ */
+static void judge_model(struct walk *w, struct seg_report *s, const char *name, const char *rname)
+{
+	struct model_ctx mc = {
+		.cwd = w->res->cwd,
+		.real = &w->cwd_real,
+		.cwd_known = !w->after_cd,
+		.strict_inline_eval = w->in->policy->strict_inline_eval,
+	};
+	const char *first = rname[0] && model_known(rname) ? rname : name;
+	const char *second = first == rname ? name : NULL;
+
+	model_judge(&mc, first, seg_argv(s), seg_argc(s), &s->model);
+	if (second != NULL && strcmp(second, first) != 0 && model_known(second)) {
+		struct model_report other;
+		model_judge(&mc, second, seg_argv(s), seg_argc(s), &other);
+		if (other.verdict > s->model.verdict) {
+			s->model.verdict = other.verdict;
+			s->model.why = other.why;
+			s->model.asked = other.asked;
+		}
+	}
+	if (s->model.verdict == MODEL_EXACT)
+		need(s, NEED_BOUND, s->model.why);
+	else if (s->model.verdict == MODEL_PERSON)
+		need(s, NEED_HUMAN, s->model.why);
+	if (s->model.asked != NULL)
+		s->asked = s->model.asked;
+}
+
+/* A program without a model: the argument rules and OpenClaw's inline-eval table. */
+static void judge_unmodelled(struct walk *w, struct seg_report *s, const char *name,
+                             const char *rname)
+{
 	char *const *argv = seg_argv(s);
 	int argc = seg_argc(s);
 	const char *why;
@@ -233,13 +266,29 @@ static void judge_program(struct walk *w, struct seg_report *s, const char *name
 	if ((why = risk_arguments(name, argv, argc)) != NULL ||
 	    (rname[0] && (why = risk_arguments(rname, argv, argc)) != NULL))
 		need(s, NEED_BOUND, why);
-	if (ap->strict_inline_eval && (risk_inline_eval(name, argv, argc) != NULL ||
-	                               (rname[0] && risk_inline_eval(rname, argv, argc) != NULL))) {
-		need(s, NEED_BOUND, "code given on the command line (strictInlineEval)");
+	if (w->in->policy->strict_inline_eval &&
+	    (risk_inline_eval(name, argv, argc) != NULL ||
+	     (rname[0] && risk_inline_eval(rname, argv, argc) != NULL))) {
+		need(s, NEED_HUMAN, "code given on the command line (strictInlineEval)");
 		s->asked = "strict-inline-eval";
 	}
 	if (risk_interpreter(name) || (rname[0] && risk_interpreter(rname)))
 		find_script(w, s);
+}
+
+static void judge_program(struct walk *w, struct seg_report *s, const char *name, const char *rname)
+{
+	const struct agent_policy *ap = w->in->policy;
+	char *const *argv = seg_argv(s);
+	int argc = seg_argc(s);
+	const char *why;
+
+	if (model_known(name) || (rname[0] && model_known(rname))) {
+		judge_model(w, s, name, rname);
+		model_script(w, s);
+	} else {
+		judge_unmodelled(w, s, name, rname);
+	}
 	if ((s->match = find_match(w, s)) != NULL) {
 		s->satisfied = SAT_ALLOWLIST;
 		return;
@@ -248,6 +297,9 @@ static void judge_program(struct walk *w, struct seg_report *s, const char *name
 		s->why = s->why ? s->why : s->file.error;
 		return;
 	}
+	/* What a person needs to hear first: the program is not on the list at all. */
+	if (s->need != NEED_HUMAN && !listed(w, s))
+		s->why = "no allow-list entry matches";
 	if (s->need == NEED_ANY) {
 		char base[NAME_MAX + 1];
 		exec_name(s->file.path, base);
@@ -295,8 +347,7 @@ static void resolve(struct walk *w, struct seg_report *s, char *const *argv)
 		analysis_error(w, "%s", claw_error());
 	if (w->after_cd && s->file.cwd_dependent)
 		analysis_error(w, "'%s' is found relative to a directory a cd changed", argv[0]);
-	guard_program(argv[0], s->file.found ? s->file.path : NULL,
-	              s->file.found ? s->file.real : NULL, &w->res->guard);
+	guard_program(&w->in->ctx->guard, argv[0], &s->file, &w->res->guard);
 }
 
 static void push_wrapper(struct seg_report *s, const char *name)
@@ -338,14 +389,45 @@ static bool judge_builtin(struct walk *w, struct seg_report *s, bool *unwrapped)
 	}
 }
 
-static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
+/*
+ * A wrapper is seen through only when it is the system's own: its real file
+ * lies in a trusted directory, and that file and every directory above it
+ * belong to root and are writable by no one else. `./nice`, `./NICE` or a
+ * copy in the workspace is just an unknown program. An allow-list entry
+ * that names the wrapper's own file vouches for it too.
+ */
+static bool system_file(const struct walk *w, const struct exec_file *f)
 {
-	struct seg_report *s = new_seg(w, argv, argc, depth);
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (!f->found || f->real[0] == '\0' ||
+	    !safebin_trusted_dir(&w->in->policy->safebins, f->real))
+		return false;
+	if (f->st.st_uid != 0 || (f->st.st_mode & 022) != 0)
+		return false;
+	snprintf(dir, sizeof(dir), "%s", f->real);
+	for (char *slash; (slash = strrchr(dir, '/')) != NULL;) {
+		slash[slash == dir] = '\0';
+		if (stat(dir, &st) != 0 || st.st_uid != 0 || (st.st_mode & 022) != 0)
+			return false;
+		if (slash == dir)
+			break;
+	}
+	return true;
+}
+
+static bool trusted_wrapper(struct walk *w, struct seg_report *s)
+{
+	return system_file(w, &s->file) || find_match(w, s) != NULL;
+}
+
+static void judge_segment(struct walk *w, struct seg_report *s, int depth)
+{
 	struct wrap wr;
 
-	guard_words(&w->in->ctx->guard, argv, argc, w->cwds, w->ncwd, &w->res->guard);
 	for (int level = 0;; level++) {
-		char name[NAME_MAX + 1], rname[NAME_MAX + 1] = "";
+		char name[NAME_MAX + 1], pname[NAME_MAX + 1] = "", rname[NAME_MAX + 1] = "";
 		bool unwrapped;
 		if (level == APPROVE_MAX_WRAPPERS) {
 			need(s, NEED_HUMAN, "too many wrappers around one command");
@@ -357,11 +439,14 @@ static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
 			continue;
 		resolve(w, s, seg_argv(s));
 		exec_name(seg_argv(s)[0], name);
+		if (s->file.found)
+			exec_name(s->file.path, pname);
 		if (s->file.found && s->file.real[0])
 			exec_name(s->file.real, rname);
-		wrap_program(name, seg_argv(s), seg_argc(s), &wr);
-		if (wr.kind == WRAP_NONE && rname[0] && strcmp(rname, name) != 0)
-			wrap_program(rname, seg_argv(s), seg_argc(s), &wr);
+		const char *names[] = { name, pname, rname };
+		wrap_program(names, NELEM(names), seg_argv(s), seg_argc(s), &wr);
+		if (wr.kind == WRAP_UNWRAP && !trusted_wrapper(w, s))
+			wr.kind = WRAP_NONE; /* named like a wrapper, but not the system's */
 		switch (wr.kind) {
 		case WRAP_UNWRAP:
 			push_wrapper(s, wr.name);
@@ -378,6 +463,17 @@ static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
 			return;
 		}
 	}
+}
+
+static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
+{
+	int at = w->res->nsegs;
+
+	judge_segment(w, new_seg(w, argv, argc, depth), depth);
+	/* Self-protection last, with what the model found (a nested script may have moved segs). */
+	const struct seg_report *s = &w->res->segs[at];
+	guard_words(&w->in->ctx->guard, s->argv, s->argc, s->exec, &s->model, w->cwds, w->ncwd,
+	            &w->res->guard);
 }
 
 static struct shell_cmd *shell_slot(struct approve_result *res)
@@ -420,6 +516,7 @@ void analyse_command(const struct analyse_in *in, struct approve_result *res)
 	w.after_cd = false;
 	w.cwds[0] = res->cwd;
 	w.ncwd = 1;
+	w.cwd_real.done = false;
 	res->nsegs = 0;
 	res->nshells = 0;
 	res->analysed = true;
@@ -428,6 +525,15 @@ void analyse_command(const struct analyse_in *in, struct approve_result *res)
 	guard_cwd(&in->ctx->guard, res->cwd, &res->guard);
 	analyse_script(&w, in->command, 0);
 	guard_command(&in->ctx->guard, in->command, res->analysis_ok, &res->guard);
+}
+
+bool analyse_inline_eval(const struct approve_result *res)
+{
+	for (int i = 0; i < res->nsegs; i++)
+		if (res->segs[i].asked != NULL &&
+		    strcmp(res->segs[i].asked, "strict-inline-eval") == 0)
+			return true;
+	return false;
 }
 
 bool analyse_satisfied(const struct approve_result *res)

@@ -26,6 +26,10 @@ struct analyse_in {
  */
 void analyse_command(const struct analyse_in *in, struct approve_result *res);
 
+/* True when a segment has code on the command line under strictInlineEval:
+ * a person must see it whatever security says (OpenClaw: strict-inline-eval). */
+bool analyse_inline_eval(const struct approve_result *res);
+
 /* True when every segment is satisfied and the analysis succeeded. */
 bool analyse_satisfied(const struct approve_result *res);
 

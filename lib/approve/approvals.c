@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "approve/allowmatch.h"
 #include "core/fsutil.h"
 #include "core/json5.h"
 #include "core/util.h"
@@ -182,6 +183,17 @@ static int check_entry(const cJSON *e, const char *where)
 			return bad(m, "%s.%s must be a string", where, strings[i]);
 	if ((m = cJSON_GetObjectItemCaseSensitive(e, "lastUsedAt")) && !cJSON_IsNumber(m))
 		return bad(m, "%s.lastUsedAt must be a number", where);
+	if ((m = cJSON_GetObjectItemCaseSensitive(e, "runs")) != NULL) {
+		const cJSON *r;
+		if (!cJSON_IsArray(m))
+			return bad(m, "%s.runs must be an array of {path, sha256}", where);
+		cJSON_ArrayForEach(r, m)
+		{
+			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "path")) ||
+			    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "sha256")))
+				return bad(r, "%s.runs must be an array of {path, sha256}", where);
+		}
+	}
 	if ((m = cJSON_GetObjectItemCaseSensitive(e, "argv")) != NULL) {
 		const cJSON *w;
 		if (!cJSON_IsArray(m))
@@ -384,25 +396,26 @@ static void set_pattern(struct allow_entry *e, const char *raw)
 	}
 }
 
-/* argPattern: POSIX extended regex over the arguments joined by spaces, anchored. */
+/* argPattern: OpenClaw's JavaScript expression, as a POSIX one that matches no more (allowmatch.h).
+ */
 static void compile_arg_pattern(struct allow_entry *e)
 {
+	const char *why;
+
 	if (e->arg_pattern == NULL || e->arg_pattern[0] == '\0')
 		return;
 	if (strncmp(e->arg_pattern, "sha256:", 7) == 0) {
 		e->never = "argPattern is an OpenClaw argv hash claw cannot check";
 		return;
 	}
-	char *re = xasprintf("^(%s)$", e->arg_pattern);
 	e->re = xmalloc(sizeof(*e->re)); /* apart: the entries array moves as it grows */
-	if (regcomp(e->re, re, REG_EXTENDED | REG_NOSUB) == 0) {
+	if (allowmatch_compile(e->arg_pattern, e->re, &why) == 0) {
 		e->has_re = true;
 	} else {
-		e->never = "argPattern is not a POSIX extended regular expression";
+		e->never = why;
 		free(e->re);
 		e->re = NULL;
 	}
-	free(re);
 }
 
 static void read_binding(struct allow_entry *e, const cJSON *j)
@@ -416,6 +429,7 @@ static void read_binding(struct allow_entry *e, const cJSON *j)
 		e->cwd = cJSON_GetStringValue(member(j, "cwd"));
 		e->script = cJSON_GetStringValue(member(j, "script"));
 		e->script_sha256 = cJSON_GetStringValue(member(j, "scriptSha256"));
+		e->runs = member(j, "runs");
 	}
 }
 
@@ -439,7 +453,10 @@ static void add_entry(struct approvals_agent *ag, const char *list, int index, c
 		e->never = "empty pattern";
 	else if (e->pattern[0] == '=')
 		e->never = "an OpenClaw command marker claw cannot check";
-	else if (source && strcmp(source, "allow-always") == 0 && !e->bound && !e->has_re)
+	/* OpenClaw 2026.9.6 skips these too (matchAllowlist): only a bare "*" matches anything. */
+	else if (strcmp(e->pattern, "*") == 0 && e->arg_pattern != NULL && e->arg_pattern[0])
+		e->never = "pattern \"*\" with an argPattern (OpenClaw never matches it either)";
+	else if (source && strcmp(source, "allow-always") == 0 && !e->bound)
 		e->never = "an allow-always entry without a binding claw can check";
 }
 

@@ -44,6 +44,7 @@ struct allow_entry {
 	bool bound;
 	const cJSON *argv;
 	const char *cwd, *sha256, *script, *script_sha256;
+	const cJSON *runs; /* [{path, sha256}]: every file the segment runs besides the program */
 	/* An entry that can never match, and why (shown by `allowlist ls`). */
 	const char *never;
 };

@@ -209,7 +209,7 @@ int approve_init(struct approve_ctx *ctx, const struct config *cfg)
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->cfg = cfg;
-	guard_init(&ctx->guard, cfg->state_dir, cfg->path);
+	guard_init(&ctx->guard, cfg);
 	if (read_settings(ctx) < 0)
 		return -1;
 	ctx->approvals_path = state_path(cfg, "exec-approvals.json");
@@ -570,6 +570,7 @@ static enum ask_decision ask_person(struct approve_ctx *ctx, const struct approv
 	snprintf(res->id, sizeof(res->id), "%s", answer.id);
 	snprintf(res->note, sizeof(res->note), "%s", answer.note);
 	res->waited_ms = answer.waited_ms;
+	res->forged = answer.forged;
 	if (answer.via[0] != '\0')
 		snprintf(res->via_buf, sizeof(res->via_buf), "%s", answer.via);
 	buf_free(&words);
@@ -613,6 +614,9 @@ static void decide_host(struct approve_ctx *ctx, const struct approve_request *r
 {
 	const char *env_name = res->security == SEC_ALLOWLIST ? env_needing_human(req->env) : NULL;
 	bool satisfied = analyse_satisfied(res) && env_name == NULL;
+	/* strictInlineEval: code on the command line needs a person whatever
+	 * security says, and no fallback or allow-always stands in (OpenClaw). */
+	bool inline_eval = analyse_inline_eval(res);
 
 	if (res->guard.verdict == GUARD_DENY) {
 		deny(res, "policy", "%s", res->guard.reason);
@@ -622,11 +626,14 @@ static void decide_host(struct approve_ctx *ctx, const struct approve_request *r
 		decide(res, DECIDE_DENY, "policy", "security=deny");
 		return;
 	}
+	res->human_only = inline_eval;
 	if (res->guard.verdict == GUARD_ASK) {
 		res->asked = res->guard.reason;
 		res->human_only = true;
 	} else if (res->ask == ASK_ALWAYS) {
 		res->asked = "ask=always";
+	} else if (inline_eval) {
+		res->asked = "strict-inline-eval";
 	} else if (res->security == SEC_FULL) {
 		decide(res, DECIDE_ALLOW,
 		       res->elevated && req->elevated && strcmp(req->elevated, "full") == 0
@@ -653,6 +660,7 @@ static void reset(struct approve_result *res)
 	res->via = res->reason = res->asked = NULL;
 	res->by[0] = res->id[0] = res->note[0] = res->via_buf[0] = '\0';
 	res->waited_ms = 0;
+	res->forged = false;
 	res->human_only = res->elevated = res->analysed = res->analysis_ok = false;
 	res->analysis_error[0] = '\0';
 	res->cwd[0] = '\0';
@@ -717,6 +725,31 @@ static void put_str_member(struct buf *b, const char *name, const char *value)
 		buf_puts(b, "null");
 }
 
+/* What a segment deletes or replaces, for the trash and for people:
+ * "destroys":[{"path","use","recover","tree","base"}]. */
+static void render_destroys(const struct model_report *m, struct buf *b)
+{
+	bool first = true;
+
+	buf_puts(b, ",\"destroys\":[");
+	for (int i = 0; i < m->npaths; i++) {
+		const struct model_path *p = &m->paths[i];
+		if (p->use != MODEL_DELETE && p->use != MODEL_OVERWRITE)
+			continue;
+		buf_puts(b, first ? "{\"path\":" : ",{\"path\":");
+		first = false;
+		buf_json_str(b, p->path);
+		put_str_member(b, "use", model_use_name(p->use));
+		put_str_member(b, "recover", model_recover_name(p->recover));
+		if (p->tree)
+			buf_puts(b, ",\"tree\":true");
+		if (p->base != NULL)
+			put_str_member(b, "base", p->base);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
 static void render_segment(const struct seg_report *s, struct buf *b)
 {
 	buf_puts(b, "{\"argv\":[");
@@ -750,6 +783,8 @@ static void render_segment(const struct seg_report *s, struct buf *b)
 		put_str_member(b, "why", s->why);
 	if (s->script_set)
 		put_str_member(b, "script", s->script.path);
+	if (model_destructive(&s->model))
+		render_destroys(&s->model, b);
 	buf_putc(b, '}');
 }
 
@@ -765,6 +800,8 @@ void approve_render(const struct approve_result *res, struct buf *b)
 		put_str_member(b, "by", res->by);
 	if (res->id[0] != '\0')
 		buf_printf(b, ",\"waitedMs\":%ld", res->waited_ms);
+	if (res->forged)
+		buf_puts(b, ",\"forgedAnswer\":true");
 	if (res->note[0] != '\0' && res->via != NULL && strcmp(res->via, "fallback") == 0)
 		put_str_member(b, "note", res->note);
 	if (res->asked != NULL)

@@ -23,6 +23,7 @@
 #include "core/config.h"
 #include "core/execpath.h"
 #include "approve/guard.h"
+#include "approve/model.h"
 #include "approve/safebin.h"
 #include "core/shell.h"
 
@@ -47,8 +48,9 @@ enum satisfied_by { SAT_NONE, SAT_ALLOWLIST, SAT_SAFE_BINS, SAT_SAFE_BUILTINS };
 struct seg_report {
 	char **argv; /* the segment's words */
 	int argc;
-	int exec;  /* index in argv of the command judged, after wrappers */
-	int depth; /* 0: the command line; 1...: inside sh -c scripts */
+	int exec;      /* index in argv of the command judged, after wrappers */
+	int depth;     /* 0: the command line; 1...: inside sh -c scripts */
+	bool after_cd; /* a cd ran before it: its working directory is not known */
 	const char *wrappers[APPROVE_MAX_WRAPPERS];
 	int nwrappers;
 	struct exec_file file;   /* argv[exec], resolved */
@@ -59,6 +61,7 @@ struct seg_report {
 	const char *asked; /* the word for asking, when not the default allowlist-miss */
 	enum satisfied_by satisfied;
 	const struct allow_entry *match;
+	struct model_report model; /* what its arguments do (model.h) */
 };
 
 struct elevated_settings {
@@ -136,6 +139,7 @@ struct approve_result {
 	 * the wait was; or why nobody answered. */
 	char by[128], id[37], note[160], via_buf[16];
 	long waited_ms;
+	bool forged;       /* a file tried to answer the question (lib/ask/answer.h) */
 	const char *asked; /* why a human would have been asked, or NULL */
 	bool human_only;   /* a guard hit: no fallback may allow it */
 	enum exec_security security, fallback;
@@ -201,10 +205,20 @@ void approve_note_uses(struct approve_ctx *ctx, const struct approve_result *res
 int approve_flush_uses(struct approve_ctx *ctx);
 
 /*
+ * Whether allow-always entry E binds segment S run in CWD: the same argv,
+ * working directory and program, and the same files run besides it, with
+ * the same contents (approvestore.c: the script, the module, the makefiles;
+ * never code read from standard input; never after a cd).
+ */
+bool approve_binding_holds(const struct allow_entry *e, const struct seg_report *s,
+                           const char *cwd);
+
+/*
  * Allow-always: adds an entry bound to the argv, cwd and sha256 of each
  * segment of RES that can be persisted (never a shell, a wrapper that
- * needs a human, or a self-protection hit) to AGENT_KEY's list. Returns the
- * number of entries added, or -1 with claw_error().
+ * needs a human, a self-protection hit, or a segment whose runs cannot be
+ * bound) to AGENT_KEY's list. Returns the number of entries added, or -1
+ * with claw_error().
  */
 int approve_persist(struct approve_ctx *ctx, const struct approve_result *res,
                     const char *agent_key);

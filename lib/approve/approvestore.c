@@ -3,15 +3,18 @@
  *
  * Hits update lastUsedAt, lastUsedCommand and lastResolvedPath as OpenClaw
  * does, but batched: a stream of records makes one write per flush, not one
- * per record. Allow-always adds entries bound to what was approved.
+ * per record. Allow-always adds entries bound to what was approved, and
+ * says whether such an entry still binds what would run (runs.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "approve/analyse.h"
 #include "approve/approve.h"
+#include "approve/runs.h"
 #include "core/util.h"
 
 static double now_ms(void)
@@ -154,6 +157,68 @@ int approve_flush_uses(struct approve_ctx *ctx)
 	return rc;
 }
 
+/* ---- bindings ---- */
+
+static bool same_argv(const cJSON *bound, char *const *argv, int argc)
+{
+	const cJSON *a;
+	int i = 0;
+
+	cJSON_ArrayForEach(a, bound)
+	{
+		if (i >= argc || !cJSON_IsString(a) || strcmp(a->valuestring, argv[i]) != 0)
+			return false;
+		i++;
+	}
+	return i == argc;
+}
+
+static bool same_hash(const struct exec_file *f, const char *want)
+{
+	char hex[SHA256_HEX];
+
+	return want != NULL && exec_sha256(f, hex) == 0 && strcasecmp(hex, want) == 0;
+}
+
+/* Whether the entry recorded PATH with contents SHA (its runs[], or an older script member). */
+static bool recorded(const struct allow_entry *e, const char *path, const char *sha)
+{
+	const cJSON *r;
+
+	if (e->runs == NULL)
+		return e->script != NULL && e->script_sha256 != NULL &&
+		       strcmp(e->script, path) == 0 && strcasecmp(e->script_sha256, sha) == 0;
+	cJSON_ArrayForEach(r, e->runs)
+	{
+		const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "path"));
+		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "sha256"));
+		if (p && h && strcmp(p, path) == 0 && strcasecmp(h, sha) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int recorded_count(const struct allow_entry *e)
+{
+	return e->runs != NULL ? cJSON_GetArraySize(e->runs) : e->script != NULL;
+}
+
+bool approve_binding_holds(const struct allow_entry *e, const struct seg_report *s, const char *cwd)
+{
+	struct runs *now;
+	bool ok;
+
+	if (!same_argv(e->argv, seg_argv(s), seg_argc(s)) ||
+	    (e->cwd != NULL && strcmp(e->cwd, cwd) != 0) || !same_hash(&s->file, e->sha256))
+		return false;
+	now = xmalloc(sizeof(*now));
+	ok = runs_of(s, cwd, now) == 0 && now->n == recorded_count(e);
+	for (int i = 0; ok && i < now->n; i++)
+		ok = recorded(e, now->r[i].path, now->r[i].sha256);
+	free(now);
+	return ok;
+}
+
 /* ---- allow-always ---- */
 
 /*
@@ -184,14 +249,14 @@ struct persist {
 	int added;
 };
 
-static int entry_for(const struct approve_result *res, const struct seg_report *s, cJSON **out)
+static int entry_for(const struct approve_result *res, const struct seg_report *s,
+                     const struct runs *runs, cJSON **out)
 {
-	char sha[SHA256_HEX], script_sha[SHA256_HEX], id[37];
+	char sha[SHA256_HEX], id[37];
 	struct buf args = { 0 }, re = { 0 };
 	cJSON *e;
 
-	if (exec_sha256(&s->file, sha) < 0 ||
-	    (s->script_set && exec_sha256(&s->script, script_sha) < 0))
+	if (exec_sha256(&s->file, sha) < 0)
 		return -1;
 	analyse_join_args(seg_argv(s), seg_argc(s), &args);
 	regex_literal(&re, args.p);
@@ -206,9 +271,14 @@ static int entry_for(const struct approve_result *res, const struct seg_report *
 		cJSON_AddItemToArray(argv, cJSON_CreateString(seg_argv(s)[i]));
 	cJSON_AddStringToObject(e, "cwd", res->cwd);
 	cJSON_AddStringToObject(e, "sha256", sha);
-	if (s->script_set) {
-		cJSON_AddStringToObject(e, "script", s->script.path);
-		cJSON_AddStringToObject(e, "scriptSha256", script_sha);
+	if (runs->n > 0) {
+		cJSON *list = cJSON_AddArrayToObject(e, "runs");
+		for (int i = 0; i < runs->n; i++) {
+			cJSON *r = cJSON_CreateObject();
+			cJSON_AddStringToObject(r, "path", runs->r[i].path);
+			cJSON_AddStringToObject(r, "sha256", runs->r[i].sha256);
+			cJSON_AddItemToArray(list, r);
+		}
 	}
 	cJSON_AddNumberToObject(e, "lastUsedAt", now_ms());
 	buf_free(&args);
@@ -220,7 +290,7 @@ static int entry_for(const struct approve_result *res, const struct seg_report *
 /* The same binding: pattern, argv, cwd, program and script. */
 static bool same_binding(const cJSON *a, const cJSON *b)
 {
-	static const char *const keys[] = { "pattern", "cwd", "sha256", "script", "scriptSha256" };
+	static const char *const keys[] = { "pattern", "cwd", "sha256" };
 
 	for (size_t i = 0; i < NELEM(keys); i++) {
 		const char *x = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, keys[i]));
@@ -229,7 +299,9 @@ static bool same_binding(const cJSON *a, const cJSON *b)
 			return false;
 	}
 	return cJSON_Compare(cJSON_GetObjectItemCaseSensitive(a, "argv"),
-	                     cJSON_GetObjectItemCaseSensitive(b, "argv"), 1);
+	                     cJSON_GetObjectItemCaseSensitive(b, "argv"), 1) &&
+	       cJSON_Compare(cJSON_GetObjectItemCaseSensitive(a, "runs"),
+	                     cJSON_GetObjectItemCaseSensitive(b, "runs"), 1);
 }
 
 static int add_entries(cJSON *root, void *arg)
@@ -253,26 +325,31 @@ static int add_entries(cJSON *root, void *arg)
 	return p->added > 0;
 }
 
-/* A segment allow-always may persist: a program that ran, not a shell or
- * anything else only a person may allow. */
-static bool persistable(const struct seg_report *s)
+/*
+ * A segment allow-always may persist: a program that ran, not a shell or
+ * anything else only a person may allow, and whose runs can be bound (runs.h).
+ */
+static bool persistable(const struct approve_result *res, const struct seg_report *s,
+                        struct runs *runs)
 {
-	return s->need != NEED_HUMAN && s->file.found;
+	return s->need != NEED_HUMAN && s->file.found && runs_of(s, res->cwd, runs) == 0;
 }
 
 int approve_persist(struct approve_ctx *ctx, const struct approve_result *res,
                     const char *agent_key)
 {
 	struct persist p = { res, agent_key, cJSON_CreateArray(), 0 };
+	struct runs *runs = xmalloc(sizeof(*runs));
 	int rc = 0;
 
 	for (int i = 0; i < res->nsegs && rc == 0; i++) {
 		cJSON *e;
-		if (!persistable(&res->segs[i]))
+		if (!persistable(res, &res->segs[i], runs))
 			continue;
-		if ((rc = entry_for(res, &res->segs[i], &e)) == 0)
+		if ((rc = entry_for(res, &res->segs[i], runs, &e)) == 0)
 			cJSON_AddItemToArray(p.entries, e);
 	}
+	free(runs);
 	if (rc == 0 && cJSON_GetArraySize(p.entries) > 0)
 		rc = approvals_update(ctx->approvals_path, add_entries, &p);
 	cJSON_Delete(p.entries);

@@ -1,13 +1,14 @@
 /*
- * risk.h: arguments that turn an allow-listed program into something else.
+ * risk.h: arguments that turn an allow-listed program without a model
+ * (model.h) into something else.
  *
- * Two tables. OpenClaw 2026.9.6's inline-eval table (catalog, section 3.6):
- * interpreters given code on the command line (`python3 -c`, `node -e`,
- * `awk '{...}'`, `find -exec`), which ask when tools.exec.strictInlineEval is
- * on. And claw's own: options that make a program run another program or
- * write where it should not (`git -c core.pager=...`, `rg --pre`, `tar
- * --to-command`, `sed 'w FILE'`), which always need a human, whatever the
- * allow list says.
+ * Two tables. OpenClaw 2026.9.6's inline-eval table (catalog, section 3.6)
+ * for the interpreters that have no model of their own (lua, julia, R,
+ * guile, ...): code on the command line asks when
+ * tools.exec.strictInlineEval is on; python, node, perl, ruby, php, awk,
+ * sed, find and make are judged by their models. And the compilers'
+ * options that make them run another program (`cc -wrapper`, `-fplugin=`),
+ * which always need a human, whatever the allow list says.
  */
 #ifndef CLAW_RISK_H
 #define CLAW_RISK_H

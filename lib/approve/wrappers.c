@@ -224,19 +224,6 @@ static const struct dispatch dispatchers[] = {
 	  .forbid_short = "oa",
 	  .forbid_long = (const char *const[]){ "output", "append", NULL },
 	  .forbid_reason = "time -o/--output writes a file" },
-	{ .name = "stdbuf",
-	  .short_val = "ioe",
-	  .long_val = (const char *const[]){ "input", "output", "error", NULL },
-	  .need_option = true },
-	{ .name = "flock",
-	  .short_val = "wE",
-	  .short_bool = "sxeunoF",
-	  .long_val = (const char *const[]){ "wait", "timeout", "conflict-exit-code", NULL },
-	  .long_bool = (const char *const[]){ "shared", "exclusive", "unlock", "nonblock", "nb",
-	                                      "close", "no-fork", "verbose", NULL },
-	  .shell_short = "c",
-	  .shell_long = (const char *const[]){ "command", NULL },
-	  .operands = 1 },
 	{ .name = "caffeinate", .short_val = "tw", .short_bool = "dimsu" },
 	{ .name = "sandbox-exec", .short_val = "fpDn" },
 	/* Recognised by OpenClaw 2026.9.6 and never resolved through: they change
@@ -276,6 +263,18 @@ static const struct dispatch dispatchers[] = {
 	{ .name = "script", .blocked = "runs a shell on a pseudo-terminal" },
 	{ .name = "xvfb-run", .blocked = "runs the command with an X server" },
 	{ .name = "xcrun", .blocked = "runs a developer tool by name (macOS)" },
+	/* claw: unwrapped by OpenClaw 2026.9.6, never by claw. */
+	{ .name = "stdbuf",
+	  .blocked = "preloads a library into the command (LD_PRELOAD), as OpenClaw says" },
+	{ .name = "flock", .blocked = "runs a command while holding a lock (-c through sh)" },
+	{ .name = "prlimit", .blocked = "runs the command with other resource limits" },
+	{ .name = "capsh", .blocked = "runs a shell or command with other capabilities" },
+	{ .name = "logsave", .blocked = "runs the command and writes its output to a file" },
+	{ .name = "start-stop-daemon", .blocked = "starts the command as a daemon" },
+	{ .name = "daemonize", .blocked = "starts the command as a daemon" },
+	{ .name = "schroot", .blocked = "runs the command in a chroot" },
+	{ .name = "run-parts", .blocked = "runs every program in a directory" },
+	{ .name = "sudoedit", .blocked = "edits files as another user" },
 };
 
 /* nice -5, nice --5: an adjustment in the old spelling. */
@@ -445,7 +444,7 @@ const char *wrap_shell_names(void)
 /* Options a shell reads before its script; -o, +o, -O, +O and two long ones take a value. */
 static void shell_invocation(const struct shell *s, char *const *argv, int argc, struct wrap *w)
 {
-	bool inline_c = false;
+	bool inline_c = false, from_stdin = false;
 	int i = 1;
 
 	w->kind = WRAP_SHELL;
@@ -455,6 +454,7 @@ static void shell_invocation(const struct shell *s, char *const *argv, int argc,
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0 || strcmp(a, "-") == 0) {
+			from_stdin = a[1] == '\0'; /* `sh - x`: the script is the input, x is $1 */
 			i++;
 			break;
 		}
@@ -467,13 +467,14 @@ static void shell_invocation(const struct shell *s, char *const *argv, int argc,
 			break;
 		for (size_t k = 1; a[k]; k++) {
 			inline_c |= a[0] == '-' && a[k] == 'c';
+			from_stdin |= a[0] == '-' && a[k] == 's';
 			if (a[k] == 'o' || a[k] == 'O')
 				i++;
 		}
 	}
 	if (i < argc && inline_c)
 		w->script = argv[i];
-	else if (i < argc)
+	else if (i < argc && !from_stdin) /* -s: the operands are $1..., the script is the input */
 		w->script_file = i;
 }
 
@@ -510,42 +511,110 @@ static const struct runner {
 	{ "tmux", "tmux runs commands in a terminal multiplexer" },
 	{ "screen", "screen runs commands in a terminal multiplexer" },
 	{ "xdg-open", "xdg-open runs whatever program handles its argument" },
+	{ "expect", "expect runs the programs its script spawns" },
+	{ "socat", "socat runs programs (EXEC:, SYSTEM:) and opens connections" },
+	{ "nc", "nc -e runs a program on a connection" },
+	{ "ncat", "ncat -e runs a program on a connection" },
+	{ "netcat", "netcat -e runs a program on a connection" },
+	{ "ld.so", "the dynamic loader runs the program it is given" },
+	{ "ld-linux*", "the dynamic loader runs the program it is given" },
+	{ "entr", "entr runs a command when files change" },
+	/* Editors run shell commands given in their arguments or input: by any
+	 * name, through alternatives (/usr/bin/editor -> vim.basic). */
+	{ "editor", "an editor runs shell commands given in its arguments or input" },
+	{ "sensible-editor", "an editor runs shell commands given in its arguments or input" },
+	{ "select-editor", "an editor runs shell commands given in its arguments or input" },
 	{ "vi", "an editor runs shell commands given in its arguments or input" },
-	{ "vim", "an editor runs shell commands given in its arguments or input" },
-	{ "nvim", "an editor runs shell commands given in its arguments or input" },
+	{ "vim*", "an editor runs shell commands given in its arguments or input" },
+	{ "nvim*", "an editor runs shell commands given in its arguments or input" },
+	{ "gvim*", "an editor runs shell commands given in its arguments or input" },
+	{ "rvim", "an editor runs shell commands given in its arguments or input" },
 	{ "view", "an editor runs shell commands given in its arguments or input" },
 	{ "ex", "an editor runs shell commands given in its arguments or input" },
 	{ "ed", "an editor runs shell commands given in its input" },
-	{ "emacs", "an editor runs code given in its arguments" },
+	{ "red", "an editor runs shell commands given in its input" },
+	{ "emacs*", "an editor runs code given in its arguments" },
+	{ "nano", "an editor runs commands given in its input" },
+	{ "rnano", "an editor" },
+	{ "pico", "an editor" },
+	{ "joe", "an editor runs shell commands given in its input" },
+	{ "jed", "an editor runs code given in its arguments" },
+	{ "mcedit", "an editor runs shell commands given in its input" },
+	{ "micro", "an editor runs shell commands given in its input" },
+	{ "kak", "an editor runs shell commands given in its arguments or input" },
+	{ "hx", "an editor runs shell commands given in its input" },
+	{ "helix", "an editor runs shell commands given in its input" },
+	{ "vis", "an editor runs shell commands given in its input" },
+	{ "mg", "an editor runs shell commands given in its input" },
+	{ "ne", "an editor" },
 };
 
-void wrap_program(const char *name, char *const *argv, int argc, struct wrap *w)
+/* NAME is the table's word, or begins with its stem when the word ends in '*'. */
+static bool name_matches(const char *word, const char *name)
 {
+	size_t i = 0;
+
+	/* Most pairs part at the first byte: compare by hand, no strlen. */
+	for (; word[i] == name[i]; i++)
+		if (word[i] == '\0')
+			return true;
+	return word[i] == '*' && word[i + 1] == '\0' && i > 0;
+}
+
+/* The first of NAMES (N of them, "" for none) that a table row matches. */
+static const struct dispatch *blocked_dispatcher(const char *const *names, int n)
+{
+	for (int k = 0; k < n; k++)
+		for (size_t i = 0; names[k][0] && i < NELEM(dispatchers); i++)
+			if (dispatchers[i].blocked && name_matches(dispatchers[i].name, names[k]))
+				return &dispatchers[i];
+	return NULL;
+}
+
+void wrap_program(const char *const *all, int nall, char *const *argv, int argc, struct wrap *w)
+{
+	const char *real = all[nall - 1][0] ? all[nall - 1] : "";
+	const char *names[8];
+	const struct dispatch *d;
+	int n = 0;
+
 	memset(w, 0, sizeof(*w));
 	w->script_file = -1;
-	if (strcmp(name, "env") == 0) {
+	/* Each name once: the word, its path and its real path are mostly one name. */
+	for (int i = 0; i < nall && n < (int)NELEM(names); i++) {
+		bool seen = all[i][0] == '\0';
+		for (int k = 0; k < n && !seen; k++)
+			seen = strcmp(names[k], all[i]) == 0;
+		if (!seen)
+			names[n++] = all[i];
+	}
+	/* What always needs a person is known by any of its names. */
+	if ((d = blocked_dispatcher(names, n)) != NULL) {
+		prompt(w, d->name, d->blocked);
+		return;
+	}
+	for (int k = 0; k < n; k++) {
+		for (size_t i = 0; names[k][0] && i < NELEM(shells); i++) {
+			if (name_matches(shells[i].name, names[k])) {
+				shell_invocation(&shells[i], argv, argc, w);
+				return;
+			}
+		}
+		for (size_t i = 0; names[k][0] && i < NELEM(runners); i++) {
+			if (name_matches(runners[i].name, names[k])) {
+				prompt(w, runners[i].name, runners[i].reason);
+				return;
+			}
+		}
+	}
+	/* A transparent wrapper is the file it resolves to, by its real name. */
+	if (strcmp(real, "env") == 0) {
 		env_carrier(argv, argc, w);
 		return;
 	}
-	for (size_t i = 0; i < NELEM(dispatchers); i++) {
-		const struct dispatch *d = &dispatchers[i];
-		if (name[0] != d->name[0] || strcmp(name, d->name) != 0)
-			continue;
-		if (d->blocked)
-			prompt(w, d->name, d->blocked);
-		else
-			unwrap(d, argv, argc, w);
-		return;
-	}
-	for (size_t i = 0; i < NELEM(shells); i++) {
-		if (name[0] == shells[i].name[0] && strcmp(name, shells[i].name) == 0) {
-			shell_invocation(&shells[i], argv, argc, w);
-			return;
-		}
-	}
-	for (size_t i = 0; i < NELEM(runners); i++) {
-		if (name[0] == runners[i].name[0] && strcmp(name, runners[i].name) == 0) {
-			prompt(w, runners[i].name, runners[i].reason);
+	for (size_t i = 0; real[0] && i < NELEM(dispatchers); i++) {
+		if (!dispatchers[i].blocked && strcmp(dispatchers[i].name, real) == 0) {
+			unwrap(&dispatchers[i], argv, argc, w);
 			return;
 		}
 	}

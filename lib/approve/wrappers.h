@@ -43,8 +43,15 @@ struct wrap {
  */
 bool wrap_builtin(char *const *argv, int argc, bool builtins_on, struct wrap *w);
 
-/* Wrappers, carriers, shells and runners, by NAME (see exec_name()). */
-void wrap_program(const char *name, char *const *argv, int argc, struct wrap *w);
+/*
+ * Wrappers, carriers, shells and runners. NAMES are the N names of the
+ * program, each an exec_name(): the word it was called by, its resolved
+ * path, and last its real path ("" where there is none). What always needs a
+ * person (sudo, a shell, an editor) is found by any name; a transparent
+ * wrapper (nice, env) only by its real file's name, and the caller must
+ * check that file is the system's own.
+ */
+void wrap_program(const char *const *names, int n, char *const *argv, int argc, struct wrap *w);
 
 /* The shells' names, " sh bash ... busybox toybox ", for the audit's matching of allow-list globs.
  */

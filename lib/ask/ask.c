@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ask/answer.h"
 #include "ask/asktext.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
@@ -647,7 +648,7 @@ static void request_json(struct buf *b, const struct ask_request *rq, const char
 
 /* ---- signals: the terminal restored and the pending file removed on every way out ---- */
 
-static char sig_json[PATH_MAX], sig_answer[PATH_MAX];
+static char sig_json[PATH_MAX];
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static struct sigaction old_actions[NELEM(caught)];
 
@@ -655,12 +656,13 @@ static void on_signal(int sig)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
+	const char *sock = answer_sock_path();
 
 	tty_emergency_restore();
 	if (sig_json[0] != '\0')
 		unlink(sig_json);
-	if (sig_answer[0] != '\0')
-		unlink(sig_answer);
+	if (sock[0] != '\0')
+		unlink(sock);
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, NULL);
 	sigemptyset(&set);
@@ -674,7 +676,6 @@ static void signals_catch(const char *dir, const char *id)
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	snprintf(sig_json, sizeof(sig_json), "%s/%s.json", dir, id);
-	snprintf(sig_answer, sizeof(sig_answer), "%s/%s.answer", dir, id);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < NELEM(caught); i++) {
 		sigaction(caught[i], NULL, &old_actions[i]);
@@ -687,7 +688,7 @@ static void signals_restore(void)
 {
 	for (size_t i = 0; i < NELEM(caught); i++)
 		sigaction(caught[i], &old_actions[i], NULL);
-	sig_json[0] = sig_answer[0] = '\0';
+	sig_json[0] = '\0';
 }
 
 /* ---- the wait ---- */
@@ -705,7 +706,7 @@ struct asking {
 	const struct ask_request *rq;
 	struct ways w;
 	char id[37];
-	int ino;
+	int ino, sock;
 	struct http *h;
 	struct tg_ask *tg;
 	struct hooks *hooks;
@@ -713,25 +714,18 @@ struct asking {
 	char who[128];
 	long long deadline, created;
 	struct pending_answer answer;
+	bool forged; /* an ID.answer file appeared (reported, never read) */
 };
 
-/* Claims D for this process's own reasons (its timeout, no way left, a key); *A gets the winner. */
+/* Answers with D for this process's own reasons (its timeout, no way left, a key). */
 static void claim_own(struct asking *a, enum ask_decision d, const char *via, const char *by)
 {
-	struct pending_answer mine = { .decision = d }, first;
+	struct pending_answer mine = { .decision = d };
 
 	snprintf(mine.via, sizeof(mine.via), "%s", via);
 	snprintf(mine.by, sizeof(mine.by), "%s", by);
-	int rc = pending_claim(a->s->dir, a->id, &mine, &first);
-	if (rc > 0) {
-		a->answer = mine;
-	} else if (rc == 0) {
-		a->answer = first;
-	} else {
-		/* The pending file went away under us: no answer can be trusted. */
-		ask_warn("approval %.8s: %s; no answer counts", a->id, claw_error());
-		a->answer = (struct pending_answer){ .decision = ASK_TIMEOUT };
-	}
+	if (answer_give(a->s->dir, a->id, &mine, NULL) < 0)
+		ask_warn("approval %.8s: %s", a->id, claw_error());
 }
 
 static void drain(int fd)
@@ -766,55 +760,68 @@ static void show_tty(struct asking *a, long long now)
 	a->tty_up = rc > 0;
 }
 
+/* An ID.answer file is never read; that one appeared is worth saying, once (answer.h, 6). */
+static void look_for_forgery(struct asking *a)
+{
+	if (a->forged || !pending_forged(a->s->dir, a->id))
+		return;
+	a->forged = true;
+	ask_warn("approval %.8s: ignored the file %s/%s.answer: answers come only from the "
+	         "terminal, chat, a webhook or claw-approve resolve (was it forged?)",
+	         a->id, a->s->dir, a->id);
+}
+
+/* Whether the wait is over: an answer, the deadline, or no way left to get one. */
+static bool decided(struct asking *a, long long now)
+{
+	if (answer_taken(&a->answer))
+		return true;
+	if (now >= a->deadline)
+		claim_own(a, ASK_TIMEOUT, "", "");
+	else if (live_ways(a) == 0)
+		claim_own(a, ASK_UNAVAILABLE, "", "");
+	return answer_taken(&a->answer);
+}
+
+static void read_key(struct asking *a)
+{
+	enum ask_decision d;
+	int k = tty_read(a->w.tty, &d);
+
+	if (k > 0)
+		claim_own(a, d, "tty", a->who);
+	else if (k < 0)
+		tty_gone(a);
+}
+
 /* Waits for an answer or the deadline; returns with a->answer set. */
 static void wait_answer(struct asking *a)
 {
-	for (;;) {
-		long long now = mono_ms();
-		int rc = pending_read_answer(a->s->dir, a->id, &a->answer);
-		if (rc > 0)
-			return;
-		if (rc < 0) {
-			ask_warn("%s", claw_error());
-			a->answer = (struct pending_answer){ .decision = ASK_TIMEOUT };
-			return;
-		}
-		if (now >= a->deadline) {
-			claim_own(a, ASK_TIMEOUT, "", "");
-			return;
-		}
-		if (live_ways(a) == 0) {
-			claim_own(a, ASK_UNAVAILABLE, "", "");
-			return;
-		}
+	for (long long now = mono_ms(); !decided(a, now); now = mono_ms()) {
 		long long wake = a->deadline, next = tg_ask_next_ms(a->tg);
 		if (a->tty_up) /* the countdown, on the second */
 			wake = now + 1000 - (a->deadline - now) % 1000;
 		if (next >= 0 && next < wake)
 			wake = next;
-		struct pollfd fds[2] = { { .fd = a->ino, .events = POLLIN },
+		struct pollfd fds[3] = { { .fd = a->ino, .events = POLLIN },
+			                 { .fd = a->sock, .events = POLLIN },
 			                 { .fd = tty_fd(a->w.tty), .events = POLLIN } };
 		long long ms = wake - now;
-		if (http_wait(a->h, fds, a->tty_up ? 2 : 1, (int)(ms > 0 ? ms : 0)) < 0) {
+		if (http_wait(a->h, fds, a->tty_up ? 3 : 2, (int)(ms > 0 ? ms : 0)) < 0) {
 			ask_warn("%s", claw_error());
 			claim_own(a, ASK_UNAVAILABLE, "", "");
-			return;
+			continue;
 		}
 		now = mono_ms();
+		if (fds[1].revents)
+			answer_serve();
 		if (fds[0].revents) {
 			drain(a->ino);
+			look_for_forgery(a);
 			show_tty(a, now); /* another prompt may have let the terminal go */
 		}
-		if (a->tty_up && fds[1].revents) {
-			enum ask_decision d;
-			int k = tty_read(a->w.tty, &d);
-			if (k > 0) {
-				claim_own(a, d, "tty", a->who);
-				return;
-			}
-			if (k < 0)
-				tty_gone(a);
-		}
+		if (a->tty_up && fds[2].revents)
+			read_key(a);
 		tg_ask_wake(a->tg, now);
 		if (a->tty_up)
 			tty_tick(a->w.tty, (long)(a->deadline - now));
@@ -867,12 +874,15 @@ static int start_pending(struct asking *a)
 
 	if (mkdir_p(a->s->dir, 0700) < 0)
 		return -1;
-	/* Watching before the file exists: no answer can come unseen. */
+	/* The directory is watched for the locks other prompts let go, and for forgeries. */
 	a->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (a->ino < 0 ||
 	    inotify_add_watch(a->ino, a->s->dir,
 	                      IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE) < 0)
 		return claw_fail("%s: cannot watch for answers: %s", a->s->dir, strerror(errno));
+	/* Listening before the request is listed: whoever finds it can answer it. */
+	if ((a->sock = answer_open(a->s->dir, a->id, a->rq->offer_always)) < 0)
+		return -1;
 	request_json(&json, a->rq, a->id, a->created, a->created + a->s->timeout_ms, &a->w);
 	int rc = pending_write(a->s->dir, a->id, json.p, json.len);
 	buf_free(&json);
@@ -958,6 +968,7 @@ static void result_of(const struct asking *a, struct ask_result *res, long long 
 	snprintf(res->via, sizeof(res->via), "%s", a->answer.via);
 	snprintf(res->by, sizeof(res->by), "%s", a->answer.by);
 	res->waited_ms = (long)(mono_ms() - start);
+	res->forged = a->forged;
 	snprintf(res->id, sizeof(res->id), "%s", a->id);
 	if (res->decision == ASK_TIMEOUT && res->via[0] == '\0')
 		snprintf(res->note, sizeof(res->note), "no answer within %lds",
@@ -970,7 +981,10 @@ static void result_of(const struct asking *a, struct ask_result *res, long long 
 
 int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct ask_result *res)
 {
-	struct asking a = { .s = s, .rq = rq, .ino = -1 };
+	/* Until an answer is taken, the answer is that nobody could give one. */
+	struct asking a = {
+		.s = s, .rq = rq, .ino = -1, .sock = -1, .answer.decision = ASK_UNAVAILABLE
+	};
 	long long start = mono_ms();
 
 	memset(res, 0, sizeof(*res));
@@ -994,6 +1008,7 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 	a.created = pending_now_ms();
 	if (start_pending(&a) < 0) {
 		int saved = errno;
+		answer_close();
 		tty_end(a.w.tty, "");
 		if (a.ino >= 0)
 			close(a.ino);
@@ -1005,15 +1020,18 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 	if (s->announce_fd >= 0 && announce(&a) < 0) {
 		ask_warn("%s: nobody can answer", claw_error());
 		claim_own(&a, ASK_UNAVAILABLE, "", "");
+		(void)answer_taken(&a.answer);
 	} else {
 		wait_answer(&a);
 	}
+	/* Decided: whoever answers from now on is told it is no longer pending. */
+	answer_close();
+	pending_remove(s->dir, a.id);
 	result_of(&a, res, start);
 	tell(&a);
 	http_free(a.h);
 	tg_ask_free(a.tg);
 	hooks_free(a.hooks);
-	pending_remove(s->dir, a.id);
 	signals_restore();
 	close(a.ino);
 	return 0;
@@ -1088,7 +1106,7 @@ int ask_resolve(const struct config *cfg, const char *key, const char *word, con
 	snprintf(pa.via, sizeof(pa.via), "cli");
 	snprintf(pa.by, sizeof(pa.by), "%s", by);
 	if (pending_find(dir, key, id) == 0) {
-		rc = pending_claim(dir, id, &pa, &first);
+		rc = answer_give(dir, id, &pa, &first);
 		if (rc == 0)
 			rc = claw_fail("approval %.8s was already answered: %s by %s", id,
 			               decision_word(first.decision),

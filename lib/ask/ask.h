@@ -51,6 +51,7 @@ struct ask_result {
 	long waited_ms;
 	char id[37];    /* the approval id (UUID v4); "" when nobody could be asked */
 	char note[160]; /* why there was no answer (ASK_TIMEOUT, ASK_UNAVAILABLE), for a reason */
+	bool forged;    /* a file tried to answer (answer.h): reported, never read */
 };
 
 /* approvals.exec.*, channels.telegram.*, the time limit and the asking options. */
@@ -91,7 +92,7 @@ long ask_timeout_ms(const struct ask_settings *s);
 
 /*
  * Asks every way that is available at once: the terminal, chat targets,
- * webhooks, and the pending file that `claw-approve resolve` answers. The
+ * webhooks, and the socket `claw-approve resolve` answers through (answer.h). The
  * first answer wins; the other ways are told. Returns ASK_UNAVAILABLE at
  * once when there is no way to ask (no terminal, no usable chat target, no
  * --wait), and when every way has failed. Waits for an answer at most

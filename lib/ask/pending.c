@@ -1,4 +1,4 @@
-/* pending.c: pending approvals as files, and the claim that lets exactly one answer count. */
+/* pending.c: pending approvals as files (see pending.h). */
 #include "ask/pending.h"
 
 #include <dirent.h>
@@ -17,7 +17,6 @@
 #include "core/fsutil.h"
 #include "core/util.h"
 
-#define ANSWER_MAX  4096
 #define REQUEST_MAX (4UL * 1024 * 1024)
 /* A pending file past its expiry by this much has lost its process (or the pid was reused). */
 #define STALE_GRACE_MS (60LL * 1000)
@@ -103,138 +102,33 @@ static bool stale(const cJSON *req, long long now)
 	return pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH);
 }
 
-static bool offers(const cJSON *req, enum ask_decision d)
+static void unlink_all(const char *dir, const char *id)
 {
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(req, "decisions"), *w;
+	static const char *const exts[] = { "json", "sock", "answer" };
 
-	if (d == ASK_TIMEOUT || d == ASK_UNAVAILABLE)
-		return true; /* the waiting process ending its own wait */
-	cJSON_ArrayForEach(w, list)
-	{
-		if (cJSON_IsString(w) && strcmp(w->valuestring, decision_word(d)) == 0)
-			return true;
-	}
-	return false;
-}
-
-static void unlink_pair(const char *dir, const char *id)
-{
-	char *json = file_of(dir, id, "json"), *answer = file_of(dir, id, "answer");
-
-	/* The request first: an answer never exists without its request. */
-	unlink(json);
-	unlink(answer);
-	free(json);
-	free(answer);
-}
-
-static int parse_answer(const char *path, const char *text, size_t len, struct pending_answer *a)
-{
-	cJSON *root = cJSON_ParseWithLength(text, len);
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "decision");
-	const cJSON *via = cJSON_GetObjectItemCaseSensitive(root, "via");
-	const cJSON *by = cJSON_GetObjectItemCaseSensitive(root, "by");
-	int rc = 0;
-
-	memset(a, 0, sizeof(*a));
-	if (!cJSON_IsString(d) || decision_from_word(d->valuestring, &a->decision) < 0)
-		rc = claw_fail("%s: not an answer claw can read", path);
-	if (rc == 0 && cJSON_IsString(via))
-		snprintf(a->via, sizeof(a->via), "%s", via->valuestring);
-	if (rc == 0 && cJSON_IsString(by))
-		snprintf(a->by, sizeof(a->by), "%s", by->valuestring);
-	cJSON_Delete(root);
-	return rc;
-}
-
-int pending_read_answer(const char *dir, const char *id, struct pending_answer *a)
-{
-	char *path = file_of(dir, id, "answer"), *text;
-	size_t len;
-	int rc = 1;
-
-	if (read_file(path, ANSWER_MAX, &text, &len) < 0) {
-		rc = errno == ENOENT ? 0 : -1;
+	/* The request first: nothing is listed without it. */
+	for (size_t i = 0; i < NELEM(exts); i++) {
+		char *path = file_of(dir, id, exts[i]);
+		unlink(path);
 		free(path);
-		return rc;
 	}
-	if (parse_answer(path, text, len, a) < 0)
-		rc = -1;
-	free(text);
-	free(path);
-	return rc;
 }
 
-static int write_answer(const char *dir, const char *id, const struct pending_answer *a)
+bool pending_forged(const char *dir, const char *id)
 {
-	struct buf b = { 0 };
 	char *path = file_of(dir, id, "answer");
+	struct stat st;
+	bool found = lstat(path, &st) == 0;
 
-	buf_puts(&b, "{\"decision\":");
-	buf_json_str(&b, decision_word(a->decision));
-	buf_puts(&b, ",\"via\":");
-	buf_json_str(&b, a->via);
-	buf_puts(&b, ",\"by\":");
-	buf_json_str(&b, a->by);
-	buf_printf(&b, ",\"atMs\":%lld}\n", pending_now_ms());
-	int rc = atomic_write(path, b.p, b.len, 0600);
-	buf_free(&b);
 	free(path);
-	return rc;
-}
-
-/* Under the lock: the checks, then the answer file. */
-static int claim_locked(const char *dir, const char *id, const struct pending_answer *a,
-                        struct pending_answer *winner)
-{
-	struct pending_answer first;
-	cJSON *req = pending_read(dir, id);
-	int rc;
-
-	if (req == NULL)
-		return claw_fail(
-		    "approval %s is not pending (it was answered, expired or never asked)", id);
-	if (a->decision != ASK_TIMEOUT && a->decision != ASK_UNAVAILABLE &&
-	    stale(req, pending_now_ms())) {
-		cJSON_Delete(req);
-		unlink_pair(dir, id);
-		return claw_fail("approval %s has expired (the claw-approve that asked is gone)",
-		                 id);
-	}
-	if ((rc = pending_read_answer(dir, id, &first)) != 0) {
-		cJSON_Delete(req);
-		if (rc > 0 && winner != NULL)
-			*winner = first;
-		return rc > 0 ? 0 : -1;
-	}
-	if (!offers(req, a->decision)) {
-		cJSON_Delete(req);
-		return claw_fail("%s is not offered for approval %s (ask=always allows only "
-		                 "allow-once or deny)",
-		                 decision_word(a->decision), id);
-	}
-	cJSON_Delete(req);
-	return write_answer(dir, id, a) < 0 ? -1 : 1;
-}
-
-int pending_claim(const char *dir, const char *id, const struct pending_answer *a,
-                  struct pending_answer *winner)
-{
-	if (!pending_valid_id(id))
-		return claw_fail("\"%s\" is not an approval id", id);
-	int fd = lock_dir(dir);
-	if (fd < 0)
-		return -1;
-	int rc = claim_locked(dir, id, a, winner);
-	unlock_file(fd);
-	return rc;
+	return found;
 }
 
 void pending_remove(const char *dir, const char *id)
 {
 	int fd = lock_dir(dir);
 
-	unlink_pair(dir, id);
+	unlink_all(dir, id);
 	unlock_file(fd);
 }
 
@@ -255,7 +149,7 @@ static void scan_one(const char *dir, const char *id, long long now, struct pend
 		return;
 	if (stale(req, now)) {
 		cJSON_Delete(req);
-		unlink_pair(dir, id);
+		unlink_all(dir, id);
 		return;
 	}
 	if (*n == *cap) {

@@ -1,5 +1,4 @@
-/* pending.h: pending approvals as files in <state>/approvals/, and the one claim that answers each.
- */
+/* pending.h: pending approvals as files in <state>/approvals/. */
 #ifndef CLAW_PENDING_H
 #define CLAW_PENDING_H
 
@@ -7,24 +6,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ask/ask.h"
+#include "ask/answer.h"
 
 /*
  * The directory holds, for each approval ID being waited for:
- *   ID.json    the request (0600), written before anyone is asked;
- *   ID.answer  the answer, created under the claim lock only while ID.json
- *              exists and no answer does: so exactly one answer ever counts.
- * The waiting process removes both (under the lock) once it has read the
- * answer. Its own timeout is an answer like any other, claimed the same way,
- * so an answer that comes at the last moment either wins or is told it came
- * too late; it is never half applied.
+ *   ID.json    the request (0600), written before anyone is asked, for
+ *              `claw-approve pending`, resolve and the Telegram poller;
+ *   ID.sock    where the waiting claw-approve takes answers (answer.h).
+ * The waiting process removes both once it has its answer. An ID.answer
+ * file is never read: answer.h says why.
  */
-
-struct pending_answer {
-	enum ask_decision decision;
-	char via[16];
-	char by[128];
-};
 
 /* Whether a string is an approval id: a UUID v4 (uuid4()) in lower-case hex. */
 bool pending_valid_id(const char *s);
@@ -32,22 +23,13 @@ bool pending_valid_id(const char *s);
 /* Writes ID.json (0600); the directory is created 0700 when missing. */
 int pending_write(const char *dir, const char *id, const char *json, size_t len);
 
-/*
- * Answers ID with A, if nobody has. Returns 1 when A is the answer, 0 when
- * another answer came first (*WINNER, when not NULL, is that answer), -1
- * with claw_error() when there is no such pending approval (never asked,
- * expired, its claw-approve gone) or the decision is not offered.
- */
-int pending_claim(const char *dir, const char *id, const struct pending_answer *a,
-                  struct pending_answer *winner);
-
-/* 1 and *A when ID has an answer, 0 when not yet, -1 when it cannot be read. */
-int pending_read_answer(const char *dir, const char *id, struct pending_answer *a);
+/* Whether DIR holds a file ID.answer: a forged answer (answer.h, 6). */
+bool pending_forged(const char *dir, const char *id);
 
 /* The stored request of ID (cJSON tree to delete), or NULL when there is none. */
 cJSON *pending_read(const char *dir, const char *id);
 
-/* Removes ID.json and ID.answer, under the claim lock. */
+/* Removes ID.json, ID.sock and a forged ID.answer. */
 void pending_remove(const char *dir, const char *id);
 
 struct pending_entry {

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ask/answer.h"
 #include "ask/asktext.h"
 #include "core/fsutil.h"
 #include "ask/pending.h"
@@ -263,7 +264,7 @@ static char *take_answer(struct tg_ask *a, const struct tg_bot *b, const struct 
 	struct pending_answer pa = { .decision = ans->d }, first;
 	snprintf(pa.via, sizeof(pa.via), "chat");
 	snprintf(pa.by, sizeof(pa.by), "telegram:%s", ans->sender);
-	int rc = pending_claim(a->dir, id, &pa, &first);
+	int rc = answer_give(a->dir, id, &pa, &first);
 	if (rc > 0)
 		text_submitted(&reply, ans->d, id);
 	else if (rc == 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ask/answer.h"
 #include "ask/asktext.h"
 #include "ask/pending.h"
 #include "core/util.h"
@@ -118,7 +119,7 @@ static void take_decision(struct hook *k, const struct http_reply *r)
 	} else {
 		snprintf(pa.by, sizeof(pa.by), "webhook:%.100s", k->host);
 	}
-	if (pending_claim(k->owner->dir, k->owner->id, &pa, &first) < 0)
+	if (answer_give(k->owner->dir, k->owner->id, &pa, &first) < 0)
 		ask_warn("webhook (%s): answer not taken: %s", k->host, claw_error());
 	cJSON_Delete(root);
 }

@@ -31,6 +31,7 @@
 #include "core/fsutil.h"
 #include "native/kernel.h"
 #include "native/limits.h"
+#include "sandbox/hostview.h"
 #include "core/preset.h"
 #include "sandbox/sandbox.h"
 #include "session/session.h"
@@ -2012,6 +2013,100 @@ static void check_sandbox_config(struct ctx *c)
 	free(nstate);
 }
 
+/* Whether DIR has a repository below its top: a directory of it holds a .git. */
+static bool holds_repository(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+	bool found = false;
+
+	while (d && !found && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0))
+			continue;
+		char *git = xasprintf("%s/.git", e->d_name);
+		found = fstatat(dirfd(d), git, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		free(git);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * The trees each agent's sandbox shows (its workspace, the agent workspace at
+ * /agent), judged by the rule claw-sandbox refuses a run by (binds.c, the rule
+ * for a bind source): no credential directory of a home, no claw state dir,
+ * no config file claw reads, at, under or above.
+ */
+static void check_workspace_one(struct ctx *c, const char *agent, const char *label)
+{
+	struct sandbox_settings s;
+	struct buf rem = { 0 }, key = { 0 };
+
+	if (sandbox_settings_load(c->cfg, agent, &s) < 0) {
+		sandbox_settings_free(
+		    &s); /* a broken sandbox config is reported where it is read */
+		return;
+	}
+	buf_printf(&key, "agent:%s:main", s.agent);
+	if (strcmp(s.mode, "off") != 0 && sandbox_trees_validate(&s, key.p) < 0) {
+		buf_printf(
+		    &rem,
+		    "Give %s a workspace of its own (agents.*.workspace) outside every home's "
+		    "credential directories and claw's state, keep config files "
+		    "(OPENCLAW_CONFIG_PATH, claw.json) out of every workspace, or set "
+		    "workspaceAccess to \"none\".",
+		    label);
+		addf(c, "sandbox.workspace_exposed", SEV_CRITICAL,
+		     "Sandbox workspace shows credentials or claw's own state", rem.p, "%s: %s",
+		     label, claw_error());
+	}
+	/* Persistence paths are protected at the top of each writable tree (claw-sandbox(1)):
+	 * a repository deeper inside keeps its hooks and config writable. */
+	const char *nested = NULL;
+	if (strcmp(s.access, "rw") == 0 && holds_repository(s.agent_workspace))
+		nested = s.agent_workspace;
+	for (size_t i = 0; i < s.nbinds && nested == NULL; i++)
+		if (!s.parsed_binds[i].read_only && holds_repository(s.parsed_binds[i].host))
+			nested = s.parsed_binds[i].host;
+	if (strcmp(s.mode, "off") != 0 && nested) {
+		buf_reset(&rem);
+		buf_printf(
+		    &rem, "Bind each repository the agent works on as a tree of its own "
+		          "(agents.*.sandbox.docker.binds: \"/home/you/repos/app:/repos/app:rw\"), "
+		          "so its .git is read-only inside; or set core.hooksPath and check "
+		          ".git/config before running git on the host in a repository a sandbox "
+		          "wrote to.");
+		addf(c, "sandbox.nested_repositories", SEV_WARN,
+		     "Repositories inside a writable tree keep their hooks writable", rem.p,
+		     "%s: %s, read-write in the sandbox, holds repositories; persistence paths "
+		     "(.git, .envrc, rc files, ...) are read-only only at the top of each writable "
+		     "tree: a repository deeper inside (repos/app/.git) keeps .git/hooks and "
+		     ".git/config writable, and the host's git runs them.",
+		     label, nested);
+	}
+	buf_free(&rem);
+	buf_free(&key);
+	sandbox_settings_free(&s);
+}
+
+static void check_workspaces(struct ctx *c)
+{
+	const cJSON *a;
+	const char *def = cfg_default_agent(c->cfg);
+
+	check_workspace_one(c, def ? def : "main", "agents.defaults");
+	cJSON_ArrayForEach(a, get(c->root, "agents.list"))
+	{
+		char label[160];
+		if (agent_id(a) == NULL || (def && strcmp(agent_id(a), def) == 0))
+			continue;
+		snprintf(label, sizeof(label), "agents.list.%s", agent_id(a));
+		check_workspace_one(c, agent_id(a), label);
+	}
+}
+
 /* native.rlimitsOnly of AGENT's sandbox (over agents.defaults'). */
 static bool rlimits_only(const struct ctx *c, const cJSON *agent)
 {
@@ -2120,6 +2215,35 @@ done:
 	strlist_free(&rlimits);
 	buf_free(&d);
 	buf_free(&line);
+}
+
+/* Host runs need a view without claw's state (sandbox/hostview.h); without it they are refused. */
+static void check_hostview(struct ctx *c)
+{
+	struct tool_ctx *ctxs = xcalloc(MAX_CONTEXTS, sizeof(*ctxs));
+	size_t n = tool_contexts(c, ctxs, MAX_CONTEXTS);
+	struct strlist host = { 0 };
+	char why[256];
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(sandbox_setting(c, ctxs[i].agent, "mode", "off"), "all") != 0)
+			strlist_add(&host, ctxs[i].label);
+	free(ctxs);
+	if (host.n > 0 && !hostview_probe(why, sizeof(why))) {
+		struct buf d = { 0 };
+		buf_printf(&d,
+		           "%s.\nSo every command these would run on the host is refused "
+		           "(claw fails closed):",
+		           why);
+		lines(&d, &host);
+		add(c, "exec.host.view_unavailable", SEV_CRITICAL,
+		    "Host runs cannot hide claw's state, so they are refused", d.p,
+		    "Allow user namespaces (sysctl kernel.unprivileged_userns_clone=1, "
+		    "user.max_user_namespaces) and boot with Landlock (lsm=...,landlock), or "
+		    "sandbox every session (agents.defaults.sandbox.mode=\"all\").");
+		buf_free(&d);
+	}
+	strlist_free(&host);
 }
 
 /* ---- tools, logging, flags ---- */
@@ -3106,7 +3230,9 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 	check_approvals(&c);
 	check_exec_default(&c);
 	check_sandbox_config(&c);
+	check_workspaces(&c);
 	check_kernel(&c);
+	check_hostview(&c);
 	check_tools_misc(&c);
 	check_dangerous_flags(&c);
 	check_exposure(&c);

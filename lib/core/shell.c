@@ -60,8 +60,23 @@ static bool is_control(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
-/* What `$` followed by NEXT would expand. Any `$` fails: even a lone one,
- * which sh leaves alone, is refused rather than reasoned about. */
+/*
+ * A `$` that starts no expansion is an ordinary character to sh: before a
+ * blank, an operator or the end of the command, and inside double quotes
+ * before the closing quote (`grep "x$"`) or a single quote (`"$'"` expands
+ * nothing there). Every other `$` fails, whatever follows it, rather than
+ * being reasoned about.
+ */
+static bool literal_dollar(char next, bool in_double_quotes)
+{
+	if (next == ' ' || next == '\t')
+		return true;
+	if (in_double_quotes)
+		return next == '"' || next == '\'';
+	return next == '\0' || next == ';' || next == '&' || next == '|';
+}
+
+/* What `$` followed by NEXT would expand. */
 static const char *dollar_reason(char next)
 {
 	if (next == '(')
@@ -101,7 +116,7 @@ static const char *unquoted_reason(const char *s, size_t i, bool at_start, bool 
 	case ')':
 		return "subshell or group '(' ')'";
 	case '$':
-		return dollar_reason(s[i + 1]);
+		return literal_dollar(s[i + 1], false) ? NULL : dollar_reason(s[i + 1]);
 	case '`':
 		return "command substitution '`'";
 	case '*':
@@ -163,7 +178,7 @@ static int double_quoted(struct parser *p, size_t *i)
 			*i = j + 1;
 			return 0;
 		}
-		if (c == '$')
+		if (c == '$' && !literal_dollar(p->s[j + 1], true))
 			return fail(p, j, dollar_reason(p->s[j + 1]));
 		if (c == '`')
 			return fail(p, j, "command substitution '`'");

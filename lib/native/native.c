@@ -69,7 +69,7 @@ struct build {
 	int proc;       /* the host's /proc: init's own may show another pid namespace */
 	bool net_ready; /* born in the scope's kept network namespace: no helper needed */
 	bool kept;      /* born in a base with a kept root at NEWROOT: nothing to receive */
-	const struct persist_watch *watch; /* what it found missing need not be looked for */
+	const struct persist_watch *watch; /* the writable trees, guarded: mounted from its fds */
 	uid_t uid;                         /* the user inside */
 	gid_t gid;
 	uid_t host_uid; /* ... and on the host: distinct where limits.c could pick (8) */
@@ -302,7 +302,8 @@ static void dress_kept_root(struct build *b, const struct native_spec *s)
 		die(125, "the launcher sent no scratch space");
 	become_mapped(b); /* the maps are written once the launcher sends */
 	for (size_t i = 0; i < n; i++)
-		scratch[i] = (struct nsroot_tree){ fds[i], (char *)nsroot_scratch_dst(s, i), true };
+		scratch[i] =
+		    (struct nsroot_tree){ fds[i], (char *)nsroot_scratch_dst(s, i), true, false };
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0 || nsroot_dress(s, root, scratch, n, b->user, b->nuser) < 0)
 		die(125, "%s", root < 0 ? strerror(errno) : claw_error());
@@ -613,6 +614,7 @@ struct launch {
 	char *const *argv, *const *envp;
 	const char *cwd;
 	const int *fds;
+	int ctty; /* which of fds is the sandbox's own terminal, to be init's (-1: none) */
 	struct build b;
 	const struct native_limits *limits; /* what enforces each limit */
 	bool moved;     /* init was sent to another CPU than the launcher's ... */
@@ -631,9 +633,13 @@ static noreturn void init_main(struct launch *l)
 	setup_stdio(l->fds);
 	if (helper)
 		net_helper_start(&net);
-	/* A new session: no controlling terminal to push keystrokes into (1). */
+	/* A new session: no controlling terminal to push keystrokes into (1). Handed a
+	 * terminal, it is one of the sandbox's own (ptyrelay.c), never the operator's:
+	 * its controlling terminal, so that ^C there signals the command. */
 	if (setsid() < 0)
 		die(125, "setsid: %s", strerror(errno));
+	if (l->ctty >= 0 && ioctl(l->ctty, TIOCSCTTY, 0) < 0)
+		die(125, "TIOCSCTTY: %s", strerror(errno));
 	build_root(&l->b, s);
 	/* After the root came, so after the launcher moved us (move_away). */
 	if (l->moved)
@@ -841,7 +847,7 @@ static void feed_init(const struct native_spec *s, struct build *b, pid_t pid, i
  *
  * A fresh network namespace costs about half a millisecond to make and as
  * much to tear down, mostly sysctl registration: the largest single cost of
- * a run. As root, claw keeps one per scope under /run/claw/netns (nspin.c),
+ * a run. As root, claw keeps one per scope under /run/claw/INSTALLATION/netns (nspin.c),
  * loopback up. Runs of one scope may therefore reach each other over
  * loopback while they overlap; they share the workspace anyway. Other
  * scopes and the host stay out of reach (8).
@@ -937,10 +943,11 @@ struct mount_place {
 /* At most this many kept roots: one per configuration in use, and /etc as it was. */
 #define KEPT_MAX 16
 
-/* The oldest kept root unpinned when there are KEPT_MAX: edits of /etc do not pile them up. */
-static void prune_kept(void)
+/* The oldest kept root in DIR unpinned when there are KEPT_MAX: edits of /etc do not pile
+ * them up. */
+static void prune_kept(const char *dir)
 {
-	DIR *d = opendir(NSPIN_MNTNS_DIR);
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	char oldest[NAME_MAX + 1] = "";
 	struct timespec when = { 0, 0 };
@@ -962,7 +969,7 @@ static void prune_kept(void)
 	if (d)
 		closedir(d);
 	if (n >= KEPT_MAX) {
-		char *pin = xasprintf("%s/%s", NSPIN_MNTNS_DIR, oldest);
+		char *pin = xasprintf("%s/%s", dir, oldest);
 		nspin_remove(pin);
 		free(pin);
 	}
@@ -977,21 +984,25 @@ static void basens_enter(struct mount_place *p, const struct native_spec *s, str
 	p->ns = -1;
 	p->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	p->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (p->root < 0 || p->cwd < 0)
+	if (p->root < 0 || p->cwd < 0 || s->pin_dir == NULL)
 		return;
+	char *dir = xasprintf("%s/mntns", s->pin_dir);
 	if (base.spec) {
 		nsroot_kept_key(s, b->uid, b->gid, b->user, b->nuser, key);
-		pin = xasprintf("%s/%.32s", NSPIN_MNTNS_DIR, key);
+		pin = xasprintf("%s/%.32s", dir, key);
 		if (access(pin, F_OK) != 0)
-			prune_kept(); /* room for the one about to be made */
+			prune_kept(dir); /* room for the one about to be made */
 		p->ns = nspin_enter(pin, CLONE_NEWNS, base_setup, &base);
 		free(pin);
 		b->kept = p->ns >= 0;
 	}
 	if (p->ns < 0) {
 		base.spec = NULL;
-		p->ns = nspin_enter(NSPIN_MNTNS_DIR "/" EMPTY_BASE, CLONE_NEWNS, base_setup, &base);
+		pin = xasprintf("%s/" EMPTY_BASE, dir);
+		p->ns = nspin_enter(pin, CLONE_NEWNS, base_setup, &base);
+		free(pin);
 	}
+	free(dir);
 }
 
 static void basens_leave(struct mount_place *p)
@@ -1007,11 +1018,10 @@ static void basens_leave(struct mount_place *p)
 		close(p->cwd);
 }
 
-/* Back in the launcher's own mount, IPC and network namespaces. */
-static void leave_all(struct mount_place *place, int own_ipc, int own_net)
+/* Back in the launcher's own mount and network namespaces. */
+static void leave_all(struct mount_place *place, int own_net)
 {
 	basens_leave(place);
-	nspin_leave(own_ipc, CLONE_NEWIPC);
 	nspin_leave(own_net, CLONE_NEWNET);
 }
 
@@ -1031,30 +1041,21 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	};
 	int rep[2], chan[2], pidfd = -1;
 	struct saved_ids saved;
+	int fds_in[3];
 
 	memset(c, 0, sizeof(*c));
 	c->pidfd = c->report_fd = c->cgroup_fd = -1;
+	c->tty = (struct pty_relay){ 0, -1, -1, -1 };
 	if (s->uid == 0)
 		return claw_fail("refusing to run a sandboxed command as root");
-	/* Persistence paths not there yet: noted now, moved aside if they appear (10). */
-	c->watch = xcalloc(1, sizeof(*c->watch));
-	if (persist_watch_start(s, c->watch) < 0) {
-		free(c->watch);
-		c->watch = NULL;
-		return -1;
-	}
-	if (pipe2(rep, O_CLOEXEC) < 0) {
-		unwatch(c);
+	if (pipe2(rep, O_CLOEXEC) < 0)
 		return claw_fail("pipe: %s", strerror(errno));
-	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0) {
 		close(rep[0]), close(rep[1]);
-		unwatch(c);
 		return claw_fail("socketpair: %s", strerror(errno));
 	}
 	l.b.report = rep[1];
 	l.b.proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	l.b.watch = c->watch;
 	l.b.channel = chan[1];
 	l.b.filter = seccomp_program(s->network);
 	l.b.uid = l.b.host_uid = s->uid;
@@ -1065,6 +1066,20 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		goto fail;
 	l.b.host_uid = c->limits.host_uid;
 	l.b.host_gid = c->limits.host_gid;
+	/* Persistence paths, there or not, made read-only inside by construction (10); the
+	 * trees are idmapped when the sandbox runs as ids of its own. */
+	c->watch = xcalloc(1, sizeof(*c->watch));
+	if (persist_watch_start(s, c->limits.distinct, c->watch) < 0) {
+		free(c->watch);
+		c->watch = NULL;
+		goto fail;
+	}
+	l.b.watch = c->watch;
+	/* The operator's terminal is not the sandbox's: it gets one of its own, its user's (6). */
+	if (pty_relay_start(fds, l.b.host_uid, l.b.host_gid, fds_in, &c->tty) < 0)
+		goto fail;
+	l.fds = fds_in;
+	l.ctty = c->tty.pid > 0 ? c->tty.tty : -1;
 	if (geteuid() == 0) {
 		int n = nsroot_user_trees(s, c->watch, l.b.user, NELEM(l.b.user));
 		if (n < 0)
@@ -1072,31 +1087,25 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		l.b.nuser = (size_t)n;
 		l.b.have_user = l.b.parallel = true;
 	}
-	int own_net = -1, own_ipc = -1;
+	int own_net = -1;
 	if (!s->network && s->netns_pin && geteuid() == 0) {
 		own_net = netns_enter(s->netns_pin);
 		l.b.net_ready = own_net >= 0; /* else: a fresh one per run, by init's helper */
 	}
-	/* The scope's IPC namespace, kept likewise (as root only): System V IPC and POSIX
-	 * message queues of the scope's own, as a container's are shared by all its execs.
-	 * A fresh one costs a message queue file system to make and take down per run.
-	 * Other scopes and the host stay out of reach (13). */
-	if (s->ipcns_pin && geteuid() == 0)
-		own_ipc = nspin_enter(s->ipcns_pin, CLONE_NEWIPC, NULL, NULL);
 	/* Else (not root, or it cannot be had) init starts from a copy of the host's. */
 	struct mount_place place = { -1, -1, -1 };
 	if (l.b.parallel)
 		basens_enter(&place, s, &l.b);
 	if (become_user(l.b.host_uid, l.b.host_gid, &saved) < 0) {
-		leave_all(&place, own_ipc, own_net);
+		leave_all(&place, own_net);
 		goto fail;
 	}
-	/* One clone, every namespace: user, mount, pid, ipc (unless the scope's kept one),
-	 * uts, cgroup, and network unless the host's is configured (3, 7, 8, 13). */
+	/* One clone, every namespace: user, mount, pid, uts, cgroup, network unless the
+	 * host's is configured (3, 7, 8, 13), and IPC: System V objects and POSIX message
+	 * queues of this run's own, which go with its last process, so none outlives the
+	 * run, pins host memory or passes anything to the next one. */
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-	                      CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
-	if (own_ipc < 0)
-		flags |= CLONE_NEWIPC;
+	                      CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_PIDFD | SIGCHLD;
 	l.moved = l.b.parallel && sched_getaffinity(0, sizeof(l.cpus), &l.cpus) == 0 &&
 	          CPU_COUNT(&l.cpus) > 1;
 	long pid = limits_clone(flags, &pidfd, c);
@@ -1104,6 +1113,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		init_main(&l);
 	int e = errno;
 	become_root_again(&saved);
+	pty_relay_started(&c->tty); /* init has its copy */
 	if (pid > 0) {
 		if (l.moved)
 			move_away((pid_t)pid, &l.cpus);
@@ -1111,7 +1121,7 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		if (l.b.kept)
 			feed_init(s, &l.b, (pid_t)pid, chan[0]);
 	}
-	leave_all(&place, own_ipc, own_net);
+	leave_all(&place, own_net);
 	if (c->ncgroups > 0)
 		limits_cgroups_enter(c, false);
 	if (pid < 0) {
@@ -1133,6 +1143,7 @@ fail:
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]), close(l.b.proc);
 	limits_cgroups_remove(c);
+	pty_relay_finish(&c->tty);
 	unwatch(c);
 	return -1;
 }
@@ -1164,6 +1175,9 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 	close(c->report_fd);
 	close(c->pidfd);
 	c->report_fd = c->pidfd = -1;
+	/* The sandbox is gone: what it wrote to its terminal is shown, the operator's
+	 * terminal is put back as it was. */
+	pty_relay_finish(&c->tty);
 	limits_cgroups_remove(c);
 	/* Init is gone, and with it every process of the sandbox: nothing writes any more. */
 	c->nmoved = persist_watch_finish(c->watch, &c->moved);

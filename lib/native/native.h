@@ -7,6 +7,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "native/ptyrelay.h"
+
 enum landlock_mode { LANDLOCK_AUTO, LANDLOCK_REQUIRED, LANDLOCK_OFF };
 
 /* A host path shown inside the sandbox. */
@@ -24,14 +26,17 @@ struct native_ulimit {
 
 #define NATIVE_MAX_ULIMITS 16
 
-/* At most this many persistence names (one bit each in persist.c). */
-#define NATIVE_MAX_PROTECT 32
+/* A name the host runs on its own, at the top of a writable tree (persist.c). */
+struct native_protect {
+	const char *name;
+	bool dir; /* a directory by nature (.git): its placeholder is an empty directory */
+};
 
-/* A persistence path that appeared during a run, moved aside after it (persist.c). */
+/* A special file found at a persistence path, moved aside before the run (persist.c). */
 struct native_moved {
-	char *path;     /* host path of what appeared */
+	char *path;     /* host path of what was there */
 	char *moved_to; /* where it is now, or NULL when it could not be moved */
-	char *error;    /* why not, or NULL */
+	char *error;    /* why not (and that it was removed instead), or NULL */
 };
 void native_moved_free(struct native_moved *m, size_t n);
 
@@ -78,13 +83,14 @@ struct native_spec {
 	size_t netc;
 	const char *const *tmpfs; /* fresh writable dirs (docker.tmpfs): "/tmp", ... */
 	size_t ntmpfs;
-	const char *const *protect; /* names under a writable tree kept read-only, or moved
-	                               aside when they appear during the run */
-	size_t nprotect;            /* at most NATIVE_MAX_PROTECT */
-	bool read_only_root;        /* docker.readOnlyRoot */
-	bool network;               /* the host's network; false: a fresh namespace with loopback */
-	const char *netns_pin;   /* as root: where the scope's network namespace is kept, or NULL */
-	const char *ipcns_pin;   /* ... and its IPC namespace */
+	const struct native_protect *protect; /* names at the top of a writable tree kept
+	                                         read-only (persist.c), existing or not */
+	size_t nprotect;
+	bool workspace_kept; /* the workspace is claw's own (the scope's): its placeholders stay */
+	bool read_only_root; /* docker.readOnlyRoot */
+	bool network;        /* the host's network; false: a fresh namespace with loopback */
+	const char *pin_dir; /* as root: the installation's kept namespaces (nspin.h), or NULL */
+	const char *netns_pin;   /* ... where the scope's network namespace is kept, or NULL */
 	const char *cgroup_name; /* the scope's cgroup, kept between runs; NULL: one per run */
 	enum landlock_mode landlock;
 	bool pts;              /* /dev/pts, /dev/ptmx and /dev/tty: a private devpts instance */
@@ -113,9 +119,10 @@ struct native_child {
 	bool refused;                /* a limit could not be enforced: the run was refused (126) */
 	struct native_limits limits; /* what enforces each limit */
 	int landlock_abi;
-	struct persist_watch *watch; /* persistence paths missing at the start */
-	struct native_moved *moved;  /* ... that appeared, moved aside after the run */
+	struct persist_watch *watch; /* the writable trees' persistence paths, guarded */
+	struct native_moved *moved;  /* special files found there, moved aside */
 	size_t nmoved;
+	struct pty_relay tty; /* the command's own terminal, when it was handed one */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
@@ -69,15 +70,21 @@ static int pin_child_main(void *arg)
 	return read(c->hold[0], &byte, 1) < 0;
 }
 
+/* The directories above PIN, each made root's own (0700) if missing. */
 static int make_dirs(const char *pin)
 {
-	char dir[256];
-	const char *slash = strrchr(pin, '/');
+	char dir[PATH_MAX];
 
-	if (mkdir(NSPIN_DIR, 0700) < 0 && errno != EEXIST)
+	if (snprintf(dir, sizeof(dir), "%s", pin) >= (int)sizeof(dir))
 		return -1;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - pin), pin);
-	return strcmp(dir, NSPIN_DIR) != 0 && mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
+	for (char *p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		int rc = mkdir(dir, 0700);
+		*p = '/';
+		if (rc < 0 && errno != EEXIST)
+			return -1;
+	}
+	return 0;
 }
 
 static void close_pair(int p[2])
@@ -179,5 +186,7 @@ int nspin_remove_all(const char *dir)
 		free(pin);
 	}
 	closedir(d);
+	if (rc == 0 && rmdir(dir) < 0 && errno != ENOTEMPTY && errno != ENOENT)
+		rc = claw_fail("rmdir %s: %s", dir, strerror(errno));
 	return rc;
 }

@@ -2,11 +2,12 @@
 #ifndef CLAW_NSPIN_H
 #define CLAW_NSPIN_H
 
-/* Where a root launcher keeps them: network and IPC namespaces per scope, base mount namespaces. */
-#define NSPIN_DIR       "/run/claw"
-#define NSPIN_NETNS_DIR NSPIN_DIR "/netns"
-#define NSPIN_IPCNS_DIR NSPIN_DIR "/ipcns"
-#define NSPIN_MNTNS_DIR NSPIN_DIR "/mntns"
+/*
+ * Where a root launcher keeps them: a directory per installation (the state
+ * dir's identity, sandbox_installation()), and in it netns/SCOPE (a scope's
+ * network namespace) and mntns/DIGEST (base mount namespaces with kept roots).
+ */
+#define NSPIN_DIR "/run/claw"
 
 /*
  * Enters the namespace of type NSTYPE (CLONE_NEWNET, CLONE_NEWIPC,
@@ -24,7 +25,7 @@ void nspin_leave(int self, int nstype);
 /* Unpins PIN (claw-sandbox rm and prune); its namespace ends with the last process in it.
  * 0, or -1 with claw_error(); a pin that is not there is not an error. */
 int nspin_remove(const char *pin);
-/* Every pin in DIR unpinned (claw-sandbox rm --all). */
+/* Every pin in DIR unpinned, then DIR removed when empty (claw-sandbox rm --all). */
 int nspin_remove_all(const char *dir);
 
 #endif

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -80,8 +81,9 @@ static const struct {
 
 /* How a tree is shown inside. */
 enum {
-	TREE_RO = 1 << 0,  /* read-only */
-	TREE_DEV = 1 << 1, /* a device node of the host's /dev: it must stay usable (no nodev) */
+	TREE_RO = 1 << 0,    /* read-only */
+	TREE_DEV = 1 << 1,   /* a device node of the host's /dev: it must stay usable (no nodev) */
+	TREE_GUARD = 1 << 2, /* a persistence path (nsroot_tree.guard) */
 };
 
 /*
@@ -113,7 +115,7 @@ static int capture_fd(int fd, const char *what, const char *dst, unsigned flags,
 		close(tree);
 		return claw_fail("%s: %s: %s", what, step, strerror(e));
 	}
-	*t = (struct nsroot_tree){ tree, xstrdup(dst), S_ISDIR(st.st_mode) };
+	*t = (struct nsroot_tree){ tree, xstrdup(dst), S_ISDIR(st.st_mode), flags & TREE_GUARD };
 	return 0;
 }
 
@@ -179,61 +181,93 @@ static int push_tree(struct nsroot_tree *out, size_t *n, size_t max, int fd, con
 }
 
 /*
- * Persistence paths (.git, rc files) that exist in the writable directory DIR
- * (HOST at INSIDE), put back read-only over themselves (10). Each is looked up
- * once relative to DIR, never through a symlink, and mounted from what was
- * found: a name swapped for a symlink by another sandbox's rename loop cannot
- * bring the host's target in (11). A symlink itself is not mounted: inside,
- * it resolves to nothing of the host.
+ * Persistence paths (.git, rc files, ...; persist.c) of the writable tree R,
+ * read-only over themselves (10): each exists (persist.c made a placeholder
+ * where one did not), and whatever it is (a file, a directory, a symlink) it
+ * can be neither changed nor replaced, removed or renamed. Each is looked up
+ * once relative to the tree's descriptor, never through a symlink, and
+ * mounted from what was found: a name swapped for a symlink by another
+ * sandbox's rename loop cannot bring the host's target in (11). It goes
+ * wherever the tree shows inside: at its own place, and where the tree lies
+ * within another writable tree (a bind inside the workspace).
  */
-static int add_protected(const struct native_spec *s, uint32_t missing, int dir, const char *host,
-                         const char *inside, struct nsroot_tree *out, size_t *n, size_t max)
+static int protect_entry(const struct persist_watch *w, const int *fds, size_t i, const char *name,
+                         struct nsroot_tree *out, size_t *n, size_t max)
 {
+	const struct persist_root *r = &w->roots[i];
 	char what[PATH_MAX], dst[PATH_MAX];
-	struct stat st;
+	struct statvfs fs;
+	int rc = 0;
 
-	for (size_t i = 0; i < s->nprotect; i++) {
-		if (missing & (UINT32_C(1) << i))
+	snprintf(what, sizeof(what), "%s/%s", r->host, name);
+	int fd = openat_beneath(fds[i], name, O_PATH | O_NOFOLLOW, 0);
+	/* Missing only where nothing can be made: a read-only file system. */
+	if (fd < 0 && errno == ENOENT && fstatvfs(fds[i], &fs) == 0 && (fs.f_flag & ST_RDONLY))
+		return 0;
+	if (fd < 0)
+		return claw_fail("%s (a persistence path): %s; nothing ran", what, strerror(errno));
+	for (size_t k = 0; k < w->n && rc == 0; k++) {
+		const struct persist_root *in = &w->roots[k];
+		size_t len = strlen(in->real);
+		if (k == i)
+			snprintf(dst, sizeof(dst), "%s/%s", r->dst, name);
+		else if (strncmp(r->real, in->real, len) == 0 && r->real[len] == '/')
+			snprintf(dst, sizeof(dst), "%s%s/%s", in->dst, r->real + len, name);
+		else
 			continue;
-		snprintf(what, sizeof(what), "%s/%s", host, s->protect[i]);
-		snprintf(dst, sizeof(dst), "%s/%s", inside, s->protect[i]);
-		int fd = openat_beneath(dir, s->protect[i], O_PATH | O_NOFOLLOW, 0);
-		if (fd < 0 && errno == ENOENT)
-			continue;
-		if (fd < 0 || fstat(fd, &st) < 0) {
-			int e = errno;
-			if (fd >= 0)
-				close(fd);
-			return claw_fail("%s: %s", what, strerror(e));
-		}
-		int rc = 0;
-		if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
-			rc = push_tree(out, n, max, fd, what, dst, TREE_RO);
-		close(fd);
-		if (rc < 0)
-			return -1;
+		rc = push_tree(out, n, max, fd, what, dst, TREE_RO | TREE_GUARD);
+	}
+	close(fd);
+	return rc;
+}
+
+/* Every tree first, then what is read-only inside them: a tree may show inside another.
+ * FDS: each root's tree as opened in this mount namespace. */
+static int add_protected(const struct persist_watch *w, const int *fds, struct nsroot_tree *out,
+                         size_t *n, size_t max)
+{
+	for (size_t i = 0; w && i < w->n; i++) {
+		const struct persist_root *r = &w->roots[i];
+		for (size_t j = 0; j < w->nnames; j++)
+			if (!(r->by_mode & (UINT32_C(1) << j)) &&
+			    protect_entry(w, fds, i, w->names[j].name, out, n, max) < 0)
+				return -1;
+		for (size_t j = 0; j < r->nextra; j++)
+			if (protect_entry(w, fds, i, r->extra[j], out, n, max) < 0)
+				return -1;
 	}
 	return 0;
 }
 
 /*
- * One of the user's trees: opened once (and, for a bind, checked to still
- * lead where the bind check said), mounted from that descriptor, and when
- * writable its persistence paths protected relative to the same descriptor.
+ * One of the user's trees, opened (and, for a bind, checked to still lead
+ * where the bind check said) and mounted from that descriptor. A writable
+ * directory must be the very one its guard protected (persist.c): it was
+ * opened in the launcher's mount namespace, this may be init's copy, where
+ * a tree is cloned only from what is opened there. Its descriptor goes to
+ * *KEPT (else -1), for its persistence paths.
  */
-static int add_user_tree(const struct native_spec *s, const struct persist_watch *w,
-                         const struct nsroot_source *src, struct nsroot_tree *out, size_t *n,
-                         size_t max)
+static int add_user_tree(const struct persist_watch *w, const struct nsroot_source *src, size_t i,
+                         struct nsroot_tree *out, size_t *n, size_t max, int *kept)
 {
+	const struct persist_root *r = persist_root_of(w, i);
+	struct stat now, guarded;
 	int fd = nsroot_open_source(src->src, src->real);
 
+	*kept = -1;
 	if (fd < 0)
 		return -1;
+	if (r && (fstat(fd, &now) < 0 || fstat(r->fd, &guarded) < 0 ||
+	          now.st_dev != guarded.st_dev || now.st_ino != guarded.st_ino)) {
+		close(fd);
+		return claw_fail("%s changed while the sandbox started: nothing was mounted",
+		                 src->src);
+	}
 	int rc = push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
-	if (rc == 0 && !src->ro && out[*n - 1].is_dir)
-		rc = add_protected(s, persist_missing(w, src->src), fd, src->src, src->dst, out, n,
-		                   max);
-	close(fd);
+	if (rc == 0 && r)
+		*kept = fd;
+	else
+		close(fd);
 	return rc;
 }
 
@@ -258,8 +292,21 @@ int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w
 	size_t nsrc = nsroot_sources(s, src), n = 0;
 	int rc = 0;
 
+	int *kept = xcalloc(nsrc + 1, sizeof(*kept)), *fds = xcalloc(nsrc + 1, sizeof(*fds));
+	for (size_t i = 0; i < nsrc; i++)
+		kept[i] = -1;
 	for (size_t i = 0; i < nsrc && rc == 0; i++)
-		rc = add_user_tree(s, w, &src[i], out, &n, max);
+		rc = add_user_tree(w, &src[i], i, out, &n, max, &kept[i]);
+	/* The roots' trees by the roots' order. */
+	for (size_t k = 0; w && k < w->n; k++)
+		fds[k] = kept[w->roots[k].source];
+	if (rc == 0)
+		rc = add_protected(w, fds, out, &n, max);
+	for (size_t i = 0; i < nsrc; i++)
+		if (kept[i] >= 0)
+			close(kept[i]);
+	free(kept);
+	free(fds);
 	free(src);
 	if (rc < 0) {
 		nsroot_trees_close(out, n);
@@ -322,10 +369,49 @@ static int mountpoint_at(int root, const char *inside, bool is_dir)
 	return 0;
 }
 
+/*
+ * Whether the place of INSIDE is out of the caller's reach for good: a
+ * directory on the way it may not search and cannot make searchable, not
+ * being its owner (a chmod to the mode it has already says: the owner of a
+ * host directory shows as nobody here, as the sandbox's user may be). A
+ * persistence path there needs no guard: the command can make nothing there
+ * (a workdir it cannot enter is reported as such after).
+ */
+static bool out_of_reach(int root, const char *inside)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	char *last = NULL;
+
+	if (fstatat(root, rel(inside), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != EACCES ||
+	    snprintf(path, sizeof(path), "%s", rel(inside)) >= (int)sizeof(path))
+		return false;
+	/* The deepest directory on the way that can be found is the one not searchable. */
+	for (char *p = strchr(path, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		int rc = fstatat(root, path, &st, AT_SYMLINK_NOFOLLOW), e = errno;
+		*p = '/';
+		if (rc < 0 && e != EACCES)
+			return false;
+		if (rc < 0)
+			break;
+		last = p;
+	}
+	if (last == NULL)
+		return false;
+	*last = '\0';
+	if (fstatat(root, path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+		return false;
+	return fchmodat(root, path, st.st_mode & 07777, 0) < 0 &&
+	       (errno == EPERM || errno == EROFS);
+}
+
 static int attach(int root, struct nsroot_tree *t)
 {
 	if (t->dst == NULL || t->fd < 0)
 		return claw_fail("no tree to mount");
+	if (t->guard && out_of_reach(root, t->dst))
+		return 0;
 	if (mountpoint_at(root, t->dst, t->is_dir) < 0)
 		return -1;
 	if (syscall(SYS_move_mount, t->fd, "", root, rel(t->dst), MOVE_MOUNT_F_EMPTY_PATH) < 0) {
@@ -378,7 +464,7 @@ static int system_dir(int root, const char *dir)
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	t = (struct nsroot_tree){ -1, NULL, false };
+	t = (struct nsroot_tree){ -1, NULL, false, false };
 	/* Read-only: nothing inside can replace a program or a library (10). */
 	if (capture(dir, dir, TREE_RO, &t) < 0)
 		return -1;
@@ -442,7 +528,7 @@ static int etc_entry(int root, const char *name)
 		return copy_file(root, src);
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return 0;
-	struct nsroot_tree t = { -1, NULL, false };
+	struct nsroot_tree t = { -1, NULL, false, false };
 	if (capture(src, src, TREE_RO, &t) < 0)
 		return -1;
 	int rc = attach(root, &t);
@@ -531,7 +617,7 @@ static int dev_node(int dev, size_t i, bool privileged)
 		return 0;
 	}
 	snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
-	struct nsroot_tree t = { -1, NULL, false };
+	struct nsroot_tree t = { -1, NULL, false, false };
 	if (capture(host, dev_nodes[i].name, TREE_DEV, &t) < 0)
 		return -1;
 	int rc = attach(dev, &t);
@@ -565,7 +651,7 @@ static int mount_pts(int dev)
 	close(fs);
 	if (mnt < 0)
 		return claw_fail("fsmount devpts: %s", strerror(e));
-	struct nsroot_tree t = { mnt, "/pts", true };
+	struct nsroot_tree t = { mnt, "/pts", true, false };
 	int rc = attach(dev, &t);
 	if (t.fd >= 0)
 		close(t.fd);
@@ -611,7 +697,7 @@ static int build_dev(const struct native_spec *s, int root, bool privileged, boo
 	/* On the root first, then filled through it: a kernel before Linux 6.15 mounts the
 	 * nodes into a tree that is attached, as the root is when init builds it, and not
 	 * into the detached tmpfs itself. */
-	struct nsroot_tree t = { dev, "/dev", true };
+	struct nsroot_tree t = { dev, "/dev", true, false };
 	if (attach(root, &t) < 0) {
 		close(t.fd);
 		return -1;
@@ -703,7 +789,7 @@ int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *ou
 	bool shared = scratch >= 0;
 
 	for (size_t i = 0; i < n; i++) {
-		out[i] = (struct nsroot_tree){ -1, xstrdup(nsroot_scratch_dst(s, i)), true };
+		out[i] = (struct nsroot_tree){ -1, xstrdup(nsroot_scratch_dst(s, i)), true, false };
 		if (shared && scratch_dir(scratch, i, &out[i]) == 0)
 			continue;
 		if (shared && errno != EINVAL) {

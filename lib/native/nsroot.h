@@ -18,6 +18,7 @@ struct nsroot_tree {
 	int fd;
 	char *dst;
 	bool is_dir;
+	bool guard; /* a persistence path: passed over where the sandbox's user can never reach */
 };
 
 /* A user's tree of a sandbox: where it comes from, where it goes. */
@@ -39,12 +40,12 @@ size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out);
 int nsroot_open_source(const char *src, const char *real);
 
 /*
- * The user's trees of S: the workspace, /agent, the binds, and the
- * persistence paths of each writable one (read-only over themselves), each
- * opened once and cloned from its descriptor. A name W (the run's
- * persistence watch, or NULL) saw missing is not looked for again: if it
- * appears, the watch moves it aside after the run. Returns how many were captured
- * into OUT, or -1 (claw_error).
+ * The user's trees of S: the workspace, /agent, the binds, then the
+ * persistence paths of each writable one (read-only over themselves,
+ * wherever the tree shows), each opened once and cloned from its
+ * descriptor; a writable directory's from the one W (the run's guard,
+ * persist.c) opened and protected. Returns how many were captured into OUT,
+ * or -1 (claw_error).
  */
 int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,
                       struct nsroot_tree *out, size_t max);

@@ -10,6 +10,7 @@
 #include "native/sysfilter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -28,6 +30,8 @@ enum arg_test {
 	A0_HAS_BIT,   /* argument 0 has bit VALUE set (clone flags) */
 	A1_IOCTL_CMD, /* ioctl request VALUE, compared on the low 32 bits as the kernel does */
 	A0_PERSONA,   /* personality: any argument but 0 (PER_LINUX) and 0xffffffff (the query) */
+	MODE_SXID,    /* argument VALUE, a mode, has S_ISUID or S_ISGID */
+	CREATE_SXID,  /* ... and open's flags, the argument before it, create a file */
 };
 
 struct rule {
@@ -45,6 +49,29 @@ static const struct rule rules[] = {
 	  "TIOCSTI pushes keystrokes into the caller's terminal (CVE-2017-5226, CVE-2016-7545)" },
 	{ "ioctl", 0, EPERM, A1_IOCTL_CMD, TIOCLINUX,
 	  "TIOCLINUX pastes text into a virtual console (CVE-2023-28100)" },
+	{ "ioctl", 0, EPERM, A1_IOCTL_CMD, TIOCSETD,
+	  "line disciplines are kernel code any terminal can be switched to (n_hdlc "
+	  "CVE-2017-2636, n_gsm CVE-2023-6546)" },
+
+	/* Setuid and setgid files: made inside, run by someone else outside, where no
+	 * nosuid mount and no no_new_privs stand in the way (systemd's RestrictSUIDSGID,
+	 * flatpak's filter). A file's mode is set by these calls only. */
+	{ "chmod", 0, EPERM, MODE_SXID, 1, "sets a setuid or setgid bit" },
+	{ "fchmod", 0, EPERM, MODE_SXID, 1, "sets a setuid or setgid bit" },
+	{ "fchmodat", 0, EPERM, MODE_SXID, 2, "sets a setuid or setgid bit" },
+	{ "fchmodat2", 452, EPERM, MODE_SXID, 2, "sets a setuid or setgid bit (Linux 6.6)" },
+	{ "mkdir", 0, EPERM, MODE_SXID, 1,
+	  "a setgid directory hands its group on (the kernel drops the bits today; refused "
+	  "as systemd does, whatever a later kernel keeps)" },
+	{ "mkdirat", 0, EPERM, MODE_SXID, 2, "a setgid directory hands its group on" },
+	{ "mknod", 0, EPERM, MODE_SXID, 1, "makes a file setuid or setgid" },
+	{ "mknodat", 0, EPERM, MODE_SXID, 2, "makes a file setuid or setgid" },
+	{ "creat", 0, EPERM, MODE_SXID, 1, "makes a file setuid or setgid" },
+	{ "open", 0, EPERM, CREATE_SXID, 2, "makes a file setuid or setgid" },
+	{ "openat", 0, EPERM, CREATE_SXID, 3, "makes a file setuid or setgid" },
+	{ "openat2", 0, ENOSYS, ANY, 0,
+	  "its mode sits in memory a filter cannot read (struct open_how); ENOSYS makes "
+	  "callers fall back to openat, whose mode the filter reads" },
 
 	/* Kernel state shared with the host, not namespaced. */
 	{ "keyctl", 0, EPERM, ANY, 0, "kernel keyrings are not namespaced (CVE-2016-0728)" },
@@ -160,6 +187,30 @@ static int add_persona_rules(scmp_filter_ctx ctx, uint32_t action, int nr)
 	return rc;
 }
 
+/* Mode argument ARG has S_ISUID or S_ISGID; with CREATES, the flags before it create. */
+static int add_sxid_rules(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned arg, bool creates)
+{
+	static const scmp_datum_t bits[] = { S_ISUID, S_ISGID };
+	/* O_TMPFILE: both its bits (it includes O_DIRECTORY), as the kernel requires them. */
+	static const scmp_datum_t creating[] = { O_CREAT, O_TMPFILE };
+	int rc = 0;
+
+	for (size_t b = 0; b < NELEM(bits) && rc == 0; b++) {
+		struct scmp_arg_cmp mode = { arg, SCMP_CMP_MASKED_EQ, bits[b], bits[b] };
+		if (!creates) {
+			rc = seccomp_rule_add_array(ctx, action, nr, 1, &mode);
+			continue;
+		}
+		for (size_t c = 0; c < NELEM(creating) && rc == 0; c++) {
+			struct scmp_arg_cmp both[2] = {
+				{ arg - 1, SCMP_CMP_MASKED_EQ, creating[c], creating[c] }, mode
+			};
+			rc = seccomp_rule_add_array(ctx, action, nr, 2, both);
+		}
+	}
+	return rc;
+}
+
 static int add_rule(scmp_filter_ctx ctx, const struct rule *r)
 {
 	int nr = seccomp_syscall_resolve_name(r->name);
@@ -175,6 +226,9 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r)
 		                        SCMP_A0(SCMP_CMP_MASKED_EQ, r->value, r->value));
 	case A0_PERSONA:
 		return add_persona_rules(ctx, action, nr);
+	case MODE_SXID:
+	case CREATE_SXID:
+		return add_sxid_rules(ctx, action, nr, (unsigned)r->value, r->test == CREATE_SXID);
 	case A1_IOCTL_CMD:
 		return seccomp_rule_add(ctx, action, nr, 1,
 		                        SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, r->value));

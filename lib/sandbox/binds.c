@@ -44,6 +44,13 @@ static const char *const blocked_home_subpaths[] = {
 	".ssh",    /* private keys, authorized_keys */
 };
 
+/* The state dirs OpenClaw (and so claw) uses under each home when none is set: another
+ * installation's config, approvals and tokens, whichever this one's is. */
+static const char *const home_state_dirs[] = {
+	".openclaw", /* OpenClaw's and claw's default */
+	".clawdbot", /* the same, by its former name (OpenClaw still reads it) */
+};
+
 /* Container paths the sandbox mounts itself; a bind there would shadow them. */
 static const char *const reserved_targets[] = { "/workspace", "/agent" };
 
@@ -184,8 +191,8 @@ enum reason { R_NONE, R_TARGETS, R_COVERS, R_NON_ABSOLUTE, R_OUTSIDE, R_RESERVED
 
 struct verdict {
 	enum reason kind;
-	const char *path; /* blocked, reserved or source path, as the message names it */
-	char *owned;      /* storage for path when computed */
+	const char *path;  /* blocked, reserved or source path, as the message names it */
+	const char *whose; /* R_STATE: whose state path is ("claw's own state") */
 };
 
 struct blocked_list {
@@ -206,7 +213,9 @@ static void blocked_add(struct blocked_list *l, const char *path)
 	l->paths[l->n++] = norm;
 }
 
-static void blocked_add_home(struct blocked_list *l, const char *home)
+/* HOME/NAME for each of the N NAMES, on the home as written and on its realpath. */
+static void blocked_add_home(struct blocked_list *l, const char *home, const char *const *names,
+                             size_t n)
 {
 	if (home == NULL || home[0] != '/')
 		return;
@@ -217,8 +226,8 @@ static void blocked_add_home(struct blocked_list *l, const char *home)
 	for (size_t r = 0; r < NELEM(roots); r++) {
 		if (strcmp(roots[r], "/") == 0)
 			continue;
-		for (size_t i = 0; i < NELEM(blocked_home_subpaths); i++) {
-			char *p = xasprintf("%s/%s", roots[r], blocked_home_subpaths[i]);
+		for (size_t i = 0; i < n; i++) {
+			char *p = xasprintf("%s/%s", roots[r], names[i]);
 			blocked_add(l, p);
 			free(p);
 		}
@@ -227,18 +236,37 @@ static void blocked_add_home(struct blocked_list *l, const char *home)
 	free(real);
 }
 
-/* The system paths, then the credential dirs of every home OpenClaw considers, and ours. */
+/* The caller's home from the password database, looked up once (NSS is not cheap). */
+static const char *own_home(void)
+{
+	static char *home;
+	static bool looked;
+
+	if (!looked) {
+		const struct passwd *pw = getpwuid(getuid());
+		home = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
+		looked = true;
+	}
+	return home;
+}
+
+/* Every home OpenClaw considers, and the home of the user the command runs as. */
+static void blocked_add_homes(struct blocked_list *l, const struct bind_policy *p,
+                              const char *const *names, size_t n)
+{
+	blocked_add_home(l, getenv("OPENCLAW_HOME"), names, n);
+	blocked_add_home(l, getenv("HOME"), names, n);
+	blocked_add_home(l, getenv("USERPROFILE"), names, n);
+	blocked_add_home(l, own_home(), names, n);
+	blocked_add_home(l, p->extra_home, names, n);
+}
+
+/* The system paths, then the credential dirs of every home. */
 static void blocked_build(struct blocked_list *l, const struct bind_policy *p)
 {
-	const struct passwd *pw = getpwuid(getuid());
-
 	for (size_t i = 0; i < NELEM(blocked_host_paths); i++)
 		blocked_add(l, blocked_host_paths[i]);
-	blocked_add_home(l, getenv("OPENCLAW_HOME"));
-	blocked_add_home(l, getenv("HOME"));
-	blocked_add_home(l, getenv("USERPROFILE"));
-	blocked_add_home(l, pw ? pw->pw_dir : NULL);
-	blocked_add_home(l, p->extra_home);
+	blocked_add_homes(l, p, blocked_home_subpaths, NELEM(blocked_home_subpaths));
 }
 
 static void blocked_free(struct blocked_list *l)
@@ -261,7 +289,9 @@ static struct verdict blocked_reason(const char *source, const struct blocked_li
 	return (struct verdict){ R_NONE, NULL, NULL };
 }
 
-static int bind_error(const char *bind, const struct verdict *v, const struct bind_policy *p,
+/* LABEL names what is judged: a bind as OpenClaw does ("bind mount \"SPEC\""), or a tree
+ * claw shows ("the workspace \"PATH\""). */
+static int bind_error(const char *label, const struct verdict *v, const struct bind_policy *p,
                       const char *target)
 {
 	struct buf roots = { 0 };
@@ -269,42 +299,37 @@ static int bind_error(const char *bind, const struct verdict *v, const struct bi
 
 	switch (v->kind) {
 	case R_NON_ABSOLUTE:
-		rc =
-		    claw_fail("Sandbox security: bind mount \"%s\" uses a non-absolute source path "
-		              "\"%s\". Only absolute POSIX paths are supported for sandbox binds.",
-		              bind, v->path);
+		rc = claw_fail("Sandbox security: %s uses a non-absolute source path \"%s\". Only "
+		               "absolute POSIX paths are supported for sandbox binds.",
+		               label, v->path);
 		break;
 	case R_OUTSIDE:
 		for (size_t i = 0; i < p->nroots; i++)
 			buf_printf(&roots, "%s%s", i ? ", " : "", p->allowed_roots[i]);
-		rc = claw_fail(
-		    "Sandbox security: bind mount \"%s\" source \"%s\" is outside allowed "
-		    "roots (%s). Use a dangerous override only when you fully trust this "
-		    "runtime.",
-		    bind, v->path, roots.p ? roots.p : "");
+		rc = claw_fail("Sandbox security: %s source \"%s\" is outside allowed roots (%s). "
+		               "Use a dangerous override only when you fully trust this runtime.",
+		               label, v->path, roots.p ? roots.p : "");
 		break;
 	case R_RESERVED:
-		rc =
-		    claw_fail("Sandbox security: bind mount \"%s\" targets reserved container path "
-		              "\"%s\" (resolved target: \"%s\"). This can shadow OpenClaw sandbox "
-		              "mounts. Use a dangerous override only when you fully trust this "
-		              "runtime.",
-		              bind, v->path, target);
+		rc = claw_fail("Sandbox security: %s targets reserved container path \"%s\" "
+		               "(resolved target: \"%s\"). This can shadow OpenClaw sandbox "
+		               "mounts. Use a dangerous override only when you fully trust this "
+		               "runtime.",
+		               label, v->path, target);
 		break;
 	case R_STATE:
-		rc =
-		    claw_fail("Sandbox security: bind mount \"%s\" reaches claw's own state \"%s\" "
-		              "(its config, approvals and decision log). A sandbox never sees it; "
-		              "no dangerous override allows that.",
-		              bind, v->path);
+		rc = claw_fail("Sandbox security: %s reaches %s \"%s\" (its config, approvals and "
+		               "decision log). A sandbox never sees it; no dangerous override "
+		               "allows that.",
+		               label, v->whose, v->path);
 		break;
 	default:
-		rc = claw_fail(
-		    "Sandbox security: bind mount \"%s\" %s blocked path \"%s\". Mounting "
-		    "system directories, credential paths, or Docker socket paths into "
-		    "sandbox containers is not allowed. Use project-specific paths instead "
-		    "(e.g. /home/user/myproject).",
-		    bind, v->kind == R_COVERS ? "covers" : "targets", v->path);
+		rc =
+		    claw_fail("Sandbox security: %s %s blocked path \"%s\". Mounting system "
+		              "directories, credential paths, or Docker socket paths into sandbox "
+		              "containers is not allowed. Use project-specific paths instead (e.g. "
+		              "/home/user/myproject).",
+		              label, v->kind == R_COVERS ? "covers" : "targets", v->path);
 	}
 	buf_free(&roots);
 	return rc;
@@ -325,57 +350,73 @@ struct checker {
 	struct blocked_list blocked;
 	char **roots; /* allowed roots, normalised, plus their realpaths */
 	size_t nroots;
-	struct blocked_list own; /* claw's state dir and config, normalised and real */
+	struct blocked_list own;    /* claw's state dir and config files, normalised and real */
+	struct blocked_list others; /* the state dirs of other installations in each home */
 };
 
 /*
- * Claw's own state (DESIGN: the sandbox never sees the state dir), refused
- * even with dangerouslyAllowExternalBindSources: a source at or above the
- * config file, above the state dir, or under it outside the allowed roots
- * (the agent workspace and the scope's own live there by default).
+ * Claw's state (DESIGN: the sandbox never sees the state dir), refused even
+ * with dangerouslyAllowExternalBindSources: a source at or above a config
+ * file, at or above the state dir or another installation's, or under one
+ * outside the allowed roots (the agent workspace and the scope's own live in
+ * the state dir by default).
  */
-static int check_own(const struct checker *c, const char *bind, const char *source)
+static int check_state(const struct checker *c, const struct blocked_list *l, const char *what,
+                       const char *label, const char *source)
 {
-	for (size_t i = 0; i < c->own.n; i++) {
-		const char *own = c->own.paths[i];
+	for (size_t i = 0; i < l->n; i++) {
+		const char *own = l->paths[i];
 		bool covers = host_path_inside(source, own);
 		bool under = host_path_inside(own, source) &&
 		             !inside_allowed_roots(source, c->roots, c->nroots);
 		if (covers || under) {
-			struct verdict v = { R_STATE, own, NULL };
-			return bind_error(bind, &v, c->p, NULL);
+			struct verdict v = { R_STATE, own, what };
+			return bind_error(label, &v, c->p, NULL);
 		}
 	}
 	return 0;
 }
 
-static void own_build(struct checker *c)
+static int check_own(const struct checker *c, const char *label, const char *source)
 {
-	const char *own[2] = { c->p->state_dir, c->p->config };
-
-	for (size_t i = 0; i < NELEM(own); i++) {
-		if (own[i] == NULL || own[i][0] != '/')
-			continue;
-		char *norm = host_path_normalize(own[i]);
-		char *real = host_path_resolve(norm);
-		blocked_add(&c->own, norm);
-		blocked_add(&c->own, real);
-		free(norm);
-		free(real);
-	}
+	return check_state(c, &c->own, "claw's own state", label, source) < 0 ||
+	               check_state(c, &c->others, "a claw state directory", label, source) < 0
+	           ? -1
+	           : 0;
 }
 
-static int check_source(const struct checker *c, const char *bind, const char *source)
+/* PATH into L as written and as its realpath. */
+static void own_add(struct blocked_list *l, const char *path)
+{
+	if (path == NULL || path[0] != '/')
+		return;
+	char *norm = host_path_normalize(path);
+	char *real = host_path_resolve(norm);
+	blocked_add(l, norm);
+	blocked_add(l, real);
+	free(norm);
+	free(real);
+}
+
+static void own_build(struct checker *c)
+{
+	own_add(&c->own, c->p->state_dir);
+	for (size_t i = 0; i < c->p->nconfig_files; i++)
+		own_add(&c->own, c->p->config_files[i]);
+	blocked_add_homes(&c->others, c->p, home_state_dirs, NELEM(home_state_dirs));
+}
+
+static int check_source(const struct checker *c, const char *label, const char *source)
 {
 	struct verdict v = blocked_reason(source, &c->blocked);
 
 	if (v.kind == R_NONE && !c->p->allow_external &&
 	    !inside_allowed_roots(source, c->roots, c->nroots))
 		v = (struct verdict){ R_OUTSIDE, source, NULL };
-	return v.kind == R_NONE ? 0 : bind_error(bind, &v, c->p, NULL);
+	return v.kind == R_NONE ? 0 : bind_error(label, &v, c->p, NULL);
 }
 
-static int check_reserved(const char *bind, const char *target_raw, const struct bind_policy *p)
+static int check_reserved(const char *label, const char *target_raw, const struct bind_policy *p)
 {
 	if (p->allow_reserved || target_raw[0] != '/')
 		return 0;
@@ -385,25 +426,41 @@ static int check_reserved(const char *bind, const char *target_raw, const struct
 	for (size_t i = 0; i < NELEM(reserved_targets) && rc == 0; i++)
 		if (host_path_inside(reserved_targets[i], target)) {
 			struct verdict v = { R_RESERVED, reserved_targets[i], NULL };
-			rc = bind_error(bind, &v, p, target);
+			rc = bind_error(label, &v, p, target);
 		}
 	free(target);
 	return rc;
 }
 
 /* The string check: relative sources, then blocked paths on the path and its realpath. */
-static int check_blocked(const struct checker *c, const char *bind, const char *source_raw)
+static int check_blocked(const struct checker *c, const char *label, const char *source_raw)
 {
 	if (source_raw[0] != '/') {
 		struct verdict v = { R_NON_ABSOLUTE, source_raw, NULL };
-		return bind_error(bind, &v, c->p, NULL);
+		return bind_error(label, &v, c->p, NULL);
 	}
 	char *norm = host_path_normalize(source_raw);
 	char *real = host_path_resolve(norm);
 	struct verdict v = blocked_reason(norm, &c->blocked);
 	if (v.kind == R_NONE && strcmp(real, norm) != 0)
 		v = blocked_reason(real, &c->blocked);
-	int rc = v.kind == R_NONE ? 0 : bind_error(bind, &v, c->p, NULL);
+	int rc = v.kind == R_NONE ? 0 : bind_error(label, &v, c->p, NULL);
+	free(norm);
+	free(real);
+	return rc;
+}
+
+/* What a source may never be, bind or tree: blocked, or claw's state, on the path as
+ * written and on its realpath. */
+static int check_path(const struct checker *c, const char *label, const char *path)
+{
+	char *norm = host_path_normalize(path);
+	char *real = host_path_resolve(norm);
+	int rc = check_blocked(c, label, path) < 0 || check_own(c, label, norm) < 0 ||
+	                 check_own(c, label, real) < 0
+	             ? -1
+	             : 0;
+
 	free(norm);
 	free(real);
 	return rc;
@@ -423,16 +480,18 @@ static int check_one(const struct checker *c, const char *raw, char **resolved)
 		free(bind);
 		return -1;
 	}
+	char *label = xasprintf("bind mount \"%s\"", bind);
 	char *norm = host_path_normalize(b.host);
 	char *real = host_path_resolve(norm);
-	if (check_blocked(c, bind, b.host) < 0 || check_reserved(bind, b.container, c->p) < 0 ||
-	    check_source(c, bind, norm) < 0 || check_source(c, bind, real) < 0 ||
-	    check_own(c, bind, norm) < 0 || check_own(c, bind, real) < 0)
+	if (check_blocked(c, label, b.host) < 0 || check_reserved(label, b.container, c->p) < 0 ||
+	    check_source(c, label, norm) < 0 || check_source(c, label, real) < 0 ||
+	    check_own(c, label, norm) < 0 || check_own(c, label, real) < 0)
 		rc = -1;
 	if (resolved) {
 		*resolved = real;
 		real = NULL;
 	}
+	free(label);
 	free(norm);
 	free(real);
 	bind_free(&b);
@@ -460,24 +519,48 @@ static void roots_build(struct checker *c)
 	}
 }
 
-int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p)
+static void checker_init(struct checker *c, const struct bind_policy *p)
 {
-	struct checker c = { .p = p };
+	memset(c, 0, sizeof(*c));
+	c->p = p;
+	blocked_build(&c->blocked, p);
+	roots_build(c);
+	own_build(c);
+}
+
+static void checker_free(struct checker *c)
+{
+	for (size_t i = 0; i < c->nroots; i++)
+		free(c->roots[i]);
+	free(c->roots);
+	blocked_free(&c->blocked);
+	blocked_free(&c->own);
+	blocked_free(&c->others);
+}
+
+int binds_validate_place(const struct bind_tree *trees, size_t ntrees, const char *const *binds,
+                         size_t n, const struct bind_policy *p)
+{
+	struct checker c;
 	int rc = 0;
 
-	if (n == 0)
+	if (ntrees == 0 && n == 0)
 		return 0;
-	blocked_build(&c.blocked, p);
-	roots_build(&c);
-	own_build(&c);
+	checker_init(&c, p);
+	for (size_t i = 0; i < ntrees && rc == 0; i++) {
+		char *label = xasprintf("the %s \"%s\"", trees[i].what, trees[i].path);
+		rc = check_path(&c, label, trees[i].path);
+		free(label);
+	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = check_one(&c, binds[i], p->resolved ? &p->resolved[i] : NULL);
-	for (size_t i = 0; i < c.nroots; i++)
-		free(c.roots[i]);
-	free(c.roots);
-	blocked_free(&c.blocked);
-	blocked_free(&c.own);
+	checker_free(&c);
 	return rc;
+}
+
+int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p)
+{
+	return binds_validate_place(NULL, 0, binds, n, p);
 }
 
 int network_validate(const char *network, bool allow_join)

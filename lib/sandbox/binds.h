@@ -25,7 +25,8 @@ struct bind_policy {
 	const char *extra_home; /* the home of the user the command runs as, or NULL */
 	char **resolved;        /* if set: gets each bind's source as judged (its realpath) */
 	const char *state_dir;  /* claw's state dir: never bound, whatever the overrides say */
-	const char *config;     /* claw's config file: the same */
+	const char *const *config_files; /* every file claw's config is read from: the same */
+	size_t nconfig_files;
 };
 
 /*
@@ -33,15 +34,32 @@ struct bind_policy {
  * or above a blocked host path (system dirs, Docker socket dirs, credential
  * dirs in each home), targets at or under /workspace or /agent, and sources
  * outside the allowed roots; and, whatever the dangerous overrides say,
- * claw's state dir (at, under or above it, except inside an allowed root:
- * the agent workspace may live there) and config file; each check on the
- * normalised path and again on
- * the realpath of its deepest existing ancestor. Returns 0, or -1 with
+ * claw's state: this installation's state dir and any home's default state
+ * dir (.openclaw, .clawdbot: at, under or above one, except inside an
+ * allowed root: the agent workspace may live there) and every config file
+ * (at or above); each check on the normalised path and again on the
+ * realpath of its deepest existing ancestor. Returns 0, or -1 with
  * claw_error() set to OpenClaw's message for the first bad bind. With
  * P->resolved, fills it (N entries, to free) with the realpaths judged, for
  * the mount to check again: a path is a name, and names can be swapped.
  */
 int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p);
+
+/* A host tree claw itself shows to a sandbox, and what it is ("workspace", for messages). */
+struct bind_tree {
+	const char *path;
+	const char *what;
+};
+
+/*
+ * A place's trees (the workspace, the agent workspace at /agent), judged by
+ * the very rules a bind source is: blocked paths and claw's state (each is
+ * an allowed root itself, so only what lies at or above it, or a blocked
+ * path it lies in, counts); then its BINDS as binds_validate() judges them.
+ * One set of rules, built once. 0, or -1 with claw_error() for the first.
+ */
+int binds_validate_place(const struct bind_tree *trees, size_t ntrees, const char *const *binds,
+                         size_t n, const struct bind_policy *p);
 
 /* "host" refused always; "container:*" unless ALLOW_JOIN. OpenClaw's messages. */
 int network_validate(const char *network, bool allow_join);

@@ -38,7 +38,23 @@ static struct sandbox_entry *add(struct sandbox_inventory *inv)
 	return e;
 }
 
-static void scan_root(const char *root, struct sandbox_inventory *inv)
+/*
+ * Whether metadata M is of INV's installation: it names it, or (the device
+ * numbers of a state dir can change across boots) the same state dir; or it
+ * names none (made before installations were told apart).
+ */
+static bool ours(const cJSON *m, const struct sandbox_inventory *inv, const char *state)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "installation");
+	const cJSON *dir = cJSON_GetObjectItemCaseSensitive(m, "stateDir");
+
+	if (!cJSON_IsString(id))
+		return true;
+	return strcmp(id->valuestring, inv->installation) == 0 ||
+	       (cJSON_IsString(dir) && state && strcmp(dir->valuestring, state) == 0);
+}
+
+static void scan_root(const char *root, struct sandbox_inventory *inv, const char *state)
 {
 	DIR *d = opendir(root);
 	struct dirent *de;
@@ -58,6 +74,12 @@ static void scan_root(const char *root, struct sandbox_inventory *inv)
 			continue;
 		}
 		cJSON *m = cJSON_ParseWithLength(data, n);
+		if (!ours(m, inv, state)) {
+			cJSON_Delete(m);
+			free(data);
+			free(path);
+			continue;
+		}
 		const cJSON *created = cJSON_GetObjectItemCaseSensitive(m, "createdAtMs");
 		struct sandbox_entry *e = add(inv);
 		e->root = xstrdup(root);
@@ -181,10 +203,14 @@ void inventory_scan(const struct sandbox_settings *const *agents, size_t n,
 	size_t nroots = 0, nengines = 0;
 
 	memset(inv, 0, sizeof(*inv));
+	sandbox_installation(agents[0]->cfg, inv->installation);
+	inv->pin_dir = sandbox_pin_dir(agents[0]->cfg);
+	char *state = realpath(agents[0]->cfg->state_dir, NULL);
 	for (size_t i = 0; i < n; i++)
 		if (agents[i]->workspace_root &&
 		    !seen_before(&roots, &nroots, agents[i]->workspace_root))
-			scan_root(agents[i]->workspace_root, inv);
+			scan_root(agents[i]->workspace_root, inv, state);
+	free(state);
 	for (size_t i = 0; i < n; i++)
 		if (agents[i]->backend && strcmp(agents[i]->backend, "docker") == 0 &&
 		    agents[i]->binary && !seen_before(&engines, &nengines, agents[i]->binary))
@@ -205,6 +231,7 @@ void inventory_free(struct sandbox_inventory *inv)
 	for (size_t i = 0; i < inv->nerrors; i++)
 		free(inv->errors[i]);
 	free(inv->errors);
+	free(inv->pin_dir);
 	free(inv->v);
 	memset(inv, 0, sizeof(*inv));
 }
@@ -233,23 +260,26 @@ static int hold_workspace(const struct sandbox_entry *e, int *root, int *ws)
 }
 
 /*
- * The workspace, metadata, kept network namespace and cgroups. Removal goes
- * by descriptors and never follows a symlink or enters a mount (peers.md
- * 11), so nothing a command left in the workspace leads it out.
+ * The workspace, then what is kept for it: metadata, kept network and IPC
+ * namespaces, cgroups. Removal goes by descriptors and never follows a
+ * symlink or enters a mount (peers.md 11), so nothing a command left in the
+ * workspace leads it out. A workspace that cannot be removed (a mount point
+ * in it, a file its user may not delete) keeps everything else: the sandbox
+ * stays whole and listed, and the reason is reported.
  */
-static int remove_workspace(const struct sandbox_entry *e, int root)
+static int remove_workspace(const struct sandbox_inventory *inv, const struct sandbox_entry *e,
+                            int root)
 {
 	const char *name = sandbox_dir_name(e->scope_key, e->slug);
 	char *dir = xasprintf("%s/%s", e->root, name);
 	char *meta = xasprintf("%s.json", e->slug), *lock = xasprintf("%s.json.lock", e->slug);
-	char *pin = xasprintf("%s/%s", NSPIN_NETNS_DIR, name);
-	char *ipc = xasprintf("%s/%s", NSPIN_IPCNS_DIR, name);
+	char *pin = xasprintf("%s/netns/%s", inv->pin_dir, name);
+	char *cgroup = xasprintf("%s.%s", inv->installation, e->slug);
 	int rc = -1;
 
-	if (geteuid() == 0 &&
-	    (nspin_remove(pin) < 0 || nspin_remove(ipc) < 0 || native_cgroups_remove(e->slug) < 0))
-		goto out;
 	if (remove_tree_at(root, name, dir) < 0)
+		goto out;
+	if (geteuid() == 0 && (nspin_remove(pin) < 0 || native_cgroups_remove(cgroup) < 0))
 		goto out;
 	if (unlinkat(root, meta, 0) < 0 && errno != ENOENT) {
 		claw_fail("cannot remove %s/%s: %s", e->root, meta, strerror(errno));
@@ -260,14 +290,30 @@ static int remove_workspace(const struct sandbox_entry *e, int root)
 	rc = 0;
 out:
 	free(pin);
-	free(ipc);
+	free(cgroup);
 	free(dir);
 	free(meta);
 	free(lock);
 	return rc;
 }
 
-int inventory_remove(const struct sandbox_entry *e, bool container_only)
+int inventory_unpin_all(const struct sandbox_inventory *inv)
+{
+	static const char *const kinds[] = { "netns", "mntns" };
+	int rc = 0;
+
+	for (size_t i = 0; i < NELEM(kinds); i++) {
+		char *dir = xasprintf("%s/%s", inv->pin_dir, kinds[i]);
+		rc |= nspin_remove_all(dir);
+		free(dir);
+	}
+	if (rc == 0 && rmdir(inv->pin_dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
+		rc = claw_fail("rmdir %s: %s", inv->pin_dir, strerror(errno));
+	return rc;
+}
+
+int inventory_remove(const struct sandbox_inventory *inv, const struct sandbox_entry *e,
+                     bool container_only)
 {
 	int root = -1, ws = -1, rc = 0;
 
@@ -276,7 +322,7 @@ int inventory_remove(const struct sandbox_entry *e, bool container_only)
 	if (rc == 0 && e->container && docker_remove(e->binary, e->name) < 0)
 		rc = -1;
 	if (rc == 0 && root >= 0)
-		rc = remove_workspace(e, root);
+		rc = remove_workspace(inv, e, root);
 	if (ws >= 0)
 		close(ws);
 	if (root >= 0)

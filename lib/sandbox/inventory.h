@@ -23,15 +23,19 @@ struct sandbox_entry {
 struct sandbox_inventory {
 	struct sandbox_entry *v;
 	size_t n;
+	char installation[SANDBOX_INSTALLATION]; /* whose: only its workspaces are listed */
+	char *pin_dir;                           /* its kept namespaces (as root) */
 	char **errors; /* an engine that could not be asked, in words: for stderr */
 	size_t nerrors;
 };
 
 /*
- * Every workspace under the agents' workspace roots, and every sandbox
- * container (label openclaw.sandbox=1) of the engine of each agent whose
- * backend is docker, one entry per name. AGENTS[0] stands for a scope that
- * names no agent (shared).
+ * Every workspace of this installation under the agents' workspace roots (a
+ * workspace another installation made there, as its metadata says, is not
+ * this one's to list or remove), and every sandbox container (label
+ * openclaw.sandbox=1) of the engine of each agent whose backend is docker,
+ * one entry per name. AGENTS[0] stands for a scope that names no agent
+ * (shared); N is at least 1.
  */
 void inventory_scan(const struct sandbox_settings *const *agents, size_t n,
                     struct sandbox_inventory *inv);
@@ -43,6 +47,10 @@ void inventory_free(struct sandbox_inventory *inv);
  * backend's kept network namespace and cgroups. Symlinks are removed, never
  * followed. 0 or -1 (claw_error).
  */
-int inventory_remove(const struct sandbox_entry *e, bool container_only);
+int inventory_remove(const struct sandbox_inventory *inv, const struct sandbox_entry *e,
+                     bool container_only);
+
+/* Everything INV's installation keeps under NSPIN_DIR unpinned (rm --all, as root). */
+int inventory_unpin_all(const struct sandbox_inventory *inv);
 
 #endif

@@ -46,18 +46,19 @@ static long now_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads what is there; keeps only the last KEEP_BYTES, in amortised constant time. */
-static void capture_read(struct capture *c)
+/* Reads what is there; keeps only the last KEEP_BYTES, in amortised constant time.
+ * Returns whether it read anything (at the end, the pipe is closed). */
+static bool capture_read(struct capture *c)
 {
 	char chunk[65536];
 	ssize_t n = read(c->fd, chunk, sizeof(chunk));
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
+		return false;
 	if (n <= 0) {
 		close(c->fd);
 		c->fd = -1;
-		return;
+		return false;
 	}
 	buf_put(&c->b, chunk, (size_t)n);
 	if (c->b.len > 2 * KEEP_BYTES) {
@@ -65,6 +66,7 @@ static void capture_read(struct capture *c)
 		c->b.len = KEEP_BYTES;
 		c->dropped = true;
 	}
+	return true;
 }
 
 /* Length of the valid UTF-8 sequence at P (at most N bytes), or 0. */
@@ -180,9 +182,14 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 	struct rlimit core = { 0, 0 };
 	setrlimit(RLIMIT_CORE, &core);
 	int code = 126, e = 0;
-	if (s->cwd && chdir(s->cwd) < 0) {
+	if (s->hostview && hostview_enter(s->hostview, msg + 2, sizeof(msg) - 2) < 0) {
+		code = 125; /* claw's state cannot be hidden from it: it does not run */
+	} else if (s->cwd && chdir(s->cwd) < 0) {
 		e = errno;
-		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s", s->cwd, strerror(e));
+		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s%s", s->cwd, strerror(e),
+		         hostview_hides(s->hostview, s->cwd)
+		             ? " (claw's state directory is not in a host run's view)"
+		             : "");
 	} else {
 		e = native_exec(s->argv, s->envp);
 		code = e == ENOENT ? 127 : 126;
@@ -252,14 +259,35 @@ static void kill_all(struct running *run)
 		kill(-run->pid, SIGKILL), kill(run->pid, SIGKILL);
 }
 
+/*
+ * What is in the pipe now, without waiting for its end: the command's tree
+ * is gone, but a process it handed the pipe to (over a socket of a shared
+ * workspace, to another run) would hold it open for as long as it likes,
+ * and each of its writes after this would land in this run's output.
+ */
+static void drain(struct capture *c)
+{
+	if (c->fd < 0)
+		return;
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	while (capture_read(c))
+		;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
 static void reap(struct running *run)
 {
 	while (waitpid(run->pid, &run->status, 0) < 0 && errno == EINTR)
 		;
 	run->exited = true;
-	/* On the host the tree is ours to end; in the sandbox the kernel ended it with init. */
+	/* On the host the tree is ours to end; in the sandbox the kernel ended it with init:
+	 * every process of it has exited by the time init has, its descriptors closed. */
 	if (run->s->sandbox == NULL)
 		kill_descendants();
+	drain(&run->out);
+	drain(&run->err);
 }
 
 static int start(struct running *run, const int fds[3])
@@ -303,9 +331,11 @@ static void wait_loop(struct running *run, struct run_result *r, long deadline)
 			if (p[i].revents == 0)
 				continue;
 			if (p[i].fd == run->pidfd)
-				reap(run);
-			else
-				capture_read(p[i].fd == run->out.fd ? &run->out : &run->err);
+				reap(run); /* which drains and closes the pipes */
+			else if (p[i].fd == run->out.fd)
+				capture_read(&run->out);
+			else if (p[i].fd == run->err.fd)
+				capture_read(&run->err);
 		}
 	}
 }

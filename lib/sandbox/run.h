@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "native/native.h"
+#include "sandbox/hostview.h"
 
 /* Characters kept of each output stream, the tail: OpenClaw's exec cap. */
 #define RUN_OUTPUT_CHARS 200000
@@ -17,6 +18,7 @@ struct run_spec {
 	double timeout;    /* seconds of wall clock; 0: none */
 	bool capture;      /* collect stdout/stderr; else pass the terminal's through */
 	const struct native_spec *sandbox; /* NULL: run on the host */
+	const struct hostview *hostview; /* on the host: the view of claw it runs in (hostview.h) */
 };
 
 struct run_result {

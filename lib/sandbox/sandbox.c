@@ -22,6 +22,7 @@
 
 #include "sandbox/binds.h"
 #include "core/fsutil.h"
+#include "core/hash.h"
 #include "native/nspin.h"
 #include "core/util.h"
 
@@ -68,29 +69,44 @@ static const char *const bootstrap_files[] = {
 };
 
 /*
- * Names in a writable workspace that the host runs on its own later: put back
- * read-only inside the sandbox so a command cannot plant code there (peers.md 10).
+ * Names at the top of a writable tree that the host runs on its own later:
+ * read-only inside the sandbox whether they exist or not (persist.c), so a
+ * command cannot plant code there (peers.md 10). DIR: a directory by nature,
+ * so a placeholder for it is an empty directory (an empty .git file would
+ * break git there; an empty directory is passed over).
  */
-static const char *const persistence_names[] = {
-	".git",          /* hooks and config run by the host's git (core.hooksPath, fsmonitor) */
-	".gitmodules",   /* submodule URLs and update commands */
-	".bashrc",       /* sourced by the host's interactive shells */
-	".bash_profile", /* sourced by login shells */
-	".bash_login",   /* the same */
-	".profile",      /* the same, for sh */
-	".zshrc",        /* zsh */
-	".zshenv",       /* zsh, every shell */
-	".zprofile",     /* zsh login */
-	".envrc",        /* direnv runs it on cd */
-	".vscode",       /* tasks and settings an editor runs */
-	".idea",         /* the same for JetBrains */
-	".claude",       /* another agent's settings and hooks (CVE-2026-25725's class) */
-	".codex",        /* the same */
-	".openclaw",     /* OpenClaw's own config and approvals */
-	"openclaw.json", /* the same, at the top */
-	"exec-approvals.json", /* the approval allow-list */
+static const struct native_protect persistence_names[] = {
+	{ ".git", true },           /* hooks and config run by the host's git (core.hooksPath,
+	                               core.fsmonitor, core.pager); a .git file names a gitdir */
+	{ ".gitmodules", false },   /* submodule URLs and update commands */
+	{ ".gitconfig", false },    /* git's config, where the tree is a home */
+	{ ".hg", true },            /* Mercurial's hooks and config (.hg/hgrc) */
+	{ ".github", true },        /* workflows a push runs (.github/workflows) */
+	{ ".bashrc", false },       /* sourced by the host's interactive shells */
+	{ ".bash_profile", false }, /* sourced by login shells */
+	{ ".bash_login", false },   /* the same */
+	{ ".bash_logout", false },  /* sourced as a login shell exits */
+	{ ".profile", false },      /* the same as .bash_profile, for sh */
+	{ ".zshrc", false },        /* zsh */
+	{ ".zshenv", false },       /* zsh, every shell */
+	{ ".zprofile", false },     /* zsh login */
+	{ ".zlogin", false },       /* zsh login, after .zshrc */
+	{ ".envrc", false },        /* direnv runs it on cd */
+	{ ".npmrc", false },        /* npm's config: scripts, registries, tokens */
+	{ ".yarnrc.yml", false },   /* yarn's: yarnPath runs any file */
+	{ ".cargo", true },         /* cargo's config: build.rustc-wrapper, aliases */
+	{ ".vscode", true },        /* tasks and settings an editor runs */
+	{ ".idea", true },          /* the same for JetBrains */
+	{ ".cursor", true },        /* the same for Cursor, and its MCP servers */
+	{ ".mcp.json", false },     /* MCP servers an agent starts (Claude Code, others) */
+	{ ".claude", true },   /* another agent's settings and hooks (CVE-2026-25725's class) */
+	{ ".codex", true },    /* the same */
+	{ ".openclaw", true }, /* OpenClaw's own config and approvals */
+	{ "openclaw.json", false },       /* the same, at the top */
+	{ "exec-approvals.json", false }, /* the approval allow-list */
+	{ "claw.json", false },           /* claw's own settings */
 };
-_Static_assert(NELEM(persistence_names) <= NATIVE_MAX_PROTECT, "persist.c keeps one bit each");
+_Static_assert(NELEM(persistence_names) <= 32, "persist.c keeps a bit for each");
 
 static const struct {
 	const char *name;
@@ -786,38 +802,92 @@ bool sandbox_host_network(const struct sandbox_settings *s)
 /* ---- places ---- */
 
 /*
- * A workspace shown to the sandbox that holds claw's state dir would show its
- * config and approvals (and, read-write, let it edit them): refused (10).
+ * Every file claw's config is read from, found or not (a sandbox must not be
+ * able to make one either): openclaw.json and claw.json wherever they were
+ * looked for (--config, $OPENCLAW_CONFIG_PATH; --claw-config,
+ * $CLAW_CONFIG_PATH; else the state dir), and whatever else the config says
+ * it read. Into OUT (pointers into CFG), at most 4; returns how many.
  */
-static char *real_path(const char *path)
+static size_t config_files(const struct config *cfg, const char *out[4])
 {
-	char *norm = host_path_normalize(path), *real = host_path_resolve(norm);
+	const char *const *read;
+	size_t n = 0, nread = cfg_files(cfg, &read);
 
-	free(norm);
-	return real;
+	out[n++] = cfg->path;
+	if (cfg->claw_path)
+		out[n++] = cfg->claw_path;
+	for (size_t i = 0; i < nread && n < 4; i++)
+		if (strcmp(read[i], cfg->path) != 0 &&
+		    (cfg->claw_path == NULL || strcmp(read[i], cfg->claw_path) != 0))
+			out[n++] = read[i];
+	return n;
 }
 
-static int shows_state(const struct sandbox_settings *s, const struct sandbox_place *p)
+/*
+ * What a scope shows of the host is judged as binds are (binds.c): the
+ * workspace and /agent by the rule for a bind source (no system directory,
+ * no credential directory of a home, none of claw's state: its state dir,
+ * another installation's, a config file), and the configured binds by all of
+ * OpenClaw's rules against the scope's directories. One rule for both, so a
+ * path refused as a bind is refused as a workspace.
+ */
+static int validate_shown(const struct sandbox_settings *s, struct sandbox_place *p, bool binds)
 {
-	const char *shown[2] = { p->workspace_dir, p->agent_dir };
-	char *state = real_path(s->cfg->state_dir);
-	int rc = 0;
+	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
+	const char *files[4];
+	size_t nfiles = config_files(s->cfg, files);
+	uid_t uid;
+	gid_t gid;
 
-	for (size_t i = 0; i < NELEM(shown) && rc == 0; i++) {
-		if (shown[i] == NULL)
-			continue;
-		char *dir = real_path(shown[i]);
-		if (host_path_inside(dir, state))
-			rc = claw_fail(
-			    "Sandbox security: the workspace \"%s\" holds claw's state "
-			    "directory \"%s\" (its config, approvals and decision log), "
-			    "which a sandbox never sees; move the agent's workspace out of "
-			    "it, or set workspaceAccess to \"none\"",
-			    shown[i], s->cfg->state_dir);
-		free(dir);
-	}
-	free(state);
+	/* As root, the home of the user the command runs as counts too. */
+	sandbox_owner(s, &uid, &gid);
+	const struct passwd *pw = uid != getuid() ? getpwuid(uid) : NULL;
+	char *home = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
+	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
+	p->nbinds = s->nbinds;
+	struct bind_policy bp = { .allowed_roots = roots,
+		                  .nroots = 2,
+		                  .allow_external = s->allow_external_binds,
+		                  .allow_reserved = s->allow_reserved_targets,
+		                  .extra_home = home,
+		                  .resolved = p->bind_real,
+		                  .state_dir = s->cfg->state_dir,
+		                  .config_files = files,
+		                  .nconfig_files = nfiles };
+	struct bind_tree trees[2] = {
+		{ p->workspace_dir, p->workspace_rw ? "workspace" : "read-only workspace" },
+		{ p->agent_dir, "agent workspace" },
+	};
+	int rc = binds_validate_place(trees, p->agent_dir ? 2 : 1, (const char *const *)s->binds,
+	                              binds ? s->nbinds : 0, &bp);
+	free(home);
 	return rc;
+}
+
+void sandbox_installation(const struct config *cfg, char out[SANDBOX_INSTALLATION])
+{
+	struct stat st;
+	struct buf b = { 0 };
+	char hex[SHA256_HEX];
+
+	/* Identity, not text: the same directory by any path is one installation, and two
+	 * directories never are, even if one is later moved to the other's path. */
+	if (stat(cfg->state_dir, &st) == 0)
+		buf_printf(&b, "claw installation\ndev %llu ino %llu\n",
+		           (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	else
+		buf_printf(&b, "claw installation\npath %s\n", cfg->state_dir);
+	sha256_hex(b.p, b.len, hex);
+	buf_free(&b);
+	snprintf(out, SANDBOX_INSTALLATION, "%.16s", hex);
+}
+
+char *sandbox_pin_dir(const struct config *cfg)
+{
+	char id[SANDBOX_INSTALLATION];
+
+	sandbox_installation(cfg, id);
+	return xasprintf("%s/%s", NSPIN_DIR, id);
 }
 
 const char *sandbox_dir_name(const char *scope_key, const char *slug)
@@ -825,7 +895,9 @@ const char *sandbox_dir_name(const char *scope_key, const char *slug)
 	return strcmp(scope_key, "shared") == 0 ? "shared" : slug;
 }
 
-int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
+/* P's names and directories for SCOPE_KEY. */
+static void place_fill(const struct sandbox_settings *s, const char *scope_key,
+                       struct sandbox_place *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->scope_key = xstrdup(scope_key);
@@ -839,8 +911,11 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 	/* A shared sandbox gets a directory of its own too: the workspace root itself would show
 	 * every other scope's workspace to it. */
 	p->sandbox_dir = xasprintf("%s/%s", s->workspace_root, dir);
-	p->netns_pin = xasprintf("%s/%s", NSPIN_NETNS_DIR, dir);
-	p->ipcns_pin = xasprintf("%s/%s", NSPIN_IPCNS_DIR, dir);
+	char id[SANDBOX_INSTALLATION];
+	sandbox_installation(s->cfg, id);
+	p->pin_dir = xasprintf("%s/%s", NSPIN_DIR, id);
+	p->netns_pin = xasprintf("%s/netns/%s", p->pin_dir, dir);
+	p->cgroup = xasprintf("%s.%s", id, p->slug);
 	if (strcmp(s->access, "rw") == 0) {
 		p->workspace_dir = xstrdup(s->agent_workspace);
 		p->workspace_rw = true;
@@ -850,23 +925,26 @@ int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struc
 		if (strcmp(s->access, "ro") == 0)
 			p->agent_dir = xstrdup(s->agent_workspace);
 	}
-	/* Binds are judged against this scope's directories, as OpenClaw does at create. */
-	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
-	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
-	struct bind_policy bp = { .allowed_roots = roots,
-		                  .nroots = 2,
-		                  .allow_external = s->allow_external_binds,
-		                  .allow_reserved = s->allow_reserved_targets,
-		                  .resolved = p->bind_real,
-		                  .state_dir = s->cfg->state_dir,
-		                  .config = s->cfg->path };
-	p->nbinds = s->nbinds;
-	if (shows_state(s, p) < 0 ||
-	    binds_validate((const char *const *)s->binds, s->nbinds, &bp) < 0) {
+}
+
+int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p)
+{
+	place_fill(s, scope_key, p);
+	if (validate_shown(s, p, true) < 0) {
 		sandbox_place_free(p);
 		return -1;
 	}
 	return 0;
+}
+
+int sandbox_trees_validate(const struct sandbox_settings *s, const char *scope_key)
+{
+	struct sandbox_place p;
+
+	place_fill(s, scope_key, &p);
+	int rc = validate_shown(s, &p, false);
+	sandbox_place_free(&p);
+	return rc;
 }
 
 void sandbox_place_free(struct sandbox_place *p)
@@ -876,8 +954,9 @@ void sandbox_place_free(struct sandbox_place *p)
 	free(p->sandbox_dir);
 	free(p->workspace_dir);
 	free(p->agent_dir);
+	free(p->pin_dir);
 	free(p->netns_pin);
-	free(p->ipcns_pin);
+	free(p->cgroup);
 	for (size_t i = 0; p->bind_real && i < p->nbinds; i++)
 		free(p->bind_real[i]);
 	free(p->bind_real);
@@ -1085,6 +1164,12 @@ static int write_meta(const struct sandbox_settings *s, const struct sandbox_pla
 	buf_json_str(&b, s->agent);
 	buf_puts(&b, ",\"name\":");
 	buf_json_str(&b, p->name);
+	/* Whose it is: list, rm and prune of another installation leave it alone. */
+	char id[SANDBOX_INSTALLATION], *state = realpath(s->cfg->state_dir, NULL);
+	sandbox_installation(s->cfg, id);
+	buf_printf(&b, ",\"installation\":\"%s\",\"stateDir\":", id);
+	buf_json_str(&b, state ? state : s->cfg->state_dir);
+	free(state);
 	buf_printf(&b, ",\"createdAtMs\":%lld}\n",
 	           (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	int rc = atomic_write(path, b.p, b.len, 0600);
@@ -1211,11 +1296,12 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->ntmpfs = s->ntmpfs;
 	ns->protect = persistence_names;
 	ns->nprotect = NELEM(persistence_names);
+	ns->workspace_kept = strcmp(p->workspace_dir, p->sandbox_dir) == 0;
 	ns->read_only_root = s->read_only_root;
 	ns->network = sandbox_host_network(s);
+	ns->pin_dir = p->pin_dir;
 	ns->netns_pin = p->netns_pin;
-	ns->ipcns_pin = p->ipcns_pin;
-	ns->cgroup_name = p->slug;
+	ns->cgroup_name = p->cgroup;
 	ns->landlock = s->landlock;
 	ns->pts = s->pts;
 	ns->pids_max = s->pids_limit;

@@ -73,6 +73,18 @@ struct sandbox_settings {
 int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s);
 void sandbox_settings_free(struct sandbox_settings *s);
 
+/*
+ * The installation claw-sandbox serves: its state dir, known by its identity
+ * (device and inode; its path while it does not exist), as 16 hex digits.
+ * What is kept between runs (namespaces, cgroups, kept roots) and the
+ * workspaces it made carry it, so that two installations on one host share
+ * none of them, whatever their scopes are called.
+ */
+#define SANDBOX_INSTALLATION 17
+void sandbox_installation(const struct config *cfg, char out[SANDBOX_INSTALLATION]);
+/* Its directory of kept namespaces under NSPIN_DIR (allocated). */
+char *sandbox_pin_dir(const struct config *cfg);
+
 /* Where one scope runs: names and host directories. */
 struct sandbox_place {
 	char *scope_key;
@@ -82,8 +94,9 @@ struct sandbox_place {
 	char *workspace_dir; /* what is shown at workdir: the sandbox dir, or (rw) the agent's */
 	bool workspace_rw;
 	char *agent_dir;  /* what is shown at /agent (ro), or NULL */
-	char *netns_pin;  /* where, as root, the scope's network namespace is kept */
-	char *ipcns_pin;  /* ... and its IPC namespace */
+	char *pin_dir;    /* where, as root, the installation keeps namespaces (nspin.h) */
+	char *netns_pin;  /* ... the scope's network namespace among them */
+	char *cgroup;     /* the scope's kept cgroups' name: installation.slug */
 	char **bind_real; /* each configured bind's source as validated (its realpath) */
 	size_t nbinds;
 };
@@ -97,6 +110,9 @@ struct sandbox_place {
 const char *sandbox_dir_name(const char *scope_key, const char *slug);
 
 int sandbox_place(const struct sandbox_settings *s, const char *scope_key, struct sandbox_place *p);
+/* The trees alone (the workspace, /agent) of SCOPE_KEY's place, by the rule a bind source
+ * is judged by: what claw-audit check reports, by the rule a run refuses by. */
+int sandbox_trees_validate(const struct sandbox_settings *s, const char *scope_key);
 void sandbox_place_free(struct sandbox_place *p);
 
 /*

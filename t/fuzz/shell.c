@@ -27,6 +27,10 @@ static bool meta(const char *s, size_t i, size_t word_start, bool first_word)
 
 	if (c < 0x20 || c == 0x7f)
 		return true;
+	if (c == '$') { /* expands nothing before a blank, an operator or the end */
+		char n = s[i + 1];
+		return !(n == '\0' || n == ' ' || n == '\t' || n == ';' || n == '&' || n == '|');
+	}
 	if (strchr("$`(){}<>*?!", c))
 		return true;
 	if (c == '[' || c == ']')
@@ -85,6 +89,9 @@ static bool has_unquoted_meta(const char *s)
 			quoted = true;
 		} else if (c == '"') {
 			for (i++; s[i] != '"'; i++) {
+				if (s[i] == '$' && (s[i + 1] == ' ' || s[i + 1] == '\t' ||
+				                    s[i + 1] == '"' || s[i + 1] == '\''))
+					continue; /* a $ that expands nothing */
 				if (s[i] == '\0' || s[i] == '$' || s[i] == '`' ||
 				    ((unsigned char)s[i] < 0x20 && s[i] != '\t'))
 					return true;

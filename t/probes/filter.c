@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/keyctl.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -22,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -49,6 +51,33 @@ static long tioclinux(void)
 {
 	char sel[2] = { 6, 0 };
 	return syscall(SYS_ioctl, 0, TIOCLINUX, sel);
+}
+
+static long tiocsetd(void)
+{
+	int ldisc = 0; /* N_TTY, what it has: without the filter, root may set it */
+	return syscall(SYS_ioctl, 0, TIOCSETD, &ldisc);
+}
+
+/* A file of a tmpfs of this probe's own (main mounts it on /tmp), made setuid. */
+static long chmod_setuid(void)
+{
+	int fd = open("/tmp/setid", O_WRONLY | O_CREAT, 0755);
+	if (fd < 0)
+		return -2;
+	close(fd);
+	return chmod("/tmp/setid", 04755);
+}
+
+static long create_setgid(void)
+{
+	return open("/tmp/setgid", O_WRONLY | O_CREAT, 02755);
+}
+
+static long do_openat2(void)
+{
+	struct open_how how = { .flags = O_RDONLY };
+	return syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
 }
 
 static long do_mount(void)
@@ -212,6 +241,10 @@ static const struct {
 	{ "TIOCSTI on the controlling terminal", EPERM, tiocsti },
 	{ "TIOCSTI with bits above 32 set", EPERM, tiocsti_high },
 	{ "TIOCLINUX", EPERM, tioclinux },
+	{ "TIOCSETD", EPERM, tiocsetd },
+	{ "chmod(04755)", EPERM, chmod_setuid },
+	{ "open(O_CREAT, 02755)", EPERM, create_setgid },
+	{ "openat2", ENOSYS, do_openat2 },
 	{ "mount", EPERM, do_mount },
 	{ "open_tree", EPERM, do_open_tree },
 	{ "fsopen", EPERM, do_fsopen },
@@ -301,8 +334,9 @@ int main(int argc, char **argv)
 	/* What makes the test mean something: without the filter each call would work. */
 	check(has_cap_sys_admin(), "precondition: CAP_SYS_ADMIN");
 	check(isatty(0) && tcgetsid(0) == getsid(0), "precondition: a controlling terminal");
-	check(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
-	      "precondition: a private mount namespace");
+	check(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	          mount("tmpfs", "/tmp", "tmpfs", 0, NULL) == 0,
+	      "precondition: a private mount namespace, with a /tmp of its own");
 	if (escapes)
 		return 2;
 	check(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0,

@@ -1,6 +1,8 @@
 /* tiocsti: terminal injection (peers.md 1): TIOCSTI and TIOCLINUX on every
  * inherited descriptor, also with junk in the ioctl's upper 32 bits, and no
- * controlling terminal to open. */
+ * controlling terminal to open by name. A terminal on stdin is the sandbox's
+ * own (claw-sandbox(1), threats, 6): the probe prints which it is, for the
+ * test to compare with the operator's. */
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -22,8 +24,9 @@ int main(void)
 		refused(syscall(SYS_ioctl, fd, TIOCLINUX, sel), EPERM, "TIOCLINUX");
 	}
 	refused(open("/dev/tty", O_RDWR), 0, "open /dev/tty");
-	/* A new session: a terminal on stdin is not our controlling terminal. */
-	pid_t sid;
-	refused(ioctl(0, TIOCGSID, &sid), 0, "stdin as controlling terminal (TIOCGSID)");
+	char name[256];
+	ssize_t n = isatty(0) ? readlink("/proc/self/fd/0", name, sizeof(name) - 1) : -1;
+	if (n > 0)
+		printf("terminal: %.*s\n", (int)n, name);
 	return done();
 }
