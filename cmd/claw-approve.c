@@ -364,6 +364,12 @@ static int run_filter(struct cli *c, struct config *cfg)
 	f.ctx.ask = NULL;
 	toolgate_free(f.gate);
 	approve_free(&f.ctx);
+	/* Interrupted at a prompt: the denials are passed on; now end as the signal would. */
+	int sig = ask_interrupted();
+	if (sig != 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	return status;
 }
 

@@ -29,7 +29,7 @@
 #include "core/config.h"
 #include "core/fsutil.h"
 #include "core/opts.h"
-#include "core/pipeline.h"
+#include "core/stagepipe.h"
 #include "core/record.h"
 #include "core/shell.h"
 #include "core/util.h"
@@ -135,7 +135,7 @@ static int hook_load(struct hook *h, const struct cli *c)
 	h->state_dir = cfg_user_path(h->cfg.state_dir);
 	h->config = h->cfg.exists ? cfg_user_path(h->cfg.path) : NULL;
 	h->claw_config = h->cfg.claw_exists ? cfg_user_path(h->cfg.claw_path) : NULL;
-	h->sandbox = pipeline_find("claw-sandbox");
+	h->sandbox = stagepipe_find("claw-sandbox");
 	/* The stages read the same files, whatever the caller's environment says. */
 	setenv("OPENCLAW_STATE_DIR", h->state_dir, 1);
 	if (c->co.config != NULL)
@@ -185,24 +185,24 @@ static void approve_args(struct hook *h, bool defer, int ask_fd, long timeout_s)
 
 /* The decision pipeline: the porcelain's, with claw-sandbox only saying where. */
 static size_t stages_of(const struct hook *h, bool deliveries, bool keep_fd,
-                        struct pipeline_stage *st)
+                        struct stagepipe_stage *st)
 {
 	static const char *const dry_run[] = { "--dry-run", NULL };
 	static const char *const log[] = { "log", NULL };
 	size_t n = 0;
 
-	st[n++] = (struct pipeline_stage){ .name = "claw-session" };
+	st[n++] = (struct stagepipe_stage){ .name = "claw-session" };
 	/* An outgoing message is not a tool call: no tool policy, and nothing runs. */
 	if (!deliveries)
-		st[n++] = (struct pipeline_stage){ .name = "claw-policy" };
-	st[n++] = (struct pipeline_stage){ .name = "claw-approve",
+		st[n++] = (struct stagepipe_stage){ .name = "claw-policy" };
+	st[n++] = (struct stagepipe_stage){ .name = "claw-approve",
 		                           .args = h->approve_args,
 		                           .keep_fd = keep_fd };
 	if (!deliveries)
-		st[n++] = (struct pipeline_stage){ .name = "claw-sandbox",
+		st[n++] = (struct stagepipe_stage){ .name = "claw-sandbox",
 			                           .args = dry_run,
 			                           .quiet = true };
-	st[n++] = (struct pipeline_stage){ .name = "claw-audit", .args = log };
+	st[n++] = (struct stagepipe_stage){ .name = "claw-audit", .args = log };
 	return n;
 }
 
@@ -351,8 +351,8 @@ static int decide_handle(struct record *rec, void *arg)
 
 static int run_decide(struct cli *c, struct hook *h)
 {
-	struct pipeline_stage st[PIPELINE_MAX];
-	struct pipeline p;
+	struct stagepipe_stage st[STAGEPIPE_MAX];
+	struct stagepipe p;
 	struct decide_ctx d = { .h = h };
 	struct stage stage = {
 		.name = "claw-hook", .handle = decide_handle, .handle_denied = true, .ctx = &d
@@ -365,12 +365,12 @@ static int run_decide(struct cli *c, struct hook *h)
 	approve_args(h, c->defer, c->ask_fd, c->timeout_s);
 	size_t n = stages_of(h, c->deliveries, keep, st);
 	/* In claw-hook's own process group: whoever ends claw-hook's group ends them. */
-	if (pipeline_start(&p, st, n, 0, -1, keep ? c->ask_fd : -1, false) < 0)
+	if (stagepipe_start(&p, st, n, 0, -1, keep ? c->ask_fd : -1, false) < 0)
 		errx(2, "%s", claw_error());
 	close(0); /* the stages read the requests; holding them open would hide their end */
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = p.out, .out_fd = 1 };
 	int status = record_loop(&stage, &ro);
-	if (pipeline_end(&p) < 0) {
+	if (stagepipe_end(&p) < 0) {
 		warnx("%s", claw_error());
 		status = 2;
 	}
@@ -539,7 +539,7 @@ static char *request_of(const cJSON *in, const char *agent)
  * under the deadline (a large request and its record move at once, so
  * neither side's pipe can fill and stop the other).
  */
-static bool exchange(struct pipeline *p, const char *request, struct buf *out, long long deadline)
+static bool exchange(struct stagepipe *p, const char *request, struct buf *out, long long deadline)
 {
 	size_t len = strlen(request), off = 0;
 	bool eof = false;
@@ -646,8 +646,8 @@ static int run_claude(struct cli *c, struct hook *h)
 	long timeout_s = c->timeout_s > 0 ? c->timeout_s : CLAUDE_TIMEOUT_DEFAULT;
 	long long deadline = now_ms() + timeout_s * 1000;
 	struct buf in = { 0 }, out = { 0 };
-	struct pipeline_stage st[PIPELINE_MAX];
-	struct pipeline p;
+	struct stagepipe_stage st[STAGEPIPE_MAX];
+	struct stagepipe p;
 	struct verdict v = { 0 };
 
 	read_input(&in, deadline, timeout_s);
@@ -662,22 +662,22 @@ static int run_claude(struct cli *c, struct hook *h)
 	approve_args(h, true, -1, timeout_s > 6 ? timeout_s - 5 : 1);
 	size_t n = stages_of(h, false, false, st);
 	signal(SIGPIPE, SIG_IGN);
-	if (pipeline_start(&p, st, n, -1, -1, -1, true) < 0)
+	if (stagepipe_start(&p, st, n, -1, -1, -1, true) < 0)
 		refuse("%s", claw_error());
 	if (!exchange(&p, request, &out, deadline)) {
-		pipeline_kill(&p);
+		stagepipe_kill(&p);
 		refuse("no decision within %lds", timeout_s);
 	}
 	char *nl = out.p ? memchr(out.p, '\n', out.len) : NULL;
 	if (nl == NULL) {
-		int ok = pipeline_wait(&p);
+		int ok = stagepipe_wait(&p);
 		refuse("no decision: %s", ok < 0 ? claw_error() : "the pipeline ended without one");
 	}
 	cJSON *rec = cJSON_ParseWithLength(out.p, (size_t)(nl - out.p));
 	if (!cJSON_IsObject(rec))
 		refuse("the pipeline's record cannot be read");
 	verdict_of(h, rec, &v);
-	(void)pipeline_wait(&p); /* the record is logged: how the stages end changes nothing */
+	(void)stagepipe_wait(&p); /* the record is logged: how the stages end changes nothing */
 	answer_claude(&v, root);
 	cJSON_Delete(rec);
 	cJSON_Delete(root);
@@ -706,7 +706,7 @@ static char *settings_path(bool project)
 /* The hook's command line: claw next to this program, and a crash is a refusal. */
 static char *hook_command(long timeout_s)
 {
-	char *claw = pipeline_find("claw");
+	char *claw = stagepipe_find("claw");
 	struct buf b = { 0 };
 
 	if (claw == NULL)

@@ -186,6 +186,12 @@ EOF
 	run env -u OPENCLAW_STATE_DIR sh -c "$cmd"
 	assert_success
 	assert_output "$(printf '65534\nsandbox\nno-shadow')"
+	# Logged before it ran: the hook's decision, then the run's own decision,
+	# its start and its end (claw-sandbox exec, write-ahead).
+	run jq -c '[.audit.seq, (.runtime.name // .by // "-"), (.start.decision // .end.decision // "-")]' \
+		"$OPENCLAW_STATE_DIR/audit/decisions.jsonl"
+	assert_output "$(printf '%s\n' '[1,"claude-code","-"]' '[2,"claw-sandbox exec","-"]' \
+		'[3,"-",2]' '[4,"-",2]')"
 }
 
 @test "the sandboxed command line survives every character a command can hold" {

@@ -13,6 +13,8 @@
  */
 #include "audit/seccheck.h"
 
+#include "audit/auditlog.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "audit/auditlog.h"
 #include "core/cfgedit.h"
 #include "core/clawmove.h"
 #include "core/fsutil.h"
@@ -1687,6 +1690,23 @@ static void load_approvals(struct ctx *c)
 	free(text);
 }
 
+/*
+ * The decision log is written before anything runs: a log that takes no
+ * entry (read-only, not a regular file, or its last line not an entry) means
+ * nothing runs at all. Judged by the appender's own checks (alog_probe).
+ */
+static void check_audit_log(struct ctx *c)
+{
+	if (alog_probe(c->log_path) == 0)
+		return;
+	addf(c, "audit_log.not_accepting", SEV_CRITICAL, "Decision log does not accept entries",
+	     "claw-audit verify names the line that is not an entry; move the log aside "
+	     "(a new one starts at seq 1) or make it writable again.",
+	     "%s. Every decision is logged before it runs, so nothing runs until the log "
+	     "takes entries again (claw exec exits 125).",
+	     claw_error());
+}
+
 /* ---- sandbox ---- */
 
 static bool has_docker_settings(const cJSON *docker)
@@ -3063,10 +3083,9 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 	}
 	config_free(&now);
 	mode_t mode = st.st_mode & 0777;
-	char *bak = xasprintf("%s.bak", path);
-	if (atomic_write(bak, orig.p, orig.len, mode) < 0) {
+	char *bak = backup_numbered(path, orig.p, orig.len, mode);
+	if (bak == NULL) {
 		fix_error(fx, "%s; the config was not changed", claw_error());
-		free(bak);
 	} else if (atomic_write(path, text.p, text.len, mode) < 0) {
 		fix_error(fx, "%s; the config was not changed (backup in %s)", claw_error(), bak);
 		free(bak);
@@ -3223,6 +3242,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 	}
 	check_summary(&c);
 	check_filesystem(&c);
+	check_audit_log(&c);
 	load_approvals(&c);
 	check_elevated(&c);
 	check_exec(&c);

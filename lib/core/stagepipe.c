@@ -1,5 +1,5 @@
-/* pipeline.c: claw's stage commands as one pipeline, started from C. */
-#include "core/pipeline.h"
+/* stagepipe.c: claw's stage commands as one pipeline, started from C. */
+#include "core/stagepipe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,7 @@ static bool executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-char *pipeline_find(const char *name)
+char *stagepipe_find(const char *name)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -76,12 +76,12 @@ static void spawn_attrs(posix_spawnattr_t *at, bool new_group, pid_t group)
 	posix_spawnattr_setsigdefault(at, &dfl);
 }
 
-static int spawn_stage(struct pipeline *p, const struct pipeline_stage *st, int in, int out,
+static int spawn_stage(struct stagepipe *p, const struct stagepipe_stage *st, int in, int out,
                        int keep, bool new_group)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	char *path = pipeline_find(st->name);
+	char *path = stagepipe_find(st->name);
 	const char *argv[32] = { st->name };
 	size_t argc = 1;
 	pid_t pid;
@@ -124,15 +124,15 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-int pipeline_start(struct pipeline *p, const struct pipeline_stage *stages, size_t n, int in_fd,
+int stagepipe_start(struct stagepipe *p, const struct stagepipe_stage *stages, size_t n, int in_fd,
                    int out_fd, int keep, bool new_group)
 {
 	int fds[2], in = in_fd, next_in = -1, out;
 
 	memset(p, 0, sizeof(*p));
 	p->in = p->out = -1;
-	if (n == 0 || n > PIPELINE_MAX)
-		return claw_fail("a pipeline has 1 to %d stages", PIPELINE_MAX);
+	if (n == 0 || n > STAGEPIPE_MAX)
+		return claw_fail("a pipeline has 1 to %d stages", STAGEPIPE_MAX);
 	if (in_fd < 0) {
 		if (pipe2(fds, O_CLOEXEC) < 0)
 			return claw_fail("pipe: %s", strerror(errno));
@@ -169,12 +169,12 @@ fail:
 	if (in != in_fd)
 		close_fd(&in);
 	close_fd(&p->in);
-	pipeline_kill(p);
+	stagepipe_kill(p);
 	return -1;
 }
 
 /* Waits for every stage; a stage that stopped at our SIGTERM (TERMED) did not fail. */
-static int wait_all(struct pipeline *p, size_t termed)
+static int wait_all(struct stagepipe *p, size_t termed)
 {
 	int rc = 0;
 
@@ -196,19 +196,19 @@ static int wait_all(struct pipeline *p, size_t termed)
 	return rc;
 }
 
-int pipeline_wait(struct pipeline *p)
+int stagepipe_wait(struct stagepipe *p)
 {
 	return wait_all(p, 0);
 }
 
-int pipeline_end(struct pipeline *p)
+int stagepipe_end(struct stagepipe *p)
 {
 	for (size_t i = 0; i + 1 < p->n; i++)
 		kill(p->pid[i], SIGTERM);
 	return wait_all(p, p->n - 1);
 }
 
-void pipeline_kill(struct pipeline *p)
+void stagepipe_kill(struct stagepipe *p)
 {
 	int saved = errno;
 
