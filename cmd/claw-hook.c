@@ -196,12 +196,12 @@ static size_t stages_of(const struct hook *h, bool deliveries, bool keep_fd,
 	if (!deliveries)
 		st[n++] = (struct stagepipe_stage){ .name = "claw-policy" };
 	st[n++] = (struct stagepipe_stage){ .name = "claw-approve",
-		                           .args = h->approve_args,
-		                           .keep_fd = keep_fd };
+		                            .args = h->approve_args,
+		                            .keep_fd = keep_fd };
 	if (!deliveries)
 		st[n++] = (struct stagepipe_stage){ .name = "claw-sandbox",
-			                           .args = dry_run,
-			                           .quiet = true };
+			                            .args = dry_run,
+			                            .quiet = true };
 	st[n++] = (struct stagepipe_stage){ .name = "claw-audit", .args = log };
 	return n;
 }

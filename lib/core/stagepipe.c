@@ -125,7 +125,7 @@ static void close_fd(int *fd)
 }
 
 int stagepipe_start(struct stagepipe *p, const struct stagepipe_stage *stages, size_t n, int in_fd,
-                   int out_fd, int keep, bool new_group)
+                    int out_fd, int keep, bool new_group)
 {
 	int fds[2], in = in_fd, next_in = -1, out;
 

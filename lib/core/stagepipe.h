@@ -41,7 +41,7 @@ struct stagepipe {
  * process. Returns 0, or -1 (claw_error()) with nothing left running.
  */
 int stagepipe_start(struct stagepipe *p, const struct stagepipe_stage *stages, size_t n, int in_fd,
-                   int out_fd, int keep, bool new_group);
+                    int out_fd, int keep, bool new_group);
 
 /* Waits for every stage. 0 when each exited 0; else -1, claw_error() naming the first. */
 int stagepipe_wait(struct stagepipe *p);
