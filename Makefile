@@ -6,6 +6,10 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 SHAREDIR  ?= $(PREFIX)/share
 MANDIR    ?= $(SHAREDIR)/man
+# systemd's user units (claw-serve.socket), as systemd --user looks for them
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+BASHCOMPDIR ?= $(SHAREDIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(SHAREDIR)/zsh/site-functions
 DESTDIR   ?=
 BUILD     ?= build
 # OpenClaw from npm for the tests against it, never linked or installed.
@@ -281,11 +285,23 @@ install: all man
 	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	install -m 644 $(PRESETS) $(PRESET_CLAW) $(PRESET_APPROVALS) $(DESTDIR)$(SHAREDIR)/claw/presets/
 	install -m 644 $(PLUGIN_FILES) $(DESTDIR)$(SHAREDIR)/claw/openclaw-plugin/
+	install -d $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 share/claw/systemd/claw-serve.socket $(DESTDIR)$(USERUNITDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' share/claw/systemd/claw-serve@.service \
+		>$(DESTDIR)$(USERUNITDIR)/claw-serve@.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/claw-serve@.service
+	install -m 644 share/claw/completions/claw.bash $(DESTDIR)$(BASHCOMPDIR)/claw
+	for c in $(filter-out claw,$(notdir $(CMDS))); do \
+		ln -sf claw $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	install -m 644 share/claw/completions/_claw $(DESTDIR)$(ZSHCOMPDIR)/_claw
 
 uninstall:
 	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
 	rm -rf $(DESTDIR)$(SHAREDIR)/claw
+	rm -f $(DESTDIR)$(USERUNITDIR)/claw-serve.socket $(DESTDIR)$(USERUNITDIR)/claw-serve@.service
+	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_claw
 
 lint:
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

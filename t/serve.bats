@@ -282,3 +282,47 @@ EOF
 	run --separate-stderr claw-serve extra
 	assert_equal "$status" 2
 }
+
+@test "the systemd user units are what systemd reads" {
+	command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
+	local dir="$BATS_TEST_TMPDIR/units" share="$BATS_TEST_DIRNAME/../share/claw/systemd"
+	mkdir -p "$dir"
+	cp "$share/claw-serve.socket" "$dir/"
+	sed "s|@BINDIR@|$CLAW_BIN|g" "$share/claw-serve@.service" >"$dir/claw-serve@.service"
+	grep -qx "ExecStart=$CLAW_BIN/claw-serve" "$dir/claw-serve@.service"
+	grep -qx 'Accept=yes' "$dir/claw-serve.socket"
+	grep -qx 'StandardInput=socket' "$dir/claw-serve@.service"
+	run systemd-analyze verify --man=no "$dir/claw-serve.socket"
+	assert_success
+	assert_output ""
+}
+
+# complete WORD...: bash's completion of the last WORD, one a line.
+complete_words() {
+	bash -c 'source "$0"; COMP_WORDS=("${@}"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));
+		_claw; printf "%s\n" "${COMPREPLY[@]}"' \
+		"$BATS_TEST_DIRNAME/../share/claw/completions/claw.bash" "$@"
+}
+
+@test "bash completion: subcommands and options, from each command's own --help" {
+	export PATH="$CLAW_BIN:$PATH"
+	run complete_words claw se
+	assert_output "$(printf '%s\n' session serve)"
+	run complete_words claw-serve --w
+	assert_output --workers
+	run complete_words claw approve re
+	assert_output resolve
+	run complete_words claw --state-dir DIR hook cl
+	assert_output claude-code
+	run complete_words claw-audit check --fail-on c
+	assert_output critical
+	mkdir -p "$BATS_TEST_TMPDIR/somedir"
+	run complete_words claw serve --state-dir "$BATS_TEST_TMPDIR/somed"
+	assert_output "$BATS_TEST_TMPDIR/somedir"
+}
+
+@test "zsh completion: the file zsh loads is valid zsh" {
+	command -v zsh >/dev/null || skip "no zsh"
+	run zsh -n "$BATS_TEST_DIRNAME/../share/claw/completions/_claw"
+	assert_success
+}
