@@ -7,8 +7,9 @@
 // waits for a person never delays another: the next call takes another
 // co-process. Idle ones are kept warm (a call that is allowed pays a write
 // and a read, not five process starts), and retired when claw's config
-// changes. When `claw run` serves independent requests by id (issue 21,
-// section 3), one co-process can replace the pool behind decide().
+// changes. `claw serve --decide` serves independent requests by id from one
+// process; once it can hand questions to the caller (--ask-fd, as `claw-hook
+// decide` does), one co-process can replace the pool behind decide().
 //
 // Every failure is a refusal: a co-process that dies, says nothing in time
 // or answers what cannot be read rejects the call's promise, and the plugin
