@@ -89,6 +89,7 @@ struct worker {
 	int in, out; /* its standard input (ours to write, non-blocking) and output */
 	unsigned gen;
 	bool closing; /* its input is closed: it ends once it has answered */
+	bool broken;  /* it answered what it was not asked: ended, and not listened to */
 	struct job *job;
 	struct buf wbuf; /* what is still to be written to it */
 	size_t woff;
@@ -546,8 +547,17 @@ static void worker_line(struct serve *sv, struct worker *w, const char *line, si
 {
 	struct job *j = w->job;
 
-	if (j == NULL) {
-		warnx("worker %ld said something nobody asked for: ended", (long)w->pid);
+	if (w->broken)
+		return; /* what it says until it has gone is nobody's answer */
+	cJSON *rec = j ? cJSON_ParseWithLength(line, len) : NULL;
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "id"));
+	bool mine = id != NULL && strcmp(id, j->id) == 0;
+	cJSON_Delete(rec);
+	if (!mine) {
+		/* Its request is refused once it has gone (worker_ended). */
+		warnx("worker %ld answered %s: ended", (long)w->pid,
+		      j ? "with a record that is not its request's" : "what nobody asked");
+		w->broken = true;
 		kill(-w->pid, SIGTERM);
 		worker_close(w);
 		return;
@@ -571,7 +581,11 @@ static void worker_ended(struct serve *sv, struct worker *w)
 		;
 	if (w->job != NULL) {
 		char why[160];
-		if (WIFSIGNALED(st))
+		if (w->broken)
+			snprintf(why, sizeof(why),
+			         "claw answered with a record that is not this "
+			         "request's: the worker was ended");
+		else if (WIFSIGNALED(st))
 			snprintf(why, sizeof(why), "claw ended before it answered (%s)",
 			         strsignal(WTERMSIG(st)));
 		else

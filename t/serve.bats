@@ -326,3 +326,26 @@ complete_words() {
 	run zsh -n "$BATS_TEST_DIRNAME/../share/claw/completions/_claw"
 	assert_success
 }
+
+@test "a worker that answers with another request's id is ended, and its request refused" {
+	local bin="$BATS_TEST_TMPDIR/bin"
+	mkdir -p "$bin"
+	for f in "$CLAW_BIN"/claw "$CLAW_BIN"/claw-*; do
+		ln -sf "$f" "$bin/"
+	done
+	# Each finds the next beside itself: copies, so that the fake stage is found.
+	for f in claw-serve claw-sandbox; do
+		rm -f "$bin/$f"
+		cp "$CLAW_BIN/$f" "$bin/$f"
+	done
+	rm -f "$bin/claw-policy"
+	printf '#!/bin/sh\nexec jq -c --unbuffered ".id = \\"other\\""\n' >"$bin/claw-policy"
+	chmod +x "$bin/claw-policy"
+	run --separate-stderr "$bin/claw-serve" <<'JSON'
+{"id":"r1","tool":"read","args":{"path":"/etc/hosts"}}
+JSON
+	assert_success
+	assert_equal "$(jqr -r '[.id, .deny.by] | @tsv')" "r1	claw-serve"
+	[[ $(jqr -r .deny.reason) == "claw answered with a record that is not this request's"* ]]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+}
