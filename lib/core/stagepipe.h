@@ -3,8 +3,8 @@
  * commands that stand in front of an agent runtime (claw-hook): in a process
  * group of their own, with a descriptor kept for one stage, ended at a
  * deadline. Each stage is found next to the running program first, then on
- * PATH. (claw-sandbox pipeline has its own, sandbox/pipeline.h: the two
- * should become one.)
+ * PATH (claw-sandbox pipeline finds its stages so too: sandbox/pipeline.h; the
+ * two pipelines should become one).
  */
 #ifndef CLAW_STAGEPIPE_H
 #define CLAW_STAGEPIPE_H
