@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -40,7 +41,7 @@
 #include "core/util.h"
 
 static const char usage[] =
-    "usage: claw-serve [--decide] [--workers N] [--config FILE] [--claw-config FILE]\n"
+    "usage: claw-serve [--decide [--ask-fd N]] [--workers N] [--config FILE] [--claw-config FILE]\n"
     "                  [--state-dir DIR] [--max-record BYTES] < requests.jsonl\n"
     "\n"
     "claw run as a service: each request (a JSON object with a string \"id\") goes\n"
@@ -50,6 +51,9 @@ static const char usage[] =
     "no longer reads is reported once and the one loaded before is kept.\n"
     "\n"
     "  --decide       decide and log only (claw-hook decide's verdict), run nothing\n"
+    "  --ask-fd N     with --decide: the caller asks the person and answers with\n"
+    "                 claw-approve resolve; each question is a line of JSON on fd N,\n"
+    "                 {\"request\": the request's id, \"pending\": the question}\n"
     "  --workers N    requests in flight at once (default 16); more wait their turn\n"
     "  --max-record B the longest request line (default 16 MiB)\n"
     "  --config FILE, --claw-config FILE, --state-dir DIR, --help, --version\n"
@@ -60,6 +64,7 @@ static const char usage[] =
 enum {
 	OPT_DECIDE = OPT_FIRST_COMMAND_OPTION,
 	OPT_WORKERS,
+	OPT_ASK_FD,
 };
 
 static const struct option longopts[] = {
@@ -67,6 +72,7 @@ static const struct option longopts[] = {
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
 	{ "decide", no_argument, NULL, OPT_DECIDE },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "ask-fd", required_argument, NULL, OPT_ASK_FD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,6 +93,7 @@ struct worker {
 	struct worker *next;
 	pid_t pid;
 	int in, out; /* its standard input (ours to write, non-blocking) and output */
+	int ask;     /* --ask-fd: its questions (its fd 3), or -1 */
 	unsigned gen;
 	bool closing; /* its input is closed: it ends once it has answered */
 	bool broken;  /* it answered what it was not asked: ended, and not listened to */
@@ -94,6 +101,7 @@ struct worker {
 	struct buf wbuf; /* what is still to be written to it */
 	size_t woff;
 	struct buf rbuf; /* its output that is not a whole line yet */
+	struct buf abuf; /* its question that is not a whole line yet */
 };
 
 struct stamp {
@@ -108,6 +116,7 @@ struct stamp {
 struct serve {
 	struct common_opts co;
 	bool decide;
+	int ask_fd; /* --ask-fd, or -1 */
 	size_t workers_max, line_max;
 	char *worker_path; /* claw, or claw-hook for --decide */
 	/* The config's state: what was loaded last, and whether the files now read. */
@@ -234,15 +243,43 @@ static void set_nonblock(int fd)
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+static void close_pipes(int (*p)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+}
+
+/* The worker's side of the pipes: fds 0, 1 and, for its questions, 3. */
+static noreturn void worker_exec(const struct serve *sv, int (*p)[2], size_t np,
+                                 const char *const *argv)
+{
+	/* A process group of its own, which its stages share: a stop reaches them all. */
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &sv->old_mask, NULL);
+	if (dup2(p[0][0], 0) < 0 || dup2(p[1][1], 1) < 0 ||
+	    (np > 2 && (dup2(p[2][1], 3) < 0 || fcntl(3, F_SETFD, 0) < 0)))
+		_exit(125);
+	execv(argv[0], (char *const *)argv);
+	_exit(127);
+}
+
 static struct worker *worker_start(struct serve *sv)
 {
-	int in[2], out[2];
-	const char *argv[12];
+	int p[3][2];
+	size_t np = sv->ask_fd >= 0 ? 3 : 2;
+	const char *argv[14];
 	size_t n = 0;
 
 	argv[n++] = sv->worker_path;
 	if (sv->decide) {
 		argv[n++] = "decide";
+		if (sv->ask_fd >= 0) {
+			argv[n++] = "--ask-fd";
+			argv[n++] = "3";
+		}
 	} else {
 		argv[n++] = "run";
 		argv[n++] = "--no-tty";
@@ -261,36 +298,28 @@ static struct worker *worker_start(struct serve *sv)
 		argv[n++] = sv->co.state_dir;
 	}
 	argv[n] = NULL;
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return NULL;
-	if (pipe2(out, O_CLOEXEC) < 0) {
-		close(in[0]);
-		close(in[1]);
-		return NULL;
-	}
+	for (size_t i = 0; i < np; i++)
+		if (pipe2(p[i], O_CLOEXEC) < 0) {
+			close_pipes(p, i);
+			return NULL;
+		}
 	pid_t pid = fork();
-	if (pid == 0) {
-		/* A process group of its own, which its stages share: a stop reaches them all. */
-		setpgid(0, 0);
-		signal(SIGPIPE, SIG_DFL);
-		sigprocmask(SIG_SETMASK, &sv->old_mask, NULL);
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
-			_exit(125);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
+	if (pid == 0)
+		worker_exec(sv, p, np, argv);
 	if (pid < 0) {
-		close(in[1]);
-		close(out[0]);
+		close_pipes(p, np);
 		return NULL;
 	}
+	close(p[0][0]);
+	close(p[1][1]);
+	if (np > 2)
+		close(p[2][1]);
 	setpgid(pid, pid); /* as the child does: whichever runs first */
 	struct worker *w = xcalloc(1, sizeof(*w));
 	w->pid = pid;
-	w->in = in[1];
-	w->out = out[0];
+	w->in = p[0][1];
+	w->out = p[1][0];
+	w->ask = np > 2 ? p[2][0] : -1;
 	w->gen = sv->gen;
 	set_nonblock(w->in);
 	w->next = sv->workers;
@@ -600,6 +629,9 @@ static void worker_ended(struct serve *sv, struct worker *w)
 	worker_close(w);
 	close(w->out);
 	w->out = -1;
+	if (w->ask >= 0)
+		close(w->ask);
+	w->ask = -1;
 }
 
 /* Returns false once the worker's output has ended. */
@@ -623,6 +655,58 @@ static bool read_worker(struct serve *sv, struct worker *w)
 	return true;
 }
 
+/*
+ * --ask-fd: a question of W's request goes to the caller, named by the
+ * request's id. A caller that cannot be told can never answer: the worker is
+ * stopped, and its claw-approve refuses the request (logged).
+ */
+static void worker_question(struct serve *sv, struct worker *w, const char *line, size_t len)
+{
+	struct buf b = { 0 };
+
+	if (w->job == NULL || w->broken)
+		return;
+	buf_puts(&b, "{\"request\":");
+	buf_json_str(&b, w->job->id);
+	buf_puts(&b, ",\"pending\":");
+	buf_put(&b, line, len);
+	buf_puts(&b, "}\n");
+	for (size_t off = 0; off < b.len;) {
+		ssize_t k = write(sv->ask_fd, b.p + off, b.len - off);
+		if (k > 0) {
+			off += (size_t)k;
+		} else if (k < 0 && errno != EINTR) {
+			warnx("--ask-fd %d: %s: request %s cannot be answered", sv->ask_fd,
+			      strerror(errno), w->job->id);
+			kill(-w->pid, SIGTERM);
+			break;
+		}
+	}
+	buf_free(&b);
+}
+
+static void read_questions(struct serve *sv, struct worker *w)
+{
+	buf_reserve(&w->abuf, READ_CHUNK);
+	ssize_t k = read(w->ask, w->abuf.p + w->abuf.len, READ_CHUNK);
+	if (k < 0 && errno == EINTR)
+		return;
+	if (k <= 0) {
+		close(w->ask);
+		w->ask = -1;
+		return;
+	}
+	w->abuf.len += (size_t)k;
+	char *start = w->abuf.p, *nl;
+	while ((nl = memchr(start, '\n', w->abuf.len - (size_t)(start - w->abuf.p))) != NULL) {
+		worker_question(sv, w, start, (size_t)(nl - start));
+		start = nl + 1;
+	}
+	size_t rest = w->abuf.len - (size_t)(start - w->abuf.p);
+	memmove(w->abuf.p, start, rest);
+	w->abuf.len = rest;
+}
+
 static void reap_dead(struct serve *sv)
 {
 	for (struct worker **pw = &sv->workers; *pw;) {
@@ -634,6 +718,7 @@ static void reap_dead(struct serve *sv)
 		*pw = w->next;
 		buf_free(&w->wbuf);
 		buf_free(&w->rbuf);
+		buf_free(&w->abuf);
 		free(w);
 	}
 }
@@ -692,7 +777,7 @@ static void serve_loop(struct serve *sv)
 					worker_close(w);
 		size_t n = 0, need = 2;
 		for (struct worker *w = sv->workers; w; w = w->next)
-			need += 2;
+			need += 3;
 		if (need > cap) {
 			cap = need * 2;
 			fds = xrealloc(fds, cap * sizeof(*fds));
@@ -712,6 +797,8 @@ static void serve_loop(struct serve *sv)
 			bool pending = w->wbuf.len > w->woff && w->in >= 0;
 			fds[n] = (struct pollfd){ .fd = pending ? w->in : -1, .events = POLLOUT };
 			who[n++] = w;
+			fds[n] = (struct pollfd){ .fd = w->ask, .events = POLLIN };
+			who[n++] = w;
 		}
 		if (poll(fds, n, -1) < 0 && errno != EINTR)
 			err(2, "poll");
@@ -719,10 +806,13 @@ static void serve_loop(struct serve *sv)
 			take_signals(sv);
 		if (fds[1].revents)
 			read_input(sv);
-		for (size_t i = 2; i < n; i += 2) {
+		for (size_t i = 2; i < n; i += 3) {
 			struct worker *w = who[i];
 			if (fds[i + 1].revents)
 				write_worker(w);
+			/* A question before the answer that may follow it. */
+			if (fds[i + 2].revents)
+				read_questions(sv, w);
 			if (fds[i].revents && !read_worker(sv, w))
 				worker_ended(sv, w);
 		}
@@ -746,6 +836,9 @@ static void parse_args(int argc, char **argv, struct serve *sv)
 		case OPT_DECIDE:
 			sv->decide = true;
 			break;
+		case OPT_ASK_FD:
+			sv->ask_fd = (int)opts_number("--ask-fd", optarg, 1024);
+			break;
 		case OPT_WORKERS:
 			sv->workers_max = opts_number("--workers", optarg, WORKERS_MAX);
 			break;
@@ -755,11 +848,18 @@ static void parse_args(int argc, char **argv, struct serve *sv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
+	if (sv->ask_fd >= 0 && !sv->decide)
+		usage_error("--ask-fd goes with --decide (claw run asks through its own ways)");
+	if (sv->ask_fd >= 0 && (sv->ask_fd <= 2 || fcntl(sv->ask_fd, F_GETFD) < 0))
+		usage_error("--ask-fd %d: not an open file descriptor above 2", sv->ask_fd);
+	/* The workers' questions come through pipes of their own, never this one. */
+	if (sv->ask_fd >= 0)
+		(void)fcntl(sv->ask_fd, F_SETFD, FD_CLOEXEC);
 }
 
 int main(int argc, char **argv)
 {
-	struct serve sv = { .workers_max = WORKERS_DEFAULT, .in_open = true };
+	struct serve sv = { .workers_max = WORKERS_DEFAULT, .in_open = true, .ask_fd = -1 };
 	struct config cfg;
 	sigset_t mask;
 

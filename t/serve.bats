@@ -349,3 +349,42 @@ JSON
 	[[ $(jqr -r .deny.reason) == "claw answered with a record that is not this request's"* ]]
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
 }
+
+@test "--decide --ask-fd: each question names its request, resolve answers it, others go on" {
+	mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/q"
+	claw serve --decide --ask-fd 3 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
+		3>"$BATS_TEST_TMPDIR/q" 2>"$BATS_TEST_TMPDIR/err" &
+	SERVE_PID=$!
+	exec {IN}>"$BATS_TEST_TMPDIR/in" {OUT}<"$BATS_TEST_TMPDIR/out" {Q}<"$BATS_TEST_TMPDIR/q"
+	send m1 message '{"action":"send","to":"telegram:1","message":"hello"}'
+	IFS= read -r -t 30 question <&"$Q"
+	assert_equal "$(jq -r '[.request, .pending.tool] | @tsv' <<<"$question")" "m1	message"
+	send r1 read '{"path":"/etc/hosts"}'
+	response
+	assert_equal "$(jqr -r '[.id, .verdict.decision] | @tsv')" "r1	allow"
+	claw-approve resolve --by openclaw "$(jq -r .pending.id <<<"$question")" allow-once >/dev/null
+	response
+	assert_equal "$(jqr -r '[.id, .verdict.decision, .approval.by] | @tsv')" "m1	allow	openclaw"
+	serve_end
+	assert_equal "$status" 0
+	run --separate-stderr claw serve --ask-fd 3 3>/dev/null </dev/null
+	assert_equal "$status" 2
+	[[ $stderr == *"--ask-fd goes with --decide"* ]]
+}
+
+@test "--ask-fd to a caller that has gone: the question's request is refused, never left waiting" {
+	mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/q"
+	claw serve --decide --ask-fd 3 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
+		3>"$BATS_TEST_TMPDIR/q" 2>"$BATS_TEST_TMPDIR/err" &
+	SERVE_PID=$!
+	exec {IN}>"$BATS_TEST_TMPDIR/in" {OUT}<"$BATS_TEST_TMPDIR/out" {Q}<"$BATS_TEST_TMPDIR/q"
+	exec {Q}<&-
+	send m1 message '{"action":"send","to":"telegram:1","message":"hello"}'
+	response
+	# Refused: by claw (the question taken down) or by claw serve (the worker ended).
+	assert_equal "$(jqr -r '[.id, (.verdict.decision == "deny" or .deny != null)] | @tsv')" "m1	true"
+	serve_end
+	grep -q "request m1 cannot be answered" "$BATS_TEST_TMPDIR/err"
+	run claw-approve pending
+	assert_output ""
+}
