@@ -580,7 +580,7 @@ static void worker_line(struct serve *sv, struct worker *w, const char *line, si
 		return; /* what it says until it has gone is nobody's answer */
 	cJSON *rec = j ? cJSON_ParseWithLength(line, len) : NULL;
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "id"));
-	bool mine = id != NULL && strcmp(id, j->id) == 0;
+	bool mine = j != NULL && id != NULL && strcmp(id, j->id) == 0;
 	cJSON_Delete(rec);
 	if (!mine) {
 		/* Its request is refused once it has gone (worker_ended). */
