@@ -732,11 +732,19 @@ static void take_signals(struct serve *sv)
 	while (read(sv->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			reload(sv, true);
-		} else if (sv->stop == 0) {
-			sv->stop = (int)si.ssi_signo;
-			for (struct worker *w = sv->workers; w; w = w->next)
-				kill(-w->pid, SIGTERM);
+			continue;
 		}
+		/* The first stop lets the stages refuse and log what they hold; a second
+		 * one does not wait for them. */
+		int sig = sv->stop > 0 ? SIGKILL : SIGTERM;
+		if (sv->stop <= 0) {
+			sv->stop = (int)si.ssi_signo;
+			warnx(
+			    "stopping (%s): %zu request%s in flight; a second signal ends them now",
+			    strsignal(sv->stop), sv->busy, sv->busy == 1 ? "" : "s");
+		}
+		for (struct worker *w = sv->workers; w; w = w->next)
+			kill(-w->pid, sig);
 	}
 }
 

@@ -27,7 +27,7 @@ teardown() {
 serve_start() {
 	mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/errq"
 	ERR="$BATS_TEST_TMPDIR/err"
-	claw serve "$@" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
+	${SERVE:-claw serve} "$@" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
 		2> >(tee "$ERR" >"$BATS_TEST_TMPDIR/errq") &
 	SERVE_PID=$!
 	exec {IN}>"$BATS_TEST_TMPDIR/in" {OUT}<"$BATS_TEST_TMPDIR/out" \
@@ -327,7 +327,9 @@ complete_words() {
 	assert_success
 }
 
-@test "a worker that answers with another request's id is ended, and its request refused" {
+# fake_stage STAGE SCRIPT: claw's commands in $BATS_TEST_TMPDIR/bin, with
+# STAGE replaced by a shell script.
+fake_stage() {
 	local bin="$BATS_TEST_TMPDIR/bin"
 	mkdir -p "$bin"
 	for f in "$CLAW_BIN"/claw "$CLAW_BIN"/claw-*; do
@@ -338,10 +340,14 @@ complete_words() {
 		rm -f "$bin/$f"
 		cp "$CLAW_BIN/$f" "$bin/$f"
 	done
-	rm -f "$bin/claw-policy"
-	printf '#!/bin/sh\nexec jq -c --unbuffered ".id = \\"other\\""\n' >"$bin/claw-policy"
-	chmod +x "$bin/claw-policy"
-	run --separate-stderr "$bin/claw-serve" <<'JSON'
+	rm -f "$bin/$1"
+	printf '#!/bin/sh\n%s\n' "$2" >"$bin/$1"
+	chmod +x "$bin/$1"
+}
+
+@test "a worker that answers with another request's id is ended, and its request refused" {
+	fake_stage claw-policy 'exec jq -c --unbuffered ".id = \"other\""'
+	run --separate-stderr "$BATS_TEST_TMPDIR/bin/claw-serve" <<'JSON'
 {"id":"r1","tool":"read","args":{"path":"/etc/hosts"}}
 JSON
 	assert_success
@@ -387,4 +393,23 @@ JSON
 	grep -q "request m1 cannot be answered" "$BATS_TEST_TMPDIR/err"
 	run claw-approve pending
 	assert_output ""
+}
+
+@test "a second SIGTERM does not wait for a worker that ignores the first" {
+	fake_stage claw "trap '' TERM; exec sleep 300 # serve-test-$BATS_TEST_NUMBER"
+	SERVE="$BATS_TEST_TMPDIR/bin/claw-serve" serve_start
+	send r1 read '{"path":"/etc/hosts"}'
+	kill -TERM "$SERVE_PID"
+	# Once the first is taken, the second.
+	while IFS= read -r -t 30 line <&"$ERRFD"; do
+		[[ $line != *"stopping (Terminated): 1 request in flight"* ]] || break
+	done
+	kill -TERM "$SERVE_PID"
+	response
+	assert_equal "$(jqr -r '[.id, .deny.by, .deny.reason] | @tsv')" \
+		"r1	claw-serve	claw ended before it answered (Killed)"
+	serve_end
+	assert_equal "$status" 143
+	run pgrep -f "serve-test-$BATS_TEST_NUMBER"
+	assert_failure
 }
