@@ -356,12 +356,17 @@ JSON
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
 }
 
-@test "--decide --ask-fd: each question names its request, resolve answers it, others go on" {
+# serve_asking: claw serve --decide --ask-fd 3 in the background, its questions on $Q.
+serve_asking() {
 	mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/q"
 	claw serve --decide --ask-fd 3 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
 		3>"$BATS_TEST_TMPDIR/q" 2>"$BATS_TEST_TMPDIR/err" &
 	SERVE_PID=$!
 	exec {IN}>"$BATS_TEST_TMPDIR/in" {OUT}<"$BATS_TEST_TMPDIR/out" {Q}<"$BATS_TEST_TMPDIR/q"
+}
+
+@test "--decide --ask-fd: each question names its request, resolve answers it, others go on" {
+	serve_asking
 	send m1 message '{"action":"send","to":"telegram:1","message":"hello"}'
 	IFS= read -r -t 30 question <&"$Q"
 	assert_equal "$(jq -r '[.request, .pending.tool] | @tsv' <<<"$question")" "m1	message"
@@ -379,11 +384,7 @@ JSON
 }
 
 @test "--ask-fd to a caller that has gone: the question's request is refused, never left waiting" {
-	mkfifo "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/q"
-	claw serve --decide --ask-fd 3 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
-		3>"$BATS_TEST_TMPDIR/q" 2>"$BATS_TEST_TMPDIR/err" &
-	SERVE_PID=$!
-	exec {IN}>"$BATS_TEST_TMPDIR/in" {OUT}<"$BATS_TEST_TMPDIR/out" {Q}<"$BATS_TEST_TMPDIR/q"
+	serve_asking
 	exec {Q}<&-
 	send m1 message '{"action":"send","to":"telegram:1","message":"hello"}'
 	response
