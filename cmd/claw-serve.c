@@ -202,6 +202,7 @@ static int config_check(struct serve *sv)
 	for (size_t i = 0; i < nbefore; i++)
 		stamp_of(&before[i], sv->seen[i].path);
 	if (config_load(&cfg, &sv->co) < 0) {
+		config_free(&cfg); /* what was read before the error; claw_error() stays */
 		memcpy(sv->seen, before, nbefore * sizeof(before[0]));
 		return -1;
 	}
