@@ -272,7 +272,7 @@ export class Decider {
 
   /** Answers a pending question of claw's with claw-approve resolve; BY names who answered. */
   resolve(id, word, by = "openclaw") {
-    return new Promise((resolve, reject) => {
+    const answering = new Promise((resolve, reject) => {
       execFile(
         join(this.bin, "claw-approve"),
         ["resolve", "--by", by, ...this.common, id, word],
@@ -280,6 +280,11 @@ export class Decider {
         (err, _out, errOut) => (err ? reject(new Error((errOut || err.message).trim())) : resolve()),
       );
     });
+    // A question answered already is not answered again when the gateway stops.
+    (this.answering ??= new Map()).set(id, answering);
+    const done = () => this.answering.delete(id);
+    answering.then(done, done);
+    return answering;
   }
 
   track(member) {
@@ -295,9 +300,12 @@ export class Decider {
   async close(ms = 4000) {
     this.closing = true;
     for (const pool of this.pools.values()) for (const m of pool.idle.splice(0)) m.close();
-    // A question nobody will answer now is refused, so that its decision is logged.
+    // A question nobody will answer now is refused, so that its decision is logged;
+    // one whose answer is on its way gets that answer.
+    await Promise.allSettled([...(this.answering?.values() ?? [])]);
     for (const m of this.members ?? [])
-      if (m.job?.pending) this.resolve(m.job.pending.id, "deny", "openclaw:gateway-stopped").catch(() => {});
+      if (m.job?.pending && !this.answering?.has(m.job.pending.id))
+        this.resolve(m.job.pending.id, "deny", "openclaw:gateway-stopped").catch(() => {});
     const all = Promise.all([...(this.members ?? [])].map((m) => m.exited));
     let timer;
     const late = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
