@@ -63,6 +63,16 @@ serve_end() {
 	SERVE_PID=
 }
 
+# wait_err TEXT: claw serve's next stderr line holding TEXT (at most 30 s).
+wait_err() {
+	local line
+	while IFS= read -r -t 30 line <&"$ERRFD"; do
+		[[ $line != *"$1"* ]] || return 0
+	done
+	echo "no \"$1\" on claw serve's stderr" >&2
+	return 1
+}
+
 # waiting: the slug of the next approval that waits for a person (at most 30 s).
 waiting() {
 	local line
@@ -399,14 +409,14 @@ serve_asking() {
 }
 
 @test "a second SIGTERM does not wait for a worker that ignores the first" {
-	fake_stage claw "trap '' TERM; exec sleep 300 # serve-test-$BATS_TEST_NUMBER"
+	# A worker that takes its request, says so, and ignores SIGTERM.
+	fake_stage claw "trap '' TERM; read -r line; echo 'worker: taken' >&2
+exec sleep 300 # serve-test-$BATS_TEST_NUMBER"
 	SERVE="$BATS_TEST_TMPDIR/bin/claw-serve" serve_start
 	send r1 read '{"path":"/etc/hosts"}'
+	wait_err "worker: taken"
 	kill -TERM "$SERVE_PID"
-	# Once the first is taken, the second.
-	while IFS= read -r -t 30 line <&"$ERRFD"; do
-		[[ $line != *"stopping (Terminated): 1 request in flight"* ]] || break
-	done
+	wait_err "stopping (Terminated): 1 request in flight"
 	kill -TERM "$SERVE_PID"
 	response
 	assert_equal "$(jqr -r '[.id, .deny.by, .deny.reason] | @tsv')" \
