@@ -172,7 +172,8 @@ static int handle(struct record *rec, void *ctx)
 	if (id == NULL)
 		assign_id(f, rec);
 	struct session_entry *e = session_cache_resolve(f->cache, &f->settings, &sr.rq);
-	if (e == NULL || (sr.rq.has_origin && sr.session_key != NULL &&
+	/* Only where the origin decided must a sessionKey agree with it. */
+	if (e == NULL || (sr.rq.has_origin && sr.rq.session_key == NULL && sr.session_key != NULL &&
 	                  check_explicit_matches(f, &e->si, sr.session_key) < 0)) {
 		record_deny(rec, claw_error());
 		return 0;

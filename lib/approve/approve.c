@@ -586,6 +586,10 @@ static void ask(struct approve_ctx *ctx, const struct approve_request *req,
 	case ASK_TIMEOUT:
 		fallback(res, satisfied);
 		break;
+	case ASK_DEFERRED:
+		/* --defer: the caller's own prompt asks; claw allows nothing itself. */
+		decide(res, DECIDE_DENY, "runtime", "deferred");
+		break;
 	case ASK_DENY:
 		/* Ctrl-C at the prompt is a refusal too, said as such. */
 		decide(res, DECIDE_DENY, res->via_buf,

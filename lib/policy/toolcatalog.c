@@ -241,7 +241,53 @@ const char *const catalog_known_names[] = {
 };
 const unsigned catalog_nknown_names = NELEM(catalog_known_names);
 
+/*
+ * Claude Code's tools (PreToolUse's tool_name), each judged as the OpenClaw
+ * tool that does the same thing, so tools.deny "group:fs" or a sandbox's
+ * allow list mean the same for both runtimes. A name with no row is judged
+ * by its own name, as a plugin's tool is.
+ */
+const struct catalog_runtime_tool catalog_runtime_tools[] = {
+	{ "claude-code", "Bash", "exec", "runs a shell command: approvals and the sandbox apply" },
+	{ "claude-code", "BashOutput", "process", "reads a background shell's output" },
+	{ "claude-code", "KillShell", "process", "stops a background shell" },
+	{ "claude-code", "KillBash", "process", "stops a background shell (the older name)" },
+	{ "claude-code", "Read", "read", "reads a file" },
+	{ "claude-code", "NotebookRead", "read", "reads a notebook" },
+	{ "claude-code", "Grep", "read", "reads files' contents to search them" },
+	{ "claude-code", "Glob", "ls", "lists files by pattern" },
+	{ "claude-code", "LS", "ls", "lists a directory" },
+	{ "claude-code", "Write", "write", "writes a file" },
+	{ "claude-code", "Edit", "edit", "edits a file" },
+	{ "claude-code", "MultiEdit", "edit", "edits a file in several places" },
+	{ "claude-code", "NotebookEdit", "edit", "edits a notebook's cells" },
+	{ "claude-code", "WebFetch", "web_fetch", "fetches a web page" },
+	{ "claude-code", "WebSearch", "web_search", "searches the web" },
+	{ "claude-code", "Task", "sessions_spawn", "starts a subagent" },
+	{ "claude-code", "Agent", "sessions_spawn", "starts a subagent (the newer name of Task)" },
+	{ "claude-code", "TodoWrite", "progress_card",
+	  "keeps the task list (OpenClaw's update_plan)" },
+	{ "claude-code", "AskUserQuestion", "ask_user", "asks the user" },
+	{ "claude-code", "mcp__*", NULL,
+	  "an MCP server's tool keeps its name: policy lists match it (\"mcp__*\")" },
+};
+const unsigned catalog_nruntime_tools = NELEM(catalog_runtime_tools);
+
 /* ---- lookups ---- */
+
+const struct catalog_runtime_tool *catalog_runtime_tool(const char *runtime, const char *name)
+{
+	for (unsigned i = 0; i < catalog_nruntime_tools; i++) {
+		const struct catalog_runtime_tool *r = &catalog_runtime_tools[i];
+		size_t len = strlen(r->name);
+		if (strcmp(r->runtime, runtime) != 0)
+			continue;
+		if (r->name[len - 1] == '*' ? strncmp(r->name, name, len - 1) == 0
+		                            : strcmp(r->name, name) == 0)
+			return r;
+	}
+	return NULL;
+}
 
 int catalog_find(const char *name)
 {

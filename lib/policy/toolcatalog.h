@@ -76,6 +76,21 @@ extern const unsigned catalog_nknown_names;
 extern const char catalog_version[];
 extern const char *const catalog_tools_keys[]; /* what "tools" may hold, NULL-terminated */
 
+/*
+ * A tool of another agent runtime (Claude Code) and the OpenClaw tool that
+ * claw judges it as, so that one policy covers both runtimes.
+ */
+struct catalog_runtime_tool {
+	const char *runtime; /* "claude-code" */
+	const char *name;    /* the runtime's tool; a trailing '*' matches any name it starts */
+	const char *tool;    /* OpenClaw's tool; NULL: judged by the runtime's own name */
+	const char *why;
+};
+extern const struct catalog_runtime_tool catalog_runtime_tools[];
+extern const unsigned catalog_nruntime_tools;
+/* The row for RUNTIME's tool NAME (case matters, as the runtime spells it), or NULL. */
+const struct catalog_runtime_tool *catalog_runtime_tool(const char *runtime, const char *name);
+
 /* The tool that the sandbox adds to every non-empty allow list it builds. */
 extern const char catalog_sandbox_implied[];
 /* A subagent this deep (or deeper) is a leaf, unless the config says otherwise. */

@@ -745,6 +745,32 @@ struct tp_config *tp_load(const struct config *cfg)
 	return tc;
 }
 
+struct tp_names *tp_names_load(const struct config *cfg, const char *path, const char *name)
+{
+	struct tp_names *n = xcalloc(1, sizeof(*n));
+
+	n->tc = xcalloc(1, sizeof(*n->tc));
+	n->tc->cfg = cfg;
+	if (load_list(n->tc, cfg_get(cfg->root, path), name, path, &n->pl) < 0) {
+		tp_names_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+bool tp_names_empty(const struct tp_names *n)
+{
+	return n == NULL || n->pl.list.n == 0;
+}
+
+void tp_names_free(struct tp_names *n)
+{
+	if (n == NULL)
+		return;
+	tp_free(n->tc);
+	free(n);
+}
+
 void tp_free(struct tp_config *tc)
 {
 	if (tc == NULL)

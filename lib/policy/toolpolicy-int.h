@@ -25,6 +25,12 @@ struct plist {
 	struct tp_list list;
 };
 
+/* A name list of claw's own keys (tp_names_load): its items live in TC. */
+struct tp_names {
+	struct tp_config *tc;
+	struct plist pl;
+};
+
 /* An object of {profile?, allow, alsoAllow, deny}. */
 struct policycfg {
 	int id; /* unique: contexts are keyed by the policies they use */

@@ -201,6 +201,18 @@ static bool list_matches(const struct tp_list *l, const char *name, int idx)
 	return false;
 }
 
+bool tp_names_has(const struct tp_names *n, const char *tool)
+{
+	struct buf name = { 0 };
+
+	if (tp_names_empty(n))
+		return false;
+	int idx = tp_norm_name(tool, &name);
+	bool has = name.len > 0 && list_matches(&n->pl.list, name.p, idx);
+	buf_free(&name);
+	return has;
+}
+
 static struct policycfg *match_bysender(const struct bysender *bs, const char *sender,
                                         const char *channel)
 {

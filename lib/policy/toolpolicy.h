@@ -136,4 +136,18 @@ int tp_normalize(const char *name, char *out, size_t size);
  * exec too, so every stage that acts on exec must ask this, not strcmp. */
 bool tp_is_exec(const char *tool);
 
+/*
+ * A list of tool names at PATH.NAME in the config, read exactly as OpenClaw
+ * reads its policy lists (trimmed, any case, aliases, group:NAME, * globs;
+ * an unknown group is an error, an unknown name a warning): for claw's own
+ * keys that name tools (approvals.tools). Absent, it is empty. NULL with
+ * claw_error() (FILE:LINE:COL) for a config error.
+ */
+struct tp_names;
+struct tp_names *tp_names_load(const struct config *cfg, const char *path, const char *name);
+bool tp_names_empty(const struct tp_names *n);
+/* Whether the list names TOOL (any spelling OpenClaw accepts for it). */
+bool tp_names_has(const struct tp_names *n, const char *tool);
+void tp_names_free(struct tp_names *n);
+
 #endif

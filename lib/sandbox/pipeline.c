@@ -19,41 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/stagepipe.h"
 #include "core/util.h"
 
 extern char **environ;
-
-/* NAME beside this executable, else on PATH; NULL when neither has it. */
-static char *find_program(const char *name)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			char *path = xasprintf("%s/%s", self, name);
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	const char *env = getenv("PATH");
-	char *dirs = xstrdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
-	char *found = NULL;
-	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		char *path = xasprintf("%s/%s", d, name);
-		if (d[0] == '/' && access(path, X_OK) == 0)
-			found = path;
-		else
-			free(path);
-	}
-	free(dirs);
-	return found;
-}
 
 static int spawn(struct pipeline_stage *st, const char *path, int in, int out)
 {
@@ -88,7 +57,7 @@ int pipeline_start(struct pipeline *p, int in_fd, int *out_fd)
 	int prev = in_fd, rc = 0;
 
 	for (size_t i = 0; i < p->n && rc == 0; i++)
-		if ((paths[i] = find_program(p->stage[i].argv[0])) == NULL)
+		if ((paths[i] = stagepipe_find(p->stage[i].argv[0])) == NULL)
 			rc = claw_fail("%s is not built or not on PATH", p->stage[i].argv[0]);
 	for (size_t i = 0; i < p->n && rc == 0; i++) {
 		int fds[2];

@@ -1068,6 +1068,24 @@ static void policy_key_of_dm(struct session_settings *s, const struct session_re
 }
 
 /*
+ * A sessionKey beside an origin that names only who asks (an agent runtime's
+ * hook knows the session and the sender, not the chat): the key is the
+ * session, and a chat message that lands in the main session is judged as
+ * the sender's DM (#70342), as resolve_origin judges one.
+ */
+static void judge_sender_in_main(struct session_settings *s, const struct session_request *rq,
+                                 struct session_info *out)
+{
+	struct buf channel = { 0 };
+	char account[SESSION_ID_MAX];
+
+	token(&channel, rq->channel);
+	norm_account_id(rq->account, account);
+	policy_key_of_dm(s, rq, channel.p, account, out);
+	buf_free(&channel);
+}
+
+/*
  * A chat channel always names the peer of a DM to OpenClaw: the sender (a
  * record may carry only that). A DM that names no one is "unknown", a
  * session of its own, never the owner's main one. Telegram keys a DM by its
@@ -1222,6 +1240,8 @@ int session_resolve(struct session_settings *s, const struct session_request *rq
 	out->matched_by = "default";
 	if ((rq->session_key ? resolve_explicit(s, rq, out) : resolve_origin(s, rq, out)) < 0)
 		return -1;
+	if (rq->session_key != NULL && rq->has_origin)
+		judge_sender_in_main(s, rq, out);
 	if (out->policy_key.len == 0)
 		buf_puts(&out->policy_key, out->key.p);
 	out->depth = session_subagent_depth(out->policy_key.p);

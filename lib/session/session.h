@@ -106,10 +106,12 @@ void session_agent_sandbox(const struct session_settings *s, const char *agent, 
 
 /* What a record says about who is asking. Valid while the record is. */
 struct session_record {
-	struct session_request rq; /* with an origin, rq.session_key is NULL: the origin decides */
-	const char *session_key;   /* the record's "sessionKey", origin or not */
-	bool owner;                /* origin.owner, or no origin: the local operator */
-	char ids[10][32];          /* numeric ids, written as text */
+	/* With an origin that names the chat, rq.session_key is NULL: the origin decides. */
+	struct session_request rq;
+	const char *session_key; /* the record's "sessionKey", origin or not */
+	bool owner;              /* origin.owner, or no origin: the local operator */
+	bool names_chat;         /* the origin names the chat, not only who asks */
+	char ids[10][32];        /* numeric ids, written as text */
 	const char *roles[SESSION_MAX_ROLES];
 };
 
