@@ -36,7 +36,6 @@
 #include "native/limits.h"
 #include "core/opts.h"
 #include "native/nspin.h"
-#include "sandbox/pipeline.h"
 #include "core/record.h"
 #include "sandbox/run.h"
 #include "sandbox/sandbox.h"
@@ -44,6 +43,7 @@
 #include "core/shell.h"
 #include "native/sysfilter.h"
 #include "policy/toolpolicy.h"
+#include "core/stagepipe.h"
 #include "core/util.h"
 #include "ask/asktext.h"
 
@@ -900,7 +900,7 @@ static void filter_idle(void *ctx)
  * being asked is answered: claw-approve(1)), the log stage logs what it was
  * given, and so the input ends. From the terminal they had it already.
  */
-static pid_t stage_pids[PIPELINE_MAX];
+static pid_t stage_pids[STAGEPIPE_MAX];
 static volatile sig_atomic_t passed;
 
 static void pass_signal(int sig)
@@ -908,7 +908,7 @@ static void pass_signal(int sig)
 	if (passed)
 		return;
 	passed = 1;
-	for (size_t i = 0; i < PIPELINE_MAX; i++)
+	for (size_t i = 0; i < STAGEPIPE_MAX; i++)
 		if (stage_pids[i] > 0)
 			kill(stage_pids[i], sig);
 }
@@ -1012,9 +1012,23 @@ static char **stage_argv(const struct cli *c, const char *name, const char *cons
 	return v;
 }
 
+/* The stages before claw-sandbox, as they will be started. */
+struct plan {
+	char **argv[STAGEPIPE_MAX]; /* each stage's argv (stage_argv) */
+	struct stagepipe_stage stage[STAGEPIPE_MAX];
+	size_t n;
+};
+
+static void plan_add(struct plan *p, char **argv)
+{
+	p->argv[p->n] = argv;
+	p->stage[p->n++] =
+	    (struct stagepipe_stage){ .name = argv[0], .args = (const char *const *)argv + 1 };
+}
+
 /* claw-session (exec: claw-session new --through ...) | claw-policy | claw-approve |
  * claw-audit log */
-static void plan_stages(const struct cli *c, struct pipeline *p)
+static void plan_stages(const struct cli *c, struct plan *p)
 {
 	const char *approve[] = { c->no_tty ? "--no-tty" : NULL, c->wait ? "--wait" : NULL };
 	const char *log[] = { "log", c->log ? "--log" : NULL, c->log };
@@ -1022,30 +1036,31 @@ static void plan_stages(const struct cli *c, struct pipeline *p)
 
 	p->n = 0;
 	if (c->exec)
-		p->stage[p->n++].argv = stage_argv(c, "claw-session", new_, NELEM(new_), c->command,
-		                                   (size_t)c->ncommand);
+		plan_add(p, stage_argv(c, "claw-session", new_, NELEM(new_), c->command,
+		                       (size_t)c->ncommand));
 	else
-		p->stage[p->n++].argv = stage_argv(c, "claw-session", NULL, 0, NULL, 0);
-	p->stage[p->n++].argv = stage_argv(c, "claw-policy", NULL, 0, NULL, 0);
-	p->stage[p->n++].argv = stage_argv(c, "claw-approve", approve, NELEM(approve), NULL, 0);
-	p->stage[p->n++].argv = stage_argv(c, "claw-audit", log, c->log ? 3 : 1, NULL, 0);
+		plan_add(p, stage_argv(c, "claw-session", NULL, 0, NULL, 0));
+	plan_add(p, stage_argv(c, "claw-policy", NULL, 0, NULL, 0));
+	plan_add(p, stage_argv(c, "claw-approve", approve, NELEM(approve), NULL, 0));
+	plan_add(p, stage_argv(c, "claw-audit", log, c->log ? 3 : 1, NULL, 0));
 }
 
 /*
- * How the stages ended, in pipeline order: the first that failed decides
- * (what failed after it, failed because of it), and says so unless it said
- * so itself. A stage that died of SIGPIPE stopped because a later one did; one
- * that died of the Ctrl-C that claw-sandbox saw too was interrupted.
+ * How the N stages of SP ended, in pipeline order: the first that failed
+ * decides (what failed after it, failed because of it), and says so unless it
+ * said so itself. A stage that died of SIGPIPE stopped because a later one
+ * did; one that died of the Ctrl-C that claw-sandbox saw too was interrupted.
  */
-static int stages_status(const struct cli *c, const struct pipeline *p, int stop, int *worst)
+static int stages_status(const struct cli *c, const struct stagepipe *sp, size_t n, int stop,
+                         int *worst)
 {
 	char how[64];
 
 	*worst = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		int st = p->stage[i].status, sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	for (size_t i = 0; i < n; i++) {
+		int st = sp->status[i], sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-		const char *name = p->stage[i].argv[0];
+		const char *name = sp->name[i];
 		if (sig == SIGPIPE || (sig != 0 && sig == stop) || code == 0)
 			continue;
 		if (code == 1) {
@@ -1057,7 +1072,7 @@ static int stages_status(const struct cli *c, const struct pipeline *p, int stop
 			return 2;
 		if (code != 2)
 			fprintf(stderr, "claw: %s %s; nothing more was run\n", name,
-			        pipeline_how(st, how, sizeof(how)));
+			        stagepipe_how(st, how, sizeof(how)));
 		return c->exec ? 125 : 2;
 	}
 	return 0;
@@ -1065,7 +1080,8 @@ static int stages_status(const struct cli *c, const struct pipeline *p, int stop
 
 static int run_pipeline(struct cli *c, struct config *cfg)
 {
-	struct pipeline p = { 0 };
+	struct plan p = { 0 };
+	struct stagepipe sp;
 	struct filter f;
 	struct outcome out = { .status = 125 };
 	int in = 0, records = -1, null_out = -1, status = 125;
@@ -1083,17 +1099,19 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 		f.outcome = &out;
 	}
 	plan_stages(c, &p);
-	if (in < 0 || (c->exec && null_out < 0) || pipeline_start(&p, in, &records) < 0) {
+	if (in < 0 || (c->exec && null_out < 0) ||
+	    stagepipe_start(&sp, p.stage, p.n, in, -1, -1, false) < 0) {
 		warnx("%s; nothing was run", claw_error());
 		status = c->exec ? 125 : 2;
 	} else {
-		for (size_t i = 0; i < p.n; i++)
-			stage_pids[i] = p.stage[i].pid;
+		for (size_t i = 0; i < sp.n; i++)
+			stage_pids[i] = sp.pid[i];
 		f.stages = true;
+		records = sp.out;
 		int filtered = filter_loop(&f, c, records, c->exec ? null_out : 1);
-		close(records);
-		pipeline_wait(&p);
-		int worst, failed = stages_status(c, &p, f.stop, &worst);
+		size_t n = sp.n;
+		stagepipe_wait(&sp); /* closes records; how each ended is judged below */
+		int worst, failed = stages_status(c, &sp, n, f.stop, &worst);
 		if (failed != 0)
 			status = failed;
 		else if (!c->exec)
@@ -1109,7 +1127,7 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 	}
 	int sig = f.stop > 0 ? f.stop : 0;
 	for (size_t i = 0; i < p.n; i++)
-		free(p.stage[i].argv);
+		free(p.argv[i]);
 	if (in > 0)
 		close(in);
 	if (null_out >= 0)

@@ -82,15 +82,17 @@ static int spawn_stage(struct stagepipe *p, const struct stagepipe_stage *st, in
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	char *path = stagepipe_find(st->name);
-	const char *argv[32] = { st->name };
 	size_t argc = 1;
 	pid_t pid;
 
 	if (path == NULL)
 		return claw_fail("%s is not installed next to this program nor on PATH", st->name);
-	for (const char *const *a = st->args; a && *a && argc < NELEM(argv) - 1; a++)
-		argv[argc++] = *a;
-	argv[argc] = NULL;
+	for (const char *const *a = st->args; a && *a; a++)
+		argc++;
+	const char **argv = xcalloc(argc + 1, sizeof(*argv));
+	argv[0] = st->name;
+	for (size_t i = 1; i < argc; i++)
+		argv[i] = st->args[i - 1];
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, out, 1);
@@ -107,6 +109,7 @@ static int spawn_stage(struct stagepipe *p, const struct stagepipe_stage *st, in
 	int rc = posix_spawn(&pid, path, &fa, &at, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
+	free(argv);
 	free(path);
 	if (rc != 0)
 		return claw_fail("cannot start %s: %s", st->name, strerror(rc));
@@ -185,12 +188,14 @@ static int wait_all(struct stagepipe *p, size_t termed)
 		pid_t r;
 		while ((r = waitpid(p->pid[i], &status, 0)) < 0 && errno == EINTR)
 			;
+		p->status[i] = r < 0 ? 0 : status;
 		if (r < 0 || rc < 0)
 			continue;
-		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			rc = claw_fail("%s exited %d", p->name[i], WEXITSTATUS(status));
-		else if (WIFSIGNALED(status) && !(i < termed && WTERMSIG(status) == SIGTERM))
-			rc = claw_fail("%s was killed by signal %d", p->name[i], WTERMSIG(status));
+		char how[64];
+		if ((WIFEXITED(status) && WEXITSTATUS(status) != 0) ||
+		    (WIFSIGNALED(status) && !(i < termed && WTERMSIG(status) == SIGTERM)))
+			rc =
+			    claw_fail("%s %s", p->name[i], stagepipe_how(status, how, sizeof(how)));
 	}
 	p->n = 0;
 	return rc;
@@ -208,12 +213,26 @@ int stagepipe_end(struct stagepipe *p)
 	return wait_all(p, p->n - 1);
 }
 
+const char *stagepipe_how(int status, char *buf, size_t size)
+{
+	if (WIFSIGNALED(status)) {
+		const char *name = sigabbrev_np(WTERMSIG(status));
+		snprintf(buf, size, "was killed by SIG%s", name ? name : "?");
+	} else {
+		snprintf(buf, size, "exited %d", WEXITSTATUS(status));
+	}
+	return buf;
+}
+
 void stagepipe_kill(struct stagepipe *p)
 {
 	int saved = errno;
 
 	if (p->group > 0)
 		kill(-p->group, SIGKILL);
+	else /* in the caller's group: each stage on its own */
+		for (size_t i = 0; i < p->n; i++)
+			kill(p->pid[i], SIGKILL);
 	close_fd(&p->in);
 	close_fd(&p->out);
 	for (size_t i = 0; i < p->n; i++)

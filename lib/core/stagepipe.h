@@ -2,9 +2,10 @@
  * stagepipe.h: claw's stage commands run as one pipeline from C, for the
  * commands that stand in front of an agent runtime (claw-hook): in a process
  * group of their own, with a descriptor kept for one stage, ended at a
- * deadline. Each stage is found next to the running program first, then on
- * PATH (claw-sandbox pipeline finds its stages so too: sandbox/pipeline.h; the
- * two pipelines should become one).
+ * deadline; and for claw-sandbox pipeline (claw run, claw exec), which reads
+ * the last stage's output itself and learns how every stage ended (a shell
+ * pipeline tells only the last one's status). Each stage is found next to
+ * the running program first, then on PATH.
  */
 #ifndef CLAW_STAGEPIPE_H
 #define CLAW_STAGEPIPE_H
@@ -25,10 +26,11 @@ struct stagepipe_stage {
 struct stagepipe {
 	pid_t pid[STAGEPIPE_MAX];
 	const char *name[STAGEPIPE_MAX];
-	size_t n;
-	pid_t group; /* the stages' process group: a deadline ends them all */
-	int in;      /* the first stage's input, when the pipeline made it (else -1) */
-	int out;     /* the last stage's output, when the pipeline made it (else -1) */
+	int status[STAGEPIPE_MAX]; /* as waitpid(2) gave it, once waited for */
+	size_t n;                  /* stages running; 0 once all are waited for */
+	pid_t group;               /* the stages' process group: a deadline ends them all */
+	int in;  /* the first stage's input, when the pipeline made it (else -1) */
+	int out; /* the last stage's output, when the pipeline made it (else -1) */
 };
 
 /*
@@ -54,9 +56,12 @@ int stagepipe_wait(struct stagepipe *p);
  */
 int stagepipe_end(struct stagepipe *p);
 
-/* SIGKILL to the whole group (of a NEW_GROUP pipeline), then waits: for a deadline
- * that has passed. */
+/* SIGKILL to the whole group (of a NEW_GROUP pipeline; else to each stage), then
+ * waits: for a deadline that has passed, or a pipeline that could not be started. */
 void stagepipe_kill(struct stagepipe *p);
+
+/* A stage's end in words, for a message: "exited 2", "was killed by SIGKILL". */
+const char *stagepipe_how(int status, char *buf, size_t size);
 
 /* The path of a claw command as the pipeline would run it (allocated), or NULL. */
 char *stagepipe_find(const char *name);
