@@ -2,6 +2,7 @@
 # claw-audit check: the security audit, every check triggered and not, and --fix.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
@@ -11,7 +12,7 @@ setup() {
 
 # check [OPTIONS]: run check --json; the report stays in $json for the helpers below.
 check() {
-	run claw-audit check --json "$@"
+	run --separate-stderr claw-audit check --json "$@"
 	json=$output
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/cfgedit.h"
+#include "core/execpath.h"
 #include "core/clawmove.h"
 #include "core/fsutil.h"
 #include "native/kernel.h"
@@ -47,19 +48,6 @@
 static const char *const runtime_tools[] = { "exec", "process" };
 static const char *const fs_tools[] = { "read", "write", "edit", "apply_patch" };
 static const char *const control_plane_tools[] = { "automations", "gateway", "plugins" };
-
-/* Safe bins whose semantics go past a stream filter: never safe, whatever the argv. */
-static const struct {
-	const char *bin, *why;
-} risky_safe_bins[] = {
-	{ "jq", "runs its own programs: env, input, file reads through --rawfile and $__loc__" },
-	{ "awk", "a programming language: system(), file and pipe output" },
-	{ "gawk", "a programming language: system(), file and pipe output" },
-	{ "mawk", "a programming language: system(), file and pipe output" },
-	{ "nawk", "a programming language: system(), file and pipe output" },
-	{ "sed", "its w and e commands write files and run commands" },
-	{ "gsed", "its w and e commands write files and run commands" },
-};
 
 /* Bind sources a sandbox must never see (OpenClaw's validate-sandbox-security, catalog 5.1). */
 static const struct {
@@ -1327,34 +1315,6 @@ static void check_exec_default(struct ctx *c)
 	    "check --fix --preset secure does it).");
 }
 
-/* The effective safe bins of a scope: its own list, or the default six. */
-static void safe_bins_of(const cJSON *exec, struct strlist *out)
-{
-	const cJSON *list = get(exec, "safeBins"), *e;
-
-	if (!cJSON_IsArray(list)) {
-		for (const char *const *b = safebin_defaults; *b != NULL; b++)
-			strlist_add(out, *b);
-		return;
-	}
-	cJSON_ArrayForEach(e, list)
-	{
-		if (cJSON_IsString(e)) {
-			char *t = str_lower(str_trim_dup(e->valuestring));
-			if (t[0])
-				strlist_add(out, t);
-			free(t);
-		}
-	}
-}
-
-static bool has_profile(const cJSON *gexec, const cJSON *aexec, const char *bin)
-{
-	return cJSON_IsObject(
-	           cJSON_GetObjectItemCaseSensitive(get(aexec, "safeBinProfiles"), bin)) ||
-	       cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(get(gexec, "safeBinProfiles"), bin));
-}
-
 static const char *risky_trusted_dir(const char *dir)
 {
 	char *low = str_lower(xstrdup(dir));
@@ -1377,60 +1337,22 @@ static const char *risky_trusted_dir(const char *dir)
 	return why;
 }
 
-/* Whether DIR (or its real path) is one of the trusted directories. */
-static bool trusted(const char *dir, const struct strlist *dirs)
-{
-	char real[PATH_MAX], treal[PATH_MAX];
-	bool have_real = realpath(dir, real) != NULL;
-
-	for (size_t i = 0; i < dirs->n; i++) {
-		if (strcmp(dir, dirs->v[i]) == 0)
-			return true;
-		if (have_real && realpath(dirs->v[i], treal) != NULL && strcmp(real, treal) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Where PATH would find BIN: the first executable regular file. */
-static char *which(const char *bin)
-{
-	const char *path = getenv("PATH");
-	char *copy, *save = NULL;
-
-	if (path == NULL || path[0] == '\0')
-		path = "/usr/local/bin:/usr/bin:/bin";
-	copy = xstrdup(path);
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", dir[0] ? dir : ".", bin);
-		struct stat st;
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0) {
-			free(copy);
-			return p;
-		}
-		free(p);
-	}
-	free(copy);
-	return NULL;
-}
-
 struct safebin_hits {
 	struct strlist interp, risky, dirs, untrusted;
 };
 
+/* A scope's safe bins as claw-approve loads them (safebins_load), judged by its own rules. */
 static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON *aexec,
                             const char *label, struct safebin_hits *h)
 {
-	struct strlist bins = { 0 }, dirs = { 0 };
+	struct safebins sb;
 	struct buf interp = { 0 }, line = { 0 };
 	const cJSON *list = get(aexec ? aexec : gexec, "safeBinTrustedDirs"), *e;
 
-	(void)c;
 	if (aexec != NULL && get(aexec, "safeBins") == NULL && list == NULL)
 		return; /* the agent inherits: already judged with the global scope */
-	safe_bins_of(aexec && get(aexec, "safeBins") ? aexec : gexec, &bins);
-	for (const char *const *d = safebin_default_trusted; *d != NULL; d++)
-		strlist_add(&dirs, *d);
+	if (safebins_load(&sb, c->cfg, aexec, gexec) < 0)
+		return; /* a config error: config.invalid reports it */
 	if (list == NULL && aexec != NULL)
 		list = get(gexec, "safeBinTrustedDirs");
 	cJSON_ArrayForEach(e, list)
@@ -1444,33 +1366,23 @@ static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON
 			buf_printf(&line, "%s.safeBinTrustedDirs: %s (%s)", label, t, why);
 			strlist_add(&h->dirs, line.p);
 		}
-		if (t[0])
-			strlist_add(&dirs, t);
 		free(t);
 	}
-	for (size_t i = 0; i < bins.n; i++) {
-		const char *b = bins.v[i];
-		if (risk_interpreter(b) && !has_profile(gexec, aexec, b))
+	for (size_t i = 0; i < sb.nnames; i++) {
+		const char *b = sb.names[i], *never = safebin_never_safe(b);
+		struct exec_file f;
+		if (risk_interpreter(b) && !safebin_has_custom_profile(&sb, b))
 			buf_printf(&interp, "%s%s", interp.len ? ", " : "", b);
-		for (size_t k = 0; k < NELEM(risky_safe_bins); k++)
-			if (strcmp(b, risky_safe_bins[k].bin) == 0) {
-				buf_reset(&line);
-				buf_printf(&line, "%s.safeBins: %s (%s)", label, b,
-				           risky_safe_bins[k].why);
-				strlist_add(&h->risky, line.p);
-			}
-		char *where = strchr(b, '/') ? NULL : which(b);
-		if (where != NULL) {
-			char *dir = xstrdup(where);
-			*strrchr(dir, '/') = '\0';
-			if (!trusted(dir[0] ? dir : "/", &dirs)) {
-				buf_reset(&line);
-				buf_printf(&line, "%s.safeBins: %s resolves to %s", label, b,
-				           where);
-				strlist_add(&h->untrusted, line.p);
-			}
-			free(dir);
-			free(where);
+		if (never != NULL) {
+			buf_reset(&line);
+			buf_printf(&line, "%s.safeBins: %s (%s)", label, b, never);
+			strlist_add(&h->risky, line.p);
+		}
+		if (strchr(b, '/') == NULL && exec_resolve(b, "/", getenv("PATH"), &f) == 0 &&
+		    f.found && !safebin_trusted_dir(&sb, f.path)) {
+			buf_reset(&line);
+			buf_printf(&line, "%s.safeBins: %s resolves to %s", label, b, f.path);
+			strlist_add(&h->untrusted, line.p);
 		}
 	}
 	if (interp.len) {
@@ -1478,8 +1390,7 @@ static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON
 		buf_printf(&line, "%s.safeBins: %s", label, interp.p);
 		strlist_add(&h->interp, line.p);
 	}
-	strlist_free(&bins);
-	strlist_free(&dirs);
+	safebins_free(&sb);
 	buf_free(&interp);
 	buf_free(&line);
 }
