@@ -402,7 +402,7 @@ EOF
 	assert_line --partial '"/var:/v", which covers blocked path "/var/run"'
 	assert_line --partial '"/var/run/docker.sock:/var/run/docker.sock", which targets blocked path "/var/run"'
 	assert_line --partial "\"$HOME/.ssh:/ssh:ro\", which targets blocked path \"$HOME/.ssh\""
-	assert_line --partial "\"$OPENCLAW_STATE_DIR:/state\", which targets the state directory"
+	assert_line --partial "\"$OPENCLAW_STATE_DIR:/state\", which targets claw's own state"
 	assert_line --partial "\"$BATS_TEST_TMPDIR:/all\", which covers"
 	assert_line --partial 'agents.list.ops.sandbox.docker.binds has "/proc:/p"'
 	refute_output --partial "/srv/project"

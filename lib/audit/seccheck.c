@@ -49,28 +49,6 @@ static const char *const runtime_tools[] = { "exec", "process" };
 static const char *const fs_tools[] = { "read", "write", "edit", "apply_patch" };
 static const char *const control_plane_tools[] = { "automations", "gateway", "plugins" };
 
-/* Bind sources a sandbox must never see (OpenClaw's validate-sandbox-security, catalog 5.1). */
-static const struct {
-	const char *path, *why;
-} blocked_binds[] = {
-	{ "/etc", "system configuration and password hashes" },
-	{ "/private/etc", "system configuration (macOS)" },
-	{ "/proc", "every process's memory maps, environment and open files" },
-	{ "/sys", "kernel and device controls" },
-	{ "/dev", "raw devices" },
-	{ "/root", "the administrator's home" },
-	{ "/boot", "the kernel and boot loader" },
-	{ "/run", "service sockets (the Docker socket, D-Bus)" },
-	{ "/var/run", "service sockets (the Docker socket, D-Bus)" },
-	{ "/private/var/run", "service sockets (macOS)" },
-	{ "/var/run/docker.sock", "the Docker daemon: root on the host" },
-	{ "/private/var/run/docker.sock", "the Docker daemon: root on the host" },
-	{ "/run/docker.sock", "the Docker daemon: root on the host" },
-};
-/* ... and these under every home directory: credentials and package-manager tokens. */
-static const char *const blocked_home_dirs[] = { ".aws",   ".cargo", ".config", ".docker",
-	                                         ".gnupg", ".netrc", ".npm",    ".ssh" };
-
 /* Path fragments of folders that sync to other machines (OpenClaw's fs.synced_dir). */
 static const char *const synced_markers[] = { "icloud", "dropbox", "google drive", "googledrive",
 	                                      "onedrive" };
@@ -1642,186 +1620,76 @@ static void check_docker_noop(struct ctx *c)
 	buf_free(&p);
 }
 
-/* "/a/./b/../c" -> "/a/c"; NULL for a relative path. */
-static char *normalize(const char *path)
+/* The bind policy claw-sandbox judges AGENT's binds by, as far as the config says it. */
+static void bind_policy_of(const struct ctx *c, const cJSON *agent, struct bind_policy *bp,
+                           struct sandbox_settings *s, const char *roots[2], const char *files[4])
 {
-	struct buf b = { 0 };
-	char *copy, *save = NULL;
+	const char *id = agent ? agent_id(agent) : cfg_default_agent(c->cfg);
+	bool have = sandbox_settings_load(c->cfg, id, s) == 0;
 
-	if (path[0] != '/')
-		return NULL;
-	copy = xstrdup(path);
-	for (char *s = strtok_r(copy, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
-		if (strcmp(s, ".") == 0)
-			continue;
-		if (strcmp(s, "..") == 0) {
-			while (b.len > 0 && b.p[b.len - 1] != '/')
-				b.len--;
-			if (b.len > 0)
-				b.len--;
-			if (b.p)
-				b.p[b.len] = '\0';
-			continue;
-		}
-		buf_putc(&b, '/');
-		buf_puts(&b, s);
-	}
-	free(copy);
-	if (b.len == 0)
-		buf_putc(&b, '/');
-	return buf_steal(&b);
+	roots[0] = have ? s->agent_workspace : NULL;
+	roots[1] = have ? s->workspace_root : NULL;
+	*bp = (struct bind_policy){ .allowed_roots = roots,
+		                    .nroots = have ? 2 : 0,
+		                    .state_dir = c->cfg->state_dir,
+		                    .config_files = files,
+		                    .nconfig_files = sandbox_config_files(c->cfg, files) };
 }
 
-static bool under(const char *p, const char *dir)
+static void bind_finding(struct ctx *c, const char *source, const char *spec,
+                         const struct bind_blocked *v)
 {
-	size_t n = strlen(dir);
+	char *rem = xasprintf("Remove \"%s\" from %s.binds; bind project directories only.", spec,
+	                      source);
+	const char *how = v->covers ? "covers" : "targets";
 
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
-
-/* The real path of P's deepest existing ancestor, with the rest appended. */
-static char *real_of(const char *p)
-{
-	char *probe = xstrdup(p), real[PATH_MAX];
-
-	for (;;) {
-		if (realpath(probe, real) != NULL) {
-			char *out = xasprintf("%s%s", strcmp(real, "/") == 0 ? "" : real,
-			                      p + strlen(probe));
-			free(probe);
-			if (out[0] == '\0') {
-				free(out);
-				out = xstrdup("/");
-			}
-			return out;
-		}
-		char *slash = strrchr(probe, '/');
-		if (slash == NULL || slash == probe) {
-			free(probe);
-			return xstrdup(p);
-		}
-		*slash = '\0';
-	}
-}
-
-struct bind_verdict {
-	const char *kind; /* "targets", "covers" or NULL */
-	char blocked[PATH_MAX];
-	const char *why;
-};
-
-static bool judge_path(const char *p, const char *blocked, const char *why, struct bind_verdict *v)
-{
-	if (under(p, blocked))
-		v->kind = "targets";
-	else if (under(blocked, p))
-		v->kind = "covers";
+	if (v->what == BIND_STATE)
+		addf(c, "sandbox.state_dir_bind", SEV_CRITICAL,
+		     "Sandbox bind mount exposes claw's state directory", rem,
+		     "%s.binds has \"%s\", which %s %s \"%s\": a sandboxed agent could edit its "
+		     "own config, approve its own commands, or rewrite the decision log.",
+		     source, spec, how, v->why, v->path);
 	else
-		return false;
-	snprintf(v->blocked, sizeof(v->blocked), "%s", blocked);
-	v->why = why;
-	return true;
+		addf(c, "sandbox.dangerous_bind_mount", SEV_CRITICAL,
+		     "Dangerous bind mount in sandbox config", rem,
+		     "%s.binds has \"%s\", which %s blocked path \"%s\" (%s).", source, spec, how,
+		     v->path, v->why);
+	free(rem);
 }
 
-static bool judge_one(const char *p, const char *state, struct bind_verdict *v)
-{
-	static const char *const homes_env[] = { "OPENCLAW_HOME", "HOME", "USERPROFILE" };
-
-	if (strcmp(p, "/") == 0) {
-		v->kind = "covers";
-		snprintf(v->blocked, sizeof(v->blocked), "/");
-		v->why = "the whole host file system";
-		return true;
-	}
-
-	for (size_t i = 0; i < NELEM(blocked_binds); i++)
-		if (judge_path(p, blocked_binds[i].path, blocked_binds[i].why, v))
-			return true;
-	for (size_t h = 0; h < NELEM(homes_env); h++) {
-		const char *home = getenv(homes_env[h]);
-		if (home == NULL || home[0] != '/')
-			continue;
-		for (size_t i = 0; i < NELEM(blocked_home_dirs); i++) {
-			char *b = xasprintf("%s/%s", strcmp(home, "/") == 0 ? "" : home,
-			                    blocked_home_dirs[i]);
-			char *nb = normalize(b);
-			bool hit = judge_path(p, nb, "credentials", v);
-			free(b);
-			free(nb);
-			if (hit)
-				return true;
-		}
-	}
-	if (state != NULL && judge_path(p, state, "claw's own config, approvals and log", v)) {
-		v->why = "state";
-		return true;
-	}
-	return false;
-}
-
-/* Judges a bind source as OpenClaw does, on the path and again on its real path. */
-static bool judge_bind(const char *src, const char *state, struct bind_verdict *v)
-{
-	char *n = normalize(src), *r;
-	bool hit;
-
-	memset(v, 0, sizeof(*v));
-	if (n == NULL)
-		return false;
-	hit = judge_one(n, state, v);
-	if (!hit) {
-		r = real_of(n);
-		hit = judge_one(r, state, v);
-		free(r);
-	}
-	free(n);
-	return hit;
-}
-
-static void check_binds(struct ctx *c, const char *source, const cJSON *docker, const char *state)
+/* Each bind source judged by claw-sandbox's own rule (binds_blocked). */
+static void check_binds(struct ctx *c, const char *source, const cJSON *agent,
+                        const cJSON *docker)
 {
 	const cJSON *b;
-	struct buf rem = { 0 };
+	struct sandbox_settings s = { 0 };
+	struct bind_policy bp;
+	const char *roots[2], *files[4];
 
+	bind_policy_of(c, agent, &bp, &s, roots, files);
 	cJSON_ArrayForEach(b, get(docker, "binds"))
 	{
-		struct bind_verdict v;
+		struct bind_blocked v = { 0 };
 		if (!cJSON_IsString(b))
 			continue;
 		char *src = xstrndup(b->valuestring, strcspn(b->valuestring, ":"));
-		buf_reset(&rem);
 		if (src[0] != '/') {
-			buf_printf(&rem,
-			           "Rewrite \"%s\" with an absolute host path (for example "
-			           "/home/user/project:/project:ro).",
-			           b->valuestring);
+			char *rem = xasprintf("Rewrite \"%s\" with an absolute host path (for "
+			                      "example /home/user/project:/project:ro).",
+			                      b->valuestring);
 			addf(c, "sandbox.bind_mount_non_absolute", SEV_WARN,
-			     "Sandbox bind mount uses a non-absolute source path", rem.p,
+			     "Sandbox bind mount uses a non-absolute source path", rem,
 			     "%s.binds has \"%s\" with source \"%s\": a relative source depends on "
 			     "the directory the sandbox is started from and cannot be checked.",
 			     source, b->valuestring, src);
-		} else if (judge_bind(src, state, &v)) {
-			buf_printf(&rem,
-			           "Remove \"%s\" from %s.binds; bind project directories only.",
-			           b->valuestring, source);
-			if (strcmp(v.why, "state") == 0)
-				addf(c, "sandbox.state_dir_bind", SEV_CRITICAL,
-				     "Sandbox bind mount exposes claw's state directory", rem.p,
-				     "%s.binds has \"%s\", which %s the state directory %s: a "
-				     "sandboxed agent could edit its own config, approve its own "
-				     "commands, or rewrite the decision log.",
-				     source, b->valuestring, v.kind, v.blocked);
-			else
-				addf(c, "sandbox.dangerous_bind_mount", SEV_CRITICAL,
-				     "Dangerous bind mount in sandbox config", rem.p,
-				     "%s.binds has \"%s\", which %s blocked path \"%s\" (%s).",
-				     source, b->valuestring, v.kind, v.blocked, v.why);
+			free(rem);
+		} else if (binds_blocked(src, &bp, &v) != BIND_SAFE) {
+			bind_finding(c, source, b->valuestring, &v);
 		}
+		free(v.path);
 		free(src);
 	}
-	buf_free(&rem);
+	sandbox_settings_free(&s);
 }
 
 /*
@@ -1850,13 +1718,13 @@ static void check_native_network(struct ctx *c, const char *source, const cJSON 
 }
 
 static void check_docker_one(struct ctx *c, const char *source, const cJSON *agent,
-                             const cJSON *docker, const char *state)
+                             const cJSON *docker)
 {
 	const char *net = sget(docker, "network");
 	struct buf rem = { 0 };
 	bool native = strcmp(sandbox_setting(c, agent, "backend", "native"), "native") == 0;
 
-	check_binds(c, source, docker, state);
+	check_binds(c, source, agent, docker);
 	if (net != NULL) {
 		char *low = str_lower(str_trim_dup(net));
 		bool host = strcmp(low, "host") == 0;
@@ -1904,24 +1772,20 @@ static void check_sandbox_config(struct ctx *c)
 {
 	const cJSON *a;
 	struct buf src = { 0 };
-	char state[PATH_MAX];
-	char *nstate = normalize(c->cfg->state_dir);
-	const char *st = realpath(c->cfg->state_dir, state) ? state : nstate;
 
 	check_docker_noop(c);
 	if (cJSON_IsObject(get(c->root, "agents.defaults.sandbox.docker")))
 		check_docker_one(c, "agents.defaults.sandbox.docker", NULL,
-		                 get(c->root, "agents.defaults.sandbox.docker"), st);
+		                 get(c->root, "agents.defaults.sandbox.docker"));
 	cJSON_ArrayForEach(a, get(c->root, "agents.list"))
 	{
 		if (agent_id(a) == NULL || !cJSON_IsObject(get(a, "sandbox.docker")))
 			continue;
 		buf_reset(&src);
 		buf_printf(&src, "agents.list.%s.sandbox.docker", agent_id(a));
-		check_docker_one(c, src.p, a, get(a, "sandbox.docker"), st);
+		check_docker_one(c, src.p, a, get(a, "sandbox.docker"));
 	}
 	buf_free(&src);
-	free(nstate);
 }
 
 /* Whether DIR has a repository below its top: a directory of it holds a .git. */

@@ -801,14 +801,7 @@ bool sandbox_host_network(const struct sandbox_settings *s)
 
 /* ---- places ---- */
 
-/*
- * Every file claw's config is read from, found or not (a sandbox must not be
- * able to make one either): openclaw.json and claw.json wherever they were
- * looked for (--config, $OPENCLAW_CONFIG_PATH; --claw-config,
- * $CLAW_CONFIG_PATH; else the state dir), and whatever else the config says
- * it read. Into OUT (pointers into CFG), at most 4; returns how many.
- */
-static size_t config_files(const struct config *cfg, const char *out[4])
+size_t sandbox_config_files(const struct config *cfg, const char *out[4])
 {
 	const char *const *read;
 	size_t n = 0, nread = cfg_files(cfg, &read);
@@ -835,7 +828,7 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 {
 	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
 	const char *files[4];
-	size_t nfiles = config_files(s->cfg, files);
+	size_t nfiles = sandbox_config_files(s->cfg, files);
 	uid_t uid;
 	gid_t gid;
 
