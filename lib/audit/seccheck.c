@@ -30,6 +30,7 @@
 #include "core/execpath.h"
 #include "core/clawmove.h"
 #include "core/fsutil.h"
+#include "core/glob.h"
 #include "native/kernel.h"
 #include "native/limits.h"
 #include "sandbox/hostview.h"
@@ -138,6 +139,7 @@ struct ctx {
 	cJSON *approvals; /* exec-approvals.json, or NULL */
 	char *approvals_path;
 	char *log_path;
+	struct tp_config *tp; /* claw-policy's compiled tool policy, or NULL (a config error) */
 };
 
 static const cJSON *get(const cJSON *node, const char *dotted)
@@ -212,34 +214,6 @@ static void addf(struct ctx *c, const char *id, enum sev sev, const char *title,
 	va_end(ap);
 	add(c, id, sev, title, b.p, remediation);
 	buf_free(&b);
-}
-
-/* OpenClaw's glob: '*' within one path component, '**' across, '?' one non-'/' character. */
-static bool glob_match(const char *p, const char *s)
-{
-	for (; *p; p++, s++) {
-		if (p[0] == '*' && p[1] == '*') {
-			for (p += 2; *p == '*'; p++)
-				;
-			for (const char *t = s;; t++) {
-				if (glob_match(p, t))
-					return true;
-				if (*t == '\0')
-					return false;
-			}
-		}
-		if (*p == '*') {
-			for (const char *t = s;; t++) {
-				if (glob_match(p + 1, t))
-					return true;
-				if (*t == '\0' || *t == '/')
-					return false;
-			}
-		}
-		if (*s == '\0' || (*p == '?' ? *s == '/' : *p != *s))
-			return false;
-	}
-	return *s == '\0';
 }
 
 /* The first name in WORDS (space-separated, space-framed) that PATTERN matches. */
@@ -753,106 +727,40 @@ done:
 
 /* ---- tool policy, as far as the exposure checks need it ---- */
 
-/* Tool names, groups and profiles are lib/toolcatalog's: one table for the whole stack. */
-static void norm_tool(const char *in, char *out, size_t size)
-{
-	tp_normalize(in, out, size);
-}
-
-static bool in_group(const char *group, const char *tool)
-{
-	int g = catalog_find_group(group), t = catalog_find(tool);
-	struct toolset members;
-
-	if (g < 0 || t < 0)
-		return false;
-	catalog_group_members((unsigned)g, &members);
-	return toolset_has(&members, (unsigned)t);
-}
-
-/* Whether an allow/deny entry names TOOL: a name, an alias, a group, or a '*' pattern. */
-static bool entry_matches(const char *entry, const char *tool)
-{
-	char e[128];
-
-	norm_tool(entry, e, sizeof(e));
-	if (strncmp(e, "group:", 6) == 0)
-		return in_group(e, tool);
-	if (strchr(e, '*') != NULL) {
-		/* Tool names have no '/': '*' is any run of characters. */
-		return glob_match(e, tool);
-	}
-	return strcmp(e, tool) == 0;
-}
-
-static bool list_matches(const cJSON *list, const char *tool)
-{
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, list)
-	{
-		if (cJSON_IsString(e) && entry_matches(e->valuestring, tool))
-			return true;
-	}
-	return false;
-}
-
-/* Whether LIST names TOOL (both normalised: trimmed, lower-cased, aliases applied). */
+/* Whether LIST names TOOL (both normalised as the policy does: trimmed, lower-cased,
+ * aliases applied). */
 static bool list_has_name(const cJSON *list, const char *tool)
 {
 	const cJSON *e;
 	char want[128], have[128];
 
-	norm_tool(tool, want, sizeof(want));
+	tp_normalize(tool, want, sizeof(want));
 	cJSON_ArrayForEach(e, list)
 	{
 		if (!cJSON_IsString(e))
 			continue;
-		norm_tool(e->valuestring, have, sizeof(have));
+		tp_normalize(e->valuestring, have, sizeof(have));
 		if (strcmp(have, want) == 0)
 			return true;
 	}
 	return false;
 }
 
-static bool profile_allows(const char *profile, const char *tool, const cJSON *also1,
-                           const cJSON *also2)
-{
-	const struct catalog_profile *p = profile ? catalog_find_profile(profile) : NULL;
-	int t = catalog_find(tool);
-
-	if (p == NULL || p->bit == 0)
-		return true; /* "full", or an unknown profile: OpenClaw restricts nothing */
-	if (t >= 0 && (catalog_tools[t].profiles & p->bit))
-		return true;
-	for (size_t i = 0; i < NELEM(p->extra) && p->extra[i] != NULL; i++)
-		if (strcmp(p->extra[i], tool) == 0)
-			return true;
-	return list_matches(also1, tool) || list_matches(also2, tool);
-}
-
-/* One layer: allow (empty: everything; alsoAllow widens it) and deny (wins). */
-static bool layer_allows(const cJSON *tools, const char *tool)
-{
-	const cJSON *allow = get(tools, "allow"), *also = get(tools, "alsoAllow");
-
-	if (list_matches(get(tools, "deny"), tool))
-		return false;
-	if (cJSON_GetArraySize(allow) > 0 && !list_matches(allow, tool) &&
-	    !list_matches(also, tool))
-		return false;
-	return true;
-}
-
+/*
+ * Whether claw-policy lets AGENT (NULL: agents.defaults, no agent's own
+ * layer) use TOOL: tp_decide in the context of the agent's main session, its
+ * owner asking, outside a sandbox. A config claw-policy refuses allows nothing
+ * (config.invalid says why).
+ */
 static bool tool_allowed(const struct ctx *c, const cJSON *agent, const char *tool)
 {
-	const cJSON *global = get(c->root, "tools"), *mine = get(agent, "tools");
-	const char *profile = sget(mine, "profile");
+	struct tp_request rq = { .agent = agent ? agent_id(agent) : NULL, .owner = true };
+	struct tp_verdict v;
 
-	if (profile == NULL)
-		profile = sget(global, "profile");
-	return profile_allows(profile, tool, get(global, "alsoAllow"), get(mine, "alsoAllow")) &&
-	       layer_allows(global, tool) && (agent == NULL || layer_allows(mine, tool));
+	if (c->tp == NULL)
+		return false;
+	tp_decide(tp_context_of(c->tp, &rq), tool, &v);
+	return v.allowed;
 }
 
 static const char *sandbox_setting(const struct ctx *c, const cJSON *agent, const char *key,
@@ -2966,6 +2874,7 @@ static void ctx_init(struct ctx *c, struct config *cfg, const struct check_opts 
 	c->r = r;
 	c->approvals_path = state_path(cfg, "exec-approvals.json");
 	c->log_path = state_path(cfg, "audit/decisions.jsonl");
+	c->tp = tp_load(cfg);
 }
 
 static void ctx_free(struct ctx *c)
@@ -2973,6 +2882,7 @@ static void ctx_free(struct ctx *c)
 	cJSON_Delete(c->approvals);
 	free(c->approvals_path);
 	free(c->log_path);
+	tp_free(c->tp);
 }
 
 int check_run(struct config *cfg, const struct check_opts *o, struct check_report *r)
