@@ -384,6 +384,29 @@ expect() { # expect ID SEVERITY
 	expect sandbox.docker_config_mode_off none
 }
 
+@test "perSession: the audit reads the scope as claw-sandbox does, and both refuse the retired key" {
+	for v in true:session false:shared; do
+		write_config <<<"{ agents: { defaults: { sandbox: { mode: \"all\", perSession: ${v%%:*} } } } }"
+		run claw-sandbox explain --json
+		assert_failure 2
+		assert_output --partial 'unknown key "perSession"'
+		check --preset public
+		expect config.invalid critical
+		run detail summary.attack_surface
+		assert_line "sandbox: mode=all, scope=${v#*:}, backend=native, workspaceAccess=none"
+		run has preset.public.agents.defaults.sandbox.scope
+		[ "${v#*:}" = shared ] || assert_failure
+		# Renamed as the schema says: claw-sandbox runs with the scope the audit read.
+		write_config <<<"{ agents: { defaults: { sandbox: { mode: \"all\", scope: \"${v#*:}\" } } } }"
+		run --separate-stderr claw-sandbox explain --json
+		assert_success
+		assert_equal "$(jq -r '.settings[] | select(.key == "scope") | .value' <<<"$output")" "${v#*:}"
+		check
+		run detail summary.attack_surface
+		assert_line "sandbox: mode=all, scope=${v#*:}, backend=native, workspaceAccess=none"
+	done
+}
+
 @test "bind mounts: relative, system paths, the whole disk, credentials, the state dir, and projects" {
 	mkdir -p "$HOME/.ssh"
 	write_config <<EOF

@@ -763,18 +763,20 @@ static bool tool_allowed(const struct ctx *c, const cJSON *agent, const char *to
 	return v.allowed;
 }
 
+/* AGENT's (NULL: the default agent's) sandbox KEY (mode, scope, backend or
+ * workspaceAccess) as claw-sandbox reads it; DEF when the config is refused. */
 static const char *sandbox_setting(const struct ctx *c, const cJSON *agent, const char *key,
                                    const char *def)
 {
-	char path[96];
-	const char *v;
+	struct sandbox_settings s;
+	const char *v = NULL;
 
-	snprintf(path, sizeof(path), "sandbox.%s", key);
-	v = agent ? sget(agent, path) : NULL;
-	if (v == NULL) {
-		snprintf(path, sizeof(path), "agents.defaults.sandbox.%s", key);
-		v = sget(c->root, path);
-	}
+	if (sandbox_settings_basics(c->cfg, agent ? agent_id(agent) : NULL, &s) == 0)
+		v = strcmp(key, "mode") == 0      ? s.mode
+		    : strcmp(key, "scope") == 0   ? s.scope
+		    : strcmp(key, "backend") == 0 ? s.backend
+		                                  : s.access;
+	sandbox_settings_free(&s);
 	return v ? v : def;
 }
 
@@ -2259,8 +2261,26 @@ static const char *agent_suffix(const char *key)
 	return NULL;
 }
 
-/* Every key of PRESET's root that ROOT (a config) leaves weaker. */
-static void preset_gaps(const cJSON *root, const cJSON *preset, bool missing_only, struct gaps *g)
+/*
+ * KEY's value as the stages derive it when the config sets it under another
+ * name: the scope the retired perSession gives (session_sandbox_scope). NULL
+ * when there is none; to cJSON_Delete.
+ */
+static cJSON *derived(const struct config *cfg, const cJSON *root, const char *key)
+{
+	const cJSON *sb = get(root, "agents.defaults.sandbox");
+	const char *scope;
+
+	if (strcmp(key, "agents.defaults.sandbox.scope") != 0 || get(sb, "perSession") == NULL ||
+	    session_sandbox_scope(cfg, NULL, sb, &scope) < 0)
+		return NULL;
+	return cJSON_CreateString(scope);
+}
+
+/* Every key of PRESET's root that ROOT (a config, CFG's tree or an edit of it) leaves
+ * weaker. */
+static void preset_gaps(const struct config *cfg, const cJSON *root, const cJSON *preset,
+                        bool missing_only, struct gaps *g)
 {
 	for (size_t i = 0; i < NELEM(preset_rules); i++) {
 		const struct rule *r = &preset_rules[i];
@@ -2274,6 +2294,9 @@ static void preset_gaps(const cJSON *root, const cJSON *preset, bool missing_onl
 		if (strcmp(r->key, "tools.exec.ask") == 0 && sget(root, "tools.exec.security") &&
 		    strcmp(sget(root, "tools.exec.security"), "deny") == 0)
 			continue;
+		cJSON *legacy = have ? NULL : derived(cfg, root, r->key);
+		if (legacy != NULL)
+			have = legacy;
 		if ((!missing_only || have == NULL) && weaker(r, have, want, &fix))
 			gap_add(g, r->key, have, fix, r);
 		const char *suffix = agent_suffix(r->key);
@@ -2287,6 +2310,7 @@ static void preset_gaps(const cJSON *root, const cJSON *preset, bool missing_onl
 			}
 			idx++;
 		}
+		cJSON_Delete(legacy);
 	}
 }
 
@@ -2326,7 +2350,7 @@ static void check_preset(struct ctx *c, const char *name)
 
 	if (parse_preset(name, &p) < 0)
 		return;
-	preset_gaps(c->root, p.root, false, &g);
+	preset_gaps(c->cfg, c->root, p.root, false, &g);
 	for (size_t i = 0; i < g.n; i++) {
 		struct buf id = { 0 }, title = { 0 }, d = { 0 }, rem = { 0 };
 		buf_printf(&id, "preset.%s.%s", name, g.v[i].path);
@@ -2358,7 +2382,7 @@ static void check_defaults(struct ctx *c)
 
 	if (!c->cfg->exists || parse_preset(CLAW_DEFAULT_PRESET, &p) < 0)
 		return;
-	preset_gaps(c->root, p.root, true, &g);
+	preset_gaps(c->cfg, c->root, p.root, true, &g);
 	if (g.n > 0) {
 		buf_puts(&d,
 		         "The config leaves these keys out, so OpenClaw's defaults apply, which "
@@ -2561,7 +2585,7 @@ static void plan_edits(struct ctx *c, const cJSON *root, struct edits *e)
 		struct config p;
 		struct gaps g = { 0 };
 		if (parse_preset(c->o->preset, &p) == 0) {
-			preset_gaps(root, p.root, false, &g);
+			preset_gaps(c->cfg, root, p.root, false, &g);
 			for (size_t i = 0; i < g.n; i++) {
 				struct buf change = { 0 };
 				buf_printf(&change, "%s=%s -> %s (preset %s)", g.v[i].path,

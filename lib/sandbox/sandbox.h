@@ -72,6 +72,10 @@ struct sandbox_settings {
  */
 int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s);
 void sandbox_settings_free(struct sandbox_settings *s);
+/* Only mode, scope, workspaceAccess and backend, read as sandbox_settings_load() reads
+ * them, without the other keys' checks (claw-audit check summarises a config it judges). */
+int sandbox_settings_basics(const struct config *cfg, const char *agent,
+                            struct sandbox_settings *s);
 
 /*
  * The installation claw-sandbox serves: its state dir, known by its identity

@@ -457,35 +457,43 @@ static int load_bindings(struct session_settings *s)
 	return 0;
 }
 
-/* mode and scope from one sandbox object (agents.defaults.sandbox or an agent's). */
-static int read_sandbox(const struct config *cfg, const cJSON *sb, const char *where,
-                        const char **mode, const char **scope)
+/* The mode from one sandbox object (agents.defaults.sandbox or an agent's). */
+static int read_mode(const struct config *cfg, const cJSON *sb, const char *where,
+                     const char **mode)
 {
 	char what[96];
-	bool per_session;
 
 	if (sb == NULL || cJSON_IsNull(sb))
 		return 0;
 	if (!cJSON_IsObject(sb))
 		return cfg_error(cfg, sb, "%s.sandbox must be an object", where);
 	snprintf(what, sizeof(what), "%s.sandbox.mode", where);
-	if (cfg_enum(cfg, cJSON_GetObjectItemCaseSensitive(sb, "mode"), what, sandbox_modes, mode) <
-	    0)
+	return cfg_enum(cfg, cJSON_GetObjectItemCaseSensitive(sb, "mode"), what, sandbox_modes,
+	                mode);
+}
+
+int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb,
+                          const cJSON *defaults_sb, const char **scope)
+{
+	const cJSON *v = cfg_get(agent_sb, "scope");
+	bool per_session = false;
+
+	*scope = NULL;
+	if (cfg_enum(cfg, v ? v : cfg_get(defaults_sb, "scope"), "sandbox.scope", sandbox_scopes,
+	             scope) < 0)
 		return -1;
-	/* Legacy perSession: true meant one sandbox per session, false one for all. */
-	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(sb, "perSession");
-	snprintf(what, sizeof(what), "%s.sandbox.perSession", where);
-	if (cfg_bool(cfg, ps, what, &per_session) < 0)
+	if (*scope != NULL)
+		return 0;
+	if ((v = cfg_get(agent_sb, "perSession")) == NULL)
+		v = cfg_get(defaults_sb, "perSession");
+	if (cfg_bool(cfg, v, "sandbox.perSession", &per_session) < 0)
 		return -1;
-	if (cJSON_IsBool(ps))
-		*scope = per_session ? "session" : "shared";
-	snprintf(what, sizeof(what), "%s.sandbox.scope", where);
-	return cfg_enum(cfg, cJSON_GetObjectItemCaseSensitive(sb, "scope"), what, sandbox_scopes,
-	                scope);
+	*scope = v == NULL ? "agent" : per_session ? "session" : "shared";
+	return 0;
 }
 
 static int load_roster_entry(struct session_settings *s, const cJSON *entry, const char *mode,
-                             const char *scope)
+                             const cJSON *defaults_sb)
 {
 	const struct config *cfg = s->cfg;
 	const char *id = NULL;
@@ -502,9 +510,9 @@ static int load_roster_entry(struct session_settings *s, const cJSON *entry, con
 		return cfg_error(cfg, entry, "agents.list entry without an id");
 	norm_agent_id(id, a->id);
 	a->mode = mode;
-	a->scope = scope;
-	if (read_sandbox(cfg, cJSON_GetObjectItemCaseSensitive(entry, "sandbox"), "agents.list[]",
-	                 &a->mode, &a->scope) < 0)
+	const cJSON *sb = cJSON_GetObjectItemCaseSensitive(entry, "sandbox");
+	if (read_mode(cfg, sb, "agents.list[]", &a->mode) < 0 ||
+	    session_sandbox_scope(cfg, sb, defaults_sb, &a->scope) < 0)
 		return -1;
 	s->nagents++;
 	return 0;
@@ -515,14 +523,16 @@ static int load_agents(struct session_settings *s)
 	const struct config *cfg = s->cfg;
 	const cJSON *agents = cJSON_GetObjectItemCaseSensitive(cfg->root, "agents");
 	const cJSON *defaults, *list, *entries, *roster, *entry;
-	const char *mode = "off", *scope = "agent";
+	const char *mode = "off", *scope = NULL;
 
 	if (agents != NULL && !cJSON_IsNull(agents) && !cJSON_IsObject(agents))
 		return cfg_error(cfg, agents, "agents must be an object");
 	defaults = cfg_get(cfg->root, "agents.defaults");
 	if (defaults != NULL && !cJSON_IsNull(defaults) && !cJSON_IsObject(defaults))
 		return cfg_error(cfg, defaults, "agents.defaults must be an object");
-	if (read_sandbox(cfg, cfg_get(defaults, "sandbox"), "agents.defaults", &mode, &scope) < 0)
+	const cJSON *defaults_sb = cfg_get(defaults, "sandbox");
+	if (read_mode(cfg, defaults_sb, "agents.defaults", &mode) < 0 ||
+	    session_sandbox_scope(cfg, NULL, defaults_sb, &scope) < 0)
 		return -1;
 	list = cfg_get(cfg->root, "agents.list");
 	entries = cfg_get(cfg->root, "agents.entries");
@@ -538,7 +548,7 @@ static int load_agents(struct session_settings *s)
 	s->nagents = 1;
 	cJSON_ArrayForEach(entry, roster)
 	{
-		if (load_roster_entry(s, entry, mode, scope) < 0)
+		if (load_roster_entry(s, entry, mode, defaults_sb) < 0)
 			return -1;
 	}
 	const char *def = cfg_default_agent(cfg);

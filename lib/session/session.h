@@ -96,6 +96,17 @@ void session_info_free(struct session_info *si);
  * (isSubagentSessionKey): how many "subagent:" segments it holds; else 0. */
 unsigned session_subagent_depth(const char *key);
 
+/*
+ * OpenClaw's resolveSandboxScope, the one rule for a sandbox's scope:
+ * sandbox.scope (an agent's, AGENT_SB, over agents.defaults', DEFAULTS_SB;
+ * either may be NULL), else the retired perSession (true: "session", false:
+ * "shared"), else "agent". The schema refuses perSession, so the stages never
+ * run with it; claw-audit check, which reads a refused config, means what
+ * they would once it is renamed as the schema says. 0, or -1 (cfg_error).
+ */
+int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb,
+                          const cJSON *defaults_sb, const char **scope);
+
 /* The sandbox mode and scope of AGENT (normalised id). */
 void session_agent_sandbox(const struct session_settings *s, const char *agent, const char **mode,
                            const char **scope);
