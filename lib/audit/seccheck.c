@@ -1793,13 +1793,15 @@ static void check_workspaces(struct ctx *c)
 }
 
 /* native.rlimitsOnly of AGENT's sandbox (over agents.defaults'). */
+/* native.rlimitsOnly as claw-sandbox reads it for AGENT (NULL: the default agent). */
 static bool rlimits_only(const struct ctx *c, const cJSON *agent)
 {
-	const cJSON *v = agent ? get(agent, "sandbox.native.rlimitsOnly") : NULL;
+	struct sandbox_settings s;
+	bool on = sandbox_settings_load(c->cfg, agent ? agent_id(agent) : NULL, &s) == 0 &&
+	          s.rlimits_only;
 
-	if (v == NULL)
-		v = get(c->root, "agents.defaults.sandbox.native.rlimitsOnly");
-	return cJSON_IsTrue(v);
+	sandbox_settings_free(&s);
+	return on;
 }
 
 /* Contexts that accept rlimits where no cgroup can be had, and what that means here. */
