@@ -590,7 +590,8 @@ static enum bind_block block_of(const struct checker *c, const char *source,
 		return out->what;
 	}
 	if ((own = state_hit(c, &c->own, source, &covers)) != NULL)
-		*out = (struct bind_blocked){ BIND_STATE, covers, xstrdup(own), "claw's own state" };
+		*out =
+		    (struct bind_blocked){ BIND_STATE, covers, xstrdup(own), "claw's own state" };
 	else if ((own = state_hit(c, &c->others, source, &covers)) != NULL)
 		*out = (struct bind_blocked){ BIND_STATE, covers, xstrdup(own),
 			                      "a claw state directory" };

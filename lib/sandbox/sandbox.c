@@ -726,8 +726,7 @@ static void fill_effective(struct sandbox_settings *s)
 	}
 }
 
-int sandbox_settings_basics(const struct config *cfg, const char *agent,
-                            struct sandbox_settings *s)
+int sandbox_settings_basics(const struct config *cfg, const char *agent, struct sandbox_settings *s)
 {
 	struct lookup l;
 
@@ -735,12 +734,10 @@ int sandbox_settings_basics(const struct config *cfg, const char *agent,
 	s->cfg = cfg;
 	norm_agent_id(agent ? agent : cfg_default_agent(cfg), s->agent);
 	init_lookup(cfg, s->agent, &l);
-	return load_scope(s, &l) < 0 ||
-	               pick_enum(s, &l, "mode", true, modes, "off", &s->mode) < 0 ||
-	               pick_enum(s, &l, "workspaceAccess", true, accesses, "none", &s->access) < 0 ||
-	               pick_enum(s, &l, "backend", true, backends, "native", &s->backend) < 0
-	           ? -1
-	           : 0;
+	if (load_scope(s, &l) < 0 || pick_enum(s, &l, "mode", true, modes, "off", &s->mode) < 0 ||
+	    pick_enum(s, &l, "workspaceAccess", true, accesses, "none", &s->access) < 0)
+		return -1;
+	return pick_enum(s, &l, "backend", true, backends, "native", &s->backend);
 }
 
 int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s)

@@ -472,8 +472,8 @@ static int read_mode(const struct config *cfg, const cJSON *sb, const char *wher
 	                mode);
 }
 
-int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb,
-                          const cJSON *defaults_sb, const char **scope)
+int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb, const cJSON *defaults_sb,
+                          const char **scope)
 {
 	const cJSON *v = cfg_get(agent_sb, "scope");
 	bool per_session = false;

@@ -104,8 +104,8 @@ unsigned session_subagent_depth(const char *key);
  * run with it; claw-audit check, which reads a refused config, means what
  * they would once it is renamed as the schema says. 0, or -1 (cfg_error).
  */
-int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb,
-                          const cJSON *defaults_sb, const char **scope);
+int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb, const cJSON *defaults_sb,
+                          const char **scope);
 
 /* The sandbox mode and scope of AGENT (normalised id). */
 void session_agent_sandbox(const struct session_settings *s, const char *agent, const char **mode,
