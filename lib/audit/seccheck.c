@@ -180,14 +180,14 @@ static void strlist_free(struct strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static void lines(struct buf *b, const struct strlist *l)
+static void detail_lines(struct buf *b, const struct strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		buf_printf(b, "\n- %s", l->v[i]);
 }
 
-static void add(struct ctx *c, const char *id, enum sev sev, const char *title, const char *detail,
-                const char *remediation)
+static void report_add(struct ctx *c, const char *id, enum sev sev, const char *title,
+                       const char *detail, const char *remediation)
 {
 	struct check_report *r = c->r;
 
@@ -199,12 +199,12 @@ static void add(struct ctx *c, const char *id, enum sev sev, const char *title, 
 		                         remediation ? xstrdup(remediation) : NULL };
 }
 
-static void addf(struct ctx *c, const char *id, enum sev sev, const char *title,
-                 const char *remediation, const char *fmt, ...)
+static void report_addf(struct ctx *c, const char *id, enum sev sev, const char *title,
+                        const char *remediation, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void addf(struct ctx *c, const char *id, enum sev sev, const char *title,
-                 const char *remediation, const char *fmt, ...)
+static void report_addf(struct ctx *c, const char *id, enum sev sev, const char *title,
+                        const char *remediation, const char *fmt, ...)
 {
 	struct buf b = { 0 };
 	va_list ap;
@@ -212,7 +212,7 @@ static void addf(struct ctx *c, const char *id, enum sev sev, const char *title,
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	add(c, id, sev, title, b.p, remediation);
+	report_add(c, id, sev, title, b.p, remediation);
 	buf_free(&b);
 }
 
@@ -254,7 +254,7 @@ struct perm {
 	unsigned bits;
 };
 
-static struct perm inspect(const char *path)
+static struct perm perm_of(const char *path)
 {
 	struct perm p = { 0 };
 	struct stat st;
@@ -280,65 +280,71 @@ static void chmod_fix(struct buf *b, unsigned mode, const char *path)
 
 static void check_state_dir(struct ctx *c, const char *dir)
 {
-	struct perm p = inspect(dir);
+	struct perm p = perm_of(dir);
 	struct buf fix = { 0 };
 
 	if (!p.ok)
 		return;
 	chmod_fix(&fix, 0700, dir);
 	if (p.symlink)
-		addf(c, "fs.state_dir.symlink", SEV_WARN, "State dir is a symlink", NULL,
-		     "%s is a symlink: whoever controls where it points controls claw's config, "
-		     "approvals and decision log.",
-		     dir);
+		report_addf(
+		    c, "fs.state_dir.symlink", SEV_WARN, "State dir is a symlink", NULL,
+		    "%s is a symlink: whoever controls where it points controls claw's config, "
+		    "approvals and decision log.",
+		    dir);
 	if (p.bits & 0002)
-		addf(c, "fs.state_dir.perms_world_writable", SEV_CRITICAL,
-		     "State dir is world-writable", fix.p,
-		     "%s mode=%03o; any user on this machine can replace the config, the "
-		     "approvals or the decision log.",
-		     dir, p.bits);
+		report_addf(c, "fs.state_dir.perms_world_writable", SEV_CRITICAL,
+		            "State dir is world-writable", fix.p,
+		            "%s mode=%03o; any user on this machine can replace the config, the "
+		            "approvals or the decision log.",
+		            dir, p.bits);
 	else if (p.bits & 0020)
-		addf(c, "fs.state_dir.perms_group_writable", SEV_WARN,
-		     "State dir is group-writable", fix.p,
-		     "%s mode=%03o; members of its group can replace the config, the approvals or "
-		     "the decision log.",
-		     dir, p.bits);
+		report_addf(
+		    c, "fs.state_dir.perms_group_writable", SEV_WARN, "State dir is group-writable",
+		    fix.p,
+		    "%s mode=%03o; members of its group can replace the config, the approvals or "
+		    "the decision log.",
+		    dir, p.bits);
 	else if (p.bits & 0044)
-		addf(c, "fs.state_dir.perms_readable", SEV_WARN, "State dir is readable by others",
-		     fix.p,
-		     "%s mode=%03o; other users can list and read claw's state; 700 keeps it "
-		     "to you.",
-		     dir, p.bits);
+		report_addf(
+		    c, "fs.state_dir.perms_readable", SEV_WARN, "State dir is readable by others",
+		    fix.p,
+		    "%s mode=%03o; other users can list and read claw's state; 700 keeps it "
+		    "to you.",
+		    dir, p.bits);
 	buf_free(&fix);
 }
 
 static void check_config_file(struct ctx *c, const char *path)
 {
-	struct perm p = inspect(path);
+	struct perm p = perm_of(path);
 	struct buf fix = { 0 };
 
 	if (!p.ok)
 		return;
 	chmod_fix(&fix, 0600, path);
 	if (p.symlink)
-		addf(c, "fs.config.symlink", SEV_WARN, "Config file is a symlink", NULL,
-		     "%s is a symlink: make sure you trust its target (--fix does not rewrite "
-		     "through it).",
-		     path);
+		report_addf(
+		    c, "fs.config.symlink", SEV_WARN, "Config file is a symlink", NULL,
+		    "%s is a symlink: make sure you trust its target (--fix does not rewrite "
+		    "through it).",
+		    path);
 	if (p.bits & 0022)
-		addf(c, "fs.config.perms_writable", SEV_CRITICAL,
-		     "Config file is writable by others", fix.p,
-		     "%s mode=%03o; another user could turn off the sandbox or open the tool "
-		     "policy.",
-		     path, p.bits);
+		report_addf(
+		    c, "fs.config.perms_writable", SEV_CRITICAL,
+		    "Config file is writable by others", fix.p,
+		    "%s mode=%03o; another user could turn off the sandbox or open the tool "
+		    "policy.",
+		    path, p.bits);
 	else if (!p.symlink && (p.bits & 0004))
-		addf(c, "fs.config.perms_world_readable", SEV_CRITICAL,
-		     "Config file is world-readable", fix.p,
-		     "%s mode=%03o; configs hold tokens and private settings.", path, p.bits);
+		report_addf(c, "fs.config.perms_world_readable", SEV_CRITICAL,
+		            "Config file is world-readable", fix.p,
+		            "%s mode=%03o; configs hold tokens and private settings.", path,
+		            p.bits);
 	else if (!p.symlink && (p.bits & 0040))
-		addf(c, "fs.config.perms_group_readable", SEV_WARN, "Config file is group-readable",
-		     fix.p, "%s mode=%03o; configs hold tokens and private settings.", path,
-		     p.bits);
+		report_addf(
+		    c, "fs.config.perms_group_readable", SEV_WARN, "Config file is group-readable",
+		    fix.p, "%s mode=%03o; configs hold tokens and private settings.", path, p.bits);
 	buf_free(&fix);
 }
 
@@ -346,7 +352,7 @@ static void check_config_file(struct ctx *c, const char *path)
 static void check_private(struct ctx *c, const char *path, const char *id, const char *what,
                           unsigned mode, const char *harm_write, const char *harm_read)
 {
-	struct perm p = inspect(path);
+	struct perm p = perm_of(path);
 	struct buf fix = { 0 }, cid = { 0 }, title = { 0 };
 
 	if (!p.ok)
@@ -355,23 +361,24 @@ static void check_private(struct ctx *c, const char *path, const char *id, const
 	if (p.symlink) {
 		buf_printf(&cid, "%s.symlink", id);
 		buf_printf(&title, "%s is a symlink", what);
-		addf(c, cid.p, SEV_WARN, title.p, NULL,
-		     "%s is a symlink: whoever controls its target controls what claw reads and "
-		     "writes there.",
-		     path);
+		report_addf(
+		    c, cid.p, SEV_WARN, title.p, NULL,
+		    "%s is a symlink: whoever controls its target controls what claw reads and "
+		    "writes there.",
+		    path);
 		buf_reset(&cid);
 		buf_reset(&title);
 	}
 	if (p.bits & 0022) {
 		buf_printf(&cid, "%s.perms_writable", id);
 		buf_printf(&title, "%s is writable by others", what);
-		addf(c, cid.p, SEV_CRITICAL, title.p, fix.p, "%s mode=%03o; %s", path, p.bits,
-		     harm_write);
+		report_addf(c, cid.p, SEV_CRITICAL, title.p, fix.p, "%s mode=%03o; %s", path,
+		            p.bits, harm_write);
 	} else if (p.bits & 0044) {
 		buf_printf(&cid, "%s.perms_readable", id);
 		buf_printf(&title, "%s is readable by others", what);
-		addf(c, cid.p, SEV_WARN, title.p, fix.p, "%s mode=%03o; %s", path, p.bits,
-		     harm_read);
+		report_addf(c, cid.p, SEV_WARN, title.p, fix.p, "%s mode=%03o; %s", path, p.bits,
+		            harm_read);
 	}
 	buf_free(&fix);
 	buf_free(&cid);
@@ -403,11 +410,12 @@ static void check_filesystem(struct ctx *c)
 	const char *state = c->cfg->state_dir;
 
 	if (looks_synced(state) || looks_synced(c->cfg->path))
-		addf(c, "fs.synced_dir", SEV_WARN, "State/config path looks like a synced folder",
-		     "Keep OPENCLAW_STATE_DIR (and the config) on a local-only volume.",
-		     "stateDir=%s, configPath=%s. A synced folder copies tokens, approvals and the "
-		     "decision log to other devices, and lets them write back.",
-		     state, c->cfg->path);
+		report_addf(
+		    c, "fs.synced_dir", SEV_WARN, "State/config path looks like a synced folder",
+		    "Keep OPENCLAW_STATE_DIR (and the config) on a local-only volume.",
+		    "stateDir=%s, configPath=%s. A synced folder copies tokens, approvals and the "
+		    "decision log to other devices, and lets them write back.",
+		    state, c->cfg->path);
 	check_state_dir(c, state);
 	if (c->cfg->exists)
 		check_config_file(c, c->cfg->path);
@@ -424,7 +432,7 @@ static void check_filesystem(struct ctx *c)
 	              "it holds every command, who asked, and what came of it.");
 	free(audit_dir);
 	char *creds = credentials_dir(c);
-	if (inspect(creds).dir)
+	if (perm_of(creds).dir)
 		check_private(c, creds, "fs.credentials_dir", "Credentials dir", 0700,
 		              "another user could drop or change credential files.",
 		              "credentials and allow-lists can be sensitive.");
@@ -659,7 +667,7 @@ static void check_channel_dm(struct ctx *c, const char *channel, const cJSON *s,
 	if (open) {
 		buf_printf(&id, "channels.%s.dm.open", channel);
 		buf_printf(&title, "%s DMs are open", label);
-		addf(
+		report_addf(
 		    c, id.p, SEV_CRITICAL, title.p,
 		    "Use dmPolicy \"pairing\" or \"allowlist\"; keep \"open\" only for a bot meant "
 		    "for strangers, with the public preset.",
@@ -671,15 +679,15 @@ static void check_channel_dm(struct ctx *c, const char *channel, const cJSON *s,
 			buf_reset(&title);
 			buf_printf(&id, "channels.%s.dm.open_invalid", channel);
 			buf_printf(&title, "%s DM config looks inconsistent", label);
-			addf(c, id.p, SEV_WARN, title.p, NULL,
-			     "%s.%s=\"open\" but %s.allowFrom does not include \"*\".", base, key,
-			     base);
+			report_addf(c, id.p, SEV_WARN, title.p, NULL,
+			            "%s.%s=\"open\" but %s.allowFrom does not include \"*\".", base,
+			            key, base);
 		}
 	} else if (strcmp(policy, "disabled") == 0) {
 		buf_printf(&id, "channels.%s.dm.disabled", channel);
 		buf_printf(&title, "%s DMs are disabled", label);
-		addf(c, id.p, SEV_INFO, title.p, NULL,
-		     "%s.%s=\"disabled\": inbound DMs are ignored.", base, key);
+		report_addf(c, id.p, SEV_INFO, title.p, NULL,
+		            "%s.%s=\"disabled\": inbound DMs are ignored.", base, key);
 		goto done;
 	}
 	/* Several senders admitted, one session: OpenClaw's session-collision check. */
@@ -692,16 +700,17 @@ static void check_channel_dm(struct ctx *c, const char *channel, const cJSON *s,
 		buf_puts(&title, symbolic ? "DM principals may share a session"
 		                          : "DM principals share a session");
 		if (symbolic)
-			addf(c, id.p, SEV_WARN, title.p,
-			     "Set session.dmScope=\"per-channel-peer\" (the secure preset; "
-			     "claw-audit check --fix --preset secure does it).",
-			     "%s admits anyone to DMs, and session.dmScope is \"main\": every "
-			     "sender "
-			     "lands in the same conversation of agent \"%s\", sees the others' "
-			     "context and can steer it.",
-			     base, cfg_default_agent(c->cfg));
+			report_addf(
+			    c, id.p, SEV_WARN, title.p,
+			    "Set session.dmScope=\"per-channel-peer\" (the secure preset; "
+			    "claw-audit check --fix --preset secure does it).",
+			    "%s admits anyone to DMs, and session.dmScope is \"main\": every "
+			    "sender "
+			    "lands in the same conversation of agent \"%s\", sees the others' "
+			    "context and can steer it.",
+			    base, cfg_default_agent(c->cfg));
 		else
-			addf(
+			report_addf(
 			    c, id.p, SEV_WARN, title.p,
 			    "Set session.dmScope=\"per-channel-peer\" (the secure preset; "
 			    "claw-audit check --fix --preset secure does it).",
@@ -715,10 +724,11 @@ static void check_channel_dm(struct ctx *c, const char *channel, const cJSON *s,
 		buf_reset(&title);
 		buf_printf(&id, "channels.%s.dm.locked", channel);
 		buf_printf(&title, "%s DMs are locked", label);
-		addf(c, id.p, SEV_INFO, title.p, NULL,
-		     "%s.%s=\"pairing\" has no admitted senders: unknown senders are refused or "
-		     "get a pairing code.",
-		     base, key);
+		report_addf(
+		    c, id.p, SEV_INFO, title.p, NULL,
+		    "%s.%s=\"pairing\" has no admitted senders: unknown senders are refused or "
+		    "get a pairing code.",
+		    base, key);
 	}
 done:
 	buf_free(&id);
@@ -859,24 +869,25 @@ static void check_exposure(struct ctx *c)
 		goto done;
 	if (!cJSON_IsFalse(get(c->root, "tools.elevated.enabled"))) {
 		buf_puts(&d, "Found inbound policy=\"open\" at:");
-		lines(&d, &open);
+		detail_lines(&d, &open);
 		buf_puts(&d, "\nWith tools.elevated enabled, a prompt injection in one of those "
 		             "conversations can run commands on the host, outside the sandbox.");
-		add(c, "security.exposure.open_groups_with_elevated", SEV_CRITICAL,
-		    "Open group/DM policy with elevated tools enabled", d.p,
-		    "Set each listed policy to \"allowlist\" (or \"pairing\" for DMs) and "
-		    "tools.elevated.enabled=false.");
+		report_add(c, "security.exposure.open_groups_with_elevated", SEV_CRITICAL,
+		           "Open group/DM policy with elevated tools enabled", d.p,
+		           "Set each listed policy to \"allowlist\" (or \"pairing\" for DMs) and "
+		           "tools.elevated.enabled=false.");
 	}
 	bool runtime = risky_contexts(c, &risky);
 	if (risky.n > 0) {
 		buf_reset(&d);
 		buf_puts(&d, "Found inbound policy=\"open\" at:");
-		lines(&d, &open);
+		detail_lines(&d, &open);
 		buf_puts(&d, "\nRisky tool exposure contexts:");
-		lines(&d, &risky);
+		detail_lines(&d, &risky);
 		buf_puts(&d, "\nA prompt injection in an open conversation can run commands or "
 		             "change files in these contexts.");
-		add(c, "security.exposure.open_groups_with_runtime_or_fs",
+		report_add(
+		    c, "security.exposure.open_groups_with_runtime_or_fs",
 		    runtime ? SEV_CRITICAL : SEV_WARN,
 		    "Open group/DM policy with runtime/filesystem tools exposed", d.p,
 		    "For open groups or DMs deny group:runtime and group:fs (or use "
@@ -903,12 +914,13 @@ static void check_exposure(struct ctx *c)
 	if (cp.n > 0) {
 		buf_reset(&d);
 		buf_puts(&d, "Found inbound policy=\"open\" at:");
-		lines(&d, &open);
+		detail_lines(&d, &open);
 		buf_puts(&d, "\nControl-plane tool exposure contexts:");
-		lines(&d, &cp);
+		detail_lines(&d, &cp);
 		buf_puts(&d, "\nA prompt injection in an open conversation can schedule jobs, "
 		             "change plugins or reconfigure the gateway.");
-		add(c, "security.exposure.open_groups_with_control_plane_tools", SEV_CRITICAL,
+		report_add(
+		    c, "security.exposure.open_groups_with_control_plane_tools", SEV_CRITICAL,
 		    "Open group/DM policy with control-plane tools exposed", d.p,
 		    "Deny automations, gateway and plugins (group:automation) where conversations "
 		    "are open, and tighten dmPolicy/groupPolicy to pairing or allowlist.");
@@ -981,7 +993,8 @@ static void check_trust_model(struct ctx *c)
 
 	if (sget(c->root, "session.groupScope") &&
 	    strcmp(sget(c->root, "session.groupScope"), "main") == 0)
-		add(c, "security.trust_model.group_scope_main", SEV_WARN,
+		report_add(
+		    c, "security.trust_model.group_scope_main", SEV_WARN,
 		    "Group rooms share the main session",
 		    "session.groupScope=\"main\" merges every group and channel room into the "
 		    "agent's main session: every member of every room shares its context, and "
@@ -993,18 +1006,19 @@ static void check_trust_model(struct ctx *c)
 		goto done;
 	bool runtime = risky_contexts(c, &risky);
 	buf_puts(&d, "These settings let more than one person reach the agent:");
-	lines(&d, &signals);
+	detail_lines(&d, &signals);
 	buf_printf(&d, "\n%s",
 	           runtime ? "Runtime tools (exec, process) are reachable outside a full sandbox "
 	                     "in at least one context."
 	                   : "No runtime tool is reachable outside a full sandbox.");
 	if (risky.n) {
 		buf_puts(&d, "\nContexts with tools that reach the host:");
-		lines(&d, &risky);
+		detail_lines(&d, &risky);
 	}
 	buf_puts(&d, "\nOpenClaw's model, and claw's, is one trusted operator per installation; it "
 	             "does not isolate mutually untrusted users from each other on one gateway.");
-	add(c, "security.trust_model.multi_user_heuristic", SEV_WARN,
+	report_add(
+	    c, "security.trust_model.multi_user_heuristic", SEV_WARN,
 	    "Potential multi-user setup detected (personal-assistant model warning)", d.p,
 	    "For mutually untrusted users run separate installations (separate OS users or "
 	    "hosts). For a shared bot use the public preset: sandbox mode all, no runtime or "
@@ -1030,20 +1044,22 @@ static void check_elevated(struct ctx *c)
 		struct buf id = { 0 };
 		if (wild) {
 			buf_printf(&id, "tools.elevated.allowFrom.%s.wildcard", list->string);
-			addf(c, id.p, SEV_CRITICAL, "Elevated exec allowlist contains wildcard",
-			     "Name the few senders who may leave the sandbox, or set "
-			     "tools.elevated.enabled=false.",
-			     "tools.elevated.allowFrom.%s includes \"*\": anyone on that channel "
-			     "may "
-			     "run commands on the host, outside the sandbox.",
-			     list->string);
+			report_addf(
+			    c, id.p, SEV_CRITICAL, "Elevated exec allowlist contains wildcard",
+			    "Name the few senders who may leave the sandbox, or set "
+			    "tools.elevated.enabled=false.",
+			    "tools.elevated.allowFrom.%s includes \"*\": anyone on that channel "
+			    "may "
+			    "run commands on the host, outside the sandbox.",
+			    list->string);
 		} else if (n > 25) {
 			buf_printf(&id, "tools.elevated.allowFrom.%s.large", list->string);
-			addf(c, id.p, SEV_WARN, "Elevated exec allowlist is large",
-			     "Keep elevated access to the few people who need it.",
-			     "tools.elevated.allowFrom.%s has %zu entries; each of them may run "
-			     "commands on the host, outside the sandbox.",
-			     list->string, n);
+			report_addf(
+			    c, id.p, SEV_WARN, "Elevated exec allowlist is large",
+			    "Keep elevated access to the few people who need it.",
+			    "tools.elevated.allowFrom.%s has %zu entries; each of them may run "
+			    "commands on the host, outside the sandbox.",
+			    list->string, n);
 		}
 		buf_free(&id);
 	}
@@ -1114,7 +1130,8 @@ static void check_exec(struct ctx *c)
 	if (sget(c->root, "tools.exec.host") &&
 	    strcmp(sget(c->root, "tools.exec.host"), "sandbox") == 0 &&
 	    strcmp(sandbox_setting(c, NULL, "mode", "off"), "off") == 0)
-		add(c, "tools.exec.host_sandbox_no_sandbox_defaults", SEV_WARN,
+		report_add(
+		    c, "tools.exec.host_sandbox_no_sandbox_defaults", SEV_WARN,
 		    "Exec host is sandbox but sandbox mode is off",
 		    "tools.exec.host is \"sandbox\" while agents.defaults.sandbox.mode is off: "
 		    "there is no sandbox to run in, so every exec fails (closed).",
@@ -1129,9 +1146,10 @@ static void check_exec(struct ctx *c)
 	}
 	if (hosts.n > 0) {
 		buf_puts(&d, "agents.list[].tools.exec.host is \"sandbox\" for:");
-		lines(&d, &hosts);
+		detail_lines(&d, &hosts);
 		buf_puts(&d, "\nTheir sandbox mode is off, so their exec fails (closed).");
-		add(c, "tools.exec.host_sandbox_no_sandbox_agents", SEV_WARN,
+		report_add(
+		    c, "tools.exec.host_sandbox_no_sandbox_agents", SEV_WARN,
 		    "Agent exec host uses sandbox while sandbox mode is off", d.p,
 		    "Turn on sandbox mode for these agents (agents.list[].sandbox.mode) or set "
 		    "their tools.exec.host to \"gateway\".");
@@ -1149,9 +1167,10 @@ static void check_exec(struct ctx *c)
 		buf_printf(&d, "Every command runs without a check for: %s.", full.p);
 		if (open.n > 0) {
 			buf_puts(&d, " Open channel access was also found at:");
-			lines(&d, &open);
+			detail_lines(&d, &open);
 		}
-		add(c, "tools.exec.security_full_configured", open.n ? SEV_CRITICAL : SEV_WARN,
+		report_add(
+		    c, "tools.exec.security_full_configured", open.n ? SEV_CRITICAL : SEV_WARN,
 		    "Exec security=full is configured", d.p,
 		    "Prefer tools.exec.security=\"allowlist\" with ask \"on-miss\" (the secure "
 		    "preset), and keep \"full\" for a tightly scoped break-glass agent.");
@@ -1159,9 +1178,10 @@ static void check_exec(struct ctx *c)
 	if (open.n > 0 && enabled.len > 0) {
 		buf_reset(&d);
 		buf_puts(&d, "Open DM/group access at:");
-		lines(&d, &open);
+		detail_lines(&d, &open);
 		buf_printf(&d, "\nExec-enabled scopes:%s", enabled.p);
-		add(c, "security.exposure.open_channels_with_exec",
+		report_add(
+		    c, "security.exposure.open_channels_with_exec",
 		    full.len ? SEV_CRITICAL : SEV_WARN,
 		    "Open channels can reach exec-enabled agents", d.p,
 		    "Tighten dmPolicy/groupPolicy to pairing or allowlist, or deny exec to agents "
@@ -1194,7 +1214,8 @@ static void check_exec_default(struct ctx *c)
 		return;
 	if (strcmp(sandbox_setting(c, NULL, "mode", "off"), "all") == 0)
 		return;
-	add(c, "tools.exec.security_default_full", SEV_WARN,
+	report_add(
+	    c, "tools.exec.security_default_full", SEV_WARN,
 	    "Exec security is not set: host commands run unchecked",
 	    "tools.exec.security is not set and exec-approvals.json sets no floor, so OpenClaw's "
 	    "default applies: \"full\" on the host, where the main session runs. Every command "
@@ -1300,10 +1321,11 @@ static void check_safe_bins(struct ctx *c)
 	}
 	if (h.interp.n) {
 		buf_puts(&d, "These safeBins are interpreters with no profile of their own:");
-		lines(&d, &h.interp);
+		detail_lines(&d, &h.interp);
 		buf_puts(&d, "\nA safe bin runs without asking; an interpreter there runs whatever "
 		             "program its arguments carry.");
-		add(c, "tools.exec.safe_bins_interpreter_unprofiled", SEV_WARN,
+		report_add(
+		    c, "tools.exec.safe_bins_interpreter_unprofiled", SEV_WARN,
 		    "safeBins includes interpreter/runtime binaries without explicit profiles", d.p,
 		    "Remove interpreters from safeBins (allow-list the scripts you need instead), "
 		    "or "
@@ -1312,9 +1334,10 @@ static void check_safe_bins(struct ctx *c)
 	if (h.risky.n) {
 		buf_reset(&d);
 		buf_puts(&d, "These safeBins do more than filter a stream:");
-		lines(&d, &h.risky);
+		detail_lines(&d, &h.risky);
 		buf_puts(&d, "\nOpenClaw never treats them as safe bins; claw does the same.");
-		add(c, "tools.exec.safe_bins_broad_behavior", SEV_WARN,
+		report_add(
+		    c, "tools.exec.safe_bins_broad_behavior", SEV_WARN,
 		    "safeBins includes binaries with broader semantics than low-risk stream "
 		    "filters",
 		    d.p,
@@ -1324,8 +1347,9 @@ static void check_safe_bins(struct ctx *c)
 	if (h.dirs.n) {
 		buf_reset(&d);
 		buf_puts(&d, "These safeBinTrustedDirs can be written by more than root:");
-		lines(&d, &h.dirs);
-		add(c, "tools.exec.safe_bin_trusted_dirs_risky", SEV_WARN,
+		detail_lines(&d, &h.dirs);
+		report_add(
+		    c, "tools.exec.safe_bin_trusted_dirs_risky", SEV_WARN,
 		    "safeBinTrustedDirs includes risky mutable directories", d.p,
 		    "Keep the default trusted dirs (/bin, /usr/bin): root-owned, and not on a "
 		    "user's PATH ahead of them.");
@@ -1334,10 +1358,11 @@ static void check_safe_bins(struct ctx *c)
 		buf_reset(&d);
 		buf_puts(&d, "These safe bins are found outside the trusted directories (/bin, "
 		             "/usr/bin and safeBinTrustedDirs):");
-		lines(&d, &h.untrusted);
+		detail_lines(&d, &h.untrusted);
 		buf_puts(&d, "\nA directory earlier on PATH shadows the system copy: whoever can "
 		             "write there decides what a \"safe\" bin does.");
-		add(c, "tools.exec.safe_bins_untrusted_path", SEV_WARN,
+		report_add(
+		    c, "tools.exec.safe_bins_untrusted_path", SEV_WARN,
 		    "Safe bins resolve outside the trusted directories", d.p,
 		    "Remove the shadowing program or that directory from PATH, or drop the bin "
 		    "from safeBins.");
@@ -1408,9 +1433,10 @@ static void check_approvals(struct ctx *c)
 	}
 	if (autos.n) {
 		buf_puts(&d, "Skill binaries are allow-listed implicitly at:");
-		lines(&d, &autos);
+		detail_lines(&d, &autos);
 		buf_puts(&d, "\nThat widens what runs on the host beyond the entries you wrote.");
-		add(c, "tools.exec.auto_allow_skills_enabled", SEV_WARN,
+		report_add(
+		    c, "tools.exec.auto_allow_skills_enabled", SEV_WARN,
 		    "autoAllowSkills is enabled for exec approvals", d.p,
 		    "Set autoAllowSkills to false in exec-approvals.json and allow-list what you "
 		    "need by path.");
@@ -1418,10 +1444,11 @@ static void check_approvals(struct ctx *c)
 	if (interp.n) {
 		buf_reset(&d);
 		buf_puts(&d, "Interpreter entries are allow-listed without strictInlineEval:");
-		lines(&d, &interp);
+		detail_lines(&d, &interp);
 		buf_puts(&d, "\nWith them, `python3 -c '...'` or `node -e '...'` runs any program "
 		             "without asking.");
-		add(c, "tools.exec.allowlist_interpreter_without_strict_inline_eval", SEV_WARN,
+		report_add(
+		    c, "tools.exec.allowlist_interpreter_without_strict_inline_eval", SEV_WARN,
 		    "Interpreter allowlist entries are missing strictInlineEval hardening", d.p,
 		    "Set tools.exec.strictInlineEval=true (or per agent) when allow-listing "
 		    "interpreters such as python, node, ruby, perl, php, lua or osascript.");
@@ -1429,23 +1456,24 @@ static void check_approvals(struct ctx *c)
 	if (shellish.n) {
 		buf_reset(&d);
 		buf_puts(&d, "These allow-list entries match a shell:");
-		lines(&d, &shellish);
+		detail_lines(&d, &shellish);
 		buf_puts(&d, "\nA shell runs whatever script or standard input it is given, so the "
 		             "entry allows any command.");
-		add(c, "tools.exec.allowlist_shell", SEV_WARN, "Exec allowlist matches shells", d.p,
+		report_add(
+		    c, "tools.exec.allowlist_shell", SEV_WARN, "Exec allowlist matches shells", d.p,
 		    "Remove the entries and allow-list the programs the scripts need, or the "
 		    "scripts themselves by path.");
 	}
 	if (wild.n) {
 		buf_reset(&d);
 		buf_puts(&d, "These allow-list entries match every program in a directory tree:");
-		lines(&d, &wild);
+		detail_lines(&d, &wild);
 		buf_puts(&d,
 		         "\nShells, interpreters, sudo and rm are all in such a tree: exec runs "
 		         "anything there without asking.");
-		add(c, "tools.exec.allowlist_wildcard", SEV_CRITICAL,
-		    "Exec allowlist allows every program", d.p,
-		    "Replace each wildcard by the programs actually needed, by full path.");
+		report_add(c, "tools.exec.allowlist_wildcard", SEV_CRITICAL,
+		           "Exec allowlist allows every program", d.p,
+		           "Replace each wildcard by the programs actually needed, by full path.");
 	}
 	strlist_free(&autos);
 	strlist_free(&interp);
@@ -1462,7 +1490,7 @@ static void load_approvals(struct ctx *c)
 
 	if (read_file(c->approvals_path, 16UL * 1024 * 1024, &text, &len) < 0) {
 		if (errno != ENOENT)
-			addf(
+			report_addf(
 			    c, "exec_approvals.unreadable", SEV_WARN,
 			    "Exec approvals file cannot be read",
 			    "Fix its permissions or restore it from a backup.",
@@ -1473,13 +1501,14 @@ static void load_approvals(struct ctx *c)
 	}
 	c->approvals = cJSON_ParseWithLength(text, len);
 	if (!cJSON_IsObject(c->approvals) || !cJSON_IsNumber(get(c->approvals, "version"))) {
-		addf(c, "exec_approvals.invalid", SEV_WARN, "Exec approvals file is not valid",
-		     "Restore exec-approvals.json from a backup, or remove it and allow-list again "
-		     "(claw-approve allowlist).",
-		     "%s is not an OpenClaw exec approvals file (JSON with \"version\": 1). "
-		     "claw-approve fails closed: every host command that needs the allow-list is "
-		     "refused.",
-		     c->approvals_path);
+		report_addf(
+		    c, "exec_approvals.invalid", SEV_WARN, "Exec approvals file is not valid",
+		    "Restore exec-approvals.json from a backup, or remove it and allow-list again "
+		    "(claw-approve allowlist).",
+		    "%s is not an OpenClaw exec approvals file (JSON with \"version\": 1). "
+		    "claw-approve fails closed: every host command that needs the allow-list is "
+		    "refused.",
+		    c->approvals_path);
 		cJSON_Delete(c->approvals);
 		c->approvals = NULL;
 	}
@@ -1519,8 +1548,9 @@ static void check_docker_noop(struct ctx *c)
 	}
 	if (paths.n) {
 		buf_puts(&d, "These sandbox settings do nothing while sandbox mode is off:");
-		lines(&d, &paths);
-		add(c, "sandbox.docker_config_mode_off", SEV_WARN,
+		detail_lines(&d, &paths);
+		report_add(
+		    c, "sandbox.docker_config_mode_off", SEV_WARN,
 		    "Sandbox docker settings configured while sandbox mode is off", d.p,
 		    "Turn sandboxing on where it was meant to be (agents.defaults.sandbox.mode="
 		    "\"non-main\" or \"all\"), or remove the unused settings.");
@@ -1549,27 +1579,27 @@ static void bind_policy_of(const struct ctx *c, const cJSON *agent, struct bind_
 static void bind_finding(struct ctx *c, const char *source, const char *spec,
                          const struct bind_blocked *v)
 {
-	char *rem = xasprintf("Remove \"%s\" from %s.binds; bind project directories only.", spec,
-	                      source);
+	char *rem =
+	    xasprintf("Remove \"%s\" from %s.binds; bind project directories only.", spec, source);
 	const char *how = v->covers ? "covers" : "targets";
 
 	if (v->what == BIND_STATE)
-		addf(c, "sandbox.state_dir_bind", SEV_CRITICAL,
-		     "Sandbox bind mount exposes claw's state directory", rem,
-		     "%s.binds has \"%s\", which %s %s \"%s\": a sandboxed agent could edit its "
-		     "own config, approve its own commands, or rewrite the decision log.",
-		     source, spec, how, v->why, v->path);
+		report_addf(
+		    c, "sandbox.state_dir_bind", SEV_CRITICAL,
+		    "Sandbox bind mount exposes claw's state directory", rem,
+		    "%s.binds has \"%s\", which %s %s \"%s\": a sandboxed agent could edit its "
+		    "own config, approve its own commands, or rewrite the decision log.",
+		    source, spec, how, v->why, v->path);
 	else
-		addf(c, "sandbox.dangerous_bind_mount", SEV_CRITICAL,
-		     "Dangerous bind mount in sandbox config", rem,
-		     "%s.binds has \"%s\", which %s blocked path \"%s\" (%s).", source, spec, how,
-		     v->path, v->why);
+		report_addf(c, "sandbox.dangerous_bind_mount", SEV_CRITICAL,
+		            "Dangerous bind mount in sandbox config", rem,
+		            "%s.binds has \"%s\", which %s blocked path \"%s\" (%s).", source, spec,
+		            how, v->path, v->why);
 	free(rem);
 }
 
 /* Each bind source judged by claw-sandbox's own rule (binds_blocked). */
-static void check_binds(struct ctx *c, const char *source, const cJSON *agent,
-                        const cJSON *docker)
+static void check_binds(struct ctx *c, const char *source, const cJSON *agent, const cJSON *docker)
 {
 	const cJSON *b;
 	struct sandbox_settings s = { 0 };
@@ -1587,11 +1617,12 @@ static void check_binds(struct ctx *c, const char *source, const cJSON *agent,
 			char *rem = xasprintf("Rewrite \"%s\" with an absolute host path (for "
 			                      "example /home/user/project:/project:ro).",
 			                      b->valuestring);
-			addf(c, "sandbox.bind_mount_non_absolute", SEV_WARN,
-			     "Sandbox bind mount uses a non-absolute source path", rem,
-			     "%s.binds has \"%s\" with source \"%s\": a relative source depends on "
-			     "the directory the sandbox is started from and cannot be checked.",
-			     source, b->valuestring, src);
+			report_addf(
+			    c, "sandbox.bind_mount_non_absolute", SEV_WARN,
+			    "Sandbox bind mount uses a non-absolute source path", rem,
+			    "%s.binds has \"%s\" with source \"%s\": a relative source depends on "
+			    "the directory the sandbox is started from and cannot be checked.",
+			    source, b->valuestring, src);
 			free(rem);
 		} else if (binds_blocked(src, &bp, &v) != BIND_SAFE) {
 			bind_finding(c, source, b->valuestring, &v);
@@ -1619,11 +1650,11 @@ static void check_native_network(struct ctx *c, const char *source, const cJSON 
 	           "Set %s.network to \"none\", or use agents.defaults.sandbox.backend "
 	           "\"docker\" for a bridged network.",
 	           source);
-	addf(c, "sandbox.native_host_network", SEV_WARN, "Native sandbox shares the host network",
-	     rem.p,
-	     "%s.network is \"%s\": the native sandbox has no bridge, so it runs on the "
-	     "host's network, loopback services included.",
-	     source, net);
+	report_addf(c, "sandbox.native_host_network", SEV_WARN,
+	            "Native sandbox shares the host network", rem.p,
+	            "%s.network is \"%s\": the native sandbox has no bridge, so it runs on the "
+	            "host's network, loopback services included.",
+	            source, net);
 	buf_free(&rem);
 }
 
@@ -1648,13 +1679,14 @@ static void check_docker_one(struct ctx *c, const char *source, const cJSON *age
 			                  : "Set %s.network to \"none\" (or \"bridge\", or a "
 			                    "network of your own).",
 			           source);
-			addf(c, "sandbox.dangerous_network_mode", SEV_CRITICAL,
-			     "Dangerous network mode in sandbox config", rem.p,
-			     host ? "%s.network is \"%s\": the sandbox shares the host's network, "
-			            "its local services included."
-			          : "%s.network is \"%s\": the sandbox joins another container's "
-			            "network namespace.",
-			     source, net);
+			report_addf(
+			    c, "sandbox.dangerous_network_mode", SEV_CRITICAL,
+			    "Dangerous network mode in sandbox config", rem.p,
+			    host ? "%s.network is \"%s\": the sandbox shares the host's network, "
+			           "its local services included."
+			         : "%s.network is \"%s\": the sandbox joins another container's "
+			           "network namespace.",
+			    source, net);
 		}
 		free(low);
 	}
@@ -1671,9 +1703,10 @@ static void check_docker_one(struct ctx *c, const char *source, const cJSON *age
 		buf_reset(&rem);
 		buf_printf(&rem, "Remove %s.%s, or name a profile of your own.", source,
 		           profiles[i][0]);
-		addf(c, profiles[i][1], SEV_CRITICAL, profiles[i][2], rem.p,
-		     "%s.%s is \"unconfined\": the sandbox runs without that layer of protection.",
-		     source, profiles[i][0]);
+		report_addf(
+		    c, profiles[i][1], SEV_CRITICAL, profiles[i][2], rem.p,
+		    "%s.%s is \"unconfined\": the sandbox runs without that layer of protection.",
+		    source, profiles[i][0]);
 	}
 	buf_free(&rem);
 }
@@ -1743,9 +1776,9 @@ static void check_workspace_one(struct ctx *c, const char *agent, const char *la
 		    "(OPENCLAW_CONFIG_PATH, claw.json) out of every workspace, or set "
 		    "workspaceAccess to \"none\".",
 		    label);
-		addf(c, "sandbox.workspace_exposed", SEV_CRITICAL,
-		     "Sandbox workspace shows credentials or claw's own state", rem.p, "%s: %s",
-		     label, claw_error());
+		report_addf(c, "sandbox.workspace_exposed", SEV_CRITICAL,
+		            "Sandbox workspace shows credentials or claw's own state", rem.p,
+		            "%s: %s", label, claw_error());
 	}
 	/* Persistence paths are protected at the top of each writable tree (claw-sandbox(1)):
 	 * a repository deeper inside keeps its hooks and config writable. */
@@ -1763,13 +1796,14 @@ static void check_workspace_one(struct ctx *c, const char *agent, const char *la
 		          "so its .git is read-only inside; or set core.hooksPath and check "
 		          ".git/config before running git on the host in a repository a sandbox "
 		          "wrote to.");
-		addf(c, "sandbox.nested_repositories", SEV_WARN,
-		     "Repositories inside a writable tree keep their hooks writable", rem.p,
-		     "%s: %s, read-write in the sandbox, holds repositories; persistence paths "
-		     "(.git, .envrc, rc files, ...) are read-only only at the top of each writable "
-		     "tree: a repository deeper inside (repos/app/.git) keeps .git/hooks and "
-		     ".git/config writable, and the host's git runs them.",
-		     label, nested);
+		report_addf(
+		    c, "sandbox.nested_repositories", SEV_WARN,
+		    "Repositories inside a writable tree keep their hooks writable", rem.p,
+		    "%s: %s, read-write in the sandbox, holds repositories; persistence paths "
+		    "(.git, .envrc, rc files, ...) are read-only only at the top of each writable "
+		    "tree: a repository deeper inside (repos/app/.git) keeps .git/hooks and "
+		    ".git/config writable, and the host's git runs them.",
+		    label, nested);
 	}
 	buf_free(&rem);
 	buf_free(&key);
@@ -1815,7 +1849,7 @@ static void check_rlimits_only(struct ctx *c, const struct strlist *who)
 		return;
 	limits_probe(&all, &l);
 	buf_puts(&d, "native.rlimitsOnly is true for:");
-	lines(&d, who);
+	detail_lines(&d, who);
 	if (strcmp(limits_assurance(&l), "rlimits-only") == 0)
 		buf_printf(&d,
 		           "\nOn this host no cgroup can be had (%s), so these runs have "
@@ -1828,11 +1862,11 @@ static void check_rlimits_only(struct ctx *c, const struct strlist *who)
 		           "\nOn this host cgroups serve (%s); elsewhere these runs would "
 		           "fall back to rlimits.",
 		           limits_assurance(&l));
-	add(c, "sandbox.native.rlimits_only", SEV_WARN,
-	    "The sandbox may run with per-process rlimits instead of cgroup limits", d.p,
-	    "Run claw where cgroups can be had (as root, or in a delegated cgroup: "
-	    "claw-sandbox(1), LIMITS) and remove native.rlimitsOnly, so that memory and CPU "
-	    "limits hold for the whole run.");
+	report_add(c, "sandbox.native.rlimits_only", SEV_WARN,
+	           "The sandbox may run with per-process rlimits instead of cgroup limits", d.p,
+	           "Run claw where cgroups can be had (as root, or in a delegated cgroup: "
+	           "claw-sandbox(1), LIMITS) and remove native.rlimitsOnly, so that memory and CPU "
+	           "limits hold for the whole run.");
 	buf_free(&d);
 }
 
@@ -1879,21 +1913,22 @@ static void check_kernel(struct ctx *c)
 	}
 	if (missing.n) {
 		buf_puts(&d, "The native sandbox cannot start on this kernel:");
-		lines(&d, &missing);
+		detail_lines(&d, &missing);
 		buf_puts(&d,
 		         "\nThese sessions are meant to run in it, so each of their commands is "
 		         "refused (claw fails closed):");
-		lines(&d, &users);
-		add(c, "sandbox.native.kernel_unsupported", SEV_CRITICAL,
-		    "Kernel lacks features the native sandbox needs", d.p,
-		    "Enable them (sysctl, kernel build, boot parameters), or use the docker "
-		    "backend (agents.defaults.sandbox.backend=\"docker\").");
+		detail_lines(&d, &users);
+		report_add(c, "sandbox.native.kernel_unsupported", SEV_CRITICAL,
+		           "Kernel lacks features the native sandbox needs", d.p,
+		           "Enable them (sysctl, kernel build, boot parameters), or use the docker "
+		           "backend (agents.defaults.sandbox.backend=\"docker\").");
 	} else if (k.landlock_abi == 0) {
-		addf(c, "sandbox.native.landlock_unavailable", SEV_INFO,
-		     "Landlock is not available; the native sandbox runs without it", NULL,
-		     "%s. File access inside the sandbox is limited by its own mount namespace "
-		     "alone (sandbox.native.landlock is \"auto\").",
-		     k.landlock_why);
+		report_addf(
+		    c, "sandbox.native.landlock_unavailable", SEV_INFO,
+		    "Landlock is not available; the native sandbox runs without it", NULL,
+		    "%s. File access inside the sandbox is limited by its own mount namespace "
+		    "alone (sandbox.native.landlock is \"auto\").",
+		    k.landlock_why);
 	}
 	strlist_free(&missing);
 done:
@@ -1922,8 +1957,9 @@ static void check_hostview(struct ctx *c)
 		           "%s.\nSo every command these would run on the host is refused "
 		           "(claw fails closed):",
 		           why);
-		lines(&d, &host);
-		add(c, "exec.host.view_unavailable", SEV_CRITICAL,
+		detail_lines(&d, &host);
+		report_add(
+		    c, "exec.host.view_unavailable", SEV_CRITICAL,
 		    "Host runs cannot hide claw's state, so they are refused", d.p,
 		    "Allow user namespaces (sysctl kernel.unprivileged_userns_clone=1, "
 		    "user.max_user_namespaces) and boot with Landlock (lsm=...,landlock), or "
@@ -1958,8 +1994,9 @@ static void check_tools_misc(struct ctx *c)
 		buf_puts(&d,
 		         "tools.profile is \"minimal\", but these agents have a profile of their "
 		         "own, which wins:");
-		lines(&d, &over);
-		add(c, "tools.profile_minimal_overridden", SEV_WARN,
+		detail_lines(&d, &over);
+		report_add(
+		    c, "tools.profile_minimal_overridden", SEV_WARN,
 		    "Global tools.profile=minimal is overridden by agent profiles", d.p,
 		    "Set those agents' tools.profile to \"minimal\" (or remove it) if minimal is "
 		    "meant for every agent.");
@@ -2030,10 +2067,11 @@ static void check_dangerous_flags(struct ctx *c)
 	}
 	/* One finding per flag, as OpenClaw reports them. */
 	for (size_t k = 0; k < flags.n; k++)
-		addf(c, "config.insecure_or_dangerous_flags", SEV_WARN,
-		     "Insecure or dangerous config flag enabled",
-		     "Turn the flag off unless you are debugging, and only for as long as you are.",
-		     "Detected enabled flag: %s. It turns off a protection.", flags.v[k]);
+		report_addf(
+		    c, "config.insecure_or_dangerous_flags", SEV_WARN,
+		    "Insecure or dangerous config flag enabled",
+		    "Turn the flag off unless you are debugging, and only for as long as you are.",
+		    "Detected enabled flag: %s. It turns off a protection.", flags.v[k]);
 	strlist_free(&flags);
 	buf_free(&p);
 }
@@ -2072,17 +2110,19 @@ static void check_config_files(struct ctx *c)
 		struct buf title = { 0 };
 		if (q->warning) {
 			buf_printf(&title, "openclaw.json holds claw's own key %s", q->path);
-			addf(c, "config.claw_key_in_openclaw_json", SEV_CRITICAL, title.p,
-			     "Move it to claw.json: claw-audit check --fix moves it, keeping "
-			     "comments, with a numbered backup of openclaw.json.",
-			     "%s: %s", q->where, q->message);
+			report_addf(
+			    c, "config.claw_key_in_openclaw_json", SEV_CRITICAL, title.p,
+			    "Move it to claw.json: claw-audit check --fix moves it, keeping "
+			    "comments, with a numbered backup of openclaw.json.",
+			    "%s: %s", q->where, q->message);
 		} else {
 			buf_printf(&title, "Config is invalid at %s",
 			           q->path[0] ? q->path : "the top");
-			addf(c, "config.invalid", SEV_CRITICAL, title.p,
-			     "Correct the key as the detail says: every claw command refuses this "
-			     "config (exit 2), as OpenClaw refuses to start on it.",
-			     "%s: %s", q->where, q->message);
+			report_addf(
+			    c, "config.invalid", SEV_CRITICAL, title.p,
+			    "Correct the key as the detail says: every claw command refuses this "
+			    "config (exit 2), as OpenClaw refuses to start on it.",
+			    "%s: %s", q->where, q->message);
 		}
 		buf_free(&title);
 	}
@@ -2123,7 +2163,7 @@ static void check_summary(struct ctx *c)
 		buf_printf(&d, "\ndecision log: none yet (%s)", c->log_path);
 	buf_puts(&d, "\ntrust model: one trusted operator per installation; mutually untrusted "
 	             "users need installations of their own");
-	add(c, "summary.attack_surface", SEV_INFO, "Attack surface summary", d.p, NULL);
+	report_add(c, "summary.attack_surface", SEV_INFO, "Attack surface summary", d.p, NULL);
 	buf_free(&d);
 }
 
@@ -2365,7 +2405,7 @@ static void check_preset(struct ctx *c, const char *name)
 		buf_printf(&d, "; preset \"%s\" has %s (%s).", name, g.v[i].want, g.v[i].rule->why);
 		buf_printf(&rem, "Set %s=%s (claw-audit check --fix --preset %s does it).",
 		           g.v[i].path, g.v[i].want, name);
-		add(c, id.p, SEV_WARN, title.p, d.p, rem.p);
+		report_add(c, id.p, SEV_WARN, title.p, d.p, rem.p);
 		buf_free(&id);
 		buf_free(&title);
 		buf_free(&d);
@@ -2392,9 +2432,9 @@ static void check_defaults(struct ctx *c)
 		for (size_t i = 0; i < g.n; i++)
 			buf_printf(&d, "\n- %s: default %s, secure %s", g.v[i].path,
 			           g.v[i].rule->def, g.v[i].want);
-		add(c, "config.defaults_weaker_than_secure", SEV_INFO,
-		    "Keys left out fall back to weaker defaults", d.p,
-		    "Set them, or run claw-audit check --fix --preset secure.");
+		report_add(c, "config.defaults_weaker_than_secure", SEV_INFO,
+		           "Keys left out fall back to weaker defaults", d.p,
+		           "Set them, or run claw-audit check --fix --preset secure.");
 	}
 	gaps_free(&g);
 	config_free(&p);
@@ -2474,7 +2514,7 @@ static void fix_permissions(struct ctx *c, struct fix_result *fx)
 	}
 	safe_chmod(fx, c->approvals_path, 0600, false);
 	char *p = xasprintf("%s/approvals", state);
-	if (inspect(p).dir) {
+	if (perm_of(p).dir) {
 		safe_chmod(fx, p, 0700, true);
 		chmod_dir_files(fx, p, NULL);
 	}
@@ -2523,7 +2563,7 @@ static void fix_permissions(struct ctx *c, struct fix_result *fx)
 			free(ap);
 		}
 		char *sessions = xasprintf("%s/agents/%s/sessions", state, id);
-		if (inspect(sessions).dir)
+		if (perm_of(sessions).dir)
 			chmod_dir_files(fx, sessions, ".jsonl");
 		free(sessions);
 	}
@@ -2871,13 +2911,14 @@ static void apply_suppressions(struct ctx *c)
 		r->sup[r->nsup++] = r->f[i];
 	}
 	r->n = kept;
-	addf(c, "security.audit.suppressions.active", SEV_INFO,
-	     "Security audit suppressions configured",
-	     "Review suppressedFindings, and remove a suppression when the risk it accepted has "
-	     "changed.",
-	     "security.audit.suppressions has %d configured suppression(s); %zu finding(s) moved "
-	     "to suppressedFindings.",
-	     r->nsuppressions, r->nsup);
+	report_addf(
+	    c, "security.audit.suppressions.active", SEV_INFO,
+	    "Security audit suppressions configured",
+	    "Review suppressedFindings, and remove a suppression when the risk it accepted has "
+	    "changed.",
+	    "security.audit.suppressions has %d configured suppression(s); %zu finding(s) moved "
+	    "to suppressedFindings.",
+	    r->nsuppressions, r->nsup);
 }
 
 /* ---- running and rendering ---- */
