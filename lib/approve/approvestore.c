@@ -17,16 +17,6 @@
 #include "approve/runs.h"
 #include "core/util.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	long long ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-
-	return (double)ms;
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -67,7 +57,7 @@ static void note_one(struct approve_ctx *ctx, const struct allow_entry *e, const
 void approve_note_uses(struct approve_ctx *ctx, const struct approve_result *res,
                        const char *command)
 {
-	double at = now_ms();
+	double at = (double)clock_wall_ms();
 
 	for (int i = 0; i < res->nsegs; i++)
 		if (res->segs[i].match != NULL)
@@ -280,7 +270,7 @@ static int entry_for(const struct approve_result *res, const struct seg_report *
 			cJSON_AddItemToArray(list, r);
 		}
 	}
-	cJSON_AddNumberToObject(e, "lastUsedAt", now_ms());
+	cJSON_AddNumberToObject(e, "lastUsedAt", (double)clock_wall_ms());
 	buf_free(&args);
 	buf_free(&re);
 	*out = e;

@@ -18,7 +18,6 @@
 #include "audit/check-int.h"
 
 #include <stdlib.h>
-#include <sys/time.h>
 
 void strlist_add(struct strlist *l, const char *s)
 {
@@ -140,14 +139,6 @@ static void apply_suppressions(struct ctx *c)
 	    r->nsuppressions, r->nsup);
 }
 
-static long long now_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 static void ctx_init(struct ctx *c, struct config *cfg, const struct check_opts *o,
                      struct check_report *r)
 {
@@ -184,7 +175,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 			return -1;
 	}
 	ctx_init(&c, cfg, o, r);
-	r->ts = now_ms();
+	r->ts = clock_wall_ms();
 	check_config_files(&c);
 	if (o->only_config) {
 		ctx_free(&c);

@@ -87,6 +87,11 @@ char *buf_steal(struct buf *b);
 /* Bytes from the kernel's random generator (getrandom(2)); cannot fail
  * short of the kernel refusing (exit 125). */
 void random_bytes(void *buf, size_t n);
+/* Milliseconds since the epoch (timestamps in records and files), and on a
+ * clock that never goes back (deadlines, waits, retries). */
+long long clock_wall_ms(void);
+long long clock_mono_ms(void);
+
 /* A random (version 4) UUID, lower-case, 36 characters and a NUL. */
 void uuid4(char out[37]);
 
