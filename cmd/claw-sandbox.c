@@ -1262,24 +1262,6 @@ static int run_prune(struct cli *c, struct config *cfg)
 
 /* ---- report: what claw exec shows of the pipeline's last record ---- */
 
-static void write_all(int fd, const char *s)
-{
-	for (size_t len = strlen(s); len > 0;) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s += n, len -= (size_t)n;
-	}
-}
-
-static const char *str_member(const cJSON *obj, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /*
  * What would let a segment through, by what it needs (claw-approve(1)): any
  * allow-list entry; an entry bound to these very words and this program;
@@ -1287,7 +1269,7 @@ static const char *str_member(const cJSON *obj, const char *name)
  */
 static void report_fix(const cJSON *seg, const char *path)
 {
-	const char *need = str_member(seg, "need");
+	const char *need = rec_str_member(seg, "need");
 	const cJSON *w;
 	struct buf argv = { 0 };
 
@@ -1319,18 +1301,19 @@ static void report_fix(const cJSON *seg, const char *path)
 static void report_approval(const cJSON *approval)
 {
 	const cJSON *seg, *segments = cJSON_GetObjectItemCaseSensitive(approval, "segments");
-	const char *fallback = str_member(approval, "askFallback");
+	const char *fallback = rec_str_member(approval, "askFallback");
 
-	if (strcmp(str_member(approval, "via") ? str_member(approval, "via") : "", "fallback") == 0)
+	if (strcmp(rec_str_member(approval, "via") ? rec_str_member(approval, "via") : "",
+	           "fallback") == 0)
 		fprintf(stderr, "  nobody could be asked, so askFallback=%s applied\n",
 		        fallback ? fallback : "deny");
 	cJSON_ArrayForEach(seg, segments)
 	{
-		const char *path = str_member(seg, "path"), *why = str_member(seg, "why");
+		const char *path = rec_str_member(seg, "path"), *why = rec_str_member(seg, "why");
 		if (why == NULL)
 			continue;
 		fprintf(stderr, "  %s: %s\n", path ? path : "(not found)", why);
-		if (path != NULL && str_member(seg, "satisfiedBy") == NULL)
+		if (path != NULL && rec_str_member(seg, "satisfiedBy") == NULL)
 			report_fix(seg, path);
 	}
 }
@@ -1338,7 +1321,7 @@ static void report_approval(const cJSON *approval)
 /* claw exec's words, not claw-sandbox's: the person ran claw. */
 static void report_denial(const cJSON *rec, const cJSON *deny)
 {
-	const char *by = str_member(deny, "by"), *why = str_member(deny, "reason");
+	const char *by = rec_str_member(deny, "by"), *why = rec_str_member(deny, "reason");
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(rec, "approval");
 
 	fprintf(stderr, "claw: denied by %s: %s\n", by ? by : "claw",
@@ -1366,9 +1349,9 @@ static int report_record(const cJSON *rec)
 	const cJSON *exit = cJSON_GetObjectItemCaseSensitive(result, "exit");
 	const cJSON *sig = cJSON_GetObjectItemCaseSensitive(result, "signal");
 	if (cJSON_IsString(out))
-		write_all(1, out->valuestring);
+		(void)write_all(1, out->valuestring, strlen(out->valuestring));
 	if (cJSON_IsString(err))
-		write_all(2, err->valuestring);
+		(void)write_all(2, err->valuestring, strlen(err->valuestring));
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(result, "timedOut")))
 		return 124;
 	if (cJSON_IsString(sig)) {
