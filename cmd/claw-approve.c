@@ -303,6 +303,12 @@ static int run_filter(struct cli *c, struct config *cfg)
 	ask_settings_free(f.ctx.ask);
 	f.ctx.ask = NULL;
 	approve_free(&f.ctx);
+	/* Interrupted at a prompt: the denials are passed on; now end as the signal would. */
+	int sig = ask_interrupted();
+	if (sig != 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	return status;
 }
 

@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #include "audit/auditlog.h"
 #include "core/config.h"
+#include "core/fsutil.h"
 #include "core/opts.h"
 #include "core/record.h"
 #include "audit/seccheck.h"
@@ -34,6 +36,7 @@ static const char usage[] =
     "       claw-audit sessions [FILE] [--json]\n"
     "       claw-audit check [--json] [--fix] [--preset NAME] [--fail-on warn|critical]\n"
     "                        [--only config]\n"
+    "       claw-audit backup FILE...\n"
     "\n"
     "  log       append every record on standard input to the decision log, adding\n"
     "            audit {seq, ts, prev, hash}, and pass it on (the default)\n"
@@ -41,6 +44,8 @@ static const char usage[] =
     "  show      the logged records as a table (--json: the records themselves)\n"
     "  sessions  every session in the log, with counts and last activity\n"
     "  check     audit the config and the state directory for security problems\n"
+    "  backup    keep a numbered copy of each FILE (FILE.bak.N, the next free N) and\n"
+    "            print its name: what claw init --force and check --fix do first\n"
     "\n"
     "Options:\n"
     "  --log FILE          the decision log (default <state>/audit/decisions.jsonl)\n"
@@ -54,7 +59,7 @@ static const char usage[] =
     "                      (UTC), @EPOCH, or an age such as 90s, 15m, 2h, 7d\n"
     "  --last N            show: only the last N matching records\n"
     "  --fix               check: apply the safe fixes (only ever tightening; the\n"
-    "                      config is backed up to FILE.bak and rewritten atomically)\n"
+    "                      config is backed up to FILE.bak.N and rewritten atomically)\n"
     "  --preset NAME       check: also report what the config lacks against a preset\n"
     "                      (personal, secure, public, dev); with --fix, apply it\n"
     "  --fail-on LEVEL     check: exit 1 when a finding is at LEVEL or above\n"
@@ -112,14 +117,16 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-enum sub { SUB_LOG, SUB_VERIFY, SUB_SHOW, SUB_SESSIONS, SUB_CHECK };
-static const char *const sub_names[] = { "log", "verify", "show", "sessions", "check" };
+enum sub { SUB_LOG, SUB_VERIFY, SUB_SHOW, SUB_SESSIONS, SUB_CHECK, SUB_BACKUP };
+static const char *const sub_names[] = { "log", "verify", "show", "sessions", "check", "backup" };
 
 struct cli {
 	struct common_opts co;
 	enum sub sub;
 	bool sub_given;
 	const char *file; /* --log, or the positional FILE */
+	char **files;     /* backup: FILE... */
+	int nfiles;
 	enum alog_fsync fsync;
 	bool syslog;
 	const char *facility, *tag, *socket;
@@ -388,6 +395,8 @@ static void slog_send(struct slog *sl, const cJSON *root, const char *audit_memb
 
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES   ((size_t)256 * 1024)
+/* Records passed on per fsync in a stream that does not pause: 4 MiB, some 12,000. */
+#define LOG_OUT_BATCH ((size_t)4 * 1024 * 1024)
 
 struct logger {
 	struct alog a;
@@ -436,10 +445,18 @@ static int log_handle(struct record *rec, void *ctx)
 	return 0;
 }
 
-/* Before any output: the entries are written first, and the lock released. */
+/*
+ * Before any output: the entries are written and the lock released, and
+ * (write-ahead) synced, so that no record is passed on, and so nothing runs
+ * downstream, before its decision is on disk.
+ */
 static void log_flush(void *ctx)
 {
-	log_commit(ctx);
+	struct logger *g = ctx;
+
+	log_commit(g);
+	if (alog_sync(&g->a) < 0)
+		log_fail(g);
 }
 
 static void log_idle(void *ctx)
@@ -469,19 +486,29 @@ static int run_log(struct cli *c, const char *path)
 		               .idle = log_idle,
 		               .flush = log_flush,
 		               .ctx = &g };
-	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
+	struct record_opts ro = {
+		.max_record = c->co.max_record,
+		.in_fd = 0,
+		.out_fd = 1,
+		.drain = true,
+		.out_batch = LOG_OUT_BATCH,
+	};
 
 	if (alog_open(&g.a, path, c->fsync) < 0)
 		errx(2, "%s", claw_error());
 	g.syslog = c->syslog;
 	if (c->syslog)
 		slog_open(&g.sl, c);
+	/* The log stage outlives the pipeline's Ctrl-C and a reader that went: it
+	 * logs every record it was given, then dies of the signal. */
+	record_hold_signals(0, NULL);
 	int status = record_loop(&stage, &ro);
 	alog_close(&g.a);
 	if (c->syslog && g.sl.fd >= 0)
 		close(g.sl.fd);
 	buf_free(&g.line);
 	buf_free(&g.member);
+	record_die_of(record_held_signal());
 	return status;
 }
 
@@ -522,6 +549,29 @@ static void show_progress(size_t done, size_t total, void *arg)
 	        100.0 * (double)done / (double)(total ? total : 1));
 }
 
+/* Runs that started and never reported back: claw-sandbox was killed, or they still run. */
+static void put_open_runs(struct buf *b, const char *path, const struct alog_report *r)
+{
+	for (unsigned long long i = 0; i < r->nopen && i < ALOG_OPEN_SHOWN; i++)
+		buf_printf(b,
+		           "\n%s: started, no result: decision seq %llu (its start: seq %llu, line "
+		           "%lu): the run never reported back (claw-sandbox was killed, or it "
+		           "still runs)",
+		           path, r->open[i].decision, r->open[i].start, r->open[i].line);
+	if (r->nopen > ALOG_OPEN_SHOWN)
+		buf_printf(b, "\n%s: started, no result: %llu more", path,
+		           r->nopen - ALOG_OPEN_SHOWN);
+}
+
+static void put_open_runs_json(struct buf *b, const struct alog_report *r)
+{
+	buf_printf(b, ",\"startedNoResult\":{\"count\":%llu,\"runs\":[", r->nopen);
+	for (unsigned long long i = 0; i < r->nopen && i < ALOG_OPEN_SHOWN; i++)
+		buf_printf(b, "%s{\"decision\":%llu,\"start\":%llu,\"line\":%lu}", i ? "," : "",
+		           r->open[i].decision, r->open[i].start, r->open[i].line);
+	buf_puts(b, "]}");
+}
+
 static int run_verify(struct cli *c, const char *path)
 {
 	struct alog_map m;
@@ -554,16 +604,19 @@ static int run_verify(struct cli *c, const char *path)
 			buf_json_str(&b, r.message);
 			buf_putc(&b, '}');
 		}
+		put_open_runs_json(&b, &r);
 		buf_putc(&b, '}');
 	} else if (r.ok) {
 		buf_printf(&b, "%s: intact, %llu entries", path, r.entries);
 		if (r.entries)
 			buf_printf(&b, ", head %llu:%s", r.head_seq, r.head_hash);
+		put_open_runs(&b, path, &r);
 	} else {
 		buf_printf(&b, "%s: %s: %s", path, r.kind, r.message);
 		if (r.entries)
 			buf_printf(&b, "\n%s: the chain is intact up to seq %llu (head %llu:%s)",
 			           path, r.head_seq, r.head_seq, r.head_hash);
+		put_open_runs(&b, path, &r);
 	}
 	puts(b.p);
 	buf_free(&b);
@@ -592,21 +645,37 @@ static bool matches(const struct cli *c, const struct summary *s)
 }
 
 typedef void (*line_fn)(const char *line, size_t len, const struct summary *s, void *ctx);
+typedef void (*run_fn)(const char *line, size_t len, enum alog_kind kind,
+                       const struct alog_ref *ref, void *ctx);
+/* What becomes of a record's summary before the filters see it (show: its run's end). */
+typedef void (*adjust_fn)(struct summary *s, void *ctx);
 
-/* Calls FN for every logged record that the filters select. */
-static void each_record(const struct cli *c, const char *path, line_fn fn, void *ctx)
+/*
+ * Calls FN for every logged record that the filters select, and RUN (when
+ * not NULL) for every start and end entry claw-sandbox chained to a decision:
+ * those are not records of their own.
+ */
+static void each_record(const struct cli *c, const char *path, const struct alog_map *m,
+                        adjust_fn adjust, line_fn fn, run_fn run, void *ctx)
 {
-	struct alog_map m;
 	size_t off = 0, len;
 	const char *line;
 	bool term;
 	unsigned long lineno = 0;
+	struct alog_ref ref;
 
-	map_or_die(path, &m);
-	while (alog_next_line(m.data, m.len, &off, &line, &len, &term)) {
+	while (alog_next_line(m->data, m->len, &off, &line, &len, &term)) {
 		lineno++;
 		if (!term)
 			break; /* a torn tail: not an entry */
+		enum alog_kind kind = alog_run_ref(line, len, &ref);
+		if (kind != ALOG_OTHER) {
+			if (run != NULL)
+				run(line, len, kind, &ref, ctx);
+			continue;
+		}
+		if (fn == NULL)
+			continue;
 		cJSON *root = cJSON_ParseWithLength(line, len);
 		if (!cJSON_IsObject(root)) {
 			warnx("%s:%lu: not a JSON record (claw-audit verify says more)", path,
@@ -616,12 +685,21 @@ static void each_record(const struct cli *c, const char *path, line_fn fn, void 
 		}
 		struct summary s;
 		summarize(root, &s);
+		if (adjust != NULL)
+			adjust(&s, ctx);
 		if (matches(c, &s))
 			fn(line, len, &s, ctx);
 		cJSON_Delete(root);
 	}
-	alog_unmap(&m);
 }
+
+/* A start or end entry, by the decision it names: what show adds to the decision's row. */
+struct run_line {
+	unsigned long long decision;
+	enum alog_kind kind;
+	const char *line; /* in the map */
+	size_t len;
+};
 
 struct show {
 	const struct cli *c;
@@ -629,7 +707,77 @@ struct show {
 	/* --last N: a ring of the last N rendered rows */
 	char **ring;
 	unsigned long n, head;
+	/* Every start and end entry, sorted by the decision they name (pass one). */
+	struct run_line *runs;
+	size_t nruns, capruns;
+	cJSON *end; /* the end entry merged into the current row */
 };
+
+static void collect_run(const char *line, size_t len, enum alog_kind kind,
+                        const struct alog_ref *ref, void *ctx)
+{
+	struct show *sh = ctx;
+
+	if (sh->nruns == sh->capruns) {
+		sh->capruns = sh->capruns ? 2 * sh->capruns : 64;
+		sh->runs = xrealloc(sh->runs, sh->capruns * sizeof(*sh->runs));
+	}
+	sh->runs[sh->nruns++] = (struct run_line){ ref->seq, kind, line, len };
+}
+
+static int by_decision(const void *a, const void *b)
+{
+	const struct run_line *x = a, *y = b;
+
+	if (x->decision != y->decision)
+		return x->decision < y->decision ? -1 : 1;
+	return (int)x->kind - (int)y->kind; /* the start before the end */
+}
+
+/* The start and end entries of decision SEQ: *N of them from the returned one. */
+static const struct run_line *runs_of(const struct show *sh, unsigned long long seq, size_t *n)
+{
+	size_t lo = 0, hi = sh->nruns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sh->runs[mid].decision < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (*n = 0; lo + *n < sh->nruns && sh->runs[lo + *n].decision == seq; (*n)++)
+		;
+	return sh->runs + lo;
+}
+
+/*
+ * A decision's row with what became of its run: the end entry's result (or
+ * claw-sandbox's refusal), or "started, no result" when only a start is there.
+ */
+static void merge_run(struct summary *s, void *ctx)
+{
+	struct show *sh = ctx;
+	size_t n;
+	const struct run_line *r = runs_of(sh, s->seq, &n);
+	cJSON **end = &sh->end;
+
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].kind == ALOG_RUN_START) {
+			snprintf(s->result, sizeof(s->result), "started, no result");
+			continue;
+		}
+		cJSON_Delete(*end);
+		*end = cJSON_ParseWithLength(r[i].line, r[i].len);
+		const cJSON *deny = cJSON_GetObjectItemCaseSensitive(*end, "deny");
+		if (cJSON_IsObject(deny)) {
+			s->deny = true;
+			s->by = rec_str_member(deny, "by");
+			s->reason = rec_str_member(deny, "reason");
+		}
+		summarize_result(cJSON_GetObjectItemCaseSensitive(*end, "result"), s, NULL);
+	}
+}
 
 /* One table cell: S made safe, cut to WIDTH columns, padded to it. */
 static void put_cell(struct buf *b, const char *s, size_t width)
@@ -644,20 +792,27 @@ static void put_cell(struct buf *b, const char *s, size_t width)
 	buf_puts(b, "  ");
 }
 
-static void show_row(const char *line, size_t len, const struct summary *s, void *ctx)
+static void show_row(const char *line, size_t len, const struct summary *sum, void *ctx)
 {
 	struct show *sh = ctx;
 	struct buf b = { 0 };
+	const struct summary *s = sum;
+	size_t nruns;
+	const struct run_line *runs = runs_of(sh, s->seq, &nruns);
 
 	if (sh->c->co.json) {
 		buf_put(&b, line, len);
+		for (size_t i = 0; i < nruns; i++) {
+			buf_putc(&b, '\n');
+			buf_put(&b, runs[i].line, runs[i].len);
+		}
 	} else {
 		char ts[21] = "-";
 		if (s->ts != NULL)
 			snprintf(ts, sizeof(ts), "%.19sZ", s->ts);
 		buf_printf(&b, "%6llu  %-20s  %-8s  ", s->seq, ts, decision_of(s));
 		put_cell(&b, s->by ? s->by : "-", 20);
-		put_cell(&b, s->result, 10);
+		put_cell(&b, s->result, 18);
 		put_cell(&b, s->sender, 20);
 		put_cell(&b, s->who, 36);
 		put_cell(&b, s->tool ? s->tool : "-", 12);
@@ -678,13 +833,20 @@ static void show_row(const char *line, size_t len, const struct summary *s, void
 static int run_show(struct cli *c, const char *path)
 {
 	struct show sh = { .c = c };
+	struct cli all = { 0 };
+	struct alog_map m;
 
+	map_or_die(path, &m);
+	each_record(&all, path, &m, NULL, NULL, collect_run, &sh);
+	if (sh.nruns > 1)
+		qsort(sh.runs, sh.nruns, sizeof(*sh.runs), by_decision);
 	if (c->last)
 		sh.ring = xcalloc(c->last, sizeof(char *));
 	if (!c->co.json)
-		printf("%6s  %-20s  %-8s  %-20s  %-10s  %-20s  %-36s  %-12s  %s\n", "SEQ", "TIME",
+		printf("%6s  %-20s  %-8s  %-20s  %-18s  %-20s  %-36s  %-12s  %s\n", "SEQ", "TIME",
 		       "DECISION", "BY", "RESULT", "WHO", "SESSION", "TOOL", "COMMAND");
-	each_record(c, path, show_row, &sh);
+	each_record(c, path, &m, merge_run, show_row, NULL, &sh);
+	cJSON_Delete(sh.end);
 	if (c->last) {
 		unsigned long k = sh.n < c->last ? sh.n : c->last;
 		unsigned long start = sh.n < c->last ? 0 : sh.head;
@@ -694,6 +856,8 @@ static int run_show(struct cli *c, const char *path)
 			free(sh.ring[i]);
 		free(sh.ring);
 	}
+	free(sh.runs);
+	alog_unmap(&m);
 	return 0;
 }
 
@@ -786,7 +950,10 @@ static int run_sessions(struct cli *c, const char *path)
 	struct sessions ss = { 0 };
 	struct buf b = { 0 };
 
-	each_record(c, path, count_session, &ss);
+	struct alog_map m;
+	map_or_die(path, &m);
+	each_record(c, path, &m, NULL, count_session, NULL, &ss);
+	alog_unmap(&m);
 	if (ss.n > 1)
 		qsort(ss.rows, ss.n, sizeof(*ss.rows), by_last_desc);
 	if (c->co.json)
@@ -906,6 +1073,25 @@ static int run_check(struct cli *c)
 	return status;
 }
 
+/* ---- backup ---- */
+
+static int run_backup(const struct cli *c)
+{
+	int status = 0;
+
+	for (int i = 0; i < c->nfiles; i++) {
+		char *bak = backup_file(c->files[i]);
+		if (bak == NULL) {
+			warnx("%s", claw_error());
+			status = 2;
+			continue;
+		}
+		puts(bak);
+		free(bak);
+	}
+	return status;
+}
+
 /* ---- main ---- */
 
 static void parse_args(int argc, char **argv, struct cli *c)
@@ -929,6 +1115,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			} else if (c->file == NULL && (c->sub == SUB_VERIFY || c->sub == SUB_SHOW ||
 			                               c->sub == SUB_SESSIONS)) {
 				c->file = optarg;
+			} else if (c->sub == SUB_BACKUP) {
+				c->files =
+				    xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
+				c->files[c->nfiles++] = optarg;
 			} else {
 				usage_error("unexpected argument \"%s\"", optarg);
 			}
@@ -1011,6 +1201,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			usage_error("unexpected option");
 		}
 	}
+	for (; optind < argc && c->sub == SUB_BACKUP; optind++) { /* after "--" */
+		c->files = xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
+		c->files[c->nfiles++] = argv[optind];
+	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
 }
@@ -1035,6 +1229,10 @@ static void check_options(const struct cli *c)
 		usage_error("check: --only config and --preset do not go together");
 	if (c->sub == SUB_CHECK && c->file)
 		usage_error("check: --log does not apply");
+	if (c->sub == SUB_BACKUP && (c->file || c->co.json))
+		usage_error("backup: --log and --json do not apply");
+	if (c->sub == SUB_BACKUP && c->nfiles == 0)
+		usage_error("backup: FILE is missing");
 	if (c->sub == SUB_LOG && c->co.json)
 		usage_error("log: --json does not apply (records are JSON already)");
 }
@@ -1052,6 +1250,11 @@ int main(int argc, char **argv)
 	check_options(&c);
 	if (c.sub == SUB_CHECK)
 		return run_check(&c);
+	if (c.sub == SUB_BACKUP) {
+		int status = run_backup(&c);
+		free(c.files);
+		return status;
+	}
 	char *path = c.file ? xstrdup(c.file) : default_log(&c);
 	int status;
 	switch (c.sub) {

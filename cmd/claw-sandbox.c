@@ -5,12 +5,16 @@
  * "deny": in the native sandbox when the session is sandboxed, on the host
  * otherwise (or when claw-approve granted an elevated run), and adds the
  * "sandbox" and "result" members. It is the executor: feed it records only
- * through the stages before it (claw run, claw exec).
+ * through the stages before it (claw run, claw exec). It runs only a
+ * decision the log holds, once, between a start and an end entry of its
+ * own (write-ahead: claw-record(7)); `pipeline` starts those stages itself.
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit/auditlog.h"
 #include "core/config.h"
 #include "sandbox/docker.h"
 #include "native/kernel.h"
@@ -31,6 +36,7 @@
 #include "native/limits.h"
 #include "core/opts.h"
 #include "native/nspin.h"
+#include "sandbox/pipeline.h"
 #include "core/record.h"
 #include "sandbox/run.h"
 #include "sandbox/sandbox.h"
@@ -42,22 +48,26 @@
 #include "ask/asktext.h"
 
 static const char usage[] =
-    "usage: claw-sandbox [--config FILE] [--state-dir DIR] [--max-record BYTES] [--dry-run]\n"
+    "usage: claw-sandbox [--config FILE] [--state-dir DIR] [--log FILE] [--max-record BYTES]\n"
+    "                    [--dry-run]\n"
     "       claw-sandbox exec [--agent A] [--session KEY] [--timeout SECONDS] [--dry-run]\n"
     "                         [--] COMMAND [ARG...]\n"
     "       claw-sandbox explain [--agent A] [--session KEY] [--json] [--seccomp]\n"
     "       claw-sandbox list [--json]\n"
     "       claw-sandbox rm [--container] (--all | --session KEY | --agent A)\n"
     "       claw-sandbox prune [--json]\n"
+    "       claw-sandbox pipeline [--no-tty] [--wait] [--exec -- NEW-ARGS...]\n"
     "       claw-sandbox report < records\n"
     "       claw-sandbox features [--json | --filter]\n"
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input, runs each\n"
     "exec record that carries no \"deny\" (in the sandbox when its session is sandboxed:\n"
     "native, or a container with backend \"docker\"; on the host otherwise) and writes it\n"
-    "with \"sandbox\" and \"result\" members added. It runs what reaches it: feed it\n"
-    "through claw run or claw exec. --dry-run runs nothing: it prints the argv of each\n"
-    "program it would start as a JSON array (on stderr; exec: on stdout).\n"
+    "with \"sandbox\" and \"result\" members added. It runs only a decision that the\n"
+    "decision log holds byte for byte (as claw-audit log passed it on), once, and logs\n"
+    "a start entry before the command and an end entry after it: feed it through claw\n"
+    "run or claw exec. --dry-run runs nothing: it prints the argv of each program it\n"
+    "would start as a JSON array (on stderr; exec: on stdout).\n"
     "\n"
     "  exec     run COMMAND in the sandbox of the session (default: the agent's main\n"
     "           session), with the terminal passed through, killed after --timeout\n"
@@ -68,6 +78,10 @@ static const char usage[] =
     "           only, so that the next run recreates it)\n"
     "  prune    remove sandboxes idle longer than prune.idleHours or older than\n"
     "           prune.maxAgeDays\n"
+    "  pipeline the whole pipeline, for claw run: starts claw-session | claw-policy |\n"
+    "           claw-approve | claw-audit log and runs what comes out; --exec: one\n"
+    "           request made by claw-session new NEW-ARGS, its output passed through\n"
+    "           as it comes, for claw exec\n"
     "  report   replay the outcome of finished records: their output on stdout and\n"
     "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
     "  features what this kernel offers the native sandbox: user namespaces,\n"
@@ -82,11 +96,13 @@ static const char usage[] =
     "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
     "                     <state>/claw.json)\n"
     "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
+    "  --log FILE         the decision log (default <state>/audit/decisions.jsonl)\n"
     "  --help, --version\n"
     "\n"
-    "Exit status: the filter: 0, 1 some lines were not valid records, 2 usage or config\n"
-    "error. exec: the command's status; 124 timed out; 125 claw-sandbox failed; 126\n"
-    "refused or not executable; 127 not found. See claw-sandbox(1).\n";
+    "Exit status: the filter and pipeline: 0, 1 some lines were not valid records, 2\n"
+    "usage, config or I/O error (a stage failed). exec and pipeline --exec: the\n"
+    "command's status; 124 timed out; 125 claw failed; 126 refused or not executable;\n"
+    "127 not found; 2 usage or config error. See claw-sandbox(1).\n";
 
 enum {
 	OPT_AGENT = OPT_FIRST_COMMAND_OPTION,
@@ -97,6 +113,10 @@ enum {
 	OPT_FILTER,
 	OPT_DRY_RUN,
 	OPT_CONTAINER,
+	OPT_LOG,
+	OPT_EXEC,
+	OPT_NO_TTY,
+	OPT_WAIT,
 };
 
 static const struct option longopts[] = {
@@ -111,6 +131,10 @@ static const struct option longopts[] = {
 	{ "filter", no_argument, NULL, OPT_FILTER },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "container", no_argument, NULL, OPT_CONTAINER },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "exec", no_argument, NULL, OPT_EXEC },
+	{ "no-tty", no_argument, NULL, OPT_NO_TTY },
+	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -126,14 +150,16 @@ struct cli {
 	const char *agent, *session;
 	unsigned long timeout;
 	bool all, seccomp, filter, dry_run, container_only;
-	char **command;
+	const char *log;         /* --log */
+	bool exec, no_tty, wait; /* pipeline */
+	char **command;          /* exec: COMMAND; pipeline --exec: claw-session new's arguments */
 	int ncommand;
 };
 
 static void parse_args(int argc, char **argv, struct cli *c)
 {
-	static const char *const subs[] = { "exec",  "explain", "list",    "rm",
-		                            "prune", "report",  "features" };
+	static const char *const subs[] = { "exec",  "explain", "list",     "rm",
+		                            "prune", "report",  "features", "pipeline" };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
@@ -180,16 +206,34 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_CONTAINER:
 			c->container_only = true;
 			break;
+		case OPT_LOG:
+			c->log = optarg;
+			break;
+		case OPT_EXEC:
+			c->exec = true;
+			break;
+		case OPT_NO_TTY:
+			c->no_tty = true;
+			break;
+		case OPT_WAIT:
+			c->wait = true;
+			break;
 		default:
 			usage_error("unexpected option");
 		}
 	}
+	bool pipeline = c->sub && strcmp(c->sub, "pipeline") == 0;
 	if (optind < argc) {
-		if (c->sub == NULL || strcmp(c->sub, "exec") != 0)
+		if (c->sub == NULL || (strcmp(c->sub, "exec") != 0 && !(pipeline && c->exec)))
 			usage_error("unexpected argument \"%s\"", argv[optind]);
 		c->command = &argv[optind];
 		c->ncommand = argc - optind;
 	}
+	if ((c->exec || c->no_tty || c->wait) && !pipeline)
+		usage_error("--exec, --no-tty and --wait are for pipeline");
+	if (c->exec && c->ncommand == 0)
+		usage_error(
+		    "pipeline --exec: the arguments of claw-session new are missing (after --)");
 	if (c->dry_run && c->sub && strcmp(c->sub, "exec") != 0)
 		usage_error("--dry-run is for the filter and exec");
 	if (c->container_only && (c->sub == NULL || strcmp(c->sub, "rm") != 0))
@@ -273,6 +317,12 @@ struct agent_settings {
 	char *error; /* a config problem of this agent: its records are denied with it */
 };
 
+/* claw exec's account of its one request: what it says, and the status it exits with. */
+struct outcome {
+	bool seen;
+	int status;
+};
+
 struct filter {
 	struct config *cfg;
 	struct agent_settings *agents;
@@ -280,11 +330,27 @@ struct filter {
 	struct buf member;
 	bool dry_run;
 	struct buf dry, notes; /* what a dry run would start; warnings of the docker backend */
+	/* The decision log: a record runs only as the decision it holds (alog_claim). */
+	struct alog log;
+	struct alog_ref ref; /* the decision being run */
+	const char *id;      /* its id, for the start and end entries */
+	struct buf where;    /* its sandbox member, for the start entry and the record */
+	struct buf entry, scratch;
+	int stop;          /* nothing more runs: STOP_* or the signal that came */
+	bool log_failed;   /* the log could not be written: exit 2 (claw exec: 125) */
+	bool pass_through; /* claw exec: the command's output passes through as it comes */
+	int out_fd;        /* where the records go (-1: nowhere a reader could leave) */
+	bool stages;       /* pipeline: the stages before are ours (pass_signal()) */
+	bool sync_start;   /* exec: its own decision goes with the start: synced */
+	struct outcome *outcome;
 	/* The view host runs get (hostview.h): planned at the first host run. */
 	struct hostview view;
 	bool view_planned;
 	char *view_error; /* why host runs are refused, when they are */
 };
+
+/* Why nothing more runs (besides a signal's number). */
+enum { STOP_READER = -1, STOP_LOG = -2 };
 
 /* The host runs' view of claw, or NULL with claw_error() when there can be none. */
 static const struct hostview *host_view(struct filter *f)
@@ -402,34 +468,6 @@ static void put_sandbox_member(struct buf *b, bool sandbox, const struct sandbox
 	buf_putc(b, '}');
 }
 
-static void put_result_member(struct buf *b, const struct run_result *r)
-{
-	buf_reset(b);
-	if (r->signal)
-		buf_printf(b, "{\"exit\":null,\"signal\":\"%s\"", run_signal_name(r->signal));
-	else
-		buf_printf(b, "{\"exit\":%d,\"signal\":null", r->exit);
-	buf_printf(b, ",\"timedOut\":%s,\"ms\":%ld,\"stdout\":", r->timed_out ? "true" : "false",
-	           r->ms);
-	buf_json_str(b, r->out ? r->out : "");
-	buf_puts(b, ",\"stderr\":");
-	buf_json_str(b, r->err ? r->err : "");
-	buf_printf(b, ",\"truncated\":%s", r->truncated ? "true" : "false");
-	if (r->nmoved > 0) {
-		buf_puts(b, ",\"quarantined\":[");
-		for (size_t i = 0; i < r->nmoved; i++) {
-			buf_puts(b, i ? ",{\"path\":" : "{\"path\":");
-			buf_json_str(b, r->moved[i].path);
-			buf_puts(b, r->moved[i].moved_to ? ",\"movedTo\":" : ",\"error\":");
-			buf_json_str(b, r->moved[i].moved_to ? r->moved[i].moved_to
-			                                     : r->moved[i].error);
-			buf_putc(b, '}');
-		}
-		buf_putc(b, ']');
-	}
-	buf_putc(b, '}');
-}
-
 /* Special files found at persistence paths, moved aside: said on stderr too, for the person. */
 static void warn_moved(const struct run_result *r)
 {
@@ -460,6 +498,78 @@ static void show_notes(struct buf *notes)
 	     l = strtok_r(NULL, "\n", &save))
 		warnx("%s", l);
 	buf_reset(notes);
+}
+
+/* ---- the decision log: a start entry before the command, an end entry after ---- */
+
+/* Chains {"KIND":{"decision":N,"hash":H},"id":...,"NAME":JSON} for the decision being run. */
+static int chain_run(struct filter *f, const char *kind, const char *name, const char *json,
+                     size_t len)
+{
+	buf_reset(&f->entry);
+	alog_run_open(&f->entry, kind, &f->ref);
+	if (f->id != NULL) {
+		buf_puts(&f->entry, ",\"id\":");
+		buf_json_str(&f->entry, f->id);
+	}
+	buf_printf(&f->entry, ",\"%s\":", name);
+	buf_put(&f->entry, json, len);
+	buf_puts(&f->entry, ",\"audit\":");
+	if (alog_begin(&f->log) < 0)
+		return -1;
+	buf_reset(&f->scratch);
+	alog_add(&f->log, f->entry.p, f->entry.len, &f->scratch);
+	return alog_commit(&f->log);
+}
+
+/* The log cannot be written: said once; nothing more runs. */
+static void log_broken(struct filter *f)
+{
+	if (!f->log_failed)
+		warnx("%s", claw_error());
+	f->log_failed = true;
+	f->stop = STOP_LOG;
+}
+
+/*
+ * The decision starts: its start entry (with where it runs) is written
+ * before the command is started, and its way to the disk begun; the decision
+ * itself was synced by claw-audit log (or, for exec, is synced with it:
+ * F->sync_start). -1: the log cannot be written, nothing runs.
+ */
+static int start_run(struct filter *f)
+{
+	if (f->dry_run)
+		return 0; /* nothing runs, nothing was claimed */
+	if (chain_run(f, ALOG_START, "sandbox", f->where.p, f->where.len) < 0 ||
+	    (f->sync_start ? alog_sync(&f->log) : alog_write_out(&f->log)) < 0) {
+		log_broken(f);
+		return claw_fail("not run: the decision log cannot be written");
+	}
+	return 0;
+}
+
+/* The decision's end entry: the result member, or the refusal. Synced when input idles. */
+static void end_run(struct filter *f, const char *name, const char *json, size_t len)
+{
+	if (f->dry_run || f->stop == STOP_LOG)
+		return;
+	if (chain_run(f, ALOG_END, name, json, len) < 0)
+		log_broken(f);
+}
+
+/* A refusal of a claimed decision: on the record, and as its end entry. */
+static void refuse(struct filter *f, struct record *rec, const char *reason)
+{
+	if (rec != NULL)
+		record_deny(rec, reason);
+	buf_reset(&f->scratch);
+	buf_puts(&f->scratch, "{\"by\":\"claw-sandbox\",\"reason\":");
+	buf_json_str(&f->scratch, reason);
+	buf_putc(&f->scratch, '}');
+	char *deny = buf_steal(&f->scratch);
+	end_run(f, "deny", deny, strlen(deny));
+	free(deny);
 }
 
 static int run_native(const struct sandbox_settings *s, const struct sandbox_place *p,
@@ -503,7 +613,11 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 	if (sandbox_place(s, q->scope_key, &p) < 0)
 		return -1;
 	char *workdir = inside_workdir(s, &p, q->workdir);
-	if (strcmp(s->backend, "docker") == 0) {
+	put_sandbox_member(&f->where, true, s, &p, workdir, f->dry_run, NULL);
+	if (start_run(f) < 0) {
+		rc = -1;
+		r->failed = 125;
+	} else if (strcmp(s->backend, "docker") == 0) {
 		/* OpenClaw's form: the command is one argument after -lc. */
 		struct docker_run d = { .s = s,
 			                .p = &p,
@@ -512,6 +626,7 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 			                .workdir = workdir,
 			                .timeout = q->timeout,
 			                .capture = true,
+			                .pass_through = f->pass_through,
 			                .dry_run = f->dry_run ? &f->dry : NULL,
 			                .notes = &f->notes };
 		rc = docker_run(&d, r);
@@ -524,10 +639,12 @@ static int run_sandboxed(const struct request *q, struct envlist *env, struct ru
 			               .envp = env_finish(env),
 			               .cwd = workdir,
 			               .timeout = q->timeout,
-			               .capture = true };
+			               .capture = true,
+			               .pass_through = f->pass_through };
 		rc = run_native(s, &p, &rs, r);
 	}
 	if (rc == 0) {
+		/* The record's member says what enforced each limit, known once it ran. */
 		bool native = strcmp(s->backend, "native") == 0 && !f->dry_run;
 		put_sandbox_member(&f->member, true, s, &p, workdir, f->dry_run,
 		                   native ? &r->limits : NULL);
@@ -548,21 +665,22 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 		               .cwd = cwd,
 		               .timeout = q->timeout,
 		               .capture = true,
+		               .pass_through = f->pass_through,
 		               .hostview = f->dry_run ? NULL : host_view(f) };
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (!f->dry_run && rs.hostview == NULL)
-		rc = -1; /* fail closed: claw's state would be in its view */
-	else if (f->dry_run)
+	put_sandbox_member(&f->where, false, NULL, NULL, cwd ? cwd : "/", f->dry_run, NULL);
+	if (f->dry_run)
 		run_argv_json(&f->dry, argv);
+	else if ((rc = start_run(f)) < 0)
+		r->failed = 125;
+	else if (rs.hostview == NULL)
+		rc = -1; /* fail closed: claw's state would be in its view */
 	else
 		rc = run_command(&rs, r);
-	if (rc == 0) {
-		put_sandbox_member(&f->member, false, NULL, NULL, cwd ? cwd : "/", f->dry_run,
-		                   NULL);
-		record_add_raw(rec, "sandbox", f->member.p, f->member.len);
-	}
+	if (rc == 0)
+		record_add_raw(rec, "sandbox", f->where.p, f->where.len);
 	free(cwd);
 	return rc;
 }
@@ -611,74 +729,393 @@ static int read_request(struct filter *f, const cJSON *root, struct request *q, 
 	return 0;
 }
 
-static int handle(struct record *rec, void *ctx)
+static int report_record(const cJSON *rec, bool output);
+
+/*
+ * Between runs, a Ctrl-C (or SIGTERM, SIGHUP) stops claw-sandbox from
+ * starting anything more; it still reads its input to the end, so that each
+ * decision the log holds gets its end entry, then dies of the signal
+ * (record_hold_signals()). During a run, run_command() has its own handlers:
+ * the command is killed.
+ */
+
+/* The status tell_outcome() takes from the record, as `report` does. */
+#define FROM_RECORD (-1)
+
+/*
+ * claw exec: what the person is told of its one request (the same words as
+ * `report`, from the record as it goes out), unless QUIET (the output went
+ * through already, or the trouble was said once), and the status it exits
+ * with: STATUS, or FROM_RECORD.
+ */
+static void tell_outcome(struct filter *f, struct record *rec, int status, bool quiet)
 {
-	struct filter *f = ctx;
-	const char *tool = NULL;
-	struct request q;
+	struct buf line = { 0 };
+
+	if (f->outcome == NULL)
+		return;
+	record_render(rec, &line);
+	cJSON *root = cJSON_ParseWithLength(line.p, line.len);
+	int said = quiet ? 125 : report_record(root, false);
+	f->outcome->status = status == FROM_RECORD ? said : status;
+	f->outcome->seen = true;
+	cJSON_Delete(root);
+	buf_free(&line);
+}
+
+static const char *stop_reason(int stop)
+{
+	static char why[64];
+
+	if (stop == STOP_READER)
+		return "not run: the reader of the results has gone";
+	if (stop == STOP_LOG)
+		return "not run: the decision log cannot be written";
+	snprintf(why, sizeof(why), "not run: interrupted (%s)", run_signal_name(stop));
+	return why;
+}
+
+/* Whether the reader of FD (a pipe) has gone: nobody would see what runs now. */
+static bool reader_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = 0 };
+
+	return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLERR) != 0;
+}
+
+/* Claims the record's decision on the log; -1 when it may not run (the record is denied). */
+static int claim(struct filter *f, struct record *rec)
+{
+	const char *id = NULL;
+
+	if (f->dry_run)
+		return 0; /* nothing runs: nothing to claim */
+	if (f->stop == STOP_LOG) {
+		record_deny(rec, stop_reason(f->stop));
+		return -1;
+	}
+	int rc = alog_claim(&f->log, rec->raw, rec->rawlen, &f->ref);
+	if (rc == -2)
+		log_broken(f);
+	if (rc < 0) {
+		char *why = xasprintf("not run: %s", claw_error());
+		record_deny(rec, why);
+		free(why);
+		return -1;
+	}
+	rec_get_str(rec->root, "id", &id);
+	f->id = id;
+	return 0;
+}
+
+/* Runs the claimed request: its start entry, the command, its end entry. */
+static void run_claimed(struct filter *f, struct record *rec, struct request *q, bool elevated)
+{
 	struct envlist env = { 0 };
 	struct run_result r = { 0 };
-	bool elevated = false;
-	int rc;
+	bool sandbox = q->sandboxed && !elevated;
 
-	if (rec_get_str(rec->root, "tool", &tool) < 0)
-		return -1;
-	if (tool == NULL || !tp_is_exec(tool))
-		return 0; /* other tools pass through */
-	if (read_request(f, rec->root, &q, &elevated) < 0 || q.agent == NULL)
-		return -1;
-	if (q.agent->error) {
-		record_deny(rec, q.agent->error);
-		return 0;
-	}
-	bool sandbox = q.sandboxed && !elevated;
 	if (sandbox)
-		env_base_sandbox(&q.agent->s, &env, false);
+		env_base_sandbox(&q->agent->s, &env, false);
 	else
 		env_base_host(&env);
-	if (env_request(q.env, sandbox, &env) < 0) {
-		record_deny(rec, claw_error());
+	if (env_request(q->env, sandbox, &env) < 0) {
+		refuse(f, rec, claw_error());
 		env_free(&env);
-		return 0;
+		tell_outcome(f, rec, FROM_RECORD, false);
+		return;
 	}
-	rc = sandbox ? run_sandboxed(&q, &env, &r, f, rec) : run_on_host(&q, &env, &r, f, rec);
+	int rc = sandbox ? run_sandboxed(q, &env, &r, f, rec) : run_on_host(q, &env, &r, f, rec);
 	env_free(&env);
 	if (f->dry.len > 0) {
 		fputs(f->dry.p, stderr);
 		buf_reset(&f->dry);
 	}
 	if (rc < 0) {
-		/* Nothing ran: the sandbox could not be built, or the command could not start. */
-		record_deny(rec, claw_error());
-		run_result_free(&r);
+		/* Nothing ran: the sandbox could not be built, the command could not start,
+		 * or the log would not take its start entry. */
+		bool quiet = f->stop == STOP_LOG;
+		refuse(f, rec, claw_error());
+		tell_outcome(f, rec, r.failed ? r.failed : FROM_RECORD, quiet);
+	} else if (!f->dry_run) {
+		/* Dry run: a sandbox member that says dryRun, and no result: nothing ran. */
+		run_result_json(&f->member, &r);
+		record_add_raw(rec, "result", f->member.p, f->member.len);
+		end_run(f, "result", f->member.p, f->member.len);
+		if (r.interrupted)
+			f->stop = r.interrupted;
+		tell_outcome(f, rec, r.interrupted ? 128 + r.interrupted : run_exit_status(&r),
+		             true);
+	}
+	run_result_free(&r);
+}
+
+static int handle(struct record *rec, void *ctx)
+{
+	struct filter *f = ctx;
+	const char *tool = NULL;
+	struct request q;
+	bool elevated = false;
+
+	if (f->stop == 0 && record_held_signal() != 0)
+		f->stop = record_held_signal();
+	if (rec->denied) {
+		tell_outcome(f, rec, FROM_RECORD, false); /* claw exec: refused before it came */
 		return 0;
 	}
-	if (f->dry_run)
-		return 0; /* a sandbox member that says dryRun, and no result: nothing ran */
-	put_result_member(&f->member, &r);
-	record_add_raw(rec, "result", f->member.p, f->member.len);
-	run_result_free(&r);
+	if (rec_get_str(rec->root, "tool", &tool) < 0)
+		return -1;
+	if (tool == NULL || !tp_is_exec(tool))
+		return 0; /* other tools pass through */
+	if (read_request(f, rec->root, &q, &elevated) < 0 || q.agent == NULL)
+		return -1;
+	record_flush(); /* the results so far are out before this one runs (not under the lock) */
+	if (f->stop == 0 && (record_output_closed || reader_gone(f->out_fd)))
+		f->stop = STOP_READER;
+	if (claim(f, rec) < 0) {
+		tell_outcome(f, rec, 125, f->stop == STOP_LOG);
+		return 0;
+	}
+	if (f->stop != 0 || q.agent->error) {
+		refuse(f, rec, f->stop ? stop_reason(f->stop) : q.agent->error);
+		tell_outcome(f, rec, f->stop > 0 ? 128 + f->stop : FROM_RECORD, f->stop != 0);
+		return 0;
+	}
+	run_claimed(f, rec, &q, elevated);
 	return 0;
+}
+
+/* End entries go to the disk (without waiting for it) when the input pauses, and at the end. */
+static void filter_idle(void *ctx)
+{
+	struct filter *f = ctx;
+
+	if (!f->dry_run && f->stop != STOP_LOG && alog_write_out(&f->log) < 0)
+		log_broken(f);
+}
+
+/*
+ * A signal that reached claw-sandbox pipeline alone (kill PID, a service
+ * manager) goes on to the stages it started, once: they end on it (a person
+ * being asked is answered: claw-approve(1)), the log stage logs what it was
+ * given, and so the input ends. From the terminal they had it already.
+ */
+static pid_t stage_pids[PIPELINE_MAX];
+static volatile sig_atomic_t passed;
+
+static void pass_signal(int sig)
+{
+	if (passed)
+		return;
+	passed = 1;
+	for (size_t i = 0; i < PIPELINE_MAX; i++)
+		if (stage_pids[i] > 0)
+			kill(stage_pids[i], sig);
+}
+
+static int filter_begin(struct filter *f, struct cli *c, struct config *cfg)
+{
+	memset(f, 0, sizeof(*f));
+	f->cfg = cfg;
+	f->dry_run = c->dry_run;
+	f->log.fd = -1;
+	if (!f->dry_run) {
+		char *path = c->log ? xstrdup(c->log) : state_path(cfg, "audit/decisions.jsonl");
+		int rc = alog_open(&f->log, path, ALOG_FSYNC_BATCH);
+		free(path);
+		if (rc < 0)
+			return -1;
+	}
+	load_all_agents(f);
+	return 0;
+}
+
+/* Reads records from IN_FD to its end; the filter's exit status (a signal is left to the caller).
+ */
+static int filter_loop(struct filter *f, struct cli *c, int in_fd, int out_fd)
+{
+	struct stage stage = { .name = "claw-sandbox",
+		               .handle = handle,
+		               .handle_denied = true,
+		               .idle = filter_idle,
+		               .ctx = f };
+	struct record_opts ro = {
+		.max_record = c->co.max_record, .in_fd = in_fd, .out_fd = out_fd, .drain = true
+	};
+	f->out_fd = out_fd;
+	record_hold_signals(in_fd, f->stages ? pass_signal : NULL);
+	int status = record_loop(&stage, &ro);
+
+	if (f->stop == 0 && record_held_signal() != 0)
+		f->stop = record_held_signal();
+	return f->log_failed ? 2 : status;
+}
+
+static void filter_end(struct filter *f)
+{
+	for (size_t i = 0; i < f->nagents; i++) {
+		sandbox_settings_free(&f->agents[i].s);
+		free(f->agents[i].error);
+	}
+	free(f->agents);
+	hostview_free(&f->view);
+	free(f->view_error);
+	alog_close(&f->log);
+	buf_free(&f->member);
+	buf_free(&f->where);
+	buf_free(&f->entry);
+	buf_free(&f->scratch);
+	buf_free(&f->dry);
+	buf_free(&f->notes);
 }
 
 static int run_filter(struct cli *c, struct config *cfg)
 {
-	struct filter f = { .cfg = cfg, .dry_run = c->dry_run };
-	struct stage stage = { .name = "claw-sandbox", .handle = handle, .ctx = &f };
-	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
+	struct filter f;
 
-	load_all_agents(&f);
-	int status = record_loop(&stage, &ro);
-	for (size_t i = 0; i < f.nagents; i++) {
-		sandbox_settings_free(&f.agents[i].s);
-		free(f.agents[i].error);
+	if (filter_begin(&f, c, cfg) < 0)
+		errx(2, "%s", claw_error());
+	int status = filter_loop(&f, c, 0, 1);
+	int sig = f.stop > 0 ? f.stop : 0;
+	filter_end(&f);
+	record_die_of(sig);
+	return status;
+}
+
+/* ---- pipeline: claw run and claw exec ---- */
+
+/* One stage's argv: NAME, the common options given to claw-sandbox, then ARGS and MORE. */
+static char **stage_argv(const struct cli *c, const char *name, const char *const *args,
+                         size_t nargs, char *const *more, size_t nmore)
+{
+	char **v = xcalloc(nargs + nmore + 8, sizeof(char *));
+	size_t n = 0;
+
+	v[n++] = (char *)name;
+	if (c->co.config) {
+		v[n++] = "--config";
+		v[n++] = (char *)c->co.config;
 	}
-	free(f.agents);
-	hostview_free(&f.view);
-	free(f.view_error);
-	buf_free(&f.member);
-	buf_free(&f.dry);
-	buf_free(&f.notes);
+	if (c->co.claw_config) {
+		v[n++] = "--claw-config";
+		v[n++] = (char *)c->co.claw_config;
+	}
+	if (c->co.state_dir) {
+		v[n++] = "--state-dir";
+		v[n++] = (char *)c->co.state_dir;
+	}
+	for (size_t i = 0; i < nargs; i++)
+		if (args[i] != NULL)
+			v[n++] = (char *)args[i];
+	for (size_t i = 0; i < nmore; i++)
+		v[n++] = more[i];
+	return v;
+}
+
+/* claw-session (exec: claw-session new --through ...) | claw-policy | claw-approve |
+ * claw-audit log */
+static void plan_stages(const struct cli *c, struct pipeline *p)
+{
+	const char *approve[] = { c->no_tty ? "--no-tty" : NULL, c->wait ? "--wait" : NULL };
+	const char *log[] = { "log", c->log ? "--log" : NULL, c->log };
+	const char *new_[] = { "new", "--through" }; /* the request and its session member */
+
+	p->n = 0;
+	if (c->exec)
+		p->stage[p->n++].argv = stage_argv(c, "claw-session", new_, NELEM(new_), c->command,
+		                                   (size_t)c->ncommand);
+	else
+		p->stage[p->n++].argv = stage_argv(c, "claw-session", NULL, 0, NULL, 0);
+	p->stage[p->n++].argv = stage_argv(c, "claw-policy", NULL, 0, NULL, 0);
+	p->stage[p->n++].argv = stage_argv(c, "claw-approve", approve, NELEM(approve), NULL, 0);
+	p->stage[p->n++].argv = stage_argv(c, "claw-audit", log, c->log ? 3 : 1, NULL, 0);
+}
+
+/*
+ * How the stages ended, in pipeline order: the first that failed decides
+ * (what failed after it, failed because of it), and says so unless it said
+ * so itself. A stage that died of SIGPIPE stopped because a later one did; one
+ * that died of the Ctrl-C that claw-sandbox saw too was interrupted.
+ */
+static int stages_status(const struct cli *c, const struct pipeline *p, int stop, int *worst)
+{
+	char how[64];
+
+	*worst = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		int st = p->stage[i].status, sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+		const char *name = p->stage[i].argv[0];
+		if (sig == SIGPIPE || (sig != 0 && sig == stop) || code == 0)
+			continue;
+		if (code == 1) {
+			*worst = 1; /* some lines were not records: said, and passed on as errors */
+			continue;
+		}
+		/* claw-audit log exits 2 only when the log cannot be written: claw failed. */
+		if (code == 2 && strcmp(name, "claw-audit") != 0)
+			return 2;
+		if (code != 2)
+			fprintf(stderr, "claw: %s %s; nothing more was run\n", name,
+			        pipeline_how(st, how, sizeof(how)));
+		return c->exec ? 125 : 2;
+	}
+	return 0;
+}
+
+static int run_pipeline(struct cli *c, struct config *cfg)
+{
+	struct pipeline p = { 0 };
+	struct filter f;
+	struct outcome out = { .status = 125 };
+	int in = 0, records = -1, null_out = -1, status = 125;
+
+	if (filter_begin(&f, c, cfg) < 0) {
+		warnx("%s; nothing was run", claw_error());
+		filter_end(&f);
+		return c->exec ? 125 : 2;
+	}
+	if (c->exec) {
+		/* One request: its output passes through as it comes; the record is ours. */
+		in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		null_out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		f.pass_through = true;
+		f.outcome = &out;
+	}
+	plan_stages(c, &p);
+	if (in < 0 || (c->exec && null_out < 0) || pipeline_start(&p, in, &records) < 0) {
+		warnx("%s; nothing was run", claw_error());
+		status = c->exec ? 125 : 2;
+	} else {
+		for (size_t i = 0; i < p.n; i++)
+			stage_pids[i] = p.stage[i].pid;
+		f.stages = true;
+		int filtered = filter_loop(&f, c, records, c->exec ? null_out : 1);
+		close(records);
+		pipeline_wait(&p);
+		int worst, failed = stages_status(c, &p, f.stop, &worst);
+		if (failed != 0)
+			status = failed;
+		else if (!c->exec)
+			status = filtered > worst ? filtered : worst;
+		else if (f.log_failed)
+			status = 125;
+		else if (out.seen)
+			status = out.status;
+		else if (f.stop <= 0) {
+			fprintf(stderr, "claw: the pipeline gave no result\n");
+			status = 125;
+		}
+	}
+	int sig = f.stop > 0 ? f.stop : 0;
+	for (size_t i = 0; i < p.n; i++)
+		free(p.stage[i].argv);
+	if (in > 0)
+		close(in);
+	if (null_out >= 0)
+		close(null_out);
+	filter_end(&f);
+	record_die_of(sig);
 	return status;
 }
 
@@ -738,18 +1175,75 @@ static int exec_docker(struct cli *c, struct target *t, struct envlist *env, str
 	return rc;
 }
 
+/*
+ * exec logs its own decision (what claw-audit log would have logged: the
+ * request and its session, by "claw-sandbox exec") and the run's start
+ * entry, and syncs them, before anything runs. -1: the log cannot be
+ * written, and nothing runs.
+ */
+static int exec_log_begin(struct cli *c, struct config *cfg, struct target *t, struct filter *f)
+{
+	static char id[37];
+	struct buf b = { 0 }, cmd = { 0 };
+	char *path = c->log ? xstrdup(c->log) : state_path(cfg, "audit/decisions.jsonl");
+	int rc = alog_open(&f->log, path, ALOG_FSYNC_BATCH);
+
+	free(path);
+	if (rc < 0 || alog_begin(&f->log) < 0)
+		return -1;
+	uuid4(id);
+	f->id = id;
+	for (int i = 0; i < c->ncommand; i++) {
+		if (i > 0)
+			buf_putc(&cmd, ' ');
+		shell_quote(&cmd, c->command[i]);
+	}
+	buf_puts(&b, "{\"id\":");
+	buf_json_str(&b, id);
+	buf_puts(&b, ",\"by\":\"claw-sandbox exec\",\"tool\":\"exec\",\"args\":{\"command\":");
+	buf_json_str(&b, cmd.p);
+	buf_puts(&b, ",\"argv\":");
+	run_argv_json(&b, c->command);
+	b.p[--b.len] = '\0'; /* the newline the dry-run form ends with */
+	buf_printf(&b, ",\"timeout\":%lu},\"session\":{\"key\":", c->timeout);
+	buf_json_strn(&b, t->si.key.p, t->si.key.len);
+	buf_puts(&b, ",\"agent\":");
+	buf_json_str(&b, t->si.agent);
+	buf_puts(&b, ",\"scopeKey\":");
+	buf_json_str(&b, t->p.scope_key);
+	buf_puts(&b, "},\"audit\":");
+	alog_add(&f->log, b.p, b.len, &f->scratch);
+	f->ref.seq = f->log.seq;
+	memcpy(f->ref.hash, f->log.prev, sizeof(f->ref.hash));
+	put_sandbox_member(&f->where, true, &t->s, &t->p, t->s.workdir, false, NULL);
+	buf_free(&b);
+	buf_free(&cmd);
+	/* The decision and its start in one write, one sync. */
+	f->sync_start = true;
+	return start_run(f);
+}
+
 /* exec: always in the sandbox, the terminal passed through, the command's status returned. */
 static int run_exec(struct cli *c, struct config *cfg)
 {
 	struct target t;
 	struct envlist env = { 0 };
 	struct run_result r = { 0 };
+	struct filter f = { .log.fd = -1, .dry_run = c->dry_run, .out_fd = -1 };
 	int rc;
 
 	if (c->ncommand == 0)
 		usage_error("exec: COMMAND is missing");
 	if (resolve_target(c, cfg, &t, 126) < 0)
 		errx(126, "%s", claw_error());
+	if (!c->dry_run && exec_log_begin(c, cfg, &t, &f) < 0) {
+		if (!f.log_failed)
+			warnx("%s", claw_error());
+		warnx("nothing was run: the decision log cannot be written");
+		target_free(&t);
+		filter_end(&f);
+		return 125;
+	}
 	env_base_sandbox(&t.s, &env, true);
 	if (strcmp(t.s.backend, "docker") == 0) {
 		rc = exec_docker(c, &t, &env, &r);
@@ -766,14 +1260,23 @@ static int run_exec(struct cli *c, struct config *cfg)
 			               .timeout = (double)c->timeout };
 		rc = run_native(&t.s, &t.p, &rs, &r);
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		warnx("%s", claw_error());
+		refuse(&f, NULL, claw_error());
+	} else {
+		run_result_json(&f.member, &r);
+		end_run(&f, "result", f.member.p, f.member.len);
+	}
+	filter_idle(&f);
 	int status = c->dry_run && rc == 0 ? 0 : run_exit_status(&r);
 	if (r.interrupted)
 		status = 128 + r.interrupted;
+	if (f.log_failed && status == 0)
+		status = 125; /* it ran, but its end is not on the log: said above */
 	run_result_free(&r);
 	env_free(&env);
 	target_free(&t);
+	filter_end(&f);
 	return status;
 }
 
@@ -1262,6 +1765,47 @@ static int run_prune(struct cli *c, struct config *cfg)
 
 /* ---- report: what claw exec shows of the pipeline's last record ---- */
 
+/* Decodes base64 S into B (what a result holds for output that is not text); -1 when bad. */
+static int unbase64(const char *s, struct buf *b)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned v = 0, bits = 0;
+
+	for (; *s && *s != '='; s++) {
+		const char *d = strchr(digits, *s);
+		if (d == NULL)
+			return -1;
+		v = (v << 6 | (unsigned)(d - digits)) & 0xffffff;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			buf_putc(b, (char)(v >> bits & 0xff));
+		}
+	}
+	return 0;
+}
+
+/* A result's stream as its bytes, on FD: text as it is, base64 decoded. */
+static void write_stream(int fd, const cJSON *result, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(result, name);
+	char *enc_name = xasprintf("%sEncoding", name);
+	const cJSON *enc = cJSON_GetObjectItemCaseSensitive(result, enc_name);
+	struct buf b = { 0 };
+
+	free(enc_name);
+	if (!cJSON_IsString(v))
+		return;
+	if (!cJSON_IsString(enc)) {
+		(void)write_all(fd, v->valuestring, strlen(v->valuestring));
+	} else if (strcmp(enc->valuestring, "base64") == 0 && unbase64(v->valuestring, &b) == 0) {
+		(void)write_all(fd, b.p ? b.p : "", b.len);
+	} else {
+		warnx("report: %s: an encoding this claw does not know", name);
+	}
+	buf_free(&b);
+}
+
 /*
  * What would let a segment through, by what it needs (claw-approve(1)): any
  * allow-list entry; an entry bound to these very words and this program;
@@ -1330,28 +1874,56 @@ static void report_denial(const cJSON *rec, const cJSON *deny)
 		report_approval(approval);
 }
 
-static int report_record(const cJSON *rec)
+/* A program of the command (not of a script inside it) that is nowhere to be found. */
+static const char *not_found(const cJSON *rec)
+{
+	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(rec, "approval"), *seg;
+
+	cJSON_ArrayForEach(seg, cJSON_GetObjectItemCaseSensitive(approval, "segments"))
+	{
+		const cJSON *depth = cJSON_GetObjectItemCaseSensitive(seg, "depth");
+		const cJSON *path = cJSON_GetObjectItemCaseSensitive(seg, "path");
+		const cJSON *argv = cJSON_GetObjectItemCaseSensitive(seg, "argv");
+		if ((depth == NULL || (cJSON_IsNumber(depth) && depth->valuedouble == 0)) &&
+		    cJSON_IsNull(path) && cJSON_IsString(cJSON_GetArrayItem(argv, 0)))
+			return cJSON_GetArrayItem(argv, 0)->valuestring;
+	}
+	return NULL;
+}
+
+/*
+ * The status claw exec exits with for REC (env(1)'s: the command's own, 124
+ * timed out, 125 claw failed, 126 refused, 127 not found), saying on stderr
+ * why it did not run; with OUTPUT, the output it kept too. An error record's
+ * message was said by the stage that made it.
+ */
+static int report_record(const cJSON *rec, bool output)
 {
 	const cJSON *deny = cJSON_GetObjectItemCaseSensitive(rec, "deny");
 	const cJSON *error = cJSON_GetObjectItemCaseSensitive(rec, "error");
 	const cJSON *result = cJSON_GetObjectItemCaseSensitive(rec, "result");
+	const char *missing;
 
+	if (cJSON_IsObject(error))
+		return 125;
+	if (cJSON_IsObject(deny) && (missing = not_found(rec)) != NULL) {
+		fprintf(stderr, "claw: %s: not found\n", missing);
+		return 127;
+	}
 	if (cJSON_IsObject(deny)) {
 		report_denial(rec, deny);
-		return cJSON_IsObject(error) ? 125 : 126;
+		return 126;
 	}
 	if (!cJSON_IsObject(result)) {
 		warnx("the pipeline gave no result");
 		return 125;
 	}
-	const cJSON *out = cJSON_GetObjectItemCaseSensitive(result, "stdout");
-	const cJSON *err = cJSON_GetObjectItemCaseSensitive(result, "stderr");
 	const cJSON *exit = cJSON_GetObjectItemCaseSensitive(result, "exit");
 	const cJSON *sig = cJSON_GetObjectItemCaseSensitive(result, "signal");
-	if (cJSON_IsString(out))
-		(void)write_all(1, out->valuestring, strlen(out->valuestring));
-	if (cJSON_IsString(err))
-		(void)write_all(2, err->valuestring, strlen(err->valuestring));
+	if (output) {
+		write_stream(1, result, "stdout");
+		write_stream(2, result, "stderr");
+	}
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(result, "timedOut")))
 		return 124;
 	if (cJSON_IsString(sig)) {
@@ -1376,7 +1948,7 @@ static int run_report(void)
 			warnx("report: a line is not JSON");
 			status = 125;
 		} else {
-			status = report_record(rec);
+			status = report_record(rec, true);
 			cJSON_Delete(rec);
 		}
 		seen++;
@@ -1485,6 +2057,8 @@ int main(int argc, char **argv)
 		status = run_features(&c);
 	else if (strcmp(c.sub, "report") == 0)
 		status = run_report();
+	else if (strcmp(c.sub, "pipeline") == 0)
+		status = run_pipeline(&c, &cfg);
 	else
 		status = run_prune(&c, &cfg);
 	config_free(&cfg);

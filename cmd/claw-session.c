@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "core/config.h"
@@ -24,7 +25,7 @@ static const char usage[] =
     "                        [--peer P] [--account X] [--thread T] [--guild G] [--team T]\n"
     "                        [--session KEY] [--json]\n"
     "       claw-session new [the options of key] [--sender S] [--owner] [--cwd DIR]\n"
-    "                        [--timeout SECONDS] [--] COMMAND [ARG...]\n"
+    "                        [--timeout SECONDS] [--through] (-c LINE | [--] COMMAND [ARG...])\n"
     "\n"
     "Without a subcommand, reads request records (JSON Lines) on standard input and\n"
     "writes them with an \"id\" (if missing) and a \"session\" member added:\n"
@@ -32,7 +33,9 @@ static const char usage[] =
     "\n"
     "  key   print the session key of the conversation described by the options\n"
     "        (--json: the whole session member)\n"
-    "  new   print an exec request record for COMMAND, arguments shell-quoted\n"
+    "  new   print an exec request record for COMMAND, arguments shell-quoted; or\n"
+    "        with -c, for the command line LINE as it is (pipelines, && and all);\n"
+    "        --through: with its session member, as new | claw-session writes it\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -61,6 +64,8 @@ enum {
 	OPT_OWNER,
 	OPT_CWD,
 	OPT_TIMEOUT,
+	OPT_THROUGH,
+	OPT_COMMAND = 'c',
 };
 
 static const struct option longopts[] = {
@@ -81,6 +86,8 @@ static const struct option longopts[] = {
 	{ "owner", no_argument, NULL, OPT_OWNER },
 	{ "cwd", required_argument, NULL, OPT_CWD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "command", required_argument, NULL, OPT_COMMAND },
+	{ "through", no_argument, NULL, OPT_THROUGH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -93,6 +100,8 @@ struct cli {
 	unsigned long timeout;
 	char **command; /* new: COMMAND [ARG...] */
 	int ncommand;
+	const char *line; /* new -c: the command line as it is */
+	bool through;     /* new --through: with the session member added */
 };
 
 struct filter {
@@ -175,12 +184,12 @@ static int handle(struct record *rec, void *ctx)
 	return 0;
 }
 
-static int run_filter(struct cli *c, struct config *cfg)
+static int run_filter(struct cli *c, struct config *cfg, int in_fd)
 {
 	struct filter f = { 0 };
 	unsigned char rnd[6];
 	struct stage stage = { .name = "claw-session", .handle = handle, .ctx = &f };
-	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
+	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = in_fd, .out_fd = 1 };
 
 	if (session_settings_load(&f.settings, cfg) < 0)
 		errx(2, "%s", claw_error());
@@ -261,6 +270,26 @@ static void put_origin(const struct cli *c, struct buf *b)
 	buf_putc(b, '}');
 }
 
+/*
+ * new --through: the request as it leaves the filter, session member and all,
+ * as `claw-session new ... | claw-session` would write it, in one process
+ * (claw exec's: every process it starts costs it time).
+ */
+static int new_through(struct cli *c, struct config *cfg, const struct buf *line)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		err(2, "pipe");
+	/* One request is far less than a pipe holds: this write does not block. */
+	if (write(fds[1], line->p, line->len) != (ssize_t)line->len)
+		err(2, "pipe");
+	close(fds[1]);
+	int status = run_filter(c, cfg, fds[0]);
+	close(fds[0]);
+	return status;
+}
+
 static int run_new(struct cli *c, struct config *cfg)
 {
 	struct buf b = { 0 }, cmd = { 0 };
@@ -272,8 +301,14 @@ static int run_new(struct cli *c, struct config *cfg)
 	load_cli_session(c, cfg, &s, &si);
 	session_info_free(&si);
 	session_settings_free(&s);
-	if (c->ncommand == 0)
+	if (c->line != NULL && c->ncommand > 0)
+		usage_error("new: -c takes the whole command line; no COMMAND after it");
+	if (c->line != NULL && c->line[0] == '\0')
+		usage_error("new: -c: the command line is empty");
+	if (c->line == NULL && c->ncommand == 0)
 		usage_error("new: COMMAND is missing");
+	if (c->line != NULL)
+		buf_puts(&cmd, c->line); /* analysed as an agent's command line is */
 	for (int i = 0; i < c->ncommand; i++) {
 		if (i > 0)
 			buf_putc(&cmd, ' ');
@@ -301,12 +336,12 @@ static int run_new(struct cli *c, struct config *cfg)
 	buf_json_str(&b, c->cwd ? c->cwd : cwd);
 	if (c->timeout)
 		buf_printf(&b, ",\"timeout\":%lu", c->timeout);
-	buf_puts(&b, "}}");
-	puts(b.p);
-	buf_free(&b);
+	buf_puts(&b, "}}\n");
 	buf_free(&cmd);
 	free(cwd);
-	return 0;
+	int status = c->through ? new_through(c, cfg, &b) : (fputs(b.p, stdout), 0);
+	buf_free(&b);
+	return status;
 }
 
 /* ---- main ---- */
@@ -315,7 +350,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-hc:", longopts, NULL)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
@@ -371,6 +406,12 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_CWD:
 			c->cwd = optarg;
 			break;
+		case OPT_COMMAND:
+			c->line = optarg;
+			break;
+		case OPT_THROUGH:
+			c->through = true;
+			break;
 		case OPT_TIMEOUT:
 			c->timeout = opts_number("--timeout", optarg, 7UL * 24 * 3600);
 			break;
@@ -393,13 +434,13 @@ int main(int argc, char **argv)
 
 	opts_usage = usage;
 	parse_args(argc, argv, &c);
-	if (c.sub == NULL && (c.rq.agent || c.rq.channel || c.chat || c.rq.peer || c.cwd))
+	if (c.sub == NULL && (c.rq.agent || c.rq.channel || c.chat || c.rq.peer || c.cwd || c.line))
 		usage_error("session options need a subcommand (key or new)");
 	if (config_load(&cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
 	int status;
 	if (c.sub == NULL)
-		status = run_filter(&c, &cfg);
+		status = run_filter(&c, &cfg, 0);
 	else if (strcmp(c.sub, "key") == 0)
 		status = run_key(&c, &cfg);
 	else

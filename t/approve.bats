@@ -156,7 +156,7 @@ field() {
 		assert_equal "$(jqr -r '.deny.by')" "claw-approve"
 	done
 	allow /usr/bin/uname
-	run bash -c 'claw-session | claw-policy | claw-approve | claw-sandbox' <<<'{"tool": "Bash", "args": {"command": "uname"}}'
+	run bash -c 'claw-session | claw-policy | claw-approve | claw-audit log | claw-sandbox' <<<'{"tool": "Bash", "args": {"command": "uname"}}'
 	assert_equal "$(jqr -r '.approval.via + " " + .result.stdout')" "allowlist Linux"
 }
 

@@ -651,7 +651,7 @@ EOF
 	assert_line "Fixes: no changes applied"
 }
 
-@test "--fix: open groups to allowlist; comments kept; a .bak; idempotent" {
+@test "--fix: open groups to allowlist; comments kept; a numbered backup; idempotent" {
 	cat >"$CONFIG" <<'EOF'
 // my bot
 {
@@ -670,8 +670,9 @@ EOF
 	assert_success
 	assert_equal "$(jq -c .fix.changes <<<"$output")" '["channels.telegram.groupPolicy=open -> allowlist","channels.telegram.accounts.work.groupPolicy=open -> allowlist"]'
 	assert_equal "$(jq -r .fix.configWritten <<<"$output")" true
-	cmp "$CONFIG.bak" "$BATS_TEST_TMPDIR/orig"
-	assert_equal "$(stat -c %a "$CONFIG" "$CONFIG.bak" | tr '\n' ' ')" "600 600 "
+	assert_equal "$(jq -r .fix.configBackup <<<"$output")" "$CONFIG.bak.1"
+	cmp "$CONFIG.bak.1" "$BATS_TEST_TMPDIR/orig"
+	assert_equal "$(stat -c %a "$CONFIG" "$CONFIG.bak.1" | tr '\n' ' ')" "600 600 "
 	run cat "$CONFIG"
 	assert_line "// my bot"
 	assert_line '      groupPolicy: "allowlist", // for the family group'
@@ -767,7 +768,7 @@ EOF
 	run claw-audit check --fix
 	assert_failure 2
 	cmp "$CONFIG" "$BATS_TEST_TMPDIR/broken"
-	[ ! -e "$CONFIG.bak" ]
+	[ ! -e "$CONFIG.bak.1" ]
 }
 
 @test "security.audit.suppressions move accepted risks aside, as OpenClaw does" {

@@ -380,3 +380,120 @@ seed() {
 	assert_line --index 0 --regexp '^SESSION +AGENT +RECORDS +ALLOWED +DENIED +LAST$'
 	assert_line --regexp '^agent:ops:main +ops +1 +1 +0 +[0-9T:-]+Z$'
 }
+
+# ---- write-ahead: nothing runs that the log does not hold (claw-record(7)) ----
+
+# decided CMD: an exec request of the operator for CMD, through claw-session and the log.
+decided() {
+	jq -cn --arg c "$1" '{tool: "exec", args: {command: $c}}' | claw-session | claw-audit log
+}
+
+# sandbox_runs LINE: LINE to claw-sandbox; $output is what it passed on.
+sandbox_runs() {
+	run bash -c 'printf "%s\n" "$1" | claw-sandbox' sh "$1"
+}
+
+@test "the log stage syncs a record before it passes it on, and logs all it is given when its reader goes" {
+	records 5000 >"$BATS_TEST_TMPDIR/in"
+	run bash -c 'claw-audit log <"$1" | head -n 1' sh "$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_equal "$(jq -r .id <<<"$output")" r1
+	run claw-audit verify
+	assert_success
+	assert_output --partial "intact, 5000 entries"
+}
+
+@test "claw-sandbox runs a logged decision once, between its start and end entries" {
+	line=$(decided "touch $BATS_TEST_TMPDIR/ran")
+	sandbox_runs "$line"
+	assert_success
+	assert_equal "$(jq -r '.result.exit, .audit.seq' <<<"$output" | paste -sd ' ')" "0 1"
+	[ -e "$BATS_TEST_TMPDIR/ran" ]
+	hash=$(jq -r .audit.hash <<<"$line")
+	assert_equal "$(sed -n 2p "$LOG" | jq -c '[.start.decision, .start.hash == "'"$hash"'", .sandbox.where, .audit.seq]')" '[1,true,"host",2]'
+	assert_equal "$(sed -n 3p "$LOG" | jq -c '[.end.decision, .end.hash == "'"$hash"'", .result.exit, .audit.seq]')" '[1,true,0,3]'
+	# The same line again: a replay. Refused, and nothing more is logged.
+	rm "$BATS_TEST_TMPDIR/ran"
+	sandbox_runs "$line"
+	assert_success
+	assert_equal "$(jq -r .deny.by <<<"$output")" claw-sandbox
+	assert_output --partial "was started already (seq 2): a decision runs once"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	[ "$(wc -l <"$LOG")" -eq 3 ]
+	run claw-audit verify
+	assert_success
+}
+
+@test "claw-sandbox refuses what the log does not hold: no audit member, a forged one, an edited record, another log" {
+	for bad in none forged edited other; do
+		line=$(decided "touch $BATS_TEST_TMPDIR/ran-$bad")
+		case $bad in
+		none) line=$(jq -c 'del(.audit)' <<<"$line") ;;
+		forged)
+			# A well-formed member with a matching hash, for a seq the log does not have.
+			body=$(jq -c '.audit = null' <<<"$line" | sed 's/,"audit":null}$//')
+			pre="$body,\"audit\":{\"seq\":99,\"ts\":\"2026-01-01T00:00:00.000Z\",\"prev\":\"$(printf '0%.0s' $(seq 64))\""
+			line="$pre,\"hash\":\"$(printf '%s' "$pre" | sha256sum | cut -c1-64)\"}}"
+			;;
+		edited) line=${line/ran-edited/ran-edited; touch $BATS_TEST_TMPDIR/ran-edited} ;;
+		other)
+			jq -cn --arg c "touch $BATS_TEST_TMPDIR/ran-other" '{tool: "exec", args: {command: $c}}' |
+				claw-session | claw-audit log --log "$BATS_TEST_TMPDIR/other.jsonl" >"$BATS_TEST_TMPDIR/l"
+			line=$(cat "$BATS_TEST_TMPDIR/l")
+			;;
+		esac
+		sandbox_runs "$line"
+		assert_success
+		assert_equal "$(jq -r .deny.by <<<"$output")" claw-sandbox
+		assert_equal "$(jq -r .result <<<"$output")" null
+		[ ! -e "$BATS_TEST_TMPDIR/ran-$bad" ]
+	done
+	# The log itself says nothing ran: no start, no end.
+	assert_equal "$(grep -c '^{"start"' "$LOG" || true)" 0
+	run claw-audit verify
+	assert_success
+}
+
+@test "the same decision to two claw-sandbox at once runs once" {
+	decided "sh -c 'echo x >> $BATS_TEST_TMPDIR/count'" >"$BATS_TEST_TMPDIR/l"
+	claw-sandbox <"$BATS_TEST_TMPDIR/l" >"$BATS_TEST_TMPDIR/a" &
+	claw-sandbox <"$BATS_TEST_TMPDIR/l" >"$BATS_TEST_TMPDIR/b" &
+	wait
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/count")" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | jq -r '.result.exit // .deny.by' | sort | paste -sd ' ')" "0 claw-sandbox"
+	assert_equal "$(grep -c '^{"start"' "$LOG")" 1
+}
+
+@test "a run that never reports back: verify and show say started, no result" {
+	mkfifo "$BATS_TEST_TMPDIR/started"
+	line=$(decided "sh -c 'echo \$\$ > $BATS_TEST_TMPDIR/started; exec sleep 600'")
+	printf '%s\n' "$line" | claw-sandbox >/dev/null 2>&1 &
+	sandbox=$!
+	read -r -t 30 cmd <"$BATS_TEST_TMPDIR/started"
+	kill -9 "$sandbox"
+	wait "$sandbox" || true
+	kill "$cmd"
+	seq=$(jq -r .audit.seq <<<"$line")
+	run claw-audit verify
+	assert_success
+	assert_output --partial "started, no result: decision seq $seq"
+	run claw-audit verify --json
+	assert_equal "$(jqr -c '.startedNoResult | [.count, .runs[0].decision]')" "[1,$seq]"
+	run claw-audit show
+	assert_line --regexp "^ +$seq .* started, no result "
+	# --json: the decision, then its start entry.
+	run claw-audit show --json --last 1
+	assert_equal "$(jqr -s -c 'map(keys_unsorted[0])')" '["tool","start"]'
+}
+
+@test "claw-sandbox exec logs its own decision, start and end; a log it cannot write runs nothing" {
+	run claw-sandbox exec -- true
+	assert_success
+	assert_equal "$(jq -c -s 'map(keys_unsorted[0])' "$LOG")" '["id","start","end"]'
+	assert_equal "$(jq -r -s '.[0].by, (.[0].args.argv | join(" ")), .[1].start.decision, .[2].end.decision, .[2].result.exit' "$LOG" | paste -sd ' ')" "claw-sandbox exec true 1 1 0"
+	echo '{"foreign":true}' >>"$LOG"
+	run claw-sandbox exec -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_failure 125
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	claw-sandbox rm --all >/dev/null
+}

@@ -367,7 +367,7 @@ EOF2
 	assert_output "claw-session: $BATS_TEST_TMPDIR/nope.json: no such claw config file"
 	run claw exec --claw-config "$BATS_TEST_TMPDIR/nope.json" -- true
 	assert_failure 2
-	assert_output "claw: $BATS_TEST_TMPDIR/nope.json: no such claw config file"
+	assert_output "claw-sandbox: $BATS_TEST_TMPDIR/nope.json: no such claw config file"
 	CLAW_CONFIG_PATH="$BATS_TEST_TMPDIR/nope.json" run claw-session key
 	assert_failure 2
 	assert_output "claw-session: $BATS_TEST_TMPDIR/nope.json: no such claw config file (\$CLAW_CONFIG_PATH names it)"

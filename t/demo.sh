@@ -39,7 +39,7 @@ jq -c '{origin, tool, command: .args.command}' "$state/requests.jsonl"
 say "claw-session alone: each request gains its session (who asks, and is it sandboxed?)"
 claw-session <"$state/requests.jsonl" | jq -c '.session | {key, main, sandboxed, slug}'
 
-say "claw run: claw-session | claw-policy | claw-approve | claw-sandbox | claw-audit log"
+say "claw run: claw-session | claw-policy | claw-approve | claw-audit log | claw-sandbox"
 claw run <"$state/requests.jsonl" >"$state/decided.jsonl"
 jq -r '
 	def who: if .origin == null then "operator" else "\(.origin.channel) \(.origin.chat) \(.origin.peer)" end;

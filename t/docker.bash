@@ -37,13 +37,13 @@ EOF
 }
 
 # run_request CMD [PEER] [ARGS-MEMBERS]: one exec request from a Telegram DM of PEER
-# (default 42) through claw-session | claw-sandbox; $output is the record,
+# (default 42) through claw-session | claw-audit log | claw-sandbox; $output is the record,
 # $stderr what claw-sandbox said. Sets NAME, KEY (scope key) and WS (workspace).
 run_request() {
 	jq -cn --arg c "$1" --arg p "${2:-42}" --argjson extra "{${3:-}}" \
 		'{tool: "exec", origin: {channel: "telegram", chat: "direct", peer: $p},
 		  args: ({command: $c} + $extra)}' > "$BATS_TEST_TMPDIR/request"
-	run --separate-stderr sh -c 'claw-session < "$1" | claw-sandbox ${2:-}' sh \
+	run --separate-stderr sh -c 'claw-session < "$1" | claw-audit log | claw-sandbox ${2:-}' sh \
 		"$BATS_TEST_TMPDIR/request" "${FILTER_OPTS:-}"
 	NAME=$(jq -r '.sandbox.name // "openclaw-sbx-\(.session.slug)"' <<< "$output")
 	KEY=$(jq -r .session.scopeKey <<< "$output")

@@ -24,7 +24,7 @@ EOF
 	assert_equal "$NAME" "openclaw-sbx-$(jqo .session.slug)"
 	assert_equal "$(jqo -c .sandbox)" "{\"where\":\"sandbox\",\"backend\":\"docker\",\"name\":\"$NAME\",\"workdir\":\"/workspace\",\"network\":\"none\"}"
 	# The native backend's result, member for member.
-	assert_equal "$(jqo -c '.result | del(.ms)')" '{"exit":3,"signal":null,"timedOut":false,"stdout":"out\n","stderr":"err\n","truncated":false}'
+	assert_equal "$(jqo -c '.result | del(.ms)')" '{"exit":3,"signal":null,"timedOut":false,"stdout":"out\n","stderr":"err\n","stdoutBytes":4,"stderrBytes":4,"truncated":false}'
 	[ "$(jqo .result.ms)" -ge 0 ]
 	[ -d "$WS" ]
 }
@@ -217,7 +217,7 @@ EOF
                                             binds: ["$OPENCLAW_STATE_DIR/workspace-ops/b:/b"] } } } ] } }
 EOF
 	jq -cn '{tool: "exec", agent: "ops", args: {command: "true"}}' > "$BATS_TEST_TMPDIR/request"
-	run sh -c 'claw-session < "$1" | claw-sandbox' sh "$BATS_TEST_TMPDIR/request"
+	run sh -c 'claw-session < "$1" | claw-audit log | claw-sandbox' sh "$BATS_TEST_TMPDIR/request"
 	assert_success
 	run calls
 	assert_line --partial " --env A=1 --env B=3 "
@@ -600,7 +600,7 @@ EOF
 	docker_config
 	key='agent:main:x --privileged -v /:/host $(reboot)'
 	jq -cn --arg k "$key" '{tool: "exec", sessionKey: $k, args: {command: "true"}}' > "$BATS_TEST_TMPDIR/request"
-	run sh -c 'claw-session < "$1" | claw-sandbox' sh "$BATS_TEST_TMPDIR/request"
+	run sh -c 'claw-session < "$1" | claw-audit log | claw-sandbox' sh "$BATS_TEST_TMPDIR/request"
 	assert_success
 	scope=$(jqo .session.scopeKey)
 	[[ "$scope" == "agent:main:x --privileged -v /:/host \$(reboot):workspace:"* ]]
@@ -649,10 +649,13 @@ EOF
 
 @test "two runs of a new scope at once create one container" {
 	docker_config
-	jq -cn '{tool: "exec", origin: {channel: "telegram", chat: "direct", peer: "7"}, args: {command: "true"}}' |
-		claw-session > "$BATS_TEST_TMPDIR/rec"
-	claw-sandbox < "$BATS_TEST_TMPDIR/rec" > "$BATS_TEST_TMPDIR/a" &
-	claw-sandbox < "$BATS_TEST_TMPDIR/rec" > "$BATS_TEST_TMPDIR/b" &
+	# Two decisions of the same scope (one decision runs once: claw-record(7)).
+	for r in a b; do
+		jq -cn '{tool: "exec", origin: {channel: "telegram", chat: "direct", peer: "7"}, args: {command: "true"}}' |
+			claw-session | claw-audit log > "$BATS_TEST_TMPDIR/rec.$r"
+	done
+	claw-sandbox < "$BATS_TEST_TMPDIR/rec.a" > "$BATS_TEST_TMPDIR/a" &
+	claw-sandbox < "$BATS_TEST_TMPDIR/rec.b" > "$BATS_TEST_TMPDIR/b" &
 	wait
 	assert_equal "$(jq -r .result.exit "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | paste -sd ' ')" "0 0"
 	run calls

@@ -92,7 +92,7 @@ EOF
 	export OPENCLAW_CONFIG_PATH=$T/etc/openclaw.json
 	for s in $(settings); do
 		[ "$s" = root ] || chown "$TEST_USER:" "$T/etc"
-		run in_setting "$s" sh -c 'claw-session new --cwd "$1" -- true | claw-session | claw-sandbox' \
+		run in_setting "$s" sh -c 'claw-session new --cwd "$1" -- true | claw-session | claw-audit log | claw-sandbox' \
 			sh "$T/work"
 		assert_success
 		assert_output --partial "cannot hide claw's config file $T/etc/openclaw.json from host runs"
@@ -158,7 +158,7 @@ EOF
 @test "a working directory inside the state dir does not exist for a host run, and it says why" {
 	# Straight to claw-sandbox: the guard would have asked a person first.
 	for s in $(settings); do
-		run in_setting "$s" sh -c 'claw-session new --cwd "$1" -- pwd | claw-session | claw-sandbox' \
+		run in_setting "$s" sh -c 'claw-session new --cwd "$1" -- pwd | claw-session | claw-audit log | claw-sandbox' \
 			sh "$STATE/approvals"
 		assert_success
 		assert_equal "$(jqr .deny.reason)" \

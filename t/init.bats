@@ -50,12 +50,56 @@ mode_of() {
 	echo '{"version":1,"agents":{}}' > "$OPENCLAW_STATE_DIR/exec-approvals.json"
 	run claw init --preset public --force
 	assert_success
-	assert_equal "$(cat "$CONFIG.bak")" '{ session: { dmScope: "main" } }'
-	assert_equal "$(mode_of "$CONFIG.bak")" "640"
-	assert_equal "$(cat "$OPENCLAW_STATE_DIR/exec-approvals.json.bak")" '{"version":1,"agents":{}}'
+	assert_line "kept $CONFIG.bak.1"
+	assert_equal "$(cat "$CONFIG.bak.1")" '{ session: { dmScope: "main" } }'
+	assert_equal "$(mode_of "$CONFIG.bak.1")" "640"
+	assert_equal "$(cat "$OPENCLAW_STATE_DIR/exec-approvals.json.bak.1")" '{"version":1,"agents":{}}'
 	assert_equal "$(mode_of "$CONFIG")" "600"
 	run jq -r .defaults.security "$OPENCLAW_STATE_DIR/exec-approvals.json"
 	assert_output "deny"
+}
+
+@test "claw init --force twice, or then claw-audit check --fix, never loses the original" {
+	echo '{ session: { dmScope: "main" } } // mine' > "$CONFIG"
+	cp "$CONFIG" "$BATS_TEST_TMPDIR/orig"
+	run claw init --preset personal --force
+	assert_success
+	cp "$CONFIG" "$BATS_TEST_TMPDIR/personal"
+	run claw init --preset secure --force
+	assert_success
+	assert_line "kept $CONFIG.bak.2"
+	cmp "$CONFIG.bak.1" "$BATS_TEST_TMPDIR/orig"
+	cmp "$CONFIG.bak.2" "$BATS_TEST_TMPDIR/personal"
+	# A gap or a stray name never makes a backup replace another.
+	echo stray > "$CONFIG.bak.7"
+	echo stray > "$CONFIG.bak.x"
+	run claw-audit check --fix --preset public
+	assert_success
+	[ -e "$CONFIG.bak.8" ]
+	cmp "$CONFIG.bak.1" "$BATS_TEST_TMPDIR/orig"
+	assert_equal "$(cat "$CONFIG.bak.7")" stray
+	run claw-audit check --fix --preset public --json
+	assert_equal "$(jq -r .fix.configWritten <<<"$output")" false
+	[ ! -e "$CONFIG.bak.9" ]
+}
+
+@test "claw-audit backup: the next free number, the file's mode, and an error for a missing file" {
+	echo one > "$BATS_TEST_TMPDIR/f"
+	chmod 640 "$BATS_TEST_TMPDIR/f"
+	run claw-audit backup "$BATS_TEST_TMPDIR/f"
+	assert_success
+	assert_output "$BATS_TEST_TMPDIR/f.bak.1"
+	echo two > "$BATS_TEST_TMPDIR/f"
+	run claw audit backup -- "$BATS_TEST_TMPDIR/f"
+	assert_output "$BATS_TEST_TMPDIR/f.bak.2"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/f.bak.1") $(cat "$BATS_TEST_TMPDIR/f.bak.2")" "one two"
+	assert_equal "$(mode_of "$BATS_TEST_TMPDIR/f.bak.2")" 640
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep tmp)" ]
+	run claw-audit backup "$BATS_TEST_TMPDIR/none"
+	assert_failure 2
+	assert_output --partial "No such file"
+	run claw-audit backup
+	assert_failure 2
 }
 
 @test "every preset can be written and loads" {
@@ -140,7 +184,7 @@ mode_of() {
 	[ ! -e "$CONFIG" ]
 	run claw init --force
 	assert_success
-	assert_equal "$(cat "$CLAW_CONFIG.bak")" '{ approvals: { exec: { timeoutSeconds: 9 } } }'
+	assert_equal "$(cat "$CLAW_CONFIG.bak.1")" '{ approvals: { exec: { timeoutSeconds: 9 } } }'
 }
 
 @test "claw init --claw-config and CLAW_CONFIG_PATH choose where claw.json goes" {

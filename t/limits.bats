@@ -98,14 +98,14 @@ hide_v1() {
 	assert_failure 126
 	assert_output --partial "docker.cpus cannot be enforced here"
 	# Through the pipeline: the record is denied, with the same reason.
-	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_success
 	assert_equal "$(jqr .deny.by)" claw-sandbox
 	assert_equal "$(jqr .result)" null
 	assert_output --partial "docker.cpus cannot be enforced here"
 	# A pids limit alone is enforced by RLIMIT_NPROC, which counts the whole run.
 	sandbox_config '' 'pidsLimit: 20,'
-	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory, .cpu]')" \
 		'["rlimits","rlimit-per-run",null,null]'
 	# explain and doctor say so before anything runs.
@@ -131,7 +131,7 @@ hide_v1() {
 	# Per process only: shared memory is not counted. This is what the assurance says.
 	run as_user claw-sandbox exec -- /probes/memhog shared 256
 	assert_output "survived shared"
-	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run as_user sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory, .cpu]')" \
 		'["rlimits-only","rlimit-per-run","rlimit-per-process","none"]'
 	run as_user claw-sandbox explain
@@ -184,7 +184,7 @@ EOF
 	native_config 'rlimitsOnly: true'; sandbox_config '' 'memory: "256m", pidsLimit: 64,'
 	for wrapper in hide_v1 no_cgroups; do
 		run as_user_in $wrapper \
-			sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+			sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 		assert_equal "$(jqr .result.exit)" 0
 		assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory]')" \
 			'["rlimits-only","rlimit-per-run","rlimit-per-process"]'
@@ -209,7 +209,7 @@ EOF
 		sh -c 'for d in "$@"; do echo $$ > "$d/cgroup.procs"; done; exec setpriv \
 			--reuid='$USER_ID' --regid='$USER_ID' --clear-groups -- sh -c "$0"' "$1" "${CGROUPS[@]}"
 	}
-	run in_given 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run in_given 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_equal "$(jqr .result.exit)" 0
 	assert_equal "$(jqr -c '.sandbox.limits | [.assurance, .pids, .memory, .cpu]')" \
 		'["cgroup-v1-delegated","cgroup-v1","cgroup-v1","cgroup-v1"]'
@@ -296,7 +296,7 @@ EOF
 	# The filter too; the records go through the placed one.
 	: > "$CALLS"
 	run as_user env XDG_RUNTIME_DIR="$run_dir" PATH="$BATS_TEST_TMPDIR/bin:$PATH" \
-		sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+		sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_success
 	assert_output --partial "docker.memory cannot be enforced here"
 	assert_equal "$(wc -l < "$CALLS")" 1

@@ -166,7 +166,7 @@ EOF
 	cmd="$cmd echo evil > .envrc; mkdir .openclaw; echo {} > .openclaw/openclaw.json;"
 	cmd="$cmd echo {} > exec-approvals.json; ln -s $BATS_TEST_TMPDIR/keep .zshrc; rm -rf .mcp.json;"
 	cmd="$cmd mv .npmrc npmrc; echo ok > notes.txt"
-	run bash -c "$(declare -f request); request '$cmd' | claw-session | claw-sandbox"
+	run bash -c "$(declare -f request); request '$cmd' | claw-session | claw-audit log | claw-sandbox"
 	assert_success
 	assert_equal "$(jqr .result.exit)" 0
 	assert_equal "$(jqr .result.quarantined)" null
@@ -179,6 +179,9 @@ EOF
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/keep")" keep
 	assert_equal "$(cat "$AGENT_WS/.gitmodules")" "[submodule]"
 	assert_equal "$(cat "$AGENT_WS/notes.txt")" ok
+	# The next run starts clean, and finds nothing to move.
+	run bash -c "$(declare -f request); request 'ls -A' | claw-session | claw-audit log | claw-sandbox"
+	assert_equal "$(jqr .result.quarantined)" null
 }
 
 @test "10 persistence: the state dir (config, approvals) is never in the sandbox" {
@@ -301,12 +304,12 @@ EOF
 
 @test "14 secrets in a request: credential names dropped, loader variables refused" {
 	sandbox_config
-	run bash -c "$(declare -f request); request env '\"env\": {\"OPENAI_API_KEY\": \"k\", \"FOO\": \"1\"}' | claw-session | claw-sandbox 2>/dev/null"
+	run bash -c "$(declare -f request); request env '\"env\": {\"OPENAI_API_KEY\": \"k\", \"FOO\": \"1\"}' | claw-session | claw-audit log | claw-sandbox 2>/dev/null"
 	assert_success
 	run jq -r .result.stdout <<< "$output"
 	assert_line FOO=1
 	refute_output --partial OPENAI_API_KEY
-	run bash -c "$(declare -f request); request env '\"env\": {\"LD_PRELOAD\": \"/tmp/x.so\"}' | claw-session | claw-sandbox"
+	run bash -c "$(declare -f request); request env '\"env\": {\"LD_PRELOAD\": \"/tmp/x.so\"}' | claw-session | claw-audit log | claw-sandbox"
 	assert_success
 	assert_equal "$(jq -r .deny.reason <<< "$output")" "args.env.LD_PRELOAD may not be set: it steers the dynamic loader (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT)"
 	assert_equal "$(jq -r .result <<< "$output")" null
@@ -314,7 +317,7 @@ EOF
 
 @test "15 the timeout kills the whole tree, orphaned setsid sleep included" {
 	sandbox_config
-	run bash -c "$(declare -f request); request 'setsid sleep 8971 & setsid sleep 8972 & wait' '\"timeout\": 1' | claw-session | claw-sandbox"
+	run bash -c "$(declare -f request); request 'setsid sleep 8971 & setsid sleep 8972 & wait' '\"timeout\": 1' | claw-session | claw-audit log | claw-sandbox"
 	assert_success
 	assert_equal "$(jq -r .result.timedOut <<< "$output")" true
 	assert_equal "$(jq -r .result.signal <<< "$output")" SIGKILL
@@ -347,7 +350,7 @@ EOF
 	run pgrep -f 'sleep 8973'
 	assert_failure
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "off" } } } }'
-	run bash -c "$(declare -f request); request 'setsid sleep 8974 & echo started' | claw-session | claw-sandbox"
+	run bash -c "$(declare -f request); request 'setsid sleep 8974 & echo started' | claw-session | claw-audit log | claw-sandbox"
 	assert_equal "$(jq -r .sandbox.where <<< "$output")" host
 	run pgrep -f 'sleep 8974'
 	assert_failure

@@ -75,7 +75,7 @@ request() {
 
 # run_request CMD [ARGS-MEMBERS] [PEER]: one request through claw-session | claw-sandbox.
 run_request() {
-	run bash -c "$(declare -f request); request $(printf '%q ' "$@") | claw-session | claw-sandbox"
+	run bash -c "$(declare -f request); request $(printf '%q ' "$@") | claw-session | claw-audit log | claw-sandbox"
 }
 
 # OWN: a command, for inside a sandbox, that lists the current directory but for the
@@ -97,10 +97,10 @@ pin_dir() {
 	claw-sandbox explain --json | jq -r .pinDir
 }
 
-# through_sandbox [RUNNER...]: records from stdin through claw-session and claw-sandbox,
-# claw-sandbox run by RUNNER when given (in_setting user).
+# through_sandbox [RUNNER...]: records from stdin through claw-session, the log and claw-sandbox,
+# the log and claw-sandbox run by RUNNER when given (in_setting user).
 through_sandbox() {
-	claw-session | "$@" claw-sandbox
+	claw-session | "$@" claw-audit log | "$@" claw-sandbox
 }
 
 # in_bash CMD: CMD in bash -c with the request and setting helpers, for a pipeline to run.

@@ -28,7 +28,7 @@ load sandbox
 @test "filter: the main session runs on the host under mode non-main, with the same clean env" {
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "non-main" } } } }'
 	export OPENAI_API_KEY=sk-host
-	run bash -c "claw-session new -- sh -c 'echo \$OPENAI_API_KEY; hostname' | claw-session | claw-sandbox"
+	run bash -c "claw-session new -- sh -c 'echo \$OPENAI_API_KEY; hostname' | claw-session | claw-audit log | claw-sandbox"
 	assert_success
 	assert_equal "$(jqo .session.main)" true
 	assert_equal "$(jqo .sandbox.where)" host
@@ -38,11 +38,11 @@ $(hostname)"
 
 @test "filter: other tools pass through untouched, and a denied record runs nothing" {
 	sandbox_config
-	run bash -c 'printf "%s\n" "{\"tool\":\"read\",\"args\":{\"path\":\"x\"}}" | claw-session | claw-sandbox'
+	run bash -c 'printf "%s\n" "{\"tool\":\"read\",\"args\":{\"path\":\"x\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_success
 	assert_equal "$(jqo .result)" null
 	assert_equal "$(jqo .sandbox)" null
-	run bash -c "printf '%s\n' '{\"tool\":\"exec\",\"args\":{\"command\":\"touch $BATS_TEST_TMPDIR/ran\"},\"deny\":{\"by\":\"claw-policy\",\"reason\":\"no\"}}' | claw-session | claw-sandbox"
+	run bash -c "printf '%s\n' '{\"tool\":\"exec\",\"args\":{\"command\":\"touch $BATS_TEST_TMPDIR/ran\"},\"deny\":{\"by\":\"claw-policy\",\"reason\":\"no\"}}' | claw-session | claw-audit log | claw-sandbox"
 	assert_success
 	assert_equal "$(jqo .deny.by)" claw-policy
 	assert_equal "$(jqo .result)" null
@@ -74,19 +74,29 @@ $(hostname)"
 	assert_equal "$(jqo .result.signal)" SIGKILL
 }
 
-@test "filter: output is capped at 200000 characters, keeping the tail" {
+@test "filter: the record keeps the last 200000 bytes of the output, and says how many there were" {
 	sandbox_config
 	run_request 'head -c 300000 /dev/zero | tr "\\0" a; printf "END"'
 	assert_equal "$(jqo .result.truncated)" true
 	assert_equal "$(jqo '.result.stdout | length')" 200000
 	assert_equal "$(jqo '.result.stdout[-3:]')" END
+	assert_equal "$(jqo .result.stdoutBytes)" 300003
+	# Cut inside a character, the text starts at the next one.
+	run_request 'for i in $(seq 150000); do printf "é"; done; printf Z'
+	assert_equal "$(jqo '.result.stdout | length')" 100000
+	assert_equal "$(jqo '.result.stdout[-2:]')" éZ
+	assert_equal "$(jqo .result.stdoutEncoding)" null
 }
 
-@test "filter: invalid UTF-8 in the output becomes U+FFFD, the record stays valid JSON" {
+@test "filter: output that is not UTF-8 text (or holds a NUL) is kept in base64, byte for byte" {
 	sandbox_config
-	run_request "printf 'a\\377b'"
+	run_request "printf 'a\\377b'; printf 'x\\000y' >&2"
 	assert_success
-	assert_equal "$(jqo .result.stdout)" "a�b"
+	assert_equal "$(jqo '[.result.stdoutEncoding, .result.stderrEncoding] | join(" ")')" "base64 base64"
+	assert_equal "$(jqo .result.stdout | base64 -d | od -An -tx1 | tr -d ' ')" 61ff62
+	assert_equal "$(jqo .result.stderr | base64 -d | od -An -tx1 | tr -d ' ')" 780079
+	run_request "printf 'plain é'"
+	assert_equal "$(jqo '[.result.stdout, .result.stdoutEncoding] | @json')" '["plain é",null]'
 }
 
 @test "filter: a workdir inside the workspace maps into the sandbox" {
@@ -675,8 +685,10 @@ unpin_all() {
 	run bash -c 'claw-session new --cwd "$1" -- pwd | claw run --state-dir "$2"' sh "$work" "$state"
 	assert_success
 	assert_equal "$(jqr .result.stdout)" "$work"
-	# Every run was recorded in that state dir's log, none in the default one.
-	assert_equal "$(wc -l <"$state/audit/decisions.jsonl")" 3
+	# Every run was recorded in that state dir's log (its decision, start and end),
+	# none in the default one.
+	assert_equal "$(wc -l <"$state/audit/decisions.jsonl")" 9
+	assert_equal "$(grep -c '^{"end":' "$state/audit/decisions.jsonl")" 3
 	[ ! -e "$OPENCLAW_STATE_DIR/audit" ]
 }
 

@@ -587,7 +587,9 @@ static void ask(struct approve_ctx *ctx, const struct approve_request *req,
 		fallback(res, satisfied);
 		break;
 	case ASK_DENY:
-		decide(res, DECIDE_DENY, res->via_buf, "user-denied");
+		/* Ctrl-C at the prompt is a refusal too, said as such. */
+		decide(res, DECIDE_DENY, res->via_buf,
+		       strcmp(res->via_buf, "signal") == 0 ? "interrupted" : "user-denied");
 		break;
 	case ASK_ALLOW_ALWAYS:
 		/* Persisted only under security=allowlist, and never for a guard hit. */

@@ -638,11 +638,21 @@ static void request_json(struct buf *b, const struct ask_request *rq, const char
 	buf_puts(b, "}\n");
 }
 
-/* ---- signals: the terminal restored and the pending file removed on every way out ---- */
+/*
+ * ---- signals: Ctrl-C at the prompt is an answer ----
+ *
+ * A Ctrl-C (or SIGTERM, SIGHUP) while a person is being asked denies the
+ * request, and every later one that would ask: the record goes on, denied,
+ * so that the decision log holds it (the log stage outlives the signal),
+ * the prompt ends as every answer ends it, and the pending file goes. The
+ * caller dies of the signal once its input ends (ask_interrupted()).
+ * SIGQUIT still ends it at once, the terminal restored.
+ */
 
 static char sig_json[PATH_MAX];
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static struct sigaction old_actions[NELEM(caught)];
+static volatile sig_atomic_t stopped_by;
 
 static void on_signal(int sig)
 {
@@ -650,6 +660,10 @@ static void on_signal(int sig)
 	sigset_t set;
 	const char *sock = answer_sock_path();
 
+	if (sig != SIGQUIT) {
+		stopped_by = sig; /* the wait sees it: its poll returns EINTR */
+		return;
+	}
 	tty_emergency_restore();
 	if (sig_json[0] != '\0')
 		unlink(sig_json);
@@ -661,6 +675,22 @@ static void on_signal(int sig)
 	sigaddset(&set, sig);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
+}
+
+int ask_interrupted(void)
+{
+	return stopped_by;
+}
+
+/* The answer a signal gives: deny, via "signal", by its name. */
+static struct pending_answer signal_answer(void)
+{
+	struct pending_answer a = { .decision = ASK_DENY };
+	const char *name = sigabbrev_np(stopped_by);
+
+	snprintf(a.via, sizeof(a.via), "signal");
+	snprintf(a.by, sizeof(a.by), "SIG%s", name ? name : "?");
+	return a;
 }
 
 static void signals_catch(const char *dir, const char *id)
@@ -760,6 +790,10 @@ static bool decided(struct asking *a, long long now)
 {
 	if (answer_taken(&a->answer))
 		return true;
+	if (stopped_by != 0) { /* Ctrl-C or a kill: the request is refused, and says so */
+		a->answer = signal_answer();
+		return true;
+	}
 	if (now >= a->deadline)
 		claim_own(a, ASK_TIMEOUT, "", "");
 	else if (live_ways(a) == 0)
@@ -936,6 +970,13 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 
 	memset(res, 0, sizeof(*res));
 	res->decision = ASK_UNAVAILABLE;
+	if (stopped_by != 0) { /* interrupted already: nobody is asked any more */
+		struct pending_answer sa = signal_answer();
+		res->decision = sa.decision;
+		snprintf(res->via, sizeof(res->via), "%s", sa.via);
+		snprintf(res->by, sizeof(res->by), "%s", sa.by);
+		return 0;
+	}
 	if (!s->no_tty && tty_open(&a.w.tty, s->dir) < 0)
 		a.w.tty = NULL; /* no terminal is the normal case for a service or a cron job */
 	collect_chat(s, rq, &a.w);

@@ -75,6 +75,13 @@ long ask_timeout_ms(const struct ask_settings *s);
 #define ASK_TELL_MS 3000
 int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct ask_result *res);
 
+/*
+ * The signal (SIGINT, SIGTERM, SIGHUP) that stopped a wait for an answer, or
+ * 0. It denied that request (via "signal", by "SIGINT") and denies every later
+ * one at once, without asking; the caller passes them on and then dies of it.
+ */
+int ask_interrupted(void);
+
 /* Lists the pending approvals in <state>/approvals/ (JSON Lines with JSON). */
 int ask_pending_list(const struct config *cfg, bool json, FILE *out);
 

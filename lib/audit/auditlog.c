@@ -515,6 +515,16 @@ int alog_sync(struct alog *a)
 	return 0;
 }
 
+int alog_write_out(struct alog *a)
+{
+	if (!a->dirty || a->fd < 0)
+		return 0;
+	a->dirty = false;
+	if (sync_file_range(a->fd, 0, 0, SYNC_FILE_RANGE_WRITE) < 0 && errno != ESPIPE)
+		return claw_fail("%s: cannot write out: %s", a->path, strerror(errno));
+	return 0;
+}
+
 void alog_close(struct alog *a)
 {
 	if (a->fd >= 0)
@@ -524,6 +534,266 @@ void alog_close(struct alog *a)
 	free(a->torn_path);
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
+}
+
+/* ---- runs ---- */
+
+void alog_run_open(struct buf *b, const char *kind, const struct alog_ref *ref)
+{
+	buf_printf(b, "{\"%s\":{\"decision\":", kind);
+	put_ull(b, ref->seq);
+	buf_puts(b, ",\"hash\":\"");
+	buf_put(b, ref->hash, ALOG_HEX_LEN);
+	buf_puts(b, "\"}");
+}
+
+/* LINE begins with {"KIND":{"decision":N,"hash":"<64 hex>"}, : the decision in *REF. */
+static bool run_ref_of(const char *line, size_t len, const char *lead, size_t n,
+                       struct alog_ref *ref)
+{
+	const char *p = line + n, *end = line + len;
+	unsigned long long seq = 0;
+	size_t digits = 0;
+
+	if (len < n || memcmp(line, lead, n) != 0)
+		return false;
+	for (; p < end && *p >= '0' && *p <= '9' && digits < 20; p++, digits++)
+		seq = seq * 10 + (unsigned long long)(*p - '0');
+	if (digits == 0 || digits > 19 || seq == 0 || (size_t)(end - p) < 10 + ALOG_HEX_LEN + 3 ||
+	    memcmp(p, ",\"hash\":\"", 9) != 0 || !is_hex(p + 9, ALOG_HEX_LEN) ||
+	    memcmp(p + 9 + ALOG_HEX_LEN, "\"},", 3) != 0)
+		return false;
+	ref->seq = seq;
+	memcpy(ref->hash, p + 9, ALOG_HEX_LEN);
+	ref->hash[ALOG_HEX_LEN] = '\0';
+	return true;
+}
+
+#define START_LEAD "{\"" ALOG_START "\":{\"decision\":"
+#define END_LEAD   "{\"" ALOG_END "\":{\"decision\":"
+
+enum alog_kind alog_run_ref(const char *line, size_t len, struct alog_ref *ref)
+{
+	if (len > 2 && line[2] == 's' &&
+	    run_ref_of(line, len, START_LEAD, sizeof(START_LEAD) - 1, ref))
+		return ALOG_RUN_START;
+	if (len > 2 && line[2] == 'e' && run_ref_of(line, len, END_LEAD, sizeof(END_LEAD) - 1, ref))
+		return ALOG_RUN_END;
+	return ALOG_OTHER;
+}
+
+/* The line around byte AT of DATA: [*S, *E), *E at its newline (or SIZE). */
+static void line_around(const char *data, size_t size, size_t at, size_t *s, size_t *e)
+{
+	const char *nl = at > 0 ? memrchr(data, '\n', at) : NULL;
+	const char *next = memchr(data + at, '\n', size - at);
+
+	*s = nl ? (size_t)(nl - data) + 1 : 0;
+	*e = next ? (size_t)(next - data) : size;
+}
+
+/* The slow way, for a log with a line that is not an entry: from the end back. */
+static int find_backwards(const char *data, size_t size, unsigned long long seq, size_t *off,
+                          size_t *len)
+{
+	struct alog_entry e;
+	size_t s, end = size;
+
+	while (end > 0 && data[end - 1] == '\n')
+		end--;
+	while (end > 0) {
+		line_around(data, end, end - 1, &s, &end);
+		if (alog_parse(data + s, end - s, &e) == 0 && e.seq == seq) {
+			*off = s;
+			*len = end - s;
+			return 0;
+		}
+		end = s > 0 ? s - 1 : 0;
+	}
+	return claw_fail("the log holds no entry seq %llu", seq);
+}
+
+int alog_find(const char *data, size_t size, unsigned long long seq, size_t *off, size_t *len)
+{
+	size_t lo = 0, hi = size;
+	struct alog_entry e;
+
+	/* Entries are in seq order: a binary search touches a few pages of any log. */
+	while (lo < hi) {
+		size_t s, end;
+		line_around(data, size, lo + (hi - lo) / 2, &s, &end);
+		if (s == end || alog_parse(data + s, end - s, &e) < 0)
+			return find_backwards(data, size, seq, off, len);
+		if (e.seq == seq) {
+			*off = s;
+			*len = end - s;
+			return 0;
+		}
+		if (e.seq < seq)
+			lo = end + 1;
+		else
+			hi = s;
+	}
+	return claw_fail("the log holds no entry seq %llu", seq);
+}
+
+/* A start or end entry after FROM that names REF: its seq, or 0. */
+static unsigned long long find_run(const char *data, size_t size, size_t from,
+                                   const struct alog_ref *ref, enum alog_kind *kind)
+{
+	size_t off = from, n;
+	const char *line;
+	bool term;
+	struct alog_ref r;
+	struct alog_entry e;
+
+	while (alog_next_line(data, size, &off, &line, &n, &term)) {
+		if (line[0] != '{' || n < 3 || (line[2] != 's' && line[2] != 'e'))
+			continue;
+		*kind = alog_run_ref(line, n, &r);
+		if (*kind != ALOG_OTHER && r.seq == ref->seq &&
+		    memcmp(r.hash, ref->hash, ALOG_HEX_LEN) == 0)
+			return alog_parse(line, n, &e) == 0 ? e.seq : 1;
+	}
+	return 0;
+}
+
+/* Whether the log (under the lock, A->size bytes) holds LINE as entry REF, and unclaimed. */
+static int check_claim(struct alog *a, const char *line, size_t len, const struct alog_ref *ref)
+{
+	size_t off = 0, n = 0;
+	enum alog_kind kind;
+	int rc = 0;
+
+	if (a->size == 0)
+		return claw_fail("the decision (seq %llu) is not on the decision log %s: it is "
+		                 "empty",
+		                 ref->seq, a->path);
+	void *map = mmap(NULL, (size_t)a->size, PROT_READ, MAP_SHARED, a->fd, 0);
+	if (map == MAP_FAILED)
+		return claw_fail("%s: cannot map: %s", a->path, strerror(errno));
+	const char *data = map;
+	if (alog_find(data, (size_t)a->size, ref->seq, &off, &n) < 0)
+		rc = claw_fail("the decision (seq %llu) is not on the decision log %s", ref->seq,
+		               a->path);
+	else if (n != len || memcmp(data + off, line, len) != 0)
+		rc = claw_fail("the decision is not the one the decision log %s holds as seq %llu "
+		               "(a record must reach claw-sandbox exactly as claw-audit log "
+		               "logged it)",
+		               a->path, ref->seq);
+	else {
+		unsigned long long at = find_run(data, (size_t)a->size, off + n + 1, ref, &kind);
+		if (at != 0)
+			rc =
+			    claw_fail("decision seq %llu was %s already (seq %llu): a decision "
+			              "runs once",
+			              ref->seq, kind == ALOG_RUN_START ? "started" : "refused", at);
+	}
+	munmap(map, (size_t)a->size);
+	return rc;
+}
+
+int alog_claim(struct alog *a, const char *line, size_t len, struct alog_ref *ref)
+{
+	struct alog_entry e;
+
+	if (alog_parse(line, len, &e) < 0)
+		return claw_fail("no audit member: the record is not a logged decision (%s); feed "
+		                 "claw-sandbox through claw-audit log (claw run, claw exec)",
+		                 claw_error());
+	if (!alog_hash_ok(line, &e))
+		return claw_fail("the audit member's hash does not match the record (seq %llu): "
+		                 "it was forged or the record changed after it was logged",
+		                 e.seq);
+	ref->seq = e.seq;
+	memcpy(ref->hash, e.hash, ALOG_HEX_LEN);
+	ref->hash[ALOG_HEX_LEN] = '\0';
+	if (alog_begin(a) < 0)
+		return -2;
+	if (check_claim(a, line, len, ref) < 0) {
+		char *why = xstrdup(claw_error());
+		alog_commit(a); /* a torn-tail entry alog_begin() chained is kept */
+		claw_fail("%s", why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* DIR's parent, in place ("a/b" -> "a", "/a" -> "/", "a" -> "."); DIR has room for ".". */
+static void parent_of(char *dir)
+{
+	char *slash = strrchr(dir, '/');
+
+	if (slash == NULL)
+		snprintf(dir, 2, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+/* No log yet: the nearest directory above PATH that exists must let the appender make the
+ * rest and write. */
+static int probe_dir(const char *path)
+{
+	size_t n = strlen(path);
+	char *dir = xmalloc(n + 2); /* room for "." */
+	struct stat st;
+	int rc = 0;
+
+	memcpy(dir, path, n + 1);
+	do
+		parent_of(dir);
+	while (stat(dir, &st) < 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&
+	       strcmp(dir, ".") != 0);
+	if (stat(dir, &st) < 0)
+		rc = claw_fail("%s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		rc = claw_fail("%s: not a directory", dir);
+	else if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
+		rc = claw_fail("%s: the decision log cannot be made there: %s", dir,
+		               strerror(errno));
+	free(dir);
+	return rc;
+}
+
+int alog_probe(const char *path)
+{
+	struct alog a = { .path = xstrdup(path), .fd = -1 };
+	struct stat st;
+	int rc = -1;
+
+	if (lstat(path, &st) < 0 && errno == ENOENT) {
+		rc = probe_dir(path);
+		goto out;
+	}
+	a.fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (a.fd < 0) {
+		claw_fail("%s: %s%s", path, strerror(errno),
+		          errno == ELOOP ? " (the log may not be a symlink)" : "");
+		goto out;
+	}
+	if (fstat(a.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		claw_fail("%s: not a regular file", path);
+		goto out;
+	}
+	while (flock(a.fd, LOCK_SH) < 0 && errno == EINTR)
+		;
+	a.size = st.st_size;
+	/* A torn tail is set aside by the next writer: what counts is the line before it. */
+	char last = '\n';
+	if (a.size > 0 && pread_all(a.fd, &last, 1, a.size - 1) < 0)
+		claw_fail("%s: cannot read: %s", path, strerror(errno));
+	else if (last != '\n' && last_newline_end(&a, a.size, &a.size) < 0)
+		;
+	else
+		rc = read_last_entry(&a);
+out:
+	if (a.fd >= 0)
+		close(a.fd);
+	free(a.path);
+	return rc;
 }
 
 /* ---- reading ---- */
@@ -698,16 +968,52 @@ static int check_entry(const char *data, size_t len, size_t next, const char *li
 	return 0;
 }
 
-int alog_verify(const char *data, size_t len, const struct alog_head *head,
-                const struct alog_progress *progress, struct alog_report *r)
+/* The runs started and not ended so far: few at any time, so a plain array. */
+struct open_runs {
+	struct alog_open_run *v;
+	size_t n, cap;
+};
+
+/* A start entry opens a run of its decision; an end entry closes it. */
+static void track_run(struct open_runs *o, const char *line, size_t n, unsigned long lineno,
+                      unsigned long long seq)
+{
+	struct alog_ref ref;
+	enum alog_kind kind = n > 2 ? alog_run_ref(line, n, &ref) : ALOG_OTHER;
+
+	if (kind == ALOG_RUN_START) {
+		if (o->n == o->cap) {
+			o->cap = o->cap ? 2 * o->cap : 16;
+			o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
+		}
+		o->v[o->n++] = (struct alog_open_run){ ref.seq, seq, lineno };
+	} else if (kind == ALOG_RUN_END) {
+		for (size_t i = o->n; i-- > 0;)
+			if (o->v[i].decision == ref.seq) {
+				memmove(&o->v[i], &o->v[i + 1], (o->n - i - 1) * sizeof(*o->v));
+				o->n--;
+				break;
+			}
+	}
+}
+
+static void report_open(struct alog_report *r, struct open_runs *o)
+{
+	r->nopen = o->n;
+	for (size_t i = 0; i < o->n && i < ALOG_OPEN_SHOWN; i++)
+		r->open[i] = o->v[i];
+	free(o->v);
+}
+
+static int verify_lines(const char *data, size_t len, const struct alog_head *head,
+                        const struct alog_progress *progress, struct alog_report *r,
+                        struct open_runs *o)
 {
 	size_t off = 0, n;
 	const char *line;
 	bool term, head_found = false;
 	unsigned long lineno = 0;
 
-	memset(r, 0, sizeof(*r));
-	r->ok = true;
 	while (alog_next_line(data, len, &off, &line, &n, &term)) {
 		lineno++;
 		if (progress != NULL && (lineno & 0xffff) == 0)
@@ -720,6 +1026,7 @@ int alog_verify(const char *data, size_t len, const struct alog_head *head,
 			    n, r->entries);
 		if (check_entry(data, len, off, line, n, lineno, r) != 0)
 			return 1;
+		track_run(o, line, n, lineno, r->head_seq);
 		if (head != NULL && head->set && !head_found &&
 		    (head->seq == 0 || head->seq == r->head_seq) &&
 		    memcmp(r->head_hash, head->hash, ALOG_HEX_LEN) == 0)
@@ -737,4 +1044,16 @@ int alog_verify(const char *data, size_t len, const struct alog_head *head,
 		               head->hash);
 	}
 	return 0;
+}
+
+int alog_verify(const char *data, size_t len, const struct alog_head *head,
+                const struct alog_progress *progress, struct alog_report *r)
+{
+	struct open_runs o = { 0 };
+
+	memset(r, 0, sizeof(*r));
+	r->ok = true;
+	int rc = verify_lines(data, len, head, progress, r, &o);
+	report_open(r, &o);
+	return rc;
 }

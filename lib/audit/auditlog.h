@@ -81,6 +81,11 @@ void alog_add(struct alog *a, const char *body, size_t len, struct buf *member);
 int alog_commit(struct alog *a);
 /* fsync if anything was written since the last one ("batch" at idle and exit). */
 int alog_sync(struct alog *a);
+/* Starts writing out what was written since, without waiting for the disk
+ * (sync_file_range): for entries whose durability may follow (a run's start
+ * and end: the decision is synced). The next alog_sync() of any writer makes
+ * them durable. */
+int alog_write_out(struct alog *a);
 void alog_close(struct alog *a);
 
 /* ---- reading ---- */
@@ -105,8 +110,19 @@ struct alog_head {
 	char hash[SHA256_HEX];
 };
 
+/* A run whose start entry has no end entry (killed, or still running). */
+struct alog_open_run {
+	unsigned long long decision, start; /* the decision's seq, the start entry's */
+	unsigned long line;                 /* the start entry's line */
+};
+
+#define ALOG_OPEN_SHOWN 16
+
 struct alog_report {
 	bool ok;
+	/* Runs started with no result: how many, and the first ALOG_OPEN_SHOWN. */
+	unsigned long long nopen;
+	struct alog_open_run open[ALOG_OPEN_SHOWN];
 	unsigned long long entries; /* intact entries before the first problem */
 	unsigned long long head_seq;
 	char head_hash[SHA256_HEX]; /* the last intact entry, "" for none */
@@ -130,5 +146,59 @@ int alog_verify(const char *data, size_t len, const struct alog_head *head,
 
 /* Now as the log writes it. */
 void alog_now(char out[ALOG_TS_LEN + 1]);
+
+/* ---- runs: the entries claw-sandbox chains to a decision ----
+ *
+ * Write-ahead: claw-audit log chains each decision (and fsyncs) before it is
+ * passed on; claw-sandbox runs nothing whose decision the log does not hold
+ * byte for byte, and chains two entries of its own that name the decision by
+ * seq and hash: a start entry before the command starts, an end entry after
+ * it (or an end entry alone when claw-sandbox refuses it). A decision has at
+ * most one start: a second claim of it (a replayed line) is refused.
+ *
+ *   {"start":{"decision":12,"hash":"<64 hex>"},"id":...,"sandbox":{...},"audit":{...}}
+ *   {"end":{"decision":12,"hash":"<64 hex>"},"id":...,"result":{...},"audit":{...}}
+ */
+#define ALOG_START "start"
+#define ALOG_END   "end"
+
+/* A decision entry: its seq and hash. */
+struct alog_ref {
+	unsigned long long seq;
+	char hash[SHA256_HEX];
+};
+
+enum alog_kind { ALOG_OTHER, ALOG_RUN_START, ALOG_RUN_END };
+/* Whether LINE is a start or an end entry, and then the decision it names. */
+enum alog_kind alog_run_ref(const char *line, size_t len, struct alog_ref *ref);
+/* Appends {"start":{"decision":N,"hash":"H"} (KIND "start" or "end") to B: the
+ * beginning of a run entry's body; the caller adds members and ,"audit":. */
+void alog_run_open(struct buf *b, const char *kind, const struct alog_ref *ref);
+
+/*
+ * Finds entry SEQ in the log's bytes DATA (lines in seq order, one chain):
+ * *OFF and *LEN get its line without the newline. 0, or -1 (claw_error()).
+ */
+int alog_find(const char *data, size_t size, unsigned long long seq, size_t *off, size_t *len);
+
+/*
+ * Claims the decision LINE (a record exactly as claw-audit log passed it on)
+ * for one run. Takes the log's lock (alog_begin) and checks, against the log
+ * itself: LINE's audit member is whole and its hash matches LINE; the log
+ * holds LINE, byte for byte, as entry seq; no start or end entry names it
+ * yet. On success *REF names the decision and the lock is held: chain the
+ * start (or end) entry with alog_add() and alog_commit(). On failure the lock
+ * is released and claw_error() says why. Returns 0; -1 when LINE may not run;
+ * -2 when the log itself cannot be used (locked, read or written).
+ */
+int alog_claim(struct alog *a, const char *line, size_t len, struct alog_ref *ref);
+
+/*
+ * Whether the log at PATH accepts entries now, without writing one: the
+ * appender's own checks (a regular file, not a symlink, writable, its last
+ * line a whole entry or a torn tail it can set aside; or no log yet in a
+ * directory it can create or write). 0, or -1 with claw_error().
+ */
+int alog_probe(const char *path);
 
 #endif

@@ -381,10 +381,9 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 	}
 	config_free(&now);
 	mode_t mode = st.st_mode & 0777;
-	char *bak = xasprintf("%s.bak", path);
-	if (atomic_write(bak, orig.p, orig.len, mode) < 0) {
+	char *bak = backup_numbered(path, orig.p, orig.len, mode);
+	if (bak == NULL) {
 		fix_error(fx, "%s; the config was not changed", claw_error());
-		free(bak);
 	} else if (atomic_write(path, text.p, text.len, mode) < 0) {
 		fix_error(fx, "%s; the config was not changed (backup in %s)", claw_error(), bak);
 		free(bak);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "audit/auditlog.h"
 #include "session/session.h"
 
 /* Path fragments of folders that sync to other machines (OpenClaw's fs.synced_dir). */
@@ -207,4 +208,22 @@ void check_filesystem(struct ctx *c)
 		              "it holds API keys and OAuth tokens.");
 		free(path);
 	}
+}
+
+/*
+ * The decision log is written before anything runs: a log that takes no
+ * entry (read-only, not a regular file, or its last line not an entry) means
+ * nothing runs at all. Judged by the appender's own checks (alog_probe).
+ */
+void check_audit_log(struct ctx *c)
+{
+	if (alog_probe(c->log_path) == 0)
+		return;
+	report_addf(c, "audit_log.not_accepting", SEV_CRITICAL,
+	            "Decision log does not accept entries",
+	            "claw-audit verify names the line that is not an entry; move the log aside "
+	            "(a new one starts at seq 1) or make it writable again.",
+	            "%s. Every decision is logged before it runs, so nothing runs until the log "
+	            "takes entries again (claw exec exits 125).",
+	            claw_error());
 }

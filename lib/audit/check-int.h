@@ -90,6 +90,7 @@ struct perm {
 struct perm perm_of(const char *path);
 char *credentials_dir(const struct ctx *c);
 void check_filesystem(struct ctx *c);
+void check_audit_log(struct ctx *c);
 
 /* check-channels.c */
 void each_section(struct ctx *c, section_fn fn, void *arg);

@@ -183,6 +183,7 @@ int check_run(struct config *cfg, const struct check_opts *o, struct check_repor
 	}
 	check_summary(&c);
 	check_filesystem(&c);
+	check_audit_log(&c);
 	load_approvals(&c);
 	check_elevated(&c);
 	check_exec(&c);

@@ -38,7 +38,7 @@ struct fix_result {
 	bool ran, ok;
 	char *state_dir, *config_path;
 	bool config_written;
-	char *backup; /* the .bak written, or NULL */
+	char *backup; /* the numbered backup written (FILE.bak.N), or NULL */
 	struct strlist changes, errors;
 	struct fix_action *actions;
 	size_t nactions, capactions;

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,20 +121,26 @@ void record_arena_resume(void)
 
 struct out {
 	int fd;
+	bool drain; /* record_opts.drain */
 	struct buf b;
 };
+
+bool record_output_closed;
 
 static void out_flush(struct out *o)
 {
 	size_t off = 0;
 
-	while (off < o->b.len) {
+	while (off < o->b.len && !record_output_closed) {
 		ssize_t n = write(o->fd, o->b.p + off, o->b.len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n < 0 && errno == EPIPE && o->drain)
+			record_output_closed = true; /* the reader is gone; the input goes on */
+		else if (n < 0)
 			err(2, "write");
-		off += (size_t)n;
+		else
+			off += (size_t)n;
 	}
 	buf_reset(&o->b);
 }
@@ -567,6 +574,54 @@ static void flush(struct loop *l)
 	out_flush(&l->out);
 }
 
+static volatile sig_atomic_t held_signal;
+static void (*held_also)(int sig);
+
+static void on_held_signal(int sig)
+{
+	if (sig == SIGPIPE)
+		return;
+	held_signal = sig;
+	if (held_also != NULL)
+		held_also(sig);
+}
+
+void record_hold_signals(int in_fd, void (*also)(int sig))
+{
+	held_also = also;
+	static const int held[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_held_signal, .sa_flags = SA_RESTART }, old;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+	if (isatty(in_fd))
+		return;
+	for (size_t i = 0; i < NELEM(held); i++)
+		if (sigaction(held[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(held[i], &sa, NULL);
+}
+
+int record_held_signal(void)
+{
+	return held_signal;
+}
+
+void record_die_of(int sig)
+{
+	if (sig > 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+}
+
+static struct loop *running_loop;
+
+void record_flush(void)
+{
+	if (running_loop != NULL)
+		flush(running_loop);
+}
+
 /* Records first, then the stage's batched work: nothing it does delays a record. */
 static void go_idle(struct loop *l)
 {
@@ -593,14 +648,16 @@ static void end_output(int out_fd)
 
 int record_loop(const struct stage *stage, const struct record_opts *opts)
 {
-	struct loop l = { .stage = stage, .out = { .fd = opts->out_fd } };
+	struct loop l = { .stage = stage, .out = { .fd = opts->out_fd, .drain = opts->drain } };
 	size_t max = opts->max_record ? opts->max_record : RECORD_MAX_DEFAULT;
 	size_t cap = (size_t)256 * 1024, len = 0;
+	size_t out_batch = opts->out_batch ? opts->out_batch : RECORD_OUT_BATCH;
 	char *in = xmalloc(cap + 1);
 	unsigned long lineno = 0;
 	bool skipping = false, eof = false;
 
 	record_stage_name = stage->name;
+	running_loop = &l;
 	arena_on();
 	while (!eof) {
 		/* Flush before a read that would wait: a record typed by hand
@@ -635,7 +692,7 @@ int record_loop(const struct stage *stage, const struct record_opts *opts)
 				one_line(&l, in + start, end - start, ++lineno);
 			}
 			start = nl ? end + 1 : len;
-			if (l.out.b.len >= (size_t)128 * 1024)
+			if (l.out.b.len >= out_batch)
 				flush(&l);
 		}
 		memmove(in, in + start, len - start);
@@ -650,6 +707,7 @@ int record_loop(const struct stage *stage, const struct record_opts *opts)
 			len = 0;
 	}
 	flush(&l);
+	running_loop = NULL;
 	end_output(opts->out_fd);
 	if (stage->idle != NULL)
 		stage->idle(stage->ctx);

@@ -10,6 +10,7 @@
 
 #define RECORD_MAX_DEFAULT ((size_t)1024 * 1024) /* bytes per line, newline excluded */
 #define RECORD_MAX_MEMBERS 8                     /* members one stage may add to one record */
+#define RECORD_OUT_BATCH   ((size_t)128 * 1024)  /* output bytes held before a write */
 
 struct record {
 	cJSON *root;     /* the parsed record; valid only during handle() */
@@ -61,7 +62,45 @@ struct stage {
 struct record_opts {
 	size_t max_record; /* 0 = RECORD_MAX_DEFAULT */
 	int in_fd, out_fd;
+	/*
+	 * When the reader of OUT_FD has gone (EPIPE: the stage must catch or
+	 * ignore SIGPIPE), keep reading and handling the input to its end and
+	 * drop the output, instead of exiting 2: the decision log records what
+	 * it was given, claw-sandbox accounts for every decision. See
+	 * record_output_closed.
+	 */
+	bool drain;
+	/* Output bytes held before a write when the input does not pause
+	 * (0 = RECORD_OUT_BATCH): the log stage syncs before each write. */
+	size_t out_batch;
 };
+
+/* Set once the output's reader has gone (with record_opts.drain). */
+extern bool record_output_closed;
+
+/*
+ * For a stage that must see its input to the end (the decision log, the
+ * executor): SIGPIPE becomes EPIPE (see record_opts.drain), and SIGINT,
+ * SIGTERM and SIGHUP are noted instead of ending the process, unless IN_FD
+ * is a terminal (a person typing ends it with Ctrl-C): the stages before it
+ * end on the same signal, so its input ends. Handlers, not SIG_IGN: a
+ * program it starts gets the defaults back. A signal already ignored (nohup)
+ * stays ignored. ALSO (may be NULL) is called from the handler too: only
+ * async-signal-safe calls in it.
+ */
+void record_hold_signals(int in_fd, void (*also)(int sig));
+/* The signal held since (0: none). */
+int record_held_signal(void);
+/* Ends the process by signal SIG, as it would have ended without the handler (0: returns). */
+void record_die_of(int sig);
+
+/*
+ * From handle(): writes the records handled so far now (the stage's flush()
+ * first). For a stage about to do something slow for this record (run a
+ * command): whoever reads sees the earlier ones meanwhile, and a reader that
+ * has gone is known before it starts (record_output_closed).
+ */
+void record_flush(void);
 
 /*
  * Reads records from opts->in_fd until end of input, calls stage->handle() for

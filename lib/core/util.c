@@ -154,6 +154,62 @@ void buf_json_strn(struct buf *b, const char *s, size_t n)
 	b->len = (size_t)(o - b->p);
 }
 
+void buf_base64(struct buf *b, const void *data, size_t n)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = data;
+
+	buf_reserve(b, (n + 2) / 3 * 4);
+	char *o = b->p + b->len;
+	for (; n >= 3; p += 3, n -= 3) {
+		unsigned v = (unsigned)p[0] << 16 | (unsigned)p[1] << 8 | p[2];
+		*o++ = digits[v >> 18];
+		*o++ = digits[(v >> 12) & 63];
+		*o++ = digits[(v >> 6) & 63];
+		*o++ = digits[v & 63];
+	}
+	if (n > 0) {
+		unsigned v = (unsigned)p[0] << 16 | (n > 1 ? (unsigned)p[1] << 8 : 0);
+		*o++ = digits[v >> 18];
+		*o++ = digits[(v >> 12) & 63];
+		*o++ = n > 1 ? digits[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
+}
+
+bool utf8_text(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p;
+		if (c >= 0x01 && c < 0x80) {
+			p++;
+			continue;
+		}
+		size_t len = (c & 0xe0) == 0xc0   ? 2
+		             : (c & 0xf0) == 0xe0 ? 3
+		             : (c & 0xf8) == 0xf0 ? 4
+		                                  : 0;
+		if (len == 0 || (size_t)(end - p) < len || (len == 2 && c < 0xc2) ||
+		    (len == 4 && c > 0xf4))
+			return false; /* a NUL, a stray continuation byte, a cut or overlong form */
+		for (size_t i = 1; i < len; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		if ((len == 3 && c == 0xe0 && p[1] < 0xa0) ||
+		    (len == 3 && c == 0xed && p[1] > 0x9f) ||
+		    (len == 4 && c == 0xf0 && p[1] < 0x90) ||
+		    (len == 4 && c == 0xf4 && p[1] > 0x8f))
+			return false;
+		p += len;
+	}
+	return true;
+}
+
 void buf_json_str(struct buf *b, const char *s)
 {
 	buf_json_strn(b, s, strlen(s));

@@ -80,6 +80,10 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal, quotes included. */
 void buf_json_str(struct buf *b, const char *s);
 void buf_json_strn(struct buf *b, const char *s, size_t n);
+/* Appends N bytes as base64 (RFC 4648, with padding), no quotes. */
+void buf_base64(struct buf *b, const void *data, size_t n);
+/* Whether the N bytes at S are valid UTF-8 (shortest forms, no surrogates) without a NUL. */
+bool utf8_text(const char *s, size_t n);
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 char *buf_steal(struct buf *b);

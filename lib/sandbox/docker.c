@@ -1026,9 +1026,11 @@ static int exec_command(const struct engine *e, struct run_result *r)
 	if (d->dry_run) {
 		run_argv_json(d->dry_run, a.v);
 	} else {
-		struct run_spec rs = {
-			.argv = a.v, .envp = environ, .timeout = d->timeout, .capture = d->capture
-		};
+		struct run_spec rs = { .argv = a.v,
+			               .envp = environ,
+			               .timeout = d->timeout,
+			               .capture = d->capture,
+			               .pass_through = d->pass_through };
 		rc = run_command(&rs, r);
 		if (rc < 0)
 			r->failed = 125;

@@ -53,6 +53,7 @@ struct docker_run {
 	const char *workdir; /* inside */
 	double timeout;      /* seconds; 0: none */
 	bool capture;        /* collect the output (else the terminal's is passed) */
+	bool pass_through;   /* with capture: run_spec's pass_through (claw exec) */
 	bool tty;            /* docker exec -t */
 	struct buf *dry_run; /* non-NULL: each docker argv a JSON line here, none run */
 	struct buf *notes;   /* warnings for the caller to show, one a line */

@@ -1,8 +1,9 @@
 /*
  * run.c: one command, start to end, the same way on the host and in the
  * sandbox: a clean environment, a wall-clock timeout that kills the whole
- * tree, output captured up to OpenClaw's cap (the tail is kept: an error
- * message comes last), and the exit, signal and time reported.
+ * tree, output captured (its tail kept for the record, up to OpenClaw's cap:
+ * an error message comes last) and, for claw exec, passed through byte for
+ * byte as it comes; and the exit, signal and time reported.
  */
 #include "sandbox/run.h"
 
@@ -23,14 +24,23 @@
 
 #include "core/util.h"
 
-/* Bytes kept while reading: enough for RUN_OUTPUT_CHARS of 4-byte characters. */
-#define KEEP_BYTES (4 * (size_t)RUN_OUTPUT_CHARS)
-
+/*
+ * One output stream of the command: its last bytes for the record, and, when
+ * passed through, the bytes read but not yet written on (written only when
+ * the reader can take them, so a stalled reader never stops the clock).
+ */
 struct capture {
-	struct buf b;
-	bool dropped;
-	int fd;
+	struct buf b;             /* the tail, up to 2 * RUN_OUTPUT_KEEP before a trim */
+	unsigned long long total; /* bytes read in all */
+	int fd;                   /* the command's end, or -1 once it is closed */
+	int tee;                  /* where the stream passes through, or -1 */
+	bool draining;            /* the command has exited: an empty pipe is its end */
+	char *pend;               /* read, not yet passed on */
+	size_t npend, pend_off;
 };
+
+/* Pass-through writes of at most a pipe's atomic size: after POLLOUT one never blocks. */
+#define TEE_CHUNK ((size_t)4096)
 
 static volatile sig_atomic_t interrupted;
 
@@ -39,79 +49,91 @@ static void on_signal(int sig)
 	interrupted = sig;
 }
 
-/* Reads what is there; keeps only the last KEEP_BYTES, in amortised constant time.
- * Returns whether it read anything (at the end, the pipe is closed). */
+static void capture_close(struct capture *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* The reader of the pass-through is gone (or failed): the command's stream goes too. */
+static void tee_stop(struct capture *c, bool close_stream)
+{
+	c->tee = -1;
+	c->npend = c->pend_off = 0;
+	if (close_stream)
+		capture_close(c); /* its next write gets SIGPIPE, as without claw */
+}
+
+/* Reads what is there; keeps only the last RUN_OUTPUT_KEEP bytes, in amortised constant time.
+ * Returns whether it read anything (at the end, or once drained, the pipe is closed). */
 static bool capture_read(struct capture *c)
 {
-	char chunk[65536];
-	ssize_t n = read(c->fd, chunk, sizeof(chunk));
+	if (c->pend == NULL)
+		c->pend = xmalloc(65536);
+	ssize_t n = read(c->fd, c->pend, 65536);
 
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+	if (n < 0 && (errno == EINTR || (errno == EAGAIN && !c->draining)))
 		return false;
 	if (n <= 0) {
-		close(c->fd);
-		c->fd = -1;
+		capture_close(c);
 		return false;
 	}
-	buf_put(&c->b, chunk, (size_t)n);
-	if (c->b.len > 2 * KEEP_BYTES) {
-		memmove(c->b.p, c->b.p + c->b.len - KEEP_BYTES, KEEP_BYTES);
-		c->b.len = KEEP_BYTES;
-		c->dropped = true;
+	c->total += (unsigned long long)n;
+	buf_put(&c->b, c->pend, (size_t)n);
+	if (c->b.len > 2 * (size_t)RUN_OUTPUT_KEEP) {
+		memmove(c->b.p, c->b.p + c->b.len - RUN_OUTPUT_KEEP, RUN_OUTPUT_KEEP);
+		c->b.len = RUN_OUTPUT_KEEP;
+	}
+	if (c->tee >= 0) {
+		c->npend = (size_t)n;
+		c->pend_off = 0;
 	}
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at P (at most N bytes), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+/* Passes on the next piece of what was read (the reader said it can take it). */
+static void tee_write(struct capture *c)
 {
-	size_t len = p[0] < 0x80             ? 1
-	             : (p[0] & 0xe0) == 0xc0 ? 2
-	             : (p[0] & 0xf0) == 0xe0 ? 3
-	             : (p[0] & 0xf8) == 0xf0 ? 4
-	                                     : 0;
-	if (len == 0 || len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||
-	    (len == 3 && p[0] == 0xed && p[1] > 0x9f) ||
-	    (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] > 0x8f))
-		return 0;
-	return len;
+	size_t n = c->npend - c->pend_off;
+	ssize_t w = write(c->tee, c->pend + c->pend_off, n < TEE_CHUNK ? n : TEE_CHUNK);
+
+	if (w < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (w < 0) {
+		tee_stop(c, errno == EPIPE);
+		return;
+	}
+	c->pend_off += (size_t)w;
+	if (c->pend_off == c->npend)
+		c->npend = c->pend_off = 0;
 }
 
-/* The capture as valid UTF-8 (bad bytes become U+FFFD), cut to its last RUN_OUTPUT_CHARS. */
-static char *capture_finish(struct capture *c, bool *truncated)
+/* The kept tail as the record holds it: cut to RUN_OUTPUT_KEEP bytes, and when cut
+ * inside a character, from the next one on. */
+static char *capture_finish(struct capture *c, size_t *len, unsigned long long *total,
+                            bool *truncated)
 {
-	const unsigned char *p = (const unsigned char *)(c->b.p ? c->b.p : "");
-	size_t n = c->b.len, start = n > KEEP_BYTES ? n - KEEP_BYTES : 0;
-	struct buf out = { 0 };
-	size_t chars = 0;
+	const char *p = c->b.p ? c->b.p : "";
+	size_t n = c->b.len, start = n > RUN_OUTPUT_KEEP ? n - RUN_OUTPUT_KEEP : 0;
 
-	if (start > 0 || c->dropped)
-		while (start < n && (p[start] & 0xc0) == 0x80) /* begin on a character */
-			start++;
-	size_t *offsets = xcalloc(n - start + 1, sizeof(*offsets));
-	for (size_t i = start; i < n;) {
-		size_t len = utf8_len(p + i, n - i);
-		offsets[chars++] = out.len;
-		if (len == 0) {
-			buf_put(&out, "\xef\xbf\xbd", 3);
-			i++;
-		} else {
-			buf_put(&out, p + i, len);
-			i += len;
-		}
+	if (c->total > n - start) {
+		size_t at = start;
+		for (int i = 0; i < 3 && at < n && ((unsigned char)p[at] & 0xc0) == 0x80; i++)
+			at++;
+		if (at > start && utf8_text(p + at, n - at))
+			start = at; /* text cut inside a character: from the next one on */
 	}
-	size_t skip = chars > RUN_OUTPUT_CHARS ? offsets[chars - RUN_OUTPUT_CHARS] : 0;
-	*truncated |= c->dropped || start > 0 || skip > 0;
-	free(offsets);
-	char *s = xstrdup(out.p ? out.p + skip : "");
-	buf_free(&out);
+	*truncated |= c->total > n - start;
+	*total = c->total;
+	*len = n - start;
+	char *out = xmalloc(*len + 1);
+	memcpy(out, p + start, *len);
+	out[*len] = '\0';
 	buf_free(&c->b);
-	return s;
+	free(c->pend);
+	c->pend = NULL;
+	return out;
 }
 
 /* --- host runs --- */
@@ -145,18 +167,38 @@ static size_t read_children(pid_t *pids, size_t max)
 	return n;
 }
 
+/* Children the launcher had before the command started (claw run's stages): never the
+ * command's. Their pids cannot be reused while they are our children. */
+struct own_children {
+	pid_t pid[64];
+	size_t n;
+};
+
+static bool is_own(const struct own_children *own, pid_t pid)
+{
+	for (size_t i = 0; i < own->n; i++)
+		if (own->pid[i] == pid)
+			return true;
+	return false;
+}
+
 /* Kills the command's descendants until none is left: each death hands its children to us. */
-static void kill_descendants(void)
+static void kill_descendants(const struct own_children *own)
 {
 	pid_t pids[256];
-	size_t n;
+	size_t n, k;
 
-	while ((n = read_children(pids, NELEM(pids))) > 0) {
+	do {
+		n = read_children(pids, NELEM(pids));
+		k = 0;
 		for (size_t i = 0; i < n; i++)
+			if (!is_own(own, pids[i]))
+				pids[k++] = pids[i];
+		for (size_t i = 0; i < k; i++)
 			kill(pids[i], SIGKILL);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < k; i++)
 			waitpid(pids[i], NULL, 0);
-	}
+	} while (k > 0);
 }
 
 static void host_child(const struct run_spec *s, const int fds[3], int report)
@@ -176,7 +218,7 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 	setrlimit(RLIMIT_CORE, &core);
 	int code = 126, e = 0;
 	if (s->hostview && hostview_enter(s->hostview, msg + 2, sizeof(msg) - 2) < 0) {
-		code = 125; /* claw's state cannot be hidden from it: it does not run */
+		code = 126; /* refused: claw's state cannot be hidden from it, so it does not run */
 	} else if (s->cwd && chdir(s->cwd) < 0) {
 		e = errno;
 		snprintf(msg + 2, sizeof(msg) - 2, "%s: %s%s", s->cwd, strerror(e),
@@ -242,6 +284,7 @@ struct running {
 	bool exited;
 	int status;
 	struct capture out, err;
+	struct own_children own;
 };
 
 static void kill_all(struct running *run)
@@ -256,18 +299,18 @@ static void kill_all(struct running *run)
  * What is in the pipe now, without waiting for its end: the command's tree
  * is gone, but a process it handed the pipe to (over a socket of a shared
  * workspace, to another run) would hold it open for as long as it likes,
- * and each of its writes after this would land in this run's output.
+ * and each of its writes after this would land in this run's output. Reads
+ * until the pipe is empty (then closes it) or until a piece waits for the
+ * pass-through's reader.
  */
 static void drain(struct capture *c)
 {
-	if (c->fd < 0)
-		return;
-	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
-	while (capture_read(c))
+	if (c->fd >= 0 && !c->draining) {
+		c->draining = true;
+		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	}
+	while (c->fd >= 0 && c->npend == 0 && capture_read(c))
 		;
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
 }
 
 static void reap(struct running *run)
@@ -278,17 +321,17 @@ static void reap(struct running *run)
 	/* On the host the tree is ours to end; in the sandbox the kernel ended it with init:
 	 * every process of it has exited by the time init has, its descriptors closed. */
 	if (run->s->sandbox == NULL)
-		kill_descendants();
-	drain(&run->out);
-	drain(&run->err);
+		kill_descendants(&run->own);
 }
 
 static int start(struct running *run, const int fds[3])
 {
 	const struct run_spec *s = run->s;
 
-	if (s->sandbox == NULL)
+	if (s->sandbox == NULL) {
+		run->own.n = read_children(run->own.pid, NELEM(run->own.pid));
 		return host_start(s, fds, &run->pid, &run->pidfd, &run->report);
+	}
 	if (native_start(s->sandbox, s->argv, s->envp, s->cwd, fds, &run->sandbox) < 0)
 		return -1;
 	run->pid = run->sandbox.pid;
@@ -297,38 +340,66 @@ static int start(struct running *run, const int fds[3])
 	return 0;
 }
 
+/* What the wait polls for a stream: its reader's room while bytes wait, else the stream. */
+static void poll_capture(const struct capture *c, struct pollfd *p, nfds_t *n)
+{
+	if (c->npend > 0)
+		p[(*n)++] = (struct pollfd){ .fd = c->tee, .events = POLLOUT };
+	else if (c->fd >= 0)
+		p[(*n)++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+}
+
+static bool capture_busy(const struct capture *c)
+{
+	return c->fd >= 0 || c->npend > 0;
+}
+
+/* The clock ran out, or a signal came: kill it all; what waits to be passed on is dropped. */
+static void stop_run(struct running *run, bool timed_out, struct run_result *r)
+{
+	if (!run->exited) {
+		r->timed_out |= timed_out;
+		kill_all(run);
+	}
+	tee_stop(&run->out, false);
+	tee_stop(&run->err, false);
+}
+
 /* Waits for the command and its output, killing everything at the deadline. */
 static void wait_loop(struct running *run, struct run_result *r, long deadline)
 {
-	while (!run->exited || run->out.fd >= 0 || run->err.fd >= 0) {
+	while (!run->exited || capture_busy(&run->out) || capture_busy(&run->err)) {
 		struct pollfd p[3];
 		nfds_t n = 0;
+		if (run->exited) { /* what is in the pipes now is all: no waiting for their end */
+			drain(&run->out);
+			drain(&run->err);
+			if (!capture_busy(&run->out) && !capture_busy(&run->err))
+				break;
+		}
 		if (!run->exited)
 			p[n++] = (struct pollfd){ .fd = run->pidfd, .events = POLLIN };
-		if (run->out.fd >= 0)
-			p[n++] = (struct pollfd){ .fd = run->out.fd, .events = POLLIN };
-		if (run->err.fd >= 0)
-			p[n++] = (struct pollfd){ .fd = run->err.fd, .events = POLLIN };
+		poll_capture(&run->out, p, &n);
+		poll_capture(&run->err, p, &n);
 		long left = deadline ? deadline - clock_mono_ms() : -1;
 		int rc = poll(p, n, deadline ? (int)(left > 0 ? left : 0) : -1);
 		if (rc < 0 && errno == EINTR && interrupted && !r->interrupted) {
 			r->interrupted = interrupted;
-			kill_all(run);
+			stop_run(run, false, r);
 		}
 		if (rc == 0 && deadline) {
-			r->timed_out = true;
 			deadline = 0;
-			kill_all(run);
+			stop_run(run, true, r);
 		}
 		for (nfds_t i = 0; rc > 0 && i < n; i++) {
 			if (p[i].revents == 0)
 				continue;
 			if (p[i].fd == run->pidfd)
-				reap(run); /* which drains and closes the pipes */
-			else if (p[i].fd == run->out.fd)
-				capture_read(&run->out);
-			else if (p[i].fd == run->err.fd)
-				capture_read(&run->err);
+				reap(run);
+			else if (p[i].events == POLLOUT)
+				tee_write(p[i].fd == run->out.tee ? &run->out : &run->err);
+			else
+				capture_read(p[i].fd == run->out.fd ? &run->out : &run->err);
 		}
 	}
 }
@@ -376,7 +447,9 @@ static void signals(bool install, struct sigaction old[3])
 
 int run_command(const struct run_spec *s, struct run_result *r)
 {
-	struct running run = { .s = s, .out.fd = -1, .err.fd = -1 };
+	struct running run = { .s = s,
+		               .out = { .fd = -1, .tee = s->pass_through ? 1 : -1 },
+		               .err = { .fd = -1, .tee = s->pass_through ? 2 : -1 } };
 	int fds[3] = { 0, 1, 2 }, opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 };
 	struct sigaction old[3];
 
@@ -408,8 +481,8 @@ int run_command(const struct run_spec *s, struct run_result *r)
 	r->ms = clock_mono_ms() - t0;
 	signals(false, old);
 	if (s->capture) {
-		r->out = capture_finish(&run.out, &r->truncated);
-		r->err = capture_finish(&run.err, &r->truncated);
+		r->out = capture_finish(&run.out, &r->out_len, &r->out_total, &r->truncated);
+		r->err = capture_finish(&run.err, &r->err_len, &r->err_total, &r->truncated);
 	}
 	return finish(&run, r);
 }
@@ -434,6 +507,49 @@ int run_exit_status(const struct run_result *r)
 	if (r->signal)
 		return 128 + r->signal;
 	return r->exit;
+}
+
+/* "stdout":"text", or "stdout":"<base64>","stdoutEncoding":"base64" for other bytes. */
+static void put_stream(struct buf *b, const char *name, const char *p, size_t n)
+{
+	buf_printf(b, ",\"%s\":", name);
+	if (utf8_text(p, n)) {
+		buf_json_strn(b, p, n);
+		return;
+	}
+	buf_putc(b, '"');
+	buf_base64(b, p, n);
+	buf_printf(b, "\",\"%sEncoding\":\"base64\"", name);
+}
+
+void run_result_json(struct buf *b, const struct run_result *r)
+{
+	buf_reset(b);
+	if (r->signal)
+		buf_printf(b, "{\"exit\":null,\"signal\":\"%s\"", run_signal_name(r->signal));
+	else
+		buf_printf(b, "{\"exit\":%d,\"signal\":null", r->exit);
+	buf_printf(b, ",\"timedOut\":%s,\"ms\":%ld", r->timed_out ? "true" : "false", r->ms);
+	if (r->out != NULL) { /* captured; else the terminal had it */
+		put_stream(b, "stdout", r->out, r->out_len);
+		put_stream(b, "stderr", r->err ? r->err : "", r->err_len);
+		buf_printf(b, ",\"stdoutBytes\":%llu,\"stderrBytes\":%llu", r->out_total,
+		           r->err_total);
+	}
+	buf_printf(b, ",\"truncated\":%s", r->truncated ? "true" : "false");
+	if (r->nmoved > 0) {
+		buf_puts(b, ",\"quarantined\":[");
+		for (size_t i = 0; i < r->nmoved; i++) {
+			buf_puts(b, i ? ",{\"path\":" : "{\"path\":");
+			buf_json_str(b, r->moved[i].path);
+			buf_puts(b, r->moved[i].moved_to ? ",\"movedTo\":" : ",\"error\":");
+			buf_json_str(b, r->moved[i].moved_to ? r->moved[i].moved_to
+			                                     : r->moved[i].error);
+			buf_putc(b, '}');
+		}
+		buf_putc(b, ']');
+	}
+	buf_putc(b, '}');
 }
 
 const char *run_signal_name(int sig)

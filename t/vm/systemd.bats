@@ -21,7 +21,7 @@ teardown() {
 # limits_of [WRAPPER...]: one request through claw-session and claw-sandbox; the record's
 # sandbox.limits as [assurance, pids, memory, cpu], and the command's exit.
 limits_of() {
-	run "$@" sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-sandbox'
+	run "$@" sh -c 'jq -cn "{tool: \"exec\", args: {command: \"true\"}}" | claw-session | claw-audit log | claw-sandbox'
 	assert_output --partial '"result":{"exit":0,' # (else the output shows why)
 	jqr -c '.sandbox.limits | [.assurance, .pids, .memory, .cpu]'
 }
