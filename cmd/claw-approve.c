@@ -236,7 +236,7 @@ static int handle(struct record *rec, void *arg)
 
 	if (rec_get_str(rec->root, "tool", &tool) < 0)
 		return -1;
-	if (tool == NULL || !tp_is_exec(tool))
+	if (tool == NULL || !catalog_is_exec(tool))
 		return 0; /* not a command: nothing to approve */
 	if (rec_get_obj(rec->root, "args", &args) < 0 || read_args(args, &r.rq) < 0 ||
 	    read_who(f, rec->root, &r) < 0)

@@ -865,7 +865,7 @@ static int handle(struct record *rec, void *ctx)
 	}
 	if (rec_get_str(rec->root, "tool", &tool) < 0)
 		return -1;
-	if (tool == NULL || !tp_is_exec(tool))
+	if (tool == NULL || !catalog_is_exec(tool))
 		return 0; /* other tools pass through */
 	if (read_request(f, rec->root, &q, &elevated) < 0 || q.agent == NULL)
 		return -1;

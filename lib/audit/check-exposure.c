@@ -19,12 +19,12 @@ bool list_has_name(const cJSON *list, const char *tool)
 	const cJSON *e;
 	char want[128], have[128];
 
-	tp_normalize(tool, want, sizeof(want));
+	catalog_normalize(tool, want, sizeof(want));
 	cJSON_ArrayForEach(e, list)
 	{
 		if (!cJSON_IsString(e))
 			continue;
-		tp_normalize(e->valuestring, have, sizeof(have));
+		catalog_normalize(e->valuestring, have, sizeof(have));
 		if (strcmp(have, want) == 0)
 			return true;
 	}

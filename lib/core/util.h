@@ -61,6 +61,13 @@ static inline void buf_putc(struct buf *b, char c)
 	b->p[b->len] = '\0';
 }
 
+/* ASCII white space as JavaScript's trim() and C's isspace() in the C locale see it,
+ * whatever the locale. */
+static inline bool ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 /* strcmp(a, b) == 0, inline, for the short names a filter compares a dozen
  * times per record: most pairs part at the first byte, where a call to
  * strcmp would cost more than the comparison. */

@@ -77,20 +77,15 @@ static char lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* The trimmed extent of S: *start and the length. */
 static size_t trimmed(const char *s, const char **start)
 {
 	size_t n;
 
-	while (is_space(*s))
+	while (ascii_space(*s))
 		s++;
 	n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
+	while (n > 0 && ascii_space(s[n - 1]))
 		n--;
 	*start = s;
 	return n;
