@@ -1,5 +1,5 @@
 /* check-approvals.c: claw-audit check, the approvals file (exec-approvals.json). */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* check-channels.c: claw-audit check, channels: who can reach the agent, and how their DMs are kept
  * apart. */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

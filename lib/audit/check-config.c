@@ -1,6 +1,6 @@
 /* check-config.c: claw-audit check, the config itself: tools, logging, dangerous flags, the files,
  * the summary. */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <sys/stat.h>
 

@@ -1,5 +1,5 @@
 /* check-exec.c: claw-audit check, elevated, exec security and safe bins. */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

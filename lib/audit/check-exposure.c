@@ -1,6 +1,6 @@
 /* check-exposure.c: claw-audit check, which tools open conversations reach, asked of claw-policy.
  */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

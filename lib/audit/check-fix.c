@@ -1,6 +1,6 @@
 /* check-fix.c: claw-audit check, --fix: permissions tightened, open policies closed, a preset's
  * keys applied. */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <dirent.h>
 #include <errno.h>

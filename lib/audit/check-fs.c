@@ -1,6 +1,6 @@
 /* check-fs.c: claw-audit check, the permissions of the state dir, the config and the credentials.
  */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

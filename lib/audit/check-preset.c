@@ -1,6 +1,6 @@
 /* check-preset.c: claw-audit check, presets: where the config is weaker than a preset, or than the
  * secure defaults. */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* check-render.c: claw-audit check, the report as OpenClaw lays it out, and its JSON. */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 static const char *const sev_names[] = { "info", "warn", "critical" };
 

@@ -1,6 +1,6 @@
 /* check-sandbox.c: claw-audit check, the sandbox settings, binds, workspaces and the kernel
  * features they need. */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -15,7 +15,7 @@
  * the lists a check judges by are tables at the top of its file, one row
  * per entry, each with the reason it is there.
  */
-#include "audit/check-int.h"
+#include "audit/seccheck-int.h"
 
 #include <stdlib.h>
 

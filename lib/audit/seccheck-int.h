@@ -1,10 +1,10 @@
 /*
- * check-int.h: what the files of claw-audit check share (lib/audit/check-*.c and
+ * seccheck-int.h: what the files of claw-audit check share (lib/audit/check-*.c and
  * seccheck.c, which runs them): the context, the report helpers, and each file's
  * checks. Private to lib/audit.
  */
-#ifndef CLAW_CHECK_INT_H
-#define CLAW_CHECK_INT_H
+#ifndef CLAW_SECCHECK_INT_H
+#define CLAW_SECCHECK_INT_H
 
 #include "audit/seccheck.h"
 #include "policy/toolpolicy.h"
