@@ -11,7 +11,7 @@
  * safebin_never_safe, sandbox_settings_basics, session_sandbox_scope), as
  * doas -C checks a config with the parser and matcher that enforce it.
  *
- * The checks live in check-*.c, one concern each, and share check-int.h;
+ * The checks live in check-*.c, one concern each, and share seccheck-int.h;
  * the lists a check judges by are tables at the top of its file, one row
  * per entry, each with the reason it is there.
  */
