@@ -11,7 +11,7 @@
 
 #include "core/fsutil.h"
 #include "core/preset.h"
-#include "session/session.h"
+#include "core/ids.h"
 #include "core/util.h"
 
 #define CONFIG_MAX_BYTES (16UL * 1024 * 1024)

@@ -5,17 +5,11 @@
 #include <stdbool.h>
 
 #include "core/config.h"
+#include "core/ids.h"
 #include "core/util.h"
 
-#define SESSION_ID_MAX   65   /* a normalised agent or account id: 64 characters + NUL */
 #define SESSION_SLUG_MAX 48   /* "workspace-" + 32 hex, or 32 + "-" + 8 hex; + NUL */
 #define SESSION_KEY_MAX  1024 /* longest session key accepted in a record */
-
-/* OpenClaw's id normalisation: valid ids are lower-cased; otherwise runs of
- * invalid characters become "-", edges trimmed, cut to 64; "main" / "default"
- * when nothing is left. Both return OUT. */
-char *norm_agent_id(const char *in, char out[SESSION_ID_MAX]);
-char *norm_account_id(const char *in, char out[SESSION_ID_MAX]);
 
 /*
  * OpenClaw's slug of a sandbox scope key. A key that ends in
