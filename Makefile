@@ -70,7 +70,7 @@ UNITS    = $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/unit/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
 .PHONY: all deps bench-deps fuzz-deps vm-deps check check-vm test test-quick demo man man-models \
-	install uninstall fuzz bench clean lint format openclaw check-openclaw check-openclaw-config
+	install uninstall fuzz bench clean layers lint format openclaw check-openclaw check-openclaw-config
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate to delete: a second `make` relinks nothing.
 .SECONDARY:
@@ -270,7 +270,11 @@ uninstall:
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
 	rm -rf $(DESTDIR)$(SHAREDIR)/claw
 
-lint:
+# The include rules of lib/ (README, Development): stage folders in order, no cycles.
+layers:
+	@t/layers
+
+lint: layers
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr --suppress=missingIncludeSystem -Ilib lib cmd
 	@clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Ilib \
