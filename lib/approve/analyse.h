@@ -21,8 +21,8 @@ struct analyse_in {
 
 /*
  * Fills RES's segments, guard hit, analysis_ok and analysis_error; RES->cwd
- * must be set. Matches are recorded in RES, hits to note in the file are
- * returned through approve_note_use() by the caller.
+ * must be set. Matches are recorded in RES; the caller notes the hits in
+ * the file with approve_note_uses().
  */
 void analyse_command(const struct analyse_in *in, struct approve_result *res);
 

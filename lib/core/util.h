@@ -18,6 +18,18 @@
 int claw_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *claw_error(void);
 
+/*
+ * Ownership. A char * or a pointer a function hands back is the caller's, to
+ * free; a const char * points into something that outlives it (the config
+ * tree, a table, the struct it came with). T_free(struct T *p) releases what
+ * T's loader or builder put in *P (buffers, lists, trees), zeroes it where it
+ * says so, and leaves *P itself to its owner, mostly the caller's stack
+ * (config_free, session_settings_free, buf_free). A type that exists only
+ * behind a pointer (tp_load's struct tp_config, ask_settings_load's struct
+ * ask_settings) is the exception: its T_free frees the struct too, and takes
+ * NULL. A T_free is safe on a T its loader failed on.
+ */
+
 /* Allocation that cannot fail: out of memory ends the program (status 125). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
