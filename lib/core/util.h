@@ -27,7 +27,7 @@ const char *claw_error(void);
  * (config_free, session_settings_free, buf_free). A type that exists only
  * behind a pointer (tp_load's struct tp_config, ask_settings_load's struct
  * ask_settings) is the exception: its T_free frees the struct too, and takes
- * NULL. A T_free is safe on a T its loader failed on.
+ * NULL.
  */
 
 /* Allocation that cannot fail: out of memory ends the program (status 125). */
