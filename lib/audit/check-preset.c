@@ -4,13 +4,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/preset.h"
 #include "sandbox/sandbox.h"
 
 /*
  * What a preset key means for safety: its values from loosest to tightest,
- * and OpenClaw's default when a config leaves it out. --fix --preset only
+ * and OpenClaw's default when a config leaves it out (for the sandbox's keys,
+ * NULL: claw-sandbox's loader says, sandbox_default()). --fix --preset only
  * ever moves a value to the right.
  */
 enum rule_kind { RULE_ORDER, RULE_NETWORK, RULE_FALSE_TIGHT, RULE_SUPERSET, RULE_AT_MOST };
@@ -18,38 +20,38 @@ static const struct rule {
 	const char *key; /* under agents.defaults. / tools. / session. */
 	enum rule_kind kind;
 	const char *order[5];
-	const char *def; /* OpenClaw's default, as JSON */
+	const char *def; /* OpenClaw's default, as JSON; NULL: sandbox_default() */
 	const char *why;
 } preset_rules[] = {
 	{ "agents.defaults.sandbox.mode",
 	  RULE_ORDER,
 	  { "off", "non-main", "all" },
-	  "\"off\"",
+	  NULL,
 	  "which sessions run in a sandbox" },
 	{ "agents.defaults.sandbox.scope",
 	  RULE_ORDER,
 	  { "shared", "agent", "session" },
-	  "\"agent\"",
+	  NULL,
 	  "what one sandbox is shared by" },
 	{ "agents.defaults.sandbox.workspaceAccess",
 	  RULE_ORDER,
 	  { "rw", "ro", "none" },
-	  "\"none\"",
+	  NULL,
 	  "what of the host workspace a sandbox sees" },
 	{ "agents.defaults.sandbox.docker.network",
 	  RULE_NETWORK,
 	  { 0 },
-	  "\"none\"",
+	  NULL,
 	  "whether a sandbox reaches the network" },
 	{ "agents.defaults.sandbox.docker.pidsLimit",
 	  RULE_AT_MOST,
 	  { 0 },
-	  "\"unlimited\"",
+	  NULL,
 	  "how many processes a sandbox may run" },
 	{ "agents.defaults.sandbox.docker.memory",
 	  RULE_AT_MOST,
 	  { 0 },
-	  "\"unlimited\"",
+	  NULL,
 	  "how much memory a sandbox may use" },
 	{ "session.dmScope",
 	  RULE_ORDER,
@@ -101,11 +103,45 @@ static long long limit_value(const cJSON *v)
 	return -1;
 }
 
+/*
+ * A sandbox key's value when the config leaves it out, as claw-sandbox's
+ * loader has it (the "default" rows of claw-sandbox explain), as JSON; no
+ * limit is "unlimited". NULL for a key it does not read.
+ */
+static const char *sandbox_default(const char *key)
+{
+	static struct config empty;
+	static struct sandbox_settings s;
+	static bool loaded;
+
+	if (!loaded) {
+		loaded = true;
+		if (config_load_text(&empty, "defaults", "{}") < 0 ||
+		    sandbox_settings_load(&empty, NULL, &s) < 0)
+			s.nsrc = 0;
+	}
+	for (size_t i = 0; i < s.nsrc; i++)
+		if (strcmp(s.src[i].key, key) == 0)
+			return strcmp(s.src[i].value, "null") == 0 ? "\"unlimited\""
+			                                           : s.src[i].value;
+	return NULL;
+}
+
+/* R's default, as JSON. */
+static const char *rule_def(const struct rule *r)
+{
+	const char *d = r->def;
+
+	if (d == NULL && str_has_prefix(r->key, "agents.defaults.sandbox."))
+		d = sandbox_default(r->key + strlen("agents.defaults.sandbox."));
+	return d ? d : "null";
+}
+
 /* Whether HAVE (NULL: OpenClaw's default) is weaker than WANT for rule R. On true,
  * *FIX is the JSON to set (NULL when the rule cannot order the values). */
 static bool weaker(const struct rule *r, const cJSON *have, const cJSON *want, char **fix)
 {
-	cJSON *def = have ? NULL : cJSON_Parse(r->def);
+	cJSON *def = have ? NULL : cJSON_Parse(rule_def(r));
 	const cJSON *h = have ? have : def;
 	bool weak = false;
 
@@ -293,7 +329,7 @@ void check_preset(struct ctx *c, const char *name)
 			buf_printf(&d, "%s is %s", g.v[i].path, g.v[i].have);
 		else
 			buf_printf(&d, "%s is not set (OpenClaw's default is %s)", g.v[i].path,
-			           g.v[i].rule->def);
+			           rule_def(g.v[i].rule));
 		buf_printf(&d, "; preset \"%s\" has %s (%s).", name, g.v[i].want, g.v[i].rule->why);
 		buf_printf(&rem, "Set %s=%s (claw-audit check --fix --preset %s does it).",
 		           g.v[i].path, g.v[i].want, name);
@@ -323,7 +359,7 @@ void check_defaults(struct ctx *c)
 		         "are weaker than the secure preset's:");
 		for (size_t i = 0; i < g.n; i++)
 			buf_printf(&d, "\n- %s: default %s, secure %s", g.v[i].path,
-			           g.v[i].rule->def, g.v[i].want);
+			           rule_def(g.v[i].rule), g.v[i].want);
 		report_add(c, "config.defaults_weaker_than_secure", SEV_INFO,
 		           "Keys left out fall back to weaker defaults", d.p,
 		           "Set them, or run claw-audit check --fix --preset secure.");
