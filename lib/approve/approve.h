@@ -18,6 +18,10 @@
 
 #include "approve/approve-types.h"
 
+/* The security tools.exec.mode MODE sets ("deny", "allowlist", "full"), or NULL when
+ * MODE is none of OpenClaw's shorthands (claw-audit check asks). */
+const char *approve_mode_security(const char *mode);
+
 /*
  * Reads the settings claw-approve needs from CFG and opens the approvals
  * file. Returns 0, or -1 with claw_error() (a config error, or an approvals

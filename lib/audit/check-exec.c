@@ -4,18 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "approve/approve.h"
 #include "approve/risk.h"
 #include "approve/safebin.h"
 #include "session/session.h"
-
-/* Exec modes as OpenClaw's resolveExecModePolicy maps them to a security level. */
-static const struct {
-	const char *mode, *security;
-} exec_modes[] = { { "deny", "deny" },
-	           { "allowlist", "allowlist" },
-	           { "ask", "allowlist" },
-	           { "auto", "allowlist" },
-	           { "full", "full" } };
 
 void check_elevated(struct ctx *c)
 {
@@ -51,22 +43,15 @@ void check_elevated(struct ctx *c)
 	}
 }
 
-static const char *mode_security(const char *mode)
-{
-	for (size_t i = 0; i < NELEM(exec_modes); i++)
-		if (strcmp(exec_modes[i].mode, mode) == 0)
-			return exec_modes[i].security;
-	return NULL;
-}
-
 /* OpenClaw's audit view of a scope's exec security: tools.exec.mode wins, then
  * security, then what the scope inherits ("deny" at the top). */
 const char *exec_security(const cJSON *exec, const char *inherited)
 {
 	const char *mode = sget(exec, "mode"), *sec = sget(exec, "security");
 
-	if (mode != NULL && mode_security(mode) != NULL)
-		return mode_security(mode);
+	/* The mode's security as claw-approve maps it (approve_mode_security). */
+	if (mode != NULL && approve_mode_security(mode) != NULL)
+		return approve_mode_security(mode);
 	return sec ? sec : inherited;
 }
 
