@@ -9,6 +9,7 @@
 #include <err.h>
 #include <pwd.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "approve/model.h"
 #include "ask/ask.h"
 #include "core/config.h"
+#include "core/glob.h"
 #include "core/opts.h"
 #include "core/record.h"
 #include "session/session.h"
@@ -603,9 +605,27 @@ static bool control_chars(const char *s)
 	return false;
 }
 
+/*
+ * A path entry matches the program's real file (symlinks resolved), as in
+ * OpenClaw: an entry given as a link names the file it leads to, and says so.
+ */
+static char *entry_pattern(const char *given)
+{
+	char *pattern = str_trim_dup(given), real[PATH_MAX];
+
+	if (pattern[0] != '/' || glob_has_wildcard(pattern) || realpath(pattern, real) == NULL ||
+	    strcmp(real, pattern) == 0)
+		return pattern;
+	printf("%s leads to %s: the entry names that file, since a path entry matches the "
+	       "program's real file\n",
+	       pattern, real);
+	free(pattern);
+	return xstrdup(real);
+}
+
 static int allowlist_add(struct cli *c, const char *path)
 {
-	char *pattern = str_trim_dup(c->words[0]);
+	char *pattern = entry_pattern(c->words[0]);
 	struct edit ed = { c->agent ? c->agent : "*", pattern, c->arg_pattern, 0, "" };
 	regex_t re;
 

@@ -273,7 +273,7 @@ field() {
 	assert_output allow
 }
 
-@test "a glob must hold for the real path too; an exact path allows a symlink only root can change" {
+@test "a glob must hold for the real path too; an exact path matches the real path only" {
 	mkdir bin
 	ln -s /usr/bin/id bin/tool
 	allow "$T/bin/*"

@@ -89,28 +89,38 @@ decision() {
 	assert_output deny
 }
 
-@test "a symlinked entry: only a chain of links root alone can change counts" {
-	[ "$(id -u)" = 0 ] || skip "the links below are made as root"
+@test "a symlinked entry never matches: an entry names the real file, as in OpenClaw" {
 	command -v awk >/dev/null || skip "needs awk"
 	awk=$(command -v awk)
-	entries "$(jq -nc --arg a "$awk" '[{pattern: $a}]')"
+	real=$(readlink -f "$awk")
+	# Root's own links (/usr/bin/awk -> /etc/alternatives/awk -> mawk) included.
 	if [ -L "$awk" ]; then
+		entries "$(jq -nc --arg a "$awk" '[{pattern: $a}]')"
 		run decision awk 1 /dev/null
-		assert_output allow
+		assert_output deny
 	fi
 	# A link in a directory others may write: its owner could point it anywhere.
 	mkdir -m 1777 "$T/shared"
-	ln -s "$(readlink -f "$awk")" "$T/shared/awk"
+	ln -s "$real" "$T/shared/awk"
 	entries "$(jq -nc --arg a "$T/shared/awk" '[{pattern: $a}]')"
 	run decision "$T/shared/awk" 1 /dev/null
 	assert_output deny
-	# A link owned by another user, in root's directory.
-	mkdir "$T/root-dir"
-	ln -s "$(readlink -f "$awk")" "$T/root-dir/awk"
-	chown -h nobody "$T/root-dir/awk"
-	entries "$(jq -nc --arg a "$T/root-dir/awk" '[{pattern: $a}]')"
-	run decision "$T/root-dir/awk" 1 /dev/null
-	assert_output deny
+	# The real file's entry allows it, by any name that leads there.
+	entries "$(jq -nc --arg a "$real" '[{pattern: $a}]')"
+	run decision "$T/shared/awk" 1 /dev/null
+	assert_output allow
+}
+
+@test "allowlist add of a link writes the file it leads to, and says so" {
+	ln -s /usr/bin/id "$T/tool"
+	run claw-approve allowlist add "$T/tool"
+	assert_success
+	assert_line "$T/tool leads to /usr/bin/id: the entry names that file, since a path entry matches the program's real file"
+	assert_line "added /usr/bin/id to agent *"
+	run jq -r '.agents["*"].allowlist[].pattern' "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	assert_output /usr/bin/id
+	run claw-approve allowlist add '/usr/bin/i*'
+	assert_line 'added /usr/bin/i* to agent *'
 }
 
 # node: a JavaScript engine for the differential test, or nothing.

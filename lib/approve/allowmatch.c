@@ -491,73 +491,20 @@ bool allowmatch_args(const regex_t *re, char *const *argv, int argc, const char 
 	return ok;
 }
 
-/* ---- paths, and the links on the way ---- */
+/* ---- paths ---- */
 
-/* A directory only root may change: it and every directory above it root's, not writable by others.
+/*
+ * A path entry names the program's real file, as OpenClaw matches it: an
+ * entry naming a symlink (/usr/bin/python3 -> python3.11) does not match,
+ * since whoever can change the link chooses what runs. A wildcard must hold
+ * for the path the shell runs too, so a link dropped into an allowed
+ * directory does not pass.
  */
-static bool root_only_dir(const char *real)
-{
-	char d[PATH_MAX];
-	struct stat st;
-
-	snprintf(d, sizeof(d), "%s", real);
-	for (;;) {
-		if (stat(d[0] ? d : "/", &st) < 0 || st.st_uid != 0 ||
-		    (st.st_mode & (S_IWGRP | S_IWOTH)))
-			return false;
-		char *slash = strrchr(d, '/');
-		if (slash == NULL || d[0] == '\0')
-			return true;
-		*slash = '\0';
-	}
-}
-
-/* Whether every symlink from PATH to its real file is root's, in a directory only root may change.
- */
-static bool links_root_only(const char *path)
-{
-	char cur[PATH_MAX], target[PATH_MAX], dir[PATH_MAX], rdir[PATH_MAX];
-	struct stat st;
-
-	snprintf(cur, sizeof(cur), "%s", path);
-	for (int hop = 0; hop < 40; hop++) {
-		for (char *p = cur + 1;; p++) {
-			if (*p != '/' && *p != '\0')
-				continue;
-			char c = *p;
-			*p = '\0';
-			bool link = lstat(cur, &st) == 0 && S_ISLNK(st.st_mode);
-			char *slash = strrchr(cur, '/');
-			snprintf(dir, sizeof(dir), "%.*s", slash == cur ? 1 : (int)(slash - cur),
-			         cur);
-			*p = c;
-			if (link &&
-			    (st.st_uid != 0 || realpath(dir, rdir) == NULL || !root_only_dir(rdir)))
-				return false;
-			if (link && c == '\0')
-				break; /* the last name is a link: follow it */
-			if (c == '\0')
-				return true;
-		}
-		ssize_t n = readlink(cur, target, sizeof(target) - 1);
-		if (n <= 0)
-			return false;
-		target[n] = '\0';
-		if (target[0] == '/')
-			snprintf(cur, sizeof(cur), "%s", target);
-		else if (path_join(dir, target, cur, sizeof(cur)) < 0)
-			return false;
-	}
-	return false;
-}
-
 bool allowmatch_path(const char *pattern, const struct exec_file *f)
 {
 	if (!f->found || f->real[0] == '\0')
 		return false;
 	if (glob_has_wildcard(pattern))
 		return glob_match(pattern, f->real) && glob_match(pattern, f->path);
-	if (strcmp(pattern, f->real) == 0)
-		return true;
-	return strcmp(pattern, f->path) == 0 && links_root_only(f->path);
+	return strcmp(pattern, f->real) == 0;
 }

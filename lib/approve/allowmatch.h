@@ -38,7 +38,7 @@ int allowmatch_compile(const char *arg_pattern, regex_t *re, const char **why);
 /* Whether RE holds for ARGV[1..ARGC) as written and normalised against CWD. */
 bool allowmatch_args(const regex_t *re, char *const *argv, int argc, const char *cwd);
 
-/* Whether path PATTERN (with a `/`, trimmed) matches the resolved program F. */
+/* Whether path PATTERN (with a `/`, trimmed) matches the resolved program F: its real path. */
 bool allowmatch_path(const char *pattern, const struct exec_file *f);
 
 #endif

@@ -191,7 +191,8 @@ static int entry_for(const struct approve_result *res, const struct seg_report *
 	uuid4(id);
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "id", id);
-	cJSON_AddStringToObject(e, "pattern", s->file.path);
+	/* A path entry matches the real file (allowmatch_path), as OpenClaw's does. */
+	cJSON_AddStringToObject(e, "pattern", s->file.real[0] ? s->file.real : s->file.path);
 	cJSON_AddStringToObject(e, "argPattern", re.p);
 	cJSON_AddStringToObject(e, "source", "allow-always");
 	cJSON *argv = cJSON_AddArrayToObject(e, "argv");
