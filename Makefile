@@ -80,7 +80,7 @@ UNITS    = $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/unit/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
 .PHONY: all deps bench-deps fuzz-deps vm-deps check check-vm test test-quick demo man man-models \
-	install uninstall fuzz bench clean lint format openclaw check-openclaw check-openclaw-config \
+	install uninstall fuzz bench clean layers lint format openclaw check-openclaw check-openclaw-config \
 	check-openclaw-plugin
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate to delete: a second `make` relinks nothing.
@@ -303,7 +303,11 @@ uninstall:
 	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$c; done
 	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_claw
 
-lint:
+# The include rules of lib/ (README, Development): stage folders in order, no cycles.
+layers:
+	@t/layers
+
+lint: layers
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr --suppress=missingIncludeSystem -Ilib lib cmd
 	@clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Ilib \

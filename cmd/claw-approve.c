@@ -298,7 +298,7 @@ static int handle(struct record *rec, void *arg)
 		return -1;
 	if (tool != NULL && toolgate_covers(f->gate, tool))
 		return gate_tool(f, rec, tool);
-	if (tool == NULL || !tp_is_exec(tool))
+	if (tool == NULL || !catalog_is_exec(tool))
 		return 0; /* not a command, nor a tool that asks: nothing to approve */
 	if (rec_get_obj(rec->root, "args", &args) < 0 || read_args(args, &r.rq) < 0 ||
 	    read_who(f, rec->root, &r) < 0)

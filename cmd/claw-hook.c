@@ -381,14 +381,6 @@ static int run_decide(struct cli *c, struct hook *h)
 
 /* ---- claude-code: the PreToolUse hook ---- */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Claude Code's answer refused: the reason on stderr, exit 2 (Claude Code blocks). */
 noreturn static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -408,7 +400,7 @@ noreturn static void refuse(const char *fmt, ...)
 static bool ready(int fd, short events, long long deadline)
 {
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_mono_ms();
 		if (left <= 0)
 			return false;
 		struct pollfd pfd = { .fd = fd, .events = events };
@@ -547,7 +539,7 @@ static bool exchange(struct stagepipe *p, const char *request, struct buf *out, 
 	while (!eof && memchr(out->p ? out->p : "", '\n', out->len) == NULL) {
 		struct pollfd fds[2] = { { .fd = p->out, .events = POLLIN },
 			                 { .fd = p->in, .events = POLLOUT } };
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_mono_ms();
 		if (left <= 0)
 			return false;
 		int rc = poll(fds, p->in >= 0 ? 2 : 1, (int)(left > 60000 ? 60000 : left));
@@ -644,7 +636,7 @@ static void answer_claude(const struct verdict *v, const cJSON *in)
 static int run_claude(struct cli *c, struct hook *h)
 {
 	long timeout_s = c->timeout_s > 0 ? c->timeout_s : CLAUDE_TIMEOUT_DEFAULT;
-	long long deadline = now_ms() + timeout_s * 1000;
+	long long deadline = clock_mono_ms() + timeout_s * 1000;
 	struct buf in = { 0 }, out = { 0 };
 	struct stagepipe_stage st[STAGEPIPE_MAX];
 	struct stagepipe p;

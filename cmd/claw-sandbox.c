@@ -865,7 +865,7 @@ static int handle(struct record *rec, void *ctx)
 	}
 	if (rec_get_str(rec->root, "tool", &tool) < 0)
 		return -1;
-	if (tool == NULL || !tp_is_exec(tool))
+	if (tool == NULL || !catalog_is_exec(tool))
 		return 0; /* other tools pass through */
 	if (read_request(f, rec->root, &q, &elevated) < 0 || q.agent == NULL)
 		return -1;
@@ -1783,18 +1783,6 @@ static int run_prune(struct cli *c, struct config *cfg)
 
 /* ---- report: what claw exec shows of the pipeline's last record ---- */
 
-static void write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s += n, len -= (size_t)n;
-	}
-}
-
 /* Decodes base64 S into B (what a result holds for output that is not text); -1 when bad. */
 static int unbase64(const char *s, struct buf *b)
 {
@@ -1827,19 +1815,13 @@ static void write_stream(int fd, const cJSON *result, const char *name)
 	if (!cJSON_IsString(v))
 		return;
 	if (!cJSON_IsString(enc)) {
-		write_all(fd, v->valuestring, strlen(v->valuestring));
+		(void)write_all(fd, v->valuestring, strlen(v->valuestring));
 	} else if (strcmp(enc->valuestring, "base64") == 0 && unbase64(v->valuestring, &b) == 0) {
-		write_all(fd, b.p ? b.p : "", b.len);
+		(void)write_all(fd, b.p ? b.p : "", b.len);
 	} else {
 		warnx("report: %s: an encoding this claw does not know", name);
 	}
 	buf_free(&b);
-}
-
-static const char *str_member(const cJSON *obj, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /*
@@ -1849,7 +1831,7 @@ static const char *str_member(const cJSON *obj, const char *name)
  */
 static void report_fix(const cJSON *seg, const char *path)
 {
-	const char *need = str_member(seg, "need");
+	const char *need = rec_str_member(seg, "need");
 	const cJSON *w;
 	struct buf argv = { 0 };
 
@@ -1881,18 +1863,19 @@ static void report_fix(const cJSON *seg, const char *path)
 static void report_approval(const cJSON *approval)
 {
 	const cJSON *seg, *segments = cJSON_GetObjectItemCaseSensitive(approval, "segments");
-	const char *fallback = str_member(approval, "askFallback");
+	const char *fallback = rec_str_member(approval, "askFallback");
 
-	if (strcmp(str_member(approval, "via") ? str_member(approval, "via") : "", "fallback") == 0)
+	if (strcmp(rec_str_member(approval, "via") ? rec_str_member(approval, "via") : "",
+	           "fallback") == 0)
 		fprintf(stderr, "  nobody could be asked, so askFallback=%s applied\n",
 		        fallback ? fallback : "deny");
 	cJSON_ArrayForEach(seg, segments)
 	{
-		const char *path = str_member(seg, "path"), *why = str_member(seg, "why");
+		const char *path = rec_str_member(seg, "path"), *why = rec_str_member(seg, "why");
 		if (why == NULL)
 			continue;
 		fprintf(stderr, "  %s: %s\n", path ? path : "(not found)", why);
-		if (path != NULL && str_member(seg, "satisfiedBy") == NULL)
+		if (path != NULL && rec_str_member(seg, "satisfiedBy") == NULL)
 			report_fix(seg, path);
 	}
 }
@@ -1900,7 +1883,7 @@ static void report_approval(const cJSON *approval)
 /* claw exec's words, not claw-sandbox's: the person ran claw. */
 static void report_denial(const cJSON *rec, const cJSON *deny)
 {
-	const char *by = str_member(deny, "by"), *why = str_member(deny, "reason");
+	const char *by = rec_str_member(deny, "by"), *why = rec_str_member(deny, "reason");
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(rec, "approval");
 
 	fprintf(stderr, "claw: denied by %s: %s\n", by ? by : "claw",

@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/opts.h"
 #include "core/record.h"
+#include "core/shell.h"
 #include "session/session.h"
 #include "core/util.h"
 
@@ -240,35 +241,6 @@ static int run_key(struct cli *c, struct config *cfg)
 	return 0;
 }
 
-/* Characters that never need quoting in sh; everything else is single-quoted. */
-static bool shell_safe(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (!strchr(
-		        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-",
-		        *s))
-			return false;
-	return true;
-}
-
-static void shell_quote(struct buf *b, const char *s)
-{
-	if (shell_safe(s) && s[0] != '=' && strchr(s, '=') == NULL) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_putc(b, *s);
-	}
-	buf_putc(b, '\'');
-}
-
 static void put_opt_member(struct buf *b, const char *name, const char *value, bool *first)
 {
 	if (value == NULL)
@@ -341,7 +313,7 @@ static int run_new(struct cli *c, struct config *cfg)
 	for (int i = 0; i < c->ncommand; i++) {
 		if (i > 0)
 			buf_putc(&cmd, ' ');
-		shell_quote(&cmd, c->command[i]);
+		shell_quote(&cmd, c->command[i]); /* the quoting claw-approve reads back */
 	}
 	if (c->cwd == NULL && (cwd = getcwd(NULL, 0)) == NULL)
 		err(2, "getcwd");

@@ -42,6 +42,14 @@ static const struct {
 };
 static const char *const mode_choices[] = { "deny", "allowlist", "ask", "auto", "full", NULL };
 
+const char *approve_mode_security(const char *mode)
+{
+	for (size_t i = 0; i < NELEM(modes); i++)
+		if (strcmp(mode, modes[i].mode) == 0)
+			return security_name(modes[i].security);
+	return NULL;
+}
+
 /* The agent's tools.exec.KEY when it sets one, else the global one. */
 static const cJSON *pick(const cJSON *agent_exec, const cJSON *exec, const char *key)
 {

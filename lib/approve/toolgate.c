@@ -50,7 +50,7 @@ void toolgate_free(struct toolgate *g)
 
 bool toolgate_covers(const struct toolgate *g, const char *tool)
 {
-	return g != NULL && !tp_is_exec(tool) && tp_names_has(g->names, tool);
+	return g != NULL && !catalog_is_exec(tool) && tp_names_has(g->names, tool);
 }
 
 /* ---- the grants file ---- */
@@ -269,7 +269,7 @@ int toolgate_decide(const struct toolgate *g, const struct ask_settings *ask,
 	struct buf call = { 0 };
 
 	memset(v, 0, sizeof(*v));
-	tp_normalize(c->tool, name, sizeof(name));
+	catalog_normalize(c->tool, name, sizeof(name));
 	if (grant_key != NULL && has_grant(g, grant_key, name)) {
 		verdict(v, true, "session", "session-grant");
 		return 0;
@@ -363,7 +363,7 @@ int toolgate_grants_rm(const struct config *cfg, const char *key, const char *to
 	struct grant_edit ed = { key, NULL, NULL, 0 };
 
 	if (tool != NULL) {
-		tp_normalize(tool, name, sizeof(name));
+		catalog_normalize(tool, name, sizeof(name));
 		ed.tool = name;
 	}
 	int rc = grants_update(path, rm_grants, &ed);

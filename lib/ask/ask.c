@@ -723,14 +723,6 @@ static void signals_restore(void)
 
 /* ---- the wait ---- */
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct asking {
 	const struct ask_settings *s;
 	const struct ask_request *rq;
@@ -831,7 +823,7 @@ static void read_key(struct asking *a)
 /* Waits for an answer or the deadline; returns with a->answer set. */
 static void wait_answer(struct asking *a)
 {
-	for (long long now = mono_ms(); !decided(a, now); now = mono_ms()) {
+	for (long long now = clock_mono_ms(); !decided(a, now); now = clock_mono_ms()) {
 		long long wake = a->deadline, next = tg_ask_next_ms(a->tg);
 		if (a->tty_up) /* the countdown, on the second */
 			wake = now + 1000 - (a->deadline - now) % 1000;
@@ -846,7 +838,7 @@ static void wait_answer(struct asking *a)
 			claim_own(a, ASK_UNAVAILABLE, "", "");
 			continue;
 		}
-		now = mono_ms();
+		now = clock_mono_ms();
 		if (fds[1].revents)
 			answer_serve();
 		if (fds[0].revents) {
@@ -894,8 +886,8 @@ static void tell(struct asking *a)
 	text_outcome(&text, a->answer.decision, a->answer.by, a->id, a->rq->tool);
 	tg_ask_finish(a->tg, text.p);
 	hooks_finish(a->hooks, a->answer.decision, a->answer.via, a->answer.by, text.p);
-	long long until = mono_ms() + ASK_TELL_MS;
-	for (long long now; http_active(a->h) > 0 && (now = mono_ms()) < until;)
+	long long until = clock_mono_ms() + ASK_TELL_MS;
+	for (long long now; http_active(a->h) > 0 && (now = clock_mono_ms()) < until;)
 		if (http_wait(a->h, NULL, 0, (int)(until - now)) < 0)
 			break;
 	buf_free(&text);
@@ -1001,7 +993,7 @@ static void result_of(const struct asking *a, struct ask_result *res, long long 
 	res->decision = a->answer.decision;
 	snprintf(res->via, sizeof(res->via), "%s", a->answer.via);
 	snprintf(res->by, sizeof(res->by), "%s", a->answer.by);
-	res->waited_ms = (long)(mono_ms() - start);
+	res->waited_ms = (long)(clock_mono_ms() - start);
 	res->forged = a->forged;
 	snprintf(res->id, sizeof(res->id), "%s", a->id);
 	if (res->decision == ASK_TIMEOUT && res->via[0] == '\0')
@@ -1019,7 +1011,7 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 	struct asking a = {
 		.s = s, .rq = rq, .ino = -1, .sock = -1, .answer.decision = ASK_UNAVAILABLE
 	};
-	long long start = mono_ms();
+	long long start = clock_mono_ms();
 
 	memset(res, 0, sizeof(*res));
 	res->decision = ASK_UNAVAILABLE;
@@ -1046,7 +1038,7 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 	uuid4(a.id);
 	tty_who(a.who, sizeof(a.who));
 	a.deadline = start + s->timeout_ms;
-	a.created = pending_now_ms();
+	a.created = clock_wall_ms();
 	if (start_pending(&a) < 0) {
 		int saved = errno;
 		answer_close();
@@ -1057,7 +1049,7 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 		return -1;
 	}
 	signals_catch(s->dir, a.id);
-	start_ways(&a, mono_ms());
+	start_ways(&a, clock_mono_ms());
 	if (s->announce_fd >= 0 && announce(&a) < 0) {
 		ask_warn("%s: nobody can answer", claw_error());
 		claim_own(&a, ASK_UNAVAILABLE, "", "");
@@ -1103,7 +1095,7 @@ int ask_pending_list(const struct config *cfg, bool json, FILE *out)
 	char *dir = state_path(cfg, "approvals");
 	struct pending_entry *e;
 	size_t n;
-	long long now = pending_now_ms();
+	long long now = clock_wall_ms();
 
 	if (pending_scan(dir, &e, &n) < 0) {
 		free(dir);

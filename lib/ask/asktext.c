@@ -63,20 +63,15 @@ int decision_from_word(const char *word, enum ask_decision *d)
 
 /* ---- /approve ---- */
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* The next white-space separated word of *P: its start and length, or 0. */
 static size_t next_word(const char **p, const char **start)
 {
 	const char *s = *p;
 
-	while (is_space(*s))
+	while (ascii_space(*s))
 		s++;
 	*start = s;
-	while (*s != '\0' && !is_space(*s))
+	while (*s != '\0' && !ascii_space(*s))
 		s++;
 	*p = s;
 	return (size_t)(s - *start);

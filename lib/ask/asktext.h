@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ask/ask.h"
+#include "ask/ask-types.h"
 #include "core/util.h"
 
 /*

@@ -16,6 +16,7 @@
  */
 #include "policy/toolcatalog.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -289,14 +290,6 @@ const struct catalog_runtime_tool *catalog_runtime_tool(const char *runtime, con
 	return NULL;
 }
 
-int catalog_find(const char *name)
-{
-	for (unsigned i = 0; i < catalog_ntools; i++)
-		if (strcmp(catalog_tools[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 int catalog_find_group(const char *name)
 {
 	for (unsigned i = 0; i < catalog_ngroups; i++)
@@ -348,4 +341,94 @@ const char *catalog_alias_of(const char *name)
 		if (strcmp(catalog_aliases[i].from, name) == 0)
 			return catalog_aliases[i].to[0];
 	return name;
+}
+
+/* ---- names, as OpenClaw normalises them ---- */
+
+/* The catalog by name: a small open-addressed table, built once. */
+#define NAME_SLOTS 256
+static struct {
+	const char *name;
+	int idx;
+} name_table[NAME_SLOTS];
+static bool name_table_ready;
+
+static unsigned name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void build_name_table(void)
+{
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		unsigned h = name_hash(catalog_tools[i].name) % NAME_SLOTS;
+		while (name_table[h].name != NULL)
+			h = (h + 1) % NAME_SLOTS;
+		name_table[h].name = catalog_tools[i].name;
+		name_table[h].idx = (int)i;
+	}
+	name_table_ready = true;
+}
+
+int catalog_find(const char *name)
+{
+	if (!name_table_ready)
+		build_name_table();
+	for (unsigned h = name_hash(name) % NAME_SLOTS; name_table[h].name != NULL;
+	     h = (h + 1) % NAME_SLOTS)
+		if (str_eq(name_table[h].name, name))
+			return name_table[h].idx;
+	return -1;
+}
+
+/* OpenClaw's normalizeToolPolicyName into OUT: trimmed, lower-cased, aliased.
+ * Returns the catalog index of the name, or -1. */
+int catalog_norm_name(const char *s, struct buf *out)
+{
+	const char *e;
+
+	buf_reset(out);
+	buf_reserve(out, 0);
+	while (ascii_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && ascii_space(e[-1]))
+		e--;
+	buf_put(out, s, (size_t)(e - s));
+	str_lower(out->p);
+	int idx = catalog_find(out->p);
+	if (idx >= 0)
+		return idx; /* a core tool's name is nobody's alias */
+	const char *alias = catalog_alias_of(out->p);
+	if (alias == out->p)
+		return -1;
+	buf_reset(out);
+	buf_puts(out, alias);
+	return catalog_find(out->p);
+}
+
+int catalog_normalize(const char *name, char *out, size_t size)
+{
+	struct buf b = { 0 };
+	int idx = catalog_norm_name(name, &b);
+
+	snprintf(out, size, "%s", b.p);
+	buf_free(&b);
+	return idx;
+}
+
+bool catalog_is_exec(const char *tool)
+{
+	char name[16];
+
+	if (strcmp(tool, "exec") == 0)
+		return true;
+	if (strlen(tool) >= 64) /* no spelling of exec is that long */
+		return false;
+	catalog_normalize(tool, name, sizeof(name));
+	return strcmp(name, "exec") == 0;
 }

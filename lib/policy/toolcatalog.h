@@ -8,7 +8,10 @@
 #define CLAW_TOOLCATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "core/util.h"
 
 /* Profiles that include a tool (bits of catalog_tool.profiles). */
 enum {
@@ -133,5 +136,14 @@ const struct catalog_profile *catalog_find_profile(const char *name);
 bool catalog_is_channel_id(const char *name);
 /* An alias's target ("bash" -> "exec"), or NAME itself. */
 const char *catalog_alias_of(const char *name);
+
+/* OpenClaw's normalizeToolPolicyName into OUT: trimmed, lower-cased, aliased.
+ * Returns the catalog index of the name, or -1. */
+int catalog_norm_name(const char *s, struct buf *out);
+/* The same into a fixed buffer. */
+int catalog_normalize(const char *name, char *out, size_t size);
+/* Whether a record's tool is exec as OpenClaw reads tool names: " Bash " is
+ * exec too, so every stage that acts on exec must ask this, not strcmp. */
+bool catalog_is_exec(const char *tool);
 
 #endif

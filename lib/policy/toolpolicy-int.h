@@ -161,10 +161,6 @@ struct tp_config {
 	struct buf scratch, scratch2, unknown;
 };
 
-/* The catalog index of a canonical name, or -1. */
-int tp_find_tool(const char *name);
-/* OpenClaw's normalizeToolPolicyName into OUT; returns the catalog index or -1. */
-int tp_norm_name(const char *s, struct buf *out);
 /* '*' matches any run of characters; everything else is literal. */
 bool tp_glob(const char *pat, const char *s);
 /* Room for one more item in L. */

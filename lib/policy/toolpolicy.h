@@ -128,14 +128,6 @@ void tp_fix(const struct tp_context *cx, const char *tool, const struct tp_verdi
 /* The context's subagent role, depth and the leaf depth, for explain. */
 enum tp_role tp_context_role(const struct tp_context *cx, unsigned *depth, unsigned *max_depth);
 
-/* Normalises a tool name as OpenClaw does: trim, lower-case, aliases.
- * Returns the catalog index, or -1; OUT receives the name. */
-int tp_normalize(const char *name, char *out, size_t size);
-
-/* Whether a record's tool is exec as OpenClaw reads tool names: " Bash " is
- * exec too, so every stage that acts on exec must ask this, not strcmp. */
-bool tp_is_exec(const char *tool);
-
 /*
  * A list of tool names at PATH.NAME in the config, read exactly as OpenClaw
  * reads its policy lists (trimmed, any case, aliases, group:NAME, * globs;

@@ -5,17 +5,11 @@
 #include <stdbool.h>
 
 #include "core/config.h"
+#include "core/ids.h"
 #include "core/util.h"
 
-#define SESSION_ID_MAX   65   /* a normalised agent or account id: 64 characters + NUL */
 #define SESSION_SLUG_MAX 48   /* "workspace-" + 32 hex, or 32 + "-" + 8 hex; + NUL */
 #define SESSION_KEY_MAX  1024 /* longest session key accepted in a record */
-
-/* OpenClaw's id normalisation: valid ids are lower-cased; otherwise runs of
- * invalid characters become "-", edges trimmed, cut to 64; "main" / "default"
- * when nothing is left. Both return OUT. */
-char *norm_agent_id(const char *in, char out[SESSION_ID_MAX]);
-char *norm_account_id(const char *in, char out[SESSION_ID_MAX]);
 
 /*
  * OpenClaw's slug of a sandbox scope key. A key that ends in
@@ -95,6 +89,17 @@ void session_info_free(struct session_info *si);
 /* OpenClaw's getSubagentDepth for a key whose rest starts with "subagent:"
  * (isSubagentSessionKey): how many "subagent:" segments it holds; else 0. */
 unsigned session_subagent_depth(const char *key);
+
+/*
+ * OpenClaw's resolveSandboxScope, the one rule for a sandbox's scope:
+ * sandbox.scope (an agent's, AGENT_SB, over agents.defaults', DEFAULTS_SB;
+ * either may be NULL), else the retired perSession (true: "session", false:
+ * "shared"), else "agent". The schema refuses perSession, so the stages never
+ * run with it; claw-audit check, which reads a refused config, means what
+ * they would once it is renamed as the schema says. 0, or -1 (cfg_error).
+ */
+int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb, const cJSON *defaults_sb,
+                          const char **scope);
 
 /* The sandbox mode and scope of AGENT (normalised id). */
 void session_agent_sandbox(const struct session_settings *s, const char *agent, const char **mode,
