@@ -6,8 +6,16 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 SHAREDIR  ?= $(PREFIX)/share
 MANDIR    ?= $(SHAREDIR)/man
+# systemd's user units (claw-serve.socket), as systemd --user looks for them
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+BASHCOMPDIR ?= $(SHAREDIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(SHAREDIR)/zsh/site-functions
 DESTDIR   ?=
 BUILD     ?= build
+# OpenClaw from npm for the tests against it, never linked or installed.
+OPENCLAW_VERSION = 2026.9.6
+OPENCLAW_NODE    = 26.10.0
+OPENCLAW_DIR    ?= $(BUILD)/openclaw
 ASAN_BUILD = build-asan
 FUZZ_BUILD = build-fuzz
 FUZZ_SECONDS ?= 60
@@ -61,6 +69,8 @@ MAN_SRC  = $(sort $(wildcard man/*.scd))
 PRESETS  = $(filter-out %.claw.json5,$(sort $(wildcard share/claw/presets/*.json5)))
 PRESET_CLAW = $(sort $(wildcard share/claw/presets/*.claw.json5))
 PRESET_APPROVALS = $(sort $(wildcard share/claw/presets/*.approvals.json))
+PLUGIN_FILES = share/claw/openclaw-plugin/package.json share/claw/openclaw-plugin/openclaw.plugin.json \
+               share/claw/openclaw-plugin/index.js share/claw/openclaw-plugin/decider.js
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/presets.o \
            $(BUILD)/obj/gen/sysfilter-bpf.o
@@ -70,7 +80,8 @@ UNITS    = $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/unit/%)
 MANS     = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
 .PHONY: all deps bench-deps fuzz-deps vm-deps check check-vm test test-quick demo man man-models \
-	install uninstall fuzz bench clean lint format openclaw check-openclaw check-openclaw-config
+	install uninstall fuzz bench clean layers lint format openclaw check-openclaw check-openclaw-config \
+	check-openclaw-plugin
 .DELETE_ON_ERROR:
 # Nothing built is an intermediate to delete: a second `make` relinks nothing.
 .SECONDARY:
@@ -189,7 +200,8 @@ check-vm: vm-deps all
 # --jobs); each test has its own state dir, so files do not meet.
 BATS_JOBS  := $(if $(shell command -v parallel 2>/dev/null),--jobs $(shell nproc) --no-parallelize-within-files)
 # The slow tier: what the quick one leaves out (a developer's run every few minutes).
-SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats t/limits.bats t/guard-answer.bats
+SLOW_TESTS  = t/sandbox-escape.bats t/ask.bats t/docker.bats t/limits.bats t/guard-answer.bats \
+	      t/hook-openclaw.bats
 QUICK_TESTS = $(filter-out $(SLOW_TESTS),$(sort $(wildcard t/*.bats)))
 
 test: all man
@@ -230,6 +242,13 @@ check-openclaw-config: all
 	python3 t/openclaw/config-examples.py --claw-bin $(abspath $(BUILD))/bin \
 		--openclaw $(abspath $(OPENCLAW_DIR)); rc=$$?; [ $$rc -eq 3 ] && exit 0; exit $$rc
 
+# The OpenClaw plugin under the real OpenClaw: loaded, inspected, driven by its hook runner.
+check-openclaw-plugin: all
+	@sh t/openclaw/install.sh $(OPENCLAW_DIR) $(OPENCLAW_VERSION) $(OPENCLAW_NODE); \
+	rc=$$?; [ $$rc -eq 3 ] && exit 0; [ $$rc -eq 0 ] || exit $$rc; \
+	CLAW_BIN=$(abspath $(BUILD))/bin OPENCLAW_DIR=$(abspath $(OPENCLAW_DIR)) \
+		bats $(BATS_FLAGS) t/plugin/openclaw.bats
+
 demo: deps
 	$(MAKE) all
 	CLAW_BIN=$(abspath $(BUILD))/bin sh t/demo.sh
@@ -260,17 +279,35 @@ bench: bench-deps all
 
 install: all man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/claw/presets \
+		$(DESTDIR)$(SHAREDIR)/claw/openclaw-plugin
 	install -m 755 $(CMDS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	install -m 644 $(PRESETS) $(PRESET_CLAW) $(PRESET_APPROVALS) $(DESTDIR)$(SHAREDIR)/claw/presets/
+	install -m 644 $(PLUGIN_FILES) $(DESTDIR)$(SHAREDIR)/claw/openclaw-plugin/
+	install -d $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 share/claw/systemd/claw-serve.socket $(DESTDIR)$(USERUNITDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' share/claw/systemd/claw-serve@.service \
+		>$(DESTDIR)$(USERUNITDIR)/claw-serve@.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/claw-serve@.service
+	install -m 644 share/claw/completions/claw.bash $(DESTDIR)$(BASHCOMPDIR)/claw
+	for c in $(filter-out claw,$(notdir $(CMDS))); do \
+		ln -sf claw $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	install -m 644 share/claw/completions/_claw $(DESTDIR)$(ZSHCOMPDIR)/_claw
 
 uninstall:
 	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
 	rm -rf $(DESTDIR)$(SHAREDIR)/claw
+	rm -f $(DESTDIR)$(USERUNITDIR)/claw-serve.socket $(DESTDIR)$(USERUNITDIR)/claw-serve@.service
+	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_claw
 
-lint:
+# The include rules of lib/ (README, Development): stage folders in order, no cycles.
+layers:
+	@t/layers
+
+lint: layers
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr --suppress=missingIncludeSystem -Ilib lib cmd
 	@clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- -std=c11 -D_GNU_SOURCE -Ilib \

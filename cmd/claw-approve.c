@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <errno.h>
 #include <limits.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "approve/analyse.h"
 #include "approve/approvals.h"
 #include "approve/approve.h"
+#include "approve/toolgate.h"
 #include "approve/model.h"
 #include "ask/ask.h"
 #include "core/config.h"
@@ -39,14 +41,18 @@ static const char usage[] =
     "       claw-approve allowlist add --bind [--agent A|*] [--cwd DIR] [--] COMMAND [ARG...]\n"
     "       claw-approve allowlist rm [--agent A|*] PATTERN|ID\n"
     "       claw-approve pending [--json]\n"
-    "       claw-approve resolve ID|SLUG|PREFIX allow-once|allow-always|deny\n"
-    "       claw-approve [--no-tty] [--wait]     (the filter, asking options)\n"
+    "       claw-approve resolve [--by WHO] ID|SLUG|PREFIX allow-once|allow-always|deny\n"
+    "       claw-approve grants [ls] [--json] | grants rm SESSION [TOOL]\n"
+    "       claw-approve [--no-tty] [--wait] [--defer | --ask-fd N] [--timeout SECONDS]\n"
+    "                                            (the filter, asking options)\n"
     "\n"
     "Without a subcommand, reads request records (JSON Lines) on standard input and\n"
     "writes them with an \"approval\" member added to each exec request, and \"deny\"\n"
     "where the command may not run:\n"
     "  approval {decision, via, reason, asked, security, ask, askFallback, cwd,\n"
     "            analysis, guard, segments[{argv, path, realpath, match, satisfiedBy, why}]}\n"
+    "A tool named in approvals.tools waits for a person too (message, sessions_send):\n"
+    "  approval {decision, via, reason, tool, id, by, waitedMs, note}\n"
     "\n"
     "  check      explain the decision for COMMAND, segment by segment (exit 0: it\n"
     "             would run without asking; 1: it would ask or be refused)\n"
@@ -55,6 +61,7 @@ static const char usage[] =
     "             directory and program contents, as allow-always does\n"
     "  pending    the requests waiting for a person's answer\n"
     "  resolve    answer one (OpenClaw's words and aliases: once, always, deny, ...)\n"
+    "  grants     the tools a person allowed for the rest of a session; rm takes them back\n"
     "  models     the argument models: each risky program's options and what they do\n"
     "\n"
     "When a person must be asked, the filter asks every way available at once:\n"
@@ -63,6 +70,11 @@ static const char usage[] =
     "(with no other way, only with --wait). The first answer wins; no command claw\n"
     "runs, and no file, can answer. With no way to ask, or no answer within\n"
     "approvals.exec.timeoutSeconds (120), askFallback decides.\n"
+    "  --defer         ask nobody: what needs a person is refused with via \"runtime\",\n"
+    "                  for a caller that asks in its own prompt (claw-hook(1))\n"
+    "  --ask-fd N      the caller asks and answers with resolve: each request is put up\n"
+    "                  and announced as a line of JSON on fd N; no terminal, no chat\n"
+    "  --timeout S     wait at most S seconds (less than approvals.exec.timeoutSeconds)\n"
     "\n"
     "Common options:\n"
     "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
@@ -83,6 +95,10 @@ enum {
 	OPT_BIND,
 	OPT_NO_TTY,
 	OPT_WAIT,
+	OPT_DEFER,
+	OPT_ASK_FD,
+	OPT_TIMEOUT,
+	OPT_BY,
 	OPT_SCDOC,
 };
 
@@ -96,6 +112,10 @@ static const struct option longopts[] = {
 	{ "bind", no_argument, NULL, OPT_BIND },
 	{ "no-tty", no_argument, NULL, OPT_NO_TTY },
 	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "defer", no_argument, NULL, OPT_DEFER },
+	{ "ask-fd", required_argument, NULL, OPT_ASK_FD },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "by", required_argument, NULL, OPT_BY },
 	{ "scdoc", no_argument, NULL, OPT_SCDOC },
 	{ NULL, 0, NULL, 0 },
 };
@@ -103,8 +123,9 @@ static const struct option longopts[] = {
 struct cli {
 	struct common_opts co;
 	const char *sub, *action;
-	const char *agent, *cwd, *arg_pattern;
-	bool bind, no_tty, wait, scdoc;
+	const char *agent, *cwd, *arg_pattern, *by;
+	bool bind, scdoc;
+	struct ask_opts ask;
 	char **words; /* positional words after the subcommand (and action) */
 	int nwords;
 };
@@ -113,6 +134,7 @@ struct cli {
 
 struct filter {
 	struct approve_ctx ctx;
+	struct toolgate *gate; /* approvals.tools, or NULL */
 	struct approve_result res;
 	struct buf member;
 	char default_agent[SESSION_ID_MAX];
@@ -212,6 +234,42 @@ static int read_who(const struct filter *f, const cJSON *root, struct req_fields
 	return 0;
 }
 
+/*
+ * A tool of approvals.tools: a person's yes first (toolgate.h). Who asks
+ * and where the chat prompt goes come from the record as for exec.
+ */
+static int gate_tool(struct filter *f, struct record *rec, const char *tool)
+{
+	struct req_fields r = { 0 };
+	struct tool_verdict v;
+	const cJSON *args = NULL, *session = NULL;
+	const char *policy_key = NULL;
+
+	if (rec_get_obj(rec->root, "args", &args) < 0 || read_who(f, rec->root, &r) < 0 ||
+	    rec_get_obj(rec->root, "session", &session) < 0 ||
+	    (session && rec_get_str(session, "policyKey", &policy_key) < 0))
+		return -1;
+	struct tool_call c = {
+		.tool = tool,
+		.args = args,
+		.agent = r.rq.agent,
+		.key = r.rq.session_key,
+		.policy = policy_key,
+		.origin_channel = r.rq.has_origin ? r.rq.channel : NULL,
+		.origin_to = r.rq.origin_to,
+		.origin_account = r.rq.origin_account,
+		.origin_thread = r.rq.origin_thread,
+	};
+	if (toolgate_decide(f->gate, f->ctx.ask, &c, &v) < 0)
+		return -1;
+	buf_reset(&f->member);
+	toolgate_render(&v, tool, &f->member);
+	record_add_raw(rec, "approval", f->member.p, f->member.len);
+	if (!v.allow)
+		record_deny(rec, v.reason);
+	return 0;
+}
+
 static void refresh(struct filter *f)
 {
 	/* The file's tree outlives the record: built outside the record arena. */
@@ -238,8 +296,10 @@ static int handle(struct record *rec, void *arg)
 
 	if (rec_get_str(rec->root, "tool", &tool) < 0)
 		return -1;
-	if (tool == NULL || !tp_is_exec(tool))
-		return 0; /* not a command: nothing to approve */
+	if (tool != NULL && toolgate_covers(f->gate, tool))
+		return gate_tool(f, rec, tool);
+	if (tool == NULL || !catalog_is_exec(tool))
+		return 0; /* not a command, nor a tool that asks: nothing to approve */
 	if (rec_get_obj(rec->root, "args", &args) < 0 || read_args(args, &r.rq) < 0 ||
 	    read_who(f, rec->root, &r) < 0)
 		return -1;
@@ -290,8 +350,8 @@ static int run_filter(struct cli *c, struct config *cfg)
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
 	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: the read returns */
 
-	if (approve_init(&f.ctx, cfg) < 0 ||
-	    ask_settings_load(&f.ctx.ask, cfg, c->no_tty, c->wait) < 0)
+	if (approve_init(&f.ctx, cfg) < 0 || ask_settings_load(&f.ctx.ask, cfg, &c->ask) < 0 ||
+	    toolgate_load(&f.gate, cfg) < 0)
 		errx(2, "%s", claw_error());
 	norm_agent_id(cfg_default_agent(cfg), f.default_agent);
 	sigemptyset(&sa.sa_mask);
@@ -304,6 +364,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 	buf_free(&f.member);
 	ask_settings_free(f.ctx.ask);
 	f.ctx.ask = NULL;
+	toolgate_free(f.gate);
 	approve_free(&f.ctx);
 	/* Interrupted at a prompt: the denials are passed on; now end as the signal would. */
 	int sig = ask_interrupted();
@@ -765,12 +826,44 @@ static int run_resolve(struct cli *c, struct config *cfg)
 	if (c->nwords != 2)
 		usage_error(
 		    "resolve: ID|SLUG|PREFIX and a decision (allow-once, allow-always, deny)");
-	cli_answerer(by, sizeof(by));
+	if (c->by != NULL)
+		snprintf(by, sizeof(by), "%s", c->by);
+	else
+		cli_answerer(by, sizeof(by));
 	if (ask_resolve(cfg, c->words[0], c->words[1], by, id) < 0) {
 		warnx("resolve: %s", claw_error());
 		return 1;
 	}
 	printf("%s %s\n", id, c->words[1]);
+	return 0;
+}
+
+/* ---- grants ---- */
+
+static int run_grants(struct cli *c, struct config *cfg)
+{
+	const char *action = c->nwords > 0 ? c->words[0] : "ls";
+
+	if (strcmp(action, "ls") == 0 && c->nwords <= 1) {
+		if (toolgate_grants_list(cfg, c->co.json, stdout) < 0) {
+			warnx("grants: %s", claw_error());
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(action, "rm") != 0 || c->nwords < 2 || c->nwords > 3)
+		usage_error("grants: ls, or rm SESSION [TOOL]");
+	int n = toolgate_grants_rm(cfg, c->words[1], c->nwords == 3 ? c->words[2] : NULL);
+	if (n < 0) {
+		warnx("grants: %s", claw_error());
+		return 1;
+	}
+	if (n == 0) {
+		warnx("grants: no grant for session %s%s%s", c->words[1],
+		      c->nwords == 3 ? " and tool " : "", c->nwords == 3 ? c->words[2] : "");
+		return 1;
+	}
+	printf("removed %d grant%s\n", n, n == 1 ? "" : "s");
 	return 0;
 }
 
@@ -808,7 +901,7 @@ static void positional(struct cli *c, char *word, int argc)
 	if (c->sub == NULL) {
 		if (strcmp(word, "check") != 0 && strcmp(word, "allowlist") != 0 &&
 		    strcmp(word, "pending") != 0 && strcmp(word, "resolve") != 0 &&
-		    strcmp(word, "models") != 0)
+		    strcmp(word, "grants") != 0 && strcmp(word, "models") != 0)
 			usage_error("unknown subcommand \"%s\"", word);
 		c->sub = word;
 	} else if (strcmp(c->sub, "allowlist") == 0 && c->action == NULL) {
@@ -844,10 +937,23 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			c->bind = true;
 			break;
 		case OPT_NO_TTY:
-			c->no_tty = true;
+			c->ask.no_tty = true;
 			break;
 		case OPT_WAIT:
-			c->wait = true;
+			c->ask.wait = true;
+			break;
+		case OPT_DEFER:
+			c->ask.defer = true;
+			break;
+		case OPT_ASK_FD:
+			c->ask.announce_fd = (int)opts_number("--ask-fd", optarg, 1024);
+			break;
+		case OPT_TIMEOUT:
+			c->ask.timeout_ms =
+			    (long)opts_number("--timeout", optarg, 7UL * 24 * 3600) * 1000;
+			break;
+		case OPT_BY:
+			c->by = optarg;
 			break;
 		case OPT_SCDOC:
 			c->scdoc = true;
@@ -862,7 +968,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 
 int main(int argc, char **argv)
 {
-	struct cli c = { 0 };
+	struct cli c = { .ask.announce_fd = -1 };
 	struct config cfg;
 	int status;
 
@@ -870,8 +976,16 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &c);
 	if (c.sub == NULL && (c.agent || c.cwd || c.arg_pattern || c.bind))
 		usage_error("these options need a subcommand (check or allowlist)");
-	if (c.sub != NULL && (c.no_tty || c.wait))
-		usage_error("--no-tty and --wait are for the filter");
+	if (c.sub != NULL && (c.ask.no_tty || c.ask.wait || c.ask.defer || c.ask.announce_fd >= 0 ||
+	                      c.ask.timeout_ms > 0))
+		usage_error("--no-tty, --wait, --defer, --ask-fd and --timeout are for the filter");
+	if (c.ask.defer && c.ask.announce_fd >= 0)
+		usage_error(
+		    "--defer and --ask-fd: the caller either asks itself or through resolve");
+	if (c.by != NULL && (c.sub == NULL || strcmp(c.sub, "resolve") != 0))
+		usage_error("--by is for resolve");
+	if (c.ask.announce_fd >= 0 && fcntl(c.ask.announce_fd, F_GETFD) < 0)
+		usage_error("--ask-fd %d: not an open file descriptor", c.ask.announce_fd);
 	if (c.scdoc && (c.sub == NULL || strcmp(c.sub, "models") != 0))
 		usage_error("--scdoc is for models");
 	if (c.sub != NULL && strcmp(c.sub, "models") == 0) {
@@ -889,6 +1003,8 @@ int main(int argc, char **argv)
 		status = run_pending(&c, &cfg);
 	else if (strcmp(c.sub, "resolve") == 0)
 		status = run_resolve(&c, &cfg);
+	else if (strcmp(c.sub, "grants") == 0)
+		status = run_grants(&c, &cfg);
 	else
 		status = run_allowlist(&c, &cfg);
 	config_free(&cfg);

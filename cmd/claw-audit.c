@@ -174,12 +174,6 @@ static const char *const summary_names[] = { "id",   "agent",   "sessionKey", "o
 	                                     "args", "session", "policy",     "approval", "result",
 	                                     "deny", "error",   "event",      "audit" };
 
-static const char *str_member(const cJSON *obj, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void summarize_result(const cJSON *result, struct summary *s, const cJSON *event)
 {
 	const cJSON *v;
@@ -192,7 +186,7 @@ static void summarize_result(const cJSON *result, struct summary *s, const cJSON
 		snprintf(s->result, sizeof(s->result), "%s", s->deny ? "not run" : "-");
 		return;
 	}
-	s->journal = str_member(cJSON_GetObjectItemCaseSensitive(result, "journal"), "id");
+	s->journal = rec_str_member(cJSON_GetObjectItemCaseSensitive(result, "journal"), "id");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(result, "timedOut")))
 		snprintf(s->result, sizeof(s->result), "timed out");
 	else if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(result, "signal")))
@@ -206,11 +200,11 @@ static void summarize_result(const cJSON *result, struct summary *s, const cJSON
 /* Who asked: the origin's channel and sender (or peer); no origin is the local operator. */
 static void summarize_sender(const cJSON *origin, const cJSON *event, struct summary *s)
 {
-	const char *channel = str_member(origin, "channel");
-	const char *sender = str_member(origin, "sender");
+	const char *channel = rec_str_member(origin, "channel");
+	const char *sender = rec_str_member(origin, "sender");
 
 	if (sender == NULL)
-		sender = str_member(origin, "peer");
+		sender = rec_str_member(origin, "peer");
 	if (cJSON_IsString(event))
 		snprintf(s->sender, sizeof(s->sender), "claw-audit");
 	else if (!cJSON_IsObject(origin))
@@ -228,9 +222,9 @@ static void summarize(const cJSON *root, struct summary *s)
 	rec_pick(root, summary_names, m, NELEM(m));
 	s->id = cJSON_IsString(m[S_ID]) ? m[S_ID]->valuestring : NULL;
 	s->tool = cJSON_IsString(m[S_TOOL]) ? m[S_TOOL]->valuestring : NULL;
-	s->command = str_member(m[S_ARGS], "command");
-	s->session = str_member(m[S_SESSION], "key");
-	s->agent = str_member(m[S_SESSION], "agent");
+	s->command = rec_str_member(m[S_ARGS], "command");
+	s->session = rec_str_member(m[S_SESSION], "key");
+	s->agent = rec_str_member(m[S_SESSION], "agent");
 	if (s->agent == NULL && cJSON_IsString(m[S_AGENT]))
 		s->agent = m[S_AGENT]->valuestring;
 	if (s->session != NULL)
@@ -239,9 +233,11 @@ static void summarize(const cJSON *root, struct summary *s)
 		snprintf(s->who, sizeof(s->who), "%s", m[S_SKEY]->valuestring);
 	else if (cJSON_IsObject(m[S_ORIGIN]))
 		snprintf(s->who, sizeof(s->who), "%s:%s",
-		         str_member(m[S_ORIGIN], "channel") ? str_member(m[S_ORIGIN], "channel")
-		                                            : "?",
-		         str_member(m[S_ORIGIN], "peer") ? str_member(m[S_ORIGIN], "peer") : "?");
+		         rec_str_member(m[S_ORIGIN], "channel")
+		             ? rec_str_member(m[S_ORIGIN], "channel")
+		             : "?",
+		         rec_str_member(m[S_ORIGIN], "peer") ? rec_str_member(m[S_ORIGIN], "peer")
+		                                             : "?");
 	else if (cJSON_IsString(m[S_EVENT]))
 		snprintf(s->who, sizeof(s->who), "claw-audit");
 	else
@@ -250,14 +246,14 @@ static void summarize(const cJSON *root, struct summary *s)
 	s->deny = m[S_DENY] != NULL;
 	s->event = cJSON_IsString(m[S_EVENT]);
 	if (s->deny) {
-		s->by = str_member(m[S_DENY], "by");
-		s->reason = str_member(m[S_DENY], "reason");
-	} else if (cJSON_IsObject(m[S_APPROVAL]) && str_member(m[S_APPROVAL], "via")) {
+		s->by = rec_str_member(m[S_DENY], "by");
+		s->reason = rec_str_member(m[S_DENY], "reason");
+	} else if (cJSON_IsObject(m[S_APPROVAL]) && rec_str_member(m[S_APPROVAL], "via")) {
 		snprintf(s->by_buf, sizeof(s->by_buf), "approval:%s",
-		         str_member(m[S_APPROVAL], "via"));
+		         rec_str_member(m[S_APPROVAL], "via"));
 		s->by = s->by_buf;
 	} else if (cJSON_IsObject(m[S_POLICY])) {
-		const char *layer = str_member(m[S_POLICY], "layer");
+		const char *layer = rec_str_member(m[S_POLICY], "layer");
 		snprintf(s->by_buf, sizeof(s->by_buf), "policy%s%s", layer ? ":" : "",
 		         layer ? layer : "");
 		s->by = s->by_buf;
@@ -268,7 +264,7 @@ static void summarize(const cJSON *root, struct summary *s)
 	if (cJSON_IsObject(m[S_AUDIT])) {
 		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(m[S_AUDIT], "seq");
 		s->seq = cJSON_IsNumber(seq) ? (unsigned long long)seq->valuedouble : 0;
-		s->ts = str_member(m[S_AUDIT], "ts");
+		s->ts = rec_str_member(m[S_AUDIT], "ts");
 	}
 }
 
@@ -780,8 +776,8 @@ static void merge_run(struct summary *s, void *ctx)
 		const cJSON *deny = cJSON_GetObjectItemCaseSensitive(*end, "deny");
 		if (cJSON_IsObject(deny)) {
 			s->deny = true;
-			s->by = str_member(deny, "by");
-			s->reason = str_member(deny, "reason");
+			s->by = rec_str_member(deny, "by");
+			s->reason = rec_str_member(deny, "reason");
 		}
 		summarize_result(cJSON_GetObjectItemCaseSensitive(*end, "result"), s, NULL);
 	}

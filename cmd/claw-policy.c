@@ -529,7 +529,7 @@ static int run_explain(struct cli *c, struct tp_config *tc, const struct config 
 		usage_error("explain: TOOL is empty");
 	resolve_cli(c, cfg, &o);
 	struct tp_context *cx = tp_context_of(tc, &o.rq);
-	int idx = tp_normalize(c->tool, name, sizeof(name));
+	int idx = catalog_normalize(c->tool, name, sizeof(name));
 	explain_rows(cx, name, idx, rows);
 	tp_decide(cx, c->tool, &v);
 	if (c->co.json)

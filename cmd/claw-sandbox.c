@@ -38,7 +38,6 @@
 #include "native/limits.h"
 #include "core/opts.h"
 #include "native/nspin.h"
-#include "sandbox/pipeline.h"
 #include "core/record.h"
 #include "sandbox/run.h"
 #include "sandbox/sandbox.h"
@@ -46,6 +45,7 @@
 #include "core/shell.h"
 #include "native/sysfilter.h"
 #include "policy/toolpolicy.h"
+#include "core/stagepipe.h"
 #include "core/util.h"
 #include "ask/asktext.h"
 
@@ -985,7 +985,7 @@ static int handle(struct record *rec, void *ctx)
 	}
 	if (rec_get_str(rec->root, "tool", &tool) < 0)
 		return -1;
-	if (tool == NULL || !tp_is_exec(tool))
+	if (tool == NULL || !catalog_is_exec(tool))
 		return 0; /* other tools pass through */
 	if (read_request(f, rec->root, &q, &elevated) < 0 || q.agent == NULL)
 		return -1;
@@ -1020,7 +1020,7 @@ static void filter_idle(void *ctx)
  * being asked is answered: claw-approve(1)), the log stage logs what it was
  * given, and so the input ends. From the terminal they had it already.
  */
-static pid_t stage_pids[PIPELINE_MAX];
+static pid_t stage_pids[STAGEPIPE_MAX];
 static volatile sig_atomic_t passed;
 
 static void pass_signal(int sig)
@@ -1028,7 +1028,7 @@ static void pass_signal(int sig)
 	if (passed)
 		return;
 	passed = 1;
-	for (size_t i = 0; i < PIPELINE_MAX; i++)
+	for (size_t i = 0; i < STAGEPIPE_MAX; i++)
 		if (stage_pids[i] > 0)
 			kill(stage_pids[i], sig);
 }
@@ -1134,9 +1134,23 @@ static char **stage_argv(const struct cli *c, const char *name, const char *cons
 	return v;
 }
 
+/* The stages before claw-sandbox, as they will be started. */
+struct plan {
+	char **argv[STAGEPIPE_MAX]; /* each stage's argv (stage_argv) */
+	struct stagepipe_stage stage[STAGEPIPE_MAX];
+	size_t n;
+};
+
+static void plan_add(struct plan *p, char **argv)
+{
+	p->argv[p->n] = argv;
+	p->stage[p->n++] =
+	    (struct stagepipe_stage){ .name = argv[0], .args = (const char *const *)argv + 1 };
+}
+
 /* claw-session (exec: claw-session new --through ...) | claw-policy | claw-approve |
  * claw-audit log */
-static void plan_stages(const struct cli *c, struct pipeline *p)
+static void plan_stages(const struct cli *c, struct plan *p)
 {
 	const char *approve[] = { c->no_tty ? "--no-tty" : NULL, c->wait ? "--wait" : NULL };
 	const char *log[] = { "log", c->log ? "--log" : NULL, c->log };
@@ -1144,30 +1158,31 @@ static void plan_stages(const struct cli *c, struct pipeline *p)
 
 	p->n = 0;
 	if (c->exec)
-		p->stage[p->n++].argv = stage_argv(c, "claw-session", new_, NELEM(new_), c->command,
-		                                   (size_t)c->ncommand);
+		plan_add(p, stage_argv(c, "claw-session", new_, NELEM(new_), c->command,
+		                       (size_t)c->ncommand));
 	else
-		p->stage[p->n++].argv = stage_argv(c, "claw-session", NULL, 0, NULL, 0);
-	p->stage[p->n++].argv = stage_argv(c, "claw-policy", NULL, 0, NULL, 0);
-	p->stage[p->n++].argv = stage_argv(c, "claw-approve", approve, NELEM(approve), NULL, 0);
-	p->stage[p->n++].argv = stage_argv(c, "claw-audit", log, c->log ? 3 : 1, NULL, 0);
+		plan_add(p, stage_argv(c, "claw-session", NULL, 0, NULL, 0));
+	plan_add(p, stage_argv(c, "claw-policy", NULL, 0, NULL, 0));
+	plan_add(p, stage_argv(c, "claw-approve", approve, NELEM(approve), NULL, 0));
+	plan_add(p, stage_argv(c, "claw-audit", log, c->log ? 3 : 1, NULL, 0));
 }
 
 /*
- * How the stages ended, in pipeline order: the first that failed decides
- * (what failed after it, failed because of it), and says so unless it said
- * so itself. A stage that died of SIGPIPE stopped because a later one did; one
- * that died of the Ctrl-C that claw-sandbox saw too was interrupted.
+ * How the N stages of SP ended, in pipeline order: the first that failed
+ * decides (what failed after it, failed because of it), and says so unless it
+ * said so itself. A stage that died of SIGPIPE stopped because a later one
+ * did; one that died of the Ctrl-C that claw-sandbox saw too was interrupted.
  */
-static int stages_status(const struct cli *c, const struct pipeline *p, int stop, int *worst)
+static int stages_status(const struct cli *c, const struct stagepipe *sp, size_t n, int stop,
+                         int *worst)
 {
 	char how[64];
 
 	*worst = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		int st = p->stage[i].status, sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	for (size_t i = 0; i < n; i++) {
+		int st = sp->status[i], sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-		const char *name = p->stage[i].argv[0];
+		const char *name = sp->name[i];
 		if (sig == SIGPIPE || (sig != 0 && sig == stop) || code == 0)
 			continue;
 		if (code == 1) {
@@ -1179,7 +1194,7 @@ static int stages_status(const struct cli *c, const struct pipeline *p, int stop
 			return 2;
 		if (code != 2)
 			fprintf(stderr, "claw: %s %s; nothing more was run\n", name,
-			        pipeline_how(st, how, sizeof(how)));
+			        stagepipe_how(st, how, sizeof(how)));
 		return c->exec ? 125 : 2;
 	}
 	return 0;
@@ -1187,7 +1202,8 @@ static int stages_status(const struct cli *c, const struct pipeline *p, int stop
 
 static int run_pipeline(struct cli *c, struct config *cfg)
 {
-	struct pipeline p = { 0 };
+	struct plan p = { 0 };
+	struct stagepipe sp;
 	struct filter f;
 	struct outcome out = { .status = 125 };
 	int in = 0, records = -1, null_out = -1, status = 125;
@@ -1205,17 +1221,19 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 		f.outcome = &out;
 	}
 	plan_stages(c, &p);
-	if (in < 0 || (c->exec && null_out < 0) || pipeline_start(&p, in, &records) < 0) {
+	if (in < 0 || (c->exec && null_out < 0) ||
+	    stagepipe_start(&sp, p.stage, p.n, in, -1, -1, false) < 0) {
 		warnx("%s; nothing was run", claw_error());
 		status = c->exec ? 125 : 2;
 	} else {
-		for (size_t i = 0; i < p.n; i++)
-			stage_pids[i] = p.stage[i].pid;
+		for (size_t i = 0; i < sp.n; i++)
+			stage_pids[i] = sp.pid[i];
 		f.stages = true;
+		records = sp.out;
 		int filtered = filter_loop(&f, c, records, c->exec ? null_out : 1);
-		close(records);
-		pipeline_wait(&p);
-		int worst, failed = stages_status(c, &p, f.stop, &worst);
+		size_t n = sp.n;
+		stagepipe_wait(&sp); /* closes records; how each ended is judged below */
+		int worst, failed = stages_status(c, &sp, n, f.stop, &worst);
 		if (failed != 0)
 			status = failed;
 		else if (!c->exec)
@@ -1231,7 +1249,7 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 	}
 	int sig = f.stop > 0 ? f.stop : 0;
 	for (size_t i = 0; i < p.n; i++)
-		free(p.stage[i].argv);
+		free(p.argv[i]);
 	if (in > 0)
 		close(in);
 	if (null_out >= 0)
@@ -1887,18 +1905,6 @@ static int run_prune(struct cli *c, struct config *cfg)
 
 /* ---- report: what claw exec shows of the pipeline's last record ---- */
 
-static void write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s += n, len -= (size_t)n;
-	}
-}
-
 /* Decodes base64 S into B (what a result holds for output that is not text); -1 when bad. */
 static int unbase64(const char *s, struct buf *b)
 {
@@ -1931,19 +1937,13 @@ static void write_stream(int fd, const cJSON *result, const char *name)
 	if (!cJSON_IsString(v))
 		return;
 	if (!cJSON_IsString(enc)) {
-		write_all(fd, v->valuestring, strlen(v->valuestring));
+		(void)write_all(fd, v->valuestring, strlen(v->valuestring));
 	} else if (strcmp(enc->valuestring, "base64") == 0 && unbase64(v->valuestring, &b) == 0) {
-		write_all(fd, b.p ? b.p : "", b.len);
+		(void)write_all(fd, b.p ? b.p : "", b.len);
 	} else {
 		warnx("report: %s: an encoding this claw does not know", name);
 	}
 	buf_free(&b);
-}
-
-static const char *str_member(const cJSON *obj, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /*
@@ -1953,7 +1953,7 @@ static const char *str_member(const cJSON *obj, const char *name)
  */
 static void report_fix(const cJSON *seg, const char *path)
 {
-	const char *need = str_member(seg, "need");
+	const char *need = rec_str_member(seg, "need");
 	const cJSON *w;
 	struct buf argv = { 0 };
 
@@ -1985,18 +1985,19 @@ static void report_fix(const cJSON *seg, const char *path)
 static void report_approval(const cJSON *approval)
 {
 	const cJSON *seg, *segments = cJSON_GetObjectItemCaseSensitive(approval, "segments");
-	const char *fallback = str_member(approval, "askFallback");
+	const char *fallback = rec_str_member(approval, "askFallback");
 
-	if (strcmp(str_member(approval, "via") ? str_member(approval, "via") : "", "fallback") == 0)
+	if (strcmp(rec_str_member(approval, "via") ? rec_str_member(approval, "via") : "",
+	           "fallback") == 0)
 		fprintf(stderr, "  nobody could be asked, so askFallback=%s applied\n",
 		        fallback ? fallback : "deny");
 	cJSON_ArrayForEach(seg, segments)
 	{
-		const char *path = str_member(seg, "path"), *why = str_member(seg, "why");
+		const char *path = rec_str_member(seg, "path"), *why = rec_str_member(seg, "why");
 		if (why == NULL)
 			continue;
 		fprintf(stderr, "  %s: %s\n", path ? path : "(not found)", why);
-		if (path != NULL && str_member(seg, "satisfiedBy") == NULL)
+		if (path != NULL && rec_str_member(seg, "satisfiedBy") == NULL)
 			report_fix(seg, path);
 	}
 }
@@ -2004,7 +2005,7 @@ static void report_approval(const cJSON *approval)
 /* claw exec's words, not claw-sandbox's: the person ran claw. */
 static void report_denial(const cJSON *rec, const cJSON *deny)
 {
-	const char *by = str_member(deny, "by"), *why = str_member(deny, "reason");
+	const char *by = rec_str_member(deny, "by"), *why = rec_str_member(deny, "reason");
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(rec, "approval");
 
 	fprintf(stderr, "claw: denied by %s: %s\n", by ? by : "claw",

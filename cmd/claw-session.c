@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/opts.h"
 #include "core/record.h"
+#include "core/shell.h"
 #include "session/session.h"
 #include "core/util.h"
 
@@ -172,7 +173,8 @@ static int handle(struct record *rec, void *ctx)
 	if (id == NULL)
 		assign_id(f, rec);
 	struct session_entry *e = session_cache_resolve(f->cache, &f->settings, &sr.rq);
-	if (e == NULL || (sr.rq.has_origin && sr.session_key != NULL &&
+	/* Only where the origin decided must a sessionKey agree with it. */
+	if (e == NULL || (sr.rq.has_origin && sr.rq.session_key == NULL && sr.session_key != NULL &&
 	                  check_explicit_matches(f, &e->si, sr.session_key) < 0)) {
 		record_deny(rec, claw_error());
 		return 0;
@@ -237,35 +239,6 @@ static int run_key(struct cli *c, struct config *cfg)
 	session_info_free(&si);
 	session_settings_free(&s);
 	return 0;
-}
-
-/* Characters that never need quoting in sh; everything else is single-quoted. */
-static bool shell_safe(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (!strchr(
-		        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-",
-		        *s))
-			return false;
-	return true;
-}
-
-static void shell_quote(struct buf *b, const char *s)
-{
-	if (shell_safe(s) && s[0] != '=' && strchr(s, '=') == NULL) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_putc(b, *s);
-	}
-	buf_putc(b, '\'');
 }
 
 static void put_opt_member(struct buf *b, const char *name, const char *value, bool *first)
@@ -340,7 +313,7 @@ static int run_new(struct cli *c, struct config *cfg)
 	for (int i = 0; i < c->ncommand; i++) {
 		if (i > 0)
 			buf_putc(&cmd, ' ');
-		shell_quote(&cmd, c->command[i]);
+		shell_quote(&cmd, c->command[i]); /* the quoting claw-approve reads back */
 	}
 	if (c->cwd == NULL && (cwd = getcwd(NULL, 0)) == NULL)
 		err(2, "getcwd");

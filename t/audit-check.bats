@@ -2,6 +2,7 @@
 # claw-audit check: the security audit, every check triggered and not, and --fix.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
@@ -11,7 +12,7 @@ setup() {
 
 # check [OPTIONS]: run check --json; the report stays in $json for the helpers below.
 check() {
-	run claw-audit check --json "$@"
+	run --separate-stderr claw-audit check --json "$@"
 	json=$output
 }
 
@@ -383,6 +384,29 @@ expect() { # expect ID SEVERITY
 	expect sandbox.docker_config_mode_off none
 }
 
+@test "perSession: the audit reads the scope as claw-sandbox does, and both refuse the retired key" {
+	for v in true:session false:shared; do
+		write_config <<<"{ agents: { defaults: { sandbox: { mode: \"all\", perSession: ${v%%:*} } } } }"
+		run claw-sandbox explain --json
+		assert_failure 2
+		assert_output --partial 'unknown key "perSession"'
+		check --preset public
+		expect config.invalid critical
+		run detail summary.attack_surface
+		assert_line "sandbox: mode=all, scope=${v#*:}, backend=native, workspaceAccess=none"
+		run has preset.public.agents.defaults.sandbox.scope
+		[ "${v#*:}" = shared ] || assert_failure
+		# Renamed as the schema says: claw-sandbox runs with the scope the audit read.
+		write_config <<<"{ agents: { defaults: { sandbox: { mode: \"all\", scope: \"${v#*:}\" } } } }"
+		run --separate-stderr claw-sandbox explain --json
+		assert_success
+		assert_equal "$(jq -r '.settings[] | select(.key == "scope") | .value' <<<"$output")" "${v#*:}"
+		check
+		run detail summary.attack_surface
+		assert_line "sandbox: mode=all, scope=${v#*:}, backend=native, workspaceAccess=none"
+	done
+}
+
 @test "bind mounts: relative, system paths, the whole disk, credentials, the state dir, and projects" {
 	mkdir -p "$HOME/.ssh"
 	write_config <<EOF
@@ -401,7 +425,7 @@ EOF
 	assert_line --partial '"/var:/v", which covers blocked path "/var/run"'
 	assert_line --partial '"/var/run/docker.sock:/var/run/docker.sock", which targets blocked path "/var/run"'
 	assert_line --partial "\"$HOME/.ssh:/ssh:ro\", which targets blocked path \"$HOME/.ssh\""
-	assert_line --partial "\"$OPENCLAW_STATE_DIR:/state\", which targets the state directory"
+	assert_line --partial "\"$OPENCLAW_STATE_DIR:/state\", which targets claw's own state"
 	assert_line --partial "\"$BATS_TEST_TMPDIR:/all\", which covers"
 	assert_line --partial 'agents.list.ops.sandbox.docker.binds has "/proc:/p"'
 	refute_output --partial "/srv/project"

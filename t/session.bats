@@ -589,6 +589,26 @@ ws_hash() {
 	assert_output 'a b|it'"'"'s|$HOME|*|x=1|'
 }
 
+@test "new -- if x: claw-session quotes a keyword as claw-approve reads it, a program word, and sh runs that program" {
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\necho ran-if "$@"\n' >"$BATS_TEST_TMPDIR/bin/if"
+	chmod 755 "$BATS_TEST_TMPDIR/bin/if"
+	write_config <<<'{ tools: { exec: { security: "allowlist", ask: "off" } } }'
+	jq -n --arg p "$BATS_TEST_TMPDIR/bin/if" '{version: 1, agents: {main: {allowlist: [{pattern: $p}]}}}' \
+		>"$OPENCLAW_STATE_DIR/exec-approvals.json"
+	chmod 600 "$OPENCLAW_STATE_DIR/exec-approvals.json"
+	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	run claw-session new -- if x
+	assert_success
+	cmd=$(jqr .args.command)
+	run bash -c 'claw-session new -- if x | claw-session | claw-approve'
+	assert_success
+	assert_equal "$(jqr '.approval.decision + " " + (.approval.segments[0].argv | join(" "))')" "allow if x"
+	assert_equal "$(jqr .approval.segments[0].path)" "$BATS_TEST_TMPDIR/bin/if"
+	run sh -c "$cmd"
+	assert_output "ran-if x"
+}
+
 @test "new: the request goes through claw-session" {
 	run bash -c 'claw-session new --agent main -- ls -l | claw-session'
 	assert_success

@@ -13,6 +13,7 @@
 #include "approve/allowmatch.h"
 #include "approve/model.h"
 #include "approve/risk.h"
+#include "approve/runs.h"
 #include "approve/wrappers.h"
 #include "core/glob.h"
 #include "core/util.h"

@@ -10,7 +10,7 @@
 #ifndef CLAW_ANALYSE_H
 #define CLAW_ANALYSE_H
 
-#include "approve/approve.h"
+#include "approve/approve-types.h"
 
 struct analyse_in {
 	const struct approve_ctx *ctx;
@@ -21,8 +21,8 @@ struct analyse_in {
 
 /*
  * Fills RES's segments, guard hit, analysis_ok and analysis_error; RES->cwd
- * must be set. Matches are recorded in RES, hits to note in the file are
- * returned through approve_note_use() by the caller.
+ * must be set. Matches are recorded in RES; the caller notes the hits in
+ * the file with approve_note_uses().
  */
 void analyse_command(const struct analyse_in *in, struct approve_result *res);
 
@@ -32,17 +32,6 @@ bool analyse_inline_eval(const struct approve_result *res);
 
 /* True when every segment is satisfied and the analysis succeeded. */
 bool analyse_satisfied(const struct approve_result *res);
-
-/* The argv an entry binds: the segment's words from the judged command on. */
-static inline char *const *seg_argv(const struct seg_report *s)
-{
-	return s->argv + s->exec;
-}
-
-static inline int seg_argc(const struct seg_report *s)
-{
-	return s->argc - s->exec;
-}
 
 /* Arguments after the program, joined by spaces: what argPattern sees. */
 struct buf;

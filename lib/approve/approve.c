@@ -42,6 +42,14 @@ static const struct {
 };
 static const char *const mode_choices[] = { "deny", "allowlist", "ask", "auto", "full", NULL };
 
+const char *approve_mode_security(const char *mode)
+{
+	for (size_t i = 0; i < NELEM(modes); i++)
+		if (strcmp(mode, modes[i].mode) == 0)
+			return security_name(modes[i].security);
+	return NULL;
+}
+
 /* The agent's tools.exec.KEY when it sets one, else the global one. */
 static const cJSON *pick(const cJSON *agent_exec, const cJSON *exec, const char *key)
 {
@@ -586,6 +594,10 @@ static void ask(struct approve_ctx *ctx, const struct approve_request *req,
 	case ASK_UNAVAILABLE:
 	case ASK_TIMEOUT:
 		fallback(res, satisfied);
+		break;
+	case ASK_DEFERRED:
+		/* --defer: the caller's own prompt asks; claw allows nothing itself. */
+		decide(res, DECIDE_DENY, "runtime", "deferred");
 		break;
 	case ASK_DENY:
 		/* Ctrl-C at the prompt is a refusal too, said as such. */

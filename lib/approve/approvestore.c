@@ -4,7 +4,7 @@
  * Hits update lastUsedAt, lastUsedCommand and lastResolvedPath as OpenClaw
  * does, but batched: a stream of records makes one write per flush, not one
  * per record. Allow-always adds entries bound to what was approved, and
- * says whether such an entry still binds what would run (runs.h).
+ * runs.c says whether such an entry still binds what would run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +16,6 @@
 #include "approve/approve.h"
 #include "approve/runs.h"
 #include "core/util.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	long long ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-
-	return (double)ms;
-}
 
 static char *dup_or_null(const char *s)
 {
@@ -67,7 +57,7 @@ static void note_one(struct approve_ctx *ctx, const struct allow_entry *e, const
 void approve_note_uses(struct approve_ctx *ctx, const struct approve_result *res,
                        const char *command)
 {
-	double at = now_ms();
+	double at = (double)clock_wall_ms();
 
 	for (int i = 0; i < res->nsegs; i++)
 		if (res->segs[i].match != NULL)
@@ -157,68 +147,6 @@ int approve_flush_uses(struct approve_ctx *ctx)
 	return rc;
 }
 
-/* ---- bindings ---- */
-
-static bool same_argv(const cJSON *bound, char *const *argv, int argc)
-{
-	const cJSON *a;
-	int i = 0;
-
-	cJSON_ArrayForEach(a, bound)
-	{
-		if (i >= argc || !cJSON_IsString(a) || strcmp(a->valuestring, argv[i]) != 0)
-			return false;
-		i++;
-	}
-	return i == argc;
-}
-
-static bool same_hash(const struct exec_file *f, const char *want)
-{
-	char hex[SHA256_HEX];
-
-	return want != NULL && exec_sha256(f, hex) == 0 && strcasecmp(hex, want) == 0;
-}
-
-/* Whether the entry recorded PATH with contents SHA (its runs[], or an older script member). */
-static bool recorded(const struct allow_entry *e, const char *path, const char *sha)
-{
-	const cJSON *r;
-
-	if (e->runs == NULL)
-		return e->script != NULL && e->script_sha256 != NULL &&
-		       strcmp(e->script, path) == 0 && strcasecmp(e->script_sha256, sha) == 0;
-	cJSON_ArrayForEach(r, e->runs)
-	{
-		const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "path"));
-		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "sha256"));
-		if (p && h && strcmp(p, path) == 0 && strcasecmp(h, sha) == 0)
-			return true;
-	}
-	return false;
-}
-
-static int recorded_count(const struct allow_entry *e)
-{
-	return e->runs != NULL ? cJSON_GetArraySize(e->runs) : e->script != NULL;
-}
-
-bool approve_binding_holds(const struct allow_entry *e, const struct seg_report *s, const char *cwd)
-{
-	struct runs *now;
-	bool ok;
-
-	if (!same_argv(e->argv, seg_argv(s), seg_argc(s)) ||
-	    (e->cwd != NULL && strcmp(e->cwd, cwd) != 0) || !same_hash(&s->file, e->sha256))
-		return false;
-	now = xmalloc(sizeof(*now));
-	ok = runs_of(s, cwd, now) == 0 && now->n == recorded_count(e);
-	for (int i = 0; ok && i < now->n; i++)
-		ok = recorded(e, now->r[i].path, now->r[i].sha256);
-	free(now);
-	return ok;
-}
-
 /* ---- allow-always ---- */
 
 /*
@@ -281,7 +209,7 @@ static int entry_for(const struct approve_result *res, const struct seg_report *
 			cJSON_AddItemToArray(list, r);
 		}
 	}
-	cJSON_AddNumberToObject(e, "lastUsedAt", now_ms());
+	cJSON_AddNumberToObject(e, "lastUsedAt", (double)clock_wall_ms());
 	buf_free(&args);
 	buf_free(&re);
 	*out = e;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/execpath.h"
@@ -272,4 +273,66 @@ int runs_of(const struct seg_report *s, const char *cwd, struct runs *out)
 		if (add_model_path(out, s, &s->model.paths[i], cwd) < 0)
 			return -1;
 	return 0;
+}
+
+/* ---- bindings ---- */
+
+static bool same_argv(const cJSON *bound, char *const *argv, int argc)
+{
+	const cJSON *a;
+	int i = 0;
+
+	cJSON_ArrayForEach(a, bound)
+	{
+		if (i >= argc || !cJSON_IsString(a) || strcmp(a->valuestring, argv[i]) != 0)
+			return false;
+		i++;
+	}
+	return i == argc;
+}
+
+static bool same_hash(const struct exec_file *f, const char *want)
+{
+	char hex[SHA256_HEX];
+
+	return want != NULL && exec_sha256(f, hex) == 0 && strcasecmp(hex, want) == 0;
+}
+
+/* Whether the entry recorded PATH with contents SHA (its runs[], or an older script member). */
+static bool recorded(const struct allow_entry *e, const char *path, const char *sha)
+{
+	const cJSON *r;
+
+	if (e->runs == NULL)
+		return e->script != NULL && e->script_sha256 != NULL &&
+		       strcmp(e->script, path) == 0 && strcasecmp(e->script_sha256, sha) == 0;
+	cJSON_ArrayForEach(r, e->runs)
+	{
+		const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "path"));
+		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "sha256"));
+		if (p && h && strcmp(p, path) == 0 && strcasecmp(h, sha) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int recorded_count(const struct allow_entry *e)
+{
+	return e->runs != NULL ? cJSON_GetArraySize(e->runs) : e->script != NULL;
+}
+
+bool approve_binding_holds(const struct allow_entry *e, const struct seg_report *s, const char *cwd)
+{
+	struct runs *now;
+	bool ok;
+
+	if (!same_argv(e->argv, seg_argv(s), seg_argc(s)) ||
+	    (e->cwd != NULL && strcmp(e->cwd, cwd) != 0) || !same_hash(&s->file, e->sha256))
+		return false;
+	now = xmalloc(sizeof(*now));
+	ok = runs_of(s, cwd, now) == 0 && now->n == recorded_count(e);
+	for (int i = 0; ok && i < now->n; i++)
+		ok = recorded(e, now->r[i].path, now->r[i].sha256);
+	free(now);
+	return ok;
 }

@@ -22,7 +22,7 @@
 
 #include <limits.h>
 
-#include "approve/approve.h"
+#include "approve/approve-types.h"
 #include "core/hash.h"
 
 #define RUNS_MAX 16
@@ -41,5 +41,14 @@ struct runs {
  * -1 with OUT->why when they cannot be bound (the binding must not apply).
  */
 int runs_of(const struct seg_report *s, const char *cwd, struct runs *out);
+
+/*
+ * Whether allow-always entry E binds segment S run in CWD: the same argv,
+ * working directory and program, and the same files run besides it, with
+ * the same contents (the script, the module, the makefiles;
+ * never code read from standard input; never after a cd).
+ */
+bool approve_binding_holds(const struct allow_entry *e, const struct seg_report *s,
+                           const char *cwd);
 
 #endif

@@ -252,11 +252,18 @@ void safebins_free(struct safebins *sb)
 
 /* ---- the check ---- */
 
-static const struct safebin_profile *profile_of(const struct safebins *sb, const char *name)
+static const struct safebin_profile *custom_of(const struct safebins *sb, const char *name)
 {
 	for (size_t i = 0; i < sb->ncustom; i++)
 		if (strcmp(sb->custom[i].name, name) == 0)
 			return &sb->custom[i];
+	return NULL;
+}
+
+static const struct safebin_profile *profile_of(const struct safebins *sb, const char *name)
+{
+	if (custom_of(sb, name) != NULL)
+		return custom_of(sb, name);
 	for (size_t i = 0; i < NELEM(builtin_profiles); i++)
 		if (strcmp(builtin_profiles[i].name, name) == 0)
 			return &builtin_profiles[i];
@@ -346,6 +353,19 @@ static const char *check_argv(const struct safebin_profile *p, char *const *argv
 	return NULL;
 }
 
+const char *safebin_never_safe(const char *name)
+{
+	for (size_t i = 0; i < NELEM(never_safe); i++)
+		if (strcmp(never_safe[i].name, name) == 0)
+			return never_safe[i].reason;
+	return NULL;
+}
+
+bool safebin_has_custom_profile(const struct safebins *sb, const char *name)
+{
+	return custom_of(sb, name) != NULL;
+}
+
 const char *safebin_check(const struct safebins *sb, const char *name, const struct exec_file *f,
                           char *const *argv, int argc)
 {
@@ -355,9 +375,9 @@ const char *safebin_check(const struct safebins *sb, const char *name, const str
 		listed = strcmp(sb->names[i], name) == 0;
 	if (!listed)
 		return "not a safe bin";
-	for (size_t i = 0; i < NELEM(never_safe); i++)
-		if (strcmp(never_safe[i].name, name) == 0)
-			return never_safe[i].reason;
+	const char *never = safebin_never_safe(name);
+	if (never != NULL)
+		return never;
 	if (risk_interpreter(name))
 		return "an interpreter is never a safe bin";
 	if (!f->found || !safebin_trusted_dir(sb, f->path))

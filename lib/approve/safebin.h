@@ -54,6 +54,12 @@ extern const char *const safebin_default_trusted[];
 /* True when PATH's directory is one of the trusted directories. */
 bool safebin_trusted_dir(const struct safebins *sb, const char *path);
 
+/* Why NAME (lower-cased) is never a safe bin whatever the config says (its argument is
+ * a program: jq, awk, sed), or NULL. Interpreters are refused too: risk_interpreter(). */
+const char *safebin_never_safe(const char *name);
+/* Whether tools.exec.safeBinProfiles (as loaded into SB) has a profile for NAME. */
+bool safebin_has_custom_profile(const struct safebins *sb, const char *name);
+
 /*
  * Whether ARGV (argv[0] is the program, NAME its exec_name(), F its
  * resolution) is a safe-bin use. Returns NULL when it is; otherwise why not

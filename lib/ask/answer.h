@@ -36,7 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ask/ask.h"
+#include "ask/ask-types.h"
 
 struct pending_answer {
 	enum ask_decision decision;

@@ -58,8 +58,9 @@ struct session_filter {
 
 struct ask_settings {
 	char *dir; /* <state>/approvals */
-	bool no_tty, wait, forward, telegram_on;
-	bool http_on; /* libcurl loaded (start_http) */
+	bool no_tty, wait, defer, forward, telegram_on;
+	int announce_fd; /* --ask-fd, or -1 */
+	bool http_on;    /* libcurl loaded (start_http) */
 	long timeout_ms;
 	enum fwd_mode mode;
 	char **agents; /* agentFilter */
@@ -434,7 +435,8 @@ static void start_http(struct ask_settings *s)
 	s->http_on = true;
 }
 
-int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool no_tty, bool wait)
+int ask_settings_load(struct ask_settings **out, const struct config *cfg,
+                      const struct ask_opts *opts)
 {
 	static const char *const modes[] = { "session", "targets", "both", NULL };
 	struct ask_settings *s = xcalloc(1, sizeof(*s));
@@ -444,8 +446,11 @@ int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool 
 
 	*out = NULL;
 	s->dir = state_path(cfg, "approvals");
-	s->no_tty = no_tty;
-	s->wait = wait;
+	/* Asked through the caller, claw asks nobody itself: only resolve answers. */
+	s->announce_fd = opts->announce_fd;
+	s->no_tty = opts->no_tty || opts->announce_fd >= 0;
+	s->wait = opts->wait || opts->announce_fd >= 0;
+	s->defer = opts->defer;
 	if (exec != NULL && !cJSON_IsObject(exec)) {
 		ask_settings_free(s);
 		return cfg_error(cfg, exec, "approvals.exec must be an object");
@@ -467,6 +472,8 @@ int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool 
 		                 TIMEOUT_MAX_S);
 	}
 	s->timeout_ms = (long)(secs * 1000 + 0.5);
+	if (opts->timeout_ms > 0 && opts->timeout_ms < s->timeout_ms)
+		s->timeout_ms = opts->timeout_ms;
 	s->mode = strcmp(mode, "targets") == 0 ? FWD_TARGETS
 	          : strcmp(mode, "both") == 0  ? FWD_BOTH
 	                                       : FWD_SESSION;
@@ -573,7 +580,7 @@ static void add_tg(const struct ask_settings *s, struct ways *w, const char *acc
 
 static void collect_chat(const struct ask_settings *s, const struct ask_request *rq, struct ways *w)
 {
-	if (!s->forward || !filters_pass(s, rq))
+	if (!s->forward || s->announce_fd >= 0 || !filters_pass(s, rq))
 		return;
 	if (s->mode != FWD_TARGETS && rq->origin_channel != NULL && rq->origin_to != NULL &&
 	    strcasecmp(rq->origin_channel, "telegram") == 0)
@@ -611,6 +618,7 @@ static void request_json(struct buf *b, const struct ask_request *rq, const char
 	buf_puts(b, "{\"id\":");
 	buf_json_str(b, id);
 	buf_printf(b, ",\"slug\":\"%.8s\"", id);
+	put_str(b, "tool", rq->tool);
 	put_str(b, "agent", rq->agent);
 	put_str(b, "sessionKey", rq->session_key);
 	put_str(b, "command", rq->command);
@@ -715,14 +723,6 @@ static void signals_restore(void)
 
 /* ---- the wait ---- */
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct asking {
 	const struct ask_settings *s;
 	const struct ask_request *rq;
@@ -823,7 +823,7 @@ static void read_key(struct asking *a)
 /* Waits for an answer or the deadline; returns with a->answer set. */
 static void wait_answer(struct asking *a)
 {
-	for (long long now = mono_ms(); !decided(a, now); now = mono_ms()) {
+	for (long long now = clock_mono_ms(); !decided(a, now); now = clock_mono_ms()) {
 		long long wake = a->deadline, next = tg_ask_next_ms(a->tg);
 		if (a->tty_up) /* the countdown, on the second */
 			wake = now + 1000 - (a->deadline - now) % 1000;
@@ -838,7 +838,7 @@ static void wait_answer(struct asking *a)
 			claim_own(a, ASK_UNAVAILABLE, "", "");
 			continue;
 		}
-		now = mono_ms();
+		now = clock_mono_ms();
 		if (fds[1].revents)
 			answer_serve();
 		if (fds[0].revents) {
@@ -883,11 +883,11 @@ static void tell(struct asking *a)
 	if (a->w.tty != NULL)
 		tty_end(a->w.tty, line.p);
 	a->w.tty = NULL;
-	text_outcome(&text, a->answer.decision, a->answer.by, a->id);
+	text_outcome(&text, a->answer.decision, a->answer.by, a->id, a->rq->tool);
 	tg_ask_finish(a->tg, text.p);
 	hooks_finish(a->hooks, a->answer.decision, a->answer.via, a->answer.by, text.p);
-	long long until = mono_ms() + ASK_TELL_MS;
-	for (long long now; http_active(a->h) > 0 && (now = mono_ms()) < until;)
+	long long until = clock_mono_ms() + ASK_TELL_MS;
+	for (long long now; http_active(a->h) > 0 && (now = clock_mono_ms()) < until;)
 		if (http_wait(a->h, NULL, 0, (int)(until - now)) < 0)
 			break;
 	buf_free(&text);
@@ -945,8 +945,9 @@ static void start_ways(struct asking *a, long long now)
 		buf_free(&shorter);
 	}
 	show_tty(a, now);
-	/* Without a prompt on the terminal, the log says what waits and how to answer it. */
-	if (!a->tty_up)
+	/* Without a prompt on the terminal, the log says what waits and how to answer it
+	 * (unless the caller asks: it was told on its own fd). */
+	if (!a->tty_up && a->s->announce_fd < 0)
 		ask_warn("waiting up to %lds for an answer: claw-approve resolve %.8s %s", secs,
 		         a->id,
 		         a->rq->offer_always ? "allow-once|allow-always|deny" : "allow-once|deny");
@@ -954,12 +955,45 @@ static void start_ways(struct asking *a, long long now)
 	buf_free(&json);
 }
 
+/*
+ * --ask-fd: the pending request, as `claw-approve pending --json` shows it,
+ * is one line on the caller's fd; the caller asks and answers with resolve.
+ * A caller that has gone away (EPIPE) cannot answer: -1, and no way is left.
+ */
+static int announce(const struct asking *a)
+{
+	struct buf json = { 0 };
+	sigset_t pipe_set, old;
+	size_t off = 0;
+	int rc = 0;
+
+	request_json(&json, a->rq, a->id, a->created, a->created + a->s->timeout_ms, NULL);
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	while (off < json.len && rc == 0) {
+		ssize_t n = write(a->s->announce_fd, json.p + off, json.len - off);
+		if (n > 0)
+			off += (size_t)n;
+		else if (n < 0 && errno != EINTR)
+			rc = claw_fail("--ask-fd %d: %s", a->s->announce_fd, strerror(errno));
+	}
+	if (rc < 0 && errno == EPIPE) {
+		/* The SIGPIPE the write raised is taken here, not delivered. */
+		struct timespec now = { 0 };
+		sigtimedwait(&pipe_set, NULL, &now);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	buf_free(&json);
+	return rc;
+}
+
 static void result_of(const struct asking *a, struct ask_result *res, long long start)
 {
 	res->decision = a->answer.decision;
 	snprintf(res->via, sizeof(res->via), "%s", a->answer.via);
 	snprintf(res->by, sizeof(res->by), "%s", a->answer.by);
-	res->waited_ms = (long)(mono_ms() - start);
+	res->waited_ms = (long)(clock_mono_ms() - start);
 	res->forged = a->forged;
 	snprintf(res->id, sizeof(res->id), "%s", a->id);
 	if (res->decision == ASK_TIMEOUT && res->via[0] == '\0')
@@ -973,8 +1007,11 @@ static void result_of(const struct asking *a, struct ask_result *res, long long 
 
 int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct ask_result *res)
 {
-	struct asking a = { .s = s, .rq = rq, .ino = -1, .sock = -1 };
-	long long start = mono_ms();
+	/* Until an answer is taken, the answer is that nobody could give one. */
+	struct asking a = {
+		.s = s, .rq = rq, .ino = -1, .sock = -1, .answer.decision = ASK_UNAVAILABLE
+	};
+	long long start = clock_mono_ms();
 
 	memset(res, 0, sizeof(*res));
 	res->decision = ASK_UNAVAILABLE;
@@ -983,6 +1020,11 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 		res->decision = sa.decision;
 		snprintf(res->via, sizeof(res->via), "%s", sa.via);
 		snprintf(res->by, sizeof(res->by), "%s", sa.by);
+		return 0;
+	}
+	if (s->defer) {
+		res->decision = ASK_DEFERRED;
+		snprintf(res->note, sizeof(res->note), "left to the caller's own prompt");
 		return 0;
 	}
 	if (!s->no_tty && tty_open(&a.w.tty, s->dir) < 0)
@@ -996,7 +1038,7 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 	uuid4(a.id);
 	tty_who(a.who, sizeof(a.who));
 	a.deadline = start + s->timeout_ms;
-	a.created = pending_now_ms();
+	a.created = clock_wall_ms();
 	if (start_pending(&a) < 0) {
 		int saved = errno;
 		answer_close();
@@ -1007,8 +1049,14 @@ int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct
 		return -1;
 	}
 	signals_catch(s->dir, a.id);
-	start_ways(&a, mono_ms());
-	wait_answer(&a);
+	start_ways(&a, clock_mono_ms());
+	if (s->announce_fd >= 0 && announce(&a) < 0) {
+		ask_warn("%s: nobody can answer", claw_error());
+		claim_own(&a, ASK_UNAVAILABLE, "", "");
+		(void)answer_taken(&a.answer);
+	} else {
+		wait_answer(&a);
+	}
 	/* Decided: whoever answers from now on is told it is no longer pending. */
 	answer_close();
 	pending_remove(s->dir, a.id);
@@ -1047,7 +1095,7 @@ int ask_pending_list(const struct config *cfg, bool json, FILE *out)
 	char *dir = state_path(cfg, "approvals");
 	struct pending_entry *e;
 	size_t n;
-	long long now = pending_now_ms();
+	long long now = clock_wall_ms();
 
 	if (pending_scan(dir, &e, &n) < 0) {
 		free(dir);

@@ -6,49 +6,32 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ask/ask-types.h"
 #include "core/config.h"
 
-enum ask_decision {
-	ASK_ALLOW_ONCE,
-	ASK_ALLOW_ALWAYS,
-	ASK_DENY,
-	ASK_TIMEOUT,    /* nobody answered in time, or the person chose the fallback (Enter) */
-	ASK_UNAVAILABLE /* there was no way to ask, or every way failed */
-};
-
-/* One segment of the command as the analyser saw it. */
-struct ask_segment {
-	const char *argv; /* the segment as words, for display */
-	const char *path; /* resolved executable, or NULL */
-	const char *why;  /* why it was not allowed without asking */
-};
-
-struct ask_request {
-	const char *agent, *session_key, *command, *cwd, *host, *security, *ask;
-	const struct ask_segment *segments;
-	size_t nsegments;
-	bool offer_always;    /* false when ask=always: only allow-once and deny are offered */
-	const char *fallback; /* what no answer means (askFallback), for the prompt; may be NULL */
-	/*
-	 * Where the request came from (the record's origin), for forwarding
-	 * mode "session": channel ("telegram"), chat id, account and thread.
-	 * All NULL for the local operator.
-	 */
-	const char *origin_channel, *origin_to, *origin_account, *origin_thread;
-};
-
-struct ask_result {
-	enum ask_decision decision;
-	char via[16]; /* tty | chat | webhook | cli, or "" when nobody answered */
-	char by[128]; /* who answered: "tty:alice", "telegram:12345", "cli:alice", ... */
-	long waited_ms;
-	char id[37];    /* the approval id (UUID v4); "" when nobody could be asked */
-	char note[160]; /* why there was no answer (ASK_TIMEOUT, ASK_UNAVAILABLE), for a reason */
-	bool forged;    /* a file tried to answer (answer.h): reported, never read */
-};
-
-/* approvals.exec.*, channels.telegram.*, the time limit, --no-tty and --wait. */
+/* approvals.exec.*, channels.telegram.*, the time limit and the asking options. */
 struct ask_settings;
+
+/* The filter's asking options (claw-approve(1)). */
+struct ask_opts {
+	bool no_tty; /* --no-tty: not at the terminal */
+	bool wait;   /* --wait: put up for resolve even with no other way to ask */
+	/*
+	 * --defer: ask nobody; a request that needs a person is answered
+	 * ASK_DEFERRED at once, and the caller (an agent runtime with a prompt
+	 * of its own, Claude Code's) asks.
+	 */
+	bool defer;
+	/*
+	 * --ask-fd N: the caller asks (OpenClaw's plugin approvals) and answers
+	 * through resolve. Each request is put up as with --wait and announced
+	 * on fd N as one line of JSON, the pending file's members; the terminal
+	 * and the chat targets are not used. -1: off.
+	 */
+	int announce_fd;
+	long
+	    timeout_ms; /* --timeout: at most this long (ms), below the config's; 0: the config's */
+};
 
 /*
  * Reads the settings from CFG once, before the record loop. A wrong type or
@@ -56,7 +39,8 @@ struct ask_settings;
  * are valid but useless (a Telegram target without a bot token, an empty
  * allowFrom) are warned about on stderr here, once.
  */
-int ask_settings_load(struct ask_settings **out, const struct config *cfg, bool no_tty, bool wait);
+int ask_settings_load(struct ask_settings **out, const struct config *cfg,
+                      const struct ask_opts *opts);
 void ask_settings_free(struct ask_settings *s);
 /* approvals.exec.timeoutSeconds in milliseconds. */
 long ask_timeout_ms(const struct ask_settings *s);
@@ -72,7 +56,6 @@ long ask_timeout_ms(const struct ask_settings *s);
  * the others carry on. Returns 0, or -1 (claw_error()) when the state dir
  * cannot hold the pending file; the caller then applies askFallback.
  */
-#define ASK_TELL_MS 3000
 int ask_human(const struct ask_settings *s, const struct ask_request *rq, struct ask_result *res);
 
 /*
@@ -88,7 +71,7 @@ int ask_pending_list(const struct config *cfg, bool json, FILE *out);
 /*
  * Answers one pending approval, named by its id, its slug or a unique
  * prefix, with OpenClaw's decision words and aliases. BY says who answered
- * ("cli:alice"). -1 with claw_error() for an unknown or ambiguous id, an
+ * ("cli:alice", "openclaw"). -1 with claw_error() for an unknown or ambiguous id, an
  * unknown word, a decision the request does not offer, or an approval that
  * was already answered. ID_OUT, when not NULL, receives the full id.
  */

@@ -40,6 +40,8 @@ const char *decision_word(enum ask_decision d)
 		return "deny";
 	case ASK_TIMEOUT:
 		return "timeout";
+	case ASK_DEFERRED:
+		return "deferred";
 	case ASK_UNAVAILABLE:
 		break;
 	}
@@ -49,7 +51,7 @@ const char *decision_word(enum ask_decision d)
 int decision_from_word(const char *word, enum ask_decision *d)
 {
 	static const enum ask_decision all[] = { ASK_ALLOW_ONCE, ASK_ALLOW_ALWAYS, ASK_DENY,
-		                                 ASK_TIMEOUT, ASK_UNAVAILABLE };
+		                                 ASK_TIMEOUT,    ASK_UNAVAILABLE,  ASK_DEFERRED };
 
 	for (size_t i = 0; i < NELEM(all); i++)
 		if (strcmp(word, decision_word(all[i])) == 0) {
@@ -61,20 +63,15 @@ int decision_from_word(const char *word, enum ask_decision *d)
 
 /* ---- /approve ---- */
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* The next white-space separated word of *P: its start and length, or 0. */
 static size_t next_word(const char **p, const char **start)
 {
 	const char *s = *p;
 
-	while (is_space(*s))
+	while (ascii_space(*s))
 		s++;
 	*start = s;
-	while (*s != '\0' && !is_space(*s))
+	while (*s != '\0' && !ascii_space(*s))
 		s++;
 	*p = s;
 	return (size_t)(s - *start);
@@ -280,11 +277,41 @@ void text_reply_with(struct buf *b, const char *id, bool offer_always)
 	           offer_always ? "allow-once|allow-always|deny" : "allow-once|deny");
 }
 
+/*
+ * A tool named in approvals.tools (claw's own; OpenClaw asks only for exec):
+ * the whole call, a message's text in full up to what the chat can carry.
+ * Allow Always allows the tool for the rest of the session.
+ */
+static void tool_prompt(struct buf *b, const struct ask_request *rq, const char *id, long expires_s,
+                        size_t max_call)
+{
+	struct buf call = { 0 };
+
+	buf_puts(b, "🔒 Tool approval required");
+	field(b, "ID", id, 0);
+	field(b, "Tool", rq->tool, 128);
+	field(b, "Agent", rq->agent, 256);
+	field(b, "Session", rq->session_key, 256);
+	text_clean(&call, rq->command ? rq->command : "", max_call);
+	buf_printf(b, "\n```\n%s\n```", call.p);
+	buf_free(&call);
+	buf_puts(b, "\nExpires in: ");
+	text_duration(b, expires_s);
+	buf_putc(b, '\n');
+	text_reply_with(b, id, rq->offer_always);
+	if (rq->offer_always)
+		buf_puts(b, "\nAllow Always allows this tool for the rest of the session.");
+}
+
 void text_prompt(struct buf *b, const struct ask_request *rq, const char *id, long expires_s,
                  size_t max_command)
 {
 	struct buf cmd = { 0 };
 
+	if (rq->tool != NULL) {
+		tool_prompt(b, rq, id, expires_s, max_command);
+		return;
+	}
 	buf_puts(b, "🔒 Exec approval required");
 	field(b, "ID", id, 0);
 	text_clean(&cmd, rq->command ? rq->command : "", max_command);
@@ -307,9 +334,10 @@ void text_prompt(struct buf *b, const struct ask_request *rq, const char *id, lo
 		buf_puts(b, "\nAllow Always is unavailable for this command.");
 }
 
-void text_outcome(struct buf *b, enum ask_decision d, const char *by, const char *id)
+void text_outcome(struct buf *b, enum ask_decision d, const char *by, const char *id,
+                  const char *tool)
 {
-	const char *what;
+	const char *what, *kind = tool ? "Tool" : "Exec";
 
 	switch (d) {
 	case ASK_ALLOW_ONCE:
@@ -323,12 +351,13 @@ void text_outcome(struct buf *b, enum ask_decision d, const char *by, const char
 		break;
 	case ASK_TIMEOUT:
 	case ASK_UNAVAILABLE:
+	case ASK_DEFERRED:
 	default:
-		buf_printf(b, "⏱️ Exec approval expired. ID: %s", id);
+		buf_printf(b, "⏱️ %s approval expired. ID: %s", kind, id);
 		return;
 	}
 	/* OpenClaw marks every resolution with the same check mark, a denial too. */
-	buf_printf(b, "✅ Exec approval %s.", what);
+	buf_printf(b, "✅ %s approval %s.", kind, what);
 	if (by != NULL && by[0] != '\0') {
 		buf_puts(b, " Resolved by ");
 		text_clean(b, by, 128);

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ask/ask.h"
+#include "ask/ask-types.h"
 #include "core/util.h"
 
 /*
@@ -14,7 +14,7 @@
  * Returns 0 and sets *d, or -1 for any other word.
  */
 int decision_parse(const char *word, enum ask_decision *d);
-/* The canonical word: allow-once, allow-always, deny, timeout, unavailable. */
+/* The canonical word: allow-once, allow-always, deny, timeout, unavailable, deferred. */
 const char *decision_word(enum ask_decision d);
 /* The inverse of decision_word(), for answer files. -1 for an unknown word. */
 int decision_from_word(const char *word, enum ask_decision *d);
@@ -53,8 +53,9 @@ void text_prompt(struct buf *b, const struct ask_request *rq, const char *id, lo
 /* "Reply with: /approve ID allow-once|allow-always|deny" (without allow-always when not offered).
  */
 void text_reply_with(struct buf *b, const char *id, bool offer_always);
-/* The outcome, once decided: who resolved it, or that it expired. */
-void text_outcome(struct buf *b, enum ask_decision d, const char *by, const char *id);
+/* The outcome, once decided: who resolved it, or that it expired (TOOL: NULL for exec). */
+void text_outcome(struct buf *b, enum ask_decision d, const char *by, const char *id,
+                  const char *tool);
 /* Replies to an /approve message. */
 void text_submitted(struct buf *b, enum ask_decision d, const char *id);
 void text_failed(struct buf *b, const char *why);

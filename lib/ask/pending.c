@@ -23,14 +23,6 @@
 /* The shortest prefix resolve accepts: one or two characters name the wrong request too easily. */
 #define PREFIX_MIN 4
 
-long long pending_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 bool pending_valid_id(const char *s)
 {
 	for (size_t i = 0; i < 36; i++) {
@@ -163,7 +155,7 @@ static void scan_one(const char *dir, const char *id, long long now, struct pend
 int pending_scan(const char *dir, struct pending_entry **out, size_t *n)
 {
 	size_t cap = 0;
-	long long now = pending_now_ms();
+	long long now = clock_wall_ms();
 	DIR *d;
 
 	*out = NULL;

@@ -60,7 +60,4 @@ int pending_find(const char *dir, const char *key, char id[37]);
  */
 int pending_lock_try(const char *dir, const char *name, int *fd);
 
-/* Milliseconds since the epoch, for the files. */
-long long pending_now_ms(void);
-
 #endif

@@ -58,14 +58,6 @@ struct tg_ask {
 	size_t npolls;
 };
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 bool tg_allowed(const struct tg_bot *b, const char *sender)
 {
 	for (size_t i = 0; i < b->nallow; i++)
@@ -401,7 +393,7 @@ static void poll_failed(struct tg_poll *p, const char *err, long code)
 		ask_warn("telegram (%s): reading answers: %s%s; trying again", p->bot->host, err,
 		         hint(code));
 	long long wait = RETRY_FIRST_MS << (p->failures < 5 ? p->failures - 1 : 4);
-	p->retry_at = now_ms() + (wait < RETRY_MAX_MS ? wait : RETRY_MAX_MS);
+	p->retry_at = clock_mono_ms() + (wait < RETRY_MAX_MS ? wait : RETRY_MAX_MS);
 }
 
 static void on_updates(const struct http_reply *r, void *arg)
@@ -557,7 +549,7 @@ static void on_sent(const struct http_reply *r, void *arg)
 		m->state = MSG_SENT;
 	}
 	cJSON_Delete(root);
-	tg_ask_wake(m->owner, now_ms());
+	tg_ask_wake(m->owner, clock_mono_ms());
 }
 
 static void keyboard(struct buf *j, const char *id, bool offer_always)

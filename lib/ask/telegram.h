@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ask/ask.h"
+#include "ask/ask-types.h"
 #include "ask/http.h"
 
 /* A bot: its token (never shown), its API, and who may answer through it. */

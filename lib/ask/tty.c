@@ -153,11 +153,15 @@ static void draw(struct tty *t, long remaining_ms)
 	const struct ask_request *rq = t->rq;
 	struct buf b = { 0 };
 
-	buf_printf(&b, "\n%s%s: exec approval required%s [%.8s]\n", t->color ? "\033[1m" : "",
-	           program_invocation_short_name, t->color ? "\033[0m" : "", t->id);
+	buf_printf(&b, "\n%s%s: %s approval required%s [%.8s]\n", t->color ? "\033[1m" : "",
+	           program_invocation_short_name, rq->tool ? "tool" : "exec",
+	           t->color ? "\033[0m" : "", t->id);
 	row(&b, "agent", rq->agent, 256);
 	row(&b, "session", rq->session_key, 256);
-	row(&b, "command", rq->command, 4096);
+	if (rq->tool != NULL)
+		row(&b, "tool", rq->tool, 256);
+	/* A tool's call in full: a message is read before it is sent. */
+	row(&b, rq->tool ? "call" : "command", rq->command, rq->tool ? 0 : 4096);
 	row(&b, "cwd", rq->cwd, 1024);
 	row(&b, "host", rq->host, 256);
 	for (size_t i = 0; i < rq->nsegments; i++) {
@@ -175,7 +179,9 @@ static void draw(struct tty *t, long remaining_ms)
 		}
 	}
 	buf_printf(&b, "  [o] allow once  %s[d] deny  [Enter] %s%s\n",
-	           rq->offer_always ? "[a] allow always  " : "",
+	           !rq->offer_always ? ""
+	           : rq->tool        ? "[a] allow for this session  "
+	                             : "[a] allow always  ",
 	           rq->fallback ? "fallback: " : "no answer", rq->fallback ? rq->fallback : "");
 	countdown(t, &b, remaining_ms);
 	put(t->fd, b.p, b.len);

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "ask/ask.h"
+#include "ask/ask-types.h"
 
 struct tty;
 

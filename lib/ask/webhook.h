@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "ask/ask.h"
+#include "ask/ask-types.h"
 #include "ask/http.h"
 
 enum hook_kind { HOOK_WEBHOOK, HOOK_SLACK, HOOK_DISCORD };

@@ -160,20 +160,6 @@ void alog_now(char out[ALOG_TS_LEN + 1])
 
 /* ---- appending ---- */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int pread_all(int fd, char *p, size_t n, off_t off)
 {
 	while (n > 0) {

@@ -14,7 +14,7 @@
 
 #include "core/cfgedit.h"
 #include "core/json5.h"
-#include "session/session.h"
+#include "core/ids.h"
 
 const char claw_json_template[] =
     "// claw's own settings: OpenClaw refuses these keys in openclaw.json, so claw\n"

@@ -11,7 +11,7 @@
 
 #include "core/fsutil.h"
 #include "core/preset.h"
-#include "session/session.h"
+#include "core/ids.h"
 #include "core/util.h"
 
 #define CONFIG_MAX_BYTES (16UL * 1024 * 1024)
@@ -281,10 +281,18 @@ enum check_mode {
 	CHECK_REPORT,       /* everything stays in cfg->problems */
 };
 
+static void where_in(const void *cfg, const cJSON *node, bool key, struct buf *out)
+{
+	cfg_where(cfg, node, key, out);
+}
+
 /* Checks what was read and puts both files into one tree. */
 static int check_and_merge(struct config *cfg, enum check_mode mode)
 {
-	schema_check(cfg, &cfg->problems);
+	struct schema_input in = { cfg->doc.root,  cfg->claw_doc.root, cfg->path,
+		                   cfg->claw_path, where_in,           cfg };
+
+	schema_check(&in, &cfg->problems);
 	merge_claw(cfg);
 	if (mode == CHECK_REPORT)
 		return 0;

@@ -62,14 +62,19 @@ int read_file(const char *path, size_t max, char **data, size_t *len)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int write_all(int fd, const void *data, size_t n)
 {
+	const char *p = data;
+
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0)
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO; /* no progress: never loop on it */
 			return -1;
+		}
 		p += w;
 		n -= (size_t)w;
 	}

@@ -13,6 +13,13 @@
 int read_file(const char *path, size_t max, char **data, size_t *len);
 
 /*
+ * Writes all N bytes of P to FD, again after EINTR and short writes. Returns
+ * 0, or -1 with errno set (nothing recorded: callers that only show output
+ * ignore it, callers that keep data report it).
+ */
+int write_all(int fd, const void *p, size_t n);
+
+/*
  * Replaces PATH with DATA in one step: a temporary file in the same directory,
  * written, fsync'd, given MODE, renamed over PATH, directory fsync'd. A failure
  * leaves the old file as it was. Returns 0 or -1 (claw_error()).

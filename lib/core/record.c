@@ -419,6 +419,12 @@ int rec_get_bool(const cJSON *obj, const char *name, int *out)
 	return rec_bool(member(obj, name), name, out);
 }
 
+const char *rec_str_member(const cJSON *obj, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 int rec_get_id(const cJSON *obj, const char *name, char *buf, size_t size, const char **out)
 {
 	return rec_id(member(obj, name), name, buf, size, out);

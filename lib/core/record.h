@@ -144,6 +144,9 @@ int rec_get_obj(const cJSON *obj, const char *name, const cJSON **out);
 int rec_get_bool(const cJSON *obj, const char *name, int *out); /* -1/absent leaves *out */
 /* A string, or an integer given as a number (chat ids often are): into buf. */
 int rec_get_id(const cJSON *obj, const char *name, char *buf, size_t size, const char **out);
+/* OBJ's member NAME when it is a string, else NULL, no error: for reading back what a stage
+ * wrote (claw-audit's summaries, claw-sandbox's report). */
+const char *rec_str_member(const cJSON *obj, const char *name);
 
 /*
  * cJSON trees made while a record is handled live in a per-record arena and

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/config.h"
 #include "core/jsregex.h"
 
 #define NO_NODE ((unsigned)-1) /* no row of OpenClaw's table: not one of its keys */
@@ -30,7 +29,7 @@ struct pattern {
 };
 
 struct walk {
-	const struct config *cfg;
+	const struct schema_input *in;
 	const struct schema_table *t;
 	struct cfg_problems *out;
 	bool claw_file; /* walking claw.json */
@@ -78,7 +77,7 @@ static void report_at(struct walk *w, const cJSON *node, bool key, bool warning,
 		w->errors++;
 	if (w->quiet > 0)
 		return;
-	cfg_where(w->cfg, node, key, &where);
+	w->in->where(w->in->arg, node, key, &where);
 	if (path == NULL)
 		path = w->path.p;
 	buf_vprintf(&msg, fmt, ap);
@@ -640,7 +639,7 @@ static void check_array(struct walk *w, const cJSON *v, const struct schema_node
 /* The claw.json a claw key goes to, for messages. */
 static const char *claw_file(const struct walk *w)
 {
-	return w->cfg->claw_path ? w->cfg->claw_path : "claw.json";
+	return w->in->claw_path ? w->in->claw_path : "claw.json";
 }
 
 static void check_claw_value(struct walk *w, const cJSON *v, const struct claw_key *k);
@@ -955,7 +954,7 @@ static void check_claw_member(struct walk *w, const cJSON *m, struct mark parent
 		    w, m, true, false,
 		    "%s is OpenClaw's setting, not claw's: move it to %s (claw reads both files, "
 		    "OpenClaw only that one)",
-		    w->path.p, w->cfg->path ? w->cfg->path : "openclaw.json");
+		    w->path.p, w->in->path ? w->in->path : "openclaw.json");
 	} else {
 		unknown_key(w, m, parent, NO_NODE);
 	}
@@ -963,11 +962,11 @@ static void check_claw_member(struct walk *w, const cJSON *m, struct mark parent
 
 /* ---- the walks ---- */
 
-static void walk_init(struct walk *w, const struct config *cfg, struct cfg_problems *out,
+static void walk_init(struct walk *w, const struct schema_input *in, struct cfg_problems *out,
                       bool claw_file)
 {
 	memset(w, 0, sizeof(*w));
-	w->cfg = cfg;
+	w->in = in;
 	w->t = &schema_openclaw;
 	w->out = out;
 	w->claw_file = claw_file;
@@ -985,18 +984,18 @@ static void walk_free(struct walk *w)
 	buf_free(&w->canon);
 }
 
-size_t schema_check(const struct config *cfg, struct cfg_problems *out)
+size_t schema_check(const struct schema_input *in, struct cfg_problems *out)
 {
 	struct walk w;
 	size_t errors = out->errors;
 
-	walk_init(&w, cfg, out, false);
-	if (cJSON_IsObject(cfg->doc.root))
-		check_object(&w, cfg->doc.root, w.t->root);
+	walk_init(&w, in, out, false);
+	if (cJSON_IsObject(in->root))
+		check_object(&w, in->root, w.t->root);
 	walk_free(&w);
-	walk_init(&w, cfg, out, true);
-	if (cfg->claw_doc.root != NULL)
-		check_claw_object(&w, cfg->claw_doc.root, w.t->root);
+	walk_init(&w, in, out, true);
+	if (in->claw_root != NULL)
+		check_claw_object(&w, in->claw_root, w.t->root);
 	walk_free(&w);
 	return out->errors - errors;
 }

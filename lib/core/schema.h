@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/util.h"
 
 /* The JSON types a row accepts (bits). */
@@ -137,14 +139,25 @@ struct cfg_problems {
 	size_t errors; /* those that are not warnings */
 };
 
-struct config;
+struct buf;
+
+/* What schema_check() reads of a config (config.c hands it over): the
+ * files' trees and names, and where a node of them is. */
+struct schema_input {
+	const cJSON *root;            /* openclaw.json as written, or NULL */
+	const cJSON *claw_root;       /* claw.json as written, or NULL */
+	const char *path, *claw_path; /* for messages; NULL: "openclaw.json", "claw.json" */
+	/* "FILE:LINE:COL" of NODE (of its member name when KEY) into OUT. */
+	void (*where)(const void *arg, const cJSON *node, bool key, struct buf *out);
+	const void *arg;
+};
 
 /*
- * Checks CFG's files (openclaw.json against schema_openclaw and claw_keys,
+ * Checks the files (openclaw.json against schema_openclaw and claw_keys,
  * claw.json against claw_keys), appending each problem to OUT. Returns the
  * number of errors added (warnings do not count).
  */
-size_t schema_check(const struct config *cfg, struct cfg_problems *out);
+size_t schema_check(const struct schema_input *in, struct cfg_problems *out);
 /* Appends a problem: WHERE and MESSAGE are taken over, PATH copied. */
 void cfg_problem_add(struct cfg_problems *out, char *where, const char *path, char *message,
                      bool warning);

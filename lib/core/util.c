@@ -4,6 +4,7 @@
 #include <err.h>
 #include <errno.h>
 #include <sys/random.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,4 +296,22 @@ char *str_trim_dup(const char *s)
 	                 s[n - 1] == '\r' || s[n - 1] == '\f' || s[n - 1] == '\v'))
 		n--;
 	return xstrndup(s, n);
+}
+
+static long long ms_of(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long clock_wall_ms(void)
+{
+	return ms_of(CLOCK_REALTIME);
+}
+
+long long clock_mono_ms(void)
+{
+	return ms_of(CLOCK_MONOTONIC);
 }

@@ -18,6 +18,18 @@
 int claw_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *claw_error(void);
 
+/*
+ * Ownership. A char * or a pointer a function hands back is the caller's, to
+ * free; a const char * points into something that outlives it (the config
+ * tree, a table, the struct it came with). T_free(struct T *p) releases what
+ * T's loader or builder put in *P (buffers, lists, trees), zeroes it where it
+ * says so, and leaves *P itself to its owner, mostly the caller's stack
+ * (config_free, session_settings_free, buf_free). A type that exists only
+ * behind a pointer (tp_load's struct tp_config, ask_settings_load's struct
+ * ask_settings) is the exception: its T_free frees the struct too, and takes
+ * NULL.
+ */
+
 /* Allocation that cannot fail: out of memory ends the program (status 125). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -61,6 +73,13 @@ static inline void buf_putc(struct buf *b, char c)
 	b->p[b->len] = '\0';
 }
 
+/* ASCII white space as JavaScript's trim() and C's isspace() in the C locale see it,
+ * whatever the locale. */
+static inline bool ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 /* strcmp(a, b) == 0, inline, for the short names a filter compares a dozen
  * times per record: most pairs part at the first byte, where a call to
  * strcmp would cost more than the comparison. */
@@ -91,6 +110,11 @@ char *buf_steal(struct buf *b);
 /* Bytes from the kernel's random generator (getrandom(2)); cannot fail
  * short of the kernel refusing (exit 125). */
 void random_bytes(void *buf, size_t n);
+/* Milliseconds since the epoch (timestamps in records and files), and on a
+ * clock that never goes back (deadlines, waits, retries). */
+long long clock_wall_ms(void);
+long long clock_mono_ms(void);
+
 /* A random (version 4) UUID, lower-case, 36 characters and a NUL. */
 void uuid4(char out[37]);
 

@@ -21,18 +21,10 @@
 #include "core/fsutil.h"
 #include "core/hash.h"
 #include "core/util.h"
-#include "native/native.h"
+#include "native/native-types.h"
 
 /* Directories deeper than this are not merged (each level holds three descriptors). */
 #define MERGE_DEPTH 256
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int root_of(const char *state_dir, char *out, size_t size)
 {
@@ -70,7 +62,7 @@ static int write_meta(const char *dir, const char *agent, const struct journal_r
 	buf_puts(&b, ",\"state\":");
 	buf_json_str(&b, state);
 	buf_printf(&b, ",\"kept\":%llu,\"at\":%lld,\"trees\":[", (unsigned long long)kept,
-	           now_ms());
+	           clock_wall_ms());
 	for (size_t i = 0; i < r->ntrees; i++) {
 		if (i > 0)
 			buf_putc(&b, ',');
@@ -285,7 +277,7 @@ int journal_begin(const char *state_dir, const char *agent, const char *const *t
 		return claw_fail("more than %d writable trees: the run could not be undone",
 		                 JOURNAL_MAX_TREES);
 	random_bytes(rnd, sizeof(rnd));
-	snprintf(r->id, sizeof(r->id), "%013lld-%02x%02x%02x%02x", now_ms(), rnd[0], rnd[1], rnd[2],
+	snprintf(r->id, sizeof(r->id), "%013lld-%02x%02x%02x%02x", clock_wall_ms(), rnd[0], rnd[1], rnd[2],
 	         rnd[3]);
 	snprintf(r->agent, sizeof(r->agent), "%s", agent);
 	if (root_of(state_dir, r->root, sizeof(r->root)) < 0 ||
@@ -1111,7 +1103,7 @@ int journal_prune(const char *state_dir, const char *agent, uint64_t budget, dou
 	closedir(d);
 	if (n > 1)
 		qsort(e, n, sizeof(*e), by_id);
-	double now = (double)now_ms() / 1000;
+	double now = (double)clock_wall_ms() / 1000;
 	for (size_t i = 0; i < n; i++) {
 		double started = strtod(e[i].id, NULL) / 1000;
 		bool old = max_age_s > 0 && now - started > max_age_s;

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "native/native.h"
+#include "native/native-types.h"
 
 struct buf;
 
@@ -65,5 +65,8 @@ long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c)
  * failed: go on without a scope), or this is the placed one.
  */
 int limits_place_self(char **argv, int *status);
+
+/* Removes a scope's kept cgroups (claw-sandbox rm and prune). 0 or -1 (claw_error). */
+int native_cgroups_remove(const char *name);
 
 #endif

@@ -1210,16 +1210,6 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 	return rc;
 }
 
-void native_moved_free(struct native_moved *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(m[i].path);
-		free(m[i].moved_to);
-		free(m[i].error);
-		m[i] = (struct native_moved){ NULL, NULL, NULL };
-	}
-}
-
 void native_kill(struct native_child *c)
 {
 	/* SIGKILL to init ends the pid namespace: the whole tree, however deep (15). */

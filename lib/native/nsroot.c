@@ -31,6 +31,7 @@
 #include "native/journal.h"
 #include "native/limits.h"
 #include "native/persist.h"
+#include "native/sources.h"
 #include "core/util.h"
 
 #ifndef MOUNT_ATTR_NOSUID
@@ -131,33 +132,6 @@ static int capture(const char *src, const char *dst, unsigned flags, struct nsro
 	int rc = capture_fd(fd, src, dst, flags, t);
 	close(fd);
 	return rc;
-}
-
-int nsroot_open_source(const char *src, const char *real)
-{
-	char link[64], now[PATH_MAX];
-	int fd = open(src, O_PATH | O_CLOEXEC);
-
-	if (fd < 0)
-		return claw_fail("%s: %s", src, strerror(errno));
-	if (real == NULL)
-		return fd;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, now, sizeof(now) - 1);
-	if (n < 0) {
-		int e = errno;
-		close(fd);
-		return claw_fail("%s: %s: %s", src, link, strerror(e));
-	}
-	now[n] = '\0';
-	/* Checked by its realpath, opened now: a symlink swapped in meanwhile shows here (11). */
-	if (strcmp(now, real) != 0) {
-		close(fd);
-		return claw_fail("bind mount source %s changed after it was checked (it led to %s, "
-		                 "now to %s): nothing was mounted",
-		                 src, real, now);
-	}
-	return fd;
 }
 
 void nsroot_trees_close(struct nsroot_tree *t, size_t n)
@@ -314,20 +288,6 @@ static int same_overlay(const struct native_spec *s, const struct nsroot_source 
 		if (out[j].overlay && !src[j].ro && journal_layers_of(s, src[j].src) == layers)
 			return out[j].fd;
 	return -1;
-}
-
-size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
-{
-	size_t n = 0;
-
-	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
-	out[n++] = (struct nsroot_source){ s->workspace, NULL, s->workdir, !s->workspace_rw };
-	if (s->agent_dir)
-		out[n++] = (struct nsroot_source){ s->agent_dir, NULL, "/agent", !s->agent_rw };
-	for (size_t i = 0; i < s->nbinds; i++)
-		out[n++] = (struct nsroot_source){ s->binds[i].src, s->binds[i].real,
-			                           s->binds[i].dst, s->binds[i].ro };
-	return n;
 }
 
 int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w,

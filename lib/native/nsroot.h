@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "core/hash.h"
-#include "native/native.h"
+#include "native/native-types.h"
 
 #define NSROOT_MAX_TREES 128
 
@@ -21,24 +21,6 @@ struct nsroot_tree {
 	bool overlay; /* an overlay of the tree (journal.h), idmapped in its layers already */
 	bool guard;   /* a persistence path: passed over where the sandbox's user can never reach */
 };
-
-/* A user's tree of a sandbox: where it comes from, where it goes. */
-struct nsroot_source {
-	const char *src;  /* host path */
-	const char *real; /* the realpath a bind check judged, or NULL */
-	const char *dst;  /* inside */
-	bool ro;
-};
-
-/* The user's trees of S in mount order (workspace, /agent, binds); OUT has room for nbinds + 2. */
-size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out);
-
-/*
- * Opens the host path SRC (O_PATH, close-on-exec, symlinks followed). With
- * REAL, the realpath a bind check judged, the descriptor must still lead
- * there: else -1 (claw_error), since a symlink was swapped in after the check.
- */
-int nsroot_open_source(const char *src, const char *real);
 
 /*
  * The user's trees of S: the workspace, /agent, the binds, then the

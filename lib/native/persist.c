@@ -37,7 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "native/nsroot.h"
+#include "native/sources.h"
 #include "core/util.h"
 
 /* Symlinks followed from one protected name, as the kernel's own limit. */
@@ -425,4 +425,14 @@ void persist_watch_close(struct persist_watch *w)
 	free(w->moved);
 	free(w->roots);
 	memset(w, 0, sizeof(*w));
+}
+
+void native_moved_free(struct native_moved *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].path);
+		free(m[i].moved_to);
+		free(m[i].error);
+		m[i] = (struct native_moved){ NULL, NULL, NULL };
+	}
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "native/native.h"
+#include "native/native-types.h"
 
 /* One writable directory tree of a run, guarded. */
 struct persist_root {

@@ -26,6 +26,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "core/util.h"
 
 /* The relay's descriptors, moved out of the way of the launcher's before it closes the rest. */
@@ -39,18 +40,6 @@ struct relay {
 	size_t npending;
 };
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return; /* the operator's terminal is gone: nothing to show it on */
-		p += w, n -= (size_t)w;
-	}
-}
-
 /* What the command wrote, to the operator. Returns false once the pty has no slave left. */
 static bool copy_out(void)
 {
@@ -58,7 +47,7 @@ static bool copy_out(void)
 	ssize_t n = read(R_MASTER, buf, sizeof(buf));
 
 	if (n > 0)
-		write_all(R_OUT, buf, (size_t)n);
+		(void)write_all(R_OUT, buf, (size_t)n); /* the terminal gone: nothing to show */
 	return n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR));
 }
 
@@ -70,7 +59,7 @@ static void drain(void)
 
 	while ((n = read(R_MASTER, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0)
-			write_all(R_OUT, buf, (size_t)n);
+			(void)write_all(R_OUT, buf, (size_t)n);
 }
 
 /* Keys from the operator: read only when the last ones were taken (the pty may be full). */

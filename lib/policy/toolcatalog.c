@@ -16,6 +16,7 @@
  */
 #include "policy/toolcatalog.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -241,14 +242,52 @@ const char *const catalog_known_names[] = {
 };
 const unsigned catalog_nknown_names = NELEM(catalog_known_names);
 
+/*
+ * Claude Code's tools (PreToolUse's tool_name), each judged as the OpenClaw
+ * tool that does the same thing, so tools.deny "group:fs" or a sandbox's
+ * allow list mean the same for both runtimes. A name with no row is judged
+ * by its own name, as a plugin's tool is.
+ */
+const struct catalog_runtime_tool catalog_runtime_tools[] = {
+	{ "claude-code", "Bash", "exec", "runs a shell command: approvals and the sandbox apply" },
+	{ "claude-code", "BashOutput", "process", "reads a background shell's output" },
+	{ "claude-code", "KillShell", "process", "stops a background shell" },
+	{ "claude-code", "KillBash", "process", "stops a background shell (the older name)" },
+	{ "claude-code", "Read", "read", "reads a file" },
+	{ "claude-code", "NotebookRead", "read", "reads a notebook" },
+	{ "claude-code", "Grep", "read", "reads files' contents to search them" },
+	{ "claude-code", "Glob", "ls", "lists files by pattern" },
+	{ "claude-code", "LS", "ls", "lists a directory" },
+	{ "claude-code", "Write", "write", "writes a file" },
+	{ "claude-code", "Edit", "edit", "edits a file" },
+	{ "claude-code", "MultiEdit", "edit", "edits a file in several places" },
+	{ "claude-code", "NotebookEdit", "edit", "edits a notebook's cells" },
+	{ "claude-code", "WebFetch", "web_fetch", "fetches a web page" },
+	{ "claude-code", "WebSearch", "web_search", "searches the web" },
+	{ "claude-code", "Task", "sessions_spawn", "starts a subagent" },
+	{ "claude-code", "Agent", "sessions_spawn", "starts a subagent (the newer name of Task)" },
+	{ "claude-code", "TodoWrite", "progress_card",
+	  "keeps the task list (OpenClaw's update_plan)" },
+	{ "claude-code", "AskUserQuestion", "ask_user", "asks the user" },
+	{ "claude-code", "mcp__*", NULL,
+	  "an MCP server's tool keeps its name: policy lists match it (\"mcp__*\")" },
+};
+const unsigned catalog_nruntime_tools = NELEM(catalog_runtime_tools);
+
 /* ---- lookups ---- */
 
-int catalog_find(const char *name)
+const struct catalog_runtime_tool *catalog_runtime_tool(const char *runtime, const char *name)
 {
-	for (unsigned i = 0; i < catalog_ntools; i++)
-		if (strcmp(catalog_tools[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	for (unsigned i = 0; i < catalog_nruntime_tools; i++) {
+		const struct catalog_runtime_tool *r = &catalog_runtime_tools[i];
+		size_t len = strlen(r->name);
+		if (strcmp(r->runtime, runtime) != 0)
+			continue;
+		if (r->name[len - 1] == '*' ? strncmp(r->name, name, len - 1) == 0
+		                            : strcmp(r->name, name) == 0)
+			return r;
+	}
+	return NULL;
 }
 
 int catalog_find_group(const char *name)
@@ -302,4 +341,94 @@ const char *catalog_alias_of(const char *name)
 		if (strcmp(catalog_aliases[i].from, name) == 0)
 			return catalog_aliases[i].to[0];
 	return name;
+}
+
+/* ---- names, as OpenClaw normalises them ---- */
+
+/* The catalog by name: a small open-addressed table, built once. */
+#define NAME_SLOTS 256
+static struct {
+	const char *name;
+	int idx;
+} name_table[NAME_SLOTS];
+static bool name_table_ready;
+
+static unsigned name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void build_name_table(void)
+{
+	for (unsigned i = 0; i < catalog_ntools; i++) {
+		unsigned h = name_hash(catalog_tools[i].name) % NAME_SLOTS;
+		while (name_table[h].name != NULL)
+			h = (h + 1) % NAME_SLOTS;
+		name_table[h].name = catalog_tools[i].name;
+		name_table[h].idx = (int)i;
+	}
+	name_table_ready = true;
+}
+
+int catalog_find(const char *name)
+{
+	if (!name_table_ready)
+		build_name_table();
+	for (unsigned h = name_hash(name) % NAME_SLOTS; name_table[h].name != NULL;
+	     h = (h + 1) % NAME_SLOTS)
+		if (str_eq(name_table[h].name, name))
+			return name_table[h].idx;
+	return -1;
+}
+
+/* OpenClaw's normalizeToolPolicyName into OUT: trimmed, lower-cased, aliased.
+ * Returns the catalog index of the name, or -1. */
+int catalog_norm_name(const char *s, struct buf *out)
+{
+	const char *e;
+
+	buf_reset(out);
+	buf_reserve(out, 0);
+	while (ascii_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && ascii_space(e[-1]))
+		e--;
+	buf_put(out, s, (size_t)(e - s));
+	str_lower(out->p);
+	int idx = catalog_find(out->p);
+	if (idx >= 0)
+		return idx; /* a core tool's name is nobody's alias */
+	const char *alias = catalog_alias_of(out->p);
+	if (alias == out->p)
+		return -1;
+	buf_reset(out);
+	buf_puts(out, alias);
+	return catalog_find(out->p);
+}
+
+int catalog_normalize(const char *name, char *out, size_t size)
+{
+	struct buf b = { 0 };
+	int idx = catalog_norm_name(name, &b);
+
+	snprintf(out, size, "%s", b.p);
+	buf_free(&b);
+	return idx;
+}
+
+bool catalog_is_exec(const char *tool)
+{
+	char name[16];
+
+	if (strcmp(tool, "exec") == 0)
+		return true;
+	if (strlen(tool) >= 64) /* no spelling of exec is that long */
+		return false;
+	catalog_normalize(tool, name, sizeof(name));
+	return strcmp(name, "exec") == 0;
 }

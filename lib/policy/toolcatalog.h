@@ -8,7 +8,10 @@
 #define CLAW_TOOLCATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "core/util.h"
 
 /* Profiles that include a tool (bits of catalog_tool.profiles). */
 enum {
@@ -76,6 +79,21 @@ extern const unsigned catalog_nknown_names;
 extern const char catalog_version[];
 extern const char *const catalog_tools_keys[]; /* what "tools" may hold, NULL-terminated */
 
+/*
+ * A tool of another agent runtime (Claude Code) and the OpenClaw tool that
+ * claw judges it as, so that one policy covers both runtimes.
+ */
+struct catalog_runtime_tool {
+	const char *runtime; /* "claude-code" */
+	const char *name;    /* the runtime's tool; a trailing '*' matches any name it starts */
+	const char *tool;    /* OpenClaw's tool; NULL: judged by the runtime's own name */
+	const char *why;
+};
+extern const struct catalog_runtime_tool catalog_runtime_tools[];
+extern const unsigned catalog_nruntime_tools;
+/* The row for RUNTIME's tool NAME (case matters, as the runtime spells it), or NULL. */
+const struct catalog_runtime_tool *catalog_runtime_tool(const char *runtime, const char *name);
+
 /* The tool that the sandbox adds to every non-empty allow list it builds. */
 extern const char catalog_sandbox_implied[];
 /* A subagent this deep (or deeper) is a leaf, unless the config says otherwise. */
@@ -118,5 +136,14 @@ const struct catalog_profile *catalog_find_profile(const char *name);
 bool catalog_is_channel_id(const char *name);
 /* An alias's target ("bash" -> "exec"), or NAME itself. */
 const char *catalog_alias_of(const char *name);
+
+/* OpenClaw's normalizeToolPolicyName into OUT: trimmed, lower-cased, aliased.
+ * Returns the catalog index of the name, or -1. */
+int catalog_norm_name(const char *s, struct buf *out);
+/* The same into a fixed buffer. */
+int catalog_normalize(const char *name, char *out, size_t size);
+/* Whether a record's tool is exec as OpenClaw reads tool names: " Bash " is
+ * exec too, so every stage that acts on exec must ask this, not strcmp. */
+bool catalog_is_exec(const char *tool);
 
 #endif

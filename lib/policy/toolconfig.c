@@ -101,7 +101,7 @@ static struct tp_item *new_item(struct tp_config *tc, const char *text, const ch
 	it->pats = own(tc, xcalloc(2 * (size_t)catalog_ntools + 2, sizeof(*it->pats)));
 	it->key = key;
 	it->builtin = builtin;
-	tp_norm_name(text, &tc->scratch);
+	catalog_norm_name(text, &tc->scratch);
 	if (tc->scratch.len > 0) {
 		char *norm = xstrdup(tc->scratch.p);
 		expand_entry(tc, it, norm);
@@ -166,7 +166,7 @@ static void load_builtins(struct tp_config *tc)
 
 static bool known_name(const char *norm)
 {
-	if (tp_find_tool(norm) >= 0 || catalog_find_group(norm) >= 0 || catalog_is_channel_id(norm))
+	if (catalog_find(norm) >= 0 || catalog_find_group(norm) >= 0 || catalog_is_channel_id(norm))
 		return true;
 	for (unsigned i = 0; i < catalog_nknown_names; i++)
 		if (strcmp(catalog_known_names[i], norm) == 0)
@@ -204,7 +204,7 @@ static int load_entry(struct tp_config *tc, const cJSON *entry, struct plist *pl
 {
 	if (!cJSON_IsString(entry))
 		return cfg_error(tc->cfg, entry, "%s must be an array of strings", pl->key);
-	tp_norm_name(entry->valuestring, &tc->scratch);
+	catalog_norm_name(entry->valuestring, &tc->scratch);
 	if (tc->scratch.len == 0)
 		return 0; /* blank entries mean nothing (OpenClaw drops them) */
 	if (str_has_prefix(tc->scratch.p, "group:") && catalog_find_group(tc->scratch.p) < 0 &&
@@ -743,6 +743,32 @@ struct tp_config *tp_load(const struct config *cfg)
 		return NULL;
 	}
 	return tc;
+}
+
+struct tp_names *tp_names_load(const struct config *cfg, const char *path, const char *name)
+{
+	struct tp_names *n = xcalloc(1, sizeof(*n));
+
+	n->tc = xcalloc(1, sizeof(*n->tc));
+	n->tc->cfg = cfg;
+	if (load_list(n->tc, cfg_get(cfg->root, path), name, path, &n->pl) < 0) {
+		tp_names_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+bool tp_names_empty(const struct tp_names *n)
+{
+	return n == NULL || n->pl.list.n == 0;
+}
+
+void tp_names_free(struct tp_names *n)
+{
+	if (n == NULL)
+		return;
+	tp_free(n->tc);
+	free(n);
 }
 
 void tp_free(struct tp_config *tc)

@@ -25,6 +25,12 @@ struct plist {
 	struct tp_list list;
 };
 
+/* A name list of claw's own keys (tp_names_load): its items live in TC. */
+struct tp_names {
+	struct tp_config *tc;
+	struct plist pl;
+};
+
 /* An object of {profile?, allow, alsoAllow, deny}. */
 struct policycfg {
 	int id; /* unique: contexts are keyed by the policies they use */
@@ -155,10 +161,6 @@ struct tp_config {
 	struct buf scratch, scratch2, unknown;
 };
 
-/* The catalog index of a canonical name, or -1. */
-int tp_find_tool(const char *name);
-/* OpenClaw's normalizeToolPolicyName into OUT; returns the catalog index or -1. */
-int tp_norm_name(const char *s, struct buf *out);
 /* '*' matches any run of characters; everything else is literal. */
 bool tp_glob(const char *pat, const char *s);
 /* Room for one more item in L. */

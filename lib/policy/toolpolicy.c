@@ -37,79 +37,6 @@ static const char *const layer_phrase[TP_NLAYERS] = {
 	"owner-only tool policy", "subagent tool policy",
 };
 
-/* ---- names ---- */
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* The catalog by name: a small open-addressed table, built once. */
-#define NAME_SLOTS 256
-static struct {
-	const char *name;
-	int idx;
-} name_table[NAME_SLOTS];
-static bool name_table_ready;
-
-static unsigned name_hash(const char *s)
-{
-	unsigned h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static void build_name_table(void)
-{
-	for (unsigned i = 0; i < catalog_ntools; i++) {
-		unsigned h = name_hash(catalog_tools[i].name) % NAME_SLOTS;
-		while (name_table[h].name != NULL)
-			h = (h + 1) % NAME_SLOTS;
-		name_table[h].name = catalog_tools[i].name;
-		name_table[h].idx = (int)i;
-	}
-	name_table_ready = true;
-}
-
-int tp_find_tool(const char *name)
-{
-	if (!name_table_ready)
-		build_name_table();
-	for (unsigned h = name_hash(name) % NAME_SLOTS; name_table[h].name != NULL;
-	     h = (h + 1) % NAME_SLOTS)
-		if (str_eq(name_table[h].name, name))
-			return name_table[h].idx;
-	return -1;
-}
-
-/* OpenClaw's normalizeToolPolicyName into OUT: trimmed, lower-cased, aliased.
- * Returns the catalog index of the name, or -1. */
-int tp_norm_name(const char *s, struct buf *out)
-{
-	const char *e;
-
-	buf_reset(out);
-	buf_reserve(out, 0);
-	while (is_space(*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && is_space(e[-1]))
-		e--;
-	buf_put(out, s, (size_t)(e - s));
-	str_lower(out->p);
-	int idx = tp_find_tool(out->p);
-	if (idx >= 0)
-		return idx; /* a core tool's name is nobody's alias */
-	const char *alias = catalog_alias_of(out->p);
-	if (alias == out->p)
-		return -1;
-	buf_reset(out);
-	buf_puts(out, alias);
-	return tp_find_tool(out->p);
-}
-
 /* '*' matches any run of characters; everything else is literal. */
 bool tp_glob(const char *pat, const char *s)
 {
@@ -132,28 +59,6 @@ bool tp_glob(const char *pat, const char *s)
 	while (*pat == '*')
 		pat++;
 	return *pat == '\0';
-}
-
-int tp_normalize(const char *name, char *out, size_t size)
-{
-	struct buf b = { 0 };
-	int idx = tp_norm_name(name, &b);
-
-	snprintf(out, size, "%s", b.p);
-	buf_free(&b);
-	return idx;
-}
-
-bool tp_is_exec(const char *tool)
-{
-	char name[16];
-
-	if (strcmp(tool, "exec") == 0)
-		return true;
-	if (strlen(tool) >= 64) /* no spelling of exec is that long */
-		return false;
-	tp_normalize(tool, name, sizeof(name));
-	return strcmp(name, "exec") == 0;
 }
 
 void tp_list_grow(struct tp_list *l)
@@ -199,6 +104,18 @@ static bool list_matches(const struct tp_list *l, const char *name, int idx)
 		if (item_matches(l->items[i], name, idx))
 			return true;
 	return false;
+}
+
+bool tp_names_has(const struct tp_names *n, const char *tool)
+{
+	struct buf name = { 0 };
+
+	if (tp_names_empty(n))
+		return false;
+	int idx = catalog_norm_name(tool, &name);
+	bool has = name.len > 0 && list_matches(&n->pl.list, name.p, idx);
+	buf_free(&name);
+	return has;
 }
 
 static struct policycfg *match_bysender(const struct bysender *bs, const char *sender,
@@ -396,7 +313,7 @@ static void build_sandbox(struct tp_context *cx)
 		for (unsigned i = 0; i < tc->sandbox_deny.n; i++) {
 			const struct tp_item *it = tc->sandbox_deny.items[i];
 			const char *name = it->pats[0]; /* the entry itself, before renames */
-			int idx = tp_find_tool(name);
+			int idx = catalog_find(name);
 			if ((allow && list_matches(&allow->list, name, idx)) ||
 			    (also && list_matches(&also->list, name, idx)))
 				continue;
@@ -406,8 +323,8 @@ static void build_sandbox(struct tp_context *cx)
 	/* A deny list that matches an old name also denies what it became. */
 	for (unsigned i = 0; i < tc->nsb_expand; i++) {
 		const char *from = tc->sb_expand[i].from, *to = tc->sb_expand[i].item->text;
-		if (list_matches(&r->deny, from, tp_find_tool(from)) &&
-		    !list_matches(&r->deny, to, tp_find_tool(to)))
+		if (list_matches(&r->deny, from, catalog_find(from)) &&
+		    !list_matches(&r->deny, to, catalog_find(to)))
 			rule_push(&r->deny, tc->sb_expand[i].item);
 	}
 	if (r->allow.n > 0 && !list_has_pattern(&r->deny, catalog_sandbox_implied) &&
@@ -499,7 +416,7 @@ bool tp_layer_allows(const struct tp_rule *r, const char *name, int idx, struct 
 	/* OpenClaw: an allow list that allows write allows apply_patch too. */
 	const char *with = idx >= 0 ? catalog_allowed_with(name) : NULL;
 	if (with != NULL) {
-		int via = tp_find_tool(with);
+		int via = catalog_find(with);
 		for (unsigned i = 0; i < r->allow.n; i++) {
 			if (item_matches(r->allow.items[i], with, via)) {
 				v->item = r->allow.items[i];
@@ -541,7 +458,7 @@ void tp_decide(const struct tp_context *cx, const char *tool, struct tp_verdict 
 {
 	struct buf *b = &cx->tc->scratch2;
 
-	int idx = tp_norm_name(tool, b);
+	int idx = catalog_norm_name(tool, b);
 	if (idx >= 0)
 		*v = cx->v[idx];
 	else
@@ -633,10 +550,10 @@ static void put_token(struct buf *b, const char *s)
 {
 	const char *e;
 
-	while (is_space(*s))
+	while (ascii_space(*s))
 		s++;
 	e = s + strlen(s);
-	while (e > s && is_space(e[-1]))
+	while (e > s && ascii_space(e[-1]))
 		e--;
 	size_t n = (size_t)(e - s);
 	buf_reserve(b, n);
@@ -891,7 +808,7 @@ struct tp_context *tp_context_of(struct tp_config *tc, const struct tp_request *
 
 static bool in_leaf_list(const struct tp_context *cx, const char *tool)
 {
-	return list_matches(&cx->tc->sub_leaf, tool, tp_find_tool(tool));
+	return list_matches(&cx->tc->sub_leaf, tool, catalog_find(tool));
 }
 
 /* Where the deciding entry sits: its own list, or the layer's (a profile's
@@ -1096,7 +1013,7 @@ void tp_member(struct tp_context *cx, const char *tool, const char **policy_json
 	struct tp_verdict v;
 	size_t doff;
 
-	int idx = tp_norm_name(tool, name);
+	int idx = catalog_norm_name(tool, name);
 	if (idx < 0) {
 		/* Not a core tool: judged by the patterns each time, and not
 		 * cached (the names are the caller's and unbounded). */

@@ -128,12 +128,18 @@ void tp_fix(const struct tp_context *cx, const char *tool, const struct tp_verdi
 /* The context's subagent role, depth and the leaf depth, for explain. */
 enum tp_role tp_context_role(const struct tp_context *cx, unsigned *depth, unsigned *max_depth);
 
-/* Normalises a tool name as OpenClaw does: trim, lower-case, aliases.
- * Returns the catalog index, or -1; OUT receives the name. */
-int tp_normalize(const char *name, char *out, size_t size);
-
-/* Whether a record's tool is exec as OpenClaw reads tool names: " Bash " is
- * exec too, so every stage that acts on exec must ask this, not strcmp. */
-bool tp_is_exec(const char *tool);
+/*
+ * A list of tool names at PATH.NAME in the config, read exactly as OpenClaw
+ * reads its policy lists (trimmed, any case, aliases, group:NAME, * globs;
+ * an unknown group is an error, an unknown name a warning): for claw's own
+ * keys that name tools (approvals.tools). Absent, it is empty. NULL with
+ * claw_error() (FILE:LINE:COL) for a config error.
+ */
+struct tp_names;
+struct tp_names *tp_names_load(const struct config *cfg, const char *path, const char *name);
+bool tp_names_empty(const struct tp_names *n);
+/* Whether the list names TOOL (any spelling OpenClaw accepts for it). */
+bool tp_names_has(const struct tp_names *n, const char *tool);
+void tp_names_free(struct tp_names *n);
 
 #endif

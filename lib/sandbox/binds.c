@@ -16,23 +16,25 @@
 #include "core/util.h"
 
 /* Host paths never exposed to a sandbox, at, under or above. */
-static const char *const blocked_host_paths[] = {
-	"/etc",                         /* passwords, keys, system configuration */
-	"/private/etc",                 /* the same on macOS */
-	"/proc",                        /* other processes, kernel knobs */
-	"/sys",                         /* devices and kernel knobs */
-	"/dev",                         /* raw devices */
-	"/root",                        /* the administrator's home */
-	"/boot",                        /* kernels and boot loader */
-	"/run",                         /* sockets of system daemons (docker, dbus, ssh agents) */
-	"/var/run",                     /* the same, by its old name */
-	"/private/var/run",             /* the same on macOS */
-	"/var/run/docker.sock",         /* the Docker socket: root on the host */
-	"/private/var/run/docker.sock", /* the same on macOS */
-	"/run/docker.sock",             /* the same, by its new name */
+static const struct {
+	const char *path, *why;
+} blocked_host_paths[] = {
+	{ "/etc", "passwords, keys, system configuration" },
+	{ "/private/etc", "system configuration (macOS)" },
+	{ "/proc", "other processes, kernel knobs" },
+	{ "/sys", "devices and kernel knobs" },
+	{ "/dev", "raw devices" },
+	{ "/root", "the administrator's home" },
+	{ "/boot", "kernels and boot loader" },
+	{ "/run", "sockets of system daemons (docker, dbus, ssh agents)" },
+	{ "/var/run", "sockets of system daemons, by their old name" },
+	{ "/private/var/run", "sockets of system daemons (macOS)" },
+	{ "/var/run/docker.sock", "the Docker socket: root on the host" },
+	{ "/private/var/run/docker.sock", "the Docker socket: root on the host (macOS)" },
+	{ "/run/docker.sock", "the Docker socket: root on the host" },
 };
 
-/* Credential directories under each home. */
+/* Credential directories under each home ("credentials", for messages). */
 static const char *const blocked_home_subpaths[] = {
 	".aws",    /* cloud credentials */
 	".cargo",  /* registry tokens */
@@ -193,14 +195,16 @@ struct verdict {
 	enum reason kind;
 	const char *path;  /* blocked, reserved or source path, as the message names it */
 	const char *whose; /* R_STATE: whose state path is ("claw's own state") */
+	const char *why;   /* R_TARGETS, R_COVERS: what the blocked path holds */
 };
 
 struct blocked_list {
 	char **paths;
+	const char **whys; /* what each holds (static strings) */
 	size_t n;
 };
 
-static void blocked_add(struct blocked_list *l, const char *path)
+static void blocked_add(struct blocked_list *l, const char *path, const char *why)
 {
 	char *norm = host_path_normalize(path);
 
@@ -210,12 +214,14 @@ static void blocked_add(struct blocked_list *l, const char *path)
 			return;
 		}
 	l->paths = xrealloc(l->paths, (l->n + 1) * sizeof(*l->paths));
+	l->whys = xrealloc(l->whys, (l->n + 1) * sizeof(*l->whys));
+	l->whys[l->n] = why;
 	l->paths[l->n++] = norm;
 }
 
 /* HOME/NAME for each of the N NAMES, on the home as written and on its realpath. */
 static void blocked_add_home(struct blocked_list *l, const char *home, const char *const *names,
-                             size_t n)
+                             size_t n, const char *why)
 {
 	if (home == NULL || home[0] != '/')
 		return;
@@ -228,7 +234,7 @@ static void blocked_add_home(struct blocked_list *l, const char *home, const cha
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			char *p = xasprintf("%s/%s", roots[r], names[i]);
-			blocked_add(l, p);
+			blocked_add(l, p, why);
 			free(p);
 		}
 	}
@@ -252,21 +258,21 @@ static const char *own_home(void)
 
 /* Every home OpenClaw considers, and the home of the user the command runs as. */
 static void blocked_add_homes(struct blocked_list *l, const struct bind_policy *p,
-                              const char *const *names, size_t n)
+                              const char *const *names, size_t n, const char *why)
 {
-	blocked_add_home(l, getenv("OPENCLAW_HOME"), names, n);
-	blocked_add_home(l, getenv("HOME"), names, n);
-	blocked_add_home(l, getenv("USERPROFILE"), names, n);
-	blocked_add_home(l, own_home(), names, n);
-	blocked_add_home(l, p->extra_home, names, n);
+	const char *homes[] = { getenv("OPENCLAW_HOME"), getenv("HOME"), getenv("USERPROFILE"),
+		                own_home(), p->extra_home };
+
+	for (size_t i = 0; i < NELEM(homes); i++)
+		blocked_add_home(l, homes[i], names, n, why);
 }
 
 /* The system paths, then the credential dirs of every home. */
 static void blocked_build(struct blocked_list *l, const struct bind_policy *p)
 {
 	for (size_t i = 0; i < NELEM(blocked_host_paths); i++)
-		blocked_add(l, blocked_host_paths[i]);
-	blocked_add_homes(l, p, blocked_home_subpaths, NELEM(blocked_home_subpaths));
+		blocked_add(l, blocked_host_paths[i].path, blocked_host_paths[i].why);
+	blocked_add_homes(l, p, blocked_home_subpaths, NELEM(blocked_home_subpaths), "credentials");
 }
 
 static void blocked_free(struct blocked_list *l)
@@ -274,19 +280,20 @@ static void blocked_free(struct blocked_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->paths[i]);
 	free(l->paths);
+	free(l->whys);
 }
 
 static struct verdict blocked_reason(const char *source, const struct blocked_list *l)
 {
 	if (strcmp(source, "/") == 0)
-		return (struct verdict){ R_COVERS, "/", NULL };
+		return (struct verdict){ R_COVERS, "/", NULL, "the whole host file system" };
 	for (size_t i = 0; i < l->n; i++) {
 		if (host_path_inside(l->paths[i], source))
-			return (struct verdict){ R_TARGETS, l->paths[i], NULL };
+			return (struct verdict){ R_TARGETS, l->paths[i], NULL, l->whys[i] };
 		if (host_path_inside(source, l->paths[i]))
-			return (struct verdict){ R_COVERS, l->paths[i], NULL };
+			return (struct verdict){ R_COVERS, l->paths[i], NULL, l->whys[i] };
 	}
-	return (struct verdict){ R_NONE, NULL, NULL };
+	return (struct verdict){ R_NONE, NULL, NULL, NULL };
 }
 
 /* LABEL names what is judged: a bind as OpenClaw does ("bind mount \"SPEC\""), or a tree
@@ -361,18 +368,29 @@ struct checker {
  * outside the allowed roots (the agent workspace and the scope's own live in
  * the state dir by default).
  */
-static int check_state(const struct checker *c, const struct blocked_list *l, const char *what,
-                       const char *label, const char *source)
+static const char *state_hit(const struct checker *c, const struct blocked_list *l,
+                             const char *source, bool *covers)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const char *own = l->paths[i];
-		bool covers = host_path_inside(source, own);
+		*covers = host_path_inside(source, own);
 		bool under = host_path_inside(own, source) &&
 		             !inside_allowed_roots(source, c->roots, c->nroots);
-		if (covers || under) {
-			struct verdict v = { R_STATE, own, what };
-			return bind_error(label, &v, c->p, NULL);
-		}
+		if (*covers || under)
+			return own;
+	}
+	return NULL;
+}
+
+static int check_state(const struct checker *c, const struct blocked_list *l, const char *what,
+                       const char *label, const char *source)
+{
+	bool covers;
+	const char *own = state_hit(c, l, source, &covers);
+
+	if (own != NULL) {
+		struct verdict v = { R_STATE, own, what, NULL };
+		return bind_error(label, &v, c->p, NULL);
 	}
 	return 0;
 }
@@ -392,8 +410,8 @@ static void own_add(struct blocked_list *l, const char *path)
 		return;
 	char *norm = host_path_normalize(path);
 	char *real = host_path_resolve(norm);
-	blocked_add(l, norm);
-	blocked_add(l, real);
+	blocked_add(l, norm, NULL);
+	blocked_add(l, real, NULL);
 	free(norm);
 	free(real);
 }
@@ -403,7 +421,7 @@ static void own_build(struct checker *c)
 	own_add(&c->own, c->p->state_dir);
 	for (size_t i = 0; i < c->p->nconfig_files; i++)
 		own_add(&c->own, c->p->config_files[i]);
-	blocked_add_homes(&c->others, c->p, home_state_dirs, NELEM(home_state_dirs));
+	blocked_add_homes(&c->others, c->p, home_state_dirs, NELEM(home_state_dirs), NULL);
 }
 
 static int check_source(const struct checker *c, const char *label, const char *source)
@@ -412,7 +430,7 @@ static int check_source(const struct checker *c, const char *label, const char *
 
 	if (v.kind == R_NONE && !c->p->allow_external &&
 	    !inside_allowed_roots(source, c->roots, c->nroots))
-		v = (struct verdict){ R_OUTSIDE, source, NULL };
+		v = (struct verdict){ R_OUTSIDE, source, NULL, NULL };
 	return v.kind == R_NONE ? 0 : bind_error(label, &v, c->p, NULL);
 }
 
@@ -425,7 +443,7 @@ static int check_reserved(const char *label, const char *target_raw, const struc
 
 	for (size_t i = 0; i < NELEM(reserved_targets) && rc == 0; i++)
 		if (host_path_inside(reserved_targets[i], target)) {
-			struct verdict v = { R_RESERVED, reserved_targets[i], NULL };
+			struct verdict v = { R_RESERVED, reserved_targets[i], NULL, NULL };
 			rc = bind_error(label, &v, p, target);
 		}
 	free(target);
@@ -436,7 +454,7 @@ static int check_reserved(const char *label, const char *target_raw, const struc
 static int check_blocked(const struct checker *c, const char *label, const char *source_raw)
 {
 	if (source_raw[0] != '/') {
-		struct verdict v = { R_NON_ABSOLUTE, source_raw, NULL };
+		struct verdict v = { R_NON_ABSOLUTE, source_raw, NULL, NULL };
 		return bind_error(label, &v, c->p, NULL);
 	}
 	char *norm = host_path_normalize(source_raw);
@@ -556,6 +574,49 @@ int binds_validate_place(const struct bind_tree *trees, size_t ntrees, const cha
 		rc = check_one(&c, binds[i], p->resolved ? &p->resolved[i] : NULL);
 	checker_free(&c);
 	return rc;
+}
+
+/* The first of blocked_reason() and the state rule that SOURCE (normalised) meets. */
+static enum bind_block block_of(const struct checker *c, const char *source,
+                                struct bind_blocked *out)
+{
+	struct verdict v = blocked_reason(source, &c->blocked);
+	const char *own;
+	bool covers = false;
+
+	if (v.kind != R_NONE) {
+		*out = (struct bind_blocked){ BIND_BLOCKED, v.kind == R_COVERS, xstrdup(v.path),
+			                      v.why };
+		return out->what;
+	}
+	if ((own = state_hit(c, &c->own, source, &covers)) != NULL)
+		*out =
+		    (struct bind_blocked){ BIND_STATE, covers, xstrdup(own), "claw's own state" };
+	else if ((own = state_hit(c, &c->others, source, &covers)) != NULL)
+		*out = (struct bind_blocked){ BIND_STATE, covers, xstrdup(own),
+			                      "a claw state directory" };
+	if (own != NULL && strcmp(own, source) == 0)
+		out->covers = false; /* at it: "targets", as blocked_reason() says */
+	return out->what;
+}
+
+enum bind_block binds_blocked(const char *source, const struct bind_policy *p,
+                              struct bind_blocked *out)
+{
+	struct checker c;
+
+	*out = (struct bind_blocked){ BIND_SAFE, false, NULL, NULL };
+	if (source[0] != '/')
+		return BIND_SAFE;
+	checker_init(&c, p);
+	char *norm = host_path_normalize(source);
+	char *real = host_path_resolve(norm);
+	if (block_of(&c, norm, out) == BIND_SAFE)
+		block_of(&c, real, out);
+	free(norm);
+	free(real);
+	checker_free(&c);
+	return out->what;
 }
 
 int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p)

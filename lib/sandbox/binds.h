@@ -45,6 +45,23 @@ struct bind_policy {
  */
 int binds_validate(const char *const *binds, size_t n, const struct bind_policy *p);
 
+/*
+ * The rule binds_validate() refuses a source by, as a query (claw-audit check
+ * asks it): a blocked host path or credential dir at, under or above SOURCE,
+ * or claw's state (as binds_validate() judges it against P's allowed roots);
+ * on the normalised path, then on its realpath. A relative SOURCE is BIND_SAFE
+ * here (binds_validate() refuses it as relative). OUT->path is allocated.
+ */
+enum bind_block { BIND_SAFE, BIND_BLOCKED, BIND_STATE };
+struct bind_blocked {
+	enum bind_block what;
+	bool covers;     /* SOURCE lies above the path (else at or under it) */
+	char *path;      /* the blocked path, or the state path */
+	const char *why; /* what it holds, or whose state it is */
+};
+enum bind_block binds_blocked(const char *source, const struct bind_policy *p,
+                              struct bind_blocked *out);
+
 /* A host tree claw itself shows to a sandbox, and what it is ("workspace", for messages). */
 struct bind_tree {
 	const char *path;

@@ -838,13 +838,6 @@ static int setup(const struct engine *e)
 	return rc;
 }
 
-static long long wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int create(const struct engine *e, const char *hash)
 {
 	const struct sandbox_settings *s = e->d->s;
@@ -854,7 +847,7 @@ static int create(const struct engine *e, const char *hash)
 
 	if (check_image(e) < 0)
 		return -1;
-	create_args(s, e->d->p, wall_ms(), hash, &a);
+	create_args(s, e->d->p, clock_wall_ms(), hash, &a);
 	rc = act(e, a.v, "docker create");
 	args_free(&a);
 	if (rc == 0 && act(e, start, "docker start") < 0)
@@ -889,7 +882,7 @@ static int reuse(const struct engine *e, const struct docker_container *c, const
 		                 p->name);
 	if (c->config_hash && strcmp(c->config_hash, hash) == 0)
 		return 0;
-	bool hot = c->running && (last_used < 0 || wall_ms() - last_used < DOCKER_HOT_MS);
+	bool hot = c->running && (last_used < 0 || clock_wall_ms() - last_used < DOCKER_HOT_MS);
 	if (hot) {
 		char *hint = docker_recreate_hint(e->d->s, p);
 		note(e, "Sandbox config changed for %s (recently used). Recreate to apply: %s",

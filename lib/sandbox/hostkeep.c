@@ -136,21 +136,13 @@ static char **listing_env(char *const *envp)
 	return env;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int read_listing(int fd, pid_t pid, struct buf *out)
 {
-	long long deadline = now_ms() + LISTING_MS;
+	long long deadline = clock_mono_ms() + LISTING_MS;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_mono_ms();
 		int r = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (r < 0 && errno == EINTR)
 			continue;

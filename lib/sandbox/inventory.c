@@ -19,6 +19,7 @@
 
 #include "core/fsutil.h"
 #include "native/native.h"
+#include "native/limits.h"
 #include "native/nspin.h"
 #include "session/session.h"
 #include "core/util.h"

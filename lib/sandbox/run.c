@@ -49,13 +49,6 @@ static void on_signal(int sig)
 	interrupted = sig;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void capture_close(struct capture *c)
 {
 	if (c->fd >= 0)
@@ -388,7 +381,7 @@ static void wait_loop(struct running *run, struct run_result *r, long deadline)
 			p[n++] = (struct pollfd){ .fd = run->pidfd, .events = POLLIN };
 		poll_capture(&run->out, p, &n);
 		poll_capture(&run->err, p, &n);
-		long left = deadline ? deadline - now_ms() : -1;
+		long left = deadline ? deadline - clock_mono_ms() : -1;
 		int rc = poll(p, n, deadline ? (int)(left > 0 ? left : 0) : -1);
 		if (rc < 0 && errno == EINTR && interrupted && !r->interrupted) {
 			r->interrupted = interrupted;
@@ -472,7 +465,7 @@ int run_command(const struct run_spec *s, struct run_result *r)
 	}
 	interrupted = 0;
 	signals(true, old);
-	long t0 = now_ms();
+	long t0 = clock_mono_ms();
 	int rc = start(&run, fds);
 	if (s->capture) {
 		close(fds[0]), close(opipe[1]), close(epipe[1]);
@@ -485,7 +478,7 @@ int run_command(const struct run_spec *s, struct run_result *r)
 		return -1;
 	}
 	wait_loop(&run, r, s->timeout > 0 ? t0 + (long)(s->timeout * 1000) : 0);
-	r->ms = now_ms() - t0;
+	r->ms = clock_mono_ms() - t0;
 	signals(false, old);
 	if (s->capture) {
 		r->out = capture_finish(&run.out, &r->out_len, &r->out_total, &r->truncated);

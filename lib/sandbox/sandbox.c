@@ -123,7 +123,6 @@ static const struct {
 };
 
 static const char *const modes[] = { "off", "non-main", "all", NULL };
-static const char *const scopes[] = { "session", "agent", "shared", NULL };
 static const char *const accesses[] = { "none", "ro", "rw", NULL };
 static const char *const backends[] = { "native", "docker", NULL };
 static const char *const landlock_modes[] = { "auto", "required", "off", NULL };
@@ -221,21 +220,10 @@ static int string_list(struct sandbox_settings *s, const cJSON *arr, const char 
 
 static int load_scope(struct sandbox_settings *s, const struct lookup *l)
 {
-	const cJSON *legacy = NULL;
-
-	if (pick_enum(s, l, "scope", true, scopes, NULL, &s->scope) < 0)
-		return -1;
-	if (s->scope != NULL)
-		return 0;
-	/* Legacy perSession: true is "session", false is "shared". */
-	legacy = pick(s, l, "perSession", true);
-	if (cJSON_IsBool(legacy))
-		s->scope = cJSON_IsTrue(legacy) ? "session" : "shared";
-	else if (legacy != NULL)
-		return cfg_error(s->cfg, legacy, "perSession must be true or false");
-	else
-		s->scope = "agent";
-	return 0;
+	/* Noted for explain; the rule itself is session_sandbox_scope(). */
+	if (pick(s, l, "scope", true) == NULL && written(l, "perSession", true) != NULL)
+		pick(s, l, "perSession", true);
+	return session_sandbox_scope(s->cfg, l->agent_sb, l->defaults_sb, &s->scope);
 }
 
 static int load_paths(struct sandbox_settings *s, const struct lookup *l)
@@ -746,22 +734,30 @@ static void fill_effective(struct sandbox_settings *s)
 	}
 }
 
-int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s)
+int sandbox_settings_basics(const struct config *cfg, const char *agent, struct sandbox_settings *s)
 {
 	struct lookup l;
-	double idle = 24, age = 7;
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	norm_agent_id(agent ? agent : cfg_default_agent(cfg), s->agent);
 	init_lookup(cfg, s->agent, &l);
-	if (load_scope(s, &l) < 0)
+	if (load_scope(s, &l) < 0 || pick_enum(s, &l, "mode", true, modes, "off", &s->mode) < 0 ||
+	    pick_enum(s, &l, "workspaceAccess", true, accesses, "none", &s->access) < 0)
 		return -1;
+	return pick_enum(s, &l, "backend", true, backends, "native", &s->backend);
+}
+
+int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s)
+{
+	struct lookup l;
+	double idle = 24, age = 7;
+
+	if (sandbox_settings_basics(cfg, agent, s) < 0)
+		return -1;
+	init_lookup(cfg, s->agent, &l);
 	bool agent_keys = strcmp(s->scope, "shared") != 0;
-	if (pick_enum(s, &l, "mode", true, modes, "off", &s->mode) < 0 ||
-	    pick_enum(s, &l, "workspaceAccess", true, accesses, "none", &s->access) < 0 ||
-	    pick_enum(s, &l, "backend", true, backends, "native", &s->backend) < 0 ||
-	    load_paths(s, &l) < 0 || load_docker(s, &l) < 0 || load_native(s, &l) < 0 ||
+	if (load_paths(s, &l) < 0 || load_docker(s, &l) < 0 || load_native(s, &l) < 0 ||
 	    pick_num(s, &l, "prune.idleHours", agent_keys, 24, &idle) < 0 ||
 	    pick_num(s, &l, "prune.maxAgeDays", agent_keys, 7, &age) < 0)
 		return -1;
@@ -809,14 +805,7 @@ bool sandbox_host_network(const struct sandbox_settings *s)
 
 /* ---- places ---- */
 
-/*
- * Every file claw's config is read from, found or not (a sandbox must not be
- * able to make one either): openclaw.json and claw.json wherever they were
- * looked for (--config, $OPENCLAW_CONFIG_PATH; --claw-config,
- * $CLAW_CONFIG_PATH; else the state dir), and whatever else the config says
- * it read. Into OUT (pointers into CFG), at most 4; returns how many.
- */
-static size_t config_files(const struct config *cfg, const char *out[4])
+size_t sandbox_config_files(const struct config *cfg, const char *out[4])
 {
 	const char *const *read;
 	size_t n = 0, nread = cfg_files(cfg, &read);
@@ -843,7 +832,7 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 {
 	const char *roots[2] = { p->workspace_dir, s->agent_workspace };
 	const char *files[4];
-	size_t nfiles = config_files(s->cfg, files);
+	size_t nfiles = sandbox_config_files(s->cfg, files);
 	uid_t uid;
 	gid_t gid;
 

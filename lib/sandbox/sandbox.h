@@ -74,6 +74,10 @@ struct sandbox_settings {
  */
 int sandbox_settings_load(const struct config *cfg, const char *agent, struct sandbox_settings *s);
 void sandbox_settings_free(struct sandbox_settings *s);
+/* Only mode, scope, workspaceAccess and backend, read as sandbox_settings_load() reads
+ * them, without the other keys' checks (claw-audit check summarises a config it judges). */
+int sandbox_settings_basics(const struct config *cfg, const char *agent,
+                            struct sandbox_settings *s);
 
 /*
  * The installation claw-sandbox serves: its state dir, known by its identity
@@ -86,6 +90,15 @@ void sandbox_settings_free(struct sandbox_settings *s);
 void sandbox_installation(const struct config *cfg, char out[SANDBOX_INSTALLATION]);
 /* Its directory of kept namespaces under NSPIN_DIR (allocated). */
 char *sandbox_pin_dir(const struct config *cfg);
+
+/*
+ * Every file claw's config is read from, found or not (a sandbox must not be
+ * able to make one either): openclaw.json and claw.json wherever they were
+ * looked for (--config, $OPENCLAW_CONFIG_PATH; --claw-config,
+ * $CLAW_CONFIG_PATH; else the state dir), and whatever else the config says
+ * it read. Into OUT (pointers into CFG), at most 4; returns how many.
+ */
+size_t sandbox_config_files(const struct config *cfg, const char *out[4]);
 
 /* Where one scope runs: names and host directories. */
 struct sandbox_place {

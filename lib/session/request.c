@@ -116,6 +116,12 @@ static int read_origin(const cJSON *origin, struct session_record *sr)
 
 	rq->has_origin = true;
 	rec_pick(origin, origin_names, m, NORIGIN);
+	static const int chat_members[] = { O_CHAT, O_PEER,  O_THREAD, O_GUILD,
+		                            O_TEAM, O_GROUP, O_PARENT };
+	sr->names_chat = false;
+	for (size_t i = 0; i < NELEM(chat_members); i++)
+		if (m[chat_members[i]] != NULL && !cJSON_IsNull(m[chat_members[i]]))
+			sr->names_chat = true;
 	if (rec_str(m[O_CHANNEL], "channel", &rq->channel) < 0 ||
 	    rec_str(m[O_CHAT], "chat", &chat) < 0 || rec_bool(m[O_OWNER], "owner", &owner) < 0 ||
 	    read_roles(m[O_ROLES], sr) < 0)
@@ -156,15 +162,25 @@ int session_record_read_members(const cJSON *agent, const cJSON *session_key,
 	memset(&sr->rq, 0, sizeof(sr->rq));
 	sr->session_key = NULL;
 	sr->owner = true; /* no origin: the local operator */
+	sr->names_chat = false;
 	if (rec_str(agent, "agent", &sr->rq.agent) < 0 ||
 	    rec_str(session_key, "sessionKey", &sr->session_key) < 0 ||
 	    rec_obj(origin_member, "origin", &origin) < 0)
 		return -1;
 	if (origin != NULL && read_origin(origin, sr) < 0)
 		return -1;
-	/* With an origin, the origin decides: a caller cannot talk its way into the
-	 * owner's main session by also sending sessionKey "main". */
-	sr->rq.session_key = origin ? NULL : sr->session_key;
+	/*
+	 * With an origin that names the chat, the origin decides (and a
+	 * sessionKey must agree with it): a caller cannot talk its way into the
+	 * owner's main session by also sending sessionKey "main". An origin that
+	 * names only who asks (channel, account, sender, owner, roles: what an
+	 * agent runtime's hook knows) beside a sessionKey is a runtime that knows
+	 * the session but not the chat: the key names it, and a chat sender in
+	 * the main session is still judged on their own (session_resolve). It
+	 * gains nothing a sessionKey alone would not give, and it says who is
+	 * not the owner.
+	 */
+	sr->rq.session_key = origin != NULL && sr->names_chat ? NULL : sr->session_key;
 	return 0;
 }
 

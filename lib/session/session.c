@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/hash.h"
+#include "core/ids.h"
 
 struct agent_sandbox {
 	char id[SESSION_ID_MAX];
@@ -67,108 +68,15 @@ static const char *const sandbox_modes[] = { "off", "non-main", "all", NULL };
 static const char *const sandbox_scopes[] = { "session", "agent", "shared", NULL };
 static const char *const peer_kinds[] = { "direct", "dm", "group", "channel", NULL };
 
-static bool is_id_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
 static char lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* The trimmed extent of S: *start and the length. */
-static size_t trimmed(const char *s, const char **start)
-{
-	size_t n;
-
-	while (is_space(*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	*start = s;
-	return n;
-}
-
 static bool blank(const char *s)
 {
 	const char *t;
-	return s == NULL || trimmed(s, &t) == 0;
-}
-
-/*
- * OpenClaw's sanitising, in its order: lower-case, each run of characters
- * outside the allowed set becomes one "-", leading and trailing "-" go, then
- * the result is cut to MAX (which may leave a "-" at the end). Returns the
- * length written to OUT (at most MAX, NUL-terminated).
- */
-static size_t sanitize(const char *s, size_t n, bool allow_dot, char *out, size_t max)
-{
-	size_t o, start = 0, end;
-	struct buf tmp = { 0 };
-
-	buf_reserve(&tmp, n);
-	for (size_t i = 0; i < n;) {
-		char c = lower(s[i]);
-		if (is_id_char(c) || (allow_dot && c == '.')) {
-			buf_putc(&tmp, c);
-			i++;
-			continue;
-		}
-		while (i < n && !(is_id_char(lower(s[i])) || (allow_dot && s[i] == '.')))
-			i++;
-		buf_putc(&tmp, '-');
-	}
-	end = tmp.len;
-	while (start < end && tmp.p[start] == '-')
-		start++;
-	while (end > start && tmp.p[end - 1] == '-')
-		end--;
-	o = end - start > max ? max : end - start;
-	if (o > 0)
-		memcpy(out, tmp.p + start, o);
-	out[o] = '\0';
-	buf_free(&tmp);
-	return o;
-}
-
-static char *norm_id(const char *in, char out[SESSION_ID_MAX], const char *fallback)
-{
-	const char *s;
-	size_t n = trimmed(in ? in : "", &s);
-	bool valid = n > 0 && n <= 64;
-
-	for (size_t i = 0; i < n && valid; i++) {
-		char c = lower(s[i]);
-		valid = i == 0 ? (is_id_char(c) && c != '_' && c != '-') : is_id_char(c);
-	}
-	if (valid) {
-		for (size_t i = 0; i < n; i++)
-			out[i] = lower(s[i]);
-		out[n] = '\0';
-		return out;
-	}
-	/* Names JavaScript objects already have are not ids (OpenClaw's guard). */
-	if (sanitize(s, n, false, out, 64) == 0 || strcmp(out, "__proto__") == 0 ||
-	    strcmp(out, "constructor") == 0 || strcmp(out, "prototype") == 0)
-		snprintf(out, SESSION_ID_MAX, "%s", fallback);
-	return out;
-}
-
-char *norm_agent_id(const char *in, char out[SESSION_ID_MAX])
-{
-	return norm_id(in, out, "main");
-}
-
-char *norm_account_id(const char *in, char out[SESSION_ID_MAX])
-{
-	return norm_id(in, out, "default");
+	return s == NULL || id_trimmed(s, &t) == 0;
 }
 
 /* An agent a record names: OpenClaw's normalizeAgentIdStrict refuses what
@@ -176,10 +84,10 @@ char *norm_account_id(const char *in, char out[SESSION_ID_MAX])
 static int record_agent(const char *in, char out[SESSION_ID_MAX])
 {
 	const char *s;
-	size_t n = trimmed(in, &s);
+	size_t n = id_trimmed(in, &s);
 	char tmp[SESSION_ID_MAX];
 
-	if (n == 0 || sanitize(s, n, false, tmp, 64) == 0)
+	if (n == 0 || id_sanitize(s, n, false, tmp, 64) == 0)
 		return claw_fail("agent \"%s\" is not an agent id (letters, digits, _ and -)", in);
 	norm_agent_id(in, out);
 	/* norm_id's guard turns JavaScript's own names into "main": not here. */
@@ -207,7 +115,7 @@ static void compute_slug(const char *key, char out[SESSION_SLUG_MAX])
 {
 	char hex[SHA256_HEX];
 	const char *s;
-	size_t n = trimmed(key, &s), o;
+	size_t n = id_trimmed(key, &s), o;
 
 	if (n == 0) {
 		s = "session";
@@ -218,7 +126,7 @@ static void compute_slug(const char *key, char out[SESSION_SLUG_MAX])
 		snprintf(out, SESSION_SLUG_MAX, "workspace-%.32s", hex);
 		return;
 	}
-	if ((o = sanitize(s, n, true, out, 32)) == 0) {
+	if ((o = id_sanitize(s, n, true, out, 32)) == 0) {
 		memcpy(out, "session", 7);
 		o = 7;
 	}
@@ -305,7 +213,7 @@ static int match_id(const struct config *cfg, const cJSON *match, const char *na
 	}
 	if (!cJSON_IsString(v))
 		return cfg_error(cfg, v, "bindings[].match.%s must be a string", name);
-	size_t n = trimmed(v->valuestring, &t);
+	size_t n = id_trimmed(v->valuestring, &t);
 	if (n > 0)
 		*out = xstrndup(t, n);
 	return 0;
@@ -414,7 +322,7 @@ static int parse_binding(const struct config *cfg, const cJSON *node, struct bin
 	free(account);
 	if (channel != NULL && !blank(channel)) {
 		const char *t;
-		size_t n = trimmed(channel, &t);
+		size_t n = id_trimmed(channel, &t);
 		b->channel = str_lower(xstrndup(t, n));
 	}
 	b->tier = binding_tier(b);
@@ -457,35 +365,43 @@ static int load_bindings(struct session_settings *s)
 	return 0;
 }
 
-/* mode and scope from one sandbox object (agents.defaults.sandbox or an agent's). */
-static int read_sandbox(const struct config *cfg, const cJSON *sb, const char *where,
-                        const char **mode, const char **scope)
+/* The mode from one sandbox object (agents.defaults.sandbox or an agent's). */
+static int read_mode(const struct config *cfg, const cJSON *sb, const char *where,
+                     const char **mode)
 {
 	char what[96];
-	bool per_session;
 
 	if (sb == NULL || cJSON_IsNull(sb))
 		return 0;
 	if (!cJSON_IsObject(sb))
 		return cfg_error(cfg, sb, "%s.sandbox must be an object", where);
 	snprintf(what, sizeof(what), "%s.sandbox.mode", where);
-	if (cfg_enum(cfg, cJSON_GetObjectItemCaseSensitive(sb, "mode"), what, sandbox_modes, mode) <
-	    0)
+	return cfg_enum(cfg, cJSON_GetObjectItemCaseSensitive(sb, "mode"), what, sandbox_modes,
+	                mode);
+}
+
+int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb, const cJSON *defaults_sb,
+                          const char **scope)
+{
+	const cJSON *v = cfg_get(agent_sb, "scope");
+	bool per_session = false;
+
+	*scope = NULL;
+	if (cfg_enum(cfg, v ? v : cfg_get(defaults_sb, "scope"), "sandbox.scope", sandbox_scopes,
+	             scope) < 0)
 		return -1;
-	/* Legacy perSession: true meant one sandbox per session, false one for all. */
-	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(sb, "perSession");
-	snprintf(what, sizeof(what), "%s.sandbox.perSession", where);
-	if (cfg_bool(cfg, ps, what, &per_session) < 0)
+	if (*scope != NULL)
+		return 0;
+	if ((v = cfg_get(agent_sb, "perSession")) == NULL)
+		v = cfg_get(defaults_sb, "perSession");
+	if (cfg_bool(cfg, v, "sandbox.perSession", &per_session) < 0)
 		return -1;
-	if (cJSON_IsBool(ps))
-		*scope = per_session ? "session" : "shared";
-	snprintf(what, sizeof(what), "%s.sandbox.scope", where);
-	return cfg_enum(cfg, cJSON_GetObjectItemCaseSensitive(sb, "scope"), what, sandbox_scopes,
-	                scope);
+	*scope = v == NULL ? "agent" : per_session ? "session" : "shared";
+	return 0;
 }
 
 static int load_roster_entry(struct session_settings *s, const cJSON *entry, const char *mode,
-                             const char *scope)
+                             const cJSON *defaults_sb)
 {
 	const struct config *cfg = s->cfg;
 	const char *id = NULL;
@@ -502,9 +418,9 @@ static int load_roster_entry(struct session_settings *s, const cJSON *entry, con
 		return cfg_error(cfg, entry, "agents.list entry without an id");
 	norm_agent_id(id, a->id);
 	a->mode = mode;
-	a->scope = scope;
-	if (read_sandbox(cfg, cJSON_GetObjectItemCaseSensitive(entry, "sandbox"), "agents.list[]",
-	                 &a->mode, &a->scope) < 0)
+	const cJSON *sb = cJSON_GetObjectItemCaseSensitive(entry, "sandbox");
+	if (read_mode(cfg, sb, "agents.list[]", &a->mode) < 0 ||
+	    session_sandbox_scope(cfg, sb, defaults_sb, &a->scope) < 0)
 		return -1;
 	s->nagents++;
 	return 0;
@@ -515,14 +431,16 @@ static int load_agents(struct session_settings *s)
 	const struct config *cfg = s->cfg;
 	const cJSON *agents = cJSON_GetObjectItemCaseSensitive(cfg->root, "agents");
 	const cJSON *defaults, *list, *entries, *roster, *entry;
-	const char *mode = "off", *scope = "agent";
+	const char *mode = "off", *scope = NULL;
 
 	if (agents != NULL && !cJSON_IsNull(agents) && !cJSON_IsObject(agents))
 		return cfg_error(cfg, agents, "agents must be an object");
 	defaults = cfg_get(cfg->root, "agents.defaults");
 	if (defaults != NULL && !cJSON_IsNull(defaults) && !cJSON_IsObject(defaults))
 		return cfg_error(cfg, defaults, "agents.defaults must be an object");
-	if (read_sandbox(cfg, cfg_get(defaults, "sandbox"), "agents.defaults", &mode, &scope) < 0)
+	const cJSON *defaults_sb = cfg_get(defaults, "sandbox");
+	if (read_mode(cfg, defaults_sb, "agents.defaults", &mode) < 0 ||
+	    session_sandbox_scope(cfg, NULL, defaults_sb, &scope) < 0)
 		return -1;
 	list = cfg_get(cfg->root, "agents.list");
 	entries = cfg_get(cfg->root, "agents.entries");
@@ -538,7 +456,7 @@ static int load_agents(struct session_settings *s)
 	s->nagents = 1;
 	cJSON_ArrayForEach(entry, roster)
 	{
-		if (load_roster_entry(s, entry, mode, scope) < 0)
+		if (load_roster_entry(s, entry, mode, defaults_sb) < 0)
 			return -1;
 	}
 	const char *def = cfg_default_agent(cfg);
@@ -621,7 +539,7 @@ static void token(struct buf *b, const char *s)
 	buf_reserve(b, 1);
 	if (s == NULL)
 		return;
-	n = trimmed(s, &t);
+	n = id_trimmed(s, &t);
 	buf_reserve(b, n);
 	for (size_t i = 0; i < n; i++)
 		buf_putc(b, lower(t[i]));
@@ -630,7 +548,7 @@ static void token(struct buf *b, const char *s)
 static bool same_trimmed(const char *a, const char *b)
 {
 	const char *ta;
-	size_t n = trimmed(a, &ta);
+	size_t n = id_trimmed(a, &ta);
 	return strlen(b) == n && memcmp(ta, b, n) == 0;
 }
 
@@ -768,7 +686,7 @@ static const char *linked_peer(const struct session_settings *s, const char *cha
 		goto out;
 	if (channel[0] != '\0') {
 		const char *t;
-		size_t n = trimmed(peer, &t);
+		size_t n = id_trimmed(peer, &t);
 		char *both = xasprintf("%s:%.*s", channel, (int)n, t);
 		token(&scoped, both);
 		free(both);
@@ -874,7 +792,7 @@ static void put_group_key(const char *agent, const char *channel, const struct s
 {
 	struct buf id = { 0 };
 	const char *t;
-	size_t n = trimmed(rq->peer ? rq->peer : "", &t);
+	size_t n = id_trimmed(rq->peer ? rq->peer : "", &t);
 
 	if (keeps_case(channel, rq->chat)) {
 		buf_put(&id, t, n);
@@ -945,7 +863,7 @@ static int resolve_explicit(struct session_settings *s, const struct session_req
                             struct session_info *out)
 {
 	const char *k;
-	size_t n = trimmed(rq->session_key, &k);
+	size_t n = id_trimmed(rq->session_key, &k);
 	char *raw = xstrndup(k, n), named[SESSION_ID_MAX];
 	int rc = -1;
 
@@ -1065,6 +983,24 @@ static void policy_key_of_dm(struct session_settings *s, const struct session_re
 	put_dm_key(s, "per-account-channel-peer", out->agent, channel, account,
 	           who != NULL ? who : "", &out->policy_key);
 	out->main = false;
+}
+
+/*
+ * A sessionKey beside an origin that names only who asks (an agent runtime's
+ * hook knows the session and the sender, not the chat): the key is the
+ * session, and a chat message that lands in the main session is judged as
+ * the sender's DM (#70342), as resolve_origin judges one.
+ */
+static void judge_sender_in_main(struct session_settings *s, const struct session_request *rq,
+                                 struct session_info *out)
+{
+	struct buf channel = { 0 };
+	char account[SESSION_ID_MAX];
+
+	token(&channel, rq->channel);
+	norm_account_id(rq->account, account);
+	policy_key_of_dm(s, rq, channel.p, account, out);
+	buf_free(&channel);
 }
 
 /*
@@ -1222,6 +1158,8 @@ int session_resolve(struct session_settings *s, const struct session_request *rq
 	out->matched_by = "default";
 	if ((rq->session_key ? resolve_explicit(s, rq, out) : resolve_origin(s, rq, out)) < 0)
 		return -1;
+	if (rq->session_key != NULL && rq->has_origin)
+		judge_sender_in_main(s, rq, out);
 	if (out->policy_key.len == 0)
 		buf_puts(&out->policy_key, out->key.p);
 	out->depth = session_subagent_depth(out->policy_key.p);

@@ -5,17 +5,11 @@
 #include <stdbool.h>
 
 #include "core/config.h"
+#include "core/ids.h"
 #include "core/util.h"
 
-#define SESSION_ID_MAX   65   /* a normalised agent or account id: 64 characters + NUL */
 #define SESSION_SLUG_MAX 48   /* "workspace-" + 32 hex, or 32 + "-" + 8 hex; + NUL */
 #define SESSION_KEY_MAX  1024 /* longest session key accepted in a record */
-
-/* OpenClaw's id normalisation: valid ids are lower-cased; otherwise runs of
- * invalid characters become "-", edges trimmed, cut to 64; "main" / "default"
- * when nothing is left. Both return OUT. */
-char *norm_agent_id(const char *in, char out[SESSION_ID_MAX]);
-char *norm_account_id(const char *in, char out[SESSION_ID_MAX]);
 
 /*
  * OpenClaw's slug of a sandbox scope key. A key that ends in
@@ -96,6 +90,17 @@ void session_info_free(struct session_info *si);
  * (isSubagentSessionKey): how many "subagent:" segments it holds; else 0. */
 unsigned session_subagent_depth(const char *key);
 
+/*
+ * OpenClaw's resolveSandboxScope, the one rule for a sandbox's scope:
+ * sandbox.scope (an agent's, AGENT_SB, over agents.defaults', DEFAULTS_SB;
+ * either may be NULL), else the retired perSession (true: "session", false:
+ * "shared"), else "agent". The schema refuses perSession, so the stages never
+ * run with it; claw-audit check, which reads a refused config, means what
+ * they would once it is renamed as the schema says. 0, or -1 (cfg_error).
+ */
+int session_sandbox_scope(const struct config *cfg, const cJSON *agent_sb, const cJSON *defaults_sb,
+                          const char **scope);
+
 /* The sandbox mode and scope of AGENT (normalised id). */
 void session_agent_sandbox(const struct session_settings *s, const char *agent, const char **mode,
                            const char **scope);
@@ -106,10 +111,12 @@ void session_agent_sandbox(const struct session_settings *s, const char *agent, 
 
 /* What a record says about who is asking. Valid while the record is. */
 struct session_record {
-	struct session_request rq; /* with an origin, rq.session_key is NULL: the origin decides */
-	const char *session_key;   /* the record's "sessionKey", origin or not */
-	bool owner;                /* origin.owner, or no origin: the local operator */
-	char ids[10][32];          /* numeric ids, written as text */
+	/* With an origin that names the chat, rq.session_key is NULL: the origin decides. */
+	struct session_request rq;
+	const char *session_key; /* the record's "sessionKey", origin or not */
+	bool owner;              /* origin.owner, or no origin: the local operator */
+	bool names_chat;         /* the origin names the chat, not only who asks */
+	char ids[10][32];        /* numeric ids, written as text */
 	const char *roles[SESSION_MAX_ROLES];
 };
 

@@ -190,6 +190,12 @@ struct result {
 	int found;        /* an error for WANT_PATH whose message holds WANT */
 };
 
+/* As config.c hands the check where a node is. */
+static void where_in(const void *cfg, const cJSON *node, bool key, struct buf *out)
+{
+	cfg_where(cfg, node, key, out);
+}
+
 static void check_text(const char *oc, const char *claw, const char *want_path, const char *want,
                        struct result *r)
 {
@@ -216,7 +222,9 @@ static void check_text(const char *oc, const char *claw, const char *want_path, 
 		if (config_parse_claw("claw.json", claw, &cfg.claw_doc) < 0)
 			abort();
 	}
-	schema_check(&cfg, &cfg.problems);
+	struct schema_input in = { cfg.doc.root, cfg.claw_doc.root, cfg.path, cfg.claw_path,
+		                   where_in, &cfg };
+	schema_check(&in, &cfg.problems);
 	for (size_t i = 0; i < cfg.problems.n; i++) {
 		const struct cfg_problem *p = &cfg.problems.v[i];
 		if (p->warning) {
