@@ -18,7 +18,7 @@
 #include "core/execpath.h"
 #include "core/opts.h"
 #include "core/util.h"
-#include "sandbox/trash.h"
+#include "core/trash.h"
 
 static const char usage[] =
     "usage: claw-trash list [--json]\n"

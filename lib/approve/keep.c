@@ -9,7 +9,7 @@
 #include "approve/analyse.h"
 #include "approve/approve.h"
 #include "core/util.h"
-#include "sandbox/trash.h"
+#include "core/trash.h"
 
 enum where {
 	K_NAMED,   /* a path the command line names */

@@ -32,7 +32,7 @@
 #include <sys/stat.h>
 
 #include "approve/keep.h"
-#include "sandbox/trash.h"
+#include "core/trash.h"
 
 struct kept {
 	struct trash_entry e;

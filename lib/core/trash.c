@@ -1,5 +1,5 @@
 /* trash.c: the freedesktop.org trash (see trash.h). */
-#include "sandbox/trash.h"
+#include "core/trash.h"
 
 #include <dirent.h>
 #include <errno.h>
