@@ -12,12 +12,28 @@
 
 #include "approve/approvals.h"
 #include "approve/guard.h"
-#include "approve/keep.h"
 #include "approve/model.h"
 #include "approve/safebin.h"
 #include "core/config.h"
 #include "core/execpath.h"
 #include "core/shell.h"
+
+/* What the trash keeps of a host run (keep.h makes and renders it). */
+struct keep_step {
+	enum keep_how how;
+	int seg;             /* the segment it is for */
+	bool watch;          /* nothing there now: only checked against what runs first */
+	char path[PATH_MAX]; /* MOVE, COPY: the file; GIT_*: the directory git runs in */
+};
+
+struct keep_plan {
+	bool on;                 /* approvals.exec.trash */
+	struct keep_step *steps; /* in the order of the segments */
+	int n, cap;
+	const char *unrecoverable; /* why not all of it can be kept, or NULL */
+	int unrecoverable_seg;
+	char why[PATH_MAX + 160];
+};
 
 /* How deep `sh -c '...'` scripts inside scripts are analysed. */
 #define APPROVE_MAX_DEPTH 3
@@ -40,8 +56,8 @@ enum satisfied_by { SAT_NONE, SAT_ALLOWLIST, SAT_SAFE_BINS, SAT_SAFE_BUILTINS };
 struct seg_report {
 	char **argv; /* the segment's words */
 	int argc;
-	int exec;      /* index in argv of the command judged, after wrappers */
-	int depth;     /* 0: the command line; 1...: inside sh -c scripts */
+	int exec;         /* index in argv of the command judged, after wrappers */
+	int depth;        /* 0: the command line; 1...: inside sh -c scripts */
 	bool after_cd;    /* a cd ran before it: its working directory is not known */
 	int parent;       /* the segment whose shell runs it (sh -c), or -1 */
 	enum shell_op op; /* what joins it to the next segment of its script */

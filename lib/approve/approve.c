@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "approve/analyse.h"
+#include "approve/keep.h"
 #include "ask/ask.h"
 #include "session/session.h"
 #include "core/util.h"

@@ -27,41 +27,10 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "approve/model.h"
-
-/* How one thing is kept before the command runs. */
-enum keep_how {
-	KEEP_MOVE,        /* moved into the trash; an empty stand-in of the same kind left */
-	KEEP_COPY,        /* copied into the trash; dropped again if the run left it alone */
-	KEEP_GIT_CLEAN,   /* what `git clean -n` with the same options lists, moved */
-	KEEP_GIT_CHANGES, /* tracked files that differ from HEAD, copied */
-};
-
-struct keep_step {
-	enum keep_how how;
-	int seg;             /* the segment it is for */
-	bool watch;          /* nothing there now: only checked against what runs first */
-	char path[PATH_MAX]; /* MOVE, COPY: the file; GIT_*: the directory git runs in */
-};
-
-struct keep_plan {
-	bool on;                 /* approvals.exec.trash */
-	struct keep_step *steps; /* in the order of the segments */
-	int n, cap;
-	const char *unrecoverable; /* why not all of it can be kept, or NULL */
-	int unrecoverable_seg;
-	char why[PATH_MAX + 160];
-};
+#include "approve/approve-types.h"
 
 struct approve_result;
 struct buf;
-
-/*
- * True when the trash can keep what program NAME (subcommand SUB) does to
- * a path with USE, named on its command line or IMPLIED (git clean's ".").
- * The models ask this (mp_destroy) before they ask a person.
- */
-bool keep_known(const char *name, const char *sub, enum model_use use, bool implied);
 
 /*
  * Fills PLAN for the analysed command in RES. A segment whose losses cannot

@@ -11,7 +11,6 @@
  * fail, the engine does not guess: the segment needs a person.
  */
 #include "approve/model-int.h"
-#include "approve/keep.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -401,6 +400,62 @@ static void add_path(struct mparse *p, enum model_use use, enum model_recover r,
 		.base = p->base,
 		.what = what,
 	};
+}
+
+/* ---- what the trash can keep (keep.h plans it) ---- */
+
+enum where {
+	K_NAMED,   /* a path the command line names */
+	K_IMPLIED, /* a path the program takes without being told (git's ".") */
+	K_ANY,
+};
+
+/*
+ * The losses the trash can take, one row per program (NULL: any program),
+ * first match wins. A row that is not here is not recoverable: find -delete
+ * and rsync --delete pick what they remove as they go, tar --remove-files
+ * must read what it removes, git stash drop loses a commit, shred exists to
+ * leave nothing behind.
+ */
+static const struct keep_row keep_rows[] = {
+	{ "rm", NULL, MODEL_DELETE, K_NAMED, true, KEEP_MOVE,
+	  "rm removes exactly what it names: moved first, an empty stand-in is what it removes" },
+	{ "rmdir", NULL, MODEL_DELETE, K_NAMED, false, KEEP_MOVE,
+	  "rmdir removes only an empty directory: there is nothing to lose" },
+	{ "unlink", NULL, MODEL_DELETE, K_NAMED, false, KEEP_MOVE,
+	  "unlink removes the one file it names" },
+	{ "git", "rm", MODEL_DELETE, K_NAMED, false, KEEP_MOVE,
+	  "git rm -f removes the file it names; with -r it would leave untracked files, which a "
+	  "move of the tree would not" },
+	{ "git", "clean", MODEL_DELETE, K_ANY, true, KEEP_GIT_CLEAN,
+	  "git clean -n with the same options lists what git clean removes" },
+	{ "git", "reset", MODEL_OVERWRITE, K_IMPLIED, true, KEEP_GIT_CHANGES,
+	  "back to HEAD, git reset --hard loses only what git diff HEAD lists" },
+	{ "git", "checkout", MODEL_OVERWRITE, K_IMPLIED, true, KEEP_GIT_CHANGES,
+	  "git checkout -f alone loses only what git diff HEAD lists" },
+	{ NULL, NULL, MODEL_OVERWRITE, K_NAMED, true, KEEP_COPY,
+	  "a program that replaces or rewrites a file it names loses only its old contents" },
+};
+
+const struct keep_row *keep_row_find(const char *name, const char *sub, enum model_use use,
+                                     bool implied, bool tree)
+{
+	for (size_t i = 0; i < NELEM(keep_rows); i++) {
+		const struct keep_row *r = &keep_rows[i];
+		if (r->name != NULL && (name == NULL || strcmp(r->name, name) != 0))
+			continue;
+		if (r->sub != NULL && (sub == NULL || strcmp(r->sub, sub) != 0))
+			continue;
+		if (r->use != use || (r->where != K_ANY && (r->where == K_IMPLIED) != implied))
+			continue;
+		return tree && !r->trees ? NULL : r;
+	}
+	return NULL;
+}
+
+bool keep_known(const char *name, const char *sub, enum model_use use, bool implied)
+{
+	return keep_row_find(name, sub, use, implied, false) != NULL;
 }
 
 void mp_path(struct mparse *p, enum model_use use, int arg, const char *path, const char *what)

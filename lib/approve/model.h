@@ -132,4 +132,34 @@ void model_tables_scdoc(struct buf *out);
 const char *model_use_name(enum model_use use);
 const char *model_recover_name(enum model_recover r);
 
+/* ---- what the trash can keep of a program's losses (model.c's table; keep.h plans) ---- */
+
+/* How one thing is kept before the command runs. */
+enum keep_how {
+	KEEP_MOVE,        /* moved into the trash; an empty stand-in of the same kind left */
+	KEEP_COPY,        /* copied into the trash; dropped again if the run left it alone */
+	KEEP_GIT_CLEAN,   /* what `git clean -n` with the same options lists, moved */
+	KEEP_GIT_CHANGES, /* tracked files that differ from HEAD, copied */
+};
+/* One row: what program NAME (subcommand SUB; NULL: any) loses with USE, and how it is kept. */
+struct keep_row {
+	const char *name, *sub;
+	unsigned char use;   /* MODEL_DELETE or MODEL_OVERWRITE */
+	unsigned char where; /* K_NAMED, K_IMPLIED or K_ANY (model.c) */
+	bool trees;          /* also for a whole tree (rm -r) */
+	unsigned char how;   /* enum keep_how */
+	const char *why;
+};
+
+/* The first row for NAME's loss of a path (IMPLIED: one it was not told; TREE: a whole tree). */
+const struct keep_row *keep_row_find(const char *name, const char *sub, enum model_use use,
+                                     bool implied, bool tree);
+
+/*
+ * True when the trash can keep what program NAME (subcommand SUB) does to
+ * a path with USE, named on its command line or IMPLIED (git clean's ".").
+ * The models ask this (mp_destroy) before they ask a person.
+ */
+bool keep_known(const char *name, const char *sub, enum model_use use, bool implied);
+
 #endif
