@@ -225,6 +225,8 @@ int trash_victim(const char *dir, const char *written, char out[PATH_MAX])
 		return pathf(out, PATH_MAX, "%s", real) < 0 ? claw_fail("%s: too long", written)
 		                                            : 0;
 	}
+	if (slash == NULL) /* full has a '/': "./" or DIR "/" was put in front */
+		return claw_fail("%s: no directory", written);
 	*slash = '\0';
 	if (realpath(slash == full ? "/" : full, real) == NULL)
 		return errno == ENOENT || errno == ENOTDIR
@@ -499,7 +501,7 @@ static int dirsizes_rewrite(const struct trash_dir *td, const char *drop, const 
 		const char *name = strchr(line, ' ');
 		name = name != NULL ? strchr(name + 1, ' ') : NULL;
 		size_t n = name != NULL ? (size_t)(nl - name - 1) - (nl[-1] == '\n') : 0;
-		if (drop != NULL && name != NULL && n == esc.len &&
+		if (drop != NULL && name != NULL && esc.p != NULL && n == esc.len &&
 		    strncmp(name + 1, esc.p, n) == 0)
 			continue;
 		buf_put(&b, line, (size_t)(nl - line));

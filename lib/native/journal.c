@@ -867,10 +867,10 @@ static bool as_left(const struct change *c)
 
 	if (dir >= 0)
 		close(dir);
-	if (!c->left)
-		return !there;
+	if (!c->left || !there)
+		return !there && !c->left;
 	double mt = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
-	return there && st.st_ino == c->ino && st.st_size == c->size &&
+	return st.st_ino == c->ino && st.st_size == c->size &&
 	       (mt - c->mtime < 1e-6 && c->mtime - mt < 1e-6);
 }
 

@@ -234,7 +234,7 @@ static char **git_argv(const cJSON *step, int end, const char *const *more, int 
 
 	while (more[m] != NULL)
 		m++;
-	char **out = xcalloc((size_t)(n + m + 2), sizeof(*out));
+	char **out = xcalloc((size_t)n + (size_t)m + 2, sizeof(*out));
 	out[o++] = program->valuestring;
 	for (int i = 1; i < end && i < n; i++)
 		out[o++] = cJSON_GetArrayItem(argv, i)->valuestring;
