@@ -360,7 +360,7 @@ stage_pid() {
 }
 
 @test "Ctrl-C at the approval prompt: the refusal is on the log, nothing runs, exit 130" {
-	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" -t 20 'expect:[o] allow once' 'send:\x03' 'expect:after' -- \
+	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" -t 60 'expect:[o] allow once' 'send:\x03' 'expect:after' -- \
 		sh -c 'trap true INT; claw exec -- touch "$1"; echo "after $?"' sh "$BATS_TEST_TMPDIR/ran"
 	assert_success
 	assert_output --partial "after 130"
