@@ -16,6 +16,7 @@ setup() {
 teardown() {
 	stop_mock
 	[ -z "${APPROVE_PID:-}" ] || kill "$APPROVE_PID" 2>/dev/null || true
+	common_teardown
 }
 
 # approve_bg FILE [OPTIONS]: claw-approve on $REQ in the background, with no

@@ -52,6 +52,7 @@ new_request() {
 
 teardown() {
 	[ -z "${APPROVE_PID:-}" ] || kill "$APPROVE_PID" 2>/dev/null || true
+	common_teardown
 }
 
 # entries: the allow-list's patterns and bindings, without the bookkeeping of its hits.

@@ -19,6 +19,7 @@ setup() {
 
 teardown() {
 	[ -z "${BG:-}" ] || kill "$BG" 2>/dev/null || true
+	common_teardown
 }
 
 # record COMMAND [WORKDIR]: one exec request as a record.

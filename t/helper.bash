@@ -23,6 +23,16 @@ setup() {
 	common_setup
 }
 
+# As root, claw-sandbox keeps namespaces per installation under /run/claw (claw-sandbox(1)):
+# a test removes what its state dir made there, or every run of the suite would leave some.
+common_teardown() {
+	claw-sandbox rm --all >/dev/null 2>&1 || true
+}
+
+teardown() {
+	common_teardown
+}
+
 # write_config: the config file from standard input (JSON5 welcome).
 write_config() {
 	cat > "$CONFIG"

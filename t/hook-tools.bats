@@ -20,6 +20,7 @@ EOF
 
 teardown() {
 	[ -z "${APPROVE_PID:-}" ] || kill "$APPROVE_PID" 2>/dev/null || true
+	common_teardown
 }
 
 # tool_req TOOL ARGS [PEER]: a request from a Telegram DM (PEER, default 7), through claw-session.

@@ -11,7 +11,7 @@ load sandbox
 NOBODY=65534
 
 teardown() {
-	claw-sandbox rm --all >/dev/null 2>&1 || true
+	common_teardown
 	for d in "${CGROUPS[@]:-}"; do
 		[ -n "$d" ] && [ -d "$d" ] || continue
 		find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true

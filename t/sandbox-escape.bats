@@ -29,7 +29,7 @@ teardown() {
 		kill "$LISTENER_PID" 2>/dev/null || true
 		wait "$LISTENER_PID" 2>/dev/null || true
 	fi
-	claw-sandbox rm --all >/dev/null 2>&1 || true
+	common_teardown
 }
 
 @test "1 terminal injection: TIOCSTI and TIOCLINUX refused, even with high bits; the terminal is the sandbox's own" {

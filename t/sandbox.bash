@@ -17,7 +17,7 @@ teardown() {
 	fi
 	# What a test set up on the host and undoes at its end, if it did not get there.
 	[ -z "${UNDO:-}" ] || $UNDO 2>/dev/null || true
-	claw-sandbox rm --all >/dev/null 2>&1 || true
+	common_teardown
 }
 
 # sandbox_config [SANDBOX-KEYS] [DOCKER-KEYS]: JSON5 members added to

@@ -19,6 +19,7 @@ EOF
 
 teardown() {
 	[ -z "${SERVE_PID:-}" ] || kill -9 "$SERVE_PID" 2>/dev/null || true
+	common_teardown
 }
 
 # serve_start [OPTIONS]: claw serve in the background; write requests with

@@ -10,8 +10,7 @@ setup() {
 	wide_allowlist
 }
 
-# Host runs: no sandbox to remove after a test.
-teardown() { :; }
+teardown() { common_teardown; }
 
 # trash_config true|false [ASK]: host runs, allow list and ask on-miss (or ASK), the trash on or off.
 trash_config() {
