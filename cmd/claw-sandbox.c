@@ -521,7 +521,8 @@ static void show_notes(struct buf *notes)
 	buf_reset(notes);
 }
 
-/* The run's undo journal (journal.h): every writable tree through an overlay of its own. */
+/* The run's undo journal (journal.h): each of the agent's writable trees through an overlay of its
+ * own. */
 struct undo {
 	bool on;
 	struct journal_run jr;
@@ -546,7 +547,10 @@ static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, 
 	u->on = false;
 	if (s->undo_max_mb <= 0)
 		return 0;
-	if (ns->workspace_rw)
+	/* The agent's own files: its workspace shown read-write, and read-write binds. A
+	 * scope's own workspace (workspaceAccess "none") is its scratch space: not journaled,
+	 * which spares every such run the overlay's mount (about 0.9 ms). */
+	if (ns->workspace_rw && strcmp(s->access, "rw") == 0)
 		trees[n++] = ns->workspace;
 	for (size_t i = 0; i < ns->nbinds && n < JOURNAL_MAX_TREES + 1; i++)
 		if (!ns->binds[i].ro) {

@@ -277,8 +277,8 @@ int journal_begin(const char *state_dir, const char *agent, const char *const *t
 		return claw_fail("more than %d writable trees: the run could not be undone",
 		                 JOURNAL_MAX_TREES);
 	random_bytes(rnd, sizeof(rnd));
-	snprintf(r->id, sizeof(r->id), "%013lld-%02x%02x%02x%02x", clock_wall_ms(), rnd[0], rnd[1], rnd[2],
-	         rnd[3]);
+	snprintf(r->id, sizeof(r->id), "%013lld-%02x%02x%02x%02x", clock_wall_ms(), rnd[0], rnd[1],
+	         rnd[2], rnd[3]);
 	snprintf(r->agent, sizeof(r->agent), "%s", agent);
 	if (root_of(state_dir, r->root, sizeof(r->root)) < 0 ||
 	    snprintf(r->dir, sizeof(r->dir), "%s/%s", r->root, r->id) >= (int)sizeof(r->dir))
