@@ -1402,13 +1402,15 @@ static int run_exec(struct cli *c, struct config *cfg)
 			               .envp = env_finish(&env),
 			               .cwd = t.s.workdir,
 			               .timeout = (double)c->timeout };
-		rc = run_native(&t.s, &t.p, &rs, &r, NULL);
+		rc = run_native(&t.s, &t.p, &rs, &r, &f.journal);
 	}
 	if (rc < 0) {
 		warnx("%s", claw_error());
 		refuse(&f, NULL, claw_error());
 	} else {
-		run_result_json(&f.member, &r);
+		/* The undo journal in the end entry too: claw undo SEQ and claw undo list find it.
+		 */
+		put_result_member(&f.member, &r, NULL, &f.journal);
 		end_run(&f, "result", f.member.p, f.member.len);
 	}
 	filter_idle(&f);

@@ -248,3 +248,16 @@ EOF
 	assert_success
 	assert_output --regexp '^ +SEQ +STARTED +JOURNAL$'
 }
+
+@test "claw-sandbox exec: its run is on the log with its journal, listed and undone by its seq" {
+	before=$(snap "$AGENT_WS")
+	run claw-sandbox exec -- sh -c 'echo changed >/workspace/b.txt; rm /workspace/a.txt'
+	assert_success
+	seq=$(jq -r 'select(.end and .result.journal) | .end.decision' "$LOG")
+	[ -n "$seq" ]
+	run claw undo list
+	assert_line --regexp "^ +$seq "
+	run claw undo "$seq"
+	assert_success
+	assert_equal "$(snap "$AGENT_WS")" "$before"
+}
