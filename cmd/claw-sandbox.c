@@ -785,8 +785,7 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 		               .cwd = cwd,
 		               .timeout = q->timeout,
 		               .capture = true,
-		               .pass_through = f->pass_through,
-		               .hostview = f->dry_run ? NULL : host_view(f) };
+		               .pass_through = f->pass_through };
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -795,8 +794,9 @@ static int run_on_host(const struct request *q, struct envlist *env, struct run_
 		run_argv_json(&f->dry, argv);
 	else if ((rc = start_run(f)) < 0)
 		r->failed = 125;
-	else if (rs.hostview == NULL)
-		rc = -1; /* fail closed: claw's state would be in its view */
+	else if ((rs.hostview = host_view(f)) == NULL)
+		rc =
+		    -1; /* fail closed: claw's state would be in its view (claw_error() says why) */
 	else if ((rc = keep_before(f, rec, rs.envp)) == 0) {
 		rc = run_command(&rs, r);
 		hostkeep_after(&f->keep);
