@@ -1,8 +1,10 @@
 /* util.c: memory, buffers, JSON string output, error messages. */
 #include "core/util.h"
+#include "core/alloc.h"
 
 #include <err.h>
 #include <errno.h>
+#include <stdint.h>
 #include <sys/random.h>
 #include <time.h>
 #include <stdio.h>
@@ -49,6 +51,20 @@ void *xcalloc(size_t n, size_t size)
 void *xrealloc(void *p, size_t n)
 {
 	return check(realloc(p, n ? n : 1));
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		errx(125, "out of memory: %zu elements of %zu bytes", n, size);
+	return xrealloc(p, n * size);
+}
+
+size_t alloc_nr(size_t alloc, size_t nr)
+{
+	size_t more = alloc / 2 + 16;
+	size_t grown = alloc > SIZE_MAX - more ? SIZE_MAX : alloc + more;
+	return grown < nr ? nr : grown;
 }
 
 char *xstrdup(const char *s)
