@@ -260,9 +260,9 @@ static void env_base_sandbox(const struct sandbox_settings *s, struct envlist *e
 	env_set(e, "HOME", s->workdir);
 	if (term && t != NULL)
 		env_set(e, "TERM", t);
-	for (size_t i = 0; i < s->env.n; i++) {
-		char *eq = strchr(s->env.envp[i], '=');
-		char *name = xstrndup(s->env.envp[i], (size_t)(eq - s->env.envp[i]));
+	for (size_t i = 0; i < s->env.vars.n; i++) {
+		const char *var = s->env.vars.v[i], *eq = strchr(var, '=');
+		char *name = xstrndup(var, (size_t)(eq - var));
 		env_set(e, name, eq + 1);
 		free(name);
 	}
@@ -385,8 +385,8 @@ static void add_agent(struct filter *f, const char *id)
 	memcpy(a->agent, norm, sizeof(norm));
 	if (sandbox_settings_load(f->cfg, norm, &a->s) < 0)
 		a->error = xstrdup(claw_error());
-	for (size_t i = 0; i < a->s.nwarnings; i++)
-		warnx("%s", a->s.warnings[i]);
+	for (size_t i = 0; i < a->s.warnings.n; i++)
+		warnx("%s", a->s.warnings.v[i]);
 }
 
 static void load_all_agents(struct filter *f)
@@ -683,7 +683,7 @@ static int run_native(const struct sandbox_settings *s, const struct sandbox_pla
                       struct run_spec *rs, struct run_result *r, struct buf *journal)
 {
 	struct native_spec ns;
-	struct native_bind *binds = xcalloc(s->nbinds + 1, sizeof(*binds));
+	struct native_bind *binds = xcalloc(s->binds.n + 1, sizeof(*binds));
 	struct undo *u = xcalloc(1, sizeof(*u));
 	uid_t uid;
 	gid_t gid;
@@ -1283,8 +1283,8 @@ static int resolve_target(struct cli *c, struct config *cfg, struct target *t, i
 		errx(fail_status, "%s", claw_error());
 	if (sandbox_settings_load(cfg, t->si.agent, &t->s) < 0)
 		errx(2, "%s", claw_error());
-	for (size_t i = 0; i < t->s.nwarnings; i++)
-		warnx("%s", t->s.warnings[i]);
+	for (size_t i = 0; i < t->s.warnings.n; i++)
+		warnx("%s", t->s.warnings.v[i]);
 	return sandbox_place(&t->s, t->si.scope_key.p, &t->p);
 }
 
@@ -1472,7 +1472,7 @@ static void explain_kernel(struct buf *b, bool json)
 /* What would enforce the target's limits, worked out as a run works it out (limits.c). */
 static void explain_limits(struct buf *b, const struct target *t, uid_t uid, gid_t gid, bool json)
 {
-	struct native_bind *binds = xcalloc(t->s.nbinds + 1, sizeof(*binds));
+	struct native_bind *binds = xcalloc(t->s.binds.n + 1, sizeof(*binds));
 	struct native_spec ns;
 	struct native_limits l;
 	char why[600];
@@ -1641,8 +1641,8 @@ static int run_explain(struct cli *c, struct config *cfg)
 			shown_line(&b, "", t.s.src[i].from, "\n");
 			buf_free(&v);
 		}
-		for (size_t i = 0; i < t.s.nwarnings; i++)
-			shown_line(&b, "warning: ", t.s.warnings[i], "\n");
+		for (size_t i = 0; i < t.s.warnings.n; i++)
+			shown_line(&b, "warning: ", t.s.warnings.v[i], "\n");
 		if (docker) {
 			explain_docker(&b, &t, false);
 		} else {
@@ -1681,8 +1681,8 @@ static void inventory(struct config *cfg, struct filter *f, struct sandbox_inven
 		all[i] = &f->agents[i].s;
 	inventory_scan(all, f->nagents, inv);
 	free(all);
-	for (size_t i = 0; i < inv->nerrors; i++)
-		warn_shown(inv->errors[i]);
+	for (size_t i = 0; i < inv->errors.n; i++)
+		warn_shown(inv->errors.v[i]);
 }
 
 static void put_match(struct buf *b, const char *name, int match)
@@ -1793,7 +1793,7 @@ static int run_list(struct cli *c, struct config *cfg)
 	}
 	fputs(b.p, stdout);
 	buf_free(&b);
-	int status = inv.nerrors ? 1 : 0; /* some engine could not be asked: the list is partial */
+	int status = inv.errors.n ? 1 : 0; /* some engine could not be asked: the list is partial */
 	inventory_free(&inv);
 	free_agents(&f);
 	return status;
@@ -1812,7 +1812,7 @@ static int remove_entry(const struct cli *c, struct filter *f, const struct sand
 	if (c->container_only && e->container == NULL)
 		return 0;
 	const char *kept = NULL;
-	if (inv->nerrors > 0 && e->container == NULL && a && a->s.backend &&
+	if (inv->errors.n > 0 && e->container == NULL && a && a->s.backend &&
 	    strcmp(a->s.backend, "docker") == 0)
 		kept = "its container engine could not be asked";
 	else if (inventory_remove(inv, e, c->container_only) < 0)

@@ -281,7 +281,7 @@ static void check_workspace_one(struct ctx *c, const char *agent, const char *la
 	const char *nested = NULL;
 	if (strcmp(s.access, "rw") == 0 && holds_repository(s.agent_workspace))
 		nested = s.agent_workspace;
-	for (size_t i = 0; i < s.nbinds && nested == NULL; i++)
+	for (size_t i = 0; i < s.binds.n && nested == NULL; i++)
 		if (!s.parsed_binds[i].read_only && holds_repository(s.parsed_binds[i].host))
 			nested = s.parsed_binds[i].host;
 	if (strcmp(s.mode, "off") != 0 && nested) {

@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+#include "core/strvec.h"
 #include "core/util.h"
 
 /* Host paths never exposed to a sandbox, at, under or above. */
@@ -199,9 +201,11 @@ struct verdict {
 };
 
 struct blocked_list {
-	char **paths;
-	const char **whys; /* what each holds (static strings) */
-	size_t n;
+	struct blocked {
+		char *path;
+		const char *why; /* what it holds (a static string) */
+	} * v;
+	size_t n, cap;
 };
 
 static void blocked_add(struct blocked_list *l, const char *path, const char *why)
@@ -209,14 +213,12 @@ static void blocked_add(struct blocked_list *l, const char *path, const char *wh
 	char *norm = host_path_normalize(path);
 
 	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->paths[i], norm) == 0) {
+		if (strcmp(l->v[i].path, norm) == 0) {
 			free(norm);
 			return;
 		}
-	l->paths = xrealloc(l->paths, (l->n + 1) * sizeof(*l->paths));
-	l->whys = xrealloc(l->whys, (l->n + 1) * sizeof(*l->whys));
-	l->whys[l->n] = why;
-	l->paths[l->n++] = norm;
+	ALLOC_GROW(l->v, l->n + 1, l->cap);
+	l->v[l->n++] = (struct blocked){ norm, why };
 }
 
 /* HOME/NAME for each of the N NAMES, on the home as written and on its realpath. */
@@ -278,9 +280,8 @@ static void blocked_build(struct blocked_list *l, const struct bind_policy *p)
 static void blocked_free(struct blocked_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->paths[i]);
-	free(l->paths);
-	free(l->whys);
+		free(l->v[i].path);
+	free(l->v);
 }
 
 static struct verdict blocked_reason(const char *source, const struct blocked_list *l)
@@ -288,10 +289,10 @@ static struct verdict blocked_reason(const char *source, const struct blocked_li
 	if (strcmp(source, "/") == 0)
 		return (struct verdict){ R_COVERS, "/", NULL, "the whole host file system" };
 	for (size_t i = 0; i < l->n; i++) {
-		if (host_path_inside(l->paths[i], source))
-			return (struct verdict){ R_TARGETS, l->paths[i], NULL, l->whys[i] };
-		if (host_path_inside(source, l->paths[i]))
-			return (struct verdict){ R_COVERS, l->paths[i], NULL, l->whys[i] };
+		if (host_path_inside(l->v[i].path, source))
+			return (struct verdict){ R_TARGETS, l->v[i].path, NULL, l->v[i].why };
+		if (host_path_inside(source, l->v[i].path))
+			return (struct verdict){ R_COVERS, l->v[i].path, NULL, l->v[i].why };
 	}
 	return (struct verdict){ R_NONE, NULL, NULL, NULL };
 }
@@ -355,8 +356,7 @@ static bool inside_allowed_roots(const char *source, char *const *roots, size_t 
 struct checker {
 	const struct bind_policy *p;
 	struct blocked_list blocked;
-	char **roots; /* allowed roots, normalised, plus their realpaths */
-	size_t nroots;
+	struct strvec roots;        /* allowed roots, normalised, plus their realpaths */
 	struct blocked_list own;    /* claw's state dir and config files, normalised and real */
 	struct blocked_list others; /* the state dirs of other installations in each home */
 };
@@ -372,10 +372,10 @@ static const char *state_hit(const struct checker *c, const struct blocked_list 
                              const char *source, bool *covers)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		const char *own = l->paths[i];
+		const char *own = l->v[i].path;
 		*covers = host_path_inside(source, own);
 		bool under = host_path_inside(own, source) &&
-		             !inside_allowed_roots(source, c->roots, c->nroots);
+		             !inside_allowed_roots(source, c->roots.v, c->roots.n);
 		if (*covers || under)
 			return own;
 	}
@@ -429,7 +429,7 @@ static int check_source(const struct checker *c, const char *label, const char *
 	struct verdict v = blocked_reason(source, &c->blocked);
 
 	if (v.kind == R_NONE && !c->p->allow_external &&
-	    !inside_allowed_roots(source, c->roots, c->nroots))
+	    !inside_allowed_roots(source, c->roots.v, c->roots.n))
 		v = (struct verdict){ R_OUTSIDE, source, NULL, NULL };
 	return v.kind == R_NONE ? 0 : bind_error(label, &v, c->p, NULL);
 }
@@ -519,7 +519,6 @@ static int check_one(const struct checker *c, const char *raw, char **resolved)
 
 static void roots_build(struct checker *c)
 {
-	c->roots = xcalloc(2 * c->p->nroots + 1, sizeof(*c->roots));
 	for (size_t i = 0; i < c->p->nroots; i++) {
 		const char *root = c->p->allowed_roots[i];
 		char *trimmed = root ? str_trim_dup(root) : NULL;
@@ -529,9 +528,9 @@ static void roots_build(struct checker *c)
 			continue;
 		char *norm = host_path_normalize(root);
 		char *real = host_path_resolve(norm);
-		c->roots[c->nroots++] = norm;
+		strvec_push_nodup(&c->roots, norm);
 		if (strcmp(real, norm) != 0)
-			c->roots[c->nroots++] = real;
+			strvec_push_nodup(&c->roots, real);
 		else
 			free(real);
 	}
@@ -548,9 +547,7 @@ static void checker_init(struct checker *c, const struct bind_policy *p)
 
 static void checker_free(struct checker *c)
 {
-	for (size_t i = 0; i < c->nroots; i++)
-		free(c->roots[i]);
-	free(c->roots);
+	strvec_clear(&c->roots);
 	blocked_free(&c->blocked);
 	blocked_free(&c->own);
 	blocked_free(&c->others);

@@ -22,6 +22,7 @@
 #include "core/execpath.h"
 #include "core/fsutil.h"
 #include "core/shell.h"
+#include "core/strvec.h"
 #include "core/util.h"
 
 extern char **environ;
@@ -91,43 +92,6 @@ static const char kill_script[] = "m=\"" DOCKER_EXEC_MARK "=$1\"\n"
                                   "\ti=$((i + 1))\n"
                                   "done\n"
                                   "exit 1\n";
-
-/* ---- argv ---- */
-
-struct args {
-	char **v;
-	size_t n, cap;
-};
-
-static void arg(struct args *a, const char *s)
-{
-	if (a->n + 2 > a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 32;
-		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
-	}
-	a->v[a->n++] = xstrdup(s);
-	a->v[a->n] = NULL;
-}
-
-static void __attribute__((format(printf, 2, 3))) argf(struct args *a, const char *fmt, ...)
-{
-	struct buf b = { 0 };
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	arg(a, b.p ? b.p : "");
-	buf_free(&b);
-}
-
-static void args_free(struct args *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
-	memset(a, 0, sizeof(*a));
-}
 
 /* ---- JSON as JavaScript writes it: the config hash must be OpenClaw's ---- */
 
@@ -276,19 +240,19 @@ static char *value_text(const cJSON *v, bool positive_number_only)
 }
 
 /* FLAG VALUE, when the value is not empty. */
-static void flag_value(struct args *a, const char *flag, const cJSON *v, bool positive_only)
+static void flag_value(struct strvec *a, const char *flag, const cJSON *v, bool positive_only)
 {
 	char *t = value_text(v, positive_only);
 
 	if (t[0] != '\0') {
-		arg(a, flag);
-		arg(a, t);
+		strvec_push(a, flag);
+		strvec_push(a, t);
 	}
 	free(t);
 }
 
 /* OpenClaw's formatUlimitValue: NAME=N, NAME=<string>, or NAME=SOFT:HARD from {soft, hard}. */
-static void ulimit_args(struct args *a, const cJSON *ulimits)
+static void ulimit_args(struct strvec *a, const cJSON *ulimits)
 {
 	const cJSON *u;
 
@@ -312,22 +276,22 @@ static void ulimit_args(struct args *a, const cJSON *ulimits)
 			free(t);
 		}
 		if (b.len > empty) {
-			arg(a, "--ulimit");
-			arg(a, b.p);
+			strvec_push(a, "--ulimit");
+			strvec_push(a, b.p);
 		}
 		buf_free(&b);
 	}
 }
 
 /* FLAG PREFIX+ENTRY for each entry that is not blank (dns, extraHosts, capDrop, tmpfs). */
-static void list_args(struct args *a, const char *flag, char *const *v, size_t n,
+static void list_args(struct strvec *a, const char *flag, char *const *v, size_t n,
                       const char *prefix)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *t = str_trim_dup(v[i]);
 		if (t[0] != '\0') {
-			arg(a, flag);
-			argf(a, "%s%s", prefix, v[i]);
+			strvec_push(a, flag);
+			strvec_pushf(a, "%s%s", prefix, v[i]);
 		}
 		free(t);
 	}
@@ -357,78 +321,78 @@ char *docker_user(const struct sandbox_settings *s, const struct sandbox_place *
 
 /* The whole docker create command line, OpenClaw's order. */
 static void create_args(const struct sandbox_settings *s, const struct sandbox_place *p,
-                        long long created_ms, const char *hash, struct args *a)
+                        long long created_ms, const char *hash, struct strvec *a)
 {
-	arg(a, s->binary);
-	arg(a, "create");
-	arg(a, "--name");
-	arg(a, p->name);
-	arg(a, "--label");
-	argf(a, "%s=1", labels[LABEL_SANDBOX]);
-	arg(a, "--label");
-	argf(a, "%s=%s", labels[LABEL_SESSION_KEY], p->scope_key);
-	arg(a, "--label");
-	argf(a, "%s=%lld", labels[LABEL_CREATED], created_ms);
-	arg(a, "--label");
-	argf(a, "%s=%d", labels[LABEL_MOUNT_FORMAT], DOCKER_MOUNT_FORMAT);
-	arg(a, "--label");
-	argf(a, "%s=%s", labels[LABEL_HASH], hash);
+	strvec_push(a, s->binary);
+	strvec_push(a, "create");
+	strvec_push(a, "--name");
+	strvec_push(a, p->name);
+	strvec_push(a, "--label");
+	strvec_pushf(a, "%s=1", labels[LABEL_SANDBOX]);
+	strvec_push(a, "--label");
+	strvec_pushf(a, "%s=%s", labels[LABEL_SESSION_KEY], p->scope_key);
+	strvec_push(a, "--label");
+	strvec_pushf(a, "%s=%lld", labels[LABEL_CREATED], created_ms);
+	strvec_push(a, "--label");
+	strvec_pushf(a, "%s=%d", labels[LABEL_MOUNT_FORMAT], DOCKER_MOUNT_FORMAT);
+	strvec_push(a, "--label");
+	strvec_pushf(a, "%s=%s", labels[LABEL_HASH], hash);
 	if (s->read_only_root)
-		arg(a, "--read-only");
-	list_args(a, "--tmpfs", s->tmpfs_spec, s->ntmpfs, "");
-	arg(a, "--network");
-	arg(a, s->network);
+		strvec_push(a, "--read-only");
+	list_args(a, "--tmpfs", s->tmpfs_spec.v, s->tmpfs_spec.n, "");
+	strvec_push(a, "--network");
+	strvec_push(a, s->network);
 	char *user = docker_user(s, p);
-	arg(a, "--user");
-	arg(a, user);
+	strvec_push(a, "--user");
+	strvec_push(a, user);
 	free(user);
-	list_args(a, "--env", s->env.envp, s->env.n, "");
-	list_args(a, "--cap-drop", s->cap_drop, s->ncap_drop, "");
-	arg(a, "--security-opt");
-	arg(a, "no-new-privileges");
+	list_args(a, "--env", s->env.vars.v, s->env.vars.n, "");
+	list_args(a, "--cap-drop", s->cap_drop.v, s->cap_drop.n, "");
+	strvec_push(a, "--security-opt");
+	strvec_push(a, "no-new-privileges");
 	if (s->seccomp_profile) {
-		arg(a, "--security-opt");
-		argf(a, "seccomp=%s", s->seccomp_profile);
+		strvec_push(a, "--security-opt");
+		strvec_pushf(a, "seccomp=%s", s->seccomp_profile);
 	}
 	if (s->apparmor_profile) {
-		arg(a, "--security-opt");
-		argf(a, "apparmor=%s", s->apparmor_profile);
+		strvec_push(a, "--security-opt");
+		strvec_pushf(a, "apparmor=%s", s->apparmor_profile);
 	}
-	list_args(a, "--dns", s->dns, s->ndns, "");
-	list_args(a, "--add-host", s->extra_hosts, s->nextra_hosts, "");
+	list_args(a, "--dns", s->dns.v, s->dns.n, "");
+	list_args(a, "--add-host", s->extra_hosts.v, s->extra_hosts.n, "");
 	flag_value(a, "--pids-limit", dk(s, "pidsLimit"), true);
 	flag_value(a, "--memory", dk(s, "memory"), false);
 	flag_value(a, "--memory-swap", dk(s, "memorySwap"), false);
 	flag_value(a, "--cpus", dk(s, "cpus"), true);
 	ulimit_args(a, dk(s, "ulimits"));
-	arg(a, "--workdir");
-	arg(a, s->workdir);
+	strvec_push(a, "--workdir");
+	strvec_push(a, s->workdir);
 	/* The workspace (":z" relabels it for SELinux, mount format 2), then /agent, then binds. */
-	arg(a, "-v");
-	argf(a, "%s:%s:%s", p->workspace_dir, s->workdir, p->workspace_rw ? "z" : "ro,z");
+	strvec_push(a, "-v");
+	strvec_pushf(a, "%s:%s:%s", p->workspace_dir, s->workdir, p->workspace_rw ? "z" : "ro,z");
 	if (p->agent_dir && strcmp(p->agent_dir, p->workspace_dir) != 0) {
-		arg(a, "-v");
-		argf(a, "%s:/agent:ro,z", p->agent_dir);
+		strvec_push(a, "-v");
+		strvec_pushf(a, "%s:/agent:ro,z", p->agent_dir);
 	}
-	for (size_t i = 0; i < s->nbinds; i++) {
-		arg(a, "-v");
-		arg(a, s->binds[i]);
+	for (size_t i = 0; i < s->binds.n; i++) {
+		strvec_push(a, "-v");
+		strvec_push(a, s->binds.v[i]);
 	}
-	arg(a, s->image);
-	arg(a, "sleep");
-	arg(a, "infinity");
+	strvec_push(a, s->image);
+	strvec_push(a, "sleep");
+	strvec_push(a, "infinity");
 }
 
 void docker_create_json(const struct sandbox_settings *s, const struct sandbox_place *p,
                         long long created_ms, struct buf *out)
 {
-	struct args a = { 0 };
+	struct strvec a = { 0 };
 	char hash[SHA256_HEX];
 
 	docker_config_hash(s, p, hash);
 	create_args(s, p, created_ms, hash, &a);
 	run_argv_json(out, a.v);
-	args_free(&a);
+	strvec_clear(&a);
 }
 
 /* ---- names that reach docker as positional arguments ---- */
@@ -662,7 +626,7 @@ int docker_list(const char *binary, struct docker_container **out, size_t *n)
 {
 	char *ps[] = { (char *)binary, "ps",         "-a", "--filter", "label=openclaw.sandbox=1",
 		       "--format",     "{{.Names}}", NULL };
-	struct args a = { 0 };
+	struct strvec a = { 0 };
 	struct run_result r;
 	int rc = -1;
 
@@ -674,14 +638,14 @@ int docker_list(const char *binary, struct docker_container **out, size_t *n)
 		call_error("docker ps", &r);
 		goto done;
 	}
-	arg(&a, binary);
-	arg(&a, "inspect");
-	arg(&a, "--type");
-	arg(&a, "container");
+	strvec_push(&a, binary);
+	strvec_push(&a, "inspect");
+	strvec_push(&a, "--type");
+	strvec_push(&a, "container");
 	for (char *save = NULL, *t = strtok_r(r.out, "\n", &save); t;
 	     t = strtok_r(NULL, "\n", &save))
 		if (valid_name(t))
-			arg(&a, t);
+			strvec_push(&a, t);
 	run_result_free(&r);
 	if (a.n == 4) {
 		rc = 0;
@@ -695,7 +659,7 @@ int docker_list(const char *binary, struct docker_container **out, size_t *n)
 		rc = docker_inspect_parse(r.out, strlen(r.out), out, n);
 done:
 	run_result_free(&r);
-	args_free(&a);
+	strvec_clear(&a);
 	return rc;
 }
 
@@ -842,14 +806,14 @@ static int create(const struct engine *e, const char *hash)
 {
 	const struct sandbox_settings *s = e->d->s;
 	char *start[] = { (char *)s->binary, "start", e->d->p->name, NULL };
-	struct args a = { 0 };
+	struct strvec a = { 0 };
 	int rc;
 
 	if (check_image(e) < 0)
 		return -1;
 	create_args(s, e->d->p, clock_wall_ms(), hash, &a);
 	rc = act(e, a.v, "docker create");
-	args_free(&a);
+	strvec_clear(&a);
 	if (rc == 0 && act(e, start, "docker start") < 0)
 		rc = -1;
 	if (rc == 0 && s->setup_command && s->setup_command[0] != '\0')
@@ -998,31 +962,31 @@ static void kill_inside(const struct engine *e, const char *id)
 static int exec_command(const struct engine *e, struct run_result *r)
 {
 	const struct docker_run *d = e->d;
-	struct args a = { 0 };
+	struct strvec a = { 0 };
 	char id[37];
 	int rc = 0;
 
 	uuid4(id);
-	arg(&a, d->s->binary);
-	arg(&a, "exec");
-	arg(&a, "-i");
+	strvec_push(&a, d->s->binary);
+	strvec_push(&a, "exec");
+	strvec_push(&a, "-i");
 	if (d->tty)
-		arg(&a, "-t");
-	arg(&a, "-w");
-	arg(&a, d->workdir);
+		strvec_push(&a, "-t");
+	strvec_push(&a, "-w");
+	strvec_push(&a, d->workdir);
 	for (char *const *v = d->envp; v && *v; v++) {
 		/* Always NAME=value: a bare "-e NAME" would copy the variable from claw's own
 		 * environment into the container. The mark is ours alone. */
 		if (strchr(*v, '=') == NULL || str_has_prefix(*v, DOCKER_EXEC_MARK "="))
 			continue;
-		arg(&a, "-e");
-		arg(&a, *v);
+		strvec_push(&a, "-e");
+		strvec_push(&a, *v);
 	}
-	arg(&a, "-e");
-	argf(&a, "%s=%s", DOCKER_EXEC_MARK, id);
-	arg(&a, d->p->name);
+	strvec_push(&a, "-e");
+	strvec_pushf(&a, "%s=%s", DOCKER_EXEC_MARK, id);
+	strvec_push(&a, d->p->name);
 	for (char *const *v = d->argv; *v; v++)
-		arg(&a, *v);
+		strvec_push(&a, *v);
 	if (d->dry_run) {
 		run_argv_json(d->dry_run, a.v);
 	} else {
@@ -1037,7 +1001,7 @@ static int exec_command(const struct engine *e, struct run_result *r)
 		else if (r->timed_out || r->interrupted)
 			kill_inside(e, id);
 	}
-	args_free(&a);
+	strvec_clear(&a);
 	return rc;
 }
 

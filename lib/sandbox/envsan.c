@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/alloc.h"
 #include "core/util.h"
 
 enum env_class {
@@ -412,10 +413,10 @@ static size_t env_find(const struct envlist *e, const char *name)
 {
 	size_t len = strlen(name);
 
-	for (size_t i = 0; i < e->n; i++)
-		if (strncmp(e->envp[i], name, len) == 0 && e->envp[i][len] == '=')
+	for (size_t i = 0; i < e->vars.n; i++)
+		if (strncmp(e->vars.v[i], name, len) == 0 && e->vars.v[i][len] == '=')
 			return i;
-	return e->n;
+	return e->vars.n;
 }
 
 void env_set(struct envlist *e, const char *name, const char *value)
@@ -423,40 +424,30 @@ void env_set(struct envlist *e, const char *name, const char *value)
 	char *entry = xasprintf("%s=%s", name, value);
 	size_t i = env_find(e, name);
 
-	if (i < e->n) {
-		free(e->envp[i]);
-		e->envp[i] = entry;
+	if (i < e->vars.n) {
+		free(e->vars.v[i]);
+		e->vars.v[i] = entry;
 		return;
 	}
-	if (e->n + 2 > e->cap) {
-		e->cap = e->cap ? 2 * e->cap : 16;
-		e->envp = xrealloc(e->envp, e->cap * sizeof(*e->envp));
-	}
-	e->envp[e->n++] = entry;
-	e->envp[e->n] = NULL;
+	strvec_push_nodup(&e->vars, entry);
 }
 
 const char *env_get(const struct envlist *e, const char *name)
 {
 	size_t i = env_find(e, name);
-	return i < e->n ? e->envp[i] + strlen(name) + 1 : NULL;
+	return i < e->vars.n ? e->vars.v[i] + strlen(name) + 1 : NULL;
 }
 
 char *const *env_finish(struct envlist *e)
 {
-	if (e->envp == NULL) {
-		e->cap = 1;
-		e->envp = xcalloc(1, sizeof(*e->envp));
+	if (e->vars.v == NULL) {
+		ALLOC_GROW(e->vars.v, 1, e->vars.cap);
+		e->vars.v[0] = NULL;
 	}
-	e->envp[e->n] = NULL;
-	return e->envp;
+	return e->vars.v;
 }
 
 void env_free(struct envlist *e)
 {
-	for (size_t i = 0; i < e->n; i++)
-		free(e->envp[i]);
-	free(e->envp);
-	e->envp = NULL;
-	e->n = e->cap = 0;
+	strvec_clear(&e->vars);
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/strvec.h"
+
 /*
  * A name that looks like a credential, by OpenClaw's sandbox sanitiser:
  * the named provider keys, *_ADMIN_KEY, and names ending in API_KEY, TOKEN,
@@ -24,11 +26,11 @@ bool envsan_valid_name(const char *name);
 
 /*
  * An environment being built: "NAME=value" strings, later entries replacing
- * earlier ones of the same name. envp is NULL-terminated once env_finish() ran.
+ * earlier ones of the same name. vars.v is NULL-terminated, and not NULL once
+ * env_finish() ran.
  */
 struct envlist {
-	char **envp;
-	size_t n, cap;
+	struct strvec vars;
 };
 
 void env_set(struct envlist *e, const char *name, const char *value);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/util.h"
 
 /* How long git may take to list what a command will lose. */
@@ -22,10 +23,7 @@
 
 static struct kept *new_kept(struct host_keep *hk)
 {
-	if (hk->n == hk->cap) {
-		hk->cap = hk->cap ? 2 * hk->cap : 8;
-		hk->k = xrealloc(hk->k, hk->cap * sizeof(*hk->k));
-	}
+	ALLOC_GROW(hk->k, hk->n + 1, hk->cap);
 	struct kept *k = &hk->k[hk->n++];
 	memset(k, 0, sizeof(*k));
 	return k;

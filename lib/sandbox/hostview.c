@@ -19,6 +19,7 @@
 #include "core/config.h"
 #include "core/execpath.h"
 #include "core/fsutil.h"
+#include "core/strvec.h"
 #include "core/util.h"
 #include "native/kernel.h"
 
@@ -32,13 +33,10 @@
 
 /* ---- the plan (the parent's side) ---- */
 
-static void add(char ***list, size_t *n, const char *s)
+static void add(struct strvec *list, const char *s)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*list)[i], s) == 0)
-			return;
-	*list = xrealloc(*list, (*n + 1) * sizeof(char *));
-	(*list)[(*n)++] = xstrdup(s);
+	if (!strvec_has(list, s))
+		strvec_push(list, s);
 }
 
 /* Directories above REAL whose parent this user may write: renaming them must fail (3). */
@@ -51,7 +49,7 @@ static void add_pins(struct hostview *v, const char *real)
 		const char *up = strrchr(dir, '/');
 		snprintf(parent, sizeof(parent), "%.*s", up == dir ? 1 : (int)(up - dir), dir);
 		if (access(parent, W_OK) == 0)
-			add(&v->pins, &v->npins, dir);
+			add(&v->pins, dir);
 	}
 }
 
@@ -64,7 +62,7 @@ static int plan_file(struct hostview *v, const struct claw_state *cs, const stru
 		                 "command could create it (create it, or unset the variable "
 		                 "that names it)",
 		                 f->what, f->path);
-	add(&v->files, &v->nfiles, f->real);
+	add(&v->files, f->real);
 	add_pins(v, f->real);
 	return 0;
 }
@@ -87,25 +85,18 @@ int hostview_plan(struct hostview *v, const struct config *cfg)
 	v->state = xstrdup(cs.state_real);
 	add_pins(v, v->state);
 	for (size_t i = 0; i < cs.nworkspaces && i < MAX_WORKSPACES; i++)
-		add(&v->workspaces, &v->nworkspaces, cs.workspaces[i]);
+		add(&v->workspaces, cs.workspaces[i]);
 	for (size_t i = 0; i < cs.nfiles && rc == 0; i++)
 		rc = plan_file(v, &cs, &cs.files[i]);
 	return rc;
 }
 
-static void free_list(char **l, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
-}
-
 void hostview_free(struct hostview *v)
 {
 	free(v->state);
-	free_list(v->workspaces, v->nworkspaces);
-	free_list(v->files, v->nfiles);
-	free_list(v->pins, v->npins);
+	strvec_clear(&v->workspaces);
+	strvec_clear(&v->files);
+	strvec_clear(&v->pins);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -190,14 +181,14 @@ static int bind_workspaces(const struct hostview *v, const int *fds, char *msg, 
 	char from[64], to[PATH_MAX];
 	size_t len = strlen(v->state);
 
-	for (size_t i = 0; i < v->nworkspaces; i++) {
+	for (size_t i = 0; i < v->workspaces.n; i++) {
 		if (fds[i] < 0)
 			continue; /* not there: nothing to show */
 		snprintf(from, sizeof(from), "/proc/self/fd/%d", fds[i]);
-		snprintf(to, sizeof(to), "%s", v->workspaces[i]);
-		if (make_dirs(v->state, v->workspaces[i] + len + 1) < 0 ||
+		snprintf(to, sizeof(to), "%s", v->workspaces.v[i]);
+		if (make_dirs(v->state, v->workspaces.v[i] + len + 1) < 0 ||
 		    mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(msg, size, "showing the workspace %s", v->workspaces[i]);
+			return fail(msg, size, "showing the workspace %s", v->workspaces.v[i]);
 	}
 	return 0;
 }
@@ -209,17 +200,17 @@ static int cover_files(const struct hostview *v, char *msg, size_t size)
 	const unsigned long ro =
 	    MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
-	if (v->nfiles == 0)
+	if (v->files.n == 0)
 		return 0;
 	snprintf(empty, sizeof(empty), "%s/.claw-empty", v->state);
 	int fd = open(empty, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
 	if (fd < 0)
 		return fail(msg, size, "%s", empty);
 	close(fd);
-	for (size_t i = 0; i < v->nfiles; i++)
-		if (mount(empty, v->files[i], NULL, MS_BIND, NULL) < 0 ||
-		    mount(NULL, v->files[i], NULL, ro, NULL) < 0)
-			return fail(msg, size, "covering %s", v->files[i]);
+	for (size_t i = 0; i < v->files.n; i++)
+		if (mount(empty, v->files.v[i], NULL, MS_BIND, NULL) < 0 ||
+		    mount(NULL, v->files.v[i], NULL, ro, NULL) < 0)
+			return fail(msg, size, "covering %s", v->files.v[i]);
 	unlink(empty);
 	return 0;
 }
@@ -230,11 +221,11 @@ static int cover(const struct hostview *v, char *msg, size_t size)
 	int fds[MAX_WORKSPACES], rc = 0;
 	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
-	for (size_t i = 0; i < v->npins; i++)
-		if (mount(v->pins[i], v->pins[i], NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(msg, size, "pinning %s", v->pins[i]);
-	for (size_t i = 0; i < v->nworkspaces; i++)
-		fds[i] = open(v->workspaces[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; i < v->pins.n; i++)
+		if (mount(v->pins.v[i], v->pins.v[i], NULL, MS_BIND | MS_REC, NULL) < 0)
+			return fail(msg, size, "pinning %s", v->pins.v[i]);
+	for (size_t i = 0; i < v->workspaces.n; i++)
+		fds[i] = open(v->workspaces.v[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (mount("claw", v->state, "tmpfs", flags, "mode=0700,size=64k,nr_inodes=256") < 0)
 		rc = fail(msg, size, "covering %s", v->state);
 	if (rc == 0)
@@ -247,7 +238,7 @@ static int cover(const struct hostview *v, char *msg, size_t size)
 	    (chmod(v->state, 0555) < 0 ||
 	     mount(NULL, v->state, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0))
 		rc = fail(msg, size, "making the cover of %s read-only", v->state);
-	for (size_t i = 0; i < v->nworkspaces; i++)
+	for (size_t i = 0; i < v->workspaces.n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	return rc;
@@ -286,8 +277,8 @@ bool hostview_hides(const struct hostview *v, const char *path)
 {
 	if (v == NULL || v->state == NULL || !path_within(path, v->state))
 		return false;
-	for (size_t i = 0; i < v->nworkspaces; i++)
-		if (path_within(path, v->workspaces[i]))
+	for (size_t i = 0; i < v->workspaces.n; i++)
+		if (path_within(path, v->workspaces.v[i]))
 			return false;
 	return true;
 }

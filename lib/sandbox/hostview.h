@@ -47,19 +47,19 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "core/strvec.h"
+
 struct config;
 
 struct hostview {
 	bool userns; /* an ordinary user: a user namespace first */
 	uid_t uid;
 	gid_t gid;
-	char *state;       /* the state dir's real path (made 0700 when missing) */
-	char **workspaces; /* bound back inside it */
-	size_t nworkspaces;
-	char **files; /* covered one by one: the config and claw.json outside the state dir */
-	size_t nfiles;
-	char **pins; /* made mount points, outermost first */
-	size_t npins;
+	char *state;              /* the state dir's real path (made 0700 when missing) */
+	struct strvec workspaces; /* bound back inside it */
+	struct strvec
+	    files;          /* covered one by one: the config and claw.json outside the state dir */
+	struct strvec pins; /* made mount points, outermost first */
 };
 
 /*

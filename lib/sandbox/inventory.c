@@ -22,6 +22,7 @@
 #include "native/limits.h"
 #include "native/nspin.h"
 #include "session/session.h"
+#include "core/alloc.h"
 #include "core/util.h"
 
 static char *meta_string(const cJSON *m, const char *key)
@@ -32,7 +33,7 @@ static char *meta_string(const cJSON *m, const char *key)
 
 static struct sandbox_entry *add(struct sandbox_inventory *inv)
 {
-	inv->v = xrealloc(inv->v, (inv->n + 1) * sizeof(*inv->v));
+	ALLOC_GROW(inv->v, inv->n + 1, inv->cap);
 	struct sandbox_entry *e = &inv->v[inv->n++];
 	memset(e, 0, sizeof(*e));
 	e->image_match = e->hash_match = -1;
@@ -97,21 +98,12 @@ static void scan_root(const char *root, struct sandbox_inventory *inv, const cha
 	closedir(d);
 }
 
-static bool seen_before(char ***seen, size_t *n, const char *s)
+static bool seen_before(struct strvec *seen, const char *s)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*seen)[i], s) == 0)
-			return true;
-	*seen = xrealloc(*seen, (*n + 1) * sizeof(**seen));
-	(*seen)[(*n)++] = xstrdup(s);
+	if (strvec_has(seen, s))
+		return true;
+	strvec_push(seen, s);
 	return false;
-}
-
-static void free_seen(char **seen, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(seen[i]);
-	free(seen);
 }
 
 /* The agent of a scope key "agent:<id>:...", or "" (shared). */
@@ -182,8 +174,7 @@ static void scan_engine(const char *binary, struct sandbox_inventory *inv,
 	size_t nc;
 
 	if (docker_list(binary, &c, &nc) < 0) {
-		inv->errors = xrealloc(inv->errors, (inv->nerrors + 1) * sizeof(*inv->errors));
-		inv->errors[inv->nerrors++] = xstrdup(claw_error());
+		strvec_push(&inv->errors, claw_error());
 		return;
 	}
 	for (size_t i = 0; i < nc; i++)
@@ -200,26 +191,24 @@ static int by_name(const void *a, const void *b)
 void inventory_scan(const struct sandbox_settings *const *agents, size_t n,
                     struct sandbox_inventory *inv)
 {
-	char **roots = NULL, **engines = NULL;
-	size_t nroots = 0, nengines = 0;
+	struct strvec roots = { 0 }, engines = { 0 };
 
 	memset(inv, 0, sizeof(*inv));
 	sandbox_installation(agents[0]->cfg, inv->installation);
 	inv->pin_dir = sandbox_pin_dir(agents[0]->cfg);
 	char *state = realpath(agents[0]->cfg->state_dir, NULL);
 	for (size_t i = 0; i < n; i++)
-		if (agents[i]->workspace_root &&
-		    !seen_before(&roots, &nroots, agents[i]->workspace_root))
+		if (agents[i]->workspace_root && !seen_before(&roots, agents[i]->workspace_root))
 			scan_root(agents[i]->workspace_root, inv, state);
 	free(state);
 	for (size_t i = 0; i < n; i++)
 		if (agents[i]->backend && strcmp(agents[i]->backend, "docker") == 0 &&
-		    agents[i]->binary && !seen_before(&engines, &nengines, agents[i]->binary))
+		    agents[i]->binary && !seen_before(&engines, agents[i]->binary))
 			scan_engine(agents[i]->binary, inv, agents, n);
 	if (inv->n > 1)
 		qsort(inv->v, inv->n, sizeof(*inv->v), by_name);
-	free_seen(roots, nroots);
-	free_seen(engines, nengines);
+	strvec_clear(&roots);
+	strvec_clear(&engines);
 }
 
 void inventory_free(struct sandbox_inventory *inv)
@@ -229,9 +218,7 @@ void inventory_free(struct sandbox_inventory *inv)
 		free(e->name), free(e->scope_key), free(e->agent), free(e->slug), free(e->root);
 		docker_containers_free(e->container, e->container ? 1 : 0);
 	}
-	for (size_t i = 0; i < inv->nerrors; i++)
-		free(inv->errors[i]);
-	free(inv->errors);
+	strvec_clear(&inv->errors);
 	free(inv->pin_dir);
 	free(inv->v);
 	memset(inv, 0, sizeof(*inv));

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/strvec.h"
 #include "sandbox/docker.h"
 #include "sandbox/sandbox.h"
 
@@ -22,11 +23,10 @@ struct sandbox_entry {
 
 struct sandbox_inventory {
 	struct sandbox_entry *v;
-	size_t n;
+	size_t n, cap;
 	char installation[SANDBOX_INSTALLATION]; /* whose: only its workspaces are listed */
 	char *pin_dir;                           /* its kept namespaces (as root) */
-	char **errors; /* an engine that could not be asked, in words: for stderr */
-	size_t nerrors;
+	struct strvec errors; /* an engine that could not be asked, in words: for stderr */
 };
 
 /*

@@ -197,8 +197,8 @@ static int pick_num(struct sandbox_settings *s, const struct lookup *l, const ch
 	return cfg_num(s->cfg, pick(s, l, key, agent), key, out);
 }
 
-static int string_list(struct sandbox_settings *s, const cJSON *arr, const char *what, char ***out,
-                       size_t *n)
+static int string_list(struct sandbox_settings *s, const cJSON *arr, const char *what,
+                       struct strvec *out)
 {
 	const cJSON *item;
 
@@ -210,8 +210,7 @@ static int string_list(struct sandbox_settings *s, const cJSON *arr, const char 
 	{
 		if (!cJSON_IsString(item))
 			return cfg_error(s->cfg, item, "%s must be a list of strings", what);
-		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-		(*out)[(*n)++] = xstrdup(item->valuestring);
+		strvec_push(out, item->valuestring);
 	}
 	return 0;
 }
@@ -369,8 +368,7 @@ static int load_ulimits(struct sandbox_settings *s, const cJSON *obj)
 
 static void warn(struct sandbox_settings *s, char *msg)
 {
-	s->warnings = xrealloc(s->warnings, (s->nwarnings + 1) * sizeof(*s->warnings));
-	s->warnings[s->nwarnings++] = msg;
+	strvec_push_nodup(&s->warnings, msg);
 }
 
 /*
@@ -458,9 +456,9 @@ static void resolve_docker(struct sandbox_settings *s, const struct lookup *l, b
 	if (gul || aul)
 		cJSON_AddItemToObject(s->docker, "ulimits", merged(gul, aul, NULL));
 	cJSON *binds = cJSON_CreateArray();
-	for (size_t i = 0; i < s->nbinds; i++)
-		cJSON_AddItemToArray(binds, cJSON_CreateString(s->binds[i]));
-	if (s->nbinds > 0)
+	for (size_t i = 0; i < s->binds.n; i++)
+		cJSON_AddItemToArray(binds, cJSON_CreateString(s->binds.v[i]));
+	if (s->binds.n > 0)
 		cJSON_AddItemToObject(s->docker, "binds", binds);
 	else
 		cJSON_Delete(binds);
@@ -496,9 +494,9 @@ static int docker_num(struct sandbox_settings *s, const struct lookup *l, const 
 }
 
 static int docker_list(struct sandbox_settings *s, const struct lookup *l, const char *key,
-                       bool agent, char ***out, size_t *n)
+                       bool agent, struct strvec *out)
 {
-	return string_list(s, docker_node(s, l, key, agent), key, out, n);
+	return string_list(s, docker_node(s, l, key, agent), key, out);
 }
 
 /*
@@ -537,9 +535,9 @@ static int load_docker_strings(struct sandbox_settings *s, const struct lookup *
 	                &s->allow_reserved_targets) < 0 ||
 	    docker_bool(s, l, "docker.dangerouslyAllowContainerNamespaceJoin", agent,
 	                &s->allow_container_join) < 0 ||
-	    docker_list(s, l, "docker.capDrop", agent, &s->cap_drop, &s->ncap_drop) < 0 ||
-	    docker_list(s, l, "docker.dns", agent, &s->dns, &s->ndns) < 0 ||
-	    docker_list(s, l, "docker.extraHosts", agent, &s->extra_hosts, &s->nextra_hosts) < 0 ||
+	    docker_list(s, l, "docker.capDrop", agent, &s->cap_drop) < 0 ||
+	    docker_list(s, l, "docker.dns", agent, &s->dns) < 0 ||
+	    docker_list(s, l, "docker.extraHosts", agent, &s->extra_hosts) < 0 ||
 	    pick_str(s, l, "docker.binary", agent, DEFAULT_DOCKER_BINARY, &s->binary) < 0)
 		return -1;
 	s->pids_limit = pids > 0 ? (long)pids : 0;
@@ -563,10 +561,10 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 
 	/* Binds: the global list, then the agent's (not concatenated under scope shared). */
 	note(s, "docker.binds", "agents.defaults + agents.list[] (concatenated)", NULL);
-	if (string_list(s, cfg_get(l->defaults_sb, "docker.binds"), "docker.binds", &s->binds,
-	                &s->nbinds) < 0 ||
-	    (agent && string_list(s, cfg_get(l->agent_sb, "docker.binds"), "docker.binds",
-	                          &s->binds, &s->nbinds) < 0))
+	if (string_list(s, cfg_get(l->defaults_sb, "docker.binds"), "docker.binds", &s->binds) <
+	        0 ||
+	    (agent &&
+	     string_list(s, cfg_get(l->agent_sb, "docker.binds"), "docker.binds", &s->binds) < 0))
 		return -1;
 	resolve_docker(s, l, agent);
 	note(s, "docker.ulimits", "agents.defaults + agents.list[] (merged)",
@@ -579,22 +577,22 @@ static int load_docker(struct sandbox_settings *s, const struct lookup *l)
 	    load_ulimits(s, cfg_get(l->defaults_sb, "docker.ulimits")) < 0 ||
 	    (agent && load_ulimits(s, cfg_get(l->agent_sb, "docker.ulimits")) < 0) ||
 	    load_env(s, l, agent) < 0 ||
-	    docker_list(s, l, "docker.tmpfs", agent, &s->tmpfs_spec, &s->ntmpfs) < 0)
+	    docker_list(s, l, "docker.tmpfs", agent, &s->tmpfs_spec) < 0)
 		return -1;
 	/* Docker's "--tmpfs /run:size=64m": the native backend takes the path. */
-	s->tmpfs = xcalloc(s->ntmpfs + 1, sizeof(*s->tmpfs));
-	for (size_t i = 0; i < s->ntmpfs; i++) {
-		s->tmpfs[i] = xstrndup(s->tmpfs_spec[i], strcspn(s->tmpfs_spec[i], ":"));
-		if (s->tmpfs[i][0] != '/')
+	for (size_t i = 0; i < s->tmpfs_spec.n; i++) {
+		const char *spec = s->tmpfs_spec.v[i];
+		strvec_push_nodup(&s->tmpfs, xstrndup(spec, strcspn(spec, ":")));
+		if (s->tmpfs.v[i][0] != '/')
 			return cfg_error(s->cfg, written(l, "docker.tmpfs", agent),
 			                 "docker.tmpfs entries must be absolute paths");
-		if (has_dotdot(s->tmpfs[i]))
+		if (has_dotdot(s->tmpfs.v[i]))
 			return cfg_error(s->cfg, written(l, "docker.tmpfs", agent), DOTDOT,
-			                 "docker.tmpfs", s->tmpfs[i]);
+			                 "docker.tmpfs", s->tmpfs.v[i]);
 	}
-	s->parsed_binds = xcalloc(s->nbinds + 1, sizeof(*s->parsed_binds));
-	for (size_t i = 0; i < s->nbinds; i++) {
-		if (bind_parse(s->binds[i], &s->parsed_binds[i]) < 0)
+	s->parsed_binds = xcalloc(s->binds.n + 1, sizeof(*s->parsed_binds));
+	for (size_t i = 0; i < s->binds.n; i++) {
+		if (bind_parse(s->binds.v[i], &s->parsed_binds[i]) < 0)
 			return cfg_error(s->cfg, cfg_get(l->defaults_sb, "docker.binds"), "%s",
 			                 claw_error());
 		if (has_dotdot(s->parsed_binds[i].container))
@@ -613,7 +611,7 @@ static int load_native(struct sandbox_settings *s, const struct lookup *l)
 {
 	const char *ll = "auto";
 
-	if (string_list(s, pick(s, l, "native.etc", true), "native.etc", &s->etc, &s->netc) < 0 ||
+	if (string_list(s, pick(s, l, "native.etc", true), "native.etc", &s->etc) < 0 ||
 	    pick_enum(s, l, "native.landlock", true, landlock_modes, "auto", &ll) < 0 ||
 	    cfg_bool(s->cfg, pick(s, l, "native.pts", true), "native.pts", &s->pts) < 0 ||
 	    cfg_bool(s->cfg, pick(s, l, "native.rlimitsOnly", true), "native.rlimitsOnly",
@@ -630,13 +628,13 @@ static int load_native(struct sandbox_settings *s, const struct lookup *l)
 	s->landlock = strcmp(ll, "required") == 0 ? LANDLOCK_REQUIRED
 	              : strcmp(ll, "off") == 0    ? LANDLOCK_OFF
 	                                          : LANDLOCK_AUTO;
-	for (size_t i = 0; i < s->netc; i++)
-		if (strchr(s->etc[i], '/') || s->etc[i][0] == '.' || s->etc[i][0] == '\0' ||
-		    strcmp(s->etc[i], "shadow") == 0 || strcmp(s->etc[i], "gshadow") == 0 ||
-		    strcmp(s->etc[i], "sudoers") == 0)
+	for (size_t i = 0; i < s->etc.n; i++)
+		if (strchr(s->etc.v[i], '/') || s->etc.v[i][0] == '.' || s->etc.v[i][0] == '\0' ||
+		    strcmp(s->etc.v[i], "shadow") == 0 || strcmp(s->etc.v[i], "gshadow") == 0 ||
+		    strcmp(s->etc.v[i], "sudoers") == 0)
 			return cfg_error(s->cfg, pick(s, l, "native.etc", true),
 			                 "native.etc: \"%s\" is not an /etc entry claw will expose",
-			                 s->etc[i]);
+			                 s->etc.v[i]);
 	return 0;
 }
 
@@ -701,7 +699,7 @@ static char *effective(const struct sandbox_settings *s, const char *key)
 		if (strcmp(key, strings[i].key) == 0)
 			return json_string(strings[i].value);
 	if (strcmp(key, "docker.env") == 0) /* after sanitising: what a command gets */
-		return json_list(s->env.envp, s->env.n);
+		return json_list(s->env.vars.v, s->env.vars.n);
 	if (docker != NULL)
 		return cJSON_PrintUnformatted(docker);
 	if (strcmp(key, "native.pts") == 0)
@@ -767,29 +765,22 @@ int sandbox_settings_load(const struct config *cfg, const char *agent, struct sa
 	return 0;
 }
 
-static void free_list(char **list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
 void sandbox_settings_free(struct sandbox_settings *s)
 {
 	free(s->workspace_root);
 	free(s->agent_workspace);
-	free_list(s->tmpfs, s->ntmpfs);
-	free_list(s->tmpfs_spec, s->ntmpfs);
-	free_list(s->cap_drop, s->ncap_drop);
-	free_list(s->dns, s->ndns);
-	free_list(s->extra_hosts, s->nextra_hosts);
+	strvec_clear(&s->tmpfs);
+	strvec_clear(&s->tmpfs_spec);
+	strvec_clear(&s->cap_drop);
+	strvec_clear(&s->dns);
+	strvec_clear(&s->extra_hosts);
 	cJSON_Delete(s->docker);
-	for (size_t i = 0; s->parsed_binds && i < s->nbinds; i++)
+	for (size_t i = 0; s->parsed_binds && i < s->binds.n; i++)
 		bind_free(&s->parsed_binds[i]);
 	free(s->parsed_binds);
-	free_list(s->binds, s->nbinds);
-	free_list(s->etc, s->netc);
-	free_list(s->warnings, s->nwarnings);
+	strvec_clear(&s->binds);
+	strvec_clear(&s->etc);
+	strvec_clear(&s->warnings);
 	env_free(&s->env);
 	for (size_t i = 0; i < s->nsrc; i++) {
 		free(s->src[i].from);
@@ -840,8 +831,8 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 	sandbox_owner(s, &uid, &gid);
 	const struct passwd *pw = uid != getuid() ? getpwuid(uid) : NULL;
 	char *home = pw && pw->pw_dir ? xstrdup(pw->pw_dir) : NULL;
-	p->bind_real = xcalloc(s->nbinds + 1, sizeof(*p->bind_real));
-	p->nbinds = s->nbinds;
+	p->bind_real = xcalloc(s->binds.n + 1, sizeof(*p->bind_real));
+	p->nbinds = s->binds.n;
 	struct bind_policy bp = { .allowed_roots = roots,
 		                  .nroots = 2,
 		                  .allow_external = s->allow_external_binds,
@@ -855,8 +846,8 @@ static int validate_shown(const struct sandbox_settings *s, struct sandbox_place
 		{ p->workspace_dir, p->workspace_rw ? "workspace" : "read-only workspace" },
 		{ p->agent_dir, "agent workspace" },
 	};
-	int rc = binds_validate_place(trees, p->agent_dir ? 2 : 1, (const char *const *)s->binds,
-	                              binds ? s->nbinds : 0, &bp);
+	int rc = binds_validate_place(trees, p->agent_dir ? 2 : 1, (const char *const *)s->binds.v,
+	                              binds ? s->binds.n : 0, &bp);
 	free(home);
 	return rc;
 }
@@ -1281,16 +1272,16 @@ void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_
 	ns->workspace_rw = p->workspace_rw;
 	ns->agent_dir = p->agent_dir;
 	ns->agent_rw = false;
-	for (size_t i = 0; i < s->nbinds; i++)
+	for (size_t i = 0; i < s->binds.n; i++)
 		binds[i] = (struct native_bind){ s->parsed_binds[i].host, p->bind_real[i],
 			                         s->parsed_binds[i].container,
 			                         s->parsed_binds[i].read_only };
-	ns->nbinds = s->nbinds;
+	ns->nbinds = s->binds.n;
 	ns->binds = binds;
-	ns->etc = (const char *const *)s->etc;
-	ns->netc = s->netc;
-	ns->tmpfs = (const char *const *)s->tmpfs;
-	ns->ntmpfs = s->ntmpfs;
+	ns->etc = (const char *const *)s->etc.v;
+	ns->netc = s->etc.n;
+	ns->tmpfs = (const char *const *)s->tmpfs.v;
+	ns->ntmpfs = s->tmpfs.n;
 	ns->protect = persistence_names;
 	ns->nprotect = NELEM(persistence_names);
 	ns->workspace_kept = strcmp(p->workspace_dir, p->sandbox_dir) == 0;

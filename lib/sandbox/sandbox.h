@@ -8,6 +8,7 @@
 
 #include "sandbox/binds.h"
 #include "core/config.h"
+#include "core/strvec.h"
 #include "sandbox/envsan.h"
 #include "native/native.h"
 #include "session/session.h"
@@ -35,15 +36,12 @@ struct sandbox_settings {
 	const char *seccomp_profile, *apparmor_profile, *setup_command;
 	const char *binary; /* docker.binary (claw's own): docker, podman, or a path */
 	bool read_only_root;
-	char **tmpfs;      /* the paths */
-	char **tmpfs_spec; /* as written: "/run:size=64m" */
-	size_t ntmpfs;
-	char **cap_drop, **dns, **extra_hosts;
-	size_t ncap_drop, ndns, nextra_hosts;
-	char **binds; /* as written */
-	struct bind *parsed_binds;
-	size_t nbinds;
-	struct envlist env; /* docker.env after sanitising */
+	struct strvec tmpfs;      /* the paths */
+	struct strvec tmpfs_spec; /* as written: "/run:size=64m" (as many) */
+	struct strvec cap_drop, dns, extra_hosts;
+	struct strvec binds;       /* as written */
+	struct bind *parsed_binds; /* as many */
+	struct envlist env;        /* docker.env after sanitising */
 	long pids_limit;
 	long long memory, memory_swap;
 	double cpus;
@@ -51,8 +49,7 @@ struct sandbox_settings {
 	size_t nulimits;
 	bool allow_external_binds, allow_reserved_targets, allow_container_join;
 	/* native.* (ours) */
-	char **etc;
-	size_t netc;
+	struct strvec etc;
 	enum landlock_mode landlock;
 	bool pts; /* native.pts: a private devpts instance, so programs can open terminals */
 	bool rlimits_only;  /* native.rlimitsOnly: rlimits accepted where no cgroup can be had */
@@ -62,8 +59,7 @@ struct sandbox_settings {
 	double idle_hours, max_age_days;
 	struct sandbox_source src[SANDBOX_MAX_SOURCES];
 	size_t nsrc;
-	char **warnings; /* dropped docker.env names and the like, for stderr and explain */
-	size_t nwarnings;
+	struct strvec warnings; /* dropped docker.env names and the like, for stderr and explain */
 };
 
 /*
@@ -157,7 +153,7 @@ int sandbox_prepare(const struct sandbox_settings *s, const struct sandbox_place
 
 /*
  * The native sandbox for P, for a run of at most TIMEOUT seconds (0: none);
- * BINDS has room for s->nbinds. Strings point into S and P.
+ * BINDS has room for s->binds.n. Strings point into S and P.
  */
 void sandbox_native_spec(const struct sandbox_settings *s, const struct sandbox_place *p, uid_t uid,
                          gid_t gid, double timeout, struct native_spec *ns,
