@@ -15,12 +15,11 @@
 
 #include "policy/toolpolicy-int.h"
 
+#include "core/alloc.h"
+
 static void *own(struct tp_config *tc, void *p)
 {
-	if (tc->nowned == tc->capowned) {
-		tc->capowned = tc->capowned ? 2 * tc->capowned : 64;
-		tc->owned = xrealloc(tc->owned, tc->capowned * sizeof(*tc->owned));
-	}
+	ALLOC_GROW(tc->owned, tc->nowned + 1, tc->capowned);
 	tc->owned[tc->nowned++] = p;
 	return p;
 }
@@ -39,10 +38,10 @@ static void *own_zalloc(struct tp_config *tc, size_t n)
 static void list_push(struct tp_config *tc, struct tp_list *l, const struct tp_item *it)
 {
 	if (l->cap == 0) {
-		tc->lists = xrealloc(tc->lists, (tc->nlists + 1) * sizeof(struct tp_list *));
+		ALLOC_GROW(tc->lists, tc->nlists + 1, tc->caplists);
 		tc->lists[tc->nlists++] = l;
 	}
-	tp_list_grow(l);
+	ALLOC_GROW(l->items, l->n + 1, l->cap);
 	l->items[l->n++] = it;
 }
 
@@ -186,11 +185,9 @@ static void warn_unknown(struct tp_config *tc, const cJSON *node, const char *no
 {
 	if (strchr(norm, '*') != NULL || known_name(norm))
 		return;
-	for (unsigned i = 0; i < tc->nwarned; i++)
-		if (strcmp(tc->warned[i], norm) == 0)
-			return;
-	tc->warned = xrealloc(tc->warned, (tc->nwarned + 1) * sizeof(*tc->warned));
-	tc->warned[tc->nwarned++] = own_str(tc, xstrdup(norm));
+	if (strvec_has(&tc->warned, norm))
+		return;
+	strvec_push(&tc->warned, norm);
 	cfg_warn(tc->cfg, node,
 	         "unknown tool \"%s\" in %s: no core tool of %s has this name; it can match only a "
 	         "plugin tool%s",
@@ -779,7 +776,7 @@ void tp_free(struct tp_config *tc)
 	for (size_t i = 0; i < tc->nlists; i++)
 		free(tc->lists[i]->items);
 	free(tc->lists);
-	free(tc->warned);
+	strvec_clear(&tc->warned);
 	for (size_t i = 0; i < tc->nowned; i++)
 		free(tc->owned[i]);
 	free(tc->owned);

@@ -10,6 +10,7 @@
 
 #include "session/session.h"
 #include "policy/toolpolicy.h"
+#include "core/strvec.h"
 
 #define CACHE_SLOTS 1024 /* compiled contexts kept; a full table is emptied */
 #define CACHE_MAX   768
@@ -130,7 +131,7 @@ struct tp_config {
 	const struct config *cfg;
 	void **owned;           /* everything allocated at load, freed at once */
 	struct tp_list **lists; /* the config's lists, whose arrays grow */
-	size_t nlists;
+	size_t nlists, caplists;
 	size_t nowned, capowned;
 	int next_id;
 	struct scope global;
@@ -154,8 +155,7 @@ struct tp_config {
 	} sb_expand[8]; /* sandbox deny lists: "image" also denies view_image */
 	unsigned nsb_expand;
 	/* Unknown names already warned about. */
-	char **warned;
-	unsigned nwarned;
+	struct strvec warned;
 	struct tp_context *cache[CACHE_SLOTS];
 	unsigned ncached;
 	struct buf scratch, scratch2, unknown;
@@ -163,8 +163,6 @@ struct tp_config {
 
 /* '*' matches any run of characters; everything else is literal. */
 bool tp_glob(const char *pat, const char *s);
-/* Room for one more item in L. */
-void tp_list_grow(struct tp_list *l);
 /* OpenClaw's normalizeToolProviderPolicyKey. Allocated. */
 char *tp_provider_key(const char *raw);
 /* A toolsBySender key or sender: trimmed, lower-cased, "@" dropped when STRIP_AT. Allocated. */

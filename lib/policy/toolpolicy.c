@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/record.h"
 #include "policy/toolpolicy-int.h"
 
@@ -59,14 +60,6 @@ bool tp_glob(const char *pat, const char *s)
 	while (*pat == '*')
 		pat++;
 	return *pat == '\0';
-}
-
-void tp_list_grow(struct tp_list *l)
-{
-	if (l->n < l->cap)
-		return;
-	l->cap = l->cap ? 2 * l->cap : 8;
-	l->items = xrealloc(l->items, l->cap * sizeof(const struct tp_item *));
 }
 
 /* ---- matching ---- */
@@ -174,7 +167,7 @@ void tp_cache_clear(struct tp_config *tc)
 
 static void rule_push(struct tp_list *l, const struct tp_item *it)
 {
-	tp_list_grow(l);
+	ALLOC_GROW(l->items, l->n + 1, l->cap);
 	l->items[l->n++] = it;
 }
 

@@ -53,7 +53,7 @@ struct tp_item {
 
 struct tp_list {
 	const struct tp_item **items;
-	unsigned n, cap;
+	size_t n, cap;
 };
 
 /* One layer's policy in one context: OpenClaw's {allow, deny}. */
