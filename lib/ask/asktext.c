@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/strvec.h"
+
 /* OpenClaw's words for each decision (exec approvals, /approve); the first is canonical. */
 static const struct {
 	enum ask_decision d;
@@ -406,27 +408,19 @@ void text_redact(char *s, size_t size, const char *secret)
 	}
 }
 
-static char **secrets;
-static size_t nsecrets;
+static struct strvec secrets;
 
 void text_secret_add(const char *secret)
 {
 	if (secret == NULL || strlen(secret) < 4)
 		return; /* too short to be a secret, and redacting it would garble every message */
-	for (size_t i = 0; i < nsecrets; i++)
-		if (strcmp(secrets[i], secret) == 0)
-			return;
-	secrets = xrealloc(secrets, (nsecrets + 1) * sizeof(*secrets));
-	secrets[nsecrets++] = xstrdup(secret);
+	if (!strvec_has(&secrets, secret))
+		strvec_push(&secrets, secret);
 }
 
 void text_secrets_clear(void)
 {
-	for (size_t i = 0; i < nsecrets; i++)
-		free(secrets[i]);
-	free(secrets);
-	secrets = NULL;
-	nsecrets = 0;
+	strvec_clear(&secrets);
 }
 
 void ask_warn(const char *fmt, ...)
@@ -437,8 +431,8 @@ void ask_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	for (size_t i = 0; i < nsecrets; i++)
-		text_redact(msg, sizeof(msg), secrets[i]);
+	for (size_t i = 0; i < secrets.n; i++)
+		text_redact(msg, sizeof(msg), secrets.v[i]);
 	/* Servers' words are quoted in these messages: no escape sequence reaches a terminal. */
 	struct buf b = { 0 };
 	text_clean(&b, msg, 0);

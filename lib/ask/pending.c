@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ask/asktext.h"
+#include "core/alloc.h"
 #include "core/fsutil.h"
 #include "core/util.h"
 
@@ -144,10 +145,7 @@ static void scan_one(const char *dir, const char *id, long long now, struct pend
 		unlink_all(dir, id);
 		return;
 	}
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 16;
-		*out = xrealloc(*out, *cap * sizeof(**out));
-	}
+	ALLOC_GROW(*out, *n + 1, *cap);
 	snprintf((*out)[*n].id, sizeof((*out)[*n].id), "%s", id);
 	(*out)[(*n)++].req = req;
 }
