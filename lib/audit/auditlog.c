@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
 
@@ -982,10 +983,7 @@ static void track_run(struct open_runs *o, const char *line, size_t n, unsigned 
 	enum alog_kind kind = n > 2 ? alog_run_ref(line, n, &ref) : ALOG_OTHER;
 
 	if (kind == ALOG_RUN_START) {
-		if (o->n == o->cap) {
-			o->cap = o->cap ? 2 * o->cap : 16;
-			o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
-		}
+		ALLOC_GROW(o->v, o->n + 1, o->cap);
 		o->v[o->n++] = (struct alog_open_run){ ref.seq, seq, lineno };
 	} else if (kind == ALOG_RUN_END) {
 		for (size_t i = o->n; i-- > 0;)

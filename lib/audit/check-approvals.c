@@ -58,21 +58,21 @@ static bool strict_inline_eval(const struct ctx *c, const char *agent)
 void check_approvals(struct ctx *c)
 {
 	const cJSON *agents, *a, *e;
-	struct strlist autos = { 0 }, interp = { 0 }, shellish = { 0 }, wild = { 0 };
+	struct strvec autos = { 0 }, interp = { 0 }, shellish = { 0 }, wild = { 0 };
 	struct buf line = { 0 }, d = { 0 };
 	char hit[64];
 
 	if (c->approvals == NULL)
 		return;
 	if (is_true(c->approvals, "defaults.autoAllowSkills"))
-		strlist_add(&autos, "defaults.autoAllowSkills");
+		strvec_push(&autos, "defaults.autoAllowSkills");
 	agents = get(c->approvals, "agents");
 	cJSON_ArrayForEach(a, agents)
 	{
 		if (is_true(a, "autoAllowSkills")) {
 			buf_reset(&line);
 			buf_printf(&line, "agents.%s.autoAllowSkills", a->string);
-			strlist_add(&autos, line.p);
+			strvec_push(&autos, line.p);
 		}
 		cJSON_ArrayForEach(e, get(a, "allowlist"))
 		{
@@ -83,14 +83,14 @@ void check_approvals(struct ctx *c)
 			buf_reset(&line);
 			buf_printf(&line, "agents.%s.allowlist: %s", a->string, pat);
 			if (strcmp(base, "*") == 0 || strstr(base, "**") || base[0] == '\0')
-				strlist_add(&wild, line.p);
+				strvec_push(&wild, line.p);
 			else if (glob_hits_word(base, wrap_shell_names(), hit, sizeof(hit)))
-				strlist_add(&shellish, line.p);
+				strvec_push(&shellish, line.p);
 			else if ((glob_hits_word(base, risk_inline_eval_names(), hit,
 			                         sizeof(hit)) ||
 			          risk_inline_eval_program(base)) &&
 			         !strict_inline_eval(c, a->string))
-				strlist_add(&interp, line.p);
+				strvec_push(&interp, line.p);
 			free(base);
 		}
 	}
@@ -138,10 +138,10 @@ void check_approvals(struct ctx *c)
 		           "Exec allowlist allows every program", d.p,
 		           "Replace each wildcard by the programs actually needed, by full path.");
 	}
-	strlist_free(&autos);
-	strlist_free(&interp);
-	strlist_free(&shellish);
-	strlist_free(&wild);
+	strvec_clear(&autos);
+	strvec_clear(&interp);
+	strvec_clear(&shellish);
+	strvec_clear(&wild);
 	buf_free(&line);
 	buf_free(&d);
 }

@@ -47,7 +47,7 @@ const char *dm_policy(const cJSON *section, const char **key)
 static void open_inbound_fn(struct ctx *c, const char *channel, const cJSON *s, const char *base,
                             void *arg)
 {
-	struct strlist *out = arg;
+	struct strvec *out = arg;
 	const char *key, *dm = dm_policy(s, &key);
 	struct buf b = { 0 };
 
@@ -55,25 +55,25 @@ static void open_inbound_fn(struct ctx *c, const char *channel, const cJSON *s, 
 	(void)channel;
 	if (sget(s, "groupPolicy") && strcmp(sget(s, "groupPolicy"), "open") == 0) {
 		buf_printf(&b, "%s.groupPolicy", base);
-		strlist_add(out, b.p);
+		strvec_push(out, b.p);
 		buf_reset(&b);
 	}
 	if (dm && strcmp(dm, "open") == 0) {
 		buf_printf(&b, "%s.%s", base, key);
-		strlist_add(out, b.p);
+		strvec_push(out, b.p);
 	}
 	buf_free(&b);
 }
 
 /* Every dmPolicy/groupPolicy set to "open", as OpenClaw lists them. */
-void open_inbound(struct ctx *c, struct strlist *out)
+void open_inbound(struct ctx *c, struct strvec *out)
 {
 	each_section(c, open_inbound_fn, out);
 }
 
 /* Every groupPolicy or dmPolicy "open" anywhere under channels, sorted: the
  * list OpenClaw's exec checks use (it looks deeper than open_inbound). */
-static void open_policies_under(const cJSON *node, struct buf *path, struct strlist *out)
+static void open_policies_under(const cJSON *node, struct buf *path, struct strvec *out)
 {
 	const cJSON *m;
 	size_t len = path->len;
@@ -83,7 +83,7 @@ static void open_policies_under(const cJSON *node, struct buf *path, struct strl
 		if (cJSON_IsString(m) && strcmp(m->valuestring, "open") == 0 &&
 		    (strcmp(m->string, "groupPolicy") == 0 || strcmp(m->string, "dmPolicy") == 0)) {
 			buf_printf(path, ".%s", m->string);
-			strlist_add(out, path->p);
+			strvec_push(out, path->p);
 		} else if (cJSON_IsObject(m)) {
 			buf_printf(path, ".%s", m->string);
 			open_policies_under(m, path, out);
@@ -98,7 +98,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void open_policies(struct ctx *c, struct strlist *out)
+void open_policies(struct ctx *c, struct strvec *out)
 {
 	struct buf path = { 0 };
 
@@ -130,7 +130,7 @@ bool list_has_wildcard(const cJSON *list)
 /* Entries of an allowFrom list, trimmed, non-empty, distinct (numbers as ids). */
 size_t list_distinct(const cJSON *list, bool *wildcard)
 {
-	struct strlist seen = { 0 };
+	struct strvec seen = { 0 };
 	const cJSON *e;
 
 	*wildcard = false;
@@ -151,11 +151,11 @@ size_t list_distinct(const cJSON *list, bool *wildcard)
 		for (size_t i = 0; i < seen.n && !dup; i++)
 			dup = strcmp(seen.v[i], t) == 0;
 		if (!dup)
-			strlist_add(&seen, t);
+			strvec_push(&seen, t);
 		free(t);
 	}
 	size_t n = seen.n;
-	strlist_free(&seen);
+	strvec_clear(&seen);
 	return n;
 }
 

@@ -7,7 +7,7 @@
 void check_tools_misc(struct ctx *c)
 {
 	const cJSON *a;
-	struct strlist over = { 0 };
+	struct strvec over = { 0 };
 	struct buf d = { 0 }, line = { 0 };
 
 	if (sget(c->root, "tools.profile") &&
@@ -19,7 +19,7 @@ void check_tools_misc(struct ctx *c)
 				buf_reset(&line);
 				buf_printf(&line, "agents.list.%s.tools.profile=%s", agent_id(a),
 				           p);
-				strlist_add(&over, line.p);
+				strvec_push(&over, line.p);
 			}
 		}
 	}
@@ -34,19 +34,19 @@ void check_tools_misc(struct ctx *c)
 		    "Set those agents' tools.profile to \"minimal\" (or remove it) if minimal is "
 		    "meant for every agent.");
 	}
-	strlist_free(&over);
+	strvec_clear(&over);
 	buf_free(&d);
 	buf_free(&line);
 }
 
-static void flag_if(struct strlist *out, const cJSON *root, const char *path, bool want)
+static void flag_if(struct strvec *out, const cJSON *root, const char *path, bool want)
 {
 	const cJSON *v = get(root, path);
 	struct buf b = { 0 };
 
 	if (cJSON_IsBool(v) && cJSON_IsTrue(v) == want) {
 		buf_printf(&b, "%s=%s", path, want ? "true" : "false");
-		strlist_add(out, b.p);
+		strvec_push(out, b.p);
 	}
 	buf_free(&b);
 }
@@ -56,7 +56,7 @@ void check_dangerous_flags(struct ctx *c)
 	static const char *const docker_flags[] = { "dangerouslyAllowReservedContainerTargets",
 		                                    "dangerouslyAllowExternalBindSources",
 		                                    "dangerouslyAllowContainerNamespaceJoin" };
-	struct strlist flags = { 0 };
+	struct strvec flags = { 0 };
 	struct buf p = { 0 };
 	const cJSON *a, *m;
 	int i = 0;
@@ -69,7 +69,7 @@ void check_dangerous_flags(struct ctx *c)
 		if (is_true(m, "allowUnsafeExternalContent")) {
 			buf_reset(&p);
 			buf_printf(&p, "hooks.mappings[%d].allowUnsafeExternalContent=true", i);
-			strlist_add(&flags, p.p);
+			strvec_push(&flags, p.p);
 		}
 		i++;
 	}
@@ -78,7 +78,7 @@ void check_dangerous_flags(struct ctx *c)
 		buf_reset(&p);
 		buf_printf(&p, "security.audit.suppressions configured (%d)",
 		           cJSON_GetArraySize(get(c->root, "security.audit.suppressions")));
-		strlist_add(&flags, p.p);
+		strvec_push(&flags, p.p);
 	}
 	flag_if(&flags, c->root, "hooks.allowRequestSessionKey", true);
 	flag_if(&flags, c->root, "browser.ssrfPolicy.dangerouslyAllowPrivateNetwork", true);
@@ -95,7 +95,7 @@ void check_dangerous_flags(struct ctx *c)
 			buf_reset(&p);
 			buf_printf(&p, "agents.list.%s.sandbox.docker.%s=true", agent_id(a),
 			           docker_flags[k]);
-			strlist_add(&flags, p.p);
+			strvec_push(&flags, p.p);
 		}
 	}
 	/* One finding per flag, as OpenClaw reports them. */
@@ -105,7 +105,7 @@ void check_dangerous_flags(struct ctx *c)
 		    "Insecure or dangerous config flag enabled",
 		    "Turn the flag off unless you are debugging, and only for as long as you are.",
 		    "Detected enabled flag: %s. It turns off a protection.", flags.v[k]);
-	strlist_free(&flags);
+	strvec_clear(&flags);
 	buf_free(&p);
 }
 

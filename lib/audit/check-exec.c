@@ -94,7 +94,7 @@ void check_exec(struct ctx *c)
 {
 	struct exec_scope *sc = xcalloc(MAX_CONTEXTS, sizeof(*sc));
 	size_t n = exec_scopes(c, sc, MAX_CONTEXTS);
-	struct strlist open = { 0 }, hosts = { 0 };
+	struct strvec open = { 0 }, hosts = { 0 };
 	struct buf full = { 0 }, enabled = { 0 }, d = { 0 };
 	const cJSON *a;
 
@@ -113,7 +113,7 @@ void check_exec(struct ctx *c)
 		if (agent_id(a) && sget(a, "tools.exec.host") &&
 		    strcmp(sget(a, "tools.exec.host"), "sandbox") == 0 &&
 		    strcmp(sandbox_setting(c, a, "mode", "off"), "off") == 0 && hosts.n < 5)
-			strlist_add(&hosts, agent_id(a));
+			strvec_push(&hosts, agent_id(a));
 	}
 	if (hosts.n > 0) {
 		buf_puts(&d, "agents.list[].tools.exec.host is \"sandbox\" for:");
@@ -158,8 +158,8 @@ void check_exec(struct ctx *c)
 		    "Tighten dmPolicy/groupPolicy to pairing or allowlist, or deny exec to agents "
 		    "that shared or public channels reach.");
 	}
-	strlist_free(&open);
-	strlist_free(&hosts);
+	strvec_clear(&open);
+	strvec_clear(&hosts);
 	buf_free(&full);
 	buf_free(&enabled);
 	buf_free(&d);
@@ -218,7 +218,7 @@ static const char *risky_trusted_dir(const char *dir)
 }
 
 struct safebin_hits {
-	struct strlist interp, risky, dirs, untrusted;
+	struct strvec interp, risky, dirs, untrusted;
 };
 
 /* A scope's safe bins as claw-approve loads them (safebins_load), judged by its own rules. */
@@ -244,7 +244,7 @@ static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON
 		if (why) {
 			buf_reset(&line);
 			buf_printf(&line, "%s.safeBinTrustedDirs: %s (%s)", label, t, why);
-			strlist_add(&h->dirs, line.p);
+			strvec_push(&h->dirs, line.p);
 		}
 		free(t);
 	}
@@ -256,19 +256,19 @@ static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON
 		if (never != NULL) {
 			buf_reset(&line);
 			buf_printf(&line, "%s.safeBins: %s (%s)", label, b, never);
-			strlist_add(&h->risky, line.p);
+			strvec_push(&h->risky, line.p);
 		}
 		if (strchr(b, '/') == NULL && exec_resolve(b, "/", getenv("PATH"), &f) == 0 &&
 		    f.found && !safebin_trusted_dir(&sb, f.path)) {
 			buf_reset(&line);
 			buf_printf(&line, "%s.safeBins: %s resolves to %s", label, b, f.path);
-			strlist_add(&h->untrusted, line.p);
+			strvec_push(&h->untrusted, line.p);
 		}
 	}
 	if (interp.len) {
 		buf_reset(&line);
 		buf_printf(&line, "%s.safeBins: %s", label, interp.p);
-		strlist_add(&h->interp, line.p);
+		strvec_push(&h->interp, line.p);
 	}
 	safebins_free(&sb);
 	buf_free(&interp);
@@ -338,10 +338,10 @@ void check_safe_bins(struct ctx *c)
 		    "Remove the shadowing program or that directory from PATH, or drop the bin "
 		    "from safeBins.");
 	}
-	strlist_free(&h.interp);
-	strlist_free(&h.risky);
-	strlist_free(&h.dirs);
-	strlist_free(&h.untrusted);
+	strvec_clear(&h.interp);
+	strvec_clear(&h.risky);
+	strvec_clear(&h.dirs);
+	strvec_clear(&h.untrusted);
 	buf_free(&d);
 	buf_free(&label);
 }

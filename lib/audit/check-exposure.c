@@ -92,7 +92,7 @@ size_t tool_contexts(const struct ctx *c, struct tool_ctx *out, size_t max)
 
 /* OpenClaw's "risky tool exposure": exec/process outside sandbox mode all, or fs
  * tools outside it without tools.fs.workspaceOnly. */
-static bool risky_contexts(const struct ctx *c, struct strlist *out)
+static bool risky_contexts(const struct ctx *c, struct strvec *out)
 {
 	struct tool_ctx *ctxs = xcalloc(MAX_CONTEXTS, sizeof(*ctxs));
 	size_t n = tool_contexts(c, ctxs, MAX_CONTEXTS);
@@ -117,7 +117,7 @@ static bool risky_contexts(const struct ctx *c, struct strlist *out)
 		buf_printf(&line, "%s (sandbox=%s; runtime=[%s]; fs=[%s]; fs.workspaceOnly=%s)",
 		           ctxs[i].label, mode, rt.len ? rt.p : "off", fs.len ? fs.p : "off",
 		           cJSON_IsTrue(wo) ? "true" : "false");
-		strlist_add(out, line.p);
+		strvec_push(out, line.p);
 	}
 	buf_free(&rt);
 	buf_free(&fs);
@@ -128,7 +128,7 @@ static bool risky_contexts(const struct ctx *c, struct strlist *out)
 
 void check_exposure(struct ctx *c)
 {
-	struct strlist open = { 0 }, risky = { 0 }, cp = { 0 };
+	struct strvec open = { 0 }, risky = { 0 }, cp = { 0 };
 	struct buf d = { 0 };
 
 	open_inbound(c, &open);
@@ -172,7 +172,7 @@ void check_exposure(struct ctx *c)
 				profile = sget(c->root, "tools.profile");
 			buf_printf(&line, "%s (profile=%s; controlPlane=[%s])", ctxs[i].label,
 			           profile ? profile : "none", t.p);
-			strlist_add(&cp, line.p);
+			strvec_push(&cp, line.p);
 		}
 		buf_free(&t);
 		buf_free(&line);
@@ -193,9 +193,9 @@ void check_exposure(struct ctx *c)
 		    "are open, and tighten dmPolicy/groupPolicy to pairing or allowlist.");
 	}
 done:
-	strlist_free(&open);
-	strlist_free(&risky);
-	strlist_free(&cp);
+	strvec_clear(&open);
+	strvec_clear(&risky);
+	strvec_clear(&cp);
 	buf_free(&d);
 }
 
@@ -219,7 +219,7 @@ static const cJSON *merged(const cJSON *channel, const cJSON *s, const char *key
 static void multi_user_fn(struct ctx *c, const char *channel_name, const cJSON *s, const char *base,
                           void *arg)
 {
-	struct strlist *out = arg;
+	struct strvec *out = arg;
 	const cJSON *channel = get(c->root, "channels");
 	struct buf b = { 0 };
 
@@ -233,29 +233,29 @@ static void multi_user_fn(struct ctx *c, const char *channel_name, const cJSON *
 	         has_group_targets(s))
 		buf_printf(&b, "%s.groupPolicy=\"allowlist\" with configured group targets", base);
 	if (b.len) {
-		strlist_add(out, b.p);
+		strvec_push(out, b.p);
 		buf_reset(&b);
 	}
 	if (cJSON_IsString(dp) && strcmp(dp->valuestring, "open") == 0)
-		strlist_add(out, (buf_printf(&b, "%s.dmPolicy=\"open\"", base), b.p));
+		strvec_push(out, (buf_printf(&b, "%s.dmPolicy=\"open\"", base), b.p));
 	buf_reset(&b);
 	if (list_has_wildcard(merged(channel, s, "allowFrom")))
-		strlist_add(out, (buf_printf(&b, "%s.allowFrom includes \"*\"", base), b.p));
+		strvec_push(out, (buf_printf(&b, "%s.allowFrom includes \"*\"", base), b.p));
 	buf_reset(&b);
 	if (list_has_wildcard(merged(channel, s, "groupAllowFrom")))
-		strlist_add(out, (buf_printf(&b, "%s.groupAllowFrom includes \"*\"", base), b.p));
+		strvec_push(out, (buf_printf(&b, "%s.groupAllowFrom includes \"*\"", base), b.p));
 	buf_reset(&b);
 	if (sget(dm, "policy") && strcmp(sget(dm, "policy"), "open") == 0)
-		strlist_add(out, (buf_printf(&b, "%s.dm.policy=\"open\"", base), b.p));
+		strvec_push(out, (buf_printf(&b, "%s.dm.policy=\"open\"", base), b.p));
 	buf_reset(&b);
 	if (list_has_wildcard(get(dm, "allowFrom")))
-		strlist_add(out, (buf_printf(&b, "%s.dm.allowFrom includes \"*\"", base), b.p));
+		strvec_push(out, (buf_printf(&b, "%s.dm.allowFrom includes \"*\"", base), b.p));
 	buf_free(&b);
 }
 
 void check_trust_model(struct ctx *c)
 {
-	struct strlist signals = { 0 }, risky = { 0 };
+	struct strvec signals = { 0 }, risky = { 0 };
 	struct buf d = { 0 };
 
 	if (sget(c->root, "session.groupScope") &&
@@ -291,7 +291,7 @@ void check_trust_model(struct ctx *c)
 	    "hosts). For a shared bot use the public preset: sandbox mode all, no runtime or "
 	    "filesystem tools, no network (claw-audit check --preset public).");
 done:
-	strlist_free(&signals);
-	strlist_free(&risky);
+	strvec_clear(&signals);
+	strvec_clear(&risky);
 	buf_free(&d);
 }

@@ -15,10 +15,7 @@
 static void action_add(struct fix_result *fx, const char *path, unsigned mode, bool ok,
                        const char *skipped, const char *error)
 {
-	if (fx->nactions == fx->capactions) {
-		fx->capactions = fx->capactions ? fx->capactions * 2 : 16;
-		fx->actions = xrealloc(fx->actions, fx->capactions * sizeof(*fx->actions));
-	}
+	ALLOC_GROW(fx->actions, fx->nactions + 1, fx->capactions);
 	fx->actions[fx->nactions++] =
 	    (struct fix_action){ xstrdup(path), mode, ok, skipped, error ? xstrdup(error) : NULL };
 }
@@ -96,12 +93,12 @@ static void fix_permissions(struct ctx *c, struct fix_result *fx)
 	safe_chmod(fx, p, 0700, true);
 	chmod_dir_files(fx, p, ".json");
 	free(p);
-	struct strlist ids = { 0 };
-	strlist_add(&ids, cfg_default_agent(c->cfg));
+	struct strvec ids = { 0 };
+	strvec_push(&ids, cfg_default_agent(c->cfg));
 	cJSON_ArrayForEach(a, get(c->root, "agents.list"))
 	{
 		if (agent_id(a))
-			strlist_add(&ids, agent_id(a));
+			strvec_push(&ids, agent_id(a));
 	}
 	for (size_t i = 0; i < ids.n; i++) {
 		char id[SESSION_ID_MAX];
@@ -136,7 +133,7 @@ static void fix_permissions(struct ctx *c, struct fix_result *fx)
 			chmod_dir_files(fx, sessions, ".jsonl");
 		free(sessions);
 	}
-	strlist_free(&ids);
+	strvec_clear(&ids);
 }
 
 struct edit {
@@ -150,10 +147,7 @@ struct edits {
 
 static void edit_add(struct edits *e, const char *path, const char *value, const char *change)
 {
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 8;
-		e->v = xrealloc(e->v, e->cap * sizeof(*e->v));
-	}
+	ALLOC_GROW(e->v, e->n + 1, e->cap);
 	e->v[e->n++] = (struct edit){ xstrdup(path), xstrdup(value), xstrdup(change) };
 }
 
@@ -223,7 +217,7 @@ static void fix_error(struct fix_result *fx, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	strlist_add(&fx->errors, b.p);
+	strvec_push(&fx->errors, b.p);
 	buf_free(&b);
 }
 
@@ -289,7 +283,7 @@ static int fix_claw_json(struct ctx *c, struct fix_result *fx, const struct conf
 		rc = 0;
 	if (rc == 0 && bak != NULL) {
 		char *note = xasprintf("%s kept as %s", path, bak);
-		strlist_add(&fx->changes, note);
+		strvec_push(&fx->changes, note);
 		free(note);
 	}
 	free(bak);
@@ -371,12 +365,12 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 		config_free(&now);
 		goto out;
 	}
-	struct strlist moved = { 0 };
+	struct strvec moved = { 0 };
 	for (size_t i = 0; i < now.problems.n; i++) {
 		if (!now.problems.v[i].warning)
 			continue;
 		char *change = xasprintf("%s -> %s", now.problems.v[i].path, c->cfg->claw_path);
-		strlist_add(&moved, change);
+		strvec_push(&moved, change);
 		free(change);
 	}
 	config_free(&now);
@@ -391,11 +385,11 @@ static void fix_config(struct ctx *c, struct fix_result *fx)
 		fx->config_written = true;
 		fx->backup = bak;
 		for (size_t i = 0; i < e.n; i++)
-			strlist_add(&fx->changes, e.v[i].change);
+			strvec_push(&fx->changes, e.v[i].change);
 		for (size_t i = 0; i < moved.n; i++)
-			strlist_add(&fx->changes, moved.v[i]);
+			strvec_push(&fx->changes, moved.v[i]);
 	}
-	strlist_free(&moved);
+	strvec_clear(&moved);
 	buf_free(&orig);
 out:
 	edits_free(&e);

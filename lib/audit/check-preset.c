@@ -200,10 +200,7 @@ static bool weaker(const struct rule *r, const cJSON *have, const cJSON *want, c
 static void gap_add(struct gaps *g, const char *path, const cJSON *have, char *want,
                     const struct rule *r)
 {
-	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 8;
-		g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
-	}
+	ALLOC_GROW(g->v, g->n + 1, g->cap);
 	struct gap *x = &g->v[g->n++];
 	snprintf(x->path, sizeof(x->path), "%s", path);
 	x->have = have ? json_text(have) : NULL;

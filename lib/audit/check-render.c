@@ -83,7 +83,7 @@ static cJSON *report_json(const struct check_report *r)
 	return o;
 }
 
-static cJSON *strings_json(const struct strlist *l)
+static cJSON *strings_json(const struct strvec *l)
 {
 	cJSON *a = cJSON_CreateArray();
 

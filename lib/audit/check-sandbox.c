@@ -20,7 +20,7 @@ static bool has_docker_settings(const cJSON *docker)
 
 static void check_docker_noop(struct ctx *c)
 {
-	struct strlist paths = { 0 };
+	struct strvec paths = { 0 };
 	const cJSON *a;
 	bool any_on = false;
 	struct buf d = { 0 }, p = { 0 };
@@ -32,14 +32,14 @@ static void check_docker_noop(struct ctx *c)
 	}
 	if (has_docker_settings(get(c->root, "agents.defaults.sandbox.docker")) &&
 	    strcmp(sandbox_setting(c, NULL, "mode", "off"), "off") == 0 && !any_on)
-		strlist_add(&paths, "agents.defaults.sandbox.docker");
+		strvec_push(&paths, "agents.defaults.sandbox.docker");
 	cJSON_ArrayForEach(a, get(c->root, "agents.list"))
 	{
 		if (agent_id(a) && has_docker_settings(get(a, "sandbox.docker")) &&
 		    strcmp(sandbox_setting(c, a, "mode", "off"), "off") == 0) {
 			buf_reset(&p);
 			buf_printf(&p, "agents.list.%s.sandbox.docker", agent_id(a));
-			strlist_add(&paths, p.p);
+			strvec_push(&paths, p.p);
 		}
 	}
 	if (paths.n) {
@@ -51,7 +51,7 @@ static void check_docker_noop(struct ctx *c)
 		    "Turn sandboxing on where it was meant to be (agents.defaults.sandbox.mode="
 		    "\"non-main\" or \"all\"), or remove the unused settings.");
 	}
-	strlist_free(&paths);
+	strvec_clear(&paths);
 	buf_free(&d);
 	buf_free(&p);
 }
@@ -335,7 +335,7 @@ static bool rlimits_only(const struct ctx *c, const cJSON *agent)
 }
 
 /* Contexts that accept rlimits where no cgroup can be had, and what that means here. */
-static void check_rlimits_only(struct ctx *c, const struct strlist *who)
+static void check_rlimits_only(struct ctx *c, const struct strvec *who)
 {
 	struct native_spec all = { .pids_max = 1, .memory_max = 1, .cpus = 1 };
 	struct native_limits l;
@@ -371,7 +371,7 @@ void check_kernel(struct ctx *c)
 {
 	struct tool_ctx *ctxs = xcalloc(MAX_CONTEXTS, sizeof(*ctxs));
 	size_t n = tool_contexts(c, ctxs, MAX_CONTEXTS);
-	struct strlist users = { 0 }, strict = { 0 }, rlimits = { 0 };
+	struct strvec users = { 0 }, strict = { 0 }, rlimits = { 0 };
 	struct kernel_features k;
 	struct buf d = { 0 }, line = { 0 };
 
@@ -383,29 +383,29 @@ void check_kernel(struct ctx *c)
 			continue;
 		buf_reset(&line);
 		buf_printf(&line, "%s (sandbox mode %s, backend native)", ctxs[i].label, mode);
-		strlist_add(&users, line.p);
+		strvec_push(&users, line.p);
 		if (strcmp(ll, "required") == 0)
-			strlist_add(&strict, ctxs[i].label);
+			strvec_push(&strict, ctxs[i].label);
 		if (rlimits_only(c, ctxs[i].agent))
-			strlist_add(&rlimits, ctxs[i].label);
+			strvec_push(&rlimits, ctxs[i].label);
 	}
 	free(ctxs);
 	check_rlimits_only(c, &rlimits);
 	if (users.n == 0)
 		goto done;
 	kernel_probe(&k);
-	struct strlist missing = { 0 };
+	struct strvec missing = { 0 };
 	if (!k.userns)
-		strlist_add(&missing, k.userns_why);
+		strvec_push(&missing, k.userns_why);
 	if (!k.cgroupns)
-		strlist_add(&missing, "the kernel has no cgroup namespaces (CONFIG_CGROUPS)");
+		strvec_push(&missing, "the kernel has no cgroup namespaces (CONFIG_CGROUPS)");
 	if (!k.seccomp_filter)
-		strlist_add(&missing, k.seccomp_why);
+		strvec_push(&missing, k.seccomp_why);
 	if (k.landlock_abi == 0 && strict.n > 0) {
 		buf_reset(&line);
 		buf_printf(&line, "%s, and sandbox.native.landlock is \"required\"",
 		           k.landlock_why);
-		strlist_add(&missing, line.p);
+		strvec_push(&missing, line.p);
 	}
 	if (missing.n) {
 		buf_puts(&d, "The native sandbox cannot start on this kernel:");
@@ -426,11 +426,11 @@ void check_kernel(struct ctx *c)
 		    "alone (sandbox.native.landlock is \"auto\").",
 		    k.landlock_why);
 	}
-	strlist_free(&missing);
+	strvec_clear(&missing);
 done:
-	strlist_free(&users);
-	strlist_free(&strict);
-	strlist_free(&rlimits);
+	strvec_clear(&users);
+	strvec_clear(&strict);
+	strvec_clear(&rlimits);
 	buf_free(&d);
 	buf_free(&line);
 }
@@ -440,12 +440,12 @@ void check_hostview(struct ctx *c)
 {
 	struct tool_ctx *ctxs = xcalloc(MAX_CONTEXTS, sizeof(*ctxs));
 	size_t n = tool_contexts(c, ctxs, MAX_CONTEXTS);
-	struct strlist host = { 0 };
+	struct strvec host = { 0 };
 	char why[256];
 
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(sandbox_setting(c, ctxs[i].agent, "mode", "off"), "all") != 0)
-			strlist_add(&host, ctxs[i].label);
+			strvec_push(&host, ctxs[i].label);
 	free(ctxs);
 	if (host.n > 0 && !hostview_probe(why, sizeof(why))) {
 		struct buf d = { 0 };
@@ -462,5 +462,5 @@ void check_hostview(struct ctx *c)
 		    "sandbox every session (agents.defaults.sandbox.mode=\"all\").");
 		buf_free(&d);
 	}
-	strlist_free(&host);
+	strvec_clear(&host);
 }

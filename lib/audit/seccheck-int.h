@@ -7,6 +7,7 @@
 #define CLAW_SECCHECK_INT_H
 
 #include "audit/seccheck.h"
+#include "core/alloc.h"
 #include "policy/toolpolicy.h"
 
 struct rule;
@@ -71,9 +72,7 @@ typedef void (*section_fn)(struct ctx *c, const char *channel, const cJSON *sect
                            const char *base, void *arg);
 
 /* seccheck.c */
-void strlist_add(struct strlist *l, const char *s);
-void strlist_free(struct strlist *l);
-void detail_lines(struct buf *b, const struct strlist *l);
+void detail_lines(struct buf *b, const struct strvec *l);
 void report_add(struct ctx *c, const char *id, enum sev sev, const char *title, const char *detail,
                 const char *remediation);
 void report_addf(struct ctx *c, const char *id, enum sev sev, const char *title,
@@ -96,8 +95,8 @@ void check_audit_log(struct ctx *c);
 void each_section(struct ctx *c, section_fn fn, void *arg);
 const char *dm_policy(const cJSON *section, const char **key);
 /* Every dmPolicy/groupPolicy set to "open", as OpenClaw lists them. */
-void open_inbound(struct ctx *c, struct strlist *out);
-void open_policies(struct ctx *c, struct strlist *out);
+void open_inbound(struct ctx *c, struct strvec *out);
+void open_policies(struct ctx *c, struct strvec *out);
 bool list_has_wildcard(const cJSON *list);
 /* Entries of an allowFrom list, trimmed, non-empty, distinct (numbers as ids). */
 size_t list_distinct(const cJSON *list, bool *wildcard);

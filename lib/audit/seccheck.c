@@ -19,24 +19,7 @@
 
 #include <stdlib.h>
 
-void strlist_add(struct strlist *l, const char *s)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n++] = xstrdup(s);
-}
-
-void strlist_free(struct strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-void detail_lines(struct buf *b, const struct strlist *l)
+void detail_lines(struct buf *b, const struct strvec *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		buf_printf(b, "\n- %s", l->v[i]);
@@ -47,10 +30,7 @@ void report_add(struct ctx *c, const char *id, enum sev sev, const char *title, 
 {
 	struct check_report *r = c->r;
 
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->f = xrealloc(r->f, r->cap * sizeof(*r->f));
-	}
+	ALLOC_GROW(r->f, r->n + 1, r->cap);
 	r->f[r->n++] = (struct finding){ xstrdup(id), sev, xstrdup(title), xstrdup(detail),
 		                         remediation ? xstrdup(remediation) : NULL };
 }
@@ -242,8 +222,8 @@ void check_report_free(struct check_report *r)
 		free(r->fix.actions[i].error);
 	}
 	free(r->fix.actions);
-	strlist_free(&r->fix.changes);
-	strlist_free(&r->fix.errors);
+	strvec_clear(&r->fix.changes);
+	strvec_clear(&r->fix.errors);
 	free(r->fix.state_dir);
 	free(r->fix.config_path);
 	free(r->fix.backup);

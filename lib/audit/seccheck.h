@@ -7,6 +7,7 @@
 
 #include "core/config.h"
 #include "core/opts.h"
+#include "core/strvec.h"
 #include "core/util.h"
 
 enum sev { SEV_INFO, SEV_WARN, SEV_CRITICAL };
@@ -18,11 +19,6 @@ struct finding {
 	char *title;
 	char *detail;
 	char *remediation; /* NULL when there is nothing to do */
-};
-
-struct strlist {
-	char **v;
-	size_t n, cap;
 };
 
 /* One permission change --fix made or considered (OpenClaw's chmod action). */
@@ -39,7 +35,7 @@ struct fix_result {
 	char *state_dir, *config_path;
 	bool config_written;
 	char *backup; /* the numbered backup written (FILE.bak.N), or NULL */
-	struct strlist changes, errors;
+	struct strvec changes, errors;
 	struct fix_action *actions;
 	size_t nactions, capactions;
 };
