@@ -15,6 +15,7 @@
 #include "approve/risk.h"
 #include "approve/runs.h"
 #include "approve/wrappers.h"
+#include "core/alloc.h"
 #include "core/glob.h"
 #include "core/util.h"
 
@@ -50,10 +51,7 @@ static struct seg_report *new_seg(struct walk *w, char **argv, int argc, int dep
 {
 	struct approve_result *res = w->res;
 
-	if (res->nsegs == res->segcap) {
-		res->segcap = res->segcap ? 2 * res->segcap : 16;
-		res->segs = xrealloc(res->segs, (size_t)res->segcap * sizeof(*res->segs));
-	}
+	ALLOC_GROW(res->segs, (size_t)res->nsegs + 1, res->segcap);
 	struct seg_report *s = &res->segs[res->nsegs++];
 	s->argv = argv;
 	s->argc = argc;
@@ -486,13 +484,10 @@ static void analyse_segment(struct walk *w, char **argv, int argc, int depth)
 
 static struct shell_cmd *shell_slot(struct approve_result *res)
 {
-	if (res->nshells == res->shellcap) {
-		int n = res->shellcap ? 2 * res->shellcap : 4;
-		res->shells = xrealloc(res->shells, (size_t)n * sizeof(*res->shells));
-		memset(res->shells + res->shellcap, 0,
-		       (size_t)(n - res->shellcap) * sizeof(*res->shells));
-		res->shellcap = n;
-	}
+	size_t had = res->shellcap;
+
+	ALLOC_GROW(res->shells, (size_t)res->nshells + 1, res->shellcap);
+	memset(res->shells + had, 0, (res->shellcap - had) * sizeof(*res->shells));
 	return &res->shells[res->nshells++];
 }
 

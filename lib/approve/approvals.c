@@ -16,6 +16,7 @@
 #include "approve/allowmatch.h"
 #include "core/fsutil.h"
 #include "core/json5.h"
+#include "core/alloc.h"
 #include "core/util.h"
 
 #define APPROVALS_MAX_BYTES (16UL * 1024 * 1024)
@@ -438,7 +439,7 @@ static void add_entry(struct approvals_agent *ag, const char *list, int index, c
 	struct allow_entry *e;
 	const char *source = cJSON_GetStringValue(member(j, "source"));
 
-	ag->entries = xrealloc(ag->entries, (ag->nentries + 1) * sizeof(*ag->entries));
+	ALLOC_GROW(ag->entries, ag->nentries + 1, ag->capentries);
 	e = &ag->entries[ag->nentries++];
 	memset(e, 0, sizeof(*e));
 	e->list = list;

@@ -56,7 +56,7 @@ struct approvals_agent {
 	enum exec_ask ask;
 	bool auto_allow_skills;
 	struct allow_entry *entries; /* agents["*"] first, then the agent's own */
-	size_t nentries;
+	size_t nentries, capentries;
 };
 
 struct approvals {

@@ -29,7 +29,7 @@ struct keep_step {
 struct keep_plan {
 	bool on;                 /* approvals.exec.trash */
 	struct keep_step *steps; /* in the order of the segments */
-	int n, cap;
+	size_t n, cap;
 	const char *unrecoverable; /* why not all of it can be kept, or NULL */
 	int unrecoverable_seg;
 	char why[PATH_MAX + 160];
@@ -114,14 +114,14 @@ struct approve_ctx {
 	char *file_error; /* why the file is refused, while it is */
 	unsigned file_gen;
 	struct agent_policy *agents;
-	size_t nagents;
+	size_t nagents, capagents;
 	bool watching;      /* approve_watch(): inotify tells when to look again */
 	bool unseen;        /* watching since the last look: look once regardless */
 	char *process_path; /* PATH of claw itself, for requests without one */
 	char *process_cwd;
 	/* hits not yet written (approve_flush_uses) */
 	struct approve_use *uses;
-	size_t nuses;
+	size_t nuses, capuses;
 	/* How a person is asked (lib/ask.h); NULL: nobody can be asked, so
 	 * askFallback decides at once (claw-approve check). */
 	struct ask_settings *ask;
@@ -164,9 +164,10 @@ struct approve_result {
 	int nsegs;
 	struct keep_plan keep; /* what the trash keeps of a host run (keep.h) */
 	/* storage */
-	int segcap;
-	struct shell_cmd *shells;
-	int nshells, shellcap;
+	size_t segcap;
+	struct shell_cmd *shells; /* shellcap of them, zeroed: each keeps its buffers */
+	int nshells;
+	size_t shellcap;
 };
 
 /* The argv an entry binds: the segment's words from the judged command on. */

@@ -13,6 +13,7 @@
 #include "approve/keep.h"
 #include "ask/ask.h"
 #include "session/session.h"
+#include "core/alloc.h"
 #include "core/util.h"
 
 static enum exec_security min_security(enum exec_security a, enum exec_security b)
@@ -158,7 +159,7 @@ static struct agent_policy *policy_for(struct approve_ctx *ctx, const char *id)
 		if (strcmp(ctx->agents[i].id, id) == 0)
 			p = &ctx->agents[i];
 	if (p == NULL) {
-		ctx->agents = xrealloc(ctx->agents, (ctx->nagents + 1) * sizeof(*ctx->agents));
+		ALLOC_GROW(ctx->agents, ctx->nagents + 1, ctx->capagents);
 		p = &ctx->agents[ctx->nagents];
 		if (load_policy(ctx, p, id) < 0) {
 			free_policy(p);
@@ -727,7 +728,7 @@ int approve_decide(struct approve_ctx *ctx, const struct approve_request *req,
 
 void approve_result_free(struct approve_result *res)
 {
-	for (int i = 0; i < res->shellcap; i++)
+	for (size_t i = 0; i < res->shellcap; i++)
 		shell_free(&res->shells[i]);
 	free(res->shells);
 	free(res->segs);

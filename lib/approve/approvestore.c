@@ -15,6 +15,7 @@
 #include "approve/analyse.h"
 #include "approve/approve.h"
 #include "approve/runs.h"
+#include "core/alloc.h"
 #include "core/util.h"
 
 static char *dup_or_null(const char *s)
@@ -41,7 +42,7 @@ static void note_one(struct approve_ctx *ctx, const struct allow_entry *e, const
 			return;
 		}
 	}
-	ctx->uses = xrealloc(ctx->uses, (ctx->nuses + 1) * sizeof(*ctx->uses));
+	ALLOC_GROW(ctx->uses, ctx->nuses + 1, ctx->capuses);
 	ctx->uses[ctx->nuses++] = (struct approve_use){
 		.list = xstrdup(e->list),
 		.id = dup_or_null(e->id),

@@ -8,6 +8,7 @@
 
 #include "approve/analyse.h"
 #include "approve/approve-types.h"
+#include "core/alloc.h"
 #include "core/util.h"
 #include "core/trash.h"
 
@@ -55,14 +56,11 @@ static void fail(struct approve_result *res, struct keep_plan *plan, int seg, co
 static struct keep_step *add_step(struct keep_plan *plan, enum keep_how how, int seg,
                                   const char *path, bool watch)
 {
-	for (int i = 0; i < plan->n; i++)
+	for (size_t i = 0; i < plan->n; i++)
 		if (plan->steps[i].how == how && plan->steps[i].watch == watch &&
 		    strcmp(plan->steps[i].path, path) == 0)
 			return &plan->steps[i];
-	if (plan->n == plan->cap) {
-		plan->cap = plan->cap ? 2 * plan->cap : 8;
-		plan->steps = xrealloc(plan->steps, (size_t)plan->cap * sizeof(*plan->steps));
-	}
+	ALLOC_GROW(plan->steps, plan->n + 1, plan->cap);
 	struct keep_step *k = &plan->steps[plan->n++];
 	k->how = how;
 	k->seg = seg;
@@ -202,7 +200,7 @@ static bool system_reader(const struct seg_report *s)
 
 static bool moved_by_plan(const struct keep_plan *plan, const char *where)
 {
-	for (int i = 0; i < plan->n; i++)
+	for (size_t i = 0; i < plan->n; i++)
 		if (plan->steps[i].how == KEEP_MOVE && !plan->steps[i].watch &&
 		    within(where, plan->steps[i].path))
 			return true;
@@ -253,7 +251,7 @@ static const char *writes_into(const struct approve_result *res, const struct ke
 
 static void check_order(struct approve_result *res, struct keep_plan *plan)
 {
-	for (int k = 0; k < plan->n; k++) {
+	for (size_t k = 0; k < plan->n; k++) {
 		const struct keep_step *step = &plan->steps[k];
 		for (int j = 0; j < res->nsegs; j++) {
 			if (!may_run_first(res, j, step->seg))
@@ -398,7 +396,7 @@ void keep_plan_render(const struct approve_result *res, const struct keep_plan *
 	bool first = true;
 
 	buf_puts(b, ",\"trash\":{\"keep\":[");
-	for (int i = 0; i < plan->n; i++) {
+	for (size_t i = 0; i < plan->n; i++) {
 		const struct keep_step *k = &plan->steps[i];
 		if (k->watch)
 			continue;

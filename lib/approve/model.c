@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/alloc.h"
 #include "core/execpath.h"
 #include "core/util.h"
 
@@ -88,15 +89,15 @@ struct found {
  */
 struct optname {
 	struct spelling sp;
-	int group;
+	size_t group;
 };
 
 struct rowindex {
 	const struct model *m;
 	struct group *groups;
-	int ngroups;
+	size_t ngroups, capgroups;
 	struct optname *longs;
-	int nlongs;
+	size_t nlongs, caplongs;
 	int shorts[128]; /* index + 1 in shortnames of each short option, 0: none */
 	struct optname shortnames[128];
 	int nshorts;
@@ -107,10 +108,10 @@ static void index_group(struct rowindex *ix, const char *start, size_t len, cons
 	struct group g = { start, len, e };
 	struct spelling sp = { 0 };
 	enum arg_kind last = ARG_NO;
-	int gi = ix->ngroups++;
+	size_t gi = ix->ngroups;
 
-	ix->groups = xrealloc(ix->groups, (size_t)ix->ngroups * sizeof(*ix->groups));
-	ix->groups[gi] = g;
+	ALLOC_GROW(ix->groups, ix->ngroups + 1, ix->capgroups);
+	ix->groups[ix->ngroups++] = g;
 	/* The group's marker is its last name's. */
 	for (const char *s = start; s < start + len;) {
 		s = read_spelling(s, &sp);
@@ -130,7 +131,7 @@ static void index_group(struct rowindex *ix, const char *start, size_t len, cons
 			}
 			continue;
 		}
-		ix->longs = xrealloc(ix->longs, (size_t)(ix->nlongs + 1) * sizeof(*ix->longs));
+		ALLOC_GROW(ix->longs, ix->nlongs + 1, ix->caplongs);
 		ix->longs[ix->nlongs++] = (struct optname){ sp, gi };
 	}
 }
@@ -183,7 +184,7 @@ static void each_group(const struct model *m, const char *name, size_t n, bool i
 		}
 		return;
 	}
-	for (int i = 0; i < ix->nlongs; i++) {
+	for (size_t i = 0; i < ix->nlongs; i++) {
 		const struct optname *o = &ix->longs[i];
 		if (o->sp.name[0] != name[0] || n > o->sp.len || strncmp(o->sp.name, name, n) != 0)
 			continue;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "approve/risk.h"
+#include "core/alloc.h"
 #include "core/util.h"
 
 /* OpenClaw 2026.9.6's SAFE_BIN_PROFILES (catalog, section 3.3). */
@@ -86,15 +87,8 @@ static bool in_list(const char *const *list, const char *s, size_t n)
 
 /* ---- loading ---- */
 
-static void push(char ***v, size_t *n, char *s)
-{
-	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
-	(*v)[(*n)++] = s;
-	(*v)[*n] = NULL;
-}
-
 static int string_array(const struct config *cfg, const cJSON *node, const char *what,
-                        struct safebins *sb, char ***out, size_t *n)
+                        struct strvec *out)
 {
 	const cJSON *item;
 
@@ -104,28 +98,32 @@ static int string_array(const struct config *cfg, const cJSON *node, const char 
 	{
 		if (!cJSON_IsString(item))
 			return cfg_error(cfg, item, "%s must be an array of strings", what);
-		char *s = xstrdup(item->valuestring);
-		push(&sb->strings, &sb->nstrings, s);
-		push(out, n, s);
+		strvec_push(out, item->valuestring);
 	}
 	return 0;
 }
 
 static int flag_list(const struct config *cfg, const cJSON *prof, const char *key,
-                     struct safebins *sb, const char *const **out)
+                     const char *const **out)
 {
 	const cJSON *node = cJSON_GetObjectItemCaseSensitive(prof, key);
-	char **v = NULL;
-	size_t n = 0;
+	struct strvec v = { 0 };
 
 	if (node == NULL)
 		return 0;
-	if (string_array(cfg, node, key, sb, &v, &n) < 0)
+	if (string_array(cfg, node, key, &v) < 0) {
+		strvec_clear(&v);
 		return -1;
-	push(&v, &n, NULL); /* even when empty, a list to free */
-	n--;
-	*out = (const char *const *)v;
+	}
+	*out = (const char *const *)strvec_detach(&v); /* even when empty, a list to free */
 	return 0;
+}
+
+static void flag_list_free(const char *const *list)
+{
+	for (const char *const *s = list; s != NULL && *s != NULL; s++)
+		free((void *)*s);
+	free((void *)list);
 }
 
 static int bound(const struct config *cfg, const cJSON *prof, const char *key, int *out)
@@ -154,17 +152,15 @@ static int load_profiles(struct safebins *sb, const struct config *cfg, const cJ
 	{
 		if (!cJSON_IsObject(p))
 			return cfg_error(cfg, p, "a safe-bin profile must be an object");
-		sb->custom = xrealloc(sb->custom, (sb->ncustom + 1) * sizeof(*sb->custom));
+		ALLOC_GROW(sb->custom, sb->ncustom + 1, sb->capcustom);
 		struct safebin_profile *pr = &sb->custom[sb->ncustom++];
 		memset(pr, 0, sizeof(*pr));
-		char *name = str_lower(xstrdup(p->string));
-		push(&sb->strings, &sb->nstrings, name);
-		pr->name = name;
+		pr->name = str_lower(xstrdup(p->string));
 		if (bound(cfg, p, "minPositional", &pr->min_pos) < 0 ||
 		    bound(cfg, p, "maxPositional", &pr->max_pos) < 0 ||
-		    flag_list(cfg, p, "allowedValueFlags", sb, &pr->value_flags) < 0 ||
-		    flag_list(cfg, p, "allowedBooleanFlags", sb, &pr->bool_flags) < 0 ||
-		    flag_list(cfg, p, "deniedFlags", sb, &pr->denied_flags) < 0)
+		    flag_list(cfg, p, "allowedValueFlags", &pr->value_flags) < 0 ||
+		    flag_list(cfg, p, "allowedBooleanFlags", &pr->bool_flags) < 0 ||
+		    flag_list(cfg, p, "deniedFlags", &pr->denied_flags) < 0)
 			return -1;
 	}
 	return 0;
@@ -178,28 +174,27 @@ static const cJSON *pick(const cJSON *agent_exec, const cJSON *exec, const char 
 
 static int load_trusted(struct safebins *sb, const struct config *cfg, const cJSON *dirs)
 {
-	char **v = NULL;
-	size_t n = 0;
+	struct strvec v = { 0 };
 
 	for (const char *const *d = safebin_default_trusted; *d != NULL; d++)
-		push(&sb->trusted, &sb->ntrusted, xstrdup(*d));
+		strvec_push(&sb->trusted, *d);
 	if (dirs == NULL)
 		return 0;
-	if (string_array(cfg, dirs, "tools.exec.safeBinTrustedDirs", sb, &v, &n) < 0) {
-		free(v);
+	if (string_array(cfg, dirs, "tools.exec.safeBinTrustedDirs", &v) < 0) {
+		strvec_clear(&v);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < v.n; i++) {
 		char norm[PATH_MAX];
-		if (v[i][0] != '/' || path_join("/", v[i], norm, sizeof(norm)) < 0) {
+		if (v.v[i][0] != '/' || path_join("/", v.v[i], norm, sizeof(norm)) < 0) {
 			cfg_warn(cfg, dirs,
 			         "safeBinTrustedDirs: \"%s\" is not an absolute path; ignored",
-			         v[i]);
+			         v.v[i]);
 			continue;
 		}
-		push(&sb->trusted, &sb->ntrusted, xstrdup(norm));
+		strvec_push(&sb->trusted, norm);
 	}
-	free(v);
+	strvec_clear(&v);
 	return 0;
 }
 
@@ -210,20 +205,18 @@ int safebins_load(struct safebins *sb, const struct config *cfg, const cJSON *ag
 	const cJSON *profiles = pick(agent_exec, exec, "safeBinProfiles");
 
 	memset(sb, 0, sizeof(*sb));
-	sb->names = xcalloc(1, sizeof(*sb->names));
 	if (bins == NULL) {
 		for (const char *const *b = safebin_defaults; *b != NULL; b++)
-			push(&sb->names, &sb->nnames, xstrdup(*b));
+			strvec_push(&sb->names, *b);
 	} else {
-		char **v = NULL;
-		size_t n = 0;
-		if (string_array(cfg, bins, "tools.exec.safeBins", sb, &v, &n) < 0) {
-			free(v);
+		struct strvec v = { 0 };
+		if (string_array(cfg, bins, "tools.exec.safeBins", &v) < 0) {
+			strvec_clear(&v);
 			return -1;
 		}
-		for (size_t i = 0; i < n; i++)
-			push(&sb->names, &sb->nnames, str_lower(str_trim_dup(v[i])));
-		free(v);
+		for (size_t i = 0; i < v.n; i++)
+			strvec_push_nodup(&sb->names, str_lower(str_trim_dup(v.v[i])));
+		strvec_clear(&v);
 	}
 	if (profiles != NULL && load_profiles(sb, cfg, profiles) < 0)
 		return -1;
@@ -232,21 +225,15 @@ int safebins_load(struct safebins *sb, const struct config *cfg, const cJSON *ag
 
 void safebins_free(struct safebins *sb)
 {
-	for (size_t i = 0; i < sb->nnames; i++)
-		free(sb->names[i]);
-	for (size_t i = 0; i < sb->ntrusted; i++)
-		free(sb->trusted[i]);
+	strvec_clear(&sb->names);
+	strvec_clear(&sb->trusted);
 	for (size_t i = 0; i < sb->ncustom; i++) {
-		free((void *)sb->custom[i].value_flags);
-		free((void *)sb->custom[i].bool_flags);
-		free((void *)sb->custom[i].denied_flags);
+		free((void *)sb->custom[i].name);
+		flag_list_free(sb->custom[i].value_flags);
+		flag_list_free(sb->custom[i].bool_flags);
+		flag_list_free(sb->custom[i].denied_flags);
 	}
-	for (size_t i = 0; i < sb->nstrings; i++)
-		free(sb->strings[i]);
-	free(sb->names);
-	free(sb->trusted);
 	free(sb->custom);
-	free(sb->strings);
 	memset(sb, 0, sizeof(*sb));
 }
 
@@ -275,8 +262,8 @@ bool safebin_trusted_dir(const struct safebins *sb, const char *path)
 	const char *slash = strrchr(path, '/');
 	size_t n = slash == path ? 1 : (size_t)(slash - path);
 
-	for (size_t i = 0; i < sb->ntrusted; i++)
-		if (strlen(sb->trusted[i]) == n && strncmp(sb->trusted[i], path, n) == 0)
+	for (size_t i = 0; i < sb->trusted.n; i++)
+		if (strlen(sb->trusted.v[i]) == n && strncmp(sb->trusted.v[i], path, n) == 0)
 			return true;
 	return false;
 }
@@ -369,11 +356,7 @@ bool safebin_has_custom_profile(const struct safebins *sb, const char *name)
 const char *safebin_check(const struct safebins *sb, const char *name, const struct exec_file *f,
                           char *const *argv, int argc)
 {
-	bool listed = false;
-
-	for (size_t i = 0; i < sb->nnames && !listed; i++)
-		listed = strcmp(sb->names[i], name) == 0;
-	if (!listed)
+	if (!strvec_has(&sb->names, name))
 		return "not a safe bin";
 	const char *never = safebin_never_safe(name);
 	if (never != NULL)

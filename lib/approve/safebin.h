@@ -17,6 +17,7 @@
 
 #include "core/config.h"
 #include "core/execpath.h"
+#include "core/strvec.h"
 
 struct safebin_profile {
 	const char *name;
@@ -27,14 +28,10 @@ struct safebin_profile {
 };
 
 struct safebins {
-	char **names; /* the configured set (lower-cased), NULL-terminated */
-	size_t nnames;
-	struct safebin_profile *custom; /* tools.exec.safeBinProfiles */
-	size_t ncustom;
-	char **trusted; /* trusted directories */
-	size_t ntrusted;
-	char **strings; /* storage of the custom profiles' flag lists */
-	size_t nstrings;
+	struct strvec names;            /* the configured set (lower-cased) */
+	struct safebin_profile *custom; /* tools.exec.safeBinProfiles: names and lists their own */
+	size_t ncustom, capcustom;
+	struct strvec trusted; /* trusted directories */
 };
 
 /*

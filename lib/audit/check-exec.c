@@ -248,8 +248,8 @@ static void scope_safe_bins(const struct ctx *c, const cJSON *gexec, const cJSON
 		}
 		free(t);
 	}
-	for (size_t i = 0; i < sb.nnames; i++) {
-		const char *b = sb.names[i], *never = safebin_never_safe(b);
+	for (size_t i = 0; i < sb.names.n; i++) {
+		const char *b = sb.names.v[i], *never = safebin_never_safe(b);
 		struct exec_file f;
 		if (risk_interpreter(b) && !safebin_has_custom_profile(&sb, b))
 			buf_printf(&interp, "%s%s", interp.len ? ", " : "", b);

@@ -49,7 +49,7 @@ void strvec_clear(struct strvec *sv)
 
 char **strvec_detach(struct strvec *sv)
 {
-	char **v = sv->v;
+	char **v = sv->v ? sv->v : xcalloc(1, sizeof(*v));
 
 	*sv = (struct strvec){ 0 };
 	return v;

@@ -26,8 +26,8 @@ void strvec_pushf(struct strvec *sv, const char *fmt, ...) __attribute__((format
 bool strvec_has(const struct strvec *sv, const char *s);
 /* Frees every string and the array; the vector is empty again. */
 void strvec_clear(struct strvec *sv);
-/* The array (NULL-terminated, NULL when empty), the caller's to free with its strings; the
- * vector is empty again. */
+/* The array, NULL-terminated (and allocated when nothing was pushed), the caller's to free
+ * with its strings; the vector is empty again. */
 char **strvec_detach(struct strvec *sv);
 
 #endif
