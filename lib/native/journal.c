@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
 #include "core/util.h"
@@ -436,10 +437,7 @@ static void note(struct merge *m, const char *change, bool dir, uint64_t bytes, 
 	struct journal_summary *s = m->sum;
 	struct stat st;
 
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 16;
-		s->c = xrealloc(s->c, s->cap * sizeof(*s->c));
-	}
+	ALLOC_GROW(s->c, s->n + 1, s->cap);
 	s->c[s->n++] =
 	    (struct journal_change){ xasprintf("%s/%s", m->t->host, m->rel.p), change, dir, bytes };
 	if (strcmp(change, "created") != 0 && strcmp(change, "quarantined") != 0)
@@ -808,10 +806,7 @@ static int read_changes(const char *dir, struct change **out, size_t *n)
 		cJSON *j = cJSON_Parse(line);
 		if (j == NULL)
 			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 32;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
+		ALLOC_GROW(*out, *n + 1, cap);
 		struct change *c = &(*out)[(*n)++];
 		c->tree = dup_member(j, "tree");
 		c->path = dup_member(j, "path");
@@ -1089,10 +1084,7 @@ int journal_prune(const char *state_dir, const char *agent, uint64_t budget, dou
 			cJSON_Delete(meta);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 32;
-			e = xrealloc(e, cap * sizeof(*e));
-		}
+		ALLOC_GROW(e, n + 1, cap);
 		memcpy(e[n].id, de->d_name, 23); /* 22 characters, checked above, and the NUL */
 		e[n].kept = num_member(meta, "kept", NULL);
 		e[n].open = strcmp(meta_str(meta, "state"), "open") == 0;

@@ -208,8 +208,8 @@ static int add_protected(const struct persist_watch *w, const int *fds, struct n
 			if (!(r->by_mode & (UINT32_C(1) << j)) &&
 			    protect_entry(w, fds, i, w->names[j].name, out, n, max) < 0)
 				return -1;
-		for (size_t j = 0; j < r->nextra; j++)
-			if (protect_entry(w, fds, i, r->extra[j], out, n, max) < 0)
+		for (size_t j = 0; j < r->extra.n; j++)
+			if (protect_entry(w, fds, i, r->extra.v[j], out, n, max) < 0)
 				return -1;
 	}
 	return 0;

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "native/sources.h"
+#include "core/alloc.h"
 #include "core/util.h"
 
 /* Symlinks followed from one protected name, as the kernel's own limit. */
@@ -92,7 +93,7 @@ static int quarantine(struct persist_watch *w, const struct persist_root *r, con
 	char to[NAME_MAX + 1];
 	int rc = -1;
 
-	w->moved = xrealloc(w->moved, (w->nmoved + 1) * sizeof(*w->moved));
+	ALLOC_GROW(w->moved, w->nmoved + 1, w->capmoved);
 	struct native_moved *m = &w->moved[w->nmoved++];
 	*m = (struct native_moved){ xasprintf("%s/%s", r->host, name), NULL, NULL };
 	for (int i = 0; i < 8 && rc < 0; i++) {
@@ -141,14 +142,12 @@ static void keep_entry(struct persist_watch *w, const char *host)
 		bool seen = false;
 		for (size_t j = 0; j < w->nnames && !seen; j++)
 			seen = strcmp(top, w->names[j].name) == 0;
-		for (size_t j = 0; j < r->nextra && !seen; j++)
-			seen = strcmp(top, r->extra[j]) == 0;
+		seen = seen || strvec_has(&r->extra, top);
 		if (seen) {
 			free(top);
 			continue;
 		}
-		r->extra = xrealloc(r->extra, (r->nextra + 1) * sizeof(*r->extra));
-		r->extra[r->nextra++] = top;
+		strvec_push_nodup(&r->extra, top);
 	}
 }
 
@@ -406,7 +405,7 @@ size_t persist_watch_finish(struct persist_watch *w, struct native_moved **out)
 		remove_placeholders(w, &w->roots[i]);
 	*out = w->moved;
 	w->moved = NULL;
-	w->nmoved = 0;
+	w->nmoved = w->capmoved = 0;
 	persist_watch_close(w);
 	return n;
 }
@@ -417,9 +416,7 @@ void persist_watch_close(struct persist_watch *w)
 		close(w->roots[i].fd);
 		free(w->roots[i].host);
 		free(w->roots[i].real);
-		for (size_t j = 0; j < w->roots[i].nextra; j++)
-			free(w->roots[i].extra[j]);
-		free(w->roots[i].extra);
+		strvec_clear(&w->roots[i].extra);
 	}
 	native_moved_free(w->moved, w->nmoved);
 	free(w->moved);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "native/native-types.h"
+#include "core/strvec.h"
 
 /* One writable directory tree of a run, guarded. */
 struct persist_root {
@@ -21,8 +22,8 @@ struct persist_root {
 	bool idmapped;    /* shown to the sandbox through its own id map: only its user's ids */
 	uint32_t by_mode; /* bit j: name j is out of the sandbox user's reach by ownership
 	                     alone (persist.c, out_of_reach), with no mount */
-	char **extra;     /* further entries of its top level to keep read-only: where a */
-	size_t nextra;    /* protected symlink or gitdir file leads */
+	struct strvec extra; /* further entries of its top level to keep read-only: where a
+	                        protected symlink or gitdir file leads */
 };
 
 struct persist_watch {
@@ -31,7 +32,7 @@ struct persist_watch {
 	const struct native_protect *names; /* the spec's protect list (at most 32) */
 	size_t nnames;
 	struct native_moved *moved; /* special files found at protected names, moved aside */
-	size_t nmoved;
+	size_t nmoved, capmoved;
 };
 
 /*
