@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/alloc.h"
 #include "core/hash.h"
 #include "core/ids.h"
 
@@ -1076,7 +1077,7 @@ out:
 /* ---- sandbox scope ---- */
 
 static struct workspace_hash *ws_cache;
-static size_t ws_count;
+static size_t ws_count, ws_cap;
 
 /* First 32 hex of sha256(the agent's workspace dir): OpenClaw binds a sandbox
  * to the workspace it serves, so a moved workspace gets a fresh sandbox. */
@@ -1088,7 +1089,7 @@ static const char *workspace_hash(const struct session_settings *s, const char *
 	char *dir = cfg_agent_workspace(s->cfg, agent), hex[SHA256_HEX];
 	sha256_hex(dir, strlen(dir), hex);
 	free(dir);
-	ws_cache = xrealloc(ws_cache, (ws_count + 1) * sizeof(*ws_cache));
+	ALLOC_GROW(ws_cache, ws_count + 1, ws_cap);
 	snprintf(ws_cache[ws_count].agent, SESSION_ID_MAX, "%s", agent);
 	snprintf(ws_cache[ws_count].hex, sizeof(ws_cache[ws_count].hex), "%.32s", hex);
 	return ws_cache[ws_count++].hex;
