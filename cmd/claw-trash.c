@@ -182,8 +182,8 @@ static int run_list(const struct cli *c)
 			put_entry_text(&out, &l.e[i]);
 	}
 	fwrite(out.p ? out.p : "", 1, out.len, stdout);
-	for (size_t i = 0; i < l.nproblems; i++)
-		warnx("%s", l.problems[i]);
+	for (size_t i = 0; i < l.problems.n; i++)
+		warnx("%s", l.problems.v[i]);
 	buf_free(&out);
 	trash_list_free(&l);
 	return 0;

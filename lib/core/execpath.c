@@ -11,6 +11,8 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+#include "core/strvec.h"
 #include "core/util.h"
 
 /* ---- paths ---- */
@@ -211,9 +213,8 @@ int exec_resolve_file(const char *word, const char *cwd, struct exec_file *out)
 struct watch {
 	int wd;
 	char *dir;
-	bool leaf;    /* watched with LEAF_MASK */
-	char **names; /* an ancestor's entries on the way down */
-	size_t nnames;
+	bool leaf;           /* watched with LEAF_MASK */
+	struct strvec names; /* an ancestor's entries on the way down */
 };
 
 struct cache_slot {
@@ -228,7 +229,7 @@ struct cache_slot {
 static struct {
 	int fd; /* inotify, or -1: no cache */
 	struct watch *watched;
-	size_t nwatched;
+	size_t nwatched, capwatched;
 	struct cache_slot slots[CACHE_SLOTS];
 } cache = { .fd = -1 };
 
@@ -269,13 +270,11 @@ void exec_cache_disable(void)
 	for (size_t i = 0; i < cache.nwatched; i++) {
 		struct watch *w = &cache.watched[i];
 		free(w->dir);
-		for (size_t k = 0; k < w->nnames; k++)
-			free(w->names[k]);
-		free(w->names);
+		strvec_clear(&w->names);
 	}
 	free(cache.watched);
 	cache.watched = NULL;
-	cache.nwatched = 0;
+	cache.nwatched = cache.capwatched = 0;
 	if (cache.fd >= 0)
 		close(cache.fd);
 	cache.fd = -1;
@@ -296,11 +295,8 @@ static bool event_matters(const struct inotify_event *ev)
 		if (w->wd != ev->wd)
 			continue;
 		known = true;
-		if (w->leaf || ev->len == 0)
+		if (w->leaf || ev->len == 0 || strvec_has(&w->names, ev->name))
 			return true;
-		for (size_t k = 0; k < w->nnames; k++)
-			if (strcmp(w->names[k], ev->name) == 0)
-				return true;
 	}
 	return !known;
 }
@@ -342,10 +338,8 @@ static int watch_one(const char *dir, const char *name)
 
 	if (w != NULL && w->leaf)
 		return 0; /* a leaf sees every change */
-	if (w != NULL && name != NULL)
-		for (size_t k = 0; k < w->nnames; k++)
-			if (strcmp(w->names[k], name) == 0)
-				return 0;
+	if (w != NULL && name != NULL && strvec_has(&w->names, name))
+		return 0;
 	/* IN_MASK_ADD: the same directory by another path keeps what it had. */
 	int wd = inotify_add_watch(cache.fd, dir, (name ? ANCESTOR_MASK : LEAF_MASK) | IN_MASK_ADD);
 	if (wd < 0) {
@@ -355,8 +349,7 @@ static int watch_one(const char *dir, const char *name)
 		return -1;
 	}
 	if (w == NULL) {
-		cache.watched =
-		    xrealloc(cache.watched, (cache.nwatched + 1) * sizeof(*cache.watched));
+		ALLOC_GROW(cache.watched, cache.nwatched + 1, cache.capwatched);
 		w = &cache.watched[cache.nwatched++];
 		*w = (struct watch){ .dir = xstrdup(dir) };
 	}
@@ -365,8 +358,7 @@ static int watch_one(const char *dir, const char *name)
 		w->leaf = true;
 		return 0;
 	}
-	w->names = xrealloc(w->names, (w->nnames + 1) * sizeof(*w->names));
-	w->names[w->nnames++] = xstrdup(name);
+	strvec_push(&w->names, name);
 	return 0;
 }
 

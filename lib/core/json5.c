@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/util.h"
 
 #define JSON5_MAX_DEPTH 128
@@ -49,10 +50,7 @@ static void note_pos(struct parser *ps, const cJSON *node, unsigned line, unsign
 {
 	struct json5_doc *d = ps->doc;
 
-	if (d->npos == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
-		d->pos = xrealloc(d->pos, d->cap * sizeof(*d->pos));
-	}
+	ALLOC_GROW(d->pos, d->npos + 1, d->cap);
 	d->pos[d->npos++] = (struct json5_pos){ node, line, col, (size_t)(at - ps->text), 0, 0, 0 };
 }
 

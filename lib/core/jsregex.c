@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/util.h"
 
 #define RE_MAX_PROG   (1 << 16) /* instructions */
@@ -29,7 +30,7 @@ struct range {
 
 struct cls {
 	struct range *r;
-	size_t n;
+	size_t n, cap;
 	bool neg;
 };
 
@@ -55,10 +56,11 @@ struct inst {
 
 struct jsre {
 	struct inst *prog;
-	int nprog, cap;
+	int nprog;
+	size_t cap;
 	int looking; /* lookaheads being compiled */
 	struct cls *cls;
-	size_t ncls;
+	size_t ncls, capcls;
 	bool anchored; /* starts with ^: try position 0 only */
 };
 
@@ -155,7 +157,7 @@ static uint32_t utf8_next(const unsigned char **s, const unsigned char *end)
 
 static void cls_add(struct cls *c, uint32_t lo, uint32_t hi)
 {
-	c->r = xrealloc(c->r, (c->n + 1) * sizeof(*c->r));
+	ALLOC_GROW(c->r, c->n + 1, c->cap);
 	c->r[c->n++] = (struct range){ lo, hi };
 }
 
@@ -291,7 +293,7 @@ static struct node *class_node(struct parser *ps, struct cls *c)
 {
 	struct node *n = mk(K_CLASS, NULL, NULL);
 
-	ps->re->cls = xrealloc(ps->re->cls, (ps->re->ncls + 1) * sizeof(*ps->re->cls));
+	ALLOC_GROW(ps->re->cls, ps->re->ncls + 1, ps->re->capcls);
 	ps->re->cls[ps->re->ncls] = *c;
 	n->c = (uint32_t)ps->re->ncls++;
 	return n;
@@ -518,10 +520,7 @@ static int emit(struct jsre *re, enum op op)
 {
 	if (re->nprog >= RE_MAX_PROG)
 		return -1;
-	if (re->nprog == re->cap) {
-		re->cap = re->cap ? re->cap * 2 : 16;
-		re->prog = xrealloc(re->prog, (size_t)re->cap * sizeof(*re->prog));
-	}
+	ALLOC_GROW(re->prog, (size_t)re->nprog + 1, re->cap);
 	re->prog[re->nprog] = (struct inst){ .op = op, .in_look = re->looking > 0 };
 	return re->nprog++;
 }
@@ -703,10 +702,7 @@ struct thread {
 /* Pushes the other branch of a split, to come back to. */
 static void push(struct thread **stack, size_t *depth, size_t *cap, int pc, size_t sp)
 {
-	if (*depth == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		*stack = xrealloc(*stack, *cap * sizeof(**stack));
-	}
+	ALLOC_GROW(*stack, *depth + 1, *cap);
 	(*stack)[(*depth)++] = (struct thread){ pc, sp };
 }
 

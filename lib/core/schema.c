@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/jsregex.h"
 
 #define NO_NODE ((unsigned)-1) /* no row of OpenClaw's table: not one of its keys */
@@ -44,10 +45,7 @@ struct walk {
 void cfg_problem_add(struct cfg_problems *out, char *where, const char *path, char *msg,
                      bool warning)
 {
-	if (out->n == out->cap) {
-		out->cap = out->cap ? out->cap * 2 : 8;
-		out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
-	}
+	ALLOC_GROW(out->v, out->n + 1, out->cap);
 	out->v[out->n++] = (struct cfg_problem){ where, xstrdup(path), msg, warning };
 	if (!warning)
 		out->errors++;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/fsutil.h"
 #include "core/util.h"
 
@@ -560,8 +561,7 @@ int trash_measure(struct trash_entry *e)
 
 static void list_problem(struct trash_list *l, const char *what)
 {
-	l->problems = xrealloc(l->problems, (l->nproblems + 1) * sizeof(*l->problems));
-	l->problems[l->nproblems++] = xstrdup(what);
+	strvec_push(&l->problems, what);
 }
 
 static time_t parse_date(const char *s, size_t n)
@@ -652,10 +652,7 @@ static void list_dir(struct trash_list *l, const struct trash_dir *td, bool size
 		if (n <= 10 || strcmp(de->d_name + n - 10, ".trashinfo") != 0)
 			continue;
 		pathf(name, sizeof(name), "%.*s", (int)(n - 10), de->d_name);
-		if (l->n == l->cap) {
-			l->cap = l->cap ? 2 * l->cap : 16;
-			l->e = xrealloc(l->e, l->cap * sizeof(*l->e));
-		}
+		ALLOC_GROW(l->e, l->n + 1, l->cap);
 		if (read_entry(td, name, &l->e[l->n]) < 0) {
 			list_problem(l, claw_error());
 			continue;
@@ -668,15 +665,13 @@ static void list_dir(struct trash_list *l, const struct trash_dir *td, bool size
 }
 
 /* Mount points from /proc/self/mountinfo (field 5, with \040-style escapes). */
-static char **mount_points(size_t *n)
+static void mount_points(struct strvec *out)
 {
 	char *text = NULL;
 	size_t len;
-	char **out = NULL;
 
-	*n = 0;
 	if (read_file("/proc/self/mountinfo", 0, &text, &len) < 0)
-		return NULL;
+		return;
 	for (char *line = text, *nl; line != NULL && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		if (nl != NULL)
@@ -699,11 +694,9 @@ static char **mount_points(size_t *n)
 			}
 		}
 		*o = '\0';
-		out = xrealloc(out, (*n + 1) * sizeof(*out));
-		out[(*n)++] = mp;
+		strvec_push_nodup(out, mp);
 	}
 	free(text);
-	return out;
 }
 
 /* A mount's trash, when it is one the specification lets this user use; no directory is made. */
@@ -744,9 +737,9 @@ static int by_date(const void *a, const void *b)
 
 int trash_list_all(struct trash_list *l, bool sizes)
 {
-	size_t nmp = 0;
-	char **mps = mount_points(&nmp);
-	struct trash_dir *seen = xcalloc(nmp + 1, sizeof(*seen));
+	struct strvec mps = { 0 };
+	mount_points(&mps);
+	struct trash_dir *seen = xcalloc(mps.n + 1, sizeof(*seen));
 	size_t nseen = 0;
 	char *home = trash_home();
 
@@ -755,15 +748,14 @@ int trash_list_all(struct trash_list *l, bool sizes)
 		pathf(seen[0].path, sizeof(seen[0].path), "%s", home);
 		list_dir(l, &seen[nseen++], sizes);
 	}
-	for (size_t i = 0; i < nmp; i++) {
+	for (size_t i = 0; i < mps.n; i++) {
 		struct trash_dir td;
-		if (existing_top_trash(mps[i], &td) && !seen_trash(seen, nseen, td.path)) {
+		if (existing_top_trash(mps.v[i], &td) && !seen_trash(seen, nseen, td.path)) {
 			seen[nseen] = td;
 			list_dir(l, &seen[nseen++], sizes);
 		}
-		free(mps[i]);
 	}
-	free(mps);
+	strvec_clear(&mps);
 	free(seen);
 	free(home);
 	if (l->n > 1)
@@ -773,9 +765,7 @@ int trash_list_all(struct trash_list *l, bool sizes)
 
 void trash_list_free(struct trash_list *l)
 {
-	for (size_t i = 0; i < l->nproblems; i++)
-		free(l->problems[i]);
-	free(l->problems);
+	strvec_clear(&l->problems);
 	free(l->e);
 	memset(l, 0, sizeof(*l));
 }

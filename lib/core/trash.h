@@ -21,6 +21,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "core/strvec.h"
+
 /* One trash directory. */
 struct trash_dir {
 	char path[PATH_MAX]; /* .../Trash, $topdir/.Trash/$uid or $topdir/.Trash-$uid */
@@ -92,8 +94,7 @@ int trash_measure(struct trash_entry *e);
 struct trash_list {
 	struct trash_entry *e;
 	size_t n, cap;
-	char **problems; /* trashes or info files that could not be read */
-	size_t nproblems;
+	struct strvec problems; /* trashes or info files that could not be read */
 };
 
 /* Reads the home trash and the trash of every mounted file system, oldest
