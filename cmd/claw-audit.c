@@ -20,10 +20,12 @@
 #include <unistd.h>
 
 #include "audit/auditlog.h"
+#include "core/alloc.h"
 #include "core/config.h"
 #include "core/fsutil.h"
 #include "core/opts.h"
 #include "core/record.h"
+#include "core/strvec.h"
 #include "audit/seccheck.h"
 #include "native/journal.h"
 #include "core/util.h"
@@ -125,9 +127,8 @@ struct cli {
 	struct common_opts co;
 	enum sub sub;
 	bool sub_given;
-	const char *file; /* --log, or the positional FILE */
-	char **files;     /* backup: FILE... */
-	int nfiles;
+	const char *file;    /* --log, or the positional FILE */
+	struct strvec files; /* backup: FILE... */
 	enum alog_fsync fsync;
 	bool syslog;
 	const char *facility, *tag, *socket;
@@ -722,10 +723,7 @@ static void collect_run(const char *line, size_t len, enum alog_kind kind,
 {
 	struct show *sh = ctx;
 
-	if (sh->nruns == sh->capruns) {
-		sh->capruns = sh->capruns ? 2 * sh->capruns : 64;
-		sh->runs = xrealloc(sh->runs, sh->capruns * sizeof(*sh->runs));
-	}
+	ALLOC_GROW(sh->runs, sh->nruns + 1, sh->capruns);
 	sh->runs[sh->nruns++] = (struct run_line){ ref->seq, kind, line, len };
 }
 
@@ -917,10 +915,7 @@ static struct session_row *session_row(struct sessions *ss, const char *key)
 	for (; ss->slots[h]; h = (h + 1) & (ss->nslots - 1))
 		if (strcmp(ss->rows[ss->slots[h] - 1].key, key) == 0)
 			return &ss->rows[ss->slots[h] - 1];
-	if (ss->n == ss->cap) {
-		ss->cap = ss->cap ? ss->cap * 2 : 64;
-		ss->rows = xrealloc(ss->rows, ss->cap * sizeof(*ss->rows));
-	}
+	ALLOC_GROW(ss->rows, ss->n + 1, ss->cap);
 	struct session_row *r = &ss->rows[ss->n];
 	memset(r, 0, sizeof(*r));
 	r->key = xstrdup(key);
@@ -1089,8 +1084,8 @@ static int run_backup(const struct cli *c)
 {
 	int status = 0;
 
-	for (int i = 0; i < c->nfiles; i++) {
-		char *bak = backup_file(c->files[i]);
+	for (size_t i = 0; i < c->files.n; i++) {
+		char *bak = backup_file(c->files.v[i]);
 		if (bak == NULL) {
 			warnx("%s", claw_error());
 			status = 2;
@@ -1126,9 +1121,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			                               c->sub == SUB_SESSIONS)) {
 				c->file = optarg;
 			} else if (c->sub == SUB_BACKUP) {
-				c->files =
-				    xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
-				c->files[c->nfiles++] = optarg;
+				strvec_push(&c->files, optarg);
 			} else {
 				usage_error("unexpected argument \"%s\"", optarg);
 			}
@@ -1212,8 +1205,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		}
 	}
 	for (; optind < argc && c->sub == SUB_BACKUP; optind++) { /* after "--" */
-		c->files = xrealloc(c->files, (size_t)(c->nfiles + 1) * sizeof(char *));
-		c->files[c->nfiles++] = argv[optind];
+		strvec_push(&c->files, argv[optind]);
 	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
@@ -1241,7 +1233,7 @@ static void check_options(const struct cli *c)
 		usage_error("check: --log does not apply");
 	if (c->sub == SUB_BACKUP && (c->file || c->co.json))
 		usage_error("backup: --log and --json do not apply");
-	if (c->sub == SUB_BACKUP && c->nfiles == 0)
+	if (c->sub == SUB_BACKUP && c->files.n == 0)
 		usage_error("backup: FILE is missing");
 	if (c->sub == SUB_LOG && c->co.json)
 		usage_error("log: --json does not apply (records are JSON already)");
@@ -1262,7 +1254,7 @@ int main(int argc, char **argv)
 		return run_check(&c);
 	if (c.sub == SUB_BACKUP) {
 		int status = run_backup(&c);
-		free(c.files);
+		strvec_clear(&c.files);
 		return status;
 	}
 	char *path = c.file ? xstrdup(c.file) : default_log(&c);

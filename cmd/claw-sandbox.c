@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "audit/auditlog.h"
+#include "core/alloc.h"
 #include "core/config.h"
 #include "sandbox/docker.h"
 #include "native/kernel.h"
@@ -328,7 +329,7 @@ struct outcome {
 struct filter {
 	struct config *cfg;
 	struct agent_settings *agents;
-	size_t nagents;
+	size_t nagents, capagents;
 	struct buf member;
 	bool dry_run;
 	struct buf dry, notes; /* what a dry run would start; warnings of the docker backend */
@@ -379,7 +380,7 @@ static void add_agent(struct filter *f, const char *id)
 	for (size_t i = 0; i < f->nagents; i++)
 		if (strcmp(f->agents[i].agent, norm) == 0)
 			return;
-	f->agents = xrealloc(f->agents, (f->nagents + 1) * sizeof(*f->agents));
+	ALLOC_GROW(f->agents, f->nagents + 1, f->capagents);
 	struct agent_settings *a = &f->agents[f->nagents++];
 	memset(a, 0, sizeof(*a));
 	memcpy(a->agent, norm, sizeof(norm));

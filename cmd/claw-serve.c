@@ -35,6 +35,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/alloc.h"
 #include "core/config.h"
 #include "core/opts.h"
 #include "core/stagepipe.h"
@@ -773,7 +774,7 @@ static bool finished(const struct serve *sv)
 
 static void serve_loop(struct serve *sv)
 {
-	size_t cap = 0;
+	size_t capfds = 0, capwho = 0;
 	struct pollfd *fds = NULL;
 	struct worker **who = NULL;
 
@@ -787,12 +788,8 @@ static void serve_loop(struct serve *sv)
 		size_t n = 0, need = 2;
 		for (struct worker *w = sv->workers; w; w = w->next)
 			need += 3;
-		if (need > cap) {
-			cap = need * 2;
-			fds = xrealloc(fds, cap * sizeof(*fds));
-			// NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
-			who = xrealloc(who, cap * sizeof(*who));
-		}
+		ALLOC_GROW(fds, need, capfds);
+		ALLOC_GROW(who, need, capwho);
 		fds[n] = (struct pollfd){ .fd = sv->sfd, .events = POLLIN };
 		who[n++] = NULL;
 		/* The next request is read once the one before has a worker. */
