@@ -28,6 +28,7 @@
 #include "ask/asktext.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
+#include "core/strvec.h"
 #include "ask/http.h"
 #include "ask/pending.h"
 #include "session/session.h"
@@ -63,8 +64,7 @@ struct ask_settings {
 	bool http_on;    /* libcurl loaded (start_http) */
 	long timeout_ms;
 	enum fwd_mode mode;
-	char **agents; /* agentFilter */
-	size_t nagents;
+	struct strvec agents;            /* agentFilter */
 	struct session_filter *sessions; /* sessionFilter */
 	size_t nsessions;
 	struct target *targets;
@@ -90,33 +90,23 @@ static int str_or_num(const struct config *cfg, const cJSON *v, const char *what
 	return 0;
 }
 
-static int str_list(const struct config *cfg, const cJSON *v, const char *what, char ***out,
-                    size_t *n)
+static int str_list(const struct config *cfg, const cJSON *v, const char *what, struct strvec *out)
 {
 	const cJSON *e;
 
-	*out = NULL;
-	*n = 0;
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsArray(v))
 		return cfg_error(cfg, v, "%s must be a list", what);
-	*out = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(**out));
 	cJSON_ArrayForEach(e, v)
 	{
-		if (str_or_num(cfg, e, what, &(*out)[*n]) < 0)
+		char *s;
+		if (str_or_num(cfg, e, what, &s) < 0)
 			return -1;
-		if ((*out)[*n] != NULL)
-			(*n)++;
+		if (s != NULL)
+			strvec_push_nodup(out, s);
 	}
 	return 0;
-}
-
-static void free_list(char **l, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
 }
 
 /*
@@ -186,26 +176,24 @@ static int load_targets(struct ask_settings *s, const struct config *cfg, const 
 
 static int load_filters(struct ask_settings *s, const struct config *cfg, const cJSON *exec)
 {
-	char **l;
-	size_t n;
+	struct strvec l = { 0 };
 
-	if (str_list(cfg, cfg_get(exec, "agentFilter"), "approvals.exec.agentFilter", &s->agents,
-	             &s->nagents) < 0)
+	if (str_list(cfg, cfg_get(exec, "agentFilter"), "approvals.exec.agentFilter", &s->agents) <
+	    0)
 		return -1;
-	if (str_list(cfg, cfg_get(exec, "sessionFilter"), "approvals.exec.sessionFilter", &l, &n) <
-	    0) {
-		free_list(l, n);
+	if (str_list(cfg, cfg_get(exec, "sessionFilter"), "approvals.exec.sessionFilter", &l) < 0) {
+		strvec_clear(&l);
 		return -1;
 	}
 	/* OpenClaw's rule: a substring of the session key, or a pattern that matches it. */
-	s->sessions = xcalloc(n + 1, sizeof(*s->sessions));
-	for (size_t i = 0; i < n; i++) {
-		s->sessions[i].text = l[i];
+	s->sessions = xcalloc(l.n + 1, sizeof(*s->sessions));
+	for (size_t i = 0; i < l.n; i++) {
+		s->sessions[i].text = xstrdup(l.v[i]);
 		s->sessions[i].is_re =
-		    regcomp(&s->sessions[i].re, l[i], REG_EXTENDED | REG_NOSUB) == 0;
+		    regcomp(&s->sessions[i].re, l.v[i], REG_EXTENDED | REG_NOSUB) == 0;
 	}
-	s->nsessions = n;
-	free(l);
+	s->nsessions = l.n;
+	strvec_clear(&l);
 	return 0;
 }
 
@@ -235,16 +223,14 @@ static char *token_of(const struct config *cfg, const cJSON *obj)
 
 static int load_allow(struct tg_bot *b, const struct config *cfg, const cJSON *v, const char *what)
 {
-	char **l;
-	size_t n;
+	struct strvec l = { 0 };
 
-	if (str_list(cfg, v, what, &l, &n) < 0) {
-		free_list(l, n);
+	if (str_list(cfg, v, what, &l) < 0) {
+		strvec_clear(&l);
 		return -1;
 	}
-	b->allow = xcalloc(n + 1, sizeof(*b->allow));
-	for (size_t i = 0; i < n; i++) {
-		char *id = l[i];
+	for (size_t i = 0; i < l.n; i++) {
+		const char *id = l.v[i];
 		if (strncasecmp(id, "telegram:", 9) == 0)
 			id += 9;
 		else if (strncasecmp(id, "tg:", 3) == 0)
@@ -255,14 +241,14 @@ static int load_allow(struct tg_bot *b, const struct config *cfg, const cJSON *v
 		 * only numeric ids as approvers too.
 		 */
 		if (id[0] != '\0' && strspn(id, "0123456789") == strlen(id))
-			b->allow[b->nallow++] = xstrdup(id);
+			strvec_push(&b->allow, id);
 		else
 			cfg_warn(cfg, v,
 			         "%s: \"%s\" is not a numeric Telegram user id; claw ignores it "
 			         "for approvals",
-			         what, l[i]);
+			         what, l.v[i]);
 	}
-	free_list(l, n);
+	strvec_clear(&l);
 	return 0;
 }
 
@@ -315,7 +301,6 @@ static int add_bot(struct ask_settings *s, const struct config *cfg, const char 
 			return load_allow(b, cfg, v, what);
 		}
 	}
-	b->allow = xcalloc(1, sizeof(*b->allow));
 	return 0;
 }
 
@@ -389,7 +374,7 @@ static void check_telegram(const struct ask_settings *s, const struct config *cf
 		cfg_warn(cfg, cfg_get(cfg->root, "channels.telegram.enabled"),
 		         "channels.telegram is disabled: claw will not ask in Telegram");
 	for (size_t i = 0; i < s->nbots; i++)
-		if (s->bots[i].nallow == 0)
+		if (s->bots[i].allow.n == 0)
 			cfg_warn(
 			    cfg, cfg_get(cfg->root, "channels.telegram"),
 			    "no Telegram approvers for account \"%s\" (channels.telegram.allowFrom "
@@ -500,12 +485,12 @@ void ask_settings_free(struct ask_settings *s)
 			regfree(&s->sessions[i].re);
 	}
 	free(s->sessions);
-	free_list(s->agents, s->nagents);
+	strvec_clear(&s->agents);
 	for (size_t i = 0; i < s->nbots; i++) {
 		free(s->bots[i].account);
 		free(s->bots[i].token);
 		free(s->bots[i].api_root);
-		free_list(s->bots[i].allow, s->bots[i].nallow);
+		strvec_clear(&s->bots[i].allow);
 	}
 	free(s->bots);
 	free(s->dir);
@@ -537,11 +522,7 @@ struct ways {
 
 static bool filters_pass(const struct ask_settings *s, const struct ask_request *rq)
 {
-	bool ok = s->nagents == 0;
-
-	for (size_t i = 0; i < s->nagents && !ok; i++)
-		ok = rq->agent != NULL && strcmp(s->agents[i], rq->agent) == 0;
-	if (!ok)
+	if (s->agents.n > 0 && (rq->agent == NULL || !strvec_has(&s->agents, rq->agent)))
 		return false;
 	if (s->nsessions == 0)
 		return true;
@@ -569,7 +550,7 @@ static void add_tg(const struct ask_settings *s, struct ways *w, const char *acc
 {
 	const struct tg_bot *b = bot_for(s, account);
 
-	if (!s->telegram_on || b == NULL || b->nallow == 0 || w->ntg == NELEM(w->tg))
+	if (!s->telegram_on || b == NULL || b->allow.n == 0 || w->ntg == NELEM(w->tg))
 		return; /* said once at start (check_telegram) */
 	to = tg_chat(to);
 	for (size_t i = 0; i < w->ntg; i++)

@@ -60,10 +60,7 @@ struct tg_ask {
 
 bool tg_allowed(const struct tg_bot *b, const char *sender)
 {
-	for (size_t i = 0; i < b->nallow; i++)
-		if (strcmp(b->allow[i], sender) == 0)
-			return true;
-	return false;
+	return strvec_has(&b->allow, sender);
 }
 
 /* ---- the Bot API ---- */

@@ -7,16 +7,16 @@
 
 #include "ask/ask-types.h"
 #include "ask/http.h"
+#include "core/strvec.h"
 
 /* A bot: its token (never shown), its API, and who may answer through it. */
 struct tg_bot {
-	char *account;  /* the accountId it serves ("default") */
-	char *token;    /* secret: goes into URLs only */
-	char *api_root; /* channels.telegram.apiRoot, default https://api.telegram.org */
-	char host[128]; /* api_root's host, for messages */
-	char key[17];   /* names its poll lock and offset file without revealing the token */
-	char **allow;   /* channels.telegram.allowFrom: numeric user ids */
-	size_t nallow;
+	char *account;       /* the accountId it serves ("default") */
+	char *token;         /* secret: goes into URLs only */
+	char *api_root;      /* channels.telegram.apiRoot, default https://api.telegram.org */
+	char host[128];      /* api_root's host, for messages */
+	char key[17];        /* names its poll lock and offset file without revealing the token */
+	struct strvec allow; /* channels.telegram.allowFrom: numeric user ids */
 };
 
 /* Whether SENDER (a Telegram user id, decimal) is in the bot's allowFrom. */
