@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# claw-sandbox: the escape suite. One test (at least) per threat class of
-# peers.md "a sandbox must meet"; each probe in t/probes tries the escape from
-# inside and prints ESCAPE when it gets through.
+# claw-sandbox: the escape suite. One test (at least) per class of attack any
+# sandbox must meet, rows 1 to 15 of claw-sandbox(1)'s THREATS table, numbered
+# as the rows; each probe in t/probes tries the escape from inside and prints
+# ESCAPE when it gets through.
 
 load helper
 load sandbox

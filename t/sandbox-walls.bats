@@ -2,10 +2,10 @@
 # claw-sandbox: the promises around the native sandbox's walls, rows of
 # claw-sandbox(1)'s THREATS table, each tested where users run it: as root, as
 # an ordinary user, and as root on a host without usable cgroups. Tests are
-# numbered by promise: 2 the workspace judged as a bind is, 3 no setuid file
-# leaves, 4 IPC does not outlive a run and kept state is per installation,
-# 5 persistence paths can never be planted, 6 the operator's terminal is not
-# the sandbox's, 7 what the host prints and records is faithful.
+# numbered as the rows: 10 persistence paths can never be planted, 16 the
+# operator's terminal is not the sandbox's, 17 the workspace judged as a bind
+# is, 18 no setuid file leaves, 19 IPC does not outlive a run and kept state is
+# per installation, 20 what the host prints and records is faithful.
 
 load helper
 load sandbox
@@ -36,23 +36,23 @@ setid_in() {
 	[ -f "$AGENT_WS/plain" ]
 }
 
-@test "3 setuid and setgid files never leave the sandbox: as root" {
+@test "18 setuid and setgid files never leave the sandbox: as root" {
 	setid_in root
 }
 
-@test "3 setuid and setgid files never leave the sandbox: as an ordinary user" {
+@test "18 setuid and setgid files never leave the sandbox: as an ordinary user" {
 	user_setup
 	setid_in user
 }
 
-@test "3 setuid and setgid files never leave the sandbox: without usable cgroups" {
+@test "18 setuid and setgid files never leave the sandbox: without usable cgroups" {
 	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
 	setid_in nocgroups
 }
 
 # ---- 7: what the host prints and records is faithful ----
 
-@test "7 names with escape sequences are shown escaped by list, rm, prune and explain" {
+@test "20 names with escape sequences are shown escaped by list, rm, prune and explain" {
 	# A container prefix from the config and a peer from a chat, both with escapes.
 	write_config <<'EOF2'
 { agents: { defaults: { sandbox: { mode: "all", scope: "session",
@@ -147,12 +147,12 @@ cannot_remove_in() {
 	assert_output ""
 }
 
-@test "7 a workspace claw cannot remove is reported, and the sandbox kept whole: as root" {
+@test "20 a workspace claw cannot remove is reported, and the sandbox kept whole: as root" {
 	[ "$(id -u)" = 0 ] || skip "mounts a tmpfs in the workspace"
 	cannot_remove_in root
 }
 
-@test "7 a workspace claw cannot remove is reported, and the sandbox kept whole: as an ordinary user" {
+@test "20 a workspace claw cannot remove is reported, and the sandbox kept whole: as an ordinary user" {
 	user_setup
 	cannot_remove_in user
 }
@@ -197,11 +197,11 @@ time.sleep(3600)\"' '\"timeout\": 2' | through_sandbox in_setting $1"
 	wait "$BG_PID"
 }
 
-@test "7 a run's output pipe handed to another run ends with the run: as root" {
+@test "20 a run's output pipe handed to another run ends with the run: as root" {
 	handoff_in root
 }
 
-@test "7 a run's output pipe handed to another run ends with the run: as an ordinary user" {
+@test "20 a run's output pipe handed to another run ends with the run: as an ordinary user" {
 	user_setup
 	handoff_in user
 }
@@ -234,16 +234,16 @@ ipc_in() {
 	assert_output 0
 }
 
-@test "4 System V IPC and message queues do not outlive a run: as root" {
+@test "19 System V IPC and message queues do not outlive a run: as root" {
 	ipc_in root
 }
 
-@test "4 System V IPC and message queues do not outlive a run: as an ordinary user" {
+@test "19 System V IPC and message queues do not outlive a run: as an ordinary user" {
 	user_setup
 	ipc_in user
 }
 
-@test "4 System V IPC and message queues do not outlive a run: without usable cgroups" {
+@test "19 System V IPC and message queues do not outlive a run: without usable cgroups" {
 	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
 	ipc_in nocgroups
 }
@@ -265,7 +265,7 @@ in_b() {
 	OPENCLAW_STATE_DIR=$B "$@"
 }
 
-@test "4 two installations on one host, both of scope shared, keep nothing in common" {
+@test "19 two installations on one host, both of scope shared, keep nothing in common" {
 	[ "$(id -u)" = 0 ] || skip "only root keeps namespaces, cgroups and roots"
 	two_installations
 	run claw-sandbox exec -- sh -c 'readlink /proc/self/ns/net'
@@ -332,11 +332,11 @@ shared_root_in() {
 	assert_output "removed $b_name"
 }
 
-@test "4 two installations sharing a workspaceRoot each remove their own only: as root" {
+@test "19 two installations sharing a workspaceRoot each remove their own only: as root" {
 	shared_root_in root
 }
 
-@test "4 two installations sharing a workspaceRoot each remove their own only: as an ordinary user" {
+@test "19 two installations sharing a workspaceRoot each remove their own only: as an ordinary user" {
 	user_setup
 	shared_root_in user
 }
@@ -390,11 +390,11 @@ EOF
 	[ -e "$ws/ran" ]
 }
 
-@test "2 a config file in the workspace is refused, however it is named: as root" {
+@test "17 a config file in the workspace is refused, however it is named: as root" {
 	config_in_workspace_in root
 }
 
-@test "2 a config file in the workspace is refused, however it is named: as an ordinary user" {
+@test "17 a config file in the workspace is refused, however it is named: as an ordinary user" {
 	user_setup
 	config_in_workspace_in user
 }
@@ -440,11 +440,11 @@ EOF
 	assert_equal "$(jqo '[.findings[] | select(.checkId == "sandbox.workspace_exposed")] | length')" 0
 }
 
-@test "2 a workspace that is, holds or lies in a home's credentials or a claw state dir is refused as a bind is: as root" {
+@test "17 a workspace that is, holds or lies in a home's credentials or a claw state dir is refused as a bind is: as root" {
 	exposed_in root
 }
 
-@test "2 a workspace that is, holds or lies in a home's credentials or a claw state dir is refused as a bind is: as an ordinary user" {
+@test "17 a workspace that is, holds or lies in a home's credentials or a claw state dir is refused as a bind is: as an ordinary user" {
 	user_setup
 	exposed_in user
 }
@@ -490,21 +490,21 @@ terminal_in() {
 	assert_equal "${after#after }" "${before#before }"
 }
 
-@test "6 the operator's terminal is not the sandbox's: as root" {
+@test "16 the operator's terminal is not the sandbox's: as root" {
 	terminal_in root
 }
 
-@test "6 the operator's terminal is not the sandbox's: as an ordinary user" {
+@test "16 the operator's terminal is not the sandbox's: as an ordinary user" {
 	user_setup
 	terminal_in user
 }
 
-@test "6 the operator's terminal is not the sandbox's: without usable cgroups" {
+@test "16 the operator's terminal is not the sandbox's: without usable cgroups" {
 	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
 	terminal_in nocgroups
 }
 
-@test "6 ^C at the terminal reaches the sandboxed command, through its own terminal" {
+@test "16 ^C at the terminal reaches the sandboxed command, through its own terminal" {
 	sandbox_config
 	run python3 "$BATS_TEST_DIRNAME/ptyrun.py" expect:ready 'send:\x03' -- bash -c "
 		claw-sandbox exec -- sh -c 'trap \"echo got SIGINT; exit 3\" INT; echo ready; while :; do read -r x; done'
@@ -562,16 +562,16 @@ EOF
 	assert_equal "$(cat "$ws/real-zshrc")" "export A=1"
 }
 
-@test "5 persistence paths can never be planted, there or not, as files, directories or links: as root" {
+@test "10 persistence paths can never be planted, there or not, as files, directories or links: as root" {
 	plant_in root
 }
 
-@test "5 persistence paths can never be planted, there or not, as files, directories or links: as an ordinary user" {
+@test "10 persistence paths can never be planted, there or not, as files, directories or links: as an ordinary user" {
 	user_setup
 	plant_in user
 }
 
-@test "5 persistence paths can never be planted, there or not, as files, directories or links: without usable cgroups" {
+@test "10 persistence paths can never be planted, there or not, as files, directories or links: without usable cgroups" {
 	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
 	plant_in nocgroups
 }
@@ -590,18 +590,18 @@ plant_scope_in() {
 	done
 }
 
-@test "5 persistence paths can never be planted in the scope's own workspace: as root" {
+@test "10 persistence paths can never be planted in the scope's own workspace: as root" {
 	plant_scope_in root
 	run claw-sandbox exec -- grep -c ' /workspace' /proc/self/mountinfo
 	assert_output 1
 }
 
-@test "5 persistence paths can never be planted in the scope's own workspace: as an ordinary user" {
+@test "10 persistence paths can never be planted in the scope's own workspace: as an ordinary user" {
 	user_setup
 	plant_scope_in user
 }
 
-@test "5 a .git file naming a gitdir in the workspace keeps that gitdir read-only" {
+@test "10 a .git file naming a gitdir in the workspace keeps that gitdir read-only" {
 	mkdir -p "$AGENT_WS/.bare/hooks"
 	echo 'gitdir: ./.bare' > "$AGENT_WS/.git"
 	sandbox_config 'workspaceAccess: "rw",'
@@ -614,7 +614,7 @@ plant_scope_in() {
 
 # The scope's own workspace, which claw made, keeps its placeholders; the user's trees
 # have them only while a run uses them, and the last run out removes them.
-@test "5 placeholders: kept in the scope's own workspace; in the user's trees only while a run goes on" {
+@test "10 placeholders: kept in the scope's own workspace; in the user's trees only while a run goes on" {
 	# The long run waits on a FIFO the test writes from the host: without the undo
 	# overlay, which gives a run FIFOs of its own.
 	native_config 'undoMaxMb: 0,'
@@ -677,16 +677,16 @@ special_in() {
 	[ ! -e "$AGENT_WS/.bashrc" ] && [ ! -e "$AGENT_WS/.envrc" ]
 }
 
-@test "5 a FIFO or socket at a persistence path is moved aside, whatever names are in the way: as root" {
+@test "10 a FIFO or socket at a persistence path is moved aside, whatever names are in the way: as root" {
 	special_in root
 }
 
-@test "5 a FIFO or socket at a persistence path is moved aside, whatever names are in the way: as an ordinary user" {
+@test "10 a FIFO or socket at a persistence path is moved aside, whatever names are in the way: as an ordinary user" {
 	user_setup
 	special_in user
 }
 
-@test "5 a repository below the top of a read-write tree: the dev preset says so, claw-audit check warns" {
+@test "10 a repository below the top of a read-write tree: the dev preset says so, claw-audit check warns" {
 	grep -q "one bind of a whole repos folder leaves every" "$BATS_TEST_DIRNAME/../share/claw/presets/dev.json5"
 	mkdir -p "$HOME/repos/app/.git" "$HOME/repos/lib/.git"
 	write_config <<EOF

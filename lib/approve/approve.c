@@ -31,7 +31,7 @@ static enum exec_ask max_ask(enum exec_ask a, enum exec_ask b)
 static const char *const security_choices[] = { "deny", "allowlist", "full", NULL };
 static const char *const ask_choices[] = { "off", "on-miss", "always", NULL };
 
-/* tools.exec.mode: OpenClaw's shorthands (catalog, section 3.2). claw has no
+/* tools.exec.mode: OpenClaw's shorthands (resolveExecPolicyForMode). claw has no
  * automatic reviewer, so "auto" asks as "ask" does. */
 static const struct {
 	const char *mode;
@@ -302,7 +302,7 @@ int approve_refresh(struct approve_ctx *ctx)
 /* ---- the request ---- */
 
 /* Environment overrides a human need not see: OpenClaw's pass list for
- * shell-wrapper runs (catalog, section 4.1). Any other name can change what
+ * shell-wrapper runs (system.run on a node host). Any other name can change what
  * a program loads or where it goes (LD_PRELOAD, GIT_SSH_COMMAND, PATH). */
 static const char *const env_pass[] = {
 	"TERM", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "COLORTERM", "NO_COLOR", "FORCE_COLOR",

@@ -2,11 +2,11 @@
  * risk.h: arguments that turn an allow-listed program without a model
  * (model.h) into something else.
  *
- * Two tables. OpenClaw 2026.9.6's inline-eval table (catalog, section 3.6)
- * for the interpreters that have no model of their own (lua, julia, R,
- * guile, ...): code on the command line asks when
- * tools.exec.strictInlineEval is on; python, node, perl, ruby, php, awk,
- * sed, find and make are judged by their models. And the compilers'
+ * Two tables. OpenClaw 2026.9.6's inline-eval table (its FLAG_ and
+ * POSITIONAL_INTERPRETER_INLINE_EVAL_SPECS) for the interpreters that have
+ * no model of their own (lua, julia, R, guile, ...): code on the command line
+ * asks when tools.exec.strictInlineEval is on; python, node, perl, ruby, php,
+ * awk, sed, find and make are judged by their models. And the compilers'
  * options that make them run another program (`cc -wrapper`, `-fplugin=`),
  * which always need a human, whatever the allow list says.
  */

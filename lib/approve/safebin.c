@@ -8,7 +8,7 @@
 #include "core/alloc.h"
 #include "core/util.h"
 
-/* OpenClaw 2026.9.6's SAFE_BIN_PROFILES (catalog, section 3.3). */
+/* OpenClaw 2026.9.6's SAFE_BIN_PROFILES. */
 static const struct safebin_profile builtin_profiles[] = {
 	{ "cut", -1, 0,
 	  (const char *const[]){ "--bytes", "--characters", "--fields", "--delimiter",

@@ -5,8 +5,9 @@
  * and programs that run a command named in their arguments or input.
  *
  * Each is a row of a table in wrappers.c, with the reason it is there.
- * OpenClaw 2026.9.6's lists (catalog, sections 3.4 and 3.5) are kept; claw
- * adds rows, never drops them.
+ * OpenClaw 2026.9.6's lists (DEFAULT_SAFE_BUILTINS, DISPATCH_WRAPPER_SPEC_BY_NAME,
+ * COMMAND_CARRIER_EXECUTABLES, POSIX_SHELL_WRAPPERS) are kept; claw adds rows,
+ * never drops them.
  */
 #ifndef CLAW_WRAPPERS_H
 #define CLAW_WRAPPERS_H

@@ -1,7 +1,7 @@
 /*
  * execpath.h: which file a command word runs, as the shell would find it.
  *
- * OpenClaw's rule (exec approvals, section 3): a word with a `/` names a file,
+ * OpenClaw's rule for an allow-list match: a word with a `/` names a file,
  * absolute or relative to the working directory; any other word is looked up
  * in PATH, in order, and the first regular executable file wins. Unlike
  * OpenClaw, `~` is not expanded: the analyser refuses an unquoted `~`, and a

@@ -8,7 +8,8 @@
  * exits, the kernel kills whatever the command left behind.
  *
  * As in bubblewrap, every isolation step carries a comment naming the
- * threat it answers (the numbers are the classes of peers.md).
+ * threat it answers, by its row in claw-sandbox(1)'s table THREATS AND WHAT
+ * STOPS THEM ("threat 8").
  */
 #include "native/native.h"
 
@@ -73,7 +74,7 @@ struct build {
 	const struct persist_watch *watch; /* the writable trees, guarded: mounted from its fds */
 	uid_t uid;                         /* the user inside */
 	gid_t gid;
-	uid_t host_uid; /* ... and on the host: distinct where limits.c could pick (8) */
+	uid_t host_uid; /* ... and on the host: distinct where limits.c could pick (threat 22) */
 	gid_t host_gid;
 	const struct sock_fprog *filter;
 };
@@ -101,7 +102,7 @@ static noreturn void die(int code, const char *fmt, ...)
 }
 
 /*
- * User namespace: the user's own uid and gid are the only ids inside (2, 3).
+ * User namespace: the user's own uid and gid are the only ids inside (threats 2, 3).
  * WHO is "self" (init, without root) or init's pid (the launcher, as root,
  * while init starts). 0, or -1 with errno.
  */
@@ -154,14 +155,14 @@ static void map_ids(const struct build *b)
 	become_mapped(b);
 }
 
-/* Init's memory holds the launcher's environment: not readable through /proc/1 (13, 14). */
+/* Init's memory holds the launcher's environment: not readable through /proc/1 (threats 13, 14). */
 static void seal_init(void)
 {
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die(125, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
 }
 
-/* Die with the launcher (15): set after the last credential change, which clears it. */
+/* Die with the launcher (threat 15): set after the last credential change, which clears it. */
 static void watch_launcher(const struct build *b)
 {
 	struct pollfd p = { .fd = b->report, .events = 0 };
@@ -173,7 +174,7 @@ static void watch_launcher(const struct build *b)
 		_exit(125);
 }
 
-/* Loopback up in this network namespace, the only interface it has (8). */
+/* Loopback up in this network namespace, the only interface it has (threat 8). */
 static int loopback_up(void *unused)
 {
 	(void)unused;
@@ -208,7 +209,7 @@ static int net_helper_main(void *arg)
 	int ready = *(int *)arg;
 	char ok = 'y';
 
-	/* Network namespace: loopback only, no route out, no host sockets (8). */
+	/* Network namespace: loopback only, no route out, no host sockets (threat 8). */
 	if (unshare(CLONE_NEWNET) < 0 || loopback_up(NULL) < 0)
 		ok = 'n';
 	if (write(ready, &ok, 1) != 1)
@@ -281,7 +282,7 @@ static int receive_mounts(const struct build *b, int *fds, size_t max)
 	return (int)n;
 }
 
-/* Our own /proc: only the sandbox's processes, none of the host's environ or root (13). */
+/* Our own /proc: only the sandbox's processes, none of the host's environ or root (threat 13). */
 static void mount_proc(const char *at)
 {
 	if (mount("proc", at, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -316,7 +317,7 @@ static void dress_kept_root(struct build *b, const struct native_spec *s)
 
 static void build_root(struct build *b, const struct native_spec *s)
 {
-	/* Private propagation: mounts made here never reach the host, and back (7). */
+	/* Private propagation: mounts made here never reach the host, and back (threat 7). */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die(125, "make / private: %s", strerror(errno));
 	if (b->kept) {
@@ -346,13 +347,14 @@ static void build_root(struct build *b, const struct native_spec *s)
 	}
 	close(b->channel);
 	mount_proc(NEWROOT "/proc");
-	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back (11, 12). */
+	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back
+	 * (threats 11, 12). */
 	if (chdir(NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
 	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		die(125, "pivot_root: %s", strerror(errno));
 }
 
-/* Nested user namespaces refused a second time, by the kernel's own count (4, 7). */
+/* Nested user namespaces refused a second time, by the kernel's own count (threats 4, 7). */
 static void forbid_user_namespaces(void)
 {
 	int fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
@@ -362,7 +364,7 @@ static void forbid_user_namespaces(void)
 	close(fd);
 }
 
-/* Limits every run gets where docker.ulimits says nothing (15). */
+/* Limits every run gets where docker.ulimits says nothing (threat 15). */
 static const struct {
 	int resource;
 	rlim_t soft, hard;
@@ -417,7 +419,7 @@ static void apply_limits(const struct native_spec *s, const struct native_limits
 		set_rlimit(s->ulimits[i].resource, s->ulimits[i].soft, s->ulimits[i].hard, true);
 }
 
-/* No capabilities left, none to regain (2, 7). */
+/* No capabilities left, none to regain (threats 2, 7). */
 static void drop_capabilities(void)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -473,7 +475,7 @@ static void confine(const struct build *b, const struct native_spec *s)
 	size_t n = writable_paths(s, writable, NELEM(writable));
 
 	drop_capabilities();
-	/* no_new_privs: setuid binaries and file capabilities grant nothing (2). */
+	/* no_new_privs: setuid binaries and file capabilities grant nothing (threat 2). */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die(125, "no_new_privs: %s", strerror(errno));
 	restrict_writes(s, writable, n);
@@ -572,7 +574,8 @@ static noreturn void supervise(pid_t command)
 	memcpy(msg + 1, &status, sizeof(status));
 	if (write(report_fd, msg, sizeof(msg)) < 0)
 		_exit(125);
-	/* Exiting kills everything left in the pid namespace: orphans do not survive (15). */
+	/* Exiting kills everything left in the pid namespace: orphans do not survive
+	 * (threat 15). */
 	_exit(0);
 }
 
@@ -634,7 +637,7 @@ static noreturn void init_main(struct launch *l)
 	setup_stdio(l->fds);
 	if (helper)
 		net_helper_start(&net);
-	/* A new session: no controlling terminal to push keystrokes into (1). Handed a
+	/* A new session: no controlling terminal to push keystrokes into (threat 1). Handed a
 	 * terminal, it is one of the sandbox's own (ptyrelay.c), never the operator's:
 	 * its controlling terminal, so that ^C there signals the command. */
 	if (setsid() < 0)
@@ -691,7 +694,7 @@ struct saved_ids {
 	bool switched;
 };
 
-/* Never as host root (2): the user namespace is created by, and owned by, the user. */
+/* Never as host root (threat 2): the user namespace is created by, and owned by, the user. */
 static int become_user(uid_t uid, gid_t gid, struct saved_ids *saved)
 {
 	saved->switched = false;
@@ -815,7 +818,7 @@ static int overlay_idmap(const struct native_spec *s, const struct build *b, int
 }
 
 /*
- * Run as a host id of its own (8), the sandbox sees the user's trees through
+ * Run as a host id of its own (threat 22), the sandbox sees the user's trees through
  * its own id map, as their owner's: what it writes there is the operator's on
  * disk. Init holds the same detached trees (a kept root's are inherited), so
  * this is done before it is sent anything to mount.
@@ -867,7 +870,7 @@ static void feed_init(const struct native_spec *s, struct build *b, pid_t pid, i
  * a run. As root, claw keeps one per scope under /run/claw/INSTALLATION/netns (nspin.c),
  * loopback up. Runs of one scope may therefore reach each other over
  * loopback while they overlap; they share the workspace anyway. Other
- * scopes and the host stay out of reach (8).
+ * scopes and the host stay out of reach (threat 8).
  */
 static int netns_enter(const char *pin)
 {
@@ -882,10 +885,10 @@ static int netns_enter(const char *pin)
  * once from the host as it is then: init mounts only what is its own (tmpfs
  * entries, shm, devpts, the user's trees, /proc) on it and is done, with no
  * root to assemble, send or pivot to per run. Runs share it read-only; the
- * kernel locks it read-only in their user namespaces (7). Under its /proc
+ * kernel locks it read-only in their user namespaces (threat 7). Under its /proc
  * lies the base's own, of a pid namespace with no process left: the kernel
  * lets a user namespace mount a proc only where one is fully visible, and
- * this one shows nothing (13). Otherwise (a writable root) the base is a
+ * this one shows nothing (threat 13). Otherwise (a writable root) the base is a
  * read-only tmpfs with the host's /proc and an empty NEWROOT, which init's
  * pivot_root leaves behind.
  */
@@ -1077,13 +1080,13 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	l.b.filter = seccomp_program(s->network);
 	l.b.uid = l.b.host_uid = s->uid;
 	l.b.gid = l.b.host_gid = s->gid;
-	/* Memory, pids and CPU limits in the run's cgroups, or the run refused (15). */
+	/* Memory, pids and CPU limits in the run's cgroups, or the run refused (threats 15, 23). */
 	l.limits = &c->limits;
 	if (limits_start(s, c) < 0)
 		goto fail;
 	l.b.host_uid = c->limits.host_uid;
 	l.b.host_gid = c->limits.host_gid;
-	/* Persistence paths, there or not, made read-only inside by construction (10); the
+	/* Persistence paths, there or not, made read-only inside by construction (threat 10); the
 	 * trees are idmapped when the sandbox runs as ids of its own. */
 	c->watch = xcalloc(1, sizeof(*c->watch));
 	if (persist_watch_start(s, c->limits.distinct, c->watch) < 0) {
@@ -1092,7 +1095,8 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		goto fail;
 	}
 	l.b.watch = c->watch;
-	/* The operator's terminal is not the sandbox's: it gets one of its own, its user's (6). */
+	/* The operator's terminal is not the sandbox's: it gets one of its own, its user's
+	 * (threat 16). */
 	if (pty_relay_start(fds, l.b.host_uid, l.b.host_gid, fds_in, &c->tty) < 0)
 		goto fail;
 	l.fds = fds_in;
@@ -1125,9 +1129,9 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 		goto fail;
 	}
 	/* One clone, every namespace: user, mount, pid, uts, cgroup, network unless the
-	 * host's is configured (3, 7, 8, 13), and IPC: System V objects and POSIX message
-	 * queues of this run's own, which go with its last process, so none outlives the
-	 * run, pins host memory or passes anything to the next one. */
+	 * host's is configured (threats 3, 7, 8, 13), and IPC: System V objects and POSIX
+	 * message queues of this run's own, which go with its last process, so none outlives
+	 * the run, pins host memory or passes anything to the next one (threat 19). */
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
 	                      CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_PIDFD | SIGCHLD;
 	l.moved = l.b.parallel && sched_getaffinity(0, sizeof(l.cpus), &l.cpus) == 0 &&
@@ -1212,7 +1216,7 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 
 void native_kill(struct native_child *c)
 {
-	/* SIGKILL to init ends the pid namespace: the whole tree, however deep (15). */
+	/* SIGKILL to init ends the pid namespace: the whole tree, however deep (threat 15). */
 	if (syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) < 0)
 		kill(c->pid, SIGKILL);
 }

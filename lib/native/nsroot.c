@@ -6,8 +6,8 @@
  * space and the user's trees. Everything is done relative to the root's
  * mount fd, so the same code builds the tree attached (init, without root)
  * or detached (the launcher as root, on the other CPU while init sets up
- * its namespaces). The comments name the threat each step answers, by the
- * numbers of peers.md.
+ * its namespaces). The comments name the threat each step answers, by its
+ * row in claw-sandbox(1)'s table THREATS AND WHAT STOPS THEM ("threat 8").
  */
 #include "native/nsroot.h"
 
@@ -62,7 +62,7 @@ static const char *const etc_allowed[] = {
 	"alternatives",  /* Debian's links for awk, editor, pager, ... */
 };
 
-/* Only with a network: the resolver configuration. Without one, DNS is a way out (8). */
+/* Only with a network: the resolver configuration. Without one, DNS is a way out (threat 8). */
 static const char *const etc_network[] = { "resolv.conf", "gai.conf" };
 
 /* The only device nodes inside (9, 13): harmless ones, with their numbers for
@@ -90,9 +90,9 @@ enum {
 
 /*
  * Clones the mount tree at FD (an O_PATH descriptor) for DST: never setuid,
- * never device nodes (9, 13) unless TREE_DEV, read-only with TREE_RO. The
+ * never device nodes (threats 9, 13) unless TREE_DEV, read-only with TREE_RO. The
  * clone is made from the descriptor, not from a path, so what is mounted is
- * what was opened and checked (11). WHAT names the source in messages.
+ * what was opened and checked (threat 11). WHAT names the source in messages.
  */
 static int capture_fd(int fd, const char *what, const char *dst, unsigned flags,
                       struct nsroot_tree *t)
@@ -158,12 +158,12 @@ static int push_tree(struct nsroot_tree *out, size_t *n, size_t max, int fd, con
 
 /*
  * Persistence paths (.git, rc files, ...; persist.c) of the writable tree R,
- * read-only over themselves (10): each exists (persist.c made a placeholder
+ * read-only over themselves (threat 10): each exists (persist.c made a placeholder
  * where one did not), and whatever it is (a file, a directory, a symlink) it
  * can be neither changed nor replaced, removed or renamed. Each is looked up
  * once relative to the tree's descriptor, never through a symlink, and
  * mounted from what was found: a name swapped for a symlink by another
- * sandbox's rename loop cannot bring the host's target in (11). It goes
+ * sandbox's rename loop cannot bring the host's target in (threat 11). It goes
  * wherever the tree shows inside: at its own place, and where the tree lies
  * within another writable tree (a bind inside the workspace).
  */
@@ -431,7 +431,8 @@ static int attach(int root, struct nsroot_tree *t)
 	return 0;
 }
 
-/* A fresh tmpfs as a detached mount: private scratch space, nothing of the host's (9, 10). */
+/* A fresh tmpfs as a detached mount: private scratch space, nothing of the host's
+ * (threats 9, 10). */
 static int new_tmpfs(const char *mode, long long size, unsigned long long attrs)
 {
 	char sz[32];
@@ -471,7 +472,7 @@ static int system_dir(int root, const char *dir)
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
 	t = (struct nsroot_tree){ -1, NULL, false, false, false };
-	/* Read-only: nothing inside can replace a program or a library (10). */
+	/* Read-only: nothing inside can replace a program or a library (threat 10). */
 	if (capture(dir, dir, TREE_RO, &t) < 0)
 		return -1;
 	int rc = attach(root, &t);
@@ -634,7 +635,7 @@ static int dev_node(int dev, size_t i, bool privileged)
 /*
  * native.pts (only when asked): terminals of the sandbox's own. A fresh
  * devpts instance, so the host's terminals (/dev/pts/N of other sessions)
- * are not there to open (1); /dev/ptmx into it, and /dev/tty, which opens
+ * are not there to open (threat 1); /dev/ptmx into it, and /dev/tty, which opens
  * only a terminal a process made its own inside (setsid left it none).
  * TIOCSTI and TIOCLINUX stay refused by the seccomp filter.
  */
@@ -671,7 +672,7 @@ static int pts_links(int dev, bool privileged)
 	return dev_node(dev, NELEM(dev_nodes) - 1, privileged);
 }
 
-/* Read-only: nothing written outside the writable mounts (7, 10). */
+/* Read-only: nothing written outside the writable mounts (threats 7, 10). */
 static int read_only(int mnt)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
@@ -784,7 +785,7 @@ static int scratch_dir(int scratch, size_t i, struct nsroot_tree *t)
 /*
  * One tmpfs of the run's budget, shared by every scratch tree as a directory
  * of it: /tmp, /var/tmp, /run and /dev/shm together hold at most the budget,
- * not the budget each (15). A kernel that cannot clone from a detached mount
+ * not the budget each (threat 23). A kernel that cannot clone from a detached mount
  * (before Linux 6.15) gets a tmpfs each, the budget divided among them.
  */
 int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out)
@@ -969,8 +970,9 @@ bool nsroot_detached_mounts(void)
 int nsroot_build(const struct native_spec *s, uid_t uid, gid_t gid, struct nsroot_tree *user,
                  size_t nuser, bool privileged, const char *attach_at, int *rootfd)
 {
-	/* The new root: an empty tmpfs (13: no /sys, no host /run, no home, no docker.sock, 9).
-	 * Writable (docker.readOnlyRoot false), it holds half the scratch budget (15). */
+	/* The new root: an empty tmpfs: no /sys (threat 13), no host /run, no home, no
+	 * docker.sock (threat 9). Writable (docker.readOnlyRoot false), it holds half the
+	 * scratch budget (threat 23). */
 	long long size = s->read_only_root ? 0 : limits_scratch_budget(s) - scratch_bytes(s);
 	int root = new_tmpfs("0755", size, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 

@@ -1,5 +1,5 @@
 /*
- * persist.c: persistence paths (peers.md 10, CVE-2026-25725's class).
+ * persist.c: persistence paths (claw-sandbox(1) threat 10, CVE-2026-25725's class).
  *
  * Some names in a tree the host uses later are run by the host on its own:
  * .git (hooks, core.fsmonitor), shell rc files, .envrc, an editor's or

@@ -27,7 +27,8 @@ int nsroot_open_source(const char *src, const char *real)
 		return claw_fail("%s: %s: %s", src, link, strerror(e));
 	}
 	now[n] = '\0';
-	/* Checked by its realpath, opened now: a symlink swapped in meanwhile shows here (11). */
+	/* Checked by its realpath, opened now: a symlink swapped in meanwhile shows here
+	 * (claw-sandbox(1) threat 11). */
 	if (strcmp(now, real) != 0) {
 		close(fd);
 		return claw_fail("bind mount source %s changed after it was checked (it led to %s, "
@@ -41,7 +42,8 @@ size_t nsroot_sources(const struct native_spec *s, struct nsroot_source *out)
 {
 	size_t n = 0;
 
-	/* The workspace: the only host files a command sees, as workspaceAccess says (10). */
+	/* The workspace: the only host files a command sees, as workspaceAccess says
+	 * (claw-sandbox(1) threat 10). */
 	out[n++] = (struct nsroot_source){ s->workspace, NULL, s->workdir, !s->workspace_rw };
 	if (s->agent_dir)
 		out[n++] = (struct nsroot_source){ s->agent_dir, NULL, "/agent", !s->agent_rw };

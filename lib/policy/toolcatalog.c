@@ -1,8 +1,8 @@
 /*
  * toolcatalog.c: OpenClaw 2026.9.6's tool catalog, the one place claw keeps it.
  *
- * Source of every row: shared/reference/openclaw-2026.9.6-catalog.md, read
- * from the running code of openclaw@2026.9.6 (sections 1 and 2):
+ * Source of every row: the running code of openclaw@2026.9.6 (its dist/),
+ * read and run:
  *   tools, groups, profiles   listCoreToolSections, CORE_TOOL_GROUPS,
  *                             resolveCoreToolProfilePolicy (tool-catalog-*)
  *   aliases, renames          TOOL_NAME_ALIASES, SHIPPED_CORE_POLICY_RENAMES,

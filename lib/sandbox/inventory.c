@@ -250,7 +250,7 @@ static int hold_workspace(const struct sandbox_entry *e, int *root, int *ws)
 /*
  * The workspace, then what is kept for it: metadata, kept network and IPC
  * namespaces, cgroups. Removal goes by descriptors and never follows a
- * symlink or enters a mount (peers.md 11), so nothing a command left in the
+ * symlink or enters a mount (claw-sandbox(1) threat 11), so nothing a command left in the
  * workspace leads it out. A workspace that cannot be removed (a mount point
  * in it, a file its user may not delete) keeps everything else: the sandbox
  * stays whole and listed, and the reason is reported.

@@ -138,7 +138,8 @@ static char *capture_finish(struct capture *c, size_t *len, unsigned long long *
 
 /* --- host runs --- */
 
-/* Everything the command started, however it detached, comes back to us to be killed (15). */
+/* Everything the command started, however it detached, comes back to us to be killed
+ * (claw-sandbox(1) threat 15). */
 static void become_subreaper(void)
 {
 	static bool done;
@@ -205,12 +206,13 @@ static void host_child(const struct run_spec *s, const int fds[3], int report)
 {
 	char msg[512];
 
-	/* A session of its own: no controlling terminal, and its process group is its own (1). */
+	/* A session of its own: no controlling terminal, and its process group is its own
+	 * (claw-sandbox(1) threat 1). */
 	setsid();
 	for (int i = 0; i < 3; i++)
 		if (fds[i] != i)
 			dup2(fds[i], i);
-	/* No descriptor of the launcher leaks in (12). */
+	/* No descriptor of the launcher leaks in (claw-sandbox(1) threat 12). */
 	if (report > 3)
 		syscall(SYS_close_range, 3, report - 1, 0);
 	syscall(SYS_close_range, report + 1, ~0U, 0);

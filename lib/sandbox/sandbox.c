@@ -71,7 +71,7 @@ static const char *const bootstrap_files[] = {
 /*
  * Names at the top of a writable tree that the host runs on its own later:
  * read-only inside the sandbox whether they exist or not (persist.c), so a
- * command cannot plant code there (peers.md 10). DIR: a directory by nature,
+ * command cannot plant code there (claw-sandbox(1) threat 10). DIR: a directory by nature,
  * so a placeholder for it is an empty directory (an empty .git file would
  * break git there; an empty directory is passed over).
  */
@@ -502,7 +502,8 @@ static int docker_list(struct sandbox_settings *s, const struct lookup *l, const
 /*
  * A path inside the sandbox with a ".." component: the native backend mounts
  * at the path as written, relative to the new root, and ".." there could
- * reach past it before the pivot. Refused, not normalised (8).
+ * reach past it before the pivot. Refused, not normalised (claw-sandbox(1)
+ * threat 22).
  */
 #define DOTDOT "%s: \"%s\" has a \"..\" component; write the path without it"
 
@@ -1009,7 +1010,7 @@ void sandbox_owner(const struct sandbox_settings *s, uid_t *uid, gid_t *gid)
 	} else {
 		*uid = *gid = 0;
 	}
-	/* Never host root inside a sandbox (peers.md 2): nobody instead. */
+	/* Never host root inside a sandbox (claw-sandbox(1) threat 2): nobody instead. */
 	if (*uid == 0) {
 		*uid = 65534;
 		*gid = 65534;
@@ -1049,7 +1050,8 @@ char *sandbox_meta_path(const struct sandbox_settings *s, const char *slug)
 /*
  * PATH's file (an O_PATH descriptor) opened for reading with the file-system
  * identity of the sandbox's user, UID:GID and no supplementary group, as it
- * has inside: a hardlink to a file only root may read stays unread (11).
+ * has inside: a hardlink to a file only root may read stays unread (claw-sandbox(1)
+ * threat 11).
  * Without root the launcher is that user already.
  */
 static int open_as_user(int path, uid_t uid, gid_t gid)
@@ -1187,7 +1189,8 @@ static int make_private_dir(const char *dir, uid_t uid, gid_t gid, bool *created
 	}
 	if (errno != EEXIST)
 		return claw_fail("mkdir %s: %s", dir, strerror(errno));
-	/* A symlink planted here would send the sandbox somewhere else (peers.md 11). */
+	/* A symlink planted here would send the sandbox somewhere else
+	 * (claw-sandbox(1) threat 11). */
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return claw_fail("%s exists and is not a directory", dir);
 	return 0;

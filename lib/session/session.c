@@ -1100,8 +1100,7 @@ static const char *workspace_hash(const struct session_settings *s, const char *
  * key ends in ":workspace:" and the first 32 hex digits of the SHA-256 of
  * the agent's workspace, so two agents' sandboxes never share a directory;
  * the slug of such a key is "workspace-" and 32 hex digits of the key's own
- * SHA-256 (compute_slug). Older releases, and reference/'s section A, used
- * the session key alone.
+ * SHA-256 (compute_slug). Older releases used the session key alone.
  */
 static void put_scope_key(const struct session_settings *s, struct session_info *out)
 {

@@ -1,4 +1,4 @@
-/* abi: the filter seen through another ABI (peers.md 5): an i386 system call
+/* abi: the filter seen through another ABI (claw-sandbox(1) threat 5): an i386 system call
  * (int 0x80) and an x32 one must kill the process, not slip past. */
 #include <signal.h>
 #include <sys/syscall.h>

@@ -1,4 +1,4 @@
-/* fds: descriptors leaked from the launcher (peers.md 12, runc CVE-2024-21626):
+/* fds: descriptors leaked from the launcher (claw-sandbox(1) threat 12, runc CVE-2024-21626):
  * nothing open above 2, and the cwd is inside the sandbox. */
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-/* filter: the sandbox's seccomp filter itself (peers.md 1, 4, 6, 8). Inside
+/* filter: the sandbox's seccomp filter itself (claw-sandbox(1) threats 1, 4, 6, 8). Inside
  * the sandbox most of these calls fail without it (no capability, no
  * controlling terminal, a new session), so a row taken out of the filter
  * would go unnoticed there. This probe loads the exact program claw-sandbox

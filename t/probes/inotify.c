@@ -1,6 +1,6 @@
-/* inotify: per-uid kernel limits (peers.md 15). "inotify" makes inotify instances until
- * the kernel refuses one and prints how many it got; "inotify hold N" makes N, says
- * "held N", and keeps them until it is killed. */
+/* inotify: per-uid kernel limits (claw-sandbox(1) threat 22). "inotify" makes inotify instances
+ * until the kernel refuses one and prints how many it got; "inotify hold N" makes N, says "held N",
+ * and keeps them until it is killed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* iouring: io_uring runs socket and open operations no seccomp filter sees
- * (peers.md 6): it must not be set up at all. */
+ * (claw-sandbox(1) threat 6): it must not be set up at all. */
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 /* ipc: System V IPC and POSIX message queues do not outlive a run
- * (claw-sandbox(1), threats). "leave MIB": makes a shared memory segment of
+ * (claw-sandbox(1) threat 19). "leave MIB": makes a shared memory segment of
  * MIB MiB and touches every page, a message queue holding a message, a
  * semaphore set and a POSIX message queue, and exits without removing any;
  * it prints its IPC namespace ("ipc:[N]"). "find": prints "ok" for each kind

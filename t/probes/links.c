@@ -1,4 +1,4 @@
-/* links: symlink, hardlink and rename games (peers.md 11). Arguments: a host
+/* links: symlink, hardlink and rename games (claw-sandbox(1) threat 11). Arguments: a host
  * file the sandbox must not reach; a symlink in the workspace pointing there. */
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* memhog: memory that per-process rlimits do not see (peers.md 15). "memhog KIND MIB"
+/* memhog: memory that per-process rlimits do not see (claw-sandbox(1) threat 23). "memhog KIND MIB"
  * fills MIB MiB of KIND and prints "survived KIND" if nothing stopped it:
  *   private  malloc'd heap            (RLIMIT_DATA counts it)
  *   shared   MAP_SHARED|MAP_ANONYMOUS (RLIMIT_DATA does not)

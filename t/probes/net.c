@@ -1,4 +1,4 @@
-/* net: raw egress, other socket families, abstract sockets (peers.md 8).
+/* net: raw egress, other socket families, abstract sockets (claw-sandbox(1) threat 8).
  * Arguments: a TCP port listening on the host's 127.0.0.1, and the name of
  * an abstract unix socket listening on the host. */
 #include <arpa/inet.h>

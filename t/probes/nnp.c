@@ -1,4 +1,4 @@
-/* nnp: setuid re-escalation (peers.md 2): no_new_privs set, no capabilities
+/* nnp: setuid re-escalation (claw-sandbox(1) threat 2): no_new_privs set, no capabilities
  * in any set, and no way back to root. */
 #include <stdlib.h>
 #include <unistd.h>

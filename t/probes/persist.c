@@ -1,4 +1,4 @@
-/* persist: persistence paths in a writable workspace (peers.md 10): git
+/* persist: persistence paths in a writable workspace (claw-sandbox(1) threat 10): git
  * hooks and config, shell rc files stay read-only; other files are writable.
  * Argument: the workspace directory inside. */
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* plant: persistence paths cannot be planted (claw-sandbox(1), threats, 5).
+/* plant: persistence paths cannot be planted (claw-sandbox(1) threat 10).
  * For each NAME at the top of each DIR: whether it is there or not, as a
  * file, a directory or a link, every way of putting something there fails:
  * create, write, mkdir, symlink, hard link, FIFO, rename onto it, rename or

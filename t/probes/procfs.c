@@ -1,4 +1,4 @@
-/* procfs: /proc and /sys (peers.md 13): only the sandbox's processes, init's
+/* procfs: /proc and /sys (claw-sandbox(1) threat 13): only the sandbox's processes, init's
  * environment unreadable, no /sys, no cgroup files. Argument: a secret that
  * is in the launcher's environment. */
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* ptrace: other processes (peers.md 3): no ptrace, no process_vm_readv, and
+/* ptrace: other processes (claw-sandbox(1) threat 3): no ptrace, no process_vm_readv, and
  * the host's processes invisible: signalling the pid given is ESRCH. */
 #include <signal.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* race: rename games against claw's own start-up (peers.md 11). From inside a
+/* race: rename games against claw's own start-up (claw-sandbox(1) threat 11). From inside a
  * sandbox with a writable workspace, swaps each pair of names with
  * renameat2(RENAME_EXCHANGE) as fast as it can, so that a sandbox starting
  * meanwhile on the same workspace may find a directory where it checked one

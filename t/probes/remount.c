@@ -1,4 +1,4 @@
-/* remount: read-only paths made writable again (peers.md 7): by a remount,
+/* remount: read-only paths made writable again (claw-sandbox(1) threat 7): by a remount,
  * or from a nested user namespace where we would hold CAP_SYS_ADMIN. */
 #include <errno.h>
 #include <fcntl.h>

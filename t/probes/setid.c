@@ -1,5 +1,5 @@
-/* setid: no setuid or setgid file leaves the sandbox (claw-sandbox(1),
- * threats). Every call that sets a file's mode tries S_ISUID and S_ISGID in
+/* setid: no setuid or setgid file leaves the sandbox (claw-sandbox(1)
+ * threat 18). Every call that sets a file's mode tries S_ISUID and S_ISGID in
  * the directory given (the workspace); each must fail with EPERM (openat2:
  * ENOSYS, so callers fall back to openat), and the same calls without the
  * bits must work. The test then looks for such files on the host.

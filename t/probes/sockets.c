@@ -1,4 +1,4 @@
-/* sockets: the host's daemons (peers.md 9): no Docker socket, no D-Bus, no
+/* sockets: the host's daemons (claw-sandbox(1) threat 9): no Docker socket, no D-Bus, no
  * SSH agent, whatever path the arguments name. */
 #include <stdlib.h>
 #include <sys/stat.h>

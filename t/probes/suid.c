@@ -1,4 +1,4 @@
-/* suid: what a setuid binary gets (peers.md 2). The test makes a copy of this
+/* suid: what a setuid binary gets (claw-sandbox(1) threat 2). The test makes a copy of this
  * probe setuid root and runs it inside; it prints its ids and capabilities. */
 #include <stdlib.h>
 #include <unistd.h>

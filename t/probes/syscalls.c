@@ -1,4 +1,4 @@
-/* syscalls: dangerous system calls (peers.md 4): keyrings, bpf, perf,
+/* syscalls: dangerous system calls (claw-sandbox(1) threat 4): keyrings, bpf, perf,
  * userfaultfd, the old and new mount APIs, nested user namespaces, and
  * clone3 (ENOSYS, so libc falls back to a clone the filter can read). */
 #include <fcntl.h>

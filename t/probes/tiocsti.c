@@ -1,4 +1,4 @@
-/* tiocsti: terminal injection (peers.md 1): TIOCSTI and TIOCLINUX on every
+/* tiocsti: terminal injection (claw-sandbox(1) threat 1): TIOCSTI and TIOCLINUX on every
  * inherited descriptor, also with junk in the ioctl's upper 32 bits, and no
  * controlling terminal to open by name. A terminal on stdin is the sandbox's
  * own (claw-sandbox(1), threats, 6): the probe prints which it is, for the

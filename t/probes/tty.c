@@ -1,5 +1,5 @@
-/* tty: what a command can do to the terminal it is handed (claw-sandbox(1),
- * threats): on each of its descriptors 0-2 that is a terminal it switches
+/* tty: what a command can do to the terminal it is handed (claw-sandbox(1)
+ * threat 16): on each of its descriptors 0-2 that is a terminal it switches
  * echo and canonical mode off, undefines ^C, sets TIOCEXCL, a 1x1 window,
  * flushes the typeahead, tries another line discipline (refused by the
  * filter: ok), and last stops the terminal's output. It says what it did;
