@@ -3,9 +3,10 @@
  *
  * Parses the command (shell.h), and for every simple command, inside
  * `sh -c` scripts too: peels transparent wrappers, resolves the program
- * (execpath.h), runs the self-protection guard over every word (guard.h),
- * and judges the program against the allow list, the argument tables
- * (risk.h), safe bins (safebin.h) and safe builtins (wrappers.h).
+ * (execpath.h), judges the program against the allow list, its argument
+ * model (model.h) or, without one, the risk tables (risk.h), safe bins
+ * (safebin.h) and safe builtins (wrappers.h), and last runs the
+ * self-protection guard over every word with what the model found (guard.h).
  */
 #ifndef CLAW_ANALYSE_H
 #define CLAW_ANALYSE_H
