@@ -1,4 +1,4 @@
-/* opts.c: the options every command shares. */
+/* opts.c: options and subcommands from a command's table; the options every command shares. */
 #include "core/opts.h"
 
 #include <err.h>
@@ -9,7 +9,138 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/util.h"
+
+/* Where an option's help starts in --help: after "  --claw-config FILE ". */
+#define HELP_COLUMN 21
+
 const char *opts_usage = "";
+static const struct opts_spec *spec;
+static struct option *longopts; /* the table's, for getopt_long */
+static char shortopts[64];      /* "-" and the letters */
+
+static bool row_end(const struct opt_row *r)
+{
+	return r->opt.name == NULL && r->opt.val == 0 && r->help == NULL;
+}
+
+static bool is_heading(const struct opt_row *r)
+{
+	return r->opt.name == NULL && r->opt.val == 0;
+}
+
+static bool is_letter(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+void opts_use(const struct opts_spec *s)
+{
+	size_t n = 0, k = 0, len = 0;
+
+	spec = s;
+	for (const struct opt_row *r = s->options; !row_end(r); r++)
+		n++;
+	longopts = xcalloc(n + 1, sizeof(*longopts));
+	shortopts[len++] = '-';
+	for (const struct opt_row *r = s->options; !row_end(r); r++) {
+		if (r->opt.name != NULL)
+			longopts[k++] = r->opt;
+		if (is_letter(r->opt.val) && len + 4 < sizeof(shortopts)) {
+			shortopts[len++] = (char)r->opt.val;
+			if (r->opt.has_arg != no_argument)
+				shortopts[len++] = ':';
+			if (r->opt.has_arg == optional_argument)
+				shortopts[len++] = ':';
+		}
+	}
+	shortopts[len] = '\0';
+}
+
+int opts_next(int argc, char **argv)
+{
+	return getopt_long(argc, argv, shortopts, longopts, NULL);
+}
+
+const struct opts_command *opts_command_find(const struct opts_command *table, const char *name)
+{
+	for (const struct opts_command *c = table; c != NULL && c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* TEXT, its lines after the first indented by INDENT. */
+static void put_lines(struct buf *b, const char *text, size_t indent)
+{
+	for (const char *s = text; *s != '\0';) {
+		size_t n = strcspn(s, "\n");
+		if (s != text)
+			buf_printf(b, "%*s", (int)indent, "");
+		buf_put(b, s, n);
+		buf_putc(b, '\n');
+		s += n + (s[n] == '\n');
+	}
+}
+
+static void put_commands(struct buf *b, const struct opts_command *table)
+{
+	size_t width = 0;
+
+	for (const struct opts_command *c = table; c->name != NULL; c++)
+		if (strlen(c->name) > width)
+			width = strlen(c->name);
+	buf_putc(b, '\n');
+	for (const struct opts_command *c = table; c->name != NULL; c++) {
+		buf_printf(b, "  %-*s  ", (int)width, c->name);
+		put_lines(b, c->help, width + 4);
+	}
+}
+
+static void put_option(struct buf *b, const struct opt_row *r)
+{
+	size_t start = b->len;
+
+	buf_puts(b, "  ");
+	if (is_letter(r->opt.val))
+		buf_printf(b, "-%c%s", r->opt.val, r->opt.name ? ", " : "");
+	if (r->opt.name != NULL)
+		buf_printf(b, "--%s", r->opt.name);
+	if (r->arg != NULL)
+		buf_printf(b, r->opt.has_arg == optional_argument ? "[=%s]" : " %s", r->arg);
+	size_t width = b->len - start;
+	if (width >= HELP_COLUMN) {
+		buf_putc(b, '\n');
+		width = 0;
+	}
+	buf_printf(b, "%*s", (int)(HELP_COLUMN - width), "");
+	put_lines(b, r->help, HELP_COLUMN);
+}
+
+void opts_help(struct buf *b)
+{
+	bool heading = false;
+
+	buf_puts(b, spec->usage);
+	if (spec->commands != NULL)
+		put_commands(b, spec->commands);
+	for (const struct opt_row *r = spec->options; !row_end(r); r++) {
+		if (is_heading(r)) {
+			buf_putc(b, '\n');
+			put_lines(b, r->help, 0);
+			heading = true;
+			continue;
+		}
+		if (r->help == NULL)
+			continue;
+		if (!heading)
+			buf_puts(b, "\nOptions:\n");
+		heading = true;
+		put_option(b, r);
+	}
+	buf_putc(b, '\n');
+	buf_puts(b, spec->tail);
+}
 
 noreturn void usage_error(const char *fmt, ...)
 {
@@ -33,6 +164,20 @@ unsigned long opts_number(const char *opt, const char *arg, unsigned long max)
 	return v;
 }
 
+static noreturn void print_help(void)
+{
+	struct buf b = { 0 };
+
+	if (spec == NULL) {
+		fputs(opts_usage, stdout);
+		exit(0);
+	}
+	opts_help(&b);
+	fputs(b.p, stdout);
+	buf_free(&b);
+	exit(0);
+}
+
 bool opts_common(int c, const char *arg, struct common_opts *co)
 {
 	switch (c) {
@@ -52,8 +197,7 @@ bool opts_common(int c, const char *arg, struct common_opts *co)
 		co->max_record = opts_number("--max-record", arg, 1UL << 30);
 		return true;
 	case 'h':
-		fputs(opts_usage, stdout);
-		exit(0);
+		print_help();
 	case OPT_VERSION:
 		printf("%s %s\n", program_invocation_short_name, CLAW_VERSION);
 		exit(0);

@@ -1,4 +1,9 @@
-/* opts.h: options every command shares (--config, --state-dir, --help, --version, --json). */
+/*
+ * opts.h: a command's options and subcommands, each written once, in a table
+ * whose rows carry their --help text (nsjail's custom_option, git's OPT_*
+ * rows and commands[]); the options every command shares (--config,
+ * --state-dir, --help, --version, --json).
+ */
 #ifndef CLAW_OPTS_H
 #define CLAW_OPTS_H
 
@@ -17,7 +22,84 @@ enum {
 	OPT_FIRST_COMMAND_OPTION = 0x1100 /* commands number their own options from here */
 };
 
-/* getopt_long entries for the common options; put first in a command's table. */
+/*
+ * One option: what getopt_long takes, and what --help says of it. An ASCII
+ * letter as opt.val makes it a short option too (-h). A row with neither a
+ * name nor a val is a heading: HELP is printed as it is, before the rows
+ * that follow. A row without HELP is accepted and not shown.
+ */
+struct opt_row {
+	struct option opt;
+	const char *arg;  /* the argument's name in --help ("FILE") */
+	const char *help; /* lines separated by \n */
+};
+
+#define OPT_FLAG(name, val, help)                                                                  \
+	{                                                                                          \
+		{ (name), no_argument, NULL, (val) }, NULL, (help)                                 \
+	}
+#define OPT_VALUE(name, val, arg, help)                                                            \
+	{                                                                                          \
+		{ (name), required_argument, NULL, (val) }, (arg), (help)                          \
+	}
+#define OPT_HEADING(text)                                                                          \
+	{                                                                                          \
+		{ NULL, 0, NULL, 0 }, NULL, (text)                                                 \
+	}
+#define OPT_END                                                                                    \
+	{                                                                                          \
+		{ NULL, 0, NULL, 0 }, NULL, NULL                                                   \
+	}
+
+/* The shared options, in the words every command's --help uses. */
+#define OPT_ROW_CONFIG                                                                             \
+	OPT_VALUE("config", OPT_CONFIG, "FILE",                                                    \
+	          "OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"                            \
+	          "<state>/openclaw.json; none at all: the secure preset)")
+#define OPT_ROW_CLAW_CONFIG                                                                        \
+	OPT_VALUE("claw-config", OPT_CLAW_CONFIG, "FILE",                                          \
+	          "claw's own keys (default $CLAW_CONFIG_PATH or\n<state>/claw.json)")
+#define OPT_ROW_STATE_DIR                                                                          \
+	OPT_VALUE("state-dir", OPT_STATE_DIR, "DIR",                                               \
+	          "state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)")
+#define OPT_ROW_MAX_RECORD                                                                         \
+	OPT_VALUE("max-record", OPT_MAX_RECORD, "N",                                               \
+	          "longest record accepted, in bytes (default 1048576)")
+#define OPT_ROW_HELP    OPT_FLAG("help", 'h', "this text")
+#define OPT_ROW_VERSION OPT_FLAG("version", OPT_VERSION, "the version")
+/* --config, --claw-config, --state-dir, --help and --version. */
+#define OPT_ROWS_COMMON                                                                            \
+	OPT_ROW_CONFIG, OPT_ROW_CLAW_CONFIG, OPT_ROW_STATE_DIR, OPT_ROW_HELP, OPT_ROW_VERSION
+
+/*
+ * One subcommand (git's commands[]): its name, the function that runs it
+ * with what the command parsed and loaded (each command's own struct cli),
+ * and what --help says of it. A table ends with a row whose name is NULL.
+ */
+struct cli;
+struct opts_command {
+	const char *name;
+	int (*run)(struct cli *c);
+	const char *help; /* lines separated by \n */
+};
+
+/* The row of NAME in TABLE, or NULL. */
+const struct opts_command *opts_command_find(const struct opts_command *table, const char *name);
+
+/*
+ * A command's --help: USAGE (its synopsis and what it does), the
+ * subcommands, the options, then TAIL (exit status, see also). The usage
+ * lines stay text: they show which options go with which subcommand, and
+ * the shell completions read the subcommands from them.
+ */
+struct opts_spec {
+	const char *usage;
+	const struct opts_command *commands; /* NULL: no subcommands */
+	const struct opt_row *options;       /* ends with OPT_END */
+	const char *tail;
+};
+
+/* The old way, while commands move to tables: getopt_long entries and a usage text. */
 #define COMMON_LONGOPTS                                                                            \
 	{ "config", required_argument, NULL, OPT_CONFIG },                                         \
 	    { "claw-config", required_argument, NULL, OPT_CLAW_CONFIG },                           \
@@ -26,6 +108,21 @@ enum {
 	{                                                                                          \
 		"version", no_argument, NULL, OPT_VERSION                                          \
 	}
+extern const char *opts_usage;
+
+/* The command's table, set once at the start of main(). */
+void opts_use(const struct opts_spec *spec);
+
+/*
+ * getopt_long(3) over ARGV with the table's options. Positional words
+ * arrive in order as 1 (so options may come before and after a
+ * subcommand), and each option as its opt.val.
+ */
+int opts_next(int argc, char **argv);
+
+/* Appends the --help text of the table in use to B. */
+struct buf;
+void opts_help(struct buf *b);
 
 struct common_opts {
 	const char *config;      /* --config FILE */
@@ -36,17 +133,9 @@ struct common_opts {
 };
 
 /*
- * The usage text a command prints for --help (to stdout, exit 0) and points to
- * after a usage error. Set once at the start of main().
- */
-extern const char *opts_usage;
-
-/*
- * Handles a common option returned by getopt_long: returns true when C was one.
- * --help and --version print and exit 0; '?' (getopt has said what was wrong)
- * exits 2. Use optstring "-h" (plus the command's short options) so that
- * options may come before and after the subcommand and that positional words
- * arrive in order as 1.
+ * Handles a shared option returned by opts_next(): returns true when C was
+ * one. --help and --version print and exit 0; '?' (getopt has said what was
+ * wrong) exits 2.
  */
 bool opts_common(int c, const char *arg, struct common_opts *co);
 
