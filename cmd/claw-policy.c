@@ -29,32 +29,9 @@ static const char usage[] =
     "\n"
     "Without a subcommand, reads records (JSON Lines) on standard input and writes\n"
     "them with a \"policy\" member added, and \"deny\" when tool policy removes the tool:\n"
-    "  policy {decision, layer, rule, reason}\n"
-    "\n"
-    "  explain  every layer in OpenClaw's order, its verdict and config key, and\n"
-    "           a fix for a denial\n"
-    "  tools    the tools that survive, by group\n"
-    "  catalog  OpenClaw's tool catalog as claw knows it\n"
-    "\n"
-    "Request options (explain, tools):\n"
-    "  --agent A          the agent (default: the default agent)\n"
-    "  --session KEY      the session key (sandbox and subagent follow from it)\n"
-    "  --sandboxed        judge as a sandboxed session\n"
-    "  --channel C, --group G, --account X, --sender S\n"
-    "                     a message from a chat (then not the owner unless --owner)\n"
-    "  --owner, --not-owner\n"
-    "  --provider P, --model M   the model, for tools.byProvider\n"
-    "\n"
-    "Common options:\n"
-    "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
-    "                     <state>/openclaw.json; none at all: the secure preset)\n"
-    "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
-    "                     <state>/claw.json)\n"
-    "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
-    "  --max-record N     longest record accepted, in bytes (default 1048576)\n"
-    "  --json             machine-readable output (explain, tools)\n"
-    "  --help, --version\n"
-    "\n"
+    "  policy {decision, layer, rule, reason}\n";
+
+static const char usage_tail[] =
     "Exit status: 0 the stream was processed (explain: the tool is allowed);\n"
     "1 some lines were not valid records (explain: the tool is denied);\n"
     "2 usage or config error. See claw-policy(1), claw-record(7).\n";
@@ -73,30 +50,41 @@ enum {
 	OPT_MODEL,
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "agent", required_argument, NULL, OPT_AGENT },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "sandboxed", no_argument, NULL, OPT_SANDBOXED },
-	{ "channel", required_argument, NULL, OPT_CHANNEL },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "account", required_argument, NULL, OPT_ACCOUNT },
-	{ "sender", required_argument, NULL, OPT_SENDER },
-	{ "owner", no_argument, NULL, OPT_OWNER },
-	{ "not-owner", no_argument, NULL, OPT_NOT_OWNER },
-	{ "provider", required_argument, NULL, OPT_PROVIDER },
-	{ "model", required_argument, NULL, OPT_MODEL },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_HEADING("Request options (explain, tools):"),
+	OPT_VALUE("agent", OPT_AGENT, "A", "the agent (default: the default agent)"),
+	OPT_VALUE("session", OPT_SESSION, "KEY",
+	          "the session key (sandbox and subagent follow from it)"),
+	OPT_FLAG("sandboxed", OPT_SANDBOXED, "judge as a sandboxed session"),
+	OPT_VALUE("channel", OPT_CHANNEL, "C",
+	          "a message from a chat on channel C (then not the owner\nunless --owner)"),
+	OPT_VALUE("group", OPT_GROUP, "G", "... in group G (else a DM)"),
+	OPT_VALUE("account", OPT_ACCOUNT, "X", "... through the channel account X"),
+	OPT_VALUE("sender", OPT_SENDER, "S", "... from the sender S"),
+	OPT_FLAG("owner", OPT_OWNER, "the sender is the owner"),
+	OPT_FLAG("not-owner", OPT_NOT_OWNER, "the sender is not the owner"),
+	OPT_VALUE("provider", OPT_PROVIDER, "P", "the model's provider, for tools.byProvider"),
+	OPT_VALUE("model", OPT_MODEL, "M", "the model, for tools.byProvider"),
+	OPT_HEADING("Common options:"),
+	OPT_FLAG("json", OPT_JSON, "machine-readable output (explain, tools, catalog)"),
+	OPT_ROW_CONFIG,
+	OPT_ROW_CLAW_CONFIG,
+	OPT_ROW_STATE_DIR,
+	OPT_ROW_MAX_RECORD,
+	OPT_ROW_HELP,
+	OPT_ROW_VERSION,
+	OPT_END,
 };
 
 struct cli {
 	struct common_opts co;
-	const char *sub, *tool;
+	const struct opts_command *cmd; /* the subcommand, or NULL: the filter */
+	const char *tool;
 	const char *agent, *session, *channel, *group, *account, *sender, *provider, *model;
 	bool sandboxed;
 	int owner; /* -1 unset, 0, 1 */
+	struct config cfg;
+	struct tp_config *tc;
 };
 
 struct filter {
@@ -234,8 +222,10 @@ static int handle(struct record *rec, void *ctx)
 	return 0;
 }
 
-static int run_filter(struct cli *c, struct tp_config *tc, const struct config *cfg)
+static int run_filter(struct cli *c)
 {
+	struct tp_config *tc = c->tc;
+	const struct config *cfg = &c->cfg;
 	struct filter f = { .tc = tc };
 	struct stage stage = { .name = "claw-policy", .handle = handle, .ctx = &f };
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
@@ -514,8 +504,10 @@ static void explain_text(const struct oneshot *o, const struct tp_context *cx, c
 	buf_free(&t);
 }
 
-static int run_explain(struct cli *c, struct tp_config *tc, const struct config *cfg)
+static int run_explain(struct cli *c)
 {
+	struct tp_config *tc = c->tc;
+	const struct config *cfg = &c->cfg;
 	struct oneshot o = { 0 };
 	struct row rows[TP_NLAYERS];
 	struct tp_verdict v;
@@ -645,8 +637,10 @@ static void tools_text(const struct oneshot *o, const struct tp_context *cx, con
 	}
 }
 
-static int run_tools(struct cli *c, struct tp_config *tc, const struct config *cfg)
+static int run_tools(struct cli *c)
 {
+	struct tp_config *tc = c->tc;
+	const struct config *cfg = &c->cfg;
 	struct oneshot o = { 0 };
 	struct buf b = { 0 };
 	struct style st = { .color = !c->co.json && opts_color(1) };
@@ -834,20 +828,29 @@ static void set_arg(struct cli *c, int ch, const char *arg)
 	}
 }
 
+static const struct opts_command commands[] = {
+	{ "explain", run_explain,
+	  "every layer in OpenClaw's order, its verdict and config key, and\na fix for a denial" },
+	{ "tools", run_tools, "the tools that survive, by group" },
+	{ "catalog", run_catalog, "OpenClaw's tool catalog as claw knows it" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
 static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		if (ch != 1) {
 			set_arg(c, ch, optarg);
-		} else if (c->sub == NULL) {
-			c->sub = optarg;
-			if (strcmp(c->sub, "explain") != 0 && strcmp(c->sub, "tools") != 0 &&
-			    strcmp(c->sub, "catalog") != 0)
-				usage_error("unknown subcommand \"%s\"", c->sub);
+		} else if (c->cmd == NULL) {
+			c->cmd = opts_command_find(commands, optarg);
+			if (c->cmd == NULL)
+				usage_error("unknown subcommand \"%s\"", optarg);
 		} else if (c->tool == NULL) {
 			c->tool = optarg;
 		} else {
@@ -855,11 +858,11 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		}
 	}
 	if (optind < argc) {
-		if (c->sub == NULL || c->tool != NULL || optind + 1 < argc)
+		if (c->cmd == NULL || c->tool != NULL || optind + 1 < argc)
 			usage_error("unexpected argument \"%s\"", argv[optind]);
 		c->tool = argv[optind];
 	}
-	if (c->sub == NULL && (c->agent || c->session || c->sandboxed || c->channel || c->group ||
+	if (c->cmd == NULL && (c->agent || c->session || c->sandboxed || c->channel || c->group ||
 	                       c->sender || c->provider || c->model || c->owner >= 0 || c->co.json))
 		usage_error("request options need a subcommand (explain or tools)");
 }
@@ -867,26 +870,17 @@ static void parse_args(int argc, char **argv, struct cli *c)
 int main(int argc, char **argv)
 {
 	struct cli c = { .owner = -1 };
-	struct config cfg;
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &c);
-	if (config_load(&cfg, &c.co) < 0)
+	if (config_load(&c.cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
 	/* Every config error ends here, before a single record is read. */
-	struct tp_config *tc = tp_load(&cfg);
-	if (tc == NULL)
+	c.tc = tp_load(&c.cfg);
+	if (c.tc == NULL)
 		errx(2, "%s", claw_error());
-	int status;
-	if (c.sub == NULL)
-		status = run_filter(&c, tc, &cfg);
-	else if (strcmp(c.sub, "catalog") == 0)
-		status = run_catalog(&c);
-	else if (strcmp(c.sub, "explain") == 0)
-		status = run_explain(&c, tc, &cfg);
-	else
-		status = run_tools(&c, tc, &cfg);
-	tp_free(tc);
-	config_free(&cfg);
+	int status = c.cmd ? c.cmd->run(&c) : run_filter(&c);
+	tp_free(c.tc);
+	config_free(&c.cfg);
 	return status;
 }
