@@ -29,23 +29,9 @@ static const char usage[] =
     "\n"
     "Without a subcommand, reads request records (JSON Lines) on standard input and\n"
     "writes them with an \"id\" (if missing) and a \"session\" member added:\n"
-    "  session {key, mainKey, main, sandboxed, scopeKey, slug, agent, policyKey, mode, scope}\n"
-    "\n"
-    "  key   print the session key of the conversation described by the options\n"
-    "        (--json: the whole session member)\n"
-    "  new   print an exec request record for COMMAND, arguments shell-quoted; or\n"
-    "        with -c, for the command line LINE as it is (pipelines, && and all);\n"
-    "        --through: with its session member, as new | claw-session writes it\n"
-    "\n"
-    "Common options:\n"
-    "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
-    "                     <state>/openclaw.json; none at all: the secure preset)\n"
-    "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
-    "                     <state>/claw.json)\n"
-    "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
-    "  --max-record N     longest record accepted, in bytes (default 1048576)\n"
-    "  --help, --version\n"
-    "\n"
+    "  session {key, mainKey, main, sandboxed, scopeKey, slug, agent, policyKey, mode, scope}\n";
+
+static const char usage_tail[] =
     "Exit status: 0 the stream was processed; 1 some lines were not valid records;\n"
     "2 usage or config error. See claw-session(1), claw-record(7).\n";
 
@@ -68,32 +54,47 @@ enum {
 	OPT_COMMAND = 'c',
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "agent", required_argument, NULL, OPT_AGENT },
-	{ "channel", required_argument, NULL, OPT_CHANNEL },
-	{ "chat", required_argument, NULL, OPT_CHAT },
-	{ "peer", required_argument, NULL, OPT_PEER },
-	{ "account", required_argument, NULL, OPT_ACCOUNT },
-	{ "thread", required_argument, NULL, OPT_THREAD },
-	{ "guild", required_argument, NULL, OPT_GUILD },
-	{ "team", required_argument, NULL, OPT_TEAM },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "sender", required_argument, NULL, OPT_SENDER },
-	{ "parent", required_argument, NULL, OPT_PARENT },
-	{ "owner", no_argument, NULL, OPT_OWNER },
-	{ "cwd", required_argument, NULL, OPT_CWD },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "command", required_argument, NULL, OPT_COMMAND },
-	{ "through", no_argument, NULL, OPT_THROUGH },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_HEADING("Session options (key, new):"),
+	OPT_VALUE("agent", OPT_AGENT, "A", "the agent (else bindings decide)"),
+	OPT_VALUE("channel", OPT_CHANNEL, "C", "the channel the message came from"),
+	OPT_VALUE("chat", OPT_CHAT, "KIND", "direct (the default), dm, group or channel"),
+	OPT_VALUE("peer", OPT_PEER, "P",
+	          "the sender of a DM, or the id of a group or channel\n(needs --channel)"),
+	OPT_VALUE("account", OPT_ACCOUNT, "X", "the channel account"),
+	OPT_VALUE("thread", OPT_THREAD, "T", "the thread or topic"),
+	OPT_VALUE("guild", OPT_GUILD, "G", "the Discord guild"),
+	OPT_VALUE("team", OPT_TEAM, "T", "the Teams or Slack team"),
+	OPT_VALUE("sender", OPT_SENDER, "S",
+	          "who wrote: names a DM without --peer, and in the policy\nkey (needs --channel)"),
+	OPT_VALUE("parent", OPT_PARENT, "P",
+	          "a thread's parent conversation, for bindings\n(needs --channel)"),
+	OPT_VALUE("session", OPT_SESSION, "KEY", "an explicit session key instead of an origin"),
+	OPT_FLAG("json", OPT_JSON, "key: print the whole session member"),
+	OPT_HEADING("Request options (new):"),
+	OPT_FLAG("owner", OPT_OWNER,
+	         "the sender is the operator; without --channel the request\nhas no origin at all"),
+	OPT_VALUE("cwd", OPT_CWD, "DIR", "args.workdir (default: the current directory)"),
+	OPT_VALUE("timeout", OPT_TIMEOUT, "SECONDS", "args.timeout"),
+	{ { NULL, required_argument, NULL, OPT_COMMAND },
+	  "LINE",
+	  "the whole command line as args.command, as it is" },
+	OPT_VALUE("command", OPT_COMMAND, "LINE", NULL),
+	OPT_FLAG("through", OPT_THROUGH,
+	         "the record with its session member, as\nnew | claw-session writes it"),
+	OPT_HEADING("Common options:"),
+	OPT_ROW_CONFIG,
+	OPT_ROW_CLAW_CONFIG,
+	OPT_ROW_STATE_DIR,
+	OPT_ROW_MAX_RECORD,
+	OPT_ROW_HELP,
+	OPT_ROW_VERSION,
+	OPT_END,
 };
 
 struct cli {
 	struct common_opts co;
-	const char *sub;
+	const struct opts_command *cmd; /* the subcommand, or NULL: the filter */
 	struct session_request rq;
 	const char *chat, *sender, *cwd;
 	bool owner;
@@ -102,6 +103,7 @@ struct cli {
 	int ncommand;
 	const char *line; /* new -c: the command line as it is */
 	bool through;     /* new --through: with the session member added */
+	struct config cfg;
 };
 
 struct filter {
@@ -223,8 +225,9 @@ static void load_cli_session(struct cli *c, struct config *cfg, struct session_s
 		errx(1, "%s", claw_error());
 }
 
-static int run_key(struct cli *c, struct config *cfg)
+static int run_key(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct session_settings s;
 	struct session_info si = { 0 };
 	struct buf b = { 0 };
@@ -291,8 +294,9 @@ static int new_through(struct cli *c, struct config *cfg, const struct buf *line
 	return status;
 }
 
-static int run_new(struct cli *c, struct config *cfg)
+static int run_new(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct buf b = { 0 }, cmd = { 0 };
 	char id[37], *cwd = NULL;
 
@@ -347,22 +351,35 @@ static int run_new(struct cli *c, struct config *cfg)
 
 /* ---- main ---- */
 
+static const struct opts_command commands[] = {
+	{ "key", run_key,
+	  "print the session key of the conversation described by the options\n"
+	  "(--json: the whole session member)" },
+	{ "new", run_new,
+	  "print an exec request record for COMMAND, arguments shell-quoted; or\n"
+	  "with -c, for the command line LINE as it is (pipelines, && and all);\n"
+	  "--through: with its session member, as new | claw-session writes it" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
 static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-hc:", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
 		case 1:
-			if (c->sub == NULL) {
-				c->sub = optarg;
-				if (strcmp(c->sub, "key") != 0 && strcmp(c->sub, "new") != 0)
-					usage_error("unknown subcommand \"%s\"", c->sub);
+			if (c->cmd == NULL) {
+				c->cmd = opts_command_find(commands, optarg);
+				if (c->cmd == NULL)
+					usage_error("unknown subcommand \"%s\"", optarg);
 				continue;
 			}
-			if (strcmp(c->sub, "new") != 0)
+			if (c->cmd->run != run_new)
 				usage_error("unexpected argument \"%s\"", optarg);
 			/* COMMAND starts here; what follows is its own. */
 			c->command = &argv[optind - 1];
@@ -421,7 +438,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		}
 	}
 	if (optind < argc) {
-		if (c->sub == NULL || strcmp(c->sub, "new") != 0)
+		if (c->cmd == NULL || c->cmd->run != run_new)
 			usage_error("unexpected argument \"%s\"", argv[optind]);
 		c->command = &argv[optind];
 		c->ncommand = argc - optind;
@@ -431,21 +448,14 @@ static void parse_args(int argc, char **argv, struct cli *c)
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
-	struct config cfg;
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &c);
-	if (c.sub == NULL && (c.rq.agent || c.rq.channel || c.chat || c.rq.peer || c.cwd || c.line))
+	if (c.cmd == NULL && (c.rq.agent || c.rq.channel || c.chat || c.rq.peer || c.cwd || c.line))
 		usage_error("session options need a subcommand (key or new)");
-	if (config_load(&cfg, &c.co) < 0)
+	if (config_load(&c.cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
-	int status;
-	if (c.sub == NULL)
-		status = run_filter(&c, &cfg, 0);
-	else if (strcmp(c.sub, "key") == 0)
-		status = run_key(&c, &cfg);
-	else
-		status = run_new(&c, &cfg);
-	config_free(&cfg);
+	int status = c.cmd ? c.cmd->run(&c) : run_filter(&c, &c.cfg, 0);
+	config_free(&c.cfg);
 	return status;
 }

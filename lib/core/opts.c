@@ -42,11 +42,13 @@ void opts_use(const struct opts_spec *s)
 	for (const struct opt_row *r = s->options; !row_end(r); r++)
 		n++;
 	longopts = xcalloc(n + 1, sizeof(*longopts));
+	memset(shortopts, 0, sizeof(shortopts));
 	shortopts[len++] = '-';
 	for (const struct opt_row *r = s->options; !row_end(r); r++) {
 		if (r->opt.name != NULL)
 			longopts[k++] = r->opt;
-		if (is_letter(r->opt.val) && len + 4 < sizeof(shortopts)) {
+		if (is_letter(r->opt.val) && strchr(shortopts, r->opt.val) == NULL &&
+		    len + 4 < sizeof(shortopts)) {
 			shortopts[len++] = (char)r->opt.val;
 			if (r->opt.has_arg != no_argument)
 				shortopts[len++] = ':';
