@@ -43,6 +43,7 @@ static const char usage[] =
     "       claw-approve pending [--json]\n"
     "       claw-approve resolve [--by WHO] ID|SLUG|PREFIX allow-once|allow-always|deny\n"
     "       claw-approve grants [ls] [--json] | grants rm SESSION [TOOL]\n"
+    "       claw-approve models [--json] [PROGRAM]\n"
     "       claw-approve [--no-tty] [--wait] [--defer | --ask-fd N] [--timeout SECONDS]\n"
     "                                            (the filter, asking options)\n"
     "\n"
@@ -52,39 +53,9 @@ static const char usage[] =
     "  approval {decision, via, reason, asked, security, ask, askFallback, cwd,\n"
     "            analysis, guard, segments[{argv, path, realpath, match, satisfiedBy, why}]}\n"
     "A tool named in approvals.tools waits for a person too (message, sessions_send):\n"
-    "  approval {decision, via, reason, tool, id, by, waitedMs, note}\n"
-    "\n"
-    "  check      explain the decision for COMMAND, segment by segment (exit 0: it\n"
-    "             would run without asking; 1: it would ask or be refused)\n"
-    "  allowlist  list, add or remove exec-approvals.json entries (--agent defaults\n"
-    "             to \"*\", every agent); --bind adds entries bound to COMMAND's argv,\n"
-    "             directory and program contents, as allow-always does\n"
-    "  pending    the requests waiting for a person's answer\n"
-    "  resolve    answer one (OpenClaw's words and aliases: once, always, deny, ...)\n"
-    "  grants     the tools a person allowed for the rest of a session; rm takes them back\n"
-    "  models     the argument models: each risky program's options and what they do\n"
-    "\n"
-    "When a person must be asked, the filter asks every way available at once:\n"
-    "the terminal (/dev/tty; --no-tty turns it off), the chat and webhook targets\n"
-    "of approvals.exec, and `claw-approve resolve` from a shell of the same user\n"
-    "(with no other way, only with --wait). The first answer wins; no command claw\n"
-    "runs, and no file, can answer. With no way to ask, or no answer within\n"
-    "approvals.exec.timeoutSeconds (120), askFallback decides.\n"
-    "  --defer         ask nobody: what needs a person is refused with via \"runtime\",\n"
-    "                  for a caller that asks in its own prompt (claw-hook(1))\n"
-    "  --ask-fd N      the caller asks and answers with resolve: each request is put up\n"
-    "                  and announced as a line of JSON on fd N; no terminal, no chat\n"
-    "  --timeout S     wait at most S seconds (less than approvals.exec.timeoutSeconds)\n"
-    "\n"
-    "Common options:\n"
-    "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
-    "                     <state>/openclaw.json; none at all: the secure preset)\n"
-    "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
-    "                     <state>/claw.json)\n"
-    "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
-    "  --max-record N     longest record accepted, in bytes (default 1048576)\n"
-    "  --help, --version\n"
-    "\n"
+    "  approval {decision, via, reason, tool, id, by, waitedMs, note}\n";
+
+static const char usage_tail[] =
     "Exit status: 0 the stream was processed; 1 some lines were not valid records;\n"
     "2 usage or config error. See claw-approve(1), claw-record(7).\n";
 
@@ -102,32 +73,59 @@ enum {
 	OPT_SCDOC,
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "agent", required_argument, NULL, OPT_AGENT },
-	{ "cwd", required_argument, NULL, OPT_CWD },
-	{ "arg-pattern", required_argument, NULL, OPT_ARG_PATTERN },
-	{ "bind", no_argument, NULL, OPT_BIND },
-	{ "no-tty", no_argument, NULL, OPT_NO_TTY },
-	{ "wait", no_argument, NULL, OPT_WAIT },
-	{ "defer", no_argument, NULL, OPT_DEFER },
-	{ "ask-fd", required_argument, NULL, OPT_ASK_FD },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "by", required_argument, NULL, OPT_BY },
-	{ "scdoc", no_argument, NULL, OPT_SCDOC },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_HEADING("Options of the subcommands:"),
+	OPT_VALUE("agent", OPT_AGENT, "A",
+	          "check: the agent (default: the default agent); allowlist:\n"
+	          "the agent's list, or \"*\", every agent's (the default)"),
+	OPT_VALUE("cwd", OPT_CWD, "DIR",
+	          "check, allowlist add --bind: where COMMAND runs (default:\n"
+	          "the current directory)"),
+	OPT_VALUE("arg-pattern", OPT_ARG_PATTERN, "REGEX", "allowlist add: the entry's argPattern"),
+	OPT_FLAG("bind", OPT_BIND,
+	         "allowlist add: entries bound to COMMAND's argv, directory and\n"
+	         "program contents, as allow-always adds them"),
+	OPT_VALUE("by", OPT_BY, "WHO", "resolve: who answered (default: cli:LOGIN)"),
+	OPT_FLAG("json", OPT_JSON, "machine-readable output"),
+	OPT_FLAG("scdoc", OPT_SCDOC, "models: claw-approve(1)'s generated part, in scdoc"),
+	OPT_HEADING(
+	    "When a person must be asked, the filter asks every way available at once:\n"
+	    "the terminal (/dev/tty; --no-tty turns it off), the chat and webhook targets\n"
+	    "of approvals.exec, and `claw-approve resolve` from a shell of the same user\n"
+	    "(with no other way, only with --wait). The first answer wins; no command claw\n"
+	    "runs, and no file, can answer. With no way to ask, or no answer within\n"
+	    "approvals.exec.timeoutSeconds (120), askFallback decides."),
+	OPT_FLAG("no-tty", OPT_NO_TTY, "do not ask at the terminal"),
+	OPT_FLAG("wait", OPT_WAIT,
+	         "put a request up for resolve even with no terminal and no\nchat target"),
+	OPT_FLAG("defer", OPT_DEFER,
+	         "ask nobody: what needs a person is refused with via \"runtime\",\n"
+	         "for a caller that asks in its own prompt (claw-hook(1))"),
+	OPT_VALUE("ask-fd", OPT_ASK_FD, "N",
+	          "the caller asks and answers with resolve: each request is put\n"
+	          "up and announced as a line of JSON on fd N; no terminal, no chat"),
+	OPT_VALUE("timeout", OPT_TIMEOUT, "SECONDS",
+	          "wait at most SECONDS (less than approvals.exec.timeoutSeconds)"),
+	OPT_HEADING("Common options:"),
+	OPT_ROW_CONFIG,
+	OPT_ROW_CLAW_CONFIG,
+	OPT_ROW_STATE_DIR,
+	OPT_ROW_MAX_RECORD,
+	OPT_ROW_HELP,
+	OPT_ROW_VERSION,
+	OPT_END,
 };
 
 struct cli {
 	struct common_opts co;
-	const char *sub, *action;
+	const struct opts_command *cmd; /* the subcommand, or NULL: the filter */
+	const char *action;
 	const char *agent, *cwd, *arg_pattern, *by;
 	bool bind, scdoc;
 	struct ask_opts ask;
 	char **words; /* positional words after the subcommand (and action) */
 	int nwords;
+	struct config cfg; /* loaded for every subcommand but models */
 };
 
 /* ---- the filter ---- */
@@ -343,8 +341,9 @@ static void idle(void *arg)
 		alarm(1);
 }
 
-static int run_filter(struct cli *c, struct config *cfg)
+static int run_filter(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct filter f = { 0 };
 	struct stage stage = { .name = "claw-approve", .handle = handle, .idle = idle, .ctx = &f };
 	struct record_opts ro = { .max_record = c->co.max_record, .in_fd = 0, .out_fd = 1 };
@@ -475,8 +474,9 @@ static void explain(const char *command, const char *agent, const struct approve
 	}
 }
 
-static int run_check(struct cli *c, struct config *cfg)
+static int run_check(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct approve_ctx ctx;
 	struct approve_result res = { 0 };
 	char agent[SESSION_ID_MAX], cwd[PATH_MAX];
@@ -764,8 +764,9 @@ static int allowlist_bind(struct cli *c, struct config *cfg)
 	return 0;
 }
 
-static int run_allowlist(struct cli *c, struct config *cfg)
+static int run_allowlist(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct approvals a;
 	char *path = state_path(cfg, "exec-approvals.json");
 	int status = 0;
@@ -797,8 +798,9 @@ static int run_allowlist(struct cli *c, struct config *cfg)
 
 /* ---- pending, resolve ---- */
 
-static int run_pending(struct cli *c, struct config *cfg)
+static int run_pending(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	if (c->nwords > 0)
 		usage_error("pending: unexpected argument \"%s\"", c->words[0]);
 	if (ask_pending_list(cfg, c->co.json, stdout) < 0) {
@@ -819,8 +821,9 @@ static void cli_answerer(char *by, size_t size)
 	snprintf(by, size, "cli:%s", user && *user ? user : "unknown");
 }
 
-static int run_resolve(struct cli *c, struct config *cfg)
+static int run_resolve(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	char by[96], id[37];
 
 	if (c->nwords != 2)
@@ -840,8 +843,9 @@ static int run_resolve(struct cli *c, struct config *cfg)
 
 /* ---- grants ---- */
 
-static int run_grants(struct cli *c, struct config *cfg)
+static int run_grants(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	const char *action = c->nwords > 0 ? c->words[0] : "ls";
 
 	if (strcmp(action, "ls") == 0 && c->nwords <= 1) {
@@ -896,15 +900,33 @@ static int run_models(struct cli *c)
 
 /* ---- main ---- */
 
+static const struct opts_command commands[] = {
+	{ "check", run_check,
+	  "explain the decision for COMMAND, segment by segment (exit 0: it\n"
+	  "would run without asking; 1: it would ask or be refused)" },
+	{ "allowlist", run_allowlist,
+	  "list, add or remove exec-approvals.json entries (--agent defaults\n"
+	  "to \"*\", every agent); --bind adds entries bound to COMMAND's argv,\n"
+	  "directory and program contents, as allow-always does" },
+	{ "pending", run_pending, "the requests waiting for a person's answer" },
+	{ "resolve", run_resolve,
+	  "answer one (OpenClaw's words and aliases: once, always, deny, ...)" },
+	{ "grants", run_grants,
+	  "the tools a person allowed for the rest of a session; rm takes them back" },
+	{ "models", run_models,
+	  "the argument models: each risky program's options and what they do" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
 static void positional(struct cli *c, char *word, int argc)
 {
-	if (c->sub == NULL) {
-		if (strcmp(word, "check") != 0 && strcmp(word, "allowlist") != 0 &&
-		    strcmp(word, "pending") != 0 && strcmp(word, "resolve") != 0 &&
-		    strcmp(word, "grants") != 0 && strcmp(word, "models") != 0)
+	if (c->cmd == NULL) {
+		c->cmd = opts_command_find(commands, word);
+		if (c->cmd == NULL)
 			usage_error("unknown subcommand \"%s\"", word);
-		c->sub = word;
-	} else if (strcmp(c->sub, "allowlist") == 0 && c->action == NULL) {
+	} else if (opts_is(c->cmd, "allowlist") && c->action == NULL) {
 		c->action = word;
 	} else {
 		if (c->words == NULL)
@@ -917,7 +939,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
@@ -969,45 +991,30 @@ static void parse_args(int argc, char **argv, struct cli *c)
 int main(int argc, char **argv)
 {
 	struct cli c = { .ask.announce_fd = -1 };
-	struct config cfg;
 	int status;
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &c);
-	if (c.sub == NULL && (c.agent || c.cwd || c.arg_pattern || c.bind))
+	if (c.cmd == NULL && (c.agent || c.cwd || c.arg_pattern || c.bind))
 		usage_error("these options need a subcommand (check or allowlist)");
-	if (c.sub != NULL && (c.ask.no_tty || c.ask.wait || c.ask.defer || c.ask.announce_fd >= 0 ||
+	if (c.cmd != NULL && (c.ask.no_tty || c.ask.wait || c.ask.defer || c.ask.announce_fd >= 0 ||
 	                      c.ask.timeout_ms > 0))
 		usage_error("--no-tty, --wait, --defer, --ask-fd and --timeout are for the filter");
 	if (c.ask.defer && c.ask.announce_fd >= 0)
 		usage_error(
 		    "--defer and --ask-fd: the caller either asks itself or through resolve");
-	if (c.by != NULL && (c.sub == NULL || strcmp(c.sub, "resolve") != 0))
+	if (c.by != NULL && !opts_is(c.cmd, "resolve"))
 		usage_error("--by is for resolve");
 	if (c.ask.announce_fd >= 0 && fcntl(c.ask.announce_fd, F_GETFD) < 0)
 		usage_error("--ask-fd %d: not an open file descriptor", c.ask.announce_fd);
-	if (c.scdoc && (c.sub == NULL || strcmp(c.sub, "models") != 0))
+	bool models = opts_is(c.cmd, "models"); /* the tables need no config */
+	if (c.scdoc && !models)
 		usage_error("--scdoc is for models");
-	if (c.sub != NULL && strcmp(c.sub, "models") == 0) {
-		status = run_models(&c); /* the tables need no config */
-		free(c.words);
-		return status;
-	}
-	if (config_load(&cfg, &c.co) < 0)
+	if (!models && config_load(&c.cfg, &c.co) < 0)
 		errx(2, "%s", claw_error());
-	if (c.sub == NULL)
-		status = run_filter(&c, &cfg);
-	else if (strcmp(c.sub, "check") == 0)
-		status = run_check(&c, &cfg);
-	else if (strcmp(c.sub, "pending") == 0)
-		status = run_pending(&c, &cfg);
-	else if (strcmp(c.sub, "resolve") == 0)
-		status = run_resolve(&c, &cfg);
-	else if (strcmp(c.sub, "grants") == 0)
-		status = run_grants(&c, &cfg);
-	else
-		status = run_allowlist(&c, &cfg);
-	config_free(&cfg);
+	status = c.cmd ? c.cmd->run(&c) : run_filter(&c);
+	if (!models)
+		config_free(&c.cfg);
 	free(c.words);
 	return status;
 }

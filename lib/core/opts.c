@@ -72,6 +72,11 @@ const struct opts_command *opts_command_find(const struct opts_command *table, c
 	return NULL;
 }
 
+bool opts_is(const struct opts_command *cmd, const char *name)
+{
+	return cmd != NULL && strcmp(cmd->name, name) == 0;
+}
+
 /* TEXT, its lines after the first indented by INDENT. */
 static void put_lines(struct buf *b, const char *text, size_t indent)
 {

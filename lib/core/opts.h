@@ -85,6 +85,8 @@ struct opts_command {
 
 /* The row of NAME in TABLE, or NULL. */
 const struct opts_command *opts_command_find(const struct opts_command *table, const char *name);
+/* Whether CMD (NULL: none) is the subcommand NAME: for an option that belongs to one. */
+bool opts_is(const struct opts_command *cmd, const char *name);
 
 /*
  * A command's --help: USAGE (its synopsis and what it does), the
