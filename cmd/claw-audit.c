@@ -39,39 +39,9 @@ static const char usage[] =
     "       claw-audit sessions [FILE] [--json]\n"
     "       claw-audit check [--json] [--fix] [--preset NAME] [--fail-on warn|critical]\n"
     "                        [--only config]\n"
-    "       claw-audit backup FILE...\n"
-    "\n"
-    "  log       append every record on standard input to the decision log, adding\n"
-    "            audit {seq, ts, prev, hash}, and pass it on (the default)\n"
-    "  verify    prove the log's hash chain: exit 0 intact, 1 with the first bad seq\n"
-    "  show      the logged records as a table (--json: the records themselves)\n"
-    "  sessions  every session in the log, with counts and last activity\n"
-    "  check     audit the config and the state directory for security problems\n"
-    "  backup    keep a numbered copy of each FILE (FILE.bak.N, the next free N) and\n"
-    "            print its name: what claw init --force and check --fix do first\n"
-    "\n"
-    "Options:\n"
-    "  --log FILE          the decision log (default <state>/audit/decisions.jsonl)\n"
-    "  --fsync MODE        always (each record), batch (when input idles and at\n"
-    "                      exit; the default) or never\n"
-    "  --syslog            also send a one-line summary of each record to syslog\n"
-    "  --syslog-facility F facility (default authpriv), --syslog-tag T (default\n"
-    "                      claw-audit), --syslog-socket PATH (default /dev/log)\n"
-    "  --head [SEQ:]HASH   verify: the log must still contain this earlier head\n"
-    "  --since TIME        show: from TIME on: 2026-11-22, 2026-11-22T08:00[:SS]\n"
-    "                      (UTC), @EPOCH, or an age such as 90s, 15m, 2h, 7d\n"
-    "  --last N            show: only the last N matching records\n"
-    "  --fix               check: apply the safe fixes (only ever tightening; the\n"
-    "                      config is backed up to FILE.bak.N and rewritten atomically)\n"
-    "  --preset NAME       check: also report what the config lacks against a preset\n"
-    "                      (personal, secure, public, dev); with --fix, apply it\n"
-    "  --fail-on LEVEL     check: exit 1 when a finding is at LEVEL or above\n"
-    "  --only config       check: only the config files' own problems (unknown keys,\n"
-    "                      invalid values, claw keys in openclaw.json)\n"
-    "  --json              machine-readable output\n"
-    "  --config FILE, --claw-config FILE, --state-dir DIR, --max-record N, --help,\n"
-    "  --version\n"
-    "\n"
+    "       claw-audit backup FILE...\n";
+
+static const char usage_tail[] =
     "Exit status: log: 0, or 1 when some lines were not valid records; verify: 0\n"
     "intact, 1 not; check: 0, or 1 with --fail-on; 2 usage, config or I/O error.\n"
     "See claw-audit(1), claw-record(7).\n";
@@ -96,37 +66,56 @@ enum {
 	OPT_ONLY,
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "fsync", required_argument, NULL, OPT_FSYNC },
-	{ "syslog", no_argument, NULL, OPT_SYSLOG },
-	{ "syslog-facility", required_argument, NULL, OPT_SYSLOG_FACILITY },
-	{ "syslog-tag", required_argument, NULL, OPT_SYSLOG_TAG },
-	{ "syslog-socket", required_argument, NULL, OPT_SYSLOG_SOCKET },
-	{ "head", required_argument, NULL, OPT_HEAD },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "agent", required_argument, NULL, OPT_AGENT },
-	{ "tool", required_argument, NULL, OPT_TOOL },
-	{ "decision", required_argument, NULL, OPT_DECISION },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "last", required_argument, NULL, OPT_LAST },
-	{ "fix", no_argument, NULL, OPT_FIX },
-	{ "preset", required_argument, NULL, OPT_PRESET },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "only", required_argument, NULL, OPT_ONLY },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_VALUE("log", OPT_LOG, "FILE",
+	          "the decision log (default <state>/audit/decisions.jsonl)"),
+	OPT_VALUE("fsync", OPT_FSYNC, "MODE",
+	          "log: always (each record), batch (when input idles and at\n"
+	          "exit; the default) or never"),
+	OPT_FLAG("syslog", OPT_SYSLOG,
+	         "log: also send a one-line summary of each record to syslog"),
+	OPT_VALUE("syslog-facility", OPT_SYSLOG_FACILITY, "F",
+	          "the syslog facility (default authpriv); implies --syslog"),
+	OPT_VALUE("syslog-tag", OPT_SYSLOG_TAG, "T",
+	          "the syslog tag (default claw-audit); implies --syslog"),
+	OPT_VALUE("syslog-socket", OPT_SYSLOG_SOCKET, "PATH",
+	          "the syslog socket (default /dev/log); implies --syslog"),
+	OPT_VALUE("head", OPT_HEAD, "[SEQ:]HASH",
+	          "verify: the log must still contain this earlier head"),
+	OPT_VALUE("session", OPT_SESSION, "KEY",
+	          "show, sessions: only the records of this session key"),
+	OPT_VALUE("agent", OPT_AGENT, "A", "show, sessions: only this agent's records"),
+	OPT_VALUE("tool", OPT_TOOL, "T", "show, sessions: only this tool's records"),
+	OPT_VALUE("decision", OPT_DECISION, "allow|deny",
+	          "show, sessions: only the records decided so"),
+	OPT_VALUE("since", OPT_SINCE, "TIME",
+	          "show, sessions: from TIME on: 2026-11-22, 2026-11-22T08:00[:SS]\n"
+	          "(UTC), @EPOCH, or an age such as 90s, 15m, 2h, 7d"),
+	OPT_VALUE("last", OPT_LAST, "N", "show: only the last N matching records"),
+	OPT_FLAG("fix", OPT_FIX,
+	         "check: apply the safe fixes (only ever tightening; the\n"
+	         "config is backed up to FILE.bak.N and rewritten atomically)"),
+	OPT_VALUE("preset", OPT_PRESET, "NAME",
+	          "check: also report what the config lacks against a preset\n"
+	          "(personal, secure, public, dev); with --fix, apply it"),
+	OPT_VALUE("fail-on", OPT_FAIL_ON, "LEVEL",
+	          "check: exit 1 when a finding is at LEVEL (warn, critical)\nor above"),
+	OPT_VALUE("only", OPT_ONLY, "config",
+	          "check: only the config files' own problems (unknown keys,\n"
+	          "invalid values, claw keys in openclaw.json)"),
+	OPT_FLAG("json", OPT_JSON, "machine-readable output (verify, show, sessions, check)"),
+	OPT_VALUE("max-record", OPT_MAX_RECORD, "N",
+	          "log: longest record accepted, in bytes (default 1048576)"),
+	OPT_HEADING("Common options:"),
+	OPT_ROWS_COMMON,
+	OPT_END,
 };
-
-enum sub { SUB_LOG, SUB_VERIFY, SUB_SHOW, SUB_SESSIONS, SUB_CHECK, SUB_BACKUP };
-static const char *const sub_names[] = { "log", "verify", "show", "sessions", "check", "backup" };
 
 struct cli {
 	struct common_opts co;
-	enum sub sub;
+	const struct opts_command *cmd; /* the subcommand given, else log */
 	bool sub_given;
+	char *path;          /* the decision log, for log, verify, show and sessions */
 	const char *file;    /* --log, or the positional FILE */
 	struct strvec files; /* backup: FILE... */
 	enum alog_fsync fsync;
@@ -481,8 +470,9 @@ static char *default_log(const struct cli *c)
 	return path;
 }
 
-static int run_log(struct cli *c, const char *path)
+static int run_log(struct cli *c)
 {
+	const char *path = c->path;
 	struct logger g = { 0 };
 	struct stage stage = { .name = "claw-audit",
 		               .handle_denied = true,
@@ -576,8 +566,9 @@ static void put_open_runs_json(struct buf *b, const struct alog_report *r)
 	buf_puts(b, "]}");
 }
 
-static int run_verify(struct cli *c, const char *path)
+static int run_verify(struct cli *c)
 {
+	const char *path = c->path;
 	struct alog_map m;
 	struct alog_report r;
 	struct buf b = { 0 };
@@ -837,8 +828,9 @@ static void show_row(const char *line, size_t len, const struct summary *sum, vo
 	}
 }
 
-static int run_show(struct cli *c, const char *path)
+static int run_show(struct cli *c)
 {
+	const char *path = c->path;
 	struct show sh = { .c = c, .state_dir = config_state_dir(&c->co) };
 	struct cli all = { 0 };
 	struct alog_map m;
@@ -950,8 +942,9 @@ static int by_last_desc(const void *a, const void *b)
 	return c ? c : strcmp(x->key, y->key);
 }
 
-static int run_sessions(struct cli *c, const char *path)
+static int run_sessions(struct cli *c)
 {
+	const char *path = c->path;
 	struct sessions ss = { 0 };
 	struct buf b = { 0 };
 
@@ -1080,7 +1073,7 @@ static int run_check(struct cli *c)
 
 /* ---- backup ---- */
 
-static int run_backup(const struct cli *c)
+static int run_backup(struct cli *c)
 {
 	int status = 0;
 
@@ -1099,28 +1092,43 @@ static int run_backup(const struct cli *c)
 
 /* ---- main ---- */
 
+static const struct opts_command commands[] = {
+	{ "log", run_log,
+	  "append every record on standard input to the decision log, adding\n"
+	  "audit {seq, ts, prev, hash}, and pass it on (the default)" },
+	{ "verify", run_verify,
+	  "prove the log's hash chain: exit 0 intact, 1 with the first bad seq" },
+	{ "show", run_show, "the logged records as a table (--json: the records themselves)" },
+	{ "sessions", run_sessions, "every session in the log, with counts and last activity" },
+	{ "check", run_check, "audit the config and the state directory for security problems" },
+	{ "backup", run_backup,
+	  "keep a numbered copy of each FILE (FILE.bak.N, the next free N) and\n"
+	  "print its name: what claw init --force and check --fix do first" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
 static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	c->cmd = &commands[0];
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
 		case 1:
 			if (!c->sub_given) {
-				size_t i;
-				for (i = 0; i < NELEM(sub_names); i++)
-					if (strcmp(optarg, sub_names[i]) == 0)
-						break;
-				if (i == NELEM(sub_names))
+				c->cmd = opts_command_find(commands, optarg);
+				if (c->cmd == NULL)
 					usage_error("unknown subcommand \"%s\"", optarg);
-				c->sub = (enum sub)i;
 				c->sub_given = true;
-			} else if (c->file == NULL && (c->sub == SUB_VERIFY || c->sub == SUB_SHOW ||
-			                               c->sub == SUB_SESSIONS)) {
+			} else if (c->file == NULL &&
+			           (opts_is(c->cmd, "verify") || opts_is(c->cmd, "show") ||
+			            opts_is(c->cmd, "sessions"))) {
 				c->file = optarg;
-			} else if (c->sub == SUB_BACKUP) {
+			} else if (opts_is(c->cmd, "backup")) {
 				strvec_push(&c->files, optarg);
 			} else {
 				usage_error("unexpected argument \"%s\"", optarg);
@@ -1204,7 +1212,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			usage_error("unexpected option");
 		}
 	}
-	for (; optind < argc && c->sub == SUB_BACKUP; optind++) { /* after "--" */
+	for (; optind < argc && opts_is(c->cmd, "backup"); optind++) { /* after "--" */
 		strvec_push(&c->files, argv[optind]);
 	}
 	if (optind < argc)
@@ -1214,28 +1222,28 @@ static void parse_args(int argc, char **argv, struct cli *c)
 /* Options that only make sense for one subcommand are refused elsewhere. */
 static void check_options(const struct cli *c)
 {
-	const char *sub = sub_names[c->sub];
+	const char *sub = c->cmd->name;
 
-	if (c->sub != SUB_LOG && (c->syslog || c->fsync != ALOG_FSYNC_BATCH))
+	if (!opts_is(c->cmd, "log") && (c->syslog || c->fsync != ALOG_FSYNC_BATCH))
 		usage_error("%s: --fsync and --syslog belong to log", sub);
-	if (c->sub != SUB_VERIFY && c->head.set)
+	if (!opts_is(c->cmd, "verify") && c->head.set)
 		usage_error("%s: --head belongs to verify", sub);
-	if (c->sub != SUB_SHOW && c->sub != SUB_SESSIONS &&
+	if (!opts_is(c->cmd, "show") && !opts_is(c->cmd, "sessions") &&
 	    (c->session || c->agent || c->tool || c->decision || c->since[0] || c->last))
 		usage_error("%s: the filters belong to show and sessions", sub);
-	if (c->sub != SUB_SHOW && c->last)
+	if (!opts_is(c->cmd, "show") && c->last)
 		usage_error("%s: --last belongs to show", sub);
-	if (c->sub != SUB_CHECK && (c->fix || c->preset || c->fail_on >= 0 || c->only_config))
+	if (!opts_is(c->cmd, "check") && (c->fix || c->preset || c->fail_on >= 0 || c->only_config))
 		usage_error("%s: --fix, --preset, --fail-on and --only belong to check", sub);
 	if (c->only_config && c->preset)
 		usage_error("check: --only config and --preset do not go together");
-	if (c->sub == SUB_CHECK && c->file)
+	if (opts_is(c->cmd, "check") && c->file)
 		usage_error("check: --log does not apply");
-	if (c->sub == SUB_BACKUP && (c->file || c->co.json))
+	if (opts_is(c->cmd, "backup") && (c->file || c->co.json))
 		usage_error("backup: --log and --json do not apply");
-	if (c->sub == SUB_BACKUP && c->files.n == 0)
+	if (opts_is(c->cmd, "backup") && c->files.n == 0)
 		usage_error("backup: FILE is missing");
-	if (c->sub == SUB_LOG && c->co.json)
+	if (opts_is(c->cmd, "log") && c->co.json)
 		usage_error("log: --json does not apply (records are JSON already)");
 }
 
@@ -1247,32 +1255,14 @@ int main(int argc, char **argv)
 		         .socket = "/dev/log",
 		         .fail_on = -1 };
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &c);
 	check_options(&c);
-	if (c.sub == SUB_CHECK)
-		return run_check(&c);
-	if (c.sub == SUB_BACKUP) {
-		int status = run_backup(&c);
-		strvec_clear(&c.files);
-		return status;
-	}
-	char *path = c.file ? xstrdup(c.file) : default_log(&c);
-	int status;
-	switch (c.sub) {
-	case SUB_VERIFY:
-		status = run_verify(&c, path);
-		break;
-	case SUB_SHOW:
-		status = run_show(&c, path);
-		break;
-	case SUB_SESSIONS:
-		status = run_sessions(&c, path);
-		break;
-	default:
-		status = run_log(&c, path);
-		break;
-	}
-	free(path);
+	/* check reads the config and backup its FILEs; the others read the log alone. */
+	if (!opts_is(c.cmd, "check") && !opts_is(c.cmd, "backup"))
+		c.path = c.file ? xstrdup(c.file) : default_log(&c);
+	int status = c.cmd->run(&c);
+	free(c.path);
+	strvec_clear(&c.files);
 	return status;
 }
