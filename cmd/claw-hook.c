@@ -40,31 +40,9 @@ static const char usage[] =
     "usage: claw-hook claude-code [--agent A] [--timeout SECONDS]\n"
     "       claw-hook claude-code --install [--project] [--print] [--timeout SECONDS]\n"
     "       claw-hook decide [--defer | --ask-fd N] [--timeout SECONDS] [--deliveries]\n"
-    "       claw-hook settings [--json]\n"
-    "\n"
-    "  claude-code  Claude Code's PreToolUse hook: the tool call on standard input\n"
-    "               (JSON), claw's decision on standard output; exit 2 refuses with\n"
-    "               the reason on standard error\n"
-    "  --install    merge the hook into ~/.claude/settings.json (--project:\n"
-    "               .claude/settings.json here), keeping a numbered backup; --print\n"
-    "               shows the result and writes nothing\n"
-    "  decide       the filter the OpenClaw plugin runs: request records in, each\n"
-    "               decided and logged, with a verdict member added:\n"
-    "               verdict {decision: allow|deny|ask|sandbox, by, reason, command}\n"
-    "  settings     what a runtime needs to know of claw's config (--json)\n"
-    "\n"
-    "Options:\n"
-    "  --timeout S   claude-code: decide within S seconds or refuse (default 55);\n"
-    "                decide: a person is waited for at most S seconds\n"
-    "  --defer       decide: what needs a person is left to the runtime's own prompt\n"
-    "                (verdict ask), when approvals.askVia is \"runtime\"\n"
-    "  --ask-fd N    decide: the runtime asks and answers with claw-approve resolve;\n"
-    "                each question is announced on fd N (approvals.askVia \"runtime\")\n"
-    "  --deliveries  decide: outgoing messages, not tool calls: no tool policy, no\n"
-    "                sandbox; approvals.tools decides whether a person is asked\n"
-    "  --agent A     claude-code: the agent whose config applies\n"
-    "  --config FILE, --state-dir DIR, --help, --version\n"
-    "\n"
+    "       claw-hook settings [--json]\n";
+
+static const char usage_tail[] =
     "Exit status: claude-code: 0 with a decision on standard output, 2 refused\n"
     "(claw could not read or decide); decide: as a filter (0, 1, 2).\n"
     "See claw-hook(1).\n";
@@ -80,18 +58,29 @@ enum {
 	OPT_PRINT,
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "defer", no_argument, NULL, OPT_DEFER },
-	{ "ask-fd", required_argument, NULL, OPT_ASK_FD },
-	{ "deliveries", no_argument, NULL, OPT_DELIVERIES },
-	{ "agent", required_argument, NULL, OPT_AGENT },
-	{ "install", no_argument, NULL, OPT_INSTALL },
-	{ "project", no_argument, NULL, OPT_PROJECT },
-	{ "print", no_argument, NULL, OPT_PRINT },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_VALUE("timeout", OPT_TIMEOUT, "SECONDS",
+	          "claude-code: decide within SECONDS or refuse (default 55);\n"
+	          "decide: a person is waited for at most SECONDS"),
+	OPT_FLAG("defer", OPT_DEFER,
+	         "decide: what needs a person is left to the runtime's own prompt\n"
+	         "(verdict ask), when approvals.askVia is \"runtime\""),
+	OPT_VALUE("ask-fd", OPT_ASK_FD, "N",
+	          "decide: the runtime asks and answers with claw-approve resolve;\n"
+	          "each question is announced on fd N (approvals.askVia \"runtime\")"),
+	OPT_FLAG("deliveries", OPT_DELIVERIES,
+	         "decide: outgoing messages, not tool calls: no tool policy, no\n"
+	         "sandbox; approvals.tools decides whether a person is asked"),
+	OPT_VALUE("agent", OPT_AGENT, "A", "claude-code: the agent whose config applies"),
+	OPT_FLAG("install", OPT_INSTALL,
+	         "claude-code: merge the hook into ~/.claude/settings.json,\n"
+	         "keeping a numbered backup"),
+	OPT_FLAG("project", OPT_PROJECT, "--install: into .claude/settings.json here"),
+	OPT_FLAG("print", OPT_PRINT, "--install: show the result and write nothing"),
+	OPT_FLAG("json", OPT_JSON, "settings: as JSON"),
+	OPT_HEADING("Common options:"),
+	OPT_ROWS_COMMON,
+	OPT_END,
 };
 
 #define CLAUDE_TIMEOUT_DEFAULT 55
@@ -101,7 +90,10 @@ static const struct option longopts[] = {
 
 struct cli {
 	struct common_opts co;
-	const char *sub, *agent;
+	const char *sub; /* as given; check_args() finds its row */
+	const struct opts_command *cmd;
+	struct hook *h; /* the config, loaded for every subcommand but claude-code --install */
+	const char *agent;
 	long timeout_s; /* 0: not given */
 	bool defer, deliveries, install, project, print;
 	int ask_fd;
@@ -349,8 +341,9 @@ static int decide_handle(struct record *rec, void *arg)
 	return 0;
 }
 
-static int run_decide(struct cli *c, struct hook *h)
+static int run_decide(struct cli *c)
 {
+	struct hook *h = c->h;
 	struct stagepipe_stage st[STAGEPIPE_MAX];
 	struct stagepipe p;
 	struct decide_ctx d = { .h = h };
@@ -633,8 +626,9 @@ static void answer_claude(const struct verdict *v, const cJSON *in)
 	buf_free(&why);
 }
 
-static int run_claude(struct cli *c, struct hook *h)
+static int run_claude(struct cli *c)
 {
+	struct hook *h = c->h;
 	long timeout_s = c->timeout_s > 0 ? c->timeout_s : CLAUDE_TIMEOUT_DEFAULT;
 	long long deadline = clock_mono_ms() + timeout_s * 1000;
 	struct buf in = { 0 }, out = { 0 };
@@ -828,8 +822,9 @@ static int run_install(struct cli *c)
 
 /* ---- settings ---- */
 
-static int run_settings(struct cli *c, struct hook *h)
+static int run_settings(struct cli *c)
 {
+	struct hook *h = c->h;
 	char *claw_json = cfg_user_path(h->cfg.claw_path);
 	struct toolgate *gate;
 	struct buf b = { 0 };
@@ -878,11 +873,27 @@ static int run_settings(struct cli *c, struct hook *h)
 
 /* ---- main ---- */
 
+static const struct opts_command commands[] = {
+	{ "claude-code", run_claude,
+	  "Claude Code's PreToolUse hook: the tool call on standard input\n"
+	  "(JSON), claw's decision on standard output; exit 2 refuses with\n"
+	  "the reason on standard error; --install merges the hook into\n"
+	  "Claude Code's settings" },
+	{ "decide", run_decide,
+	  "the filter the OpenClaw plugin runs: request records in, each\n"
+	  "decided and logged, with a verdict member added:\n"
+	  "verdict {decision: allow|deny|ask|sandbox, by, reason, command}" },
+	{ "settings", run_settings, "what a runtime needs to know of claw's config (--json)" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
 static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
@@ -923,12 +934,13 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
 }
 
-static void check_args(const struct cli *c)
+static void check_args(struct cli *c)
 {
-	bool claude = strcmp(c->sub, "claude-code") == 0, decide = strcmp(c->sub, "decide") == 0;
-
-	if (!claude && !decide && strcmp(c->sub, "settings") != 0)
+	c->cmd = opts_command_find(commands, c->sub);
+	if (c->cmd == NULL)
 		usage_error("unknown subcommand \"%s\" (claude-code, decide or settings)", c->sub);
+	bool claude = opts_is(c->cmd, "claude-code"), decide = opts_is(c->cmd, "decide");
+
 	if (!decide && (c->defer || c->ask_fd >= 0 || c->deliveries))
 		usage_error("--defer, --ask-fd and --deliveries are for decide");
 	if (c->defer && c->ask_fd >= 0)
@@ -948,12 +960,12 @@ int main(int argc, char **argv)
 	struct hook h = { 0 };
 	int status;
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &c);
 	if (c.sub == NULL)
 		usage_error("a subcommand is missing (claude-code, decide or settings)");
 	check_args(&c);
-	bool claude = strcmp(c.sub, "claude-code") == 0;
+	bool claude = opts_is(c.cmd, "claude-code");
 	if (claude && c.install)
 		return run_install(&c);
 	/* Claude Code blocks only on exit 2: a config claw cannot read is that. */
@@ -962,12 +974,8 @@ int main(int argc, char **argv)
 			refuse("%s", claw_error());
 		errx(2, "%s", claw_error());
 	}
-	if (claude)
-		status = run_claude(&c, &h);
-	else if (strcmp(c.sub, "decide") == 0)
-		status = run_decide(&c, &h);
-	else
-		status = run_settings(&c, &h);
+	c.h = &h;
+	status = c.cmd->run(&c);
 	hook_free(&h);
 	return status;
 }
