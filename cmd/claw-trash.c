@@ -28,21 +28,9 @@ static const char usage[] =
     "\n"
     "The user's trash, as the freedesktop.org Trash specification lays it out (the home\n"
     "trash $XDG_DATA_HOME/Trash, and $topdir/.Trash-$uid on other file systems):\n"
-    "\n"
-    "  list     what is in it, oldest first: when, size, where it was\n"
-    "  put      move PATH into the trash of its file system\n"
-    "  restore  put PATH back where it was (the newest entry of that path; a\n"
-    "           directory that no entry names brings back every entry below it);\n"
-    "           --force first moves whatever is in the way into the trash\n"
-    "  empty    delete entries for good; --older-than AGE only those deleted more\n"
-    "           than AGE ago (a number and s, m, h, d or w: 30d, 12h; a bare number\n"
-    "           is days, as trash-empty reads it)\n"
-    "\n"
-    "Common options:\n"
-    "  --json             list as JSON Lines\n"
-    "  --config FILE, --state-dir DIR   accepted, as by every claw command (unused)\n"
-    "  --help, --version\n"
-    "\n"
+    "\n";
+
+static const char usage_tail[] =
     "Exit status: 0 done; 1 some PATH could not be put, restored or deleted; 2 usage.\n"
     "See claw-trash(1).\n";
 
@@ -51,12 +39,19 @@ enum {
 	OPT_OLDER,
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "older-than", required_argument, NULL, OPT_OLDER },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_FLAG("force", OPT_FORCE, "restore: first move whatever is in the way into the trash"),
+	OPT_VALUE("older-than", OPT_OLDER, "AGE",
+	          "empty: only the entries deleted more than AGE ago"),
+	OPT_FLAG("json", OPT_JSON, "list: as JSON Lines"),
+	OPT_HEADING("Common options:"),
+	OPT_VALUE("config", OPT_CONFIG, "FILE", "accepted, as by every claw command (unused)"),
+	OPT_VALUE("claw-config", OPT_CLAW_CONFIG, "FILE",
+	          "accepted, as by every claw command (unused)"),
+	OPT_VALUE("state-dir", OPT_STATE_DIR, "DIR", "accepted, as by every claw command (unused)"),
+	OPT_ROW_HELP,
+	OPT_ROW_VERSION,
+	OPT_END,
 };
 
 struct cli {
@@ -95,7 +90,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 
 	c->older = -1;
 	c->words = xcalloc((size_t)argc + 1, sizeof(*c->words));
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
@@ -167,7 +162,7 @@ static void put_entry_text(struct buf *b, const struct trash_entry *e)
 	buf_printf(b, "%s  %10s  %s%s\n", date, size, e->path, e->is_dir ? "/" : "");
 }
 
-static int run_list(const struct cli *c)
+static int run_list(struct cli *c)
 {
 	struct trash_list l;
 	struct buf out = { 0 };
@@ -216,7 +211,7 @@ static int restore_path(const char *word, char out[PATH_MAX])
 	return 0;
 }
 
-static int run_put(const struct cli *c)
+static int run_put(struct cli *c)
 {
 	int status = 0;
 
@@ -285,7 +280,7 @@ static int restore_one(const struct cli *c, const struct trash_list *l, const ch
 	return status;
 }
 
-static int run_restore(const struct cli *c)
+static int run_restore(struct cli *c)
 {
 	struct trash_list l;
 	int status = 0;
@@ -301,7 +296,7 @@ static int run_restore(const struct cli *c)
 
 /* ---- empty ---- */
 
-static int run_empty(const struct cli *c)
+static int run_empty(struct cli *c)
 {
 	struct trash_list l;
 	time_t now = time(NULL);
@@ -324,27 +319,36 @@ static int run_empty(const struct cli *c)
 	return status;
 }
 
+static const struct opts_command commands[] = {
+	{ "list", run_list, "what is in it, oldest first: when, size, where it was" },
+	{ "put", run_put, "move PATH into the trash of its file system" },
+	{ "restore", run_restore,
+	  "put PATH back where it was (the newest entry of that path; a\n"
+	  "directory that no entry names brings back every entry below it);\n"
+	  "--force first moves whatever is in the way into the trash" },
+	{ "empty", run_empty,
+	  "delete entries for good; --older-than AGE only those deleted more\n"
+	  "than AGE ago (a number and s, m, h, d or w: 30d, 12h; a bare number\n"
+	  "is days, as trash-empty reads it)" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
-	int status;
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &c);
 	if (c.force && strcmp(c.sub, "restore") != 0)
 		usage_error("--force is an option of restore");
 	if (c.older >= 0 && strcmp(c.sub, "empty") != 0)
 		usage_error("--older-than is an option of empty");
-	if (strcmp(c.sub, "list") == 0)
-		status = run_list(&c);
-	else if (strcmp(c.sub, "put") == 0)
-		status = run_put(&c);
-	else if (strcmp(c.sub, "restore") == 0)
-		status = run_restore(&c);
-	else if (strcmp(c.sub, "empty") == 0)
-		status = run_empty(&c);
-	else
+	const struct opts_command *cmd = opts_command_find(commands, c.sub);
+	if (cmd == NULL)
 		usage_error("unknown subcommand %s (list, put, restore or empty)", c.sub);
+	int status = cmd->run(&c);
 	free(c.words);
 	return status;
 }
