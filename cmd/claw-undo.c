@@ -29,25 +29,20 @@ static const char usage[] =
     "the decision log, as claw-audit show lists it; or its journal's id) back as they\n"
     "were before it ran: what it deleted or replaced comes back, what it created goes\n"
     "(kept in the journal). Refused where a later run, or anyone, changed the same\n"
-    "paths since; --force undoes it anyway (what is in the way is kept in the journal).\n"
-    "\n"
-    "  list   the runs that can still be undone, oldest first\n"
-    "\n"
-    "Common options:\n"
-    "  --config FILE, --state-dir DIR   as every claw command\n"
-    "  --json             list as JSON Lines\n"
-    "  --help, --version\n"
-    "\n"
+    "paths since; --force undoes it anyway (what is in the way is kept in the journal).\n";
+
+static const char usage_tail[] =
     "Exit status: 0 undone; 1 refused or undone only in part; 2 usage, or no such run.\n"
     "See claw-undo(1).\n";
 
 enum { OPT_FORCE = OPT_FIRST_COMMAND_OPTION };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_FLAG("force", OPT_FORCE, "undo SEQ even where the paths changed since"),
+	OPT_FLAG("json", OPT_JSON, "list: as JSON Lines"),
+	OPT_HEADING("Common options:"),
+	OPT_ROWS_COMMON,
+	OPT_END,
 };
 
 struct cli {
@@ -55,13 +50,14 @@ struct cli {
 	const char *words[2];
 	int nwords;
 	bool force;
+	char *state; /* the state dir */
 };
 
 static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &c->co))
 			continue;
 		switch (ch) {
@@ -207,8 +203,9 @@ static void list_one(unsigned long long seq, const char *journal, void *ctx)
 	}
 }
 
-static int run_list(const struct cli *c, const char *state)
+static int run_list(struct cli *c)
 {
+	const char *state = c->state;
 	struct lister l = { .state = state, .json = c->co.json };
 	char *log = xasprintf("%s/audit/decisions.jsonl", state);
 
@@ -249,25 +246,28 @@ static int run_undo(const struct cli *c, const char *state)
 	return 0;
 }
 
+static const struct opts_command commands[] = {
+	{ "list", run_list, "the runs that can still be undone, oldest first" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &c);
-	char *state = config_state_dir(&c.co);
-	int status;
-	if (strcmp(c.words[0], "list") == 0) {
-		if (c.nwords > 1 || c.force)
-			usage_error("list takes no operand and no --force");
-		status = run_list(&c, state);
-	} else {
-		if (c.nwords > 1)
-			usage_error("one run at a time");
-		if (c.co.json)
-			usage_error("--json is an option of list");
-		status = run_undo(&c, state);
-	}
-	free(state);
+	c.state = config_state_dir(&c.co);
+	const struct opts_command *cmd = opts_command_find(commands, c.words[0]);
+	if (cmd != NULL && (c.nwords > 1 || c.force))
+		usage_error("%s takes no operand and no --force", cmd->name);
+	if (cmd == NULL && c.nwords > 1)
+		usage_error("one run at a time");
+	if (cmd == NULL && c.co.json)
+		usage_error("--json is an option of list");
+	int status = cmd ? cmd->run(&c) : run_undo(&c, c.state);
+	free(c.state);
 	return status;
 }
