@@ -49,16 +49,9 @@ static const char usage[] =
     "to a worker of its own, so one that waits for a person never delays another;\n"
     "responses come as they are ready, each carrying its request's id. A change to\n"
     "the config's files, or SIGHUP, reloads it for the next request; a config that\n"
-    "no longer reads is reported once and the one loaded before is kept.\n"
-    "\n"
-    "  --decide       decide and log only (claw-hook decide's verdict), run nothing\n"
-    "  --ask-fd N     with --decide: the caller asks the person and answers with\n"
-    "                 claw-approve resolve; each question is a line of JSON on fd N,\n"
-    "                 {\"request\": the request's id, \"pending\": the question}\n"
-    "  --workers N    requests in flight at once (default 16); more wait their turn\n"
-    "  --max-record B the longest request line (default 16 MiB)\n"
-    "  --config FILE, --claw-config FILE, --state-dir DIR, --help, --version\n"
-    "\n"
+    "no longer reads is reported once and the one loaded before is kept.\n";
+
+static const char usage_tail[] =
     "Exit status: 0; 1 some lines were not requests; 2 usage or config error.\n"
     "See claw-serve(1).\n";
 
@@ -68,14 +61,23 @@ enum {
 	OPT_ASK_FD,
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "decide", no_argument, NULL, OPT_DECIDE },
-	{ "workers", required_argument, NULL, OPT_WORKERS },
-	{ "ask-fd", required_argument, NULL, OPT_ASK_FD },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_FLAG("decide", OPT_DECIDE,
+	         "decide and log only (claw-hook decide's verdict), run nothing"),
+	OPT_VALUE("ask-fd", OPT_ASK_FD, "N",
+	          "with --decide: the caller asks the person and answers with\n"
+	          "claw-approve resolve; each question is a line of JSON on fd N,\n"
+	          "{\"request\": the request's id, \"pending\": the question}"),
+	OPT_VALUE("workers", OPT_WORKERS, "N",
+	          "requests in flight at once (default 16); more wait their turn"),
+	OPT_VALUE("max-record", OPT_MAX_RECORD, "BYTES",
+	          "the longest request line (default 16 MiB)"),
+	OPT_HEADING("Common options:"),
+	OPT_ROWS_COMMON,
+	OPT_END,
 };
+
+static const struct opts_spec spec = { usage, NULL, options, usage_tail };
 
 #define WORKERS_DEFAULT 16
 #define WORKERS_MAX     256
@@ -833,12 +835,16 @@ static void serve_loop(struct serve *sv)
 
 static void parse_args(int argc, char **argv, struct serve *sv)
 {
+	const char *extra = NULL; /* an argument: refused once every option is read */
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = opts_next(argc, argv)) != -1) {
 		if (opts_common(ch, optarg, &sv->co))
 			continue;
 		switch (ch) {
+		case 1:
+			extra = extra ? extra : optarg;
+			break;
 		case OPT_DECIDE:
 			sv->decide = true;
 			break;
@@ -852,8 +858,10 @@ static void parse_args(int argc, char **argv, struct serve *sv)
 			usage_error("unexpected option");
 		}
 	}
-	if (optind < argc)
-		usage_error("unexpected argument \"%s\"", argv[optind]);
+	if (extra == NULL && optind < argc)
+		extra = argv[optind];
+	if (extra != NULL)
+		usage_error("unexpected argument \"%s\"", extra);
 	if (sv->ask_fd >= 0 && !sv->decide)
 		usage_error("--ask-fd goes with --decide (claw run asks through its own ways)");
 	if (sv->ask_fd >= 0 && (sv->ask_fd <= 2 || fcntl(sv->ask_fd, F_GETFD) < 0))
@@ -869,7 +877,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	sigset_t mask;
 
-	opts_usage = usage;
+	opts_use(&spec);
 	parse_args(argc, argv, &sv);
 	sv.line_max = sv.co.max_record ? sv.co.max_record : LINE_DEFAULT;
 	sv.queue_tail = &sv.queue;
