@@ -69,39 +69,9 @@ static const char usage[] =
     "with \"sandbox\" and \"result\" members added. It runs only a decision that the\n"
     "decision log holds byte for byte (as claw-audit log passed it on), once, and logs\n"
     "a start entry before the command and an end entry after it: feed it through claw\n"
-    "run or claw exec. --dry-run runs nothing: it prints the argv of each program it\n"
-    "would start as a JSON array (on stderr; exec: on stdout).\n"
-    "\n"
-    "  exec     run COMMAND in the sandbox of the session (default: the agent's main\n"
-    "           session), with the terminal passed through, killed after --timeout\n"
-    "           seconds (default 1800, at most 604800); exit with its status\n"
-    "  explain  the effective sandbox settings and where each came from\n"
-    "  list     the sandbox workspaces on disk and the sandbox containers\n"
-    "  rm       remove sandboxes (workspace and container; --container: the container\n"
-    "           only, so that the next run recreates it)\n"
-    "  prune    remove sandboxes idle longer than prune.idleHours or older than\n"
-    "           prune.maxAgeDays\n"
-    "  pipeline the whole pipeline, for claw run: starts claw-session | claw-policy |\n"
-    "           claw-approve | claw-audit log and runs what comes out; --exec: one\n"
-    "           request made by claw-session new NEW-ARGS, its output passed through\n"
-    "           as it comes, for claw exec\n"
-    "  report   replay the outcome of finished records: their output on stdout and\n"
-    "           stderr, a denial's reason on stderr; exit as the last one did (claw exec)\n"
-    "  features what this kernel offers the native sandbox: user namespaces,\n"
-    "           seccomp, the Landlock ABI, cgroup namespaces (probed for real);\n"
-    "           and whether host runs can be given a view without claw's state\n"
-    "           --filter writes the seccomp program a sandbox without network gets\n"
-    "           (BPF, struct sock_filter[]) to standard output, for tests\n"
-    "\n"
-    "Common options:\n"
-    "  --config FILE      OpenClaw config (default $OPENCLAW_CONFIG_PATH or\n"
-    "                     <state>/openclaw.json; none at all: the secure preset)\n"
-    "  --claw-config FILE claw's own keys (default $CLAW_CONFIG_PATH or\n"
-    "                     <state>/claw.json)\n"
-    "  --state-dir DIR    state directory (default $OPENCLAW_STATE_DIR or ~/.openclaw)\n"
-    "  --log FILE         the decision log (default <state>/audit/decisions.jsonl)\n"
-    "  --help, --version\n"
-    "\n"
+    "run or claw exec.\n";
+
+static const char usage_tail[] =
     "Exit status: the filter and pipeline: 0, 1 some lines were not valid records, 2\n"
     "usage, config or I/O error (a stage failed). exec and pipeline --exec: the\n"
     "command's status; 124 timed out; 125 claw failed; 126 refused or not executable;\n"
@@ -122,23 +92,43 @@ enum {
 	OPT_WAIT,
 };
 
-static const struct option longopts[] = {
-	COMMON_LONGOPTS,
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
-	{ "agent", required_argument, NULL, OPT_AGENT },
-	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ "seccomp", no_argument, NULL, OPT_SECCOMP },
-	{ "filter", no_argument, NULL, OPT_FILTER },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "container", no_argument, NULL, OPT_CONTAINER },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "exec", no_argument, NULL, OPT_EXEC },
-	{ "no-tty", no_argument, NULL, OPT_NO_TTY },
-	{ "wait", no_argument, NULL, OPT_WAIT },
-	{ NULL, 0, NULL, 0 },
+static const struct opt_row options[] = {
+	OPT_VALUE("agent", OPT_AGENT, "A",
+	          "exec, explain: the agent's main session (default: the default\n"
+	          "agent's); rm: that agent's sandboxes"),
+	OPT_VALUE("session", OPT_SESSION, "KEY",
+	          "exec, explain: the session KEY's sandbox; rm: its scope's"),
+	OPT_VALUE("timeout", OPT_TIMEOUT, "SECONDS",
+	          "exec: kill the command after SECONDS (default 1800,\nat most 604800)"),
+	OPT_FLAG("dry-run", OPT_DRY_RUN,
+	         "the filter, exec: run nothing; print the argv of each program\n"
+	         "it would start as a JSON array (on stderr; exec: on stdout)"),
+	OPT_FLAG("json", OPT_JSON, "explain, list, rm, prune, features: machine-readable output"),
+	OPT_FLAG("seccomp", OPT_SECCOMP,
+	         "explain: the system call filter, as libseccomp's pseudo-code"),
+	OPT_FLAG("all", OPT_ALL, "rm: every scope's sandboxes"),
+	OPT_FLAG("container", OPT_CONTAINER,
+	         "rm: the container only, so that the next run recreates it"),
+	OPT_FLAG("exec", OPT_EXEC,
+	         "pipeline: one request made by claw-session new NEW-ARGS (after\n"
+	         "--), its output passed through as it comes, for claw exec"),
+	OPT_FLAG("no-tty", OPT_NO_TTY, "pipeline: claw-approve does not ask at the terminal"),
+	OPT_FLAG("wait", OPT_WAIT,
+	         "pipeline: claw-approve puts a request up for resolve even with\n"
+	         "no terminal and no chat target"),
+	OPT_FLAG("filter", OPT_FILTER,
+	         "features: write the seccomp program a sandbox without network\n"
+	         "gets (BPF, struct sock_filter[]) to standard output, for tests"),
+	OPT_HEADING("Common options:"),
+	OPT_ROW_CONFIG,
+	OPT_ROW_CLAW_CONFIG,
+	OPT_ROW_STATE_DIR,
+	OPT_VALUE("log", OPT_LOG, "FILE",
+	          "the decision log (default <state>/audit/decisions.jsonl)"),
+	OPT_ROW_MAX_RECORD,
+	OPT_ROW_HELP,
+	OPT_ROW_VERSION,
+	OPT_END,
 };
 
 /* Seconds an exec request may run when it does not say (OpenClaw's exec default). */
@@ -149,7 +139,7 @@ static const struct option longopts[] = {
 
 struct cli {
 	struct common_opts co;
-	const char *sub;
+	const struct opts_command *cmd; /* the subcommand, or NULL: the filter */
 	const char *agent, *session;
 	unsigned long timeout;
 	bool all, seccomp, filter, dry_run, container_only;
@@ -157,91 +147,8 @@ struct cli {
 	bool exec, no_tty, wait; /* pipeline */
 	char **command;          /* exec: COMMAND; pipeline --exec: claw-session new's arguments */
 	int ncommand;
+	struct config cfg;
 };
-
-static void parse_args(int argc, char **argv, struct cli *c)
-{
-	static const char *const subs[] = { "exec",  "explain", "list",     "rm",
-		                            "prune", "report",  "features", "pipeline" };
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
-		switch (ch) {
-		case 1:
-			if (c->sub == NULL) {
-				size_t i = 0;
-				while (i < NELEM(subs) && strcmp(subs[i], optarg) != 0)
-					i++;
-				if (i == NELEM(subs))
-					usage_error("unknown subcommand \"%s\"", optarg);
-				c->sub = optarg;
-				continue;
-			}
-			if (strcmp(c->sub, "exec") != 0)
-				usage_error("unexpected argument \"%s\"", optarg);
-			/* COMMAND starts here; what follows is its own. */
-			c->command = &argv[optind - 1];
-			c->ncommand = argc - optind + 1;
-			return;
-		case OPT_AGENT:
-			c->agent = optarg;
-			break;
-		case OPT_SESSION:
-			c->session = optarg;
-			break;
-		case OPT_TIMEOUT:
-			c->timeout = opts_number("--timeout", optarg, 7UL * 24 * 3600);
-			break;
-		case OPT_ALL:
-			c->all = true;
-			break;
-		case OPT_SECCOMP:
-			c->seccomp = true;
-			break;
-		case OPT_FILTER:
-			c->filter = true;
-			break;
-		case OPT_DRY_RUN:
-			c->dry_run = true;
-			break;
-		case OPT_CONTAINER:
-			c->container_only = true;
-			break;
-		case OPT_LOG:
-			c->log = optarg;
-			break;
-		case OPT_EXEC:
-			c->exec = true;
-			break;
-		case OPT_NO_TTY:
-			c->no_tty = true;
-			break;
-		case OPT_WAIT:
-			c->wait = true;
-			break;
-		default:
-			usage_error("unexpected option");
-		}
-	}
-	bool pipeline = c->sub && strcmp(c->sub, "pipeline") == 0;
-	if (optind < argc) {
-		if (c->sub == NULL || (strcmp(c->sub, "exec") != 0 && !(pipeline && c->exec)))
-			usage_error("unexpected argument \"%s\"", argv[optind]);
-		c->command = &argv[optind];
-		c->ncommand = argc - optind;
-	}
-	if ((c->exec || c->no_tty || c->wait) && !pipeline)
-		usage_error("--exec, --no-tty and --wait are for pipeline");
-	if (c->exec && c->ncommand == 0)
-		usage_error(
-		    "pipeline --exec: the arguments of claw-session new are missing (after --)");
-	if (c->dry_run && c->sub && strcmp(c->sub, "exec") != 0)
-		usage_error("--dry-run is for the filter and exec");
-	if (c->container_only && (c->sub == NULL || strcmp(c->sub, "rm") != 0))
-		usage_error("--container is for rm");
-}
 
 /* ---- the environment a command gets ---- */
 
@@ -1096,8 +1003,9 @@ static void filter_end(struct filter *f)
 	buf_free(&f->journal);
 }
 
-static int run_filter(struct cli *c, struct config *cfg)
+static int run_filter(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct filter f;
 
 	if (filter_begin(&f, c, cfg) < 0)
@@ -1205,8 +1113,9 @@ static int stages_status(const struct cli *c, const struct stagepipe *sp, size_t
 	return 0;
 }
 
-static int run_pipeline(struct cli *c, struct config *cfg)
+static int run_pipeline(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct plan p = { 0 };
 	struct stagepipe sp;
 	struct filter f;
@@ -1369,8 +1278,9 @@ static int exec_log_begin(struct cli *c, struct config *cfg, struct target *t, s
 }
 
 /* exec: always in the sandbox, the terminal passed through, the command's status returned. */
-static int run_exec(struct cli *c, struct config *cfg)
+static int run_exec(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct target t;
 	struct envlist env = { 0 };
 	struct run_result r = { 0 };
@@ -1561,8 +1471,9 @@ static void explain_docker(struct buf *b, const struct target *t, bool json)
 	free(engine_error);
 }
 
-static int run_explain(struct cli *c, struct config *cfg)
+static int run_explain(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct target t;
 	struct buf b = { 0 };
 	uid_t uid = 0;
@@ -1761,8 +1672,9 @@ static void format_container(char *out, size_t size, const struct sandbox_entry 
 	         e->hash_match == 0 ? ",config-changed" : "");
 }
 
-static int run_list(struct cli *c, struct config *cfg)
+static int run_list(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct sandbox_inventory inv;
 	struct filter f;
 	struct buf b = { 0 };
@@ -1842,8 +1754,9 @@ static int remove_entry(const struct cli *c, struct filter *f, const struct sand
 	return kept ? 1 : 0;
 }
 
-static int run_rm(struct cli *c, struct config *cfg)
+static int run_rm(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct sandbox_inventory inv;
 	struct filter f;
 	char want_slug[SESSION_SLUG_MAX] = "", *want_name = NULL;
@@ -1884,8 +1797,9 @@ static int run_rm(struct cli *c, struct config *cfg)
 	return status;
 }
 
-static int run_prune(struct cli *c, struct config *cfg)
+static int run_prune(struct cli *c)
 {
+	struct config *cfg = &c->cfg;
 	struct sandbox_inventory inv;
 	struct filter f;
 	long long now = (long long)time(NULL) * 1000;
@@ -2082,8 +1996,9 @@ static int report_record(const cJSON *rec, bool output)
 	return cJSON_IsNumber(exit) ? (int)exit->valuedouble : 125;
 }
 
-static int run_report(void)
+static int run_report(struct cli *c)
 {
+	(void)c;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -2124,7 +2039,7 @@ static int write_filter(void)
 }
 
 /* features: the kernel probe, one "name value" line each, or --json. */
-static int run_features(const struct cli *c)
+static int run_features(struct cli *c)
 {
 	struct kernel_features k;
 	/* Every limit asked for: what a configuration with them would get here. */
@@ -2174,40 +2089,132 @@ static int run_features(const struct cli *c)
 	return 0;
 }
 
+static const struct opts_command commands[] = {
+	{ "exec", run_exec,
+	  "run COMMAND in the sandbox of the session (default: the agent's main\n"
+	  "session), with the terminal passed through, killed after --timeout\n"
+	  "seconds (default 1800, at most 604800); exit with its status" },
+	{ "explain", run_explain, "the effective sandbox settings and where each came from" },
+	{ "list", run_list, "the sandbox workspaces on disk and the sandbox containers" },
+	{ "rm", run_rm,
+	  "remove sandboxes (workspace and container; --container: the container\n"
+	  "only, so that the next run recreates it)" },
+	{ "prune", run_prune,
+	  "remove sandboxes idle longer than prune.idleHours or older than\n"
+	  "prune.maxAgeDays" },
+	{ "pipeline", run_pipeline,
+	  "the whole pipeline, for claw run: starts claw-session | claw-policy |\n"
+	  "claw-approve | claw-audit log and runs what comes out; --exec: one\n"
+	  "request made by claw-session new NEW-ARGS, its output passed through\n"
+	  "as it comes, for claw exec" },
+	{ "report", run_report,
+	  "replay the outcome of finished records: their output on stdout and\n"
+	  "stderr, a denial's reason on stderr; exit as the last one did (claw exec)" },
+	{ "features", run_features,
+	  "what this kernel offers the native sandbox: user namespaces,\n"
+	  "seccomp, the Landlock ABI, cgroup namespaces (probed for real);\n"
+	  "and whether host runs can be given a view without claw's state" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct opts_spec spec = { usage, commands, options, usage_tail };
+
+static void parse_args(int argc, char **argv, struct cli *c)
+{
+	int ch;
+
+	while ((ch = opts_next(argc, argv)) != -1) {
+		if (opts_common(ch, optarg, &c->co))
+			continue;
+		switch (ch) {
+		case 1:
+			if (c->cmd == NULL) {
+				c->cmd = opts_command_find(commands, optarg);
+				if (c->cmd == NULL)
+					usage_error("unknown subcommand \"%s\"", optarg);
+				continue;
+			}
+			if (!opts_is(c->cmd, "exec"))
+				usage_error("unexpected argument \"%s\"", optarg);
+			/* COMMAND starts here; what follows is its own. */
+			c->command = &argv[optind - 1];
+			c->ncommand = argc - optind + 1;
+			return;
+		case OPT_AGENT:
+			c->agent = optarg;
+			break;
+		case OPT_SESSION:
+			c->session = optarg;
+			break;
+		case OPT_TIMEOUT:
+			c->timeout = opts_number("--timeout", optarg, 7UL * 24 * 3600);
+			break;
+		case OPT_ALL:
+			c->all = true;
+			break;
+		case OPT_SECCOMP:
+			c->seccomp = true;
+			break;
+		case OPT_FILTER:
+			c->filter = true;
+			break;
+		case OPT_DRY_RUN:
+			c->dry_run = true;
+			break;
+		case OPT_CONTAINER:
+			c->container_only = true;
+			break;
+		case OPT_LOG:
+			c->log = optarg;
+			break;
+		case OPT_EXEC:
+			c->exec = true;
+			break;
+		case OPT_NO_TTY:
+			c->no_tty = true;
+			break;
+		case OPT_WAIT:
+			c->wait = true;
+			break;
+		default:
+			usage_error("unexpected option");
+		}
+	}
+	bool pipeline = opts_is(c->cmd, "pipeline");
+	if (optind < argc) {
+		if (!opts_is(c->cmd, "exec") && !(pipeline && c->exec))
+			usage_error("unexpected argument \"%s\"", argv[optind]);
+		c->command = &argv[optind];
+		c->ncommand = argc - optind;
+	}
+	if ((c->exec || c->no_tty || c->wait) && !pipeline)
+		usage_error("--exec, --no-tty and --wait are for pipeline");
+	if (c->exec && c->ncommand == 0)
+		usage_error(
+		    "pipeline --exec: the arguments of claw-session new are missing (after --)");
+	if (c->dry_run && c->cmd != NULL && !opts_is(c->cmd, "exec"))
+		usage_error("--dry-run is for the filter and exec");
+	if (c->container_only && !opts_is(c->cmd, "rm"))
+		usage_error("--container is for rm");
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
-	struct config cfg;
 
-	opts_usage = usage;
+	opts_use(&spec);
 	c.timeout = DEFAULT_TIMEOUT; /* exec's wall clock, as a request's */
 	parse_args(argc, argv, &c);
-	if (config_load(&cfg, &c.co) < 0)
-		errx(c.sub && strcmp(c.sub, "exec") == 0 ? 125 : 2, "%s", claw_error());
+	bool exec = opts_is(c.cmd, "exec");
+	if (config_load(&c.cfg, &c.co) < 0)
+		errx(exec ? 125 : 2, "%s", claw_error());
 	/* Where limits need a cgroup that only systemd can give: again, in a scope of its own. */
 	int status;
-	if ((c.sub == NULL || strcmp(c.sub, "exec") == 0) && limits_place_self(argv, &status)) {
-		config_free(&cfg);
+	if ((c.cmd == NULL || exec) && limits_place_self(argv, &status)) {
+		config_free(&c.cfg);
 		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 	}
-	if (c.sub == NULL)
-		status = run_filter(&c, &cfg);
-	else if (strcmp(c.sub, "exec") == 0)
-		status = run_exec(&c, &cfg);
-	else if (strcmp(c.sub, "explain") == 0)
-		status = run_explain(&c, &cfg);
-	else if (strcmp(c.sub, "list") == 0)
-		status = run_list(&c, &cfg);
-	else if (strcmp(c.sub, "rm") == 0)
-		status = run_rm(&c, &cfg);
-	else if (strcmp(c.sub, "features") == 0)
-		status = run_features(&c);
-	else if (strcmp(c.sub, "report") == 0)
-		status = run_report();
-	else if (strcmp(c.sub, "pipeline") == 0)
-		status = run_pipeline(&c, &cfg);
-	else
-		status = run_prune(&c, &cfg);
-	config_free(&cfg);
+	status = c.cmd ? c.cmd->run(&c) : run_filter(&c);
+	config_free(&c.cfg);
 	return status;
 }
