@@ -14,7 +14,6 @@
 /* Where an option's help starts in --help: after "  --claw-config FILE ". */
 #define HELP_COLUMN 21
 
-const char *opts_usage = "";
 static const struct opts_spec *spec;
 static struct option *longopts; /* the table's, for getopt_long */
 static char shortopts[64];      /* "-" and the letters */
@@ -175,10 +174,6 @@ static noreturn void print_help(void)
 {
 	struct buf b = { 0 };
 
-	if (spec == NULL) {
-		fputs(opts_usage, stdout);
-		exit(0);
-	}
 	opts_help(&b);
 	fputs(b.p, stdout);
 	buf_free(&b);

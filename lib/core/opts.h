@@ -101,17 +101,6 @@ struct opts_spec {
 	const char *tail;
 };
 
-/* The old way, while commands move to tables: getopt_long entries and a usage text. */
-#define COMMON_LONGOPTS                                                                            \
-	{ "config", required_argument, NULL, OPT_CONFIG },                                         \
-	    { "claw-config", required_argument, NULL, OPT_CLAW_CONFIG },                           \
-	    { "state-dir", required_argument, NULL, OPT_STATE_DIR },                               \
-	    { "help", no_argument, NULL, 'h' },                                                    \
-	{                                                                                          \
-		"version", no_argument, NULL, OPT_VERSION                                          \
-	}
-extern const char *opts_usage;
-
 /* The command's table, set once at the start of main(). */
 void opts_use(const struct opts_spec *spec);
 
