@@ -904,7 +904,9 @@ static struct session_row *session_row(struct sessions *ss, const char *key)
 	if (2 * (ss->n + 1) > ss->nslots)
 		sessions_grow(ss);
 	size_t h = str_hash(key) & (ss->nslots - 1);
+	/* A slot is set only once its row is (sessions_grow's start zeroed). */
 	for (; ss->slots[h]; h = (h + 1) & (ss->nslots - 1))
+		// NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
 		if (strcmp(ss->rows[ss->slots[h] - 1].key, key) == 0)
 			return &ss->rows[ss->slots[h] - 1];
 	ALLOC_GROW(ss->rows, ss->n + 1, ss->cap);

@@ -1778,10 +1778,11 @@ static int run_rm(struct cli *c)
 	inventory(cfg, &f, &inv);
 	for (size_t i = 0; i < inv.n; i++) {
 		const struct sandbox_entry *e = &inv.v[i];
+		/* want_name: --session was given. */
 		bool match = c->all ||
-		             (c->session && (strcmp(e->slug, want_slug) == 0 ||
-		                             strcmp(e->name, want_name) == 0)) ||
-		             (!c->session && c->agent && strcmp(e->agent, agent) == 0);
+		             (want_name && (strcmp(e->slug, want_slug) == 0 ||
+		                            strcmp(e->name, want_name) == 0)) ||
+		             (!want_name && c->agent && strcmp(e->agent, agent) == 0);
 		if (match)
 			status |= remove_entry(c, &f, &inv, e, NULL);
 	}

@@ -791,6 +791,7 @@ static void serve_loop(struct serve *sv)
 		for (struct worker *w = sv->workers; w; w = w->next)
 			need += 3;
 		ALLOC_GROW(fds, need, capfds);
+		// NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
 		ALLOC_GROW(who, need, capwho);
 		fds[n] = (struct pollfd){ .fd = sv->sfd, .events = POLLIN };
 		who[n++] = NULL;

@@ -335,6 +335,15 @@ static const struct opts_command commands[] = {
 
 static const struct opts_spec spec = { usage, commands, options, usage_tail };
 
+static const struct opts_command *subcommand(const char *name)
+{
+	const struct opts_command *cmd = opts_command_find(commands, name);
+
+	if (cmd == NULL)
+		usage_error("unknown subcommand %s (list, put, restore or empty)", name);
+	return cmd;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -345,10 +354,7 @@ int main(int argc, char **argv)
 		usage_error("--force is an option of restore");
 	if (c.older >= 0 && strcmp(c.sub, "empty") != 0)
 		usage_error("--older-than is an option of empty");
-	const struct opts_command *cmd = opts_command_find(commands, c.sub);
-	if (cmd == NULL)
-		usage_error("unknown subcommand %s (list, put, restore or empty)", c.sub);
-	int status = cmd->run(&c);
+	int status = subcommand(c.sub)->run(&c);
 	free(c.words);
 	return status;
 }

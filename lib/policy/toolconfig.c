@@ -38,9 +38,11 @@ static void *own_zalloc(struct tp_config *tc, size_t n)
 static void list_push(struct tp_config *tc, struct tp_list *l, const struct tp_item *it)
 {
 	if (l->cap == 0) {
+		// NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
 		ALLOC_GROW(tc->lists, tc->nlists + 1, tc->caplists);
 		tc->lists[tc->nlists++] = l;
 	}
+	// NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
 	ALLOC_GROW(l->items, l->n + 1, l->cap);
 	l->items[l->n++] = it;
 }

@@ -167,6 +167,7 @@ void tp_cache_clear(struct tp_config *tc)
 
 static void rule_push(struct tp_list *l, const struct tp_item *it)
 {
+	// NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
 	ALLOC_GROW(l->items, l->n + 1, l->cap);
 	l->items[l->n++] = it;
 }
