@@ -107,12 +107,8 @@ static const struct opt_row options[] = {
 	OPT_VALUE("timeout", OPT_TIMEOUT, "SECONDS",
 	          "wait at most SECONDS (less than approvals.exec.timeoutSeconds)"),
 	OPT_HEADING("Common options:"),
-	OPT_ROW_CONFIG,
-	OPT_ROW_CLAW_CONFIG,
-	OPT_ROW_STATE_DIR,
 	OPT_ROW_MAX_RECORD,
-	OPT_ROW_HELP,
-	OPT_ROW_VERSION,
+	OPT_ROWS_COMMON,
 	OPT_END,
 };
 
@@ -923,9 +919,7 @@ static const struct opts_spec spec = { usage, commands, options, usage_tail };
 static void positional(struct cli *c, char *word, int argc)
 {
 	if (c->cmd == NULL) {
-		c->cmd = opts_command_find(commands, word);
-		if (c->cmd == NULL)
-			usage_error("unknown subcommand \"%s\"", word);
+		c->cmd = opts_command_get(commands, word);
 	} else if (opts_is(c->cmd, "allowlist") && c->action == NULL) {
 		c->action = word;
 	} else {
@@ -939,9 +933,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		switch (ch) {
 		case 1:
 			positional(c, optarg, argc);

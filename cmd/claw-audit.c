@@ -1116,15 +1116,11 @@ static void parse_args(int argc, char **argv, struct cli *c)
 	int ch;
 
 	c->cmd = &commands[0];
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		switch (ch) {
 		case 1:
 			if (!c->sub_given) {
-				c->cmd = opts_command_find(commands, optarg);
-				if (c->cmd == NULL)
-					usage_error("unknown subcommand \"%s\"", optarg);
+				c->cmd = opts_command_get(commands, optarg);
 				c->sub_given = true;
 			} else if (c->file == NULL &&
 			           (opts_is(c->cmd, "verify") || opts_is(c->cmd, "show") ||

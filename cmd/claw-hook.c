@@ -893,9 +893,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		switch (ch) {
 		case 1:
 			if (c->sub != NULL)
@@ -936,9 +934,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 
 static void check_args(struct cli *c)
 {
-	c->cmd = opts_command_find(commands, c->sub);
-	if (c->cmd == NULL)
-		usage_error("unknown subcommand \"%s\" (claude-code, decide or settings)", c->sub);
+	c->cmd = opts_command_get(commands, c->sub);
 	bool claude = opts_is(c->cmd, "claude-code"), decide = opts_is(c->cmd, "decide");
 
 	if (!decide && (c->defer || c->ask_fd >= 0 || c->deliveries))

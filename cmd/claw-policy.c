@@ -67,12 +67,8 @@ static const struct opt_row options[] = {
 	OPT_VALUE("model", OPT_MODEL, "M", "the model, for tools.byProvider"),
 	OPT_HEADING("Common options:"),
 	OPT_FLAG("json", OPT_JSON, "machine-readable output (explain, tools, catalog)"),
-	OPT_ROW_CONFIG,
-	OPT_ROW_CLAW_CONFIG,
-	OPT_ROW_STATE_DIR,
 	OPT_ROW_MAX_RECORD,
-	OPT_ROW_HELP,
-	OPT_ROW_VERSION,
+	OPT_ROWS_COMMON,
 	OPT_END,
 };
 
@@ -842,15 +838,11 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		if (ch != 1) {
 			set_arg(c, ch, optarg);
 		} else if (c->cmd == NULL) {
-			c->cmd = opts_command_find(commands, optarg);
-			if (c->cmd == NULL)
-				usage_error("unknown subcommand \"%s\"", optarg);
+			c->cmd = opts_command_get(commands, optarg);
 		} else if (c->tool == NULL) {
 			c->tool = optarg;
 		} else {

@@ -120,14 +120,10 @@ static const struct opt_row options[] = {
 	         "features: write the seccomp program a sandbox without network\n"
 	         "gets (BPF, struct sock_filter[]) to standard output, for tests"),
 	OPT_HEADING("Common options:"),
-	OPT_ROW_CONFIG,
-	OPT_ROW_CLAW_CONFIG,
-	OPT_ROW_STATE_DIR,
 	OPT_VALUE("log", OPT_LOG, "FILE",
 	          "the decision log (default <state>/audit/decisions.jsonl)"),
 	OPT_ROW_MAX_RECORD,
-	OPT_ROW_HELP,
-	OPT_ROW_VERSION,
+	OPT_ROWS_COMMON,
 	OPT_END,
 };
 
@@ -2124,15 +2120,11 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		switch (ch) {
 		case 1:
 			if (c->cmd == NULL) {
-				c->cmd = opts_command_find(commands, optarg);
-				if (c->cmd == NULL)
-					usage_error("unknown subcommand \"%s\"", optarg);
+				c->cmd = opts_command_get(commands, optarg);
 				continue;
 			}
 			if (!opts_is(c->cmd, "exec"))

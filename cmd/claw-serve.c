@@ -839,9 +839,7 @@ static void parse_args(int argc, char **argv, struct serve *sv)
 	const char *extra = NULL; /* an argument: refused once every option is read */
 	int ch;
 
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &sv->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &sv->co)) != -1) {
 		switch (ch) {
 		case 1:
 			extra = extra ? extra : optarg;

@@ -83,12 +83,8 @@ static const struct opt_row options[] = {
 	OPT_FLAG("through", OPT_THROUGH,
 	         "the record with its session member, as\nnew | claw-session writes it"),
 	OPT_HEADING("Common options:"),
-	OPT_ROW_CONFIG,
-	OPT_ROW_CLAW_CONFIG,
-	OPT_ROW_STATE_DIR,
 	OPT_ROW_MAX_RECORD,
-	OPT_ROW_HELP,
-	OPT_ROW_VERSION,
+	OPT_ROWS_COMMON,
 	OPT_END,
 };
 
@@ -368,18 +364,14 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		switch (ch) {
 		case 1:
 			if (c->cmd == NULL) {
-				c->cmd = opts_command_find(commands, optarg);
-				if (c->cmd == NULL)
-					usage_error("unknown subcommand \"%s\"", optarg);
+				c->cmd = opts_command_get(commands, optarg);
 				continue;
 			}
-			if (c->cmd->run != run_new)
+			if (!opts_is(c->cmd, "new"))
 				usage_error("unexpected argument \"%s\"", optarg);
 			/* COMMAND starts here; what follows is its own. */
 			c->command = &argv[optind - 1];
@@ -438,7 +430,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		}
 	}
 	if (optind < argc) {
-		if (c->cmd == NULL || c->cmd->run != run_new)
+		if (!opts_is(c->cmd, "new"))
 			usage_error("unexpected argument \"%s\"", argv[optind]);
 		c->command = &argv[optind];
 		c->ncommand = argc - optind;

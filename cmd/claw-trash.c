@@ -90,9 +90,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 
 	c->older = -1;
 	c->words = xcalloc((size_t)argc + 1, sizeof(*c->words));
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		switch (ch) {
 		case OPT_FORCE:
 			c->force = true;
@@ -335,15 +333,6 @@ static const struct opts_command commands[] = {
 
 static const struct opts_spec spec = { usage, commands, options, usage_tail };
 
-static const struct opts_command *subcommand(const char *name)
-{
-	const struct opts_command *cmd = opts_command_find(commands, name);
-
-	if (cmd == NULL)
-		usage_error("unknown subcommand %s (list, put, restore or empty)", name);
-	return cmd;
-}
-
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -354,7 +343,7 @@ int main(int argc, char **argv)
 		usage_error("--force is an option of restore");
 	if (c.older >= 0 && strcmp(c.sub, "empty") != 0)
 		usage_error("--older-than is an option of empty");
-	int status = subcommand(c.sub)->run(&c);
+	int status = opts_command_get(commands, c.sub)->run(&c);
 	free(c.words);
 	return status;
 }

@@ -57,9 +57,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 {
 	int ch;
 
-	while ((ch = opts_next(argc, argv)) != -1) {
-		if (opts_common(ch, optarg, &c->co))
-			continue;
+	while ((ch = opts_next(argc, argv, &c->co)) != -1) {
 		switch (ch) {
 		case OPT_FORCE:
 			c->force = true;

@@ -58,17 +58,24 @@ void opts_use(const struct opts_spec *s)
 	shortopts[len] = '\0';
 }
 
-int opts_next(int argc, char **argv)
-{
-	return getopt_long(argc, argv, shortopts, longopts, NULL);
-}
-
 const struct opts_command *opts_command_find(const struct opts_command *table, const char *name)
 {
 	for (const struct opts_command *c = table; c != NULL && c->name != NULL; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
+}
+
+const struct opts_command *opts_command_get(const struct opts_command *table, const char *name)
+{
+	const struct opts_command *cmd = opts_command_find(table, name);
+	struct buf names = { 0 };
+
+	if (cmd != NULL)
+		return cmd;
+	for (const struct opts_command *c = table; c->name != NULL; c++)
+		buf_printf(&names, "%s%s", c == table ? "" : c[1].name ? ", " : " or ", c->name);
+	usage_error("unknown subcommand \"%s\" (%s)", name, names.p ? names.p : "none");
 }
 
 bool opts_is(const struct opts_command *cmd, const char *name)
@@ -180,7 +187,8 @@ static noreturn void print_help(void)
 	exit(0);
 }
 
-bool opts_common(int c, const char *arg, struct common_opts *co)
+/* Takes the shared option C: true when it was one. */
+static bool opts_common(int c, const char *arg, struct common_opts *co)
 {
 	switch (c) {
 	case OPT_CONFIG:
@@ -210,6 +218,16 @@ bool opts_common(int c, const char *arg, struct common_opts *co)
 	default:
 		return false;
 	}
+}
+
+int opts_next(int argc, char **argv, struct common_opts *co)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		if (!opts_common(c, optarg, co))
+			break;
+	return c;
 }
 
 bool opts_color(int fd)

@@ -85,6 +85,8 @@ struct opts_command {
 
 /* The row of NAME in TABLE, or NULL. */
 const struct opts_command *opts_command_find(const struct opts_command *table, const char *name);
+/* The row of NAME in TABLE; an unknown NAME is a usage error naming the ones there are. */
+const struct opts_command *opts_command_get(const struct opts_command *table, const char *name);
 /* Whether CMD (NULL: none) is the subcommand NAME: for an option that belongs to one. */
 bool opts_is(const struct opts_command *cmd, const char *name);
 
@@ -104,17 +106,6 @@ struct opts_spec {
 /* The command's table, set once at the start of main(). */
 void opts_use(const struct opts_spec *spec);
 
-/*
- * getopt_long(3) over ARGV with the table's options. Positional words
- * arrive in order as 1 (so options may come before and after a
- * subcommand), and each option as its opt.val.
- */
-int opts_next(int argc, char **argv);
-
-/* Appends the --help text of the table in use to B. */
-struct buf;
-void opts_help(struct buf *b);
-
 struct common_opts {
 	const char *config;      /* --config FILE */
 	const char *claw_config; /* --claw-config FILE */
@@ -124,11 +115,17 @@ struct common_opts {
 };
 
 /*
- * Handles a shared option returned by opts_next(): returns true when C was
- * one. --help and --version print and exit 0; '?' (getopt has said what was
- * wrong) exits 2.
+ * getopt_long(3) over ARGV with the table's options: the next option of the
+ * command's own, as its opt.val, or 1 for a positional word (they arrive in
+ * order, so options may come before and after a subcommand), or -1. The
+ * shared options go into CO on the way; --help and --version print and exit
+ * 0, and an option getopt refuses (it has said why) exits 2.
  */
-bool opts_common(int c, const char *arg, struct common_opts *co);
+int opts_next(int argc, char **argv, struct common_opts *co);
+
+/* Appends the --help text of the table in use to B. */
+struct buf;
+void opts_help(struct buf *b);
 
 /* "PROG: message" and "Try 'PROG --help'." on stderr, exit 2. */
 noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
