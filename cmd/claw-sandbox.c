@@ -36,6 +36,7 @@
 #include "sandbox/inventory.h"
 #include "native/landlock.h"
 #include "native/limits.h"
+#include "native/native.h"
 #include "core/opts.h"
 #include "native/nspin.h"
 #include "core/record.h"
@@ -346,6 +347,7 @@ struct filter {
 	int out_fd;        /* where the records go (-1: nowhere a reader could leave) */
 	bool stages;       /* pipeline: the stages before are ours (pass_signal()) */
 	bool sync_start;   /* exec: its own decision goes with the start: synced */
+	bool sync_later;   /* ... by the native sandbox, while it sets up (run_spec's sync_log) */
 	struct outcome *outcome;
 	/* The view host runs get (hostview.h): planned at the first host run. */
 	struct hostview view;
@@ -649,7 +651,9 @@ static int start_run(struct filter *f)
 	if (f->dry_run)
 		return 0; /* nothing runs, nothing was claimed */
 	if (chain_run(f, ALOG_START, "sandbox", f->where.p, f->where.len) < 0 ||
-	    (f->sync_start ? alog_sync(&f->log) : alog_write_out(&f->log)) < 0) {
+	    (f->sync_later   ? 0
+	     : f->sync_start ? alog_sync(&f->log)
+	                     : alog_write_out(&f->log)) < 0) {
 		log_broken(f);
 		return claw_fail("not run: the decision log cannot be written");
 	}
@@ -692,6 +696,8 @@ static int run_native(const struct sandbox_settings *s, const struct sandbox_pla
 	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, p, uid, gid, &lock) == 0 &&
 	    (sandbox_native_spec(s, p, uid, gid, rs->timeout, &ns, binds),
 	     undo_begin(s, &ns, u) == 0)) {
+		ns.sync_log = rs->sync_log;
+		ns.log_fd = rs->log_fd;
 		rs->sandbox = &ns;
 		rc = run_command(rs, r);
 		rs->sandbox = NULL;
@@ -1104,6 +1110,7 @@ static int run_filter(struct cli *c, struct config *cfg)
 	int status = filter_loop(&f, c, 0, 1);
 	int sig = f.stop > 0 ? f.stop : 0;
 	filter_end(&f);
+	native_reap_all();
 	record_die_of(sig);
 	return status;
 }
@@ -1362,8 +1369,10 @@ static int exec_log_begin(struct cli *c, struct config *cfg, struct target *t, s
 	put_sandbox_member(&f->where, true, &t->s, &t->p, t->s.workdir, false, NULL);
 	buf_free(&b);
 	buf_free(&cmd);
-	/* The decision and its start in one write, one sync. */
+	/* The decision and its start in one write, one sync: the native sandbox's
+	 * launcher syncs it while the sandbox sets up, before the command starts. */
 	f->sync_start = true;
+	f->sync_later = strcmp(t->s.backend, "native") == 0;
 	return start_run(f);
 }
 
@@ -1401,7 +1410,9 @@ static int run_exec(struct cli *c, struct config *cfg)
 		struct run_spec rs = { .argv = c->command,
 			               .envp = env_finish(&env),
 			               .cwd = t.s.workdir,
-			               .timeout = (double)c->timeout };
+			               .timeout = (double)c->timeout,
+			               .sync_log = f.sync_later,
+			               .log_fd = f.log.fd };
 		rc = run_native(&t.s, &t.p, &rs, &r, &f.journal);
 	}
 	if (rc < 0) {
@@ -1413,7 +1424,10 @@ static int run_exec(struct cli *c, struct config *cfg)
 		put_result_member(&f.member, &r, NULL, &f.journal);
 		end_run(&f, "result", f.member.p, f.member.len);
 	}
-	filter_idle(&f);
+	/* The end entry is written; the kernel's writeback takes it to the disk (only the
+	 * start must be there before the run: claw-record(7)). The sandbox's init may
+	 * still be tearing down: waited for here, not left a zombie. */
+	native_reap_all();
 	int status = c->dry_run && rc == 0 ? 0 : run_exit_status(&r);
 	if (r.interrupted)
 		status = 128 + r.interrupted;

@@ -787,7 +787,7 @@ static int scratch_dir(int scratch, size_t i, struct nsroot_tree *t)
  * not the budget each (15). A kernel that cannot clone from a detached mount
  * (before Linux 6.15) gets a tmpfs each, the budget divided among them.
  */
-int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out)
+int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out, int *shared_fd)
 {
 	size_t n = nsroot_nscratch(s, shm);
 	long long budget = scratch_bytes(s);
@@ -814,7 +814,9 @@ int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *ou
 			return -1;
 		}
 	}
-	if (scratch >= 0)
+	if (shared_fd != NULL)
+		*shared_fd = scratch;
+	else if (scratch >= 0)
 		close(scratch);
 	return 0;
 }
@@ -840,7 +842,7 @@ static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gi
 	struct nsroot_tree *scratch = xcalloc(n + 1, sizeof(*scratch));
 	int rc = build_skeleton(s, root, uid, gid, privileged, false);
 
-	if (rc == 0 && (rc = nsroot_scratch(s, true, scratch)) == 0) {
+	if (rc == 0 && (rc = nsroot_scratch(s, true, scratch, NULL)) == 0) {
 		rc = build_runtime(root, scratch, n, user, nuser);
 		int e = errno; /* EINVAL: no mounts into detached trees (nsroot_build) */
 		nsroot_trees_close(scratch, n);
