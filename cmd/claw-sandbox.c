@@ -529,6 +529,7 @@ struct undo {
 	bool on;
 	struct journal_run jr;
 	struct native_overlay ov[JOURNAL_MAX_TREES];
+	char *sub[JOURNAL_MAX_TREES]; /* where a tree lies in an earlier one, or NULL */
 };
 
 /* Whether A and B are the same file (or the same path, if either cannot be found). */
@@ -539,6 +540,20 @@ static bool same_file(const char *a, const char *b)
 	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
 		return strcmp(a, b) == 0;
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Where TREE lies inside OUTER, both by their real paths ("a/b"), or NULL. */
+static char *inside_of(const char *tree, const char *outer)
+{
+	char *t = realpath(tree, NULL), *o = realpath(outer, NULL), *sub = NULL;
+	size_t n = o ? strlen(o) : 0;
+
+	if (t && o && strncmp(t, o, n) == 0 && (t[n] == '/' || n == 1) && t[n] != '\0' &&
+	    t[n + (n > 1)] != '\0')
+		sub = xstrdup(t + n + (n > 1));
+	free(t);
+	free(o);
+	return sub;
 }
 
 static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, struct undo *u)
@@ -566,13 +581,17 @@ static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, 
 		}
 	if (n == 0)
 		return 0;
-	/* A tree shown twice (the workspace bound again at /repos) is one overlay, shown twice. */
+	/* A tree shown twice (the workspace bound again at /repos) is one overlay, shown twice;
+	 * a tree that lies in an earlier one (a subdirectory of the workspace bound at /mnt)
+	 * is that part of its overlay, so both places show the run one tree. */
 	const char *distinct[JOURNAL_MAX_TREES];
 	size_t of[JOURNAL_MAX_TREES], nd = 0;
 	for (size_t i = 0; i < n; i++) {
 		of[i] = nd;
-		for (size_t k = 0; k < nd; k++)
-			if (same_file(trees[i], distinct[k]))
+		u->sub[i] = NULL;
+		for (size_t k = 0; k < nd && of[i] == nd; k++)
+			if (same_file(trees[i], distinct[k]) ||
+			    (u->sub[i] = inside_of(trees[i], distinct[k])) != NULL)
 				of[i] = k;
 		if (of[i] == nd)
 			distinct[nd++] = trees[i];
@@ -580,7 +599,7 @@ static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, 
 	if (journal_begin(s->cfg->state_dir, s->agent, distinct, nd, &u->jr) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		u->ov[i] = (struct native_overlay){ trees[i], u->jr.tree[of[i]].layers };
+		u->ov[i] = (struct native_overlay){ trees[i], u->jr.tree[of[i]].layers, u->sub[i] };
 	ns->overlays = u->ov;
 	ns->noverlays = n;
 	u->on = true;
@@ -706,6 +725,8 @@ static int run_native(const struct sandbox_settings *s, const struct sandbox_pla
 	} else {
 		r->failed = 125;
 	}
+	for (size_t i = 0; i < JOURNAL_MAX_TREES; i++)
+		free(u->sub[i]);
 	free(u);
 	if (lock >= 0)
 		close(lock); /* held while the sandbox ran: rm and prune leave it alone */

@@ -1122,11 +1122,11 @@ int journal_prune(const char *state_dir, const char *agent, uint64_t budget, dou
 
 /* ---- the overlay ---- */
 
-const char *journal_layers_of(const struct native_spec *s, const char *tree)
+const struct native_overlay *journal_overlay_of(const struct native_spec *s, const char *tree)
 {
 	for (size_t i = 0; i < s->noverlays; i++)
 		if (strcmp(s->overlays[i].tree, tree) == 0)
-			return s->overlays[i].layers;
+			return &s->overlays[i];
 	return NULL;
 }
 

@@ -121,9 +121,9 @@ int journal_overlay(int lower, const char *layers, const int *idmap_ns);
  */
 int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root);
 
-/* The layers of TREE (host path) in S's overlays, or NULL: the tree is shown as it is. */
+/* TREE's (host path) entry in S's overlays, or NULL: the tree is shown as it is. */
 struct native_spec;
-const char *journal_layers_of(const struct native_spec *s, const char *tree);
+const struct native_overlay *journal_overlay_of(const struct native_spec *s, const char *tree);
 
 /* ---- later: undo and prune ---- */
 

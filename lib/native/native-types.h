@@ -77,6 +77,8 @@ struct native_limits {
 struct native_overlay {
 	const char *tree;   /* the host path, as the workspace or a bind names it */
 	const char *layers; /* the run's directory holding upper/ and work/ */
+	const char *sub;    /* NULL: TREE is the overlay's own tree; else TREE lies in an
+	                       earlier one's (the same LAYERS), at this path inside it */
 };
 
 /* Everything the sandbox needs, resolved from the config by the caller. */
