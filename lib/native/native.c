@@ -881,8 +881,10 @@ static int overlay_idmap(const struct native_spec *s, const struct build *b, int
 	ns[0] = ns[1] = -1;
 	if (s->noverlays == 0 || (b->host_uid == b->uid && b->host_gid == b->gid))
 		return 0;
-	ns[0] = journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, false);
-	ns[1] = ns[0] < 0 ? -1 : journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, true);
+	ns[0] = journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, false, s->pin_dir);
+	ns[1] = ns[0] < 0
+	            ? -1
+	            : journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, true, s->pin_dir);
 	return ns[1] < 0 ? -1 : 0;
 }
 
