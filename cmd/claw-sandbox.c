@@ -1287,6 +1287,7 @@ static int run_pipeline(struct cli *c, struct config *cfg)
 	if (null_out >= 0)
 		close(null_out);
 	filter_end(&f);
+	native_reap_all();
 	record_die_of(sig);
 	return status;
 }
