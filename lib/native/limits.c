@@ -907,9 +907,10 @@ long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c)
 	/* The child learns from this which clone made it. */
 	limits_cleared_handlers = true;
 	long pid = syscall(SYS_clone3, &args, sizeof(args));
-	if (pid >= 0 || errno != ENOSYS || c->cgroup_fd >= 0)
+	if (pid >= 0 || (errno != ENOSYS && errno != EPERM) || c->cgroup_fd >= 0)
 		return pid;
-	/* No clone3 (a container's filter may refuse it): init clears its handlers itself. */
+	/* No clone3 (a container's filter may refuse it, with either errno): init clears its
+	 * handlers itself. */
 	limits_cleared_handlers = false;
 	return syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
 }
