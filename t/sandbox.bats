@@ -74,6 +74,16 @@ $(hostname)"
 	assert_equal "$(jqo .result.signal)" SIGKILL
 }
 
+@test "filter: the command starts with no signal blocked, ignored or caught, in pipeline and exec alike" {
+	sandbox_config
+	none=$(printf 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000')
+	run bash -c "$(declare -f request); request 'exec cat /proc/self/status' | claw-session | claw-audit log | claw-sandbox"
+	assert_equal "$(jq -r .result.stdout <<<"$output" | grep -E '^Sig(Blk|Ign|Cgt)')" "$none"
+	run claw-sandbox exec -- cat /proc/self/status
+	assert_success
+	assert_equal "$(grep -E '^Sig(Blk|Ign|Cgt)' <<<"$output")" "$none"
+}
+
 @test "filter: the record keeps the last 200000 bytes of the output, and says how many there were" {
 	sandbox_config
 	run_request 'head -c 300000 /dev/zero | tr "\\0" a; printf "END"'
