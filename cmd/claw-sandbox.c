@@ -37,6 +37,7 @@
 #include "sandbox/inventory.h"
 #include "native/landlock.h"
 #include "native/limits.h"
+#include "native/native.h"
 #include "core/opts.h"
 #include "native/nspin.h"
 #include "core/record.h"
@@ -250,6 +251,7 @@ struct filter {
 	int out_fd;        /* where the records go (-1: nowhere a reader could leave) */
 	bool stages;       /* pipeline: the stages before are ours (pass_signal()) */
 	bool sync_start;   /* exec: its own decision goes with the start: synced */
+	bool sync_later;   /* ... by the native sandbox, while it sets up (run_spec's sync_log) */
 	struct outcome *outcome;
 	/* The view host runs get (hostview.h): planned at the first host run. */
 	struct hostview view;
@@ -431,6 +433,7 @@ struct undo {
 	bool on;
 	struct journal_run jr;
 	struct native_overlay ov[JOURNAL_MAX_TREES];
+	char *sub[JOURNAL_MAX_TREES]; /* where a tree lies in an earlier one, or NULL */
 };
 
 /* Whether A and B are the same file (or the same path, if either cannot be found). */
@@ -441,6 +444,20 @@ static bool same_file(const char *a, const char *b)
 	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
 		return strcmp(a, b) == 0;
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Where TREE lies inside OUTER, both by their real paths ("a/b"), or NULL. */
+static char *inside_of(const char *tree, const char *outer)
+{
+	char *t = realpath(tree, NULL), *o = realpath(outer, NULL), *sub = NULL;
+	size_t n = o ? strlen(o) : 0;
+
+	if (t && o && strncmp(t, o, n) == 0 && (t[n] == '/' || n == 1) && t[n] != '\0' &&
+	    t[n + (n > 1)] != '\0')
+		sub = xstrdup(t + n + (n > 1));
+	free(t);
+	free(o);
+	return sub;
 }
 
 static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, struct undo *u)
@@ -468,13 +485,17 @@ static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, 
 		}
 	if (n == 0)
 		return 0;
-	/* A tree shown twice (the workspace bound again at /repos) is one overlay, shown twice. */
+	/* A tree shown twice (the workspace bound again at /repos) is one overlay, shown twice;
+	 * a tree that lies in an earlier one (a subdirectory of the workspace bound at /mnt)
+	 * is that part of its overlay, so both places show the run one tree. */
 	const char *distinct[JOURNAL_MAX_TREES];
 	size_t of[JOURNAL_MAX_TREES], nd = 0;
 	for (size_t i = 0; i < n; i++) {
 		of[i] = nd;
-		for (size_t k = 0; k < nd; k++)
-			if (same_file(trees[i], distinct[k]))
+		u->sub[i] = NULL;
+		for (size_t k = 0; k < nd && of[i] == nd; k++)
+			if (same_file(trees[i], distinct[k]) ||
+			    (u->sub[i] = inside_of(trees[i], distinct[k])) != NULL)
 				of[i] = k;
 		if (of[i] == nd)
 			distinct[nd++] = trees[i];
@@ -482,7 +503,7 @@ static int undo_begin(const struct sandbox_settings *s, struct native_spec *ns, 
 	if (journal_begin(s->cfg->state_dir, s->agent, distinct, nd, &u->jr) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		u->ov[i] = (struct native_overlay){ trees[i], u->jr.tree[of[i]].layers };
+		u->ov[i] = (struct native_overlay){ trees[i], u->jr.tree[of[i]].layers, u->sub[i] };
 	ns->overlays = u->ov;
 	ns->noverlays = n;
 	u->on = true;
@@ -553,7 +574,9 @@ static int start_run(struct filter *f)
 	if (f->dry_run)
 		return 0; /* nothing runs, nothing was claimed */
 	if (chain_run(f, ALOG_START, "sandbox", f->where.p, f->where.len) < 0 ||
-	    (f->sync_start ? alog_sync(&f->log) : alog_write_out(&f->log)) < 0) {
+	    (f->sync_later   ? 0
+	     : f->sync_start ? alog_sync(&f->log)
+	                     : alog_write_out(&f->log)) < 0) {
 		log_broken(f);
 		return claw_fail("not run: the decision log cannot be written");
 	}
@@ -596,6 +619,8 @@ static int run_native(const struct sandbox_settings *s, const struct sandbox_pla
 	if (sandbox_user(s, &uid, &gid) == 0 && sandbox_prepare(s, p, uid, gid, &lock) == 0 &&
 	    (sandbox_native_spec(s, p, uid, gid, rs->timeout, &ns, binds),
 	     undo_begin(s, &ns, u) == 0)) {
+		ns.sync_log = rs->sync_log;
+		ns.log_fd = rs->log_fd;
 		rs->sandbox = &ns;
 		rc = run_command(rs, r);
 		rs->sandbox = NULL;
@@ -604,6 +629,8 @@ static int run_native(const struct sandbox_settings *s, const struct sandbox_pla
 	} else {
 		r->failed = 125;
 	}
+	for (size_t i = 0; i < JOURNAL_MAX_TREES; i++)
+		free(u->sub[i]);
 	free(u);
 	if (lock >= 0)
 		close(lock); /* held while the sandbox ran: rm and prune leave it alone */
@@ -1009,6 +1036,7 @@ static int run_filter(struct cli *c)
 	int status = filter_loop(&f, c, 0, 1);
 	int sig = f.stop > 0 ? f.stop : 0;
 	filter_end(&f);
+	native_reap_all();
 	record_die_of(sig);
 	return status;
 }
@@ -1165,6 +1193,7 @@ static int run_pipeline(struct cli *c)
 	if (null_out >= 0)
 		close(null_out);
 	filter_end(&f);
+	native_reap_all();
 	record_die_of(sig);
 	return status;
 }
@@ -1268,8 +1297,10 @@ static int exec_log_begin(struct cli *c, struct config *cfg, struct target *t, s
 	put_sandbox_member(&f->where, true, &t->s, &t->p, t->s.workdir, false, NULL);
 	buf_free(&b);
 	buf_free(&cmd);
-	/* The decision and its start in one write, one sync. */
+	/* The decision and its start in one write, one sync: the native sandbox's
+	 * launcher syncs it while the sandbox sets up, before the command starts. */
 	f->sync_start = true;
+	f->sync_later = strcmp(t->s.backend, "native") == 0;
 	return start_run(f);
 }
 
@@ -1308,7 +1339,9 @@ static int run_exec(struct cli *c)
 		struct run_spec rs = { .argv = c->command,
 			               .envp = env_finish(&env),
 			               .cwd = t.s.workdir,
-			               .timeout = (double)c->timeout };
+			               .timeout = (double)c->timeout,
+			               .sync_log = f.sync_later,
+			               .log_fd = f.log.fd };
 		rc = run_native(&t.s, &t.p, &rs, &r, &f.journal);
 	}
 	if (rc < 0) {
@@ -1320,7 +1353,10 @@ static int run_exec(struct cli *c)
 		put_result_member(&f.member, &r, NULL, &f.journal);
 		end_run(&f, "result", f.member.p, f.member.len);
 	}
-	filter_idle(&f);
+	/* The end entry is written; the kernel's writeback takes it to the disk (only the
+	 * start must be there before the run: claw-record(7)). The sandbox's init may
+	 * still be tearing down: waited for here, not left a zombie. */
+	native_reap_all();
 	int status = c->dry_run && rc == 0 ? 0 : run_exit_status(&r);
 	if (r.interrupted)
 		status = 128 + r.interrupted;

@@ -340,7 +340,7 @@ EOF
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 		run strace -o "$BATS_TEST_TMPDIR/trace" -e trace=poll claw-sandbox exec -- true
 	assert_success
-	run grep -oE '^poll\(.*\], 1, -?[0-9]+\)' "$BATS_TEST_TMPDIR/trace"
+	run grep -oE '^poll\(.*\], [0-9]+, -?[0-9]+\)' "$BATS_TEST_TMPDIR/trace"
 	assert_success
 	ms=${lines[0]##*, }
 	ms=${ms%)}
@@ -358,6 +358,28 @@ EOF
 	run bash -c "$(declare -f request); request 'setsid sleep 8974 & echo started' | claw-session | claw-audit log | claw-sandbox"
 	assert_equal "$(jq -r .sandbox.where <<< "$output")" host
 	run pgrep -f 'sleep 8974'
+	assert_failure
+}
+
+@test "15 the run's init is reaped before claw-sandbox exec ends: a parent that never reaps is left nothing" {
+	# Init reports once everything else of the run is dead and tears its namespaces
+	# down while the launcher logs the end; it must not outlive claw-sandbox as a
+	# zombie, which would hold a pid of the scope's kept cgroup for good.
+	sandbox_config '' 'pidsLimit: 8,'
+	run python3 - "$(command -v claw-sandbox)" <<'PY'
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans come here
+for i in range(12):
+    subprocess.run([sys.argv[1], "exec", "--", "sh", "-c", "setsid sleep 8979 & exit 0"],
+                   check=True)
+try:
+    print("adopted", os.waitpid(-1, os.WNOHANG))
+except ChildProcessError:
+    print("nothing adopted")
+PY
+	assert_success
+	assert_output "nothing adopted"
+	run pgrep -f 'sleep 8979'
 	assert_failure
 }
 

@@ -74,6 +74,18 @@ $(hostname)"
 	assert_equal "$(jqo .result.signal)" SIGKILL
 }
 
+@test "filter: the command starts with no signal blocked or caught, in pipeline and exec alike" {
+	sandbox_config
+	# Ignored is what the caller ignored (as across any exec), nothing more.
+	ign=$(grep '^SigIgn' /proc/self/status)
+	want=$(printf 'SigBlk:\t0000000000000000\n%s\nSigCgt:\t0000000000000000' "$ign")
+	run bash -c "$(declare -f request); request 'exec cat /proc/self/status' | claw-session | claw-audit log | claw-sandbox"
+	assert_equal "$(jq -r .result.stdout <<<"$output" | grep -E '^Sig(Blk|Ign|Cgt)')" "$want"
+	run claw-sandbox exec -- cat /proc/self/status
+	assert_success
+	assert_equal "$(grep -E '^Sig(Blk|Ign|Cgt)' <<<"$output")" "$want"
+}
+
 @test "filter: the record keeps the last 200000 bytes of the output, and says how many there were" {
 	sandbox_config
 	run_request 'head -c 300000 /dev/zero | tr "\\0" a; printf "END"'

@@ -179,6 +179,41 @@ EOF
 	assert_equal "$(snap "$AGENT_WS")" "$before"
 }
 
+@test "a read-write bind inside the workspace is that part of its overlay: one tree at both places, undone once" {
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", scope: "session", workspaceAccess: "rw",
+  docker: { binds: ["$AGENT_WS/tree:/mnt/tree:rw"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	before=$(snap "$AGENT_WS")
+	run_sb 'rm /mnt/tree/deep/f && echo n > /mnt/tree/n && ls /workspace/tree/deep && cat /workspace/tree/n && echo y > /workspace/tree/m && cat /mnt/tree/m'
+	assert_equal "$(last .result.exit)" 0
+	# What the run wrote at one place it saw at the other.
+	assert_equal "$(last .result.stdout)" "$(printf 'n\ny')"
+	[ ! -e "$AGENT_WS/tree/deep/f" ] && [ -e "$AGENT_WS/tree/n" ] && [ -e "$AGENT_WS/tree/m" ]
+	assert_equal "$(last '.result.journal.changes | length')" 3
+	run claw undo "$SEQ"
+	assert_success
+	assert_equal "$(snap "$AGENT_WS")" "$before"
+}
+
+@test "as root the overlay's id map is kept with the installation's namespaces: reused, gone with rm --all" {
+	[ "$(id -u)" = 0 ] || skip "only root runs the sandbox as ids of its own"
+	run_sb 'echo x > one.txt'
+	assert_equal "$(last .result.exit)" 0
+	ws=$(ls -d "$OPENCLAW_STATE_DIR"/sandboxes/*/)
+	ws=${ws%/}
+	netns=$(find /run/claw -path '*/netns/*' -name "${ws##*/}")
+	pins=${netns%/netns/*}/userns
+	[ "$(ls "$pins" | wc -l)" = 2 ]
+	before=$(stat -c %i "$pins"/*)
+	run_sb 'echo y > two.txt'
+	assert_equal "$(last .result.exit)" 0
+	assert_equal "$(stat -c %i "$pins"/*)" "$before"
+	run claw-sandbox rm --all
+	assert_success
+	[ ! -e "$pins" ]
+}
+
 @test "the journal's budget: the oldest runs go first, and then cannot be undone" {
 	native_config 'undoMaxMb: 0.01,'
 	head -c 6000 /dev/zero >"$AGENT_WS/big1" && head -c 6000 /dev/zero >"$AGENT_WS/big2"

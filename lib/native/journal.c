@@ -23,6 +23,7 @@
 #include "core/hash.h"
 #include "core/util.h"
 #include "native/native-types.h"
+#include "native/nspin.h"
 
 /* Directories deeper than this are not merged (each level holds three descriptors). */
 #define MERGE_DEPTH 256
@@ -1114,11 +1115,11 @@ int journal_prune(const char *state_dir, const char *agent, uint64_t budget, dou
 
 /* ---- the overlay ---- */
 
-const char *journal_layers_of(const struct native_spec *s, const char *tree)
+const struct native_overlay *journal_overlay_of(const struct native_spec *s, const char *tree)
 {
 	for (size_t i = 0; i < s->noverlays; i++)
 		if (strcmp(s->overlays[i].tree, tree) == 0)
-			return s->overlays[i].layers;
+			return &s->overlays[i];
 	return NULL;
 }
 
@@ -1228,8 +1229,25 @@ static int hold_ns(void *arg)
 	return 0;
 }
 
-int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root)
+int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root,
+                     const char *pin_dir)
 {
+	/* Kept between runs where namespaces are (as root): named after its maps, which
+	 * never change, it costs an open instead of a process. */
+	if (pin_dir != NULL) {
+		char *pin =
+		    xasprintf("%s/userns/%u-%u-%u-%u%s", pin_dir, (unsigned)inside, (unsigned)host,
+		              (unsigned)ginside, (unsigned)ghost, root ? "-root" : "");
+		char uids[96], gids[96];
+		snprintf(uids, sizeof(uids), "%s%u %u 1\n", root ? "0 0 1\n" : "", (unsigned)inside,
+		         (unsigned)host);
+		snprintf(gids, sizeof(gids), "%s%u %u 1\n", root ? "0 0 1\n" : "",
+		         (unsigned)ginside, (unsigned)ghost);
+		int fd = nspin_user(pin, uids, gids);
+		free(pin);
+		if (fd >= 0)
+			return fd;
+	}
 	/* Born in its namespace and sharing our memory: no copy of the launcher is made. */
 	static char stack[16384] __attribute__((aligned(16)));
 	int done[2];

@@ -117,13 +117,15 @@ int journal_overlay(int lower, const char *layers, const int *idmap_ns);
  * namespace that maps the operator's INSIDE ids to the sandbox's HOST ids
  * (and with ROOT root to root), so that the overlay (whose copies up are
  * root's) and the run (as HOST) both write files the operator owns on disk.
- * Returns its descriptor, or -1 with claw_error().
+ * With PIN_DIR (the installation's kept namespaces, nspin.h) it is kept
+ * there between runs. Returns its descriptor, or -1 with claw_error().
  */
-int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root);
+int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root,
+                     const char *pin_dir);
 
-/* The layers of TREE (host path) in S's overlays, or NULL: the tree is shown as it is. */
+/* TREE's (host path) entry in S's overlays, or NULL: the tree is shown as it is. */
 struct native_spec;
-const char *journal_layers_of(const struct native_spec *s, const char *tree);
+const struct native_overlay *journal_overlay_of(const struct native_spec *s, const char *tree);
 
 /* ---- later: undo and prune ---- */
 

@@ -94,16 +94,29 @@ static int read_file(const char *path, char *buf, size_t size)
 
 static void read_self(void)
 {
-	char line[4096];
-	FILE *f;
-
 	if (self.read)
 		return;
 	self.read = true;
 	read_file("/proc/self/cgroup", self.cgroup, sizeof(self.cgroup));
 	self.systemd = getenv(PLACED_ENV) != NULL;
+}
+
+/*
+ * Where the unified hierarchy is mounted ("": nowhere), read once and only
+ * when a limit goes to v2: the kernel formats every mount of the host for
+ * /proc/self/mountinfo, a cost each run would otherwise pay.
+ */
+static const char *v2_mount(void)
+{
+	static bool looked;
+	char line[4096];
+	FILE *f;
+
+	if (looked)
+		return self.v2mount;
+	looked = true;
 	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
-		return;
+		return self.v2mount;
 	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - cgroup2 SOURCE SUPER" */
 	while (self.v2mount[0] == '\0' && fgets(line, sizeof(line), f)) {
 		char root[PATH_MAX], point[PATH_MAX];
@@ -113,6 +126,7 @@ static void read_self(void)
 			snprintf(self.v2mount, sizeof(self.v2mount), "%s", point);
 	}
 	fclose(f);
+	return self.v2mount;
 }
 
 /* The path of the launcher's cgroup for CONTROLLER's v1 hierarchy ("" for v2), or NULL. */
@@ -160,8 +174,9 @@ static char *v2_dir(void)
 	if (self.v2base)
 		return xstrdup(self.v2base);
 	char *path = self_path("");
-	char *dir = path && path[0] == '/' && self.v2mount[0]
-	                ? xasprintf("%s%s", self.v2mount, strcmp(path, "/") == 0 ? "" : path)
+	const char *mount = v2_mount();
+	char *dir = path && path[0] == '/' && mount[0]
+	                ? xasprintf("%s%s", mount, strcmp(path, "/") == 0 ? "" : path)
 	                : NULL;
 	free(path);
 	return dir;
@@ -217,7 +232,7 @@ static bool alone_in(const char *dir)
 
 static bool is_v2_root(const char *dir)
 {
-	return strcmp(dir, self.v2mount) == 0;
+	return strcmp(dir, v2_mount()) == 0;
 }
 
 /*
@@ -787,9 +802,12 @@ static int make_cgroups(const struct native_spec *s, struct native_child *c)
  */
 static int open_v2_cgroup(struct native_child *c)
 {
-	for (size_t i = 0; i < c->ncgroups; i++)
-		if (self.v2mount[0] &&
-		    strncmp(c->cgroups[i], self.v2mount, strlen(self.v2mount)) == 0)
+	bool v2 = false;
+
+	for (int i = 0; i < LIMITS_N; i++)
+		v2 |= c->limits.via[i] == VIA_CGROUP_V2;
+	for (size_t i = 0; v2 && i < c->ncgroups; i++)
+		if (v2_mount()[0] && strncmp(c->cgroups[i], v2_mount(), strlen(v2_mount())) == 0)
 			return (c->cgroup_fd =
 			            open(c->cgroups[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
 			           ? claw_fail("%s: %s", c->cgroups[i], strerror(errno))
@@ -874,17 +892,27 @@ int limits_cgroups_enter(struct native_child *c, bool enter)
 	return 0;
 }
 
+bool limits_cleared_handlers;
+
 long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c)
 {
-	if (c->cgroup_fd < 0)
-		return syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
 	struct clone_args args = {
-		.flags = (uint64_t)(flags & ~0xffUL) | (uint64_t)CLONE_INTO_CGROUP,
+		.flags = (uint64_t)(flags & ~0xffUL) | (uint64_t)CLONE_CLEAR_SIGHAND |
+		         (c->cgroup_fd >= 0 ? (uint64_t)CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = (uint64_t)(flags & 0xff),
-		.cgroup = (uint64_t)(unsigned)c->cgroup_fd,
+		.cgroup = (uint64_t)(unsigned)(c->cgroup_fd >= 0 ? c->cgroup_fd : 0),
 	};
-	return syscall(SYS_clone3, &args, sizeof(args));
+
+	/* The child learns from this which clone made it. */
+	limits_cleared_handlers = true;
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid >= 0 || (errno != ENOSYS && errno != EPERM) || c->cgroup_fd >= 0)
+		return pid;
+	/* No clone3 (a container's filter may refuse it, with either errno): init clears its
+	 * handlers itself. */
+	limits_cleared_handlers = false;
+	return syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
 }
 
 /* ---- a scope of systemd's own ---- */

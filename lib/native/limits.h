@@ -53,8 +53,14 @@ void limits_cgroups_remove(struct native_child *c);
  * (MOUNT_ATTR_IDMAP, as root). 0 or -1 (claw_error). */
 int limits_idmap(int tree, int userns);
 
-/* clone(FLAGS) with a pidfd, born in C's v2 cgroup when it has one (clone3). */
+/*
+ * clone(FLAGS) with a pidfd, born in C's v2 cgroup when it has one, the
+ * launcher's signal handlers cleared (clone3, CLONE_CLEAR_SIGHAND). Where
+ * the kernel or a filter refuses clone3, a plain clone: the child then finds
+ * LIMITS_CLEARED_HANDLERS false and clears them itself.
+ */
 long limits_clone(unsigned long flags, int *pidfd, const struct native_child *c);
+extern bool limits_cleared_handlers;
 
 /*
  * As claw-sandbox starts (before it reads anything): where no cgroup can be

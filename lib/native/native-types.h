@@ -77,6 +77,8 @@ struct native_limits {
 struct native_overlay {
 	const char *tree;   /* the host path, as the workspace or a bind names it */
 	const char *layers; /* the run's directory holding upper/ and work/ */
+	const char *sub;    /* NULL: TREE is the overlay's own tree; else TREE lies in an
+	                       earlier one's (the same LAYERS), at this path inside it */
 };
 
 /* Everything the sandbox needs, resolved from the config by the caller. */
@@ -116,6 +118,8 @@ struct native_spec {
 	                          time each process may use */
 	struct native_ulimit ulimits[NATIVE_MAX_ULIMITS];
 	size_t nulimits;
+	bool sync_log; /* LOG_FD, the decision log, is synced before the command may start: */
+	int log_fd;    /* by the launcher, while init sets up (write-ahead) */
 };
 
 struct persist_watch;
@@ -136,6 +140,11 @@ struct native_child {
 	struct native_moved *moved;  /* special files found there, moved aside */
 	size_t nmoved;
 	struct pty_relay tty; /* the command's own terminal, when it was handed one */
+	char msg[1100];       /* init's report: 'S' and the command's wait status, or */
+	size_t msglen;        /* 'E', an exit code and why the command could not start */
+	bool reported;        /* ... read whole, or init is gone */
+	bool
+	    wait_teardown; /* init's whole exit is waited for: cgroups removed, an overlay merged */
 };
 
 #endif

@@ -28,7 +28,6 @@
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +76,7 @@ struct build {
 	uid_t host_uid; /* ... and on the host: distinct where limits.c could pick (threat 22) */
 	gid_t host_gid;
 	const struct sock_fprog *filter;
+	int scratch; /* the launcher's scratch tmpfs, closed once init may go (nsroot_scratch) */
 };
 
 static int report_fd = -1;
@@ -345,7 +345,6 @@ static void build_root(struct build *b, const struct native_spec *s)
 			die(125, "%s", claw_error());
 		close(root);
 	}
-	close(b->channel);
 	mount_proc(NEWROOT "/proc");
 	/* pivot_root, not chroot: the old root is detached, no fd or ".." leads back
 	 * (threats 11, 12). */
@@ -479,7 +478,7 @@ static void confine(const struct build *b, const struct native_spec *s)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die(125, "no_new_privs: %s", strerror(errno));
 	restrict_writes(s, writable, n);
-	/* Seccomp last, so the steps above may still use what it forbids (1, 3-8). */
+	/* Seccomp last, so the steps above may still use what it forbids (threats 1, 3-8). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, b->filter) < 0)
 		die(125, "seccomp: %s", strerror(errno));
 }
@@ -518,64 +517,106 @@ int native_exec(char *const *argv, char *const *envp)
 	return saved;
 }
 
+/* The command's stack while it shares init's memory, until its execve. */
+static char spawn_stack[64 * 1024] __attribute__((aligned(16)));
+
+struct spawn {
+	char *const *argv, *const *envp;
+	int error; /* why no execve succeeded, read by init once the child is gone */
+};
+
+static int spawn_child(void *arg)
+{
+	struct spawn *sp = arg;
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	sp->error = native_exec(sp->argv, sp->envp);
+	_exit(127);
+}
+
 /*
- * Starts the command as init's child (posix_spawn: a vfork-like clone, no
- * copy of init's memory), searching the command's own PATH. 0 or an errno.
+ * Starts the command as init's child: a clone that shares init's memory
+ * until its execve (CLONE_VM | CLONE_VFORK, as posix_spawn does), searching
+ * the command's own PATH in the child. Init has no signal handler that could
+ * run in the child meanwhile (clear_handlers), so there is none to reset
+ * there; signals stay blocked until just before the execve. 0 or an errno.
  */
 static int spawn_command(char *const *argv, char *const *envp, pid_t *pid)
 {
-	posix_spawnattr_t attr;
-	sigset_t none;
-	char path[PATH_MAX];
-	int saved = ENOENT, rc = ENOENT;
+	struct spawn sp = { argv, envp, 0 };
+	sigset_t all, old;
 
-	sigemptyset(&none);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	if (strchr(argv[0], '/')) {
-		saved = posix_spawn(pid, argv[0], NULL, &attr, argv, envp);
-		posix_spawnattr_destroy(&attr);
-		return saved;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	int p = clone(spawn_child, spawn_stack + sizeof(spawn_stack),
+	              CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
+	int e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (p < 0)
+		return e;
+	if (sp.error != 0) {
+		while (waitpid(p, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		return sp.error;
 	}
-	for (const char *p = env_path(envp);; p++) {
-		const char *end = strchrnul(p, ':');
-		int len = (int)(end - p);
-		if (snprintf(path, sizeof(path), "%.*s/%s", len ? len : 1, len ? p : ".", argv[0]) <
-		    (int)sizeof(path)) {
-			rc = posix_spawn(pid, path, NULL, &attr, argv, envp);
-			if (rc == 0)
-				break;
-			if (rc != ENOENT && rc != ENOTDIR)
-				saved = rc;
-		}
-		if (*end == '\0')
-			break;
-		p = end;
-	}
-	posix_spawnattr_destroy(&attr);
-	return rc == 0 ? 0 : saved;
+	*pid = p;
+	return 0;
 }
 
-/* Init's one job after setup: wait for the command, reap orphans, report its status. */
+/*
+ * The launcher's signal handlers, inherited by the clone unless the kernel
+ * cleared them (CLONE_CLEAR_SIGHAND, limits_clone): reset, so that none runs
+ * in init or in the command's child before its execve. Ignored signals stay
+ * ignored, as across any execve.
+ */
+static void clear_handlers(void)
+{
+	if (limits_cleared_handlers)
+		return;
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
+		    sa.sa_handler != SIG_IGN) {
+			sa.sa_handler = SIG_DFL;
+			sa.sa_flags = 0;
+			(void)sigaction(sig, &sa, NULL);
+		}
+	}
+}
+
+/*
+ * Init's one job after setup: wait for the command, reaping orphans. Then
+ * what the command left behind (daemons, setsid'd or not) is killed and
+ * reaped here, as the kernel would at init's exit (threat 15), and init lets go of
+ * the terminal and the output pipes: the status it reports is the end of the
+ * whole run, so the launcher need not wait for the namespaces' teardown.
+ */
 static noreturn void supervise(pid_t command)
 {
 	char msg[1 + sizeof(int)];
-	int status = 0;
+	int status = 0, st;
 
 	for (;;) {
-		pid_t p = waitpid(-1, &status, 0);
-		if (p == command)
+		pid_t p = waitpid(-1, &st, __WALL);
+		if (p == command) {
+			status = st;
 			break;
+		}
 		if (p < 0 && errno != EINTR)
 			die(125, "waitpid: %s", strerror(errno));
 	}
+	(void)kill(-1, SIGKILL);
+	for (;;)
+		if (waitpid(-1, &st, __WALL) < 0 && errno != EINTR)
+			break;
+	for (int fd = 0; fd < 3; fd++)
+		close(fd);
 	msg[0] = 'S';
 	memcpy(msg + 1, &status, sizeof(status));
 	if (write(report_fd, msg, sizeof(msg)) < 0)
 		_exit(125);
-	/* Exiting kills everything left in the pid namespace: orphans do not survive
-	 * (threat 15). */
 	_exit(0);
 }
 
@@ -586,13 +627,41 @@ static void setup_stdio(const int fds[3])
 			die(125, "dup2: %s", strerror(errno));
 }
 
-static void close_inherited(int report)
+static void close_range_of(unsigned lo, unsigned hi)
 {
-	/* Every other descriptor closed: nothing of the launcher leaks in (12, runc
-	 * CVE-2024-21626). The pipe to the launcher stays, close-on-exec. */
-	if ((report > 3 && syscall(SYS_close_range, 3, report - 1, 0) < 0) ||
-	    syscall(SYS_close_range, report + 1, ~0U, 0) < 0)
+	if (lo <= hi && syscall(SYS_close_range, lo, hi, 0) < 0)
 		die(125, "close_range: %s", strerror(errno));
+}
+
+static void close_inherited(int report, int channel)
+{
+	unsigned lo = (unsigned)(report < channel ? report : channel);
+	unsigned hi = (unsigned)(report < channel ? channel : report);
+
+	/* Every other descriptor closed: nothing of the launcher leaks in (threat 12, runc
+	 * CVE-2024-21626). The pipe to the launcher stays, close-on-exec, and the
+	 * socket from it until its word to begin (wait_go). */
+	close_range_of(3, lo - 1);
+	close_range_of(lo + 1, hi - 1);
+	close_range_of(hi + 1, ~0U);
+}
+
+/*
+ * The launcher's word that the command may start: the decision log's entries
+ * for it are on the disk (write-ahead, claw-record(7)), synced while init set
+ * up. Without it the launcher is gone or gave up, and says why.
+ */
+static void wait_go(int channel)
+{
+	char go = 0;
+	ssize_t n;
+
+	do
+		n = read(channel, &go, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || go != 'G')
+		_exit(125);
+	close(channel);
 }
 
 /* The command's working directory, or why it cannot be entered, host directory and user named. */
@@ -632,6 +701,7 @@ static noreturn void init_main(struct launch *l)
 	bool helper = !s->network && !l->b.net_ready; /* a fresh network namespace, by a helper */
 
 	report_fd = l->b.report;
+	clear_handlers();
 	map_ids(&l->b);
 	watch_launcher(&l->b);
 	setup_stdio(l->fds);
@@ -653,12 +723,13 @@ static noreturn void init_main(struct launch *l)
 		die(125, "sethostname: %s", strerror(errno));
 	if (helper)
 		net_helper_join(&net);
-	close_inherited(report_fd);
+	close_inherited(report_fd, l->b.channel);
 	seal_init();
 	forbid_user_namespaces();
 	apply_limits(s, l->limits);
 	confine(&l->b, s);
 	enter_workdir(s, l->cwd);
+	wait_go(l->b.channel);
 	pid_t pid = -1;
 	int e = spawn_command(l->argv, l->envp, &pid);
 	if (e != 0)
@@ -786,12 +857,12 @@ static void send_root(const struct native_spec *s, struct build *b, int sock)
 }
 
 /* With a kept root, only the run's scratch space: made here while init starts. */
-static void send_scratch(const struct native_spec *s, int sock)
+static void send_scratch(const struct native_spec *s, struct build *b, int sock)
 {
 	size_t n = nsroot_nscratch(s, true);
 	struct nsroot_tree *t = xcalloc(n + 1, sizeof(*t));
 	int fds[MOUNTS_MAX] = { 0 };
-	int rc = n <= MOUNTS_MAX ? nsroot_scratch(s, true, t)
+	int rc = n <= MOUNTS_MAX ? nsroot_scratch(s, true, t, &b->scratch)
 	                         : claw_fail("more than %d tmpfs entries", MOUNTS_MAX - 1);
 
 	for (size_t i = 0; rc == 0 && i < n; i++)
@@ -812,8 +883,10 @@ static int overlay_idmap(const struct native_spec *s, const struct build *b, int
 	ns[0] = ns[1] = -1;
 	if (s->noverlays == 0 || (b->host_uid == b->uid && b->host_gid == b->gid))
 		return 0;
-	ns[0] = journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, false);
-	ns[1] = ns[0] < 0 ? -1 : journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, true);
+	ns[0] = journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, false, s->pin_dir);
+	ns[1] = ns[0] < 0
+	            ? -1
+	            : journal_idmap_ns(b->uid, b->host_uid, b->gid, b->host_gid, true, s->pin_dir);
 	return ns[1] < 0 ? -1 : 0;
 }
 
@@ -856,7 +929,7 @@ static void feed_init(const struct native_spec *s, struct build *b, pid_t pid, i
 	} else if (idmap_user_trees(b, who) < 0) {
 		send_mounts(sock, NULL, -1, claw_error());
 	} else if (b->kept) {
-		send_scratch(s, sock);
+		send_scratch(s, b, sock);
 	} else {
 		send_root(s, b, sock);
 	}
@@ -1053,16 +1126,81 @@ static void unwatch(struct native_child *c)
 	c->watch = NULL;
 }
 
+/*
+ * Lets init start the command (wait_go), once the decision log holds the
+ * run's entries on the disk: synced here while init set up, not before the
+ * clone. If the log cannot be synced, init is killed and nothing runs.
+ */
+static int let_begin(const struct native_spec *s, struct native_child *c, int sock)
+{
+	if (s->sync_log && fdatasync(s->log_fd) < 0) {
+		int e = errno;
+		native_kill(c);
+		while (waitpid(c->pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		close(c->pidfd);
+		return claw_fail("not run: the decision log cannot be written: fsync: %s",
+		                 strerror(e));
+	}
+	/* If init is gone, it said why on the report pipe. */
+	(void)send(sock, "G", 1, MSG_NOSIGNAL);
+	return 0;
+}
+
+/*
+ * Inits whose report came (supervise): each tears its namespaces down on its
+ * own while the launcher logs the run's end, and is reaped without waiting
+ * when the next run starts or ends (a pipeline runs many), and at the latest
+ * before the launcher exits (native_reap_all): none is left a zombie that
+ * would hold a pid of a kept cgroup for a parent that never reaps.
+ */
+static pid_t lingering[32];
+static size_t nlingering;
+
+static void reap_lingering(void)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nlingering; i++)
+		if (waitpid(lingering[i], NULL, __WALL | WNOHANG) == 0)
+			lingering[k++] = lingering[i];
+	nlingering = k;
+}
+
+void native_reap_all(void)
+{
+	for (size_t i = 0; i < nlingering; i++)
+		while (waitpid(lingering[i], NULL, __WALL) < 0 && errno == EINTR)
+			;
+	nlingering = 0;
+}
+
+static void linger(pid_t pid)
+{
+	reap_lingering();
+	if (nlingering == NELEM(lingering)) {
+		while (waitpid(lingering[0], NULL, __WALL) < 0 && errno == EINTR)
+			;
+		memmove(lingering, lingering + 1, --nlingering * sizeof(*lingering));
+	}
+	lingering[nlingering++] = pid;
+}
+
 int native_start(const struct native_spec *s, char *const *argv, char *const *envp, const char *cwd,
                  const int fds[3], struct native_child *c)
 {
-	struct launch l = {
-		.spec = s, .argv = argv, .envp = envp, .cwd = cwd, .fds = fds, .b.proc = -1
-	};
+	struct launch l = { .spec = s,
+		            .argv = argv,
+		            .envp = envp,
+		            .cwd = cwd,
+		            .fds = fds,
+		            .b.proc = -1,
+		            .b.scratch = -1 };
 	int rep[2], chan[2], pidfd = -1;
 	struct saved_ids saved;
 	int fds_in[3];
 
+	reap_lingering();
 	memset(c, 0, sizeof(*c));
 	c->pidfd = c->report_fd = c->cgroup_fd = -1;
 	c->tty = (struct pty_relay){ 0, -1, -1, -1 };
@@ -1158,10 +1296,18 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 	}
 	if (!l.b.kept && l.b.parallel)
 		feed_init(s, &l.b, (pid_t)pid, chan[0]);
-	close(rep[1]);
-	close(chan[1]);
 	c->pid = (pid_t)pid;
 	c->pidfd = pidfd;
+	if (let_begin(s, c, chan[0]) < 0) {
+		c->pid = 0;
+		c->pidfd = -1;
+		goto fail;
+	}
+	c->wait_teardown = (c->ncgroups > 0 && !c->cgroups_kept) || s->noverlays > 0;
+	if (l.b.scratch >= 0)
+		close(l.b.scratch);
+	close(rep[1]);
+	close(chan[1]);
 	c->report_fd = rep[0];
 	close(l.b.proc);
 	nsroot_trees_close(l.b.user, l.b.nuser);
@@ -1170,35 +1316,66 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
 fail:
 	nsroot_trees_close(l.b.user, l.b.nuser);
 	close(rep[0]), close(rep[1]), close(chan[0]), close(chan[1]), close(l.b.proc);
+	if (l.b.scratch >= 0)
+		close(l.b.scratch);
 	limits_cgroups_remove(c);
 	pty_relay_finish(&c->tty);
 	unwatch(c);
 	return -1;
 }
 
-int native_finish(struct native_child *c, int init_status, int *status, int *code)
+bool native_report(struct native_child *c)
 {
-	char msg[1100];
-	size_t len = 0;
 	ssize_t n;
+
+	if (c->reported)
+		return true;
+	do
+		n = read(c->report_fd, c->msg + c->msglen, sizeof(c->msg) - 1 - c->msglen);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		c->msglen += (size_t)n;
+	c->reported = n <= 0 || c->msglen == sizeof(c->msg) - 1 ||
+	              (c->msglen >= 1 + sizeof(int) && c->msg[0] == 'S');
+	return c->reported;
+}
+
+/*
+ * Init reaped: at once if it is gone (INIT_STATUS), or waited for where the
+ * run's cgroups are removed or an overlay merged after it, or where it never
+ * said how the command ended; else left to finish on its own (linger).
+ */
+static int reap_init(struct native_child *c, const int *init_status, bool said)
+{
+	int status = init_status ? *init_status : 0;
+
+	if (init_status == NULL && (c->wait_teardown || !said))
+		while (waitpid(c->pid, &status, __WALL) < 0 && errno == EINTR)
+			;
+	else if (init_status == NULL)
+		linger(c->pid);
+	return status;
+}
+
+int native_finish(struct native_child *c, const int *init_status, int *status, int *code)
+{
 	int rc = 0;
 
-	while (len < sizeof(msg) - 1 &&
-	       ((n = read(c->report_fd, msg + len, sizeof(msg) - 1 - len)) > 0 ||
-	        (n < 0 && errno == EINTR)))
-		if (n > 0)
-			len += (size_t)n;
-	msg[len] = '\0';
+	while (!native_report(c))
+		;
+	c->msg[c->msglen] = '\0';
 	*code = 0;
-	if (len >= 1 + sizeof(int) && msg[0] == 'S') {
-		memcpy(status, msg + 1, sizeof(int));
-	} else if (len >= 2 && msg[0] == 'E') {
-		*code = (unsigned char)msg[1];
-		rc = claw_fail("sandbox: %s", msg + 2);
+	bool said = c->msglen >= 1 + sizeof(int) && c->msg[0] == 'S';
+	int init = reap_init(c, init_status, said);
+	if (said) {
+		memcpy(status, c->msg + 1, sizeof(int));
+	} else if (c->msglen >= 2 && c->msg[0] == 'E') {
+		*code = (unsigned char)c->msg[1];
+		rc = claw_fail("sandbox: %s", c->msg + 2);
 	} else {
 		/* Init itself died (killed at the timeout, or by the OOM killer): so did the rest.
 		 */
-		*status = init_status;
+		*status = init;
 	}
 	close(c->report_fd);
 	close(c->pidfd);
@@ -1207,10 +1384,12 @@ int native_finish(struct native_child *c, int init_status, int *status, int *cod
 	 * terminal is put back as it was. */
 	pty_relay_finish(&c->tty);
 	limits_cgroups_remove(c);
-	/* Init is gone, and with it every process of the sandbox: nothing writes any more. */
+	/* Every process of the sandbox has exited (supervise), or init with them: nothing
+	 * writes any more. */
 	c->nmoved = persist_watch_finish(c->watch, &c->moved);
 	free(c->watch);
 	c->watch = NULL;
+	reap_lingering();
 	return rc;
 }
 

@@ -17,13 +17,27 @@ int native_start(const struct native_spec *s, char *const *argv, char *const *en
                  const int fds[3], struct native_child *c);
 
 /*
- * After init exited with INIT_STATUS (from waitpid): the command's own wait
- * status into *STATUS. Returns 0; or -1 with claw_error() and *CODE set (125:
- * the sandbox failed, 126: not executable, 127: not found) when the command
- * never ran. Removes the sandbox's cgroups either way, and moves aside the
- * persistence paths that appeared during the run (C->moved, C->nmoved).
+ * Reads what init reports on C->report_fd (readable): true once the run is
+ * over, every process of it ended (init's report came whole, or init is
+ * gone). Init may still be tearing its namespaces down.
  */
-int native_finish(struct native_child *c, int init_status, int *status, int *code);
+bool native_report(struct native_child *c);
+
+/*
+ * After the run is over (native_report, or init exited with *INIT_STATUS,
+ * from waitpid; NULL: not reaped yet): the command's own wait status into
+ * *STATUS. Returns 0; or -1 with claw_error() and *CODE set (125: the sandbox
+ * failed, 126: not executable, 127: not found) when the command never ran.
+ * Removes the sandbox's cgroups either way, and moves aside the persistence
+ * paths that appeared during the run (C->moved, C->nmoved).
+ */
+int native_finish(struct native_child *c, const int *init_status, int *status, int *code);
+
+/*
+ * Waits for the inits of runs that are over (native_finish leaves each to tear
+ * its namespaces down while the caller goes on): call before exiting.
+ */
+void native_reap_all(void);
 
 /* Kills everything in the sandbox (its init, and with it the pid namespace). */
 void native_kill(struct native_child *c);

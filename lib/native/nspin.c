@@ -31,7 +31,10 @@
 /* The namespace's name under /proc/PID/ns. */
 static const char *ns_name(int nstype)
 {
-	return nstype == CLONE_NEWNET ? "net" : nstype == CLONE_NEWIPC ? "ipc" : "mnt";
+	return nstype == CLONE_NEWNET    ? "net"
+	       : nstype == CLONE_NEWIPC  ? "ipc"
+	       : nstype == CLONE_NEWUSER ? "user"
+	                                 : "mnt";
 }
 
 static int nspin_open(const char *pin, int nstype)
@@ -159,6 +162,72 @@ void nspin_leave(int self, int nstype)
 		abort(); /* the launcher must not stay in a sandbox's namespace */
 	if (self >= 0)
 		close(self);
+}
+
+/* The holder of a new user namespace: it waits until the launcher has pinned it. */
+static int hold_user(void *arg)
+{
+	const int *hold = arg;
+	char c;
+
+	close(hold[1]); /* its copy of the write end: EOF comes when the launcher closes its */
+	while (read(hold[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static bool write_proc_map(pid_t pid, const char *file, const char *map)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t n = strlen(map);
+	bool ok = fd >= 0 && write(fd, map, n) == (ssize_t)n;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* Makes the user namespace of UID_MAP and GID_MAP, pinned at PIN (its maps never change). */
+static int nspin_create_user(const char *pin, const char *uid_map, const char *gid_map)
+{
+	/* Born in its namespace and sharing our memory: no copy of the launcher is made. */
+	static _Alignas(16) char stack[16384];
+	int hold[2] = { -1, -1 }, fd, rc = -1;
+	char ns[64];
+
+	if (make_dirs(pin) < 0)
+		return -1;
+	if ((fd = open(pin, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400)) < 0)
+		return errno == EEXIST ? 0 : -1; /* another run made it meanwhile */
+	close(fd);
+	if (pipe2(hold, O_CLOEXEC) < 0)
+		goto out;
+	pid_t pid =
+	    clone(hold_user, stack + sizeof(stack), CLONE_NEWUSER | CLONE_VM | SIGCHLD, hold);
+	if (pid > 0) {
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/user", (int)pid);
+		if (write_proc_map(pid, "uid_map", uid_map) &&
+		    write_proc_map(pid, "gid_map", gid_map))
+			rc = mount(ns, pin, NULL, MS_BIND, NULL);
+		close_pair(hold);
+		waitpid(pid, NULL, 0);
+	}
+out:
+	close_pair(hold);
+	if (rc < 0)
+		unlink(pin);
+	return rc;
+}
+
+int nspin_user(const char *pin, const char *uid_map, const char *gid_map)
+{
+	int fd = nspin_open(pin, CLONE_NEWUSER);
+
+	if (fd < 0 && nspin_create_user(pin, uid_map, gid_map) == 0)
+		fd = nspin_open(pin, CLONE_NEWUSER);
+	return fd;
 }
 
 int nspin_remove(const char *pin)

@@ -5,7 +5,9 @@
 /*
  * Where a root launcher keeps them: a directory per installation (the state
  * dir's identity, sandbox_installation()), and in it netns/SCOPE (a scope's
- * network namespace) and mntns/DIGEST (base mount namespaces with kept roots).
+ * network namespace), mntns/DIGEST (base mount namespaces with kept roots)
+ * and userns/MAPS (user namespaces that only carry an id map for idmapped
+ * mounts, named after their maps).
  */
 #define NSPIN_DIR "/run/claw"
 
@@ -21,6 +23,13 @@
  */
 int nspin_enter(const char *pin, int nstype, int (*setup)(void *), void *arg);
 void nspin_leave(int self, int nstype);
+
+/*
+ * A descriptor of the user namespace pinned at PIN, made with UID_MAP and
+ * GID_MAP (text as /proc/PID/uid_map takes it) if it is not there; nothing
+ * ever runs in it. -1 when it cannot be had (the caller makes one unpinned).
+ */
+int nspin_user(const char *pin, const char *uid_map, const char *gid_map);
 
 /* Unpins PIN (claw-sandbox rm and prune); its namespace ends with the last process in it.
  * 0, or -1 with claw_error(); a pin that is not there is not an error. */

@@ -65,7 +65,7 @@ static const char *const etc_allowed[] = {
 /* Only with a network: the resolver configuration. Without one, DNS is a way out (threat 8). */
 static const char *const etc_network[] = { "resolv.conf", "gai.conf" };
 
-/* The only device nodes inside (9, 13): harmless ones, with their numbers for
+/* The only device nodes inside (threats 9, 13): harmless ones, with their numbers for
  * mknod; the last, tty, only with native.pts (build_pts). */
 static const struct {
 	const char *name;
@@ -216,19 +216,41 @@ static int add_protected(const struct persist_watch *w, const int *fds, struct n
 }
 
 /*
+ * The part of the overlay mounted at SAME that a tree lying in its tree
+ * shows, at SUB inside it: a clone of that directory of the overlay, so the
+ * run sees one tree at both places and its writes there are journaled once.
+ * SUB is resolved beneath the overlay, never through a symlink.
+ */
+static int overlay_part(int same, const char *sub)
+{
+	int dir = sub != NULL ? openat_beneath(same, sub, O_PATH | O_DIRECTORY, 0) : same;
+
+	if (dir < 0)
+		return -1;
+	int mnt = (int)syscall(SYS_open_tree, dir, "",
+	                       AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (dir != same) {
+		int e = errno;
+		close(dir);
+		errno = e;
+	}
+	return mnt;
+}
+
+/*
  * A writable tree the run sees through an overlay of its own (journal.h):
  * what it writes stays out of the tree until claw-sandbox merges it, and
  * what the merge replaces is kept, so the run can be undone.
  */
 static int push_overlay(struct nsroot_tree *out, size_t *n, size_t max, int fd, const char *dst,
-                        const char *layers, const int *idmap_ns, int same)
+                        const struct native_overlay *ov, const int *idmap_ns, int same)
 {
 	if (*n == max)
 		return claw_fail("too many mounts");
-	/* The same tree shown again: the same overlay (two would each keep their own writes). */
-	int mnt = same >= 0 ? (int)syscall(SYS_open_tree, same, "",
-	                                   AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
-	                    : journal_overlay(fd, layers, idmap_ns);
+	/* The same tree shown again, or a tree in it: the same overlay (two would each keep
+	 * their own writes, and neither place would show the other's). */
+	int mnt =
+	    same >= 0 ? overlay_part(same, ov->sub) : journal_overlay(fd, ov->layers, idmap_ns);
 	if (same >= 0 && mnt < 0)
 		return claw_fail("%s: open_tree of its overlay: %s", dst, strerror(errno));
 	if (mnt < 0)
@@ -254,7 +276,7 @@ static int add_user_tree(const struct native_spec *s, const struct persist_watch
 	const struct persist_root *r = persist_root_of(w, i);
 	struct stat now, guarded;
 	int fd = nsroot_open_source(src->src, src->real);
-	const char *layers = src->ro ? NULL : journal_layers_of(s, src->src);
+	const struct native_overlay *ov = src->ro ? NULL : journal_overlay_of(s, src->src);
 
 	*kept = -1;
 	if (fd < 0)
@@ -265,9 +287,8 @@ static int add_user_tree(const struct native_spec *s, const struct persist_watch
 		return claw_fail("%s changed while the sandbox started: nothing was mounted",
 		                 src->src);
 	}
-	int rc = layers != NULL
-	             ? push_overlay(out, n, max, fd, src->dst, layers, idmap_ns, same)
-	             : push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
+	int rc = ov != NULL ? push_overlay(out, n, max, fd, src->dst, ov, idmap_ns, same)
+	                    : push_tree(out, n, max, fd, src->src, src->dst, src->ro ? TREE_RO : 0);
 	if (rc == 0 && r)
 		*kept = fd;
 	else
@@ -276,17 +297,21 @@ static int add_user_tree(const struct native_spec *s, const struct persist_watch
 }
 
 /*
- * An overlay made already for an earlier source of the same tree (the same
- * layers), or -1. Sources before I each hold one entry of OUT, in order.
+ * The overlay made already for an earlier source of the same layers that is
+ * its tree itself (not a tree in it), or -1. Sources before I each hold one
+ * entry of OUT, in order.
  */
 static int same_overlay(const struct native_spec *s, const struct nsroot_source *src, size_t i,
                         const struct nsroot_tree *out, size_t n)
 {
-	const char *layers = src[i].ro ? NULL : journal_layers_of(s, src[i].src);
+	const struct native_overlay *ov = src[i].ro ? NULL : journal_overlay_of(s, src[i].src);
 
-	for (size_t j = 0; layers != NULL && j < i && j < n; j++)
-		if (out[j].overlay && !src[j].ro && journal_layers_of(s, src[j].src) == layers)
+	for (size_t j = 0; ov != NULL && j < i && j < n; j++) {
+		const struct native_overlay *o =
+		    src[j].ro ? NULL : journal_overlay_of(s, src[j].src);
+		if (out[j].overlay && o != NULL && o->layers == ov->layers && o->sub == NULL)
 			return out[j].fd;
+	}
 	return -1;
 }
 
@@ -683,8 +708,8 @@ static int read_only(int mnt)
 }
 
 /*
- * A minimal /dev: five harmless nodes, the fd links, a private shm (9, 12,
- * 13). KEPT (a skeleton's): read-only, with mount points where each run
+ * A minimal /dev: five harmless nodes, the fd links, a private shm
+ * (threats 9, 12, 13). KEPT (a skeleton's): read-only, with mount points where each run
  * mounts its own shm and devpts.
  */
 static int build_dev(const struct native_spec *s, int root, bool privileged, bool kept)
@@ -788,7 +813,7 @@ static int scratch_dir(int scratch, size_t i, struct nsroot_tree *t)
  * not the budget each (threat 23). A kernel that cannot clone from a detached mount
  * (before Linux 6.15) gets a tmpfs each, the budget divided among them.
  */
-int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out)
+int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out, int *shared_fd)
 {
 	size_t n = nsroot_nscratch(s, shm);
 	long long budget = scratch_bytes(s);
@@ -815,7 +840,9 @@ int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *ou
 			return -1;
 		}
 	}
-	if (scratch >= 0)
+	if (shared_fd != NULL)
+		*shared_fd = scratch;
+	else if (scratch >= 0)
 		close(scratch);
 	return 0;
 }
@@ -841,7 +868,7 @@ static int build_tree(const struct native_spec *s, int root, uid_t uid, gid_t gi
 	struct nsroot_tree *scratch = xcalloc(n + 1, sizeof(*scratch));
 	int rc = build_skeleton(s, root, uid, gid, privileged, false);
 
-	if (rc == 0 && (rc = nsroot_scratch(s, true, scratch)) == 0) {
+	if (rc == 0 && (rc = nsroot_scratch(s, true, scratch, NULL)) == 0) {
 		rc = build_runtime(root, scratch, n, user, nuser);
 		int e = errno; /* EINVAL: no mounts into detached trees (nsroot_build) */
 		nsroot_trees_close(scratch, n);

@@ -73,11 +73,14 @@ int nsroot_dress(const struct native_spec *s, int root, struct nsroot_tree *scra
  * A run's scratch space, made apart so that the launcher can make it while
  * init starts: a fresh tmpfs for each tmpfs entry, and with SHM for
  * /dev/shm (a kept root's /dev has none), into OUT (nsroot_nscratch() of
- * them). 0, or -1 with claw_error.
+ * them). 0, or -1 with claw_error. With SHARED_FD, the tmpfs they are
+ * directories of is left open there (or -1) for the caller to close once
+ * nothing waits on it: closing it unmounts it, which waits out an RCU grace
+ * period.
  */
 size_t nsroot_nscratch(const struct native_spec *s, bool shm);
 /* Where the Ith of them goes: the tmpfs entries in order, then /dev/shm. */
 const char *nsroot_scratch_dst(const struct native_spec *s, size_t i);
-int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out);
+int nsroot_scratch(const struct native_spec *s, bool shm, struct nsroot_tree *out, int *shared_fd);
 
 #endif

@@ -287,7 +287,7 @@ out:
 
 int inventory_unpin_all(const struct sandbox_inventory *inv)
 {
-	static const char *const kinds[] = { "netns", "mntns" };
+	static const char *const kinds[] = { "netns", "mntns", "userns" };
 	int rc = 0;
 
 	for (size_t i = 0; i < NELEM(kinds); i++) {

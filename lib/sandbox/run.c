@@ -283,7 +283,8 @@ struct running {
 	struct native_child sandbox;
 	pid_t pid;
 	int pidfd, report;
-	bool exited;
+	bool exited; /* the run is over: reaped, or (sandboxed) init's report came */
+	bool reaped;
 	int status;
 	struct capture out, err;
 	struct own_children own;
@@ -319,7 +320,7 @@ static void reap(struct running *run)
 {
 	while (waitpid(run->pid, &run->status, 0) < 0 && errno == EINTR)
 		;
-	run->exited = true;
+	run->exited = run->reaped = true;
 	/* On the host the tree is ours to end; in the sandbox the kernel ended it with init:
 	 * every process of it has exited by the time init has, its descriptors closed. */
 	if (run->s->sandbox == NULL)
@@ -371,7 +372,7 @@ static void stop_run(struct running *run, bool timed_out, struct run_result *r)
 static void wait_loop(struct running *run, struct run_result *r, long deadline)
 {
 	while (!run->exited || capture_busy(&run->out) || capture_busy(&run->err)) {
-		struct pollfd p[3];
+		struct pollfd p[4];
 		nfds_t n = 0;
 		if (run->exited) { /* what is in the pipes now is all: no waiting for their end */
 			drain(&run->out);
@@ -381,6 +382,10 @@ static void wait_loop(struct running *run, struct run_result *r, long deadline)
 		}
 		if (!run->exited)
 			p[n++] = (struct pollfd){ .fd = run->pidfd, .events = POLLIN };
+		/* Sandboxed, init's report ends the run: its namespaces' teardown is not waited
+		 * for. */
+		if (!run->exited && run->s->sandbox)
+			p[n++] = (struct pollfd){ .fd = run->report, .events = POLLIN };
 		poll_capture(&run->out, p, &n);
 		poll_capture(&run->err, p, &n);
 		long left = deadline ? deadline - clock_mono_ms() : -1;
@@ -398,6 +403,8 @@ static void wait_loop(struct running *run, struct run_result *r, long deadline)
 				continue;
 			if (p[i].fd == run->pidfd)
 				reap(run);
+			else if (p[i].fd == run->report)
+				run->exited |= native_report(&run->sandbox);
 			else if (p[i].events == POLLOUT)
 				tee_write(p[i].fd == run->out.tee ? &run->out : &run->err);
 			else
@@ -422,7 +429,8 @@ static int finish(struct running *run, struct run_result *r)
 
 	if (run->s->sandbox) {
 		r->limits = run->sandbox.limits;
-		rc = native_finish(&run->sandbox, run->status, &status, &code);
+		rc =
+		    native_finish(&run->sandbox, run->reaped ? &run->status : NULL, &status, &code);
 		r->moved = run->sandbox.moved;
 		r->nmoved = run->sandbox.nmoved;
 	} else {

@@ -26,6 +26,8 @@ struct run_spec {
 	 */
 	bool pass_through;
 	const struct native_spec *sandbox; /* NULL: run on the host */
+	bool sync_log; /* sandboxed: LOG_FD is synced before the command may start, while */
+	int log_fd;    /* the sandbox sets up (native_spec's sync_log) */
 	const struct hostview *hostview; /* on the host: the view of claw it runs in (hostview.h) */
 };
 
