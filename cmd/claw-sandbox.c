@@ -1006,13 +1006,18 @@ static int filter_loop(struct filter *f, struct cli *c, int in_fd, int out_fd)
 	return f->log_failed ? 2 : status;
 }
 
-static void filter_end(struct filter *f)
+static void free_agents(struct filter *f)
 {
 	for (size_t i = 0; i < f->nagents; i++) {
 		sandbox_settings_free(&f->agents[i].s);
 		free(f->agents[i].error);
 	}
 	free(f->agents);
+}
+
+static void filter_end(struct filter *f)
+{
+	free_agents(f);
 	hostview_free(&f->view);
 	free(f->view_error);
 	alog_close(&f->log);
@@ -1602,15 +1607,6 @@ static int run_explain(struct cli *c)
 }
 
 /* ---- list, rm, prune: the workspaces on disk and the containers ---- */
-
-static void free_agents(struct filter *f)
-{
-	for (size_t i = 0; i < f->nagents; i++) {
-		sandbox_settings_free(&f->agents[i].s);
-		free(f->agents[i].error);
-	}
-	free(f->agents);
-}
 
 /* Every agent's sandboxes; F keeps the settings the entries are judged by. */
 static void inventory(struct config *cfg, struct filter *f, struct sandbox_inventory *inv)
