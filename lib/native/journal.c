@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/mount.h>
-#include <sched.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -1203,73 +1201,26 @@ out:
 	return mnt;
 }
 
-/* Writes "INSIDE HOST 1", after "0 0 1" with ROOT, into /proc/PID/FILE. */
-static bool write_map(pid_t pid, const char *file, unsigned inside, unsigned host, bool root)
-{
-	char path[64], map[96];
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	int n = snprintf(map, sizeof(map), "%s%u %u 1\n", root ? "0 0 1\n" : "", inside, host);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && write(fd, map, (size_t)n) == n;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-/* The namespace's holder: born in it, it waits for the parent to have opened it. */
-static int hold_ns(void *arg)
-{
-	const int *done = arg;
-	char c;
-
-	close(done[1]); /* its copy of the fd table has the write end too */
-	while (read(done[0], &c, 1) < 0 && errno == EINTR)
-		;
-	return 0;
-}
-
 int journal_idmap_ns(uid_t inside, uid_t host, gid_t ginside, gid_t ghost, bool root,
                      const char *pin_dir)
 {
+	char uids[96], gids[96];
+	int fd = -1;
+
+	snprintf(uids, sizeof(uids), "%s%u %u 1\n", root ? "0 0 1\n" : "", (unsigned)inside,
+	         (unsigned)host);
+	snprintf(gids, sizeof(gids), "%s%u %u 1\n", root ? "0 0 1\n" : "", (unsigned)ginside,
+	         (unsigned)ghost);
 	/* Kept between runs where namespaces are (as root): named after its maps, which
 	 * never change, it costs an open instead of a process. */
 	if (pin_dir != NULL) {
 		char *pin =
 		    xasprintf("%s/userns/%u-%u-%u-%u%s", pin_dir, (unsigned)inside, (unsigned)host,
 		              (unsigned)ginside, (unsigned)ghost, root ? "-root" : "");
-		char uids[96], gids[96];
-		snprintf(uids, sizeof(uids), "%s%u %u 1\n", root ? "0 0 1\n" : "", (unsigned)inside,
-		         (unsigned)host);
-		snprintf(gids, sizeof(gids), "%s%u %u 1\n", root ? "0 0 1\n" : "",
-		         (unsigned)ginside, (unsigned)ghost);
-		int fd = nspin_user(pin, uids, gids);
+		fd = nspin_user(pin, uids, gids);
 		free(pin);
-		if (fd >= 0)
-			return fd;
 	}
-	/* Born in its namespace and sharing our memory: no copy of the launcher is made. */
-	static char stack[16384] __attribute__((aligned(16)));
-	int done[2];
-	char path[64];
-
-	if (pipe2(done, O_CLOEXEC) < 0)
-		return claw_fail("pipe: %s", strerror(errno));
-	pid_t pid = clone(hold_ns, stack + sizeof(stack), CLONE_NEWUSER | CLONE_VM | SIGCHLD, done);
-	int ns = -1, e = errno;
-	if (pid > 0) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-		if (write_map(pid, "uid_map", (unsigned)inside, (unsigned)host, root) &&
-		    write_map(pid, "gid_map", (unsigned)ginside, (unsigned)ghost, root))
-			ns = open(path, O_RDONLY | O_CLOEXEC);
-		e = errno;
-	}
-	close(done[1]); /* the holder reads EOF and ends */
-	close(done[0]);
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	if (ns < 0)
-		return claw_fail("a user namespace for the journal's id map: %s", strerror(e));
-	return ns;
+	if (fd < 0 && (fd = nspin_user_new(uids, gids)) < 0)
+		return claw_fail("a user namespace for the journal's id map: %s", strerror(errno));
+	return fd;
 }

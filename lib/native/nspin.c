@@ -164,7 +164,7 @@ void nspin_leave(int self, int nstype)
 		close(self);
 }
 
-/* The holder of a new user namespace: it waits until the launcher has pinned it. */
+/* The holder of a new user namespace: it waits until the launcher has opened it. */
 static int hold_user(void *arg)
 {
 	const int *hold = arg;
@@ -189,33 +189,49 @@ static bool write_proc_map(pid_t pid, const char *file, const char *map)
 	return ok;
 }
 
-/* Makes the user namespace of UID_MAP and GID_MAP, pinned at PIN (its maps never change). */
-static int nspin_create_user(const char *pin, const char *uid_map, const char *gid_map)
+int nspin_user_new(const char *uid_map, const char *gid_map)
 {
 	/* Born in its namespace and sharing our memory: no copy of the launcher is made. */
 	static _Alignas(16) char stack[16384];
-	int hold[2] = { -1, -1 }, fd, rc = -1;
-	char ns[64];
+	int hold[2], ns = -1;
+	char path[64];
+
+	if (pipe2(hold, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid =
+	    clone(hold_user, stack + sizeof(stack), CLONE_NEWUSER | CLONE_VM | SIGCHLD, hold);
+	int e = errno;
+	if (pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		if (write_proc_map(pid, "uid_map", uid_map) &&
+		    write_proc_map(pid, "gid_map", gid_map))
+			ns = open(path, O_RDONLY | O_CLOEXEC);
+		e = errno;
+	}
+	close_pair(hold); /* the holder reads EOF and ends */
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	errno = e;
+	return ns;
+}
+
+/* Makes the user namespace of UID_MAP and GID_MAP, pinned at PIN (its maps never change). */
+static int nspin_create_user(const char *pin, const char *uid_map, const char *gid_map)
+{
+	char self[64];
+	int fd, ns, rc = -1;
 
 	if (make_dirs(pin) < 0)
 		return -1;
 	if ((fd = open(pin, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400)) < 0)
 		return errno == EEXIST ? 0 : -1; /* another run made it meanwhile */
 	close(fd);
-	if (pipe2(hold, O_CLOEXEC) < 0)
-		goto out;
-	pid_t pid =
-	    clone(hold_user, stack + sizeof(stack), CLONE_NEWUSER | CLONE_VM | SIGCHLD, hold);
-	if (pid > 0) {
-		snprintf(ns, sizeof(ns), "/proc/%d/ns/user", (int)pid);
-		if (write_proc_map(pid, "uid_map", uid_map) &&
-		    write_proc_map(pid, "gid_map", gid_map))
-			rc = mount(ns, pin, NULL, MS_BIND, NULL);
-		close_pair(hold);
-		waitpid(pid, NULL, 0);
+	if ((ns = nspin_user_new(uid_map, gid_map)) >= 0) {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", ns);
+		rc = mount(self, pin, NULL, MS_BIND, NULL);
+		close(ns);
 	}
-out:
-	close_pair(hold);
 	if (rc < 0)
 		unlink(pin);
 	return rc;

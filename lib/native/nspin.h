@@ -30,6 +30,8 @@ void nspin_leave(int self, int nstype);
  * ever runs in it. -1 when it cannot be had (the caller makes one unpinned).
  */
 int nspin_user(const char *pin, const char *uid_map, const char *gid_map);
+/* The same, not pinned: a descriptor of a new one, or -1 with errno. */
+int nspin_user_new(const char *uid_map, const char *gid_map);
 
 /* Unpins PIN (claw-sandbox rm and prune); its namespace ends with the last process in it.
  * 0, or -1 with claw_error(); a pin that is not there is not an error. */
