@@ -86,6 +86,32 @@ $(hostname)"
 	assert_equal "$(grep -E '^Sig(Blk|Ign|Cgt)' <<<"$output")" "$want"
 }
 
+# closed_fd N: claw-sandbox exec of $probe with the caller's descriptor N closed,
+# stdout and stderr (those open) on the test's output.
+closed_fd() {
+	case $1 in
+	0) claw-sandbox exec -- sh -c "$probe" 2>&1 0<&- ;;
+	1) claw-sandbox exec -- sh -c "$probe" 2>&1 1>&- ;;
+	2) claw-sandbox exec -- sh -c "$probe" 2>&- ;;
+	esac
+}
+
+@test "exec: a descriptor 0-2 the caller closed is /dev/null for the command, never one of claw's" {
+	sandbox_config
+	# What the command holds at 0, 1 and 2, told on each of stdout and stderr that is open.
+	probe='s="$(readlink /proc/$$/fd/0) $(readlink /proc/$$/fd/1) $(readlink /proc/$$/fd/2)"
+		echo "$s"; echo "$s" >&2; exit 7'
+	for n in 0 1 2; do
+		run closed_fd "$n"
+		# The status is the command's: init's report reached the launcher, not the command.
+		assert_equal "$status" 7
+		[ -n "$output" ]
+		while read -r -a held; do
+			assert_equal "${held[$n]}" /dev/null
+		done <<<"$output"
+	done
+}
+
 @test "filter: the record keeps the last 200000 bytes of the output, and says how many there were" {
 	sandbox_config
 	run_request 'head -c 300000 /dev/zero | tr "\\0" a; printf "END"'

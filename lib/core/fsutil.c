@@ -2,6 +2,7 @@
 #include "core/fsutil.h"
 
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -60,6 +61,23 @@ int read_file(const char *path, size_t max, char **data, size_t *len)
 	*len = b.len;
 	*data = buf_steal(&b);
 	return 0;
+}
+
+void stdfds_open(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free number: this one, as the lower ones are open. */
+		int null = open("/dev/null", O_RDWR | O_NOCTTY);
+		if (null == fd)
+			continue;
+		if (fcntl(STDERR_FILENO, F_GETFD) >= 0)
+			warnx("descriptor %d is closed and /dev/null cannot be opened in its "
+			      "place: %s",
+			      fd, null < 0 ? strerror(errno) : "it took another number");
+		_exit(125);
+	}
 }
 
 int write_all(int fd, const void *data, size_t n)

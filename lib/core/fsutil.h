@@ -20,6 +20,16 @@ int read_file(const char *path, size_t max, char **data, size_t *len);
 int write_all(int fd, const void *p, size_t n);
 
 /*
+ * Makes sure descriptors 0-2 are open, each one the caller closed on
+ * /dev/null. A command started with one closed (from cron, by a daemon)
+ * would otherwise give that number to the next file, pipe or socket it
+ * opens, and hand it on as a sandboxed command's stdin, stdout or stderr:
+ * the pipe that reports init's status among them. Exits 125 when /dev/null
+ * cannot be opened. opts_use() calls it, so every command does first.
+ */
+void stdfds_open(void);
+
+/*
  * Replaces PATH with DATA in one step: a temporary file in the same directory,
  * written, fsync'd, given MODE, renamed over PATH, directory fsync'd. A failure
  * leaves the old file as it was. Returns 0 or -1 (claw_error()).

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "core/util.h"
 
 /* Where an option's help starts in --help: after "  --claw-config FILE ". */
@@ -37,6 +38,7 @@ void opts_use(const struct opts_spec *s)
 {
 	size_t n = 0, k = 0, len = 0;
 
+	stdfds_open();
 	spec = s;
 	for (const struct opt_row *r = s->options; !row_end(r); r++)
 		n++;

@@ -103,7 +103,8 @@ struct opts_spec {
 	const char *tail;
 };
 
-/* The command's table, set once at the start of main(). */
+/* The command's table, set once at the start of main(): its first call, so it
+ * also makes sure descriptors 0-2 are open (stdfds_open). */
 void opts_use(const struct opts_spec *spec);
 
 struct common_opts {
