@@ -176,18 +176,6 @@ static int pread_all(int fd, char *p, size_t n, off_t off)
 	return 0;
 }
 
-static void fsync_dir(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 static int open_log(const char *path)
 {
 	int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
@@ -211,7 +199,7 @@ static int open_log(const char *path)
 	}
 	if (created) {
 		fchmod(fd, 0600);
-		fsync_dir(path);
+		fsync_dir_of(path);
 	}
 	return fd;
 }
@@ -294,7 +282,7 @@ static char *set_aside(struct alog *a, off_t off, off_t end, char hex[SHA256_HEX
 		goto fail;
 	}
 	fd = -1;
-	fsync_dir(side);
+	fsync_dir_of(side);
 	if (sha256_file_hex(side, hex) < 0)
 		goto fail;
 	free(chunk);

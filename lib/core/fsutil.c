@@ -99,7 +99,7 @@ int write_all(int fd, const void *data, size_t n)
 	return 0;
 }
 
-static void fsync_dir_of(const char *path)
+void fsync_dir_of(const char *path)
 {
 	char *copy = xstrdup(path);
 	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

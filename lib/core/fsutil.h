@@ -29,6 +29,9 @@ int write_all(int fd, const void *p, size_t n);
  */
 void stdfds_open(void);
 
+/* Syncs the directory PATH is in (a name made or renamed there); errors ignored. */
+void fsync_dir_of(const char *path);
+
 /*
  * Replaces PATH with DATA in one step: a temporary file in the same directory,
  * written, fsync'd, given MODE, renamed over PATH, directory fsync'd. A failure
