@@ -601,6 +601,61 @@ plant_scope_in() {
 	plant_scope_in user
 }
 
+# git_plant_in SETTING: a repository whose config (and the config it includes from the
+# tree, under a condition or not) names hooks, a filter, an alias and an fsmonitor in the
+# work tree, and whose .git/hooks leads out of .git: none of them can be planted,
+# changed or moved, there or not, and the rest of the tree is the command's.
+git_plant_in() {
+	local ws=$AGENT_WS
+	mkdir -p "$ws/.git" "$ws/.husky/_" "$ws/hooks-real"
+	ln -s ../hooks-real "$ws/.git/hooks"
+	printf '%s\n' '[core]' '	hooksPath = .husky/_' '[include]' '	path = ../.gitconfig.local' \
+		'[filter "lfsx"]' '	clean = ./tools/clean.sh %f' '[alias]' '	x = "!sh scripts/x.sh"' \
+		'[includeIf "gitdir:/nowhere/"]' '	path = ../.more.cfg' > "$ws/.git/config"
+	printf '[core]\n\tfsmonitor = bin/fsmon\n' > "$ws/.more.cfg"
+	echo 'echo stub' > "$ws/.husky/_/pre-commit"
+	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", workspaceAccess: "rw" } } } }'
+	ws_owner "$1"
+	before=$(tree_state "$ws")
+	run in_setting "$1" claw-sandbox exec -- sh -c '
+		cd /workspace || exit 1
+		for f in .husky/_/pre-commit .husky/pre-commit .gitconfig.local tools/clean.sh \
+			scripts/x.sh .more.cfg bin/fsmon hooks-real/post-checkout; do
+			case $f in */*) mkdir -p "${f%/*}" 2>/dev/null ;; esac
+			echo evil 2>/dev/null > "$f" && echo "PLANTED $f"
+		done
+		mv hooks-real elsewhere 2>/dev/null && echo "PLANTED by moving hooks-real"
+		echo mine > free'
+	assert_success
+	refute_output --partial PLANTED
+	assert_equal "$(cat "$ws/free")" mine
+	rm "$ws/free"
+	assert_equal "$(tree_state "$ws")" "$before"
+}
+
+@test "10 what a repository's git config names for git to run can never be planted: as root" {
+	git_plant_in root
+}
+
+@test "10 what a repository's git config names for git to run can never be planted: as an ordinary user" {
+	user_setup
+	git_plant_in user
+}
+
+@test "10 a linked work tree's hooks, named by its repository's shared config, can never be planted" {
+	# The workspace is a work tree of a repository kept in .wt: .git names its gitdir,
+	# whose commondir leads to the config every work tree shares.
+	mkdir -p "$AGENT_WS/.wt/worktrees/w"
+	echo 'gitdir: .wt/worktrees/w' > "$AGENT_WS/.git"
+	echo '../..' > "$AGENT_WS/.wt/worktrees/w/commondir"
+	printf '[core]\n\thooksPath = hooks2\n' > "$AGENT_WS/.wt/config"
+	sandbox_config 'workspaceAccess: "rw",'
+	ws_owner root
+	run claw-sandbox exec -- sh -c 'mkdir /workspace/hooks2; echo evil > /workspace/hooks2/pre-commit'
+	assert_output --partial "Read-only file system"
+	[ ! -e "$AGENT_WS/hooks2/pre-commit" ]
+}
+
 @test "10 a .git file naming a gitdir in the workspace keeps that gitdir read-only" {
 	mkdir -p "$AGENT_WS/.bare/hooks"
 	echo 'gitdir: ./.bare' > "$AGENT_WS/.git"

@@ -39,6 +39,7 @@
 
 #include "native/sources.h"
 #include "core/alloc.h"
+#include "core/gitconfig.h"
 #include "core/util.h"
 
 /* Symlinks followed from one protected name, as the kernel's own limit. */
@@ -130,33 +131,49 @@ static char *fd_path(int fd)
 	return xstrdup(path);
 }
 
-/* HOST's entry of the top level of a writable tree it lies in, kept read-only there too. */
-static void keep_entry(struct persist_watch *w, const char *host)
+/*
+ * HOST's entry of the top level of the innermost writable tree it lies in,
+ * kept read-only there too (and so wherever that tree shows inside another:
+ * nsroot.c); DIR: a directory, should a placeholder stand in for it.
+ */
+static void keep_entry(struct persist_watch *w, const char *host, bool dir)
 {
+	struct persist_root *r = NULL;
+	size_t len = 0;
+
 	for (size_t i = 0; i < w->n; i++) {
-		struct persist_root *r = &w->roots[i];
-		size_t len = strlen(r->real);
-		if (strncmp(host, r->real, len) != 0 || host[len] != '/' || host[len + 1] == '\0')
+		size_t n = strlen(w->roots[i].real);
+		if (strncmp(host, w->roots[i].real, n) != 0)
 			continue;
-		char *top = xstrndup(host + len + 1, strcspn(host + len + 1, "/"));
-		bool seen = false;
-		for (size_t j = 0; j < w->nnames && !seen; j++)
-			seen = strcmp(top, w->names[j].name) == 0;
-		seen = seen || strvec_has(&r->extra, top);
-		if (seen) {
-			free(top);
-			continue;
-		}
-		strvec_push_nodup(&r->extra, top);
+		/* A tree's own directory guards itself (its names are read-only wherever it
+		 * shows); read-only in the tree it lies in, it would be taken from the run. */
+		if (host[n] == '\0')
+			return;
+		if (n >= len && host[n] == '/' && host[n + 1] != '\0')
+			r = &w->roots[i], len = n;
 	}
+	if (r == NULL)
+		return;
+	char *top = xstrndup(host + len + 1, strcspn(host + len + 1, "/"));
+	/* Below the top: the top is a directory. */
+	if ((dir || host[len + 1 + strlen(top)] == '/') && !strvec_has(&r->extra_dirs, top))
+		strvec_push(&r->extra_dirs, top);
+	bool seen = strvec_has(&r->extra, top);
+	for (size_t j = 0; j < w->nnames && !seen; j++)
+		seen = strcmp(top, w->names[j].name) == 0;
+	if (seen)
+		free(top);
+	else
+		strvec_push_nodup(&r->extra, top);
 }
 
 /*
  * Walks PATH as the host will, component by component, following symlinks,
  * and keeps every entry of a writable tree on the way read-only for the
- * run: what the host finds there later is what is there now.
+ * run: what the host finds there later is what is there now. DIR: PATH
+ * names a directory.
  */
-static void keep_path(struct persist_watch *w, const char *path)
+static void keep_path(struct persist_watch *w, const char *path, bool dir)
 {
 	char cur[PATH_MAX] = "", rest[PATH_MAX], target[PATH_MAX];
 	struct stat st;
@@ -178,7 +195,7 @@ static void keep_path(struct persist_watch *w, const char *path)
 		}
 		size_t len = strlen(cur);
 		snprintf(cur + len, sizeof(cur) - len, "/%s", comp);
-		keep_entry(w, cur);
+		keep_entry(w, cur, dir || *p != '\0');
 		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
 			continue;
 		ssize_t t = readlink(cur, target, sizeof(target) - 1);
@@ -231,9 +248,256 @@ static void keep_target(struct persist_watch *w, const struct persist_root *r, c
 		path = xstrdup(gitdir);
 	else
 		path = xasprintf("%s/%s", r->real, gitdir);
-	keep_path(w, path);
+	keep_path(w, path, !link);
 	free(path);
 	free(gitdir);
+}
+
+/*
+ * What git runs, or reads more config from, where its config names it
+ * (git-config(1)). A repository's .git is read-only in the sandbox, but what
+ * its config names in the tree is not, unless kept: core.hooksPath = .husky/_
+ * makes .husky/ the hooks the host's next commit runs, an include in the
+ * tree makes all of this the sandbox's to choose, a filter's or a diff
+ * driver's program runs on the host's next add, checkout or diff.
+ */
+enum git_use {
+	GIT_HOOKS,   /* a directory of hooks, relative to the work tree's top */
+	GIT_INCLUDE, /* more config, relative to the file that names it */
+	GIT_COMMAND, /* a command line run from the work tree's top: each word with a '/' */
+	GIT_SHELL,   /* the same when it starts with '!' (else it names a git command) */
+};
+
+static const struct {
+	const char *section;
+	const char *key; /* NULL: any key of the section */
+	enum git_use use;
+	bool sub; /* the key is in [section "any"] */
+	const char *why;
+} git_runs[] = {
+	{ "core", "hookspath", GIT_HOOKS, false, "the hooks every commit, checkout, merge runs" },
+	{ "include", "path", GIT_INCLUDE, false, "more config, naming any of these" },
+	{ "includeif", "path", GIT_INCLUDE, true, "the same, its condition taken as met" },
+	{ "core", "fsmonitor", GIT_COMMAND, false, "runs on every status" },
+	{ "core", "sshcommand", GIT_COMMAND, false, "runs on fetch and push" },
+	{ "core", "gitproxy", GIT_COMMAND, false, "runs on fetch" },
+	{ "core", "pager", GIT_COMMAND, false, "runs on log, diff, show" },
+	{ "core", "editor", GIT_COMMAND, false, "runs on commit" },
+	{ "core", "askpass", GIT_COMMAND, false, "runs when a password is asked" },
+	{ "sequence", "editor", GIT_COMMAND, false, "runs on rebase -i" },
+	{ "pager", NULL, GIT_COMMAND, false, "a command's own pager" },
+	{ "gpg", "program", GIT_COMMAND, false, "runs on signed commits and tags, and on log" },
+	{ "gpg", "program", GIT_COMMAND, true, "the same, per format" },
+	{ "filter", "clean", GIT_COMMAND, true, "runs on add, status, diff" },
+	{ "filter", "smudge", GIT_COMMAND, true, "runs on checkout" },
+	{ "filter", "process", GIT_COMMAND, true, "the same, long-running" },
+	{ "diff", "external", GIT_COMMAND, false, "runs on diff" },
+	{ "diff", "command", GIT_COMMAND, true, "runs on diff" },
+	{ "diff", "textconv", GIT_COMMAND, true, "runs on diff, log -p, blame" },
+	{ "interactive", "difffilter", GIT_COMMAND, false, "runs on add -p" },
+	{ "merge", "driver", GIT_COMMAND, true, "runs on merge" },
+	{ "mergetool", "cmd", GIT_COMMAND, true, "runs on mergetool" },
+	{ "difftool", "cmd", GIT_COMMAND, true, "runs on difftool" },
+	{ "credential", "helper", GIT_COMMAND, false, "runs on fetch and push" },
+	{ "credential", "helper", GIT_COMMAND, true, "the same, per URL" },
+	{ "remote", "uploadpack", GIT_COMMAND, true, "runs on fetch" },
+	{ "remote", "receivepack", GIT_COMMAND, true, "runs on push" },
+	{ "alias", NULL, GIT_SHELL, false, "a shell alias" },
+	{ "submodule", "update", GIT_SHELL, true, "runs on submodule update" },
+};
+
+/* Config files read from one, as git reads includes: at most this deep. */
+#define GIT_INCLUDE_DEPTH 10
+
+struct git_scan {
+	struct persist_watch *w;
+	const char *top; /* the work tree's top (its realpath) */
+	const char *dir; /* the directory of the config file being read */
+	int depth;
+};
+
+static void git_read(struct git_scan *g, const char *path);
+
+/* PATH as git takes it: ~/ is the home, else relative to BASE. Allocated, or NULL. */
+static char *git_path(const char *path, const char *base)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (path[0] == '~')
+		return path[1] == '/' && home && home[0] == '/' ? xasprintf("%s%s", home, path + 1)
+		                                                : NULL;
+	return xasprintf("%s/%s", base, path);
+}
+
+/* Each word of the command line CMD that names a file by a path: kept, there or not. */
+static void git_command(struct git_scan *g, const char *cmd)
+{
+	char *copy = xstrdup(cmd);
+
+	for (char *save = NULL, *word = strtok_r(copy, " \t\n", &save); word;
+	     word = strtok_r(NULL, " \t\n", &save)) {
+		word += strspn(word, "!'\"");
+		word[strcspn(word, "'\";&|<>()")] = '\0';
+		if (word[0] == '-' && strchr(word, '=') != NULL)
+			word = strchr(word, '=') + 1; /* --file=PATH */
+		if (strchr(word, '/') == NULL || word[0] == '-' || word[0] == '$' ||
+		    strstr(word, "://") != NULL)
+			continue; /* a name looked up in PATH, an option, a variable, a URL */
+		char *path = git_path(word, g->top);
+		if (path)
+			keep_path(g->w, path, false);
+		free(path);
+	}
+	free(copy);
+}
+
+static void git_variable(void *ctx, const char *section, const char *sub, const char *key,
+                         const char *value)
+{
+	struct git_scan *g = ctx;
+
+	if (value == NULL || value[0] == '\0')
+		return;
+	for (size_t i = 0; i < NELEM(git_runs); i++) {
+		if (strcmp(section, git_runs[i].section) != 0 || git_runs[i].sub != (sub != NULL) ||
+		    (git_runs[i].key && strcmp(key, git_runs[i].key) != 0))
+			continue;
+		char *path = NULL;
+		switch (git_runs[i].use) {
+		case GIT_HOOKS:
+			if ((path = git_path(value, g->top)) != NULL)
+				keep_path(g->w, path, true);
+			break;
+		case GIT_INCLUDE:
+			if ((path = git_path(value, g->dir)) != NULL)
+				git_read(g, path);
+			break;
+		case GIT_SHELL:
+			if (value[0] == '!')
+				git_command(g, value + 1);
+			break;
+		case GIT_COMMAND:
+			git_command(g, value);
+			break;
+		}
+		free(path);
+	}
+}
+
+/*
+ * PATH opened for reading when it is a regular file, and nothing else ever
+ * opened (a device can act on being opened): looked at through an O_PATH
+ * descriptor first, then that very file opened again. -1 otherwise.
+ */
+static int open_regular(const char *path)
+{
+	char again[64];
+	struct stat st;
+	int at = open(path, O_PATH | O_CLOEXEC), fd = -1;
+
+	if (at < 0)
+		return -1;
+	if (fstat(at, &st) == 0 && S_ISREG(st.st_mode)) {
+		snprintf(again, sizeof(again), "/proc/self/fd/%d", at);
+		fd = open(again, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	}
+	close(at);
+	return fd;
+}
+
+/*
+ * The config file PATH: kept as it is (it may lie in the tree, or a
+ * symlink may lead there), and what it names. A regular file only, of at
+ * most 1 MiB, as no config is larger.
+ */
+static void git_read(struct git_scan *g, const char *path)
+{
+	char text[1 << 16];
+	struct stat st;
+
+	keep_path(g->w, path, false);
+	if (g->depth >= GIT_INCLUDE_DEPTH)
+		return;
+	int fd = open_regular(path);
+	if (fd < 0)
+		return;
+	struct buf b = { 0 };
+	if (fstat(fd, &st) == 0 && st.st_size <= (1 << 20)) {
+		ssize_t n;
+		while ((n = read(fd, text, sizeof(text))) > 0 && b.len <= (1 << 20))
+			buf_put(&b, text, (size_t)n);
+	}
+	close(fd);
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	struct git_scan inner = { g->w, g->top, dir, g->depth + 1 };
+	if (b.len > 0)
+		gitconfig_parse(b.p, b.len, git_variable, &inner);
+	free(dir);
+	buf_free(&b);
+}
+
+/* A file holding one path (a gitdir file, commondir), relative to BASE. Allocated, or NULL. */
+static char *git_pointer(const char *file, const char *prefix, const char *base)
+{
+	char text[PATH_MAX + 16];
+	int fd = open_regular(file);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	size_t skip = strlen(prefix);
+	if (n <= (ssize_t)skip || strncmp(text, prefix, skip) != 0)
+		return NULL;
+	text[n] = '\0';
+	text[skip + strcspn(text + skip, "\r\n")] = '\0';
+	return text[skip] ? git_path(text + skip, base) : NULL;
+}
+
+/*
+ * The .git of R's top: what git, run there later by the host, reads as its
+ * config (the repository's, a linked work tree's, the user's, the system's)
+ * and what that config names for it to run, each kept read-only for the
+ * run, there or not; and the hooks' default directory, which a symlink may
+ * lead out of .git.
+ */
+static void keep_git(struct persist_watch *w, const struct persist_root *r, bool file)
+{
+	struct git_scan g = { w, r->real, r->real, 0 };
+	char *dotgit = xasprintf("%s/.git", r->real);
+	char *gitdir = file ? git_pointer(dotgit, "gitdir: ", r->real) : xstrdup(dotgit);
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (gitdir != NULL) {
+		char *common_file = xasprintf("%s/commondir", gitdir);
+		char *common = git_pointer(common_file, "", gitdir);
+		const char *repo = common ? common : gitdir;
+		char *config = xasprintf("%s/config", repo);
+		char *worktree = xasprintf("%s/config.worktree", gitdir);
+		char *hooks = xasprintf("%s/hooks", repo);
+		keep_path(w, common_file, false);
+		keep_path(w, hooks, true);
+		git_read(&g, config);
+		git_read(&g, worktree);
+		free(common_file), free(common), free(config), free(worktree), free(hooks);
+	}
+	git_read(&g, "/etc/gitconfig");
+	char *user = xdg && xdg[0] == '/'     ? xasprintf("%s/git/config", xdg)
+	             : home && home[0] == '/' ? xasprintf("%s/.config/git/config", home)
+	                                      : NULL;
+	if (user)
+		git_read(&g, user);
+	free(user);
+	if (home && home[0] == '/') {
+		user = xasprintf("%s/.gitconfig", home);
+		git_read(&g, user);
+		free(user);
+	}
+	free(gitdir);
+	free(dotgit);
 }
 
 /*
@@ -255,19 +519,26 @@ static bool out_of_reach(const struct persist_root *r, const struct stat *st, ui
 	return r->sticky && st->st_uid == 0 && is_placeholder(st);
 }
 
-/* Protected name J of R exists, as something a read-only mount can hold, or fails. */
-static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j, uid_t u, gid_t g)
+/*
+ * Protected entry P of R exists, as something a read-only mount can hold, or
+ * fails. BIT: P's bit in R's by_mode, for a protected name; 0 for an entry
+ * kept because of where one leads or what one names, which is always mounted.
+ */
+static int guard_entry(struct persist_watch *w, struct persist_root *r,
+                       const struct native_protect *p, uint32_t bit, uid_t u, gid_t g)
 {
-	const struct native_protect *p = &w->names[j];
 	struct stat st;
 
 	for (int tries = 0; tries < 3; tries++) {
 		if (fstatat(r->fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			if (out_of_reach(r, &st, u, g))
-				r->by_mode |= UINT32_C(1) << j;
+			if (bit && out_of_reach(r, &st, u, g))
+				r->by_mode |= bit;
 			if (S_ISLNK(st.st_mode) ||
 			    (S_ISREG(st.st_mode) && strcmp(p->name, ".git") == 0))
 				keep_target(w, r, p->name, S_ISLNK(st.st_mode));
+			if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
+			    strcmp(p->name, ".git") == 0)
+				keep_git(w, r, S_ISREG(st.st_mode));
 			if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
 				return 0;
 			if (quarantine(w, r, p->name) < 0)
@@ -287,6 +558,31 @@ static int guard_name(struct persist_watch *w, struct persist_root *r, size_t j,
 			                 r->host, p->name, strerror(e));
 	}
 	return claw_fail("%s/%s keeps changing; nothing ran", r->host, p->name);
+}
+
+/* Every entry kept in any tree, after the names: each exists too. Those it leads to in
+ * turn are kept as they are found, until no more come. */
+static int guard_extras(struct persist_watch *w, uid_t u, gid_t g)
+{
+	size_t seen = 0, now;
+
+	for (;;) {
+		now = 0;
+		for (size_t i = 0; i < w->n; i++) {
+			struct persist_root *r = &w->roots[i];
+			for (size_t j = 0; j < r->extra.n; j++) {
+				const char *name = r->extra.v[j];
+				struct native_protect p = { name,
+					                    strvec_has(&r->extra_dirs, name) };
+				if (guard_entry(w, r, &p, 0, u, g) < 0)
+					return -1;
+			}
+			now += r->extra.n;
+		}
+		if (now == seen)
+			return 0;
+		seen = now;
+	}
 }
 
 /*
@@ -369,7 +665,10 @@ int persist_watch_start(const struct native_spec *s, bool idmapped, struct persi
 	/* Every root known first: where a symlink leads is judged against all of them. */
 	for (size_t i = 0; i < w->n && rc == 0; i++)
 		for (size_t j = 0; j < w->nnames && rc == 0; j++)
-			rc = guard_name(w, &w->roots[i], j, s->uid, s->gid);
+			rc = guard_entry(w, &w->roots[i], &w->names[j], UINT32_C(1) << j, s->uid,
+			                 s->gid);
+	if (rc == 0)
+		rc = guard_extras(w, s->uid, s->gid);
 	free(src);
 	if (rc < 0)
 		persist_watch_close(w);
@@ -391,10 +690,11 @@ static void remove_placeholders(const struct persist_watch *w, const struct pers
 
 	if (!r->locked || flock(r->fd, LOCK_EX | LOCK_NB) < 0)
 		return;
-	for (size_t j = 0; j < w->nnames; j++)
-		if (fstatat(r->fd, w->names[j].name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    is_placeholder(&st))
-			unlinkat(r->fd, w->names[j].name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+	for (size_t j = 0; j < w->nnames + r->extra.n; j++) {
+		const char *name = j < w->nnames ? w->names[j].name : r->extra.v[j - w->nnames];
+		if (fstatat(r->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && is_placeholder(&st))
+			unlinkat(r->fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+	}
 }
 
 size_t persist_watch_finish(struct persist_watch *w, struct native_moved **out)
@@ -417,6 +717,7 @@ void persist_watch_close(struct persist_watch *w)
 		free(w->roots[i].host);
 		free(w->roots[i].real);
 		strvec_clear(&w->roots[i].extra);
+		strvec_clear(&w->roots[i].extra_dirs);
 	}
 	native_moved_free(w->moved, w->nmoved);
 	free(w->moved);

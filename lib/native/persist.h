@@ -22,8 +22,10 @@ struct persist_root {
 	bool idmapped;    /* shown to the sandbox through its own id map: only its user's ids */
 	uint32_t by_mode; /* bit j: name j is out of the sandbox user's reach by ownership
 	                     alone (persist.c, out_of_reach), with no mount */
-	struct strvec extra; /* further entries of its top level to keep read-only: where a
-	                        protected symlink or gitdir file leads */
+	struct strvec extra;      /* further entries of its top level to keep read-only: where a
+	                             protected symlink or gitdir file leads, what the tree's git
+	                             config names for git to run (persist.c, keep_git) */
+	struct strvec extra_dirs; /* those of them a placeholder makes a directory */
 };
 
 struct persist_watch {
@@ -44,7 +46,10 @@ struct persist_watch {
  * 0555, dated 1970-01-01 00:00:00 UTC); a special file (FIFO, socket,
  * device) is moved aside to NAME.claw-quarantine-RANDOM, or removed if it
  * cannot be, and reported; a symlink or a .git file naming a gitdir keeps
- * where it leads read-only too when that is in a writable tree. The user's
+ * where it leads read-only too when that is in a writable tree, and so does
+ * a .git for what its config (and the user's and the system's) names for
+ * git to run or read as config: the hooks' directory, includes, filters,
+ * commands; each there or not (a placeholder then). The user's
  * trees are locked shared for the run; a tree claw made (the scope's own
  * workspace) keeps its placeholders. IDMAPPED: the trees will be shown
  * through the sandbox's id map (it runs as host ids of its own). 0, or -1
