@@ -519,9 +519,11 @@ terminal_in() {
 
 # Names the host runs on its own (claw-sandbox(1), Persistence paths).
 PERSIST_NAMES=".git .gitmodules .gitconfig .hg .github .bashrc .bash_profile .bash_login
-.bash_logout .profile .zshrc .zshenv .zprofile .zlogin .envrc .npmrc .yarnrc.yml .cargo
-.vscode .idea .cursor .mcp.json .claude .codex .openclaw openclaw.json exec-approvals.json
-claw.json"
+.bash_logout .profile .zshrc .zshenv .zprofile .zlogin .envrc .npmrc .yarnrc.yml .yarnrc
+.pre-commit-config.yaml lefthook.yml .lefthook.yml lefthook-local.yml .lefthook-local.yml
+.lefthook mise.toml .mise.toml .jj .cargo .vscode .idea .cursor .zed .helix .devcontainer
+.kiro .mcp.json .claude .codex .gemini .opencode opencode.json .continue .roo .amazonq
+.openclaw openclaw.json exec-approvals.json claw.json"
 
 # tree_state DIR: every entry of DIR (recursively), with its type, size and target, so that
 # a run that changed nothing leaves the same text.

@@ -205,7 +205,7 @@ static int add_protected(const struct persist_watch *w, const int *fds, struct n
 	for (size_t i = 0; w && i < w->n; i++) {
 		const struct persist_root *r = &w->roots[i];
 		for (size_t j = 0; j < w->nnames; j++)
-			if (!(r->by_mode & (UINT32_C(1) << j)) &&
+			if (!(r->by_mode & (UINT64_C(1) << j)) &&
 			    protect_entry(w, fds, i, w->names[j].name, out, n, max) < 0)
 				return -1;
 		for (size_t j = 0; j < r->extra.n; j++)

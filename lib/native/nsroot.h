@@ -9,7 +9,9 @@
 #include "core/hash.h"
 #include "native/native-types.h"
 
-#define NSROOT_MAX_TREES 128
+/* The user's trees and their persistence paths (48 names in each writable tree, at each
+ * place it shows): mounts in one run at the most. */
+#define NSROOT_MAX_TREES 512
 
 struct persist_watch;
 

@@ -525,7 +525,7 @@ static bool out_of_reach(const struct persist_root *r, const struct stat *st, ui
  * kept because of where one leads or what one names, which is always mounted.
  */
 static int guard_entry(struct persist_watch *w, struct persist_root *r,
-                       const struct native_protect *p, uint32_t bit, uid_t u, gid_t g)
+                       const struct native_protect *p, uint64_t bit, uid_t u, gid_t g)
 {
 	struct stat st;
 
@@ -665,7 +665,7 @@ int persist_watch_start(const struct native_spec *s, bool idmapped, struct persi
 	/* Every root known first: where a symlink leads is judged against all of them. */
 	for (size_t i = 0; i < w->n && rc == 0; i++)
 		for (size_t j = 0; j < w->nnames && rc == 0; j++)
-			rc = guard_entry(w, &w->roots[i], &w->names[j], UINT32_C(1) << j, s->uid,
+			rc = guard_entry(w, &w->roots[i], &w->names[j], UINT64_C(1) << j, s->uid,
 			                 s->gid);
 	if (rc == 0)
 		rc = guard_extras(w, s->uid, s->gid);

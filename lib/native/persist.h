@@ -20,7 +20,7 @@ struct persist_root {
 	bool locked;      /* it holds the tree's shared lock for the run */
 	bool sticky;      /* as root: a sticky directory neither the sandbox user's nor others' */
 	bool idmapped;    /* shown to the sandbox through its own id map: only its user's ids */
-	uint32_t by_mode; /* bit j: name j is out of the sandbox user's reach by ownership
+	uint64_t by_mode; /* bit j: name j is out of the sandbox user's reach by ownership
 	                     alone (persist.c, out_of_reach), with no mount */
 	struct strvec extra;      /* further entries of its top level to keep read-only: where a
 	                             protected symlink or gitdir file leads, what the tree's git

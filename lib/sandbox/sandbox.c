@@ -94,19 +94,39 @@ static const struct native_protect persistence_names[] = {
 	{ ".envrc", false },        /* direnv runs it on cd */
 	{ ".npmrc", false },        /* npm's config: scripts, registries, tokens */
 	{ ".yarnrc.yml", false },   /* yarn's: yarnPath runs any file */
-	{ ".cargo", true },         /* cargo's config: build.rustc-wrapper, aliases */
-	{ ".vscode", true },        /* tasks and settings an editor runs */
-	{ ".idea", true },          /* the same for JetBrains */
-	{ ".cursor", true },        /* the same for Cursor, and its MCP servers */
-	{ ".mcp.json", false },     /* MCP servers an agent starts (Claude Code, others) */
-	{ ".claude", true },   /* another agent's settings and hooks (CVE-2026-25725's class) */
-	{ ".codex", true },    /* the same */
-	{ ".openclaw", true }, /* OpenClaw's own config and approvals */
+	{ ".yarnrc", false },       /* yarn 1's: yarn-path, the same */
+	{ ".pre-commit-config.yaml", false }, /* what pre-commit's installed hook runs on commit */
+	{ "lefthook.yml", false },            /* the same for lefthook's */
+	{ ".lefthook.yml", false },           /* the same */
+	{ "lefthook-local.yml", false },      /* the same, merged in */
+	{ ".lefthook-local.yml", false },     /* the same */
+	{ ".lefthook", true },                /* lefthook's scripts */
+	{ "mise.toml", false },    /* mise's hooks and env, run on cd once the file is trusted */
+	{ ".mise.toml", false },   /* the same */
+	{ ".jj", true },           /* Jujutsu's repository and config (aliases, editor, pager) */
+	{ ".cargo", true },        /* cargo's config: build.rustc-wrapper, aliases */
+	{ ".vscode", true },       /* tasks and settings an editor runs */
+	{ ".idea", true },         /* the same for JetBrains */
+	{ ".cursor", true },       /* the same for Cursor, and its MCP servers */
+	{ ".zed", true },          /* Zed's: the language servers it starts */
+	{ ".helix", true },        /* Helix's: the same */
+	{ ".devcontainer", true }, /* the commands a dev container runs, the tree mounted */
+	{ ".kiro", true },         /* Kiro's hooks, run as files change */
+	{ ".mcp.json", false },    /* MCP servers an agent starts (Claude Code, others) */
+	{ ".claude", true },       /* another agent's settings and hooks (CVE-2026-25725's class) */
+	{ ".codex", true },        /* the same */
+	{ ".gemini", true },       /* the same for Gemini CLI */
+	{ ".opencode", true },     /* the same for opencode: its plugins run as it starts */
+	{ "opencode.json", false },       /* the same */
+	{ ".continue", true },            /* Continue's MCP servers */
+	{ ".roo", true },                 /* Roo Code's */
+	{ ".amazonq", true },             /* Amazon Q's */
+	{ ".openclaw", true },            /* OpenClaw's own config and approvals */
 	{ "openclaw.json", false },       /* the same, at the top */
 	{ "exec-approvals.json", false }, /* the approval allow-list */
 	{ "claw.json", false },           /* claw's own settings */
 };
-_Static_assert(NELEM(persistence_names) <= 32, "persist.c keeps a bit for each");
+_Static_assert(NELEM(persistence_names) <= 64, "persist.c keeps a bit for each");
 
 static const struct {
 	const char *name;
