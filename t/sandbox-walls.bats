@@ -644,6 +644,38 @@ git_plant_in() {
 	git_plant_in user
 }
 
+# nested_in SETTING: a read-write bind of a repository inside the workspace (the undo
+# journal off: it would undo a rename) shows there as a mount of its own: it can be
+# neither renamed nor replaced there, and what is written at one place is at the other.
+nested_in() {
+	local ws=$AGENT_WS
+	mkdir -p "$ws/repo/.git"
+	write_config <<EOF
+{ agents: { defaults: { sandbox: { mode: "all", workspaceAccess: "rw",
+  docker: { binds: ["$ws/repo:/repo:rw"], dangerouslyAllowExternalBindSources: true } } } } }
+EOF
+	native_config 'undoMaxMb: 0,'
+	ws_owner "$1"
+	run in_setting "$1" claw-sandbox exec -- sh -c '
+		mv /workspace/repo /workspace/old 2>/dev/null && echo RENAMED
+		rm -rf /workspace/repo 2>/dev/null; [ -d /workspace/repo/.git ] || echo REPLACED
+		echo x > /workspace/repo/file && cat /repo/file'
+	assert_success
+	refute_output --partial RENAMED
+	refute_output --partial REPLACED
+	assert_output x
+	[ -d "$ws/repo/.git" ] && [ -f "$ws/repo/file" ] && [ ! -e "$ws/old" ]
+}
+
+@test "10 a read-write bind inside the workspace can be neither renamed nor replaced there: as root" {
+	nested_in root
+}
+
+@test "10 a read-write bind inside the workspace can be neither renamed nor replaced there: as an ordinary user" {
+	user_setup
+	nested_in user
+}
+
 @test "10 a linked work tree's hooks, named by its repository's shared config, can never be planted" {
 	# The workspace is a work tree of a repository kept in .wt: .git names its gitdir,
 	# whose commondir leads to the config every work tree shares.

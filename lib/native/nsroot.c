@@ -197,6 +197,38 @@ static int protect_entry(const struct persist_watch *w, const int *fds, size_t i
 	return rc;
 }
 
+/*
+ * A writable tree that lies inside another one shows there as a mount of its
+ * own, not as a plain directory of the outer tree: the run can neither
+ * rename it nor put another directory in its place (*Device or resource
+ * busy*), so the host's next git or shell there finds the tree it bound,
+ * with its persistence paths, and not one the run made (threat 10). Trees
+ * under the undo journal are left as they are (their part of the overlay:
+ * journal.c, and what is renamed there is undone with the run).
+ */
+static int add_nested(const struct native_spec *s, const struct persist_watch *w, const int *fds,
+                      struct nsroot_tree *out, size_t *n, size_t max)
+{
+	char dst[PATH_MAX];
+
+	for (size_t i = 0; w && i < w->n; i++) {
+		const struct persist_root *r = &w->roots[i];
+		if (journal_overlay_of(s, r->host) != NULL)
+			continue;
+		for (size_t k = 0; k < w->n; k++) {
+			const struct persist_root *in = &w->roots[k];
+			size_t len = strlen(in->real);
+			if (k == i || strncmp(r->real, in->real, len) != 0 || r->real[len] != '/' ||
+			    journal_overlay_of(s, in->host) != NULL)
+				continue;
+			snprintf(dst, sizeof(dst), "%s%s", in->dst, r->real + len);
+			if (push_tree(out, n, max, fds[i], r->host, dst, 0) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Every tree first, then what is read-only inside them: a tree may show inside another.
  * FDS: each root's tree as opened in this mount namespace. */
 static int add_protected(const struct persist_watch *w, const int *fds, struct nsroot_tree *out,
@@ -331,6 +363,8 @@ int nsroot_user_trees(const struct native_spec *s, const struct persist_watch *w
 	/* The roots' trees by the roots' order. */
 	for (size_t k = 0; w && k < w->n; k++)
 		fds[k] = kept[w->roots[k].source];
+	if (rc == 0)
+		rc = add_nested(s, w, fds, out, &n, max);
 	if (rc == 0)
 		rc = add_protected(w, fds, out, &n, max);
 	for (size_t i = 0; i < nsrc; i++)
