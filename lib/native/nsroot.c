@@ -203,8 +203,9 @@ static int protect_entry(const struct persist_watch *w, const int *fds, size_t i
  * rename it nor put another directory in its place (*Device or resource
  * busy*), so the host's next git or shell there finds the tree it bound,
  * with its persistence paths, and not one the run made (threat 10). Trees
- * under the undo journal are left as they are (their part of the overlay:
- * journal.c, and what is renamed there is undone with the run).
+ * under the undo journal are left as they are: their part of the overlay
+ * (journal.c), where a directory cannot be renamed (overlayfs answers
+ * EXDEV) and its persistence paths cannot be removed.
  */
 static int add_nested(const struct native_spec *s, const struct persist_watch *w, const int *fds,
                       struct nsroot_tree *out, size_t *n, size_t max)
