@@ -414,7 +414,7 @@ static int open_regular(const char *path)
  */
 static void git_read(struct git_scan *g, const char *path)
 {
-	char text[1 << 16];
+	char text[8192];
 	struct stat st;
 
 	keep_path(g->w, path, false);
