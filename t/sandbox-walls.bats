@@ -613,7 +613,9 @@ git_plant_in() {
 	ln -s ../hooks-real "$ws/.git/hooks"
 	printf '%s\n' '[core]' '	hooksPath = .husky/_' '[include]' '	path = ../.gitconfig.local' \
 		'[filter "lfsx"]' '	clean = ./tools/clean.sh %f' '[alias]' '	x = "!sh scripts/x.sh"' \
-		'[includeIf "gitdir:/nowhere/"]' '	path = ../.more.cfg' > "$ws/.git/config"
+		'[includeIf "gitdir:/nowhere/"]' '	path = ../.more.cfg' \
+		'[core]' '	sshCommand = ssh -o ProxyCommand=\"./proxy.sh %h\"' \
+		'[credential]' '	helper = store --file=creds/store' > "$ws/.git/config"
 	printf '[core]\n\tfsmonitor = bin/fsmon\n' > "$ws/.more.cfg"
 	echo 'echo stub' > "$ws/.husky/_/pre-commit"
 	write_config <<<'{ agents: { defaults: { sandbox: { mode: "all", workspaceAccess: "rw" } } } }'
@@ -622,7 +624,7 @@ git_plant_in() {
 	run in_setting "$1" claw-sandbox exec -- sh -c '
 		cd /workspace || exit 1
 		for f in .husky/_/pre-commit .husky/pre-commit .gitconfig.local tools/clean.sh \
-			scripts/x.sh .more.cfg bin/fsmon hooks-real/post-checkout; do
+			scripts/x.sh .more.cfg bin/fsmon hooks-real/post-checkout proxy.sh creds/store; do
 			case $f in */*) mkdir -p "${f%/*}" 2>/dev/null ;; esac
 			echo evil 2>/dev/null > "$f" && echo "PLANTED $f"
 		done

@@ -331,17 +331,17 @@ static char *git_path(const char *path, const char *base)
 	return xasprintf("%s/%s", base, path);
 }
 
-/* Each word of the command line CMD that names a file by a path: kept, there or not. */
+/*
+ * Each word of the command line CMD that names a file by a path, kept there
+ * or not. Words are split at blanks, quotes, '=' and the shell's operators,
+ * so that --file=creds/store and ProxyCommand="./proxy.sh %h" name theirs.
+ */
 static void git_command(struct git_scan *g, const char *cmd)
 {
 	char *copy = xstrdup(cmd);
 
-	for (char *save = NULL, *word = strtok_r(copy, " \t\n", &save); word;
-	     word = strtok_r(NULL, " \t\n", &save)) {
-		word += strspn(word, "!'\"");
-		word[strcspn(word, "'\";&|<>()")] = '\0';
-		if (word[0] == '-' && strchr(word, '=') != NULL)
-			word = strchr(word, '=') + 1; /* --file=PATH */
+	for (char *save = NULL, *word = strtok_r(copy, " \t\n'\"=;&|<>()`!", &save); word;
+	     word = strtok_r(NULL, " \t\n'\"=;&|<>()`!", &save)) {
 		if (strchr(word, '/') == NULL || word[0] == '-' || word[0] == '$' ||
 		    strstr(word, "://") != NULL)
 			continue; /* a name looked up in PATH, an option, a variable, a URL */
