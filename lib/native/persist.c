@@ -318,13 +318,18 @@ struct git_scan {
 
 static void git_read(struct git_scan *g, const char *path);
 
-/* PATH as git takes it: ~/ is the home, else relative to BASE. Allocated, or NULL. */
+/*
+ * PATH as git takes it: ~/ is the home, %(prefix)/ git's own installation
+ * (never a tree of the sandbox's), else relative to BASE. Allocated, or NULL.
+ */
 static char *git_path(const char *path, const char *base)
 {
 	const char *home = getenv("HOME");
 
 	if (path[0] == '/')
 		return xstrdup(path);
+	if (strncmp(path, "%(prefix)/", 10) == 0)
+		return NULL;
 	if (path[0] == '~')
 		return path[1] == '/' && home && home[0] == '/' ? xasprintf("%s%s", home, path + 1)
 		                                                : NULL;
