@@ -678,6 +678,17 @@ EOF
 	nested_in user
 }
 
+@test "10 a repository whose core.worktree lies below the top: its hooks there can never be planted" {
+	# Relative to the gitdir, the work tree is sub/, and hooksPath is relative to it.
+	mkdir -p "$AGENT_WS/.git" "$AGENT_WS/sub"
+	printf '[core]\n\tworktree = ../sub\n\thooksPath = hooks\n' > "$AGENT_WS/.git/config"
+	sandbox_config 'workspaceAccess: "rw",'
+	ws_owner root
+	run claw-sandbox exec -- sh -c 'mkdir -p /workspace/sub/hooks && echo evil > /workspace/sub/hooks/pre-commit'
+	assert_output --partial "Read-only file system"
+	[ ! -e "$AGENT_WS/sub/hooks" ]
+}
+
 @test "10 a linked work tree's hooks, named by its repository's shared config, can never be planted" {
 	# The workspace is a work tree of a repository kept in .wt: .git names its gitdir,
 	# whose commondir leads to the config every work tree shares.

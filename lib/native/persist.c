@@ -412,36 +412,55 @@ static int open_regular(const char *path)
 	return fd;
 }
 
-/*
- * The config file PATH: kept as it is (it may lie in the tree, or a
- * symlink may lead there), and what it names. A regular file only, of at
- * most 1 MiB, as no config is larger.
- */
-static void git_read(struct git_scan *g, const char *path)
+/* The regular file PATH, at most 1 MiB (no config is larger), into B. False: none. */
+static bool git_slurp(const char *path, struct buf *b)
 {
 	char text[8192];
 	struct stat st;
-
-	keep_path(g->w, path, false);
-	if (g->depth >= GIT_INCLUDE_DEPTH)
-		return;
 	int fd = open_regular(path);
+
 	if (fd < 0)
-		return;
-	struct buf b = { 0 };
+		return false;
 	if (fstat(fd, &st) == 0 && st.st_size <= (1 << 20)) {
 		ssize_t n;
-		while ((n = read(fd, text, sizeof(text))) > 0 && b.len <= (1 << 20))
-			buf_put(&b, text, (size_t)n);
+		while ((n = read(fd, text, sizeof(text))) > 0 && b->len <= (1 << 20))
+			buf_put(b, text, (size_t)n);
 	}
 	close(fd);
+	return b->len > 0;
+}
+
+/*
+ * The config file PATH: kept as it is (it may lie in the tree, or a
+ * symlink may lead there), and what it names.
+ */
+static void git_read(struct git_scan *g, const char *path)
+{
+	struct buf b = { 0 };
+
+	keep_path(g->w, path, false);
+	if (g->depth >= GIT_INCLUDE_DEPTH || !git_slurp(path, &b)) {
+		buf_free(&b);
+		return;
+	}
 	char *dir = xstrdup(path);
 	*strrchr(dir, '/') = '\0';
 	struct git_scan inner = { g->w, g->top, dir, g->depth + 1 };
-	if (b.len > 0)
-		gitconfig_parse(b.p, b.len, git_variable, &inner);
+	gitconfig_parse(b.p, b.len, git_variable, &inner);
 	free(dir);
 	buf_free(&b);
+}
+
+static void git_worktree_of(void *ctx, const char *section, const char *sub, const char *key,
+                            const char *value)
+{
+	char **worktree = ctx;
+
+	if (sub == NULL && value != NULL && value[0] != '\0' && strcmp(section, "core") == 0 &&
+	    strcmp(key, "worktree") == 0) {
+		free(*worktree);
+		*worktree = xstrdup(value);
+	}
 }
 
 /* A file holding one path (a gitdir file, commondir), relative to BASE. Allocated, or NULL. */
@@ -470,7 +489,8 @@ static char *git_pointer(const char *file, const char *prefix, const char *base)
  */
 static void keep_git(struct persist_watch *w, const struct persist_root *r, bool file)
 {
-	struct git_scan g = { w, r->real, r->real, 0 };
+	struct git_scan g = { w, r->real, r->real, 0 }, there = g;
+	char *top = NULL;
 	char *dotgit = xasprintf("%s/.git", r->real);
 	char *gitdir = file ? git_pointer(dotgit, "gitdir: ", r->real) : xstrdup(dotgit);
 	const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -485,8 +505,22 @@ static void keep_git(struct persist_watch *w, const struct persist_root *r, bool
 		char *hooks = xasprintf("%s/hooks", repo);
 		keep_path(w, common_file, false);
 		keep_path(w, hooks, true);
+		/* core.worktree: the work tree's top is elsewhere (relative to the gitdir), and
+		 * what the config names relative to it is read from there as well. */
+		struct buf b = { 0 };
+		char *wt = NULL;
+		if (git_slurp(config, &b))
+			gitconfig_parse(b.p, b.len, git_worktree_of, &wt);
+		buf_free(&b);
+		top = wt ? git_path(wt, repo) : NULL;
+		free(wt);
 		git_read(&g, config);
 		git_read(&g, worktree);
+		there.top = top;
+		if (top) {
+			git_read(&there, config);
+			git_read(&there, worktree);
+		}
 		free(common_file), free(common), free(config), free(worktree), free(hooks);
 	}
 	git_read(&g, "/etc/gitconfig");
@@ -501,6 +535,7 @@ static void keep_git(struct persist_watch *w, const struct persist_root *r, bool
 		git_read(&g, user);
 		free(user);
 	}
+	free(top);
 	free(gitdir);
 	free(dotgit);
 }
