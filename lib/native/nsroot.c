@@ -86,13 +86,15 @@ enum {
 	TREE_RO = 1 << 0,    /* read-only */
 	TREE_DEV = 1 << 1,   /* a device node of the host's /dev: it must stay usable (no nodev) */
 	TREE_GUARD = 1 << 2, /* a persistence path (nsroot_tree.guard) */
+	TREE_OWN = 1 << 3,   /* FD is a detached clone already, the tree's own from now */
 };
 
 /*
  * Clones the mount tree at FD (an O_PATH descriptor) for DST: never setuid,
  * never device nodes (threats 9, 13) unless TREE_DEV, read-only with TREE_RO. The
  * clone is made from the descriptor, not from a path, so what is mounted is
- * what was opened and checked (threat 11). WHAT names the source in messages.
+ * what was opened and checked (threat 11). With TREE_OWN, FD is that clone
+ * already, and taken (closed on failure). WHAT names the source in messages.
  */
 static int capture_fd(int fd, const char *what, const char *dst, unsigned flags,
                       struct nsroot_tree *t)
@@ -101,8 +103,11 @@ static int capture_fd(int fd, const char *what, const char *dst, unsigned flags,
 	struct stat st;
 	const char *step = "open_tree (Linux 5.2)";
 
-	int tree = (int)syscall(SYS_open_tree, fd, "",
-	                        AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	int tree =
+	    flags & TREE_OWN
+	        ? fd
+	        : (int)syscall(SYS_open_tree, fd, "",
+	                       AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
 		return claw_fail("%s: %s: %s", what, step, strerror(errno));
 	if (flags & TREE_RO)
@@ -148,8 +153,11 @@ void nsroot_trees_close(struct nsroot_tree *t, size_t n)
 static int push_tree(struct nsroot_tree *out, size_t *n, size_t max, int fd, const char *what,
                      const char *dst, unsigned flags)
 {
-	if (*n == max)
+	if (*n == max) {
+		if (flags & TREE_OWN)
+			close(fd);
 		return claw_fail("too many mounts");
+	}
 	if (capture_fd(fd, what, dst, flags, &out[*n]) < 0)
 		return -1;
 	(*n)++;
@@ -161,11 +169,12 @@ static int push_tree(struct nsroot_tree *out, size_t *n, size_t max, int fd, con
  * read-only over themselves (threat 10): each exists (persist.c made a placeholder
  * where one did not), and whatever it is (a file, a directory, a symlink) it
  * can be neither changed nor replaced, removed or renamed. Each is looked up
- * once relative to the tree's descriptor, never through a symlink, and
- * mounted from what was found: a name swapped for a symlink by another
- * sandbox's rename loop cannot bring the host's target in (threat 11). It goes
- * wherever the tree shows inside: at its own place, and where the tree lies
- * within another writable tree (a bind inside the workspace).
+ * once, a name in the tree's descriptor (one component: nothing to climb out
+ * by), never through a symlink, and cloned as it is found: a name swapped for
+ * a symlink by another sandbox's rename loop cannot bring the host's target
+ * in (threat 11). It goes wherever the tree shows inside: that clone at its
+ * own place, a clone of it where the tree lies within another writable tree
+ * (a bind inside the workspace).
  */
 static int protect_entry(const struct persist_watch *w, const int *fds, size_t i, const char *name,
                          struct nsroot_tree *out, size_t *n, size_t max)
@@ -176,12 +185,17 @@ static int protect_entry(const struct persist_watch *w, const int *fds, size_t i
 	int rc = 0;
 
 	snprintf(what, sizeof(what), "%s/%s", r->host, name);
-	int fd = openat_beneath(fds[i], name, O_PATH | O_NOFOLLOW, 0);
+	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return claw_fail("%s: not an entry of the tree's top; nothing ran", what);
+	int fd =
+	    (int)syscall(SYS_open_tree, fds[i], name,
+	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
 	/* Missing only where nothing can be made: a read-only file system. */
 	if (fd < 0 && errno == ENOENT && fstatvfs(fds[i], &fs) == 0 && (fs.f_flag & ST_RDONLY))
 		return 0;
 	if (fd < 0)
 		return claw_fail("%s (a persistence path): %s; nothing ran", what, strerror(errno));
+	unsigned own = TREE_OWN;
 	for (size_t k = 0; k < w->n && rc == 0; k++) {
 		const struct persist_root *in = &w->roots[k];
 		size_t len = strlen(in->real);
@@ -191,9 +205,11 @@ static int protect_entry(const struct persist_watch *w, const int *fds, size_t i
 			snprintf(dst, sizeof(dst), "%s%s/%s", in->dst, r->real + len, name);
 		else
 			continue;
-		rc = push_tree(out, n, max, fd, what, dst, TREE_RO | TREE_GUARD);
+		rc = push_tree(out, n, max, fd, what, dst, TREE_RO | TREE_GUARD | own);
+		own = 0; /* the first place has it; the others a clone of it */
 	}
-	close(fd);
+	if (own)
+		close(fd);
 	return rc;
 }
 
@@ -474,12 +490,17 @@ static bool out_of_reach(int root, const char *inside)
 
 static int attach(int root, struct nsroot_tree *t)
 {
+	struct stat st;
+
 	if (t->dst == NULL || t->fd < 0)
 		return claw_fail("no tree to mount");
-	if (t->guard && out_of_reach(root, t->dst))
-		return 0;
-	if (mountpoint_at(root, t->dst, t->is_dir) < 0)
-		return -1;
+	/* One look at the place: there already (a persistence path always is), else made. */
+	if (fstatat(root, rel(t->dst), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (t->guard && errno == EACCES && out_of_reach(root, t->dst))
+			return 0;
+		if (mountpoint_at(root, t->dst, t->is_dir) < 0)
+			return -1;
+	}
 	if (syscall(SYS_move_mount, t->fd, "", root, rel(t->dst), MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		int e = errno;
 		claw_fail("mount %s: %s", t->dst, strerror(e));
