@@ -646,6 +646,11 @@ git_plant_in() {
 	git_plant_in user
 }
 
+@test "10 what a repository's git config names for git to run can never be planted: without usable cgroups" {
+	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
+	git_plant_in nocgroups
+}
+
 # nested_in SETTING: a read-write bind of a repository inside the workspace (the undo
 # journal off: it would undo a rename) shows there as a mount of its own: it can be
 # neither renamed nor replaced there, and what is written at one place is at the other.
@@ -676,6 +681,11 @@ EOF
 @test "10 a read-write bind inside the workspace can be neither renamed nor replaced there: as an ordinary user" {
 	user_setup
 	nested_in user
+}
+
+@test "10 a read-write bind inside the workspace can be neither renamed nor replaced there: without usable cgroups" {
+	[ "$(id -u)" = 0 ] || skip "hides the cgroups in a mount namespace of its own"
+	nested_in nocgroups
 }
 
 @test "10 a repository whose core.worktree lies below the top: its hooks there can never be planted" {
