@@ -39,6 +39,7 @@
 
 #include "native/sources.h"
 #include "core/alloc.h"
+#include "core/fsutil.h"
 #include "core/gitconfig.h"
 #include "core/util.h"
 
@@ -392,42 +393,25 @@ static void git_variable(void *ctx, const char *section, const char *sub, const 
 }
 
 /*
- * PATH opened for reading when it is a regular file, and nothing else ever
- * opened (a device can act on being opened): looked at through an O_PATH
- * descriptor first, then that very file opened again. -1 otherwise.
+ * PATH's contents when it is a regular file of at most 1 MiB (no git config
+ * is larger), NUL-terminated, in *LEN; nothing else is ever opened (a device
+ * can act on being opened): looked at through an O_PATH descriptor first,
+ * then that very file read. Allocated, or NULL.
  */
-static int open_regular(const char *path)
+static char *read_regular(const char *path, size_t *len)
 {
 	char again[64];
 	struct stat st;
-	int at = open(path, O_PATH | O_CLOEXEC), fd = -1;
+	char *data = NULL;
+	int at = open(path, O_PATH | O_CLOEXEC);
 
 	if (at < 0)
-		return -1;
-	if (fstat(at, &st) == 0 && S_ISREG(st.st_mode)) {
-		snprintf(again, sizeof(again), "/proc/self/fd/%d", at);
-		fd = open(again, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-	}
+		return NULL;
+	snprintf(again, sizeof(again), "/proc/self/fd/%d", at);
+	if (fstat(at, &st) == 0 && S_ISREG(st.st_mode) && read_file(again, 1 << 20, &data, len) < 0)
+		data = NULL;
 	close(at);
-	return fd;
-}
-
-/* The regular file PATH, at most 1 MiB (no config is larger), into B. False: none. */
-static bool git_slurp(const char *path, struct buf *b)
-{
-	char text[8192];
-	struct stat st;
-	int fd = open_regular(path);
-
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) == 0 && st.st_size <= (1 << 20)) {
-		ssize_t n;
-		while ((n = read(fd, text, sizeof(text))) > 0 && b->len <= (1 << 20))
-			buf_put(b, text, (size_t)n);
-	}
-	close(fd);
-	return b->len > 0;
+	return data;
 }
 
 /*
@@ -436,19 +420,18 @@ static bool git_slurp(const char *path, struct buf *b)
  */
 static void git_read(struct git_scan *g, const char *path)
 {
-	struct buf b = { 0 };
+	size_t len;
+	char *text;
 
 	keep_path(g->w, path, false);
-	if (g->depth >= GIT_INCLUDE_DEPTH || !git_slurp(path, &b)) {
-		buf_free(&b);
+	if (g->depth >= GIT_INCLUDE_DEPTH || (text = read_regular(path, &len)) == NULL)
 		return;
-	}
 	char *dir = xstrdup(path);
 	*strrchr(dir, '/') = '\0';
 	struct git_scan inner = { g->w, g->top, dir, g->depth + 1 };
-	gitconfig_parse(b.p, b.len, git_variable, &inner);
+	gitconfig_parse(text, len, git_variable, &inner);
 	free(dir);
-	buf_free(&b);
+	free(text);
 }
 
 static void git_worktree_of(void *ctx, const char *section, const char *sub, const char *key,
@@ -466,18 +449,15 @@ static void git_worktree_of(void *ctx, const char *section, const char *sub, con
 /* A file holding one path (a gitdir file, commondir), relative to BASE. Allocated, or NULL. */
 static char *git_pointer(const char *file, const char *prefix, const char *base)
 {
-	char text[PATH_MAX + 16];
-	int fd = open_regular(file);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	size_t len, skip = strlen(prefix);
+	char *text = read_regular(file, &len), *path = NULL;
 
-	if (fd >= 0)
-		close(fd);
-	size_t skip = strlen(prefix);
-	if (n <= (ssize_t)skip || strncmp(text, prefix, skip) != 0)
-		return NULL;
-	text[n] = '\0';
-	text[skip + strcspn(text + skip, "\r\n")] = '\0';
-	return text[skip] ? git_path(text + skip, base) : NULL;
+	if (text != NULL && len > skip && strncmp(text, prefix, skip) == 0) {
+		text[skip + strcspn(text + skip, "\r\n")] = '\0';
+		path = text[skip] ? git_path(text + skip, base) : NULL;
+	}
+	free(text);
+	return path;
 }
 
 /*
@@ -507,11 +487,11 @@ static void keep_git(struct persist_watch *w, const struct persist_root *r, bool
 		keep_path(w, hooks, true);
 		/* core.worktree: the work tree's top is elsewhere (relative to the gitdir), and
 		 * what the config names relative to it is read from there as well. */
-		struct buf b = { 0 };
-		char *wt = NULL;
-		if (git_slurp(config, &b))
-			gitconfig_parse(b.p, b.len, git_worktree_of, &wt);
-		buf_free(&b);
+		size_t len;
+		char *text = read_regular(config, &len), *wt = NULL;
+		if (text != NULL)
+			gitconfig_parse(text, len, git_worktree_of, &wt);
+		free(text);
 		top = wt ? git_path(wt, repo) : NULL;
 		free(wt);
 		git_read(&g, config);
